@@ -1,0 +1,4 @@
+export { EventQueue, type EventHandle } from './event-queue.js';
+export { Simulation, type EventHandler, type Clock } from './simulation.js';
+export { RandomStream, RandomStreams } from './random.js';
+export * from './time.js';

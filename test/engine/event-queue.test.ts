@@ -1,0 +1,162 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { EventQueue } from '../../src/engine/event-queue.js';
+import { Simulation } from '../../src/engine/simulation.js';
+
+/** Drain a queue, returning [time, target] pairs in dispatch order. */
+function drain(q: EventQueue): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  while (q.take()) {
+    out.push([q.takenTime, q.takenTarget]);
+    q.finishTake();
+  }
+  return out;
+}
+
+describe('engine/EventQueue', () => {
+  it('pops in time order', () => {
+    const q = new EventQueue(4);
+    for (const t of [50, 10, 40, 20, 30]) q.push(t, 0, t, 0);
+    expect(drain(q).map((e) => e[0])).to.deep.equal([10, 20, 30, 40, 50]);
+  });
+
+  it('breaks ties by insertion order (FIFO among equal times)', () => {
+    const q = new EventQueue(4);
+    for (let i = 0; i < 100; i++) q.push(i % 3, 0, i, 0);
+    const order = drain(q);
+    const byTime = [0, 1, 2].map((t) => order.filter((e) => e[0] === t).map((e) => e[1]));
+    for (const targets of byTime) expect(targets).to.deep.equal([...targets].sort((a, b) => a - b));
+  });
+
+  it('cancels pending events and ignores stale handles', () => {
+    const q = new EventQueue(4);
+    const a = q.push(1, 0, 1, 0);
+    const b = q.push(2, 0, 2, 0);
+    expect(q.cancel(a)).to.equal(true);
+    expect(q.cancel(a)).to.equal(false); // already cancelled
+    expect(q.size).to.equal(1);
+    expect(drain(q)).to.deep.equal([[2, 2]]);
+    expect(q.cancel(b)).to.equal(false); // already fired
+    const c = q.push(3, 0, 3, 0); // reuses a freed slot with a new generation
+    expect(q.cancel(b)).to.equal(false);
+    expect(q.isPending(c)).to.equal(true);
+  });
+
+  it('compacts when cancelled entries dominate, keeping order', () => {
+    const q = new EventQueue(16);
+    const handles: number[] = [];
+    for (let i = 0; i < 10_000; i++) handles.push(q.push(10_000 - i, 0, i, 0));
+    for (let i = 0; i < 10_000; i++) if (i % 10 !== 0) q.cancel(handles[i]!);
+    expect(q.size).to.equal(1000);
+    const times = drain(q).map((e) => e[0]);
+    expect(times).to.have.length(1000);
+    expect(times).to.deep.equal([...times].sort((x, y) => x - y));
+  });
+
+  it('matches a sorted reference under random pushes, cancels and takes (fast-check)', () => {
+    type Op = { op: 'push'; t: number } | { op: 'cancel'; k: number } | { op: 'take'; push: number | null };
+    const opArb: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ op: fc.constant('push' as const), t: fc.integer({ min: 0, max: 50 }) }),
+      fc.record({ op: fc.constant('cancel' as const), k: fc.nat(200) }),
+      fc.record({ op: fc.constant('take' as const), push: fc.option(fc.integer({ min: 0, max: 20 })) }),
+    );
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 400 }), (ops) => {
+        const q = new EventQueue(4);
+        // Reference: list of {time, seq, id, live}; min by (time, seq).
+        const ref: Array<{ t: number; seq: number; id: number; h: number; live: boolean }> = [];
+        let seq = 0;
+        let now = 0;
+        for (const o of ops) {
+          if (o.op === 'push') {
+            const t = now + o.t;
+            ref.push({ t, seq: seq++, id: ref.length, h: q.push(t, 0, ref.length, 0), live: true });
+          } else if (o.op === 'cancel') {
+            const e = ref[o.k % Math.max(1, ref.length)];
+            if (e) {
+              expect(q.cancel(e.h)).to.equal(e.live);
+              e.live = false;
+            }
+          } else {
+            const live = ref.filter((e) => e.live).sort((x, y) => x.t - y.t || x.seq - y.seq);
+            const got = q.take();
+            expect(got).to.equal(live.length > 0);
+            if (!got) continue;
+            expect([q.takenTime, q.takenTarget]).to.deep.equal([live[0]!.t, live[0]!.id]);
+            live[0]!.live = false;
+            now = q.takenTime;
+            if (o.push !== null) {
+              // A push while the root is taken exercises the replace-root path.
+              const t = now + o.push;
+              ref.push({ t, seq: seq++, id: ref.length, h: q.push(t, 0, ref.length, 0), live: true });
+            }
+            q.finishTake();
+          }
+          expect(q.size).to.equal(ref.filter((e) => e.live).length);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('engine/Simulation', () => {
+  it('dispatches handlers with target and arg, advancing the clock', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    const k = sim.registerKind('k', (target, arg) => seen.push(`${sim.now}:${target}:${arg}`));
+    sim.schedule(5, k, 1, 0.5);
+    sim.scheduleAt(3, k, 2, 7);
+    expect(sim.run()).to.equal(2);
+    expect(seen).to.deep.equal(['3:2:7', '5:1:0.5']);
+  });
+
+  it('runUntil stops at the horizon, sets the clock to it, and resumes', () => {
+    const sim = new Simulation();
+    let fired = 0;
+    const tick = sim.registerKind('tick', () => {
+      fired++;
+      sim.schedule(10, tick);
+    });
+    sim.schedule(0, tick);
+    sim.runUntil(95);
+    expect(fired).to.equal(10); // t = 0, 10, ..., 90
+    expect(sim.now).to.equal(95);
+    sim.runUntil(100);
+    expect(fired).to.equal(11); // t = 100 is included
+  });
+
+  it('step processes one event at a time and stop() ends run()', () => {
+    const sim = new Simulation();
+    let n = 0;
+    const k = sim.registerKind('k', () => {
+      if (++n === 3) sim.stop();
+      sim.schedule(1, k);
+    });
+    sim.schedule(0, k);
+    expect(sim.step()).to.equal(true);
+    expect(n).to.equal(1);
+    sim.run();
+    expect(n).to.equal(3);
+    expect(sim.pending).to.equal(1);
+  });
+
+  it('rejects scheduling into the past', () => {
+    const sim = new Simulation();
+    const k = sim.registerKind('k', () => undefined);
+    sim.schedule(10, k);
+    sim.run();
+    expect(() => sim.schedule(-1, k)).to.throw(RangeError);
+    expect(() => sim.scheduleAt(5, k)).to.throw(RangeError);
+  });
+
+  it('cancelling an event prevents its dispatch', () => {
+    const sim = new Simulation();
+    let fired = false;
+    const k = sim.registerKind('k', () => (fired = true));
+    const h = sim.schedule(10, k);
+    expect(sim.cancel(h)).to.equal(true);
+    sim.run();
+    expect(fired).to.equal(false);
+  });
+});
