@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import { closest, distance } from 'fastest-levenshtein';
+import { basename, extname } from 'node:path';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import { ScenarioSchema, type Scenario } from './schema.js';
+
+/** One thing wrong with a scenario file, located as precisely as the parser allows. */
+export interface Problem {
+  file: string;
+  /** 1-based line and column in the file, when known. */
+  line?: number;
+  col?: number;
+  /** Document path, e.g. `workload.request.cpu.meanMs` or `hpa.behavior.scaleUp.policies[0].periodSeconds`. */
+  path: string;
+  message: string;
+}
+
+/** A scenario that cannot be used; `problems` has one entry per thing to fix. */
+export class ScenarioError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ScenarioError';
+  }
+}
+
+/** `file:line:col: path: message` — the shape editors and CI logs make clickable. */
+export function formatProblem(p: Problem): string {
+  const where = p.line !== undefined ? `${p.file}:${p.line}:${p.col ?? 1}` : p.file;
+  return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
+}
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+}
+
+/** Read, parse and validate a scenario file (YAML or JSON). Throws ScenarioError. */
+export function loadScenarioFile(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : String(e);
+    throw new ScenarioError([{ file, path: '', message: why }]);
+  }
+  return parseScenario(text, file);
+}
+
+/** Parse and validate scenario text; `file` names it in errors and supplies the default name. */
+export function parseScenario(text: string, file: string): Scenario {
+  const lines = new LineCounter();
+  // YAML 1.2 is a superset of JSON, so one parser serves both and gives positions for both.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return { file, line: pos?.line, col: pos?.col, path: '', message: `malformed ${kindOf(file)}: ${firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '')}` };
+      }),
+    );
+  }
+  const data: unknown = doc.toJS() ?? {};
+  const parsed = ScenarioSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((i) => describeIssue(i, doc, lines, file, data));
+    problems.sort((x, y) => (x.line ?? 0) - (y.line ?? 0) || (x.col ?? 0) - (y.col ?? 0));
+    throw new ScenarioError(problems);
+  }
+  const name = parsed.data.name ?? defaultName(file);
+  // `name` first, whether written or defaulted, so resolved files are identical either way.
+  const { name: _written, ...rest } = parsed.data;
+  return { name, ...rest };
+}
+
+function defaultName(file: string): string {
+  const base = basename(file, extname(file)).replace(/[^A-Za-z0-9._-]/g, '-');
+  return /^[A-Za-z0-9]/.test(base) ? base : `scenario-${base}`;
+}
+
+function kindOf(file: string): string {
+  return extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML';
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}
+
+type Issue = z.core.$ZodIssue;
+
+function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: string, data: unknown): Problem[] {
+  const path = issue.path as PropertyKey[];
+  const at = (p: PropertyKey[], keyOf?: string): Problem => ({
+    file,
+    ...locate(doc, lines, p, keyOf),
+    path: formatPath(keyOf === undefined ? p : [...p, keyOf]),
+    message: '',
+  });
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'invalid_type':
+      return [{ ...at(path), message: `expected ${typeName(issue.expected)}, found ${describeValue(input)}` }];
+    case 'too_small':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const op = issue.code === 'too_small' ? (issue.inclusive ? '≥' : '>') : issue.inclusive ? '≤' : '<';
+      const what = issue.origin === 'array' ? 'a list with length ' : issue.origin === 'string' ? 'length ' : 'a number ';
+      return [{ ...at(path), message: `expected ${what}${op} ${String(bound)}, found ${describeValue(input)}` }];
+    }
+    case 'invalid_value':
+      return [{ ...at(path), message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, found ${describeValue(input)}` }];
+    case 'unrecognized_keys': {
+      const allowed = allowedKeys(path, data);
+      return issue.keys.map((k) => ({
+        ...at(path, k),
+        message: `unknown key${suggest(k, allowed)}${allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''}`,
+      }));
+    }
+    case 'invalid_union': {
+      const u = issue as Issue & { discriminator?: string; options?: unknown[] };
+      if (u.discriminator !== undefined && u.options) {
+        const found = isRecord(input) ? input[u.discriminator] : undefined;
+        return [{ ...at(path), message: `expected one of ${u.options.map((o) => JSON.stringify(o)).join(' | ')}, found ${describeValue(found)}` }];
+      }
+      return [{ ...at(path), message: firstLine(issue.message) }];
+    }
+    case 'invalid_format':
+      return [{ ...at(path), message: `expected ${issue.message.replace(/^Invalid string: /, '')}, found ${describeValue(input)}` }];
+    default:
+      return [{ ...at(path), message: issue.message }];
+  }
+}
+
+function typeName(t: string): string {
+  return t === 'int' ? 'an integer' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing (the field is missing)';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `${v}` : `${v}`;
+  if (typeof v === 'boolean') return `${v}`;
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === 'object') return 'a mapping';
+  return String(v);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Position of the value at `path` (or of the key `keyOf` inside it) in the source. */
+function locate(doc: Document, lines: LineCounter, path: PropertyKey[], keyOf?: string): { line?: number; col?: number } {
+  let node: unknown = doc.contents;
+  let lastGood: unknown = node;
+  for (const seg of path) {
+    if (!node || typeof node !== 'object' || !('get' in node)) break;
+    node = (node as { get(k: unknown, keep: boolean): unknown }).get(seg, true);
+    if (node) lastGood = node;
+  }
+  let target = node ?? lastGood;
+  if (keyOf !== undefined && isMap(target)) {
+    const pair = target.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === keyOf);
+    if (pair && isScalar(pair.key)) target = pair.key;
+  }
+  const range = (target as YamlNode | undefined)?.range;
+  if (!range) return {};
+  const pos = lines.linePos(range[0]);
+  return { line: pos.line, col: pos.col };
+}
+
+/** Keys the schema accepts at `path`, walking zod's definitions (and the data, to pick a union member). */
+function allowedKeys(path: PropertyKey[], data: unknown): string[] {
+  let schema: unknown = ScenarioSchema;
+  let value: unknown = data;
+  const unwrap = (s: unknown): unknown => {
+    for (;;) {
+      const def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+      if (!def) return s;
+      if (def.innerType) s = def.innerType;
+      else if (def.type === 'pipe') s = def.in;
+      else if (def.type === 'union' && Array.isArray(def.options)) {
+        const disc = def.discriminator as string | undefined;
+        const opts = def.options as unknown[];
+        const v = value;
+        const pick = disc && isRecord(v) ? opts.find((o) => shapeOf(o)?.[disc] && literalOf(shapeOf(o)![disc]) === v[disc]) : undefined;
+        s = pick ?? opts[0];
+      } else return s;
+    }
+  };
+  schema = unwrap(schema);
+  for (const seg of path) {
+    const shape = shapeOf(schema);
+    if (!shape || typeof seg !== 'string' || !(seg in shape)) return [];
+    schema = shape[seg];
+    value = isRecord(value) ? value[seg] : undefined;
+    schema = unwrap(schema);
+  }
+  return Object.keys(shapeOf(schema) ?? {});
+}
+
+function shapeOf(s: unknown): Record<string, unknown> | undefined {
+  const def = (s as { _zod?: { def?: { shape?: Record<string, unknown> } } })._zod?.def;
+  return def?.shape;
+}
+
+function literalOf(s: unknown): unknown {
+  const def = (s as { _zod?: { def?: { values?: unknown[] } } })._zod?.def;
+  return def?.values?.[0];
+}
+
+/** " (did you mean 'x'?)" for a near-miss key, by edit distance. */
+function suggest(key: string, allowed: string[]): string {
+  if (allowed.length === 0) return ` "${key}"`;
+  const lower = key.toLowerCase();
+  const byPrefix = allowed.find((a) => a.toLowerCase().startsWith(lower) || lower.startsWith(a.toLowerCase()));
+  const best = byPrefix ?? closest(key, allowed);
+  return byPrefix !== undefined || distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(key.length / 3))
+    ? ` "${key}" (did you mean "${best}"?)`
+    : ` "${key}"`;
+}

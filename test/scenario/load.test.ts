@@ -1,0 +1,101 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatProblem, loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load.js';
+
+/** The formatted problems of an invalid scenario text. */
+function problems(text: string, file = 'case.yaml'): string[] {
+  try {
+    parseScenario(text, file);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  throw new Error('expected the scenario to be rejected');
+}
+
+describe('scenario loading', () => {
+  it('fills every default into an empty document, naming it after the file', () => {
+    const s = parseScenario('', 'scenarios/my-test.yaml');
+    expect(s.name).to.equal('my-test');
+    expect(s.durationS).to.equal(60);
+    expect(s.runtime).to.deep.equal({ scheduler: 'ideal-fifo', gomaxprocs: 4 });
+    expect(s.workload.arrival).to.deep.equal({ process: 'poisson', ratePerS: 100 });
+    expect(s.workload.request.cpu).to.deep.equal({ dist: 'exponential', meanMs: 1 });
+  });
+
+  it('reads JSON as well as YAML', () => {
+    expect(parseScenario('{"durationS": 5, "runtime": {"gomaxprocs": 2}}', 'x.json').runtime.gomaxprocs).to.equal(2);
+  });
+
+  it('fills defaults inside a block the user wrote partly', () => {
+    const s = parseScenario('workload:\n  request:\n    cpu: {dist: lognormal}\n', 'x.yaml');
+    expect(s.workload.request.cpu).to.deep.equal({ dist: 'lognormal', meanMs: 1, cv: 1 });
+  });
+
+  it('malformed YAML: names the file, line and column', () => {
+    expect(problems('a: [1, 2\nb: 3\n')).to.deep.equal([
+      'case.yaml:2:1: malformed YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ]);
+  });
+
+  it('malformed JSON: names the file, line and column', () => {
+    expect(problems('{"durationS": 10,, }', 'case.json')).to.deep.equal(['case.json:1:18: malformed JSON: Unexpected , in flow map']);
+  });
+
+  it('wrong types: path, expected and found, one line each', () => {
+    expect(problems('durationS: "ten"\nruntime:\n  gomaxprocs: 2.5\n')).to.deep.equal([
+      'case.yaml:1:12: durationS: expected a number, found the string "ten"',
+      'case.yaml:3:15: runtime.gomaxprocs: expected an integer, found 2.5',
+    ]);
+  });
+
+  it('negative durations and out-of-range values', () => {
+    expect(problems('durationS: -5\nworkload:\n  request:\n    cpu: {dist: exponential, meanMs: 0}\n')).to.deep.equal([
+      'case.yaml:1:12: durationS: expected a number > 0, found -5',
+      'case.yaml:4:38: workload.request.cpu.meanMs: expected a number > 0, found 0',
+    ]);
+  });
+
+  it('unknown keys are errors, with a suggestion and the allowed keys', () => {
+    expect(problems('durationSec: 10\nworkload:\n  arrival:\n    process: poisson\n    rate: 5\n')).to.deep.equal([
+      'case.yaml:1:1: durationSec: unknown key "durationSec" (did you mean "durationS"?) (expected one of: name, description, seed, durationS, warmupS, metrics, workload, runtime)',
+      'case.yaml:5:5: workload.arrival.rate: unknown key "rate" (did you mean "ratePerS"?) (expected one of: process, ratePerS)',
+    ]);
+  });
+
+  it('an unknown variant lists the known ones', () => {
+    expect(problems('workload:\n  request:\n    cpu:\n      dist: gamma\n')).to.deep.equal([
+      'case.yaml:4:13: workload.request.cpu.dist: expected one of "constant" | "exponential" | "lognormal" | "uniform", found the string "gamma"',
+    ]);
+  });
+
+  it('cross-field checks: warm-up must end before the run does; uniform bounds ordered', () => {
+    expect(problems('durationS: 5\nwarmupS: 10\n')).to.deep.equal(['case.yaml:2:10: warmupS: expected warmupS < durationS (5), found 10']);
+    expect(problems('workload: {request: {cpu: {dist: uniform, minMs: 3, maxMs: 1}}}\n')).to.deep.equal([
+      'case.yaml:1:60: workload.request.cpu.maxMs: expected maxMs ≥ minMs',
+    ]);
+  });
+
+  it('duplicate keys and non-mapping documents are rejected', () => {
+    expect(problems('durationS: 5\ndurationS: 6\n')).to.deep.equal(['case.yaml:2:1: malformed YAML: Map keys must be unique']);
+    expect(problems('- 1\n- 2\n')).to.deep.equal(['case.yaml:1:1: expected a mapping, found a list of 2']);
+  });
+
+  it('a missing file is one clear problem', () => {
+    try {
+      loadScenarioFile('/no/such/scenario.yaml');
+      expect.fail('should throw');
+    } catch (e) {
+      expect((e as ScenarioError).problems.map(formatProblem)).to.deep.equal(['/no/such/scenario.yaml: file not found']);
+    }
+  });
+
+  it('loads a file from disk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gmpsim-'));
+    const f = join(dir, 'disk.yaml');
+    writeFileSync(f, 'durationS: 2\n');
+    expect(loadScenarioFile(f).durationS).to.equal(2);
+  });
+});
