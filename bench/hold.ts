@@ -38,3 +38,23 @@ export function holdGmpsim(pending: number, events: number, seed = 'bench'): Hol
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { pending, events, wallSeconds, eventsPerSecond: events / wallSeconds };
 }
+
+/** The same hold model on a plain binary heap (flatqueue): the baseline that makes ratios meaningful. */
+export async function holdFlatQueue(pending: number, events: number, seed = 'bench'): Promise<HoldResult> {
+  const { default: FlatQueue } = await import('flatqueue');
+  const inc = incrementTable(seed);
+  const q = new FlatQueue<number>();
+  let i = 0;
+  for (let k = 0; k < pending; k++) q.push(k, inc[i++ & (TABLE_SIZE - 1)]!);
+  const step = () => {
+    const t = q.peekValue()!;
+    const id = q.pop()!;
+    q.push(id, t + inc[i++ & (TABLE_SIZE - 1)]!);
+  };
+  const warm = Math.min(events / 10, 1_000_000);
+  for (let k = 0; k < warm; k++) step();
+  const t0 = process.hrtime.bigint();
+  for (let k = 0; k < events; k++) step();
+  const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { pending, events, wallSeconds, eventsPerSecond: events / wallSeconds };
+}

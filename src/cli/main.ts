@@ -1,0 +1,57 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
+import { runCommand } from './run-command.js';
+import { validateCommand } from './validate-command.js';
+
+const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+function parseSeed(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 2 ** 32 - 1) throw new InvalidArgumentError(`expected an integer from 0 to ${2 ** 32 - 1}, found "${v}"`);
+  return Number(v);
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('gmpsim')
+    .description('Discrete-event simulator of the Go GMP scheduler in Kubernetes pods')
+    .version(pkg.version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run a scenario and write results/<name>/seed-<seed>/ (summary.json, timeseries.csv, scenario.resolved.yaml)')
+    .argument('<file>', 'scenario file (YAML or JSON)')
+    .option('--seed <n>', 'master seed (overrides the scenario\'s seed)', parseSeed)
+    .option('--out <dir>', 'write the run into this directory instead of results/<name>/seed-<seed>')
+    .option('--json', 'print the summary as JSON on stdout (no table, no progress bar)')
+    .option('--quiet', 'print only the results directory')
+    .option('--no-progress', 'never show a progress bar')
+    .action((file: string, opts) => runCommand(file, opts));
+
+  program
+    .command('validate')
+    .description('check scenario files; every problem is reported with file:line:col and document path')
+    .argument('<files...>', 'scenario files')
+    .option('--json', 'print the report as JSON')
+    .action((files: string[], opts) => setExit(validateCommand(files, opts)));
+
+  return program;
+}
+
+export function main(argv: string[]): number {
+  let code = EXIT_OK;
+  const program = buildProgram((c) => (code = c));
+  try {
+    program.parse(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander already printed its message; help and version are not errors.
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    return reportError(e);
+  }
+  return code;
+}
+
+process.exitCode = main(process.argv);

@@ -1,0 +1,8 @@
+/** gmpsim as a library: load a scenario, run it, read the results. */
+export * from './engine/index.js';
+export * from './scenario/index.js';
+export * from './sim/index.js';
+export * from './workload/index.js';
+export * from './metrics/index.js';
+export { IdealFifoPod } from './runtime/ideal-fifo.js';
+export type { PodRuntime, CompletionSink } from './runtime/pod-runtime.js';

@@ -1,0 +1,2 @@
+export { SampleLog } from './sample-log.js';
+export { TimeSeries } from './time-series.js';

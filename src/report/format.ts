@@ -1,0 +1,19 @@
+/**
+ * Number formatting for result files. Values are rounded to 9 significant digits: enough for any
+ * measurement here, and it keeps files readable and stable against last-bit noise.
+ */
+export function roundSig(x: number): number {
+  return Number.isFinite(x) && !Number.isInteger(x) ? Number(x.toPrecision(9)) : x;
+}
+
+/** JSON with rounded numbers, NaN/Infinity as null, 2-space indent, trailing newline. */
+export function toStableJson(value: unknown): string {
+  return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? roundSig(v) : null) : v), 2)}\n`;
+}
+
+/** CSV of a header and numeric rows; non-finite values become empty cells. */
+export function toCsv(columns: readonly string[], rows: readonly number[][]): string {
+  const lines = [columns.join(',')];
+  for (const r of rows) lines.push(r.map((v) => (Number.isFinite(v) ? String(roundSig(v)) : '')).join(','));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,17 @@
+import { stringify } from 'yaml';
+import type { Scenario } from '../scenario/schema.js';
+import type { RunResult } from '../sim/experiment.js';
+import { toCsv, toStableJson } from './format.js';
+
+/**
+ * The files of one run directory. `scenario.resolved.yaml` has every default filled in and the seed that
+ * was used, so `gmpsim run <dir>/scenario.resolved.yaml` reproduces the run byte for byte.
+ */
+export function runFiles(scenario: Scenario, seed: number, result: RunResult): Record<string, string> {
+  const resolved = { ...scenario, seed };
+  return {
+    'summary.json': toStableJson(result.summary),
+    'timeseries.csv': toCsv(result.series.columns, result.series.rows),
+    'scenario.resolved.yaml': `# Resolved by gmpsim: every default filled in. Re-run with: gmpsim run <this file>\n${stringify(resolved)}`,
+  };
+}

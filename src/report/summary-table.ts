@@ -1,0 +1,19 @@
+import type { RunSummary } from '../sim/summary.js';
+
+/** A short human-readable table of a run's headline numbers. */
+export function summaryTable(s: RunSummary): string {
+  const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+  const rows: Array<[string, string]> = [
+    ['scenario', `${s.scenario} (seed ${s.seed}, ${s.durationS} s simulated, warm-up ${s.warmupS} s)`],
+    ['scheduler', `${s.scheduler}, GOMAXPROCS ${s.gomaxprocs}`],
+    ['offered load', `${f(s.offeredLoad.arrivalRatePerS, 1)} req/s × ${f(s.offeredLoad.meanCpuMs)} ms CPU = ${f(s.offeredLoad.utilization * 100, 1)}% of the Ps`],
+    ['requests', `${s.requests.completed} completed of ${s.requests.arrived} arrived; ${s.requests.inFlightAtEnd} in flight at the end`],
+    ['throughput', `${f(s.throughputPerS, 1)} req/s`],
+    ['latency ms', `mean ${f(s.latencyMs.mean)}  p50 ${f(s.latencyMs.p50)}  p95 ${f(s.latencyMs.p95)}  p99 ${f(s.latencyMs.p99)}  max ${f(s.latencyMs.max)}`],
+    ['wait ms', `mean ${f(s.waitMs.mean)}  p99 ${f(s.waitMs.p99)}`],
+    ['utilization', `${f(s.utilization * 100, 1)}%`],
+    ['events', `${s.engine.events}`],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}

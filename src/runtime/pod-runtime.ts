@@ -1,0 +1,20 @@
+/**
+ * What the rest of the simulator sees of one pod's Go runtime: requests go in, completions come out
+ * through the sink, and a few gauges can be read at any time for metrics.
+ */
+export interface PodRuntime {
+  readonly gomaxprocs: number;
+  /** A request (an id in the RequestTable) arrives at this pod. */
+  accept(requestId: number): void;
+  /** Requests waiting to run (runnable, not running). */
+  runnable(): number;
+  /** Ps currently running a request. */
+  running(): number;
+  /** ∫ running Ps dt from time 0 to now, in P·ns (utilisation = its growth / (gomaxprocs × elapsed)). */
+  busyIntegralNs(): number;
+}
+
+export interface CompletionSink {
+  /** Called once per request, at the simulated time it completes; the request id is still valid. */
+  complete(requestId: number): void;
+}

@@ -1,0 +1,2 @@
+export { Experiment, runScenario, type RunResult } from './experiment.js';
+export { SERIES_COLUMNS, type RunSummary } from './summary.js';

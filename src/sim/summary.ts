@@ -1,0 +1,34 @@
+/** The per-run summary written to summary.json: deterministic (no wall-clock values). */
+export interface RunSummary {
+  scenario: string;
+  seed: number;
+  durationS: number;
+  warmupS: number;
+  scheduler: string;
+  gomaxprocs: number;
+  /** What the scenario asks of the pod, from its parameters (not measured). */
+  offeredLoad: { arrivalRatePerS: number; meanCpuMs: number; utilization: number };
+  requests: { arrived: number; arrivedAfterWarmup: number; completed: number; measured: number; inFlightAtEnd: number };
+  /** Completions of measured requests per second of measured time. */
+  throughputPerS: number;
+  /** Response time (arrival to completion) of requests arriving after warm-up. */
+  latencyMs: { mean: number; p50: number; p90: number; p95: number; p99: number; p999: number; max: number };
+  /** Time from arrival to first running. */
+  waitMs: { mean: number; p50: number; p99: number };
+  /** Busy Ps / GOMAXPROCS over the measured window. */
+  utilization: number;
+  engine: { events: number };
+}
+
+/** Columns of timeseries.csv (units in the names). */
+export const SERIES_COLUMNS = [
+  't_s',
+  'arrivals_per_s',
+  'completions_per_s',
+  'in_flight',
+  'runnable',
+  'running',
+  'utilization',
+  'latency_p50_ms',
+  'latency_p99_ms',
+] as const;

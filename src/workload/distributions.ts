@@ -1,0 +1,36 @@
+import type { RandomStream } from '../engine/random.js';
+import { msToNs } from '../engine/time.js';
+import type { DurationDist } from '../scenario/schema.js';
+
+/** Draws durations in integer nanoseconds from one named random stream. */
+export interface DurationSampler {
+  /** The distribution's mean, ns (for reports and theory checks). */
+  readonly meanNs: number;
+  sampleNs(): number;
+}
+
+export function durationSampler(spec: DurationDist, rng: RandomStream): DurationSampler {
+  switch (spec.dist) {
+    case 'constant': {
+      const v = msToNs(spec.valueMs);
+      return { meanNs: v, sampleNs: () => v };
+    }
+    case 'exponential': {
+      const mean = msToNs(spec.meanMs);
+      return { meanNs: mean, sampleNs: () => Math.round(rng.exponential(mean)) };
+    }
+    case 'lognormal': {
+      // Parameterised by mean and coefficient of variation: σ² = ln(1 + cv²), μ = ln(mean) − σ²/2.
+      const mean = msToNs(spec.meanMs);
+      const s2 = Math.log(1 + spec.cv * spec.cv);
+      const mu = Math.log(mean) - s2 / 2;
+      const sigma = Math.sqrt(s2);
+      return { meanNs: mean, sampleNs: () => Math.round(Math.exp(mu + sigma * rng.normal())) };
+    }
+    case 'uniform': {
+      const lo = msToNs(spec.minMs);
+      const span = msToNs(spec.maxMs) - lo;
+      return { meanNs: lo + span / 2, sampleNs: () => lo + Math.round(rng.next() * span) };
+    }
+  }
+}

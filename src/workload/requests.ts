@@ -1,0 +1,57 @@
+/**
+ * In-flight requests as struct-of-arrays, indexed by a small integer id that is recycled when a request
+ * completes, so memory follows the number in flight, not the number ever made.
+ */
+export class RequestTable {
+  arrivalNs: Float64Array;
+  /** CPU work still to do, ns. */
+  workNs: Float64Array;
+  /** When service first started, ns (NaN until then). */
+  startNs: Float64Array;
+  private free: Int32Array;
+  private nFree = 0;
+  private next = 0;
+  /** Requests currently allocated. */
+  inFlight = 0;
+
+  constructor(capacity = 1024) {
+    this.arrivalNs = new Float64Array(capacity);
+    this.workNs = new Float64Array(capacity);
+    this.startNs = new Float64Array(capacity);
+    this.free = new Int32Array(capacity);
+  }
+
+  alloc(arrivalNs: number, workNs: number): number {
+    let id: number;
+    if (this.nFree > 0) id = this.free[--this.nFree]!;
+    else {
+      if (this.next === this.arrivalNs.length) this.grow();
+      id = this.next++;
+    }
+    this.arrivalNs[id] = arrivalNs;
+    this.workNs[id] = workNs;
+    this.startNs[id] = NaN;
+    this.inFlight++;
+    return id;
+  }
+
+  release(id: number): void {
+    this.free[this.nFree++] = id;
+    this.inFlight--;
+  }
+
+  private grow(): void {
+    const c = this.arrivalNs.length * 2;
+    const g = (a: Float64Array) => {
+      const b = new Float64Array(c);
+      b.set(a);
+      return b;
+    };
+    this.arrivalNs = g(this.arrivalNs);
+    this.workNs = g(this.workNs);
+    this.startNs = g(this.startNs);
+    const f = new Int32Array(c);
+    f.set(this.free);
+    this.free = f;
+  }
+}

@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const bin = join(root, 'bin/gmpsim.js');
+
+function gmpsim(args: string[], cwd = root) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'gmpsim-cli-'));
+}
+
+/** A small scenario file in a temp dir. */
+function scenarioFile(text: string, name = 'small.yaml'): string {
+  const f = join(tmp(), name);
+  writeFileSync(f, text);
+  return f;
+}
+
+const small = 'durationS: 5\nworkload: {arrival: {process: poisson, ratePerS: 500}}\nruntime: {gomaxprocs: 2}\n';
+
+describe('cli', () => {
+  it('--help and --version exit 0', () => {
+    const h = gmpsim(['--help']);
+    expect(h.code).to.equal(0);
+    expect(h.stdout).to.contain('run [options] <file>');
+    expect(gmpsim(['--version']).stdout.trim()).to.match(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('run writes summary.json, timeseries.csv and scenario.resolved.yaml, and prints a table', () => {
+    const out = join(tmp(), 'run');
+    const r = gmpsim(['run', scenarioFile(small), '--out', out]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/latency ms\s+mean/);
+    expect(readdirSync(out).sort()).to.deep.equal(['scenario.resolved.yaml', 'summary.json', 'timeseries.csv']);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.scenario).to.equal('small');
+    expect(summary.requests.completed).to.be.greaterThan(2000);
+    const csv = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).to.equal('t_s,arrivals_per_s,completions_per_s,in_flight,runnable,running,utilization,latency_p50_ms,latency_p99_ms');
+    expect(csv).to.have.length(6); // header + one row per simulated second
+  });
+
+  it('defaults to results/<name>/seed-<seed>/ under the working directory, leaving no temp dirs', () => {
+    const cwd = tmp();
+    const r = gmpsim(['run', scenarioFile(small, 'named.yaml'), '--seed', '7', '--quiet'], cwd);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.trim()).to.equal(join('results', 'named', 'seed-7'));
+    expect(existsSync(join(cwd, 'results/named/seed-7/summary.json'))).to.equal(true);
+    expect(readdirSync(join(cwd, 'results/named'))).to.deep.equal(['seed-7']);
+  });
+
+  it('same scenario and seed twice: byte-identical files; the resolved scenario reproduces the run', () => {
+    const f = scenarioFile(small);
+    const [a, b, c] = [tmp(), tmp(), tmp()].map((d) => join(d, 'run'));
+    expect(gmpsim(['run', f, '--seed', '3', '--out', a!]).code).to.equal(0);
+    expect(gmpsim(['run', f, '--seed', '3', '--out', b!]).code).to.equal(0);
+    expect(gmpsim(['run', join(a!, 'scenario.resolved.yaml'), '--out', c!]).code).to.equal(0);
+    for (const file of ['summary.json', 'timeseries.csv', 'scenario.resolved.yaml']) {
+      const ref = readFileSync(join(a!, file));
+      expect(readFileSync(join(b!, file)).equals(ref), file).to.equal(true);
+      expect(readFileSync(join(c!, file)).equals(ref), `${file} from resolved`).to.equal(true);
+    }
+  });
+
+  it('--json prints the summary as parseable JSON and nothing else', () => {
+    const r = gmpsim(['run', scenarioFile(small), '--json', '--out', join(tmp(), 'j')]);
+    expect(r.code).to.equal(0);
+    const parsed = JSON.parse(r.stdout);
+    expect(parsed.summary.gomaxprocs).to.equal(2);
+    expect(r.stderr).to.equal('');
+  });
+
+  it('invalid scenario: one line per problem on stderr, exit 2, no results written', () => {
+    const cwd = tmp();
+    const f = scenarioFile('durationS: -1\nworkload:\n  arival: {}\n', 'bad.yaml');
+    const r = gmpsim(['run', f], cwd);
+    expect(r.code).to.equal(2);
+    expect(r.stderr.trim().split('\n')).to.deep.equal([
+      `error: ${f}:1:12: durationS: expected a number > 0, found -1`,
+      `error: ${f}:3:3: workload.arival: unknown key "arival" (did you mean "arrival"?) (expected one of: arrival, request)`,
+    ]);
+    expect(existsSync(join(cwd, 'results'))).to.equal(false);
+  });
+
+  it('missing file, bad --seed and unknown commands exit 2', () => {
+    const missing = gmpsim(['run', '/no/such.yaml']);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.contain('/no/such.yaml: file not found');
+    const seed = gmpsim(['run', scenarioFile(small), '--seed', '-3']);
+    expect(seed.code).to.equal(2);
+    expect(seed.stderr).to.contain('--seed');
+    expect(gmpsim(['frobnicate']).code).to.equal(2);
+  });
+
+  it('validate: ok files print ok, bad ones print problems, exit 2 if any is bad', () => {
+    const good = scenarioFile(small);
+    const bad = scenarioFile('runtime: {gomaxprocs: 0}\n', 'bad.yaml');
+    const ok = gmpsim(['validate', good]);
+    expect(ok.code).to.equal(0);
+    expect(ok.stdout).to.contain(`ok     ${good}`);
+    const mixed = gmpsim(['validate', good, bad]);
+    expect(mixed.code).to.equal(2);
+    expect(mixed.stderr).to.contain(`${bad}:1:23: runtime.gomaxprocs: expected a number ≥ 1, found 0`);
+  });
+
+  it('every curated scenario in scenarios/ validates', () => {
+    const files = readdirSync(join(root, 'scenarios')).filter((f) => /\.(ya?ml|json)$/.test(f));
+    expect(files.length).to.be.greaterThan(0);
+    const r = gmpsim(['validate', ...files.map((f) => join(root, 'scenarios', f))]);
+    expect(r.code, r.stderr).to.equal(0);
+  });
+});
