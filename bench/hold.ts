@@ -1,3 +1,4 @@
+import type { EventSetKind } from '../src/engine/event-set.js';
 import { Simulation } from '../src/engine/simulation.js';
 import { RandomStream } from '../src/engine/random.js';
 
@@ -22,9 +23,9 @@ export function incrementTable(seed: string, meanNs = 1_000_000): Float64Array {
   return t;
 }
 
-export function holdGmpsim(pending: number, events: number, seed = 'bench'): HoldResult {
+export function holdGmpsim(pending: number, events: number, seed = 'bench', eventSet: EventSetKind = 'ladder'): HoldResult {
   const inc = incrementTable(seed);
-  const sim = new Simulation(pending + 16);
+  const sim = new Simulation(pending + 16, eventSet);
   let i = 0;
   const kind = sim.registerKind('hold', () => {
     sim.schedule(inc[i++ & (TABLE_SIZE - 1)]!, kind);

@@ -1,3 +1,5 @@
+import type { EventSet } from './event-set.js';
+
 /**
  * The pending-event set: a 4-ary min-heap over typed arrays keyed by (time, insertion sequence).
  *
@@ -29,7 +31,7 @@ const CANCELLED = 2;
 /** An opaque number identifying one scheduled event; pass it to `cancel`. */
 export type EventHandle = number;
 
-export class EventQueue {
+export class EventQueue implements EventSet {
   // Heap entries (index 0 is the root).
   private hTime: Float64Array;
   private hSeq: Float64Array;

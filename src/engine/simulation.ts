@@ -1,4 +1,6 @@
 import { EventQueue, type EventHandle } from './event-queue.js';
+import type { EventSet, EventSetKind } from './event-set.js';
+import { LadderQueue } from './ladder-queue.js';
 
 /**
  * Called when an event of the kind it was registered for fires. `target` and `arg` are whatever the
@@ -22,13 +24,14 @@ export class Simulation implements Clock {
   /** Events dispatched so far. */
   eventsProcessed = 0;
 
-  private readonly queue: EventQueue;
+  private readonly queue: EventSet;
   private readonly handlers: EventHandler[] = [];
   private readonly kindNames: string[] = [];
   private stopped = false;
 
-  constructor(initialCapacity = 1024) {
-    this.queue = new EventQueue(initialCapacity);
+  /** `eventSet` picks the pending-event structure; results are identical, only speed differs. */
+  constructor(initialCapacity = 1024, eventSet: EventSetKind = 'ladder') {
+    this.queue = eventSet === 'heap' ? new EventQueue(initialCapacity) : new LadderQueue(initialCapacity);
   }
 
   /** Register an event kind; returns its number. Register once at model set-up, never per event. */

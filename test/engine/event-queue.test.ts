@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { EventQueue } from '../../src/engine/event-queue.js';
+import type { EventSet, EventSetKind } from '../../src/engine/event-set.js';
+import { LadderQueue } from '../../src/engine/ladder-queue.js';
 import { Simulation } from '../../src/engine/simulation.js';
 
 /** Drain a queue, returning [time, target] pairs in dispatch order. */
-function drain(q: EventQueue): Array<[number, number]> {
+function drain(q: EventSet): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   while (q.take()) {
     out.push([q.takenTime, q.takenTarget]);
@@ -13,15 +15,20 @@ function drain(q: EventQueue): Array<[number, number]> {
   return out;
 }
 
-describe('engine/EventQueue', () => {
+const implementations: Array<[EventSetKind, (capacity: number) => EventSet]> = [
+  ['heap', (c) => new EventQueue(c)],
+  ['ladder', (c) => new LadderQueue(c)],
+];
+
+for (const [kind, make] of implementations) describe(`engine/EventSet (${kind})`, () => {
   it('pops in time order', () => {
-    const q = new EventQueue(4);
+    const q = make(4);
     for (const t of [50, 10, 40, 20, 30]) q.push(t, 0, t, 0);
     expect(drain(q).map((e) => e[0])).to.deep.equal([10, 20, 30, 40, 50]);
   });
 
   it('breaks ties by insertion order (FIFO among equal times)', () => {
-    const q = new EventQueue(4);
+    const q = make(4);
     for (let i = 0; i < 100; i++) q.push(i % 3, 0, i, 0);
     const order = drain(q);
     const byTime = [0, 1, 2].map((t) => order.filter((e) => e[0] === t).map((e) => e[1]));
@@ -29,7 +36,7 @@ describe('engine/EventQueue', () => {
   });
 
   it('cancels pending events and ignores stale handles', () => {
-    const q = new EventQueue(4);
+    const q = make(4);
     const a = q.push(1, 0, 1, 0);
     const b = q.push(2, 0, 2, 0);
     expect(q.cancel(a)).to.equal(true);
@@ -43,7 +50,7 @@ describe('engine/EventQueue', () => {
   });
 
   it('compacts when cancelled entries dominate, keeping order', () => {
-    const q = new EventQueue(16);
+    const q = make(16);
     const handles: number[] = [];
     for (let i = 0; i < 10_000; i++) handles.push(q.push(10_000 - i, 0, i, 0));
     for (let i = 0; i < 10_000; i++) if (i % 10 !== 0) q.cancel(handles[i]!);
@@ -62,7 +69,7 @@ describe('engine/EventQueue', () => {
     );
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 400 }), (ops) => {
-        const q = new EventQueue(4);
+        const q = make(4);
         // Reference: list of {time, seq, id, live}; min by (time, seq).
         const ref: Array<{ t: number; seq: number; id: number; h: number; live: boolean }> = [];
         let seq = 0;
@@ -97,6 +104,68 @@ describe('engine/EventQueue', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('engine/LadderQueue under stress', () => {
+  /** Push (time, id) pairs and drain; the order must be the (time, seq) order. */
+  function checkOrder(times: number[]): void {
+    const q = new LadderQueue(16);
+    times.forEach((t, i) => q.push(t, 0, i, 0));
+    const got = drain(q);
+    const want = times.map((t, i) => [t, i] as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    expect(got).to.deep.equal(want);
+  }
+
+  it('splits crowded buckets into finer rungs (many events in a narrow range)', () => {
+    const times: number[] = [];
+    for (let i = 0; i < 20_000; i++) times.push(1_000_000 + ((i * 7919) % 5000)); // dense, with ties
+    for (let i = 0; i < 200; i++) times.push(1e12 + i * 1e9); // and a far tail
+    checkOrder(times);
+  });
+
+  it('keeps insertion order for 10,000 events at one instant (buckets that cannot split)', () => {
+    checkOrder(new Array(10_000).fill(42));
+  });
+
+  it('handles the rung limit with a pathological spread (powers of two)', () => {
+    const times: number[] = [];
+    for (let k = 0; k < 52; k++) for (let j = 0; j < 60; j++) times.push(2 ** k + j);
+    checkOrder(times);
+  });
+
+  it('interleaves pushes with takes like a simulation (hold model) and matches the heap', () => {
+    const heap = new EventQueue(16);
+    const ladder = new LadderQueue(16);
+    let x = 12345;
+    const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 5000; i++) {
+      const t = Math.floor(rand() * 1e6);
+      heap.push(t, 0, i, 0);
+      ladder.push(t, 0, i, 0);
+    }
+    for (let i = 0; i < 200_000; i++) {
+      expect(heap.take()).to.equal(true);
+      expect(ladder.take()).to.equal(true);
+      expect([ladder.takenTime, ladder.takenTarget]).to.deep.equal([heap.takenTime, heap.takenTarget]);
+      // Increments from 0 (same-instant follow-ups) to far future, like real models.
+      const r = rand();
+      const inc = r < 0.1 ? 0 : r < 0.9 ? Math.floor(rand() * 2e5) : Math.floor(rand() * 1e9);
+      heap.push(heap.takenTime + inc, 0, 5000 + i, 0);
+      ladder.push(ladder.takenTime + inc, 0, 5000 + i, 0);
+      heap.finishTake();
+      ladder.finishTake();
+    }
+  });
+
+  it('rebuilds when cancelled events dominate, dropping them and keeping order', () => {
+    const q = new LadderQueue(16);
+    const hs: number[] = [];
+    for (let i = 0; i < 200_000; i++) hs.push(q.push(1e9 + i * 1000, 0, i, 0));
+    for (let i = 0; i < 200_000; i++) if (i % 7 !== 0) q.cancel(hs[i]!);
+    const got = drain(q);
+    expect(got.length).to.equal(Math.ceil(200_000 / 7));
+    expect(got.every((e, k) => e[1] === k * 7)).to.equal(true);
   });
 });
 

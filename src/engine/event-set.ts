@@ -1,0 +1,25 @@
+import type { EventHandle } from './event-queue.js';
+
+/**
+ * The pending-event set behind the Simulation (ns-3's Scheduler, OMNeT++'s FES): a small interface so
+ * the structure can change without touching models. Two implementations: `LadderQueue` (default,
+ * amortised O(1)) and `EventQueue` (a 4-ary heap, O(log n); the simpler reference).
+ *
+ * Contract: events come out in (time, insertion order); `take` loads the earliest live event into the
+ * `taken*` fields; `finishTake` completes it (a push in between may reuse its place).
+ */
+export interface EventSet {
+  readonly size: number;
+  takenTime: number;
+  takenKind: number;
+  takenTarget: number;
+  takenArg: number;
+  push(time: number, kind: number, target: number, arg: number): EventHandle;
+  cancel(handle: EventHandle): boolean;
+  isPending(handle: EventHandle): boolean;
+  peekTime(): number;
+  take(): boolean;
+  finishTake(): void;
+}
+
+export type EventSetKind = 'ladder' | 'heap';

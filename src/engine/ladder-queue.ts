@@ -1,0 +1,430 @@
+import type { EventHandle } from './event-queue.js';
+import type { EventSet } from './event-set.js';
+
+/**
+ * The pending-event set as a ladder queue (Tang, Goh & Thng, "Ladder Queue: An O(1) Priority Queue
+ * Structure for Large-Scale Discrete Event Simulation", ACM TOMACS 2005): amortised O(1) insert and
+ * remove, where a heap pays O(log n) cache misses per event.
+ *
+ * Three tiers, every event in a lower tier earlier than every event in a higher one:
+ * - bottom: a small array sorted by time, served from its head;
+ * - rungs: up to MAX_RUNGS levels of time buckets (unsorted FIFO lists); a bucket with more than THRES
+ *   events is split into a finer rung, smaller ones are sorted into bottom a batch at a time;
+ * - top: an unsorted FIFO list of far-future events, spread over a new first rung when the ladder empties.
+ *
+ * Equal times fire in insertion order without a sequence number: equal times always share a tier and a
+ * bucket; every list is newest-first (an insert prepends, touching no other node) and is walked
+ * oldest-first when it is spread or sorted; sorting into bottom is stable; and an insert into bottom goes
+ * after the events of equal time already there.
+ * Bucket widths are whole nanoseconds, so bucket arithmetic on integer-ns times is exact.
+ *
+ * Nodes are 32-byte records in one buffer, viewed as doubles [time, arg] and as int32
+ * [next, stamp, kind, target]: an event is one cache line, and integers stay integers.
+ * Same contract as the heap (`EventQueue`): lazy O(1) cancellation with generation-checked handles.
+ */
+
+const SLOT_BITS = 26;
+const SLOT_SPACE = 2 ** SLOT_BITS;
+const GEN_LIMIT = 2 ** (53 - SLOT_BITS);
+const FREE = 0;
+const PENDING = 1;
+const CANCELLED = 2;
+
+const THRES = 50; // the paper's threshold for splitting a bucket
+const MAX_RUNGS = 8;
+const BOTTOM_BATCH = 16; // refill bottom with at least this many events when the rung has them
+const NIL = -1;
+
+// Node record: 4 doubles = 8 int32 = 32 bytes. Doubles at (slot << 2) + offset, int32 at (slot << 3) + offset.
+const NODE_DOUBLES = 4;
+const ARG = 1; // double offset (time is offset 0)
+const NEXT = 4; // int32 offsets, after the two doubles
+const STAMP = 5; // generation × 4 + state
+const KIND = 6;
+const TARGET = 7;
+
+export class LadderQueue implements EventSet {
+  private nodes: Float64Array;
+  private ints: Int32Array;
+  private freeSlots: Int32Array;
+  private nFree = 0;
+  private nSlots = 0;
+  private live = 0;
+  private cancelled = 0;
+
+  // Top: newest-first list, its time range, and the time from which events go to top.
+  private topHead = NIL;
+  private topCount = 0;
+  private topMin = Infinity;
+  private topMax = -Infinity;
+  private topStart = -Infinity;
+
+  // Rungs (0 = coarsest). Bucket b of rung r is buckets[r][2b..2b+1] = [newest-first list head, count].
+  private nRungs = 0;
+  private readonly rStart = new Float64Array(MAX_RUNGS);
+  private readonly rWidth = new Float64Array(MAX_RUNGS);
+  private readonly rCur = new Int32Array(MAX_RUNGS);
+  private readonly rN = new Int32Array(MAX_RUNGS);
+  private readonly buckets: Int32Array[] = [];
+  /** Scratch for walking a list oldest-first. */
+  private walk = new Int32Array(256);
+
+  // Bottom: slots ascending by time (insertion order among equals) in [bHead, bEnd).
+  private bSlot = new Int32Array(256);
+  private bHead = 0;
+  private bEnd = 0;
+
+  takenTime = 0;
+  takenKind = 0;
+  takenTarget = 0;
+  takenArg = 0;
+
+  constructor(initialCapacity = 1024) {
+    const c = Math.max(16, initialCapacity);
+    this.nodes = new Float64Array(c * NODE_DOUBLES);
+    this.ints = new Int32Array(this.nodes.buffer);
+    this.freeSlots = new Int32Array(c);
+    for (let r = 0; r < MAX_RUNGS; r++) this.buckets.push(new Int32Array(0));
+  }
+
+  get size(): number {
+    return this.live;
+  }
+
+  push(time: number, kind: number, target: number, arg: number): EventHandle {
+    const slot = this.allocSlot();
+    const di = this.ints, ri = slot << 3;
+    this.nodes[slot << 2] = time;
+    this.nodes[(slot << 2) + ARG] = arg;
+    di[ri + KIND] = kind;
+    di[ri + TARGET] = target;
+    const gen = di[ri + STAMP]! >> 2;
+    di[ri + STAMP] = (gen << 2) | PENDING;
+    this.live++;
+    this.enqueue(slot, time);
+    return slot + gen * SLOT_SPACE;
+  }
+
+  cancel(handle: EventHandle): boolean {
+    const slot = handle % SLOT_SPACE;
+    const gen = (handle - slot) / SLOT_SPACE;
+    const k = (slot << 3) + STAMP;
+    if (slot >= this.nSlots || this.ints[k] !== ((gen << 2) | PENDING)) return false;
+    this.ints[k] = (gen << 2) | CANCELLED;
+    this.live--;
+    this.cancelled++;
+    if (this.cancelled > 65536 && this.cancelled > this.live) this.rebuild();
+    return true;
+  }
+
+  isPending(handle: EventHandle): boolean {
+    const slot = handle % SLOT_SPACE;
+    const gen = (handle - slot) / SLOT_SPACE;
+    return slot < this.nSlots && this.ints[(slot << 3) + STAMP] === ((gen << 2) | PENDING);
+  }
+
+  peekTime(): number {
+    return this.fillBottom() ? this.nodes[this.bSlot[this.bHead]! << 2]! : Infinity;
+  }
+
+  take(): boolean {
+    if (!this.fillBottom()) return false;
+    const slot = this.bSlot[this.bHead++]!;
+    this.takenTime = this.nodes[slot << 2]!;
+    this.takenArg = this.nodes[(slot << 2) + ARG]!;
+    this.takenKind = this.ints[(slot << 3) + KIND]!;
+    this.takenTarget = this.ints[(slot << 3) + TARGET]!;
+    this.live--;
+    this.freeSlot(slot);
+    return true;
+  }
+
+  /** Nothing to do: a take removes the event at once (O(1)), so there is no root to reuse. */
+  finishTake(): void {}
+
+  // ---- placement -------------------------------------------------------------------------------
+
+  private enqueue(slot: number, t: number): void {
+    if (t >= this.topStart) {
+      this.ints[(slot << 3) + NEXT] = this.topHead;
+      this.topHead = slot;
+      this.topCount++;
+      if (t < this.topMin) this.topMin = t;
+      if (t > this.topMax) this.topMax = t;
+      return;
+    }
+    for (let r = 0; r < this.nRungs; r++) {
+      const start = this.rStart[r]!, w = this.rWidth[r]!;
+      if (t >= start + this.rCur[r]! * w) {
+        let b = Math.floor((t - start) / w);
+        if (b >= this.rN[r]!) b = this.rN[r]! - 1; // cannot happen with exact integer maths; guard anyway
+        const bk = this.buckets[r]!;
+        this.ints[(slot << 3) + NEXT] = bk[2 * b]!;
+        bk[2 * b] = slot;
+        bk[2 * b + 1]!++;
+        return;
+      }
+    }
+    this.insertBottom(slot, t);
+  }
+
+  /** Insert into the sorted bottom after every event of time ≤ t (binary search; usually at the end). */
+  private insertBottom(slot: number, t: number): void {
+    if (this.bEnd === this.bSlot.length) this.makeBottomRoom(1);
+    const bs = this.bSlot, d = this.nodes;
+    let lo = this.bHead, hi = this.bEnd;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (d[bs[mid]! << 2]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    bs.copyWithin(lo + 1, lo, this.bEnd);
+    bs[lo] = slot;
+    this.bEnd++;
+  }
+
+  /** Room for `extra` more entries at bottom's end: slide the live part to the front, or grow. */
+  private makeBottomRoom(extra: number): void {
+    const n = this.bEnd - this.bHead;
+    if (n + extra <= this.bSlot.length / 2) {
+      this.bSlot.copyWithin(0, this.bHead, this.bEnd);
+    } else {
+      const b = new Int32Array(Math.max(this.bSlot.length * 2, 2 * (n + extra)));
+      b.set(this.bSlot.subarray(this.bHead, this.bEnd));
+      this.bSlot = b;
+    }
+    this.bHead = 0;
+    this.bEnd = n;
+  }
+
+  // ---- refill ----------------------------------------------------------------------------------
+
+  /** Make sure bottom's head is a live event; false if the set is empty. */
+  private fillBottom(): boolean {
+    for (;;) {
+      while (this.bHead < this.bEnd) {
+        const slot = this.bSlot[this.bHead]!;
+        if ((this.ints[(slot << 3) + STAMP]! & 3) !== CANCELLED) return true;
+        this.bHead++;
+        this.dropCancelled(slot);
+      }
+      this.bHead = this.bEnd = 0;
+      if (this.nRungs === 0) {
+        if (this.topCount === 0) {
+          this.topStart = -Infinity;
+          return false;
+        }
+        this.topToRung();
+      }
+      this.nextBuckets();
+    }
+  }
+
+  /** Spread top over a fresh first rung. */
+  private topToRung(): void {
+    const min = this.topMin, max = this.topMax, count = this.topCount;
+    // About four buckets per event: shorter lists mean fewer dependent cache misses when walking them.
+    const width = Math.max(1, Math.ceil((max - min + 1) / (count * 4)));
+    const n = Math.floor((max - min) / width) + 1;
+    this.openRung(0, min, width, n);
+    this.nRungs = 1;
+    this.topStart = min + n * width;
+    const list = this.topHead;
+    this.topHead = NIL;
+    this.topCount = 0;
+    this.topMin = Infinity;
+    this.topMax = -Infinity;
+    this.spread(list, 0);
+  }
+
+  /**
+   * Move buckets of the lowest rung into bottom, in time order, until bottom holds BOTTOM_BATCH events
+   * (rungs hold about one event per bucket, so one bucket per refill would pay this search per event);
+   * a crowded bucket is split into a finer rung instead, once bottom has been served.
+   */
+  private nextBuckets(): void {
+    while (this.nRungs > 0) {
+      const r = this.nRungs - 1;
+      const bk = this.buckets[r]!, n = this.rN[r]!;
+      let b = this.rCur[r]!;
+      while (b < n && bk[2 * b] === NIL) b++;
+      if (b === n) {
+        this.rCur[r] = n;
+        if (this.bEnd > this.bHead) return; // serve bottom first; the rung is dropped on the next refill
+        this.nRungs--; // rung used up: continue in the rung above (its cursor is already past us)
+        if (this.nRungs === 0) this.topStart = -Infinity;
+        continue;
+      }
+      const count = bk[2 * b + 1]!;
+      const w = this.rWidth[r]!;
+      const split = count > THRES && w > 1 && this.nRungs < MAX_RUNGS;
+      if (split && this.bEnd > this.bHead) {
+        this.rCur[r] = b;
+        return;
+      }
+      const list = bk[2 * b]!;
+      bk[2 * b] = NIL;
+      bk[2 * b + 1] = 0;
+      this.rCur[r] = b + 1;
+      if (split) {
+        const cw = Math.max(1, Math.ceil(w / count));
+        this.openRung(r + 1, this.rStart[r]! + b * w, cw, Math.ceil(w / cw));
+        this.nRungs++;
+        this.spread(list, r + 1);
+        continue;
+      }
+      this.appendSortedToBottom(list, count);
+      if (this.bEnd - this.bHead >= BOTTOM_BATCH) return;
+    }
+  }
+
+  private openRung(r: number, start: number, width: number, n: number): void {
+    if (this.buckets[r]!.length < 2 * n) this.buckets[r] = new Int32Array(2 * Math.max(n, this.buckets[r]!.length));
+    const bk = this.buckets[r]!;
+    for (let i = 0; i < 2 * n; i += 2) {
+      bk[i] = NIL;
+      bk[i + 1] = 0;
+    }
+    this.rStart[r] = start;
+    this.rWidth[r] = width;
+    this.rN[r] = n;
+    this.rCur[r] = 0;
+  }
+
+  /**
+   * Copy a newest-first list into `walk[0..n)` oldest-first, dropping cancelled events; returns n.
+   * `count` bounds the list length (cancelled events included).
+   */
+  private gatherOldestFirst(s: number, count: number): number {
+    if (this.walk.length < count) this.walk = new Int32Array(Math.max(count, this.walk.length * 2));
+    const wk = this.walk, di = this.ints;
+    let n = 0;
+    while (s !== NIL) {
+      const nx = di[(s << 3) + NEXT]!;
+      if ((di[(s << 3) + STAMP]! & 3) === CANCELLED) this.dropCancelled(s);
+      else wk[n++] = s;
+      s = nx;
+    }
+    reverseRange(wk, 0, n);
+    return n;
+  }
+
+  /** Distribute a list over rung r's buckets, oldest first, so that each bucket stays newest-first. */
+  private spread(list: number, r: number): void {
+    const n = this.gatherOldestFirst(list, this.nSlots);
+    const bk = this.buckets[r]!;
+    const start = this.rStart[r]!, w = this.rWidth[r]!, last = this.rN[r]! - 1;
+    const d = this.nodes, di = this.ints, wk = this.walk;
+    for (let k = 0; k < n; k++) {
+      const s = wk[k]!;
+      let b = Math.floor((d[s << 2]! - start) / w);
+      if (b > last) b = last;
+      di[(s << 3) + NEXT] = bk[2 * b]!;
+      bk[2 * b] = s;
+      bk[2 * b + 1]!++;
+    }
+  }
+
+  /** Append a bucket's events to bottom, stably sorted by time (they are all later than bottom's). */
+  private appendSortedToBottom(list: number, count: number): void {
+    if (this.bEnd + count > this.bSlot.length) this.makeBottomRoom(count);
+    const bs = this.bSlot, d = this.nodes, di = this.ints;
+    // Walk the newest-first list into bottom's tail, then reverse it to oldest-first.
+    const first = this.bEnd;
+    let n = first;
+    for (let s = list; s !== NIL; ) {
+      const nx = di[(s << 3) + NEXT]!;
+      if ((di[(s << 3) + STAMP]! & 3) === CANCELLED) this.dropCancelled(s);
+      else bs[n++] = s;
+      s = nx;
+    }
+    reverseRange(bs, first, n);
+    if (n - first <= 64) {
+      // Insertion sort: stable, and fast on the short, often nearly sorted buckets.
+      for (let i = first + 1; i < n; i++) {
+        const x = bs[i]!, xt = d[x << 2]!;
+        let j = i - 1;
+        while (j >= first) {
+          const y = bs[j]!;
+          if (d[y << 2]! <= xt) break;
+          bs[j + 1] = y;
+          j--;
+        }
+        bs[j + 1] = x;
+      }
+    } else {
+      // Array.prototype.sort is stable.
+      const sorted = Array.from(bs.subarray(first, n)).sort((a, b) => d[a << 2]! - d[b << 2]!);
+      bs.set(sorted, first);
+    }
+    this.bEnd = n;
+  }
+
+  /** Too many cancelled events are held: re-place the live ones from scratch, in (time, insertion) order. */
+  private rebuild(): void {
+    const keep: number[] = [];
+    const take = (list: number) => {
+      const n = this.gatherOldestFirst(list, this.nSlots);
+      for (let k = 0; k < n; k++) keep.push(this.walk[k]!);
+    };
+    // Tiers from earliest to latest; each list oldest-first, so equal times keep their order.
+    for (let i = this.bHead; i < this.bEnd; i++) {
+      const s = this.bSlot[i]!;
+      if ((this.ints[(s << 3) + STAMP]! & 3) === CANCELLED) this.dropCancelled(s);
+      else keep.push(s);
+    }
+    for (let r = this.nRungs - 1; r >= 0; r--) {
+      for (let b = this.rCur[r]!; b < this.rN[r]!; b++) take(this.buckets[r]![2 * b]!);
+    }
+    take(this.topHead);
+    this.bHead = this.bEnd = 0;
+    this.nRungs = 0;
+    this.topHead = NIL;
+    this.topCount = 0;
+    this.topMin = Infinity;
+    this.topMax = -Infinity;
+    this.topStart = -Infinity;
+    for (const s of keep) this.enqueue(s, this.nodes[s << 2]!);
+  }
+
+  // ---- slots -----------------------------------------------------------------------------------
+
+  private dropCancelled(slot: number): void {
+    this.cancelled--;
+    this.freeSlot(slot);
+  }
+
+  private allocSlot(): number {
+    if (this.nFree > 0) return this.freeSlots[--this.nFree]!;
+    if (this.nSlots === this.freeSlots.length) this.growSlots();
+    if (this.nSlots >= SLOT_SPACE) throw new Error(`event queue: more than ${SLOT_SPACE} pending events`);
+    return this.nSlots++;
+  }
+
+  private freeSlot(slot: number): void {
+    const k = (slot << 3) + STAMP;
+    const gen = (this.ints[k]! >> 2) + 1;
+    this.ints[k] = ((gen === GEN_LIMIT ? 0 : gen) << 2) | FREE;
+    this.freeSlots[this.nFree++] = slot;
+  }
+
+  private growSlots(): void {
+    const c = this.freeSlots.length * 2;
+    const nodes = new Float64Array(c * NODE_DOUBLES);
+    nodes.set(this.nodes);
+    this.nodes = nodes;
+    this.ints = new Int32Array(nodes.buffer);
+    const free = new Int32Array(c);
+    free.set(this.freeSlots);
+    this.freeSlots = free;
+  }
+}
+
+/** Reverse a[lo..hi) in place (no subarray view: this runs on every refill). */
+function reverseRange(a: Int32Array, lo: number, hi: number): void {
+  for (let i = lo, j = hi - 1; i < j; i++, j--) {
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
+  }
+}
