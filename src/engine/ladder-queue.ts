@@ -59,7 +59,8 @@ export class LadderQueue implements EventSet {
   private topMax = -Infinity;
   private topStart = -Infinity;
 
-  // Rungs (0 = coarsest). Bucket b of rung r is buckets[r][2b..2b+1] = [newest-first list head, count].
+  // Rungs (0 = coarsest). buckets[r][b] is the head of bucket b's newest-first list (no count is kept:
+  // a smaller array means fewer cache misses on the push path; lists are counted when walked).
   private nRungs = 0;
   private readonly rStart = new Float64Array(MAX_RUNGS);
   private readonly rWidth = new Float64Array(MAX_RUNGS);
@@ -159,9 +160,8 @@ export class LadderQueue implements EventSet {
         let b = Math.floor((t - start) / w);
         if (b >= this.rN[r]!) b = this.rN[r]! - 1; // cannot happen with exact integer maths; guard anyway
         const bk = this.buckets[r]!;
-        this.ints[(slot << 3) + NEXT] = bk[2 * b]!;
-        bk[2 * b] = slot;
-        bk[2 * b + 1]!++;
+        this.ints[(slot << 3) + NEXT] = bk[b]!;
+        bk[b] = slot;
         return;
       }
     }
@@ -247,7 +247,7 @@ export class LadderQueue implements EventSet {
       const r = this.nRungs - 1;
       const bk = this.buckets[r]!, n = this.rN[r]!;
       let b = this.rCur[r]!;
-      while (b < n && bk[2 * b] === NIL) b++;
+      while (b < n && bk[b] === NIL) b++;
       if (b === n) {
         this.rCur[r] = n;
         if (this.bEnd > this.bHead) return; // serve bottom first; the rung is dropped on the next refill
@@ -255,36 +255,35 @@ export class LadderQueue implements EventSet {
         if (this.nRungs === 0) this.topStart = -Infinity;
         continue;
       }
-      const count = bk[2 * b + 1]!;
+      // Walk the bucket into bottom's tail; if it turns out crowded, split it into a finer rung instead.
+      const count = this.gatherIntoBottom(bk[b]!);
+      const first = this.bEnd - count;
       const w = this.rWidth[r]!;
-      const split = count > THRES && w > 1 && this.nRungs < MAX_RUNGS;
-      if (split && this.bEnd > this.bHead) {
-        this.rCur[r] = b;
-        return;
-      }
-      const list = bk[2 * b]!;
-      bk[2 * b] = NIL;
-      bk[2 * b + 1] = 0;
-      this.rCur[r] = b + 1;
-      if (split) {
+      if (count > THRES && w > 1 && this.nRungs < MAX_RUNGS) {
+        if (first > this.bHead) {
+          // Serve what bottom already has first; the bucket stays where it was.
+          this.relinkFromBottom(first, bk, b);
+          this.rCur[r] = b;
+          return;
+        }
+        bk[b] = NIL;
+        this.rCur[r] = b + 1;
         const cw = Math.max(1, Math.ceil(w / count));
         this.openRung(r + 1, this.rStart[r]! + b * w, cw, Math.ceil(w / cw));
         this.nRungs++;
-        this.spread(list, r + 1);
+        this.spreadFromBottom(first, r + 1);
         continue;
       }
-      this.appendSortedToBottom(list, count);
+      bk[b] = NIL;
+      this.rCur[r] = b + 1;
+      this.sortBottomTail(first);
       if (this.bEnd - this.bHead >= BOTTOM_BATCH) return;
     }
   }
 
   private openRung(r: number, start: number, width: number, n: number): void {
-    if (this.buckets[r]!.length < 2 * n) this.buckets[r] = new Int32Array(2 * Math.max(n, this.buckets[r]!.length));
-    const bk = this.buckets[r]!;
-    for (let i = 0; i < 2 * n; i += 2) {
-      bk[i] = NIL;
-      bk[i + 1] = 0;
-    }
+    if (this.buckets[r]!.length < n) this.buckets[r] = new Int32Array(Math.max(n, this.buckets[r]!.length * 2));
+    this.buckets[r]!.fill(NIL, 0, n);
     this.rStart[r] = start;
     this.rWidth[r] = width;
     this.rN[r] = n;
@@ -312,33 +311,72 @@ export class LadderQueue implements EventSet {
   /** Distribute a list over rung r's buckets, oldest first, so that each bucket stays newest-first. */
   private spread(list: number, r: number): void {
     const n = this.gatherOldestFirst(list, this.nSlots);
+    this.spreadSlots(this.walk, 0, n, r);
+  }
+
+  private spreadSlots(src: Int32Array, from: number, to: number, r: number): void {
     const bk = this.buckets[r]!;
     const start = this.rStart[r]!, w = this.rWidth[r]!, last = this.rN[r]! - 1;
-    const d = this.nodes, di = this.ints, wk = this.walk;
-    for (let k = 0; k < n; k++) {
-      const s = wk[k]!;
+    const d = this.nodes, di = this.ints;
+    for (let k = from; k < to; k++) {
+      const s = src[k]!;
       let b = Math.floor((d[s << 2]! - start) / w);
       if (b > last) b = last;
-      di[(s << 3) + NEXT] = bk[2 * b]!;
-      bk[2 * b] = s;
-      bk[2 * b + 1]!++;
+      di[(s << 3) + NEXT] = bk[b]!;
+      bk[b] = s;
     }
   }
 
-  /** Append a bucket's events to bottom, stably sorted by time (they are all later than bottom's). */
-  private appendSortedToBottom(list: number, count: number): void {
-    if (this.bEnd + count > this.bSlot.length) this.makeBottomRoom(count);
-    const bs = this.bSlot, d = this.nodes, di = this.ints;
-    // Walk the newest-first list into bottom's tail, then reverse it to oldest-first.
-    const first = this.bEnd;
+  /**
+   * Walk a newest-first bucket list onto bottom's tail, oldest-first, dropping cancelled events.
+   * Returns how many live events it appended (bottom's end grows by that much).
+   */
+  private gatherIntoBottom(list: number): number {
+    const di = this.ints;
+    let first = this.bEnd;
     let n = first;
     for (let s = list; s !== NIL; ) {
       const nx = di[(s << 3) + NEXT]!;
       if ((di[(s << 3) + STAMP]! & 3) === CANCELLED) this.dropCancelled(s);
-      else bs[n++] = s;
+      else {
+        if (n === this.bSlot.length) {
+          const oldHead = this.bHead;
+          this.bEnd = n;
+          this.makeBottomRoom(Math.max(64, n - first)); // slides [bHead, bEnd) to index 0
+          first -= oldHead;
+          n = this.bEnd;
+        }
+        this.bSlot[n++] = s;
+      }
       s = nx;
     }
-    reverseRange(bs, first, n);
+    this.bEnd = n;
+    reverseRange(this.bSlot, first, n);
+    return n - first;
+  }
+
+  /** Put bottom's tail [from, bEnd) back as bucket b's list (newest-first) and cut it from bottom. */
+  private relinkFromBottom(from: number, bk: Int32Array, b: number): void {
+    const di = this.ints, bs = this.bSlot;
+    let head = NIL;
+    for (let k = from; k < this.bEnd; k++) {
+      const s = bs[k]!;
+      di[(s << 3) + NEXT] = head;
+      head = s;
+    }
+    bk[b] = head;
+    this.bEnd = from;
+  }
+
+  /** Move bottom's tail [from, bEnd) (oldest-first) into rung r and cut it from bottom. */
+  private spreadFromBottom(from: number, r: number): void {
+    this.spreadSlots(this.bSlot, from, this.bEnd, r);
+    this.bEnd = from;
+  }
+
+  /** Stably sort bottom's tail [first, bEnd) by time; it is all later than bottom's head part. */
+  private sortBottomTail(first: number): void {
+    const bs = this.bSlot, d = this.nodes, n = this.bEnd;
     if (n - first <= 64) {
       // Insertion sort: stable, and fast on the short, often nearly sorted buckets.
       for (let i = first + 1; i < n; i++) {
@@ -357,7 +395,6 @@ export class LadderQueue implements EventSet {
       const sorted = Array.from(bs.subarray(first, n)).sort((a, b) => d[a << 2]! - d[b << 2]!);
       bs.set(sorted, first);
     }
-    this.bEnd = n;
   }
 
   /** Too many cancelled events are held: re-place the live ones from scratch, in (time, insertion) order. */
@@ -374,7 +411,7 @@ export class LadderQueue implements EventSet {
       else keep.push(s);
     }
     for (let r = this.nRungs - 1; r >= 0; r--) {
-      for (let b = this.rCur[r]!; b < this.rN[r]!; b++) take(this.buckets[r]![2 * b]!);
+      for (let b = this.rCur[r]!; b < this.rN[r]!; b++) take(this.buckets[r]![b]!);
     }
     take(this.topHead);
     this.bHead = this.bEnd = 0;

@@ -134,6 +134,14 @@ describe('engine/LadderQueue under stress', () => {
     checkOrder(times);
   });
 
+  it('a crowded bucket met while bottom already holds events is served later, in order', () => {
+    const times: number[] = [];
+    for (let i = 0; i < 10; i++) times.push(i * 1000); // sparse: fills bottom a little
+    for (let i = 0; i < 300; i++) times.push(10_500 + (i % 7)); // then one crowded bucket, with ties
+    for (let i = 0; i < 1000; i++) times.push(1e6 + i * 10);
+    checkOrder(times);
+  });
+
   it('interleaves pushes with takes like a simulation (hold model) and matches the heap', () => {
     const heap = new EventQueue(16);
     const ladder = new LadderQueue(16);
