@@ -12,6 +12,12 @@ export interface PodRuntime {
   running(): number;
   /** ∫ running Ps dt from time 0 to now, in P·ns (utilisation = its growth / (gomaxprocs × elapsed)). */
   busyIntegralNs(): number;
+  /** Extra time-series columns this runtime reports, and which of them are counters (turned into rates). */
+  readonly sampleColumns?: readonly string[];
+  readonly counterColumns?: readonly string[];
+  sample?(): number[];
+  /** GODEBUG=schedtrace-style text for the current state, if the runtime has one. */
+  schedtrace?(nowNs: number, detailed: boolean): string;
 }
 
 export interface CompletionSink {

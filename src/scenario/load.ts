@@ -3,7 +3,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { basename, extname } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { ScenarioSchema, type Scenario } from './schema.js';
+import { ScenarioSchema, STEP_KINDS, type Scenario } from './schema.js';
 
 /** One thing wrong with a scenario file, located as precisely as the parser allows. */
 export interface Problem {
@@ -128,7 +128,16 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
         const found = isRecord(input) ? input[u.discriminator] : undefined;
         return [{ ...at(path), message: `expected one of ${u.options.map((o) => JSON.stringify(o)).join(' | ')}, found ${describeValue(found)}` }];
       }
-      return [{ ...at(path), message: firstLine(issue.message) }];
+      // A plain union (a step): explain the branch whose key the user wrote, or list the kinds.
+      const branches = (issue as Issue & { errors?: Issue[][] }).errors ?? [];
+      const keyed = branches.filter((b) => !b.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0));
+      if (keyed.length === 1) {
+        return keyed[0]!.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as Issue, doc, lines, file, data));
+      }
+      // Steps are the schema's only plain union.
+      const found = isRecord(input) ? Object.keys(input) : [];
+      const what = found.length ? `key(s) ${found.join(', ')}` : describeValue(input);
+      return [{ ...at(path), message: `expected a step with exactly one of the keys ${STEP_KINDS.join(' | ')}, found ${what}` }];
     }
     case 'invalid_format':
       return [{ ...at(path), message: `expected ${issue.message.replace(/^Invalid string: /, '')}, found ${describeValue(input)}` }];

@@ -46,33 +46,119 @@ export const ArrivalSchema = z
     }),
     z.strictObject({
       process: z.literal('constant'),
-      ratePerS: z.number().positive().default(100).describe('arrival rate, requests per second (fixed gaps)'),
+      ratePerS: z.number().positive().default(100).describe('arrival rate, requests per second (fixed gaps, the first at time 0)'),
     }),
   ])
   .describe('the arrival process: poisson | constant');
 export type Arrival = z.infer<typeof ArrivalSchema>;
 
+/** One step of a goroutine's program. */
+export type Step =
+  | { cpu: DurationDist }
+  | { syscall: DurationDist }
+  | { netpoll: DurationDist }
+  | { sleep: DurationDist }
+  | { gosched: true }
+  | { spawn: { count: number; wait: boolean; steps: Step[] } }
+  | { locked: { mutex: string; cpu: DurationDist } };
+
+/** Names of the step kinds, for error messages and docs. */
+export const STEP_KINDS = ['cpu', 'syscall', 'netpoll', 'sleep', 'gosched', 'spawn', 'locked'] as const;
+
+export const StepSchema: z.ZodType<Step> = z.lazy(() =>
+  z.union([
+    z.strictObject({ cpu: DurationDistSchema.describe('run on a P for this long (a CPU burst)') }),
+    z.strictObject({ syscall: DurationDistSchema.describe('a blocking syscall: the M blocks; sysmon may hand its P off') }),
+    z.strictObject({ netpoll: DurationDistSchema.describe('wait for the network (the G parks in netpoll)') }),
+    z.strictObject({ sleep: DurationDistSchema.describe('time.Sleep: a timer on the current P') }),
+    z.strictObject({ gosched: z.literal(true).describe('runtime.Gosched: yield to the global run queue') }),
+    z.strictObject({
+      spawn: z
+        .strictObject({
+          count: z.number().int().min(1).max(1_000_000).default(1).describe('goroutines to start (`go f()` × count)'),
+          wait: z.boolean().default(true).describe('wait for all of them (a WaitGroup / channel receive)'),
+          steps: z.array(StepSchema).min(1).describe("each child's program"),
+        })
+        .describe('start child goroutines'),
+    }),
+    z.strictObject({
+      locked: z
+        .strictObject({
+          mutex: z.string().min(1).default('mu').describe('mutex name; steps naming the same mutex contend'),
+          cpu: DurationDistSchema.describe('CPU time spent holding it'),
+        })
+        .describe('sync.Mutex: Lock, run, Unlock (waiters are served first come, first served)'),
+    }),
+  ]),
+);
+
 export const WorkloadSchema = z.strictObject({
   arrival: ArrivalSchema.default({ process: 'poisson', ratePerS: 100 }),
   request: z
     .strictObject({
-      cpu: DurationDistSchema.default({ dist: 'exponential', meanMs: 1 }).describe(
-        'CPU time each request needs, ms',
-      ),
+      steps: z
+        .array(StepSchema)
+        .min(1)
+        .default([{ cpu: { dist: 'exponential', meanMs: 1 } }])
+        .describe(`the program of the goroutine serving a request, run in order; steps: ${STEP_KINDS.join(', ')}`),
     })
     .prefault({})
     .describe('what one request does'),
 });
 export type Workload = z.infer<typeof WorkloadSchema>;
 
-export const RuntimeSchema = z.strictObject({
-  scheduler: z
-    .enum(['ideal-fifo'])
-    .default('ideal-fifo')
-    .describe('ideal-fifo: one FIFO queue served by gomaxprocs Ps with no scheduling overhead (the M/M/c reference)'),
-  gomaxprocs: z.number().int().min(1).max(1024).default(4).describe('number of Ps (GOMAXPROCS)'),
-});
+const CostsSchema = z
+  .strictObject({
+    ctxSwitchNs: z.number().nonnegative().default(200).describe('switching the P to another G (gogo + schedule), ns'),
+    stealNs: z.number().nonnegative().default(300).describe('a successful steal (runqgrab), ns'),
+    goroutineCreateNs: z.number().nonnegative().default(300).describe('`go f()` (newproc), charged to the creating G, ns'),
+    threadCreateUs: z.number().nonnegative().default(30).describe('creating an OS thread for a new M (newm → clone), µs'),
+    threadWakeUs: z.number().nonnegative().default(5).describe('waking a parked M (futex wake → running), µs'),
+    syscallOverheadNs: z.number().nonnegative().default(100).describe('entersyscall + exitsyscall bookkeeping, ns'),
+    preemptSignalUs: z.number().nonnegative().default(5).describe('async preemption: SIGURG delivery until the G stops, µs'),
+    runnextStealWaitUs: z.number().nonnegative().default(3).describe("runqgrab's usleep(3) before stealing a running P's runnext, µs"),
+  })
+  .describe('runtime operation costs');
+export type Costs = z.infer<typeof CostsSchema>;
+
+export const RuntimeSchema = z
+  .strictObject({
+    scheduler: z
+      .enum(['gmp', 'ideal-fifo'])
+      .default('gmp')
+      .describe(
+        'gmp: the Go scheduler (Ps, Ms, run queues, stealing, sysmon); ideal-fifo: one FIFO queue served by gomaxprocs Ps with no overhead (the M/M/c reference; cpu steps only)',
+      ),
+    goVersion: z
+      .enum(['1.19', '1.25'])
+      .default('1.19')
+      .describe('runtime behaviour to follow where versions differ: default GOMAXPROCS, schedtrace format'),
+    gomaxprocs: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .optional()
+      .describe('number of Ps; default by goVersion: 1.19 → hostCpus; 1.25 → min(hostCpus, max(2, ceil(cpuLimitCores)))'),
+    netpoll: z
+      .enum(['go', 'always-polling'])
+      .default('go')
+      .describe(
+        "go: Go's netpoller (an M blocks in netpoll only when it has nothing to run; otherwise ready Gs wait for a scheduler poll or sysmon's 10 ms poll); always-polling: an idealised poller that makes every ready G runnable at once",
+      ),
+    hostCpus: z.number().int().min(1).max(1024).default(4).describe('CPUs of the node the pod runs on'),
+    cpuLimitCores: z.number().positive().optional().describe('container CPU limit, cores (used for the Go 1.25 GOMAXPROCS default)'),
+    maxThreads: z.number().int().min(2).max(100_000).default(10_000).describe('debug.SetMaxThreads: exceeding it is a fatal error'),
+    costs: CostsSchema.prefault({}),
+  })
+  .transform((r) => ({ ...r, gomaxprocs: r.gomaxprocs ?? defaultGomaxprocs(r.goVersion, r.hostCpus, r.cpuLimitCores) }));
 export type Runtime = z.infer<typeof RuntimeSchema>;
+
+/** GOMAXPROCS when not set: Go 1.19 uses the host's CPUs; Go 1.25 honours the cgroup CPU limit (min 2). */
+export function defaultGomaxprocs(version: '1.19' | '1.25', hostCpus: number, cpuLimitCores?: number): number {
+  if (version === '1.19' || cpuLimitCores === undefined) return hostCpus;
+  return Math.min(hostCpus, Math.max(2, Math.ceil(cpuLimitCores)));
+}
 
 export const MetricsSchema = z.strictObject({
   sampleIntervalMs: z
@@ -102,6 +188,17 @@ export const ScenarioSchema = z
     runtime: RuntimeSchema.prefault({}).describe("the pod's Go runtime (scheduler model and its parameters)"),
   })
   .superRefine((s, ctx) => {
+    if (s.runtime.scheduler === 'ideal-fifo') {
+      s.workload.request.steps.forEach((step, i) => {
+        if (!('cpu' in step)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workload', 'request', 'steps', i],
+            message: `the ideal-fifo scheduler runs cpu steps only, found "${Object.keys(step)[0]}" (use runtime.scheduler: gmp)`,
+          });
+        }
+      });
+    }
     // Only compare two values that are each valid on their own (their own errors are reported already).
     if (s.durationS > 0 && s.warmupS >= 0 && s.warmupS >= s.durationS) {
       ctx.addIssue({

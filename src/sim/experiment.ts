@@ -3,13 +3,25 @@ import { Simulation } from '../engine/simulation.js';
 import { msToNs, nsToMs, nsToS, sToNs } from '../engine/time.js';
 import { SampleLog } from '../metrics/sample-log.js';
 import { TimeSeries } from '../metrics/time-series.js';
+import { GmpPod } from '../runtime/gmp/pod.js';
+import { GoFatalError } from '../runtime/gmp/sched.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
-import type { Scenario } from '../scenario/schema.js';
+import type { DurationDist, Scenario, Step } from '../scenario/schema.js';
 import { arrivalProcess, type ArrivalProcess } from '../workload/arrivals.js';
 import { durationSampler, type DurationSampler } from '../workload/distributions.js';
 import { RequestTable } from '../workload/requests.js';
 import { SERIES_COLUMNS, type RunSummary } from './summary.js';
+
+/** Options that change what is observed, never what happens. */
+export interface ExperimentOptions {
+  /** Emit a schedtrace line every this many ms of simulated time (GODEBUG=schedtrace=N). */
+  schedtraceMs?: number;
+  /** With schedtrace: the per-P/M/G lines too (GODEBUG=scheddetail=1). */
+  scheddetail?: boolean;
+  /** Receives schedtrace text; the model never prints. */
+  onTrace?: (text: string) => void;
+}
 
 /** Everything a run produces; pure data, written to disk by report/ and printed by cli/. */
 export interface RunResult {
@@ -26,9 +38,9 @@ export class Experiment implements CompletionSink {
   readonly endNs: number;
   private readonly warmupNs: number;
   private readonly requests = new RequestTable();
-  private readonly pod: PodRuntime;
+  readonly pod: PodRuntime;
   private readonly arrivals: ArrivalProcess;
-  private readonly cpu: DurationSampler;
+  private readonly cpuSteps: DurationSampler[];
   private readonly arrivalKind: number;
   private readonly sampleKind: number;
   private readonly sampleNs: number;
@@ -42,24 +54,48 @@ export class Experiment implements CompletionSink {
   private busyAtWarmup = 0;
 
   // Per-interval statistics for the time series.
-  private readonly series = new TimeSeries(SERIES_COLUMNS);
+  private readonly series: TimeSeries;
   private readonly intervalLatency = new SampleLog();
   private intervalArrivals = 0;
   private intervalCompletions = 0;
   private lastSampleNs = 0;
   private lastBusy = 0;
+  private lastCounters: number[] = [];
+  private readonly counterIdx: Set<number>;
+  private fatal: string | undefined;
 
   constructor(
     readonly scenario: Scenario,
     readonly seed: number,
+    options: ExperimentOptions = {},
   ) {
     const rng = new RandomStreams(seed);
     this.endNs = sToNs(scenario.durationS);
     this.warmupNs = sToNs(scenario.warmupS);
     this.sampleNs = msToNs(scenario.metrics.sampleIntervalMs);
     this.arrivals = arrivalProcess(scenario.workload.arrival, rng.stream('arrivals'));
-    this.cpu = durationSampler(scenario.workload.request.cpu, rng.stream('service.cpu'));
-    this.pod = new IdealFifoPod(this.sim, this.requests, scenario.runtime.gomaxprocs, this);
+    const steps = scenario.workload.request.steps;
+    if (scenario.runtime.scheduler === 'ideal-fifo') {
+      // The loader guarantees cpu steps only; a request's service time is their sum.
+      this.cpuSteps = steps.map((st, i) => durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, rng.stream(`request.steps[${i}]`)));
+      this.pod = new IdealFifoPod(this.sim, this.requests, scenario.runtime.gomaxprocs, this);
+    } else {
+      this.cpuSteps = [];
+      this.pod = new GmpPod(this.sim, this.requests, scenario.runtime, steps, rng, this);
+    }
+    const cols = this.pod.sampleColumns ?? [];
+    const counters = new Set(this.pod.counterColumns ?? []);
+    this.counterIdx = new Set(cols.map((c, i) => (counters.has(c) ? i : -1)).filter((i) => i >= 0));
+    this.series = new TimeSeries([...SERIES_COLUMNS, ...cols.map((c) => (counters.has(c) ? `${c}_per_s` : c))]);
+    this.lastCounters = cols.map(() => 0);
+    if (options.schedtraceMs !== undefined && this.pod.schedtrace) {
+      const every = msToNs(options.schedtraceMs);
+      const traceKind = this.sim.registerKind('debug.schedtrace', () => {
+        options.onTrace?.(this.pod.schedtrace!(this.sim.now, options.scheddetail === true));
+        if (this.sim.now + every <= this.endNs) this.sim.schedule(every, traceKind);
+      });
+      this.sim.scheduleAt(0, traceKind);
+    }
 
     this.arrivalKind = this.sim.registerKind('workload.arrival', () => this.onArrival());
     this.sampleKind = this.sim.registerKind('metrics.sample', () => this.onSample());
@@ -73,13 +109,19 @@ export class Experiment implements CompletionSink {
     this.sim.scheduleAt(this.warmupNs, warmupKind);
   }
 
-  /** Run the simulation up to `tNs` (clamped to the scenario's end). */
+  /** Run the simulation up to `tNs` (clamped to the scenario's end). A fatal Go error ends the run. */
   advanceTo(tNs: number): void {
-    this.sim.runUntil(Math.min(tNs, this.endNs));
+    if (this.fatal !== undefined) return;
+    try {
+      this.sim.runUntil(Math.min(tNs, this.endNs));
+    } catch (e) {
+      if (!(e instanceof GoFatalError)) throw e;
+      this.fatal = `${e.message} at ${nsToS(this.sim.now).toFixed(6)} s`;
+    }
   }
 
   get done(): boolean {
-    return this.sim.now >= this.endNs;
+    return this.fatal !== undefined || this.sim.now >= this.endNs;
   }
 
   /** Run to the end and collect the results. */
@@ -107,7 +149,9 @@ export class Experiment implements CompletionSink {
     this.arrived++;
     this.intervalArrivals++;
     if (now >= this.warmupNs) this.arrivedMeasured++;
-    const id = this.requests.alloc(now, this.cpu.sampleNs());
+    let work = 0;
+    for (const c of this.cpuSteps) work += c.sampleNs();
+    const id = this.requests.alloc(now, work);
     this.pod.accept(id);
     const next = this.arrivals.nextNs(now);
     if (next <= this.endNs) this.sim.scheduleAt(next, this.arrivalKind);
@@ -128,6 +172,7 @@ export class Experiment implements CompletionSink {
       (busy - this.lastBusy) / ((now - this.lastSampleNs) * this.pod.gomaxprocs),
       p50!,
       p99!,
+      ...this.podSample(dtS),
     ]);
     this.intervalLatency.clear();
     this.intervalArrivals = 0;
@@ -135,6 +180,16 @@ export class Experiment implements CompletionSink {
     this.lastSampleNs = now;
     this.lastBusy = busy;
     if (now < this.endNs) this.sim.scheduleAt(Math.min(now + this.sampleNs, this.endNs), this.sampleKind);
+  }
+
+  private podSample(dtS: number): number[] {
+    const v = this.pod.sample?.() ?? [];
+    return v.map((x, i) => {
+      if (!this.counterIdx.has(i)) return x;
+      const rate = (x - this.lastCounters[i]!) / dtS;
+      this.lastCounters[i] = x;
+      return rate;
+    });
   }
 
   private summarise(): RunSummary {
@@ -150,10 +205,12 @@ export class Experiment implements CompletionSink {
       warmupS: s.warmupS,
       scheduler: s.runtime.scheduler,
       gomaxprocs: s.runtime.gomaxprocs,
+      goVersion: s.runtime.goVersion,
+      ...(this.fatal !== undefined ? { fatal: this.fatal } : {}),
       offeredLoad: {
         arrivalRatePerS: this.arrivals.ratePerS,
-        meanCpuMs: nsToMs(this.cpu.meanNs),
-        utilization: (this.arrivals.ratePerS * nsToS(this.cpu.meanNs)) / s.runtime.gomaxprocs,
+        meanCpuMs: nsToMs(meanCpuNs(s)),
+        utilization: (this.arrivals.ratePerS * nsToS(meanCpuNs(s))) / s.runtime.gomaxprocs,
       },
       requests: {
         arrived: this.arrived,
@@ -166,12 +223,56 @@ export class Experiment implements CompletionSink {
       latencyMs: { mean: this.latency.mean(), p50: p50!, p90: p90!, p95: p95!, p99: p99!, p999: p999!, max: this.latency.max() },
       waitMs: { mean: this.wait.mean(), p50: w50!, p99: w99! },
       utilization: busy / (sToNs(measuredS) * s.runtime.gomaxprocs),
+      ...(this.pod instanceof GmpPod ? { gmp: gmpSummary(this.pod) } : {}),
       engine: { events: this.sim.eventsProcessed },
     };
   }
 }
 
+/** Mean CPU per request implied by the scenario (cpu steps, spawned children included). */
+function meanCpuNs(s: Scenario): number {
+  const walk = (steps: readonly Step[]): number =>
+    steps.reduce((acc, st) => {
+      if ('cpu' in st) return acc + distMeanNs(st.cpu);
+      if ('locked' in st) return acc + distMeanNs(st.locked.cpu);
+      if ('spawn' in st) return acc + st.spawn.count * walk(st.spawn.steps);
+      return acc;
+    }, 0);
+  return walk(s.workload.request.steps);
+}
+
+function distMeanNs(d: DurationDist): number {
+  switch (d.dist) {
+    case 'constant':
+      return msToNs(d.valueMs);
+    case 'exponential':
+    case 'lognormal':
+      return msToNs(d.meanMs);
+    case 'uniform':
+      return msToNs((d.minMs + d.maxMs) / 2);
+  }
+}
+
+function gmpSummary(pod: GmpPod) {
+  const s = pod.sched;
+  return {
+    threads: s.mcount + 1,
+    goroutinesCreated: s.stats.gCreated,
+    steals: s.stats.steals,
+    stolenGs: s.stats.stolenGs,
+    preemptions: s.stats.preemptions,
+    handoffs: s.stats.handoffs,
+    syscalls: s.stats.syscalls,
+    sysmonLoopsEvaluated: s.sysmon.evaluations,
+    timerDelayMs: (() => {
+      const log = s.stats.timerDelayMs;
+      const [p50, p99] = log.quantiles([0.5, 0.99]);
+      return { count: log.count, mean: log.mean(), p50: p50!, p99: p99!, max: log.max() };
+    })(),
+  };
+}
+
 /** Run a scenario to completion in one call. */
-export function runScenario(scenario: Scenario, seed = scenario.seed): RunResult {
-  return new Experiment(scenario, seed).finish();
+export function runScenario(scenario: Scenario, seed = scenario.seed, options: ExperimentOptions = {}): RunResult {
+  return new Experiment(scenario, seed, options).finish();
 }

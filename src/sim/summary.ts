@@ -6,6 +6,9 @@ export interface RunSummary {
   warmupS: number;
   scheduler: string;
   gomaxprocs: number;
+  goVersion: string;
+  /** Set when the simulated Go runtime died (e.g. the thread limit); the run stopped there. */
+  fatal?: string;
   /** What the scenario asks of the pod, from its parameters (not measured). */
   offeredLoad: { arrivalRatePerS: number; meanCpuMs: number; utilization: number };
   requests: { arrived: number; arrivedAfterWarmup: number; completed: number; measured: number; inFlightAtEnd: number };
@@ -17,6 +20,19 @@ export interface RunSummary {
   waitMs: { mean: number; p50: number; p99: number };
   /** Busy Ps / GOMAXPROCS over the measured window. */
   utilization: number;
+  /** GMP scheduler counters (scheduler: gmp only). */
+  gmp?: {
+    threads: number;
+    goroutinesCreated: number;
+    steals: number;
+    stolenGs: number;
+    preemptions: number;
+    handoffs: number;
+    syscalls: number;
+    sysmonLoopsEvaluated: number;
+    /** Lateness of timers (time.Sleep): due → run by checkTimers. */
+    timerDelayMs: { count: number; mean: number; p50: number; p99: number; max: number };
+  };
   engine: { events: number };
 }
 

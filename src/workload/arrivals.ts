@@ -17,10 +17,11 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream): ArrivalProcess
       return { ratePerS: spec.ratePerS, nextNs: (prev) => prev + Math.round(rng.exponential(meanGap)) };
     }
     case 'constant': {
-      // k-th arrival at round(k × period): exact on average, no drift from rounding each gap.
+      // Arrivals at round(k × period), k = 0, 1, 2, ...: the first at time zero (like a program's main),
+      // exact on average, no drift from rounding each gap.
       const period = NS_PER_S / spec.ratePerS;
       let k = 0;
-      return { ratePerS: spec.ratePerS, nextNs: () => Math.round(++k * period) };
+      return { ratePerS: spec.ratePerS, nextNs: () => Math.round(k++ * period) };
     }
   }
 }

@@ -44,7 +44,10 @@ describe('cli', () => {
     expect(summary.scenario).to.equal('small');
     expect(summary.requests.completed).to.be.greaterThan(2000);
     const csv = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).to.equal('t_s,arrivals_per_s,completions_per_s,in_flight,runnable,running,utilization,latency_p50_ms,latency_p99_ms');
+    expect(csv[0]).to.equal(
+      't_s,arrivals_per_s,completions_per_s,in_flight,runnable,running,utilization,latency_p50_ms,latency_p99_ms,' +
+        'global_runq,local_runq,in_syscall,waiting,goroutines,threads,idle_threads,spinning_threads,steals_per_s,preemptions_per_s,handoffs_per_s',
+    );
     expect(csv).to.have.length(6); // header + one row per simulated second
   });
 

@@ -20,9 +20,13 @@ describe('scenario loading', () => {
     const s = parseScenario('', 'scenarios/my-test.yaml');
     expect(s.name).to.equal('my-test');
     expect(s.durationS).to.equal(60);
-    expect(s.runtime).to.deep.equal({ scheduler: 'ideal-fifo', gomaxprocs: 4 });
+    expect(s.runtime).to.include({ scheduler: 'gmp', goVersion: '1.19', gomaxprocs: 4, hostCpus: 4, netpoll: 'go', maxThreads: 10000 });
+    expect(s.runtime.costs).to.deep.equal({
+      ctxSwitchNs: 200, stealNs: 300, goroutineCreateNs: 300, threadCreateUs: 30, threadWakeUs: 5,
+      syscallOverheadNs: 100, preemptSignalUs: 5, runnextStealWaitUs: 3,
+    });
     expect(s.workload.arrival).to.deep.equal({ process: 'poisson', ratePerS: 100 });
-    expect(s.workload.request.cpu).to.deep.equal({ dist: 'exponential', meanMs: 1 });
+    expect(s.workload.request.steps).to.deep.equal([{ cpu: { dist: 'exponential', meanMs: 1 } }]);
   });
 
   it('reads JSON as well as YAML', () => {
@@ -30,8 +34,11 @@ describe('scenario loading', () => {
   });
 
   it('fills defaults inside a block the user wrote partly', () => {
-    const s = parseScenario('workload:\n  request:\n    cpu: {dist: lognormal}\n', 'x.yaml');
-    expect(s.workload.request.cpu).to.deep.equal({ dist: 'lognormal', meanMs: 1, cv: 1 });
+    const s = parseScenario('workload:\n  request:\n    steps: [{cpu: {dist: lognormal}}, {spawn: {steps: [{sleep: {dist: constant}}]}}]\n', 'x.yaml');
+    expect(s.workload.request.steps).to.deep.equal([
+      { cpu: { dist: 'lognormal', meanMs: 1, cv: 1 } },
+      { spawn: { count: 1, wait: true, steps: [{ sleep: { dist: 'constant', valueMs: 1 } }] } },
+    ]);
   });
 
   it('malformed YAML: names the file, line and column', () => {
@@ -52,9 +59,9 @@ describe('scenario loading', () => {
   });
 
   it('negative durations and out-of-range values', () => {
-    expect(problems('durationS: -5\nworkload:\n  request:\n    cpu: {dist: exponential, meanMs: 0}\n')).to.deep.equal([
+    expect(problems('durationS: -5\nworkload:\n  request:\n    steps:\n      - cpu: {dist: exponential, meanMs: 0}\n')).to.deep.equal([
       'case.yaml:1:12: durationS: expected a number > 0, found -5',
-      'case.yaml:4:38: workload.request.cpu.meanMs: expected a number > 0, found 0',
+      'case.yaml:5:42: workload.request.steps[0].cpu.meanMs: expected a number > 0, found 0',
     ]);
   });
 
@@ -66,15 +73,39 @@ describe('scenario loading', () => {
   });
 
   it('an unknown variant lists the known ones', () => {
-    expect(problems('workload:\n  request:\n    cpu:\n      dist: gamma\n')).to.deep.equal([
-      'case.yaml:4:13: workload.request.cpu.dist: expected one of "constant" | "exponential" | "lognormal" | "uniform", found the string "gamma"',
+    expect(problems('workload:\n  request:\n    steps:\n      - cpu:\n          dist: gamma\n')).to.deep.equal([
+      'case.yaml:5:17: workload.request.steps[0].cpu.dist: expected one of "constant" | "exponential" | "lognormal" | "uniform", found the string "gamma"',
     ]);
+  });
+
+  it('an unknown step kind lists the step kinds; nested step errors keep their full path', () => {
+    expect(problems('workload:\n  request:\n    steps:\n      - cpux: {dist: exponential}\n')).to.deep.equal([
+      'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | sleep | gosched | spawn | locked, found key(s) cpux',
+    ]);
+    expect(problems('workload:\n  request:\n    steps:\n      - spawn: {count: 2, steps: [{sleep: {dist: constant, valueMs: -1}}]}\n')).to.deep.equal([
+      'case.yaml:4:69: workload.request.steps[0].spawn.steps[0].sleep.valueMs: expected a number ≥ 0, found -1',
+    ]);
+  });
+
+  it('the ideal-fifo reference scheduler accepts cpu steps only', () => {
+    expect(problems('runtime: {scheduler: ideal-fifo}\nworkload:\n  request:\n    steps:\n      - sleep: {dist: constant}\n')).to.deep.equal([
+      'case.yaml:5:9: workload.request.steps[0]: the ideal-fifo scheduler runs cpu steps only, found "sleep" (use runtime.scheduler: gmp)',
+    ]);
+  });
+
+  it('default GOMAXPROCS follows the Go version: 1.19 ignores the CPU limit, 1.25 honours it (min 2)', () => {
+    const g = (rt: string) => parseScenario(`runtime: ${rt}\n`, 'x.yaml').runtime.gomaxprocs;
+    expect(g('{goVersion: "1.19", hostCpus: 16, cpuLimitCores: 2}')).to.equal(16);
+    expect(g('{goVersion: "1.25", hostCpus: 16, cpuLimitCores: 2.5}')).to.equal(3);
+    expect(g('{goVersion: "1.25", hostCpus: 16, cpuLimitCores: 0.5}')).to.equal(2);
+    expect(g('{goVersion: "1.25", hostCpus: 4, cpuLimitCores: 8}')).to.equal(4);
+    expect(g('{goVersion: "1.25", hostCpus: 16, cpuLimitCores: 2, gomaxprocs: 6}')).to.equal(6);
   });
 
   it('cross-field checks: warm-up must end before the run does; uniform bounds ordered', () => {
     expect(problems('durationS: 5\nwarmupS: 10\n')).to.deep.equal(['case.yaml:2:10: warmupS: expected warmupS < durationS (5), found 10']);
-    expect(problems('workload: {request: {cpu: {dist: uniform, minMs: 3, maxMs: 1}}}\n')).to.deep.equal([
-      'case.yaml:1:60: workload.request.cpu.maxMs: expected maxMs ≥ minMs',
+    expect(problems('workload: {request: {steps: [{cpu: {dist: uniform, minMs: 3, maxMs: 1}}]}}\n')).to.deep.equal([
+      'case.yaml:1:69: workload.request.steps[0].cpu.maxMs: expected maxMs ≥ minMs',
     ]);
   });
 

@@ -4,7 +4,7 @@ import { Experiment, runScenario } from '../../src/sim/experiment.js';
 import { runFiles } from '../../src/report/run-files.js';
 
 const scenario = parseScenario(
-  'durationS: 30\nworkload: {arrival: {process: poisson, ratePerS: 3000}, request: {cpu: {dist: lognormal, meanMs: 1, cv: 2}}}\nruntime: {gomaxprocs: 4}\n',
+  'durationS: 30\nworkload: {arrival: {process: poisson, ratePerS: 3000}, request: {steps: [{cpu: {dist: lognormal, meanMs: 1, cv: 2}}, {syscall: {dist: exponential, meanMs: 0.05}}, {netpoll: {dist: constant, valueMs: 0.2}}]}}\nruntime: {gomaxprocs: 4}\n',
   'det.yaml',
 );
 

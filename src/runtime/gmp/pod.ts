@@ -1,0 +1,107 @@
+import type { RandomStreams } from '../../engine/random.js';
+import type { Simulation } from '../../engine/simulation.js';
+import { usToNs } from '../../engine/time.js';
+import type { Runtime, Step } from '../../scenario/schema.js';
+import type { RequestTable } from '../../workload/requests.js';
+import type { CompletionSink, PodRuntime } from '../pod-runtime.js';
+import { Programs } from './program.js';
+import { Sched, type SchedConfig } from './sched.js';
+import { schedtrace } from './schedtrace.js';
+import { Gsyscall, Gwaiting, Mparked } from './states.js';
+
+/** The Go runtime of one pod: requests arrive through netpoll and run as Gs on the GMP scheduler. */
+export class GmpPod implements PodRuntime {
+  readonly sched: Sched;
+  readonly gomaxprocs: number;
+  private readonly version: '1.19' | '1.25';
+
+  constructor(
+    sim: Simulation,
+    private readonly requests: RequestTable,
+    runtime: Runtime,
+    steps: readonly Step[],
+    rng: RandomStreams,
+    sink: CompletionSink,
+  ) {
+    this.gomaxprocs = runtime.gomaxprocs;
+    this.version = runtime.goVersion;
+    const c = runtime.costs;
+    const cfg: SchedConfig = {
+      gomaxprocs: runtime.gomaxprocs,
+      netpoll: runtime.netpoll,
+      goVersion: runtime.goVersion,
+      maxThreads: runtime.maxThreads,
+      costs: {
+        ctxSwitchNs: c.ctxSwitchNs,
+        stealNs: c.stealNs,
+        goroutineCreateNs: c.goroutineCreateNs,
+        threadCreateNs: usToNs(c.threadCreateUs),
+        threadWakeNs: usToNs(c.threadWakeUs),
+        syscallNs: c.syscallOverheadNs,
+        preemptSignalNs: usToNs(c.preemptSignalUs),
+        runnextStealWaitNs: usToNs(c.runnextStealWaitUs),
+      },
+    };
+    const reqs = this.requests;
+    this.sched = new Sched(sim, cfg, new Programs(steps, rng), rng.stream('sched.steal'), {
+      complete: (id) => sink.complete(id),
+      started: (id) => {
+        if (Number.isNaN(reqs.startNs[id]!)) reqs.startNs[id] = sim.now;
+      },
+    });
+  }
+
+  accept(requestId: number): void {
+    this.sched.acceptRequest(requestId);
+  }
+
+  runnable(): number {
+    return this.sched.rq.totalQueued();
+  }
+
+  running(): number {
+    return this.sched.runningPs();
+  }
+
+  busyIntegralNs(): number {
+    return this.sched.busyIntegralNs();
+  }
+
+  readonly sampleColumns = [
+    'global_runq',
+    'local_runq',
+    'in_syscall',
+    'waiting',
+    'goroutines',
+    'threads',
+    'idle_threads',
+    'spinning_threads',
+    'steals',
+    'preemptions',
+    'handoffs',
+  ] as const;
+
+  readonly counterColumns = ['steals', 'preemptions', 'handoffs'] as const;
+
+  /** Gauges now, and counters (steals, preemptions, handoffs) as totals; the sampler takes rates. */
+  sample(): number[] {
+    const s = this.sched;
+    return [
+      s.rq.runqsize,
+      s.rq.totalQueued() - s.rq.runqsize,
+      s.countGs(Gsyscall),
+      s.countGs(Gwaiting),
+      s.liveGs(),
+      s.mcount + 1,
+      s.mCountIn(Mparked),
+      s.nmspinning,
+      s.stats.steals,
+      s.stats.preemptions,
+      s.stats.handoffs,
+    ];
+  }
+
+  schedtrace(nowNs: number, detailed: boolean): string {
+    return schedtrace(this.sched, nowNs, detailed, this.version);
+  }
+}

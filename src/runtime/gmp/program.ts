@@ -1,0 +1,69 @@
+import type { RandomStreams } from '../../engine/random.js';
+import type { Step } from '../../scenario/schema.js';
+import { durationSampler, type DurationSampler } from '../../workload/distributions.js';
+
+/** Operations a G's program is compiled into (one per step, plus the implicit ones). */
+export const OP_END = 0;
+export const OP_CPU = 1; // run on the P for a drawn duration
+export const OP_SYSCALL = 2; // blocking syscall: the M blocks, the P may be retaken
+export const OP_NETPOLL = 3; // park until the network is ready (netpoll)
+export const OP_SLEEP = 4; // time.Sleep: a timer on the current P
+export const OP_SPAWN = 5; // `go f()` × count (newproc)
+export const OP_WAIT_CHILDREN = 6; // wait for the spawned children (a channel receive)
+export const OP_LOCK = 7; // sync.Mutex.Lock
+export const OP_UNLOCK = 8; // sync.Mutex.Unlock
+export const OP_GOSCHED = 9; // runtime.Gosched
+
+/**
+ * Programs as flat typed arrays: program p's ops are op[start[p] .. start[p+1]); `arg` is a sampler
+ * index (CPU, syscall, netpoll, sleep), a child program (spawn, with the count in `arg2`) or a mutex.
+ * Each step draws from its own named stream ("request.steps[2]"), so editing one step never shifts
+ * another step's draws.
+ */
+export class Programs {
+  readonly op: Int32Array;
+  readonly arg: Int32Array;
+  readonly arg2: Int32Array;
+  readonly start: number[] = [];
+  readonly samplers: DurationSampler[] = [];
+  readonly mutexNames: string[] = [];
+
+  constructor(root: readonly Step[], rng: RandomStreams) {
+    const ops: Array<[number, number, number]> = [];
+    const pending: Array<{ steps: readonly Step[]; path: string; id: number }> = [];
+    let nextId = 0;
+    const emit = (steps: readonly Step[], path: string, id: number) => {
+      this.start[id] = ops.length;
+      steps.forEach((s, i) => {
+        const where = `${path}[${i}]`;
+        const sampler = (spec: Parameters<typeof durationSampler>[0]) =>
+          this.samplers.push(durationSampler(spec, rng.stream(where))) - 1;
+        if ('cpu' in s) ops.push([OP_CPU, sampler(s.cpu), 0]);
+        else if ('syscall' in s) ops.push([OP_SYSCALL, sampler(s.syscall), 0]);
+        else if ('netpoll' in s) ops.push([OP_NETPOLL, sampler(s.netpoll), 0]);
+        else if ('sleep' in s) ops.push([OP_SLEEP, sampler(s.sleep), 0]);
+        else if ('gosched' in s) ops.push([OP_GOSCHED, 0, 0]);
+        else if ('spawn' in s) {
+          const child = ++nextId;
+          pending.push({ steps: s.spawn.steps, path: `${where}.spawn.steps`, id: child });
+          ops.push([OP_SPAWN, child, s.spawn.count]);
+          if (s.spawn.wait) ops.push([OP_WAIT_CHILDREN, 0, 0]);
+        } else if ('locked' in s) {
+          let mu = this.mutexNames.indexOf(s.locked.mutex);
+          if (mu < 0) mu = this.mutexNames.push(s.locked.mutex) - 1;
+          ops.push([OP_LOCK, mu, 0], [OP_CPU, sampler(s.locked.cpu), 0], [OP_UNLOCK, mu, 0]);
+        }
+      });
+      ops.push([OP_END, 0, 0]);
+    };
+    emit(root, 'request.steps', 0);
+    while (pending.length > 0) {
+      const p = pending.shift()!;
+      emit(p.steps, p.path, p.id);
+    }
+    this.start[nextId + 1] = ops.length;
+    this.op = Int32Array.from(ops, (o) => o[0]);
+    this.arg = Int32Array.from(ops, (o) => o[1]);
+    this.arg2 = Int32Array.from(ops, (o) => o[2]);
+  }
+}

@@ -1,0 +1,1044 @@
+import { EventQueue } from '../../engine/event-queue.js';
+import { SampleLog } from '../../metrics/sample-log.js';
+import type { RandomStream } from '../../engine/random.js';
+import type { Simulation } from '../../engine/simulation.js';
+import { GTable } from './gtable.js';
+import {
+  OP_CPU, OP_END, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_SLEEP, OP_SPAWN, OP_SYSCALL, OP_UNLOCK, OP_WAIT_CHILDREN,
+  type Programs,
+} from './program.js';
+import { RunQueues } from './runq.js';
+import {
+  Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mpolling, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,
+  WAIT_CHAN_RECEIVE, WAIT_IO, WAIT_NONE, WAIT_SLEEP, WAIT_SYNC_MUTEX,
+} from './states.js';
+import { Sysmon } from './sysmon.js';
+
+/** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
+export interface SchedCosts {
+  ctxSwitchNs: number;
+  stealNs: number;
+  goroutineCreateNs: number;
+  threadCreateNs: number;
+  threadWakeNs: number;
+  syscallNs: number;
+  preemptSignalNs: number;
+  /** runqgrab's usleep(3) before taking a running victim's runnext. */
+  runnextStealWaitNs: number;
+}
+
+export interface SchedConfig {
+  gomaxprocs: number;
+  /** 'go': Go's netpoll; 'always-polling': an ideal poller injects each ready G at once. */
+  netpoll: 'go' | 'always-polling';
+  goVersion: '1.19' | '1.25';
+  costs: SchedCosts;
+  maxThreads: number;
+}
+
+/** Optional hooks for the trace exporter and metrics; never called when absent. */
+export interface SchedTracer {
+  gStart(pp: number, m: number, gp: number, goid: number): void;
+  gStop(pp: number, m: number, gp: number, reason: string): void;
+  instant(kind: 'steal' | 'preempt' | 'handoff' | 'syscall' | 'newm', pp: number, m: number, detail: string): void;
+}
+
+/** A fatal runtime error ("runtime: program exceeds 10000-thread limit"); the pod dies. */
+export class GoFatalError extends Error {
+  override name = 'GoFatalError';
+}
+
+/** What the pod tells the scheduler about requests. */
+export interface RequestSink {
+  complete(requestId: number): void;
+  /** The request's G runs for the first time (end of its wait). */
+  started(requestId: number): void;
+}
+
+/** Counters for metrics (monotonic unless noted). */
+export class SchedStats {
+  steals = 0;
+  stolenGs = 0;
+  preemptions = 0;
+  handoffs = 0;
+  gCreated = 0;
+  gExited = 0;
+  syscalls = 0;
+  /** ∫ (Ps running a G) dt, P·ns. */
+  busyNs = 0;
+  /** How late each timer ran (due → readied by checkTimers), ms. */
+  readonly timerDelayMs = new SampleLog();
+}
+
+/**
+ * One pod's Go scheduler (proc.go): Ps with local run queues, Ms created on demand, Gs running small
+ * programs, netpoll, timers, syscalls with sysmon retake, and time-slice preemption. Functions carry
+ * the names of the runtime functions they mirror. All times are simulated ns; no wall clock, and every
+ * random draw (steal order) comes from the `sched.steal` stream.
+ */
+export class Sched {
+  readonly g: GTable;
+  readonly rq: RunQueues;
+  readonly sysmon: Sysmon;
+  readonly stats = new SchedStats();
+  tracer: SchedTracer | undefined;
+
+  // Ps.
+  readonly nP: number;
+  readonly pStatus: Uint8Array;
+  readonly pM: Int32Array;
+  readonly pCurG: Int32Array;
+  readonly schedtick: Float64Array;
+  readonly syscalltick: Float64Array;
+  readonly sliceStart: Float64Array;
+  readonly syscallStart: Float64Array;
+  private readonly burstH: Float64Array;
+  private readonly burstEnd: Float64Array;
+  private readonly burstWork: Uint8Array;
+  /** Per-P list of timers that are due but not yet run (checkTimers runs them). */
+  private readonly dueHead: Int32Array;
+  private readonly dueTail: Int32Array;
+  readonly dueCount: Int32Array;
+  private readonly dueSince: Float64Array;
+  readonly gfreeHead: Int32Array;
+  readonly gfreeCnt: Int32Array;
+  private gfreeGlobal = -1;
+  private gfreeGlobalCnt = 0;
+  private readonly pidle: Int32Array;
+  npidle = 0;
+  /** Ps in _Psyscall. */
+  nPsyscall = 0;
+
+  // Ms.
+  mcount = 0;
+  readonly mStatus: Uint8Array;
+  readonly mP: Int32Array;
+  readonly mNextP: Int32Array;
+  readonly mOldP: Int32Array;
+  readonly mCurG: Int32Array;
+  readonly mSpinning: Uint8Array;
+  private readonly midle: Int32Array;
+  nmidle = 0;
+  nmspinning = 0;
+
+  // netpoll and timers.
+  private readonly netpollQ: number[] = [];
+  private netpollQHead = 0;
+  /** The M blocked in netpoll(delay), or -1 (then sched.lastpoll != 0). */
+  pollerM = -1;
+  private pollerWakeH = -1;
+  private pollerWakeAt = Infinity;
+  /** Pending (not yet due) timers, for "when is the next timer" (timeSleepUntil). */
+  private readonly timers = new EventQueue(64);
+  // Mutexes: owner and FIFO waiters.
+  private readonly muOwner: Int32Array;
+  private readonly muHead: Int32Array;
+  private readonly muTail: Int32Array;
+
+  private goidgen = 0;
+  private running = 0;
+  private lastBusyChange = 0;
+  private readonly kBurstEnd: number;
+  private readonly kSyscallEnd: number;
+  private readonly kNetpollReady: number;
+  private readonly kTimer: number;
+  private readonly kMWake: number;
+  private readonly kPollWake: number;
+  private readonly kPreempt: number;
+  private readonly coprimes: number[];
+
+  constructor(
+    readonly sim: Simulation,
+    readonly cfg: SchedConfig,
+    readonly progs: Programs,
+    private readonly stealRng: RandomStream,
+    private readonly sink: RequestSink,
+  ) {
+    const n = (this.nP = cfg.gomaxprocs);
+    this.g = new GTable(1024);
+    this.rq = new RunQueues(n);
+    this.pStatus = new Uint8Array(n).fill(Pidle);
+    this.pM = new Int32Array(n).fill(-1);
+    this.pCurG = new Int32Array(n).fill(-1);
+    this.schedtick = new Float64Array(n);
+    this.syscalltick = new Float64Array(n);
+    this.sliceStart = new Float64Array(n);
+    this.syscallStart = new Float64Array(n);
+    this.burstH = new Float64Array(n).fill(-1);
+    this.burstEnd = new Float64Array(n);
+    this.burstWork = new Uint8Array(n);
+    this.dueHead = new Int32Array(n).fill(-1);
+    this.dueTail = new Int32Array(n).fill(-1);
+    this.dueCount = new Int32Array(n);
+    this.dueSince = new Float64Array(n);
+    this.gfreeHead = new Int32Array(n).fill(-1);
+    this.gfreeCnt = new Int32Array(n);
+    this.pidle = new Int32Array(n);
+    // All Ps start idle (procresize), pushed so that P0 is taken first.
+    for (let p = n - 1; p >= 0; p--) this.pidleput(p);
+    const maxM = cfg.maxThreads;
+    this.mStatus = new Uint8Array(maxM);
+    this.mP = new Int32Array(maxM).fill(-1);
+    this.mNextP = new Int32Array(maxM).fill(-1);
+    this.mOldP = new Int32Array(maxM).fill(-1);
+    this.mCurG = new Int32Array(maxM).fill(-1);
+    this.mSpinning = new Uint8Array(maxM);
+    this.midle = new Int32Array(maxM);
+    const nMu = progs.mutexNames.length;
+    this.muOwner = new Int32Array(nMu).fill(-1);
+    this.muHead = new Int32Array(nMu).fill(-1);
+    this.muTail = new Int32Array(nMu).fill(-1);
+    // stealOrder: the numbers coprime with GOMAXPROCS (randomOrder.reset).
+    this.coprimes = [];
+    for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.coprimes.push(i);
+
+    this.kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => this.burstEnded(pp));
+    this.kSyscallEnd = sim.registerKind('gmp.syscall-end', (gp) => this.exitsyscall(gp));
+    this.kNetpollReady = sim.registerKind('gmp.netpoll-ready', (gp) => this.netpollready(gp));
+    this.kTimer = sim.registerKind('gmp.timer', (gp) => this.timerFired(gp));
+    this.kMWake = sim.registerKind('gmp.m-wake', (m) => this.mstart(m));
+    this.kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => this.netpollWake(m));
+    this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => this.preemptPark(pp, tick));
+    this.sysmon = new Sysmon(sim, this);
+    // The main M (m0) exists from the start and parks as the network poller of an idle server.
+    const m0 = this.allocm();
+    this.becomePoller(m0);
+    // A server pod starts idle (main blocked in Serve): sysmon will go into its deep sleep.
+    this.sysmon.noteAllIdle();
+  }
+
+  // ---- entry points from the pod -----------------------------------------------------------------
+
+  /** A request arrives: its connection goroutine becomes ready in the netpoller (net/http's model). */
+  acceptRequest(requestId: number): void {
+    const gp = this.newG(0, requestId, -1, -1);
+    this.g.status[gp] = Gwaiting;
+    this.g.waitReason[gp] = WAIT_IO;
+    this.netpollready(gp);
+  }
+
+  // ---- Gs --------------------------------------------------------------------------------------
+
+  /** newproc1/gfget: a G running program `prog`, reusing a dead G from pp's (or the global) free list. */
+  private newG(prog: number, request: number, parent: number, pp: number): number {
+    const g = this.g;
+    let gp = -1;
+    if (pp >= 0) gp = this.gfget(pp);
+    else if (this.gfreeGlobal >= 0) {
+      gp = this.gfreeGlobal;
+      this.gfreeGlobal = g.link[gp]!;
+      this.gfreeGlobalCnt--;
+    }
+    if (gp < 0) gp = g.add();
+    g.status[gp] = Grunnable;
+    g.waitReason[gp] = WAIT_NONE;
+    g.prog[gp] = prog;
+    g.pc[gp] = this.progs.start[prog]!;
+    g.workLeft[gp] = -1;
+    g.request[gp] = request;
+    g.parent[gp] = parent;
+    g.children[gp] = 0;
+    g.m[gp] = -1;
+    g.link[gp] = -1;
+    g.goid[gp] = ++this.goidgen;
+    this.stats.gCreated++;
+    return gp;
+  }
+
+  /** gfput: free lists per P; above 64, move Gs to the global list until 32 remain. */
+  private gfput(pp: number, gp: number): void {
+    const g = this.g;
+    g.link[gp] = this.gfreeHead[pp]!;
+    this.gfreeHead[pp] = gp;
+    if (++this.gfreeCnt[pp]! >= 64) {
+      while (this.gfreeCnt[pp]! >= 32) {
+        const x = this.gfreeHead[pp]!;
+        this.gfreeHead[pp] = g.link[x]!;
+        this.gfreeCnt[pp]!--;
+        g.link[x] = this.gfreeGlobal;
+        this.gfreeGlobal = x;
+        this.gfreeGlobalCnt++;
+      }
+    }
+  }
+
+  /** gfget: pp's free list, refilled with up to 32 from the global list when empty. */
+  private gfget(pp: number): number {
+    const g = this.g;
+    if (this.gfreeHead[pp] === -1) {
+      while (this.gfreeCnt[pp]! < 32 && this.gfreeGlobal >= 0) {
+        const x = this.gfreeGlobal;
+        this.gfreeGlobal = g.link[x]!;
+        this.gfreeGlobalCnt--;
+        g.link[x] = this.gfreeHead[pp]!;
+        this.gfreeHead[pp] = x;
+        this.gfreeCnt[pp]!++;
+      }
+    }
+    const gp = this.gfreeHead[pp]!;
+    if (gp >= 0) {
+      this.gfreeHead[pp] = g.link[gp]!;
+      this.gfreeCnt[pp]!--;
+    }
+    return gp;
+  }
+
+  /** ready/goready: a parked G becomes runnable in the runnext of the P that readied it, then wakep. */
+  private ready(gp: number, pp: number): void {
+    this.g.status[gp] = Grunnable;
+    this.g.waitReason[gp] = WAIT_NONE;
+    this.rq.runqput(pp, gp, true);
+    this.wakep();
+  }
+
+  // ---- Ps and Ms -------------------------------------------------------------------------------
+
+  /** pidleput: P goes on the idle list (LIFO). */
+  private pidleput(pp: number): void {
+    this.pStatus[pp] = Pidle;
+    this.pM[pp] = -1;
+    this.pidle[this.npidle++] = pp;
+    if (this.npidle === this.nP) this.sysmon?.noteAllIdle();
+    else if (this.nPsyscall > 0) this.sysmon.poke(); // retake's "spinning or idle Ps" may have changed
+  }
+
+  /** pidleget: the most recently idled P, or -1. */
+  private pidleget(): number {
+    if (this.npidle === 0) return -1;
+    const pp = this.pidle[--this.npidle]!;
+    // The P will run a G: sysmon may need to look at it in 10 ms.
+    if (this.nPsyscall > 0) this.sysmon.poke();
+    else this.sysmon.pokeIfLater(this.sim.now + 10_000_000);
+    return pp;
+  }
+
+  private allocm(): number {
+    if (this.mcount >= this.cfg.maxThreads) {
+      throw new GoFatalError(`runtime: program exceeds ${this.cfg.maxThreads}-thread limit`);
+    }
+    const m = this.mcount++;
+    this.mStatus[m] = Mrunning;
+    this.tracer?.instant('newm', -1, m, `M${m} created`);
+    return m;
+  }
+
+  /** mput: park M on the idle list (stopm). */
+  private stopm(m: number): void {
+    this.mStatus[m] = Mparked;
+    this.mP[m] = -1;
+    this.mCurG[m] = -1;
+    this.midle[this.nmidle++] = m;
+  }
+
+  /** acquirep: wire P to M. */
+  private acquirep(m: number, pp: number): void {
+    this.mP[m] = pp;
+    this.pM[pp] = m;
+    this.pStatus[pp] = Prunning;
+  }
+
+  /**
+   * startm: run P (an idle one if pp < 0) on an idle M, or a new one (newm). The M starts after the OS
+   * wake-up (or thread creation) latency; it holds the P meanwhile (mp.nextp).
+   */
+  private startm(pp: number, spinning: boolean): void {
+    if (pp < 0) {
+      pp = this.pidleget();
+      if (pp < 0) {
+        if (spinning) this.nmspinning--;
+        return;
+      }
+    }
+    let m: number;
+    let latency: number;
+    if (this.nmidle > 0) {
+      m = this.midle[--this.nmidle]!;
+      latency = this.cfg.costs.threadWakeNs;
+    } else {
+      m = this.allocm();
+      latency = this.cfg.costs.threadCreateNs;
+    }
+    this.mStatus[m] = Mwaking;
+    this.mSpinning[m] = spinning ? 1 : 0;
+    this.mNextP[m] = pp;
+    this.pStatus[pp] = Prunning; // owned by the waking M: not idle, not schedulable by others
+    this.pM[pp] = m;
+    this.sim.schedule(latency, this.kMWake, m);
+  }
+
+  /** mstart/mspinning: the woken M acquires its P and enters the scheduler. */
+  private mstart(m: number): void {
+    const pp = this.mNextP[m]!;
+    this.mNextP[m] = -1;
+    this.mStatus[m] = Mrunning;
+    this.acquirep(m, pp);
+    this.schedule(m);
+  }
+
+  /** wakep: start a spinning M if there is an idle P and nobody is spinning (nmspinning 0 → 1). */
+  private wakep(): void {
+    if (this.npidle === 0) return;
+    if (this.nmspinning !== 0) return;
+    this.nmspinning = 1;
+    this.startm(-1, true);
+  }
+
+  /** resetspinning: a spinning M found work: stop spinning and wake another (chained wakeups). */
+  private resetspinning(m: number): void {
+    this.mSpinning[m] = 0;
+    this.nmspinning--;
+    this.wakep();
+  }
+
+  /**
+   * handoffp: a P taken from a syscall. Start an M for it if there is work or nobody else is spinning
+   * or idle, or if it would be the last running P with nobody polling; else it goes idle.
+   */
+  private handoffp(pp: number): void {
+    this.stats.handoffs++;
+    this.tracer?.instant('handoff', pp, -1, 'handoffp');
+    if (!this.rq.runqempty(pp) || this.rq.runqsize !== 0 || this.dueCount[pp]! > 0) {
+      this.startm(pp, false);
+      return;
+    }
+    if (this.nmspinning + this.npidle === 0) {
+      this.nmspinning++;
+      this.startm(pp, true);
+      return;
+    }
+    if (this.npidle === this.nP - 1 && this.pollerM < 0) {
+      this.startm(pp, false);
+      return;
+    }
+    this.pidleput(pp);
+  }
+
+  // ---- the scheduler ---------------------------------------------------------------------------
+
+  /** schedule: find a runnable G for M's P and execute it, or release the P and park the M. */
+  schedule(m: number): void {
+    const gp = this.findRunnable(m);
+    if (gp < 0) return; // M parked or polling; P released
+    const pp = this.mP[m]!;
+    if (this.mSpinning[m]) this.resetspinning(m);
+    this.execute(m, pp, gp, this.foundInherit, this.foundOverhead);
+  }
+
+  private foundInherit = false;
+  private foundOverhead = 0;
+
+  /**
+   * findRunnable (proc.go), in its order: timers of this P; every 61st schedtick one G from the global
+   * queue; local runq; global runq (batch); non-blocking netpoll; stealWork (if spinning or spinners <
+   * half the busy Ps); re-check global; release P; re-check all runqs; block in netpoll or stopm.
+   * Returns the G, with foundInherit/foundOverhead set, or -1 when the M blocked.
+   */
+  private findRunnable(m: number): number {
+    let pp = this.mP[m]!;
+    this.foundOverhead = 0;
+    for (;;) {
+      this.checkTimers(pp, pp);
+      if (this.schedtick[pp]! % 61 === 0 && this.rq.runqsize > 0) {
+        const gp = this.rq.globrunqget(pp, 1, this.nP);
+        if (gp >= 0) return this.found(gp, false);
+      }
+      let gp = this.rq.runqget(pp);
+      if (gp >= 0) return this.found(gp, this.rq.inheritTime);
+      if (this.rq.runqsize !== 0) {
+        gp = this.rq.globrunqget(pp, 0, this.nP);
+        if (gp >= 0) return this.found(gp, false);
+      }
+      // Non-blocking netpoll (netpollWaiters > 0: a server always has its listener parked there).
+      if (this.netpollPending() > 0 && this.pollerM < 0) {
+        gp = this.netpollTake();
+        this.injectglist(pp);
+        return this.found(gp, false);
+      }
+      if (this.mSpinning[m] || 2 * this.nmspinning < this.nP - this.npidle) {
+        if (!this.mSpinning[m]) {
+          this.mSpinning[m] = 1;
+          this.nmspinning++;
+        }
+        gp = this.stealWork(pp);
+        if (gp >= 0) return this.found(gp, this.stealInherit);
+        if (this.stealRanTimer) continue; // new work may have appeared: goto top
+      }
+      // Release the P and block.
+      if (this.rq.runqsize !== 0) {
+        gp = this.rq.globrunqget(pp, 0, this.nP);
+        return this.found(gp, false);
+      }
+      this.mP[m] = -1;
+      this.pidleput(pp);
+      if (this.mSpinning[m]) {
+        this.mSpinning[m] = 0;
+        this.nmspinning--;
+        // checkRunqsNoP: a P with work appeared while we were dropping ours.
+        let again = -1;
+        for (let p2 = 0; p2 < this.nP; p2++) {
+          if (this.pStatus[p2] !== Pidle && !this.rq.runqempty(p2)) {
+            again = this.pidleget();
+            break;
+          }
+        }
+        if (again >= 0) {
+          this.acquirep(m, again);
+          this.mSpinning[m] = 1;
+          this.nmspinning++;
+          pp = again;
+          continue;
+        }
+      }
+      if (this.pollerM < 0) this.becomePoller(m);
+      else this.stopm(m);
+      return -1;
+    }
+  }
+
+  private found(gp: number, inheritTime: boolean): number {
+    this.foundInherit = inheritTime;
+    return gp;
+  }
+
+  private stealInherit = false;
+  private stealRanTimer = false;
+
+  /**
+   * stealWork: 4 rounds over all Ps in random order (random start, stride coprime to GOMAXPROCS),
+   * skipping idle Ps; the last round also runs other Ps' due timers and may take runnext.
+   */
+  private stealWork(pp: number): number {
+    this.stealRanTimer = false;
+    this.stealInherit = false;
+    const n = this.nP;
+    for (let i = 0; i < 4; i++) {
+      const last = i === 3;
+      const r = Math.floor(this.stealRng.next() * 4294967296);
+      let pos = r % n;
+      const inc = this.coprimes[Math.floor(r / n) % this.coprimes.length]!;
+      for (let k = 0; k < n; k++, pos = (pos + inc) % n) {
+        const p2 = pos;
+        if (p2 === pp) continue;
+        if (last && this.dueCount[p2]! > 0) {
+          this.checkTimers(p2, pp);
+          const gp = this.rq.runqget(pp);
+          if (gp >= 0) {
+            this.stealInherit = this.rq.inheritTime;
+            return gp;
+          }
+          this.stealRanTimer = true;
+        }
+        if (this.pStatus[p2] !== Pidle) {
+          const victimRunnext = this.rq.runnext[p2]!;
+          const gp = this.rq.runqsteal(pp, p2, last);
+          if (gp >= 0) {
+            this.stats.steals++;
+            this.stats.stolenGs += this.rq.stolen;
+            this.foundOverhead += this.cfg.costs.stealNs;
+            if (gp === victimRunnext && this.pStatus[p2] === Prunning) this.foundOverhead += this.cfg.costs.runnextStealWaitNs;
+            this.tracer?.instant('steal', pp, this.pM[pp]!, `stole ${this.rq.stolen} from P${p2}`);
+            return gp;
+          }
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** execute: run gp on pp; a G not inherited from runnext starts a new time slice (schedtick++). */
+  private execute(m: number, pp: number, gp: number, inheritTime: boolean, extraNs: number): void {
+    const g = this.g;
+    g.status[gp] = Grunning;
+    g.m[gp] = m;
+    this.mCurG[m] = gp;
+    this.pCurG[pp] = gp;
+    this.setRunning(+1);
+    if (!inheritTime) {
+      this.schedtick[pp]!++;
+      this.sliceStart[pp] = this.sim.now;
+    }
+    this.tracer?.gStart(pp, m, gp, g.goid[gp]!);
+    if (g.request[gp]! >= 0) this.sink.started(g.request[gp]!);
+    this.run(pp, gp, this.cfg.costs.ctxSwitchNs + extraNs);
+  }
+
+  /** The P stops running its G (park, exit, syscall, preemption): dropg. */
+  private dropg(pp: number, reason: string): void {
+    const gp = this.pCurG[pp]!;
+    const m = this.pM[pp]!;
+    this.tracer?.gStop(pp, m, gp, reason);
+    this.pCurG[pp] = -1;
+    if (m >= 0) this.mCurG[m] = -1;
+    this.setRunning(-1);
+  }
+
+  private setRunning(delta: number): void {
+    const now = this.sim.now;
+    this.stats.busyNs += this.running * (now - this.lastBusyChange);
+    this.lastBusyChange = now;
+    this.running += delta;
+  }
+
+  /** Ps running a G now. */
+  runningPs(): number {
+    return this.running;
+  }
+
+  busyIntegralNs(): number {
+    return this.stats.busyNs + this.running * (this.sim.now - this.lastBusyChange);
+  }
+
+  // ---- running a G's program -------------------------------------------------------------------
+
+  /**
+   * Interpret gp's ops from its pc until it blocks, parks or starts a CPU burst. `overheadNs` (context
+   * switch, steal, goroutine creation) occupies the P before the next CPU burst; before a blocking op it
+   * is paid as a burst of its own so the P's time is accounted for.
+   */
+  private run(pp: number, gp: number, overheadNs: number): void {
+    const g = this.g, progs = this.progs;
+    for (;;) {
+      const pc = g.pc[gp]!;
+      const op = progs.op[pc]!;
+      if (op === OP_CPU) {
+        if (g.workLeft[gp]! < 0) g.workLeft[gp] = progs.samplers[progs.arg[pc]!]!.sampleNs();
+        this.startBurst(pp, overheadNs + g.workLeft[gp]!, true);
+        return;
+      }
+      if (op === OP_SPAWN) {
+        const child = progs.arg[pc]!, count = progs.arg2[pc]!;
+        for (let k = 0; k < count; k++) this.newproc(pp, gp, child);
+        g.pc[gp] = pc + 1;
+        overheadNs += count * this.cfg.costs.goroutineCreateNs;
+        continue;
+      }
+      if (op === OP_UNLOCK) {
+        this.unlock(progs.arg[pc]!, pp);
+        g.pc[gp] = pc + 1;
+        continue;
+      }
+      if (op === OP_LOCK && this.muOwner[progs.arg[pc]!] === -1) {
+        this.muOwner[progs.arg[pc]!] = gp;
+        g.pc[gp] = pc + 1;
+        continue;
+      }
+      if (op === OP_WAIT_CHILDREN && g.children[gp] === 0) {
+        g.pc[gp] = pc + 1;
+        continue;
+      }
+      // Everything below gives up the P (or the M): pay pending overhead first.
+      if (overheadNs > 0) {
+        this.startBurst(pp, overheadNs, false);
+        return;
+      }
+      const m = this.pM[pp]!;
+      switch (op) {
+        case OP_END:
+          this.goexit(pp, gp);
+          break;
+        case OP_SYSCALL:
+          g.pc[gp] = pc + 1;
+          this.entersyscall(pp, gp, progs.samplers[progs.arg[pc]!]!.sampleNs());
+          return; // the M is blocked; the P stays with it until exitsyscall or retake
+        case OP_NETPOLL:
+          g.pc[gp] = pc + 1;
+          this.gopark(pp, gp, WAIT_IO);
+          this.sim.schedule(progs.samplers[progs.arg[pc]!]!.sampleNs(), this.kNetpollReady, gp);
+          break;
+        case OP_SLEEP:
+          g.pc[gp] = pc + 1;
+          this.gopark(pp, gp, WAIT_SLEEP);
+          this.addtimer(pp, gp, this.sim.now + progs.samplers[progs.arg[pc]!]!.sampleNs());
+          break;
+        case OP_WAIT_CHILDREN:
+          g.pc[gp] = pc + 1;
+          this.gopark(pp, gp, WAIT_CHAN_RECEIVE);
+          break;
+        case OP_LOCK: {
+          const mu = progs.arg[pc]!;
+          g.pc[gp] = pc + 1;
+          this.gopark(pp, gp, WAIT_SYNC_MUTEX);
+          // Wait in FIFO order; unlock hands the mutex to the first waiter (semrelease handoff).
+          g.link[gp] = -1;
+          if (this.muTail[mu] === -1) this.muHead[mu] = gp;
+          else g.link[this.muTail[mu]!] = gp;
+          this.muTail[mu] = gp;
+          break;
+        }
+        case OP_GOSCHED:
+          g.pc[gp] = pc + 1;
+          this.goschedImpl(pp, gp, 'gosched');
+          break;
+        default:
+          throw new Error(`gmp: unknown op ${op}`);
+      }
+      this.schedule(m);
+      return;
+    }
+  }
+
+  private startBurst(pp: number, durationNs: number, work: boolean): void {
+    this.burstEnd[pp] = this.sim.now + durationNs;
+    this.burstWork[pp] = work ? 1 : 0;
+    this.burstH[pp] = this.sim.schedule(durationNs, this.kBurstEnd, pp);
+  }
+
+  private burstEnded(pp: number): void {
+    this.burstH[pp] = -1;
+    const gp = this.pCurG[pp]!;
+    if (this.burstWork[pp]) {
+      this.g.workLeft[gp] = -1;
+      this.g.pc[gp]!++;
+    }
+    this.run(pp, gp, 0);
+  }
+
+  /** newproc: the child goes to the creator's runnext, then wakep. */
+  private newproc(pp: number, parent: number, prog: number): void {
+    const gp = this.newG(prog, -1, parent, pp);
+    this.g.children[parent]!++;
+    this.rq.runqput(pp, gp, true);
+    this.wakep();
+  }
+
+  /** gopark: gp waits; the P goes back to the scheduler. */
+  private gopark(pp: number, gp: number, reason: number): void {
+    this.g.status[gp] = Gwaiting;
+    this.g.waitReason[gp] = reason;
+    this.g.m[gp] = -1;
+    this.dropg(pp, 'park');
+  }
+
+  /** goexit: the G finishes; its request completes or its parent is told (a channel send). */
+  private goexit(pp: number, gp: number): void {
+    const g = this.g;
+    this.dropg(pp, 'exit');
+    g.status[gp] = Gdead;
+    g.m[gp] = -1;
+    this.stats.gExited++;
+    const req = g.request[gp]!;
+    const parent = g.parent[gp]!;
+    if (parent >= 0 && --g.children[parent]! === 0 && g.status[parent] === Gwaiting && g.waitReason[parent] === WAIT_CHAN_RECEIVE) {
+      this.ready(parent, pp);
+    }
+    g.request[gp] = -1;
+    g.parent[gp] = -1;
+    this.gfput(pp, gp);
+    if (req >= 0) this.sink.complete(req);
+  }
+
+  /** goschedImpl (Gosched, time-slice preemption): the G goes to the *global* queue. */
+  private goschedImpl(pp: number, gp: number, reason: string): void {
+    this.g.status[gp] = Grunnable;
+    this.g.m[gp] = -1;
+    this.dropg(pp, reason);
+    this.rq.globrunqput(gp);
+  }
+
+  private unlock(mu: number, pp: number): void {
+    const w = this.muHead[mu]!;
+    if (w === -1) {
+      this.muOwner[mu] = -1;
+      return;
+    }
+    this.muHead[mu] = this.g.link[w]!;
+    if (this.muHead[mu] === -1) this.muTail[mu] = -1;
+    this.muOwner[mu] = w;
+    this.ready(w, pp);
+  }
+
+  // ---- preemption --------------------------------------------------------------------------------
+
+  /** preemptone (from sysmon's retake): the signal reaches the M after preemptSignalNs. */
+  preemptone(pp: number): void {
+    if (this.pCurG[pp]! < 0 || this.burstH[pp]! < 0) return;
+    this.sim.schedule(this.cfg.costs.preemptSignalNs, this.kPreempt, pp, this.schedtick[pp]!);
+  }
+
+  /** The async preemption lands: if the same slice is still running, gopreempt_m → goschedImpl. */
+  private preemptPark(pp: number, tick: number): void {
+    if (this.schedtick[pp] !== tick || this.pCurG[pp]! < 0 || this.burstH[pp]! < 0) return;
+    const gp = this.pCurG[pp]!;
+    this.sim.cancel(this.burstH[pp]!);
+    this.burstH[pp] = -1;
+    if (this.burstWork[pp]) this.g.workLeft[gp] = Math.max(0, Math.min(this.g.workLeft[gp]!, this.burstEnd[pp]! - this.sim.now));
+    this.stats.preemptions++;
+    this.tracer?.instant('preempt', pp, this.pM[pp]!, `G${this.g.goid[gp]} preempted`);
+    const m = this.pM[pp]!;
+    this.goschedImpl(pp, gp, 'preempted');
+    this.schedule(m);
+  }
+
+  // ---- syscalls ----------------------------------------------------------------------------------
+
+  /** entersyscall (Go 1.19 reentersyscall): the P stays attached in _Psyscall until exit or retake. */
+  private entersyscall(pp: number, gp: number, durationNs: number): void {
+    const m = this.pM[pp]!;
+    this.stats.syscalls++;
+    this.dropg(pp, 'syscall');
+    this.mCurG[m] = gp;
+    this.g.status[gp] = Gsyscall;
+    this.g.m[gp] = m;
+    this.mStatus[m] = Msyscall;
+    this.mP[m] = -1;
+    this.mOldP[m] = pp;
+    this.pM[pp] = -1;
+    this.pStatus[pp] = Psyscall;
+    this.nPsyscall++;
+    this.syscallStart[pp] = this.sim.now;
+    this.tracer?.instant('syscall', pp, m, `G${this.g.goid[gp]} enters syscall`);
+    this.sim.schedule(durationNs + this.cfg.costs.syscallNs, this.kSyscallEnd, gp);
+    // reentersyscall: if sysmon is in its deep sleep (sched.sysmonwait), entersyscall_sysmon wakes it.
+    this.sysmon.wakeFromSyscall();
+    this.sysmon.poke();
+  }
+
+  /** sysmon retake: take pp from its syscall (status → idle, syscalltick++) and handoffp. */
+  retakeSyscall(pp: number): void {
+    this.pStatus[pp] = Pidle;
+    this.nPsyscall--;
+    this.syscalltick[pp]!++;
+    this.handoffp(pp);
+  }
+
+  /**
+   * exitsyscall: fast path reacquires the old P if sysmon did not take it, else any idle P
+   * (exitsyscallfast_pidle); otherwise exitsyscall0 puts the G on the global queue and stops the M.
+   */
+  private exitsyscall(gp: number): void {
+    const m = this.g.m[gp]!;
+    const oldp = this.mOldP[m]!;
+    this.mOldP[m] = -1;
+    let pp = -1;
+    if (oldp >= 0 && this.pStatus[oldp] === Psyscall) {
+      pp = oldp;
+      this.nPsyscall--;
+    } else if (this.npidle > 0) {
+      pp = this.pidleget();
+      this.sysmon.wakeFromSyscall();
+    }
+    if (pp >= 0) {
+      this.acquirep(m, pp);
+      this.syscalltick[pp]!++;
+      this.mStatus[m] = Mrunning;
+      this.g.status[gp] = Grunning;
+      this.pCurG[pp] = gp;
+      this.setRunning(+1);
+      this.tracer?.gStart(pp, m, gp, this.g.goid[gp]!);
+      this.run(pp, gp, 0);
+      return;
+    }
+    this.g.status[gp] = Grunnable;
+    this.g.m[gp] = -1;
+    this.rq.globrunqput(gp);
+    this.sysmon.wakeFromSyscall();
+    this.stopm(m);
+  }
+
+  // ---- netpoll ---------------------------------------------------------------------------------
+
+  netpollPending(): number {
+    return this.netpollQ.length - this.netpollQHead;
+  }
+
+  private netpollTake(): number {
+    const gp = this.netpollQ[this.netpollQHead++]!;
+    if (this.netpollQHead > 1024 && this.netpollQHead * 2 > this.netpollQ.length) {
+      this.netpollQ.splice(0, this.netpollQHead);
+      this.netpollQHead = 0;
+    }
+    this.g.status[gp] = Grunnable;
+    this.g.waitReason[gp] = WAIT_NONE;
+    return gp;
+  }
+
+  /** The network made gp ready: a blocked poller wakes at once; otherwise it waits for a poll. */
+  private netpollready(gp: number): void {
+    this.netpollQ.push(gp);
+    if (this.cfg.netpoll === 'always-polling') {
+      // As if an M were always blocked in netpoll: inject at once (global queue, an M per idle P).
+      this.injectglist(-1);
+      return;
+    }
+    if (this.pollerM >= 0) this.wakePoller(this.sim.now + this.cfg.costs.threadWakeNs);
+    else if (this.netpollPending() === 1) this.sysmon.poke(); // sysmon's 10 ms poll now has work
+  }
+
+  /**
+   * injectglist: with a P, one G per idle P goes to the global queue (and an M is started for each),
+   * the rest to pp's local queue; without a P, all go to the global queue. Takes all netpoll-ready Gs.
+   */
+  injectglist(pp: number): void {
+    let n = this.netpollPending();
+    if (n === 0) return;
+    if (pp < 0) {
+      for (let i = 0; i < n; i++) this.rq.globrunqput(this.netpollTake());
+      for (; n > 0 && this.npidle > 0; n--) this.startm(-1, false);
+      return;
+    }
+    let toGlobal = Math.min(this.npidle, n);
+    const started = toGlobal;
+    for (; toGlobal > 0; toGlobal--, n--) this.rq.globrunqput(this.netpollTake());
+    for (let i = 0; i < started && this.npidle > 0; i++) this.startm(-1, false);
+    for (; n > 0; n--) this.rq.runqput(pp, this.netpollTake(), false);
+  }
+
+  /** The last M out blocks in netpoll(delay) until I/O or the next timer (sched.lastpoll = 0). */
+  private becomePoller(m: number): void {
+    this.mStatus[m] = Mpolling;
+    this.mP[m] = -1;
+    this.mCurG[m] = -1;
+    this.pollerM = m;
+    this.pollerWakeAt = Infinity;
+    this.pollerWakeH = -1;
+    // netpoll(delay) until the next timer. Due timers of running Ps are left to those Ps' own
+    // checkTimers; only a due timer on an idle P needs this M.
+    if (this.netpollPending() > 0 || this.idlePWithDueTimers() >= 0) this.wakePoller(this.sim.now);
+    else this.wakePoller(this.timers.peekTime());
+  }
+
+  private wakePoller(at: number): void {
+    if (!(at < this.pollerWakeAt)) return;
+    if (this.pollerWakeH >= 0) this.sim.cancel(this.pollerWakeH);
+    this.pollerWakeAt = at;
+    this.pollerWakeH = Number.isFinite(at) ? this.sim.scheduleAt(Math.max(at, this.sim.now), this.kPollWake, this.pollerM) : -1;
+  }
+
+  /** netpoll returns (I/O or timeout): take an idle P and run, or inject everything and stopm. */
+  private netpollWake(m: number): void {
+    this.pollerM = -1;
+    this.pollerWakeH = -1;
+    this.pollerWakeAt = Infinity;
+    this.sysmon.lastpoll = this.sim.now;
+    // Take the idle P whose timers are due, if any (its checkTimers then runs them), else any.
+    const pp = this.pidlegetPrefer(this.idlePWithDueTimers());
+    if (pp < 0) {
+      this.injectglist(-1);
+      this.stopm(m);
+      return;
+    }
+    this.mStatus[m] = Mrunning;
+    this.acquirep(m, pp);
+    if (this.netpollPending() > 0) {
+      const gp = this.netpollTake();
+      this.injectglist(pp);
+      this.execute(m, pp, gp, false, 0);
+      return;
+    }
+    this.schedule(m);
+  }
+
+  // ---- timers ----------------------------------------------------------------------------------
+
+  /** addtimer on pp; wakeNetPoller: shorten the poller's sleep, or wakep if nobody polls. */
+  private addtimer(pp: number, gp: number, when: number): void {
+    this.g.timerP[gp] = pp;
+    this.g.timerDue[gp] = when;
+    this.g.timerHandle[gp] = this.timers.push(when, 0, gp, 0);
+    this.sim.scheduleAt(when, this.kTimer, gp);
+    if (this.pollerM >= 0) this.wakePoller(when);
+    else this.wakep();
+  }
+
+  /** The timer is due: it waits on its P's list until checkTimers runs there (or a thief runs it). */
+  private timerFired(gp: number): void {
+    this.timers.cancel(this.g.timerHandle[gp]!);
+    const pp = this.g.timerP[gp]!;
+    this.g.link[gp] = -1;
+    if (this.dueTail[pp] === -1) {
+      this.dueHead[pp] = gp;
+      this.dueSince[pp] = this.sim.now;
+    } else this.g.link[this.dueTail[pp]!] = gp;
+    this.dueTail[pp] = gp;
+    this.dueCount[pp]!++;
+    if (this.pStatus[pp] === Pidle && this.pM[pp] === -1) {
+      if (this.pollerM >= 0) this.wakePoller(this.sim.now); // netpoll(delay) times out for it
+      else this.wakep();
+    } else if (this.npidle > 0) this.sysmon.poke(); // "next < now": sysmon starts an M for it
+  }
+
+  /** checkTimers(timersOf, runOn): run timersOf's due timers; each G is readied onto runOn's runnext. */
+  private checkTimers(timersOf: number, runOn: number): void {
+    let gp = this.dueHead[timersOf]!;
+    if (gp < 0) return;
+    this.dueHead[timersOf] = this.dueTail[timersOf] = -1;
+    this.dueCount[timersOf] = 0;
+    while (gp >= 0) {
+      const next = this.g.link[gp]!;
+      this.g.timerP[gp] = -1;
+      this.stats.timerDelayMs.push((this.sim.now - this.g.timerDue[gp]!) / 1e6);
+      this.ready(gp, runOn);
+      gp = next;
+    }
+  }
+
+  /** An idle P that has due timers, or -1. */
+  private idlePWithDueTimers(): number {
+    for (let i = 0; i < this.npidle; i++) {
+      const p = this.pidle[i]!;
+      if (this.dueCount[p]! > 0) return p;
+    }
+    return -1;
+  }
+
+  /** pidleget, taking P `want` off the idle list if it is there. */
+  private pidlegetPrefer(want: number): number {
+    if (want >= 0) {
+      for (let i = 0; i < this.npidle; i++) {
+        if (this.pidle[i] === want) {
+          this.pidle[i] = this.pidle[this.npidle - 1]!;
+          this.pidle[this.npidle - 1] = want;
+          break;
+        }
+      }
+    }
+    return this.pidleget();
+  }
+
+  /** timeSleepUntil: the earliest timer, due-but-unrun ones included; +Infinity if none. */
+  nextTimerAt(): number {
+    let t = this.timers.peekTime();
+    for (let p = 0; p < this.nP; p++) if (this.dueCount[p]! > 0 && this.dueSince[p]! < t) t = this.dueSince[p]!;
+    return t;
+  }
+
+  /** Earliest due-but-unrun timer, +Infinity if none (sysmon: "next < now → startm"). */
+  overdueSince(): number {
+    let t = Infinity;
+    for (let p = 0; p < this.nP; p++) if (this.dueCount[p]! > 0 && this.dueSince[p]! < t) t = this.dueSince[p]!;
+    return t;
+  }
+
+  /** sysmon's netpoll when nobody polled for 10 ms: inject without a P. */
+  sysmonNetpoll(): void {
+    this.injectglist(-1);
+  }
+
+  /** sysmon: overdue timers and an idle P: start an M to run them. */
+  sysmonStartm(): void {
+    this.startm(-1, false);
+  }
+
+  // ---- views for metrics, invariants and schedtrace ---------------------------------------------
+
+  countGs(status: number): number {
+    let n = 0;
+    for (let i = 0; i < this.g.count; i++) if (this.g.status[i] === status) n++;
+    return n;
+  }
+
+  liveGs(): number {
+    return this.stats.gCreated - this.stats.gExited;
+  }
+
+  mCountIn(status: number): number {
+    let n = 0;
+    for (let m = 0; m < this.mcount; m++) if (this.mStatus[m] === status) n++;
+    return n;
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}

@@ -1,0 +1,281 @@
+import type { Simulation } from '../../engine/simulation.js';
+import type { Sched } from './sched.js';
+import { Prunning, Psyscall } from './states.js';
+
+const US = 1_000;
+const MS = 1_000_000;
+const FORCE_PREEMPT_NS = 10 * MS; // forcePreemptNS
+const SYSCALL_KEEP_NS = 10 * MS; // retake keeps a syscall's P for < 10 ms if there is nothing else to do
+const NETPOLL_EVERY_NS = 10 * MS; // "poll network if not polled for more than 10ms"
+const MAX_DEEP_SLEEP_NS = 60_000 * MS; // forcegcperiod / 2
+
+/**
+ * sysmon (proc.go): a thread without a P that sleeps 20 µs, and after 50 consecutive idle loops doubles
+ * its sleep each loop up to 10 ms. Each loop it may poll the network (not polled for 10 ms), retake Ps
+ * from syscalls, preempt Gs running for 10 ms (retake), and start an M for overdue timers; with every P
+ * idle it sleeps until the next timer, and only a wake from exitsyscall resets its backoff.
+ *
+ * Simulating every loop would cost 50,000 events per simulated second per busy pod. Instead this keeps
+ * the loop's exact timing state — the time of the last loop, `idle`, `delay` — and schedules an event
+ * only at the next loop that can act. Loops in between change nothing but `idle` (each adds one), so
+ * their times follow from the state; the loop at which sysmon first saw a P's schedtick or syscalltick
+ * (pd.schedwhen / pd.syscallwhen) is computed the same way. Hence the observable effect: a CPU hog is
+ * preempted 10 ms after the first loop that saw its slice, i.e. 10–20 ms after the slice began once
+ * sysmon has backed off.
+ */
+export class Sysmon {
+  // State after the last evaluated loop.
+  private T = 0;
+  private idle = 0;
+  private delayUs = 0;
+  private sleeping = false;
+  /** sched.lastpoll (time of the last netpoll when no M is blocked in netpoll). */
+  lastpoll = 0;
+  private allIdleSince = 0;
+
+  private readonly pdSchedtick: Float64Array;
+  private readonly pdSchedwhen: Float64Array;
+  private readonly pdSyscalltick: Float64Array;
+  private readonly pdSyscallwhen: Float64Array;
+
+  private eventH = -1;
+  private eventAt = Infinity;
+  private readonly kTick: number;
+  private readonly kWake: number;
+  /** Loops actually evaluated (for tests and the benchmark: far fewer than real loops). */
+  evaluations = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly s: Sched,
+  ) {
+    const n = s.nP;
+    this.pdSchedtick = new Float64Array(n).fill(-1);
+    this.pdSchedwhen = new Float64Array(n);
+    this.pdSyscalltick = new Float64Array(n).fill(-1);
+    this.pdSyscallwhen = new Float64Array(n);
+    this.kTick = sim.registerKind('sysmon.loop', () => this.loop());
+    this.kWake = sim.registerKind('sysmon.wake', (_t, syscallWake) => this.wake(syscallWake === 1));
+  }
+
+  // ---- loop timing -----------------------------------------------------------------------------
+
+  /** The delay before the loop that follows a loop which left `idle` and used `delayUs`. */
+  private static nextDelayUs(idle: number, delayUs: number): number {
+    let d = idle === 0 ? 20 : idle > 50 ? delayUs * 2 : delayUs;
+    if (d > 10_000) d = 10_000;
+    return d;
+  }
+
+  /**
+   * Time of the first loop at or after x, assuming loops after the last evaluated one do not act.
+   * Loops before the last evaluated one are never asked for (their observations were made then).
+   */
+  firstLoopAtOrAfter(x: number): number {
+    let t = this.T, idle = this.idle, d = this.delayUs;
+    for (;;) {
+      d = Sysmon.nextDelayUs(idle, d);
+      if (d === 10_000 && idle > 50) {
+        // Saturated: loops every 10 ms from t.
+        const k = Math.max(1, Math.ceil((x - t) / (10 * MS)));
+        return t + k * 10 * MS;
+      }
+      t += d * US;
+      if (t >= x) return t;
+      idle++;
+    }
+  }
+
+  /** Move the state to just before the loop at time x (a loop time), counting skipped loops as idle. */
+  private advanceTo(x: number): void {
+    let t = this.T, idle = this.idle, d = this.delayUs;
+    for (;;) {
+      const nd = Sysmon.nextDelayUs(idle, d);
+      if (nd === 10_000 && idle > 50) {
+        const k = Math.round((x - t) / (10 * MS));
+        this.T = t + (k - 1) * 10 * MS;
+        this.idle = idle + k - 1;
+        this.delayUs = 10_000;
+        return;
+      }
+      if (t + nd * US >= x) break;
+      t += nd * US;
+      d = nd;
+      idle++;
+    }
+    this.T = t;
+    this.idle = idle;
+    this.delayUs = d;
+  }
+
+  // ---- notifications from the scheduler --------------------------------------------------------
+
+  /**
+   * Something changed that may let sysmon act earlier than its scheduled loop (a P started running or
+   * entered a syscall, all Ps went idle, I/O is waiting for a poll, a timer is overdue): recompute.
+   */
+  poke(): void {
+    if (this.sleeping) return;
+    this.schedule(Math.min(this.eventAt, this.nextActingLoop()));
+  }
+
+  /** poke, unless sysmon already has a loop scheduled at or before `bound` (cheap on hot paths). */
+  pokeIfLater(bound: number): void {
+    if (this.eventAt > bound) this.poke();
+  }
+
+  /** Every P just went idle: the next loop may put sysmon into its deep sleep. */
+  noteAllIdle(): void {
+    this.allIdleSince = this.sim.now;
+    this.poke();
+  }
+
+  /**
+   * entersyscall_sysmon / exitsyscall found sysmon in its deep sleep (sched.sysmonwait): wake it now;
+   * a notewakeup ends notetsleep early, which resets the backoff (syscallWake).
+   */
+  wakeFromSyscall(): void {
+    if (!this.sleeping) return;
+    if (this.eventH >= 0) this.sim.cancel(this.eventH);
+    this.eventH = this.sim.schedule(0, this.kWake, 0, 1);
+    this.eventAt = this.sim.now;
+  }
+
+  private schedule(at: number): void {
+    if (at === this.eventAt) return;
+    if (this.eventH >= 0) this.sim.cancel(this.eventH);
+    this.eventAt = at;
+    this.eventH = Number.isFinite(at) ? this.sim.scheduleAt(at, this.kTick) : -1;
+  }
+
+  // ---- the loop --------------------------------------------------------------------------------
+
+  private wake(syscallWake: boolean): void {
+    this.eventH = -1;
+    this.eventAt = Infinity;
+    this.sleeping = false;
+    if (syscallWake) {
+      this.idle = 0;
+      this.delayUs = 20;
+    }
+    // The rest of this loop runs now; like any loop it first sees the Ps' current ticks.
+    this.observe(this.sim.now);
+    this.T = this.sim.now;
+    this.evaluations++;
+    this.body();
+  }
+
+  private loop(): void {
+    this.eventH = -1;
+    this.eventAt = Infinity;
+    const now = this.sim.now;
+    this.observe(now);
+    // Skipped loops were idle ones; now run the loop at `now` with the delay that led to it.
+    this.advanceTo(now);
+    this.delayUs = Sysmon.nextDelayUs(this.idle, this.delayUs);
+    this.T = now;
+    this.evaluations++;
+    const s = this.s;
+    if (s.npidle === s.nP) {
+      const next = s.nextTimerAt();
+      if (next > now) {
+        // Deep sleep until the next timer (or forcegcperiod/2); only exitsyscall wakes it earlier.
+        this.sleeping = true;
+        this.eventAt = Math.min(next, now + MAX_DEEP_SLEEP_NS);
+        this.eventH = this.sim.scheduleAt(this.eventAt, this.kWake, 0, 0);
+        return;
+      }
+    }
+    this.body();
+  }
+
+  /** Record, as of loop time `now`, the loops at which sysmon first saw each P's current ticks. */
+  private observe(now: number): void {
+    const s = this.s;
+    for (let p = 0; p < s.nP; p++) {
+      const st = s.pStatus[p];
+      if ((st === Prunning && s.pCurG[p]! >= 0) || st === Psyscall) {
+        if (this.pdSchedtick[p] !== s.schedtick[p]) {
+          this.pdSchedtick[p] = s.schedtick[p]!;
+          this.pdSchedwhen[p] = Math.min(now, this.firstLoopAtOrAfter(s.sliceStart[p]!));
+        }
+      }
+      if (st === Psyscall && this.pdSyscalltick[p] !== s.syscalltick[p]) {
+        this.pdSyscalltick[p] = s.syscalltick[p]!;
+        this.pdSyscallwhen[p] = Math.min(now, this.firstLoopAtOrAfter(s.syscallStart[p]!));
+      }
+    }
+    // Polls with nothing to find, made while nobody was blocked in netpoll, move sched.lastpoll.
+    if (s.pollerM < 0) {
+      for (;;) {
+        const p = this.firstLoopAtOrAfter(this.lastpoll + NETPOLL_EVERY_NS + 1);
+        if (p >= now) break;
+        this.lastpoll = p;
+      }
+    }
+  }
+
+  /** The rest of a loop at time T: netpoll, retake, idle bookkeeping, overdue timers. */
+  private body(): void {
+    const s = this.s;
+    const now = this.sim.now;
+    if (s.pollerM < 0 && this.lastpoll + NETPOLL_EVERY_NS < now) {
+      this.lastpoll = now;
+      if (s.netpollPending() > 0) s.sysmonNetpoll();
+    }
+    if (this.retake(now) !== 0) this.idle = 0;
+    else this.idle++;
+    if (s.overdueSince() < now && s.npidle > 0) s.sysmonStartm();
+    this.schedule(this.nextActingLoop());
+  }
+
+  /**
+   * retake (proc.go): preempt a G whose P's schedtick has not moved for forcePreemptNS since sysmon
+   * first saw it; take a P from a syscall seen for at least one loop unless its local queue is empty,
+   * someone is spinning or idle, and the syscall is younger than 10 ms. Returns Ps retaken.
+   */
+  private retake(now: number): number {
+    const s = this.s;
+    let n = 0;
+    for (let p = 0; p < s.nP; p++) {
+      const st = s.pStatus[p];
+      let sysretake = false;
+      if ((st === Prunning && s.pCurG[p]! >= 0) || st === Psyscall) {
+        if (this.pdSchedwhen[p]! + FORCE_PREEMPT_NS <= now) {
+          if (st === Prunning) s.preemptone(p);
+          sysretake = true;
+        }
+      }
+      if (st !== Psyscall) continue;
+      if (!sysretake && this.pdSyscallwhen[p] === now) continue; // first seen at this loop
+      if (s.rq.runqempty(p) && s.nmspinning + s.npidle > 0 && this.pdSyscallwhen[p]! + SYSCALL_KEEP_NS > now) continue;
+      n++;
+      s.retakeSyscall(p);
+    }
+    return n;
+  }
+
+  /** The next loop at which some rule could act, given the scheduler's state now. */
+  private nextActingLoop(): number {
+    const s = this.s;
+    const now = this.sim.now;
+    const soonest = this.firstLoopAtOrAfter(now + 1);
+    let c = Infinity;
+    for (let p = 0; p < s.nP; p++) {
+      const st = s.pStatus[p];
+      if ((st === Prunning && s.pCurG[p]! >= 0) || st === Psyscall) {
+        const seen = this.pdSchedtick[p] === s.schedtick[p] ? this.pdSchedwhen[p]! : this.firstLoopAtOrAfter(Math.max(s.sliceStart[p]!, now));
+        c = Math.min(c, this.firstLoopAtOrAfter(seen + FORCE_PREEMPT_NS));
+      }
+      if (st === Psyscall) {
+        const seen = this.pdSyscalltick[p] === s.syscalltick[p] ? this.pdSyscallwhen[p]! : this.firstLoopAtOrAfter(Math.max(s.syscallStart[p]!, now));
+        const keep = s.rq.runqempty(p) && s.nmspinning + s.npidle > 0;
+        c = Math.min(c, keep ? this.firstLoopAtOrAfter(seen + SYSCALL_KEEP_NS) : this.firstLoopAtOrAfter(seen + 1));
+      }
+    }
+    if (s.npidle === s.nP) c = Math.min(c, this.firstLoopAtOrAfter(Math.max(this.allIdleSince, now)));
+    if (s.netpollPending() > 0 && s.pollerM < 0) c = Math.min(c, this.firstLoopAtOrAfter(this.lastpoll + NETPOLL_EVERY_NS + 1));
+    if (s.npidle > 0 && Number.isFinite(s.overdueSince())) c = soonest < c ? soonest : c;
+    return c === Infinity ? Infinity : Math.max(c, soonest);
+  }
+}

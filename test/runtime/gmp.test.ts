@@ -1,0 +1,195 @@
+import { expect } from 'chai';
+import { parseScenario } from '../../src/scenario/load.js';
+import { Experiment, runScenario } from '../../src/sim/experiment.js';
+import { mmcMeanWait } from '../../src/theory/mmc.js';
+import type { GmpPod } from '../../src/runtime/gmp/pod.js';
+
+const ZERO_COSTS = {
+  ctxSwitchNs: 0, stealNs: 0, goroutineCreateNs: 0, threadCreateUs: 0, threadWakeUs: 0,
+  syscallOverheadNs: 0, preemptSignalUs: 0, runnextStealWaitUs: 0,
+};
+
+function scenario(doc: object, name = 'gmp.json') {
+  return parseScenario(JSON.stringify(doc), name);
+}
+
+function mmc(c: number, rho: number, netpoll: 'go' | 'always-polling', seed: number) {
+  const lambda = rho * c * 1000;
+  return runScenario(
+    scenario({
+      durationS: Math.round(1_000_000 / lambda),
+      warmupS: 10,
+      workload: { arrival: { process: 'poisson', ratePerS: lambda }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] } },
+      runtime: { scheduler: 'gmp', gomaxprocs: c, netpoll, costs: ZERO_COSTS },
+    }),
+    seed,
+  ).summary;
+}
+
+describe('gmp scheduler against queueing theory', () => {
+  it('GOMAXPROCS=1 with Go netpoll matches M/M/1 (mean wait within 5%)', () => {
+    const r = mmc(1, 0.7, 'go', 11);
+    const wq = mmcMeanWait(700, 1000, 1) * 1000;
+    expect(r.waitMs.mean).to.be.within(wq * 0.95, wq * 1.05);
+  });
+
+  for (const c of [2, 4]) {
+    it(`GOMAXPROCS=${c}, ideal poller, zero costs: local queues + stealing are work-conserving (Erlang C within 5%)`, () => {
+      const runs = [11, 12].map((seed) => mmc(c, 0.7, 'always-polling', seed));
+      const mean = runs.reduce((a, r) => a + r.waitMs.mean, 0) / runs.length;
+      const wq = mmcMeanWait(0.7 * c * 1000, 1000, c) * 1000;
+      expect(mean).to.be.within(wq * 0.95, wq * 1.05);
+      expect(runs.every((r) => r.gmp!.steals > 0)).to.equal(true);
+    });
+  }
+
+  it("Go's netpoll is not work-conserving: ready requests wait while Ps idle (the wait exceeds Erlang C)", () => {
+    const r = mmc(4, 0.5, 'go', 11);
+    expect(r.waitMs.mean).to.be.greaterThan(2 * mmcMeanWait(2000, 1000, 4) * 1000);
+  });
+});
+
+describe('gmp sysmon and preemption', () => {
+  // GOMAXPROCS=1; the program starts at t=0 like main: a CPU hog goroutine plus a loop of 1 ms sleeps.
+  const hog = (goVersion = '1.19') =>
+    runScenario(
+      scenario({
+        durationS: 3,
+        workload: {
+          arrival: { process: 'constant', ratePerS: 0.01 },
+          request: {
+            steps: [
+              { spawn: { count: 1, wait: false, steps: [{ cpu: { dist: 'constant', valueMs: 3000 } }] } },
+              ...Array.from({ length: 20 }, () => ({ sleep: { dist: 'constant', valueMs: 1 } })),
+            ],
+          },
+        },
+        runtime: { gomaxprocs: 1, goVersion },
+      }),
+    ).summary;
+
+  it('a 1 ms timer behind a CPU hog runs 10–20 ms late, not 10 ms (sysmon backoff)', () => {
+    const r = hog();
+    const t = r.gmp!.timerDelayMs;
+    expect(t.count).to.equal(20);
+    expect(t.max).to.be.at.most(20.1);
+    expect(t.p50).to.be.within(15, 20.1); // once sysmon has backed off to 10 ms loops
+    expect(t.mean).to.be.greaterThan(12);
+    expect(r.gmp!.preemptions).to.be.greaterThan(20);
+  });
+
+  it('schedules only the sysmon loops that can act (far fewer than 20 µs–10 ms loops)', () => {
+    const r = hog();
+    // Real sysmon: 50 loops in the first ms, then 10 ms loops: ~350 over 3 s; acting ones are fewer.
+    expect(r.gmp!.sysmonLoopsEvaluated).to.be.below(400);
+    expect(r.engine.events).to.be.below(5000);
+  });
+
+  it('an idle pod lets sysmon sleep: a hog that arrives later is not preempted until sysmon wakes', () => {
+    const r = runScenario(
+      scenario({
+        durationS: 2,
+        workload: {
+          arrival: { process: 'poisson', ratePerS: 0.5 },
+          request: { steps: [{ cpu: { dist: 'constant', valueMs: 200 } }] },
+        },
+        runtime: { gomaxprocs: 1 },
+      }),
+      3,
+    ).summary;
+    expect(r.requests.arrived).to.be.greaterThan(0);
+    expect(r.gmp!.preemptions).to.equal(0);
+  });
+});
+
+describe('gmp syscalls, handoff and threads', () => {
+  // 30 ms syscalls outlast even a backed-off (10 ms) sysmon loop, so sysmon sees and retakes them.
+  const syscalls = (maxThreads = 10000, syscallMs = 30) =>
+    runScenario(
+      scenario({
+        durationS: 2,
+        workload: {
+          arrival: { process: 'poisson', ratePerS: 500 },
+          request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.2 } }, { syscall: { dist: 'constant', valueMs: syscallMs } }, { cpu: { dist: 'exponential', meanMs: 0.1 } }] },
+        },
+        runtime: { gomaxprocs: 2, maxThreads },
+      }),
+      5,
+    ).summary;
+
+  it('long blocking syscalls make sysmon hand Ps off and the runtime create Ms beyond GOMAXPROCS', () => {
+    const r = syscalls();
+    expect(r.gmp!.handoffs).to.be.greaterThan(100);
+    expect(r.gmp!.threads).to.be.greaterThan(10); // ~15 syscalls in flight (500/s × 30 ms) need Ms
+    expect(r.requests.completed).to.be.greaterThan(0.95 * r.requests.arrived);
+    expect(r.fatal).to.equal(undefined);
+  });
+
+  it('short syscalls (well under one sysmon loop) keep their P: no handoffs', () => {
+    const r = syscalls(10000, 0.002);
+    expect(r.gmp!.handoffs).to.equal(0);
+    expect(r.gmp!.threads).to.be.at.most(5);
+  });
+
+  it('exceeding the thread limit is a fatal error that ends the run', () => {
+    const r = syscalls(6);
+    expect(r.fatal).to.match(/^runtime: program exceeds 6-thread limit at /);
+    expect(r.requests.inFlightAtEnd).to.be.greaterThan(0);
+  });
+});
+
+describe('gmp schedtrace', () => {
+  const trace = (goVersion: string, detailed: boolean) => {
+    const lines: string[] = [];
+    runScenario(
+      scenario({ durationS: 1, workload: { arrival: { process: 'poisson', ratePerS: 3000 } }, runtime: { gomaxprocs: 2, goVersion } }),
+      1,
+      { schedtraceMs: 500, scheddetail: detailed, onTrace: (t) => lines.push(t) },
+    );
+    return lines;
+  };
+
+  it('prints Go 1.19 SCHED lines every N ms of simulated time', () => {
+    const lines = trace('1.19', false);
+    expect(lines).to.have.length(3);
+    expect(lines[0]).to.equal('SCHED 0ms: gomaxprocs=2 idleprocs=2 threads=2 spinningthreads=0 idlethreads=0 runqueue=0 [0 0]');
+    for (const l of lines) expect(l).to.match(/^SCHED \d+ms: gomaxprocs=2 idleprocs=\d+ threads=\d+ spinningthreads=\d+ idlethreads=\d+ runqueue=\d+ \[\d+ \d+\]$/);
+  });
+
+  it('Go 1.25 adds needspinning; scheddetail adds P, M and G lines with nil for none', () => {
+    expect(trace('1.25', false)[0]).to.equal('SCHED 0ms: gomaxprocs=2 idleprocs=2 threads=2 spinningthreads=0 needspinning=0 idlethreads=0 runqueue=0 [0 0]');
+    const d = trace('1.25', true)[1]!.split('\n');
+    expect(d[0]).to.match(/^SCHED 500ms: .* gcwaiting=0 nmidlelocked=0 stopwait=0 sysmonwait=0$/);
+    expect(d[1]).to.match(/^ {2}P0: status=\d schedtick=\d+ syscalltick=\d+ m=(\d+|nil) runqsize=\d+ gfreecnt=\d+ timerslen=\d+$/);
+    expect(d.some((l) => /^ {2}M0: p=(\d+|nil) curg=(\d+|nil) .* spinning=(true|false) blocked=(true|false) lockedg=nil$/.test(l))).to.equal(true);
+    const d19 = trace('1.19', true)[1]!;
+    expect(d19).to.match(/lockedg=-1/);
+  });
+});
+
+describe('gmp determinism', () => {
+  it('same scenario and seed: identical results (stealing, syscalls, timers, spawns, mutexes)', () => {
+    const s = scenario({
+      durationS: 1,
+      workload: {
+        arrival: { process: 'poisson', ratePerS: 1500 },
+        request: {
+          steps: [
+            { cpu: { dist: 'exponential', meanMs: 0.3 } },
+            { spawn: { count: 3, steps: [{ cpu: { dist: 'lognormal', meanMs: 0.2, cv: 2 } }, { netpoll: { dist: 'exponential', meanMs: 0.5 } }] } },
+            { locked: { cpu: { dist: 'constant', valueMs: 0.05 } } },
+            { sleep: { dist: 'uniform', minMs: 0, maxMs: 1 } },
+            { syscall: { dist: 'exponential', meanMs: 0.1 } },
+            { gosched: true },
+          ],
+        },
+      },
+      runtime: { gomaxprocs: 3 },
+    });
+    const a = new Experiment(s, 4).finish();
+    const b = new Experiment(s, 4).finish();
+    expect(a).to.deep.equal(b);
+    expect(a.summary.requests.completed).to.be.greaterThan(1000);
+    expect((new Experiment(s, 4).pod as GmpPod).sched.nP).to.equal(3);
+  });
+});
