@@ -11,6 +11,12 @@ function parseSeed(v: string): number {
   return Number(v);
 }
 
+function parsePositiveMs(v: string): number {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number of milliseconds, found "${v}"`);
+  return n;
+}
+
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('gmpsim')
     .description('Discrete-event simulator of the Go GMP scheduler in Kubernetes pods')
@@ -27,6 +33,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the summary as JSON on stdout (no table, no progress bar)')
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
+    .option('--schedtrace <ms>', 'print GODEBUG=schedtrace lines to stderr every <ms> of simulated time', parsePositiveMs)
+    .option('--scheddetail', 'with --schedtrace: per-P, per-M and per-G lines (GODEBUG=scheddetail=1)')
     .action((file: string, opts) => runCommand(file, opts));
 
   program

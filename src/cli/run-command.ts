@@ -6,6 +6,7 @@ import { writeDirAtomic } from '../report/atomic-dir.js';
 import { toStableJson } from '../report/format.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { Experiment } from '../sim/experiment.js';
+import { UsageError } from './errors.js';
 import { Progress, progressWanted } from './progress.js';
 
 export interface RunOptions {
@@ -14,6 +15,8 @@ export interface RunOptions {
   json?: boolean;
   quiet?: boolean;
   progress?: boolean;
+  schedtrace?: number;
+  scheddetail?: boolean;
 }
 
 /** `gmpsim run FILE`: simulate, write results/<name>/seed-<seed>/ atomically, print a summary. */
@@ -22,7 +25,13 @@ export function runCommand(file: string, opts: RunOptions): void {
   const seed = opts.seed ?? scenario.seed;
   const outDir = opts.out ?? join('results', scenario.name, `seed-${seed}`);
 
-  const exp = new Experiment(scenario, seed);
+  if (opts.scheddetail && opts.schedtrace === undefined) throw new UsageError('--scheddetail needs --schedtrace <ms>');
+  const exp = new Experiment(scenario, seed, {
+    ...(opts.schedtrace !== undefined ? { schedtraceMs: opts.schedtrace } : {}),
+    scheddetail: opts.scheddetail === true,
+    // Like Go, schedtrace goes to stderr, so stdout stays the summary (parseable with --json).
+    onTrace: (text) => process.stderr.write(`${text}\n`),
+  });
   const progress = new Progress(progressWanted(opts), scenario.durationS, 'sim s');
   // Advance in slices of simulated time so the bar can move; slicing does not change results.
   const slice = Math.max(1, Math.ceil(exp.endNs / 200));

@@ -114,6 +114,18 @@ describe('cli', () => {
     expect(mixed.stderr).to.contain(`${bad}:1:23: runtime.gomaxprocs: expected a number ≥ 1, found 0`);
   });
 
+  it('--schedtrace prints SCHED lines on stderr from simulated time; bad values exit 2', () => {
+    const r = gmpsim(['run', scenarioFile(small), '--schedtrace', '1000', '--json', '--out', join(tmp(), 's')]);
+    expect(r.code, r.stderr).to.equal(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).to.have.length(6); // t = 0, 1, ..., 5 s
+    expect(lines[0]).to.match(/^SCHED 0ms: gomaxprocs=2 idleprocs=2 threads=\d+ spinningthreads=0 idlethreads=\d+ runqueue=0 \[0 0\]$/);
+    expect(lines[5]).to.match(/^SCHED 5000ms: /);
+    JSON.parse(r.stdout);
+    expect(gmpsim(['run', scenarioFile(small), '--schedtrace', '-5']).code).to.equal(2);
+    expect(gmpsim(['run', scenarioFile(small), '--scheddetail']).code).to.equal(2);
+  });
+
   it('every curated scenario in scenarios/ validates', () => {
     const files = readdirSync(join(root, 'scenarios')).filter((f) => /\.(ya?ml|json)$/.test(f));
     expect(files.length).to.be.greaterThan(0);
