@@ -35,6 +35,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-progress', 'never show a progress bar')
     .option('--schedtrace <ms>', 'print GODEBUG=schedtrace lines to stderr every <ms> of simulated time', parsePositiveMs)
     .option('--scheddetail', 'with --schedtrace: per-P, per-M and per-G lines (GODEBUG=scheddetail=1)')
+    .option('--trace <file>', 'write a Chrome Trace Event / Perfetto JSON timeline (open in ui.perfetto.dev)')
+    .option('--trace-window <s:s>', 'simulated seconds to trace, START:END (default 0:1)', '0:1')
     .action((file: string, opts) => runCommand(file, opts));
 
   program

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { sToNs } from '../engine/time.js';
 import { runFiles } from '../report/run-files.js';
 import { summaryTable } from '../report/summary-table.js';
-import { writeDirAtomic } from '../report/atomic-dir.js';
+import { writeDirAtomic, writeFileAtomic } from '../report/atomic-dir.js';
 import { toStableJson } from '../report/format.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { Experiment } from '../sim/experiment.js';
@@ -17,6 +17,14 @@ export interface RunOptions {
   progress?: boolean;
   schedtrace?: number;
   scheddetail?: boolean;
+  trace?: string;
+  traceWindow?: string;
+}
+
+function parseWindow(w: string): { startS: number; endS: number } {
+  const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(w);
+  if (!m || !(Number(m[2]) > Number(m[1]))) throw new UsageError(`--trace-window: expected START:END seconds with END > START, found "${w}"`);
+  return { startS: Number(m[1]), endS: Number(m[2]) };
 }
 
 /** `gmpsim run FILE`: simulate, write results/<name>/seed-<seed>/ atomically, print a summary. */
@@ -31,7 +39,9 @@ export function runCommand(file: string, opts: RunOptions): void {
     scheddetail: opts.scheddetail === true,
     // Like Go, schedtrace goes to stderr, so stdout stays the summary (parseable with --json).
     onTrace: (text) => process.stderr.write(`${text}\n`),
+    ...(opts.trace !== undefined ? { traceWindow: parseWindow(opts.traceWindow ?? '0:1') } : {}),
   });
+  if (opts.trace !== undefined && scenario.runtime.scheduler !== 'gmp') throw new UsageError('--trace needs runtime.scheduler: gmp');
   const progress = new Progress(progressWanted(opts), scenario.durationS, 'sim s');
   // Advance in slices of simulated time so the bar can move; slicing does not change results.
   const slice = Math.max(1, Math.ceil(exp.endNs / 200));
@@ -42,6 +52,7 @@ export function runCommand(file: string, opts: RunOptions): void {
   progress.stop();
   const result = exp.finish();
   writeDirAtomic(outDir, runFiles(scenario, seed, result));
+  if (opts.trace !== undefined && result.trace) writeFileAtomic(opts.trace, JSON.stringify(result.trace));
 
   if (opts.json) process.stdout.write(toStableJson({ outDir, summary: result.summary }));
   else if (opts.quiet) process.stdout.write(`${outDir}\n`);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+
 /**
  * Write a set of files as one directory, atomically: everything goes into a hidden temporary sibling
  * first and is renamed into place only when complete, so a crash or Ctrl-C never leaves a results
@@ -22,6 +23,19 @@ export function writeDirAtomic(dir: string, files: Record<string, string>): void
     } else renameSync(tmp, dir);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Write one file atomically (temporary sibling, then rename). */
+export function writeFileAtomic(file: string, content: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `.tmp-${basename(file)}-${process.pid}`);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
     throw e;
   }
 }

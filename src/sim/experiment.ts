@@ -5,6 +5,7 @@ import { SampleLog } from '../metrics/sample-log.js';
 import { TimeSeries } from '../metrics/time-series.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { GoFatalError } from '../runtime/gmp/sched.js';
+import { TraceRecorder } from '../runtime/gmp/trace-export.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import type { DurationDist, Scenario, Step } from '../scenario/schema.js';
@@ -21,12 +22,16 @@ export interface ExperimentOptions {
   scheddetail?: boolean;
   /** Receives schedtrace text; the model never prints. */
   onTrace?: (text: string) => void;
+  /** Record a Chrome/Perfetto trace of the scheduler for simulated times in [startS, endS]. */
+  traceWindow?: { startS: number; endS: number };
 }
 
 /** Everything a run produces; pure data, written to disk by report/ and printed by cli/. */
 export interface RunResult {
   summary: RunSummary;
   series: TimeSeries;
+  /** Chrome Trace Event JSON document, when a trace window was asked for (gmp only). */
+  trace?: { traceEvents: unknown[]; displayTimeUnit: 'ns' };
 }
 
 /**
@@ -63,6 +68,7 @@ export class Experiment implements CompletionSink {
   private lastCounters: number[] = [];
   private readonly counterIdx: Set<number>;
   private fatal: string | undefined;
+  private tracer: TraceRecorder | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -82,6 +88,10 @@ export class Experiment implements CompletionSink {
     } else {
       this.cpuSteps = [];
       this.pod = new GmpPod(this.sim, this.requests, scenario.runtime, steps, rng, this);
+    }
+    if (options.traceWindow && this.pod instanceof GmpPod) {
+      this.tracer = new TraceRecorder(this.sim, this.pod.gomaxprocs, sToNs(options.traceWindow.startS), sToNs(options.traceWindow.endS));
+      this.pod.sched.tracer = this.tracer;
     }
     const cols = this.pod.sampleColumns ?? [];
     const counters = new Set(this.pod.counterColumns ?? []);
@@ -127,7 +137,9 @@ export class Experiment implements CompletionSink {
   /** Run to the end and collect the results. */
   finish(): RunResult {
     this.advanceTo(this.endNs);
-    return { summary: this.summarise(), series: this.series };
+    const result: RunResult = { summary: this.summarise(), series: this.series };
+    if (this.tracer) result.trace = this.tracer.finish();
+    return result;
   }
 
   complete(id: number): void {

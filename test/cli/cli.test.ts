@@ -126,6 +126,19 @@ describe('cli', () => {
     expect(gmpsim(['run', scenarioFile(small), '--scheddetail']).code).to.equal(2);
   });
 
+  it('--trace writes Chrome/Perfetto JSON for the window: G slices per P and M, preemption instants', () => {
+    const file = join(tmp(), 'trace.json');
+    const r = gmpsim(['run', join(root, 'scenarios/sysmon-preemption-hog.yaml'), '--trace', file, '--trace-window', '0:0.2', '--quiet', '--out', join(tmp(), 't')]);
+    expect(r.code, r.stderr).to.equal(0);
+    const ev = JSON.parse(readFileSync(file, 'utf8')).traceEvents as Array<{ ph: string; name: string; ts?: number; dur?: number; tid: number }>;
+    const slices = ev.filter((e) => e.ph === 'X');
+    expect(slices.length).to.be.greaterThan(10);
+    expect(slices.every((e) => e.ts! >= 0 && e.ts! + e.dur! <= 200_000 + 1e-6)).to.equal(true); // µs, inside the window
+    expect(slices.some((e) => e.tid === 0) && slices.some((e) => e.tid >= 1000)).to.equal(true); // P and M tracks
+    expect(ev.filter((e) => e.ph === 'i' && e.name === 'preempt').length).to.be.greaterThan(5);
+    expect(gmpsim(['run', scenarioFile(small), '--trace', file, '--trace-window', '5:1']).code).to.equal(2);
+  });
+
   it('every curated scenario in scenarios/ validates', () => {
     const files = readdirSync(join(root, 'scenarios')).filter((f) => /\.(ya?ml|json)$/.test(f));
     expect(files.length).to.be.greaterThan(0);
