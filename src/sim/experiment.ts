@@ -8,9 +8,9 @@ import { GoFatalError } from '../runtime/gmp/sched.js';
 import { TraceRecorder } from '../runtime/gmp/trace-export.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
-import type { DurationDist, Scenario, Step } from '../scenario/schema.js';
+import type { Scenario, Step } from '../scenario/schema.js';
 import { arrivalProcess, type ArrivalProcess } from '../workload/arrivals.js';
-import { durationSampler, type DurationSampler } from '../workload/distributions.js';
+import { distMeanNs, durationSampler, type DurationSampler } from '../workload/distributions.js';
 import { RequestTable } from '../workload/requests.js';
 import { SERIES_COLUMNS, type RunSummary } from './summary.js';
 
@@ -251,18 +251,6 @@ function meanCpuNs(s: Scenario): number {
       return acc;
     }, 0);
   return walk(s.workload.request.steps);
-}
-
-function distMeanNs(d: DurationDist): number {
-  switch (d.dist) {
-    case 'constant':
-      return msToNs(d.valueMs);
-    case 'exponential':
-    case 'lognormal':
-      return msToNs(d.meanMs);
-    case 'uniform':
-      return msToNs((d.minMs + d.maxMs) / 2);
-  }
 }
 
 function gmpSummary(pod: GmpPod) {

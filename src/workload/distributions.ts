@@ -9,15 +9,28 @@ export interface DurationSampler {
   sampleNs(): number;
 }
 
+/** The distribution's mean, ns. */
+export function distMeanNs(spec: DurationDist): number {
+  switch (spec.dist) {
+    case 'constant':
+      return msToNs(spec.valueMs);
+    case 'exponential':
+    case 'lognormal':
+      return msToNs(spec.meanMs);
+    case 'uniform':
+      return msToNs((spec.minMs + spec.maxMs) / 2);
+  }
+}
+
 export function durationSampler(spec: DurationDist, rng: RandomStream): DurationSampler {
   switch (spec.dist) {
     case 'constant': {
       const v = msToNs(spec.valueMs);
-      return { meanNs: v, sampleNs: () => v };
+      return { meanNs: distMeanNs(spec), sampleNs: () => v };
     }
     case 'exponential': {
       const mean = msToNs(spec.meanMs);
-      return { meanNs: mean, sampleNs: () => Math.round(rng.exponential(mean)) };
+      return { meanNs: distMeanNs(spec), sampleNs: () => Math.round(rng.exponential(mean)) };
     }
     case 'lognormal': {
       // Parameterised by mean and coefficient of variation: σ² = ln(1 + cv²), μ = ln(mean) − σ²/2.
@@ -25,12 +38,12 @@ export function durationSampler(spec: DurationDist, rng: RandomStream): Duration
       const s2 = Math.log(1 + spec.cv * spec.cv);
       const mu = Math.log(mean) - s2 / 2;
       const sigma = Math.sqrt(s2);
-      return { meanNs: mean, sampleNs: () => Math.round(Math.exp(mu + sigma * rng.normal())) };
+      return { meanNs: distMeanNs(spec), sampleNs: () => Math.round(Math.exp(mu + sigma * rng.normal())) };
     }
     case 'uniform': {
       const lo = msToNs(spec.minMs);
       const span = msToNs(spec.maxMs) - lo;
-      return { meanNs: lo + span / 2, sampleNs: () => lo + Math.round(rng.next() * span) };
+      return { meanNs: distMeanNs(spec), sampleNs: () => lo + Math.round(rng.next() * span) };
     }
   }
 }

@@ -21,7 +21,7 @@ export function checkInvariants(s: Sched): string[] {
     if (s.rq.runqlen(p) > RUNQ_SIZE) bad.push(`P${p}.runq holds ${s.rq.runqlen(p)} > ${RUNQ_SIZE}`);
     if (s.rq.runnext[p]! >= 0) mark(s.rq.runnext[p]!, `P${p}.runnext`);
   }
-  let nStatus = [0, 0, 0, 0, 0, 0, 0];
+  const nStatus = [0, 0, 0, 0, 0, 0, 0];
   for (let gp = 0; gp < g.count; gp++) nStatus[g.status[gp]!]!++;
   const queued = s.rq.totalQueued();
   if (nStatus[Grunnable] !== queued) bad.push(`${nStatus[Grunnable]} runnable Gs but ${queued} queued`);
@@ -51,6 +51,5 @@ export function checkInvariants(s: Sched): string[] {
   for (let m = 0; m < s.mcount; m++) if (s.mSpinning[m] && s.mStatus[m] !== Mparked) spinning++;
   if (spinning !== s.nmspinning) bad.push(`${spinning} spinning Ms but nmspinning = ${s.nmspinning}`);
   if (s.busyIntegralNs() > s.nP * s.sim.now + 1e-6) bad.push(`busy time ${s.busyIntegralNs()} > GOMAXPROCS × elapsed`);
-  nStatus = [];
   return bad;
 }

@@ -997,9 +997,7 @@ export class Sched {
 
   /** timeSleepUntil: the earliest timer, due-but-unrun ones included; +Infinity if none. */
   nextTimerAt(): number {
-    let t = this.timers.peekTime();
-    for (let p = 0; p < this.nP; p++) if (this.dueCount[p]! > 0 && this.dueSince[p]! < t) t = this.dueSince[p]!;
-    return t;
+    return Math.min(this.timers.peekTime(), this.overdueSince());
   }
 
   /** Earliest due-but-unrun timer, +Infinity if none (sysmon: "next < now → startm"). */

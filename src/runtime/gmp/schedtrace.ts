@@ -1,5 +1,5 @@
 import type { Sched } from './sched.js';
-import { Mparked, Msyscall, WAIT_REASONS } from './states.js';
+import { Gdead, Mparked, Msyscall, WAIT_REASONS } from './states.js';
 
 /**
  * GODEBUG=schedtrace / scheddetail output (proc.go schedtrace), from simulated time, in the format of the
@@ -30,7 +30,7 @@ export function schedtrace(s: Sched, nowNs: number, detailed: boolean, version: 
     out += `  M${m}: p=${p >= 0 ? p : nil} curg=${g >= 0 ? s.g.goid[g] : nil} mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=${s.mSpinning[m] ? 'true' : 'false'} blocked=${s.mStatus[m] === Mparked || s.mStatus[m] === Msyscall ? 'true' : 'false'} lockedg=${nil}\n`;
   }
   for (let gp = 0; gp < s.g.count; gp++) {
-    if (s.g.status[gp] === 6) continue; // _Gdead Gs are on free lists; Go lists them too, but they are noise here
+    if (s.g.status[gp] === Gdead) continue; // dead Gs are on free lists; Go lists them too, but they are noise here
     const m = s.g.m[gp]!;
     out += `  G${s.g.goid[gp]}: status=${s.g.status[gp]}(${WAIT_REASONS[s.g.waitReason[gp]!] ?? ''}) m=${m >= 0 ? m : nil} lockedm=${nil}\n`;
   }
