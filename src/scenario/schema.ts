@@ -160,12 +160,21 @@ export function defaultGomaxprocs(version: '1.19' | '1.25', hostCpus: number, cp
   return Math.min(hostCpus, Math.max(2, Math.ceil(cpuLimitCores)));
 }
 
+/** Prometheus' default buckets (5 ms – 10 s) with sub-millisecond ones added: scheduler delays live there. */
+export const DEFAULT_LATENCY_BUCKETS_MS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000] as const;
+
 export const MetricsSchema = z.strictObject({
   sampleIntervalMs: z
     .number()
     .positive()
     .default(1000)
     .describe('time-series sampling interval, ms of simulated time'),
+  latencyBucketsMs: z
+    .array(z.number().positive())
+    .min(1)
+    .default([...DEFAULT_LATENCY_BUCKETS_MS])
+    .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), 'strictly increasing bounds')
+    .describe('upper bounds (le, ms) of the request latency histogram; +Inf is implicit'),
 });
 
 export const ScenarioSchema = z

@@ -1,6 +1,7 @@
 import { RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { msToNs, nsToMs, nsToS, sToNs } from '../engine/time.js';
+import { Histogram } from '../metrics/histogram.js';
 import { SampleLog } from '../metrics/sample-log.js';
 import { TimeSeries } from '../metrics/time-series.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
@@ -53,6 +54,7 @@ export class Experiment implements CompletionSink {
   // Whole-run statistics (requests arriving at or after warm-up).
   private readonly latency = new SampleLog();
   private readonly wait = new SampleLog();
+  private readonly latencyHist: Histogram;
   private arrived = 0;
   private arrivedMeasured = 0;
   private completed = 0;
@@ -61,6 +63,7 @@ export class Experiment implements CompletionSink {
   // Per-interval statistics for the time series.
   private readonly series: TimeSeries;
   private readonly intervalLatency = new SampleLog();
+  private readonly intervalHist: Histogram;
   private intervalArrivals = 0;
   private intervalCompletions = 0;
   private lastSampleNs = 0;
@@ -96,7 +99,14 @@ export class Experiment implements CompletionSink {
     const cols = this.pod.sampleColumns ?? [];
     const counters = new Set(this.pod.counterColumns ?? []);
     this.counterIdx = new Set(cols.map((c, i) => (counters.has(c) ? i : -1)).filter((i) => i >= 0));
-    this.series = new TimeSeries([...SERIES_COLUMNS, ...cols.map((c) => (counters.has(c) ? `${c}_per_s` : c))]);
+    const bounds = scenario.metrics.latencyBucketsMs;
+    this.latencyHist = new Histogram(bounds);
+    this.intervalHist = new Histogram(bounds);
+    this.series = new TimeSeries([
+      ...SERIES_COLUMNS,
+      ...cols.map((c) => (counters.has(c) ? `${c}_per_s` : c)),
+      ...latencyBucketColumns(bounds),
+    ]);
     this.lastCounters = cols.map(() => 0);
     if (options.schedtraceMs !== undefined && this.pod.schedtrace) {
       const every = msToNs(options.schedtraceMs);
@@ -149,8 +159,10 @@ export class Experiment implements CompletionSink {
     this.intervalCompletions++;
     const latencyMs = nsToMs(now - arrival);
     this.intervalLatency.push(latencyMs);
+    this.intervalHist.observe(latencyMs);
     if (arrival >= this.warmupNs) {
       this.latency.push(latencyMs);
+      this.latencyHist.observe(latencyMs);
       this.wait.push(nsToMs(this.requests.startNs[id]! - arrival));
     }
     this.requests.release(id);
@@ -185,8 +197,10 @@ export class Experiment implements CompletionSink {
       p50!,
       p99!,
       ...this.podSample(dtS),
+      ...this.intervalHist.cumulative(),
     ]);
     this.intervalLatency.clear();
+    this.intervalHist.clear();
     this.intervalArrivals = 0;
     this.intervalCompletions = 0;
     this.lastSampleNs = now;
@@ -234,11 +248,17 @@ export class Experiment implements CompletionSink {
       throughputPerS: this.latency.count / measuredS,
       latencyMs: { mean: this.latency.mean(), p50: p50!, p90: p90!, p95: p95!, p99: p99!, p999: p999!, max: this.latency.max() },
       waitMs: { mean: this.wait.mean(), p50: w50!, p99: w99! },
+      latencyHistogramMs: this.latencyHist.toJSON(),
       utilization: busy / (sToNs(measuredS) * s.runtime.gomaxprocs),
       ...(this.pod instanceof GmpPod ? { gmp: gmpSummary(this.pod) } : {}),
       engine: { events: this.sim.eventsProcessed },
     };
   }
+}
+
+/** Time-series columns of the per-interval latency histogram: cumulative counts, Prometheus `le` style. */
+function latencyBucketColumns(bounds: readonly number[]): string[] {
+  return [...bounds.map((b) => `latency_le_${b}ms`), 'latency_le_inf'];
 }
 
 /** Mean CPU per request implied by the scenario (cpu steps, spawned children included). */

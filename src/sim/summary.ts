@@ -18,6 +18,8 @@ export interface RunSummary {
   latencyMs: { mean: number; p50: number; p90: number; p95: number; p99: number; p999: number; max: number };
   /** Time from arrival to first running. */
   waitMs: { mean: number; p50: number; p99: number };
+  /** Histogram of the measured response times: `le` bounds in ms ("+Inf" last), cumulative counts, sum (ms). */
+  latencyHistogramMs: { le: (number | '+Inf')[]; cumulativeCounts: number[]; count: number; sum: number };
   /** Busy Ps / GOMAXPROCS over the measured window. */
   utilization: number;
   /** GMP scheduler counters (scheduler: gmp only). */

@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { Histogram } from '../../src/metrics/histogram.js';
+import { parseScenario, ScenarioError } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/sim/experiment.js';
+
+describe('latency histogram', () => {
+  it('buckets are Prometheus le: a value equal to a bound lands in that bound', () => {
+    const h = new Histogram([1, 5, 10]);
+    for (const v of [0.5, 1, 1.0001, 5, 10, 10.5, 1e9]) h.observe(v);
+    expect(Array.from(h.counts)).to.deep.equal([2, 2, 1, 2]);
+    expect(h.cumulative()).to.deep.equal([2, 4, 5, 7]);
+    expect(h.toJSON().le).to.deep.equal([1, 5, 10, '+Inf']);
+  });
+
+  it('cumulative count at each bound equals a direct count (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 2e4, noNaN: true }), { maxLength: 200 }), (xs) => {
+        const bounds = [0.1, 1, 10, 100, 1000, 10000];
+        const h = new Histogram(bounds);
+        xs.forEach((x) => h.observe(x));
+        const cum = h.cumulative();
+        bounds.forEach((b, i) => expect(cum[i]).to.equal(xs.filter((x) => x <= b).length));
+        expect(cum[bounds.length]).to.equal(xs.length);
+      }),
+    );
+  });
+
+  it('a run reports it in summary.json and per interval in the time series, consistent with the other metrics', () => {
+    const sc = parseScenario(
+      'durationS: 20\nwarmupS: 5\nmetrics: {latencyBucketsMs: [1, 2, 5, 20]}\nworkload: {arrival: {process: poisson, ratePerS: 1500}, request: {steps: [{cpu: {dist: exponential, meanMs: 1}}]}}\nruntime: {gomaxprocs: 2}\n',
+      'hist.yaml',
+    );
+    const { summary, series } = runScenario(sc, 3);
+    const h = summary.latencyHistogramMs;
+    expect(h.le).to.deep.equal([1, 2, 5, 20, '+Inf']);
+    expect(h.count).to.equal(summary.requests.measured);
+    expect(h.cumulativeCounts.at(-1)).to.equal(summary.requests.measured);
+    expect(h.sum / h.count).to.be.closeTo(summary.latencyMs.mean, 1e-6 * summary.latencyMs.mean);
+    // The p50 lies in the first bucket whose cumulative count reaches half.
+    const half = h.cumulativeCounts.findIndex((c) => c >= h.count / 2);
+    const lower = half === 0 ? 0 : (h.le[half - 1] as number);
+    expect(summary.latencyMs.p50).to.be.within(lower, h.le[half] as number);
+
+    const cols = series.columns;
+    const inf = cols.indexOf('latency_le_inf');
+    const le1 = cols.indexOf('latency_le_1ms');
+    const comp = cols.indexOf('completions_per_s');
+    expect(le1).to.be.greaterThan(0);
+    for (const row of series.rows) {
+      expect(row[inf]).to.equal(row[comp]); // 1 s interval: completions per s = completions counted
+      expect(row[le1]).to.be.at.most(row[inf]!);
+    }
+  });
+
+  it('bounds that do not increase are a scenario error naming the path', () => {
+    expect(() => parseScenario('metrics: {latencyBucketsMs: [1, 1, 2]}\n', 'bad.yaml'))
+      .to.throw(ScenarioError)
+      .with.property('message')
+      .that.matches(/bad\.yaml:1:\d+: metrics\.latencyBucketsMs: .*strictly increasing/);
+  });
+});
