@@ -156,14 +156,43 @@ describe('gmp schedtrace', () => {
     for (const l of lines) expect(l).to.match(/^SCHED \d+ms: gomaxprocs=2 idleprocs=\d+ threads=\d+ spinningthreads=\d+ idlethreads=\d+ runqueue=\d+ \[\d+ \d+\]$/);
   });
 
-  it('Go 1.25 adds needspinning; scheddetail adds P, M and G lines with nil for none', () => {
-    expect(trace('1.25', false)[0]).to.equal('SCHED 0ms: gomaxprocs=2 idleprocs=2 threads=2 spinningthreads=0 needspinning=0 idlethreads=0 runqueue=0 [0 0]');
+  it('Go 1.25 adds needspinning, spaced brackets and schedticks; scheddetail adds P, M and G lines with nil for none', () => {
+    const l25 = trace('1.25', false);
+    expect(l25[0]).to.equal('SCHED 0ms: gomaxprocs=2 idleprocs=2 threads=2 spinningthreads=0 needspinning=0 idlethreads=0 runqueue=0 [ 0 0 ] schedticks=[ 0 0 ]');
+    for (const l of l25) {
+      expect(l).to.match(/^SCHED \d+ms: gomaxprocs=2 idleprocs=\d+ threads=\d+ spinningthreads=\d+ needspinning=[01] idlethreads=\d+ runqueue=\d+ \[ \d+ \d+ \] schedticks=\[ \d+ \d+ \]$/);
+    }
+    expect(Number(/schedticks=\[ (\d+)/.exec(l25.at(-1)!)![1])).to.be.greaterThan(100); // ~1500 Gs ran on each P
     const d = trace('1.25', true)[1]!.split('\n');
     expect(d[0]).to.match(/^SCHED 500ms: .* gcwaiting=0 nmidlelocked=0 stopwait=0 sysmonwait=0$/);
     expect(d[1]).to.match(/^ {2}P0: status=\d schedtick=\d+ syscalltick=\d+ m=(\d+|nil) runqsize=\d+ gfreecnt=\d+ timerslen=\d+$/);
     expect(d.some((l) => /^ {2}M0: p=(\d+|nil) curg=(\d+|nil) .* spinning=(true|false) blocked=(true|false) lockedg=nil$/.test(l))).to.equal(true);
     const d19 = trace('1.19', true)[1]!;
     expect(d19).to.match(/lockedg=-1/);
+  });
+});
+
+describe('gmp needspinning (Go 1.21+ spinning protocol, goVersion 1.25)', () => {
+  // Saturated Ps: readying a G finds no idle P, so wakep records needspinning (pidlegetSpinning).
+  const run = (goVersion: string) => {
+    const seen = new Set<string>();
+    const r = runScenario(
+      scenario({
+        durationS: 2,
+        workload: { arrival: { process: 'poisson', ratePerS: 3800 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.5 } }, { netpoll: { dist: 'exponential', meanMs: 1 } }, { cpu: { dist: 'exponential', meanMs: 0.5 } }] } },
+        runtime: { gomaxprocs: 4, goVersion },
+      }),
+      3,
+      { schedtraceMs: 10, onTrace: (t) => seen.add(/needspinning=(\d)/.exec(t)?.[1] ?? 'absent') },
+    );
+    return { seen, r: r.summary };
+  };
+
+  it('1.25 sets it under load and clears it when an M spins again; 1.19 has no such field', () => {
+    const v25 = run('1.25');
+    expect([...v25.seen].sort()).to.deep.equal(['0', '1']);
+    expect([...run('1.19').seen]).to.deep.equal(['absent']);
+    expect(v25.r.requests.completed).to.be.greaterThan(7000);
   });
 });
 

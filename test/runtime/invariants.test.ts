@@ -29,9 +29,10 @@ describe('gmp invariants under random programs (fast-check)', () => {
         fc.integer({ min: 20, max: 3000 }),
         fc.constantFrom('go' as const, 'always-polling' as const),
         fc.integer({ min: 0, max: 1000 }),
-        (steps, gomaxprocs, ratePerS, netpoll, seed) => {
+        fc.constantFrom('1.19' as const, '1.25' as const),
+        (steps, gomaxprocs, ratePerS, netpoll, seed, goVersion) => {
           const s = parseScenario(
-            JSON.stringify({ durationS: 0.2, workload: { arrival: { process: 'poisson', ratePerS }, request: { steps } }, runtime: { gomaxprocs, netpoll } }),
+            JSON.stringify({ durationS: 0.2, workload: { arrival: { process: 'poisson', ratePerS }, request: { steps } }, runtime: { gomaxprocs, netpoll, goVersion } }),
             'prop.json',
           );
           const exp = new Experiment(s, seed);

@@ -120,6 +120,13 @@ export class Sched {
   private readonly midle: Int32Array;
   nmidle = 0;
   nmspinning = 0;
+  /**
+   * sched.needspinning (Go 1.21+, so goVersion 1.25): work was found that no idle P could take; the next
+   * M about to drop its P spins once more instead (pidlegetSpinning / the "delicate dance"). Always 0 in 1.19.
+   */
+  needspinning = 0;
+  /** Go 1.21+ spinning protocol (needspinning; wakep without the npidle pre-check). */
+  private readonly go121: boolean;
 
   // netpoll and timers.
   private readonly netpollQ: number[] = [];
@@ -155,6 +162,7 @@ export class Sched {
     private readonly sink: RequestSink,
   ) {
     const n = (this.nP = cfg.gomaxprocs);
+    this.go121 = cfg.goVersion !== '1.19';
     this.g = new GTable(1024);
     this.rq = new RunQueues(n);
     this.pStatus = new Uint8Array(n).fill(Pidle);
@@ -375,12 +383,27 @@ export class Sched {
     this.schedule(m);
   }
 
-  /** wakep: start a spinning M if there is an idle P and nobody is spinning (nmspinning 0 → 1). */
+  /**
+   * wakep: start a spinning M if there is an idle P and nobody is spinning (nmspinning 0 → 1).
+   * 1.19 returns first when npidle == 0; 1.21+ takes nmspinning, then pidlegetSpinning finds no P and
+   * sets needspinning instead.
+   */
   private wakep(): void {
-    if (this.npidle === 0) return;
+    if (!this.go121 && this.npidle === 0) return;
     if (this.nmspinning !== 0) return;
+    if (this.npidle === 0) {
+      this.needspinning = 1; // pidlegetSpinning; the nmspinning increment is undone
+      return;
+    }
     this.nmspinning = 1;
     this.startm(-1, true);
+  }
+
+  /** m.becomeSpinning (1.21+; in 1.19 the same two writes inline): also clears needspinning. */
+  private becomeSpinning(m: number): void {
+    this.mSpinning[m] = 1;
+    this.nmspinning++;
+    this.needspinning = 0;
   }
 
   /** resetspinning: a spinning M found work: stop spinning and wake another (chained wakeups). */
@@ -403,6 +426,7 @@ export class Sched {
     }
     if (this.nmspinning + this.npidle === 0) {
       this.nmspinning++;
+      this.needspinning = 0;
       this.startm(pp, true);
       return;
     }
@@ -455,10 +479,7 @@ export class Sched {
         return this.found(gp, false);
       }
       if (this.mSpinning[m] || 2 * this.nmspinning < this.nP - this.npidle) {
-        if (!this.mSpinning[m]) {
-          this.mSpinning[m] = 1;
-          this.nmspinning++;
-        }
+        if (!this.mSpinning[m]) this.becomeSpinning(m);
         gp = this.stealWork(pp);
         if (gp >= 0) return this.found(gp, this.stealInherit);
         if (this.stealRanTimer) continue; // new work may have appeared: goto top
@@ -467,6 +488,10 @@ export class Sched {
       if (this.rq.runqsize !== 0) {
         gp = this.rq.globrunqget(pp, 0, this.nP);
         return this.found(gp, false);
+      }
+      if (!this.mSpinning[m] && this.needspinning === 1) {
+        this.becomeSpinning(m); // 1.21+: someone found work no idle P could take; look once more
+        continue;
       }
       this.mP[m] = -1;
       this.pidleput(pp);
@@ -483,8 +508,7 @@ export class Sched {
         }
         if (again >= 0) {
           this.acquirep(m, again);
-          this.mSpinning[m] = 1;
-          this.nmspinning++;
+          this.becomeSpinning(m);
           pp = again;
           continue;
         }

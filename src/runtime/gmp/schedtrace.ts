@@ -3,8 +3,8 @@ import { Gdead, Mparked, Msyscall, WAIT_REASONS } from './states.js';
 
 /**
  * GODEBUG=schedtrace / scheddetail output (proc.go schedtrace), from simulated time, in the format of the
- * chosen Go version: 1.19 prints `m=-1` for "no M"; 1.21+ (our 1.25) adds `needspinning=` and prints
- * `m=nil`. (Newer tips also print per-P schedticks; that field is not reproduced here.)
+ * chosen Go version. 1.19: `runqueue=0 [2 0]`, `m=-1` for "no M". 1.25 (as printed by real 1.25
+ * binaries): `needspinning=N`, `runqueue=0 [ 2 0 ] schedticks=[ 12 15 ]` (each P's schedtick), `m=nil`.
  */
 export function schedtrace(s: Sched, nowNs: number, detailed: boolean, version: '1.19' | '1.25'): string {
   const tip = version !== '1.19';
@@ -12,7 +12,7 @@ export function schedtrace(s: Sched, nowNs: number, detailed: boolean, version: 
   const idleM = s.mCountIn(Mparked);
   let out =
     `SCHED ${Math.floor(nowNs / 1e6)}ms: gomaxprocs=${s.nP} idleprocs=${s.npidle} threads=${s.mcount + 1}` +
-    ` spinningthreads=${s.nmspinning}${tip ? ' needspinning=0' : ''} idlethreads=${idleM} runqueue=${s.rq.runqsize}`;
+    ` spinningthreads=${s.nmspinning}${tip ? ` needspinning=${s.needspinning}` : ''} idlethreads=${idleM} runqueue=${s.rq.runqsize}`;
   if (detailed) out += ` gcwaiting=0 nmidlelocked=0 stopwait=0 sysmonwait=0\n`;
   for (let p = 0; p < s.nP; p++) {
     const len = s.rq.runqlen(p);
@@ -20,9 +20,10 @@ export function schedtrace(s: Sched, nowNs: number, detailed: boolean, version: 
       const m = s.pM[p]!;
       out += `  P${p}: status=${s.pStatus[p]} schedtick=${s.schedtick[p]} syscalltick=${s.syscalltick[p]} m=${m >= 0 ? m : nil} runqsize=${len} gfreecnt=${s.gfreeCnt[p]} timerslen=${s.dueCount[p]}\n`;
     } else {
-      out += `${p === 0 ? ' [' : ' '}${len}${p === s.nP - 1 ? ']' : ''}`;
+      out += tip ? `${p === 0 ? ' [ ' : ''}${len} ` : `${p === 0 ? ' [' : ' '}${len}${p === s.nP - 1 ? ']' : ''}`;
     }
   }
+  if (!detailed && tip) out += `] schedticks=[ ${Array.from(s.schedtick.subarray(0, s.nP)).join(' ')} ]`;
   if (!detailed) return out;
   for (let m = 0; m < s.mcount; m++) {
     const p = s.mP[m]!;
