@@ -828,6 +828,8 @@ export class Sched {
   /**
    * exitsyscall: fast path reacquires the old P if sysmon did not take it, else any idle P
    * (exitsyscallfast_pidle); otherwise exitsyscall0 puts the G on the global queue and stops the M.
+   * Like Go's CAS on oldp.status, "old P in _Psyscall" holds even when the P has since been handed to
+   * another M that is now itself in a syscall: this M takes it from under that M.
    */
   private exitsyscall(gp: number): void {
     const m = this.g.m[gp]!;
