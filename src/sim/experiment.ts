@@ -43,7 +43,7 @@ export class Experiment implements CompletionSink {
   readonly sim = new Simulation();
   readonly endNs: number;
   private readonly warmupNs: number;
-  private readonly requests = new RequestTable();
+  private readonly requests: RequestTable;
   readonly pod: PodRuntime;
   private readonly arrivals: ArrivalProcess;
   private readonly cpuSteps: DurationSampler[];
@@ -79,6 +79,8 @@ export class Experiment implements CompletionSink {
     options: ExperimentOptions = {},
   ) {
     const rng = new RandomStreams(seed);
+    // The GMP model carries each request's work in its G programs; only ideal-fifo reads workNs.
+    this.requests = new RequestTable(1024, scenario.runtime.scheduler === 'ideal-fifo');
     this.endNs = sToNs(scenario.durationS);
     this.warmupNs = sToNs(scenario.warmupS);
     this.sampleNs = msToNs(scenario.metrics.sampleIntervalMs);

@@ -4,7 +4,7 @@
  */
 export class RequestTable {
   arrivalNs: Float64Array;
-  /** CPU work still to do, ns. */
+  /** CPU work still to do, ns (only when the pod model takes work from here: ideal-fifo). */
   workNs: Float64Array;
   /** When service first started, ns (NaN until then). */
   startNs: Float64Array;
@@ -14,9 +14,12 @@ export class RequestTable {
   /** Requests currently allocated. */
   inFlight = 0;
 
-  constructor(capacity = 1024) {
+  constructor(
+    capacity = 1024,
+    private readonly trackWork = true,
+  ) {
     this.arrivalNs = new Float64Array(capacity);
-    this.workNs = new Float64Array(capacity);
+    this.workNs = new Float64Array(trackWork ? capacity : 0);
     this.startNs = new Float64Array(capacity);
     this.free = new Int32Array(capacity);
   }
@@ -29,7 +32,7 @@ export class RequestTable {
       id = this.next++;
     }
     this.arrivalNs[id] = arrivalNs;
-    this.workNs[id] = workNs;
+    if (this.trackWork) this.workNs[id] = workNs;
     this.startNs[id] = NaN;
     this.inFlight++;
     return id;
@@ -48,7 +51,7 @@ export class RequestTable {
       return b;
     };
     this.arrivalNs = g(this.arrivalNs);
-    this.workNs = g(this.workNs);
+    if (this.trackWork) this.workNs = g(this.workNs);
     this.startNs = g(this.startNs);
     const f = new Int32Array(c);
     f.set(this.free);

@@ -1,7 +1,7 @@
 import { Gdead } from './states.js';
 
 /**
- * All Gs of one pod, struct-of-arrays (about 50 bytes per G), indexed by a dense G number. Dead Gs are
+ * All Gs of one pod, struct-of-arrays (46 bytes per G; timers and I/O waits live in the scheduler's deadline heaps), indexed by a dense G number. Dead Gs are
  * recycled through per-P free lists (gfput/gfget) as the runtime does, so a pod's memory follows its
  * peak live goroutine count.
  */
@@ -18,12 +18,8 @@ export class GTable {
   /** Children still running (for spawn with wait). */
   children!: Int32Array;
   m!: Int32Array;
-  /** Intrusive list link: free lists, due-timer lists, mutex waiters, the netpoll ready list. */
+  /** Intrusive list link: free lists, mutex waiters. */
   link!: Int32Array;
-  timerP!: Int32Array;
-  timerHandle!: Float64Array;
-  /** When the G's timer is due (for timer-lateness metrics). */
-  timerDue!: Float64Array;
   goid!: Float64Array;
   count = 0;
 
@@ -52,9 +48,6 @@ export class GTable {
     this.children = new Int32Array(c);
     this.m = new Int32Array(c).fill(-1);
     this.link = new Int32Array(c).fill(-1);
-    this.timerP = new Int32Array(c).fill(-1);
-    this.timerHandle = new Float64Array(c);
-    this.timerDue = new Float64Array(c);
     this.goid = new Float64Array(c);
   }
 
@@ -62,7 +55,7 @@ export class GTable {
     const old = { ...this } as Record<string, unknown>;
     const c = this.capacity * 2;
     this.alloc(c);
-    for (const k of ['status', 'waitReason', 'prog', 'pc', 'workLeft', 'request', 'parent', 'children', 'm', 'link', 'timerP', 'timerHandle', 'timerDue', 'goid'] as const) {
+    for (const k of ['status', 'waitReason', 'prog', 'pc', 'workLeft', 'request', 'parent', 'children', 'm', 'link', 'goid'] as const) {
       (this[k] as unknown as { set(a: ArrayLike<number>): void }).set(old[k] as ArrayLike<number>);
     }
   }

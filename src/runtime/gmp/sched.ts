@@ -1,4 +1,4 @@
-import { EventQueue } from '../../engine/event-queue.js';
+import { DeadlineHeap } from '../../engine/deadline-heap.js';
 import { SampleLog } from '../../metrics/sample-log.js';
 import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
@@ -95,9 +95,9 @@ export class Sched {
   private readonly burstH: Float64Array;
   private readonly burstEnd: Float64Array;
   private readonly burstWork: Uint8Array;
-  /** Per-P list of timers that are due but not yet run (checkTimers runs them). */
-  private readonly dueHead: Int32Array;
-  private readonly dueTail: Int32Array;
+  /** Per-P FIFO of timers that are due but not yet run (checkTimers runs them): G and due time. */
+  private readonly dueG: Int32Array[] = [];
+  private readonly dueAt: Float64Array[] = [];
   readonly dueCount: Int32Array;
   private readonly dueSince: Float64Array;
   readonly gfreeHead: Int32Array;
@@ -135,8 +135,17 @@ export class Sched {
   pollerM = -1;
   private pollerWakeH = -1;
   private pollerWakeAt = Infinity;
-  /** Pending (not yet due) timers, for "when is the next timer" (timeSleepUntil). */
-  private readonly timers = new EventQueue(64);
+  /**
+   * Pending (not yet due) timers: deadline, G, and the P it was added on (aux). One engine event at
+   * the earliest keeps a pod of sleepers from costing an engine event each.
+   */
+  private readonly timers = new DeadlineHeap(64, true);
+  private timerEventH = -1;
+  private timerEventAt = Infinity;
+  /** Gs waiting for network I/O (netpoll), by completion time: the network, outside the runtime. */
+  private readonly ioWait = new DeadlineHeap(1024);
+  private ioEventH = -1;
+  private ioEventAt = Infinity;
   // Mutexes: owner and FIFO waiters.
   private readonly muOwner: Int32Array;
   private readonly muHead: Int32Array;
@@ -175,8 +184,10 @@ export class Sched {
     this.burstH = new Float64Array(n).fill(-1);
     this.burstEnd = new Float64Array(n);
     this.burstWork = new Uint8Array(n);
-    this.dueHead = new Int32Array(n).fill(-1);
-    this.dueTail = new Int32Array(n).fill(-1);
+    for (let p = 0; p < n; p++) {
+      this.dueG.push(new Int32Array(4));
+      this.dueAt.push(new Float64Array(4));
+    }
     this.dueCount = new Int32Array(n);
     this.dueSince = new Float64Array(n);
     this.gfreeHead = new Int32Array(n).fill(-1);
@@ -202,8 +213,8 @@ export class Sched {
 
     this.kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => this.burstEnded(pp));
     this.kSyscallEnd = sim.registerKind('gmp.syscall-end', (gp) => this.exitsyscall(gp));
-    this.kNetpollReady = sim.registerKind('gmp.netpoll-ready', (gp) => this.netpollready(gp));
-    this.kTimer = sim.registerKind('gmp.timer', (gp) => this.timerFired(gp));
+    this.kNetpollReady = sim.registerKind('gmp.netpoll-ready', () => this.ioDue());
+    this.kTimer = sim.registerKind('gmp.timer', () => this.timersDue());
     this.kMWake = sim.registerKind('gmp.m-wake', (m) => this.mstart(m));
     this.kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => this.netpollWake(m));
     this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => this.preemptPark(pp, tick));
@@ -667,7 +678,7 @@ export class Sched {
         case OP_NETPOLL:
           g.pc[gp] = pc + 1;
           this.gopark(pp, gp, WAIT_IO);
-          this.sim.schedule(progs.samplers[progs.arg[pc]!]!.sampleNs(), this.kNetpollReady, gp);
+          this.ioWaitAdd(this.sim.now + progs.samplers[progs.arg[pc]!]!.sampleNs(), gp);
           break;
         case OP_SLEEP:
           g.pc[gp] = pc + 1;
@@ -867,6 +878,24 @@ export class Sched {
     return this.netpollQ.length - this.netpollQHead;
   }
 
+  /** A G parks on network I/O completing at `when` (one engine event at the earliest completion). */
+  private ioWaitAdd(when: number, gp: number): void {
+    this.ioWait.push(when, gp);
+    if (when < this.ioEventAt) {
+      if (this.ioEventH >= 0) this.sim.cancel(this.ioEventH);
+      this.ioEventAt = when;
+      this.ioEventH = this.sim.scheduleAt(when, this.kNetpollReady);
+    }
+  }
+
+  /** I/O completed: the Gs become ready in the netpoller (netpollready), earliest and first-parked first. */
+  private ioDue(): void {
+    const now = this.sim.now;
+    while (this.ioWait.peekTime() <= now) this.netpollready(this.ioWait.pop());
+    this.ioEventAt = this.ioWait.peekTime();
+    this.ioEventH = Number.isFinite(this.ioEventAt) ? this.sim.scheduleAt(this.ioEventAt, this.kNetpollReady) : -1;
+  }
+
   private netpollTake(): number {
     const gp = this.netpollQ[this.netpollQHead++]!;
     if (this.netpollQHead > 1024 && this.netpollQHead * 2 > this.netpollQ.length) {
@@ -958,25 +987,42 @@ export class Sched {
 
   /** addtimer on pp; wakeNetPoller: shorten the poller's sleep, or wakep if nobody polls. */
   private addtimer(pp: number, gp: number, when: number): void {
-    this.g.timerP[gp] = pp;
-    this.g.timerDue[gp] = when;
-    this.g.timerHandle[gp] = this.timers.push(when, 0, gp, 0);
-    this.sim.scheduleAt(when, this.kTimer, gp);
+    this.timers.push(when, gp, pp);
+    if (when < this.timerEventAt) {
+      if (this.timerEventH >= 0) this.sim.cancel(this.timerEventH);
+      this.timerEventAt = when;
+      this.timerEventH = this.sim.scheduleAt(when, this.kTimer);
+    }
     if (this.pollerM >= 0) this.wakePoller(when);
     else this.wakep();
   }
 
+  /** The earliest timers are due: each joins its P's due list, in deadline then insertion order. */
+  private timersDue(): void {
+    const now = this.sim.now;
+    while (this.timers.peekTime() <= now) {
+      const gp = this.timers.pop();
+      this.timerFired(gp, this.timers.poppedAux);
+    }
+    this.timerEventAt = this.timers.peekTime();
+    this.timerEventH = Number.isFinite(this.timerEventAt) ? this.sim.scheduleAt(this.timerEventAt, this.kTimer) : -1;
+  }
+
   /** The timer is due: it waits on its P's list until checkTimers runs there (or a thief runs it). */
-  private timerFired(gp: number): void {
-    this.timers.cancel(this.g.timerHandle[gp]!);
-    const pp = this.g.timerP[gp]!;
-    this.g.link[gp] = -1;
-    if (this.dueTail[pp] === -1) {
-      this.dueHead[pp] = gp;
-      this.dueSince[pp] = this.sim.now;
-    } else this.g.link[this.dueTail[pp]!] = gp;
-    this.dueTail[pp] = gp;
-    this.dueCount[pp]!++;
+  private timerFired(gp: number, pp: number): void {
+    let n = this.dueCount[pp]!;
+    if (n === 0) this.dueSince[pp] = this.sim.now;
+    if (n === this.dueG[pp]!.length) {
+      const g2 = new Int32Array(n * 2);
+      g2.set(this.dueG[pp]!);
+      this.dueG[pp] = g2;
+      const a2 = new Float64Array(n * 2);
+      a2.set(this.dueAt[pp]!);
+      this.dueAt[pp] = a2;
+    }
+    this.dueG[pp]![n] = gp;
+    this.dueAt[pp]![n] = this.sim.now;
+    this.dueCount[pp] = ++n;
     if (this.pStatus[pp] === Pidle && this.pM[pp] === -1) {
       if (this.pollerM >= 0) this.wakePoller(this.sim.now); // netpoll(delay) times out for it
       else this.wakep();
@@ -985,16 +1031,14 @@ export class Sched {
 
   /** checkTimers(timersOf, runOn): run timersOf's due timers; each G is readied onto runOn's runnext. */
   private checkTimers(timersOf: number, runOn: number): void {
-    let gp = this.dueHead[timersOf]!;
-    if (gp < 0) return;
-    this.dueHead[timersOf] = this.dueTail[timersOf] = -1;
+    const n = this.dueCount[timersOf]!;
+    if (n === 0) return;
     this.dueCount[timersOf] = 0;
-    while (gp >= 0) {
-      const next = this.g.link[gp]!;
-      this.g.timerP[gp] = -1;
-      this.stats.timerDelayMs.push((this.sim.now - this.g.timerDue[gp]!) / 1e6);
-      this.ready(gp, runOn);
-      gp = next;
+    // ready() never fires a timer synchronously, so the list cannot grow while it is drained.
+    const gs = this.dueG[timersOf]!, at = this.dueAt[timersOf]!;
+    for (let i = 0; i < n; i++) {
+      this.stats.timerDelayMs.push((this.sim.now - at[i]!) / 1e6);
+      this.ready(gs[i]!, runOn);
     }
   }
 
