@@ -12,8 +12,14 @@ export function toStableJson(value: unknown): string {
 }
 
 /** CSV of a header and numeric rows; non-finite values become empty cells. */
-export function toCsv(columns: readonly string[], rows: readonly number[][]): string {
+export function toCsv(columns: readonly string[], rows: readonly (readonly (number | string)[])[]): string {
   const lines = [columns.join(',')];
-  for (const r of rows) lines.push(r.map((v) => (Number.isFinite(v) ? String(roundSig(v)) : '')).join(','));
+  for (const r of rows) lines.push(r.map(csvCell).join(','));
   return `${lines.join('\n')}\n`;
+}
+
+/** Numbers rounded to stable digits; text quoted (RFC 4180) when it holds a comma, quote or newline. */
+function csvCell(v: number | string): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(roundSig(v)) : '';
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }

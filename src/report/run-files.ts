@@ -9,9 +9,15 @@ import { toCsv, toStableJson } from './format.js';
  */
 export function runFiles(scenario: Scenario, seed: number, result: RunResult): Record<string, string> {
   const resolved = { ...scenario, seed };
-  return {
+  const files: Record<string, string> = {
     'summary.json': toStableJson(result.summary),
     'timeseries.csv': toCsv(result.series.columns, result.series.rows),
     'scenario.resolved.yaml': `# Resolved by gmpsim: every default filled in. Re-run with: gmpsim run <this file>\n${stringify(resolved)}`,
   };
+  if (result.hpaDecisions) {
+    const cols = ['t_s', 'current_replicas', 'desired_replicas', 'rescale', 'reason', 'proposals', 'able_to_scale', 'scaling_active', 'scaling_limited'];
+    const rows = result.hpaDecisions.map((d) => [d.tS, d.currentReplicas, d.desiredReplicas, d.rescale ? 1 : 0, d.reason, d.proposals, d.ableToScale, d.scalingActive, d.scalingLimited]);
+    files['hpa_decisions.csv'] = toCsv(cols, rows);
+  }
+  return files;
 }

@@ -34,6 +34,11 @@ export class IdealFifoPod implements PodRuntime {
     } else this.enqueue(id);
   }
 
+  /** One goroutine per request in the pod (a net/http server's connection goroutine). */
+  goroutines(): number {
+    return this.len + this.busy;
+  }
+
   runnable(): number {
     return this.len;
   }

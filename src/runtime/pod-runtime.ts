@@ -12,6 +12,8 @@ export interface PodRuntime {
   running(): number;
   /** ∫ running Ps dt from time 0 to now, in P·ns (utilisation = its growth / (gomaxprocs × elapsed)). */
   busyIntegralNs(): number;
+  /** Live goroutines now (the go_goroutines gauge). */
+  goroutines(): number;
   /** Extra time-series columns this runtime reports, and which of them are counters (turned into rates). */
   readonly sampleColumns?: readonly string[];
   readonly counterColumns?: readonly string[];

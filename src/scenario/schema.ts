@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClusterSchema, HpaSchema, MetricsPipelineSchema } from './cluster-schema.js';
 
 /**
  * The scenario file schema. Conventions:
@@ -44,12 +45,27 @@ export const ArrivalSchema = z
       process: z.literal('poisson'),
       ratePerS: z.number().positive().default(100).describe('mean arrival rate, requests per second'),
     }),
+    z
+      .strictObject({
+        process: z.literal('steps'),
+        steps: z
+          .array(
+            z.strictObject({
+              atS: z.number().nonnegative().describe('from this simulated time, s'),
+              ratePerS: z.number().nonnegative().describe('Poisson rate from then on, requests per second'),
+            }),
+          )
+          .min(1)
+          .default([{ atS: 0, ratePerS: 100 }])
+          .describe('rate changes in time order (a flash crowd: a low rate, then a high one)'),
+      })
+      .refine((p) => p.steps.every((st, i) => i === 0 || st.atS > p.steps[i - 1]!.atS), { message: 'expected steps in increasing atS', path: ['steps'] }),
     z.strictObject({
       process: z.literal('constant'),
       ratePerS: z.number().positive().default(100).describe('arrival rate, requests per second (fixed gaps, the first at time 0)'),
     }),
   ])
-  .describe('the arrival process: poisson | constant');
+  .describe('the arrival process: poisson | steps | constant');
 export type Arrival = z.infer<typeof ArrivalSchema>;
 
 /** One step of a goroutine's program. */
@@ -195,6 +211,9 @@ export const ScenarioSchema = z
     metrics: MetricsSchema.prefault({}).describe('what is recorded, and how often'),
     workload: WorkloadSchema.prefault({}).describe('the requests arriving at the pod'),
     runtime: RuntimeSchema.prefault({}).describe("the pod's Go runtime (scheduler model and its parameters)"),
+    cluster: ClusterSchema.prefault({}),
+    metricsPipeline: MetricsPipelineSchema.prefault({}),
+    hpa: HpaSchema.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.runtime.scheduler === 'ideal-fifo') {

@@ -7,12 +7,13 @@ import { TimeSeries } from '../metrics/time-series.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { GoFatalError } from '../runtime/gmp/sched.js';
 import { TraceRecorder } from '../runtime/gmp/trace-export.js';
-import { IdealFifoPod } from '../runtime/ideal-fifo.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import type { Scenario, Step } from '../scenario/schema.js';
 import { arrivalProcess, type ArrivalProcess } from '../workload/arrivals.js';
 import { distMeanNs, durationSampler, type DurationSampler } from '../workload/distributions.js';
 import { RequestTable } from '../workload/requests.js';
+import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
+import { PodFleet } from './fleet.js';
 import { SERIES_COLUMNS, type RunSummary } from './summary.js';
 
 /** Options that change what is observed, never what happens. */
@@ -31,6 +32,8 @@ export interface ExperimentOptions {
 export interface RunResult {
   summary: RunSummary;
   series: TimeSeries;
+  /** Every HPA sync (when the scenario has an hpa). */
+  hpaDecisions?: HpaDecisionRecord[];
   /** Chrome Trace Event JSON document, when a trace window was asked for (gmp only). */
   trace?: { traceEvents: unknown[]; displayTimeUnit: 'ns' };
 }
@@ -44,7 +47,8 @@ export class Experiment implements CompletionSink {
   readonly endNs: number;
   private readonly warmupNs: number;
   private readonly requests: RequestTable;
-  readonly pod: PodRuntime;
+  /** The pods, their Deployment, metrics pipeline and autoscaler. */
+  readonly fleet: PodFleet;
   private readonly arrivals: ArrivalProcess;
   private readonly cpuSteps: DurationSampler[];
   private readonly arrivalKind: number;
@@ -59,6 +63,9 @@ export class Experiment implements CompletionSink {
   private arrivedMeasured = 0;
   private completed = 0;
   private busyAtWarmup = 0;
+  private podNsAtWarmup = 0;
+  private rejectedMeasured = 0;
+  private lostRequests = 0;
 
   // Per-interval statistics for the time series.
   private readonly series: TimeSeries;
@@ -68,6 +75,7 @@ export class Experiment implements CompletionSink {
   private intervalCompletions = 0;
   private lastSampleNs = 0;
   private lastBusy = 0;
+  private lastPodNs = 0;
   private lastCounters: number[] = [];
   private readonly counterIdx: Set<number>;
   private fatal: string | undefined;
@@ -84,22 +92,21 @@ export class Experiment implements CompletionSink {
     this.endNs = sToNs(scenario.durationS);
     this.warmupNs = sToNs(scenario.warmupS);
     this.sampleNs = msToNs(scenario.metrics.sampleIntervalMs);
-    this.arrivals = arrivalProcess(scenario.workload.arrival, rng.stream('arrivals'));
+    this.arrivals = arrivalProcess(scenario.workload.arrival, rng.stream('arrivals'), scenario.durationS);
     const steps = scenario.workload.request.steps;
-    if (scenario.runtime.scheduler === 'ideal-fifo') {
-      // The loader guarantees cpu steps only; a request's service time is their sum.
-      this.cpuSteps = steps.map((st, i) => durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, rng.stream(`request.steps[${i}]`)));
-      this.pod = new IdealFifoPod(this.sim, this.requests, scenario.runtime.gomaxprocs, this);
-    } else {
-      this.cpuSteps = [];
-      this.pod = new GmpPod(this.sim, this.requests, scenario.runtime, steps, rng, this);
+    // The loader guarantees cpu steps only for ideal-fifo; a request's service time is their sum.
+    this.cpuSteps =
+      scenario.runtime.scheduler === 'ideal-fifo'
+        ? steps.map((st, i) => durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, rng.stream(`request.steps[${i}]`)))
+        : [];
+    this.fleet = new PodFleet(this.sim, scenario, seed, rng, this.requests, this);
+    const pod0 = this.fleet.pod0;
+    if (options.traceWindow && pod0 instanceof GmpPod) {
+      this.tracer = new TraceRecorder(this.sim, pod0.gomaxprocs, sToNs(options.traceWindow.startS), sToNs(options.traceWindow.endS));
+      pod0.sched.tracer = this.tracer;
     }
-    if (options.traceWindow && this.pod instanceof GmpPod) {
-      this.tracer = new TraceRecorder(this.sim, this.pod.gomaxprocs, sToNs(options.traceWindow.startS), sToNs(options.traceWindow.endS));
-      this.pod.sched.tracer = this.tracer;
-    }
-    const cols = this.pod.sampleColumns ?? [];
-    const counters = new Set(this.pod.counterColumns ?? []);
+    const cols = this.fleet.sampleColumns;
+    const counters = new Set(this.fleet.counterColumns);
     this.counterIdx = new Set(cols.map((c, i) => (counters.has(c) ? i : -1)).filter((i) => i >= 0));
     const bounds = scenario.metrics.latencyBucketsMs;
     this.latencyHist = new Histogram(bounds);
@@ -110,10 +117,10 @@ export class Experiment implements CompletionSink {
       ...latencyBucketColumns(bounds),
     ]);
     this.lastCounters = cols.map(() => 0);
-    if (options.schedtraceMs !== undefined && this.pod.schedtrace) {
+    if (options.schedtraceMs !== undefined && pod0?.schedtrace) {
       const every = msToNs(options.schedtraceMs);
       const traceKind = this.sim.registerKind('debug.schedtrace', () => {
-        options.onTrace?.(this.pod.schedtrace!(this.sim.now, options.scheddetail === true));
+        options.onTrace?.(pod0.schedtrace!(this.sim.now, options.scheddetail === true));
         if (this.sim.now + every <= this.endNs) this.sim.schedule(every, traceKind);
       });
       this.sim.scheduleAt(0, traceKind);
@@ -122,7 +129,8 @@ export class Experiment implements CompletionSink {
     this.arrivalKind = this.sim.registerKind('workload.arrival', () => this.onArrival());
     this.sampleKind = this.sim.registerKind('metrics.sample', () => this.onSample());
     const warmupKind = this.sim.registerKind('metrics.warmup-end', () => {
-      this.busyAtWarmup = this.pod.busyIntegralNs();
+      this.busyAtWarmup = this.fleet.busyIntegralNs();
+      this.podNsAtWarmup = this.fleet.deployment.podNsIntegral();
     });
 
     const first = this.arrivals.nextNs(0);
@@ -150,6 +158,7 @@ export class Experiment implements CompletionSink {
   finish(): RunResult {
     this.advanceTo(this.endNs);
     const result: RunResult = { summary: this.summarise(), series: this.series };
+    if (this.fleet.hpa) result.hpaDecisions = this.fleet.hpa.decisions;
     if (this.tracer) result.trace = this.tracer.finish();
     return result;
   }
@@ -170,6 +179,16 @@ export class Experiment implements CompletionSink {
     this.requests.release(id);
   }
 
+  /** The first pod's runtime (what --schedtrace, --trace and the gmp summary describe). */
+  get pod(): PodRuntime {
+    return this.fleet.pod0!;
+  }
+
+  lost(_id: number): void {
+    // Killed with its pod; the id stays allocated (the killed runtime may still hold it).
+    this.lostRequests++;
+  }
+
   private onArrival(): void {
     const now = this.sim.now;
     this.arrived++;
@@ -178,7 +197,11 @@ export class Experiment implements CompletionSink {
     let work = 0;
     for (const c of this.cpuSteps) work += c.sampleNs();
     const id = this.requests.alloc(now, work);
-    this.pod.accept(id);
+    if (!this.fleet.deployment.route(id)) {
+      // No Ready pod: the Service refuses the connection.
+      this.requests.release(id);
+      if (now >= this.warmupNs) this.rejectedMeasured++;
+    }
     const next = this.arrivals.nextNs(now);
     if (next <= this.endNs) this.sim.scheduleAt(next, this.arrivalKind);
   }
@@ -186,16 +209,19 @@ export class Experiment implements CompletionSink {
   private onSample(): void {
     const now = this.sim.now;
     const dtS = nsToS(now - this.lastSampleNs);
-    const busy = this.pod.busyIntegralNs();
+    const busy = this.fleet.busyIntegralNs();
+    const podNs = this.fleet.deployment.podNsIntegral();
     const [p50, p99] = this.intervalLatency.quantiles([0.5, 0.99]);
     this.series.append([
       nsToS(now),
       this.intervalArrivals / dtS,
       this.intervalCompletions / dtS,
       this.requests.inFlight,
-      this.pod.runnable(),
-      this.pod.running(),
-      (busy - this.lastBusy) / ((now - this.lastSampleNs) * this.pod.gomaxprocs),
+      this.fleet.runnable(),
+      this.fleet.running(),
+      podNs > this.lastPodNs ? (busy - this.lastBusy) / ((podNs - this.lastPodNs) * this.fleet.gomaxprocs) : 0,
+      this.fleet.deployment.replicas,
+      this.fleet.deployment.readyCount(),
       p50!,
       p99!,
       ...this.podSample(dtS),
@@ -207,11 +233,12 @@ export class Experiment implements CompletionSink {
     this.intervalCompletions = 0;
     this.lastSampleNs = now;
     this.lastBusy = busy;
+    this.lastPodNs = podNs;
     if (now < this.endNs) this.sim.scheduleAt(Math.min(now + this.sampleNs, this.endNs), this.sampleKind);
   }
 
   private podSample(dtS: number): number[] {
-    const v = this.pod.sample?.() ?? [];
+    const v = this.fleet.sample();
     return v.map((x, i) => {
       if (!this.counterIdx.has(i)) return x;
       const rate = (x - this.lastCounters[i]!) / dtS;
@@ -225,7 +252,9 @@ export class Experiment implements CompletionSink {
     const measuredS = s.durationS - s.warmupS;
     const [p50, p90, p95, p99, p999] = this.latency.quantiles([0.5, 0.9, 0.95, 0.99, 0.999]);
     const [w50, w99] = this.wait.quantiles([0.5, 0.99]);
-    const busy = this.pod.busyIntegralNs() - this.busyAtWarmup;
+    const busy = this.fleet.busyIntegralNs() - this.busyAtWarmup;
+    const podNs = this.fleet.deployment.podNsIntegral() - this.podNsAtWarmup;
+    const dep = this.fleet.deployment;
     return {
       scenario: s.name,
       seed: this.seed,
@@ -251,8 +280,16 @@ export class Experiment implements CompletionSink {
       latencyMs: { mean: this.latency.mean(), p50: p50!, p90: p90!, p95: p95!, p99: p99!, p999: p999!, max: this.latency.max() },
       waitMs: { mean: this.wait.mean(), p50: w50!, p99: w99! },
       latencyHistogramMs: this.latencyHist.toJSON(),
-      utilization: busy / (sToNs(measuredS) * s.runtime.gomaxprocs),
-      ...(this.pod instanceof GmpPod ? { gmp: gmpSummary(this.pod) } : {}),
+      utilization: podNs > 0 ? busy / (podNs * s.runtime.gomaxprocs) : 0,
+      cluster: {
+        podSeconds: nsToS(podNs),
+        replicasAtEnd: dep.replicas,
+        maxReplicas: dep.maxReplicasSeen,
+        rejected: this.rejectedMeasured,
+        killed: this.lostRequests,
+      },
+      ...(this.fleet.hpa ? { hpa: hpaSummary(this.fleet.hpa.decisions) } : {}),
+      ...(this.fleet.pod0 instanceof GmpPod ? { gmp: gmpSummary(this.fleet.pod0) } : {}),
       engine: { events: this.sim.eventsProcessed },
     };
   }
@@ -273,6 +310,20 @@ function meanCpuNs(s: Scenario): number {
       return acc;
     }, 0);
   return walk(s.workload.request.steps);
+}
+
+/** HPA activity from its sync records: rescales, and how often the direction flipped (flapping). */
+function hpaSummary(decisions: readonly HpaDecisionRecord[]) {
+  let ups = 0, downs = 0, reversals = 0, lastDir = 0;
+  for (const d of decisions) {
+    if (!d.rescale) continue;
+    const dir = Math.sign(d.desiredReplicas - d.currentReplicas);
+    if (dir > 0) ups++;
+    else downs++;
+    if (lastDir !== 0 && dir !== lastDir) reversals++;
+    lastDir = dir;
+  }
+  return { syncs: decisions.length, rescales: ups + downs, scaleUps: ups, scaleDowns: downs, directionReversals: reversals };
 }
 
 function gmpSummary(pod: GmpPod) {

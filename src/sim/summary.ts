@@ -20,8 +20,21 @@ export interface RunSummary {
   waitMs: { mean: number; p50: number; p99: number };
   /** Histogram of the measured response times: `le` bounds in ms ("+Inf" last), cumulative counts, sum (ms). */
   latencyHistogramMs: { le: (number | '+Inf')[]; cumulativeCounts: number[]; count: number; sum: number };
-  /** Busy Ps / GOMAXPROCS over the measured window. */
+  /** Busy Ps / (GOMAXPROCS × running pods) over the measured window. */
   utilization: number;
+  /** The Deployment over the measured window: cost and losses. */
+  cluster: {
+    /** ∫ running pods dt (what the run costs). */
+    podSeconds: number;
+    replicasAtEnd: number;
+    maxReplicas: number;
+    /** Requests refused because no pod was Ready. */
+    rejected: number;
+    /** Requests lost with a pod killed at the end of its termination grace period. */
+    killed: number;
+  };
+  /** HPA activity (when the scenario has an hpa). */
+  hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };
   /** GMP scheduler counters (scheduler: gmp only). */
   gmp?: {
     threads: number;
@@ -47,6 +60,8 @@ export const SERIES_COLUMNS = [
   'runnable',
   'running',
   'utilization',
+  'replicas_desired',
+  'replicas_ready',
   'latency_p50_ms',
   'latency_p99_ms',
 ] as const;

@@ -10,11 +10,48 @@ export interface ArrivalProcess {
   nextNs(prevNs: number): number;
 }
 
-export function arrivalProcess(spec: Arrival, rng: RandomStream): ArrivalProcess {
+/** `horizonS` (the run's length) only sets the reported mean rate of a time-varying process. */
+export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): ArrivalProcess {
   switch (spec.process) {
     case 'poisson': {
       const meanGap = NS_PER_S / spec.ratePerS;
       return { ratePerS: spec.ratePerS, nextNs: (prev) => prev + Math.round(rng.exponential(meanGap)) };
+    }
+    case 'steps': {
+      // A non-homogeneous Poisson process with a piecewise-constant rate: draw a gap at the current
+      // rate; if it crosses the next change, restart from the change at the new rate (exact, because
+      // the exponential is memoryless). A rate of 0 waits for the next change.
+      const at = spec.steps.map((st) => st.atS * NS_PER_S);
+      const rate = spec.steps.map((st) => st.ratePerS);
+      const seg = (t: number) => {
+        let i = 0;
+        while (i + 1 < at.length && at[i + 1]! <= t) i++;
+        return i;
+      };
+      // Time-weighted mean rate over [0, horizon] (for the offered-load report).
+      let area = 0;
+      spec.steps.forEach((st, i) => {
+        const from = Math.min(st.atS, horizonS);
+        const to = Math.min(spec.steps[i + 1]?.atS ?? horizonS, horizonS);
+        area += st.ratePerS * Math.max(0, to - from);
+      });
+      const mean = horizonS > 0 ? area / horizonS : spec.steps[0]!.ratePerS;
+      return {
+        ratePerS: mean,
+        nextNs: (prev) => {
+          let t = Math.max(prev, at[0]!);
+          for (;;) {
+            const i = seg(t);
+            const end = i + 1 < at.length ? at[i + 1]! : Infinity;
+            if (rate[i]! > 0) {
+              const next = t + Math.round(rng.exponential(NS_PER_S / rate[i]!));
+              if (next < end) return next;
+            }
+            if (end === Infinity) return Infinity;
+            t = end;
+          }
+        },
+      };
     }
     case 'constant': {
       // Arrivals at round(k × period), k = 0, 1, 2, ...: the first at time zero (like a program's main),

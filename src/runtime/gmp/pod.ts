@@ -55,6 +55,10 @@ export class GmpPod implements PodRuntime {
     this.sched.acceptRequest(requestId);
   }
 
+  goroutines(): number {
+    return this.sched.liveGs();
+  }
+
   runnable(): number {
     return this.sched.rq.totalQueued();
   }
@@ -67,7 +71,7 @@ export class GmpPod implements PodRuntime {
     return this.sched.busyIntegralNs();
   }
 
-  readonly sampleColumns = [
+  static readonly SAMPLE_COLUMNS = [
     'global_runq',
     'local_runq',
     'in_syscall',
@@ -81,7 +85,9 @@ export class GmpPod implements PodRuntime {
     'handoffs',
   ] as const;
 
-  readonly counterColumns = ['steals', 'preemptions', 'handoffs'] as const;
+  static readonly COUNTER_COLUMNS = ['steals', 'preemptions', 'handoffs'] as const;
+  readonly sampleColumns = GmpPod.SAMPLE_COLUMNS;
+  readonly counterColumns = GmpPod.COUNTER_COLUMNS;
 
   /** Gauges now, and counters (steals, preemptions, handoffs) as totals; the sampler takes rates. */
   sample(): number[] {

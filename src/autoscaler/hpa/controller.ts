@@ -1,0 +1,123 @@
+import type { Deployment } from '../../cluster/deployment.js';
+import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
+import type { Simulation } from '../../engine/simulation.js';
+import { nsToS, sToNs } from '../../engine/time.js';
+import { toMilli, type Hpa, type MetricSpec } from '../../scenario/cluster-schema.js';
+import { HpaMemory, hpaTolerances, reconcileReplicas, type HorizontalControllerConfig, type HpaCondition, type MetricProposal } from './horizontal.js';
+import { calcPlainMetricReplicas, getResourceReplicas, HpaMetricError, type HpaPod, type ReplicaCalculatorConfig } from './replica-calculator.js';
+
+/** One sync of the HPA, as recorded in hpa_decisions.csv. */
+export interface HpaDecisionRecord {
+  tS: number;
+  currentReplicas: number;
+  desiredReplicas: number;
+  rescale: boolean;
+  reason: string;
+  /** Proposals per metric in spec order ("" if the metric was invalid). */
+  proposals: string;
+  ableToScale: string;
+  scalingActive: string;
+  scalingLimited: string;
+}
+
+/**
+ * The HorizontalPodAutoscaler controller for one Deployment: every syncPeriodS (from time 0, as on
+ * HPA creation) it lists the pods, reads the metrics APIs, asks the pure replica calculator for a
+ * proposal per metric and reconcileReplicas for the decision, and scales the Deployment.
+ */
+export class HpaController {
+  private readonly mem = new HpaMemory();
+  readonly decisions: HpaDecisionRecord[] = [];
+  /** Controller down (faults): syncs are skipped; the Deployment keeps its size. */
+  down = false;
+  private readonly hcfg: HorizontalControllerConfig;
+  private readonly rcfg: ReplicaCalculatorConfig;
+  private readonly kSync: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly spec: Hpa,
+    private readonly deployment: Deployment,
+    private readonly metrics: MetricsPipelineModel,
+    private readonly cpuRequestMilli: number,
+  ) {
+    const c = spec.controller;
+    this.hcfg = { syncPeriodS: c.syncPeriodS, downscaleStabilisationWindowS: c.downscaleStabilizationS, tolerance: c.tolerance };
+    this.rcfg = { cpuInitializationPeriodS: c.cpuInitializationPeriodS, delayOfInitialReadinessStatusS: c.initialReadinessDelayS };
+    this.kSync = sim.registerKind('hpa.sync', () => this.sync());
+    sim.scheduleAt(0, this.kSync);
+  }
+
+  private sync(): void {
+    this.sim.schedule(sToNs(this.spec.controller.syncPeriodS), this.kSync);
+    if (this.down) return;
+    const nowS = nsToS(this.sim.now);
+    const current = this.deployment.replicas;
+    const proposals: MetricProposal[] = [];
+    const d = reconcileReplicas(
+      this.mem,
+      { minReplicas: this.spec.minReplicas, maxReplicas: this.spec.maxReplicas, ...(this.spec.behavior ? { behavior: this.spec.behavior } : {}) },
+      current,
+      () => {
+        const pods = this.listPods();
+        for (const m of this.spec.metrics) proposals.push(this.proposal(m, current, pods, nowS));
+        return proposals;
+      },
+      nowS,
+      this.hcfg,
+    );
+    if (d.rescale) this.deployment.scale(d.desiredReplicas);
+    const cond = (t: HpaCondition['type']) => {
+      const c = d.conditions.find((x) => x.type === t);
+      return c ? `${c.status}/${c.reason}` : '';
+    };
+    this.decisions.push({
+      tS: nowS,
+      currentReplicas: current,
+      desiredReplicas: d.desiredReplicas,
+      rescale: d.rescale,
+      reason: d.reason,
+      proposals: proposals.map((p) => ('error' in p ? '' : String(p.replicas))).join(' '),
+      ableToScale: cond('AbleToScale'),
+      scalingActive: cond('ScalingActive'),
+      scalingLimited: cond('ScalingLimited'),
+    });
+  }
+
+  /** The pod lister's view of the Deployment's pods. */
+  private listPods(): HpaPod[] {
+    return this.deployment.live().map((p) => ({
+      name: p.name,
+      phase: p.running ? 'Running' : 'Pending',
+      deleting: p.terminating,
+      ...(p.running ? { startTimeS: nsToS(p.runningNs) } : {}),
+      ...(p.running
+        ? { ready: p.ready ? { status: 'True' as const, lastTransitionTimeS: nsToS(p.readyNs) } : { status: 'False' as const, lastTransitionTimeS: nsToS(p.runningNs) } }
+        : {}),
+      requestMilli: this.cpuRequestMilli,
+    }));
+  }
+
+  private proposal(m: MetricSpec, current: number, pods: HpaPod[], nowS: number): MetricProposal {
+    const tolerances = hpaTolerances(this.spec.behavior, this.hcfg);
+    try {
+      if (m.type === 'Resource') {
+        const t = m.resource.target;
+        if (t.type === 'Utilization') {
+          const r = getResourceReplicas({ currentReplicas: current, pods, metrics: this.metrics.get('cpu'), tolerances, nowS, cfg: this.rcfg, targetUtilization: t.averageUtilization!, resource: 'cpu' });
+          return { replicas: r.replicas, metricName: 'cpu resource utilization (percentage of request)' };
+        }
+        const r = calcPlainMetricReplicas({ currentReplicas: current, pods, metrics: this.metrics.get('cpu'), tolerances, nowS, cfg: this.rcfg, targetUsage: toMilli(t.averageValue!), resource: 'cpu' });
+        return { replicas: r.replicas, metricName: 'cpu resource' };
+      }
+      const name = m.pods.metric.name;
+      const series = this.metrics.get(name);
+      if (series.size === 0) throw new HpaMetricError(`unable to get metric ${name}: no metrics returned`);
+      const r = calcPlainMetricReplicas({ currentReplicas: current, pods, metrics: series, tolerances, nowS, cfg: this.rcfg, targetUsage: toMilli(m.pods.target.averageValue!) });
+      return { replicas: r.replicas, metricName: `pods metric ${name}` };
+    } catch (e) {
+      if (e instanceof HpaMetricError) return { error: e.message };
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,219 @@
+import type { RandomStream } from '../engine/random.js';
+import type { Simulation } from '../engine/simulation.js';
+import { sToNs } from '../engine/time.js';
+import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
+import type { Cluster } from '../scenario/cluster-schema.js';
+import { loadBalancer, type LoadBalancer } from './load-balancer.js';
+
+/** Builds pod `index`'s Go runtime; its completions go to `sink`. */
+export type PodFactory = (index: number, sink: CompletionSink) => PodRuntime;
+
+/** Where the Deployment reports requests: completed ones, and ones lost with a killed pod. */
+export interface ServiceSink {
+  complete(requestId: number): void;
+  /**
+   * The request's pod was killed before it finished; it will never complete. Its id must not be
+   * reused: the killed pod's runtime may still hold it.
+   */
+  lost(requestId: number): void;
+}
+
+/** One pod of the Deployment. Times are simulated ns; NaN = not (yet). */
+export class ClusterPod {
+  runningNs = NaN;
+  readyNs = NaN;
+  deletedNs = NaN;
+  /** Removed from the cluster (drained or killed); its runtime gets no more work. */
+  gone = false;
+  inFlight = 0;
+  completed = 0;
+  runtime!: PodRuntime;
+  constructor(
+    readonly index: number,
+    readonly createdNs: number,
+  ) {}
+  get name(): string {
+    return `pod-${this.index}`;
+  }
+  get running(): boolean {
+    return !Number.isNaN(this.runningNs);
+  }
+  get ready(): boolean {
+    return !Number.isNaN(this.readyNs) && Number.isNaN(this.deletedNs);
+  }
+  get terminating(): boolean {
+    return !Number.isNaN(this.deletedNs);
+  }
+}
+
+/**
+ * A Deployment (one ReplicaSet) behind a Service. Pods go Pending → Running (startupS) → Ready
+ * (readinessDelayS); scaling down deletes pods in the ReplicaSet controller's order (not running
+ * first, then not ready, then the most recently ready, then the newest), which leave the Service at
+ * once and drain their in-flight requests for up to terminationGracePeriodS.
+ */
+export class Deployment {
+  readonly pods: ClusterPod[] = [];
+  /** spec.replicas */
+  replicas = 0;
+  /** The largest spec.replicas so far. */
+  maxReplicasSeen = 0;
+  /** Requests refused because no pod was Ready (connection refused / 503). */
+  rejected = 0;
+  /** Requests lost when a pod was killed at the end of its grace period. */
+  killed = 0;
+  private readonly ready: number[] = [];
+  // ∫ running pods dt (pod-seconds, the cost of a run).
+  private runningPods = 0;
+  private podNs = 0;
+  private podNsAt = 0;
+  private readonly lb: LoadBalancer;
+  private readonly requestPod: number[] = [];
+  private readonly kRunning: number;
+  private readonly kReady: number;
+  private readonly kKill: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cfg: Cluster,
+    private readonly factory: PodFactory,
+    private readonly sink: ServiceSink,
+    rng: RandomStream,
+  ) {
+    this.lb = loadBalancer(cfg.loadBalancer, rng);
+    this.kRunning = sim.registerKind('cluster.pod-running', (p) => this.podRunning(p));
+    this.kReady = sim.registerKind('cluster.pod-ready', (p) => this.podReady(p));
+    this.kKill = sim.registerKind('cluster.pod-kill', (p) => this.kill(p));
+    // The initial replicas exist before the run starts: Running and Ready at time 0.
+    for (let i = 0; i < cfg.replicas; i++) {
+      const pod = this.createPod();
+      pod.runningNs = pod.readyNs = 0;
+      this.ready.push(pod.index);
+      this.runningPods++;
+    }
+    this.replicas = this.maxReplicasSeen = cfg.replicas;
+  }
+
+  /** Pods that still exist (not drained or killed). */
+  live(): ClusterPod[] {
+    return this.pods.filter((p) => !p.gone);
+  }
+
+  readyCount(): number {
+    return this.ready.length;
+  }
+
+  /** The Service: send a request to a Ready pod; false if there is none. */
+  route(requestId: number): boolean {
+    const i = this.lb.pick(this.ready, (p) => this.pods[p]!.inFlight);
+    if (i < 0) {
+      this.rejected++;
+      return false;
+    }
+    const pod = this.pods[this.ready[i]!]!;
+    pod.inFlight++;
+    this.requestPod[requestId] = pod.index;
+    pod.runtime.accept(requestId);
+    return true;
+  }
+
+  /** Pod-ns so far: ∫ Running pods dt (a pod counts from Running until it is gone). */
+  podNsIntegral(): number {
+    this.accruePodNs();
+    return this.podNs;
+  }
+
+  private accruePodNs(): void {
+    this.podNs += this.runningPods * (this.sim.now - this.podNsAt);
+    this.podNsAt = this.sim.now;
+  }
+
+  private markGone(pod: ClusterPod): void {
+    if (pod.running) {
+      this.accruePodNs();
+      this.runningPods--;
+    }
+    pod.gone = true;
+  }
+
+  /** Set spec.replicas (the HPA's scale subresource): create or delete pods to match. */
+  scale(n: number): void {
+    this.replicas = n;
+    if (n > this.maxReplicasSeen) this.maxReplicasSeen = n;
+    const active = this.pods.filter((p) => !p.terminating && !p.gone);
+    if (active.length < n) {
+      for (let k = active.length; k < n; k++) {
+        const pod = this.createPod();
+        this.sim.schedule(sToNs(this.cfg.pod.startupS), this.kRunning, pod.index);
+      }
+    } else if (active.length > n) {
+      // controller.ActivePods order: not running < running; not ready < ready; ready for less time <
+      // longer; newer < older. The first ones are deleted.
+      const victims = active.slice().sort((a, b) => {
+        if (a.running !== b.running) return a.running ? 1 : -1;
+        if (a.ready !== b.ready) return a.ready ? 1 : -1;
+        if (a.ready && a.readyNs !== b.readyNs) return b.readyNs - a.readyNs;
+        return b.createdNs - a.createdNs || b.index - a.index;
+      });
+      for (const pod of victims.slice(0, active.length - n)) this.deletePod(pod);
+    }
+  }
+
+  private createPod(): ClusterPod {
+    const pod = new ClusterPod(this.pods.length, this.sim.now);
+    this.pods.push(pod);
+    pod.runtime = this.factory(pod.index, {
+      complete: (id) => this.completed(pod, id),
+    });
+    return pod;
+  }
+
+  private completed(pod: ClusterPod, id: number): void {
+    if (pod.gone) return; // a killed pod's requests were already reported lost
+    this.requestPod[id] = -1;
+    pod.inFlight--;
+    pod.completed++;
+    this.sink.complete(id);
+    if (pod.terminating && pod.inFlight === 0) this.markGone(pod); // drained: the container exits
+  }
+
+  private podRunning(p: number): void {
+    const pod = this.pods[p]!;
+    if (pod.terminating) return;
+    this.accruePodNs();
+    this.runningPods++;
+    pod.runningNs = this.sim.now;
+    this.sim.schedule(sToNs(this.cfg.pod.readinessDelayS), this.kReady, p);
+  }
+
+  private podReady(p: number): void {
+    const pod = this.pods[p]!;
+    if (pod.terminating) return;
+    pod.readyNs = this.sim.now;
+    this.ready.push(p);
+  }
+
+  private deletePod(pod: ClusterPod): void {
+    pod.deletedNs = this.sim.now;
+    const i = this.ready.indexOf(pod.index);
+    if (i >= 0) this.ready.splice(i, 1); // endpoints update: no new requests
+    if (pod.inFlight === 0) this.markGone(pod);
+    else this.sim.schedule(sToNs(this.cfg.pod.terminationGracePeriodS), this.kKill, pod.index);
+  }
+
+  /** The grace period ended: SIGKILL; requests still in flight are lost. */
+  private kill(p: number): void {
+    const pod = this.pods[p]!;
+    if (pod.gone) return;
+    this.markGone(pod);
+    if (pod.inFlight === 0) return;
+    this.killed += pod.inFlight;
+    // Rare (grace expiry with work left), so a scan is fine.
+    for (let id = 0; id < this.requestPod.length; id++) {
+      if (this.requestPod[id] !== p) continue;
+      this.requestPod[id] = -1;
+      this.sink.lost(id);
+    }
+    pod.inFlight = 0;
+  }
+}

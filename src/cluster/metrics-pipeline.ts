@@ -1,0 +1,90 @@
+import type { Simulation } from '../engine/simulation.js';
+import { nsToS, sToNs } from '../engine/time.js';
+import type { MetricsPipeline } from '../scenario/cluster-schema.js';
+import type { Deployment } from './deployment.js';
+
+/** One pod's value as the metrics APIs return it (milli-units; the HPA's PodMetric has this shape). */
+export interface MetricSample {
+  value: number;
+  timestampS: number;
+  windowS: number;
+}
+export type PodMetricsInfo = Map<string, MetricSample>;
+
+/** Per-pod series the pipeline serves: the resource metric and the custom metrics an adapter would. */
+export type PodSeries = 'cpu' | 'go_goroutines' | 'http_requests_in_flight' | 'http_requests_per_second';
+
+interface Sample {
+  tNs: number;
+  busyNs: number;
+  completed: number;
+}
+
+/**
+ * metrics-server (and a Prometheus + adapter for custom metrics), reduced to what the HPA sees: every
+ * scrapeIntervalS each Running pod is sampled; a pod's CPU is its usage rate over the last cpuWindowS
+ * and appears only once the pod has been Running for a whole window (before that it is "missing", as
+ * in Kubernetes); requests/s is a rate over rateWindowS. Between scrapes the HPA reads the last values.
+ * Values are milli-units with the scrape time as timestamp.
+ */
+export class MetricsPipelineModel {
+  private readonly history = new Map<number, Sample[]>();
+  private latest = new Map<PodSeries, PodMetricsInfo>();
+  /** Scrapes that failed because the metrics source was down (faults); the HPA keeps old values. */
+  down = false;
+  private readonly kScrape: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cfg: MetricsPipeline,
+    private readonly deployment: Deployment,
+  ) {
+    this.kScrape = sim.registerKind('metrics.scrape', () => this.scrape());
+    sim.scheduleAt(0, this.kScrape);
+  }
+
+  /** The metrics API's answer now for one series (empty until the first scrape). */
+  get(series: PodSeries): PodMetricsInfo {
+    return this.latest.get(series) ?? new Map();
+  }
+
+  private scrape(): void {
+    const now = this.sim.now;
+    const keep = Math.max(this.cfg.cpuWindowS, this.cfg.rateWindowS);
+    const next = new Map<PodSeries, PodMetricsInfo>([
+      ['cpu', new Map()],
+      ['go_goroutines', new Map()],
+      ['http_requests_in_flight', new Map()],
+      ['http_requests_per_second', new Map()],
+    ]);
+    const tS = nsToS(now);
+    for (const pod of this.deployment.pods) {
+      if (pod.gone || !pod.running) {
+        this.history.delete(pod.index);
+        continue;
+      }
+      const h = this.history.get(pod.index) ?? [];
+      h.push({ tNs: now, busyNs: pod.runtime.busyIntegralNs(), completed: pod.completed });
+      while (h.length > 2 && h[1]!.tNs <= now - sToNs(keep)) h.shift();
+      this.history.set(pod.index, h);
+      const meta = { timestampS: tS, windowS: this.cfg.cpuWindowS };
+      next.get('go_goroutines')!.set(pod.name, { ...meta, value: pod.runtime.goroutines() * 1000 });
+      next.get('http_requests_in_flight')!.set(pod.name, { ...meta, value: pod.inFlight * 1000 });
+      const cpu = this.rate(h, now, this.cfg.cpuWindowS, (s) => s.busyNs / 1e9);
+      if (cpu !== undefined) next.get('cpu')!.set(pod.name, { ...meta, value: Math.ceil(Math.round(cpu * 1e9) / 1e6) });
+      const rps = this.rate(h, now, this.cfg.rateWindowS, (s) => s.completed);
+      if (rps !== undefined) next.get('http_requests_per_second')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: Math.ceil(Math.round(rps * 1e9) / 1e6) });
+    }
+    if (!this.down) this.latest = next;
+    this.sim.schedule(sToNs(this.cfg.scrapeIntervalS), this.kScrape);
+  }
+
+  /** Per-second rate of `f` over the last `windowS` (from the newest sample at or before now − window). */
+  private rate(h: readonly Sample[], now: number, windowS: number, f: (s: Sample) => number): number | undefined {
+    const from = now - sToNs(windowS);
+    let base: Sample | undefined;
+    for (const s of h) if (s.tNs <= from + 1) base = s;
+    if (!base || base.tNs === now) return undefined;
+    return (f(h[h.length - 1]!) - f(base)) / nsToS(now - base.tNs);
+  }
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * Scenario blocks for the cluster around the pods: the Deployment and its Service, the metrics
+ * pipeline, and the HorizontalPodAutoscaler. The `hpa` block follows the autoscaling/v2 spec's shape
+ * (metrics, behavior) so an SRE can paste the `spec` of a real HPA and only adjust the indentation.
+ */
+
+export const ClusterSchema = z
+  .strictObject({
+    replicas: z.number().int().min(0).max(10_000).default(1).describe('Deployment replicas at time 0 (all start Ready)'),
+    loadBalancer: z
+      .enum(['round-robin', 'random', 'least-outstanding'])
+      .default('round-robin')
+      .describe('how the Service spreads requests over Ready pods (kube-proxy iptables mode is random)'),
+    pod: z
+      .strictObject({
+        cpuRequestCores: z.number().positive().default(1).describe('resources.requests.cpu of the pod (what CPU utilization is relative to), cores'),
+        startupS: z.number().nonnegative().default(5).describe('a new pod: scheduling, image pull and container start until Running, s'),
+        readinessDelayS: z.number().nonnegative().default(5).describe('Running until Ready (app warm-up and the first successful readiness probe), s'),
+        terminationGracePeriodS: z
+          .number()
+          .nonnegative()
+          .default(30)
+          .describe('a deleted pod finishes its in-flight requests for at most this long; those still running are lost'),
+      })
+      .prefault({})
+      .describe('the pod template'),
+  })
+  .describe('the Deployment and Service the workload is sent to');
+export type Cluster = z.infer<typeof ClusterSchema>;
+
+export const MetricsPipelineSchema = z
+  .strictObject({
+    scrapeIntervalS: z.number().positive().default(15).describe('metrics-server / Prometheus scrape interval, s (metrics-server manifests ship 15 s)'),
+    cpuWindowS: z.number().positive().default(15).describe('window of the CPU usage rate a scrape reports, s'),
+    rateWindowS: z.number().positive().default(60).describe('window of per-pod request rates (Prometheus rate()), s'),
+  })
+  .describe('how pod metrics reach the autoscaler');
+export type MetricsPipeline = z.infer<typeof MetricsPipelineSchema>;
+
+/** A Kubernetes quantity as in YAML: 200, "200", "500m", "1.5k". */
+const QuantitySchema = z
+  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(m|k|M)?$/, 'a quantity such as 200, "500m" or "2k"')])
+  .describe('a Kubernetes quantity (200, "500m", "2k"); kept as written so scenario.resolved.yaml re-reads the same');
+
+/** Quantity.MilliValue(): milli-units, rounded up. */
+export function toMilli(q: number | string): number {
+  if (typeof q === 'number') return Math.ceil(Math.round(q * 1e9) / 1e6);
+  const m = /^(\d+(?:\.\d+)?)(m|k|M)?$/.exec(q)!;
+  const v = Number(m[1]);
+  const scale = m[2] === 'm' ? 1 : m[2] === 'k' ? 1e6 : m[2] === 'M' ? 1e9 : 1e3;
+  return Math.ceil(Math.round(v * scale * 1e6) / 1e6);
+}
+
+const TargetSchema = z
+  .strictObject({
+    type: z.enum(['Utilization', 'AverageValue', 'Value']).describe('MetricTarget.type'),
+    averageUtilization: z.number().int().positive().optional().describe('percent of the request (Utilization)'),
+    averageValue: QuantitySchema.optional(),
+    value: QuantitySchema.optional(),
+  })
+  .superRefine((t, ctx) => {
+    const need = t.type === 'Utilization' ? 'averageUtilization' : t.type === 'AverageValue' ? 'averageValue' : 'value';
+    if (t[need] === undefined) ctx.addIssue({ code: 'custom', path: [need], message: `expected ${need} for a ${t.type} target, found nothing` });
+  });
+
+/** Per-pod metrics the simulator exports (the `go_goroutines`-style series an adapter would serve). */
+export const POD_METRIC_NAMES = ['go_goroutines', 'http_requests_in_flight', 'http_requests_per_second'] as const;
+
+const MetricSpecSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('Resource'),
+    resource: z.strictObject({
+      name: z.literal('cpu').describe('the resource (cpu)'),
+      target: TargetSchema,
+    }),
+  }),
+  z.strictObject({
+    type: z.literal('Pods'),
+    pods: z.strictObject({
+      metric: z.strictObject({ name: z.enum(POD_METRIC_NAMES).describe(`per-pod metric: ${POD_METRIC_NAMES.join(', ')}`) }),
+      target: TargetSchema,
+    }),
+  }),
+]);
+export type MetricSpec = z.infer<typeof MetricSpecSchema>;
+
+const PolicySchema = z.strictObject({
+  type: z.enum(['Pods', 'Percent']),
+  value: z.number().int().positive(),
+  periodSeconds: z.number().int().min(1).max(1800),
+});
+
+const RulesSchema = z.strictObject({
+  stabilizationWindowSeconds: z.number().int().min(0).max(3600).optional().describe('window of past recommendations to stabilize over, s (default up 0, down the controller flag)'),
+  selectPolicy: z.enum(['Max', 'Min', 'Disabled']).optional().describe('which policy wins (default Max)'),
+  policies: z.array(PolicySchema).min(1).optional().describe('rate limits {type: Pods | Percent, value, periodSeconds} (default up: 4 Pods and 100 Percent per 15 s; down: 100 Percent per 15 s)'),
+  tolerance: z.number().nonnegative().optional().describe('per-HPA tolerance (KEP-4951)'),
+});
+
+export const HpaSchema = z
+  .strictObject({
+    minReplicas: z.number().int().min(1).max(10_000).default(1).describe('lower bound (≥ 1; scale to zero is KEDA\'s job here)'),
+    maxReplicas: z.number().int().min(1).max(10_000).describe('upper bound (required, as in Kubernetes)'),
+    metrics: z
+      .array(MetricSpecSchema)
+      .min(1)
+      .default([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }])
+      .describe('autoscaling/v2 metrics: Resource cpu (Utilization | AverageValue) or Pods (AverageValue); default cpu 80%'),
+    behavior: z
+      .strictObject({ scaleUp: RulesSchema.optional().describe('scale-up rules'), scaleDown: RulesSchema.optional().describe('scale-down rules') })
+      .optional()
+      .describe('autoscaling/v2 behavior; absent = the legacy algorithm (5-minute downscale window, max(2x, 4) scale-up cap)'),
+    controller: z
+      .strictObject({
+        syncPeriodS: z.number().positive().default(15).describe('--horizontal-pod-autoscaler-sync-period, s'),
+        tolerance: z.number().nonnegative().default(0.1).describe('--horizontal-pod-autoscaler-tolerance'),
+        downscaleStabilizationS: z.number().nonnegative().default(300).describe('--horizontal-pod-autoscaler-downscale-stabilization, s'),
+        cpuInitializationPeriodS: z.number().nonnegative().default(300).describe('--horizontal-pod-autoscaler-cpu-initialization-period, s'),
+        initialReadinessDelayS: z.number().nonnegative().default(30).describe('--horizontal-pod-autoscaler-initial-readiness-delay, s'),
+      })
+      .prefault({})
+      .describe('kube-controller-manager flags of the HPA controller'),
+  })
+  .superRefine((h, ctx) => {
+    if (h.minReplicas > h.maxReplicas) {
+      ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `expected minReplicas ≤ maxReplicas (${h.maxReplicas}), found ${h.minReplicas}` });
+    }
+    h.metrics.forEach((m, i) => {
+      const t = m.type === 'Resource' ? m.resource.target.type : m.pods.target.type;
+      const ok = m.type === 'Resource' ? t === 'Utilization' || t === 'AverageValue' : t === 'AverageValue';
+      if (!ok) ctx.addIssue({ code: 'custom', path: ['metrics', i, m.type === 'Resource' ? 'resource' : 'pods', 'target', 'type'], message: `expected a target type Kubernetes accepts for ${m.type} metrics, found ${t}` });
+    });
+  })
+  .describe('a HorizontalPodAutoscaler on the Deployment (absent: fixed replicas)');
+export type Hpa = z.infer<typeof HpaSchema>;

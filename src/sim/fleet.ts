@@ -1,0 +1,96 @@
+import { HpaController } from '../autoscaler/hpa/controller.js';
+import { Deployment, type ServiceSink } from '../cluster/deployment.js';
+import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
+import { RandomStreams } from '../engine/random.js';
+import type { Simulation } from '../engine/simulation.js';
+import { GmpPod } from '../runtime/gmp/pod.js';
+import { IdealFifoPod } from '../runtime/ideal-fifo.js';
+import type { PodRuntime } from '../runtime/pod-runtime.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { RequestTable } from '../workload/requests.js';
+
+/**
+ * The pods of a run and what drives their number: the Deployment (with its Service), the metrics
+ * pipeline and, when the scenario has one, the HPA. Also the sums over pods the run's metrics need.
+ * Pod 0 draws from the run's own random streams (a one-pod run is the single-pod model exactly);
+ * pod k from streams seeded "<seed>/pod-k".
+ */
+export class PodFleet {
+  readonly deployment: Deployment;
+  readonly metrics: MetricsPipelineModel;
+  readonly hpa: HpaController | undefined;
+  readonly gomaxprocs: number;
+  readonly sampleColumns: readonly string[];
+  readonly counterColumns: readonly string[];
+
+  constructor(
+    sim: Simulation,
+    scenario: Scenario,
+    seed: number,
+    rng: RandomStreams,
+    requests: RequestTable,
+    sink: ServiceSink,
+  ) {
+    const rt = scenario.runtime;
+    const steps = scenario.workload.request.steps;
+    this.gomaxprocs = rt.gomaxprocs;
+    this.deployment = new Deployment(
+      sim,
+      scenario.cluster,
+      (k, podSink): PodRuntime => {
+        const r = k === 0 ? rng : new RandomStreams(`${seed}/pod-${k}`);
+        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink);
+      },
+      sink,
+      rng.stream('service.load-balancer'),
+    );
+    const probe = this.deployment.pods[0]?.runtime;
+    this.sampleColumns = probe?.sampleColumns ?? (rt.scheduler === 'gmp' ? GmpPod.SAMPLE_COLUMNS : []);
+    this.counterColumns = probe?.counterColumns ?? (rt.scheduler === 'gmp' ? GmpPod.COUNTER_COLUMNS : []);
+    this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment);
+    this.hpa = scenario.hpa ? new HpaController(sim, scenario.hpa, this.deployment, this.metrics, Math.round(scenario.cluster.pod.cpuRequestCores * 1000)) : undefined;
+  }
+
+  /** The first pod's runtime (schedtrace, --trace and the gmp summary describe it). */
+  get pod0(): PodRuntime | undefined {
+    return this.deployment.pods[0]?.runtime;
+  }
+
+  /** ∫ running Ps dt over every pod that ever existed, P·ns. */
+  busyIntegralNs(): number {
+    let s = 0;
+    for (const p of this.deployment.pods) s += p.runtime.busyIntegralNs();
+    return s;
+  }
+
+  runnable(): number {
+    let s = 0;
+    for (const p of this.deployment.pods) if (!p.gone) s += p.runtime.runnable();
+    return s;
+  }
+
+  running(): number {
+    let s = 0;
+    for (const p of this.deployment.pods) if (!p.gone) s += p.runtime.running();
+    return s;
+  }
+
+  /** Running pods now (started, not yet gone). */
+  runningPods(): number {
+    let n = 0;
+    for (const p of this.deployment.pods) if (p.running && !p.gone) n++;
+    return n;
+  }
+
+  /** The runtime's sample columns summed over pods (gauges over live pods, counters over all pods). */
+  sample(): number[] {
+    const out = this.sampleColumns.map(() => 0);
+    const counters = new Set(this.counterColumns);
+    for (const p of this.deployment.pods) {
+      const v = p.runtime.sample?.();
+      if (!v) continue;
+      for (let i = 0; i < out.length; i++) if (!p.gone || counters.has(this.sampleColumns[i]!)) out[i]! += v[i]!;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import { parseScenario } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/sim/experiment.js';
+
+/** A flash crowd: 200 req/s, then 1,200 req/s from t = 120 s; 2 ms of CPU per request. */
+function flashCrowd(extra: object = {}) {
+  return parseScenario(
+    JSON.stringify({
+      durationS: 300,
+      workload: {
+        arrival: { process: 'steps', steps: [{ atS: 0, ratePerS: 200 }, { atS: 120, ratePerS: 1200 }] },
+        request: { steps: [{ cpu: { dist: 'exponential', meanMs: 2 } }] },
+      },
+      runtime: { gomaxprocs: 2 },
+      cluster: { replicas: 2, pod: { cpuRequestCores: 1, startupS: 5, readinessDelayS: 5 } },
+      hpa: { minReplicas: 2, maxReplicas: 20, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] },
+      ...extra,
+    }),
+    'flash.json',
+  );
+}
+
+describe('cluster + HPA end to end', () => {
+  it('flash crowd: a CPU-target HPA scales up within two sync periods of a full metrics window, to the replicas the load needs', () => {
+    const r = runScenario(flashCrowd(), 1);
+    const d = r.hpaDecisions!;
+    // Before the crowd: 0.4 cores over 2 pods = 20% of request → proposal ceil(0.2/0.5 × 2) = 1 → min 2.
+    expect(d.filter((x) => x.tS < 120).every((x) => !x.rescale && x.currentReplicas === 2)).to.equal(true);
+    const firstUp = d.find((x) => x.rescale && x.desiredReplicas > x.currentReplicas)!;
+    // The step is at 120 s; the first scrape whose 15 s window lies after it is at 135 s; the HPA syncs every 15 s.
+    expect(firstUp.tS).to.be.within(135, 150);
+    // Legacy path: the first step is capped at max(2 × 2, 4) = 4 (ScaleUpLimit).
+    expect(firstUp.desiredReplicas).to.equal(4);
+    expect(firstUp.scalingLimited).to.equal('True/ScaleUpLimit');
+    // 2.4 cores of work at a 50% target of 1-core requests needs ceil(2.4 / 0.5) = 5 pods; it settles there (±1 for noise).
+    const last = d.at(-1)!;
+    expect(last.currentReplicas).to.be.within(5, 6);
+    expect(r.summary.cluster.maxReplicas).to.be.within(5, 6);
+    expect(r.summary.hpa!.scaleUps).to.be.at.least(2);
+    expect(r.summary.hpa!.scaleDowns).to.equal(0); // the 5-minute window keeps it from flapping
+    // Every request was served: pods existed throughout, nothing refused or killed.
+    expect(r.summary.cluster.rejected).to.equal(0);
+    expect(r.summary.cluster.killed).to.equal(0);
+    const readyCol = r.series.columns.indexOf('replicas_ready');
+    expect(r.series.rows.at(-1)![readyCol]).to.equal(last.currentReplicas);
+  });
+
+  it('with behavior.scaleUp allowing only 1 pod per 60 s the same crowd is absorbed more slowly', () => {
+    const r = runScenario(
+      flashCrowd({
+        hpa: {
+          minReplicas: 2,
+          maxReplicas: 20,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+          behavior: { scaleUp: { policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } },
+        },
+      }),
+      1,
+    );
+    const ups = r.hpaDecisions!.filter((x) => x.rescale);
+    expect(ups.length).to.be.at.least(2);
+    for (const u of ups) expect(u.desiredReplicas - u.currentReplicas).to.equal(1);
+    for (let i = 1; i < ups.length; i++) expect(ups[i]!.tS - ups[i - 1]!.tS).to.be.at.least(60);
+  });
+
+  it('without an hpa the replica count stays fixed and the run is the single-pod model for replicas: 1', () => {
+    const s = parseScenario('durationS: 5\nworkload: {arrival: {process: poisson, ratePerS: 500}}\nruntime: {gomaxprocs: 2}\n', 'one.yaml');
+    const r = runScenario(s, 3);
+    expect(r.hpaDecisions).to.equal(undefined);
+    expect(r.summary.cluster).to.deep.include({ replicasAtEnd: 1, maxReplicas: 1, rejected: 0 });
+    expect(r.summary.cluster.podSeconds).to.be.closeTo(5, 1e-9);
+  });
+
+  it('replicas: 0 and no autoscaler: every request is refused (no endpoints)', () => {
+    const s = parseScenario('durationS: 2\ncluster: {replicas: 0}\nworkload: {arrival: {process: poisson, ratePerS: 100}}\n', 'zero.yaml');
+    const r = runScenario(s, 1);
+    expect(r.summary.requests.completed).to.equal(0);
+    expect(r.summary.cluster.rejected).to.equal(r.summary.requests.arrived);
+  });
+});
