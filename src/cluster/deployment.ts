@@ -201,6 +201,17 @@ export class Deployment {
     else this.sim.schedule(sToNs(this.cfg.pod.terminationGracePeriodS), this.kKill, pod.index);
   }
 
+  /** A pod dies (node failure, OOM kill): its requests are lost and the ReplicaSet replaces it. */
+  killPod(p: number): void {
+    const pod = this.pods[p]!;
+    if (pod.gone) return;
+    const i = this.ready.indexOf(p);
+    if (i >= 0) this.ready.splice(i, 1);
+    if (Number.isNaN(pod.deletedNs)) pod.deletedNs = this.sim.now;
+    this.kill(p);
+    this.scale(this.replicas);
+  }
+
   /** The grace period ended: SIGKILL; requests still in flight are lost. */
   private kill(p: number): void {
     const pod = this.pods[p]!;

@@ -30,7 +30,7 @@ interface Sample {
 export class MetricsPipelineModel {
   private readonly history = new Map<number, Sample[]>();
   private latest = new Map<PodSeries, PodMetricsInfo>();
-  /** Scrapes that failed because the metrics source was down (faults); the HPA keeps old values. */
+  /** The metrics source is down (a fault): the APIs return nothing, so the HPA cannot compute. */
   down = false;
   private readonly kScrape: number;
 
@@ -45,6 +45,7 @@ export class MetricsPipelineModel {
 
   /** The metrics API's answer now for one series (empty until the first scrape). */
   get(series: PodSeries): PodMetricsInfo {
+    if (this.down) return new Map(); // the API errors: "no metrics returned"
     return this.latest.get(series) ?? new Map();
   }
 
@@ -75,7 +76,7 @@ export class MetricsPipelineModel {
       const rps = this.rate(h, now, this.cfg.rateWindowS, (s) => s.completed);
       if (rps !== undefined) next.get('http_requests_per_second')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: Math.ceil(Math.round(rps * 1e9) / 1e6) });
     }
-    if (!this.down) this.latest = next;
+    this.latest = next;
     this.sim.schedule(sToNs(this.cfg.scrapeIntervalS), this.kScrape);
   }
 

@@ -6,12 +6,18 @@ export function summaryTable(s: RunSummary): string {
   const rows: Array<[string, string]> = [
     ['scenario', `${s.scenario} (seed ${s.seed}, ${s.durationS} s simulated, warm-up ${s.warmupS} s)`],
     ['scheduler', `${s.scheduler}, GOMAXPROCS ${s.gomaxprocs}`],
-    ['offered load', `${f(s.offeredLoad.arrivalRatePerS, 1)} req/s × ${f(s.offeredLoad.meanCpuMs)} ms CPU = ${f(s.offeredLoad.utilization * 100, 1)}% of the Ps`],
+    [
+      'offered load',
+      `${f(s.offeredLoad.arrivalRatePerS, 1)} req/s × ${f(s.offeredLoad.meanCpuMs)} ms CPU = ${f(s.offeredLoad.cores, 2)} cores` +
+        (s.hpa ? '' : ` = ${f(s.offeredLoad.utilization * 100, 1)}% of the Ps`),
+    ],
     ['requests', `${s.requests.completed} completed of ${s.requests.arrived} arrived; ${s.requests.inFlightAtEnd} in flight at the end`],
     ['throughput', `${f(s.throughputPerS, 1)} req/s`],
     ['latency ms', `mean ${f(s.latencyMs.mean)}  p50 ${f(s.latencyMs.p50)}  p95 ${f(s.latencyMs.p95)}  p99 ${f(s.latencyMs.p99)}  max ${f(s.latencyMs.max)}`],
     ['wait ms', `mean ${f(s.waitMs.mean)}  p99 ${f(s.waitMs.p99)}`],
-    ['utilization', `${f(s.utilization * 100, 1)}%`],
+    ['utilization', `${f(s.utilization * 100, 1)}% of the running pods' Ps`],
+    ['pods', `${f(s.cluster.podSeconds, 0)} pod-seconds; ${s.cluster.replicasAtEnd} at the end, max ${s.cluster.maxReplicas}; ${s.cluster.rejected} refused, ${s.cluster.killed} killed`],
+    ...(s.hpa ? ([['hpa', `${s.hpa.syncs} syncs, ${s.hpa.scaleUps} scale-ups, ${s.hpa.scaleDowns} scale-downs, ${s.hpa.directionReversals} reversals`]] as Array<[string, string]>) : []),
     ['events', `${s.engine.events}`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));

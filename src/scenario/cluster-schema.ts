@@ -135,3 +135,14 @@ export const HpaSchema = z
   })
   .describe('a HorizontalPodAutoscaler on the Deployment (absent: fixed replicas)');
 export type Hpa = z.infer<typeof HpaSchema>;
+
+export const FaultSchema = z
+  .strictObject({
+    type: z
+      .enum(['metrics-down', 'hpa-down', 'pod-kill'])
+      .describe('metrics-down: the metrics APIs fail (the HPA cannot compute and keeps the current size); hpa-down: the controller skips its syncs; pod-kill: the oldest live pod dies at once (in-flight requests lost) and the ReplicaSet replaces it'),
+    atS: z.number().nonnegative().describe('start, simulated s'),
+    durationS: z.number().positive().default(60).describe('how long the fault lasts, s (ignored for pod-kill)'),
+  })
+  .describe('a fault injected into the run');
+export type Fault = z.infer<typeof FaultSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClusterSchema, HpaSchema, MetricsPipelineSchema } from './cluster-schema.js';
+import { ClusterSchema, FaultSchema, HpaSchema, MetricsPipelineSchema } from './cluster-schema.js';
 
 /**
  * The scenario file schema. Conventions:
@@ -214,6 +214,7 @@ export const ScenarioSchema = z
     cluster: ClusterSchema.prefault({}),
     metricsPipeline: MetricsPipelineSchema.prefault({}),
     hpa: HpaSchema.optional(),
+    faults: z.array(FaultSchema).default([]).describe('faults injected during the run (type, atS, durationS)'),
   })
   .superRefine((s, ctx) => {
     if (s.runtime.scheduler === 'ideal-fifo') {

@@ -13,6 +13,7 @@ import { arrivalProcess, type ArrivalProcess } from '../workload/arrivals.js';
 import { distMeanNs, durationSampler, type DurationSampler } from '../workload/distributions.js';
 import { RequestTable } from '../workload/requests.js';
 import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
+import { scheduleFaults } from './faults.js';
 import { PodFleet } from './fleet.js';
 import { SERIES_COLUMNS, type RunSummary } from './summary.js';
 
@@ -100,6 +101,7 @@ export class Experiment implements CompletionSink {
         ? steps.map((st, i) => durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, rng.stream(`request.steps[${i}]`)))
         : [];
     this.fleet = new PodFleet(this.sim, scenario, seed, rng, this.requests, this);
+    scheduleFaults(this.sim, scenario.faults, this.fleet);
     const pod0 = this.fleet.pod0;
     if (options.traceWindow && pod0 instanceof GmpPod) {
       this.tracer = new TraceRecorder(this.sim, pod0.gomaxprocs, sToNs(options.traceWindow.startS), sToNs(options.traceWindow.endS));
@@ -267,7 +269,9 @@ export class Experiment implements CompletionSink {
       offeredLoad: {
         arrivalRatePerS: this.arrivals.ratePerS,
         meanCpuMs: nsToMs(meanCpuNs(s)),
-        utilization: (this.arrivals.ratePerS * nsToS(meanCpuNs(s))) / s.runtime.gomaxprocs,
+        cores: this.arrivals.ratePerS * nsToS(meanCpuNs(s)),
+        // Per P of the initial replicas (a fixed-size run's load; with an HPA see cores).
+        utilization: (this.arrivals.ratePerS * nsToS(meanCpuNs(s))) / (s.runtime.gomaxprocs * Math.max(1, s.cluster.replicas)),
       },
       requests: {
         arrived: this.arrived,

@@ -10,7 +10,7 @@ export interface RunSummary {
   /** Set when the simulated Go runtime died (e.g. the thread limit); the run stopped there. */
   fatal?: string;
   /** What the scenario asks of the pod, from its parameters (not measured). */
-  offeredLoad: { arrivalRatePerS: number; meanCpuMs: number; utilization: number };
+  offeredLoad: { arrivalRatePerS: number; meanCpuMs: number; cores: number; utilization: number };
   requests: { arrived: number; arrivedAfterWarmup: number; completed: number; measured: number; inFlightAtEnd: number };
   /** Completions of measured requests per second of measured time. */
   throughputPerS: number;

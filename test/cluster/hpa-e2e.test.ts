@@ -63,6 +63,63 @@ describe('cluster + HPA end to end', () => {
     for (let i = 1; i < ups.length; i++) expect(ups[i]!.tS - ups[i - 1]!.tS).to.be.at.least(60);
   });
 
+  describe('faults', () => {
+    // 5 pods fit 1,200 req/s (48% of request, within tolerance); load falls to 100 req/s at 60 s and
+    // scale-down is immediate (window 0) unless metrics are down.
+    const drop = (faults: object[]) =>
+      runScenario(
+        parseScenario(
+          JSON.stringify({
+            durationS: 240,
+            workload: { arrival: { process: 'steps', steps: [{ atS: 0, ratePerS: 1200 }, { atS: 60, ratePerS: 100 }] }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 2 } }] } },
+            runtime: { gomaxprocs: 2 },
+            cluster: { replicas: 5, pod: { cpuRequestCores: 1 } },
+            hpa: {
+              minReplicas: 1,
+              maxReplicas: 20,
+              metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+              behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
+            },
+            faults,
+          }),
+          'drop.json',
+        ),
+        2,
+      );
+
+    it('metrics down: the HPA cannot compute (FailedGetMetrics) and does not scale down until they return', () => {
+      const healthy = drop([]).hpaDecisions!;
+      expect(healthy.filter((x) => x.tS < 60).every((x) => !x.rescale)).to.equal(true);
+      const firstDown = healthy.find((x) => x.rescale && x.desiredReplicas < x.currentReplicas)!;
+      expect(firstDown.tS).to.be.within(75, 90);
+      const r = drop([{ type: 'metrics-down', atS: 60, durationS: 120 }]);
+      const d = r.hpaDecisions!;
+      const during = d.filter((x) => x.tS >= 60 && x.tS < 180);
+      expect(during.every((x) => !x.rescale && x.scalingActive === 'False/FailedGetMetrics')).to.equal(true);
+      expect(during.every((x) => x.currentReplicas === 5)).to.equal(true);
+      const after = d.find((x) => x.rescale)!;
+      expect(after.tS).to.be.at.least(180);
+      expect(after.desiredReplicas).to.be.below(5);
+    });
+
+    it('hpa down: no syncs are recorded while it is down', () => {
+      const d = drop([{ type: 'hpa-down', atS: 60, durationS: 60 }]).hpaDecisions!;
+      expect(d.some((x) => x.tS >= 60 && x.tS < 120)).to.equal(false);
+      expect(d.some((x) => x.tS >= 120)).to.equal(true);
+    });
+
+    it('pod kill: in-flight requests are lost and the ReplicaSet replaces the pod', () => {
+      const r = drop([{ type: 'pod-kill', atS: 30 }]);
+      expect(r.summary.cluster.killed).to.be.greaterThan(0);
+      // The replacement starts (5 s) and becomes ready (5 s): five ready pods again by 45 s.
+      const readyCol = r.series.columns.indexOf('replicas_ready');
+      const tCol = r.series.columns.indexOf('t_s');
+      const at = (t: number) => r.series.rows.find((row) => row[tCol] === t)![readyCol];
+      expect(at(31)).to.equal(4);
+      expect(at(45)).to.equal(5);
+    });
+  });
+
   it('without an hpa the replica count stays fixed and the run is the single-pod model for replicas: 1', () => {
     const s = parseScenario('durationS: 5\nworkload: {arrival: {process: poisson, ratePerS: 500}}\nruntime: {gomaxprocs: 2}\n', 'one.yaml');
     const r = runScenario(s, 3);
