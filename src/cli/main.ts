@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
+import { compareCommand } from './compare-command.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -8,6 +9,11 @@ const pkg = createRequire(import.meta.url)('../../../package.json') as { version
 
 function parseSeed(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) > 2 ** 32 - 1) throw new InvalidArgumentError(`expected an integer from 0 to ${2 ** 32 - 1}, found "${v}"`);
+  return Number(v);
+}
+
+function parseCount(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10_000) throw new InvalidArgumentError(`expected an integer from 1 to 10000, found "${v}"`);
   return Number(v);
 }
 
@@ -38,6 +44,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--trace <file>', 'write a Chrome Trace Event / Perfetto JSON timeline (open in ui.perfetto.dev)')
     .option('--trace-window <s:s>', 'simulated seconds to trace, START:END (default 0:1)', '0:1')
     .action((file: string, opts) => runCommand(file, opts));
+
+  program
+    .command('compare')
+    .description('run each of a scenario\'s variants on the same seeds and print them side by side (writes results/<name>/compare/)')
+    .argument('<file>', 'scenario file with a variants list')
+    .option('--seeds <n>', 'seeds per variant (seed, seed+1, ...)', parseCount)
+    .option('--seed <n>', 'first seed (default: the scenario\'s)', parseSeed)
+    .option('--out <dir>', 'write compare.csv and compare.json here instead of results/<name>/compare')
+    .option('--json', 'print the comparison as JSON')
+    .option('--quiet', 'print only the results directory')
+    .option('--no-progress', 'never show a progress bar')
+    .action((file: string, opts) => compareCommand(file, opts));
 
   program
     .command('validate')

@@ -79,6 +79,17 @@ export function parseScenario(text: string, file: string): Scenario {
   return { name, ...rest };
 }
 
+/** Validate scenario data that did not come from a file (a merged variant); problems carry paths only. */
+export function scenarioFromData(data: unknown, file: string): Scenario {
+  try {
+    return parseScenario(JSON.stringify(data), file);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    // Positions would point into the generated text: keep the document paths and messages only.
+    throw new ScenarioError(e.problems.map(({ line: _l, col: _c, ...p }) => p));
+  }
+}
+
 function defaultName(file: string): string {
   const base = basename(file, extname(file)).replace(/[^A-Za-z0-9._-]/g, '-');
   return /^[A-Za-z0-9]/.test(base) ? base : `scenario-${base}`;

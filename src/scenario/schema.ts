@@ -215,6 +215,19 @@ export const ScenarioSchema = z
     metricsPipeline: MetricsPipelineSchema.prefault({}),
     hpa: HpaSchema.optional(),
     faults: z.array(FaultSchema).default([]).describe('faults injected during the run (type, atS, durationS)'),
+    slo: z
+      .strictObject({ p99Ms: z.number().positive().default(100).describe('a sample interval whose p99 latency exceeds this violates the SLO, ms') })
+      .prefault({})
+      .describe('the latency objective `gmpsim compare` counts violations of'),
+    variants: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit').describe('the variant\'s column in the comparison'),
+          patch: z.record(z.string(), z.unknown()).default({}).describe('merged into the scenario (mappings merge key by key; lists and values replace)'),
+        }),
+      )
+      .optional()
+      .describe('for `gmpsim compare`: alternatives to run on the same seeds (e.g. three hpa settings); `run` ignores them'),
   })
   .superRefine((s, ctx) => {
     if (s.runtime.scheduler === 'ideal-fifo') {

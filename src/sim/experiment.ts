@@ -67,6 +67,7 @@ export class Experiment implements CompletionSink {
   private podNsAtWarmup = 0;
   private rejectedMeasured = 0;
   private lostRequests = 0;
+  private maxGoroutines = 0;
 
   // Per-interval statistics for the time series.
   private readonly series: TimeSeries;
@@ -236,6 +237,7 @@ export class Experiment implements CompletionSink {
     this.lastSampleNs = now;
     this.lastBusy = busy;
     this.lastPodNs = podNs;
+    if (now > this.warmupNs) this.maxGoroutines = Math.max(this.maxGoroutines, this.fleet.maxGoroutinesPerPod());
     if (now < this.endNs) this.sim.scheduleAt(Math.min(now + this.sampleNs, this.endNs), this.sampleKind);
   }
 
@@ -291,6 +293,7 @@ export class Experiment implements CompletionSink {
         maxReplicas: dep.maxReplicasSeen,
         rejected: this.rejectedMeasured,
         killed: this.lostRequests,
+        maxGoroutinesPerPod: this.maxGoroutines,
       },
       ...(this.fleet.hpa ? { hpa: hpaSummary(this.fleet.hpa.decisions) } : {}),
       ...(this.fleet.pod0 instanceof GmpPod ? { gmp: gmpSummary(this.fleet.pod0) } : {}),

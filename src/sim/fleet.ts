@@ -75,6 +75,13 @@ export class PodFleet {
     return s;
   }
 
+  /** The most goroutines in any live pod now. */
+  maxGoroutinesPerPod(): number {
+    let m = 0;
+    for (const p of this.deployment.pods) if (!p.gone && p.running) m = Math.max(m, p.runtime.goroutines());
+    return m;
+  }
+
   /** Running pods now (started, not yet gone). */
   runningPods(): number {
     let n = 0;

@@ -32,6 +32,8 @@ export interface RunSummary {
     rejected: number;
     /** Requests lost with a pod killed at the end of its termination grace period. */
     killed: number;
+    /** The most goroutines any pod had at a sample time (measured window). */
+    maxGoroutinesPerPod: number;
   };
   /** HPA activity (when the scenario has an hpa). */
   hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };

@@ -1,0 +1,41 @@
+import { formatProblem, parseScenario, ScenarioError, scenarioFromData } from './load.js';
+import type { Scenario } from './schema.js';
+
+/** Deep merge for variant patches: mappings merge key by key; lists and scalars replace. */
+export function mergePatch(base: unknown, patch: unknown): unknown {
+  if (!isMapping(base) || !isMapping(patch)) return structuredClone(patch);
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = k in out ? mergePatch(out[k], v) : structuredClone(v);
+  return out;
+}
+
+function isMapping(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * A compare file: the base scenario and one scenario per variant (the base with the variant's patch
+ * merged in, validated like any scenario; problems are reported under variants[i].patch).
+ */
+export function compareScenarios(text: string, file: string): { base: Scenario; variants: { name: string; scenario: Scenario }[] } {
+  const base = parseScenario(text, file);
+  if (!base.variants || base.variants.length === 0) {
+    throw new ScenarioError([{ file, path: 'variants', message: 'expected a list of variants ({name, patch}) to compare, found none' }]);
+  }
+  const names = new Set<string>();
+  const { variants, ...plain } = base;
+  const resolved = variants.map((v, i) => {
+    if (names.has(v.name)) throw new ScenarioError([{ file, path: `variants[${i}].name`, message: `expected a unique name, found "${v.name}" twice` }]);
+    names.add(v.name);
+    const data = mergePatch(plain, v.patch);
+    try {
+      return { name: v.name, scenario: scenarioFromData(data, `${file} (variant ${v.name})`) };
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      throw new ScenarioError(e.problems.map((p) => ({ file, path: `variants[${i}].patch${p.path ? `.${p.path}` : ''}`, message: p.message })));
+    }
+  });
+  return { base, variants: resolved };
+}
+
+export { formatProblem };
