@@ -58,6 +58,8 @@ export class Deployment {
   replicas = 0;
   /** The largest spec.replicas so far. */
   maxReplicasSeen = 0;
+  /** Requests that reached the Service (served or refused): what an ingress metric counts. */
+  arrivals = 0;
   /** Requests refused because no pod was Ready (connection refused / 503). */
   rejected = 0;
   /** Requests lost when a pod was killed at the end of its grace period. */
@@ -105,6 +107,7 @@ export class Deployment {
 
   /** The Service: send a request to a Ready pod; false if there is none. */
   route(requestId: number): boolean {
+    this.arrivals++;
     const i = this.lb.pick(this.ready, (p) => this.pods[p]!.inFlight);
     if (i < 0) {
       this.rejected++;

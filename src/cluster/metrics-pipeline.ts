@@ -30,6 +30,9 @@ interface Sample {
 export class MetricsPipelineModel {
   private readonly history = new Map<number, Sample[]>();
   private latest = new Map<PodSeries, PodMetricsInfo>();
+  // The Service's arrival counter at each scrape, for the ingress rate (exists with zero pods).
+  private readonly ingress: { tNs: number; n: number }[] = [];
+  private ingressRps: number | undefined;
   /** The metrics source is down (a fault): the APIs return nothing, so the HPA cannot compute. */
   down = false;
   private readonly kScrape: number;
@@ -49,8 +52,17 @@ export class MetricsPipelineModel {
     return this.latest.get(series) ?? new Map();
   }
 
+  /** requests/s reaching the Service over rateWindowS at the last scrape (undefined until a window exists). */
+  ingressRequestsPerSecond(): number | undefined {
+    return this.down ? undefined : this.ingressRps;
+  }
+
   private scrape(): void {
     const now = this.sim.now;
+    this.ingress.push({ tNs: now, n: this.deployment.arrivals });
+    while (this.ingress.length > 2 && this.ingress[1]!.tNs <= now - sToNs(this.cfg.rateWindowS)) this.ingress.shift();
+    const base = this.ingress[0]!;
+    this.ingressRps = base.tNs < now && base.tNs <= now - sToNs(this.cfg.rateWindowS) + 1 ? (this.deployment.arrivals - base.n) / nsToS(now - base.tNs) : undefined;
     const keep = Math.max(this.cfg.cpuWindowS, this.cfg.rateWindowS);
     const next = new Map<PodSeries, PodMetricsInfo>([
       ['cpu', new Map()],

@@ -146,3 +146,25 @@ export const FaultSchema = z
   })
   .describe('a fault injected into the run');
 export type Fault = z.infer<typeof FaultSchema>;
+
+export const KedaSchema = z
+  .strictObject({
+    pollingIntervalS: z.number().positive().default(30).describe('how often KEDA checks the trigger (activation, 0 <-> 1), s'),
+    cooldownPeriodS: z.number().nonnegative().default(300).describe('time since the trigger was last active before scaling to minReplicaCount (0), s'),
+    minReplicaCount: z.number().int().min(0).default(0).describe('replicas when idle (0 = scale to zero)'),
+    maxReplicaCount: z.number().int().min(1).max(10_000).default(100).describe('upper bound of the HPA KEDA creates'),
+    trigger: z
+      .strictObject({
+        metric: z.literal('ingress_requests_per_second').default('ingress_requests_per_second').describe('requests/s reaching the Service (a Prometheus ingress query: it exists with zero pods)'),
+        threshold: z.number().positive().default(100).describe('target value per replica: the HPA gets an External AverageValue target'),
+        activationThreshold: z.number().nonnegative().default(0).describe('the trigger is active above this value'),
+      })
+      .prefault({})
+      .describe('the scaler (a Prometheus-style trigger on the ingress request rate)'),
+    hpaSyncPeriodS: z.number().positive().default(15).describe("the generated HPA's controller sync period, s"),
+  })
+  .superRefine((k, ctx) => {
+    if (k.minReplicaCount > k.maxReplicaCount) ctx.addIssue({ code: 'custom', path: ['minReplicaCount'], message: `expected minReplicaCount ≤ maxReplicaCount (${k.maxReplicaCount}), found ${k.minReplicaCount}` });
+  })
+  .describe('a KEDA ScaledObject on the Deployment (scales 0 <-> 1 itself, 1 <-> N through an HPA); exclusive with hpa');
+export type Keda = z.infer<typeof KedaSchema>;

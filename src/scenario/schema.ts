@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClusterSchema, FaultSchema, HpaSchema, MetricsPipelineSchema } from './cluster-schema.js';
+import { ClusterSchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema } from './cluster-schema.js';
 
 /**
  * The scenario file schema. Conventions:
@@ -214,6 +214,7 @@ export const ScenarioSchema = z
     cluster: ClusterSchema.prefault({}),
     metricsPipeline: MetricsPipelineSchema.prefault({}),
     hpa: HpaSchema.optional(),
+    keda: KedaSchema.optional(),
     faults: z.array(FaultSchema).default([]).describe('faults injected during the run (type, atS, durationS)'),
     slo: z
       .strictObject({ p99Ms: z.number().positive().default(100).describe('a sample interval whose p99 latency exceeds this violates the SLO, ms') })
@@ -240,6 +241,9 @@ export const ScenarioSchema = z
           });
         }
       });
+    }
+    if (s.hpa && s.keda) {
+      ctx.addIssue({ code: 'custom', path: ['keda'], message: 'expected either hpa or keda, found both (KEDA creates its own HPA)' });
     }
     // Only compare two values that are each valid on their own (their own errors are reported already).
     if (s.durationS > 0 && s.warmupS >= 0 && s.warmupS >= s.durationS) {

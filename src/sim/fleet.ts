@@ -1,4 +1,5 @@
 import { HpaController } from '../autoscaler/hpa/controller.js';
+import { KedaScaledObject } from '../autoscaler/keda/scaled-object.js';
 import { Deployment, type ServiceSink } from '../cluster/deployment.js';
 import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
 import { RandomStreams } from '../engine/random.js';
@@ -18,7 +19,8 @@ import type { RequestTable } from '../workload/requests.js';
 export class PodFleet {
   readonly deployment: Deployment;
   readonly metrics: MetricsPipelineModel;
-  readonly hpa: HpaController | undefined;
+  /** The autoscaler (an HPA, or a KEDA ScaledObject with its HPA), if the scenario has one. */
+  readonly hpa: HpaController | KedaScaledObject | undefined;
   readonly gomaxprocs: number;
   readonly sampleColumns: readonly string[];
   readonly counterColumns: readonly string[];
@@ -48,7 +50,11 @@ export class PodFleet {
     this.sampleColumns = probe?.sampleColumns ?? (rt.scheduler === 'gmp' ? GmpPod.SAMPLE_COLUMNS : []);
     this.counterColumns = probe?.counterColumns ?? (rt.scheduler === 'gmp' ? GmpPod.COUNTER_COLUMNS : []);
     this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment);
-    this.hpa = scenario.hpa ? new HpaController(sim, scenario.hpa, this.deployment, this.metrics, Math.round(scenario.cluster.pod.cpuRequestCores * 1000)) : undefined;
+    this.hpa = scenario.hpa
+      ? new HpaController(sim, scenario.hpa, this.deployment, this.metrics, Math.round(scenario.cluster.pod.cpuRequestCores * 1000))
+      : scenario.keda
+        ? new KedaScaledObject(sim, scenario.keda, this.deployment, this.metrics)
+        : undefined;
   }
 
   /** The first pod's runtime (schedtrace, --trace and the gmp summary describe it). */

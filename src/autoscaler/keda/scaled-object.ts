@@ -1,0 +1,98 @@
+import type { Deployment } from '../../cluster/deployment.js';
+import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
+import type { Simulation } from '../../engine/simulation.js';
+import { nsToS, sToNs } from '../../engine/time.js';
+import type { Keda } from '../../scenario/cluster-schema.js';
+import type { HpaDecisionRecord } from '../hpa/controller.js';
+import { DEFAULT_HORIZONTAL_CONFIG, HpaMemory, hpaTolerances, reconcileReplicas, type HpaCondition } from '../hpa/horizontal.js';
+import { getExternalPerPodMetricReplicas } from '../hpa/replica-calculator.js';
+
+/**
+ * A KEDA ScaledObject: KEDA itself handles 0 <-> 1 (every pollingIntervalS: activate when the trigger
+ * exceeds activationThreshold; return to minReplicaCount once it has been inactive for
+ * cooldownPeriodS), and creates an HPA with an External AverageValue metric (target = threshold per
+ * replica, min = max(1, minReplicaCount)) that scales 1 <-> N with the Kubernetes algorithm.
+ */
+export class KedaScaledObject {
+  readonly decisions: HpaDecisionRecord[] = [];
+  down = false;
+  private readonly mem = new HpaMemory();
+  private lastActiveS = -Infinity;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly spec: Keda,
+    private readonly deployment: Deployment,
+    private readonly metrics: MetricsPipelineModel,
+  ) {
+    const kPoll = sim.registerKind('keda.poll', () => {
+      sim.schedule(sToNs(spec.pollingIntervalS), kPoll);
+      if (!this.down) this.poll();
+    });
+    const kHpa = sim.registerKind('keda.hpa-sync', () => {
+      sim.schedule(sToNs(spec.hpaSyncPeriodS), kHpa);
+      if (!this.down) this.hpaSync();
+    });
+    sim.scheduleAt(0, kPoll);
+    sim.scheduleAt(0, kHpa);
+  }
+
+  /** The trigger's value (requests/s), undefined when the metric is unavailable. */
+  private value(): number | undefined {
+    return this.metrics.ingressRequestsPerSecond();
+  }
+
+  private poll(): void {
+    const nowS = nsToS(this.sim.now);
+    const v = this.value();
+    const current = this.deployment.replicas;
+    if (v === undefined) return; // scaler error: KEDA keeps the current size
+    const active = v > this.spec.trigger.activationThreshold;
+    if (active) this.lastActiveS = nowS;
+    if (current === 0 && active) {
+      this.rescale(nowS, current, Math.max(1, this.spec.minReplicaCount), 'KEDA: trigger active, scaling from zero');
+    } else if (current > this.spec.minReplicaCount && !active && nowS - this.lastActiveS >= this.spec.cooldownPeriodS && this.spec.minReplicaCount === 0) {
+      this.rescale(nowS, current, 0, 'KEDA: inactive for the cooldown period, scaling to zero');
+    }
+  }
+
+  private hpaSync(): void {
+    const nowS = nsToS(this.sim.now);
+    const current = this.deployment.replicas;
+    const v = this.value();
+    const cfg = DEFAULT_HORIZONTAL_CONFIG;
+    const d = reconcileReplicas(
+      this.mem,
+      { minReplicas: Math.max(1, this.spec.minReplicaCount), maxReplicas: this.spec.maxReplicaCount },
+      current,
+      () => {
+        if (v === undefined) return [{ error: 'unable to get external metric ingress_requests_per_second: no metrics returned' }];
+        const r = getExternalPerPodMetricReplicas(current, [Math.ceil(v * 1000)], Math.round(this.spec.trigger.threshold * 1000), hpaTolerances(undefined, cfg));
+        return [{ replicas: r.replicas, metricName: 'external metric ingress_requests_per_second' }];
+      },
+      nowS,
+      cfg,
+    );
+    if (d.rescale) this.deployment.scale(d.desiredReplicas);
+    const cond = (t: HpaCondition['type']) => {
+      const c = d.conditions.find((x) => x.type === t);
+      return c ? `${c.status}/${c.reason}` : '';
+    };
+    this.decisions.push({
+      tS: nowS,
+      currentReplicas: current,
+      desiredReplicas: d.desiredReplicas,
+      rescale: d.rescale,
+      reason: d.reason,
+      proposals: '',
+      ableToScale: cond('AbleToScale'),
+      scalingActive: cond('ScalingActive'),
+      scalingLimited: cond('ScalingLimited'),
+    });
+  }
+
+  private rescale(nowS: number, current: number, desired: number, reason: string): void {
+    this.deployment.scale(desired);
+    this.decisions.push({ tS: nowS, currentReplicas: current, desiredReplicas: desired, rescale: true, reason, proposals: '', ableToScale: '', scalingActive: '', scalingLimited: '' });
+  }
+}
