@@ -10,6 +10,7 @@ export interface VariantRow {
   p95Ms: number;
   p99Ms: number;
   sloViolationMin: number;
+  /** Requests that failed for good (refused, lost or timed out on their last attempt). */
   errors: number;
   podSeconds: number;
   replicaChanges: number;
@@ -54,7 +55,7 @@ export function variantRow(variant: string, scenario: Scenario, results: readonl
     p95Ms: mean((r) => r.summary.latencyMs.p95),
     p99Ms: mean((r) => r.summary.latencyMs.p99),
     sloViolationMin: mean((r) => sloViolationMinutes(scenario, r)),
-    errors: mean((r) => r.summary.cluster.rejected + r.summary.cluster.killed),
+    errors: mean((r) => r.summary.requests.failed),
     podSeconds: mean((r) => r.summary.cluster.podSeconds),
     replicaChanges: mean((r) => r.summary.hpa?.rescales ?? 0),
     flapping: mean((r) => r.summary.hpa?.directionReversals ?? 0),

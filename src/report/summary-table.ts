@@ -13,6 +13,9 @@ export function summaryTable(s: RunSummary): string {
     ],
     ['requests', `${s.requests.completed} completed of ${s.requests.arrived} arrived; ${s.requests.inFlightAtEnd} in flight at the end`],
     ['throughput', `${f(s.throughputPerS, 1)} req/s`],
+    ...(s.requests.timeouts + s.requests.retries + s.requests.failed > 0
+      ? ([['callers', `${s.requests.timeouts} timeouts, ${s.requests.retries} retries, ${s.requests.failed} failed, ${s.requests.wastedAttempts} wasted attempts`]] as Array<[string, string]>)
+      : []),
     ['latency ms', `mean ${f(s.latencyMs.mean)}  p50 ${f(s.latencyMs.p50)}  p95 ${f(s.latencyMs.p95)}  p99 ${f(s.latencyMs.p99)}  max ${f(s.latencyMs.max)}`],
     ['wait ms', `mean ${f(s.waitMs.mean)}  p99 ${f(s.waitMs.p99)}`],
     ['utilization', `${f(s.utilization * 100, 1)}% of the running pods' Ps`],

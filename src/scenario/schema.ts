@@ -61,11 +61,36 @@ export const ArrivalSchema = z
       })
       .refine((p) => p.steps.every((st, i) => i === 0 || st.atS > p.steps[i - 1]!.atS), { message: 'expected steps in increasing atS', path: ['steps'] }),
     z.strictObject({
+      process: z.literal('diurnal'),
+      meanPerS: z.number().positive().default(100).describe('mean rate, requests per second'),
+      amplitudePerS: z.number().nonnegative().default(50).describe('the rate swings ± this around the mean (at most the mean)'),
+      periodS: z.number().positive().default(86_400).describe('one cycle, s (a day by default; shorten it to see cycles in short runs)'),
+      peakAtS: z.number().nonnegative().default(0).describe('time of a peak, s'),
+    }),
+    z
+      .strictObject({
+        process: z.literal('mmpp'),
+        states: z
+          .array(
+            z.strictObject({
+              ratePerS: z.number().nonnegative().describe('Poisson rate in this state, requests per second'),
+              meanDurationS: z.number().positive().describe('mean (exponential) time spent in the state, s'),
+            }),
+          )
+          .min(2)
+          .default([
+            { ratePerS: 100, meanDurationS: 60 },
+            { ratePerS: 500, meanDurationS: 10 },
+          ])
+          .describe('Markov-modulated Poisson bursts: states visited in turn (the first at time 0), each with its rate'),
+      })
+      .refine((p) => p.states.some((x) => x.ratePerS > 0), { message: 'expected at least one state with ratePerS > 0', path: ['states'] }),
+    z.strictObject({
       process: z.literal('constant'),
       ratePerS: z.number().positive().default(100).describe('arrival rate, requests per second (fixed gaps, the first at time 0)'),
     }),
   ])
-  .describe('the arrival process: poisson | steps | constant');
+  .describe('the arrival process: poisson | steps | diurnal | mmpp | constant');
 export type Arrival = z.infer<typeof ArrivalSchema>;
 
 /** One step of a goroutine's program. */
@@ -120,6 +145,14 @@ export const WorkloadSchema = z.strictObject({
     })
     .prefault({})
     .describe('what one request does'),
+  client: z
+    .strictObject({
+      timeoutMs: z.number().positive().optional().describe('the client gives up on an attempt after this long (the server keeps working on it); absent = no timeout'),
+      retries: z.number().int().min(0).max(10).default(0).describe('attempts after the first when one times out, is refused or is lost'),
+      backoffMs: z.number().nonnegative().default(100).describe('wait before retry k: backoffMs × 2^(k−1), ms'),
+    })
+    .prefault({})
+    .describe('the callers: timeouts and retries (retry storms add load exactly when the service is slow)'),
 });
 export type Workload = z.infer<typeof WorkloadSchema>;
 

@@ -13,6 +13,7 @@ import { arrivalProcess, type ArrivalProcess } from '../workload/arrivals.js';
 import { distMeanNs, durationSampler, type DurationSampler } from '../workload/distributions.js';
 import { RequestTable } from '../workload/requests.js';
 import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
+import { Clients } from './client.js';
 import { scheduleFaults } from './faults.js';
 import { PodFleet } from './fleet.js';
 import { SERIES_COLUMNS, type RunSummary } from './summary.js';
@@ -50,6 +51,7 @@ export class Experiment implements CompletionSink {
   private readonly requests: RequestTable;
   /** The pods, their Deployment, metrics pipeline and autoscaler. */
   readonly fleet: PodFleet;
+  private readonly clients: Clients;
   private readonly arrivals: ArrivalProcess;
   private readonly cpuSteps: DurationSampler[];
   private readonly arrivalKind: number;
@@ -101,6 +103,7 @@ export class Experiment implements CompletionSink {
       scenario.runtime.scheduler === 'ideal-fifo'
         ? steps.map((st, i) => durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, rng.stream(`request.steps[${i}]`)))
         : [];
+    this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt) => this.sendAttempt(first, attempt));
     this.fleet = new PodFleet(this.sim, scenario, seed, rng, this.requests, this);
     scheduleFaults(this.sim, scenario.faults, this.fleet);
     const pod0 = this.fleet.pod0;
@@ -168,7 +171,12 @@ export class Experiment implements CompletionSink {
 
   complete(id: number): void {
     const now = this.sim.now;
-    const arrival = this.requests.arrivalNs[id]!;
+    if (!this.clients.finished(id)) {
+      this.requests.release(id); // the caller gave up on this attempt: wasted work
+      return;
+    }
+    // Latency as the caller sees it: from the first attempt (retries included).
+    const arrival = this.clients.firstArrivalNs(id);
     this.completed++;
     this.intervalCompletions++;
     const latencyMs = nsToMs(now - arrival);
@@ -177,7 +185,7 @@ export class Experiment implements CompletionSink {
     if (arrival >= this.warmupNs) {
       this.latency.push(latencyMs);
       this.latencyHist.observe(latencyMs);
-      this.wait.push(nsToMs(this.requests.startNs[id]! - arrival));
+      this.wait.push(nsToMs(this.requests.startNs[id]! - this.requests.arrivalNs[id]!));
     }
     this.requests.release(id);
   }
@@ -187,9 +195,10 @@ export class Experiment implements CompletionSink {
     return this.fleet.pod0!;
   }
 
-  lost(_id: number): void {
+  lost(id: number): void {
     // Killed with its pod; the id stays allocated (the killed runtime may still hold it).
     this.lostRequests++;
+    this.clients.lost(id);
   }
 
   private onArrival(): void {
@@ -197,16 +206,25 @@ export class Experiment implements CompletionSink {
     this.arrived++;
     this.intervalArrivals++;
     if (now >= this.warmupNs) this.arrivedMeasured++;
+    this.sendAttempt(now, 0);
+    const next = this.arrivals.nextNs(now);
+    if (next <= this.endNs) this.sim.scheduleAt(next, this.arrivalKind);
+  }
+
+  /** Attempt `attempt` of a request the caller began at firstNs: to the Service, or refused. */
+  private sendAttempt(firstNs: number, attempt: number): void {
+    const now = this.sim.now;
     let work = 0;
     for (const c of this.cpuSteps) work += c.sampleNs();
     const id = this.requests.alloc(now, work);
-    if (!this.fleet.deployment.route(id)) {
-      // No Ready pod: the Service refuses the connection.
-      this.requests.release(id);
-      if (now >= this.warmupNs) this.rejectedMeasured++;
+    if (this.fleet.deployment.route(id)) {
+      this.clients.started(id, firstNs, attempt);
+      return;
     }
-    const next = this.arrivals.nextNs(now);
-    if (next <= this.endNs) this.sim.scheduleAt(next, this.arrivalKind);
+    // No Ready pod: the Service refuses the connection.
+    this.requests.release(id);
+    if (now >= this.warmupNs) this.rejectedMeasured++;
+    this.clients.failedAttempt(firstNs, attempt);
   }
 
   private onSample(): void {
@@ -276,6 +294,10 @@ export class Experiment implements CompletionSink {
         utilization: (this.arrivals.ratePerS * nsToS(meanCpuNs(s))) / (s.runtime.gomaxprocs * Math.max(1, s.cluster.replicas)),
       },
       requests: {
+        timeouts: this.clients.timeouts,
+        retries: this.clients.retries,
+        failed: this.clients.failed,
+        wastedAttempts: this.clients.wasted,
         arrived: this.arrived,
         arrivedAfterWarmup: this.arrivedMeasured,
         completed: this.completed,

@@ -11,7 +11,20 @@ export interface RunSummary {
   fatal?: string;
   /** What the scenario asks of the pod, from its parameters (not measured). */
   offeredLoad: { arrivalRatePerS: number; meanCpuMs: number; cores: number; utilization: number };
-  requests: { arrived: number; arrivedAfterWarmup: number; completed: number; measured: number; inFlightAtEnd: number };
+  /** Logical requests (a retry is another attempt of the same request); attempts the caller gave up on. */
+  requests: {
+    timeouts: number;
+    retries: number;
+    /** Requests that failed for good: the last attempt timed out, was refused or was lost. */
+    failed: number;
+    /** Attempts the server completed after the caller had given up (wasted work). */
+    wastedAttempts: number;
+    arrived: number;
+    arrivedAfterWarmup: number;
+    completed: number;
+    measured: number;
+    inFlightAtEnd: number;
+  };
   /** Completions of measured requests per second of measured time. */
   throughputPerS: number;
   /** Response time (arrival to completion) of requests arriving after warm-up. */

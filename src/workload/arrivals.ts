@@ -53,6 +53,48 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): 
         },
       };
     }
+    case 'diurnal': {
+      // rate(t) = mean + amplitude × cos(2π (t − peak) / period), sampled by thinning (Lewis–Shedler):
+      // candidates at the peak rate, each kept with probability rate(t) / peak rate.
+      const amp = Math.min(spec.amplitudePerS, spec.meanPerS);
+      const maxRate = spec.meanPerS + amp;
+      const w = (2 * Math.PI) / (spec.periodS * NS_PER_S);
+      const peak = spec.peakAtS * NS_PER_S;
+      return {
+        ratePerS: spec.meanPerS,
+        nextNs: (prev) => {
+          let t = prev;
+          for (;;) {
+            t += Math.round(rng.exponential(NS_PER_S / maxRate));
+            if (rng.next() * maxRate <= spec.meanPerS + amp * Math.cos(w * (t - peak))) return t;
+          }
+        },
+      };
+    }
+    case 'mmpp': {
+      // States in turn, each for an exponential time; within a state, Poisson at its rate (restarting
+      // at each switch is exact by memorylessness). Long-run mean rate = Σ rate·duration / Σ duration.
+      const st = spec.states;
+      let state = 0;
+      let switchAt = Math.round(rng.exponential(st[0]!.meanDurationS * NS_PER_S));
+      const total = st.reduce((a, x) => a + x.meanDurationS, 0);
+      return {
+        ratePerS: st.reduce((a, x) => a + x.ratePerS * x.meanDurationS, 0) / total,
+        nextNs: (prev) => {
+          let t = prev;
+          for (;;) {
+            const r = st[state]!.ratePerS;
+            if (r > 0) {
+              const next = t + Math.round(rng.exponential(NS_PER_S / r));
+              if (next < switchAt) return next;
+            }
+            t = switchAt;
+            state = (state + 1) % st.length;
+            switchAt = t + Math.round(rng.exponential(st[state]!.meanDurationS * NS_PER_S));
+          }
+        },
+      };
+    }
     case 'constant': {
       // Arrivals at round(k × period), k = 0, 1, 2, ...: the first at time zero (like a program's main),
       // exact on average, no drift from rounding each gap.

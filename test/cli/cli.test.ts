@@ -90,7 +90,7 @@ describe('cli', () => {
     expect(r.code).to.equal(2);
     expect(r.stderr.trim().split('\n')).to.deep.equal([
       `error: ${f}:1:12: durationS: expected a number > 0, found -1`,
-      `error: ${f}:3:3: workload.arival: unknown key "arival" (did you mean "arrival"?) (expected one of: arrival, request)`,
+      `error: ${f}:3:3: workload.arival: unknown key "arival" (did you mean "arrival"?) (expected one of: arrival, request, client)`,
     ]);
     expect(existsSync(join(cwd, 'results'))).to.equal(false);
   });

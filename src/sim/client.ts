@@ -1,0 +1,91 @@
+import type { Simulation } from '../engine/simulation.js';
+import { msToNs } from '../engine/time.js';
+
+export interface ClientSpec {
+  timeoutMs?: number | undefined;
+  retries: number;
+  backoffMs: number;
+}
+
+/**
+ * The callers' side of each request: when the logical request began (its first attempt), which
+ * attempt an id carries, its pending timeout, and whether the caller has given up on it. A timed-out
+ * attempt keeps running on the server (wasted work) while the caller retries after an exponential
+ * backoff — the mechanism of retry storms.
+ */
+export class Clients {
+  private readonly firstNs: number[] = [];
+  private readonly attempt: number[] = [];
+  private readonly timeoutH: number[] = [];
+  private readonly abandoned: number[] = [];
+  private readonly kTimeout: number;
+  private readonly kRetry: number;
+  timeouts = 0;
+  retries = 0;
+  /** Logical requests that failed for good (last attempt timed out, refused or lost). */
+  failed = 0;
+  /** Attempts the server finished after the caller had given up. */
+  wasted = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly spec: ClientSpec,
+    /** Starts attempt `attempt` of a logical request that began at `firstNs`. */
+    private readonly send: (firstNs: number, attempt: number) => void,
+  ) {
+    this.kTimeout = sim.registerKind('client.timeout', (id) => this.onTimeout(id));
+    this.kRetry = sim.registerKind('client.retry', (attempt, firstNs) => this.send(firstNs, attempt));
+  }
+
+  /** Attempt `attempt` of a request begun at firstNs now runs as `id` on a pod. */
+  started(id: number, firstNs: number, attempt: number): void {
+    this.firstNs[id] = firstNs;
+    this.attempt[id] = attempt;
+    this.setAbandoned(id, false);
+    this.timeoutH[id] = this.spec.timeoutMs !== undefined ? this.sim.schedule(msToNs(this.spec.timeoutMs), this.kTimeout, id) : -1;
+  }
+
+  firstArrivalNs(id: number): number {
+    return this.firstNs[id]!;
+  }
+
+  /** The server finished `id`. Returns false if the caller had already given up on it. */
+  finished(id: number): boolean {
+    if (this.isAbandoned(id)) {
+      this.wasted++;
+      return false;
+    }
+    if (this.timeoutH[id]! >= 0) this.sim.cancel(this.timeoutH[id]!);
+    return true;
+  }
+
+  /** An attempt failed without running (refused) or was lost with its pod: retry or give up. */
+  failedAttempt(firstNs: number, attempt: number): void {
+    if (attempt < this.spec.retries) {
+      this.retries++;
+      this.sim.schedule(msToNs(this.spec.backoffMs * 2 ** attempt), this.kRetry, attempt + 1, firstNs);
+    } else this.failed++;
+  }
+
+  /** A lost attempt (its pod was killed). */
+  lost(id: number): void {
+    if (this.isAbandoned(id)) return;
+    if (this.timeoutH[id]! >= 0) this.sim.cancel(this.timeoutH[id]!);
+    this.setAbandoned(id, true);
+    this.failedAttempt(this.firstNs[id]!, this.attempt[id]!);
+  }
+
+  private onTimeout(id: number): void {
+    this.timeouts++;
+    this.setAbandoned(id, true);
+    this.failedAttempt(this.firstNs[id]!, this.attempt[id]!);
+  }
+
+  private isAbandoned(id: number): boolean {
+    return this.abandoned[id] === 1;
+  }
+
+  private setAbandoned(id: number, on: boolean): void {
+    this.abandoned[id] = on ? 1 : 0;
+  }
+}

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { RandomStreams } from '../../src/engine/random.js';
+import { parseScenario } from '../../src/scenario/load.js';
+import { arrivalProcess } from '../../src/workload/arrivals.js';
+
+function times(arrival: object, horizonS: number, seed = 1): number[] {
+  const s = parseScenario(JSON.stringify({ durationS: horizonS, workload: { arrival } }), 'a.json');
+  const p = arrivalProcess(s.workload.arrival, new RandomStreams(seed).stream('arrivals'), horizonS);
+  const out: number[] = [];
+  for (let t = p.nextNs(0); t <= horizonS * 1e9; t = p.nextNs(t)) out.push(t / 1e9);
+  return out;
+}
+const countIn = (ts: number[], a: number, b: number) => ts.filter((t) => t >= a && t < b).length;
+
+describe('arrival processes', () => {
+  it('steps: a piecewise-constant Poisson rate (counts per segment within 3σ)', () => {
+    const ts = times({ process: 'steps', steps: [{ atS: 0, ratePerS: 100 }, { atS: 100, ratePerS: 1000 }, { atS: 200, ratePerS: 0 }] }, 300);
+    expect(countIn(ts, 0, 100)).to.be.within(10_000 - 300, 10_000 + 300);
+    expect(countIn(ts, 100, 200)).to.be.within(100_000 - 950, 100_000 + 950);
+    expect(countIn(ts, 200, 300)).to.equal(0);
+  });
+
+  it('diurnal: the rate follows mean + amplitude·cos (peak and trough quarter-periods)', () => {
+    // mean 200, amplitude 100, period 400 s, peak at 0: the 100 s around a peak hold
+    // 200·100 + 100·∫cos = 20,000 + 100·(400/π)·sin(π/4) ≈ 29,003 arrivals, around a trough ≈ 10,997.
+    const ts = times({ process: 'diurnal', meanPerS: 200, amplitudePerS: 100, periodS: 400, peakAtS: 0 }, 4000);
+    let peak = 0, trough = 0;
+    for (let c = 0; c < 10; c++) {
+      peak += countIn(ts, c * 400 - 50, c * 400 + 50) + (c === 0 ? countIn(ts, 3950, 4000) : 0);
+      trough += countIn(ts, c * 400 + 150, c * 400 + 250);
+    }
+    const q = 100 * (400 / Math.PI) * Math.sin(Math.PI / 4); // excess over the mean in a 100 s quarter
+    expect(peak / 10).to.be.within(20_000 + q - 600, 20_000 + q + 600);
+    expect(trough / 10).to.be.within(20_000 - q - 600, 20_000 - q + 600);
+    expect(ts.length / 4000).to.be.within(195, 205);
+  });
+
+  it('mmpp: bursts with the long-run mean Σ rate·duration / Σ duration (within 5%)', () => {
+    const spec = { process: 'mmpp', states: [{ ratePerS: 100, meanDurationS: 30 }, { ratePerS: 1000, meanDurationS: 5 }] };
+    const ts = times(spec, 20_000);
+    const mean = (100 * 30 + 1000 * 5) / 35;
+    expect(ts.length / 20_000).to.be.within(mean * 0.95, mean * 1.05);
+    // Burstier than Poisson: the variance of 1 s counts far exceeds their mean.
+    const counts = new Array(20_000).fill(0);
+    for (const t of ts) counts[Math.min(19_999, Math.floor(t))]++;
+    const m = counts.reduce((a, b) => a + b, 0) / counts.length;
+    const v = counts.reduce((a, b) => a + (b - m) ** 2, 0) / counts.length;
+    expect(v / m).to.be.greaterThan(10);
+  });
+
+  it('an mmpp whose states all have rate 0 is a scenario error', () => {
+    expect(() => times({ process: 'mmpp', states: [{ ratePerS: 0, meanDurationS: 1 }, { ratePerS: 0, meanDurationS: 1 }] }, 10)).to.throw(
+      /workload\.arrival\.states: expected at least one state with ratePerS > 0/,
+    );
+  });
+});
