@@ -168,3 +168,20 @@ export const KedaSchema = z
   })
   .describe('a KEDA ScaledObject on the Deployment (scales 0 <-> 1 itself, 1 <-> N through an HPA); exclusive with hpa');
 export type Keda = z.infer<typeof KedaSchema>;
+
+export const DensitySchema = z
+  .strictObject({
+    targetGoroutinesPerPod: z.number().positive().default(100).describe('ρ_target: goroutines per pod the controller steers to'),
+    alpha: z.number().nonnegative().default(0.05).describe('α, 1/s: how fast ρ is pulled to the target'),
+    beta: z.number().nonnegative().default(0).describe('β, goroutines per request: lowers the density aimed for as the per-pod arrival rate λ_in (req/s) grows (scale ahead of load)'),
+    gamma: z.number().nonnegative().default(0).describe('γ, goroutines per unit of GC pause fraction σ_gc (0 until the GC model lands)'),
+    periodS: z.number().positive().default(15).describe('decision period, s'),
+    minReplicas: z.number().int().min(1).default(1).describe('lower bound'),
+    maxReplicas: z.number().int().min(1).max(10_000).default(100).describe('upper bound'),
+    maxStepReplicas: z.number().int().min(1).default(4).describe('largest change in one decision'),
+  })
+  .superRefine((d, ctx) => {
+    if (d.minReplicas > d.maxReplicas) ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `expected minReplicas ≤ maxReplicas (${d.maxReplicas}), found ${d.minReplicas}` });
+  })
+  .describe('the goroutine-density controller, an alternative to hpa and keda: dρ/dt = α(ρ_target − ρ) − β·λ_in + γ·σ_gc');
+export type Density = z.infer<typeof DensitySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClusterSchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema } from './cluster-schema.js';
+import { ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema } from './cluster-schema.js';
 
 /**
  * The scenario file schema. Conventions:
@@ -248,6 +248,7 @@ export const ScenarioSchema = z
     metricsPipeline: MetricsPipelineSchema.prefault({}),
     hpa: HpaSchema.optional(),
     keda: KedaSchema.optional(),
+    densityController: DensitySchema.optional(),
     faults: z.array(FaultSchema).default([]).describe('faults injected during the run (type, atS, durationS)'),
     slo: z
       .strictObject({ p99Ms: z.number().positive().default(100).describe('a sample interval whose p99 latency exceeds this violates the SLO, ms') })
@@ -275,8 +276,9 @@ export const ScenarioSchema = z
         }
       });
     }
-    if (s.hpa && s.keda) {
-      ctx.addIssue({ code: 'custom', path: ['keda'], message: 'expected either hpa or keda, found both (KEDA creates its own HPA)' });
+    const scalers = (['hpa', 'keda', 'densityController'] as const).filter((k) => s[k] !== undefined);
+    if (scalers.length > 1) {
+      ctx.addIssue({ code: 'custom', path: [scalers[1]!], message: `expected one autoscaler, found ${scalers.join(' and ')}` });
     }
     // Only compare two values that are each valid on their own (their own errors are reported already).
     if (s.durationS > 0 && s.warmupS >= 0 && s.warmupS >= s.durationS) {

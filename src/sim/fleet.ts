@@ -1,4 +1,5 @@
 import { HpaController } from '../autoscaler/hpa/controller.js';
+import { DensityController } from '../autoscaler/density/controller.js';
 import { KedaScaledObject } from '../autoscaler/keda/scaled-object.js';
 import { Deployment, type ServiceSink } from '../cluster/deployment.js';
 import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
@@ -19,8 +20,8 @@ import type { RequestTable } from '../workload/requests.js';
 export class PodFleet {
   readonly deployment: Deployment;
   readonly metrics: MetricsPipelineModel;
-  /** The autoscaler (an HPA, or a KEDA ScaledObject with its HPA), if the scenario has one. */
-  readonly hpa: HpaController | KedaScaledObject | undefined;
+  /** The autoscaler (an HPA, a KEDA ScaledObject with its HPA, or the density controller), if any. */
+  readonly hpa: HpaController | KedaScaledObject | DensityController | undefined;
   readonly gomaxprocs: number;
   readonly sampleColumns: readonly string[];
   readonly counterColumns: readonly string[];
@@ -54,7 +55,9 @@ export class PodFleet {
       ? new HpaController(sim, scenario.hpa, this.deployment, this.metrics, Math.round(scenario.cluster.pod.cpuRequestCores * 1000))
       : scenario.keda
         ? new KedaScaledObject(sim, scenario.keda, this.deployment, this.metrics)
-        : undefined;
+        : scenario.densityController
+          ? new DensityController(sim, scenario.densityController, this.deployment, this.metrics)
+          : undefined;
   }
 
   /** The first pod's runtime (schedtrace, --trace and the gmp summary describe it). */
