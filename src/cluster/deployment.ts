@@ -4,6 +4,7 @@ import { sToNs } from '../engine/time.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import type { Cluster } from '../scenario/cluster-schema.js';
 import { loadBalancer, type LoadBalancer } from './load-balancer.js';
+import { NodePool } from './nodes.js';
 
 /** Builds pod `index`'s Go runtime; its completions go to `sink`. */
 export type PodFactory = (index: number, sink: CompletionSink) => PodRuntime;
@@ -27,6 +28,8 @@ export class ClusterPod {
   gone = false;
   inFlight = 0;
   completed = 0;
+  /** The node it was scheduled on; -1 while Pending without room. */
+  node = -1;
   runtime!: PodRuntime;
   constructor(
     readonly index: number,
@@ -65,6 +68,9 @@ export class Deployment {
   /** Requests lost when a pod was killed at the end of its grace period. */
   killed = 0;
   private readonly ready: number[] = [];
+  private readonly pending: ClusterPod[] = [];
+  readonly nodes: NodePool;
+  private readonly podMilli: number;
   // ∫ running pods dt (pod-seconds, the cost of a run).
   private runningPods = 0;
   private podNs = 0;
@@ -86,9 +92,16 @@ export class Deployment {
     this.kRunning = sim.registerKind('cluster.pod-running', (p) => this.podRunning(p));
     this.kReady = sim.registerKind('cluster.pod-ready', (p) => this.podReady(p));
     this.kKill = sim.registerKind('cluster.pod-kill', (p) => this.kill(p));
-    // The initial replicas exist before the run starts: Running and Ready at time 0.
+    this.nodes = new NodePool(cfg.nodes.count, Math.round(cfg.nodes.allocatableCores * 1000));
+    this.podMilli = Math.round(cfg.pod.cpuRequestCores * 1000);
+    // The initial replicas that fit exist before the run starts: Running and Ready at time 0.
     for (let i = 0; i < cfg.replicas; i++) {
       const pod = this.createPod();
+      pod.node = this.nodes.place(this.podMilli);
+      if (pod.node < 0) {
+        this.pending.push(pod);
+        continue;
+      }
       pod.runningNs = pod.readyNs = 0;
       this.ready.push(pod.index);
       this.runningPods++;
@@ -137,6 +150,49 @@ export class Deployment {
       this.runningPods--;
     }
     pod.gone = true;
+    if (pod.node >= 0) {
+      this.nodes.release(pod.node, this.podMilli);
+      this.schedulePending();
+    } else {
+      const i = this.pending.indexOf(pod);
+      if (i >= 0) this.pending.splice(i, 1);
+    }
+  }
+
+  /** kube-scheduler: bind to a node with room and start, or stay Pending until room appears. */
+  private schedulePod(pod: ClusterPod): void {
+    pod.node = this.nodes.place(this.podMilli);
+    if (pod.node < 0) this.pending.push(pod);
+    else this.sim.schedule(sToNs(this.cfg.pod.startupS), this.kRunning, pod.index);
+  }
+
+  /** Room appeared: Pending pods in creation order try again. */
+  private schedulePending(): void {
+    while (this.pending.length > 0) {
+      const pod = this.pending[0]!;
+      const node = this.nodes.place(this.podMilli);
+      if (node < 0) return;
+      this.pending.shift();
+      pod.node = node;
+      this.sim.schedule(sToNs(this.cfg.pod.startupS), this.kRunning, pod.index);
+    }
+  }
+
+  /** Pods waiting for a node (Pending, unschedulable). */
+  pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** A node fails: every pod on it dies (requests lost) and the ReplicaSet recreates them elsewhere. */
+  nodeDown(node: number): void {
+    this.nodes.setUp(node, false);
+    for (const pod of this.pods) if (!pod.gone && pod.node === node) this.killPod(pod.index);
+  }
+
+  /** The node is back, empty: Pending pods may be scheduled on it. */
+  nodeUp(node: number): void {
+    this.nodes.setUp(node, true);
+    this.schedulePending();
   }
 
   /** Set spec.replicas (the HPA's scale subresource): create or delete pods to match. */
@@ -145,10 +201,7 @@ export class Deployment {
     if (n > this.maxReplicasSeen) this.maxReplicasSeen = n;
     const active = this.pods.filter((p) => !p.terminating && !p.gone);
     if (active.length < n) {
-      for (let k = active.length; k < n; k++) {
-        const pod = this.createPod();
-        this.sim.schedule(sToNs(this.cfg.pod.startupS), this.kRunning, pod.index);
-      }
+      for (let k = active.length; k < n; k++) this.schedulePod(this.createPod());
     } else if (active.length > n) {
       // controller.ActivePods order: not running < running; not ready < ready; ready for less time <
       // longer; newer < older. The first ones are deleted.

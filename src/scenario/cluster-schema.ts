@@ -26,6 +26,13 @@ export const ClusterSchema = z
       })
       .prefault({})
       .describe('the pod template'),
+    nodes: z
+      .strictObject({
+        count: z.number().int().min(0).max(10_000).default(0).describe('nodes pods can run on; 0 = unlimited (every pod is scheduled at once)'),
+        allocatableCores: z.number().positive().default(4).describe("each node's allocatable CPU: pods fit while their requests sum to at most this, cores"),
+      })
+      .prefault({})
+      .describe('the nodes: a pod that fits nowhere stays Pending until room appears'),
   })
   .describe('the Deployment and Service the workload is sent to');
 export type Cluster = z.infer<typeof ClusterSchema>;
@@ -139,8 +146,8 @@ export type Hpa = z.infer<typeof HpaSchema>;
 export const FaultSchema = z
   .strictObject({
     type: z
-      .enum(['metrics-down', 'hpa-down', 'pod-kill'])
-      .describe('metrics-down: the metrics APIs fail (the HPA cannot compute and keeps the current size); hpa-down: the controller skips its syncs; pod-kill: the oldest live pod dies at once (in-flight requests lost) and the ReplicaSet replaces it'),
+      .enum(['metrics-down', 'hpa-down', 'pod-kill', 'node-loss'])
+      .describe('metrics-down: the metrics APIs fail (the HPA cannot compute and keeps the current size); hpa-down: the controller skips its syncs; pod-kill: the oldest live pod dies at once (in-flight requests lost) and the ReplicaSet replaces it; node-loss: node 0 fails for durationS (its pods die and are recreated where they fit)'),
     atS: z.number().nonnegative().describe('start, simulated s'),
     durationS: z.number().positive().default(60).describe('how long the fault lasts, s (ignored for pod-kill)'),
   })

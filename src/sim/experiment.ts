@@ -243,6 +243,7 @@ export class Experiment implements CompletionSink {
       podNs > this.lastPodNs ? (busy - this.lastBusy) / ((podNs - this.lastPodNs) * this.fleet.gomaxprocs) : 0,
       this.fleet.deployment.replicas,
       this.fleet.deployment.readyCount(),
+      this.fleet.deployment.pendingCount(),
       p50!,
       p99!,
       ...this.podSample(dtS),

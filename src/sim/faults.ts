@@ -11,6 +11,9 @@ export function scheduleFaults(sim: Simulation, faults: readonly Fault[], fleet:
     if (f.type === 'metrics-down') fleet.metrics.down = on;
     else if (f.type === 'hpa-down') {
       if (fleet.hpa) fleet.hpa.down = on;
+    } else if (f.type === 'node-loss') {
+      if (on) fleet.deployment.nodeDown(0);
+      else fleet.deployment.nodeUp(0);
     } else if (on) {
       const oldest = fleet.deployment.pods.find((p) => !p.gone && !p.terminating);
       if (oldest) fleet.deployment.killPod(oldest.index);

@@ -77,6 +77,7 @@ export const SERIES_COLUMNS = [
   'utilization',
   'replicas_desired',
   'replicas_ready',
+  'pods_pending',
   'latency_p50_ms',
   'latency_p99_ms',
 ] as const;

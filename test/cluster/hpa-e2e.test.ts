@@ -169,3 +169,36 @@ describe('KEDA ScaledObject', () => {
     expect(r.summary.requests.completed + r.summary.cluster.rejected).to.equal(r.summary.requests.arrived);
   });
 });
+
+describe('nodes', () => {
+  const base = (extra: object) =>
+    parseScenario(
+      JSON.stringify({
+        durationS: 150,
+        workload: { arrival: { process: 'poisson', ratePerS: 1500 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 2 } }] } },
+        runtime: { gomaxprocs: 2 },
+        cluster: { replicas: 4, pod: { cpuRequestCores: 1 }, nodes: { count: 2, allocatableCores: 2 } },
+        ...extra,
+      }),
+      'nodes.json',
+    );
+  const col = (r: ReturnType<typeof runScenario>, name: string, t: number) => r.series.rows.find((row) => row[0] === t)![r.series.columns.indexOf(name)];
+
+  it('a pod that fits on no node stays Pending: the HPA asks for 6, only 4 fit on 2 × 2 cores', () => {
+    const r = runScenario(base({ hpa: { minReplicas: 4, maxReplicas: 10, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] } }), 1);
+    // 3 cores of work at 50% of 1-core requests → 6 pods wanted.
+    expect(r.summary.cluster.maxReplicas).to.be.at.least(6);
+    expect(col(r, 'replicas_ready', 150)).to.equal(4);
+    expect(col(r, 'pods_pending', 150)).to.equal(r.summary.cluster.replicasAtEnd - 4);
+  });
+
+  it('node loss: its pods die, their replacements wait Pending until the node returns', () => {
+    const r = runScenario(base({ faults: [{ type: 'node-loss', atS: 30, durationS: 60 }] }), 1);
+    expect(r.summary.cluster.killed).to.be.greaterThan(0);
+    expect(col(r, 'replicas_ready', 29)).to.equal(4);
+    expect(col(r, 'replicas_ready', 31)).to.equal(2);
+    expect(col(r, 'pods_pending', 31)).to.equal(2);
+    expect(col(r, 'pods_pending', 91)).to.equal(0); // node back at 90 s: scheduled, starting
+    expect(col(r, 'replicas_ready', 101)).to.equal(4); // 5 s start + 5 s readiness
+  });
+});
