@@ -146,10 +146,11 @@ export type Hpa = z.infer<typeof HpaSchema>;
 export const FaultSchema = z
   .strictObject({
     type: z
-      .enum(['metrics-down', 'hpa-down', 'pod-kill', 'node-loss'])
-      .describe('metrics-down: the metrics APIs fail (the HPA cannot compute and keeps the current size); hpa-down: the controller skips its syncs; pod-kill: the oldest live pod dies at once (in-flight requests lost) and the ReplicaSet replaces it; node-loss: node 0 fails for durationS (its pods die and are recreated where they fit)'),
+      .enum(['metrics-down', 'hpa-down', 'pod-kill', 'node-loss', 'network-latency'])
+      .describe('metrics-down: the metrics APIs fail (the HPA cannot compute and keeps the current size); hpa-down: the controller skips its syncs; pod-kill: the oldest live pod dies at once (in-flight requests lost) and the ReplicaSet replaces it; node-loss: node 0 fails for durationS (its pods die and are recreated where they fit); network-latency: every netpoll wait started during the fault takes latencyMs longer'),
     atS: z.number().nonnegative().describe('start, simulated s'),
     durationS: z.number().positive().default(60).describe('how long the fault lasts, s (ignored for pod-kill)'),
+    latencyMs: z.number().nonnegative().default(50).describe('network-latency: added to each network wait, ms'),
   })
   .describe('a fault injected into the run');
 export type Fault = z.infer<typeof FaultSchema>;

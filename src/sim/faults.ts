@@ -1,5 +1,5 @@
 import type { Simulation } from '../engine/simulation.js';
-import { sToNs } from '../engine/time.js';
+import { msToNs, sToNs } from '../engine/time.js';
 import type { Fault } from '../scenario/cluster-schema.js';
 import type { PodFleet } from './fleet.js';
 
@@ -11,6 +11,8 @@ export function scheduleFaults(sim: Simulation, faults: readonly Fault[], fleet:
     if (f.type === 'metrics-down') fleet.metrics.down = on;
     else if (f.type === 'hpa-down') {
       if (fleet.hpa) fleet.hpa.down = on;
+    } else if (f.type === 'network-latency') {
+      fleet.network.extraNs = on ? msToNs(f.latencyMs) : 0;
     } else if (f.type === 'node-loss') {
       if (on) fleet.deployment.nodeDown(0);
       else fleet.deployment.nodeUp(0);

@@ -23,6 +23,8 @@ export class PodFleet {
   /** The autoscaler (an HPA, a KEDA ScaledObject with its HPA, or the density controller), if any. */
   readonly hpa: HpaController | KedaScaledObject | DensityController | undefined;
   readonly gomaxprocs: number;
+  /** Extra latency on every network wait in every pod (the network-latency fault sets it). */
+  readonly network = { extraNs: 0 };
   readonly sampleColumns: readonly string[];
   readonly counterColumns: readonly string[];
 
@@ -42,7 +44,7 @@ export class PodFleet {
       scenario.cluster,
       (k, podSink): PodRuntime => {
         const r = k === 0 ? rng : new RandomStreams(`${seed}/pod-${k}`);
-        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink);
+        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network);
       },
       sink,
       rng.stream('service.load-balancer'),

@@ -108,6 +108,27 @@ describe('cluster + HPA end to end', () => {
       expect(d.some((x) => x.tS >= 120)).to.equal(true);
     });
 
+    it('network latency: netpoll waits started during the fault take latencyMs longer', () => {
+      const s = (faults: object[]) =>
+        runScenario(
+          parseScenario(
+            JSON.stringify({
+              durationS: 30,
+              workload: { arrival: { process: 'poisson', ratePerS: 200 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.5 } }, { netpoll: { dist: 'constant', valueMs: 5 } }] } },
+              runtime: { gomaxprocs: 2 },
+              faults,
+            }),
+            'net.json',
+          ),
+          3,
+        );
+      const base = s([]);
+      const slow = s([{ type: 'network-latency', atS: 10, durationS: 10, latencyMs: 40 }]);
+      const p50 = (r: ReturnType<typeof runScenario>, t: number) => r.series.rows.find((row) => row[0] === t)![r.series.columns.indexOf('latency_p50_ms')]!;
+      expect(p50(slow, 15) - p50(base, 15)).to.be.within(39, 41);
+      expect(p50(slow, 25)).to.be.closeTo(p50(base, 25), 0.5);
+    });
+
     it('pod kill: in-flight requests are lost and the ReplicaSet replaces the pod', () => {
       const r = drop([{ type: 'pod-kill', atS: 30 }]);
       expect(r.summary.cluster.killed).to.be.greaterThan(0);

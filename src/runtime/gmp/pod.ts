@@ -22,6 +22,7 @@ export class GmpPod implements PodRuntime {
     steps: readonly Step[],
     rng: RandomStreams,
     sink: CompletionSink,
+    network?: { extraNs: number },
   ) {
     this.gomaxprocs = runtime.gomaxprocs;
     this.version = runtime.goVersion;
@@ -31,6 +32,7 @@ export class GmpPod implements PodRuntime {
       netpoll: runtime.netpoll,
       goVersion: runtime.goVersion,
       maxThreads: runtime.maxThreads,
+      ...(network ? { network } : {}),
       costs: {
         ctxSwitchNs: c.ctxSwitchNs,
         stealNs: c.stealNs,

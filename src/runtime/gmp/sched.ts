@@ -34,6 +34,8 @@ export interface SchedConfig {
   goVersion: '1.19' | '1.25';
   costs: SchedCosts;
   maxThreads: number;
+  /** Shared with the cluster: extra latency added to every network wait now (a network fault). */
+  network?: { extraNs: number };
 }
 
 /** Optional hooks for the trace exporter and metrics; never called when absent. */
@@ -678,7 +680,7 @@ export class Sched {
         case OP_NETPOLL:
           g.pc[gp] = pc + 1;
           this.gopark(pp, gp, WAIT_IO);
-          this.ioWaitAdd(this.sim.now + progs.samplers[progs.arg[pc]!]!.sampleNs(), gp);
+          this.ioWaitAdd(this.sim.now + progs.samplers[progs.arg[pc]!]!.sampleNs() + (this.cfg.network?.extraNs ?? 0), gp);
           break;
         case OP_SLEEP:
           g.pc[gp] = pc + 1;
