@@ -1,9 +1,9 @@
 import type { Deployment } from '../../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
 import type { Simulation } from '../../engine/simulation.js';
-import { nsToS, sToNs } from '../../engine/time.js';
+import { nsToS } from '../../engine/time.js';
 import type { Density } from '../../scenario/cluster-schema.js';
-import type { HpaDecisionRecord } from '../hpa/controller.js';
+import { every, type HpaDecisionRecord } from '../hpa/controller.js';
 
 /**
  * One step of the density law, pure: ρ = goroutines per ready pod now; the density to aim for after
@@ -38,11 +38,7 @@ export class DensityController {
     private readonly deployment: Deployment,
     private readonly metrics: MetricsPipelineModel,
   ) {
-    const k = sim.registerKind('density.sync', () => {
-      sim.schedule(sToNs(spec.periodS), k);
-      if (!this.down) this.sync();
-    });
-    sim.scheduleAt(0, k);
+    every(sim, 'density.sync', spec.periodS, () => this.down, () => this.sync());
   }
 
   private sync(): void {

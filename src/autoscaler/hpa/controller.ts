@@ -3,7 +3,7 @@ import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { nsToS, sToNs } from '../../engine/time.js';
 import { toMilli, type Hpa, type MetricSpec } from '../../scenario/cluster-schema.js';
-import { HpaMemory, hpaTolerances, reconcileReplicas, type HorizontalControllerConfig, type HpaCondition, type MetricProposal } from './horizontal.js';
+import { HpaMemory, hpaTolerances, reconcileReplicas, type HorizontalControllerConfig, type HpaCondition, type HpaDecision, type MetricProposal } from './horizontal.js';
 import { calcPlainMetricReplicas, getResourceReplicas, HpaMetricError, type HpaPod, type ReplicaCalculatorConfig } from './replica-calculator.js';
 
 /** One sync of the HPA, as recorded in hpa_decisions.csv. */
@@ -20,6 +20,34 @@ export interface HpaDecisionRecord {
   scalingLimited: string;
 }
 
+/** The record of one reconcileReplicas decision (conditions as status/reason). */
+export function decisionRecord(tS: number, currentReplicas: number, d: HpaDecision, proposals: readonly MetricProposal[]): HpaDecisionRecord {
+  const cond = (t: HpaCondition['type']) => {
+    const c = d.conditions.find((x) => x.type === t);
+    return c ? `${c.status}/${c.reason}` : '';
+  };
+  return {
+    tS,
+    currentReplicas,
+    desiredReplicas: d.desiredReplicas,
+    rescale: d.rescale,
+    reason: d.reason,
+    proposals: proposals.map((p) => ('error' in p ? '' : String(p.replicas))).join(' '),
+    ableToScale: cond('AbleToScale'),
+    scalingActive: cond('ScalingActive'),
+    scalingLimited: cond('ScalingLimited'),
+  };
+}
+
+/** Runs `fn` at time 0 and every periodS after, unless `isDown()` (a controller-down fault). */
+export function every(sim: Simulation, kind: string, periodS: number, isDown: () => boolean, fn: () => void): void {
+  const k = sim.registerKind(kind, () => {
+    sim.schedule(sToNs(periodS), k);
+    if (!isDown()) fn();
+  });
+  sim.scheduleAt(0, k);
+}
+
 /**
  * The HorizontalPodAutoscaler controller for one Deployment: every syncPeriodS (from time 0, as on
  * HPA creation) it lists the pods, reads the metrics APIs, asks the pure replica calculator for a
@@ -32,7 +60,6 @@ export class HpaController {
   down = false;
   private readonly hcfg: HorizontalControllerConfig;
   private readonly rcfg: ReplicaCalculatorConfig;
-  private readonly kSync: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -44,13 +71,10 @@ export class HpaController {
     const c = spec.controller;
     this.hcfg = { syncPeriodS: c.syncPeriodS, downscaleStabilisationWindowS: c.downscaleStabilizationS, tolerance: c.tolerance };
     this.rcfg = { cpuInitializationPeriodS: c.cpuInitializationPeriodS, delayOfInitialReadinessStatusS: c.initialReadinessDelayS };
-    this.kSync = sim.registerKind('hpa.sync', () => this.sync());
-    sim.scheduleAt(0, this.kSync);
+    every(sim, 'hpa.sync', spec.controller.syncPeriodS, () => this.down, () => this.sync());
   }
 
   private sync(): void {
-    this.sim.schedule(sToNs(this.spec.controller.syncPeriodS), this.kSync);
-    if (this.down) return;
     const nowS = nsToS(this.sim.now);
     const current = this.deployment.replicas;
     const proposals: MetricProposal[] = [];
@@ -67,21 +91,7 @@ export class HpaController {
       this.hcfg,
     );
     if (d.rescale) this.deployment.scale(d.desiredReplicas);
-    const cond = (t: HpaCondition['type']) => {
-      const c = d.conditions.find((x) => x.type === t);
-      return c ? `${c.status}/${c.reason}` : '';
-    };
-    this.decisions.push({
-      tS: nowS,
-      currentReplicas: current,
-      desiredReplicas: d.desiredReplicas,
-      rescale: d.rescale,
-      reason: d.reason,
-      proposals: proposals.map((p) => ('error' in p ? '' : String(p.replicas))).join(' '),
-      ableToScale: cond('AbleToScale'),
-      scalingActive: cond('ScalingActive'),
-      scalingLimited: cond('ScalingLimited'),
-    });
+    this.decisions.push(decisionRecord(nowS, current, d, proposals));
   }
 
   /** The pod lister's view of the Deployment's pods. */

@@ -1,10 +1,10 @@
 import type { Deployment } from '../../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
 import type { Simulation } from '../../engine/simulation.js';
-import { nsToS, sToNs } from '../../engine/time.js';
+import { nsToS } from '../../engine/time.js';
 import type { Keda } from '../../scenario/cluster-schema.js';
-import type { HpaDecisionRecord } from '../hpa/controller.js';
-import { DEFAULT_HORIZONTAL_CONFIG, HpaMemory, hpaTolerances, reconcileReplicas, type HpaCondition } from '../hpa/horizontal.js';
+import { decisionRecord, every, type HpaDecisionRecord } from '../hpa/controller.js';
+import { DEFAULT_HORIZONTAL_CONFIG, HpaMemory, hpaTolerances, reconcileReplicas, type MetricProposal } from '../hpa/horizontal.js';
 import { getExternalPerPodMetricReplicas } from '../hpa/replica-calculator.js';
 
 /**
@@ -25,16 +25,8 @@ export class KedaScaledObject {
     private readonly deployment: Deployment,
     private readonly metrics: MetricsPipelineModel,
   ) {
-    const kPoll = sim.registerKind('keda.poll', () => {
-      sim.schedule(sToNs(spec.pollingIntervalS), kPoll);
-      if (!this.down) this.poll();
-    });
-    const kHpa = sim.registerKind('keda.hpa-sync', () => {
-      sim.schedule(sToNs(spec.hpaSyncPeriodS), kHpa);
-      if (!this.down) this.hpaSync();
-    });
-    sim.scheduleAt(0, kPoll);
-    sim.scheduleAt(0, kHpa);
+    every(sim, 'keda.poll', spec.pollingIntervalS, () => this.down, () => this.poll());
+    every(sim, 'keda.hpa-sync', spec.hpaSyncPeriodS, () => this.down, () => this.hpaSync());
   }
 
   /** The trigger's value (requests/s), undefined when the metric is unavailable. */
@@ -61,34 +53,24 @@ export class KedaScaledObject {
     const current = this.deployment.replicas;
     const v = this.value();
     const cfg = DEFAULT_HORIZONTAL_CONFIG;
+    const proposals: MetricProposal[] = [];
     const d = reconcileReplicas(
       this.mem,
       { minReplicas: Math.max(1, this.spec.minReplicaCount), maxReplicas: this.spec.maxReplicaCount },
       current,
       () => {
-        if (v === undefined) return [{ error: 'unable to get external metric ingress_requests_per_second: no metrics returned' }];
-        const r = getExternalPerPodMetricReplicas(current, [Math.ceil(v * 1000)], Math.round(this.spec.trigger.threshold * 1000), hpaTolerances(undefined, cfg));
-        return [{ replicas: r.replicas, metricName: 'external metric ingress_requests_per_second' }];
+        if (v === undefined) proposals.push({ error: 'unable to get external metric ingress_requests_per_second: no metrics returned' });
+        else {
+          const r = getExternalPerPodMetricReplicas(current, [Math.ceil(v * 1000)], Math.round(this.spec.trigger.threshold * 1000), hpaTolerances(undefined, cfg));
+          proposals.push({ replicas: r.replicas, metricName: 'external metric ingress_requests_per_second' });
+        }
+        return proposals;
       },
       nowS,
       cfg,
     );
     if (d.rescale) this.deployment.scale(d.desiredReplicas);
-    const cond = (t: HpaCondition['type']) => {
-      const c = d.conditions.find((x) => x.type === t);
-      return c ? `${c.status}/${c.reason}` : '';
-    };
-    this.decisions.push({
-      tS: nowS,
-      currentReplicas: current,
-      desiredReplicas: d.desiredReplicas,
-      rescale: d.rescale,
-      reason: d.reason,
-      proposals: '',
-      ableToScale: cond('AbleToScale'),
-      scalingActive: cond('ScalingActive'),
-      scalingLimited: cond('ScalingLimited'),
-    });
+    this.decisions.push(decisionRecord(nowS, current, d, proposals));
   }
 
   private rescale(nowS: number, current: number, desired: number, reason: string): void {
