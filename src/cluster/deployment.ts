@@ -76,7 +76,8 @@ export class Deployment {
   private podNs = 0;
   private podNsAt = 0;
   private readonly lb: LoadBalancer;
-  private readonly requestPod: number[] = [];
+  /** The pod serving each request id (−1: none), 4 bytes per id: needed only to report kills. */
+  private requestPod = new Int32Array(1024).fill(-1);
   private readonly kRunning: number;
   private readonly kReady: number;
   private readonly kKill: number;
@@ -128,6 +129,11 @@ export class Deployment {
     }
     const pod = this.pods[this.ready[i]!]!;
     pod.inFlight++;
+    if (requestId >= this.requestPod.length) {
+      const g = new Int32Array(Math.max(requestId + 1, this.requestPod.length * 2)).fill(-1);
+      g.set(this.requestPod);
+      this.requestPod = g;
+    }
     this.requestPod[requestId] = pod.index;
     pod.runtime.accept(requestId);
     return true;

@@ -27,18 +27,25 @@ export class Clients {
   /** Attempts the server finished after the caller had given up. */
   wasted = 0;
 
+  /** Without timeouts or retries the callers keep no per-request state (the common, cheap case). */
+  private readonly active: boolean;
+
   constructor(
     private readonly sim: Simulation,
     private readonly spec: ClientSpec,
     /** Starts attempt `attempt` of a logical request that began at `firstNs`. */
     private readonly send: (firstNs: number, attempt: number) => void,
+    /** When an id's attempt reached the Service (the request table's arrival time). */
+    private readonly attemptArrivalNs: (id: number) => number,
   ) {
+    this.active = spec.timeoutMs !== undefined || spec.retries > 0;
     this.kTimeout = sim.registerKind('client.timeout', (id) => this.onTimeout(id));
     this.kRetry = sim.registerKind('client.retry', (attempt, firstNs) => this.send(firstNs, attempt));
   }
 
   /** Attempt `attempt` of a request begun at firstNs now runs as `id` on a pod. */
   started(id: number, firstNs: number, attempt: number): void {
+    if (!this.active) return;
     this.firstNs[id] = firstNs;
     this.attempt[id] = attempt;
     this.setAbandoned(id, false);
@@ -46,11 +53,12 @@ export class Clients {
   }
 
   firstArrivalNs(id: number): number {
-    return this.firstNs[id]!;
+    return this.active ? this.firstNs[id]! : this.attemptArrivalNs(id);
   }
 
   /** The server finished `id`. Returns false if the caller had already given up on it. */
   finished(id: number): boolean {
+    if (!this.active) return true;
     if (this.isAbandoned(id)) {
       this.wasted++;
       return false;
@@ -69,6 +77,10 @@ export class Clients {
 
   /** A lost attempt (its pod was killed). */
   lost(id: number): void {
+    if (!this.active) {
+      this.failed++;
+      return;
+    }
     if (this.isAbandoned(id)) return;
     if (this.timeoutH[id]! >= 0) this.sim.cancel(this.timeoutH[id]!);
     this.setAbandoned(id, true);

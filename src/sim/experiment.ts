@@ -103,7 +103,7 @@ export class Experiment implements CompletionSink {
       scenario.runtime.scheduler === 'ideal-fifo'
         ? steps.map((st, i) => durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, rng.stream(`request.steps[${i}]`)))
         : [];
-    this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt) => this.sendAttempt(first, attempt));
+    this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt) => this.sendAttempt(first, attempt), (id) => this.requests.arrivalNs[id]!);
     this.fleet = new PodFleet(this.sim, scenario, seed, rng, this.requests, this);
     scheduleFaults(this.sim, scenario.faults, this.fleet);
     const pod0 = this.fleet.pod0;
