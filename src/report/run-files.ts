@@ -14,6 +14,8 @@ export function runFiles(scenario: Scenario, seed: number, result: RunResult): R
     'timeseries.csv': toCsv(result.series.columns, result.series.rows),
     'scenario.resolved.yaml': `# Resolved by gmpsim: every default filled in. Re-run with: gmpsim run <this file>\n${stringify(resolved)}`,
   };
+  // Per-pod rows only where there is more than one pod to tell apart.
+  if (result.podSeries.rows.some((r) => r[1] !== 0)) files['pods.csv'] = toCsv(result.podSeries.columns, result.podSeries.rows);
   if (result.hpaDecisions) {
     const cols = ['t_s', 'current_replicas', 'desired_replicas', 'rescale', 'reason', 'proposals', 'able_to_scale', 'scaling_active', 'scaling_limited'];
     const rows = result.hpaDecisions.map((d) => [d.tS, d.currentReplicas, d.desiredReplicas, d.rescale ? 1 : 0, d.reason, d.proposals, d.ableToScale, d.scalingActive, d.scalingLimited]);

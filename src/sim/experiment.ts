@@ -34,6 +34,8 @@ export interface ExperimentOptions {
 export interface RunResult {
   summary: RunSummary;
   series: TimeSeries;
+  /** One row per live pod per sample: t_s, pod, ready, in_flight, goroutines, cpu_cores. */
+  podSeries: TimeSeries;
   /** Every HPA sync (when the scenario has an hpa). */
   hpaDecisions?: HpaDecisionRecord[];
   /** Chrome Trace Event JSON document, when a trace window was asked for (gmp only). */
@@ -73,6 +75,8 @@ export class Experiment implements CompletionSink {
 
   // Per-interval statistics for the time series.
   private readonly series: TimeSeries;
+  private readonly podSeries = new TimeSeries(['t_s', 'pod', 'ready', 'in_flight', 'goroutines', 'cpu_cores']);
+  private readonly podBusy: number[] = [];
   private readonly intervalLatency = new SampleLog();
   private readonly intervalHist: Histogram;
   private intervalArrivals = 0;
@@ -163,7 +167,7 @@ export class Experiment implements CompletionSink {
   /** Run to the end and collect the results. */
   finish(): RunResult {
     this.advanceTo(this.endNs);
-    const result: RunResult = { summary: this.summarise(), series: this.series };
+    const result: RunResult = { summary: this.summarise(), series: this.series, podSeries: this.podSeries };
     if (this.fleet.hpa) result.hpaDecisions = this.fleet.hpa.decisions;
     if (this.tracer) result.trace = this.tracer.finish();
     return result;
@@ -257,7 +261,19 @@ export class Experiment implements CompletionSink {
     this.lastBusy = busy;
     this.lastPodNs = podNs;
     if (now > this.warmupNs) this.maxGoroutines = Math.max(this.maxGoroutines, this.fleet.maxGoroutinesPerPod());
+    this.samplePods(now, dtS);
     if (now < this.endNs) this.sim.scheduleAt(Math.min(now + this.sampleNs, this.endNs), this.sampleKind);
+  }
+
+  /** Per-pod rows for pods.csv: every pod that is Running and not gone. */
+  private samplePods(now: number, dtS: number): void {
+    for (const pod of this.fleet.deployment.pods) {
+      if (pod.gone || !pod.running) continue;
+      const busy = pod.runtime.busyIntegralNs();
+      const cores = (busy - (this.podBusy[pod.index] ?? 0)) / 1e9 / dtS;
+      this.podBusy[pod.index] = busy;
+      this.podSeries.append([nsToS(now), pod.index, pod.ready ? 1 : 0, pod.inFlight, pod.runtime.goroutines(), cores]);
+    }
   }
 
   private podSample(dtS: number): number[] {
