@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { closest, distance } from 'fastest-levenshtein';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioSchema, STEP_KINDS, type Scenario } from './schema.js';
@@ -50,7 +50,43 @@ export function loadScenarioFile(file: string): Scenario {
       code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : String(e);
     throw new ScenarioError([{ file, path: '', message: why }]);
   }
-  return parseScenario(text, file);
+  return resolveTraces(parseScenario(text, file), file);
+}
+
+/**
+ * Replace a `trace` arrival with the `steps` it describes, read from its CSV (relative to the scenario
+ * file), so the model never reads files and the resolved scenario is self-contained.
+ */
+function resolveTraces(s: Scenario, file: string): Scenario {
+  const a = s.workload.arrival;
+  if (a.process !== 'trace') return s;
+  const csv = resolve(dirname(file), a.file);
+  const at = (line: number | undefined, message: string): Problem => ({ file: csv, ...(line ? { line } : {}), path: 'workload.arrival.file', message });
+  let text: string;
+  try {
+    text = readFileSync(csv, 'utf8');
+  } catch {
+    throw new ScenarioError([{ file, path: 'workload.arrival.file', message: `expected a readable CSV file, found nothing at ${csv}` }]);
+  }
+  const steps: { atS: number; ratePerS: number }[] = [];
+  const problems: Problem[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const cells = line.split(',').map((c) => c.trim());
+    const [t, r] = cells.map(Number);
+    if (cells.length < 2 || !Number.isFinite(t) || !Number.isFinite(r)) {
+      if (i === 0 && steps.length === 0) return; // a header
+      problems.push(at(i + 1, `expected "time_s,rate_per_s" numbers, found "${line}"`));
+      return;
+    }
+    if (t! < 0 || r! < 0) problems.push(at(i + 1, `expected non-negative time and rate, found "${line}"`));
+    else if (steps.length > 0 && t! <= steps.at(-1)!.atS) problems.push(at(i + 1, `expected times in increasing order, found ${t} after ${steps.at(-1)!.atS}`));
+    else steps.push({ atS: t!, ratePerS: r! });
+  });
+  if (problems.length === 0 && steps.length === 0) problems.push(at(undefined, 'expected at least one "time_s,rate_per_s" row, found none'));
+  if (problems.length > 0) throw new ScenarioError(problems);
+  return { ...s, workload: { ...s.workload, arrival: { process: 'steps', source: a.file, steps } } };
 }
 
 /** Parse and validate scenario text; `file` names it in errors and supplies the default name. */

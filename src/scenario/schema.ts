@@ -45,9 +45,14 @@ export const ArrivalSchema = z
       process: z.literal('poisson'),
       ratePerS: z.number().positive().default(100).describe('mean arrival rate, requests per second'),
     }),
+    z.strictObject({
+      process: z.literal('trace'),
+      file: z.string().min(1).describe('CSV of `time_s,rate_per_s` rows (a header line is allowed), relative to the scenario file; replayed as a piecewise-constant Poisson rate (becomes `steps` when loaded)'),
+    }),
     z
       .strictObject({
         process: z.literal('steps'),
+        source: z.string().optional().describe('the trace file these steps were read from (informational)'),
         steps: z
           .array(
             z.strictObject({
@@ -90,7 +95,7 @@ export const ArrivalSchema = z
       ratePerS: z.number().positive().default(100).describe('arrival rate, requests per second (fixed gaps, the first at time 0)'),
     }),
   ])
-  .describe('the arrival process: poisson | steps | diurnal | mmpp | constant');
+  .describe('the arrival process: poisson | steps | trace | diurnal | mmpp | constant');
 export type Arrival = z.infer<typeof ArrivalSchema>;
 
 /** One step of a goroutine's program. */

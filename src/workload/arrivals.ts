@@ -53,6 +53,8 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): 
         },
       };
     }
+    case 'trace':
+      throw new Error(`arrival trace "${spec.file}" was not loaded: load the scenario with loadScenarioFile, which reads it`);
     case 'diurnal': {
       // rate(t) = mean + amplitude × cos(2π (t − peak) / period), sampled by thinning (Lewis–Shedler):
       // candidates at the peak rate, each kept with probability rate(t) / peak rate.

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { RandomStreams } from '../../src/engine/random.js';
-import { parseScenario } from '../../src/scenario/load.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load.js';
 import { arrivalProcess } from '../../src/workload/arrivals.js';
 
 function times(arrival: object, horizonS: number, seed = 1): number[] {
@@ -52,5 +55,29 @@ describe('arrival processes', () => {
     expect(() => times({ process: 'mmpp', states: [{ ratePerS: 0, meanDurationS: 1 }, { ratePerS: 0, meanDurationS: 1 }] }, 10)).to.throw(
       /workload\.arrival\.states: expected at least one state with ratePerS > 0/,
     );
+  });
+
+  describe('trace replay', () => {
+    const write = (csv: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'gmpsim-trace-'));
+      writeFileSync(join(dir, 'rates.csv'), csv);
+      writeFileSync(join(dir, 's.yaml'), 'durationS: 30\nworkload: {arrival: {process: trace, file: rates.csv}}\n');
+      return join(dir, 's.yaml');
+    };
+
+    it('a time_s,rate_per_s CSV (relative to the scenario) becomes steps, header allowed', () => {
+      const s = loadScenarioFile(write('time_s,rate_per_s\n0,100\n10,0\n20,50\n'));
+      expect(s.workload.arrival).to.deep.equal({ process: 'steps', source: 'rates.csv', steps: [{ atS: 0, ratePerS: 100 }, { atS: 10, ratePerS: 0 }, { atS: 20, ratePerS: 50 }] });
+    });
+
+    it('bad rows are scenario errors naming the CSV line; a missing file names the scenario path', () => {
+      expect(() => loadScenarioFile(write('0,100\n5,abc\n10,5\n7,10\n')))
+        .to.throw(ScenarioError)
+        .with.property('message')
+        .that.matches(/rates\.csv:2:1: workload\.arrival\.file: expected "time_s,rate_per_s" numbers, found "5,abc"\n.*rates\.csv:4:1: .*expected times in increasing order, found 7 after 10/);
+      const dir = mkdtempSync(join(tmpdir(), 'gmpsim-trace-'));
+      writeFileSync(join(dir, 's.yaml'), 'workload: {arrival: {process: trace, file: nope.csv}}\n');
+      expect(() => loadScenarioFile(join(dir, 's.yaml'))).to.throw(/workload\.arrival\.file: expected a readable CSV file/);
+    });
   });
 });
