@@ -255,10 +255,15 @@ export class Deployment {
     this.ready.push(p);
   }
 
-  private deletePod(pod: ClusterPod): void {
-    pod.deletedNs = this.sim.now;
+  /** Marked for deletion and out of the Service's endpoints: no new requests reach it. */
+  private leaveService(pod: ClusterPod): void {
+    if (Number.isNaN(pod.deletedNs)) pod.deletedNs = this.sim.now;
     const i = this.ready.indexOf(pod.index);
-    if (i >= 0) this.ready.splice(i, 1); // endpoints update: no new requests
+    if (i >= 0) this.ready.splice(i, 1);
+  }
+
+  private deletePod(pod: ClusterPod): void {
+    this.leaveService(pod);
     if (pod.inFlight === 0) this.markGone(pod);
     else this.sim.schedule(sToNs(this.cfg.pod.terminationGracePeriodS), this.kKill, pod.index);
   }
@@ -267,9 +272,7 @@ export class Deployment {
   killPod(p: number): void {
     const pod = this.pods[p]!;
     if (pod.gone) return;
-    const i = this.ready.indexOf(p);
-    if (i >= 0) this.ready.splice(i, 1);
-    if (Number.isNaN(pod.deletedNs)) pod.deletedNs = this.sim.now;
+    this.leaveService(pod);
     this.kill(p);
     this.scale(this.replicas);
   }

@@ -1,6 +1,6 @@
 import type { Simulation } from '../engine/simulation.js';
 import { nsToS, sToNs } from '../engine/time.js';
-import type { MetricsPipeline } from '../scenario/cluster-schema.js';
+import { toMilli, type MetricsPipeline } from '../scenario/cluster-schema.js';
 import type { Deployment } from './deployment.js';
 
 /** One pod's value as the metrics APIs return it (milli-units; the HPA's PodMetric has this shape). */
@@ -60,9 +60,8 @@ export class MetricsPipelineModel {
   private scrape(): void {
     const now = this.sim.now;
     this.ingress.push({ tNs: now, n: this.deployment.arrivals });
-    while (this.ingress.length > 2 && this.ingress[1]!.tNs <= now - sToNs(this.cfg.rateWindowS)) this.ingress.shift();
-    const base = this.ingress[0]!;
-    this.ingressRps = base.tNs < now && base.tNs <= now - sToNs(this.cfg.rateWindowS) + 1 ? (this.deployment.arrivals - base.n) / nsToS(now - base.tNs) : undefined;
+    trim(this.ingress, now, this.cfg.rateWindowS);
+    this.ingressRps = rate(this.ingress, now, this.cfg.rateWindowS, (s) => s.n);
     const keep = Math.max(this.cfg.cpuWindowS, this.cfg.rateWindowS);
     const next = new Map<PodSeries, PodMetricsInfo>([
       ['cpu', new Map()],
@@ -78,26 +77,31 @@ export class MetricsPipelineModel {
       }
       const h = this.history.get(pod.index) ?? [];
       h.push({ tNs: now, busyNs: pod.runtime.busyIntegralNs(), completed: pod.completed });
-      while (h.length > 2 && h[1]!.tNs <= now - sToNs(keep)) h.shift();
+      trim(h, now, keep);
       this.history.set(pod.index, h);
       const meta = { timestampS: tS, windowS: this.cfg.cpuWindowS };
       next.get('go_goroutines')!.set(pod.name, { ...meta, value: pod.runtime.goroutines() * 1000 });
       next.get('http_requests_in_flight')!.set(pod.name, { ...meta, value: pod.inFlight * 1000 });
-      const cpu = this.rate(h, now, this.cfg.cpuWindowS, (s) => s.busyNs / 1e9);
-      if (cpu !== undefined) next.get('cpu')!.set(pod.name, { ...meta, value: Math.ceil(Math.round(cpu * 1e9) / 1e6) });
-      const rps = this.rate(h, now, this.cfg.rateWindowS, (s) => s.completed);
-      if (rps !== undefined) next.get('http_requests_per_second')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: Math.ceil(Math.round(rps * 1e9) / 1e6) });
+      const cpu = rate(h, now, this.cfg.cpuWindowS, (s) => s.busyNs / 1e9);
+      if (cpu !== undefined) next.get('cpu')!.set(pod.name, { ...meta, value: toMilli(cpu) });
+      const rps = rate(h, now, this.cfg.rateWindowS, (s) => s.completed);
+      if (rps !== undefined) next.get('http_requests_per_second')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(rps) });
     }
     this.latest = next;
     this.sim.schedule(sToNs(this.cfg.scrapeIntervalS), this.kScrape);
   }
+}
 
-  /** Per-second rate of `f` over the last `windowS` (from the newest sample at or before now − window). */
-  private rate(h: readonly Sample[], now: number, windowS: number, f: (s: Sample) => number): number | undefined {
-    const from = now - sToNs(windowS);
-    let base: Sample | undefined;
-    for (const s of h) if (s.tNs <= from + 1) base = s;
-    if (!base || base.tNs === now) return undefined;
-    return (f(h[h.length - 1]!) - f(base)) / nsToS(now - base.tNs);
-  }
+/** Drop samples no window of `keepS` can start from (keeping the newest one at or before now − keepS). */
+function trim(h: { tNs: number }[], now: number, keepS: number): void {
+  while (h.length > 2 && h[1]!.tNs <= now - sToNs(keepS)) h.shift();
+}
+
+/** Per-second rate of `f` over the last `windowS` (from the newest sample at or before now − window). */
+function rate<T extends { tNs: number }>(h: readonly T[], now: number, windowS: number, f: (s: T) => number): number | undefined {
+  const from = now - sToNs(windowS);
+  let base: T | undefined;
+  for (const s of h) if (s.tNs <= from + 1) base = s;
+  if (!base || base.tNs === now) return undefined;
+  return (f(h[h.length - 1]!) - f(base)) / nsToS(now - base.tNs);
 }

@@ -231,11 +231,12 @@ export const MetricsSchema = z.strictObject({
     .describe('upper bounds (le, ms) of the request latency histogram; +Inf is implicit'),
 });
 
+/** Names that become folder names and table columns. */
+const NameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+
 export const ScenarioSchema = z
   .strictObject({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit')
+    name: NameSchema
       .optional()
       .describe('scenario name, used for the results folder; default: the file name without extension'),
     description: z.string().default('').describe('free text: what this scenario shows'),
@@ -262,7 +263,7 @@ export const ScenarioSchema = z
     variants: z
       .array(
         z.strictObject({
-          name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit').describe('the variant\'s column in the comparison'),
+          name: NameSchema.describe('the variant\'s column in the comparison'),
           patch: z.record(z.string(), z.unknown()).default({}).describe('merged into the scenario (mappings merge key by key; lists and values replace)'),
         }),
       )

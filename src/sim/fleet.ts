@@ -27,6 +27,8 @@ export class PodFleet {
   readonly network = { extraNs: 0 };
   readonly sampleColumns: readonly string[];
   readonly counterColumns: readonly string[];
+  /** Per sample column: a counter (summed over every pod that ever ran) rather than a gauge. */
+  private readonly isCounter: boolean[];
 
   constructor(
     sim: Simulation,
@@ -52,6 +54,8 @@ export class PodFleet {
     const probe = this.deployment.pods[0]?.runtime;
     this.sampleColumns = probe?.sampleColumns ?? (rt.scheduler === 'gmp' ? GmpPod.SAMPLE_COLUMNS : []);
     this.counterColumns = probe?.counterColumns ?? (rt.scheduler === 'gmp' ? GmpPod.COUNTER_COLUMNS : []);
+    const counters = new Set(this.counterColumns);
+    this.isCounter = this.sampleColumns.map((c) => counters.has(c));
     this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment);
     this.hpa = scenario.hpa
       ? new HpaController(sim, scenario.hpa, this.deployment, this.metrics, Math.round(scenario.cluster.pod.cpuRequestCores * 1000))
@@ -103,11 +107,10 @@ export class PodFleet {
   /** The runtime's sample columns summed over pods (gauges over live pods, counters over all pods). */
   sample(): number[] {
     const out = this.sampleColumns.map(() => 0);
-    const counters = new Set(this.counterColumns);
     for (const p of this.deployment.pods) {
       const v = p.runtime.sample?.();
       if (!v) continue;
-      for (let i = 0; i < out.length; i++) if (!p.gone || counters.has(this.sampleColumns[i]!)) out[i]! += v[i]!;
+      for (let i = 0; i < out.length; i++) if (!p.gone || this.isCounter[i]) out[i]! += v[i]!;
     }
     return out;
   }
