@@ -282,6 +282,11 @@ export const ScenarioSchema = z
         }
       });
     }
+    s.faults.forEach((f, i) => {
+      if (f.type === 'node-loss' && s.cluster.nodes.count === 0) {
+        ctx.addIssue({ code: 'custom', path: ['faults', i, 'type'], message: 'expected cluster.nodes.count ≥ 1 for a node-loss fault, found unlimited nodes (count 0)' });
+      }
+    });
     const scalers = (['hpa', 'keda', 'densityController'] as const).filter((k) => s[k] !== undefined);
     if (scalers.length > 1) {
       ctx.addIssue({ code: 'custom', path: [scalers[1]!], message: `expected one autoscaler, found ${scalers.join(' and ')}` });

@@ -217,6 +217,10 @@ describe('nodes', () => {
     expect(col(r, 'pods_pending', 150)).to.equal(r.summary.cluster.replicasAtEnd - 4);
   });
 
+  it('a node-loss fault needs counted nodes: with unlimited nodes it is a scenario error', () => {
+    expect(() => parseScenario('faults: [{type: node-loss, atS: 1}]\n', 'nl.yaml')).to.throw(/nl\.yaml:1:\d+: faults\[0\]\.type: expected cluster\.nodes\.count ≥ 1 for a node-loss fault/);
+  });
+
   it('node loss: its pods die, their replacements wait Pending until the node returns', () => {
     const r = runScenario(base({ faults: [{ type: 'node-loss', atS: 30, durationS: 60 }] }), 1);
     expect(r.summary.cluster.killed).to.be.greaterThan(0);
