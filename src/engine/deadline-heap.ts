@@ -66,18 +66,29 @@ export class DeadlineHeap {
     this.poppedAux = a ? a[0]! : 0;
     const n = --this.n;
     if (n > 0) {
+      // Bottom-up deletion (Floyd): walk the hole down along the smaller child to a leaf, then sift the
+      // last entry up from there. The last entry is usually a recent, late deadline, so it rarely climbs:
+      // one comparison per level instead of two.
       const lt = t[n]!, ls = s[n]!, ld = d[n]!, la = a ? a[n]! : 0;
       let i = 0;
       for (;;) {
         let c = 2 * i + 1;
         if (c >= n) break;
         if (c + 1 < n && (t[c + 1]! < t[c]! || (t[c + 1] === t[c] && s[c + 1]! < s[c]!))) c++;
-        if (lt < t[c]! || (lt === t[c] && ls < s[c]!)) break;
         t[i] = t[c]!;
         s[i] = s[c]!;
         d[i] = d[c]!;
         if (a) a[i] = a[c]!;
         i = c;
+      }
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (t[p]! < lt || (t[p] === lt && s[p]! < ls)) break;
+        t[i] = t[p]!;
+        s[i] = s[p]!;
+        d[i] = d[p]!;
+        if (a) a[i] = a[p]!;
+        i = p;
       }
       t[i] = lt;
       s[i] = ls;
