@@ -201,7 +201,12 @@ export const RuntimeSchema = z
         "go: Go's netpoller (an M blocks in netpoll only when it has nothing to run; otherwise ready Gs wait for a scheduler poll or sysmon's 10 ms poll); always-polling: an idealised poller that makes every ready G runnable at once",
       ),
     hostCpus: z.number().int().min(1).max(1024).default(4).describe('CPUs of the node the pod runs on'),
-    cpuLimitCores: z.number().positive().optional().describe('container CPU limit, cores (used for the Go 1.25 GOMAXPROCS default)'),
+    cpuLimitCores: z
+      .number()
+      .positive()
+      .optional()
+      .describe('container CPU limit, cores: a CFS quota of cpuLimitCores × cfsPeriodMs per period shared by all Ms (spent → every M stalls until the period ends); also sets the Go 1.25 GOMAXPROCS default. Absent: no limit'),
+    cfsPeriodMs: z.number().positive().default(100).describe('CFS bandwidth period (cpu.cfs_period_us), ms'),
     maxThreads: z.number().int().min(2).max(100_000).default(10_000).describe('debug.SetMaxThreads: exceeding it is a fatal error'),
     costs: CostsSchema.prefault({}),
   })

@@ -388,6 +388,7 @@ function gmpSummary(pod: GmpPod) {
       const [p50, p99] = log.quantiles([0.5, 0.99]);
       return { count: log.count, mean: log.mean(), p50: p50!, p99: p99!, max: log.max() };
     })(),
+    ...(s.cfs ? { cpuThrottling: { periods: s.cfs.periods, throttledPeriods: s.cfs.throttledPeriods, throttledMs: s.cfs.throttledNs() / 1e6 } } : {}),
   };
 }
 

@@ -62,6 +62,8 @@ export interface RunSummary {
     sysmonLoopsEvaluated: number;
     /** Lateness of timers (time.Sleep): due → run by checkTimers. */
     timerDelayMs: { count: number; mean: number; p50: number; p99: number; max: number };
+    /** CFS bandwidth control (when runtime.cpuLimitCores is set): cpu.stat's nr_periods, nr_throttled, throttled_time. */
+    cpuThrottling?: { periods: number; throttledPeriods: number; throttledMs: number };
   };
   engine: { events: number };
 }

@@ -1,6 +1,6 @@
 import type { RandomStreams } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
-import { usToNs } from '../../engine/time.js';
+import { msToNs, usToNs } from '../../engine/time.js';
 import type { Runtime, Step } from '../../scenario/schema.js';
 import type { RequestTable } from '../../workload/requests.js';
 import type { CompletionSink, PodRuntime } from '../pod-runtime.js';
@@ -33,6 +33,9 @@ export class GmpPod implements PodRuntime {
       goVersion: runtime.goVersion,
       maxThreads: runtime.maxThreads,
       ...(network ? { network } : {}),
+      ...(runtime.cpuLimitCores !== undefined
+        ? { cpuQuota: { quotaNs: runtime.cpuLimitCores * msToNs(runtime.cfsPeriodMs), periodNs: msToNs(runtime.cfsPeriodMs) } }
+        : {}),
       costs: {
         ctxSwitchNs: c.ctxSwitchNs,
         stealNs: c.stealNs,
@@ -85,9 +88,11 @@ export class GmpPod implements PodRuntime {
     'steals',
     'preemptions',
     'handoffs',
+    'throttled_periods',
+    'throttled_ms',
   ] as const;
 
-  static readonly COUNTER_COLUMNS = ['steals', 'preemptions', 'handoffs'] as const;
+  static readonly COUNTER_COLUMNS = ['steals', 'preemptions', 'handoffs', 'throttled_periods', 'throttled_ms'] as const;
   readonly sampleColumns = GmpPod.SAMPLE_COLUMNS;
   readonly counterColumns = GmpPod.COUNTER_COLUMNS;
 
@@ -106,6 +111,8 @@ export class GmpPod implements PodRuntime {
       s.stats.steals,
       s.stats.preemptions,
       s.stats.handoffs,
+      s.cfs?.throttledPeriods ?? 0,
+      (s.cfs?.throttledNs() ?? 0) / 1e6,
     ];
   }
 

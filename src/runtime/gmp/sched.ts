@@ -13,6 +13,11 @@ import {
   WAIT_CHAN_RECEIVE, WAIT_IO, WAIT_NONE, WAIT_SLEEP, WAIT_SYNC_MUTEX,
 } from './states.js';
 import { Sysmon } from './sysmon.js';
+import { CfsQuota } from './cfs-quota.js';
+
+/** Why the pod's Ps cannot run now: CFS throttling, a stop-the-world pause. */
+export const STALL_THROTTLE = 1;
+export const STALL_STW = 2;
 
 /** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
 export interface SchedCosts {
@@ -36,6 +41,8 @@ export interface SchedConfig {
   maxThreads: number;
   /** Shared with the cluster: extra latency added to every network wait now (a network fault). */
   network?: { extraNs: number };
+  /** The container's CPU limit as a CFS quota per period (absent: no limit). */
+  cpuQuota?: { quotaNs: number; periodNs: number };
 }
 
 /** Optional hooks for the trace exporter and metrics; never called when absent. */
@@ -66,7 +73,7 @@ export class SchedStats {
   gCreated = 0;
   gExited = 0;
   syscalls = 0;
-  /** ∫ (Ps running a G) dt, P·ns. */
+  /** ∫ (threads on a CPU: Ps in a burst) dt, ns — the CPU the pod used; throttled time is not in it. */
   busyNs = 0;
   /** How late each timer ran (due → readied by checkTimers), ms. */
   readonly timerDelayMs = new SampleLog();
@@ -97,6 +104,15 @@ export class Sched {
   private readonly burstH: Float64Array;
   private readonly burstEnd: Float64Array;
   private readonly burstWork: Uint8Array;
+  /** A burst held while the pod is stalled: its remaining length, and whether one is held. */
+  private readonly frozenLeft: Float64Array;
+  private readonly frozen: Uint8Array;
+  /** STALL_* bits; any set → no P makes progress. */
+  private stalled = 0;
+  /** Ps in a CPU burst now (threads on a CPU), and the time that count last changed. */
+  private onCpu = 0;
+  private lastOnCpuChange = 0;
+  readonly cfs: CfsQuota | undefined;
   /** Per-P FIFO of timers that are due but not yet run (checkTimers runs them): G and due time. */
   private readonly dueG: Int32Array[] = [];
   private readonly dueAt: Float64Array[] = [];
@@ -155,7 +171,6 @@ export class Sched {
 
   private goidgen = 0;
   private running = 0;
-  private lastBusyChange = 0;
   private readonly kBurstEnd: number;
   private readonly kSyscallEnd: number;
   private readonly kNetpollReady: number;
@@ -186,6 +201,14 @@ export class Sched {
     this.burstH = new Float64Array(n).fill(-1);
     this.burstEnd = new Float64Array(n);
     this.burstWork = new Uint8Array(n);
+    this.frozenLeft = new Float64Array(n);
+    this.frozen = new Uint8Array(n);
+    this.cfs = cfg.cpuQuota
+      ? new CfsQuota(sim, cfg.cpuQuota.quotaNs, cfg.cpuQuota.periodNs, {
+          throttle: () => this.stall(STALL_THROTTLE),
+          unthrottle: () => this.unstall(STALL_THROTTLE),
+        })
+      : undefined;
     for (let p = 0; p < n; p++) {
       this.dueG.push(new Int32Array(4));
       this.dueAt.push(new Float64Array(4));
@@ -610,10 +633,16 @@ export class Sched {
   }
 
   private setRunning(delta: number): void {
-    const now = this.sim.now;
-    this.stats.busyNs += this.running * (now - this.lastBusyChange);
-    this.lastBusyChange = now;
     this.running += delta;
+  }
+
+  /** A P's thread goes on or off a CPU: CPU-time accounting and the CFS quota follow. */
+  private setOnCpu(delta: number): void {
+    const now = this.sim.now;
+    this.stats.busyNs += this.onCpu * (now - this.lastOnCpuChange);
+    this.lastOnCpuChange = now;
+    this.onCpu += delta;
+    this.cfs?.setOnCpu(this.onCpu);
   }
 
   /** Ps running a G now. */
@@ -621,8 +650,9 @@ export class Sched {
     return this.running;
   }
 
+  /** CPU time the pod's Ps have used, ns (bursts only: throttled and stopped time excluded). */
   busyIntegralNs(): number {
-    return this.stats.busyNs + this.running * (this.sim.now - this.lastBusyChange);
+    return this.stats.busyNs + this.onCpu * (this.sim.now - this.lastOnCpuChange);
   }
 
   // ---- running a G's program -------------------------------------------------------------------
@@ -715,13 +745,21 @@ export class Sched {
   }
 
   private startBurst(pp: number, durationNs: number, work: boolean): void {
-    this.burstEnd[pp] = this.sim.now + durationNs;
     this.burstWork[pp] = work ? 1 : 0;
+    if (this.stalled !== 0) {
+      // The thread cannot get a CPU now (throttled, or the world is stopped): the burst waits whole.
+      this.frozen[pp] = 1;
+      this.frozenLeft[pp] = durationNs;
+      return;
+    }
+    this.burstEnd[pp] = this.sim.now + durationNs;
     this.burstH[pp] = this.sim.schedule(durationNs, this.kBurstEnd, pp);
+    this.setOnCpu(+1);
   }
 
   private burstEnded(pp: number): void {
     this.burstH[pp] = -1;
+    this.setOnCpu(-1);
     const gp = this.pCurG[pp]!;
     if (this.burstWork[pp]) {
       this.g.workLeft[gp] = -1;
@@ -798,12 +836,44 @@ export class Sched {
     const gp = this.pCurG[pp]!;
     this.sim.cancel(this.burstH[pp]!);
     this.burstH[pp] = -1;
+    this.setOnCpu(-1);
     if (this.burstWork[pp]) this.g.workLeft[gp] = Math.max(0, Math.min(this.g.workLeft[gp]!, this.burstEnd[pp]! - this.sim.now));
     this.stats.preemptions++;
     this.tracer?.instant('preempt', pp, this.pM[pp]!, `G${this.g.goid[gp]} preempted`);
     const m = this.pM[pp]!;
     this.goschedImpl(pp, gp, 'preempted');
     this.schedule(m);
+  }
+
+  // ---- stalls: CFS throttling and stop-the-world --------------------------------------------------
+
+  /** Every P's burst stops where it is (its remaining time kept) until the last stall reason clears. */
+  stall(reason: number): void {
+    const was = this.stalled;
+    this.stalled |= reason;
+    if (was !== 0) return;
+    const now = this.sim.now;
+    for (let pp = 0; pp < this.nP; pp++) {
+      if (this.burstH[pp]! < 0) continue;
+      this.sim.cancel(this.burstH[pp]!);
+      this.burstH[pp] = -1;
+      this.frozen[pp] = 1;
+      this.frozenLeft[pp] = Math.max(0, this.burstEnd[pp]! - now);
+      this.setOnCpu(-1);
+    }
+  }
+
+  unstall(reason: number): void {
+    if ((this.stalled & reason) === 0) return;
+    this.stalled &= ~reason;
+    if (this.stalled !== 0) return;
+    for (let pp = 0; pp < this.nP; pp++) {
+      if (!this.frozen[pp]) continue;
+      this.frozen[pp] = 0;
+      this.burstEnd[pp] = this.sim.now + this.frozenLeft[pp]!;
+      this.burstH[pp] = this.sim.schedule(this.frozenLeft[pp]!, this.kBurstEnd, pp);
+      this.setOnCpu(+1);
+    }
   }
 
   // ---- syscalls ----------------------------------------------------------------------------------
