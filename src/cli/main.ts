@@ -41,6 +41,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-progress', 'never show a progress bar')
     .option('--schedtrace <ms>', 'print GODEBUG=schedtrace lines to stderr every <ms> of simulated time', parsePositiveMs)
     .option('--scheddetail', 'with --schedtrace: per-P, per-M and per-G lines (GODEBUG=scheddetail=1)')
+    .option('--gctrace', 'print a GODEBUG=gctrace=1 line to stderr at the end of each GC cycle (first pod)')
     .option('--trace <file>', 'write a Chrome Trace Event / Perfetto JSON timeline (open in ui.perfetto.dev)')
     .option('--trace-window <s:s>', 'simulated seconds to trace, START:END (default 0:1)', '0:1')
     .action((file: string, opts) => runCommand(file, opts));

@@ -16,6 +16,7 @@ export interface RunOptions {
   quiet?: boolean;
   progress?: boolean;
   schedtrace?: number;
+  gctrace?: boolean;
   scheddetail?: boolean;
   trace?: string;
   traceWindow?: string;
@@ -37,6 +38,7 @@ export function runCommand(file: string, opts: RunOptions): void {
   const exp = new Experiment(scenario, seed, {
     ...(opts.schedtrace !== undefined ? { schedtraceMs: opts.schedtrace } : {}),
     scheddetail: opts.scheddetail === true,
+    gctrace: opts.gctrace === true,
     // Like Go, schedtrace goes to stderr, so stdout stays the summary (parseable with --json).
     onTrace: (text) => process.stderr.write(`${text}\n`),
     ...(opts.trace !== undefined ? { traceWindow: parseWindow(opts.traceWindow ?? '0:1') } : {}),

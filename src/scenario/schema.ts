@@ -39,6 +39,14 @@ export const DurationDistSchema = z
   .describe('a duration distribution: constant | exponential | lognormal | uniform');
 export type DurationDist = z.infer<typeof DurationDistSchema>;
 
+export const AllocSizeSchema = z
+  .discriminatedUnion('dist', [
+    z.strictObject({ dist: z.literal('constant'), valueKB: z.number().positive().default(64).describe('bytes allocated, KiB') }),
+    z.strictObject({ dist: z.literal('exponential'), meanKB: z.number().positive().default(64).describe('mean bytes allocated, KiB') }),
+  ])
+  .describe('an allocation size distribution: constant | exponential');
+export type AllocSize = z.infer<typeof AllocSizeSchema>;
+
 export const ArrivalSchema = z
   .discriminatedUnion('process', [
     z.strictObject({
@@ -104,12 +112,13 @@ export type Step =
   | { syscall: DurationDist }
   | { netpoll: DurationDist }
   | { sleep: DurationDist }
+  | { alloc: AllocSize }
   | { gosched: true }
   | { spawn: { count: number; wait: boolean; steps: Step[] } }
   | { locked: { mutex: string; cpu: DurationDist } };
 
 /** Names of the step kinds, for error messages and docs. */
-export const STEP_KINDS = ['cpu', 'syscall', 'netpoll', 'sleep', 'gosched', 'spawn', 'locked'] as const;
+export const STEP_KINDS = ['cpu', 'syscall', 'netpoll', 'sleep', 'alloc', 'gosched', 'spawn', 'locked'] as const;
 
 export const StepSchema: z.ZodType<Step> = z.lazy(() =>
   z.union([
@@ -117,6 +126,11 @@ export const StepSchema: z.ZodType<Step> = z.lazy(() =>
     z.strictObject({ syscall: DurationDistSchema.describe('a blocking syscall: the M blocks; sysmon may hand its P off') }),
     z.strictObject({ netpoll: DurationDistSchema.describe('wait for the network (the G parks in netpoll)') }),
     z.strictObject({ sleep: DurationDistSchema.describe('time.Sleep: a timer on the current P') }),
+    z.strictObject({
+      alloc: AllocSizeSchema.describe(
+        'allocate heap memory (mallocgc), live until the goroutine exits: counts toward the GC trigger, and during a mark phase may make the goroutine assist',
+      ),
+    }),
     z.strictObject({ gosched: z.literal(true).describe('runtime.Gosched: yield to the global run queue') }),
     z.strictObject({
       spawn: z
@@ -175,6 +189,24 @@ const CostsSchema = z
   .describe('runtime operation costs');
 export type Costs = z.infer<typeof CostsSchema>;
 
+const GcSchema = z
+  .strictObject({
+    gogc: z
+      .union([z.number().int().min(1).max(100_000), z.literal('off')])
+      .default(100)
+      .describe('GOGC: heap growth over the live heap (and stacks, globals) before the next cycle, percent; off = collect only for GOMEMLIMIT'),
+    memoryLimitMB: z.number().positive().optional().describe('GOMEMLIMIT, MiB (a soft limit the pacer steers the heap goal under); absent = none'),
+    baseLiveHeapMB: z.number().nonnegative().default(0).describe('heap the program keeps live regardless of requests (caches, pools), MiB'),
+    globalsKB: z.number().nonnegative().default(0).describe('scannable global variables, KiB (a GC root; part of the heap goal)'),
+    scanRateMBPerCpuS: z.number().positive().default(1000).describe('mark (scan) throughput of one CPU, MiB per CPU-second'),
+    stwSweepTermUs: z.number().nonnegative().default(30).describe('sweep-termination stop-the-world work, µs (plus the time to preempt running Gs)'),
+    stwMarkTermUs: z.number().nonnegative().default(60).describe('mark-termination stop-the-world work, µs (plus the time to preempt running Gs)'),
+    writeBarrierSlowdown: z.number().min(1).default(1.05).describe('CPU bursts that start during a mark phase run this many times longer (write barrier on)'),
+    markAssist: z.boolean().default(true).describe('allocating goroutines in debt assist the mark (false: workers only, for comparison)'),
+    cpuLimiter: z.boolean().default(true).describe('the GC CPU limiter (Go 1.19+): assists stop when GC would use over 50% of CPU'),
+  })
+  .describe('the garbage collector (active when some step allocates)');
+
 export const RuntimeSchema = z
   .strictObject({
     scheduler: z
@@ -209,6 +241,8 @@ export const RuntimeSchema = z
     cfsPeriodMs: z.number().positive().default(100).describe('CFS bandwidth period (cpu.cfs_period_us), ms'),
     maxThreads: z.number().int().min(2).max(100_000).default(10_000).describe('debug.SetMaxThreads: exceeding it is a fatal error'),
     costs: CostsSchema.prefault({}),
+    gc: GcSchema.prefault({}),
+    runtimeOverheadMB: z.number().nonnegative().default(8).describe('runtime memory besides heap and stacks (metadata, fragmentation, binary), MiB; counted by GOMEMLIMIT and the container limit'),
   })
   .transform((r) => ({ ...r, gomaxprocs: r.gomaxprocs ?? defaultGomaxprocs(r.goVersion, r.hostCpus, r.cpuLimitCores) }));
 export type Runtime = z.infer<typeof RuntimeSchema>;

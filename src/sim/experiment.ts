@@ -24,7 +24,9 @@ export interface ExperimentOptions {
   schedtraceMs?: number;
   /** With schedtrace: the per-P/M/G lines too (GODEBUG=scheddetail=1). */
   scheddetail?: boolean;
-  /** Receives schedtrace text; the model never prints. */
+  /** Emit a gctrace line per GC cycle of the first pod (GODEBUG=gctrace=1). */
+  gctrace?: boolean;
+  /** Receives schedtrace and gctrace text; the model never prints. */
   onTrace?: (text: string) => void;
   /** Record a Chrome/Perfetto trace of the scheduler for simulated times in [startS, endS]. */
   traceWindow?: { startS: number; endS: number };
@@ -135,6 +137,8 @@ export class Experiment implements CompletionSink {
       });
       this.sim.scheduleAt(0, traceKind);
     }
+
+    if (options.gctrace && pod0 instanceof GmpPod && pod0.sched.gc) pod0.sched.gc.onTrace = (line) => options.onTrace?.(line);
 
     this.arrivalKind = this.sim.registerKind('workload.arrival', () => this.onArrival());
     this.sampleKind = this.sim.registerKind('metrics.sample', () => this.onSample());
@@ -388,9 +392,28 @@ function gmpSummary(pod: GmpPod) {
       const [p50, p99] = log.quantiles([0.5, 0.99]);
       return { count: log.count, mean: log.mean(), p50: p50!, p99: p99!, max: log.max() };
     })(),
+    ...(s.gc ? { gc: gcSummary(s) } : {}),
     ...(s.cfs ? { cpuThrottling: { periods: s.cfs.periods, throttledPeriods: s.cfs.throttledPeriods, throttledMs: s.cfs.throttledNs() / 1e6 } } : {}),
   };
 }
+
+function gcSummary(s: GmpPod['sched']) {
+  const gc = s.gc!;
+  const [p50, p99] = gc.stwPauseMs.quantiles([0.5, 0.99]);
+  const now = s.sim.now;
+  return {
+    cycles: gc.cycles,
+    stwPauseMs: { count: gc.stwPauseMs.count, p50: p50!, p99: p99!, max: gc.stwPauseMs.max() },
+    gcCpuFraction: gc.gcCpuFraction(now),
+    /** Assist CPU / all CPU the pod used. */
+    assistFraction: s.busyIntegralNs() > 0 ? gc.assistNs / s.busyIntegralNs() : 0,
+    markPhaseFraction: now > 0 ? gc.markPhaseNs / now : 0,
+    heapGoalMB: gc.pacer.heapGoal / MiB,
+    peakRssMB: s.peakRssBytes / MiB,
+  };
+}
+
+const MiB = 1 << 20;
 
 /** Run a scenario to completion in one call. */
 export function runScenario(scenario: Scenario, seed = scenario.seed, options: ExperimentOptions = {}): RunResult {

@@ -64,6 +64,18 @@ export interface RunSummary {
     timerDelayMs: { count: number; mean: number; p50: number; p99: number; max: number };
     /** CFS bandwidth control (when runtime.cpuLimitCores is set): cpu.stat's nr_periods, nr_throttled, throttled_time. */
     cpuThrottling?: { periods: number; throttledPeriods: number; throttledMs: number };
+    /** The garbage collector (when the workload allocates). */
+    gc?: {
+      cycles: number;
+      stwPauseMs: { count: number; p50: number; p99: number; max: number };
+      /** GC CPU (STW, assists, workers incl. idle) / CPU available (GOMAXPROCS × time), as gctrace's %. */
+      gcCpuFraction: number;
+      assistFraction: number;
+      /** Share of time a mark phase was on. */
+      markPhaseFraction: number;
+      heapGoalMB: number;
+      peakRssMB: number;
+    };
   };
   engine: { events: number };
 }

@@ -1,6 +1,6 @@
 import type { RandomStream } from '../engine/random.js';
 import { msToNs } from '../engine/time.js';
-import type { DurationDist } from '../scenario/schema.js';
+import type { AllocSize, DurationDist } from '../scenario/schema.js';
 
 /** Draws durations in integer nanoseconds from one named random stream. */
 export interface DurationSampler {
@@ -46,4 +46,14 @@ export function durationSampler(spec: DurationDist, rng: RandomStream): Duration
       return { meanNs: distMeanNs(spec), sampleNs: () => lo + Math.round(rng.next() * span) };
     }
   }
+}
+
+/** Draws allocation sizes in whole bytes (an alloc step). Same interface as durations: "ns" read as bytes. */
+export function sizeSampler(spec: AllocSize, rng: RandomStream): DurationSampler {
+  if (spec.dist === 'constant') {
+    const v = Math.round(spec.valueKB * 1024);
+    return { meanNs: v, sampleNs: () => v };
+  }
+  const mean = spec.meanKB * 1024;
+  return { meanNs: mean, sampleNs: () => Math.max(1, Math.round(rng.exponential(mean))) };
 }

@@ -13,6 +13,7 @@ const leaf: fc.Arbitrary<Step> = fc.oneof(
   ms(0.01, 3).map((m) => ({ netpoll: { dist: 'exponential' as const, meanMs: m } })),
   ms(0, 3).map((m) => ({ sleep: { dist: 'uniform' as const, minMs: 0, maxMs: m } })),
   fc.constant({ gosched: true as const }),
+  fc.integer({ min: 1, max: 512 }).map((kb) => ({ alloc: { dist: 'constant' as const, valueKB: kb } })),
   ms(0.001, 0.5).map((m) => ({ locked: { mutex: 'mu', cpu: { dist: 'constant' as const, valueMs: m } } })),
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -21,7 +22,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 describe('gmp invariants under random programs (fast-check)', () => {
-  it('no G lost or duplicated, ≤ GOMAXPROCS running, Ms never decrease, busy ≤ c × elapsed and ≤ the CPU quota, every G finishes', () => {
+  it('no G lost or duplicated (GC mark workers and assists included), ≤ GOMAXPROCS running, Ms never decrease, busy ≤ c × elapsed and ≤ the CPU quota, every G finishes', () => {
     fc.assert(
       fc.property(
         fc.array(step, { minLength: 1, maxLength: 5 }),

@@ -38,7 +38,7 @@ export function checkInvariants(s: Sched): string[] {
   const inSyscall = s.mCountIn(Msyscall);
   if (nStatus[Gsyscall] !== inSyscall) bad.push(`${nStatus[Gsyscall]} Gs in syscalls but ${inSyscall} Ms in syscalls`);
   const live = nStatus[Grunnable]! + nStatus[Grunning]! + nStatus[Gsyscall]! + nStatus[Gwaiting]!;
-  if (live !== s.liveGs()) bad.push(`${live} live Gs by status but ${s.liveGs()} created − exited`);
+  if (live !== s.liveGs() + s.nSystemGs) bad.push(`${live} live Gs by status but ${s.liveGs()} created − exited + ${s.nSystemGs} mark workers`);
   if (nStatus[Gdead]! + live !== g.count) bad.push(`Gs in unexpected states`);
   let idle = 0, sys = 0;
   for (let p = 0; p < s.nP; p++) {

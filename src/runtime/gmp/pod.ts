@@ -9,6 +9,8 @@ import { Sched, type SchedConfig } from './sched.js';
 import { schedtrace } from './schedtrace.js';
 import { Gsyscall, Gwaiting, Mparked } from './states.js';
 
+const MiB = 1 << 20;
+
 /** The Go runtime of one pod: requests arrive through netpoll and run as Gs on the GMP scheduler. */
 export class GmpPod implements PodRuntime {
   readonly sched: Sched;
@@ -36,6 +38,19 @@ export class GmpPod implements PodRuntime {
       ...(runtime.cpuLimitCores !== undefined
         ? { cpuQuota: { quotaNs: runtime.cpuLimitCores * msToNs(runtime.cfsPeriodMs), periodNs: msToNs(runtime.cfsPeriodMs) } }
         : {}),
+      gc: {
+        gogc: runtime.gc.gogc === 'off' ? -1 : runtime.gc.gogc,
+        memoryLimitBytes: runtime.gc.memoryLimitMB !== undefined ? runtime.gc.memoryLimitMB * MiB : Infinity,
+        baseLiveBytes: Math.round(runtime.gc.baseLiveHeapMB * MiB),
+        globalsBytes: Math.round(runtime.gc.globalsKB * 1024),
+        scanBytesPerNs: (runtime.gc.scanRateMBPerCpuS * MiB) / 1e9,
+        stwSweepTermNs: usToNs(runtime.gc.stwSweepTermUs),
+        stwMarkTermNs: usToNs(runtime.gc.stwMarkTermUs),
+        writeBarrierSlowdown: runtime.gc.writeBarrierSlowdown,
+        markAssist: runtime.gc.markAssist,
+        cpuLimiter: runtime.gc.cpuLimiter,
+      },
+      runtimeOverheadBytes: Math.round(runtime.runtimeOverheadMB * MiB),
       costs: {
         ctxSwitchNs: c.ctxSwitchNs,
         stealNs: c.stealNs,
@@ -90,15 +105,23 @@ export class GmpPod implements PodRuntime {
     'handoffs',
     'throttled_periods',
     'throttled_ms',
+    'heap_live_mb',
+    'heap_goal_mb',
+    'stack_mb',
+    'rss_mb',
+    'gc_cycles',
+    'gc_cpu_ms',
+    'gc_assist_ms',
   ] as const;
 
-  static readonly COUNTER_COLUMNS = ['steals', 'preemptions', 'handoffs', 'throttled_periods', 'throttled_ms'] as const;
+  static readonly COUNTER_COLUMNS = ['steals', 'preemptions', 'handoffs', 'throttled_periods', 'throttled_ms', 'gc_cycles', 'gc_cpu_ms', 'gc_assist_ms'] as const;
   readonly sampleColumns = GmpPod.SAMPLE_COLUMNS;
   readonly counterColumns = GmpPod.COUNTER_COLUMNS;
 
   /** Gauges now, and counters (steals, preemptions, handoffs) as totals; the sampler takes rates. */
   sample(): number[] {
     const s = this.sched;
+    s.noteMemory();
     return [
       s.rq.runqsize,
       s.rq.totalQueued() - s.rq.runqsize,
@@ -113,6 +136,13 @@ export class GmpPod implements PodRuntime {
       s.stats.handoffs,
       s.cfs?.throttledPeriods ?? 0,
       (s.cfs?.throttledNs() ?? 0) / 1e6,
+      (s.gc?.heapLive ?? 0) / MiB,
+      s.gc && Number.isFinite(s.gc.pacer.heapGoal) ? s.gc.pacer.heapGoal / MiB : 0,
+      s.stackBytes() / MiB,
+      s.rssBytes() / MiB,
+      s.gc?.cycles ?? 0,
+      s.gc ? (s.gc.gcCpuNs + s.gc.idleMarkNs) / 1e6 : 0,
+      (s.gc?.assistNs ?? 0) / 1e6,
     ];
   }
 

@@ -1,6 +1,6 @@
 import type { RandomStreams } from '../../engine/random.js';
 import type { Step } from '../../scenario/schema.js';
-import { durationSampler, type DurationSampler } from '../../workload/distributions.js';
+import { durationSampler, sizeSampler, type DurationSampler } from '../../workload/distributions.js';
 
 /** Operations a G's program is compiled into (one per step, plus the implicit ones). */
 export const OP_END = 0;
@@ -13,6 +13,8 @@ export const OP_WAIT_CHILDREN = 6; // wait for the spawned children (a channel r
 export const OP_LOCK = 7; // sync.Mutex.Lock
 export const OP_UNLOCK = 8; // sync.Mutex.Unlock
 export const OP_GOSCHED = 9; // runtime.Gosched
+export const OP_ALLOC = 10; // mallocgc: heap bytes (arg: size sampler)
+export const OP_GC_MARK = 11; // a background mark worker's loop (gcBgMarkWorker)
 
 /**
  * Programs as flat typed arrays: program p's ops are op[start[p] .. start[p+1]); `arg` is a sampler
@@ -27,6 +29,9 @@ export class Programs {
   readonly start: number[] = [];
   readonly samplers: DurationSampler[] = [];
   readonly mutexNames: string[] = [];
+  /** Some step allocates: the pod runs the GC model. */
+  allocates = false;
+  readonly gcWorkerProg: number;
 
   constructor(root: readonly Step[], rng: RandomStreams) {
     const ops: Array<[number, number, number]> = [];
@@ -42,6 +47,10 @@ export class Programs {
         else if ('syscall' in s) ops.push([OP_SYSCALL, sampler(s.syscall), 0]);
         else if ('netpoll' in s) ops.push([OP_NETPOLL, sampler(s.netpoll), 0]);
         else if ('sleep' in s) ops.push([OP_SLEEP, sampler(s.sleep), 0]);
+        else if ('alloc' in s) {
+          ops.push([OP_ALLOC, this.samplers.push(sizeSampler(s.alloc, rng.stream(where))) - 1, 0]);
+          this.allocates = true;
+        }
         else if ('gosched' in s) ops.push([OP_GOSCHED, 0, 0]);
         else if ('spawn' in s) {
           const child = ++nextId;
@@ -61,7 +70,11 @@ export class Programs {
       const p = pending.shift()!;
       emit(p.steps, p.path, p.id);
     }
-    this.start[nextId + 1] = ops.length;
+    // The GC's background mark worker program, last.
+    this.gcWorkerProg = nextId + 1;
+    this.start[this.gcWorkerProg] = ops.length;
+    ops.push([OP_GC_MARK, 0, 0], [OP_END, 0, 0]);
+    this.start[nextId + 2] = ops.length;
     this.op = Int32Array.from(ops, (o) => o[0]);
     this.arg = Int32Array.from(ops, (o) => o[1]);
     this.arg2 = Int32Array.from(ops, (o) => o[2]);

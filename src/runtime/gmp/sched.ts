@@ -4,13 +4,14 @@ import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { GTable } from './gtable.js';
 import {
-  OP_CPU, OP_END, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_SLEEP, OP_SPAWN, OP_SYSCALL, OP_UNLOCK, OP_WAIT_CHILDREN,
+  OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_SLEEP, OP_SPAWN, OP_SYSCALL, OP_UNLOCK, OP_WAIT_CHILDREN,
   type Programs,
 } from './program.js';
+import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE, type GcConfig } from './gc.js';
 import { RunQueues } from './runq.js';
 import {
   Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mpolling, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,
-  WAIT_CHAN_RECEIVE, WAIT_IO, WAIT_NONE, WAIT_SLEEP, WAIT_SYNC_MUTEX,
+  WAIT_CHAN_RECEIVE, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_NONE, WAIT_SLEEP, WAIT_SYNC_MUTEX,
 } from './states.js';
 import { Sysmon } from './sysmon.js';
 import { CfsQuota } from './cfs-quota.js';
@@ -43,7 +44,14 @@ export interface SchedConfig {
   network?: { extraNs: number };
   /** The container's CPU limit as a CFS quota per period (absent: no limit). */
   cpuQuota?: { quotaNs: number; periodNs: number };
+  /** The garbage collector (used when some program allocates). */
+  gc?: GcConfig;
+  /** Runtime memory besides heap and stacks (counted by GOMEMLIMIT and the container), bytes. */
+  runtimeOverheadBytes?: number;
 }
+
+/** Every G holds at least the starting stack (stackMin, 2 KiB); dead Gs keep theirs on the free lists. */
+const STACK_MIN = 2048;
 
 /** Optional hooks for the trace exporter and metrics; never called when absent. */
 export interface SchedTracer {
@@ -113,6 +121,16 @@ export class Sched {
   private onCpu = 0;
   private lastOnCpuChange = 0;
   readonly cfs: CfsQuota | undefined;
+  /** The collector (when the workload allocates), its mark worker mode per P, and each P's current mark chunk. */
+  readonly gc: GcDriver | undefined;
+  private readonly pGcMode: Uint8Array;
+  private readonly pChunk: Float64Array;
+  private readonly pChunkNs: Float64Array;
+  /** Scan work of the mark assist the P's G is doing now (0: none). */
+  private readonly pAssistWork: Float64Array;
+  private readonly pAssistLeft: Float64Array;
+  /** Runtime-owned Gs (the background mark workers, G index = P): not goroutines of the program. */
+  readonly nSystemGs: number;
   /** Per-P FIFO of timers that are due but not yet run (checkTimers runs them): G and due time. */
   private readonly dueG: Int32Array[] = [];
   private readonly dueAt: Float64Array[] = [];
@@ -209,6 +227,39 @@ export class Sched {
           unthrottle: () => this.unstall(STALL_THROTTLE),
         })
       : undefined;
+    this.pGcMode = new Uint8Array(n);
+    this.pChunk = new Float64Array(n);
+    this.pChunkNs = new Float64Array(n);
+    this.pAssistWork = new Float64Array(n);
+    this.pAssistLeft = new Float64Array(n);
+    if (progs.allocates && cfg.gc) {
+      this.gc = new GcDriver(sim, cfg.gc, {
+        nP: n,
+        stallWorld: () => this.stall(STALL_STW),
+        startWorld: () => {
+          this.unstall(STALL_STW);
+          this.wakep(); // startTheWorldWithSema: idle Ps may run idle mark workers
+        },
+        stopLatencyNs: () => {
+          for (let p = 0; p < n; p++) if (this.burstH[p]! >= 0) return this.cfg.costs.preemptSignalNs;
+          return 0;
+        },
+        wakeAssists: (gs) => this.injectRunnable(gs),
+        stackBytes: () => this.stackBytes(),
+        nonHeapBytes: () => this.stackBytes() + (this.cfg.runtimeOverheadBytes ?? 0),
+      });
+      // gcBgMarkStartWorkers: one background mark worker G per P, parked until a mark phase.
+      for (let p = 0; p < n; p++) {
+        const gp = this.g.add();
+        this.g.status[gp] = Gwaiting;
+        this.g.waitReason[gp] = WAIT_GC_WORKER;
+        this.g.prog[gp] = progs.gcWorkerProg;
+        this.g.pc[gp] = progs.start[progs.gcWorkerProg]!;
+        this.g.workLeft[gp] = -1;
+        this.g.goid[gp] = ++this.goidgen;
+      }
+    }
+    this.nSystemGs = this.gc ? n : 0;
     for (let p = 0; p < n; p++) {
       this.dueG.push(new Int32Array(4));
       this.dueAt.push(new Float64Array(4));
@@ -273,7 +324,10 @@ export class Sched {
       this.gfreeGlobal = g.link[gp]!;
       this.gfreeGlobalCnt--;
     }
-    if (gp < 0) gp = g.add();
+    if (gp < 0) {
+      gp = g.add();
+      this.gc?.ensureCapacity(g.capacity);
+    }
     g.status[gp] = Grunnable;
     g.waitReason[gp] = WAIT_NONE;
     g.prog[gp] = prog;
@@ -498,6 +552,10 @@ export class Sched {
     this.foundOverhead = 0;
     for (;;) {
       this.checkTimers(pp, pp);
+      if (this.gc !== undefined && this.gc.phase === GC_MARK) {
+        const mode = this.gc.findRunnableGCWorker(pp);
+        if (mode !== WORKER_NONE) return this.gcWorker(pp, mode);
+      }
       if (this.schedtick[pp]! % 61 === 0 && this.rq.runqsize > 0) {
         const gp = this.rq.globrunqget(pp, 1, this.nP);
         if (gp >= 0) return this.found(gp, false);
@@ -520,6 +578,8 @@ export class Sched {
         if (gp >= 0) return this.found(gp, this.stealInherit);
         if (this.stealRanTimer) continue; // new work may have appeared: goto top
       }
+      // Nothing to do: in a mark phase, mark instead of giving up the P (idle-priority worker).
+      if (this.gc !== undefined && this.gc.phase === GC_MARK && this.gc.addIdleMarkWorker()) return this.gcWorker(pp, WORKER_IDLE);
       // Release the P and block.
       if (this.rq.runqsize !== 0) {
         gp = this.rq.globrunqget(pp, 0, this.nP);
@@ -553,6 +613,14 @@ export class Sched {
       else this.stopm(m);
       return -1;
     }
+  }
+
+  /** The P runs its background mark worker G in `mode`. */
+  private gcWorker(pp: number, mode: number): number {
+    this.pGcMode[pp] = mode;
+    this.g.status[pp] = Grunnable;
+    this.g.waitReason[pp] = WAIT_NONE;
+    return this.found(pp, false);
   }
 
   private found(gp: number, inheritTime: boolean): number {
@@ -668,8 +736,26 @@ export class Sched {
       const pc = g.pc[gp]!;
       const op = progs.op[pc]!;
       if (op === OP_CPU) {
-        if (g.workLeft[gp]! < 0) g.workLeft[gp] = progs.samplers[progs.arg[pc]!]!.sampleNs();
+        if (g.workLeft[gp]! < 0) {
+          const w = progs.samplers[progs.arg[pc]!]!.sampleNs();
+          // A burst that starts while the write barrier is on runs slower.
+          g.workLeft[gp] = this.gc !== undefined && this.gc.marking ? w * this.gc.cfg.writeBarrierSlowdown : w;
+        }
         this.startBurst(pp, overheadNs + g.workLeft[gp]!, true);
+        return;
+      }
+      if (op === OP_ALLOC) {
+        g.pc[gp] = pc + 1;
+        const r = this.gc ? this.gc.alloc(gp, progs.samplers[progs.arg[pc]!]!.sampleNs()) : 0;
+        this.noteMemory();
+        if (r === 0) continue;
+        // Mark assist: the G scans in chunks before it goes on, or parks (pending overhead ≤ µs dropped).
+        if (r > 0) this.pAssistLeft[pp] = this.gc!.assistWork;
+        if (this.assistNext(pp, gp, overheadNs, r < 0)) return;
+        continue;
+      }
+      if (op === OP_GC_MARK) {
+        this.gcMarkWorkerStep(pp, gp, overheadNs);
         return;
       }
       if (op === OP_SPAWN) {
@@ -744,6 +830,97 @@ export class Sched {
     }
   }
 
+  /**
+   * gcBgMarkWorker's loop on pp: credit the chunk just scanned, then scan another (gcDrain) or, when the
+   * mode says stop (no work; a fractional worker over its share; an idle worker with other work), park.
+   */
+  private gcMarkWorkerStep(pp: number, gp: number, overheadNs: number): void {
+    const gc = this.gc!;
+    const mode = this.pGcMode[pp]!;
+    if (this.pChunk[pp]! > 0) {
+      const work = this.pChunk[pp]!;
+      this.pChunk[pp] = 0;
+      gc.workerChunkDone(pp, mode, work, this.pChunkNs[pp]!);
+    }
+    // pollWork: runnable Gs, or network-ready Gs no M is blocked in netpoll for.
+    const otherWork = !this.rq.runqempty(pp) || this.rq.runqsize !== 0 || (this.netpollPending() > 0 && this.pollerM < 0);
+    const work = gc.workerNextChunk(pp, mode, otherWork);
+    if (work > 0) {
+      const ns = work / gc.cfg.scanBytesPerNs;
+      this.pChunk[pp] = work;
+      this.pChunkNs[pp] = ns;
+      this.startBurst(pp, overheadNs + ns, false);
+      return;
+    }
+    gc.workerStop(mode);
+    this.pGcMode[pp] = WORKER_NONE;
+    const m = this.pM[pp]!;
+    this.gopark(pp, gp, WAIT_GC_WORKER);
+    this.schedule(m);
+  }
+
+  /** An assist chunk ended: credit it, then scan on, park, or (false) let the G continue its program. */
+  private assistEnded(pp: number): boolean {
+    const gp = this.pCurG[pp]!;
+    const work = this.pAssistWork[pp]!;
+    this.pAssistWork[pp] = 0;
+    this.pAssistLeft[pp] = Math.max(0, this.pAssistLeft[pp]! - work);
+    this.gc!.assistChunkDone(gp, work);
+    return this.assistNext(pp, gp, 0, false);
+  }
+
+  /**
+   * gcAssistAlloc's loop: scan the next chunk of the G's assist (true: a burst started), or, out of work
+   * while still in debt during a mark (or told to park), gcParkAssist (true: parked). False: go on.
+   */
+  private assistNext(pp: number, gp: number, overheadNs: number, park: boolean): boolean {
+    const gc = this.gc!;
+    if (!park && this.pAssistLeft[pp]! > 0) {
+      const w = gc.claimChunk(this.pAssistLeft[pp]!);
+      if (w > 0) {
+        this.pAssistWork[pp] = w;
+        this.startBurst(pp, overheadNs + w / gc.cfg.scanBytesPerNs, false);
+        return true;
+      }
+    }
+    this.pAssistLeft[pp] = 0;
+    if (!park && !(gc.marking && gc.gAssist[gp]! < 0)) return false;
+    if (!park) gc.parkAssist(gp);
+    const m = this.pM[pp]!;
+    this.gopark(pp, gp, WAIT_GC_ASSIST);
+    this.schedule(m);
+    return true;
+  }
+
+  /** Parked Gs become runnable on the global queue, with an M started per idle P (injectglist without a P). */
+  private injectRunnable(gs: readonly number[]): void {
+    for (const gp of gs) {
+      this.g.status[gp] = Grunnable;
+      this.g.waitReason[gp] = WAIT_NONE;
+      this.rq.globrunqput(gp);
+    }
+    for (let n = gs.length; n > 0 && this.npidle > 0; n--) this.startm(-1, false);
+  }
+
+  /** The pod's memory: heap (live + not yet collected) + goroutine stacks + runtime overhead, bytes. */
+  rssBytes(): number {
+    return (this.gc ? this.gc.heapLive : 0) + this.stackBytes() + (this.cfg.runtimeOverheadBytes ?? 0);
+  }
+
+  /** The highest rssBytes seen at an allocation or a sample. */
+  peakRssBytes = 0;
+
+  /** Note the memory now; past the container limit, the kernel's OOM killer ends the pod. */
+  noteMemory(): void {
+    const rss = this.rssBytes();
+    if (rss > this.peakRssBytes) this.peakRssBytes = rss;
+  }
+
+  /** Goroutine stack memory: every G ever made keeps at least a 2 KiB stack (gfput keeps standard stacks). */
+  stackBytes(): number {
+    return this.g.count * STACK_MIN;
+  }
+
   private startBurst(pp: number, durationNs: number, work: boolean): void {
     this.burstWork[pp] = work ? 1 : 0;
     if (this.stalled !== 0) {
@@ -760,6 +937,7 @@ export class Sched {
   private burstEnded(pp: number): void {
     this.burstH[pp] = -1;
     this.setOnCpu(-1);
+    if (this.pAssistWork[pp]! > 0 && this.assistEnded(pp)) return;
     const gp = this.pCurG[pp]!;
     if (this.burstWork[pp]) {
       this.g.workLeft[gp] = -1;
@@ -791,6 +969,7 @@ export class Sched {
     g.status[gp] = Gdead;
     g.m[gp] = -1;
     this.stats.gExited++;
+    this.gc?.gExit(gp);
     const req = g.request[gp]!;
     const parent = g.parent[gp]!;
     if (parent >= 0 && --g.children[parent]! === 0 && g.status[parent] === Gwaiting && g.waitReason[parent] === WAIT_CHAN_RECEIVE) {
@@ -826,7 +1005,7 @@ export class Sched {
 
   /** preemptone (from sysmon's retake): the signal reaches the M after preemptSignalNs. */
   preemptone(pp: number): void {
-    if (this.pCurG[pp]! < 0 || this.burstH[pp]! < 0) return;
+    if (this.pCurG[pp]! < 0 || this.burstH[pp]! < 0 || this.pGcMode[pp] !== WORKER_NONE) return; // mark workers yield per chunk
     this.sim.schedule(this.cfg.costs.preemptSignalNs, this.kPreempt, pp, this.schedtick[pp]!);
   }
 
@@ -837,6 +1016,11 @@ export class Sched {
     this.sim.cancel(this.burstH[pp]!);
     this.burstH[pp] = -1;
     this.setOnCpu(-1);
+    if (this.pAssistWork[pp]! > 0) {
+      // A preempted assist: its chunk counts as scanned; the G stops assisting for now.
+      this.gc!.assistChunkDone(this.pCurG[pp]!, this.pAssistWork[pp]!);
+      this.pAssistWork[pp] = this.pAssistLeft[pp] = 0;
+    }
     if (this.burstWork[pp]) this.g.workLeft[gp] = Math.max(0, Math.min(this.g.workLeft[gp]!, this.burstEnd[pp]! - this.sim.now));
     this.stats.preemptions++;
     this.tracer?.instant('preempt', pp, this.pM[pp]!, `G${this.g.goid[gp]} preempted`);
@@ -1161,9 +1345,10 @@ export class Sched {
 
   // ---- views for metrics, invariants and schedtrace ---------------------------------------------
 
+  /** Goroutines of the program in `status` (runtime-owned mark workers excluded). */
   countGs(status: number): number {
     let n = 0;
-    for (let i = 0; i < this.g.count; i++) if (this.g.status[i] === status) n++;
+    for (let i = this.nSystemGs; i < this.g.count; i++) if (this.g.status[i] === status) n++;
     return n;
   }
 
