@@ -82,4 +82,28 @@ describe('GOMAXPROCS above the CPU limit (the CFS throttling trap)', () => {
     const r = run({ goVersion: '1.19', cpuLimitCores: 1 });
     expect(r.utilization * r.gomaxprocs).to.be.at.most(1.0001);
   });
+
+  it('with GC: a 1-core limit and GOMAXPROCS 4 throttles, and p99 exceeds GOMAXPROCS 1 (idle mark workers on every P spend the quota)', () => {
+    const gcRun = (gomaxprocs: number) =>
+      runScenario(
+        parseScenario(
+          JSON.stringify({
+            durationS: 30,
+            warmupS: 5,
+            workload: {
+              arrival: { process: 'poisson', ratePerS: 600 },
+              request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 256 } }] },
+            },
+            runtime: { hostCpus: 8, cpuLimitCores: 1, gomaxprocs, gc: { baseLiveHeapMB: 100 } },
+          }),
+          'cfs-gc.json',
+        ),
+        3,
+      ).summary;
+    const four = gcRun(4);
+    const one = gcRun(1);
+    expect(four.gmp!.cpuThrottling!.throttledPeriods).to.be.greaterThan(30);
+    expect(one.gmp!.cpuThrottling!.throttledPeriods).to.equal(0);
+    expect(four.latencyMs.p99).to.be.greaterThan(1.2 * one.latencyMs.p99);
+  });
 });
