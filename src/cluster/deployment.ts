@@ -30,6 +30,13 @@ export class ClusterPod {
   completed = 0;
   /** The node it was scheduled on; -1 while Pending without room. */
   node = -1;
+  /** Container restarts (OOM kills), the current container's generation and start, kubelet's next back-off (s). */
+  restarts = 0;
+  generation = 0;
+  containerStartNs = 0;
+  backoffS = 0;
+  /** CPU used by the pod's earlier (OOM-killed) containers, ns. */
+  priorBusyNs = 0;
   runtime!: PodRuntime;
   constructor(
     readonly index: number,
@@ -67,6 +74,9 @@ export class Deployment {
   rejected = 0;
   /** Requests lost when a pod was killed at the end of its grace period. */
   killed = 0;
+  /** Containers OOM-killed, and the requests they were serving. */
+  oomKills = 0;
+  oomLost = 0;
   private readonly ready: number[] = [];
   private readonly pending: ClusterPod[] = [];
   readonly nodes: NodePool;
@@ -81,6 +91,7 @@ export class Deployment {
   private readonly kRunning: number;
   private readonly kReady: number;
   private readonly kKill: number;
+  private readonly kRestart: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -91,7 +102,10 @@ export class Deployment {
   ) {
     this.lb = loadBalancer(cfg.loadBalancer, rng);
     this.kRunning = sim.registerKind('cluster.pod-running', (p) => this.podRunning(p));
-    this.kReady = sim.registerKind('cluster.pod-ready', (p) => this.podReady(p));
+    this.kReady = sim.registerKind('cluster.pod-ready', (p, gen) => {
+      if (this.pods[p]!.generation === gen) this.podReady(p);
+    });
+    this.kRestart = sim.registerKind('cluster.container-restart', (p) => this.restartContainer(p));
     this.kKill = sim.registerKind('cluster.pod-kill', (p) => this.kill(p));
     this.nodes = new NodePool(cfg.nodes.count, Math.round(cfg.nodes.allocatableCores * 1000));
     this.podMilli = Math.round(cfg.pod.cpuRequestCores * 1000);
@@ -156,6 +170,7 @@ export class Deployment {
       this.runningPods--;
     }
     pod.gone = true;
+    pod.runtime.stop?.();
     if (pod.node >= 0) {
       this.nodes.release(pod.node, this.podMilli);
       this.schedulePending();
@@ -224,10 +239,57 @@ export class Deployment {
   private createPod(): ClusterPod {
     const pod = new ClusterPod(this.pods.length, this.sim.now);
     this.pods.push(pod);
-    pod.runtime = this.factory(pod.index, {
-      complete: (id) => this.completed(pod, id),
-    });
+    this.startContainer(pod);
     return pod;
+  }
+
+  /** A new container process (its own Go runtime) for the pod; the previous one's callbacks go stale. */
+  private startContainer(pod: ClusterPod): void {
+    const gen = pod.generation;
+    pod.containerStartNs = this.sim.now;
+    pod.runtime = this.factory(pod.index, {
+      complete: (id) => {
+        if (pod.generation === gen) this.completed(pod, id);
+      },
+      oom: () => {
+        if (pod.generation === gen) this.oomKill(pod);
+      },
+    });
+  }
+
+  /**
+   * The container passed its memory limit: the OOM killer ends it, its requests are lost, and the pod
+   * leaves the Service's endpoints. The kubelet restarts it in place — at once the first time, then
+   * after 10 s, 20 s, … up to 5 min (CrashLoopBackOff), the back-off reset after 10 min of running —
+   * and it serves again after start-up and the readiness delay. The pod itself stays (no new pod).
+   */
+  private oomKill(pod: ClusterPod): void {
+    if (pod.gone) return;
+    this.oomKills++;
+    pod.restarts++;
+    pod.generation++;
+    pod.runtime.stop?.();
+    pod.priorBusyNs += pod.runtime.busyIntegralNs();
+    const i = this.ready.indexOf(pod.index);
+    if (i >= 0) this.ready.splice(i, 1);
+    pod.readyNs = NaN;
+    this.oomLost += pod.inFlight;
+    this.loseRequests(pod);
+    if (this.sim.now - pod.containerStartNs >= sToNs(600)) pod.backoffS = 0;
+    const delayS = pod.backoffS;
+    pod.backoffS = pod.backoffS === 0 ? 10 : Math.min(300, pod.backoffS * 2);
+    this.sim.schedule(sToNs(delayS), this.kRestart, pod.index);
+  }
+
+  private restartContainer(p: number): void {
+    const pod = this.pods[p]!;
+    if (pod.gone) return;
+    this.startContainer(pod);
+    if (pod.terminating) {
+      this.markGone(pod); // deleted while waiting to restart: nothing to drain
+      return;
+    }
+    this.sim.schedule(sToNs(this.cfg.pod.startupS + this.cfg.pod.readinessDelayS), this.kReady, p, pod.generation);
   }
 
   private completed(pod: ClusterPod, id: number): void {
@@ -245,7 +307,7 @@ export class Deployment {
     this.accruePodNs();
     this.runningPods++;
     pod.runningNs = this.sim.now;
-    this.sim.schedule(sToNs(this.cfg.pod.readinessDelayS), this.kReady, p);
+    this.sim.schedule(sToNs(this.cfg.pod.readinessDelayS), this.kReady, p, pod.generation);
   }
 
   private podReady(p: number): void {
@@ -282,11 +344,15 @@ export class Deployment {
     const pod = this.pods[p]!;
     if (pod.gone) return;
     this.markGone(pod);
-    if (pod.inFlight === 0) return;
     this.killed += pod.inFlight;
-    // Rare (grace expiry with work left), so a scan is fine.
+    this.loseRequests(pod);
+  }
+
+  /** The pod's in-flight requests will never complete. Rare (kills), so a scan is fine. */
+  private loseRequests(pod: ClusterPod): void {
+    if (pod.inFlight === 0) return;
     for (let id = 0; id < this.requestPod.length; id++) {
-      if (this.requestPod[id] !== p) continue;
+      if (this.requestPod[id] !== pod.index) continue;
       this.requestPod[id] = -1;
       this.sink.lost(id);
     }

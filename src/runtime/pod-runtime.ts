@@ -20,9 +20,13 @@ export interface PodRuntime {
   sample?(): number[];
   /** GODEBUG=schedtrace-style text for the current state, if the runtime has one. */
   schedtrace?(nowNs: number, detailed: boolean): string;
+  /** The process is gone (killed, OOM-killed, drained): stop its periodic activity; it gets no more work. */
+  stop?(): void;
 }
 
 export interface CompletionSink {
   /** Called once per request, at the simulated time it completes; the request id is still valid. */
   complete(requestId: number): void;
+  /** The pod's memory passed its container limit: the kernel's OOM killer ends the process. */
+  oom?(): void;
 }

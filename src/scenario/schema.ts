@@ -242,6 +242,11 @@ export const RuntimeSchema = z
     maxThreads: z.number().int().min(2).max(100_000).default(10_000).describe('debug.SetMaxThreads: exceeding it is a fatal error'),
     costs: CostsSchema.prefault({}),
     gc: GcSchema.prefault({}),
+    memoryLimitMB: z
+      .number()
+      .positive()
+      .optional()
+      .describe("container memory limit (resources.limits.memory), MiB: when heap + stacks + runtime overhead pass it the pod is OOM-killed (in-flight requests lost) and restarted after kubelet's back-off; absent = none"),
     runtimeOverheadMB: z.number().nonnegative().default(8).describe('runtime memory besides heap and stacks (metadata, fragmentation, binary), MiB; counted by GOMEMLIMIT and the container limit'),
   })
   .transform((r) => ({ ...r, gomaxprocs: r.gomaxprocs ?? defaultGomaxprocs(r.goVersion, r.hostCpus, r.cpuLimitCores) }));

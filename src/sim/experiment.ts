@@ -336,6 +336,8 @@ export class Experiment implements CompletionSink {
         maxReplicas: dep.maxReplicasSeen,
         rejected: this.rejectedMeasured,
         killed: this.lostRequests,
+        oomKills: dep.oomKills,
+        oomLostRequests: dep.oomLost,
         maxGoroutinesPerPod: this.maxGoroutines,
       },
       ...(this.fleet.hpa ? { hpa: hpaSummary(this.fleet.hpa.decisions) } : {}),

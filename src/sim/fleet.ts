@@ -74,7 +74,7 @@ export class PodFleet {
   /** ∫ running Ps dt over every pod that ever existed, P·ns. */
   busyIntegralNs(): number {
     let s = 0;
-    for (const p of this.deployment.pods) s += p.runtime.busyIntegralNs();
+    for (const p of this.deployment.pods) s += p.priorBusyNs + p.runtime.busyIntegralNs();
     return s;
   }
 

@@ -45,6 +45,9 @@ export interface RunSummary {
     rejected: number;
     /** Requests lost with a pod killed at the end of its termination grace period. */
     killed: number;
+    /** Containers OOM-killed (memory over runtime.memoryLimitMB) and the requests they took with them (whole run). */
+    oomKills: number;
+    oomLostRequests: number;
     /** The most goroutines any pod had at a sample time (measured window). */
     maxGoroutinesPerPod: number;
   };

@@ -3,7 +3,7 @@ import { GcPacer, PiController } from '../../src/runtime/gc/pacer.js';
 import { fmtNSAsMS } from '../../src/runtime/gmp/gc.js';
 import type { GmpPod } from '../../src/runtime/gmp/pod.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { Experiment } from '../../src/sim/experiment.js';
+import { Experiment, runScenario } from '../../src/sim/experiment.js';
 
 const MiB = 1 << 20;
 
@@ -163,5 +163,39 @@ describe('GC cycles in a pod', () => {
     const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
     expect(during.length).to.be.greaterThan(100);
     expect(mean(during)).to.be.greaterThan(1.2 * mean(outside));
+  });
+});
+
+describe('container memory limit (OOM kill) and GOMEMLIMIT', () => {
+  const run = (gc: object) =>
+    runScenario(
+      parseScenario(
+        JSON.stringify({
+          durationS: 60,
+          workload: {
+            arrival: { process: 'poisson', ratePerS: 500 },
+            request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 256 } }, { netpoll: { dist: 'constant', valueMs: 100 } }] },
+          },
+          // GOGC=100 on ~92 MB live: the heap peaks near 185 MB, over a 180 MB container limit.
+          runtime: { gomaxprocs: 4, memoryLimitMB: 180, gc: { baseLiveHeapMB: 80, ...gc } },
+        }),
+        'oom.json',
+      ),
+      1,
+    ).summary;
+
+  it('a heap growing past the container limit is OOM-killed: requests lost, the pod refuses work while kubelet restarts it (back-off)', () => {
+    const r = run({});
+    expect(r.cluster.oomKills).to.be.within(2, 6); // restarts at once, then after 10 s, 20 s, 40 s
+    expect(r.cluster.oomLostRequests).to.be.greaterThan(0);
+    expect(r.requests.failed).to.equal(r.cluster.oomLostRequests + r.cluster.rejected);
+    expect(r.cluster.rejected).to.be.greaterThan(500 * 10); // at least the 10 s back-off refused
+  });
+
+  it('GOMEMLIMIT under the container limit makes the GC collect sooner instead: no OOM kill', () => {
+    const r = run({ memoryLimitMB: 150 });
+    expect(r.cluster.oomKills).to.equal(0);
+    expect(r.requests.failed).to.equal(0);
+    expect(r.gmp!.gc!.peakRssMB).to.be.below(180);
   });
 });

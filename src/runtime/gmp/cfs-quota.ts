@@ -42,6 +42,15 @@ export class CfsQuota {
     sim.scheduleAt(sim.now + periodNs, this.kPeriod);
   }
 
+  private stopped = false;
+
+  /** The container is gone: no more periods. */
+  stop(): void {
+    this.stopped = true;
+    if (this.exhaustH >= 0) this.sim.cancel(this.exhaustH);
+    this.exhaustH = -1;
+  }
+
   get throttled(): boolean {
     return this.throttledSince >= 0;
   }
@@ -69,7 +78,7 @@ export class CfsQuota {
       this.sim.cancel(this.exhaustH);
       this.exhaustH = -1;
     }
-    if (this.throttledSince >= 0 || this.onCpu === 0) return;
+    if (this.throttledSince >= 0 || this.onCpu === 0 || this.stopped) return;
     // Whole ns, rounded up (the kernel accounts in ns): a pod whose threads can at most spend the quota
     // (GOMAXPROCS = limit) then runs out no earlier than the period's end, never a rounding error before.
     const at = Math.ceil(this.sim.now + Math.max(0, (this.quotaNs - this.used) / this.onCpu));
@@ -88,6 +97,7 @@ export class CfsQuota {
 
   /** sched_cfs_period_timer: a new period refills the quota and unthrottles the group. */
   private refill(): void {
+    if (this.stopped) return;
     this.spend();
     this.periods++;
     this.used = 0;

@@ -51,6 +51,8 @@ export class GmpPod implements PodRuntime {
         cpuLimiter: runtime.gc.cpuLimiter,
       },
       runtimeOverheadBytes: Math.round(runtime.runtimeOverheadMB * MiB),
+      ...(runtime.memoryLimitMB !== undefined ? { memoryLimitBytes: runtime.memoryLimitMB * MiB } : {}),
+      onOom: () => sink.oom?.(),
       costs: {
         ctxSwitchNs: c.ctxSwitchNs,
         stealNs: c.stealNs,
@@ -144,6 +146,10 @@ export class GmpPod implements PodRuntime {
       s.gc ? (s.gc.gcCpuNs + s.gc.idleMarkNs) / 1e6 : 0,
       (s.gc?.assistNs ?? 0) / 1e6,
     ];
+  }
+
+  stop(): void {
+    this.sched.stop();
   }
 
   schedtrace(nowNs: number, detailed: boolean): string {

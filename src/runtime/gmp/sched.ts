@@ -19,6 +19,7 @@ import { CfsQuota } from './cfs-quota.js';
 /** Why the pod's Ps cannot run now: CFS throttling, a stop-the-world pause. */
 export const STALL_THROTTLE = 1;
 export const STALL_STW = 2;
+export const STALL_DEAD = 4;
 
 /** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
 export interface SchedCosts {
@@ -48,6 +49,10 @@ export interface SchedConfig {
   gc?: GcConfig;
   /** Runtime memory besides heap and stacks (counted by GOMEMLIMIT and the container), bytes. */
   runtimeOverheadBytes?: number;
+  /** The container's memory limit, bytes: past it the pod is OOM-killed (absent: none). */
+  memoryLimitBytes?: number;
+  /** Called once when the memory limit is passed. */
+  onOom?: () => void;
 }
 
 /** Every G holds at least the starting stack (stackMin, 2 KiB); dead Gs keep theirs on the free lists. */
@@ -914,6 +919,16 @@ export class Sched {
   noteMemory(): void {
     const rss = this.rssBytes();
     if (rss > this.peakRssBytes) this.peakRssBytes = rss;
+    if (!this.dead && this.cfg.memoryLimitBytes !== undefined && rss > this.cfg.memoryLimitBytes) this.cfg.onOom?.();
+  }
+
+  /** The process is gone: every P stops for good, and sysmon and the CFS timer with it. */
+  dead = false;
+  stop(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.stall(STALL_DEAD);
+    this.cfs?.stop();
   }
 
   /** Goroutine stack memory: every G ever made keeps at least a 2 KiB stack (gfput keeps standard stacks). */

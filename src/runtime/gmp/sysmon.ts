@@ -142,6 +142,7 @@ export class Sysmon {
   }
 
   private schedule(at: number): void {
+    if (this.s.dead) at = Infinity; // the process is gone: sysmon with it
     if (at === this.eventAt) return;
     if (this.eventH >= 0) this.sim.cancel(this.eventH);
     this.eventAt = at;
