@@ -242,6 +242,18 @@ export const RuntimeSchema = z
     maxThreads: z.number().int().min(2).max(100_000).default(10_000).describe('debug.SetMaxThreads: exceeding it is a fatal error'),
     costs: CostsSchema.prefault({}),
     gc: GcSchema.prefault({}),
+    numa: z
+      .strictObject({
+        nodes: z.number().int().min(1).max(8).default(1).describe("NUMA nodes the pod's Ps span (Ps numbered node by node); 1 = uniform memory"),
+        remoteFactor: z.number().min(1).default(1.5).describe('CPU work of a G on a P of another node than its memory (first touch) takes this many times as long'),
+        migrationUs: z.number().nonnegative().default(5).describe('cold-cache cost of running a G stolen from a P on another node, µs'),
+        stealOrder: z
+          .enum(['random', 'numa-aware'])
+          .default('random')
+          .describe("random: Go's steal order (no NUMA awareness); numa-aware: steal from the thief's own node first (Vyukov's 2014 proposal)"),
+      })
+      .prefault({})
+      .describe('NUMA placement of the Ps and its penalties'),
     memoryLimitMB: z
       .number()
       .positive()

@@ -395,6 +395,9 @@ function gmpSummary(pod: GmpPod) {
       return { count: log.count, mean: log.mean(), p50: p50!, p99: p99!, max: log.max() };
     })(),
     ...(s.gc ? { gc: gcSummary(s) } : {}),
+    ...(s.numa
+      ? { numa: { crossNodeSteals: s.numa.crossNodeSteals, remoteWorkFraction: s.numa.workNs > 0 ? s.numa.remoteWorkNs / s.numa.workNs : 0 } }
+      : {}),
     ...(s.cfs ? { cpuThrottling: { periods: s.cfs.periods, throttledPeriods: s.cfs.throttledPeriods, throttledMs: s.cfs.throttledNs() / 1e6 } } : {}),
   };
 }

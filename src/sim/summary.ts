@@ -67,6 +67,8 @@ export interface RunSummary {
     timerDelayMs: { count: number; mean: number; p50: number; p99: number; max: number };
     /** CFS bandwidth control (when runtime.cpuLimitCores is set): cpu.stat's nr_periods, nr_throttled, throttled_time. */
     cpuThrottling?: { periods: number; throttledPeriods: number; throttledMs: number };
+    /** NUMA (runtime.numa.nodes > 1): steals across nodes; share of CPU work run away from its memory. */
+    numa?: { crossNodeSteals: number; remoteWorkFraction: number };
     /** The garbage collector (when the workload allocates). */
     gc?: {
       cycles: number;

@@ -32,9 +32,10 @@ describe('gmp invariants under random programs (fast-check)', () => {
         fc.integer({ min: 0, max: 1000 }),
         fc.constantFrom('1.19' as const, '1.25' as const),
         fc.constantFrom(undefined, 0.3, 1, 2.5),
-        (steps, gomaxprocs, ratePerS, netpoll, seed, goVersion, cpuLimitCores) => {
+        fc.constantFrom(1, 2),
+        (steps, gomaxprocs, ratePerS, netpoll, seed, goVersion, cpuLimitCores, numaNodes) => {
           const s = parseScenario(
-            JSON.stringify({ durationS: 0.2, workload: { arrival: { process: 'poisson', ratePerS }, request: { steps } }, runtime: { gomaxprocs, netpoll, goVersion, cpuLimitCores } }),
+            JSON.stringify({ durationS: 0.2, workload: { arrival: { process: 'poisson', ratePerS }, request: { steps } }, runtime: { gomaxprocs, netpoll, goVersion, cpuLimitCores, numa: { nodes: numaNodes, stealOrder: seed % 2 ? 'numa-aware' : 'random' } } }),
             'prop.json',
           );
           const exp = new Experiment(s, seed);

@@ -53,6 +53,9 @@ export class GmpPod implements PodRuntime {
       runtimeOverheadBytes: Math.round(runtime.runtimeOverheadMB * MiB),
       ...(runtime.memoryLimitMB !== undefined ? { memoryLimitBytes: runtime.memoryLimitMB * MiB } : {}),
       onOom: () => sink.oom?.(),
+      ...(runtime.numa.nodes > 1
+        ? { numa: { nodes: runtime.numa.nodes, remoteFactor: runtime.numa.remoteFactor, migrationNs: usToNs(runtime.numa.migrationUs), stealOrder: runtime.numa.stealOrder } }
+        : {}),
       costs: {
         ctxSwitchNs: c.ctxSwitchNs,
         stealNs: c.stealNs,
@@ -114,9 +117,11 @@ export class GmpPod implements PodRuntime {
     'gc_cycles',
     'gc_cpu_ms',
     'gc_assist_ms',
+    'cross_node_steals',
+    'remote_cpu_ms',
   ] as const;
 
-  static readonly COUNTER_COLUMNS = ['steals', 'preemptions', 'handoffs', 'throttled_periods', 'throttled_ms', 'gc_cycles', 'gc_cpu_ms', 'gc_assist_ms'] as const;
+  static readonly COUNTER_COLUMNS = ['steals', 'preemptions', 'handoffs', 'throttled_periods', 'throttled_ms', 'gc_cycles', 'gc_cpu_ms', 'gc_assist_ms', 'cross_node_steals', 'remote_cpu_ms'] as const;
   readonly sampleColumns = GmpPod.SAMPLE_COLUMNS;
   readonly counterColumns = GmpPod.COUNTER_COLUMNS;
 
@@ -145,6 +150,8 @@ export class GmpPod implements PodRuntime {
       s.gc?.cycles ?? 0,
       s.gc ? (s.gc.gcCpuNs + s.gc.idleMarkNs) / 1e6 : 0,
       (s.gc?.assistNs ?? 0) / 1e6,
+      s.numa?.crossNodeSteals ?? 0,
+      (s.numa?.remoteWorkNs ?? 0) / 1e6,
     ];
   }
 

@@ -53,6 +53,25 @@ export interface SchedConfig {
   memoryLimitBytes?: number;
   /** Called once when the memory limit is passed. */
   onOom?: () => void;
+  /** The Ps spread over NUMA nodes (absent or nodes = 1: uniform memory). */
+  numa?: NumaConfig;
+}
+
+export interface NumaConfig {
+  nodes: number;
+  /** CPU work of a G runs this many times slower on a P of another node than its memory's. */
+  remoteFactor: number;
+  /** Cold-cache cost of running a G stolen from a P on another node, ns. */
+  migrationNs: number;
+  /** 'random': Go's steal order; 'numa-aware': Ps of the thief's node first (Vyukov's 2014 proposal). */
+  stealOrder: 'random' | 'numa-aware';
+}
+
+/** NUMA counters: CPU work run away from its memory, and steals across nodes. */
+export class NumaStats {
+  workNs = 0;
+  remoteWorkNs = 0;
+  crossNodeSteals = 0;
 }
 
 /** Every G holds at least the starting stack (stackMin, 2 KiB); dead Gs keep theirs on the free lists. */
@@ -134,6 +153,11 @@ export class Sched {
   /** Scan work of the mark assist the P's G is doing now (0: none). */
   private readonly pAssistWork: Float64Array;
   private readonly pAssistLeft: Float64Array;
+  /** NUMA: each P's node, each G's memory node (first touch; −1 until it first runs), counters. */
+  private readonly pNode: Uint8Array | undefined;
+  private gHome: Int8Array | undefined;
+  private readonly pBurstFactor: Float64Array;
+  readonly numa: NumaStats | undefined;
   /** Runtime-owned Gs (the background mark workers, G index = P): not goroutines of the program. */
   readonly nSystemGs: number;
   /** Per-P FIFO of timers that are due but not yet run (checkTimers runs them): G and due time. */
@@ -232,6 +256,13 @@ export class Sched {
           unthrottle: () => this.unstall(STALL_THROTTLE),
         })
       : undefined;
+    this.pBurstFactor = new Float64Array(n).fill(1);
+    if (cfg.numa && cfg.numa.nodes > 1) {
+      // Ps are numbered node by node, as Linux numbers the cores of a socket together.
+      this.pNode = Uint8Array.from({ length: n }, (_, p) => Math.floor((p * cfg.numa!.nodes) / n));
+      this.gHome = new Int8Array(1024).fill(-1);
+      this.numa = new NumaStats();
+    }
     this.pGcMode = new Uint8Array(n);
     this.pChunk = new Float64Array(n);
     this.pChunkNs = new Float64Array(n);
@@ -332,7 +363,15 @@ export class Sched {
     if (gp < 0) {
       gp = g.add();
       this.gc?.ensureCapacity(g.capacity);
+      if (this.gHome && this.gHome.length < g.capacity) {
+        const h = new Int8Array(g.capacity).fill(-1);
+        h.set(this.gHome);
+        this.gHome = h;
+      }
     }
+    // First touch: a G made by `go f()` has its stack and arguments on the creating P's node; a request's
+    // G (made by the netpoller, without a P) gets the node where it first runs.
+    if (this.gHome) this.gHome[gp] = pp >= 0 ? this.pNode![pp]! : -1;
     g.status[gp] = Grunnable;
     g.waitReason[gp] = WAIT_NONE;
     g.prog[gp] = prog;
@@ -647,11 +686,14 @@ export class Sched {
     for (let i = 0; i < 4; i++) {
       const last = i === 3;
       const r = Math.floor(this.stealRng.next() * 4294967296);
-      let pos = r % n;
+      const start = r % n;
       const inc = this.coprimes[Math.floor(r / n) % this.coprimes.length]!;
-      for (let k = 0; k < n; k++, pos = (pos + inc) % n) {
+      // NUMA-aware order: the same random walk, but the thief's own node first, then the others.
+      const local = this.numaAwareNode(pp);
+      for (let k = 0, pos = start; k < n * (local >= 0 ? 2 : 1); k++, pos = (pos + inc) % n) {
         const p2 = pos;
         if (p2 === pp) continue;
+        if (local >= 0 && (this.pNode![p2] === local) !== k < n) continue;
         if (last && this.dueCount[p2]! > 0) {
           this.checkTimers(p2, pp);
           const gp = this.rq.runqget(pp);
@@ -666,6 +708,10 @@ export class Sched {
           const gp = this.rq.runqsteal(pp, p2, last);
           if (gp >= 0) {
             this.stats.steals++;
+            if (this.pNode !== undefined && this.pNode[p2] !== this.pNode[pp]) {
+              this.numa!.crossNodeSteals++;
+              this.foundOverhead += this.cfg.numa!.migrationNs; // the stolen G's cache lines are on the other node
+            }
             this.stats.stolenGs += this.rq.stolen;
             this.foundOverhead += this.cfg.costs.stealNs;
             if (gp === victimRunnext && this.pStatus[p2] === Prunning) this.foundOverhead += this.cfg.costs.runnextStealWaitNs;
@@ -746,7 +792,9 @@ export class Sched {
           // A burst that starts while the write barrier is on runs slower.
           g.workLeft[gp] = this.gc !== undefined && this.gc.marking ? w * this.gc.cfg.writeBarrierSlowdown : w;
         }
-        this.startBurst(pp, overheadNs + g.workLeft[gp]!, true);
+        let work = g.workLeft[gp]!;
+        if (this.pNode !== undefined) work = this.numaWork(pp, gp, work);
+        this.startBurst(pp, overheadNs + work, true);
         return;
       }
       if (op === OP_ALLOC) {
@@ -897,6 +945,27 @@ export class Sched {
     return true;
   }
 
+  /** The thief's node when stealing is NUMA-aware, else −1. */
+  private numaAwareNode(pp: number): number {
+    return this.pNode !== undefined && this.cfg.numa!.stealOrder === 'numa-aware' ? this.pNode[pp]! : -1;
+  }
+
+  /**
+   * NUMA: a G's memory lives on the node where it first ran (first touch); its CPU work on a P of
+   * another node takes remoteFactor × as long. Returns the burst's length for `work` ns of CPU work.
+   */
+  private numaWork(pp: number, gp: number, work: number): number {
+    const node = this.pNode![pp]!;
+    if (this.gHome![gp]! < 0) this.gHome![gp] = node;
+    const remote = this.gHome![gp] !== node;
+    const f = remote ? this.cfg.numa!.remoteFactor : 1;
+    this.pBurstFactor[pp] = f;
+    const st = this.numa!;
+    st.workNs += work;
+    if (remote) st.remoteWorkNs += work;
+    return work * f;
+  }
+
   /** Parked Gs become runnable on the global queue, with an M started per idle P (injectglist without a P). */
   private injectRunnable(gs: readonly number[]): void {
     for (const gp of gs) {
@@ -1036,7 +1105,10 @@ export class Sched {
       this.gc!.assistChunkDone(this.pCurG[pp]!, this.pAssistWork[pp]!);
       this.pAssistWork[pp] = this.pAssistLeft[pp] = 0;
     }
-    if (this.burstWork[pp]) this.g.workLeft[gp] = Math.max(0, Math.min(this.g.workLeft[gp]!, this.burstEnd[pp]! - this.sim.now));
+    if (this.burstWork[pp]) {
+      const left = (this.burstEnd[pp]! - this.sim.now) / this.pBurstFactor[pp]!;
+      this.g.workLeft[gp] = Math.max(0, Math.min(this.g.workLeft[gp]!, left));
+    }
     this.stats.preemptions++;
     this.tracer?.instant('preempt', pp, this.pM[pp]!, `G${this.g.goid[gp]} preempted`);
     const m = this.pM[pp]!;
