@@ -115,10 +115,11 @@ export type Step =
   | { alloc: AllocSize }
   | { gosched: true }
   | { spawn: { count: number; wait: boolean; steps: Step[] } }
-  | { locked: { mutex: string; cpu: DurationDist } };
+  | { locked: { mutex: string; cpu: DurationDist } }
+  | { deep: { stackKB: number; cpu: DurationDist } };
 
 /** Names of the step kinds, for error messages and docs. */
-export const STEP_KINDS = ['cpu', 'syscall', 'netpoll', 'sleep', 'alloc', 'gosched', 'spawn', 'locked'] as const;
+export const STEP_KINDS = ['cpu', 'syscall', 'netpoll', 'sleep', 'alloc', 'gosched', 'spawn', 'locked', 'deep'] as const;
 
 export const StepSchema: z.ZodType<Step> = z.lazy(() =>
   z.union([
@@ -148,6 +149,14 @@ export const StepSchema: z.ZodType<Step> = z.lazy(() =>
           cpu: DurationDistSchema.describe('CPU time spent holding it'),
         })
         .describe('sync.Mutex: Lock, run, Unlock (waiters are served first come, first served)'),
+    }),
+    z.strictObject({
+      deep: z
+        .strictObject({
+          stackKB: z.number().positive().max(1024 * 1024).describe('stack depth the call chain needs, KiB (the stack grows by doubling from 2 KiB, copying)'),
+          cpu: DurationDistSchema.describe('CPU time spent that deep'),
+        })
+        .describe('a deep call chain (recursion, big frames): grow the stack, run, return; a later GC halves the stack while under a quarter of it is used'),
     }),
   ]),
 );
@@ -185,6 +194,7 @@ const CostsSchema = z
     syscallOverheadNs: z.number().nonnegative().default(100).describe('entersyscall + exitsyscall bookkeeping, ns'),
     preemptSignalUs: z.number().nonnegative().default(5).describe('async preemption: SIGURG delivery until the G stops, µs'),
     runnextStealWaitUs: z.number().nonnegative().default(3).describe("runqgrab's usleep(3) before stealing a running P's runnext, µs"),
+    stackCopyNsPerKB: z.number().nonnegative().default(50).describe('copystack: copying 1 KiB of stack when it grows (memmove), ns'),
   })
   .describe('runtime operation costs');
 export type Costs = z.infer<typeof CostsSchema>;

@@ -395,6 +395,7 @@ function gmpSummary(pod: GmpPod) {
       return { count: log.count, mean: log.mean(), p50: p50!, p99: p99!, max: log.max() };
     })(),
     ...(s.gc ? { gc: gcSummary(s) } : {}),
+    stacks: { bytesMB: s.stackBytes() / MiB, growths: s.stackStats.growths, shrinks: s.stackStats.shrinks, copiedMB: s.stackStats.copiedBytes / MiB },
     ...(s.numa
       ? { numa: { crossNodeSteals: s.numa.crossNodeSteals, remoteWorkFraction: s.numa.workNs > 0 ? s.numa.remoteWorkNs / s.numa.workNs : 0 } }
       : {}),

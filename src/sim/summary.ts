@@ -69,6 +69,8 @@ export interface RunSummary {
     cpuThrottling?: { periods: number; throttledPeriods: number; throttledMs: number };
     /** NUMA (runtime.numa.nodes > 1): steals across nodes; share of CPU work run away from its memory. */
     numa?: { crossNodeSteals: number; remoteWorkFraction: number };
+    /** Goroutine stacks at the end, and growth (copystack) and GC shrinking over the run. */
+    stacks: { bytesMB: number; growths: number; shrinks: number; copiedMB: number };
     /** The garbage collector (when the workload allocates). */
     gc?: {
       cycles: number;

@@ -27,6 +27,8 @@ export interface GcHost {
   stopLatencyNs(): number;
   /** gcWakeAllAssists / gcFlushBgCredit: make parked assists runnable. */
   wakeAssists(gs: readonly number[]): void;
+  /** shrinkstack over every G (done while scanning stacks in the mark). */
+  shrinkStacks(): void;
   /** Allocated goroutine stack bytes now (scannableStackSize). */
   stackBytes(): number;
   /** Memory the limit counts besides the heap (stacks, runtime overhead). */
@@ -338,6 +340,7 @@ export class GcDriver {
     this.phase = GC_MARK;
     p.heapScan = p.heapLive;
     p.startCycle(now, this.host.nP, this.host.stackBytes());
+    this.host.shrinkStacks();
     this.dedicatedNeeded = p.dedicatedMarkWorkersNeeded;
     this.maxIdleWorkers = this.host.nP - this.dedicatedNeeded;
     this.idleWorkers = 0;

@@ -65,6 +65,7 @@ export class GmpPod implements PodRuntime {
         syscallNs: c.syscallOverheadNs,
         preemptSignalNs: usToNs(c.preemptSignalUs),
         runnextStealWaitNs: usToNs(c.runnextStealWaitUs),
+        stackCopyNsPerByte: c.stackCopyNsPerKB / 1024,
       },
     };
     const reqs = this.requests;

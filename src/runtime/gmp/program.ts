@@ -15,6 +15,8 @@ export const OP_UNLOCK = 8; // sync.Mutex.Unlock
 export const OP_GOSCHED = 9; // runtime.Gosched
 export const OP_ALLOC = 10; // mallocgc: heap bytes (arg: size sampler)
 export const OP_GC_MARK = 11; // a background mark worker's loop (gcBgMarkWorker)
+export const OP_STACK_GROW = 12; // the call chain gets arg bytes deep (morestack → newstack/copystack)
+export const OP_STACK_POP = 13; // back to the shallow resting depth
 
 /**
  * Programs as flat typed arrays: program p's ops are op[start[p] .. start[p+1]); `arg` is a sampler
@@ -31,6 +33,8 @@ export class Programs {
   readonly mutexNames: string[] = [];
   /** Some step allocates: the pod runs the GC model. */
   allocates = false;
+  /** Some step runs deep: Gs get their own stack sizes. */
+  growsStacks = false;
   readonly gcWorkerProg: number;
 
   constructor(root: readonly Step[], rng: RandomStreams) {
@@ -61,6 +65,9 @@ export class Programs {
           let mu = this.mutexNames.indexOf(s.locked.mutex);
           if (mu < 0) mu = this.mutexNames.push(s.locked.mutex) - 1;
           ops.push([OP_LOCK, mu, 0], [OP_CPU, sampler(s.locked.cpu), 0], [OP_UNLOCK, mu, 0]);
+        } else if ('deep' in s) {
+          ops.push([OP_STACK_GROW, Math.round(s.deep.stackKB * 1024), 0], [OP_CPU, sampler(s.deep.cpu), 0], [OP_STACK_POP, 0, 0]);
+          this.growsStacks = true;
         }
       });
       ops.push([OP_END, 0, 0]);

@@ -4,7 +4,8 @@ import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { GTable } from './gtable.js';
 import {
-  OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_SLEEP, OP_SPAWN, OP_SYSCALL, OP_UNLOCK, OP_WAIT_CHILDREN,
+  OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_SLEEP, OP_SPAWN, OP_STACK_GROW, OP_STACK_POP, OP_SYSCALL,
+  OP_UNLOCK, OP_WAIT_CHILDREN,
   type Programs,
 } from './program.js';
 import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE, type GcConfig } from './gc.js';
@@ -32,6 +33,8 @@ export interface SchedCosts {
   preemptSignalNs: number;
   /** runqgrab's usleep(3) before taking a running victim's runnext. */
   runnextStealWaitNs: number;
+  /** copystack: ns per byte of stack copied when a stack grows. */
+  stackCopyNsPerByte?: number;
 }
 
 export interface SchedConfig {
@@ -158,6 +161,11 @@ export class Sched {
   private gHome: Int8Array | undefined;
   private readonly pBurstFactor: Float64Array;
   readonly numa: NumaStats | undefined;
+  /** Stacks (when some step runs deep): each G's stack size and whether it is deep now; bytes above 2 KiB each. */
+  private gStack: Uint32Array | undefined;
+  private gDeep: Uint8Array | undefined;
+  private stackExtra = 0;
+  readonly stackStats = { growths: 0, shrinks: 0, copiedBytes: 0 };
   /** Runtime-owned Gs (the background mark workers, G index = P): not goroutines of the program. */
   readonly nSystemGs: number;
   /** Per-P FIFO of timers that are due but not yet run (checkTimers runs them): G and due time. */
@@ -263,6 +271,10 @@ export class Sched {
       this.gHome = new Int8Array(1024).fill(-1);
       this.numa = new NumaStats();
     }
+    if (progs.growsStacks) {
+      this.gStack = new Uint32Array(1024).fill(STACK_MIN);
+      this.gDeep = new Uint8Array(1024);
+    }
     this.pGcMode = new Uint8Array(n);
     this.pChunk = new Float64Array(n);
     this.pChunkNs = new Float64Array(n);
@@ -282,6 +294,7 @@ export class Sched {
         },
         wakeAssists: (gs) => this.injectRunnable(gs),
         stackBytes: () => this.stackBytes(),
+        shrinkStacks: () => this.shrinkStacks(),
         nonHeapBytes: () => this.stackBytes() + (this.cfg.runtimeOverheadBytes ?? 0),
       });
       // gcBgMarkStartWorkers: one background mark worker G per P, parked until a mark phase.
@@ -363,6 +376,14 @@ export class Sched {
     if (gp < 0) {
       gp = g.add();
       this.gc?.ensureCapacity(g.capacity);
+      if (this.gStack && this.gStack.length < g.capacity) {
+        const st = new Uint32Array(g.capacity).fill(STACK_MIN);
+        st.set(this.gStack);
+        this.gStack = st;
+        const d = new Uint8Array(g.capacity);
+        d.set(this.gDeep!);
+        this.gDeep = d;
+      }
       if (this.gHome && this.gHome.length < g.capacity) {
         const h = new Int8Array(g.capacity).fill(-1);
         h.set(this.gHome);
@@ -807,6 +828,16 @@ export class Sched {
         if (this.assistNext(pp, gp, overheadNs, r < 0)) return;
         continue;
       }
+      if (op === OP_STACK_GROW) {
+        overheadNs += this.morestack(gp, progs.arg[pc]!);
+        g.pc[gp] = pc + 1;
+        continue;
+      }
+      if (op === OP_STACK_POP) {
+        this.gDeep![gp] = 0;
+        g.pc[gp] = pc + 1;
+        continue;
+      }
       if (op === OP_GC_MARK) {
         this.gcMarkWorkerStep(pp, gp, overheadNs);
         return;
@@ -1002,7 +1033,43 @@ export class Sched {
 
   /** Goroutine stack memory: every G ever made keeps at least a 2 KiB stack (gfput keeps standard stacks). */
   stackBytes(): number {
-    return this.g.count * STACK_MIN;
+    return this.g.count * STACK_MIN + this.stackExtra;
+  }
+
+  /** newstack/copystack: double the stack until `need` bytes fit; returns the copying time, ns. */
+  private morestack(gp: number, need: number): number {
+    const st = this.gStack!;
+    this.gDeep![gp] = 1;
+    let size = st[gp]!;
+    if (size >= need) return 0;
+    let copied = 0;
+    while (size < need) {
+      copied += size; // the stack was full when it overflowed: all of it is copied
+      size *= 2;
+    }
+    this.stackExtra += size - st[gp]!;
+    st[gp] = size;
+    this.stackStats.growths++;
+    this.stackStats.copiedBytes += copied;
+    return copied * (this.cfg.costs.stackCopyNsPerByte ?? 0);
+  }
+
+  /**
+   * shrinkstack, at each GC's mark (scanstack): a stack using under a quarter of itself is halved, down
+   * to 2 KiB — not while the G is deep in a call chain or in a syscall. A shallow G uses ~1 KiB.
+   */
+  shrinkStacks(): void {
+    const st = this.gStack;
+    if (!st) return;
+    const g = this.g;
+    for (let gp = this.nSystemGs; gp < g.count; gp++) {
+      const size = st[gp]!;
+      if (size <= STACK_MIN || this.gDeep![gp] || g.status[gp] === Gdead || g.status[gp] === Gsyscall) continue;
+      if (1024 >= size / 4) continue;
+      st[gp] = size / 2;
+      this.stackExtra -= size / 2;
+      this.stackStats.shrinks++;
+    }
   }
 
   private startBurst(pp: number, durationNs: number, work: boolean): void {
@@ -1054,6 +1121,12 @@ export class Sched {
     g.m[gp] = -1;
     this.stats.gExited++;
     this.gc?.gExit(gp);
+    // gfput: a grown stack is freed; the G is reused with a fresh starting stack.
+    if (this.gStack && this.gStack[gp]! > STACK_MIN) {
+      this.stackExtra -= this.gStack[gp]! - STACK_MIN;
+      this.gStack[gp] = STACK_MIN;
+      this.gDeep![gp] = 0;
+    }
     const req = g.request[gp]!;
     const parent = g.parent[gp]!;
     if (parent >= 0 && --g.children[parent]! === 0 && g.status[parent] === Gwaiting && g.waitReason[parent] === WAIT_CHAN_RECEIVE) {
