@@ -410,6 +410,7 @@ function gcSummary(s: GmpPod['sched']) {
   return {
     cycles: gc.cycles,
     stwPauseMs: { count: gc.stwPauseMs.count, p50: p50!, p99: p99!, max: gc.stwPauseMs.max() },
+    stwPauseHistogramUs: gc.stwPauseHistUs.toJSON(),
     gcCpuFraction: gc.gcCpuFraction(now),
     /** Assist CPU / all CPU the pod used. */
     assistFraction: s.busyIntegralNs() > 0 ? gc.assistNs / s.busyIntegralNs() : 0,

@@ -75,6 +75,7 @@ export interface RunSummary {
     gc?: {
       cycles: number;
       stwPauseMs: { count: number; p50: number; p99: number; max: number };
+      stwPauseHistogramUs: { le: (number | '+Inf')[]; cumulativeCounts: number[]; count: number; sum: number };
       /** GC CPU (STW, assists, workers incl. idle) / CPU available (GOMAXPROCS × time), as gctrace's %. */
       gcCpuFraction: number;
       assistFraction: number;

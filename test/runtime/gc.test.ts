@@ -199,3 +199,17 @@ describe('container memory limit (OOM kill) and GOMEMLIMIT', () => {
     expect(r.gmp!.gc!.peakRssMB).to.be.below(180);
   });
 });
+
+describe('sweeping', () => {
+  it("every cycle's in-use heap is swept — mostly by allocating Gs, paced to finish before the next trigger — and it costs them time", () => {
+    const a = gcRun({ rate: 1000, kb: 100, baseMB: 50, durationS: 10, gc: { sweepNsPerKB: 0 } });
+    const b = gcRun({ rate: 1000, kb: 100, baseMB: 50, durationS: 10, gc: { sweepNsPerKB: 500 } });
+    const sw = b.gc.sweep;
+    expect(sw.byAllocation + sw.atStw + b.gc.unswept).to.be.closeTo(sw.assigned, 1e-3 * sw.assigned);
+    expect(sw.atStw).to.be.below(0.1 * sw.assigned);
+    // Each request sweeps ~ its share of the swept heap: (assigned − unswept) / requests at 500 ns/KiB.
+    const perReqMs = (((sw.byAllocation / b.result.summary.requests.completed) * 500) / 1024) / 1e6;
+    const extra = b.result.summary.latencyMs.mean - a.result.summary.latencyMs.mean;
+    expect(extra).to.be.within(0.5 * perReqMs, 1.5 * perReqMs);
+  });
+});

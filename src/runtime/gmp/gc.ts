@@ -1,4 +1,5 @@
 import type { Simulation } from '../../engine/simulation.js';
+import { Histogram } from '../../metrics/histogram.js';
 import { SampleLog } from '../../metrics/sample-log.js';
 import { GcPacer, gcOverAssistWork } from '../gc/pacer.js';
 
@@ -13,6 +14,8 @@ export interface GcConfig {
   scanBytesPerNs: number;
   stwSweepTermNs: number;
   stwMarkTermNs: number;
+  /** Sweeping one byte of heap span, ns. */
+  sweepNsPerByte: number;
   writeBarrierSlowdown: number;
   markAssist: boolean;
   cpuLimiter: boolean;
@@ -51,8 +54,9 @@ export const MARK_CHUNK_BYTES = 100_000;
 /**
  * One pod's garbage collector (mgc.go): the cycle's phases — STW sweep termination, concurrent mark with
  * dedicated / fractional / idle background workers on Ps and mark assists by allocating Gs, STW mark
- * termination — driven by the pacer (mgcpacer.go). Sweeping is not modelled (its cost is small and
- * proportional to allocation). Objects are live while the G that allocated them lives; objects allocated
+ * termination — driven by the pacer (mgcpacer.go) — then sweeping: allocating Gs sweep in proportion
+ * (deductSweepCredit, paced by gcPaceSweeper to finish by the next trigger) and the next cycle's sweep
+ * termination finishes what is left (finishsweep_m); the background sweeper is not modelled. Objects are live while the G that allocated them lives; objects allocated
  * during a mark are marked (allocate-black), and everything reachable at the start of a mark survives it.
  */
 export class GcDriver {
@@ -90,6 +94,8 @@ export class GcDriver {
   /** Time with a mark phase on (write barrier and assists active), ns. */
   markPhaseNs = 0;
   readonly stwPauseMs = new SampleLog();
+  /** Stop-the-world pauses, µs, Prometheus-style (`le` buckets). */
+  readonly stwPauseHistUs = new Histogram([10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]);
   // GC CPU limiter (mgclimit.go): a bucket filled by GC time and drained by mutator time.
   private limiterFill = 0;
   private limiterLast = 0;
@@ -98,6 +104,13 @@ export class GcDriver {
   onTrace: ((line: string) => void) | undefined;
   /** Called with each mark phase's [start, end) in ns when it ends (reports, traces, tests). */
   onMarkPhase: ((startNs: number, endNs: number) => void) | undefined;
+  /** Heap span bytes still to sweep, and bytes to sweep per byte allocated (sweepPagesPerByte). */
+  private sweepLeft = 0;
+  private sweepPerByte = 0;
+  /** Sweep time the last `alloc` call costs its G, ns. */
+  sweepNs = 0;
+  /** Bytes handed to sweeping, swept by allocation, and swept at sweep termination (STW). */
+  readonly sweep = { assigned: 0, byAllocation: 0, atStw: 0 };
   private readonly kMarkStart: number;
   private readonly kMarkTermEnd: number;
 
@@ -121,6 +134,11 @@ export class GcDriver {
   }
 
   /** heapLive + stacks + runtime overhead is the pod's memory; this is the heap part. */
+  /** Heap still to sweep from the last cycle, bytes. */
+  get unswept(): number {
+    return this.sweepLeft;
+  }
+
   get heapLive(): number {
     return this.pacer.heapLive;
   }
@@ -143,6 +161,7 @@ export class GcDriver {
    * debt (gcParkAssist).
    */
   alloc(gp: number, bytes: number): number {
+    this.sweepNs = this.sweepLeft > 0 ? this.deductSweepCredit(bytes) : 0;
     this.gAlloc[gp]! += bytes;
     this.inflightBytes += bytes;
     const p = this.pacer;
@@ -158,6 +177,14 @@ export class GcDriver {
     this.gAssist[gp]! -= bytes;
     if (this.gAssist[gp]! >= 0) return 0;
     return this.gcAssistAlloc(gp);
+  }
+
+  /** deductSweepCredit: sweep sweepPagesPerByte × bytes before allocating; returns the time, ns. */
+  private deductSweepCredit(bytes: number): number {
+    const swept = Math.min(this.sweepLeft, bytes * this.sweepPerByte);
+    this.sweepLeft -= swept;
+    this.sweep.byAllocation += swept;
+    return swept * this.cfg.sweepNsPerByte;
   }
 
   /** A G exits: what it allocated becomes garbage (collected by the next cycle). */
@@ -326,7 +353,10 @@ export class GcDriver {
     this.heap0 = this.pacer.heapLive;
     this.cycleGoal = this.pacer.heapGoal;
     this.tSweepTerm = this.sim.now;
-    this.stw1Ns = this.host.stopLatencyNs() + this.cfg.stwSweepTermNs;
+    // Sweep termination finishes the last cycle's sweeping (finishsweep_m) with the world stopped.
+    this.stw1Ns = this.host.stopLatencyNs() + this.cfg.stwSweepTermNs + this.sweepLeft * this.cfg.sweepNsPerByte;
+    this.sweep.atStw += this.sweepLeft;
+    this.sweepLeft = 0;
     this.phase = GC_STW_SWEEPTERM;
     this.host.stallWorld();
     this.sim.schedule(this.stw1Ns, this.kMarkStart);
@@ -353,6 +383,7 @@ export class GcDriver {
     this.gAssist.fill(0); // gcResetMarkState: every G's assist credit starts at 0
     this.gcCpuNs += this.stw1Ns * this.host.nP;
     this.stwPauseMs.push(this.stw1Ns / 1e6);
+    this.stwPauseHistUs.observe(this.stw1Ns / 1e3);
     this.host.startWorld();
     if (this.markTotal <= 0) this.gcMarkDone();
   }
@@ -379,8 +410,13 @@ export class GcDriver {
     p.stackScan = this.host.stackBytes();
     p.commit();
     this.phase = GC_OFF;
+    // gcPaceSweeper: the spans in use are swept by allocation before the heap reaches the next trigger.
+    this.sweepLeft = this.heap1;
+    this.sweep.assigned += this.heap1;
+    this.sweepPerByte = this.heap1 / Math.max(8192, p.trigger - p.heapLive - (1 << 20));
     this.gcCpuNs += this.stw2Ns * this.host.nP;
     this.stwPauseMs.push(this.stw2Ns / 1e6);
+    this.stwPauseHistUs.observe(this.stw2Ns / 1e3);
     if (this.onTrace) this.onTrace(this.gctrace(now, marked));
     const woken = this.assistQueue;
     this.assistQueue = [];

@@ -46,6 +46,7 @@ export class GmpPod implements PodRuntime {
         scanBytesPerNs: (runtime.gc.scanRateMBPerCpuS * MiB) / 1e9,
         stwSweepTermNs: usToNs(runtime.gc.stwSweepTermUs),
         stwMarkTermNs: usToNs(runtime.gc.stwMarkTermUs),
+        sweepNsPerByte: runtime.gc.sweepNsPerKB / 1024,
         writeBarrierSlowdown: runtime.gc.writeBarrierSlowdown,
         markAssist: runtime.gc.markAssist,
         cpuLimiter: runtime.gc.cpuLimiter,

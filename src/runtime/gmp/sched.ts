@@ -821,6 +821,7 @@ export class Sched {
       if (op === OP_ALLOC) {
         g.pc[gp] = pc + 1;
         const r = this.gc ? this.gc.alloc(gp, progs.samplers[progs.arg[pc]!]!.sampleNs()) : 0;
+        if (this.gc) overheadNs += this.gc.sweepNs; // proportional sweeping before the allocation
         this.noteMemory();
         if (r === 0) continue;
         // Mark assist: the G scans in chunks before it goes on, or parks (pending overhead ≤ µs dropped).
