@@ -16,6 +16,12 @@ export interface VariantRow {
   replicaChanges: number;
   flapping: number;
   maxGoroutinesPerPod: number;
+  /** Containers OOM-killed. */
+  oomKills: number;
+  /** Share of pod time spent CFS-throttled, % (gmp only; NaN otherwise). */
+  throttledPct: number;
+  /** GC CPU over the CPU the pods' Ps could use, % (gmp only; NaN otherwise). */
+  gcCpuPct: number;
 }
 
 export const COMPARE_COLUMNS: readonly (keyof VariantRow)[] = [
@@ -30,7 +36,19 @@ export const COMPARE_COLUMNS: readonly (keyof VariantRow)[] = [
   'replicaChanges',
   'flapping',
   'maxGoroutinesPerPod',
+  'oomKills',
+  'throttledPct',
+  'gcCpuPct',
 ];
+
+/** Σ over the series of a per-second column × the sample interval: the total over the run (NaN if absent). */
+function seriesTotal(result: RunResult, column: string, intervalS: number): number {
+  const i = result.series.columns.indexOf(column);
+  if (i < 0) return NaN;
+  let sum = 0;
+  for (const row of result.series.rows) sum += row[i]! * intervalS;
+  return sum;
+}
 
 /** Minutes of measured time whose sample-interval p99 exceeded the SLO. */
 export function sloViolationMinutes(scenario: Scenario, result: RunResult): number {
@@ -48,6 +66,7 @@ export function sloViolationMinutes(scenario: Scenario, result: RunResult): numb
 /** Average a variant's runs (one per seed; the same seeds for every variant). */
 export function variantRow(variant: string, scenario: Scenario, results: readonly RunResult[]): VariantRow {
   const mean = (f: (r: RunResult) => number) => results.reduce((a, r) => a + f(r), 0) / results.length;
+  const dt = scenario.metrics.sampleIntervalMs / 1000;
   return {
     variant,
     seeds: results.length,
@@ -60,14 +79,20 @@ export function variantRow(variant: string, scenario: Scenario, results: readonl
     replicaChanges: mean((r) => r.summary.hpa?.rescales ?? 0),
     flapping: mean((r) => r.summary.hpa?.directionReversals ?? 0),
     maxGoroutinesPerPod: Math.max(...results.map((r) => r.summary.cluster.maxGoroutinesPerPod)),
+    oomKills: mean((r) => r.summary.cluster.oomKills),
+    throttledPct: mean((r) => (100 * seriesTotal(r, 'throttled_ms_per_s', dt)) / (1000 * r.summary.cluster.podSeconds)),
+    gcCpuPct: mean((r) => (100 * seriesTotal(r, 'gc_cpu_ms_per_s', dt)) / (1000 * r.summary.cluster.podSeconds * r.summary.gomaxprocs)),
   };
 }
 
 /** The side-by-side table printed by `gmpsim compare`. */
 export function compareTable(rows: readonly VariantRow[], sloMs: number): string {
   const f = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : '-');
-  const header = ['variant', 'p50 ms', 'p95 ms', 'p99 ms', `SLO>${sloMs}ms min`, 'errors', 'pod-s', 'rescales', 'flaps', 'max G/pod'];
-  const body = rows.map((r) => [r.variant, f(r.p50Ms, 2), f(r.p95Ms, 2), f(r.p99Ms, 2), f(r.sloViolationMin, 2), f(r.errors, 1), f(r.podSeconds, 0), f(r.replicaChanges, 1), f(r.flapping, 1), String(r.maxGoroutinesPerPod)]);
+  const header = ['variant', 'p50 ms', 'p95 ms', 'p99 ms', `SLO>${sloMs}ms min`, 'errors', 'pod-s', 'rescales', 'flaps', 'max G/pod', 'OOM', 'throttled %', 'GC CPU %'];
+  const body = rows.map((r) => [
+    r.variant, f(r.p50Ms, 2), f(r.p95Ms, 2), f(r.p99Ms, 2), f(r.sloViolationMin, 2), f(r.errors, 1), f(r.podSeconds, 0), f(r.replicaChanges, 1),
+    f(r.flapping, 1), String(r.maxGoroutinesPerPod), f(r.oomKills, 1), f(r.throttledPct, 1), f(r.gcCpuPct, 1),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), ...body.map(line)].join('\n');

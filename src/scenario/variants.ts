@@ -1,3 +1,4 @@
+import { parseDocument } from 'yaml';
 import { formatProblem, parseScenario, ScenarioError, scenarioFromData } from './load.js';
 import type { Scenario } from './schema.js';
 
@@ -14,8 +15,10 @@ function isMapping(x: unknown): x is Record<string, unknown> {
 }
 
 /**
- * A compare file: the base scenario and one scenario per variant (the base with the variant's patch
- * merged in, validated like any scenario; problems are reported under variants[i].patch).
+ * A compare file: the base scenario and one scenario per variant (the base *as written* with the
+ * variant's patch merged in, validated like any scenario, so defaults that depend on other fields —
+ * GOMAXPROCS from goVersion and the CPU limit — follow the patch; problems are reported under
+ * variants[i].patch).
  */
 export function compareScenarios(text: string, file: string): { base: Scenario; variants: { name: string; scenario: Scenario }[] } {
   const base = parseScenario(text, file);
@@ -23,7 +26,10 @@ export function compareScenarios(text: string, file: string): { base: Scenario; 
     throw new ScenarioError([{ file, path: 'variants', message: 'expected a list of variants ({name, patch}) to compare, found none' }]);
   }
   const names = new Set<string>();
-  const { variants, ...plain } = base;
+  const { variants } = base;
+  const written = (parseDocument(text).toJS() ?? {}) as Record<string, unknown>;
+  const plain: Record<string, unknown> = { ...written, name: base.name };
+  delete plain.variants;
   const resolved = variants.map((v, i) => {
     if (names.has(v.name)) throw new ScenarioError([{ file, path: `variants[${i}].name`, message: `expected a unique name, found "${v.name}" twice` }]);
     names.add(v.name);
