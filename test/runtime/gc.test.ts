@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { GcPacer, PiController } from '../../src/runtime/gc/pacer.js';
-import { fmtNSAsMS } from '../../src/runtime/gmp/gc.js';
+import { fmtNSAsMS } from '../../src/runtime/gc/cycle.js';
 import type { GmpPod } from '../../src/runtime/gmp/pod.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { Experiment, runScenario } from '../../src/sim/experiment.js';

@@ -8,7 +8,7 @@ import {
   OP_UNLOCK, OP_WAIT_CHILDREN,
   type Programs,
 } from './program.js';
-import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE, type GcConfig } from './gc.js';
+import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE, type GcConfig } from '../gc/cycle.js';
 import { RunQueues } from './runq.js';
 import {
   Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mpolling, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,

@@ -1,7 +1,7 @@
 import type { Simulation } from '../../engine/simulation.js';
 import { Histogram } from '../../metrics/histogram.js';
 import { SampleLog } from '../../metrics/sample-log.js';
-import { GcPacer, gcOverAssistWork } from '../gc/pacer.js';
+import { GcPacer, gcOverAssistWork } from './pacer.js';
 
 export interface GcConfig {
   /** GOGC; −1 = off. */
