@@ -3,7 +3,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { ScenarioSchema, STEP_KINDS, type Scenario } from './schema.js';
+import { ScenarioSchema, STEP_KINDS, type DurationDist, type Scenario, type Step } from './schema.js';
 
 /** One thing wrong with a scenario file, located as precisely as the parser allows. */
 export interface Problem {
@@ -50,43 +50,95 @@ export function loadScenarioFile(file: string): Scenario {
       code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : String(e);
     throw new ScenarioError([{ file, path: '', message: why }]);
   }
-  return resolveTraces(parseScenario(text, file), file);
+  return resolveFiles(parseScenario(text, file), file);
 }
 
 /**
- * Replace a `trace` arrival with the `steps` it describes, read from its CSV (relative to the scenario
- * file), so the model never reads files and the resolved scenario is self-contained.
+ * Read the files a scenario names — a `trace` arrival, `empirical` distributions with a `file` — and
+ * put their contents in the scenario (`steps` or `timestamps`; `samplesMs`), relative to the scenario
+ * file, so the model never reads files and the resolved scenario is self-contained.
  */
-function resolveTraces(s: Scenario, file: string): Scenario {
+export function resolveFiles(s: Scenario, file: string): Scenario {
+  let out = s;
   const a = s.workload.arrival;
-  if (a.process !== 'trace') return s;
-  const csv = resolve(dirname(file), a.file);
-  const at = (line: number | undefined, message: string): Problem => ({ file: csv, ...(line ? { line } : {}), path: 'workload.arrival.file', message });
+  if (a.process === 'trace') {
+    if (a.format === 'timestamps') {
+      const rows = readNumberRows(file, a.file, 'workload.arrival.file', 'time_s');
+      const atS = rows.map((r) => r[0]!);
+      out = { ...out, workload: { ...out.workload, arrival: { process: 'timestamps', source: a.file, atS } } };
+    } else {
+      const rows = readNumberRows(file, a.file, 'workload.arrival.file', 'time_s,rate_per_s');
+      const steps = rows.map(([atS, ratePerS]) => ({ atS: atS!, ratePerS: ratePerS! }));
+      out = { ...out, workload: { ...out.workload, arrival: { process: 'steps', source: a.file, steps } } };
+    }
+  }
+  const steps = resolveStepFiles(file, out.workload.request.steps, 'workload.request.steps');
+  return steps === out.workload.request.steps ? out : { ...out, workload: { ...out.workload, request: { ...out.workload.request, steps } } };
+}
+
+/** Steps with every `empirical` distribution's file read into samplesMs (the same array if none has one). */
+function resolveStepFiles(file: string, steps: Step[], path: string): Step[] {
+  let changed = false;
+  const dist = (d: DurationDist, where: string): DurationDist => {
+    if (d.dist !== 'empirical' || d.file === undefined) return d;
+    changed = true;
+    const samplesMs = readNumberRows(file, d.file, `${where}.file`, 'duration_ms').map((r) => r[0]!);
+    return { dist: 'empirical', samplesMs };
+  };
+  const out = steps.map((st, i): Step => {
+    const w = `${path}[${i}]`;
+    if ('cpu' in st) return { cpu: dist(st.cpu, `${w}.cpu`) };
+    if ('syscall' in st) return { syscall: dist(st.syscall, `${w}.syscall`) };
+    if ('netpoll' in st) return { netpoll: dist(st.netpoll, `${w}.netpoll`) };
+    if ('sleep' in st) return { sleep: dist(st.sleep, `${w}.sleep`) };
+    if ('locked' in st) return { locked: { ...st.locked, cpu: dist(st.locked.cpu, `${w}.locked.cpu`) } };
+    if ('deep' in st) return { deep: { ...st.deep, cpu: dist(st.deep.cpu, `${w}.deep.cpu`) } };
+    if ('spawn' in st) {
+      const inner = resolveStepFiles(file, st.spawn.steps, `${w}.spawn.steps`);
+      if (inner !== st.spawn.steps) changed = true;
+      return { spawn: { ...st.spawn, steps: inner } };
+    }
+    return st;
+  });
+  return changed ? out : steps;
+}
+
+/**
+ * Rows of numbers from a CSV named by the scenario (relative to it): `columns` names the expected
+ * columns ("time_s,rate_per_s"); a header line and # comments are allowed. Times, where the first
+ * column is one, must not decrease; every value must be ≥ 0. Problems name the CSV line.
+ */
+function readNumberRows(file: string, rel: string, path: string, columns: string): number[][] {
+  const csv = resolve(dirname(file), rel);
+  const n = columns.split(',').length;
+  const ordered = columns.startsWith('time_s');
+  const at = (line: number | undefined, message: string): Problem => ({ file: csv, ...(line ? { line } : {}), path, message });
   let text: string;
   try {
     text = readFileSync(csv, 'utf8');
   } catch {
-    throw new ScenarioError([{ file, path: 'workload.arrival.file', message: `expected a readable CSV file, found nothing at ${csv}` }]);
+    throw new ScenarioError([{ file, path, message: `expected a readable CSV file, found nothing at ${csv}` }]);
   }
-  const steps: { atS: number; ratePerS: number }[] = [];
+  const rows: number[][] = [];
   const problems: Problem[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const cells = line.split(',').map((c) => c.trim());
-    const [t, r] = cells.map(Number);
-    if (cells.length < 2 || !Number.isFinite(t) || !Number.isFinite(r)) {
-      if (i === 0 && steps.length === 0) return; // a header
-      problems.push(at(i + 1, `expected "time_s,rate_per_s" numbers, found "${line}"`));
+    const nums = cells.slice(0, n).map(Number);
+    if (cells.length < n || nums.some((x) => !Number.isFinite(x))) {
+      if (i === 0 && rows.length === 0) return; // a header
+      problems.push(at(i + 1, `expected "${columns}" numbers, found "${line}"`));
       return;
     }
-    if (t! < 0 || r! < 0) problems.push(at(i + 1, `expected non-negative time and rate, found "${line}"`));
-    else if (steps.length > 0 && t! <= steps.at(-1)!.atS) problems.push(at(i + 1, `expected times in increasing order, found ${t} after ${steps.at(-1)!.atS}`));
-    else steps.push({ atS: t!, ratePerS: r! });
+    if (nums.some((x) => x < 0)) problems.push(at(i + 1, `expected non-negative numbers, found "${line}"`));
+    else if (ordered && n > 1 && rows.length > 0 && nums[0]! <= rows.at(-1)![0]!) problems.push(at(i + 1, `expected times in increasing order, found ${nums[0]} after ${rows.at(-1)![0]}`));
+    else if (ordered && n === 1 && rows.length > 0 && nums[0]! < rows.at(-1)![0]!) problems.push(at(i + 1, `expected times in non-decreasing order, found ${nums[0]} after ${rows.at(-1)![0]}`));
+    else rows.push(nums);
   });
-  if (problems.length === 0 && steps.length === 0) problems.push(at(undefined, 'expected at least one "time_s,rate_per_s" row, found none'));
+  if (problems.length === 0 && rows.length === 0) problems.push(at(undefined, `expected at least one "${columns}" row, found none`));
   if (problems.length > 0) throw new ScenarioError(problems);
-  return { ...s, workload: { ...s.workload, arrival: { process: 'steps', source: a.file, steps } } };
+  return rows;
 }
 
 /** Parse and validate scenario text; `file` names it in errors and supplies the default name. */

@@ -35,8 +35,15 @@ export const DurationDistSchema = z
         maxMs: nonNegMs('upper bound, ms').default(2),
       })
       .refine((u) => u.maxMs >= u.minMs, { message: 'expected maxMs ≥ minMs', path: ['maxMs'] }),
+    z
+      .strictObject({
+        dist: z.literal('empirical'),
+        samplesMs: z.array(z.number().nonnegative()).min(1).optional().describe('observed durations, ms: each draw picks one at random (a bootstrap of your measurements)'),
+        file: z.string().min(1).optional().describe('or a CSV/text file of observed durations in ms, one per line (relative to the scenario file; becomes samplesMs when loaded)'),
+      })
+      .refine((e) => (e.samplesMs === undefined) !== (e.file === undefined), { message: 'expected exactly one of samplesMs or file' }),
   ])
-  .describe('a duration distribution: constant | exponential | lognormal | uniform');
+  .describe('a duration distribution: constant | exponential | lognormal | uniform | empirical');
 export type DurationDist = z.infer<typeof DurationDistSchema>;
 
 export const AllocSizeSchema = z
@@ -55,8 +62,17 @@ export const ArrivalSchema = z
     }),
     z.strictObject({
       process: z.literal('trace'),
-      file: z.string().min(1).describe('CSV of `time_s,rate_per_s` rows (a header line is allowed), relative to the scenario file; replayed as a piecewise-constant Poisson rate (becomes `steps` when loaded)'),
+      file: z.string().min(1).describe('a CSV relative to the scenario file (a header line is allowed); see `format`'),
+      format: z
+        .enum(['rates', 'timestamps'])
+        .default('rates')
+        .describe('rates: `time_s,rate_per_s` rows replayed as a piecewise-constant Poisson rate (becomes `steps` when loaded); timestamps: one request arrival time (s) per row, replayed exactly (becomes `timestamps`)'),
     }),
+    z.strictObject({
+      process: z.literal('timestamps'),
+      source: z.string().optional().describe('the trace file these times were read from (informational)'),
+      atS: z.array(z.number().nonnegative()).min(1).describe('arrival times, s, in non-decreasing order: one request each'),
+    }).refine((p) => p.atS.every((t, i) => i === 0 || t >= p.atS[i - 1]!), { message: 'expected arrival times in non-decreasing order', path: ['atS'] }),
     z
       .strictObject({
         process: z.literal('steps'),
@@ -103,7 +119,7 @@ export const ArrivalSchema = z
       ratePerS: z.number().positive().default(100).describe('arrival rate, requests per second (fixed gaps, the first at time 0)'),
     }),
   ])
-  .describe('the arrival process: poisson | steps | trace | diurnal | mmpp | constant');
+  .describe('the arrival process: poisson | steps | trace | timestamps | diurnal | mmpp | constant');
 export type Arrival = z.infer<typeof ArrivalSchema>;
 
 /** One step of a goroutine's program. */

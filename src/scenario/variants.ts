@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import { formatProblem, parseScenario, ScenarioError, scenarioFromData } from './load.js';
+import { formatProblem, parseScenario, resolveFiles, ScenarioError, scenarioFromData } from './load.js';
 import type { Scenario } from './schema.js';
 
 /** Deep merge for variant patches: mappings merge key by key; lists and scalars replace. */
@@ -35,13 +35,14 @@ export function compareScenarios(text: string, file: string): { base: Scenario; 
     names.add(v.name);
     const data = mergePatch(plain, v.patch);
     try {
-      return { name: v.name, scenario: scenarioFromData(data, `${file} (variant ${v.name})`) };
+      // Trace and sample files are read relative to the compare file.
+      return { name: v.name, scenario: resolveFiles(scenarioFromData(data, `${file} (variant ${v.name})`), file) };
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
       throw new ScenarioError(e.problems.map((p) => ({ file, path: `variants[${i}].patch${p.path ? `.${p.path}` : ''}`, message: p.message })));
     }
   });
-  return { base, variants: resolved };
+  return { base: resolveFiles(base, file), variants: resolved };
 }
 
 export { formatProblem };

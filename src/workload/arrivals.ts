@@ -53,6 +53,13 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): 
         },
       };
     }
+    case 'timestamps': {
+      // Replayed exactly, one request per time; the process is consumed in order.
+      const at = spec.atS.map((t) => Math.round(t * NS_PER_S));
+      let i = 0;
+      const span = Math.max(horizonS, 1e-9);
+      return { ratePerS: at.filter((t) => t <= span * NS_PER_S).length / span, nextNs: () => (i < at.length ? at[i++]! : Infinity) };
+    }
     case 'trace':
       throw new Error(`arrival trace "${spec.file}" was not loaded: load the scenario with loadScenarioFile, which reads it`);
     case 'diurnal': {

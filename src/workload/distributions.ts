@@ -19,7 +19,14 @@ export function distMeanNs(spec: DurationDist): number {
       return msToNs(spec.meanMs);
     case 'uniform':
       return msToNs((spec.minMs + spec.maxMs) / 2);
+    case 'empirical':
+      return msToNs(empiricalSamples(spec).reduce((a, b) => a + b, 0) / empiricalSamples(spec).length);
   }
+}
+
+function empiricalSamples(spec: Extract<DurationDist, { dist: 'empirical' }>): number[] {
+  if (!spec.samplesMs) throw new Error(`empirical distribution "${spec.file}" was not loaded: load the scenario with loadScenarioFile, which reads it`);
+  return spec.samplesMs;
 }
 
 export function durationSampler(spec: DurationDist, rng: RandomStream): DurationSampler {
@@ -44,6 +51,11 @@ export function durationSampler(spec: DurationDist, rng: RandomStream): Duration
       const lo = msToNs(spec.minMs);
       const span = msToNs(spec.maxMs) - lo;
       return { meanNs: distMeanNs(spec), sampleNs: () => lo + Math.round(rng.next() * span) };
+    }
+    case 'empirical': {
+      // Bootstrap: each draw is one of the observed values, equally likely.
+      const xs = Float64Array.from(empiricalSamples(spec), msToNs);
+      return { meanNs: distMeanNs(spec), sampleNs: () => xs[rng.int(xs.length)]! };
     }
   }
 }

@@ -74,7 +74,7 @@ describe('scenario loading', () => {
 
   it('an unknown variant lists the known ones', () => {
     expect(problems('workload:\n  request:\n    steps:\n      - cpu:\n          dist: gamma\n')).to.deep.equal([
-      'case.yaml:5:17: workload.request.steps[0].cpu.dist: expected one of "constant" | "exponential" | "lognormal" | "uniform", found the string "gamma"',
+      'case.yaml:5:17: workload.request.steps[0].cpu.dist: expected one of "constant" | "exponential" | "lognormal" | "uniform" | "empirical", found the string "gamma"',
     ]);
   });
 

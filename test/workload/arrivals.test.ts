@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { RandomStreams } from '../../src/engine/random.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load.js';
+import { compareScenarios } from '../../src/scenario/variants.js';
 import { arrivalProcess } from '../../src/workload/arrivals.js';
+import { durationSampler } from '../../src/workload/distributions.js';
 
 function times(arrival: object, horizonS: number, seed = 1): number[] {
   const s = parseScenario(JSON.stringify({ durationS: horizonS, workload: { arrival } }), 'a.json');
@@ -78,6 +80,60 @@ describe('arrival processes', () => {
       const dir = mkdtempSync(join(tmpdir(), 'gmpsim-trace-'));
       writeFileSync(join(dir, 's.yaml'), 'workload: {arrival: {process: trace, file: nope.csv}}\n');
       expect(() => loadScenarioFile(join(dir, 's.yaml'))).to.throw(/workload\.arrival\.file: expected a readable CSV file/);
+    });
+  });
+
+  describe('per-request timestamp traces', () => {
+    const write = (csv: string, yaml = 'durationS: 5\nworkload: {arrival: {process: trace, file: ts.csv, format: timestamps}}\n') => {
+      const dir = mkdtempSync(join(tmpdir(), 'gmpsim-ts-'));
+      writeFileSync(join(dir, 'ts.csv'), csv);
+      writeFileSync(join(dir, 's.yaml'), yaml);
+      return join(dir, 's.yaml');
+    };
+
+    it('a time_s CSV becomes timestamps, replayed exactly (equal times allowed), then no more arrivals', () => {
+      const s = loadScenarioFile(write('time_s\n0.5\n1.25\n1.25\n3\n'));
+      expect(s.workload.arrival).to.deep.equal({ process: 'timestamps', source: 'ts.csv', atS: [0.5, 1.25, 1.25, 3] });
+      const p = arrivalProcess(s.workload.arrival, new RandomStreams(1).stream('arrivals'), 5);
+      const got: number[] = [];
+      for (let t = p.nextNs(0); Number.isFinite(t); t = p.nextNs(t)) got.push(t);
+      expect(got).to.deep.equal([0.5e9, 1.25e9, 1.25e9, 3e9]);
+    });
+
+    it('compare files read their traces too (every variant)', () => {
+      const file = write('0.1\n0.2\n', 'durationS: 1\nworkload: {arrival: {process: trace, file: ts.csv, format: timestamps}}\nvariants: [{name: a}, {name: b, patch: {runtime: {gomaxprocs: 2}}}]\n');
+      const { base, variants } = compareScenarios(readFileSync(file, 'utf8'), file);
+      for (const s of [base, ...variants.map((v) => v.scenario)]) expect(s.workload.arrival.process).to.equal('timestamps');
+    });
+
+    it('decreasing times are a scenario error naming the CSV line', () => {
+      expect(() => loadScenarioFile(write('1\n2\n1.5\n'))).to.throw(/ts\.csv:3:1: workload\.arrival\.file: expected times in non-decreasing order, found 1\.5 after 2/);
+    });
+  });
+
+  describe('empirical distributions', () => {
+    it('draws only observed values, each about equally often; the mean is the sample mean', () => {
+      const s = parseScenario(JSON.stringify({ workload: { request: { steps: [{ cpu: { dist: 'empirical', samplesMs: [1, 2, 10] } }] } } }), 'e.json');
+      const step = s.workload.request.steps[0] as { cpu: Parameters<typeof durationSampler>[0] };
+      const d = durationSampler(step.cpu, new RandomStreams(3).stream('x'));
+      expect(d.meanNs).to.equal(Math.round(13e6 / 3)); // ns, whole
+      const counts = new Map<number, number>();
+      for (let i = 0; i < 30000; i++) {
+        const v = d.sampleNs();
+        counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
+      expect([...counts.keys()].sort((a, b) => a - b)).to.deep.equal([1e6, 2e6, 10e6]);
+      for (const c of counts.values()) expect(c).to.be.within(9500, 10500);
+    });
+
+    it('a file of durations (one per line, nested in spawn steps too) is read at load time', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gmpsim-emp-'));
+      writeFileSync(join(dir, 'lat.csv'), 'duration_ms\n0.5\n1.5\n');
+      writeFileSync(join(dir, 's.yaml'), 'workload: {request: {steps: [{spawn: {count: 2, steps: [{netpoll: {dist: empirical, file: lat.csv}}]}}]}}\n');
+      const s = loadScenarioFile(join(dir, 's.yaml'));
+      expect(s.workload.request.steps).to.deep.equal([{ spawn: { count: 2, wait: true, steps: [{ netpoll: { dist: 'empirical', samplesMs: [0.5, 1.5] } }] } }]);
+      writeFileSync(join(dir, 'bad.yaml'), 'workload: {request: {steps: [{cpu: {dist: empirical, samplesMs: [1], file: lat.csv}}]}}\n');
+      expect(() => loadScenarioFile(join(dir, 'bad.yaml'))).to.throw(/expected exactly one of samplesMs or file/);
     });
   });
 });
