@@ -146,11 +146,12 @@ export type Hpa = z.infer<typeof HpaSchema>;
 export const FaultSchema = z
   .strictObject({
     type: z
-      .enum(['metrics-down', 'hpa-down', 'pod-kill', 'node-loss', 'network-latency'])
-      .describe('metrics-down: the metrics APIs fail (the HPA cannot compute and keeps the current size); hpa-down: the controller skips its syncs; pod-kill: the oldest live pod dies at once (in-flight requests lost) and the ReplicaSet replaces it; node-loss: node 0 fails for durationS (its pods die and are recreated where they fit); network-latency: every netpoll wait started during the fault takes latencyMs longer'),
+      .enum(['metrics-down', 'hpa-down', 'pod-kill', 'node-loss', 'network-latency', 'noisy-neighbour'])
+      .describe('metrics-down: the metrics APIs fail (the HPA cannot compute and keeps the current size); hpa-down: the controller skips its syncs; pod-kill: the oldest live pod dies at once (in-flight requests lost) and the ReplicaSet replaces it; node-loss: node 0 fails for durationS (its pods die and are recreated where they fit); network-latency: every netpoll wait started during the fault takes latencyMs longer; noisy-neighbour: another workload steals stolenCores of each node\'s runtime.hostCpus, so every pod\'s CPU work runs hostCpus / (hostCpus − stolenCores) times as long'),
     atS: z.number().nonnegative().describe('start, simulated s'),
     durationS: z.number().positive().default(60).describe('how long the fault lasts, s (ignored for pod-kill)'),
     latencyMs: z.number().nonnegative().default(50).describe('network-latency: added to each network wait, ms'),
+    stolenCores: z.number().positive().default(1).describe('noisy-neighbour: cores the neighbour takes (less than runtime.hostCpus)'),
   })
   .describe('a fault injected into the run');
 export type Fault = z.infer<typeof FaultSchema>;

@@ -369,6 +369,9 @@ export const ScenarioSchema = z
       if (f.type === 'node-loss' && s.cluster.nodes.count === 0) {
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'type'], message: 'expected cluster.nodes.count ≥ 1 for a node-loss fault, found unlimited nodes (count 0)' });
       }
+      if (f.type === 'noisy-neighbour' && f.stolenCores >= s.runtime.hostCpus) {
+        ctx.addIssue({ code: 'custom', path: ['faults', i, 'stolenCores'], message: `expected fewer stolen cores than runtime.hostCpus (${s.runtime.hostCpus}), found ${f.stolenCores}` });
+      }
     });
     const scalers = (['hpa', 'keda', 'densityController'] as const).filter((k) => s[k] !== undefined);
     if (scalers.length > 1) {

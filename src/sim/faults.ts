@@ -13,6 +13,9 @@ export function scheduleFaults(sim: Simulation, faults: readonly Fault[], fleet:
       if (fleet.hpa) fleet.hpa.down = on;
     } else if (f.type === 'network-latency') {
       fleet.network.extraNs = on ? msToNs(f.latencyMs) : 0;
+    } else if (f.type === 'noisy-neighbour') {
+      const cores = fleet.hostCpus;
+      fleet.setCpuSlowdown(on ? cores / (cores - f.stolenCores) : 1);
     } else if (f.type === 'node-loss') {
       if (on) fleet.deployment.nodeDown(0);
       else fleet.deployment.nodeUp(0);

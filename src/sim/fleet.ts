@@ -25,6 +25,16 @@ export class PodFleet {
   readonly gomaxprocs: number;
   /** Extra latency on every network wait in every pod (the network-latency fault sets it). */
   readonly network = { extraNs: 0 };
+  /** CPU work takes this many times as long in every pod (the noisy-neighbour fault sets it). */
+  readonly cpu = { slowdown: 1 };
+  /** CPUs of each node a pod runs on (runtime.hostCpus). */
+  readonly hostCpus: number;
+
+  /** Set the CPU slowdown; bursts already running stretch or shrink from now on. */
+  setCpuSlowdown(f: number): void {
+    this.cpu.slowdown = f;
+    for (const p of this.deployment.pods) if (!p.gone) p.runtime.cpuSlowdownChanged?.();
+  }
   readonly sampleColumns: readonly string[];
   readonly counterColumns: readonly string[];
   /** Per sample column: a counter (summed over every pod that ever ran) rather than a gauge. */
@@ -41,12 +51,13 @@ export class PodFleet {
     const rt = scenario.runtime;
     const steps = scenario.workload.request.steps;
     this.gomaxprocs = rt.gomaxprocs;
+    this.hostCpus = rt.hostCpus;
     this.deployment = new Deployment(
       sim,
       scenario.cluster,
       (k, podSink): PodRuntime => {
         const r = k === 0 ? rng : new RandomStreams(`${seed}/pod-${k}`);
-        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network);
+        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network, this.cpu);
       },
       sink,
       rng.stream('service.load-balancer'),

@@ -133,6 +133,31 @@ describe('cluster + HPA end to end', () => {
       expect(p50(slow, 25)).to.be.closeTo(p50(base, 25), 0.5);
     });
 
+    it('noisy neighbour: stolen cores slow every CPU burst by hostCpus / (hostCpus − stolen), then it ends', () => {
+      const s = (faults: object[]) =>
+        runScenario(
+          parseScenario(
+            JSON.stringify({
+              durationS: 30,
+              // Constant 2 ms bursts at low load: latency is the burst (plus µs of scheduling).
+              workload: { arrival: { process: 'poisson', ratePerS: 50 }, request: { steps: [{ cpu: { dist: 'constant', valueMs: 2 } }] } },
+              runtime: { gomaxprocs: 4, hostCpus: 4 },
+              faults,
+            }),
+            'noisy.json',
+          ),
+          3,
+        );
+      const base = s([]);
+      const noisy = s([{ type: 'noisy-neighbour', atS: 10, durationS: 10, stolenCores: 3 }]);
+      const p50 = (r: ReturnType<typeof runScenario>, t: number) => r.series.rows.find((row) => row[0] === t)![r.series.columns.indexOf('latency_p50_ms')]!;
+      expect(p50(noisy, 15) / p50(base, 15)).to.be.closeTo(4, 0.05); // 4 / (4 − 3)
+      expect(p50(noisy, 25)).to.be.closeTo(p50(base, 25), 0.01);
+      expect(() => parseScenario(JSON.stringify({ runtime: { hostCpus: 2 }, faults: [{ type: 'noisy-neighbour', atS: 1, stolenCores: 2 }] }), 'bad.json')).to.throw(
+        /faults\[0\]\.stolenCores: expected fewer stolen cores than runtime\.hostCpus \(2\), found 2/,
+      );
+    });
+
     it('pod kill: in-flight requests are lost and the ReplicaSet replaces the pod', () => {
       const r = drop([{ type: 'pod-kill', atS: 30 }]);
       expect(r.summary.cluster.killed).to.be.greaterThan(0);

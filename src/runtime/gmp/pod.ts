@@ -25,6 +25,7 @@ export class GmpPod implements PodRuntime {
     rng: RandomStreams,
     sink: CompletionSink,
     network?: { extraNs: number },
+    cpu?: { slowdown: number },
   ) {
     this.gomaxprocs = runtime.gomaxprocs;
     this.version = runtime.goVersion;
@@ -35,6 +36,7 @@ export class GmpPod implements PodRuntime {
       goVersion: runtime.goVersion,
       maxThreads: runtime.maxThreads,
       ...(network ? { network } : {}),
+      ...(cpu ? { cpu } : {}),
       ...(runtime.cpuLimitCores !== undefined
         ? { cpuQuota: { quotaNs: runtime.cpuLimitCores * msToNs(runtime.cfsPeriodMs), periodNs: msToNs(runtime.cfsPeriodMs) } }
         : {}),
@@ -159,6 +161,10 @@ export class GmpPod implements PodRuntime {
 
   stop(): void {
     this.sched.stop();
+  }
+
+  cpuSlowdownChanged(): void {
+    this.sched.cpuSlowdownChanged();
   }
 
   schedtrace(nowNs: number, detailed: boolean): string {

@@ -46,6 +46,8 @@ export interface SchedConfig {
   maxThreads: number;
   /** Shared with the cluster: extra latency added to every network wait now (a network fault). */
   network?: { extraNs: number };
+  /** Shared with the cluster: CPU work takes this many times as long now (a noisy-neighbour fault). */
+  cpu?: { slowdown: number };
   /** The container's CPU limit as a CFS quota per period (absent: no limit). */
   cpuQuota?: { quotaNs: number; periodNs: number };
   /** The garbage collector (used when some program allocates). */
@@ -265,6 +267,7 @@ export class Sched {
         })
       : undefined;
     this.pBurstFactor = new Float64Array(n).fill(1);
+    this.appliedSlowdown = cfg.cpu?.slowdown ?? 1;
     if (cfg.numa && cfg.numa.nodes > 1) {
       // Ps are numbered node by node, as Linux numbers the cores of a socket together.
       this.pNode = Uint8Array.from({ length: n }, (_, p) => Math.floor((p * cfg.numa!.nodes) / n));
@@ -1075,6 +1078,7 @@ export class Sched {
 
   private startBurst(pp: number, durationNs: number, work: boolean): void {
     this.burstWork[pp] = work ? 1 : 0;
+    if (this.cfg.cpu !== undefined) durationNs *= this.cfg.cpu.slowdown;
     if (this.stalled !== 0) {
       // The thread cannot get a CPU now (throttled, or the world is stopped): the burst waits whole.
       this.frozen[pp] = 1;
@@ -1180,7 +1184,7 @@ export class Sched {
       this.pAssistWork[pp] = this.pAssistLeft[pp] = 0;
     }
     if (this.burstWork[pp]) {
-      const left = (this.burstEnd[pp]! - this.sim.now) / this.pBurstFactor[pp]!;
+      const left = (this.burstEnd[pp]! - this.sim.now) / (this.pBurstFactor[pp]! * this.appliedSlowdown);
       this.g.workLeft[gp] = Math.max(0, Math.min(this.g.workLeft[gp]!, left));
     }
     this.stats.preemptions++;
@@ -1218,6 +1222,25 @@ export class Sched {
       this.burstEnd[pp] = this.sim.now + this.frozenLeft[pp]!;
       this.burstH[pp] = this.sim.schedule(this.frozenLeft[pp]!, this.kBurstEnd, pp);
       this.setOnCpu(+1);
+    }
+  }
+
+  /** The slowdown the bursts in progress were scheduled with. */
+  private appliedSlowdown = 1;
+
+  /** The CPU slowdown changed: bursts in progress (running or frozen) stretch or shrink from now on. */
+  cpuSlowdownChanged(): void {
+    const f = this.cfg.cpu?.slowdown ?? 1;
+    const ratio = f / this.appliedSlowdown;
+    this.appliedSlowdown = f;
+    if (ratio === 1) return;
+    const now = this.sim.now;
+    for (let pp = 0; pp < this.nP; pp++) {
+      if (this.frozen[pp]) this.frozenLeft[pp]! *= ratio;
+      if (this.burstH[pp]! < 0) continue;
+      this.sim.cancel(this.burstH[pp]!);
+      this.burstEnd[pp] = now + (this.burstEnd[pp]! - now) * ratio;
+      this.burstH[pp] = this.sim.scheduleAt(this.burstEnd[pp]!, this.kBurstEnd, pp);
     }
   }
 
