@@ -1,6 +1,7 @@
 import type { Simulation } from '../engine/simulation.js';
 import { nsToS, sToNs } from '../engine/time.js';
 import { toMilli, type MetricsPipeline } from '../scenario/cluster-schema.js';
+import { SampleLog } from '../metrics/sample-log.js';
 import type { Deployment } from './deployment.js';
 
 /** One pod's value as the metrics APIs return it (milli-units; the HPA's PodMetric has this shape). */
@@ -12,12 +13,31 @@ export interface MetricSample {
 export type PodMetricsInfo = Map<string, MetricSample>;
 
 /** Per-pod series the pipeline serves: the resource metric and the custom metrics an adapter would. */
-export type PodSeries = 'cpu' | 'go_goroutines' | 'http_requests_in_flight' | 'http_requests_per_second';
+export type PodSeries =
+  | 'cpu'
+  | 'memory'
+  | 'go_goroutines'
+  | 'http_requests_in_flight'
+  | 'http_requests_per_second'
+  | 'go_sched_runnable_goroutines'
+  | 'go_gc_cpu_fraction';
+const SERIES: readonly PodSeries[] = ['cpu', 'memory', 'go_goroutines', 'http_requests_in_flight', 'http_requests_per_second', 'go_sched_runnable_goroutines', 'go_gc_cpu_fraction'];
+/** Served by metrics-server (never delayed); the rest come through the Prometheus adapter. */
+const RESOURCE_SERIES = new Set<PodSeries>(['cpu', 'memory']);
 
 interface Sample {
   tNs: number;
   busyNs: number;
+  gcNs: number;
   completed: number;
+}
+
+/** What one scrape produced. */
+interface Snapshot {
+  tNs: number;
+  series: Map<PodSeries, PodMetricsInfo>;
+  ingressRps: number | undefined;
+  ingressP99Ms: number | undefined;
 }
 
 /**
@@ -25,14 +45,18 @@ interface Sample {
  * scrapeIntervalS each Running pod is sampled; a pod's CPU is its usage rate over the last cpuWindowS
  * and appears only once the pod has been Running for a whole window (before that it is "missing", as
  * in Kubernetes); requests/s is a rate over rateWindowS. Between scrapes the HPA reads the last values.
- * Values are milli-units with the scrape time as timestamp.
+ * Values are milli-units with the scrape time as timestamp. Custom and External metrics go through
+ * the Prometheus adapter, which serves them adapterDelayS late; resource metrics (cpu, memory) do not.
  */
 export class MetricsPipelineModel {
   private readonly history = new Map<number, Sample[]>();
-  private latest = new Map<PodSeries, PodMetricsInfo>();
+  /** Scrapes, newest last; kept for adapterDelayS. */
+  private snapshots: Snapshot[] = [];
   // The Service's arrival counter at each scrape, for the ingress rate (exists with zero pods).
   private readonly ingress: { tNs: number; n: number }[] = [];
-  private ingressRps: number | undefined;
+  // Completed requests' latencies at the ingress (time, ms), for its p99 over rateWindowS.
+  private latT: number[] = [];
+  private latMs: number[] = [];
   /** The metrics source is down (a fault): the APIs return nothing, so the HPA cannot compute. */
   down = false;
   private readonly kScrape: number;
@@ -41,6 +65,8 @@ export class MetricsPipelineModel {
     private readonly sim: Simulation,
     private readonly cfg: MetricsPipeline,
     private readonly deployment: Deployment,
+    /** Keep the ingress latency window (an External ingress_latency_p99_ms metric asks for it). */
+    private readonly trackLatency = false,
   ) {
     this.kScrape = sim.registerKind('metrics.scrape', () => this.scrape());
     sim.scheduleAt(0, this.kScrape);
@@ -49,26 +75,40 @@ export class MetricsPipelineModel {
   /** The metrics API's answer now for one series (empty until the first scrape). */
   get(series: PodSeries): PodMetricsInfo {
     if (this.down) return new Map(); // the API errors: "no metrics returned"
-    return this.latest.get(series) ?? new Map();
+    return this.visible(!RESOURCE_SERIES.has(series))?.series.get(series) ?? new Map();
   }
 
-  /** requests/s reaching the Service over rateWindowS at the last scrape (undefined until a window exists). */
+  /** requests/s reaching the Service over rateWindowS (undefined until a window exists; adapter-delayed). */
   ingressRequestsPerSecond(): number | undefined {
-    return this.down ? undefined : this.ingressRps;
+    return this.down ? undefined : this.visible(true)?.ingressRps;
+  }
+
+  /** p99 latency of requests completed through the ingress over rateWindowS, ms (adapter-delayed). */
+  ingressLatencyP99Ms(): number | undefined {
+    return this.down ? undefined : this.visible(true)?.ingressP99Ms;
+  }
+
+  /** A request completed through the Service (the ingress's latency histogram observes it). */
+  observeLatency(ms: number): void {
+    if (!this.trackLatency) return;
+    this.latT.push(this.sim.now);
+    this.latMs.push(ms);
+  }
+
+  /** The newest scrape the API serves now: for adapter metrics, one at least adapterDelayS old. */
+  private visible(viaAdapter: boolean): Snapshot | undefined {
+    const cutoff = this.sim.now - (viaAdapter ? sToNs(this.cfg.adapterDelayS) : 0);
+    for (let i = this.snapshots.length - 1; i >= 0; i--) if (this.snapshots[i]!.tNs <= cutoff) return this.snapshots[i];
+    return undefined;
   }
 
   private scrape(): void {
     const now = this.sim.now;
     this.ingress.push({ tNs: now, n: this.deployment.arrivals });
     trim(this.ingress, now, this.cfg.rateWindowS);
-    this.ingressRps = rate(this.ingress, now, this.cfg.rateWindowS, (s) => s.n);
+    const ingressRps = rate(this.ingress, now, this.cfg.rateWindowS, (s) => s.n);
     const keep = Math.max(this.cfg.cpuWindowS, this.cfg.rateWindowS);
-    const next = new Map<PodSeries, PodMetricsInfo>([
-      ['cpu', new Map()],
-      ['go_goroutines', new Map()],
-      ['http_requests_in_flight', new Map()],
-      ['http_requests_per_second', new Map()],
-    ]);
+    const next = new Map<PodSeries, PodMetricsInfo>(SERIES.map((s) => [s, new Map()]));
     const tS = nsToS(now);
     for (const pod of this.deployment.pods) {
       if (pod.gone || !pod.running) {
@@ -76,19 +116,41 @@ export class MetricsPipelineModel {
         continue;
       }
       const h = this.history.get(pod.index) ?? [];
-      h.push({ tNs: now, busyNs: pod.runtime.busyIntegralNs(), completed: pod.completed });
+      h.push({ tNs: now, busyNs: pod.runtime.busyIntegralNs(), gcNs: pod.runtime.gcCpuIntegralNs?.() ?? 0, completed: pod.completed });
       trim(h, now, keep);
       this.history.set(pod.index, h);
       const meta = { timestampS: tS, windowS: this.cfg.cpuWindowS };
       next.get('go_goroutines')!.set(pod.name, { ...meta, value: pod.runtime.goroutines() * 1000 });
       next.get('http_requests_in_flight')!.set(pod.name, { ...meta, value: pod.inFlight * 1000 });
+      next.get('go_sched_runnable_goroutines')!.set(pod.name, { ...meta, value: pod.runtime.runnable() * 1000 });
+      if (pod.runtime.memoryBytes) next.get('memory')!.set(pod.name, { ...meta, value: toMilli(pod.runtime.memoryBytes()) });
+      const gc = rate(h, now, this.cfg.cpuWindowS, (s) => s.gcNs / 1e9);
+      if (gc !== undefined) next.get('go_gc_cpu_fraction')!.set(pod.name, { ...meta, value: toMilli(gc / pod.runtime.gomaxprocs) });
       const cpu = rate(h, now, this.cfg.cpuWindowS, (s) => s.busyNs / 1e9);
       if (cpu !== undefined) next.get('cpu')!.set(pod.name, { ...meta, value: toMilli(cpu) });
       const rps = rate(h, now, this.cfg.rateWindowS, (s) => s.completed);
       if (rps !== undefined) next.get('http_requests_per_second')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(rps) });
     }
-    this.latest = next;
+    this.snapshots.push({ tNs: now, series: next, ingressRps, ingressP99Ms: this.ingressP99(now) });
+    // Keep what the adapter may still serve: the newest scrape at least adapterDelayS old, and later ones.
+    const cutoff = now - sToNs(this.cfg.adapterDelayS);
+    while (this.snapshots.length > 1 && this.snapshots[1]!.tNs <= cutoff) this.snapshots.shift();
     this.sim.schedule(sToNs(this.cfg.scrapeIntervalS), this.kScrape);
+  }
+
+  /** histogram_quantile(0.99, rate(latency[rateWindowS])): exact p99 of the window's completions. */
+  private ingressP99(now: number): number | undefined {
+    const from = now - sToNs(this.cfg.rateWindowS);
+    let i = 0;
+    while (i < this.latT.length && this.latT[i]! <= from) i++;
+    if (i > 0) {
+      this.latT = this.latT.slice(i);
+      this.latMs = this.latMs.slice(i);
+    }
+    if (this.latMs.length === 0) return undefined;
+    const log = new SampleLog();
+    for (const v of this.latMs) log.push(v);
+    return log.quantiles([0.99])[0];
   }
 }
 

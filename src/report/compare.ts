@@ -12,6 +12,8 @@ export interface VariantRow {
   sloViolationMin: number;
   /** Requests that failed for good (refused, lost or timed out on their last attempt). */
   errors: number;
+  /** Attempts the caller gave up on (each may have been retried). */
+  timeouts: number;
   podSeconds: number;
   replicaChanges: number;
   flapping: number;
@@ -32,6 +34,7 @@ export const COMPARE_COLUMNS: readonly (keyof VariantRow)[] = [
   'p99Ms',
   'sloViolationMin',
   'errors',
+  'timeouts',
   'podSeconds',
   'replicaChanges',
   'flapping',
@@ -75,6 +78,7 @@ export function variantRow(variant: string, scenario: Scenario, results: readonl
     p99Ms: mean((r) => r.summary.latencyMs.p99),
     sloViolationMin: mean((r) => sloViolationMinutes(scenario, r)),
     errors: mean((r) => r.summary.requests.failed),
+    timeouts: mean((r) => r.summary.requests.timeouts),
     podSeconds: mean((r) => r.summary.cluster.podSeconds),
     replicaChanges: mean((r) => r.summary.hpa?.rescales ?? 0),
     flapping: mean((r) => r.summary.hpa?.directionReversals ?? 0),
@@ -88,9 +92,9 @@ export function variantRow(variant: string, scenario: Scenario, results: readonl
 /** The side-by-side table printed by `gmpsim compare`. */
 export function compareTable(rows: readonly VariantRow[], sloMs: number): string {
   const f = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : '-');
-  const header = ['variant', 'p50 ms', 'p95 ms', 'p99 ms', `SLO>${sloMs}ms min`, 'errors', 'pod-s', 'rescales', 'flaps', 'max G/pod', 'OOM', 'throttled %', 'GC CPU %'];
+  const header = ['variant', 'p50 ms', 'p95 ms', 'p99 ms', `SLO>${sloMs}ms min`, 'errors', 'timeouts', 'pod-s', 'rescales', 'flaps', 'max G/pod', 'OOM', 'throttled %', 'GC CPU %'];
   const body = rows.map((r) => [
-    r.variant, f(r.p50Ms, 2), f(r.p95Ms, 2), f(r.p99Ms, 2), f(r.sloViolationMin, 2), f(r.errors, 1), f(r.podSeconds, 0), f(r.replicaChanges, 1),
+    r.variant, f(r.p50Ms, 2), f(r.p95Ms, 2), f(r.p99Ms, 2), f(r.sloViolationMin, 2), f(r.errors, 1), f(r.timeouts, 1), f(r.podSeconds, 0), f(r.replicaChanges, 1),
     f(r.flapping, 1), String(r.maxGoroutinesPerPod), f(r.oomKills, 1), f(r.throttledPct, 1), f(r.gcCpuPct, 1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));

@@ -20,6 +20,10 @@ export interface PodRuntime {
   sample?(): number[];
   /** GODEBUG=schedtrace-style text for the current state, if the runtime has one. */
   schedtrace?(nowNs: number, detailed: boolean): string;
+  /** The process's memory now (heap + stacks + runtime overhead), bytes: what metrics-server reports. */
+  memoryBytes?(): number;
+  /** GC CPU time used so far, ns (for the GC CPU fraction metric). */
+  gcCpuIntegralNs?(): number;
   /** The shared CPU slowdown changed (noisy neighbour): rescale the work in progress. */
   cpuSlowdownChanged?(): void;
   /** The process is gone (killed, OOM-killed, drained): stop its periodic activity; it gets no more work. */

@@ -16,6 +16,7 @@ export const ClusterSchema = z
     pod: z
       .strictObject({
         cpuRequestCores: z.number().positive().default(1).describe('resources.requests.cpu of the pod (what CPU utilization is relative to), cores'),
+        memoryRequestMB: z.number().positive().default(256).describe('resources.requests.memory of the pod (what memory utilization is relative to), MiB'),
         startupS: z.number().nonnegative().default(5).describe('a new pod: scheduling, image pull and container start until Running, s'),
         readinessDelayS: z.number().nonnegative().default(5).describe('Running until Ready (app warm-up and the first successful readiness probe), s'),
         terminationGracePeriodS: z
@@ -41,23 +42,29 @@ export const MetricsPipelineSchema = z
   .strictObject({
     scrapeIntervalS: z.number().positive().default(15).describe('metrics-server / Prometheus scrape interval, s (metrics-server manifests ship 15 s)'),
     cpuWindowS: z.number().positive().default(15).describe('window of the CPU usage rate a scrape reports, s'),
-    rateWindowS: z.number().positive().default(60).describe('window of per-pod request rates (Prometheus rate()), s'),
+    rateWindowS: z.number().positive().default(60).describe('window of per-pod request rates and of the ingress rate and p99 (Prometheus rate(), histogram_quantile), s'),
+    adapterDelayS: z
+      .number()
+      .nonnegative()
+      .default(0)
+      .describe("custom (Pods, Object) and External metrics reach the HPA this much later than they were scraped (the Prometheus adapter's relist and cache; 30–60 s is common), s; resource metrics (metrics-server) are not delayed"),
   })
   .describe('how pod metrics reach the autoscaler');
 export type MetricsPipeline = z.infer<typeof MetricsPipelineSchema>;
 
-/** A Kubernetes quantity as in YAML: 200, "200", "500m", "1.5k". */
+const QUANTITY = /^(\d+(?:\.\d+)?)(m|k|M|G|Ki|Mi|Gi)?$/;
+const QUANTITY_SCALE: Record<string, number> = { m: 1, '': 1e3, k: 1e6, M: 1e9, G: 1e12, Ki: 1024e3, Mi: 1048576e3, Gi: 1073741824e3 };
+
+/** A Kubernetes quantity as in YAML: 200, "200", "500m", "1.5k", "256Mi". */
 const QuantitySchema = z
-  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(m|k|M)?$/, 'a quantity such as 200, "500m" or "2k"')])
-  .describe('a Kubernetes quantity (200, "500m", "2k"); kept as written so scenario.resolved.yaml re-reads the same');
+  .union([z.number().nonnegative(), z.string().regex(QUANTITY, 'a quantity such as 200, "500m", "2k" or "256Mi"')])
+  .describe('a Kubernetes quantity (200, "500m", "2k", "256Mi"); kept as written so scenario.resolved.yaml re-reads the same');
 
 /** Quantity.MilliValue(): milli-units, rounded up. */
 export function toMilli(q: number | string): number {
   if (typeof q === 'number') return Math.ceil(Math.round(q * 1e9) / 1e6);
-  const m = /^(\d+(?:\.\d+)?)(m|k|M)?$/.exec(q)!;
-  const v = Number(m[1]);
-  const scale = m[2] === 'm' ? 1 : m[2] === 'k' ? 1e6 : m[2] === 'M' ? 1e9 : 1e3;
-  return Math.ceil(Math.round(v * scale * 1e6) / 1e6);
+  const m = QUANTITY.exec(q)!;
+  return Math.ceil(Math.round(Number(m[1]) * QUANTITY_SCALE[m[2] ?? '']! * 1e6) / 1e6);
 }
 
 const TargetSchema = z
@@ -73,20 +80,52 @@ const TargetSchema = z
   });
 
 /** Per-pod metrics the simulator exports (the `go_goroutines`-style series an adapter would serve). */
-export const POD_METRIC_NAMES = ['go_goroutines', 'http_requests_in_flight', 'http_requests_per_second'] as const;
+export const POD_METRIC_NAMES = [
+  'go_goroutines',
+  'http_requests_in_flight',
+  'http_requests_per_second',
+  'go_sched_runnable_goroutines',
+  'go_gc_cpu_fraction',
+] as const;
+
+/** Metrics of the Service object (Object metrics) and of the ingress in front of it (External metrics). */
+export const OBJECT_METRIC_NAMES = ['requests_per_second'] as const;
+export const EXTERNAL_METRIC_NAMES = ['ingress_requests_per_second', 'ingress_latency_p99_ms'] as const;
 
 const MetricSpecSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('Resource'),
     resource: z.strictObject({
-      name: z.literal('cpu').describe('the resource (cpu)'),
+      name: z.enum(['cpu', 'memory']).describe("the resource: cpu (cores, usage over cpuWindowS) or memory (bytes: the pod's heap + stacks + runtime overhead)"),
+      target: TargetSchema,
+    }),
+  }),
+  z.strictObject({
+    type: z.literal('Object'),
+    object: z.strictObject({
+      describedObject: z
+        .strictObject({ apiVersion: z.string().default('v1'), kind: z.literal('Service').default('Service'), name: z.string().default('app') })
+        .prefault({})
+        .describe("the object the metric describes (the Deployment's Service)"),
+      metric: z.strictObject({ name: z.enum(OBJECT_METRIC_NAMES).describe(`object metric: ${OBJECT_METRIC_NAMES.join(', ')} (requests/s reaching the Service over rateWindowS)`) }),
+      target: TargetSchema,
+    }),
+  }),
+  z.strictObject({
+    type: z.literal('External'),
+    external: z.strictObject({
+      metric: z.strictObject({
+        name: z.enum(EXTERNAL_METRIC_NAMES).describe(`external metric: ${EXTERNAL_METRIC_NAMES.join(', ')} (the ingress request rate, or its p99 latency in ms, over rateWindowS)`),
+      }),
       target: TargetSchema,
     }),
   }),
   z.strictObject({
     type: z.literal('Pods'),
     pods: z.strictObject({
-      metric: z.strictObject({ name: z.enum(POD_METRIC_NAMES).describe(`per-pod metric: ${POD_METRIC_NAMES.join(', ')}`) }),
+      metric: z.strictObject({
+        name: z.enum(POD_METRIC_NAMES).describe(`per-pod metric: ${POD_METRIC_NAMES.join(', ')} (run-queue length and GC CPU fraction come from the pod's Go runtime)`),
+      }),
       target: TargetSchema,
     }),
   }),
@@ -135,9 +174,11 @@ export const HpaSchema = z
       ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `expected minReplicas ≤ maxReplicas (${h.maxReplicas}), found ${h.minReplicas}` });
     }
     h.metrics.forEach((m, i) => {
-      const t = m.type === 'Resource' ? m.resource.target.type : m.pods.target.type;
-      const ok = m.type === 'Resource' ? t === 'Utilization' || t === 'AverageValue' : t === 'AverageValue';
-      if (!ok) ctx.addIssue({ code: 'custom', path: ['metrics', i, m.type === 'Resource' ? 'resource' : 'pods', 'target', 'type'], message: `expected a target type Kubernetes accepts for ${m.type} metrics, found ${t}` });
+      // validateMetricSpec: Resource takes Utilization or AverageValue; Pods AverageValue; Object and External Value or AverageValue.
+      const [key, t] =
+        m.type === 'Resource' ? ['resource', m.resource.target.type] : m.type === 'Pods' ? ['pods', m.pods.target.type] : m.type === 'Object' ? ['object', m.object.target.type] : ['external', m.external.target.type];
+      const ok = m.type === 'Resource' ? t !== 'Value' : m.type === 'Pods' ? t === 'AverageValue' : t !== 'Utilization';
+      if (!ok) ctx.addIssue({ code: 'custom', path: ['metrics', i, key, 'target', 'type'], message: `expected a target type Kubernetes accepts for ${m.type} metrics, found ${t}` });
     });
   })
   .describe('a HorizontalPodAutoscaler on the Deployment (absent: fixed replicas)');

@@ -189,6 +189,7 @@ export class Experiment implements CompletionSink {
     this.intervalCompletions++;
     const latencyMs = nsToMs(now - arrival);
     this.intervalLatency.push(latencyMs);
+    this.fleet.metrics.observeLatency(latencyMs);
     this.intervalHist.observe(latencyMs);
     if (arrival >= this.warmupNs) {
       this.latency.push(latencyMs);

@@ -8,6 +8,7 @@ import type { Simulation } from '../engine/simulation.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';
 import type { PodRuntime } from '../runtime/pod-runtime.js';
+import { toMilli } from '../scenario/cluster-schema.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestTable } from '../workload/requests.js';
 
@@ -67,9 +68,13 @@ export class PodFleet {
     this.counterColumns = probe?.counterColumns ?? (rt.scheduler === 'gmp' ? GmpPod.COUNTER_COLUMNS : []);
     const counters = new Set(this.counterColumns);
     this.isCounter = this.sampleColumns.map((c) => counters.has(c));
-    this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment);
+    const wantsP99 = scenario.hpa?.metrics.some((m) => m.type === 'External' && m.external.metric.name === 'ingress_latency_p99_ms') ?? false;
+    this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment, wantsP99);
     this.hpa = scenario.hpa
-      ? new HpaController(sim, scenario.hpa, this.deployment, this.metrics, Math.round(scenario.cluster.pod.cpuRequestCores * 1000))
+      ? new HpaController(sim, scenario.hpa, this.deployment, this.metrics, {
+            cpu: Math.round(scenario.cluster.pod.cpuRequestCores * 1000),
+            memory: toMilli(scenario.cluster.pod.memoryRequestMB * 1024 * 1024),
+          })
       : scenario.keda
         ? new KedaScaledObject(sim, scenario.keda, this.deployment, this.metrics)
         : scenario.densityController

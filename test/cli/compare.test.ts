@@ -49,7 +49,7 @@ describe('gmpsim compare', () => {
     expect(r.stdout).to.match(/^two-max\s/m);
     expect(r.stdout).to.match(/^four-max\s/m);
     const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).to.equal('variant,seeds,p50Ms,p95Ms,p99Ms,sloViolationMin,errors,podSeconds,replicaChanges,flapping,maxGoroutinesPerPod,oomKills,throttledPct,gcCpuPct');
+    expect(csv[0]).to.equal('variant,seeds,p50Ms,p95Ms,p99Ms,sloViolationMin,errors,timeouts,podSeconds,replicaChanges,flapping,maxGoroutinesPerPod,oomKills,throttledPct,gcCpuPct');
     expect(csv).to.have.length(3);
     const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
     expect(json.seeds).to.deep.equal([1, 2]);

@@ -4,7 +4,10 @@ import type { Simulation } from '../../engine/simulation.js';
 import { nsToS, sToNs } from '../../engine/time.js';
 import { toMilli, type Hpa, type MetricSpec } from '../../scenario/cluster-schema.js';
 import { HpaMemory, hpaTolerances, reconcileReplicas, type HorizontalControllerConfig, type HpaCondition, type HpaDecision, type MetricProposal } from './horizontal.js';
-import { calcPlainMetricReplicas, getResourceReplicas, HpaMetricError, type HpaPod, type ReplicaCalculatorConfig } from './replica-calculator.js';
+import {
+  calcPlainMetricReplicas, getExternalMetricReplicas, getExternalPerPodMetricReplicas, getObjectMetricReplicas, getObjectPerPodMetricReplicas,
+  getResourceReplicas, HpaMetricError, type HpaPod, type ReplicaCalculatorConfig,
+} from './replica-calculator.js';
 
 /** One sync of the HPA, as recorded in hpa_decisions.csv. */
 export interface HpaDecisionRecord {
@@ -66,7 +69,8 @@ export class HpaController {
     private readonly spec: Hpa,
     private readonly deployment: Deployment,
     private readonly metrics: MetricsPipelineModel,
-    private readonly cpuRequestMilli: number,
+    /** The pod template's requests per resource, milli-units (cpu in millicores, memory in milli-bytes). */
+    private readonly requestMilli: { cpu: number; memory: number },
   ) {
     const c = spec.controller;
     this.hcfg = { syncPeriodS: c.syncPeriodS, downscaleStabilisationWindowS: c.downscaleStabilizationS, tolerance: c.tolerance };
@@ -83,8 +87,7 @@ export class HpaController {
       { minReplicas: this.spec.minReplicas, maxReplicas: this.spec.maxReplicas, ...(this.spec.behavior ? { behavior: this.spec.behavior } : {}) },
       current,
       () => {
-        const pods = this.listPods();
-        for (const m of this.spec.metrics) proposals.push(this.proposal(m, current, pods, nowS));
+        for (const m of this.spec.metrics) proposals.push(this.proposal(m, current, this.listPods(m.type === 'Resource' ? m.resource.name : 'cpu'), nowS));
         return proposals;
       },
       nowS,
@@ -95,7 +98,7 @@ export class HpaController {
   }
 
   /** The pod lister's view of the Deployment's pods. */
-  private listPods(): HpaPod[] {
+  private listPods(resource: 'cpu' | 'memory'): HpaPod[] {
     return this.deployment.live().map((p) => ({
       name: p.name,
       phase: p.running ? 'Running' : 'Pending',
@@ -104,7 +107,7 @@ export class HpaController {
       ...(p.running
         ? { ready: p.ready ? { status: 'True' as const, lastTransitionTimeS: nsToS(p.readyNs) } : { status: 'False' as const, lastTransitionTimeS: nsToS(p.runningNs) } }
         : {}),
-      requestMilli: this.cpuRequestMilli,
+      requestMilli: this.requestMilli[resource],
     }));
   }
 
@@ -113,12 +116,28 @@ export class HpaController {
     try {
       if (m.type === 'Resource') {
         const t = m.resource.target;
+        const res = m.resource.name;
         if (t.type === 'Utilization') {
-          const r = getResourceReplicas({ currentReplicas: current, pods, metrics: this.metrics.get('cpu'), tolerances, nowS, cfg: this.rcfg, targetUtilization: t.averageUtilization!, resource: 'cpu' });
-          return { replicas: r.replicas, metricName: 'cpu resource utilization (percentage of request)' };
+          const r = getResourceReplicas({ currentReplicas: current, pods, metrics: this.metrics.get(res), tolerances, nowS, cfg: this.rcfg, targetUtilization: t.averageUtilization!, resource: res });
+          return { replicas: r.replicas, metricName: `${res} resource utilization (percentage of request)` };
         }
-        const r = calcPlainMetricReplicas({ currentReplicas: current, pods, metrics: this.metrics.get('cpu'), tolerances, nowS, cfg: this.rcfg, targetUsage: toMilli(t.averageValue!), resource: 'cpu' });
-        return { replicas: r.replicas, metricName: 'cpu resource' };
+        const r = calcPlainMetricReplicas({ currentReplicas: current, pods, metrics: this.metrics.get(res), tolerances, nowS, cfg: this.rcfg, targetUsage: toMilli(t.averageValue!), resource: res });
+        return { replicas: r.replicas, metricName: `${res} resource` };
+      }
+      if (m.type === 'Object' || m.type === 'External') {
+        // computeStatusForObjectMetric / computeStatusForExternalMetric: one value from the adapter.
+        const name = m.type === 'Object' ? m.object.metric.name : m.external.metric.name;
+        const t = m.type === 'Object' ? m.object.target : m.external.target;
+        const raw = name === 'ingress_latency_p99_ms' ? this.metrics.ingressLatencyP99Ms() : this.metrics.ingressRequestsPerSecond();
+        if (raw === undefined) throw new HpaMetricError(`unable to get ${m.type === 'Object' ? 'object' : 'external'} metric ${name}: no metrics returned`);
+        const v = toMilli(raw);
+        const label = m.type === 'Object' ? `${name} on Service/${m.object.describedObject.name} (target ${t.type === 'Value' ? 'value' : 'average value'})` : `external metric ${name}`;
+        if (t.type === 'Value') {
+          const r = m.type === 'Object' ? getObjectMetricReplicas(current, v, toMilli(t.value!), tolerances, pods) : getExternalMetricReplicas(current, [v], toMilli(t.value!), tolerances, pods);
+          return { replicas: r.replicas, metricName: label };
+        }
+        const r = m.type === 'Object' ? getObjectPerPodMetricReplicas(current, v, toMilli(t.averageValue!), tolerances) : getExternalPerPodMetricReplicas(current, [v], toMilli(t.averageValue!), tolerances);
+        return { replicas: r.replicas, metricName: label };
       }
       const name = m.pods.metric.name;
       const series = this.metrics.get(name);

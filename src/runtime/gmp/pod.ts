@@ -163,6 +163,15 @@ export class GmpPod implements PodRuntime {
     this.sched.stop();
   }
 
+  memoryBytes(): number {
+    return this.sched.rssBytes();
+  }
+
+  gcCpuIntegralNs(): number {
+    const gc = this.sched.gc;
+    return gc ? gc.gcCpuNs + gc.idleMarkNs : 0;
+  }
+
   cpuSlowdownChanged(): void {
     this.sched.cpuSlowdownChanged();
   }
