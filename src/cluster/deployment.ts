@@ -11,7 +11,8 @@ export type PodFactory = (index: number, sink: CompletionSink) => PodRuntime;
 
 /** Where the Deployment reports requests: completed ones, and ones lost with a killed pod. */
 export interface ServiceSink {
-  complete(requestId: number): void;
+  /** The request completed on pod `podIndex`. */
+  complete(requestId: number, podIndex: number): void;
   /**
    * The request's pod was killed before it finished; it will never complete. Its id must not be
    * reused: the killed pod's runtime may still hold it.
@@ -297,7 +298,7 @@ export class Deployment {
     this.requestPod[id] = -1;
     pod.inFlight--;
     pod.completed++;
-    this.sink.complete(id);
+    this.sink.complete(id, pod.index);
     if (pod.terminating && pod.inFlight === 0) this.markGone(pod); // drained: the container exits
   }
 

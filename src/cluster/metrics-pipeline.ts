@@ -20,8 +20,13 @@ export type PodSeries =
   | 'http_requests_in_flight'
   | 'http_requests_per_second'
   | 'go_sched_runnable_goroutines'
-  | 'go_gc_cpu_fraction';
-const SERIES: readonly PodSeries[] = ['cpu', 'memory', 'go_goroutines', 'http_requests_in_flight', 'http_requests_per_second', 'go_sched_runnable_goroutines', 'go_gc_cpu_fraction'];
+  | 'go_gc_cpu_fraction'
+  | 'go_gc_pause_fraction'
+  | 'http_request_duration_p99_ms';
+const SERIES: readonly PodSeries[] = [
+  'cpu', 'memory', 'go_goroutines', 'http_requests_in_flight', 'http_requests_per_second', 'go_sched_runnable_goroutines', 'go_gc_cpu_fraction', 'go_gc_pause_fraction',
+  'http_request_duration_p99_ms',
+];
 /** Served by metrics-server (never delayed); the rest come through the Prometheus adapter. */
 const RESOURCE_SERIES = new Set<PodSeries>(['cpu', 'memory']);
 
@@ -29,6 +34,7 @@ interface Sample {
   tNs: number;
   busyNs: number;
   gcNs: number;
+  stwNs: number;
   completed: number;
 }
 
@@ -65,8 +71,8 @@ export class MetricsPipelineModel {
     private readonly sim: Simulation,
     private readonly cfg: MetricsPipeline,
     private readonly deployment: Deployment,
-    /** Keep the ingress latency window (an External ingress_latency_p99_ms metric asks for it). */
-    private readonly trackLatency = false,
+    /** Keep latency windows: at the ingress (External ingress_latency_p99_ms), per pod (Pods http_request_duration_p99_ms). */
+    private readonly trackLatency: { ingress: boolean; perPod: boolean } = { ingress: false, perPod: false },
   ) {
     this.kScrape = sim.registerKind('metrics.scrape', () => this.scrape());
     sim.scheduleAt(0, this.kScrape);
@@ -89,11 +95,21 @@ export class MetricsPipelineModel {
   }
 
   /** A request completed through the Service (the ingress's latency histogram observes it). */
-  observeLatency(ms: number): void {
-    if (!this.trackLatency) return;
-    this.latT.push(this.sim.now);
-    this.latMs.push(ms);
+  observeLatency(ms: number, podIndex: number): void {
+    if (this.trackLatency.ingress) {
+      this.latT.push(this.sim.now);
+      this.latMs.push(ms);
+    }
+    if (this.trackLatency.perPod) {
+      let w = this.podLat.get(podIndex);
+      if (!w) this.podLat.set(podIndex, (w = { t: [], ms: [] }));
+      w.t.push(this.sim.now);
+      w.ms.push(ms);
+    }
   }
+
+  /** Per-pod completions (time, ms) within rateWindowS, for each pod's p99. */
+  private readonly podLat = new Map<number, { t: number[]; ms: number[] }>();
 
   /** The newest scrape the API serves now: for adapter metrics, one at least adapterDelayS old. */
   private visible(viaAdapter: boolean): Snapshot | undefined {
@@ -116,7 +132,7 @@ export class MetricsPipelineModel {
         continue;
       }
       const h = this.history.get(pod.index) ?? [];
-      h.push({ tNs: now, busyNs: pod.runtime.busyIntegralNs(), gcNs: pod.runtime.gcCpuIntegralNs?.() ?? 0, completed: pod.completed });
+      h.push({ tNs: now, busyNs: pod.runtime.busyIntegralNs(), gcNs: pod.runtime.gcCpuIntegralNs?.() ?? 0, stwNs: pod.runtime.gcPauseIntegralNs?.() ?? 0, completed: pod.completed });
       trim(h, now, keep);
       this.history.set(pod.index, h);
       const meta = { timestampS: tS, windowS: this.cfg.cpuWindowS };
@@ -126,32 +142,46 @@ export class MetricsPipelineModel {
       if (pod.runtime.memoryBytes) next.get('memory')!.set(pod.name, { ...meta, value: toMilli(pod.runtime.memoryBytes()) });
       const gc = rate(h, now, this.cfg.cpuWindowS, (s) => s.gcNs / 1e9);
       if (gc !== undefined) next.get('go_gc_cpu_fraction')!.set(pod.name, { ...meta, value: toMilli(gc / pod.runtime.gomaxprocs) });
+      const w = this.podLat.get(pod.index);
+      if (w) {
+        const p99 = windowP99(w, now - sToNs(this.cfg.rateWindowS));
+        if (p99 !== undefined) next.get('http_request_duration_p99_ms')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(p99) });
+      }
+      const stw = rate(h, now, this.cfg.cpuWindowS, (s) => s.stwNs / 1e9);
+      if (stw !== undefined) next.get('go_gc_pause_fraction')!.set(pod.name, { ...meta, value: toMilli(stw) });
       const cpu = rate(h, now, this.cfg.cpuWindowS, (s) => s.busyNs / 1e9);
       if (cpu !== undefined) next.get('cpu')!.set(pod.name, { ...meta, value: toMilli(cpu) });
       const rps = rate(h, now, this.cfg.rateWindowS, (s) => s.completed);
       if (rps !== undefined) next.get('http_requests_per_second')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(rps) });
     }
-    this.snapshots.push({ tNs: now, series: next, ingressRps, ingressP99Ms: this.ingressP99(now) });
+    for (const idx of this.podLat.keys()) if (this.deployment.pods[idx]!.gone) this.podLat.delete(idx);
+    const ing = { t: this.latT, ms: this.latMs };
+    const ingressP99Ms = windowP99(ing, now - sToNs(this.cfg.rateWindowS));
+    this.latT = ing.t;
+    this.latMs = ing.ms;
+    this.snapshots.push({ tNs: now, series: next, ingressRps, ingressP99Ms });
     // Keep what the adapter may still serve: the newest scrape at least adapterDelayS old, and later ones.
     const cutoff = now - sToNs(this.cfg.adapterDelayS);
     while (this.snapshots.length > 1 && this.snapshots[1]!.tNs <= cutoff) this.snapshots.shift();
     this.sim.schedule(sToNs(this.cfg.scrapeIntervalS), this.kScrape);
   }
+}
 
-  /** histogram_quantile(0.99, rate(latency[rateWindowS])): exact p99 of the window's completions. */
-  private ingressP99(now: number): number | undefined {
-    const from = now - sToNs(this.cfg.rateWindowS);
-    let i = 0;
-    while (i < this.latT.length && this.latT[i]! <= from) i++;
-    if (i > 0) {
-      this.latT = this.latT.slice(i);
-      this.latMs = this.latMs.slice(i);
-    }
-    if (this.latMs.length === 0) return undefined;
-    const log = new SampleLog();
-    for (const v of this.latMs) log.push(v);
-    return log.quantiles([0.99])[0];
+/**
+ * histogram_quantile(0.99, rate(latency[window])): the exact p99 of the completions after `from`
+ * (older ones are dropped from `w`); undefined when there are none.
+ */
+function windowP99(w: { t: number[]; ms: number[] }, from: number): number | undefined {
+  let i = 0;
+  while (i < w.t.length && w.t[i]! <= from) i++;
+  if (i > 0) {
+    w.t = w.t.slice(i);
+    w.ms = w.ms.slice(i);
   }
+  if (w.ms.length === 0) return undefined;
+  const log = new SampleLog();
+  for (const v of w.ms) log.push(v);
+  return log.quantiles([0.99])[0];
 }
 
 /** Drop samples no window of `keepS` can start from (keeping the newest one at or before now − keepS). */

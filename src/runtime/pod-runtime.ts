@@ -24,6 +24,8 @@ export interface PodRuntime {
   memoryBytes?(): number;
   /** GC CPU time used so far, ns (for the GC CPU fraction metric). */
   gcCpuIntegralNs?(): number;
+  /** Stop-the-world GC pause time so far, ns. */
+  gcPauseIntegralNs?(): number;
   /** The shared CPU slowdown changed (noisy neighbour): rescale the work in progress. */
   cpuSlowdownChanged?(): void;
   /** The process is gone (killed, OOM-killed, drained): stop its periodic activity; it gets no more work. */

@@ -86,6 +86,8 @@ export const POD_METRIC_NAMES = [
   'http_requests_per_second',
   'go_sched_runnable_goroutines',
   'go_gc_cpu_fraction',
+  'go_gc_pause_fraction',
+  'http_request_duration_p99_ms',
 ] as const;
 
 /** Metrics of the Service object (Object metrics) and of the ingress in front of it (External metrics). */
@@ -97,6 +99,14 @@ const MetricSpecSchema = z.discriminatedUnion('type', [
     type: z.literal('Resource'),
     resource: z.strictObject({
       name: z.enum(['cpu', 'memory']).describe("the resource: cpu (cores, usage over cpuWindowS) or memory (bytes: the pod's heap + stacks + runtime overhead)"),
+      target: TargetSchema,
+    }),
+  }),
+  z.strictObject({
+    type: z.literal('ContainerResource'),
+    containerResource: z.strictObject({
+      name: z.enum(['cpu', 'memory']).describe('the resource of one container'),
+      container: z.string().min(1).default('app').describe("the container (the pod has one, named 'app')"),
       target: TargetSchema,
     }),
   }),
@@ -124,7 +134,7 @@ const MetricSpecSchema = z.discriminatedUnion('type', [
     type: z.literal('Pods'),
     pods: z.strictObject({
       metric: z.strictObject({
-        name: z.enum(POD_METRIC_NAMES).describe(`per-pod metric: ${POD_METRIC_NAMES.join(', ')} (run-queue length and GC CPU fraction come from the pod's Go runtime)`),
+        name: z.enum(POD_METRIC_NAMES).describe(`per-pod metric: ${POD_METRIC_NAMES.join(', ')} (run-queue length, GC CPU fraction and GC stop-the-world pause fraction come from the pod's Go runtime; the p99 is over rateWindowS)`),
       }),
       target: TargetSchema,
     }),
@@ -176,8 +186,16 @@ export const HpaSchema = z
     h.metrics.forEach((m, i) => {
       // validateMetricSpec: Resource takes Utilization or AverageValue; Pods AverageValue; Object and External Value or AverageValue.
       const [key, t] =
-        m.type === 'Resource' ? ['resource', m.resource.target.type] : m.type === 'Pods' ? ['pods', m.pods.target.type] : m.type === 'Object' ? ['object', m.object.target.type] : ['external', m.external.target.type];
-      const ok = m.type === 'Resource' ? t !== 'Value' : m.type === 'Pods' ? t === 'AverageValue' : t !== 'Utilization';
+        m.type === 'Resource'
+          ? ['resource', m.resource.target.type]
+          : m.type === 'ContainerResource'
+            ? ['containerResource', m.containerResource.target.type]
+            : m.type === 'Pods'
+              ? ['pods', m.pods.target.type]
+              : m.type === 'Object'
+                ? ['object', m.object.target.type]
+                : ['external', m.external.target.type];
+      const ok = m.type === 'Resource' || m.type === 'ContainerResource' ? t !== 'Value' : m.type === 'Pods' ? t === 'AverageValue' : t !== 'Utilization';
       if (!ok) ctx.addIssue({ code: 'custom', path: ['metrics', i, key, 'target', 'type'], message: `expected a target type Kubernetes accepts for ${m.type} metrics, found ${t}` });
     });
   })
@@ -224,7 +242,7 @@ export const DensitySchema = z
     targetGoroutinesPerPod: z.number().positive().default(100).describe('ρ_target: goroutines per pod the controller steers to'),
     alpha: z.number().nonnegative().default(0.05).describe('α, 1/s: how fast ρ is pulled to the target'),
     beta: z.number().nonnegative().default(0).describe('β, goroutines per request: lowers the density aimed for as the per-pod arrival rate λ_in (req/s) grows (scale ahead of load)'),
-    gamma: z.number().nonnegative().default(0).describe('γ, goroutines per unit of GC pause fraction σ_gc (0 until the GC model lands)'),
+    gamma: z.number().nonnegative().default(0).describe('γ, goroutines per unit of GC pause fraction σ_gc (stop-the-world seconds per second, the mean of the pods\' go_gc_pause_fraction)'),
     periodS: z.number().positive().default(15).describe('decision period, s'),
     minReplicas: z.number().int().min(1).default(1).describe('lower bound'),
     maxReplicas: z.number().int().min(1).max(10_000).default(100).describe('upper bound'),

@@ -177,7 +177,7 @@ export class Experiment implements CompletionSink {
     return result;
   }
 
-  complete(id: number): void {
+  complete(id: number, podIndex = 0): void {
     const now = this.sim.now;
     if (!this.clients.finished(id)) {
       this.requests.release(id); // the caller gave up on this attempt: wasted work
@@ -189,7 +189,7 @@ export class Experiment implements CompletionSink {
     this.intervalCompletions++;
     const latencyMs = nsToMs(now - arrival);
     this.intervalLatency.push(latencyMs);
-    this.fleet.metrics.observeLatency(latencyMs);
+    this.fleet.metrics.observeLatency(latencyMs, podIndex);
     this.intervalHist.observe(latencyMs);
     if (arrival >= this.warmupNs) {
       this.latency.push(latencyMs);

@@ -68,8 +68,11 @@ export class PodFleet {
     this.counterColumns = probe?.counterColumns ?? (rt.scheduler === 'gmp' ? GmpPod.COUNTER_COLUMNS : []);
     const counters = new Set(this.counterColumns);
     this.isCounter = this.sampleColumns.map((c) => counters.has(c));
-    const wantsP99 = scenario.hpa?.metrics.some((m) => m.type === 'External' && m.external.metric.name === 'ingress_latency_p99_ms') ?? false;
-    this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment, wantsP99);
+    const metrics = scenario.hpa?.metrics ?? [];
+    this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment, {
+      ingress: metrics.some((m) => m.type === 'External' && m.external.metric.name === 'ingress_latency_p99_ms'),
+      perPod: metrics.some((m) => m.type === 'Pods' && m.pods.metric.name === 'http_request_duration_p99_ms'),
+    });
     this.hpa = scenario.hpa
       ? new HpaController(sim, scenario.hpa, this.deployment, this.metrics, {
             cpu: Math.round(scenario.cluster.pod.cpuRequestCores * 1000),

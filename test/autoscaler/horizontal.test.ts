@@ -166,9 +166,9 @@ describe('HPA control loop (Kubernetes horizontal_test.go cases)', () => {
 
   it('computeReplicasForMetrics: max of valid proposals; invalid metrics block scale-down; all invalid → no action', () => {
     expect(computeReplicasForMetrics([{ replicas: 3, metricName: 'a' }, { replicas: 7, metricName: 'b' }], 5)).to.deep.equal({ replicas: 7, metricName: 'b' });
-    expect(computeReplicasForMetrics([{ replicas: 3, metricName: 'a' }, { error: 'x' }], 5).replicas).to.equal(-1);
-    expect(computeReplicasForMetrics([{ replicas: 8, metricName: 'a' }, { error: 'x' }], 5).replicas).to.equal(8);
-    expect(computeReplicasForMetrics([{ error: 'x' }], 5)).to.deep.include({ replicas: -1, error: 'invalid metrics (1 invalid out of 1), first error is: x' });
+    expect(computeReplicasForMetrics([{ replicas: 3, metricName: 'a' }, { error: 'x', reason: 'FailedGetPodsMetric' }], 5).replicas).to.equal(-1);
+    expect(computeReplicasForMetrics([{ replicas: 8, metricName: 'a' }, { error: 'x', reason: 'FailedGetPodsMetric' }], 5).replicas).to.equal(8);
+    expect(computeReplicasForMetrics([{ error: 'x', reason: 'FailedGetPodsMetric' }], 5)).to.deep.include({ replicas: -1, error: 'invalid metrics (1 invalid out of 1), first error is: x' });
   });
 
   describe('reconcileReplicas (one sync of reconcileAutoscaler)', () => {
@@ -209,9 +209,10 @@ describe('HPA control loop (Kubernetes horizontal_test.go cases)', () => {
     });
 
     it('a missing metric blocks scale-down (HPA keeps the current size)', () => {
-      const d = reconcileReplicas(new HpaMemory(), { ...spec, behavior: {} }, 6, () => [{ replicas: 2, metricName: 'cpu' }, { error: 'unable to get metric qps' }], 0);
+      const d = reconcileReplicas(new HpaMemory(), { ...spec, behavior: {} }, 6, () => [{ replicas: 2, metricName: 'cpu' }, { error: 'unable to get metric qps', reason: 'FailedGetPodsMetric' }], 0);
       expect([d.desiredReplicas, d.rescale]).to.deep.equal([6, false]);
-      expect(d.conditions.find((c) => c.type === 'ScalingActive')).to.deep.include({ status: 'False', reason: 'FailedGetMetrics' });
+      // The first invalid metric's reason (a Pods metric here), as computeReplicasForMetrics sets it.
+      expect(d.conditions.find((c) => c.type === 'ScalingActive')).to.deep.include({ status: 'False', reason: 'FailedGetPodsMetric' });
     });
 
     it('behavior path: default scale-up policy 4 pods or 100% per 15 s, events limit the next sync', () => {

@@ -35,6 +35,33 @@ describe('goroutine-density controller', () => {
     for (const x of late) expect(x.currentReplicas).to.be.within(5, 6);
   });
 
+  it('σ_gc comes from the pods\' GC pauses: with γ > 0 it raises the density aimed for, so fewer pods', () => {
+    // γ: +σ raises ρ*: a 1% pause fraction with γ = 2000 adds 15 s · 20 = 300 goroutines/pod to ρ*.
+    expect(densityStep(spec({ gamma: 2000 }), 5, 200, 5, 0, 0.01).desired).to.be.below(densityStep(spec(), 5, 200, 5, 0, 0).desired);
+    const run = (gamma: number) =>
+      runScenario(
+        parseScenario(
+          JSON.stringify({
+            durationS: 120,
+            workload: {
+              arrival: { process: 'poisson', ratePerS: 2000 },
+              request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.2 } }, { alloc: { dist: 'constant', valueKB: 256 } }, { netpoll: { dist: 'constant', valueMs: 50 } }] },
+            },
+            runtime: { gomaxprocs: 2 },
+            cluster: { replicas: 1 },
+            densityController: { targetGoroutinesPerPod: 20, maxReplicas: 20, gamma },
+          }),
+          'density-gc.json',
+        ),
+        1,
+      );
+    const without = run(0);
+    const withGc = run(5000);
+    expect(withGc.summary.gmp!.gc!.cycles).to.be.greaterThan(10);
+    const last = (r: ReturnType<typeof run>) => r.hpaDecisions!.at(-1)!.currentReplicas;
+    expect(last(withGc)).to.be.below(last(without));
+  });
+
   it('only one autoscaler per scenario', () => {
     expect(() => parseScenario('hpa: {maxReplicas: 3}\ndensityController: {}\n', 'two.yaml')).to.throw(/densityController: expected one autoscaler, found hpa and densityController/);
   });

@@ -91,7 +91,7 @@ describe('cluster + HPA end to end', () => {
         2,
       );
 
-    it('metrics down: the HPA cannot compute (FailedGetMetrics) and does not scale down until they return', () => {
+    it('metrics down: the HPA cannot compute (FailedGetResourceMetric) and does not scale down until they return', () => {
       const healthy = drop([]).hpaDecisions!;
       expect(healthy.filter((x) => x.tS < 60).every((x) => !x.rescale)).to.equal(true);
       const firstDown = healthy.find((x) => x.rescale && x.desiredReplicas < x.currentReplicas)!;
@@ -99,7 +99,7 @@ describe('cluster + HPA end to end', () => {
       const r = drop([{ type: 'metrics-down', atS: 60, durationS: 120 }]);
       const d = r.hpaDecisions!;
       const during = d.filter((x) => x.tS >= 60 && x.tS < 180);
-      expect(during.every((x) => !x.rescale && x.scalingActive === 'False/FailedGetMetrics')).to.equal(true);
+      expect(during.every((x) => !x.rescale && x.scalingActive === 'False/FailedGetResourceMetric')).to.equal(true);
       expect(during.every((x) => x.currentReplicas === 5)).to.equal(true);
       const after = d.find((x) => x.rescale)!;
       expect(after.tS).to.be.at.least(180);

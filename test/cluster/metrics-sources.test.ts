@@ -83,6 +83,14 @@ describe('HPA metric sources', () => {
     expect(firstUp(g)!.desiredReplicas).to.be.greaterThan(2);
   });
 
+  it('Pods http_request_duration_p99_ms: each pod\'s p99 over the rate window drives the HPA', () => {
+    const m = [{ type: 'Pods', pods: { metric: { name: 'http_request_duration_p99_ms' }, target: { type: 'AverageValue', averageValue: 20 } } }];
+    const slow = run(m, { rate: 1800, runtime: { gomaxprocs: 1 }, durationS: 90 });
+    expect(firstUp(slow)!.desiredReplicas).to.be.greaterThan(2);
+    const fast = run(m, { rate: 100, durationS: 90 });
+    expect(firstUp(fast)).to.equal(undefined);
+  });
+
   it('adapter delay: custom metrics reach the HPA adapterDelayS late; resource metrics do not', () => {
     const pods = [{ type: 'Pods', pods: { metric: { name: 'http_requests_in_flight' }, target: { type: 'AverageValue', averageValue: '100m' } } }];
     const now = firstUp(run(pods))!.tS;
@@ -90,6 +98,20 @@ describe('HPA metric sources', () => {
     expect(late - now).to.be.within(60, 75);
     const cpu = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 10 } } }];
     expect(firstUp(run(cpu, { pipeline: { adapterDelayS: 60 } }))!.tS).to.equal(firstUp(run(cpu))!.tS);
+  });
+
+  it('ContainerResource on the pod\'s one container (app) equals Resource; another container name is a metric error', () => {
+    const res = (type: string, extra: object = {}) => [{ type, [type === 'Resource' ? 'resource' : 'containerResource']: { name: 'cpu', ...extra, target: { type: 'Utilization', averageUtilization: 10 } } }];
+    const a = run(res('Resource'));
+    const b = run(res('ContainerResource', { container: 'app' }));
+    const decisions = (r: ReturnType<typeof run>) => r.hpaDecisions!.map((d) => [d.tS, d.currentReplicas, d.desiredReplicas, d.rescale]);
+    expect(decisions(b)).to.deep.equal(decisions(a));
+    // Only the failure reason names the source type (no metrics before the first full window).
+    expect(b.hpaDecisions![0]!.scalingActive).to.equal('False/FailedGetContainerResourceMetric');
+    expect(a.hpaDecisions![0]!.scalingActive).to.equal('False/FailedGetResourceMetric');
+    const c = run(res('ContainerResource', { container: 'sidecar' }));
+    expect(c.hpaDecisions!.every((d) => !d.rescale)).to.equal(true);
+    expect(c.hpaDecisions!.at(-1)!.scalingActive).to.equal('False/FailedGetContainerResourceMetric');
   });
 
   it('target types Kubernetes rejects are scenario errors (Utilization on an External metric)', () => {

@@ -27,7 +27,7 @@ export function densityStep(
   return { desired, rho, rhoStar };
 }
 
-/** Runs densityStep every periodS on the metrics pipeline's go_goroutines and ingress rate. */
+/** Runs densityStep every periodS on the metrics pipeline's go_goroutines, ingress rate and GC pause fraction. */
 export class DensityController {
   readonly decisions: HpaDecisionRecord[] = [];
   down = false;
@@ -51,7 +51,12 @@ export class DensityController {
     let g = 0;
     for (const m of series.values()) g += m.value / 1000;
     const ready = this.deployment.readyCount();
-    const { desired, rho, rhoStar } = densityStep(this.spec, current, g, ready, ready > 0 ? (ingress ?? 0) / ready : (ingress ?? 0), 0);
+    // σ_gc: the pods' mean stop-the-world fraction (0 while no pod has a full window or none allocates).
+    const pauses = this.metrics.get('go_gc_pause_fraction');
+    let sigma = 0;
+    for (const m of pauses.values()) sigma += m.value / 1000;
+    if (pauses.size > 0) sigma /= pauses.size;
+    const { desired, rho, rhoStar } = densityStep(this.spec, current, g, ready, ready > 0 ? (ingress ?? 0) / ready : (ingress ?? 0), sigma);
     const rescale = desired !== current;
     if (rescale) this.deployment.scale(desired);
     this.decisions.push({

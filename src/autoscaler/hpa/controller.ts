@@ -23,6 +23,15 @@ export interface HpaDecisionRecord {
   scalingLimited: string;
 }
 
+/** ScalingActive reasons when a metric of each source type cannot be computed (computeStatusFor*Metric). */
+const FAILED_GET: Record<MetricSpec['type'], string> = {
+  Resource: 'FailedGetResourceMetric',
+  ContainerResource: 'FailedGetContainerResourceMetric',
+  Pods: 'FailedGetPodsMetric',
+  Object: 'FailedGetObjectMetric',
+  External: 'FailedGetExternalMetric',
+};
+
 /** The record of one reconcileReplicas decision (conditions as status/reason). */
 export function decisionRecord(tS: number, currentReplicas: number, d: HpaDecision, proposals: readonly MetricProposal[]): HpaDecisionRecord {
   const cond = (t: HpaCondition['type']) => {
@@ -87,7 +96,10 @@ export class HpaController {
       { minReplicas: this.spec.minReplicas, maxReplicas: this.spec.maxReplicas, ...(this.spec.behavior ? { behavior: this.spec.behavior } : {}) },
       current,
       () => {
-        for (const m of this.spec.metrics) proposals.push(this.proposal(m, current, this.listPods(m.type === 'Resource' ? m.resource.name : 'cpu'), nowS));
+        for (const m of this.spec.metrics) {
+          const res = m.type === 'Resource' ? m.resource.name : m.type === 'ContainerResource' ? m.containerResource.name : 'cpu';
+          proposals.push(this.proposal(m, current, this.listPods(res), nowS));
+        }
         return proposals;
       },
       nowS,
@@ -114,9 +126,14 @@ export class HpaController {
   private proposal(m: MetricSpec, current: number, pods: HpaPod[], nowS: number): MetricProposal {
     const tolerances = hpaTolerances(this.spec.behavior, this.hcfg);
     try {
-      if (m.type === 'Resource') {
-        const t = m.resource.target;
-        const res = m.resource.name;
+      if (m.type === 'Resource' || m.type === 'ContainerResource') {
+        // A pod has one container ('app'): its container resource is the pod's resource.
+        const spec = m.type === 'Resource' ? m.resource : m.containerResource;
+        if (m.type === 'ContainerResource' && m.containerResource.container !== 'app') {
+          throw new HpaMetricError(`container ${m.containerResource.container} not present in metrics for pods`);
+        }
+        const t = spec.target;
+        const res = spec.name;
         if (t.type === 'Utilization') {
           const r = getResourceReplicas({ currentReplicas: current, pods, metrics: this.metrics.get(res), tolerances, nowS, cfg: this.rcfg, targetUtilization: t.averageUtilization!, resource: res });
           return { replicas: r.replicas, metricName: `${res} resource utilization (percentage of request)` };
@@ -145,7 +162,7 @@ export class HpaController {
       const r = calcPlainMetricReplicas({ currentReplicas: current, pods, metrics: series, tolerances, nowS, cfg: this.rcfg, targetUsage: toMilli(m.pods.target.averageValue!) });
       return { replicas: r.replicas, metricName: `pods metric ${name}` };
     } catch (e) {
-      if (e instanceof HpaMetricError) return { error: e.message };
+      if (e instanceof HpaMetricError) return { error: e.message, reason: FAILED_GET[m.type] };
       throw e;
     }
   }

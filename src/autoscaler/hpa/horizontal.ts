@@ -292,20 +292,32 @@ export function storeScaleEvent(mem: HpaMemory, behavior: ResolvedBehavior | und
 }
 
 /** One metric's outcome for computeReplicasForMetrics: a proposal, or the error that made it invalid. */
-export type MetricProposal = { replicas: number; metricName: string } | { error: string };
+/**
+ * One metric's proposal, or its error with the ScalingActive reason computeReplicasForMetric sets for
+ * its source type (FailedGetResourceMetric, FailedGetContainerResourceMetric, FailedGetPodsMetric,
+ * FailedGetObjectMetric, FailedGetExternalMetric).
+ */
+export type MetricProposal = { replicas: number; metricName: string } | { error: string; reason: string };
 
 /**
  * computeReplicasForMetrics: the largest proposal. If every metric is invalid, or some are and the
  * result would scale down, returns replicas −1 (no scaling this sync).
  */
-export function computeReplicasForMetrics(proposals: readonly MetricProposal[], specReplicas: number): { replicas: number; metricName: string; error?: string } {
+export function computeReplicasForMetrics(
+  proposals: readonly MetricProposal[],
+  specReplicas: number,
+): { replicas: number; metricName: string; error?: string; reason?: string } {
   let replicas = 0;
   let metricName = '';
   let invalid = 0;
   let firstError: string | undefined;
+  let firstReason = '';
   for (const p of proposals) {
     if ('error' in p) {
-      if (invalid === 0) firstError = p.error;
+      if (invalid === 0) {
+        firstError = p.error;
+        firstReason = p.reason;
+      }
       invalid++;
       continue;
     }
@@ -315,7 +327,8 @@ export function computeReplicasForMetrics(proposals: readonly MetricProposal[], 
     }
   }
   const error = firstError !== undefined ? `invalid metrics (${invalid} invalid out of ${proposals.length}), first error is: ${firstError}` : undefined;
-  if (invalid >= proposals.length || (invalid > 0 && replicas < specReplicas)) return { replicas: -1, metricName: '', error };
+  // The condition is the first invalid metric's (invalidMetricCondition).
+  if (invalid >= proposals.length || (invalid > 0 && replicas < specReplicas)) return { replicas: -1, metricName: '', ...(error !== undefined ? { error } : {}), reason: firstReason };
   return { replicas, metricName, ...(error !== undefined ? { error } : {}) };
 }
 
@@ -386,7 +399,7 @@ export function reconcileReplicas(
   } else {
     const m = computeReplicasForMetrics(metrics(), currentReplicas);
     if (m.replicas === -1) {
-      setCondition('ScalingActive', 'False', 'FailedGetMetrics', m.error ?? 'no metrics');
+      setCondition('ScalingActive', 'False', m.reason ?? '', `the HPA was unable to compute the replica count: ${m.error ?? 'no metrics'}`);
       return { desiredReplicas: currentReplicas, rescale: false, reason: '', conditions };
     }
     setCondition('ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${m.metricName}`);

@@ -59,7 +59,7 @@ export class KedaScaledObject {
       { minReplicas: Math.max(1, this.spec.minReplicaCount), maxReplicas: this.spec.maxReplicaCount },
       current,
       () => {
-        if (v === undefined) proposals.push({ error: 'unable to get external metric ingress_requests_per_second: no metrics returned' });
+        if (v === undefined) proposals.push({ error: 'unable to get external metric ingress_requests_per_second: no metrics returned', reason: 'FailedGetExternalMetric' });
         else {
           const r = getExternalPerPodMetricReplicas(current, [Math.ceil(v * 1000)], Math.round(this.spec.trigger.threshold * 1000), hpaTolerances(undefined, cfg));
           proposals.push({ replicas: r.replicas, metricName: 'external metric ingress_requests_per_second' });

@@ -94,6 +94,8 @@ export class GcDriver {
   /** Time with a mark phase on (write barrier and assists active), ns. */
   markPhaseNs = 0;
   readonly stwPauseMs = new SampleLog();
+  /** Total stop-the-world time, ns. */
+  stwNs = 0;
   /** Stop-the-world pauses, µs, Prometheus-style (`le` buckets). */
   readonly stwPauseHistUs = new Histogram([10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]);
   // GC CPU limiter (mgclimit.go): a bucket filled by GC time and drained by mutator time.
@@ -383,6 +385,7 @@ export class GcDriver {
     this.gAssist.fill(0); // gcResetMarkState: every G's assist credit starts at 0
     this.gcCpuNs += this.stw1Ns * this.host.nP;
     this.stwPauseMs.push(this.stw1Ns / 1e6);
+    this.stwNs += this.stw1Ns;
     this.stwPauseHistUs.observe(this.stw1Ns / 1e3);
     this.host.startWorld();
     if (this.markTotal <= 0) this.gcMarkDone();
@@ -416,6 +419,7 @@ export class GcDriver {
     this.sweepPerByte = this.heap1 / Math.max(8192, p.trigger - p.heapLive - (1 << 20));
     this.gcCpuNs += this.stw2Ns * this.host.nP;
     this.stwPauseMs.push(this.stw2Ns / 1e6);
+    this.stwNs += this.stw2Ns;
     this.stwPauseHistUs.observe(this.stw2Ns / 1e3);
     if (this.onTrace) this.onTrace(this.gctrace(now, marked));
     const woken = this.assistQueue;

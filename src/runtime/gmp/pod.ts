@@ -172,6 +172,10 @@ export class GmpPod implements PodRuntime {
     return gc ? gc.gcCpuNs + gc.idleMarkNs : 0;
   }
 
+  gcPauseIntegralNs(): number {
+    return this.sched.gc?.stwNs ?? 0;
+  }
+
   cpuSlowdownChanged(): void {
     this.sched.cpuSlowdownChanged();
   }
