@@ -6,3 +6,5 @@ export * from './workload/index.js';
 export * from './metrics/index.js';
 export { IdealFifoPod } from './runtime/ideal-fifo.js';
 export type { PodRuntime, CompletionSink } from './runtime/pod-runtime.js';
+export * from './autoscaler/hpa/index.js';
+export { GcPacer, PiController } from './runtime/gc/pacer.js';
