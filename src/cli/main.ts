@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
 import { compareCommand } from './compare-command.js';
+import { mergeCommand } from './merge-command.js';
+import { sweepCommand } from './sweep-command.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -14,6 +16,11 @@ function parseSeed(v: string): number {
 
 function parseCount(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10_000) throw new InvalidArgumentError(`expected an integer from 1 to 10000, found "${v}"`);
+  return Number(v);
+}
+
+function parseWorkers(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1024) throw new InvalidArgumentError(`expected a number of workers from 1 to 1024, found "${v}"`);
   return Number(v);
 }
 
@@ -59,6 +66,29 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action((file: string, opts) => compareCommand(file, opts));
 
   program
+    .command('sweep')
+    .description("run the scenario's sweep (grid × random samples × replications) on worker threads; writes results/<name>/sweep/ (runs.csv, points.csv, sweep.json)")
+    .argument('<file>', 'scenario file with a sweep block')
+    .option('--workers <n>', 'worker threads (default: the number of cores)', parseWorkers)
+    .option('--seed <n>', "master seed (default: the scenario's); each run's seed is a hash of (master seed, point, replication)", parseSeed)
+    .option('--out <dir>', 'write here instead of results/<name>/sweep (or sweep-shard-K-of-N)')
+    .option('--shard <K/N>', 'run only shard K of N (points whose index ≡ K−1 mod N); join shards with gmpsim merge')
+    .option('--resume', 'keep the runs already in the output directory (after Ctrl-C or a crash) and run the rest')
+    .option('--json', 'print the best points as JSON')
+    .option('--quiet', 'print only the results directory')
+    .option('--no-progress', 'never show a progress bar')
+    .action(async (file: string, opts) => setExit(await sweepCommand(file, opts)));
+
+  program
+    .command('merge')
+    .description('join the shard directories of one sweep into the files the unsharded sweep writes')
+    .argument('<dirs...>', 'shard output directories (gmpsim sweep --shard K/N --out DIR)')
+    .option('--out <dir>', 'write here instead of results/<name>/sweep')
+    .option('--json', 'print the best points as JSON')
+    .option('--quiet', 'print only the results directory')
+    .action((dirs: string[], opts) => setExit(mergeCommand(dirs, opts)));
+
+  program
     .command('validate')
     .description('check scenario files; every problem is reported with file:line:col and document path')
     .argument('<files...>', 'scenario files')
@@ -68,11 +98,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram((c) => (code = c));
   try {
-    program.parse(argv);
+    await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Commander already printed its message; help and version are not errors.
@@ -83,4 +113,4 @@ export function main(argv: string[]): number {
   return code;
 }
 
-process.exitCode = main(process.argv);
+process.exitCode = await main(process.argv);

@@ -1,3 +1,4 @@
+import { SweepSchema } from './sweep-schema.js';
 import { z } from 'zod';
 import { ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema } from './cluster-schema.js';
 
@@ -352,6 +353,7 @@ export const ScenarioSchema = z
       )
       .optional()
       .describe('for `gmpsim compare`: alternatives to run on the same seeds (e.g. three hpa settings); `run` ignores them'),
+    sweep: SweepSchema.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.runtime.scheduler === 'ideal-fifo') {
