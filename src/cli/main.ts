@@ -4,6 +4,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
 import { compareCommand } from './compare-command.js';
 import { mergeCommand } from './merge-command.js';
 import { sweepCommand } from './sweep-command.js';
+import { tuneCommand } from './tune-command.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -78,6 +79,21 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
     .action(async (file: string, opts) => setExit(await sweepCommand(file, opts)));
+
+  program
+    .command('tune')
+    .description("search the sweep's points for the lowest objective (successive halving over seeds, or the grid) and print the best as a ready-to-paste HPA manifest")
+    .argument('<file>', 'scenario file with a sweep block (its objective is minimised)')
+    .option('--method <m>', 'halving (successive halving over seeds) or grid (every point on every seed)', 'halving')
+    .option('--max-seeds <n>', "seeds the finalists get (default: the sweep's replications)", parseCount)
+    .option('--eta <n>', 'halving: keep 1/η of the candidates per rung and give them η× the seeds', parseCount, 3)
+    .option('--workers <n>', 'worker threads (default: the number of cores)', parseWorkers)
+    .option('--seed <n>', "master seed (default: the scenario's)", parseSeed)
+    .option('--out <dir>', 'write tune.json here instead of results/<name>/tune')
+    .option('--json', 'print the result as JSON')
+    .option('--quiet', 'print only the results directory')
+    .option('--no-progress', 'never show a progress bar')
+    .action(async (file: string, opts) => setExit(await tuneCommand(file, opts)));
 
   program
     .command('merge')

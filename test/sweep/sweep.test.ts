@@ -10,6 +10,7 @@ import { sweepFiles, t975, type RunRecord, type SweepMeta } from '../../src/swee
 import { parsePath, setPath } from '../../src/sweep/paths.js';
 import { expandPoints, runSeed } from '../../src/sweep/points.js';
 import { runTasks, StopSignal, type SweepTask } from '../../src/sweep/runner.js';
+import { tune } from '../../src/sweep/tune.js';
 import type { RunOutcome } from '../../src/sweep/run-row.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -108,6 +109,26 @@ describe('sweep: points and seeds', () => {
   });
 });
 
+describe('tune (successive halving over seeds)', () => {
+  // Fake runs: point p's objective on seed s is (p − 6)² + noise, so point 6 is best.
+  const points = Array.from({ length: 9 }, (_, index) => ({ index, params: [['x', index]] as [string, unknown][] }));
+  const scenarios = new Map(points.map((p) => [p.index, parseScenario('durationS: 1\n', 'f.yaml')]));
+  const fake = async (tasks: SweepTask[]): Promise<RunOutcome[]> =>
+    tasks.map((t) => ({ metrics: [0, 0, 0, 0, 0, 0, (t.point - 6) ** 2 + (t.seed % 1000) / 1000, 0, 0, 0, 0, 0, 0] }));
+  const opts = { masterSeed: 1, maxSeeds: 9, eta: 3, objective: { podSeconds: 1 } };
+
+  it('finds the same best point as the full grid with a third of the runs', async () => {
+    const grid = await tune(points, scenarios, { ...opts, method: 'grid' }, fake);
+    const halving = await tune(points, scenarios, { ...opts, method: 'halving' }, fake);
+    expect(grid.best).to.equal(6);
+    expect(halving.best).to.equal(6);
+    expect(grid.runs).to.equal(81);
+    // 9 × 1, then 3 × 3 (2 new each), then 1 × 9 (6 new): 9 + 6 + 6 = 21 runs.
+    expect(halving.runs).to.equal(21);
+    expect(halving.rungs.map((r) => [r.candidates.length, r.seeds])).to.deep.equal([[9, 1], [3, 3], [1, 9]]);
+  });
+});
+
 describe('gmpsim sweep / merge', function () {
   this.timeout(180_000);
   const file = sweepFile();
@@ -164,6 +185,18 @@ describe('gmpsim sweep / merge', function () {
     expect(code).to.equal(130);
     expect(stderr).to.match(/interrupted: \d+ of 16 runs kept in .*runs\.jsonl; rerun with --resume/);
     for (const f of ['runs.csv', 'points.csv', 'sweep.json']) expect(existsSync(join(dir, f)), f).to.equal(false);
+  });
+
+  it('gmpsim tune --method grid picks the sweep\'s best point and prints it as an HPA manifest; halving runs fewer', () => {
+    const g = gmpsim('tune', file, '--method', 'grid', '--workers', '2', '--out', join(tmp, 'tune-grid'), '--json');
+    expect(g.status, g.stderr).to.equal(0);
+    const grid = JSON.parse(g.stdout);
+    const sweep = JSON.parse(read(join(tmp, 'w1'))['sweep.json']!);
+    expect(grid.best).to.equal(sweep.best[0]);
+    expect(grid.bestConfig).to.match(/^apiVersion: autoscaling\/v2\nkind: HorizontalPodAutoscaler\n/);
+    expect(grid.bestConfig).to.match(/scaleTargetRef:/);
+    const h = JSON.parse(gmpsim('tune', file, '--workers', '2', '--out', join(tmp, 'tune-h'), '--json').stdout);
+    expect(h.runs).to.be.below(grid.runs);
   });
 
   it('a point the schema rejects fails before any run, naming the point (exit 2)', () => {

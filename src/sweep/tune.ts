@@ -1,0 +1,73 @@
+import type { Scenario } from '../scenario/schema.js';
+import { SWEEP_METRICS, type SweepMetric } from '../scenario/sweep-schema.js';
+import type { RunOutcome } from './run-row.js';
+import { runSeed, type SweepPoint } from './points.js';
+import type { SweepTask } from './runner.js';
+
+/** Runs a batch of tasks and returns their outcomes in task order (a worker pool, or inline in tests). */
+export type Evaluate = (tasks: SweepTask[]) => Promise<RunOutcome[]>;
+
+export interface Rung {
+  /** Candidates evaluated in this rung, and the seeds each has now. */
+  candidates: number[];
+  seeds: number;
+  /** Mean objective per candidate (same order). */
+  objectives: number[];
+}
+
+export interface TuneResult {
+  method: 'grid' | 'halving';
+  rungs: Rung[];
+  best: number;
+  bestObjective: number;
+  runs: number;
+}
+
+/** Σ weight × metric for one run (NaN for a failed run). */
+export function runObjective(o: RunOutcome, objective: Partial<Record<SweepMetric, number>>): number {
+  if (!('metrics' in o)) return NaN;
+  let v = 0;
+  for (const [m, w] of Object.entries(objective) as [SweepMetric, number][]) v += w * o.metrics[SWEEP_METRICS.indexOf(m)]!;
+  return v;
+}
+
+/**
+ * Search the points for the lowest mean objective. `grid`: every point on `maxSeeds` seeds.
+ * `halving` (successive halving over seeds): every point on 1 seed, keep the best 1/η, give the
+ * survivors η× the seeds (the earlier runs are reused), until one is left or they have `maxSeeds` —
+ * most of the budget goes to the promising points. Seeds are the sweep's (master, point, replication)
+ * hashes, so a point's runs are the same in both methods and on any number of workers.
+ */
+export async function tune(
+  points: readonly SweepPoint[],
+  scenarios: ReadonlyMap<number, Scenario>,
+  opts: { method: 'grid' | 'halving'; masterSeed: number; maxSeeds: number; eta: number; objective: Partial<Record<SweepMetric, number>> },
+  evaluate: Evaluate,
+): Promise<TuneResult> {
+  const scores = new Map<number, number[]>(points.map((p) => [p.index, []]));
+  let runs = 0;
+  const giveSeeds = async (cands: number[], seeds: number) => {
+    const tasks: SweepTask[] = [];
+    for (const c of cands) for (let rep = scores.get(c)!.length; rep < seeds; rep++) tasks.push({ point: c, rep, seed: runSeed(opts.masterSeed, c, rep), scenario: scenarios.get(c)! });
+    const outcomes = await evaluate(tasks);
+    tasks.forEach((t, i) => scores.get(t.point)!.push(runObjective(outcomes[i]!, opts.objective)));
+    runs += tasks.length;
+  };
+  const meanOf = (c: number) => {
+    const xs = scores.get(c)!;
+    return xs.some((x) => !Number.isFinite(x)) ? Infinity : xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
+  const rank = (cands: number[]) => cands.slice().sort((a, b) => meanOf(a) - meanOf(b) || a - b);
+  const rungs: Rung[] = [];
+  let cands = points.map((p) => p.index);
+  let seeds = opts.method === 'grid' ? opts.maxSeeds : 1;
+  for (;;) {
+    await giveSeeds(cands, seeds);
+    rungs.push({ candidates: cands, seeds, objectives: cands.map(meanOf) });
+    if (opts.method === 'grid' || cands.length === 1 || seeds >= opts.maxSeeds) break;
+    cands = rank(cands).slice(0, Math.max(1, Math.ceil(cands.length / opts.eta)));
+    seeds = Math.min(opts.maxSeeds, seeds * opts.eta);
+  }
+  const best = rank(rungs.at(-1)!.candidates)[0]!;
+  return { method: opts.method, rungs, best, bestObjective: meanOf(best), runs };
+}
