@@ -11,6 +11,7 @@ import { parsePath, setPath } from '../../src/sweep/paths.js';
 import { expandPoints, runSeed } from '../../src/sweep/points.js';
 import { runTasks, StopSignal, type SweepTask } from '../../src/sweep/runner.js';
 import { tune } from '../../src/sweep/tune.js';
+import { bestConfigYaml } from '../../src/cli/tune-command.js';
 import type { RunOutcome } from '../../src/sweep/run-row.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -126,6 +127,13 @@ describe('tune (successive halving over seeds)', () => {
     // 9 × 1, then 3 × 3 (2 new each), then 1 × 9 (6 new): 9 + 6 + 6 = 21 runs.
     expect(halving.runs).to.equal(21);
     expect(halving.rungs.map((r) => [r.candidates.length, r.seeds])).to.deep.equal([[9, 1], [3, 3], [1, 9]]);
+  });
+});
+
+describe('tune output', () => {
+  it('a tuned density controller prints its scenario block with the winning α, β, γ', () => {
+    const yaml = bestConfigYaml({ name: 'd', densityController: { targetGoroutinesPerPod: 20 } }, { index: 0, params: [['densityController.alpha', 0.1], ['densityController.gamma', 500]] }, 'd');
+    expect(yaml).to.equal('densityController:\n  targetGoroutinesPerPod: 20\n  alpha: 0.1\n  gamma: 500\n');
   });
 });
 
