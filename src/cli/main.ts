@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
 import { compareCommand } from './compare-command.js';
 import { mergeCommand } from './merge-command.js';
+import { reportCommand } from './report-command.js';
 import { sweepCommand } from './sweep-command.js';
 import { tuneCommand } from './tune-command.js';
 import { runCommand } from './run-command.js';
@@ -50,9 +51,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--schedtrace <ms>', 'print GODEBUG=schedtrace lines to stderr every <ms> of simulated time', parsePositiveMs)
     .option('--scheddetail', 'with --schedtrace: per-P, per-M and per-G lines (GODEBUG=scheddetail=1)')
     .option('--gctrace', 'print a GODEBUG=gctrace=1 line to stderr at the end of each GC cycle (first pod)')
+    .option('--report', 'also write report.html and charts/*.svg into the run directory (gmpsim report)')
     .option('--trace <file>', 'write a Chrome Trace Event / Perfetto JSON timeline (open in ui.perfetto.dev)')
     .option('--trace-window <s:s>', 'simulated seconds to trace, START:END (default 0:1)', '0:1')
-    .action((file: string, opts) => runCommand(file, opts));
+    .action(async (file: string, opts) => {
+      const out = runCommand(file, opts);
+      if (opts.report && out) await reportCommand(out, { quiet: true });
+    });
 
   program
     .command('compare')
@@ -103,6 +108,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the best points as JSON')
     .option('--quiet', 'print only the results directory')
     .action((dirs: string[], opts) => setExit(mergeCommand(dirs, opts)));
+
+  program
+    .command('report')
+    .description('write DIR/report.html (self-contained charts, works offline) and DIR/charts/*.svg for a run, compare or sweep directory')
+    .argument('<dir>', 'a results directory (gmpsim run, compare or sweep output)')
+    .option('--json', 'print the written files as JSON')
+    .option('--quiet', 'print nothing')
+    .action(async (dir: string, opts) => setExit(await reportCommand(dir, opts)));
 
   program
     .command('validate')

@@ -29,7 +29,8 @@ function parseWindow(w: string): { startS: number; endS: number } {
 }
 
 /** `gmpsim run FILE`: simulate, write results/<name>/seed-<seed>/ atomically, print a summary. */
-export function runCommand(file: string, opts: RunOptions): void {
+/** Returns the results directory. */
+export function runCommand(file: string, opts: RunOptions): string {
   const scenario = loadScenarioFile(file);
   const seed = opts.seed ?? scenario.seed;
   const outDir = opts.out ?? join('results', scenario.name, `seed-${seed}`);
@@ -59,4 +60,5 @@ export function runCommand(file: string, opts: RunOptions): void {
   if (opts.json) process.stdout.write(toStableJson({ outDir, summary: result.summary }));
   else if (opts.quiet) process.stdout.write(`${outDir}\n`);
   else process.stdout.write(`${summaryTable(result.summary)}\nresults     ${outDir}/\n`);
+  return outDir;
 }

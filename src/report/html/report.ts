@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { autoType, csvParse } from 'd3-dsv';
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+import { compareCharts, runCharts, sweepCharts, type Chart } from './charts.js';
+
+type Row = Record<string, number | string>;
+
+const require = createRequire(import.meta.url);
+/** The browser builds of vega, vega-lite and vega-embed, inlined so the report works offline. */
+function libraries(): string {
+  // The build files are not in the packages' "exports": find each package's folder from its entry point.
+  const file = (pkg: string, build: string) => {
+    const entry = require.resolve(pkg);
+    const at = entry.lastIndexOf(`node_modules/${pkg}/`);
+    return join(entry.slice(0, at + `node_modules/${pkg}/`.length), build);
+  };
+  return [file('vega', 'build/vega.min.js'), file('vega-lite', 'build/vega-lite.min.js'), file('vega-embed', 'build/vega-embed.min.js')]
+    .map((f) => `<script>${readFileSync(f, 'utf8').replace(/<\/script/gi, '<\\/script')}</script>`)
+    .join('\n');
+}
+
+function csv(file: string): Row[] {
+  return csvParse(readFileSync(file, 'utf8'), autoType) as unknown as Row[];
+}
+
+export interface Report {
+  title: string;
+  kind: 'run' | 'compare' | 'sweep';
+  /** Key figures shown above the charts. */
+  facts: [string, string][];
+  charts: Chart[];
+}
+
+/** Read a results directory (a run, a compare or a sweep) and decide its charts. */
+export function readReport(dir: string): Report {
+  if (existsSync(join(dir, 'summary.json'))) {
+    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    const decisions = existsSync(join(dir, 'hpa_decisions.csv')) ? csv(join(dir, 'hpa_decisions.csv')) : undefined;
+    const f = (x: number, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '-');
+    const facts: [string, string][] = [
+      ['scenario', `${s.scenario} (seed ${s.seed}, ${s.durationS} s, GOMAXPROCS ${s.gomaxprocs}, Go ${s.goVersion})`],
+      ['latency', `p50 ${f(s.latencyMs.p50)} ms · p99 ${f(s.latencyMs.p99)} ms · max ${f(s.latencyMs.max)} ms`],
+      ['requests', `${s.requests.completed} completed · ${s.requests.failed} failed · ${s.requests.timeouts} timed out`],
+      ['cluster', `${f(s.cluster.podSeconds, 0)} pod-s · max ${s.cluster.maxReplicas} replicas · ${s.cluster.oomKills ?? 0} OOM kills`],
+    ];
+    if (s.hpa) facts.push(['HPA', `${s.hpa.scaleUps} scale-ups · ${s.hpa.scaleDowns} scale-downs · ${s.hpa.directionReversals} reversals`]);
+    if (s.gmp?.gc) facts.push(['GC (pod 0)', `${s.gmp.gc.cycles} cycles · GC CPU ${(100 * s.gmp.gc.gcCpuFraction).toFixed(1)}% · assist ${(100 * s.gmp.gc.assistFraction).toFixed(2)}% · STW p99 ${f(s.gmp.gc.stwPauseMs.p99, 3)} ms`]);
+    if (s.gmp?.cpuThrottling) facts.push(['CFS (pod 0)', `${s.gmp.cpuThrottling.throttledPeriods} of ${s.gmp.cpuThrottling.periods} periods throttled · ${f(s.gmp.cpuThrottling.throttledMs, 0)} ms`]);
+    return { title: `${s.scenario} — run`, kind: 'run', facts, charts: runCharts(csv(join(dir, 'timeseries.csv')), decisions) };
+  }
+  if (existsSync(join(dir, 'compare.json'))) {
+    const c = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
+    return { title: `${c.scenario ?? 'comparison'} — variants`, kind: 'compare', facts: [['seeds', String(c.seeds ?? '')]], charts: compareCharts(csv(join(dir, 'compare.csv'))) };
+  }
+  if (existsSync(join(dir, 'sweep.json'))) {
+    const w = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
+    return {
+      title: `${w.name} — sweep`,
+      kind: 'sweep',
+      facts: [
+        ['points', `${w.totalPoints} × ${w.replications} replications`],
+        ['best', (w.best as number[]).map((i) => `#${i}`).join(', ')],
+      ],
+      charts: sweepCharts(csv(join(dir, 'points.csv')), w.paths),
+    };
+  }
+  throw new Error(`${dir}: not a gmpsim results directory (expected summary.json, compare.json or sweep.json)`);
+}
+
+/** One chart as SVG, rendered headless (no browser): vega-lite → vega → SVG. */
+export async function chartSvg(chart: Chart): Promise<string> {
+  const view = new vega.View(vega.parse(compile(chart.spec as never).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** One self-contained HTML page: the libraries inlined, every chart's spec and data embedded. */
+export function reportHtml(r: Report): string {
+  const specs = Object.fromEntries(r.charts.map((c) => [c.id, c.spec]));
+  const json = JSON.stringify(specs).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:24px auto;max-width:900px;color:#222}
+h1{font-size:22px;margin:0 0 8px} h2{font-size:15px;margin:24px 0 6px}
+dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px;margin:8px 0 16px} dt{color:#666}
+.chart{border-top:1px solid #eee;padding-top:4px}
+</style>
+${libraries()}
+</head><body>
+<h1>${esc(r.title)}</h1>
+<dl>${r.facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
+${r.charts.map((c) => `<section class="chart" id="${c.id}"><h2>${esc(c.title)}</h2><div class="vis"></div></section>`).join('\n')}
+<p style="color:#888">gmpsim report · hover a line or bar for its values</p>
+<script>
+const specs = ${json};
+for (const [id, spec] of Object.entries(specs)) {
+  vegaEmbed('#' + id + ' .vis', spec, { renderer: 'svg', actions: false }).catch((e) => console.error(id, e));
+}
+</script>
+</body></html>
+`;
+}

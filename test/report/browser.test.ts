@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const gmpsim = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/gmpsim.js'), ...args], { cwd: root, encoding: 'utf8' });
+
+/** The little of the DOM these checks use. */
+interface El {
+  id: string;
+  querySelector(s: string): El | null;
+  querySelectorAll(s: string): ArrayLike<El> & Iterable<El>;
+}
+type Doc = El;
+
+/** Open a report in headless Chromium: console errors, and the marks each chart drew. */
+async function render(html: string, screenshot: string): Promise<{ errors: string[]; marks: Record<string, number> }> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(pathToFileURL(html).href);
+    // These functions run in the page (the test's TypeScript has no DOM types: `doc` is the page's document).
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: Doc }).document;
+      return [...doc.querySelectorAll('.vis')].every((v) => v.querySelector('svg'));
+    }, undefined, { timeout: 20_000 });
+    const marks = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: Doc }).document;
+      const sel = '.vis svg g[class*="role-mark"] > path, .vis svg g[class*="role-mark"] > line, .vis svg g[class*="role-mark"] > g';
+      return Object.fromEntries([...doc.querySelectorAll('section.chart')].map((s) => [s.id, s.querySelectorAll(sel).length]));
+    });
+    await page.screenshot({ path: screenshot, fullPage: true });
+    return { errors, marks };
+  } finally {
+    await browser.close();
+  }
+}
+
+describe('HTML report in a real browser (headless Chromium)', function () {
+  this.timeout(120_000);
+  const tmp = mkdtempSync(join(tmpdir(), 'gmpsim-report-'));
+
+  it('a run report (HPA flash crowd with GC and a CPU limit) renders every chart with marks and no console errors', async () => {
+    const run = join(tmp, 'run');
+    expect(gmpsim('run', 'scenarios/gomaxprocs-above-cpu-limit.yaml', '--out', run, '--quiet', '--report').status).to.equal(0);
+    expect(existsSync(join(run, 'report.html'))).to.equal(true);
+    const { errors, marks } = await render(join(run, 'report.html'), join(run, 'report.png'));
+    expect(errors).to.deep.equal([]);
+    expect(Object.keys(marks)).to.include.members(['load', 'replicas', 'latency', 'goroutines', 'runq', 'gc', 'memory', 'throttling']);
+    for (const [id, n] of Object.entries(marks)) expect(n, id).to.be.greaterThan(0);
+    expect(statSync(join(run, 'report.png')).size).to.be.greaterThan(10_000);
+  });
+
+  it('compare and sweep reports render too (bars per variant; a heat map over a 2-D sweep)', async () => {
+    const cmp = join(tmp, 'cmp');
+    expect(gmpsim('compare', 'scenarios/numa-stealing.yaml', '--out', cmp, '--quiet').status).to.equal(0);
+    expect(gmpsim('report', cmp, '--quiet').status).to.equal(0);
+    const c = await render(join(cmp, 'report.html'), join(cmp, 'report.png'));
+    expect(c.errors).to.deep.equal([]);
+    expect(Object.values(c.marks).every((n) => n > 0)).to.equal(true);
+    const sw = join(tmp, 'sweep');
+    expect(gmpsim('sweep', 'scenarios/sweep-hpa-target.yaml', '--out', sw, '--quiet').status).to.equal(0);
+    expect(gmpsim('report', sw, '--quiet').status).to.equal(0);
+    const s = await render(join(sw, 'report.html'), join(sw, 'report.png'));
+    expect(s.errors).to.deep.equal([]);
+    expect(s.marks['sweep-objective']).to.be.greaterThan(0);
+  });
+});
