@@ -46,4 +46,27 @@ describe('curated scenarios', () => {
     expect(r['numa-aware']!.gmp!.numa!.crossNodeSteals).to.be.below(r['random']!.gmp!.numa!.crossNodeSteals);
     expect(r['uniform']!.latencyMs.p50).to.be.below(r['random']!.latencyMs.p50);
   });
+
+  it('work-stealing-burst: idle Ps steal the 64-child bursts; one P alone is far slower', () => {
+    const r = variants('scenarios/work-stealing-burst.yaml');
+    expect(r['gomaxprocs-4']!.gmp!.steals).to.be.greaterThan(1000);
+    expect(r['gomaxprocs-4']!.latencyMs.p99).to.be.below(0.5 * r['no-stealing-help']!.latencyMs.p99);
+  });
+
+  it('hpa-flapping: without a scale-down window the HPA reverses direction repeatedly; a 300 s window never does', () => {
+    const r = variants('scenarios/hpa-flapping.yaml');
+    expect(r['no-window']!.hpa!.directionReversals).to.be.greaterThan(3);
+    expect(r['window-300s']!.hpa!.directionReversals).to.equal(0);
+  });
+
+  it('metrics-outage-spike: with metrics down during the spike the tail is far worse than when healthy', () => {
+    const r = variants('scenarios/metrics-outage-spike.yaml');
+    expect(r['outage']!.latencyMs.p99).to.be.greaterThan(2 * r['healthy']!.latencyMs.p99);
+  });
+
+  it('flash-crowd-autoscalers: the goroutine target holds more pods than the CPU target; KEDA rescales more', () => {
+    const r = variants('scenarios/flash-crowd-autoscalers.yaml');
+    expect(r['goroutines-hpa']!.cluster.podSeconds).to.be.greaterThan(r['cpu-hpa']!.cluster.podSeconds);
+    expect(r['keda']!.hpa!.rescales).to.be.greaterThan(r['cpu-hpa']!.hpa!.rescales);
+  });
 });
