@@ -8,3 +8,6 @@ export { IdealFifoPod } from './runtime/ideal-fifo.js';
 export type { PodRuntime, CompletionSink } from './runtime/pod-runtime.js';
 export * from './autoscaler/hpa/index.js';
 export { GcPacer, PiController } from './runtime/gc/pacer.js';
+export { readReport, reportHtml, chartSvg, seriesChartSvg } from './report/html/report.js';
+export { compareScenarios, mergePatch } from './scenario/variants.js';
+export { mmcMeanWait } from './theory/mmc.js';

@@ -107,3 +107,30 @@ for (const [id, spec] of Object.entries(specs)) {
 </body></html>
 `;
 }
+
+/**
+ * For notebooks and scripts: an SVG line chart of some timeseries columns of a finished run
+ * (`{ latency_p99_ms: 'p99' }` maps a column to its legend label).
+ */
+export async function seriesChartSvg(series: { columns: readonly string[]; rows: readonly (readonly number[])[] }, columns: Record<string, string>, title: string, yTitle = ''): Promise<string> {
+  const rows = series.rows.map((r) => Object.fromEntries(series.columns.map((c, i) => [c, r[i]!])));
+  const values: Row[] = [];
+  for (const r of rows) for (const [c, label] of Object.entries(columns)) if (Number.isFinite(r[c])) values.push({ t_s: r.t_s!, series: label, value: r[c]! });
+  return chartSvg({
+    id: 'notebook',
+    title,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      title,
+      width: 640,
+      height: 200,
+      data: { values },
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)' },
+        y: { field: 'value', type: 'quantitative', title: yTitle },
+        color: { field: 'series', type: 'nominal', title: null },
+      },
+    },
+  });
+}
