@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../report/atomic-dir.js';
 import { compareCsv, compareTable, variantRow } from '../report/compare.js';
-import { toStableJson } from '../report/format.js';
+import { toCsv, toStableJson } from '../report/format.js';
 import { ScenarioError } from '../scenario/load.js';
 import { compareScenarios } from '../scenario/variants.js';
 import { runScenario, type RunResult } from '../sim/experiment.js';
@@ -34,12 +34,15 @@ export function compareCommand(file: string, opts: CompareOptions): void {
   const seeds = Array.from({ length: n }, (_, i) => first + i);
   const progress = new Progress(progressWanted(opts), variants.length * n, 'runs', 1000);
   let done = 0;
+  // The first seed's time series of each variant: what the report overlays.
+  const firstSeries: Record<string, string> = {};
   const rows = variants.map((v) => {
     const results: RunResult[] = seeds.map((seed) => {
       const r = runScenario(v.scenario, seed);
       progress.update(++done);
       return r;
     });
+    firstSeries[`timeseries-${v.name}.csv`] = toCsv(results[0]!.series.columns, results[0]!.series.rows);
     return variantRow(v.name, v.scenario, results);
   });
   progress.stop();
@@ -47,6 +50,7 @@ export function compareCommand(file: string, opts: CompareOptions): void {
   writeDirAtomic(outDir, {
     'compare.csv': compareCsv(rows),
     'compare.json': toStableJson({ scenario: base.name, seeds, sloP99Ms: base.slo.p99Ms, variants: rows }),
+    ...firstSeries,
   });
   if (opts.json) process.stdout.write(toStableJson({ outDir, seeds, variants: rows }));
   else if (opts.quiet) process.stdout.write(`${outDir}\n`);

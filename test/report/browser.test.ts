@@ -60,12 +60,13 @@ describe('HTML report in a real browser (headless Chromium)', function () {
     expect(statSync(join(run, 'report.png')).size).to.be.greaterThan(10_000);
   });
 
-  it('compare and sweep reports render too (bars per variant; a heat map over a 2-D sweep)', async () => {
+  it('compare and sweep reports render too (variants overlaid over time and as bars; a heat map over a 2-D sweep)', async () => {
     const cmp = join(tmp, 'cmp');
     expect(gmpsim('compare', 'scenarios/numa-stealing.yaml', '--out', cmp, '--quiet').status).to.equal(0);
     expect(gmpsim('report', cmp, '--quiet').status).to.equal(0);
     const c = await render(join(cmp, 'report.html'), join(cmp, 'report.png'));
     expect(c.errors).to.deep.equal([]);
+    expect(Object.keys(c.marks)).to.include.members(['overlay-p99', 'overlay-replicas', 'compare-p99Ms']);
     expect(Object.values(c.marks).every((n) => n > 0)).to.equal(true);
     const sw = join(tmp, 'sweep');
     expect(gmpsim('sweep', 'scenarios/sweep-hpa-target.yaml', '--out', sw, '--quiet').status).to.equal(0);

@@ -72,6 +72,16 @@ export function runCharts(series: readonly Row[], decisions: readonly Row[] | un
   return charts;
 }
 
+/** Variants overlaid over time (their first seed): p99 latency and ready replicas, one line per variant. */
+export function overlayCharts(series: Record<string, readonly Row[]>): Chart[] {
+  const over = (col: string): Row[] => Object.entries(series).flatMap(([variant, rows]) => rows.filter((r) => Number.isFinite(r[col])).map((r) => ({ t_s: r.t_s!, series: variant, value: r[col]! })));
+  if (Object.keys(series).length === 0) return [];
+  return [
+    lines('overlay-p99', 'p99 latency per sample interval, variants overlaid (first seed, ms)', over('latency_p99_ms'), 'ms'),
+    lines('overlay-replicas', 'Ready replicas, variants overlaid (first seed)', over('replicas_ready'), 'pods'),
+  ];
+}
+
 /** Variants side by side: one bar chart per figure of the compare table. */
 export function compareCharts(rows: readonly Row[]): Chart[] {
   const figures: [string, string][] = [

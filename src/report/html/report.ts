@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { autoType, csvParse } from 'd3-dsv';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
-import { compareCharts, runCharts, sweepCharts, type Chart } from './charts.js';
+import { compareCharts, overlayCharts, runCharts, sweepCharts, type Chart } from './charts.js';
 
 type Row = Record<string, number | string>;
 
@@ -53,7 +53,11 @@ export function readReport(dir: string): Report {
   }
   if (existsSync(join(dir, 'compare.json'))) {
     const c = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
-    return { title: `${c.scenario ?? 'comparison'} — variants`, kind: 'compare', facts: [['seeds', String(c.seeds ?? '')]], charts: compareCharts(csv(join(dir, 'compare.csv'))) };
+    const rows = csv(join(dir, 'compare.csv'));
+    const series = Object.fromEntries(
+      rows.map((r) => String(r.variant)).filter((v) => existsSync(join(dir, `timeseries-${v}.csv`))).map((v) => [v, csv(join(dir, `timeseries-${v}.csv`))]),
+    );
+    return { title: `${c.scenario ?? 'comparison'} — variants`, kind: 'compare', facts: [['seeds', String(c.seeds ?? '')]], charts: [...overlayCharts(series), ...compareCharts(rows)] };
   }
   if (existsSync(join(dir, 'sweep.json'))) {
     const w = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
