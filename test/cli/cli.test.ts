@@ -46,7 +46,7 @@ describe('cli', () => {
     const csv = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).to.equal(
       't_s,arrivals_per_s,completions_per_s,in_flight,runnable,running,utilization,replicas_desired,replicas_ready,pods_pending,latency_p50_ms,latency_p99_ms,' +
-        'global_runq,local_runq,in_syscall,waiting,goroutines,threads,idle_threads,spinning_threads,steals_per_s,preemptions_per_s,handoffs_per_s,throttled_periods_per_s,throttled_ms_per_s,heap_live_mb,heap_goal_mb,stack_mb,rss_mb,gc_cycles_per_s,gc_cpu_ms_per_s,gc_assist_ms_per_s,cross_node_steals_per_s,remote_cpu_ms_per_s,' +
+        'global_runq,local_runq,in_syscall,waiting,goroutines,threads,idle_threads,spinning_threads,steals_per_s,preemptions_per_s,handoffs_per_s,throttled_periods_per_s,throttled_ms_per_s,heap_live_mb,heap_goal_mb,stack_mb,rss_mb,gc_cycles_per_s,gc_cpu_ms_per_s,gc_assist_ms_per_s,gc_pause_ms_per_s,cross_node_steals_per_s,remote_cpu_ms_per_s,' +
         'latency_le_0.1ms,latency_le_0.25ms,latency_le_0.5ms,latency_le_1ms,latency_le_2.5ms,latency_le_5ms,latency_le_10ms,latency_le_25ms,' +
         'latency_le_50ms,latency_le_100ms,latency_le_250ms,latency_le_500ms,latency_le_1000ms,latency_le_2500ms,latency_le_5000ms,latency_le_10000ms,latency_le_inf',
     );

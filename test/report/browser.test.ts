@@ -55,7 +55,7 @@ describe('HTML report in a real browser (headless Chromium)', function () {
     expect(existsSync(join(run, 'report.html'))).to.equal(true);
     const { errors, marks } = await render(join(run, 'report.html'), join(run, 'report.png'));
     expect(errors).to.deep.equal([]);
-    expect(Object.keys(marks)).to.include.members(['load', 'replicas', 'latency', 'goroutines', 'runq', 'gc', 'memory', 'throttling']);
+    expect(Object.keys(marks)).to.include.members(['load', 'replicas', 'latency', 'goroutines', 'runq', 'gc', 'gc-pauses', 'memory', 'throttling']);
     for (const [id, n] of Object.entries(marks)) expect(n, id).to.be.greaterThan(0);
     expect(statSync(join(run, 'report.png')).size).to.be.greaterThan(10_000);
   });

@@ -121,11 +121,12 @@ export class GmpPod implements PodRuntime {
     'gc_cycles',
     'gc_cpu_ms',
     'gc_assist_ms',
+    'gc_pause_ms',
     'cross_node_steals',
     'remote_cpu_ms',
   ] as const;
 
-  static readonly COUNTER_COLUMNS = ['steals', 'preemptions', 'handoffs', 'throttled_periods', 'throttled_ms', 'gc_cycles', 'gc_cpu_ms', 'gc_assist_ms', 'cross_node_steals', 'remote_cpu_ms'] as const;
+  static readonly COUNTER_COLUMNS = ['steals', 'preemptions', 'handoffs', 'throttled_periods', 'throttled_ms', 'gc_cycles', 'gc_cpu_ms', 'gc_assist_ms', 'gc_pause_ms', 'cross_node_steals', 'remote_cpu_ms'] as const;
   readonly sampleColumns = GmpPod.SAMPLE_COLUMNS;
   readonly counterColumns = GmpPod.COUNTER_COLUMNS;
 
@@ -154,6 +155,7 @@ export class GmpPod implements PodRuntime {
       s.gc?.cycles ?? 0,
       s.gc ? (s.gc.gcCpuNs + s.gc.idleMarkNs) / 1e6 : 0,
       (s.gc?.assistNs ?? 0) / 1e6,
+      (s.gc?.stwNs ?? 0) / 1e6,
       s.numa?.crossNodeSteals ?? 0,
       (s.numa?.remoteWorkNs ?? 0) / 1e6,
     ];
