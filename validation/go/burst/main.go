@@ -1,0 +1,61 @@
+// A burst of short goroutines spawned from one goroutine: N children of W µs of CPU each; the parent
+// waits for all. Repeated R times; prints JSON: each burst's completion time (ms).
+// Usage: GOMAXPROCS=P burst N W R
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+)
+
+var sink uint64
+
+func spin(iters uint64) uint64 {
+	x := uint64(1)
+	for i := uint64(0); i < iters; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+	}
+	return x
+}
+
+func itersPerUs() float64 {
+	best := 0.0
+	for k := 0; k < 5; k++ {
+		const n = 2_000_000
+		t := time.Now()
+		sink += spin(n)
+		r := float64(n) / (float64(time.Since(t).Nanoseconds()) / 1e3)
+		if r > best {
+			best = r
+		}
+	}
+	return best
+}
+
+func main() {
+	n, _ := strconv.Atoi(os.Args[1])
+	w, _ := strconv.ParseFloat(os.Args[2], 64)
+	r, _ := strconv.Atoi(os.Args[3])
+	iters := uint64(itersPerUs() * w)
+	res := make([]float64, 0, r)
+	for k := 0; k < r; k++ {
+		var wg sync.WaitGroup
+		t := time.Now()
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sink += spin(iters)
+			}()
+		}
+		wg.Wait()
+		res = append(res, float64(time.Since(t).Nanoseconds())/1e6)
+		time.Sleep(5 * time.Millisecond)
+	}
+	out, _ := json.Marshal(map[string]interface{}{"burstMs": res})
+	fmt.Println(string(out))
+}

@@ -1,0 +1,3 @@
+module gmpsim/validation
+
+go 1.19
