@@ -34,8 +34,8 @@ function build(prog: string): string {
   return out;
 }
 
-function go<T>(prog: string, gomaxprocs: number, args: (string | number)[]): T {
-  const out = execFileSync(join(BIN, prog), args.map(String), { encoding: 'utf8', env: { ...process.env, GOMAXPROCS: String(gomaxprocs) } });
+function go<T>(prog: string, gomaxprocs: number, args: (string | number)[], env: Record<string, string> = {}): T {
+  const out = execFileSync(join(BIN, prog), args.map(String), { encoding: 'utf8', env: { ...process.env, GOMAXPROCS: String(gomaxprocs), ...env } });
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
@@ -68,7 +68,7 @@ function compare(c: string, figure: string, measured: number, simulated: number,
   });
 }
 
-for (const p of ['cpubound', 'timers', 'burst', 'syscalls']) build(p);
+for (const p of ['cpubound', 'timers', 'burst', 'syscalls', 'gcpace']) build(p);
 const costs = {}; // the model's documented defaults (no calibration applied)
 
 // 1. CPU-bound goroutines: 4 × 50 ms started together; total completion time.
@@ -117,6 +117,27 @@ for (const [procs, hogs] of [[1, 0], [1, 1], [1, 2], [2, 0], [2, 2], [2, 4]] as 
     runtime: { gomaxprocs: 2, costs },
   });
   compare('20 goroutines in 10 ms syscalls, GOMAXPROCS 2', 'OS threads', real, s.gmp!.threads, 0.25, 2, 'real Go also counts sysmon and the template thread');
+}
+
+// 5. GC pacing: a 64 MiB live heap of []byte blocks (nothing to scan) while 4 GiB more are allocated in
+// 64 KiB blocks that replace the oldest; GC cycles per GiB allocated at GOGC 50/100/200 and GOMEMLIMIT.
+for (const [gogc, limitMB] of [[50], [100], [200], [100, 100]] as const) {
+  const env: Record<string, string> = { GOGC: String(gogc), ...(limitMB ? { GOMEMLIMIT: `${limitMB}MiB` } : {}) };
+  const real = go<{ cycles: number; allocatedBytes: number }>('gcpace', 2, [64, 4096], env);
+  const s = sim({
+    durationS: 4096 / 625, // 4 GiB at 10,000 × 64 KiB per second
+    workload: { arrival: { process: 'constant', ratePerS: 10_000 }, request: { steps: [{ alloc: { dist: 'constant', valueKB: 64 } }, { cpu: { dist: 'constant', valueMs: 0.01 } }] } },
+    runtime: { gomaxprocs: 2, costs, gc: { gogc, baseLiveHeapMB: 64, scanFraction: 0, ...(limitMB ? { memoryLimitMB: limitMB } : {}) } },
+  });
+  compare(
+    `GC, 64 MiB live, GOGC ${gogc}${limitMB ? `, GOMEMLIMIT ${limitMB} MiB` : ''}`,
+    'GC cycles per GiB allocated',
+    real.cycles / (real.allocatedBytes / 2 ** 30),
+    s.gmp!.gc!.cycles / 4,
+    0.2,
+    1,
+    limitMB ? 'real Go counts all mapped memory (fragmentation, metadata) against the limit; the model only heap + stacks + runtimeOverheadMB' : '',
+  );
 }
 
 const passed = rows.filter((r) => r.pass).length;

@@ -230,6 +230,12 @@ const GcSchema = z
     stwMarkTermUs: z.number().nonnegative().default(60).describe('mark-termination stop-the-world work, µs (plus the time to preempt running Gs)'),
     sweepNsPerKB: z.number().nonnegative().default(100).describe('sweeping 1 KiB of heap spans (done by allocating goroutines in proportion, the rest at the next sweep termination), ns'),
     writeBarrierSlowdown: z.number().min(1).default(1.05).describe('CPU bursts that start during a mark phase run this many times longer (write barrier on)'),
+    scanFraction: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe('share of heap bytes that hold pointers and must be scanned by the mark (0 for a heap of []byte buffers; 1 treats every byte as scannable)'),
     markAssist: z.boolean().default(true).describe('allocating goroutines in debt assist the mark (false: workers only, for comparison)'),
     cpuLimiter: z.boolean().default(true).describe('the GC CPU limiter (Go 1.19+): assists stop when GC would use over 50% of CPU'),
   })

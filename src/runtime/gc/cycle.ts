@@ -17,6 +17,8 @@ export interface GcConfig {
   /** Sweeping one byte of heap span, ns. */
   sweepNsPerByte: number;
   writeBarrierSlowdown: number;
+  /** Share of heap bytes that hold pointers and must be scanned ([]byte and other noscan objects do not). */
+  scanFraction: number;
   markAssist: boolean;
   cpuLimiter: boolean;
 }
@@ -69,6 +71,8 @@ export class GcDriver {
   private inflightBytes = 0;
   // This cycle.
   private markHeap = 0;
+  /** The scannable part of markHeap (heap scan work this cycle). */
+  private scanHeap = 0;
   private markTotal = 0;
   private claimed = 0;
   private done = 0;
@@ -124,7 +128,8 @@ export class GcDriver {
     this.pacer = new GcPacer(cfg.gogc, cfg.memoryLimitBytes, () => host.nonHeapBytes());
     this.pacer.globalsScan = cfg.globalsBytes;
     // The program starts warmed up: its base live heap was marked by earlier cycles.
-    this.pacer.heapMarked = this.pacer.heapLive = this.pacer.heapScan = this.pacer.lastHeapScan = cfg.baseLiveBytes;
+    this.pacer.heapMarked = this.pacer.heapLive = cfg.baseLiveBytes;
+    this.pacer.heapScan = this.pacer.lastHeapScan = cfg.baseLiveBytes * cfg.scanFraction;
     this.pacer.commit();
     this.pFractionalNs = new Float64Array(host.nP);
     this.kMarkStart = sim.registerKind('gc.mark-start', () => this.markStart());
@@ -260,8 +265,8 @@ export class GcDriver {
     this.done += work;
     const p = this.pacer;
     // Heap bytes first, then stacks and globals, in proportion.
-    p.heapScanWork += this.markTotal > 0 ? (work * this.markHeap) / this.markTotal : 0;
-    p.otherScanWork += this.markTotal > 0 ? (work * (this.markTotal - this.markHeap)) / this.markTotal : 0;
+    p.heapScanWork += this.markTotal > 0 ? (work * this.scanHeap) / this.markTotal : 0;
+    p.otherScanWork += this.markTotal > 0 ? (work * (this.markTotal - this.scanHeap)) / this.markTotal : 0;
     if (this.phase === GC_MARK && this.done >= this.markTotal) this.gcMarkDone();
   }
 
@@ -370,7 +375,7 @@ export class GcDriver {
     const now = this.sim.now;
     this.tMark = now;
     this.phase = GC_MARK;
-    p.heapScan = p.heapLive;
+    p.heapScan = p.heapLive * this.cfg.scanFraction;
     p.startCycle(now, this.host.nP, this.host.stackBytes());
     this.host.shrinkStacks();
     this.dedicatedNeeded = p.dedicatedMarkWorkersNeeded;
@@ -378,7 +383,8 @@ export class GcDriver {
     this.idleWorkers = 0;
     this.pFractionalNs.fill(0);
     this.markHeap = this.cfg.baseLiveBytes + this.inflightBytes;
-    this.markTotal = Math.round(this.markHeap + p.stackScan + p.globalsScan);
+    this.scanHeap = this.markHeap * this.cfg.scanFraction;
+    this.markTotal = Math.round(this.scanHeap + p.stackScan + p.globalsScan);
     this.claimed = 0;
     this.done = 0;
     this.allocatedBlack = 0;

@@ -50,6 +50,7 @@ export class GmpPod implements PodRuntime {
         stwMarkTermNs: usToNs(runtime.gc.stwMarkTermUs),
         sweepNsPerByte: runtime.gc.sweepNsPerKB / 1024,
         writeBarrierSlowdown: runtime.gc.writeBarrierSlowdown,
+        scanFraction: runtime.gc.scanFraction,
         markAssist: runtime.gc.markAssist,
         cpuLimiter: runtime.gc.cpuLimiter,
       },
