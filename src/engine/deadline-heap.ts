@@ -1,3 +1,5 @@
+import { grow } from './grow.js';
+
 /**
  * A min-heap of (deadline, id[, aux]) for a model's own large sets of future wake-ups — a pod's
  * network completions and timers — so that a million parked goroutines cost 16–20 bytes each here
@@ -101,20 +103,10 @@ export class DeadlineHeap {
 
   private grow(): void {
     const c = Math.ceil(this.time.length * 1.5);
-    const f = new Float64Array(c);
-    f.set(this.time);
-    this.time = f;
-    const s = new Uint32Array(c);
-    s.set(this.seq);
-    this.seq = s;
-    const d = new Int32Array(c);
-    d.set(this.id);
-    this.id = d;
-    if (this.aux) {
-      const a = new Int32Array(c);
-      a.set(this.aux);
-      this.aux = a;
-    }
+    this.time = grow(this.time, new Float64Array(c));
+    this.seq = grow(this.seq, new Uint32Array(c));
+    this.id = grow(this.id, new Int32Array(c));
+    if (this.aux) this.aux = grow(this.aux, new Int32Array(c));
   }
 
   /** Give the live entries sequence numbers 0..n-1 in their (time, seq) order; the heap shape stays valid. */

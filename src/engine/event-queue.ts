@@ -1,3 +1,4 @@
+import { grow } from './grow.js';
 import type { EventSet } from './event-set.js';
 
 /**
@@ -248,9 +249,4 @@ export class EventQueue implements EventSet {
     this.slots = grow(this.slots, new Float64Array(c * 4));
     this.freeSlots = grow(this.freeSlots, new Int32Array(c));
   }
-}
-
-function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }

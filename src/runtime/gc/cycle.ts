@@ -1,4 +1,5 @@
 import type { Simulation } from '../../engine/simulation.js';
+import { grow } from '../../engine/grow.js';
 import { Histogram } from '../../metrics/histogram.js';
 import { SampleLog } from '../../metrics/sample-log.js';
 import { GcPacer, gcOverAssistWork } from './pacer.js';
@@ -153,12 +154,8 @@ export class GcDriver {
   /** The G table grew: keep per-G arrays as long. */
   ensureCapacity(n: number): void {
     if (n <= this.gAlloc.length) return;
-    const a = new Float64Array(n);
-    a.set(this.gAlloc);
-    this.gAlloc = a;
-    const b = new Float64Array(n);
-    b.set(this.gAssist);
-    this.gAssist = b;
+    this.gAlloc = grow(this.gAlloc, new Float64Array(n));
+    this.gAssist = grow(this.gAssist, new Float64Array(n));
   }
 
   /**

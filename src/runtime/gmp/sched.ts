@@ -1,4 +1,5 @@
 import { DeadlineHeap } from '../../engine/deadline-heap.js';
+import { grow } from '../../engine/grow.js';
 import { SampleLog } from '../../metrics/sample-log.js';
 import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
@@ -380,18 +381,10 @@ export class Sched {
       gp = g.add();
       this.gc?.ensureCapacity(g.capacity);
       if (this.gStack && this.gStack.length < g.capacity) {
-        const st = new Uint32Array(g.capacity).fill(STACK_MIN);
-        st.set(this.gStack);
-        this.gStack = st;
-        const d = new Uint8Array(g.capacity);
-        d.set(this.gDeep!);
-        this.gDeep = d;
+        this.gStack = grow(this.gStack, new Uint32Array(g.capacity).fill(STACK_MIN));
+        this.gDeep = grow(this.gDeep!, new Uint8Array(g.capacity));
       }
-      if (this.gHome && this.gHome.length < g.capacity) {
-        const h = new Int8Array(g.capacity).fill(-1);
-        h.set(this.gHome);
-        this.gHome = h;
-      }
+      if (this.gHome && this.gHome.length < g.capacity) this.gHome = grow(this.gHome, new Int8Array(g.capacity).fill(-1));
     }
     // First touch: a G made by `go f()` has its stack and arguments on the creating P's node; a request's
     // G (made by the netpoller, without a P) gets the node where it first runs.
