@@ -1,5 +1,6 @@
 import type { RunResult } from '../sim/experiment.js';
 import type { Scenario } from '../scenario/schema.js';
+import { SWEEP_METRICS } from '../scenario/sweep-schema.js';
 import { toCsv } from './format.js';
 
 /** One variant's figures, averaged over the seeds it ran with. */
@@ -26,23 +27,8 @@ export interface VariantRow {
   gcCpuPct: number;
 }
 
-export const COMPARE_COLUMNS: readonly (keyof VariantRow)[] = [
-  'variant',
-  'seeds',
-  'p50Ms',
-  'p95Ms',
-  'p99Ms',
-  'sloViolationMin',
-  'errors',
-  'timeouts',
-  'podSeconds',
-  'replicaChanges',
-  'flapping',
-  'maxGoroutinesPerPod',
-  'oomKills',
-  'throttledPct',
-  'gcCpuPct',
-];
+/** The table's columns: the variant, its seeds, then the per-run figures (the ones a sweep records too). */
+export const COMPARE_COLUMNS: readonly (keyof VariantRow)[] = ['variant', 'seeds', ...SWEEP_METRICS];
 
 /** Σ over the series of a per-second column × the sample interval: the total over the run (NaN if absent). */
 function seriesTotal(result: RunResult, column: string, intervalS: number): number {
