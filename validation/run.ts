@@ -1,3 +1,4 @@
+import { median as d3median, quantile as d3quantile } from 'd3-array';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,15 +44,9 @@ function sim(doc: object, seed = 1): RunSummary {
   return runScenario(parseScenario(JSON.stringify(doc), 'validation.json'), seed).summary;
 }
 
-const median = (xs: number[]) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const quantile = (xs: number[], p: number) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  const h = (s.length - 1) * p;
-  return s[Math.floor(h)]! + (h - Math.floor(h)) * (s[Math.ceil(h)]! - s[Math.floor(h)]!);
-};
+// d3-array's median and R-7 quantile (the project's statistics library).
+const median = (xs: number[]) => d3median(xs)!;
+const quantile = (xs: number[], p: number) => d3quantile(xs, p)!;
 
 const rows: Row[] = [];
 function compare(c: string, figure: string, measured: number, simulated: number, relTol: number, absTol: number, note = ''): void {

@@ -10,37 +10,15 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"gmpsim/validation/work"
 )
-
-var sink uint64
-
-func spin(iters uint64) uint64 {
-	x := uint64(1)
-	for i := uint64(0); i < iters; i++ {
-		x = x*6364136223846793005 + 1442695040888963407
-	}
-	return x
-}
-
-func itersPerUs() float64 {
-	best := 0.0
-	for k := 0; k < 5; k++ {
-		const n = 2_000_000
-		t := time.Now()
-		sink += spin(n)
-		r := float64(n) / (float64(time.Since(t).Nanoseconds()) / 1e3)
-		if r > best {
-			best = r
-		}
-	}
-	return best
-}
 
 func main() {
 	n, _ := strconv.Atoi(os.Args[1])
 	w, _ := strconv.ParseFloat(os.Args[2], 64)
 	r, _ := strconv.Atoi(os.Args[3])
-	iters := uint64(itersPerUs() * w)
+	iters := uint64(work.ItersPer(time.Microsecond) * w)
 	res := make([]float64, 0, r)
 	for k := 0; k < r; k++ {
 		var wg sync.WaitGroup
@@ -49,7 +27,7 @@ func main() {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sink += spin(iters)
+				work.Sink += work.Spin(iters)
 			}()
 		}
 		wg.Wait()

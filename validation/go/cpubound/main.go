@@ -10,38 +10,14 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"gmpsim/validation/work"
 )
-
-var sink uint64
-
-// spin does `iters` iterations of cheap integer work the compiler cannot remove.
-func spin(iters uint64) uint64 {
-	x := uint64(1)
-	for i := uint64(0); i < iters; i++ {
-		x = x*6364136223846793005 + 1442695040888963407
-	}
-	return x
-}
-
-// itersPerMs calibrates the loop on one goroutine (best of 5 × 20 ms).
-func itersPerMs() float64 {
-	best := 0.0
-	for k := 0; k < 5; k++ {
-		const n = 2_000_000
-		t := time.Now()
-		sink += spin(n)
-		r := float64(n) / (float64(time.Since(t).Nanoseconds()) / 1e6)
-		if r > best {
-			best = r
-		}
-	}
-	return best
-}
 
 func main() {
 	n, _ := strconv.Atoi(os.Args[1])
 	w, _ := strconv.ParseFloat(os.Args[2], 64)
-	iters := uint64(itersPerMs() * w)
+	iters := uint64(work.ItersPer(time.Millisecond) * w)
 	done := make([]float64, n)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -49,7 +25,7 @@ func main() {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			sink += spin(iters)
+			work.Sink += work.Spin(iters)
 			done[i] = float64(time.Since(start).Nanoseconds()) / 1e6
 		}(i)
 	}

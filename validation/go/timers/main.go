@@ -6,21 +6,17 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"time"
+
+	"gmpsim/validation/work"
 )
 
-var sink uint64
-
+// hog burns CPU forever, never yielding (only async preemption stops it).
 func hog() {
-	x := uint64(1)
-	for {
-		x = x*6364136223846793005 + 1442695040888963407
-		if x == 0 {
-			sink++
-		}
-	}
+	work.Sink += work.Spin(math.MaxUint64) // a tight loop that never returns
 }
 
 func main() {
