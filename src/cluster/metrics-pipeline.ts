@@ -38,6 +38,12 @@ interface Sample {
   completed: number;
 }
 
+/** Completion times (ns) and latencies (ms) within a rate window, oldest first. */
+interface LatencyWindow {
+  t: number[];
+  ms: number[];
+}
+
 /** What one scrape produced. */
 interface Snapshot {
   tNs: number;
@@ -61,8 +67,7 @@ export class MetricsPipelineModel {
   // The Service's arrival counter at each scrape, for the ingress rate (exists with zero pods).
   private readonly ingress: { tNs: number; n: number }[] = [];
   // Completed requests' latencies at the ingress (time, ms), for its p99 over rateWindowS.
-  private latT: number[] = [];
-  private latMs: number[] = [];
+  private readonly ingressLat: LatencyWindow = { t: [], ms: [] };
   /** The metrics source is down (a fault): the APIs return nothing, so the HPA cannot compute. */
   down = false;
   private readonly kScrape: number;
@@ -97,8 +102,8 @@ export class MetricsPipelineModel {
   /** A request completed through the Service (the ingress's latency histogram observes it). */
   observeLatency(ms: number, podIndex: number): void {
     if (this.trackLatency.ingress) {
-      this.latT.push(this.sim.now);
-      this.latMs.push(ms);
+      this.ingressLat.t.push(this.sim.now);
+      this.ingressLat.ms.push(ms);
     }
     if (this.trackLatency.perPod) {
       let w = this.podLat.get(podIndex);
@@ -109,7 +114,7 @@ export class MetricsPipelineModel {
   }
 
   /** Per-pod completions (time, ms) within rateWindowS, for each pod's p99. */
-  private readonly podLat = new Map<number, { t: number[]; ms: number[] }>();
+  private readonly podLat = new Map<number, LatencyWindow>();
 
   /** The newest scrape the API serves now: for adapter metrics, one at least adapterDelayS old. */
   private visible(viaAdapter: boolean): Snapshot | undefined {
@@ -155,10 +160,7 @@ export class MetricsPipelineModel {
       if (rps !== undefined) next.get('http_requests_per_second')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(rps) });
     }
     for (const idx of this.podLat.keys()) if (this.deployment.pods[idx]!.gone) this.podLat.delete(idx);
-    const ing = { t: this.latT, ms: this.latMs };
-    const ingressP99Ms = windowP99(ing, now - sToNs(this.cfg.rateWindowS));
-    this.latT = ing.t;
-    this.latMs = ing.ms;
+    const ingressP99Ms = windowP99(this.ingressLat, now - sToNs(this.cfg.rateWindowS));
     this.snapshots.push({ tNs: now, series: next, ingressRps, ingressP99Ms });
     // Keep what the adapter may still serve: the newest scrape at least adapterDelayS old, and later ones.
     const cutoff = now - sToNs(this.cfg.adapterDelayS);
@@ -171,7 +173,7 @@ export class MetricsPipelineModel {
  * histogram_quantile(0.99, rate(latency[window])): the exact p99 of the completions after `from`
  * (older ones are dropped from `w`); undefined when there are none.
  */
-function windowP99(w: { t: number[]; ms: number[] }, from: number): number | undefined {
+function windowP99(w: LatencyWindow, from: number): number | undefined {
   let i = 0;
   while (i < w.t.length && w.t[i]! <= from) i++;
   if (i > 0) {
