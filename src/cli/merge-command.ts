@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../report/atomic-dir.js';
 import { sweepFiles, type RunRecord } from '../sweep/aggregate.js';
-import { Journal } from '../sweep/journal.js';
+import { Journal, sameSweep } from '../sweep/journal.js';
 import { UsageError } from './errors.js';
 import { report } from './sweep-command.js';
 
@@ -14,10 +14,8 @@ export function mergeCommand(dirs: string[], opts: { out?: string; json?: boolea
   for (const j of journals) if (!j.exists()) throw new UsageError(`${j.dir}: not a sweep directory (no journal-meta.json)`);
   const metas = journals.map((j) => j.meta());
   const { shard: _s, ...meta } = metas[0]!;
-  const key = JSON.stringify(meta);
   metas.forEach((m, i) => {
-    const { shard: _x, ...rest } = m;
-    if (JSON.stringify(rest) !== key) throw new UsageError(`${dirs[i]}: a different sweep than ${dirs[0]} (scenario, seed or objective differ)`);
+    if (!sameSweep(m, metas[0]!)) throw new UsageError(`${dirs[i]}: a different sweep than ${dirs[0]} (scenario, seed or objective differ)`);
   });
   const runs = new Map<string, RunRecord>();
   for (const j of journals) {

@@ -6,7 +6,7 @@ import { parseScenario, ScenarioError } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SWEEP_METRICS } from '../scenario/sweep-schema.js';
 import { bestPoints, summarisePoints, sweepFiles, type RunRecord, type SweepMeta } from '../sweep/aggregate.js';
-import { Journal } from '../sweep/journal.js';
+import { Journal, sameSweep } from '../sweep/journal.js';
 import { expandPoints, pointScenario, runSeed, writtenBase, type SweepPoint } from '../sweep/points.js';
 import { defaultWorkers, runTasks, StopSignal, type SweepTask } from '../sweep/runner.js';
 import { UsageError } from './errors.js';
@@ -67,13 +67,13 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<nu
   const scenarios = new Map(mine.map((p) => [p.index, pointScenario(base, p, file)]));
   const out = opts.out ?? join('results', meta.name, shard ? `sweep-shard-${shard.k}-of-${shard.n}` : 'sweep');
   const journal = new Journal(out);
-  const shardTag = shard ? `${shard.k}/${shard.n}` : null;
+  const mineMeta = { ...meta, shard: shard ? `${shard.k}/${shard.n}` : null };
   if (opts.resume && journal.exists()) {
     const old = journal.meta();
-    if (JSON.stringify({ ...old, shard: undefined }) !== JSON.stringify({ ...meta, shard: undefined }) || old.shard !== shardTag) {
+    if (!sameSweep(old, mineMeta) || old.shard !== mineMeta.shard) {
       throw new UsageError(`--resume: ${out} holds a different sweep (or shard); remove it or drop --resume`);
     }
-  } else journal.reset({ ...meta, shard: shardTag });
+  } else journal.reset(mineMeta);
   const done = new Set(journal.runs().map((r) => `${r.point}/${r.rep}`));
   const tasks: SweepTask[] = [];
   for (const p of mine) {

@@ -4,6 +4,19 @@ import { writeFileAtomic } from '../report/atomic-dir.js';
 import { toStableJson } from '../report/format.js';
 import type { RunRecord, SweepMeta } from './aggregate.js';
 
+/** The files a finished sweep writes (sweepFiles' keys); a fresh journal removes stale ones. */
+const RESULT_FILES = ['runs.csv', 'points.csv', 'sweep.json'];
+
+/** Journal meta: the sweep, and which shard of it the directory holds (null: all of it). */
+export type JournalMeta = SweepMeta & { shard: string | null };
+
+/** Do two journals hold (shards of) the same sweep? Everything but the shard must match. */
+export function sameSweep(a: JournalMeta, b: JournalMeta): boolean {
+  const { shard: _a, ...x } = a;
+  const { shard: _b, ...y } = b;
+  return JSON.stringify(x) === JSON.stringify(y);
+}
+
 /**
  * A sweep directory while it runs: journal-meta.json (the sweep, and the shard) and runs.jsonl, one
  * finished run per line, appended as runs finish — so Ctrl-C or a crash loses at most the runs in
@@ -22,9 +35,9 @@ export class Journal {
   }
 
   /** Start fresh: remove what an earlier sweep left in the directory. */
-  reset(meta: SweepMeta & { shard: string | null }): void {
+  reset(meta: JournalMeta): void {
     mkdirSync(this.dir, { recursive: true });
-    for (const f of ['runs.jsonl', 'runs.csv', 'points.csv', 'sweep.json']) rmSync(join(this.dir, f), { force: true });
+    for (const f of ['runs.jsonl', ...RESULT_FILES]) rmSync(join(this.dir, f), { force: true });
     writeFileAtomic(this.metaFile, toStableJson(meta));
   }
 
@@ -32,8 +45,8 @@ export class Journal {
     return existsSync(this.metaFile);
   }
 
-  meta(): SweepMeta & { shard: string | null } {
-    return JSON.parse(readFileSync(this.metaFile, 'utf8')) as SweepMeta & { shard: string | null };
+  meta(): JournalMeta {
+    return JSON.parse(readFileSync(this.metaFile, 'utf8')) as JournalMeta;
   }
 
   /** The runs recorded so far (a torn last line from a crash is ignored). */
