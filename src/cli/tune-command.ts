@@ -6,7 +6,7 @@ import { parsePath, setPath } from '../sweep/paths.js';
 import { pointScenario, type SweepPoint } from '../sweep/points.js';
 import type { RunOutcome } from '../sweep/run-row.js';
 import { defaultWorkers, runTasks, StopSignal } from '../sweep/runner.js';
-import { tune } from '../sweep/tune.js';
+import { plannedRuns, rungSchedule, tune } from '../sweep/tune.js';
 import { UsageError } from './errors.js';
 import { Progress, progressWanted } from './progress.js';
 import { EXIT_INTERRUPTED, loadSweep } from './sweep-command.js';
@@ -57,8 +57,7 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
   const stop = new StopSignal();
   const onSigint = () => stop.request();
   process.on('SIGINT', onSigint);
-  const budget = method === 'grid' ? points.length * maxSeeds : points.length * Math.ceil(Math.log(Math.max(2, points.length)) / Math.log(opts.eta ?? 3) + 1) * 2;
-  const progress = new Progress(progressWanted(opts), budget, 'runs', 1000);
+  const progress = new Progress(progressWanted(opts), plannedRuns(rungSchedule(points.length, method, maxSeeds, opts.eta ?? 3)), 'runs', 1000);
   let done = 0;
   try {
     const result = await tune(points, scenarios, { method, masterSeed: meta.masterSeed, maxSeeds, eta: opts.eta ?? 3, objective: meta.objective }, async (tasks) => {

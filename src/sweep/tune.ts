@@ -23,6 +23,25 @@ export interface TuneResult {
   runs: number;
 }
 
+/**
+ * The rungs' sizes, [candidates, seeds each], which do not depend on the results: grid is one rung of
+ * every point on maxSeeds; halving keeps ⌈n/η⌉ and multiplies the seeds by η until one candidate is
+ * left or the seeds reach maxSeeds.
+ */
+export function rungSchedule(points: number, method: 'grid' | 'halving', maxSeeds: number, eta: number): [number, number][] {
+  if (method === 'grid') return [[points, maxSeeds]];
+  const out: [number, number][] = [];
+  for (let cands = points, seeds = 1; ; cands = Math.max(1, Math.ceil(cands / eta)), seeds = Math.min(maxSeeds, seeds * eta)) {
+    out.push([cands, seeds]);
+    if (cands === 1 || seeds >= maxSeeds) return out;
+  }
+}
+
+/** Runs a tune will make: each rung's candidates run only the seeds they do not have yet. */
+export function plannedRuns(schedule: readonly [number, number][]): number {
+  return schedule.reduce((sum, [cands, seeds], i) => sum + cands * (seeds - (i > 0 ? schedule[i - 1]![1] : 0)), 0);
+}
+
 /** Σ weight × metric for one run (NaN for a failed run). */
 export function runObjective(o: RunOutcome, objective: Partial<Record<SweepMetric, number>>): number {
   if (!('metrics' in o)) return NaN;
@@ -60,13 +79,10 @@ export async function tune(
   const rank = (cands: number[]) => cands.slice().sort((a, b) => meanOf(a) - meanOf(b) || a - b);
   const rungs: Rung[] = [];
   let cands = points.map((p) => p.index);
-  let seeds = opts.method === 'grid' ? opts.maxSeeds : 1;
-  for (;;) {
+  for (const [size, seeds] of rungSchedule(points.length, opts.method, opts.maxSeeds, opts.eta)) {
+    cands = rank(cands).slice(0, size);
     await giveSeeds(cands, seeds);
     rungs.push({ candidates: cands, seeds, objectives: cands.map(meanOf) });
-    if (opts.method === 'grid' || cands.length === 1 || seeds >= opts.maxSeeds) break;
-    cands = rank(cands).slice(0, Math.max(1, Math.ceil(cands.length / opts.eta)));
-    seeds = Math.min(opts.maxSeeds, seeds * opts.eta);
   }
   const best = rank(rungs.at(-1)!.candidates)[0]!;
   return { method: opts.method, rungs, best, bestObjective: meanOf(best), runs };

@@ -10,7 +10,7 @@ import { sweepFiles, t975, type RunRecord, type SweepMeta } from '../../src/swee
 import { parsePath, setPath } from '../../src/sweep/paths.js';
 import { expandPoints, runSeed } from '../../src/sweep/points.js';
 import { runTasks, StopSignal, type SweepTask } from '../../src/sweep/runner.js';
-import { tune } from '../../src/sweep/tune.js';
+import { plannedRuns, rungSchedule, tune } from '../../src/sweep/tune.js';
 import { bestConfigYaml } from '../../src/cli/tune-command.js';
 import type { RunOutcome } from '../../src/sweep/run-row.js';
 
@@ -127,6 +127,9 @@ describe('tune (successive halving over seeds)', () => {
     // 9 × 1, then 3 × 3 (2 new each), then 1 × 9 (6 new): 9 + 6 + 6 = 21 runs.
     expect(halving.runs).to.equal(21);
     expect(halving.rungs.map((r) => [r.candidates.length, r.seeds])).to.deep.equal([[9, 1], [3, 3], [1, 9]]);
+    // The progress bar's total is known before any run: the schedule does not depend on results.
+    expect(plannedRuns(rungSchedule(9, 'halving', 9, 3))).to.equal(halving.runs);
+    expect(plannedRuns(rungSchedule(9, 'grid', 9, 3))).to.equal(grid.runs);
   });
 });
 
