@@ -26,6 +26,11 @@ function parseWorkers(v: string): number {
   return Number(v);
 }
 
+function parseEta(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 2 || Number(v) > 100) throw new InvalidArgumentError(`expected an integer from 2 to 100, found "${v}"`);
+  return Number(v);
+}
+
 function parsePositiveMs(v: string): number {
   const n = Number(v);
   if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number of milliseconds, found "${v}"`);
@@ -91,7 +96,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'scenario file with a sweep block (its objective is minimised)')
     .option('--method <m>', 'halving (successive halving over seeds) or grid (every point on every seed)', 'halving')
     .option('--max-seeds <n>', "seeds the finalists get (default: the sweep's replications)", parseCount)
-    .option('--eta <n>', 'halving: keep 1/η of the candidates per rung and give them η× the seeds', parseCount, 3)
+    .option('--eta <n>', 'halving: keep 1/η of the candidates per rung and give them η× the seeds (≥ 2)', parseEta, 3)
     .option('--workers <n>', 'worker threads (default: the number of cores)', parseWorkers)
     .option('--seed <n>', "master seed (default: the scenario's)", parseSeed)
     .option('--out <dir>', 'write tune.json here instead of results/<name>/tune')

@@ -30,6 +30,7 @@ export interface TuneResult {
  */
 export function rungSchedule(points: number, method: 'grid' | 'halving', maxSeeds: number, eta: number): [number, number][] {
   if (method === 'grid') return [[points, maxSeeds]];
+  if (!(eta >= 2)) throw new RangeError(`successive halving needs η ≥ 2, found ${eta}`); // η = 1 would never narrow
   const out: [number, number][] = [];
   for (let cands = points, seeds = 1; ; cands = Math.max(1, Math.ceil(cands / eta)), seeds = Math.min(maxSeeds, seeds * eta)) {
     out.push([cands, seeds]);

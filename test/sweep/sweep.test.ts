@@ -130,6 +130,7 @@ describe('tune (successive halving over seeds)', () => {
     // The progress bar's total is known before any run: the schedule does not depend on results.
     expect(plannedRuns(rungSchedule(9, 'halving', 9, 3))).to.equal(halving.runs);
     expect(plannedRuns(rungSchedule(9, 'grid', 9, 3))).to.equal(grid.runs);
+    expect(() => rungSchedule(9, 'halving', 9, 1)).to.throw(/η ≥ 2/);
   });
 });
 
@@ -207,6 +208,9 @@ describe('gmpsim sweep / merge', function () {
     expect(grid.bestConfig).to.match(/^apiVersion: autoscaling\/v2\nkind: HorizontalPodAutoscaler\n/);
     expect(grid.bestConfig).to.match(/scaleTargetRef:/);
     const h = JSON.parse(gmpsim('tune', file, '--workers', '2', '--out', join(tmp, 'tune-h'), '--json').stdout);
+    const bad = gmpsim('tune', file, '--eta', '1');
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.match(/--eta <n>' argument '1' is invalid\. expected an integer from 2 to 100/);
     expect(h.runs).to.be.below(grid.runs);
   });
 
