@@ -4,6 +4,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioSchema, STEP_KINDS, type DurationDist, type Scenario, type Step } from './schema.js';
+import { applyCalibration, readCalibration } from './calibration.js';
 
 /** One thing wrong with a scenario file, located as precisely as the parser allows. */
 export interface Problem {
@@ -98,6 +99,11 @@ function resolveStepFiles(file: string, steps: Step[], path: string): Step[] {
       if (inner !== st.spawn.steps) changed = true;
       return { spawn: { ...st.spawn, steps: inner } };
     }
+    if ('repeat' in st) {
+      const inner = resolveStepFiles(file, st.repeat.steps, `${w}.repeat.steps`);
+      if (inner !== st.repeat.steps) changed = true;
+      return { repeat: { ...st.repeat, steps: inner } };
+    }
     return st;
   });
   return changed ? out : steps;
@@ -141,8 +147,11 @@ function readNumberRows(file: string, rel: string, path: string, columns: string
   return rows;
 }
 
-/** Parse and validate scenario text; `file` names it in errors and supplies the default name. */
-export function parseScenario(text: string, file: string): Scenario {
+/**
+ * Parse and validate scenario text; `file` names it in errors and supplies the default name; `dir` is
+ * where relative paths in it (a calibration file) start.
+ */
+export function parseScenario(text: string, file: string, dir = dirname(file)): Scenario {
   const lines = new LineCounter();
   // YAML 1.2 is a superset of JSON, so one parser serves both and gives positions for both.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
@@ -154,7 +163,15 @@ export function parseScenario(text: string, file: string): Scenario {
       }),
     );
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown = doc.toJS() ?? {};
+  if (isRecord(data) && typeof data.calibration === 'string' && data.calibration.length > 0) {
+    try {
+      data = applyCalibration(data, readCalibration(data.calibration, dir));
+    } catch (e) {
+      const at = locate(doc, lines, ['calibration']);
+      throw new ScenarioError([{ file, ...at, path: 'calibration', message: (e as Error).message }]);
+    }
+  }
   const parsed = ScenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((i) => describeIssue(i, doc, lines, file, data));
@@ -168,9 +185,9 @@ export function parseScenario(text: string, file: string): Scenario {
 }
 
 /** Validate scenario data that did not come from a file (a merged variant); problems carry paths only. */
-export function scenarioFromData(data: unknown, file: string): Scenario {
+export function scenarioFromData(data: unknown, file: string, dir?: string): Scenario {
   try {
-    return parseScenario(JSON.stringify(data), file);
+    return parseScenario(JSON.stringify(data), file, dir);
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
     // Positions would point into the generated text: keep the document paths and messages only.

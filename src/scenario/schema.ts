@@ -133,10 +133,16 @@ export type Step =
   | { gosched: true }
   | { spawn: { count: number; wait: boolean; steps: Step[] } }
   | { locked: { mutex: string; cpu: DurationDist } }
-  | { deep: { stackKB: number; cpu: DurationDist } };
+  | { deep: { stackKB: number; cpu: DurationDist } }
+  | { send: { chan: string } }
+  | { recv: { chan: string } }
+  | { repeat: { count: number; steps: Step[] } };
 
 /** Names of the step kinds, for error messages and docs. */
-export const STEP_KINDS = ['cpu', 'syscall', 'netpoll', 'sleep', 'alloc', 'gosched', 'spawn', 'locked', 'deep'] as const;
+export const STEP_KINDS = ['cpu', 'syscall', 'netpoll', 'sleep', 'alloc', 'gosched', 'spawn', 'locked', 'deep', 'send', 'recv', 'repeat'] as const;
+
+/** Ops one program may hold once `repeat` steps are unrolled (12 bytes each in the compiled program). */
+export const MAX_PROGRAM_OPS = 2_000_000;
 
 export const StepSchema: z.ZodType<Step> = z.lazy(() =>
   z.union([
@@ -175,6 +181,24 @@ export const StepSchema: z.ZodType<Step> = z.lazy(() =>
         })
         .describe('a deep call chain (recursion, big frames): grow the stack, run, return; a later GC halves the stack while under a quarter of it is used'),
     }),
+    z.strictObject({
+      send: z
+        .strictObject({ chan: z.string().min(1).describe('a channel declared in runtime.channels') })
+        .describe('`ch <- v`: hand the value to a waiting receiver, else put it in the buffer, else wait for a receiver'),
+    }),
+    z.strictObject({
+      recv: z
+        .strictObject({ chan: z.string().min(1).describe('a channel declared in runtime.channels') })
+        .describe('`<-ch`: take a value from the buffer or a waiting sender, else wait for a sender'),
+    }),
+    z.strictObject({
+      repeat: z
+        .strictObject({
+          count: z.number().int().min(1).max(MAX_PROGRAM_OPS).describe('times to run the steps'),
+          steps: z.array(StepSchema).min(1).describe('the loop body'),
+        })
+        .describe('a loop: the steps, count times over (each step keeps its own random stream across iterations)'),
+    }),
   ]),
 );
 
@@ -201,7 +225,7 @@ export const WorkloadSchema = z.strictObject({
 });
 export type Workload = z.infer<typeof WorkloadSchema>;
 
-const CostsSchema = z
+export const CostsSchema = z
   .strictObject({
     ctxSwitchNs: z.number().nonnegative().default(200).describe('switching the P to another G (gogo + schedule), ns'),
     stealNs: z.number().nonnegative().default(300).describe('a successful steal (runqgrab), ns'),
@@ -209,6 +233,7 @@ const CostsSchema = z
     threadCreateUs: z.number().nonnegative().default(30).describe('creating an OS thread for a new M (newm → clone), µs'),
     threadWakeUs: z.number().nonnegative().default(5).describe('waking a parked M (futex wake → running), µs'),
     syscallOverheadNs: z.number().nonnegative().default(100).describe('entersyscall + exitsyscall bookkeeping, ns'),
+    chanOpNs: z.number().nonnegative().default(50).describe('a channel send or receive that does not block (chansend/chanrecv: lock, copy, maybe goready), ns'),
     preemptSignalUs: z.number().nonnegative().default(5).describe('async preemption: SIGURG delivery until the G stops, µs'),
     runnextStealWaitUs: z.number().nonnegative().default(3).describe("runqgrab's usleep(3) before stealing a running P's runnext, µs"),
     stackCopyNsPerKB: z.number().nonnegative().default(50).describe('copystack: copying 1 KiB of stack when it grows (memmove), ns'),
@@ -216,7 +241,7 @@ const CostsSchema = z
   .describe('runtime operation costs');
 export type Costs = z.infer<typeof CostsSchema>;
 
-const GcSchema = z
+export const GcSchema = z
   .strictObject({
     gogc: z
       .union([z.number().int().min(1).max(100_000), z.literal('off')])
@@ -276,6 +301,13 @@ export const RuntimeSchema = z
     maxThreads: z.number().int().min(2).max(100_000).default(10_000).describe('debug.SetMaxThreads: exceeding it is a fatal error'),
     costs: CostsSchema.prefault({}),
     gc: GcSchema.prefault({}),
+    channels: z
+      .record(
+        z.string().min(1),
+        z.strictObject({ capacity: z.number().int().min(0).max(1_000_000).default(0).describe('buffer slots (0: unbuffered, every send meets a receiver)') }).prefault({}),
+      )
+      .default({})
+      .describe('channels the steps send to and receive from, by name (`make(chan T, capacity)`), one set per pod'),
     numa: z
       .strictObject({
         nodes: z.number().int().min(1).max(8).default(1).describe("NUMA nodes the pod's Ps span (Ps numbered node by node); 1 = uniform memory"),
@@ -339,6 +371,11 @@ export const ScenarioSchema = z
       .describe('statistics ignore requests that arrive before this simulated time, s'),
     metrics: MetricsSchema.prefault({}).describe('what is recorded, and how often'),
     workload: WorkloadSchema.prefault({}).describe('the requests arriving at the pod'),
+    calibration: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('runtime cost values measured on a machine (`npm run calibrate`): a name from calibrations/ (e.g. go1.19-this-machine) or a .json file relative to the scenario; they become the defaults of runtime.costs and runtime.gc (values written here still win)'),
     runtime: RuntimeSchema.prefault({}).describe("the pod's Go runtime (scheduler model and its parameters)"),
     cluster: ClusterSchema.prefault({}),
     metricsPipeline: MetricsPipelineSchema.prefault({}),
@@ -381,6 +418,7 @@ export const ScenarioSchema = z
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'stolenCores'], message: `expected fewer stolen cores than runtime.hostCpus (${s.runtime.hostCpus}), found ${f.stolenCores}` });
       }
     });
+    checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], Object.keys(s.runtime.channels), ctx);
     const scalers = (['hpa', 'keda', 'densityController'] as const).filter((k) => s[k] !== undefined);
     if (scalers.length > 1) {
       ctx.addIssue({ code: 'custom', path: [scalers[1]!], message: `expected one autoscaler, found ${scalers.join(' and ')}` });
@@ -394,6 +432,36 @@ export const ScenarioSchema = z
       });
     }
   });
+
+/**
+ * Checks that need the whole program: every channel a step names is declared, and each program (the
+ * request's and each spawned child's) fits in MAX_PROGRAM_OPS once its `repeat` steps are unrolled.
+ * Returns the op count of the steps (for the caller's total).
+ */
+function checkPrograms(steps: readonly Step[], path: (string | number)[], chans: string[], ctx: z.RefinementCtx, inRepeat = false): number {
+  let ops = 0;
+  steps.forEach((step, i) => {
+    const at = [...path, i];
+    if ('send' in step || 'recv' in step) {
+      const kind = 'send' in step ? 'send' : 'recv';
+      const name = 'send' in step ? step.send.chan : (step as { recv: { chan: string } }).recv.chan;
+      if (!chans.includes(name)) {
+        const known = chans.length > 0 ? `one of ${chans.map((c) => `"${c}"`).join(', ')}` : 'a channel declared in runtime.channels (none are)';
+        ctx.addIssue({ code: 'custom', path: [...at, kind, 'chan'], message: `expected ${known}, found "${name}"` });
+      }
+      ops += 1;
+    } else if ('repeat' in step) {
+      ops += step.repeat.count * checkPrograms(step.repeat.steps, [...at, 'repeat', 'steps'], chans, ctx, true);
+    } else if ('spawn' in step) {
+      checkPrograms(step.spawn.steps, [...at, 'spawn', 'steps'], chans, ctx);
+      ops += 2;
+    } else ops += 'locked' in step || 'deep' in step ? 3 : 1;
+  });
+  if (!inRepeat && ops > MAX_PROGRAM_OPS) {
+    ctx.addIssue({ code: 'custom', path, message: `expected at most ${MAX_PROGRAM_OPS.toLocaleString('en-US')} steps once repeats are unrolled, found ${ops.toLocaleString('en-US')}` });
+  }
+  return ops;
+}
 
 /** A scenario with every default filled in (what `run` writes as scenario.resolved.yaml). */
 export type Scenario = z.infer<typeof ScenarioSchema> & { name: string };

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { formatProblem, parseScenario, resolveFiles, ScenarioError, scenarioFromData } from './load.js';
 import type { Scenario } from './schema.js';
@@ -36,7 +37,7 @@ export function compareScenarios(text: string, file: string): { base: Scenario; 
     const data = mergePatch(plain, v.patch);
     try {
       // Trace and sample files are read relative to the compare file.
-      return { name: v.name, scenario: resolveFiles(scenarioFromData(data, `${file} (variant ${v.name})`), file) };
+      return { name: v.name, scenario: resolveFiles(scenarioFromData(data, `${file} (variant ${v.name})`, dirname(file)), file) };
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
       throw new ScenarioError(e.problems.map((p) => ({ file, path: `variants[${i}].patch${p.path ? `.${p.path}` : ''}`, message: p.message })));

@@ -65,6 +65,7 @@ export class Experiment implements CompletionSink {
   // Whole-run statistics (requests arriving at or after warm-up).
   private readonly latency = new SampleLog();
   private readonly wait = new SampleLog();
+  private readonly service = new SampleLog();
   private readonly latencyHist: Histogram;
   private arrived = 0;
   private arrivedMeasured = 0;
@@ -195,6 +196,7 @@ export class Experiment implements CompletionSink {
       this.latency.push(latencyMs);
       this.latencyHist.observe(latencyMs);
       this.wait.push(nsToMs(this.requests.startNs[id]! - this.requests.arrivalNs[id]!));
+      this.service.push(nsToMs(now - this.requests.startNs[id]!));
     }
     this.requests.release(id);
   }
@@ -294,8 +296,9 @@ export class Experiment implements CompletionSink {
   private summarise(): RunSummary {
     const s = this.scenario;
     const measuredS = s.durationS - s.warmupS;
-    const [p50, p90, p95, p99, p999] = this.latency.quantiles([0.5, 0.9, 0.95, 0.99, 0.999]);
+    const [min, p50, p90, p95, p99, p999] = this.latency.quantiles([0, 0.5, 0.9, 0.95, 0.99, 0.999]);
     const [w50, w99] = this.wait.quantiles([0.5, 0.99]);
+    const [s50, s99] = this.service.quantiles([0.5, 0.99]);
     const busy = this.fleet.busyIntegralNs() - this.busyAtWarmup;
     const podNs = this.fleet.deployment.podNsIntegral() - this.podNsAtWarmup;
     const dep = this.fleet.deployment;
@@ -327,8 +330,9 @@ export class Experiment implements CompletionSink {
         inFlightAtEnd: this.requests.inFlight,
       },
       throughputPerS: this.latency.count / measuredS,
-      latencyMs: { mean: this.latency.mean(), p50: p50!, p90: p90!, p95: p95!, p99: p99!, p999: p999!, max: this.latency.max() },
+      latencyMs: { mean: this.latency.mean(), min: min!, p50: p50!, p90: p90!, p95: p95!, p99: p99!, p999: p999!, max: this.latency.max() },
       waitMs: { mean: this.wait.mean(), p50: w50!, p99: w99! },
+      serviceMs: { mean: this.service.mean(), p50: s50!, p99: s99! },
       latencyHistogramMs: this.latencyHist.toJSON(),
       utilization: podNs > 0 ? busy / (podNs * s.runtime.gomaxprocs) : 0,
       cluster: {
@@ -353,13 +357,15 @@ function latencyBucketColumns(bounds: readonly number[]): string[] {
   return [...bounds.map((b) => `latency_le_${b}ms`), 'latency_le_inf'];
 }
 
-/** Mean CPU per request implied by the scenario (cpu steps, spawned children included). */
+/** Mean CPU per request implied by the scenario (cpu steps, spawned children and loops included). */
 function meanCpuNs(s: Scenario): number {
   const walk = (steps: readonly Step[]): number =>
     steps.reduce((acc, st) => {
       if ('cpu' in st) return acc + distMeanNs(st.cpu);
       if ('locked' in st) return acc + distMeanNs(st.locked.cpu);
+      if ('deep' in st) return acc + distMeanNs(st.deep.cpu);
       if ('spawn' in st) return acc + st.spawn.count * walk(st.spawn.steps);
+      if ('repeat' in st) return acc + st.repeat.count * walk(st.repeat.steps);
       return acc;
     }, 0);
   return walk(s.workload.request.steps);

@@ -28,9 +28,11 @@ export interface RunSummary {
   /** Completions of measured requests per second of measured time. */
   throughputPerS: number;
   /** Response time (arrival to completion) of requests arriving after warm-up. */
-  latencyMs: { mean: number; p50: number; p90: number; p95: number; p99: number; p999: number; max: number };
+  latencyMs: { mean: number; min: number; p50: number; p90: number; p95: number; p99: number; p999: number; max: number };
   /** Time from arrival to first running. */
   waitMs: { mean: number; p50: number; p99: number };
+  /** Time from first running to completion (the handler's own time: CPU, assists, preemption, blocking). */
+  serviceMs: { mean: number; p50: number; p99: number };
   /** Histogram of the measured response times: `le` bounds in ms ("+Inf" last), cumulative counts, sum (ms). */
   latencyHistogramMs: { le: (number | '+Inf')[]; cumulativeCounts: number[]; count: number; sum: number };
   /** Busy Ps / (GOMAXPROCS × running pods) over the measured window. */

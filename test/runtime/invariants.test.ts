@@ -16,13 +16,21 @@ const leaf: fc.Arbitrary<Step> = fc.oneof(
   fc.integer({ min: 1, max: 512 }).map((kb) => ({ alloc: { dist: 'constant' as const, valueKB: kb } })),
   ms(0.001, 0.5).map((m) => ({ locked: { mutex: 'mu', cpu: { dist: 'constant' as const, valueMs: m } } })),
 );
+// A fan-in over channel "c": k children each do some work and send once; the parent receives k times.
+// Sends and receives balance across all requests (whose Gs share the pod's channel), so everything ends.
+const fanIn: fc.Arbitrary<Step> = fc
+  .record({ k: fc.integer({ min: 1, max: 4 }), work: fc.array(leaf, { maxLength: 2 }) })
+  .map(({ k, work }) => ({
+    repeat: { count: 1, steps: [{ spawn: { count: k, wait: false, steps: [...work, { send: { chan: 'c' } }] } }, { repeat: { count: k, steps: [{ recv: { chan: 'c' } }] } }] },
+  }));
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: leaf },
   { weight: 1, arbitrary: fc.record({ count: fc.integer({ min: 1, max: 4 }), wait: fc.boolean(), steps: fc.array(leaf, { minLength: 1, maxLength: 3 }) }).map((spawn) => ({ spawn })) },
+  { weight: 1, arbitrary: fanIn },
 );
 
 describe('gmp invariants under random programs (fast-check)', () => {
-  it('no G lost or duplicated (GC mark workers and assists included), ≤ GOMAXPROCS running, Ms never decrease, busy ≤ c × elapsed and ≤ the CPU quota, every G finishes', () => {
+  it('no G lost or duplicated (GC mark workers, assists and channel waits included), ≤ GOMAXPROCS running, Ms never decrease, busy ≤ c × elapsed and ≤ the CPU quota, every G finishes', () => {
     fc.assert(
       fc.property(
         fc.array(step, { minLength: 1, maxLength: 5 }),
@@ -35,7 +43,7 @@ describe('gmp invariants under random programs (fast-check)', () => {
         fc.constantFrom(1, 2),
         (steps, gomaxprocs, ratePerS, netpoll, seed, goVersion, cpuLimitCores, numaNodes) => {
           const s = parseScenario(
-            JSON.stringify({ durationS: 0.2, workload: { arrival: { process: 'poisson', ratePerS }, request: { steps } }, runtime: { gomaxprocs, netpoll, goVersion, cpuLimitCores, numa: { nodes: numaNodes, stealOrder: seed % 2 ? 'numa-aware' : 'random' } } }),
+            JSON.stringify({ durationS: 0.2, workload: { arrival: { process: 'poisson', ratePerS }, request: { steps } }, runtime: { gomaxprocs, netpoll, goVersion, cpuLimitCores, channels: { c: { capacity: seed % 3 } }, numa: { nodes: numaNodes, stealOrder: seed % 2 ? 'numa-aware' : 'random' } } }),
             'prop.json',
           );
           const exp = new Experiment(s, seed);

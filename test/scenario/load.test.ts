@@ -23,7 +23,7 @@ describe('scenario loading', () => {
     expect(s.runtime).to.include({ scheduler: 'gmp', goVersion: '1.19', gomaxprocs: 4, hostCpus: 4, netpoll: 'go', maxThreads: 10000 });
     expect(s.runtime.costs).to.deep.equal({
       ctxSwitchNs: 200, stealNs: 300, goroutineCreateNs: 300, threadCreateUs: 30, threadWakeUs: 5,
-      syscallOverheadNs: 100, preemptSignalUs: 5, runnextStealWaitUs: 3, stackCopyNsPerKB: 50,
+      syscallOverheadNs: 100, chanOpNs: 50, preemptSignalUs: 5, runnextStealWaitUs: 3, stackCopyNsPerKB: 50,
     });
     expect(s.workload.arrival).to.deep.equal({ process: 'poisson', ratePerS: 100 });
     expect(s.workload.request.steps).to.deep.equal([{ cpu: { dist: 'exponential', meanMs: 1 } }]);
@@ -67,7 +67,7 @@ describe('scenario loading', () => {
 
   it('unknown keys are errors, with a suggestion and the allowed keys', () => {
     expect(problems('durationSec: 10\nworkload:\n  arrival:\n    process: poisson\n    rate: 5\n')).to.deep.equal([
-      'case.yaml:1:1: durationSec: unknown key "durationSec" (did you mean "durationS"?) (expected one of: name, description, seed, durationS, warmupS, metrics, workload, runtime, cluster, metricsPipeline, hpa, keda, densityController, faults, slo, variants, sweep)',
+      'case.yaml:1:1: durationSec: unknown key "durationSec" (did you mean "durationS"?) (expected one of: name, description, seed, durationS, warmupS, metrics, workload, calibration, runtime, cluster, metricsPipeline, hpa, keda, densityController, faults, slo, variants, sweep)',
       'case.yaml:5:5: workload.arrival.rate: unknown key "rate" (did you mean "ratePerS"?) (expected one of: process, ratePerS)',
     ]);
   });
@@ -80,7 +80,7 @@ describe('scenario loading', () => {
 
   it('an unknown step kind lists the step kinds; nested step errors keep their full path', () => {
     expect(problems('workload:\n  request:\n    steps:\n      - cpux: {dist: exponential}\n')).to.deep.equal([
-      'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | sleep | alloc | gosched | spawn | locked | deep, found key(s) cpux',
+      'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat, found key(s) cpux',
     ]);
     expect(problems('workload:\n  request:\n    steps:\n      - spawn: {count: 2, steps: [{sleep: {dist: constant, valueMs: -1}}]}\n')).to.deep.equal([
       'case.yaml:4:69: workload.request.steps[0].spawn.steps[0].sleep.valueMs: expected a number ≥ 0, found -1',

@@ -67,13 +67,14 @@ export class GmpPod implements PodRuntime {
         threadCreateNs: usToNs(c.threadCreateUs),
         threadWakeNs: usToNs(c.threadWakeUs),
         syscallNs: c.syscallOverheadNs,
+        chanOpNs: c.chanOpNs,
         preemptSignalNs: usToNs(c.preemptSignalUs),
         runnextStealWaitNs: usToNs(c.runnextStealWaitUs),
         stackCopyNsPerByte: c.stackCopyNsPerKB / 1024,
       },
     };
     const reqs = this.requests;
-    this.sched = new Sched(sim, cfg, new Programs(steps, rng), rng.stream('sched.steal'), {
+    this.sched = new Sched(sim, cfg, new Programs(steps, rng, runtime.channels), rng.stream('sched.steal'), {
       complete: (id) => sink.complete(id),
       started: (id) => {
         if (Number.isNaN(reqs.startNs[id]!)) reqs.startNs[id] = sim.now;

@@ -17,6 +17,8 @@ export const OP_ALLOC = 10; // mallocgc: heap bytes (arg: size sampler)
 export const OP_GC_MARK = 11; // a background mark worker's loop (gcBgMarkWorker)
 export const OP_STACK_GROW = 12; // the call chain gets arg bytes deep (morestack → newstack/copystack)
 export const OP_STACK_POP = 13; // back to the shallow resting depth
+export const OP_SEND = 14; // chansend (arg: channel)
+export const OP_RECV = 15; // chanrecv (arg: channel)
 
 /**
  * Programs as flat typed arrays: program p's ops are op[start[p] .. start[p+1]); `arg` is a sampler
@@ -31,18 +33,34 @@ export class Programs {
   readonly start: number[] = [];
   readonly samplers: DurationSampler[] = [];
   readonly mutexNames: string[] = [];
+  /** Declared channels, in declaration order (ops name them by index), and their buffer sizes. */
+  readonly chanNames: string[];
+  readonly chanCapacity: number[];
   /** Some step allocates: the pod runs the GC model. */
   allocates = false;
   /** Some step runs deep: Gs get their own stack sizes. */
   growsStacks = false;
   readonly gcWorkerProg: number;
 
-  constructor(root: readonly Step[], rng: RandomStreams) {
+  constructor(root: readonly Step[], rng: RandomStreams, channels: Readonly<Record<string, { capacity: number }>> = {}) {
+    this.chanNames = Object.keys(channels);
+    this.chanCapacity = this.chanNames.map((c) => channels[c]!.capacity);
+    const chan = (name: string) => {
+      const c = this.chanNames.indexOf(name);
+      if (c < 0) throw new Error(`gmp: channel "${name}" is not declared in runtime.channels`);
+      return c;
+    };
     const ops: Array<[number, number, number]> = [];
     const pending: Array<{ steps: readonly Step[]; path: string; id: number }> = [];
     let nextId = 0;
     const emit = (steps: readonly Step[], path: string, id: number) => {
       this.start[id] = ops.length;
+      body(steps, path);
+      ops.push([OP_END, 0, 0]);
+    };
+    // A loop body is compiled once (one sampler per step, so its draws continue across iterations) and
+    // its ops copied `count` times: programs stay flat, with no loop counters per G.
+    const body = (steps: readonly Step[], path: string): void => {
       steps.forEach((s, i) => {
         const where = `${path}[${i}]`;
         const sampler = (spec: Parameters<typeof durationSampler>[0]) =>
@@ -68,9 +86,15 @@ export class Programs {
         } else if ('deep' in s) {
           ops.push([OP_STACK_GROW, Math.round(s.deep.stackKB * 1024), 0], [OP_CPU, sampler(s.deep.cpu), 0], [OP_STACK_POP, 0, 0]);
           this.growsStacks = true;
+        } else if ('send' in s) ops.push([OP_SEND, chan(s.send.chan), 0]);
+        else if ('recv' in s) ops.push([OP_RECV, chan(s.recv.chan), 0]);
+        else if ('repeat' in s) {
+          const from = ops.length;
+          body(s.repeat.steps, `${where}.repeat.steps`);
+          const to = ops.length;
+          for (let k = 1; k < s.repeat.count; k++) for (let j = from; j < to; j++) ops.push(ops[j]!);
         }
       });
-      ops.push([OP_END, 0, 0]);
     };
     emit(root, 'request.steps', 0);
     while (pending.length > 0) {

@@ -3,17 +3,18 @@ import { grow } from '../../engine/grow.js';
 import { SampleLog } from '../../metrics/sample-log.js';
 import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
+import { WaitQueues } from './waitq.js';
 import { GTable } from './gtable.js';
 import {
   OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_SLEEP, OP_SPAWN, OP_STACK_GROW, OP_STACK_POP, OP_SYSCALL,
-  OP_UNLOCK, OP_WAIT_CHILDREN,
+  OP_UNLOCK, OP_WAIT_CHILDREN, OP_SEND, OP_RECV,
   type Programs,
 } from './program.js';
 import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE, type GcConfig } from '../gc/cycle.js';
 import { RunQueues } from './runq.js';
 import {
   Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mpolling, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,
-  WAIT_CHAN_RECEIVE, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_NONE, WAIT_SLEEP, WAIT_SYNC_MUTEX,
+  WAIT_CHAN_RECEIVE, WAIT_CHAN_SEND, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_NONE, WAIT_SLEEP, WAIT_SYNC_MUTEX,
 } from './states.js';
 import { Sysmon } from './sysmon.js';
 import { CfsQuota } from './cfs-quota.js';
@@ -24,6 +25,9 @@ export const STALL_STW = 2;
 export const STALL_DEAD = 4;
 
 /** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
+/** stealWork's answer when it must first usleep(3) before taking a running victim's runnext. */
+const STEAL_USLEEP = -2;
+
 export interface SchedCosts {
   ctxSwitchNs: number;
   stealNs: number;
@@ -31,6 +35,8 @@ export interface SchedCosts {
   threadCreateNs: number;
   threadWakeNs: number;
   syscallNs: number;
+  /** A channel send or receive that does not block. */
+  chanOpNs?: number;
   preemptSignalNs: number;
   /** runqgrab's usleep(3) before taking a running victim's runnext. */
   runnextStealWaitNs: number;
@@ -224,8 +230,12 @@ export class Sched {
   private ioEventAt = Infinity;
   // Mutexes: owner and FIFO waiters.
   private readonly muOwner: Int32Array;
-  private readonly muHead: Int32Array;
-  private readonly muTail: Int32Array;
+  private readonly muWaiters: WaitQueues;
+  // Channels (hchan): buffered values, and FIFO queues of parked receivers (recvq) and senders (sendq).
+  private readonly chCap: Int32Array;
+  private readonly chCount: Int32Array;
+  private readonly chRecvq: WaitQueues;
+  private readonly chSendq: WaitQueues;
 
   private goidgen = 0;
   private running = 0;
@@ -236,6 +246,10 @@ export class Sched {
   private readonly kMWake: number;
   private readonly kPollWake: number;
   private readonly kPreempt: number;
+  private readonly kRunnextSteal: number;
+  /** The victim stealWork chose to usleep(3) on, and per M the runnext G it hopes to take. */
+  private stealWaitVictim = -1;
+  private readonly mStealG: Int32Array;
   private readonly coprimes: number[];
 
   constructor(
@@ -332,10 +346,14 @@ export class Sched {
     this.mCurG = new Int32Array(maxM).fill(-1);
     this.mSpinning = new Uint8Array(maxM);
     this.midle = new Int32Array(maxM);
+    this.mStealG = new Int32Array(maxM).fill(-1);
     const nMu = progs.mutexNames.length;
     this.muOwner = new Int32Array(nMu).fill(-1);
-    this.muHead = new Int32Array(nMu).fill(-1);
-    this.muTail = new Int32Array(nMu).fill(-1);
+    this.muWaiters = new WaitQueues(nMu, this.g);
+    this.chCap = Int32Array.from(progs.chanCapacity);
+    this.chCount = new Int32Array(progs.chanCapacity.length);
+    this.chRecvq = new WaitQueues(progs.chanCapacity.length, this.g);
+    this.chSendq = new WaitQueues(progs.chanCapacity.length, this.g);
     // stealOrder: the numbers coprime with GOMAXPROCS (randomOrder.reset).
     this.coprimes = [];
     for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.coprimes.push(i);
@@ -347,6 +365,7 @@ export class Sched {
     this.kMWake = sim.registerKind('gmp.m-wake', (m) => this.mstart(m));
     this.kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => this.netpollWake(m));
     this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => this.preemptPark(pp, tick));
+    this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => this.runnextStealRetry(m, victim));
     this.sysmon = new Sysmon(sim, this);
     // The main M (m0) exists from the start and parks as the network poller of an idle server.
     const m0 = this.allocm();
@@ -637,6 +656,13 @@ export class Sched {
         if (!this.mSpinning[m]) this.becomeSpinning(m);
         gp = this.stealWork(pp);
         if (gp >= 0) return this.found(gp, this.stealInherit);
+        if (gp === STEAL_USLEEP) {
+          // The M keeps its P and stays spinning while it sleeps; runnextStealRetry goes on from there.
+          const victim = this.stealWaitVictim;
+          this.mStealG[m] = this.rq.runnext[victim]!;
+          this.sim.schedule(this.cfg.costs.runnextStealWaitNs, this.kRunnextSteal, m, victim);
+          return -1;
+        }
         if (this.stealRanTimer) continue; // new work may have appeared: goto top
       }
       // Nothing to do: in a mark phase, mark instead of giving up the P (idle-priority worker).
@@ -721,7 +747,12 @@ export class Sched {
           this.stealRanTimer = true;
         }
         if (this.pStatus[p2] !== Pidle) {
-          const victimRunnext = this.rq.runnext[p2]!;
+          // runqgrab: a running victim's runnext is taken only after usleep(3) — the victim may be about
+          // to run it — and only if it is still there then (the CAS). The M sleeps in simulated time.
+          if (last && this.pStatus[p2] === Prunning && this.rq.runqlen(p2) === 0 && this.rq.runnext[p2] !== -1) {
+            this.stealWaitVictim = p2;
+            return STEAL_USLEEP;
+          }
           const gp = this.rq.runqsteal(pp, p2, last);
           if (gp >= 0) {
             this.stats.steals++;
@@ -731,7 +762,6 @@ export class Sched {
             }
             this.stats.stolenGs += this.rq.stolen;
             this.foundOverhead += this.cfg.costs.stealNs;
-            if (gp === victimRunnext && this.pStatus[p2] === Prunning) this.foundOverhead += this.cfg.costs.runnextStealWaitNs;
             this.tracer?.instant('steal', pp, this.pM[pp]!, `stole ${this.rq.stolen} from P${p2}`);
             return gp;
           }
@@ -742,6 +772,31 @@ export class Sched {
   }
 
   /** execute: run gp on pp; a G not inherited from runnext starts a new time slice (schedtick++). */
+  /**
+   * After runqgrab's usleep(3): take the victim's runnext if it still holds the same G (the CAS), else
+   * look for work again from the top of findRunnable (Go retries the grab; the victim ran its G).
+   */
+  private runnextStealRetry(m: number, victim: number): void {
+    const gp = this.mStealG[m]!;
+    this.mStealG[m] = -1;
+    const pp = this.mP[m]!;
+    if (this.rq.runnext[victim] === gp && this.pStatus[victim] !== Pidle) {
+      this.rq.runnext[victim] = -1;
+      this.stats.steals++;
+      this.stats.stolenGs++;
+      let overhead = this.cfg.costs.stealNs;
+      if (this.pNode !== undefined && this.pNode[victim] !== this.pNode[pp]) {
+        this.numa!.crossNodeSteals++;
+        overhead += this.cfg.numa!.migrationNs;
+      }
+      this.tracer?.instant('steal', pp, m, `stole runnext from P${victim}`);
+      this.resetspinning(m);
+      this.execute(m, pp, gp, false, overhead);
+      return;
+    }
+    this.schedule(m);
+  }
+
   private execute(m: number, pp: number, gp: number, inheritTime: boolean, extraNs: number): void {
     const g = this.g;
     g.status[gp] = Grunning;
@@ -856,6 +911,11 @@ export class Sched {
         g.pc[gp] = pc + 1;
         continue;
       }
+      if ((op === OP_SEND && this.chansend(progs.arg[pc]!, pp)) || (op === OP_RECV && this.chanrecv(progs.arg[pc]!, pp))) {
+        g.pc[gp] = pc + 1;
+        overheadNs += this.cfg.costs.chanOpNs ?? 0;
+        continue;
+      }
       if (op === OP_WAIT_CHILDREN && g.children[gp] === 0) {
         g.pc[gp] = pc + 1;
         continue;
@@ -893,12 +953,16 @@ export class Sched {
           g.pc[gp] = pc + 1;
           this.gopark(pp, gp, WAIT_SYNC_MUTEX);
           // Wait in FIFO order; unlock hands the mutex to the first waiter (semrelease handoff).
-          g.link[gp] = -1;
-          if (this.muTail[mu] === -1) this.muHead[mu] = gp;
-          else g.link[this.muTail[mu]!] = gp;
-          this.muTail[mu] = gp;
+          this.muWaiters.enqueue(mu, gp);
           break;
         }
+        case OP_SEND:
+        case OP_RECV:
+          // gopark on the channel's sendq/recvq; the partner completes the transfer and readies gp.
+          g.pc[gp] = pc + 1;
+          this.gopark(pp, gp, op === OP_SEND ? WAIT_CHAN_SEND : WAIT_CHAN_RECEIVE);
+          (op === OP_SEND ? this.chSendq : this.chRecvq).enqueue(progs.arg[pc]!, gp);
+          break;
         case OP_GOSCHED:
           g.pc[gp] = pc + 1;
           this.goschedImpl(pp, gp, 'gosched');
@@ -1127,7 +1191,8 @@ export class Sched {
     }
     const req = g.request[gp]!;
     const parent = g.parent[gp]!;
-    if (parent >= 0 && --g.children[parent]! === 0 && g.status[parent] === Gwaiting && g.waitReason[parent] === WAIT_CHAN_RECEIVE) {
+    // The parent is woken only if it waits for its children (not if it is parked on a channel of its own).
+    if (parent >= 0 && --g.children[parent]! === 0 && g.status[parent] === Gwaiting && this.progs.op[g.pc[parent]! - 1] === OP_WAIT_CHILDREN) {
       this.ready(parent, pp);
     }
     g.request[gp] = -1;
@@ -1145,15 +1210,43 @@ export class Sched {
   }
 
   private unlock(mu: number, pp: number): void {
-    const w = this.muHead[mu]!;
-    if (w === -1) {
-      this.muOwner[mu] = -1;
-      return;
-    }
-    this.muHead[mu] = this.g.link[w]!;
-    if (this.muHead[mu] === -1) this.muTail[mu] = -1;
+    const w = this.muWaiters.dequeue(mu);
     this.muOwner[mu] = w;
-    this.ready(w, pp);
+    if (w !== -1) this.ready(w, pp);
+  }
+
+  /**
+   * chansend without blocking, if it can: hand the value to the first parked receiver (send → goready,
+   * so the receiver runs next on this P) or put it in the buffer. False: the sender must park.
+   */
+  private chansend(c: number, pp: number): boolean {
+    const r = this.chRecvq.dequeue(c);
+    if (r !== -1) {
+      this.ready(r, pp);
+      return true;
+    }
+    if (this.chCount[c]! < this.chCap[c]!) {
+      this.chCount[c]!++;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * chanrecv without blocking, if it can: take the buffer's head (a parked sender's value then fills the
+   * freed slot) or, unbuffered, take a parked sender's value directly; that sender is readied. False:
+   * the receiver must park.
+   */
+  private chanrecv(c: number, pp: number): boolean {
+    const s = this.chSendq.dequeue(c);
+    if (this.chCount[c]! > 0) {
+      if (s === -1) this.chCount[c]!--;
+      else this.ready(s, pp);
+      return true;
+    }
+    if (s === -1) return false;
+    this.ready(s, pp);
+    return true;
   }
 
   // ---- preemption --------------------------------------------------------------------------------

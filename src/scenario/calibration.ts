@@ -1,0 +1,72 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CostsSchema, GcSchema } from './schema.js';
+
+/**
+ * Calibrations: runtime cost values measured on a machine by `npm run calibrate` (real Go programs in
+ * validation/go/calibrate). A scenario picks one with `calibration: NAME` (a file in the package's
+ * calibrations/ folder) or `calibration: path/to/file.json` (relative to the scenario); its values
+ * become the defaults of runtime.costs and runtime.gc, and values the scenario writes still win.
+ */
+export const CALIBRATIONS_DIR = fileURLToPath(new URL('../../../calibrations/', import.meta.url));
+
+export interface Calibration {
+  name: string;
+  /** `go version` of the Go that was measured, the machine, and the date. */
+  go: string;
+  machine: string;
+  measuredOn: string;
+  /** The values a scenario gets: runtime.costs and runtime.gc keys. */
+  runtime: { costs: Record<string, number>; gc: Record<string, number> };
+  /** The raw measurements the values were derived from. */
+  measurements: Record<string, number>;
+}
+
+/** The calibrations shipped in calibrations/, by name. */
+export function calibrationNames(): string[] {
+  if (!existsSync(CALIBRATIONS_DIR)) return [];
+  return readdirSync(CALIBRATIONS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+}
+
+/**
+ * Read a calibration by name or path; throws an Error whose message says what was expected and found
+ * (the caller adds the file and the `calibration` path).
+ */
+export function readCalibration(ref: string, scenarioDir: string): Calibration {
+  const byPath = ref.endsWith('.json');
+  const file = byPath ? (isAbsolute(ref) ? ref : resolve(scenarioDir, ref)) : join(CALIBRATIONS_DIR, `${ref}.json`);
+  if (!existsSync(file)) {
+    const names = calibrationNames();
+    throw new Error(byPath ? `expected a calibration file, found no file at ${file}` : `expected one of ${names.map((n) => `"${n}"`).join(', ') || '(none shipped)'} or a path to a .json calibration, found "${ref}"`);
+  }
+  let cal: Calibration;
+  try {
+    cal = JSON.parse(readFileSync(file, 'utf8')) as Calibration;
+  } catch (e) {
+    throw new Error(`expected a JSON calibration in ${file}, found malformed JSON (${(e as Error).message})`);
+  }
+  const check = (section: 'costs' | 'gc', keys: string[]) => {
+    for (const [k, v] of Object.entries(cal.runtime?.[section] ?? {})) {
+      if (!keys.includes(k) || typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+        throw new Error(`expected runtime.${section} to hold non-negative numbers for ${keys.join(', ')} in ${file}, found ${k}: ${JSON.stringify(v)}`);
+      }
+    }
+  };
+  check('costs', Object.keys(CostsSchema.shape));
+  check('gc', Object.keys(GcSchema.shape));
+  return cal;
+}
+
+/** The scenario data with the calibration's values under what the scenario wrote (the scenario wins). */
+export function applyCalibration(data: Record<string, unknown>, cal: Calibration): Record<string, unknown> {
+  if (data.runtime !== undefined && (typeof data.runtime !== 'object' || data.runtime === null || Array.isArray(data.runtime))) return data; // the schema reports it
+  const runtime = (data.runtime ?? {}) as Record<string, unknown>;
+  const under = (section: 'costs' | 'gc') => {
+    const written = runtime[section];
+    return { ...cal.runtime[section], ...(typeof written === 'object' && written !== null ? written : {}) };
+  };
+  // A non-mapping `runtime.costs` keeps its written value so the schema reports it.
+  const keep = (section: 'costs' | 'gc') => (runtime[section] !== undefined && (typeof runtime[section] !== 'object' || runtime[section] === null) ? runtime[section] : under(section));
+  return { ...data, runtime: { ...runtime, costs: keep('costs'), gc: keep('gc') } };
+}
