@@ -1,0 +1,65 @@
+import { median } from 'd3-array';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { writeFileAtomic } from '../src/report/atomic-dir.js';
+import { toStableJson } from '../src/report/format.js';
+import { CALIBRATIONS_DIR, type Calibration } from '../src/scenario/calibration.js';
+import { build, goRun, goVersion, parseGctrace } from './go-programs.js';
+
+/**
+ * `npm run calibrate [-- --name NAME] [--out FILE]`: measure the runtime's costs on this machine with the Go
+ * micro-benchmarks in validation/go/calibrate (GOMAXPROCS=1) and write calibrations/NAME.json, which a
+ * scenario picks with `calibration: NAME`. Each value says which measurement it comes from.
+ */
+const opts = new Command()
+  .option('--name <name>', 'calibration name (the file calibrations/<name>.json)', 'go1.19-this-machine')
+  .option('--date <yyyy-mm-dd>', 'measurement date to record (default: today)')
+  .option('--out <file>', 'write here instead (a scenario names it with `calibration: path/to/file.json`)')
+  .parse()
+  .opts<{ name: string; date?: string; out?: string }>();
+if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(opts.name)) {
+  process.stderr.write(`calibrate: --name: expected letters, digits, ".", "_" and "-", found "${opts.name}"\n`);
+  process.exit(2);
+}
+
+build('calibrate');
+const runs = [1, 2, 3].map(() => goRun<Record<string, number>>('calibrate', 1, [], { GODEBUG: 'gctrace=1' }));
+const med = (k: string) => median(runs.map((r) => r.out[k]!))!;
+const chanOpNs = med('chanOpNs');
+const pingPongNs = med('pingPongNs');
+// One round trip = two non-blocking channel operations + two parks, each switching the P to the other G.
+const ctxSwitchNs = (pingPongNs - 2 * chanOpNs) / 2;
+// `go f()` + running the empty f + its exit: the model charges goroutineCreateNs to the creator and a
+// context switch to run the child.
+const goCreateNs = med('goCreateNs');
+const goroutineCreateNs = Math.max(0, goCreateNs - ctxSwitchNs);
+const syscallOverheadNs = Math.max(0, med('syscallNs'));
+// GC scan rate: forced cycles of a pointer-dense heap; live MB marked per CPU-second of mark work.
+const forced = runs.flatMap((r) => parseGctrace(r.stderr).filter((c) => c.forced && c.markCpuMs > 0));
+if (forced.length === 0) throw new Error('calibrate: no forced GC cycles in gctrace');
+const scanRateMBPerCpuS = median(forced.map((c) => c.liveMB / (c.markCpuMs / 1000)))!;
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const cal: Calibration = {
+  name: opts.name,
+  go: goVersion(),
+  machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} CPUs`,
+  measuredOn: opts.date ?? new Date().toISOString().slice(0, 10),
+  runtime: {
+    costs: { ctxSwitchNs: r1(ctxSwitchNs), chanOpNs: r1(chanOpNs), goroutineCreateNs: r1(goroutineCreateNs), syscallOverheadNs: r1(syscallOverheadNs) },
+    gc: { scanRateMBPerCpuS: Math.round(scanRateMBPerCpuS) },
+  },
+  measurements: {
+    chanOpNs: r1(chanOpNs),
+    pingPongRoundTripNs: r1(pingPongNs),
+    goCreateRunExitNs: r1(goCreateNs),
+    syscallMinusRawSyscallNs: r1(med('syscallNs')),
+    forcedGcCycles: forced.length,
+    forcedGcMarkedMB: median(forced.map((c) => c.liveMB))!,
+    forcedGcMarkCpuMs: r1(median(forced.map((c) => c.markCpuMs))!),
+  },
+};
+const file = opts.out ?? join(CALIBRATIONS_DIR, `${opts.name}.json`);
+writeFileAtomic(file, toStableJson(cal));
+process.stdout.write(`${toStableJson(cal)}\nwrote ${file}\n`);

@@ -1,0 +1,36 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Building and running the real Go programs of validation/go/ (Debian's golang-go is Go 1.19). */
+const BIN = '.cache/validation-bin';
+
+export const goVersion = (): string => execFileSync('go', ['version'], { encoding: 'utf8' }).trim();
+
+export function build(...progs: string[]): void {
+  mkdirSync(BIN, { recursive: true });
+  for (const prog of progs) execFileSync('go', ['build', '-o', join('..', '..', BIN, prog), `./${prog}`], { cwd: 'validation/go', stdio: 'inherit' });
+}
+
+/** Run a program with GOMAXPROCS and extra environment; its last stdout line is JSON. Returns it and stderr. */
+export function goRun<T>(prog: string, gomaxprocs: number, args: (string | number)[], env: Record<string, string> = {}): { out: T; stderr: string } {
+  const r = spawnSync(join(BIN, prog), args.map(String), { encoding: 'utf8', env: { ...process.env, GOMAXPROCS: String(gomaxprocs), ...env }, maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${prog} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr.slice(-500)}`);
+  return { out: JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T, stderr: r.stderr };
+}
+
+export function go<T>(prog: string, gomaxprocs: number, args: (string | number)[], env: Record<string, string> = {}): T {
+  return goRun<T>(prog, gomaxprocs, args, env).out;
+}
+
+/**
+ * gctrace lines (Go 1.19 format): `gc N @T s P%: a+b+c ms clock, d+e/f/g+h ms cpu, X->Y->Z MB, G MB goal, ...`.
+ * Returns each cycle's mark CPU (assist + background + idle, ms), marked live heap Z (MB) and whether it was forced.
+ */
+export function parseGctrace(stderr: string): { markCpuMs: number; liveMB: number; forced: boolean }[] {
+  const re = /^gc \d+ @[\d.]+s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+([\d.]+)\/([\d.]+)\/([\d.]+)\+[\d.]+ ms cpu, \d+->\d+->(\d+) MB.*?( \(forced\))?$/;
+  return stderr.split('\n').flatMap((line) => {
+    const m = re.exec(line);
+    return m ? [{ markCpuMs: Number(m[1]) + Number(m[2]) + Number(m[3]), liveMB: Number(m[4]), forced: m[5] !== undefined }] : [];
+  });
+}

@@ -1,0 +1,104 @@
+// Micro-benchmarks that calibrate gmpsim's cost defaults on this machine (GOMAXPROCS=1, so no other P
+// steals or spins). Prints JSON, one figure each (median of 5 runs, ns unless named otherwise):
+//   chanOpNs          a buffered channel send or receive in one goroutine (never blocks)
+//   pingPongNs        one round trip between two goroutines over unbuffered channels
+//   goCreateNs        `go f()` of an empty f, its run and its exit, per goroutine (batches of 64)
+//   syscallNs         syscall.Syscall(getpid) minus syscall.RawSyscall(getpid): entersyscall + exitsyscall
+//   markedMB          with GODEBUG=gctrace=1, forced GCs of a pointer-dense heap (read gctrace for mark CPU)
+// Usage: GOMAXPROCS=1 GODEBUG=gctrace=1 calibrate
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// typical: the median of 5 timed runs of f(n), per iteration (not the best: the model needs the usual cost).
+func typical(n int, f func(n int)) float64 {
+	ns := make([]float64, 5)
+	for k := range ns {
+		t := time.Now()
+		f(n)
+		ns[k] = float64(time.Since(t).Nanoseconds()) / float64(n)
+	}
+	sort.Float64s(ns)
+	return ns[2]
+}
+
+type node struct {
+	next  *node
+	other *node
+	pad   [6]uint64
+}
+
+var keep []*node
+
+func main() {
+	out := map[string]interface{}{}
+	out["chanOpNs"] = typical(1_000_000, func(n int) {
+		c := make(chan int, 1)
+		for i := 0; i < n; i++ {
+			c <- i
+			<-c
+		}
+	}) / 2
+	out["pingPongNs"] = typical(1_000_000, func(n int) {
+		ping, pong := make(chan int), make(chan int)
+		go func() {
+			for i := 0; i < n; i++ {
+				pong <- <-ping
+			}
+		}()
+		for i := 0; i < n; i++ {
+			ping <- i
+			<-pong
+		}
+	})
+	// In batches of 64, as a handler fanning out does (dead Gs are reused from the free list).
+	out["goCreateNs"] = typical(200_000, func(n int) {
+		var wg sync.WaitGroup
+		for i := 0; i < n; i += 64 {
+			wg.Add(64)
+			for j := 0; j < 64; j++ {
+				go wg.Done()
+			}
+			wg.Wait()
+		}
+	})
+	raw := typical(1_000_000, func(n int) {
+		for i := 0; i < n; i++ {
+			syscall.RawSyscall(syscall.SYS_GETPID, 0, 0, 0)
+		}
+	})
+	full := typical(1_000_000, func(n int) {
+		for i := 0; i < n; i++ {
+			syscall.Syscall(syscall.SYS_GETPID, 0, 0, 0)
+		}
+	})
+	out["syscallNs"] = full - raw
+	// A 256 MiB pointer-dense heap (64-byte nodes, two pointers each), then forced GCs: gctrace reports
+	// the marked heap and the mark CPU time of each.
+	const nodes = 256 << 20 / 64
+	keep = make([]*node, 0, nodes)
+	var prev *node
+	for i := 0; i < nodes; i++ {
+		n := &node{next: prev}
+		if i > 0 {
+			n.other = keep[(i*7919)%i]
+		}
+		keep = append(keep, n)
+		prev = n
+	}
+	runtime.GC()
+	for k := 0; k < 5; k++ {
+		runtime.GC()
+	}
+	out["markedMB"] = float64(nodes*64+nodes*8) / (1 << 20)
+	b, _ := json.Marshal(out)
+	fmt.Println(string(b))
+}
