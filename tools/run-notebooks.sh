@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Execute the teaching notebooks headless with the tslab TypeScript kernel and Debian's Jupyter
-# (apt-get install -y jupyter-nbconvert). `--inplace` saves the outputs into notebooks/ (so they read on
+# (apt-get install -y jupyter-nbconvert python3-ipython). `--inplace` saves the outputs into notebooks/ (so they read on
 # GitHub); without it the executed copies go to a temporary directory (CI: the notebooks must not rot).
 # tslab lives in its own prefix (.cache/tslab): it pins an older TypeScript that must not replace ours.
 set -euo pipefail
