@@ -1,10 +1,12 @@
 // Micro-benchmarks that calibrate gmpsim's cost defaults on this machine (GOMAXPROCS=1, so no other P
 // steals or spins). Prints JSON, one figure each (median of 5 runs, ns unless named otherwise):
-//   chanOpNs          a buffered channel send or receive in one goroutine (never blocks)
-//   pingPongNs        one round trip between two goroutines over unbuffered channels
-//   goCreateNs        `go f()` of an empty f, its run and its exit, per goroutine (batches of 64)
-//   syscallNs         syscall.Syscall(getpid) minus syscall.RawSyscall(getpid): entersyscall + exitsyscall
-//   markedMB          with GODEBUG=gctrace=1, forced GCs of a pointer-dense heap (read gctrace for mark CPU)
+//
+//	chanOpNs          a buffered channel send or receive in one goroutine (never blocks)
+//	pingPongNs        one round trip between two goroutines over unbuffered channels
+//	goCreateNs        `go f()` of an empty f, its run and its exit, per goroutine (batches of 64)
+//	syscallNs         syscall.Syscall(getpid) minus syscall.RawSyscall(getpid): entersyscall + exitsyscall
+//	markedMB          with GODEBUG=gctrace=1, forced GCs of a pointer-dense heap (read gctrace for mark CPU)
+//
 // Usage: GOMAXPROCS=1 GODEBUG=gctrace=1 calibrate
 package main
 
@@ -16,6 +18,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"gmpsim/validation/work"
 )
 
 // typical: the median of 5 timed runs of f(n), per iteration (not the best: the model needs the usual cost).
@@ -47,18 +51,7 @@ func main() {
 			<-c
 		}
 	}) / 2
-	out["pingPongNs"] = typical(1_000_000, func(n int) {
-		ping, pong := make(chan int), make(chan int)
-		go func() {
-			for i := 0; i < n; i++ {
-				pong <- <-ping
-			}
-		}()
-		for i := 0; i < n; i++ {
-			ping <- i
-			<-pong
-		}
-	})
+	out["pingPongNs"] = typical(1_000_000, work.PingPong)
 	// In batches of 64, as a handler fanning out does (dead Gs are reused from the free list).
 	out["goCreateNs"] = typical(200_000, func(n int) {
 		var wg sync.WaitGroup

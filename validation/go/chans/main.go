@@ -2,7 +2,8 @@
 // pipeline over buffered channels with W µs of CPU work per item per stage.
 // Prints JSON: elapsed ms and the rate (round trips or items per second).
 // Usage: GOMAXPROCS=P chans pingpong N
-//        GOMAXPROCS=P chans pipeline N W CAP
+//
+//	GOMAXPROCS=P chans pipeline N W CAP
 package main
 
 import (
@@ -14,19 +15,6 @@ import (
 
 	"gmpsim/validation/work"
 )
-
-func pingpong(n int) {
-	ping, pong := make(chan int), make(chan int)
-	go func() {
-		for i := 0; i < n; i++ {
-			pong <- <-ping
-		}
-	}()
-	for i := 0; i < n; i++ {
-		ping <- i
-		<-pong
-	}
-}
 
 func pipeline(n int, iters uint64, capacity int) {
 	a, b := make(chan int, capacity), make(chan int, capacity)
@@ -54,7 +42,7 @@ func main() {
 	var run func()
 	switch os.Args[1] {
 	case "pingpong":
-		run = func() { pingpong(n) }
+		run = func() { work.PingPong(n) }
 	case "pipeline":
 		w, _ := strconv.ParseFloat(os.Args[3], 64)
 		capacity, _ := strconv.Atoi(os.Args[4])

@@ -1,4 +1,5 @@
-// Package work is the CPU work the validation programs burn: a calibrated integer loop.
+// Package work holds what several validation programs run: a calibrated CPU loop, and the channel
+// ping-pong that both the calibration and the ping-pong case time (so the fit is to the same code).
 package work
 
 import "time"
@@ -28,4 +29,18 @@ func ItersPer(unit time.Duration) float64 {
 		}
 	}
 	return best
+}
+
+// PingPong makes n round trips between this goroutine and another over two unbuffered channels.
+func PingPong(n int) {
+	ping, pong := make(chan int), make(chan int)
+	go func() {
+		for i := 0; i < n; i++ {
+			pong <- <-ping
+		}
+	}()
+	for i := 0; i < n; i++ {
+		ping <- i
+		<-pong
+	}
 }
