@@ -755,14 +755,7 @@ export class Sched {
           }
           const gp = this.rq.runqsteal(pp, p2, last);
           if (gp >= 0) {
-            this.stats.steals++;
-            if (this.pNode !== undefined && this.pNode[p2] !== this.pNode[pp]) {
-              this.numa!.crossNodeSteals++;
-              this.foundOverhead += this.cfg.numa!.migrationNs; // the stolen G's cache lines are on the other node
-            }
-            this.stats.stolenGs += this.rq.stolen;
-            this.foundOverhead += this.cfg.costs.stealNs;
-            this.tracer?.instant('steal', pp, this.pM[pp]!, `stole ${this.rq.stolen} from P${p2}`);
+            this.foundOverhead += this.noteSteal(pp, p2, this.rq.stolen);
             return gp;
           }
         }
@@ -782,19 +775,25 @@ export class Sched {
     const pp = this.mP[m]!;
     if (this.rq.runnext[victim] === gp && this.pStatus[victim] !== Pidle) {
       this.rq.runnext[victim] = -1;
-      this.stats.steals++;
-      this.stats.stolenGs++;
-      let overhead = this.cfg.costs.stealNs;
-      if (this.pNode !== undefined && this.pNode[victim] !== this.pNode[pp]) {
-        this.numa!.crossNodeSteals++;
-        overhead += this.cfg.numa!.migrationNs;
-      }
-      this.tracer?.instant('steal', pp, m, `stole runnext from P${victim}`);
+      const overhead = this.noteSteal(pp, victim, 1);
       this.resetspinning(m);
       this.execute(m, pp, gp, false, overhead);
       return;
     }
     this.schedule(m);
+  }
+
+  /** Count a steal of `stolen` Gs by pp from p2 and return what it costs the thief, ns. */
+  private noteSteal(pp: number, p2: number, stolen: number): number {
+    this.stats.steals++;
+    this.stats.stolenGs += stolen;
+    let cost = this.cfg.costs.stealNs;
+    if (this.pNode !== undefined && this.pNode[p2] !== this.pNode[pp]) {
+      this.numa!.crossNodeSteals++;
+      cost += this.cfg.numa!.migrationNs; // the stolen G's cache lines are on the other node
+    }
+    this.tracer?.instant('steal', pp, this.pM[pp]!, `stole ${stolen} from P${p2}`);
+    return cost;
   }
 
   private execute(m: number, pp: number, gp: number, inheritTime: boolean, extraNs: number): void {
