@@ -42,6 +42,8 @@ function sim(doc: object, figure: (s: RunSummary) => number): [number, number] {
 const median = (xs: number[]) => d3median(xs)!;
 const quantile = (xs: number[], p: number) => d3quantile(xs, p)!;
 const cpu = (ms: number) => ({ cpu: { dist: 'constant', valueMs: ms } });
+/** A scenario of one request at t = 0 running `steps` (a program's main, timed by its latency). */
+const oneRequest = (durationS: number, steps: object[], runtime: object) => ({ durationS, workload: { arrival: { process: 'timestamps', atS: [0] }, request: { steps } }, runtime });
 /** Steps run by a grandchild: started at once, not waited for by the request (a background goroutine). */
 const background = (count: number, steps: object[]) => ({ spawn: { count: 1, wait: false, steps: [{ spawn: { count, wait: false, steps } }] } });
 
@@ -117,11 +119,11 @@ for (const [procs, hogs] of [[1, 0], [1, 1], [1, 2], [2, 0], [2, 2], [2, 4]] as 
 {
   const syscallers = (n: number) => background(20, [{ repeat: { count: n, steps: [{ syscall: { dist: 'constant', valueMs: 10 } }] } }]);
   const threads = go<{ threads: number }>('syscalls', 2, [20, 10, 500]).threads;
-  const doc = { durationS: 0.5, workload: { arrival: { process: 'timestamps', atS: [0] }, request: { steps: [syscallers(60)] } }, runtime: { gomaxprocs: 2 } };
+  const doc = oneRequest(0.5, [syscallers(60)], { gomaxprocs: 2 });
   const c = '20 goroutines in 10 ms syscalls, GOMAXPROCS 2';
   compare(c, 'OS threads', threads, sim(doc, (s) => s.gmp!.threads), 0.25, 2, 'real Go also counts sysmon and the template thread');
   const real = [1, 2, 3].map(() => go<{ cpuMs: number }>('syscalls', 2, [20, 10, 0, 2, 200]).cpuMs);
-  const work = { durationS: 3, workload: { arrival: { process: 'timestamps', atS: [0] }, request: { steps: [syscallers(300), { spawn: { count: 2, wait: true, steps: [{ repeat: { count: 200, steps: [cpu(1)] } }] } }] } }, runtime: { gomaxprocs: 2 } };
+  const work = oneRequest(3, [syscallers(300), { spawn: { count: 2, wait: true, steps: [{ repeat: { count: 200, steps: [cpu(1)] } }] } }], { gomaxprocs: 2 });
   compare(c, 'CPU work done beside them, cores (of 2)', 400 / median(real), sim(work, (s) => 400 / s.latencyMs.max), 0.2, 0.1, 'each syscall strands its P until sysmon retakes it');
 }
 
@@ -171,39 +173,29 @@ for (const procs of [1, 2]) {
   // Real runs are long enough (~0.25 s) to average out the VM; the deterministic model needs fewer.
   const n = 1_000_000, simN = 200_000;
   const real = [1, 2, 3].map(() => go<{ elapsedMs: number }>('chans', procs, ['pingpong', n]).elapsedMs);
-  const doc = {
-    durationS: 10,
-    workload: {
-      arrival: { process: 'timestamps', atS: [0] },
-      request: {
-        steps: [
-          { spawn: { count: 1, wait: false, steps: [{ repeat: { count: simN, steps: [{ recv: { chan: 'ping' } }, { send: { chan: 'pong' } }] } }] } },
-          { repeat: { count: simN, steps: [{ send: { chan: 'ping' } }, { recv: { chan: 'pong' } }] } },
-        ],
-      },
-    },
-    runtime: { gomaxprocs: procs, channels: { ping: {}, pong: {} } },
-  };
+  const doc = oneRequest(
+    10,
+    [
+      { spawn: { count: 1, wait: false, steps: [{ repeat: { count: simN, steps: [{ recv: { chan: 'ping' } }, { send: { chan: 'pong' } }] } }] } },
+      { repeat: { count: simN, steps: [{ send: { chan: 'ping' } }, { recv: { chan: 'pong' } }] } },
+    ],
+    { gomaxprocs: procs, channels: { ping: {}, pong: {} } },
+  );
   compare(`channel ping-pong, GOMAXPROCS ${procs}`, 'ns per round trip', (median(real) * 1e6) / n, sim(doc, (s) => (s.latencyMs.max * 1e6) / simN), 0.3, 20, procs === 1 ? 'fit: the calibration derives ctxSwitchNs from this' : '');
 }
 for (const procs of [1, 2]) {
   for (const capacity of [16, 0]) {
     const n = 5000;
     const real = [1, 2, 3].map(() => go<{ perS: number }>('chans', procs, ['pipeline', n, 50, capacity]).perS);
-    const doc = {
-      durationS: 10,
-      workload: {
-        arrival: { process: 'timestamps', atS: [0] },
-        request: {
-          steps: [
-            { spawn: { count: 1, wait: false, steps: [{ repeat: { count: n, steps: [cpu(0.05), { send: { chan: 'a' } }] } }] } },
-            { spawn: { count: 1, wait: false, steps: [{ repeat: { count: n, steps: [{ recv: { chan: 'a' } }, cpu(0.05), { send: { chan: 'b' } }] } }] } },
-            { repeat: { count: n, steps: [{ recv: { chan: 'b' } }, cpu(0.05)] } },
-          ],
-        },
-      },
-      runtime: { gomaxprocs: procs, channels: { a: { capacity }, b: { capacity } } },
-    };
+    const doc = oneRequest(
+      10,
+      [
+        { spawn: { count: 1, wait: false, steps: [{ repeat: { count: n, steps: [cpu(0.05), { send: { chan: 'a' } }] } }] } },
+        { spawn: { count: 1, wait: false, steps: [{ repeat: { count: n, steps: [{ recv: { chan: 'a' } }, cpu(0.05), { send: { chan: 'b' } }] } }] } },
+        { repeat: { count: n, steps: [{ recv: { chan: 'b' } }, cpu(0.05)] } },
+      ],
+      { gomaxprocs: procs, channels: { a: { capacity }, b: { capacity } } },
+    );
     compare(
       `3-stage pipeline, ${capacity ? `buffered ${capacity}` : 'unbuffered'}, GOMAXPROCS ${procs}`,
       'items per second',
