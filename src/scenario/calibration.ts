@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mergePatch } from './merge.js';
 import { CostsSchema, GcSchema } from './schema.js';
 
 /**
@@ -60,13 +61,6 @@ export function readCalibration(ref: string, scenarioDir: string): Calibration {
 
 /** The scenario data with the calibration's values under what the scenario wrote (the scenario wins). */
 export function applyCalibration(data: Record<string, unknown>, cal: Calibration): Record<string, unknown> {
-  if (data.runtime !== undefined && (typeof data.runtime !== 'object' || data.runtime === null || Array.isArray(data.runtime))) return data; // the schema reports it
-  const runtime = (data.runtime ?? {}) as Record<string, unknown>;
-  const under = (section: 'costs' | 'gc') => {
-    const written = runtime[section];
-    return { ...cal.runtime[section], ...(typeof written === 'object' && written !== null ? written : {}) };
-  };
-  // A non-mapping `runtime.costs` keeps its written value so the schema reports it.
-  const keep = (section: 'costs' | 'gc') => (runtime[section] !== undefined && (typeof runtime[section] !== 'object' || runtime[section] === null) ? runtime[section] : under(section));
-  return { ...data, runtime: { ...runtime, costs: keep('costs'), gc: keep('gc') } };
+  const calibrated = { costs: cal.runtime.costs ?? {}, gc: cal.runtime.gc ?? {} };
+  return { ...data, runtime: data.runtime === undefined ? calibrated : mergePatch(calibrated, data.runtime) };
 }

@@ -1,19 +1,10 @@
 import { dirname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { formatProblem, parseScenario, resolveFiles, ScenarioError, scenarioFromData } from './load.js';
+import { mergePatch } from './merge.js';
 import type { Scenario } from './schema.js';
 
-/** Deep merge for variant patches: mappings merge key by key; lists and scalars replace. */
-export function mergePatch(base: unknown, patch: unknown): unknown {
-  if (!isMapping(base) || !isMapping(patch)) return structuredClone(patch);
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(patch)) out[k] = k in out ? mergePatch(out[k], v) : structuredClone(v);
-  return out;
-}
-
-function isMapping(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
+export { mergePatch };
 
 /**
  * A compare file: the base scenario and one scenario per variant (the base *as written* with the

@@ -59,6 +59,8 @@ describe('calibrations (calibration: NAME)', () => {
     };
     expect(err('durationS: 5\ncalibration: go1.19-thismachine\n')).to.match(/c\.yaml:2:\d+: calibration: expected one of "go1\.19-this-machine"(, "[^"]+")* or a path to a \.json calibration, found "go1\.19-thismachine"/);
     expect(err('calibration: nowhere.json\n')).to.match(/calibration: expected a calibration file, found no file at .*nowhere\.json/);
+    // A malformed value the scenario writes reaches the schema as written, calibration or not.
+    expect(err('calibration: go1.19-this-machine\nruntime:\n  costs: [1]\n')).to.match(/c\.yaml:3:\d+: runtime\.costs: expected a mapping, found a list of 1/);
     const dir = mkdtempSync(join(tmpdir(), 'gmpsim-cal-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ runtime: { costs: { ctxSwitchNz: 42 } } }));
     expect(err('calibration: bad.json\n', join(dir, 's.yaml'))).to.match(/calibration: expected runtime\.costs to hold non-negative numbers for ctxSwitchNs, .*found ctxSwitchNz: 42/);
