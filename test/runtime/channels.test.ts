@@ -1,12 +1,8 @@
 import { expect } from 'chai';
-import { parseScenario } from '../../src/scenario/load.js';
+import { parseScenario, ScenarioError } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/experiment.js';
-import { ScenarioError } from '../../src/scenario/load.js';
+import { ZERO_COSTS } from '../support/zero-costs.js';
 
-const ZERO_COSTS = {
-  ctxSwitchNs: 0, stealNs: 0, goroutineCreateNs: 0, threadCreateUs: 0, threadWakeUs: 0,
-  syscallOverheadNs: 0, preemptSignalUs: 0, runnextStealWaitUs: 0, chanOpNs: 0,
-};
 const cpu = (ms: number) => ({ cpu: { dist: 'constant', valueMs: ms } });
 
 /** One request at t = 0 running `steps`; returns its completion time, ms. */

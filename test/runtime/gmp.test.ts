@@ -3,11 +3,7 @@ import { parseScenario } from '../../src/scenario/load.js';
 import { Experiment, runScenario } from '../../src/sim/experiment.js';
 import { mmcMeanWait } from '../../src/theory/mmc.js';
 import type { GmpPod } from '../../src/runtime/gmp/pod.js';
-
-const ZERO_COSTS = {
-  ctxSwitchNs: 0, stealNs: 0, goroutineCreateNs: 0, threadCreateUs: 0, threadWakeUs: 0,
-  syscallOverheadNs: 0, preemptSignalUs: 0, runnextStealWaitUs: 0,
-};
+import { ZERO_COSTS } from '../support/zero-costs.js';
 
 function scenario(doc: object, name = 'gmp.json') {
   return parseScenario(JSON.stringify(doc), name);
