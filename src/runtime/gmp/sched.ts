@@ -24,10 +24,10 @@ export const STALL_THROTTLE = 1;
 export const STALL_STW = 2;
 export const STALL_DEAD = 4;
 
-/** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
 /** stealWork's answer when it must first usleep(3) before taking a running victim's runnext. */
 const STEAL_USLEEP = -2;
 
+/** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
 export interface SchedCosts {
   ctxSwitchNs: number;
   stealNs: number;
@@ -36,7 +36,7 @@ export interface SchedCosts {
   threadWakeNs: number;
   syscallNs: number;
   /** A channel send or receive that does not block. */
-  chanOpNs?: number;
+  chanOpNs: number;
   preemptSignalNs: number;
   /** runqgrab's usleep(3) before taking a running victim's runnext. */
   runnextStealWaitNs: number;
@@ -764,7 +764,6 @@ export class Sched {
     return -1;
   }
 
-  /** execute: run gp on pp; a G not inherited from runnext starts a new time slice (schedtick++). */
   /**
    * After runqgrab's usleep(3): take the victim's runnext if it still holds the same G (the CAS), else
    * look for work again from the top of findRunnable (Go retries the grab; the victim ran its G).
@@ -796,6 +795,7 @@ export class Sched {
     return cost;
   }
 
+  /** execute: run gp on pp; a G not inherited from runnext starts a new time slice (schedtick++). */
   private execute(m: number, pp: number, gp: number, inheritTime: boolean, extraNs: number): void {
     const g = this.g;
     g.status[gp] = Grunning;
@@ -912,7 +912,7 @@ export class Sched {
       }
       if ((op === OP_SEND && this.chansend(progs.arg[pc]!, pp)) || (op === OP_RECV && this.chanrecv(progs.arg[pc]!, pp))) {
         g.pc[gp] = pc + 1;
-        overheadNs += this.cfg.costs.chanOpNs ?? 0;
+        overheadNs += this.cfg.costs.chanOpNs;
         continue;
       }
       if (op === OP_WAIT_CHILDREN && g.children[gp] === 0) {

@@ -13,10 +13,6 @@ export class WaitQueues {
     this.tail = new Int32Array(n).fill(-1);
   }
 
-  empty(q: number): boolean {
-    return this.head[q] === -1;
-  }
-
   /** enqueue: gp waits last in queue q. */
   enqueue(q: number, gp: number): void {
     this.g.link[gp] = -1;
