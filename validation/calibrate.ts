@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { writeFileAtomic } from '../src/report/atomic-dir.js';
 import { toStableJson } from '../src/report/format.js';
 import { CALIBRATIONS_DIR, type Calibration } from '../src/scenario/calibration.js';
+import { NameSchema } from '../src/scenario/schema.js';
 import { build, goRun, goVersion, parseGctrace } from './go-programs.js';
 
 /**
@@ -18,8 +19,10 @@ const opts = new Command()
   .option('--out <file>', 'write here instead (a scenario names it with `calibration: path/to/file.json`)')
   .parse()
   .opts<{ name: string; date?: string; out?: string }>();
-if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(opts.name)) {
-  process.stderr.write(`calibrate: --name: expected letters, digits, ".", "_" and "-", found "${opts.name}"\n`);
+const badName = NameSchema.safeParse(opts.name).error?.issues[0]?.message;
+const badDate = opts.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date);
+if (badName || badDate) {
+  process.stderr.write(badName ? `calibrate: --name: expected ${badName}, found "${opts.name}"\n` : `calibrate: --date: expected YYYY-MM-DD, found "${opts.date}"\n`);
   process.exit(2);
 }
 

@@ -66,6 +66,7 @@ function compare(c: string, figure: string, measured: number, [simulated, calibr
   });
 }
 
+const version = goVersion();
 build('cpubound', 'timers', 'burst', 'syscalls', 'gcpace', 'chans', 'assist');
 
 // 1. CPU-bound goroutines: 4 × 50 ms started together; total completion time, and fairness: the first
@@ -216,7 +217,7 @@ const mark = (ok: boolean) => (ok ? 'pass' : '**miss**');
 const md = [
   `# gmpsim against real Go`,
   '',
-  `${goVersion()}. Within tolerance: ${passed} of ${rows.length} figures with the model's documented defaults, ${passedCal} of ${rows.length} with the \`${CALIBRATION}\` calibration.`,
+  `${version}. Within tolerance: ${passed} of ${rows.length} figures with the model's documented defaults, ${passedCal} of ${rows.length} with the \`${CALIBRATION}\` calibration.`,
   '',
   `| case | figure | real Go | gmpsim defaults | error | gmpsim calibrated | error | tolerance | defaults | calibrated | note |`,
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |',
@@ -224,6 +225,6 @@ const md = [
   '',
 ].join('\n');
 writeFileAtomic('results/validation/report.md', md);
-writeFileAtomic('results/validation/report.json', toStableJson({ go: goVersion(), calibration: CALIBRATION, passed, passedCalibrated: passedCal, total: rows.length, rows }));
+writeFileAtomic('results/validation/report.json', toStableJson({ go: version, calibration: CALIBRATION, passed, passedCalibrated: passedCal, total: rows.length, rows }));
 process.stdout.write(`${md}\n`);
 if (!existsSync('results/validation/report.md')) process.exitCode = 1;

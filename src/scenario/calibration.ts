@@ -41,26 +41,26 @@ export function readCalibration(ref: string, scenarioDir: string): Calibration {
     const names = calibrationNames();
     throw new Error(byPath ? `expected a calibration file, found no file at ${file}` : `expected one of ${names.map((n) => `"${n}"`).join(', ') || '(none shipped)'} or a path to a .json calibration, found "${ref}"`);
   }
-  let cal: Calibration;
+  let cal: Partial<Calibration> | null;
   try {
-    cal = JSON.parse(readFileSync(file, 'utf8')) as Calibration;
+    cal = JSON.parse(readFileSync(file, 'utf8')) as Partial<Calibration> | null;
   } catch (e) {
     throw new Error(`expected a JSON calibration in ${file}, found malformed JSON (${(e as Error).message})`);
   }
-  const check = (section: 'costs' | 'gc', keys: string[]) => {
-    for (const [k, v] of Object.entries(cal.runtime?.[section] ?? {})) {
+  if (typeof cal !== 'object' || cal === null || Array.isArray(cal)) throw new Error(`expected a JSON object in ${file}, found ${JSON.stringify(cal)}`);
+  const section = (name: 'costs' | 'gc', keys: string[]): Record<string, number> => {
+    const values = cal.runtime?.[name] ?? {};
+    for (const [k, v] of Object.entries(values)) {
       if (!keys.includes(k) || typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-        throw new Error(`expected runtime.${section} to hold non-negative numbers for ${keys.join(', ')} in ${file}, found ${k}: ${JSON.stringify(v)}`);
+        throw new Error(`expected runtime.${name} to hold non-negative numbers for ${keys.join(', ')} in ${file}, found ${k}: ${JSON.stringify(v)}`);
       }
     }
+    return values;
   };
-  check('costs', Object.keys(CostsSchema.shape));
-  check('gc', Object.keys(GcSchema.shape));
-  return cal;
+  return { ...(cal as Calibration), runtime: { costs: section('costs', Object.keys(CostsSchema.shape)), gc: section('gc', Object.keys(GcSchema.shape)) } };
 }
 
 /** The scenario data with the calibration's values under what the scenario wrote (the scenario wins). */
 export function applyCalibration(data: Record<string, unknown>, cal: Calibration): Record<string, unknown> {
-  const calibrated = { costs: cal.runtime.costs ?? {}, gc: cal.runtime.gc ?? {} };
-  return { ...data, runtime: data.runtime === undefined ? calibrated : mergePatch(calibrated, data.runtime) };
+  return { ...data, runtime: data.runtime === undefined ? cal.runtime : mergePatch(cal.runtime, data.runtime) };
 }

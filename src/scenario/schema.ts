@@ -354,7 +354,7 @@ export const MetricsSchema = z.strictObject({
 });
 
 /** Names that become folder names and table columns. */
-const NameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+export const NameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
 
 export const ScenarioSchema = z
   .strictObject({

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,22 @@ describe('calibrations (calibration: NAME)', () => {
     expect(err('calibration: go1.19-this-machine\nruntime:\n  costs: [1]\n')).to.match(/c\.yaml:3:\d+: runtime\.costs: expected a mapping, found a list of 1/);
     const dir = mkdtempSync(join(tmpdir(), 'gmpsim-cal-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ runtime: { costs: { ctxSwitchNz: 42 } } }));
+    writeFileSync(join(dir, 'null.json'), 'null');
+    expect(err('calibration: null.json\n', join(dir, 's.yaml'))).to.match(/calibration: expected a JSON object in .*null\.json, found null/);
+    // A calibration may leave a section out: the defaults stand.
+    writeFileSync(join(dir, 'bare.json'), JSON.stringify({ name: 'bare' }));
+    expect(parseScenario('calibration: bare.json\n', join(dir, 's.yaml')).runtime.costs.ctxSwitchNs).to.equal(200);
     expect(err('calibration: bad.json\n', join(dir, 's.yaml'))).to.match(/calibration: expected runtime\.costs to hold non-negative numbers for ctxSwitchNs, .*found ctxSwitchNz: 42/);
+  });
+
+  it('npm run calibrate rejects a bad --name or --date before it measures anything (exit 2)', () => {
+    for (const [args, message] of [
+      [['--name', 'bad name'], /--name: expected letters, digits, "\.", "_" and "-", starting with a letter or digit, found "bad name"/],
+      [['--date', '23-11-2026'], /--date: expected YYYY-MM-DD, found "23-11-2026"/],
+    ] as const) {
+      const r = spawnSync(process.execPath, ['dist/validation/calibrate.js', ...args], { encoding: 'utf8' });
+      expect(r.status).to.equal(2);
+      expect(r.stderr).to.match(message);
+    }
   });
 });
