@@ -118,11 +118,12 @@ export class EventQueue implements EventSet {
 
   /**
    * Take the earliest live event into `taken*` fields. Its heap entry stays at the root until
-   * `finishTake`, so that a push made while dispatching it can reuse the root. Returns false if empty.
+   * `finishTake`, so that a push made while dispatching it can reuse the root. Returns false if empty
+   * or if the earliest event is later than `limit`.
    */
-  take(): boolean {
+  take(limit = Infinity): boolean {
     this.dropCancelledRoots();
-    if (this.n === 0) return false;
+    if (this.n === 0 || this.hTime[0]! > limit) return false;
     const r = this.hSlot[0]! << 2, d = this.slots;
     this.takenTime = this.hTime[0]!;
     this.takenKind = d[r]!;

@@ -5,8 +5,9 @@ import type { EventHandle } from './event-queue.js';
  * the structure can change without touching models. Two implementations: `LadderQueue` (default,
  * amortised O(1)) and `EventQueue` (a 4-ary heap, O(log n); the simpler reference).
  *
- * Contract: events come out in (time, insertion order); `take` loads the earliest live event into the
- * `taken*` fields; `finishTake` completes it (a push in between may reuse its place).
+ * Contract: events come out in (time, insertion order); `take(limit)` loads the earliest live event into
+ * the `taken*` fields if its time is ≤ limit (one look at the head instead of a peek then a take);
+ * `finishTake` completes it (a push in between may reuse its place).
  */
 export interface EventSet {
   readonly size: number;
@@ -18,7 +19,7 @@ export interface EventSet {
   cancel(handle: EventHandle): boolean;
   isPending(handle: EventHandle): boolean;
   peekTime(): number;
-  take(): boolean;
+  take(limit?: number): boolean;
   finishTake(): void;
 }
 

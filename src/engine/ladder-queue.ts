@@ -33,6 +33,9 @@ const CANCELLED = 2;
 const THRES = 50; // the paper's threshold for splitting a bucket
 const MAX_RUNGS = 8;
 const BOTTOM_BATCH = 16; // refill bottom with at least this many events when the rung has them
+// Up to this many events, the whole set lives in bottom (a sorted array): with a handful of pending
+// events (an M/M/c queue, one pod) spreading top over rungs costs more than shifting a few slots.
+const SMALL = 32;
 const NIL = -1;
 
 // Node record: 4 doubles = 8 int32 = 32 bytes. Doubles at (slot << 2) + offset, int32 at (slot << 3) + offset.
@@ -128,10 +131,13 @@ export class LadderQueue implements EventSet {
     return this.fillBottom() ? this.nodes[this.bSlot[this.bHead]! << 2]! : Infinity;
   }
 
-  take(): boolean {
+  take(limit = Infinity): boolean {
     if (!this.fillBottom()) return false;
-    const slot = this.bSlot[this.bHead++]!;
-    this.takenTime = this.nodes[slot << 2]!;
+    const slot = this.bSlot[this.bHead]!;
+    const t = this.nodes[slot << 2]!;
+    if (t > limit) return false;
+    this.bHead++;
+    this.takenTime = t;
     this.takenArg = this.nodes[(slot << 2) + ARG]!;
     this.takenKind = this.ints[(slot << 3) + KIND]!;
     this.takenTarget = this.ints[(slot << 3) + TARGET]!;
@@ -147,6 +153,14 @@ export class LadderQueue implements EventSet {
 
   private enqueue(slot: number, t: number): void {
     if (t >= this.topStart) {
+      if (this.nRungs === 0 && this.topCount === 0) {
+        // Small mode: no rungs and no top, so bottom holds every event.
+        if (this.bEnd - this.bHead < SMALL) {
+          this.insertBottom(slot, t);
+          return;
+        }
+        this.bottomToTop(); // grown past SMALL: back to the ladder
+      }
       this.ints[(slot << 3) + NEXT] = this.topHead;
       this.topHead = slot;
       this.topCount++;
@@ -172,6 +186,19 @@ export class LadderQueue implements EventSet {
   private insertBottom(slot: number, t: number): void {
     if (this.bEnd === this.bSlot.length) this.makeBottomRoom(1);
     const bs = this.bSlot, d = this.nodes;
+    if (this.bEnd - this.bHead <= SMALL) {
+      // Short bottom: shift from the end (no binary search, no copyWithin call).
+      let j = this.bEnd - 1;
+      while (j >= this.bHead) {
+        const y = bs[j]!;
+        if (d[y << 2]! <= t) break;
+        bs[j + 1] = y;
+        j--;
+      }
+      bs[j + 1] = slot;
+      this.bEnd++;
+      return;
+    }
     let lo = this.bHead, hi = this.bEnd;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
@@ -214,10 +241,46 @@ export class LadderQueue implements EventSet {
           this.topStart = -Infinity;
           return false;
         }
+        if (this.topCount <= SMALL) {
+          this.topToBottom();
+          continue;
+        }
         this.topToRung();
       }
       this.nextBuckets();
     }
+  }
+
+  /** Small mode from a short top: sort it into the (empty) bottom; top and rungs are left empty. */
+  private topToBottom(): void {
+    const list = this.topHead;
+    this.topHead = NIL;
+    this.topCount = 0;
+    this.topMin = Infinity;
+    this.topMax = -Infinity;
+    this.topStart = -Infinity;
+    this.gatherIntoBottom(list);
+    this.sortBottomTail(this.bHead);
+  }
+
+  /**
+   * Leave small mode: bottom (sorted, and the whole set) becomes top's list, which is walked oldest-first,
+   * so pushing bottom in order keeps insertion order among equal times.
+   */
+  private bottomToTop(): void {
+    const bs = this.bSlot, di = this.ints, d = this.nodes;
+    let head = this.topHead;
+    for (let k = this.bHead; k < this.bEnd; k++) {
+      const s = bs[k]!;
+      di[(s << 3) + NEXT] = head;
+      head = s;
+      const t = d[s << 2]!;
+      if (t < this.topMin) this.topMin = t;
+      if (t > this.topMax) this.topMax = t;
+    }
+    this.topHead = head;
+    this.topCount += this.bEnd - this.bHead;
+    this.bHead = this.bEnd = 0;
   }
 
   /** Spread top over a fresh first rung. */

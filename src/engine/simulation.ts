@@ -95,7 +95,7 @@ export class Simulation implements Clock {
     const handlers = this.handlers;
     const start = this.eventsProcessed;
     this.stopped = false;
-    while (!this.stopped && q.peekTime() <= untilNs && q.take()) {
+    while (!this.stopped && q.take(untilNs)) {
       this.now = q.takenTime;
       this.eventsProcessed++;
       handlers[q.takenKind]!(q.takenTarget, q.takenArg);

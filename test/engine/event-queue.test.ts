@@ -49,6 +49,19 @@ for (const [kind, make] of implementations) describe(`engine/EventSet (${kind})`
     expect(q.isPending(c)).to.equal(true);
   });
 
+  it('take(limit) leaves an event later than the limit in place', () => {
+    const q = make(4);
+    q.push(10, 0, 1, 0);
+    q.push(20, 0, 2, 0);
+    expect(q.take(5)).to.equal(false);
+    expect(q.size).to.equal(2);
+    expect(q.take(10)).to.equal(true);
+    expect(q.takenTarget).to.equal(1);
+    q.finishTake();
+    expect(q.take(19)).to.equal(false);
+    expect(drain(q)).to.deep.equal([[20, 2]]);
+  });
+
   it('compacts when cancelled entries dominate, keeping order', () => {
     const q = make(16);
     const handles: number[] = [];
@@ -164,6 +177,40 @@ describe('engine/LadderQueue under stress', () => {
       heap.finishTake();
       ladder.finishTake();
     }
+  });
+
+  it('moves between small mode and the ladder as the set grows and shrinks, matching the heap', () => {
+    // The set swings from empty to a few hundred events and back, crossing the small-mode size many
+    // times, with many equal times and some cancellations; the ladder must give the heap's order.
+    const heap = new EventQueue(16);
+    const ladder = new LadderQueue(16);
+    let x = 777;
+    const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const handles: Array<[number, number]> = [];
+    let now = 0;
+    let id = 0;
+    for (let round = 0; round < 300; round++) {
+      const grow = 1 + Math.floor(rand() * (round % 3 === 0 ? 300 : 40));
+      for (let k = 0; k < grow; k++) {
+        const t = now + Math.floor(rand() * 8) * 1000; // few distinct times: many ties
+        handles.push([heap.push(t, 0, id, 0), ladder.push(t, 0, id, 0)]);
+        id++;
+        if (rand() < 0.1) {
+          const [h, l] = handles[Math.floor(rand() * handles.length)]!;
+          expect(ladder.cancel(l)).to.equal(heap.cancel(h));
+        }
+      }
+      const shrink = Math.floor(rand() * (heap.size + 1));
+      for (let k = 0; k < shrink; k++) {
+        expect(ladder.take()).to.equal(heap.take());
+        expect([ladder.takenTime, ladder.takenTarget]).to.deep.equal([heap.takenTime, heap.takenTarget]);
+        now = heap.takenTime;
+        heap.finishTake();
+        ladder.finishTake();
+      }
+      expect(ladder.size).to.equal(heap.size);
+    }
+    expect(drain(ladder)).to.deep.equal(drain(heap));
   });
 
   it('rebuilds when cancelled events dominate, dropping them and keeping order', () => {
