@@ -105,7 +105,10 @@ export class LadderQueue implements EventSet {
     const gen = di[ri + STAMP]! >> 2;
     di[ri + STAMP] = (gen << 2) | PENDING;
     this.live++;
-    this.enqueue(slot, time);
+    // Small mode's fast path, tested here so that the common case needs no call into enqueue.
+    if (this.nRungs === 0 && this.topCount === 0 && this.bEnd - this.bHead < SMALL && this.bEnd < this.bSlot.length) {
+      this.insertShort(slot, time);
+    } else this.enqueue(slot, time);
     return slot + gen * SLOT_SPACE;
   }
 
@@ -185,20 +188,11 @@ export class LadderQueue implements EventSet {
   /** Insert into the sorted bottom after every event of time ≤ t (binary search; usually at the end). */
   private insertBottom(slot: number, t: number): void {
     if (this.bEnd === this.bSlot.length) this.makeBottomRoom(1);
-    const bs = this.bSlot, d = this.nodes;
     if (this.bEnd - this.bHead <= SMALL) {
-      // Short bottom: shift from the end (no binary search, no copyWithin call).
-      let j = this.bEnd - 1;
-      while (j >= this.bHead) {
-        const y = bs[j]!;
-        if (d[y << 2]! <= t) break;
-        bs[j + 1] = y;
-        j--;
-      }
-      bs[j + 1] = slot;
-      this.bEnd++;
+      this.insertShort(slot, t);
       return;
     }
+    const bs = this.bSlot, d = this.nodes;
     let lo = this.bHead, hi = this.bEnd;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
@@ -207,6 +201,20 @@ export class LadderQueue implements EventSet {
     }
     bs.copyWithin(lo + 1, lo, this.bEnd);
     bs[lo] = slot;
+    this.bEnd++;
+  }
+
+  /** Insert into a short bottom that has room at its end: shift from the end (no search, no copyWithin). */
+  private insertShort(slot: number, t: number): void {
+    const bs = this.bSlot, d = this.nodes, h = this.bHead;
+    let j = this.bEnd - 1;
+    while (j >= h) {
+      const y = bs[j]!;
+      if (d[y << 2]! <= t) break;
+      bs[j + 1] = y;
+      j--;
+    }
+    bs[j + 1] = slot;
     this.bEnd++;
   }
 
