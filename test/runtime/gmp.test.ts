@@ -82,19 +82,45 @@ describe('gmp sysmon and preemption', () => {
   });
 
   it('an idle pod lets sysmon sleep: a hog that arrives later is not preempted until sysmon wakes', () => {
+    // Fixed arrival times (a Poisson stream at this rate may bring nobody in 2 s, depending on the seed).
     const r = runScenario(
       scenario({
         durationS: 2,
         workload: {
-          arrival: { process: 'poisson', ratePerS: 0.5 },
+          arrival: { process: 'timestamps', atS: [0.6, 1.3] },
           request: { steps: [{ cpu: { dist: 'constant', valueMs: 200 } }] },
         },
         runtime: { gomaxprocs: 1 },
       }),
       3,
     ).summary;
-    expect(r.requests.arrived).to.be.greaterThan(0);
+    expect(r.requests.completed).to.equal(2);
     expect(r.gmp!.preemptions).to.equal(0);
+  });
+
+  it('skipping the loops that cannot act changes nothing: same results as evaluating every sysmon loop', () => {
+    // The skipping is an optimisation only; each missed poke (a state change sysmon's next real loop
+    // would have acted on) shows up here as a difference.
+    const docs = [
+      // syscalls: retake, handoff, exitsyscall taking idle or other Ms' Ps, netpoll by sysmon
+      { steps: [{ cpu: { dist: 'exponential', meanMs: 0.2 } }, { syscall: { dist: 'constant', valueMs: 30 } }, { cpu: { dist: 'exponential', meanMs: 0.1 } }], ratePerS: 500, gomaxprocs: 2 },
+      // CPU hogs beside short requests: preemption
+      { steps: [{ cpu: { dist: 'exponential', meanMs: 8 } }, { sleep: { dist: 'constant', valueMs: 1 } }, { cpu: { dist: 'exponential', meanMs: 4 } }], ratePerS: 150, gomaxprocs: 2 },
+      // short syscalls and network waits on 3 Ps
+      { steps: [{ cpu: { dist: 'exponential', meanMs: 0.3 } }, { syscall: { dist: 'exponential', meanMs: 0.5 } }, { netpoll: { dist: 'exponential', meanMs: 2 } }, { cpu: { dist: 'exponential', meanMs: 0.3 } }], ratePerS: 2000, gomaxprocs: 3 },
+    ];
+    for (const [i, d] of docs.entries()) {
+      for (const seed of [1, 2, 3]) {
+        const run = (everyLoop: boolean) => {
+          const sc = scenario({ durationS: 1.5, workload: { arrival: { process: 'poisson', ratePerS: d.ratePerS }, request: { steps: d.steps } }, runtime: { gomaxprocs: d.gomaxprocs } });
+          const exp = new Experiment(sc, seed);
+          (exp.fleet.pod0 as GmpPod).sched.sysmon.everyLoop = everyLoop;
+          const { requests, latencyMs, gmp } = exp.finish().summary;
+          return { requests, latencyMs, gmp: { ...gmp!, sysmonLoopsEvaluated: 0 } };
+        };
+        expect(run(false), `scenario ${i}, seed ${seed}`).to.deep.equal(run(true));
+      }
+    }
   });
 });
 
@@ -117,7 +143,12 @@ describe('gmp syscalls, handoff and threads', () => {
     const r = syscalls();
     expect(r.gmp!.handoffs).to.be.greaterThan(100);
     expect(r.gmp!.threads).to.be.greaterThan(10); // ~15 syscalls in flight (500/s × 30 ms) need Ms
-    expect(r.requests.completed).to.be.greaterThan(0.95 * r.requests.arrived);
+    // No "the pod keeps up" bound here: real Go 1.19 on this very workload (requests over UDP, 2 Ps)
+    // falls into a backlog in about a third of runs (p99 0.1–0.9 s, as low as 87% completed): sysmon
+    // has backed off to 10 ms, and other Ms' exitsyscalls take each P before a loop sees the same
+    // syscalltick twice, so it never retakes. The model shows the same regime (see the README).
+    expect(r.requests.completed + r.requests.inFlightAtEnd).to.equal(r.requests.arrived); // none lost
+    expect(r.requests.completed).to.be.greaterThan(0.5 * r.requests.arrived);
     expect(r.fatal).to.equal(undefined);
   });
 

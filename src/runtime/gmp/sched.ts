@@ -523,7 +523,7 @@ export class Sched {
     if (pp < 0) {
       pp = this.pidleget();
       if (pp < 0) {
-        if (spinning) this.nmspinning--;
+        if (spinning) this.spinningDone();
         return;
       }
     }
@@ -579,8 +579,17 @@ export class Sched {
   /** resetspinning: a spinning M found work: stop spinning and wake another (chained wakeups). */
   private resetspinning(m: number): void {
     this.mSpinning[m] = 0;
-    this.nmspinning--;
+    this.spinningDone();
     this.wakep();
+  }
+
+  /**
+   * One spinning M fewer. sysmon reads nmspinning in retake ("keep a syscall's P if someone is spinning
+   * or idle"): with a P in a syscall, it must look again, as its next real loop would.
+   */
+  private spinningDone(): void {
+    this.nmspinning--;
+    if (this.nPsyscall > 0) this.sysmon.poke();
   }
 
   /**
@@ -680,7 +689,7 @@ export class Sched {
       this.pidleput(pp);
       if (this.mSpinning[m]) {
         this.mSpinning[m] = 0;
-        this.nmspinning--;
+        this.spinningDone();
         // checkRunqsNoP: a P with work appeared while we were dropping ours.
         let again = -1;
         for (let p2 = 0; p2 < this.nP; p2++) {
@@ -1386,6 +1395,9 @@ export class Sched {
       this.g.status[gp] = Grunning;
       this.pCurG[pp] = gp;
       this.setRunning(+1);
+      // No schedtick++ here (the G goes on): a P that sysmon last saw running with this same schedtick
+      // looks to retake like one slice all along, and may be preempted at once.
+      this.sysmon.pokeIfStale(pp);
       this.tracer?.gStart(pp, m, gp, this.g.goid[gp]!);
       this.run(pp, gp, 0);
       return;

@@ -44,6 +44,11 @@ export class Sysmon {
   private readonly kWake: number;
   /** Loops actually evaluated (for tests and the benchmark: far fewer than real loops). */
   evaluations = 0;
+  /**
+   * Evaluate every loop instead of only those that can act: the slow reference the skipping must match
+   * (tests set it; results must be the same either way).
+   */
+  everyLoop = false;
 
   constructor(
     private readonly sim: Simulation,
@@ -122,6 +127,14 @@ export class Sysmon {
   /** poke, unless sysmon already has a loop scheduled at or before `bound` (cheap on hot paths). */
   pokeIfLater(bound: number): void {
     if (this.eventAt > bound) this.poke();
+  }
+
+  /**
+   * P runs a G without a new schedtick (exitsyscall): if sysmon's record of this P holds that same tick,
+   * retake counts the slice from that old record, so its acting loop may be sooner than any scheduled.
+   */
+  pokeIfStale(pp: number): void {
+    if (this.pdSchedtick[pp] === this.s.schedtick[pp]) this.poke();
   }
 
   /** Every P just went idle: the next loop may put sysmon into its deep sleep. */
@@ -265,11 +278,11 @@ export class Sysmon {
     for (let p = 0; p < s.nP; p++) {
       const st = s.pStatus[p];
       if ((st === Prunning && s.pCurG[p]! >= 0) || st === Psyscall) {
-        const seen = this.pdSchedtick[p] === s.schedtick[p] ? this.pdSchedwhen[p]! : this.firstLoopAtOrAfter(Math.max(s.sliceStart[p]!, now));
+        const seen = this.pdSchedtick[p] === s.schedtick[p] ? this.pdSchedwhen[p]! : this.firstLoopAtOrAfter(s.sliceStart[p]!);
         c = Math.min(c, this.firstLoopAtOrAfter(seen + FORCE_PREEMPT_NS));
       }
       if (st === Psyscall) {
-        const seen = this.pdSyscalltick[p] === s.syscalltick[p] ? this.pdSyscallwhen[p]! : this.firstLoopAtOrAfter(Math.max(s.syscallStart[p]!, now));
+        const seen = this.pdSyscalltick[p] === s.syscalltick[p] ? this.pdSyscallwhen[p]! : this.firstLoopAtOrAfter(s.syscallStart[p]!);
         const keep = s.rq.runqempty(p) && s.nmspinning + s.npidle > 0;
         c = Math.min(c, keep ? this.firstLoopAtOrAfter(seen + SYSCALL_KEEP_NS) : this.firstLoopAtOrAfter(seen + 1));
       }
@@ -277,6 +290,7 @@ export class Sysmon {
     if (s.npidle === s.nP) c = Math.min(c, this.firstLoopAtOrAfter(Math.max(this.allIdleSince, now)));
     if (s.netpollPending() > 0 && s.pollerM < 0) c = Math.min(c, this.firstLoopAtOrAfter(this.lastpoll + NETPOLL_EVERY_NS + 1));
     if (s.npidle > 0 && Number.isFinite(s.overdueSince())) c = soonest < c ? soonest : c;
+    if (this.everyLoop) return soonest;
     return c === Infinity ? Infinity : Math.max(c, soonest);
   }
 }
