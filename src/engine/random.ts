@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { exponentialSlow, LAYER_MASK, TWO32, ZIG_KE, ZIG_WE } from './ziggurat.js';
 
 /**
  * One named source of randomness. Every random draw in gmpsim comes from a stream, and every stream is
@@ -29,9 +30,13 @@ export class RandomStream {
     return Math.floor(this.prng() * n);
   }
 
-  /** Exponential with the given mean (inverse transform; 1 − u avoids log(0)). */
+  /** Exponential with the given mean (ziggurat method: see ziggurat.ts). */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.prng());
+    // ziggurat.ts's exponential1, its fast path written out here (see there).
+    const jz = (this.prng() * TWO32) >>> 0;
+    const iz = jz & LAYER_MASK;
+    if (jz < ZIG_KE[iz]!) return mean * jz * ZIG_WE[iz]!;
+    return mean * exponentialSlow(this.prng, jz, iz);
   }
 
   /** Standard normal (Marsaglia polar method; caches the second variate). */
