@@ -206,16 +206,24 @@ export class LadderQueue implements EventSet {
 
   /** Insert into a short bottom that has room at its end: shift from the end (no search, no copyWithin). */
   private insertShort(slot: number, t: number): void {
-    const bs = this.bSlot, d = this.nodes, h = this.bHead;
-    let j = this.bEnd - 1;
-    while (j >= h) {
+    this.shiftInsert(this.bHead, this.bEnd, slot, t);
+    this.bEnd++;
+  }
+
+  /**
+   * Put `slot` (time t) into the sorted run bSlot[lo, hi), after every entry of time ≤ t, shifting the
+   * later ones up by one into bSlot[hi] (which the caller owns): an insertion-sort step, so stable.
+   */
+  private shiftInsert(lo: number, hi: number, slot: number, t: number): void {
+    const bs = this.bSlot, d = this.nodes;
+    let j = hi - 1;
+    while (j >= lo) {
       const y = bs[j]!;
       if (d[y << 2]! <= t) break;
       bs[j + 1] = y;
       j--;
     }
     bs[j + 1] = slot;
-    this.bEnd++;
   }
 
   /** Room for `extra` more entries at bottom's end: slide the live part to the front, or grow. */
@@ -451,15 +459,8 @@ export class LadderQueue implements EventSet {
     if (n - first <= 64) {
       // Insertion sort: stable, and fast on the short, often nearly sorted buckets.
       for (let i = first + 1; i < n; i++) {
-        const x = bs[i]!, xt = d[x << 2]!;
-        let j = i - 1;
-        while (j >= first) {
-          const y = bs[j]!;
-          if (d[y << 2]! <= xt) break;
-          bs[j + 1] = y;
-          j--;
-        }
-        bs[j + 1] = x;
+        const x = bs[i]!;
+        this.shiftInsert(first, i, x, d[x << 2]!);
       }
     } else {
       // Array.prototype.sort is stable.

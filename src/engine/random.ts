@@ -32,7 +32,7 @@ export class RandomStream {
 
   /** Exponential with the given mean (ziggurat method: see ziggurat.ts). */
   exponential(mean: number): number {
-    // ziggurat.ts's exponential1, its fast path written out here (see there).
+    // The ziggurat's common path; exponentialSlow takes the tail and the wedges.
     const jz = (this.prng() * TWO32) >>> 0;
     const iz = jz & LAYER_MASK;
     if (jz < ZIG_KE[iz]!) return mean * jz * ZIG_WE[iz]!;
