@@ -452,14 +452,17 @@ export class GcDriver {
     return nowNs > 0 ? (this.gcCpuNs + this.idleMarkNs) / (nowNs * this.host.nP) : 0;
   }
 
-  /** The GODEBUG=gctrace=1 line of the cycle that just ended (mgc.go gcMarkTermination). */
+  /**
+   * The GODEBUG=gctrace=1 line of the cycle that just ended (mgc.go gcMarkTermination). The CPU field is
+   * `sweepTerm+assist/background/idle+markTerm`: gcMarkTermination prints "/" before the 3rd and 4th values.
+   */
   private gctrace(now: number, marked: number): string {
     const p = this.pacer;
     const mb = (b: number) => Math.floor(b / (1 << 20));
     const nP = this.host.nP;
     const clock = [this.tMark - this.tSweepTerm, this.tMarkTerm - this.tMark, now - this.tMarkTerm].map(fmtNSAsMS).join('+');
     const cpu =
-      `${fmtNSAsMS(this.stw1Ns * nP)}+${fmtNSAsMS(p.assistTime)}+${fmtNSAsMS(p.dedicatedMarkTime + p.fractionalMarkTime)}` +
+      `${fmtNSAsMS(this.stw1Ns * nP)}+${fmtNSAsMS(p.assistTime)}/${fmtNSAsMS(p.dedicatedMarkTime + p.fractionalMarkTime)}` +
       `/${fmtNSAsMS(p.idleMarkTime)}+${fmtNSAsMS(this.stw2Ns * nP)}`;
     const util = Math.floor(this.gcCpuFraction(now) * 100);
     return (
