@@ -42,3 +42,30 @@ describe('deploy/k8s sweep Job', () => {
     for (const f of ['runs.csv', 'points.csv', 'sweep.json']) expect(readFileSync(join(out, 'merged', f), 'utf8'), f).to.equal(readFileSync(join(out, 'whole', f), 'utf8'));
   });
 });
+
+describe('deploy/ packaging', () => {
+  const read = (p: string) => readFileSync(join(root, p), 'utf8');
+
+  it('the image holds production dependencies only and runs as a non-root user', () => {
+    const stages = read('deploy/Dockerfile').split(/^FROM /m).slice(1);
+    const final = stages[stages.length - 1]!;
+    expect(final).to.match(/npm ci --omit=dev/);
+    expect(final).to.match(/^USER node$/m);
+    expect(final).not.to.match(/COPY \. \./);
+    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+    for (const p of ['.git', 'node_modules', 'dist', 'results']) expect(ignored, p).to.include(p);
+  });
+
+  it('each Job states the Kubernetes version it needs and lets the non-root image write its volume', () => {
+    for (const f of ['deploy/k8s/sweep-job.yaml', 'deploy/k8s/merge-job.yaml']) {
+      expect(read(f), f).to.match(/Needs Kubernetes >= 1\.\d+/);
+      const job = parseAllDocuments(read(f)).map((d) => d.toJS()).find((d) => d.kind === 'Job');
+      expect(job.spec.template.spec.securityContext, f).to.deep.include({ runAsNonRoot: true, fsGroup: 1000 });
+    }
+  });
+
+  it('the npm package carries its licence', () => {
+    expect(JSON.parse(read('package.json')).license).to.equal('MIT');
+    expect(read('LICENSE')).to.match(/^MIT License/);
+  });
+});
