@@ -8,6 +8,9 @@ import { sweepCommand } from './sweep-command.js';
 import { tuneCommand } from './tune-command.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
+import { importCommand } from './import-command.js';
+import { loadKubernetesModels } from '../kubernetes/models.js';
+import { readFileSync, statSync } from 'node:fs';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -43,6 +46,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .version(pkg.version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+
+  // The typed Kubernetes models load (~150 ms) only for a command that reads manifests: `import`, or a
+  // scenario with a `kubernetes:` list. Scenario loading is synchronous; the models are ES modules.
+  program.hook('preAction', async (_program, action) => {
+    const inputs = action.args.filter((a) => typeof a === 'string');
+    if (action.name() === 'import' || inputs.some(namesManifests)) await loadKubernetesModels();
+  });
 
   program
     .command('run')
@@ -129,7 +139,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the report as JSON')
     .action((files: string[], opts) => setExit(validateCommand(files, opts)));
 
+  program
+    .command('import')
+    .description('turn Kubernetes manifests (Deployment, HorizontalPodAutoscaler, KEDA ScaledObject) into a commented scenario saying what it mapped and what it ignored')
+    .argument('<files...>', 'Kubernetes YAML files (multi-document allowed)')
+    .option('--out <file>', 'write the scenario here (a new file, or one an earlier import wrote) instead of standard output')
+    .action((files: string[], opts) => setExit(importCommand(files, opts)));
+
   return program;
+}
+
+/** Whether a scenario file names Kubernetes manifests (a top-level `kubernetes:` key). */
+function namesManifests(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    return /^kubernetes\s*:/m.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false; // the command itself reports a missing file
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -4,7 +4,7 @@ import { runFiles } from '../report/run-files.js';
 import { summaryTable } from '../report/summary-table.js';
 import { writeDirAtomic, writeFileAtomic } from '../report/atomic-dir.js';
 import { toStableJson } from '../report/format.js';
-import { loadScenarioFile } from '../scenario/load.js';
+import { formatProblem, loadScenarioFile, type Problem } from '../scenario/load.js';
 import { Experiment } from '../sim/experiment.js';
 import { UsageError } from './errors.js';
 import { Progress, progressWanted } from './progress.js';
@@ -31,7 +31,9 @@ function parseWindow(w: string): { startS: number; endS: number } {
 /** `gmpsim run FILE`: simulate, write results/<name>/seed-<seed>/ atomically, print a summary. */
 /** Returns the results directory. */
 export function runCommand(file: string, opts: RunOptions): string {
-  const scenario = loadScenarioFile(file);
+  const warnings: Problem[] = [];
+  const scenario = loadScenarioFile(file, warnings);
+  for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   const seed = opts.seed ?? scenario.seed;
   const outDir = opts.out ?? join('results', scenario.name, `seed-${seed}`);
 

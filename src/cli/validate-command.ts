@@ -1,4 +1,4 @@
-import { formatProblem, loadScenarioFile, ScenarioError } from '../scenario/load.js';
+import { formatProblem, loadScenarioFile, ScenarioError, type Problem } from '../scenario/load.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './errors.js';
 
 /** `gmpsim validate FILE...`: check every file, report every problem, exit 2 if any file is invalid. */
@@ -6,7 +6,9 @@ export function validateCommand(files: string[], opts: { json?: boolean }): numb
   const report: Array<{ file: string; ok: boolean; problems: string[] }> = [];
   for (const file of files) {
     try {
-      loadScenarioFile(file);
+      const warnings: Problem[] = [];
+      loadScenarioFile(file, warnings);
+      for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
       report.push({ file, ok: true, problems: [] });
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;

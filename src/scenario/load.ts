@@ -5,6 +5,8 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, typ
 import type { z } from 'zod';
 import { ScenarioSchema, STEP_KINDS, type DurationDist, type Scenario, type Step } from './schema.js';
 import { applyCalibration, readCalibration } from './calibration.js';
+import { importManifests, ManifestError, manifestProblem, parseManifests, relocate, type Origin } from '../kubernetes/manifests.js';
+import { mergePatch } from './merge.js';
 
 /** One thing wrong with a scenario file, located as precisely as the parser allows. */
 export interface Problem {
@@ -40,8 +42,11 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-/** Read, parse and validate a scenario file (YAML or JSON). Throws ScenarioError. */
-export function loadScenarioFile(file: string): Scenario {
+/**
+ * Read, parse and validate a scenario file (YAML or JSON). Throws ScenarioError. Warnings (fields of the
+ * Kubernetes manifests it names that the model does not read) are appended to `warnings` when given.
+ */
+export function loadScenarioFile(file: string, warnings?: Problem[]): Scenario {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -51,7 +56,7 @@ export function loadScenarioFile(file: string): Scenario {
       code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : String(e);
     throw new ScenarioError([{ file, path: '', message: why }]);
   }
-  return resolveFiles(parseScenario(text, file), file);
+  return resolveFiles(parseScenario(text, file, dirname(file), warnings), file);
 }
 
 /**
@@ -151,7 +156,7 @@ function readNumberRows(file: string, rel: string, path: string, columns: string
  * Parse and validate scenario text; `file` names it in errors and supplies the default name; `dir` is
  * where relative paths in it (a calibration file) start.
  */
-export function parseScenario(text: string, file: string, dir = dirname(file)): Scenario {
+export function parseScenario(text: string, file: string, dir = dirname(file), warnings?: Problem[]): Scenario {
   const lines = new LineCounter();
   // YAML 1.2 is a superset of JSON, so one parser serves both and gives positions for both.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
@@ -164,6 +169,15 @@ export function parseScenario(text: string, file: string, dir = dirname(file)): 
     );
   }
   let data: unknown = doc.toJS() ?? {};
+  let origins: Origin[] = [];
+  if (isRecord(data) && data.kubernetes !== undefined) {
+    const imported = readManifests(data.kubernetes, dir, file, doc, lines);
+    origins = imported.origins;
+    warnings?.push(...imported.warnings);
+    // The manifests are the base; what the scenario writes itself wins.
+    const { kubernetes: _files, ...own } = data;
+    data = mergePatch(imported.data, own);
+  }
   if (isRecord(data) && typeof data.calibration === 'string' && data.calibration.length > 0) {
     try {
       data = applyCalibration(data, readCalibration(data.calibration, dir));
@@ -174,7 +188,13 @@ export function parseScenario(text: string, file: string, dir = dirname(file)): 
   }
   const parsed = ScenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((i) => describeIssue(i, doc, lines, file, data));
+    const problems = parsed.error.issues.flatMap((i) => {
+      const found = describeIssue(i, doc, lines, file, data);
+      // A value the scenario did not write but a manifest supplied is reported at the manifest's line.
+      const path = i.path as (string | number)[];
+      const from = origins.length > 0 && !doc.hasIn(path) ? relocate(origins, path) : undefined;
+      return from ? found.map((p) => manifestProblem(from.source, from.manifestPath, p.message)) : found;
+    });
     problems.sort((x, y) => (x.line ?? 0) - (y.line ?? 0) || (x.col ?? 0) - (y.col ?? 0));
     throw new ScenarioError(problems);
   }
@@ -182,6 +202,32 @@ export function parseScenario(text: string, file: string, dir = dirname(file)): 
   // `name` first, whether written or defaulted, so resolved files are identical either way.
   const { name: _written, ...rest } = parsed.data;
   return { name, ...rest };
+}
+
+/**
+ * The manifests a scenario's `kubernetes:` list names (relative to the scenario), read and mapped onto
+ * scenario data (src/kubernetes/manifests.ts). Problems name the manifest's file, document and path.
+ */
+function readManifests(list: unknown, dir: string, file: string, doc: Document, lines: LineCounter) {
+  const at = (path: (string | number)[], message: string): ScenarioError =>
+    new ScenarioError([{ file, ...locate(doc, lines, path), path: formatPath(path), message }]);
+  if (!Array.isArray(list) || list.length === 0 || !list.every((f) => typeof f === 'string' && f.length > 0)) {
+    throw at(['kubernetes'], 'expected a list of Kubernetes manifest files (relative to the scenario), e.g. [deploy.yaml, hpa.yaml]');
+  }
+  const files = (list as string[]).map((rel, i) => {
+    const path = resolve(dir, rel);
+    try {
+      return { file: path, text: readFileSync(path, 'utf8') };
+    } catch {
+      throw at(['kubernetes', i], `expected a readable manifest file, found nothing at ${path}`);
+    }
+  });
+  try {
+    return importManifests(parseManifests(files));
+  } catch (e) {
+    if (e instanceof ManifestError) throw new ScenarioError(e.problems);
+    throw e;
+  }
 }
 
 /** Validate scenario data that did not come from a file (a merged variant); problems carry paths only. */
@@ -266,7 +312,7 @@ function typeName(t: string): string {
   return t === 'int' ? 'an integer' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`;
 }
 
-function describeValue(v: unknown): string {
+export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing (the field is missing)';
   if (v === null) return 'null';
   if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
@@ -282,7 +328,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Position of the value at `path` (or of the key `keyOf` inside it) in the source. */
-function locate(doc: Document, lines: LineCounter, path: PropertyKey[], keyOf?: string): { line?: number; col?: number } {
+export function locate(doc: Document, lines: LineCounter, path: PropertyKey[], keyOf?: string): { line?: number; col?: number } {
   let node: unknown = doc.contents;
   let lastGood: unknown = node;
   for (const seg of path) {

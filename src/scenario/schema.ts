@@ -376,6 +376,11 @@ export const ScenarioSchema = z
       .min(1)
       .optional()
       .describe('runtime cost values measured on a machine (`npm run calibrate`): a name from calibrations/ (e.g. go1.19-this-machine) or a .json file relative to the scenario; they become the defaults of runtime.costs and runtime.gc (values written here still win)'),
+    kubernetes: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Kubernetes manifest files (relative to the scenario): an apps/v1 Deployment, an autoscaling/v2 (v2beta2, v1) HorizontalPodAutoscaler, a KEDA ScaledObject; mapped onto cluster, runtime, hpa and keda (values written here still win; `gmpsim import` shows the mapping)'),
     runtime: RuntimeSchema.prefault({}).describe("the pod's Go runtime (scheduler model and its parameters)"),
     cluster: ClusterSchema.prefault({}),
     metricsPipeline: MetricsPipelineSchema.prefault({}),
