@@ -9,6 +9,7 @@ import { tuneCommand } from './tune-command.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 import { importCommand } from './import-command.js';
+import { exportCommand } from './export-command.js';
 import { loadKubernetesModels } from '../kubernetes/models.js';
 import { readFileSync, statSync } from 'node:fs';
 
@@ -138,6 +139,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<files...>', 'scenario files')
     .option('--json', 'print the report as JSON')
     .action((files: string[], opts) => setExit(validateCommand(files, opts)));
+
+  program
+    .command('export')
+    .description('write a run directory\'s time series (and per-pod series) as OpenMetrics text with real timestamps, for promtool backfill and Grafana')
+    .argument('<dir>', 'a gmpsim run directory')
+    .option('--openmetrics', 'OpenMetrics text (the format promtool tsdb create-blocks-from openmetrics reads)')
+    .option('--start <time>', 'wall time of the run\'s t = 0: RFC 3339 or Unix seconds (default 0, 1970-01-01T00:00:00Z, so exports are reproducible)')
+    .option('--out <file>', 'write here (a new file or an earlier export) instead of standard output')
+    .action((dir: string, opts) => setExit(exportCommand(dir, opts)));
 
   program
     .command('import')
