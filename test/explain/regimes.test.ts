@@ -1,0 +1,119 @@
+import { expect } from 'chai';
+import { detectRegimes, REGIME_KINDS, type HpaSync, type RegimeKind, type RunTables } from '../../src/explain/regimes.js';
+
+/** A run of `n` one-second intervals whose columns are given as functions of the row index. */
+function tables(n: number, cols: Record<string, (i: number) => number>, extra: Partial<RunTables> = {}): RunTables {
+  const columns = ['t_s', ...Object.keys(cols)];
+  const rows = Array.from({ length: n }, (_, i) => [i + 1, ...Object.values(cols).map((f) => f(i))]);
+  return { columns, rows, serviceP50Ms: 2, gomaxprocs: 2, ...extra };
+}
+
+const sync = (
+  tS: number,
+  current: number,
+  desired: number,
+  proposals: string,
+  able = 'True/ReadyForNewScale',
+  limited = 'False/DesiredWithinRange',
+  active = 'True/ValidMetricFound',
+): HpaSync => ({ tS, currentReplicas: current, desiredReplicas: desired, proposals, ableToScale: able, scalingActive: active, scalingLimited: limited });
+
+const calm = { replicas_desired: () => 2, replicas_ready: () => 2, pods_pending: () => 0 };
+
+/** Each detector: a run that shows it (with the window it must report) and one that does not. */
+const cases: { kind: RegimeKind; shows: RunTables; window: [number, number]; not: RunTables }[] = [
+  {
+    kind: 'overload',
+    shows: tables(10, { arrivals_per_s: () => 1000, completions_per_s: (i) => (i >= 3 && i <= 7 ? 600 : 1000), in_flight: (i) => (i >= 3 ? 50 * i : 0) }),
+    window: [4, 8],
+    not: tables(10, { arrivals_per_s: () => 1000, completions_per_s: () => 990, in_flight: () => 10 }),
+  },
+  {
+    kind: 'syscall-backlog',
+    // Issue 26's service: 1 ms CPU + 5 ms syscall; the backlog's p50 runs to seconds.
+    shows: tables(8, { in_syscall: () => 1, runnable: (i) => (i >= 2 ? 300 : 0), latency_p50_ms: (i) => (i >= 2 ? 5200 : 7), utilization: () => 0.2 }, { serviceP50Ms: 6.5 }),
+    window: [3, 8],
+    // The same queue with the CPUs busy is CPU overload, not Ps stranded in syscalls.
+    not: tables(8, { in_syscall: () => 1, runnable: () => 300, latency_p50_ms: () => 5200, utilization: () => 0.97 }, { serviceP50Ms: 6.5 }),
+  },
+  {
+    kind: 'cfs-throttling',
+    shows: tables(6, { throttled_ms_per_s: () => 300, throttled_periods_per_s: () => 10, latency_p99_ms: () => 90, ...calm }),
+    window: [1, 6],
+    // 4 ms of each second per pod: below the 10 ms a second that counts.
+    not: tables(6, { throttled_ms_per_s: () => 8, throttled_periods_per_s: () => 1, ...calm }),
+  },
+  {
+    kind: 'mark-assist',
+    shows: tables(5, { gc_assist_ms_per_s: (i) => (i < 2 ? 0 : 400), ...calm }),
+    window: [3, 5],
+    not: tables(5, { gc_assist_ms_per_s: () => 100, ...calm }),
+  },
+  {
+    kind: 'pods-not-ready',
+    shows: tables(6, { replicas_desired: (i) => (i >= 1 ? 6 : 2), replicas_ready: (i) => (i >= 4 ? 6 : 2), pods_pending: () => 0 }),
+    window: [2, 4],
+    not: tables(6, calm),
+  },
+  {
+    kind: 'hpa-at-max',
+    shows: tables(1, calm, { maxReplicas: 10, hpa: [sync(15, 6, 10, '14'), sync(30, 10, 10, '17'), sync(45, 10, 10, '12'), sync(60, 10, 9, '9')] }),
+    window: [15, 45],
+    not: tables(1, calm, { maxReplicas: 10, hpa: [sync(15, 6, 10, '10'), sync(30, 10, 10, '10')] }),
+  },
+  {
+    kind: 'hpa-metrics-unavailable',
+    shows: tables(1, calm, {
+      hpa: [sync(15, 2, 2, '2'), sync(30, 2, 2, '', 'False/BackoffBoth', 'False/DesiredWithinRange', 'False/FailedGetResourceMetric'), sync(45, 2, 4, '4')],
+    }),
+    window: [30, 30],
+    not: tables(1, calm, { hpa: [sync(15, 2, 2, '2'), sync(30, 2, 4, '4')] }),
+  },
+  {
+    kind: 'hpa-limited-by-behavior',
+    shows: tables(1, calm, { hpa: [sync(15, 2, 4, '9', 'True/ReadyForNewScale', 'True/ScaleUpLimit'), sync(30, 4, 4, '4')] }),
+    window: [15, 15],
+    not: tables(1, calm, { hpa: [sync(15, 2, 4, '4'), sync(30, 4, 4, '4')] }),
+  },
+  {
+    kind: 'hpa-scale-down-stabilized',
+    shows: tables(1, calm, { hpa: [sync(15, 6, 6, '2', 'True/ScaleDownStabilized'), sync(30, 6, 6, '3', 'True/ScaleDownStabilized')] }),
+    window: [15, 30],
+    // Stabilized but the metrics ask for as many pods as there are: nothing was held back.
+    not: tables(1, calm, { hpa: [sync(15, 6, 6, '6', 'True/ScaleDownStabilized'), sync(30, 6, 6, '6', 'True/ScaleDownStabilized')] }),
+  },
+  {
+    kind: 'hpa-scale-down-stabilized',
+    shows: tables(1, calm, { minReplicas: 2, hpa: [sync(15, 6, 6, '1', 'True/ScaleDownStabilized'), sync(30, 6, 6, '1', 'True/ScaleDownStabilized')] }),
+    window: [15, 30],
+    // At minReplicas the floor holds the size, not the window.
+    not: tables(1, calm, { minReplicas: 2, hpa: [sync(15, 2, 2, '1', 'True/ScaleDownStabilized'), sync(30, 2, 2, '1', 'True/ScaleDownStabilized')] }),
+  },
+];
+
+describe('explanations: the regimes a run fell into (src/explain/regimes.ts)', () => {
+  it('every kind has its case here', () => {
+    expect([...new Set(cases.map((c) => c.kind))].sort()).to.deep.equal([...REGIME_KINDS].sort());
+  });
+
+  for (const c of cases) {
+    it(`${c.kind}: found with its window and evidence where it holds, not where it does not`, () => {
+      const found = detectRegimes(c.shows).filter((r) => r.kind === c.kind);
+      expect(found, JSON.stringify(detectRegimes(c.shows))).to.have.length(1);
+      expect([found[0]!.fromS, found[0]!.toS]).to.deep.equal(c.window);
+      expect(found[0]!.evidence).to.match(/\d/);
+      expect(detectRegimes(c.not).filter((r) => r.kind === c.kind)).to.deep.equal([]);
+    });
+  }
+
+  it('a run without the columns a detector reads (no cluster, no HPA) finds nothing for it', () => {
+    expect(detectRegimes(tables(5, { in_flight: () => 1 }))).to.deep.equal([]);
+  });
+
+  it('one-row gaps are bridged; a shorter run than minRows is not a regime', () => {
+    const blip = tables(10, { arrivals_per_s: () => 1000, completions_per_s: (i) => (i === 2 || i === 3 || i === 5 ? 500 : 1000), in_flight: () => 5 });
+    expect(detectRegimes(blip).map((r) => [r.kind, r.fromS, r.toS])).to.deep.equal([['overload', 3, 6]]);
+    const short = tables(10, { arrivals_per_s: () => 1000, completions_per_s: (i) => (i === 2 || i === 3 ? 500 : 1000), in_flight: () => 5 });
+    expect(detectRegimes(short)).to.deep.equal([]);
+  });
+});
