@@ -7,6 +7,7 @@ import { ScenarioSchema, STEP_KINDS, type DurationDist, type Scenario, type Step
 import { applyCalibration, readCalibration } from './calibration.js';
 import { importManifests, ManifestError, manifestProblem, parseManifests, relocate, type Origin } from '../kubernetes/manifests.js';
 import { mergePatch } from './merge.js';
+import { parseTraffic, TrafficError } from './traffic.js';
 
 /** One thing wrong with a scenario file, located as precisely as the parser allows. */
 export interface Problem {
@@ -56,7 +57,7 @@ export function loadScenarioFile(file: string, warnings?: Problem[]): Scenario {
       code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : String(e);
     throw new ScenarioError([{ file, path: '', message: why }]);
   }
-  return resolveFiles(parseScenario(text, file, dirname(file), warnings), file);
+  return resolveFiles(parseScenario(text, file, dirname(file), warnings), file, warnings);
 }
 
 /**
@@ -64,22 +65,62 @@ export function loadScenarioFile(file: string, warnings?: Problem[]): Scenario {
  * put their contents in the scenario (`steps` or `timestamps`; `samplesMs`), relative to the scenario
  * file, so the model never reads files and the resolved scenario is self-contained.
  */
-export function resolveFiles(s: Scenario, file: string): Scenario {
+export function resolveFiles(s: Scenario, file: string, warnings?: Problem[]): Scenario {
   let out = s;
   const a = s.workload.arrival;
   if (a.process === 'trace') {
+    const traffic = readTraffic(file, a, s.durationS, warnings);
     if (a.format === 'timestamps') {
-      const rows = readNumberRows(file, a.file, 'workload.arrival.file', 'time_s');
-      const atS = rows.map((r) => r[0]!);
+      const atS = traffic.map((r) => r[0]!);
       out = { ...out, workload: { ...out.workload, arrival: { process: 'timestamps', source: a.file, atS } } };
     } else {
-      const rows = readNumberRows(file, a.file, 'workload.arrival.file', 'time_s,rate_per_s');
-      const steps = rows.map(([atS, ratePerS]) => ({ atS: atS!, ratePerS: ratePerS! }));
+      const steps = traffic.map(([atS, ratePerS]) => ({ atS: atS!, ratePerS: ratePerS! * a.rateScale }));
       out = { ...out, workload: { ...out.workload, arrival: { process: 'steps', source: a.file, steps } } };
     }
   }
   const steps = resolveStepFiles(file, out.workload.request.steps, 'workload.request.steps');
   return steps === out.workload.request.steps ? out : { ...out, workload: { ...out.workload, request: { ...out.workload.request, steps } } };
+}
+
+/**
+ * A `trace` arrival's file (relative to the scenario) read by parseTraffic (traffic.ts): CSV through d3-dsv
+ * or a Prometheus query_range response. Problems name the trace file and line; warnings (rebased times,
+ * counter resets, a trace shorter than the run) are appended to `warnings`.
+ */
+function readTraffic(file: string, a: Extract<Scenario['workload']['arrival'], { process: 'trace' }>, durationS: number, warnings?: Problem[]): number[][] {
+  const path = 'workload.arrival.file';
+  const csv = resolve(dirname(file), a.file);
+  let text: string;
+  try {
+    text = readFileSync(csv, 'utf8');
+  } catch {
+    throw new ScenarioError([{ file, path, message: `expected a readable trace file, found nothing at ${csv}` }]);
+  }
+  const fileType = a.fileType ?? (extname(csv).toLowerCase() === '.json' ? 'prometheus-json' : 'csv');
+  let traffic;
+  try {
+    traffic = parseTraffic(text, {
+      format: a.format,
+      fileType,
+      ...(a.timeColumn !== undefined ? { timeColumn: a.timeColumn } : {}),
+      ...(a.valueColumn !== undefined ? { valueColumn: a.valueColumn } : {}),
+      ...(a.series !== undefined ? { series: a.series } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof TrafficError)) throw e;
+    throw new ScenarioError(e.problems.map((p) => ({ file: csv, ...(p.line ? { line: p.line } : {}), path, message: p.message })));
+  }
+  const warn = (message: string) => warnings?.push({ file: csv, path, message });
+  for (const w of traffic.warnings) warn(w.message);
+  const lastS = traffic.points.at(-1)![0]!;
+  if (lastS < durationS) {
+    warn(
+      a.format === 'timestamps'
+        ? `the trace ends at ${lastS} s and the run lasts ${durationS} s: no arrivals after ${lastS} s`
+        : `the trace covers 0–${lastS} s and the run lasts ${durationS} s: its last rate (${traffic.points.at(-1)![1]! * a.rateScale}/s) holds to the end`,
+    );
+  }
+  return traffic.points;
 }
 
 /** Steps with every `empirical` distribution's file read into samplesMs (the same array if none has one). */

@@ -63,11 +63,27 @@ export const ArrivalSchema = z
     }),
     z.strictObject({
       process: z.literal('trace'),
-      file: z.string().min(1).describe('a CSV relative to the scenario file (a header line is allowed); see `format`'),
+      file: z
+        .string()
+        .min(1)
+        .describe('a CSV (a header line is allowed; Grafana\'s CSV export works) or a Prometheus query_range JSON response, relative to the scenario file; see `format`'),
       format: z
-        .enum(['rates', 'timestamps'])
+        .enum(['rates', 'counter', 'timestamps'])
         .default('rates')
-        .describe('rates: `time_s,rate_per_s` rows replayed as a piecewise-constant Poisson rate (becomes `steps` when loaded); timestamps: one request arrival time (s) per row, replayed exactly (becomes `timestamps`)'),
+        .describe(
+          'rates: (time, requests/s) rows replayed as a piecewise-constant Poisson rate (becomes `steps` when loaded); counter: (time, request counter) samples, turned into rates as Prometheus\' rate() does (resets included); timestamps: one request arrival time per row, replayed exactly (becomes `timestamps`). Times: seconds from the start, Unix seconds or milliseconds, RFC 3339 or Grafana\'s "YYYY-MM-DD HH:MM:SS"; absolute times are rebased so the first is t = 0',
+        ),
+      fileType: z
+        .enum(['csv', 'prometheus-json'])
+        .optional()
+        .describe('csv or prometheus-json (a /api/v1/query_range response); default: prometheus-json for a .json file, else csv'),
+      timeColumn: z.union([z.string().min(1), z.number().int().min(0)]).optional().describe('CSV column of the times: a header name or a 0-based index (default 0)'),
+      valueColumn: z.union([z.string().min(1), z.number().int().min(0)]).optional().describe('CSV column of the rates or counter values: a header name or a 0-based index (default 1)'),
+      series: z
+        .union([z.literal('sum'), z.number().int().min(0)])
+        .optional()
+        .describe('a Prometheus response with several series: sum adds them up, an index picks one (absent: exactly one series expected)'),
+      rateScale: z.number().positive().max(1_000_000).default(1).describe('multiply the trace\'s rates by this (what if traffic doubles?); rates and counter only'),
     }),
     z.strictObject({
       process: z.literal('timestamps'),

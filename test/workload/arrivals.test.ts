@@ -76,10 +76,10 @@ describe('arrival processes', () => {
       expect(() => loadScenarioFile(write('0,100\n5,abc\n10,5\n7,10\n')))
         .to.throw(ScenarioError)
         .with.property('message')
-        .that.matches(/rates\.csv:2:1: workload\.arrival\.file: expected "time_s,rate_per_s" numbers, found "5,abc"\n.*rates\.csv:4:1: .*expected times in increasing order, found 7 after 10/);
+        .that.matches(/rates\.csv:2:1: workload\.arrival\.file: expected "time,value" \(times: .*\), found "5,abc"\n.*rates\.csv:4:1: .*expected times in increasing order, found 7 after 10/);
       const dir = mkdtempSync(join(tmpdir(), 'gmpsim-trace-'));
       writeFileSync(join(dir, 's.yaml'), 'workload: {arrival: {process: trace, file: nope.csv}}\n');
-      expect(() => loadScenarioFile(join(dir, 's.yaml'))).to.throw(/workload\.arrival\.file: expected a readable CSV file/);
+      expect(() => loadScenarioFile(join(dir, 's.yaml'))).to.throw(/workload\.arrival\.file: expected a readable trace file/);
     });
   });
 
