@@ -69,7 +69,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--gctrace', 'print a GODEBUG=gctrace=1 line to stderr at the end of each GC cycle (first pod)')
     .option('--report', 'also write report.html and charts/*.svg into the run directory (gmpsim report)')
     .option('--trace <file>', 'write a Chrome Trace Event / Perfetto JSON timeline (open in ui.perfetto.dev)')
-    .option('--trace-window <s:s>', 'simulated seconds to trace, START:END (default 0:1)', '0:1')
+    .option('--trace-window <s:s>', 'simulated seconds to trace, START:END (default 0:1)')
     .action(async (file: string, opts) => {
       const out = runCommand(file, opts);
       if (opts.report && out) await reportCommand(out, { quiet: true });
@@ -172,6 +172,11 @@ function namesManifests(file: string): boolean {
 export async function main(argv: string[]): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram((c) => (code = c));
+  // A bare `gmpsim` is a usage error: the usage goes to stderr and the exit code says so.
+  if (argv.length <= 2) {
+    process.stderr.write(program.helpInformation());
+    return EXIT_BAD_INPUT;
+  }
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -46,7 +46,12 @@ export function runCommand(file: string, opts: RunOptions): string {
     onTrace: (text) => process.stderr.write(`${text}\n`),
     ...(opts.trace !== undefined ? { traceWindow: parseWindow(opts.traceWindow ?? '0:1') } : {}),
   });
-  if (opts.trace !== undefined && scenario.runtime.scheduler !== 'gmp') throw new UsageError('--trace needs runtime.scheduler: gmp');
+  // GODEBUG-style traces and the Perfetto trace come from the Go runtime model: refuse them before running.
+  for (const [flag, given] of [['--trace', opts.trace !== undefined], ['--schedtrace', opts.schedtrace !== undefined], ['--gctrace', opts.gctrace === true]] as const) {
+    if (given && scenario.runtime.scheduler !== 'gmp') {
+      throw new UsageError(`${flag} needs runtime.scheduler: gmp (the Go runtime model); ${file} uses ${scenario.runtime.scheduler}`);
+    }
+  }
   const progress = new Progress(progressWanted(opts), scenario.durationS, 'sim s');
   // Advance in slices of simulated time so the bar can move; slicing does not change results.
   const slice = Math.max(1, Math.ceil(exp.endNs / 200));

@@ -331,16 +331,25 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
         const found = isRecord(input) ? input[u.discriminator] : undefined;
         return [{ ...at(path), message: `expected one of ${u.options.map((o) => JSON.stringify(o)).join(' | ')}, found ${describeValue(found)}` }];
       }
-      // A plain union (a step): explain the branch whose key the user wrote, or list the kinds.
       const branches = (issue as Issue & { errors?: Issue[][] }).errors ?? [];
-      const keyed = branches.filter((b) => !b.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0));
-      if (keyed.length === 1) {
-        return keyed[0]!.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as Issue, doc, lines, file, data));
+      // A step (an element of a `steps` list): explain the branch whose key the user wrote, or list the kinds.
+      if (typeof path.at(-1) === 'number' && path.at(-2) === 'steps') {
+        const keyed = branches.filter((b) => !b.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0));
+        if (keyed.length === 1) {
+          return keyed[0]!.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as Issue, doc, lines, file, data));
+        }
+        const found = isRecord(input) ? Object.keys(input) : [];
+        const what = found.length ? `key(s) ${found.join(', ')}` : describeValue(input);
+        return [{ ...at(path), message: `expected a step with exactly one of the keys ${STEP_KINDS.join(' | ')}, found ${what}` }];
       }
-      // Steps are the schema's only plain union.
-      const found = isRecord(input) ? Object.keys(input) : [];
-      const what = found.length ? `key(s) ${found.join(', ')}` : describeValue(input);
-      return [{ ...at(path), message: `expected a step with exactly one of the keys ${STEP_KINDS.join(' | ')}, found ${what}` }];
+      // Any other union of values (gogc: a number or "off"): what each alternative expects, then what was found.
+      const expected = branches.map((b) =>
+        b
+          .flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as Issue, doc, lines, file, data))
+          .map((p) => p.message.replace(/^expected /, '').replace(/, found [\s\S]*$/, ''))
+          .join(' and '),
+      );
+      return [{ ...at(path), message: `expected ${[...new Set(expected)].join(' or ')}, found ${describeValue(input)}` }];
     }
     case 'invalid_format':
       return [{ ...at(path), message: `expected ${issue.message.replace(/^Invalid string: /, '')}, found ${describeValue(input)}` }];

@@ -260,7 +260,8 @@ export type Costs = z.infer<typeof CostsSchema>;
 export const GcSchema = z
   .strictObject({
     gogc: z
-      .union([z.number().int().min(1).max(100_000), z.literal('off')])
+      // "100" as the environment variable is written (env values are strings) reads as 100.
+      .preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.union([z.number().int().min(1).max(100_000), z.literal('off')]))
       .default(100)
       .describe('GOGC: heap growth over the live heap (and stacks, globals) before the next cycle, percent; off = collect only for GOMEMLIMIT'),
     memoryLimitMB: z.number().positive().optional().describe('GOMEMLIMIT, MiB (a soft limit the pacer steers the heap goal under); absent = none'),
