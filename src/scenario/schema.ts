@@ -1,6 +1,6 @@
 import { SweepSchema } from './sweep-schema.js';
 import { z } from 'zod';
-import { ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema } from './cluster-schema.js';
+import { AUTOSCALER_KINDS, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema } from './cluster-schema.js';
 
 /**
  * The scenario file schema. Conventions:
@@ -419,7 +419,7 @@ export const ScenarioSchema = z
       }
     });
     checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], Object.keys(s.runtime.channels), ctx);
-    const scalers = (['hpa', 'keda', 'densityController'] as const).filter((k) => s[k] !== undefined);
+    const scalers = AUTOSCALER_KINDS.filter((k) => s[k] !== undefined);
     if (scalers.length > 1) {
       ctx.addIssue({ code: 'custom', path: [scalers[1]!], message: `expected one autoscaler, found ${scalers.join(' and ')}` });
     }

@@ -173,7 +173,7 @@ export class Experiment implements CompletionSink {
   finish(): RunResult {
     this.advanceTo(this.endNs);
     const result: RunResult = { summary: this.summarise(), series: this.series, podSeries: this.podSeries };
-    if (this.fleet.hpa) result.hpaDecisions = this.fleet.hpa.decisions;
+    if (this.fleet.autoscaler) result.hpaDecisions = [...this.fleet.autoscaler.decisions];
     if (this.tracer) result.trace = this.tracer.finish();
     return result;
   }
@@ -345,7 +345,7 @@ export class Experiment implements CompletionSink {
         oomLostRequests: dep.oomLost,
         maxGoroutinesPerPod: this.maxGoroutines,
       },
-      ...(this.fleet.hpa ? { hpa: hpaSummary(this.fleet.hpa.decisions) } : {}),
+      ...(this.fleet.autoscaler ? { hpa: hpaSummary(this.fleet.autoscaler.decisions) } : {}),
       ...(this.fleet.pod0 instanceof GmpPod ? { gmp: gmpSummary(this.fleet.pod0) } : {}),
       engine: { events: this.sim.eventsProcessed },
     };
