@@ -3,7 +3,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { ScenarioSchema, STEP_KINDS, type DurationDist, type Scenario, type Step } from './schema.js';
+import { ScenarioSchema, STEP_KINDS, visitStep, type DurationDist, type Scenario, type Step } from './schema.js';
 import { applyCalibration, readCalibration } from './calibration.js';
 
 /** One thing wrong with a scenario file, located as precisely as the parser allows. */
@@ -88,23 +88,25 @@ function resolveStepFiles(file: string, steps: Step[], path: string): Step[] {
   };
   const out = steps.map((st, i): Step => {
     const w = `${path}[${i}]`;
-    if ('cpu' in st) return { cpu: dist(st.cpu, `${w}.cpu`) };
-    if ('syscall' in st) return { syscall: dist(st.syscall, `${w}.syscall`) };
-    if ('netpoll' in st) return { netpoll: dist(st.netpoll, `${w}.netpoll`) };
-    if ('sleep' in st) return { sleep: dist(st.sleep, `${w}.sleep`) };
-    if ('locked' in st) return { locked: { ...st.locked, cpu: dist(st.locked.cpu, `${w}.locked.cpu`) } };
-    if ('deep' in st) return { deep: { ...st.deep, cpu: dist(st.deep.cpu, `${w}.deep.cpu`) } };
-    if ('spawn' in st) {
-      const inner = resolveStepFiles(file, st.spawn.steps, `${w}.spawn.steps`);
-      if (inner !== st.spawn.steps) changed = true;
-      return { spawn: { ...st.spawn, steps: inner } };
-    }
-    if ('repeat' in st) {
-      const inner = resolveStepFiles(file, st.repeat.steps, `${w}.repeat.steps`);
-      if (inner !== st.repeat.steps) changed = true;
-      return { repeat: { ...st.repeat, steps: inner } };
-    }
-    return st;
+    const nested = (inner: Step[], sub: string): Step[] => {
+      const r = resolveStepFiles(file, inner, `${w}.${sub}.steps`);
+      if (r !== inner) changed = true;
+      return r;
+    };
+    return visitStep<Step>(st, {
+      cpu: (d) => ({ cpu: dist(d, `${w}.cpu`) }),
+      syscall: (d) => ({ syscall: dist(d, `${w}.syscall`) }),
+      netpoll: (d) => ({ netpoll: dist(d, `${w}.netpoll`) }),
+      sleep: (d) => ({ sleep: dist(d, `${w}.sleep`) }),
+      alloc: () => st,
+      gosched: () => st,
+      spawn: (b) => ({ spawn: { ...b, steps: nested(b.steps, 'spawn') } }),
+      locked: (b) => ({ locked: { ...b, cpu: dist(b.cpu, `${w}.locked.cpu`) } }),
+      deep: (b) => ({ deep: { ...b, cpu: dist(b.cpu, `${w}.deep.cpu`) } }),
+      send: () => st,
+      recv: () => st,
+      repeat: (b) => ({ repeat: { ...b, steps: nested(b.steps, 'repeat') } }),
+    });
   });
   return changed ? out : steps;
 }
