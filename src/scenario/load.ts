@@ -232,7 +232,7 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
       return [{ ...at(path), message: `expected ${what}${op} ${String(bound)}, found ${describeValue(input)}` }];
     }
     case 'invalid_value':
-      return [{ ...at(path), message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, found ${describeValue(input)}` }];
+      return [{ ...at(path), message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, found ${describeValue(input)}${didYouMean(input, issue.values)}` }];
     case 'unrecognized_keys': {
       const allowed = allowedKeys(path, data);
       return issue.keys.map((k) => ({
@@ -244,7 +244,8 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
       const u = issue as Issue & { discriminator?: string; options?: unknown[] };
       if (u.discriminator !== undefined && u.options) {
         const found = isRecord(input) ? input[u.discriminator] : undefined;
-        return [{ ...at(path), message: `expected one of ${u.options.map((o) => JSON.stringify(o)).join(' | ')}, found ${describeValue(found)}` }];
+        const expected = u.options.map((o) => JSON.stringify(o)).join(' | ');
+        return [{ ...at(path), message: `expected one of ${expected}, found ${describeValue(found)}${didYouMean(found, u.options)}` }];
       }
       // A plain union (a step): explain the branch whose key the user wrote, or list the kinds.
       const branches = (issue as Issue & { errors?: Issue[][] }).errors ?? [];
@@ -255,7 +256,8 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
       // Steps are the schema's only plain union.
       const found = isRecord(input) ? Object.keys(input) : [];
       const what = found.length ? `key(s) ${found.join(', ')}` : describeValue(input);
-      return [{ ...at(path), message: `expected a step with exactly one of the keys ${STEP_KINDS.join(' | ')}, found ${what}` }];
+      const hint = found.length === 1 ? didYouMean(found[0], STEP_KINDS) : '';
+      return [{ ...at(path), message: `expected a step with exactly one of the keys ${STEP_KINDS.join(' | ')}, found ${what}${hint}` }];
     }
     case 'invalid_format':
       return [{ ...at(path), message: `expected ${issue.message.replace(/^Invalid string: /, '')}, found ${describeValue(input)}` }];
@@ -324,6 +326,15 @@ function allowedKeys(path: PropertyKey[], data: unknown): string[] {
   };
   schema = unwrap(schema);
   for (const seg of path) {
+    if (typeof seg === 'number') {
+      // A list item: the array's element schema, and the item's value (to pick its union member).
+      const element = (schema as { _zod?: { def?: { type?: string; element?: unknown } } })._zod?.def;
+      if (element?.type !== 'array') return [];
+      schema = element.element;
+      value = Array.isArray(value) ? value[seg] : undefined;
+      schema = unwrap(schema);
+      continue;
+    }
     const shape = shapeOf(schema);
     if (!shape || typeof seg !== 'string' || !(seg in shape)) return [];
     schema = shape[seg];
@@ -345,11 +356,23 @@ function literalOf(s: unknown): unknown {
 
 /** " (did you mean 'x'?)" for a near-miss key, by edit distance. */
 function suggest(key: string, allowed: string[]): string {
-  if (allowed.length === 0) return ` "${key}"`;
+  const best = nearest(key, allowed);
+  return best !== undefined ? ` "${key}" (did you mean "${best}"?)` : ` "${key}"`;
+}
+
+/** " (did you mean "x"?)" when a string value is a near miss of one of the accepted values, else "". */
+function didYouMean(found: unknown, options: readonly unknown[]): string {
+  if (typeof found !== 'string') return '';
+  const best = nearest(found, options.filter((o): o is string => typeof o === 'string'));
+  return best !== undefined ? ` (did you mean "${best}"?)` : '';
+}
+
+/** The allowed word a near-miss most likely meant: a prefix either way, or within a small edit distance. */
+function nearest(key: string, allowed: readonly string[]): string | undefined {
+  if (allowed.length === 0 || key.length === 0) return undefined;
   const lower = key.toLowerCase();
   const byPrefix = allowed.find((a) => a.toLowerCase().startsWith(lower) || lower.startsWith(a.toLowerCase()));
-  const best = byPrefix ?? closest(key, allowed);
-  return byPrefix !== undefined || distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(key.length / 3))
-    ? ` "${key}" (did you mean "${best}"?)`
-    : ` "${key}"`;
+  if (byPrefix !== undefined) return byPrefix;
+  const best = closest(key, [...allowed]);
+  return distance(lower, best.toLowerCase()) <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }

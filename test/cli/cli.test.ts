@@ -95,6 +95,25 @@ describe('cli', () => {
     expect(existsSync(join(cwd, 'results'))).to.equal(false);
   });
 
+  it('an unknown fault type, step kind, metric name or autoscaler kind: file:line:col and path on stderr, exit 2', () => {
+    const cwd = tmp();
+    const f = scenarioFile(
+      'workload:\n  request:\n    steps: [{sleeep: {dist: constant}}]\nhpa:\n  maxReplicas: 3\n  metrics:\n' +
+        '    - {type: External, external: {metric: {name: ingress_rps}, target: {type: Value, value: 5}}}\n' +
+        'faults: [{type: node-los, atS: 1}]\nkedaa: {}\n',
+      'kinds.yaml',
+    );
+    const r = gmpsim(['run', f], cwd);
+    expect(r.code).to.equal(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).to.have.length(4);
+    expect(lines[0]).to.match(new RegExp(`^error: ${f}:3:13: workload\\.request\\.steps\\[0\\]: .*found key\\(s\\) sleeep \\(did you mean "sleep"\\?\\)$`));
+    expect(lines[1]).to.match(new RegExp(`^error: ${f}:7:50: hpa\\.metrics\\[0\\]\\.external\\.metric\\.name: expected one of .*found the string "ingress_rps"`));
+    expect(lines[2]).to.match(new RegExp(`^error: ${f}:8:17: faults\\[0\\]\\.type: .*found the string "node-los" \\(did you mean "node-loss"\\?\\)$`));
+    expect(lines[3]).to.match(new RegExp(`^error: ${f}:9:1: kedaa: unknown key "kedaa" \\(did you mean "keda"\\?\\)`));
+    expect(existsSync(join(cwd, 'results'))).to.equal(false);
+  });
+
   it('missing file, bad --seed and unknown commands exit 2', () => {
     const missing = gmpsim(['run', '/no/such.yaml']);
     expect(missing.code).to.equal(2);
