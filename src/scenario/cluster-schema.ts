@@ -81,7 +81,8 @@ const TargetSchema = z
   .superRefine((t, ctx) => {
     const need = TARGET_VALUE_FIELD[t.type];
     if (t[need] === undefined) ctx.addIssue({ code: 'custom', path: [need], message: `expected ${need} for a ${t.type} target, found nothing` });
-  });
+  })
+  .describe('MetricTarget: the value the HPA keeps the metric at (type names which of the fields below holds it)');
 
 /** Per-pod metrics the simulator exports (the `go_goroutines`-style series an adapter would serve). */
 export const POD_METRIC_NAMES = [
@@ -106,7 +107,7 @@ const MetricSpecSchema = z.discriminatedUnion('type', [
     resource: z.strictObject({
       name: z.enum(['cpu', 'memory']).describe("the resource: cpu (cores, usage over cpuWindowS) or memory (bytes: the pod's heap + stacks + runtime overhead)"),
       target: TargetSchema,
-    }),
+    }).describe("ResourceMetricSource: a resource of the pod's containers, as metrics-server reports it"),
   }),
   z.strictObject({
     type: z.literal('ContainerResource'),
@@ -114,36 +115,46 @@ const MetricSpecSchema = z.discriminatedUnion('type', [
       name: z.enum(['cpu', 'memory']).describe('the resource of one container'),
       container: z.string().min(1).default('app').describe("the container (the pod has one, named 'app')"),
       target: TargetSchema,
-    }),
+    }).describe('ContainerResourceMetricSource: a resource of one named container'),
   }),
   z.strictObject({
     type: z.literal('Object'),
     object: z.strictObject({
       describedObject: z
-        .strictObject({ apiVersion: z.string().default('v1'), kind: z.literal('Service').default('Service'), name: z.string().default('app') })
+        .strictObject({
+          apiVersion: z.string().default('v1').describe('API version of the object'),
+          kind: z.literal('Service').default('Service').describe('kind of the object (the simulated Service)'),
+          name: z.string().default('app').describe('name of the object'),
+        })
         .prefault({})
         .describe("the object the metric describes (the Deployment's Service)"),
-      metric: z.strictObject({ name: z.enum(OBJECT_METRIC_NAMES).describe(`object metric: ${OBJECT_METRIC_NAMES.join(', ')} (requests/s reaching the Service over rateWindowS)`) }),
+      metric: z
+        .strictObject({
+          name: z
+            .enum(OBJECT_METRIC_NAMES)
+            .describe(`object metric: ${OBJECT_METRIC_NAMES.join(', ')} (requests/s reaching the Service over rateWindowS)`),
+        })
+        .describe('MetricIdentifier: which metric of the object'),
       target: TargetSchema,
-    }),
+    }).describe('ObjectMetricSource: a metric describing one Kubernetes object'),
   }),
   z.strictObject({
     type: z.literal('External'),
     external: z.strictObject({
       metric: z.strictObject({
         name: z.enum(EXTERNAL_METRIC_NAMES).describe(`external metric: ${EXTERNAL_METRIC_NAMES.join(', ')} (the ingress request rate, or its p99 latency in ms, over rateWindowS)`),
-      }),
+      }).describe('MetricIdentifier: which external metric'),
       target: TargetSchema,
-    }),
+    }).describe('ExternalMetricSource: a metric from outside the cluster (here: the ingress in front of the Service)'),
   }),
   z.strictObject({
     type: z.literal('Pods'),
     pods: z.strictObject({
       metric: z.strictObject({
         name: z.enum(POD_METRIC_NAMES).describe(`per-pod metric: ${POD_METRIC_NAMES.join(', ')} (run-queue length, GC CPU fraction and GC stop-the-world pause fraction come from the pod's Go runtime; the p99 is over rateWindowS)`),
-      }),
+      }).describe('MetricIdentifier: which per-pod metric'),
       target: TargetSchema,
-    }),
+    }).describe('PodsMetricSource: a custom metric of every pod, averaged'),
   }),
 ]);
 export type MetricSpec = z.infer<typeof MetricSpecSchema>;
@@ -179,9 +190,9 @@ function metricTarget(m: MetricSpec): { key: string; type: TargetType } {
 }
 
 const PolicySchema = z.strictObject({
-  type: z.enum(['Pods', 'Percent']),
-  value: z.number().int().positive(),
-  periodSeconds: z.number().int().min(1).max(1800),
+  type: z.enum(['Pods', 'Percent']).describe('HPAScalingPolicy.type: limit the change to value pods, or value percent of the current size'),
+  value: z.number().int().positive().describe('pods or percent allowed per period'),
+  periodSeconds: z.number().int().min(1).max(1800).describe('the window the limit applies to, s'),
 });
 
 const RulesSchema = z.strictObject({
