@@ -57,6 +57,35 @@ export class ClusterPod {
   }
 }
 
+/** A pod as the ReplicaSet controller's deletion order sees it. Times in simulated ns. */
+export interface DeletionCandidate {
+  readonly index: number;
+  readonly running: boolean;
+  readonly ready: boolean;
+  /** When it last became Ready (meaningful while ready). */
+  readonly readyNs: number;
+  readonly createdNs: number;
+}
+
+/**
+ * The ReplicaSet controller's preference for deletion (controller.ActivePods.Less): true if `a` should
+ * be deleted before `b`. Not running < running; not ready < ready; ready for less time < longer; newer <
+ * older; then the higher index.
+ */
+export function activePodsLess(a: DeletionCandidate, b: DeletionCandidate): boolean {
+  if (a.running !== b.running) return !a.running;
+  if (a.ready !== b.ready) return !a.ready;
+  if (a.ready && a.readyNs !== b.readyNs) return a.readyNs > b.readyNs;
+  if (a.createdNs !== b.createdNs) return a.createdNs > b.createdNs;
+  return a.index > b.index;
+}
+
+/** getPodsToDelete (replica_set.go): the first `diff` pods in activePodsLess order. */
+export function getPodsToDelete<P extends DeletionCandidate>(pods: readonly P[], diff: number): P[] {
+  const cmp = (a: P, b: P) => (activePodsLess(a, b) ? -1 : activePodsLess(b, a) ? 1 : 0);
+  return pods.slice().sort(cmp).slice(0, diff);
+}
+
 /**
  * A Deployment (one ReplicaSet) behind a Service. Pods go Pending → Running (startupS) → Ready
  * (readinessDelayS); scaling down deletes pods in the ReplicaSet controller's order (not running
@@ -225,15 +254,7 @@ export class Deployment {
     if (active.length < n) {
       for (let k = active.length; k < n; k++) this.schedulePod(this.createPod());
     } else if (active.length > n) {
-      // controller.ActivePods order: not running < running; not ready < ready; ready for less time <
-      // longer; newer < older. The first ones are deleted.
-      const victims = active.slice().sort((a, b) => {
-        if (a.running !== b.running) return a.running ? 1 : -1;
-        if (a.ready !== b.ready) return a.ready ? 1 : -1;
-        if (a.ready && a.readyNs !== b.readyNs) return b.readyNs - a.readyNs;
-        return b.createdNs - a.createdNs || b.index - a.index;
-      });
-      for (const pod of victims.slice(0, active.length - n)) this.deletePod(pod);
+      for (const pod of getPodsToDelete(active, active.length - n)) this.deletePod(pod);
     }
   }
 
