@@ -59,6 +59,7 @@ export class PodFleet {
       },
       sink,
       rng.stream('service.load-balancer'),
+      rng.stream('cluster.pod-uid'),
     );
     const probe = this.deployment.pods[0]?.runtime;
     this.sampleColumns = probe?.sampleColumns ?? (rt.scheduler === 'gmp' ? GmpPod.SAMPLE_COLUMNS : []);
