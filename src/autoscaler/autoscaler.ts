@@ -1,7 +1,9 @@
 import type { Deployment } from '../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
 import type { Simulation } from '../engine/simulation.js';
-import { AUTOSCALER_KINDS, toMilli, type AutoscalerKind, type Cluster, type Density, type Hpa, type Keda } from '../scenario/cluster-schema.js';
+import {
+  AUTOSCALER_KINDS, toMilli, type AutoscalerKind, type Cluster, type Density, type Hpa, type Keda,
+} from '../scenario/cluster-schema.js';
 import { DensityController } from './density/controller.js';
 import { HpaController, type HpaDecisionRecord } from './hpa/controller.js';
 import { KedaScaledObject } from './keda/scaled-object.js';

@@ -132,7 +132,9 @@ const MetricSpecSchema = z.discriminatedUnion('type', [
         .strictObject({
           name: z
             .enum(OBJECT_METRIC_NAMES)
-            .describe(`object metric: ${OBJECT_METRIC_NAMES.join(', ')} (requests/s reaching the Service over rateWindowS)`),
+            .describe(
+              `object metric: ${OBJECT_METRIC_NAMES.join(', ')} (requests/s reaching the Service over rateWindowS)`,
+            ),
         })
         .describe('MetricIdentifier: which metric of the object'),
       target: TargetSchema,
@@ -190,7 +192,9 @@ function metricTarget(m: MetricSpec): { key: string; type: TargetType } {
 }
 
 const PolicySchema = z.strictObject({
-  type: z.enum(['Pods', 'Percent']).describe('HPAScalingPolicy.type: limit the change to value pods, or value percent of the current size'),
+  type: z
+    .enum(['Pods', 'Percent'])
+    .describe('HPAScalingPolicy.type: limit the change to value pods, or value percent of the current size'),
   value: z.number().int().positive().describe('pods or percent allowed per period'),
   periodSeconds: z.number().int().min(1).max(1800).describe('the window the limit applies to, s'),
 });
@@ -217,7 +221,11 @@ export const HpaSchema = z
       .describe('autoscaling/v2 behavior; absent = the legacy algorithm (5-minute downscale window, max(2x, 4) scale-up cap)'),
     controller: z
       .strictObject({
-        syncPeriodS: z.number().positive().default(HPA.syncPeriodS).describe('--horizontal-pod-autoscaler-sync-period, s'),
+        syncPeriodS: z
+          .number()
+          .positive()
+          .default(HPA.syncPeriodS)
+          .describe('--horizontal-pod-autoscaler-sync-period, s'),
         tolerance: z.number().nonnegative().default(HPA.tolerance).describe('--horizontal-pod-autoscaler-tolerance'),
         downscaleStabilizationS: z
           .number()
@@ -247,7 +255,8 @@ export const HpaSchema = z
       const { key, type } = metricTarget(m);
       if (!ACCEPTED_TARGETS[m.type].includes(type)) {
         const accepted = ACCEPTED_TARGETS[m.type].join(' | ');
-        const message = `expected a target type Kubernetes accepts for ${m.type} metrics, found ${type} (accepted: ${accepted})`;
+        const message =
+          `expected a target type Kubernetes accepts for ${m.type} metrics, found ${type} (accepted: ${accepted})`;
         ctx.addIssue({ code: 'custom', path: ['metrics', i, key, 'target', 'type'], message });
       }
     });
@@ -262,7 +271,9 @@ const faultDuration = z.number().positive().default(60).describe('how long the f
 export const FaultSchema = z
   .discriminatedUnion('type', [
     z.strictObject({
-      type: z.literal('metrics-down').describe('the metrics APIs fail: the HPA cannot compute and keeps the current size'),
+      type: z
+        .literal('metrics-down')
+        .describe('the metrics APIs fail: the HPA cannot compute and keeps the current size'),
       atS: faultStart,
       durationS: faultDuration,
     }),
@@ -276,12 +287,14 @@ export const FaultSchema = z
         .literal('pod-kill')
         .describe('the oldest live pod dies at once (in-flight requests lost) and the ReplicaSet replaces it'),
       atS: faultStart,
-      durationS: faultDuration.describe('ignored: a kill is instantaneous (accepted so a fault list can be edited freely)'),
+      durationS: faultDuration.describe('ignored: a kill is instantaneous'),
     }),
     z.strictObject({
       type: z
         .literal('node-loss')
-        .describe('node 0 fails for durationS: its pods die and are recreated where they fit (needs cluster.nodes.count ≥ 1)'),
+        .describe(
+          'node 0 fails for durationS: its pods die and are recreated where they fit (needs cluster.nodes.count ≥ 1)',
+        ),
       atS: faultStart,
       durationS: faultDuration,
     }),
@@ -303,7 +316,9 @@ export const FaultSchema = z
       stolenCores: z.number().positive().default(1).describe('cores the neighbour takes (less than runtime.hostCpus)'),
     }),
   ])
-  .describe('a fault injected into the run: metrics-down | hpa-down | pod-kill | node-loss | network-latency | noisy-neighbour');
+  .describe(
+    'a fault injected into the run: metrics-down | hpa-down | pod-kill | node-loss | network-latency | noisy-neighbour',
+  );
 export type Fault = z.infer<typeof FaultSchema>;
 export type FaultType = Fault['type'];
 
@@ -321,7 +336,11 @@ export const KedaSchema = z
       })
       .prefault({})
       .describe('the scaler (a Prometheus-style trigger on the ingress request rate)'),
-    hpaSyncPeriodS: z.number().positive().default(HPA.syncPeriodS).describe("the generated HPA's controller sync period, s"),
+    hpaSyncPeriodS: z
+      .number()
+      .positive()
+      .default(HPA.syncPeriodS)
+      .describe("the generated HPA's controller sync period, s"),
   })
   .superRefine((k, ctx) => {
     if (k.minReplicaCount > k.maxReplicaCount) ctx.addIssue({ code: 'custom', path: ['minReplicaCount'], message: `expected minReplicaCount ≤ maxReplicaCount (${k.maxReplicaCount}), found ${k.minReplicaCount}` });

@@ -232,7 +232,9 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
       return [{ ...at(path), message: `expected ${what}${op} ${String(bound)}, found ${describeValue(input)}` }];
     }
     case 'invalid_value':
-      return [{ ...at(path), message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, found ${describeValue(input)}${didYouMean(input, issue.values)}` }];
+      const expected = issue.values.map((v) => JSON.stringify(v)).join(' | ');
+      const message = `expected one of ${expected}, found ${describeValue(input)}${didYouMean(input, issue.values)}`;
+      return [{ ...at(path), message }];
     case 'unrecognized_keys': {
       const allowed = allowedKeys(path, data);
       return issue.keys.map((k) => ({
@@ -245,7 +247,8 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
       if (u.discriminator !== undefined && u.options) {
         const found = isRecord(input) ? input[u.discriminator] : undefined;
         const expected = u.options.map((o) => JSON.stringify(o)).join(' | ');
-        return [{ ...at(path), message: `expected one of ${expected}, found ${describeValue(found)}${didYouMean(found, u.options)}` }];
+        const message = `expected one of ${expected}, found ${describeValue(found)}${didYouMean(found, u.options)}`;
+        return [{ ...at(path), message }];
       }
       // A plain union (a step): explain the branch whose key the user wrote, or list the kinds.
       const branches = (issue as Issue & { errors?: Issue[][] }).errors ?? [];
@@ -257,7 +260,8 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
       const found = isRecord(input) ? Object.keys(input) : [];
       const what = found.length ? `key(s) ${found.join(', ')}` : describeValue(input);
       const hint = found.length === 1 ? didYouMean(found[0], STEP_KINDS) : '';
-      return [{ ...at(path), message: `expected a step with exactly one of the keys ${STEP_KINDS.join(' | ')}, found ${what}${hint}` }];
+      const message = `expected a step with exactly one of the keys ${STEP_KINDS.join(' | ')}, found ${what}${hint}`;
+      return [{ ...at(path), message }];
     }
     case 'invalid_format':
       return [{ ...at(path), message: `expected ${issue.message.replace(/^Invalid string: /, '')}, found ${describeValue(input)}` }];

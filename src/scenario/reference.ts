@@ -82,7 +82,8 @@ class Walker {
       this.fields(s, path, tag);
       return;
     }
-    if (s.type === 'object' && typeof s.additionalProperties === 'object' && Object.keys(s.additionalProperties).length > 0) {
+    const map = typeof s.additionalProperties === 'object' && Object.keys(s.additionalProperties).length > 0;
+    if (s.type === 'object' && map && typeof s.additionalProperties === 'object') {
       const value = s.additionalProperties;
       const nested = value.type === 'object' && value.properties;
       const what = nested ? 'mapping of name → mapping' : `mapping of name → ${typeOf(value)}`;
@@ -97,7 +98,8 @@ class Walker {
   private fields(s: JsonSchema, path: string, tag: string, skip?: string): void {
     for (const [k, child] of Object.entries(s.properties ?? {})) {
       if (k === skip) continue;
-      this.walk(child, `${path ? `${path}.` : ''}${k}`, (s.required ?? []).includes(k) && child.default === undefined, tag);
+      const required = (s.required ?? []).includes(k) && child.default === undefined;
+      this.walk(child, `${path ? `${path}.` : ''}${k}`, required, tag);
     }
   }
 
@@ -105,7 +107,8 @@ class Walker {
     const item = items.$ref ? { ...this.defs[items.$ref.replace('#/$defs/', '')], ...withoutRef(items) } : items;
     const scalar = !(item.oneOf ?? item.anyOf) && item.type !== 'object';
     const min = s.minItems ? `, ≥ ${s.minItems} item${s.minItems > 1 ? 's' : ''}` : '';
-    this.rows.push(row(path + tag, `list of ${scalar ? typeOf(item) : 'mappings'}${min}`, s.default, s.description, required));
+    const type = `list of ${scalar ? typeOf(item) : 'mappings'}${min}`;
+    this.rows.push(row(path + tag, type, s.default, s.description, required));
     if (scalar) return;
     if (item.type === 'object' && item.properties) this.fields(item, `${path}[]`, tag);
     else this.walk(items, `${path}[]`, false, tag);
@@ -118,12 +121,14 @@ class Walker {
       this.rows.push(row(path + tag, variants.map(typeOf).join(' or '), s.default, s.description, required));
       return;
     }
-    const disc = Object.keys(variants[0]!.properties!).find((k) => variants.every((v) => v.properties?.[k]?.const !== undefined));
+    const tagged = (k: string) => variants.every((v) => v.properties?.[k]?.const !== undefined);
+    const disc = Object.keys(variants[0]!.properties!).find(tagged);
     if (disc === undefined) {
       // One key per variant (a step): each key is a field of its own.
       const keys = variants.map((v) => Object.keys(v.properties!)[0]!);
       const what = s.description ?? 'a mapping with exactly one of these keys';
-      this.rows.push(row(path + tag, `one key of: ${keys.map((k) => `\`${k}\``).join(', ')}`, s.default, what, required));
+      const type = `one key of: ${keys.map((k) => `\`${k}\``).join(', ')}`;
+      this.rows.push(row(path + tag, type, s.default, what, required));
       for (const v of variants) this.fields(v, path, tag);
       return;
     }

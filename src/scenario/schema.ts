@@ -1,7 +1,9 @@
 import { SweepSchema } from './sweep-schema.js';
 import { z } from 'zod';
 import { STEP_KINDS, stepKind, visitStep, type Step, type StepBodies, type StepKind } from './steps.js';
-import { AUTOSCALER_KINDS, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema } from './cluster-schema.js';
+import {
+  AUTOSCALER_KINDS, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema,
+} from './cluster-schema.js';
 
 /**
  * The scenario file schema. Conventions:
@@ -124,7 +126,9 @@ export const ArrivalSchema = z
   .describe('the arrival process: poisson | steps | trace | timestamps | diurnal | mmpp | constant');
 export type Arrival = z.infer<typeof ArrivalSchema>;
 
-export { STEP_KINDS, stepKind, visitStep, type Step, type StepBodies, type StepKind, type StepVisitor } from './steps.js';
+export {
+  STEP_KINDS, stepKind, visitStep, type Step, type StepBodies, type StepKind, type StepVisitor,
+} from './steps.js';
 
 /** Ops one program may hold once `repeat` steps are unrolled (12 bytes each in the compiled program). */
 export const MAX_PROGRAM_OPS = 2_000_000;

@@ -15,7 +15,10 @@ function scenario(kind: AutoscalerKind) {
   return parseScenario(
     JSON.stringify({
       durationS: 150,
-      workload: { arrival: { process: 'poisson', ratePerS: 200 }, request: { steps: [{ cpu: { dist: 'constant', valueMs: 1 } }] } },
+      workload: {
+        arrival: { process: 'poisson', ratePerS: 200 },
+        request: { steps: [{ cpu: { dist: 'constant', valueMs: 1 } }] },
+      },
       runtime: { gomaxprocs: 1 },
       faults: [{ type: 'hpa-down', atS: 30, durationS: 60 }],
       ...BLOCKS[kind],

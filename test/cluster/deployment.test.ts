@@ -21,7 +21,8 @@ const HOUR = 3600;
 type Named = DeletionCandidate & { name: string };
 let uid = 1000;
 function pod(name: string, p: Partial<DeletionCandidate> = {}): Named {
-  return { name, node: 0, running: true, ready: true, readyNs: ago(0), restarts: 0, createdNs: ago(0), uid: uid++, ...p };
+  const base = { node: 0, running: true, ready: true, readyNs: ago(0), restarts: 0, createdNs: ago(0) };
+  return { name, ...base, uid: uid++, ...p };
 }
 const r = (p: DeletionCandidate, rank: number): RankedPod => ({ pod: p, rank });
 
@@ -32,8 +33,9 @@ const readyNow = pod('ready-now');
 const readyThen = pod('ready-then', { readyNs: ago(MONTH), createdNs: ago(MONTH) });
 const readyHighRestarts = pod('ready-high-restarts', { restarts: 9001 });
 const readyNowCreatedThen = pod('ready-now-created-then', { createdNs: ago(MONTH) });
-const unscheduled5Hours = pod('unscheduled-5-hours', { node: -1, running: false, ready: false, readyNs: NaN, createdNs: ago(5 * HOUR) });
-const unscheduled8Hours = pod('unscheduled-10-hours', { node: -1, running: false, ready: false, readyNs: NaN, createdNs: ago(8 * HOUR) });
+const UNSCHEDULED = { node: -1, running: false, ready: false, readyNs: NaN };
+const unscheduled5Hours = pod('unscheduled-5-hours', { ...UNSCHEDULED, createdNs: ago(5 * HOUR) });
+const unscheduled8Hours = pod('unscheduled-10-hours', { ...UNSCHEDULED, createdNs: ago(8 * HOUR) });
 const ready2Hours = pod('ready-2-hours', { readyNs: ago(2 * HOUR), createdNs: ago(MONTH) });
 const ready5Hours = pod('ready-5-hours', { readyNs: ago(5 * HOUR), createdNs: ago(MONTH) });
 const ready8Hours = pod('ready-10-hours', { readyNs: ago(8 * HOUR), createdNs: ago(MONTH) });

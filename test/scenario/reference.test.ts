@@ -26,8 +26,9 @@ describe('docs/scenario-reference.md', () => {
     expect(md).not.to.contain('undefined');
     expect(rowOf('runtime.gc.gogc')).to.contain('integer (≥ 1, ≤ 100000) or `"off"`');
     for (const k of STEP_KINDS) expect(paths, `step ${k}`).to.include(`workload.request.steps[].${k}`);
-    for (const f of ['valueMs (dist: constant)', 'meanMs (dist: exponential)', 'cv (dist: lognormal)', 'minMs (dist: uniform)',
-      'maxMs (dist: uniform)', 'samplesMs (dist: empirical)', 'file (dist: empirical)']) {
+    const distFields = ['valueMs (dist: constant)', 'meanMs (dist: exponential)', 'cv (dist: lognormal)',
+      'minMs (dist: uniform)', 'maxMs (dist: uniform)', 'samplesMs (dist: empirical)', 'file (dist: empirical)'];
+    for (const f of distFields) {
       expect(paths).to.include(`workload.request.steps[].cpu.${f}`);
     }
     expect(paths).to.include('workload.request.steps[].spawn.steps[]');

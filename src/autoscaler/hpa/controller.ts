@@ -3,7 +3,9 @@ import type { Deployment } from '../../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { nsToS, sToNs } from '../../engine/time.js';
-import { toMilli, type ExternalMetricName, type Hpa, type MetricSpec, type ObjectMetricName } from '../../scenario/cluster-schema.js';
+import {
+  toMilli, type ExternalMetricName, type Hpa, type MetricSpec, type ObjectMetricName,
+} from '../../scenario/cluster-schema.js';
 import { HpaMemory, hpaTolerances, reconcileReplicas, type HorizontalControllerConfig, type HpaCondition, type HpaDecision, type MetricProposal } from './horizontal.js';
 import {
   calcPlainMetricReplicas, getExternalMetricReplicas, getExternalPerPodMetricReplicas, getObjectMetricReplicas, getObjectPerPodMetricReplicas,
@@ -115,7 +117,8 @@ export class HpaController implements Autoscaler {
     private readonly requestMilli: { cpu: number; memory: number },
   ) {
     const c = spec.controller;
-    this.hcfg = { syncPeriodS: c.syncPeriodS, downscaleStabilizationS: c.downscaleStabilizationS, tolerance: c.tolerance };
+    const { syncPeriodS, downscaleStabilizationS, tolerance } = c;
+    this.hcfg = { syncPeriodS, downscaleStabilizationS, tolerance };
     this.rcfg = { cpuInitializationPeriodS: c.cpuInitializationPeriodS, delayOfInitialReadinessStatusS: c.initialReadinessDelayS };
     every(sim, 'hpa.sync', spec.controller.syncPeriodS, () => this.down, () => this.sync());
   }
@@ -201,7 +204,9 @@ export class HpaController implements Autoscaler {
           const series = this.metrics.get(name);
           if (series.size === 0) throw new HpaMetricError(`unable to get metric ${name}: no metrics returned`);
           const targetUsage = toMilli(m.pods.target.averageValue!);
-          const r = calcPlainMetricReplicas({ currentReplicas: current, pods, metrics: series, tolerances, nowS, cfg: this.rcfg, targetUsage });
+          const r = calcPlainMetricReplicas({
+            currentReplicas: current, pods, metrics: series, tolerances, nowS, cfg: this.rcfg, targetUsage,
+          });
           return { replicas: r.replicas, metricName: `pods metric ${name}` };
         }
         default: {
@@ -225,7 +230,8 @@ export class HpaController implements Autoscaler {
   ): MetricProposal {
     const t = spec.target;
     const res = spec.name;
-    const common = { currentReplicas: current, pods, metrics: this.metrics.get(res), tolerances, nowS, cfg: this.rcfg, resource: res };
+    const metrics = this.metrics.get(res);
+    const common = { currentReplicas: current, pods, metrics, tolerances, nowS, cfg: this.rcfg, resource: res };
     if (t.type === 'Utilization') {
       const r = getResourceReplicas({ ...common, targetUtilization: t.averageUtilization! });
       return { replicas: r.replicas, metricName: `${res} resource utilization (percentage of request)` };

@@ -380,7 +380,8 @@ export function resolveBehavior(behavior: HPABehavior | undefined, cfg: Horizont
   const scaleUp = generateScalingRules(behavior.scaleUp, DEFAULT_SCALE_UP_RULES);
   const down = generateScalingRules(behavior.scaleDown, DEFAULT_SCALE_DOWN_RULES);
   // maybeInitScaleDownStabilizationWindow: an unset scale-down window takes the controller's flag.
-  return { scaleUp, scaleDown: { ...down, stabilizationWindowSeconds: down.stabilizationWindowSeconds ?? cfg.downscaleStabilizationS } };
+  const stabilizationWindowSeconds = down.stabilizationWindowSeconds ?? cfg.downscaleStabilizationS;
+  return { scaleUp, scaleDown: { ...down, stabilizationWindowSeconds } };
 }
 
 /**

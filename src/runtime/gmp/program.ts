@@ -88,7 +88,8 @@ export class Programs {
             ops.push([OP_LOCK, mu, 0], [OP_CPU, sampler(b.cpu), 0], [OP_UNLOCK, mu, 0]);
           },
           deep: (b) => {
-            ops.push([OP_STACK_GROW, Math.round(b.stackKB * 1024), 0], [OP_CPU, sampler(b.cpu), 0], [OP_STACK_POP, 0, 0]);
+            const bytes = Math.round(b.stackKB * 1024);
+            ops.push([OP_STACK_GROW, bytes, 0], [OP_CPU, sampler(b.cpu), 0], [OP_STACK_POP, 0, 0]);
             this.growsStacks = true;
           },
           send: (b) => void ops.push([OP_SEND, chan(b.chan), 0]),
