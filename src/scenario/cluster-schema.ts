@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HPA_CONTROLLER_DEFAULTS as HPA } from '../autoscaler/hpa/horizontal.js';
 
 /**
  * Scenario blocks for the cluster around the pods: the Deployment and its Service, the metrics
@@ -67,6 +68,9 @@ export function toMilli(q: number | string): number {
   return Math.ceil(Math.round(Number(m[1]) * QUANTITY_SCALE[m[2] ?? '']! * 1e6) / 1e6);
 }
 
+/** MetricTarget: the field that holds the value for each target type. */
+const TARGET_VALUE_FIELD = { Utilization: 'averageUtilization', AverageValue: 'averageValue', Value: 'value' } as const;
+
 const TargetSchema = z
   .strictObject({
     type: z.enum(['Utilization', 'AverageValue', 'Value']).describe('MetricTarget.type'),
@@ -75,9 +79,10 @@ const TargetSchema = z
     value: QuantitySchema.optional(),
   })
   .superRefine((t, ctx) => {
-    const need = t.type === 'Utilization' ? 'averageUtilization' : t.type === 'AverageValue' ? 'averageValue' : 'value';
+    const need = TARGET_VALUE_FIELD[t.type];
     if (t[need] === undefined) ctx.addIssue({ code: 'custom', path: [need], message: `expected ${need} for a ${t.type} target, found nothing` });
-  });
+  })
+  .describe('MetricTarget: the value the HPA keeps the metric at (type names which of the fields below holds it)');
 
 /** Per-pod metrics the simulator exports (the `go_goroutines`-style series an adapter would serve). */
 export const POD_METRIC_NAMES = [
@@ -93,6 +98,8 @@ export const POD_METRIC_NAMES = [
 /** Metrics of the Service object (Object metrics) and of the ingress in front of it (External metrics). */
 export const OBJECT_METRIC_NAMES = ['requests_per_second'] as const;
 export const EXTERNAL_METRIC_NAMES = ['ingress_requests_per_second', 'ingress_latency_p99_ms'] as const;
+export type ObjectMetricName = (typeof OBJECT_METRIC_NAMES)[number];
+export type ExternalMetricName = (typeof EXTERNAL_METRIC_NAMES)[number];
 
 const MetricSpecSchema = z.discriminatedUnion('type', [
   z.strictObject({
@@ -100,7 +107,7 @@ const MetricSpecSchema = z.discriminatedUnion('type', [
     resource: z.strictObject({
       name: z.enum(['cpu', 'memory']).describe("the resource: cpu (cores, usage over cpuWindowS) or memory (bytes: the pod's heap + stacks + runtime overhead)"),
       target: TargetSchema,
-    }),
+    }).describe("ResourceMetricSource: a resource of the pod's containers, as metrics-server reports it"),
   }),
   z.strictObject({
     type: z.literal('ContainerResource'),
@@ -108,44 +115,88 @@ const MetricSpecSchema = z.discriminatedUnion('type', [
       name: z.enum(['cpu', 'memory']).describe('the resource of one container'),
       container: z.string().min(1).default('app').describe("the container (the pod has one, named 'app')"),
       target: TargetSchema,
-    }),
+    }).describe('ContainerResourceMetricSource: a resource of one named container'),
   }),
   z.strictObject({
     type: z.literal('Object'),
     object: z.strictObject({
       describedObject: z
-        .strictObject({ apiVersion: z.string().default('v1'), kind: z.literal('Service').default('Service'), name: z.string().default('app') })
+        .strictObject({
+          apiVersion: z.string().default('v1').describe('API version of the object'),
+          kind: z.literal('Service').default('Service').describe('kind of the object (the simulated Service)'),
+          name: z.string().default('app').describe('name of the object'),
+        })
         .prefault({})
         .describe("the object the metric describes (the Deployment's Service)"),
-      metric: z.strictObject({ name: z.enum(OBJECT_METRIC_NAMES).describe(`object metric: ${OBJECT_METRIC_NAMES.join(', ')} (requests/s reaching the Service over rateWindowS)`) }),
+      metric: z
+        .strictObject({
+          name: z
+            .enum(OBJECT_METRIC_NAMES)
+            .describe(
+              `object metric: ${OBJECT_METRIC_NAMES.join(', ')} (requests/s reaching the Service over rateWindowS)`,
+            ),
+        })
+        .describe('MetricIdentifier: which metric of the object'),
       target: TargetSchema,
-    }),
+    }).describe('ObjectMetricSource: a metric describing one Kubernetes object'),
   }),
   z.strictObject({
     type: z.literal('External'),
     external: z.strictObject({
       metric: z.strictObject({
         name: z.enum(EXTERNAL_METRIC_NAMES).describe(`external metric: ${EXTERNAL_METRIC_NAMES.join(', ')} (the ingress request rate, or its p99 latency in ms, over rateWindowS)`),
-      }),
+      }).describe('MetricIdentifier: which external metric'),
       target: TargetSchema,
-    }),
+    }).describe('ExternalMetricSource: a metric from outside the cluster (here: the ingress in front of the Service)'),
   }),
   z.strictObject({
     type: z.literal('Pods'),
     pods: z.strictObject({
       metric: z.strictObject({
         name: z.enum(POD_METRIC_NAMES).describe(`per-pod metric: ${POD_METRIC_NAMES.join(', ')} (run-queue length, GC CPU fraction and GC stop-the-world pause fraction come from the pod's Go runtime; the p99 is over rateWindowS)`),
-      }),
+      }).describe('MetricIdentifier: which per-pod metric'),
       target: TargetSchema,
-    }),
+    }).describe('PodsMetricSource: a custom metric of every pod, averaged'),
   }),
 ]);
 export type MetricSpec = z.infer<typeof MetricSpecSchema>;
+type TargetType = 'Utilization' | 'AverageValue' | 'Value';
+
+/** The target types validateMetricSpec accepts per metric source type. */
+const ACCEPTED_TARGETS: Record<MetricSpec['type'], readonly TargetType[]> = {
+  Resource: ['Utilization', 'AverageValue'],
+  ContainerResource: ['Utilization', 'AverageValue'],
+  Pods: ['AverageValue'],
+  Object: ['Value', 'AverageValue'],
+  External: ['Value', 'AverageValue'],
+};
+
+/** The key a metric spec keeps its source under, and its target's type. */
+function metricTarget(m: MetricSpec): { key: string; type: TargetType } {
+  switch (m.type) {
+    case 'Resource':
+      return { key: 'resource', type: m.resource.target.type };
+    case 'ContainerResource':
+      return { key: 'containerResource', type: m.containerResource.target.type };
+    case 'Pods':
+      return { key: 'pods', type: m.pods.target.type };
+    case 'Object':
+      return { key: 'object', type: m.object.target.type };
+    case 'External':
+      return { key: 'external', type: m.external.target.type };
+    default: {
+      const unhandled: never = m;
+      throw new Error(`hpa: unhandled metric source ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
 
 const PolicySchema = z.strictObject({
-  type: z.enum(['Pods', 'Percent']),
-  value: z.number().int().positive(),
-  periodSeconds: z.number().int().min(1).max(1800),
+  type: z
+    .enum(['Pods', 'Percent'])
+    .describe('HPAScalingPolicy.type: limit the change to value pods, or value percent of the current size'),
+  value: z.number().int().positive().describe('pods or percent allowed per period'),
+  periodSeconds: z.number().int().min(1).max(1800).describe('the window the limit applies to, s'),
 });
 
 const RulesSchema = z.strictObject({
@@ -170,11 +221,27 @@ export const HpaSchema = z
       .describe('autoscaling/v2 behavior; absent = the legacy algorithm (5-minute downscale window, max(2x, 4) scale-up cap)'),
     controller: z
       .strictObject({
-        syncPeriodS: z.number().positive().default(15).describe('--horizontal-pod-autoscaler-sync-period, s'),
-        tolerance: z.number().nonnegative().default(0.1).describe('--horizontal-pod-autoscaler-tolerance'),
-        downscaleStabilizationS: z.number().nonnegative().default(300).describe('--horizontal-pod-autoscaler-downscale-stabilization, s'),
-        cpuInitializationPeriodS: z.number().nonnegative().default(300).describe('--horizontal-pod-autoscaler-cpu-initialization-period, s'),
-        initialReadinessDelayS: z.number().nonnegative().default(30).describe('--horizontal-pod-autoscaler-initial-readiness-delay, s'),
+        syncPeriodS: z
+          .number()
+          .positive()
+          .default(HPA.syncPeriodS)
+          .describe('--horizontal-pod-autoscaler-sync-period, s'),
+        tolerance: z.number().nonnegative().default(HPA.tolerance).describe('--horizontal-pod-autoscaler-tolerance'),
+        downscaleStabilizationS: z
+          .number()
+          .nonnegative()
+          .default(HPA.downscaleStabilizationS)
+          .describe('--horizontal-pod-autoscaler-downscale-stabilization, s'),
+        cpuInitializationPeriodS: z
+          .number()
+          .nonnegative()
+          .default(HPA.cpuInitializationPeriodS)
+          .describe('--horizontal-pod-autoscaler-cpu-initialization-period, s'),
+        initialReadinessDelayS: z
+          .number()
+          .nonnegative()
+          .default(HPA.initialReadinessDelayS)
+          .describe('--horizontal-pod-autoscaler-initial-readiness-delay, s'),
       })
       .prefault({})
       .describe('kube-controller-manager flags of the HPA controller'),
@@ -185,35 +252,75 @@ export const HpaSchema = z
     }
     h.metrics.forEach((m, i) => {
       // validateMetricSpec: Resource takes Utilization or AverageValue; Pods AverageValue; Object and External Value or AverageValue.
-      const [key, t] =
-        m.type === 'Resource'
-          ? ['resource', m.resource.target.type]
-          : m.type === 'ContainerResource'
-            ? ['containerResource', m.containerResource.target.type]
-            : m.type === 'Pods'
-              ? ['pods', m.pods.target.type]
-              : m.type === 'Object'
-                ? ['object', m.object.target.type]
-                : ['external', m.external.target.type];
-      const ok = m.type === 'Resource' || m.type === 'ContainerResource' ? t !== 'Value' : m.type === 'Pods' ? t === 'AverageValue' : t !== 'Utilization';
-      if (!ok) ctx.addIssue({ code: 'custom', path: ['metrics', i, key, 'target', 'type'], message: `expected a target type Kubernetes accepts for ${m.type} metrics, found ${t}` });
+      const { key, type } = metricTarget(m);
+      if (!ACCEPTED_TARGETS[m.type].includes(type)) {
+        const accepted = ACCEPTED_TARGETS[m.type].join(' | ');
+        const message =
+          `expected a target type Kubernetes accepts for ${m.type} metrics, found ${type} (accepted: ${accepted})`;
+        ctx.addIssue({ code: 'custom', path: ['metrics', i, key, 'target', 'type'], message });
+      }
     });
   })
   .describe('a HorizontalPodAutoscaler on the Deployment (absent: fixed replicas)');
 export type Hpa = z.infer<typeof HpaSchema>;
 
+const faultStart = z.number().nonnegative().describe('start, simulated s');
+const faultDuration = z.number().positive().default(60).describe('how long the fault lasts, s');
+
+/** Faults by `type`: each variant names only the fields it uses (a discriminated union, like ArrivalSchema). */
 export const FaultSchema = z
-  .strictObject({
-    type: z
-      .enum(['metrics-down', 'hpa-down', 'pod-kill', 'node-loss', 'network-latency', 'noisy-neighbour'])
-      .describe('metrics-down: the metrics APIs fail (the HPA cannot compute and keeps the current size); hpa-down: the controller skips its syncs; pod-kill: the oldest live pod dies at once (in-flight requests lost) and the ReplicaSet replaces it; node-loss: node 0 fails for durationS (its pods die and are recreated where they fit); network-latency: every netpoll wait started during the fault takes latencyMs longer; noisy-neighbour: another workload steals stolenCores of each node\'s runtime.hostCpus, so every pod\'s CPU work runs hostCpus / (hostCpus − stolenCores) times as long'),
-    atS: z.number().nonnegative().describe('start, simulated s'),
-    durationS: z.number().positive().default(60).describe('how long the fault lasts, s (ignored for pod-kill)'),
-    latencyMs: z.number().nonnegative().default(50).describe('network-latency: added to each network wait, ms'),
-    stolenCores: z.number().positive().default(1).describe('noisy-neighbour: cores the neighbour takes (less than runtime.hostCpus)'),
-  })
-  .describe('a fault injected into the run');
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z
+        .literal('metrics-down')
+        .describe('the metrics APIs fail: the HPA cannot compute and keeps the current size'),
+      atS: faultStart,
+      durationS: faultDuration,
+    }),
+    z.strictObject({
+      type: z.literal('hpa-down').describe('the autoscaler (HPA, KEDA or density controller) skips its syncs'),
+      atS: faultStart,
+      durationS: faultDuration,
+    }),
+    z.strictObject({
+      type: z
+        .literal('pod-kill')
+        .describe('the oldest live pod dies at once (in-flight requests lost) and the ReplicaSet replaces it'),
+      atS: faultStart,
+      durationS: faultDuration.describe('ignored: a kill is instantaneous'),
+    }),
+    z.strictObject({
+      type: z
+        .literal('node-loss')
+        .describe(
+          'node 0 fails for durationS: its pods die and are recreated where they fit (needs cluster.nodes.count ≥ 1)',
+        ),
+      atS: faultStart,
+      durationS: faultDuration,
+    }),
+    z.strictObject({
+      type: z.literal('network-latency').describe('every netpoll wait started during the fault takes latencyMs longer'),
+      atS: faultStart,
+      durationS: faultDuration,
+      latencyMs: z.number().nonnegative().default(50).describe('added to each network wait, ms'),
+    }),
+    z.strictObject({
+      type: z
+        .literal('noisy-neighbour')
+        .describe(
+          "another workload steals stolenCores of each node's runtime.hostCpus, so every pod's CPU work runs " +
+            'hostCpus / (hostCpus − stolenCores) times as long',
+        ),
+      atS: faultStart,
+      durationS: faultDuration,
+      stolenCores: z.number().positive().default(1).describe('cores the neighbour takes (less than runtime.hostCpus)'),
+    }),
+  ])
+  .describe(
+    'a fault injected into the run: metrics-down | hpa-down | pod-kill | node-loss | network-latency | noisy-neighbour',
+  );
 export type Fault = z.infer<typeof FaultSchema>;
+export type FaultType = Fault['type'];
 
 export const KedaSchema = z
   .strictObject({
@@ -229,7 +336,11 @@ export const KedaSchema = z
       })
       .prefault({})
       .describe('the scaler (a Prometheus-style trigger on the ingress request rate)'),
-    hpaSyncPeriodS: z.number().positive().default(15).describe("the generated HPA's controller sync period, s"),
+    hpaSyncPeriodS: z
+      .number()
+      .positive()
+      .default(HPA.syncPeriodS)
+      .describe("the generated HPA's controller sync period, s"),
   })
   .superRefine((k, ctx) => {
     if (k.minReplicaCount > k.maxReplicaCount) ctx.addIssue({ code: 'custom', path: ['minReplicaCount'], message: `expected minReplicaCount ≤ maxReplicaCount (${k.maxReplicaCount}), found ${k.minReplicaCount}` });
@@ -253,3 +364,7 @@ export const DensitySchema = z
   })
   .describe('the goroutine-density controller, an alternative to hpa and keda: dρ/dt = α(ρ_target − ρ) − β·λ_in + γ·σ_gc');
 export type Density = z.infer<typeof DensitySchema>;
+
+/** The scenario keys that each configure an autoscaler (at most one per scenario). */
+export const AUTOSCALER_KINDS = ['hpa', 'keda', 'densityController'] as const;
+export type AutoscalerKind = (typeof AUTOSCALER_KINDS)[number];

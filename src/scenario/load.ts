@@ -3,7 +3,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { ScenarioSchema, STEP_KINDS, type DurationDist, type Scenario, type Step } from './schema.js';
+import { ScenarioSchema, STEP_KINDS, visitStep, type DurationDist, type Scenario, type Step } from './schema.js';
 import { applyCalibration, readCalibration } from './calibration.js';
 import { importManifests, ManifestError, manifestProblem, parseManifests, relocate, type Origin } from '../kubernetes/manifests.js';
 import { mergePatch } from './merge.js';
@@ -134,23 +134,25 @@ function resolveStepFiles(file: string, steps: Step[], path: string): Step[] {
   };
   const out = steps.map((st, i): Step => {
     const w = `${path}[${i}]`;
-    if ('cpu' in st) return { cpu: dist(st.cpu, `${w}.cpu`) };
-    if ('syscall' in st) return { syscall: dist(st.syscall, `${w}.syscall`) };
-    if ('netpoll' in st) return { netpoll: dist(st.netpoll, `${w}.netpoll`) };
-    if ('sleep' in st) return { sleep: dist(st.sleep, `${w}.sleep`) };
-    if ('locked' in st) return { locked: { ...st.locked, cpu: dist(st.locked.cpu, `${w}.locked.cpu`) } };
-    if ('deep' in st) return { deep: { ...st.deep, cpu: dist(st.deep.cpu, `${w}.deep.cpu`) } };
-    if ('spawn' in st) {
-      const inner = resolveStepFiles(file, st.spawn.steps, `${w}.spawn.steps`);
-      if (inner !== st.spawn.steps) changed = true;
-      return { spawn: { ...st.spawn, steps: inner } };
-    }
-    if ('repeat' in st) {
-      const inner = resolveStepFiles(file, st.repeat.steps, `${w}.repeat.steps`);
-      if (inner !== st.repeat.steps) changed = true;
-      return { repeat: { ...st.repeat, steps: inner } };
-    }
-    return st;
+    const nested = (inner: Step[], sub: string): Step[] => {
+      const r = resolveStepFiles(file, inner, `${w}.${sub}.steps`);
+      if (r !== inner) changed = true;
+      return r;
+    };
+    return visitStep<Step>(st, {
+      cpu: (d) => ({ cpu: dist(d, `${w}.cpu`) }),
+      syscall: (d) => ({ syscall: dist(d, `${w}.syscall`) }),
+      netpoll: (d) => ({ netpoll: dist(d, `${w}.netpoll`) }),
+      sleep: (d) => ({ sleep: dist(d, `${w}.sleep`) }),
+      alloc: () => st,
+      gosched: () => st,
+      spawn: (b) => ({ spawn: { ...b, steps: nested(b.steps, 'spawn') } }),
+      locked: (b) => ({ locked: { ...b, cpu: dist(b.cpu, `${w}.locked.cpu`) } }),
+      deep: (b) => ({ deep: { ...b, cpu: dist(b.cpu, `${w}.deep.cpu`) } }),
+      send: () => st,
+      recv: () => st,
+      repeat: (b) => ({ repeat: { ...b, steps: nested(b.steps, 'repeat') } }),
+    });
   });
   return changed ? out : steps;
 }
@@ -317,7 +319,9 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
       return [{ ...at(path), message: `expected ${what}${op} ${String(bound)}, found ${describeValue(input)}` }];
     }
     case 'invalid_value':
-      return [{ ...at(path), message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, found ${describeValue(input)}` }];
+      const expected = issue.values.map((v) => JSON.stringify(v)).join(' | ');
+      const message = `expected one of ${expected}, found ${describeValue(input)}${didYouMean(input, issue.values)}`;
+      return [{ ...at(path), message }];
     case 'unrecognized_keys': {
       const allowed = allowedKeys(path, data);
       return issue.keys.map((k) => ({
@@ -329,7 +333,9 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
       const u = issue as Issue & { discriminator?: string; options?: unknown[] };
       if (u.discriminator !== undefined && u.options) {
         const found = isRecord(input) ? input[u.discriminator] : undefined;
-        return [{ ...at(path), message: `expected one of ${u.options.map((o) => JSON.stringify(o)).join(' | ')}, found ${describeValue(found)}` }];
+        const expected = u.options.map((o) => JSON.stringify(o)).join(' | ');
+        const message = `expected one of ${expected}, found ${describeValue(found)}${didYouMean(found, u.options)}`;
+        return [{ ...at(path), message }];
       }
       const branches = (issue as Issue & { errors?: Issue[][] }).errors ?? [];
       // A step (an element of a `steps` list): explain the branch whose key the user wrote, or list the kinds.
@@ -340,7 +346,8 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
         }
         const found = isRecord(input) ? Object.keys(input) : [];
         const what = found.length ? `key(s) ${found.join(', ')}` : describeValue(input);
-        return [{ ...at(path), message: `expected a step with exactly one of the keys ${STEP_KINDS.join(' | ')}, found ${what}` }];
+        const hint = found.length === 1 ? didYouMean(found[0], STEP_KINDS) : '';
+        return [{ ...at(path), message: `expected a step with exactly one of the keys ${STEP_KINDS.join(' | ')}, found ${what}${hint}` }];
       }
       // Any other union of values (gogc: a number or "off"): what each alternative expects, then what was found.
       const expected = branches.map((b) =>
@@ -418,6 +425,15 @@ function allowedKeys(path: PropertyKey[], data: unknown): string[] {
   };
   schema = unwrap(schema);
   for (const seg of path) {
+    if (typeof seg === 'number') {
+      // A list item: the array's element schema, and the item's value (to pick its union member).
+      const element = (schema as { _zod?: { def?: { type?: string; element?: unknown } } })._zod?.def;
+      if (element?.type !== 'array') return [];
+      schema = element.element;
+      value = Array.isArray(value) ? value[seg] : undefined;
+      schema = unwrap(schema);
+      continue;
+    }
     const shape = shapeOf(schema);
     if (!shape || typeof seg !== 'string' || !(seg in shape)) return [];
     schema = shape[seg];
@@ -439,11 +455,23 @@ function literalOf(s: unknown): unknown {
 
 /** " (did you mean 'x'?)" for a near-miss key, by edit distance. */
 function suggest(key: string, allowed: string[]): string {
-  if (allowed.length === 0) return ` "${key}"`;
+  const best = nearest(key, allowed);
+  return best !== undefined ? ` "${key}" (did you mean "${best}"?)` : ` "${key}"`;
+}
+
+/** " (did you mean "x"?)" when a string value is a near miss of one of the accepted values, else "". */
+function didYouMean(found: unknown, options: readonly unknown[]): string {
+  if (typeof found !== 'string') return '';
+  const best = nearest(found, options.filter((o): o is string => typeof o === 'string'));
+  return best !== undefined ? ` (did you mean "${best}"?)` : '';
+}
+
+/** The allowed word a near-miss most likely meant: a prefix either way, or within a small edit distance. */
+function nearest(key: string, allowed: readonly string[]): string | undefined {
+  if (allowed.length === 0 || key.length === 0) return undefined;
   const lower = key.toLowerCase();
   const byPrefix = allowed.find((a) => a.toLowerCase().startsWith(lower) || lower.startsWith(a.toLowerCase()));
-  const best = byPrefix ?? closest(key, allowed);
-  return byPrefix !== undefined || distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(key.length / 3))
-    ? ` "${key}" (did you mean "${best}"?)`
-    : ` "${key}"`;
+  if (byPrefix !== undefined) return byPrefix;
+  const best = closest(key, [...allowed]);
+  return distance(lower, best.toLowerCase()) <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }

@@ -6,14 +6,21 @@ type JsonSchema = {
   description?: string;
   default?: unknown;
   properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: JsonSchema | boolean;
+  items?: JsonSchema;
   oneOf?: JsonSchema[];
   anyOf?: JsonSchema[];
+  $ref?: string;
+  $defs?: Record<string, JsonSchema>;
   const?: unknown;
   enum?: unknown[];
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
+  minItems?: number;
+  pattern?: string;
 };
 
 /**
@@ -23,7 +30,7 @@ type JsonSchema = {
 export function scenarioReferenceMarkdown(): string {
   const root = z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   const rows: string[] = [];
-  walk(root, '', rows);
+  new Walker(root.$defs ?? {}, rows).walk(root, '', false);
   return [
     '# Scenario file reference',
     '',
@@ -31,7 +38,10 @@ export function scenarioReferenceMarkdown(): string {
     '',
     'Scenario files are YAML or JSON. Every field has a default, so `{}` is a valid scenario; units are in',
     'field names (`S` seconds, `Ms` milliseconds, `PerS` per second). Unknown keys are errors. Where a block',
-    'has variants (`dist`, `process`), name the variant; its other fields then take their defaults.',
+    'has variants (`dist`, `process`, `type`), name the variant; its other fields then take their defaults.',
+    'A path `a[]` is an item of the list `a`; `(dist: lognormal)` marks a field of that variant only; a step is',
+    'a mapping with exactly one of the step keys (`steps[].cpu`, `steps[].spawn`, …). "required" marks the',
+    'fields you must write.',
     '',
     '| path | type | default | meaning |',
     '| --- | --- | --- | --- |',
@@ -40,39 +50,128 @@ export function scenarioReferenceMarkdown(): string {
   ].join('\n');
 }
 
-function walk(s: JsonSchema, path: string, rows: string[]): void {
-  const variants = s.oneOf ?? s.anyOf;
-  if (variants) {
-    const disc = Object.keys(variants[0]?.properties ?? {}).find((k) => variants.every((v) => v.properties?.[k]?.const !== undefined));
-    rows.push(row(path, `one of: ${variants.map((v) => `\`${String(v.properties?.[disc ?? '']?.const)}\``).join(', ')}`, s.default, s.description));
-    for (const v of variants) {
-      const tag = disc ? `${disc}: ${String(v.properties?.[disc]?.const)}` : '';
-      for (const [k, child] of Object.entries(v.properties ?? {})) {
-        if (k === disc) continue;
-        walk(child, `${path}.${k} (${tag})`, rows);
+/** Walks the JSON Schema of the scenario, one row per field, through unions, lists, maps and references. */
+class Walker {
+  /** References being expanded, and the path where each was first expanded (for recursive steps). */
+  private readonly expanding = new Map<string, string>();
+  /** Tagged unions already written out (by their variants), and where: a repeat refers back. */
+  private readonly unions = new Map<string, string>();
+
+  constructor(
+    private readonly defs: Record<string, JsonSchema>,
+    private readonly rows: string[],
+  ) {}
+
+  walk(s: JsonSchema, path: string, required: boolean, tag = ''): void {
+    if (s.$ref) {
+      const at = this.expanding.get(s.$ref);
+      if (at !== undefined) {
+        this.rows.push(row(path + tag, 'a step', undefined, `recursive: the same as \`${at}\``, required));
+        return;
       }
+      this.expanding.set(s.$ref, path);
+      this.walk({ ...this.defs[s.$ref.replace('#/$defs/', '')]!, ...withoutRef(s) }, path, required, tag);
+      this.expanding.delete(s.$ref);
+      return;
     }
-    return;
+    const variants = s.oneOf ?? s.anyOf;
+    if (variants) return this.union(s, variants, path, required, tag);
+    if (s.type === 'array' && s.items) return this.list(s, s.items, path, required, tag);
+    if (s.type === 'object' && s.properties) {
+      if (path) this.rows.push(row(path + tag, 'mapping', s.default, s.description, required));
+      this.fields(s, path, tag);
+      return;
+    }
+    const map = typeof s.additionalProperties === 'object' && Object.keys(s.additionalProperties).length > 0;
+    if (s.type === 'object' && map && typeof s.additionalProperties === 'object') {
+      const value = s.additionalProperties;
+      const nested = value.type === 'object' && value.properties;
+      const what = nested ? 'mapping of name → mapping' : `mapping of name → ${typeOf(value)}`;
+      this.rows.push(row(path + tag, what, s.default, s.description, required));
+      if (nested) this.fields(value, `${path}.<name>`, tag);
+      return;
+    }
+    this.rows.push(row(path + tag, typeOf(s), s.default, s.description, required));
   }
-  if (s.type === 'object' && s.properties) {
-    if (path) rows.push(row(path, 'mapping', undefined, s.description));
-    for (const [k, child] of Object.entries(s.properties)) walk(child, path ? `${path}.${k}` : k, rows);
-    return;
+
+  /** The fields of a mapping; `tag` (the variant they belong to) follows each path. */
+  private fields(s: JsonSchema, path: string, tag: string, skip?: string): void {
+    for (const [k, child] of Object.entries(s.properties ?? {})) {
+      if (k === skip) continue;
+      const required = (s.required ?? []).includes(k) && child.default === undefined;
+      this.walk(child, `${path ? `${path}.` : ''}${k}`, required, tag);
+    }
   }
-  rows.push(row(path, typeOf(s), s.default, s.description));
+
+  private list(s: JsonSchema, items: JsonSchema, path: string, required: boolean, tag: string): void {
+    const item = items.$ref ? { ...this.defs[items.$ref.replace('#/$defs/', '')], ...withoutRef(items) } : items;
+    const scalar = !(item.oneOf ?? item.anyOf) && item.type !== 'object';
+    const min = s.minItems ? `, ≥ ${s.minItems} item${s.minItems > 1 ? 's' : ''}` : '';
+    const type = `list of ${scalar ? typeOf(item) : 'mappings'}${min}`;
+    this.rows.push(row(path + tag, type, s.default, s.description, required));
+    if (scalar) return;
+    if (item.type === 'object' && item.properties) this.fields(item, `${path}[]`, tag);
+    else this.walk(items, `${path}[]`, false, tag);
+  }
+
+  private union(s: JsonSchema, variants: JsonSchema[], path: string, required: boolean, tag: string): void {
+    const objects = variants.every((v) => v.type === 'object' && v.properties);
+    if (!objects) {
+      // A choice of plain values (GOGC: a number or "off").
+      this.rows.push(row(path + tag, variants.map(typeOf).join(' or '), s.default, s.description, required));
+      return;
+    }
+    const tagged = (k: string) => variants.every((v) => v.properties?.[k]?.const !== undefined);
+    const disc = Object.keys(variants[0]!.properties!).find(tagged);
+    if (disc === undefined) {
+      // One key per variant (a step): each key is a field of its own.
+      const keys = variants.map((v) => Object.keys(v.properties!)[0]!);
+      const what = s.description ?? 'a mapping with exactly one of these keys';
+      const type = `one key of: ${keys.map((k) => `\`${k}\``).join(', ')}`;
+      this.rows.push(row(path + tag, type, s.default, what, required));
+      for (const v of variants) this.fields(v, path, tag);
+      return;
+    }
+    const tags = variants.map((v) => String(v.properties![disc]!.const));
+    const what = s.description ?? `the variant, chosen by \`${disc}\``;
+    const type = `one of: ${tags.map((t) => `\`${t}\``).join(', ')}`;
+    const key = JSON.stringify(variants);
+    const first = this.unions.get(key);
+    if (first !== undefined) {
+      this.rows.push(row(path + tag, type, s.default, `${what}; its fields as for \`${first}\``, required));
+      return;
+    }
+    this.unions.set(key, path);
+    this.rows.push(row(path + tag, type, s.default, what, required));
+    for (const v of variants) {
+      const value = String(v.properties![disc]!.const);
+      const about = v.properties![disc]!.description ?? v.description;
+      if (about) this.rows.push(row(`${path ? `${path}.` : ''}${disc}: ${value}`, 'variant', undefined, about, false));
+      this.fields(v, path, ` (${disc}: ${value})`, disc);
+    }
+  }
+}
+
+function withoutRef(s: JsonSchema): JsonSchema {
+  const { $ref: _r, ...rest } = s;
+  return rest;
 }
 
 function typeOf(s: JsonSchema): string {
+  if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
   if (s.enum) return s.enum.map((e) => `\`${String(e)}\``).join(' \\| ');
   const range: string[] = [];
   if (s.minimum !== undefined) range.push(`≥ ${s.minimum}`);
   if (s.exclusiveMinimum !== undefined) range.push(`> ${s.exclusiveMinimum}`);
-  if (s.maximum !== undefined) range.push(`≤ ${s.maximum}`);
+  if (s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER) range.push(`≤ ${s.maximum}`);
   if (s.exclusiveMaximum !== undefined) range.push(`< ${s.exclusiveMaximum}`);
+  if (s.type === 'object') return 'mapping';
+  if (s.type === 'array') return `list of ${s.items ? typeOf(s.items) : 'any'}`;
   return `${s.type ?? 'any'}${range.length ? ` (${range.join(', ')})` : ''}`;
 }
 
-function row(path: string, type: string, def: unknown, description?: string): string {
-  const d = def === undefined || (typeof def === 'object' && def !== null && Object.keys(def).length === 0) ? '' : `\`${JSON.stringify(def)}\``;
+function row(path: string, type: string, def: unknown, description: string | undefined, required: boolean): string {
+  const empty = def === undefined || (typeof def === 'object' && def !== null && Object.keys(def).length === 0);
+  const d = required ? 'required' : empty ? '' : `\`${JSON.stringify(def)}\``;
   return `| \`${path}\` | ${type} | ${d} | ${(description ?? '').replace(/\|/g, '\\|')} |`;
 }

@@ -1,6 +1,9 @@
 import { SweepSchema } from './sweep-schema.js';
 import { z } from 'zod';
-import { ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema } from './cluster-schema.js';
+import { STEP_KINDS, stepKind, visitStep, type Step, type StepBodies, type StepKind } from './steps.js';
+import {
+  AUTOSCALER_KINDS, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema,
+} from './cluster-schema.js';
 
 /**
  * The scenario file schema. Conventions:
@@ -139,84 +142,64 @@ export const ArrivalSchema = z
   .describe('the arrival process: poisson | steps | trace | timestamps | diurnal | mmpp | constant');
 export type Arrival = z.infer<typeof ArrivalSchema>;
 
-/** One step of a goroutine's program. */
-export type Step =
-  | { cpu: DurationDist }
-  | { syscall: DurationDist }
-  | { netpoll: DurationDist }
-  | { sleep: DurationDist }
-  | { alloc: AllocSize }
-  | { gosched: true }
-  | { spawn: { count: number; wait: boolean; steps: Step[] } }
-  | { locked: { mutex: string; cpu: DurationDist } }
-  | { deep: { stackKB: number; cpu: DurationDist } }
-  | { send: { chan: string } }
-  | { recv: { chan: string } }
-  | { repeat: { count: number; steps: Step[] } };
-
-/** Names of the step kinds, for error messages and docs. */
-export const STEP_KINDS = ['cpu', 'syscall', 'netpoll', 'sleep', 'alloc', 'gosched', 'spawn', 'locked', 'deep', 'send', 'recv', 'repeat'] as const;
+export {
+  STEP_KINDS, stepKind, visitStep, type Step, type StepBodies, type StepKind, type StepVisitor,
+} from './steps.js';
 
 /** Ops one program may hold once `repeat` steps are unrolled (12 bytes each in the compiled program). */
 export const MAX_PROGRAM_OPS = 2_000_000;
 
-export const StepSchema: z.ZodType<Step> = z.lazy(() =>
-  z.union([
-    z.strictObject({ cpu: DurationDistSchema.describe('run on a P for this long (a CPU burst)') }),
-    z.strictObject({ syscall: DurationDistSchema.describe('a blocking syscall: the M blocks; sysmon may hand its P off') }),
-    z.strictObject({ netpoll: DurationDistSchema.describe('wait for the network (the G parks in netpoll)') }),
-    z.strictObject({ sleep: DurationDistSchema.describe('time.Sleep: a timer on the current P') }),
-    z.strictObject({
-      alloc: AllocSizeSchema.describe(
-        'allocate heap memory (mallocgc), live until the goroutine exits: counts toward the GC trigger, and during a mark phase may make the goroutine assist',
-      ),
-    }),
-    z.strictObject({ gosched: z.literal(true).describe('runtime.Gosched: yield to the global run queue') }),
-    z.strictObject({
-      spawn: z
-        .strictObject({
-          count: z.number().int().min(1).max(1_000_000).default(1).describe('goroutines to start (`go f()` × count)'),
-          wait: z.boolean().default(true).describe('wait for all of them (a WaitGroup / channel receive)'),
-          steps: z.array(StepSchema).min(1).describe("each child's program"),
-        })
-        .describe('start child goroutines'),
-    }),
-    z.strictObject({
-      locked: z
-        .strictObject({
-          mutex: z.string().min(1).default('mu').describe('mutex name; steps naming the same mutex contend'),
-          cpu: DurationDistSchema.describe('CPU time spent holding it'),
-        })
-        .describe('sync.Mutex: Lock, run, Unlock (waiters are served first come, first served)'),
-    }),
-    z.strictObject({
-      deep: z
-        .strictObject({
-          stackKB: z.number().positive().max(1024 * 1024).describe('stack depth the call chain needs, KiB (the stack grows by doubling from 2 KiB, copying)'),
-          cpu: DurationDistSchema.describe('CPU time spent that deep'),
-        })
-        .describe('a deep call chain (recursion, big frames): grow the stack, run, return; a later GC halves the stack while under a quarter of it is used'),
-    }),
-    z.strictObject({
-      send: z
-        .strictObject({ chan: z.string().min(1).describe('a channel declared in runtime.channels') })
-        .describe('`ch <- v`: hand the value to a waiting receiver, else put it in the buffer, else wait for a receiver'),
-    }),
-    z.strictObject({
-      recv: z
-        .strictObject({ chan: z.string().min(1).describe('a channel declared in runtime.channels') })
-        .describe('`<-ch`: take a value from the buffer or a waiting sender, else wait for a sender'),
-    }),
-    z.strictObject({
-      repeat: z
-        .strictObject({
-          count: z.number().int().min(1).max(MAX_PROGRAM_OPS).describe('times to run the steps'),
-          steps: z.array(StepSchema).min(1).describe('the loop body'),
-        })
-        .describe('a loop: the steps, count times over (each step keeps its own random stream across iterations)'),
-    }),
-  ]),
-);
+/**
+ * The schema of each step kind's body, a Record over StepKind: a kind added to StepBodies does not compile
+ * until it has a schema here. A step is a strict mapping with exactly one of these keys.
+ */
+const stepBodySchemas = (): { [K in StepKind]: z.ZodType<StepBodies[K], unknown> } => ({
+  cpu: DurationDistSchema.describe('run on a P for this long (a CPU burst)'),
+  syscall: DurationDistSchema.describe('a blocking syscall: the M blocks; sysmon may hand its P off'),
+  netpoll: DurationDistSchema.describe('wait for the network (the G parks in netpoll)'),
+  sleep: DurationDistSchema.describe('time.Sleep: a timer on the current P'),
+  alloc: AllocSizeSchema.describe(
+    'allocate heap memory (mallocgc), live until the goroutine exits: counts toward the GC trigger, and during a mark phase may make the goroutine assist',
+  ),
+  gosched: z.literal(true).describe('runtime.Gosched: yield to the global run queue'),
+  spawn: z
+    .strictObject({
+      count: z.number().int().min(1).max(1_000_000).default(1).describe('goroutines to start (`go f()` × count)'),
+      wait: z.boolean().default(true).describe('wait for all of them (a WaitGroup / channel receive)'),
+      steps: z.array(StepSchema).min(1).describe("each child's program"),
+    })
+    .describe('start child goroutines'),
+  locked: z
+    .strictObject({
+      mutex: z.string().min(1).default('mu').describe('mutex name; steps naming the same mutex contend'),
+      cpu: DurationDistSchema.describe('CPU time spent holding it'),
+    })
+    .describe('sync.Mutex: Lock, run, Unlock (waiters are served first come, first served)'),
+  deep: z
+    .strictObject({
+      stackKB: z.number().positive().max(1024 * 1024).describe('stack depth the call chain needs, KiB (the stack grows by doubling from 2 KiB, copying)'),
+      cpu: DurationDistSchema.describe('CPU time spent that deep'),
+    })
+    .describe('a deep call chain (recursion, big frames): grow the stack, run, return; a later GC halves the stack while under a quarter of it is used'),
+  send: z
+    .strictObject({ chan: z.string().min(1).describe('a channel declared in runtime.channels') })
+    .describe('`ch <- v`: hand the value to a waiting receiver, else put it in the buffer, else wait for a receiver'),
+  recv: z
+    .strictObject({ chan: z.string().min(1).describe('a channel declared in runtime.channels') })
+    .describe('`<-ch`: take a value from the buffer or a waiting sender, else wait for a sender'),
+  repeat: z
+    .strictObject({
+      count: z.number().int().min(1).max(MAX_PROGRAM_OPS).describe('times to run the steps'),
+      steps: z.array(StepSchema).min(1).describe('the loop body'),
+    })
+    .describe('a loop: the steps, count times over (each step keeps its own random stream across iterations)'),
+  });
+
+export const StepSchema: z.ZodType<Step> = z.lazy(() => {
+  const bodies = stepBodySchemas();
+  const [first, ...rest] = STEP_KINDS.map((k) => z.strictObject({ [k]: bodies[k] }));
+  return z.union([first!, ...rest]) as unknown as z.ZodType<Step>;
+});
 
 export const WorkloadSchema = z.strictObject({
   arrival: ArrivalSchema.default({ process: 'poisson', ratePerS: 100 }),
@@ -423,11 +406,12 @@ export const ScenarioSchema = z
   .superRefine((s, ctx) => {
     if (s.runtime.scheduler === 'ideal-fifo') {
       s.workload.request.steps.forEach((step, i) => {
-        if (!('cpu' in step)) {
+        const kind = stepKind(step);
+        if (kind !== 'cpu') {
           ctx.addIssue({
             code: 'custom',
             path: ['workload', 'request', 'steps', i],
-            message: `the ideal-fifo scheduler runs cpu steps only, found "${Object.keys(step)[0]}" (use runtime.scheduler: gmp)`,
+            message: `the ideal-fifo scheduler runs cpu steps only, found "${kind}" (use runtime.scheduler: gmp)`,
           });
         }
       });
@@ -441,7 +425,7 @@ export const ScenarioSchema = z
       }
     });
     checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], Object.keys(s.runtime.channels), ctx);
-    const scalers = (['hpa', 'keda', 'densityController'] as const).filter((k) => s[k] !== undefined);
+    const scalers = AUTOSCALER_KINDS.filter((k) => s[k] !== undefined);
     if (scalers.length > 1) {
       ctx.addIssue({ code: 'custom', path: [scalers[1]!], message: `expected one autoscaler, found ${scalers.join(' and ')}` });
     }
@@ -464,20 +448,31 @@ function checkPrograms(steps: readonly Step[], path: (string | number)[], chans:
   let ops = 0;
   steps.forEach((step, i) => {
     const at = [...path, i];
-    if ('send' in step || 'recv' in step) {
-      const kind = 'send' in step ? 'send' : 'recv';
-      const name = 'send' in step ? step.send.chan : (step as { recv: { chan: string } }).recv.chan;
+    const chanOp = (kind: 'send' | 'recv', name: string): number => {
       if (!chans.includes(name)) {
         const known = chans.length > 0 ? `one of ${chans.map((c) => `"${c}"`).join(', ')}` : 'a channel declared in runtime.channels (none are)';
         ctx.addIssue({ code: 'custom', path: [...at, kind, 'chan'], message: `expected ${known}, found "${name}"` });
       }
-      ops += 1;
-    } else if ('repeat' in step) {
-      ops += step.repeat.count * checkPrograms(step.repeat.steps, [...at, 'repeat', 'steps'], chans, ctx, true);
-    } else if ('spawn' in step) {
-      checkPrograms(step.spawn.steps, [...at, 'spawn', 'steps'], chans, ctx);
-      ops += 2;
-    } else ops += 'locked' in step || 'deep' in step ? 3 : 1;
+      return 1;
+    };
+    // Ops each kind compiles to (runtime/gmp/program.ts): the size limit counts what the compiler emits.
+    ops += visitStep<number>(step, {
+      cpu: () => 1,
+      syscall: () => 1,
+      netpoll: () => 1,
+      sleep: () => 1,
+      alloc: () => 1,
+      gosched: () => 1,
+      spawn: (b) => {
+        checkPrograms(b.steps, [...at, 'spawn', 'steps'], chans, ctx);
+        return 2;
+      },
+      locked: () => 3,
+      deep: () => 3,
+      send: (b) => chanOp('send', b.chan),
+      recv: (b) => chanOp('recv', b.chan),
+      repeat: (b) => b.count * checkPrograms(b.steps, [...at, 'repeat', 'steps'], chans, ctx, true),
+    });
   });
   if (!inRepeat && ops > MAX_PROGRAM_OPS) {
     ctx.addIssue({ code: 'custom', path, message: `expected at most ${MAX_PROGRAM_OPS.toLocaleString('en-US')} steps once repeats are unrolled, found ${ops.toLocaleString('en-US')}` });

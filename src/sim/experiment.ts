@@ -8,9 +8,9 @@ import { GmpPod } from '../runtime/gmp/pod.js';
 import { GoFatalError } from '../runtime/gmp/sched.js';
 import { TraceRecorder } from '../runtime/gmp/trace-export.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
-import type { Scenario, Step } from '../scenario/schema.js';
+import type { Scenario } from '../scenario/schema.js';
 import { arrivalProcess, type ArrivalProcess } from '../workload/arrivals.js';
-import { distMeanNs, durationSampler, type DurationSampler } from '../workload/distributions.js';
+import { durationSampler, stepsMeanCpuNs, type DurationSampler } from '../workload/distributions.js';
 import { RequestTable } from '../workload/requests.js';
 import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
 import { Clients } from './client.js';
@@ -173,7 +173,7 @@ export class Experiment implements CompletionSink {
   finish(): RunResult {
     this.advanceTo(this.endNs);
     const result: RunResult = { summary: this.summarise(), series: this.series, podSeries: this.podSeries };
-    if (this.fleet.hpa) result.hpaDecisions = this.fleet.hpa.decisions;
+    if (this.fleet.autoscaler) result.hpaDecisions = [...this.fleet.autoscaler.decisions];
     if (this.tracer) result.trace = this.tracer.finish();
     return result;
   }
@@ -345,7 +345,7 @@ export class Experiment implements CompletionSink {
         oomLostRequests: dep.oomLost,
         maxGoroutinesPerPod: this.maxGoroutines,
       },
-      ...(this.fleet.hpa ? { hpa: hpaSummary(this.fleet.hpa.decisions) } : {}),
+      ...(this.fleet.autoscaler ? { hpa: hpaSummary(this.fleet.autoscaler.decisions) } : {}),
       ...(this.fleet.pod0 instanceof GmpPod ? { gmp: gmpSummary(this.fleet.pod0) } : {}),
       engine: { events: this.sim.eventsProcessed },
     };
@@ -359,16 +359,7 @@ function latencyBucketColumns(bounds: readonly number[]): string[] {
 
 /** Mean CPU per request implied by the scenario (cpu steps, spawned children and loops included). */
 function meanCpuNs(s: Scenario): number {
-  const walk = (steps: readonly Step[]): number =>
-    steps.reduce((acc, st) => {
-      if ('cpu' in st) return acc + distMeanNs(st.cpu);
-      if ('locked' in st) return acc + distMeanNs(st.locked.cpu);
-      if ('deep' in st) return acc + distMeanNs(st.deep.cpu);
-      if ('spawn' in st) return acc + st.spawn.count * walk(st.spawn.steps);
-      if ('repeat' in st) return acc + st.repeat.count * walk(st.repeat.steps);
-      return acc;
-    }, 0);
-  return walk(s.workload.request.steps);
+  return stepsMeanCpuNs(s.workload.request.steps);
 }
 
 /** HPA activity from its sync records: rescales, and how often the direction flipped (flapping). */

@@ -1,6 +1,4 @@
-import { HpaController } from '../autoscaler/hpa/controller.js';
-import { DensityController } from '../autoscaler/density/controller.js';
-import { KedaScaledObject } from '../autoscaler/keda/scaled-object.js';
+import { autoscalerSpec, createAutoscaler, pipelineNeeds, type Autoscaler } from '../autoscaler/autoscaler.js';
 import { Deployment, type ServiceSink } from '../cluster/deployment.js';
 import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
 import { RandomStreams } from '../engine/random.js';
@@ -8,7 +6,6 @@ import type { Simulation } from '../engine/simulation.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';
 import type { PodRuntime } from '../runtime/pod-runtime.js';
-import { toMilli } from '../scenario/cluster-schema.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestTable } from '../workload/requests.js';
 
@@ -22,7 +19,7 @@ export class PodFleet {
   readonly deployment: Deployment;
   readonly metrics: MetricsPipelineModel;
   /** The autoscaler (an HPA, a KEDA ScaledObject with its HPA, or the density controller), if any. */
-  readonly hpa: HpaController | KedaScaledObject | DensityController | undefined;
+  readonly autoscaler: Autoscaler | undefined;
   readonly gomaxprocs: number;
   /** Extra latency on every network wait in every pod (the network-latency fault sets it). */
   readonly network = { extraNs: 0 };
@@ -62,27 +59,17 @@ export class PodFleet {
       },
       sink,
       rng.stream('service.load-balancer'),
+      rng.stream('cluster.pod-uid'),
     );
     const probe = this.deployment.pods[0]?.runtime;
     this.sampleColumns = probe?.sampleColumns ?? (rt.scheduler === 'gmp' ? GmpPod.SAMPLE_COLUMNS : []);
     this.counterColumns = probe?.counterColumns ?? (rt.scheduler === 'gmp' ? GmpPod.COUNTER_COLUMNS : []);
     const counters = new Set(this.counterColumns);
     this.isCounter = this.sampleColumns.map((c) => counters.has(c));
-    const metrics = scenario.hpa?.metrics ?? [];
-    this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment, {
-      ingress: metrics.some((m) => m.type === 'External' && m.external.metric.name === 'ingress_latency_p99_ms'),
-      perPod: metrics.some((m) => m.type === 'Pods' && m.pods.metric.name === 'http_request_duration_p99_ms'),
-    });
-    this.hpa = scenario.hpa
-      ? new HpaController(sim, scenario.hpa, this.deployment, this.metrics, {
-            cpu: Math.round(scenario.cluster.pod.cpuRequestCores * 1000),
-            memory: toMilli(scenario.cluster.pod.memoryRequestMB * 1024 * 1024),
-          })
-      : scenario.keda
-        ? new KedaScaledObject(sim, scenario.keda, this.deployment, this.metrics)
-        : scenario.densityController
-          ? new DensityController(sim, scenario.densityController, this.deployment, this.metrics)
-          : undefined;
+    const scaler = autoscalerSpec(scenario);
+    this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment, pipelineNeeds(scaler));
+    const ctx = { sim, deployment: this.deployment, metrics: this.metrics, cluster: scenario.cluster };
+    this.autoscaler = scaler ? createAutoscaler(scaler, ctx) : undefined;
   }
 
   /** The first pod's runtime (schedtrace, --trace and the gmp summary describe it). */

@@ -1,6 +1,7 @@
 import type { RandomStream } from '../engine/random.js';
 import { msToNs } from '../engine/time.js';
 import type { AllocSize, DurationDist } from '../scenario/schema.js';
+import { visitStep, type Step } from '../scenario/steps.js';
 
 /** Draws durations in integer nanoseconds from one named random stream. */
 export interface DurationSampler {
@@ -68,4 +69,30 @@ export function sizeSampler(spec: AllocSize, rng: RandomStream): DurationSampler
   }
   const mean = spec.meanKB * 1024;
   return { meanNs: mean, sampleNs: () => Math.max(1, Math.round(rng.exponential(mean))) };
+}
+
+/**
+ * Mean CPU one run of a program takes, ns: cpu steps and the CPU of locked and deep steps, spawned
+ * children's programs × count and loop bodies × count; other kinds take no CPU of their own.
+ */
+export function stepsMeanCpuNs(steps: readonly Step[]): number {
+  return steps.reduce(
+    (acc, st) =>
+      acc +
+      visitStep<number>(st, {
+        cpu: (d) => distMeanNs(d),
+        syscall: () => 0,
+        netpoll: () => 0,
+        sleep: () => 0,
+        alloc: () => 0,
+        gosched: () => 0,
+        spawn: (b) => b.count * stepsMeanCpuNs(b.steps),
+        locked: (b) => distMeanNs(b.cpu),
+        deep: (b) => distMeanNs(b.cpu),
+        send: () => 0,
+        recv: () => 0,
+        repeat: (b) => b.count * stepsMeanCpuNs(b.steps),
+      }),
+    0,
+  );
 }

@@ -95,6 +95,30 @@ describe('cli', () => {
     expect(existsSync(join(cwd, 'results'))).to.equal(false);
   });
 
+  it('unknown fault type, step kind, metric name, autoscaler: file:line:col and path on stderr, exit 2', () => {
+    const cwd = tmp();
+    const f = scenarioFile(
+      'workload:\n  request:\n    steps: [{sleeep: {dist: constant}}]\nhpa:\n  maxReplicas: 3\n  metrics:\n' +
+        '    - {type: External, external: {metric: {name: ingress_rps}, target: {type: Value, value: 5}}}\n' +
+        'faults: [{type: node-los, atS: 1}]\nkedaa: {}\n',
+      'kinds.yaml',
+    );
+    const r = gmpsim(['run', f], cwd);
+    expect(r.code).to.equal(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).to.have.length(4);
+    const at = (lc: string, path: string) => `error: ${f}:${lc}: ${path}: `;
+    expect(lines[0]).to.satisfy((l: string) => l.startsWith(at('3:13', 'workload.request.steps[0]')));
+    expect(lines[0]).to.satisfy((l: string) => l.endsWith('found key(s) sleeep (did you mean "sleep"?)'));
+    expect(lines[1]).to.satisfy((l: string) => l.startsWith(at('7:50', 'hpa.metrics[0].external.metric.name')));
+    expect(lines[1]).to.satisfy((l: string) => l.endsWith('found the string "ingress_rps"'));
+    expect(lines[2]).to.satisfy((l: string) => l.startsWith(at('8:17', 'faults[0].type')));
+    expect(lines[2]).to.satisfy((l: string) => l.endsWith('found the string "node-los" (did you mean "node-loss"?)'));
+    const unknownKey = 'unknown key "kedaa" (did you mean "keda"?)';
+    expect(lines[3]).to.satisfy((l: string) => l.startsWith(at('9:1', 'kedaa') + unknownKey));
+    expect(existsSync(join(cwd, 'results'))).to.equal(false);
+  });
+
   it('missing file, bad --seed and unknown commands exit 2', () => {
     const missing = gmpsim(['run', '/no/such.yaml']);
     expect(missing.code).to.equal(2);

@@ -80,12 +80,89 @@ describe('scenario loading', () => {
 
   it('an unknown step kind lists the step kinds; nested step errors keep their full path', () => {
     expect(problems('workload:\n  request:\n    steps:\n      - cpux: {dist: exponential}\n')).to.deep.equal([
-      'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat, found key(s) cpux',
+      'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat, found key(s) cpux (did you mean "cpu"?)',
     ]);
     expect(problems('workload:\n  request:\n    steps:\n      - spawn: {count: 2, steps: [{sleep: {dist: constant, valueMs: -1}}]}\n')).to.deep.equal([
       'case.yaml:4:69: workload.request.steps[0].spawn.steps[0].sleep.valueMs: expected a number ≥ 0, found -1',
     ]);
   });
+
+  // Every kind the model dispatches on (step, fault, metric source and name, autoscaler) rejects an unknown
+  // value at its path, with the known ones and the nearest, instead of falling back to some default.
+  const UNKNOWN_KINDS: Array<{ name: string; text: string; want: string }> = [
+    {
+      name: 'unknown step kind',
+      text: 'workload:\n  request:\n    steps:\n      - cpux: {dist: exponential}\n',
+      want:
+        'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | ' +
+        'sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat, found key(s) cpux (did you mean "cpu"?)',
+    },
+    {
+      name: 'unknown fault type',
+      text: 'faults:\n  - type: pod-kil\n    atS: 5\n',
+      want:
+        'case.yaml:2:11: faults[0].type: expected one of "metrics-down" | "hpa-down" | "pod-kill" | "node-loss" | ' +
+        '"network-latency" | "noisy-neighbour", found the string "pod-kil" (did you mean "pod-kill"?)',
+    },
+    {
+      name: "a field of another fault type (each type takes only its own)",
+      text: 'faults:\n  - {type: pod-kill, atS: 5, latencyMs: 3}\n',
+      want: 'case.yaml:2:30: faults[0].latencyMs: unknown key "latencyMs" (expected one of: type, atS, durationS)',
+    },
+    {
+      name: 'unknown HPA metric source type',
+      text: 'hpa:\n  maxReplicas: 3\n  metrics:\n    - type: Extrenal\n',
+      want:
+        'case.yaml:4:13: hpa.metrics[0].type: expected one of "Resource" | "ContainerResource" | "Object" | "External" | ' +
+        '"Pods", found the string "Extrenal" (did you mean "External"?)',
+    },
+    {
+      name: 'unknown External metric name (never read as the ingress rate)',
+      text:
+        'hpa:\n  maxReplicas: 3\n  metrics:\n    - type: External\n      external:\n' +
+        '        metric: {name: ingress_request_per_second}\n        target: {type: AverageValue, averageValue: 10}\n',
+      want:
+        'case.yaml:6:24: hpa.metrics[0].external.metric.name: expected one of "ingress_requests_per_second" | ' +
+        '"ingress_latency_p99_ms", found the string "ingress_request_per_second" (did you mean "ingress_requests_per_second"?)',
+    },
+    {
+      name: 'unknown Object metric name',
+      text:
+        'hpa:\n  maxReplicas: 3\n  metrics:\n    - type: Object\n      object:\n' +
+        '        metric: {name: request_per_second}\n        target: {type: Value, value: 10}\n',
+      want:
+        'case.yaml:6:24: hpa.metrics[0].object.metric.name: expected one of "requests_per_second", found the string ' +
+        '"request_per_second" (did you mean "requests_per_second"?)',
+    },
+    {
+      name: 'unknown Pods metric name',
+      text:
+        'hpa:\n  maxReplicas: 3\n  metrics:\n    - type: Pods\n      pods:\n' +
+        '        metric: {name: go_goroutine}\n        target: {type: AverageValue, averageValue: 10}\n',
+      want:
+        'case.yaml:6:24: hpa.metrics[0].pods.metric.name: expected one of "go_goroutines" | "http_requests_in_flight" | ' +
+        '"http_requests_per_second" | "go_sched_runnable_goroutines" | "go_gc_cpu_fraction" | "go_gc_pause_fraction" | ' +
+        '"http_request_duration_p99_ms", found the string "go_goroutine" (did you mean "go_goroutines"?)',
+    },
+    {
+      name: 'unknown autoscaler kind',
+      text: 'hpaa:\n  maxReplicas: 3\n',
+      want:
+        'case.yaml:1:1: hpaa: unknown key "hpaa" (did you mean "hpa"?) (expected one of: name, description, seed, durationS, ' +
+        'warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, faults, ' +
+        'slo, variants, sweep)',
+    },
+    {
+      name: 'two autoscaler kinds',
+      text: 'hpa: {maxReplicas: 3}\nkeda: {}\n',
+      want: 'case.yaml:2:7: keda: expected one autoscaler, found hpa and keda',
+    },
+  ];
+  for (const c of UNKNOWN_KINDS) {
+    it(`rejects at its path: ${c.name}`, () => {
+      expect(problems(c.text)).to.deep.equal([c.want]);
+    });
+  }
 
   it('the ideal-fifo reference scheduler accepts cpu steps only', () => {
     expect(problems('runtime: {scheduler: ideal-fifo}\nworkload:\n  request:\n    steps:\n      - sleep: {dist: constant}\n')).to.deep.equal([

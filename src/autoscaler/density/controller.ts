@@ -1,3 +1,4 @@
+import type { Autoscaler } from '../autoscaler.js';
 import type { Deployment } from '../../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
 import type { Simulation } from '../../engine/simulation.js';
@@ -28,7 +29,8 @@ export function densityStep(
 }
 
 /** Runs densityStep every periodS on the metrics pipeline's go_goroutines, ingress rate and GC pause fraction. */
-export class DensityController {
+export class DensityController implements Autoscaler {
+  readonly kind = 'densityController';
   readonly decisions: HpaDecisionRecord[] = [];
   down = false;
 

@@ -1,8 +1,11 @@
+import type { Autoscaler } from '../autoscaler.js';
 import type { Deployment } from '../../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { nsToS, sToNs } from '../../engine/time.js';
-import { toMilli, type Hpa, type MetricSpec } from '../../scenario/cluster-schema.js';
+import {
+  toMilli, type ExternalMetricName, type Hpa, type MetricSpec, type ObjectMetricName,
+} from '../../scenario/cluster-schema.js';
 import { HpaMemory, hpaTolerances, reconcileReplicas, type HorizontalControllerConfig, type HpaCondition, type HpaDecision, type MetricProposal } from './horizontal.js';
 import {
   calcPlainMetricReplicas, getExternalMetricReplicas, getExternalPerPodMetricReplicas, getObjectMetricReplicas, getObjectPerPodMetricReplicas,
@@ -31,6 +34,37 @@ const FAILED_GET: Record<MetricSpec['type'], string> = {
   Object: 'FailedGetObjectMetric',
   External: 'FailedGetExternalMetric',
 };
+
+/** External metrics of the ingress, by name: a name the schema accepts is read here or does not compile. */
+const EXTERNAL_METRICS: Record<ExternalMetricName, (p: MetricsPipelineModel) => number | undefined> = {
+  ingress_requests_per_second: (p) => p.ingressRequestsPerSecond(),
+  ingress_latency_p99_ms: (p) => p.ingressLatencyP99Ms(),
+};
+
+/** Object metrics of the Service, by name. */
+const OBJECT_METRICS: Record<ObjectMetricName, (p: MetricsPipelineModel) => number | undefined> = {
+  requests_per_second: (p) => p.ingressRequestsPerSecond(),
+};
+
+type ResourceMetricSource = Extract<MetricSpec, { type: 'Resource' }>['resource'];
+
+/** The resource whose request the pod lister reports for a metric (cpu where the metric has none). */
+function podRequestResource(m: MetricSpec): 'cpu' | 'memory' {
+  switch (m.type) {
+    case 'Resource':
+      return m.resource.name;
+    case 'ContainerResource':
+      return m.containerResource.name;
+    case 'Pods':
+    case 'Object':
+    case 'External':
+      return 'cpu';
+    default: {
+      const unhandled: never = m;
+      throw new Error(`hpa: unhandled metric source ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
 
 /** The record of one reconcileReplicas decision (conditions as status/reason). */
 export function decisionRecord(tS: number, currentReplicas: number, d: HpaDecision, proposals: readonly MetricProposal[]): HpaDecisionRecord {
@@ -65,7 +99,8 @@ export function every(sim: Simulation, kind: string, periodS: number, isDown: ()
  * HPA creation) it lists the pods, reads the metrics APIs, asks the pure replica calculator for a
  * proposal per metric and reconcileReplicas for the decision, and scales the Deployment.
  */
-export class HpaController {
+export class HpaController implements Autoscaler {
+  readonly kind = 'hpa';
   private readonly mem = new HpaMemory();
   readonly decisions: HpaDecisionRecord[] = [];
   /** Controller down (faults): syncs are skipped; the Deployment keeps its size. */
@@ -82,7 +117,8 @@ export class HpaController {
     private readonly requestMilli: { cpu: number; memory: number },
   ) {
     const c = spec.controller;
-    this.hcfg = { syncPeriodS: c.syncPeriodS, downscaleStabilisationWindowS: c.downscaleStabilizationS, tolerance: c.tolerance };
+    const { syncPeriodS, downscaleStabilizationS, tolerance } = c;
+    this.hcfg = { syncPeriodS, downscaleStabilizationS, tolerance };
     this.rcfg = { cpuInitializationPeriodS: c.cpuInitializationPeriodS, delayOfInitialReadinessStatusS: c.initialReadinessDelayS };
     every(sim, 'hpa.sync', spec.controller.syncPeriodS, () => this.down, () => this.sync());
   }
@@ -97,8 +133,7 @@ export class HpaController {
       current,
       () => {
         for (const m of this.spec.metrics) {
-          const res = m.type === 'Resource' ? m.resource.name : m.type === 'ContainerResource' ? m.containerResource.name : 'cpu';
-          proposals.push(this.proposal(m, current, this.listPods(res), nowS));
+          proposals.push(this.proposal(m, current, this.listPods(podRequestResource(m)), nowS));
         }
         return proposals;
       },
@@ -126,44 +161,82 @@ export class HpaController {
   private proposal(m: MetricSpec, current: number, pods: HpaPod[], nowS: number): MetricProposal {
     const tolerances = hpaTolerances(this.spec.behavior, this.hcfg);
     try {
-      if (m.type === 'Resource' || m.type === 'ContainerResource') {
-        // A pod has one container ('app'): its container resource is the pod's resource.
-        const spec = m.type === 'Resource' ? m.resource : m.containerResource;
-        if (m.type === 'ContainerResource' && m.containerResource.container !== 'app') {
-          throw new HpaMetricError(`container ${m.containerResource.container} not present in metrics for pods`);
+      // computeReplicasForMetric: one case per MetricSourceType; a new source does not compile until handled.
+      switch (m.type) {
+        case 'Resource':
+          return this.resourceProposal(m.resource, current, pods, nowS, tolerances);
+        case 'ContainerResource':
+          // A pod has one container ('app'): its container resource is the pod's resource.
+          if (m.containerResource.container !== 'app') {
+            throw new HpaMetricError(`container ${m.containerResource.container} not present in metrics for pods`);
+          }
+          return this.resourceProposal(m.containerResource, current, pods, nowS, tolerances);
+        case 'Object': {
+          // computeStatusForObjectMetric: one value from the adapter.
+          const { name } = m.object.metric;
+          const t = m.object.target;
+          const raw = OBJECT_METRICS[name](this.metrics);
+          if (raw === undefined) throw new HpaMetricError(`unable to get object metric ${name}: no metrics returned`);
+          const v = toMilli(raw);
+          const kind = t.type === 'Value' ? 'value' : 'average value';
+          const metricName = `${name} on Service/${m.object.describedObject.name} (target ${kind})`;
+          const r =
+            t.type === 'Value'
+              ? getObjectMetricReplicas(current, v, toMilli(t.value!), tolerances, pods)
+              : getObjectPerPodMetricReplicas(current, v, toMilli(t.averageValue!), tolerances);
+          return { replicas: r.replicas, metricName };
         }
-        const t = spec.target;
-        const res = spec.name;
-        if (t.type === 'Utilization') {
-          const r = getResourceReplicas({ currentReplicas: current, pods, metrics: this.metrics.get(res), tolerances, nowS, cfg: this.rcfg, targetUtilization: t.averageUtilization!, resource: res });
-          return { replicas: r.replicas, metricName: `${res} resource utilization (percentage of request)` };
+        case 'External': {
+          // computeStatusForExternalMetric: the named series, read by name (never a guess).
+          const { name } = m.external.metric;
+          const t = m.external.target;
+          const raw = EXTERNAL_METRICS[name](this.metrics);
+          if (raw === undefined) throw new HpaMetricError(`unable to get external metric ${name}: no metrics returned`);
+          const v = toMilli(raw);
+          const r =
+            t.type === 'Value'
+              ? getExternalMetricReplicas(current, [v], toMilli(t.value!), tolerances, pods)
+              : getExternalPerPodMetricReplicas(current, [v], toMilli(t.averageValue!), tolerances);
+          return { replicas: r.replicas, metricName: `external metric ${name}` };
         }
-        const r = calcPlainMetricReplicas({ currentReplicas: current, pods, metrics: this.metrics.get(res), tolerances, nowS, cfg: this.rcfg, targetUsage: toMilli(t.averageValue!), resource: res });
-        return { replicas: r.replicas, metricName: `${res} resource` };
+        case 'Pods': {
+          const name = m.pods.metric.name;
+          const series = this.metrics.get(name);
+          if (series.size === 0) throw new HpaMetricError(`unable to get metric ${name}: no metrics returned`);
+          const targetUsage = toMilli(m.pods.target.averageValue!);
+          const r = calcPlainMetricReplicas({
+            currentReplicas: current, pods, metrics: series, tolerances, nowS, cfg: this.rcfg, targetUsage,
+          });
+          return { replicas: r.replicas, metricName: `pods metric ${name}` };
+        }
+        default: {
+          const unhandled: never = m;
+          throw new Error(`hpa: unhandled metric source ${JSON.stringify(unhandled)}`);
+        }
       }
-      if (m.type === 'Object' || m.type === 'External') {
-        // computeStatusForObjectMetric / computeStatusForExternalMetric: one value from the adapter.
-        const name = m.type === 'Object' ? m.object.metric.name : m.external.metric.name;
-        const t = m.type === 'Object' ? m.object.target : m.external.target;
-        const raw = name === 'ingress_latency_p99_ms' ? this.metrics.ingressLatencyP99Ms() : this.metrics.ingressRequestsPerSecond();
-        if (raw === undefined) throw new HpaMetricError(`unable to get ${m.type === 'Object' ? 'object' : 'external'} metric ${name}: no metrics returned`);
-        const v = toMilli(raw);
-        const label = m.type === 'Object' ? `${name} on Service/${m.object.describedObject.name} (target ${t.type === 'Value' ? 'value' : 'average value'})` : `external metric ${name}`;
-        if (t.type === 'Value') {
-          const r = m.type === 'Object' ? getObjectMetricReplicas(current, v, toMilli(t.value!), tolerances, pods) : getExternalMetricReplicas(current, [v], toMilli(t.value!), tolerances, pods);
-          return { replicas: r.replicas, metricName: label };
-        }
-        const r = m.type === 'Object' ? getObjectPerPodMetricReplicas(current, v, toMilli(t.averageValue!), tolerances) : getExternalPerPodMetricReplicas(current, [v], toMilli(t.averageValue!), tolerances);
-        return { replicas: r.replicas, metricName: label };
-      }
-      const name = m.pods.metric.name;
-      const series = this.metrics.get(name);
-      if (series.size === 0) throw new HpaMetricError(`unable to get metric ${name}: no metrics returned`);
-      const r = calcPlainMetricReplicas({ currentReplicas: current, pods, metrics: series, tolerances, nowS, cfg: this.rcfg, targetUsage: toMilli(m.pods.target.averageValue!) });
-      return { replicas: r.replicas, metricName: `pods metric ${name}` };
     } catch (e) {
       if (e instanceof HpaMetricError) return { error: e.message, reason: FAILED_GET[m.type] };
       throw e;
     }
+  }
+
+  /** computeStatusForResourceMetric / computeStatusForContainerResourceMetric (one container: the same). */
+  private resourceProposal(
+    spec: ResourceMetricSource,
+    current: number,
+    pods: HpaPod[],
+    nowS: number,
+    tolerances: { scaleUp: number; scaleDown: number },
+  ): MetricProposal {
+    const t = spec.target;
+    const res = spec.name;
+    const metrics = this.metrics.get(res);
+    const common = { currentReplicas: current, pods, metrics, tolerances, nowS, cfg: this.rcfg, resource: res };
+    if (t.type === 'Utilization') {
+      const r = getResourceReplicas({ ...common, targetUtilization: t.averageUtilization! });
+      return { replicas: r.replicas, metricName: `${res} resource utilization (percentage of request)` };
+    }
+    const r = calcPlainMetricReplicas({ ...common, targetUsage: toMilli(t.averageValue!) });
+    return { replicas: r.replicas, metricName: `${res} resource` };
   }
 }

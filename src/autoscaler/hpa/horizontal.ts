@@ -66,17 +66,38 @@ export function generateScalingRules(from: HPAScalingRules | undefined, defaults
   };
 }
 
-/** kube-controller-manager options of the HPA controller. */
-export interface HorizontalControllerConfig {
+/**
+ * kube-controller-manager's HPA controller flags and their defaults, the one home for them (the scenario's
+ * `hpa.controller` block and KEDA's generated HPA take their defaults from here). Names mirror the flags
+ * `--horizontal-pod-autoscaler-<sync-period | tolerance | downscale-stabilization |
+ * cpu-initialization-period | initial-readiness-delay>` [k/k pkg/controller/podautoscaler/config/v1alpha1/
+ * defaults.go RecommendedDefaultHPAControllerConfiguration].
+ */
+export const HPA_CONTROLLER_DEFAULTS = {
   /** --horizontal-pod-autoscaler-sync-period (15 s). */
-  syncPeriodS: number;
-  /** --horizontal-pod-autoscaler-downscale-stabilization (5 m). */
-  downscaleStabilisationWindowS: number;
+  syncPeriodS: 15,
   /** --horizontal-pod-autoscaler-tolerance (0.1). */
+  tolerance: 0.1,
+  /** --horizontal-pod-autoscaler-downscale-stabilization (5 m). */
+  downscaleStabilizationS: 300,
+  /** --horizontal-pod-autoscaler-cpu-initialization-period (5 m). */
+  cpuInitializationPeriodS: 300,
+  /** --horizontal-pod-autoscaler-initial-readiness-delay (30 s). */
+  initialReadinessDelayS: 30,
+} as const;
+
+/** The flags reconcileReplicas reads (the other two belong to the replica calculator). */
+export interface HorizontalControllerConfig {
+  syncPeriodS: number;
+  downscaleStabilizationS: number;
   tolerance: number;
 }
 
-export const DEFAULT_HORIZONTAL_CONFIG: HorizontalControllerConfig = { syncPeriodS: 15, downscaleStabilisationWindowS: 300, tolerance: 0.1 };
+export const DEFAULT_HORIZONTAL_CONFIG: Readonly<HorizontalControllerConfig> = {
+  syncPeriodS: HPA_CONTROLLER_DEFAULTS.syncPeriodS,
+  downscaleStabilizationS: HPA_CONTROLLER_DEFAULTS.downscaleStabilizationS,
+  tolerance: HPA_CONTROLLER_DEFAULTS.tolerance,
+};
 
 const scaleUpLimitFactor = 2.0;
 const scaleUpLimitMinimum = 4.0;
@@ -359,7 +380,8 @@ export function resolveBehavior(behavior: HPABehavior | undefined, cfg: Horizont
   const scaleUp = generateScalingRules(behavior.scaleUp, DEFAULT_SCALE_UP_RULES);
   const down = generateScalingRules(behavior.scaleDown, DEFAULT_SCALE_DOWN_RULES);
   // maybeInitScaleDownStabilizationWindow: an unset scale-down window takes the controller's flag.
-  return { scaleUp, scaleDown: { ...down, stabilizationWindowSeconds: down.stabilizationWindowSeconds ?? cfg.downscaleStabilisationWindowS } };
+  const stabilizationWindowSeconds = down.stabilizationWindowSeconds ?? cfg.downscaleStabilizationS;
+  return { scaleUp, scaleDown: { ...down, stabilizationWindowSeconds } };
 }
 
 /**
@@ -413,7 +435,7 @@ export function reconcileReplicas(
     const behavior = resolveBehavior(spec.behavior, cfg);
     if (!behavior) {
       // normalizeDesiredReplicas
-      const stabilized = stabilizeRecommendation(mem, desiredReplicas, cfg.downscaleStabilisationWindowS, nowS);
+      const stabilized = stabilizeRecommendation(mem, desiredReplicas, cfg.downscaleStabilizationS, nowS);
       if (stabilized !== desiredReplicas) {
         setCondition('AbleToScale', 'True', 'ScaleDownStabilized', 'recent recommendations were higher than current one, applying the highest recent recommendation');
       } else setCondition('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size');

@@ -6,6 +6,7 @@
  * caller passes the pods (as the pod lister would list them) and the metrics (as the metrics client
  * would return them).
  */
+import { HPA_CONTROLLER_DEFAULTS } from './horizontal.js';
 
 /** A pod as the HPA's pod lister sees it. */
 export interface HpaPod {
@@ -53,7 +54,11 @@ export interface ReplicaCalculatorConfig {
   delayOfInitialReadinessStatusS: number;
 }
 
-export const DEFAULT_REPLICA_CALCULATOR_CONFIG: ReplicaCalculatorConfig = { cpuInitializationPeriodS: 300, delayOfInitialReadinessStatusS: 30 };
+/** The flags' defaults, from their one home (HPA_CONTROLLER_DEFAULTS). */
+export const DEFAULT_REPLICA_CALCULATOR_CONFIG: Readonly<ReplicaCalculatorConfig> = {
+  cpuInitializationPeriodS: HPA_CONTROLLER_DEFAULTS.cpuInitializationPeriodS,
+  delayOfInitialReadinessStatusS: HPA_CONTROLLER_DEFAULTS.initialReadinessDelayS,
+};
 
 /** Go's integer division of non-negative int64 values (truncation), exact for doubles. */
 function idiv(a: number, b: number): number {

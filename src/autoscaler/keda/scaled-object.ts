@@ -1,3 +1,4 @@
+import type { Autoscaler } from '../autoscaler.js';
 import type { Deployment } from '../../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
 import type { Simulation } from '../../engine/simulation.js';
@@ -13,7 +14,8 @@ import { getExternalPerPodMetricReplicas } from '../hpa/replica-calculator.js';
  * cooldownPeriodS), and creates an HPA with an External AverageValue metric (target = threshold per
  * replica, min = max(1, minReplicaCount)) that scales 1 <-> N with the Kubernetes algorithm.
  */
-export class KedaScaledObject {
+export class KedaScaledObject implements Autoscaler {
+  readonly kind = 'keda';
   readonly decisions: HpaDecisionRecord[] = [];
   down = false;
   private readonly mem = new HpaMemory();

@@ -1,5 +1,5 @@
 import type { RandomStreams } from '../../engine/random.js';
-import type { Step } from '../../scenario/schema.js';
+import { visitStep, type Step } from '../../scenario/steps.js';
 import { durationSampler, sizeSampler, type DurationSampler } from '../../workload/distributions.js';
 
 /** Operations a G's program is compiled into (one per step, plus the implicit ones). */
@@ -65,35 +65,42 @@ export class Programs {
         const where = `${path}[${i}]`;
         const sampler = (spec: Parameters<typeof durationSampler>[0]) =>
           this.samplers.push(durationSampler(spec, rng.stream(where))) - 1;
-        if ('cpu' in s) ops.push([OP_CPU, sampler(s.cpu), 0]);
-        else if ('syscall' in s) ops.push([OP_SYSCALL, sampler(s.syscall), 0]);
-        else if ('netpoll' in s) ops.push([OP_NETPOLL, sampler(s.netpoll), 0]);
-        else if ('sleep' in s) ops.push([OP_SLEEP, sampler(s.sleep), 0]);
-        else if ('alloc' in s) {
-          ops.push([OP_ALLOC, this.samplers.push(sizeSampler(s.alloc, rng.stream(where))) - 1, 0]);
-          this.allocates = true;
-        }
-        else if ('gosched' in s) ops.push([OP_GOSCHED, 0, 0]);
-        else if ('spawn' in s) {
-          const child = ++nextId;
-          pending.push({ steps: s.spawn.steps, path: `${where}.spawn.steps`, id: child });
-          ops.push([OP_SPAWN, child, s.spawn.count]);
-          if (s.spawn.wait) ops.push([OP_WAIT_CHILDREN, 0, 0]);
-        } else if ('locked' in s) {
-          let mu = this.mutexNames.indexOf(s.locked.mutex);
-          if (mu < 0) mu = this.mutexNames.push(s.locked.mutex) - 1;
-          ops.push([OP_LOCK, mu, 0], [OP_CPU, sampler(s.locked.cpu), 0], [OP_UNLOCK, mu, 0]);
-        } else if ('deep' in s) {
-          ops.push([OP_STACK_GROW, Math.round(s.deep.stackKB * 1024), 0], [OP_CPU, sampler(s.deep.cpu), 0], [OP_STACK_POP, 0, 0]);
-          this.growsStacks = true;
-        } else if ('send' in s) ops.push([OP_SEND, chan(s.send.chan), 0]);
-        else if ('recv' in s) ops.push([OP_RECV, chan(s.recv.chan), 0]);
-        else if ('repeat' in s) {
-          const from = ops.length;
-          body(s.repeat.steps, `${where}.repeat.steps`);
-          const to = ops.length;
-          for (let k = 1; k < s.repeat.count; k++) for (let j = from; j < to; j++) ops.push(ops[j]!);
-        }
+        // One case per step kind (a Record, so a new kind is a compile error here, never silently nothing).
+        visitStep<void>(s, {
+          cpu: (d) => void ops.push([OP_CPU, sampler(d), 0]),
+          syscall: (d) => void ops.push([OP_SYSCALL, sampler(d), 0]),
+          netpoll: (d) => void ops.push([OP_NETPOLL, sampler(d), 0]),
+          sleep: (d) => void ops.push([OP_SLEEP, sampler(d), 0]),
+          alloc: (size) => {
+            ops.push([OP_ALLOC, this.samplers.push(sizeSampler(size, rng.stream(where))) - 1, 0]);
+            this.allocates = true;
+          },
+          gosched: () => void ops.push([OP_GOSCHED, 0, 0]),
+          spawn: (b) => {
+            const child = ++nextId;
+            pending.push({ steps: b.steps, path: `${where}.spawn.steps`, id: child });
+            ops.push([OP_SPAWN, child, b.count]);
+            if (b.wait) ops.push([OP_WAIT_CHILDREN, 0, 0]);
+          },
+          locked: (b) => {
+            let mu = this.mutexNames.indexOf(b.mutex);
+            if (mu < 0) mu = this.mutexNames.push(b.mutex) - 1;
+            ops.push([OP_LOCK, mu, 0], [OP_CPU, sampler(b.cpu), 0], [OP_UNLOCK, mu, 0]);
+          },
+          deep: (b) => {
+            const bytes = Math.round(b.stackKB * 1024);
+            ops.push([OP_STACK_GROW, bytes, 0], [OP_CPU, sampler(b.cpu), 0], [OP_STACK_POP, 0, 0]);
+            this.growsStacks = true;
+          },
+          send: (b) => void ops.push([OP_SEND, chan(b.chan), 0]),
+          recv: (b) => void ops.push([OP_RECV, chan(b.chan), 0]),
+          repeat: (b) => {
+            const from = ops.length;
+            body(b.steps, `${where}.repeat.steps`);
+            const to = ops.length;
+            for (let k = 1; k < b.count; k++) for (let j = from; j < to; j++) ops.push(ops[j]!);
+          },
+        });
       });
     };
     emit(root, 'request.steps', 0);
