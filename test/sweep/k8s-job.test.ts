@@ -8,7 +8,9 @@ import { parseAllDocuments } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-describe('deploy/k8s sweep Job', () => {
+describe('deploy/k8s sweep Job', function () {
+  // Four CLI sweeps and a merge: ~30 s on a quiet 2-core machine, several times that when it is busy.
+  this.timeout(300_000);
   const docs = parseAllDocuments(readFileSync(join(root, 'deploy/k8s/sweep-job.yaml'), 'utf8')).map((d) => d.toJS());
   const job = docs.find((d) => d.kind === 'Job');
   const c = job.spec.template.spec.containers[0];
