@@ -98,6 +98,28 @@ describe('gmp sysmon and preemption', () => {
     expect(r.gmp!.preemptions).to.equal(0);
   });
 
+  it('exitsyscall without a P leaves a deep-sleeping sysmon asleep: the running G is not preempted', () => {
+    // exitsyscall0 wakes sysmon only when it got a P (proc.go: "else if sched.sysmonwait"). A arrives at
+    // 1 ms (sysmon already in its deep sleep) and runs 30 ms, then a 5 ms syscall (sysmon wakes, retakes
+    // the P, which idles: sysmon sleeps again). B arrives at 32 ms through netpoll and runs 30 ms with
+    // sysmon asleep; A leaves its syscall at 36 ms to find no P and waits on the global queue: nothing
+    // preempts B, so A runs only when B enters its syscall at 62 ms.
+    const r = runScenario(
+      scenario({
+        durationS: 1,
+        workload: {
+          arrival: { process: 'timestamps', atS: [0.001, 0.032] },
+          request: { steps: [{ cpu: { dist: 'constant', valueMs: 30 } }, { syscall: { dist: 'constant', valueMs: 5 } }, { cpu: { dist: 'constant', valueMs: 0.1 } }] },
+        },
+        runtime: { gomaxprocs: 1 },
+      }),
+      1,
+    ).summary;
+    expect(r.requests.completed).to.equal(2);
+    expect(r.gmp!.preemptions).to.equal(0);
+    expect(r.latencyMs.max).to.be.within(61, 62);
+  });
+
   it('skipping the loops that cannot act changes nothing: same results as evaluating every sysmon loop', () => {
     // The skipping is an optimisation only; each missed poke (a state change sysmon's next real loop
     // would have acted on) shows up here as a difference.

@@ -1405,7 +1405,8 @@ export class Sched {
     this.g.status[gp] = Grunnable;
     this.g.m[gp] = -1;
     this.rq.globrunqput(gp);
-    this.sysmon.wakeFromSyscall();
+    // exitsyscall0 wakes a deep-sleeping sysmon only when it got a P ("else if sched.sysmonwait"): with
+    // every P busy, sysmon sleeps on until the next entersyscall wakes it with its backoff reset.
     this.stopm(m);
   }
 
