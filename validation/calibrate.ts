@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { writeFileAtomic } from '../src/report/atomic-dir.js';
 import { toStableJson } from '../src/report/format.js';
 import { CALIBRATIONS_DIR, type Calibration } from '../src/scenario/calibration.js';
-import { NameSchema } from '../src/scenario/schema.js';
+import { CostsSchema, NameSchema } from '../src/scenario/schema.js';
 import { build, goRun, goVersion, parseGctrace } from './go-programs.js';
 
 /**
@@ -38,6 +38,8 @@ const ctxSwitchNs = (pingPongNs - 2 * chanOpNs) / 2;
 const goCreateNs = med('goCreateNs');
 const goroutineCreateNs = Math.max(0, goCreateNs - ctxSwitchNs);
 const syscallOverheadNs = Math.max(0, med('syscallNs'));
+// sysmon's loop: usleep(delay) returns delay + timerSlackUs + threadWakeUs later (the default wake-up).
+const timerSlackUs = Math.max(0, med('usleepLateNs') / 1000 - CostsSchema.shape.threadWakeUs.parse(undefined));
 // GC scan rate: forced cycles of a pointer-dense heap; live MB marked per CPU-second of mark work.
 const forced = runs.flatMap((r) => parseGctrace(r.stderr).filter((c) => c.forced && c.markCpuMs > 0));
 if (forced.length === 0) throw new Error('calibrate: no forced GC cycles in gctrace');
@@ -50,7 +52,7 @@ const cal: Calibration = {
   machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} CPUs`,
   measuredOn: opts.date ?? new Date().toISOString().slice(0, 10),
   runtime: {
-    costs: { ctxSwitchNs: r1(ctxSwitchNs), chanOpNs: r1(chanOpNs), goroutineCreateNs: r1(goroutineCreateNs), syscallOverheadNs: r1(syscallOverheadNs) },
+    costs: { ctxSwitchNs: r1(ctxSwitchNs), chanOpNs: r1(chanOpNs), goroutineCreateNs: r1(goroutineCreateNs), syscallOverheadNs: r1(syscallOverheadNs), timerSlackUs: r1(timerSlackUs) },
     gc: { scanRateMBPerCpuS: Math.round(scanRateMBPerCpuS) },
   },
   measurements: {
@@ -58,6 +60,7 @@ const cal: Calibration = {
     pingPongRoundTripNs: r1(pingPongNs),
     goCreateRunExitNs: r1(goCreateNs),
     syscallMinusRawSyscallNs: r1(med('syscallNs')),
+    usleep20LateNs: r1(med('usleepLateNs')),
     forcedGcCycles: forced.length,
     forcedGcMarkedMB: median(forced.map((c) => c.liveMB))!,
     forcedGcMarkCpuMs: r1(median(forced.map((c) => c.markCpuMs))!),

@@ -12,15 +12,19 @@ export function build(...progs: string[]): void {
   for (const prog of progs) execFileSync('go', ['build', '-o', join('..', '..', BIN, prog), `./${prog}`], { cwd: 'validation/go', stdio: 'inherit' });
 }
 
-/** Run a program with GOMAXPROCS and extra environment; its last stdout line is JSON. Returns it and stderr. */
-export function goRun<T>(prog: string, gomaxprocs: number, args: (string | number)[], env: Record<string, string> = {}): { out: T; stderr: string } {
-  const r = spawnSync(join(BIN, prog), args.map(String), { encoding: 'utf8', env: { ...process.env, GOMAXPROCS: String(gomaxprocs), ...env }, maxBuffer: 64 << 20 });
+/**
+ * Run a program with GOMAXPROCS and extra environment (through `launcher`, e.g. ['nice', '-n', '-10'], if
+ * given); its last stdout line is JSON. Returns it and stderr.
+ */
+export function goRun<T>(prog: string, gomaxprocs: number, args: (string | number)[], env: Record<string, string> = {}, launcher: string[] = []): { out: T; stderr: string } {
+  const [cmd, ...pre] = [...launcher, join(BIN, prog)];
+  const r = spawnSync(cmd!, [...pre, ...args.map(String)], { encoding: 'utf8', env: { ...process.env, GOMAXPROCS: String(gomaxprocs), ...env }, maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`${prog} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr.slice(-500)}`);
   return { out: JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T, stderr: r.stderr };
 }
 
-export function go<T>(prog: string, gomaxprocs: number, args: (string | number)[], env: Record<string, string> = {}): T {
-  return goRun<T>(prog, gomaxprocs, args, env).out;
+export function go<T>(prog: string, gomaxprocs: number, args: (string | number)[], env: Record<string, string> = {}, launcher: string[] = []): T {
+  return goRun<T>(prog, gomaxprocs, args, env, launcher).out;
 }
 
 /**

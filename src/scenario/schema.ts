@@ -235,6 +235,11 @@ export const CostsSchema = z
     chanOpNs: z.number().nonnegative().default(50).describe('a channel send or receive that does not block (chansend/chanrecv: lock, copy, maybe goready), ns'),
     preemptSignalUs: z.number().nonnegative().default(5).describe('async preemption: SIGURG delivery until the G stops, µs'),
     runnextStealWaitUs: z.number().nonnegative().default(3).describe("runqgrab's usleep(3) before stealing a running P's runnext, µs"),
+    timerSlackUs: z
+      .number()
+      .nonnegative()
+      .default(50)
+      .describe("Linux timer slack (timer_slack_ns): how late sysmon's usleep may return; each loop takes its delay + this + threadWakeUs, µs"),
     stackCopyNsPerKB: z.number().nonnegative().default(50).describe('copystack: copying 1 KiB of stack when it grows (memmove), ns'),
   })
   .describe('runtime operation costs');

@@ -74,6 +74,30 @@ describe('gmp sysmon and preemption', () => {
     expect(r.gmp!.preemptions).to.be.greaterThan(20);
   });
 
+  // sysmon's loop: usleep(delay) (20 µs while idle ≤ 50, then doubling, up to 10 ms), and every usleep
+  // returns timerSlackUs + threadWakeUs late (Linux timer slack; Go never sets its own). Loop n's time.
+  const loopTimes: Array<[string, { timerSlackUs: number; threadWakeUs: number }, Array<[number, number]>]> = [
+    // [loop n, µs]: loops 1–51 after 20 µs each (idle 0–50), loop 52 after 40, 53 after 80 …
+    ['exact usleep (no slack)', { timerSlackUs: 0, threadWakeUs: 0 }, [[1, 20], [51, 1020], [52, 1060], [53, 1140]]],
+    ['Linux default slack 50 µs + 5 µs wake-up', { timerSlackUs: 50, threadWakeUs: 5 }, [[1, 75], [51, 3825], [52, 3920], [53, 4055]]],
+  ];
+  for (const [name, costs, table] of loopTimes) {
+    it(`sysmon loop times, ${name}`, () => {
+      const exp = new Experiment(
+        scenario({ durationS: 1, workload: { arrival: { process: 'timestamps', atS: [0.5] }, request: { steps: [{ cpu: { dist: 'constant', valueMs: 1 } }] } }, runtime: { gomaxprocs: 1, costs } }),
+        1,
+      );
+      const sysmon = (exp.fleet.pod0 as GmpPod).sched.sysmon;
+      // Before any loop has run: the time of loop n is the first loop after loop n − 1.
+      const times: number[] = [];
+      for (let t = 0; times.length < 53; ) times.push((t = sysmon.firstLoopAtOrAfter(t + 1)));
+      for (const [n, us] of table) expect(times[n - 1], `loop ${n}`).to.be.closeTo(us * 1000, 1e-6);
+      // Saturated: loops 10 ms + slack + wake-up apart.
+      const late = sysmon.firstLoopAtOrAfter(1e9);
+      expect(sysmon.firstLoopAtOrAfter(late + 1) - late).to.equal(10_000_000 + (costs.timerSlackUs + costs.threadWakeUs) * 1000);
+    });
+  }
+
   it('schedules only the sysmon loops that can act (far fewer than 20 µs–10 ms loops)', () => {
     const r = hog();
     // Real sysmon: 50 loops in the first ms, then 10 ms loops: ~350 over 3 s; acting ones are fewer.
@@ -98,6 +122,28 @@ describe('gmp sysmon and preemption', () => {
     expect(r.gmp!.preemptions).to.equal(0);
   });
 
+  it('exitsyscall without a P leaves a deep-sleeping sysmon asleep: the running G is not preempted', () => {
+    // exitsyscall0 wakes sysmon only when it got a P (proc.go: "else if sched.sysmonwait"). A arrives at
+    // 1 ms (sysmon already in its deep sleep) and runs 30 ms, then a 5 ms syscall (sysmon wakes, retakes
+    // the P, which idles: sysmon sleeps again). B arrives at 32 ms through netpoll and runs 30 ms with
+    // sysmon asleep; A leaves its syscall at 36 ms to find no P and waits on the global queue: nothing
+    // preempts B, so A runs only when B enters its syscall at 62 ms.
+    const r = runScenario(
+      scenario({
+        durationS: 1,
+        workload: {
+          arrival: { process: 'timestamps', atS: [0.001, 0.032] },
+          request: { steps: [{ cpu: { dist: 'constant', valueMs: 30 } }, { syscall: { dist: 'constant', valueMs: 5 } }, { cpu: { dist: 'constant', valueMs: 0.1 } }] },
+        },
+        runtime: { gomaxprocs: 1 },
+      }),
+      1,
+    ).summary;
+    expect(r.requests.completed).to.equal(2);
+    expect(r.gmp!.preemptions).to.equal(0);
+    expect(r.latencyMs.max).to.be.within(61, 62);
+  });
+
   it('skipping the loops that cannot act changes nothing: same results as evaluating every sysmon loop', () => {
     // The skipping is an optimisation only; each missed poke (a state change sysmon's next real loop
     // would have acted on) shows up here as a difference.
@@ -108,6 +154,8 @@ describe('gmp sysmon and preemption', () => {
       { steps: [{ cpu: { dist: 'exponential', meanMs: 8 } }, { sleep: { dist: 'constant', valueMs: 1 } }, { cpu: { dist: 'exponential', meanMs: 4 } }], ratePerS: 150, gomaxprocs: 2 },
       // short syscalls and network waits on 3 Ps
       { steps: [{ cpu: { dist: 'exponential', meanMs: 0.3 } }, { syscall: { dist: 'exponential', meanMs: 0.5 } }, { netpoll: { dist: 'exponential', meanMs: 2 } }, { cpu: { dist: 'exponential', meanMs: 0.3 } }], ratePerS: 2000, gomaxprocs: 3 },
+      // issue 26: one P, 1 ms CPU then a 5 ms syscall at 300/s: retakes, deep sleeps and the 10 ms trap
+      { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }], ratePerS: 300, gomaxprocs: 1 },
     ];
     for (const [i, d] of docs.entries()) {
       for (const seed of [1, 2, 3]) {

@@ -70,6 +70,7 @@ export class GmpPod implements PodRuntime {
         chanOpNs: c.chanOpNs,
         preemptSignalNs: usToNs(c.preemptSignalUs),
         runnextStealWaitNs: usToNs(c.runnextStealWaitUs),
+        timerSlackNs: usToNs(c.timerSlackUs),
         stackCopyNsPerByte: c.stackCopyNsPerKB / 1024,
       },
     };

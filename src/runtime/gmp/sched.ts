@@ -40,6 +40,8 @@ export interface SchedCosts {
   preemptSignalNs: number;
   /** runqgrab's usleep(3) before taking a running victim's runnext. */
   runnextStealWaitNs: number;
+  /** Kernel timer slack: how late a runtime thread's usleep returns past its delay (sysmon's loop). */
+  timerSlackNs?: number;
   /** copystack: ns per byte of stack copied when a stack grows. */
   stackCopyNsPerByte?: number;
 }
@@ -366,7 +368,8 @@ export class Sched {
     this.kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => this.netpollWake(m));
     this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => this.preemptPark(pp, tick));
     this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => this.runnextStealRetry(m, victim));
-    this.sysmon = new Sysmon(sim, this);
+    // sysmon's usleep(delay) returns after delay + timer slack + the thread's wake-up (issue 26).
+    this.sysmon = new Sysmon(sim, this, (cfg.costs.timerSlackNs ?? 0) + cfg.costs.threadWakeNs);
     // The main M (m0) exists from the start and parks as the network poller of an idle server.
     const m0 = this.allocm();
     this.becomePoller(m0);
@@ -1405,7 +1408,8 @@ export class Sched {
     this.g.status[gp] = Grunnable;
     this.g.m[gp] = -1;
     this.rq.globrunqput(gp);
-    this.sysmon.wakeFromSyscall();
+    // exitsyscall0 wakes a deep-sleeping sysmon only when it got a P ("else if sched.sysmonwait"): with
+    // every P busy, sysmon sleeps on until the next entersyscall wakes it with its backoff reset.
     this.stopm(m);
   }
 

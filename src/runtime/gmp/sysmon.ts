@@ -19,7 +19,8 @@ const MAX_DEEP_SLEEP_NS = 60_000 * MS; // forcegcperiod / 2
  * the loop's exact timing state — the time of the last loop, `idle`, `delay` — and schedules an event
  * only at the next loop that can act. Loops in between change nothing but `idle` (each adds one), so
  * their times follow from the state; the loop at which sysmon first saw a P's schedtick or syscalltick
- * (pd.schedwhen / pd.syscallwhen) is computed the same way. Hence the observable effect: a CPU hog is
+ * (pd.schedwhen / pd.syscallwhen) is computed the same way. Each usleep returns late by the timer slack
+ * and a wake-up (sleepExtraNs), as Linux's do. Hence the observable effect: a CPU hog is
  * preempted 10 ms after the first loop that saw its slice, i.e. 10–20 ms after the slice began once
  * sysmon has backed off.
  */
@@ -50,10 +51,24 @@ export class Sysmon {
    */
   everyLoop = false;
 
+  /**
+   * What each usleep(delay) takes beyond `delay`: the kernel's timer slack (an hrtimer armed by
+   * nanosleep may fire up to timer_slack_ns late, 50 µs by default for a normal thread, and on an
+   * otherwise quiet timer it fires at the end of that window) plus the thread's wake-up. Go never sets
+   * the slack (no PR_SET_TIMERSLACK in the runtime), so sysmon's "20 µs" loops take ~75 µs (`npm run
+   * calibrate` measures usleep(20) returning 73 µs late on this VM: usleep20LateNs), and its 50 idle loops
+   * before backing off last ~4 ms, not 1 ms. Whether a 5 ms syscall after a few ms of CPU is retaken, or
+   * starts the 10 ms-sysmon backlog, turns on exactly this (issue 26). Constant per loop: the loops'
+   * times stay a function of (T, idle, delay), which the skipping below relies on.
+   */
+  private readonly sleepExtraNs: number;
+
   constructor(
     private readonly sim: Simulation,
     private readonly s: Sched,
+    sleepExtraNs = 0,
   ) {
+    this.sleepExtraNs = sleepExtraNs;
     const n = s.nP;
     this.pdSchedtick = new Float64Array(n).fill(-1);
     this.pdSchedwhen = new Float64Array(n);
@@ -82,10 +97,11 @@ export class Sysmon {
       d = Sysmon.nextDelayUs(idle, d);
       if (d === 10_000 && idle > 50) {
         // Saturated: loops every 10 ms from t.
-        const k = Math.max(1, Math.ceil((x - t) / (10 * MS)));
-        return t + k * 10 * MS;
+        const sat = 10 * MS + this.sleepExtraNs;
+        const k = Math.max(1, Math.ceil((x - t) / sat));
+        return t + k * sat;
       }
-      t += d * US;
+      t += d * US + this.sleepExtraNs;
       if (t >= x) return t;
       idle++;
     }
@@ -97,14 +113,15 @@ export class Sysmon {
     for (;;) {
       const nd = Sysmon.nextDelayUs(idle, d);
       if (nd === 10_000 && idle > 50) {
-        const k = Math.round((x - t) / (10 * MS));
-        this.T = t + (k - 1) * 10 * MS;
+        const sat = 10 * MS + this.sleepExtraNs;
+        const k = Math.round((x - t) / sat);
+        this.T = t + (k - 1) * sat;
         this.idle = idle + k - 1;
         this.delayUs = 10_000;
         return;
       }
-      if (t + nd * US >= x) break;
-      t += nd * US;
+      if (t + nd * US + this.sleepExtraNs >= x) break;
+      t += nd * US + this.sleepExtraNs;
       d = nd;
       idle++;
     }

@@ -5,6 +5,7 @@
 //	pingPongNs        one round trip between two goroutines over unbuffered channels
 //	goCreateNs        `go f()` of an empty f, its run and its exit, per goroutine (batches of 64)
 //	syscallNs         syscall.Syscall(getpid) minus syscall.RawSyscall(getpid): entersyscall + exitsyscall
+//	usleepLateNs      how late a raw nanosleep of 20 µs (sysmon's usleep(20)) returns: timer slack + wake-up
 //	markedMB          with GODEBUG=gctrace=1, forced GCs of a pointer-dense heap (read gctrace for mark CPU)
 //
 // Usage: GOMAXPROCS=1 GODEBUG=gctrace=1 calibrate
@@ -18,6 +19,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"gmpsim/validation/work"
 )
@@ -74,6 +76,18 @@ func main() {
 		}
 	})
 	out["syscallNs"] = full - raw
+	// sysmon's usleep(20) is a nanosleep: the kernel lets it return late by the timer slack (50 µs unless
+	// the thread sets its own) plus the wake-up. The median of single calls: a busy machine's long tails
+	// are other tenants, not the kernel's rule.
+	ts := syscall.Timespec{Nsec: 20_000}
+	late := make([]float64, 2001)
+	for i := range late {
+		t := time.Now()
+		syscall.RawSyscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+		late[i] = float64(time.Since(t).Nanoseconds()) - 20_000
+	}
+	sort.Float64s(late)
+	out["usleepLateNs"] = late[len(late)/2]
 	// A 256 MiB pointer-dense heap (64-byte nodes, two pointers each), then forced GCs: gctrace reports
 	// the marked heap and the mark CPU time of each.
 	const nodes = 256 << 20 / 64
