@@ -55,8 +55,9 @@ export function runObjective(o: RunOutcome, objective: Partial<Record<SweepMetri
  * Search the points for the lowest mean objective. `grid`: every point on `maxSeeds` seeds.
  * `halving` (successive halving over seeds): every point on 1 seed, keep the best 1/η, give the
  * survivors η× the seeds (the earlier runs are reused), until one is left or they have `maxSeeds` —
- * most of the budget goes to the promising points. Seeds are the sweep's (master, point, replication)
- * hashes, so a point's runs are the same in both methods and on any number of workers.
+ * most of the budget goes to the promising points. Seeds are the sweep's (master, replication) hashes,
+ * the same for every point (paired), so a point's runs are the same in both methods and on any number of
+ * workers.
  */
 export async function tune(
   points: readonly SweepPoint[],
@@ -68,7 +69,7 @@ export async function tune(
   let runs = 0;
   const giveSeeds = async (cands: number[], seeds: number) => {
     const tasks: SweepTask[] = [];
-    for (const c of cands) for (let rep = scores.get(c)!.length; rep < seeds; rep++) tasks.push({ point: c, rep, seed: runSeed(opts.masterSeed, c, rep), scenario: scenarios.get(c)! });
+    for (const c of cands) for (let rep = scores.get(c)!.length; rep < seeds; rep++) tasks.push({ point: c, rep, seed: runSeed(opts.masterSeed, rep), scenario: scenarios.get(c)! });
     const outcomes = await evaluate(tasks);
     tasks.forEach((t, i) => scores.get(t.point)!.push(runObjective(outcomes[i]!, opts.objective)));
     runs += tasks.length;
