@@ -90,7 +90,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description("run the scenario's sweep (grid × random samples × replications) on worker threads; writes results/<name>/sweep/ (runs.csv, points.csv, sweep.json)")
     .argument('<file>', 'scenario file with a sweep block')
     .option('--workers <n>', 'worker threads (default: the number of cores)', parseWorkers)
-    .option('--seed <n>', "master seed (default: the scenario's); each run's seed is a hash of (master seed, point, replication)", parseSeed)
+    .option('--seed <n>', "master seed (default: the scenario's); each run's seed is a hash of (master seed, replication), the same for every point", parseSeed)
     .option('--out <dir>', 'write here instead of results/<name>/sweep (or sweep-shard-K-of-N)')
     .option('--shard <K/N>', 'run only shard K of N (points whose index ≡ K−1 mod N); join shards with gmpsim merge')
     .option('--resume', 'keep the runs already in the output directory (after Ctrl-C or a crash) and run the rest')

@@ -4,6 +4,7 @@ import { runFiles } from '../report/run-files.js';
 import { summaryTable } from '../report/summary-table.js';
 import { writeDirAtomic, writeFileAtomic } from '../report/atomic-dir.js';
 import { toStableJson } from '../report/format.js';
+import { densityStability } from '../autoscaler/density/controller.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { Experiment } from '../sim/experiment.js';
 import { UsageError } from './errors.js';
@@ -32,6 +33,8 @@ function parseWindow(w: string): { startS: number; endS: number } {
 /** Returns the results directory. */
 export function runCommand(file: string, opts: RunOptions): string {
   const scenario = loadScenarioFile(file);
+  const unstable = scenario.densityController && densityStability(scenario.densityController);
+  if (unstable) process.stderr.write(`warning: ${file}: ${unstable}\n`);
   const seed = opts.seed ?? scenario.seed;
   const outDir = opts.out ?? join('results', scenario.name, `seed-${seed}`);
 

@@ -122,7 +122,7 @@ export const VERDICT_FIGURES: readonly { metric: SweepMetric; label: string }[] 
 
 /** A signed percentage the way people write it: +9 %, −12 % (a real minus sign). */
 function pct(x: number): string {
-  const r = Math.round(x);
+  const r = Math.abs(x) < 9.95 ? Math.round(x * 10) / 10 : Math.round(x);
   return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r)}`;
 }
 
