@@ -72,7 +72,7 @@ export function compareCommand(file: string, opts: CompareOptions): void {
   const meanRows: VariantRow[][] = variants.map(() => []);
   // Every seed's time series of each variant (as CSV text, so only the figures stay in memory).
   const series: Record<string, string> = {};
-  const runSeed = (vi: number, scenario: Scenario, seed: number) => {
+  const runOneSeed = (vi: number, scenario: Scenario, seed: number) => {
     const r = runScenario(scenario, seed);
     runs[vi]!.runs.push(runFigures(scenario, r));
     meanRows[vi]!.push(variantRow(variants[vi]!.name, scenario, [r]));
@@ -85,7 +85,7 @@ export function compareCommand(file: string, opts: CompareOptions): void {
   let stats: VariantStats[] = [];
   for (;;) {
     const target = n === 0 ? start : n + 1;
-    for (let s = n; s < target; s++) variants.forEach((v, vi) => runSeed(vi, v.scenario, first + s));
+    for (let s = n; s < target; s++) variants.forEach((v, vi) => runOneSeed(vi, v.scenario, first + s));
     n = target;
     stats = compareStats(runs);
     if (opts.precision === undefined || n >= cap || precise(stats, opts.precision)) break;

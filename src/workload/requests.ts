@@ -30,7 +30,7 @@ export class RequestTable {
     this.free = new Int32Array(capacity);
   }
 
-  alloc(arrivalNs: number, workNs: number, drawKey = 0): number {
+  alloc(arrivalNs: number, workNs: number, drawKey: number): number {
     let id: number;
     if (this.nFree > 0) id = this.free[--this.nFree]!;
     else {

@@ -67,17 +67,18 @@ export class Programs {
     const body = (steps: readonly Step[], path: string): void => {
       steps.forEach((s, i) => {
         const where = `${path}[${i}]`;
+        const stream = rng.keyed(where);
         const sampler = (spec: Parameters<typeof durationSampler>[0]) => {
-          this.streams.push(rng.keyed(where));
-          return this.samplers.push(durationSampler(spec, rng.keyed(where))) - 1;
+          this.streams.push(stream);
+          return this.samplers.push(durationSampler(spec, stream)) - 1;
         };
         if ('cpu' in s) ops.push([OP_CPU, sampler(s.cpu), 0]);
         else if ('syscall' in s) ops.push([OP_SYSCALL, sampler(s.syscall), 0]);
         else if ('netpoll' in s) ops.push([OP_NETPOLL, sampler(s.netpoll), 0]);
         else if ('sleep' in s) ops.push([OP_SLEEP, sampler(s.sleep), 0]);
         else if ('alloc' in s) {
-          this.streams.push(rng.keyed(where));
-          ops.push([OP_ALLOC, this.samplers.push(sizeSampler(s.alloc, rng.keyed(where))) - 1, 0]);
+          this.streams.push(stream);
+          ops.push([OP_ALLOC, this.samplers.push(sizeSampler(s.alloc, stream)) - 1, 0]);
           this.allocates = true;
         }
         else if ('gosched' in s) ops.push([OP_GOSCHED, 0, 0]);

@@ -377,7 +377,7 @@ export class Sched {
   // ---- entry points from the pod -----------------------------------------------------------------
 
   /** A request arrives: its connection goroutine becomes ready in the netpoller (net/http's model). */
-  acceptRequest(requestId: number, drawKey = 0): void {
+  acceptRequest(requestId: number, drawKey: number): void {
     const gp = this.newG(0, requestId, -1, -1);
     this.g.drawKey[gp] = drawKey;
     this.g.status[gp] = Gwaiting;
