@@ -38,6 +38,8 @@ export interface Standing {
   feasible: boolean;
   /** Σ over constraints of how far the mean is above its bound, relative to the bound (0 if feasible). */
   violation: number;
+  /** Σ over constraints of mean / bound: among equal costs, the point with more headroom ranks first. */
+  usage: number;
 }
 
 export interface TuneResult {
@@ -87,25 +89,30 @@ export function standing(point: number, runs: readonly (number[] | undefined)[],
   const figures = Object.fromEntries(
     SWEEP_METRICS.map((m, i) => [m, failed ? NaN : runs.reduce((a, r) => a + r![i]!, 0) / runs.length]),
   ) as Record<SweepMetric, number>;
-  if (failed) return { point, seeds: runs.length, figures, objective: Infinity, feasible: false, violation: Infinity };
+  if (failed) return { point, seeds: runs.length, figures, objective: Infinity, feasible: false, violation: Infinity, usage: Infinity };
   if (goal.kind === 'weighted') {
     let v = 0;
     for (const [m, w] of Object.entries(goal.objective) as [SweepMetric, number][]) v += w * figures[m];
-    return { point, seeds: runs.length, figures, objective: v, feasible: true, violation: 0 };
+    return { point, seeds: runs.length, figures, objective: v, feasible: true, violation: 0, usage: 0 };
   }
-  let violation = 0;
+  let violation = 0, usage = 0;
   for (const c of goal.constraints) {
     const over = figures[c.metric] - c.max;
     if (over > 0) violation += c.max > 0 ? over / c.max : over;
+    usage += c.max > 0 ? figures[c.metric] / c.max : figures[c.metric];
   }
-  return { point, seeds: runs.length, figures, objective: figures[goal.cost], feasible: violation === 0, violation };
+  return { point, seeds: runs.length, figures, objective: figures[goal.cost], feasible: violation === 0, violation, usage };
 }
 
-/** The ranking: feasible points by objective, then the rest by violation; ties by index. */
+/**
+ * The ranking: feasible points by objective, then the rest by violation; equal objectives by headroom
+ * under the constraints (a point as cheap and faster ranks first), then by index.
+ */
 export function compareStandings(a: Standing, b: Standing): number {
   if (a.feasible !== b.feasible) return a.feasible ? -1 : 1;
   if (!a.feasible && a.violation !== b.violation) return a.violation - b.violation;
   if (a.objective !== b.objective) return a.objective < b.objective || Number.isNaN(b.objective) ? -1 : 1;
+  if (a.usage !== b.usage) return a.usage < b.usage ? -1 : 1;
   return a.point - b.point;
 }
 

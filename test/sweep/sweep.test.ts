@@ -10,7 +10,7 @@ import { sweepFiles, t975, type RunRecord, type SweepMeta } from '../../src/swee
 import { parsePath, setPath } from '../../src/sweep/paths.js';
 import { expandPoints, runSeed } from '../../src/sweep/points.js';
 import { runTasks, StopSignal, type SweepTask } from '../../src/sweep/runner.js';
-import { plannedRuns, rungSchedule, tune, type Constraint, type Goal } from '../../src/sweep/tune.js';
+import { compareStandings, plannedRuns, rungSchedule, standing, tune, type Constraint, type Goal } from '../../src/sweep/tune.js';
 import { bestConfigYaml, parseConstraint, tuneGoal } from '../../src/cli/tune-command.js';
 import { UsageError } from '../../src/cli/errors.js';
 import type { RunOutcome } from '../../src/sweep/run-row.js';
@@ -160,6 +160,14 @@ describe('tune with constraints (least cost among the points that meet them)', (
     expect(r.noneFeasible).to.equal(true);
     expect(r.best).to.equal(0); // p99 ≈ 1..7 everywhere above 0.5: point 0 misses by least
     expect(r.winner.violation).to.be.greaterThan(0);
+  });
+
+  it('equal costs rank by headroom under the constraints (as cheap and faster first), then by index', () => {
+    const goal: Goal = { kind: 'constrained', cost: 'podSeconds', constraints: [{ metric: 'p99Ms', max: 40 }] };
+    const m = (p99: number) => [1, 2, p99, 0, 0, 0, 420, 0, 0, 0, 0, 0, 0];
+    const slow = standing(4, [m(37)], goal), fast = standing(5, [m(27)], goal);
+    expect([slow, fast].sort(compareStandings).map((s) => s.point)).to.deep.equal([5, 4]);
+    expect([standing(5, [m(30)], goal), standing(4, [m(30)], goal)].sort(compareStandings).map((s) => s.point)).to.deep.equal([4, 5]);
   });
 
   it('halving ranks the same way (feasible by cost, then the rest by violation)', async () => {
