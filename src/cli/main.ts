@@ -35,6 +35,13 @@ function parseEta(v: string): number {
   return Number(v);
 }
 
+/** A relative precision, % (a trailing % is allowed): more than 0, at most 100. */
+function parsePrecision(v: string): number {
+  const n = Number(v.trim().replace(/\s*%$/, ''));
+  if (!/\d/.test(v) || !(n > 0) || n > 100) throw new InvalidArgumentError(`expected a percentage above 0 and at most 100 (e.g. 5 or 5%), found "${v}"`);
+  return n;
+}
+
 function parsePositiveMs(v: string): number {
   const n = Number(v);
   if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number of milliseconds, found "${v}"`);
@@ -79,9 +86,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('compare')
     .description('run each of a scenario\'s variants on the same seeds and print them side by side (writes results/<name>/compare/)')
     .argument('<file>', 'scenario file with a variants list')
-    .option('--seeds <n>', 'seeds per variant (seed, seed+1, ...)', parseCount)
+    .option('--seeds <n>', 'seeds per variant (seed, seed+1, ...; default 1, or 3 with --precision)', parseCount)
     .option('--seed <n>', 'first seed (default: the scenario\'s)', parseSeed)
-    .option('--out <dir>', 'write compare.csv and compare.json here instead of results/<name>/compare')
+    .option('--precision <pct>', "add seeds until every variant's p99 and pod-seconds 95% CI is within ±pct % of its mean", parsePrecision)
+    .option('--max-seeds <n>', 'with --precision: stop at this many seeds per variant (default 30)', parseCount)
+    .option('--out <dir>', 'write compare.csv, compare-summary.csv and compare.json here instead of results/<name>/compare')
     .option('--json', 'print the comparison as JSON')
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
@@ -92,7 +101,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description("run the scenario's sweep (grid × random samples × replications) on worker threads; writes results/<name>/sweep/ (runs.csv, points.csv, sweep.json)")
     .argument('<file>', 'scenario file with a sweep block')
     .option('--workers <n>', 'worker threads (default: the number of cores)', parseWorkers)
-    .option('--seed <n>', "master seed (default: the scenario's); each run's seed is a hash of (master seed, point, replication)", parseSeed)
+    .option('--seed <n>', "master seed (default: the scenario's); each run's seed is a hash of (master seed, replication), the same for every point", parseSeed)
     .option('--out <dir>', 'write here instead of results/<name>/sweep (or sweep-shard-K-of-N)')
     .option('--shard <K/N>', 'run only shard K of N (points whose index ≡ K−1 mod N); join shards with gmpsim merge')
     .option('--resume', 'keep the runs already in the output directory (after Ctrl-C or a crash) and run the rest')
@@ -106,6 +115,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description("search the sweep's points for the lowest objective (successive halving over seeds, or the grid) and print the best as a ready-to-paste HPA manifest")
     .argument('<file>', 'scenario file with a sweep block (its objective is minimised)')
     .option('--method <m>', 'halving (successive halving over seeds) or grid (every point on every seed)', 'halving')
+    .option('--cost <metric>', 'the figure to minimise (default podSeconds)')
+    .option('--constraint <metric<=value>', "a bound on a figure's mean, repeatable (default: p99Ms<=the scenario's slo.p99Ms)", (v: string, acc: string[] = []) => [...acc, v])
+    .option('--objective <kind>', "constrained (cost under constraints, the default) or weighted (the sweep's objective weights)")
     .option('--max-seeds <n>', "seeds the finalists get (default: the sweep's replications)", parseCount)
     .option('--eta <n>', 'halving: keep 1/η of the candidates per rung and give them η× the seeds (≥ 2)', parseEta, 3)
     .option('--workers <n>', 'worker threads (default: the number of cores)', parseWorkers)

@@ -4,6 +4,7 @@ import { runFiles } from '../report/run-files.js';
 import { summaryTable } from '../report/summary-table.js';
 import { writeDirAtomic, writeFileAtomic } from '../report/atomic-dir.js';
 import { toStableJson } from '../report/format.js';
+import { densityStability } from '../autoscaler/density/controller.js';
 import { formatProblem, loadScenarioFile, type Problem } from '../scenario/load.js';
 import { Experiment } from '../sim/experiment.js';
 import { UsageError } from './errors.js';
@@ -34,6 +35,8 @@ export function runCommand(file: string, opts: RunOptions): string {
   const warnings: Problem[] = [];
   const scenario = loadScenarioFile(file, warnings);
   for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+  const unstable = scenario.densityController && densityStability(scenario.densityController);
+  if (unstable) process.stderr.write(`warning: ${file}: ${unstable}\n`);
   const seed = opts.seed ?? scenario.seed;
   const outDir = opts.out ?? join('results', scenario.name, `seed-${seed}`);
 

@@ -78,7 +78,7 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<nu
   const tasks: SweepTask[] = [];
   for (const p of mine) {
     for (let rep = 0; rep < meta.replications; rep++) {
-      if (!done.has(`${p.index}/${rep}`)) tasks.push({ point: p.index, rep, seed: runSeed(meta.masterSeed, p.index, rep), scenario: scenarios.get(p.index)! });
+      if (!done.has(`${p.index}/${rep}`)) tasks.push({ point: p.index, rep, seed: runSeed(meta.masterSeed, rep), scenario: scenarios.get(p.index)! });
     }
   }
   const total = mine.length * meta.replications;

@@ -8,11 +8,11 @@ import { exponentialSlow, LAYER_MASK, TWO32, ZIG_KE, ZIG_WE } from './ziggurat.j
  * identical on every machine.
  */
 export class RandomStream {
-  private readonly prng: seedrandom.PRNG;
-  private spareNormal = NaN;
+  protected readonly prng: Prng;
+  protected spareNormal = NaN;
 
-  constructor(readonly name: string, seed: string) {
-    this.prng = seedrandom.alea(seed);
+  constructor(readonly name: string, seed: string, prng?: Prng) {
+    this.prng = prng ?? seedrandom.alea(seed);
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution. */
@@ -58,18 +58,124 @@ export class RandomStream {
   }
 }
 
-/** The set of named streams of one run. */
+/** What a stream draws from: uniform in [0, 1) with 32 bits, and with 53 bits from `double`. */
+export interface Prng {
+  (): number;
+  double(): number;
+}
+
+/** 32-bit string hash (FNV-1a, then murmur3's finaliser): a stream name or seed to a key. */
+export function hashKey(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix32(h);
+}
+
+/** murmur3's 32-bit finaliser: every input bit reaches every output bit. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Mix two 32-bit keys into one (order matters): the key of a child entity. */
+export function mixKey(a: number, b: number): number {
+  return fmix32((Math.imul(a ^ 0x9e3779b9, 0x01000193) + fmix32(b + 0x7f4a7c15)) | 0);
+}
+
+/**
+ * A stream positioned by a key rather than by how much was drawn before: `seek(k1, k2)` sets it to the
+ * start of the sub-stream of (stream, k1, k2). Common random numbers: a request's sizes are drawn from
+ * the sub-stream of its arrival index, so they are the same whichever pod serves it and whatever the
+ * other requests drew — two variants on one replication see the same work, and their difference is
+ * paired. The generator is sfc32 (Chris Doty-Humphrey's small fast counting generator, PractRand-clean)
+ * seeded from the keys through murmur3's finaliser and warmed up 12 rounds; nothing is allocated.
+ */
+export class KeyedStream extends RandomStream {
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
+  private readonly base: number;
+
+  constructor(name: string, seed: string) {
+    const self: { s?: KeyedStream } = {};
+    const next = (() => self.s!.next32() / TWO32) as Prng;
+    next.double = () => {
+      const s = self.s!;
+      return ((s.next32() >>> 5) * 67108864 + (s.next32() >>> 6)) / 9007199254740992;
+    };
+    super(name, seed, next);
+    self.s = this;
+    this.base = hashKey(seed);
+    this.seek(0, 0);
+  }
+
+  /** Position the stream at the start of the sub-stream keyed (k1, k2) (any 32-bit integers). */
+  seek(k1: number, k2: number): void {
+    this.a = this.base;
+    this.b = fmix32(k1 ^ 0x5bd1e995);
+    this.c = fmix32(k2 + 0x27d4eb2f);
+    this.d = 1;
+    this.spareNormal = NaN;
+    for (let i = 0; i < 12; i++) this.next32();
+  }
+
+  /** sfc32's step: the next 32 random bits, as an unsigned integer. */
+  next32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+}
+
+/**
+ * The set of named streams of one replication, for one entity. Streams are keyed by (master seed, entity,
+ * purpose): `forEntity("pod-3")` gives pod 3's scheduler its own streams, and `keyed(purpose)` gives a
+ * stream keyed by the replication and purpose only — the same in every entity, so a request's draws do
+ * not depend on the pod that serves it.
+ */
 export class RandomStreams {
   private readonly streams = new Map<string, RandomStream>();
+  private readonly keyedStreams = new Map<string, KeyedStream>();
 
-  constructor(readonly seed: number | string) {}
+  constructor(
+    readonly seed: number | string,
+    /** "" for the run itself; "pod-3" for pod 3. */
+    readonly entity = '',
+  ) {}
 
-  /** The stream called `name`, created on first use with seed "gmpsim/<seed>/<name>". */
+  /** The stream called `name`, created on first use with seed "gmpsim/<seed>/<entity>/<name>". */
   stream(name: string): RandomStream {
     let s = this.streams.get(name);
     if (!s) {
-      s = new RandomStream(name, `gmpsim/${this.seed}/${name}`);
+      s = new RandomStream(name, this.entity === '' ? `gmpsim/${this.seed}/${name}` : `gmpsim/${this.seed}/${this.entity}/${name}`);
       this.streams.set(name, s);
+    }
+    return s;
+  }
+
+  /** The streams of one entity of this replication (its own, independent of every other entity's). */
+  forEntity(entity: string): RandomStreams {
+    return new RandomStreams(this.seed, entity);
+  }
+
+  /** The keyed stream for `purpose` in this replication: every entity's copy draws the same sub-streams. */
+  keyed(purpose: string): KeyedStream {
+    let s = this.keyedStreams.get(purpose);
+    if (!s) {
+      s = new KeyedStream(purpose, `gmpsim/${this.seed}/keyed/${purpose}`);
+      this.keyedStreams.set(purpose, s);
     }
     return s;
   }

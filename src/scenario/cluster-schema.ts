@@ -351,9 +351,19 @@ export type Keda = z.infer<typeof KedaSchema>;
 export const DensitySchema = z
   .strictObject({
     targetGoroutinesPerPod: z.number().positive().default(100).describe('ρ_target: goroutines per pod the controller steers to'),
-    alpha: z.number().nonnegative().default(0.05).describe('α, 1/s: how fast ρ is pulled to the target'),
-    beta: z.number().nonnegative().default(0).describe('β, goroutines per request: lowers the density aimed for as the per-pod arrival rate λ_in (req/s) grows (scale ahead of load)'),
-    gamma: z.number().nonnegative().default(0).describe('γ, goroutines per unit of GC pause fraction σ_gc (stop-the-world seconds per second, the mean of the pods\' go_gc_pause_fraction)'),
+    alpha: z.number().nonnegative().default(0.05).describe('α, 1/s: how fast ρ is pulled to the target (the discrete loop overshoots when α × periodS > 1 and diverges at ≥ 2)'),
+    beta: z
+      .number()
+      .nonnegative()
+      .default(0)
+      .describe('β, 1/s: lowers the density aimed for by β·λ̂ of the target per second, λ̂ = per-pod arrival rate / referenceRatePerPodPerS (scale ahead of load)'),
+    referenceRatePerPodPerS: z.number().positive().default(100).describe('the per-pod arrival rate, req/s, that counts as λ̂ = 1 in the β term'),
+    gamma: z
+      .number()
+      .nonnegative()
+      .default(0)
+      .describe('γ, 1/s per ms/s: raises the density aimed for by γ·σ_gc of the target per second, σ_gc = stop-the-world ms per second (the pods\' mean go_gc_pause_fraction × 1000)'),
+    deadbandPct: z.number().min(0).max(100).default(0).describe('no proportional action while ρ is within ± this % of the target (0: none)'),
     periodS: z.number().positive().default(15).describe('decision period, s'),
     minReplicas: z.number().int().min(1).default(1).describe('lower bound'),
     maxReplicas: z.number().int().min(1).max(10_000).default(100).describe('upper bound'),
@@ -362,7 +372,7 @@ export const DensitySchema = z
   .superRefine((d, ctx) => {
     if (d.minReplicas > d.maxReplicas) ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `expected minReplicas ≤ maxReplicas (${d.maxReplicas}), found ${d.minReplicas}` });
   })
-  .describe('the goroutine-density controller, an alternative to hpa and keda: dρ/dt = α(ρ_target − ρ) − β·λ_in + γ·σ_gc');
+  .describe('the goroutine-density controller, an alternative to hpa and keda: dx/dt = α(1 − x) − β·λ̂ + γ·σ_gc with x = ρ / ρ_target');
 export type Density = z.infer<typeof DensitySchema>;
 
 /** The scenario keys that each configure an autoscaler (at most one per scenario). */

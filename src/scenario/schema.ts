@@ -401,7 +401,7 @@ export const ScenarioSchema = z
       .array(
         z.strictObject({
           name: NameSchema.describe('the variant\'s column in the comparison'),
-          patch: z.record(z.string(), z.unknown()).default({}).describe('merged into the scenario (mappings merge key by key; lists and values replace)'),
+          patch: z.record(z.string(), z.unknown()).default({}).describe('merged into the scenario (JSON Merge Patch: mappings merge key by key; lists and values replace; null removes a block, e.g. hpa: null)'),
         }),
       )
       .optional()

@@ -1,6 +1,8 @@
 import type { Simulation } from '../engine/simulation.js';
 import { msToNs } from '../engine/time.js';
 
+const RETRY_PACK = 16;
+
 export interface ClientSpec {
   timeoutMs?: number | undefined;
   retries: number;
@@ -16,6 +18,8 @@ export interface ClientSpec {
 export class Clients {
   private readonly firstNs: number[] = [];
   private readonly attempt: number[] = [];
+  /** The logical request's arrival index (what its work is keyed by). */
+  private readonly seq: number[] = [];
   private readonly timeoutH: number[] = [];
   private readonly abandoned: number[] = [];
   private readonly kTimeout: number;
@@ -33,21 +37,25 @@ export class Clients {
   constructor(
     private readonly sim: Simulation,
     private readonly spec: ClientSpec,
-    /** Starts attempt `attempt` of a logical request that began at `firstNs`. */
-    private readonly send: (firstNs: number, attempt: number) => void,
+    /** Starts attempt `attempt` of logical request number `seq`, which began at `firstNs`. */
+    private readonly send: (firstNs: number, attempt: number, seq: number) => void,
     /** When an id's attempt reached the Service (the request table's arrival time). */
     private readonly attemptArrivalNs: (id: number) => number,
   ) {
     this.active = spec.timeoutMs !== undefined || spec.retries > 0;
     this.kTimeout = sim.registerKind('client.timeout', (id) => this.onTimeout(id));
-    this.kRetry = sim.registerKind('client.retry', (attempt, firstNs) => this.send(firstNs, attempt));
+    // The retry's target packs (seq, attempt): attempt ≤ 10 < RETRY_PACK, exact while seq < 2^48.
+    this.kRetry = sim.registerKind('client.retry', (packed, firstNs) =>
+      this.send(firstNs, packed % RETRY_PACK, Math.floor(packed / RETRY_PACK)),
+    );
   }
 
   /** Attempt `attempt` of a request begun at firstNs now runs as `id` on a pod. */
-  started(id: number, firstNs: number, attempt: number): void {
+  started(id: number, firstNs: number, attempt: number, seq: number): void {
     if (!this.active) return;
     this.firstNs[id] = firstNs;
     this.attempt[id] = attempt;
+    this.seq[id] = seq;
     this.setAbandoned(id, false);
     this.timeoutH[id] = this.spec.timeoutMs !== undefined ? this.sim.schedule(msToNs(this.spec.timeoutMs), this.kTimeout, id) : -1;
   }
@@ -68,10 +76,10 @@ export class Clients {
   }
 
   /** An attempt failed without running (refused) or was lost with its pod: retry or give up. */
-  failedAttempt(firstNs: number, attempt: number): void {
+  failedAttempt(firstNs: number, attempt: number, seq: number): void {
     if (attempt < this.spec.retries) {
       this.retries++;
-      this.sim.schedule(msToNs(this.spec.backoffMs * 2 ** attempt), this.kRetry, attempt + 1, firstNs);
+      this.sim.schedule(msToNs(this.spec.backoffMs * 2 ** attempt), this.kRetry, seq * RETRY_PACK + attempt + 1, firstNs);
     } else this.failed++;
   }
 
@@ -84,13 +92,13 @@ export class Clients {
     if (this.isAbandoned(id)) return;
     if (this.timeoutH[id]! >= 0) this.sim.cancel(this.timeoutH[id]!);
     this.setAbandoned(id, true);
-    this.failedAttempt(this.firstNs[id]!, this.attempt[id]!);
+    this.failedAttempt(this.firstNs[id]!, this.attempt[id]!, this.seq[id]!);
   }
 
   private onTimeout(id: number): void {
     this.timeouts++;
     this.setAbandoned(id, true);
-    this.failedAttempt(this.firstNs[id]!, this.attempt[id]!);
+    this.failedAttempt(this.firstNs[id]!, this.attempt[id]!, this.seq[id]!);
   }
 
   private isAbandoned(id: number): boolean {

@@ -1,4 +1,4 @@
-import { RandomStreams } from '../engine/random.js';
+import { mixKey, RandomStreams, type KeyedStream } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { msToNs, nsToMs, nsToS, sToNs } from '../engine/time.js';
 import { Histogram } from '../metrics/histogram.js';
@@ -57,7 +57,7 @@ export class Experiment implements CompletionSink {
   readonly fleet: PodFleet;
   private readonly clients: Clients;
   private readonly arrivals: ArrivalProcess;
-  private readonly cpuSteps: DurationSampler[];
+  private readonly cpuSteps: { sampler: DurationSampler; stream: KeyedStream }[];
   private readonly arrivalKind: number;
   private readonly sampleKind: number;
   private readonly sampleNs: number;
@@ -108,10 +108,13 @@ export class Experiment implements CompletionSink {
     // The loader guarantees cpu steps only for ideal-fifo; a request's service time is their sum.
     this.cpuSteps =
       scenario.runtime.scheduler === 'ideal-fifo'
-        ? steps.map((st, i) => durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, rng.stream(`request.steps[${i}]`)))
+        ? steps.map((st, i) => {
+            const stream = rng.keyed(`request.steps[${i}]`);
+            return { sampler: durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, stream), stream };
+          })
         : [];
-    this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt) => this.sendAttempt(first, attempt), (id) => this.requests.arrivalNs[id]!);
-    this.fleet = new PodFleet(this.sim, scenario, seed, rng, this.requests, this);
+    this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt, seq) => this.sendAttempt(first, attempt, seq), (id) => this.requests.arrivalNs[id]!);
+    this.fleet = new PodFleet(this.sim, scenario, rng, this.requests, this);
     scheduleFaults(this.sim, scenario.faults, this.fleet);
     const pod0 = this.fleet.pod0;
     if (options.traceWindow && pod0 instanceof GmpPod) {
@@ -217,25 +220,32 @@ export class Experiment implements CompletionSink {
     this.arrived++;
     this.intervalArrivals++;
     if (now >= this.warmupNs) this.arrivedMeasured++;
-    this.sendAttempt(now, 0);
+    this.sendAttempt(now, 0, this.arrived - 1);
     const next = this.arrivals.nextNs(now);
     if (next <= this.endNs) this.sim.scheduleAt(next, this.arrivalKind);
   }
 
-  /** Attempt `attempt` of a request the caller began at firstNs: to the Service, or refused. */
-  private sendAttempt(firstNs: number, attempt: number): void {
+  /**
+   * Attempt `attempt` of logical request `seq` (arrival index), which the caller began at firstNs: to the
+   * Service, or refused. Its work is keyed by (seq, attempt), so it is the same in every variant.
+   */
+  private sendAttempt(firstNs: number, attempt: number, seq: number): void {
     const now = this.sim.now;
+    const key = mixKey(seq, attempt);
     let work = 0;
-    for (const c of this.cpuSteps) work += c.sampleNs();
-    const id = this.requests.alloc(now, work);
+    for (const c of this.cpuSteps) {
+      c.stream.seek(key, 0);
+      work += c.sampler.sampleNs();
+    }
+    const id = this.requests.alloc(now, work, key);
     if (this.fleet.deployment.route(id)) {
-      this.clients.started(id, firstNs, attempt);
+      this.clients.started(id, firstNs, attempt, seq);
       return;
     }
     // No Ready pod: the Service refuses the connection.
     this.requests.release(id);
     if (now >= this.warmupNs) this.rejectedMeasured++;
-    this.clients.failedAttempt(firstNs, attempt);
+    this.clients.failedAttempt(firstNs, attempt, seq);
   }
 
   private onSample(): void {

@@ -13,7 +13,8 @@ import type { RequestTable } from '../workload/requests.js';
  * The pods of a run and what drives their number: the Deployment (with its Service), the metrics
  * pipeline and, when the scenario has one, the HPA. Also the sums over pods the run's metrics need.
  * Pod 0 draws from the run's own random streams (a one-pod run is the single-pod model exactly);
- * pod k from streams seeded "<seed>/pod-k".
+ * pod k's scheduler from its own entity's streams ("pod-k"); request work from keyed streams that do
+ * not depend on the pod (common random numbers).
  */
 export class PodFleet {
   readonly deployment: Deployment;
@@ -41,7 +42,6 @@ export class PodFleet {
   constructor(
     sim: Simulation,
     scenario: Scenario,
-    seed: number,
     rng: RandomStreams,
     requests: RequestTable,
     sink: ServiceSink,
@@ -54,7 +54,7 @@ export class PodFleet {
       sim,
       scenario.cluster,
       (k, podSink): PodRuntime => {
-        const r = k === 0 ? rng : new RandomStreams(`${seed}/pod-${k}`);
+        const r = k === 0 ? rng : rng.forEntity(`pod-${k}`);
         return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network, this.cpu);
       },
       sink,

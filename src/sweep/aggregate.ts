@@ -1,4 +1,5 @@
 import { deviation, mean, quantile } from 'd3-array';
+import { t975 } from '../metrics/confidence.js';
 import { toCsv, toStableJson } from '../report/format.js';
 import { SWEEP_METRICS, type SweepMetric } from '../scenario/sweep-schema.js';
 
@@ -43,11 +44,7 @@ export interface PointSummary {
   metrics: Record<SweepMetric, MetricStats>;
 }
 
-/** t_{0.975, df} for df = 1..30; beyond, 1.96 + 2.4/df (within 0.1% of the table to df = 120). */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
-export function t975(df: number): number {
-  return df <= 30 ? T975[df - 1]! : 1.96 + 2.4 / df;
-}
+export { t975 };
 
 function stats(xs: number[]): MetricStats {
   const finite = xs.filter(Number.isFinite);

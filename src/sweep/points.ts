@@ -38,10 +38,14 @@ function draw(r: SweepRange, u: () => number): number {
   return r.min + u() * (r.max - r.min);
 }
 
-/** FNV-1a (32-bit) of (master seed, point, replication): each run's seed, whatever runs it and when. */
-export function runSeed(master: number, point: number, rep: number): number {
+/**
+ * FNV-1a (32-bit) of (master seed, replication): each run's seed, whatever runs it and when. Every point
+ * of a sweep gets the same seed on the same replication — common random numbers: the points see the same
+ * arrivals and request sizes, so the differences between them are the settings', not the noise's.
+ */
+export function runSeed(master: number, rep: number): number {
   let h = 0x811c9dc5;
-  for (const ch of `${master}/${point}/${rep}`) {
+  for (const ch of `${master}/${rep}`) {
     h ^= ch.charCodeAt(0);
     h = Math.imul(h, 0x01000193) >>> 0;
   }

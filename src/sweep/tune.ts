@@ -7,12 +7,39 @@ import type { SweepTask } from './runner.js';
 /** Runs a batch of tasks and returns their outcomes in task order (a worker pool, or inline in tests). */
 export type Evaluate = (tasks: SweepTask[]) => Promise<RunOutcome[]>;
 
+/** An upper bound on a figure's mean over a point's seeds: p99Ms ≤ 200. */
+export interface Constraint {
+  metric: SweepMetric;
+  max: number;
+}
+
+/**
+ * What `tune` minimises. `constrained` (the default of `gmpsim tune`): a cost (pod-seconds) among the
+ * points whose constrained figures meet their bounds. `weighted`: the sweep's Σ weight × figure.
+ */
+export type Goal =
+  | { kind: 'constrained'; cost: SweepMetric; constraints: readonly Constraint[] }
+  | { kind: 'weighted'; objective: Partial<Record<SweepMetric, number>> };
+
 export interface Rung {
   /** Candidates evaluated in this rung, and the seeds each has now. */
   candidates: number[];
   seeds: number;
-  /** Mean objective per candidate (same order). */
+  /** Mean objective per candidate (same order): the cost, or the weighted objective. */
   objectives: number[];
+}
+
+/** A point's standing: its mean figures, and whether (and by how much) it misses the constraints. */
+export interface Standing {
+  point: number;
+  seeds: number;
+  figures: Record<SweepMetric, number>;
+  objective: number;
+  feasible: boolean;
+  /** Σ over constraints of how far the mean is above its bound, relative to the bound (0 if feasible). */
+  violation: number;
+  /** Σ over constraints of mean / bound: among equal costs, the point with more headroom ranks first. */
+  usage: number;
 }
 
 export interface TuneResult {
@@ -20,6 +47,11 @@ export interface TuneResult {
   rungs: Rung[];
   best: number;
   bestObjective: number;
+  /** The winner and the runner-up (the next point in the final ranking), with their figures. */
+  winner: Standing;
+  runnerUp?: Standing;
+  /** No point met every constraint: `winner` is the closest (least violation). */
+  noneFeasible: boolean;
   runs: number;
 }
 
@@ -51,40 +83,86 @@ export function runObjective(o: RunOutcome, objective: Partial<Record<SweepMetri
   return v;
 }
 
+/** A point's standing from its runs' figures (SWEEP_METRICS order; a failed run makes it infinitely bad). */
+export function standing(point: number, runs: readonly (number[] | undefined)[], goal: Goal): Standing {
+  const failed = runs.length === 0 || runs.some((r) => r === undefined);
+  const figures = Object.fromEntries(
+    SWEEP_METRICS.map((m, i) => [m, failed ? NaN : runs.reduce((a, r) => a + r![i]!, 0) / runs.length]),
+  ) as Record<SweepMetric, number>;
+  if (failed) return { point, seeds: runs.length, figures, objective: Infinity, feasible: false, violation: Infinity, usage: Infinity };
+  if (goal.kind === 'weighted') {
+    let v = 0;
+    for (const [m, w] of Object.entries(goal.objective) as [SweepMetric, number][]) v += w * figures[m];
+    return { point, seeds: runs.length, figures, objective: v, feasible: true, violation: 0, usage: 0 };
+  }
+  let violation = 0, usage = 0;
+  for (const c of goal.constraints) {
+    const over = figures[c.metric] - c.max;
+    if (over > 0) violation += c.max > 0 ? over / c.max : over;
+    usage += c.max > 0 ? figures[c.metric] / c.max : figures[c.metric];
+  }
+  return { point, seeds: runs.length, figures, objective: figures[goal.cost], feasible: violation === 0, violation, usage };
+}
+
 /**
- * Search the points for the lowest mean objective. `grid`: every point on `maxSeeds` seeds.
- * `halving` (successive halving over seeds): every point on 1 seed, keep the best 1/η, give the
- * survivors η× the seeds (the earlier runs are reused), until one is left or they have `maxSeeds` —
- * most of the budget goes to the promising points. Seeds are the sweep's (master, point, replication)
- * hashes, so a point's runs are the same in both methods and on any number of workers.
+ * The ranking: feasible points by objective, then the rest by violation; equal objectives by headroom
+ * under the constraints (a point as cheap and faster ranks first), then by index.
+ */
+export function compareStandings(a: Standing, b: Standing): number {
+  if (a.feasible !== b.feasible) return a.feasible ? -1 : 1;
+  if (!a.feasible && a.violation !== b.violation) return a.violation - b.violation;
+  if (a.objective !== b.objective) return a.objective < b.objective || Number.isNaN(b.objective) ? -1 : 1;
+  if (a.usage !== b.usage) return a.usage < b.usage ? -1 : 1;
+  return a.point - b.point;
+}
+
+/**
+ * Search the points for the best under `goal`. `grid`: every point on `maxSeeds` seeds. `halving`
+ * (successive halving over seeds): every point on 1 seed, keep the best 1/η, give the survivors η× the
+ * seeds (the earlier runs are reused), until one is left or they have `maxSeeds` — most of the budget
+ * goes to the promising points. Seeds are the sweep's (master, replication) hashes, the same for every
+ * point (paired), so a point's runs are the same in both methods and on any number of workers.
  */
 export async function tune(
   points: readonly SweepPoint[],
   scenarios: ReadonlyMap<number, Scenario>,
-  opts: { method: 'grid' | 'halving'; masterSeed: number; maxSeeds: number; eta: number; objective: Partial<Record<SweepMetric, number>> },
+  opts: { method: 'grid' | 'halving'; masterSeed: number; maxSeeds: number; eta: number; goal: Goal },
   evaluate: Evaluate,
 ): Promise<TuneResult> {
-  const scores = new Map<number, number[]>(points.map((p) => [p.index, []]));
+  const runsOf = new Map<number, (number[] | undefined)[]>(points.map((p) => [p.index, []]));
   let runs = 0;
   const giveSeeds = async (cands: number[], seeds: number) => {
     const tasks: SweepTask[] = [];
-    for (const c of cands) for (let rep = scores.get(c)!.length; rep < seeds; rep++) tasks.push({ point: c, rep, seed: runSeed(opts.masterSeed, c, rep), scenario: scenarios.get(c)! });
+    for (const c of cands) for (let rep = runsOf.get(c)!.length; rep < seeds; rep++) tasks.push({ point: c, rep, seed: runSeed(opts.masterSeed, rep), scenario: scenarios.get(c)! });
     const outcomes = await evaluate(tasks);
-    tasks.forEach((t, i) => scores.get(t.point)!.push(runObjective(outcomes[i]!, opts.objective)));
+    tasks.forEach((t, i) => {
+      const o = outcomes[i]!;
+      runsOf.get(t.point)!.push('metrics' in o ? o.metrics : undefined);
+    });
     runs += tasks.length;
   };
-  const meanOf = (c: number) => {
-    const xs = scores.get(c)!;
-    return xs.some((x) => !Number.isFinite(x)) ? Infinity : xs.reduce((a, b) => a + b, 0) / xs.length;
-  };
-  const rank = (cands: number[]) => cands.slice().sort((a, b) => meanOf(a) - meanOf(b) || a - b);
+  const stand = (c: number) => standing(c, runsOf.get(c)!, opts.goal);
+  const rank = (cands: number[]) => cands.map(stand).sort(compareStandings).map((s) => s.point);
   const rungs: Rung[] = [];
   let cands = points.map((p) => p.index);
   for (const [size, seeds] of rungSchedule(points.length, opts.method, opts.maxSeeds, opts.eta)) {
-    cands = rank(cands).slice(0, size);
+    cands = runs === 0 ? cands.slice(0, size) : rank(cands).slice(0, size);
     await giveSeeds(cands, seeds);
-    rungs.push({ candidates: cands, seeds, objectives: cands.map(meanOf) });
+    rungs.push({ candidates: cands, seeds, objectives: cands.map((c) => stand(c).objective) });
   }
-  const best = rank(rungs.at(-1)!.candidates)[0]!;
-  return { method: opts.method, rungs, best, bestObjective: meanOf(best), runs };
+  // The runner-up: the next in the final rung, or (when one finalist is left) the best of the rung before.
+  const final = rank(rungs.at(-1)!.candidates);
+  const best = final[0]!;
+  const second = final[1] ?? (rungs.length > 1 ? rank(rungs.at(-2)!.candidates).find((c) => c !== best) : undefined);
+  const winner = stand(best);
+  return {
+    method: opts.method,
+    rungs,
+    best,
+    bestObjective: winner.objective,
+    winner,
+    ...(second !== undefined ? { runnerUp: stand(second) } : {}),
+    noneFeasible: !winner.feasible,
+    runs,
+  };
 }

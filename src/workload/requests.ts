@@ -8,6 +8,11 @@ export class RequestTable {
   workNs: Float64Array;
   /** When service first started, ns (NaN until then). */
   startNs: Float64Array;
+  /**
+   * Where the request's random draws (its work) come from: a key made from the logical request's arrival
+   * index and the attempt, never from the pod or the order of service (common random numbers).
+   */
+  drawKey: Int32Array;
   private free: Int32Array;
   private nFree = 0;
   private next = 0;
@@ -21,10 +26,11 @@ export class RequestTable {
     this.arrivalNs = new Float64Array(capacity);
     this.workNs = new Float64Array(trackWork ? capacity : 0);
     this.startNs = new Float64Array(capacity);
+    this.drawKey = new Int32Array(capacity);
     this.free = new Int32Array(capacity);
   }
 
-  alloc(arrivalNs: number, workNs: number): number {
+  alloc(arrivalNs: number, workNs: number, drawKey: number): number {
     let id: number;
     if (this.nFree > 0) id = this.free[--this.nFree]!;
     else {
@@ -34,6 +40,7 @@ export class RequestTable {
     this.arrivalNs[id] = arrivalNs;
     if (this.trackWork) this.workNs[id] = workNs;
     this.startNs[id] = NaN;
+    this.drawKey[id] = drawKey;
     this.inFlight++;
     return id;
   }
@@ -53,6 +60,9 @@ export class RequestTable {
     this.arrivalNs = g(this.arrivalNs);
     if (this.trackWork) this.workNs = g(this.workNs);
     this.startNs = g(this.startNs);
+    const k = new Int32Array(c);
+    k.set(this.drawKey);
+    this.drawKey = k;
     const f = new Int32Array(c);
     f.set(this.free);
     this.free = f;

@@ -140,6 +140,17 @@ describe('cli', () => {
     expect(mixed.stderr).to.contain(`${bad}:1:23: runtime.gomaxprocs: expected a number ≥ 1, found 0`);
   });
 
+  it('validate and run warn (stderr, exit 0) when a density controller\'s α × periodS makes its loop oscillate', () => {
+    const f = scenarioFile('durationS: 2\nworkload: {arrival: {process: poisson, ratePerS: 50}}\ndensityController: {alpha: 0.2, periodS: 15}\n', 'dens.yaml');
+    const v = gmpsim(['validate', f]);
+    expect(v.code).to.equal(0);
+    expect(v.stderr).to.contain(`warning: ${f}: densityController: α × periodS = 3.00 ≥ 2: the discrete loop is unstable`);
+    const r = gmpsim(['run', f, '--out', join(tmp(), 'r'), '--quiet']);
+    expect(r.code).to.equal(0);
+    expect(r.stderr).to.match(/warning: .*keep α ≤ 1\/periodS = 0\.0667/);
+    expect(gmpsim(['validate', scenarioFile('densityController: {alpha: 0.05}\n', 'ok.yaml')]).stderr).to.equal('');
+  });
+
   it('--schedtrace prints SCHED lines on stderr from simulated time; bad values exit 2', () => {
     const r = gmpsim(['run', scenarioFile(small), '--schedtrace', '1000', '--json', '--out', join(tmp(), 's')]);
     expect(r.code, r.stderr).to.equal(0);

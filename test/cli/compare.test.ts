@@ -30,6 +30,29 @@ describe('gmpsim compare', () => {
     expect(mergePatch({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, e: 2 })).to.deep.equal({ a: { b: 1, c: [3] }, d: 1, e: 2 });
   });
 
+  it('mergePatch: null removes a key (JSON Merge Patch, RFC 7386), at any depth; the base is not mutated', () => {
+    const b = { hpa: { minReplicas: 1, behavior: { scaleUp: 1 } }, cluster: { replicas: 2 } };
+    expect(mergePatch(b, { hpa: null })).to.deep.equal({ cluster: { replicas: 2 } });
+    expect(mergePatch(b, { hpa: { behavior: null } })).to.deep.equal({ hpa: { minReplicas: 1 }, cluster: { replicas: 2 } });
+    expect(mergePatch(b, { absent: null, n: { x: null, y: 1 } })).to.deep.equal({ ...b, n: { y: 1 } });
+    expect(b.hpa.behavior).to.deep.equal({ scaleUp: 1 });
+  });
+
+  it('a variant can swap the autoscaler: hpa: null with a densityController, from one base', () => {
+    const { variants } = compareScenarios(
+      `${base}variants: [{name: hpa}, {name: density, patch: {hpa: null, densityController: {targetGoroutinesPerPod: 20}}}]\n`,
+      'c.yaml',
+    );
+    expect(variants[0]!.scenario.hpa).to.not.equal(undefined);
+    expect(variants[0]!.scenario.densityController).to.equal(undefined);
+    expect(variants[1]!.scenario.hpa).to.equal(undefined);
+    expect(variants[1]!.scenario.densityController!.targetGoroutinesPerPod).to.equal(20);
+    // Without the null the two autoscalers clash, and the error says where.
+    expect(() => compareScenarios(`${base}variants: [{name: d, patch: {densityController: {}}}]\n`, 'c.yaml')).to.throw(
+      /variants\[0\]\.patch\.densityController: expected one autoscaler, found hpa and densityController/,
+    );
+  });
+
   it('each variant is the base with its patch, validated; a bad patch names variants[i].patch.<path>', () => {
     const ok = compareScenarios(`${base}variants: [{name: a}, {name: b, patch: {hpa: {maxReplicas: 2}}}]\n`, 'c.yaml');
     expect(ok.variants.map((v) => [v.name, v.scenario.hpa!.maxReplicas])).to.deep.equal([['a', 4], ['b', 2]]);
@@ -48,9 +71,15 @@ describe('gmpsim compare', () => {
     expect(r.stdout).to.match(/variant\s+p50 ms\s+p95 ms\s+p99 ms/);
     expect(r.stdout).to.match(/^two-max\s/m);
     expect(r.stdout).to.match(/^four-max\s/m);
+    // compare.csv: one row per (variant, seed); compare-summary.csv: means, intervals, paired differences.
     const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).to.equal('variant,seeds,p50Ms,p95Ms,p99Ms,sloViolationMin,errors,timeouts,podSeconds,replicaChanges,flapping,maxGoroutinesPerPod,oomKills,throttledPct,gcCpuPct');
-    expect(csv).to.have.length(3);
+    expect(csv[0]).to.equal('variant,seed,p50Ms,p95Ms,p99Ms,sloViolationMin,errors,timeouts,podSeconds,replicaChanges,flapping,maxGoroutinesPerPod,oomKills,throttledPct,gcCpuPct');
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).to.deep.equal(['two-max,1', 'two-max,2', 'four-max,1', 'four-max,2']);
+    const summary = readFileSync(join(out, 'compare-summary.csv'), 'utf8').trim().split('\n');
+    expect(summary[0]).to.match(/^variant,seeds,p50Ms,p50Ms_ci95,p50Ms_diff,p50Ms_diff_ci95,p50Ms_diff_excludes_zero,p95Ms,/);
+    expect(summary).to.have.length(3);
+    for (const v of ['two-max', 'four-max']) for (const s of [1, 2]) expect(existsSync(join(out, `timeseries-${v}-seed-${s}.csv`))).to.equal(true);
+    expect(r.stdout).to.match(/^four-max vs two-max: p99 ([+−±][\d.]+ % \([+−±][\d.]+…[+−±][\d.]+ %|the same on every seed)/m);
     const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
     expect(json.seeds).to.deep.equal([1, 2]);
     // 0.8 cores on one 1-core pod at the default 80% target → it scales to 2; four-max may go further.
@@ -58,6 +87,57 @@ describe('gmpsim compare', () => {
     const again = join(dirname(out), 'again');
     expect(gmpsim(['compare', f, '--seeds', '2', '--out', again, '--quiet']).code).to.equal(0);
     expect(readFileSync(join(again, 'compare.csv'), 'utf8')).to.equal(readFileSync(join(out, 'compare.csv'), 'utf8'));
+  });
+
+  it('per-seed figures give each variant mean ± 95% CI and a paired difference against the first, in compare.json', () => {
+    const f = file(`${base}variants: [{name: one-pod, patch: {hpa: null}}, {name: two-pods, patch: {hpa: null, cluster: {replicas: 2}}}]\n`);
+    const out = join(mkdtempSync(join(tmpdir(), 'gmpsim-cmp-ci-')), 'c');
+    expect(gmpsim(['compare', f, '--seeds', '3', '--out', out, '--quiet']).code).to.equal(0);
+    const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
+    expect(json.baseline).to.equal('one-pod');
+    const [a, b] = json.runs as { runs: { seed: number; p99Ms: number; podSeconds: number }[] }[];
+    expect(a!.runs.map((r) => r.seed)).to.deep.equal([1, 2, 3]);
+    const d = b!.runs.map((r, i) => r.p99Ms - a!.runs[i]!.p99Ms);
+    const m = d.reduce((x, y) => x + y, 0) / 3;
+    const sd = Math.sqrt(d.reduce((x, y) => x + (y - m) ** 2, 0) / 2);
+    expect(json.stats[1].diff.p99Ms.mean).to.be.closeTo(m, 1e-6); // the JSON keeps 9 significant digits
+    expect(json.stats[1].diff.p99Ms.ci95).to.be.closeTo((4.303 * sd) / Math.sqrt(3), 1e-6);
+    expect(json.stats[1].diff.p99Ms.excludesZero).to.equal(Math.abs(m) > (4.303 * sd) / Math.sqrt(3));
+    expect(json.stats[0].diff).to.equal(undefined);
+    // Two pods cost twice the pod-seconds of one on every seed: +100 %, an interval that excludes zero.
+    expect(json.stats[1].diff.podSeconds).to.deep.include({ mean: 20, ci95: 0, excludesZero: true, pct: 100 });
+    expect(json.verdicts[0]).to.match(/^two-pods vs one-pod: p99 [+−]\d+ % \(.*\), pod-seconds \+100 % \(\+100…\+100 %\)$/);
+  });
+
+  it('--precision adds seeds (to every variant) until the intervals are narrow enough, up to --max-seeds', () => {
+    const f = file(`${base}variants: [{name: a}, {name: b, patch: {hpa: {maxReplicas: 2}}}]\n`);
+    const out = join(mkdtempSync(join(tmpdir(), 'gmpsim-cmp-prec-')), 'c');
+    const r = gmpsim(['compare', f, '--precision', '0.001%', '--max-seeds', '4', '--out', out]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/precision: ±0\.001 % not reached after 4 seeds/);
+    const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
+    expect(json.seeds).to.deep.equal([1, 2, 3, 4]);
+    expect(json.precision).to.deep.include({ pct: 0.001, maxSeeds: 4, reached: false });
+    const loose = JSON.parse(gmpsim(['compare', f, '--precision', '50', '--out', join(dirname(out), 'loose'), '--json']).stdout);
+    expect(loose.seeds).to.deep.equal([1, 2, 3]); // ±50 % holds at the first 3 seeds
+  });
+
+  it('bad --seeds, --precision and --max-seeds exit 2 with a clear message', () => {
+    const f = file(`${base}variants: [{name: x}]\n`);
+    const bad = (args: string[], msg: RegExp) => {
+      const r = gmpsim(['compare', f, ...args]);
+      expect(r.code, args.join(' ')).to.equal(2);
+      expect(r.stderr).to.match(msg);
+      expect(r.stderr).to.not.match(/\bat \w+ \(/); // no stack trace
+    };
+    bad(['--seeds', '0'], /expected an integer from 1 to 10000, found "0"/);
+    bad(['--seeds', 'two'], /expected an integer from 1 to 10000, found "two"/);
+    bad(['--precision', '0'], /expected a percentage above 0 and at most 100/);
+    bad(['--precision', 'abc'], /expected a percentage above 0 and at most 100/);
+    bad(['--precision', '150%'], /expected a percentage above 0 and at most 100/);
+    bad(['--precision', '5', '--seeds', '1'], /--precision needs at least 2 seeds/);
+    bad(['--precision', '5', '--seeds', '5', '--max-seeds', '3'], /expected --max-seeds ≥ --seeds \(5\), found 3/);
+    bad(['--max-seeds', '3'], /--max-seeds needs --precision/);
   });
 
   it('a file without variants, or with a bad one, exits 2 and writes nothing', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { densityStep } from '../../src/autoscaler/density/controller.js';
+import { densityStability, densityStep } from '../../src/autoscaler/density/controller.js';
 import { DensitySchema } from '../../src/scenario/cluster-schema.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/experiment.js';
@@ -15,7 +15,31 @@ describe('goroutine-density controller', () => {
     expect(densityStep(spec(), 5, 25, 5, 0, 0).desired).to.be.below(5);
     expect(densityStep(spec({ minReplicas: 4 }), 5, 5, 5, 0, 0).desired).to.equal(4);
     // β: a higher per-pod arrival rate lowers the density aimed for → more pods for the same goroutines.
-    expect(densityStep(spec({ beta: 0.01 }), 5, 100, 5, 200, 0).desired).to.be.greaterThan(5);
+    // λ̂ = 200 / 100 = 2: x* = 1 − 15·0.01·2 = 0.7 → ρ* = 14 → ceil(100 / 14) = 8.
+    expect(densityStep(spec({ beta: 0.01 }), 5, 100, 5, 200, 0)).to.deep.include({ desired: 8, rhoStar: 14 });
+    expect(densityStep(spec({ beta: 0.01, referenceRatePerPodPerS: 400 }), 5, 100, 5, 200, 0).rhoStar).to.be.closeTo(18.5, 1e-9); // λ̂ = 0.5
+  });
+
+  it('the article\'s settings have a scale: β = 0.2 at λ̂ = 1 and γ = 0.15 at 0.2 ms/s of STW move ρ* by a fraction of the target', () => {
+    // β = 0.2, Δt = 15, λ̂ = 1: x* = 1 − 3 → clamped at ρ* = 1 — the article's β is far too strong for a 15 s period;
+    // β = 0.02: x* = 0.7.
+    expect(densityStep(spec({ alpha: 0, beta: 0.02 }), 5, 100, 5, 100, 0).rhoStar).to.be.closeTo(14, 1e-9);
+    // γ = 0.15 with σ_gc = 0.2 ms/s (what a pod in the tests pauses): x* = 1 + 15·0.15·0.2 = 1.45.
+    expect(densityStep(spec({ alpha: 0, gamma: 0.15 }), 5, 100, 5, 0, 0.2).rhoStar).to.be.closeTo(29, 1e-9);
+  });
+
+  it('a deadband holds while ρ is within ±deadbandPct of the target (no flapping on a noisy gauge)', () => {
+    // ρ = 21 (5 % over 20): without a deadband ρ* = 21 + 15·0.05·(20 − 21) = 20.25 → ceil(105 / 20.25) = 6.
+    expect(densityStep(spec(), 5, 105, 5, 0, 0).desired).to.equal(6);
+    expect(densityStep(spec({ deadbandPct: 10 }), 5, 105, 5, 0, 0).desired).to.equal(5);
+    expect(densityStep(spec({ deadbandPct: 4 }), 5, 105, 5, 0, 0).desired).to.equal(6);
+  });
+
+  it('stability: warns when α × periodS makes the discrete loop overshoot (> 1) or diverge (≥ 2)', () => {
+    expect(densityStability(spec({ alpha: 0.05, periodS: 15 }))).to.equal(undefined); // 0.75: monotone
+    expect(densityStability(spec({ alpha: 1 / 15, periodS: 15 }))).to.equal(undefined); // 1: dead-beat
+    expect(densityStability(spec({ alpha: 0.1, periodS: 15 }))).to.match(/α × periodS = 1\.50 > 1: the discrete loop overshoots and oscillates.*keep α ≤ 1\/periodS = 0\.0667/);
+    expect(densityStability(spec({ alpha: 0.3, periodS: 15 }))).to.match(/α × periodS = 4\.50 ≥ 2: the discrete loop is unstable/);
   });
 
   it('steers a pod fleet to the target density (Little: 2,000 req/s × 50 ms ≈ 100 goroutines → 5 pods at 20 each)', () => {
@@ -36,8 +60,8 @@ describe('goroutine-density controller', () => {
   });
 
   it('σ_gc comes from the pods\' GC pauses: with γ > 0 it raises the density aimed for, so fewer pods', () => {
-    // γ: +σ raises ρ*: a 1% pause fraction with γ = 2000 adds 15 s · 20 = 300 goroutines/pod to ρ*.
-    expect(densityStep(spec({ gamma: 2000 }), 5, 200, 5, 0, 0.01).desired).to.be.below(densityStep(spec(), 5, 200, 5, 0, 0).desired);
+    // γ: +σ raises ρ*: 1 ms/s of pauses with γ = 0.1 adds 15 · 0.1 · 1 = 1.5 × the target to x*.
+    expect(densityStep(spec({ gamma: 0.1 }), 5, 200, 5, 0, 1).desired).to.be.below(densityStep(spec(), 5, 200, 5, 0, 0).desired);
     const run = (gamma: number) =>
       runScenario(
         parseScenario(
@@ -56,7 +80,7 @@ describe('goroutine-density controller', () => {
         1,
       );
     const without = run(0);
-    const withGc = run(5000);
+    const withGc = run(0.25); // the top of the article's γ range
     expect(withGc.summary.gmp!.gc!.cycles).to.be.greaterThan(10);
     const last = (r: ReturnType<typeof run>) => r.hpaDecisions!.at(-1)!.currentReplicas;
     expect(last(withGc)).to.be.below(last(without));

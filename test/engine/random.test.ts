@@ -63,4 +63,47 @@ describe('engine/RandomStreams', () => {
     // Beyond the ziggurat's base (x > 7.697): n·e^−7.697 ≈ 454 expected, σ ≈ 21; allow 4.5σ.
     expect(tail).to.be.within(358, 550);
   });
+
+  it('a keyed stream draws by key, not by order: a sub-stream is the same whatever was drawn before', () => {
+    const a = new RandomStreams(3).keyed('request.steps[0]');
+    const b = new RandomStreams(3).forEntity('pod-7').keyed('request.steps[0]'); // another pod, same request
+    const draw = (s: typeof a, k1: number, k2: number) => {
+      s.seek(k1, k2);
+      return [s.next(), s.nextDouble(), s.exponential(1), s.normal()];
+    };
+    const first = draw(a, 12, 5);
+    for (let k = 0; k < 50; k++) draw(b, k, 1); // b has drawn for other requests first
+    expect(draw(b, 12, 5)).to.deep.equal(first);
+    expect(draw(a, 12, 6)).to.not.deep.equal(first);
+    expect(draw(a, 13, 5)).to.not.deep.equal(first);
+    expect(draw(new RandomStreams(4).keyed('request.steps[0]'), 12, 5)).to.not.deep.equal(first);
+    expect(draw(new RandomStreams(3).keyed('request.steps[1]'), 12, 5)).to.not.deep.equal(first);
+  });
+
+  it('keyed sub-streams are uniform and uncorrelated across neighbouring keys (χ², lag-1 correlation)', () => {
+    const s = new RandomStreams(1).keyed('u');
+    const n = 200_000;
+    const bins = new Float64Array(100);
+    let sxy = 0, sx = 0, sxx = 0, prev = 0;
+    for (let k = 0; k < n; k++) {
+      s.seek(k, 0); // the first draw of consecutive keys: the weakest case for a keyed generator
+      const u = s.next();
+      expect(u).to.be.within(0, 1 - 2 ** -32);
+      bins[Math.floor(u * 100)]++;
+      if (k > 0) sxy += u * prev;
+      sx += u;
+      sxx += u * u;
+      prev = u;
+    }
+    // χ² over 100 bins (99 df) at α = 0.001: below 148.2.
+    expect(bins.reduce((a, c) => a + (c - n / 100) ** 2 / (n / 100), 0)).to.be.below(148.2);
+    const m = sx / n;
+    const corr = (sxy / (n - 1) - m * m) / (sxx / n - m * m);
+    expect(Math.abs(corr)).to.be.below(4 / Math.sqrt(n));
+    for (let i = 0; i < 1000; i++) {
+      s.seek(i, 0);
+      const d = s.nextDouble();
+      expect(d).to.be.within(0, 1);
+    }
+  });
 });

@@ -10,8 +10,9 @@ import { sweepFiles, t975, type RunRecord, type SweepMeta } from '../../src/swee
 import { parsePath, setPath } from '../../src/sweep/paths.js';
 import { expandPoints, runSeed } from '../../src/sweep/points.js';
 import { runTasks, StopSignal, type SweepTask } from '../../src/sweep/runner.js';
-import { plannedRuns, rungSchedule, tune } from '../../src/sweep/tune.js';
-import { bestConfigYaml } from '../../src/cli/tune-command.js';
+import { compareStandings, plannedRuns, rungSchedule, standing, tune, type Constraint, type Goal } from '../../src/sweep/tune.js';
+import { bestConfigYaml, parseConstraint, tuneGoal } from '../../src/cli/tune-command.js';
+import { UsageError } from '../../src/cli/errors.js';
 import type { RunOutcome } from '../../src/sweep/run-row.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -70,11 +71,11 @@ describe('sweep: points and seeds', () => {
     for (const p of pts) expect(Number.isInteger(p.params[2]![1])).to.equal(true);
   });
 
-  it('run seeds hash (master, point, replication): stable and distinct', () => {
+  it('run seeds hash (master, replication): stable, distinct, the same for every point (paired)', () => {
     const seeds = new Set<number>();
-    for (let p = 0; p < 100; p++) for (let r = 0; r < 10; r++) seeds.add(runSeed(42, p, r));
+    for (let m = 0; m < 100; m++) for (let r = 0; r < 10; r++) seeds.add(runSeed(m, r));
     expect(seeds.size).to.equal(1000);
-    expect(runSeed(42, 3, 1)).to.equal(runSeed(42, 3, 1));
+    expect(runSeed(42, 1)).to.equal(runSeed(42, 1));
   });
 
   it('aggregates: mean, sample stdev, 95% CI from Student t, quantiles; the objective weights means', () => {
@@ -116,7 +117,7 @@ describe('tune (successive halving over seeds)', () => {
   const scenarios = new Map(points.map((p) => [p.index, parseScenario('durationS: 1\n', 'f.yaml')]));
   const fake = async (tasks: SweepTask[]): Promise<RunOutcome[]> =>
     tasks.map((t) => ({ metrics: [0, 0, 0, 0, 0, 0, (t.point - 6) ** 2 + (t.seed % 1000) / 1000, 0, 0, 0, 0, 0, 0] }));
-  const opts = { masterSeed: 1, maxSeeds: 9, eta: 3, objective: { podSeconds: 1 } };
+  const opts = { masterSeed: 1, maxSeeds: 9, eta: 3, goal: { kind: 'weighted', objective: { podSeconds: 1 } } as Goal };
 
   it('finds the same best point as the full grid with a third of the runs', async () => {
     const grid = await tune(points, scenarios, { ...opts, method: 'grid' }, fake);
@@ -131,6 +132,59 @@ describe('tune (successive halving over seeds)', () => {
     expect(plannedRuns(rungSchedule(9, 'halving', 9, 3))).to.equal(halving.runs);
     expect(plannedRuns(rungSchedule(9, 'grid', 9, 3))).to.equal(grid.runs);
     expect(() => rungSchedule(9, 'halving', 9, 1)).to.throw(/η ≥ 2/);
+  });
+});
+
+describe('tune with constraints (least cost among the points that meet them)', () => {
+  // Point p: cost (podSeconds) = 100 − 10p, p99 = 20p ms (+ noise), errors = p: cheaper points are slower.
+  const points = Array.from({ length: 9 }, (_, index) => ({ index, params: [['x', index]] as [string, unknown][] }));
+  const scenarios = new Map(points.map((p) => [p.index, parseScenario('durationS: 1\n', 'f.yaml')]));
+  const fig = (p: number, s: number) => [1, 2, 20 * p + 1 + (s % 7), 0, p, 0, 100 - 10 * p, 0, 0, 0, 0, 0, 0];
+  const fake = async (tasks: SweepTask[]): Promise<RunOutcome[]> => tasks.map((t) => ({ metrics: fig(t.point, t.seed) }));
+  const run = (constraints: Constraint[], method: 'grid' | 'halving' = 'grid') =>
+    tune(points, scenarios, { method, masterSeed: 1, maxSeeds: 3, eta: 3, goal: { kind: 'constrained', cost: 'podSeconds', constraints } }, fake);
+
+  it('picks the cheapest point that meets p99 ≤ X and errors ≤ Y; the runner-up is the next feasible one', async () => {
+    const r = await run([{ metric: 'p99Ms', max: 110 }]);
+    // p99 ≈ 20p + 1..7 ≤ 110 → p ≤ 5; cheapest of those is p = 5.
+    expect(r.best).to.equal(5);
+    expect(r.noneFeasible).to.equal(false);
+    expect(r.winner.figures.podSeconds).to.equal(50);
+    expect(r.runnerUp!.point).to.equal(4);
+    expect(r.runnerUp!.feasible).to.equal(true);
+    expect((await run([{ metric: 'p99Ms', max: 110 }, { metric: 'errors', max: 3 }])).best).to.equal(3);
+  });
+
+  it('when no point meets the constraints it says so and returns the closest', async () => {
+    const r = await run([{ metric: 'p99Ms', max: 0.5 }]);
+    expect(r.noneFeasible).to.equal(true);
+    expect(r.best).to.equal(0); // p99 ≈ 1..7 everywhere above 0.5: point 0 misses by least
+    expect(r.winner.violation).to.be.greaterThan(0);
+  });
+
+  it('equal costs rank by headroom under the constraints (as cheap and faster first), then by index', () => {
+    const goal: Goal = { kind: 'constrained', cost: 'podSeconds', constraints: [{ metric: 'p99Ms', max: 40 }] };
+    const m = (p99: number) => [1, 2, p99, 0, 0, 0, 420, 0, 0, 0, 0, 0, 0];
+    const slow = standing(4, [m(37)], goal), fast = standing(5, [m(27)], goal);
+    expect([slow, fast].sort(compareStandings).map((s) => s.point)).to.deep.equal([5, 4]);
+    expect([standing(5, [m(30)], goal), standing(4, [m(30)], goal)].sort(compareStandings).map((s) => s.point)).to.deep.equal([4, 5]);
+  });
+
+  it('halving ranks the same way (feasible by cost, then the rest by violation)', async () => {
+    expect((await run([{ metric: 'p99Ms', max: 110 }], 'halving')).best).to.equal(5);
+  });
+
+  it('constraint, cost and objective flags are checked: bad ones are usage errors', () => {
+    expect(parseConstraint('p99Ms<=200')).to.deep.equal({ metric: 'p99Ms', max: 200 });
+    expect(parseConstraint('errors ≤ 0')).to.deep.equal({ metric: 'errors', max: 0 });
+    expect(() => parseConstraint('p99<=200')).to.throw(UsageError, /expected a metric, one of p50Ms, .*found "p99"/);
+    expect(() => parseConstraint('p99Ms>=200')).to.throw(UsageError, /expected METRIC<=VALUE/);
+    expect(() => parseConstraint('p99Ms<=-1')).to.throw(UsageError, /expected a bound ≥ 0, found "-1"/);
+    expect(() => parseConstraint('p99Ms<=abc')).to.throw(UsageError, /expected a bound ≥ 0/);
+    expect(tuneGoal({}, 250, {})).to.deep.equal({ kind: 'constrained', cost: 'podSeconds', constraints: [{ metric: 'p99Ms', max: 250 }] });
+    expect(() => tuneGoal({ cost: 'dollars' }, 250, {})).to.throw(UsageError, /--cost: expected a metric/);
+    expect(() => tuneGoal({ objective: 'best' }, 250, {})).to.throw(UsageError, /--objective: expected constrained or weighted/);
+    expect(() => tuneGoal({ objective: 'weighted', cost: 'p99Ms' }, 250, {})).to.throw(UsageError, /drop --cost and --constraint/);
   });
 });
 
@@ -200,14 +254,14 @@ describe('gmpsim sweep / merge', function () {
   });
 
   it('gmpsim tune --method grid picks the sweep\'s best point and prints it as an HPA manifest; halving runs fewer', () => {
-    const g = gmpsim('tune', file, '--method', 'grid', '--workers', '2', '--out', join(tmp, 'tune-grid'), '--json');
+    const g = gmpsim('tune', file, '--method', 'grid', '--objective', 'weighted', '--workers', '2', '--out', join(tmp, 'tune-grid'), '--json');
     expect(g.status, g.stderr).to.equal(0);
     const grid = JSON.parse(g.stdout);
     const sweep = JSON.parse(read(join(tmp, 'w1'))['sweep.json']!);
     expect(grid.best).to.equal(sweep.best[0]);
     expect(grid.bestConfig).to.match(/^apiVersion: autoscaling\/v2\nkind: HorizontalPodAutoscaler\n/);
     expect(grid.bestConfig).to.match(/scaleTargetRef:/);
-    const h = JSON.parse(gmpsim('tune', file, '--workers', '2', '--out', join(tmp, 'tune-h'), '--json').stdout);
+    const h = JSON.parse(gmpsim('tune', file, '--objective', 'weighted', '--workers', '2', '--out', join(tmp, 'tune-h'), '--json').stdout);
     const bad = gmpsim('tune', file, '--eta', '1');
     expect(bad.status).to.equal(2);
     expect(bad.stderr).to.match(/--eta <n>' argument '1' is invalid\. expected an integer from 2 to 100/);

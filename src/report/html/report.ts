@@ -53,7 +53,8 @@ export function readReport(dir: string): Report {
   }
   if (existsSync(join(dir, 'compare.json'))) {
     const c = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
-    const rows = csv(join(dir, 'compare.csv'));
+    // Means per variant (compare.csv holds one row per seed).
+    const rows = csv(join(dir, existsSync(join(dir, 'compare-summary.csv')) ? 'compare-summary.csv' : 'compare.csv'));
     const series = Object.fromEntries(
       rows.map((r) => String(r.variant)).filter((v) => existsSync(join(dir, `timeseries-${v}.csv`))).map((v) => [v, csv(join(dir, `timeseries-${v}.csv`))]),
     );

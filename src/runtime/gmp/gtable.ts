@@ -21,6 +21,8 @@ export class GTable {
   /** Intrusive list link: free lists, mutex waiters. */
   link!: Int32Array;
   goid!: Float64Array;
+  /** Where this G's random draws come from: its request's key, or a child's mix of its parent's. */
+  drawKey!: Int32Array;
   count = 0;
 
   constructor(capacity = 1024) {
@@ -49,13 +51,14 @@ export class GTable {
     this.m = new Int32Array(c).fill(-1);
     this.link = new Int32Array(c).fill(-1);
     this.goid = new Float64Array(c);
+    this.drawKey = new Int32Array(c);
   }
 
   private grow(): void {
     const old = { ...this } as Record<string, unknown>;
     const c = this.capacity * 2;
     this.alloc(c);
-    for (const k of ['status', 'waitReason', 'prog', 'pc', 'workLeft', 'request', 'parent', 'children', 'm', 'link', 'goid'] as const) {
+    for (const k of ['status', 'waitReason', 'prog', 'pc', 'workLeft', 'request', 'parent', 'children', 'm', 'link', 'goid', 'drawKey'] as const) {
       (this[k] as unknown as { set(a: ArrayLike<number>): void }).set(old[k] as ArrayLike<number>);
     }
   }

@@ -84,7 +84,7 @@ export class GmpPod implements PodRuntime {
   }
 
   accept(requestId: number): void {
-    this.sched.acceptRequest(requestId);
+    this.sched.acceptRequest(requestId, this.requests.drawKey[requestId]!);
   }
 
   goroutines(): number {

@@ -1,4 +1,4 @@
-import type { RandomStreams } from '../../engine/random.js';
+import type { KeyedStream, RandomStreams } from '../../engine/random.js';
 import { visitStep, type Step } from '../../scenario/steps.js';
 import { durationSampler, sizeSampler, type DurationSampler } from '../../workload/distributions.js';
 
@@ -23,8 +23,10 @@ export const OP_RECV = 15; // chanrecv (arg: channel)
 /**
  * Programs as flat typed arrays: program p's ops are op[start[p] .. start[p+1]); `arg` is a sampler
  * index (CPU, syscall, netpoll, sleep), a child program (spawn, with the count in `arg2`) or a mutex.
- * Each step draws from its own named stream ("request.steps[2]"), so editing one step never shifts
- * another step's draws.
+ * Each step draws from its own named keyed stream ("request.steps[2]"), positioned per draw by the G's
+ * key (its request's, or its spawner's and its place among the spawned) and the op's pc: editing one step
+ * never shifts another step's draws, and a request's work is the same whichever pod runs it and in
+ * whatever order (common random numbers across variants; see KeyedStream).
  */
 export class Programs {
   readonly op: Int32Array;
@@ -32,6 +34,8 @@ export class Programs {
   readonly arg2: Int32Array;
   readonly start: number[] = [];
   readonly samplers: DurationSampler[] = [];
+  /** Per sampler, the keyed stream it draws from (positioned by `draw`). */
+  private readonly streams: KeyedStream[] = [];
   readonly mutexNames: string[] = [];
   /** Declared channels, in declaration order (ops name them by index), and their buffer sizes. */
   readonly chanNames: string[];
@@ -63,8 +67,11 @@ export class Programs {
     const body = (steps: readonly Step[], path: string): void => {
       steps.forEach((s, i) => {
         const where = `${path}[${i}]`;
-        const sampler = (spec: Parameters<typeof durationSampler>[0]) =>
-          this.samplers.push(durationSampler(spec, rng.stream(where))) - 1;
+        const stream = rng.keyed(where);
+        const sampler = (spec: Parameters<typeof durationSampler>[0]) => {
+          this.streams.push(stream);
+          return this.samplers.push(durationSampler(spec, stream)) - 1;
+        };
         // One case per step kind (a Record, so a new kind is a compile error here, never silently nothing).
         visitStep<void>(s, {
           cpu: (d) => void ops.push([OP_CPU, sampler(d), 0]),
@@ -72,7 +79,8 @@ export class Programs {
           netpoll: (d) => void ops.push([OP_NETPOLL, sampler(d), 0]),
           sleep: (d) => void ops.push([OP_SLEEP, sampler(d), 0]),
           alloc: (size) => {
-            ops.push([OP_ALLOC, this.samplers.push(sizeSampler(size, rng.stream(where))) - 1, 0]);
+            this.streams.push(stream);
+            ops.push([OP_ALLOC, this.samplers.push(sizeSampler(size, stream)) - 1, 0]);
             this.allocates = true;
           },
           gosched: () => void ops.push([OP_GOSCHED, 0, 0]),
@@ -116,5 +124,11 @@ export class Programs {
     this.op = Int32Array.from(ops, (o) => o[0]);
     this.arg = Int32Array.from(ops, (o) => o[1]);
     this.arg2 = Int32Array.from(ops, (o) => o[2]);
+  }
+
+  /** Sampler `i`'s draw for the G keyed `key` at op `pc`: a function of (replication, step, key, pc) only. */
+  draw(i: number, key: number, pc: number): number {
+    this.streams[i]!.seek(key, pc);
+    return this.samplers[i]!.sampleNs();
   }
 }

@@ -1,7 +1,7 @@
 import { DeadlineHeap } from '../../engine/deadline-heap.js';
 import { grow } from '../../engine/grow.js';
 import { SampleLog } from '../../metrics/sample-log.js';
-import type { RandomStream } from '../../engine/random.js';
+import { mixKey, type RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { WaitQueues } from './waitq.js';
 import { GTable } from './gtable.js';
@@ -380,8 +380,9 @@ export class Sched {
   // ---- entry points from the pod -----------------------------------------------------------------
 
   /** A request arrives: its connection goroutine becomes ready in the netpoller (net/http's model). */
-  acceptRequest(requestId: number): void {
+  acceptRequest(requestId: number, drawKey: number): void {
     const gp = this.newG(0, requestId, -1, -1);
+    this.g.drawKey[gp] = drawKey;
     this.g.status[gp] = Gwaiting;
     this.g.waitReason[gp] = WAIT_IO;
     this.netpollready(gp);
@@ -871,7 +872,7 @@ export class Sched {
       const op = progs.op[pc]!;
       if (op === OP_CPU) {
         if (g.workLeft[gp]! < 0) {
-          const w = progs.samplers[progs.arg[pc]!]!.sampleNs();
+          const w = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
           // A burst that starts while the write barrier is on runs slower.
           g.workLeft[gp] = this.gc !== undefined && this.gc.marking ? w * this.gc.cfg.writeBarrierSlowdown : w;
         }
@@ -882,7 +883,7 @@ export class Sched {
       }
       if (op === OP_ALLOC) {
         g.pc[gp] = pc + 1;
-        const r = this.gc ? this.gc.alloc(gp, progs.samplers[progs.arg[pc]!]!.sampleNs()) : 0;
+        const r = this.gc ? this.gc.alloc(gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc)) : 0;
         if (this.gc) overheadNs += this.gc.sweepNs; // proportional sweeping before the allocation
         this.noteMemory();
         if (r === 0) continue;
@@ -907,7 +908,7 @@ export class Sched {
       }
       if (op === OP_SPAWN) {
         const child = progs.arg[pc]!, count = progs.arg2[pc]!;
-        for (let k = 0; k < count; k++) this.newproc(pp, gp, child);
+        for (let k = 0; k < count; k++) this.newproc(pp, gp, child, mixKey(mixKey(g.drawKey[gp]!, pc), k));
         g.pc[gp] = pc + 1;
         overheadNs += count * this.cfg.costs.goroutineCreateNs;
         continue;
@@ -943,17 +944,17 @@ export class Sched {
           break;
         case OP_SYSCALL:
           g.pc[gp] = pc + 1;
-          this.entersyscall(pp, gp, progs.samplers[progs.arg[pc]!]!.sampleNs());
+          this.entersyscall(pp, gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
           return; // the M is blocked; the P stays with it until exitsyscall or retake
         case OP_NETPOLL:
           g.pc[gp] = pc + 1;
           this.gopark(pp, gp, WAIT_IO);
-          this.ioWaitAdd(this.sim.now + progs.samplers[progs.arg[pc]!]!.sampleNs() + (this.cfg.network?.extraNs ?? 0), gp);
+          this.ioWaitAdd(this.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) + (this.cfg.network?.extraNs ?? 0), gp);
           break;
         case OP_SLEEP:
           g.pc[gp] = pc + 1;
           this.gopark(pp, gp, WAIT_SLEEP);
-          this.addtimer(pp, gp, this.sim.now + progs.samplers[progs.arg[pc]!]!.sampleNs());
+          this.addtimer(pp, gp, this.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
           break;
         case OP_WAIT_CHILDREN:
           g.pc[gp] = pc + 1;
@@ -1171,8 +1172,9 @@ export class Sched {
   }
 
   /** newproc: the child goes to the creator's runnext, then wakep. */
-  private newproc(pp: number, parent: number, prog: number): void {
+  private newproc(pp: number, parent: number, prog: number, drawKey: number): void {
     const gp = this.newG(prog, -1, parent, pp);
+    this.g.drawKey[gp] = drawKey;
     this.g.children[parent]!++;
     this.rq.runqput(pp, gp, true);
     this.wakep();
