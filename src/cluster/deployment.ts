@@ -2,9 +2,32 @@ import type { RandomStream } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { sToNs } from '../engine/time.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
-import type { Cluster } from '../scenario/cluster-schema.js';
+import type { Cluster, StartupPhases } from '../scenario/cluster-schema.js';
 import { loadBalancer, type LoadBalancer } from './load-balancer.js';
-import { NodePool } from './nodes.js';
+import { NodeImages, NodePool } from './nodes.js';
+
+/**
+ * Where a pod is (pods.csv's phase column): Pending (no node has room), then the start-up phases of
+ * pod.startupPhases, Initializing (Running, not yet Ready), Ready, NotReady (a failing readiness
+ * probe), CrashLoopBackOff (waiting to restart a container) and Terminating.
+ */
+export const POD_PHASES = [
+  'Pending',
+  'Scheduling',
+  'PullingImage',
+  'Init',
+  'ContainerCreating',
+  'Initializing',
+  'Ready',
+  'NotReady',
+  'CrashLoopBackOff',
+  'Terminating',
+] as const;
+export type PodPhase = (typeof POD_PHASES)[number];
+
+/** The start-up phases whose durations the summary reports, in order. */
+export const STARTUP_PHASES = ['Scheduling', 'PullingImage', 'Init', 'ContainerCreating', 'Initializing'] as const;
+type StartupPhase = (typeof STARTUP_PHASES)[number];
 
 /** Builds pod `index`'s Go runtime; its completions go to `sink`. */
 export type PodFactory = (index: number, sink: CompletionSink) => PodRuntime;
@@ -38,11 +61,19 @@ export class ClusterPod {
   backoffS = 0;
   /** CPU used by the pod's earlier (OOM-killed) containers, ns. */
   priorBusyNs = 0;
+  phase: PodPhase = 'Pending';
+  /** With start-up phases: when the current phase began, and the first start's time in each phase, s. */
+  phaseStartNs = 0;
+  startupS: Float64Array | undefined;
+  /** The first start reached Ready (startupS is complete). */
+  startedUp = false;
   runtime!: PodRuntime;
   constructor(
     readonly index: number,
     readonly createdNs: number,
-  ) {}
+  ) {
+    this.phaseStartNs = createdNs;
+  }
   get name(): string {
     return `pod-${this.index}`;
   }
@@ -93,6 +124,10 @@ export class Deployment {
   private readonly kReady: number;
   private readonly kKill: number;
   private readonly kRestart: number;
+  /** Start-up phases (pod.startupPhases), the node image caches and the phase-end event; absent = off. */
+  private readonly phases: StartupPhases | undefined;
+  readonly images: NodeImages | undefined;
+  private readonly kPhase: number = -1;
 
   constructor(
     private readonly sim: Simulation,
@@ -110,6 +145,13 @@ export class Deployment {
     this.kKill = sim.registerKind('cluster.pod-kill', (p) => this.kill(p));
     this.nodes = new NodePool(cfg.nodes.count, Math.round(cfg.nodes.allocatableCores * 1000));
     this.podMilli = Math.round(cfg.pod.cpuRequestCores * 1000);
+    this.phases = cfg.pod.startupPhases;
+    if (this.phases) {
+      this.images = new NodeImages(cfg.nodes.count);
+      this.kPhase = sim.registerKind('cluster.pod-phase-end', (p, gen) => {
+        if (this.pods[p]!.generation === gen) this.phaseEnd(this.pods[p]!);
+      });
+    }
     // The initial replicas that fit exist before the run starts: Running and Ready at time 0.
     for (let i = 0; i < cfg.replicas; i++) {
       const pod = this.createPod();
@@ -119,6 +161,8 @@ export class Deployment {
         continue;
       }
       pod.runningNs = pod.readyNs = 0;
+      pod.phase = 'Ready';
+      this.images?.hold(pod.node);
       this.ready.push(pod.index);
       this.runningPods++;
     }
@@ -185,7 +229,100 @@ export class Deployment {
   private schedulePod(pod: ClusterPod): void {
     pod.node = this.nodes.place(this.podMilli);
     if (pod.node < 0) this.pending.push(pod);
+    else this.bound(pod);
+  }
+
+  /** The pod has a node: its start-up begins (one delay, or the phases of pod.startupPhases). */
+  private bound(pod: ClusterPod): void {
+    if (this.phases) this.enterPhase(pod, 'Scheduling', this.phases.schedulingS);
     else this.sim.schedule(sToNs(this.cfg.pod.startupS), this.kRunning, pod.index);
+  }
+
+  /** Start-up phase `phase` begins now and lasts `durS`. */
+  private enterPhase(pod: ClusterPod, phase: PodPhase, durS: number): void {
+    this.recordPhase(pod);
+    pod.phase = phase;
+    this.sim.schedule(sToNs(durS), this.kPhase, pod.index, pod.generation);
+  }
+
+  /** The time spent in the phase now ending, on the pod's first start (restarts are not start-up). */
+  private recordPhase(pod: ClusterPod): void {
+    // Waiting for room (Pending) counts as scheduling.
+    const i = pod.phase === 'Pending' ? 0 : STARTUP_PHASES.indexOf(pod.phase as StartupPhase);
+    if (i >= 0 && pod.generation === 0 && pod.restarts === 0) {
+      pod.startupS ??= new Float64Array(STARTUP_PHASES.length);
+      pod.startupS[i]! += (this.sim.now - pod.phaseStartNs) / 1e9;
+      if (pod.phase === 'Initializing') pod.startedUp = true;
+    }
+    pod.phaseStartNs = this.sim.now;
+  }
+
+  /** kubelet's syncPod order: image, init containers, app container, then the app initialises. */
+  private phaseEnd(pod: ClusterPod): void {
+    if (pod.gone || pod.terminating) return;
+    const ph = this.phases!;
+    switch (pod.phase) {
+      case 'Scheduling': {
+        const pullNs = sToNs(ph.imageSizeMB / this.cfg.nodes.imagePullMBps);
+        const at = this.images!.acquire(pod.node, this.sim.now, pullNs);
+        this.recordPhase(pod);
+        pod.phase = 'PullingImage';
+        this.sim.scheduleAt(at, this.kPhase, pod.index, pod.generation);
+        return;
+      }
+      case 'PullingImage':
+        return this.enterPhase(pod, 'Init', ph.initContainersS);
+      case 'Init':
+      case 'CrashLoopBackOff':
+        return this.enterPhase(pod, 'ContainerCreating', ph.processStartS);
+      case 'ContainerCreating':
+        if (!pod.running) {
+          this.accruePodNs();
+          this.runningPods++;
+          pod.runningNs = this.sim.now;
+        }
+        return this.enterPhase(pod, 'Initializing', ph.appInitializationS);
+      case 'Initializing':
+        this.recordPhase(pod);
+        return this.podReady(pod.index);
+      case 'Pending':
+      case 'Ready':
+      case 'NotReady':
+      case 'Terminating':
+        return; // no timed phase ends here
+      default: {
+        const never: never = pod.phase;
+        throw new Error(`unknown pod phase ${String(never)}`);
+      }
+    }
+  }
+
+  /** Start-up over the pods created during the run that reached Ready: time per phase, and image pulls. */
+  startupSummary(): StartupSummary | undefined {
+    if (!this.phases) return undefined;
+    const sum = new Float64Array(STARTUP_PHASES.length);
+    const max = new Float64Array(STARTUP_PHASES.length);
+    let pods = 0;
+    for (const p of this.pods) {
+      const d = p.startupS;
+      if (!d || !p.startedUp) continue;
+      pods++;
+      for (let i = 0; i < d.length; i++) {
+        sum[i]! += d[i]!;
+        max[i] = Math.max(max[i]!, d[i]!);
+      }
+    }
+    const byPhase = (a: Float64Array, f: number) => Object.fromEntries(STARTUP_PHASES.map((n, i) => [n, a[i]! * f]));
+    let total = 0;
+    for (const v of sum) total += v;
+    return {
+      podsStarted: pods,
+      meanToReadyS: pods > 0 ? total / pods : 0,
+      meanS: byPhase(sum, pods > 0 ? 1 / pods : 0),
+      maxS: byPhase(max, 1),
+      imagePulls: this.images!.pulls,
+      imageCacheHits: this.images!.hits,
+    };
   }
 
   /** Room appeared: Pending pods in creation order try again. */
@@ -196,7 +333,7 @@ export class Deployment {
       if (node < 0) return;
       this.pending.shift();
       pod.node = node;
-      this.sim.schedule(sToNs(this.cfg.pod.startupS), this.kRunning, pod.index);
+      this.bound(pod);
     }
   }
 
@@ -214,6 +351,7 @@ export class Deployment {
   /** The node is back, empty: Pending pods may be scheduled on it. */
   nodeUp(node: number): void {
     this.nodes.setUp(node, true);
+    this.images?.clear(node);
     this.schedulePending();
   }
 
@@ -279,6 +417,7 @@ export class Deployment {
     if (this.sim.now - pod.containerStartNs >= sToNs(600)) pod.backoffS = 0;
     const delayS = pod.backoffS;
     pod.backoffS = pod.backoffS === 0 ? 10 : Math.min(300, pod.backoffS * 2);
+    pod.phase = 'CrashLoopBackOff';
     this.sim.schedule(sToNs(delayS), this.kRestart, pod.index);
   }
 
@@ -290,6 +429,7 @@ export class Deployment {
       this.markGone(pod); // deleted while waiting to restart: nothing to drain
       return;
     }
+    if (this.phases) return this.enterPhase(pod, 'ContainerCreating', this.phases.processStartS);
     this.sim.schedule(sToNs(this.cfg.pod.startupS + this.cfg.pod.readinessDelayS), this.kReady, p, pod.generation);
   }
 
@@ -308,6 +448,7 @@ export class Deployment {
     this.accruePodNs();
     this.runningPods++;
     pod.runningNs = this.sim.now;
+    pod.phase = 'Initializing';
     this.sim.schedule(sToNs(this.cfg.pod.readinessDelayS), this.kReady, p, pod.generation);
   }
 
@@ -315,12 +456,14 @@ export class Deployment {
     const pod = this.pods[p]!;
     if (pod.terminating) return;
     pod.readyNs = this.sim.now;
+    pod.phase = 'Ready';
     this.ready.push(p);
   }
 
   /** Marked for deletion and out of the Service's endpoints: no new requests reach it. */
   private leaveService(pod: ClusterPod): void {
     if (Number.isNaN(pod.deletedNs)) pod.deletedNs = this.sim.now;
+    pod.phase = 'Terminating';
     const i = this.ready.indexOf(pod.index);
     if (i >= 0) this.ready.splice(i, 1);
   }
@@ -359,4 +502,14 @@ export class Deployment {
     }
     pod.inFlight = 0;
   }
+}
+
+/** Start-up phase durations over the pods that started during the run (summary.json cluster.startup). */
+export interface StartupSummary {
+  podsStarted: number;
+  meanToReadyS: number;
+  meanS: Record<string, number>;
+  maxS: Record<string, number>;
+  imagePulls: number;
+  imageCacheHits: number;
 }

@@ -45,3 +45,41 @@ export class NodePool {
     return this.unlimited || this.up[node] === 1;
   }
 }
+
+/**
+ * Each node's image cache for the pod's one image (kubelet's image manager with imagePullPolicy
+ * IfNotPresent: pull only if absent — pkg/kubelet/images/image_manager.go shouldPullImage). A pull in
+ * progress is shared: a second pod on the node waits for it (serializeImagePulls, the default).
+ */
+export class NodeImages {
+  /** Per node: NaN = no image, else the time the image is (or will be) on the node, ns. */
+  private readyAtNs: Float64Array;
+  pulls = 0;
+  hits = 0;
+
+  constructor(count: number) {
+    this.readyAtNs = new Float64Array(Math.max(1, count)).fill(NaN);
+  }
+
+  /** The node holds the image from now on (a pod started there before the run). */
+  hold(node: number): void {
+    this.readyAtNs[node] = 0;
+  }
+
+  /** When a pod bound to `node` at `nowNs` has the image: now if cached, else the end of a (shared) pull. */
+  acquire(node: number, nowNs: number, pullNs: number): number {
+    const at = this.readyAtNs[node]!;
+    if (!Number.isNaN(at)) {
+      if (at <= nowNs) this.hits++;
+      return Math.max(at, nowNs);
+    }
+    this.pulls++;
+    this.readyAtNs[node] = nowNs + pullNs;
+    return nowNs + pullNs;
+  }
+
+  /** The node came back empty (a replacement node): its cache is gone. */
+  clear(node: number): void {
+    this.readyAtNs[node] = NaN;
+  }
+}

@@ -6,6 +6,24 @@ import { z } from 'zod';
  * (metrics, behavior) so an SRE can paste the `spec` of a real HPA and only adjust the indentation.
  */
 
+/**
+ * A new pod's way to Ready, phase by phase (kubelet's syncPod order): scheduling → image pull (skipped
+ * when the node already holds the image) → init containers → process start (Running) → application
+ * initialisation → Ready. A container restarted in place pays only process start and initialisation.
+ */
+export const StartupPhasesSchema = z.strictObject({
+  schedulingS: z.number().nonnegative().default(1).describe('kube-scheduler: from creation (or from room appearing) to bound to a node, s'),
+  imageSizeMB: z.number().positive().default(200).describe("the container image's compressed size, MB (pulled once per node: nodes.imagePullMBps)"),
+  initContainersS: z.number().nonnegative().default(0).describe('init containers, run one after another before the app container, s in all'),
+  processStartS: z.number().nonnegative().default(1).describe('container create and process start until the container is Running, s'),
+  appInitializationS: z
+    .number()
+    .nonnegative()
+    .default(5)
+    .describe('the application initialising after Running (config, connections, caches) before it can serve, s'),
+});
+export type StartupPhases = z.infer<typeof StartupPhasesSchema>;
+
 export const ClusterSchema = z
   .strictObject({
     replicas: z.number().int().min(0).max(10_000).default(1).describe('Deployment replicas at time 0 (all start Ready)'),
@@ -24,6 +42,9 @@ export const ClusterSchema = z
           .nonnegative()
           .default(30)
           .describe('a deleted pod finishes its in-flight requests for at most this long; those still running are lost'),
+        startupPhases: StartupPhasesSchema.optional().describe(
+          'the start-up phases of a new pod, each with its own duration (absent: startupS and readinessDelayS)',
+        ),
       })
       .prefault({})
       .describe('the pod template'),
@@ -31,6 +52,11 @@ export const ClusterSchema = z
       .strictObject({
         count: z.number().int().min(0).max(10_000).default(0).describe('nodes pods can run on; 0 = unlimited (every pod is scheduled at once)'),
         allocatableCores: z.number().positive().default(4).describe("each node's allocatable CPU: pods fit while their requests sum to at most this, cores"),
+        imagePullMBps: z
+          .number()
+          .positive()
+          .default(50)
+          .describe("each node's image pull bandwidth, MB/s (used with pod.startupPhases: a pull takes imageSizeMB ÷ this)"),
       })
       .prefault({})
       .describe('the nodes: a pod that fits nowhere stays Pending until room appears'),

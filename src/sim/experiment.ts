@@ -36,8 +36,11 @@ export interface ExperimentOptions {
 export interface RunResult {
   summary: RunSummary;
   series: TimeSeries;
-  /** One row per live pod per sample: t_s, pod, ready, in_flight, goroutines, cpu_cores. */
-  podSeries: TimeSeries;
+  /**
+   * One row per Running pod per sample: t_s, pod, ready, in_flight, goroutines, cpu_cores; with the pod
+   * lifecycle features (pod.startupPhases) one row per live pod, and its phase.
+   */
+  podSeries: TimeSeries<number | string>;
   /** Every HPA sync (when the scenario has an hpa). */
   hpaDecisions?: HpaDecisionRecord[];
   /** Chrome Trace Event JSON document, when a trace window was asked for (gmp only). */
@@ -78,7 +81,9 @@ export class Experiment implements CompletionSink {
 
   // Per-interval statistics for the time series.
   private readonly series: TimeSeries;
-  private readonly podSeries = new TimeSeries(['t_s', 'pod', 'ready', 'in_flight', 'goroutines', 'cpu_cores']);
+  private readonly podSeries: TimeSeries<number | string>;
+  /** pods.csv has a phase column and rows for pods not yet Running. */
+  private readonly podPhases: boolean;
   private readonly podBusy: number[] = [];
   private readonly intervalLatency = new SampleLog();
   private readonly intervalHist: Histogram;
@@ -112,6 +117,11 @@ export class Experiment implements CompletionSink {
         : [];
     this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt) => this.sendAttempt(first, attempt), (id) => this.requests.arrivalNs[id]!);
     this.fleet = new PodFleet(this.sim, scenario, seed, rng, this.requests, this);
+    this.podPhases = scenario.cluster.pod.startupPhases !== undefined;
+    this.podSeries = new TimeSeries<number | string>([
+      ...['t_s', 'pod', 'ready', 'in_flight', 'goroutines', 'cpu_cores'],
+      ...(this.podPhases ? ['phase'] : []),
+    ]);
     scheduleFaults(this.sim, scenario.faults, this.fleet);
     const pod0 = this.fleet.pod0;
     if (options.traceWindow && pod0 instanceof GmpPod) {
@@ -272,14 +282,16 @@ export class Experiment implements CompletionSink {
     if (now < this.endNs) this.sim.scheduleAt(Math.min(now + this.sampleNs, this.endNs), this.sampleKind);
   }
 
-  /** Per-pod rows for pods.csv: every pod that is Running and not gone. */
+  /** Per-pod rows for pods.csv: every pod that is Running and not gone (every live pod, with its phase). */
   private samplePods(now: number, dtS: number): void {
     for (const pod of this.fleet.deployment.pods) {
-      if (pod.gone || !pod.running) continue;
+      if (pod.gone || (!pod.running && !this.podPhases)) continue;
       const busy = pod.runtime.busyIntegralNs();
       const cores = (busy - (this.podBusy[pod.index] ?? 0)) / 1e9 / dtS;
       this.podBusy[pod.index] = busy;
-      this.podSeries.append([nsToS(now), pod.index, pod.ready ? 1 : 0, pod.inFlight, pod.runtime.goroutines(), cores]);
+      const row: (number | string)[] = [nsToS(now), pod.index, pod.ready ? 1 : 0, pod.inFlight, pod.runtime.goroutines(), cores];
+      if (this.podPhases) row.push(pod.phase);
+      this.podSeries.append(row);
     }
   }
 
@@ -344,6 +356,7 @@ export class Experiment implements CompletionSink {
         oomKills: dep.oomKills,
         oomLostRequests: dep.oomLost,
         maxGoroutinesPerPod: this.maxGoroutines,
+        ...(dep.startupSummary() ? { startup: dep.startupSummary() } : {}),
       },
       ...(this.fleet.hpa ? { hpa: hpaSummary(this.fleet.hpa.decisions) } : {}),
       ...(this.fleet.pod0 instanceof GmpPod ? { gmp: gmpSummary(this.fleet.pod0) } : {}),

@@ -1,3 +1,4 @@
+import type { StartupSummary } from '../cluster/deployment.js';
 /** The per-run summary written to summary.json: deterministic (no wall-clock values). */
 export interface RunSummary {
   scenario: string;
@@ -52,6 +53,8 @@ export interface RunSummary {
     oomLostRequests: number;
     /** The most goroutines any pod had at a sample time (measured window). */
     maxGoroutinesPerPod: number;
+    /** With pod.startupPhases: time per start-up phase of the pods started during the run, image pulls. */
+    startup?: StartupSummary;
   };
   /** HPA activity (when the scenario has an hpa). */
   hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };
