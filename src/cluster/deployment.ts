@@ -2,9 +2,10 @@ import type { RandomStream } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { sToNs } from '../engine/time.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
-import type { Cluster, StartupPhases } from '../scenario/cluster-schema.js';
+import { startupPhasesOf, type Cluster, type Probe, type StartupPhases } from '../scenario/cluster-schema.js';
 import { loadBalancer, type LoadBalancer } from './load-balancer.js';
 import { NodeImages, NodePool } from './nodes.js';
+import { PROBE_TYPES, ProbeWorker, type ContainerView, type ProbeResult } from './prober.js';
 
 /**
  * Where a pod is (pods.csv's phase column): Pending (no node has room), then the start-up phases of
@@ -41,6 +42,10 @@ export interface ServiceSink {
    * reused: the killed pod's runtime may still hold it.
    */
   lost(requestId: number): void;
+  /** A request id for a kubelet probe (an HTTP GET to the pod, queued with the traffic); needed with probes. */
+  probeRequest?(): number;
+  /** The probe's request completed (in time or not): its id is free again. */
+  probeDone?(requestId: number): void;
 }
 
 /** One pod of the Deployment. Times are simulated ns; NaN = not (yet). */
@@ -67,6 +72,10 @@ export class ClusterPod {
   startupS: Float64Array | undefined;
   /** The first start reached Ready (startupS is complete). */
   startedUp = false;
+  /** With phases: the current container is running (since containerRunningNs) and its app listens. */
+  containerUp = false;
+  containerRunningNs = NaN;
+  listening = false;
   runtime!: PodRuntime;
   constructor(
     readonly index: number,
@@ -128,6 +137,21 @@ export class Deployment {
   private readonly phases: StartupPhases | undefined;
   readonly images: NodeImages | undefined;
   private readonly kPhase: number = -1;
+  /** Probe specs by PROBE_TYPES index (undefined: that probe is not configured), the workers (pod·3 + type). */
+  private readonly probeSpecs: (Probe | undefined)[] | undefined;
+  private readonly workers: (ProbeWorker | undefined)[] = [];
+  /** Per worker: its probe seq and whether one is outstanding; a tick during a probe is buffered (time.Ticker). */
+  private readonly probeSeq: number[] = [];
+  private readonly probeOut: boolean[] = [];
+  private readonly probeMissed: boolean[] = [];
+  /** Per request id: the worker + 1 whose probe it is (0: a client request). */
+  private probeOf = new Int32Array(0);
+  private readonly kProbeTick: number = -1;
+  private readonly kProbeTimeout: number = -1;
+  get probesOn(): boolean {
+    return this.probeSpecs !== undefined;
+  }
+  readonly probeStats = { sent: 0, timeouts: 0, failures: 0, readinessLost: 0, livenessRestarts: 0, startupRestarts: 0 };
 
   constructor(
     private readonly sim: Simulation,
@@ -135,6 +159,7 @@ export class Deployment {
     private readonly factory: PodFactory,
     private readonly sink: ServiceSink,
     rng: RandomStream,
+    proberRng?: RandomStream,
   ) {
     this.lb = loadBalancer(cfg.loadBalancer, rng);
     this.kRunning = sim.registerKind('cluster.pod-running', (p) => this.podRunning(p));
@@ -145,7 +170,13 @@ export class Deployment {
     this.kKill = sim.registerKind('cluster.pod-kill', (p) => this.kill(p));
     this.nodes = new NodePool(cfg.nodes.count, Math.round(cfg.nodes.allocatableCores * 1000));
     this.podMilli = Math.round(cfg.pod.cpuRequestCores * 1000);
-    this.phases = cfg.pod.startupPhases;
+    this.phases = startupPhasesOf(cfg.pod);
+    const specs = [cfg.pod.startupProbe, cfg.pod.readinessProbe, cfg.pod.livenessProbe];
+    if (specs.some((x) => x !== undefined)) {
+      this.probeSpecs = specs;
+      this.kProbeTick = sim.registerKind('kubelet.probe-tick', (w) => this.probeTick(w));
+      this.kProbeTimeout = sim.registerKind('kubelet.probe-timeout', (w, seq) => this.probeTimeout(w, seq));
+    }
     if (this.phases) {
       this.images = new NodeImages(cfg.nodes.count);
       this.kPhase = sim.registerKind('cluster.pod-phase-end', (p, gen) => {
@@ -165,6 +196,11 @@ export class Deployment {
       this.images?.hold(pod.node);
       this.ready.push(pod.index);
       this.runningPods++;
+      if (this.phases) {
+        pod.containerUp = pod.listening = true;
+        pod.containerRunningNs = -Infinity; // running since long before the run
+      }
+      if (this.probeSpecs) this.startProbeWorkers(pod, proberRng, true);
     }
     this.replicas = this.maxReplicasSeen = cfg.replicas;
   }
@@ -263,6 +299,7 @@ export class Deployment {
     const ph = this.phases!;
     switch (pod.phase) {
       case 'Scheduling': {
+        if (this.probeSpecs) this.startProbeWorkers(pod, undefined, false); // the kubelet has the pod
         const pullNs = sToNs(ph.imageSizeMB / this.cfg.nodes.imagePullMBps);
         const at = this.images!.acquire(pod.node, this.sim.now, pullNs);
         this.recordPhase(pod);
@@ -281,10 +318,12 @@ export class Deployment {
           this.runningPods++;
           pod.runningNs = this.sim.now;
         }
+        pod.containerUp = true;
+        pod.containerRunningNs = this.sim.now;
         return this.enterPhase(pod, 'Initializing', ph.appInitializationS);
       case 'Initializing':
-        this.recordPhase(pod);
-        return this.podReady(pod.index);
+        pod.listening = true;
+        return this.maybeReady(pod);
       case 'Pending':
       case 'Ready':
       case 'NotReady':
@@ -405,6 +444,12 @@ export class Deployment {
   private oomKill(pod: ClusterPod): void {
     if (pod.gone) return;
     this.oomKills++;
+    this.oomLost += pod.inFlight;
+    this.killContainer(pod);
+  }
+
+  /** The kubelet kills the container (OOM, failed liveness or startup probe) and restarts it after back-off. */
+  private killContainer(pod: ClusterPod): void {
     pod.restarts++;
     pod.generation++;
     pod.runtime.stop?.();
@@ -412,7 +457,7 @@ export class Deployment {
     const i = this.ready.indexOf(pod.index);
     if (i >= 0) this.ready.splice(i, 1);
     pod.readyNs = NaN;
-    this.oomLost += pod.inFlight;
+    pod.containerUp = pod.listening = false;
     this.loseRequests(pod);
     if (this.sim.now - pod.containerStartNs >= sToNs(600)) pod.backoffS = 0;
     const delayS = pod.backoffS;
@@ -434,6 +479,7 @@ export class Deployment {
   }
 
   private completed(pod: ClusterPod, id: number): void {
+    if (this.probeSpecs && id < this.probeOf.length && this.probeOf[id]! > 0) return this.probeCompleted(id);
     if (pod.gone) return; // a killed pod's requests were already reported lost
     this.requestPod[id] = -1;
     pod.inFlight--;
@@ -450,6 +496,155 @@ export class Deployment {
     pod.runningNs = this.sim.now;
     pod.phase = 'Initializing';
     this.sim.schedule(sToNs(this.cfg.pod.readinessDelayS), this.kReady, p, pod.generation);
+  }
+
+  /**
+   * Ready = started (startup probe Success, or none) and readiness Success (or none) — prober_manager.go
+   * UpdatePodStatus; here also only once the app listens (application initialisation ended).
+   */
+  private maybeReady(pod: ClusterPod): void {
+    if (!pod.listening || pod.ready || pod.terminating || pod.gone) return;
+    if (this.probeSpecs) {
+      const w = pod.index * 3;
+      const startup = this.workers[w];
+      const readiness = this.workers[w + 1];
+      // Results belong to a container ID: the new container has none until its worker probes it.
+      const ok = (x: ProbeWorker | undefined) => !x || (x.containerId === pod.generation && x.result === 'Success');
+      if (!ok(startup) || !ok(readiness)) return;
+    }
+    if (pod.phase === 'Initializing') this.recordPhase(pod);
+    this.podReady(pod.index);
+  }
+
+  // ---- kubelet prober (pkg/kubelet/prober) ---------------------------------------------------------
+
+  /**
+   * One worker per configured probe, created when the kubelet gets the pod: it probes at once, then on a
+   * time.Ticker grid of periodSeconds (worker.go run). Pods that exist before the run had their kubelet
+   * tick at a random phase of the period, their container started and Ready long ago.
+   */
+  private startProbeWorkers(pod: ClusterPod, rng: RandomStream | undefined, running: boolean): void {
+    for (let t = 0; t < PROBE_TYPES.length; t++) {
+      const spec = this.probeSpecs![t];
+      if (!spec) continue;
+      const w = pod.index * 3 + t;
+      const worker = new ProbeWorker(PROBE_TYPES[t]!, spec);
+      if (running) {
+        worker.containerId = pod.generation;
+        worker.result = 'Success';
+      }
+      this.workers[w] = worker;
+      this.probeSeq[w] = 0;
+      this.probeOut[w] = false;
+      this.probeMissed[w] = false;
+      const offsetNs = rng ? Math.floor(rng.next() * sToNs(spec.periodSeconds)) : 0;
+      this.sim.schedule(offsetNs, this.kProbeTick, w);
+    }
+  }
+
+  private containerView(pod: ClusterPod): ContainerView {
+    return {
+      containerId: Number.isNaN(pod.containerRunningNs) ? -1 : pod.generation,
+      running: pod.containerUp,
+      secondsSinceStart: Math.trunc((this.sim.now - pod.containerRunningNs) / 1e9),
+      started: this.workers[pod.index * 3] === undefined || this.workers[pod.index * 3]!.result === 'Success',
+      deleting: pod.terminating,
+    };
+  }
+
+  private probeTick(w: number): void {
+    const worker = this.workers[w];
+    const pod = this.pods[Math.floor(w / 3)]!;
+    if (!worker || pod.gone) return; // the worker stopped
+    this.sim.schedule(sToNs(worker.spec.periodSeconds), this.kProbeTick, w);
+    if (this.probeOut[w]) this.probeMissed[w] = true; // doProbe still running: the tick waits in the channel
+    else this.doProbe(w);
+  }
+
+  /** worker.go doProbe: the gates, then an HTTP GET to the pod — refused while the app does not listen. */
+  private doProbe(w: number): void {
+    const worker = this.workers[w]!;
+    const pod = this.pods[Math.floor(w / 3)]!;
+    const action = worker.tick(this.containerView(pod));
+    if (action === 'stop') {
+      this.workers[w] = undefined;
+      return;
+    }
+    if (action === 'skip') return;
+    this.probeStats.sent++;
+    if (!pod.listening) return this.probeResult(w, 'Failure'); // connection refused
+    const id = this.sink.probeRequest!();
+    if (id >= this.probeOf.length) {
+      const g = new Int32Array(Math.max(id + 1, this.probeOf.length * 2, 64));
+      g.set(this.probeOf);
+      this.probeOf = g;
+    }
+    this.probeOf[id] = w + 1;
+    this.probeOut[w] = true;
+    const seq = ++this.probeSeq[w]!;
+    this.sim.schedule(sToNs(worker.spec.timeoutSeconds), this.kProbeTimeout, w, seq);
+    pod.runtime.accept(id);
+  }
+
+  private probeTimeout(w: number, seq: number): void {
+    if (!this.probeOut[w] || this.probeSeq[w] !== seq) return; // answered in time
+    this.probeStats.timeouts++;
+    this.probeAnswered(w, 'Failure');
+  }
+
+  /** A probe's request completed on the pod (a 200): Success if the worker still waits for it. */
+  private probeCompleted(id: number): void {
+    const w = this.probeOf[id]! - 1;
+    this.probeOf[id] = 0;
+    this.sink.probeDone!(id);
+    if (this.probeOut[w] && this.workers[w] && !this.pods[Math.floor(w / 3)]!.gone) this.probeAnswered(w, 'Success');
+  }
+
+  private probeAnswered(w: number, r: 'Success' | 'Failure'): void {
+    this.probeOut[w] = false;
+    if (this.workers[w]) this.probeResult(w, r);
+    if (this.probeMissed[w] && this.workers[w] && !this.pods[Math.floor(w / 3)]!.gone) {
+      this.probeMissed[w] = false;
+      this.doProbe(w);
+    }
+  }
+
+  /** Count the result; when it sets the cached result, the kubelet acts on it. */
+  private probeResult(w: number, r: 'Success' | 'Failure'): void {
+    if (r === 'Failure') this.probeStats.failures++;
+    const worker = this.workers[w]!;
+    const set: ProbeResult | undefined = worker.record(r);
+    if (set === undefined) return;
+    const pod = this.pods[Math.floor(w / 3)]!;
+    if (pod.gone || pod.terminating) return;
+    if (worker.containerId !== pod.generation || !pod.containerUp) return; // a result for a dead container
+    switch (worker.type) {
+      case 'readiness':
+        if (set === 'Success') return this.maybeReady(pod);
+        if (pod.ready) this.notReady(pod);
+        return;
+      case 'startup':
+        if (set === 'Success') return this.maybeReady(pod);
+        this.probeStats.startupRestarts++;
+        return this.killContainer(pod);
+      case 'liveness':
+        if (set === 'Success') return;
+        this.probeStats.livenessRestarts++;
+        return this.killContainer(pod); // "failed liveness probe, will be restarted"
+      default: {
+        const never: never = worker.type;
+        throw new Error(`unknown probe type ${String(never)}`);
+      }
+    }
+  }
+
+  /** Readiness failed: the pod leaves the Service's endpoints but keeps its requests in flight. */
+  private notReady(pod: ClusterPod): void {
+    const i = this.ready.indexOf(pod.index);
+    if (i >= 0) this.ready.splice(i, 1);
+    pod.readyNs = NaN;
+    pod.phase = 'NotReady';
+    this.probeStats.readinessLost++;
   }
 
   private podReady(p: number): void {

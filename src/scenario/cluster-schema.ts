@@ -24,6 +24,23 @@ export const StartupPhasesSchema = z.strictObject({
 });
 export type StartupPhases = z.infer<typeof StartupPhasesSchema>;
 
+/** A core/v1 Probe's timing and thresholds (defaults of SetDefaults_Probe); the handler is an HTTP GET. */
+const ProbeSchema = z.strictObject({
+  initialDelaySeconds: z.number().int().min(0).default(0).describe('no probe until the container has run this long, s'),
+  periodSeconds: z.number().int().min(1).default(10).describe('a probe every this many s (the grid starts when the kubelet gets the pod)'),
+  timeoutSeconds: z.number().int().min(1).default(1).describe('a probe without a response after this long fails, s'),
+  successThreshold: z.number().int().min(1).default(1).describe('consecutive successes to count as Success (1 for liveness and startup)'),
+  failureThreshold: z.number().int().min(1).default(3).describe('consecutive failures to count as Failure'),
+});
+export type Probe = z.infer<typeof ProbeSchema>;
+
+/** With probes and no startupPhases the phases take their defaults: probes need a Running container to probe. */
+export function startupPhasesOf(pod: Cluster['pod']): StartupPhases | undefined {
+  if (pod.startupPhases) return pod.startupPhases;
+  if (pod.startupProbe || pod.readinessProbe || pod.livenessProbe) return StartupPhasesSchema.parse({});
+  return undefined;
+}
+
 export const ClusterSchema = z
   .strictObject({
     replicas: z.number().int().min(0).max(10_000).default(1).describe('Deployment replicas at time 0 (all start Ready)'),
@@ -45,6 +62,23 @@ export const ClusterSchema = z
         startupPhases: StartupPhasesSchema.optional().describe(
           'the start-up phases of a new pod, each with its own duration (absent: startupS and readinessDelayS)',
         ),
+        startupProbe: ProbeSchema.optional().describe(
+          'kubelet startupProbe: until it succeeds the other probes wait; failureThreshold failures restart the container',
+        ),
+        readinessProbe: ProbeSchema.optional().describe(
+          'kubelet readinessProbe, a request queued with the traffic: Failure takes the pod out of the Service, Success puts it back',
+        ),
+        livenessProbe: ProbeSchema.optional().describe(
+          'kubelet livenessProbe, a request queued with the traffic: Failure restarts the container (in-flight requests lost)',
+        ),
+      })
+      .superRefine((p, ctx) => {
+        for (const k of ['startupProbe', 'livenessProbe'] as const) {
+          const t = p[k]?.successThreshold;
+          if (t !== undefined && t !== 1) {
+            ctx.addIssue({ code: 'custom', path: [k, 'successThreshold'], message: `expected 1 (must be 1 for ${k}s), found ${t}` });
+          }
+        }
       })
       .prefault({})
       .describe('the pod template'),

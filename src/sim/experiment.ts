@@ -9,6 +9,7 @@ import { GoFatalError } from '../runtime/gmp/sched.js';
 import { TraceRecorder } from '../runtime/gmp/trace-export.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import type { Scenario, Step } from '../scenario/schema.js';
+import { startupPhasesOf } from '../scenario/cluster-schema.js';
 import { arrivalProcess, type ArrivalProcess } from '../workload/arrivals.js';
 import { distMeanNs, durationSampler, type DurationSampler } from '../workload/distributions.js';
 import { RequestTable } from '../workload/requests.js';
@@ -84,6 +85,8 @@ export class Experiment implements CompletionSink {
   private readonly podSeries: TimeSeries<number | string>;
   /** pods.csv has a phase column and rows for pods not yet Running. */
   private readonly podPhases: boolean;
+  /** CPU work of a probe on ideal-fifo (the mean request's; gmp runs the request's program). */
+  private readonly probeWorkNs: number;
   private readonly podBusy: number[] = [];
   private readonly intervalLatency = new SampleLog();
   private readonly intervalHist: Histogram;
@@ -117,7 +120,8 @@ export class Experiment implements CompletionSink {
         : [];
     this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt) => this.sendAttempt(first, attempt), (id) => this.requests.arrivalNs[id]!);
     this.fleet = new PodFleet(this.sim, scenario, seed, rng, this.requests, this);
-    this.podPhases = scenario.cluster.pod.startupPhases !== undefined;
+    this.podPhases = startupPhasesOf(scenario.cluster.pod) !== undefined;
+    this.probeWorkNs = scenario.runtime.scheduler === 'ideal-fifo' ? meanCpuNs(scenario) : 0;
     this.podSeries = new TimeSeries<number | string>([
       ...['t_s', 'pod', 'ready', 'in_flight', 'goroutines', 'cpu_cores'],
       ...(this.podPhases ? ['phase'] : []),
@@ -214,6 +218,15 @@ export class Experiment implements CompletionSink {
   /** The first pod's runtime (what --schedtrace, --trace and the gmp summary describe). */
   get pod(): PodRuntime {
     return this.fleet.pod0!;
+  }
+
+  /** A kubelet probe's request: allocated like a client's, never counted as one. */
+  probeRequest(): number {
+    return this.requests.alloc(this.sim.now, this.probeWorkNs);
+  }
+
+  probeDone(id: number): void {
+    this.requests.release(id);
   }
 
   lost(id: number): void {
@@ -357,6 +370,7 @@ export class Experiment implements CompletionSink {
         oomLostRequests: dep.oomLost,
         maxGoroutinesPerPod: this.maxGoroutines,
         ...(dep.startupSummary() ? { startup: dep.startupSummary() } : {}),
+        ...(dep.probesOn ? { probes: { ...dep.probeStats } } : {}),
       },
       ...(this.fleet.hpa ? { hpa: hpaSummary(this.fleet.hpa.decisions) } : {}),
       ...(this.fleet.pod0 instanceof GmpPod ? { gmp: gmpSummary(this.fleet.pod0) } : {}),

@@ -62,6 +62,7 @@ export class PodFleet {
       },
       sink,
       rng.stream('service.load-balancer'),
+      rng.stream('kubelet.prober'),
     );
     const probe = this.deployment.pods[0]?.runtime;
     this.sampleColumns = probe?.sampleColumns ?? (rt.scheduler === 'gmp' ? GmpPod.SAMPLE_COLUMNS : []);

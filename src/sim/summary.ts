@@ -1,4 +1,4 @@
-import type { StartupSummary } from '../cluster/deployment.js';
+import type { Deployment, StartupSummary } from '../cluster/deployment.js';
 /** The per-run summary written to summary.json: deterministic (no wall-clock values). */
 export interface RunSummary {
   scenario: string;
@@ -55,6 +55,8 @@ export interface RunSummary {
     maxGoroutinesPerPod: number;
     /** With pod.startupPhases: time per start-up phase of the pods started during the run, image pulls. */
     startup?: StartupSummary;
+    /** With probes: probes sent, timed out, failed; readiness losses; restarts by liveness and startup probes. */
+    probes?: Deployment['probeStats'];
   };
   /** HPA activity (when the scenario has an hpa). */
   hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };

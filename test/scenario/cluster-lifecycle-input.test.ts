@@ -33,4 +33,27 @@ describe('scenario input: pod lifecycle fields (issue 17)', () => {
     });
     expect(s.cluster.nodes.imagePullMBps).to.equal(50);
   });
+
+  it('probes: thresholds and period ≥ 1, successThreshold 1 for liveness and startup (ValidateProbe)', () => {
+    const text = 'cluster:\n  pod:\n    readinessProbe: {failureThreshold: 0, periodSeconds: 0}\n    livenessProbe: {successThreshold: 2}\n';
+    expect(problems(text)).to.deep.equal([
+      'case.yaml:3:40: cluster.pod.readinessProbe.failureThreshold: expected a number ≥ 1, found 0',
+      'case.yaml:3:58: cluster.pod.readinessProbe.periodSeconds: expected a number ≥ 1, found 0',
+      'case.yaml:4:39: cluster.pod.livenessProbe.successThreshold: expected 1 (must be 1 for livenessProbes), found 2',
+    ]);
+    expect(problems('cluster: {pod: {startupProbe: {timeoutSeconds: 0.5}}}\n')).to.deep.equal([
+      'case.yaml:1:48: cluster.pod.startupProbe.timeoutSeconds: expected an integer, found 0.5',
+    ]);
+  });
+
+  it('probes: Kubernetes\' defaults (SetDefaults_Probe); a probe without startupPhases gets the default phases', () => {
+    const s = parseScenario('cluster: {pod: {readinessProbe: {}}}\n', 'x.yaml');
+    expect(s.cluster.pod.readinessProbe).to.deep.equal({
+      initialDelaySeconds: 0,
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
+  });
 });
