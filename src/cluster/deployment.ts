@@ -4,6 +4,14 @@ import { sToNs } from '../engine/time.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import { startupPhasesOf, type Cluster, type Probe, type StartupPhases } from '../scenario/cluster-schema.js';
 import { loadBalancer, type LoadBalancer } from './load-balancer.js';
+import {
+  maxSurge,
+  newRSNewReplicas,
+  proportionalScale,
+  reconcileOldReplicaSets,
+  type RollingUpdate,
+  type RsView,
+} from './deployment-util.js';
 import { NodeImages, NodePool } from './nodes.js';
 import { PROBE_TYPES, ProbeWorker, type ContainerView, type ProbeResult } from './prober.js';
 
@@ -70,6 +78,8 @@ export class ClusterPod {
   /** With start-up phases: when the current phase began, and the first start's time in each phase, s. */
   phaseStartNs = 0;
   startupS: Float64Array | undefined;
+  /** The ReplicaSet (Deployment revision) that owns it: 0 until the first rollout. */
+  revision = 0;
   /** The first start reached Ready (startupS is complete). */
   startedUp = false;
   /** With phases: the current container is running (since containerRunningNs) and its app listens. */
@@ -148,6 +158,13 @@ export class Deployment {
   private probeOf = new Int32Array(0);
   private readonly kProbeTick: number = -1;
   private readonly kProbeTimeout: number = -1;
+  /** ReplicaSets by revision, from the first rollout on (before it the one ReplicaSet is implicit). */
+  private replicaSets: ReplicaSetState[] | undefined;
+  private readonly kSync: number;
+  private syncQueued = false;
+  /** Rollouts: when each began and when its new ReplicaSet had every replica available (NaN: not yet). */
+  readonly rollouts: { startNs: number; completeNs: number }[] = [];
+
   get probesOn(): boolean {
     return this.probeSpecs !== undefined;
   }
@@ -168,6 +185,10 @@ export class Deployment {
     });
     this.kRestart = sim.registerKind('cluster.container-restart', (p) => this.restartContainer(p));
     this.kKill = sim.registerKind('cluster.pod-kill', (p) => this.kill(p));
+    this.kSync = sim.registerKind('deployment.sync', () => {
+      this.syncQueued = false;
+      this.syncDeployment();
+    });
     this.nodes = new NodePool(cfg.nodes.count, Math.round(cfg.nodes.allocatableCores * 1000));
     this.podMilli = Math.round(cfg.pod.cpuRequestCores * 1000);
     this.phases = startupPhasesOf(cfg.pod);
@@ -252,6 +273,7 @@ export class Deployment {
     }
     pod.gone = true;
     pod.runtime.stop?.();
+    if (this.replicaSets) this.queueSync();
     if (pod.node >= 0) {
       this.nodes.release(pod.node, this.podMilli);
       this.schedulePending();
@@ -301,7 +323,7 @@ export class Deployment {
       case 'Scheduling': {
         if (this.probeSpecs) this.startProbeWorkers(pod, undefined, false); // the kubelet has the pod
         const pullNs = sToNs(ph.imageSizeMB / this.cfg.nodes.imagePullMBps);
-        const at = this.images!.acquire(pod.node, this.sim.now, pullNs);
+        const at = this.images!.acquire(pod.node, this.sim.now, pullNs, pod.revision); // a revision's own image
         this.recordPhase(pod);
         pod.phase = 'PullingImage';
         this.sim.scheduleAt(at, this.kPhase, pod.index, pod.generation);
@@ -398,24 +420,21 @@ export class Deployment {
   scale(n: number): void {
     this.replicas = n;
     if (n > this.maxReplicasSeen) this.maxReplicasSeen = n;
+    if (this.replicaSets) return this.scaleReplicaSets();
     const active = this.pods.filter((p) => !p.terminating && !p.gone);
     if (active.length < n) {
       for (let k = active.length; k < n; k++) this.schedulePod(this.createPod());
     } else if (active.length > n) {
       // controller.ActivePods order: not running < running; not ready < ready; ready for less time <
       // longer; newer < older. The first ones are deleted.
-      const victims = active.slice().sort((a, b) => {
-        if (a.running !== b.running) return a.running ? 1 : -1;
-        if (a.ready !== b.ready) return a.ready ? 1 : -1;
-        if (a.ready && a.readyNs !== b.readyNs) return b.readyNs - a.readyNs;
-        return b.createdNs - a.createdNs || b.index - a.index;
-      });
+      const victims = active.slice().sort(deletionOrder);
       for (const pod of victims.slice(0, active.length - n)) this.deletePod(pod);
     }
   }
 
-  private createPod(): ClusterPod {
+  private createPod(revision = 0): ClusterPod {
     const pod = new ClusterPod(this.pods.length, this.sim.now);
+    pod.revision = revision;
     this.pods.push(pod);
     this.startContainer(pod);
     return pod;
@@ -645,6 +664,7 @@ export class Deployment {
     pod.readyNs = NaN;
     pod.phase = 'NotReady';
     this.probeStats.readinessLost++;
+    if (this.replicaSets) this.queueSync();
   }
 
   private podReady(p: number): void {
@@ -653,6 +673,131 @@ export class Deployment {
     pod.readyNs = this.sim.now;
     pod.phase = 'Ready';
     this.ready.push(p);
+    if (this.replicaSets) {
+      this.queueSync();
+      // The ReplicaSet controller re-queues minReadySeconds + 1 s later to see the pod available.
+      const min = this.cfg.minReadySeconds;
+      if (min > 0) this.sim.schedule(sToNs(min + 1), this.kSync);
+    }
+  }
+
+  // ---- Deployment controller: ReplicaSets and rolling updates (pkg/controller/deployment) -----------
+
+  /**
+   * A new pod template: a new ReplicaSet with 0 replicas, then rolloutRolling at each sync. The first
+   * rollout makes the implicit ReplicaSet of revision 0 explicit, with the current replicas.
+   */
+  rollout(): void {
+    const surge = maxSurge(this.replicas, this.ru);
+    const annotate = (replicas: number): ReplicaSetState => ({
+      revision: this.replicaSets?.length ?? 0,
+      replicas,
+      desiredAnnotation: this.replicas,
+      maxReplicasAnnotation: this.replicas + surge,
+    });
+    this.replicaSets ??= [annotate(this.replicas)];
+    this.replicaSets.push(annotate(0));
+    this.rollouts.push({ startNs: this.sim.now, completeNs: NaN });
+    this.queueSync();
+  }
+
+  private get ru(): RollingUpdate {
+    return this.cfg.strategy.rollingUpdate;
+  }
+
+  private queueSync(): void {
+    if (this.syncQueued) return;
+    this.syncQueued = true;
+    this.sim.schedule(0, this.kSync);
+  }
+
+  /** IsPodAvailable: Ready for at least minReadySeconds ([new] ≤). */
+  private available(pod: ClusterPod): boolean {
+    return pod.ready && this.sim.now - pod.readyNs >= sToNs(this.cfg.minReadySeconds);
+  }
+
+  private rsView(rs: ReplicaSetState): RsView {
+    let available = 0;
+    for (const p of this.pods) if (!p.gone && p.revision === rs.revision && this.available(p)) available++;
+    return { replicas: rs.replicas, available, maxReplicasAnnotation: rs.maxReplicasAnnotation };
+  }
+
+  /**
+   * syncDeployment for RollingUpdate: a scaling event (spec.replicas changed since the ReplicaSets were
+   * annotated) resizes them proportionally (sync.go scale); otherwise rolloutRolling — grow the new
+   * ReplicaSet within maxSurge, and if it did not grow, shrink the old ones within maxUnavailable.
+   */
+  private syncDeployment(): void {
+    const rss = this.replicaSets;
+    if (!rss) return;
+    if (rss.some((rs) => rs.replicas > 0 && rs.desiredAnnotation !== this.replicas)) return this.scaleReplicaSets();
+    const newRS = rss.at(-1)!;
+    const olds = rss.slice(0, -1);
+    const all = rss.reduce((a, rs) => a + rs.replicas, 0);
+    const n = newRSNewReplicas(this.replicas, all, newRS.replicas, maxSurge(this.replicas, this.ru));
+    if (n !== newRS.replicas) {
+      newRS.replicas = n;
+      this.annotate(newRS);
+      this.manageReplicas(newRS);
+      return this.queueSync(); // the ReplicaSet's update event brings the controller back at once
+    }
+    const next = reconcileOldReplicaSets(this.replicas, this.ru, this.rsView(newRS), olds.map((rs) => this.rsView(rs)));
+    olds.forEach((rs, i) => {
+      if (next[i] === rs.replicas) return;
+      rs.replicas = next[i]!;
+      this.annotate(rs);
+      this.manageReplicas(rs);
+      this.queueSync();
+    });
+    const last = this.rollouts.at(-1);
+    if (last && Number.isNaN(last.completeNs) && olds.every((rs) => rs.replicas === 0)) {
+      if (this.rsView(newRS).available >= this.replicas) last.completeNs = this.sim.now;
+    }
+  }
+
+  private annotate(rs: ReplicaSetState): void {
+    rs.desiredAnnotation = this.replicas;
+    rs.maxReplicasAnnotation = this.replicas + maxSurge(this.replicas, this.ru);
+  }
+
+  /**
+   * sync.go scale(): one active ReplicaSet (or none: the newest) takes spec.replicas; a saturated new
+   * ReplicaSet leaves the old ones at 0; otherwise the change is spread in proportion (GetProportion).
+   */
+  private scaleReplicaSets(): void {
+    const rss = this.replicaSets!;
+    const newRS = rss.at(-1)!;
+    const active = rss.filter((rs) => rs.replicas > 0);
+    if (active.length <= 1) {
+      const target = active[0] ?? newRS;
+      target.replicas = this.replicas;
+    } else if (newRS.replicas === this.replicas && this.rsView(newRS).available === this.replicas) {
+      for (const rs of rss) if (rs !== newRS) rs.replicas = 0; // IsSaturated
+    } else {
+      const newestFirst = active.slice().reverse();
+      const sizes = proportionalScale(
+        newestFirst.map((rs) => ({ ...this.rsView(rs), createdOrder: rs.revision })),
+        this.replicas,
+        maxSurge(this.replicas, this.ru),
+      );
+      newestFirst.forEach((rs, i) => (rs.replicas = sizes[i]!));
+    }
+    for (const rs of rss) {
+      this.annotate(rs);
+      this.manageReplicas(rs);
+    }
+    this.queueSync();
+  }
+
+  /** The ReplicaSet controller's manageReplicas: create or delete the RS's pods to match its spec. */
+  private manageReplicas(rs: ReplicaSetState): void {
+    const active = this.pods.filter((p) => !p.terminating && !p.gone && p.revision === rs.revision);
+    if (active.length < rs.replicas) {
+      for (let k = active.length; k < rs.replicas; k++) this.schedulePod(this.createPod(rs.revision));
+    } else if (active.length > rs.replicas) {
+      const victims = active.slice().sort(deletionOrder);
+      for (const pod of victims.slice(0, active.length - rs.replicas)) this.deletePod(pod);
+    }
   }
 
   /** Marked for deletion and out of the Service's endpoints: no new requests reach it. */
@@ -675,7 +820,8 @@ export class Deployment {
     if (pod.gone) return;
     this.leaveService(pod);
     this.kill(p);
-    this.scale(this.replicas);
+    if (this.replicaSets) this.manageReplicas(this.replicaSets[pod.revision]!);
+    else this.scale(this.replicas);
   }
 
   /** The grace period ended: SIGKILL; requests still in flight are lost. */
@@ -707,4 +853,24 @@ export interface StartupSummary {
   maxS: Record<string, number>;
   imagePulls: number;
   imageCacheHits: number;
+}
+
+/** A ReplicaSet of the Deployment: its revision, spec.replicas and the Deployment controller's annotations. */
+interface ReplicaSetState {
+  revision: number;
+  replicas: number;
+  /** deployment.kubernetes.io/desired-replicas and max-replicas. */
+  desiredAnnotation: number;
+  maxReplicasAnnotation: number;
+}
+
+/**
+ * controller.ActivePods order for deletion: not running < running; not ready < ready; ready for less time
+ * < longer; newer < older. The first ones are deleted.
+ */
+function deletionOrder(a: ClusterPod, b: ClusterPod): number {
+  if (a.running !== b.running) return a.running ? 1 : -1;
+  if (a.ready !== b.ready) return a.ready ? 1 : -1;
+  if (a.ready && a.readyNs !== b.readyNs) return b.readyNs - a.readyNs;
+  return b.createdNs - a.createdNs || b.index - a.index;
 }

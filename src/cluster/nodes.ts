@@ -52,34 +52,42 @@ export class NodePool {
  * progress is shared: a second pod on the node waits for it (serializeImagePulls, the default).
  */
 export class NodeImages {
-  /** Per node: NaN = no image, else the time the image is (or will be) on the node, ns. */
-  private readyAtNs: Float64Array;
+  /** Per image (a Deployment revision's), per node: NaN = absent, else when it is (or will be) there, ns. */
+  private readonly readyAtNs = new Map<number, Float64Array>();
   pulls = 0;
   hits = 0;
 
-  constructor(count: number) {
-    this.readyAtNs = new Float64Array(Math.max(1, count)).fill(NaN);
+  constructor(private readonly count: number) {}
+
+  private of(image: number): Float64Array {
+    let a = this.readyAtNs.get(image);
+    if (!a) {
+      a = new Float64Array(Math.max(1, this.count)).fill(NaN);
+      this.readyAtNs.set(image, a);
+    }
+    return a;
   }
 
   /** The node holds the image from now on (a pod started there before the run). */
-  hold(node: number): void {
-    this.readyAtNs[node] = 0;
+  hold(node: number, image = 0): void {
+    this.of(image)[node] = 0;
   }
 
   /** When a pod bound to `node` at `nowNs` has the image: now if cached, else the end of a (shared) pull. */
-  acquire(node: number, nowNs: number, pullNs: number): number {
-    const at = this.readyAtNs[node]!;
+  acquire(node: number, nowNs: number, pullNs: number, image = 0): number {
+    const a = this.of(image);
+    const at = a[node]!;
     if (!Number.isNaN(at)) {
       if (at <= nowNs) this.hits++;
       return Math.max(at, nowNs);
     }
     this.pulls++;
-    this.readyAtNs[node] = nowNs + pullNs;
+    a[node] = nowNs + pullNs;
     return nowNs + pullNs;
   }
 
   /** The node came back empty (a replacement node): its cache is gone. */
   clear(node: number): void {
-    this.readyAtNs[node] = NaN;
+    for (const a of this.readyAtNs.values()) a[node] = NaN;
   }
 }

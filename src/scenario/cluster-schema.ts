@@ -41,6 +41,36 @@ export function startupPhasesOf(pod: Cluster['pod']): StartupPhases | undefined 
   return undefined;
 }
 
+/** An IntOrString of the Deployment spec: a count or a percentage ("25%"). */
+const IntOrPercentSchema = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d+%$/, 'a count or a percentage such as "25%"'),
+]);
+const isZero = (v: number | string) => v === 0 || v === '0%';
+
+export const StrategySchema = z
+  .strictObject({
+    rollingUpdate: z
+      .strictObject({
+        maxSurge: IntOrPercentSchema.default('25%').describe('pods above replicas during a rollout (a count, or a percentage rounded up)'),
+        maxUnavailable: IntOrPercentSchema.default('25%').describe(
+          'pods below replicas during a rollout (a count, or a percentage rounded down); not 0 when maxSurge is 0',
+        ),
+      })
+      .prefault({})
+      .superRefine((r, ctx) => {
+        if (isZero(r.maxSurge) && isZero(r.maxUnavailable)) {
+          ctx.addIssue({ code: 'custom', path: ['maxUnavailable'], message: 'expected a value > 0: may not be 0 when `maxSurge` is 0' });
+        }
+        if (typeof r.maxUnavailable === 'string' && Number.parseInt(r.maxUnavailable, 10) > 100) {
+          ctx.addIssue({ code: 'custom', path: ['maxUnavailable'], message: `expected at most 100%, found ${r.maxUnavailable}` });
+        }
+      })
+      .describe('RollingUpdate parameters (the only strategy modelled)'),
+  })
+  .prefault({})
+  .describe("the Deployment's update strategy, used by timeline rollouts");
+
 export const ClusterSchema = z
   .strictObject({
     replicas: z.number().int().min(0).max(10_000).default(1).describe('Deployment replicas at time 0 (all start Ready)'),
@@ -82,6 +112,13 @@ export const ClusterSchema = z
       })
       .prefault({})
       .describe('the pod template'),
+    strategy: StrategySchema,
+    minReadySeconds: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('a Ready pod counts as available for a rollout only after this long, s'),
     nodes: z
       .strictObject({
         count: z.number().int().min(0).max(10_000).default(0).describe('nodes pods can run on; 0 = unlimited (every pod is scheduled at once)'),
@@ -313,3 +350,45 @@ export const DensitySchema = z
   })
   .describe('the goroutine-density controller, an alternative to hpa and keda: dρ/dt = α(ρ_target − ρ) − β·λ_in + γ·σ_gc');
 export type Density = z.infer<typeof DensitySchema>;
+
+/** Something that happens to the cluster at a given time (kubectl, a CD pipeline, a cron scaler). */
+export const TimelineEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('rollout').describe('a new pod template (new image): the Deployment rolls to a new ReplicaSet'),
+    atS: z.number().nonnegative().describe('when, simulated s'),
+  }),
+  z.strictObject({
+    type: z.literal('scale').describe('kubectl scale: set spec.replicas (an autoscaler may change it again at its next sync)'),
+    atS: z.number().nonnegative().describe('when, simulated s'),
+    replicas: z.number().int().min(0).max(10_000).describe('the new spec.replicas'),
+  }),
+  z.strictObject({
+    type: z
+      .literal('hpa')
+      .describe('edit the HPA: new minReplicas / maxReplicas (a minReplicas schedule, as a KEDA cron trigger or a CronJob does)'),
+    atS: z.number().nonnegative().describe('when, simulated s'),
+    minReplicas: z.number().int().min(1).max(10_000).optional().describe('the new minReplicas'),
+    maxReplicas: z.number().int().min(1).max(10_000).optional().describe('the new maxReplicas'),
+  }),
+]);
+export type TimelineEvent = z.infer<typeof TimelineEventSchema>;
+
+/** Cross-field checks of the timeline: an hpa edit needs an hpa, and keeps minReplicas ≤ maxReplicas. */
+export function checkTimeline(timeline: readonly TimelineEvent[], hpa: Hpa | undefined, ctx: z.RefinementCtx): void {
+  let min = hpa?.minReplicas ?? 1;
+  let max = hpa?.maxReplicas ?? 1;
+  const order = timeline.map((_e, i) => i).sort((a, b) => timeline[a]!.atS - timeline[b]!.atS || a - b);
+  for (const i of order) {
+    const e = timeline[i]!;
+    if (e.type !== 'hpa') continue;
+    if (!hpa) {
+      ctx.addIssue({ code: 'custom', path: ['timeline', i, 'type'], message: 'expected an hpa block for an hpa timeline event, found none' });
+      continue;
+    }
+    min = e.minReplicas ?? min;
+    max = e.maxReplicas ?? max;
+    if (min > max) {
+      ctx.addIssue({ code: 'custom', path: ['timeline', i, 'minReplicas'], message: `expected minReplicas ≤ maxReplicas (${max}) from ${e.atS} s, found ${min}` });
+    }
+  }
+}

@@ -16,6 +16,7 @@ import { RequestTable } from '../workload/requests.js';
 import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
 import { Clients } from './client.js';
 import { scheduleFaults } from './faults.js';
+import { scheduleTimeline } from './timeline.js';
 import { PodFleet } from './fleet.js';
 import { SERIES_COLUMNS, type RunSummary } from './summary.js';
 
@@ -85,6 +86,8 @@ export class Experiment implements CompletionSink {
   private readonly podSeries: TimeSeries<number | string>;
   /** pods.csv has a phase column and rows for pods not yet Running. */
   private readonly podPhases: boolean;
+  /** pods.csv has a revision column (the scenario rolls the Deployment). */
+  private readonly podRevisions: boolean;
   /** CPU work of a probe on ideal-fifo (the mean request's; gmp runs the request's program). */
   private readonly probeWorkNs: number;
   private readonly podBusy: number[] = [];
@@ -121,12 +124,15 @@ export class Experiment implements CompletionSink {
     this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt) => this.sendAttempt(first, attempt), (id) => this.requests.arrivalNs[id]!);
     this.fleet = new PodFleet(this.sim, scenario, seed, rng, this.requests, this);
     this.podPhases = startupPhasesOf(scenario.cluster.pod) !== undefined;
+    this.podRevisions = scenario.timeline.some((e) => e.type === 'rollout');
     this.probeWorkNs = scenario.runtime.scheduler === 'ideal-fifo' ? meanCpuNs(scenario) : 0;
     this.podSeries = new TimeSeries<number | string>([
       ...['t_s', 'pod', 'ready', 'in_flight', 'goroutines', 'cpu_cores'],
       ...(this.podPhases ? ['phase'] : []),
+      ...(this.podRevisions ? ['revision'] : []),
     ]);
     scheduleFaults(this.sim, scenario.faults, this.fleet);
+    scheduleTimeline(this.sim, scenario.timeline, this.fleet);
     const pod0 = this.fleet.pod0;
     if (options.traceWindow && pod0 instanceof GmpPod) {
       this.tracer = new TraceRecorder(this.sim, pod0.gomaxprocs, sToNs(options.traceWindow.startS), sToNs(options.traceWindow.endS));
@@ -304,6 +310,7 @@ export class Experiment implements CompletionSink {
       this.podBusy[pod.index] = busy;
       const row: (number | string)[] = [nsToS(now), pod.index, pod.ready ? 1 : 0, pod.inFlight, pod.runtime.goroutines(), cores];
       if (this.podPhases) row.push(pod.phase);
+      if (this.podRevisions) row.push(pod.revision);
       this.podSeries.append(row);
     }
   }
@@ -371,6 +378,9 @@ export class Experiment implements CompletionSink {
         maxGoroutinesPerPod: this.maxGoroutines,
         ...(dep.startupSummary() ? { startup: dep.startupSummary() } : {}),
         ...(dep.probesOn ? { probes: { ...dep.probeStats } } : {}),
+        ...(dep.rollouts.length > 0
+          ? { rollouts: dep.rollouts.map((r) => ({ atS: nsToS(r.startNs), completedS: Number.isNaN(r.completeNs) ? null : nsToS(r.completeNs) })) }
+          : {}),
       },
       ...(this.fleet.hpa ? { hpa: hpaSummary(this.fleet.hpa.decisions) } : {}),
       ...(this.fleet.pod0 instanceof GmpPod ? { gmp: gmpSummary(this.fleet.pod0) } : {}),

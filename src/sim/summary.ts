@@ -57,6 +57,8 @@ export interface RunSummary {
     startup?: StartupSummary;
     /** With probes: probes sent, timed out, failed; readiness losses; restarts by liveness and startup probes. */
     probes?: Deployment['probeStats'];
+    /** Timeline rollouts: when each began and when every new replica was available (null: not by the end). */
+    rollouts?: { atS: number; completedS: number | null }[];
   };
   /** HPA activity (when the scenario has an hpa). */
   hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };

@@ -31,4 +31,36 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
     const phases = new Set(strict.podSeries.rows.map((row) => row[phase]));
     expect([...phases]).to.include.members(['Ready', 'Initializing']);
   });
+
+  it('startup-flash-crowd: 40 s of start-up per pod raises the crowd\'s p99; raising minReplicas ahead of it removes it', () => {
+    const r = variants('scenarios/startup-flash-crowd.yaml');
+    const p99 = (v: string) => r[v]!.summary.latencyMs.p99;
+    expect(p99('reactive')).to.be.greaterThan(1.3 * p99('instant-start'));
+    expect(p99('scheduled-min')).to.be.below(0.5 * p99('instant-start'));
+    const st = r['reactive']!.summary.cluster.startup!;
+    expect(st.meanToReadyS).to.be.greaterThan(40); // 1 + 20 (600 MB at 30 MB/s) + 2 + 1 + 20 s
+    expect(st.imagePulls).to.be.greaterThan(0);
+    // The schedule made the pods Ready before the crowd (180 s).
+    const ready = column(r['scheduled-min']!, 'replicas_ready').find((x) => x.t === 180)!;
+    expect(ready.v).to.equal(6);
+  });
+
+  it('rollout-during-peak: 25%/25% drops a Ready pod for the rollout and the tail grows; maxSurge-only keeps six', () => {
+    const r = variants('scenarios/rollout-during-peak.yaml');
+    const during = (v: string) => column(r[v]!, 'replicas_ready').filter((x) => x.t > 121 && x.t < 150);
+    expect(Math.min(...during('defaults-25-25').map((x) => x.v))).to.equal(5);
+    expect(Math.min(...during('surge-only').map((x) => x.v))).to.equal(6);
+    const p99 = (v: string) => Math.max(...column(r[v]!, 'latency_p99_ms').filter((x) => x.t > 121 && x.t < 160).map((x) => x.v));
+    expect(p99('defaults-25-25')).to.be.greaterThan(p99('surge-only'));
+    for (const v of ['defaults-25-25', 'surge-only']) {
+      const ro = r[v]!.summary.cluster.rollouts!;
+      expect(ro).to.have.length(1);
+      expect(ro[0]!.completedS).to.be.within(130, 250);
+      // Every live pod at the end runs the new revision.
+      const rev = r[v]!.podSeries.columns.indexOf('revision');
+      const last = r[v]!.podSeries.rows.filter((row) => row[0] === 360);
+      expect(last.length).to.be.greaterThan(5);
+      for (const row of last) expect(row[rev]).to.equal(1);
+    }
+  });
 });
