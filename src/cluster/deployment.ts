@@ -409,6 +409,23 @@ export class Deployment {
     for (const pod of this.pods) if (!pod.gone && pod.node === node) this.killPod(pod.index);
   }
 
+  /** A provisioned node joins the pool empty: Pending pods may be scheduled on it. */
+  addNode(): void {
+    this.nodes.add();
+    this.schedulePending();
+  }
+
+  /** The cluster autoscaler removed an empty node. */
+  removeNode(node: number): void {
+    this.nodes.setUp(node, false);
+    this.images?.clear(node);
+  }
+
+  /** The CPU request of one pod, millicores. */
+  get podRequestMilli(): number {
+    return this.podMilli;
+  }
+
   /** The node is back, empty: Pending pods may be scheduled on it. */
   nodeUp(node: number): void {
     this.nodes.setUp(node, true);

@@ -4,11 +4,11 @@
  * the first node that fits is used. count = 0 means unlimited (every pod fits at once).
  */
 export class NodePool {
-  private readonly free: Float64Array;
-  private readonly up: Uint8Array;
+  private free: Float64Array;
+  private up: Uint8Array;
 
   constructor(
-    readonly count: number,
+    public count: number,
     private readonly allocatableMilli: number,
   ) {
     this.free = new Float64Array(count).fill(allocatableMilli);
@@ -44,6 +44,39 @@ export class NodePool {
   isUp(node: number): boolean {
     return this.unlimited || this.up[node] === 1;
   }
+
+  /** A new, empty node joins (the cluster autoscaler provisioned it); returns its index. */
+  add(): number {
+    const n = this.count++;
+    if (n >= this.free.length) {
+      const f = new Float64Array(Math.max(4, 2 * n));
+      f.set(this.free);
+      this.free = f;
+      const u = new Uint8Array(f.length);
+      u.set(this.up);
+      this.up = u;
+    }
+    this.free[n] = this.allocatableMilli;
+    this.up[n] = 1;
+    return n;
+  }
+
+  /** No pod requests anything on the node. */
+  isEmpty(node: number): boolean {
+    return this.free[node] === this.allocatableMilli;
+  }
+
+  /** Nodes that are up. */
+  upCount(): number {
+    let c = 0;
+    for (let n = 0; n < this.count; n++) c += this.up[n]!;
+    return c;
+  }
+
+  /** How many pods requesting `milli` fit on an empty node. */
+  podsPerNode(milli: number): number {
+    return Math.floor(this.allocatableMilli / milli);
+  }
 }
 
 /**
@@ -59,10 +92,12 @@ export class NodeImages {
 
   constructor(private readonly count: number) {}
 
-  private of(image: number): Float64Array {
+  private of(image: number, node = 0): Float64Array {
     let a = this.readyAtNs.get(image);
-    if (!a) {
-      a = new Float64Array(Math.max(1, this.count)).fill(NaN);
+    if (!a || node >= a.length) {
+      const g = new Float64Array(Math.max(1, this.count, 2 * node + 1)).fill(NaN);
+      if (a) g.set(a);
+      a = g;
       this.readyAtNs.set(image, a);
     }
     return a;
@@ -70,12 +105,12 @@ export class NodeImages {
 
   /** The node holds the image from now on (a pod started there before the run). */
   hold(node: number, image = 0): void {
-    this.of(image)[node] = 0;
+    this.of(image, node)[node] = 0;
   }
 
   /** When a pod bound to `node` at `nowNs` has the image: now if cached, else the end of a (shared) pull. */
   acquire(node: number, nowNs: number, pullNs: number, image = 0): number {
-    const a = this.of(image);
+    const a = this.of(image, node);
     const at = a[node]!;
     if (!Number.isNaN(at)) {
       if (at <= nowNs) this.hits++;
@@ -88,6 +123,6 @@ export class NodeImages {
 
   /** The node came back empty (a replacement node): its cache is gone. */
   clear(node: number): void {
-    for (const a of this.readyAtNs.values()) a[node] = NaN;
+    for (const a of this.readyAtNs.values()) if (node < a.length) a[node] = NaN;
   }
 }

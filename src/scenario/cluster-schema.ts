@@ -128,8 +128,32 @@ export const ClusterSchema = z
           .positive()
           .default(50)
           .describe("each node's image pull bandwidth, MB/s (used with pod.startupPhases: a pull takes imageSizeMB ÷ this)"),
+        autoscaler: z
+          .strictObject({
+            minNodes: z.number().int().min(0).default(1).describe('the node pool never shrinks below this'),
+            maxNodes: z.number().int().min(1).max(10_000).default(10).describe('the node pool never grows beyond this'),
+            scanIntervalS: z.number().positive().default(10).describe('--scan-interval: how often it looks for Pending pods and unneeded nodes, s'),
+            provisioningDelayS: z
+              .number()
+              .nonnegative()
+              .default(180)
+              .describe('from the scale-up decision to the node being Ready for pods, s (GCE: "usually 3 to 4 minutes")'),
+            scaleDownUnneededS: z.number().nonnegative().default(600).describe('--scale-down-unneeded-time: an empty node goes after this long, s'),
+          })
+          .optional()
+          .describe('a cluster-autoscaler on the node pool (absent: a fixed count)'),
       })
       .prefault({})
+      .superRefine((n, ctx) => {
+        const a = n.autoscaler;
+        if (a && n.count === 0) ctx.addIssue({ code: 'custom', path: ['count'], message: 'expected count ≥ 1 with an autoscaler, found 0 (unlimited)' });
+        if (a && a.minNodes > a.maxNodes) {
+          ctx.addIssue({ code: 'custom', path: ['autoscaler', 'minNodes'], message: `expected minNodes ≤ maxNodes (${a.maxNodes}), found ${a.minNodes}` });
+        }
+        if (a && n.count > a.maxNodes) {
+          ctx.addIssue({ code: 'custom', path: ['count'], message: `expected count ≤ autoscaler.maxNodes (${a.maxNodes}), found ${n.count}` });
+        }
+      })
       .describe('the nodes: a pod that fits nowhere stays Pending until room appears'),
   })
   .describe('the Deployment and Service the workload is sent to');

@@ -148,6 +148,7 @@ export class Experiment implements CompletionSink {
       ...SERIES_COLUMNS,
       ...cols.map((c) => (counters.has(c) ? `${c}_per_s` : c)),
       ...latencyBucketColumns(bounds),
+      ...(this.fleet.nodeAutoscaler ? ['nodes', 'nodes_provisioning'] : []),
     ]);
     this.lastCounters = cols.map(() => 0);
     if (options.schedtraceMs !== undefined && pod0?.schedtrace) {
@@ -288,6 +289,7 @@ export class Experiment implements CompletionSink {
       p99!,
       ...this.podSample(dtS),
       ...this.intervalHist.cumulative(),
+      ...(this.fleet.nodeAutoscaler ? [this.fleet.deployment.nodes.upCount(), this.fleet.nodeAutoscaler.provisioning] : []),
     ]);
     this.intervalLatency.clear();
     this.intervalHist.clear();
@@ -378,6 +380,16 @@ export class Experiment implements CompletionSink {
         maxGoroutinesPerPod: this.maxGoroutines,
         ...(dep.startupSummary() ? { startup: dep.startupSummary() } : {}),
         ...(dep.probesOn ? { probes: { ...dep.probeStats } } : {}),
+        ...(this.fleet.nodeAutoscaler
+          ? {
+              nodeAutoscaler: {
+                nodesAdded: this.fleet.nodeAutoscaler.nodesAdded,
+                nodesRemoved: this.fleet.nodeAutoscaler.nodesRemoved,
+                maxNodes: this.fleet.nodeAutoscaler.maxNodesSeen,
+                nodesAtEnd: dep.nodes.upCount(),
+              },
+            }
+          : {}),
         ...(dep.rollouts.length > 0
           ? { rollouts: dep.rollouts.map((r) => ({ atS: nsToS(r.startNs), completedS: Number.isNaN(r.completeNs) ? null : nsToS(r.completeNs) })) }
           : {}),

@@ -1,6 +1,7 @@
 import { HpaController } from '../autoscaler/hpa/controller.js';
 import { DensityController } from '../autoscaler/density/controller.js';
 import { KedaScaledObject } from '../autoscaler/keda/scaled-object.js';
+import { ClusterAutoscaler } from '../cluster/cluster-autoscaler.js';
 import { Deployment, type ServiceSink } from '../cluster/deployment.js';
 import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
 import { RandomStreams } from '../engine/random.js';
@@ -24,6 +25,8 @@ export class PodFleet {
   /** The autoscaler (an HPA, a KEDA ScaledObject with its HPA, or the density controller), if any. */
   readonly hpa: HpaController | KedaScaledObject | DensityController | undefined;
   readonly gomaxprocs: number;
+  /** The cluster-autoscaler on the node pool, if the scenario has one. */
+  readonly nodeAutoscaler: ClusterAutoscaler | undefined;
   /** Extra latency on every network wait in every pod (the network-latency fault sets it). */
   readonly network = { extraNs: 0 };
   /** CPU work takes this many times as long in every pod (the noisy-neighbour fault sets it). */
@@ -64,6 +67,8 @@ export class PodFleet {
       rng.stream('service.load-balancer'),
       rng.stream('kubelet.prober'),
     );
+    const ca = scenario.cluster.nodes.autoscaler;
+    this.nodeAutoscaler = ca ? new ClusterAutoscaler(sim, ca, this.deployment) : undefined;
     const probe = this.deployment.pods[0]?.runtime;
     this.sampleColumns = probe?.sampleColumns ?? (rt.scheduler === 'gmp' ? GmpPod.SAMPLE_COLUMNS : []);
     this.counterColumns = probe?.counterColumns ?? (rt.scheduler === 'gmp' ? GmpPod.COUNTER_COLUMNS : []);

@@ -59,6 +59,8 @@ export interface RunSummary {
     probes?: Deployment['probeStats'];
     /** Timeline rollouts: when each began and when every new replica was available (null: not by the end). */
     rollouts?: { atS: number; completedS: number | null }[];
+    /** With nodes.autoscaler: nodes added and removed, the most nodes up at once, nodes at the end. */
+    nodeAutoscaler?: { nodesAdded: number; nodesRemoved: number; maxNodes: number; nodesAtEnd: number };
   };
   /** HPA activity (when the scenario has an hpa). */
   hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };

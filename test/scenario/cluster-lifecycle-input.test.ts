@@ -85,4 +85,22 @@ describe('scenario input: pod lifecycle fields (issue 17)', () => {
       'case.yaml:3:39: timeline[0].minReplicas: expected minReplicas ≤ maxReplicas (4) from 20 s, found 6',
     ]);
   });
+
+  it('node autoscaler: needs counted nodes, minNodes ≤ maxNodes, a starting count within maxNodes', () => {
+    expect(problems('cluster:\n  nodes:\n    count: 0\n    autoscaler: {minNodes: 5, maxNodes: 3}\n')).to.deep.equal([
+      'case.yaml:3:12: cluster.nodes.count: expected count ≥ 1 with an autoscaler, found 0 (unlimited)',
+      'case.yaml:4:28: cluster.nodes.autoscaler.minNodes: expected minNodes ≤ maxNodes (3), found 5',
+    ]);
+    expect(problems('cluster:\n  nodes:\n    count: 9\n    autoscaler: {maxNodes: 3, provisioningDelayS: -1}\n')).to.deep.equal([
+      'case.yaml:3:12: cluster.nodes.count: expected count ≤ autoscaler.maxNodes (3), found 9',
+      'case.yaml:4:51: cluster.nodes.autoscaler.provisioningDelayS: expected a number ≥ 0, found -1',
+    ]);
+    expect(parseScenario('cluster: {nodes: {count: 2, autoscaler: {}}}\n', 'x.yaml').cluster.nodes.autoscaler).to.deep.equal({
+      minNodes: 1,
+      maxNodes: 10,
+      scanIntervalS: 10,
+      provisioningDelayS: 180,
+      scaleDownUnneededS: 600,
+    });
+  });
 });

@@ -63,4 +63,21 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
       for (const row of last) expect(row[rev]).to.equal(1);
     }
   });
+
+  it('hpa-waits-for-nodes: Pending pods wait for the cluster-autoscaler; faster provisioning or spare room recovers sooner', () => {
+    const r = variants('scenarios/hpa-waits-for-nodes.yaml');
+    /** The first sample after the crowd's backlog from which the p99 stays under 100 ms. */
+    const recovered = (v: string) => {
+      const p = column(r[v]!, 'latency_p99_ms').filter((x) => x.t > 150 && x.t < 600);
+      let t = NaN;
+      for (const x of p) if (x.v >= 100) t = NaN; else if (Number.isNaN(t)) t = x.t;
+      return t;
+    };
+    expect(recovered('autoscaled-180s')).to.be.greaterThan(recovered('fast-provisioning-60s') + 60);
+    expect(recovered('fast-provisioning-60s')).to.be.greaterThan(recovered('room-to-spare'));
+    expect(Math.max(...column(r['autoscaled-180s']!, 'pods_pending').map((x) => x.v))).to.be.greaterThan(0);
+    expect(r['autoscaled-180s']!.summary.cluster.nodeAutoscaler!.nodesAdded).to.equal(4);
+    expect(r['room-to-spare']!.summary.cluster.nodeAutoscaler!.nodesAdded).to.equal(0);
+    expect(Math.max(...column(r['autoscaled-180s']!, 'nodes').map((x) => x.v))).to.equal(6);
+  });
 });
