@@ -2,9 +2,41 @@ import type { RandomStream } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { sToNs } from '../engine/time.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
-import type { Cluster } from '../scenario/cluster-schema.js';
+import { startupPhasesOf, type Cluster, type Probe, type StartupPhases } from '../scenario/cluster-schema.js';
 import { loadBalancer, type LoadBalancer } from './load-balancer.js';
-import { NodePool } from './nodes.js';
+import {
+  maxSurge,
+  newRSNewReplicas,
+  proportionalScale,
+  reconcileOldReplicaSets,
+  type RollingUpdate,
+  type RsView,
+} from './deployment-util.js';
+import { NodeImages, NodePool } from './nodes.js';
+import { PROBE_TYPES, ProbeWorker, type ContainerView, type ProbeResult } from './prober.js';
+
+/**
+ * Where a pod is (pods.csv's phase column): Pending (no node has room), then the start-up phases of
+ * pod.startupPhases, Initializing (Running, not yet Ready), Ready, NotReady (a failing readiness
+ * probe), CrashLoopBackOff (waiting to restart a container) and Terminating.
+ */
+export const POD_PHASES = [
+  'Pending',
+  'Scheduling',
+  'PullingImage',
+  'Init',
+  'ContainerCreating',
+  'Initializing',
+  'Ready',
+  'NotReady',
+  'CrashLoopBackOff',
+  'Terminating',
+] as const;
+export type PodPhase = (typeof POD_PHASES)[number];
+
+/** The start-up phases whose durations the summary reports, in order. */
+export const STARTUP_PHASES = ['Scheduling', 'PullingImage', 'Init', 'ContainerCreating', 'Initializing'] as const;
+type StartupPhase = (typeof STARTUP_PHASES)[number];
 
 /** Builds pod `index`'s Go runtime; its completions go to `sink`. */
 export type PodFactory = (index: number, sink: CompletionSink) => PodRuntime;
@@ -18,6 +50,10 @@ export interface ServiceSink {
    * reused: the killed pod's runtime may still hold it.
    */
   lost(requestId: number): void;
+  /** A request id for a kubelet probe (an HTTP GET to the pod, queued with the traffic); needed with probes. */
+  probeRequest?(): number;
+  /** The probe's request completed (in time or not): its id is free again. */
+  probeDone?(requestId: number): void;
 }
 
 /** One pod of the Deployment. Times are simulated ns; NaN = not (yet). */
@@ -38,13 +74,27 @@ export class ClusterPod {
   backoffS = 0;
   /** CPU used by the pod's earlier (OOM-killed) containers, ns. */
   priorBusyNs = 0;
+  phase: PodPhase = 'Pending';
+  /** With start-up phases: when the current phase began, and the first start's time in each phase, s. */
+  phaseStartNs = 0;
+  startupS: Float64Array | undefined;
+  /** The ReplicaSet (Deployment revision) that owns it: 0 until the first rollout. */
+  revision = 0;
+  /** The first start reached Ready (startupS is complete). */
+  startedUp = false;
+  /** With phases: the current container is running (since containerRunningNs) and its app listens. */
+  containerUp = false;
+  containerRunningNs = NaN;
+  listening = false;
   runtime!: PodRuntime;
   constructor(
     readonly index: number,
     readonly createdNs: number,
     /** metadata.uid as a number (drawn from the `cluster.pod-uid` stream at creation). */
     readonly uid: number,
-  ) {}
+  ) {
+    this.phaseStartNs = createdNs;
+  }
   get name(): string {
     return `pod-${this.index}`;
   }
@@ -180,6 +230,32 @@ export class Deployment {
   private readonly kReady: number;
   private readonly kKill: number;
   private readonly kRestart: number;
+  /** Start-up phases (pod.startupPhases), the node image caches and the phase-end event; absent = off. */
+  private readonly phases: StartupPhases | undefined;
+  readonly images: NodeImages | undefined;
+  private readonly kPhase: number = -1;
+  /** Probe specs by PROBE_TYPES index (undefined: that probe is not configured), the workers (pod·3 + type). */
+  private readonly probeSpecs: (Probe | undefined)[] | undefined;
+  private readonly workers: (ProbeWorker | undefined)[] = [];
+  /** Per worker: its probe seq and whether one is outstanding; a tick during a probe is buffered (time.Ticker). */
+  private readonly probeSeq: number[] = [];
+  private readonly probeOut: boolean[] = [];
+  private readonly probeMissed: boolean[] = [];
+  /** Per request id: the worker + 1 whose probe it is (0: a client request). */
+  private probeOf = new Int32Array(0);
+  private readonly kProbeTick: number = -1;
+  private readonly kProbeTimeout: number = -1;
+  /** ReplicaSets by revision, from the first rollout on (before it the one ReplicaSet is implicit). */
+  private replicaSets: ReplicaSetState[] | undefined;
+  private readonly kSync: number;
+  private syncQueued = false;
+  /** Rollouts: when each began and when its new ReplicaSet had every replica available (NaN: not yet). */
+  readonly rollouts: { startNs: number; completeNs: number }[] = [];
+
+  get probesOn(): boolean {
+    return this.probeSpecs !== undefined;
+  }
+  readonly probeStats = { sent: 0, timeouts: 0, failures: 0, readinessLost: 0, livenessRestarts: 0, startupRestarts: 0 };
 
   constructor(
     private readonly sim: Simulation,
@@ -189,6 +265,7 @@ export class Deployment {
     rng: RandomStream,
     /** Draws each new pod's UID (the deletion order's tie-break). */
     private readonly uidRng: RandomStream,
+    proberRng?: RandomStream,
   ) {
     this.lb = loadBalancer(cfg.loadBalancer, rng);
     this.kRunning = sim.registerKind('cluster.pod-running', (p) => this.podRunning(p));
@@ -197,8 +274,25 @@ export class Deployment {
     });
     this.kRestart = sim.registerKind('cluster.container-restart', (p) => this.restartContainer(p));
     this.kKill = sim.registerKind('cluster.pod-kill', (p) => this.kill(p));
+    this.kSync = sim.registerKind('deployment.sync', () => {
+      this.syncQueued = false;
+      this.syncDeployment();
+    });
     this.nodes = new NodePool(cfg.nodes.count, Math.round(cfg.nodes.allocatableCores * 1000));
     this.podMilli = Math.round(cfg.pod.cpuRequestCores * 1000);
+    this.phases = startupPhasesOf(cfg.pod);
+    const specs = [cfg.pod.startupProbe, cfg.pod.readinessProbe, cfg.pod.livenessProbe];
+    if (specs.some((x) => x !== undefined)) {
+      this.probeSpecs = specs;
+      this.kProbeTick = sim.registerKind('kubelet.probe-tick', (w) => this.probeTick(w));
+      this.kProbeTimeout = sim.registerKind('kubelet.probe-timeout', (w, seq) => this.probeTimeout(w, seq));
+    }
+    if (this.phases) {
+      this.images = new NodeImages(cfg.nodes.count);
+      this.kPhase = sim.registerKind('cluster.pod-phase-end', (p, gen) => {
+        if (this.pods[p]!.generation === gen) this.phaseEnd(this.pods[p]!);
+      });
+    }
     // The initial replicas that fit exist before the run starts: Running and Ready at time 0.
     for (let i = 0; i < cfg.replicas; i++) {
       const pod = this.createPod();
@@ -208,8 +302,15 @@ export class Deployment {
         continue;
       }
       pod.runningNs = pod.readyNs = 0;
+      pod.phase = 'Ready';
+      this.images?.hold(pod.node);
       this.ready.push(pod.index);
       this.runningPods++;
+      if (this.phases) {
+        pod.containerUp = pod.listening = true;
+        pod.containerRunningNs = -Infinity; // running since long before the run
+      }
+      if (this.probeSpecs) this.startProbeWorkers(pod, proberRng, true);
     }
     this.replicas = this.maxReplicasSeen = cfg.replicas;
   }
@@ -261,6 +362,7 @@ export class Deployment {
     }
     pod.gone = true;
     pod.runtime.stop?.();
+    if (this.replicaSets) this.queueSync();
     if (pod.node >= 0) {
       this.nodes.release(pod.node, this.podMilli);
       this.schedulePending();
@@ -274,7 +376,103 @@ export class Deployment {
   private schedulePod(pod: ClusterPod): void {
     pod.node = this.nodes.place(this.podMilli);
     if (pod.node < 0) this.pending.push(pod);
+    else this.bound(pod);
+  }
+
+  /** The pod has a node: its start-up begins (one delay, or the phases of pod.startupPhases). */
+  private bound(pod: ClusterPod): void {
+    if (this.phases) this.enterPhase(pod, 'Scheduling', this.phases.schedulingS);
     else this.sim.schedule(sToNs(this.cfg.pod.startupS), this.kRunning, pod.index);
+  }
+
+  /** Start-up phase `phase` begins now and lasts `durS`. */
+  private enterPhase(pod: ClusterPod, phase: PodPhase, durS: number): void {
+    this.recordPhase(pod);
+    pod.phase = phase;
+    this.sim.schedule(sToNs(durS), this.kPhase, pod.index, pod.generation);
+  }
+
+  /** The time spent in the phase now ending, on the pod's first start (restarts are not start-up). */
+  private recordPhase(pod: ClusterPod): void {
+    // Waiting for room (Pending) counts as scheduling.
+    const i = pod.phase === 'Pending' ? 0 : STARTUP_PHASES.indexOf(pod.phase as StartupPhase);
+    if (i >= 0 && pod.generation === 0 && pod.restarts === 0) {
+      pod.startupS ??= new Float64Array(STARTUP_PHASES.length);
+      pod.startupS[i]! += (this.sim.now - pod.phaseStartNs) / 1e9;
+      if (pod.phase === 'Initializing') pod.startedUp = true;
+    }
+    pod.phaseStartNs = this.sim.now;
+  }
+
+  /** kubelet's syncPod order: image, init containers, app container, then the app initialises. */
+  private phaseEnd(pod: ClusterPod): void {
+    if (pod.gone || pod.terminating) return;
+    const ph = this.phases!;
+    switch (pod.phase) {
+      case 'Scheduling': {
+        if (this.probeSpecs) this.startProbeWorkers(pod, undefined, false); // the kubelet has the pod
+        const pullNs = sToNs(ph.imageSizeMB / this.cfg.nodes.imagePullMBps);
+        const at = this.images!.acquire(pod.node, this.sim.now, pullNs, pod.revision); // a revision's own image
+        this.recordPhase(pod);
+        pod.phase = 'PullingImage';
+        this.sim.scheduleAt(at, this.kPhase, pod.index, pod.generation);
+        return;
+      }
+      case 'PullingImage':
+        return this.enterPhase(pod, 'Init', ph.initContainersS);
+      case 'Init':
+      case 'CrashLoopBackOff':
+        return this.enterPhase(pod, 'ContainerCreating', ph.processStartS);
+      case 'ContainerCreating':
+        if (!pod.running) {
+          this.accruePodNs();
+          this.runningPods++;
+          pod.runningNs = this.sim.now;
+        }
+        pod.containerUp = true;
+        pod.containerRunningNs = this.sim.now;
+        return this.enterPhase(pod, 'Initializing', ph.appInitializationS);
+      case 'Initializing':
+        pod.listening = true;
+        return this.maybeReady(pod);
+      case 'Pending':
+      case 'Ready':
+      case 'NotReady':
+      case 'Terminating':
+        return; // no timed phase ends here
+      default: {
+        const never: never = pod.phase;
+        throw new Error(`unknown pod phase ${String(never)}`);
+      }
+    }
+  }
+
+  /** Start-up over the pods created during the run that reached Ready: time per phase, and image pulls. */
+  startupSummary(): StartupSummary | undefined {
+    if (!this.phases) return undefined;
+    const sum = new Float64Array(STARTUP_PHASES.length);
+    const max = new Float64Array(STARTUP_PHASES.length);
+    let pods = 0;
+    for (const p of this.pods) {
+      const d = p.startupS;
+      if (!d || !p.startedUp) continue;
+      pods++;
+      for (let i = 0; i < d.length; i++) {
+        sum[i]! += d[i]!;
+        max[i] = Math.max(max[i]!, d[i]!);
+      }
+    }
+    const byPhase = (a: Float64Array, f: number) => Object.fromEntries(STARTUP_PHASES.map((n, i) => [n, a[i]! * f]));
+    let total = 0;
+    for (const v of sum) total += v;
+    return {
+      podsStarted: pods,
+      meanToReadyS: pods > 0 ? total / pods : 0,
+      meanS: byPhase(sum, pods > 0 ? 1 / pods : 0),
+      maxS: byPhase(max, 1),
+      imagePulls: this.images!.pulls,
+      imageCacheHits: this.images!.hits,
+    };
   }
 
   /** Room appeared: Pending pods in creation order try again. */
@@ -285,7 +483,7 @@ export class Deployment {
       if (node < 0) return;
       this.pending.shift();
       pod.node = node;
-      this.sim.schedule(sToNs(this.cfg.pod.startupS), this.kRunning, pod.index);
+      this.bound(pod);
     }
   }
 
@@ -300,9 +498,27 @@ export class Deployment {
     for (const pod of this.pods) if (!pod.gone && pod.node === node) this.killPod(pod.index);
   }
 
+  /** A provisioned node joins the pool empty: Pending pods may be scheduled on it. */
+  addNode(): void {
+    this.nodes.add();
+    this.schedulePending();
+  }
+
+  /** The cluster autoscaler removed an empty node. */
+  removeNode(node: number): void {
+    this.nodes.setUp(node, false);
+    this.images?.clear(node);
+  }
+
+  /** The CPU request of one pod, millicores. */
+  get podRequestMilli(): number {
+    return this.podMilli;
+  }
+
   /** The node is back, empty: Pending pods may be scheduled on it. */
   nodeUp(node: number): void {
     this.nodes.setUp(node, true);
+    this.images?.clear(node);
     this.schedulePending();
   }
 
@@ -310,6 +526,7 @@ export class Deployment {
   scale(n: number): void {
     this.replicas = n;
     if (n > this.maxReplicasSeen) this.maxReplicasSeen = n;
+    if (this.replicaSets) return this.scaleReplicaSets();
     const active = this.pods.filter((p) => !p.terminating && !p.gone);
     if (active.length < n) {
       for (let k = active.length; k < n; k++) this.schedulePod(this.createPod());
@@ -318,8 +535,9 @@ export class Deployment {
     }
   }
 
-  private createPod(): ClusterPod {
+  private createPod(revision = 0): ClusterPod {
     const pod = new ClusterPod(this.pods.length, this.sim.now, this.uidRng.int(2 ** 32));
+    pod.revision = revision;
     this.pods.push(pod);
     this.startContainer(pod);
     return pod;
@@ -348,6 +566,12 @@ export class Deployment {
   private oomKill(pod: ClusterPod): void {
     if (pod.gone) return;
     this.oomKills++;
+    this.oomLost += pod.inFlight;
+    this.killContainer(pod);
+  }
+
+  /** The kubelet kills the container (OOM, failed liveness or startup probe) and restarts it after back-off. */
+  private killContainer(pod: ClusterPod): void {
     pod.restarts++;
     pod.generation++;
     pod.runtime.stop?.();
@@ -355,11 +579,12 @@ export class Deployment {
     const i = this.ready.indexOf(pod.index);
     if (i >= 0) this.ready.splice(i, 1);
     pod.readyNs = NaN;
-    this.oomLost += pod.inFlight;
+    pod.containerUp = pod.listening = false;
     this.loseRequests(pod);
     if (this.sim.now - pod.containerStartNs >= sToNs(600)) pod.backoffS = 0;
     const delayS = pod.backoffS;
     pod.backoffS = pod.backoffS === 0 ? 10 : Math.min(300, pod.backoffS * 2);
+    pod.phase = 'CrashLoopBackOff';
     this.sim.schedule(sToNs(delayS), this.kRestart, pod.index);
   }
 
@@ -371,10 +596,12 @@ export class Deployment {
       this.markGone(pod); // deleted while waiting to restart: nothing to drain
       return;
     }
+    if (this.phases) return this.enterPhase(pod, 'ContainerCreating', this.phases.processStartS);
     this.sim.schedule(sToNs(this.cfg.pod.startupS + this.cfg.pod.readinessDelayS), this.kReady, p, pod.generation);
   }
 
   private completed(pod: ClusterPod, id: number): void {
+    if (this.probeSpecs && id < this.probeOf.length && this.probeOf[id]! > 0) return this.probeCompleted(id);
     if (pod.gone) return; // a killed pod's requests were already reported lost
     this.requestPod[id] = -1;
     pod.inFlight--;
@@ -389,19 +616,296 @@ export class Deployment {
     this.accruePodNs();
     this.runningPods++;
     pod.runningNs = this.sim.now;
+    pod.phase = 'Initializing';
     this.sim.schedule(sToNs(this.cfg.pod.readinessDelayS), this.kReady, p, pod.generation);
+  }
+
+  /**
+   * Ready = started (startup probe Success, or none) and readiness Success (or none) — prober_manager.go
+   * UpdatePodStatus; here also only once the app listens (application initialisation ended).
+   */
+  private maybeReady(pod: ClusterPod): void {
+    if (!pod.listening || pod.ready || pod.terminating || pod.gone) return;
+    if (this.probeSpecs) {
+      const w = pod.index * 3;
+      const startup = this.workers[w];
+      const readiness = this.workers[w + 1];
+      // Results belong to a container ID: the new container has none until its worker probes it.
+      const ok = (x: ProbeWorker | undefined) => !x || (x.containerId === pod.generation && x.result === 'Success');
+      if (!ok(startup) || !ok(readiness)) return;
+    }
+    if (pod.phase === 'Initializing') this.recordPhase(pod);
+    this.podReady(pod.index);
+  }
+
+  // ---- kubelet prober (pkg/kubelet/prober) ---------------------------------------------------------
+
+  /**
+   * One worker per configured probe, created when the kubelet gets the pod: it probes at once, then on a
+   * time.Ticker grid of periodSeconds (worker.go run). Pods that exist before the run had their kubelet
+   * tick at a random phase of the period, their container started and Ready long ago.
+   */
+  private startProbeWorkers(pod: ClusterPod, rng: RandomStream | undefined, running: boolean): void {
+    for (let t = 0; t < PROBE_TYPES.length; t++) {
+      const spec = this.probeSpecs![t];
+      if (!spec) continue;
+      const w = pod.index * 3 + t;
+      const worker = new ProbeWorker(PROBE_TYPES[t]!, spec);
+      if (running) {
+        worker.containerId = pod.generation;
+        worker.result = 'Success';
+      }
+      this.workers[w] = worker;
+      this.probeSeq[w] = 0;
+      this.probeOut[w] = false;
+      this.probeMissed[w] = false;
+      const offsetNs = rng ? Math.floor(rng.next() * sToNs(spec.periodSeconds)) : 0;
+      this.sim.schedule(offsetNs, this.kProbeTick, w);
+    }
+  }
+
+  private containerView(pod: ClusterPod): ContainerView {
+    return {
+      containerId: Number.isNaN(pod.containerRunningNs) ? -1 : pod.generation,
+      running: pod.containerUp,
+      secondsSinceStart: Math.trunc((this.sim.now - pod.containerRunningNs) / 1e9),
+      started: this.workers[pod.index * 3] === undefined || this.workers[pod.index * 3]!.result === 'Success',
+      deleting: pod.terminating,
+    };
+  }
+
+  private probeTick(w: number): void {
+    const worker = this.workers[w];
+    const pod = this.pods[Math.floor(w / 3)]!;
+    if (!worker || pod.gone) return; // the worker stopped
+    this.sim.schedule(sToNs(worker.spec.periodSeconds), this.kProbeTick, w);
+    if (this.probeOut[w]) this.probeMissed[w] = true; // doProbe still running: the tick waits in the channel
+    else this.doProbe(w);
+  }
+
+  /** worker.go doProbe: the gates, then an HTTP GET to the pod — refused while the app does not listen. */
+  private doProbe(w: number): void {
+    const worker = this.workers[w]!;
+    const pod = this.pods[Math.floor(w / 3)]!;
+    const action = worker.tick(this.containerView(pod));
+    if (action === 'stop') {
+      this.workers[w] = undefined;
+      return;
+    }
+    if (action === 'skip') return;
+    this.probeStats.sent++;
+    if (!pod.listening) return this.probeResult(w, 'Failure'); // connection refused
+    const id = this.sink.probeRequest!();
+    if (id >= this.probeOf.length) {
+      const g = new Int32Array(Math.max(id + 1, this.probeOf.length * 2, 64));
+      g.set(this.probeOf);
+      this.probeOf = g;
+    }
+    this.probeOf[id] = w + 1;
+    this.probeOut[w] = true;
+    const seq = ++this.probeSeq[w]!;
+    this.sim.schedule(sToNs(worker.spec.timeoutSeconds), this.kProbeTimeout, w, seq);
+    pod.runtime.accept(id);
+  }
+
+  private probeTimeout(w: number, seq: number): void {
+    if (!this.probeOut[w] || this.probeSeq[w] !== seq) return; // answered in time
+    this.probeStats.timeouts++;
+    this.probeAnswered(w, 'Failure');
+  }
+
+  /** A probe's request completed on the pod (a 200): Success if the worker still waits for it. */
+  private probeCompleted(id: number): void {
+    const w = this.probeOf[id]! - 1;
+    this.probeOf[id] = 0;
+    this.sink.probeDone!(id);
+    if (this.probeOut[w] && this.workers[w] && !this.pods[Math.floor(w / 3)]!.gone) this.probeAnswered(w, 'Success');
+  }
+
+  private probeAnswered(w: number, r: 'Success' | 'Failure'): void {
+    this.probeOut[w] = false;
+    if (this.workers[w]) this.probeResult(w, r);
+    if (this.probeMissed[w] && this.workers[w] && !this.pods[Math.floor(w / 3)]!.gone) {
+      this.probeMissed[w] = false;
+      this.doProbe(w);
+    }
+  }
+
+  /** Count the result; when it sets the cached result, the kubelet acts on it. */
+  private probeResult(w: number, r: 'Success' | 'Failure'): void {
+    if (r === 'Failure') this.probeStats.failures++;
+    const worker = this.workers[w]!;
+    const set: ProbeResult | undefined = worker.record(r);
+    if (set === undefined) return;
+    const pod = this.pods[Math.floor(w / 3)]!;
+    if (pod.gone || pod.terminating) return;
+    if (worker.containerId !== pod.generation || !pod.containerUp) return; // a result for a dead container
+    switch (worker.type) {
+      case 'readiness':
+        if (set === 'Success') return this.maybeReady(pod);
+        if (pod.ready) this.notReady(pod);
+        return;
+      case 'startup':
+        if (set === 'Success') return this.maybeReady(pod);
+        this.probeStats.startupRestarts++;
+        return this.killContainer(pod);
+      case 'liveness':
+        if (set === 'Success') return;
+        this.probeStats.livenessRestarts++;
+        return this.killContainer(pod); // "failed liveness probe, will be restarted"
+      default: {
+        const never: never = worker.type;
+        throw new Error(`unknown probe type ${String(never)}`);
+      }
+    }
+  }
+
+  /** Readiness failed: the pod leaves the Service's endpoints but keeps its requests in flight. */
+  private notReady(pod: ClusterPod): void {
+    const i = this.ready.indexOf(pod.index);
+    if (i >= 0) this.ready.splice(i, 1);
+    pod.readyNs = NaN;
+    pod.phase = 'NotReady';
+    this.probeStats.readinessLost++;
+    if (this.replicaSets) this.queueSync();
   }
 
   private podReady(p: number): void {
     const pod = this.pods[p]!;
     if (pod.terminating) return;
     pod.readyNs = this.sim.now;
+    pod.phase = 'Ready';
     this.ready.push(p);
+    if (this.replicaSets) {
+      this.queueSync();
+      // The ReplicaSet controller re-queues minReadySeconds + 1 s later to see the pod available.
+      const min = this.cfg.minReadySeconds;
+      if (min > 0) this.sim.schedule(sToNs(min + 1), this.kSync);
+    }
+  }
+
+  // ---- Deployment controller: ReplicaSets and rolling updates (pkg/controller/deployment) -----------
+
+  /**
+   * A new pod template: a new ReplicaSet with 0 replicas, then rolloutRolling at each sync. The first
+   * rollout makes the implicit ReplicaSet of revision 0 explicit, with the current replicas.
+   */
+  rollout(): void {
+    const surge = maxSurge(this.replicas, this.ru);
+    const annotate = (replicas: number): ReplicaSetState => ({
+      revision: this.replicaSets?.length ?? 0,
+      replicas,
+      desiredAnnotation: this.replicas,
+      maxReplicasAnnotation: this.replicas + surge,
+    });
+    this.replicaSets ??= [annotate(this.replicas)];
+    this.replicaSets.push(annotate(0));
+    this.rollouts.push({ startNs: this.sim.now, completeNs: NaN });
+    this.queueSync();
+  }
+
+  private get ru(): RollingUpdate {
+    return this.cfg.strategy.rollingUpdate;
+  }
+
+  private queueSync(): void {
+    if (this.syncQueued) return;
+    this.syncQueued = true;
+    this.sim.schedule(0, this.kSync);
+  }
+
+  /** IsPodAvailable: Ready for at least minReadySeconds ([new] ≤). */
+  private available(pod: ClusterPod): boolean {
+    return pod.ready && this.sim.now - pod.readyNs >= sToNs(this.cfg.minReadySeconds);
+  }
+
+  private rsView(rs: ReplicaSetState): RsView {
+    let available = 0;
+    for (const p of this.pods) if (!p.gone && p.revision === rs.revision && this.available(p)) available++;
+    return { replicas: rs.replicas, available, maxReplicasAnnotation: rs.maxReplicasAnnotation };
+  }
+
+  /**
+   * syncDeployment for RollingUpdate: a scaling event (spec.replicas changed since the ReplicaSets were
+   * annotated) resizes them proportionally (sync.go scale); otherwise rolloutRolling — grow the new
+   * ReplicaSet within maxSurge, and if it did not grow, shrink the old ones within maxUnavailable.
+   */
+  private syncDeployment(): void {
+    const rss = this.replicaSets;
+    if (!rss) return;
+    if (rss.some((rs) => rs.replicas > 0 && rs.desiredAnnotation !== this.replicas)) return this.scaleReplicaSets();
+    const newRS = rss.at(-1)!;
+    const olds = rss.slice(0, -1);
+    const all = rss.reduce((a, rs) => a + rs.replicas, 0);
+    const n = newRSNewReplicas(this.replicas, all, newRS.replicas, maxSurge(this.replicas, this.ru));
+    if (n !== newRS.replicas) {
+      newRS.replicas = n;
+      this.annotate(newRS);
+      this.manageReplicas(newRS);
+      return this.queueSync(); // the ReplicaSet's update event brings the controller back at once
+    }
+    const next = reconcileOldReplicaSets(this.replicas, this.ru, this.rsView(newRS), olds.map((rs) => this.rsView(rs)));
+    olds.forEach((rs, i) => {
+      if (next[i] === rs.replicas) return;
+      rs.replicas = next[i]!;
+      this.annotate(rs);
+      this.manageReplicas(rs);
+      this.queueSync();
+    });
+    const last = this.rollouts.at(-1);
+    if (last && Number.isNaN(last.completeNs) && olds.every((rs) => rs.replicas === 0)) {
+      if (this.rsView(newRS).available >= this.replicas) last.completeNs = this.sim.now;
+    }
+  }
+
+  private annotate(rs: ReplicaSetState): void {
+    rs.desiredAnnotation = this.replicas;
+    rs.maxReplicasAnnotation = this.replicas + maxSurge(this.replicas, this.ru);
+  }
+
+  /**
+   * sync.go scale(): one active ReplicaSet (or none: the newest) takes spec.replicas; a saturated new
+   * ReplicaSet leaves the old ones at 0; otherwise the change is spread in proportion (GetProportion).
+   */
+  private scaleReplicaSets(): void {
+    const rss = this.replicaSets!;
+    const newRS = rss.at(-1)!;
+    const active = rss.filter((rs) => rs.replicas > 0);
+    if (active.length <= 1) {
+      const target = active[0] ?? newRS;
+      target.replicas = this.replicas;
+    } else if (newRS.replicas === this.replicas && this.rsView(newRS).available === this.replicas) {
+      for (const rs of rss) if (rs !== newRS) rs.replicas = 0; // IsSaturated
+    } else {
+      const newestFirst = active.slice().reverse();
+      const sizes = proportionalScale(
+        newestFirst.map((rs) => ({ ...this.rsView(rs), createdOrder: rs.revision })),
+        this.replicas,
+        maxSurge(this.replicas, this.ru),
+      );
+      newestFirst.forEach((rs, i) => (rs.replicas = sizes[i]!));
+    }
+    for (const rs of rss) {
+      this.annotate(rs);
+      this.manageReplicas(rs);
+    }
+    this.queueSync();
+  }
+
+  /** The ReplicaSet controller's manageReplicas: create or delete the RS's pods to match its spec. */
+  private manageReplicas(rs: ReplicaSetState): void {
+    const active = this.pods.filter((p) => !p.terminating && !p.gone && p.revision === rs.revision);
+    if (active.length < rs.replicas) {
+      for (let k = active.length; k < rs.replicas; k++) this.schedulePod(this.createPod(rs.revision));
+    } else if (active.length > rs.replicas) {
+      for (const pod of getPodsToDelete(active, active.length - rs.replicas, this.sim.now)) this.deletePod(pod);
+    }
   }
 
   /** Marked for deletion and out of the Service's endpoints: no new requests reach it. */
   private leaveService(pod: ClusterPod): void {
     if (Number.isNaN(pod.deletedNs)) pod.deletedNs = this.sim.now;
+    pod.phase = 'Terminating';
     const i = this.ready.indexOf(pod.index);
     if (i >= 0) this.ready.splice(i, 1);
   }
@@ -418,7 +922,8 @@ export class Deployment {
     if (pod.gone) return;
     this.leaveService(pod);
     this.kill(p);
-    this.scale(this.replicas);
+    if (this.replicaSets) this.manageReplicas(this.replicaSets[pod.revision]!);
+    else this.scale(this.replicas);
   }
 
   /** The grace period ended: SIGKILL; requests still in flight are lost. */
@@ -441,3 +946,23 @@ export class Deployment {
     pod.inFlight = 0;
   }
 }
+
+/** Start-up phase durations over the pods that started during the run (summary.json cluster.startup). */
+export interface StartupSummary {
+  podsStarted: number;
+  meanToReadyS: number;
+  meanS: Record<string, number>;
+  maxS: Record<string, number>;
+  imagePulls: number;
+  imageCacheHits: number;
+}
+
+/** A ReplicaSet of the Deployment: its revision, spec.replicas and the Deployment controller's annotations. */
+interface ReplicaSetState {
+  revision: number;
+  replicas: number;
+  /** deployment.kubernetes.io/desired-replicas and max-replicas. */
+  desiredAnnotation: number;
+  maxReplicasAnnotation: number;
+}
+

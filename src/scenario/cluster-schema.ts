@@ -7,6 +7,71 @@ import { HPA_CONTROLLER_DEFAULTS as HPA } from '../autoscaler/hpa/horizontal.js'
  * (metrics, behavior) so an SRE can paste the `spec` of a real HPA and only adjust the indentation.
  */
 
+/**
+ * A new pod's way to Ready, phase by phase (kubelet's syncPod order): scheduling → image pull (skipped
+ * when the node already holds the image) → init containers → process start (Running) → application
+ * initialisation → Ready. A container restarted in place pays only process start and initialisation.
+ */
+export const StartupPhasesSchema = z.strictObject({
+  schedulingS: z.number().nonnegative().default(1).describe('kube-scheduler: from creation (or from room appearing) to bound to a node, s'),
+  imageSizeMB: z.number().positive().default(200).describe("the container image's compressed size, MB (pulled once per node: nodes.imagePullMBps)"),
+  initContainersS: z.number().nonnegative().default(0).describe('init containers, run one after another before the app container, s in all'),
+  processStartS: z.number().nonnegative().default(1).describe('container create and process start until the container is Running, s'),
+  appInitializationS: z
+    .number()
+    .nonnegative()
+    .default(5)
+    .describe('the application initialising after Running (config, connections, caches) before it can serve, s'),
+});
+export type StartupPhases = z.infer<typeof StartupPhasesSchema>;
+
+/** A core/v1 Probe's timing and thresholds (defaults of SetDefaults_Probe); the handler is an HTTP GET. */
+const ProbeSchema = z.strictObject({
+  initialDelaySeconds: z.number().int().min(0).default(0).describe('no probe until the container has run this long, s'),
+  periodSeconds: z.number().int().min(1).default(10).describe('a probe every this many s (the grid starts when the kubelet gets the pod)'),
+  timeoutSeconds: z.number().int().min(1).default(1).describe('a probe without a response after this long fails, s'),
+  successThreshold: z.number().int().min(1).default(1).describe('consecutive successes to count as Success (1 for liveness and startup)'),
+  failureThreshold: z.number().int().min(1).default(3).describe('consecutive failures to count as Failure'),
+});
+export type Probe = z.infer<typeof ProbeSchema>;
+
+/** With probes and no startupPhases the phases take their defaults: probes need a Running container to probe. */
+export function startupPhasesOf(pod: Cluster['pod']): StartupPhases | undefined {
+  if (pod.startupPhases) return pod.startupPhases;
+  if (pod.startupProbe || pod.readinessProbe || pod.livenessProbe) return StartupPhasesSchema.parse({});
+  return undefined;
+}
+
+/** An IntOrString of the Deployment spec: a count or a percentage ("25%"). */
+const IntOrPercentSchema = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d+%$/, 'a count or a percentage such as "25%"'),
+]);
+const isZero = (v: number | string) => v === 0 || v === '0%';
+
+export const StrategySchema = z
+  .strictObject({
+    rollingUpdate: z
+      .strictObject({
+        maxSurge: IntOrPercentSchema.default('25%').describe('pods above replicas during a rollout (a count, or a percentage rounded up)'),
+        maxUnavailable: IntOrPercentSchema.default('25%').describe(
+          'pods below replicas during a rollout (a count, or a percentage rounded down); not 0 when maxSurge is 0',
+        ),
+      })
+      .prefault({})
+      .superRefine((r, ctx) => {
+        if (isZero(r.maxSurge) && isZero(r.maxUnavailable)) {
+          ctx.addIssue({ code: 'custom', path: ['maxUnavailable'], message: 'expected a value > 0: may not be 0 when `maxSurge` is 0' });
+        }
+        if (typeof r.maxUnavailable === 'string' && Number.parseInt(r.maxUnavailable, 10) > 100) {
+          ctx.addIssue({ code: 'custom', path: ['maxUnavailable'], message: `expected at most 100%, found ${r.maxUnavailable}` });
+        }
+      })
+      .describe('RollingUpdate parameters (the only strategy modelled)'),
+  })
+  .prefault({})
+  .describe("the Deployment's update strategy, used by timeline rollouts");
+
 export const ClusterSchema = z
   .strictObject({
     replicas: z.number().int().min(0).max(10_000).default(1).describe('Deployment replicas at time 0 (all start Ready)'),
@@ -25,15 +90,71 @@ export const ClusterSchema = z
           .nonnegative()
           .default(30)
           .describe('a deleted pod finishes its in-flight requests for at most this long; those still running are lost'),
+        startupPhases: StartupPhasesSchema.optional().describe(
+          'the start-up phases of a new pod, each with its own duration (absent: startupS and readinessDelayS)',
+        ),
+        startupProbe: ProbeSchema.optional().describe(
+          'kubelet startupProbe: until it succeeds the other probes wait; failureThreshold failures restart the container',
+        ),
+        readinessProbe: ProbeSchema.optional().describe(
+          'kubelet readinessProbe, a request queued with the traffic: Failure takes the pod out of the Service, Success puts it back',
+        ),
+        livenessProbe: ProbeSchema.optional().describe(
+          'kubelet livenessProbe, a request queued with the traffic: Failure restarts the container (in-flight requests lost)',
+        ),
+      })
+      .superRefine((p, ctx) => {
+        for (const k of ['startupProbe', 'livenessProbe'] as const) {
+          const t = p[k]?.successThreshold;
+          if (t !== undefined && t !== 1) {
+            ctx.addIssue({ code: 'custom', path: [k, 'successThreshold'], message: `expected 1 (must be 1 for ${k}s), found ${t}` });
+          }
+        }
       })
       .prefault({})
       .describe('the pod template'),
+    strategy: StrategySchema,
+    minReadySeconds: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('a Ready pod counts as available for a rollout only after this long, s'),
     nodes: z
       .strictObject({
         count: z.number().int().min(0).max(10_000).default(0).describe('nodes pods can run on; 0 = unlimited (every pod is scheduled at once)'),
         allocatableCores: z.number().positive().default(4).describe("each node's allocatable CPU: pods fit while their requests sum to at most this, cores"),
+        imagePullMBps: z
+          .number()
+          .positive()
+          .default(50)
+          .describe("each node's image pull bandwidth, MB/s (used with pod.startupPhases: a pull takes imageSizeMB ÷ this)"),
+        autoscaler: z
+          .strictObject({
+            minNodes: z.number().int().min(0).default(1).describe('the node pool never shrinks below this'),
+            maxNodes: z.number().int().min(1).max(10_000).default(10).describe('the node pool never grows beyond this'),
+            scanIntervalS: z.number().positive().default(10).describe('--scan-interval: how often it looks for Pending pods and unneeded nodes, s'),
+            provisioningDelayS: z
+              .number()
+              .nonnegative()
+              .default(180)
+              .describe('from the scale-up decision to the node being Ready for pods, s (GCE: "usually 3 to 4 minutes")'),
+            scaleDownUnneededS: z.number().nonnegative().default(600).describe('--scale-down-unneeded-time: an empty node goes after this long, s'),
+          })
+          .optional()
+          .describe('a cluster-autoscaler on the node pool (absent: a fixed count)'),
       })
       .prefault({})
+      .superRefine((n, ctx) => {
+        const a = n.autoscaler;
+        if (a && n.count === 0) ctx.addIssue({ code: 'custom', path: ['count'], message: 'expected count ≥ 1 with an autoscaler, found 0 (unlimited)' });
+        if (a && a.minNodes > a.maxNodes) {
+          ctx.addIssue({ code: 'custom', path: ['autoscaler', 'minNodes'], message: `expected minNodes ≤ maxNodes (${a.maxNodes}), found ${a.minNodes}` });
+        }
+        if (a && n.count > a.maxNodes) {
+          ctx.addIssue({ code: 'custom', path: ['count'], message: `expected count ≤ autoscaler.maxNodes (${a.maxNodes}), found ${n.count}` });
+        }
+      })
       .describe('the nodes: a pod that fits nowhere stays Pending until room appears'),
   })
   .describe('the Deployment and Service the workload is sent to');
@@ -378,3 +499,45 @@ export type Density = z.infer<typeof DensitySchema>;
 /** The scenario keys that each configure an autoscaler (at most one per scenario). */
 export const AUTOSCALER_KINDS = ['hpa', 'keda', 'densityController'] as const;
 export type AutoscalerKind = (typeof AUTOSCALER_KINDS)[number];
+
+/** Something that happens to the cluster at a given time (kubectl, a CD pipeline, a cron scaler). */
+export const TimelineEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('rollout').describe('a new pod template (new image): the Deployment rolls to a new ReplicaSet'),
+    atS: z.number().nonnegative().describe('when, simulated s'),
+  }),
+  z.strictObject({
+    type: z.literal('scale').describe('kubectl scale: set spec.replicas (an autoscaler may change it again at its next sync)'),
+    atS: z.number().nonnegative().describe('when, simulated s'),
+    replicas: z.number().int().min(0).max(10_000).describe('the new spec.replicas'),
+  }),
+  z.strictObject({
+    type: z
+      .literal('hpa')
+      .describe('edit the HPA: new minReplicas / maxReplicas (a minReplicas schedule, as a KEDA cron trigger or a CronJob does)'),
+    atS: z.number().nonnegative().describe('when, simulated s'),
+    minReplicas: z.number().int().min(1).max(10_000).optional().describe('the new minReplicas'),
+    maxReplicas: z.number().int().min(1).max(10_000).optional().describe('the new maxReplicas'),
+  }),
+]);
+export type TimelineEvent = z.infer<typeof TimelineEventSchema>;
+
+/** Cross-field checks of the timeline: an hpa edit needs an hpa, and keeps minReplicas ≤ maxReplicas. */
+export function checkTimeline(timeline: readonly TimelineEvent[], hpa: Hpa | undefined, ctx: z.RefinementCtx): void {
+  let min = hpa?.minReplicas ?? 1;
+  let max = hpa?.maxReplicas ?? 1;
+  const order = timeline.map((_e, i) => i).sort((a, b) => timeline[a]!.atS - timeline[b]!.atS || a - b);
+  for (const i of order) {
+    const e = timeline[i]!;
+    if (e.type !== 'hpa') continue;
+    if (!hpa) {
+      ctx.addIssue({ code: 'custom', path: ['timeline', i, 'type'], message: 'expected an hpa block for an hpa timeline event, found none' });
+      continue;
+    }
+    min = e.minReplicas ?? min;
+    max = e.maxReplicas ?? max;
+    if (min > max) {
+      ctx.addIssue({ code: 'custom', path: ['timeline', i, 'minReplicas'], message: `expected minReplicas ≤ maxReplicas (${max}) from ${e.atS} s, found ${min}` });
+    }
+  }
+}

@@ -2,7 +2,8 @@ import { SweepSchema } from './sweep-schema.js';
 import { z } from 'zod';
 import { STEP_KINDS, stepKind, visitStep, type Step, type StepBodies, type StepKind } from './steps.js';
 import {
-  AUTOSCALER_KINDS, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema,
+  AUTOSCALER_KINDS, checkTimeline, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema,
+  TimelineEventSchema,
 } from './cluster-schema.js';
 
 /**
@@ -393,6 +394,10 @@ export const ScenarioSchema = z
     keda: KedaSchema.optional(),
     densityController: DensitySchema.optional(),
     faults: z.array(FaultSchema).default([]).describe('faults injected during the run (type, atS, durationS)'),
+    timeline: z
+      .array(TimelineEventSchema)
+      .default([])
+      .describe('changes made at given times: rollout, scale (kubectl scale), hpa (new min/max replicas)'),
     slo: z
       .strictObject({ p99Ms: z.number().positive().default(100).describe('a sample interval whose p99 latency exceeds this violates the SLO, ms') })
       .prefault({})
@@ -430,6 +435,7 @@ export const ScenarioSchema = z
       }
     });
     checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], Object.keys(s.runtime.channels), ctx);
+    checkTimeline(s.timeline, s.hpa, ctx);
     const scalers = AUTOSCALER_KINDS.filter((k) => s[k] !== undefined);
     if (scalers.length > 1) {
       ctx.addIssue({ code: 'custom', path: [scalers[1]!], message: `expected one autoscaler, found ${scalers.join(' and ')}` });

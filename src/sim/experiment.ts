@@ -9,14 +9,19 @@ import { GoFatalError } from '../runtime/gmp/sched.js';
 import { TraceRecorder } from '../runtime/gmp/trace-export.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import type { Scenario } from '../scenario/schema.js';
+import { startupPhasesOf } from '../scenario/cluster-schema.js';
 import { arrivalProcess, type ArrivalProcess } from '../workload/arrivals.js';
 import { durationSampler, stepsMeanCpuNs, type DurationSampler } from '../workload/distributions.js';
 import { RequestTable } from '../workload/requests.js';
 import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
 import { Clients } from './client.js';
 import { scheduleFaults } from './faults.js';
+import { scheduleTimeline } from './timeline.js';
 import { PodFleet } from './fleet.js';
 import { SERIES_COLUMNS, type RunSummary } from './summary.js';
+
+/** The attempt number that keys a kubelet probe's draws: no client makes 2^20 attempts of one request. */
+const PROBE_ATTEMPT = 1 << 20;
 
 /** Options that change what is observed, never what happens. */
 export interface ExperimentOptions {
@@ -36,8 +41,11 @@ export interface ExperimentOptions {
 export interface RunResult {
   summary: RunSummary;
   series: TimeSeries;
-  /** One row per live pod per sample: t_s, pod, ready, in_flight, goroutines, cpu_cores. */
-  podSeries: TimeSeries;
+  /**
+   * One row per Running pod per sample: t_s, pod, ready, in_flight, goroutines, cpu_cores; with the pod
+   * lifecycle features (pod.startupPhases) one row per live pod, and its phase.
+   */
+  podSeries: TimeSeries<number | string>;
   /** Every HPA sync (when the scenario has an hpa). */
   hpaDecisions?: HpaDecisionRecord[];
   /** Chrome Trace Event JSON document, when a trace window was asked for (gmp only). */
@@ -78,7 +86,13 @@ export class Experiment implements CompletionSink {
 
   // Per-interval statistics for the time series.
   private readonly series: TimeSeries;
-  private readonly podSeries = new TimeSeries(['t_s', 'pod', 'ready', 'in_flight', 'goroutines', 'cpu_cores']);
+  private readonly podSeries: TimeSeries<number | string>;
+  /** pods.csv has a phase column and rows for pods not yet Running. */
+  private readonly podPhases: boolean;
+  /** pods.csv has a revision column (the scenario rolls the Deployment). */
+  private readonly podRevisions: boolean;
+  /** CPU work of a probe on ideal-fifo (the mean request's; gmp runs the request's program). */
+  private readonly probeWorkNs: number;
   private readonly podBusy: number[] = [];
   private readonly intervalLatency = new SampleLog();
   private readonly intervalHist: Histogram;
@@ -115,7 +129,16 @@ export class Experiment implements CompletionSink {
         : [];
     this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt, seq) => this.sendAttempt(first, attempt, seq), (id) => this.requests.arrivalNs[id]!);
     this.fleet = new PodFleet(this.sim, scenario, rng, this.requests, this);
+    this.podPhases = startupPhasesOf(scenario.cluster.pod) !== undefined;
+    this.podRevisions = scenario.timeline.some((e) => e.type === 'rollout');
+    this.probeWorkNs = scenario.runtime.scheduler === 'ideal-fifo' ? meanCpuNs(scenario) : 0;
+    this.podSeries = new TimeSeries<number | string>([
+      ...['t_s', 'pod', 'ready', 'in_flight', 'goroutines', 'cpu_cores'],
+      ...(this.podPhases ? ['phase'] : []),
+      ...(this.podRevisions ? ['revision'] : []),
+    ]);
     scheduleFaults(this.sim, scenario.faults, this.fleet);
+    scheduleTimeline(this.sim, scenario.timeline, this.fleet);
     const pod0 = this.fleet.pod0;
     if (options.traceWindow && pod0 instanceof GmpPod) {
       this.tracer = new TraceRecorder(this.sim, pod0.gomaxprocs, sToNs(options.traceWindow.startS), sToNs(options.traceWindow.endS));
@@ -131,6 +154,7 @@ export class Experiment implements CompletionSink {
       ...SERIES_COLUMNS,
       ...cols.map((c) => (counters.has(c) ? `${c}_per_s` : c)),
       ...latencyBucketColumns(bounds),
+      ...(this.fleet.nodeAutoscaler ? ['nodes', 'nodes_provisioning'] : []),
     ]);
     this.lastCounters = cols.map(() => 0);
     if (options.schedtraceMs !== undefined && pod0?.schedtrace) {
@@ -204,9 +228,22 @@ export class Experiment implements CompletionSink {
     this.requests.release(id);
   }
 
+  /** Probes sent so far: the key of each probe's draws. */
+  private probesSent = 0;
+
   /** The first pod's runtime (what --schedtrace, --trace and the gmp summary describe). */
   get pod(): PodRuntime {
     return this.fleet.pod0!;
+  }
+
+  /** A kubelet probe's request: allocated like a client's, never counted as one. */
+  probeRequest(): number {
+    // Keyed apart from the clients' requests (their attempts count from 0): the n-th probe's own draws.
+    return this.requests.alloc(this.sim.now, this.probeWorkNs, mixKey(this.probesSent++, PROBE_ATTEMPT));
+  }
+
+  probeDone(id: number): void {
+    this.requests.release(id);
   }
 
   lost(id: number): void {
@@ -269,6 +306,7 @@ export class Experiment implements CompletionSink {
       p99!,
       ...this.podSample(dtS),
       ...this.intervalHist.cumulative(),
+      ...(this.fleet.nodeAutoscaler ? [this.fleet.deployment.nodes.upCount(), this.fleet.nodeAutoscaler.provisioning] : []),
     ]);
     this.intervalLatency.clear();
     this.intervalHist.clear();
@@ -282,14 +320,17 @@ export class Experiment implements CompletionSink {
     if (now < this.endNs) this.sim.scheduleAt(Math.min(now + this.sampleNs, this.endNs), this.sampleKind);
   }
 
-  /** Per-pod rows for pods.csv: every pod that is Running and not gone. */
+  /** Per-pod rows for pods.csv: every pod that is Running and not gone (every live pod, with its phase). */
   private samplePods(now: number, dtS: number): void {
     for (const pod of this.fleet.deployment.pods) {
-      if (pod.gone || !pod.running) continue;
+      if (pod.gone || (!pod.running && !this.podPhases)) continue;
       const busy = pod.runtime.busyIntegralNs();
       const cores = (busy - (this.podBusy[pod.index] ?? 0)) / 1e9 / dtS;
       this.podBusy[pod.index] = busy;
-      this.podSeries.append([nsToS(now), pod.index, pod.ready ? 1 : 0, pod.inFlight, pod.runtime.goroutines(), cores]);
+      const row: (number | string)[] = [nsToS(now), pod.index, pod.ready ? 1 : 0, pod.inFlight, pod.runtime.goroutines(), cores];
+      if (this.podPhases) row.push(pod.phase);
+      if (this.podRevisions) row.push(pod.revision);
+      this.podSeries.append(row);
     }
   }
 
@@ -354,6 +395,21 @@ export class Experiment implements CompletionSink {
         oomKills: dep.oomKills,
         oomLostRequests: dep.oomLost,
         maxGoroutinesPerPod: this.maxGoroutines,
+        ...(dep.startupSummary() ? { startup: dep.startupSummary() } : {}),
+        ...(dep.probesOn ? { probes: { ...dep.probeStats } } : {}),
+        ...(this.fleet.nodeAutoscaler
+          ? {
+              nodeAutoscaler: {
+                nodesAdded: this.fleet.nodeAutoscaler.nodesAdded,
+                nodesRemoved: this.fleet.nodeAutoscaler.nodesRemoved,
+                maxNodes: this.fleet.nodeAutoscaler.maxNodesSeen,
+                nodesAtEnd: dep.nodes.upCount(),
+              },
+            }
+          : {}),
+        ...(dep.rollouts.length > 0
+          ? { rollouts: dep.rollouts.map((r) => ({ atS: nsToS(r.startNs), completedS: Number.isNaN(r.completeNs) ? null : nsToS(r.completeNs) })) }
+          : {}),
       },
       ...(this.fleet.autoscaler ? { hpa: hpaSummary(this.fleet.autoscaler.decisions) } : {}),
       ...(this.fleet.pod0 instanceof GmpPod ? { gmp: gmpSummary(this.fleet.pod0) } : {}),

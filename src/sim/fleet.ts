@@ -1,4 +1,5 @@
 import { autoscalerSpec, createAutoscaler, pipelineNeeds, type Autoscaler } from '../autoscaler/autoscaler.js';
+import { ClusterAutoscaler } from '../cluster/cluster-autoscaler.js';
 import { Deployment, type ServiceSink } from '../cluster/deployment.js';
 import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
 import { RandomStreams } from '../engine/random.js';
@@ -22,6 +23,8 @@ export class PodFleet {
   /** The autoscaler (an HPA, a KEDA ScaledObject with its HPA, or the density controller), if any. */
   readonly autoscaler: Autoscaler | undefined;
   readonly gomaxprocs: number;
+  /** The cluster-autoscaler on the node pool, if the scenario has one. */
+  readonly nodeAutoscaler: ClusterAutoscaler | undefined;
   /** Extra latency on every network wait in every pod (the network-latency fault sets it). */
   readonly network = { extraNs: 0 };
   /** CPU work takes this many times as long in every pod (the noisy-neighbour fault sets it). */
@@ -60,7 +63,10 @@ export class PodFleet {
       sink,
       rng.stream('service.load-balancer'),
       rng.stream('cluster.pod-uid'),
+      rng.stream('kubelet.prober'),
     );
+    const ca = scenario.cluster.nodes.autoscaler;
+    this.nodeAutoscaler = ca ? new ClusterAutoscaler(sim, ca, this.deployment) : undefined;
     const probe = this.deployment.pods[0]?.runtime;
     this.sampleColumns = probe?.sampleColumns ?? (rt.scheduler === 'gmp' ? GmpPod.SAMPLE_COLUMNS : []);
     this.counterColumns = probe?.counterColumns ?? (rt.scheduler === 'gmp' ? GmpPod.COUNTER_COLUMNS : []);

@@ -1,3 +1,4 @@
+import type { Deployment, StartupSummary } from '../cluster/deployment.js';
 /** The per-run summary written to summary.json: deterministic (no wall-clock values). */
 export interface RunSummary {
   scenario: string;
@@ -52,6 +53,14 @@ export interface RunSummary {
     oomLostRequests: number;
     /** The most goroutines any pod had at a sample time (measured window). */
     maxGoroutinesPerPod: number;
+    /** With pod.startupPhases: time per start-up phase of the pods started during the run, image pulls. */
+    startup?: StartupSummary;
+    /** With probes: probes sent, timed out, failed; readiness losses; restarts by liveness and startup probes. */
+    probes?: Deployment['probeStats'];
+    /** Timeline rollouts: when each began and when every new replica was available (null: not by the end). */
+    rollouts?: { atS: number; completedS: number | null }[];
+    /** With nodes.autoscaler: nodes added and removed, the most nodes up at once, nodes at the end. */
+    nodeAutoscaler?: { nodesAdded: number; nodesRemoved: number; maxNodes: number; nodesAtEnd: number };
   };
   /** HPA activity (when the scenario has an hpa). */
   hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };

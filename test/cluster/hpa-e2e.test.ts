@@ -46,7 +46,7 @@ describe('cluster + HPA end to end', () => {
     // Per-pod rows: one per running pod; their CPU adds up to the offered 2.4 cores (± noise).
     const rows = r.podSeries.rows.filter((row) => row[0] === 290);
     expect(rows).to.have.length(last.currentReplicas);
-    expect(rows.reduce((a, row) => a + row[5]!, 0)).to.be.within(2.0, 2.8);
+    expect(rows.reduce((a, row) => a + Number(row[5]), 0)).to.be.within(2.0, 2.8);
   });
 
   it('with behavior.scaleUp allowing only 1 pod per 60 s the same crowd is absorbed more slowly', () => {

@@ -110,7 +110,7 @@ export class HpaController implements Autoscaler {
 
   constructor(
     private readonly sim: Simulation,
-    private readonly spec: Hpa,
+    private spec: Hpa,
     private readonly deployment: Deployment,
     private readonly metrics: MetricsPipelineModel,
     /** The pod template's requests per resource, milli-units (cpu in millicores, memory in milli-bytes). */
@@ -121,6 +121,11 @@ export class HpaController implements Autoscaler {
     this.hcfg = { syncPeriodS, downscaleStabilizationS, tolerance };
     this.rcfg = { cpuInitializationPeriodS: c.cpuInitializationPeriodS, delayOfInitialReadinessStatusS: c.initialReadinessDelayS };
     every(sim, 'hpa.sync', spec.controller.syncPeriodS, () => this.down, () => this.sync());
+  }
+
+  /** The HPA object was edited (kubectl edit / apply): new bounds from the next sync on. */
+  setReplicaBounds(minReplicas: number | undefined, maxReplicas: number | undefined): void {
+    this.spec = { ...this.spec, minReplicas: minReplicas ?? this.spec.minReplicas, maxReplicas: maxReplicas ?? this.spec.maxReplicas };
   }
 
   private sync(): void {

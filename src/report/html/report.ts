@@ -46,6 +46,11 @@ export function readReport(dir: string): Report {
       ['requests', `${s.requests.completed} completed · ${s.requests.failed} failed · ${s.requests.timeouts} timed out`],
       ['cluster', `${f(s.cluster.podSeconds, 0)} pod-s · max ${s.cluster.maxReplicas} replicas · ${s.cluster.oomKills ?? 0} OOM kills`],
     ];
+    if (s.cluster.startup) {
+      const st = s.cluster.startup;
+      const phases = Object.entries(st.meanS as Record<string, number>).map(([k, v]) => `${k} ${f(v, 1)}`).join(' · ');
+      facts.push(['start-up', `${st.podsStarted} pods, mean ${f(st.meanToReadyS, 1)} s to Ready (${phases} s) · ${st.imagePulls} image pulls`]);
+    }
     if (s.hpa) facts.push(['HPA', `${s.hpa.scaleUps} scale-ups · ${s.hpa.scaleDowns} scale-downs · ${s.hpa.directionReversals} reversals`]);
     if (s.gmp?.gc) facts.push(['GC (pod 0)', `${s.gmp.gc.cycles} cycles · GC CPU ${(100 * s.gmp.gc.gcCpuFraction).toFixed(1)}% · assist ${(100 * s.gmp.gc.assistFraction).toFixed(2)}% · STW p99 ${f(s.gmp.gc.stwPauseMs.p99, 3)} ms`]);
     if (s.gmp?.cpuThrottling) facts.push(['CFS (pod 0)', `${s.gmp.cpuThrottling.throttledPeriods} of ${s.gmp.cpuThrottling.periods} periods throttled · ${f(s.gmp.cpuThrottling.throttledMs, 0)} ms`]);

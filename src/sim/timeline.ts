@@ -1,0 +1,27 @@
+import { HpaController } from '../autoscaler/hpa/controller.js';
+import type { Simulation } from '../engine/simulation.js';
+import { sToNs } from '../engine/time.js';
+import type { TimelineEvent } from '../scenario/cluster-schema.js';
+import type { PodFleet } from './fleet.js';
+
+/** Schedules the scenario's timeline: rollouts, kubectl scale, HPA edits, each at its time. */
+export function scheduleTimeline(sim: Simulation, timeline: readonly TimelineEvent[], fleet: PodFleet): void {
+  if (timeline.length === 0) return;
+  const kind = sim.registerKind('timeline.event', (i) => apply(timeline[i]!));
+  const apply = (e: TimelineEvent): void => {
+    switch (e.type) {
+      case 'rollout':
+        return fleet.deployment.rollout();
+      case 'scale':
+        return fleet.deployment.scale(e.replicas);
+      case 'hpa':
+        if (fleet.autoscaler instanceof HpaController) fleet.autoscaler.setReplicaBounds(e.minReplicas, e.maxReplicas);
+        return;
+      default: {
+        const never: never = e;
+        throw new Error(`unknown timeline event ${JSON.stringify(never)}`);
+      }
+    }
+  };
+  timeline.forEach((e, i) => sim.scheduleAt(sToNs(e.atS), kind, i));
+}

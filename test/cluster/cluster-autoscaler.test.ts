@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { ClusterAutoscaler } from '../../src/cluster/cluster-autoscaler.js';
+import { Deployment } from '../../src/cluster/deployment.js';
+import { RandomStreams } from '../../src/engine/random.js';
+import { Simulation } from '../../src/engine/simulation.js';
+import { sToNs } from '../../src/engine/time.js';
+import type { PodRuntime } from '../../src/runtime/pod-runtime.js';
+import { ClusterSchema } from '../../src/scenario/cluster-schema.js';
+
+const idle = (): PodRuntime => ({
+  gomaxprocs: 1,
+  accept: () => {},
+  runnable: () => 0,
+  running: () => 0,
+  busyIntegralNs: () => 0,
+  goroutines: () => 0,
+});
+
+function cluster(nodes: object) {
+  const sim = new Simulation();
+  const cfg = ClusterSchema.parse({ replicas: 2, pod: { cpuRequestCores: 1, startupS: 1, readinessDelayS: 1 }, nodes });
+  const dep = new Deployment(sim, cfg, idle, { complete: () => {}, lost: () => {} }, new RandomStreams(1).stream('lb'), new RandomStreams(1).stream('uid'));
+  const ca = new ClusterAutoscaler(sim, cfg.nodes.autoscaler!, dep);
+  return { sim, dep, ca };
+}
+
+describe('cluster-autoscaler on the node pool', () => {
+  it('Pending pods get the nodes they need after the provisioning delay, within maxNodes', () => {
+    const { sim, dep, ca } = cluster({
+      count: 1,
+      allocatableCores: 2,
+      autoscaler: { minNodes: 1, maxNodes: 3, scanIntervalS: 10, provisioningDelayS: 100 },
+    });
+    dep.scale(7); // 2 fit; 5 Pending need 3 nodes of 2 pods, but only 2 more are allowed
+    expect(dep.pendingCount()).to.equal(5);
+    sim.runUntil(sToNs(10)); // the first scan
+    expect(ca.provisioning).to.equal(2);
+    sim.runUntil(sToNs(109));
+    expect(dep.nodes.upCount()).to.equal(1);
+    sim.runUntil(sToNs(110));
+    expect(dep.nodes.upCount()).to.equal(3);
+    expect(dep.pendingCount()).to.equal(1); // the pool is at maxNodes
+    sim.runUntil(sToNs(300));
+    expect(ca.provisioning).to.equal(0);
+    expect(ca.nodesAdded).to.equal(2);
+  });
+
+  it('a node empty for scaleDownUnneededS is removed, down to minNodes', () => {
+    const { sim, dep, ca } = cluster({
+      count: 4,
+      allocatableCores: 2,
+      autoscaler: { minNodes: 2, maxNodes: 4, scanIntervalS: 10, scaleDownUnneededS: 60 },
+    });
+    // Two pods on node 0; nodes 1–3 are empty.
+    sim.runUntil(sToNs(65));
+    expect(dep.nodes.upCount()).to.equal(4); // empty since 10 s: not yet 60 s
+    sim.runUntil(sToNs(75));
+    expect(dep.nodes.upCount()).to.equal(2);
+    expect(ca.nodesRemoved).to.equal(2);
+  });
+});
