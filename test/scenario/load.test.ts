@@ -150,7 +150,7 @@ describe('scenario loading', () => {
       want:
         'case.yaml:1:1: hpaa: unknown key "hpaa" (did you mean "hpa"?) (expected one of: name, description, seed, durationS, ' +
         'warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, faults, ' +
-        'slo, variants, sweep)',
+        'timeline, slo, variants, sweep)',
     },
     {
       name: 'two autoscaler kinds',
