@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../report/atomic-dir.js';
+import { checkOutDir, MARKER, markerContent } from '../report/out-dir.js';
 import { compareCsv, compareTable, variantRow } from '../report/compare.js';
 import { toCsv, toStableJson } from '../report/format.js';
-import { ScenarioError } from '../scenario/load.js';
+import { readScenarioText } from '../scenario/load.js';
 import { compareScenarios } from '../scenario/variants.js';
 import { runScenario, type RunResult } from '../sim/experiment.js';
 import { Progress, progressWanted } from './progress.js';
@@ -22,13 +22,10 @@ export interface CompareOptions {
  * results/<name>/compare/ (compare.csv, compare.json) atomically and print one table side by side.
  */
 export function compareCommand(file: string, opts: CompareOptions): void {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ScenarioError([{ file, path: '', message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(e) }]);
-  }
+  const text = readScenarioText(file);
   const { base, variants } = compareScenarios(text, file);
+  const outDir = opts.out ?? join('results', base.name, 'compare');
+  checkOutDir(outDir, 'compare');
   const n = opts.seeds ?? 1;
   const first = opts.seed ?? base.seed;
   const seeds = Array.from({ length: n }, (_, i) => first + i);
@@ -46,8 +43,8 @@ export function compareCommand(file: string, opts: CompareOptions): void {
     return variantRow(v.name, v.scenario, results);
   });
   progress.stop();
-  const outDir = opts.out ?? join('results', base.name, 'compare');
   writeDirAtomic(outDir, {
+    [MARKER]: markerContent('compare'),
     'compare.csv': compareCsv(rows),
     'compare.json': toStableJson({ scenario: base.name, seeds, sloP99Ms: base.slo.p99Ms, variants: rows }),
     ...firstSeries,

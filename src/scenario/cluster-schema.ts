@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
 /**
+ * Floor of every controller, scrape and polling period, s (1 ms of simulated time): a period that rounds
+ * to 0 ns would fire forever at t = 0. Real controllers run at seconds; 1 ms leaves room for experiments.
+ */
+export const MIN_CONTROL_PERIOD_S = 0.001;
+
+/**
  * Scenario blocks for the cluster around the pods: the Deployment and its Service, the metrics
  * pipeline, and the HorizontalPodAutoscaler. The `hpa` block follows the autoscaling/v2 spec's shape
  * (metrics, behavior) so an SRE can paste the `spec` of a real HPA and only adjust the indentation.
@@ -24,6 +30,13 @@ export const ClusterSchema = z
           .nonnegative()
           .default(30)
           .describe('a deleted pod finishes its in-flight requests for at most this long; those still running are lost'),
+        maxInFlightRequests: z
+          .number()
+          .int()
+          .min(1)
+          .max(10_000_000)
+          .default(100_000)
+          .describe('a pod already serving this many requests refuses the next (its accept queue is full), so an overload cannot grow memory without bound; the summary counts them as cluster.overloadRefused'),
       })
       .prefault({})
       .describe('the pod template'),
@@ -40,9 +53,9 @@ export type Cluster = z.infer<typeof ClusterSchema>;
 
 export const MetricsPipelineSchema = z
   .strictObject({
-    scrapeIntervalS: z.number().positive().default(15).describe('metrics-server / Prometheus scrape interval, s (metrics-server manifests ship 15 s)'),
-    cpuWindowS: z.number().positive().default(15).describe('window of the CPU usage rate a scrape reports, s'),
-    rateWindowS: z.number().positive().default(60).describe('window of per-pod request rates and of the ingress rate and p99 (Prometheus rate(), histogram_quantile), s'),
+    scrapeIntervalS: z.number().min(MIN_CONTROL_PERIOD_S).default(15).describe('metrics-server / Prometheus scrape interval, s (metrics-server manifests ship 15 s)'),
+    cpuWindowS: z.number().min(MIN_CONTROL_PERIOD_S).default(15).describe('window of the CPU usage rate a scrape reports, s'),
+    rateWindowS: z.number().min(MIN_CONTROL_PERIOD_S).default(60).describe('window of per-pod request rates and of the ingress rate and p99 (Prometheus rate(), histogram_quantile), s'),
     adapterDelayS: z
       .number()
       .nonnegative()
@@ -77,6 +90,11 @@ const TargetSchema = z
   .superRefine((t, ctx) => {
     const need = t.type === 'Utilization' ? 'averageUtilization' : t.type === 'AverageValue' ? 'averageValue' : 'value';
     if (t[need] === undefined) ctx.addIssue({ code: 'custom', path: [need], message: `expected ${need} for a ${t.type} target, found nothing` });
+    // Kubernetes' validateMetricTarget (pkg/apis/autoscaling/validation/validation.go): "must be positive".
+    for (const k of ['averageValue', 'value'] as const) {
+      const q = t[k];
+      if (q !== undefined && toMilli(q) <= 0) ctx.addIssue({ code: 'custom', path: [k], message: `expected a positive quantity (Kubernetes: must be positive), found ${JSON.stringify(q)}` });
+    }
   });
 
 /** Per-pod metrics the simulator exports (the `go_goroutines`-style series an adapter would serve). */
@@ -170,7 +188,7 @@ export const HpaSchema = z
       .describe('autoscaling/v2 behavior; absent = the legacy algorithm (5-minute downscale window, max(2x, 4) scale-up cap)'),
     controller: z
       .strictObject({
-        syncPeriodS: z.number().positive().default(15).describe('--horizontal-pod-autoscaler-sync-period, s'),
+        syncPeriodS: z.number().min(MIN_CONTROL_PERIOD_S).default(15).describe('--horizontal-pod-autoscaler-sync-period, s'),
         tolerance: z.number().nonnegative().default(0.1).describe('--horizontal-pod-autoscaler-tolerance'),
         downscaleStabilizationS: z.number().nonnegative().default(300).describe('--horizontal-pod-autoscaler-downscale-stabilization, s'),
         cpuInitializationPeriodS: z.number().nonnegative().default(300).describe('--horizontal-pod-autoscaler-cpu-initialization-period, s'),
@@ -217,7 +235,7 @@ export type Fault = z.infer<typeof FaultSchema>;
 
 export const KedaSchema = z
   .strictObject({
-    pollingIntervalS: z.number().positive().default(30).describe('how often KEDA checks the trigger (activation, 0 <-> 1), s'),
+    pollingIntervalS: z.number().min(MIN_CONTROL_PERIOD_S).default(30).describe('how often KEDA checks the trigger (activation, 0 <-> 1), s'),
     cooldownPeriodS: z.number().nonnegative().default(300).describe('time since the trigger was last active before scaling to minReplicaCount (0), s'),
     minReplicaCount: z.number().int().min(0).default(0).describe('replicas when idle (0 = scale to zero)'),
     maxReplicaCount: z.number().int().min(1).max(10_000).default(100).describe('upper bound of the HPA KEDA creates'),
@@ -229,7 +247,7 @@ export const KedaSchema = z
       })
       .prefault({})
       .describe('the scaler (a Prometheus-style trigger on the ingress request rate)'),
-    hpaSyncPeriodS: z.number().positive().default(15).describe("the generated HPA's controller sync period, s"),
+    hpaSyncPeriodS: z.number().min(MIN_CONTROL_PERIOD_S).default(15).describe("the generated HPA's controller sync period, s"),
   })
   .superRefine((k, ctx) => {
     if (k.minReplicaCount > k.maxReplicaCount) ctx.addIssue({ code: 'custom', path: ['minReplicaCount'], message: `expected minReplicaCount ≤ maxReplicaCount (${k.maxReplicaCount}), found ${k.minReplicaCount}` });
@@ -243,7 +261,7 @@ export const DensitySchema = z
     alpha: z.number().nonnegative().default(0.05).describe('α, 1/s: how fast ρ is pulled to the target'),
     beta: z.number().nonnegative().default(0).describe('β, goroutines per request: lowers the density aimed for as the per-pod arrival rate λ_in (req/s) grows (scale ahead of load)'),
     gamma: z.number().nonnegative().default(0).describe('γ, goroutines per unit of GC pause fraction σ_gc (stop-the-world seconds per second, the mean of the pods\' go_gc_pause_fraction)'),
-    periodS: z.number().positive().default(15).describe('decision period, s'),
+    periodS: z.number().min(MIN_CONTROL_PERIOD_S).default(15).describe('decision period, s'),
     minReplicas: z.number().int().min(1).default(1).describe('lower bound'),
     maxReplicas: z.number().int().min(1).max(10_000).default(100).describe('upper bound'),
     maxStepReplicas: z.number().int().min(1).default(4).describe('largest change in one decision'),
