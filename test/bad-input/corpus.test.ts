@@ -177,3 +177,21 @@ describe('bad-input corpus (issue 25): exit code, first line, no stack, nothing 
     });
   }
 });
+
+describe('an overloaded pod refuses beyond cluster.pod.maxInFlightRequests (a full accept queue)', () => {
+  it('refusals are counted in the summary and in-flight work stays bounded; the default limit is not reached', async () => {
+    const { parseScenario } = await import('../../src/scenario/load.js');
+    const { runScenario } = await import('../../src/sim/experiment.js');
+    const text = (limit: string) =>
+      `durationS: 3\nworkload: { arrival: { process: poisson, ratePerS: 2000 }, request: { steps: [{ cpu: { dist: constant, valueMs: 5 } }] } }\n` +
+      `runtime: { gomaxprocs: 1 }\n${limit}`;
+    const capped = runScenario(parseScenario(text('cluster: { pod: { maxInFlightRequests: 20 } }\n'), 'o.yaml'), 1);
+    const c = capped.summary.cluster as Record<string, number>;
+    expect(c.overloadRefused).to.be.greaterThan(1000);
+    expect(c.maxInFlightRequestsPerPod).to.equal(20);
+    expect(capped.summary.requests.inFlightAtEnd).to.be.at.most(20);
+    const open = runScenario(parseScenario(text(''), 'o.yaml'), 1);
+    expect((open.summary.cluster as Record<string, unknown>).overloadRefused).to.equal(undefined);
+    expect(open.summary.requests.inFlightAtEnd).to.be.greaterThan(20);
+  });
+});
