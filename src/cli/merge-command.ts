@@ -16,8 +16,8 @@ export function mergeCommand(dirs: string[], opts: { out?: string; json?: boolea
   const journals = dirs.map((d) => new Journal(d));
   for (const j of journals) if (!j.exists()) throw new UsageError(`${j.dir}: not a sweep directory (no journal-meta.json)`);
   for (const j of journals) {
-    const pid = j.holder();
-    if (pid !== undefined) throw new JournalError(`${j.dir}: still being written by gmpsim pid ${pid}; wait for it to finish`);
+    const h = j.holder();
+    if (h !== undefined) throw new JournalError(`${j.dir}: still being written by gmpsim pid ${h.pid} on ${h.host}; wait for it to finish`);
   }
   const metas = journals.map((j) => j.meta());
   metas.forEach((m, i) => {

@@ -6,7 +6,9 @@ import type { Scenario } from '../scenario/schema.js';
 import { SWEEP_METRICS } from '../scenario/sweep-schema.js';
 import { bestPoints, summarisePoints, sweepFiles, type RunRecord, type SweepMeta } from '../sweep/aggregate.js';
 import { checkOutDir } from '../report/out-dir.js';
-import { Journal, JOURNAL_FORMAT, JournalError, sweepDefinition, sweepDifferences, type SweepDefinition } from '../sweep/journal.js';
+import {
+  Journal, JOURNAL_FORMAT, JournalError, sweepDefinition, sweepDifferences, type SweepDefinition,
+} from '../sweep/journal.js';
 import { expandPoints, pointScenario, runSeed, writtenBase, type SweepPoint } from '../sweep/points.js';
 import { defaultWorkers, runTasks, StopSignal, type SweepTask } from '../sweep/runner.js';
 import { UsageError } from './errors.js';
@@ -40,7 +42,8 @@ export function loadSweep(file: string, seed: number | undefined): {
   const points = expandPoints(spec, masterSeed);
   const paths = [...new Set(points.flatMap((p) => p.params.map(([k]) => k)))];
   const meta: SweepMeta = { name: scenario.name, masterSeed, replications: spec.replications, totalPoints: points.length, paths, objective: spec.objective };
-  const definition = sweepDefinition(resolveFiles(scenario, file) as unknown as Record<string, unknown>, spec as unknown as Record<string, unknown>);
+  const asRecord = (x: unknown) => x as Record<string, unknown>;
+  const definition = sweepDefinition(asRecord(resolveFiles(scenario, file)), asRecord(spec));
   return { scenario, points, meta, base: writtenBase(text, scenario.name), definition };
 }
 
@@ -73,10 +76,12 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<nu
       const old = journal.meta();
       const diff = sweepDifferences(old, { ...mineMeta, format: JOURNAL_FORMAT }, true);
       if (diff.length > 0) {
-        throw new JournalError(`--resume: ${out} holds a different sweep (differs in: ${diff.join('; ')}); remove it or drop --resume`);
+        const what = diff.join('; ');
+        throw new JournalError(`--resume: ${out} holds a different sweep (differs in: ${what}); remove it or drop --resume`);
       }
       if (journal.dropTornTail(old)) {
-        process.stderr.write(`note: dropped a torn record at the end of ${journal.runsFile} (a write cut short); that run runs again\n`);
+        const note = 'a write cut short; that run runs again';
+        process.stderr.write(`note: dropped a torn record at the end of ${journal.runsFile} (${note})\n`);
       }
     } else journal.reset(mineMeta);
     return await runSweep(journal, mine, scenarios, meta, out, opts);
@@ -129,9 +134,14 @@ async function runSweep(
   }
   // Result files only from a complete journal: every run of this directory's points, once.
   const have = new Set(runs.map((r) => `${r.point}/${r.rep}`));
-  const missing = mine.flatMap((p) => Array.from({ length: meta.replications }, (_, rep) => `${p.index}/${rep}`)).filter((k) => !have.has(k));
+  const missing = mine
+    .flatMap((p) => Array.from({ length: meta.replications }, (_, rep) => `${p.index}/${rep}`))
+    .filter((k) => !have.has(k));
   if (missing.length > 0 || runs.length !== total) {
-    throw new JournalError(`${journal.runsFile}: expected ${total} runs, found ${runs.length} (missing point/rep ${missing.slice(0, 5).join(', ')}); rerun with --resume`);
+    const first = missing.slice(0, 5).join(', ');
+    throw new JournalError(
+      `${journal.runsFile}: expected ${total} runs, found ${runs.length} (missing point/rep ${first}); rerun with --resume`,
+    );
   }
   const files = sweepFiles(meta, runs);
   for (const [name, content] of Object.entries(files)) writeFileAtomic(join(out, name), content);

@@ -39,7 +39,8 @@ export class OutputWriteError extends Error {
   override name = 'OutputWriteError';
   constructor(readonly path: string, cause: unknown) {
     const e = cause as NodeJS.ErrnoException;
-    super(`cannot write ${path}: ${e?.code ? `${e.code} (${describeCode(e.code)})` : String(e?.message ?? e)}; earlier results there are unchanged`);
+    const why = e?.code ? `${e.code} (${describeCode(e.code)})` : String(e?.message ?? e);
+    super(`cannot write ${path}: ${why}; earlier results there are unchanged`);
   }
 }
 
@@ -95,18 +96,21 @@ function contains(a: string, b: string): boolean {
 export function checkOutDir(dir: string, kind: ResultsKind, what = '--out'): void {
   const abs = resolve(dir);
   if (contains(abs, process.cwd())) {
-    throw new OutDirError(`${what} ${dir}: refusing to write results into the working directory or a parent of it; name a new directory`);
+    throw new OutDirError(
+      `${what} ${dir}: refusing to write results into the working directory or a parent of it; name a new directory`,
+    );
   }
   let st;
   try {
     st = lstatSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new OutDirError(`${what} ${dir}: cannot inspect it (${(e as NodeJS.ErrnoException).code})`);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new OutDirError(`${what} ${dir}: cannot inspect it (${code})`);
   }
   if (st) {
     if (!st.isDirectory()) {
-      throw new OutDirError(`${what} ${dir}: is a ${st.isSymbolicLink() ? 'symbolic link' : 'file'}, not a results directory; refusing to replace it`);
+      const kind = st.isSymbolicLink() ? 'symbolic link' : 'file';
+      throw new OutDirError(`${what} ${dir}: is a ${kind}, not a results directory; refusing to replace it`);
     }
     const entries = readdirSync(abs);
     if (entries.length > 0 && !isResultsDir(abs, kind)) {
@@ -147,7 +151,8 @@ function checkWritable(abs: string, shown: string, what: string): void {
     const fs = statfsSync(d);
     const free = fs.bavail * fs.bsize;
     if (free < MIN_FREE_BYTES) {
-      throw new OutDirError(`${what} ${shown}: only ${Math.floor(free / 1024)} KiB free on the device of ${d} (need at least ${MIN_FREE_BYTES / 1024 / 1024} MiB)`);
+      const need = `need at least ${MIN_FREE_BYTES / 1024 / 1024} MiB`;
+      throw new OutDirError(`${what} ${shown}: only ${Math.floor(free / 1024)} KiB free on the device of ${d} (${need})`);
     }
   } catch (e) {
     if (e instanceof OutDirError) throw e;

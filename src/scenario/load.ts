@@ -186,7 +186,7 @@ function readNumberRows(file: string, rel: string, path: string, columns: string
     seenData = true;
     const nums = cells.slice(0, n).map((c) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(c) ? Number(c) : NaN));
     if (cells.length !== n || nums.some((x) => !Number.isFinite(x))) {
-      problems.push(at(i + 1, `expected ${n} finite number${n > 1 ? 's' : ''} "${columns}", found "${excerpt(line, 40)}"`));
+      problems.push(at(i + 1, `expected "${columns}" numbers, found "${excerpt(line, 40)}"`));
       return;
     }
     if (nums.some((x) => x < 0)) problems.push(at(i + 1, `expected non-negative numbers, found "${excerpt(line, 40)}"`));

@@ -528,6 +528,8 @@ function checkBounds(s: z.infer<typeof ScenarioSchema>, ctx: z.RefinementCtx): v
     [s.keda?.pollingIntervalS, ['keda', 'pollingIntervalS']],
     [s.keda?.hpaSyncPeriodS, ['keda', 'hpaSyncPeriodS']],
     [s.densityController?.periodS, ['densityController', 'periodS']],
+    // The CFS quota refills once a period, per pod (an event each), when there is a CPU limit.
+    [s.runtime.cpuLimitCores !== undefined ? s.runtime.cfsPeriodMs / 1000 : undefined, ['runtime', 'cfsPeriodMs']],
   ];
   for (const [period, path] of periodic) {
     if (period !== undefined && period >= 0.001) cap(d / period, LIMITS.periodicFirings, path, `firings (durationS / ${String(path.at(-1))})`, `raise ${path.join('.')} or lower durationS`);

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
-  closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync,
+  closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync,
+  writeSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../report/atomic-dir.js';
 import { toStableJson } from '../report/format.js';
@@ -12,6 +14,9 @@ import { runSeed } from './points.js';
 
 /** The files a finished sweep writes (sweepFiles' keys); a fresh journal removes stale ones. */
 const RESULT_FILES = ['runs.csv', 'points.csv', 'sweep.json'];
+
+/** A lock from another host not refreshed for this long is stale (its holder refreshes it 6 times as often). */
+export const LOCK_STALE_MS = 60_000;
 
 /** The journal format this code writes and reads (journal-meta.json `format`). */
 export const JOURNAL_FORMAT = 2;
@@ -133,11 +138,13 @@ export interface JournalRead {
  * is appended — so Ctrl-C, a crash or a full disk loses at most the runs in flight, and --resume (or
  * `gmpsim merge`) picks up the rest. A torn last record (a write cut short) is dropped on --resume and
  * that run is run again; a bad record anywhere else, a duplicate or a record for a point the sweep does
- * not have is refused. journal.lock holds the writer's pid, so two sweeps never append to one journal.
+ * not have is refused. journal.lock holds the writer's pid and host, so two sweeps never append to one
+ * journal.
  */
 export class Journal {
   private fd: number | undefined;
   private locked = false;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
   private readonly release = () => this.unlock();
 
   constructor(readonly dir: string) {}
@@ -154,34 +161,55 @@ export class Journal {
     return join(this.dir, 'journal.lock');
   }
 
-  /** The pid holding the lock, if a live process does (a stale lock from a dead one is not held). */
-  holder(): number | undefined {
-    let pid: number;
+  /**
+   * Who holds the lock, if a live process does: on this host, a pid that is running (a stale lock from
+   * a dead one is not held); on another host sharing the directory (a retried Kubernetes pod on a
+   * ReadWriteMany volume), a lock its holder refreshed within LOCK_STALE_MS.
+   */
+  holder(): { pid: number; host: string } | undefined {
+    let text: string;
+    let ageMs: number;
     try {
-      pid = Number(readFileSync(this.lockFile, 'utf8').trim());
+      text = readFileSync(this.lockFile, 'utf8');
+      ageMs = Date.now() - statSync(this.lockFile).mtimeMs;
     } catch {
       return undefined;
     }
-    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : undefined;
+    const [p, host = hostname()] = text.trim().split(/\s+/);
+    const pid = Number(p);
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    if (host !== hostname()) return ageMs < LOCK_STALE_MS ? { pid, host } : undefined;
+    return pid !== process.pid && alive(pid) ? { pid, host } : undefined;
   }
 
-  /** Take the lock (journal.lock with our pid); refuse if a live process holds it, replace a stale one. */
+  /** Take the lock (journal.lock: our pid and host); refuse if a live process holds it, replace a stale one. */
   lock(): void {
     mkdirSync(this.dir, { recursive: true });
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = openSync(this.lockFile, 'wx');
-        writeSync(fd, `${process.pid}\n`);
+        writeSync(fd, `${process.pid} ${hostname()}\n`);
         closeSync(fd);
         this.locked = true;
         process.on('exit', this.release);
+        // Refresh the lock's time so writers on other hosts can tell a live holder from a dead one.
+        this.heartbeat = setInterval(() => {
+          try {
+            const now = new Date();
+            utimesSync(this.lockFile, now, now);
+          } catch {
+            // the directory went away: nothing to refresh
+          }
+        }, LOCK_STALE_MS / 6);
+        this.heartbeat.unref();
         return;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new OutputWriteError(this.lockFile, e);
       }
-      const pid = this.holder();
-      if (pid !== undefined) {
-        throw new JournalError(`${this.dir}: another gmpsim (pid ${pid}) is writing this sweep; wait for it to finish or use another --out`);
+      const h = this.holder();
+      if (h !== undefined) {
+        const where = h.host === hostname() ? '' : ` on host ${h.host}`;
+        throw new JournalError(`${this.dir}: another gmpsim (pid ${h.pid}${where}) is writing this sweep; wait for it to finish or use another --out`);
       }
       rmSync(this.lockFile, { force: true }); // stale: its process is gone
     }
@@ -189,13 +217,16 @@ export class Journal {
   }
 
   unlock(): void {
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     if (!this.locked) return;
     this.locked = false;
     process.off('exit', this.release);
     try {
-      if (Number(readFileSync(this.lockFile, 'utf8').trim()) === process.pid) unlinkSync(this.lockFile);
+      const [p, host] = readFileSync(this.lockFile, 'utf8').trim().split(/\s+/);
+      if (Number(p) === process.pid && (host === undefined || host === hostname())) unlinkSync(this.lockFile);
     } catch {
       // already gone
     }

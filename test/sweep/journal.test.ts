@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../../src/sweep/aggregate.js';
-import { frameRecord, Journal, JournalError, sweepDefinition, sweepDifferences, type JournalMeta } from '../../src/sweep/journal.js';
+import { frameRecord, Journal, JournalError, LOCK_STALE_MS, sweepDefinition, sweepDifferences, type JournalMeta } from '../../src/sweep/journal.js';
 import { runSeed } from '../../src/sweep/points.js';
 import { SWEEP_METRICS } from '../../src/scenario/sweep-schema.js';
 
@@ -81,9 +82,17 @@ describe('sweep journal (src/sweep/journal.ts)', () => {
     writeFileSync(j.lockFile, '2147483646\n');
     const k = new Journal(j.dir);
     k.lock();
-    expect(readFileSync(j.lockFile, 'utf8').trim()).to.equal(String(process.pid));
+    expect(readFileSync(j.lockFile, 'utf8').trim()).to.equal(`${process.pid} ${hostname()}`);
     k.unlock();
     expect(() => readFileSync(j.lockFile)).to.throw();
+    // Another host's lock: held while its holder refreshes it, stale a minute after it stopped.
+    writeFileSync(j.lockFile, '7 another-host\n');
+    expect(() => new Journal(j.dir).lock()).to.throw(JournalError, /another gmpsim \(pid 7 on host another-host\)/);
+    const old = new Date(Date.now() - LOCK_STALE_MS - 1000);
+    utimesSync(j.lockFile, old, old);
+    const m = new Journal(j.dir);
+    m.lock();
+    m.unlock();
   });
 
   it('sweepDifferences names what differs', () => {
