@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../report/atomic-dir.js';
+import { checkOutDir, MARKER, markerContent } from '../report/out-dir.js';
 import {
   compareRunsCsv, compareStats, compareSummaryCsv, compareTable, runFigures, variantRow, verdictLine, type VariantRow, type VariantRuns, type VariantStats,
 } from '../report/compare.js';
 import { toCsv, toStableJson } from '../report/format.js';
-import { ScenarioError } from '../scenario/load.js';
+import { readScenarioText } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { SweepMetric } from '../scenario/sweep-schema.js';
 import { compareScenarios } from '../scenario/variants.js';
@@ -58,13 +58,10 @@ export function compareCommand(file: string, opts: CompareOptions): void {
   const cap = opts.precision !== undefined ? (opts.maxSeeds ?? Math.max(PRECISION_MAX_SEEDS, start)) : start;
   if (opts.precision !== undefined && start < 2) throw new UsageError(`--precision needs at least 2 seeds to form an interval, found --seeds ${start}`);
   if (cap < start) throw new UsageError(`expected --max-seeds ≥ --seeds (${start}), found ${cap}`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ScenarioError([{ file, path: '', message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(e) }]);
-  }
+  const text = readScenarioText(file);
   const { base, variants } = compareScenarios(text, file);
+  const outDir = opts.out ?? join('results', base.name, 'compare');
+  checkOutDir(outDir, 'compare');
   const first = opts.seed ?? base.seed;
   const progress = new Progress(progressWanted(opts), variants.length * cap, 'runs', 1000);
   let done = 0;
@@ -95,8 +92,8 @@ export function compareCommand(file: string, opts: CompareOptions): void {
   const rows = variants.map((v, vi) => meanOf(v.name, meanRows[vi]!));
   const verdicts = stats.slice(1).map((s) => verdictLine(variants[0]!.name, s));
   const reached = opts.precision === undefined ? undefined : precise(stats, opts.precision);
-  const outDir = opts.out ?? join('results', base.name, 'compare');
   writeDirAtomic(outDir, {
+    [MARKER]: markerContent('compare'),
     'compare.csv': compareRunsCsv(runs, seeds),
     'compare-summary.csv': compareSummaryCsv(stats),
     'compare.json': toStableJson({

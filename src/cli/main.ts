@@ -42,9 +42,14 @@ function parsePrecision(v: string): number {
   return n;
 }
 
+/** --schedtrace's floor, ms: 1 µs of simulated time (a period that rounds to 0 ns would print forever at t = 0). */
+export const MIN_SCHEDTRACE_MS = 0.001;
+
 function parsePositiveMs(v: string): number {
   const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number of milliseconds, found "${v}"`);
+  if (!(n >= MIN_SCHEDTRACE_MS) || !Number.isFinite(n)) {
+    throw new InvalidArgumentError(`expected a number of milliseconds ≥ ${MIN_SCHEDTRACE_MS} (1 µs), found "${v}"`);
+  }
   return n;
 }
 

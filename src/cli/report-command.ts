@@ -1,4 +1,6 @@
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isResultsDir, type ResultsKind } from '../report/out-dir.js';
 import { writeFileAtomic } from '../report/atomic-dir.js';
 import { chartSvg, readReport, reportHtml } from '../report/html/report.js';
 import { UsageError } from './errors.js';
@@ -8,6 +10,9 @@ import { UsageError } from './errors.js';
  * for docs and notebooks, from a run, compare or sweep directory.
  */
 export async function reportCommand(dir: string, opts: { quiet?: boolean; json?: boolean }): Promise<number> {
+  if (!['run', 'compare', 'sweep'].some((k) => existsSync(dir) && statSync(dir).isDirectory() && isResultsDir(dir, k as ResultsKind))) {
+    throw new UsageError(`${dir}: not a gmpsim run, compare or sweep results directory; refusing to write report.html into it`);
+  }
   let report;
   try {
     report = readReport(dir);

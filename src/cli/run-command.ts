@@ -3,6 +3,7 @@ import { sToNs } from '../engine/time.js';
 import { runFiles } from '../report/run-files.js';
 import { summaryTable } from '../report/summary-table.js';
 import { writeDirAtomic, writeFileAtomic } from '../report/atomic-dir.js';
+import { checkOutDir, checkOutFile, MARKER, markerContent } from '../report/out-dir.js';
 import { toStableJson } from '../report/format.js';
 import { densityStability } from '../autoscaler/density/controller.js';
 import { formatProblem, loadScenarioFile, type Problem } from '../scenario/load.js';
@@ -29,6 +30,9 @@ function parseWindow(w: string): { startS: number; endS: number } {
   return { startS: Number(m[1]), endS: Number(m[2]) };
 }
 
+/** Most schedtrace lines one run may print (each is a line per P and M with --scheddetail). */
+export const MAX_SCHEDTRACE_LINES = 1_000_000;
+
 /** `gmpsim run FILE`: simulate, write results/<name>/seed-<seed>/ atomically, print a summary. */
 /** Returns the results directory. */
 export function runCommand(file: string, opts: RunOptions): string {
@@ -41,6 +45,12 @@ export function runCommand(file: string, opts: RunOptions): string {
   const outDir = opts.out ?? join('results', scenario.name, `seed-${seed}`);
 
   if (opts.scheddetail && opts.schedtrace === undefined) throw new UsageError('--scheddetail needs --schedtrace <ms>');
+  if (opts.schedtrace !== undefined && (scenario.durationS * 1000) / opts.schedtrace > MAX_SCHEDTRACE_LINES) {
+    throw new UsageError(`--schedtrace ${opts.schedtrace}: expected at most ${MAX_SCHEDTRACE_LINES.toLocaleString('en-US')} trace lines (durationS × 1000 / ms), found ${Math.ceil((scenario.durationS * 1000) / opts.schedtrace).toLocaleString('en-US')}; raise --schedtrace`);
+  }
+  // Refuse a place we must not write before simulating, not after.
+  checkOutDir(outDir, 'run');
+  if (opts.trace !== undefined) checkOutFile(opts.trace, '--trace');
   const exp = new Experiment(scenario, seed, {
     ...(opts.schedtrace !== undefined ? { schedtraceMs: opts.schedtrace } : {}),
     scheddetail: opts.scheddetail === true,
@@ -64,7 +74,7 @@ export function runCommand(file: string, opts: RunOptions): string {
   }
   progress.stop();
   const result = exp.finish();
-  writeDirAtomic(outDir, runFiles(scenario, seed, result));
+  writeDirAtomic(outDir, { ...runFiles(scenario, seed, result), [MARKER]: markerContent('run') });
   if (opts.trace !== undefined && result.trace) writeFileAtomic(opts.trace, JSON.stringify(result.trace));
 
   if (opts.json) process.stdout.write(toStableJson({ outDir, summary: result.summary }));

@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../report/atomic-dir.js';
 import { toStableJson } from '../report/format.js';
-import { parseScenario, ScenarioError } from '../scenario/load.js';
+import { parseScenario, readScenarioText, resolveFiles, ScenarioError } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SWEEP_METRICS } from '../scenario/sweep-schema.js';
 import { bestPoints, summarisePoints, sweepFiles, type RunRecord, type SweepMeta } from '../sweep/aggregate.js';
-import { Journal, sameSweep } from '../sweep/journal.js';
+import { checkOutDir } from '../report/out-dir.js';
+import {
+  Journal, JOURNAL_FORMAT, JournalError, sweepDefinition, sweepDifferences, type SweepDefinition,
+} from '../sweep/journal.js';
 import { expandPoints, pointScenario, runSeed, writtenBase, type SweepPoint } from '../sweep/points.js';
 import { defaultWorkers, runTasks, StopSignal, type SweepTask } from '../sweep/runner.js';
 import { UsageError } from './errors.js';
@@ -29,13 +31,10 @@ export const EXIT_RUNS_FAILED = 1;
 export const EXIT_INTERRUPTED = 130;
 
 /** A scenario file with a sweep block: its parsed scenario, points and the meta every shard shares. */
-export function loadSweep(file: string, seed: number | undefined): { scenario: Scenario; points: SweepPoint[]; meta: SweepMeta; base: Record<string, unknown> } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ScenarioError([{ file, path: '', message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(e) }]);
-  }
+export function loadSweep(file: string, seed: number | undefined): {
+  scenario: Scenario; points: SweepPoint[]; meta: SweepMeta; base: Record<string, unknown>; definition: SweepDefinition;
+} {
+  const text = readScenarioText(file);
   const scenario = parseScenario(text, file);
   const spec = scenario.sweep;
   if (!spec) throw new ScenarioError([{ file, path: 'sweep', message: 'expected a sweep block (grid, random, replications) to run, found none' }]);
@@ -43,7 +42,9 @@ export function loadSweep(file: string, seed: number | undefined): { scenario: S
   const points = expandPoints(spec, masterSeed);
   const paths = [...new Set(points.flatMap((p) => p.params.map(([k]) => k)))];
   const meta: SweepMeta = { name: scenario.name, masterSeed, replications: spec.replications, totalPoints: points.length, paths, objective: spec.objective };
-  return { scenario, points, meta, base: writtenBase(text, scenario.name) };
+  const asRecord = (x: unknown) => x as Record<string, unknown>;
+  const definition = sweepDefinition(asRecord(resolveFiles(scenario, file)), asRecord(spec));
+  return { scenario, points, meta, base: writtenBase(text, scenario.name), definition };
 }
 
 /** "K/N" → the points of shard K (1-based): every point whose index ≡ K − 1 (mod N). */
@@ -60,20 +61,39 @@ export function parseShard(s: string | undefined): { k: number; n: number } | un
  * number of workers) and print the best points by the objective.
  */
 export async function sweepCommand(file: string, opts: SweepOptions): Promise<number> {
-  const { points, meta, base } = loadSweep(file, opts.seed);
+  const { points, meta, base, definition } = loadSweep(file, opts.seed);
   const shard = parseShard(opts.shard);
+  const out = opts.out ?? join('results', meta.name, shard ? `sweep-shard-${shard.k}-of-${shard.n}` : 'sweep');
+  checkOutDir(out, 'sweep');
   const mine = shard ? points.filter((p) => p.index % shard.n === shard.k - 1) : points;
   // Validate every point before running any (a bad value fails fast, naming the point).
   const scenarios = new Map(mine.map((p) => [p.index, pointScenario(base, p, file)]));
-  const out = opts.out ?? join('results', meta.name, shard ? `sweep-shard-${shard.k}-of-${shard.n}` : 'sweep');
   const journal = new Journal(out);
-  const mineMeta = { ...meta, shard: shard ? `${shard.k}/${shard.n}` : null };
-  if (opts.resume && journal.exists()) {
-    const old = journal.meta();
-    if (!sameSweep(old, mineMeta) || old.shard !== mineMeta.shard) {
-      throw new UsageError(`--resume: ${out} holds a different sweep (or shard); remove it or drop --resume`);
-    }
-  } else journal.reset(mineMeta);
+  const mineMeta = { ...meta, shard: shard ? `${shard.k}/${shard.n}` : null, definition };
+  journal.lock();
+  try {
+    if (opts.resume && journal.exists()) {
+      const old = journal.meta();
+      const diff = sweepDifferences(old, { ...mineMeta, format: JOURNAL_FORMAT }, true);
+      if (diff.length > 0) {
+        const what = diff.join('; ');
+        throw new JournalError(`--resume: ${out} holds a different sweep (differs in: ${what}); remove it or drop --resume`);
+      }
+      if (journal.dropTornTail(old)) {
+        const note = 'a write cut short; that run runs again';
+        process.stderr.write(`note: dropped a torn record at the end of ${journal.runsFile} (${note})\n`);
+      }
+    } else journal.reset(mineMeta);
+    return await runSweep(journal, mine, scenarios, meta, out, opts);
+  } finally {
+    journal.unlock();
+  }
+}
+
+/** Run what the journal does not hold yet, then write the result files from the journal. */
+async function runSweep(
+  journal: Journal, mine: SweepPoint[], scenarios: Map<number, Scenario>, meta: SweepMeta, out: string, opts: SweepOptions,
+): Promise<number> {
   const done = new Set(journal.runs().map((r) => `${r.point}/${r.rep}`));
   const tasks: SweepTask[] = [];
   for (const p of mine) {
@@ -87,8 +107,13 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<nu
   let finished = total - tasks.length;
   const params = new Map(mine.map((p) => [p.index, p.params]));
   const stop = new StopSignal();
-  const onSigint = () => stop.request();
-  process.on('SIGINT', onSigint);
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signal ??= sig;
+    stop.request();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     await runTasks(tasks, workers, (t, o) => {
       if (stop.requested) return; // abandoned by Ctrl-C (workers are torn down): not a result; --resume reruns it
@@ -97,13 +122,26 @@ export async function sweepCommand(file: string, opts: SweepOptions): Promise<nu
       progress.update(++finished);
     }, stop);
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     progress.stop();
   }
   const runs = journal.runs();
   if (stop.requested) {
-    process.stderr.write(`interrupted: ${runs.length} of ${total} runs kept in ${journal.runsFile}; rerun with --resume to finish\n`);
+    const by = signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted';
+    process.stderr.write(`${by}: ${runs.length} of ${total} runs kept in ${journal.runsFile}; rerun with --resume to finish\n`);
     return EXIT_INTERRUPTED;
+  }
+  // Result files only from a complete journal: every run of this directory's points, once.
+  const have = new Set(runs.map((r) => `${r.point}/${r.rep}`));
+  const missing = mine
+    .flatMap((p) => Array.from({ length: meta.replications }, (_, rep) => `${p.index}/${rep}`))
+    .filter((k) => !have.has(k));
+  if (missing.length > 0 || runs.length !== total) {
+    const first = missing.slice(0, 5).join(', ');
+    throw new JournalError(
+      `${journal.runsFile}: expected ${total} runs, found ${runs.length} (missing point/rep ${first}); rerun with --resume`,
+    );
   }
   const files = sweepFiles(meta, runs);
   for (const [name, content] of Object.entries(files)) writeFileAtomic(join(out, name), content);

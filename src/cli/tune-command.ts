@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { writeFileAtomic } from '../report/atomic-dir.js';
+import { writeDirAtomic } from '../report/atomic-dir.js';
+import { checkOutDir, MARKER, markerContent } from '../report/out-dir.js';
 import { toStableJson } from '../report/format.js';
 import { parsePath, setPath } from '../sweep/paths.js';
 import { pointScenario, type SweepPoint } from '../sweep/points.js';
@@ -98,10 +99,17 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
   const goal = tuneGoal(opts, scenario.slo.p99Ms, meta.objective);
   const scenarios = new Map(points.map((p) => [p.index, pointScenario(base, p, file)]));
   const maxSeeds = opts.maxSeeds ?? meta.replications;
+  const out = opts.out ?? join('results', meta.name, 'tune');
+  checkOutDir(out, 'tune');
   const workers = opts.workers ?? defaultWorkers();
   const stop = new StopSignal();
-  const onSigint = () => stop.request();
-  process.on('SIGINT', onSigint);
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signal ??= sig;
+    stop.request();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const progress = new Progress(progressWanted(opts), plannedRuns(rungSchedule(points.length, method, maxSeeds, opts.eta ?? 3)), 'runs', 1000);
   let done = 0;
   try {
@@ -121,7 +129,7 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
     const out = opts.out ?? join('results', meta.name, 'tune');
     const runnerUpParams = result.runnerUp ? points[result.runnerUp.point]!.params : undefined;
     const record = { ...result, goal, bestParams: best.params, ...(runnerUpParams ? { runnerUpParams } : {}), bestConfig: yaml };
-    writeFileAtomic(join(out, 'tune.json'), toStableJson({ ...meta, ...record }));
+    writeDirAtomic(out, { 'tune.json': toStableJson({ ...meta, ...record }), [MARKER]: markerContent('tune') });
     if (opts.json) process.stdout.write(toStableJson({ out, ...record }));
     else if (opts.quiet) process.stdout.write(`${out}\n`);
     else {
@@ -147,10 +155,12 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
   } catch (e) {
     if (!(e instanceof Interrupted)) throw e;
     progress.stop();
-    process.stderr.write('interrupted: tune stopped; nothing written\n');
+    const by = signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted';
+    process.stderr.write(`${by}: tune stopped; nothing written (tune keeps no journal: run it again to start over)\n`);
     return EXIT_INTERRUPTED;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

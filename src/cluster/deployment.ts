@@ -210,6 +210,12 @@ export class Deployment {
   arrivals = 0;
   /** Requests refused because no pod was Ready (connection refused / 503). */
   rejected = 0;
+  /**
+   * Requests refused because the chosen pod already had cluster.pod.maxInFlightRequests in flight: its
+   * accept queue is full (a listen backlog overflow — the kernel refuses or drops the connection, and
+   * the Service does not try another endpoint).
+   */
+  overloaded = 0;
   /** Requests lost when a pod was killed at the end of its grace period. */
   killed = 0;
   /** Containers OOM-killed, and the requests they were serving. */
@@ -324,7 +330,7 @@ export class Deployment {
     return this.ready.length;
   }
 
-  /** The Service: send a request to a Ready pod; false if there is none. */
+  /** The Service: send a request to a Ready pod; false if there is none or the chosen one is overloaded. */
   route(requestId: number): boolean {
     this.arrivals++;
     const i = this.lb.pick(this.ready, (p) => this.pods[p]!.inFlight);
@@ -333,6 +339,10 @@ export class Deployment {
       return false;
     }
     const pod = this.pods[this.ready[i]!]!;
+    if (pod.inFlight >= this.cfg.pod.maxInFlightRequests) {
+      this.overloaded++;
+      return false;
+    }
     pod.inFlight++;
     if (requestId >= this.requestPod.length) {
       const g = new Int32Array(Math.max(requestId + 1, this.requestPod.length * 2)).fill(-1);

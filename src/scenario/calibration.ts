@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mergePatch } from './merge.js';
@@ -34,18 +34,26 @@ export function calibrationNames(): string[] {
  * Read a calibration by name or path; throws an Error whose message says what was expected and found
  * (the caller adds the file and the `calibration` path).
  */
+/** The file a `calibration:` reference names (a name in calibrations/, or a .json path relative to the scenario). */
+export function calibrationPath(ref: string, scenarioDir: string): string {
+  return ref.endsWith('.json') ? (isAbsolute(ref) ? ref : resolve(scenarioDir, ref)) : join(CALIBRATIONS_DIR, `${ref}.json`);
+}
+
 export function readCalibration(ref: string, scenarioDir: string): Calibration {
   const byPath = ref.endsWith('.json');
-  const file = byPath ? (isAbsolute(ref) ? ref : resolve(scenarioDir, ref)) : join(CALIBRATIONS_DIR, `${ref}.json`);
+  const file = calibrationPath(ref, scenarioDir);
   if (!existsSync(file)) {
     const names = calibrationNames();
     throw new Error(byPath ? `expected a calibration file, found no file at ${file}` : `expected one of ${names.map((n) => `"${n}"`).join(', ') || '(none shipped)'} or a path to a .json calibration, found "${ref}"`);
   }
   let cal: Partial<Calibration> | null;
   try {
+    const st = statSync(file);
+    if (!st.isFile() || st.size > 16 * 1024 * 1024) throw new Error(`expected a regular JSON file of at most 16 MiB at ${file}`);
     cal = JSON.parse(readFileSync(file, 'utf8')) as Partial<Calibration> | null;
   } catch (e) {
-    throw new Error(`expected a JSON calibration in ${file}, found malformed JSON (${(e as Error).message})`);
+    if ((e as Error).message.startsWith('expected a regular')) throw e;
+    throw new Error(`expected a JSON calibration in ${file}, found malformed JSON (${(e as Error).message.split('\n')[0]!.slice(0, 120)})`);
   }
   if (typeof cal !== 'object' || cal === null || Array.isArray(cal)) throw new Error(`expected a JSON object in ${file}, found ${JSON.stringify(cal)}`);
   const section = (name: 'costs' | 'gc', keys: string[]): Record<string, number> => {

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { HPA_CONTROLLER_DEFAULTS as HPA } from '../autoscaler/hpa/horizontal.js';
 
 /**
+ * Floor of every controller, scrape and polling period, s (1 ms of simulated time): a period that rounds
+ * to 0 ns would fire forever at t = 0. Real controllers run at seconds; 1 ms leaves room for experiments.
+ */
+export const MIN_CONTROL_PERIOD_S = 0.001;
+
+/**
  * Scenario blocks for the cluster around the pods: the Deployment and its Service, the metrics
  * pipeline, and the HorizontalPodAutoscaler. The `hpa` block follows the autoscaling/v2 spec's shape
  * (metrics, behavior) so an SRE can paste the `spec` of a real HPA and only adjust the indentation.
@@ -90,6 +96,13 @@ export const ClusterSchema = z
           .nonnegative()
           .default(30)
           .describe('a deleted pod finishes its in-flight requests for at most this long; those still running are lost'),
+        maxInFlightRequests: z
+          .number()
+          .int()
+          .min(1)
+          .max(10_000_000)
+          .default(100_000)
+          .describe('a pod already serving this many requests refuses the next (its accept queue is full), so an overload cannot grow memory without bound; the summary counts them as cluster.overloadRefused'),
         startupPhases: StartupPhasesSchema.optional().describe(
           'the start-up phases of a new pod, each with its own duration (absent: startupS and readinessDelayS)',
         ),
@@ -133,7 +146,7 @@ export const ClusterSchema = z
           .strictObject({
             minNodes: z.number().int().min(0).default(1).describe('the node pool never shrinks below this'),
             maxNodes: z.number().int().min(1).max(10_000).default(10).describe('the node pool never grows beyond this'),
-            scanIntervalS: z.number().positive().default(10).describe('--scan-interval: how often it looks for Pending pods and unneeded nodes, s'),
+            scanIntervalS: z.number().min(MIN_CONTROL_PERIOD_S).default(10).describe('--scan-interval: how often it looks for Pending pods and unneeded nodes, s'),
             provisioningDelayS: z
               .number()
               .nonnegative()
@@ -162,9 +175,9 @@ export type Cluster = z.infer<typeof ClusterSchema>;
 
 export const MetricsPipelineSchema = z
   .strictObject({
-    scrapeIntervalS: z.number().positive().default(15).describe('metrics-server / Prometheus scrape interval, s (metrics-server manifests ship 15 s)'),
-    cpuWindowS: z.number().positive().default(15).describe('window of the CPU usage rate a scrape reports, s'),
-    rateWindowS: z.number().positive().default(60).describe('window of per-pod request rates and of the ingress rate and p99 (Prometheus rate(), histogram_quantile), s'),
+    scrapeIntervalS: z.number().min(MIN_CONTROL_PERIOD_S).default(15).describe('metrics-server / Prometheus scrape interval, s (metrics-server manifests ship 15 s)'),
+    cpuWindowS: z.number().min(MIN_CONTROL_PERIOD_S).default(15).describe('window of the CPU usage rate a scrape reports, s'),
+    rateWindowS: z.number().min(MIN_CONTROL_PERIOD_S).default(60).describe('window of per-pod request rates and of the ingress rate and p99 (Prometheus rate(), histogram_quantile), s'),
     adapterDelayS: z
       .number()
       .nonnegative()
@@ -202,6 +215,11 @@ const TargetSchema = z
   .superRefine((t, ctx) => {
     const need = TARGET_VALUE_FIELD[t.type];
     if (t[need] === undefined) ctx.addIssue({ code: 'custom', path: [need], message: `expected ${need} for a ${t.type} target, found nothing` });
+    // Kubernetes' validateMetricTarget (pkg/apis/autoscaling/validation/validation.go): "must be positive".
+    for (const k of ['averageValue', 'value'] as const) {
+      const q = t[k];
+      if (q !== undefined && toMilli(q) <= 0) ctx.addIssue({ code: 'custom', path: [k], message: `expected a positive quantity (Kubernetes: must be positive), found ${JSON.stringify(q)}` });
+    }
   })
   .describe('MetricTarget: the value the HPA keeps the metric at (type names which of the fields below holds it)');
 
@@ -344,7 +362,7 @@ export const HpaSchema = z
       .strictObject({
         syncPeriodS: z
           .number()
-          .positive()
+          .min(MIN_CONTROL_PERIOD_S)
           .default(HPA.syncPeriodS)
           .describe('--horizontal-pod-autoscaler-sync-period, s'),
         tolerance: z.number().nonnegative().default(HPA.tolerance).describe('--horizontal-pod-autoscaler-tolerance'),
@@ -445,7 +463,7 @@ export type FaultType = Fault['type'];
 
 export const KedaSchema = z
   .strictObject({
-    pollingIntervalS: z.number().positive().default(30).describe('how often KEDA checks the trigger (activation, 0 <-> 1), s'),
+    pollingIntervalS: z.number().min(MIN_CONTROL_PERIOD_S).default(30).describe('how often KEDA checks the trigger (activation, 0 <-> 1), s'),
     cooldownPeriodS: z.number().nonnegative().default(300).describe('time since the trigger was last active before scaling to minReplicaCount (0), s'),
     minReplicaCount: z.number().int().min(0).default(0).describe('replicas when idle (0 = scale to zero)'),
     maxReplicaCount: z.number().int().min(1).max(10_000).default(100).describe('upper bound of the HPA KEDA creates'),
@@ -459,7 +477,7 @@ export const KedaSchema = z
       .describe('the scaler (a Prometheus-style trigger on the ingress request rate)'),
     hpaSyncPeriodS: z
       .number()
-      .positive()
+      .min(MIN_CONTROL_PERIOD_S)
       .default(HPA.syncPeriodS)
       .describe("the generated HPA's controller sync period, s"),
   })
@@ -485,7 +503,7 @@ export const DensitySchema = z
       .default(0)
       .describe('γ, 1/s per ms/s: raises the density aimed for by γ·σ_gc of the target per second, σ_gc = stop-the-world ms per second (the pods\' mean go_gc_pause_fraction × 1000)'),
     deadbandPct: z.number().min(0).max(100).default(0).describe('no proportional action while ρ is within ± this % of the target (0: none)'),
-    periodS: z.number().positive().default(15).describe('decision period, s'),
+    periodS: z.number().min(MIN_CONTROL_PERIOD_S).default(15).describe('decision period, s'),
     minReplicas: z.number().int().min(1).default(1).describe('lower bound'),
     maxReplicas: z.number().int().min(1).max(10_000).default(100).describe('upper bound'),
     maxStepReplicas: z.number().int().min(1).default(4).describe('largest change in one decision'),

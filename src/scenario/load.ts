@@ -1,13 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { closest, distance } from 'fastest-levenshtein';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioSchema, STEP_KINDS, visitStep, type DurationDist, type Scenario, type Step } from './schema.js';
-import { applyCalibration, readCalibration } from './calibration.js';
+import { applyCalibration, calibrationPath, readCalibration } from './calibration.js';
 import { importManifests, ManifestError, manifestProblem, parseManifests, relocate, type Origin } from '../kubernetes/manifests.js';
 import { mergePatch } from './merge.js';
 import { parseTraffic, TrafficError } from './traffic.js';
+import { excerpt } from './excerpt.js';
+
+export { excerpt };
 
 /** One thing wrong with a scenario file, located as precisely as the parser allows. */
 export interface Problem {
@@ -43,22 +46,60 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
+/** Scenario, trace, sample and calibration files larger than this are refused (they are text a person wrote). */
+export const MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024;
+
 /**
- * Read, parse and validate a scenario file (YAML or JSON). Throws ScenarioError. Warnings (fields of the
- * Kubernetes manifests it names that the model does not read) are appended to `warnings` when given.
+ * Read a text input file: a regular file (not a device, FIFO or directory, which could be read forever),
+ * at most MAX_INPUT_FILE_BYTES, and text (no NUL bytes). Throws ScenarioError naming `shownAs`.
  */
-export function loadScenarioFile(file: string, warnings?: Problem[]): Scenario {
-  let text: string;
+export function readInputText(file: string, shownAs: string = file, path = ''): string {
+  const fail = (message: string): never => {
+    throw new ScenarioError([{ file: shownAs, path, message }]);
+  };
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`);
+  }
+  if (st.isDirectory()) return fail('is a directory, expected a scenario file');
+  if (!st.isFile()) return fail('expected a regular file, found a device, pipe or socket');
+  if (st.size > MAX_INPUT_FILE_BYTES) {
+    return fail(`expected a file of at most ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB, found ${(st.size / 1024 / 1024).toFixed(1)} MiB`);
+  }
+  let text = '';
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : String(e);
-    throw new ScenarioError([{ file, path: '', message: why }]);
+    return fail(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return resolveFiles(parseScenario(text, file, dirname(file), warnings), file, warnings);
+  if (text.length > MAX_INPUT_FILE_BYTES) return fail(`expected a file of at most ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB`);
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    throw new ScenarioError([{ file: shownAs, line, path, message: 'expected a text file, found binary data (a NUL byte)' }]);
+  }
+  return text;
 }
+
+/** Read a scenario file's text (readInputText; an empty or whitespace-only file is refused, as kubectl apply does). */
+export function readScenarioText(file: string): string {
+  const text = readInputText(file);
+  if (text.trim() === '') throw new ScenarioError([{ file, path: '', message: 'file is empty (write {} for a scenario of all defaults)' }]);
+  return text;
+}
+
+/**
+ * Read, parse and validate a scenario file (YAML or JSON). Throws ScenarioError. Warnings (fields of the
+ * Kubernetes manifests it names that the model does not read; a trace's rebased times) are appended to
+ * `warnings` when given.
+ */
+export function loadScenarioFile(file: string, warnings?: Problem[]): Scenario {
+  return resolveFiles(parseScenario(readScenarioText(file), file, dirname(file), warnings), file, warnings);
+}
+
 
 /**
  * Read the files a scenario names — a `trace` arrival, `empirical` distributions with a `file` — and
@@ -90,12 +131,8 @@ export function resolveFiles(s: Scenario, file: string, warnings?: Problem[]): S
 function readTraffic(file: string, a: Extract<Scenario['workload']['arrival'], { process: 'trace' }>, durationS: number, warnings?: Problem[]): number[][] {
   const path = 'workload.arrival.file';
   const csv = resolve(dirname(file), a.file);
-  let text: string;
-  try {
-    text = readFileSync(csv, 'utf8');
-  } catch {
-    throw new ScenarioError([{ file, path, message: `expected a readable trace file, found nothing at ${csv}` }]);
-  }
+  if (!existsSync(csv)) throw new ScenarioError([{ file, path, message: `expected a readable trace file, found nothing at ${csv}` }]);
+  const text = readInputText(csv, csv, path);
   const fileType = a.fileType ?? (extname(csv).toLowerCase() === '.json' ? 'prometheus-json' : 'csv');
   let traffic;
   try {
@@ -169,23 +206,32 @@ function readNumberRows(file: string, rel: string, path: string, columns: string
   const at = (line: number | undefined, message: string): Problem => ({ file: csv, ...(line ? { line } : {}), path, message });
   let text: string;
   try {
-    text = readFileSync(csv, 'utf8');
-  } catch {
-    throw new ScenarioError([{ file, path, message: `expected a readable CSV file, found nothing at ${csv}` }]);
+    text = readInputText(csv, csv, path);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    const m = e.problems[0]!.message;
+    throw new ScenarioError([{ file, path, message: m === 'file not found' ? `expected a readable CSV file, found nothing at ${csv}` : `${csv}: ${m}` }]);
   }
   const rows: number[][] = [];
   const problems: Problem[] = [];
+  let seenData = false;
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
+    if (problems.length >= 20) return; // enough to fix first
     const cells = line.split(',').map((c) => c.trim());
-    const nums = cells.slice(0, n).map(Number);
-    if (cells.length < n || nums.some((x) => !Number.isFinite(x))) {
-      if (i === 0 && rows.length === 0) return; // a header
-      problems.push(at(i + 1, `expected "${columns}" numbers, found "${line}"`));
+    // A header: the first non-comment line, all words (not numbers, not Infinity or NaN).
+    if (!seenData && rows.length === 0 && problems.length === 0 && cells.every((c) => /^[A-Za-z_]/.test(c) && !/^[+-]?(infinity|nan)$/i.test(c))) {
+      seenData = true;
       return;
     }
-    if (nums.some((x) => x < 0)) problems.push(at(i + 1, `expected non-negative numbers, found "${line}"`));
+    seenData = true;
+    const nums = cells.slice(0, n).map((c) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(c) ? Number(c) : NaN));
+    if (cells.length !== n || nums.some((x) => !Number.isFinite(x))) {
+      problems.push(at(i + 1, `expected "${columns}" numbers, found "${excerpt(line, 40)}"`));
+      return;
+    }
+    if (nums.some((x) => x < 0)) problems.push(at(i + 1, `expected non-negative numbers, found "${excerpt(line, 40)}"`));
     else if (ordered && n > 1 && rows.length > 0 && nums[0]! <= rows.at(-1)![0]!) problems.push(at(i + 1, `expected times in increasing order, found ${nums[0]} after ${rows.at(-1)![0]}`));
     else if (ordered && n === 1 && rows.length > 0 && nums[0]! < rows.at(-1)![0]!) problems.push(at(i + 1, `expected times in non-decreasing order, found ${nums[0]} after ${rows.at(-1)![0]}`));
     else rows.push(nums);
@@ -207,11 +253,13 @@ export function parseScenario(text: string, file: string, dir = dirname(file), w
     throw new ScenarioError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return { file, line: pos?.line, col: pos?.col, path: '', message: `malformed ${kindOf(file)}: ${firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '')}` };
+        return { file, line: pos?.line, col: pos?.col, path: '', message: `malformed ${kindOf(file)}: ${excerpt(firstLine(e.message).replace(/ at line \d+, column \d+:?$/, ''), 120)}` };
       }),
     );
   }
-  let data: unknown = doc.toJS() ?? {};
+  let data: unknown = yamlToJs(doc, file);
+  const written = data;
+  let calFile: string | undefined;
   let origins: Origin[] = [];
   if (isRecord(data) && data.kubernetes !== undefined) {
     const imported = readManifests(data.kubernetes, dir, file, doc, lines);
@@ -222,6 +270,7 @@ export function parseScenario(text: string, file: string, dir = dirname(file), w
     data = mergePatch(imported.data, own);
   }
   if (isRecord(data) && typeof data.calibration === 'string' && data.calibration.length > 0) {
+    calFile = calibrationPath(data.calibration, dir);
     try {
       data = applyCalibration(data, readCalibration(data.calibration, dir));
     } catch (e) {
@@ -231,13 +280,14 @@ export function parseScenario(text: string, file: string, dir = dirname(file), w
   }
   const parsed = ScenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((i) => {
+    let problems = parsed.error.issues.flatMap((i) => {
       const found = describeIssue(i, doc, lines, file, data);
       // A value the scenario did not write but a manifest supplied is reported at the manifest's line.
       const path = i.path as (string | number)[];
       const from = origins.length > 0 && !doc.hasIn(path) ? relocate(origins, path) : undefined;
       return from ? found.map((p) => manifestProblem(from.source, from.manifestPath, p.message)) : found;
     });
+    if (calFile !== undefined) problems = problems.map((p) => blameCalibration(p, written, calFile!));
     problems.sort((x, y) => (x.line ?? 0) - (y.line ?? 0) || (x.col ?? 0) - (y.col ?? 0));
     throw new ScenarioError(problems);
   }
@@ -259,11 +309,8 @@ function readManifests(list: unknown, dir: string, file: string, doc: Document, 
   }
   const files = (list as string[]).map((rel, i) => {
     const path = resolve(dir, rel);
-    try {
-      return { file: path, text: readFileSync(path, 'utf8') };
-    } catch {
-      throw at(['kubernetes', i], `expected a readable manifest file, found nothing at ${path}`);
-    }
+    if (!existsSync(path)) throw at(['kubernetes', i], `expected a readable manifest file, found nothing at ${path}`);
+    return { file: path, text: readInputText(path, path, `kubernetes[${i}]`) };
   });
   try {
     return importManifests(parseManifests(files));
@@ -282,6 +329,35 @@ export function scenarioFromData(data: unknown, file: string, dir?: string): Sce
     // Positions would point into the generated text: keep the document paths and messages only.
     throw new ScenarioError(e.problems.map(({ line: _l, col: _c, ...p }) => p));
   }
+}
+
+/**
+ * YAML to plain data, with the yaml library's alias limit (an "alias bomb" — a few lines that expand to
+ * billions of nodes — is refused rather than exhausting memory).
+ */
+export function yamlToJs(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS() ?? {}; // maxAliasCount: the library's default (100) expansions
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/alias/i.test(msg)) {
+      throw new ScenarioError([{ file, path: '', message: 'expected YAML whose aliases (*name) expand to a modest size, found too many alias expansions (an alias bomb?)' }]);
+    }
+    throw new ScenarioError([{ file, path: '', message: `malformed ${kindOf(file)}: ${excerpt(firstLine(msg), 120)}` }]);
+  }
+}
+
+/**
+ * A runtime.costs / runtime.gc value the scenario did not write came from its calibration file: the
+ * problem is blamed on that file (the user fixes or re-measures the calibration, not the scenario).
+ */
+function blameCalibration(p: Problem, written: unknown, calFile: string): Problem {
+  const m = /^runtime\.(costs|gc)\.(\w+)$/.exec(p.path);
+  if (!m) return p;
+  const rt = isRecord(written) && isRecord(written.runtime) ? written.runtime : {};
+  const block = isRecord(rt[m[1]!]) ? (rt[m[1]!] as Record<string, unknown>) : {};
+  if (m[2]! in block) return p;
+  return { file: calFile, path: p.path, message: `${p.message} (from the calibration file, named by ${p.file})` };
 }
 
 function defaultName(file: string): string {
@@ -372,7 +448,7 @@ function typeName(t: string): string {
 export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing (the field is missing)';
   if (v === null) return 'null';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'string') return `the string ${JSON.stringify(excerpt(v, 60))}`;
   if (typeof v === 'number') return Number.isInteger(v) ? `${v}` : `${v}`;
   if (typeof v === 'boolean') return `${v}`;
   if (Array.isArray(v)) return `a list of ${v.length}`;

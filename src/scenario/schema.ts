@@ -15,6 +15,9 @@ import {
  * The reference table in docs/scenario-reference.md is generated from these descriptions.
  */
 
+/** Largest lognormal cv: 1000 already puts half the mass below mean / 10^3 (σ ≈ 3.7). */
+export const MAX_CV = 1000;
+
 const nonNegMs = (what: string) => z.number().nonnegative().describe(what);
 
 /** A random (or fixed) duration in milliseconds. */
@@ -31,7 +34,7 @@ export const DurationDistSchema = z
     z.strictObject({
       dist: z.literal('lognormal'),
       meanMs: z.number().positive().default(1).describe('mean, ms'),
-      cv: z.number().positive().default(1).describe('coefficient of variation (stdev / mean), unitless'),
+      cv: z.number().positive().max(MAX_CV).default(1).describe(`coefficient of variation (stdev / mean), unitless (at most ${MAX_CV}: beyond, σ² = ln(1 + cv²) overflows what a double can draw)`),
     }),
     z
       .strictObject({
@@ -114,7 +117,7 @@ export const ArrivalSchema = z
       process: z.literal('diurnal'),
       meanPerS: z.number().positive().default(100).describe('mean rate, requests per second'),
       amplitudePerS: z.number().nonnegative().default(50).describe('the rate swings ± this around the mean (at most the mean)'),
-      periodS: z.number().positive().default(86_400).describe('one cycle, s (a day by default; shorten it to see cycles in short runs)'),
+      periodS: z.number().min(0.001).default(86_400).describe('one cycle, s (a day by default; shorten it to see cycles in short runs)'),
       peakAtS: z.number().nonnegative().default(0).describe('time of a peak, s'),
     }),
     z
@@ -124,7 +127,7 @@ export const ArrivalSchema = z
           .array(
             z.strictObject({
               ratePerS: z.number().nonnegative().describe('Poisson rate in this state, requests per second'),
-              meanDurationS: z.number().positive().describe('mean (exponential) time spent in the state, s'),
+              meanDurationS: z.number().min(1e-6).describe('mean (exponential) time spent in the state, s'),
             }),
           )
           .min(2)
@@ -303,7 +306,7 @@ export const RuntimeSchema = z
       .positive()
       .optional()
       .describe('container CPU limit, cores: a CFS quota of cpuLimitCores × cfsPeriodMs per period shared by all Ms (spent → every M stalls until the period ends); also sets the Go 1.25 GOMAXPROCS default. Absent: no limit'),
-    cfsPeriodMs: z.number().positive().default(100).describe('CFS bandwidth period (cpu.cfs_period_us), ms'),
+    cfsPeriodMs: z.number().min(1).max(1000).default(100).describe('CFS bandwidth period (cpu.cfs_period_us), ms: the kernel accepts 1 ms to 1 s (min_cfs_quota_period, max_cfs_quota_period in kernel/sched/core.c)'),
     maxThreads: z.number().int().min(2).max(100_000).default(10_000).describe('debug.SetMaxThreads: exceeding it is a fatal error'),
     costs: CostsSchema.prefault({}),
     gc: GcSchema.prefault({}),
@@ -348,7 +351,7 @@ export const DEFAULT_LATENCY_BUCKETS_MS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50
 export const MetricsSchema = z.strictObject({
   sampleIntervalMs: z
     .number()
-    .positive()
+    .min(0.001)
     .default(1000)
     .describe('time-series sampling interval, ms of simulated time'),
   latencyBucketsMs: z
@@ -436,6 +439,11 @@ export const ScenarioSchema = z
     });
     checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], Object.keys(s.runtime.channels), ctx);
     checkTimeline(s.timeline, s.hpa, ctx);
+    try {
+      checkBounds(s, ctx);
+    } catch {
+      // Values malformed past their own (already reported) errors: nothing more to bound.
+    }
     const scalers = AUTOSCALER_KINDS.filter((k) => s[k] !== undefined);
     if (scalers.length > 1) {
       ctx.addIssue({ code: 'custom', path: [scalers[1]!], message: `expected one autoscaler, found ${scalers.join(' and ')}` });
@@ -489,6 +497,92 @@ function checkPrograms(steps: readonly Step[], path: (string | number)[], chans:
     ctx.addIssue({ code: 'custom', path, message: `expected at most ${MAX_PROGRAM_OPS.toLocaleString('en-US')} steps once repeats are unrolled, found ${ops.toLocaleString('en-US')}` });
   }
   return ops;
+}
+
+/** Caps on the work one run may ask for (each error names the setting to lower). */
+export const LIMITS = {
+  /** Time-series rows: durationS / metrics.sampleIntervalMs. */
+  samples: 1_000_000,
+  /** Firings of one periodic controller (scrape, HPA sync, KEDA poll, density decision): durationS / period. */
+  periodicFirings: 10_000_000,
+  /** MMPP state changes expected in a run: durationS / the shortest meanDurationS. */
+  stateChanges: 100_000_000,
+  /** Requests expected in a run: the peak arrival rate × durationS. */
+  requests: 100_000_000,
+  /** Steps one request runs, counting every spawned goroutine's program (fan-out × unrolled size, nested). */
+  requestSteps: 10_000_000,
+} as const;
+
+/** The arrival process's peak rate, per s, and the field that sets it (for the error's path). */
+function peakRate(a: Scenario['workload']['arrival']): { rate: number; path: (string | number)[] } {
+  const at = ['workload', 'arrival'];
+  switch (a.process) {
+    case 'poisson':
+    case 'constant':
+      return { rate: a.ratePerS, path: [...at, 'ratePerS'] };
+    case 'diurnal':
+      return { rate: a.meanPerS + a.amplitudePerS, path: [...at, 'meanPerS'] };
+    case 'steps':
+      return { rate: Math.max(...a.steps.map((x) => x.ratePerS)), path: [...at, 'steps'] };
+    case 'mmpp':
+      return { rate: Math.max(...a.states.map((x) => x.ratePerS)), path: [...at, 'states'] };
+    case 'timestamps':
+    case 'trace':
+      return { rate: 0, path: at }; // bounded by the file's size
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
+
+/**
+ * Bounded work: every period is floored in its field; here the products that no single field shows —
+ * how many samples, firings, requests and goroutine steps a run would take — are capped, so no input
+ * exhausts memory or time without an error naming the setting to lower.
+ */
+function checkBounds(s: z.infer<typeof ScenarioSchema>, ctx: z.RefinementCtx): void {
+  const fmt = (n: number) => (n >= 1e15 ? n.toExponential(2) : Math.ceil(n).toLocaleString('en-US'));
+  const cap = (n: number, max: number, path: (string | number)[], what: string, fix: string) => {
+    if (n > max) ctx.addIssue({ code: 'custom', path, message: `expected at most ${fmt(max)} ${what}, found ${fmt(n)}; ${fix}` });
+  };
+  const d = s.durationS;
+  if (!(d > 0)) return;
+  // A value below its field's floor has its own error already; caps apply to values that pass it.
+  if (s.metrics.sampleIntervalMs >= 0.001) cap((d * 1000) / s.metrics.sampleIntervalMs, LIMITS.samples, ['metrics', 'sampleIntervalMs'], 'samples (durationS / sampleIntervalMs)', 'raise metrics.sampleIntervalMs or lower durationS');
+  const periodic: [number | undefined, (string | number)[]][] = [
+    [s.metricsPipeline.scrapeIntervalS, ['metricsPipeline', 'scrapeIntervalS']],
+    [s.hpa?.controller.syncPeriodS, ['hpa', 'controller', 'syncPeriodS']],
+    [s.keda?.pollingIntervalS, ['keda', 'pollingIntervalS']],
+    [s.keda?.hpaSyncPeriodS, ['keda', 'hpaSyncPeriodS']],
+    [s.densityController?.periodS, ['densityController', 'periodS']],
+    // The CFS quota refills once a period, per pod (an event each), when there is a CPU limit.
+    [s.runtime.cpuLimitCores !== undefined ? s.runtime.cfsPeriodMs / 1000 : undefined, ['runtime', 'cfsPeriodMs']],
+  ];
+  for (const [period, path] of periodic) {
+    if (period !== undefined && period >= 0.001) cap(d / period, LIMITS.periodicFirings, path, `firings (durationS / ${String(path.at(-1))})`, `raise ${path.join('.')} or lower durationS`);
+  }
+  const a = s.workload.arrival;
+  if (a.process === 'mmpp') {
+    const shortest = Math.min(...a.states.map((x) => x.meanDurationS));
+    if (shortest >= 1e-6) cap(d / shortest, LIMITS.stateChanges, ['workload', 'arrival', 'states'], 'state changes (durationS / meanDurationS)', 'raise the states\' meanDurationS or lower durationS');
+  }
+  const peak = peakRate(a);
+  cap(peak.rate * d, LIMITS.requests, peak.path, 'requests in a run (peak rate × durationS)', 'lower the rate or durationS');
+  cap(requestSteps(s.workload.request.steps), LIMITS.requestSteps, ['workload', 'request', 'steps'],
+    'steps per request counting every spawned goroutine (spawn count × its program, nested)', 'lower spawn.count or repeat.count');
+}
+
+/** Steps one request runs: repeats unrolled, each spawn's program times its count (what the runtime will execute). */
+function requestSteps(steps: readonly Step[]): number {
+  let n = 0;
+  for (const st of steps) {
+    if ('repeat' in st) n += st.repeat.count * requestSteps(st.repeat.steps);
+    else if ('spawn' in st) n += 2 + st.spawn.count * requestSteps(st.spawn.steps);
+    else n += 1;
+    if (n > 1e300) return Infinity;
+  }
+  return n;
 }
 
 /** A scenario with every default filled in (what `run` writes as scenario.resolved.yaml). */

@@ -29,7 +29,8 @@ const RangeSchema = z
     log: z.boolean().default(false).describe('draw uniformly on a log scale (min > 0)'),
   })
   .refine((r) => r.max >= r.min, { message: 'expected max ≥ min', path: ['max'] })
-  .refine((r) => !r.log || r.min > 0, { message: 'expected min > 0 for a log range', path: ['min'] });
+  .refine((r) => !r.log || r.min > 0, { message: 'expected min > 0 for a log range', path: ['min'] })
+  .refine((r) => !r.int || Math.ceil(r.min) <= Math.floor(r.max), { message: 'expected an integer between min and max for an int range, found none', path: ['max'] });
 export type SweepRange = z.infer<typeof RangeSchema>;
 
 export const SweepSchema = z
@@ -51,5 +52,26 @@ export const SweepSchema = z
       .default({ podSeconds: 1, sloViolationMin: 60 })
       .describe(`minimise Σ weight × mean(metric) over these per-run figures: ${SWEEP_METRICS.join(', ')}`),
   })
+  .superRefine((s, ctx) => {
+    // Counted before expanding: a few lines of grid can multiply to more points than memory holds.
+    const n = sweepPointCount(s);
+    if (n > MAX_SWEEP_POINTS) {
+      ctx.addIssue({ code: 'custom', path: ['grid'], message: `expected at most ${MAX_SWEEP_POINTS.toLocaleString('en-US')} points (grid values multiplied, × random samples), found ${n.toLocaleString('en-US')}; shorten the grid's lists or lower random.samples` });
+    } else if (n * s.replications > MAX_SWEEP_RUNS) {
+      ctx.addIssue({ code: 'custom', path: ['replications'], message: `expected at most ${MAX_SWEEP_RUNS.toLocaleString('en-US')} runs (points × replications), found ${(n * s.replications).toLocaleString('en-US')}; lower replications or the number of points` });
+    }
+  })
   .describe('for `gmpsim sweep` and `gmpsim tune`: the points to run');
+
+/** Most points one sweep may have (each point's scenario is validated and held in memory). */
+export const MAX_SWEEP_POINTS = 100_000;
+/** Most runs (points × replications) one sweep may have. */
+export const MAX_SWEEP_RUNS = 1_000_000;
+
+/** How many points a sweep has — grid lists multiplied, × random samples — without expanding them. */
+export function sweepPointCount(s: { grid: Record<string, unknown[]>; random?: { samples: number } | undefined }): number {
+  let n = s.random?.samples ?? 1;
+  for (const values of Object.values(s.grid)) n *= values.length;
+  return n;
+}
 export type Sweep = z.infer<typeof SweepSchema>;

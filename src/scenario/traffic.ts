@@ -1,4 +1,5 @@
 import { csvParseRows, dsvFormat } from 'd3-dsv';
+import { excerpt } from './excerpt.js';
 
 /**
  * Production traffic in: a rate series, a counter series or request timestamps, from a CSV (d3-dsv: quoted
@@ -121,15 +122,22 @@ function fromCsv(text: string, o: TrafficOptions): Raw {
   const vi = needValue ? index(o.valueColumn, 1, 'the values') : -1;
   const points: RawPoint[] = [];
   let local = false;
+  // Every row has as many cells as the header (or the first row): a torn row ("0.5,") is an error.
+  let width = header?.length;
   for (let r = start; r < rows.length; r++) {
     const cells = rows[r]!;
     const line = r + 1;
     if (cells.length === 0 || cells.every((c) => c.trim() === '') || cells[0]!.trim().startsWith('#')) continue;
+    width ??= cells.length;
+    if (cells.length !== width) {
+      problems.push({ line, message: `expected ${width} cell${width === 1 ? '' : 's'} as the ${header ? 'header has' : 'first row has'}, found "${excerpt(cells.join(','), 40)}"` });
+      continue;
+    }
     const t = parseTime(cells[ti] ?? '');
     const v = needValue ? parseValue(cells[vi] ?? '') : 1;
     if (!t || v === undefined) {
       const what = needValue ? '"time,value"' : 'a time';
-      problems.push({ line, message: `expected ${what} (times: seconds, Unix seconds or ms, RFC 3339), found "${cells.join(',').slice(0, 60)}"` });
+      problems.push({ line, message: `expected ${what} (times: seconds, Unix seconds or ms, RFC 3339), found "${excerpt(cells.join(','), 40)}"` });
       continue;
     }
     local ||= t.local === true;

@@ -75,6 +75,8 @@ export class Experiment implements CompletionSink {
   private readonly wait = new SampleLog();
   private readonly service = new SampleLog();
   private readonly latencyHist: Histogram;
+  /** Overload refusals already accounted (Deployment.overloaded at the last refusal). */
+  private overloadSeen = 0;
   private arrived = 0;
   private arrivedMeasured = 0;
   private completed = 0;
@@ -279,9 +281,10 @@ export class Experiment implements CompletionSink {
       this.clients.started(id, firstNs, attempt, seq);
       return;
     }
-    // No Ready pod: the Service refuses the connection.
+    // No Ready pod, or the chosen pod's accept queue is full: the connection is refused.
     this.requests.release(id);
-    if (now >= this.warmupNs) this.rejectedMeasured++;
+    if (this.fleet.deployment.overloaded > this.overloadSeen) this.overloadSeen = this.fleet.deployment.overloaded;
+    else if (now >= this.warmupNs) this.rejectedMeasured++;
     this.clients.failedAttempt(firstNs, attempt, seq);
   }
 
@@ -410,6 +413,9 @@ export class Experiment implements CompletionSink {
         ...(dep.rollouts.length > 0
           ? { rollouts: dep.rollouts.map((r) => ({ atS: nsToS(r.startNs), completedS: Number.isNaN(r.completeNs) ? null : nsToS(r.completeNs) })) }
           : {}),
+        // Only when it happened: an overload beyond cluster.pod.maxInFlightRequests (absent otherwise,
+        // so results of runs that never reach the limit are unchanged).
+        ...(dep.overloaded > 0 ? { overloadRefused: dep.overloaded, maxInFlightRequestsPerPod: s.cluster.pod.maxInFlightRequests } : {}),
       },
       ...(this.fleet.autoscaler ? { hpa: hpaSummary(this.fleet.autoscaler.decisions) } : {}),
       ...(this.fleet.pod0 instanceof GmpPod ? { gmp: gmpSummary(this.fleet.pod0) } : {}),

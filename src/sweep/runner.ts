@@ -20,7 +20,7 @@ export interface SweepTask {
   scenario: Scenario;
 }
 
-/** Default worker count: the machine's cores. */
+/** Default worker count: the machine's cores (also the cap on --workers: runTasks never starts more). */
 export function defaultWorkers(): number {
   return availableParallelism();
 }
@@ -37,6 +37,8 @@ export async function runTasks(
   stop: StopSignal,
 ): Promise<void> {
   if (tasks.length === 0) return;
+  // Never more threads than tasks or cores: each holds a V8 heap, and extra ones only add memory.
+  workers = Math.max(1, Math.min(workers, tasks.length, availableParallelism()));
   const stopped = new Promise<void>((resolve) => (stop.onStop = resolve));
   const pool = new Piscina({ filename: new URL('./worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
   const inflight = new Set<Promise<void>>();

@@ -39,7 +39,7 @@ describe('cli', () => {
     const r = gmpsim(['run', scenarioFile(small), '--out', out]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/latency ms\s+mean/);
-    expect(readdirSync(out).sort()).to.deep.equal(['scenario.resolved.yaml', 'summary.json', 'timeseries.csv']);
+    expect(readdirSync(out).sort()).to.deep.equal(['.gmpsim-results', 'scenario.resolved.yaml', 'summary.json', 'timeseries.csv']);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.scenario).to.equal('small');
     expect(summary.requests.completed).to.be.greaterThan(2000);

@@ -26,6 +26,36 @@ function csv(file: string): Row[] {
   return csvParse(readFileSync(file, 'utf8'), autoType) as unknown as Row[];
 }
 
+/** An error that already names the file it is about. */
+class FileContentError extends Error {}
+
+/** A results file's JSON; a malformed one is an error naming the file. */
+function json(file: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new FileContentError(`${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new FileContentError(`${file}: expected the JSON gmpsim wrote, found malformed JSON (a damaged or hand-edited file); re-run to regenerate it`);
+  }
+}
+
+/** Read a results directory, naming the file whose content is not what gmpsim wrote. */
+export function readReport(dir: string): Report {
+  const main = ['summary.json', 'compare.json', 'sweep.json'].find((f) => existsSync(join(dir, f)));
+  try {
+    return readReportUnchecked(dir);
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (main === undefined || e instanceof FileContentError) throw e;
+    throw new Error(`${join(dir, main)}: expected the results gmpsim wrote, found something else (${msg.split('\n')[0]!.slice(0, 120)})`);
+  }
+}
+
 export interface Report {
   title: string;
   kind: 'run' | 'compare' | 'sweep';
@@ -35,9 +65,9 @@ export interface Report {
 }
 
 /** Read a results directory (a run, a compare or a sweep) and decide its charts. */
-export function readReport(dir: string): Report {
+function readReportUnchecked(dir: string): Report {
   if (existsSync(join(dir, 'summary.json'))) {
-    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    const s = json(join(dir, 'summary.json'));
     const decisions = existsSync(join(dir, 'hpa_decisions.csv')) ? csv(join(dir, 'hpa_decisions.csv')) : undefined;
     const f = (x: number, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '-');
     const facts: [string, string][] = [
@@ -57,7 +87,7 @@ export function readReport(dir: string): Report {
     return { title: `${s.scenario} — run`, kind: 'run', facts, charts: runCharts(csv(join(dir, 'timeseries.csv')), decisions) };
   }
   if (existsSync(join(dir, 'compare.json'))) {
-    const c = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
+    const c = json(join(dir, 'compare.json'));
     // Means per variant (compare.csv holds one row per seed).
     const rows = csv(join(dir, existsSync(join(dir, 'compare-summary.csv')) ? 'compare-summary.csv' : 'compare.csv'));
     const series = Object.fromEntries(
@@ -66,7 +96,7 @@ export function readReport(dir: string): Report {
     return { title: `${c.scenario ?? 'comparison'} — variants`, kind: 'compare', facts: [['seeds', String(c.seeds ?? '')]], charts: [...overlayCharts(series), ...compareCharts(rows)] };
   }
   if (existsSync(join(dir, 'sweep.json'))) {
-    const w = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
+    const w = json(join(dir, 'sweep.json'));
     return {
       title: `${w.name} — sweep`,
       kind: 'sweep',
