@@ -18,11 +18,14 @@ import {
 } from './states.js';
 import { Sysmon } from './sysmon.js';
 import { CfsQuota } from './cfs-quota.js';
+import { STACK_MIN, Stacks } from './stack.js';
 
 /** Why the pod's Ps cannot run now: CFS throttling, a stop-the-world pause. */
 export const STALL_THROTTLE = 1;
 export const STALL_STW = 2;
 export const STALL_DEAD = 4;
+
+const NO_STACK_STATS: Stacks['stats'] = Object.freeze({ growths: 0, shrinks: 0, copiedBytes: 0 });
 
 /** stealWork's answer when it must first usleep(3) before taking a running victim's runnext. */
 const STEAL_USLEEP = -2;
@@ -85,9 +88,6 @@ export class NumaStats {
   remoteWorkNs = 0;
   crossNodeSteals = 0;
 }
-
-/** Every G holds at least the starting stack (stackMin, 2 KiB); dead Gs keep theirs on the free lists. */
-const STACK_MIN = 2048;
 
 /** Optional hooks for the trace exporter and metrics; never called when absent. */
 export interface SchedTracer {
@@ -170,11 +170,8 @@ export class Sched {
   private gHome: Int8Array | undefined;
   private readonly pBurstFactor: Float64Array;
   readonly numa: NumaStats | undefined;
-  /** Stacks (when some step runs deep): each G's stack size and whether it is deep now; bytes above 2 KiB each. */
-  private gStack: Uint32Array | undefined;
-  private gDeep: Uint8Array | undefined;
-  private stackExtra = 0;
-  readonly stackStats = { growths: 0, shrinks: 0, copiedBytes: 0 };
+  /** Goroutine stacks (stack.go), when some step runs deep. */
+  readonly stacks: Stacks | undefined;
   /** Runtime-owned Gs (the background mark workers, G index = P): not goroutines of the program. */
   readonly nSystemGs: number;
   /** Per-P FIFO of timers that are due but not yet run (checkTimers runs them): G and due time. */
@@ -289,10 +286,7 @@ export class Sched {
       this.gHome = new Int8Array(1024).fill(-1);
       this.numa = new NumaStats();
     }
-    if (progs.growsStacks) {
-      this.gStack = new Uint32Array(1024).fill(STACK_MIN);
-      this.gDeep = new Uint8Array(1024);
-    }
+    if (progs.growsStacks) this.stacks = new Stacks(1024);
     this.pGcMode = new Uint8Array(n);
     this.pChunk = new Float64Array(n);
     this.pChunkNs = new Float64Array(n);
@@ -399,10 +393,7 @@ export class Sched {
     if (gp < 0) {
       gp = g.add();
       this.gc?.ensureCapacity(g.capacity);
-      if (this.gStack && this.gStack.length < g.capacity) {
-        this.gStack = grow(this.gStack, new Uint32Array(g.capacity).fill(STACK_MIN));
-        this.gDeep = grow(this.gDeep!, new Uint8Array(g.capacity));
-      }
+      this.stacks?.ensureCapacity(g.capacity);
       if (this.gHome && this.gHome.length < g.capacity) this.gHome = grow(this.gHome, new Int8Array(g.capacity).fill(-1));
     }
     // First touch: a G made by `go f()` has its stack and arguments on the creating P's node; a request's
@@ -889,12 +880,12 @@ export class Sched {
         continue;
       }
       if (op === OP_STACK_GROW) {
-        overheadNs += this.morestack(gp, progs.arg[pc]!);
+        overheadNs += this.stacks!.morestack(gp, progs.arg[pc]!) * (this.cfg.costs.stackCopyNsPerByte ?? 0);
         g.pc[gp] = pc + 1;
         continue;
       }
       if (op === OP_STACK_POP) {
-        this.gDeep![gp] = 0;
+        this.stacks!.pop(gp);
         g.pc[gp] = pc + 1;
         continue;
       }
@@ -1102,43 +1093,17 @@ export class Sched {
 
   /** Goroutine stack memory: every G ever made keeps at least a 2 KiB stack (gfput keeps standard stacks). */
   stackBytes(): number {
-    return this.g.count * STACK_MIN + this.stackExtra;
+    return this.g.count * STACK_MIN + (this.stacks?.extra ?? 0);
   }
 
-  /** newstack/copystack: double the stack until `need` bytes fit; returns the copying time, ns. */
-  private morestack(gp: number, need: number): number {
-    const st = this.gStack!;
-    this.gDeep![gp] = 1;
-    let size = st[gp]!;
-    if (size >= need) return 0;
-    let copied = 0;
-    while (size < need) {
-      copied += size; // the stack was full when it overflowed: all of it is copied
-      size *= 2;
-    }
-    this.stackExtra += size - st[gp]!;
-    st[gp] = size;
-    this.stackStats.growths++;
-    this.stackStats.copiedBytes += copied;
-    return copied * (this.cfg.costs.stackCopyNsPerByte ?? 0);
+  /** Stack growths, shrinks and bytes copied (zeros when no step runs deep). */
+  get stackStats(): Stacks['stats'] {
+    return this.stacks?.stats ?? NO_STACK_STATS;
   }
 
-  /**
-   * shrinkstack, at each GC's mark (scanstack): a stack using under a quarter of itself is halved, down
-   * to 2 KiB — not while the G is deep in a call chain or in a syscall. A shallow G uses ~1 KiB.
-   */
+  /** shrinkstack over every goroutine (at each GC's mark). */
   shrinkStacks(): void {
-    const st = this.gStack;
-    if (!st) return;
-    const g = this.g;
-    for (let gp = this.nSystemGs; gp < g.count; gp++) {
-      const size = st[gp]!;
-      if (size <= STACK_MIN || this.gDeep![gp] || g.status[gp] === Gdead || g.status[gp] === Gsyscall) continue;
-      if (1024 >= size / 4) continue;
-      st[gp] = size / 2;
-      this.stackExtra -= size / 2;
-      this.stackStats.shrinks++;
-    }
+    this.stacks?.shrinkStacks(this.g, this.nSystemGs);
   }
 
   private startBurst(pp: number, durationNs: number, work: boolean): void {
@@ -1191,12 +1156,7 @@ export class Sched {
     g.m[gp] = -1;
     this.stats.gExited++;
     this.gc?.gExit(gp);
-    // gfput: a grown stack is freed; the G is reused with a fresh starting stack.
-    if (this.gStack && this.gStack[gp]! > STACK_MIN) {
-      this.stackExtra -= this.gStack[gp]! - STACK_MIN;
-      this.gStack[gp] = STACK_MIN;
-      this.gDeep![gp] = 0;
-    }
+    this.stacks?.gfree(gp);
     const req = g.request[gp]!;
     const parent = g.parent[gp]!;
     // The parent is woken only if it waits for its children (not if it is parked on a channel of its own).
