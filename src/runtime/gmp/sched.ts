@@ -3,7 +3,6 @@ import { grow } from '../../engine/grow.js';
 import { SampleLog } from '../../metrics/sample-log.js';
 import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
-import { WaitQueues } from './waitq.js';
 import { GTable } from './gtable.js';
 import {
   OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_SLEEP, OP_SPAWN, OP_STACK_GROW, OP_STACK_POP, OP_SYSCALL,
@@ -19,6 +18,7 @@ import {
 import { Sysmon } from './sysmon.js';
 import { CfsQuota } from './cfs-quota.js';
 import { STACK_MIN, Stacks } from './stack.js';
+import { CHAN_BLOCK, Chans } from './chan.js';
 
 /** Why the pod's Ps cannot run now: CFS throttling, a stop-the-world pause. */
 export const STALL_THROTTLE = 1;
@@ -225,14 +225,8 @@ export class Sched {
   private readonly ioWait = new DeadlineHeap(1024);
   private ioEventH = -1;
   private ioEventAt = Infinity;
-  // Mutexes: owner and FIFO waiters.
-  private readonly muOwner: Int32Array;
-  private readonly muWaiters: WaitQueues;
-  // Channels (hchan): buffered values, and FIFO queues of parked receivers (recvq) and senders (sendq).
-  private readonly chCap: Int32Array;
-  private readonly chCount: Int32Array;
-  private readonly chRecvq: WaitQueues;
-  private readonly chSendq: WaitQueues;
+  /** Channels and mutexes (chan.go, sema.go). */
+  readonly chans: Chans;
 
   private goidgen = 0;
   private running = 0;
@@ -341,13 +335,7 @@ export class Sched {
     this.mSpinning = new Uint8Array(maxM);
     this.midle = new Int32Array(maxM);
     this.mStealG = new Int32Array(maxM).fill(-1);
-    const nMu = progs.mutexNames.length;
-    this.muOwner = new Int32Array(nMu).fill(-1);
-    this.muWaiters = new WaitQueues(nMu, this.g);
-    this.chCap = Int32Array.from(progs.chanCapacity);
-    this.chCount = new Int32Array(progs.chanCapacity.length);
-    this.chRecvq = new WaitQueues(progs.chanCapacity.length, this.g);
-    this.chSendq = new WaitQueues(progs.chanCapacity.length, this.g);
+    this.chans = new Chans(progs.mutexNames.length, progs.chanCapacity, this.g);
     // stealOrder: the numbers coprime with GOMAXPROCS (randomOrder.reset).
     this.coprimes = [];
     for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.coprimes.push(i);
@@ -901,19 +889,23 @@ export class Sched {
         continue;
       }
       if (op === OP_UNLOCK) {
-        this.unlock(progs.arg[pc]!, pp);
+        const w = this.chans.unlock(progs.arg[pc]!);
+        if (w !== -1) this.ready(w, pp);
         g.pc[gp] = pc + 1;
         continue;
       }
-      if (op === OP_LOCK && this.muOwner[progs.arg[pc]!] === -1) {
-        this.muOwner[progs.arg[pc]!] = gp;
+      if (op === OP_LOCK && this.chans.tryLock(progs.arg[pc]!, gp)) {
         g.pc[gp] = pc + 1;
         continue;
       }
-      if ((op === OP_SEND && this.chansend(progs.arg[pc]!, pp)) || (op === OP_RECV && this.chanrecv(progs.arg[pc]!, pp))) {
-        g.pc[gp] = pc + 1;
-        overheadNs += this.cfg.costs.chanOpNs;
-        continue;
+      if (op === OP_SEND || op === OP_RECV) {
+        const r = op === OP_SEND ? this.chans.chansend(progs.arg[pc]!) : this.chans.chanrecv(progs.arg[pc]!);
+        if (r !== CHAN_BLOCK) {
+          if (r !== -1) this.ready(r, pp);
+          g.pc[gp] = pc + 1;
+          overheadNs += this.cfg.costs.chanOpNs;
+          continue;
+        }
       }
       if (op === OP_WAIT_CHILDREN && g.children[gp] === 0) {
         g.pc[gp] = pc + 1;
@@ -951,8 +943,7 @@ export class Sched {
           const mu = progs.arg[pc]!;
           g.pc[gp] = pc + 1;
           this.gopark(pp, gp, WAIT_SYNC_MUTEX);
-          // Wait in FIFO order; unlock hands the mutex to the first waiter (semrelease handoff).
-          this.muWaiters.enqueue(mu, gp);
+          this.chans.parkLock(mu, gp);
           break;
         }
         case OP_SEND:
@@ -960,7 +951,8 @@ export class Sched {
           // gopark on the channel's sendq/recvq; the partner completes the transfer and readies gp.
           g.pc[gp] = pc + 1;
           this.gopark(pp, gp, op === OP_SEND ? WAIT_CHAN_SEND : WAIT_CHAN_RECEIVE);
-          (op === OP_SEND ? this.chSendq : this.chRecvq).enqueue(progs.arg[pc]!, gp);
+          if (op === OP_SEND) this.chans.parkSend(progs.arg[pc]!, gp);
+          else this.chans.parkRecv(progs.arg[pc]!, gp);
           break;
         case OP_GOSCHED:
           g.pc[gp] = pc + 1;
@@ -1175,46 +1167,6 @@ export class Sched {
     this.g.m[gp] = -1;
     this.dropg(pp, reason);
     this.rq.globrunqput(gp);
-  }
-
-  private unlock(mu: number, pp: number): void {
-    const w = this.muWaiters.dequeue(mu);
-    this.muOwner[mu] = w;
-    if (w !== -1) this.ready(w, pp);
-  }
-
-  /**
-   * chansend without blocking, if it can: hand the value to the first parked receiver (send → goready,
-   * so the receiver runs next on this P) or put it in the buffer. False: the sender must park.
-   */
-  private chansend(c: number, pp: number): boolean {
-    const r = this.chRecvq.dequeue(c);
-    if (r !== -1) {
-      this.ready(r, pp);
-      return true;
-    }
-    if (this.chCount[c]! < this.chCap[c]!) {
-      this.chCount[c]!++;
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * chanrecv without blocking, if it can: take the buffer's head (a parked sender's value then fills the
-   * freed slot) or, unbuffered, take a parked sender's value directly; that sender is readied. False:
-   * the receiver must park.
-   */
-  private chanrecv(c: number, pp: number): boolean {
-    const s = this.chSendq.dequeue(c);
-    if (this.chCount[c]! > 0) {
-      if (s === -1) this.chCount[c]!--;
-      else this.ready(s, pp);
-      return true;
-    }
-    if (s === -1) return false;
-    this.ready(s, pp);
-    return true;
   }
 
   // ---- preemption --------------------------------------------------------------------------------
