@@ -19,6 +19,7 @@ import { Sysmon } from './sysmon.js';
 import { CfsQuota } from './cfs-quota.js';
 import { STACK_MIN, Stacks } from './stack.js';
 import { CHAN_BLOCK, Chans } from './chan.js';
+import { Timers } from './timers.js';
 
 /** Why the pod's Ps cannot run now: CFS throttling, a stop-the-world pause. */
 export const STALL_THROTTLE = 1;
@@ -174,11 +175,10 @@ export class Sched {
   readonly stacks: Stacks | undefined;
   /** Runtime-owned Gs (the background mark workers, G index = P): not goroutines of the program. */
   readonly nSystemGs: number;
-  /** Per-P FIFO of timers that are due but not yet run (checkTimers runs them): G and due time. */
-  private readonly dueG: Int32Array[] = [];
-  private readonly dueAt: Float64Array[] = [];
+  /** Timers (time.go): pending ones, and per P those due but not yet run (checkTimers runs them). */
+  readonly timers: Timers;
+  /** Due timers per P (timers.dueCount). */
   readonly dueCount: Int32Array;
-  private readonly dueSince: Float64Array;
   readonly gfreeHead: Int32Array;
   readonly gfreeCnt: Int32Array;
   private gfreeGlobal = -1;
@@ -214,13 +214,6 @@ export class Sched {
   pollerM = -1;
   private pollerWakeH = -1;
   private pollerWakeAt = Infinity;
-  /**
-   * Pending (not yet due) timers: deadline, G, and the P it was added on (aux). One engine event at
-   * the earliest keeps a pod of sleepers from costing an engine event each.
-   */
-  private readonly timers = new DeadlineHeap(64, true);
-  private timerEventH = -1;
-  private timerEventAt = Infinity;
   /** Gs waiting for network I/O (netpoll), by completion time: the network, outside the runtime. */
   private readonly ioWait = new DeadlineHeap(1024);
   private ioEventH = -1;
@@ -315,12 +308,6 @@ export class Sched {
       }
     }
     this.nSystemGs = this.gc ? n : 0;
-    for (let p = 0; p < n; p++) {
-      this.dueG.push(new Int32Array(4));
-      this.dueAt.push(new Float64Array(4));
-    }
-    this.dueCount = new Int32Array(n);
-    this.dueSince = new Float64Array(n);
     this.gfreeHead = new Int32Array(n).fill(-1);
     this.gfreeCnt = new Int32Array(n);
     this.pidle = new Int32Array(n);
@@ -344,6 +331,8 @@ export class Sched {
     this.kSyscallEnd = sim.registerKind('gmp.syscall-end', (gp) => this.exitsyscall(gp));
     this.kNetpollReady = sim.registerKind('gmp.netpoll-ready', () => this.ioDue());
     this.kTimer = sim.registerKind('gmp.timer', () => this.timersDue());
+    this.timers = new Timers(sim, n, this.kTimer, this.stats.timerDelayMs);
+    this.dueCount = this.timers.dueCount;
     this.kMWake = sim.registerKind('gmp.m-wake', (m) => this.mstart(m));
     this.kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => this.netpollWake(m));
     this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => this.preemptPark(pp, tick));
@@ -1398,7 +1387,7 @@ export class Sched {
     // netpoll(delay) until the next timer. Due timers of running Ps are left to those Ps' own
     // checkTimers; only a due timer on an idle P needs this M.
     if (this.netpollPending() > 0 || this.idlePWithDueTimers() >= 0) this.wakePoller(this.sim.now);
-    else this.wakePoller(this.timers.peekTime());
+    else this.wakePoller(this.timers.nextPending());
   }
 
   private wakePoller(at: number): void {
@@ -1436,12 +1425,7 @@ export class Sched {
 
   /** addtimer on pp; wakeNetPoller: shorten the poller's sleep, or wakep if nobody polls. */
   private addtimer(pp: number, gp: number, when: number): void {
-    this.timers.push(when, gp, pp);
-    if (when < this.timerEventAt) {
-      if (this.timerEventH >= 0) this.sim.cancel(this.timerEventH);
-      this.timerEventAt = when;
-      this.timerEventH = this.sim.scheduleAt(when, this.kTimer);
-    }
+    this.timers.addtimer(pp, gp, when);
     if (this.pollerM >= 0) this.wakePoller(when);
     else this.wakep();
   }
@@ -1449,29 +1433,12 @@ export class Sched {
   /** The earliest timers are due: each joins its P's due list, in deadline then insertion order. */
   private timersDue(): void {
     const now = this.sim.now;
-    while (this.timers.peekTime() <= now) {
-      const gp = this.timers.pop();
-      this.timerFired(gp, this.timers.poppedAux);
-    }
-    this.timerEventAt = this.timers.peekTime();
-    this.timerEventH = Number.isFinite(this.timerEventAt) ? this.sim.scheduleAt(this.timerEventAt, this.kTimer) : -1;
+    for (let pp = this.timers.fireDue(now); pp >= 0; pp = this.timers.fireDue(now)) this.timerFired(pp);
+    this.timers.rearm();
   }
 
-  /** The timer is due: it waits on its P's list until checkTimers runs there (or a thief runs it). */
-  private timerFired(gp: number, pp: number): void {
-    let n = this.dueCount[pp]!;
-    if (n === 0) this.dueSince[pp] = this.sim.now;
-    if (n === this.dueG[pp]!.length) {
-      const g2 = new Int32Array(n * 2);
-      g2.set(this.dueG[pp]!);
-      this.dueG[pp] = g2;
-      const a2 = new Float64Array(n * 2);
-      a2.set(this.dueAt[pp]!);
-      this.dueAt[pp] = a2;
-    }
-    this.dueG[pp]![n] = gp;
-    this.dueAt[pp]![n] = this.sim.now;
-    this.dueCount[pp] = ++n;
+  /** A timer of pp is due: it waits on pp's list until checkTimers runs there (or a thief runs it). */
+  private timerFired(pp: number): void {
     if (this.pStatus[pp] === Pidle && this.pM[pp] === -1) {
       if (this.pollerM >= 0) this.wakePoller(this.sim.now); // netpoll(delay) times out for it
       else this.wakep();
@@ -1480,15 +1447,11 @@ export class Sched {
 
   /** checkTimers(timersOf, runOn): run timersOf's due timers; each G is readied onto runOn's runnext. */
   private checkTimers(timersOf: number, runOn: number): void {
-    const n = this.dueCount[timersOf]!;
-    if (n === 0) return;
-    this.dueCount[timersOf] = 0;
+    if (this.dueCount[timersOf] === 0) return;
     // ready() never fires a timer synchronously, so the list cannot grow while it is drained.
-    const gs = this.dueG[timersOf]!, at = this.dueAt[timersOf]!;
-    for (let i = 0; i < n; i++) {
-      this.stats.timerDelayMs.push((this.sim.now - at[i]!) / 1e6);
-      this.ready(gs[i]!, runOn);
-    }
+    const n = this.timers.takeDue(timersOf, this.sim.now);
+    const gs = this.timers.dueGs(timersOf);
+    for (let i = 0; i < n; i++) this.ready(gs[i]!, runOn);
   }
 
   /** An idle P that has due timers, or -1. */
@@ -1516,14 +1479,12 @@ export class Sched {
 
   /** timeSleepUntil: the earliest timer, due-but-unrun ones included; +Infinity if none. */
   nextTimerAt(): number {
-    return Math.min(this.timers.peekTime(), this.overdueSince());
+    return Math.min(this.timers.nextPending(), this.timers.overdueSince());
   }
 
   /** Earliest due-but-unrun timer, +Infinity if none (sysmon: "next < now → startm"). */
   overdueSince(): number {
-    let t = Infinity;
-    for (let p = 0; p < this.nP; p++) if (this.dueCount[p]! > 0 && this.dueSince[p]! < t) t = this.dueSince[p]!;
-    return t;
+    return this.timers.overdueSince();
   }
 
   /** sysmon's netpoll when nobody polled for 10 ms: inject without a P. */
