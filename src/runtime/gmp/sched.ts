@@ -1,4 +1,3 @@
-import { DeadlineHeap } from '../../engine/deadline-heap.js';
 import { grow } from '../../engine/grow.js';
 import { SampleLog } from '../../metrics/sample-log.js';
 import type { RandomStream } from '../../engine/random.js';
@@ -20,6 +19,7 @@ import { CfsQuota } from './cfs-quota.js';
 import { STACK_MIN, Stacks } from './stack.js';
 import { CHAN_BLOCK, Chans } from './chan.js';
 import { Timers } from './timers.js';
+import { Netpoll } from './netpoll.js';
 
 /** Why the pod's Ps cannot run now: CFS throttling, a stop-the-world pause. */
 export const STALL_THROTTLE = 1;
@@ -207,17 +207,8 @@ export class Sched {
   /** Go 1.21+ spinning protocol (needspinning; wakep without the npidle pre-check). */
   private readonly go121: boolean;
 
-  // netpoll and timers.
-  private readonly netpollQ: number[] = [];
-  private netpollQHead = 0;
-  /** The M blocked in netpoll(delay), or -1 (then sched.lastpoll != 0). */
-  pollerM = -1;
-  private pollerWakeH = -1;
-  private pollerWakeAt = Infinity;
-  /** Gs waiting for network I/O (netpoll), by completion time: the network, outside the runtime. */
-  private readonly ioWait = new DeadlineHeap(1024);
-  private ioEventH = -1;
-  private ioEventAt = Infinity;
+  /** The network poller (netpoll.go): I/O waits, ready Gs, the M blocked in netpoll. */
+  readonly netpoll: Netpoll;
   /** Channels and mutexes (chan.go, sema.go). */
   readonly chans: Chans;
 
@@ -335,6 +326,7 @@ export class Sched {
     this.dueCount = this.timers.dueCount;
     this.kMWake = sim.registerKind('gmp.m-wake', (m) => this.mstart(m));
     this.kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => this.netpollWake(m));
+    this.netpoll = new Netpoll(sim, this.g, this.kNetpollReady, this.kPollWake);
     this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => this.preemptPark(pp, tick));
     this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => this.runnextStealRetry(m, victim));
     this.sysmon = new Sysmon(sim, this);
@@ -577,7 +569,7 @@ export class Sched {
       this.startm(pp, true);
       return;
     }
-    if (this.npidle === this.nP - 1 && this.pollerM < 0) {
+    if (this.npidle === this.nP - 1 && this.netpoll.pollerM < 0) {
       this.startm(pp, false);
       return;
     }
@@ -624,8 +616,8 @@ export class Sched {
         if (gp >= 0) return this.found(gp, false);
       }
       // Non-blocking netpoll (netpollWaiters > 0: a server always has its listener parked there).
-      if (this.netpollPending() > 0 && this.pollerM < 0) {
-        gp = this.netpollTake();
+      if (this.netpollPending() > 0 && this.netpoll.pollerM < 0) {
+        gp = this.netpoll.take();
         this.injectglist(pp);
         return this.found(gp, false);
       }
@@ -673,7 +665,7 @@ export class Sched {
           continue;
         }
       }
-      if (this.pollerM < 0) this.becomePoller(m);
+      if (this.netpoll.pollerM < 0) this.becomePoller(m);
       else this.stopm(m);
       return -1;
     }
@@ -917,7 +909,7 @@ export class Sched {
         case OP_NETPOLL:
           g.pc[gp] = pc + 1;
           this.gopark(pp, gp, WAIT_IO);
-          this.ioWaitAdd(this.sim.now + progs.samplers[progs.arg[pc]!]!.sampleNs() + (this.cfg.network?.extraNs ?? 0), gp);
+          this.netpoll.ioWaitAdd(this.sim.now + progs.samplers[progs.arg[pc]!]!.sampleNs() + (this.cfg.network?.extraNs ?? 0), gp);
           break;
         case OP_SLEEP:
           g.pc[gp] = pc + 1;
@@ -968,7 +960,7 @@ export class Sched {
       gc.workerChunkDone(pp, mode, work, this.pChunkNs[pp]!);
     }
     // pollWork: runnable Gs, or network-ready Gs no M is blocked in netpoll for.
-    const otherWork = !this.rq.runqempty(pp) || this.rq.runqsize !== 0 || (this.netpollPending() > 0 && this.pollerM < 0);
+    const otherWork = !this.rq.runqempty(pp) || this.rq.runqsize !== 0 || (this.netpollPending() > 0 && this.netpoll.pollerM < 0);
     const work = gc.workerNextChunk(pp, mode, otherWork);
     if (work > 0) {
       const ns = work / gc.cfg.scanBytesPerNs;
@@ -1312,49 +1304,32 @@ export class Sched {
 
   // ---- netpoll ---------------------------------------------------------------------------------
 
-  netpollPending(): number {
-    return this.netpollQ.length - this.netpollQHead;
+  /** The M blocked in netpoll(delay), or -1. */
+  get pollerM(): number {
+    return this.netpoll.pollerM;
   }
 
-  /** A G parks on network I/O completing at `when` (one engine event at the earliest completion). */
-  private ioWaitAdd(when: number, gp: number): void {
-    this.ioWait.push(when, gp);
-    if (when < this.ioEventAt) {
-      if (this.ioEventH >= 0) this.sim.cancel(this.ioEventH);
-      this.ioEventAt = when;
-      this.ioEventH = this.sim.scheduleAt(when, this.kNetpollReady);
-    }
+  netpollPending(): number {
+    return this.netpoll.pending();
   }
 
   /** I/O completed: the Gs become ready in the netpoller (netpollready), earliest and first-parked first. */
   private ioDue(): void {
     const now = this.sim.now;
-    while (this.ioWait.peekTime() <= now) this.netpollready(this.ioWait.pop());
-    this.ioEventAt = this.ioWait.peekTime();
-    this.ioEventH = Number.isFinite(this.ioEventAt) ? this.sim.scheduleAt(this.ioEventAt, this.kNetpollReady) : -1;
-  }
-
-  private netpollTake(): number {
-    const gp = this.netpollQ[this.netpollQHead++]!;
-    if (this.netpollQHead > 1024 && this.netpollQHead * 2 > this.netpollQ.length) {
-      this.netpollQ.splice(0, this.netpollQHead);
-      this.netpollQHead = 0;
-    }
-    this.g.status[gp] = Grunnable;
-    this.g.waitReason[gp] = WAIT_NONE;
-    return gp;
+    for (let gp = this.netpoll.ioDue(now); gp >= 0; gp = this.netpoll.ioDue(now)) this.netpollready(gp);
+    this.netpoll.rearmIo();
   }
 
   /** The network made gp ready: a blocked poller wakes at once; otherwise it waits for a poll. */
   private netpollready(gp: number): void {
-    this.netpollQ.push(gp);
+    const pending = this.netpoll.ready(gp);
     if (this.cfg.netpoll === 'always-polling') {
       // As if an M were always blocked in netpoll: inject at once (global queue, an M per idle P).
       this.injectglist(-1);
       return;
     }
-    if (this.pollerM >= 0) this.wakePoller(this.sim.now + this.cfg.costs.threadWakeNs);
-    else if (this.netpollPending() === 1) this.sysmon.poke(); // sysmon's 10 ms poll now has work
+    if (this.netpoll.pollerM >= 0) this.netpoll.wake(this.sim.now + this.cfg.costs.threadWakeNs);
+    else if (pending === 1) this.sysmon.poke(); // sysmon's 10 ms poll now has work
   }
 
   /**
@@ -1365,15 +1340,15 @@ export class Sched {
     let n = this.netpollPending();
     if (n === 0) return;
     if (pp < 0) {
-      for (let i = 0; i < n; i++) this.rq.globrunqput(this.netpollTake());
+      for (let i = 0; i < n; i++) this.rq.globrunqput(this.netpoll.take());
       for (; n > 0 && this.npidle > 0; n--) this.startm(-1, false);
       return;
     }
     let toGlobal = Math.min(this.npidle, n);
     const started = toGlobal;
-    for (; toGlobal > 0; toGlobal--, n--) this.rq.globrunqput(this.netpollTake());
+    for (; toGlobal > 0; toGlobal--, n--) this.rq.globrunqput(this.netpoll.take());
     for (let i = 0; i < started && this.npidle > 0; i++) this.startm(-1, false);
-    for (; n > 0; n--) this.rq.runqput(pp, this.netpollTake(), false);
+    for (; n > 0; n--) this.rq.runqput(pp, this.netpoll.take(), false);
   }
 
   /** The last M out blocks in netpoll(delay) until I/O or the next timer (sched.lastpoll = 0). */
@@ -1381,27 +1356,16 @@ export class Sched {
     this.mStatus[m] = Mpolling;
     this.mP[m] = -1;
     this.mCurG[m] = -1;
-    this.pollerM = m;
-    this.pollerWakeAt = Infinity;
-    this.pollerWakeH = -1;
+    this.netpoll.block(m);
     // netpoll(delay) until the next timer. Due timers of running Ps are left to those Ps' own
     // checkTimers; only a due timer on an idle P needs this M.
-    if (this.netpollPending() > 0 || this.idlePWithDueTimers() >= 0) this.wakePoller(this.sim.now);
-    else this.wakePoller(this.timers.nextPending());
-  }
-
-  private wakePoller(at: number): void {
-    if (!(at < this.pollerWakeAt)) return;
-    if (this.pollerWakeH >= 0) this.sim.cancel(this.pollerWakeH);
-    this.pollerWakeAt = at;
-    this.pollerWakeH = Number.isFinite(at) ? this.sim.scheduleAt(Math.max(at, this.sim.now), this.kPollWake, this.pollerM) : -1;
+    if (this.netpollPending() > 0 || this.idlePWithDueTimers() >= 0) this.netpoll.wake(this.sim.now);
+    else this.netpoll.wake(this.timers.nextPending());
   }
 
   /** netpoll returns (I/O or timeout): take an idle P and run, or inject everything and stopm. */
   private netpollWake(m: number): void {
-    this.pollerM = -1;
-    this.pollerWakeH = -1;
-    this.pollerWakeAt = Infinity;
+    this.netpoll.unblock();
     this.sysmon.lastpoll = this.sim.now;
     // Take the idle P whose timers are due, if any (its checkTimers then runs them), else any.
     const pp = this.pidlegetPrefer(this.idlePWithDueTimers());
@@ -1413,7 +1377,7 @@ export class Sched {
     this.mStatus[m] = Mrunning;
     this.acquirep(m, pp);
     if (this.netpollPending() > 0) {
-      const gp = this.netpollTake();
+      const gp = this.netpoll.take();
       this.injectglist(pp);
       this.execute(m, pp, gp, false, 0);
       return;
@@ -1426,7 +1390,7 @@ export class Sched {
   /** addtimer on pp; wakeNetPoller: shorten the poller's sleep, or wakep if nobody polls. */
   private addtimer(pp: number, gp: number, when: number): void {
     this.timers.addtimer(pp, gp, when);
-    if (this.pollerM >= 0) this.wakePoller(when);
+    if (this.netpoll.pollerM >= 0) this.netpoll.wake(when);
     else this.wakep();
   }
 
@@ -1440,7 +1404,7 @@ export class Sched {
   /** A timer of pp is due: it waits on pp's list until checkTimers runs there (or a thief runs it). */
   private timerFired(pp: number): void {
     if (this.pStatus[pp] === Pidle && this.pM[pp] === -1) {
-      if (this.pollerM >= 0) this.wakePoller(this.sim.now); // netpoll(delay) times out for it
+      if (this.netpoll.pollerM >= 0) this.netpoll.wake(this.sim.now); // netpoll(delay) times out for it
       else this.wakep();
     } else if (this.npidle > 0) this.sysmon.poke(); // "next < now": sysmon starts an M for it
   }
