@@ -9,6 +9,7 @@ import {
   type Programs,
 } from './program.js';
 import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE, type GcConfig } from '../gc/cycle.js';
+import { ASSIST_GO_ON, GcMark } from '../gc/mark.js';
 import { RunQueues } from './runq.js';
 import {
   Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mpolling, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,
@@ -158,14 +159,9 @@ export class Sched {
   private onCpu = 0;
   private lastOnCpuChange = 0;
   readonly cfs: CfsQuota | undefined;
-  /** The collector (when the workload allocates), its mark worker mode per P, and each P's current mark chunk. */
+  /** The collector (when the workload allocates), and per P its mark workers and assists (gc/mark.ts). */
   readonly gc: GcDriver | undefined;
-  private readonly pGcMode: Uint8Array;
-  private readonly pChunk: Float64Array;
-  private readonly pChunkNs: Float64Array;
-  /** Scan work of the mark assist the P's G is doing now (0: none). */
-  private readonly pAssistWork: Float64Array;
-  private readonly pAssistLeft: Float64Array;
+  readonly mark: GcMark;
   /** NUMA: each P's node, each G's memory node (first touch; −1 until it first runs), counters. */
   private readonly pNode: Uint8Array | undefined;
   private gHome: Int8Array | undefined;
@@ -265,11 +261,6 @@ export class Sched {
       this.numa = new NumaStats();
     }
     if (progs.growsStacks) this.stacks = new Stacks(1024);
-    this.pGcMode = new Uint8Array(n);
-    this.pChunk = new Float64Array(n);
-    this.pChunkNs = new Float64Array(n);
-    this.pAssistWork = new Float64Array(n);
-    this.pAssistLeft = new Float64Array(n);
     if (progs.allocates && cfg.gc) {
       this.gc = new GcDriver(sim, cfg.gc, {
         nP: n,
@@ -299,6 +290,7 @@ export class Sched {
       }
     }
     this.nSystemGs = this.gc ? n : 0;
+    this.mark = new GcMark(this.gc, n);
     this.gfreeHead = new Int32Array(n).fill(-1);
     this.gfreeCnt = new Int32Array(n);
     this.pidle = new Int32Array(n);
@@ -673,7 +665,7 @@ export class Sched {
 
   /** The P runs its background mark worker G in `mode`. */
   private gcWorker(pp: number, mode: number): number {
-    this.pGcMode[pp] = mode;
+    this.mark.mode[pp] = mode;
     this.g.status[pp] = Grunnable;
     this.g.waitReason[pp] = WAIT_NONE;
     return this.found(pp, false);
@@ -844,7 +836,7 @@ export class Sched {
         this.noteMemory();
         if (r === 0) continue;
         // Mark assist: the G scans in chunks before it goes on, or parks (pending overhead ≤ µs dropped).
-        if (r > 0) this.pAssistLeft[pp] = this.gc!.assistWork;
+        if (r > 0) this.mark.startAssist(pp);
         if (this.assistNext(pp, gp, overheadNs, r < 0)) return;
         continue;
       }
@@ -952,25 +944,14 @@ export class Sched {
    * mode says stop (no work; a fractional worker over its share; an idle worker with other work), park.
    */
   private gcMarkWorkerStep(pp: number, gp: number, overheadNs: number): void {
-    const gc = this.gc!;
-    const mode = this.pGcMode[pp]!;
-    if (this.pChunk[pp]! > 0) {
-      const work = this.pChunk[pp]!;
-      this.pChunk[pp] = 0;
-      gc.workerChunkDone(pp, mode, work, this.pChunkNs[pp]!);
-    }
+    this.mark.workerCredit(pp);
     // pollWork: runnable Gs, or network-ready Gs no M is blocked in netpoll for.
     const otherWork = !this.rq.runqempty(pp) || this.rq.runqsize !== 0 || (this.netpollPending() > 0 && this.netpoll.pollerM < 0);
-    const work = gc.workerNextChunk(pp, mode, otherWork);
-    if (work > 0) {
-      const ns = work / gc.cfg.scanBytesPerNs;
-      this.pChunk[pp] = work;
-      this.pChunkNs[pp] = ns;
+    const ns = this.mark.workerNext(pp, otherWork);
+    if (ns >= 0) {
       this.startBurst(pp, overheadNs + ns, false);
       return;
     }
-    gc.workerStop(mode);
-    this.pGcMode[pp] = WORKER_NONE;
     const m = this.pM[pp]!;
     this.gopark(pp, gp, WAIT_GC_WORKER);
     this.schedule(m);
@@ -979,10 +960,7 @@ export class Sched {
   /** An assist chunk ended: credit it, then scan on, park, or (false) let the G continue its program. */
   private assistEnded(pp: number): boolean {
     const gp = this.pCurG[pp]!;
-    const work = this.pAssistWork[pp]!;
-    this.pAssistWork[pp] = 0;
-    this.pAssistLeft[pp] = Math.max(0, this.pAssistLeft[pp]! - work);
-    this.gc!.assistChunkDone(gp, work);
+    this.mark.assistChunkEnded(pp, gp);
     return this.assistNext(pp, gp, 0, false);
   }
 
@@ -991,18 +969,12 @@ export class Sched {
    * while still in debt during a mark (or told to park), gcParkAssist (true: parked). False: go on.
    */
   private assistNext(pp: number, gp: number, overheadNs: number, park: boolean): boolean {
-    const gc = this.gc!;
-    if (!park && this.pAssistLeft[pp]! > 0) {
-      const w = gc.claimChunk(this.pAssistLeft[pp]!);
-      if (w > 0) {
-        this.pAssistWork[pp] = w;
-        this.startBurst(pp, overheadNs + w / gc.cfg.scanBytesPerNs, false);
-        return true;
-      }
+    const ns = this.mark.assistNext(pp, gp, park);
+    if (ns >= 0) {
+      this.startBurst(pp, overheadNs + ns, false);
+      return true;
     }
-    this.pAssistLeft[pp] = 0;
-    if (!park && !(gc.marking && gc.gAssist[gp]! < 0)) return false;
-    if (!park) gc.parkAssist(gp);
+    if (ns === ASSIST_GO_ON) return false;
     const m = this.pM[pp]!;
     this.gopark(pp, gp, WAIT_GC_ASSIST);
     this.schedule(m);
@@ -1096,7 +1068,7 @@ export class Sched {
   private burstEnded(pp: number): void {
     this.burstH[pp] = -1;
     this.setOnCpu(-1);
-    if (this.pAssistWork[pp]! > 0 && this.assistEnded(pp)) return;
+    if (this.mark.assistWork[pp]! > 0 && this.assistEnded(pp)) return;
     const gp = this.pCurG[pp]!;
     if (this.burstWork[pp]) {
       this.g.workLeft[gp] = -1;
@@ -1154,7 +1126,7 @@ export class Sched {
 
   /** preemptone (from sysmon's retake): the signal reaches the M after preemptSignalNs. */
   preemptone(pp: number): void {
-    if (this.pCurG[pp]! < 0 || this.burstH[pp]! < 0 || this.pGcMode[pp] !== WORKER_NONE) return; // mark workers yield per chunk
+    if (this.pCurG[pp]! < 0 || this.burstH[pp]! < 0 || this.mark.mode[pp] !== WORKER_NONE) return; // mark workers yield per chunk
     this.sim.schedule(this.cfg.costs.preemptSignalNs, this.kPreempt, pp, this.schedtick[pp]!);
   }
 
@@ -1165,11 +1137,7 @@ export class Sched {
     this.sim.cancel(this.burstH[pp]!);
     this.burstH[pp] = -1;
     this.setOnCpu(-1);
-    if (this.pAssistWork[pp]! > 0) {
-      // A preempted assist: its chunk counts as scanned; the G stops assisting for now.
-      this.gc!.assistChunkDone(this.pCurG[pp]!, this.pAssistWork[pp]!);
-      this.pAssistWork[pp] = this.pAssistLeft[pp] = 0;
-    }
+    this.mark.preemptAssist(pp, gp); // a preempted assist's chunk counts as scanned
     if (this.burstWork[pp]) {
       const left = (this.burstEnd[pp]! - this.sim.now) / (this.pBurstFactor[pp]! * this.appliedSlowdown);
       this.g.workLeft[gp] = Math.max(0, Math.min(this.g.workLeft[gp]!, left));
