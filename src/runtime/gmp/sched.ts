@@ -1,4 +1,3 @@
-import { grow } from '../../engine/grow.js';
 import { SampleLog } from '../../metrics/sample-log.js';
 import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
@@ -16,16 +15,11 @@ import {
   WAIT_CHAN_RECEIVE, WAIT_CHAN_SEND, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_NONE, WAIT_SLEEP, WAIT_SYNC_MUTEX,
 } from './states.js';
 import { Sysmon } from './sysmon.js';
-import { CfsQuota } from './cfs-quota.js';
+import { Cpu, STALL_STW, type NumaConfig } from './cpu.js';
 import { STACK_MIN, Stacks } from './stack.js';
 import { CHAN_BLOCK, Chans } from './chan.js';
 import { Timers } from './timers.js';
 import { Netpoll } from './netpoll.js';
-
-/** Why the pod's Ps cannot run now: CFS throttling, a stop-the-world pause. */
-export const STALL_THROTTLE = 1;
-export const STALL_STW = 2;
-export const STALL_DEAD = 4;
 
 const NO_STACK_STATS: Stacks['stats'] = Object.freeze({ growths: 0, shrinks: 0, copiedBytes: 0 });
 
@@ -74,22 +68,7 @@ export interface SchedConfig {
   numa?: NumaConfig;
 }
 
-export interface NumaConfig {
-  nodes: number;
-  /** CPU work of a G runs this many times slower on a P of another node than its memory's. */
-  remoteFactor: number;
-  /** Cold-cache cost of running a G stolen from a P on another node, ns. */
-  migrationNs: number;
-  /** 'random': Go's steal order; 'numa-aware': Ps of the thief's node first (Vyukov's 2014 proposal). */
-  stealOrder: 'random' | 'numa-aware';
-}
-
-/** NUMA counters: CPU work run away from its memory, and steals across nodes. */
-export class NumaStats {
-  workNs = 0;
-  remoteWorkNs = 0;
-  crossNodeSteals = 0;
-}
+export { STALL_DEAD, STALL_STW, STALL_THROTTLE, NumaStats, type NumaConfig } from './cpu.js';
 
 /** Optional hooks for the trace exporter and metrics; never called when absent. */
 export interface SchedTracer {
@@ -119,8 +98,6 @@ export class SchedStats {
   gCreated = 0;
   gExited = 0;
   syscalls = 0;
-  /** ∫ (threads on a CPU: Ps in a burst) dt, ns — the CPU the pod used; throttled time is not in it. */
-  busyNs = 0;
   /** How late each timer ran (due → readied by checkTimers), ms. */
   readonly timerDelayMs = new SampleLog();
 }
@@ -147,26 +124,13 @@ export class Sched {
   readonly syscalltick: Float64Array;
   readonly sliceStart: Float64Array;
   readonly syscallStart: Float64Array;
-  private readonly burstH: Float64Array;
-  private readonly burstEnd: Float64Array;
-  private readonly burstWork: Uint8Array;
-  /** A burst held while the pod is stalled: its remaining length, and whether one is held. */
-  private readonly frozenLeft: Float64Array;
-  private readonly frozen: Uint8Array;
-  /** STALL_* bits; any set → no P makes progress. */
-  private stalled = 0;
-  /** Ps in a CPU burst now (threads on a CPU), and the time that count last changed. */
-  private onCpu = 0;
-  private lastOnCpuChange = 0;
-  readonly cfs: CfsQuota | undefined;
+  /** The CPUs under the Ps: bursts, CPU time, CFS and STW stalls, slowdown, NUMA (cpu.ts). */
+  readonly cpu: Cpu;
+  readonly cfs: Cpu['cfs'];
+  readonly numa: Cpu['numa'];
   /** The collector (when the workload allocates), and per P its mark workers and assists (gc/mark.ts). */
   readonly gc: GcDriver | undefined;
   readonly mark: GcMark;
-  /** NUMA: each P's node, each G's memory node (first touch; −1 until it first runs), counters. */
-  private readonly pNode: Uint8Array | undefined;
-  private gHome: Int8Array | undefined;
-  private readonly pBurstFactor: Float64Array;
-  readonly numa: NumaStats | undefined;
   /** Goroutine stacks (stack.go), when some step runs deep. */
   readonly stacks: Stacks | undefined;
   /** Runtime-owned Gs (the background mark workers, G index = P): not goroutines of the program. */
@@ -241,38 +205,20 @@ export class Sched {
     this.syscalltick = new Float64Array(n);
     this.sliceStart = new Float64Array(n);
     this.syscallStart = new Float64Array(n);
-    this.burstH = new Float64Array(n).fill(-1);
-    this.burstEnd = new Float64Array(n);
-    this.burstWork = new Uint8Array(n);
-    this.frozenLeft = new Float64Array(n);
-    this.frozen = new Uint8Array(n);
-    this.cfs = cfg.cpuQuota
-      ? new CfsQuota(sim, cfg.cpuQuota.quotaNs, cfg.cpuQuota.periodNs, {
-          throttle: () => this.stall(STALL_THROTTLE),
-          unthrottle: () => this.unstall(STALL_THROTTLE),
-        })
-      : undefined;
-    this.pBurstFactor = new Float64Array(n).fill(1);
-    this.appliedSlowdown = cfg.cpu?.slowdown ?? 1;
-    if (cfg.numa && cfg.numa.nodes > 1) {
-      // Ps are numbered node by node, as Linux numbers the cores of a socket together.
-      this.pNode = Uint8Array.from({ length: n }, (_, p) => Math.floor((p * cfg.numa!.nodes) / n));
-      this.gHome = new Int8Array(1024).fill(-1);
-      this.numa = new NumaStats();
-    }
+    this.kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => this.burstEnded(pp));
+    this.cpu = new Cpu(sim, n, cfg, this.kBurstEnd);
+    this.cfs = this.cpu.cfs;
+    this.numa = this.cpu.numa;
     if (progs.growsStacks) this.stacks = new Stacks(1024);
     if (progs.allocates && cfg.gc) {
       this.gc = new GcDriver(sim, cfg.gc, {
         nP: n,
-        stallWorld: () => this.stall(STALL_STW),
+        stallWorld: () => this.cpu.stall(STALL_STW),
         startWorld: () => {
-          this.unstall(STALL_STW);
+          this.cpu.unstall(STALL_STW);
           this.wakep(); // startTheWorldWithSema: idle Ps may run idle mark workers
         },
-        stopLatencyNs: () => {
-          for (let p = 0; p < n; p++) if (this.burstH[p]! >= 0) return this.cfg.costs.preemptSignalNs;
-          return 0;
-        },
+        stopLatencyNs: () => (this.cpu.anyBurst() ? this.cfg.costs.preemptSignalNs : 0),
         wakeAssists: (gs) => this.injectRunnable(gs),
         stackBytes: () => this.stackBytes(),
         shrinkStacks: () => this.shrinkStacks(),
@@ -310,7 +256,6 @@ export class Sched {
     this.coprimes = [];
     for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.coprimes.push(i);
 
-    this.kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => this.burstEnded(pp));
     this.kSyscallEnd = sim.registerKind('gmp.syscall-end', (gp) => this.exitsyscall(gp));
     this.kNetpollReady = sim.registerKind('gmp.netpoll-ready', () => this.ioDue());
     this.kTimer = sim.registerKind('gmp.timer', () => this.timersDue());
@@ -355,11 +300,9 @@ export class Sched {
       gp = g.add();
       this.gc?.ensureCapacity(g.capacity);
       this.stacks?.ensureCapacity(g.capacity);
-      if (this.gHome && this.gHome.length < g.capacity) this.gHome = grow(this.gHome, new Int8Array(g.capacity).fill(-1));
+      this.cpu.ensureCapacity(g.capacity);
     }
-    // First touch: a G made by `go f()` has its stack and arguments on the creating P's node; a request's
-    // G (made by the netpoller, without a P) gets the node where it first runs.
-    if (this.gHome) this.gHome[gp] = pp >= 0 ? this.pNode![pp]! : -1;
+    this.cpu.newG(gp, pp); // NUMA first touch
     g.status[gp] = Grunnable;
     g.waitReason[gp] = WAIT_NONE;
     g.prog[gp] = prog;
@@ -693,11 +636,11 @@ export class Sched {
       const start = r % n;
       const inc = this.coprimes[Math.floor(r / n) % this.coprimes.length]!;
       // NUMA-aware order: the same random walk, but the thief's own node first, then the others.
-      const local = this.numaAwareNode(pp);
+      const local = this.cpu.numaAwareNode(pp);
       for (let k = 0, pos = start; k < n * (local >= 0 ? 2 : 1); k++, pos = (pos + inc) % n) {
         const p2 = pos;
         if (p2 === pp) continue;
-        if (local >= 0 && (this.pNode![p2] === local) !== k < n) continue;
+        if (local >= 0 && (this.cpu.pNode![p2] === local) !== k < n) continue;
         if (last && this.dueCount[p2]! > 0) {
           this.checkTimers(p2, pp);
           const gp = this.rq.runqget(pp);
@@ -747,11 +690,7 @@ export class Sched {
   private noteSteal(pp: number, p2: number, stolen: number): number {
     this.stats.steals++;
     this.stats.stolenGs += stolen;
-    let cost = this.cfg.costs.stealNs;
-    if (this.pNode !== undefined && this.pNode[p2] !== this.pNode[pp]) {
-      this.numa!.crossNodeSteals++;
-      cost += this.cfg.numa!.migrationNs; // the stolen G's cache lines are on the other node
-    }
+    const cost = this.cfg.costs.stealNs + this.cpu.stealCostNs(pp, p2);
     this.tracer?.instant('steal', pp, this.pM[pp]!, `stole ${stolen} from P${p2}`);
     return cost;
   }
@@ -787,15 +726,6 @@ export class Sched {
     this.running += delta;
   }
 
-  /** A P's thread goes on or off a CPU: CPU-time accounting and the CFS quota follow. */
-  private setOnCpu(delta: number): void {
-    const now = this.sim.now;
-    this.stats.busyNs += this.onCpu * (now - this.lastOnCpuChange);
-    this.lastOnCpuChange = now;
-    this.onCpu += delta;
-    this.cfs?.setOnCpu(this.onCpu);
-  }
-
   /** Ps running a G now. */
   runningPs(): number {
     return this.running;
@@ -803,7 +733,7 @@ export class Sched {
 
   /** CPU time the pod's Ps have used, ns (bursts only: throttled and stopped time excluded). */
   busyIntegralNs(): number {
-    return this.stats.busyNs + this.onCpu * (this.sim.now - this.lastOnCpuChange);
+    return this.cpu.busyIntegralNs();
   }
 
   // ---- running a G's program -------------------------------------------------------------------
@@ -825,7 +755,7 @@ export class Sched {
           g.workLeft[gp] = this.gc !== undefined && this.gc.marking ? w * this.gc.cfg.writeBarrierSlowdown : w;
         }
         let work = g.workLeft[gp]!;
-        if (this.pNode !== undefined) work = this.numaWork(pp, gp, work);
+        if (this.cpu.pNode !== undefined) work = this.cpu.numaWork(pp, gp, work);
         this.startBurst(pp, overheadNs + work, true);
         return;
       }
@@ -981,27 +911,6 @@ export class Sched {
     return true;
   }
 
-  /** The thief's node when stealing is NUMA-aware, else −1. */
-  private numaAwareNode(pp: number): number {
-    return this.pNode !== undefined && this.cfg.numa!.stealOrder === 'numa-aware' ? this.pNode[pp]! : -1;
-  }
-
-  /**
-   * NUMA: a G's memory lives on the node where it first ran (first touch); its CPU work on a P of
-   * another node takes remoteFactor × as long. Returns the burst's length for `work` ns of CPU work.
-   */
-  private numaWork(pp: number, gp: number, work: number): number {
-    const node = this.pNode![pp]!;
-    if (this.gHome![gp]! < 0) this.gHome![gp] = node;
-    const remote = this.gHome![gp] !== node;
-    const f = remote ? this.cfg.numa!.remoteFactor : 1;
-    this.pBurstFactor[pp] = f;
-    const st = this.numa!;
-    st.workNs += work;
-    if (remote) st.remoteWorkNs += work;
-    return work * f;
-  }
-
   /** Parked Gs become runnable on the global queue, with an M started per idle P (injectglist without a P). */
   private injectRunnable(gs: readonly number[]): void {
     for (const gp of gs) {
@@ -1032,8 +941,7 @@ export class Sched {
   stop(): void {
     if (this.dead) return;
     this.dead = true;
-    this.stall(STALL_DEAD);
-    this.cfs?.stop();
+    this.cpu.stop();
   }
 
   /** Goroutine stack memory: every G ever made keeps at least a 2 KiB stack (gfput keeps standard stacks). */
@@ -1052,25 +960,14 @@ export class Sched {
   }
 
   private startBurst(pp: number, durationNs: number, work: boolean): void {
-    this.burstWork[pp] = work ? 1 : 0;
-    if (this.cfg.cpu !== undefined) durationNs *= this.cfg.cpu.slowdown;
-    if (this.stalled !== 0) {
-      // The thread cannot get a CPU now (throttled, or the world is stopped): the burst waits whole.
-      this.frozen[pp] = 1;
-      this.frozenLeft[pp] = durationNs;
-      return;
-    }
-    this.burstEnd[pp] = this.sim.now + durationNs;
-    this.burstH[pp] = this.sim.schedule(durationNs, this.kBurstEnd, pp);
-    this.setOnCpu(+1);
+    this.cpu.startBurst(pp, durationNs, work);
   }
 
   private burstEnded(pp: number): void {
-    this.burstH[pp] = -1;
-    this.setOnCpu(-1);
+    this.cpu.burstEnded(pp);
     if (this.mark.assistWork[pp]! > 0 && this.assistEnded(pp)) return;
     const gp = this.pCurG[pp]!;
-    if (this.burstWork[pp]) {
+    if (this.cpu.burstWork[pp]) {
       this.g.workLeft[gp] = -1;
       this.g.pc[gp]!++;
     }
@@ -1126,22 +1023,18 @@ export class Sched {
 
   /** preemptone (from sysmon's retake): the signal reaches the M after preemptSignalNs. */
   preemptone(pp: number): void {
-    if (this.pCurG[pp]! < 0 || this.burstH[pp]! < 0 || this.mark.mode[pp] !== WORKER_NONE) return; // mark workers yield per chunk
+    if (this.pCurG[pp]! < 0 || this.cpu.burstH[pp]! < 0 || this.mark.mode[pp] !== WORKER_NONE) return; // mark workers yield per chunk
     this.sim.schedule(this.cfg.costs.preemptSignalNs, this.kPreempt, pp, this.schedtick[pp]!);
   }
 
   /** The async preemption lands: if the same slice is still running, gopreempt_m → goschedImpl. */
   private preemptPark(pp: number, tick: number): void {
-    if (this.schedtick[pp] !== tick || this.pCurG[pp]! < 0 || this.burstH[pp]! < 0) return;
+    if (this.schedtick[pp] !== tick || this.pCurG[pp]! < 0 || this.cpu.burstH[pp]! < 0) return;
     const gp = this.pCurG[pp]!;
-    this.sim.cancel(this.burstH[pp]!);
-    this.burstH[pp] = -1;
-    this.setOnCpu(-1);
+    this.cpu.stopBurst(pp);
+    const left = this.cpu.workLeftNs(pp);
     this.mark.preemptAssist(pp, gp); // a preempted assist's chunk counts as scanned
-    if (this.burstWork[pp]) {
-      const left = (this.burstEnd[pp]! - this.sim.now) / (this.pBurstFactor[pp]! * this.appliedSlowdown);
-      this.g.workLeft[gp] = Math.max(0, Math.min(this.g.workLeft[gp]!, left));
-    }
+    if (this.cpu.burstWork[pp]) this.g.workLeft[gp] = Math.max(0, Math.min(this.g.workLeft[gp]!, left));
     this.stats.preemptions++;
     this.tracer?.instant('preempt', pp, this.pM[pp]!, `G${this.g.goid[gp]} preempted`);
     const m = this.pM[pp]!;
@@ -1149,54 +1042,9 @@ export class Sched {
     this.schedule(m);
   }
 
-  // ---- stalls: CFS throttling and stop-the-world --------------------------------------------------
-
-  /** Every P's burst stops where it is (its remaining time kept) until the last stall reason clears. */
-  stall(reason: number): void {
-    const was = this.stalled;
-    this.stalled |= reason;
-    if (was !== 0) return;
-    const now = this.sim.now;
-    for (let pp = 0; pp < this.nP; pp++) {
-      if (this.burstH[pp]! < 0) continue;
-      this.sim.cancel(this.burstH[pp]!);
-      this.burstH[pp] = -1;
-      this.frozen[pp] = 1;
-      this.frozenLeft[pp] = Math.max(0, this.burstEnd[pp]! - now);
-      this.setOnCpu(-1);
-    }
-  }
-
-  unstall(reason: number): void {
-    if ((this.stalled & reason) === 0) return;
-    this.stalled &= ~reason;
-    if (this.stalled !== 0) return;
-    for (let pp = 0; pp < this.nP; pp++) {
-      if (!this.frozen[pp]) continue;
-      this.frozen[pp] = 0;
-      this.burstEnd[pp] = this.sim.now + this.frozenLeft[pp]!;
-      this.burstH[pp] = this.sim.schedule(this.frozenLeft[pp]!, this.kBurstEnd, pp);
-      this.setOnCpu(+1);
-    }
-  }
-
-  /** The slowdown the bursts in progress were scheduled with. */
-  private appliedSlowdown = 1;
-
   /** The CPU slowdown changed: bursts in progress (running or frozen) stretch or shrink from now on. */
   cpuSlowdownChanged(): void {
-    const f = this.cfg.cpu?.slowdown ?? 1;
-    const ratio = f / this.appliedSlowdown;
-    this.appliedSlowdown = f;
-    if (ratio === 1) return;
-    const now = this.sim.now;
-    for (let pp = 0; pp < this.nP; pp++) {
-      if (this.frozen[pp]) this.frozenLeft[pp]! *= ratio;
-      if (this.burstH[pp]! < 0) continue;
-      this.sim.cancel(this.burstH[pp]!);
-      this.burstEnd[pp] = now + (this.burstEnd[pp]! - now) * ratio;
-      this.burstH[pp] = this.sim.scheduleAt(this.burstEnd[pp]!, this.kBurstEnd, pp);
-    }
+    this.cpu.slowdownChanged();
   }
 
   // ---- syscalls ----------------------------------------------------------------------------------
