@@ -1,4 +1,3 @@
-import { SampleLog } from '../../metrics/sample-log.js';
 import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { GTable } from './gtable.js';
@@ -7,7 +6,7 @@ import {
   OP_UNLOCK, OP_WAIT_CHILDREN, OP_SEND, OP_RECV,
   type Programs,
 } from './program.js';
-import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE, type GcConfig } from '../gc/cycle.js';
+import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE } from '../gc/cycle.js';
 import { ASSIST_GO_ON, GcMark } from '../gc/mark.js';
 import { RunQueues } from './runq.js';
 import {
@@ -15,92 +14,22 @@ import {
   WAIT_CHAN_RECEIVE, WAIT_CHAN_SEND, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_NONE, WAIT_SLEEP, WAIT_SYNC_MUTEX,
 } from './states.js';
 import { Sysmon } from './sysmon.js';
-import { Cpu, STALL_STW, type NumaConfig } from './cpu.js';
+import { Cpu, STALL_STW } from './cpu.js';
 import { STACK_MIN, Stacks } from './stack.js';
 import { CHAN_BLOCK, Chans } from './chan.js';
 import { Timers } from './timers.js';
 import { Netpoll } from './netpoll.js';
+import { GFreeLists } from './gfree.js';
+import { SchedStats, GoFatalError, type RequestSink, type SchedConfig, type SchedTracer } from './sched-config.js';
 
 const NO_STACK_STATS: Stacks['stats'] = Object.freeze({ growths: 0, shrinks: 0, copiedBytes: 0 });
 
 /** stealWork's answer when it must first usleep(3) before taking a running victim's runnext. */
 const STEAL_USLEEP = -2;
 
-/** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
-export interface SchedCosts {
-  ctxSwitchNs: number;
-  stealNs: number;
-  goroutineCreateNs: number;
-  threadCreateNs: number;
-  threadWakeNs: number;
-  syscallNs: number;
-  /** A channel send or receive that does not block. */
-  chanOpNs: number;
-  preemptSignalNs: number;
-  /** runqgrab's usleep(3) before taking a running victim's runnext. */
-  runnextStealWaitNs: number;
-  /** copystack: ns per byte of stack copied when a stack grows. */
-  stackCopyNsPerByte?: number;
-}
-
-export interface SchedConfig {
-  gomaxprocs: number;
-  /** 'go': Go's netpoll; 'always-polling': an ideal poller injects each ready G at once. */
-  netpoll: 'go' | 'always-polling';
-  goVersion: '1.19' | '1.25';
-  costs: SchedCosts;
-  maxThreads: number;
-  /** Shared with the cluster: extra latency added to every network wait now (a network fault). */
-  network?: { extraNs: number };
-  /** Shared with the cluster: CPU work takes this many times as long now (a noisy-neighbour fault). */
-  cpu?: { slowdown: number };
-  /** The container's CPU limit as a CFS quota per period (absent: no limit). */
-  cpuQuota?: { quotaNs: number; periodNs: number };
-  /** The garbage collector (used when some program allocates). */
-  gc?: GcConfig;
-  /** Runtime memory besides heap and stacks (counted by GOMEMLIMIT and the container), bytes. */
-  runtimeOverheadBytes?: number;
-  /** The container's memory limit, bytes: past it the pod is OOM-killed (absent: none). */
-  memoryLimitBytes?: number;
-  /** Called once when the memory limit is passed. */
-  onOom?: () => void;
-  /** The Ps spread over NUMA nodes (absent or nodes = 1: uniform memory). */
-  numa?: NumaConfig;
-}
-
-export { STALL_DEAD, STALL_STW, STALL_THROTTLE, NumaStats, type NumaConfig } from './cpu.js';
-
-/** Optional hooks for the trace exporter and metrics; never called when absent. */
-export interface SchedTracer {
-  gStart(pp: number, m: number, gp: number, goid: number): void;
-  gStop(pp: number, m: number, gp: number, reason: string): void;
-  instant(kind: 'steal' | 'preempt' | 'handoff' | 'syscall' | 'newm', pp: number, m: number, detail: string): void;
-}
-
-/** A fatal runtime error ("runtime: program exceeds 10000-thread limit"); the pod dies. */
-export class GoFatalError extends Error {
-  override name = 'GoFatalError';
-}
-
-/** What the pod tells the scheduler about requests. */
-export interface RequestSink {
-  complete(requestId: number): void;
-  /** The request's G runs for the first time (end of its wait). */
-  started(requestId: number): void;
-}
-
-/** Counters for metrics (monotonic unless noted). */
-export class SchedStats {
-  steals = 0;
-  stolenGs = 0;
-  preemptions = 0;
-  handoffs = 0;
-  gCreated = 0;
-  gExited = 0;
-  syscalls = 0;
-  /** How late each timer ran (due → readied by checkTimers), ms. */
-  readonly timerDelayMs = new SampleLog();
-}
+export {
+  GoFatalError, SchedStats, type RequestSink, type SchedConfig, type SchedCosts, type SchedTracer,
+} from './sched-config.js';
 
 /**
  * One pod's Go scheduler (proc.go): Ps with local run queues, Ms created on demand, Gs running small
@@ -139,10 +68,8 @@ export class Sched {
   readonly timers: Timers;
   /** Due timers per P (timers.dueCount). */
   readonly dueCount: Int32Array;
-  readonly gfreeHead: Int32Array;
-  readonly gfreeCnt: Int32Array;
-  private gfreeGlobal = -1;
-  private gfreeGlobalCnt = 0;
+  /** Dead Gs kept for reuse (gfput/gfget). */
+  readonly gfree: GFreeLists;
   private readonly pidle: Int32Array;
   npidle = 0;
   /** Ps in _Psyscall. */
@@ -237,8 +164,7 @@ export class Sched {
     }
     this.nSystemGs = this.gc ? n : 0;
     this.mark = new GcMark(this.gc, n);
-    this.gfreeHead = new Int32Array(n).fill(-1);
-    this.gfreeCnt = new Int32Array(n);
+    this.gfree = new GFreeLists(n, this.g);
     this.pidle = new Int32Array(n);
     // All Ps start idle (procresize), pushed so that P0 is taken first.
     for (let p = n - 1; p >= 0; p--) this.pidleput(p);
@@ -290,12 +216,8 @@ export class Sched {
   private newG(prog: number, request: number, parent: number, pp: number): number {
     const g = this.g;
     let gp = -1;
-    if (pp >= 0) gp = this.gfget(pp);
-    else if (this.gfreeGlobal >= 0) {
-      gp = this.gfreeGlobal;
-      this.gfreeGlobal = g.link[gp]!;
-      this.gfreeGlobalCnt--;
-    }
+    if (pp >= 0) gp = this.gfree.gfget(pp);
+    else gp = this.gfree.gfgetGlobal();
     if (gp < 0) {
       gp = g.add();
       this.gc?.ensureCapacity(g.capacity);
@@ -315,44 +237,6 @@ export class Sched {
     g.link[gp] = -1;
     g.goid[gp] = ++this.goidgen;
     this.stats.gCreated++;
-    return gp;
-  }
-
-  /** gfput: free lists per P; above 64, move Gs to the global list until 32 remain. */
-  private gfput(pp: number, gp: number): void {
-    const g = this.g;
-    g.link[gp] = this.gfreeHead[pp]!;
-    this.gfreeHead[pp] = gp;
-    if (++this.gfreeCnt[pp]! >= 64) {
-      while (this.gfreeCnt[pp]! >= 32) {
-        const x = this.gfreeHead[pp]!;
-        this.gfreeHead[pp] = g.link[x]!;
-        this.gfreeCnt[pp]!--;
-        g.link[x] = this.gfreeGlobal;
-        this.gfreeGlobal = x;
-        this.gfreeGlobalCnt++;
-      }
-    }
-  }
-
-  /** gfget: pp's free list, refilled with up to 32 from the global list when empty. */
-  private gfget(pp: number): number {
-    const g = this.g;
-    if (this.gfreeHead[pp] === -1) {
-      while (this.gfreeCnt[pp]! < 32 && this.gfreeGlobal >= 0) {
-        const x = this.gfreeGlobal;
-        this.gfreeGlobal = g.link[x]!;
-        this.gfreeGlobalCnt--;
-        g.link[x] = this.gfreeHead[pp]!;
-        this.gfreeHead[pp] = x;
-        this.gfreeCnt[pp]!++;
-      }
-    }
-    const gp = this.gfreeHead[pp]!;
-    if (gp >= 0) {
-      this.gfreeHead[pp] = g.link[gp]!;
-      this.gfreeCnt[pp]!--;
-    }
     return gp;
   }
 
@@ -1007,7 +891,7 @@ export class Sched {
     }
     g.request[gp] = -1;
     g.parent[gp] = -1;
-    this.gfput(pp, gp);
+    this.gfree.gfput(pp, gp);
     if (req >= 0) this.sink.complete(req);
   }
 

@@ -18,7 +18,7 @@ export function schedtrace(s: Sched, nowNs: number, detailed: boolean, version: 
     const len = s.rq.runqlen(p);
     if (detailed) {
       const m = s.pM[p]!;
-      out += `  P${p}: status=${s.pStatus[p]} schedtick=${s.schedtick[p]} syscalltick=${s.syscalltick[p]} m=${m >= 0 ? m : nil} runqsize=${len} gfreecnt=${s.gfreeCnt[p]} timerslen=${s.dueCount[p]}\n`;
+      out += `  P${p}: status=${s.pStatus[p]} schedtick=${s.schedtick[p]} syscalltick=${s.syscalltick[p]} m=${m >= 0 ? m : nil} runqsize=${len} gfreecnt=${s.gfree.count[p]} timerslen=${s.dueCount[p]}\n`;
     } else {
       out += tip ? `${p === 0 ? ' [ ' : ''}${len} ` : `${p === 0 ? ' [' : ' '}${len}${p === s.nP - 1 ? ']' : ''}`;
     }
