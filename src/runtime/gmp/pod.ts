@@ -5,6 +5,7 @@ import type { Runtime, Step } from '../../scenario/schema.js';
 import type { RequestTable } from '../../workload/requests.js';
 import type { CompletionSink, PodRuntime } from '../pod-runtime.js';
 import { Programs } from './program.js';
+import type { GoVersion } from '../version.js';
 import { Sched, type SchedConfig } from './sched.js';
 import { schedtrace } from './schedtrace.js';
 import { Gsyscall, Gwaiting, Mparked } from './states.js';
@@ -15,7 +16,7 @@ const MiB = 1 << 20;
 export class GmpPod implements PodRuntime {
   readonly sched: Sched;
   readonly gomaxprocs: number;
-  private readonly version: '1.19' | '1.25';
+  private readonly version: GoVersion;
 
   constructor(
     sim: Simulation,

@@ -1,6 +1,7 @@
 import { SampleLog } from '../../metrics/sample-log.js';
 import type { GcConfig } from '../gc/cycle.js';
 import type { NumaConfig } from './cpu.js';
+import type { GoVersion } from '../version.js';
 
 /** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
 export interface SchedCosts {
@@ -23,7 +24,7 @@ export interface SchedConfig {
   gomaxprocs: number;
   /** 'go': Go's netpoll; 'always-polling': an ideal poller injects each ready G at once. */
   netpoll: 'go' | 'always-polling';
-  goVersion: '1.19' | '1.25';
+  goVersion: GoVersion;
   costs: SchedCosts;
   maxThreads: number;
   /** Shared with the cluster: extra latency added to every network wait now (a network fault). */

@@ -19,6 +19,7 @@ import { STACK_MIN, Stacks } from './stack.js';
 import { CHAN_BLOCK, Chans } from './chan.js';
 import { Timers } from './timers.js';
 import { Netpoll } from './netpoll.js';
+import { GO_FEATURES } from '../version.js';
 import { GFreeLists } from './gfree.js';
 import { SchedStats, GoFatalError, type RequestSink, type SchedConfig, type SchedTracer } from './sched-config.js';
 
@@ -91,7 +92,7 @@ export class Sched {
    * M about to drop its P spins once more instead (pidlegetSpinning / the "delicate dance"). Always 0 in 1.19.
    */
   needspinning = 0;
-  /** Go 1.21+ spinning protocol (needspinning; wakep without the npidle pre-check). */
+  /** Go 1.21+ spinning protocol (version.ts needspinning; wakep without the npidle pre-check). */
   private readonly go121: boolean;
 
   /** The network poller (netpoll.go): I/O waits, ready Gs, the M blocked in netpoll. */
@@ -122,7 +123,7 @@ export class Sched {
     private readonly sink: RequestSink,
   ) {
     const n = (this.nP = cfg.gomaxprocs);
-    this.go121 = cfg.goVersion !== '1.19';
+    this.go121 = GO_FEATURES[cfg.goVersion].needspinning;
     this.g = new GTable(1024);
     this.rq = new RunQueues(n);
     this.pStatus = new Uint8Array(n).fill(Pidle);
