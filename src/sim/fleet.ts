@@ -119,7 +119,11 @@ export class PodFleet {
     return n;
   }
 
-  /** The runtime's sample columns summed over pods (gauges over live pods, counters over all pods). */
+  /**
+   * The runtime's sample columns summed over pods: gauges over live pods; counters over every container
+   * that ever ran — an OOM-killed container's totals stay in them after its restart, as the pod's CPU
+   * time does, so a rate taken from two samples never goes negative.
+   */
   sample(): number[] {
     const cols = this.columns;
     const out = cols.map(() => 0);
@@ -128,6 +132,10 @@ export class PodFleet {
       if (!own) continue;
       p.runtime.sampleStart?.();
       for (let i = 0; i < out.length; i++) if (!p.gone || cols[i]!.kind === 'counter') out[i]! += own[i]!.read();
+      for (const prior of p.priorRuntimes) {
+        const cs = prior.columns!;
+        for (let i = 0; i < out.length; i++) if (cols[i]!.kind === 'counter') out[i]! += cs[i]!.read();
+      }
     }
     return out;
   }
