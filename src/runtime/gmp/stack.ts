@@ -30,20 +30,26 @@ export class Stacks {
     this.deep = grow(this.deep, new Uint8Array(capacity));
   }
 
-  /** newstack/copystack: double gp's stack until `need` bytes fit; returns the bytes copied (0: it fit). */
+  /**
+   * newstack/copystack: double gp's stack until `need` bytes fit; returns the bytes copied (0: it fit).
+   * A call chain deepens frame by frame, so each doubling is its own overflow: one newstack, one
+   * copystack of the whole (full) old stack — counted one growth each, as runtime/metrics would.
+   */
   morestack(gp: number, need: number): number {
     const st = this.size;
     this.deep[gp] = 1;
     let size = st[gp]!;
     if (size >= need) return 0;
     let copied = 0;
+    let doublings = 0;
     while (size < need) {
       copied += size; // the stack was full when it overflowed: all of it is copied
       size *= 2;
+      doublings++;
     }
     this.extra += size - st[gp]!;
     st[gp] = size;
-    this.stats.growths++;
+    this.stats.growths += doublings;
     this.stats.copiedBytes += copied;
     return copied;
   }
