@@ -214,7 +214,7 @@ export class Sched {
   // ---- Gs --------------------------------------------------------------------------------------
 
   /** newproc1/gfget: a G running program `prog`, reusing a dead G from pp's (or the global) free list. */
-  private newG(prog: number, request: number, parent: number, pp: number): number {
+  newG(prog: number, request: number, parent: number, pp: number): number {
     const g = this.g;
     let gp = -1;
     if (pp >= 0) gp = this.gfree.gfget(pp);
@@ -261,7 +261,7 @@ export class Sched {
   }
 
   /** pidleget: the most recently idled P, or -1. */
-  private pidleget(): number {
+  pidleget(): number {
     if (this.npidle === 0) return -1;
     const pp = this.pidle[--this.npidle]!;
     // The P will run a G: sysmon may need to look at it in 10 ms.
@@ -270,7 +270,7 @@ export class Sched {
     return pp;
   }
 
-  private allocm(): number {
+  allocm(): number {
     if (this.mcount >= this.cfg.maxThreads) {
       throw new GoFatalError(`runtime: program exceeds ${this.cfg.maxThreads}-thread limit`);
     }
@@ -281,7 +281,7 @@ export class Sched {
   }
 
   /** mput: park M on the idle list (stopm). */
-  private stopm(m: number): void {
+  stopm(m: number): void {
     this.mStatus[m] = Mparked;
     this.mP[m] = -1;
     this.mCurG[m] = -1;
@@ -289,7 +289,7 @@ export class Sched {
   }
 
   /** acquirep: wire P to M. */
-  private acquirep(m: number, pp: number): void {
+  acquirep(m: number, pp: number): void {
     this.mP[m] = pp;
     this.pM[pp] = m;
     this.pStatus[pp] = Prunning;
@@ -376,7 +376,7 @@ export class Sched {
    * handoffp: a P taken from a syscall. Start an M for it if there is work or nobody else is spinning
    * or idle, or if it would be the last running P with nobody polling; else it goes idle.
    */
-  private handoffp(pp: number): void {
+  handoffp(pp: number): void {
     this.stats.handoffs++;
     this.tracer?.instant('handoff', pp, -1, 'handoffp');
     if (!this.rq.runqempty(pp) || this.rq.runqsize !== 0 || this.dueCount[pp]! > 0) {
@@ -416,7 +416,7 @@ export class Sched {
    * half the busy Ps); re-check global; release P; re-check all runqs; block in netpoll or stopm.
    * Returns the G, with foundInherit/foundOverhead set, or -1 when the M blocked.
    */
-  private findRunnable(m: number): number {
+  findRunnable(m: number): number {
     let pp = this.mP[m]!;
     this.foundOverhead = 0;
     for (;;) {
@@ -935,7 +935,7 @@ export class Sched {
   // ---- syscalls ----------------------------------------------------------------------------------
 
   /** entersyscall (Go 1.19 reentersyscall): the P stays attached in _Psyscall until exit or retake. */
-  private entersyscall(pp: number, gp: number, durationNs: number): void {
+  entersyscall(pp: number, gp: number, durationNs: number): void {
     const m = this.pM[pp]!;
     this.stats.syscalls++;
     this.dropg(pp, 'syscall');
@@ -970,7 +970,7 @@ export class Sched {
    * Like Go's CAS on oldp.status, "old P in _Psyscall" holds even when the P has since been handed to
    * another M that is now itself in a syscall: this M takes it from under that M.
    */
-  private exitsyscall(gp: number): void {
+  exitsyscall(gp: number): void {
     const m = this.g.m[gp]!;
     const oldp = this.mOldP[m]!;
     this.mOldP[m] = -1;
@@ -1129,7 +1129,7 @@ export class Sched {
   }
 
   /** pidleget, taking P `want` off the idle list if it is there. */
-  private pidlegetPrefer(want: number): number {
+  pidlegetPrefer(want: number): number {
     if (want >= 0) {
       for (let i = 0; i < this.npidle; i++) {
         if (this.pidle[i] === want) {
