@@ -594,7 +594,7 @@ export class Sched {
     }
     this.tracer?.gStart(pp, m, gp, g.goid[gp]!);
     if (g.request[gp]! >= 0) this.sink.started(g.request[gp]!);
-    this.run(pp, gp, this.cfg.costs.ctxSwitchNs + extraNs);
+    this.runProgram(pp, gp, this.cfg.costs.ctxSwitchNs + extraNs);
   }
 
   /** The P stops running its G (park, exit, syscall, preemption): dropg. */
@@ -628,7 +628,7 @@ export class Sched {
    * switch, steal, goroutine creation) occupies the P before the next CPU burst; before a blocking op it
    * is paid as a burst of its own so the P's time is accounted for.
    */
-  private run(pp: number, gp: number, overheadNs: number): void {
+  private runProgram(pp: number, gp: number, overheadNs: number): void {
     const g = this.g, progs = this.progs;
     for (;;) {
       const pc = g.pc[gp]!;
@@ -856,7 +856,7 @@ export class Sched {
       this.g.workLeft[gp] = -1;
       this.g.pc[gp]!++;
     }
-    this.run(pp, gp, 0);
+    this.runProgram(pp, gp, 0);
   }
 
   /** newproc: the child goes to the creator's runnext, then wakep. */
@@ -993,7 +993,7 @@ export class Sched {
       // looks to retake like one slice all along, and may be preempted at once.
       this.sysmon.pokeIfStale(pp);
       this.tracer?.gStart(pp, m, gp, this.g.goid[gp]!);
-      this.run(pp, gp, 0);
+      this.runProgram(pp, gp, 0);
       return;
     }
     this.g.status[gp] = Grunnable;
