@@ -7,7 +7,9 @@ import { GTable } from '../../src/runtime/gmp/gtable.js';
 import { Programs } from '../../src/runtime/gmp/program.js';
 import { Sched, type SchedConfig } from '../../src/runtime/gmp/sched.js';
 import { STACK_MIN, Stacks } from '../../src/runtime/gmp/stack.js';
-import { Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mrunning, Mwaking, Pidle, Prunning } from '../../src/runtime/gmp/states.js';
+import {
+  Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mrunning, Mwaking, Pidle, Prunning,
+} from '../../src/runtime/gmp/states.js';
 import { Timers } from '../../src/runtime/gmp/timers.js';
 import type { Step } from '../../src/scenario/schema.js';
 
@@ -51,12 +53,18 @@ function mWithP(s: Sched, pp: number): number {
 describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
   describe('findRunnable: the order it looks in', () => {
     const cases: { name: string; schedtick: number; global: boolean; local: boolean; want: 'global' | 'local' }[] = [
-      { name: 'proc.go findRunnable: local runq before the global queue', schedtick: 1, global: true, local: true, want: 'local' },
+      {
+        name: 'proc.go findRunnable: local runq before the global queue',
+        schedtick: 1, global: true, local: true, want: 'local'
+      },
       {
         name: 'proc.go findRunnable: every 61st schedtick one G from the global queue first (fairness)',
         schedtick: 61, global: true, local: true, want: 'global',
       },
-      { name: 'proc.go findRunnable: global queue (globrunqget) when the local runq is empty', schedtick: 1, global: true, local: false, want: 'global' },
+      {
+        name: 'proc.go findRunnable: global queue (globrunqget) when the local runq is empty',
+        schedtick: 1, global: true, local: false, want: 'global'
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {
@@ -123,12 +131,16 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
 
   describe('handoffp: when a P taken from a syscall gets an M', () => {
     type Setup = (s: Sched) => void;
-    const cases: { name: string; nP: number; busyPs: number; setup: Setup; want: 'startm' | 'startm-spinning' | 'idle' }[] = [
+    type Want = 'startm' | 'startm-spinning' | 'idle';
+    const cases: { name: string; nP: number; busyPs: number; setup: Setup; want: Want }[] = [
       {
         name: 'proc.go handoffp: local work → startm', nP: 2, busyPs: 1,
         setup: (s) => s.rq.runqput(0, s.newG(0, -1, -1, 0), false), want: 'startm',
       },
-      { name: 'proc.go handoffp: global work (sched.runqsize != 0) → startm', nP: 2, busyPs: 1, setup: (s) => s.rq.globrunqput(s.newG(0, -1, -1, -1)), want: 'startm' },
+      {
+        name: 'proc.go handoffp: global work (sched.runqsize != 0) → startm',
+        nP: 2, busyPs: 1, setup: (s) => s.rq.globrunqput(s.newG(0, -1, -1, -1)), want: 'startm'
+      },
       {
         name: 'proc.go handoffp: no work, nobody spinning or idle (nmspinning+npidle == 0) → startm spinning',
         nP: 2, busyPs: 2, setup: () => {}, want: 'startm-spinning',
@@ -137,7 +149,10 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
         name: 'proc.go handoffp: the last running P with nobody polling the network → startm',
         nP: 2, busyPs: 1, setup: (s) => s.netpoll.unblock(), want: 'startm',
       },
-      { name: 'proc.go handoffp: otherwise the P goes idle (pidleput)', nP: 3, busyPs: 1, setup: () => {}, want: 'idle' },
+      {
+        name: 'proc.go handoffp: otherwise the P goes idle (pidleput)',
+        nP: 3, busyPs: 1, setup: () => {}, want: 'idle'
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {
@@ -164,9 +179,18 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
 
   describe('exitsyscall: fast and slow paths', () => {
     const cases: { name: string; retaken: boolean; idleP: boolean; want: 'oldp' | 'idlep' | 'global' }[] = [
-      { name: 'proc.go exitsyscallfast: the old P is still in _Psyscall → reacquire it', retaken: false, idleP: false, want: 'oldp' },
-      { name: 'proc.go exitsyscallfast_pidle: the old P was retaken, an idle P exists → take it', retaken: true, idleP: true, want: 'idlep' },
-      { name: 'proc.go exitsyscall0: no P → the G goes to the global queue and the M stops', retaken: true, idleP: false, want: 'global' },
+      {
+        name: 'proc.go exitsyscallfast: the old P is still in _Psyscall → reacquire it',
+        retaken: false, idleP: false, want: 'oldp'
+      },
+      {
+        name: 'proc.go exitsyscallfast_pidle: the old P was retaken, an idle P exists → take it',
+        retaken: true, idleP: true, want: 'idlep'
+      },
+      {
+        name: 'proc.go exitsyscall0: no P → the G goes to the global queue and the M stops',
+        retaken: true, idleP: false, want: 'global'
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {
@@ -204,9 +228,18 @@ describe('chan.go and sema.go rules (Chans)', () => {
   const g = new GTable(64);
   const cases: { name: string; cap: number; run: (c: Chans) => unknown; want: unknown }[] = [
     { name: 'chan.go chansend: unbuffered, no receiver → block', cap: 0, run: (c) => c.chansend(0), want: CHAN_BLOCK },
-    { name: 'chan.go chansend: a parked receiver → handed the value directly (send → goready)', cap: 0, run: (c) => (c.parkRecv(0, 7), c.chansend(0)), want: 7 },
-    { name: 'chan.go chansend: buffered with room → into the buffer, nobody readied', cap: 1, run: (c) => [c.chansend(0), c.buffered(0)], want: [-1, 1] },
-    { name: 'chan.go chansend: full buffer → block', cap: 1, run: (c) => (c.chansend(0), c.chansend(0)), want: CHAN_BLOCK },
+    {
+      name: 'chan.go chansend: a parked receiver → handed the value directly (send → goready)',
+      cap: 0, run: (c) => (c.parkRecv(0, 7), c.chansend(0)), want: 7
+    },
+    {
+      name: 'chan.go chansend: buffered with room → into the buffer, nobody readied',
+      cap: 1, run: (c) => [c.chansend(0), c.buffered(0)], want: [-1, 1]
+    },
+    {
+      name: 'chan.go chansend: full buffer → block',
+      cap: 1, run: (c) => (c.chansend(0), c.chansend(0)), want: CHAN_BLOCK
+    },
     { name: 'chan.go chanrecv: empty, no sender → block', cap: 1, run: (c) => c.chanrecv(0), want: CHAN_BLOCK },
     {
       name: 'chan.go chanrecv: unbuffered with a parked sender → take its value, ready it',
@@ -216,8 +249,14 @@ describe('chan.go and sema.go rules (Chans)', () => {
       name: "chan.go chanrecv (recv): full buffer and a parked sender → take the head, the sender's value fills the slot",
       cap: 1, run: (c) => (c.chansend(0), c.parkSend(0, 5), [c.chanrecv(0), c.buffered(0)]), want: [5, 1],
     },
-    { name: 'sema.go: Lock on a free mutex takes it', cap: 0, run: (c) => [c.tryLock(0, 1), c.owner(0)], want: [true, 1] },
-    { name: 'sema.go: Lock on a held mutex must park', cap: 0, run: (c) => (c.tryLock(0, 1), c.tryLock(0, 2)), want: false },
+    {
+      name: 'sema.go: Lock on a free mutex takes it',
+      cap: 0, run: (c) => [c.tryLock(0, 1), c.owner(0)], want: [true, 1]
+    },
+    {
+      name: 'sema.go: Lock on a held mutex must park',
+      cap: 0, run: (c) => (c.tryLock(0, 1), c.tryLock(0, 2)), want: false
+    },
     {
       name: 'sema.go semrelease handoff: Unlock hands the mutex to the first waiter (FIFO)',
       cap: 0, run: (c) => (c.tryLock(0, 1), c.parkLock(0, 2), c.parkLock(0, 3), [c.unlock(0), c.owner(0), c.unlock(0), c.unlock(0)]),
@@ -270,8 +309,14 @@ describe('time.go rules (Timers)', () => {
 
 describe('stack.go rules (Stacks)', () => {
   const cases: { name: string; start: number; need: number; copied: number; growths: number; size: number }[] = [
-    { name: 'stack.go newstack: a frame that fits does not grow the stack', start: 2 * KiB, need: 1 * KiB, copied: 0, growths: 0, size: 2 * KiB },
-    { name: 'stack.go newstack/copystack: one overflow doubles 2 → 4 KiB, copying the full 2 KiB', start: 2 * KiB, need: 3 * KiB, copied: 2 * KiB, growths: 1, size: 4 * KiB },
+    {
+      name: 'stack.go newstack: a frame that fits does not grow the stack',
+      start: 2 * KiB, need: 1 * KiB, copied: 0, growths: 0, size: 2 * KiB
+    },
+    {
+      name: 'stack.go newstack/copystack: one overflow doubles 2 → 4 KiB, copying the full 2 KiB',
+      start: 2 * KiB, need: 3 * KiB, copied: 2 * KiB, growths: 1, size: 4 * KiB
+    },
     {
       name: 'stack.go newstack: a 64 KiB chain doubles five times (one newstack each), copying 2+4+8+16+32 KiB',
       start: 2 * KiB, need: 64 * KiB, copied: 62 * KiB, growths: 5, size: 64 * KiB,
@@ -288,12 +333,30 @@ describe('stack.go rules (Stacks)', () => {
   }
 
   const shrinkCases: { name: string; size: number; deep: boolean; status: number; want: number }[] = [
-    { name: 'stack.go shrinkstack: a shallow G (≈1 KiB used) on a 16 KiB stack is halved', size: 16 * KiB, deep: false, status: Gwaiting, want: 8 * KiB },
-    { name: 'stack.go shrinkstack: not while the G is deep in its call chain', size: 16 * KiB, deep: true, status: Gwaiting, want: 16 * KiB },
-    { name: 'stack.go shrinkstack: not while the G is in a syscall', size: 16 * KiB, deep: false, status: Gsyscall, want: 16 * KiB },
-    { name: 'stack.go shrinkstack: not below a quarter used (4 KiB with 1 KiB used)', size: 4 * KiB, deep: false, status: Gwaiting, want: 4 * KiB },
-    { name: 'stack.go shrinkstack: never below the 2 KiB minimum', size: 2 * KiB, deep: false, status: Gwaiting, want: 2 * KiB },
-    { name: 'proc.go gfput frees a dead G\'s grown stack, not shrinkstack', size: 16 * KiB, deep: false, status: Gdead, want: 16 * KiB },
+    {
+      name: 'stack.go shrinkstack: a shallow G (≈1 KiB used) on a 16 KiB stack is halved',
+      size: 16 * KiB, deep: false, status: Gwaiting, want: 8 * KiB
+    },
+    {
+      name: 'stack.go shrinkstack: not while the G is deep in its call chain',
+      size: 16 * KiB, deep: true, status: Gwaiting, want: 16 * KiB
+    },
+    {
+      name: 'stack.go shrinkstack: not while the G is in a syscall',
+      size: 16 * KiB, deep: false, status: Gsyscall, want: 16 * KiB
+    },
+    {
+      name: 'stack.go shrinkstack: not below a quarter used (4 KiB with 1 KiB used)',
+      size: 4 * KiB, deep: false, status: Gwaiting, want: 4 * KiB
+    },
+    {
+      name: 'stack.go shrinkstack: never below the 2 KiB minimum',
+      size: 2 * KiB, deep: false, status: Gwaiting, want: 2 * KiB
+    },
+    {
+      name: 'proc.go gfput frees a dead G\'s grown stack, not shrinkstack',
+      size: 16 * KiB, deep: false, status: Gdead, want: 16 * KiB
+    },
   ];
   for (const c of shrinkCases) {
     it(c.name, () => {

@@ -87,7 +87,9 @@ export class Netpoll {
     if (!(at < this.pollerWakeAt)) return;
     if (this.pollerWakeH >= 0) this.sim.cancel(this.pollerWakeH);
     this.pollerWakeAt = at;
-    this.pollerWakeH = Number.isFinite(at) ? this.sim.scheduleAt(Math.max(at, this.sim.now), this.kPollWake, this.pollerM) : -1;
+    this.pollerWakeH = Number.isFinite(at)
+      ? this.sim.scheduleAt(Math.max(at, this.sim.now), this.kPollWake, this.pollerM)
+      : -1;
   }
 
   /** netpoll returned: nobody is blocked in it now. */

@@ -54,11 +54,29 @@ export function gmpSummary(s: Sched): GmpSummary {
       return { count: log.count, mean: log.mean(), p50: p50!, p99: p99!, max: log.max() };
     })(),
     ...(s.gc ? { gc: gcSummary(s) } : {}),
-    stacks: { bytesMB: s.stackBytes() / MiB, growths: s.stackStats.growths, shrinks: s.stackStats.shrinks, copiedMB: s.stackStats.copiedBytes / MiB },
+    stacks: {
+      bytesMB: s.stackBytes() / MiB,
+      growths: s.stackStats.growths,
+      shrinks: s.stackStats.shrinks,
+      copiedMB: s.stackStats.copiedBytes / MiB,
+    },
     ...(s.numa
-      ? { numa: { crossNodeSteals: s.numa.crossNodeSteals, remoteWorkFraction: s.numa.workNs > 0 ? s.numa.remoteWorkNs / s.numa.workNs : 0 } }
+      ? {
+          numa: {
+            crossNodeSteals: s.numa.crossNodeSteals,
+            remoteWorkFraction: s.numa.workNs > 0 ? s.numa.remoteWorkNs / s.numa.workNs : 0,
+          },
+        }
       : {}),
-    ...(s.cfs ? { cpuThrottling: { periods: s.cfs.periods, throttledPeriods: s.cfs.throttledPeriods, throttledMs: s.cfs.throttledNs() / 1e6 } } : {}),
+    ...(s.cfs
+      ? {
+          cpuThrottling: {
+            periods: s.cfs.periods,
+            throttledPeriods: s.cfs.throttledPeriods,
+            throttledMs: s.cfs.throttledNs() / 1e6,
+          },
+        }
+      : {}),
   };
 }
 

@@ -104,7 +104,9 @@ export class Timers {
   /** Earliest due-but-unrun timer, +Infinity if none (sysmon: "next < now → startm"). */
   overdueSince(): number {
     let t = Infinity;
-    for (let p = 0; p < this.dueCount.length; p++) if (this.dueCount[p]! > 0 && this.dueSince[p]! < t) t = this.dueSince[p]!;
+    for (let p = 0; p < this.dueCount.length; p++) {
+      if (this.dueCount[p]! > 0 && this.dueSince[p]! < t) t = this.dueSince[p]!;
+    }
     return t;
   }
 }
