@@ -86,6 +86,8 @@ export class ClusterPod {
   containerUp = false;
   containerRunningNs = NaN;
   listening = false;
+  /** The runtimes of the pod's earlier (OOM-killed) containers: their counters still count in totals. */
+  readonly priorRuntimes: PodRuntime[] = [];
   runtime!: PodRuntime;
   constructor(
     readonly index: number,
@@ -557,6 +559,7 @@ export class Deployment {
   private startContainer(pod: ClusterPod): void {
     const gen = pod.generation;
     pod.containerStartNs = this.sim.now;
+    if (pod.runtime !== undefined) pod.priorRuntimes.push(pod.runtime);
     pod.runtime = this.factory(pod.index, {
       complete: (id) => {
         if (pod.generation === gen) this.completed(pod, id);

@@ -1,3 +1,6 @@
+import type { GmpSummary } from './gmp/report.js';
+import type { SchedTracer } from './gmp/sched-config.js';
+
 /**
  * What the rest of the simulator sees of one pod's Go runtime: requests go in, completions come out
  * through the sink, and a few gauges can be read at any time for metrics.
@@ -14,10 +17,16 @@ export interface PodRuntime {
   busyIntegralNs(): number;
   /** Live goroutines now (the go_goroutines gauge). */
   goroutines(): number;
-  /** Extra time-series columns this runtime reports, and which of them are counters (turned into rates). */
-  readonly sampleColumns?: readonly string[];
-  readonly counterColumns?: readonly string[];
-  sample?(): number[];
+  /** This runtime's own time-series columns, read from this pod (same names and kinds in every pod). */
+  readonly columns?: readonly Column<void>[];
+  /** Called before the columns are read at a sample (the runtime notes its memory: peak RSS, OOM). */
+  sampleStart?(): void;
+  /** This runtime's block of summary.json, keyed by its name (the first pod's is reported). */
+  summary?(): { gmp: GmpSummary };
+  /** Record a scheduler trace (Chrome/Perfetto) into `tracer`, if the runtime has a scheduler. */
+  setTracer?(tracer: SchedTracer): void;
+  /** Receive a gctrace line per GC cycle, if the runtime collects garbage. */
+  setGcTrace?(onLine: (line: string) => void): void;
   /** GODEBUG=schedtrace-style text for the current state, if the runtime has one. */
   schedtrace?(nowNs: number, detailed: boolean): string;
   /** The process's memory now (heap + stacks + runtime overhead), bytes: what metrics-server reports. */
@@ -30,6 +39,16 @@ export interface PodRuntime {
   cpuSlowdownChanged?(): void;
   /** The process is gone (killed, OOM-killed, drained): stop its periodic activity; it gets no more work. */
   stop?(): void;
+}
+
+/**
+ * A time-series column: its name, whether it is a gauge (summed over live pods) or a counter (summed over
+ * every pod that ever ran, and written as a `<name>_per_s` rate), and how to read it from `T`.
+ */
+export interface Column<T> {
+  readonly name: string;
+  readonly kind: 'gauge' | 'counter';
+  readonly read: (src: T) => number;
 }
 
 export interface CompletionSink {

@@ -5,6 +5,7 @@ import {
   AUTOSCALER_KINDS, checkTimeline, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema,
   TimelineEventSchema,
 } from './cluster-schema.js';
+import { DEFAULT_GO_VERSION, GO_VERSIONS, defaultGomaxprocs } from '../runtime/version.js';
 
 /**
  * The scenario file schema. Conventions:
@@ -284,8 +285,8 @@ export const RuntimeSchema = z
         'gmp: the Go scheduler (Ps, Ms, run queues, stealing, sysmon); ideal-fifo: one FIFO queue served by gomaxprocs Ps with no overhead (the M/M/c reference; cpu steps only)',
       ),
     goVersion: z
-      .enum(['1.19', '1.25'])
-      .default('1.19')
+      .enum(GO_VERSIONS)
+      .default(DEFAULT_GO_VERSION)
       .describe('runtime behaviour to follow where versions differ: default GOMAXPROCS, schedtrace format'),
     gomaxprocs: z
       .number()
@@ -339,11 +340,6 @@ export const RuntimeSchema = z
   .transform((r) => ({ ...r, gomaxprocs: r.gomaxprocs ?? defaultGomaxprocs(r.goVersion, r.hostCpus, r.cpuLimitCores) }));
 export type Runtime = z.infer<typeof RuntimeSchema>;
 
-/** GOMAXPROCS when not set: Go 1.19 uses the host's CPUs; Go 1.25 honours the cgroup CPU limit (min 2). */
-export function defaultGomaxprocs(version: '1.19' | '1.25', hostCpus: number, cpuLimitCores?: number): number {
-  if (version === '1.19' || cpuLimitCores === undefined) return hostCpus;
-  return Math.min(hostCpus, Math.max(2, Math.ceil(cpuLimitCores)));
-}
 
 /** Prometheus' default buckets (5 ms – 10 s) with sub-millisecond ones added: scheduler delays live there. */
 export const DEFAULT_LATENCY_BUCKETS_MS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000] as const;

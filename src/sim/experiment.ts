@@ -4,7 +4,6 @@ import { msToNs, nsToMs, nsToS, sToNs } from '../engine/time.js';
 import { Histogram } from '../metrics/histogram.js';
 import { SampleLog } from '../metrics/sample-log.js';
 import { TimeSeries } from '../metrics/time-series.js';
-import { GmpPod } from '../runtime/gmp/pod.js';
 import { GoFatalError } from '../runtime/gmp/sched.js';
 import { TraceRecorder } from '../runtime/gmp/trace-export.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
@@ -142,19 +141,18 @@ export class Experiment implements CompletionSink {
     scheduleFaults(this.sim, scenario.faults, this.fleet);
     scheduleTimeline(this.sim, scenario.timeline, this.fleet);
     const pod0 = this.fleet.pod0;
-    if (options.traceWindow && pod0 instanceof GmpPod) {
+    if (options.traceWindow && pod0?.setTracer) {
       this.tracer = new TraceRecorder(this.sim, pod0.gomaxprocs, sToNs(options.traceWindow.startS), sToNs(options.traceWindow.endS));
-      pod0.sched.tracer = this.tracer;
+      pod0.setTracer(this.tracer);
     }
-    const cols = this.fleet.sampleColumns;
-    const counters = new Set(this.fleet.counterColumns);
-    this.counterIdx = new Set(cols.map((c, i) => (counters.has(c) ? i : -1)).filter((i) => i >= 0));
+    const cols = this.fleet.columns;
+    this.counterIdx = new Set(cols.map((c, i) => (c.kind === 'counter' ? i : -1)).filter((i) => i >= 0));
     const bounds = scenario.metrics.latencyBucketsMs;
     this.latencyHist = new Histogram(bounds);
     this.intervalHist = new Histogram(bounds);
     this.series = new TimeSeries([
       ...SERIES_COLUMNS,
-      ...cols.map((c) => (counters.has(c) ? `${c}_per_s` : c)),
+      ...cols.map((c) => (c.kind === 'counter' ? `${c.name}_per_s` : c.name)),
       ...latencyBucketColumns(bounds),
       ...(this.fleet.nodeAutoscaler ? ['nodes', 'nodes_provisioning'] : []),
     ]);
@@ -168,7 +166,7 @@ export class Experiment implements CompletionSink {
       this.sim.scheduleAt(0, traceKind);
     }
 
-    if (options.gctrace && pod0 instanceof GmpPod && pod0.sched.gc) pod0.sched.gc.onTrace = (line) => options.onTrace?.(line);
+    if (options.gctrace) pod0?.setGcTrace?.((line) => options.onTrace?.(line));
 
     this.arrivalKind = this.sim.registerKind('workload.arrival', () => this.onArrival());
     this.sampleKind = this.sim.registerKind('metrics.sample', () => this.onSample());
@@ -418,7 +416,7 @@ export class Experiment implements CompletionSink {
         ...(dep.overloaded > 0 ? { overloadRefused: dep.overloaded, maxInFlightRequestsPerPod: s.cluster.pod.maxInFlightRequests } : {}),
       },
       ...(this.fleet.autoscaler ? { hpa: hpaSummary(this.fleet.autoscaler.decisions) } : {}),
-      ...(this.fleet.pod0 instanceof GmpPod ? { gmp: gmpSummary(this.fleet.pod0) } : {}),
+      ...this.fleet.pod0?.summary?.(),
       engine: { events: this.sim.eventsProcessed },
     };
   }
@@ -447,50 +445,6 @@ function hpaSummary(decisions: readonly HpaDecisionRecord[]) {
   }
   return { syncs: decisions.length, rescales: ups + downs, scaleUps: ups, scaleDowns: downs, directionReversals: reversals };
 }
-
-function gmpSummary(pod: GmpPod) {
-  const s = pod.sched;
-  return {
-    threads: s.mcount + 1,
-    goroutinesCreated: s.stats.gCreated,
-    steals: s.stats.steals,
-    stolenGs: s.stats.stolenGs,
-    preemptions: s.stats.preemptions,
-    handoffs: s.stats.handoffs,
-    syscalls: s.stats.syscalls,
-    sysmonLoopsEvaluated: s.sysmon.evaluations,
-    timerDelayMs: (() => {
-      const log = s.stats.timerDelayMs;
-      const [p50, p99] = log.quantiles([0.5, 0.99]);
-      return { count: log.count, mean: log.mean(), p50: p50!, p99: p99!, max: log.max() };
-    })(),
-    ...(s.gc ? { gc: gcSummary(s) } : {}),
-    stacks: { bytesMB: s.stackBytes() / MiB, growths: s.stackStats.growths, shrinks: s.stackStats.shrinks, copiedMB: s.stackStats.copiedBytes / MiB },
-    ...(s.numa
-      ? { numa: { crossNodeSteals: s.numa.crossNodeSteals, remoteWorkFraction: s.numa.workNs > 0 ? s.numa.remoteWorkNs / s.numa.workNs : 0 } }
-      : {}),
-    ...(s.cfs ? { cpuThrottling: { periods: s.cfs.periods, throttledPeriods: s.cfs.throttledPeriods, throttledMs: s.cfs.throttledNs() / 1e6 } } : {}),
-  };
-}
-
-function gcSummary(s: GmpPod['sched']) {
-  const gc = s.gc!;
-  const [p50, p99] = gc.stwPauseMs.quantiles([0.5, 0.99]);
-  const now = s.sim.now;
-  return {
-    cycles: gc.cycles,
-    stwPauseMs: { count: gc.stwPauseMs.count, p50: p50!, p99: p99!, max: gc.stwPauseMs.max() },
-    stwPauseHistogramUs: gc.stwPauseHistUs.toJSON(),
-    gcCpuFraction: gc.gcCpuFraction(now),
-    /** Assist CPU / all CPU the pod used. */
-    assistFraction: s.busyIntegralNs() > 0 ? gc.assistNs / s.busyIntegralNs() : 0,
-    markPhaseFraction: now > 0 ? gc.markPhaseNs / now : 0,
-    heapGoalMB: gc.pacer.heapGoal / MiB,
-    peakRssMB: s.peakRssBytes / MiB,
-  };
-}
-
-const MiB = 1 << 20;
 
 /** Run a scenario to completion in one call. */
 export function runScenario(scenario: Scenario, seed = scenario.seed, options: ExperimentOptions = {}): RunResult {

@@ -6,7 +6,8 @@ import { RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';
-import type { PodRuntime } from '../runtime/pod-runtime.js';
+import type { Column, PodRuntime } from '../runtime/pod-runtime.js';
+import { GMP_COLUMNS } from '../runtime/gmp/report.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestTable } from '../workload/requests.js';
 
@@ -37,10 +38,8 @@ export class PodFleet {
     this.cpu.slowdown = f;
     for (const p of this.deployment.pods) if (!p.gone) p.runtime.cpuSlowdownChanged?.();
   }
-  readonly sampleColumns: readonly string[];
-  readonly counterColumns: readonly string[];
-  /** Per sample column: a counter (summed over every pod that ever ran) rather than a gauge. */
-  private readonly isCounter: boolean[];
+  /** The runtime's own time-series columns (names and kinds; each pod reads its own). */
+  readonly columns: readonly Pick<Column<unknown>, 'name' | 'kind'>[];
 
   constructor(
     sim: Simulation,
@@ -68,10 +67,7 @@ export class PodFleet {
     const ca = scenario.cluster.nodes.autoscaler;
     this.nodeAutoscaler = ca ? new ClusterAutoscaler(sim, ca, this.deployment) : undefined;
     const probe = this.deployment.pods[0]?.runtime;
-    this.sampleColumns = probe?.sampleColumns ?? (rt.scheduler === 'gmp' ? GmpPod.SAMPLE_COLUMNS : []);
-    this.counterColumns = probe?.counterColumns ?? (rt.scheduler === 'gmp' ? GmpPod.COUNTER_COLUMNS : []);
-    const counters = new Set(this.counterColumns);
-    this.isCounter = this.sampleColumns.map((c) => counters.has(c));
+    this.columns = probe?.columns ?? (rt.scheduler === 'gmp' ? GMP_COLUMNS : []);
     const scaler = autoscalerSpec(scenario);
     this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment, pipelineNeeds(scaler));
     const ctx = { sim, deployment: this.deployment, metrics: this.metrics, cluster: scenario.cluster };
@@ -116,13 +112,23 @@ export class PodFleet {
     return n;
   }
 
-  /** The runtime's sample columns summed over pods (gauges over live pods, counters over all pods). */
+  /**
+   * The runtime's sample columns summed over pods: gauges over live pods; counters over every container
+   * that ever ran — an OOM-killed container's totals stay in them after its restart, as the pod's CPU
+   * time does, so a rate taken from two samples never goes negative.
+   */
   sample(): number[] {
-    const out = this.sampleColumns.map(() => 0);
+    const cols = this.columns;
+    const out = cols.map(() => 0);
     for (const p of this.deployment.pods) {
-      const v = p.runtime.sample?.();
-      if (!v) continue;
-      for (let i = 0; i < out.length; i++) if (!p.gone || this.isCounter[i]) out[i]! += v[i]!;
+      const own = p.runtime.columns;
+      if (!own) continue;
+      p.runtime.sampleStart?.();
+      for (let i = 0; i < out.length; i++) if (!p.gone || cols[i]!.kind === 'counter') out[i]! += own[i]!.read();
+      for (const prior of p.priorRuntimes) {
+        const cs = prior.columns!;
+        for (let i = 0; i < out.length; i++) if (cols[i]!.kind === 'counter') out[i]! += cs[i]!.read();
+      }
     }
     return out;
   }

@@ -1,4 +1,6 @@
 import type { Deployment, StartupSummary } from '../cluster/deployment.js';
+import type { GmpSummary } from '../runtime/gmp/report.js';
+
 /** The per-run summary written to summary.json: deterministic (no wall-clock values). */
 export interface RunSummary {
   scenario: string;
@@ -64,38 +66,8 @@ export interface RunSummary {
   };
   /** HPA activity (when the scenario has an hpa). */
   hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };
-  /** GMP scheduler counters (scheduler: gmp only). */
-  gmp?: {
-    threads: number;
-    goroutinesCreated: number;
-    steals: number;
-    stolenGs: number;
-    preemptions: number;
-    handoffs: number;
-    syscalls: number;
-    sysmonLoopsEvaluated: number;
-    /** Lateness of timers (time.Sleep): due → run by checkTimers. */
-    timerDelayMs: { count: number; mean: number; p50: number; p99: number; max: number };
-    /** CFS bandwidth control (when runtime.cpuLimitCores is set): cpu.stat's nr_periods, nr_throttled, throttled_time. */
-    cpuThrottling?: { periods: number; throttledPeriods: number; throttledMs: number };
-    /** NUMA (runtime.numa.nodes > 1): steals across nodes; share of CPU work run away from its memory. */
-    numa?: { crossNodeSteals: number; remoteWorkFraction: number };
-    /** Goroutine stacks at the end, and growth (copystack) and GC shrinking over the run. */
-    stacks: { bytesMB: number; growths: number; shrinks: number; copiedMB: number };
-    /** The garbage collector (when the workload allocates). */
-    gc?: {
-      cycles: number;
-      stwPauseMs: { count: number; p50: number; p99: number; max: number };
-      stwPauseHistogramUs: { le: (number | '+Inf')[]; cumulativeCounts: number[]; count: number; sum: number };
-      /** GC CPU (STW, assists, workers incl. idle) / CPU available (GOMAXPROCS × time), as gctrace's %. */
-      gcCpuFraction: number;
-      assistFraction: number;
-      /** Share of time a mark phase was on. */
-      markPhaseFraction: number;
-      heapGoalMB: number;
-      peakRssMB: number;
-    };
-  };
+  /** GMP scheduler counters (scheduler: gmp only): the runtime's own block (runtime/gmp/report.ts). */
+  gmp?: GmpSummary;
   engine: { events: number };
 }
 

@@ -3,19 +3,20 @@ import type { Simulation } from '../../engine/simulation.js';
 import { msToNs, usToNs } from '../../engine/time.js';
 import type { Runtime, Step } from '../../scenario/schema.js';
 import type { RequestTable } from '../../workload/requests.js';
-import type { CompletionSink, PodRuntime } from '../pod-runtime.js';
+import type { Column, CompletionSink, PodRuntime } from '../pod-runtime.js';
 import { Programs } from './program.js';
+import type { GoVersion } from '../version.js';
 import { Sched, type SchedConfig } from './sched.js';
 import { schedtrace } from './schedtrace.js';
-import { Gsyscall, Gwaiting, Mparked } from './states.js';
+import { GMP_COLUMNS, gmpSummary, type GmpSummary } from './report.js';
+import type { SchedTracer } from './sched-config.js';
 
 const MiB = 1 << 20;
 
 /** The Go runtime of one pod: requests arrive through netpoll and run as Gs on the GMP scheduler. */
 export class GmpPod implements PodRuntime {
   readonly sched: Sched;
-  readonly gomaxprocs: number;
-  private readonly version: '1.19' | '1.25';
+  private readonly version: GoVersion;
 
   constructor(
     sim: Simulation,
@@ -27,7 +28,6 @@ export class GmpPod implements PodRuntime {
     network?: { extraNs: number },
     cpu?: { slowdown: number },
   ) {
-    this.gomaxprocs = runtime.gomaxprocs;
     this.version = runtime.goVersion;
     const c = runtime.costs;
     const cfg: SchedConfig = {
@@ -81,6 +81,13 @@ export class GmpPod implements PodRuntime {
         if (Number.isNaN(reqs.startNs[id]!)) reqs.startNs[id] = sim.now;
       },
     });
+    const sched = this.sched;
+    this.columns = GMP_COLUMNS.map((c) => ({ name: c.name, kind: c.kind, read: () => c.read(sched) }));
+  }
+
+  /** GOMAXPROCS: the scheduler's number of Ps. */
+  get gomaxprocs(): number {
+    return this.sched.nP;
   }
 
   accept(requestId: number): void {
@@ -103,65 +110,23 @@ export class GmpPod implements PodRuntime {
     return this.sched.busyIntegralNs();
   }
 
-  static readonly SAMPLE_COLUMNS = [
-    'global_runq',
-    'local_runq',
-    'in_syscall',
-    'waiting',
-    'goroutines',
-    'threads',
-    'idle_threads',
-    'spinning_threads',
-    'steals',
-    'preemptions',
-    'handoffs',
-    'throttled_periods',
-    'throttled_ms',
-    'heap_live_mb',
-    'heap_goal_mb',
-    'stack_mb',
-    'rss_mb',
-    'gc_cycles',
-    'gc_cpu_ms',
-    'gc_assist_ms',
-    'gc_pause_ms',
-    'cross_node_steals',
-    'remote_cpu_ms',
-  ] as const;
+  /** This pod's timeseries columns (GMP_COLUMNS read from its scheduler). */
+  readonly columns: readonly Column<void>[];
 
-  static readonly COUNTER_COLUMNS = ['steals', 'preemptions', 'handoffs', 'throttled_periods', 'throttled_ms', 'gc_cycles', 'gc_cpu_ms', 'gc_assist_ms', 'gc_pause_ms', 'cross_node_steals', 'remote_cpu_ms'] as const;
-  readonly sampleColumns = GmpPod.SAMPLE_COLUMNS;
-  readonly counterColumns = GmpPod.COUNTER_COLUMNS;
+  sampleStart(): void {
+    this.sched.noteMemory();
+  }
 
-  /** Gauges now, and counters (steals, preemptions, handoffs) as totals; the sampler takes rates. */
-  sample(): number[] {
-    const s = this.sched;
-    s.noteMemory();
-    return [
-      s.rq.runqsize,
-      s.rq.totalQueued() - s.rq.runqsize,
-      s.countGs(Gsyscall),
-      s.countGs(Gwaiting),
-      s.liveGs(),
-      s.mcount + 1,
-      s.mCountIn(Mparked),
-      s.nmspinning,
-      s.stats.steals,
-      s.stats.preemptions,
-      s.stats.handoffs,
-      s.cfs?.throttledPeriods ?? 0,
-      (s.cfs?.throttledNs() ?? 0) / 1e6,
-      (s.gc?.heapLive ?? 0) / MiB,
-      s.gc && Number.isFinite(s.gc.pacer.heapGoal) ? s.gc.pacer.heapGoal / MiB : 0,
-      s.stackBytes() / MiB,
-      s.rssBytes() / MiB,
-      s.gc?.cycles ?? 0,
-      s.gc ? (s.gc.gcCpuNs + s.gc.idleMarkNs) / 1e6 : 0,
-      (s.gc?.assistNs ?? 0) / 1e6,
-      (s.gc?.stwNs ?? 0) / 1e6,
-      s.numa?.crossNodeSteals ?? 0,
-      (s.numa?.remoteWorkNs ?? 0) / 1e6,
-    ];
+  summary(): { gmp: GmpSummary } {
+    return { gmp: gmpSummary(this.sched) };
+  }
+
+  setTracer(tracer: SchedTracer): void {
+    this.sched.tracer = tracer;
+  }
+
+  setGcTrace(onLine: (line: string) => void): void {
+    if (this.sched.gc) this.sched.gc.onTrace = onLine;
   }
 
   stop(): void {

@@ -1,4 +1,5 @@
 import type { Sched } from './sched.js';
+import { GO_FEATURES, type GoVersion } from '../version.js';
 import { Gdead, Mparked, Msyscall, WAIT_REASONS } from './states.js';
 
 /**
@@ -6,8 +7,8 @@ import { Gdead, Mparked, Msyscall, WAIT_REASONS } from './states.js';
  * chosen Go version. 1.19: `runqueue=0 [2 0]`, `m=-1` for "no M". 1.25 (as printed by real 1.25
  * binaries): `needspinning=N`, `runqueue=0 [ 2 0 ] schedticks=[ 12 15 ]` (each P's schedtick), `m=nil`.
  */
-export function schedtrace(s: Sched, nowNs: number, detailed: boolean, version: '1.19' | '1.25'): string {
-  const tip = version !== '1.19';
+export function schedtrace(s: Sched, nowNs: number, detailed: boolean, version: GoVersion): string {
+  const tip = GO_FEATURES[version].schedtraceNil;
   const nil = tip ? 'nil' : '-1';
   const idleM = s.mCountIn(Mparked);
   let out =
@@ -18,7 +19,7 @@ export function schedtrace(s: Sched, nowNs: number, detailed: boolean, version: 
     const len = s.rq.runqlen(p);
     if (detailed) {
       const m = s.pM[p]!;
-      out += `  P${p}: status=${s.pStatus[p]} schedtick=${s.schedtick[p]} syscalltick=${s.syscalltick[p]} m=${m >= 0 ? m : nil} runqsize=${len} gfreecnt=${s.gfreeCnt[p]} timerslen=${s.dueCount[p]}\n`;
+      out += `  P${p}: status=${s.pStatus[p]} schedtick=${s.schedtick[p]} syscalltick=${s.syscalltick[p]} m=${m >= 0 ? m : nil} runqsize=${len} gfreecnt=${s.gfree.count[p]} timerslen=${s.dueCount[p]}\n`;
     } else {
       out += tip ? `${p === 0 ? ' [ ' : ''}${len} ` : `${p === 0 ? ' [' : ' '}${len}${p === s.nP - 1 ? ']' : ''}`;
     }

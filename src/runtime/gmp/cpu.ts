@@ -1,0 +1,241 @@
+import { grow } from '../../engine/grow.js';
+import type { Simulation } from '../../engine/simulation.js';
+import { CfsQuota } from './cfs-quota.js';
+
+/** Why the pod's Ps cannot run now: CFS throttling, a stop-the-world pause, the process is gone. */
+export const STALL_THROTTLE = 1;
+export const STALL_STW = 2;
+export const STALL_DEAD = 4;
+
+export interface NumaConfig {
+  nodes: number;
+  /** CPU work of a G runs this many times slower on a P of another node than its memory's. */
+  remoteFactor: number;
+  /** Cold-cache cost of running a G stolen from a P on another node, ns. */
+  migrationNs: number;
+  /** 'random': Go's steal order; 'numa-aware': Ps of the thief's node first (Vyukov's 2014 proposal). */
+  stealOrder: 'random' | 'numa-aware';
+}
+
+/** NUMA counters: CPU work run away from its memory, and steals across nodes. */
+export class NumaStats {
+  workNs = 0;
+  remoteWorkNs = 0;
+  crossNodeSteals = 0;
+}
+
+/** What the pod's threads run on: the machine and the container around the Go runtime. */
+export interface CpuConfig {
+  /** Shared with the cluster: CPU work takes this many times as long now (a noisy-neighbour fault). */
+  cpu?: { slowdown: number };
+  /** The container's CPU limit as a CFS quota per period (absent: no limit). */
+  cpuQuota?: { quotaNs: number; periodNs: number };
+  /** The Ps spread over NUMA nodes (absent or nodes = 1: uniform memory). */
+  numa?: NumaConfig;
+}
+
+/**
+ * The CPUs under one pod's Ps — not Go, the machine and kernel around it: each P's CPU burst (a thread on
+ * a CPU) as one engine event, CPU-time accounting, the container's CFS quota (which stalls every thread
+ * when spent), stop-the-world stalls, the noisy-neighbour slowdown and the NUMA factor of running a G away
+ * from its memory. A leaf: the scheduler starts bursts and hears of their end through its own engine kind
+ * (`kBurstEnd`, argument: the P); nothing here calls the scheduler.
+ */
+export class Cpu {
+  /** Each P's burst: its engine event (−1: none running), end time, and whether it is program work. */
+  readonly burstH: Float64Array;
+  readonly burstEnd: Float64Array;
+  readonly burstWork: Uint8Array;
+  /** A burst held while the pod is stalled: its remaining length, and whether one is held. */
+  private readonly frozenLeft: Float64Array;
+  private readonly frozen: Uint8Array;
+  /** STALL_* bits; any set → no P makes progress. */
+  private stalled = 0;
+  /** Ps in a burst now (threads on a CPU), the time that count last changed, and ∫ of it before then. */
+  private onCpu = 0;
+  private lastOnCpuChange = 0;
+  private busyNs = 0;
+  readonly cfs: CfsQuota | undefined;
+  /** The slowdown the bursts in progress were scheduled with. */
+  private appliedSlowdown: number;
+  /** NUMA: each P's node, each G's memory node (first touch; −1 until it first runs), the factor of
+   * each P's current burst, and counters. */
+  readonly pNode: Uint8Array | undefined;
+  private gHome: Int8Array | undefined;
+  private readonly pBurstFactor: Float64Array;
+  readonly numa: NumaStats | undefined;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly nP: number,
+    private readonly cfg: CpuConfig,
+    private readonly kBurstEnd: number,
+  ) {
+    const n = nP;
+    this.burstH = new Float64Array(n).fill(-1);
+    this.burstEnd = new Float64Array(n);
+    this.burstWork = new Uint8Array(n);
+    this.frozenLeft = new Float64Array(n);
+    this.frozen = new Uint8Array(n);
+    this.cfs = cfg.cpuQuota
+      ? new CfsQuota(sim, cfg.cpuQuota.quotaNs, cfg.cpuQuota.periodNs, {
+          throttle: () => this.stall(STALL_THROTTLE),
+          unthrottle: () => this.unstall(STALL_THROTTLE),
+        })
+      : undefined;
+    this.pBurstFactor = new Float64Array(n).fill(1);
+    this.appliedSlowdown = cfg.cpu?.slowdown ?? 1;
+    if (cfg.numa && cfg.numa.nodes > 1) {
+      // Ps are numbered node by node, as Linux numbers the cores of a socket together.
+      this.pNode = Uint8Array.from({ length: n }, (_, p) => Math.floor((p * cfg.numa!.nodes) / n));
+      this.gHome = new Int8Array(1024).fill(-1);
+      this.numa = new NumaStats();
+    }
+  }
+
+  /** A P's thread goes on or off a CPU: CPU-time accounting and the CFS quota follow. */
+  private setOnCpu(delta: number): void {
+    const now = this.sim.now;
+    this.busyNs += this.onCpu * (now - this.lastOnCpuChange);
+    this.lastOnCpuChange = now;
+    this.onCpu += delta;
+    this.cfs?.setOnCpu(this.onCpu);
+  }
+
+  /** CPU time the pod's Ps have used, ns (bursts only: throttled and stopped time excluded). */
+  busyIntegralNs(): number {
+    return this.busyNs + this.onCpu * (this.sim.now - this.lastOnCpuChange);
+  }
+
+  /** Some P is in a burst now (stopTheWorld must preempt it). */
+  anyBurst(): boolean {
+    for (let p = 0; p < this.nP; p++) if (this.burstH[p]! >= 0) return true;
+    return false;
+  }
+
+  /** pp's thread runs for durationNs (× the slowdown); `work`: the G's own CPU work, not overhead. */
+  startBurst(pp: number, durationNs: number, work: boolean): void {
+    this.burstWork[pp] = work ? 1 : 0;
+    if (this.cfg.cpu !== undefined) durationNs *= this.cfg.cpu.slowdown;
+    if (this.stalled !== 0) {
+      // The thread cannot get a CPU now (throttled, or the world is stopped): the burst waits whole.
+      this.frozen[pp] = 1;
+      this.frozenLeft[pp] = durationNs;
+      return;
+    }
+    this.burstEnd[pp] = this.sim.now + durationNs;
+    this.burstH[pp] = this.sim.schedule(durationNs, this.kBurstEnd, pp);
+    this.setOnCpu(+1);
+  }
+
+  /** pp's burst ended (its kBurstEnd event ran), or was cut short by preemption (stopBurst). */
+  burstEnded(pp: number): void {
+    this.burstH[pp] = -1;
+    this.setOnCpu(-1);
+  }
+
+  /** Preemption: pp's burst stops now (call workLeftNs before anything else moves time). */
+  stopBurst(pp: number): void {
+    this.sim.cancel(this.burstH[pp]!);
+    this.burstEnded(pp);
+  }
+
+  /** The G's own CPU work left in pp's stopped burst, ns (without the slowdown and the NUMA factor). */
+  workLeftNs(pp: number): number {
+    return (this.burstEnd[pp]! - this.sim.now) / (this.pBurstFactor[pp]! * this.appliedSlowdown);
+  }
+
+  /** Every P's burst stops where it is (its remaining time kept) until the last stall reason clears. */
+  stall(reason: number): void {
+    const was = this.stalled;
+    this.stalled |= reason;
+    if (was !== 0) return;
+    const now = this.sim.now;
+    for (let pp = 0; pp < this.nP; pp++) {
+      if (this.burstH[pp]! < 0) continue;
+      this.sim.cancel(this.burstH[pp]!);
+      this.burstH[pp] = -1;
+      this.frozen[pp] = 1;
+      this.frozenLeft[pp] = Math.max(0, this.burstEnd[pp]! - now);
+      this.setOnCpu(-1);
+    }
+  }
+
+  unstall(reason: number): void {
+    if ((this.stalled & reason) === 0) return;
+    this.stalled &= ~reason;
+    if (this.stalled !== 0) return;
+    for (let pp = 0; pp < this.nP; pp++) {
+      if (!this.frozen[pp]) continue;
+      this.frozen[pp] = 0;
+      this.burstEnd[pp] = this.sim.now + this.frozenLeft[pp]!;
+      this.burstH[pp] = this.sim.schedule(this.frozenLeft[pp]!, this.kBurstEnd, pp);
+      this.setOnCpu(+1);
+    }
+  }
+
+  /** The process is gone: every P stops for good, and the CFS timer with it. */
+  stop(): void {
+    this.stall(STALL_DEAD);
+    this.cfs?.stop();
+  }
+
+  /** The CPU slowdown changed: bursts in progress (running or frozen) stretch or shrink from now on. */
+  slowdownChanged(): void {
+    const f = this.cfg.cpu?.slowdown ?? 1;
+    const ratio = f / this.appliedSlowdown;
+    this.appliedSlowdown = f;
+    if (ratio === 1) return;
+    const now = this.sim.now;
+    for (let pp = 0; pp < this.nP; pp++) {
+      if (this.frozen[pp]) this.frozenLeft[pp]! *= ratio;
+      if (this.burstH[pp]! < 0) continue;
+      this.sim.cancel(this.burstH[pp]!);
+      this.burstEnd[pp] = now + (this.burstEnd[pp]! - now) * ratio;
+      this.burstH[pp] = this.sim.scheduleAt(this.burstEnd[pp]!, this.kBurstEnd, pp);
+    }
+  }
+
+  // ---- NUMA ------------------------------------------------------------------------------------
+
+  /** The G table grew to `capacity`. */
+  ensureCapacity(capacity: number): void {
+    if (this.gHome && this.gHome.length < capacity) this.gHome = grow(this.gHome, new Int8Array(capacity).fill(-1));
+  }
+
+  /**
+   * First touch: a G made by `go f()` (pp ≥ 0) has its stack and arguments on the creating P's node; a
+   * request's G (made by the netpoller, without a P) gets the node where it first runs.
+   */
+  newG(gp: number, pp: number): void {
+    if (this.gHome) this.gHome[gp] = pp >= 0 ? this.pNode![pp]! : -1;
+  }
+
+  /** The thief's node when stealing is NUMA-aware, else −1. */
+  numaAwareNode(pp: number): number {
+    return this.pNode !== undefined && this.cfg.numa!.stealOrder === 'numa-aware' ? this.pNode[pp]! : -1;
+  }
+
+  /** What running a G stolen by pp from p2 adds to the steal: a cold cache across nodes, ns. */
+  stealCostNs(pp: number, p2: number): number {
+    if (this.pNode === undefined || this.pNode[p2] === this.pNode[pp]) return 0;
+    this.numa!.crossNodeSteals++;
+    return this.cfg.numa!.migrationNs; // the stolen G's cache lines are on the other node
+  }
+
+  /**
+   * NUMA: a G's memory lives on the node where it first ran (first touch); its CPU work on a P of
+   * another node takes remoteFactor × as long. Returns the burst's length for `work` ns of CPU work.
+   */
+  numaWork(pp: number, gp: number, work: number): number {
+    const node = this.pNode![pp]!;
+    if (this.gHome![gp]! < 0) this.gHome![gp] = node;
+    const remote = this.gHome![gp] !== node;
+    const f = remote ? this.cfg.numa!.remoteFactor : 1;
+    this.pBurstFactor[pp] = f;
+    const st = this.numa!;
+    st.workNs += work;
+    if (remote) st.remoteWorkNs += work;
+    return work * f;
+  }
+}

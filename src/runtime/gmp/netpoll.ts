@@ -1,0 +1,101 @@
+import { DeadlineHeap } from '../../engine/deadline-heap.js';
+import type { Simulation } from '../../engine/simulation.js';
+import type { GTable } from './gtable.js';
+import { Grunnable, WAIT_NONE } from './states.js';
+
+/**
+ * The network poller (netpoll.go) of one pod: Gs parked on network I/O by completion time (the network,
+ * outside the runtime, behind one engine event at the earliest), the Gs the poller has found ready but no
+ * M has taken yet, and the M blocked in netpoll(delay) with the time it will wake (netpollBreak shortens
+ * it). A leaf: it answers with Gs and times; the scheduler injects the Gs and runs the poller M.
+ */
+export class Netpoll {
+  private readonly readyQ: number[] = [];
+  private readyHead = 0;
+  private readonly ioWait = new DeadlineHeap(1024);
+  private ioEventH = -1;
+  private ioEventAt = Infinity;
+  /** The M blocked in netpoll(delay), or -1 (then sched.lastpoll != 0). */
+  pollerM = -1;
+  private pollerWakeH = -1;
+  private pollerWakeAt = Infinity;
+
+  /**
+   * `kIoReady`: the owner's engine kind for "the earliest I/O completed" (it then calls ioDue until -1,
+   * then rearmIo); `kPollWake`: for "the blocked poller M wakes" (argument: the M).
+   */
+  constructor(
+    private readonly sim: Simulation,
+    private readonly g: GTable,
+    private readonly kIoReady: number,
+    private readonly kPollWake: number,
+  ) {}
+
+  /** Gs the poller found ready that no M has taken yet. */
+  pending(): number {
+    return this.readyQ.length - this.readyHead;
+  }
+
+  /** netpollready: gp's I/O is ready; returns the Gs pending now. */
+  ready(gp: number): number {
+    this.readyQ.push(gp);
+    return this.readyQ.length - this.readyHead;
+  }
+
+  /** netpoll's result list: the next ready G, made runnable (call only when pending() > 0). */
+  take(): number {
+    const gp = this.readyQ[this.readyHead++]!;
+    if (this.readyHead > 1024 && this.readyHead * 2 > this.readyQ.length) {
+      this.readyQ.splice(0, this.readyHead);
+      this.readyHead = 0;
+    }
+    this.g.status[gp] = Grunnable;
+    this.g.waitReason[gp] = WAIT_NONE;
+    return gp;
+  }
+
+  /** gp parks on network I/O completing at `when`. */
+  ioWaitAdd(when: number, gp: number): void {
+    this.ioWait.push(when, gp);
+    if (when < this.ioEventAt) {
+      if (this.ioEventH >= 0) this.sim.cancel(this.ioEventH);
+      this.ioEventAt = when;
+      this.ioEventH = this.sim.scheduleAt(when, this.kIoReady);
+    }
+  }
+
+  /** The next G whose I/O completed by now (earliest, then first parked), or -1. */
+  ioDue(now: number): number {
+    return this.ioWait.peekTime() <= now ? this.ioWait.pop() : -1;
+  }
+
+  /** After ioDue: one engine event at the next I/O completion, if any. */
+  rearmIo(): void {
+    this.ioEventAt = this.ioWait.peekTime();
+    this.ioEventH = Number.isFinite(this.ioEventAt) ? this.sim.scheduleAt(this.ioEventAt, this.kIoReady) : -1;
+  }
+
+  /** M m blocks in netpoll(delay) (it will wake at wakeAt: see wake). */
+  block(m: number): void {
+    this.pollerM = m;
+    this.pollerWakeAt = Infinity;
+    this.pollerWakeH = -1;
+  }
+
+  /** netpollBreak / the poll's timeout: the blocked M wakes at `at` if that is sooner than planned. */
+  wake(at: number): void {
+    if (!(at < this.pollerWakeAt)) return;
+    if (this.pollerWakeH >= 0) this.sim.cancel(this.pollerWakeH);
+    this.pollerWakeAt = at;
+    this.pollerWakeH = Number.isFinite(at)
+      ? this.sim.scheduleAt(Math.max(at, this.sim.now), this.kPollWake, this.pollerM)
+      : -1;
+  }
+
+  /** netpoll returned: nobody is blocked in it now. */
+  unblock(): void {
+    this.pollerM = -1;
+    this.pollerWakeH = -1;
+    this.pollerWakeAt = Infinity;
+  }
+}

@@ -1,0 +1,81 @@
+import { SampleLog } from '../../metrics/sample-log.js';
+import type { GcConfig } from '../gc/cycle.js';
+import type { NumaConfig } from './cpu.js';
+import type { GoVersion } from '../version.js';
+
+/** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
+export interface SchedCosts {
+  ctxSwitchNs: number;
+  stealNs: number;
+  goroutineCreateNs: number;
+  threadCreateNs: number;
+  threadWakeNs: number;
+  syscallNs: number;
+  /** A channel send or receive that does not block. */
+  chanOpNs: number;
+  preemptSignalNs: number;
+  /** runqgrab's usleep(3) before taking a running victim's runnext. */
+  runnextStealWaitNs: number;
+  /** Kernel timer slack: how late a runtime thread's usleep returns past its delay (sysmon's loop). */
+  timerSlackNs?: number;
+  /** copystack: ns per byte of stack copied when a stack grows. */
+  stackCopyNsPerByte?: number;
+}
+
+export interface SchedConfig {
+  gomaxprocs: number;
+  /** 'go': Go's netpoll; 'always-polling': an ideal poller injects each ready G at once. */
+  netpoll: 'go' | 'always-polling';
+  goVersion: GoVersion;
+  costs: SchedCosts;
+  maxThreads: number;
+  /** Shared with the cluster: extra latency added to every network wait now (a network fault). */
+  network?: { extraNs: number };
+  /** Shared with the cluster: CPU work takes this many times as long now (a noisy-neighbour fault). */
+  cpu?: { slowdown: number };
+  /** The container's CPU limit as a CFS quota per period (absent: no limit). */
+  cpuQuota?: { quotaNs: number; periodNs: number };
+  /** The garbage collector (used when some program allocates). */
+  gc?: GcConfig;
+  /** Runtime memory besides heap and stacks (counted by GOMEMLIMIT and the container), bytes. */
+  runtimeOverheadBytes?: number;
+  /** The container's memory limit, bytes: past it the pod is OOM-killed (absent: none). */
+  memoryLimitBytes?: number;
+  /** Called once when the memory limit is passed. */
+  onOom?: () => void;
+  /** The Ps spread over NUMA nodes (absent or nodes = 1: uniform memory). */
+  numa?: NumaConfig;
+}
+
+/** Optional hooks for the trace exporter and metrics; never called when absent. */
+export interface SchedTracer {
+  gStart(pp: number, m: number, gp: number, goid: number): void;
+  gStop(pp: number, m: number, gp: number, reason: string): void;
+  instant(kind: 'steal' | 'preempt' | 'handoff' | 'syscall' | 'newm', pp: number, m: number, detail: string): void;
+}
+
+/** A fatal runtime error ("runtime: program exceeds 10000-thread limit"); the pod dies. */
+export class GoFatalError extends Error {
+  override name = 'GoFatalError';
+}
+
+/** What the pod tells the scheduler about requests. */
+export interface RequestSink {
+  complete(requestId: number): void;
+  /** The request's G runs for the first time (end of its wait). */
+  started(requestId: number): void;
+}
+
+/** Counters for metrics (monotonic unless noted). */
+export class SchedStats {
+  steals = 0;
+  stolenGs = 0;
+  preemptions = 0;
+  handoffs = 0;
+  gCreated = 0;
+  gExited = 0;
+  syscalls = 0;
+  /** How late each timer ran (due → readied by checkTimers), ms. */
+  readonly timerDelayMs = new SampleLog();
+}
+
