@@ -38,6 +38,11 @@ export class Sysmon {
   private readonly pdSchedwhen: Float64Array;
   private readonly pdSyscalltick: Float64Array;
   private readonly pdSyscallwhen: Float64Array;
+  /**
+   * When each P last became visible to retake (running a G, or in a syscall): a slice's schedtick can be
+   * seen over several such stretches (exitsyscall takes an idle P without schedtick++).
+   */
+  private readonly visibleSince: Float64Array;
 
   private eventH = -1;
   private eventAt = Infinity;
@@ -74,6 +79,7 @@ export class Sysmon {
     this.pdSchedwhen = new Float64Array(n);
     this.pdSyscalltick = new Float64Array(n).fill(-1);
     this.pdSyscallwhen = new Float64Array(n);
+    this.visibleSince = new Float64Array(n);
     this.kTick = sim.registerKind('sysmon.loop', () => this.loop());
     this.kWake = sim.registerKind('sysmon.wake', (_t, syscallWake) => this.wake(syscallWake === 1));
   }
@@ -131,6 +137,29 @@ export class Sysmon {
   }
 
   // ---- notifications from the scheduler --------------------------------------------------------
+
+  /** The P starts running a G (execute, or exitsyscall on an idle P): retake's loops can see it from now. */
+  pVisible(pp: number): void {
+    this.visibleSince[pp] = this.sim.now;
+    this.pokeIfLater(this.sim.now + FORCE_PREEMPT_NS); // its G may need preempting 10 ms after a loop sees it
+  }
+
+  /**
+   * The P stops being visible to retake (its G parks, exits or is preempted; sysmon takes it from its
+   * syscall). retake records pd.schedtick at the first loop that sees the P _Prunning or _Psyscall with
+   * that tick (proc.go retake: "if pd.schedtick != t { pd.schedtick = t; pd.schedwhen = now }"), and
+   * keeps it while the P is idle. If the first such loop was one this class skipped, record it now:
+   * otherwise a G that exitsyscall later runs on this P with the same schedtick (no schedtick++) would be
+   * timed from a later loop than Go's, or from a loop that saw the P idle.
+   */
+  pHidden(pp: number): void {
+    const tick = this.s.schedtick[pp]!;
+    if (this.sleeping || this.pdSchedtick[pp] === tick) return; // no loops in a deep sleep
+    const at = this.firstLoopAtOrAfter(this.visibleSince[pp]!);
+    if (at >= this.sim.now) return;
+    this.pdSchedtick[pp] = tick;
+    this.pdSchedwhen[pp] = at;
+  }
 
   /**
    * Something changed that may let sysmon act earlier than its scheduled loop (a P started running or
@@ -228,7 +257,7 @@ export class Sysmon {
       if ((st === Prunning && s.pCurG[p]! >= 0) || st === Psyscall) {
         if (this.pdSchedtick[p] !== s.schedtick[p]) {
           this.pdSchedtick[p] = s.schedtick[p]!;
-          this.pdSchedwhen[p] = Math.min(now, this.firstLoopAtOrAfter(s.sliceStart[p]!));
+          this.pdSchedwhen[p] = Math.min(now, this.firstLoopAtOrAfter(this.visibleSince[p]!));
         }
       }
       if (st === Psyscall && this.pdSyscalltick[p] !== s.syscalltick[p]) {
@@ -295,7 +324,9 @@ export class Sysmon {
     for (let p = 0; p < s.nP; p++) {
       const st = s.pStatus[p];
       if ((st === Prunning && s.pCurG[p]! >= 0) || st === Psyscall) {
-        const seen = this.pdSchedtick[p] === s.schedtick[p] ? this.pdSchedwhen[p]! : this.firstLoopAtOrAfter(s.sliceStart[p]!);
+        const seen = this.pdSchedtick[p] === s.schedtick[p]
+          ? this.pdSchedwhen[p]!
+          : this.firstLoopAtOrAfter(this.visibleSince[p]!);
         c = Math.min(c, this.firstLoopAtOrAfter(seen + FORCE_PREEMPT_NS));
       }
       if (st === Psyscall) {
