@@ -122,6 +122,34 @@ describe('gmp sysmon and preemption', () => {
     expect(r.gmp!.preemptions).to.equal(0);
   });
 
+  it('sysmon woken from its deep sleep counts no loop during it: a G running before the wake is timed from it', () => {
+    // Each request runs 9.9 ms on the only P while sysmon sleeps (the pod was idle), then a 10 µs syscall
+    // wakes sysmon (entersyscall_sysmon); that loop's retake is the first to see the P's schedtick
+    // (proc.go sysmon: "Update now in case we blocked on sysmonnote"), so the 9 ms of CPU after the syscall
+    // ends before forcePreemptNS has passed since: no preemption. Counting the loops sysmon would have run
+    // had it not slept, the slice looked seen near its start and was preempted.
+    const r = runScenario(
+      scenario({
+        durationS: 2,
+        workload: {
+          arrival: { process: 'timestamps', atS: [0.5, 0.9, 1.2, 1.7] },
+          request: {
+            steps: [
+              { cpu: { dist: 'constant', valueMs: 9.9 } },
+              { syscall: { dist: 'constant', valueMs: 0.01 } },
+              { cpu: { dist: 'constant', valueMs: 9 } },
+            ],
+          },
+        },
+        runtime: { gomaxprocs: 1 },
+      }),
+      1,
+    ).summary;
+    expect(r.requests.completed).to.equal(4);
+    expect(r.gmp!.syscalls).to.equal(4);
+    expect(r.gmp!.preemptions).to.equal(0);
+  });
+
   it('exitsyscall without a P leaves a deep-sleeping sysmon asleep: the running G is not preempted', () => {
     // exitsyscall0 wakes sysmon only when it got a P (proc.go: "else if sched.sysmonwait"). A arrives at
     // 1 ms (sysmon already in its deep sleep) and runs 30 ms, then a 5 ms syscall (sysmon wakes, retakes

@@ -218,9 +218,12 @@ export class Sysmon {
       this.idle = 0;
       this.delayUs = 20;
     }
-    // The rest of this loop runs now; like any loop it first sees the Ps' current ticks.
-    this.observe(this.sim.now);
+    // The rest of this loop runs now ("Update now in case we blocked on sysmonnote", proc.go sysmon); like
+    // any loop it first sees the Ps' current ticks. No loop ran during the sleep: T moves to now first, so
+    // observe counts no loop between the sleeping one and this (a P that began running meanwhile is first
+    // seen now, and no netpoll moved sched.lastpoll).
     this.T = this.sim.now;
+    this.observe(this.sim.now);
     this.evaluations++;
     this.body();
   }
