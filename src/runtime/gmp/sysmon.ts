@@ -19,7 +19,9 @@ const MAX_DEEP_SLEEP_NS = 60_000 * MS; // forcegcperiod / 2
  * the loop's exact timing state — the time of the last loop, `idle`, `delay` — and schedules an event
  * only at the next loop that can act. Loops in between change nothing but `idle` (each adds one), so
  * their times follow from the state; the loop at which sysmon first saw a P's schedtick or syscalltick
- * (pd.schedwhen / pd.syscallwhen) is computed the same way. Each usleep returns late by the timer slack
+ * (pd.schedwhen / pd.syscallwhen) is computed the same way — from when the P last became visible to
+ * retake, and recorded when it stops being visible (pHidden), since retake keeps the record while the P
+ * is idle. During a deep sleep no loop runs: the wake is the first to look. Each usleep returns late by the timer slack
  * and a wake-up (sleepExtraNs), as Linux's do. Hence the observable effect: a CPU hog is
  * preempted 10 ms after the first loop that saw its slice, i.e. 10–20 ms after the slice began once
  * sysmon has backed off.
