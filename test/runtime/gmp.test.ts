@@ -122,6 +122,34 @@ describe('gmp sysmon and preemption', () => {
     expect(r.gmp!.preemptions).to.equal(0);
   });
 
+  it('sysmon woken from its deep sleep counts no loop during it: a G running before the wake is timed from it', () => {
+    // Each request runs 9.9 ms on the only P while sysmon sleeps (the pod was idle), then a 10 µs syscall
+    // wakes sysmon (entersyscall_sysmon); that loop's retake is the first to see the P's schedtick
+    // (proc.go sysmon: "Update now in case we blocked on sysmonnote"), so the 9 ms of CPU after the syscall
+    // ends before forcePreemptNS has passed since: no preemption. Counting the loops sysmon would have run
+    // had it not slept, the slice looked seen near its start and was preempted.
+    const r = runScenario(
+      scenario({
+        durationS: 2,
+        workload: {
+          arrival: { process: 'timestamps', atS: [0.5, 0.9, 1.2, 1.7] },
+          request: {
+            steps: [
+              { cpu: { dist: 'constant', valueMs: 9.9 } },
+              { syscall: { dist: 'constant', valueMs: 0.01 } },
+              { cpu: { dist: 'constant', valueMs: 9 } },
+            ],
+          },
+        },
+        runtime: { gomaxprocs: 1 },
+      }),
+      1,
+    ).summary;
+    expect(r.requests.completed).to.equal(4);
+    expect(r.gmp!.syscalls).to.equal(4);
+    expect(r.gmp!.preemptions).to.equal(0);
+  });
+
   it('exitsyscall without a P leaves a deep-sleeping sysmon asleep: the running G is not preempted', () => {
     // exitsyscall0 wakes sysmon only when it got a P (proc.go: "else if sched.sysmonwait"). A arrives at
     // 1 ms (sysmon already in its deep sleep) and runs 30 ms, then a 5 ms syscall (sysmon wakes, retakes
@@ -157,17 +185,22 @@ describe('gmp sysmon and preemption', () => {
       // issue 26: one P, 1 ms CPU then a 5 ms syscall at 300/s: retakes, deep sleeps and the 10 ms trap
       { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }], ratePerS: 300, gomaxprocs: 1 },
     ];
-    for (const [i, d] of docs.entries()) {
-      for (const seed of [1, 2, 3]) {
-        const run = (everyLoop: boolean) => {
-          const sc = scenario({ durationS: 1.5, workload: { arrival: { process: 'poisson', ratePerS: d.ratePerS }, request: { steps: d.steps } }, runtime: { gomaxprocs: d.gomaxprocs } });
-          const exp = new Experiment(sc, seed);
-          (exp.fleet.pod0 as GmpPod).sched.sysmon.everyLoop = everyLoop;
-          const { requests, latencyMs, gmp } = exp.finish().summary;
-          return { requests, latencyMs, gmp: { ...gmp!, sysmonLoopsEvaluated: 0 } };
-        };
-        expect(run(false), `scenario ${i}, seed ${seed}`).to.deep.equal(run(true));
-      }
+    // Each doc on seeds 1-3 for 1.5 s; then cases that once differed, as [doc, seed, durationS].
+    const runs = docs.flatMap((_d, i) => [1, 2, 3].map((seed): [number, number, number] => [i, seed, 1.5]));
+    // Long syscalls retaken with the timer slack on: a skipped loop saw a P's schedtick, the P went idle,
+    // and exitsyscall ran a G on it with that same schedtick (no schedtick++). Go's retake still holds the
+    // record from that loop and preempts the G at once; the skipping path had not recorded it.
+    runs.push([0, 2, 0.3], [0, 3, 0.3], [0, 16, 0.3]);
+    for (const [i, seed, durationS] of runs) {
+      const d = docs[i]!;
+      const run = (everyLoop: boolean) => {
+        const sc = scenario({ durationS, workload: { arrival: { process: 'poisson', ratePerS: d.ratePerS }, request: { steps: d.steps } }, runtime: { gomaxprocs: d.gomaxprocs } });
+        const exp = new Experiment(sc, seed);
+        (exp.fleet.pod0 as GmpPod).sched.sysmon.everyLoop = everyLoop;
+        const { requests, latencyMs, gmp } = exp.finish().summary;
+        return { requests, latencyMs, gmp: { ...gmp!, sysmonLoopsEvaluated: 0 } };
+      };
+      expect(run(false), `scenario ${i}, seed ${seed}, ${durationS} s`).to.deep.equal(run(true));
     }
   });
 });

@@ -52,7 +52,6 @@ export class Sched {
   readonly pCurG: Int32Array;
   readonly schedtick: Float64Array;
   readonly syscalltick: Float64Array;
-  readonly sliceStart: Float64Array;
   readonly syscallStart: Float64Array;
   /** The CPUs under the Ps: bursts, CPU time, CFS and STW stalls, slowdown, NUMA (cpu.ts). */
   readonly cpu: Cpu;
@@ -131,7 +130,6 @@ export class Sched {
     this.pCurG = new Int32Array(n).fill(-1);
     this.schedtick = new Float64Array(n);
     this.syscalltick = new Float64Array(n);
-    this.sliceStart = new Float64Array(n);
     this.syscallStart = new Float64Array(n);
     this.kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => this.burstEnded(pp));
     this.cpu = new Cpu(sim, n, cfg, this.kBurstEnd);
@@ -590,10 +588,8 @@ export class Sched {
     this.mCurG[m] = gp;
     this.pCurG[pp] = gp;
     this.setRunning(+1);
-    if (!inheritTime) {
-      this.schedtick[pp]!++;
-      this.sliceStart[pp] = this.sim.now;
-    }
+    if (!inheritTime) this.schedtick[pp]!++;
+    this.sysmon.pVisible(pp); // sysmon times the slice from the first loop that sees it
     this.tracer?.gStart(pp, m, gp, g.goid[gp]!);
     if (g.request[gp]! >= 0) this.sink.started(g.request[gp]!);
     this.runProgram(pp, gp, this.cfg.costs.ctxSwitchNs + extraNs);
@@ -607,6 +603,8 @@ export class Sched {
     this.pCurG[pp] = -1;
     if (m >= 0) this.mCurG[m] = -1;
     this.setRunning(-1);
+    // A G entering a syscall leaves its P _Psyscall: still visible to sysmon's retake.
+    if (reason !== 'syscall') this.sysmon.pHidden(pp);
   }
 
   private setRunning(delta: number): void {
@@ -964,6 +962,7 @@ export class Sched {
     this.pStatus[pp] = Pidle;
     this.nPsyscall--;
     this.syscalltick[pp]!++;
+    this.sysmon.pHidden(pp);
     this.handoffp(pp);
   }
 
@@ -984,6 +983,7 @@ export class Sched {
     } else if (this.npidle > 0) {
       pp = this.pidleget();
       this.sysmon.wakeFromSyscall();
+      this.sysmon.pVisible(pp); // (the old P in _Psyscall was visible all along)
     }
     if (pp >= 0) {
       this.acquirep(m, pp);

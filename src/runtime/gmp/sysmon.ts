@@ -19,7 +19,9 @@ const MAX_DEEP_SLEEP_NS = 60_000 * MS; // forcegcperiod / 2
  * the loop's exact timing state — the time of the last loop, `idle`, `delay` — and schedules an event
  * only at the next loop that can act. Loops in between change nothing but `idle` (each adds one), so
  * their times follow from the state; the loop at which sysmon first saw a P's schedtick or syscalltick
- * (pd.schedwhen / pd.syscallwhen) is computed the same way. Each usleep returns late by the timer slack
+ * (pd.schedwhen / pd.syscallwhen) is computed the same way — from when the P last became visible to
+ * retake, and recorded when it stops being visible (pHidden), since retake keeps the record while the P
+ * is idle. During a deep sleep no loop runs: the wake is the first to look. Each usleep returns late by the timer slack
  * and a wake-up (sleepExtraNs), as Linux's do. Hence the observable effect: a CPU hog is
  * preempted 10 ms after the first loop that saw its slice, i.e. 10–20 ms after the slice began once
  * sysmon has backed off.
@@ -38,6 +40,11 @@ export class Sysmon {
   private readonly pdSchedwhen: Float64Array;
   private readonly pdSyscalltick: Float64Array;
   private readonly pdSyscallwhen: Float64Array;
+  /**
+   * When each P last became visible to retake (running a G, or in a syscall): a slice's schedtick can be
+   * seen over several such stretches (exitsyscall takes an idle P without schedtick++).
+   */
+  private readonly visibleSince: Float64Array;
 
   private eventH = -1;
   private eventAt = Infinity;
@@ -74,6 +81,7 @@ export class Sysmon {
     this.pdSchedwhen = new Float64Array(n);
     this.pdSyscalltick = new Float64Array(n).fill(-1);
     this.pdSyscallwhen = new Float64Array(n);
+    this.visibleSince = new Float64Array(n);
     this.kTick = sim.registerKind('sysmon.loop', () => this.loop());
     this.kWake = sim.registerKind('sysmon.wake', (_t, syscallWake) => this.wake(syscallWake === 1));
   }
@@ -132,6 +140,29 @@ export class Sysmon {
 
   // ---- notifications from the scheduler --------------------------------------------------------
 
+  /** The P starts running a G (execute, or exitsyscall on an idle P): retake's loops can see it from now. */
+  pVisible(pp: number): void {
+    this.visibleSince[pp] = this.sim.now;
+    this.pokeIfLater(this.sim.now + FORCE_PREEMPT_NS); // its G may need preempting 10 ms after a loop sees it
+  }
+
+  /**
+   * The P stops being visible to retake (its G parks, exits or is preempted; sysmon takes it from its
+   * syscall). retake records pd.schedtick at the first loop that sees the P _Prunning or _Psyscall with
+   * that tick (proc.go retake: "if pd.schedtick != t { pd.schedtick = t; pd.schedwhen = now }"), and
+   * keeps it while the P is idle. If the first such loop was one this class skipped, record it now:
+   * otherwise a G that exitsyscall later runs on this P with the same schedtick (no schedtick++) would be
+   * timed from a later loop than Go's, or from a loop that saw the P idle.
+   */
+  pHidden(pp: number): void {
+    const tick = this.s.schedtick[pp]!;
+    if (this.sleeping || this.pdSchedtick[pp] === tick) return; // no loops in a deep sleep
+    const at = this.firstLoopAtOrAfter(this.visibleSince[pp]!);
+    if (at >= this.sim.now) return;
+    this.pdSchedtick[pp] = tick;
+    this.pdSchedwhen[pp] = at;
+  }
+
   /**
    * Something changed that may let sysmon act earlier than its scheduled loop (a P started running or
    * entered a syscall, all Ps went idle, I/O is waiting for a poll, a timer is overdue): recompute.
@@ -189,9 +220,12 @@ export class Sysmon {
       this.idle = 0;
       this.delayUs = 20;
     }
-    // The rest of this loop runs now; like any loop it first sees the Ps' current ticks.
-    this.observe(this.sim.now);
+    // The rest of this loop runs now ("Update now in case we blocked on sysmonnote", proc.go sysmon); like
+    // any loop it first sees the Ps' current ticks. No loop ran during the sleep: T moves to now first, so
+    // observe counts no loop between the sleeping one and this (a P that began running meanwhile is first
+    // seen now, and no netpoll moved sched.lastpoll).
     this.T = this.sim.now;
+    this.observe(this.sim.now);
     this.evaluations++;
     this.body();
   }
@@ -228,7 +262,7 @@ export class Sysmon {
       if ((st === Prunning && s.pCurG[p]! >= 0) || st === Psyscall) {
         if (this.pdSchedtick[p] !== s.schedtick[p]) {
           this.pdSchedtick[p] = s.schedtick[p]!;
-          this.pdSchedwhen[p] = Math.min(now, this.firstLoopAtOrAfter(s.sliceStart[p]!));
+          this.pdSchedwhen[p] = Math.min(now, this.firstLoopAtOrAfter(this.visibleSince[p]!));
         }
       }
       if (st === Psyscall && this.pdSyscalltick[p] !== s.syscalltick[p]) {
@@ -295,7 +329,9 @@ export class Sysmon {
     for (let p = 0; p < s.nP; p++) {
       const st = s.pStatus[p];
       if ((st === Prunning && s.pCurG[p]! >= 0) || st === Psyscall) {
-        const seen = this.pdSchedtick[p] === s.schedtick[p] ? this.pdSchedwhen[p]! : this.firstLoopAtOrAfter(s.sliceStart[p]!);
+        const seen = this.pdSchedtick[p] === s.schedtick[p]
+          ? this.pdSchedwhen[p]!
+          : this.firstLoopAtOrAfter(this.visibleSince[p]!);
         c = Math.min(c, this.firstLoopAtOrAfter(seen + FORCE_PREEMPT_NS));
       }
       if (st === Psyscall) {
