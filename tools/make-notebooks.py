@@ -835,8 +835,8 @@ tslab.display.html(await seriesChartSvg(ms.series, { threads: 'threads', idle_th
            f"""Go 1.19 never destroys an idle M. An M with nothing to run calls [`stopm`]({GO}proc.go), which puts it
 on the idle list (`mput`) and sleeps on its note; `startm` takes one back (`mget`) before creating a new
 thread. An M exits only when a goroutine that called `LockOSThread` exits without unlocking
-(`goexit0` → `mexit`). So a burst that grew the process to hundreds of threads leaves hundreds of
-parked threads — cheap while parked (a stack each), but counted against the 10,000-thread limit
+(`goexit0` → `mexit`). So however many threads a burst created, all of them stay, parked (the printed
+idle count) — cheap while parked (a stack each), but counted against the 10,000-thread limit
 (`debug.SetMaxThreads`). The "5 minutes" belongs to other pools (e.g. `net/http`'s idle connections,
 or JVM thread pools' keep-alive)."""),
     *claim("5. \"The HPA keeps scaling on cached metrics during a metrics outage\"", "metrics-outage-spike.yaml",

@@ -83,7 +83,8 @@ describe('folk claims put to the model', function () {
       const peak = Math.max(...threads);
       const last = threads.length - 1;
       expect(t[last]! - 5, 'the quiet lasts over 5 minutes').to.be.greaterThan(300);
-      expect(peak, 'the burst grew the thread count well past GOMAXPROCS').to.be.greaterThan(base.runtime.gomaxprocs + 20);
+      // 500/s x 30 ms = 15 blocking syscalls in flight, each holding an M
+      expect(peak, 'the burst grew the thread count well past GOMAXPROCS').to.be.greaterThan(base.runtime.gomaxprocs + 8);
       expect(threads[last], 'no M was destroyed').to.equal(peak);
       expect(idle[last], 'nearly all of them sit parked').to.be.at.least(peak - base.runtime.gomaxprocs - 2);
       expect(r.summary.gmp!.threads).to.equal(peak);
