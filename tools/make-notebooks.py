@@ -1,86 +1,261 @@
 """Writes the teaching notebooks (notebooks/*.ipynb) from the cells below; `npm run notebooks` then
-executes them with the tslab TypeScript kernel and saves their outputs. Edit here, not in the .ipynb."""
+executes them with the tslab TypeScript kernel and saves their outputs. Edit here, not in the .ipynb.
+
+Every lesson has the same shape (issue 21): the question; a prediction the reader writes down before
+running; the run; the figure; what happened in the runtime's or the controller's own terms, with links to
+the Go or Kubernetes function; exercises with worked answers (a code cell that runs the change, and the
+reasoning folded in a <details> block). Numbers about a run are printed by the run, never written into the
+text: seeded outputs move when the model does. test/lessons/notebooks.test.ts checks the shape."""
 import json
 import pathlib
+
+GO = "https://github.com/golang/go/blob/go1.19/src/runtime/"
+K8S = "https://github.com/kubernetes/kubernetes/blob/v1.30.0/pkg/controller/podautoscaler/"
 
 IMPORTS = """import * as tslab from 'tslab';
 import { loadScenarioFile, compareScenarios, runScenario, Experiment, seriesChartSvg, mmcMeanWait } from '../dist/src/index.js';
 import { readFileSync } from 'node:fs';
-const variants = (file: string) => compareScenarios(readFileSync(file, 'utf8'), file).variants;"""
+const variants = (file: string) => compareScenarios(readFileSync(file, 'utf8'), file).variants;
+/** The scenario of `file` (its base, without variants) with `patch` merged in, as a variant would be. */
+const patched = (file: string, patch: object) => {
+  const text = readFileSync(file, 'utf8').replace(/^variants:[\\s\\S]*$/m, '');
+  return compareScenarios(`${text}\\nvariants:\\n  - name: exercise\\n    patch: ${JSON.stringify(patch)}\\n`, file).variants[0]!.scenario;
+};
+/** One column of a run's timeseries. */
+const col = (r: { series: { columns: readonly string[]; rows: readonly (readonly number[])[] } }, name: string) => {
+  const i = r.series.columns.indexOf(name);
+  return r.series.rows.map((row) => row[i]!);
+};
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;"""
 
-NOTEBOOKS = {
-    "01-gmp-basics": [
-        ("md", """# 1. GMP basics: Gs, Ps, Ms — and a queue you can check against theory
 
-Each request is a goroutine (G). GOMAXPROCS Ps run Gs; each P has a local run queue of 256 plus
-`runnext`; Ms are the OS threads that carry the Ps. `scenarios/mmc-four-ps.yaml` is an M/M/4 queue at
-70% load, run by the ideal FIFO reference scheduler; here the same load also goes through the GMP
-model, once with an idealised poller and once with Go's netpoller."""),
+def lesson(number, title, scenario, question, predict, cells, explain, exercises, report):
+    """cells: the run and the figure ([("code", ...) / ("md", ...)]); exercises: [(question, code, answer)]."""
+    out = [
+        ("md", f"# {number}. {title}\n\n**Scenario:** [`scenarios/{scenario}`](../scenarios/{scenario})\n\n"
+               f"**The question.** {question}"),
+        ("md", f"**Predict before you run.** Write your answers down first — the point is to find out where your model "
+               f"of the system is wrong.\n\n{predict}"),
         ("code", IMPORTS),
+        *cells,
+        ("md", f"## What happened, in the system's own terms\n\n{explain}"),
+        ("md", "## Exercises\n\n" + "\n".join(f"{i + 1}. {q}" for i, (q, _, _) in enumerate(exercises))
+               + "\n\nGuess first; each worked answer below runs the change, then explains it (click *Answer*)."),
+    ]
+    for i, (_, code, answer) in enumerate(exercises):
+        out.append(("code", f"// Worked answer to exercise {i + 1}\n{code}"))
+        out.append(("md", f"<details><summary>Answer {i + 1}</summary>\n\n{answer}\n\n</details>"))
+    out.append(("md", f"## Run it yourself\n\n{report}"))
+    return out
+
+NOTEBOOKS = {}
+
+NOTEBOOKS["01-gmp-basics"] = lesson(
+    1, "GMP basics: Gs, Ps, Ms — and a queue you can check against theory", "mmc-four-ps.yaml",
+    """Each request is a goroutine (G). GOMAXPROCS Ps run Gs; each P has a local run queue of 256 plus
+`runnext`; Ms are the OS threads that carry the Ps. At 70% load on 4 Ps (2,800 req/s of 1 ms exponential
+CPU), does Go's scheduler — per-P queues plus stealing — wait as little as one shared FIFO queue (an
+M/M/4 queue, whose mean wait Erlang C gives exactly)?""",
+    """- Will the GMP scheduler with an *ideal* poller wait more, less or the same as Erlang C?
+- And with Go's real netpoller, which only checks the network at certain moments?""",
+    [
         ("code", """const base = loadScenarioFile('../scenarios/mmc-four-ps.yaml');
 const gmp = (netpoll: 'go' | 'always-polling') => ({ ...base, runtime: { ...base.runtime, scheduler: 'gmp' as const, netpoll } });
 const lambda = 2800, mu = 1000, c = 4;
-console.log(`Erlang C mean wait      ${(1000 * mmcMeanWait(lambda, mu, c)).toFixed(3)} ms`);
+const erlang = 1000 * mmcMeanWait(lambda, mu, c);
+console.log(`Erlang C mean wait      ${erlang.toFixed(3)} ms`);
 for (const [name, s] of [['ideal FIFO', base], ['GMP, ideal poller', gmp('always-polling')], ["GMP, Go's netpoll", gmp('go')]] as const) {
   const r = runScenario(s, 1).summary;
-  console.log(`${name.padEnd(23)} ${r.waitMs.mean.toFixed(3)} ms  (steals ${r.gmp?.steals ?? '-'})`);
+  console.log(`${name.padEnd(23)} ${r.waitMs.mean.toFixed(3)} ms = ${(r.waitMs.mean / erlang).toFixed(2)} x Erlang C  (steals ${r.gmp?.steals ?? '-'})`);
 }"""),
-        ("md", """With an ideal poller the GMP scheduler is work-conserving: local queues plus stealing behave like
-one shared queue, so the wait matches Erlang C. Go's netpoller is not: a request that becomes ready
-while every M is busy waits for some P's next poll (or sysmon's 10 ms poll) even if another P is
-about to go idle — the wait sits above Erlang C. The run queues over time, and `GODEBUG=schedtrace`
-lines printed the way Go prints them:"""),
+        ("md", "The run queues over time, and the first `GODEBUG=schedtrace=200` lines, printed the way Go 1.19 prints them:"),
         ("code", """const lines: string[] = [];
 const exp = new Experiment(gmp('go'), 1, { schedtraceMs: 200, onTrace: (t) => lines.push(t) });
 const r = exp.finish();
 console.log(lines.slice(0, 5).join('\\n'));
 tslab.display.html(await seriesChartSvg(r.series, { runnable: 'runnable', running: 'running', spinning_threads: 'spinning Ms' }, 'Gs runnable and running (GMP)', 'count'));"""),
     ],
-    "02-work-stealing": [
-        ("md", """# 2. Work stealing after a burst on one P
+    f"""With an ideal poller the GMP scheduler is (nearly) work-conserving: a P whose local queue is empty runs
+[`findRunnable`]({GO}proc.go) — local `runqget`, then the global queue, then `stealWork`, which takes half
+of another P's queue (`runqsteal` → `runqgrab`) — so no P idles while a G waits anywhere, and the local
+queues behave like one shared queue: the wait printed above sits at Erlang C.
 
-Every 50 ms one goroutine spawns 64 short children. They all land on its P; `wakep` starts a spinning
-M on an idle P, which steals half of the victim's queue, and each thief that finds work wakes another
-(`resetspinning` → `wakep`), so the burst spreads within microseconds."""),
-        ("code", IMPORTS),
+Go's netpoller is not work-conserving. A request becomes runnable only when some M calls
+[`netpoll`]({GO}netpoll_epoll.go): a P calls it from `findRunnable` when it runs out of work, and
+[`sysmon`]({GO}proc.go) calls it if nobody has polled for 10 ms. A request that arrives while every P
+is busy waits for the next poll even if another P is about to go idle; and the Gs a poll finds are
+injected by `injectglist` onto queues, not handed to the P that will be free first. That is the gap
+between the last line and Erlang C. In the schedtrace lines, `runqueue=` is the global queue and the
+brackets hold each P's local queue — what `runqput` fills and stealing drains.""",
+    [
+        ("""Raise the load to 3,600 req/s (90%) on the ideal FIFO scheduler. By how much does the mean wait grow
+— in proportion to the load (×90/70), or faster? Why?""",
+         """const hot = { ...base, workload: { ...base.workload, arrival: { process: 'poisson' as const, ratePerS: 3600 } } };
+const w70 = runScenario(base, 1).summary.waitMs.mean, w90 = runScenario(hot, 1).summary.waitMs.mean;
+console.log(`simulated: 70% ${w70.toFixed(3)} ms, 90% ${w90.toFixed(3)} ms  (x${(w90 / w70).toFixed(1)})`);
+console.log(`Erlang C:  70% ${(1000 * mmcMeanWait(2800, 1000, 4)).toFixed(3)} ms, 90% ${(1000 * mmcMeanWait(3600, 1000, 4)).toFixed(3)} ms`);""",
+         """Much faster than in proportion: in an M/M/c queue the wait grows roughly like 1/(1 − ρ) once the
+servers are mostly busy — going from ρ = 0.7 to 0.9 triples 1/(1 − ρ) and also makes waiting much more
+likely (Erlang C's P(wait) rises). The simulation follows the formula, which is the check that the
+engine's queueing is right before any Go detail is added. In production this is why "70% CPU" and "90%
+CPU" are different worlds for latency."""),
+        ("""Keep 70% load but on **one** P (700 req/s, GOMAXPROCS 1). Same utilisation — is the wait the same as on
+four Ps?""",
+         """const one = { ...base, workload: { ...base.workload, arrival: { process: 'poisson' as const, ratePerS: 700 } }, runtime: { ...base.runtime, gomaxprocs: 1 } };
+const w1 = runScenario(one, 1).summary.waitMs.mean;
+console.log(`1 P at 70%: simulated ${w1.toFixed(3)} ms, M/M/1 ${(1000 * mmcMeanWait(700, 1000, 1)).toFixed(3)} ms; 4 Ps at 70%: M/M/4 ${(1000 * mmcMeanWait(2800, 1000, 4)).toFixed(3)} ms`);""",
+         """No — one server at 70% waits several times longer than four at 70%. Four servers pool their idle
+moments: a request waits only if *all four* are busy. This pooling is exactly what per-P run queues
+would lose without stealing, and what `stealWork` wins back."""),
+    ],
+    """`gmpsim run scenarios/mmc-four-ps.yaml --report` writes `results/mmc-four-ps/` (summary.json,
+timeseries.csv, report.html); `--schedtrace 200` prints the lines above.""",
+)
+
+NOTEBOOKS["02-work-stealing"] = lesson(
+    2, "Work stealing after a burst on one P", "work-stealing-burst.yaml",
+    """Every 50 ms one goroutine spawns 64 short children (0.1 ms of CPU each) and waits for them. They are
+all created on its P. How quickly do the other three Ps get to help — and what does the burst cost when
+there is nobody to steal (GOMAXPROCS 1)?""",
+    """- Roughly how many steal operations per burst on 4 Ps: about 3 (one per idle P), about 64, or something
+in between?
+- How much higher is p99 with GOMAXPROCS 1 than with 4?""",
+    [
         ("code", """const [four, one] = variants('../scenarios/work-stealing-burst.yaml').map((v) => runScenario(v.scenario, 1).summary);
-console.log(`GOMAXPROCS 4: ${four.gmp!.steals} steals (${four.gmp!.stolenGs} Gs moved), p99 ${four.latencyMs.p99.toFixed(2)} ms`);
-console.log(`GOMAXPROCS 1: no thief, p99 ${one.latencyMs.p99.toFixed(2)} ms`);"""),
+const bursts = four.requests.completed;
+console.log(`GOMAXPROCS 4: ${four.gmp!.steals} steals moving ${four.gmp!.stolenGs} Gs over ${bursts} bursts = ${(four.gmp!.steals / bursts).toFixed(1)} steals, ${(four.gmp!.stolenGs / bursts).toFixed(1)} Gs per burst; p99 ${four.latencyMs.p99.toFixed(2)} ms`);
+console.log(`GOMAXPROCS 1: no thief; p99 ${one.latencyMs.p99.toFixed(2)} ms (x${(one.latencyMs.p99 / four.latencyMs.p99).toFixed(1)})`);"""),
         ("code", """const r = runScenario(loadScenarioFile('../scenarios/work-stealing-burst.yaml'), 1);
 tslab.display.html(await seriesChartSvg(r.series, { steals_per_s: 'steals/s' }, 'Steals per second', 'steals/s'));"""),
     ],
-    "03-syscalls-and-handoff": [
-        ("md", """# 3. Syscalls and handoff: why blocking syscalls grow the thread count
+    f"""Each `go` statement is [`newproc`]({GO}proc.go), which puts the child into its P's `runnext` with
+`runqput(pp, newg, true)`; the child already there is pushed to the local queue's tail. `newproc` then
+calls `wakep`, which starts a spinning M on an idle P (only if no M is spinning yet). That M runs
+`findRunnable` → `stealWork`, which visits the other Ps in random order and takes **half** of a victim's
+queue (`runqsteal` → `runqgrab`, n − n/2). A spinning M that finds work calls `resetspinning` → `wakep`,
+waking the next idle P — so thieves arrive one after another and each takes half of what is left: the
+printed steals per burst are a handful, and far more Gs move than steals happen. With one P there is no
+thief: the 64 children run one after the other, and the parent (which waits for all of them) sees the
+whole sum — the printed ratio of p99s.""",
+    [
+        ("""Give the pod 8 Ps. Do the steals per burst double? Does p99 halve?""",
+         """const eight = runScenario(patched('../scenarios/work-stealing-burst.yaml', { runtime: { gomaxprocs: 8 } }), 1).summary;
+console.log(`8 Ps: ${(eight.gmp!.steals / eight.requests.completed).toFixed(1)} steals and ${(eight.gmp!.stolenGs / eight.requests.completed).toFixed(1)} Gs per burst, p99 ${eight.latencyMs.p99.toFixed(2)} ms (4 Ps: ${four.latencyMs.p99.toFixed(2)} ms)`);""",
+         """More thieves do more steals, but p99 does not halve. Work spreads by halving: the first thief takes
+half the queue, the next half of a remainder, so the last Ps to wake find little left; and the burst
+is only 64 × 0.1 ms — the time to wake Ms and steal is a visible share of it. Compare the printed
+numbers: the gain from 4 to 8 Ps is smaller than from 1 to 4."""),
+        ("""Make each child 10× longer (1 ms of CPU). What happens to the number of steals per burst, and to p99?""",
+         """const long = runScenario(patched('../scenarios/work-stealing-burst.yaml', { workload: { request: { steps: [{ spawn: { count: 64, wait: true, steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] } }] } } }), 1).summary;
+console.log(`1 ms children: ${(long.gmp!.steals / long.requests.completed).toFixed(1)} steals per burst, p99 ${long.latencyMs.p99.toFixed(2)} ms (0.1 ms children: ${four.latencyMs.p99.toFixed(2)} ms)`);""",
+         """p99 grows about tenfold — the work is 64 ms per burst over 4 Ps — while the steal pattern changes
+little: stealing happens when a P runs dry, and with longer children the Ps run dry at about the same
+points in the burst. Stealing moves work; it does not make work cheaper. (If the burst no longer fits
+in the 50 ms between arrivals, queues build up from burst to burst — read the printed p99.)"""),
+    ],
+    """`gmpsim run scenarios/work-stealing-burst.yaml --schedtrace 10 --trace burst.json --trace-window 0:0.2`
+prints per-P queue lengths and writes a Perfetto timeline with the steal instants;
+`gmpsim compare scenarios/work-stealing-burst.yaml` runs both variants.""",
+)
 
-A G in a blocking syscall keeps its M *and* its P (`_Psyscall`). sysmon retakes the P after 20 µs–10 ms
-and hands it to another M (`handoffp` → `startm`), creating a new OS thread when none is idle. Ms are
-never destroyed, so `threads` only grows."""),
-        ("code", IMPORTS),
+NOTEBOOKS["03-syscalls-and-handoff"] = lesson(
+    3, "Syscalls and handoff: why blocking syscalls grow the thread count", "syscalls-grow-threads.yaml",
+    """500 requests per second each block 30 ms in a syscall (think: a read from a slow disk) on GOMAXPROCS 2.
+How many OS threads does the process end up with — and what happens to latency?""",
+    """- Threads: about 2 (GOMAXPROCS), about 15 (500/s × 30 ms in flight), or more?
+- CPU is only a few percent busy. Will the mean latency be close to 30 ms?""",
+    [
         ("code", """const r = runScenario(loadScenarioFile('../scenarios/syscalls-grow-threads.yaml'), 1);
-console.log(`threads ${r.summary.gmp!.threads}, handoffs ${r.summary.gmp!.handoffs}, syscalls ${r.summary.gmp!.syscalls}`);
+const g = r.summary.gmp!;
+console.log(`threads ${g.threads}, handoffs ${g.handoffs}, syscalls ${g.syscalls}`);
+console.log(`latency mean ${r.summary.latencyMs.mean.toFixed(1)} ms, p99 ${r.summary.latencyMs.p99.toFixed(1)} ms at utilization ${pct(r.summary.utilization)}`);
 tslab.display.html(await seriesChartSvg(r.series, { threads: 'threads (Ms)', in_syscall: 'Gs in syscalls', idle_threads: 'idle Ms' }, 'Threads grow with blocking syscalls', 'count'));"""),
     ],
-    "04-preemption-and-sysmon": [
-        ("md", """# 4. Preemption and sysmon: why a 1 ms timer waits 10–20 ms behind a CPU hog
+    f"""A G that enters a blocking syscall ([`entersyscall`]({GO}proc.go)) keeps its M **and** its P; the P
+is left in `_Psyscall`. Only [`sysmon`]({GO}proc.go)'s `retake` takes the P away, and only from a P
+whose `syscalltick` it has seen unchanged for a whole sysmon loop; then `handoffp` → `startm` gives the
+P to another M — an idle one (`mget`) or a new OS thread (`newm`). When the syscall returns,
+`exitsyscall` tries `exitsyscallfast` (its old P, or any idle P); failing that the G goes to the global
+queue and the M parks in `stopm` (`mput` on the idle list). Ms are never destroyed, so `threads` only
+climbs, and the idle Ms stay parked.
 
-With GOMAXPROCS=1 and a goroutine that never yields, a 1 ms `time.Sleep` is due after 1 ms, but only
-a preemption frees the P. sysmon preempts a G 10 ms after the loop that first saw its time slice; once
-it has backed off to 10 ms loops, that is 10–20 ms after the slice began."""),
-        ("code", IMPORTS),
+Latency is the Go 1.19 trap described at the top of the scenario: after a lull sysmon sleeps 10 ms
+per loop; returning Ms grab their old P straight out of `_Psyscall`, so each P's `syscalltick` moves
+between two sysmon loops and `retake` rarely sees one unchanged — requests queue behind Ps pinned in
+syscalls while the CPU idles. The printed mean latency is far above the 30 ms of the syscall at a few
+percent utilization.""",
+    [
+        ("""Shorten the syscall to 0.002 ms (a fast `getpid`-like call). What happens to handoffs and threads?""",
+         """const fast = runScenario(patched('../scenarios/syscalls-grow-threads.yaml', { workload: { request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.2 } }, { syscall: { dist: 'constant', valueMs: 0.002 } }, { cpu: { dist: 'exponential', meanMs: 0.1 } }] } } }), 1).summary;
+console.log(`0.002 ms syscalls: threads ${fast.gmp!.threads}, handoffs ${fast.gmp!.handoffs}, latency mean ${fast.latencyMs.mean.toFixed(2)} ms`);""",
+         """No handoffs, and the thread count stays near GOMAXPROCS. sysmon's first look at a P in a syscall only
+records its `syscalltick`; a 2 µs syscall is over long before the next loop, so `retake` never fires
+and the M simply keeps its P — which is why Go makes fast syscalls cheap and does not hand off eagerly."""),
+        ("""Make the 30 ms wait a **network** wait (a `netpoll` step) instead of a syscall. Threads? Latency?""",
+         """const net = runScenario(patched('../scenarios/syscalls-grow-threads.yaml', { workload: { request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.2 } }, { netpoll: { dist: 'constant', valueMs: 30 } }, { cpu: { dist: 'exponential', meanMs: 0.1 } }] } } }), 1).summary;
+console.log(`30 ms network wait: threads ${net.gmp!.threads}, handoffs ${net.gmp!.handoffs}, latency mean ${net.latencyMs.mean.toFixed(1)} ms`);""",
+         f"""A few threads and a latency close to the 30 ms wait. A network read parks the G (`gopark`) and frees
+its P at once; the poller ([`netpoll`]({GO}netpoll_epoll.go)) makes the G runnable when data arrives.
+No M is stuck, so nothing has to be handed off — the reason Go services do I/O through the netpoller
+and why blocking file or cgo calls are the ones that grow threads."""),
+    ],
+    """`gmpsim run scenarios/syscalls-grow-threads.yaml --report`; the `threads` and `handoffs_per_s` columns
+of timeseries.csv, and `--schedtrace 100` to watch `threads=` and `idlethreads=` climb.""",
+)
+
+NOTEBOOKS["04-preemption-and-sysmon"] = lesson(
+    4, "Preemption and sysmon: why a 1 ms timer waits 10–20 ms behind a CPU hog", "sysmon-preemption-hog.yaml",
+    """On GOMAXPROCS 1 a goroutine burns CPU for 5 s without yielding; another sleeps 1 ms in a loop. The
+timer is due after 1 ms — when does the sleeper actually run?""",
+    """- Timer lateness: about 0 ms, about 10 ms (Go's time slice), or more?
+- How many sysmon loops does it take to notice the hog?""",
+    [
         ("code", """const r = runScenario(loadScenarioFile('../scenarios/sysmon-preemption-hog.yaml'), 1);
 const d = r.summary.gmp!.timerDelayMs;
 console.log(`timer lateness: p50 ${d.p50.toFixed(2)} ms, max ${d.max.toFixed(2)} ms over ${d.count} timers`);
 console.log(`preemptions ${r.summary.gmp!.preemptions}, sysmon loops evaluated ${r.summary.gmp!.sysmonLoopsEvaluated}`);"""),
-        ("md", """Only the sysmon loops that can act become events: the model keeps the loop's timing state (20 µs,
-doubling after 50 idle loops up to 10 ms) and computes when it would notice the hog."""),
+        ("code", """const lines: string[] = [];
+new Experiment(loadScenarioFile('../scenarios/sysmon-preemption-hog.yaml'), 1, { schedtraceMs: 5, onTrace: (t) => lines.push(t) }).finish();
+console.log(lines.slice(0, 8).join('\\n'));"""),
+        ("md", "The first quarter second again, sampled every millisecond: when does sysmon preempt the hog?"),
+        ("code", """const fine = runScenario(patched('../scenarios/sysmon-preemption-hog.yaml', { durationS: 0.25, metrics: { sampleIntervalMs: 1 } }), 1);
+const at = col(fine, 't_s').filter((_, i) => col(fine, 'preemptions_per_s')[i]! > 0);
+console.log(`preemptions at t = ${at.map((t) => `${(1000 * t).toFixed(0)} ms`).join(', ')}`);
+tslab.display.html(await seriesChartSvg(fine.series, { preemptions_per_s: 'preemptions/s (1 ms samples)' }, 'sysmon preempting the hog', 'per s'));"""),
     ],
-    "05-gc-and-mark-assist": [
-        ("md", """# 5. GC and mark assist
+    f"""Nothing in the hog yields, so only a preemption frees the P. Preemption comes from
+[`sysmon`]({GO}proc.go): each loop `retake` checks every running P, and if its `schedtick` has not moved
+for `forcePreemptNS` (10 ms) it calls `preemptone`, which since Go 1.14 sends SIGURG (asynchronous
+preemption, [`preemptM`]({GO}signal_unix.go)). But sysmon is not a 10 ms clock: it sleeps 20 µs, and
+after 50 loops that found nothing to do it doubles its sleep each loop up to 10 ms. When the hog
+starts, sysmon is already asleep for 10 ms; the loop that first sees the hog's slice only records it,
+and it preempts 10 ms later — so the sleeper's timer, checked by `checkTimers` when the P schedules
+again, fires 10–20 ms late (the printed p50). The figure shows the rhythm this gives at 10 ms loops:
+one loop sees a new `schedtick` and records it with the time, a later loop finds it unchanged 10 ms on
+and preempts; the hog resumes with a fresh `schedtick` at once, so the cycle repeats — compare the
+printed preemption times. The model keeps sysmon's timing state and turns into
+events only the loops that can act (`sysmon loops evaluated`).""",
+    [
+        ("""Give the pod a second P (GOMAXPROCS 2). How late are the timers now?""",
+         """const two = runScenario(patched('../scenarios/sysmon-preemption-hog.yaml', { runtime: { gomaxprocs: 2 } }), 1).summary.gmp!;
+console.log(`GOMAXPROCS 2: timer lateness p50 ${two.timerDelayMs.p50.toFixed(3)} ms, max ${two.timerDelayMs.max.toFixed(3)} ms, preemptions ${two.preemptions}`);""",
+         """Almost on time: the hog keeps one P, the sleeper runs on the other as soon as its timer is due. The
+hog is still preempted as often (the printed count): `retake` preempts any G that has held its P for
+10 ms, whether or not anything else waits — it just resumes at once. A single CPU-bound
+goroutine hurts timers only when it holds the *last* free P: with GOMAXPROCS 1 (or a 1-core
+container), every such hog is a 10–20 ms latency floor for everyone."""),
+    ],
+    """`gmpsim run scenarios/sysmon-preemption-hog.yaml --schedtrace 5` prints the single P's queue as above;
+summary.json → `gmp.timerDelayMs`.""",
+)
 
-Requests allocate 2 MiB each on a pod with a 400 MB live heap. When the heap reaches the pacer's
-trigger a cycle starts: background workers take 25% of the Ps, and goroutines that allocate during
-the mark must *assist* — scan in proportion to what they allocate. That is where the tail comes from."""),
-        ("code", IMPORTS),
+NOTEBOOKS["05-gc-and-mark-assist"] = lesson(
+    5, "GC and mark assist", "gc-mark-assist.yaml",
+    """Requests allocate 2 MiB each (200 req/s) on a pod with a 400 MB live heap and GOMAXPROCS 4. The GC
+is concurrent — so why does p99 rise while a cycle runs, and what do GOGC and turning assists off do?""",
+    """- What share of the CPU goes to mark assist: under 1%, a few %, or over 10%?
+- With GOGC 200, do you expect more or fewer cycles — and more or less assist per cycle?""",
+    [
         ("code", """const s = loadScenarioFile('../scenarios/gc-mark-assist.yaml');
 const lines: string[] = [];
 const exp = new Experiment(s, 1, { gctrace: true, onTrace: (t) => lines.push(t) });
@@ -88,25 +263,643 @@ const r = exp.finish();
 console.log(lines.slice(0, 6).join('\\n'));"""),
         ("code", """tslab.display.html(await seriesChartSvg(r.series, { gc_assist_ms_per_s: 'assist ms/s', gc_cpu_ms_per_s: 'GC CPU ms/s' }, 'GC CPU and mark assist', 'ms per s'));
 tslab.display.html(await seriesChartSvg(r.series, { latency_p99_ms: 'p99', latency_p50_ms: 'p50' }, 'Latency', 'ms'));"""),
-        ("code", """for (const v of variants('../scenarios/gc-mark-assist.yaml')) {
+        ("code", """const byVariant: Record<string, any> = {};
+for (const v of variants('../scenarios/gc-mark-assist.yaml')) {
   const x = runScenario(v.scenario, 1).summary;
-  console.log(`${v.name.padEnd(10)} p99 ${x.latencyMs.p99.toFixed(2)} ms, ${x.gmp!.gc!.cycles} cycles, assist ${(100 * x.gmp!.gc!.assistFraction).toFixed(2)}% of CPU`);
+  byVariant[v.name] = x;
+  console.log(`${v.name.padEnd(10)} p99 ${x.latencyMs.p99.toFixed(2)} ms, ${x.gmp!.gc!.cycles} cycles, assist ${pct(x.gmp!.gc!.assistFraction)} of CPU, GC ${pct(x.gmp!.gc!.gcCpuFraction)}, heap goal ${x.gmp!.gc!.heapGoalMB.toFixed(0)} MB`);
 }"""),
     ],
-    "06-hpa-behaviors": [
-        ("md", """# 6. HPA behaviors compared: flapping and the stabilization window
+    f"""A cycle starts ([`gcStart`]({GO}mgc.go)) when the heap reaches the pacer's trigger, a point between
+the last marked heap and the goal, goal = marked × (1 + GOGC/100)
+([`heapGoalInternal`]({GO}mgcpacer.go)). Background workers
+([`gcBgMarkWorker`]({GO}mgc.go)) take 25% of the Ps. Meanwhile the program keeps allocating, and every
+allocation during the mark debits the goroutine's `gcAssistBytes`; a goroutine in debt must scan in
+proportion to what it allocated before it gets its memory ([`gcAssistAlloc`]({GO}mgcmark.go)), at
+`assistWorkPerByte` = remaining scan work / remaining runway to the goal. A request that allocates 2 MiB
+in the middle of a mark does its share of the marking: that is the latency bump in the chart, and the
+second CPU figure of each gctrace line. The cycle ends with the short STW mark termination
+(`gcMarkTermination`). GOGC 200 doubles the runway: fewer cycles, and each one's assist ratio is lower
+because the runway is longer — a larger heap for less CPU. Turning assists off removes their tail, but
+then nothing slows an allocator that outruns the mark (exercise 2).""",
+    [
+        ("""Halve the allocation (1 MiB per request). What happens to the number of cycles and to the assist share?""",
+         """const half = runScenario(patched('../scenarios/gc-mark-assist.yaml', { workload: { request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 1024 } }, { netpoll: { dist: 'constant', valueMs: 1 } }, { cpu: { dist: 'exponential', meanMs: 1 } }] } } }), 1).summary;
+const full = byVariant['gogc-100'];
+console.log(`1 MiB: ${half.gmp!.gc!.cycles} cycles, assist ${pct(half.gmp!.gc!.assistFraction)}, p99 ${half.latencyMs.p99.toFixed(2)} ms`);
+console.log(`2 MiB: ${full.gmp.gc.cycles} cycles, assist ${pct(full.gmp.gc.assistFraction)}, p99 ${full.latencyMs.p99.toFixed(2)} ms`);""",
+         """About half the cycles — the runway (goal − marked heap) is set by the live heap and GOGC, not by the
+allocation rate, so half the allocation takes twice as long to cross it. The assist share falls too:
+fewer bytes are allocated while each mark is running, so less debt is incurred. Allocation rate is the
+lever; GOGC only sets how much heap you trade for it."""),
+        ("""The `no-assist` variant removed the tail at no visible memory cost. Why does Go not simply turn
+assists off? Quadruple the allocation (8 MiB per request) and compare peak RSS with assists on and off.""",
+         """const steps8 = [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 8192 } }, { netpoll: { dist: 'constant', valueMs: 1 } }, { cpu: { dist: 'exponential', meanMs: 1 } }];
+for (const markAssist of [true, false]) {
+  const x = runScenario(patched('../scenarios/gc-mark-assist.yaml', { workload: { request: { steps: steps8 } }, runtime: { gc: { markAssist } } }), 1).summary;
+  console.log(`8 MiB, assists ${markAssist ? 'on ' : 'off'}: p99 ${x.latencyMs.p99.toFixed(1)} ms, peak RSS ${x.gmp!.gc!.peakRssMB.toFixed(0)} MB, last heap goal ${x.gmp!.gc!.heapGoalMB.toFixed(0)} MB`);
+}
+const on = byVariant['gogc-100'], off = byVariant['no-assist'];
+console.log(`2 MiB, assists on: peak RSS ${on.gmp.gc.peakRssMB.toFixed(0)} MB; off: ${off.gmp.gc.peakRssMB.toFixed(0)} MB`);""",
+         """At 2 MiB per request the background workers (25% of the Ps) mark faster than the program allocates,
+so assists only shave the overshoot. At 8 MiB the allocation outruns them: without assists the heap
+keeps growing while the mark runs, peak RSS and the next goal (from a bigger marked heap) climb above
+the assisted run's, and nothing bounds them. Assists are the back-pressure that keeps the heap near
+its goal — in a container, the difference between a slow request and the OOM killer (lesson 8). The
+tail latency they cost is the price of a bounded heap."""),
+    ],
+    """`gmpsim run scenarios/gc-mark-assist.yaml --gctrace` prints gctrace lines; `gmpsim compare
+scenarios/gc-mark-assist.yaml` runs the three variants; timeseries.csv has `gc_assist_ms_per_s`.""",
+)
 
-Load swings between 500 and 900 req/s. Without a scale-down stabilization window the HPA follows every
-swing; with 300 s it keeps the highest recommendation of the last five minutes: more pod-seconds, no
-flapping. Both runs use the same seed."""),
-        ("code", IMPORTS),
-        ("code", """for (const v of variants('../scenarios/hpa-flapping.yaml')) {
+NOTEBOOKS["06-hpa-behaviors"] = lesson(
+    6, "HPA behaviors compared: flapping and the stabilization window", "hpa-flapping.yaml",
+    """Load swings between 500 and 900 req/s, each level lasting about a minute. With a `behavior` whose
+scale-down stabilization window is 0, and with 300 s, how often does the HPA rescale — and what does
+the quiet cost?""",
+    """- Rescales in 15 minutes without a window: about 2, about 10, or about 30?
+- With the 300 s window: more or fewer pod-seconds, and by how much?""",
+    [
+        ("code", """const runs: Record<string, any> = {};
+for (const v of variants('../scenarios/hpa-flapping.yaml')) {
   const r = runScenario(v.scenario, 1);
-  console.log(`${v.name}: ${r.summary.hpa!.rescales} rescales, ${r.summary.hpa!.directionReversals} reversals, ${r.summary.cluster.podSeconds.toFixed(0)} pod-s`);
+  runs[v.name] = r;
+  console.log(`${v.name}: ${r.summary.hpa!.rescales} rescales, ${r.summary.hpa!.directionReversals} reversals, ${r.summary.cluster.podSeconds.toFixed(0)} pod-s, p95 ${r.summary.latencyMs.p95.toFixed(2)} ms`);
   tslab.display.html(await seriesChartSvg(r.series, { replicas_desired: 'desired', replicas_ready: 'ready' }, `Replicas — ${v.name}`, 'pods'));
 }"""),
     ],
+    f"""Every 15 s the controller ([`reconcileAutoscaler`]({K8S}horizontal.go)) asks
+[`computeReplicasForMetrics`]({K8S}horizontal.go) for a recommendation — for CPU,
+`GetResourceReplicas` in [replica_calculator.go]({K8S}replica_calculator.go): ceil(utilization /
+target × ready pods), unless within the 10% tolerance. With a `behavior`,
+`normalizeDesiredReplicasWithBehaviors` → `stabilizeRecommendationWithBehaviors` keeps the recommendations
+of the last `stabilizationWindowSeconds` and, for scale-down, uses their **maximum**: with a 0 s window
+each drop in load is followed at once (and each rise too), so every swing becomes two rescales and a
+direction reversal; with 300 s the replicas come down only after five minutes of lower recommendations,
+which at one-minute swings is almost never. The price is the pod-seconds printed above; the gain is
+fewer pod starts (each one a cold pod — not free) and a steadier tail.""",
+    [
+        ("""Set the window to 120 s. Where do rescales and pod-seconds land, between the two variants or outside?""",
+         """const w120 = runScenario(patched('../scenarios/hpa-flapping.yaml', { hpa: { behavior: { scaleDown: { stabilizationWindowSeconds: 120 } } } }), 1).summary;
+console.log(`window 120 s: ${w120.hpa!.rescales} rescales, ${w120.hpa!.directionReversals} reversals, ${w120.cluster.podSeconds.toFixed(0)} pod-s`);
+for (const [n, r] of Object.entries(runs)) console.log(`${n}: ${r.summary.hpa.rescales} rescales, ${r.summary.cluster.podSeconds.toFixed(0)} pod-s`);""",
+         """In between: a 120 s window outlasts most single low-load minutes (states last about 60 s on average,
+exponentially distributed) but not the longer ones, so it removes most — not all — of the flapping,
+at part of the cost. The window should be longer than the load's typical dips, not than its trends."""),
+    ],
+    """`gmpsim compare scenarios/hpa-flapping.yaml --seeds 2` prints the table over seeds;
+`hpa_decisions.csv` of a run shows each sync's recommendation and the ScaleDownStabilized condition.""",
+)
+
+NOTEBOOKS["07-gomaxprocs-and-cfs-quota"] = lesson(
+    7, "GOMAXPROCS above the CPU limit: CFS throttling", "gomaxprocs-above-cpu-limit.yaml",
+    """A container limited to 1 core runs on an 8-CPU node. Go 1.19 sets GOMAXPROCS from the CPUs it can
+see — 8 — not from the limit. Does a process with 8 Ps on a 1-core quota just run at 1 core, or worse?""",
+    """- Will p99 be about the same with GOMAXPROCS 8 and GOMAXPROCS 1 (the work is the same), or different?
+- Go 1.25 reads the quota and picks max(2, ceil(limit)) = 2 Ps. Throttled or not?""",
+    [
+        ("code", """const rows: Record<string, any> = {};
+for (const v of variants('../scenarios/gomaxprocs-above-cpu-limit.yaml')) {
+  const x = runScenario(v.scenario, 1);
+  rows[v.name] = x;
+  const t = x.summary.gmp!.cpuThrottling!;
+  console.log(`${v.name.padEnd(15)} GOMAXPROCS ${x.summary.gomaxprocs}: throttled ${t.throttledPeriods}/${t.periods} periods (${t.throttledMs.toFixed(0)} ms), p99 ${x.summary.latencyMs.p99.toFixed(2)} ms, GC ${pct(x.summary.gmp!.gc!.gcCpuFraction)}`);
+}"""),
+        ("code", """tslab.display.html(await seriesChartSvg(rows['go1.19-default'].series, { throttled_ms_per_s: 'throttled ms/s', gc_cpu_ms_per_s: 'GC CPU ms/s' }, 'GOMAXPROCS 8 on a 1-core quota', 'ms per s'));"""),
+    ],
+    f"""The kernel's CFS bandwidth control gives the container's cgroup 100 ms of CPU per 100 ms period
+(`cpu.cfs_quota_us`). Threads of the cgroup draw from that budget; when it is spent, the kernel
+throttles the whole cgroup until the period ends ([`throttle_cfs_rq`](https://github.com/torvalds/linux/blob/v6.6/kernel/sched/fair.c)
+in kernel/sched/fair.c) — every thread stops, whatever it was doing. Go 1.19's `getproccount`
+([os_linux.go]({GO}os_linux.go)) counts the CPUs of the affinity mask, so `schedinit` sets 8 Ps. Eight
+Ms can then burn the 100 ms budget in ~12 ms of wall time: when a GC cycle starts,
+`findRunnable` hands every idle P an *idle mark worker* ([`gcBgMarkWorker`]({GO}mgc.go) in idle mode),
+so all 8 threads run at once, and the pod stalls for the rest of the period. Requests caught in that
+stall wait up to ~90 ms — the p99 above. With GOMAXPROCS 1 the same work is spread over the period and
+the quota is never exceeded. Go 1.25's [`defaultGOMAXPROCS`](https://github.com/golang/go/blob/go1.25.0/src/runtime/cgroup_linux.go)
+reads the quota but never goes below 2 Ps, so on a 1-core limit it can still overrun (less often).""",
+    [
+        ("""Raise the limit to 2 cores, GOMAXPROCS still 8. Does throttling go away?""",
+         """const two = runScenario(patched('../scenarios/gomaxprocs-above-cpu-limit.yaml', { runtime: { cpuLimitCores: 2 } }), 1).summary;
+const t2 = two.gmp!.cpuThrottling!;
+console.log(`limit 2 cores, 8 Ps: throttled ${t2.throttledPeriods}/${t2.periods} periods, p99 ${two.latencyMs.p99.toFixed(2)} ms`);""",
+         """In this run it goes away: the mark's work is done before eight threads can burn 200 ms of quota,
+and the tail falls with it. The trap springs when the Ps can burn the quota faster than a burst of
+work (a GC cycle's idle mark workers, a fan-out) ends — GOMAXPROCS × burst length against the quota
+per period. More quota moves that line; GOMAXPROCS ≤ the limit (what `automaxprocs` and Go 1.25 do)
+removes it."""),
+        ("""Remove the allocation (no GC at all), keeping GOMAXPROCS 8 on 1 core. Throttled?""",
+         """const nogc = runScenario(patched('../scenarios/gomaxprocs-above-cpu-limit.yaml', { workload: { request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] } } }), 1).summary;
+const t3 = nogc.gmp!.cpuThrottling!;
+console.log(`no allocation: throttled ${t3.throttledPeriods}/${t3.periods} periods, p99 ${nogc.latencyMs.p99.toFixed(2)} ms`);""",
+         """None in this run: at 60% of one core, request handlers alone rarely have 8 runnable Gs at once, so
+the 8 Ps seldom run together. It is the GC's idle mark workers (and bursts of runnable Gs) that turn
+spare Ps into simultaneous threads — the throttling trap is a GC-and-bursts story."""),
+    ],
+    """`gmpsim compare scenarios/gomaxprocs-above-cpu-limit.yaml --seeds 3`; summary.json →
+`gmp.cpuThrottling` mirrors cpu.stat (nr_periods, nr_throttled, throttled_time).""",
+)
+
+NOTEBOOKS["08-gomemlimit-vs-oom"] = lesson(
+    8, "GOMEMLIMIT versus the OOM killer", "gomemlimit-vs-oom.yaml",
+    """About 92 MB is live (80 MB of caches plus requests in flight) in a container limited to 180 MB. With
+GOGC=100 the heap may grow to about twice the live heap before the next cycle. What happens — and what
+does GOMEMLIMIT=150MiB change?""",
+    """- Without GOMEMLIMIT: does the kernel kill the container? How many requests are lost?
+- With GOMEMLIMIT: is it free, or what does it cost?""",
+    [
+        ("code", """const mem: Record<string, any> = {};
+for (const v of variants('../scenarios/gomemlimit-vs-oom.yaml')) {
+  const x = runScenario(v.scenario, 1);
+  mem[v.name] = x;
+  const s = x.summary;
+  console.log(`${v.name.padEnd(15)} OOM kills ${s.cluster.oomKills}, lost ${s.cluster.oomLostRequests}, failed ${s.requests.failed}, peak RSS ${s.gmp!.gc!.peakRssMB.toFixed(0)} MB, GC ${pct(s.gmp!.gc!.gcCpuFraction)}, ${s.gmp!.gc!.cycles} cycles, p99 ${s.latencyMs.p99.toFixed(1)} ms`);
+}"""),
+        ("code", """for (const [n, x] of Object.entries(mem)) tslab.display.html(await seriesChartSvg(x.series, { rss_mb: 'RSS MB', heap_goal_mb: 'heap goal MB', heap_live_mb: 'heap live MB' }, `Memory — ${n}`, 'MB'));"""),
+    ],
+    f"""The pacer sets the heap goal from GOGC alone unless a memory limit is set: in
+[`heapGoalInternal`]({GO}mgcpacer.go) the goal is the smaller of the GOGC goal and
+`memoryLimitHeapGoal()` — the limit minus the memory that is not heap, minus headroom. Without the
+limit the goal (about twice the live heap) lies above the container's 180 MB: RSS crosses the cgroup's
+`memory.max`, and the kernel's memory-cgroup OOM killer ends the process
+([`mem_cgroup_out_of_memory`](https://github.com/torvalds/linux/blob/v6.6/mm/memcontrol.c)). Every
+request in flight is lost; the kubelet restarts the container with its crash-loop back-off (at once,
+then 10 s, 20 s, … — [`doBackOff`](https://github.com/kubernetes/kubernetes/blob/v1.30.0/pkg/kubelet/kuberuntime/kuberuntime_manager.go)),
+and the pod refuses work meanwhile. With GOMEMLIMIT the goal is capped under the limit, so the GC runs
+more often — the printed GC CPU and cycle counts — and the container lives.""",
+    [
+        ("""Set GOMEMLIMIT to 100 MiB — barely above the live heap. What happens to GC CPU and latency?""",
+         """const tight = runScenario(patched('../scenarios/gomemlimit-vs-oom.yaml', { runtime: { gc: { memoryLimitMB: 100 } } }), 1).summary;
+console.log(`GOMEMLIMIT 100: OOM kills ${tight.cluster.oomKills}, ${tight.gmp!.gc!.cycles} cycles, GC ${pct(tight.gmp!.gc!.gcCpuFraction)}, p99 ${tight.latencyMs.p99.toFixed(1)} ms`);""",
+         f"""The runway between the live heap and the goal shrinks to a few MB, so cycles run back to back: GC
+CPU soars. Go 1.19 caps this death spiral with the GC CPU limiter ([`gcCPULimiter`]({GO}mgclimit.go)):
+GC time that counts against it (assists and dedicated workers; the printed share also counts idle mark
+workers, which only use otherwise idle Ps) is held near 50%, and assists are skipped while it limits —
+the process slows down instead of dying.
+A memory limit too close to the live heap trades OOM kills for a permanently busy collector."""),
+        ("""Without GOMEMLIMIT, set GOGC=50. Killed?""",
+         """const g50 = runScenario(patched('../scenarios/gomemlimit-vs-oom.yaml', { runtime: { gc: { gogc: 50 } } }), 1).summary;
+console.log(`GOGC 50: OOM kills ${g50.cluster.oomKills}, peak RSS ${g50.gmp!.gc!.peakRssMB.toFixed(0)} MB, ${g50.gmp!.gc!.cycles} cycles, GC ${pct(g50.gmp!.gc!.gcCpuFraction)}`);""",
+         """GOGC 50 puts the goal at about 1.5× the live heap, under the limit, so the container survives here
+too — but GOGC applies all the time and scales with the live heap: if the caches grow, the goal grows
+past the limit again. GOMEMLIMIT is a ceiling that holds whatever the live heap does; GOGC is a ratio."""),
+    ],
+    """`gmpsim compare scenarios/gomemlimit-vs-oom.yaml --seeds 3`; pods.csv shows the restarts;
+summary.json → `cluster.oomKills`, `cluster.oomLostRequests`.""",
+)
+
+NOTEBOOKS["09-numa-stealing"] = lesson(
+    9, "NUMA: the remote penalty and NUMA-aware stealing", "numa-stealing.yaml",
+    """A pod's 8 Ps span two NUMA nodes. Each request fans out 16 goroutines on one P and idle Ps steal
+them — across nodes too, where memory is remote (1.5× slower here). Go steals in random order. Would
+stealing from your own node first (a 2014 proposal never built into Go) help?""",
+    """- What share of the CPU work runs away from its memory with Go's random steal order: ~0, ~25%, ~50%?
+- Does NUMA-aware stealing bring p99 back to the one-node baseline?""",
+    [
+        ("code", """for (const v of variants('../scenarios/numa-stealing.yaml')) {
+  const s = runScenario(v.scenario, 1).summary;
+  console.log(`${v.name.padEnd(11)} p50 ${s.latencyMs.p50.toFixed(3)} ms, p99 ${s.latencyMs.p99.toFixed(3)} ms, steals ${s.gmp!.steals}, cross-node ${s.gmp!.numa?.crossNodeSteals ?? '-'}, remote work ${s.gmp!.numa ? pct(s.gmp!.numa.remoteWorkFraction) : '-'}`);
+}"""),
+        ("code", """const rnd = runScenario(variants('../scenarios/numa-stealing.yaml')[0]!.scenario, 1);
+tslab.display.html(await seriesChartSvg(rnd.series, { steals_per_s: 'steals/s', cross_node_steals_per_s: 'cross-node steals/s' }, 'Steals — random order', 'per s'));"""),
+    ],
+    f"""Go has no NUMA awareness: [`stealWork`]({GO}proc.go) walks the Ps in a random order (`stealOrder`, a
+random start and a stride coprime to GOMAXPROCS) and takes half of the first non-empty queue it finds —
+on either node. A G stolen across nodes runs with its memory on the other node (first touch), so its
+CPU work takes `remoteFactor` times as long, and its cache is cold. Dmitry Vyukov's "NUMA-aware
+scheduler for Go" (2014) proposed per-node queues and stealing from the own node first; the
+`numa-aware` variant models that steal order only. Compare the printed cross-node steals and remote
+share: a node-first order cuts the steals across nodes, but when one node's Ps are all busy the other
+node's idle Ps still steal across (after finding nothing at home), and a stolen G's memory stays where
+it was first touched — so the remote share and the tail move far less, and stay above the one-node
+baseline. Steal order alone is not NUMA awareness: Vyukov's design also needed node-local heaps.""",
+    [
+        ("""Make remote memory 3× slower instead of 1.5×. Which variant gains most from NUMA-aware stealing now?""",
+         """for (const order of ['random', 'numa-aware'] as const) {
+  const s = runScenario(patched('../scenarios/numa-stealing.yaml', { runtime: { numa: { remoteFactor: 3, stealOrder: order } } }), 1).summary;
+  console.log(`remoteFactor 3, ${order.padEnd(10)} p99 ${s.latencyMs.p99.toFixed(3)} ms, remote work ${pct(s.gmp!.numa!.remoteWorkFraction)}`);
+}""",
+         """The worse the remote penalty, the more a node-first steal order pays: each remote G now costs three
+times its work, so keeping work local matters more than spreading it quickly. With a mild penalty,
+spreading fast (random order) costs little; with a heavy one, locality wins. Compare the printed p99
+gap with the one in the table above."""),
+    ],
+    """`gmpsim compare scenarios/numa-stealing.yaml`; summary.json → `gmp.numa`; timeseries.csv →
+`cross_node_steals_per_s`, `remote_cpu_ms_per_s`.""",
+)
+
+NOTEBOOKS["10-flash-crowd-autoscalers"] = lesson(
+    10, "Flash crowd: CPU HPA vs goroutines-per-pod HPA vs KEDA", "flash-crowd-autoscalers.yaml",
+    """Load jumps from 100 to 1,500 req/s at 90 s. Each request spends ~1.3 ms on CPU and waits 50 ms on the
+network. Three autoscalers: an HPA on CPU (50% of a 1-core request), an HPA on goroutines per pod
+(target 15), and KEDA on the request rate (300 req/s per replica). Which serves the crowd best, and at
+what cost?""",
+    """- Rank the three by pod-seconds (cost), and by p99.
+- The goroutine count is a popular "saturation" signal. Is it a CPU signal here?""",
+    [
+        ("code", """const fc: Record<string, any> = {};
+for (const v of variants('../scenarios/flash-crowd-autoscalers.yaml')) {
+  const x = runScenario(v.scenario, 1);
+  fc[v.name] = x;
+  const s = x.summary;
+  console.log(`${v.name.padEnd(15)} p99 ${s.latencyMs.p99.toFixed(1)} ms, ${s.cluster.podSeconds.toFixed(0)} pod-s, max ${s.cluster.maxReplicas} pods, max ${s.cluster.maxGoroutinesPerPod} goroutines/pod, rescales ${s.hpa?.rescales ?? '-'}`);
 }
+console.log(`Little's law: 1,500 req/s x ~51 ms in the system = ${(1500 * 0.0513).toFixed(0)} goroutines in flight`);"""),
+        ("code", """for (const [n, x] of Object.entries(fc)) tslab.display.html(await seriesChartSvg(x.series, { replicas_desired: 'desired', replicas_ready: 'ready' }, `Replicas — ${n}`, 'pods'));"""),
+    ],
+    f"""The CPU HPA's recommendation is [`GetResourceReplicas`]({K8S}replica_calculator.go): total CPU over
+requests, divided by the target — 1,500 req/s × 1.3 ms is about 2 cores, so about 4 pods at 50%. The
+goroutine HPA uses `GetMetricReplicas` (a Pods metric, AverageValue): ceil(total goroutines / 15). By
+Little's law, goroutines in flight = arrival rate × time in the system, and 50 ms of network wait
+dominates that time, so the goroutine count measures *waiting*, not CPU: it asks for many more pods
+than the CPU needs — more pod-seconds — for a similar tail, because all three react at the same first
+sync and the queue built before it sets p99. KEDA ([`RequestScale`](https://github.com/kedacore/keda/blob/v2.14.0/pkg/scaling/executor/scale_scaledobjects.go))
+activates from zero itself and hands 1↔N to an HPA with an External AverageValue metric: desired =
+ceil(rate / 300). It sizes by the rate alone, polls every 15 s and rescales more often.""",
+    [
+        ("""Cut the network wait from 50 ms to 5 ms. What happens to the goroutine HPA's pod count? To the CPU HPA's?""",
+         """const short = [{ cpu: { dist: 'exponential', meanMs: 1 } }, { netpoll: { dist: 'constant', valueMs: 5 } }, { cpu: { dist: 'exponential', meanMs: 0.3 } }];
+for (const name of ['cpu-hpa', 'goroutines-hpa']) {
+  const vv = variants('../scenarios/flash-crowd-autoscalers.yaml').find((v) => v.name === name)!;
+  const s = runScenario({ ...vv.scenario, workload: { ...vv.scenario.workload, request: { ...vv.scenario.workload.request, steps: patched('../scenarios/flash-crowd-autoscalers.yaml', { workload: { request: { steps: short } } }).workload.request.steps } } }, 1).summary;
+  console.log(`${name.padEnd(15)} 5 ms wait: max ${s.cluster.maxReplicas} pods, ${s.cluster.podSeconds.toFixed(0)} pod-s (50 ms wait: ${fc[name].summary.cluster.maxReplicas} pods)`);
+}""",
+         """The goroutine HPA asks for fewer pods — Little's law again: fewer goroutines in flight — while the
+CPU HPA does not move, because the CPU per request did not change. (Not tenfold fewer: during the
+crowd's first minute the goroutines also count requests queued for CPU.) A goroutine target silently encodes the
+latency of your dependencies: when a database slows down, it scales the service up, which does
+nothing for the database."""),
+    ],
+    """`gmpsim compare scenarios/flash-crowd-autoscalers.yaml --seeds 3` prints the table with intervals;
+pods.csv holds each pod's goroutines over time.""",
+)
+
+NOTEBOOKS["11-metrics-outage"] = lesson(
+    11, "A metrics outage during a spike", "metrics-outage-spike.yaml",
+    """The metrics pipeline (metrics-server) goes down at 95 s, just before the load jumps from 300 to 1,600
+req/s (2.4 cores of work on two 1-P pods), and comes back at 180 s. What does the HPA do meanwhile?""",
+    """- Does the HPA scale on the last values it saw, scale to maxReplicas to be safe, or hold its size?
+- How much worse is p99 than with healthy metrics?""",
+    [
+        ("code", """const out: Record<string, any> = {};
+for (const v of variants('../scenarios/metrics-outage-spike.yaml')) {
+  const x = runScenario(v.scenario, 1);
+  out[v.name] = x;
+  console.log(`${v.name.padEnd(8)} p99 ${x.summary.latencyMs.p99.toFixed(0)} ms, max replicas ${x.summary.cluster.maxReplicas}, rescales ${x.summary.hpa!.rescales}`);
+}
+console.log('outage: the syncs around the outage (t, current -> desired, ScalingActive)');
+for (const d of out['outage'].hpaDecisions.filter((d: any) => d.tS >= 90 && d.tS <= 200)) console.log(`  ${d.tS} s  ${d.currentReplicas} -> ${d.desiredReplicas}  ${d.scalingActive}`);"""),
+        ("code", """for (const [n, x] of Object.entries(out)) tslab.display.html(await seriesChartSvg(x.series, { replicas_desired: 'desired', replicas_ready: 'ready' }, `Replicas — ${n}`, 'pods'));
+for (const [n, x] of Object.entries(out)) tslab.display.html(await seriesChartSvg(x.series, { latency_p99_ms: 'p99 ms' }, `p99 — ${n}`, 'ms'));"""),
+    ],
+    f"""Each sync, [`computeReplicasForMetrics`]({K8S}horizontal.go) asks the metrics API for every metric;
+when the resource metrics API fails, `GetResourceReplicas` returns the error, the metric is invalid,
+and with every metric invalid [`reconcileAutoscaler`]({K8S}horizontal.go) records the condition
+`ScalingActive=False, FailedGetResourceMetric` and does **not** change the scale — there is no cache
+of old values to act on, and no "fail open". The replicas stay where they were while the spike queues
+on two pods; at the first sync after metrics return, the (legacy) scale-up limit `calculateScaleUpLimit`
+— max(2 × current, 4) — applies, so recovery takes more than one sync. The healthy variant reacts at the
+first sync that sees the spike.""",
+    [
+        ("""Keep the outage, but start with 4 replicas (and minReplicas 4). What happens to p99?""",
+         """const headroom = runScenario(patched('../scenarios/metrics-outage-spike.yaml', { cluster: { replicas: 4 }, hpa: { minReplicas: 4 } }), 1).summary;
+console.log(`4 replicas: p99 ${headroom.latencyMs.p99.toFixed(0)} ms, ${headroom.cluster.podSeconds.toFixed(0)} pod-s (2 replicas: ${out['outage'].summary.latencyMs.p99.toFixed(0)} ms, ${out['outage'].summary.cluster.podSeconds.toFixed(0)} pod-s)`);""",
+         """Four 1-P pods hold the 2.4 cores of the spike, so the outage costs little latency: while metrics are
+down the HPA can only keep what it has, so the floor (minReplicas) is your insurance against metric
+outages, paid in pod-seconds all the time. The alternative insurance is a metrics pipeline that does
+not share a failure with the spike."""),
+    ],
+    """`gmpsim compare scenarios/metrics-outage-spike.yaml`; `hpa_decisions.csv` of the outage run shows
+`ScalingActive False/FailedGetResourceMetric` during the fault window. This scenario is also the
+"cached metrics" folk claim in lesson 16.""",
+)
+
+NOTEBOOKS["12-diurnal-day"] = lesson(
+    12, "A day compressed: diurnal load and the scale-down window", "diurnal-day.yaml",
+    """A day squeezed into 24 minutes: load follows a sinusoid from ~100 req/s at "midnight" to ~1,100 at
+"noon", against a CPU HPA with Kubernetes' defaults (no `behavior`). How closely do the replicas follow
+the curve on the way up, and on the way down?""",
+    """- Which lags more behind the load: scale-up or scale-down? By roughly how long?
+- What share of the day's pod-seconds would a perfectly tracking autoscaler save: ~1%, ~10%, ~30%?""",
+    [
+        ("code", """const day = runScenario(loadScenarioFile('../scenarios/diurnal-day.yaml'), 1);
+const s = day.summary;
+// a pod-seconds floor: the pods the load needs at each sample (CPU per request / (target x request)), never below minReplicas
+const t = col(day, 't_s'), rate = col(day, 'arrivals_per_s'), ready = col(day, 'replicas_ready');
+const needed = rate.map((x) => Math.max(1, Math.ceil((x * 0.0015) / 0.6)));
+const dt = t[1]! - t[0]!;
+const measured = t.map((x, i) => [x, i] as const).filter(([x]) => x > s.warmupS);
+const podS = measured.reduce((a, [, i]) => a + ready[i]! * dt, 0), idealS = measured.reduce((a, [, i]) => a + needed[i]! * dt, 0);
+console.log(`pod-seconds ${s.cluster.podSeconds.toFixed(0)} (ready pods: ${podS.toFixed(0)}), tracking floor ${idealS.toFixed(0)}: ${pct(1 - idealS / podS)} above it`);
+console.log(`rescales ${s.hpa!.rescales} (up ${s.hpa!.scaleUps}, down ${s.hpa!.scaleDowns}), p99 ${s.latencyMs.p99.toFixed(1)} ms`);"""),
+        ("code", """const view = { ...day, series: { columns: [...day.series.columns, 'needed'], rows: day.series.rows.map((r, i) => [...r, needed[i]!]) } };
+tslab.display.html(await seriesChartSvg(view.series, { replicas_desired: 'desired', replicas_ready: 'ready', needed: 'needed at 60% CPU' }, 'A day of replicas', 'pods'));"""),
+    ],
+    f"""Without `behavior`, [`normalizeDesiredReplicas`]({K8S}horizontal.go) first passes the recommendation
+through `stabilizeRecommendation`: the replicas used are the **maximum** recommendation of the last 5
+minutes (`downscaleStabilisationWindow`), so scale-down lags the curve by up to five minutes — here a
+fifth of an "hour". Scale-up is limited only by `calculateScaleUpLimit` (max(2 × current, 4) per sync)
+and by the metric window plus the pods' start-up and readiness delays, so it follows within a sync or
+two. The "tracking floor" is what a clairvoyant autoscaler at the same 60% target would run; the gap
+printed above is the price of the window's caution on a smooth curve that needs none.""",
+    [
+        ("""Give the HPA a behavior with a 60 s scale-down window. Pod-seconds? Rescales? p99?""",
+         """const fast = runScenario(patched('../scenarios/diurnal-day.yaml', { hpa: { behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } } }), 1).summary;
+console.log(`60 s window: ${fast.cluster.podSeconds.toFixed(0)} pod-s, ${fast.hpa!.rescales} rescales, p99 ${fast.latencyMs.p99.toFixed(1)} ms`);
+console.log(`default:     ${s.cluster.podSeconds.toFixed(0)} pod-s, ${s.hpa!.rescales} rescales, p99 ${s.latencyMs.p99.toFixed(1)} ms`);""",
+         """Fewer pod-seconds and about the same p99: a smooth diurnal curve has no dips to be cautious about,
+so a short window tracks it down without flapping. Rescales rise (more, smaller steps down). A short
+window is safe for smooth load and risky for spiky load (lesson 6): know which one you have."""),
+    ],
+    """`gmpsim run scenarios/diurnal-day.yaml --report` (the report plots replicas against arrivals);
+summary.json → `cluster.podSeconds`.""",
+)
+
+NOTEBOOKS["13-trace-replay"] = lesson(
+    13, "Replaying a production rate trace", "trace-replay.yaml",
+    """Instead of a formula, the arrivals follow a rate trace — `scenarios/traces/morning-ramp.csv`, rows of
+(time_s, rate_per_s) such as an export of Prometheus' `rate(http_requests_total[1m])`. Against a CPU HPA
+with a 60 s scale-down window, where does the tail come from: the ramp, or the peaks?""",
+    """- Where will p99 be worst — at the steepest part of the ramp, or at the top?
+- How many pods at the peak?""",
+    [
+        ("code", """const tr = runScenario(loadScenarioFile('../scenarios/trace-replay.yaml'), 1);
+console.log(readFileSync('../scenarios/traces/morning-ramp.csv', 'utf8').trim().split('\\n').join('  '));
+const p99 = col(tr, 'latency_p99_ms'), tt = col(tr, 't_s');
+const worst = p99.reduce((bi, x, i) => (x > p99[bi]! ? i : bi), 0);
+console.log(`max replicas ${tr.summary.cluster.maxReplicas}, rescales ${tr.summary.hpa!.rescales}, run p99 ${tr.summary.latencyMs.p99.toFixed(1)} ms; worst sampled p99 ${p99[worst]!.toFixed(1)} ms at t = ${tt[worst]} s`);"""),
+        ("code", """tslab.display.html(await seriesChartSvg(tr.series, { replicas_desired: 'desired', replicas_ready: 'ready' }, 'Replicas', 'pods'));
+tslab.display.html(await seriesChartSvg(tr.series, { latency_p99_ms: 'p99', latency_p50_ms: 'p50' }, 'Latency', 'ms'));"""),
+    ],
+    f"""Each row of the trace holds its rate until the next one, and arrivals are Poisson at that rate. The
+HPA sees each step only through the metrics window (its CPU rate is an average over the last scrape
+window) and acts at its 15 s sync ([`reconcileAutoscaler`]({K8S}horizontal.go)); each new pod then takes
+its start-up and readiness delay. So every step up of the trace opens a window of under-capacity; and
+the 60 s scale-down window (`stabilizeRecommendationWithBehaviors`) lets pods go a minute after the
+recommendation drops — soon enough that a step *down* can leave the remaining pods hot. Compare the
+time of the worst sampled p99 (printed) with the trace rows and the replica chart to see which of the
+two made this run's tail. The lognormal CPU (cv 1.5) gives a heavy service-time tail even when capacity is right.""",
+    [
+        ("""Scale the request's CPU up by half (mean 3 ms instead of 2). Does the HPA simply run 1.5× the pods, with the same tail?""",
+         """const heavy = runScenario(patched('../scenarios/trace-replay.yaml', { workload: { request: { steps: [{ cpu: { dist: 'lognormal', meanMs: 3, cv: 1.5 } }, { netpoll: { dist: 'exponential', meanMs: 3 } }] } } }), 1).summary;
+console.log(`3 ms: max ${heavy.cluster.maxReplicas} pods, ${heavy.cluster.podSeconds.toFixed(0)} pod-s, p99 ${heavy.latencyMs.p99.toFixed(1)} ms`);
+console.log(`2 ms: max ${tr.summary.cluster.maxReplicas} pods, ${tr.summary.cluster.podSeconds.toFixed(0)} pod-s, p99 ${tr.summary.latencyMs.p99.toFixed(1)} ms`);""",
+         """More pods, but the tail does not stay put: service times are 1.5× longer, so each under-capacity
+window builds a longer queue, so p99 rises although the HPA did its job (the `maxReplicas: 10`
+ceiling is not reached here; raise the CPU further and it will bind). Capacity planning by "pods per
+request" misses the transients; replaying the real trace shows them."""),
+    ],
+    """`gmpsim run scenarios/trace-replay.yaml --report`; put your own CSV in `workload.arrival.file`.""",
+)
+
+NOTEBOOKS["14-hpa-flash-crowd"] = lesson(
+    14, "The first scale-up of a flash crowd, step by step", "hpa-flash-crowd.yaml",
+    """Load jumps from 200 to 1,200 req/s at 120 s (2 ms of CPU per request, GOMAXPROCS 2, CPU target 50%
+of a 1-core request). When does the HPA first act, by how much, and when are the new pods serving?""",
+    """- First scale-up: at the first sync after 120 s, or later? To how many pods?
+- How many syncs until the HPA reaches the pods the load needs?""",
+    [
+        ("code", """const fc = runScenario(loadScenarioFile('../scenarios/hpa-flash-crowd.yaml'), 1);
+for (const d of fc.hpaDecisions!.filter((d) => d.tS >= 105 && d.tS <= 210)) {
+  console.log(`${String(d.tS).padStart(4)} s  ${d.currentReplicas} -> ${d.desiredReplicas}  proposals [${d.proposals}]  ScalingLimited ${d.scalingLimited}`);
+}
+console.log(`p99 ${fc.summary.latencyMs.p99.toFixed(1)} ms, max replicas ${fc.summary.cluster.maxReplicas}`);"""),
+        ("code", """tslab.display.html(await seriesChartSvg(fc.series, { replicas_desired: 'desired', replicas_ready: 'ready', pods_pending: 'pending' }, 'Replicas through the flash crowd', 'pods'));
+tslab.display.html(await seriesChartSvg(fc.series, { latency_p99_ms: 'p99' }, 'p99 per sample', 'ms'));"""),
+    ],
+    f"""The CPU the HPA sees is a rate over the metrics window, so the first sync after the jump still
+averages mostly old load; [`GetResourceReplicas`]({K8S}replica_calculator.go) proposes
+ceil(utilization / target × ready pods) once the window holds enough of the crowd. Without `behavior`,
+[`normalizeDesiredReplicas`]({K8S}horizontal.go) caps the step with `calculateScaleUpLimit` —
+max(2 × current, 4) — and reports `ScalingLimited True/ScaleUpLimit` (printed above when it binds). New
+pods are Pending for their start-up time, then unready for the readiness delay; in that time
+`GetResourceReplicas` counts them as unready (`groupPods`: 0 usage on scale-up), so the next sync's
+proposal is computed from the ready pods only. The latency bump lasts from the jump until enough pods
+are Ready.""",
+    [
+        ("""Add `behavior: {scaleUp: {policies: [{type: Pods, value: 1, periodSeconds: 60}]}}`. How long until the pods suffice, and what happens to p99?""",
+         """const slow = runScenario(patched('../scenarios/hpa-flash-crowd.yaml', { hpa: { behavior: { scaleUp: { policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } } } }), 1);
+const reached = (r: any) => r.hpaDecisions.find((d: any) => d.tS > 120 && d.desiredReplicas >= fc.summary.cluster.maxReplicas)?.tS ?? 'never';
+console.log(`1 pod/60 s: reaches ${fc.summary.cluster.maxReplicas} pods at ${reached(slow)} s, p99 ${slow.summary.latencyMs.p99.toFixed(1)} ms, ${slow.summary.cluster.podSeconds.toFixed(0)} pod-s`);
+console.log(`default:    reaches it at ${reached(fc)} s, p99 ${fc.summary.latencyMs.p99.toFixed(1)} ms, ${fc.summary.cluster.podSeconds.toFixed(0)} pod-s`);""",
+         f"""Minutes instead of two syncs: `convertDesiredReplicasWithBehaviorRate` allows one pod per 60 s
+(counting the scale events of the last period), so the HPA climbs a pod a minute. Yet p99 barely
+moves, for fewer pod-seconds — compare the printed lines. The reason is in the scenario: the pods have
+GOMAXPROCS 2 and a 1-core *request* but no CPU *limit*, so two pods can run the crowd's ~2.4 cores on
+their four Ps. The HPA's utilization is usage over the request (`GetResourceReplicas`), so it sees
+120% and scales — while the pods still had room. Put a `cpuLimitCores: 1` on the runtime and the
+slow policy would cost latency."""),
+    ],
+    """`gmpsim run scenarios/hpa-flash-crowd.yaml --report`; `hpa_decisions.csv` holds every sync with its
+conditions.""",
+)
+
+NOTEBOOKS["15-compare-and-sweep"] = lesson(
+    15, "Three HPA settings side by side; a sweep; tuning", "compare-hpa-settings.yaml",
+    """The same flash crowd (200 → 1,200 req/s, 5 ms network wait) against three HPA settings — the default,
+a cautious scale-up (one pod per 60 s), and a goroutines-per-pod target — on the same seeds. Then
+[`sweep-hpa-target.yaml`](../scenarios/sweep-hpa-target.yaml): which CPU target and GOMAXPROCS serve a
+crowd at the lowest cost, counting SLO minutes as money?""",
+    """- Which of the three settings has the worst p99? Which costs the most pod-seconds?
+- In the sweep: does a higher CPU target (80%) always save money once SLO violations are priced in?""",
+    [
+        ("code", """const cmp: Record<string, any> = {};
+for (const v of variants('../scenarios/compare-hpa-settings.yaml')) {
+  const x = runScenario(v.scenario, 1);
+  cmp[v.name] = x;
+  const s = x.summary;
+  console.log(`${v.name.padEnd(11)} p99 ${s.latencyMs.p99.toFixed(1)} ms, ${s.cluster.podSeconds.toFixed(0)} pod-s, rescales ${s.hpa!.rescales}, max goroutines/pod ${s.cluster.maxGoroutinesPerPod}`);
+}"""),
+        ("code", """const t = col(cmp['default'], 't_s');
+const merged = { columns: ['t_s', ...Object.keys(cmp)], rows: t.map((x, i) => [x, ...Object.values(cmp).map((r: any) => col(r, 'replicas_ready')[i]!)]) };
+tslab.display.html(await seriesChartSvg(merged, Object.fromEntries(Object.keys(cmp).map((n) => [n, n])), 'Ready pods per setting', 'pods'));"""),
+        ("md", """The sweep, a few points by hand with one seed each (`gmpsim sweep` runs the whole grid with
+replications, confidence intervals and workers). The objective is the file's: pod-seconds plus 60 per
+minute over the p99 SLO. The minutes over the SLO are counted here from the per-sample p99 column."""),
+        ("code", """const sweepBase = loadScenarioFile('../scenarios/sweep-hpa-target.yaml');
+const points: { target: number; gomaxprocs: number; podS: number; sloMin: number; score: number }[] = [];
+for (const gomaxprocs of [1, 2]) for (const target of [40, 60, 80]) {
+  const s = patched('../scenarios/sweep-hpa-target.yaml', { runtime: { gomaxprocs }, hpa: { metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } } }] } });
+  const r = runScenario(s, 1);
+  const t = col(r, 't_s'), p = col(r, 'latency_p99_ms'), dt = t[1]! - t[0]!;
+  const sloMin = t.reduce((a, x, i) => a + (x > sweepBase.warmupS && p[i]! > sweepBase.slo!.p99Ms! ? dt : 0), 0) / 60;
+  points.push({ target, gomaxprocs, podS: r.summary.cluster.podSeconds, sloMin, score: r.summary.cluster.podSeconds + 60 * sloMin });
+}
+points.sort((a, b) => a.score - b.score);
+for (const p of points) console.log(`target ${p.target}%, GOMAXPROCS ${p.gomaxprocs}: ${p.podS.toFixed(0)} pod-s + 60 x ${p.sloMin.toFixed(2)} SLO-min = ${p.score.toFixed(0)}`);"""),
+    ],
+    f"""`cautious` is `convertDesiredReplicasWithBehaviorRate` in [horizontal.go]({K8S}horizontal.go) limiting
+scale-up to one pod per minute: the queue that builds during the crowd's first minutes sets its p99.
+`goroutines` is `GetMetricReplicas` on a Pods metric ([replica_calculator.go]({K8S}replica_calculator.go)):
+goroutines in flight = rate × time in the system (Little's law). With a short (5 ms) network wait few
+goroutines are in flight, so this target can keep *fewer* pods than the CPU target — the opposite of
+lesson 10, where a 50 ms wait made the same kind of target keep more: a goroutine target's meaning
+depends on the latency of what the service waits on. The default legacy path scales as fast as
+`calculateScaleUpLimit` allows. In the sweep, a higher target packs more load per pod (fewer
+pod-seconds) and leaves less headroom for the crowd's first minute before new pods are Ready; the SLO
+minutes that costs are priced at 60 each. A pod with GOMAXPROCS 2 on a 1-core request (no limit) has
+two Ps to absorb that minute for the same pod-seconds — read the printed ranking.""",
+    [
+        ("""Make the SLO minutes ten times as expensive (600 each). Which point wins now?""",
+         """const pricey = [...points].map((p) => ({ ...p, score: p.podS + 600 * p.sloMin })).sort((a, b) => a.score - b.score);
+console.log(`at 60/min the best is target ${points[0]!.target}%, GOMAXPROCS ${points[0]!.gomaxprocs}; at 600/min: target ${pricey[0]!.target}%, GOMAXPROCS ${pricey[0]!.gomaxprocs}`);""",
+         """The price of a violation only matters between points that trade pod-seconds for violations. If the
+cheapest point has no SLO minutes at all (as GOMAXPROCS 2 may here, absorbing the crowd on its second
+P), no price moves the winner; where the cheap points violate, a dearer minute moves the best point
+towards lower targets — headroom bought with pod-seconds. The objective encodes a business decision;
+the sweep makes its consequences explicit. With one seed per point the ranking is noisy; `gmpsim sweep` reports
+confidence intervals over replications before you believe a winner."""),
+    ],
+    """`gmpsim compare scenarios/compare-hpa-settings.yaml --seeds 3`; `gmpsim sweep
+scenarios/sweep-hpa-target.yaml --workers 2` writes runs.csv, points.csv and sweep.json;
+`gmpsim tune` searches the same space adaptively.""",
+)
+
+CLAIMS_HELPERS = """/** Mean of a summary field over seeds, per variant of a compare file. */
+const SEEDS = [1, 2];
+const runAll = (file: string) => Object.fromEntries(variants(file).map((v) => [v.name, SEEDS.map((seed) => runScenario(v.scenario, seed))]));
+const mean = (runs: any[], read: (s: any) => number) => runs.reduce((a, r) => a + read(r.summary), 0) / runs.length;
+const verdict = (holds: boolean) => (holds ? 'the model agrees with the claim' : 'the model REJECTS the claim');"""
+
+
+def claim(title, scenario, claim_text, predict, code, explain):
+    return [
+        ("md", f"## {title}\n\n**Claim:** {claim_text}\n\n**Scenario:** [`scenarios/{scenario}`](../scenarios/{scenario})\n\n"
+               f"**Predict before you run:** {predict}"),
+        ("code", code),
+        ("md", f"**Why, in the runtime's or the controller's own terms.** {explain}"),
+    ]
+
+
+NOTEBOOKS["16-folk-claims"] = [
+    ("md", """# 16. Folk claims put to the model
+
+Six pieces of common advice about Go services on Kubernetes, each run through the model with a verdict.
+Each claim has a curated scenario and a test (`test/lessons/folk-claims.test.ts`) that asserts the same
+verdict over three seeds as ratios and directions — so the verdicts below are checked in CI, not just
+narrated. Here two seeds per claim keep the notebook quick; the numbers are printed by the runs.
+
+**The question.** Which of these hold for Go 1.19 and the Kubernetes HPA, which are half-truths, and
+which are facts about other systems? For each, write *true*, *false* or *it depends* before running."""),
+    ("code", IMPORTS + "\n" + CLAIMS_HELPERS),
+    *claim("1. \"GOGC=50 lowers GC frequency\"", "claim-gogc-50-gc-frequency.yaml",
+           "setting GOGC below 100 makes the GC run less often.",
+           "cycles at GOGC 50 relative to GOGC 100: ×0.5, ×1, ×2?",
+           """const g = runAll('../scenarios/claim-gogc-50-gc-frequency.yaml');
+for (const [n, rs] of Object.entries(g)) console.log(`${n.padEnd(9)} ${mean(rs, (s) => s.gmp.gc.cycles).toFixed(0)} cycles, GC CPU ${pct(mean(rs, (s) => s.gmp.gc.gcCpuFraction))}, heap goal ${mean(rs, (s) => s.gmp.gc.heapGoalMB).toFixed(0)} MB`);
+const ratio = mean(g['gogc-50']!, (s) => s.gmp.gc.cycles) / mean(g['gogc-100']!, (s) => s.gmp.gc.cycles);
+console.log(`GOGC 50 / GOGC 100 cycles: x${ratio.toFixed(2)} — ${verdict(ratio < 1)}`);""",
+           f"""GOGC is the *runway*: the heap goal is marked heap × (1 + GOGC/100)
+([`heapGoalInternal`]({GO}mgcpacer.go)). Halving GOGC halves the bytes the program may allocate
+between cycles, so at the same allocation rate the cycles come about twice as often — more GC CPU
+for a smaller heap. To run the GC *less* often, raise GOGC (or set GOMEMLIMIT and GOGC=off)."""),
+    *claim("2. \"More Ps mean less mark assist\"", "claim-more-ps-less-assist.yaml",
+           "giving a Go process more Ps reduces the time goroutines spend in mark assist.",
+           "assist as a share of the CPU, and in absolute CPU-seconds, at GOMAXPROCS 2, 4 and 8.",
+           """const a = runAll('../scenarios/claim-more-ps-less-assist.yaml');
+const coreS = (s: any) => s.gmp.gc.assistFraction * s.gomaxprocs * (s.durationS - s.warmupS);
+for (const [n, rs] of Object.entries(a)) console.log(`${n.padEnd(13)} assist ${pct(mean(rs, (s) => s.gmp.gc.assistFraction))} of CPU = ${mean(rs, coreS).toFixed(1)} core-s; mark on ${pct(mean(rs, (s) => s.gmp.gc.markPhaseFraction))} of the time; p99 ${mean(rs, (s) => s.latencyMs.p99).toFixed(1)} ms`);
+const holds = mean(a['gomaxprocs-8']!, coreS) < mean(a['gomaxprocs-2']!, coreS) && mean(a['gomaxprocs-8']!, (s) => s.gmp.gc.assistFraction) < mean(a['gomaxprocs-4']!, (s) => s.gmp.gc.assistFraction);
+console.log(verdict(holds));""",
+           f"""True for a fixed load, and the mechanism is worth knowing: the background mark workers are 25%
+of GOMAXPROCS ([`gcBgMarkWorker`]({GO}mgc.go), `gcControllerState.startCycle` in
+[mgcpacer.go]({GO}mgcpacer.go)), so more Ps finish the same scan work sooner; a shorter mark means fewer
+bytes allocated while it is on, hence less debt for [`gcAssistAlloc`]({GO}mgcmark.go). The share falls
+fastest (the same assist over more CPU); in absolute CPU the gain is smaller between small counts,
+where the pod is saturated. The caveat is the price: more Ps only help if the container may use them
+— above the CPU limit they buy throttling instead (lesson 7)."""),
+    *claim("3. \"Stop-the-world pauses grow with the heap\"", "claim-stw-grows-with-heap.yaml",
+           "a bigger heap means longer GC pauses.",
+           "the longest STW pause with a 50 MB and with a 2 GB live heap.",
+           """const h = runAll('../scenarios/claim-stw-grows-with-heap.yaml');
+for (const [n, rs] of Object.entries(h)) {
+  const markMs = mean(rs, (s) => (1000 * s.gmp.gc.markPhaseFraction * (s.durationS - s.warmupS)) / s.gmp.gc.cycles);
+  console.log(`${n.padEnd(10)} heap goal ${mean(rs, (s) => s.gmp.gc.heapGoalMB).toFixed(0)} MB: STW p50 ${(1000 * mean(rs, (s) => s.gmp.gc.stwPauseMs.p50)).toFixed(0)} µs, max ${(1000 * Math.max(...rs.map((r: any) => r.summary.gmp.gc.stwPauseMs.max))).toFixed(0)} µs; concurrent mark ${markMs.toFixed(1)} ms per cycle; p99 ${mean(rs, (s) => s.latencyMs.p99).toFixed(1)} ms`);
+}
+const stw = (n: string) => Math.max(...h[n]!.map((r: any) => r.summary.gmp.gc.stwPauseMs.max));
+console.log(verdict(stw('heap-2gb') > 2 * stw('heap-50mb')));""",
+           f"""A JVM fact (Serial and Parallel collectors copy or compact whole generations inside the pause), not
+a Go one. Go stops the world twice per cycle — sweep termination and mark termination
+([`gcStart`]({GO}mgc.go), [`gcMarkTermination`]({GO}mgc.go), both via `stopTheWorldWithSema`) — and
+neither walks the heap: the marking is concurrent. What grows with the heap is the concurrent mark
+(printed per cycle) and the assists it charges to allocating goroutines — which is where a big heap's
+latency cost lives in Go, as the p99 column shows."""),
+    *claim("4. \"Idle Ms are reclaimed after 5 minutes\"", "claim-idle-ms-reclaimed.yaml",
+           "the threads a burst of blocking syscalls created go away once the burst is over.",
+           "the thread count 6 minutes after the burst.",
+           """const ms = runScenario(loadScenarioFile('../scenarios/claim-idle-ms-reclaimed.yaml'), 1);
+const th = col(ms, 'threads'), idle = col(ms, 'idle_threads'), tt = col(ms, 't_s');
+console.log(`peak threads ${Math.max(...th)}; at t = ${tt[tt.length - 1]} s: ${th[th.length - 1]} threads, ${idle[idle.length - 1]} of them idle`);
+console.log(verdict(th[th.length - 1]! < Math.max(...th)));
+tslab.display.html(await seriesChartSvg(ms.series, { threads: 'threads', idle_threads: 'idle Ms', in_syscall: 'Gs in syscalls' }, 'Threads after a syscall burst', 'count'));""",
+           f"""Go 1.19 never destroys an idle M. An M with nothing to run calls [`stopm`]({GO}proc.go), which puts it
+on the idle list (`mput`) and sleeps on its note; `startm` takes one back (`mget`) before creating a new
+thread. An M exits only when a goroutine that called `LockOSThread` exits without unlocking
+(`goexit0` → `mexit`). So however many threads a burst created, all of them stay, parked (the printed
+idle count) — cheap while parked (a stack each), but counted against the 10,000-thread limit
+(`debug.SetMaxThreads`). The "5 minutes" belongs to other pools (e.g. `net/http`'s idle connections,
+or JVM thread pools' keep-alive)."""),
+    *claim("5. \"The HPA keeps scaling on cached metrics during a metrics outage\"", "metrics-outage-spike.yaml",
+           "if metrics-server goes down, the HPA carries on with the last values it saw.",
+           "what the HPA does during the outage window of a spike (95–180 s).",
+           """const o = runAll('../scenarios/metrics-outage-spike.yaml');
+const during = (r: any) => r.hpaDecisions.filter((d: any) => d.tS > 95 && d.tS < 180);
+for (const [n, rs] of Object.entries(o)) console.log(`${n.padEnd(8)} rescales during the outage window: ${rs.map((r: any) => during(r).filter((d: any) => d.rescale).length).join(', ')}; conditions: ${[...new Set(rs.flatMap((r: any) => during(r).map((d: any) => d.scalingActive)))].join(', ')}; p99 ${mean(rs, (s) => s.latencyMs.p99).toFixed(0)} ms`);
+console.log(verdict(o['outage']!.some((r: any) => during(r).some((d: any) => d.rescale))));""",
+           f"""No cache: each sync [`computeReplicasForMetrics`]({K8S}horizontal.go) fetches the metrics afresh;
+when the resource metrics API fails the metric is invalid, and with every metric invalid
+[`reconcileAutoscaler`]({K8S}horizontal.go) sets `ScalingActive=False` (`FailedGetResourceMetric`) and
+leaves the scale alone — neither on stale values nor "fail open" to maxReplicas. (With several
+metrics, the valid ones still drive scale-up, never scale-down.) During an outage your capacity is
+whatever you had: lesson 11."""),
+    *claim("6. \"A behavior block cuts scale events and p95\"", "claim-behavior-cuts-events-and-p95.yaml",
+           "adding `behavior` to an HPA reduces rescaling and improves the tail.",
+           "rescales and p95 for no behavior (legacy), behavior with no scale-down window, the 300 s window, and a slow scale-up policy.",
+           """const b = runAll('../scenarios/claim-behavior-cuts-events-and-p95.yaml');
+for (const [n, rs] of Object.entries(b)) console.log(`${n.padEnd(14)} rescales ${mean(rs, (s) => s.hpa.rescales).toFixed(1)}, reversals ${mean(rs, (s) => s.hpa.directionReversals).toFixed(1)}, p95 ${mean(rs, (s) => s.latencyMs.p95).toFixed(2)} ms, ${mean(rs, (s) => s.cluster.podSeconds).toFixed(0)} pod-s`);
+const p95 = (n: string) => mean(b[n]!, (s) => s.latencyMs.p95), ev = (n: string) => mean(b[n]!, (s) => s.hpa.rescales);
+console.log(`against no behavior at all: window-300s ${ev('window-300s') < ev('legacy') && p95('window-300s') < p95('legacy') ? 'cuts' : 'does not cut'} events and p95; no-window ${ev('no-window') > ev('legacy') ? 'adds events' : 'does not add events'}; slow-scale-up ${p95('slow-scale-up') > p95('legacy') ? 'raises' : 'does not raise'} p95`);""",
+           f"""Half true, and misattributed. Without `behavior`, [`normalizeDesiredReplicas`]({K8S}horizontal.go)
+already applies `stabilizeRecommendation` — the maximum recommendation of the last 5 minutes before
+any scale-down — so the legacy HPA and a behavior with the default 300 s window give the same result.
+What cuts events and p95 is the scale-down window, against a configuration *without* one; a behavior
+block can just as well remove it (`no-window`: flapping, more events, a worse p95 — each scale-down
+leaves the next surge short of pods) or slow scale-up (`convertDesiredReplicasWithBehaviorRate`: fewer
+pod-seconds, a worse p95). A behavior is a set of knobs, not an improvement."""),
+    ("md", """## Exercises
+
+1. Claim 1 says GOGC=50 roughly doubles the cycles. Does GOGC=200 halve them — and does it halve the
+   assist share too?
+2. Claim 4: lower the burst to 50 req/s. Are fewer threads created — and are *they* reclaimed?
+
+Guess first; the worked answers run the change (click *Answer*)."""),
+    ("code", """// Worked answer to exercise 1
+for (const n of ['gogc-100', 'gogc-200']) console.log(`${n}: ${mean(g[n]!, (s) => s.gmp.gc.cycles).toFixed(0)} cycles, assist ${pct(mean(g[n]!, (s) => s.gmp.gc.assistFraction))}`);"""),
+    ("md", """<details><summary>Answer 1</summary>
+
+The cycles halve, as the runway doubles. The assist share does not follow so simply: each cycle now
+has twice the bytes to allocate before the goal, so the assist ratio (scan work per byte allocated)
+is lower, but each mark lasts as long as the live heap takes to scan — the printed shares show how
+the two effects net out in this run. Cycle count is a clean function of GOGC; assist is not.
+
+</details>"""),
+    ("code", """// Worked answer to exercise 2
+const small = runScenario(patched('../scenarios/claim-idle-ms-reclaimed.yaml', { workload: { arrival: { process: 'steps', steps: [{ atS: 0, ratePerS: 50 }, { atS: 5, ratePerS: 1 }] } } }), 1);
+const th2 = col(small, 'threads');
+console.log(`burst of 50 req/s: peak ${Math.max(...th2)} threads, ${th2[th2.length - 1]} at the end`);"""),
+    ("md", """<details><summary>Answer 2</summary>
+
+Fewer threads are created — a smaller burst has fewer syscalls in flight when sysmon hands Ps off —
+but they stay too: the count at the end equals the peak. Whatever the size of the burst, Go 1.19 keeps
+its high-water mark of threads.
+
+</details>"""),
+    ("md", """## Not yet put to the model
+
+The realism issues add claims this notebook cannot test yet — "a cold start costs only the container
+start" (needs start-up phases: image pull, JIT-free warm-up, connection pools) and "a bigger connection
+pool lowers latency" (needs pools). They are added when those features land."""),
+]
 
 
 def cell(kind, text, i):
@@ -117,13 +910,22 @@ def cell(kind, text, i):
     return {"cell_type": "code", "id": f"c{i}", "execution_count": None, "metadata": {}, "outputs": [], "source": src}
 
 
-for name, cells in NOTEBOOKS.items():
-    nb = {
-        "cells": [cell(k, t, i) for i, (k, t) in enumerate(cells)],
-        "metadata": {"kernelspec": {"display_name": "TypeScript", "language": "typescript", "name": "tslab"}, "language_info": {"name": "typescript"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    path = pathlib.Path(__file__).resolve().parent.parent / "notebooks" / f"{name}.ipynb"
-    path.write_text(json.dumps(nb, indent=1) + "\n")
-    print(path)
+if __name__ == "__main__":
+    import sys
+    if sys.argv[1:] == ["--print-sources"]:
+        # for test/lessons/notebooks.test.ts: each notebook's cells (kind, source) as written here
+        print(json.dumps({name: [cell(k, t, i) for i, (k, t) in enumerate(cells)] for name, cells in NOTEBOOKS.items()}))
+        sys.exit(0)
+    only = set(sys.argv[1:])
+    for name, cells in NOTEBOOKS.items():
+        if only and name not in only:
+            continue
+        nb = {
+            "cells": [cell(k, t, i) for i, (k, t) in enumerate(cells)],
+            "metadata": {"kernelspec": {"display_name": "TypeScript", "language": "typescript", "name": "tslab"}, "language_info": {"name": "typescript"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        path = pathlib.Path(__file__).resolve().parent.parent / "notebooks" / f"{name}.ipynb"
+        path.write_text(json.dumps(nb, indent=1) + "\n")
+        print(path)
