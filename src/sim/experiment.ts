@@ -76,9 +76,10 @@ export class Experiment implements CompletionSink {
   private lostRequests = 0;
   private maxGoroutines = 0;
 
-  // Per-interval statistics for the time series.
-  private readonly series: TimeSeries;
-  private readonly podSeries = new TimeSeries(['t_s', 'pod', 'ready', 'in_flight', 'goroutines', 'cpu_cores']);
+  // Per-interval statistics for the time series. Readable while the run goes (the playground charts
+  // rows as they are appended); only this class appends.
+  readonly series: TimeSeries;
+  readonly podSeries = new TimeSeries(['t_s', 'pod', 'ready', 'in_flight', 'goroutines', 'cpu_cores']);
   private readonly podBusy: number[] = [];
   private readonly intervalLatency = new SampleLog();
   private readonly intervalHist: Histogram;
