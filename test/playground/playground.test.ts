@@ -98,13 +98,28 @@ describe('playground: the model as the page runs it (Node)', function () {
     );
   });
 
-  it('bundles every curated scenario and trace, and calibrations', () => {
-    const files = Object.keys(bundledFiles());
-    expect(files).to.include.members([
+  it('bundles every curated scenario and trace, and calibrations; every lesson is valid as the page loads it', () => {
+    const files = bundledFiles();
+    expect(Object.keys(files)).to.include.members([
       '/scenarios/mmc-four-ps.yaml',
       '/scenarios/traces/morning-ramp.csv',
       '/calibrations/go1.19-this-machine.json',
     ]);
+    const lessons = Object.keys(files).filter((f) => /^\/scenarios\/[^/]+\.yaml$/.test(f));
+    expect(lessons.length).to.be.greaterThan(10);
+    for (const f of lessons) {
+      const checked = checkScenario(files[f]!, join(root, f));
+      expect('scenario' in checked, `${f}: ${'problems' in checked ? checked.problems[0]?.text : ''}`).to.equal(true);
+    }
+  });
+
+  it('docs/playground/ holds the page built from this src/ (else: npm run playground:build)', async () => {
+    const fresh = await buildPlayground(join(tmp, 'fresh'));
+    for (const f of fresh.files) {
+      const committed = join(root, 'docs/playground', f.name);
+      const same = existsSync(committed) && readFileSync(committed).equals(readFileSync(join(fresh.outDir, f.name)));
+      expect(same, `docs/playground/${f.name} is out of date: run npm run playground:build`).to.equal(true);
+    }
   });
 });
 
