@@ -24,6 +24,7 @@ import type { Scenario } from '../src/scenario/schema.js';
 import { Experiment } from '../src/sim/experiment.js';
 import type { RunSummary } from '../src/sim/summary.js';
 
+import { P_HANDOFF, P_PREEMPT, P_SYSCALL } from './frame-bits.js';
 export { checkScenario, type ProblemView } from './check.js';
 
 /** Most Gs of a local run queue a frame lists (the rest are counted). */
@@ -73,6 +74,10 @@ export interface SchedFrame {
   /** GC phase (cycle.ts GC_*), or -1 without a collector. */
   gcPhase: number;
   events: FrameEvents;
+  /** Steals since the previous frame (at most STEALS_PER_FRAME): the thief P, the victim P and how many Gs. */
+  steals: { thief: number; victim: number; n: number }[];
+  /** Per P, the instants it saw since the previous frame (bits: 1 preempt, 2 handoff, 4 syscall). */
+  pFlags: number[];
   /** The tracer's last messages up to this frame, newest last. */
   recent: string[];
 }
@@ -87,6 +92,7 @@ export interface ClusterFrame {
 }
 
 const RECENT = 8;
+const STEALS_PER_FRAME = 8;
 
 /**
  * The scheduler's tracer hook (sched.ts SchedTracer, the interface `--trace` records through): counts
@@ -115,15 +121,29 @@ class FrameTracer implements SchedTracer {
     if (this.log) this.note(`P${pp} stops its G: ${reason}`);
   }
 
+  steals: { thief: number; victim: number; n: number }[] = [];
+  pFlags: number[] = [];
+
   instant(kind: keyof FrameEvents, pp: number, m: number, detail: string): void {
     this.events[kind]++;
+    if (kind === 'steal' && this.steals.length < STEALS_PER_FRAME) {
+      // sched.ts stealWork's message: "stole N from P<victim>"
+      const st = /stole (\d+) from P(\d+)/.exec(detail);
+      if (st) this.steals.push({ thief: pp, victim: Number(st[2]), n: Number(st[1]) });
+    } else if (pp >= 0 && kind !== 'newm') {
+      const bit = kind === 'preempt' ? P_PREEMPT : kind === 'handoff' ? P_HANDOFF : P_SYSCALL;
+      this.pFlags[pp] = (this.pFlags[pp] ?? 0) | bit;
+    }
     this.note(`${kind}${pp >= 0 ? ` P${pp}` : ''}${m >= 0 ? ` M${m}` : ''}: ${detail}`);
   }
 
-  take(): FrameEvents {
-    const e = this.events;
+  take(nP: number): Pick<SchedFrame, 'events' | 'steals' | 'pFlags'> {
+    const pFlags = Array.from({ length: nP }, (_, p) => this.pFlags[p] ?? 0);
+    const out = { events: this.events, steals: this.steals, pFlags };
     this.events = { steal: 0, preempt: 0, handoff: 0, syscall: 0, newm: 0 };
-    return e;
+    this.steals = [];
+    this.pFlags = [];
+    return out;
   }
 }
 
@@ -261,7 +281,7 @@ export class PlaygroundRun {
       ms,
       gs,
       gcPhase: s.gc ? s.gc.phase : -1,
-      events: this.tracer.take(),
+      ...this.tracer.take(s.nP),
       recent: [...this.tracer.recent],
     };
   }

@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { BUNDLED_FILES } from 'gmpsim-bundled-files';
 import { checkScenario, type ProblemView } from './check.js';
 import type { ClusterFrame, RunChunk, SchedFrame } from './core.js';
+import { P_HANDOFF, P_PREEMPT, P_SYSCALL } from './frame-bits.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
@@ -593,6 +594,32 @@ function drawPod(f: SchedFrame | undefined): void {
       c.fillStyle = '#222';
       c.fillText(`${p.qLen} queued`, Math.min(x + 2, w - 66), y + laneH / 2 - 1);
     }
+  });
+  // What happened on each lane since the previous frame, and the steals as arrows victim -> thief.
+  f.pFlags.forEach((bits, i) => {
+    if (!bits) return;
+    const names = [bits & P_PREEMPT && 'preempted', bits & P_HANDOFF && 'handoff', bits & P_SYSCALL && 'syscall'];
+    c.fillStyle = '#9d0208';
+    c.fillText(names.filter(Boolean).join(' '), w - 120, 6 + i * laneH + laneH / 2 - 1);
+  });
+  f.steals.forEach((st, k) => {
+    const x = 80 - k * 5;
+    const y0 = 6 + st.victim * laneH + laneH / 2;
+    const y1 = 6 + st.thief * laneH + laneH / 2;
+    c.strokeStyle = '#d62828';
+    c.fillStyle = '#d62828';
+    c.lineWidth = 2;
+    c.beginPath();
+    c.moveTo(x, y0);
+    c.bezierCurveTo(x - 14, y0, x - 14, y1, x, y1);
+    c.stroke();
+    c.beginPath();
+    c.moveTo(x, y1);
+    c.lineTo(x - 6, y1 + (y1 > y0 ? -5 : 5));
+    c.lineTo(x - 7, y1);
+    c.fill();
+    c.lineWidth = 1;
+    c.fillText(`${st.n}`, x - 22, (y0 + y1) / 2);
   });
   let y = 10 + nP * laneH;
   c.fillStyle = '#222';

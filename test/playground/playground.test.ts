@@ -83,6 +83,29 @@ describe('playground: the model as the page runs it (Node)', function () {
     expect(f.ps.length).to.equal(checked.scenario.runtime.gomaxprocs);
   });
 
+  it('frames carry the steals (thief, victim, Gs) the scheduler reported, as many as gmpsim counts', () => {
+    const file = join(root, 'scenarios/work-stealing-burst.yaml');
+    const checked = checkScenario(readFileSync(file, 'utf8'), file);
+    if (!('scenario' in checked)) throw new Error('invalid');
+    const run = new PlaygroundRun(checked.scenario);
+    let counted = 0;
+    const arrows: { thief: number; victim: number; n: number }[] = [];
+    for (const t of frameTimes(run.endNs, 3000)) {
+      run.advanceTo(t);
+      for (const fr of run.chunk().frames) {
+        counted += fr.events.steal;
+        arrows.push(...fr.steals);
+      }
+    }
+    const summary = JSON.parse(run.finish().summaryJson) as { gmp: { steals: number } };
+    expect(counted).to.equal(summary.gmp.steals);
+    expect(arrows.length).to.be.greaterThan(0);
+    for (const a of arrows) {
+      expect(a.thief).to.not.equal(a.victim);
+      expect(a.n).to.be.greaterThan(0);
+    }
+  });
+
   it('a problem is reported as gmpsim validate reports it (same line, column, path and message)', () => {
     const text = readFileSync(join(root, 'scenarios/mmc-four-ps.yaml'), 'utf8').replace(
       'gomaxprocs: 4',
