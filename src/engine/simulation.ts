@@ -23,6 +23,8 @@ export class Simulation implements Clock {
   now = 0;
   /** Events dispatched so far. */
   eventsProcessed = 0;
+  /** The kind of the event the last `step()` dispatched (-1 before any): for one-event stepping views. */
+  lastKind = -1;
 
   private readonly queue: EventSet;
   private readonly handlers: EventHandler[] = [];
@@ -81,6 +83,7 @@ export class Simulation implements Clock {
     if (!q.take()) return false;
     this.now = q.takenTime;
     this.eventsProcessed++;
+    this.lastKind = q.takenKind;
     this.handlers[q.takenKind]!(q.takenTarget, q.takenArg);
     q.finishTake();
     return true;

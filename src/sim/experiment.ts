@@ -85,9 +85,10 @@ export class Experiment implements CompletionSink {
   private lostRequests = 0;
   private maxGoroutines = 0;
 
-  // Per-interval statistics for the time series.
-  private readonly series: TimeSeries;
-  private readonly podSeries: TimeSeries<number | string>;
+  // Per-interval statistics for the time series. Readable while the run goes (the playground charts
+  // rows as they are appended); only this class appends.
+  readonly series: TimeSeries;
+  readonly podSeries: TimeSeries<number | string>;
   /** pods.csv has a phase column and rows for pods not yet Running. */
   private readonly podPhases: boolean;
   /** pods.csv has a revision column (the scenario rolls the Deployment). */

@@ -1,0 +1,128 @@
+/**
+ * The playground's Web Worker: runs lessons with the CLI's model code (playground/core.ts) off the
+ * page's thread, posting what each slice produced. Two runs at most: the one being played (`run`),
+ * and an inspector that re-simulates to a time and steps one event at a time (`inspect`), so the page
+ * can pause, step and rewind exactly (the model is deterministic: re-running to t gives the state at t).
+ */
+import { checkScenario, frameTimes, PlaygroundRun, type ProblemView } from './core.js';
+
+export type WorkerRequest =
+  | { type: 'run'; id: number; text: string; file: string; seed?: number; frames: number }
+  | { type: 'inspect'; id: number; text: string; file: string; seed?: number; tNs: number; steps: number }
+  | { type: 'cancel' };
+
+export type WorkerReply =
+  | { type: 'invalid'; id: number; problems: ProblemView[] }
+  | { type: 'chunk'; id: number; chunk: ReturnType<PlaygroundRun['chunk']> }
+  | { type: 'done'; id: number; summaryJson: string; wallMs: number }
+  | {
+      type: 'inspected';
+      id: number;
+      tNs: number;
+      frame: ReturnType<PlaygroundRun['schedFrame']>;
+      cluster: ReturnType<PlaygroundRun['clusterFrame']>;
+      steps: { tNs: number; kind: string; log: string[] }[];
+    }
+  | { type: 'failed'; id: number; message: string };
+
+interface WorkerScope {
+  postMessage(m: WorkerReply): void;
+  onmessage: ((e: { data: WorkerRequest }) => void) | null;
+}
+const scope = globalThis as unknown as WorkerScope;
+
+let current = 0;
+let inspector: { key: string; run: PlaygroundRun } | undefined;
+
+/** Post at most this often while a run goes (ms of wall time): the page redraws per chunk. */
+const POST_EVERY_MS = 50;
+
+function invalid(id: number, problems: ProblemView[]): void {
+  scope.postMessage({ type: 'invalid', id, problems });
+}
+
+async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
+  const id = req.id;
+  current = id;
+  const checked = checkScenario(req.text, req.file);
+  if ('problems' in checked) return invalid(id, checked.problems);
+  const started = performance.now();
+  const r = new PlaygroundRun(checked.scenario, req.seed ?? checked.scenario.seed);
+  let lastPost = -Infinity;
+  for (const t of frameTimes(r.endNs, req.frames)) {
+    if (current !== id) return; // superseded by a newer run
+    r.advanceTo(t);
+    const now = performance.now();
+    if (now - lastPost >= POST_EVERY_MS || r.done) {
+      scope.postMessage({ type: 'chunk', id, chunk: r.chunk() });
+      lastPost = now;
+      // Let the page's messages (a newer run, a cancel) in between slices.
+      await new Promise((res) => setTimeout(res, 0));
+    }
+    if (r.done) break;
+  }
+  if (current !== id) return;
+  const { summaryJson } = r.finish();
+  scope.postMessage({ type: 'chunk', id, chunk: r.chunk() });
+  scope.postMessage({ type: 'done', id, summaryJson, wallMs: performance.now() - started });
+}
+
+function inspect(req: Extract<WorkerRequest, { type: 'inspect' }>): void {
+  const checked = checkScenario(req.text, req.file);
+  if ('problems' in checked) return invalid(req.id, checked.problems);
+  const seed = req.seed ?? checked.scenario.seed;
+  const key = `${seed}\n${req.file}\n${req.text}`;
+  if (!inspector || inspector.key !== key || inspector.run.nowNs > req.tNs) {
+    inspector = { key, run: new PlaygroundRun(checked.scenario, seed) };
+  }
+  const r = inspector.run;
+  if (r.nowNs < req.tNs) r.exp.advanceTo(req.tNs);
+  const steps: { tNs: number; kind: string; log: string[] }[] = [];
+  for (let i = 0; i < req.steps; i++) {
+    const s = r.stepEvent();
+    if (!s) break;
+    steps.push(s);
+  }
+  r.chunk(); // drop what the inspector recorded: the page shows only the frame below
+  scope.postMessage({
+    type: 'inspected',
+    id: req.id,
+    tNs: r.nowNs,
+    frame: r.schedFrame(),
+    cluster: r.clusterFrame(),
+    steps,
+  });
+}
+
+scope.onmessage = (e) => {
+  const req = e.data;
+  try {
+    switch (req.type) {
+      case 'run':
+        run(req).catch((err: unknown) =>
+          scope.postMessage({
+            type: 'failed',
+            id: req.id,
+            message: String(err instanceof Error ? (err.stack ?? err.message) : err),
+          }),
+        );
+        return;
+      case 'inspect':
+        inspect(req);
+        return;
+      case 'cancel':
+        current = -1;
+        return;
+      default: {
+        const never: never = req;
+        throw new Error(`unknown request ${JSON.stringify(never)}`);
+      }
+    }
+  } catch (err) {
+    scope.postMessage({
+      type: 'failed',
+      id: 'id' in req ? req.id : -1,
+      message: String(err instanceof Error ? (err.stack ?? err.message) : err),
+    });
+  }
+};
