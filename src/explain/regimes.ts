@@ -64,6 +64,8 @@ interface SeriesDetector {
   minRows: number;
   what: string;
   holds: (r: Row, t: RunTables) => boolean;
+  /** A check over the whole window (every row of it, from first to last), when one row cannot tell. */
+  confirms?: (window: Row[]) => boolean;
   evidence: (rows: Row[], t: RunTables) => string;
 }
 
@@ -79,7 +81,8 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 const max = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), -Infinity);
 const fmt = (x: number) => (Number.isInteger(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toPrecision(2));
 const ms = (x: number) => (x >= 1000 ? `${fmt(x / 1000)} s` : `${fmt(x)} ms`);
-const proposalsOf = (s: HpaSync) => s.proposals.split(/[;|]/).map(Number).filter(Number.isFinite);
+/** hpa_decisions.csv's proposals: one per metric in spec order, space-separated ("" for an invalid one). */
+const proposalsOf = (s: HpaSync) => s.proposals.split(' ').filter((x) => x !== '').map(Number).filter(Number.isFinite);
 
 const series = (d: SeriesDetector) => d;
 const hpaRule = (d: HpaDetector) => d;
@@ -91,6 +94,9 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
     minRows: 3,
     what: 'arrivals above capacity: requests arrive faster than the pods complete them and queue up',
     holds: (r) => r('arrivals_per_s') > 1.1 * r('completions_per_s') && r('in_flight') > 0,
+    // A queue that builds: more in flight at the end than at the start (alternating seconds of backlog
+    // and catch-up, bridged into one window, are not an overload).
+    confirms: (w) => w.at(-1)!('in_flight') >= 1.5 * w[0]!('in_flight') + 10,
     evidence: (rows) =>
       `arrivals ${fmt(mean(rows.map((r) => r('arrivals_per_s'))))}/s against completions ${fmt(mean(rows.map((r) => r('completions_per_s'))))}/s; ` +
       `in flight ${fmt(rows[0]!('in_flight'))} → ${fmt(rows.at(-1)!('in_flight'))}`,
@@ -209,6 +215,7 @@ export function detectRegimes(t: RunTables): Regime[] {
     } else {
       if (!d.needs.every((c) => col.has(c))) continue;
       for (const [a, b] of runs(readers.length, (i) => d.holds(readers[i]!, t), d.minRows)) {
+        if (d.confirms && !d.confirms(readers.slice(a, b + 1))) continue;
         const window = readers.slice(a, b + 1).filter((r) => d.holds(r, t));
         out.push({ kind, fromS: t.rows[a]![tIdx]!, toS: t.rows[b]![tIdx]!, what: d.what, evidence: d.evidence(window, t) });
       }

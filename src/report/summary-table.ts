@@ -1,3 +1,4 @@
+import { formatRegime } from '../explain/regimes.js';
 import type { RunSummary } from '../sim/summary.js';
 
 /** A short human-readable table of a run's headline numbers. */
@@ -22,6 +23,7 @@ export function summaryTable(s: RunSummary): string {
     ['pods', `${f(s.cluster.podSeconds, 0)} pod-seconds; ${s.cluster.replicasAtEnd} at the end, max ${s.cluster.maxReplicas}; ${s.cluster.rejected} refused, ${s.cluster.killed} killed`],
     ...(s.hpa ? ([['hpa', `${s.hpa.syncs} syncs, ${s.hpa.scaleUps} scale-ups, ${s.hpa.scaleDowns} scale-downs, ${s.hpa.directionReversals} reversals`]] as Array<[string, string]>) : []),
     ['events', `${s.engine.events}`],
+    ...(s.regimes ?? []).map((r, i): [string, string] => [i === 0 ? 'regimes' : '', formatRegime(r)]),
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');

@@ -17,6 +17,7 @@ import { Clients } from './client.js';
 import { scheduleFaults } from './faults.js';
 import { scheduleTimeline } from './timeline.js';
 import { PodFleet } from './fleet.js';
+import { detectRegimes } from '../explain/regimes.js';
 import { SERIES_COLUMNS, type RunSummary } from './summary.js';
 
 /** The attempt number that keys a kubelet probe's draws: no client makes 2^20 attempts of one request. */
@@ -202,6 +203,16 @@ export class Experiment implements CompletionSink {
     this.advanceTo(this.endNs);
     const result: RunResult = { summary: this.summarise(), series: this.series, podSeries: this.podSeries };
     if (this.fleet.autoscaler) result.hpaDecisions = [...this.fleet.autoscaler.decisions];
+    // Explanations: the regimes the run fell into, read from its own outputs (src/explain/regimes.ts).
+    const s = this.scenario;
+    result.summary.regimes = detectRegimes({
+      columns: this.series.columns,
+      rows: this.series.rows,
+      ...(result.hpaDecisions ? { hpa: result.hpaDecisions } : {}),
+      ...(s.hpa ? { minReplicas: s.hpa.minReplicas, maxReplicas: s.hpa.maxReplicas } : {}),
+      serviceP50Ms: result.summary.serviceMs.p50,
+      gomaxprocs: s.runtime.gomaxprocs,
+    });
     if (this.tracer) result.trace = this.tracer.finish();
     return result;
   }

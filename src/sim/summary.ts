@@ -1,5 +1,6 @@
 import type { Deployment, StartupSummary } from '../cluster/deployment.js';
 import type { GmpSummary } from '../runtime/gmp/report.js';
+import type { Regime } from '../explain/regimes.js';
 
 /** The per-run summary written to summary.json: deterministic (no wall-clock values). */
 export interface RunSummary {
@@ -69,6 +70,11 @@ export interface RunSummary {
   /** GMP scheduler counters (scheduler: gmp only): the runtime's own block (runtime/gmp/report.ts). */
   gmp?: GmpSummary;
   engine: { events: number };
+  /**
+   * The regimes the run fell into (arrivals above capacity, the syscall backlog, CFS throttling, mark
+   * assist, pods not Ready, the HPA at its bounds…), each with its window and evidence: src/explain/regimes.ts.
+   */
+  regimes?: Regime[];
 }
 
 /** Columns of timeseries.csv (units in the names). */

@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { parseScenario } from '../../src/scenario/load.js';
+import { compareScenarios } from '../../src/scenario/variants.js';
+import { runScenario } from '../../src/sim/experiment.js';
 import { detectRegimes, REGIME_KINDS, type HpaSync, type RegimeKind, type RunTables } from '../../src/explain/regimes.js';
 
 /** A run of `n` one-second intervals whose columns are given as functions of the row index. */
@@ -57,7 +61,8 @@ const cases: { kind: RegimeKind; shows: RunTables; window: [number, number]; not
   },
   {
     kind: 'hpa-at-max',
-    shows: tables(1, calm, { maxReplicas: 10, hpa: [sync(15, 6, 10, '14'), sync(30, 10, 10, '17'), sync(45, 10, 10, '12'), sync(60, 10, 9, '9')] }),
+    // Two metrics (cpu and goroutines): the HPA takes the larger proposal.
+    shows: tables(1, calm, { maxReplicas: 10, hpa: [sync(15, 6, 10, '14 3'), sync(30, 10, 10, '2 17'), sync(45, 10, 10, '12 '), sync(60, 10, 9, '9 4')] }),
     window: [15, 45],
     not: tables(1, calm, { maxReplicas: 10, hpa: [sync(15, 6, 10, '10'), sync(30, 10, 10, '10')] }),
   },
@@ -111,9 +116,45 @@ describe('explanations: the regimes a run fell into (src/explain/regimes.ts)', (
   });
 
   it('one-row gaps are bridged; a shorter run than minRows is not a regime', () => {
-    const blip = tables(10, { arrivals_per_s: () => 1000, completions_per_s: (i) => (i === 2 || i === 3 || i === 5 ? 500 : 1000), in_flight: () => 5 });
+    const growing = (i: number) => 5 + 100 * i;
+    const blip = tables(10, { arrivals_per_s: () => 1000, completions_per_s: (i) => (i === 2 || i === 3 || i === 5 ? 500 : 1000), in_flight: growing });
     expect(detectRegimes(blip).map((r) => [r.kind, r.fromS, r.toS])).to.deep.equal([['overload', 3, 6]]);
-    const short = tables(10, { arrivals_per_s: () => 1000, completions_per_s: (i) => (i === 2 || i === 3 ? 500 : 1000), in_flight: () => 5 });
+    const short = tables(10, { arrivals_per_s: () => 1000, completions_per_s: (i) => (i === 2 || i === 3 ? 500 : 1000), in_flight: growing });
     expect(detectRegimes(short)).to.deep.equal([]);
+  });
+
+  it('overload needs a queue that builds: seconds of backlog alternating with catch-up are not one', () => {
+    // syscalls-grow-threads after the sysmon fixes: 70 runnable, then 0, then 64… with in flight flat.
+    const alternating = tables(8, { arrivals_per_s: () => 500, completions_per_s: (i) => (i % 2 === 0 ? 410 : 570), in_flight: (i) => (i % 2 === 0 ? 85 : 15) });
+    expect(detectRegimes(alternating)).to.deep.equal([]);
+  });
+});
+
+describe('explanations in a run (summary.json regimes)', function () {
+  this.timeout(120_000);
+  /** Issue 26's service: 1 ms of CPU, then a 5 ms blocking syscall, on one P. */
+  const trap = (ratePerS: number) =>
+    parseScenario(
+      `durationS: 20\nwarmupS: 0\nworkload:\n  arrival: { process: poisson, ratePerS: ${ratePerS} }\n  request:\n    steps:\n` +
+        '      - cpu: { dist: exponential, meanMs: 1 }\n      - syscall: { dist: constant, valueMs: 5 }\nruntime: { gomaxprocs: 1 }\n',
+      'trap.yaml',
+    );
+
+  it('the syscall backlog is named with its start time where the run falls in, and not below the trap', () => {
+    const trapped = runScenario(trap(300), 1).summary.regimes ?? [];
+    const backlog = trapped.filter((r) => r.kind === 'syscall-backlog');
+    expect(backlog.length, JSON.stringify(trapped)).to.be.greaterThan(0);
+    expect(backlog[0]!.fromS).to.be.within(1, 20);
+    expect(backlog[0]!.evidence).to.match(/median service time/);
+    const clean = runScenario(trap(150), 1).summary.regimes ?? [];
+    expect(clean.filter((r) => r.kind === 'syscall-backlog')).to.deep.equal([]);
+  });
+
+  it('CFS throttling is named for GOMAXPROCS above the quota, not with GOMAXPROCS 1 (the curated comparison)', () => {
+    const file = 'scenarios/gomaxprocs-above-cpu-limit.yaml';
+    const variants = compareScenarios(readFileSync(file, 'utf8'), file).variants;
+    const kinds = (name: string) => (runScenario(variants.find((v) => v.name === name)!.scenario, 1).summary.regimes ?? []).map((r) => r.kind);
+    expect(kinds('go1.19-default')).to.include('cfs-throttling');
+    expect(kinds('gomaxprocs-1')).to.not.include('cfs-throttling');
   });
 });
