@@ -12,6 +12,7 @@ import {
 import { expandPoints, pointScenario, runSeed, writtenBase, type SweepPoint } from '../sweep/points.js';
 import { defaultWorkers, runTasks, StopSignal, type SweepTask } from '../sweep/runner.js';
 import { UsageError } from './errors.js';
+import { stopOnSignals } from './signals.js';
 import { Progress, progressWanted } from './progress.js';
 
 export interface SweepOptions {
@@ -107,13 +108,7 @@ async function runSweep(
   let finished = total - tasks.length;
   const params = new Map(mine.map((p) => [p.index, p.params]));
   const stop = new StopSignal();
-  let signal: NodeJS.Signals | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signal ??= sig;
-    stop.request();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = stopOnSignals(stop);
   try {
     await runTasks(tasks, workers, (t, o) => {
       if (stop.requested) return; // abandoned by Ctrl-C (workers are torn down): not a result; --resume reruns it
@@ -122,14 +117,12 @@ async function runSweep(
       progress.update(++finished);
     }, stop);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.dispose();
     progress.stop();
   }
   const runs = journal.runs();
   if (stop.requested) {
-    const by = signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted';
-    process.stderr.write(`${by}: ${runs.length} of ${total} runs kept in ${journal.runsFile}; rerun with --resume to finish\n`);
+    process.stderr.write(`${signals.by()}: ${runs.length} of ${total} runs kept in ${journal.runsFile}; rerun with --resume to finish\n`);
     return EXIT_INTERRUPTED;
   }
   // Result files only from a complete journal: every run of this directory's points, once.

@@ -10,6 +10,7 @@ import { defaultWorkers, runTasks, StopSignal } from '../sweep/runner.js';
 import { SWEEP_METRICS, type SweepMetric } from '../scenario/sweep-schema.js';
 import { plannedRuns, rungSchedule, tune, type Constraint, type Goal, type Standing } from '../sweep/tune.js';
 import { UsageError } from './errors.js';
+import { stopOnSignals } from './signals.js';
 import { Progress, progressWanted } from './progress.js';
 import { EXIT_INTERRUPTED, loadSweep } from './sweep-command.js';
 
@@ -103,13 +104,7 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
   checkOutDir(out, 'tune');
   const workers = opts.workers ?? defaultWorkers();
   const stop = new StopSignal();
-  let signal: NodeJS.Signals | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signal ??= sig;
-    stop.request();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = stopOnSignals(stop);
   const progress = new Progress(progressWanted(opts), plannedRuns(rungSchedule(points.length, method, maxSeeds, opts.eta ?? 3)), 'runs', 1000);
   let done = 0;
   try {
@@ -155,12 +150,10 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
   } catch (e) {
     if (!(e instanceof Interrupted)) throw e;
     progress.stop();
-    const by = signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted';
-    process.stderr.write(`${by}: tune stopped; nothing written (tune keeps no journal: run it again to start over)\n`);
+    process.stderr.write(`${signals.by()}: tune stopped; nothing written (tune keeps no journal: run it again to start over)\n`);
     return EXIT_INTERRUPTED;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.dispose();
   }
 }
 

@@ -1,25 +1,10 @@
 import { expect } from 'chai';
 import { ClusterAutoscaler } from '../../src/cluster/cluster-autoscaler.js';
-import { Deployment } from '../../src/cluster/deployment.js';
-import { RandomStreams } from '../../src/engine/random.js';
-import { Simulation } from '../../src/engine/simulation.js';
+import { idleDeployment } from '../support/idle-deployment.js';
 import { sToNs } from '../../src/engine/time.js';
-import type { PodRuntime } from '../../src/runtime/pod-runtime.js';
-import { ClusterSchema } from '../../src/scenario/cluster-schema.js';
-
-const idle = (): PodRuntime => ({
-  gomaxprocs: 1,
-  accept: () => {},
-  runnable: () => 0,
-  running: () => 0,
-  busyIntegralNs: () => 0,
-  goroutines: () => 0,
-});
 
 function cluster(nodes: object) {
-  const sim = new Simulation();
-  const cfg = ClusterSchema.parse({ replicas: 2, pod: { cpuRequestCores: 1, startupS: 1, readinessDelayS: 1 }, nodes });
-  const dep = new Deployment(sim, cfg, idle, { complete: () => {}, lost: () => {} }, new RandomStreams(1).stream('lb'), new RandomStreams(1).stream('uid'));
+  const { sim, dep, cfg } = idleDeployment({ replicas: 2, pod: { cpuRequestCores: 1, startupS: 1, readinessDelayS: 1 }, nodes });
   const ca = new ClusterAutoscaler(sim, cfg.nodes.autoscaler!, dep);
   return { sim, dep, ca };
 }

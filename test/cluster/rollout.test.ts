@@ -1,27 +1,12 @@
 import { expect } from 'chai';
+import { idleDeployment } from '../support/idle-deployment.js';
 import { Deployment } from '../../src/cluster/deployment.js';
-import { RandomStreams } from '../../src/engine/random.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { nsToS, sToNs } from '../../src/engine/time.js';
-import type { PodRuntime } from '../../src/runtime/pod-runtime.js';
-import { ClusterSchema } from '../../src/scenario/cluster-schema.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/experiment.js';
 
-const idle = (): PodRuntime => ({
-  gomaxprocs: 1,
-  accept: () => {},
-  runnable: () => 0,
-  running: () => 0,
-  busyIntegralNs: () => 0,
-  goroutines: () => 0,
-});
-
-function deployment(cluster: object) {
-  const sim = new Simulation();
-  const dep = new Deployment(sim, ClusterSchema.parse(cluster), idle, { complete: () => {}, lost: () => {} }, new RandomStreams(1).stream('lb'), new RandomStreams(1).stream('uid'));
-  return { sim, dep };
-}
+const deployment = idleDeployment;
 
 /** Run to `endS`, sampling every 0.25 s: the fewest Ready pods and the most live (not terminating) pods. */
 function watch(sim: Simulation, dep: Deployment, endS: number) {

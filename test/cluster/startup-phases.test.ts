@@ -1,30 +1,13 @@
 import { expect } from 'chai';
-import { Deployment, type ClusterPod } from '../../src/cluster/deployment.js';
+import { idleDeployment } from '../support/idle-deployment.js';
+import type { ClusterPod } from '../../src/cluster/deployment.js';
 import { NodeImages } from '../../src/cluster/nodes.js';
-import { RandomStreams } from '../../src/engine/random.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { sToNs } from '../../src/engine/time.js';
-import type { PodRuntime } from '../../src/runtime/pod-runtime.js';
-import { ClusterSchema } from '../../src/scenario/cluster-schema.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/experiment.js';
 
-/** A pod runtime that does nothing: start-up is the cluster's business. */
-const idle = (): PodRuntime => ({
-  gomaxprocs: 1,
-  accept: () => {},
-  runnable: () => 0,
-  running: () => 0,
-  busyIntegralNs: () => 0,
-  goroutines: () => 0,
-});
-
-function deployment(cluster: object): { sim: Simulation; dep: Deployment } {
-  const sim = new Simulation();
-  const cfg = ClusterSchema.parse(cluster);
-  const dep = new Deployment(sim, cfg, idle, { complete: () => {}, lost: () => {} }, new RandomStreams(1).stream('lb'), new RandomStreams(1).stream('uid'));
-  return { sim, dep };
-}
+const deployment = idleDeployment;
 
 const phaseAt = (sim: Simulation, pod: ClusterPod, tS: number) => {
   sim.runUntil(sToNs(tS));
