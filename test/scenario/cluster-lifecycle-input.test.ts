@@ -1,16 +1,6 @@
 import { expect } from 'chai';
-import { formatProblem, parseScenario, ScenarioError } from '../../src/scenario/load.js';
-
-/** The formatted problems of an invalid scenario text. */
-function problems(text: string, file = 'case.yaml'): string[] {
-  try {
-    parseScenario(text, file);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+import { problems } from '../support/problems.js';
+import { parseScenario } from '../../src/scenario/load.js';
 
 describe('scenario input: pod lifecycle fields (issue 17)', () => {
   it('start-up phases: sizes and bandwidths > 0, durations ≥ 0, at file:line:col with the path', () => {

@@ -1,19 +1,9 @@
 import { expect } from 'chai';
+import { problems } from '../support/problems.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatProblem, loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load.js';
-
-/** The formatted problems of an invalid scenario text. */
-function problems(text: string, file = 'case.yaml'): string[] {
-  try {
-    parseScenario(text, file);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
 
 describe('scenario loading', () => {
   it('fills every default into an empty document, naming it after the file', () => {
