@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvParseRows } from 'd3-dsv';
 import { parseStart, toOpenMetrics, type Table } from '../export/openmetrics.js';
 import { writeFileAtomic } from '../report/atomic-dir.js';
+import { checkOutFile, writing } from '../report/out-dir.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -34,10 +35,8 @@ export function exportCommand(dir: string, opts: { openmetrics?: boolean; start?
   if (opts.out === undefined) process.stdout.write(text);
   else {
     // Overwrite only an earlier export (it starts with a gmpsim family); never another file.
-    if (existsSync(opts.out) && !(statSync(opts.out).isFile() && readFileSync(opts.out, 'utf8').startsWith('# TYPE gmpsim_'))) {
-      throw new UsageError(`--out ${opts.out}: the file exists and was not written by gmpsim export; choose a new path`);
-    }
-    writeFileAtomic(opts.out, text);
+    checkOutFile(opts.out, '--out', { command: 'export', marker: '# TYPE gmpsim_' });
+    writing(opts.out, () => writeFileAtomic(opts.out!, text));
     process.stdout.write(`${opts.out}\n`);
   }
   return 0;

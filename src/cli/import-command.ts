@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Document as YamlDocument, stringify } from 'yaml';
 import { importManifests, ManifestError, parseManifests } from '../kubernetes/manifests.js';
 import { writeFileAtomic } from '../report/atomic-dir.js';
+import { checkOutFile, writing } from '../report/out-dir.js';
 import { formatProblem, parseScenario, ScenarioError } from '../scenario/load.js';
 import { NameSchema } from '../scenario/schema.js';
 import { EXIT_OK, UsageError } from './errors.js';
@@ -61,11 +62,8 @@ export function importCommand(files: string[], opts: { out?: string }): number {
     process.stdout.write(text);
   } else {
     // Overwrite only what an earlier `gmpsim import` wrote; never a user's own file.
-    const ours = () => statSync(opts.out!).isFile() && readFileSync(opts.out!, 'utf8').startsWith(IMPORT_MARKER);
-    if (existsSync(opts.out) && !ours()) {
-      throw new UsageError(`--out ${opts.out}: the file exists and was not written by gmpsim import; choose a new path`);
-    }
-    writeFileAtomic(opts.out, text);
+    checkOutFile(opts.out, '--out', { command: 'import', marker: IMPORT_MARKER });
+    writing(opts.out, () => writeFileAtomic(opts.out!, text));
     for (const w of imported.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
     process.stdout.write(`${opts.out}\n`);
   }

@@ -1,4 +1,6 @@
-import { accessSync, constants, existsSync, lstatSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
+import {
+  accessSync, closeSync, constants, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statfsSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -160,16 +162,35 @@ function checkWritable(abs: string, shown: string, what: string): void {
   }
 }
 
-/** Check a single output file (`--trace FILE`): a new path or an existing regular file, writable. */
-export function checkOutFile(file: string, what: string): void {
+/**
+ * Check a single output file (`--trace FILE`, `import --out`, `export --out`): a new path or an existing
+ * regular file, writable. With `owner`, an existing file is replaced only if it begins as that command's
+ * files do (`marker`): an earlier output, never a user's own file.
+ */
+export function checkOutFile(file: string, what: string, owner?: { command: string; marker: string }): void {
   const abs = resolve(file);
   try {
     const st = lstatSync(abs);
     if (!st.isFile()) throw new OutDirError(`${what} ${file}: not a regular file; refusing to replace it`);
+    if (owner && !startsWith(abs, owner.marker)) {
+      throw new OutDirError(`${what} ${file}: the file exists and was not written by gmpsim ${owner.command}; choose a new path`);
+    }
   } catch (e) {
     if (e instanceof OutDirError) throw e;
   }
   checkWritable(dirname(abs), file, what);
+}
+
+/** Whether the file's first bytes are `prefix` (reads only that much, whatever the file's size). */
+function startsWith(file: string, prefix: string): boolean {
+  const want = Buffer.from(prefix, 'utf8');
+  const got = Buffer.alloc(want.length);
+  const fd = openSync(file, 'r');
+  try {
+    return readSync(fd, got, 0, want.length, 0) === want.length && got.equals(want);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Run `write`, turning an I/O error into one line naming the path (exit 1). */
