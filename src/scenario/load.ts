@@ -166,7 +166,7 @@ function resolveStepFiles(file: string, steps: Step[], path: string): Step[] {
   const dist = (d: DurationDist, where: string): DurationDist => {
     if (d.dist !== 'empirical' || d.file === undefined) return d;
     changed = true;
-    const samplesMs = readNumberRows(file, d.file, `${where}.file`, 'duration_ms').map((r) => r[0]!);
+    const samplesMs = readDurationsMs(file, d.file, `${where}.file`);
     return { dist: 'empirical', samplesMs };
   };
   const out = steps.map((st, i): Step => {
@@ -195,14 +195,13 @@ function resolveStepFiles(file: string, steps: Step[], path: string): Step[] {
 }
 
 /**
- * Rows of numbers from a CSV named by the scenario (relative to it): `columns` names the expected
- * columns ("time_s,rate_per_s"); a header line and # comments are allowed. Times, where the first
- * column is one, must not decrease; every value must be ≥ 0. Problems name the CSV line.
+ * An `empirical` distribution's file (relative to the scenario): one duration in ms per line; a header
+ * line and # comments are allowed; every value must be ≥ 0. Problems name the file's line. (Traces are
+ * read by readTraffic.)
  */
-function readNumberRows(file: string, rel: string, path: string, columns: string): number[][] {
+function readDurationsMs(file: string, rel: string, path: string): number[] {
+  const columns = 'duration_ms';
   const csv = resolve(dirname(file), rel);
-  const n = columns.split(',').length;
-  const ordered = columns.startsWith('time_s');
   const at = (line: number | undefined, message: string): Problem => ({ file: csv, ...(line ? { line } : {}), path, message });
   let text: string;
   try {
@@ -212,7 +211,7 @@ function readNumberRows(file: string, rel: string, path: string, columns: string
     const m = e.problems[0]!.message;
     throw new ScenarioError([{ file, path, message: m === 'file not found' ? `expected a readable CSV file, found nothing at ${csv}` : `${csv}: ${m}` }]);
   }
-  const rows: number[][] = [];
+  const rows: number[] = [];
   const problems: Problem[] = [];
   let seenData = false;
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -226,15 +225,13 @@ function readNumberRows(file: string, rel: string, path: string, columns: string
       return;
     }
     seenData = true;
-    const nums = cells.slice(0, n).map((c) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(c) ? Number(c) : NaN));
-    if (cells.length !== n || nums.some((x) => !Number.isFinite(x))) {
+    const x = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cells[0]!) ? Number(cells[0]) : NaN;
+    if (cells.length !== 1 || !Number.isFinite(x)) {
       problems.push(at(i + 1, `expected "${columns}" numbers, found "${excerpt(line, 40)}"`));
       return;
     }
-    if (nums.some((x) => x < 0)) problems.push(at(i + 1, `expected non-negative numbers, found "${excerpt(line, 40)}"`));
-    else if (ordered && n > 1 && rows.length > 0 && nums[0]! <= rows.at(-1)![0]!) problems.push(at(i + 1, `expected times in increasing order, found ${nums[0]} after ${rows.at(-1)![0]}`));
-    else if (ordered && n === 1 && rows.length > 0 && nums[0]! < rows.at(-1)![0]!) problems.push(at(i + 1, `expected times in non-decreasing order, found ${nums[0]} after ${rows.at(-1)![0]}`));
-    else rows.push(nums);
+    if (x < 0) problems.push(at(i + 1, `expected non-negative numbers, found "${excerpt(line, 40)}"`));
+    else rows.push(x);
   });
   if (problems.length === 0 && rows.length === 0) problems.push(at(undefined, `expected at least one "${columns}" row, found none`));
   if (problems.length > 0) throw new ScenarioError(problems);
