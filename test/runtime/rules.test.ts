@@ -230,7 +230,7 @@ describe('chan.go and sema.go rules (Chans)', () => {
     { name: 'chan.go chansend: unbuffered, no receiver → block', cap: 0, run: (c) => c.chansend(0), want: CHAN_BLOCK },
     {
       name: 'chan.go chansend: a parked receiver → handed the value directly (send → goready)',
-      cap: 0, run: (c) => (c.parkRecv(0, 7), c.chansend(0)), want: 7
+      cap: 0, run: (c) => { c.parkRecv(0, 7); return c.chansend(0); }, want: 7
     },
     {
       name: 'chan.go chansend: buffered with room → into the buffer, nobody readied',
@@ -238,16 +238,16 @@ describe('chan.go and sema.go rules (Chans)', () => {
     },
     {
       name: 'chan.go chansend: full buffer → block',
-      cap: 1, run: (c) => (c.chansend(0), c.chansend(0)), want: CHAN_BLOCK
+      cap: 1, run: (c) => { c.chansend(0); return c.chansend(0); }, want: CHAN_BLOCK
     },
     { name: 'chan.go chanrecv: empty, no sender → block', cap: 1, run: (c) => c.chanrecv(0), want: CHAN_BLOCK },
     {
       name: 'chan.go chanrecv: unbuffered with a parked sender → take its value, ready it',
-      cap: 0, run: (c) => (c.parkSend(0, 9), [c.chanrecv(0), c.buffered(0)]), want: [9, 0],
+      cap: 0, run: (c) => { c.parkSend(0, 9); return [c.chanrecv(0), c.buffered(0)]; }, want: [9, 0],
     },
     {
       name: "chan.go chanrecv (recv): full buffer and a parked sender → take the head, the sender's value fills the slot",
-      cap: 1, run: (c) => (c.chansend(0), c.parkSend(0, 5), [c.chanrecv(0), c.buffered(0)]), want: [5, 1],
+      cap: 1, run: (c) => { c.chansend(0); c.parkSend(0, 5); return [c.chanrecv(0), c.buffered(0)]; }, want: [5, 1],
     },
     {
       name: 'sema.go: Lock on a free mutex takes it',
@@ -255,11 +255,11 @@ describe('chan.go and sema.go rules (Chans)', () => {
     },
     {
       name: 'sema.go: Lock on a held mutex must park',
-      cap: 0, run: (c) => (c.tryLock(0, 1), c.tryLock(0, 2)), want: false
+      cap: 0, run: (c) => { c.tryLock(0, 1); return c.tryLock(0, 2); }, want: false
     },
     {
       name: 'sema.go semrelease handoff: Unlock hands the mutex to the first waiter (FIFO)',
-      cap: 0, run: (c) => (c.tryLock(0, 1), c.parkLock(0, 2), c.parkLock(0, 3), [c.unlock(0), c.owner(0), c.unlock(0), c.unlock(0)]),
+      cap: 0, run: (c) => { c.tryLock(0, 1); c.parkLock(0, 2); c.parkLock(0, 3); return [c.unlock(0), c.owner(0), c.unlock(0), c.unlock(0)]; },
       want: [2, 2, 3, -1],
     },
   ];

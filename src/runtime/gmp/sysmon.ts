@@ -342,7 +342,7 @@ export class Sysmon {
     }
     if (s.npidle === s.nP) c = Math.min(c, this.firstLoopAtOrAfter(Math.max(this.allIdleSince, now)));
     if (s.netpollPending() > 0 && s.pollerM < 0) c = Math.min(c, this.firstLoopAtOrAfter(this.lastpoll + NETPOLL_EVERY_NS + 1));
-    if (s.npidle > 0 && Number.isFinite(s.overdueSince())) c = soonest < c ? soonest : c;
+    if (s.npidle > 0 && Number.isFinite(s.overdueSince())) c = Math.min(soonest , c);
     if (this.everyLoop) return soonest;
     return c === Infinity ? Infinity : Math.max(c, soonest);
   }
