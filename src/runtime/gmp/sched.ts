@@ -1,22 +1,20 @@
-import { mixKey, type RandomStream } from '../../engine/random.js';
+import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { GTable } from './gtable.js';
-import {
-  OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_SLEEP, OP_SPAWN, OP_STACK_GROW, OP_STACK_POP, OP_SYSCALL,
-  OP_UNLOCK, OP_WAIT_CHILDREN, OP_SEND, OP_RECV,
-  type Programs,
-} from './program.js';
+import type { Programs } from './program.js';
+import { burstEnded, interpret } from './interp.js';
+import { dropg, injectRunnable, newG, preemptPark, ready } from './goroutines.js';
 import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE } from '../gc/cycle.js';
-import { ASSIST_GO_ON, GcMark } from '../gc/mark.js';
+import { GcMark } from '../gc/mark.js';
 import { RunQueues } from './runq.js';
 import {
-  Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mpolling, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,
-  WAIT_CHAN_RECEIVE, WAIT_CHAN_SEND, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_NONE, WAIT_SLEEP, WAIT_SYNC_MUTEX,
+  Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mpolling, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,
+  WAIT_GC_WORKER, WAIT_IO, WAIT_NONE,
 } from './states.js';
 import { Sysmon } from './sysmon.js';
 import { Cpu, STALL_STW } from './cpu.js';
 import { STACK_MIN, Stacks } from './stack.js';
-import { CHAN_BLOCK, Chans } from './chan.js';
+import { Chans } from './chan.js';
 import { Timers } from './timers.js';
 import { Netpoll } from './netpoll.js';
 import { GO_FEATURES } from '../version.js';
@@ -99,8 +97,10 @@ export class Sched {
   /** Channels and mutexes (chan.go, sema.go). */
   readonly chans: Chans;
 
-  private goidgen = 0;
-  private running = 0;
+  /** goid of the last G made (sched.goidgen); goroutines.ts's newG takes the next. */
+  goidgen = 0;
+  /** Ps running a G now (runningPs). */
+  running = 0;
   private readonly kBurstEnd: number;
   private readonly kSyscallEnd: number;
   private readonly kNetpollReady: number;
@@ -119,7 +119,8 @@ export class Sched {
     readonly cfg: SchedConfig,
     readonly progs: Programs,
     private readonly stealRng: RandomStream,
-    private readonly sink: RequestSink,
+    /** Where a request's start and completion go (goroutines.ts goexit, execute). */
+    readonly sink: RequestSink,
   ) {
     const n = (this.nP = cfg.gomaxprocs);
     this.go121 = GO_FEATURES[cfg.goVersion].needspinning;
@@ -131,7 +132,7 @@ export class Sched {
     this.schedtick = new Float64Array(n);
     this.syscalltick = new Float64Array(n);
     this.syscallStart = new Float64Array(n);
-    this.kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => this.burstEnded(pp));
+    this.kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => burstEnded(this, pp));
     this.cpu = new Cpu(sim, n, cfg, this.kBurstEnd);
     this.cfs = this.cpu.cfs;
     this.numa = this.cpu.numa;
@@ -145,7 +146,7 @@ export class Sched {
           this.wakep(); // startTheWorldWithSema: idle Ps may run idle mark workers
         },
         stopLatencyNs: () => (this.cpu.anyBurst() ? this.cfg.costs.preemptSignalNs : 0),
-        wakeAssists: (gs) => this.injectRunnable(gs),
+        wakeAssists: (gs) => injectRunnable(this, gs),
         stackBytes: () => this.stackBytes(),
         shrinkStacks: () => this.shrinkStacks(),
         nonHeapBytes: () => this.stackBytes() + (this.cfg.runtimeOverheadBytes ?? 0),
@@ -189,7 +190,7 @@ export class Sched {
     this.kMWake = sim.registerKind('gmp.m-wake', (m) => this.mstart(m));
     this.kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => this.netpollWake(m));
     this.netpoll = new Netpoll(sim, this.g, this.kNetpollReady, this.kPollWake);
-    this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => this.preemptPark(pp, tick));
+    this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => preemptPark(this, pp, tick));
     this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => this.runnextStealRetry(m, victim));
     // sysmon's usleep(delay) returns after delay + timer slack + the thread's wake-up (issue 26).
     this.sysmon = new Sysmon(sim, this, (cfg.costs.timerSlackNs ?? 0) + cfg.costs.threadWakeNs);
@@ -204,49 +205,11 @@ export class Sched {
 
   /** A request arrives: its connection goroutine becomes ready in the netpoller (net/http's model). */
   acceptRequest(requestId: number, drawKey: number): void {
-    const gp = this.newG(0, requestId, -1, -1);
+    const gp = newG(this, 0, requestId, -1, -1);
     this.g.drawKey[gp] = drawKey;
     this.g.status[gp] = Gwaiting;
     this.g.waitReason[gp] = WAIT_IO;
     this.netpollready(gp);
-  }
-
-  // ---- Gs --------------------------------------------------------------------------------------
-
-  /** newproc1/gfget: a G running program `prog`, reusing a dead G from pp's (or the global) free list. */
-  newG(prog: number, request: number, parent: number, pp: number): number {
-    const g = this.g;
-    let gp = -1;
-    if (pp >= 0) gp = this.gfree.gfget(pp);
-    else gp = this.gfree.gfgetGlobal();
-    if (gp < 0) {
-      gp = g.add();
-      this.gc?.ensureCapacity(g.capacity);
-      this.stacks?.ensureCapacity(g.capacity);
-      this.cpu.ensureCapacity(g.capacity);
-    }
-    this.cpu.newG(gp, pp); // NUMA first touch
-    g.status[gp] = Grunnable;
-    g.waitReason[gp] = WAIT_NONE;
-    g.prog[gp] = prog;
-    g.pc[gp] = this.progs.start[prog]!;
-    g.workLeft[gp] = -1;
-    g.request[gp] = request;
-    g.parent[gp] = parent;
-    g.children[gp] = 0;
-    g.m[gp] = -1;
-    g.link[gp] = -1;
-    g.goid[gp] = ++this.goidgen;
-    this.stats.gCreated++;
-    return gp;
-  }
-
-  /** ready/goready: a parked G becomes runnable in the runnext of the P that readied it, then wakep. */
-  private ready(gp: number, pp: number): void {
-    this.g.status[gp] = Grunnable;
-    this.g.waitReason[gp] = WAIT_NONE;
-    this.rq.runqput(pp, gp, true);
-    this.wakep();
   }
 
   // ---- Ps and Ms -------------------------------------------------------------------------------
@@ -299,7 +262,7 @@ export class Sched {
    * startm: run P (an idle one if pp < 0) on an idle M, or a new one (newm). The M starts after the OS
    * wake-up (or thread creation) latency; it holds the P meanwhile (mp.nextp).
    */
-  private startm(pp: number, spinning: boolean): void {
+  startm(pp: number, spinning: boolean): void {
     if (pp < 0) {
       pp = this.pidleget();
       if (pp < 0) {
@@ -338,7 +301,7 @@ export class Sched {
    * 1.19 returns first when npidle == 0; 1.21+ takes nmspinning, then pidlegetSpinning finds no P and
    * sets needspinning instead.
    */
-  private wakep(): void {
+  wakep(): void {
     if (!this.go121 && this.npidle === 0) return;
     if (this.nmspinning !== 0) return;
     if (this.npidle === 0) {
@@ -587,28 +550,12 @@ export class Sched {
     g.m[gp] = m;
     this.mCurG[m] = gp;
     this.pCurG[pp] = gp;
-    this.setRunning(+1);
+    this.running++;
     if (!inheritTime) this.schedtick[pp]!++;
     this.sysmon.pVisible(pp); // sysmon times the slice from the first loop that sees it
     this.tracer?.gStart(pp, m, gp, g.goid[gp]!);
     if (g.request[gp]! >= 0) this.sink.started(g.request[gp]!);
-    this.runProgram(pp, gp, this.cfg.costs.ctxSwitchNs + extraNs);
-  }
-
-  /** The P stops running its G (park, exit, syscall, preemption): dropg. */
-  private dropg(pp: number, reason: string): void {
-    const gp = this.pCurG[pp]!;
-    const m = this.pM[pp]!;
-    this.tracer?.gStop(pp, m, gp, reason);
-    this.pCurG[pp] = -1;
-    if (m >= 0) this.mCurG[m] = -1;
-    this.setRunning(-1);
-    // A G entering a syscall leaves its P _Psyscall: still visible to sysmon's retake.
-    if (reason !== 'syscall') this.sysmon.pHidden(pp);
-  }
-
-  private setRunning(delta: number): void {
-    this.running += delta;
+    interpret(this, pp, gp, this.cfg.costs.ctxSwitchNs + extraNs);
   }
 
   /** Ps running a G now. */
@@ -619,191 +566,6 @@ export class Sched {
   /** CPU time the pod's Ps have used, ns (bursts only: throttled and stopped time excluded). */
   busyIntegralNs(): number {
     return this.cpu.busyIntegralNs();
-  }
-
-  // ---- running a G's program -------------------------------------------------------------------
-
-  /**
-   * Interpret gp's ops from its pc until it blocks, parks or starts a CPU burst. `overheadNs` (context
-   * switch, steal, goroutine creation) occupies the P before the next CPU burst; before a blocking op it
-   * is paid as a burst of its own so the P's time is accounted for.
-   */
-  private runProgram(pp: number, gp: number, overheadNs: number): void {
-    const g = this.g, progs = this.progs;
-    for (;;) {
-      const pc = g.pc[gp]!;
-      const op = progs.op[pc]!;
-      if (op === OP_CPU) {
-        if (g.workLeft[gp]! < 0) {
-          const w = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
-          // A burst that starts while the write barrier is on runs slower.
-          g.workLeft[gp] = this.gc !== undefined && this.gc.marking ? w * this.gc.cfg.writeBarrierSlowdown : w;
-        }
-        let work = g.workLeft[gp]!;
-        if (this.cpu.pNode !== undefined) work = this.cpu.numaWork(pp, gp, work);
-        this.startBurst(pp, overheadNs + work, true);
-        return;
-      }
-      if (op === OP_ALLOC) {
-        g.pc[gp] = pc + 1;
-        const r = this.gc ? this.gc.alloc(gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc)) : 0;
-        if (this.gc) overheadNs += this.gc.sweepNs; // proportional sweeping before the allocation
-        this.noteMemory();
-        if (r === 0) continue;
-        // Mark assist: the G scans in chunks before it goes on, or parks (pending overhead ≤ µs dropped).
-        if (r > 0) this.mark.startAssist(pp);
-        if (this.assistNext(pp, gp, overheadNs, r < 0)) return;
-        continue;
-      }
-      if (op === OP_STACK_GROW) {
-        overheadNs += this.stacks!.morestack(gp, progs.arg[pc]!) * (this.cfg.costs.stackCopyNsPerByte ?? 0);
-        g.pc[gp] = pc + 1;
-        continue;
-      }
-      if (op === OP_STACK_POP) {
-        this.stacks!.pop(gp);
-        g.pc[gp] = pc + 1;
-        continue;
-      }
-      if (op === OP_GC_MARK) {
-        this.gcMarkWorkerStep(pp, gp, overheadNs);
-        return;
-      }
-      if (op === OP_SPAWN) {
-        const child = progs.arg[pc]!, count = progs.arg2[pc]!;
-        for (let k = 0; k < count; k++) this.newproc(pp, gp, child, mixKey(mixKey(g.drawKey[gp]!, pc), k));
-        g.pc[gp] = pc + 1;
-        overheadNs += count * this.cfg.costs.goroutineCreateNs;
-        continue;
-      }
-      if (op === OP_UNLOCK) {
-        const w = this.chans.unlock(progs.arg[pc]!);
-        if (w !== -1) this.ready(w, pp);
-        g.pc[gp] = pc + 1;
-        continue;
-      }
-      if (op === OP_LOCK && this.chans.tryLock(progs.arg[pc]!, gp)) {
-        g.pc[gp] = pc + 1;
-        continue;
-      }
-      if (op === OP_SEND || op === OP_RECV) {
-        const r = op === OP_SEND ? this.chans.chansend(progs.arg[pc]!) : this.chans.chanrecv(progs.arg[pc]!);
-        if (r !== CHAN_BLOCK) {
-          if (r !== -1) this.ready(r, pp);
-          g.pc[gp] = pc + 1;
-          overheadNs += this.cfg.costs.chanOpNs;
-          continue;
-        }
-      }
-      if (op === OP_WAIT_CHILDREN && g.children[gp] === 0) {
-        g.pc[gp] = pc + 1;
-        continue;
-      }
-      // Everything below gives up the P (or the M): pay pending overhead first.
-      if (overheadNs > 0) {
-        this.startBurst(pp, overheadNs, false);
-        return;
-      }
-      const m = this.pM[pp]!;
-      switch (op) {
-        case OP_END:
-          this.goexit(pp, gp);
-          break;
-        case OP_SYSCALL:
-          g.pc[gp] = pc + 1;
-          this.entersyscall(pp, gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
-          return; // the M is blocked; the P stays with it until exitsyscall or retake
-        case OP_NETPOLL:
-          g.pc[gp] = pc + 1;
-          this.gopark(pp, gp, WAIT_IO);
-          this.netpoll.ioWaitAdd(this.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) + (this.cfg.network?.extraNs ?? 0), gp);
-          break;
-        case OP_SLEEP:
-          g.pc[gp] = pc + 1;
-          this.gopark(pp, gp, WAIT_SLEEP);
-          this.addtimer(pp, gp, this.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
-          break;
-        case OP_WAIT_CHILDREN:
-          g.pc[gp] = pc + 1;
-          this.gopark(pp, gp, WAIT_CHAN_RECEIVE);
-          break;
-        case OP_LOCK: {
-          const mu = progs.arg[pc]!;
-          g.pc[gp] = pc + 1;
-          this.gopark(pp, gp, WAIT_SYNC_MUTEX);
-          this.chans.parkLock(mu, gp);
-          break;
-        }
-        case OP_SEND:
-        case OP_RECV:
-          // gopark on the channel's sendq/recvq; the partner completes the transfer and readies gp.
-          g.pc[gp] = pc + 1;
-          this.gopark(pp, gp, op === OP_SEND ? WAIT_CHAN_SEND : WAIT_CHAN_RECEIVE);
-          if (op === OP_SEND) this.chans.parkSend(progs.arg[pc]!, gp);
-          else this.chans.parkRecv(progs.arg[pc]!, gp);
-          break;
-        case OP_GOSCHED:
-          g.pc[gp] = pc + 1;
-          this.goschedImpl(pp, gp, 'gosched');
-          break;
-        default:
-          throw new Error(`gmp: unknown op ${op}`);
-      }
-      this.schedule(m);
-      return;
-    }
-  }
-
-  /**
-   * gcBgMarkWorker's loop on pp: credit the chunk just scanned, then scan another (gcDrain) or, when the
-   * mode says stop (no work; a fractional worker over its share; an idle worker with other work), park.
-   */
-  private gcMarkWorkerStep(pp: number, gp: number, overheadNs: number): void {
-    this.mark.workerCredit(pp);
-    // pollWork: runnable Gs, or network-ready Gs no M is blocked in netpoll for.
-    const otherWork = !this.rq.runqempty(pp) || this.rq.runqsize !== 0 || (this.netpollPending() > 0 && this.netpoll.pollerM < 0);
-    const ns = this.mark.workerNext(pp, otherWork);
-    if (ns >= 0) {
-      this.startBurst(pp, overheadNs + ns, false);
-      return;
-    }
-    const m = this.pM[pp]!;
-    this.gopark(pp, gp, WAIT_GC_WORKER);
-    this.schedule(m);
-  }
-
-  /** An assist chunk ended: credit it, then scan on, park, or (false) let the G continue its program. */
-  private assistEnded(pp: number): boolean {
-    const gp = this.pCurG[pp]!;
-    this.mark.assistChunkEnded(pp, gp);
-    return this.assistNext(pp, gp, 0, false);
-  }
-
-  /**
-   * gcAssistAlloc's loop: scan the next chunk of the G's assist (true: a burst started), or, out of work
-   * while still in debt during a mark (or told to park), gcParkAssist (true: parked). False: go on.
-   */
-  private assistNext(pp: number, gp: number, overheadNs: number, park: boolean): boolean {
-    const ns = this.mark.assistNext(pp, gp, park);
-    if (ns >= 0) {
-      this.startBurst(pp, overheadNs + ns, false);
-      return true;
-    }
-    if (ns === ASSIST_GO_ON) return false;
-    const m = this.pM[pp]!;
-    this.gopark(pp, gp, WAIT_GC_ASSIST);
-    this.schedule(m);
-    return true;
-  }
-
-  /** Parked Gs become runnable on the global queue, with an M started per idle P (injectglist without a P). */
-  private injectRunnable(gs: readonly number[]): void {
-    for (const gp of gs) {
-      this.g.status[gp] = Grunnable;
-      this.g.waitReason[gp] = WAIT_NONE;
-      this.rq.globrunqput(gp);
-    }
-    for (let n = gs.length; n > 0 && this.npidle > 0; n--) this.startm(-1, false);
   }
 
   /** The pod's memory: heap (live + not yet collected) + goroutine stacks + runtime overhead, bytes. */
@@ -844,66 +606,7 @@ export class Sched {
     this.stacks?.shrinkStacks(this.g, this.nSystemGs);
   }
 
-  private startBurst(pp: number, durationNs: number, work: boolean): void {
-    this.cpu.startBurst(pp, durationNs, work);
-  }
 
-  private burstEnded(pp: number): void {
-    this.cpu.burstEnded(pp);
-    if (this.mark.assistWork[pp]! > 0 && this.assistEnded(pp)) return;
-    const gp = this.pCurG[pp]!;
-    if (this.cpu.burstWork[pp]) {
-      this.g.workLeft[gp] = -1;
-      this.g.pc[gp]!++;
-    }
-    this.runProgram(pp, gp, 0);
-  }
-
-  /** newproc: the child goes to the creator's runnext, then wakep. */
-  private newproc(pp: number, parent: number, prog: number, drawKey: number): void {
-    const gp = this.newG(prog, -1, parent, pp);
-    this.g.drawKey[gp] = drawKey;
-    this.g.children[parent]!++;
-    this.rq.runqput(pp, gp, true);
-    this.wakep();
-  }
-
-  /** gopark: gp waits; the P goes back to the scheduler. */
-  private gopark(pp: number, gp: number, reason: number): void {
-    this.g.status[gp] = Gwaiting;
-    this.g.waitReason[gp] = reason;
-    this.g.m[gp] = -1;
-    this.dropg(pp, 'park');
-  }
-
-  /** goexit: the G finishes; its request completes or its parent is told (a channel send). */
-  private goexit(pp: number, gp: number): void {
-    const g = this.g;
-    this.dropg(pp, 'exit');
-    g.status[gp] = Gdead;
-    g.m[gp] = -1;
-    this.stats.gExited++;
-    this.gc?.gExit(gp);
-    this.stacks?.gfree(gp);
-    const req = g.request[gp]!;
-    const parent = g.parent[gp]!;
-    // The parent is woken only if it waits for its children (not if it is parked on a channel of its own).
-    if (parent >= 0 && --g.children[parent]! === 0 && g.status[parent] === Gwaiting && this.progs.op[g.pc[parent]! - 1] === OP_WAIT_CHILDREN) {
-      this.ready(parent, pp);
-    }
-    g.request[gp] = -1;
-    g.parent[gp] = -1;
-    this.gfree.gfput(pp, gp);
-    if (req >= 0) this.sink.complete(req);
-  }
-
-  /** goschedImpl (Gosched, time-slice preemption): the G goes to the *global* queue. */
-  private goschedImpl(pp: number, gp: number, reason: string): void {
-    this.g.status[gp] = Grunnable;
-    this.g.m[gp] = -1;
-    this.dropg(pp, reason);
-    this.rq.globrunqput(gp);
-  }
 
   // ---- preemption --------------------------------------------------------------------------------
 
@@ -911,21 +614,6 @@ export class Sched {
   preemptone(pp: number): void {
     if (this.pCurG[pp]! < 0 || this.cpu.burstH[pp]! < 0 || this.mark.mode[pp] !== WORKER_NONE) return; // mark workers yield per chunk
     this.sim.schedule(this.cfg.costs.preemptSignalNs, this.kPreempt, pp, this.schedtick[pp]!);
-  }
-
-  /** The async preemption lands: if the same slice is still running, gopreempt_m → goschedImpl. */
-  private preemptPark(pp: number, tick: number): void {
-    if (this.schedtick[pp] !== tick || this.pCurG[pp]! < 0 || this.cpu.burstH[pp]! < 0) return;
-    const gp = this.pCurG[pp]!;
-    this.cpu.stopBurst(pp);
-    const left = this.cpu.workLeftNs(pp);
-    this.mark.preemptAssist(pp, gp); // a preempted assist's chunk counts as scanned
-    if (this.cpu.burstWork[pp]) this.g.workLeft[gp] = Math.max(0, Math.min(this.g.workLeft[gp]!, left));
-    this.stats.preemptions++;
-    this.tracer?.instant('preempt', pp, this.pM[pp]!, `G${this.g.goid[gp]} preempted`);
-    const m = this.pM[pp]!;
-    this.goschedImpl(pp, gp, 'preempted');
-    this.schedule(m);
   }
 
   /** The CPU slowdown changed: bursts in progress (running or frozen) stretch or shrink from now on. */
@@ -939,7 +627,7 @@ export class Sched {
   entersyscall(pp: number, gp: number, durationNs: number): void {
     const m = this.pM[pp]!;
     this.stats.syscalls++;
-    this.dropg(pp, 'syscall');
+    dropg(this, pp, 'syscall');
     this.mCurG[m] = gp;
     this.g.status[gp] = Gsyscall;
     this.g.m[gp] = m;
@@ -991,12 +679,12 @@ export class Sched {
       this.mStatus[m] = Mrunning;
       this.g.status[gp] = Grunning;
       this.pCurG[pp] = gp;
-      this.setRunning(+1);
+      this.running++;
       // No schedtick++ here (the G goes on): a P that sysmon last saw running with this same schedtick
       // looks to retake like one slice all along, and may be preempted at once.
       this.sysmon.pokeIfStale(pp);
       this.tracer?.gStart(pp, m, gp, this.g.goid[gp]!);
-      this.runProgram(pp, gp, 0);
+      interpret(this, pp, gp, 0);
       return;
     }
     this.g.status[gp] = Grunnable;
@@ -1093,7 +781,7 @@ export class Sched {
   // ---- timers ----------------------------------------------------------------------------------
 
   /** addtimer on pp; wakeNetPoller: shorten the poller's sleep, or wakep if nobody polls. */
-  private addtimer(pp: number, gp: number, when: number): void {
+  addtimer(pp: number, gp: number, when: number): void {
     this.timers.addtimer(pp, gp, when);
     if (this.netpoll.pollerM >= 0) this.netpoll.wake(when);
     else this.wakep();
@@ -1120,7 +808,7 @@ export class Sched {
     // ready() never fires a timer synchronously, so the list cannot grow while it is drained.
     const n = this.timers.takeDue(timersOf, this.sim.now);
     const gs = this.timers.dueGs(timersOf);
-    for (let i = 0; i < n; i++) this.ready(gs[i]!, runOn);
+    for (let i = 0; i < n; i++) ready(this, gs[i]!, runOn);
   }
 
   /** An idle P that has due timers, or -1. */
