@@ -95,7 +95,10 @@ export function goexit(s: Sched, pp: number, gp: number): void {
   const req = g.request[gp]!;
   const parent = g.parent[gp]!;
   // The parent is woken only if it waits for its children (not if it is parked on a channel of its own).
-  if (parent >= 0 && --g.children[parent]! === 0 && g.status[parent] === Gwaiting && s.progs.op[g.pc[parent]! - 1] === OP_WAIT_CHILDREN) {
+  if (
+    parent >= 0 && --g.children[parent]! === 0 && g.status[parent] === Gwaiting &&
+    s.progs.op[g.pc[parent]! - 1] === OP_WAIT_CHILDREN
+  ) {
     ready(s, parent, pp);
   }
   g.request[gp] = -1;

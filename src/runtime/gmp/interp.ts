@@ -2,13 +2,14 @@ import { mixKey } from '../../engine/random.js';
 import { ASSIST_GO_ON } from '../gc/mark.js';
 import { CHAN_BLOCK } from './chan.js';
 import { goexit, gopark, goschedImpl, newproc, ready } from './goroutines.js';
+import { addtimer } from './poller.js';
 import {
   OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_RECV, OP_SEND, OP_SLEEP, OP_SPAWN,
   OP_STACK_GROW, OP_STACK_POP, OP_SYSCALL, OP_UNLOCK, OP_WAIT_CHILDREN,
 } from './program.js';
 import type { Sched } from './sched.js';
 import {
-  WAIT_CHAN_RECEIVE, WAIT_CHAN_SEND, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_SLEEP, WAIT_SYNC_MUTEX,
+  Gwaiting, WAIT_CHAN_RECEIVE, WAIT_CHAN_SEND, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_SLEEP, WAIT_SYNC_MUTEX,
 } from './states.js';
 
 /*
@@ -112,12 +113,14 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
       case OP_NETPOLL:
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_IO);
-        s.netpoll.ioWaitAdd(s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) + (s.cfg.network?.extraNs ?? 0), gp);
+        s.netpoll.ioWaitAdd(
+          s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) + (s.cfg.network?.extraNs ?? 0), gp,
+        );
         break;
       case OP_SLEEP:
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_SLEEP);
-        s.addtimer(pp, gp, s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
+        addtimer(s, pp, gp, s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
         break;
       case OP_WAIT_CHILDREN:
         g.pc[gp] = pc + 1;
@@ -150,6 +153,20 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
   }
 }
 
+/** gcBgMarkStartWorkers (mgc.go): one background mark worker G per P (G index = P), parked until a mark phase. */
+export function gcBgMarkStartWorkers(s: Sched): void {
+  const g = s.g, progs = s.progs;
+  for (let p = 0; p < s.nP; p++) {
+    const gp = g.add();
+    g.status[gp] = Gwaiting;
+    g.waitReason[gp] = WAIT_GC_WORKER;
+    g.prog[gp] = progs.gcWorkerProg;
+    g.pc[gp] = progs.start[progs.gcWorkerProg]!;
+    g.workLeft[gp] = -1;
+    g.goid[gp] = ++s.goidgen;
+  }
+}
+
 /**
  * gcBgMarkWorker's loop on pp: credit the chunk just scanned, then scan another (gcDrain) or, when the
  * mode says stop (no work; a fractional worker over its share; an idle worker with other work), park.
@@ -157,7 +174,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
 function gcMarkWorkerStep(s: Sched, pp: number, gp: number, overheadNs: number): void {
   s.mark.workerCredit(pp);
   // pollWork: runnable Gs, or network-ready Gs no M is blocked in netpoll for.
-  const otherWork = !s.rq.runqempty(pp) || s.rq.runqsize !== 0 || (s.netpollPending() > 0 && s.netpoll.pollerM < 0);
+  const otherWork = !s.rq.runqempty(pp) || s.rq.runqsize !== 0 || (s.netpoll.pending() > 0 && s.netpoll.pollerM < 0);
   const ns = s.mark.workerNext(pp, otherWork);
   if (ns >= 0) {
     s.cpu.startBurst(pp, overheadNs + ns, false);

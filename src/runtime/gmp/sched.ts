@@ -2,26 +2,26 @@ import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { GTable } from './gtable.js';
 import type { Programs } from './program.js';
-import { burstEnded, interpret } from './interp.js';
-import { dropg, injectRunnable, newG, preemptPark, ready } from './goroutines.js';
+import { burstEnded, gcBgMarkStartWorkers, interpret } from './interp.js';
+import { dropg, injectRunnable, newG, preemptPark } from './goroutines.js';
+import { becomePoller, checkTimers, injectglist, ioDue, netpollready, netpollWake, timersDue } from './poller.js';
 import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE } from '../gc/cycle.js';
 import { GcMark } from '../gc/mark.js';
 import { RunQueues } from './runq.js';
 import {
-  Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mpolling, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,
-  WAIT_GC_WORKER, WAIT_IO, WAIT_NONE,
+  Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,
+  WAIT_IO, WAIT_NONE,
 } from './states.js';
 import { Sysmon } from './sysmon.js';
 import { Cpu, STALL_STW } from './cpu.js';
-import { STACK_MIN, Stacks } from './stack.js';
+import { Stacks } from './stack.js';
+import { Memory } from './memory.js';
 import { Chans } from './chan.js';
 import { Timers } from './timers.js';
 import { Netpoll } from './netpoll.js';
 import { GO_FEATURES } from '../version.js';
 import { GFreeLists } from './gfree.js';
 import { SchedStats, GoFatalError, type RequestSink, type SchedConfig, type SchedTracer } from './sched-config.js';
-
-const NO_STACK_STATS: Stacks['stats'] = Object.freeze({ growths: 0, shrinks: 0, copiedBytes: 0 });
 
 /** stealWork's answer when it must first usleep(3) before taking a running victim's runnext. */
 const STEAL_USLEEP = -2;
@@ -60,6 +60,8 @@ export class Sched {
   readonly mark: GcMark;
   /** Goroutine stacks (stack.go), when some step runs deep. */
   readonly stacks: Stacks | undefined;
+  /** The process's memory: heap + stacks + overhead (RSS), its peak, the container limit (memory.ts). */
+  readonly mem: Memory;
   /** Runtime-owned Gs (the background mark workers, G index = P): not goroutines of the program. */
   readonly nSystemGs: number;
   /** Timers (time.go): pending ones, and per P those due but not yet run (checkTimers runs them). */
@@ -101,12 +103,8 @@ export class Sched {
   goidgen = 0;
   /** Ps running a G now (runningPs). */
   running = 0;
-  private readonly kBurstEnd: number;
   private readonly kSyscallEnd: number;
-  private readonly kNetpollReady: number;
-  private readonly kTimer: number;
   private readonly kMWake: number;
-  private readonly kPollWake: number;
   private readonly kPreempt: number;
   private readonly kRunnextSteal: number;
   /** The victim stealWork chose to usleep(3) on, and per M the runnext G it hopes to take. */
@@ -132,11 +130,13 @@ export class Sched {
     this.schedtick = new Float64Array(n);
     this.syscalltick = new Float64Array(n);
     this.syscallStart = new Float64Array(n);
-    this.kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => burstEnded(this, pp));
-    this.cpu = new Cpu(sim, n, cfg, this.kBurstEnd);
+    const kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => burstEnded(this, pp));
+    this.cpu = new Cpu(sim, n, cfg, kBurstEnd);
     this.cfs = this.cpu.cfs;
     this.numa = this.cpu.numa;
     if (progs.growsStacks) this.stacks = new Stacks(1024);
+    this.nSystemGs = progs.allocates && cfg.gc ? n : 0;
+    this.mem = new Memory(this.g, this.stacks, cfg.runtimeOverheadBytes ?? 0, cfg.memoryLimitBytes, this.nSystemGs);
     if (progs.allocates && cfg.gc) {
       this.gc = new GcDriver(sim, cfg.gc, {
         nP: n,
@@ -147,22 +147,13 @@ export class Sched {
         },
         stopLatencyNs: () => (this.cpu.anyBurst() ? this.cfg.costs.preemptSignalNs : 0),
         wakeAssists: (gs) => injectRunnable(this, gs),
-        stackBytes: () => this.stackBytes(),
-        shrinkStacks: () => this.shrinkStacks(),
-        nonHeapBytes: () => this.stackBytes() + (this.cfg.runtimeOverheadBytes ?? 0),
+        stackBytes: () => this.mem.stackBytes(),
+        shrinkStacks: () => this.mem.shrinkStacks(),
+        nonHeapBytes: () => this.mem.stackBytes() + (this.cfg.runtimeOverheadBytes ?? 0),
       });
-      // gcBgMarkStartWorkers: one background mark worker G per P, parked until a mark phase.
-      for (let p = 0; p < n; p++) {
-        const gp = this.g.add();
-        this.g.status[gp] = Gwaiting;
-        this.g.waitReason[gp] = WAIT_GC_WORKER;
-        this.g.prog[gp] = progs.gcWorkerProg;
-        this.g.pc[gp] = progs.start[progs.gcWorkerProg]!;
-        this.g.workLeft[gp] = -1;
-        this.g.goid[gp] = ++this.goidgen;
-      }
+      this.mem.gc = this.gc;
+      gcBgMarkStartWorkers(this);
     }
-    this.nSystemGs = this.gc ? n : 0;
     this.mark = new GcMark(this.gc, n);
     this.gfree = new GFreeLists(n, this.g);
     this.pidle = new Int32Array(n);
@@ -183,20 +174,20 @@ export class Sched {
     for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.coprimes.push(i);
 
     this.kSyscallEnd = sim.registerKind('gmp.syscall-end', (gp) => this.exitsyscall(gp));
-    this.kNetpollReady = sim.registerKind('gmp.netpoll-ready', () => this.ioDue());
-    this.kTimer = sim.registerKind('gmp.timer', () => this.timersDue());
-    this.timers = new Timers(sim, n, this.kTimer, this.stats.timerDelayMs);
+    const kNetpollReady = sim.registerKind('gmp.netpoll-ready', () => ioDue(this));
+    const kTimer = sim.registerKind('gmp.timer', () => timersDue(this));
+    this.timers = new Timers(sim, n, kTimer, this.stats.timerDelayMs);
     this.dueCount = this.timers.dueCount;
     this.kMWake = sim.registerKind('gmp.m-wake', (m) => this.mstart(m));
-    this.kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => this.netpollWake(m));
-    this.netpoll = new Netpoll(sim, this.g, this.kNetpollReady, this.kPollWake);
+    const kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => netpollWake(this, m));
+    this.netpoll = new Netpoll(sim, this.g, kNetpollReady, kPollWake);
     this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => preemptPark(this, pp, tick));
     this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => this.runnextStealRetry(m, victim));
     // sysmon's usleep(delay) returns after delay + timer slack + the thread's wake-up (issue 26).
     this.sysmon = new Sysmon(sim, this, (cfg.costs.timerSlackNs ?? 0) + cfg.costs.threadWakeNs);
     // The main M (m0) exists from the start and parks as the network poller of an idle server.
     const m0 = this.allocm();
-    this.becomePoller(m0);
+    becomePoller(this, m0);
     // A server pod starts idle (main blocked in Serve): sysmon will go into its deep sleep.
     this.sysmon.noteAllIdle();
   }
@@ -209,7 +200,7 @@ export class Sched {
     this.g.drawKey[gp] = drawKey;
     this.g.status[gp] = Gwaiting;
     this.g.waitReason[gp] = WAIT_IO;
-    this.netpollready(gp);
+    netpollready(this, gp);
   }
 
   // ---- Ps and Ms -------------------------------------------------------------------------------
@@ -383,7 +374,7 @@ export class Sched {
     let pp = this.mP[m]!;
     this.foundOverhead = 0;
     for (;;) {
-      this.checkTimers(pp, pp);
+      checkTimers(this, pp, pp);
       if (this.gc !== undefined && this.gc.phase === GC_MARK) {
         const mode = this.gc.findRunnableGCWorker(pp);
         if (mode !== WORKER_NONE) return this.gcWorker(pp, mode);
@@ -399,9 +390,9 @@ export class Sched {
         if (gp >= 0) return this.found(gp, false);
       }
       // Non-blocking netpoll (netpollWaiters > 0: a server always has its listener parked there).
-      if (this.netpollPending() > 0 && this.netpoll.pollerM < 0) {
+      if (this.netpoll.pending() > 0 && this.netpoll.pollerM < 0) {
         gp = this.netpoll.take();
-        this.injectglist(pp);
+        injectglist(this, pp);
         return this.found(gp, false);
       }
       if (this.mSpinning[m] || 2 * this.nmspinning < this.nP - this.npidle) {
@@ -448,7 +439,7 @@ export class Sched {
           continue;
         }
       }
-      if (this.netpoll.pollerM < 0) this.becomePoller(m);
+      if (this.netpoll.pollerM < 0) becomePoller(this, m);
       else this.stopm(m);
       return -1;
     }
@@ -490,7 +481,7 @@ export class Sched {
         if (p2 === pp) continue;
         if (local >= 0 && (this.cpu.pNode![p2] === local) !== k < n) continue;
         if (last && this.dueCount[p2]! > 0) {
-          this.checkTimers(p2, pp);
+          checkTimers(this, p2, pp);
           const gp = this.rq.runqget(pp);
           if (gp >= 0) {
             this.stealInherit = this.rq.inheritTime;
@@ -544,7 +535,7 @@ export class Sched {
   }
 
   /** execute: run gp on pp; a G not inherited from runnext starts a new time slice (schedtick++). */
-  private execute(m: number, pp: number, gp: number, inheritTime: boolean, extraNs: number): void {
+  execute(m: number, pp: number, gp: number, inheritTime: boolean, extraNs: number): void {
     const g = this.g;
     g.status[gp] = Grunning;
     g.m[gp] = m;
@@ -568,19 +559,9 @@ export class Sched {
     return this.cpu.busyIntegralNs();
   }
 
-  /** The pod's memory: heap (live + not yet collected) + goroutine stacks + runtime overhead, bytes. */
-  rssBytes(): number {
-    return (this.gc ? this.gc.heapLive : 0) + this.stackBytes() + (this.cfg.runtimeOverheadBytes ?? 0);
-  }
-
-  /** The highest rssBytes seen at an allocation or a sample. */
-  peakRssBytes = 0;
-
   /** Note the memory now; past the container limit, the kernel's OOM killer ends the pod. */
   noteMemory(): void {
-    const rss = this.rssBytes();
-    if (rss > this.peakRssBytes) this.peakRssBytes = rss;
-    if (!this.dead && this.cfg.memoryLimitBytes !== undefined && rss > this.cfg.memoryLimitBytes) this.cfg.onOom?.();
+    if (this.mem.note() && !this.dead) this.cfg.onOom?.();
   }
 
   /** The process is gone: every P stops for good, and sysmon and the CFS timer with it. */
@@ -590,23 +571,6 @@ export class Sched {
     this.dead = true;
     this.cpu.stop();
   }
-
-  /** Goroutine stack memory: every G ever made keeps at least a 2 KiB stack (gfput keeps standard stacks). */
-  stackBytes(): number {
-    return this.g.count * STACK_MIN + (this.stacks?.extra ?? 0);
-  }
-
-  /** Stack growths, shrinks and bytes copied (zeros when no step runs deep). */
-  get stackStats(): Stacks['stats'] {
-    return this.stacks?.stats ?? NO_STACK_STATS;
-  }
-
-  /** shrinkstack over every goroutine (at each GC's mark). */
-  shrinkStacks(): void {
-    this.stacks?.shrinkStacks(this.g, this.nSystemGs);
-  }
-
-
 
   // ---- preemption --------------------------------------------------------------------------------
 
@@ -695,124 +659,10 @@ export class Sched {
     this.stopm(m);
   }
 
-  // ---- netpoll ---------------------------------------------------------------------------------
-
-  /** The M blocked in netpoll(delay), or -1. */
-  get pollerM(): number {
-    return this.netpoll.pollerM;
-  }
-
-  netpollPending(): number {
-    return this.netpoll.pending();
-  }
-
-  /** I/O completed: the Gs become ready in the netpoller (netpollready), earliest and first-parked first. */
-  private ioDue(): void {
-    const now = this.sim.now;
-    for (let gp = this.netpoll.ioDue(now); gp >= 0; gp = this.netpoll.ioDue(now)) this.netpollready(gp);
-    this.netpoll.rearmIo();
-  }
-
-  /** The network made gp ready: a blocked poller wakes at once; otherwise it waits for a poll. */
-  private netpollready(gp: number): void {
-    const pending = this.netpoll.ready(gp);
-    if (this.cfg.netpoll === 'always-polling') {
-      // As if an M were always blocked in netpoll: inject at once (global queue, an M per idle P).
-      this.injectglist(-1);
-      return;
-    }
-    if (this.netpoll.pollerM >= 0) this.netpoll.wake(this.sim.now + this.cfg.costs.threadWakeNs);
-    else if (pending === 1) this.sysmon.poke(); // sysmon's 10 ms poll now has work
-  }
-
-  /**
-   * injectglist: with a P, one G per idle P goes to the global queue (and an M is started for each),
-   * the rest to pp's local queue; without a P, all go to the global queue. Takes all netpoll-ready Gs.
-   */
-  injectglist(pp: number): void {
-    let n = this.netpollPending();
-    if (n === 0) return;
-    if (pp < 0) {
-      for (let i = 0; i < n; i++) this.rq.globrunqput(this.netpoll.take());
-      for (; n > 0 && this.npidle > 0; n--) this.startm(-1, false);
-      return;
-    }
-    let toGlobal = Math.min(this.npidle, n);
-    const started = toGlobal;
-    for (; toGlobal > 0; toGlobal--, n--) this.rq.globrunqput(this.netpoll.take());
-    for (let i = 0; i < started && this.npidle > 0; i++) this.startm(-1, false);
-    for (; n > 0; n--) this.rq.runqput(pp, this.netpoll.take(), false);
-  }
-
-  /** The last M out blocks in netpoll(delay) until I/O or the next timer (sched.lastpoll = 0). */
-  private becomePoller(m: number): void {
-    this.mStatus[m] = Mpolling;
-    this.mP[m] = -1;
-    this.mCurG[m] = -1;
-    this.netpoll.block(m);
-    // netpoll(delay) until the next timer. Due timers of running Ps are left to those Ps' own
-    // checkTimers; only a due timer on an idle P needs this M.
-    if (this.netpollPending() > 0 || this.idlePWithDueTimers() >= 0) this.netpoll.wake(this.sim.now);
-    else this.netpoll.wake(this.timers.nextPending());
-  }
-
-  /** netpoll returns (I/O or timeout): take an idle P and run, or inject everything and stopm. */
-  private netpollWake(m: number): void {
-    this.netpoll.unblock();
-    this.sysmon.lastpoll = this.sim.now;
-    // Take the idle P whose timers are due, if any (its checkTimers then runs them), else any.
-    const pp = this.pidlegetPrefer(this.idlePWithDueTimers());
-    if (pp < 0) {
-      this.injectglist(-1);
-      this.stopm(m);
-      return;
-    }
-    this.mStatus[m] = Mrunning;
-    this.acquirep(m, pp);
-    if (this.netpollPending() > 0) {
-      const gp = this.netpoll.take();
-      this.injectglist(pp);
-      this.execute(m, pp, gp, false, 0);
-      return;
-    }
-    this.schedule(m);
-  }
-
-  // ---- timers ----------------------------------------------------------------------------------
-
-  /** addtimer on pp; wakeNetPoller: shorten the poller's sleep, or wakep if nobody polls. */
-  addtimer(pp: number, gp: number, when: number): void {
-    this.timers.addtimer(pp, gp, when);
-    if (this.netpoll.pollerM >= 0) this.netpoll.wake(when);
-    else this.wakep();
-  }
-
-  /** The earliest timers are due: each joins its P's due list, in deadline then insertion order. */
-  private timersDue(): void {
-    const now = this.sim.now;
-    for (let pp = this.timers.fireDue(now); pp >= 0; pp = this.timers.fireDue(now)) this.timerFired(pp);
-    this.timers.rearm();
-  }
-
-  /** A timer of pp is due: it waits on pp's list until checkTimers runs there (or a thief runs it). */
-  private timerFired(pp: number): void {
-    if (this.pStatus[pp] === Pidle && this.pM[pp] === -1) {
-      if (this.netpoll.pollerM >= 0) this.netpoll.wake(this.sim.now); // netpoll(delay) times out for it
-      else this.wakep();
-    } else if (this.npidle > 0) this.sysmon.poke(); // "next < now": sysmon starts an M for it
-  }
-
-  /** checkTimers(timersOf, runOn): run timersOf's due timers; each G is readied onto runOn's runnext. */
-  private checkTimers(timersOf: number, runOn: number): void {
-    if (this.dueCount[timersOf] === 0) return;
-    // ready() never fires a timer synchronously, so the list cannot grow while it is drained.
-    const n = this.timers.takeDue(timersOf, this.sim.now);
-    const gs = this.timers.dueGs(timersOf);
-    for (let i = 0; i < n; i++) ready(this, gs[i]!, runOn);
-  }
+  // ---- the idle P list, for netpoll and timers ------------------------------------------------
 
   /** An idle P that has due timers, or -1. */
-  private idlePWithDueTimers(): number {
+  idlePWithDueTimers(): number {
     for (let i = 0; i < this.npidle; i++) {
       const p = this.pidle[i]!;
       if (this.dueCount[p]! > 0) return p;
@@ -832,26 +682,6 @@ export class Sched {
       }
     }
     return this.pidleget();
-  }
-
-  /** timeSleepUntil: the earliest timer, due-but-unrun ones included; +Infinity if none. */
-  nextTimerAt(): number {
-    return Math.min(this.timers.nextPending(), this.timers.overdueSince());
-  }
-
-  /** Earliest due-but-unrun timer, +Infinity if none (sysmon: "next < now → startm"). */
-  overdueSince(): number {
-    return this.timers.overdueSince();
-  }
-
-  /** sysmon's netpoll when nobody polled for 10 ms: inject without a P. */
-  sysmonNetpoll(): void {
-    this.injectglist(-1);
-  }
-
-  /** sysmon: overdue timers and an idle P: start an M to run them. */
-  sysmonStartm(): void {
-    this.startm(-1, false);
   }
 
   // ---- views for metrics, invariants and schedtrace ---------------------------------------------
