@@ -3,6 +3,7 @@ import { RandomStreams } from '../../src/engine/random.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { SampleLog } from '../../src/metrics/sample-log.js';
 import { CHAN_BLOCK, Chans } from '../../src/runtime/gmp/chan.js';
+import { newG } from '../../src/runtime/gmp/goroutines.js';
 import { GTable } from '../../src/runtime/gmp/gtable.js';
 import { Programs } from '../../src/runtime/gmp/program.js';
 import { Sched, type SchedConfig } from '../../src/runtime/gmp/sched.js';
@@ -70,8 +71,8 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
       it(c.name, () => {
         const { s } = newSched(2);
         const m = mWithP(s, 0);
-        const gGlobal = s.newG(0, -1, -1, -1);
-        const gLocal = s.newG(0, -1, -1, 0);
+        const gGlobal = newG(s, 0, -1, -1, -1);
+        const gLocal = newG(s, 0, -1, -1, 0);
         if (c.global) s.rq.globrunqput(gGlobal);
         if (c.local) s.rq.runqput(0, gLocal, false);
         s.schedtick[0] = c.schedtick;
@@ -82,8 +83,8 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
     it('proc.go findRunnable: checkTimers first — a due timer readies its G into runnext, which runs before the runq', () => {
       const { s, sim } = newSched(1);
       const m = mWithP(s, 0);
-      const sleeper = s.newG(0, -1, -1, 0);
-      const queued = s.newG(0, -1, -1, 0);
+      const sleeper = newG(s, 0, -1, -1, 0);
+      const queued = newG(s, 0, -1, -1, 0);
       s.rq.runqput(0, queued, false);
       s.g.status[sleeper] = Gwaiting;
       s.timers.addtimer(0, sleeper, 0);
@@ -96,7 +97,7 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
       const { s } = newSched(1);
       s.netpoll.unblock(); // m0 is not blocked in netpoll: this M polls without blocking
       const m = mWithP(s, 0);
-      const a = s.newG(0, -1, -1, -1), b = s.newG(0, -1, -1, -1);
+      const a = newG(s, 0, -1, -1, -1), b = newG(s, 0, -1, -1, -1);
       s.g.status[a] = s.g.status[b] = Gwaiting;
       s.netpoll.ready(a);
       s.netpoll.ready(b);
@@ -108,7 +109,7 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
       const { s } = newSched(2);
       const m0 = mWithP(s, 0);
       mWithP(s, 1);
-      const gs = [0, 1, 2, 3].map(() => s.newG(0, -1, -1, 1));
+      const gs = [0, 1, 2, 3].map(() => newG(s, 0, -1, -1, 1));
       for (const gp of gs) s.rq.runqput(1, gp, false);
       s.mSpinning[m0] = 1;
       s.nmspinning = 1;
@@ -135,11 +136,11 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
     const cases: { name: string; nP: number; busyPs: number; setup: Setup; want: Want }[] = [
       {
         name: 'proc.go handoffp: local work → startm', nP: 2, busyPs: 1,
-        setup: (s) => s.rq.runqput(0, s.newG(0, -1, -1, 0), false), want: 'startm',
+        setup: (s) => s.rq.runqput(0, newG(s, 0, -1, -1, 0), false), want: 'startm',
       },
       {
         name: 'proc.go handoffp: global work (sched.runqsize != 0) → startm',
-        nP: 2, busyPs: 1, setup: (s) => s.rq.globrunqput(s.newG(0, -1, -1, -1)), want: 'startm'
+        nP: 2, busyPs: 1, setup: (s) => s.rq.globrunqput(newG(s, 0, -1, -1, -1)), want: 'startm'
       },
       {
         name: 'proc.go handoffp: no work, nobody spinning or idle (nmspinning+npidle == 0) → startm spinning',
@@ -197,7 +198,7 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
         const { s } = newSched(2);
         const m = mWithP(s, 0);
         if (!c.idleP) mWithP(s, 1);
-        const gp = s.newG(0, -1, -1, 0);
+        const gp = newG(s, 0, -1, -1, 0);
         s.g.status[gp] = Grunning;
         s.pCurG[0] = gp;
         s.mCurG[m] = gp;

@@ -101,6 +101,11 @@ export class Timers {
     return this.pending.peekTime();
   }
 
+  /** timeSleepUntil: the earliest timer, due-but-unrun ones included; +Infinity if none. */
+  timeSleepUntil(): number {
+    return Math.min(this.nextPending(), this.overdueSince());
+  }
+
   /** Earliest due-but-unrun timer, +Infinity if none (sysmon: "next < now → startm"). */
   overdueSince(): number {
     let t = Infinity;
