@@ -180,7 +180,7 @@ export class KeyedStream extends RandomStream {
   /** As RandomStream.normal (Marsaglia polar), from this stream's bits directly. */
   override normal(): number {
     const spare = this.spareNormal;
-    if (spare === spare) {
+    if (!Number.isNaN(spare)) {
       this.spareNormal = NaN;
       return spare;
     }
