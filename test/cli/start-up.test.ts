@@ -69,12 +69,15 @@ describe('cli start-up: each command loads only what it uses', () => {
     const run = loaded([bin, 'run', 'scenarios/mmc-four-ps.yaml', '--quiet', '--no-progress', '--out', join(out, 'a')]);
     expect(heavyIn(run, ['the simulator', 'the progress bar'])).to.deep.equal([]);
     expect(run.some((u) => HEAVY['the simulator']!.test(u))).to.equal(true);
-    const withReport = loaded([bin, 'run', 'scenarios/mmc-four-ps.yaml', '--quiet', '--no-progress', '--report', '--out', join(out, 'b')]);
+    const withReport = loaded([
+      bin, 'run', 'scenarios/mmc-four-ps.yaml', '--quiet', '--no-progress', '--report', '--out', join(out, 'b'),
+    ]);
     expect(heavyIn(withReport)).to.include.members(['vega (charts)', 'vega-lite (charts)', 'the HTML report']);
   });
 
   it('a sweep worker loads the simulator and none of the report or CLI libraries', () => {
-    const urls = loaded(['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(root, 'dist/src/sweep/worker.js')).href)});`]);
+    const worker = pathToFileURL(join(root, 'dist/src/sweep/worker.js')).href;
+    const urls = loaded(['--input-type=module', '-e', `await import(${JSON.stringify(worker)});`]);
     expect(urls).to.include('dist/src/sweep/worker.js');
     expect(heavyIn(urls, ['the simulator'])).to.deep.equal([]);
     expect(urls.filter((u) => /dist\/src\/cli\//.test(u))).to.deep.equal([]);

@@ -115,7 +115,10 @@ describe('engine/RandomStreams', () => {
       return Array.from({ length: n }, () => s.next());
     };
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer(), fc.integer({ min: 0, max: 64 }), fc.integer({ min: 1, max: 5 })), { maxLength: 40 }), (seeks) => {
+      // (k1, k2, draws): any key, a pc, a few draws
+      fc.property(fc.array(fc.tuple(fc.integer(), fc.integer({ min: 0, max: 64 }), fc.integer({ min: 1, max: 5 })), {
+        maxLength: 40,
+      }), (seeks) => {
         const s = new RandomStreams(9).forEntity('pod-2').keyed('p');
         for (const [k1, k2, n] of seeks) {
           s.seek(k1, k2);
@@ -127,7 +130,7 @@ describe('engine/RandomStreams', () => {
     );
   });
 
-  it('keyed draws along a sub-stream, across adjacent pcs and in adjacent-key pairs are uniform and uncorrelated', () => {
+  it('keyed draws along a sub-stream, across adjacent pcs and in adjacent-key pairs: uniform, uncorrelated', () => {
     const s = new RandomStreams(5).keyed('q');
     const corr = (xs: Float64Array, ys: Float64Array) => {
       let sx = 0, sy = 0, sxy = 0, sxx = 0, syy = 0;
