@@ -1,6 +1,6 @@
 import { OutDirError, OutputWriteError } from '../report/out-dir.js';
-import { formatProblem, ScenarioError } from '../scenario/load.js';
-import { JournalError } from '../sweep/journal.js';
+import { formatProblem, ScenarioError } from '../scenario/problem.js';
+import { JournalError } from '../sweep/journal-error.js';
 
 /** Bad input given on the command line (not a scenario-file problem). Exit code 2. */
 export class UsageError extends Error {

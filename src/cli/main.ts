@@ -1,17 +1,12 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
-import { compareCommand } from './compare-command.js';
-import { mergeCommand } from './merge-command.js';
-import { reportCommand } from './report-command.js';
-import { sweepCommand } from './sweep-command.js';
-import { tuneCommand } from './tune-command.js';
-import { runCommand } from './run-command.js';
-import { validateCommand } from './validate-command.js';
-import { importCommand } from './import-command.js';
-import { exportCommand } from './export-command.js';
 import { loadKubernetesModels } from '../kubernetes/models.js';
 import { readFileSync, statSync } from 'node:fs';
+
+// Each command's module is imported when that command runs, never at start: `--help` and `validate` load
+// neither the simulator nor the report's charting libraries (vega, vega-lite: ~0.3 s), and `run` loads
+// the report only with --report. test/cli/start-up.test.ts checks the module graph of each.
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -83,8 +78,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--trace <file>', 'write a Chrome Trace Event / Perfetto JSON timeline (open in ui.perfetto.dev)')
     .option('--trace-window <s:s>', 'simulated seconds to trace, START:END (default 0:1)')
     .action(async (file: string, opts) => {
-      const out = runCommand(file, opts);
-      if (opts.report && out) await reportCommand(out, { quiet: true });
+      const out = (await import('./run-command.js')).runCommand(file, opts);
+      if (opts.report && out) await (await import('./report-command.js')).reportCommand(out, { quiet: true });
     });
 
   program
@@ -99,7 +94,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the comparison as JSON')
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
-    .action((file: string, opts) => compareCommand(file, opts));
+    .action(async (file: string, opts) => (await import('./compare-command.js')).compareCommand(file, opts));
 
   program
     .command('sweep')
@@ -113,7 +108,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the best points as JSON')
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
-    .action(async (file: string, opts) => setExit(await sweepCommand(file, opts)));
+    .action(async (file: string, opts) => setExit(await (await import('./sweep-command.js')).sweepCommand(file, opts)));
 
   program
     .command('tune')
@@ -131,7 +126,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
-    .action(async (file: string, opts) => setExit(await tuneCommand(file, opts)));
+    .action(async (file: string, opts) => setExit(await (await import('./tune-command.js')).tuneCommand(file, opts)));
 
   program
     .command('merge')
@@ -140,7 +135,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--out <dir>', 'write here instead of results/<name>/sweep')
     .option('--json', 'print the best points as JSON')
     .option('--quiet', 'print only the results directory')
-    .action((dirs: string[], opts) => setExit(mergeCommand(dirs, opts)));
+    .action(async (dirs: string[], opts) => setExit((await import('./merge-command.js')).mergeCommand(dirs, opts)));
 
   program
     .command('report')
@@ -148,14 +143,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<dir>', 'a results directory (gmpsim run, compare or sweep output)')
     .option('--json', 'print the written files as JSON')
     .option('--quiet', 'print nothing')
-    .action(async (dir: string, opts) => setExit(await reportCommand(dir, opts)));
+    .action(async (dir: string, opts) => setExit(await (await import('./report-command.js')).reportCommand(dir, opts)));
 
   program
     .command('validate')
     .description('check scenario files; every problem is reported with file:line:col and document path')
     .argument('<files...>', 'scenario files')
     .option('--json', 'print the report as JSON')
-    .action((files: string[], opts) => setExit(validateCommand(files, opts)));
+    .action(async (files: string[], opts) => {
+      const { validateCommand } = await import('./validate-command.js');
+      setExit(validateCommand(files, opts));
+    });
 
   program
     .command('export')
@@ -164,14 +162,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--openmetrics', 'OpenMetrics text (the format promtool tsdb create-blocks-from openmetrics reads)')
     .option('--start <time>', 'wall time of the run\'s t = 0: RFC 3339 or Unix seconds (default 0, 1970-01-01T00:00:00Z, so exports are reproducible)')
     .option('--out <file>', 'write here (a new file or an earlier export) instead of standard output')
-    .action((dir: string, opts) => setExit(exportCommand(dir, opts)));
+    .action(async (dir: string, opts) => setExit((await import('./export-command.js')).exportCommand(dir, opts)));
 
   program
     .command('import')
     .description('turn Kubernetes manifests (Deployment, HorizontalPodAutoscaler, KEDA ScaledObject) into a commented scenario saying what it mapped and what it ignored')
     .argument('<files...>', 'Kubernetes YAML files (multi-document allowed)')
     .option('--out <file>', 'write the scenario here (a new file, or one an earlier import wrote) instead of standard output')
-    .action((files: string[], opts) => setExit(importCommand(files, opts)));
+    .action(async (files: string[], opts) => setExit((await import('./import-command.js')).importCommand(files, opts)));
 
   return program;
 }

@@ -9,42 +9,11 @@ import { importManifests, ManifestError, manifestProblem, parseManifests, reloca
 import { mergePatch } from './merge.js';
 import { parseTraffic, TrafficError } from './traffic.js';
 import { excerpt } from './excerpt.js';
+import { formatPath, formatProblem, ScenarioError, type Problem } from './problem.js';
 
 export { excerpt };
-
-/** One thing wrong with a scenario file, located as precisely as the parser allows. */
-export interface Problem {
-  file: string;
-  /** 1-based line and column in the file, when known. */
-  line?: number;
-  col?: number;
-  /** Document path, e.g. `workload.request.cpu.meanMs` or `hpa.behavior.scaleUp.policies[0].periodSeconds`. */
-  path: string;
-  message: string;
-}
-
-/** A scenario that cannot be used; `problems` has one entry per thing to fix. */
-export class ScenarioError extends Error {
-  constructor(readonly problems: Problem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'ScenarioError';
-  }
-}
-
-/** `file:line:col: path: message` — the shape editors and CI logs make clickable. */
-export function formatProblem(p: Problem): string {
-  const where = p.line !== undefined ? `${p.file}:${p.line}:${p.col ?? 1}` : p.file;
-  return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
-}
-
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out ? `.${String(seg)}` : String(seg);
-  }
-  return out;
-}
+// The problem type and its error live in problem.ts, which the CLI's error printer loads without the parser.
+export { formatPath, formatProblem, ScenarioError, type Problem };
 
 /** Scenario, trace, sample and calibration files larger than this are refused (they are text a person wrote). */
 export const MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024;

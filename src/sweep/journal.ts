@@ -11,6 +11,7 @@ import { MARKER, markerContent, OutputWriteError } from '../report/out-dir.js';
 import { SWEEP_METRICS } from '../scenario/sweep-schema.js';
 import type { RunRecord, SweepMeta } from './aggregate.js';
 import { runSeed } from './points.js';
+import { JournalError } from './journal-error.js';
 
 /** The files a finished sweep writes (sweepFiles' keys); a fresh journal removes stale ones. */
 const RESULT_FILES = ['runs.csv', 'points.csv', 'sweep.json'];
@@ -34,10 +35,7 @@ export interface SweepDefinition {
 /** Journal meta (the journal's header): the sweep, its definition hashes, and the shard (null: all). */
 export type JournalMeta = SweepMeta & { shard: string | null; format?: number; definition?: SweepDefinition };
 
-/** A journal that cannot be used as it is (another writer, another sweep, a corrupt record): exit 2. */
-export class JournalError extends Error {
-  override name = 'JournalError';
-}
+export { JournalError };
 
 /** JSON with keys sorted at every level: the same data always hashes the same. */
 function canonical(v: unknown): string {

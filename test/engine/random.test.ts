@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { RandomStreams } from '../../src/engine/random.js';
 
 describe('engine/RandomStreams', () => {
@@ -105,5 +106,92 @@ describe('engine/RandomStreams', () => {
       const d = s.nextDouble();
       expect(d).to.be.within(0, 1);
     }
+  });
+  it('a keyed sub-stream is a function of its keys alone, whatever the order of seeks and draws (property)', () => {
+    // Any interleaving of seeks and draws: each sub-stream's draws equal a fresh stream's from its start.
+    const fresh = (k1: number, k2: number, n: number) => {
+      const s = new RandomStreams(9).keyed('p');
+      s.seek(k1, k2);
+      return Array.from({ length: n }, () => s.next());
+    };
+    fc.assert(
+      // (k1, k2, draws): any key, a pc, a few draws
+      fc.property(fc.array(fc.tuple(fc.integer(), fc.integer({ min: 0, max: 64 }), fc.integer({ min: 1, max: 5 })), {
+        maxLength: 40,
+      }), (seeks) => {
+        const s = new RandomStreams(9).forEntity('pod-2').keyed('p');
+        for (const [k1, k2, n] of seeks) {
+          s.seek(k1, k2);
+          const got = Array.from({ length: n }, () => s.next());
+          expect(got).to.deep.equal(fresh(k1, k2, n));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keyed draws along a sub-stream, across adjacent pcs and in adjacent-key pairs: uniform, uncorrelated', () => {
+    const s = new RandomStreams(5).keyed('q');
+    const corr = (xs: Float64Array, ys: Float64Array) => {
+      let sx = 0, sy = 0, sxy = 0, sxx = 0, syy = 0;
+      for (let i = 0; i < xs.length; i++) {
+        sx += xs[i]!; sy += ys[i]!; sxy += xs[i]! * ys[i]!; sxx += xs[i]! ** 2; syy += ys[i]! ** 2;
+      }
+      const n = xs.length;
+      return (sxy / n - (sx / n) * (sy / n)) / Math.sqrt((sxx / n - (sx / n) ** 2) * (syy / n - (sy / n) ** 2));
+    };
+    const n = 100_000;
+    const bound = 4 / Math.sqrt(n); // |r| of independent uniforms: σ = 1/√n; 4σ
+    // Along a sub-stream: draws 0..3 of key k (the draws a G's op makes), lag 1.
+    const along = [0, 1, 2, 3].map(() => new Float64Array(n));
+    // Across pcs: draw 0 at pc and at pc + 1 of one G (adjacent ops of one program).
+    const pcA = new Float64Array(n), pcB = new Float64Array(n);
+    // Adjacent keys at one pc, as a pair: a 16 × 16 χ² over (draw of k, draw of k + 1).
+    const pairs = new Float64Array(256);
+    // Every output bit of the first draw of consecutive keys is a fair coin.
+    const ones = new Float64Array(32);
+    let prev = 0;
+    for (let k = 0; k < n; k++) {
+      s.seek(k, 3);
+      for (let j = 0; j < 4; j++) along[j]![k] = s.next();
+      s.seek(k, 7);
+      pcA[k] = s.next();
+      s.seek(k, 8);
+      pcB[k] = s.next();
+      s.seek(k, 0);
+      const bits = s.next32();
+      for (let b = 0; b < 32; b++) ones[b]! += (bits >>> b) & 1;
+      const u = bits / 2 ** 32;
+      if (k > 0) pairs[Math.floor(prev * 16) * 16 + Math.floor(u * 16)]++;
+      prev = u;
+    }
+    for (let j = 0; j < 3; j++) expect(Math.abs(corr(along[j]!, along[j + 1]!))).to.be.below(bound);
+    expect(Math.abs(corr(pcA, pcB))).to.be.below(bound);
+    // χ² over 100 bins of all 4n draws along sub-streams (99 df, α = 0.001: below 148.2).
+    const bins = new Float64Array(100);
+    for (const a of along) for (const u of a) bins[Math.floor(u * 100)]++;
+    expect(bins.reduce((a, c) => a + (c - (4 * n) / 100) ** 2 / ((4 * n) / 100), 0)).to.be.below(148.2);
+    // χ² over the 256 pair cells (255 df, α = 0.001: below 330.5).
+    const e = (n - 1) / 256;
+    expect(pairs.reduce((a, c) => a + (c - e) ** 2 / e, 0)).to.be.below(330.5);
+    // Each bit: binomial(n, 1/2), σ = √n / 2; allow 4.5σ (32 bits at α ≈ 2·10^-4 in all).
+    for (let b = 0; b < 32; b++) expect(Math.abs(ones[b]! - n / 2)).to.be.below(4.5 * (Math.sqrt(n) / 2));
+  });
+
+  it('keyed exponentials are Exp(1) (KS over 10^5 first draws of consecutive keys)', () => {
+    const s = new RandomStreams(11).keyed('e');
+    const n = 100_000;
+    const xs = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      s.seek(k, 1);
+      xs[k] = s.exponential(1);
+    }
+    xs.sort();
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const f = 1 - Math.exp(-xs[i]!);
+      d = Math.max(d, Math.abs(f - i / n), Math.abs(f - (i + 1) / n));
+    }
+    expect(d * Math.sqrt(n)).to.be.below(1.95); // KS at α = 0.001
   });
 });

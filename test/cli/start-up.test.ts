@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * Fast start (issue 24 item 4): what a command loads, read from the ES module graph rather than timed (a
+ * timed test fails on a busy machine). A module loader hook (node:module register) prints every URL the
+ * process loads; each command may load only what it uses. The heavy modules: the report's charting
+ * (vega, vega-lite, report/html), the typed Kubernetes models, the simulator, the sweep's thread pool.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const bin = join(root, 'bin/gmpsim.js');
+
+const MARK = 'gmpsim-start-up-loaded ';
+const hooks = `export async function load(url, context, next) {
+  process.stderr.write(${JSON.stringify(MARK)} + url + '\\n');
+  return next(url, context);
+}`;
+const register = `import { register } from 'node:module';
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+const IMPORT_HOOKS = ['--import', `data:text/javascript,${encodeURIComponent(register)}`];
+
+/** The module URLs (relative to the repository) that `node <args>` loads. */
+function loaded(args: string[]): string[] {
+  const r = spawnSync(process.execPath, [...IMPORT_HOOKS, ...args], { cwd: root, encoding: 'utf8' });
+  expect(r.status, r.stderr).to.equal(0);
+  const base = pathToFileURL(`${root}/`).href;
+  return r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith(MARK))
+    .map((l) => l.slice(MARK.length).replace(base, ''));
+}
+
+const HEAVY: Record<string, RegExp> = {
+  'vega (charts)': /node_modules\/vega\//,
+  'vega-lite (charts)': /node_modules\/vega-lite\//,
+  'the HTML report': /dist\/src\/report\/html\//,
+  'the typed Kubernetes models': /node_modules\/(kubernetes-models|@kubernetes-models)\//,
+  'the thread pool': /node_modules\/piscina\//,
+  'the progress bar': /node_modules\/cli-progress\//,
+  'the simulator': /dist\/src\/(sim|runtime\/gmp)\//,
+};
+
+function heavyIn(urls: string[], except: string[] = []): string[] {
+  return Object.entries(HEAVY)
+    .filter(([name, re]) => !except.includes(name) && urls.some((u) => re.test(u)))
+    .map(([name]) => name);
+}
+
+describe('cli start-up: each command loads only what it uses', () => {
+  it('--help loads the command line parser only: no scenario parser (zod, yaml), nothing heavy', () => {
+    const urls = loaded([bin, '--help']);
+    expect(urls).to.include('dist/src/cli/main.js');
+    expect(heavyIn(urls)).to.deep.equal([]);
+    expect(urls.filter((u) => /node_modules\/(zod|yaml)\//.test(u))).to.deep.equal([]);
+  });
+
+  it('validate loads the scenario parser and nothing heavy', () => {
+    const urls = loaded([bin, 'validate', 'scenarios/mmc-four-ps.yaml']);
+    expect(urls).to.include('dist/src/scenario/load.js');
+    expect(heavyIn(urls)).to.deep.equal([]);
+  });
+
+  it('run loads the simulator but not the report; run --report loads the report (the hook sees it)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'gmpsim-start-up-'));
+    const run = loaded([bin, 'run', 'scenarios/mmc-four-ps.yaml', '--quiet', '--no-progress', '--out', join(out, 'a')]);
+    expect(heavyIn(run, ['the simulator', 'the progress bar'])).to.deep.equal([]);
+    expect(run.some((u) => HEAVY['the simulator']!.test(u))).to.equal(true);
+    const withReport = loaded([
+      bin, 'run', 'scenarios/mmc-four-ps.yaml', '--quiet', '--no-progress', '--report', '--out', join(out, 'b'),
+    ]);
+    expect(heavyIn(withReport)).to.include.members(['vega (charts)', 'vega-lite (charts)', 'the HTML report']);
+  });
+
+  it('a sweep worker loads the simulator and none of the report or CLI libraries', () => {
+    const worker = pathToFileURL(join(root, 'dist/src/sweep/worker.js')).href;
+    const urls = loaded(['--input-type=module', '-e', `await import(${JSON.stringify(worker)});`]);
+    expect(urls).to.include('dist/src/sweep/worker.js');
+    expect(heavyIn(urls, ['the simulator'])).to.deep.equal([]);
+    expect(urls.filter((u) => /dist\/src\/cli\//.test(u))).to.deep.equal([]);
+  });
+});
