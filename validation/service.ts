@@ -1,5 +1,5 @@
 import { median as d3median } from 'd3-array';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { mergePatch } from '../src/scenario/merge.js';
@@ -123,18 +123,30 @@ export function runServiceCases(compare: Compare, calibration: string): void {
         ...(c.gc ? { gc: { gogc: c.gc.gogc, baseLiveHeapMB: LIVE_MB * (1 + 8 / 64), ...(c.gc.memoryLimitMB ? { memoryLimitMB: c.gc.memoryLimitMB } : {}) } } : {}),
       },
     }) as object;
-  /** Median over seeds of figures read from each summary, with the defaults and with the calibration. */
-  const model = (doc: object, read: (s: RunSummary) => number[]): [number[], number[]] => {
-    const run = (d: object) => {
+  /** Median over seeds of named figures read from each summary: [with the defaults, with the calibration]. */
+  type Figures = Record<string, number>;
+  const model = (doc: object, read: (s: RunSummary) => Figures): [Figures, Figures] => {
+    const run = (d: object): Figures => {
       const per = Array.from({ length: SEEDS }, (_, i) => read(runScenario(parseScenario(JSON.stringify(d), SCENARIO), i + 1).summary));
-      return per[0]!.map((_, k) => median(per.map((p) => p[k]!)));
+      return Object.fromEntries(Object.keys(per[0]!).map((k) => [k, median(per.map((p) => p[k]!))]));
     };
     return [run(doc), run({ ...doc, calibration })];
   };
-  const pick = (m: [number[], number[]], k: number): [number, number] => [m[0][k]!, m[1][k]!];
+  const pick = (m: [Figures, Figures], name: string): [number, number] => [m[0][name]!, m[1][name]!];
 
   const noCgroup = cgroupUnavailable();
   const cgroups = noCgroup === undefined;
+  // Groups left by a run killed outright (SIGKILL, Ctrl-C: no finally): remove them once empty (rmdir
+  // refuses a group that still holds a process).
+  if (cgroups) {
+    for (const d of readdirSync(CGROUP_ROOT).filter((n) => n.startsWith('gmpsim-validate-'))) {
+      try {
+        rmdirSync(join(CGROUP_ROOT, d));
+      } catch {
+        // still in use (another validation run): leave it
+      }
+    }
+  }
   if (noCgroup) process.stderr.write(`service cases: skipping the CPU-quota cases, and running the others beside the machine's other tenants: ${noCgroup}\n`);
 
   // The network: an empty request's round trip (client, loopback, wake-ups) at a low rate, p50 of 3 runs,
@@ -146,40 +158,44 @@ export function runServiceCases(compare: Compare, calibration: string): void {
   const rttMs = Math.max(0, emptyP50 - serverCpuMs);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
   process.stderr.write(`service cases: empty request p50 ${emptyP50.toFixed(3)} ms, server CPU ${(serverCpuMs * 1000).toFixed(0)} µs/request, load average ${load}\n`);
-  compare('net/http empty request, 200 req/s, GOMAXPROCS 1', 'latency p50 ms', emptyP50, pick(model(scenario(probe, rttMs, 2, [{ cpu: { dist: 'constant', valueMs: 0.001 } }]), (s) => [s.latencyMs.p50]), 0), 0.15, 0.05, `fit: the round trip (${rttMs.toFixed(3)} ms) the service scenarios add as the network`);
+  compare('net/http empty request, 200 req/s, GOMAXPROCS 1', 'latency p50 ms', emptyP50, pick(model(scenario(probe, rttMs, 2, [{ cpu: { dist: 'constant', valueMs: 0.001 } }]), (s) => ({ p50: s.latencyMs.p50 })), 'p50'), 0.15, 0.05, `fit: the round trip (${rttMs.toFixed(3)} ms) the service scenarios add as the network`);
 
   /** p50, p90, p99 (and the quota's figures) of a case: RUNS real runs against SEEDS model seeds. */
   const latencyCase = (c: Case): void => {
     const real = Array.from({ length: RUNS }, (_, i) => realRun(c, i + 1, DURATION_MS, MEAN_US, cgroups));
     const doc = scenario(c, rttMs, DURATION_MS / 1000, c.gc ? [{ alloc: { dist: 'constant', valueKB: ALLOC_KB } }, ...baseSteps] : baseSteps);
-    const m = model(doc, (s) => [
-      s.latencyMs.p50,
-      s.latencyMs.p90,
-      s.latencyMs.p99,
-      s.gmp?.cpuThrottling ? s.gmp.cpuThrottling.throttledPeriods / s.gmp.cpuThrottling.periods : 0,
-      s.gmp?.cpuThrottling ? s.gmp.cpuThrottling.throttledMs / (DURATION_MS / 1000) : 0,
-      s.gmp?.gc?.gcCpuFraction ?? 0,
-      s.gmp?.gc ? s.gmp.gc.cycles / (DURATION_MS / 1000) : 0,
-    ]);
+    const m = model(doc, (s) => {
+      const th = s.gmp?.cpuThrottling;
+      return {
+        p50: s.latencyMs.p50,
+        p90: s.latencyMs.p90,
+        p99: s.latencyMs.p99,
+        throttledShare: th ? th.throttledPeriods / th.periods : 0,
+        throttledMsPerS: th ? th.throttledMs / (DURATION_MS / 1000) : 0,
+        gcCpuFraction: s.gmp?.gc?.gcCpuFraction ?? 0,
+        gcPerS: s.gmp?.gc ? s.gmp.gc.cycles / (DURATION_MS / 1000) : 0,
+      };
+    });
     const stretch = median(real.map((r) => r.out.cpuStretch)).toFixed(2);
     const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
-    const halfRange = (xs: number[]) => (Math.max(...xs) - Math.min(...xs)) / 2;
+    // Half the real runs' range (rounded for the table): within it of their median is within their range.
+    const halfRange = (xs: number[]) => Math.round(((Math.max(...xs) - Math.min(...xs)) / 2) * 1000) / 1000;
     const p = (k: 'p50Ms' | 'p90Ms' | 'p99Ms') => real.map((r) => r.out[k]);
     const note = `real ${RUNS} × ${DURATION_MS / 1000} s, load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}, CPU stretch ${stretch}`;
-    compare(c.name, 'latency p50 ms', median(p('p50Ms')), pick(m, 0), 0.15, 0, `${note}; real ${range(p('p50Ms'))}`);
-    compare(c.name, 'latency p90 ms', median(p('p90Ms')), pick(m, 1), 0.25, halfRange(p('p90Ms')), `real ${range(p('p90Ms'))}`);
-    compare(c.name, 'latency p99 ms', median(p('p99Ms')), pick(m, 2), 0.25, halfRange(p('p99Ms')), `real ${range(p('p99Ms'))}`);
+    compare(c.name, 'latency p50 ms', median(p('p50Ms')), pick(m, 'p50'), 0.15, 0, `${note}; real ${range(p('p50Ms'))}`);
+    compare(c.name, 'latency p90 ms', median(p('p90Ms')), pick(m, 'p90'), 0.25, halfRange(p('p90Ms')), `real ${range(p('p90Ms'))}`);
+    compare(c.name, 'latency p99 ms', median(p('p99Ms')), pick(m, 'p99'), 0.25, halfRange(p('p99Ms')), `real ${range(p('p99Ms'))}`);
     if (c.quotaCores !== undefined) {
       const frac = real.map((r) => (r.out.nrPeriods > 0 ? r.out.nrThrottled / r.out.nrPeriods : 0));
       const ms = real.map((r) => r.out.throttledNs / 1e6 / (r.out.windowMs / 1000));
-      compare(c.name, 'throttled periods ÷ periods', median(frac), pick(m, 3), 0, 0.1, `real ${range(frac)}; the kernel counts only periods with runnable threads, the model every period`);
-      compare(c.name, 'throttled ms per s', median(ms), pick(m, 4), 0.25, Math.max(5, halfRange(ms)), `real ${range(ms)}`);
+      compare(c.name, 'throttled periods ÷ periods', median(frac), pick(m, 'throttledShare'), 0, 0.1, `real ${range(frac)}; the kernel counts only periods with runnable threads, the model every period`);
+      compare(c.name, 'throttled ms per s', median(ms), pick(m, 'throttledMsPerS'), 0.25, Math.max(5, halfRange(ms)), `real ${range(ms)}`);
     }
     if (c.gc) {
       const frac = real.map((r) => r.gcCpuFraction);
       const perS = real.map((r) => r.out.gcCycles / (r.out.windowMs / 1000));
-      compare(c.name, 'GC CPU fraction', median(frac), pick(m, 5), 0.25, Math.max(0.01, halfRange(frac)), `real ${range(frac)} (gctrace mark CPU ÷ P × window); the model charges no CPU for malloc`);
-      compare(c.name, 'GC cycles per s', median(perS), pick(m, 6), 0.2, Math.max(0.5, halfRange(perS)), `real ${range(perS)}`);
+      compare(c.name, 'GC CPU fraction', median(frac), pick(m, 'gcCpuFraction'), 0.25, Math.max(0.01, halfRange(frac)), `real ${range(frac)} (gctrace mark CPU ÷ P × window); the model charges no CPU for malloc`);
+      compare(c.name, 'GC cycles per s', median(perS), pick(m, 'gcPerS'), 0.2, Math.max(0.5, halfRange(perS)), `real ${range(perS)}`);
     }
   };
 
