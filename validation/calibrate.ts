@@ -26,7 +26,7 @@ if (badName || badDate) {
   process.exit(2);
 }
 
-build('calibrate');
+build('calibrate', 'httpserve');
 const runs = [1, 2, 3].map(() => goRun<Record<string, number>>('calibrate', 1, [], { GODEBUG: 'gctrace=1' }));
 const med = (k: string) => median(runs.map((r) => r.out[k]!))!;
 const chanOpNs = med('chanOpNs');
@@ -44,6 +44,13 @@ const timerSlackUs = Math.max(0, med('usleepLateNs') / 1000 - CostsSchema.shape.
 const forced = runs.flatMap((r) => parseGctrace(r.stderr).filter((c) => c.forced && c.markCpuMs > 0));
 if (forced.length === 0) throw new Error('calibrate: no forced GC cycles in gctrace');
 const scanRateMBPerCpuS = median(forced.map((c) => c.liveMB / (c.markCpuMs / 1000)))!;
+// net/http's own work per request: a real server (GOMAXPROCS 1, CPU 0) answering empty requests from an
+// open-loop client on CPU 1 (1,000/s for 2 s, keep-alive): the server process's CPU time (getrusage: read,
+// parse, dispatch, write, the socket syscalls, netpoll and its wake-ups, the runtime's own) per request.
+// It falls with the rate (fewer wake-ups per request as netpoll returns several): 1,000/s is the middle
+// of the service cases' rates.
+const http = [1, 2, 3].map((seed) => goRun<{ serverCpuUs: number; completed: number }>('httpserve', 1, [seed, 1000, 2000, 0, 0, 0, 0, 1]).out);
+const httpRequestUs = median(http.map((h) => h.serverCpuUs / h.completed))!;
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const cal: Calibration = {
@@ -52,7 +59,7 @@ const cal: Calibration = {
   machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} CPUs`,
   measuredOn: opts.date ?? new Date().toISOString().slice(0, 10),
   runtime: {
-    costs: { ctxSwitchNs: r1(ctxSwitchNs), chanOpNs: r1(chanOpNs), goroutineCreateNs: r1(goroutineCreateNs), syscallOverheadNs: r1(syscallOverheadNs), timerSlackUs: r1(timerSlackUs) },
+    costs: { ctxSwitchNs: r1(ctxSwitchNs), chanOpNs: r1(chanOpNs), goroutineCreateNs: r1(goroutineCreateNs), syscallOverheadNs: r1(syscallOverheadNs), timerSlackUs: r1(timerSlackUs), httpRequestUs: r1(httpRequestUs) },
     gc: { scanRateMBPerCpuS: Math.round(scanRateMBPerCpuS) },
   },
   measurements: {
@@ -61,6 +68,7 @@ const cal: Calibration = {
     goCreateRunExitNs: r1(goCreateNs),
     syscallMinusRawSyscallNs: r1(med('syscallNs')),
     usleep20LateNs: r1(med('usleepLateNs')),
+    httpServerCpuPerEmptyRequestUs: r1(httpRequestUs),
     forcedGcCycles: forced.length,
     forcedGcMarkedMB: median(forced.map((c) => c.liveMB))!,
     forcedGcMarkCpuMs: r1(median(forced.map((c) => c.markCpuMs))!),

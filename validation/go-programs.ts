@@ -14,11 +14,12 @@ export function build(...progs: string[]): void {
 
 /**
  * Run a program with GOMAXPROCS and extra environment (through `launcher`, e.g. ['nice', '-n', '-10'], if
- * given); its last stdout line is JSON. Returns it and stderr.
+ * given); its last stdout line is JSON. Returns it and stderr. With `timeoutMs`, a program still running
+ * then is killed (SIGKILL) and the run fails.
  */
-export function goRun<T>(prog: string, gomaxprocs: number, args: (string | number)[], env: Record<string, string> = {}, launcher: string[] = []): { out: T; stderr: string } {
+export function goRun<T>(prog: string, gomaxprocs: number, args: (string | number)[], env: Record<string, string> = {}, launcher: string[] = [], timeoutMs = 0): { out: T; stderr: string } {
   const [cmd, ...pre] = [...launcher, join(BIN, prog)];
-  const r = spawnSync(cmd!, [...pre, ...args.map(String)], { encoding: 'utf8', env: { ...process.env, GOMAXPROCS: String(gomaxprocs), ...env }, maxBuffer: 64 << 20 });
+  const r = spawnSync(cmd!, [...pre, ...args.map(String)], { encoding: 'utf8', env: { ...process.env, GOMAXPROCS: String(gomaxprocs), ...env }, maxBuffer: 64 << 20, ...(timeoutMs > 0 ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}) });
   if (r.status !== 0) throw new Error(`${prog} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr.slice(-500)}`);
   return { out: JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T, stderr: r.stderr };
 }

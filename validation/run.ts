@@ -6,6 +6,7 @@ import { parseScenario } from '../src/scenario/load.js';
 import { runScenario } from '../src/sim/experiment.js';
 import type { RunSummary } from '../src/sim/summary.js';
 import { build, go, goRun, goVersion } from './go-programs.js';
+import { runServiceCases } from './service.js';
 
 /**
  * `npm run validate`: each case runs a small real Go program (validation/go/, built with the machine's
@@ -68,7 +69,7 @@ function compare(c: string, figure: string, measured: number, [simulated, calibr
 }
 
 const version = goVersion();
-build('cpubound', 'timers', 'burst', 'syscalls', 'gcpace', 'chans', 'assist', 'udpsyscalls', 'httpsyscalls');
+build('cpubound', 'timers', 'burst', 'syscalls', 'gcpace', 'chans', 'assist', 'udpsyscalls', 'httpsyscalls', 'httpserve');
 
 // 1. CPU-bound goroutines: 4 × 50 ms started together; total completion time, and fairness: the first
 // goroutine's finish over the last's (1 = all finish together; preemption every 10 ms interleaves them).
@@ -276,6 +277,10 @@ for (const procs of [1, 2]) {
     if (rate === 150) compare(c, 'latency p99 ms (median of runs)', median(real.map((r) => r.p99Ms)), both((rs) => median(rs.map((r) => r.p99Ms))), 0.25, 1);
   }
 }
+
+// 10. Service level (issue 23): a real net/http server under open-loop load, under a CPU quota and with GC,
+// against the scenario its owner would write (validation/service.ts, validation/scenarios/http-service.yaml).
+runServiceCases(compare, CALIBRATION);
 
 const passed = rows.filter((r) => r.pass).length;
 const passedCal = rows.filter((r) => r.passCalibrated).length;

@@ -246,6 +246,13 @@ export const CostsSchema = z
       .default(50)
       .describe("Linux timer slack (timer_slack_ns): how late sysmon's usleep may return; each loop takes its delay + this + threadWakeUs, µs"),
     stackCopyNsPerKB: z.number().nonnegative().default(50).describe('copystack: copying 1 KiB of stack when it grows (memmove), ns'),
+    httpRequestUs: z
+      .number()
+      .nonnegative()
+      .default(60)
+      .describe(
+        "net/http's own CPU per request on the server (reading and parsing it, dispatch, writing the response, the read/write syscalls, netpoll wake-ups), µs; charged only with runtime.server: net/http",
+      ),
   })
   .describe('runtime operation costs');
 export type Costs = z.infer<typeof CostsSchema>;
@@ -301,6 +308,10 @@ export const RuntimeSchema = z
       .describe(
         "go: Go's netpoller (an M blocks in netpoll only when it has nothing to run; otherwise ready Gs wait for a scheduler poll or sysmon's 10 ms poll); always-polling: an idealised poller that makes every ready G runnable at once",
       ),
+    server: z
+      .enum(['none', 'net/http'])
+      .default('none')
+      .describe("what requests arrive through: none charges nothing beyond the steps; net/http runs costs.httpRequestUs of CPU on the request's goroutine (one burst after its steps)"),
     hostCpus: z.number().int().min(1).max(1024).default(4).describe('CPUs of the node the pod runs on'),
     cpuLimitCores: z
       .number()

@@ -10,10 +10,11 @@ describe('scenario loading', () => {
     const s = parseScenario('', 'scenarios/my-test.yaml');
     expect(s.name).to.equal('my-test');
     expect(s.durationS).to.equal(60);
-    expect(s.runtime).to.include({ scheduler: 'gmp', goVersion: '1.19', gomaxprocs: 4, hostCpus: 4, netpoll: 'go', maxThreads: 10000 });
+    expect(s.runtime).to.include({ scheduler: 'gmp', goVersion: '1.19', gomaxprocs: 4, hostCpus: 4, netpoll: 'go', maxThreads: 10000, server: 'none' });
     expect(s.runtime.costs).to.deep.equal({
       ctxSwitchNs: 200, stealNs: 300, goroutineCreateNs: 300, threadCreateUs: 30, threadWakeUs: 5,
       syscallOverheadNs: 100, chanOpNs: 50, preemptSignalUs: 5, runnextStealWaitUs: 3, stackCopyNsPerKB: 50, timerSlackUs: 50,
+      httpRequestUs: 60,
     });
     expect(s.workload.arrival).to.deep.equal({ process: 'poisson', ratePerS: 100 });
     expect(s.workload.request.steps).to.deep.equal([{ cpu: { dist: 'exponential', meanMs: 1 } }]);

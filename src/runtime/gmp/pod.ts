@@ -74,8 +74,10 @@ export class GmpPod implements PodRuntime {
         stackCopyNsPerByte: c.stackCopyNsPerKB / 1024,
       },
     };
+    // The server library's own CPU per request, by runtime.server (a Record: a new server kind must say its cost).
+    const serverCpuMs: Record<Runtime['server'], number> = { none: 0, 'net/http': c.httpRequestUs / 1000 };
     const reqs = this.requests;
-    this.sched = new Sched(sim, cfg, new Programs(steps, rng, runtime.channels), rng.stream('sched.steal'), {
+    this.sched = new Sched(sim, cfg, new Programs(steps, rng, runtime.channels, serverCpuMs[runtime.server]), rng.stream('sched.steal'), {
       complete: (id) => sink.complete(id),
       started: (id) => {
         if (Number.isNaN(reqs.startNs[id]!)) reqs.startNs[id] = sim.now;

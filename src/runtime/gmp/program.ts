@@ -46,7 +46,17 @@ export class Programs {
   growsStacks = false;
   readonly gcWorkerProg: number;
 
-  constructor(root: readonly Step[], rng: RandomStreams, channels: Readonly<Record<string, { capacity: number }>> = {}) {
+  /**
+   * `serverCpuMs`: CPU the server library runs on each request's goroutine (net/http's read, parse and
+   * write: runtime.server), as one burst after the steps: the steps keep their pcs, so their draws do not
+   * move (a draw is positioned by pc), and a request's time on the P is the same either way.
+   */
+  constructor(
+    root: readonly Step[],
+    rng: RandomStreams,
+    channels: Readonly<Record<string, { capacity: number }>> = {},
+    serverCpuMs = 0,
+  ) {
     this.chanNames = Object.keys(channels);
     this.chanCapacity = this.chanNames.map((c) => channels[c]!.capacity);
     const chan = (name: string) => {
@@ -57,9 +67,10 @@ export class Programs {
     const ops: Array<[number, number, number]> = [];
     const pending: Array<{ steps: readonly Step[]; path: string; id: number }> = [];
     let nextId = 0;
-    const emit = (steps: readonly Step[], path: string, id: number) => {
+    const emit = (steps: readonly Step[], path: string, id: number, coda: readonly Step[] = []) => {
       this.start[id] = ops.length;
       body(steps, path);
+      body(coda, 'runtime.server');
       ops.push([OP_END, 0, 0]);
     };
     // A loop body is compiled once (one sampler per step, so its draws continue across iterations) and
@@ -111,7 +122,8 @@ export class Programs {
         });
       });
     };
-    emit(root, 'request.steps', 0);
+    const server: readonly Step[] = serverCpuMs > 0 ? [{ cpu: { dist: 'constant', valueMs: serverCpuMs } }] : [];
+    emit(root, 'request.steps', 0, server);
     while (pending.length > 0) {
       const p = pending.shift()!;
       emit(p.steps, p.path, p.id);
