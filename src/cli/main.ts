@@ -82,6 +82,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--report', 'also write report.html and charts/*.svg into the run directory (gmpsim report)')
     .option('--trace <file>', 'write a Chrome Trace Event / Perfetto JSON timeline (open in ui.perfetto.dev)')
     .option('--trace-window <s:s>', 'simulated seconds to trace, START:END (default 0:1)')
+    .option('--hpa-events', "print the HPA as `kubectl describe hpa` would at the run's end: targets, conditions, events")
     .action(async (file: string, opts) => {
       const out = runCommand(file, opts);
       if (opts.report && out) await reportCommand(out, { quiet: true });
