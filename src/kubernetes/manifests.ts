@@ -292,15 +292,20 @@ function mapDeployment(m: Mapper): void {
 function mapStrategy(m: Mapper): void {
   const type = m.take(['spec', 'strategy', 'type']);
   if (type !== undefined && type !== 'RollingUpdate') {
-    m.warn(['spec', 'strategy', 'type'], `only RollingUpdate is modelled: a timeline rollout runs as RollingUpdate, not ${JSON.stringify(type)}`);
+    const why = `only RollingUpdate is modelled: a timeline rollout runs as RollingUpdate, not ${JSON.stringify(type)}`;
+    m.warn(['spec', 'strategy', 'type'], why);
     return;
   }
-  for (const k of ['maxSurge', 'maxUnavailable']) m.map(['spec', 'strategy', 'rollingUpdate', k], ['cluster', 'strategy', 'rollingUpdate', k]);
+  for (const k of ['maxSurge', 'maxUnavailable']) {
+    m.map(['spec', 'strategy', 'rollingUpdate', k], ['cluster', 'strategy', 'rollingUpdate', k]);
+  }
   m.map(['spec', 'minReadySeconds'], ['cluster', 'minReadySeconds']);
 }
 
 /** A core/v1 Probe's timing and thresholds: the scenario's probe fields have the same names. */
-const PROBE_FIELDS = ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const;
+const PROBE_FIELDS = [
+  'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold',
+] as const;
 
 /**
  * The Go container's readiness, liveness and startup probes onto cluster.pod's (src/cluster/prober.ts).
@@ -316,7 +321,8 @@ function mapProbes(m: Mapper, container: Path): void {
     m.take([...at, 'httpGet']);
     for (const handler of ['tcpSocket', 'grpc', 'exec']) {
       if (m.take([...at, handler]) !== undefined) {
-        m.warn([...at, handler], `a ${handler} probe is modelled as an HTTP GET queued with the traffic (src/cluster/prober.ts)`);
+        const why = `a ${handler} probe is modelled as an HTTP GET queued with the traffic (src/cluster/prober.ts)`;
+        m.warn([...at, handler], why);
       }
     }
   }

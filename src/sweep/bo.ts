@@ -100,8 +100,12 @@ export function proposeBatch(
   const seen = new Set(observed.map((o) => o.point));
   const ok = observed.filter((o) => Number.isFinite(o.cost));
   if (ok.length === 0) return x.map((_, i) => i).filter((i) => !seen.has(i)).slice(0, size);
-  let cost = GaussianProcess.fit(ok.map((o) => x[o.point]!), ok.map((o) => o.cost));
-  let cons = constraints.map((_, k) => GaussianProcess.fit(ok.map((o) => x[o.point]!), ok.map((o) => warp(o.figures[k]!))));
+  let cost = GaussianProcess.fit(
+    ok.map((o) => x[o.point]!),
+    ok.map((o) => o.cost),
+  );
+  const xs = ok.map((o) => x[o.point]!);
+  let cons = constraints.map((_, k) => GaussianProcess.fit(xs, ok.map((o) => warp(o.figures[k]!))));
   const feasibleCosts = ok.filter((o) => o.feasible).map((o) => o.cost);
   const best = feasibleCosts.length > 0 ? Math.min(...feasibleCosts) : undefined;
   const batch: number[] = [];

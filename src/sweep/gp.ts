@@ -90,9 +90,15 @@ export class GaussianProcess {
    * Fit to (x, y): standardise y, then take the (length scale, noise) of the grids with the largest log
    * marginal likelihood. `hyper` fixes them instead (the batch's fantasies keep the fitted ones).
    */
-  static fit(x: readonly Float64Array[], y: readonly number[], hyper?: { lengthScale: number; noise: number }): GaussianProcess {
+  static fit(
+    x: readonly Float64Array[],
+    y: readonly number[],
+    hyper?: { lengthScale: number; noise: number },
+  ): GaussianProcess {
     const n = x.length;
-    if (n === 0 || n !== y.length) throw new RangeError(`a GP needs matching, non-empty inputs and outputs, found ${n} and ${y.length}`);
+    if (n === 0 || n !== y.length) {
+      throw new RangeError(`a GP needs matching, non-empty inputs and outputs, found ${n} and ${y.length}`);
+    }
     const yMean = y.reduce((a, b) => a + b, 0) / n;
     const sd = Math.sqrt(y.reduce((a, b) => a + (b - yMean) ** 2, 0) / n);
     const yScale = sd > 0 ? sd : 1;
@@ -150,13 +156,13 @@ export function normalPdf(z: number): number {
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * x);
-  const erfc =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
+  const c = [
+    -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
+    0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277,
+  ];
+  let poly = 0;
+  for (let i = c.length - 1; i >= 0; i--) poly = c[i]! + t * poly; // Horner: c0 + t(c1 + t(c2 + …))
+  const erfc = t * Math.exp(-x * x + poly);
   return z >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
 }
 

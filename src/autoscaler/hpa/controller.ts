@@ -7,7 +7,8 @@ import {
   toMilli, type ExternalMetricName, type Hpa, type MetricSpec, type ObjectMetricName,
 } from '../../scenario/cluster-schema.js';
 import {
-  HpaMemory, hpaTolerances, reconcileReplicas, type HorizontalControllerConfig, type HpaCondition, type HpaDecision, type MetricProposal,
+  HpaMemory, hpaTolerances, reconcileReplicas,
+  type HorizontalControllerConfig, type HpaCondition, type HpaDecision, type MetricProposal,
 } from './horizontal.js';
 import {
   calcPlainMetricReplicas, getExternalMetricReplicas, getExternalPerPodMetricReplicas, getObjectMetricReplicas, getObjectPerPodMetricReplicas,
@@ -50,11 +51,11 @@ export interface MetricResult {
 export function metricErrorPrefix(m: MetricSpec): string {
   switch (m.type) {
     case 'Resource':
-      return m.resource.target.type === 'Utilization' ? `failed to get ${m.resource.name} utilization` : `failed to get ${m.resource.name} usage`;
+      return `failed to get ${m.resource.name} ${m.resource.target.type === 'Utilization' ? 'utilization' : 'usage'}`;
     case 'ContainerResource':
-      return m.containerResource.target.type === 'Utilization'
-        ? `failed to get ${m.containerResource.name} utilization`
-        : `failed to get ${m.containerResource.name} usage`;
+      return `failed to get ${m.containerResource.name} ${
+        m.containerResource.target.type === 'Utilization' ? 'utilization' : 'usage'
+      }`;
     case 'Pods':
       return 'failed to get pods metric value';
     case 'Object':
@@ -73,7 +74,12 @@ export function metricErrorPrefix(m: MetricSpec): string {
  * could not be computed (FailedGetResourceMetric …), FailedComputeMetricsReplicas when no recommendation
  * came of them, and SuccessfulRescale "New size: N; reason: …" when the target was scaled.
  */
-export function syncEvents(tS: number, specs: readonly MetricSpec[], results: readonly MetricResult[], d: HpaDecision): HpaEvent[] {
+export function syncEvents(
+  tS: number,
+  specs: readonly MetricSpec[],
+  results: readonly MetricResult[],
+  d: HpaDecision,
+): HpaEvent[] {
   const events: HpaEvent[] = [];
   let invalid = 0;
   let first = '';
@@ -86,9 +92,13 @@ export function syncEvents(tS: number, specs: readonly MetricSpec[], results: re
   });
   const active = d.conditions.find((c) => c.type === 'ScalingActive');
   if (invalid > 0 && active?.status === 'False') {
-    events.push({ tS, type: 'Warning', reason: 'FailedComputeMetricsReplicas', message: `invalid metrics (${invalid} invalid out of ${results.length}), first error is: ${first}` });
+    const message = `invalid metrics (${invalid} invalid out of ${results.length}), first error is: ${first}`;
+    events.push({ tS, type: 'Warning', reason: 'FailedComputeMetricsReplicas', message });
   }
-  if (d.rescale) events.push({ tS, type: 'Normal', reason: 'SuccessfulRescale', message: `New size: ${d.desiredReplicas}; reason: ${d.reason}` });
+  if (d.rescale) {
+    const message = `New size: ${d.desiredReplicas}; reason: ${d.reason}`;
+    events.push({ tS, type: 'Normal', reason: 'SuccessfulRescale', message });
+  }
   return events;
 }
 
@@ -158,8 +168,15 @@ export function decisionRecord(
   };
 }
 
-/** The HPA's view of one sync: status.currentMetrics, the pod groups, the recommendation before and after stabilisation. */
-function hpaView(specs: readonly MetricSpec[], results: readonly MetricResult[], d: HpaDecision): Partial<HpaDecisionRecord> {
+/**
+ * The HPA's view of one sync: status.currentMetrics, the pod groups, the recommendation before and after
+ * stabilising.
+ */
+function hpaView(
+  specs: readonly MetricSpec[],
+  results: readonly MetricResult[],
+  d: HpaDecision,
+): Partial<HpaDecisionRecord> {
   // Metrics not computed this sync (replicas outside [min, max]) leave currentMetrics empty: every one <unknown>.
   const counts = (k: keyof PodCounts) => results.map((r) => (r.pods ? String(r.pods[k]) : '')).join(' ');
   return {
@@ -301,7 +318,8 @@ export class HpaController implements Autoscaler {
           const r = calcPlainMetricReplicas({
             currentReplicas: current, pods, metrics: series, tolerances, nowS, cfg: this.rcfg, targetUsage,
           });
-          return { proposal: { replicas: r.replicas, metricName: `pods metric ${name}` }, status: { averageValueMilli: r.usage }, pods: r.pods };
+          const proposal = { replicas: r.replicas, metricName: `pods metric ${name}` };
+          return { proposal, status: { averageValueMilli: r.usage }, pods: r.pods };
         }
         default: {
           const unhandled: never = m;
@@ -335,7 +353,8 @@ export class HpaController implements Autoscaler {
       };
     }
     const r = calcPlainMetricReplicas({ ...common, targetUsage: toMilli(t.averageValue!) });
-    return { proposal: { replicas: r.replicas, metricName: `${res} resource` }, status: { averageValueMilli: r.usage }, pods: r.pods };
+    const proposal = { replicas: r.replicas, metricName: `${res} resource` };
+    return { proposal, status: { averageValueMilli: r.usage }, pods: r.pods };
   }
 }
 
@@ -365,14 +384,14 @@ export interface PodForHpa {
  */
 export function hpaPod(p: PodForHpa, requestMilli: number): HpaPod {
   const notReadySince = Number.isNaN(p.unreadyNs) ? p.runningNs : Math.max(p.runningNs, p.unreadyNs);
+  const ready = p.ready
+    ? { status: 'True' as const, lastTransitionTimeS: nsToS(p.readyNs) }
+    : { status: 'False' as const, lastTransitionTimeS: nsToS(notReadySince) };
   return {
     name: p.name,
     phase: p.running ? 'Running' : 'Pending',
     deleting: p.terminating,
-    ...(p.running ? { startTimeS: nsToS(p.runningNs) } : {}),
-    ...(p.running
-      ? { ready: p.ready ? { status: 'True' as const, lastTransitionTimeS: nsToS(p.readyNs) } : { status: 'False' as const, lastTransitionTimeS: nsToS(notReadySince) } }
-      : {}),
+    ...(p.running ? { startTimeS: nsToS(p.runningNs), ready } : {}),
     requestMilli,
   };
 }

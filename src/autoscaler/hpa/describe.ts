@@ -7,7 +7,13 @@ import { describeEvents, type HpaEvent } from './status.js';
  * to what the simulation knows): reference, the targets as `kubectl get hpa` prints them, bounds, the
  * Deployment's pods, the conditions of the last sync (type, status, reason) and the Events table.
  */
-export function describeHpa(name: string, hpa: Hpa, decisions: readonly HpaDecisionRecord[], events: readonly HpaEvent[], nowS: number): string {
+export function describeHpa(
+  name: string,
+  hpa: Hpa,
+  decisions: readonly HpaDecisionRecord[],
+  events: readonly HpaEvent[],
+  nowS: number,
+): string {
   const last = decisions.at(-1);
   const lines = [
     `Name:                 ${name}`,
@@ -22,7 +28,11 @@ export function describeHpa(name: string, hpa: Hpa, decisions: readonly HpaDecis
     .filter(([, sr]) => sr[0] !== '');
   if (conditions.length > 0) {
     lines.push('Conditions:');
-    const rows = [['Type', 'Status', 'Reason'], ['----', '------', '------'], ...conditions.map(([type, [status, reason]]) => [type, status!, reason ?? ''])];
+    const rows = [
+      ['Type', 'Status', 'Reason'],
+      ['----', '------', '------'],
+      ...conditions.map(([type, [status, reason]]) => [type, status!, reason ?? '']),
+    ];
     const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
     for (const r of rows) lines.push(`  ${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`.trimEnd());
   }

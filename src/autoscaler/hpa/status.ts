@@ -51,7 +51,10 @@ const q = (milli: number | undefined) => (milli === undefined ? '<unknown>' : fo
  * `5/10 (avg)` for an Object or External AverageValue target, `<unknown>` for a metric with no status),
  * at most two, then `+ N more...`; `<none>` without metrics. `statuses[i]` undefined: not computed.
  */
-export function formatHpaMetrics(specs: readonly MetricSpec[], statuses: readonly (MetricStatus | undefined)[]): string {
+export function formatHpaMetrics(
+  specs: readonly MetricSpec[],
+  statuses: readonly (MetricStatus | undefined)[],
+): string {
   if (specs.length === 0) return '<none>';
   const list: string[] = [];
   specs.forEach((spec, i) => {
@@ -60,7 +63,9 @@ export function formatHpaMetrics(specs: readonly MetricSpec[], statuses: readonl
       case 'External':
       case 'Object': {
         const t = spec.type === 'External' ? spec.external.target : spec.object.target;
-        if (t.averageValue !== undefined) list.push(`${q(st?.averageValueMilli)}/${targetString(t.averageValue)} (avg)`);
+        if (t.averageValue !== undefined) {
+          list.push(`${q(st?.averageValueMilli)}/${targetString(t.averageValue)} (avg)`);
+        }
         else list.push(`${q(st?.valueMilli)}/${targetString(t.value!)}`);
         break;
       }
@@ -110,11 +115,12 @@ export function humanDuration(seconds: number): string {
   const hours = Math.floor(s / 3600);
   if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
   if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
   const days = Math.floor(hours / 24);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
-  return `${Math.floor(days / 365)}y`;
+  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
+  if (hours < 24 * 365 * 2) return `${days}d`;
+  const years = Math.floor(days / 365);
+  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
+  return `${years}y`;
 }
 
 /**
@@ -134,10 +140,12 @@ export function describeEvents(events: readonly HpaEvent[], nowS: number): strin
   const sorted = [...rows.values()].sort((a, b) => a.last - b.last || a.first - b.first);
   const table = [['Type', 'Reason', 'Age', 'From', 'Message'], ['----', '------', '----', '----', '-------']];
   for (const r of sorted) {
-    const age = r.count > 1 ? `${humanDuration(nowS - r.last)} (x${r.count} over ${humanDuration(nowS - r.first)})` : humanDuration(nowS - r.first);
+    const first = humanDuration(nowS - r.first);
+    const age = r.count > 1 ? `${humanDuration(nowS - r.last)} (x${r.count} over ${first})` : first;
     table.push([r.e.type, r.e.reason, age, 'horizontal-pod-autoscaler', r.e.message]);
   }
   const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-  const lines = table.map((row) => `  ${row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')}`.trimEnd());
+  const pad = (row: string[]) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!)));
+  const lines = table.map((row) => `  ${pad(row).join('  ')}`.trimEnd());
   return `Events:\n${lines.join('\n')}\n`;
 }
