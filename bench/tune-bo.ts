@@ -9,14 +9,14 @@ import { standing, tune } from '../src/sweep/tune.js';
 import { SWEEP_METRICS } from '../src/scenario/sweep-schema.js';
 
 /**
- * Issue 20's benchmark for `tune --method bo`: on the curated tuning scenario (scenarios/tune-hpa-bo.yaml,
+ * Issue 20's benchmark for `tune --method bo`: on a tuning scenario kept with the benchmarks (bench/tune-hpa-bo.yaml,
  * 28 points × 2 seeds) Bayesian optimisation must reach the grid's best cost — within the 95 % CI of the
  * grid winner's mean over its seeds — in at most a third of the grid's runs. The grid runs every
  * (point, seed) once on the worker pool; bo then draws its runs from those outcomes (a run is a pure
  * function of its scenario and seed, so re-running it would give the same bytes) and counts them.
  * Writes results/bench/tune-bo.json; exits 1 when the target is missed.
  */
-const file = process.argv[2] ?? 'scenarios/tune-hpa-bo.yaml';
+const file = process.argv[2] ?? 'bench/tune-hpa-bo.yaml';
 const { scenario, points, meta, base } = loadSweep(file, undefined);
 const scenarios = new Map(points.map((p) => [p.index, pointScenario(base, p, file)]));
 const goal = tuneGoal({}, scenario.slo.p99Ms, meta.objective);
