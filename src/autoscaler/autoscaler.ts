@@ -1,6 +1,7 @@
 import type { Deployment } from '../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
 import type { Simulation } from '../engine/simulation.js';
+import type { HpaEvent } from './hpa/status.js';
 import {
   AUTOSCALER_KINDS, toMilli, type AutoscalerKind, type Cluster, type Density, type Hpa, type Keda,
 } from '../scenario/cluster-schema.js';
@@ -19,6 +20,8 @@ export interface Autoscaler {
   readonly decisions: readonly HpaDecisionRecord[];
   /** Controller down (faults): syncs are skipped. */
   down: boolean;
+  /** The events it recorded, for an HPA (`kubectl describe hpa`'s Events). */
+  readonly events?: readonly HpaEvent[];
 }
 
 /** Latency windows the metrics pipeline must keep for an autoscaler's metrics. */

@@ -77,6 +77,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--report', 'also write report.html and charts/*.svg into the run directory (gmpsim report)')
     .option('--trace <file>', 'write a Chrome Trace Event / Perfetto JSON timeline (open in ui.perfetto.dev)')
     .option('--trace-window <s:s>', 'simulated seconds to trace, START:END (default 0:1)')
+    .option('--hpa-events', "print the HPA as `kubectl describe hpa` would at the run's end: targets, conditions, events")
     .action(async (file: string, opts) => {
       const out = (await import('./run-command.js')).runCommand(file, opts);
       if (opts.report && out) await (await import('./report-command.js')).reportCommand(out, { quiet: true });
@@ -114,7 +115,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('tune')
     .description("search the sweep's points for the lowest objective (successive halving over seeds, or the grid) and print the best as a ready-to-paste HPA manifest")
     .argument('<file>', 'scenario file with a sweep block (its objective is minimised)')
-    .option('--method <m>', 'halving (successive halving over seeds) or grid (every point on every seed)', 'halving')
+    .option('--method <m>', 'halving (successive halving over seeds), grid (every point on every seed) or bo (Bayesian optimisation)', 'halving')
+    .option('--budget <n>', 'bo: points to evaluate, each on every seed (default: a third of the points, rounded down)', parseCount)
+    .option('--batch <n>', 'bo: points per batch, run in parallel; the next batch is chosen from the finished ones (default 4)', parseCount)
     .option('--cost <metric>', 'the figure to minimise (default podSeconds)')
     .option('--constraint <metric<=value>', "a bound on a figure's mean, repeatable (default: p99Ms<=the scenario's slo.p99Ms)", (v: string, acc: string[] = []) => [...acc, v])
     .option('--objective <kind>', "constrained (cost under constraints, the default) or weighted (the sweep's objective weights)")

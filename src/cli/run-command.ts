@@ -6,6 +6,7 @@ import { writeDirAtomic, writeFileAtomic } from '../report/atomic-dir.js';
 import { checkOutDir, checkOutFile, MARKER, markerContent } from '../report/out-dir.js';
 import { toStableJson } from '../report/format.js';
 import { densityStability } from '../autoscaler/density/controller.js';
+import { describeHpa } from '../autoscaler/hpa/describe.js';
 import { formatProblem, loadScenarioFile, type Problem } from '../scenario/load.js';
 import { Experiment } from '../sim/experiment.js';
 import { UsageError } from './errors.js';
@@ -22,6 +23,7 @@ export interface RunOptions {
   scheddetail?: boolean;
   trace?: string;
   traceWindow?: string;
+  hpaEvents?: boolean;
 }
 
 function parseWindow(w: string): { startS: number; endS: number } {
@@ -48,6 +50,7 @@ export function runCommand(file: string, opts: RunOptions): string {
   if (opts.schedtrace !== undefined && (scenario.durationS * 1000) / opts.schedtrace > MAX_SCHEDTRACE_LINES) {
     throw new UsageError(`--schedtrace ${opts.schedtrace}: expected at most ${MAX_SCHEDTRACE_LINES.toLocaleString('en-US')} trace lines (durationS × 1000 / ms), found ${Math.ceil((scenario.durationS * 1000) / opts.schedtrace).toLocaleString('en-US')}; raise --schedtrace`);
   }
+  if (opts.hpaEvents && !scenario.hpa) throw new UsageError(`--hpa-events needs an hpa block; ${file} has none`);
   // Refuse a place we must not write before simulating, not after.
   checkOutDir(outDir, 'run');
   if (opts.trace !== undefined) checkOutFile(opts.trace, '--trace');
@@ -77,8 +80,14 @@ export function runCommand(file: string, opts: RunOptions): string {
   writeDirAtomic(outDir, { ...runFiles(scenario, seed, result), [MARKER]: markerContent('run') });
   if (opts.trace !== undefined && result.trace) writeFileAtomic(opts.trace, JSON.stringify(result.trace));
 
-  if (opts.json) process.stdout.write(toStableJson({ outDir, summary: result.summary }));
-  else if (opts.quiet) process.stdout.write(`${outDir}\n`);
-  else process.stdout.write(`${summaryTable(result.summary)}\nresults     ${outDir}/\n`);
+  const events = opts.hpaEvents ? (exp.fleet.autoscaler?.events ?? []) : undefined;
+  if (opts.json) process.stdout.write(toStableJson({ outDir, summary: result.summary, ...(events ? { hpaEvents: events } : {}) }));
+  else {
+    if (events && scenario.hpa) {
+      process.stdout.write(`${describeHpa(scenario.name, scenario.hpa, result.hpaDecisions ?? [], events, scenario.durationS)}\n`);
+    }
+    if (opts.quiet) process.stdout.write(`${outDir}\n`);
+    else process.stdout.write(`${summaryTable(result.summary)}\nresults     ${outDir}/\n`);
+  }
   return outDir;
 }

@@ -8,7 +8,8 @@ import { pointScenario, type SweepPoint } from '../sweep/points.js';
 import type { RunOutcome } from '../sweep/run-row.js';
 import { defaultWorkers, runTasks, StopSignal } from '../sweep/runner.js';
 import { SWEEP_METRICS, type SweepMetric } from '../scenario/sweep-schema.js';
-import { plannedRuns, rungSchedule, tune, type Constraint, type Goal, type Standing } from '../sweep/tune.js';
+import { plannedRuns, rungSchedule, tune, type BoSettings, type Constraint, type Goal, type Standing, type TuneMethod } from '../sweep/tune.js';
+import { MAX_BO_POINTS } from '../sweep/bo.js';
 import { UsageError } from './errors.js';
 import { stopOnSignals } from './signals.js';
 import { Progress, progressWanted } from './progress.js';
@@ -26,6 +27,9 @@ export interface TuneOptions {
   seed?: number;
   maxSeeds?: number;
   eta?: number;
+  /** bo: points to evaluate (default ⌊points / 3⌋) and points per batch (default 4). */
+  budget?: number;
+  batch?: number;
   out?: string;
   json?: boolean;
   quiet?: boolean;
@@ -79,6 +83,19 @@ export function tuneGoal(opts: TuneOptions, sloP99Ms: number, objective: Partial
   return { kind: 'constrained', cost, constraints };
 }
 
+/** `--budget` / `--batch` for bo, checked: the budget is clamped to the points there are. */
+export function boSettings(opts: TuneOptions, points: number, ranges: Record<string, { log: boolean }>): BoSettings {
+  if (points > MAX_BO_POINTS) {
+    throw new UsageError(`--method bo searches at most ${MAX_BO_POINTS.toLocaleString('en-US')} points, found ${points.toLocaleString('en-US')}; use halving, or fewer grid values or random samples`);
+  }
+  const budget = Math.min(points, opts.budget ?? Math.max(1, Math.floor(points / 3)));
+  const batch = opts.batch ?? 4;
+  if (!(Number.isInteger(budget) && budget >= 1)) throw new UsageError(`--budget: expected an integer ≥ 1, found "${opts.budget}"`);
+  if (!(Number.isInteger(batch) && batch >= 1)) throw new UsageError(`--batch: expected an integer ≥ 1, found "${opts.batch}"`);
+  const logPaths = new Set(Object.entries(ranges).filter(([, r]) => r.log).map(([p]) => p));
+  return { budget, batch, logPaths };
+}
+
 /** A standing's headline figures: latency, errors, cost. */
 function figuresLine(s: Standing): string {
   const f = s.figures;
@@ -94,9 +111,13 @@ function figuresLine(s: Standing): string {
  * shows the closest.
  */
 export async function tuneCommand(file: string, opts: TuneOptions): Promise<number> {
-  const method = opts.method ?? 'halving';
-  if (method !== 'halving' && method !== 'grid') throw new UsageError(`--method: expected halving or grid, found "${method}"`);
+  const method = (opts.method ?? 'halving') as TuneMethod;
+  if (method !== 'halving' && method !== 'grid' && method !== 'bo') throw new UsageError(`--method: expected halving, grid or bo, found "${method}"`);
+  if (method !== 'bo' && (opts.budget !== undefined || opts.batch !== undefined)) {
+    throw new UsageError('--budget and --batch are settings of --method bo');
+  }
   const { scenario, points, meta, base } = loadSweep(file, opts.seed);
+  const bo = method === 'bo' ? boSettings(opts, points.length, scenario.sweep?.random?.ranges ?? {}) : undefined;
   const goal = tuneGoal(opts, scenario.slo.p99Ms, meta.objective);
   const scenarios = new Map(points.map((p) => [p.index, pointScenario(base, p, file)]));
   const maxSeeds = opts.maxSeeds ?? meta.replications;
@@ -105,10 +126,11 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
   const workers = opts.workers ?? defaultWorkers();
   const stop = new StopSignal();
   const signals = stopOnSignals(stop);
-  const progress = new Progress(progressWanted(opts), plannedRuns(rungSchedule(points.length, method, maxSeeds, opts.eta ?? 3)), 'runs', 1000);
+  const planned = bo ? Math.min(bo.budget, points.length) * maxSeeds : plannedRuns(rungSchedule(points.length, method, maxSeeds, opts.eta ?? 3));
+  const progress = new Progress(progressWanted(opts), planned, 'runs', 1000);
   let done = 0;
   try {
-    const result = await tune(points, scenarios, { method, masterSeed: meta.masterSeed, maxSeeds, eta: opts.eta ?? 3, goal }, async (tasks) => {
+    const result = await tune(points, scenarios, { method, masterSeed: meta.masterSeed, maxSeeds, eta: opts.eta ?? 3, goal, ...(bo ? { bo } : {}) }, async (tasks) => {
       const outcomes: RunOutcome[] = new Array(tasks.length);
       const index = new Map(tasks.map((t, i) => [t, i]));
       await runTasks(tasks, workers, (t, o) => {
@@ -123,13 +145,15 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
     const yaml = bestConfigYaml(base, best, meta.name);
     const out = opts.out ?? join('results', meta.name, 'tune');
     const runnerUpParams = result.runnerUp ? points[result.runnerUp.point]!.params : undefined;
-    const record = { ...result, goal, bestParams: best.params, ...(runnerUpParams ? { runnerUpParams } : {}), bestConfig: yaml };
+    const record = { ...result, goal, ...(bo ? { budget: bo.budget, batch: bo.batch } : {}), bestParams: best.params, ...(runnerUpParams ? { runnerUpParams } : {}), bestConfig: yaml };
     writeDirAtomic(out, { 'tune.json': toStableJson({ ...meta, ...record }), [MARKER]: markerContent('tune') });
     if (opts.json) process.stdout.write(toStableJson({ out, ...record }));
     else if (opts.quiet) process.stdout.write(`${out}\n`);
     else {
-      process.stdout.write(`${meta.name}: ${method === 'grid' ? 'grid search' : `successive halving (η = ${opts.eta ?? 3})`} over ${points.length} points, ${result.runs} runs\n`);
-      for (const r of result.rungs) process.stdout.write(`  ${r.candidates.length} candidates × ${r.seeds} seeds: best objective ${Math.min(...r.objectives).toPrecision(5)}\n`);
+      const how = { grid: 'grid search', halving: `successive halving (η = ${opts.eta ?? 3})`, bo: `Bayesian optimisation (batches of ${bo?.batch})` }[method];
+      process.stdout.write(`${meta.name}: ${how} over ${points.length} points, ${result.runs} runs\n`);
+      const unit = method === 'bo' ? 'points' : 'candidates';
+      for (const r of result.rungs) process.stdout.write(`  ${r.candidates.length} ${unit} × ${r.seeds} seeds: best objective ${Math.min(...r.objectives).toPrecision(5)}\n`);
       const params = (ps: [string, unknown][]) => ps.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
       const aim =
         goal.kind === 'weighted'

@@ -60,6 +60,8 @@ export interface ServiceSink {
 export class ClusterPod {
   runningNs = NaN;
   readyNs = NaN;
+  /** When it last lost readiness (readiness failed, or its container was killed); NaN: never. */
+  unreadyNs = NaN;
   deletedNs = NaN;
   /** Removed from the cluster (drained or killed); its runtime gets no more work. */
   gone = false;
@@ -598,6 +600,7 @@ export class Deployment {
     pod.priorBusyNs += pod.runtime.busyIntegralNs();
     const i = this.ready.indexOf(pod.index);
     if (i >= 0) this.ready.splice(i, 1);
+    if (!Number.isNaN(pod.readyNs)) pod.unreadyNs = this.sim.now;
     pod.readyNs = NaN;
     pod.containerUp = pod.listening = false;
     this.loseRequests(pod);
@@ -801,6 +804,7 @@ export class Deployment {
   private notReady(pod: ClusterPod): void {
     const i = this.ready.indexOf(pod.index);
     if (i >= 0) this.ready.splice(i, 1);
+    if (!Number.isNaN(pod.readyNs)) pod.unreadyNs = this.sim.now;
     pod.readyNs = NaN;
     pod.phase = 'NotReady';
     this.probeStats.readinessLost++;

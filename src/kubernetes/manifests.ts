@@ -238,7 +238,8 @@ const mebibytes = (q: unknown) => toMilli(q as string | number) / 1000 / MiB;
  * apps/v1 Deployment: replicas; the pod's requests (summed over containers, as the HPA's
  * GetResourceUtilizationRatio sums them; a container with a limit and no request gets request = limit, as
  * the API server defaults it); the first container is the Go process: its limits and its GOGC, GOMAXPROCS,
- * GOMEMLIMIT and GODEBUG; terminationGracePeriodSeconds.
+ * GOMEMLIMIT and GODEBUG, and its readiness, liveness and startup probes; terminationGracePeriodSeconds;
+ * the RollingUpdate strategy and minReadySeconds.
  */
 function mapDeployment(m: Mapper): void {
   m.map(['spec', 'replicas'], ['cluster', 'replicas']);
@@ -272,8 +273,10 @@ function mapDeployment(m: Mapper): void {
   const reqPath = [...pod, 'containers', '*', 'resources', 'requests'];
   if (anyCpu) m.set(['cluster', 'pod', 'cpuRequestCores'], cpuMilli / 1000, [...reqPath, 'cpu']);
   if (anyMem) m.set(['cluster', 'pod', 'memoryRequestMB'], memBytes / MiB, [...reqPath, 'memory']);
+  mapStrategy(m);
   if (containers.length === 0) return;
   const go = [...pod, 'containers', 0];
+  mapProbes(m, go);
   m.map([...go, 'resources', 'limits', 'cpu'], ['runtime', 'cpuLimitCores'], cores);
   m.map([...go, 'resources', 'limits', 'memory'], ['runtime', 'memoryLimitMB'], mebibytes);
   const env = (m.get([...go, 'env']) as { name?: string; value?: unknown; valueFrom?: unknown }[] | undefined) ?? [];
@@ -291,6 +294,49 @@ function mapDeployment(m: Mapper): void {
     const mapped = setting(value, (msg) => m.fail([...at, 'value'], msg), (msg) => m.warn([...at, 'value'], msg));
     if (mapped) m.set(mapped.path, mapped.value, [...at, 'value']);
   });
+}
+
+/**
+ * spec.strategy and spec.minReadySeconds onto cluster.strategy and cluster.minReadySeconds (what timeline
+ * rollouts use). RollingUpdate is the strategy modelled; Recreate is named and left out.
+ */
+function mapStrategy(m: Mapper): void {
+  const type = m.take(['spec', 'strategy', 'type']);
+  if (type !== undefined && type !== 'RollingUpdate') {
+    const why = `only RollingUpdate is modelled: a timeline rollout runs as RollingUpdate, not ${JSON.stringify(type)}`;
+    m.warn(['spec', 'strategy', 'type'], why);
+    return;
+  }
+  for (const k of ['maxSurge', 'maxUnavailable']) {
+    m.map(['spec', 'strategy', 'rollingUpdate', k], ['cluster', 'strategy', 'rollingUpdate', k]);
+  }
+  m.map(['spec', 'minReadySeconds'], ['cluster', 'minReadySeconds']);
+}
+
+/** A core/v1 Probe's timing and thresholds: the scenario's probe fields have the same names. */
+const PROBE_FIELDS = [
+  'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold',
+] as const;
+
+/**
+ * The Go container's readiness, liveness and startup probes onto cluster.pod's (src/cluster/prober.ts).
+ * The model's probe is an HTTP GET queued with the traffic: an httpGet handler is that; a tcpSocket, grpc
+ * or exec handler is modelled the same way, with a warning saying so.
+ */
+function mapProbes(m: Mapper, container: Path): void {
+  for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+    const at = [...container, probe];
+    if (m.get(at) === undefined) continue;
+    m.set(['cluster', 'pod', probe], {}, at);
+    for (const f of PROBE_FIELDS) m.map([...at, f], ['cluster', 'pod', probe, f]);
+    m.take([...at, 'httpGet']);
+    for (const handler of ['tcpSocket', 'grpc', 'exec']) {
+      if (m.take([...at, handler]) !== undefined) {
+        const why = `a ${handler} probe is modelled as an HTTP GET queued with the traffic (src/cluster/prober.ts)`;
+        m.warn([...at, handler], why);
+      }
+    }
+  }
 }
 
 type GoEnv = (value: string, fail: (m: string) => void, warn: (m: string) => void) => { path: Path; value: unknown } | undefined;

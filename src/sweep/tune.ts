@@ -3,6 +3,7 @@ import { SWEEP_METRICS, type SweepMetric } from '../scenario/sweep-schema.js';
 import type { RunOutcome } from './run-row.js';
 import { runSeed, type SweepPoint } from './points.js';
 import type { SweepTask } from './runner.js';
+import { encodePoints, initialDesign, proposeBatch, type Observed } from './bo.js';
 
 /** Runs a batch of tasks and returns their outcomes in task order (a worker pool, or inline in tests). */
 export type Evaluate = (tasks: SweepTask[]) => Promise<RunOutcome[]>;
@@ -42,8 +43,17 @@ export interface Standing {
   usage: number;
 }
 
+export type TuneMethod = 'grid' | 'halving' | 'bo';
+
+/** Bayesian optimisation's settings: points to evaluate in all, points per batch, paths drawn on a log scale. */
+export interface BoSettings {
+  budget: number;
+  batch: number;
+  logPaths?: ReadonlySet<string>;
+}
+
 export interface TuneResult {
-  method: 'grid' | 'halving';
+  method: TuneMethod;
   rungs: Rung[];
   best: number;
   bestObjective: number;
@@ -60,8 +70,9 @@ export interface TuneResult {
  * every point on maxSeeds; halving keeps ⌈n/η⌉ and multiplies the seeds by η until one candidate is
  * left or the seeds reach maxSeeds.
  */
-export function rungSchedule(points: number, method: 'grid' | 'halving', maxSeeds: number, eta: number): [number, number][] {
+export function rungSchedule(points: number, method: TuneMethod, maxSeeds: number, eta: number): [number, number][] {
   if (method === 'grid') return [[points, maxSeeds]];
+  if (method === 'bo') throw new RangeError('Bayesian optimisation has no fixed rungs: its runs are budget × seeds');
   if (!(eta >= 2)) throw new RangeError(`successive halving needs η ≥ 2, found ${eta}`); // η = 1 would never narrow
   const out: [number, number][] = [];
   for (let cands = points, seeds = 1; ; cands = Math.max(1, Math.ceil(cands / eta)), seeds = Math.min(maxSeeds, seeds * eta)) {
@@ -121,12 +132,14 @@ export function compareStandings(a: Standing, b: Standing): number {
  * (successive halving over seeds): every point on 1 seed, keep the best 1/η, give the survivors η× the
  * seeds (the earlier runs are reused), until one is left or they have `maxSeeds` — most of the budget
  * goes to the promising points. Seeds are the sweep's (master, replication) hashes, the same for every
- * point (paired), so a point's runs are the same in both methods and on any number of workers.
+ * point (paired), so a point's runs are the same in every method and on any number of workers. `bo`
+ * (Bayesian optimisation, bo.ts): a spread first batch, then batches chosen by constrained expected
+ * improvement from the completed ones, every point on `maxSeeds` seeds, until `budget` points have run.
  */
 export async function tune(
   points: readonly SweepPoint[],
   scenarios: ReadonlyMap<number, Scenario>,
-  opts: { method: 'grid' | 'halving'; masterSeed: number; maxSeeds: number; eta: number; goal: Goal },
+  opts: { method: TuneMethod; masterSeed: number; maxSeeds: number; eta: number; goal: Goal; bo?: BoSettings },
   evaluate: Evaluate,
 ): Promise<TuneResult> {
   const runsOf = new Map<number, (number[] | undefined)[]>(points.map((p) => [p.index, []]));
@@ -144,16 +157,38 @@ export async function tune(
   const stand = (c: number) => standing(c, runsOf.get(c)!, opts.goal);
   const rank = (cands: number[]) => cands.map(stand).sort(compareStandings).map((s) => s.point);
   const rungs: Rung[] = [];
-  let cands = points.map((p) => p.index);
-  for (const [size, seeds] of rungSchedule(points.length, opts.method, opts.maxSeeds, opts.eta)) {
-    cands = runs === 0 ? cands.slice(0, size) : rank(cands).slice(0, size);
-    await giveSeeds(cands, seeds);
-    rungs.push({ candidates: cands, seeds, objectives: cands.map((c) => stand(c).objective) });
+  let best: number, second: number | undefined;
+  if (opts.method === 'bo') {
+    // Each batch is a rung of new points on every seed; the winner is the best of all evaluated points.
+    const bo = opts.bo ?? { budget: Math.max(1, Math.floor(points.length / 3)), batch: 4 };
+    const x = encodePoints(points, bo.logPaths);
+    const constraints = opts.goal.kind === 'constrained' ? opts.goal.constraints : [];
+    const budget = Math.min(bo.budget, points.length);
+    const observed: Observed[] = [];
+    const firstSize = Math.min(budget, Math.max(bo.batch, (x[0]?.length ?? 0) + 1));
+    let batch = initialDesign(x, firstSize, opts.masterSeed);
+    while (batch.length > 0) {
+      await giveSeeds(batch, opts.maxSeeds);
+      rungs.push({ candidates: batch, seeds: opts.maxSeeds, objectives: batch.map((c) => stand(c).objective) });
+      for (const c of batch) {
+        const s = stand(c);
+        observed.push({ point: c, cost: s.objective, figures: constraints.map((k) => s.figures[k.metric]), feasible: s.feasible });
+      }
+      batch = proposeBatch(x, observed, constraints, Math.min(bo.batch, budget - observed.length));
+    }
+    [best, second] = rank(observed.map((o) => o.point));
+  } else {
+    let cands = points.map((p) => p.index);
+    for (const [size, seeds] of rungSchedule(points.length, opts.method, opts.maxSeeds, opts.eta)) {
+      cands = runs === 0 ? cands.slice(0, size) : rank(cands).slice(0, size);
+      await giveSeeds(cands, seeds);
+      rungs.push({ candidates: cands, seeds, objectives: cands.map((c) => stand(c).objective) });
+    }
+    // The runner-up: the next in the final rung, or (when one finalist is left) the best of the rung before.
+    const final = rank(rungs.at(-1)!.candidates);
+    best = final[0]!;
+    second = final[1] ?? (rungs.length > 1 ? rank(rungs.at(-2)!.candidates).find((c) => c !== best) : undefined);
   }
-  // The runner-up: the next in the final rung, or (when one finalist is left) the best of the rung before.
-  const final = rank(rungs.at(-1)!.candidates);
-  const best = final[0]!;
-  const second = final[1] ?? (rungs.length > 1 ? rank(rungs.at(-2)!.candidates).find((c) => c !== best) : undefined);
   const winner = stand(best);
   return {
     method: opts.method,

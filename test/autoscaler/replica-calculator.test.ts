@@ -110,14 +110,14 @@ describe('HPA replica calculator (Kubernetes replica_calculator_test.go cases)',
         expect(run).to.throw(c.expect.error);
         return;
       }
-      expect(run()).to.deep.equal({ replicas: c.expect.replicas, utilization: c.expect.utilization, rawUtilization: c.expect.value });
+      expect(run()).to.deep.include({ replicas: c.expect.replicas, utilization: c.expect.utilization, rawUtilization: c.expect.value });
     });
   }
 
   const podMetric = (name: string, cur: number, levels: number[], target: number, expected: number, usage: number, tc: Partial<Case> = {}) =>
     it(`Pods metric: ${name}`, () => {
       const c = { currentReplicas: cur, ...tc };
-      expect(calcPlainMetricReplicas({ currentReplicas: cur, pods: pods(c), metrics: metrics(levels, 1), tolerances: TOL, nowS: NOW, cfg: CFG, targetUsage: target })).to.deep.equal({ replicas: expected, usage });
+      expect(calcPlainMetricReplicas({ currentReplicas: cur, pods: pods(c), metrics: metrics(levels, 1), tolerances: TOL, nowS: NOW, cfg: CFG, targetUsage: target })).to.deep.include({ replicas: expected, usage });
     });
   podMetric('ScaleDownCM', 5, [12000, 12000, 12000, 12000, 12000], 20000, 3, 12000);
   podMetric('ToleranceCM', 3, [20000, 21000, 21000], 20000, 3, 20666);

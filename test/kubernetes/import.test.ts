@@ -74,6 +74,26 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
     expect(warnings.some((w) => /found v1 Service/.test(w.message))).to.equal(true);
   });
 
+  it("a Deployment's probes and rolling-update strategy map onto the scenario's probes and strategy", () => {
+    const warnings: Problem[] = [];
+    const s = loadScenarioFile(scenarioWith({ 'deploy.yaml': fixture('deploy-probes.yaml') }), warnings);
+    expect(s.cluster.strategy.rollingUpdate).to.deep.equal({ maxSurge: 1, maxUnavailable: '0%' });
+    expect(s.cluster.minReadySeconds).to.equal(10);
+    // Given fields as written; the rest take SetDefaults_Probe's defaults, as the API server would.
+    expect(s.cluster.pod.readinessProbe).to.deep.equal({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 2 });
+    expect(s.cluster.pod.livenessProbe).to.deep.equal({ initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 2, successThreshold: 1, failureThreshold: 3 });
+    expect(s.cluster.pod.startupProbe).to.deep.include({ periodSeconds: 2, failureThreshold: 30 });
+    const said = (path: string, re: RegExp) => warnings.some((w) => w.path.endsWith(path) && re.test(w.message));
+    expect(said('livenessProbe.tcpSocket', /modelled as an HTTP GET/), 'tcpSocket named').to.equal(true);
+    expect(said('startupProbe.terminationGracePeriodSeconds', /not modelled/), 'probe-level grace period named').to.equal(true);
+    expect(warnings.some((w) => /readinessProbe|strategy|minReadySeconds/.test(w.path) && !/tcpSocket|terminationGrace/.test(w.path))).to.equal(false);
+    const recreate = scenarioWith({ 'deploy.yaml': fixture('deploy-probes.yaml').replace('type: RollingUpdate', 'type: Recreate') });
+    const w2: Problem[] = [];
+    const r = loadScenarioFile(recreate, w2);
+    expect(w2.some((w) => w.path.endsWith('spec.strategy.type') && /only RollingUpdate is modelled/.test(w.message))).to.equal(true);
+    expect(r.cluster.strategy.rollingUpdate).to.deep.equal({ maxSurge: '25%', maxUnavailable: '25%' });
+  });
+
   it('what the scenario writes itself wins over the manifests', () => {
     const file = scenarioWith({ 'deploy.yaml': fixture('deploy.yaml') }, 'cluster: { replicas: 7 }\nruntime: { gomaxprocs: 4 }\n');
     const s = loadScenarioFile(file);

@@ -268,6 +268,26 @@ describe('gmpsim sweep / merge', function () {
     expect(h.runs).to.be.below(grid.runs);
   });
 
+  it('gmpsim tune --method bo writes the same tune.json on 1 and 2 workers; its settings are checked', () => {
+    const args = ['tune', file, '--method', 'bo', '--budget', '3', '--batch', '2', '--no-progress'];
+    const one = gmpsim(...args, '--workers', '1', '--out', join(tmp, 'bo-1'));
+    expect(one.status, one.stderr).to.equal(0);
+    expect(one.stdout).to.match(/Bayesian optimisation \(batches of 2\) over 8 points, 6 runs\n  3 points × 2 seeds: /);
+    const two = gmpsim(...args, '--workers', '2', '--out', join(tmp, 'bo-2'));
+    expect(two.status, two.stderr).to.equal(0);
+    const tuned = (d: string) => readFileSync(join(tmp, d, 'tune.json'), 'utf8');
+    expect(tuned('bo-2')).to.equal(tuned('bo-1'));
+    expect(JSON.parse(tuned('bo-1'))).to.deep.include({ method: 'bo', budget: 3, batch: 2, runs: 6 });
+    const zero = gmpsim('tune', file, '--method', 'bo', '--budget', '0');
+    expect(zero.status).to.equal(2);
+    expect(zero.stderr).to.match(/--budget <n>' argument '0' is invalid/);
+    const notBo = gmpsim('tune', file, '--method', 'grid', '--batch', '2');
+    expect(notBo.status).to.equal(2);
+    expect(notBo.stderr).to.match(/--budget and --batch are settings of --method bo/);
+    const badMethod = gmpsim('tune', file, '--method', 'tpe');
+    expect(badMethod.stderr).to.match(/--method: expected halving, grid or bo, found "tpe"/);
+  });
+
   it('a point the schema rejects fails before any run, naming the point (exit 2)', () => {
     const bad = file.replace('small.yaml', 'bad.yaml');
     writeFileSync(bad, readFileSync(file, 'utf8').replace('runtime.gomaxprocs: [1, 2]', 'runtime.gomaxprocs: [1, 0]'));

@@ -6,11 +6,15 @@ import { nsToS, sToNs } from '../../engine/time.js';
 import {
   toMilli, type ExternalMetricName, type Hpa, type MetricSpec, type ObjectMetricName,
 } from '../../scenario/cluster-schema.js';
-import { HpaMemory, hpaTolerances, reconcileReplicas, type HorizontalControllerConfig, type HpaCondition, type HpaDecision, type MetricProposal } from './horizontal.js';
+import {
+  HpaMemory, hpaTolerances, reconcileReplicas,
+  type HorizontalControllerConfig, type HpaCondition, type HpaDecision, type MetricProposal,
+} from './horizontal.js';
 import {
   calcPlainMetricReplicas, getExternalMetricReplicas, getExternalPerPodMetricReplicas, getObjectMetricReplicas, getObjectPerPodMetricReplicas,
-  getResourceReplicas, HpaMetricError, type HpaPod, type ReplicaCalculatorConfig,
+  getResourceReplicas, HpaMetricError, type HpaPod, type PodCounts, type ReplicaCalculatorConfig,
 } from './replica-calculator.js';
+import { formatHpaMetrics, type HpaEvent, type MetricStatus } from './status.js';
 
 /** One sync of the HPA, as recorded in hpa_decisions.csv. */
 export interface HpaDecisionRecord {
@@ -24,6 +28,78 @@ export interface HpaDecisionRecord {
   ableToScale: string;
   scalingActive: string;
   scalingLimited: string;
+  /** status.currentMetrics as `kubectl get hpa` prints it (formatHPAMetrics): `cpu: 93%/60%`. HPA only. */
+  currentMetrics?: string;
+  /** groupPods' counts per metric in spec order, space-separated ("" where a metric groups no pods). */
+  readyPods?: string;
+  unreadyPods?: string;
+  missingPods?: string;
+  ignoredPods?: string;
+  /** The metrics' recommendation, and after stabilisation (before rate and min/max limits); "" if not computed. */
+  recommendedReplicas?: number | '';
+  stabilizedReplicas?: number | '';
+}
+
+/** One metric's result: the proposal, and (when computed) its status and how the calculator grouped the pods. */
+export interface MetricResult {
+  proposal: MetricProposal;
+  status?: MetricStatus;
+  pods?: PodCounts;
+}
+
+/** The error prefix computeStatusFor*Metric (horizontal.go) puts on a calculator's error, per source and target. */
+export function metricErrorPrefix(m: MetricSpec): string {
+  switch (m.type) {
+    case 'Resource':
+      return `failed to get ${m.resource.name} ${m.resource.target.type === 'Utilization' ? 'utilization' : 'usage'}`;
+    case 'ContainerResource':
+      return `failed to get ${m.containerResource.name} ${
+        m.containerResource.target.type === 'Utilization' ? 'utilization' : 'usage'
+      }`;
+    case 'Pods':
+      return 'failed to get pods metric value';
+    case 'Object':
+      return 'failed to get object metric value';
+    case 'External':
+      return `failed to get external metric ${m.external.metric.name}`;
+    default: {
+      const unhandled: never = m;
+      throw new Error(`hpa: unhandled metric source ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
+/**
+ * The events one sync records (reconcileAutoscaler / computeReplicasForMetrics): a Warning per metric that
+ * could not be computed (FailedGetResourceMetric …), FailedComputeMetricsReplicas when no recommendation
+ * came of them, and SuccessfulRescale "New size: N; reason: …" when the target was scaled.
+ */
+export function syncEvents(
+  tS: number,
+  specs: readonly MetricSpec[],
+  results: readonly MetricResult[],
+  d: HpaDecision,
+): HpaEvent[] {
+  const events: HpaEvent[] = [];
+  let invalid = 0;
+  let first = '';
+  results.forEach((r, i) => {
+    const p = r.proposal;
+    if (!('error' in p)) return;
+    const message = `${metricErrorPrefix(specs[i]!)}: ${p.error}`;
+    if (invalid++ === 0) first = message;
+    events.push({ tS, type: 'Warning', reason: p.reason, message });
+  });
+  const active = d.conditions.find((c) => c.type === 'ScalingActive');
+  if (invalid > 0 && active?.status === 'False') {
+    const message = `invalid metrics (${invalid} invalid out of ${results.length}), first error is: ${first}`;
+    events.push({ tS, type: 'Warning', reason: 'FailedComputeMetricsReplicas', message });
+  }
+  if (d.rescale) {
+    const message = `New size: ${d.desiredReplicas}; reason: ${d.reason}`;
+    events.push({ tS, type: 'Normal', reason: 'SuccessfulRescale', message });
+  }
+  return events;
 }
 
 /** ScalingActive reasons when a metric of each source type cannot be computed (computeStatusFor*Metric). */
@@ -67,7 +143,13 @@ function podRequestResource(m: MetricSpec): 'cpu' | 'memory' {
 }
 
 /** The record of one reconcileReplicas decision (conditions as status/reason). */
-export function decisionRecord(tS: number, currentReplicas: number, d: HpaDecision, proposals: readonly MetricProposal[]): HpaDecisionRecord {
+export function decisionRecord(
+  tS: number,
+  currentReplicas: number,
+  d: HpaDecision,
+  proposals: readonly MetricProposal[],
+  view?: { specs: readonly MetricSpec[]; results: readonly MetricResult[] },
+): HpaDecisionRecord {
   const cond = (t: HpaCondition['type']) => {
     const c = d.conditions.find((x) => x.type === t);
     return c ? `${c.status}/${c.reason}` : '';
@@ -82,6 +164,29 @@ export function decisionRecord(tS: number, currentReplicas: number, d: HpaDecisi
     ableToScale: cond('AbleToScale'),
     scalingActive: cond('ScalingActive'),
     scalingLimited: cond('ScalingLimited'),
+    ...(view ? hpaView(view.specs, view.results, d) : {}),
+  };
+}
+
+/**
+ * The HPA's view of one sync: status.currentMetrics, the pod groups, the recommendation before and after
+ * stabilising.
+ */
+function hpaView(
+  specs: readonly MetricSpec[],
+  results: readonly MetricResult[],
+  d: HpaDecision,
+): Partial<HpaDecisionRecord> {
+  // Metrics not computed this sync (replicas outside [min, max]) leave currentMetrics empty: every one <unknown>.
+  const counts = (k: keyof PodCounts) => results.map((r) => (r.pods ? String(r.pods[k]) : '')).join(' ');
+  return {
+    currentMetrics: formatHpaMetrics(specs, specs.map((_, i) => results[i]?.status)),
+    readyPods: counts('ready'),
+    unreadyPods: counts('unready'),
+    missingPods: counts('missing'),
+    ignoredPods: counts('ignored'),
+    recommendedReplicas: d.recommendation?.replicas ?? '',
+    stabilizedReplicas: d.recommendation?.stabilized ?? '',
   };
 }
 
@@ -103,6 +208,8 @@ export class HpaController implements Autoscaler {
   readonly kind = 'hpa';
   private readonly mem = new HpaMemory();
   readonly decisions: HpaDecisionRecord[] = [];
+  /** The events it recorded (`gmpsim run --hpa-events`). */
+  readonly events: HpaEvent[] = [];
   /** Controller down (faults): syncs are skipped; the Deployment keeps its size. */
   down = false;
   private readonly hcfg: HorizontalControllerConfig;
@@ -131,39 +238,35 @@ export class HpaController implements Autoscaler {
   private sync(): void {
     const nowS = nsToS(this.sim.now);
     const current = this.deployment.replicas;
-    const proposals: MetricProposal[] = [];
+    // scale.Status.Replicas: the ReplicaSets' active pods (not terminating), which per-pod Object and
+    // External targets divide by (computeStatusForObjectMetric / ForExternalMetric take statusReplicas).
+    const statusReplicas = statusReplicasOf(this.deployment);
+    const results: MetricResult[] = [];
     const d = reconcileReplicas(
       this.mem,
       { minReplicas: this.spec.minReplicas, maxReplicas: this.spec.maxReplicas, ...(this.spec.behavior ? { behavior: this.spec.behavior } : {}) },
       current,
       () => {
         for (const m of this.spec.metrics) {
-          proposals.push(this.proposal(m, current, this.listPods(podRequestResource(m)), nowS));
+          results.push(this.proposal(m, current, statusReplicas, this.listPods(podRequestResource(m)), nowS));
         }
-        return proposals;
+        return results.map((r) => r.proposal);
       },
       nowS,
       this.hcfg,
     );
     if (d.rescale) this.deployment.scale(d.desiredReplicas);
-    this.decisions.push(decisionRecord(nowS, current, d, proposals));
+    const proposals = results.map((r) => r.proposal);
+    this.decisions.push(decisionRecord(nowS, current, d, proposals, { specs: this.spec.metrics, results }));
+    for (const e of syncEvents(nowS, this.spec.metrics, results, d)) this.events.push(e);
   }
 
   /** The pod lister's view of the Deployment's pods. */
   private listPods(resource: 'cpu' | 'memory'): HpaPod[] {
-    return this.deployment.live().map((p) => ({
-      name: p.name,
-      phase: p.running ? 'Running' : 'Pending',
-      deleting: p.terminating,
-      ...(p.running ? { startTimeS: nsToS(p.runningNs) } : {}),
-      ...(p.running
-        ? { ready: p.ready ? { status: 'True' as const, lastTransitionTimeS: nsToS(p.readyNs) } : { status: 'False' as const, lastTransitionTimeS: nsToS(p.runningNs) } }
-        : {}),
-      requestMilli: this.requestMilli[resource],
-    }));
+    return this.deployment.live().map((p) => hpaPod(p, this.requestMilli[resource]));
   }
 
-  private proposal(m: MetricSpec, current: number, pods: HpaPod[], nowS: number): MetricProposal {
+  private proposal(m: MetricSpec, current: number, statusReplicas: number, pods: HpaPod[], nowS: number): MetricResult {
     const tolerances = hpaTolerances(this.spec.behavior, this.hcfg);
     try {
       // computeReplicasForMetric: one case per MetricSourceType; a new source does not compile until handled.
@@ -185,11 +288,12 @@ export class HpaController implements Autoscaler {
           const v = toMilli(raw);
           const kind = t.type === 'Value' ? 'value' : 'average value';
           const metricName = `${name} on Service/${m.object.describedObject.name} (target ${kind})`;
-          const r =
-            t.type === 'Value'
-              ? getObjectMetricReplicas(current, v, toMilli(t.value!), tolerances, pods)
-              : getObjectPerPodMetricReplicas(current, v, toMilli(t.averageValue!), tolerances);
-          return { replicas: r.replicas, metricName };
+          if (t.type === 'Value') {
+            const r = getObjectMetricReplicas(current, v, toMilli(t.value!), tolerances, pods);
+            return { proposal: { replicas: r.replicas, metricName }, status: { valueMilli: r.usage } };
+          }
+          const r = getObjectPerPodMetricReplicas(statusReplicas, v, toMilli(t.averageValue!), tolerances);
+          return { proposal: { replicas: r.replicas, metricName }, status: { averageValueMilli: r.usage } };
         }
         case 'External': {
           // computeStatusForExternalMetric: the named series, read by name (never a guess).
@@ -198,11 +302,13 @@ export class HpaController implements Autoscaler {
           const raw = EXTERNAL_METRICS[name](this.metrics);
           if (raw === undefined) throw new HpaMetricError(`unable to get external metric ${name}: no metrics returned`);
           const v = toMilli(raw);
-          const r =
-            t.type === 'Value'
-              ? getExternalMetricReplicas(current, [v], toMilli(t.value!), tolerances, pods)
-              : getExternalPerPodMetricReplicas(current, [v], toMilli(t.averageValue!), tolerances);
-          return { replicas: r.replicas, metricName: `external metric ${name}` };
+          const metricName = `external metric ${name}`;
+          if (t.type === 'Value') {
+            const r = getExternalMetricReplicas(current, [v], toMilli(t.value!), tolerances, pods);
+            return { proposal: { replicas: r.replicas, metricName }, status: { valueMilli: r.usage } };
+          }
+          const r = getExternalPerPodMetricReplicas(statusReplicas, [v], toMilli(t.averageValue!), tolerances);
+          return { proposal: { replicas: r.replicas, metricName }, status: { averageValueMilli: r.usage } };
         }
         case 'Pods': {
           const name = m.pods.metric.name;
@@ -212,7 +318,8 @@ export class HpaController implements Autoscaler {
           const r = calcPlainMetricReplicas({
             currentReplicas: current, pods, metrics: series, tolerances, nowS, cfg: this.rcfg, targetUsage,
           });
-          return { replicas: r.replicas, metricName: `pods metric ${name}` };
+          const proposal = { replicas: r.replicas, metricName: `pods metric ${name}` };
+          return { proposal, status: { averageValueMilli: r.usage }, pods: r.pods };
         }
         default: {
           const unhandled: never = m;
@@ -220,7 +327,7 @@ export class HpaController implements Autoscaler {
         }
       }
     } catch (e) {
-      if (e instanceof HpaMetricError) return { error: e.message, reason: FAILED_GET[m.type] };
+      if (e instanceof HpaMetricError) return { proposal: { error: e.message, reason: FAILED_GET[m.type] } };
       throw e;
     }
   }
@@ -232,16 +339,59 @@ export class HpaController implements Autoscaler {
     pods: HpaPod[],
     nowS: number,
     tolerances: { scaleUp: number; scaleDown: number },
-  ): MetricProposal {
+  ): MetricResult {
     const t = spec.target;
     const res = spec.name;
     const metrics = this.metrics.get(res);
     const common = { currentReplicas: current, pods, metrics, tolerances, nowS, cfg: this.rcfg, resource: res };
     if (t.type === 'Utilization') {
       const r = getResourceReplicas({ ...common, targetUtilization: t.averageUtilization! });
-      return { replicas: r.replicas, metricName: `${res} resource utilization (percentage of request)` };
+      return {
+        proposal: { replicas: r.replicas, metricName: `${res} resource utilization (percentage of request)` },
+        status: { averageUtilization: r.utilization, averageValueMilli: r.rawUtilization },
+        pods: r.pods,
+      };
     }
     const r = calcPlainMetricReplicas({ ...common, targetUsage: toMilli(t.averageValue!) });
-    return { replicas: r.replicas, metricName: `${res} resource` };
+    const proposal = { replicas: r.replicas, metricName: `${res} resource` };
+    return { proposal, status: { averageValueMilli: r.usage }, pods: r.pods };
   }
+}
+
+/** scale.Status.Replicas of a Deployment: its pods that are not terminating (the ReplicaSets' active pods). */
+export function statusReplicasOf(deployment: { live(): readonly { terminating: boolean }[] }): number {
+  let n = 0;
+  for (const p of deployment.live()) if (!p.terminating) n++;
+  return n;
+}
+
+/** A pod as the HPA's lister sees it. */
+export interface PodForHpa {
+  name: string;
+  running: boolean;
+  terminating: boolean;
+  ready: boolean;
+  runningNs: number;
+  readyNs: number;
+  /** When it last lost readiness (NaN: never): the Ready=False condition's lastTransitionTime. */
+  unreadyNs: number;
+}
+
+/**
+ * A cluster pod as the HPA's pod lister sees it. The Ready condition's lastTransitionTime is when it
+ * became Ready, or — once it has lost readiness — when it did; a pod never Ready keeps its start time.
+ * (groupPods counts a pod that was Ready and lost it after the CPU initialisation period, not as never-ready.)
+ */
+export function hpaPod(p: PodForHpa, requestMilli: number): HpaPod {
+  const notReadySince = Number.isNaN(p.unreadyNs) ? p.runningNs : Math.max(p.runningNs, p.unreadyNs);
+  const ready = p.ready
+    ? { status: 'True' as const, lastTransitionTimeS: nsToS(p.readyNs) }
+    : { status: 'False' as const, lastTransitionTimeS: nsToS(notReadySince) };
+  return {
+    name: p.name,
+    phase: p.running ? 'Running' : 'Pending',
+    deleting: p.terminating,
+    ...(p.running ? { startTimeS: nsToS(p.runningNs), ready } : {}),
+    requestMilli,
+  };
 }

@@ -367,6 +367,11 @@ export interface HpaDecision {
   /** Why (reconcileAutoscaler's rescaleReason), when rescaling. */
   reason: string;
   conditions: HpaCondition[];
+  /**
+   * When the metrics were computed: the metrics' recommendation (computeReplicasForMetrics) and what
+   * stabilisation made of it, before the rate and min/max limits (normalizeDesiredReplicas*).
+   */
+  recommendation?: { replicas: number; stabilized: number };
 }
 
 export interface ResolvedBehavior {
@@ -409,6 +414,7 @@ export function reconcileReplicas(
   let desiredReplicas = 0;
   let rescaleReason = '';
   let rescale = true;
+  let recommendation: HpaDecision['recommendation'];
   if (currentReplicas === 0 && minReplicas !== 0) {
     setCondition('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
     return { desiredReplicas: 0, rescale: false, reason: '', conditions };
@@ -441,6 +447,7 @@ export function reconcileReplicas(
       } else setCondition('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size');
       const r = convertDesiredReplicasWithRules(currentReplicas, stabilized, minReplicas, spec.maxReplicas);
       setCondition('ScalingLimited', r.replicas === stabilized ? 'False' : 'True', r.reason, r.message);
+      recommendation = { replicas: desiredReplicas, stabilized };
       desiredReplicas = r.replicas;
     } else {
       // normalizeDesiredReplicasWithBehaviors
@@ -456,6 +463,7 @@ export function reconcileReplicas(
       if (st.replicas !== desiredReplicas) setCondition('AbleToScale', 'True', st.reason, st.message);
       else setCondition('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size');
       args.desiredReplicas = st.replicas;
+      recommendation = { replicas: desiredReplicas, stabilized: st.replicas };
       const r = convertDesiredReplicasWithBehaviorRate(mem, args, nowS);
       setCondition('ScalingLimited', r.replicas === st.replicas ? 'False' : 'True', r.reason, r.message);
       desiredReplicas = r.replicas;
@@ -463,7 +471,13 @@ export function reconcileReplicas(
     rescale = desiredReplicas !== currentReplicas;
   }
   if (rescale) storeScaleEvent(mem, resolveBehavior(spec.behavior, cfg), currentReplicas, desiredReplicas, nowS);
-  return { desiredReplicas: rescale ? desiredReplicas : currentReplicas, rescale, reason: rescale ? rescaleReason : '', conditions };
+  return {
+    desiredReplicas: rescale ? desiredReplicas : currentReplicas,
+    rescale,
+    reason: rescale ? rescaleReason : '',
+    conditions,
+    ...(recommendation ? { recommendation } : {}),
+  };
 }
 
 /** The tolerances an HPA uses: per-direction behavior tolerance, else the controller's flag. */

@@ -144,6 +144,18 @@ export function groupPods(
   return { readyPodCount, unreadyPods, missingPods, ignoredPods };
 }
 
+/** How groupPods sorted the pods of one calculation (for hpa_decisions.csv). */
+export interface PodCounts {
+  ready: number;
+  unready: number;
+  missing: number;
+  ignored: number;
+}
+
+function podCounts(g: ReturnType<typeof groupPods>): PodCounts {
+  return { ready: g.readyPodCount, unready: g.unreadyPods.size, missing: g.missingPods.size, ignored: g.ignoredPods.size };
+}
+
 /** calculateRequests (container-summed requests); a missing request is an error. */
 export function calculateRequests(pods: readonly HpaPod[], resource: string): Map<string, number> {
   const requests = new Map<string, number>();
@@ -178,19 +190,20 @@ export interface PodsInput {
  */
 export function getResourceReplicas(
   inp: PodsInput & { targetUtilization: number; resource: string },
-): { replicas: number; utilization: number; rawUtilization: number } {
+): { replicas: number; utilization: number; rawUtilization: number; pods: PodCounts } {
   const cfg = inp.cfg ?? DEFAULT_REPLICA_CALCULATOR_CONFIG;
   if (inp.metrics.size === 0) throw new HpaMetricError(`unable to get metrics for resource ${inp.resource}: no metrics returned from resource metrics API`);
   if (inp.pods.length === 0) throw new HpaMetricError('no pods returned by selector while calculating replica count');
   const metrics: PodMetricsInfo = new Map(inp.metrics);
-  const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groupPods(inp.pods, metrics, inp.resource, cfg, inp.nowS);
+  const groups = groupPods(inp.pods, metrics, inp.resource, cfg, inp.nowS);
+  const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groups;
   removeMetricsForPods(metrics, ignoredPods);
   removeMetricsForPods(metrics, unreadyPods);
   if (metrics.size === 0) throw new HpaMetricError('did not receive metrics for targeted pods (pods might be unready)');
   const requests = calculateRequests(inp.pods, inp.resource);
   const { usageRatio, utilization, rawAverageValue } = getResourceUtilizationRatio(metrics, requests, inp.targetUtilization);
   const cur = inp.currentReplicas;
-  const result = (replicas: number) => ({ replicas, utilization, rawUtilization: rawAverageValue });
+  const result = (replicas: number) => ({ replicas, utilization, rawUtilization: rawAverageValue, pods: podCounts(groups) });
 
   const scaleUpWithUnready = unreadyPods.size > 0 && usageRatio > 1.0;
   if (!scaleUpWithUnready && missingPods.size === 0) {
@@ -220,11 +233,13 @@ export function getResourceReplicas(
  * calcPlainMetricReplicas: Pods metrics and Resource AverageValue targets (GetMetricReplicas,
  * GetRawResourceReplicas). `resource` is 'cpu' for a CPU AverageValue target (readiness then matters).
  */
-export function calcPlainMetricReplicas(inp: PodsInput & { targetUsage: number; resource?: string }): { replicas: number; usage: number } {
+export function calcPlainMetricReplicas(inp: PodsInput & { targetUsage: number; resource?: string }): { replicas: number; usage: number; pods: PodCounts } {
   const cfg = inp.cfg ?? DEFAULT_REPLICA_CALCULATOR_CONFIG;
   if (inp.pods.length === 0) throw new HpaMetricError('no pods returned by selector while calculating replica count');
   const metrics: PodMetricsInfo = new Map(inp.metrics);
-  const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groupPods(inp.pods, metrics, inp.resource ?? '', cfg, inp.nowS);
+  const groups = groupPods(inp.pods, metrics, inp.resource ?? '', cfg, inp.nowS);
+  const { readyPodCount, unreadyPods, missingPods, ignoredPods } = groups;
+  const pods = podCounts(groups);
   removeMetricsForPods(metrics, ignoredPods);
   removeMetricsForPods(metrics, unreadyPods);
   if (metrics.size === 0) throw new HpaMetricError('did not receive metrics for targeted pods (pods might be unready)');
@@ -232,8 +247,8 @@ export function calcPlainMetricReplicas(inp: PodsInput & { targetUsage: number; 
   const cur = inp.currentReplicas;
   const scaleUpWithUnready = unreadyPods.size > 0 && usageRatio > 1.0;
   if (!scaleUpWithUnready && missingPods.size === 0) {
-    if (isWithin(inp.tolerances, usageRatio)) return { replicas: cur, usage };
-    return { replicas: Math.ceil(usageRatio * readyPodCount), usage };
+    if (isWithin(inp.tolerances, usageRatio)) return { replicas: cur, usage, pods };
+    return { replicas: Math.ceil(usageRatio * readyPodCount), usage, pods };
   }
   if (missingPods.size > 0) {
     if (usageRatio < 1.0) setAll(metrics, missingPods, () => inp.targetUsage); // scale-down: exactly the target
@@ -242,11 +257,11 @@ export function calcPlainMetricReplicas(inp: PodsInput & { targetUsage: number; 
   if (scaleUpWithUnready) setAll(metrics, unreadyPods, () => 0);
   const newUsageRatio = getMetricUsageRatio(metrics, inp.targetUsage).usageRatio;
   if (isWithin(inp.tolerances, newUsageRatio) || (usageRatio < 1.0 && newUsageRatio > 1.0) || (usageRatio > 1.0 && newUsageRatio < 1.0)) {
-    return { replicas: cur, usage };
+    return { replicas: cur, usage, pods };
   }
   const newReplicas = Math.ceil(newUsageRatio * metrics.size);
-  if ((newUsageRatio < 1.0 && newReplicas > cur) || (newUsageRatio > 1.0 && newReplicas < cur)) return { replicas: cur, usage };
-  return { replicas: newReplicas, usage };
+  if ((newUsageRatio < 1.0 && newReplicas > cur) || (newUsageRatio > 1.0 && newReplicas < cur)) return { replicas: cur, usage, pods };
+  return { replicas: newReplicas, usage, pods };
 }
 
 /** getReadyPodsCount: Running and Ready pods. */
