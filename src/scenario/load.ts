@@ -189,6 +189,7 @@ function resolveStepFiles(file: string, steps: Step[], path: string): Step[] {
       send: () => st,
       recv: () => st,
       repeat: (b) => ({ repeat: { ...b, steps: nested(b.steps, 'repeat') } }),
+      call: () => st,
     });
   });
   return changed ? out : steps;
