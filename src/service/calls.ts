@@ -2,6 +2,7 @@ import type { KeyedStream, RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { msToNs, sToNs } from '../engine/time.js';
 import type { Column } from '../runtime/pod-runtime.js';
+import { OUTCOME_FAILED, OUTCOME_OK, OUTCOME_SHED, type RequestTable } from '../workload/requests.js';
 import type { CallSpec, Dependencies, ServiceSpec } from '../scenario/service-schema.js';
 import { durationSampler, type DurationSampler } from '../workload/distributions.js';
 import { CircuitBreaker, StateOpen } from './breaker.js';
@@ -84,7 +85,8 @@ export class ServiceWorld {
   private cError = new Uint8Array(0);
   private cConn = new Float64Array(0);
   private cReqDeadline = new Float64Array(0);
-  private cTimeoutH = new Int32Array(0);
+  /** Engine handles (beyond 2^31: a double). */
+  private cTimeoutH = new Float64Array(0);
   private cGen = new Int32Array(0);
   private freeList: number[] = [];
   private next = 0;
@@ -181,9 +183,9 @@ export class ServiceWorld {
   /** The compiled calls of the steps, shared by every pod (index = the op's argument). */
   readonly calls: CompiledCall[] = [];
 
-  /** Pod k's side of the world: its pools, breakers and limiter. */
-  podService(): PodService {
-    const p = new PodService(this, this.pods.length);
+  /** A new pod's side of the world: its pools, breakers and limiter. */
+  podService(requests: RequestTable): PodService {
+    const p = new PodService(this, this.pods.length, requests);
     this.pods.push(p);
     return p;
   }
@@ -414,7 +416,7 @@ export class ServiceWorld {
     this.cError = u8(this.cError);
     this.cConn = f64(this.cConn);
     this.cReqDeadline = f64(this.cReqDeadline);
-    this.cTimeoutH = i32(this.cTimeoutH);
+    this.cTimeoutH = f64(this.cTimeoutH);
     this.cGen = i32(this.cGen);
     this.cap = n;
   }
@@ -466,28 +468,47 @@ export class PodService {
   constructor(
     private readonly world: ServiceWorld,
     readonly index: number,
+    private readonly requests: RequestTable,
   ) {
     this.pools = world.deps.map((d) => new ConnPool(d.pool));
     this.breakers = world.deps.map((d) => (d.breaker ? new CircuitBreaker(d.breaker, world.sim.now) : undefined));
     this.limiter = world.limiter ? new ConcurrencyLimiter(world.limiter) : undefined;
   }
 
-  /** G gp runs compiled call `call` for a request that arrived at arrivalNs (its deadline counts from then). */
-  call(gp: number, call: number, key: number, pc: number, arrivalNs: number): void {
-    this.world.start(this.index, gp, call, key, pc, arrivalNs + this.world.requestTimeoutNs);
+  /** A `call` step's index in the world's compiled calls (program.ts compiles OP_CALL with it). */
+  compileCall(spec: CallSpec): number {
+    return this.world.compile(spec);
   }
 
-  /** The limiter admits a new request (true), or it is shed: answered 503 at once. */
-  admit(): boolean {
+  /** G gp runs compiled call `call` for request `req` (its deadline counts from the request's arrival). */
+  call(gp: number, call: number, key: number, pc: number, req: number): void {
+    const deadline = req >= 0 ? this.requests.arrivalNs[req]! + this.world.requestTimeoutNs : Infinity;
+    this.world.start(this.index, gp, call, key, pc, deadline);
+  }
+
+  /** A call of request `req` failed: the request will answer with an error. */
+  failRequest(req: number): void {
+    if (req >= 0) this.requests.outcome[req] = OUTCOME_FAILED;
+  }
+
+  /**
+   * A request arrives: the limiter admits it (true), or it is shed — marked, and its handler answers 503
+   * at once (the G still runs: accepting and answering are not free).
+   */
+  admit(req: number): boolean {
     if (!this.limiter || this.limiter.tryAcquire()) return true;
     this.requestsShed++;
+    this.requests.outcome[req] = OUTCOME_SHED;
     return false;
   }
 
-  /** An admitted request ended after rttNs; failed: a call of it failed. */
-  requestDone(rttNs: number, failed: boolean): void {
+  /** Request `req` completes now (before its id is released): the limiter learns its RTT and outcome. */
+  requestDone(req: number): void {
+    const outcome = this.requests.outcome[req];
+    if (outcome === OUTCOME_SHED) return;
+    const failed = outcome !== OUTCOME_OK;
     if (failed) this.requestsFailed++;
-    this.limiter?.onSample(rttNs, failed);
+    this.limiter?.onSample(this.world.sim.now - this.requests.arrivalNs[req]!, failed);
   }
 
   /** The pod is gone: calls in progress end quietly. */
@@ -540,4 +561,65 @@ export class PodService {
       ...(this.limiter ? [{ name: 'limiter_limit', kind: 'gauge' as const, read: () => this.limiter!.limit }] : []),
     ];
   }
+}
+
+/** summary.json's `service` block: what the calls, pools, breakers and limiters did over the run. */
+export interface ServiceSummary {
+  /** Requests that failed (a call failed, or the request's deadline passed in a call), answered as errors. */
+  requestsFailed: number;
+  /** Requests the limiter refused (503 at once). */
+  requestsShed: number;
+  /** Latency of the failed and shed requests, ms (kept apart from the successes' latencyMs). */
+  failedLatencyMs: { count: number; p50: number; p99: number; max: number };
+  calls: { attempts: number; ok: number; failed: number; errors: number; timeouts: number; retries: number; breakerRejected: number };
+  /** Per dependency: the dependency's own counts, and its pools and breakers summed over every pod. */
+  dependencies: Record<string, {
+    calls: number; errors: number; rejected: number; abandoned: number; maxQueued: number;
+    pool: { dials: number; waitCount: number; waitMs: number; maxIdleClosed: number; maxLifetimeClosed: number };
+    breakerTrips?: number;
+  }>;
+  /** The limiter's limit at the end, per pod still running (the adaptive one moves). */
+  limiterLimitsAtEnd?: number[];
+}
+
+/** The run's `service` summary from the world (every pod's service that ever ran) and the failed latencies. */
+export function serviceSummary(
+  w: ServiceWorld, failed: { count: number; quantiles(q: number[]): number[]; max(): number }, requestsShed: number, requestsFailed: number,
+): ServiceSummary {
+  const sum = (f: (p: PodService) => number) => w.pods.reduce((a, p) => a + f(p), 0);
+  const [p50, p99] = failed.quantiles([0.5, 0.99]);
+  const deps = w.summary();
+  const now = w.sim.now;
+  const dependencies: ServiceSummary['dependencies'] = {};
+  w.names.forEach((name, i) => {
+    const pools = w.pods.map((p) => p.pools[i]!);
+    const breakers = w.pods.map((p) => p.breakers[i]).filter((b) => b !== undefined);
+    dependencies[name] = {
+      ...deps[name]!,
+      pool: {
+        dials: pools.reduce((a, p) => a + p.dials, 0),
+        waitCount: pools.reduce((a, p) => a + p.waitCount, 0),
+        waitMs: pools.reduce((a, p) => a + p.waitNsNow(now), 0) / 1e6,
+        maxIdleClosed: pools.reduce((a, p) => a + p.maxIdleClosed, 0),
+        maxLifetimeClosed: pools.reduce((a, p) => a + p.maxLifetimeClosed, 0),
+      },
+      ...(breakers.length > 0 ? { breakerTrips: breakers.reduce((a, b) => a + b.trips, 0) } : {}),
+    };
+  });
+  return {
+    requestsFailed,
+    requestsShed,
+    failedLatencyMs: { count: failed.count, p50: p50!, p99: p99!, max: failed.max() },
+    calls: {
+      attempts: sum((p) => p.attempts),
+      ok: sum((p) => p.callsOk),
+      failed: sum((p) => p.callsFailed),
+      errors: sum((p) => p.callErrors),
+      timeouts: sum((p) => p.timeouts),
+      retries: sum((p) => p.retries),
+      breakerRejected: sum((p) => p.breakerRejected),
+    },
+    dependencies,
+    ...(w.limiter ? { limiterLimitsAtEnd: w.pods.filter((p) => !p.stopped).map((p) => p.limiter!.limit) } : {}),
+  };
 }

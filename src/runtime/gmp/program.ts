@@ -142,6 +142,11 @@ export class Programs {
     this.arg2 = Int32Array.from(ops, (o) => o[2]);
   }
 
+  /** The pc of program p's OP_END (where a G jumps to end its program early). */
+  endPc(p: number): number {
+    return this.start[p + 1]! - 1;
+  }
+
   /** Sampler `i`'s draw for the G keyed `key` at op `pc`: a function of (replication, step, key, pc) only. */
   draw(i: number, key: number, pc: number): number {
     this.streams[i]!.seek(key, pc);

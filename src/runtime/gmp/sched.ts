@@ -3,7 +3,7 @@ import type { Simulation } from '../../engine/simulation.js';
 import { GTable } from './gtable.js';
 import {
   OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_SLEEP, OP_SPAWN, OP_STACK_GROW, OP_STACK_POP, OP_SYSCALL,
-  OP_UNLOCK, OP_WAIT_CHILDREN, OP_SEND, OP_RECV,
+  OP_UNLOCK, OP_WAIT_CHILDREN, OP_SEND, OP_RECV, OP_CALL,
   type Programs,
 } from './program.js';
 import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE } from '../gc/cycle.js';
@@ -22,6 +22,7 @@ import { Netpoll } from './netpoll.js';
 import { GO_FEATURES } from '../version.js';
 import { GFreeLists } from './gfree.js';
 import { SchedStats, GoFatalError, type RequestSink, type SchedConfig, type SchedTracer } from './sched-config.js';
+import type { PodService } from '../../service/calls.js';
 
 const NO_STACK_STATS: Stacks['stats'] = Object.freeze({ growths: 0, shrinks: 0, copiedBytes: 0 });
 
@@ -44,6 +45,8 @@ export class Sched {
   readonly sysmon: Sysmon;
   readonly stats = new SchedStats();
   tracer: SchedTracer | undefined;
+  /** The pod's side of the service's world (dependencies, pools, limiter): runs `call` ops. */
+  service: PodService | undefined;
 
   // Ps.
   readonly nP: number;
@@ -203,9 +206,11 @@ export class Sched {
   // ---- entry points from the pod -----------------------------------------------------------------
 
   /** A request arrives: its connection goroutine becomes ready in the netpoller (net/http's model). */
-  acceptRequest(requestId: number, drawKey: number): void {
+  acceptRequest(requestId: number, drawKey: number, shed = false): void {
     const gp = this.newG(0, requestId, -1, -1);
     this.g.drawKey[gp] = drawKey;
+    // Shed by the limiter: the handler answers 503 at once (its G runs straight to the end).
+    if (shed) this.g.pc[gp] = this.progs.endPc(0);
     this.g.status[gp] = Gwaiting;
     this.g.waitReason[gp] = WAIT_IO;
     this.netpollready(gp);
@@ -718,6 +723,12 @@ export class Sched {
           this.gopark(pp, gp, WAIT_IO);
           this.netpoll.ioWaitAdd(this.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) + (this.cfg.network?.extraNs ?? 0), gp);
           break;
+        case OP_CALL:
+          // A call to a dependency: the G parks in netpoll, as on its TCP connection (service/calls.ts).
+          g.pc[gp] = pc + 1;
+          this.gopark(pp, gp, WAIT_IO);
+          this.service!.call(gp, progs.arg[pc]!, g.drawKey[gp]!, pc, this.rootRequest(gp));
+          break;
         case OP_SLEEP:
           g.pc[gp] = pc + 1;
           this.gopark(pp, gp, WAIT_SLEEP);
@@ -1023,6 +1034,25 @@ export class Sched {
     const now = this.sim.now;
     for (let gp = this.netpoll.ioDue(now); gp >= 0; gp = this.netpoll.ioDue(now)) this.netpollready(gp);
     this.netpoll.rearmIo();
+  }
+
+  /**
+   * A dependency call of gp is over (CallWaker): its connection's read is ready, so the G is readied
+   * through netpoll. A failed call fails the request, and gp's program ends (the handler returns the error).
+   */
+  callDone(gp: number, ok: boolean): void {
+    if (!ok) {
+      this.service!.failRequest(this.rootRequest(gp));
+      this.g.pc[gp] = this.progs.endPc(this.g.prog[gp]!);
+    }
+    this.netpollready(gp);
+  }
+
+  /** The request gp serves: its own, or its spawner's (up the chain). -1 for none (a GC worker). */
+  private rootRequest(gp: number): number {
+    const g = this.g;
+    while (g.request[gp]! < 0 && g.parent[gp]! >= 0) gp = g.parent[gp]!;
+    return g.request[gp]!;
   }
 
   /** The network made gp ready: a blocked poller wakes at once; otherwise it waits for a poll. */
