@@ -422,6 +422,10 @@ export const ScenarioSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.runtime.scheduler === 'ideal-fifo') {
+      for (const k of ['limiter', 'requestTimeoutMs'] as const) {
+        if (s.service[k] === undefined) continue;
+        ctx.addIssue({ code: 'custom', path: ['service', k], message: 'expected runtime.scheduler: gmp (the ideal-fifo scheduler runs no handler)' });
+      }
       s.workload.request.steps.forEach((step, i) => {
         const kind = stepKind(step);
         if (kind !== 'cpu') {
