@@ -70,6 +70,22 @@ describe('service/calls: the call step end to end', () => {
     expect(unlimited.latencyMs.p50).to.be.closeTo(a.latencyMs.p50, 0.5);
   });
 
+  it('pool metrics are Pods metrics an HPA can scale on (go_sql_wait_duration_seconds)', () => {
+    const hpa = (name: string, value: number) => ({
+      minReplicas: 1,
+      maxReplicas: 6,
+      metrics: [{ type: 'Pods', pods: { metric: { name }, target: { type: 'AverageValue', averageValue: value } } }],
+    });
+    // 400 req/s × 10 ms = 4 connections busy on average, with 2 allowed per pod: one pod's callers queue.
+    const pool = { pool: { style: 'database/sql', maxOpenConns: 2, maxIdleConns: 2 } };
+    const run = (h: ReturnType<typeof hpa>) =>
+      runScenario(base({ durationS: 120, hpa: h, workload: { arrival: { process: 'poisson', ratePerS: 400 }, request: { steps: [{ call: { dependency: 'db' } }] } } }, pool)).summary;
+    const waiting = run(hpa('go_sql_wait_duration_seconds', 0.5));
+    expect(waiting.cluster.maxReplicas).to.be.at.least(3);
+    const inUse = run(hpa('go_sql_in_use_connections', 1));
+    expect(inUse.cluster.maxReplicas).to.be.at.least(3);
+  });
+
   it('no dependencies, no deadline, no limiter: no service block (features off by default)', () => {
     const s = runScenario(scenarioFromData({ durationS: 2 }, 'case.yaml')).summary;
     expect(s.service).to.equal(undefined);
