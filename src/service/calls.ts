@@ -209,12 +209,16 @@ export class ServiceWorld {
   private attempt(c: number): void {
     const now = this.sim.now;
     const ps = this.pods[this.cPod[c]!]!;
-    if (ps.stopped) return this.release(c);
+    if (ps.stopped) {
+      this.release(c);
+      return;
+    }
     const cc = this.calls[this.cCall[c]!]!;
     const deadline = Math.min(this.cReqDeadline[c]!, now + cc.timeoutNs);
     if (deadline <= now) {
       ps.timeouts++;
-      return this.finishG(c, false);
+      this.finishG(c, false);
+      return;
     }
     const br = ps.breakers[cc.dep];
     if (br) {
@@ -222,7 +226,8 @@ export class ServiceWorld {
       if (gen < 0) {
         // ErrOpenState / ErrTooManyRequests: fail at once, no retry (the breaker says the dependency is down).
         ps.breakerRejected++;
-        return this.finishG(c, false);
+        this.finishG(c, false);
+        return;
       }
       this.cGen[c] = gen;
     }
@@ -251,7 +256,8 @@ export class ServiceWorld {
       // The caller gave up while dialing: the connection attempt is dropped (Connect returns ctx.Err()).
       ps.pools[dep]!.dialAbandoned();
       this.openForWaiters(ps, dep);
-      return this.release(c);
+      this.release(c);
+      return;
     }
     this.cConn[c] = this.sim.now;
     this.send(c);
@@ -286,9 +292,13 @@ export class ServiceWorld {
     if (this.cError[c] === 1) d.dep.errors++;
     if (this.cGone[c] === 1) {
       d.dep.abandoned++; // the caller left at its deadline: the work was done for nobody
-      return this.release(c);
+      this.release(c);
+      return;
     }
-    if (this.pods[this.cPod[c]!]!.stopped) return this.release(c);
+    if (this.pods[this.cPod[c]!]!.stopped) {
+      this.release(c);
+      return;
+    }
     this.result(c, this.cError[c] === 0);
   }
 
@@ -306,7 +316,10 @@ export class ServiceWorld {
       this.send(w);
     } else this.openForWaiters(ps, cc.dep);
     ps.breakers[cc.dep]?.afterRequest(now, this.cGen[c]!, ok);
-    if (ok) return this.finishG(c, true);
+    if (ok) {
+      this.finishG(c, true);
+      return;
+    }
     ps.callErrors++;
     this.retryOrFail(c);
   }
@@ -345,7 +358,10 @@ export class ServiceWorld {
       this.cAttempt[n] = this.cAttempt[c]!;
       this.cReqDeadline[n] = this.cReqDeadline[c]!;
     } else throw new Error(`service: deadline in phase ${phase}`);
-    if (ps.stopped) return this.release(n);
+    if (ps.stopped) {
+      this.release(n);
+      return;
+    }
     this.retryOrFail(n);
   }
 
@@ -354,7 +370,10 @@ export class ServiceWorld {
     const now = this.sim.now;
     const cc = this.calls[this.cCall[c]!]!;
     const a = this.cAttempt[c]!;
-    if (a >= cc.retries || now >= this.cReqDeadline[c]!) return this.finishG(c, false);
+    if (a >= cc.retries || now >= this.cReqDeadline[c]!) {
+      this.finishG(c, false);
+      return;
+    }
     const ps = this.pods[this.cPod[c]!]!;
     ps.retries++;
     let wait = Math.min(cc.maxBackoffNs, cc.backoffNs * 2 ** a);

@@ -44,7 +44,7 @@ describe('curated scenarios: the service world (issue 18)', () => {
 
   it('breaker-trip-recover: breakers trip in the surge, fail fast, and close after it', () => {
     const r = variants('scenarios/breaker-trip-recover.yaml');
-    const br = r['breaker']!, none = r['no-breaker']!;
+    const br = r.breaker!, none = r['no-breaker']!;
     expect(br.summary.service!.dependencies.db!.breakerTrips).to.be.greaterThan(4);
     expect(Math.max(...col(br, 'breaker_db_open', 31, 50))).to.be.greaterThan(0);
     expect(Math.max(...col(br, 'breaker_db_open', 60))).to.equal(0);
@@ -58,7 +58,7 @@ describe('curated scenarios: the service world (issue 18)', () => {
 
   it('load-shedding: a limiter keeps p99 low while shedding; without one latency grows without bound', () => {
     const r = variants('scenarios/load-shedding.yaml');
-    const fixed = r['fixed-16']!.summary, none = r['no-limiter']!.summary, aimd = r['aimd']!.summary;
+    const fixed = r['fixed-16']!.summary, none = r['no-limiter']!.summary, aimd = r.aimd!.summary;
     expect(none.latencyMs.p99).to.be.greaterThan(1000);
     for (const s of [fixed, aimd]) {
       expect(s.service!.requestsShed).to.be.greaterThan(5000);
@@ -68,6 +68,6 @@ describe('curated scenarios: the service world (issue 18)', () => {
     // AIMD moved its limit (from 20) and the fixed one did not.
     expect(aimd.service!.limiterLimitsAtEnd![0]).to.not.equal(20);
     expect(fixed.service!.limiterLimitsAtEnd).to.deep.equal([16]);
-    expect(Math.min(...col(r['aimd']!, 'limiter_limit'))).to.be.below(Math.max(...col(r['aimd']!, 'limiter_limit')));
+    expect(Math.min(...col(r.aimd!, 'limiter_limit'))).to.be.below(Math.max(...col(r.aimd!, 'limiter_limit')));
   });
 });
