@@ -154,7 +154,8 @@ describe('scenario loading', () => {
       want:
         'case.yaml:6:24: hpa.metrics[0].pods.metric.name: expected one of "go_goroutines" | "http_requests_in_flight" | ' +
         '"http_requests_per_second" | "go_sched_runnable_goroutines" | "go_gc_cpu_fraction" | "go_gc_pause_fraction" | ' +
-        '"http_request_duration_p99_ms", found the string "go_goroutine" (did you mean "go_goroutines"?)',
+        '"http_request_duration_p99_ms" | "go_sql_in_use_connections" | "go_sql_idle_connections" | ' +
+        '"go_sql_wait_duration_seconds", found the string "go_goroutine" (did you mean "go_goroutines"?)',
     },
     {
       name: 'unknown autoscaler kind',
