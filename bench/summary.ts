@@ -28,5 +28,7 @@ if (sweep) {
   add('sweep 1 → 2 workers', `${f(sweep.throughput.speedup)}× (two processes: ${f(sweep.throughput.machineCeiling)}×)`, '≥ 1.8×', sweep.throughput.met);
   add('sweep per-run pool overhead', `${f(sweep.perPointOverheadMs.value)} ms`, '< 50 ms', sweep.perPointOverheadMs.met);
 }
+const service = read('service.json');
+if (service) add('a request with one call vs one netpoll step', `${f(service.ratio)}× (${service.nsPerRequest.call} vs ${service.nsPerRequest.netpoll} ns)`, '≤ 1.5×', service.target.met);
 const w = [0, 1, 2, 3].map((i) => Math.max(...lines.map((l) => l[i].length)));
 process.stdout.write(`${lines.map((l) => l.map((c, i) => c.padEnd(w[i]!)).join('  ')).join('\n')}\n`);

@@ -22,10 +22,13 @@ export type PodSeries =
   | 'go_sched_runnable_goroutines'
   | 'go_gc_cpu_fraction'
   | 'go_gc_pause_fraction'
-  | 'http_request_duration_p99_ms';
+  | 'http_request_duration_p99_ms'
+  | 'go_sql_in_use_connections'
+  | 'go_sql_idle_connections'
+  | 'go_sql_wait_duration_seconds';
 const SERIES: readonly PodSeries[] = [
   'cpu', 'memory', 'go_goroutines', 'http_requests_in_flight', 'http_requests_per_second', 'go_sched_runnable_goroutines', 'go_gc_cpu_fraction', 'go_gc_pause_fraction',
-  'http_request_duration_p99_ms',
+  'http_request_duration_p99_ms', 'go_sql_in_use_connections', 'go_sql_idle_connections', 'go_sql_wait_duration_seconds',
 ];
 /** Served by metrics-server (never delayed); the rest come through the Prometheus adapter. */
 const RESOURCE_SERIES = new Set<PodSeries>(['cpu', 'memory']);
@@ -36,6 +39,8 @@ interface Sample {
   gcNs: number;
   stwNs: number;
   completed: number;
+  /** Connection-pool wait so far, ns (DBStats.WaitDuration, all dependencies). */
+  poolWaitNs: number;
 }
 
 /** Completion times (ns) and latencies (ms) within a rate window, oldest first. */
@@ -140,7 +145,11 @@ export class MetricsPipelineModel {
         continue;
       }
       const h = this.history.get(pod.index) ?? [];
-      h.push({ tNs: now, busyNs: pod.runtime.busyIntegralNs(), gcNs: pod.runtime.gcCpuIntegralNs?.() ?? 0, stwNs: pod.runtime.gcPauseIntegralNs?.() ?? 0, completed: pod.completed });
+      const pool = pod.runtime.poolStats?.();
+      h.push({
+        tNs: now, busyNs: pod.runtime.busyIntegralNs(), gcNs: pod.runtime.gcCpuIntegralNs?.() ?? 0, stwNs: pod.runtime.gcPauseIntegralNs?.() ?? 0,
+        completed: pod.completed, poolWaitNs: pool?.waitNs ?? 0,
+      });
       trim(h, now, keep);
       this.history.set(pod.index, h);
       const meta = { timestampS: tS, windowS: this.cfg.cpuWindowS };
@@ -148,6 +157,14 @@ export class MetricsPipelineModel {
       next.get('http_requests_in_flight')!.set(pod.name, { ...meta, value: pod.inFlight * 1000 });
       next.get('go_sched_runnable_goroutines')!.set(pod.name, { ...meta, value: pod.runtime.runnable() * 1000 });
       if (pod.runtime.memoryBytes) next.get('memory')!.set(pod.name, { ...meta, value: toMilli(pod.runtime.memoryBytes()) });
+      if (pool) {
+        // The DBStats a Prometheus collector exports (client_golang collectors.NewDBStatsCollector): gauges,
+        // and the wait-duration counter as a rate (seconds waited per second = callers waiting on average).
+        next.get('go_sql_in_use_connections')!.set(pod.name, { ...meta, value: pool.inUse * 1000 });
+        next.get('go_sql_idle_connections')!.set(pod.name, { ...meta, value: pool.idle * 1000 });
+        const wait = rate(h, now, this.cfg.rateWindowS, (s) => s.poolWaitNs / 1e9);
+        if (wait !== undefined) next.get('go_sql_wait_duration_seconds')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(wait) });
+      }
       const gc = rate(h, now, this.cfg.cpuWindowS, (s) => s.gcNs / 1e9);
       if (gc !== undefined) next.get('go_gc_cpu_fraction')!.set(pod.name, { ...meta, value: toMilli(gc / pod.runtime.gomaxprocs) });
       const w = this.podLat.get(pod.index);

@@ -35,6 +35,8 @@ export interface PodRuntime {
   gcCpuIntegralNs?(): number;
   /** Stop-the-world GC pause time so far, ns. */
   gcPauseIntegralNs?(): number;
+  /** Connection pools (with dependencies): connections in use, idle, and the pool wait so far (ns). */
+  poolStats?(): { inUse: number; idle: number; waitNs: number } | undefined;
   /** The shared CPU slowdown changed (noisy neighbour): rescale the work in progress. */
   cpuSlowdownChanged?(): void;
   /** The process is gone (killed, OOM-killed, drained): stop its periodic activity; it gets no more work. */

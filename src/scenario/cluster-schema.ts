@@ -232,6 +232,9 @@ export const POD_METRIC_NAMES = [
   'go_gc_cpu_fraction',
   'go_gc_pause_fraction',
   'http_request_duration_p99_ms',
+  'go_sql_in_use_connections',
+  'go_sql_idle_connections',
+  'go_sql_wait_duration_seconds',
 ] as const;
 
 /** Metrics of the Service object (Object metrics) and of the ingress in front of it (External metrics). */

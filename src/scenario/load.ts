@@ -89,7 +89,24 @@ export function resolveFiles(s: Scenario, file: string, warnings?: Problem[]): S
     }
   }
   const steps = resolveStepFiles(file, out.workload.request.steps, 'workload.request.steps');
-  return steps === out.workload.request.steps ? out : { ...out, workload: { ...out.workload, request: { ...out.workload.request, steps } } };
+  if (steps !== out.workload.request.steps) out = { ...out, workload: { ...out.workload, request: { ...out.workload.request, steps } } };
+  return resolveDependencyFiles(out, file);
+}
+
+/** Dependencies' latency and connectMs given as `empirical` files, read into samplesMs. */
+function resolveDependencyFiles(s: Scenario, file: string): Scenario {
+  let changed = false;
+  const deps = Object.fromEntries(
+    Object.entries(s.dependencies).map(([name, d]) => {
+      const dist = (x: DurationDist, where: string): DurationDist => {
+        if (x.dist !== 'empirical' || x.file === undefined) return x;
+        changed = true;
+        return { dist: 'empirical', samplesMs: readDurationsMs(file, x.file, `dependencies.${name}.${where}.file`) };
+      };
+      return [name, { ...d, latency: dist(d.latency, 'latency'), pool: { ...d.pool, connectMs: dist(d.pool.connectMs, 'pool.connectMs') } }];
+    }),
+  );
+  return changed ? { ...s, dependencies: deps } : s;
 }
 
 /**
@@ -158,6 +175,7 @@ function resolveStepFiles(file: string, steps: Step[], path: string): Step[] {
       send: () => st,
       recv: () => st,
       repeat: (b) => ({ repeat: { ...b, steps: nested(b.steps, 'repeat') } }),
+      call: () => st,
     });
   });
   return changed ? out : steps;

@@ -6,6 +6,8 @@ import {
   TimelineEventSchema,
 } from './cluster-schema.js';
 import { DEFAULT_GO_VERSION, GO_VERSIONS, defaultGomaxprocs } from '../runtime/version.js';
+import { closest, distance as levenshtein } from 'fastest-levenshtein';
+import { serviceSchemas } from './service-schema.js';
 
 /**
  * The scenario file schema. Conventions:
@@ -54,6 +56,9 @@ export const DurationDistSchema = z
   ])
   .describe('a duration distribution: constant | exponential | lognormal | uniform | empirical');
 export type DurationDist = z.infer<typeof DurationDistSchema>;
+
+/** Dependencies, the `call` step and the service block (service-schema.ts), built on DurationDistSchema. */
+const { DependenciesSchema, CallSchema, ServiceSchema } = serviceSchemas(DurationDistSchema);
 
 export const AllocSizeSchema = z
   .discriminatedUnion('dist', [
@@ -198,6 +203,7 @@ const stepBodySchemas = (): { [K in StepKind]: z.ZodType<StepBodies[K], unknown>
       steps: z.array(StepSchema).min(1).describe('the loop body'),
     })
     .describe('a loop: the steps, count times over (each step keeps its own random stream across iterations)'),
+  call: CallSchema,
   });
 
 export const StepSchema: z.ZodType<Step> = z.lazy(() => {
@@ -403,6 +409,8 @@ export const ScenarioSchema = z
     hpa: HpaSchema.optional(),
     keda: KedaSchema.optional(),
     densityController: DensitySchema.optional(),
+    dependencies: DependenciesSchema,
+    service: ServiceSchema.prefault({}),
     faults: z.array(FaultSchema).default([]).describe('faults injected during the run (type, atS, durationS)'),
     timeline: z
       .array(TimelineEventSchema)
@@ -425,6 +433,10 @@ export const ScenarioSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.runtime.scheduler === 'ideal-fifo') {
+      for (const k of ['limiter', 'requestTimeoutMs'] as const) {
+        if (s.service[k] === undefined) continue;
+        ctx.addIssue({ code: 'custom', path: ['service', k], message: 'expected runtime.scheduler: gmp (the ideal-fifo scheduler runs no handler)' });
+      }
       s.workload.request.steps.forEach((step, i) => {
         const kind = stepKind(step);
         if (kind !== 'cpu') {
@@ -444,7 +456,8 @@ export const ScenarioSchema = z
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'stolenCores'], message: `expected fewer stolen cores than runtime.hostCpus (${s.runtime.hostCpus}), found ${f.stolenCores}` });
       }
     });
-    checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], Object.keys(s.runtime.channels), ctx);
+    const names = { chans: Object.keys(s.runtime.channels), deps: Object.keys(s.dependencies) };
+    checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], names, ctx);
     checkTimeline(s.timeline, s.hpa, ctx);
     try {
       checkBounds(s, ctx);
@@ -470,14 +483,24 @@ export const ScenarioSchema = z
  * request's and each spawned child's) fits in MAX_PROGRAM_OPS once its `repeat` steps are unrolled.
  * Returns the op count of the steps (for the caller's total).
  */
-function checkPrograms(steps: readonly Step[], path: (string | number)[], chans: string[], ctx: z.RefinementCtx, inRepeat = false): number {
+function checkPrograms(
+  steps: readonly Step[], path: (string | number)[], names: { chans: string[]; deps: string[] }, ctx: z.RefinementCtx, inRepeat = false,
+): number {
   let ops = 0;
+  const { chans, deps } = names;
   steps.forEach((step, i) => {
     const at = [...path, i];
     const chanOp = (kind: 'send' | 'recv', name: string): number => {
       if (!chans.includes(name)) {
         const known = chans.length > 0 ? `one of ${chans.map((c) => `"${c}"`).join(', ')}` : 'a channel declared in runtime.channels (none are)';
-        ctx.addIssue({ code: 'custom', path: [...at, kind, 'chan'], message: `expected ${known}, found "${name}"` });
+        ctx.addIssue({ code: 'custom', path: [...at, kind, 'chan'], message: `expected ${known}, found "${name}"${nearMiss(name, chans)}` });
+      }
+      return 1;
+    };
+    const callOp = (name: string): number => {
+      if (!deps.includes(name)) {
+        const known = deps.length > 0 ? `one of ${deps.map((c) => `"${c}"`).join(', ')}` : 'a dependency declared in dependencies (none are)';
+        ctx.addIssue({ code: 'custom', path: [...at, 'call', 'dependency'], message: `expected ${known}, found "${name}"${nearMiss(name, deps)}` });
       }
       return 1;
     };
@@ -490,20 +513,29 @@ function checkPrograms(steps: readonly Step[], path: (string | number)[], chans:
       alloc: () => 1,
       gosched: () => 1,
       spawn: (b) => {
-        checkPrograms(b.steps, [...at, 'spawn', 'steps'], chans, ctx);
+        checkPrograms(b.steps, [...at, 'spawn', 'steps'], names, ctx);
         return 2;
       },
       locked: () => 3,
       deep: () => 3,
       send: (b) => chanOp('send', b.chan),
       recv: (b) => chanOp('recv', b.chan),
-      repeat: (b) => b.count * checkPrograms(b.steps, [...at, 'repeat', 'steps'], chans, ctx, true),
+      repeat: (b) => b.count * checkPrograms(b.steps, [...at, 'repeat', 'steps'], names, ctx, true),
+      call: (b) => callOp(b.dependency),
     });
   });
   if (!inRepeat && ops > MAX_PROGRAM_OPS) {
     ctx.addIssue({ code: 'custom', path, message: `expected at most ${MAX_PROGRAM_OPS.toLocaleString('en-US')} steps once repeats are unrolled, found ${ops.toLocaleString('en-US')}` });
   }
   return ops;
+}
+
+/** " (did you mean "x"?)" when a name is one edit or two from a declared one, else "". */
+function nearMiss(name: string, known: readonly string[]): string {
+  if (known.length === 0) return '';
+  const best = closest(name, known as string[]);
+  const d = levenshtein(name.toLowerCase(), best.toLowerCase());
+  return d <= Math.max(2, Math.floor(best.length / 3)) ? ` (did you mean "${best}"?)` : '';
 }
 
 /** Caps on the work one run may ask for (each error names the setting to lower). */

@@ -1,4 +1,5 @@
 import type { AllocSize, DurationDist } from './schema.js';
+import type { CallSpec } from './service-schema.js';
 
 /**
  * The step kinds of a goroutine's program, and the one way to walk them: `visitStep` with a handler per
@@ -21,6 +22,7 @@ export interface StepBodies {
   send: { chan: string };
   recv: { chan: string };
   repeat: { count: number; steps: Step[] };
+  call: CallSpec;
 }
 export type StepKind = keyof StepBodies;
 
@@ -30,7 +32,7 @@ export type Step = { [K in StepKind]: { [P in K]: StepBodies[P] } }[StepKind];
 // Every kind once, in documentation order; a kind added to StepBodies does not compile until listed here.
 const STEP_KIND_SET: Record<StepKind, true> = {
   cpu: true, syscall: true, netpoll: true, sleep: true, alloc: true, gosched: true,
-  spawn: true, locked: true, deep: true, send: true, recv: true, repeat: true,
+  spawn: true, locked: true, deep: true, send: true, recv: true, repeat: true, call: true,
 };
 
 /** Names of the step kinds, for error messages and docs. */

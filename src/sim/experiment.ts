@@ -11,7 +11,9 @@ import type { Scenario } from '../scenario/schema.js';
 import { startupPhasesOf } from '../scenario/cluster-schema.js';
 import { arrivalProcess, type ArrivalProcess } from '../workload/arrivals.js';
 import { durationSampler, stepsMeanCpuNs, type DurationSampler } from '../workload/distributions.js';
-import { RequestTable } from '../workload/requests.js';
+import { OUTCOME_OK, OUTCOME_SHED, RequestTable } from '../workload/requests.js';
+import { serviceSummary } from '../service/calls.js';
+import type { Column } from '../runtime/pod-runtime.js';
 import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
 import { Clients } from './client.js';
 import { scheduleFaults } from './faults.js';
@@ -85,6 +87,13 @@ export class Experiment implements CompletionSink {
   private rejectedMeasured = 0;
   private lostRequests = 0;
   private maxGoroutines = 0;
+  /** Failed and shed requests (service/): their latency apart from the successes', and their counts. */
+  private readonly failedLatency = new SampleLog();
+  private failedMeasured = 0;
+  private shedMeasured = 0;
+  /** The dependencies' own columns (fleet-wide, read once per sample), and their counters' last values. */
+  private readonly depColumns: readonly Column<void>[];
+  private lastDepCounters: number[] = [];
 
   // Per-interval statistics for the time series. Readable while the run goes (the playground charts
   // rows as they are appended); only this class appends.
@@ -148,6 +157,7 @@ export class Experiment implements CompletionSink {
       pod0.setTracer(this.tracer);
     }
     const cols = this.fleet.columns;
+    this.depColumns = this.fleet.service?.columns() ?? [];
     this.counterIdx = new Set(cols.map((c, i) => (c.kind === 'counter' ? i : -1)).filter((i) => i >= 0));
     const bounds = scenario.metrics.latencyBucketsMs;
     this.latencyHist = new Histogram(bounds);
@@ -157,8 +167,10 @@ export class Experiment implements CompletionSink {
       ...cols.map((c) => (c.kind === 'counter' ? `${c.name}_per_s` : c.name)),
       ...latencyBucketColumns(bounds),
       ...(this.fleet.nodeAutoscaler ? ['nodes', 'nodes_provisioning'] : []),
+      ...this.depColumns.map((c) => (c.kind === 'counter' ? `${c.name}_per_s` : c.name)),
     ]);
     this.lastCounters = cols.map(() => 0);
+    this.lastDepCounters = this.depColumns.map(() => 0);
     if (options.schedtraceMs !== undefined && pod0?.schedtrace) {
       const every = msToNs(options.schedtraceMs);
       const traceKind = this.sim.registerKind('debug.schedtrace', () => {
@@ -225,6 +237,17 @@ export class Experiment implements CompletionSink {
     }
     // Latency as the caller sees it: from the first attempt (retries included).
     const arrival = this.clients.firstArrivalNs(id);
+    const outcome = this.requests.outcome[id];
+    if (outcome !== OUTCOME_OK) {
+      // An error response or a 503 from the limiter: its latency is kept apart from the successes'.
+      if (arrival >= this.warmupNs) {
+        this.failedLatency.push(nsToMs(now - arrival));
+        if (outcome === OUTCOME_SHED) this.shedMeasured++;
+        else this.failedMeasured++;
+      }
+      this.requests.release(id);
+      return;
+    }
     this.completed++;
     this.intervalCompletions++;
     const latencyMs = nsToMs(now - arrival);
@@ -320,6 +343,7 @@ export class Experiment implements CompletionSink {
       ...this.podSample(dtS),
       ...this.intervalHist.cumulative(),
       ...(this.fleet.nodeAutoscaler ? [this.fleet.deployment.nodes.upCount(), this.fleet.nodeAutoscaler.provisioning] : []),
+      ...this.depSample(dtS),
     ]);
     this.intervalLatency.clear();
     this.intervalHist.clear();
@@ -345,6 +369,17 @@ export class Experiment implements CompletionSink {
       if (this.podRevisions) row.push(pod.revision);
       this.podSeries.append(row);
     }
+  }
+
+  /** The dependencies' columns now: gauges as read, counters as rates over the interval. */
+  private depSample(dtS: number): number[] {
+    return this.depColumns.map((c, i) => {
+      const x = c.read();
+      if (c.kind === 'gauge') return x;
+      const r = (x - this.lastDepCounters[i]!) / dtS;
+      this.lastDepCounters[i] = x;
+      return r;
+    });
   }
 
   private podSample(dtS: number): number[] {
@@ -429,6 +464,7 @@ export class Experiment implements CompletionSink {
       },
       ...(this.fleet.autoscaler ? { hpa: hpaSummary(this.fleet.autoscaler.decisions) } : {}),
       ...this.fleet.pod0?.summary?.(),
+      ...(this.fleet.service ? { service: serviceSummary(this.fleet.service, this.failedLatency, this.shedMeasured, this.failedMeasured) } : {}),
       engine: { events: this.sim.eventsProcessed },
     };
   }

@@ -10,6 +10,7 @@ import type { Column, PodRuntime } from '../runtime/pod-runtime.js';
 import { GMP_COLUMNS } from '../runtime/gmp/report.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestTable } from '../workload/requests.js';
+import { ServiceWorld } from '../service/calls.js';
 
 /**
  * The pods of a run and what drives their number: the Deployment (with its Service), the metrics
@@ -32,6 +33,8 @@ export class PodFleet {
   readonly cpu = { slowdown: 1 };
   /** CPUs of each node a pod runs on (runtime.hostCpus). */
   readonly hostCpus: number;
+  /** Dependencies, pools, breakers, deadline and limiter, when the scenario declares any (service/calls.ts). */
+  readonly service: ServiceWorld | undefined;
 
   /** Set the CPU slowdown; bursts already running stretch or shrink from now on. */
   setCpuSlowdown(f: number): void {
@@ -52,12 +55,17 @@ export class PodFleet {
     const steps = scenario.workload.request.steps;
     this.gomaxprocs = rt.gomaxprocs;
     this.hostCpus = rt.hostCpus;
+    const sv = scenario.service;
+    const world = Object.keys(scenario.dependencies).length > 0 || sv.limiter !== undefined || sv.requestTimeoutMs !== undefined
+      ? new ServiceWorld(sim, scenario.dependencies, sv, rng, this.network)
+      : undefined;
+    this.service = world;
     this.deployment = new Deployment(
       sim,
       scenario.cluster,
       (k, podSink): PodRuntime => {
         const r = k === 0 ? rng : rng.forEntity(`pod-${k}`);
-        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network, this.cpu);
+        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network, this.cpu, world?.podService(requests));
       },
       sink,
       rng.stream('service.load-balancer'),

@@ -1,6 +1,7 @@
 import type { Deployment, StartupSummary } from '../cluster/deployment.js';
 import type { GmpSummary } from '../runtime/gmp/report.js';
 import type { Regime } from '../explain/regimes.js';
+import type { ServiceSummary } from '../service/calls.js';
 
 /** The per-run summary written to summary.json: deterministic (no wall-clock values). */
 export interface RunSummary {
@@ -69,6 +70,8 @@ export interface RunSummary {
   hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };
   /** GMP scheduler counters (scheduler: gmp only): the runtime's own block (runtime/gmp/report.ts). */
   gmp?: GmpSummary;
+  /** Dependencies, pools, breakers, limiter (when the scenario declares any): service/calls.ts. */
+  service?: ServiceSummary;
   engine: { events: number };
   /**
    * The regimes the run fell into (arrivals above capacity, the syscall backlog, CFS throttling, mark

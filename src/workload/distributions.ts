@@ -92,6 +92,7 @@ export function stepsMeanCpuNs(steps: readonly Step[]): number {
         send: () => 0,
         recv: () => 0,
         repeat: (b) => b.count * stepsMeanCpuNs(b.steps),
+        call: () => 0,
       }),
     0,
   );

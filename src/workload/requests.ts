@@ -1,3 +1,8 @@
+/** How a request ended: answered, failed (a dependency call failed: an error response), shed (503 at once). */
+export const OUTCOME_OK = 0;
+export const OUTCOME_FAILED = 1;
+export const OUTCOME_SHED = 2;
+
 /**
  * In-flight requests as struct-of-arrays, indexed by a small integer id that is recycled when a request
  * completes, so memory follows the number in flight, not the number ever made.
@@ -13,6 +18,8 @@ export class RequestTable {
    * index and the attempt, never from the pod or the order of service (common random numbers).
    */
   drawKey: Int32Array;
+  /** OUTCOME_OK until the service marks it failed or shed (service/calls.ts). */
+  outcome: Uint8Array;
   private free: Int32Array;
   private nFree = 0;
   private next = 0;
@@ -27,6 +34,7 @@ export class RequestTable {
     this.workNs = new Float64Array(trackWork ? capacity : 0);
     this.startNs = new Float64Array(capacity);
     this.drawKey = new Int32Array(capacity);
+    this.outcome = new Uint8Array(capacity);
     this.free = new Int32Array(capacity);
   }
 
@@ -41,6 +49,7 @@ export class RequestTable {
     if (this.trackWork) this.workNs[id] = workNs;
     this.startNs[id] = NaN;
     this.drawKey[id] = drawKey;
+    this.outcome[id] = OUTCOME_OK;
     this.inFlight++;
     return id;
   }
@@ -63,6 +72,9 @@ export class RequestTable {
     const k = new Int32Array(c);
     k.set(this.drawKey);
     this.drawKey = k;
+    const o = new Uint8Array(c);
+    o.set(this.outcome);
+    this.outcome = o;
     const f = new Int32Array(c);
     f.set(this.free);
     this.free = f;

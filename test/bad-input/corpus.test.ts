@@ -77,9 +77,22 @@ const period = (name: string, yaml: string, path: string): Case => ({
   first: new RegExp(`^error: s\\.yaml:\\d+:\\d+: ${path.replace(/[.[\]]/g, '\\$&')}: expected a number ≥`),
 });
 
+/** A tiny scenario whose request runs `steps` (a YAML flow list), with `deps` as its dependencies block. */
+const svc = (steps: string, deps: string) =>
+  `durationS: 2\nworkload: { arrival: { process: poisson, ratePerS: 100 }, request: { steps: ${steps} } }\n` +
+  `runtime: { gomaxprocs: 1 }\n${deps ? `dependencies: { ${deps} }\n` : ''}`;
+
 const hpa = 'hpa: { maxReplicas: 3, metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 50 } } }]';
 
 const CASES: Case[] = [
+  // 0. The service's world (issue 18): an undeclared dependency, pool sizes, limiter bounds.
+  { name: 'a call to an undeclared dependency: its path and a suggestion', setup: (d) => ['run', scenario(d, svc('[{ call: { dependency: dbb } }]', 'db: {}'))], code: 2, first: /^error: s\.yaml:\d+:\d+: workload\.request\.steps\[0\]\.call\.dependency: expected one of "db", found "dbb" \(did you mean "db"\?\)/ },
+  { name: 'a call with no dependencies declared', setup: (d) => ['validate', scenario(d, svc('[{ call: { dependency: db } }]', ''))], code: 2, first: /^error: s\.yaml:\d+:\d+: workload\.request\.steps\[0\]\.call\.dependency: expected a dependency declared in dependencies \(none are\), found "db"/ },
+  { name: 'a negative pool size', setup: (d) => ['run', scenario(d, svc('[{ call: { dependency: db } }]', 'db: { pool: { style: net/http, maxConnsPerHost: -2 } }'))], code: 2, first: /^error: s\.yaml:\d+:\d+: dependencies\.db\.pool\.maxConnsPerHost: expected a number ≥ 0, found -2/ },
+  { name: 'a fractional pool size', setup: (d) => ['run', scenario(d, svc('[{ call: { dependency: db } }]', 'db: { pool: { style: database/sql, maxIdleConns: 1.5 } }'))], code: 2, first: /^error: s\.yaml:\d+:\d+: dependencies\.db\.pool\.maxIdleConns: expected an integer, found 1\.5/ },
+  { name: 'an error rate above 1', setup: (d) => ['run', scenario(d, svc('[{ call: { dependency: db } }]', 'db: { errorRate: 2 }'))], code: 2, first: /^error: s\.yaml:\d+:\d+: dependencies\.db\.errorRate: expected a number ≤ 1, found 2/ },
+  { name: 'a limiter on the ideal-fifo scheduler', setup: (d) => ['validate', scenario(d, `${tiny.replace('gomaxprocs: 1', 'gomaxprocs: 1, scheduler: ideal-fifo')}service: { limiter: { type: fixed, limit: 4 } }\n`)], code: 2, first: /^error: s\.yaml:\d+:\d+: service\.limiter: expected runtime\.scheduler: gmp/ },
+  { name: 'an AIMD limiter with minLimit above maxLimit', setup: (d) => ['run', scenario(d, `${tiny}service: { limiter: { type: aimd, minLimit: 50, maxLimit: 10 } }\n`)], code: 2, first: /^error: s\.yaml:\d+:\d+: service\.limiter\.maxLimit: expected minLimit ≤ maxLimit/ },
   // 1. Output directories.
   { name: 'run --out FILE: refused, the file kept', setup: (d) => ['run', scenario(d, tiny), '--out', write(d, 'notes.txt', 'mine\n')], code: 2, first: /^error: --out notes\.txt: is a file, not a results directory/ },
   { name: 'run --out DIR holding other files: refused, nothing deleted', setup: (d) => { write(d, 'mine/a.txt', 'a'); return ['run', scenario(d, tiny), '--out', 'mine']; }, code: 2, first: /^error: --out mine: holds other files \(e\.g\. a\.txt\)/ },

@@ -58,7 +58,7 @@ describe('scenario loading', () => {
 
   it('unknown keys are errors, with a suggestion and the allowed keys', () => {
     expect(problems('durationSec: 10\nworkload:\n  arrival:\n    process: poisson\n    rate: 5\n')).to.deep.equal([
-      'case.yaml:1:1: durationSec: unknown key "durationSec" (did you mean "durationS"?) (expected one of: name, description, seed, durationS, warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, faults, timeline, slo, variants, sweep)',
+      'case.yaml:1:1: durationSec: unknown key "durationSec" (did you mean "durationS"?) (expected one of: name, description, seed, durationS, warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, dependencies, service, faults, timeline, slo, variants, sweep)',
       'case.yaml:5:5: workload.arrival.rate: unknown key "rate" (did you mean "ratePerS"?) (expected one of: process, ratePerS)',
     ]);
   });
@@ -71,7 +71,7 @@ describe('scenario loading', () => {
 
   it('an unknown step kind lists the step kinds; nested step errors keep their full path', () => {
     expect(problems('workload:\n  request:\n    steps:\n      - cpux: {dist: exponential}\n')).to.deep.equal([
-      'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat, found key(s) cpux (did you mean "cpu"?)',
+      'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat | call, found key(s) cpux (did you mean "cpu"?)',
     ]);
     expect(problems('workload:\n  request:\n    steps:\n      - spawn: {count: 2, steps: [{sleep: {dist: constant, valueMs: -1}}]}\n')).to.deep.equal([
       'case.yaml:4:69: workload.request.steps[0].spawn.steps[0].sleep.valueMs: expected a number ≥ 0, found -1',
@@ -86,7 +86,7 @@ describe('scenario loading', () => {
       text: 'workload:\n  request:\n    steps:\n      - cpux: {dist: exponential}\n',
       want:
         'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | ' +
-        'sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat, found key(s) cpux (did you mean "cpu"?)',
+        'sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat | call, found key(s) cpux (did you mean "cpu"?)',
     },
     {
       name: 'unknown fault type',
@@ -99,6 +99,28 @@ describe('scenario loading', () => {
       name: "a field of another fault type (each type takes only its own)",
       text: 'faults:\n  - {type: pod-kill, atS: 5, latencyMs: 3}\n',
       want: 'case.yaml:2:30: faults[0].latencyMs: unknown key "latencyMs" (expected one of: type, atS, durationS)',
+    },
+    {
+      name: 'a call to an undeclared dependency (did you mean)',
+      text: 'dependencies:\n  db: {}\n  cache: {}\nworkload:\n  request:\n    steps:\n      - call: {dependency: dbb}\n',
+      want: 'case.yaml:7:28: workload.request.steps[0].call.dependency: expected one of "db", "cache", found "dbb" (did you mean "db"?)',
+    },
+    {
+      name: 'a call with no dependencies declared',
+      text: 'workload:\n  request:\n    steps:\n      - spawn: {steps: [{call: {dependency: db}}]}\n',
+      want:
+        'case.yaml:4:45: workload.request.steps[0].spawn.steps[0].call.dependency: expected a dependency declared in ' +
+        'dependencies (none are), found "db"',
+    },
+    {
+      name: 'a negative pool size',
+      text: 'dependencies:\n  db:\n    pool: {style: database/sql, maxOpenConns: -1}\n',
+      want: 'case.yaml:3:47: dependencies.db.pool.maxOpenConns: expected a number ≥ 0, found -1',
+    },
+    {
+      name: 'a net/http pool field on a database/sql pool',
+      text: 'dependencies:\n  db:\n    pool: {style: database/sql, maxConnsPerHost: 4}\n',
+      want: 'case.yaml:3:33: dependencies.db.pool.maxConnsPerHost: unknown key "maxConnsPerHost"',
     },
     {
       name: 'unknown HPA metric source type',
@@ -133,15 +155,16 @@ describe('scenario loading', () => {
       want:
         'case.yaml:6:24: hpa.metrics[0].pods.metric.name: expected one of "go_goroutines" | "http_requests_in_flight" | ' +
         '"http_requests_per_second" | "go_sched_runnable_goroutines" | "go_gc_cpu_fraction" | "go_gc_pause_fraction" | ' +
-        '"http_request_duration_p99_ms", found the string "go_goroutine" (did you mean "go_goroutines"?)',
+        '"http_request_duration_p99_ms" | "go_sql_in_use_connections" | "go_sql_idle_connections" | ' +
+        '"go_sql_wait_duration_seconds", found the string "go_goroutine" (did you mean "go_goroutines"?)',
     },
     {
       name: 'unknown autoscaler kind',
       text: 'hpaa:\n  maxReplicas: 3\n',
       want:
         'case.yaml:1:1: hpaa: unknown key "hpaa" (did you mean "hpa"?) (expected one of: name, description, seed, durationS, ' +
-        'warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, faults, ' +
-        'timeline, slo, variants, sweep)',
+        'warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, dependencies, ' +
+        'service, faults, timeline, slo, variants, sweep)',
     },
     {
       name: 'two autoscaler kinds',

@@ -5,8 +5,9 @@ import { goexit, gopark, goschedImpl, newproc, ready } from './goroutines.js';
 import { addtimer } from './poller.js';
 import {
   OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_RECV, OP_SEND, OP_SLEEP, OP_SPAWN,
-  OP_STACK_GROW, OP_STACK_POP, OP_SYSCALL, OP_UNLOCK, OP_WAIT_CHILDREN,
+  OP_STACK_GROW, OP_STACK_POP, OP_SYSCALL, OP_UNLOCK, OP_WAIT_CHILDREN, OP_CALL,
 } from './program.js';
+import { callPark } from './dependency-call.js';
 import type { Sched } from './sched.js';
 import {
   Gwaiting, WAIT_CHAN_RECEIVE, WAIT_CHAN_SEND, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_SLEEP, WAIT_SYNC_MUTEX,
@@ -116,6 +117,11 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         s.netpoll.ioWaitAdd(
           s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) + (s.cfg.network?.extraNs ?? 0), gp,
         );
+        break;
+      case OP_CALL:
+        // A call to a dependency through the pod's pool: parked in netpoll (dependency-call.ts).
+        g.pc[gp] = pc + 1;
+        callPark(s, pp, gp, pc, progs.arg[pc]!);
         break;
       case OP_SLEEP:
         g.pc[gp] = pc + 1;

@@ -10,6 +10,7 @@ import { Sched, type SchedConfig } from './sched.js';
 import { schedtrace } from './schedtrace.js';
 import { GMP_COLUMNS, gmpSummary, type GmpSummary } from './report.js';
 import type { SchedTracer } from './sched-config.js';
+import type { PodService } from '../../service/calls.js';
 
 const MiB = 1 << 20;
 
@@ -27,6 +28,8 @@ export class GmpPod implements PodRuntime {
     sink: CompletionSink,
     network?: { extraNs: number },
     cpu?: { slowdown: number },
+    /** The pod's side of the service's world (dependencies, pools, limiter), when the scenario has one. */
+    private readonly service?: PodService,
   ) {
     this.version = runtime.goVersion;
     const c = runtime.costs;
@@ -77,14 +80,34 @@ export class GmpPod implements PodRuntime {
     // The server library's own CPU per request, by runtime.server (a Record: a new server kind must say its cost).
     const serverCpuMs: Record<Runtime['server'], number> = { none: 0, 'net/http': c.httpRequestUs / 1000 };
     const reqs = this.requests;
-    this.sched = new Sched(sim, cfg, new Programs(steps, rng, runtime.channels, serverCpuMs[runtime.server]), rng.stream('sched.steal'), {
-      complete: (id) => sink.complete(id),
+    const svc = service;
+    const progs = new Programs(
+      steps,
+      rng,
+      runtime.channels,
+      serverCpuMs[runtime.server],
+      svc ? (spec) => svc.compileCall(spec) : undefined,
+    );
+    this.sched = new Sched(sim, cfg, progs, rng.stream('sched.steal'), {
+      complete: svc
+        ? (id) => {
+            svc.requestDone(id);
+            sink.complete(id);
+          }
+        : (id) => sink.complete(id),
       started: (id) => {
         if (Number.isNaN(reqs.startNs[id]!)) reqs.startNs[id] = sim.now;
       },
     });
     const sched = this.sched;
-    this.columns = GMP_COLUMNS.map((c) => ({ name: c.name, kind: c.kind, read: () => c.read(sched) }));
+    if (svc) {
+      svc.waker = sched;
+      sched.service = svc;
+    }
+    this.columns = [
+      ...GMP_COLUMNS.map((c) => ({ name: c.name, kind: c.kind, read: () => c.read(sched) })),
+      ...(svc ? svc.columns(() => sim.now) : []),
+    ];
   }
 
   /** GOMAXPROCS: the scheduler's number of Ps. */
@@ -93,7 +116,15 @@ export class GmpPod implements PodRuntime {
   }
 
   accept(requestId: number): void {
-    this.sched.acceptRequest(requestId, this.requests.drawKey[requestId]!);
+    // A request the limiter sheds still gets its G (accept, answer 503), which ends at once.
+    const shed = this.service !== undefined && !this.service.admit(requestId);
+    this.sched.acceptRequest(requestId, this.requests.drawKey[requestId]!, shed);
+  }
+
+  /** The pod's connection pools now: in use, idle, and the wait so far (ns), over every dependency. */
+  poolStats(): { inUse: number; idle: number; waitNs: number } | undefined {
+    const s = this.service;
+    return s ? { inUse: s.poolInUse(), idle: s.poolIdle(), waitNs: s.poolWaitNs(this.sched.sim.now) } : undefined;
   }
 
   goroutines(): number {
@@ -133,6 +164,7 @@ export class GmpPod implements PodRuntime {
 
   stop(): void {
     this.sched.stop();
+    this.service?.stop();
   }
 
   memoryBytes(): number {

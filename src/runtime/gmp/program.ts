@@ -1,4 +1,5 @@
 import type { KeyedStream, RandomStreams } from '../../engine/random.js';
+import type { CallSpec } from '../../scenario/service-schema.js';
 import { visitStep, type Step } from '../../scenario/steps.js';
 import { durationSampler, sizeSampler, type DurationSampler } from '../../workload/distributions.js';
 
@@ -19,6 +20,7 @@ export const OP_STACK_GROW = 12; // the call chain gets arg bytes deep (morestac
 export const OP_STACK_POP = 13; // back to the shallow resting depth
 export const OP_SEND = 14; // chansend (arg: channel)
 export const OP_RECV = 15; // chanrecv (arg: channel)
+export const OP_CALL = 16; // a call to a dependency through the pod's pool (arg: compiled call, service/calls.ts)
 
 /**
  * Programs as flat typed arrays: program p's ops are op[start[p] .. start[p+1]); `arg` is a sampler
@@ -46,6 +48,9 @@ export class Programs {
   growsStacks = false;
   readonly gcWorkerProg: number;
 
+  /** Some step calls a dependency. */
+  calls = false;
+
   /**
    * `serverCpuMs`: CPU the server library runs on each request's goroutine (net/http's read, parse and
    * write: runtime.server), as one burst after the steps: the steps keep their pcs, so their draws do not
@@ -56,6 +61,8 @@ export class Programs {
     rng: RandomStreams,
     channels: Readonly<Record<string, { capacity: number }>> = {},
     serverCpuMs = 0,
+    /** The service world's compiler of `call` steps (their index); absent when no dependency is declared. */
+    compileCall?: (spec: CallSpec) => number,
   ) {
     this.chanNames = Object.keys(channels);
     this.chanCapacity = this.chanNames.map((c) => channels[c]!.capacity);
@@ -113,6 +120,11 @@ export class Programs {
           },
           send: (b) => void ops.push([OP_SEND, chan(b.chan), 0]),
           recv: (b) => void ops.push([OP_RECV, chan(b.chan), 0]),
+          call: (b) => {
+            if (!compileCall) throw new Error(`gmp: call to "${b.dependency}" but no dependencies are declared`);
+            ops.push([OP_CALL, compileCall(b), 0]);
+            this.calls = true;
+          },
           repeat: (b) => {
             const from = ops.length;
             body(b.steps, `${where}.repeat.steps`);
@@ -136,6 +148,11 @@ export class Programs {
     this.op = Int32Array.from(ops, (o) => o[0]);
     this.arg = Int32Array.from(ops, (o) => o[1]);
     this.arg2 = Int32Array.from(ops, (o) => o[2]);
+  }
+
+  /** The pc of program p's OP_END (where a G jumps to end its program early). */
+  endPc(p: number): number {
+    return this.start[p + 1]! - 1;
   }
 
   /** Sampler `i`'s draw for the G keyed `key` at op `pc`: a function of (replication, step, key, pc) only. */

@@ -1,3 +1,5 @@
+import type { PodService } from '../../service/calls.js';
+import { callReady } from './dependency-call.js';
 import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { GTable } from './gtable.js';
@@ -42,6 +44,8 @@ export class Sched {
   readonly sysmon: Sysmon;
   readonly stats = new SchedStats();
   tracer: SchedTracer | undefined;
+  /** The pod's side of the service's world (dependencies, pools, limiter): runs `call` ops. */
+  service: PodService | undefined;
 
   // Ps.
   readonly nP: number;
@@ -194,13 +198,22 @@ export class Sched {
 
   // ---- entry points from the pod -----------------------------------------------------------------
 
-  /** A request arrives: its connection goroutine becomes ready in the netpoller (net/http's model). */
-  acceptRequest(requestId: number, drawKey: number): void {
+  /**
+   * A request arrives: its connection goroutine becomes ready in the netpoller (net/http's model). Shed
+   * by the pod's limiter, its handler answers 503 at once: the G runs straight to its end.
+   */
+  acceptRequest(requestId: number, drawKey: number, shed = false): void {
     const gp = newG(this, 0, requestId, -1, -1);
     this.g.drawKey[gp] = drawKey;
+    if (shed) this.g.pc[gp] = this.progs.endPc(0);
     this.g.status[gp] = Gwaiting;
     this.g.waitReason[gp] = WAIT_IO;
     netpollready(this, gp);
+  }
+
+  /** CallWaker (service/calls.ts): a dependency call of gp is over. */
+  callDone(gp: number, ok: boolean): void {
+    callReady(this, gp, ok);
   }
 
   // ---- Ps and Ms -------------------------------------------------------------------------------

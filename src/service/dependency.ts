@@ -1,0 +1,63 @@
+/**
+ * A downstream dependency (a database, a cache, another service) shared by every pod of the fleet: it
+ * serves at most `concurrency` calls at once (0: no limit) and queues up to `queueLimit` more, first come
+ * first served; a call arriving at a full queue is refused at once (an error: "too many connections").
+ * So its latency rises with the load the whole fleet puts on it, which scaling the fleet out increases.
+ * A leaf: `arrive` and `finish` answer which call starts; the owner draws service times and schedules.
+ */
+export const DEP_START = 0;
+export const DEP_QUEUED = 1;
+export const DEP_REJECTED = 2;
+
+export class Dependency {
+  inService = 0;
+  private queue: number[] = [];
+  private head = 0;
+  // counters (the dependency's own metrics)
+  calls = 0;
+  rejected = 0;
+  errors = 0;
+  /** Calls whose caller had already given up when the dependency finished them (work wasted). */
+  abandoned = 0;
+  maxQueued = 0;
+
+  constructor(
+    readonly name: string,
+    readonly concurrency: number,
+    readonly queueLimit: number,
+  ) {}
+
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** A call arrives: it starts now (DEP_START), waits (DEP_QUEUED) or is refused (DEP_REJECTED). */
+  arrive(call: number): number {
+    this.calls++;
+    if (this.concurrency === 0 || this.inService < this.concurrency) {
+      this.inService++;
+      return DEP_START;
+    }
+    if (this.queued >= this.queueLimit) {
+      this.rejected++;
+      return DEP_REJECTED;
+    }
+    this.queue.push(call);
+    if (this.queued > this.maxQueued) this.maxQueued = this.queued;
+    return DEP_QUEUED;
+  }
+
+  /** A call in service finished: the queued call that starts now, or -1. */
+  finish(): number {
+    if (this.queued === 0) {
+      this.inService--;
+      return -1;
+    }
+    const c = this.queue[this.head++]!;
+    if (this.head > 256 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return c;
+  }
+}
