@@ -34,7 +34,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         if (g.workLeft[gp]! < 0) {
           const w = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
           // A burst that starts while the write barrier is on runs slower.
-          g.workLeft[gp] = s.gc !== undefined && s.gc.marking ? w * s.gc.cfg.writeBarrierSlowdown : w;
+          g.workLeft[gp] = s.gc?.marking ? w * s.gc.cfg.writeBarrierSlowdown : w;
         }
         let work = g.workLeft[gp]!;
         if (s.cpu.pNode !== undefined) work = s.cpu.numaWork(pp, gp, work);
@@ -82,7 +82,8 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
           g.pc[gp] = pc + 1;
           continue;
         }
-        if ((m = giveUpP(s, pp, overheadNs)) < 0) return;
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_SYNC_MUTEX);
         s.chans.parkLock(mu, gp);
@@ -99,7 +100,8 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
           continue;
         }
         // gopark on the channel's sendq/recvq; the partner completes the transfer and readies gp.
-        if ((m = giveUpP(s, pp, overheadNs)) < 0) return;
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, op === Op.Send ? WAIT_CHAN_SEND : WAIT_CHAN_RECEIVE);
         if (op === Op.Send) s.chans.parkSend(ch, gp);
@@ -111,12 +113,14 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
           g.pc[gp] = pc + 1;
           continue;
         }
-        if ((m = giveUpP(s, pp, overheadNs)) < 0) return;
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_CHAN_RECEIVE);
         break;
       case Op.End:
-        if ((m = giveUpP(s, pp, overheadNs)) < 0) return;
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         goexit(s, pp, gp);
         break;
       case Op.Syscall:
@@ -125,7 +129,8 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         s.entersyscall(pp, gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
         return; // the M is blocked; the P stays with it until exitsyscall or retake
       case Op.Netpoll:
-        if ((m = giveUpP(s, pp, overheadNs)) < 0) return;
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_IO);
         s.netpoll.ioWaitAdd(
@@ -133,13 +138,15 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         );
         break;
       case Op.Sleep:
-        if ((m = giveUpP(s, pp, overheadNs)) < 0) return;
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_SLEEP);
         addtimer(s, pp, gp, s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
         break;
       case Op.Gosched:
-        if ((m = giveUpP(s, pp, overheadNs)) < 0) return;
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         g.pc[gp] = pc + 1;
         goschedImpl(s, pp, gp, 'gosched');
         break;

@@ -5,7 +5,10 @@ import { durationSampler, sizeSampler, type DurationSampler } from '../../worklo
 /**
  * Operations a G's program is compiled into (one per step, plus the implicit ones). A const enum: plain
  * numbers in the Int32Array `op`, and interp.ts's switch over them is checked exhaustive by the compiler.
+ * tsc inlines the members as literals (the project does not set isolatedModules); a plain enum would cost
+ * a property load per op in the interpreter's switch.
  */
+// biome-ignore lint/suspicious/noConstEnum: inlined to literals by tsc, on the interpreter's hot path
 export const enum Op {
   End = 0,
   Cpu = 1, // run on the P for a drawn duration
