@@ -494,7 +494,7 @@ export class PodService {
     this.limiter = world.limiter ? new ConcurrencyLimiter(world.limiter) : undefined;
   }
 
-  /** A `call` step's index in the world's compiled calls (program.ts compiles OP_CALL with it). */
+  /** A `call` step's index in the world's compiled calls (program.ts compiles Op.Call with it). */
   compileCall(spec: CallSpec): number {
     return this.world.compile(spec);
   }

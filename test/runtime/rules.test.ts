@@ -1,18 +1,16 @@
 import { expect } from 'chai';
-import { RandomStreams } from '../../src/engine/random.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { SampleLog } from '../../src/metrics/sample-log.js';
 import { CHAN_BLOCK, Chans } from '../../src/runtime/gmp/chan.js';
 import { newG } from '../../src/runtime/gmp/goroutines.js';
 import { GTable } from '../../src/runtime/gmp/gtable.js';
-import { Programs } from '../../src/runtime/gmp/program.js';
-import { Sched, type SchedConfig } from '../../src/runtime/gmp/sched.js';
+import type { Sched } from '../../src/runtime/gmp/sched.js';
 import { STACK_MIN, Stacks } from '../../src/runtime/gmp/stack.js';
 import {
   Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mrunning, Mwaking, Pidle, Prunning,
 } from '../../src/runtime/gmp/states.js';
 import { Timers } from '../../src/runtime/gmp/timers.js';
-import type { Step } from '../../src/scenario/schema.js';
+import { mWithP, newSched } from '../support/direct-sched.js';
 
 /**
  * The scheduler's rules where they live, constructed directly (no scenario), one named case per rule of
@@ -20,36 +18,6 @@ import type { Step } from '../../src/scenario/schema.js';
  */
 
 const KiB = 1024;
-const CPU_1MS: Step[] = [{ cpu: { dist: 'constant', valueMs: 1 } } as Step];
-
-function newSched(nP: number, steps: Step[] = CPU_1MS) {
-  const sim = new Simulation();
-  const rng = new RandomStreams(1);
-  const cfg: SchedConfig = {
-    gomaxprocs: nP,
-    netpoll: 'go',
-    goVersion: '1.19',
-    maxThreads: 100,
-    costs: {
-      ctxSwitchNs: 0, stealNs: 0, goroutineCreateNs: 0, threadCreateNs: 1000, threadWakeNs: 1000, syscallNs: 0,
-      chanOpNs: 0, preemptSignalNs: 0, runnextStealWaitNs: 3000,
-    },
-  };
-  const completed: number[] = [];
-  const s = new Sched(sim, cfg, new Programs(steps, rng), rng.stream('sched.steal'), {
-    complete: (id) => completed.push(id),
-    started: () => {},
-  });
-  return { sim, s, completed };
-}
-
-/** An M that holds P `pp` (taken off the idle list), as after mstart. */
-function mWithP(s: Sched, pp: number): number {
-  const m = s.allocm();
-  expect(s.pidlegetPrefer(pp)).to.equal(pp);
-  s.acquirep(m, pp);
-  return m;
-}
 
 describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
   describe('findRunnable: the order it looks in', () => {
@@ -379,4 +347,42 @@ describe('stack.go rules (Stacks)', () => {
     st.gfree(0);
     expect([st.size[0], st.extra, st.deep[0]]).to.deep.equal([STACK_MIN, 0, 0]);
   });
+});
+
+describe('proc.go runqgrab: a running victim\'s runnext, after usleep(3)', () => {
+  const cases: { name: string; victimRanIt: boolean; wantStolen: boolean }[] = [
+    {
+      name: 'proc.go runqgrab: the victim still holds the same runnext G after usleep(3) → the thief takes it (CAS)',
+      victimRanIt: false, wantStolen: true,
+    },
+    {
+      name: 'proc.go runqgrab: the victim ran its runnext meanwhile → nothing stolen; the thief looks again',
+      victimRanIt: true, wantStolen: false,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const { s, sim } = newSched(2);
+      const thief = mWithP(s, 0);
+      mWithP(s, 1);
+      const gp = newG(s, 0, -1, -1, 1);
+      s.rq.runqput(1, gp, true); // P1 runs something, its runq is empty, gp sits in its runnext
+      s.mSpinning[thief] = 1;
+      s.nmspinning = 1;
+      // Rounds 1-3 never take runnext; round 4 finds it on a running P and sleeps (the M keeps its P).
+      expect(s.findRunnable(thief)).to.equal(-1);
+      expect(s.mP[thief]).to.equal(0);
+      expect(s.rq.runnext[1]).to.equal(gp);
+      if (c.victimRanIt) s.rq.runnext[1] = -1;
+      sim.runUntil(3000); // runnextStealWaitNs
+      expect(s.stats.steals).to.equal(c.wantStolen ? 1 : 0);
+      expect(s.pCurG[0]).to.equal(c.wantStolen ? gp : -1);
+      if (c.wantStolen) {
+        expect(s.rq.runnext[1]).to.equal(-1);
+        expect(s.mSpinning[thief]).to.equal(0); // resetspinning
+      } else {
+        expect(s.pStatus[0]).to.equal(Pidle); // found nothing else: P0 idles
+      }
+    });
+  }
 });

@@ -10,7 +10,7 @@ import { WAIT_IO } from './states.js';
  * call fails the request, and the G's program ends there (the handler returns the error).
  */
 
-/** OP_CALL at pc: gp parks (WAIT_IO) and the pod's service starts compiled call `call`. */
+/** Op.Call at pc: gp parks (WAIT_IO) and the pod's service starts compiled call `call`. */
 export function callPark(s: Sched, pp: number, gp: number, pc: number, call: number): void {
   gopark(s, pp, gp, WAIT_IO);
   s.service!.call(gp, call, s.g.drawKey[gp]!, pc, rootRequest(s, gp));

@@ -1,5 +1,5 @@
 import { Gdead, Grunnable, Gwaiting, WAIT_NONE } from './states.js';
-import { OP_WAIT_CHILDREN } from './program.js';
+import { Op } from './program.js';
 import type { Sched } from './sched.js';
 
 /*
@@ -97,7 +97,7 @@ export function goexit(s: Sched, pp: number, gp: number): void {
   // The parent is woken only if it waits for its children (not if it is parked on a channel of its own).
   if (
     parent >= 0 && --g.children[parent]! === 0 && g.status[parent] === Gwaiting &&
-    s.progs.op[g.pc[parent]! - 1] === OP_WAIT_CHILDREN
+    s.progs.op[g.pc[parent]! - 1] === Op.WaitChildren
   ) {
     ready(s, parent, pp);
   }

@@ -3,10 +3,7 @@ import { ASSIST_GO_ON } from '../gc/mark.js';
 import { CHAN_BLOCK } from './chan.js';
 import { goexit, gopark, goschedImpl, newproc, ready } from './goroutines.js';
 import { addtimer } from './poller.js';
-import {
-  OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_RECV, OP_SEND, OP_SLEEP, OP_SPAWN,
-  OP_STACK_GROW, OP_STACK_POP, OP_SYSCALL, OP_UNLOCK, OP_WAIT_CHILDREN, OP_CALL,
-} from './program.js';
+import { Op } from './program.js';
 import { callPark } from './dependency-call.js';
 import type { Sched } from './sched.js';
 import {
@@ -23,140 +20,165 @@ import {
 
 /**
  * Interpret gp's ops from its pc until it blocks, parks or starts a CPU burst. `overheadNs` (context
- * switch, steal, goroutine creation) occupies the P before the next CPU burst; before a blocking op it
- * is paid as a burst of its own so the P's time is accounted for.
+ * switch, steal, goroutine creation) occupies the P before the next CPU burst; before an op that gives
+ * up the P it is paid as a burst of its own (giveUpP) so the P's time is accounted for, and the op runs
+ * again when that burst ends. One case per Op; the compiler checks that none is missing.
  */
 export function interpret(s: Sched, pp: number, gp: number, overheadNs: number): void {
   const g = s.g, progs = s.progs;
   for (;;) {
     const pc = g.pc[gp]!;
-    const op = progs.op[pc]!;
-    if (op === OP_CPU) {
-      if (g.workLeft[gp]! < 0) {
-        const w = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
-        // A burst that starts while the write barrier is on runs slower.
-        g.workLeft[gp] = s.gc !== undefined && s.gc.marking ? w * s.gc.cfg.writeBarrierSlowdown : w;
+    const op = progs.op[pc]! as Op;
+    let m: number;
+    switch (op) {
+      case Op.Cpu: {
+        if (g.workLeft[gp]! < 0) {
+          const w = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
+          // A burst that starts while the write barrier is on runs slower.
+          g.workLeft[gp] = s.gc?.marking ? w * s.gc.cfg.writeBarrierSlowdown : w;
+        }
+        let work = g.workLeft[gp]!;
+        if (s.cpu.pNode !== undefined) work = s.cpu.numaWork(pp, gp, work);
+        s.cpu.startBurst(pp, overheadNs + work, true);
+        return;
       }
-      let work = g.workLeft[gp]!;
-      if (s.cpu.pNode !== undefined) work = s.cpu.numaWork(pp, gp, work);
-      s.cpu.startBurst(pp, overheadNs + work, true);
-      return;
-    }
-    if (op === OP_ALLOC) {
-      g.pc[gp] = pc + 1;
-      const r = s.gc ? s.gc.alloc(gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc)) : 0;
-      if (s.gc) overheadNs += s.gc.sweepNs; // proportional sweeping before the allocation
-      s.noteMemory();
-      if (r === 0) continue;
-      // Mark assist: the G scans in chunks before it goes on, or parks (pending overhead ≤ µs dropped).
-      if (r > 0) s.mark.startAssist(pp);
-      if (assistNext(s, pp, gp, overheadNs, r < 0)) return;
-      continue;
-    }
-    if (op === OP_STACK_GROW) {
-      overheadNs += s.stacks!.morestack(gp, progs.arg[pc]!) * (s.cfg.costs.stackCopyNsPerByte ?? 0);
-      g.pc[gp] = pc + 1;
-      continue;
-    }
-    if (op === OP_STACK_POP) {
-      s.stacks!.pop(gp);
-      g.pc[gp] = pc + 1;
-      continue;
-    }
-    if (op === OP_GC_MARK) {
-      gcMarkWorkerStep(s, pp, gp, overheadNs);
-      return;
-    }
-    if (op === OP_SPAWN) {
-      const child = progs.arg[pc]!, count = progs.arg2[pc]!;
-      for (let k = 0; k < count; k++) newproc(s, pp, gp, child, mixKey(mixKey(g.drawKey[gp]!, pc), k));
-      g.pc[gp] = pc + 1;
-      overheadNs += count * s.cfg.costs.goroutineCreateNs;
-      continue;
-    }
-    if (op === OP_UNLOCK) {
-      const w = s.chans.unlock(progs.arg[pc]!);
-      if (w !== -1) ready(s, w, pp);
-      g.pc[gp] = pc + 1;
-      continue;
-    }
-    if (op === OP_LOCK && s.chans.tryLock(progs.arg[pc]!, gp)) {
-      g.pc[gp] = pc + 1;
-      continue;
-    }
-    if (op === OP_SEND || op === OP_RECV) {
-      const r = op === OP_SEND ? s.chans.chansend(progs.arg[pc]!) : s.chans.chanrecv(progs.arg[pc]!);
-      if (r !== CHAN_BLOCK) {
-        if (r !== -1) ready(s, r, pp);
+      case Op.Alloc: {
         g.pc[gp] = pc + 1;
-        overheadNs += s.cfg.costs.chanOpNs;
+        const r = s.gc ? s.gc.alloc(gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc)) : 0;
+        if (s.gc) overheadNs += s.gc.sweepNs; // proportional sweeping before the allocation
+        s.noteMemory();
+        if (r === 0) continue;
+        // Mark assist: the G scans in chunks before it goes on, or parks (pending overhead ≤ µs dropped).
+        if (r > 0) s.mark.startAssist(pp);
+        if (assistNext(s, pp, gp, overheadNs, r < 0)) return;
         continue;
       }
-    }
-    if (op === OP_WAIT_CHILDREN && g.children[gp] === 0) {
-      g.pc[gp] = pc + 1;
-      continue;
-    }
-    // Everything below gives up the P (or the M): pay pending overhead first.
-    if (overheadNs > 0) {
-      s.cpu.startBurst(pp, overheadNs, false);
-      return;
-    }
-    const m = s.pM[pp]!;
-    switch (op) {
-      case OP_END:
+      case Op.StackGrow:
+        overheadNs += s.stacks!.morestack(gp, progs.arg[pc]!) * (s.cfg.costs.stackCopyNsPerByte ?? 0);
+        g.pc[gp] = pc + 1;
+        continue;
+      case Op.StackPop:
+        s.stacks!.pop(gp);
+        g.pc[gp] = pc + 1;
+        continue;
+      case Op.GcMark:
+        gcMarkWorkerStep(s, pp, gp, overheadNs);
+        return;
+      case Op.Spawn: {
+        const child = progs.arg[pc]!, count = progs.arg2[pc]!;
+        for (let k = 0; k < count; k++) newproc(s, pp, gp, child, mixKey(mixKey(g.drawKey[gp]!, pc), k));
+        g.pc[gp] = pc + 1;
+        overheadNs += count * s.cfg.costs.goroutineCreateNs;
+        continue;
+      }
+      case Op.Unlock: {
+        const w = s.chans.unlock(progs.arg[pc]!);
+        if (w !== -1) ready(s, w, pp);
+        g.pc[gp] = pc + 1;
+        continue;
+      }
+      case Op.Lock: {
+        const mu = progs.arg[pc]!;
+        if (s.chans.tryLock(mu, gp)) {
+          g.pc[gp] = pc + 1;
+          continue;
+        }
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
+        g.pc[gp] = pc + 1;
+        gopark(s, pp, gp, WAIT_SYNC_MUTEX);
+        s.chans.parkLock(mu, gp);
+        break;
+      }
+      case Op.Send:
+      case Op.Recv: {
+        const ch = progs.arg[pc]!;
+        const r = op === Op.Send ? s.chans.chansend(ch) : s.chans.chanrecv(ch);
+        if (r !== CHAN_BLOCK) {
+          if (r !== -1) ready(s, r, pp);
+          g.pc[gp] = pc + 1;
+          overheadNs += s.cfg.costs.chanOpNs;
+          continue;
+        }
+        // gopark on the channel's sendq/recvq; the partner completes the transfer and readies gp.
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
+        g.pc[gp] = pc + 1;
+        gopark(s, pp, gp, op === Op.Send ? WAIT_CHAN_SEND : WAIT_CHAN_RECEIVE);
+        if (op === Op.Send) s.chans.parkSend(ch, gp);
+        else s.chans.parkRecv(ch, gp);
+        break;
+      }
+      case Op.WaitChildren:
+        if (g.children[gp] === 0) {
+          g.pc[gp] = pc + 1;
+          continue;
+        }
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
+        g.pc[gp] = pc + 1;
+        gopark(s, pp, gp, WAIT_CHAN_RECEIVE);
+        break;
+      case Op.End:
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         goexit(s, pp, gp);
         break;
-      case OP_SYSCALL:
+      case Op.Syscall:
+        if (giveUpP(s, pp, overheadNs) < 0) return;
         g.pc[gp] = pc + 1;
         s.entersyscall(pp, gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
         return; // the M is blocked; the P stays with it until exitsyscall or retake
-      case OP_NETPOLL:
+      case Op.Netpoll:
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_IO);
         s.netpoll.ioWaitAdd(
           s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) + (s.cfg.network?.extraNs ?? 0), gp,
         );
         break;
-      case OP_CALL:
+      case Op.Call:
         // A call to a dependency through the pod's pool: parked in netpoll (dependency-call.ts).
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         g.pc[gp] = pc + 1;
         callPark(s, pp, gp, pc, progs.arg[pc]!);
         break;
-      case OP_SLEEP:
+      case Op.Sleep:
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_SLEEP);
         addtimer(s, pp, gp, s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
         break;
-      case OP_WAIT_CHILDREN:
-        g.pc[gp] = pc + 1;
-        gopark(s, pp, gp, WAIT_CHAN_RECEIVE);
-        break;
-      case OP_LOCK: {
-        const mu = progs.arg[pc]!;
-        g.pc[gp] = pc + 1;
-        gopark(s, pp, gp, WAIT_SYNC_MUTEX);
-        s.chans.parkLock(mu, gp);
-        break;
-      }
-      case OP_SEND:
-      case OP_RECV:
-        // gopark on the channel's sendq/recvq; the partner completes the transfer and readies gp.
-        g.pc[gp] = pc + 1;
-        gopark(s, pp, gp, op === OP_SEND ? WAIT_CHAN_SEND : WAIT_CHAN_RECEIVE);
-        if (op === OP_SEND) s.chans.parkSend(progs.arg[pc]!, gp);
-        else s.chans.parkRecv(progs.arg[pc]!, gp);
-        break;
-      case OP_GOSCHED:
+      case Op.Gosched:
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
         g.pc[gp] = pc + 1;
         goschedImpl(s, pp, gp, 'gosched');
         break;
-      default:
-        throw new Error(`gmp: unknown op ${op}`);
+      default: {
+        const unknown: never = op;
+        throw new Error(`gmp: unknown op ${unknown as number}`);
+      }
     }
+    // gp parked, exited or yielded: its M looks for the next G.
     s.schedule(m);
     return;
   }
+}
+
+/**
+ * Before an op that gives up the P (or the M): pending overhead is first paid as a burst of its own
+ * (-1: the op runs again when it ends); with none, the M that holds pp.
+ */
+function giveUpP(s: Sched, pp: number, overheadNs: number): number {
+  if (overheadNs > 0) {
+    s.cpu.startBurst(pp, overheadNs, false);
+    return -1;
+  }
+  return s.pM[pp]!;
 }
 
 /** gcBgMarkStartWorkers (mgc.go): one background mark worker G per P (G index = P), parked until a mark phase. */

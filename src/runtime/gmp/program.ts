@@ -3,24 +3,32 @@ import type { CallSpec } from '../../scenario/service-schema.js';
 import { visitStep, type Step } from '../../scenario/steps.js';
 import { durationSampler, sizeSampler, type DurationSampler } from '../../workload/distributions.js';
 
-/** Operations a G's program is compiled into (one per step, plus the implicit ones). */
-export const OP_END = 0;
-export const OP_CPU = 1; // run on the P for a drawn duration
-export const OP_SYSCALL = 2; // blocking syscall: the M blocks, the P may be retaken
-export const OP_NETPOLL = 3; // park until the network is ready (netpoll)
-export const OP_SLEEP = 4; // time.Sleep: a timer on the current P
-export const OP_SPAWN = 5; // `go f()` × count (newproc)
-export const OP_WAIT_CHILDREN = 6; // wait for the spawned children (a channel receive)
-export const OP_LOCK = 7; // sync.Mutex.Lock
-export const OP_UNLOCK = 8; // sync.Mutex.Unlock
-export const OP_GOSCHED = 9; // runtime.Gosched
-export const OP_ALLOC = 10; // mallocgc: heap bytes (arg: size sampler)
-export const OP_GC_MARK = 11; // a background mark worker's loop (gcBgMarkWorker)
-export const OP_STACK_GROW = 12; // the call chain gets arg bytes deep (morestack → newstack/copystack)
-export const OP_STACK_POP = 13; // back to the shallow resting depth
-export const OP_SEND = 14; // chansend (arg: channel)
-export const OP_RECV = 15; // chanrecv (arg: channel)
-export const OP_CALL = 16; // a call to a dependency through the pod's pool (arg: compiled call, service/calls.ts)
+/**
+ * Operations a G's program is compiled into (one per step, plus the implicit ones). A const enum: plain
+ * numbers in the Int32Array `op`, and interp.ts's switch over them is checked exhaustive by the compiler.
+ * tsc inlines the members as literals (the project does not set isolatedModules); a plain enum would cost
+ * a property load per op in the interpreter's switch.
+ */
+// biome-ignore lint/suspicious/noConstEnum: inlined to literals by tsc, on the interpreter's hot path
+export const enum Op {
+  End = 0,
+  Cpu = 1, // run on the P for a drawn duration
+  Syscall = 2, // blocking syscall: the M blocks, the P may be retaken
+  Netpoll = 3, // park until the network is ready (netpoll)
+  Sleep = 4, // time.Sleep: a timer on the current P
+  Spawn = 5, // `go f()` × count (newproc)
+  WaitChildren = 6, // wait for the spawned children (a channel receive)
+  Lock = 7, // sync.Mutex.Lock
+  Unlock = 8, // sync.Mutex.Unlock
+  Gosched = 9, // runtime.Gosched
+  Alloc = 10, // mallocgc: heap bytes (arg: size sampler)
+  GcMark = 11, // a background mark worker's loop (gcBgMarkWorker)
+  StackGrow = 12, // the call chain gets arg bytes deep (morestack → newstack/copystack)
+  StackPop = 13, // back to the shallow resting depth
+  Send = 14, // chansend (arg: channel)
+  Recv = 15, // chanrecv (arg: channel)
+  Call = 16, // a call to a dependency through the pod's pool (arg: compiled call, service/calls.ts)
+}
 
 /**
  * Programs as flat typed arrays: program p's ops are op[start[p] .. start[p+1]); `arg` is a sampler
@@ -71,14 +79,14 @@ export class Programs {
       if (c < 0) throw new Error(`gmp: channel "${name}" is not declared in runtime.channels`);
       return c;
     };
-    const ops: Array<[number, number, number]> = [];
+    const ops: Array<[Op, number, number]> = [];
     const pending: Array<{ steps: readonly Step[]; path: string; id: number }> = [];
     let nextId = 0;
     const emit = (steps: readonly Step[], path: string, id: number, coda: readonly Step[] = []) => {
       this.start[id] = ops.length;
       body(steps, path);
       body(coda, 'runtime.server');
-      ops.push([OP_END, 0, 0]);
+      ops.push([Op.End, 0, 0]);
     };
     // A loop body is compiled once (one sampler per step, so its draws continue across iterations) and
     // its ops copied `count` times: programs stay flat, with no loop counters per G.
@@ -92,37 +100,37 @@ export class Programs {
         };
         // One case per step kind (a Record, so a new kind is a compile error here, never silently nothing).
         visitStep<void>(s, {
-          cpu: (d) => void ops.push([OP_CPU, sampler(d), 0]),
-          syscall: (d) => void ops.push([OP_SYSCALL, sampler(d), 0]),
-          netpoll: (d) => void ops.push([OP_NETPOLL, sampler(d), 0]),
-          sleep: (d) => void ops.push([OP_SLEEP, sampler(d), 0]),
+          cpu: (d) => void ops.push([Op.Cpu, sampler(d), 0]),
+          syscall: (d) => void ops.push([Op.Syscall, sampler(d), 0]),
+          netpoll: (d) => void ops.push([Op.Netpoll, sampler(d), 0]),
+          sleep: (d) => void ops.push([Op.Sleep, sampler(d), 0]),
           alloc: (size) => {
             this.streams.push(stream);
-            ops.push([OP_ALLOC, this.samplers.push(sizeSampler(size, stream)) - 1, 0]);
+            ops.push([Op.Alloc, this.samplers.push(sizeSampler(size, stream)) - 1, 0]);
             this.allocates = true;
           },
-          gosched: () => void ops.push([OP_GOSCHED, 0, 0]),
+          gosched: () => void ops.push([Op.Gosched, 0, 0]),
           spawn: (b) => {
             const child = ++nextId;
             pending.push({ steps: b.steps, path: `${where}.spawn.steps`, id: child });
-            ops.push([OP_SPAWN, child, b.count]);
-            if (b.wait) ops.push([OP_WAIT_CHILDREN, 0, 0]);
+            ops.push([Op.Spawn, child, b.count]);
+            if (b.wait) ops.push([Op.WaitChildren, 0, 0]);
           },
           locked: (b) => {
             let mu = this.mutexNames.indexOf(b.mutex);
             if (mu < 0) mu = this.mutexNames.push(b.mutex) - 1;
-            ops.push([OP_LOCK, mu, 0], [OP_CPU, sampler(b.cpu), 0], [OP_UNLOCK, mu, 0]);
+            ops.push([Op.Lock, mu, 0], [Op.Cpu, sampler(b.cpu), 0], [Op.Unlock, mu, 0]);
           },
           deep: (b) => {
             const bytes = Math.round(b.stackKB * 1024);
-            ops.push([OP_STACK_GROW, bytes, 0], [OP_CPU, sampler(b.cpu), 0], [OP_STACK_POP, 0, 0]);
+            ops.push([Op.StackGrow, bytes, 0], [Op.Cpu, sampler(b.cpu), 0], [Op.StackPop, 0, 0]);
             this.growsStacks = true;
           },
-          send: (b) => void ops.push([OP_SEND, chan(b.chan), 0]),
-          recv: (b) => void ops.push([OP_RECV, chan(b.chan), 0]),
+          send: (b) => void ops.push([Op.Send, chan(b.chan), 0]),
+          recv: (b) => void ops.push([Op.Recv, chan(b.chan), 0]),
           call: (b) => {
             if (!compileCall) throw new Error(`gmp: call to "${b.dependency}" but no dependencies are declared`);
-            ops.push([OP_CALL, compileCall(b), 0]);
+            ops.push([Op.Call, compileCall(b), 0]);
             this.calls = true;
           },
           repeat: (b) => {
@@ -143,14 +151,14 @@ export class Programs {
     // The GC's background mark worker program, last.
     this.gcWorkerProg = nextId + 1;
     this.start[this.gcWorkerProg] = ops.length;
-    ops.push([OP_GC_MARK, 0, 0], [OP_END, 0, 0]);
+    ops.push([Op.GcMark, 0, 0], [Op.End, 0, 0]);
     this.start[nextId + 2] = ops.length;
     this.op = Int32Array.from(ops, (o) => o[0]);
     this.arg = Int32Array.from(ops, (o) => o[1]);
     this.arg2 = Int32Array.from(ops, (o) => o[2]);
   }
 
-  /** The pc of program p's OP_END (where a G jumps to end its program early). */
+  /** The pc of program p's Op.End (where a G jumps to end its program early). */
   endPc(p: number): number {
     return this.start[p + 1]! - 1;
   }
