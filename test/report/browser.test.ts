@@ -87,7 +87,7 @@ describe('HTML report in a real browser (headless Chromium)', function () {
         const px = (t: number) => { let lo = 0, hi = 2000; for (let i = 0; i < 50; i++) { const mid = (lo + hi) / 2; if (x.invert(mid) < t) lo = mid; else hi = mid; } return lo; };
         await ov.signal('brush_x', [px(100), px(200)]).runAsync();
         await new Promise((r) => setTimeout(r, 300));
-        return Object.fromEntries(['latency', 'replicas', 'latency-heatmap'].map((id) => [id, views[id]!.scale('x').domain()]));
+        return Object.fromEntries(['latency', 'replicas', 'latency-heatmap', 'goroutines', 'runq', 'hpa-metric'].map((id) => [id, views[id]!.scale('x').domain()]));
       });
       for (const [id, d] of Object.entries(domains)) {
         expect(d[0], id).to.be.closeTo(100, 2);

@@ -177,14 +177,14 @@ export function runCharts(series: readonly Row[], decisions: readonly Row[] | un
   if (ctx.hpaCpu && ctx.pods && ctx.pods.length > 0) charts.push(hpaMetricChart(ctx.pods, ctx.hpaCpu, ctx));
   if (has('goroutines')) {
     const perPod = series.map((r) => ({ ...r, goroutines_per_pod: Number(r.replicas_ready) > 0 ? Number(r.goroutines) / Number(r.replicas_ready) : Number(r.goroutines) }));
-    charts.push(lines('goroutines', 'Goroutines per ready pod', long(perPod, { goroutines_per_pod: 'goroutines / pod' }), 'goroutines'));
-    charts.push(lines('runq', 'Run queues (all pods): global and local', long(series, { global_runq: 'global runq', local_runq: 'local runqs', running: 'running' }), 'goroutines'));
+    charts.push(lines('goroutines', 'Goroutines per ready pod', long(perPod, { goroutines_per_pod: 'goroutines / pod' }), 'goroutines', [], ctx));
+    charts.push(lines('runq', 'Run queues (all pods): global and local', long(series, { global_runq: 'global runq', local_runq: 'local runqs', running: 'running' }), 'goroutines', [], ctx));
   }
   if (has('gc_cycles_per_s')) {
-    charts.push(lines('gc', 'GC: CPU and mark-assist time (ms per s), cycles per s', long(series, { gc_cpu_ms_per_s: 'GC CPU ms/s', gc_assist_ms_per_s: 'assist ms/s', gc_cycles_per_s: 'cycles/s' }), 'per second'));
-    charts.push(lines('gc-pauses', 'GC stop-the-world pauses (ms per s, all pods)', long(series, { gc_pause_ms_per_s: 'STW ms/s' }), 'ms/s'));
+    charts.push(lines('gc', 'GC: CPU and mark-assist time (ms per s), cycles per s', long(series, { gc_cpu_ms_per_s: 'GC CPU ms/s', gc_assist_ms_per_s: 'assist ms/s', gc_cycles_per_s: 'cycles/s' }), 'per second', [], ctx));
+    charts.push(lines('gc-pauses', 'GC stop-the-world pauses (ms per s, all pods)', long(series, { gc_pause_ms_per_s: 'STW ms/s' }), 'ms/s', [], ctx));
   }
-  if (has('heap_live_mb')) charts.push(lines('memory', 'Memory (MB): heap live and goal, RSS', long(series, { heap_live_mb: 'heap live', heap_goal_mb: 'heap goal', rss_mb: 'RSS' }), 'MB'));
+  if (has('heap_live_mb')) charts.push(lines('memory', 'Memory (MB): heap live and goal, RSS', long(series, { heap_live_mb: 'heap live', heap_goal_mb: 'heap goal', rss_mb: 'RSS' }), 'MB', [], ctx));
   if (has('throttled_ms_per_s') || has('throttled_periods_per_s')) charts.push(lines('throttling', 'CPU throttling (CFS): throttled ms per s', long(series, { throttled_ms_per_s: 'throttled ms/s' }), 'ms/s', [], ctx));
   if (ctx.pods && new Set(ctx.pods.map((r) => r.pod)).size > 1) charts.push(...podPanels(ctx.pods, ctx));
   // No empty panels: a chart whose data has no non-zero value is left out.
