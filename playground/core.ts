@@ -29,6 +29,8 @@ export { checkScenario, type ProblemView } from './check.js';
 
 /** Most Gs of a local run queue a frame lists (the rest are counted). */
 export const FRAME_RUNQ_GS = 16;
+/** Most Gs a frame lists per area off the Ps (global queue, syscall, netpoll, parked). */
+export const FRAME_AREA_GS = 16;
 
 /** One P's lane in a frame: status, its M, the running G, runnext and the head of the local run queue. */
 export interface PLane {
@@ -71,6 +73,13 @@ export interface SchedFrame {
     assistWait: number;
     otherWait: number;
   };
+  /**
+   * goids of the Gs off the Ps, by where they are (each list at most FRAME_AREA_GS long): the head of the
+   * global run queue, in a syscall (with its M), parked in netpoll, parked otherwise (sleep, channels,
+   * assist waits). With the lanes' running G, runnext and local queues they let the page move each G from
+   * where it was in one frame to where it is in the next.
+   */
+  areas: { global: number[]; syscall: number[]; netpoll: number[]; parked: number[] };
   /** GC phase (cycle.ts GC_*), or -1 without a collector. */
   gcPhase: number;
   events: FrameEvents;
@@ -89,6 +98,8 @@ export interface ClusterFrame {
   replicas: number;
   ready: number;
   pods: PodState[];
+  /** The pods' indexes (pod-<index>), beside `pods`. */
+  podIndex: number[];
 }
 
 const RECENT = 8;
@@ -163,7 +174,9 @@ export interface RunChunk {
 /**
  * One run of a lesson, advanced by the caller in steps of simulated time; `chunk()` hands over what is
  * new since the last call. The Experiment is the CLI's (same slices of `advanceTo`, same `finish`), so
- * the summary is `gmpsim run`'s summary.json byte for byte.
+ * the summary is `gmpsim run`'s summary.json byte for byte. Frames describe pod `pod` (any pod of the
+ * Deployment: the tracer follows it into a container started later, or restarted after an OOM kill);
+ * while that pod has no running Go runtime, there is no scheduler frame.
  */
 export class PlaygroundRun {
   readonly exp: Experiment;
@@ -178,13 +191,20 @@ export class PlaygroundRun {
   constructor(
     readonly scenario: Scenario,
     readonly seed: number = scenario.seed,
+    readonly pod = 0,
   ) {
     this.exp = new Experiment(scenario, seed);
-    const pod0 = this.exp.fleet.pod0;
-    if (pod0 instanceof GmpPod) {
-      this.tracer = new FrameTracer(this.exp.sim);
-      pod0.sched.tracer = this.tracer;
-    }
+    if (scenario.runtime.scheduler === 'gmp') this.tracer = new FrameTracer(this.exp.sim);
+    this.follow();
+  }
+
+  /** The chosen pod's current Go runtime, with the frame tracer attached to it (undefined: none now). */
+  private follow(): GmpPod | undefined {
+    const cp = this.exp.fleet.deployment.pods[this.pod];
+    const rt = cp && !cp.gone && cp.running ? cp.runtime : undefined;
+    if (!(rt instanceof GmpPod) || !this.tracer) return undefined;
+    if (rt.sched.tracer !== this.tracer) rt.sched.tracer = this.tracer;
+    return rt;
   }
 
   get nowNs(): number {
@@ -232,8 +252,8 @@ export class PlaygroundRun {
 
   /** The first pod's scheduler now (gmp only). Reads the same fields schedtrace/scheddetail print. */
   schedFrame(): SchedFrame | undefined {
-    const pod = this.exp.fleet.pod0;
-    if (!(pod instanceof GmpPod) || !this.tracer) return undefined;
+    const pod = this.follow();
+    if (!pod || !this.tracer) return undefined;
     const s = pod.sched;
     const g = s.g;
     const rq = s.rq;
@@ -260,19 +280,35 @@ export class PlaygroundRun {
     for (let m = 0; m < s.mcount; m++)
       ms.push({ status: s.mStatus[m]!, spinning: s.mSpinning[m] === 1, p: s.mP[m]!, g: goid(s.mCurG[m]!) });
     const gs = { running: 0, runnable: 0, syscall: 0, netpoll: 0, sleep: 0, assistWait: 0, otherWait: 0 };
+    const areas: SchedFrame['areas'] = { global: [], syscall: [], netpoll: [], parked: [] };
+    const list = (a: number[], gp: number) => {
+      if (a.length < FRAME_AREA_GS) a.push(g.goid[gp]!);
+    };
     for (let gp = s.nSystemGs; gp < g.count; gp++) {
       const st = g.status[gp]!;
       if (st === Gdead) continue;
       if (st === Grunning) gs.running++;
       else if (st === Grunnable) gs.runnable++;
-      else if (st === Gsyscall) gs.syscall++;
-      else if (st === Gwaiting) {
+      else if (st === Gsyscall) {
+        gs.syscall++;
+        list(areas.syscall, gp);
+      } else if (st === Gwaiting) {
         const why = g.waitReason[gp]!;
-        if (why === WAIT_IO) gs.netpoll++;
-        else if (why === WAIT_SLEEP) gs.sleep++;
-        else if (why === WAIT_GC_ASSIST) gs.assistWait++;
-        else gs.otherWait++;
+        if (why === WAIT_IO) {
+          gs.netpoll++;
+          list(areas.netpoll, gp);
+        } else {
+          if (why === WAIT_SLEEP) gs.sleep++;
+          else if (why === WAIT_GC_ASSIST) gs.assistWait++;
+          else gs.otherWait++;
+          list(areas.parked, gp);
+        }
       }
+    }
+    for (let i = 0; i < Math.min(rq.runqsize, FRAME_AREA_GS); i++) {
+      const gp = rq.globalAt(i);
+      if (gp < 0) break;
+      areas.global.push(g.goid[gp]!);
     }
     return {
       tNs: this.exp.sim.now,
@@ -280,6 +316,7 @@ export class PlaygroundRun {
       globalRunq: rq.runqsize,
       ms,
       gs,
+      areas,
       gcPhase: s.gc ? s.gc.phase : -1,
       ...this.tracer.take(s.nP),
       recent: [...this.tracer.recent],
@@ -289,11 +326,13 @@ export class PlaygroundRun {
   clusterFrame(): ClusterFrame {
     const dep = this.exp.fleet.deployment;
     const pods: PodState[] = [];
+    const podIndex: number[] = [];
     for (const p of dep.pods) {
       if (p.gone) continue;
       pods.push(p.terminating ? 'Terminating' : p.ready ? 'Ready' : p.running ? 'Starting' : 'Pending');
+      podIndex.push(p.index);
     }
-    return { tNs: this.exp.sim.now, replicas: dep.replicas, ready: dep.readyCount(), pods };
+    return { tNs: this.exp.sim.now, replicas: dep.replicas, ready: dep.readyCount(), pods, podIndex };
   }
 
   /** What is new since the last call. Rows are copied out of the live series (the run keeps its own). */

@@ -1,7 +1,8 @@
 /**
  * The playground page: pick a lesson (a curated scenario), edit its YAML (problems shown at their line,
  * the messages of `gmpsim validate`), move the knobs that matter to it, and watch the run the worker
- * streams: the first pod's Ps, run queues and Ms as lanes, the cluster's pods and HPA, live charts.
+ * streams: a chosen pod's Ps, run queues and Ms as lanes, its Gs moving between them, the cluster's pods
+ * and HPA, live charts.
  * The page only draws; every number comes from the worker, which runs the CLI's model code.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
@@ -14,7 +15,7 @@ import type { WorkerReply, WorkerRequest } from './worker.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-/** Frames of pod 0 recorded per run (evenly spaced in simulated time). */
+/** Frames of the chosen pod recorded per run (evenly spaced in simulated time). */
 const FRAMES = 3000;
 /** "whole run in 20 s": the default playback speed. */
 const FIT_S = 20;
@@ -53,6 +54,17 @@ const stats = {
   fpsWhileSimulating: [] as number[],
   /** Main-thread time of each animation frame's work (ms) while the worker was simulating: the page's own cost. */
   frameWorkMsWhileSimulating: [] as number[],
+  /** Animation frame rate (frames/s), per wall second while playing a finished run (the worker idle). */
+  fpsWhilePlaying: [] as number[],
+  /** Main-thread time of each animation frame's work (ms) while playing a finished run (Gs moving). */
+  frameWorkMsWhilePlaying: [] as number[],
+  /** Animation frames that drew at least one G part-way between where it was and where it goes. */
+  tweenFrames: 0,
+  /** Stretches of close frames the worker sent for slow playback. */
+  detailWindows: 0,
+  /** The pod whose scheduler is shown, and the pods the run has had so far. */
+  pod: 0,
+  pods: [] as number[],
   runWallMs: NaN,
   error: '',
 };
@@ -324,6 +336,17 @@ function renderKnobs(): void {
 const worker = new Worker('worker.js', { type: 'module' });
 let view: RunView | undefined;
 let nextId = 0;
+/**
+ * Close frames for slow playback (from the worker's `detail`): when the run's own frames would be more
+ * than DETAIL_GAP_MS of wall time apart, the page plays these instead, DETAIL_FPS per second of wall time,
+ * so each G is seen moving from where it was to where it goes.
+ */
+let detail: { tNs: number; endNs: number; frames: SchedFrame[] } | undefined;
+let detailPending = false;
+const DETAIL_GAP_MS = 250;
+const DETAIL_FPS = 30;
+const DETAIL_WALL_MS = 3000;
+
 /** An exact frame from the inspector (step / rewind), shown until the playhead moves on. */
 let inspected: { tNs: number; frame: SchedFrame | undefined; cluster: ClusterFrame; log: string[] } | undefined;
 
@@ -337,8 +360,9 @@ function seedOpt(): { seed?: number } {
   return seedEl.value.trim() !== '' && Number.isSafeInteger(seed) && seed >= 0 ? { seed } : {};
 }
 
-function startRun(): void {
+function startRun(keepPlayhead = false): void {
   if (!lastGood) return;
+  const resumeAt = playhead;
   const id = ++nextId;
   view = {
     id,
@@ -357,15 +381,17 @@ function startRun(): void {
     podUtilN: 0,
   };
   inspected = undefined;
-  playhead = 0;
+  detail = undefined;
+  playhead = keepPlayhead ? resumeAt : 0;
   playing = true;
+  if (!keepPlayhead) setPods([]);
   stats.state = 'running';
   stats.summaryJson = '';
   stats.runs++;
   $('summary').innerHTML = '';
   $('summary-json').textContent = '';
   statusEl.textContent = 'simulating…';
-  post({ type: 'run', id, text: lastGood.text, file, ...seedOpt(), frames: FRAMES });
+  post({ type: 'run', id, text: lastGood.text, file, ...seedOpt(), pod: stats.pod, frames: FRAMES });
 }
 
 worker.onmessage = (e: MessageEvent<WorkerReply>) => {
@@ -381,6 +407,7 @@ worker.onmessage = (e: MessageEvent<WorkerReply>) => {
       view.hpa.push(...c.hpa);
       view.frames.push(...c.frames);
       view.cluster.push(...c.cluster);
+      notePods(c.cluster);
       view.tNs = c.tNs;
       view.endNs = c.endNs;
       addPodUtil(view, c.podRows);
@@ -419,6 +446,18 @@ worker.onmessage = (e: MessageEvent<WorkerReply>) => {
       statusEl.textContent = last
         ? `stepped: ${last.kind} at ${(last.tNs / 1e9).toFixed(9)} s`
         : `at ${(m.tNs / 1e9).toFixed(6)} s`;
+      return;
+    }
+    case 'detail': {
+      detailPending = false;
+      if (!view || m.id !== view.id || m.frames.length < 2) return;
+      const endNs = m.frames[m.frames.length - 1]!.tNs;
+      // The next stretch continues the one playing: keep both (less what is well behind the playhead).
+      if (detail && m.tNs === detail.endNs && playhead >= detail.tNs) {
+        const keep = detail.frames.filter((f) => f.tNs >= playhead - m.spanNs);
+        detail = { tNs: keep[0]?.tNs ?? m.tNs, endNs, frames: [...keep, ...m.frames.filter((f) => f.tNs > m.tNs)] };
+      } else detail = { tNs: m.frames[0]!.tNs, endNs, frames: m.frames };
+      stats.detailWindows++;
       return;
     }
     case 'failed':
@@ -481,6 +520,52 @@ function renderSummary(s: Record<string, any>): void {
   $('summary-json').textContent = stats.summaryJson;
 }
 
+// ---------------------------------------------------------------- which pod
+
+const podSel = $<HTMLSelectElement>('pod-select');
+
+/** The pods the run has had (every index seen in a cluster frame), as the selector's options. */
+function setPods(pods: number[]): void {
+  stats.pods = pods;
+  podSel.replaceChildren(
+    ...pods.map((k) => {
+      const o = document.createElement('option');
+      o.value = String(k);
+      o.textContent = `pod-${k}`;
+      return o;
+    }),
+  );
+  if (!pods.includes(stats.pod)) {
+    const o = document.createElement('option');
+    o.value = String(stats.pod);
+    o.textContent = `pod-${stats.pod}`;
+    podSel.prepend(o);
+  }
+  podSel.value = String(stats.pod);
+  $('pod-caption').textContent = `pod-${stats.pod}: the Go scheduler`;
+}
+
+function notePods(frames: ClusterFrame[]): void {
+  let grown = false;
+  const known = new Set(stats.pods);
+  for (const f of frames)
+    for (const k of f.podIndex)
+      if (!known.has(k)) {
+        known.add(k);
+        grown = true;
+      }
+  if (grown) setPods([...known].sort((a, b) => a - b));
+}
+
+/** Show pod `k`: the worker re-runs the lesson recording that pod's frames (same seed, same numbers). */
+function choosePod(k: number): void {
+  if (k === stats.pod || !lastGood) return;
+  stats.pod = k;
+  setPods(stats.pods);
+  startRun(true);
+}
+podSel.addEventListener('change', () => choosePod(Number(podSel.value)));
+
 // ---------------------------------------------------------------- transport
 
 let playhead = 0;
@@ -506,6 +591,7 @@ $('step').addEventListener('click', () => {
     file,
     ...seedOpt(),
     tNs: inspected ? inspected.tNs : Math.floor(playhead),
+    pod: stats.pod,
     steps: 1,
   });
 });
@@ -537,6 +623,21 @@ function ctx2d(id: string): { c: CanvasRenderingContext2D; w: number; h: number 
   return { c, w: cv.width, h: cv.height };
 }
 
+/** Index of the last frame at or before t (0 before the first; -1 when there is none). */
+function frameIndexAt(list: { tNs: number }[], t: number): number {
+  let lo = 0,
+    hi = list.length - 1,
+    best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.tNs <= t) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best >= 0 ? best : list.length > 0 ? 0 : -1;
+}
+
 function frameAt<T extends { tNs: number }>(list: T[], t: number): T | undefined {
   let lo = 0,
     hi = list.length - 1,
@@ -560,45 +661,159 @@ function gBox(c: CanvasRenderingContext2D, x: number, y: number, goid: number, f
     c.strokeRect(x + 0.5, y + 0.5, 29, 17);
     c.setLineDash([]);
   }
-  c.fillStyle = '#fff';
+  c.fillStyle = fill === G_COLOR.netpoll ? '#1d3557' : '#fff';
   c.fillText(`G${goid}`, x + 3, y + 9, 26);
 }
 
-function drawPod(f: SchedFrame | undefined): void {
+const G_COLOR = {
+  running: '#2a9d8f',
+  assisting: '#f77f00',
+  runnext: '#8d99ae',
+  local: '#457b9d',
+  global: '#1d3557',
+  syscall: '#e63946',
+  netpoll: '#a8dadc',
+  parked: '#6c757d',
+} as const;
+
+/** The areas off the Ps, one row each under the lanes, in SchedFrame.areas order. */
+const AREAS = [
+  ['global', 'global runq'],
+  ['syscall', 'in syscall'],
+  ['netpoll', 'netpoll (IO wait)'],
+  ['parked', 'parked'],
+] as const;
+const AREA_ROW = 22;
+
+/** Where each G of a frame is drawn: its box's corner, colour and whether it is runnext. */
+interface Slot {
+  x: number;
+  y: number;
+  fill: string;
+  dashed: boolean;
+}
+
+interface Layout {
+  laneH: number;
+  areasY: number;
+}
+
+function layout(nP: number, h: number): Layout {
+  const laneH = Math.max(16, Math.min(26, (h - 110 - AREAS.length * AREA_ROW) / Math.max(1, nP)));
+  return { laneH, areasY: 10 + nP * laneH };
+}
+
+/** Slots of a frame's Gs (computed once per frame and canvas size). */
+const slotCache = new WeakMap<SchedFrame, { key: string; slots: Map<number, Slot> }>();
+
+function slotsOf(f: SchedFrame, w: number, h: number): Map<number, Slot> {
+  const key = `${w}x${h}`;
+  const hit = slotCache.get(f);
+  if (hit && hit.key === key) return hit.slots;
+  const { laneH, areasY } = layout(f.ps.length, h);
+  const slots = new Map<number, Slot>();
+  const put = (g: number, x: number, y: number, fill: string, dashed = false) => {
+    if (g >= 0 && !slots.has(g)) slots.set(g, { x, y, fill, dashed });
+  };
+  f.ps.forEach((p, i) => {
+    const by = 6 + i * laneH + (laneH - 2 - 18) / 2;
+    put(p.g, 92, by, p.assisting ? G_COLOR.assisting : G_COLOR.running);
+    put(p.next, 128, by, G_COLOR.runnext, true);
+    let x = 166;
+    for (const g of p.q) {
+      if (x > w - 70) break;
+      put(g, x, by, G_COLOR.local);
+      x += 32;
+    }
+  });
+  AREAS.forEach(([k], r) => {
+    const y = areasY + r * AREA_ROW + 2;
+    f.areas[k].forEach((g, i) => {
+      const x = 100 + i * 32;
+      if (x <= w - 34) put(g, x, y, G_COLOR[k]);
+    });
+  });
+  slotCache.set(f, { key, slots });
+  return slots;
+}
+
+/** Ease in and out, so a G leaves and arrives gently. */
+const ease = (u: number) => (u < 0.5 ? 2 * u * u : 1 - 2 * (1 - u) * (1 - u));
+
+/**
+ * The Gs, each moving from its slot in frame f to its slot in the next frame as the playhead goes from
+ * one to the other (u in [0, 1]); a G that appears fades in at its new slot, one that leaves the view
+ * (exits, or beyond the rows' capacity) fades out. Returns how many were drawn part-way.
+ */
+function drawGs(c: CanvasRenderingContext2D, f: SchedFrame, next: SchedFrame | undefined, u: number, w: number, h: number): number {
+  const a = slotsOf(f, w, h);
+  const e = ease(Math.min(1, Math.max(0, u)));
+  if (!next || e === 0) {
+    for (const [g, s] of a) gBox(c, s.x, s.y, g, s.fill, s.dashed);
+    return 0;
+  }
+  const b = slotsOf(next, w, h);
+  let moving = 0;
+  for (const [g, s] of a) {
+    const t = b.get(g);
+    if (t) {
+      const x = s.x + (t.x - s.x) * e;
+      const y = s.y + (t.y - s.y) * e;
+      if (x !== s.x || y !== s.y) moving += e < 1 ? 1 : 0;
+      gBox(c, x, y, g, e < 0.5 ? s.fill : t.fill, e < 0.5 ? s.dashed : t.dashed);
+    } else {
+      c.globalAlpha = 1 - e;
+      gBox(c, s.x, s.y, g, s.fill, s.dashed);
+      c.globalAlpha = 1;
+    }
+  }
+  for (const [g, t] of b) {
+    if (a.has(g)) continue;
+    c.globalAlpha = e;
+    gBox(c, t.x, t.y, g, t.fill, t.dashed);
+    c.globalAlpha = 1;
+  }
+  return moving;
+}
+
+function drawPod(f: SchedFrame | undefined, next?: SchedFrame, u = 0): number {
   const { c, w, h } = ctx2d('pod');
   if (!f) {
     c.fillStyle = '#666';
     c.fillText(
       view?.scenario.runtime.scheduler === 'ideal-fifo'
         ? 'ideal-fifo: one queue, no Ps to draw'
-        : 'waiting for the first frame…',
+        : view && view.frames.length > 0
+          ? `pod-${stats.pod} has no running Go runtime at this time`
+          : `waiting for the first frame of pod-${stats.pod}…`,
       10,
       20,
     );
-    return;
+    return 0;
   }
   const nP = f.ps.length;
-  const laneH = Math.max(16, Math.min(26, (h - 110) / Math.max(1, nP)));
+  const { laneH, areasY } = layout(nP, h);
   f.ps.forEach((p, i) => {
     const y = 6 + i * laneH;
     c.fillStyle = p.status === 1 ? '#e9f5f3' : p.status === 2 ? '#fde8e9' : '#f1f3f5';
     c.fillRect(0, y, w, laneH - 2);
     c.fillStyle = '#222';
     c.fillText(`P${i} ${P_STATUS[p.status] ?? p.status}${p.m >= 0 ? ` M${p.m}` : ''}`, 4, y + laneH / 2 - 1);
-    const by = y + (laneH - 2 - 18) / 2;
-    if (p.g >= 0) gBox(c, 92, by, p.g, p.assisting ? '#f77f00' : '#2a9d8f');
-    if (p.next >= 0) gBox(c, 128, by, p.next, '#8d99ae', true);
-    let x = 166;
-    for (const g of p.q) {
-      if (x > w - 70) break;
-      gBox(c, x, by, g, '#457b9d');
-      x += 32;
-    }
-    if (p.qLen > 0) {
+    if (p.qLen > p.q.length) {
       c.fillStyle = '#222';
-      c.fillText(`${p.qLen} queued`, Math.min(x + 2, w - 66), y + laneH / 2 - 1);
+      c.fillText(`${p.qLen} queued`, w - 66, y + laneH / 2 - 1);
     }
   });
+  // The areas off the Ps: a row each, with its count (the boxes show the first FRAME_AREA_GS).
+  const counts = { global: f.globalRunq, syscall: f.gs.syscall, netpoll: f.gs.netpoll, parked: f.gs.sleep + f.gs.assistWait + f.gs.otherWait };
+  AREAS.forEach(([k, label], r) => {
+    const y = areasY + r * AREA_ROW;
+    c.fillStyle = r % 2 ? '#f8f9fa' : '#f1f3f5';
+    c.fillRect(0, y, w, AREA_ROW - 1);
+    c.fillStyle = '#222';
+    c.fillText(`${label} ${counts[k]}`, 4, y + AREA_ROW / 2);
+  });
+  const moving = drawGs(c, f, next, u, w, h);
   // What happened on each lane since the previous frame, and the steals as arrows victim -> thief.
   f.pFlags.forEach((bits, i) => {
     if (!bits) return;
@@ -625,15 +840,8 @@ function drawPod(f: SchedFrame | undefined): void {
     c.lineWidth = 1;
     c.fillText(`${st.n}`, x - 22, (y0 + y1) / 2);
   });
-  let y = 10 + nP * laneH;
-  c.fillStyle = '#222';
-  c.fillText(`global runq: ${f.globalRunq}`, 4, y + 6);
-  for (let i = 0; i < Math.min(f.globalRunq, 14); i++) {
-    c.fillStyle = '#1d3557';
-    c.fillRect(100 + i * 12, y, 10, 12);
-  }
+  let y = areasY + AREAS.length * AREA_ROW + 4;
   // The Ms: colour by status, a ring when spinning.
-  y += 22;
   c.fillStyle = '#222';
   c.fillText(`Ms: ${f.ms.length}`, 4, y + 6);
   f.ms.slice(0, 60).forEach((m, i) => {
@@ -710,7 +918,18 @@ function drawPod(f: SchedFrame | undefined): void {
     lx += 18 + c.measureText(k).width;
   }
   c.fillText('G: running (orange: assisting GC) · runnext (dashed) · local runq', lx + 8, h - 8);
+  return moving;
 }
+
+/** The pods drawn in the cluster view, in order (a click on a square shows that pod). */
+let shownPods: number[] = [];
+$('cluster').addEventListener('click', (e) => {
+  const r = (e.target as HTMLCanvasElement).getBoundingClientRect();
+  const col = Math.floor((e.clientX - r.left - 6) / 28);
+  const row = Math.floor((e.clientY - r.top - 26) / 28);
+  const k = shownPods[row * 10 + col];
+  if (col >= 0 && col < 10 && row >= 0 && k !== undefined) choosePod(k);
+});
 
 function drawCluster(cf: ClusterFrame | undefined, t: number): void {
   const { c, w } = ctx2d('cluster');
@@ -722,7 +941,14 @@ function drawCluster(cf: ClusterFrame | undefined, t: number): void {
     const y = 26 + Math.floor(i / 10) * 28;
     c.fillStyle = STATE_COLOR[s];
     c.fillRect(x, y, 24, 24);
+    if (cf.podIndex[i] === stats.pod) {
+      c.strokeStyle = '#000';
+      c.lineWidth = 2;
+      c.strokeRect(x + 1, y + 1, 22, 22);
+      c.lineWidth = 1;
+    }
   });
+  shownPods = cf.podIndex;
   let y = 26 + Math.ceil(Math.max(1, cf.pods.length) / 10) * 28 + 8;
   let lx = 6;
   for (const [k, col] of Object.entries(STATE_COLOR)) {
@@ -989,9 +1215,23 @@ function tick(now: number): void {
       if (stats.state === 'done' && playhead >= view.endNs) playing = false;
     }
     const useInspected = inspected !== undefined && !playing;
-    const f = useInspected ? inspected!.frame : frameAt(view.frames, playhead);
+    // Slow playback: the run's frames are far apart in wall time; play the worker's close frames.
+    const gapMs = view.frames.length > 1 ? view.endNs / view.frames.length / Math.max(1e-9, speedNsPerMs()) : 0;
+    const slow = playing && !useInspected && gapMs > DETAIL_GAP_MS && stats.state === 'done';
+    if (slow && !detailPending && (!detail || playhead < detail.tNs || playhead > detail.endNs - (detail.endNs - detail.tNs) / 3)) {
+      const from = detail && playhead >= detail.tNs && playhead <= detail.endNs ? detail.endNs : Math.floor(playhead);
+      const spanNs = Math.max(DETAIL_FPS, Math.round(speedNsPerMs() * DETAIL_WALL_MS));
+      detailPending = true;
+      post({ type: 'detail', id: view.id, text: lastGood!.text, file, ...seedOpt(), pod: stats.pod, tNs: from, spanNs, frames: Math.round((DETAIL_FPS * DETAIL_WALL_MS) / 1000) });
+    }
+    const frames = slow && detail && playhead >= detail.tNs && playhead <= detail.endNs ? detail.frames : view.frames;
+    const i = useInspected ? -1 : frameIndexAt(frames, playhead);
+    const f = useInspected ? inspected!.frame : frames[i];
     const cf = useInspected ? inspected!.cluster : frameAt(view.cluster, playhead);
-    drawPod(f);
+    // Between two frames the Gs move from where they were to where they are next.
+    const next = !useInspected && i >= 0 ? frames[i + 1] : undefined;
+    const u = f && next && playhead > f.tNs ? (playhead - f.tNs) / (next.tNs - f.tNs) : 0;
+    if (drawPod(f, next, u) > 0) stats.tweenFrames++;
     drawCluster(cf, playhead);
     drawCharts(playhead / 1e9);
     $('log').textContent = (useInspected ? inspected!.log.slice(-8) : (f?.recent ?? [])).join('\n');
@@ -1001,10 +1241,13 @@ function tick(now: number): void {
   }
   if (stats.state === 'running' && stats.frameWorkMsWhileSimulating.length < 100_000)
     stats.frameWorkMsWhileSimulating.push(performance.now() - workStart);
+  else if (stats.state === 'done' && playing && stats.frameWorkMsWhilePlaying.length < 100_000)
+    stats.frameWorkMsWhilePlaying.push(performance.now() - workStart);
   fpsCount++;
   if (now - fpsSince >= 1000) {
     const fps = (fpsCount * 1000) / (now - fpsSince);
     if (stats.state === 'running') stats.fpsWhileSimulating.push(fps);
+    else if (stats.state === 'done' && playing && stats.fpsWhilePlaying.length < 10_000) stats.fpsWhilePlaying.push(fps);
     $('fps').textContent = `${fps.toFixed(0)} fps`;
     fpsCount = 0;
     fpsSince = now;

@@ -7,8 +7,9 @@
 import { checkScenario, frameTimes, PlaygroundRun, type ProblemView } from './core.js';
 
 export type WorkerRequest =
-  | { type: 'run'; id: number; text: string; file: string; seed?: number; frames: number }
-  | { type: 'inspect'; id: number; text: string; file: string; seed?: number; tNs: number; steps: number }
+  | { type: 'run'; id: number; text: string; file: string; seed?: number; pod: number; frames: number }
+  | { type: 'inspect'; id: number; text: string; file: string; seed?: number; pod: number; tNs: number; steps: number }
+  | { type: 'detail'; id: number; text: string; file: string; seed?: number; pod: number; tNs: number; spanNs: number; frames: number }
   | { type: 'cancel' };
 
 export type WorkerReply =
@@ -23,6 +24,7 @@ export type WorkerReply =
       cluster: ReturnType<PlaygroundRun['clusterFrame']>;
       steps: { tNs: number; kind: string; log: string[] }[];
     }
+  | { type: 'detail'; id: number; tNs: number; spanNs: number; frames: ReturnType<PlaygroundRun['chunk']>['frames'] }
   | { type: 'failed'; id: number; message: string };
 
 interface WorkerScope {
@@ -47,7 +49,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
   const checked = checkScenario(req.text, req.file);
   if ('problems' in checked) return invalid(id, checked.problems);
   const started = performance.now();
-  const r = new PlaygroundRun(checked.scenario, req.seed ?? checked.scenario.seed);
+  const r = new PlaygroundRun(checked.scenario, req.seed ?? checked.scenario.seed, req.pod);
   let lastPost = -Infinity;
   for (const t of frameTimes(r.endNs, req.frames)) {
     if (current !== id) return; // superseded by a newer run
@@ -67,18 +69,39 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
   scope.postMessage({ type: 'done', id, summaryJson, wallMs: performance.now() - started });
 }
 
-function inspect(req: Extract<WorkerRequest, { type: 'inspect' }>): void {
+/** The inspector's run at or before tNs (kept between requests: stepping and detail go forward). */
+function inspectorAt(req: { id: number; text: string; file: string; seed?: number; pod: number; tNs: number }): PlaygroundRun | undefined {
   const checked = checkScenario(req.text, req.file);
   if ('problems' in checked) {
     invalid(req.id, checked.problems);
-    return;
+    return undefined;
   }
   const seed = req.seed ?? checked.scenario.seed;
-  const key = `${seed}\n${req.file}\n${req.text}`;
+  const key = `${seed}\n${req.pod}\n${req.file}\n${req.text}`;
   if (!inspector || inspector.key !== key || inspector.run.nowNs > req.tNs) {
-    inspector = { key, run: new PlaygroundRun(checked.scenario, seed) };
+    inspector = { key, run: new PlaygroundRun(checked.scenario, seed, req.pod) };
   }
-  const r = inspector.run;
+  return inspector.run;
+}
+
+/**
+ * Frames close together from tNs on (`frames` of them over spanNs), for slow playback: the run's own
+ * frames are too far apart for a G to be seen moving (a request's G lives for microseconds to
+ * milliseconds), so the page asks for the stretch it is about to play.
+ */
+function detail(req: Extract<WorkerRequest, { type: 'detail' }>): void {
+  const r = inspectorAt(req);
+  if (!r) return;
+  if (r.nowNs < req.tNs) r.exp.advanceTo(req.tNs);
+  r.chunk(); // drop what was recorded on the way
+  const step = Math.max(1, Math.floor(req.spanNs / req.frames));
+  for (let i = 0; i <= req.frames && !r.done; i++) r.advanceTo(req.tNs + i * step);
+  scope.postMessage({ type: 'detail', id: req.id, tNs: req.tNs, spanNs: req.spanNs, frames: r.chunk().frames });
+}
+
+function inspect(req: Extract<WorkerRequest, { type: 'inspect' }>): void {
+  const r = inspectorAt(req);
+  if (!r) return;
   if (r.nowNs < req.tNs) r.exp.advanceTo(req.tNs);
   const steps: { tNs: number; kind: string; log: string[] }[] = [];
   for (let i = 0; i < req.steps; i++) {
@@ -112,6 +135,9 @@ scope.onmessage = (e) => {
         return;
       case 'inspect':
         inspect(req);
+        return;
+      case 'detail':
+        detail(req);
         return;
       case 'cancel':
         current = -1;

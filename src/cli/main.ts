@@ -48,6 +48,20 @@ function parsePositiveMs(v: string): number {
   return n;
 }
 
+/** --trace-pods: pod indexes, comma-separated (e.g. 0,2,5). */
+function parsePodList(v: string): number[] {
+  if (!/^\d+(,\d+)*$/.test(v)) throw new InvalidArgumentError(`expected pod indexes separated by commas (e.g. 0,2,5), found "${v}"`);
+  return [...new Set(v.split(',').map(Number))].sort((a, b) => a - b);
+}
+
+/** --trace-max-events: from 1,000 to 50,000,000 (≈ 4 GB of JSON, past what a browser opens). */
+function parseMaxEvents(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1000 || Number(v) > 50_000_000) {
+    throw new InvalidArgumentError(`expected an integer from 1000 to 50000000, found "${v}"`);
+  }
+  return Number(v);
+}
+
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('gmpsim')
     .description('Discrete-event simulator of the Go GMP scheduler in Kubernetes pods')
@@ -75,8 +89,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--scheddetail', 'with --schedtrace: per-P, per-M and per-G lines (GODEBUG=scheddetail=1)')
     .option('--gctrace', 'print a GODEBUG=gctrace=1 line to stderr at the end of each GC cycle (first pod)')
     .option('--report', 'also write report.html and charts/*.svg into the run directory (gmpsim report)')
-    .option('--trace <file>', 'write a Chrome Trace Event / Perfetto JSON timeline (open in ui.perfetto.dev)')
-    .option('--trace-window <s:s>', 'simulated seconds to trace, START:END (default 0:1)')
+    .option('--trace <file>', 'write a Chrome Trace Event / Perfetto JSON timeline of the run (open in ui.perfetto.dev)')
+    .option('--trace-window <s:s>', 'simulated seconds to trace, START:END (default: the whole run)')
+    .option('--trace-pods <list>', 'pods to trace, by index, comma-separated (default: every pod)', parsePodList)
+    .option('--trace-max-events <n>', 'stop recording trace events past this many (default 1000000, about 120 MB)', parseMaxEvents)
+    .option('--trace-counter-ms <ms>', 'trace counter sampling period, ms (default: the window / 2000, at least 1 ms)', parsePositiveMs)
     .option('--hpa-events', "print the HPA as `kubectl describe hpa` would at the run's end: targets, conditions, events")
     .action(async (file: string, opts) => {
       const out = (await import('./run-command.js')).runCommand(file, opts);

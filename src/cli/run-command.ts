@@ -9,6 +9,7 @@ import { densityStability } from '../autoscaler/density/controller.js';
 import { describeHpa } from '../autoscaler/hpa/describe.js';
 import { formatProblem, loadScenarioFile, type Problem } from '../scenario/load.js';
 import { Experiment } from '../sim/experiment.js';
+import { DEFAULT_TRACE_MAX_EVENTS, type RunTraceOptions } from '../sim/run-trace.js';
 import { UsageError } from './errors.js';
 import { Progress, progressWanted } from './progress.js';
 
@@ -24,12 +25,29 @@ export interface RunOptions {
   trace?: string;
   traceWindow?: string;
   hpaEvents?: boolean;
+  tracePods?: number[];
+  traceMaxEvents?: number;
+  traceCounterMs?: number;
 }
 
 function parseWindow(w: string): { startS: number; endS: number } {
   const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(w);
   if (!m || !(Number(m[2]) > Number(m[1]))) throw new UsageError(`--trace-window: expected START:END seconds with END > START, found "${w}"`);
   return { startS: Number(m[1]), endS: Number(m[2]) };
+}
+
+/** --trace's options: the window inside the run, the pods, the cap and the counter period. */
+function traceOptions(opts: RunOptions, durationS: number): RunTraceOptions {
+  const w = opts.traceWindow !== undefined ? parseWindow(opts.traceWindow) : { startS: 0, endS: durationS };
+  if (w.startS >= durationS) {
+    throw new UsageError(`--trace-window: expected a START before the run's end (durationS ${durationS}), found "${opts.traceWindow}"`);
+  }
+  return {
+    ...w,
+    ...(opts.tracePods ? { pods: opts.tracePods } : {}),
+    maxEvents: opts.traceMaxEvents ?? DEFAULT_TRACE_MAX_EVENTS,
+    ...(opts.traceCounterMs !== undefined ? { counterMs: opts.traceCounterMs } : {}),
+  };
 }
 
 /** Most schedtrace lines one run may print (each is a line per P and M with --scheddetail). */
@@ -54,16 +72,20 @@ export function runCommand(file: string, opts: RunOptions): string {
   // Refuse a place we must not write before simulating, not after.
   checkOutDir(outDir, 'run');
   if (opts.trace !== undefined) checkOutFile(opts.trace, '--trace');
+  for (const [flag, given] of [['--trace-window', opts.traceWindow], ['--trace-pods', opts.tracePods], ['--trace-max-events', opts.traceMaxEvents], ['--trace-counter-ms', opts.traceCounterMs]] as const) {
+    if (given !== undefined && opts.trace === undefined) throw new UsageError(`${flag} needs --trace <file>`);
+  }
   const exp = new Experiment(scenario, seed, {
     ...(opts.schedtrace !== undefined ? { schedtraceMs: opts.schedtrace } : {}),
     scheddetail: opts.scheddetail === true,
     gctrace: opts.gctrace === true,
     // Like Go, schedtrace goes to stderr, so stdout stays the summary (parseable with --json).
     onTrace: (text) => process.stderr.write(`${text}\n`),
-    ...(opts.trace !== undefined ? { traceWindow: parseWindow(opts.traceWindow ?? '0:1') } : {}),
+    ...(opts.trace !== undefined ? { trace: traceOptions(opts, scenario.durationS) } : {}),
   });
-  // GODEBUG-style traces and the Perfetto trace come from the Go runtime model: refuse them before running.
-  for (const [flag, given] of [['--trace', opts.trace !== undefined], ['--schedtrace', opts.schedtrace !== undefined], ['--gctrace', opts.gctrace === true]] as const) {
+  // GODEBUG-style traces come from the Go runtime model: refuse them before running. (--trace records any
+  // runtime: an ideal-fifo pod has its lifecycle and counters, without scheduler tracks.)
+  for (const [flag, given] of [['--schedtrace', opts.schedtrace !== undefined], ['--gctrace', opts.gctrace === true]] as const) {
     if (given && scenario.runtime.scheduler !== 'gmp') {
       throw new UsageError(`${flag} needs runtime.scheduler: gmp (the Go runtime model); ${file} uses ${scenario.runtime.scheduler}`);
     }
@@ -78,7 +100,17 @@ export function runCommand(file: string, opts: RunOptions): string {
   progress.stop();
   const result = exp.finish();
   writeDirAtomic(outDir, { ...runFiles(scenario, seed, result), [MARKER]: markerContent('run') });
-  if (opts.trace !== undefined && result.trace) writeFileAtomic(opts.trace, JSON.stringify(result.trace));
+  if (opts.trace !== undefined && result.trace) {
+    writeFileAtomic(opts.trace, JSON.stringify(result.trace));
+    const cut = result.trace.metadata['gmpsim-truncated-at-s'];
+    if (cut !== null) {
+      process.stderr.write(
+        `warning: --trace: the trace holds the first ${result.trace.metadata['gmpsim-max-events'].toLocaleString('en-US')} events; ` +
+          `slices, counters and flows after ${cut.toFixed(6)} s of simulated time were not recorded ` +
+          `(narrow --trace-window, choose pods with --trace-pods, or raise --trace-max-events)\n`,
+      );
+    }
+  }
 
   const events = opts.hpaEvents ? (exp.fleet.autoscaler?.events ?? []) : undefined;
   if (opts.json) process.stdout.write(toStableJson({ outDir, summary: result.summary, ...(events ? { hpaEvents: events } : {}) }));

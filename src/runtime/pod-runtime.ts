@@ -1,5 +1,5 @@
 import type { GmpSummary } from './gmp/report.js';
-import type { SchedTracer } from './gmp/sched-config.js';
+import type { TraceRecorder } from './gmp/trace-export.js';
 
 /**
  * What the rest of the simulator sees of one pod's Go runtime: requests go in, completions come out
@@ -24,7 +24,9 @@ export interface PodRuntime {
   /** This runtime's block of summary.json, keyed by its name (the first pod's is reported). */
   summary?(): { gmp: GmpSummary };
   /** Record a scheduler trace (Chrome/Perfetto) into `tracer`, if the runtime has a scheduler. */
-  setTracer?(tracer: SchedTracer): void;
+  setTracer?(tracer: TraceRecorder): void;
+  /** Run-queue lengths by queue (per P and global), for a trace's counters, if the runtime has them. */
+  runqLengths?(): Record<string, number>;
   /** Receive a gctrace line per GC cycle, if the runtime collects garbage. */
   setGcTrace?(onLine: (line: string) => void): void;
   /** GODEBUG=schedtrace-style text for the current state, if the runtime has one. */

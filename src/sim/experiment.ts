@@ -5,7 +5,8 @@ import { Histogram } from '../metrics/histogram.js';
 import { SampleLog } from '../metrics/sample-log.js';
 import { TimeSeries } from '../metrics/time-series.js';
 import { GoFatalError } from '../runtime/gmp/sched.js';
-import { TraceRecorder } from '../runtime/gmp/trace-export.js';
+import type { TraceDocument } from '../runtime/trace-events.js';
+import { RunTrace, type RunTraceOptions } from './run-trace.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import type { Scenario } from '../scenario/schema.js';
 import { startupPhasesOf } from '../scenario/cluster-schema.js';
@@ -35,8 +36,8 @@ export interface ExperimentOptions {
   gctrace?: boolean;
   /** Receives schedtrace and gctrace text; the model never prints. */
   onTrace?: (text: string) => void;
-  /** Record a Chrome/Perfetto trace of the scheduler for simulated times in [startS, endS]. */
-  traceWindow?: { startS: number; endS: number };
+  /** Record a Chrome/Perfetto trace of the run (pods, runtimes, cluster) for simulated times in [startS, endS]. */
+  trace?: RunTraceOptions;
 }
 
 /** Everything a run produces; pure data, written to disk by report/ and printed by cli/. */
@@ -50,8 +51,8 @@ export interface RunResult {
   podSeries: TimeSeries<number | string>;
   /** Every HPA sync (when the scenario has an hpa). */
   hpaDecisions?: HpaDecisionRecord[];
-  /** Chrome Trace Event JSON document, when a trace window was asked for (gmp only). */
-  trace?: { traceEvents: unknown[]; displayTimeUnit: 'ns' };
+  /** Chrome Trace Event / Perfetto JSON document, when a trace was asked for. */
+  trace?: TraceDocument;
 }
 
 /**
@@ -116,7 +117,7 @@ export class Experiment implements CompletionSink {
   private lastCounters: number[] = [];
   private readonly counterIdx: Set<number>;
   private fatal: string | undefined;
-  private tracer: TraceRecorder | undefined;
+  private readonly tracer: RunTrace | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -140,7 +141,9 @@ export class Experiment implements CompletionSink {
           })
         : [];
     this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt, seq) => this.sendAttempt(first, attempt, seq), (id) => this.requests.arrivalNs[id]!);
-    this.fleet = new PodFleet(this.sim, scenario, rng, this.requests, this);
+    const tracer = options.trace ? new RunTrace(this.sim, scenario, options.trace) : undefined;
+    this.tracer = tracer;
+    this.fleet = new PodFleet(this.sim, scenario, rng, this.requests, this, tracer ? (k, rt) => tracer.attach(k, rt) : undefined);
     this.podPhases = startupPhasesOf(scenario.cluster.pod) !== undefined;
     this.podRevisions = scenario.timeline.some((e) => e.type === 'rollout');
     this.probeWorkNs = scenario.runtime.scheduler === 'ideal-fifo' ? meanCpuNs(scenario) : 0;
@@ -152,10 +155,7 @@ export class Experiment implements CompletionSink {
     scheduleFaults(this.sim, scenario.faults, this.fleet);
     scheduleTimeline(this.sim, scenario.timeline, this.fleet);
     const pod0 = this.fleet.pod0;
-    if (options.traceWindow && pod0?.setTracer) {
-      this.tracer = new TraceRecorder(this.sim, pod0.gomaxprocs, sToNs(options.traceWindow.startS), sToNs(options.traceWindow.endS));
-      pod0.setTracer(this.tracer);
-    }
+    tracer?.start(this.fleet, () => ({ in_flight: this.requests.inFlight }));
     const cols = this.fleet.columns;
     this.depColumns = this.fleet.service?.columns() ?? [];
     this.counterIdx = new Set(cols.map((c, i) => (c.kind === 'counter' ? i : -1)).filter((i) => i >= 0));
@@ -225,12 +225,13 @@ export class Experiment implements CompletionSink {
       serviceP50Ms: result.summary.serviceMs.p50,
       gomaxprocs: s.runtime.gomaxprocs,
     });
-    if (this.tracer) result.trace = this.tracer.finish();
+    if (this.tracer) result.trace = this.tracer.finish(result.hpaDecisions);
     return result;
   }
 
   complete(id: number, podIndex = 0): void {
     const now = this.sim.now;
+    this.tracer?.released(id);
     if (!this.clients.finished(id)) {
       this.requests.release(id); // the caller gave up on this attempt: wasted work
       return;
@@ -283,6 +284,7 @@ export class Experiment implements CompletionSink {
 
   lost(id: number): void {
     // Killed with its pod; the id stays allocated (the killed runtime may still hold it).
+    this.tracer?.released(id);
     this.lostRequests++;
     this.clients.lost(id);
   }
@@ -310,11 +312,15 @@ export class Experiment implements CompletionSink {
       work += c.sampler.sampleNs();
     }
     const id = this.requests.alloc(now, work, key);
+    // The flow is pending before routing: the pod may start the request's G at once.
+    this.tracer?.routing(id);
     if (this.fleet.deployment.route(id)) {
+      this.tracer?.routed(id, seq, attempt);
       this.clients.started(id, firstNs, attempt, seq);
       return;
     }
     // No Ready pod, or the chosen pod's accept queue is full: the connection is refused.
+    this.tracer?.released(id);
     this.requests.release(id);
     if (this.fleet.deployment.overloaded > this.overloadSeen) this.overloadSeen = this.fleet.deployment.overloaded;
     else if (now >= this.warmupNs) this.rejectedMeasured++;
@@ -465,7 +471,8 @@ export class Experiment implements CompletionSink {
       ...(this.fleet.autoscaler ? { hpa: hpaSummary(this.fleet.autoscaler.decisions) } : {}),
       ...this.fleet.pod0?.summary?.(),
       ...(this.fleet.service ? { service: serviceSummary(this.fleet.service, this.failedLatency, this.shedMeasured, this.failedMeasured) } : {}),
-      engine: { events: this.sim.eventsProcessed },
+      // The trace's own sampling events are observation, not the model's work.
+      engine: { events: this.sim.eventsProcessed - (this.tracer?.samplingEvents ?? 0) },
     };
   }
 }

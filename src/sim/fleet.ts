@@ -50,6 +50,8 @@ export class PodFleet {
     rng: RandomStreams,
     requests: RequestTable,
     sink: ServiceSink,
+    /** Told of each container's runtime as it starts (a trace attaches to it); absent: nobody is. */
+    onRuntime?: (podIndex: number, runtime: PodRuntime) => void,
   ) {
     const rt = scenario.runtime;
     const steps = scenario.workload.request.steps;
@@ -65,7 +67,9 @@ export class PodFleet {
       scenario.cluster,
       (k, podSink): PodRuntime => {
         const r = k === 0 ? rng : rng.forEntity(`pod-${k}`);
-        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network, this.cpu, world?.podService(requests));
+        const pod = rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network, this.cpu, world?.podService(requests));
+        onRuntime?.(k, pod);
+        return pod;
       },
       sink,
       rng.stream('service.load-balancer'),

@@ -176,6 +176,21 @@ describe('cli', () => {
     expect(gmpsim(['run', scenarioFile(small), '--trace', file, '--trace-window', '5:1']).code).to.equal(2);
   });
 
+  it('--trace caps its size with a clear warning; its options need --trace; bad pod lists exit 2', () => {
+    const file = join(tmp(), 'capped.json');
+    const r = gmpsim(['run', join(root, 'scenarios/sysmon-preemption-hog.yaml'), '--trace', file, '--trace-max-events', '1000', '--quiet', '--out', join(tmp(), 'c')]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.match(/warning: --trace: the trace holds the first 1,000 events; .* after [\d.]+ s of simulated time were not recorded \(narrow --trace-window, choose pods with --trace-pods, or raise --trace-max-events\)/);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { metadata: Record<string, unknown> };
+    expect(doc.metadata['gmpsim-truncated-at-s']).to.be.a('number');
+    const noTrace = gmpsim(['run', scenarioFile(small), '--trace-pods', '0', '--quiet', '--out', join(tmp(), 'n')]);
+    expect(noTrace.code).to.equal(2);
+    expect(noTrace.stderr).to.match(/--trace-pods needs --trace <file>/);
+    const bad = gmpsim(['run', scenarioFile(small), '--trace', file, '--trace-pods', '0,x']);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.match(/expected pod indexes separated by commas/);
+  });
+
   it('every curated scenario in scenarios/ validates', () => {
     const files = readdirSync(join(root, 'scenarios')).filter((f) => /\.(ya?ml|json)$/.test(f));
     expect(files.length).to.be.greaterThan(0);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,12 +23,23 @@ describe('cli usage details (issue 19, item 7)', () => {
     expect(r.stdout).to.equal('');
   });
 
-  it("run --help states --trace-window's default once", () => {
+  it("run --help states --trace-window's default once (the whole run)", () => {
     const help = gmpsim(['run', '--help']).stdout;
-    expect(help.match(/0:1/g)).to.have.length(1);
+    expect(help.replace(/\s+/g, ' ').match(/default: the whole run/g)).to.have.length(1);
   });
 
-  for (const flag of [['--schedtrace', '100'], ['--gctrace'], ['--trace', 'x.json']]) {
+  it('--trace on a scenario that is not the Go model records its pods and cluster (no scheduler tracks)', () => {
+    const f = scenario('durationS: 1\nruntime: { scheduler: ideal-fifo }\n');
+    const out = join(dirname(f), 'trace.json');
+    const r = gmpsim(['run', f, '--out', join(dirname(f), 'out-t'), '--quiet', '--trace', out]);
+    expect(r.status, r.stderr).to.equal(0);
+    const names = (JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: { ph: string; name: string; args?: { name?: string } }[] }).traceEvents
+      .filter((e) => e.ph === 'M' && e.name === 'process_name')
+      .map((e) => e.args!.name!);
+    expect(names.some((n) => /^cluster/.test(n)) && names.some((n) => /^pod-0 /.test(n))).to.equal(true);
+  });
+
+  for (const flag of [['--schedtrace', '100'], ['--gctrace']]) {
     it(`${flag[0]} on a scenario that is not the Go model exits 2 saying so, before simulating`, () => {
       const f = scenario('durationS: 1\nruntime: { scheduler: ideal-fifo }\n');
       const r = gmpsim(['run', f, '--out', join(dirname(f), 'out'), ...flag]);

@@ -37,6 +37,10 @@ interface Stats {
   frameWorkMsWhileSimulating: number[];
   runWallMs: number;
   runs: number;
+  fpsWhilePlaying: number[];
+  frameWorkMsWhilePlaying: number[];
+  tweenFrames: number;
+  pod: number;
 }
 const stats = (page: Page): Promise<Stats> =>
   page.evaluate(() => (globalThis as unknown as { playground: Stats }).playground);
@@ -104,6 +108,62 @@ describe('playground: the model as the page runs it (Node)', function () {
       expect(a.thief).to.not.equal(a.victim);
       expect(a.n).to.be.greaterThan(0);
     }
+  });
+
+  it('any pod can be watched: frames follow a pod the HPA starts later, and the summary is unchanged', () => {
+    const file = join(root, 'scenarios/hpa-flash-crowd.yaml');
+    const checked = checkScenario(readFileSync(file, 'utf8'), file);
+    if (!('scenario' in checked)) throw new Error('invalid');
+    const run = new PlaygroundRun(checked.scenario, checked.scenario.seed, 3);
+    let firstFrameNs = NaN;
+    let framesSeen = 0;
+    let podSeen = false;
+    for (const t of frameTimes(run.endNs, 600)) {
+      run.advanceTo(t);
+      const c = run.chunk();
+      podSeen ||= c.cluster.some((f) => f.podIndex.includes(3));
+      for (const f of c.frames) {
+        if (Number.isNaN(firstFrameNs)) firstFrameNs = f.tNs;
+        framesSeen++;
+        // The areas list the Gs off the Ps as many as they count (up to FRAME_AREA_GS).
+        expect(f.areas.netpoll.length).to.equal(Math.min(16, f.gs.netpoll));
+        expect(f.areas.syscall.length).to.equal(Math.min(16, f.gs.syscall));
+        expect(f.areas.global.length).to.equal(Math.min(16, f.globalRunq));
+      }
+    }
+    expect(podSeen).to.equal(true);
+    // pod-3 is created by the first scale-up, after the crowd arrives at 120 s: no frame of it before.
+    expect(firstFrameNs).to.be.greaterThan(120e9);
+    expect(framesSeen).to.be.greaterThan(100);
+    expect(run.finish().summaryJson).to.equal(cliSummary('hpa-flash-crowd'));
+  });
+
+  it('a G keeps its goid across close frames (the detail the page asks for), so it can be seen moving', () => {
+    const file = join(root, 'scenarios/work-stealing-burst.yaml');
+    const checked = checkScenario(readFileSync(file, 'utf8'), file);
+    if (!('scenario' in checked)) throw new Error('invalid');
+    const run = new PlaygroundRun(checked.scenario);
+    const where = (f: ReturnType<PlaygroundRun['chunk']>['frames'][number]) => {
+      const m = new Map<number, string>();
+      f.ps.forEach((p, i) => {
+        if (p.g >= 0) m.set(p.g, `P${i}`);
+        for (const g of p.q) m.set(g, `runq P${i}`);
+      });
+      for (const [k, gs] of Object.entries(f.areas)) for (const g of gs) m.set(g, k);
+      return m;
+    };
+    let moves = 0;
+    let prev: Map<number, string> | undefined;
+    // What worker.ts `detail` does at 1 ms of simulated time per wall second: 90 frames over 3 ms.
+    run.advanceTo(2e9);
+    run.chunk();
+    for (let i = 0; i <= 90; i++) run.advanceTo(2e9 + (i * 3e6) / 90);
+    for (const f of run.chunk().frames) {
+      const now = where(f);
+      if (prev) for (const [g, place] of now) if (prev.has(g) && prev.get(g) !== place) moves++;
+      prev = now;
+    }
+    expect(moves).to.be.greaterThan(5);
   });
 
   it('a problem is reported as gmpsim validate reports it (same line, column, path and message)', () => {
@@ -313,6 +373,44 @@ describe('playground in a real browser (headless Chromium)', function () {
     mkdirSync(dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
     expect(statSync(screenshot).size).to.be.greaterThan(30_000);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('animation: Gs move between lanes at >= 30 frames/s while a finished run plays; any pod can be shown', async () => {
+    // After the HPA lesson above (paused at 150 s): 10 ms of simulated time per second. The run's own
+    // frames are 140 ms apart (14 s of wall time): the page plays the worker's close frames instead.
+    await page.selectOption('#speed', '0.01');
+    const before = await stats(page);
+    if ((await page.textContent('#play')) === '▶') await page.click('#play');
+    await page.waitForTimeout(5000);
+    const s = await stats(page);
+    const fps = s.fpsWhilePlaying.slice(before.fpsWhilePlaying.length);
+    const work = s.frameWorkMsWhilePlaying.slice(before.frameWorkMsWhilePlaying.length);
+    process.stdout.write(
+      `      playing: ${fps.map((f) => f.toFixed(0)).join(' ')} frames/s; page work per frame mean ` +
+        `${mean(work).toFixed(2)} ms, p95 ${quantile(work, 0.95).toFixed(2)} ms; ` +
+        `${s.tweenFrames - before.tweenFrames} frames drew a G in motion\n`,
+    );
+    // 30 frames/s is asserted as the render loop's own budget, not as the wall-clock rate: on a shared
+    // 2-core machine the measured rate (printed above) counts the other processes' share of the CPU, while
+    // the page's own work per frame does not. With 95 % of frames under half of 1000/30 ms, the page alone
+    // would hold 30 frames/s with a factor-2 margin (60 frames/s when the machine is idle).
+    expect(work.length).to.be.greaterThan(30);
+    expect(quantile(work, 0.95)).to.be.lessThan(1000 / 30 / 2);
+    expect((s as Stats & { detailWindows: number }).detailWindows).to.be.at.least(1);
+    expect(s.tweenFrames - before.tweenFrames).to.be.at.least(5);
+    // Another pod: the selector re-runs the lesson recording pod-1's frames.
+    const runs = s.runs;
+    await page.selectOption('#pod-select', '1');
+    await page.waitForFunction(
+      (n) => {
+        const p = (globalThis as unknown as { playground: Stats }).playground;
+        return p.runs > n && p.state === 'done' && p.pod === 1;
+      },
+      runs,
+      { timeout: 300_000 },
+    );
+    expect(await page.textContent('#pod-caption')).to.equal('pod-1: the Go scheduler');
     expect(errors).to.deep.equal([]);
   });
 });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { autoType, csvParse } from 'd3-dsv';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
-import { compareCharts, overlayCharts, runCharts, sweepCharts, type Chart } from './charts.js';
+import { parse as parseYaml } from 'yaml';
+import { compareCharts, overlayCharts, runCharts, sweepCharts, type Chart, type RunContext } from './charts.js';
 
 type Row = Record<string, number | string>;
 
@@ -66,6 +67,34 @@ export interface Report {
   charts: Chart[];
 }
 
+/**
+ * What a run's charts need besides timeseries.csv: the SLO, fault windows and the HPA's CPU target from
+ * scenario.resolved.yaml (the scenario as it ran), and pods.csv for the per-pod panels.
+ */
+function runContext(dir: string, durationS: number): RunContext {
+  const ctx: RunContext = { faults: [], endS: durationS };
+  const resolved = join(dir, 'scenario.resolved.yaml');
+  if (existsSync(resolved)) {
+    let sc: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    try {
+      sc = parseYaml(readFileSync(resolved, 'utf8'));
+    } catch {
+      throw new FileContentError(`${resolved}: expected the YAML gmpsim wrote, found malformed YAML; re-run to regenerate it`);
+    }
+    if (typeof sc?.slo?.p99Ms === 'number') ctx.sloP99Ms = sc.slo.p99Ms;
+    for (const f of (sc?.faults ?? []) as { type: string; atS: number; durationS?: number }[]) {
+      if (typeof f?.atS === 'number') ctx.faults.push({ type: String(f.type), fromS: f.atS, toS: f.atS + (f.durationS ?? 0) });
+    }
+    const cpu = ((sc?.hpa?.metrics ?? []) as any[]).find( // eslint-disable-line @typescript-eslint/no-explicit-any
+      (m) => m?.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization',
+    );
+    const req = sc?.cluster?.pod?.cpuRequestCores;
+    if (cpu && typeof req === 'number' && req > 0) ctx.hpaCpu = { targetPct: cpu.resource.target.averageUtilization, requestCores: req };
+  }
+  if (existsSync(join(dir, 'pods.csv'))) ctx.pods = csv(join(dir, 'pods.csv'));
+  return ctx;
+}
+
 /** Read a results directory (a run, a compare or a sweep) and decide its charts. */
 function readReportUnchecked(dir: string): Report {
   if (existsSync(join(dir, 'summary.json'))) {
@@ -88,7 +117,7 @@ function readReportUnchecked(dir: string): Report {
     if (s.gmp?.cpuThrottling) facts.push(['CFS (pod 0)', `${s.gmp.cpuThrottling.throttledPeriods} of ${s.gmp.cpuThrottling.periods} periods throttled · ${f(s.gmp.cpuThrottling.throttledMs, 0)} ms`]);
     // What the run fell into, with its window and evidence (summary.json's regimes).
     for (const r of (s.regimes ?? []) as Regime[]) facts.push([`${r.kind} (${r.fromS}–${r.toS} s)`, `${r.evidence} — ${r.what}`]);
-    return { title: `${s.scenario} — run`, kind: 'run', facts, charts: runCharts(csv(join(dir, 'timeseries.csv')), decisions) };
+    return { title: `${s.scenario} — run`, kind: 'run', facts, charts: runCharts(csv(join(dir, 'timeseries.csv')), decisions, runContext(dir, s.durationS)) };
   }
   if (existsSync(join(dir, 'compare.json'))) {
     const c = json(join(dir, 'compare.json'));
@@ -144,9 +173,27 @@ ${r.charts.map((c) => `<section class="chart" id="${c.id}"><h2>${esc(c.title)}</
 <p style="color:#888">gmpsim report · hover a line or bar for its values</p>
 <script>
 const specs = ${json};
-for (const [id, spec] of Object.entries(specs)) {
-  vegaEmbed('#' + id + ' .vis', spec, { renderer: 'svg', actions: false }).catch((e) => console.error(id, e));
-}
+const views = {};
+window.reportViews = views;
+const embeds = Object.entries(specs).map(([id, spec]) =>
+  vegaEmbed('#' + id + ' .vis', spec, { renderer: 'svg', actions: false })
+    .then((r) => { views[id] = r.view; })
+    .catch((e) => console.error(id, e)));
+// Brushing: a time range dragged on the overview sets every time chart's x domain (param xdom).
+Promise.all(embeds).then(() => {
+  const ov = views.overview;
+  if (!ov) return;
+  ov.addSignalListener('brush', (_name, value) => {
+    const r = value && value.t_s;
+    const dom = r && r[1] > r[0] ? [r[0], r[1]] : null;
+    window.brushedRange = dom;
+    for (const [id, v] of Object.entries(views)) {
+      if (id === 'overview') continue;
+      try { v.signal('xdom', dom).runAsync(); } catch (e) { /* a chart without time */ }
+    }
+  });
+  window.reportReady = true;
+});
 </script>
 </body></html>
 `;

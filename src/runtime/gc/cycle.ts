@@ -24,6 +24,11 @@ export interface GcConfig {
   cpuLimiter: boolean;
 }
 
+/** Receives each GC phase as it ends: a trace's GC track (`gmpsim run --trace`). */
+export interface GcTracer {
+  gcPhase(name: 'STW sweep termination' | 'mark' | 'STW mark termination', startNs: number, endNs: number, cycle: number): void;
+}
+
 /** What the collector needs from the scheduler. */
 export interface GcHost {
   readonly nP: number;
@@ -109,6 +114,8 @@ export class GcDriver {
   private limiterGcLast = 0;
   limiting = false;
   onTrace: ((line: string) => void) | undefined;
+  /** The phases as slices, when a trace is recorded. */
+  tracer: GcTracer | undefined;
   /** Called with each mark phase's [start, end) in ns when it ends (reports, traces, tests). */
   onMarkPhase: ((startNs: number, endNs: number) => void) | undefined;
   /** Heap span bytes still to sweep, and bytes to sweep per byte allocated (sweepPagesPerByte). */
@@ -390,6 +397,7 @@ export class GcDriver {
     this.stwPauseMs.push(this.stw1Ns / 1e6);
     this.stwNs += this.stw1Ns;
     this.stwPauseHistUs.observe(this.stw1Ns / 1e3);
+    this.tracer?.gcPhase('STW sweep termination', this.tSweepTerm, now, this.cycles);
     this.host.startWorld();
     if (this.markTotal <= 0) this.gcMarkDone();
   }
@@ -401,6 +409,7 @@ export class GcDriver {
     this.tMarkTerm = this.sim.now;
     this.markPhaseNs += this.tMarkTerm - this.tMark;
     this.onMarkPhase?.(this.tMark, this.tMarkTerm);
+    this.tracer?.gcPhase('mark', this.tMark, this.tMarkTerm, this.cycles);
     this.stw2Ns = this.host.stopLatencyNs() + this.cfg.stwMarkTermNs;
     this.host.stallWorld();
     this.sim.schedule(this.stw2Ns, this.kMarkTermEnd);
@@ -425,6 +434,7 @@ export class GcDriver {
     this.stwNs += this.stw2Ns;
     this.stwPauseHistUs.observe(this.stw2Ns / 1e3);
     if (this.onTrace) this.onTrace(this.gctrace(now, marked));
+    this.tracer?.gcPhase('STW mark termination', this.tMarkTerm, now, this.cycles);
     const woken = this.assistQueue;
     this.assistQueue = [];
     this.host.startWorld();

@@ -5,6 +5,11 @@ import { WORKER_NONE } from './cycle.js';
 export const ASSIST_GO_ON = -1;
 export const ASSIST_PARK = -2;
 
+/** Receives the start and end of each mark-assist chunk on a P (a trace's assist slices). */
+export interface AssistTracer {
+  assistChunk(pp: number, starts: boolean): void;
+}
+
 /**
  * Per-P mark state and the two loops that scan on a P (mgc.go gcBgMarkWorker, mgcmark.go gcAssistAlloc):
  * each P's background worker mode and the chunk it is scanning, and the mark assist its G is doing. The
@@ -20,6 +25,8 @@ export class GcMark {
   /** Scan work of the mark assist the P's G is doing now (0: none), and what it still owes. */
   readonly assistWork: Float64Array;
   private readonly assistLeft: Float64Array;
+  /** Assist chunks as slices, when a trace is recorded. */
+  tracer: AssistTracer | undefined;
 
   constructor(
     private readonly gc: GcDriver | undefined,
@@ -71,6 +78,7 @@ export class GcMark {
     const work = this.assistWork[pp]!;
     this.assistWork[pp] = 0;
     this.assistLeft[pp] = Math.max(0, this.assistLeft[pp]! - work);
+    this.tracer?.assistChunk(pp, false);
     this.gc!.assistChunkDone(gp, work);
   }
 
@@ -84,6 +92,7 @@ export class GcMark {
       const w = gc.claimChunk(this.assistLeft[pp]!);
       if (w > 0) {
         this.assistWork[pp] = w;
+        this.tracer?.assistChunk(pp, true);
         return w / gc.cfg.scanBytesPerNs;
       }
     }
@@ -96,6 +105,7 @@ export class GcMark {
   /** A preempted assist: its chunk counts as scanned; the G stops assisting for now. */
   preemptAssist(pp: number, gp: number): void {
     if (this.assistWork[pp]! <= 0) return;
+    this.tracer?.assistChunk(pp, false);
     this.gc!.assistChunkDone(gp, this.assistWork[pp]!);
     this.assistWork[pp] = this.assistLeft[pp] = 0;
   }

@@ -9,8 +9,12 @@ import type { GoVersion } from '../version.js';
 import { Sched, type SchedConfig } from './sched.js';
 import { schedtrace } from './schedtrace.js';
 import { GMP_COLUMNS, gmpSummary, type GmpSummary } from './report.js';
-import type { SchedTracer } from './sched-config.js';
 import type { PodService } from '../../service/calls.js';
+import type { TraceRecorder } from './trace-export.js';
+import { WAIT_REASONS } from './states.js';
+
+/** Background mark worker modes by number (cycle.ts WORKER_*), as gcMarkWorkerMode's names. */
+const WORKER_MODES = ['', 'dedicated', 'fractional', 'idle'] as const;
 
 const MiB = 1 << 20;
 
@@ -154,8 +158,27 @@ export class GmpPod implements PodRuntime {
     return { gmp: gmpSummary(this.sched) };
   }
 
-  setTracer(tracer: SchedTracer): void {
-    this.sched.tracer = tracer;
+  /** Record this pod into a trace: the scheduler's, the collector's and the assists' hooks. */
+  setTracer(tracer: TraceRecorder): void {
+    const s = this.sched;
+    const worker = s.progs.gcWorkerProg;
+    tracer.view = {
+      request: (gp) => s.g.request[gp]!,
+      waitReason: (gp) => WAIT_REASONS[s.g.waitReason[gp]!] ?? '',
+      label: (pp, gp) => (s.g.prog[gp] === worker ? `GC worker (${WORKER_MODES[s.mark.mode[pp]!] ?? '?'})` : undefined),
+    };
+    s.tracer = tracer;
+    if (s.gc) s.gc.tracer = tracer;
+    s.mark.tracer = tracer;
+  }
+
+  /** Per-P local run queue lengths and the global queue (a trace's run-queue counters). */
+  runqLengths(): Record<string, number> {
+    const rq = this.sched.rq;
+    const out: Record<string, number> = {};
+    for (let p = 0; p < this.sched.nP; p++) out[`P${p}`] = rq.runqlen(p);
+    out.global = rq.runqsize;
+    return out;
   }
 
   setGcTrace(onLine: (line: string) => void): void {

@@ -146,6 +146,11 @@ export class RunQueues {
     return gp;
   }
 
+  /** The i-th G of the global queue from its head (-1 past its end): for views, which only read. */
+  globalAt(i: number): number {
+    return i < this.runqsize ? this.gq[(this.gqHead + i) % this.gq.length]! : -1;
+  }
+
   /** Every G waiting in any queue (for invariants and metrics). */
   totalQueued(): number {
     let n = this.runqsize;
