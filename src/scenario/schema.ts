@@ -63,6 +63,69 @@ export const AllocSizeSchema = z
   .describe('an allocation size distribution: constant | exponential');
 export type AllocSize = z.infer<typeof AllocSizeSchema>;
 
+/** k6's default request timeout (the `timeout` request parameter), ms. */
+export const K6_TIMEOUT_MS = 60_000;
+
+/** Most virtual users one k6-style executor may run (each keeps a few numbers of state). */
+export const MAX_VUS = 100_000;
+
+const vusStages = z
+  .array(
+    z.strictObject({
+      durationS: z.number().positive().describe("the stage's length, s (k6 `duration`)"),
+      target: z.number().int().min(0).max(MAX_VUS).describe('virtual users at the end of the stage, reached by a linear ramp (k6 `target`)'),
+    }),
+  )
+  .min(1);
+const thinkTime = DurationDistSchema.default({ dist: 'constant', valueMs: 0 }).describe(
+  "a virtual user's pause after each response (or timeout) before its next request (k6 `sleep()`, a user's think time; 0 = `hey -c N`)",
+);
+
+/**
+ * k6's executors (lib/executor: constant_vus.go, ramping_vus.go, ramping_arrival_rate.go), named as k6 names
+ * them. The two VU executors are closed-loop: a user sends its next request only after the previous one ended
+ * (response, or workload.client.timeoutMs, k6's 60 s by default) and its think time. src/workload/virtual-users.ts.
+ */
+const CLOSED_LOOP_ARRIVALS = [
+  z.strictObject({
+    process: z.literal('constant-vus'),
+    vus: z.number().int().min(1).max(MAX_VUS).default(10).describe('virtual users, each looping request → response → think time (k6 `vus`; `hey -c`)'),
+    thinkTime,
+  }),
+  z.strictObject({
+    process: z.literal('ramping-vus'),
+    startVUs: z.number().int().min(0).max(MAX_VUS).default(1).describe('virtual users at time 0 (k6 `startVUs`)'),
+    stages: vusStages.describe('linear ramps of the number of users, one after another; after the last stage no user starts a request (k6)'),
+    thinkTime,
+  }),
+  z
+    .strictObject({
+      process: z.literal('ramping-arrival-rate'),
+      startRatePerS: z.number().nonnegative().default(0).describe('iterations (requests) started per second at time 0 (k6 `startRate` / `timeUnit`)'),
+      stages: z
+        .array(
+          z.strictObject({
+            durationS: z.number().positive().describe("the stage's length, s (k6 `duration`)"),
+            targetPerS: z.number().nonnegative().describe('iterations per second at the end of the stage, reached by a linear ramp (k6 `target`)'),
+          }),
+        )
+        .min(1)
+        .describe('open-loop rate ramps; iterations start at evenly spaced times (not Poisson), none after the last stage'),
+      preAllocatedVUs: z.number().int().min(1).max(MAX_VUS).default(10).describe('virtual users allocated before the run (k6 `preAllocatedVUs`)'),
+      maxVUs: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_VUS)
+        .optional()
+        .describe('most iterations in flight at once: when every VU is busy an iteration is dropped (k6 `dropped_iterations`); default preAllocatedVUs'),
+    })
+    .refine((p) => p.maxVUs === undefined || p.maxVUs >= p.preAllocatedVUs, {
+      message: 'expected maxVUs ≥ preAllocatedVUs (k6 refuses a smaller maxVUs)',
+      path: ['maxVUs'],
+    }),
+] as const;
+
 export const ArrivalSchema = z
   .discriminatedUnion('process', [
     z.strictObject({
@@ -143,8 +206,9 @@ export const ArrivalSchema = z
       process: z.literal('constant'),
       ratePerS: z.number().positive().default(100).describe('arrival rate, requests per second (fixed gaps, the first at time 0)'),
     }),
+    ...CLOSED_LOOP_ARRIVALS,
   ])
-  .describe('the arrival process: poisson | steps | trace | timestamps | diurnal | mmpp | constant');
+  .describe('the arrival process: poisson | steps | trace | timestamps | diurnal | mmpp | constant | constant-vus | ramping-vus | ramping-arrival-rate');
 export type Arrival = z.infer<typeof ArrivalSchema>;
 
 export {
@@ -220,7 +284,11 @@ export const WorkloadSchema = z.strictObject({
     .describe('what one request does'),
   client: z
     .strictObject({
-      timeoutMs: z.number().positive().optional().describe('the client gives up on an attempt after this long (the server keeps working on it); absent = no timeout'),
+      timeoutMs: z
+        .number()
+        .positive()
+        .optional()
+        .describe(`the client gives up on an attempt after this long (the server keeps working on it); absent = no timeout, or k6's ${K6_TIMEOUT_MS / 1000} s with a k6 executor (constant-vus, ramping-vus, ramping-arrival-rate)`),
       retries: z.number().int().min(0).max(10).default(0).describe('attempts after the first when one times out, is refused or is lost'),
       backoffMs: z.number().nonnegative().default(100).describe('wait before retry k: backoffMs × 2^(k−1), ms'),
     })
@@ -522,9 +590,14 @@ function peakRate(a: Scenario['workload']['arrival']): { rate: number; path: (st
       return { rate: Math.max(...a.steps.map((x) => x.ratePerS)), path: [...at, 'steps'] };
     case 'mmpp':
       return { rate: Math.max(...a.states.map((x) => x.ratePerS)), path: [...at, 'states'] };
+    case 'ramping-arrival-rate':
+      return { rate: Math.max(a.startRatePerS, ...a.stages.map((x) => x.targetPerS)), path: [...at, 'stages'] };
     case 'timestamps':
     case 'trace':
       return { rate: 0, path: at }; // bounded by the file's size
+    case 'constant-vus':
+    case 'ramping-vus':
+      return { rate: 0, path: at }; // closed-loop: bounded by what the service completes
     default: {
       const never: never = a;
       return never;

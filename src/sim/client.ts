@@ -31,6 +31,9 @@ export class Clients {
   /** Attempts the server finished after the caller had given up. */
   wasted = 0;
 
+  /** Called when a logical request fails for good (closed-loop users then think and go again). */
+  onGiveUp: ((seq: number) => void) | undefined;
+
   /** Without timeouts or retries the callers keep no per-request state (the common, cheap case). */
   private readonly active: boolean;
 
@@ -80,7 +83,15 @@ export class Clients {
     if (attempt < this.spec.retries) {
       this.retries++;
       this.sim.schedule(msToNs(this.spec.backoffMs * 2 ** attempt), this.kRetry, seq * RETRY_PACK + attempt + 1, firstNs);
-    } else this.failed++;
+    } else {
+      this.failed++;
+      this.onGiveUp?.(seq);
+    }
+  }
+
+  /** The logical request an attempt belongs to (only while the callers keep state: a timeout or retries). */
+  seqOf(id: number): number {
+    return this.seq[id]!;
   }
 
   /** A lost attempt (its pod was killed). */

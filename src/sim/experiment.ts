@@ -12,6 +12,7 @@ import { startupPhasesOf } from '../scenario/cluster-schema.js';
 import { arrivalProcess, type ArrivalProcess } from '../workload/arrivals.js';
 import { durationSampler, stepsMeanCpuNs, type DurationSampler } from '../workload/distributions.js';
 import { RequestTable } from '../workload/requests.js';
+import { arrivalRateMaxVUs, clientTimeoutMs, isClosedLoop, isK6Executor, VirtualUsers } from '../workload/virtual-users.js';
 import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
 import { Clients } from './client.js';
 import { scheduleFaults } from './faults.js';
@@ -65,6 +66,12 @@ export class Experiment implements CompletionSink {
   readonly fleet: PodFleet;
   private readonly clients: Clients;
   private readonly arrivals: ArrivalProcess;
+  /** Closed-loop users (k6 constant-vus, ramping-vus), when the arrival process is one. */
+  private readonly vus: VirtualUsers | undefined;
+  /** ramping-arrival-rate: most iterations in flight (k6 maxVUs), those in flight now, those dropped. */
+  private readonly rateMaxVUs: number;
+  private rateBusy = 0;
+  private dropped = 0;
   private readonly cpuSteps: { sampler: DurationSampler; stream: KeyedStream }[];
   private readonly arrivalKind: number;
   private readonly sampleKind: number;
@@ -130,8 +137,15 @@ export class Experiment implements CompletionSink {
             return { sampler: durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, stream), stream };
           })
         : [];
-    this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt, seq) => this.sendAttempt(first, attempt, seq), (id) => this.requests.arrivalNs[id]!);
+    const arrival = scenario.workload.arrival;
+    const client = { ...scenario.workload.client, timeoutMs: clientTimeoutMs(arrival, scenario.workload.client.timeoutMs) };
+    this.clients = new Clients(this.sim, client, (first, attempt, seq) => this.sendAttempt(first, attempt, seq), (id) => this.requests.arrivalNs[id]!);
     this.fleet = new PodFleet(this.sim, scenario, rng, this.requests, this);
+    this.rateMaxVUs = arrival.process === 'ramping-arrival-rate' ? arrivalRateMaxVUs(arrival) : Infinity;
+    this.vus = isClosedLoop(arrival)
+      ? new VirtualUsers(this.sim, arrival, rng.keyed('client.think-time'), (seq) => this.onIteration(seq))
+      : undefined;
+    if (this.vus || arrival.process === 'ramping-arrival-rate') this.clients.onGiveUp = (seq) => this.requestEnded(seq);
     this.podPhases = startupPhasesOf(scenario.cluster.pod) !== undefined;
     this.podRevisions = scenario.timeline.some((e) => e.type === 'rollout');
     this.probeWorkNs = scenario.runtime.scheduler === 'ideal-fifo' ? meanCpuNs(scenario) : 0;
@@ -231,6 +245,7 @@ export class Experiment implements CompletionSink {
     this.intervalLatency.push(latencyMs);
     this.fleet.metrics.observeLatency(latencyMs, podIndex);
     this.intervalHist.observe(latencyMs);
+    if (this.clients.onGiveUp) this.requestEnded(this.clients.seqOf(id));
     if (arrival >= this.warmupNs) {
       this.latency.push(latencyMs);
       this.latencyHist.observe(latencyMs);
@@ -264,8 +279,31 @@ export class Experiment implements CompletionSink {
     this.clients.lost(id);
   }
 
+  /** A k6 executor's logical request ended (answered or given up on): its VU is free again. */
+  private requestEnded(seq: number): void {
+    if (this.vus) this.vus.ended(seq);
+    else this.rateBusy--;
+  }
+
+  /** A closed-loop user sends its next request (logical request `seq`, keyed by user and iteration). */
+  private onIteration(seq: number): void {
+    const now = this.sim.now;
+    this.arrived++;
+    this.intervalArrivals++;
+    if (now >= this.warmupNs) this.arrivedMeasured++;
+    this.sendAttempt(now, 0, seq);
+  }
+
   private onArrival(): void {
     const now = this.sim.now;
+    if (this.rateBusy >= this.rateMaxVUs) {
+      // ramping-arrival-rate with every VU busy: k6 does not start the iteration (dropped_iterations).
+      this.dropped++;
+      const next = this.arrivals.nextNs(now);
+      if (next <= this.endNs) this.sim.scheduleAt(next, this.arrivalKind);
+      return;
+    }
+    if (this.rateMaxVUs !== Infinity) this.rateBusy++;
     this.arrived++;
     this.intervalArrivals++;
     if (now >= this.warmupNs) this.arrivedMeasured++;
@@ -366,6 +404,8 @@ export class Experiment implements CompletionSink {
     const busy = this.fleet.busyIntegralNs() - this.busyAtWarmup;
     const podNs = this.fleet.deployment.podNsIntegral() - this.podNsAtWarmup;
     const dep = this.fleet.deployment;
+    // Closed-loop users offer what they are answered: the measured rate of requests sent.
+    const rate = this.vus ? this.arrived / s.durationS : this.arrivals.ratePerS;
     return {
       scenario: s.name,
       seed: this.seed,
@@ -376,11 +416,11 @@ export class Experiment implements CompletionSink {
       goVersion: s.runtime.goVersion,
       ...(this.fatal !== undefined ? { fatal: this.fatal } : {}),
       offeredLoad: {
-        arrivalRatePerS: this.arrivals.ratePerS,
+        arrivalRatePerS: rate,
         meanCpuMs: nsToMs(meanCpuNs(s)),
-        cores: this.arrivals.ratePerS * nsToS(meanCpuNs(s)),
+        cores: rate * nsToS(meanCpuNs(s)),
         // Per P of the initial replicas (a fixed-size run's load; with an HPA see cores).
-        utilization: (this.arrivals.ratePerS * nsToS(meanCpuNs(s))) / (s.runtime.gomaxprocs * Math.max(1, s.cluster.replicas)),
+        utilization: (rate * nsToS(meanCpuNs(s))) / (s.runtime.gomaxprocs * Math.max(1, s.cluster.replicas)),
       },
       requests: {
         timeouts: this.clients.timeouts,
@@ -427,6 +467,17 @@ export class Experiment implements CompletionSink {
         // so results of runs that never reach the limit are unchanged).
         ...(dep.overloaded > 0 ? { overloadRefused: dep.overloaded, maxInFlightRequestsPerPod: s.cluster.pod.maxInFlightRequests } : {}),
       },
+      ...(isK6Executor(s.workload.arrival)
+        ? {
+            loadGenerator: {
+              executor: s.workload.arrival.process,
+              maxVUs: this.vus ? this.vus.maxVUs : this.rateMaxVUs,
+              iterations: this.arrived,
+              droppedIterations: this.dropped,
+              timeoutMs: clientTimeoutMs(s.workload.arrival, s.workload.client.timeoutMs)!,
+            },
+          }
+        : {}),
       ...(this.fleet.autoscaler ? { hpa: hpaSummary(this.fleet.autoscaler.decisions) } : {}),
       ...this.fleet.pod0?.summary?.(),
       engine: { events: this.sim.eventsProcessed },

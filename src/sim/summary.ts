@@ -65,6 +65,11 @@ export interface RunSummary {
     /** With nodes.autoscaler: nodes added and removed, the most nodes up at once, nodes at the end. */
     nodeAutoscaler?: { nodesAdded: number; nodesRemoved: number; maxNodes: number; nodesAtEnd: number };
   };
+  /**
+   * With a k6 executor (constant-vus, ramping-vus, ramping-arrival-rate): the most VUs, the iterations
+   * (requests) started, those dropped because every VU was busy (k6 dropped_iterations), the client timeout.
+   */
+  loadGenerator?: { executor: string; maxVUs: number; iterations: number; droppedIterations: number; timeoutMs: number };
   /** HPA activity (when the scenario has an hpa). */
   hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };
   /** GMP scheduler counters (scheduler: gmp only): the runtime's own block (runtime/gmp/report.ts). */
