@@ -2,7 +2,7 @@ import { SweepSchema } from './sweep-schema.js';
 import { z } from 'zod';
 import { STEP_KINDS, stepKind, visitStep, type Step, type StepBodies, type StepKind } from './steps.js';
 import {
-  AUTOSCALER_KINDS, checkTimeline, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema,
+  AUTOSCALER_KINDS, checkFaults, checkTimeline, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema,
   TimelineEventSchema,
 } from './cluster-schema.js';
 import { DEFAULT_GO_VERSION, GO_VERSIONS, defaultGomaxprocs } from '../runtime/version.js';
@@ -62,6 +62,9 @@ export const AllocSizeSchema = z
   ])
   .describe('an allocation size distribution: constant | exponential');
 export type AllocSize = z.infer<typeof AllocSizeSchema>;
+
+/** The arrival processes that are k6 executors (they time requests out after K6_TIMEOUT_MS by default). */
+export const K6_PROCESSES: readonly string[] = ['constant-vus', 'ramping-vus', 'ramping-arrival-rate'];
 
 /** k6's default request timeout (the `timeout` request parameter), ms. */
 export const K6_TIMEOUT_MS = 60_000;
@@ -461,6 +464,20 @@ export const ScenarioSchema = z
     keda: KedaSchema.optional(),
     densityController: DensitySchema.optional(),
     faults: z.array(FaultSchema).default([]).describe('faults injected during the run (type, atS, durationS)'),
+    steadyState: z
+      .strictObject({
+        windowS: z.number().positive().default(30).describe("the probes' window before each fault starts and after it ends, s (during: the fault's own span)"),
+        p99Ms: z.number().positive().optional().describe('the hypothesis holds while the window\'s p99 latency stays below this, ms'),
+        errorPercent: z
+          .number()
+          .min(0)
+          .max(100)
+          .optional()
+          .describe('… and failed requests (refused, lost, timed out for good) stay below this share of the requests that ended, percent'),
+      })
+      .refine((h) => h.p99Ms !== undefined || h.errorPercent !== undefined, { message: 'expected p99Ms or errorPercent (a hypothesis with no condition checks nothing)' })
+      .optional()
+      .describe('a chaos experiment\'s steady-state hypothesis (Chaos Toolkit, Litmus probes): checked before, during and after each fault, reported pass/fail'),
     timeline: z
       .array(TimelineEventSchema)
       .default([])
@@ -501,8 +518,23 @@ export const ScenarioSchema = z
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'stolenCores'], message: `expected fewer stolen cores than runtime.hostCpus (${s.runtime.hostCpus}), found ${f.stolenCores}` });
       }
     });
+    checkFaults(
+      s.faults,
+      {
+        replicas: s.cluster.replicas,
+        nodes: s.cluster.nodes.count,
+        autoscaler: AUTOSCALER_KINDS.some((k) => s[k] !== undefined),
+        clientTimeout: s.workload.client.timeoutMs !== undefined || K6_PROCESSES.includes(s.workload.arrival.process),
+        allocates: stepsAllocate(s.workload.request.steps),
+        gmp: s.runtime.scheduler === 'gmp',
+      },
+      ctx,
+    );
     checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], Object.keys(s.runtime.channels), ctx);
     checkTimeline(s.timeline, s.hpa, ctx);
+    if (s.steadyState !== undefined && s.faults.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['steadyState'], message: 'expected faults to check the hypothesis around, found none' });
+    }
     try {
       checkBounds(s, ctx);
     } catch {
@@ -561,6 +593,19 @@ function checkPrograms(steps: readonly Step[], path: (string | number)[], chans:
     ctx.addIssue({ code: 'custom', path, message: `expected at most ${MAX_PROGRAM_OPS.toLocaleString('en-US')} steps once repeats are unrolled, found ${ops.toLocaleString('en-US')}` });
   }
   return ops;
+}
+
+/** Some step (a spawned child's included) allocates: the pod has a garbage collector. */
+function stepsAllocate(steps: readonly Step[]): boolean {
+  return steps.some((st) =>
+    visitStep<boolean>(st, {
+      cpu: () => false, syscall: () => false, netpoll: () => false, sleep: () => false, gosched: () => false,
+      locked: () => false, deep: () => false, send: () => false, recv: () => false,
+      alloc: () => true,
+      spawn: (b) => stepsAllocate(b.steps),
+      repeat: (b) => stepsAllocate(b.steps),
+    }),
+  );
 }
 
 /** Caps on the work one run may ask for (each error names the setting to lower). */

@@ -15,7 +15,8 @@ import { RequestTable } from '../workload/requests.js';
 import { arrivalRateMaxVUs, clientTimeoutMs, isClosedLoop, isK6Executor, VirtualUsers } from '../workload/virtual-users.js';
 import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
 import { Clients } from './client.js';
-import { scheduleFaults } from './faults.js';
+import { chaosReported, FaultInjector } from './faults.js';
+import { checkSteadyState } from './steady-state.js';
 import { scheduleTimeline } from './timeline.js';
 import { PodFleet } from './fleet.js';
 import { detectRegimes } from '../explain/regimes.js';
@@ -65,6 +66,14 @@ export class Experiment implements CompletionSink {
   /** The pods, their Deployment, metrics pipeline and autoscaler. */
   readonly fleet: PodFleet;
   private readonly clients: Clients;
+  private readonly faults: FaultInjector;
+  /** Whether a response is lost (packet-loss faults): keyed by the attempt's draw key. */
+  private readonly lossStream: KeyedStream | undefined;
+  /** Responses lost to packet-loss faults. */
+  private lostResponses = 0;
+  /** The series has faults_active and errors_per_s, the summary a chaos block (chaosReported). */
+  private readonly chaos: boolean;
+  private failedAtLastSample = 0;
   private readonly arrivals: ArrivalProcess;
   /** Closed-loop users (k6 constant-vus, ramping-vus), when the arrival process is one. */
   private readonly vus: VirtualUsers | undefined;
@@ -154,7 +163,9 @@ export class Experiment implements CompletionSink {
       ...(this.podPhases ? ['phase'] : []),
       ...(this.podRevisions ? ['revision'] : []),
     ]);
-    scheduleFaults(this.sim, scenario.faults, this.fleet);
+    this.faults = new FaultInjector(this.sim, scenario.faults, this.fleet, rng.keyed('fault.target'));
+    this.chaos = chaosReported(scenario);
+    this.lossStream = scenario.faults.some((f) => f.type === 'packet-loss') ? rng.keyed('fault.packet-loss') : undefined;
     scheduleTimeline(this.sim, scenario.timeline, this.fleet);
     const pod0 = this.fleet.pod0;
     if (options.traceWindow && pod0?.setTracer) {
@@ -171,6 +182,7 @@ export class Experiment implements CompletionSink {
       ...cols.map((c) => (c.kind === 'counter' ? `${c.name}_per_s` : c.name)),
       ...latencyBucketColumns(bounds),
       ...(this.fleet.nodeAutoscaler ? ['nodes', 'nodes_provisioning'] : []),
+      ...(this.chaos ? ['faults_active', 'errors_per_s'] : []),
     ]);
     this.lastCounters = cols.map(() => 0);
     if (options.schedtraceMs !== undefined && pod0?.schedtrace) {
@@ -227,12 +239,38 @@ export class Experiment implements CompletionSink {
       serviceP50Ms: result.summary.serviceMs.p50,
       gomaxprocs: s.runtime.gomaxprocs,
     });
+    if (this.chaos) {
+      result.summary.chaos = {
+        faults: s.faults.map((f, i) => ({
+          type: f.type,
+          atS: f.atS,
+          target: f.target?.kind ?? 'default',
+          started: this.faults.started[i]!,
+          pods: [...this.faults.hit[i]!],
+        })),
+        lostResponses: this.lostResponses,
+        ...(s.steadyState
+          ? { steadyState: checkSteadyState(s.steadyState, s.faults, this.series, s.durationS, s.metrics.sampleIntervalMs / 1000) }
+          : {}),
+      };
+    }
     if (this.tracer) result.trace = this.tracer.finish();
     return result;
   }
 
   complete(id: number, podIndex = 0): void {
     const now = this.sim.now;
+    if (this.lossStream && this.clients.awaiting(id)) {
+      const loss = this.fleet.podNetwork(podIndex).lossFraction;
+      this.lossStream.seek(this.requests.drawKey[id]!, 0);
+      if (loss > 0 && this.lossStream.next() < loss) {
+        // The pod did the work; the response never reached the caller, who will time out.
+        this.lostResponses++;
+        this.clients.responseLost(id);
+        this.requests.release(id);
+        return;
+      }
+    }
     if (!this.clients.finished(id)) {
       this.requests.release(id); // the caller gave up on this attempt: wasted work
       return;
@@ -358,7 +396,9 @@ export class Experiment implements CompletionSink {
       ...this.podSample(dtS),
       ...this.intervalHist.cumulative(),
       ...(this.fleet.nodeAutoscaler ? [this.fleet.deployment.nodes.upCount(), this.fleet.nodeAutoscaler.provisioning] : []),
+      ...(this.chaos ? [this.faults.active, (this.clients.failed - this.failedAtLastSample) / dtS] : []),
     ]);
+    this.failedAtLastSample = this.clients.failed;
     this.intervalLatency.clear();
     this.intervalHist.clear();
     this.intervalArrivals = 0;

@@ -10,6 +10,7 @@ import type { Column, PodRuntime } from '../runtime/pod-runtime.js';
 import { GMP_COLUMNS } from '../runtime/gmp/report.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestTable } from '../workload/requests.js';
+import { snap, type PodNetwork } from './faults.js';
 
 /**
  * The pods of a run and what drives their number: the Deployment (with its Service), the metrics
@@ -26,17 +27,41 @@ export class PodFleet {
   readonly gomaxprocs: number;
   /** The cluster-autoscaler on the node pool, if the scenario has one. */
   readonly nodeAutoscaler: ClusterAutoscaler | undefined;
-  /** Extra latency on every network wait in every pod (the network-latency fault sets it). */
-  readonly network = { extraNs: 0 };
-  /** CPU work takes this many times as long in every pod (the noisy-neighbour fault sets it). */
+  /** What all-pods faults do to every pod's network now: a pod started during them begins with it. */
+  readonly network: PodNetwork = { extraNs: 0, jitterNs: 0, lossFraction: 0 };
+  /** CPU work takes this many times as long in every pod (all-pods noisy-neighbour faults). */
   readonly cpu = { slowdown: 1 };
   /** CPUs of each node a pod runs on (runtime.hostCpus). */
   readonly hostCpus: number;
+  /** Per pod index: its network and CPU as the faults left them (kept across its container restarts). */
+  private readonly podNet: PodNetwork[] = [];
+  private readonly podCpu: { slowdown: number }[] = [];
 
-  /** Set the CPU slowdown; bursts already running stretch or shrink from now on. */
-  setCpuSlowdown(f: number): void {
-    this.cpu.slowdown = f;
-    for (const p of this.deployment.pods) if (!p.gone) p.runtime.cpuSlowdownChanged?.();
+  /** Pod k's network state (created from the all-pods state when its first container starts). */
+  podNetwork(k: number): PodNetwork {
+    return (this.podNet[k] ??= { ...this.network });
+  }
+
+  /** Every pod's network state made so far. */
+  podNetworks(): PodNetwork[] {
+    return this.podNet.filter((n) => n !== undefined);
+  }
+
+  /** Indices of the pods whose CPU state exists (their container started at least once). */
+  podIndices(): number[] {
+    return this.podCpu.flatMap((c, k) => (c !== undefined ? [k] : []));
+  }
+
+  private podCpuOf(k: number): { slowdown: number } {
+    return (this.podCpu[k] ??= { slowdown: this.cpu.slowdown });
+  }
+
+  /** Pod k's CPU work takes `factor` times as long from now on (bursts already running stretch or shrink). */
+  scalePodCpu(k: number, factor: number): void {
+    const c = this.podCpuOf(k);
+    c.slowdown = snap(c.slowdown * factor);
+    const pod = this.deployment.pods[k];
+    if (pod && !pod.gone) pod.runtime.cpuSlowdownChanged?.();
   }
   /** The runtime's own time-series columns (names and kinds; each pod reads its own). */
   readonly columns: readonly Pick<Column<unknown>, 'name' | 'kind'>[];
@@ -57,7 +82,7 @@ export class PodFleet {
       scenario.cluster,
       (k, podSink): PodRuntime => {
         const r = k === 0 ? rng : rng.forEntity(`pod-${k}`);
-        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network, this.cpu);
+        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.podNetwork(k), this.podCpuOf(k));
       },
       sink,
       rng.stream('service.load-balancer'),

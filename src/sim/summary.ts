@@ -1,6 +1,7 @@
 import type { Deployment, StartupSummary } from '../cluster/deployment.js';
 import type { GmpSummary } from '../runtime/gmp/report.js';
 import type { Regime } from '../explain/regimes.js';
+import type { SteadyStateResult } from './steady-state.js';
 
 /** The per-run summary written to summary.json: deterministic (no wall-clock values). */
 export interface RunSummary {
@@ -70,6 +71,15 @@ export interface RunSummary {
    * (requests) started, those dropped because every VU was busy (k6 dropped_iterations), the client timeout.
    */
   loadGenerator?: { executor: string; maxVUs: number; iterations: number; droppedIterations: number; timeoutMs: number };
+  /**
+   * Targeted chaos (a fault with a target, a newer fault type, or a steadyState): each fault with the pods it
+   * hit at its start, responses lost to packet loss, and the steady-state hypothesis checked around each fault.
+   */
+  chaos?: {
+    faults: { type: string; atS: number; target: string; started: boolean; pods: number[] }[];
+    lostResponses: number;
+    steadyState?: SteadyStateResult;
+  };
   /** HPA activity (when the scenario has an hpa). */
   hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };
   /** GMP scheduler counters (scheduler: gmp only): the runtime's own block (runtime/gmp/report.ts). */

@@ -58,9 +58,10 @@ export function runCharts(series: readonly Row[], decisions: readonly Row[] | un
           },
         ]
       : [];
-  charts.push(lines('load', 'Arrival rate (requests/s)', long(series, { arrivals_per_s: 'arrivals/s', completions_per_s: 'completions/s' }), 'requests/s'));
+  const shade = faultShading(series);
+  charts.push(lines('load', 'Arrival rate (requests/s)', long(series, { arrivals_per_s: 'arrivals/s', completions_per_s: 'completions/s' }), 'requests/s', shade));
   charts.push(lines('replicas', 'Replicas: desired and ready (dashed: HPA rescales, hover for the reason)', long(series, { replicas_desired: 'desired', replicas_ready: 'ready', pods_pending: 'pending' }), 'pods', rules));
-  charts.push(lines('latency', 'Latency p50 / p99 per sample interval (ms)', long(series, { latency_p50_ms: 'p50', latency_p99_ms: 'p99' }), 'ms'));
+  charts.push(lines('latency', `Latency p50 / p99 per sample interval (ms)${shade.length > 0 ? ' (shaded: faults active)' : ''}`, long(series, { latency_p50_ms: 'p50', latency_p99_ms: 'p99' }), 'ms', shade));
   if (has('goroutines')) {
     const perPod = series.map((r) => ({ ...r, goroutines_per_pod: Number(r.replicas_ready) > 0 ? Number(r.goroutines) / Number(r.replicas_ready) : Number(r.goroutines) }));
     charts.push(lines('goroutines', 'Goroutines per ready pod', long(perPod, { goroutines_per_pod: 'goroutines / pod' }), 'goroutines'));
@@ -73,6 +74,25 @@ export function runCharts(series: readonly Row[], decisions: readonly Row[] | un
   if (has('heap_live_mb')) charts.push(lines('memory', 'Memory (MB): heap live and goal, RSS', long(series, { heap_live_mb: 'heap live', heap_goal_mb: 'heap goal', rss_mb: 'RSS' }), 'MB'));
   if (has('throttled_ms_per_s') || has('throttled_periods_per_s')) charts.push(lines('throttling', 'CPU throttling (CFS): throttled ms per s', long(series, { throttled_ms_per_s: 'throttled ms/s' }), 'ms/s'));
   return charts;
+}
+
+/** Sample intervals with a fault active (the faults_active column), as shaded bands behind a chart's lines. */
+function faultShading(series: readonly Row[]): VlSpec[] {
+  const bands: Row[] = [];
+  let prev = 0;
+  for (const r of series) {
+    const t = Number(r.t_s);
+    if (Number(r.faults_active) > 0) bands.push({ from: prev, to: t, faults: Number(r.faults_active) });
+    prev = t;
+  }
+  if (bands.length === 0) return [];
+  return [
+    {
+      data: { values: bands },
+      mark: { type: 'rect', color: '#d62728', opacity: 0.12 },
+      encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' }, tooltip: [{ field: 'faults', title: 'faults active' }] },
+    },
+  ];
 }
 
 /** Variants overlaid over time (their first seed): p99 latency and ready replicas, one line per variant. */

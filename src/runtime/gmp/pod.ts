@@ -146,6 +146,14 @@ export class GmpPod implements PodRuntime {
     return this.sched.gc?.stwNs ?? 0;
   }
 
+  forceGC(): void {
+    this.sched.gc?.forceGC();
+  }
+
+  holdLive(bytes: number): void {
+    this.sched.gc?.holdLive(bytes);
+  }
+
   cpuSlowdownChanged(): void {
     this.sched.cpuSlowdownChanged();
   }
