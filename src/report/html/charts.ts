@@ -76,15 +76,14 @@ export function runCharts(series: readonly Row[], decisions: readonly Row[] | un
   return charts;
 }
 
-/** Sample intervals with a fault active (the faults_active column), as shaded bands behind a chart's lines. */
+/** From each sample with a fault active (faults_active: the count at that time) to the next: shaded bands behind a chart's lines. */
 function faultShading(series: readonly Row[]): VlSpec[] {
   const bands: Row[] = [];
-  let prev = 0;
-  for (const r of series) {
+  series.forEach((r, i) => {
     const t = Number(r.t_s);
-    if (Number(r.faults_active) > 0) bands.push({ from: prev, to: t, faults: Number(r.faults_active) });
-    prev = t;
-  }
+    const next = i + 1 < series.length ? Number(series[i + 1]!.t_s) : t;
+    if (Number(r.faults_active) > 0 && next > t) bands.push({ from: t, to: next, faults: Number(r.faults_active) });
+  });
   if (bands.length === 0) return [];
   return [
     {
