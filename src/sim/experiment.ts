@@ -74,12 +74,17 @@ export class Experiment implements CompletionSink {
   /** The series has faults_active and errors_per_s, the summary a chaos block (chaosReported). */
   private readonly chaos: boolean;
   private failedAtLastSample = 0;
+  private droppedAtLastSample = 0;
+  /** A k6 executor drives the load: the series has vus, vus_busy and dropped_iterations_per_s. */
+  private readonly k6: boolean;
   private readonly arrivals: ArrivalProcess;
   /** Closed-loop users (k6 constant-vus, ramping-vus), when the arrival process is one. */
   private readonly vus: VirtualUsers | undefined;
   /** ramping-arrival-rate: most iterations in flight (k6 maxVUs), those in flight now, those dropped. */
   private readonly rateMaxVUs: number;
   private rateBusy = 0;
+  /** VUs ramping-arrival-rate has initialised: preAllocatedVUs, more as needed (k6's vus metric). */
+  private rateAllocated = 0;
   private dropped = 0;
   private readonly cpuSteps: { sampler: DurationSampler; stream: KeyedStream }[];
   private readonly arrivalKind: number;
@@ -151,6 +156,7 @@ export class Experiment implements CompletionSink {
     this.clients = new Clients(this.sim, client, (first, attempt, seq) => this.sendAttempt(first, attempt, seq), (id) => this.requests.arrivalNs[id]!);
     this.fleet = new PodFleet(this.sim, scenario, rng, this.requests, this);
     this.rateMaxVUs = arrival.process === 'ramping-arrival-rate' ? arrivalRateMaxVUs(arrival) : Infinity;
+    this.rateAllocated = arrival.process === 'ramping-arrival-rate' ? arrival.preAllocatedVUs : 0;
     this.vus = isClosedLoop(arrival)
       ? new VirtualUsers(this.sim, arrival, rng.keyed('client.think-time'), (seq) => this.onIteration(seq))
       : undefined;
@@ -165,6 +171,7 @@ export class Experiment implements CompletionSink {
     ]);
     this.faults = new FaultInjector(this.sim, scenario.faults, this.fleet, rng.keyed('fault.target'));
     this.chaos = chaosReported(scenario);
+    this.k6 = isK6Executor(arrival);
     this.lossStream = scenario.faults.some((f) => f.type === 'packet-loss') ? rng.keyed('fault.packet-loss') : undefined;
     scheduleTimeline(this.sim, scenario.timeline, this.fleet);
     const pod0 = this.fleet.pod0;
@@ -183,6 +190,7 @@ export class Experiment implements CompletionSink {
       ...latencyBucketColumns(bounds),
       ...(this.fleet.nodeAutoscaler ? ['nodes', 'nodes_provisioning'] : []),
       ...(this.chaos ? ['faults_active', 'errors_per_s'] : []),
+      ...(isK6Executor(arrival) ? ['vus', 'vus_busy', 'dropped_iterations_per_s'] : []),
     ]);
     this.lastCounters = cols.map(() => 0);
     if (options.schedtraceMs !== undefined && pod0?.schedtrace) {
@@ -341,7 +349,11 @@ export class Experiment implements CompletionSink {
       if (next <= this.endNs) this.sim.scheduleAt(next, this.arrivalKind);
       return;
     }
-    if (this.rateMaxVUs !== Infinity) this.rateBusy++;
+    if (this.rateMaxVUs !== Infinity) {
+      this.rateBusy++;
+      // k6 initialises VUs beyond preAllocatedVUs as iterations need them, up to maxVUs.
+      if (this.rateBusy > this.rateAllocated) this.rateAllocated = this.rateBusy;
+    }
     this.arrived++;
     this.intervalArrivals++;
     if (now >= this.warmupNs) this.arrivedMeasured++;
@@ -397,8 +409,10 @@ export class Experiment implements CompletionSink {
       ...this.intervalHist.cumulative(),
       ...(this.fleet.nodeAutoscaler ? [this.fleet.deployment.nodes.upCount(), this.fleet.nodeAutoscaler.provisioning] : []),
       ...(this.chaos ? [this.faults.active, (this.clients.failed - this.failedAtLastSample) / dtS] : []),
+      ...(this.k6 ? [this.vus ? this.vus.vus : this.rateAllocated, this.vus ? this.vus.busy : this.rateBusy, (this.dropped - this.droppedAtLastSample) / dtS] : []),
     ]);
     this.failedAtLastSample = this.clients.failed;
+    this.droppedAtLastSample = this.dropped;
     this.intervalLatency.clear();
     this.intervalHist.clear();
     this.intervalArrivals = 0;

@@ -107,7 +107,7 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): 
     }
     case 'ramping-arrival-rate': {
       const sched = new ArrivalRateSchedule(spec);
-      return { ratePerS: sched.total / Math.max(horizonS, 1e-9), nextNs: () => sched.nextNs() };
+      return { ratePerS: sched.countUntil(horizonS) / Math.max(horizonS, 1e-9), nextNs: () => sched.nextNs() };
     }
     case 'constant-vus':
     case 'ramping-vus':

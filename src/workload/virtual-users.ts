@@ -106,9 +106,13 @@ export class VirtualUsers {
     return this.active;
   }
 
+  /** Users waiting for a response now. */
+  busy = 0;
+
   /** Logical request `seq` ended (answered, or given up on): its user thinks, then goes again. */
   ended(seq: number): void {
     const vu = seq % this.maxVUs;
+    this.busy--;
     this.thinkStream.seek(vu, Math.floor(seq / this.maxVUs));
     this.state[vu] = THINKING;
     this.sim.schedule(this.think.sampleNs(), this.kIterate, vu);
@@ -127,6 +131,7 @@ export class VirtualUsers {
       return;
     }
     this.state[vu] = BUSY;
+    this.busy++;
     const n = this.iteration[vu]!++;
     this.iterations++;
     this.send(n * this.maxVUs + vu);
@@ -146,7 +151,7 @@ export class ArrivalRateSchedule {
   /** Iterations started before each stage (the integral up to its start). */
   private readonly before: number[] = [];
   private next = 0;
-  /** Iterations in [0, horizon] (for the mean rate). */
+  /** Iterations over all the stages. */
   readonly total: number;
 
   constructor(spec: Extract<Arrival, { process: 'ramping-arrival-rate' }>) {
@@ -164,6 +169,19 @@ export class ArrivalRateSchedule {
       a = st.targetPerS;
     }
     this.total = n;
+  }
+
+  /** Iterations the ramps start in [0, tS] (the rate's integral). */
+  countUntil(tS: number): number {
+    let n = 0;
+    for (let k = 0; k < this.startNs.length; k++) {
+      const from = this.startNs[k]! / NS_PER_S;
+      const T = this.durS[k]!;
+      const a = this.fromPerS[k]!;
+      const s = Math.min(Math.max(tS - from, 0), T);
+      n += a * s + ((this.toPerS[k]! - a) * s * s) / (2 * T);
+    }
+    return n;
   }
 
   /** The next iteration's start, ns (Infinity after the last stage). */

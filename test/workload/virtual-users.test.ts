@@ -75,6 +75,20 @@ describe('closed-loop users (k6 constant-vus, ramping-vus; hey -c N)', () => {
     expect(a.loadGenerator!.maxVUs).to.equal(30);
   });
 
+  it('timeseries: vus follows the ramp, vus_busy never exceeds it', () => {
+    const sc = {
+      durationS: 40,
+      workload: { arrival: { process: 'ramping-vus', startVUs: 0, stages: [{ durationS: 10, target: 20 }, { durationS: 20, target: 20 }, { durationS: 5, target: 0 }] }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 5 } }] } },
+      runtime: { gomaxprocs: 2, hostCpus: 2 },
+    };
+    const r = runScenario(parseScenario(JSON.stringify(sc), 'ramp.json'), 1);
+    const c = (n: string) => r.series.rows.map((row) => row[r.series.columns.indexOf(n)]!);
+    const vus = c('vus');
+    const busy = c('vus_busy');
+    expect([vus[4], vus[9], vus[19], vus[39]]).to.deep.equal([10, 20, 20, 0]); // t = 5, 10, 20, 40 s
+    busy.forEach((b, i) => expect(b).to.be.at.most(Math.max(vus[i]!, vus[i - 1] ?? 0)));
+  });
+
   it('ramping-arrival-rate drops iterations when every VU is busy (k6 dropped_iterations)', () => {
     const arrival = { process: 'ramping-arrival-rate', startRatePerS: 100, stages: [{ durationS: 60, targetPerS: 800 }], preAllocatedVUs: 10 };
     const capped = run({ ...arrival, maxVUs: 20 });
