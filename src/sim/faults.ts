@@ -7,14 +7,38 @@ import type { PodFleet } from './fleet.js';
 
 const MiB = 1 << 20;
 
-/**
- * What the faults do to one pod's network, read by its runtime: extra delay on each network wait (± jitter),
- * and the share of its responses lost. The runtime reads it live; faults add and remove their part.
- */
-export interface PodNetwork {
+/** What network faults add to pods now: delay on each network wait, its jitter, the share of responses lost. */
+export interface NetworkFaultState {
   extraNs: number;
   jitterNs: number;
   lossFraction: number;
+}
+
+/**
+ * One pod's network as the faults left it, read live by its runtime: each network wait takes extraNs more,
+ * ± up to jitterNs drawn uniformly from a stream keyed by the request and the step (never below 0 in all,
+ * as `tc netem delay L J`); lossFraction of its responses are lost. Faults add and remove their part.
+ */
+export class PodNetwork implements NetworkFaultState {
+  extraNs: number;
+  jitterNs: number;
+  lossFraction: number;
+
+  constructor(
+    from: NetworkFaultState,
+    private readonly jitter: KeyedStream,
+  ) {
+    this.extraNs = from.extraNs;
+    this.jitterNs = from.jitterNs;
+    this.lossFraction = from.lossFraction;
+  }
+
+  /** The extra delay of the network wait at step `pc` of the request keyed `key`, ns. */
+  delayNs(key: number, pc: number): number {
+    if (this.jitterNs === 0) return this.extraNs;
+    this.jitter.seek(key, pc);
+    return Math.max(0, Math.round(this.extraNs + (2 * this.jitter.next() - 1) * this.jitterNs));
+  }
 }
 
 /**

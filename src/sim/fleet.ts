@@ -10,7 +10,8 @@ import type { Column, PodRuntime } from '../runtime/pod-runtime.js';
 import { GMP_COLUMNS } from '../runtime/gmp/report.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestTable } from '../workload/requests.js';
-import { snap, type PodNetwork } from './faults.js';
+import { PodNetwork, snap, type NetworkFaultState } from './faults.js';
+import type { KeyedStream } from '../engine/random.js';
 
 /**
  * The pods of a run and what drives their number: the Deployment (with its Service), the metrics
@@ -28,7 +29,9 @@ export class PodFleet {
   /** The cluster-autoscaler on the node pool, if the scenario has one. */
   readonly nodeAutoscaler: ClusterAutoscaler | undefined;
   /** What all-pods faults do to every pod's network now: a pod started during them begins with it. */
-  readonly network: PodNetwork = { extraNs: 0, jitterNs: 0, lossFraction: 0 };
+  readonly network: NetworkFaultState = { extraNs: 0, jitterNs: 0, lossFraction: 0 };
+  /** Network jitter draws, keyed by (request, step): the same whichever pod serves the request. */
+  private readonly jitter: KeyedStream;
   /** CPU work takes this many times as long in every pod (all-pods noisy-neighbour faults). */
   readonly cpu = { slowdown: 1 };
   /** CPUs of each node a pod runs on (runtime.hostCpus). */
@@ -39,7 +42,7 @@ export class PodFleet {
 
   /** Pod k's network state (created from the all-pods state when its first container starts). */
   podNetwork(k: number): PodNetwork {
-    return (this.podNet[k] ??= { ...this.network });
+    return (this.podNet[k] ??= new PodNetwork(this.network, this.jitter));
   }
 
   /** Every pod's network state made so far. */
@@ -73,6 +76,7 @@ export class PodFleet {
     requests: RequestTable,
     sink: ServiceSink,
   ) {
+    this.jitter = rng.keyed('fault.network-jitter');
     const rt = scenario.runtime;
     const steps = scenario.workload.request.steps;
     this.gomaxprocs = rt.gomaxprocs;
