@@ -2,7 +2,7 @@ import { autoscalerSpec, createAutoscaler, pipelineNeeds, type Autoscaler } from
 import { ClusterAutoscaler } from '../cluster/cluster-autoscaler.js';
 import { Deployment, type ServiceSink } from '../cluster/deployment.js';
 import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
-import { RandomStreams } from '../engine/random.js';
+import type { RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';

@@ -134,7 +134,7 @@ export class GmpPod implements PodRuntime {
   }
 
   memoryBytes(): number {
-    return this.sched.rssBytes();
+    return this.sched.mem.rssBytes();
   }
 
   gcCpuIntegralNs(): number {
