@@ -70,6 +70,17 @@ describe('targeted chaos: the fault kinds', () => {
     expect(slow.latencyMs.p50).to.be.within(ok.latencyMs.p50, 1.25 * ok.latencyMs.p50);
   });
 
+  it('latency jitter: each network wait adds latencyMs ± up to jitterMs, drawn per request and step', () => {
+    const steps = { steps: [{ netpoll: { dist: 'constant', valueMs: 1 } }] };
+    const fault = { type: 'network-latency', atS: 0, durationS: 40, latencyMs: 100, target: { kind: 'all-pods' } };
+    const fixed = run({ workload: { arrival: { process: 'poisson', ratePerS: 100 }, request: steps, client: {} }, faults: [fault] }).summary;
+    const jittered = run({ workload: { arrival: { process: 'poisson', ratePerS: 100 }, request: steps, client: {} }, faults: [{ ...fault, jitterMs: 50 }] }).summary;
+    expect(fixed.latencyMs.max - fixed.latencyMs.min).to.be.lessThan(1);
+    expect(jittered.latencyMs.min).to.be.within(51, 55);
+    expect(jittered.latencyMs.max).to.be.within(147, 152);
+    expect(jittered.latencyMs.mean).to.be.closeTo(fixed.latencyMs.mean, 3);
+  });
+
   it('packet loss: lost responses time out and are retried (the pod did the work)', () => {
     const r = run({ faults: [{ type: 'packet-loss', atS: 10, durationS: 20, lossPercent: 20, target: { kind: 'fraction', fraction: 0.5 } }] }).summary;
     expect(r.chaos!.lostResponses).to.be.greaterThan(200);

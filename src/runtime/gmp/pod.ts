@@ -25,7 +25,7 @@ export class GmpPod implements PodRuntime {
     steps: readonly Step[],
     rng: RandomStreams,
     sink: CompletionSink,
-    network?: { extraNs: number },
+    network?: SchedConfig['network'],
     cpu?: { slowdown: number },
   ) {
     this.version = runtime.goVersion;
