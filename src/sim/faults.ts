@@ -3,6 +3,7 @@ import type { Simulation } from '../engine/simulation.js';
 import { msToNs, sToNs } from '../engine/time.js';
 import type { Fault, FaultTarget, FaultType } from '../scenario/cluster-schema.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { PodRuntime } from '../runtime/pod-runtime.js';
 import type { PodFleet } from './fleet.js';
 
 const MiB = 1 << 20;
@@ -54,6 +55,8 @@ export class FaultInjector {
   readonly hit: (readonly number[])[];
   /** Per fault: started (for the summary: a fault past the run's end never did). */
   readonly started: boolean[];
+  /** Per active memory-pressure fault: the containers (runtimes) holding its ballast, in the order of `hit`. */
+  private readonly ballast = new Map<number, PodRuntime[]>();
 
   constructor(
     sim: Simulation,
@@ -71,11 +74,6 @@ export class FaultInjector {
       sim.scheduleAt(sToNs(f.atS), kStart, i);
       if (lasts(f)) sim.scheduleAt(sToNs(f.atS + f.durationS), kEnd, i);
     });
-  }
-
-  /** Whether fault i is active at time t (ns): from its start to its end; an instantaneous one never is. */
-  static activeAt(f: Fault, tNs: number): boolean {
-    return lasts(f) && tNs >= sToNs(f.atS) && tNs < sToNs(f.atS + f.durationS);
   }
 
   /** Start (`on`) or end fault i. Every fault type is a case: a new one does not compile until it is handled here. */
@@ -146,11 +144,19 @@ export class FaultInjector {
         if (on) for (const p of pods) fleet.deployment.pods[p]!.runtime.forceGC?.();
         return;
       case 'memory-pressure': {
-        const bytes = sign * f.heapMB * MiB;
-        for (const p of pods) {
-          const pod = fleet.deployment.pods[p]!;
-          // The ballast goes with its container: an OOM-killed pod restarts without it.
-          if (!pod.gone) pod.runtime.holdLive?.(bytes);
+        const bytes = f.heapMB * MiB;
+        if (on) {
+          const held = pods.map((p) => fleet.deployment.pods[p]!.runtime);
+          this.ballast.set(i, held);
+          for (const rt of held) rt.holdLive?.(bytes);
+        } else {
+          // The ballast goes with its container: a container OOM-killed since restarted without it.
+          for (const [k, p] of pods.entries()) {
+            const rt = this.ballast.get(i)![k]!;
+            const pod = fleet.deployment.pods[p]!;
+            if (!pod.gone && pod.runtime === rt) rt.holdLive?.(-bytes);
+          }
+          this.ballast.delete(i);
         }
         return;
       }
