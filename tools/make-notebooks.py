@@ -1265,6 +1265,82 @@ timeseries.csv → `pool_db_in_use`, `pool_db_waiting`, `pool_db_wait_ms_per_s`,
 `breaker_db_open`, `requests_failed_per_s`, `requests_shed_per_s`, `limiter_limit`; summary.json → `service`."""),
 ]
 
+NOTEBOOKS["20-closed-loop-and-chaos"] = lesson(
+    20, "Closed-loop users and targeted chaos", "closed-loop-users.yaml",
+    """A load test with N users who wait for each answer is not an arrival rate: what does the service's
+slowness do to the load it gets? And when a fault hits one pod of fifty, or only the metrics adapter, or
+one pod of four whose callers retry — which figures move, and does the fleet come back when the fault
+goes? (Scenarios: [`scenarios/closed-loop-users.yaml`](../scenarios/closed-loop-users.yaml),
+[`scenarios/one-slow-pod.yaml`](../scenarios/one-slow-pod.yaml),
+[`scenarios/metrics-adapter-outage.yaml`](../scenarios/metrics-adapter-outage.yaml),
+[`scenarios/retry-storm-one-slow-pod.yaml`](../scenarios/retry-storm-one-slow-pod.yaml).)""",
+    """- 10, 50, 100, 200 users with 100 ms think time against a pod that serves at most 500 requests/s: how
+  do throughput and latency grow with the users?
+- One pod of 50 gets 100 ms more network latency: does the mean move? the p99?
+- The custom-metrics adapter goes down during a spike: what does an HPA on goroutines do? one on CPU?
+- One of four pods loses half its CPU for 20 s; callers time out after 50 ms and retry 3 times. Does the
+  fleet recover when the CPU comes back?""",
+    [
+        ("code", """for (const v of variants('../scenarios/closed-loop-users.yaml')) {
+  const s = runScenario(v.scenario, 1).summary;
+  const n = (v.scenario.workload.arrival as { vus: number }).vus;
+  const little = n / ((s.latencyMs.mean + 100) / 1000);
+  console.log(`${v.name.padEnd(10)} throughput ${s.throughputPerS.toFixed(0)}/s (Little: N/(R+Z) = ${little.toFixed(0)}/s), mean latency ${s.latencyMs.mean.toFixed(1)} ms`);
+}"""),
+        ("code", """const slow: Record<string, any> = {};
+for (const v of variants('../scenarios/one-slow-pod.yaml')) slow[v.name] = runScenario(v.scenario, 1);
+for (const [n, x] of Object.entries(slow)) console.log(`${n.padEnd(9)} mean ${x.summary.latencyMs.mean.toFixed(2)} ms, p99 ${x.summary.latencyMs.p99.toFixed(1)} ms`);
+for (const c of slow['slow-pod'].summary.chaos.steadyState.checks) console.log(`  steady state ${c.phase.padEnd(6)} ${c.fromS}–${c.toS} s: p99 ${c.p99Ms?.toFixed(1)} ms -> ${c.pass ? 'pass' : 'FAIL'}`);
+tslab.display.html(await seriesChartSvg(slow['slow-pod'].series, { latency_p99_ms: 'p99 ms', latency_p50_ms: 'p50 ms' }, 'One slow pod of 50 (fault 40–100 s)', 'ms'));"""),
+        ("code", """const adapter: Record<string, any> = {};
+for (const v of variants('../scenarios/metrics-adapter-outage.yaml')) adapter[v.name] = runScenario(v.scenario, 1);
+for (const [n, x] of Object.entries(adapter)) {
+  const during = x.hpaDecisions.filter((d: any) => d.tS > 90 && d.tS < 175).map((d: any) => `${d.currentReplicas}->${d.desiredReplicas}`);
+  console.log(`${n.padEnd(21)} p99 ${x.summary.latencyMs.p99.toFixed(0)} ms; syncs during the outage: ${during.join(' ')}`);
+}"""),
+        ("code", """const storm: Record<string, any> = {};
+for (const v of variants('../scenarios/retry-storm-one-slow-pod.yaml')) storm[v.name] = runScenario(v.scenario, 1);
+for (const [n, x] of Object.entries(storm)) {
+  const s = x.summary;
+  console.log(`${n.padEnd(10)} completed ${s.requests.completed}, failed ${s.requests.failed}, retries ${s.requests.retries}, wasted attempts ${s.requests.wastedAttempts}`);
+}
+for (const [n, x] of Object.entries(storm)) tslab.display.html(await seriesChartSvg(x.series, { arrivals_per_s: 'arrivals/s', completions_per_s: 'completions/s' }, `Retry storm — ${n} (neighbour 30–50 s)`, 'requests/s'));"""),
+    ],
+    f"""**Closed loop.** A user waits for the answer, so the users themselves limit the load: with N users,
+response time R and think time Z, Little's law gives throughput N / (R + Z). Below capacity R is the
+service time and throughput grows with N; at capacity throughput cannot grow, so R must — every extra
+user only adds queueing. A closed-loop test therefore never shows the unbounded queue an open arrival
+rate builds past capacity ("coordinated omission"); k6's `ramping-arrival-rate` is the open-loop
+executor, with `maxVUs` capping what is in flight and dropped iterations counted.
+
+**One slow pod.** The Service sends the slow pod 1 request in 50: 2% of requests take 100 ms more. The
+mean moves by 2% × 100 ms; the p99 — the 99th of 100 requests — lands among the slow 2%, so it jumps to
+the fault's latency. The steady-state hypothesis, checked before, during and after the fault from the
+histogram buckets as a Prometheus probe would, fails only during.
+
+**The adapter outage.** The HPA asks the custom metrics API for go_goroutines; with the adapter down
+[`computeReplicasForMetrics`]({K8S}horizontal.go) gets an error for every metric and keeps the scale
+(`ScalingActive=False`), so the spike queues. An HPA on CPU reads metrics-server (metrics.k8s.io),
+which the fault spares, and scales as usual: a fault's target decides which controller it blinds.
+
+**The retry storm.** Pod 0 at half its CPU is overloaded; its requests time out and are retried onto
+the other pods, which are pushed past capacity; every timed-out attempt still runs on its pod (nobody
+cancels it), so the work grows while the answers stop coming in time. When the neighbour leaves, the
+queues of abandoned work are still there and keep every new attempt waiting past its timeout: a
+metastable failure, which only shedding, cancelling abandoned work, or a retry budget ends.""",
+    [
+        ("""Give the retry-storm callers a 200 ms timeout instead of 50 ms (same retries). Does the fleet recover?""",
+         """const longer = runScenario(patched('../scenarios/retry-storm-one-slow-pod.yaml', { workload: { client: { timeoutMs: 200 } } }), 1);
+const late = (x: any) => { const a = col(x, 'arrivals_per_s'), c = col(x, 'completions_per_s'), t = col(x, 't_s'); let sa = 0, sc = 0; t.forEach((tt, i) => { if (tt > 70) { sa += a[i]!; sc += c[i]!; } }); return sc / sa; };
+console.log(`completions per arrival after 70 s: timeout 50 ms ${pct(late(storm['retries']))}, timeout 200 ms ${pct(late(longer))}`);""",
+         """A longer timeout retries less of what was merely slow, so less work is duplicated while pod 0 is
+overloaded. Whether the fleet escapes the storm depends on whether the extra load stays below the three
+healthy pods' spare capacity; the printed ratio says which side of that line this setting falls on."""),
+    ],
+    """`gmpsim compare scenarios/closed-loop-users.yaml`, `scenarios/one-slow-pod.yaml`,
+`scenarios/metrics-adapter-outage.yaml`, `scenarios/retry-storm-one-slow-pod.yaml`; `gmpsim report` on a
+run of one-slow-pod shades the fault's span and states the steady-state verdict.""",
+)
 
 def cell(kind, text, i):
     lines = text.split("\n")

@@ -73,8 +73,11 @@ export class MetricsPipelineModel {
   private readonly ingress: { tNs: number; n: number }[] = [];
   // Completed requests' latencies at the ingress (time, ms), for its p99 over rateWindowS.
   private readonly ingressLat: LatencyWindow = { t: [], ms: [] };
-  /** The metrics source is down (a fault): the APIs return nothing, so the HPA cannot compute. */
-  down = false;
+  /**
+   * APIs down (faults): metrics-server serves the resource metrics (metrics.k8s.io: cpu, memory), the adapter
+   * the custom and external ones; a down API returns nothing, so an HPA on its metrics cannot compute.
+   */
+  readonly down = { metricsServer: false, adapter: false };
   private readonly kScrape: number;
 
   constructor(
@@ -90,18 +93,19 @@ export class MetricsPipelineModel {
 
   /** The metrics API's answer now for one series (empty until the first scrape). */
   get(series: PodSeries): PodMetricsInfo {
-    if (this.down) return new Map(); // the API errors: "no metrics returned"
-    return this.visible(!RESOURCE_SERIES.has(series))?.series.get(series) ?? new Map();
+    const viaAdapter = !RESOURCE_SERIES.has(series);
+    if (viaAdapter ? this.down.adapter : this.down.metricsServer) return new Map(); // the API errors: "no metrics returned"
+    return this.visible(viaAdapter)?.series.get(series) ?? new Map();
   }
 
   /** requests/s reaching the Service over rateWindowS (undefined until a window exists; adapter-delayed). */
   ingressRequestsPerSecond(): number | undefined {
-    return this.down ? undefined : this.visible(true)?.ingressRps;
+    return this.down.adapter ? undefined : this.visible(true)?.ingressRps;
   }
 
   /** p99 latency of requests completed through the ingress over rateWindowS, ms (adapter-delayed). */
   ingressLatencyP99Ms(): number | undefined {
-    return this.down ? undefined : this.visible(true)?.ingressP99Ms;
+    return this.down.adapter ? undefined : this.visible(true)?.ingressP99Ms;
   }
 
   /** A request completed through the Service (the ingress's latency histogram observes it). */

@@ -22,9 +22,27 @@ export function summaryTable(s: RunSummary): string {
     ['utilization', `${f(s.utilization * 100, 1)}% of the running pods' Ps`],
     ['pods', `${f(s.cluster.podSeconds, 0)} pod-seconds; ${s.cluster.replicasAtEnd} at the end, max ${s.cluster.maxReplicas}; ${s.cluster.rejected} refused, ${s.cluster.killed} killed`],
     ...(s.hpa ? ([['hpa', `${s.hpa.syncs} syncs, ${s.hpa.scaleUps} scale-ups, ${s.hpa.scaleDowns} scale-downs, ${s.hpa.directionReversals} reversals`]] as Array<[string, string]>) : []),
+    ...(s.loadGenerator
+      ? ([['k6 executor', `${s.loadGenerator.executor}: max ${s.loadGenerator.maxVUs} VUs, ${s.loadGenerator.iterations} iterations, ${s.loadGenerator.droppedIterations} dropped, timeout ${s.loadGenerator.timeoutMs} ms`]] as Array<[string, string]>)
+      : []),
+    ...steadyStateRows(s),
     ['events', `${s.engine.events}`],
     ...(s.regimes ?? []).map((r, i): [string, string] => [i === 0 ? 'regimes' : '', formatRegime(r)]),
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}
+
+/** The steady-state hypothesis: one row per fault, its before / during / after probes. */
+function steadyStateRows(s: RunSummary): Array<[string, string]> {
+  const h = s.chaos?.steadyState;
+  if (!h) return [];
+  const cond = [h.p99Ms !== undefined ? `p99 < ${h.p99Ms} ms` : '', h.errorPercent !== undefined ? `errors < ${h.errorPercent}%` : ''].filter((x) => x).join(', ');
+  const rows: Array<[string, string]> = [['steady state', `${h.pass ? 'PASS' : 'FAIL'} (${cond}; ${h.windowS} s windows)`]];
+  const f = (x: number | null, d: number) => (x === null ? '-' : x.toFixed(d));
+  s.chaos!.faults.forEach((fault, i) => {
+    const probes = h.checks.filter((c) => c.fault === i).map((c) => `${c.phase} ${c.pass ? 'pass' : 'FAIL'} (p99 ${f(c.p99Ms, 1)} ms, ${f(c.errorPercent, 2)}% errors)`);
+    rows.push(['', `fault ${i} ${fault.type} at ${fault.atS} s: ${probes.join(' · ')}`]);
+  });
+  return rows;
 }

@@ -41,6 +41,10 @@ export interface PodRuntime {
   poolStats?(): { inUse: number; idle: number; waitNs: number } | undefined;
   /** The shared CPU slowdown changed (noisy neighbour): rescale the work in progress. */
   cpuSlowdownChanged?(): void;
+  /** runtime.GC(), if the runtime collects garbage (the forced-gc fault). */
+  forceGC?(): void;
+  /** Hold `bytes` more live heap (fewer when negative), if the runtime has a heap (the memory-pressure fault). */
+  holdLive?(bytes: number): void;
   /** The process is gone (killed, OOM-killed, drained): stop its periodic activity; it gets no more work. */
   stop?(): void;
 }

@@ -2,7 +2,7 @@ import { SweepSchema } from './sweep-schema.js';
 import { z } from 'zod';
 import { STEP_KINDS, stepKind, visitStep, type Step, type StepBodies, type StepKind } from './steps.js';
 import {
-  AUTOSCALER_KINDS, checkTimeline, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema,
+  AUTOSCALER_KINDS, checkFaults, checkTimeline, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema,
   TimelineEventSchema,
 } from './cluster-schema.js';
 import { DEFAULT_GO_VERSION, GO_VERSIONS, defaultGomaxprocs } from '../runtime/version.js';
@@ -67,6 +67,72 @@ export const AllocSizeSchema = z
   ])
   .describe('an allocation size distribution: constant | exponential');
 export type AllocSize = z.infer<typeof AllocSizeSchema>;
+
+/** The arrival processes that are k6 executors (they time requests out after K6_TIMEOUT_MS by default). */
+export const K6_PROCESSES: readonly string[] = ['constant-vus', 'ramping-vus', 'ramping-arrival-rate'];
+
+/** k6's default request timeout (the `timeout` request parameter), ms. */
+export const K6_TIMEOUT_MS = 60_000;
+
+/** Most virtual users one k6-style executor may run (each keeps a few numbers of state). */
+export const MAX_VUS = 100_000;
+
+const vusStages = z
+  .array(
+    z.strictObject({
+      durationS: z.number().positive().describe("the stage's length, s (k6 `duration`)"),
+      target: z.number().int().min(0).max(MAX_VUS).describe('virtual users at the end of the stage, reached by a linear ramp (k6 `target`)'),
+    }),
+  )
+  .min(1);
+const thinkTime = DurationDistSchema.default({ dist: 'constant', valueMs: 0 }).describe(
+  "a virtual user's pause after each response (or timeout) before its next request (k6 `sleep()`, a user's think time; 0 = `hey -c N`)",
+);
+
+/**
+ * k6's executors (lib/executor: constant_vus.go, ramping_vus.go, ramping_arrival_rate.go), named as k6 names
+ * them. The two VU executors are closed-loop: a user sends its next request only after the previous one ended
+ * (response, or workload.client.timeoutMs, k6's 60 s by default) and its think time. src/workload/virtual-users.ts.
+ */
+const CLOSED_LOOP_ARRIVALS = [
+  z.strictObject({
+    process: z.literal('constant-vus'),
+    vus: z.number().int().min(1).max(MAX_VUS).default(10).describe('virtual users, each looping request → response → think time (k6 `vus`; `hey -c`)'),
+    thinkTime,
+  }),
+  z.strictObject({
+    process: z.literal('ramping-vus'),
+    startVUs: z.number().int().min(0).max(MAX_VUS).default(1).describe('virtual users at time 0 (k6 `startVUs`)'),
+    stages: vusStages.describe('linear ramps of the number of users, one after another; after the last stage no user starts a request (k6)'),
+    thinkTime,
+  }),
+  z
+    .strictObject({
+      process: z.literal('ramping-arrival-rate'),
+      startRatePerS: z.number().nonnegative().default(0).describe('iterations (requests) started per second at time 0 (k6 `startRate` / `timeUnit`)'),
+      stages: z
+        .array(
+          z.strictObject({
+            durationS: z.number().positive().describe("the stage's length, s (k6 `duration`)"),
+            targetPerS: z.number().nonnegative().describe('iterations per second at the end of the stage, reached by a linear ramp (k6 `target`)'),
+          }),
+        )
+        .min(1)
+        .describe('open-loop rate ramps; iterations start at evenly spaced times (not Poisson), none after the last stage'),
+      preAllocatedVUs: z.number().int().min(1).max(MAX_VUS).default(10).describe('virtual users allocated before the run (k6 `preAllocatedVUs`)'),
+      maxVUs: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_VUS)
+        .optional()
+        .describe('most iterations in flight at once: when every VU is busy an iteration is dropped (k6 `dropped_iterations`); default preAllocatedVUs'),
+    })
+    .refine((p) => p.maxVUs === undefined || p.maxVUs >= p.preAllocatedVUs, {
+      message: 'expected maxVUs ≥ preAllocatedVUs (k6 refuses a smaller maxVUs)',
+      path: ['maxVUs'],
+    }),
+] as const;
 
 export const ArrivalSchema = z
   .discriminatedUnion('process', [
@@ -148,8 +214,9 @@ export const ArrivalSchema = z
       process: z.literal('constant'),
       ratePerS: z.number().positive().default(100).describe('arrival rate, requests per second (fixed gaps, the first at time 0)'),
     }),
+    ...CLOSED_LOOP_ARRIVALS,
   ])
-  .describe('the arrival process: poisson | steps | trace | timestamps | diurnal | mmpp | constant');
+  .describe('the arrival process: poisson | steps | trace | timestamps | diurnal | mmpp | constant | constant-vus | ramping-vus | ramping-arrival-rate');
 export type Arrival = z.infer<typeof ArrivalSchema>;
 
 export {
@@ -226,7 +293,11 @@ export const WorkloadSchema = z.strictObject({
     .describe('what one request does'),
   client: z
     .strictObject({
-      timeoutMs: z.number().positive().optional().describe('the client gives up on an attempt after this long (the server keeps working on it); absent = no timeout'),
+      timeoutMs: z
+        .number()
+        .positive()
+        .optional()
+        .describe(`the client gives up on an attempt after this long (the server keeps working on it); absent = no timeout, or k6's ${K6_TIMEOUT_MS / 1000} s with a k6 executor (constant-vus, ramping-vus, ramping-arrival-rate)`),
       retries: z.number().int().min(0).max(10).default(0).describe('attempts after the first when one times out, is refused or is lost'),
       backoffMs: z.number().nonnegative().default(100).describe('wait before retry k: backoffMs × 2^(k−1), ms'),
     })
@@ -412,6 +483,20 @@ export const ScenarioSchema = z
     dependencies: DependenciesSchema,
     service: ServiceSchema.prefault({}),
     faults: z.array(FaultSchema).default([]).describe('faults injected during the run (type, atS, durationS)'),
+    steadyState: z
+      .strictObject({
+        windowS: z.number().positive().default(30).describe("the probes' window before each fault starts and after it ends, s (during: the fault's own span)"),
+        p99Ms: z.number().positive().optional().describe('the hypothesis holds while the window\'s p99 latency stays below this, ms'),
+        errorPercent: z
+          .number()
+          .min(0)
+          .max(100)
+          .optional()
+          .describe('… and failed requests (refused, lost, timed out for good) stay below this share of the requests that ended, percent'),
+      })
+      .refine((h) => h.p99Ms !== undefined || h.errorPercent !== undefined, { message: 'expected p99Ms or errorPercent (a hypothesis with no condition checks nothing)' })
+      .optional()
+      .describe('a chaos experiment\'s steady-state hypothesis (Chaos Toolkit, Litmus probes): checked before, during and after each fault, reported pass/fail'),
     timeline: z
       .array(TimelineEventSchema)
       .default([])
@@ -457,8 +542,23 @@ export const ScenarioSchema = z
       }
     });
     const names = { chans: Object.keys(s.runtime.channels), deps: Object.keys(s.dependencies) };
+    checkFaults(
+      s.faults,
+      {
+        replicas: s.cluster.replicas,
+        nodes: s.cluster.nodes.count,
+        autoscaler: AUTOSCALER_KINDS.some((k) => s[k] !== undefined),
+        clientTimeout: s.workload.client.timeoutMs !== undefined || K6_PROCESSES.includes(s.workload.arrival.process),
+        allocates: stepsAllocate(s.workload.request.steps),
+        gmp: s.runtime.scheduler === 'gmp',
+      },
+      ctx,
+    );
     checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], names, ctx);
     checkTimeline(s.timeline, s.hpa, ctx);
+    if (s.steadyState !== undefined && s.faults.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['steadyState'], message: 'expected faults to check the hypothesis around, found none' });
+    }
     try {
       checkBounds(s, ctx);
     } catch {
@@ -530,6 +630,20 @@ function checkPrograms(
   return ops;
 }
 
+/** Some step (a spawned child's included) allocates: the pod has a garbage collector. */
+function stepsAllocate(steps: readonly Step[]): boolean {
+  return steps.some((st) =>
+    visitStep<boolean>(st, {
+      cpu: () => false, syscall: () => false, netpoll: () => false, sleep: () => false, gosched: () => false,
+      locked: () => false, deep: () => false, send: () => false, recv: () => false,
+      alloc: () => true,
+      call: () => false,
+      spawn: (b) => stepsAllocate(b.steps),
+      repeat: (b) => stepsAllocate(b.steps),
+    }),
+  );
+}
+
 /** " (did you mean "x"?)" when a name is one edit or two from a declared one, else "". */
 function nearMiss(name: string, known: readonly string[]): string {
   if (known.length === 0) return '';
@@ -565,9 +679,14 @@ function peakRate(a: Scenario['workload']['arrival']): { rate: number; path: (st
       return { rate: Math.max(...a.steps.map((x) => x.ratePerS)), path: [...at, 'steps'] };
     case 'mmpp':
       return { rate: Math.max(...a.states.map((x) => x.ratePerS)), path: [...at, 'states'] };
+    case 'ramping-arrival-rate':
+      return { rate: Math.max(a.startRatePerS, ...a.stages.map((x) => x.targetPerS)), path: [...at, 'stages'] };
     case 'timestamps':
     case 'trace':
       return { rate: 0, path: at }; // bounded by the file's size
+    case 'constant-vus':
+    case 'ramping-vus':
+      return { rate: 0, path: at }; // closed-loop: bounded by what the service completes
     default: {
       const never: never = a;
       return never;

@@ -24,12 +24,16 @@ export class Clients {
   private readonly abandoned: number[] = [];
   private readonly kTimeout: number;
   private readonly kRetry: number;
+  private readonly kLostTimeout: number;
   timeouts = 0;
   retries = 0;
   /** Logical requests that failed for good (last attempt timed out, refused or lost). */
   failed = 0;
   /** Attempts the server finished after the caller had given up. */
   wasted = 0;
+
+  /** Called when a logical request fails for good (closed-loop users then think and go again). */
+  onGiveUp: ((seq: number) => void) | undefined;
 
   /** Without timeouts or retries the callers keep no per-request state (the common, cheap case). */
   private readonly active: boolean;
@@ -48,6 +52,25 @@ export class Clients {
     this.kRetry = sim.registerKind('client.retry', (packed, firstNs) =>
       this.send(firstNs, packed % RETRY_PACK, Math.floor(packed / RETRY_PACK)),
     );
+    this.kLostTimeout = sim.registerKind('client.lost-timeout', (packed, firstNs) => {
+      this.timeouts++;
+      this.failedAttempt(firstNs, packed % RETRY_PACK, Math.floor(packed / RETRY_PACK));
+    });
+  }
+
+  /** Whether the caller still waits for attempt `id` (it has not timed out or been lost). */
+  awaiting(id: number): boolean {
+    return this.active && !this.isAbandoned(id);
+  }
+
+  /**
+   * The response to `id` was lost on the way back (packet loss): the caller hears nothing, so its timeout
+   * fires when it would have (then it retries or gives up). The id may be reused at once.
+   */
+  responseLost(id: number): void {
+    if (this.timeoutH[id]! >= 0) this.sim.cancel(this.timeoutH[id]!);
+    const left = Math.max(0, this.attemptArrivalNs(id) + msToNs(this.spec.timeoutMs ?? 0) - this.sim.now);
+    this.sim.schedule(left, this.kLostTimeout, this.seq[id]! * RETRY_PACK + this.attempt[id]!, this.firstNs[id]!);
   }
 
   /** Attempt `attempt` of a request begun at firstNs now runs as `id` on a pod. */
@@ -80,7 +103,15 @@ export class Clients {
     if (attempt < this.spec.retries) {
       this.retries++;
       this.sim.schedule(msToNs(this.spec.backoffMs * 2 ** attempt), this.kRetry, seq * RETRY_PACK + attempt + 1, firstNs);
-    } else this.failed++;
+    } else {
+      this.failed++;
+      this.onGiveUp?.(seq);
+    }
+  }
+
+  /** The logical request an attempt belongs to (only while the callers keep state: a timeout or retries). */
+  seqOf(id: number): number {
+    return this.seq[id]!;
   }
 
   /** A lost attempt (its pod was killed). */

@@ -15,9 +15,11 @@ import { durationSampler, stepsMeanCpuNs, type DurationSampler } from '../worklo
 import { OUTCOME_OK, OUTCOME_SHED, RequestTable } from '../workload/requests.js';
 import { serviceSummary } from '../service/calls.js';
 import type { Column } from '../runtime/pod-runtime.js';
+import { arrivalRateMaxVUs, clientTimeoutMs, isClosedLoop, isK6Executor, VirtualUsers } from '../workload/virtual-users.js';
 import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
 import { Clients } from './client.js';
-import { scheduleFaults } from './faults.js';
+import { chaosReported, FaultInjector } from './faults.js';
+import { checkSteadyState } from './steady-state.js';
 import { scheduleTimeline } from './timeline.js';
 import { PodFleet } from './fleet.js';
 import { detectRegimes } from '../explain/regimes.js';
@@ -67,7 +69,26 @@ export class Experiment implements CompletionSink {
   /** The pods, their Deployment, metrics pipeline and autoscaler. */
   readonly fleet: PodFleet;
   private readonly clients: Clients;
+  private readonly faults: FaultInjector;
+  /** Whether a response is lost (packet-loss faults): keyed by the attempt's draw key. */
+  private readonly lossStream: KeyedStream | undefined;
+  /** Responses lost to packet-loss faults. */
+  private lostResponses = 0;
+  /** The series has faults_active and errors_per_s, the summary a chaos block (chaosReported). */
+  private readonly chaos: boolean;
+  private failedAtLastSample = 0;
+  private droppedAtLastSample = 0;
+  /** A k6 executor drives the load: the series has vus, vus_busy and dropped_iterations_per_s. */
+  private readonly k6: boolean;
   private readonly arrivals: ArrivalProcess;
+  /** Closed-loop users (k6 constant-vus, ramping-vus), when the arrival process is one. */
+  private readonly vus: VirtualUsers | undefined;
+  /** ramping-arrival-rate: most iterations in flight (k6 maxVUs), those in flight now, those dropped. */
+  private readonly rateMaxVUs: number;
+  private rateBusy = 0;
+  /** VUs ramping-arrival-rate has initialised: preAllocatedVUs, more as needed (k6's vus metric). */
+  private rateAllocated = 0;
+  private dropped = 0;
   private readonly cpuSteps: { sampler: DurationSampler; stream: KeyedStream }[];
   private readonly arrivalKind: number;
   private readonly sampleKind: number;
@@ -140,10 +161,18 @@ export class Experiment implements CompletionSink {
             return { sampler: durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, stream), stream };
           })
         : [];
-    this.clients = new Clients(this.sim, scenario.workload.client, (first, attempt, seq) => this.sendAttempt(first, attempt, seq), (id) => this.requests.arrivalNs[id]!);
+    const arrival = scenario.workload.arrival;
+    const client = { ...scenario.workload.client, timeoutMs: clientTimeoutMs(arrival, scenario.workload.client.timeoutMs) };
+    this.clients = new Clients(this.sim, client, (first, attempt, seq) => this.sendAttempt(first, attempt, seq), (id) => this.requests.arrivalNs[id]!);
     const tracer = options.trace ? new RunTrace(this.sim, scenario, options.trace) : undefined;
     this.tracer = tracer;
     this.fleet = new PodFleet(this.sim, scenario, rng, this.requests, this, tracer ? (k, rt) => tracer.attach(k, rt) : undefined);
+    this.rateMaxVUs = arrival.process === 'ramping-arrival-rate' ? arrivalRateMaxVUs(arrival) : Infinity;
+    this.rateAllocated = arrival.process === 'ramping-arrival-rate' ? arrival.preAllocatedVUs : 0;
+    this.vus = isClosedLoop(arrival)
+      ? new VirtualUsers(this.sim, arrival, rng.keyed('client.think-time'), (seq) => this.onIteration(seq))
+      : undefined;
+    if (this.vus || arrival.process === 'ramping-arrival-rate') this.clients.onGiveUp = (seq) => this.requestEnded(seq);
     this.podPhases = startupPhasesOf(scenario.cluster.pod) !== undefined;
     this.podRevisions = scenario.timeline.some((e) => e.type === 'rollout');
     this.probeWorkNs = scenario.runtime.scheduler === 'ideal-fifo' ? meanCpuNs(scenario) : 0;
@@ -152,7 +181,10 @@ export class Experiment implements CompletionSink {
       ...(this.podPhases ? ['phase'] : []),
       ...(this.podRevisions ? ['revision'] : []),
     ]);
-    scheduleFaults(this.sim, scenario.faults, this.fleet);
+    this.faults = new FaultInjector(this.sim, scenario.faults, this.fleet, rng.keyed('fault.target'));
+    this.chaos = chaosReported(scenario);
+    this.k6 = isK6Executor(arrival);
+    this.lossStream = scenario.faults.some((f) => f.type === 'packet-loss') ? rng.keyed('fault.packet-loss') : undefined;
     scheduleTimeline(this.sim, scenario.timeline, this.fleet);
     const pod0 = this.fleet.pod0;
     tracer?.start(this.fleet, () => ({ in_flight: this.requests.inFlight }));
@@ -168,6 +200,8 @@ export class Experiment implements CompletionSink {
       ...latencyBucketColumns(bounds),
       ...(this.fleet.nodeAutoscaler ? ['nodes', 'nodes_provisioning'] : []),
       ...this.depColumns.map((c) => (c.kind === 'counter' ? `${c.name}_per_s` : c.name)),
+      ...(this.chaos ? ['faults_active', 'errors_per_s'] : []),
+      ...(isK6Executor(arrival) ? ['vus', 'vus_busy', 'dropped_iterations_per_s'] : []),
     ]);
     this.lastCounters = cols.map(() => 0);
     this.lastDepCounters = this.depColumns.map(() => 0);
@@ -225,6 +259,21 @@ export class Experiment implements CompletionSink {
       serviceP50Ms: result.summary.serviceMs.p50,
       gomaxprocs: s.runtime.gomaxprocs,
     });
+    if (this.chaos) {
+      result.summary.chaos = {
+        faults: s.faults.map((f, i) => ({
+          type: f.type,
+          atS: f.atS,
+          target: f.target?.kind ?? 'default',
+          started: this.faults.started[i]!,
+          pods: [...this.faults.hit[i]!],
+        })),
+        lostResponses: this.lostResponses,
+        ...(s.steadyState
+          ? { steadyState: checkSteadyState(s.steadyState, s.faults, this.series, s.durationS, s.metrics.sampleIntervalMs / 1000) }
+          : {}),
+      };
+    }
     if (this.tracer) result.trace = this.tracer.finish(result.hpaDecisions);
     return result;
   }
@@ -232,6 +281,17 @@ export class Experiment implements CompletionSink {
   complete(id: number, podIndex = 0): void {
     const now = this.sim.now;
     this.tracer?.released(id);
+    if (this.lossStream && this.clients.awaiting(id)) {
+      const loss = this.fleet.podNetwork(podIndex).lossFraction;
+      this.lossStream.seek(this.requests.drawKey[id]!, 0);
+      if (loss > 0 && this.lossStream.next() < loss) {
+        // The pod did the work; the response never reached the caller, who will time out.
+        this.lostResponses++;
+        this.clients.responseLost(id);
+        this.requests.release(id);
+        return;
+      }
+    }
     if (!this.clients.finished(id)) {
       this.requests.release(id); // the caller gave up on this attempt: wasted work
       return;
@@ -255,6 +315,7 @@ export class Experiment implements CompletionSink {
     this.intervalLatency.push(latencyMs);
     this.fleet.metrics.observeLatency(latencyMs, podIndex);
     this.intervalHist.observe(latencyMs);
+    if (this.clients.onGiveUp) this.requestEnded(this.clients.seqOf(id));
     if (arrival >= this.warmupNs) {
       this.latency.push(latencyMs);
       this.latencyHist.observe(latencyMs);
@@ -289,8 +350,35 @@ export class Experiment implements CompletionSink {
     this.clients.lost(id);
   }
 
+  /** A k6 executor's logical request ended (answered or given up on): its VU is free again. */
+  private requestEnded(seq: number): void {
+    if (this.vus) this.vus.ended(seq);
+    else this.rateBusy--;
+  }
+
+  /** A closed-loop user sends its next request (logical request `seq`, keyed by user and iteration). */
+  private onIteration(seq: number): void {
+    const now = this.sim.now;
+    this.arrived++;
+    this.intervalArrivals++;
+    if (now >= this.warmupNs) this.arrivedMeasured++;
+    this.sendAttempt(now, 0, seq);
+  }
+
   private onArrival(): void {
     const now = this.sim.now;
+    if (this.rateBusy >= this.rateMaxVUs) {
+      // ramping-arrival-rate with every VU busy: k6 does not start the iteration (dropped_iterations).
+      this.dropped++;
+      const next = this.arrivals.nextNs(now);
+      if (next <= this.endNs) this.sim.scheduleAt(next, this.arrivalKind);
+      return;
+    }
+    if (this.rateMaxVUs !== Infinity) {
+      this.rateBusy++;
+      // k6 initialises VUs beyond preAllocatedVUs as iterations need them, up to maxVUs.
+      if (this.rateBusy > this.rateAllocated) this.rateAllocated = this.rateBusy;
+    }
     this.arrived++;
     this.intervalArrivals++;
     if (now >= this.warmupNs) this.arrivedMeasured++;
@@ -350,7 +438,11 @@ export class Experiment implements CompletionSink {
       ...this.intervalHist.cumulative(),
       ...(this.fleet.nodeAutoscaler ? [this.fleet.deployment.nodes.upCount(), this.fleet.nodeAutoscaler.provisioning] : []),
       ...this.depSample(dtS),
+      ...(this.chaos ? [this.faults.active, (this.clients.failed - this.failedAtLastSample) / dtS] : []),
+      ...(this.k6 ? [this.vus ? this.vus.vus : this.rateAllocated, this.vus ? this.vus.busy : this.rateBusy, (this.dropped - this.droppedAtLastSample) / dtS] : []),
     ]);
+    this.failedAtLastSample = this.clients.failed;
+    this.droppedAtLastSample = this.dropped;
     this.intervalLatency.clear();
     this.intervalHist.clear();
     this.intervalArrivals = 0;
@@ -407,6 +499,8 @@ export class Experiment implements CompletionSink {
     const busy = this.fleet.busyIntegralNs() - this.busyAtWarmup;
     const podNs = this.fleet.deployment.podNsIntegral() - this.podNsAtWarmup;
     const dep = this.fleet.deployment;
+    // Closed-loop users offer what they are answered: the measured rate of requests sent.
+    const rate = this.vus ? this.arrived / s.durationS : this.arrivals.ratePerS;
     return {
       scenario: s.name,
       seed: this.seed,
@@ -417,11 +511,11 @@ export class Experiment implements CompletionSink {
       goVersion: s.runtime.goVersion,
       ...(this.fatal !== undefined ? { fatal: this.fatal } : {}),
       offeredLoad: {
-        arrivalRatePerS: this.arrivals.ratePerS,
+        arrivalRatePerS: rate,
         meanCpuMs: nsToMs(meanCpuNs(s)),
-        cores: this.arrivals.ratePerS * nsToS(meanCpuNs(s)),
+        cores: rate * nsToS(meanCpuNs(s)),
         // Per P of the initial replicas (a fixed-size run's load; with an HPA see cores).
-        utilization: (this.arrivals.ratePerS * nsToS(meanCpuNs(s))) / (s.runtime.gomaxprocs * Math.max(1, s.cluster.replicas)),
+        utilization: (rate * nsToS(meanCpuNs(s))) / (s.runtime.gomaxprocs * Math.max(1, s.cluster.replicas)),
       },
       requests: {
         timeouts: this.clients.timeouts,
@@ -468,6 +562,17 @@ export class Experiment implements CompletionSink {
         // so results of runs that never reach the limit are unchanged).
         ...(dep.overloaded > 0 ? { overloadRefused: dep.overloaded, maxInFlightRequestsPerPod: s.cluster.pod.maxInFlightRequests } : {}),
       },
+      ...(isK6Executor(s.workload.arrival)
+        ? {
+            loadGenerator: {
+              executor: s.workload.arrival.process,
+              maxVUs: this.vus ? this.vus.maxVUs : this.rateMaxVUs,
+              iterations: this.arrived,
+              droppedIterations: this.dropped,
+              timeoutMs: clientTimeoutMs(s.workload.arrival, s.workload.client.timeoutMs)!,
+            },
+          }
+        : {}),
       ...(this.fleet.autoscaler ? { hpa: hpaSummary(this.fleet.autoscaler.decisions) } : {}),
       ...this.fleet.pod0?.summary?.(),
       ...(this.fleet.service ? { service: serviceSummary(this.fleet.service, this.failedLatency, this.shedMeasured, this.failedMeasured) } : {}),

@@ -11,6 +11,8 @@ import { GMP_COLUMNS } from '../runtime/gmp/report.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestTable } from '../workload/requests.js';
 import { ServiceWorld } from '../service/calls.js';
+import { PodNetwork, snap, type NetworkFaultState } from './faults.js';
+import type { KeyedStream } from '../engine/random.js';
 
 /**
  * The pods of a run and what drives their number: the Deployment (with its Service), the metrics
@@ -27,19 +29,45 @@ export class PodFleet {
   readonly gomaxprocs: number;
   /** The cluster-autoscaler on the node pool, if the scenario has one. */
   readonly nodeAutoscaler: ClusterAutoscaler | undefined;
-  /** Extra latency on every network wait in every pod (the network-latency fault sets it). */
-  readonly network = { extraNs: 0 };
-  /** CPU work takes this many times as long in every pod (the noisy-neighbour fault sets it). */
+  /** What all-pods faults do to every pod's network now: a pod started during them begins with it. */
+  readonly network: NetworkFaultState = { extraNs: 0, jitterNs: 0, lossFraction: 0 };
+  /** Network jitter draws, keyed by (request, step): the same whichever pod serves the request. */
+  private readonly jitter: KeyedStream;
+  /** CPU work takes this many times as long in every pod (all-pods noisy-neighbour faults). */
   readonly cpu = { slowdown: 1 };
   /** CPUs of each node a pod runs on (runtime.hostCpus). */
   readonly hostCpus: number;
   /** Dependencies, pools, breakers, deadline and limiter, when the scenario declares any (service/calls.ts). */
   readonly service: ServiceWorld | undefined;
+  /** Per pod index: its network and CPU as the faults left them (kept across its container restarts). */
+  private readonly podNet: PodNetwork[] = [];
+  private readonly podCpu: { slowdown: number }[] = [];
 
-  /** Set the CPU slowdown; bursts already running stretch or shrink from now on. */
-  setCpuSlowdown(f: number): void {
-    this.cpu.slowdown = f;
-    for (const p of this.deployment.pods) if (!p.gone) p.runtime.cpuSlowdownChanged?.();
+  /** Pod k's network state (created from the all-pods state when its first container starts). */
+  podNetwork(k: number): PodNetwork {
+    return (this.podNet[k] ??= new PodNetwork(this.network, this.jitter));
+  }
+
+  /** Every pod's network state made so far. */
+  podNetworks(): PodNetwork[] {
+    return this.podNet.filter((n) => n !== undefined);
+  }
+
+  /** Indices of the pods whose CPU state exists (their container started at least once). */
+  podIndices(): number[] {
+    return this.podCpu.flatMap((c, k) => (c !== undefined ? [k] : []));
+  }
+
+  private podCpuOf(k: number): { slowdown: number } {
+    return (this.podCpu[k] ??= { slowdown: this.cpu.slowdown });
+  }
+
+  /** Pod k's CPU work takes `factor` times as long from now on (bursts already running stretch or shrink). */
+  scalePodCpu(k: number, factor: number): void {
+    const c = this.podCpuOf(k);
+    c.slowdown = snap(c.slowdown * factor);
+    const pod = this.deployment.pods[k];
+    if (pod && !pod.gone) pod.runtime.cpuSlowdownChanged?.();
   }
   /** The runtime's own time-series columns (names and kinds; each pod reads its own). */
   readonly columns: readonly Pick<Column<unknown>, 'name' | 'kind'>[];
@@ -53,6 +81,7 @@ export class PodFleet {
     /** Told of each container's runtime as it starts (a trace attaches to it); absent: nobody is. */
     onRuntime?: (podIndex: number, runtime: PodRuntime) => void,
   ) {
+    this.jitter = rng.keyed('fault.network-jitter');
     const rt = scenario.runtime;
     const steps = scenario.workload.request.steps;
     this.gomaxprocs = rt.gomaxprocs;
@@ -67,7 +96,7 @@ export class PodFleet {
       scenario.cluster,
       (k, podSink): PodRuntime => {
         const r = k === 0 ? rng : rng.forEntity(`pod-${k}`);
-        const pod = rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network, this.cpu, world?.podService(requests));
+        const pod = rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.podNetwork(k), this.podCpuOf(k), world?.podService(requests));
         onRuntime?.(k, pod);
         return pod;
       },

@@ -2,6 +2,7 @@ import type { Deployment, StartupSummary } from '../cluster/deployment.js';
 import type { GmpSummary } from '../runtime/gmp/report.js';
 import type { Regime } from '../explain/regimes.js';
 import type { ServiceSummary } from '../service/calls.js';
+import type { SteadyStateResult } from './steady-state.js';
 
 /** The per-run summary written to summary.json: deterministic (no wall-clock values). */
 export interface RunSummary {
@@ -65,6 +66,20 @@ export interface RunSummary {
     rollouts?: { atS: number; completedS: number | null }[];
     /** With nodes.autoscaler: nodes added and removed, the most nodes up at once, nodes at the end. */
     nodeAutoscaler?: { nodesAdded: number; nodesRemoved: number; maxNodes: number; nodesAtEnd: number };
+  };
+  /**
+   * With a k6 executor (constant-vus, ramping-vus, ramping-arrival-rate): the most VUs, the iterations
+   * (requests) started, those dropped because every VU was busy (k6 dropped_iterations), the client timeout.
+   */
+  loadGenerator?: { executor: string; maxVUs: number; iterations: number; droppedIterations: number; timeoutMs: number };
+  /**
+   * Targeted chaos (a fault with a target, a newer fault type, or a steadyState): each fault with the pods it
+   * hit at its start, responses lost to packet loss, and the steady-state hypothesis checked around each fault.
+   */
+  chaos?: {
+    faults: { type: string; atS: number; target: string; started: boolean; pods: number[] }[];
+    lostResponses: number;
+    steadyState?: SteadyStateResult;
   };
   /** HPA activity (when the scenario has an hpa). */
   hpa?: { syncs: number; rescales: number; scaleUps: number; scaleDowns: number; directionReversals: number };

@@ -1,6 +1,7 @@
 import type { RandomStream } from '../engine/random.js';
 import { NS_PER_S } from '../engine/time.js';
 import type { Arrival } from '../scenario/schema.js';
+import { ArrivalRateSchedule } from './virtual-users.js';
 
 /** Produces absolute arrival times in ns, one after another. */
 export interface ArrivalProcess {
@@ -104,6 +105,14 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): 
         },
       };
     }
+    case 'ramping-arrival-rate': {
+      const sched = new ArrivalRateSchedule(spec);
+      return { ratePerS: sched.countUntil(horizonS) / Math.max(horizonS, 1e-9), nextNs: () => sched.nextNs() };
+    }
+    case 'constant-vus':
+    case 'ramping-vus':
+      // Closed-loop: the users (virtual-users.ts) send requests as earlier ones end; no arrivals of its own.
+      return { ratePerS: 0, nextNs: () => Infinity };
     case 'constant': {
       // Arrivals at round(k × period), k = 0, 1, 2, ...: the first at time zero (like a program's main),
       // exact on average, no drift from rounding each gap.

@@ -58,7 +58,7 @@ describe('scenario loading', () => {
 
   it('unknown keys are errors, with a suggestion and the allowed keys', () => {
     expect(problems('durationSec: 10\nworkload:\n  arrival:\n    process: poisson\n    rate: 5\n')).to.deep.equal([
-      'case.yaml:1:1: durationSec: unknown key "durationSec" (did you mean "durationS"?) (expected one of: name, description, seed, durationS, warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, dependencies, service, faults, timeline, slo, variants, sweep)',
+      'case.yaml:1:1: durationSec: unknown key "durationSec" (did you mean "durationS"?) (expected one of: name, description, seed, durationS, warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, dependencies, service, faults, steadyState, timeline, slo, variants, sweep)',
       'case.yaml:5:5: workload.arrival.rate: unknown key "rate" (did you mean "ratePerS"?) (expected one of: process, ratePerS)',
     ]);
   });
@@ -93,12 +93,12 @@ describe('scenario loading', () => {
       text: 'faults:\n  - type: pod-kil\n    atS: 5\n',
       want:
         'case.yaml:2:11: faults[0].type: expected one of "metrics-down" | "hpa-down" | "pod-kill" | "node-loss" | ' +
-        '"network-latency" | "noisy-neighbour", found the string "pod-kil" (did you mean "pod-kill"?)',
+        '"network-latency" | "noisy-neighbour" | "packet-loss" | "forced-gc" | "memory-pressure", found the string "pod-kil" (did you mean "pod-kill"?)',
     },
     {
       name: "a field of another fault type (each type takes only its own)",
       text: 'faults:\n  - {type: pod-kill, atS: 5, latencyMs: 3}\n',
-      want: 'case.yaml:2:30: faults[0].latencyMs: unknown key "latencyMs" (expected one of: type, atS, durationS)',
+      want: 'case.yaml:2:30: faults[0].latencyMs: unknown key "latencyMs" (expected one of: type, atS, durationS, target)',
     },
     {
       name: 'a call to an undeclared dependency (did you mean)',
@@ -164,7 +164,7 @@ describe('scenario loading', () => {
       want:
         'case.yaml:1:1: hpaa: unknown key "hpaa" (did you mean "hpa"?) (expected one of: name, description, seed, durationS, ' +
         'warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, dependencies, ' +
-        'service, faults, timeline, slo, variants, sweep)',
+        'service, faults, steadyState, timeline, slo, variants, sweep)',
     },
     {
       name: 'two autoscaler kinds',

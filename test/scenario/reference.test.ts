@@ -28,9 +28,12 @@ describe('docs/scenario-reference.md', () => {
     for (const k of STEP_KINDS) expect(paths, `step ${k}`).to.include(`workload.request.steps[].${k}`);
     const distFields = ['valueMs (dist: constant)', 'meanMs (dist: exponential)', 'cv (dist: lognormal)',
       'minMs (dist: uniform)', 'maxMs (dist: uniform)', 'samplesMs (dist: empirical)', 'file (dist: empirical)'];
+    // A union is expanded where it first appears (later uses point to it): durations first appear as a
+    // virtual user's think time (workload.arrival comes before workload.request).
     for (const f of distFields) {
-      expect(paths).to.include(`workload.request.steps[].cpu.${f}`);
+      expect(paths).to.include(`workload.arrival.thinkTime.${f}`);
     }
+    expect(rowOf('workload.request.steps[].cpu')).to.contain('its fields as for `workload.arrival.thinkTime`');
     expect(paths).to.include('workload.request.steps[].spawn.steps[]');
     for (const o of FaultSchema.options) expect(paths).to.include(`faults[].type: ${o.shape.type.value}`);
     expect(paths).to.include('faults[].latencyMs (type: network-latency)');

@@ -115,6 +115,11 @@ function readReportUnchecked(dir: string): Report {
     if (s.hpa) facts.push(['HPA', `${s.hpa.scaleUps} scale-ups · ${s.hpa.scaleDowns} scale-downs · ${s.hpa.directionReversals} reversals`]);
     if (s.gmp?.gc) facts.push(['GC (pod 0)', `${s.gmp.gc.cycles} cycles · GC CPU ${(100 * s.gmp.gc.gcCpuFraction).toFixed(1)}% · assist ${(100 * s.gmp.gc.assistFraction).toFixed(2)}% · STW p99 ${f(s.gmp.gc.stwPauseMs.p99, 3)} ms`]);
     if (s.gmp?.cpuThrottling) facts.push(['CFS (pod 0)', `${s.gmp.cpuThrottling.throttledPeriods} of ${s.gmp.cpuThrottling.periods} periods throttled · ${f(s.gmp.cpuThrottling.throttledMs, 0)} ms`]);
+    if (s.chaos?.steadyState) {
+      const h = s.chaos.steadyState;
+      const failed = (h.checks as { fault: number; phase: string; pass: boolean }[]).filter((c) => !c.pass).map((c) => `fault ${c.fault} ${c.phase}`);
+      facts.push(['steady state', h.pass ? 'PASS: held before, during and after every fault' : `FAIL: ${failed.join(', ')}`]);
+    }
     // What the run fell into, with its window and evidence (summary.json's regimes).
     for (const r of (s.regimes ?? []) as Regime[]) facts.push([`${r.kind} (${r.fromS}–${r.toS} s)`, `${r.evidence} — ${r.what}`]);
     return { title: `${s.scenario} — run`, kind: 'run', facts, charts: runCharts(csv(join(dir, 'timeseries.csv')), decisions, runContext(dir, s.durationS)) };

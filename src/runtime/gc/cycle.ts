@@ -190,6 +190,26 @@ export class GcDriver {
     return this.gcAssistAlloc(gp);
   }
 
+  /** runtime.GC() (gcTrigger{kind: gcTriggerCycle}, mgc.go): a cycle starts now unless one is under way. */
+  forceGC(): void {
+    if (this.phase === GC_OFF) this.gcStart();
+  }
+
+  /**
+   * Live heap held apart from any G (a leak, a cache filling: the memory-pressure fault): `bytes` more, or
+   * fewer when negative (garbage for the next cycle, as a G's allocations when it exits). A rise may trigger a cycle.
+   */
+  holdLive(bytes: number): void {
+    this.inflightBytes += bytes;
+    if (bytes <= 0) return;
+    const p = this.pacer;
+    p.heapLive += bytes;
+    if (this.phase === GC_MARK) {
+      this.allocatedBlack += bytes;
+      p.revise();
+    } else if (this.phase === GC_OFF && p.heapLive >= p.trigger) this.gcStart();
+  }
+
   /** deductSweepCredit: sweep sweepPagesPerByte × bytes before allocating; returns the time, ns. */
   private deductSweepCredit(bytes: number): number {
     const swept = Math.min(this.sweepLeft, bytes * this.sweepPerByte);

@@ -30,7 +30,7 @@ export class GmpPod implements PodRuntime {
     steps: readonly Step[],
     rng: RandomStreams,
     sink: CompletionSink,
-    network?: { extraNs: number },
+    network?: SchedConfig['network'],
     cpu?: { slowdown: number },
     /** The pod's side of the service's world (dependencies, pools, limiter), when the scenario has one. */
     private readonly service?: PodService,
@@ -201,6 +201,14 @@ export class GmpPod implements PodRuntime {
 
   gcPauseIntegralNs(): number {
     return this.sched.gc?.stwNs ?? 0;
+  }
+
+  forceGC(): void {
+    this.sched.gc?.forceGC();
+  }
+
+  holdLive(bytes: number): void {
+    this.sched.gc?.holdLive(bytes);
   }
 
   cpuSlowdownChanged(): void {

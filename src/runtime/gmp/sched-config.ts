@@ -29,8 +29,8 @@ export interface SchedConfig {
   goVersion: GoVersion;
   costs: SchedCosts;
   maxThreads: number;
-  /** Shared with the cluster: extra latency added to every network wait now (a network fault). */
-  network?: { extraNs: number };
+  /** The pod's network as the faults leave it: the extra delay of each network wait (src/sim/faults.ts PodNetwork). */
+  network?: { delayNs(key: number, pc: number): number };
   /** Shared with the cluster: CPU work takes this many times as long now (a noisy-neighbour fault). */
   cpu?: { slowdown: number };
   /** The container's CPU limit as a CFS quota per period (absent: no limit). */
