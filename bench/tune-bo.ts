@@ -25,7 +25,10 @@ const key = (t: SweepTask) => `${t.point}/${t.rep}`;
 const pool = async (tasks: SweepTask[]) => {
   const out: RunOutcome[] = new Array(tasks.length);
   const index = new Map(tasks.map((t, i) => [t, i]));
-  await runTasks(tasks, defaultWorkers(), (t, o) => ((out[index.get(t)!] = o), cache.set(key(t), o)), new StopSignal());
+  await runTasks(tasks, defaultWorkers(), (t, o) => {
+    out[index.get(t)!] = o;
+    cache.set(key(t), o);
+  }, new StopSignal());
   return out;
 };
 const opts = { masterSeed: meta.masterSeed, maxSeeds: meta.replications, eta: 3, goal };

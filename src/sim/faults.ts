@@ -82,7 +82,8 @@ export class FaultInjector {
     const fleet = this.fleet;
     if (on) this.started[i] = true;
     if (lasts(f)) this.active += on ? 1 : -1;
-    const pods = on ? (this.hit[i] = this.resolve(i, f.target)) : this.hit[i]!;
+    if (on) this.hit[i] = this.resolve(i, f.target);
+    const pods = this.hit[i]!;
     const all = f.target === undefined || f.target.kind === 'all-pods';
     const sign = on ? 1 : -1;
     switch (f.type) {

@@ -45,7 +45,8 @@ export class PodFleet {
 
   /** Pod k's network state (created from the all-pods state when its first container starts). */
   podNetwork(k: number): PodNetwork {
-    return (this.podNet[k] ??= new PodNetwork(this.network, this.jitter));
+    this.podNet[k] ??= new PodNetwork(this.network, this.jitter);
+    return this.podNet[k];
   }
 
   /** Every pod's network state made so far. */
@@ -59,7 +60,8 @@ export class PodFleet {
   }
 
   private podCpuOf(k: number): { slowdown: number } {
-    return (this.podCpu[k] ??= { slowdown: this.cpu.slowdown });
+    this.podCpu[k] ??= { slowdown: this.cpu.slowdown };
+    return this.podCpu[k];
   }
 
   /** Pod k's CPU work takes `factor` times as long from now on (bursts already running stretch or shrink). */

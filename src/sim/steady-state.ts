@@ -58,7 +58,7 @@ export function checkSteadyState(
       const dt = at - prevT;
       prevT = at;
       if (!(at > fromS && at <= toS + 1e-9)) continue;
-      buckets.forEach((b, k) => (counts[k]! += r[b.i]!));
+      for (const [k, b] of buckets.entries()) counts[k]! += r[b.i]!;
       ended += r[done]! * dt;
       failed += r[errs]! * dt;
     }

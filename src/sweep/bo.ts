@@ -55,7 +55,7 @@ export function initialDesign(x: readonly Float64Array[], size: number, masterSe
     let pick = -1;
     for (const i of order) if (!chosen.includes(i) && (pick < 0 || nearest[i]! > nearest[pick]!)) pick = i;
     chosen.push(pick);
-    x.forEach((xi, i) => (nearest[i] = Math.min(nearest[i]!, dist(xi, x[pick]!))));
+    for (const [i, xi] of x.entries()) nearest[i] = Math.min(nearest[i]!, dist(xi, x[pick]!));
   }
   return chosen;
 }
@@ -120,7 +120,10 @@ export function proposeBatch(
         pof *= p.sd > 0 ? normalCdf((bound - p.mean) / p.sd) : p.mean <= bound ? 1 : 0;
       });
       const score = best === undefined ? pof : pof * expectedImprovement(cost.predict(x[i]!), best);
-      if (score > pickScore) (pick = i), (pickScore = score);
+      if (score > pickScore) {
+        pick = i;
+        pickScore = score;
+      }
     }
     if (pick < 0) break;
     batch.push(pick);

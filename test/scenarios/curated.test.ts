@@ -90,7 +90,7 @@ describe('curated scenarios: closed-loop users and targeted chaos (issue 18)', f
   it('one-slow-pod: one slow pod of 50 doubles the fleet p99 while the mean barely moves; the hypothesis fails only during', () => {
     const r = variants('scenarios/one-slow-pod.yaml');
     const slow = r['slow-pod']!;
-    const healthy = r['healthy']!;
+    const healthy = r.healthy!;
     expect(slow.latencyMs.p99).to.be.greaterThan(1.8 * healthy.latencyMs.p99);
     expect(slow.latencyMs.mean).to.be.lessThan(1.15 * healthy.latencyMs.mean);
     expect(slow.chaos!.faults[0]!.pods).to.deep.equal([3]);
@@ -113,11 +113,11 @@ describe('curated scenarios: closed-loop users and targeted chaos (issue 18)', f
     };
     expect(late('no-retries')).to.be.closeTo(1, 0.02);
     expect(late('retries')).to.be.lessThan(0.05);
-    const s = runs['retries']!.summary;
+    const s = runs.retries!.summary;
     expect(s.requests.wastedAttempts).to.be.greaterThan(s.requests.completed);
     const after = (name: string) => runs[name]!.summary.chaos!.steadyState!.checks.find((c) => c.phase === 'after')!;
     expect(after('retries').pass).to.equal(false);
-    expect(runs['retries']!.summary.chaos!.steadyState!.checks[0]!.pass).to.equal(true);
+    expect(runs.retries!.summary.chaos!.steadyState!.checks[0]!.pass).to.equal(true);
   });
 
   it('metrics-adapter-outage: the goroutine HPA freezes while the adapter is down; the CPU HPA (metrics-server) scales', () => {
@@ -129,6 +129,6 @@ describe('curated scenarios: closed-loop users and targeted chaos (issue 18)', f
     for (const d of during('adapter-down')) expect(d.desiredReplicas, `sync at ${d.tS}`).to.equal(d.currentReplicas);
     expect(during('cpu-hpa-adapter-down').some((d) => d.desiredReplicas > d.currentReplicas)).to.equal(true);
     expect(during('healthy').some((d) => d.desiredReplicas > d.currentReplicas)).to.equal(true);
-    expect(runs['adapter-down']!.summary.latencyMs.p99).to.be.greaterThan(1.3 * runs['healthy']!.summary.latencyMs.p99);
+    expect(runs['adapter-down']!.summary.latencyMs.p99).to.be.greaterThan(1.3 * runs.healthy!.summary.latencyMs.p99);
   });
 });

@@ -40,11 +40,17 @@ export function traceProblems(doc: unknown, window?: { startUs: number; endUs: n
   const slices = new Map<string, { ts: number; end: number; name: string }[]>();
   const v1 = new Map<string, { s: number; f: number }>();
   const v2 = new Map<number, { out: number; in: number }>();
-  events.forEach((e, i) => {
+  for (const [i, e] of events.entries()) {
     const where = `event ${i} (${String(e.ph)} "${String(e.name)}")`;
     if (typeof e.name !== 'string') out.push(`${where}: expected a string name`);
-    if (typeof e.ph !== 'string' || !PHASES.has(e.ph)) return void out.push(`${where}: unexpected phase`);
-    if (!isInt(e.pid)) return void out.push(`${where}: expected an integer pid`);
+    if (typeof e.ph !== 'string' || !PHASES.has(e.ph)) {
+      out.push(`${where}: unexpected phase`);
+      continue;
+    }
+    if (!isInt(e.pid)) {
+      out.push(`${where}: expected an integer pid`);
+      continue;
+    }
     usedPids.add(e.pid);
     const track = `${e.pid}/${String(e.tid)}`;
     if (e.ph === 'M') {
@@ -52,21 +58,30 @@ export function traceProblems(doc: unknown, window?: { startUs: number; endUs: n
       if (e.name === 'process_name' && typeof a?.name === 'string') processNames.add(e.pid);
       else if (e.name === 'thread_name' && typeof a?.name === 'string' && isInt(e.tid)) threadNames.add(track);
       else if (!/_sort_index$/.test(String(e.name)) || typeof a?.sort_index !== 'number') out.push(`${where}: unknown metadata`);
-      return;
+      continue;
     }
-    if (!isTime(e.ts)) return void out.push(`${where}: expected a time ts ≥ 0`);
+    if (!isTime(e.ts)) {
+      out.push(`${where}: expected a time ts ≥ 0`);
+      continue;
+    }
     if (window && (e.ts < window.startUs - 1e-6 || e.ts > window.endUs + 1e-6)) out.push(`${where}: ts ${e.ts} µs outside the window`);
     if (e.ph === 'C') {
       const a = e.args;
       if (typeof a !== 'object' || a === null || Object.keys(a).length === 0) out.push(`${where}: a counter needs args`);
       else for (const [k, v] of Object.entries(a)) if (typeof v !== 'number' || !Number.isFinite(v)) out.push(`${where}: counter ${k} is not a number`);
-      return;
+      continue;
     }
-    if (e.ph === 'i' && e.s === 'g') return;
-    if (!isInt(e.tid)) return void out.push(`${where}: expected an integer tid`);
+    if (e.ph === 'i' && e.s === 'g') continue;
+    if (!isInt(e.tid)) {
+      out.push(`${where}: expected an integer tid`);
+      continue;
+    }
     usedThreads.set(track, where);
     if (e.ph === 'X') {
-      if (!isTime(e.dur)) return void out.push(`${where}: expected dur ≥ 0`);
+      if (!isTime(e.dur)) {
+      out.push(`${where}: expected dur ≥ 0`);
+      continue;
+    }
       if (window && e.ts + e.dur > window.endUs + 1e-6) out.push(`${where}: ends after the window`);
       const list = slices.get(track) ?? [];
       list.push({ ts: e.ts, end: e.ts + e.dur, name: String(e.name) });
@@ -83,14 +98,17 @@ export function traceProblems(doc: unknown, window?: { startUs: number; endUs: n
     } else if (e.ph === 'i') {
       if (e.s !== 't' && e.s !== 'p') out.push(`${where}: instant scope must be t, p or g`);
     } else {
-      if (!isInt(e.id) || typeof e.cat !== 'string') return void out.push(`${where}: a flow event needs an integer id and a cat`);
+      if (!isInt(e.id) || typeof e.cat !== 'string') {
+      out.push(`${where}: a flow event needs an integer id and a cat`);
+      continue;
+    }
       const key = `${e.cat}/${String(e.name)}/${e.id}`;
       const f = v1.get(key) ?? { s: 0, f: 0 };
       if (e.ph === 's') f.s++;
       else f.f++;
       v1.set(key, f);
     }
-  });
+  }
   for (const pid of usedPids) if (!processNames.has(pid)) out.push(`process ${pid}: no process_name`);
   for (const [track, where] of usedThreads) if (!threadNames.has(track)) out.push(`track ${track} (first used by ${where}): no thread_name`);
   for (const [track, list] of slices) {

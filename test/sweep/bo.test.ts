@@ -32,7 +32,7 @@ describe('Gaussian process (gp.ts)', () => {
     const xs = [0, 0.2, 0.4, 0.6, 0.8].map((v) => Float64Array.of(v));
     const ys = xs.map((x) => Math.sin(6 * x[0]!));
     const gp = GaussianProcess.fit(xs, ys);
-    xs.forEach((x, i) => expect(gp.predict(x).mean, `x = ${x[0]}`).to.be.closeTo(ys[i]!, 0.05));
+    for (const [i, x] of xs.entries()) expect(gp.predict(x).mean, `x = ${x[0]}`).to.be.closeTo(ys[i]!, 0.05);
     expect(gp.predict(Float64Array.of(0.5)).mean).to.be.closeTo(Math.sin(3), 0.15);
     expect(gp.predict(Float64Array.of(3)).sd).to.be.greaterThan(5 * gp.predict(Float64Array.of(0.4)).sd);
     expect(gp.noise).to.be.at.most(1e-2); // noiseless data: the likelihood picks little noise

@@ -272,7 +272,7 @@ describe('gmpsim sweep / merge', function () {
     const args = ['tune', file, '--method', 'bo', '--budget', '3', '--batch', '2', '--no-progress'];
     const one = gmpsim(...args, '--workers', '1', '--out', join(tmp, 'bo-1'));
     expect(one.status, one.stderr).to.equal(0);
-    expect(one.stdout).to.match(/Bayesian optimisation \(batches of 2\) over 8 points, 6 runs\n  3 points × 2 seeds: /);
+    expect(one.stdout).to.match(/Bayesian optimisation \(batches of 2\) over 8 points, 6 runs\n {2}3 points × 2 seeds: /);
     const two = gmpsim(...args, '--workers', '2', '--out', join(tmp, 'bo-2'));
     expect(two.status, two.stderr).to.equal(0);
     const tuned = (d: string) => readFileSync(join(tmp, d, 'tune.json'), 'utf8');

@@ -86,7 +86,7 @@ describe('closed-loop users (k6 constant-vus, ramping-vus; hey -c N)', () => {
     const vus = c('vus');
     const busy = c('vus_busy');
     expect([vus[4], vus[9], vus[19], vus[39]]).to.deep.equal([10, 20, 20, 0]); // t = 5, 10, 20, 40 s
-    busy.forEach((b, i) => expect(b).to.be.at.most(Math.max(vus[i]!, vus[i - 1] ?? 0)));
+    for (const [i, b] of busy.entries()) expect(b).to.be.at.most(Math.max(vus[i]!, vus[i - 1] ?? 0));
   });
 
   it('ramping-arrival-rate drops iterations when every VU is busy (k6 dropped_iterations)', () => {

@@ -30,11 +30,17 @@ export function formatQuantity(milli: number, binary = false): string {
   let n = a / 1000;
   if (binary) {
     let k = 0;
-    while (k < BINARY_SUFFIX.length - 1 && n % 1024 === 0) (n /= 1024), k++;
+    while (k < BINARY_SUFFIX.length - 1 && n % 1024 === 0) {
+      n /= 1024;
+      k++;
+    }
     return `${sign}${n}${BINARY_SUFFIX[k]}`;
   }
   let e = 0;
-  while (e < 18 && n % 1000 === 0) (n /= 1000), (e += 3);
+  while (e < 18 && n % 1000 === 0) {
+    n /= 1000;
+    e += 3;
+  }
   return `${sign}${n}${DECIMAL_SUFFIX[e]}`;
 }
 
@@ -134,7 +140,10 @@ export function describeEvents(events: readonly HpaEvent[], nowS: number): strin
   for (const e of events) {
     const key = `${e.type}\u0000${e.reason}\u0000${e.message}`;
     const r = rows.get(key);
-    if (r) (r.last = e.tS), r.count++;
+    if (r) {
+      r.last = e.tS;
+      r.count++;
+    }
     else rows.set(key, { e, first: e.tS, last: e.tS, count: 1 });
   }
   const sorted = [...rows.values()].sort((a, b) => a.last - b.last || a.first - b.first);

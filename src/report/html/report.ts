@@ -75,7 +75,8 @@ function runContext(dir: string, durationS: number): RunContext {
   const ctx: RunContext = { faults: [], endS: durationS };
   const resolved = join(dir, 'scenario.resolved.yaml');
   if (existsSync(resolved)) {
-    let sc: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: the resolved scenario's YAML, read for two optional fields
+    let sc: any;
     try {
       sc = parseYaml(readFileSync(resolved, 'utf8'));
     } catch {
@@ -85,7 +86,8 @@ function runContext(dir: string, durationS: number): RunContext {
     for (const f of (sc?.faults ?? []) as { type: string; atS: number; durationS?: number }[]) {
       if (typeof f?.atS === 'number') ctx.faults.push({ type: String(f.type), fromS: f.atS, toS: f.atS + (f.durationS ?? 0) });
     }
-    const cpu = ((sc?.hpa?.metrics ?? []) as any[]).find( // eslint-disable-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: as above
+    const cpu = ((sc?.hpa?.metrics ?? []) as any[]).find(
       (m) => m?.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization',
     );
     const req = sc?.cluster?.pod?.cpuRequestCores;

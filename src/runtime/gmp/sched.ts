@@ -124,7 +124,8 @@ export class Sched {
     /** Where a request's start and completion go (goroutines.ts goexit, execute). */
     readonly sink: RequestSink,
   ) {
-    const n = (this.nP = cfg.gomaxprocs);
+    this.nP = cfg.gomaxprocs;
+    const n = this.nP;
     this.go121 = GO_FEATURES[cfg.goVersion].needspinning;
     this.g = new GTable(1024);
     this.rq = new RunQueues(n);
