@@ -1093,7 +1093,11 @@ may not."""),
     """`gmpsim compare scenarios/startup-flash-crowd.yaml` (and the same for the other three);
 `gmpsim run … --report` writes pods.csv with each pod's `phase` (and `revision` in a rollout);
 summary.json → `cluster.startup`, `cluster.probes`, `cluster.rollouts`, `cluster.nodeAutoscaler`;
-timeseries.csv → `pods_pending`, `nodes`, `nodes_provisioning`.""",
+timeseries.csv → `pods_pending`, `nodes`, `nodes_provisioning`.
+
+Shared node CPU (`cluster.nodeCpuSharing`): `gmpsim compare scenarios/gomaxprocs-above-node-cores.yaml --seeds 3`
+puts two pods with GOMAXPROCS 4 on each 4-core node; when both burst, their threads share the node's cores
+(CFS between the pods' cgroups) and the tail grows, which the model without sharing does not show.""",
 )
 
 NOTEBOOKS["18-goroutine-density-law"] = lesson(

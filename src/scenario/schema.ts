@@ -433,6 +433,11 @@ export const ScenarioSchema = z
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'stolenCores'], message: `expected fewer stolen cores than runtime.hostCpus (${s.runtime.hostCpus}), found ${f.stolenCores}` });
       }
     });
+    const nodes = s.cluster.nodes;
+    if (s.cluster.nodeCpuSharing && nodes.count > 0 && nodes.allocatableCores > s.runtime.hostCpus) {
+      const message = `expected at most runtime.hostCpus (${s.runtime.hostCpus}) with nodeCpuSharing (a node's allocatable CPU is part of its cores), found ${nodes.allocatableCores}`;
+      ctx.addIssue({ code: 'custom', path: ['cluster', 'nodes', 'allocatableCores'], message });
+    }
     checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], Object.keys(s.runtime.channels), ctx);
     checkTimeline(s.timeline, s.hpa, ctx);
     try {

@@ -2,6 +2,7 @@ import { autoscalerSpec, createAutoscaler, pipelineNeeds, type Autoscaler } from
 import { ClusterAutoscaler } from '../cluster/cluster-autoscaler.js';
 import { Deployment, type ServiceSink } from '../cluster/deployment.js';
 import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
+import { NodeCpus } from '../cluster/node-cpu.js';
 import { RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
@@ -32,6 +33,8 @@ export class PodFleet {
   readonly cpu = { slowdown: 1 };
   /** CPUs of each node a pod runs on (runtime.hostCpus). */
   readonly hostCpus: number;
+  /** The nodes' cores shared by their pods' threads (cluster.nodeCpuSharing), if on. */
+  readonly nodeCpus: NodeCpus | undefined;
 
   /** Set the CPU slowdown; bursts already running stretch or shrink from now on. */
   setCpuSlowdown(f: number): void {
@@ -52,12 +55,19 @@ export class PodFleet {
     const steps = scenario.workload.request.steps;
     this.gomaxprocs = rt.gomaxprocs;
     this.hostCpus = rt.hostCpus;
+    const cl = scenario.cluster;
+    // With unlimited nodes (count 0) each pod is alone on a node of hostCpus cores.
+    const nodeCpus = (this.nodeCpus = cl.nodeCpuSharing
+      ? new NodeCpus(sim, rt.hostCpus, Math.round(cl.pod.cpuRequestCores * 1000), (k) =>
+          cl.nodes.count === 0 ? k : this.deployment.pods[k]!.node,
+        )
+      : undefined);
     this.deployment = new Deployment(
       sim,
       scenario.cluster,
       (k, podSink): PodRuntime => {
         const r = k === 0 ? rng : rng.forEntity(`pod-${k}`);
-        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network, this.cpu);
+        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network, this.cpu, nodeCpus?.forPod(k));
       },
       sink,
       rng.stream('service.load-balancer'),

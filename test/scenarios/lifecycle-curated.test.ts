@@ -80,4 +80,14 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
     expect(r['room-to-spare']!.summary.cluster.nodeAutoscaler!.nodesAdded).to.equal(0);
     expect(Math.max(...column(r['autoscaled-180s']!, 'nodes').map((x) => x.v))).to.equal(6);
   });
+  it('gomaxprocs-above-node-cores: two pods bursting on one node stretch each other\'s bursts; the isolated model hides it', () => {
+    const r = variants('scenarios/gomaxprocs-above-node-cores.yaml');
+    const p99 = (v: string) => r[v]!.summary.latencyMs.p99;
+    expect(p99('shared-node')).to.be.greaterThan(1.25 * p99('isolated-cores'));
+    // GOMAXPROCS at the request never over-commits the node but loses the cores the neighbour leaves idle.
+    expect(p99('gomaxprocs-2')).to.be.greaterThan(p99('shared-node'));
+    // The same work is done (no CPU limit: the node is work-conserving), only later.
+    const cpu = (v: string) => r[v]!.summary.utilization * r[v]!.summary.gomaxprocs;
+    expect(cpu('shared-node')).to.be.closeTo(cpu('isolated-cores'), 0.05 * cpu('isolated-cores'));
+  });
 });

@@ -10,6 +10,7 @@ import { Sched, type SchedConfig } from './sched.js';
 import { schedtrace } from './schedtrace.js';
 import { GMP_COLUMNS, gmpSummary, type GmpSummary } from './report.js';
 import type { SchedTracer } from './sched-config.js';
+import type { CpuShare } from './cpu.js';
 
 const MiB = 1 << 20;
 
@@ -27,6 +28,7 @@ export class GmpPod implements PodRuntime {
     sink: CompletionSink,
     network?: { extraNs: number },
     cpu?: { slowdown: number },
+    cpuShare?: CpuShare,
   ) {
     this.version = runtime.goVersion;
     const c = runtime.costs;
@@ -37,6 +39,7 @@ export class GmpPod implements PodRuntime {
       maxThreads: runtime.maxThreads,
       ...(network ? { network } : {}),
       ...(cpu ? { cpu } : {}),
+      ...(cpuShare ? { cpuShare } : {}),
       ...(runtime.cpuLimitCores !== undefined
         ? { cpuQuota: { quotaNs: runtime.cpuLimitCores * msToNs(runtime.cfsPeriodMs), periodNs: msToNs(runtime.cfsPeriodMs) } }
         : {}),
