@@ -35,10 +35,20 @@ export interface PodRuntime {
   gcCpuIntegralNs?(): number;
   /** Stop-the-world GC pause time so far, ns. */
   gcPauseIntegralNs?(): number;
+  /** New runtime settings in the running process (debug.SetGCPercent, debug.SetMemoryLimit), if it has them. */
+  applySettings?(s: RuntimeSettings): void;
   /** The shared CPU slowdown changed (noisy neighbour): rescale the work in progress. */
   cpuSlowdownChanged?(): void;
   /** The process is gone (killed, OOM-killed, drained): stop its periodic activity; it gets no more work. */
   stop?(): void;
+}
+
+/** Runtime settings changed while the process runs (a timeline `runtime` event); absent = unchanged. */
+export interface RuntimeSettings {
+  /** GOGC; < 0: off. */
+  gogc?: number;
+  /** GOMEMLIMIT, bytes. */
+  memoryLimitBytes?: number;
 }
 
 /**

@@ -393,6 +393,10 @@ export const ScenarioSchema = z
     keda: KedaSchema.optional(),
     densityController: DensitySchema.optional(),
     faults: z.array(FaultSchema).default([]).describe('faults injected during the run (type, atS, durationS)'),
+    clockStart: z
+      .iso.datetime({ offset: true })
+      .default('2026-01-05T00:00:00Z')
+      .describe('the wall-clock time of simulated t = 0, ISO 8601 with a zone offset (a Monday midnight UTC by default); cron schedules (keda.cron) are read against it'),
     timeline: z
       .array(TimelineEventSchema)
       .default([])

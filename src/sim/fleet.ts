@@ -7,9 +7,10 @@ import { RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';
-import type { Column, PodRuntime } from '../runtime/pod-runtime.js';
+import type { Column, PodRuntime, RuntimeSettings } from '../runtime/pod-runtime.js';
 import { GMP_COLUMNS } from '../runtime/gmp/report.js';
-import type { Scenario } from '../scenario/schema.js';
+import type { Runtime, Scenario } from '../scenario/schema.js';
+import type { TimelineEvent } from '../scenario/cluster-schema.js';
 import type { RequestTable } from '../workload/requests.js';
 
 /**
@@ -41,6 +42,28 @@ export class PodFleet {
     this.cpu.slowdown = f;
     for (const p of this.deployment.pods) if (!p.gone) p.runtime.cpuSlowdownChanged?.();
   }
+  /** The runtime settings a container started now gets (the scenario's, as the timeline changed them). */
+  private rt: Runtime;
+
+  /**
+   * A timeline `runtime` event: every running container's Go runtime takes the new GOGC / GOMEMLIMIT
+   * (debug.SetGCPercent, debug.SetMemoryLimit), and containers started from now on get every new setting.
+   */
+  applyRuntimeSettings(e: Extract<TimelineEvent, { type: 'runtime' }>): void {
+    const gogc = e.gc?.gogc;
+    const limitMB = e.gc?.memoryLimitMB;
+    this.rt = {
+      ...this.rt,
+      ...(e.gomaxprocs !== undefined ? { gomaxprocs: e.gomaxprocs } : {}),
+      gc: { ...this.rt.gc, ...(gogc !== undefined ? { gogc } : {}), ...(limitMB !== undefined ? { memoryLimitMB: limitMB } : {}) },
+    };
+    const s: RuntimeSettings = {
+      ...(gogc !== undefined ? { gogc: gogc === 'off' ? -1 : gogc } : {}),
+      ...(limitMB !== undefined ? { memoryLimitBytes: limitMB * 1024 * 1024 } : {}),
+    };
+    for (const p of this.deployment.pods) if (!p.gone) p.runtime.applySettings?.(s);
+  }
+
   /** The runtime's own time-series columns (names and kinds; each pod reads its own). */
   readonly columns: readonly Pick<Column<unknown>, 'name' | 'kind'>[];
 
@@ -51,7 +74,7 @@ export class PodFleet {
     requests: RequestTable,
     sink: ServiceSink,
   ) {
-    const rt = scenario.runtime;
+    const rt = (this.rt = scenario.runtime);
     const steps = scenario.workload.request.steps;
     this.gomaxprocs = rt.gomaxprocs;
     this.hostCpus = rt.hostCpus;
@@ -67,7 +90,10 @@ export class PodFleet {
       scenario.cluster,
       (k, podSink): PodRuntime => {
         const r = k === 0 ? rng : rng.forEntity(`pod-${k}`);
-        return rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.network, this.cpu, nodeCpus?.forPod(k));
+        const now = this.rt; // the timeline may have changed the settings since the run began
+        return now.scheduler === 'ideal-fifo'
+          ? new IdealFifoPod(sim, requests, now.gomaxprocs, podSink)
+          : new GmpPod(sim, requests, now, steps, r, podSink, this.network, this.cpu, nodeCpus?.forPod(k));
       },
       sink,
       rng.stream('service.load-balancer'),
@@ -79,8 +105,12 @@ export class PodFleet {
     const probe = this.deployment.pods[0]?.runtime;
     this.columns = probe?.columns ?? (rt.scheduler === 'gmp' ? GMP_COLUMNS : []);
     const scaler = autoscalerSpec(scenario);
-    this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment, pipelineNeeds(scaler));
-    const ctx = { sim, deployment: this.deployment, metrics: this.metrics, cluster: scenario.cluster };
+    // Metrics a timeline edit switches the HPA to must be kept from the start, as the initial ones are.
+    const later = scenario.timeline.flatMap((e) => (e.type === 'hpa' && e.metrics ? e.metrics : []));
+    const needs = pipelineNeeds(scaler?.kind === 'hpa' && later.length > 0 ? { kind: 'hpa', spec: { ...scaler.spec, metrics: [...scaler.spec.metrics, ...later] } } : scaler);
+    this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment, needs);
+    const clockStartMs = Date.parse(scenario.clockStart);
+    const ctx = { sim, deployment: this.deployment, metrics: this.metrics, cluster: scenario.cluster, clockStartMs };
     this.autoscaler = scaler ? createAutoscaler(scaler, ctx) : undefined;
   }
 

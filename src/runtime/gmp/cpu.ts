@@ -74,6 +74,8 @@ export class Cpu {
   private shareFactor = 1;
   /** Cores the pod gets now: its threads on a CPU ÷ the share factor (what CPU time and the quota count). */
   private rate = 0;
+  /** The node this pod's threads share (cfg.cpuShare), kept in a field for the hot path. */
+  private readonly share: CpuShare | undefined;
   /** NUMA: each P's node, each G's memory node (first touch; −1 until it first runs), the factor of
    * each P's current burst, and counters. */
   readonly pNode: Uint8Array | undefined;
@@ -101,6 +103,7 @@ export class Cpu {
       : undefined;
     this.pBurstFactor = new Float64Array(n).fill(1);
     this.appliedSlowdown = this.appliedGlobal = cfg.cpu?.slowdown ?? 1;
+    this.share = cfg.cpuShare;
     if (cfg.numa && cfg.numa.nodes > 1) {
       // Ps are numbered node by node, as Linux numbers the cores of a socket together.
       this.pNode = Uint8Array.from({ length: n }, (_, p) => Math.floor((p * cfg.numa!.nodes) / n));
@@ -115,9 +118,9 @@ export class Cpu {
     this.busyNs += this.rate * (now - this.lastOnCpuChange);
     this.lastOnCpuChange = now;
     this.onCpu += delta;
-    this.rate = this.onCpu / this.shareFactor;
+    this.rate = this.share === undefined ? this.onCpu : this.onCpu / this.shareFactor;
     this.cfs?.setOnCpu(this.rate);
-    this.cfg.cpuShare?.demandChanged(this, this.onCpu);
+    this.share?.demandChanged(this, this.onCpu);
   }
 
   /** CPU time the pod's Ps have used, ns (bursts only: throttled and stopped time excluded; on a shared

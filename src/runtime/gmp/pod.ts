@@ -3,7 +3,7 @@ import type { Simulation } from '../../engine/simulation.js';
 import { msToNs, usToNs } from '../../engine/time.js';
 import type { Runtime, Step } from '../../scenario/schema.js';
 import type { RequestTable } from '../../workload/requests.js';
-import type { Column, CompletionSink, PodRuntime } from '../pod-runtime.js';
+import type { Column, CompletionSink, PodRuntime, RuntimeSettings } from '../pod-runtime.js';
 import { Programs } from './program.js';
 import type { GoVersion } from '../version.js';
 import { Sched, type SchedConfig } from './sched.js';
@@ -147,6 +147,13 @@ export class GmpPod implements PodRuntime {
 
   gcPauseIntegralNs(): number {
     return this.sched.gc?.stwNs ?? 0;
+  }
+
+  applySettings(s: RuntimeSettings): void {
+    const gc = this.sched.gc;
+    if (!gc) return; // nothing allocates: no collector to tune
+    if (s.gogc !== undefined) gc.setGCPercent(s.gogc);
+    if (s.memoryLimitBytes !== undefined) gc.setMemoryLimit(s.memoryLimitBytes);
   }
 
   cpuSlowdownChanged(): void {
