@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 /** The readable end of `npm run bench`: every recorded figure against its target, from results/bench/*.json. */
+// biome-ignore lint/suspicious/noExplicitAny: the recorded figures are read field by field, each checked where shown
 const read = (f: string): any => (existsSync(`results/bench/${f}`) ? JSON.parse(readFileSync(`results/bench/${f}`, 'utf8')) : undefined);
 const lines: [string, string, string, string][] = [];
 const add = (what: string, value: string, target: string, met: boolean | null | undefined) => lines.push([what, value, target, met === undefined || met === null ? '-' : met ? 'met' : 'NOT met']);

@@ -230,7 +230,9 @@ function knobsFor(doc: Document, s: Scenario): Knob[] {
         max: +(o.peak * 3).toPrecision(2),
         step: +(o.peak / 40).toPrecision(1),
         get: (d) => Math.max(...rateNodes(d).map((r) => r.node.value as number)),
-        set: (d, v) => rateNodes(d).forEach((r, i) => (r.node.value = +((o.rates[i]! * v) / o.peak).toFixed(3))),
+        set: (d, v) => {
+          for (const [i, r] of rateNodes(d).entries()) r.node.value = +((o.rates[i]! * v) / o.peak).toFixed(3);
+        },
       });
     }
   }
@@ -452,6 +454,7 @@ function addPodUtil(v: RunView, rows: (number | string)[][]): void {
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: summary.json's shape is the model's; the worker sends it as built
 function renderSummary(s: Record<string, any>): void {
   const rows: [string, string][] = [
     ['requests completed', String(s.requests.completed)],
@@ -662,10 +665,10 @@ function drawPod(f: SchedFrame | undefined): void {
   }
   c.fillStyle = '#222';
   c.fillText(
-    parts
+    `${parts
       .filter((p) => p[1] > 0)
       .map(([k, n]) => `${k} ${n}`)
-      .join(' · ') + `  (Gs)`,
+      .join(' · ')}  (Gs)`,
     4,
     y + 20,
   );

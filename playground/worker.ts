@@ -69,7 +69,10 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
 
 function inspect(req: Extract<WorkerRequest, { type: 'inspect' }>): void {
   const checked = checkScenario(req.text, req.file);
-  if ('problems' in checked) return invalid(req.id, checked.problems);
+  if ('problems' in checked) {
+    invalid(req.id, checked.problems);
+    return;
+  }
   const seed = req.seed ?? checked.scenario.seed;
   const key = `${seed}\n${req.file}\n${req.text}`;
   if (!inspector || inspector.key !== key || inspector.run.nowNs > req.tNs) {

@@ -82,7 +82,7 @@ export function compareCommand(file: string, opts: CompareOptions): void {
   let stats: VariantStats[] = [];
   for (;;) {
     const target = n === 0 ? start : n + 1;
-    for (let s = n; s < target; s++) variants.forEach((v, vi) => runOneSeed(vi, v.scenario, first + s));
+    for (let s = n; s < target; s++) for (const [vi, v] of variants.entries()) runOneSeed(vi, v.scenario, first + s);
     n = target;
     stats = compareStats(runs);
     if (opts.precision === undefined || n >= cap || precise(stats, opts.precision)) break;

@@ -24,7 +24,7 @@ export function importCommand(files: string[], opts: { out?: string }): number {
       throw new UsageError(`${file}: expected a readable Kubernetes manifest file, found nothing there`);
     }
   });
-  let imported;
+  let imported: ReturnType<typeof importManifests>;
   try {
     imported = importManifests(parseManifests(texts));
   } catch (e) {

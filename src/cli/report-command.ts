@@ -13,7 +13,7 @@ export async function reportCommand(dir: string, opts: { quiet?: boolean; json?:
   if (!['run', 'compare', 'sweep'].some((k) => existsSync(dir) && statSync(dir).isDirectory() && isResultsDir(dir, k as ResultsKind))) {
     throw new UsageError(`${dir}: not a gmpsim run, compare or sweep results directory; refusing to write report.html into it`);
   }
-  let report;
+  let report: ReturnType<typeof readReport>;
   try {
     report = readReport(dir);
   } catch (e) {

@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../report/atomic-dir.js';
 import { toStableJson } from '../report/format.js';
 import { parseScenario, readScenarioText, resolveFiles, ScenarioError } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
-import { SWEEP_METRICS } from '../scenario/sweep-schema.js';
+import type { SWEEP_METRICS } from '../scenario/sweep-schema.js';
 import { bestPoints, summarisePoints, sweepFiles, type RunRecord, type SweepMeta } from '../sweep/aggregate.js';
 import { checkOutDir } from '../report/out-dir.js';
 import {

@@ -431,10 +431,12 @@ export class Deployment {
         return;
       }
       case 'PullingImage':
-        return this.enterPhase(pod, 'Init', ph.initContainersS);
+        this.enterPhase(pod, 'Init', ph.initContainersS);
+        return;
       case 'Init':
       case 'CrashLoopBackOff':
-        return this.enterPhase(pod, 'ContainerCreating', ph.processStartS);
+        this.enterPhase(pod, 'ContainerCreating', ph.processStartS);
+        return;
       case 'ContainerCreating':
         if (!pod.running) {
           this.accruePodNs();
@@ -443,10 +445,12 @@ export class Deployment {
         }
         pod.containerUp = true;
         pod.containerRunningNs = this.sim.now;
-        return this.enterPhase(pod, 'Initializing', ph.appInitializationS);
+        this.enterPhase(pod, 'Initializing', ph.appInitializationS);
+        return;
       case 'Initializing':
         pod.listening = true;
-        return this.maybeReady(pod);
+        this.maybeReady(pod);
+        return;
       case 'Pending':
       case 'Ready':
       case 'NotReady':
@@ -538,7 +542,10 @@ export class Deployment {
   scale(n: number): void {
     this.replicas = n;
     if (n > this.maxReplicasSeen) this.maxReplicasSeen = n;
-    if (this.replicaSets) return this.scaleReplicaSets();
+    if (this.replicaSets) {
+      this.scaleReplicaSets();
+      return;
+    }
     const active = this.pods.filter((p) => !p.terminating && !p.gone);
     if (active.length < n) {
       for (let k = active.length; k < n; k++) this.schedulePod(this.createPod());
@@ -609,12 +616,18 @@ export class Deployment {
       this.markGone(pod); // deleted while waiting to restart: nothing to drain
       return;
     }
-    if (this.phases) return this.enterPhase(pod, 'ContainerCreating', this.phases.processStartS);
+    if (this.phases) {
+      this.enterPhase(pod, 'ContainerCreating', this.phases.processStartS);
+      return;
+    }
     this.sim.schedule(sToNs(this.cfg.pod.startupS + this.cfg.pod.readinessDelayS), this.kReady, p, pod.generation);
   }
 
   private completed(pod: ClusterPod, id: number): void {
-    if (this.probeSpecs && id < this.probeOf.length && this.probeOf[id]! > 0) return this.probeCompleted(id);
+    if (this.probeSpecs && id < this.probeOf.length && this.probeOf[id]! > 0) {
+      this.probeCompleted(id);
+      return;
+    }
     if (pod.gone) return; // a killed pod's requests were already reported lost
     this.requestPod[id] = -1;
     pod.inFlight--;
@@ -707,7 +720,10 @@ export class Deployment {
     }
     if (action === 'skip') return;
     this.probeStats.sent++;
-    if (!pod.listening) return this.probeResult(w, 'Failure'); // connection refused
+    if (!pod.listening) {
+      this.probeResult(w, 'Failure'); // connection refused
+      return;
+    }
     const id = this.sink.probeRequest!();
     if (id >= this.probeOf.length) {
       const g = new Int32Array(Math.max(id + 1, this.probeOf.length * 2, 64));
@@ -755,17 +771,25 @@ export class Deployment {
     if (worker.containerId !== pod.generation || !pod.containerUp) return; // a result for a dead container
     switch (worker.type) {
       case 'readiness':
-        if (set === 'Success') return this.maybeReady(pod);
+        if (set === 'Success') {
+          this.maybeReady(pod);
+          return;
+        }
         if (pod.ready) this.notReady(pod);
         return;
       case 'startup':
-        if (set === 'Success') return this.maybeReady(pod);
+        if (set === 'Success') {
+          this.maybeReady(pod);
+          return;
+        }
         this.probeStats.startupRestarts++;
-        return this.killContainer(pod);
+        this.killContainer(pod);
+        return;
       case 'liveness':
         if (set === 'Success') return;
         this.probeStats.livenessRestarts++;
-        return this.killContainer(pod); // "failed liveness probe, will be restarted"
+        this.killContainer(pod); // "failed liveness probe, will be restarted"
+        return;
       default: {
         const never: never = worker.type;
         throw new Error(`unknown probe type ${String(never)}`);
@@ -846,7 +870,10 @@ export class Deployment {
   private syncDeployment(): void {
     const rss = this.replicaSets;
     if (!rss) return;
-    if (rss.some((rs) => rs.replicas > 0 && rs.desiredAnnotation !== this.replicas)) return this.scaleReplicaSets();
+    if (rss.some((rs) => rs.replicas > 0 && rs.desiredAnnotation !== this.replicas)) {
+      this.scaleReplicaSets();
+      return;
+    }
     const newRS = rss.at(-1)!;
     const olds = rss.slice(0, -1);
     const all = rss.reduce((a, rs) => a + rs.replicas, 0);
@@ -855,7 +882,8 @@ export class Deployment {
       newRS.replicas = n;
       this.annotate(newRS);
       this.manageReplicas(newRS);
-      return this.queueSync(); // the ReplicaSet's update event brings the controller back at once
+      this.queueSync(); // the ReplicaSet's update event brings the controller back at once
+      return;
     }
     const next = reconcileOldReplicaSets(this.replicas, this.ru, this.rsView(newRS), olds.map((rs) => this.rsView(rs)));
     olds.forEach((rs, i) => {
@@ -896,7 +924,7 @@ export class Deployment {
         this.replicas,
         maxSurge(this.replicas, this.ru),
       );
-      newestFirst.forEach((rs, i) => (rs.replicas = sizes[i]!));
+      for (const [i, rs] of newestFirst.entries()) rs.replicas = sizes[i]!;
     }
     for (const rs of rss) {
       this.annotate(rs);

@@ -107,7 +107,10 @@ export class MetricsPipelineModel {
     }
     if (this.trackLatency.perPod) {
       let w = this.podLat.get(podIndex);
-      if (!w) this.podLat.set(podIndex, (w = { t: [], ms: [] }));
+      if (!w) {
+        w = { t: [], ms: [] };
+        this.podLat.set(podIndex, w);
+      }
       w.t.push(this.sim.now);
       w.ms.push(ms);
     }

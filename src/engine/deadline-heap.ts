@@ -113,7 +113,7 @@ export class DeadlineHeap {
   private renumber(): void {
     const order = Array.from({ length: this.n }, (_, i) => i);
     order.sort((x, y) => this.time[x]! - this.time[y]! || this.seq[x]! - this.seq[y]!);
-    order.forEach((slot, rank) => (this.seq[slot] = rank));
+    for (const [rank, slot] of order.entries()) this.seq[slot] = rank;
     this.nextSeq = this.n;
   }
 

@@ -42,7 +42,7 @@ export class RandomStream {
   /** Standard normal (Marsaglia polar method; caches the second variate). */
   normal(): number {
     const spare = this.spareNormal;
-    if (spare === spare) {
+    if (!Number.isNaN(spare)) {
       this.spareNormal = NaN;
       return spare;
     }

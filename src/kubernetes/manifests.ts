@@ -170,7 +170,10 @@ class Mapper {
     let node = this.result.data as Record<string | number, unknown>;
     scenarioPath.forEach((seg, i) => {
       if (i === scenarioPath.length - 1) node[seg] = structuredClone(value);
-      else node = (node[seg] ??= typeof scenarioPath[i + 1] === 'number' ? [] : {}) as Record<string | number, unknown>;
+      else {
+        node[seg] ??= typeof scenarioPath[i + 1] === 'number' ? [] : {};
+        node = node[seg] as Record<string | number, unknown>;
+      }
     });
     this.result.origins.push({ scenarioPath, source: this.source, manifestPath, sameShape });
     this.result.mapped.push({
@@ -203,7 +206,9 @@ class Mapper {
         this.warn(path, 'not modelled, ignored');
         return;
       }
-      if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+      if (Array.isArray(v)) v.forEach((x, i) => {
+        walk(x, [...path, i]);
+      });
       else if (isRecord(v)) for (const [name, x] of Object.entries(v)) walk(x, [...path, name]);
     };
     walk(this.source.data, []);
@@ -247,8 +252,14 @@ function mapDeployment(m: Mapper): void {
   containers.forEach((_c, i) => {
     const res = [...pod, 'containers', i, 'resources'];
     for (const [resource, add] of [
-      ['cpu', (v: number) => ((cpuMilli += v), (anyCpu = true))],
-      ['memory', (v: number) => ((memBytes += v / 1000), (anyMem = true))],
+      ['cpu', (v: number) => {
+        cpuMilli += v;
+        anyCpu = true;
+      }],
+      ['memory', (v: number) => {
+        memBytes += v / 1000;
+        anyMem = true;
+      }],
     ] as const) {
       const request = m.take([...res, 'requests', resource]);
       const limit = m.get([...res, 'limits', resource]);

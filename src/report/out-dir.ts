@@ -1,5 +1,5 @@
 import {
-  accessSync, closeSync, constants, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statfsSync,
+  accessSync, closeSync, constants, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statfsSync, type Stats,
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -102,7 +102,7 @@ export function checkOutDir(dir: string, kind: ResultsKind, what = '--out'): voi
       `${what} ${dir}: refusing to write results into the working directory or a parent of it; name a new directory`,
     );
   }
-  let st;
+  let st: Stats | undefined;
   try {
     st = lstatSync(abs);
   } catch (e) {
@@ -137,7 +137,7 @@ function checkWritable(abs: string, shown: string, what: string): void {
     if (up === d) break;
     d = up;
   }
-  let st;
+  let st: Stats;
   try {
     st = lstatSync(d);
   } catch {

@@ -2,5 +2,6 @@
 export function excerpt(s: string, max = 60): string {
   const cut = s.length > max ? `${s.slice(0, max)}…` : s;
   // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this escapes
   return cut.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { closest, distance } from 'fastest-levenshtein';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
@@ -57,7 +57,7 @@ export function readInputText(file: string, shownAs: string = file, path = ''): 
   const fail = (message: string): never => {
     throw new ScenarioError([{ file: shownAs, path, message }]);
   };
-  let st;
+  let st: Stats;
   try {
     st = statSync(file);
   } catch (e) {
@@ -134,7 +134,7 @@ function readTraffic(file: string, a: Extract<Scenario['workload']['arrival'], {
   if (!existsSync(csv)) throw new ScenarioError([{ file, path, message: `expected a readable trace file, found nothing at ${csv}` }]);
   const text = readInputText(csv, csv, path);
   const fileType = a.fileType ?? (extname(csv).toLowerCase() === '.json' ? 'prometheus-json' : 'csv');
-  let traffic;
+  let traffic: ReturnType<typeof parseTraffic>;
   try {
     traffic = parseTraffic(text, {
       format: a.format,
@@ -391,10 +391,11 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
       const what = issue.origin === 'array' ? 'a list with length ' : issue.origin === 'string' ? 'length ' : 'a number ';
       return [{ ...at(path), message: `expected ${what}${op} ${String(bound)}, found ${describeValue(input)}` }];
     }
-    case 'invalid_value':
+    case 'invalid_value': {
       const expected = issue.values.map((v) => JSON.stringify(v)).join(' | ');
       const message = `expected one of ${expected}, found ${describeValue(input)}${didYouMean(input, issue.values)}`;
       return [{ ...at(path), message }];
+    }
     case 'unrecognized_keys': {
       const allowed = allowedKeys(path, data);
       return issue.keys.map((k) => ({

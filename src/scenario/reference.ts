@@ -75,8 +75,14 @@ class Walker {
       return;
     }
     const variants = s.oneOf ?? s.anyOf;
-    if (variants) return this.union(s, variants, path, required, tag);
-    if (s.type === 'array' && s.items) return this.list(s, s.items, path, required, tag);
+    if (variants) {
+      this.union(s, variants, path, required, tag);
+      return;
+    }
+    if (s.type === 'array' && s.items) {
+      this.list(s, s.items, path, required, tag);
+      return;
+    }
     if (s.type === 'object' && s.properties) {
       if (path) this.rows.push(row(path + tag, 'mapping', s.default, s.description, required));
       this.fields(s, path, tag);

@@ -227,7 +227,8 @@ function finish(raw: Raw, o: TrafficOptions): Traffic {
     out = [];
     for (let i = 1; i < points.length; i++) {
       const a = points[i - 1]!, b = points[i]!;
-      const inc = b.v >= a.v ? b.v - a.v : (resets++, b.v);
+      if (b.v < a.v) resets++;
+      const inc = b.v >= a.v ? b.v - a.v : b.v;
       out.push([a.t - t0, inc / (b.t - a.t)]);
     }
     if (resets > 0) warnings.push({ message: `${resets} counter reset${resets === 1 ? '' : 's'} (a value below the one before): counted from zero, as Prometheus' rate() does` });

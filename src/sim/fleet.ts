@@ -3,7 +3,7 @@ import { ClusterAutoscaler } from '../cluster/cluster-autoscaler.js';
 import { Deployment, type ServiceSink } from '../cluster/deployment.js';
 import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
 import { NodeCpus } from '../cluster/node-cpu.js';
-import { RandomStreams } from '../engine/random.js';
+import type { RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';

@@ -11,9 +11,11 @@ export function scheduleTimeline(sim: Simulation, timeline: readonly TimelineEve
   const apply = (e: TimelineEvent): void => {
     switch (e.type) {
       case 'rollout':
-        return fleet.deployment.rollout();
+        fleet.deployment.rollout();
+        return;
       case 'scale':
-        return fleet.deployment.scale(e.replicas);
+        fleet.deployment.scale(e.replicas);
+        return;
       case 'hpa':
         if (fleet.autoscaler instanceof HpaController) {
           fleet.autoscaler.edit({
@@ -32,5 +34,5 @@ export function scheduleTimeline(sim: Simulation, timeline: readonly TimelineEve
       }
     }
   };
-  timeline.forEach((e, i) => sim.scheduleAt(sToNs(e.atS), kind, i));
+  for (const [i, e] of timeline.entries()) sim.scheduleAt(sToNs(e.atS), kind, i);
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { idleDeployment } from '../support/idle-deployment.js';
-import { Deployment } from '../../src/cluster/deployment.js';
-import { Simulation } from '../../src/engine/simulation.js';
+import type { Deployment } from '../../src/cluster/deployment.js';
+import type { Simulation } from '../../src/engine/simulation.js';
 import { nsToS, sToNs } from '../../src/engine/time.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/experiment.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { idleDeployment } from '../support/idle-deployment.js';
 import type { ClusterPod } from '../../src/cluster/deployment.js';
 import { NodeImages } from '../../src/cluster/nodes.js';
-import { Simulation } from '../../src/engine/simulation.js';
+import type { Simulation } from '../../src/engine/simulation.js';
 import { sToNs } from '../../src/engine/time.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/experiment.js';

@@ -124,7 +124,7 @@ describe('engine/LadderQueue under stress', () => {
   /** Push (time, id) pairs and drain; the order must be the (time, seq) order. */
   function checkOrder(times: number[]): void {
     const q = new LadderQueue(16);
-    times.forEach((t, i) => q.push(t, 0, i, 0));
+    for (const [i, t] of times.entries()) q.push(t, 0, i, 0);
     const got = drain(q);
     const want = times.map((t, i) => [t, i] as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     expect(got).to.deep.equal(want);
@@ -159,7 +159,10 @@ describe('engine/LadderQueue under stress', () => {
     const heap = new EventQueue(16);
     const ladder = new LadderQueue(16);
     let x = 12345;
-    const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x / 2 ** 31;
+    };
     for (let i = 0; i < 5000; i++) {
       const t = Math.floor(rand() * 1e6);
       heap.push(t, 0, i, 0);
@@ -185,7 +188,10 @@ describe('engine/LadderQueue under stress', () => {
     const heap = new EventQueue(16);
     const ladder = new LadderQueue(16);
     let x = 777;
-    const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x / 2 ** 31;
+    };
     const handles: Array<[number, number]> = [];
     let now = 0;
     let id = 0;

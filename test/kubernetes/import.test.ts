@@ -134,7 +134,7 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
     },
     {
       name: 'scaleTargetRef naming another Deployment',
-      files: { 'deploy.yaml': fixture('deploy.yaml'), 'hpa.yaml': fixture('hpa.yaml').replace(/name: checkout\n  minReplicas/, 'name: cart\n  minReplicas') },
+      files: { 'deploy.yaml': fixture('deploy.yaml'), 'hpa.yaml': fixture('hpa.yaml').replace(/name: checkout\n {2}minReplicas/, 'name: cart\n  minReplicas') },
       expect: /hpa\.yaml:\d+:\d+: .* spec\.scaleTargetRef\.name: expected the Deployment given beside it, "checkout"/,
     },
     {

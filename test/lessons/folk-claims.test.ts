@@ -95,7 +95,7 @@ describe('folk claims put to the model', function () {
     const v = runVariants('scenarios/metrics-outage-spike.yaml', [1, 2]);
     const outageStartS = 95;
     const outageEndS = 180;
-    for (const r of v['outage']!) {
+    for (const r of v.outage!) {
       const during = r.hpaDecisions!.filter((d) => d.tS > outageStartS && d.tS < outageEndS);
       expect(during.length).to.be.greaterThan(3);
       for (const d of during) {
@@ -105,11 +105,11 @@ describe('folk claims put to the model', function () {
       const after = r.hpaDecisions!.filter((d) => d.tS >= outageEndS);
       expect(after.some((d) => d.rescale && d.desiredReplicas > d.currentReplicas), 'scales once metrics return').to.equal(true);
     }
-    for (const r of v['healthy']!) {
+    for (const r of v.healthy!) {
       const during = r.hpaDecisions!.filter((d) => d.tS > outageStartS && d.tS < outageEndS);
       expect(during.some((d) => d.rescale), 'the healthy HPA scales in the same window').to.equal(true);
     }
-    expect(mean(v['outage']!, (s) => s.latencyMs.p99)).to.be.greaterThan(2 * mean(v['healthy']!, (s) => s.latencyMs.p99));
+    expect(mean(v.outage!, (s) => s.latencyMs.p99)).to.be.greaterThan(2 * mean(v.healthy!, (s) => s.latencyMs.p99));
   });
 
   it('"a behavior block cuts scale events and p95" — only its scale-down window does, and the default HPA has one', () => {

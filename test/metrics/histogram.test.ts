@@ -18,9 +18,9 @@ describe('latency histogram', () => {
       fc.property(fc.array(fc.double({ min: 0, max: 2e4, noNaN: true }), { maxLength: 200 }), (xs) => {
         const bounds = [0.1, 1, 10, 100, 1000, 10000];
         const h = new Histogram(bounds);
-        xs.forEach((x) => h.observe(x));
+        for (const x of xs) h.observe(x);
         const cum = h.cumulative();
-        bounds.forEach((b, i) => expect(cum[i]).to.equal(xs.filter((x) => x <= b).length));
+        for (const [i, b] of bounds.entries()) expect(cum[i]).to.equal(xs.filter((x) => x <= b).length);
         expect(cum[bounds.length]).to.equal(xs.length);
       }),
     );

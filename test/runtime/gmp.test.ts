@@ -90,7 +90,10 @@ describe('gmp sysmon and preemption', () => {
       const sysmon = (exp.fleet.pod0 as GmpPod).sched.sysmon;
       // Before any loop has run: the time of loop n is the first loop after loop n − 1.
       const times: number[] = [];
-      for (let t = 0; times.length < 53; ) times.push((t = sysmon.firstLoopAtOrAfter(t + 1)));
+      for (let t = 0; times.length < 53; ) {
+        t = sysmon.firstLoopAtOrAfter(t + 1);
+        times.push(t);
+      }
       for (const [n, us] of table) expect(times[n - 1], `loop ${n}`).to.be.closeTo(us * 1000, 1e-6);
       // Saturated: loops 10 ms + slack + wake-up apart.
       const late = sysmon.firstLoopAtOrAfter(1e9);

@@ -3,6 +3,7 @@ import { RandomStreams } from '../../src/engine/random.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import { SampleLog } from '../../src/metrics/sample-log.js';
 import { CHAN_BLOCK, Chans } from '../../src/runtime/gmp/chan.js';
+import { newG } from '../../src/runtime/gmp/goroutines.js';
 import { GTable } from '../../src/runtime/gmp/gtable.js';
 import { Programs } from '../../src/runtime/gmp/program.js';
 import { Sched, type SchedConfig } from '../../src/runtime/gmp/sched.js';
@@ -70,8 +71,8 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
       it(c.name, () => {
         const { s } = newSched(2);
         const m = mWithP(s, 0);
-        const gGlobal = s.newG(0, -1, -1, -1);
-        const gLocal = s.newG(0, -1, -1, 0);
+        const gGlobal = newG(s, 0, -1, -1, -1);
+        const gLocal = newG(s, 0, -1, -1, 0);
         if (c.global) s.rq.globrunqput(gGlobal);
         if (c.local) s.rq.runqput(0, gLocal, false);
         s.schedtick[0] = c.schedtick;
@@ -82,8 +83,8 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
     it('proc.go findRunnable: checkTimers first — a due timer readies its G into runnext, which runs before the runq', () => {
       const { s, sim } = newSched(1);
       const m = mWithP(s, 0);
-      const sleeper = s.newG(0, -1, -1, 0);
-      const queued = s.newG(0, -1, -1, 0);
+      const sleeper = newG(s, 0, -1, -1, 0);
+      const queued = newG(s, 0, -1, -1, 0);
       s.rq.runqput(0, queued, false);
       s.g.status[sleeper] = Gwaiting;
       s.timers.addtimer(0, sleeper, 0);
@@ -96,7 +97,7 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
       const { s } = newSched(1);
       s.netpoll.unblock(); // m0 is not blocked in netpoll: this M polls without blocking
       const m = mWithP(s, 0);
-      const a = s.newG(0, -1, -1, -1), b = s.newG(0, -1, -1, -1);
+      const a = newG(s, 0, -1, -1, -1), b = newG(s, 0, -1, -1, -1);
       s.g.status[a] = s.g.status[b] = Gwaiting;
       s.netpoll.ready(a);
       s.netpoll.ready(b);
@@ -108,7 +109,7 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
       const { s } = newSched(2);
       const m0 = mWithP(s, 0);
       mWithP(s, 1);
-      const gs = [0, 1, 2, 3].map(() => s.newG(0, -1, -1, 1));
+      const gs = [0, 1, 2, 3].map(() => newG(s, 0, -1, -1, 1));
       for (const gp of gs) s.rq.runqput(1, gp, false);
       s.mSpinning[m0] = 1;
       s.nmspinning = 1;
@@ -135,11 +136,11 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
     const cases: { name: string; nP: number; busyPs: number; setup: Setup; want: Want }[] = [
       {
         name: 'proc.go handoffp: local work → startm', nP: 2, busyPs: 1,
-        setup: (s) => s.rq.runqput(0, s.newG(0, -1, -1, 0), false), want: 'startm',
+        setup: (s) => s.rq.runqput(0, newG(s, 0, -1, -1, 0), false), want: 'startm',
       },
       {
         name: 'proc.go handoffp: global work (sched.runqsize != 0) → startm',
-        nP: 2, busyPs: 1, setup: (s) => s.rq.globrunqput(s.newG(0, -1, -1, -1)), want: 'startm'
+        nP: 2, busyPs: 1, setup: (s) => s.rq.globrunqput(newG(s, 0, -1, -1, -1)), want: 'startm'
       },
       {
         name: 'proc.go handoffp: no work, nobody spinning or idle (nmspinning+npidle == 0) → startm spinning',
@@ -197,7 +198,7 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
         const { s } = newSched(2);
         const m = mWithP(s, 0);
         if (!c.idleP) mWithP(s, 1);
-        const gp = s.newG(0, -1, -1, 0);
+        const gp = newG(s, 0, -1, -1, 0);
         s.g.status[gp] = Grunning;
         s.pCurG[0] = gp;
         s.mCurG[m] = gp;
@@ -230,7 +231,7 @@ describe('chan.go and sema.go rules (Chans)', () => {
     { name: 'chan.go chansend: unbuffered, no receiver → block', cap: 0, run: (c) => c.chansend(0), want: CHAN_BLOCK },
     {
       name: 'chan.go chansend: a parked receiver → handed the value directly (send → goready)',
-      cap: 0, run: (c) => (c.parkRecv(0, 7), c.chansend(0)), want: 7
+      cap: 0, run: (c) => { c.parkRecv(0, 7); return c.chansend(0); }, want: 7
     },
     {
       name: 'chan.go chansend: buffered with room → into the buffer, nobody readied',
@@ -238,16 +239,16 @@ describe('chan.go and sema.go rules (Chans)', () => {
     },
     {
       name: 'chan.go chansend: full buffer → block',
-      cap: 1, run: (c) => (c.chansend(0), c.chansend(0)), want: CHAN_BLOCK
+      cap: 1, run: (c) => { c.chansend(0); return c.chansend(0); }, want: CHAN_BLOCK
     },
     { name: 'chan.go chanrecv: empty, no sender → block', cap: 1, run: (c) => c.chanrecv(0), want: CHAN_BLOCK },
     {
       name: 'chan.go chanrecv: unbuffered with a parked sender → take its value, ready it',
-      cap: 0, run: (c) => (c.parkSend(0, 9), [c.chanrecv(0), c.buffered(0)]), want: [9, 0],
+      cap: 0, run: (c) => { c.parkSend(0, 9); return [c.chanrecv(0), c.buffered(0)]; }, want: [9, 0],
     },
     {
       name: "chan.go chanrecv (recv): full buffer and a parked sender → take the head, the sender's value fills the slot",
-      cap: 1, run: (c) => (c.chansend(0), c.parkSend(0, 5), [c.chanrecv(0), c.buffered(0)]), want: [5, 1],
+      cap: 1, run: (c) => { c.chansend(0); c.parkSend(0, 5); return [c.chanrecv(0), c.buffered(0)]; }, want: [5, 1],
     },
     {
       name: 'sema.go: Lock on a free mutex takes it',
@@ -255,11 +256,11 @@ describe('chan.go and sema.go rules (Chans)', () => {
     },
     {
       name: 'sema.go: Lock on a held mutex must park',
-      cap: 0, run: (c) => (c.tryLock(0, 1), c.tryLock(0, 2)), want: false
+      cap: 0, run: (c) => { c.tryLock(0, 1); return c.tryLock(0, 2); }, want: false
     },
     {
       name: 'sema.go semrelease handoff: Unlock hands the mutex to the first waiter (FIFO)',
-      cap: 0, run: (c) => (c.tryLock(0, 1), c.parkLock(0, 2), c.parkLock(0, 3), [c.unlock(0), c.owner(0), c.unlock(0), c.unlock(0)]),
+      cap: 0, run: (c) => { c.tryLock(0, 1); c.parkLock(0, 2); c.parkLock(0, 3); return [c.unlock(0), c.owner(0), c.unlock(0), c.unlock(0)]; },
       want: [2, 2, 3, -1],
     },
   ];

@@ -18,15 +18,15 @@ describe('goroutine stacks', () => {
   it('a 64 KiB call chain doubles a 2 KiB stack five times, copying 62 KiB, and the bytes count in memory', () => {
     // 10 requests go 64 KiB deep, then park in netpoll for a long time.
     const { exp, sched } = pod([{ deep: { stackKB: 64, cpu: { dist: 'constant', valueMs: 0.1 } } }, { netpoll: { dist: 'constant', valueMs: 1e6 } }], 1, 10);
-    const base = sched.stackBytes();
-    const rss0 = sched.rssBytes();
+    const base = sched.mem.stackBytes();
+    const rss0 = sched.mem.rssBytes();
     exp.advanceTo(1e9);
-    expect(sched.stackStats.growths).to.equal(10 * 5); // newstack per doubling: 2→4→8→16→32→64 KiB
-    expect(sched.stackStats.copiedBytes).to.equal(10 * 62 * KiB);
+    expect(sched.mem.stackStats.growths).to.equal(10 * 5); // newstack per doubling: 2→4→8→16→32→64 KiB
+    expect(sched.mem.stackStats.copiedBytes).to.equal(10 * 62 * KiB);
     const gs = sched.g.count; // every G made keeps at least 2 KiB
-    expect(sched.stackBytes()).to.equal(gs * 2 * KiB + 10 * 62 * KiB);
-    expect(sched.stackBytes()).to.be.greaterThan(base);
-    expect(sched.rssBytes() - rss0).to.equal(sched.stackBytes() - base);
+    expect(sched.mem.stackBytes()).to.equal(gs * 2 * KiB + 10 * 62 * KiB);
+    expect(sched.mem.stackBytes()).to.be.greaterThan(base);
+    expect(sched.mem.rssBytes() - rss0).to.equal(sched.mem.stackBytes() - base);
   });
 
   it('copying costs CPU time (stackCopyNsPerKB)', () => {
@@ -47,14 +47,14 @@ describe('goroutine stacks', () => {
     );
     exp.advanceTo(2.9e9);
     expect(sched.gc!.cycles).to.be.greaterThan(3);
-    expect(sched.stackStats.shrinks).to.be.greaterThan(0);
+    expect(sched.mem.stackStats.shrinks).to.be.greaterThan(0);
     // After many cycles the early Gs' stacks are back near 2 KiB; all deep stacks were 256 KiB.
-    const extraPerG = (sched.stackBytes() - sched.g.count * 2 * KiB) / sched.liveGs();
-    expect(sched.stackStats.shrinks).to.be.greaterThan(100);
+    const extraPerG = (sched.mem.stackBytes() - sched.g.count * 2 * KiB) / sched.liveGs();
+    expect(sched.mem.stackStats.shrinks).to.be.greaterThan(100);
     expect(extraPerG).to.be.below(0.75 * 254 * KiB);
     exp.finish();
     exp.sim.runUntil(exp.sim.now + 4e9); // every request finishes: freed stacks
     expect(sched.liveGs()).to.equal(0);
-    expect(sched.stackBytes()).to.equal(sched.g.count * 2 * KiB);
+    expect(sched.mem.stackBytes()).to.equal(sched.g.count * 2 * KiB);
   });
 });

@@ -3,7 +3,7 @@ import { problems } from '../support/problems.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatProblem, loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load.js';
+import { formatProblem, loadScenarioFile, parseScenario, type ScenarioError } from '../../src/scenario/load.js';
 
 describe('scenario loading', () => {
   it('fills every default into an empty document, naming it after the file', () => {

@@ -43,8 +43,8 @@ describe('curated scenarios', () => {
 
   it('numa-stealing: the NUMA-aware order steals across nodes less; one node is fastest', () => {
     const r = variants('scenarios/numa-stealing.yaml');
-    expect(r['numa-aware']!.gmp!.numa!.crossNodeSteals).to.be.below(r['random']!.gmp!.numa!.crossNodeSteals);
-    expect(r['uniform']!.latencyMs.p50).to.be.below(r['random']!.latencyMs.p50);
+    expect(r['numa-aware']!.gmp!.numa!.crossNodeSteals).to.be.below(r.random!.gmp!.numa!.crossNodeSteals);
+    expect(r.uniform!.latencyMs.p50).to.be.below(r.random!.latencyMs.p50);
   });
 
   it('work-stealing-burst: idle Ps steal the 64-child bursts; one P alone is far slower', () => {
@@ -61,12 +61,12 @@ describe('curated scenarios', () => {
 
   it('metrics-outage-spike: with metrics down during the spike the tail is far worse than when healthy', () => {
     const r = variants('scenarios/metrics-outage-spike.yaml');
-    expect(r['outage']!.latencyMs.p99).to.be.greaterThan(2 * r['healthy']!.latencyMs.p99);
+    expect(r.outage!.latencyMs.p99).to.be.greaterThan(2 * r.healthy!.latencyMs.p99);
   });
 
   it('flash-crowd-autoscalers: the goroutine target holds more pods than the CPU target; KEDA rescales more', () => {
     const r = variants('scenarios/flash-crowd-autoscalers.yaml');
     expect(r['goroutines-hpa']!.cluster.podSeconds).to.be.greaterThan(r['cpu-hpa']!.cluster.podSeconds);
-    expect(r['keda']!.hpa!.rescales).to.be.greaterThan(r['cpu-hpa']!.hpa!.rescales);
+    expect(r.keda!.hpa!.rescales).to.be.greaterThan(r['cpu-hpa']!.hpa!.rescales);
   });
 });

@@ -23,9 +23,9 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
     expect(lenient.summary.cluster.probes!.livenessRestarts).to.equal(0);
     expect(strict.summary.cluster.killed).to.be.greaterThan(10 * lenient.summary.cluster.killed + 1000);
     // After the crowd (150 s) the strict Deployment keeps losing pods: some sample has no Ready pod.
-    const after = (res: RunResult) => column(res, 'replicas_ready').filter((x) => x.t > 200);
-    expect(Math.min(...after(strict).map((x) => x.v))).to.equal(0);
-    expect(Math.min(...after(lenient).map((x) => x.v))).to.equal(4);
+    const afterCrowd = (res: RunResult) => column(res, 'replicas_ready').filter((x) => x.t > 200);
+    expect(Math.min(...afterCrowd(strict).map((x) => x.v))).to.equal(0);
+    expect(Math.min(...afterCrowd(lenient).map((x) => x.v))).to.equal(4);
     // The restarts are visible per pod.
     const phase = strict.podSeries.columns.indexOf('phase');
     const phases = new Set(strict.podSeries.rows.map((row) => row[phase]));
@@ -37,7 +37,7 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
     const p99 = (v: string) => r[v]!.summary.latencyMs.p99;
     expect(p99('reactive')).to.be.greaterThan(1.3 * p99('instant-start'));
     expect(p99('scheduled-min')).to.be.below(0.5 * p99('instant-start'));
-    const st = r['reactive']!.summary.cluster.startup!;
+    const st = r.reactive!.summary.cluster.startup!;
     expect(st.meanToReadyS).to.be.greaterThan(40); // 1 + 20 (600 MB at 30 MB/s) + 2 + 1 + 20 s
     expect(st.imagePulls).to.be.greaterThan(0);
     // The schedule made the pods Ready before the crowd (180 s).

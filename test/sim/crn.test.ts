@@ -17,7 +17,7 @@ describe('common random numbers', () => {
     const pod0 = new Programs(steps, run);
     const pod5 = new Programs(steps, run.forEntity('pod-5'));
     for (let i = 0; i < pod0.samplers.length; i++) pod5.draw(i, 999, 0); // pod 5 served other requests first
-    const draws = (p: Programs) => p.samplers.map((_, i) => [p.draw(i, 42, 0), p.draw(i, 42, 3), p.draw(i, 43, 0)]).flat();
+    const draws = (p: Programs) => p.samplers.flatMap((_, i) => [p.draw(i, 42, 0), p.draw(i, 42, 3), p.draw(i, 43, 0)]);
     const a = draws(pod0);
     expect(draws(pod5)).to.deep.equal(a);
     expect(new Set(a).size).to.be.greaterThan(a.length - 2); // distinct keys, distinct draws

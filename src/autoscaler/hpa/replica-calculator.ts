@@ -318,7 +318,7 @@ export function getExternalPerPodMetricReplicas(
   const usageRatio = usage / (targetUsagePerPod * replicas);
   if (!isWithin(tolerances, usageRatio)) {
     const r = Math.ceil(usage / targetUsagePerPod);
-    replicas = r > MAX_INT32 ? MAX_INT32 : r;
+    replicas = Math.min(r , MAX_INT32);
   }
   return { replicas, usage: Math.ceil(usage / statusReplicas) };
 }

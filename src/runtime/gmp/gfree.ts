@@ -9,7 +9,6 @@ export class GFreeLists {
   readonly head: Int32Array;
   readonly count: Int32Array;
   private globalHead = -1;
-  private globalCount = 0;
 
   constructor(
     nP: number,
@@ -31,7 +30,6 @@ export class GFreeLists {
         this.count[pp]!--;
         g.link[x] = this.globalHead;
         this.globalHead = x;
-        this.globalCount++;
       }
     }
   }
@@ -43,7 +41,6 @@ export class GFreeLists {
       while (this.count[pp]! < 32 && this.globalHead >= 0) {
         const x = this.globalHead;
         this.globalHead = g.link[x]!;
-        this.globalCount--;
         g.link[x] = this.head[pp]!;
         this.head[pp] = x;
         this.count[pp]!++;
@@ -62,7 +59,6 @@ export class GFreeLists {
     const gp = this.globalHead;
     if (gp < 0) return -1;
     this.globalHead = this.g.link[gp]!;
-    this.globalCount--;
     return gp;
   }
 }

@@ -137,7 +137,7 @@ export class GmpPod implements PodRuntime {
   }
 
   memoryBytes(): number {
-    return this.sched.rssBytes();
+    return this.sched.mem.rssBytes();
   }
 
   gcCpuIntegralNs(): number {

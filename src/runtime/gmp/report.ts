@@ -55,10 +55,10 @@ export function gmpSummary(s: Sched): GmpSummary {
     })(),
     ...(s.gc ? { gc: gcSummary(s) } : {}),
     stacks: {
-      bytesMB: s.stackBytes() / MiB,
-      growths: s.stackStats.growths,
-      shrinks: s.stackStats.shrinks,
-      copiedMB: s.stackStats.copiedBytes / MiB,
+      bytesMB: s.mem.stackBytes() / MiB,
+      growths: s.mem.stackStats.growths,
+      shrinks: s.mem.stackStats.shrinks,
+      copiedMB: s.mem.stackStats.copiedBytes / MiB,
     },
     ...(s.numa
       ? {
@@ -93,7 +93,7 @@ function gcSummary(s: Sched): NonNullable<GmpSummary['gc']> {
     assistFraction: s.busyIntegralNs() > 0 ? gc.assistNs / s.busyIntegralNs() : 0,
     markPhaseFraction: now > 0 ? gc.markPhaseNs / now : 0,
     heapGoalMB: gc.pacer.heapGoal / MiB,
-    peakRssMB: s.peakRssBytes / MiB,
+    peakRssMB: s.mem.peakRssBytes / MiB,
   };
 }
 
@@ -122,8 +122,8 @@ export const GMP_COLUMNS: readonly Column<Sched>[] = [
     kind: 'gauge',
     read: (s) => (s.gc && Number.isFinite(s.gc.pacer.heapGoal) ? s.gc.pacer.heapGoal / MiB : 0),
   },
-  { name: 'stack_mb', kind: 'gauge', read: (s) => s.stackBytes() / MiB },
-  { name: 'rss_mb', kind: 'gauge', read: (s) => s.rssBytes() / MiB },
+  { name: 'stack_mb', kind: 'gauge', read: (s) => s.mem.stackBytes() / MiB },
+  { name: 'rss_mb', kind: 'gauge', read: (s) => s.mem.rssBytes() / MiB },
   { name: 'gc_cycles', kind: 'counter', read: (s) => s.gc?.cycles ?? 0 },
   { name: 'gc_cpu_ms', kind: 'counter', read: (s) => (s.gc ? (s.gc.gcCpuNs + s.gc.idleMarkNs) / 1e6 : 0) },
   { name: 'gc_assist_ms', kind: 'counter', read: (s) => (s.gc?.assistNs ?? 0) / 1e6 },

@@ -1,29 +1,27 @@
-import { mixKey, type RandomStream } from '../../engine/random.js';
+import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { GTable } from './gtable.js';
-import {
-  OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_SLEEP, OP_SPAWN, OP_STACK_GROW, OP_STACK_POP, OP_SYSCALL,
-  OP_UNLOCK, OP_WAIT_CHILDREN, OP_SEND, OP_RECV,
-  type Programs,
-} from './program.js';
+import type { Programs } from './program.js';
+import { burstEnded, gcBgMarkStartWorkers, interpret } from './interp.js';
+import { dropg, injectRunnable, newG, preemptPark } from './goroutines.js';
+import { becomePoller, checkTimers, injectglist, ioDue, netpollready, netpollWake, timersDue } from './poller.js';
 import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE } from '../gc/cycle.js';
-import { ASSIST_GO_ON, GcMark } from '../gc/mark.js';
+import { GcMark } from '../gc/mark.js';
 import { RunQueues } from './runq.js';
 import {
-  Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mpolling, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,
-  WAIT_CHAN_RECEIVE, WAIT_CHAN_SEND, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_NONE, WAIT_SLEEP, WAIT_SYNC_MUTEX,
+  Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,
+  WAIT_IO, WAIT_NONE,
 } from './states.js';
 import { Sysmon } from './sysmon.js';
 import { Cpu, STALL_STW } from './cpu.js';
-import { STACK_MIN, Stacks } from './stack.js';
-import { CHAN_BLOCK, Chans } from './chan.js';
+import { Stacks } from './stack.js';
+import { Memory } from './memory.js';
+import { Chans } from './chan.js';
 import { Timers } from './timers.js';
 import { Netpoll } from './netpoll.js';
 import { GO_FEATURES } from '../version.js';
 import { GFreeLists } from './gfree.js';
 import { SchedStats, GoFatalError, type RequestSink, type SchedConfig, type SchedTracer } from './sched-config.js';
-
-const NO_STACK_STATS: Stacks['stats'] = Object.freeze({ growths: 0, shrinks: 0, copiedBytes: 0 });
 
 /** stealWork's answer when it must first usleep(3) before taking a running victim's runnext. */
 const STEAL_USLEEP = -2;
@@ -62,6 +60,8 @@ export class Sched {
   readonly mark: GcMark;
   /** Goroutine stacks (stack.go), when some step runs deep. */
   readonly stacks: Stacks | undefined;
+  /** The process's memory: heap + stacks + overhead (RSS), its peak, the container limit (memory.ts). */
+  readonly mem: Memory;
   /** Runtime-owned Gs (the background mark workers, G index = P): not goroutines of the program. */
   readonly nSystemGs: number;
   /** Timers (time.go): pending ones, and per P those due but not yet run (checkTimers runs them). */
@@ -99,14 +99,12 @@ export class Sched {
   /** Channels and mutexes (chan.go, sema.go). */
   readonly chans: Chans;
 
-  private goidgen = 0;
-  private running = 0;
-  private readonly kBurstEnd: number;
+  /** goid of the last G made (sched.goidgen); goroutines.ts's newG takes the next. */
+  goidgen = 0;
+  /** Ps running a G now (runningPs). */
+  running = 0;
   private readonly kSyscallEnd: number;
-  private readonly kNetpollReady: number;
-  private readonly kTimer: number;
   private readonly kMWake: number;
-  private readonly kPollWake: number;
   private readonly kPreempt: number;
   private readonly kRunnextSteal: number;
   /** The victim stealWork chose to usleep(3) on, and per M the runnext G it hopes to take. */
@@ -119,7 +117,8 @@ export class Sched {
     readonly cfg: SchedConfig,
     readonly progs: Programs,
     private readonly stealRng: RandomStream,
-    private readonly sink: RequestSink,
+    /** Where a request's start and completion go (goroutines.ts goexit, execute). */
+    readonly sink: RequestSink,
   ) {
     const n = (this.nP = cfg.gomaxprocs);
     this.go121 = GO_FEATURES[cfg.goVersion].needspinning;
@@ -131,11 +130,13 @@ export class Sched {
     this.schedtick = new Float64Array(n);
     this.syscalltick = new Float64Array(n);
     this.syscallStart = new Float64Array(n);
-    this.kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => this.burstEnded(pp));
-    this.cpu = new Cpu(sim, n, cfg, this.kBurstEnd);
+    const kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => burstEnded(this, pp));
+    this.cpu = new Cpu(sim, n, cfg, kBurstEnd);
     this.cfs = this.cpu.cfs;
     this.numa = this.cpu.numa;
     if (progs.growsStacks) this.stacks = new Stacks(1024);
+    this.nSystemGs = progs.allocates && cfg.gc ? n : 0;
+    this.mem = new Memory(this.g, this.stacks, cfg.runtimeOverheadBytes ?? 0, cfg.memoryLimitBytes, this.nSystemGs);
     if (progs.allocates && cfg.gc) {
       this.gc = new GcDriver(sim, cfg.gc, {
         nP: n,
@@ -145,23 +146,14 @@ export class Sched {
           this.wakep(); // startTheWorldWithSema: idle Ps may run idle mark workers
         },
         stopLatencyNs: () => (this.cpu.anyBurst() ? this.cfg.costs.preemptSignalNs : 0),
-        wakeAssists: (gs) => this.injectRunnable(gs),
-        stackBytes: () => this.stackBytes(),
-        shrinkStacks: () => this.shrinkStacks(),
-        nonHeapBytes: () => this.stackBytes() + (this.cfg.runtimeOverheadBytes ?? 0),
+        wakeAssists: (gs) => injectRunnable(this, gs),
+        stackBytes: () => this.mem.stackBytes(),
+        shrinkStacks: () => this.mem.shrinkStacks(),
+        nonHeapBytes: () => this.mem.stackBytes() + (this.cfg.runtimeOverheadBytes ?? 0),
       });
-      // gcBgMarkStartWorkers: one background mark worker G per P, parked until a mark phase.
-      for (let p = 0; p < n; p++) {
-        const gp = this.g.add();
-        this.g.status[gp] = Gwaiting;
-        this.g.waitReason[gp] = WAIT_GC_WORKER;
-        this.g.prog[gp] = progs.gcWorkerProg;
-        this.g.pc[gp] = progs.start[progs.gcWorkerProg]!;
-        this.g.workLeft[gp] = -1;
-        this.g.goid[gp] = ++this.goidgen;
-      }
+      this.mem.gc = this.gc;
+      gcBgMarkStartWorkers(this);
     }
-    this.nSystemGs = this.gc ? n : 0;
     this.mark = new GcMark(this.gc, n);
     this.gfree = new GFreeLists(n, this.g);
     this.pidle = new Int32Array(n);
@@ -182,20 +174,20 @@ export class Sched {
     for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.coprimes.push(i);
 
     this.kSyscallEnd = sim.registerKind('gmp.syscall-end', (gp) => this.exitsyscall(gp));
-    this.kNetpollReady = sim.registerKind('gmp.netpoll-ready', () => this.ioDue());
-    this.kTimer = sim.registerKind('gmp.timer', () => this.timersDue());
-    this.timers = new Timers(sim, n, this.kTimer, this.stats.timerDelayMs);
+    const kNetpollReady = sim.registerKind('gmp.netpoll-ready', () => ioDue(this));
+    const kTimer = sim.registerKind('gmp.timer', () => timersDue(this));
+    this.timers = new Timers(sim, n, kTimer, this.stats.timerDelayMs);
     this.dueCount = this.timers.dueCount;
     this.kMWake = sim.registerKind('gmp.m-wake', (m) => this.mstart(m));
-    this.kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => this.netpollWake(m));
-    this.netpoll = new Netpoll(sim, this.g, this.kNetpollReady, this.kPollWake);
-    this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => this.preemptPark(pp, tick));
+    const kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => netpollWake(this, m));
+    this.netpoll = new Netpoll(sim, this.g, kNetpollReady, kPollWake);
+    this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => preemptPark(this, pp, tick));
     this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => this.runnextStealRetry(m, victim));
     // sysmon's usleep(delay) returns after delay + timer slack + the thread's wake-up (issue 26).
     this.sysmon = new Sysmon(sim, this, (cfg.costs.timerSlackNs ?? 0) + cfg.costs.threadWakeNs);
     // The main M (m0) exists from the start and parks as the network poller of an idle server.
     const m0 = this.allocm();
-    this.becomePoller(m0);
+    becomePoller(this, m0);
     // A server pod starts idle (main blocked in Serve): sysmon will go into its deep sleep.
     this.sysmon.noteAllIdle();
   }
@@ -204,49 +196,11 @@ export class Sched {
 
   /** A request arrives: its connection goroutine becomes ready in the netpoller (net/http's model). */
   acceptRequest(requestId: number, drawKey: number): void {
-    const gp = this.newG(0, requestId, -1, -1);
+    const gp = newG(this, 0, requestId, -1, -1);
     this.g.drawKey[gp] = drawKey;
     this.g.status[gp] = Gwaiting;
     this.g.waitReason[gp] = WAIT_IO;
-    this.netpollready(gp);
-  }
-
-  // ---- Gs --------------------------------------------------------------------------------------
-
-  /** newproc1/gfget: a G running program `prog`, reusing a dead G from pp's (or the global) free list. */
-  newG(prog: number, request: number, parent: number, pp: number): number {
-    const g = this.g;
-    let gp = -1;
-    if (pp >= 0) gp = this.gfree.gfget(pp);
-    else gp = this.gfree.gfgetGlobal();
-    if (gp < 0) {
-      gp = g.add();
-      this.gc?.ensureCapacity(g.capacity);
-      this.stacks?.ensureCapacity(g.capacity);
-      this.cpu.ensureCapacity(g.capacity);
-    }
-    this.cpu.newG(gp, pp); // NUMA first touch
-    g.status[gp] = Grunnable;
-    g.waitReason[gp] = WAIT_NONE;
-    g.prog[gp] = prog;
-    g.pc[gp] = this.progs.start[prog]!;
-    g.workLeft[gp] = -1;
-    g.request[gp] = request;
-    g.parent[gp] = parent;
-    g.children[gp] = 0;
-    g.m[gp] = -1;
-    g.link[gp] = -1;
-    g.goid[gp] = ++this.goidgen;
-    this.stats.gCreated++;
-    return gp;
-  }
-
-  /** ready/goready: a parked G becomes runnable in the runnext of the P that readied it, then wakep. */
-  private ready(gp: number, pp: number): void {
-    this.g.status[gp] = Grunnable;
-    this.g.waitReason[gp] = WAIT_NONE;
-    this.rq.runqput(pp, gp, true);
-    this.wakep();
+    netpollready(this, gp);
   }
 
   // ---- Ps and Ms -------------------------------------------------------------------------------
@@ -299,7 +253,7 @@ export class Sched {
    * startm: run P (an idle one if pp < 0) on an idle M, or a new one (newm). The M starts after the OS
    * wake-up (or thread creation) latency; it holds the P meanwhile (mp.nextp).
    */
-  private startm(pp: number, spinning: boolean): void {
+  startm(pp: number, spinning: boolean): void {
     if (pp < 0) {
       pp = this.pidleget();
       if (pp < 0) {
@@ -338,7 +292,7 @@ export class Sched {
    * 1.19 returns first when npidle == 0; 1.21+ takes nmspinning, then pidlegetSpinning finds no P and
    * sets needspinning instead.
    */
-  private wakep(): void {
+  wakep(): void {
     if (!this.go121 && this.npidle === 0) return;
     if (this.nmspinning !== 0) return;
     if (this.npidle === 0) {
@@ -420,7 +374,7 @@ export class Sched {
     let pp = this.mP[m]!;
     this.foundOverhead = 0;
     for (;;) {
-      this.checkTimers(pp, pp);
+      checkTimers(this, pp, pp);
       if (this.gc !== undefined && this.gc.phase === GC_MARK) {
         const mode = this.gc.findRunnableGCWorker(pp);
         if (mode !== WORKER_NONE) return this.gcWorker(pp, mode);
@@ -436,9 +390,9 @@ export class Sched {
         if (gp >= 0) return this.found(gp, false);
       }
       // Non-blocking netpoll (netpollWaiters > 0: a server always has its listener parked there).
-      if (this.netpollPending() > 0 && this.netpoll.pollerM < 0) {
+      if (this.netpoll.pending() > 0 && this.netpoll.pollerM < 0) {
         gp = this.netpoll.take();
-        this.injectglist(pp);
+        injectglist(this, pp);
         return this.found(gp, false);
       }
       if (this.mSpinning[m] || 2 * this.nmspinning < this.nP - this.npidle) {
@@ -485,7 +439,7 @@ export class Sched {
           continue;
         }
       }
-      if (this.netpoll.pollerM < 0) this.becomePoller(m);
+      if (this.netpoll.pollerM < 0) becomePoller(this, m);
       else this.stopm(m);
       return -1;
     }
@@ -527,7 +481,7 @@ export class Sched {
         if (p2 === pp) continue;
         if (local >= 0 && (this.cpu.pNode![p2] === local) !== k < n) continue;
         if (last && this.dueCount[p2]! > 0) {
-          this.checkTimers(p2, pp);
+          checkTimers(this, p2, pp);
           const gp = this.rq.runqget(pp);
           if (gp >= 0) {
             this.stealInherit = this.rq.inheritTime;
@@ -581,34 +535,18 @@ export class Sched {
   }
 
   /** execute: run gp on pp; a G not inherited from runnext starts a new time slice (schedtick++). */
-  private execute(m: number, pp: number, gp: number, inheritTime: boolean, extraNs: number): void {
+  execute(m: number, pp: number, gp: number, inheritTime: boolean, extraNs: number): void {
     const g = this.g;
     g.status[gp] = Grunning;
     g.m[gp] = m;
     this.mCurG[m] = gp;
     this.pCurG[pp] = gp;
-    this.setRunning(+1);
+    this.running++;
     if (!inheritTime) this.schedtick[pp]!++;
     this.sysmon.pVisible(pp); // sysmon times the slice from the first loop that sees it
     this.tracer?.gStart(pp, m, gp, g.goid[gp]!);
     if (g.request[gp]! >= 0) this.sink.started(g.request[gp]!);
-    this.runProgram(pp, gp, this.cfg.costs.ctxSwitchNs + extraNs);
-  }
-
-  /** The P stops running its G (park, exit, syscall, preemption): dropg. */
-  private dropg(pp: number, reason: string): void {
-    const gp = this.pCurG[pp]!;
-    const m = this.pM[pp]!;
-    this.tracer?.gStop(pp, m, gp, reason);
-    this.pCurG[pp] = -1;
-    if (m >= 0) this.mCurG[m] = -1;
-    this.setRunning(-1);
-    // A G entering a syscall leaves its P _Psyscall: still visible to sysmon's retake.
-    if (reason !== 'syscall') this.sysmon.pHidden(pp);
-  }
-
-  private setRunning(delta: number): void {
-    this.running += delta;
+    interpret(this, pp, gp, this.cfg.costs.ctxSwitchNs + extraNs);
   }
 
   /** Ps running a G now. */
@@ -621,204 +559,9 @@ export class Sched {
     return this.cpu.busyIntegralNs();
   }
 
-  // ---- running a G's program -------------------------------------------------------------------
-
-  /**
-   * Interpret gp's ops from its pc until it blocks, parks or starts a CPU burst. `overheadNs` (context
-   * switch, steal, goroutine creation) occupies the P before the next CPU burst; before a blocking op it
-   * is paid as a burst of its own so the P's time is accounted for.
-   */
-  private runProgram(pp: number, gp: number, overheadNs: number): void {
-    const g = this.g, progs = this.progs;
-    for (;;) {
-      const pc = g.pc[gp]!;
-      const op = progs.op[pc]!;
-      if (op === OP_CPU) {
-        if (g.workLeft[gp]! < 0) {
-          const w = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
-          // A burst that starts while the write barrier is on runs slower.
-          g.workLeft[gp] = this.gc !== undefined && this.gc.marking ? w * this.gc.cfg.writeBarrierSlowdown : w;
-        }
-        let work = g.workLeft[gp]!;
-        if (this.cpu.pNode !== undefined) work = this.cpu.numaWork(pp, gp, work);
-        this.startBurst(pp, overheadNs + work, true);
-        return;
-      }
-      if (op === OP_ALLOC) {
-        g.pc[gp] = pc + 1;
-        const r = this.gc ? this.gc.alloc(gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc)) : 0;
-        if (this.gc) overheadNs += this.gc.sweepNs; // proportional sweeping before the allocation
-        this.noteMemory();
-        if (r === 0) continue;
-        // Mark assist: the G scans in chunks before it goes on, or parks (pending overhead ≤ µs dropped).
-        if (r > 0) this.mark.startAssist(pp);
-        if (this.assistNext(pp, gp, overheadNs, r < 0)) return;
-        continue;
-      }
-      if (op === OP_STACK_GROW) {
-        overheadNs += this.stacks!.morestack(gp, progs.arg[pc]!) * (this.cfg.costs.stackCopyNsPerByte ?? 0);
-        g.pc[gp] = pc + 1;
-        continue;
-      }
-      if (op === OP_STACK_POP) {
-        this.stacks!.pop(gp);
-        g.pc[gp] = pc + 1;
-        continue;
-      }
-      if (op === OP_GC_MARK) {
-        this.gcMarkWorkerStep(pp, gp, overheadNs);
-        return;
-      }
-      if (op === OP_SPAWN) {
-        const child = progs.arg[pc]!, count = progs.arg2[pc]!;
-        for (let k = 0; k < count; k++) this.newproc(pp, gp, child, mixKey(mixKey(g.drawKey[gp]!, pc), k));
-        g.pc[gp] = pc + 1;
-        overheadNs += count * this.cfg.costs.goroutineCreateNs;
-        continue;
-      }
-      if (op === OP_UNLOCK) {
-        const w = this.chans.unlock(progs.arg[pc]!);
-        if (w !== -1) this.ready(w, pp);
-        g.pc[gp] = pc + 1;
-        continue;
-      }
-      if (op === OP_LOCK && this.chans.tryLock(progs.arg[pc]!, gp)) {
-        g.pc[gp] = pc + 1;
-        continue;
-      }
-      if (op === OP_SEND || op === OP_RECV) {
-        const r = op === OP_SEND ? this.chans.chansend(progs.arg[pc]!) : this.chans.chanrecv(progs.arg[pc]!);
-        if (r !== CHAN_BLOCK) {
-          if (r !== -1) this.ready(r, pp);
-          g.pc[gp] = pc + 1;
-          overheadNs += this.cfg.costs.chanOpNs;
-          continue;
-        }
-      }
-      if (op === OP_WAIT_CHILDREN && g.children[gp] === 0) {
-        g.pc[gp] = pc + 1;
-        continue;
-      }
-      // Everything below gives up the P (or the M): pay pending overhead first.
-      if (overheadNs > 0) {
-        this.startBurst(pp, overheadNs, false);
-        return;
-      }
-      const m = this.pM[pp]!;
-      switch (op) {
-        case OP_END:
-          this.goexit(pp, gp);
-          break;
-        case OP_SYSCALL:
-          g.pc[gp] = pc + 1;
-          this.entersyscall(pp, gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
-          return; // the M is blocked; the P stays with it until exitsyscall or retake
-        case OP_NETPOLL:
-          g.pc[gp] = pc + 1;
-          this.gopark(pp, gp, WAIT_IO);
-          this.netpoll.ioWaitAdd(this.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) + (this.cfg.network?.extraNs ?? 0), gp);
-          break;
-        case OP_SLEEP:
-          g.pc[gp] = pc + 1;
-          this.gopark(pp, gp, WAIT_SLEEP);
-          this.addtimer(pp, gp, this.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
-          break;
-        case OP_WAIT_CHILDREN:
-          g.pc[gp] = pc + 1;
-          this.gopark(pp, gp, WAIT_CHAN_RECEIVE);
-          break;
-        case OP_LOCK: {
-          const mu = progs.arg[pc]!;
-          g.pc[gp] = pc + 1;
-          this.gopark(pp, gp, WAIT_SYNC_MUTEX);
-          this.chans.parkLock(mu, gp);
-          break;
-        }
-        case OP_SEND:
-        case OP_RECV:
-          // gopark on the channel's sendq/recvq; the partner completes the transfer and readies gp.
-          g.pc[gp] = pc + 1;
-          this.gopark(pp, gp, op === OP_SEND ? WAIT_CHAN_SEND : WAIT_CHAN_RECEIVE);
-          if (op === OP_SEND) this.chans.parkSend(progs.arg[pc]!, gp);
-          else this.chans.parkRecv(progs.arg[pc]!, gp);
-          break;
-        case OP_GOSCHED:
-          g.pc[gp] = pc + 1;
-          this.goschedImpl(pp, gp, 'gosched');
-          break;
-        default:
-          throw new Error(`gmp: unknown op ${op}`);
-      }
-      this.schedule(m);
-      return;
-    }
-  }
-
-  /**
-   * gcBgMarkWorker's loop on pp: credit the chunk just scanned, then scan another (gcDrain) or, when the
-   * mode says stop (no work; a fractional worker over its share; an idle worker with other work), park.
-   */
-  private gcMarkWorkerStep(pp: number, gp: number, overheadNs: number): void {
-    this.mark.workerCredit(pp);
-    // pollWork: runnable Gs, or network-ready Gs no M is blocked in netpoll for.
-    const otherWork = !this.rq.runqempty(pp) || this.rq.runqsize !== 0 || (this.netpollPending() > 0 && this.netpoll.pollerM < 0);
-    const ns = this.mark.workerNext(pp, otherWork);
-    if (ns >= 0) {
-      this.startBurst(pp, overheadNs + ns, false);
-      return;
-    }
-    const m = this.pM[pp]!;
-    this.gopark(pp, gp, WAIT_GC_WORKER);
-    this.schedule(m);
-  }
-
-  /** An assist chunk ended: credit it, then scan on, park, or (false) let the G continue its program. */
-  private assistEnded(pp: number): boolean {
-    const gp = this.pCurG[pp]!;
-    this.mark.assistChunkEnded(pp, gp);
-    return this.assistNext(pp, gp, 0, false);
-  }
-
-  /**
-   * gcAssistAlloc's loop: scan the next chunk of the G's assist (true: a burst started), or, out of work
-   * while still in debt during a mark (or told to park), gcParkAssist (true: parked). False: go on.
-   */
-  private assistNext(pp: number, gp: number, overheadNs: number, park: boolean): boolean {
-    const ns = this.mark.assistNext(pp, gp, park);
-    if (ns >= 0) {
-      this.startBurst(pp, overheadNs + ns, false);
-      return true;
-    }
-    if (ns === ASSIST_GO_ON) return false;
-    const m = this.pM[pp]!;
-    this.gopark(pp, gp, WAIT_GC_ASSIST);
-    this.schedule(m);
-    return true;
-  }
-
-  /** Parked Gs become runnable on the global queue, with an M started per idle P (injectglist without a P). */
-  private injectRunnable(gs: readonly number[]): void {
-    for (const gp of gs) {
-      this.g.status[gp] = Grunnable;
-      this.g.waitReason[gp] = WAIT_NONE;
-      this.rq.globrunqput(gp);
-    }
-    for (let n = gs.length; n > 0 && this.npidle > 0; n--) this.startm(-1, false);
-  }
-
-  /** The pod's memory: heap (live + not yet collected) + goroutine stacks + runtime overhead, bytes. */
-  rssBytes(): number {
-    return (this.gc ? this.gc.heapLive : 0) + this.stackBytes() + (this.cfg.runtimeOverheadBytes ?? 0);
-  }
-
-  /** The highest rssBytes seen at an allocation or a sample. */
-  peakRssBytes = 0;
-
   /** Note the memory now; past the container limit, the kernel's OOM killer ends the pod. */
   noteMemory(): void {
-    const rss = this.rssBytes();
-    if (rss > this.peakRssBytes) this.peakRssBytes = rss;
-    if (!this.dead && this.cfg.memoryLimitBytes !== undefined && rss > this.cfg.memoryLimitBytes) this.cfg.onOom?.();
+    if (this.mem.note() && !this.dead) this.cfg.onOom?.();
   }
 
   /** The process is gone: every P stops for good, and sysmon and the CFS timer with it. */
@@ -829,103 +572,12 @@ export class Sched {
     this.cpu.stop();
   }
 
-  /** Goroutine stack memory: every G ever made keeps at least a 2 KiB stack (gfput keeps standard stacks). */
-  stackBytes(): number {
-    return this.g.count * STACK_MIN + (this.stacks?.extra ?? 0);
-  }
-
-  /** Stack growths, shrinks and bytes copied (zeros when no step runs deep). */
-  get stackStats(): Stacks['stats'] {
-    return this.stacks?.stats ?? NO_STACK_STATS;
-  }
-
-  /** shrinkstack over every goroutine (at each GC's mark). */
-  shrinkStacks(): void {
-    this.stacks?.shrinkStacks(this.g, this.nSystemGs);
-  }
-
-  private startBurst(pp: number, durationNs: number, work: boolean): void {
-    this.cpu.startBurst(pp, durationNs, work);
-  }
-
-  private burstEnded(pp: number): void {
-    this.cpu.burstEnded(pp);
-    if (this.mark.assistWork[pp]! > 0 && this.assistEnded(pp)) return;
-    const gp = this.pCurG[pp]!;
-    if (this.cpu.burstWork[pp]) {
-      this.g.workLeft[gp] = -1;
-      this.g.pc[gp]!++;
-    }
-    this.runProgram(pp, gp, 0);
-  }
-
-  /** newproc: the child goes to the creator's runnext, then wakep. */
-  private newproc(pp: number, parent: number, prog: number, drawKey: number): void {
-    const gp = this.newG(prog, -1, parent, pp);
-    this.g.drawKey[gp] = drawKey;
-    this.g.children[parent]!++;
-    this.rq.runqput(pp, gp, true);
-    this.wakep();
-  }
-
-  /** gopark: gp waits; the P goes back to the scheduler. */
-  private gopark(pp: number, gp: number, reason: number): void {
-    this.g.status[gp] = Gwaiting;
-    this.g.waitReason[gp] = reason;
-    this.g.m[gp] = -1;
-    this.dropg(pp, 'park');
-  }
-
-  /** goexit: the G finishes; its request completes or its parent is told (a channel send). */
-  private goexit(pp: number, gp: number): void {
-    const g = this.g;
-    this.dropg(pp, 'exit');
-    g.status[gp] = Gdead;
-    g.m[gp] = -1;
-    this.stats.gExited++;
-    this.gc?.gExit(gp);
-    this.stacks?.gfree(gp);
-    const req = g.request[gp]!;
-    const parent = g.parent[gp]!;
-    // The parent is woken only if it waits for its children (not if it is parked on a channel of its own).
-    if (parent >= 0 && --g.children[parent]! === 0 && g.status[parent] === Gwaiting && this.progs.op[g.pc[parent]! - 1] === OP_WAIT_CHILDREN) {
-      this.ready(parent, pp);
-    }
-    g.request[gp] = -1;
-    g.parent[gp] = -1;
-    this.gfree.gfput(pp, gp);
-    if (req >= 0) this.sink.complete(req);
-  }
-
-  /** goschedImpl (Gosched, time-slice preemption): the G goes to the *global* queue. */
-  private goschedImpl(pp: number, gp: number, reason: string): void {
-    this.g.status[gp] = Grunnable;
-    this.g.m[gp] = -1;
-    this.dropg(pp, reason);
-    this.rq.globrunqput(gp);
-  }
-
   // ---- preemption --------------------------------------------------------------------------------
 
   /** preemptone (from sysmon's retake): the signal reaches the M after preemptSignalNs. */
   preemptone(pp: number): void {
     if (this.pCurG[pp]! < 0 || this.cpu.burstH[pp]! < 0 || this.mark.mode[pp] !== WORKER_NONE) return; // mark workers yield per chunk
     this.sim.schedule(this.cfg.costs.preemptSignalNs, this.kPreempt, pp, this.schedtick[pp]!);
-  }
-
-  /** The async preemption lands: if the same slice is still running, gopreempt_m → goschedImpl. */
-  private preemptPark(pp: number, tick: number): void {
-    if (this.schedtick[pp] !== tick || this.pCurG[pp]! < 0 || this.cpu.burstH[pp]! < 0) return;
-    const gp = this.pCurG[pp]!;
-    this.cpu.stopBurst(pp);
-    const left = this.cpu.workLeftNs(pp);
-    this.mark.preemptAssist(pp, gp); // a preempted assist's chunk counts as scanned
-    if (this.cpu.burstWork[pp]) this.g.workLeft[gp] = Math.max(0, Math.min(this.g.workLeft[gp]!, left));
-    this.stats.preemptions++;
-    this.tracer?.instant('preempt', pp, this.pM[pp]!, `G${this.g.goid[gp]} preempted`);
-    const m = this.pM[pp]!;
-    this.goschedImpl(pp, gp, 'preempted');
-    this.schedule(m);
   }
 
   /** The CPU slowdown changed: bursts in progress (running or frozen) stretch or shrink from now on. */
@@ -939,7 +591,7 @@ export class Sched {
   entersyscall(pp: number, gp: number, durationNs: number): void {
     const m = this.pM[pp]!;
     this.stats.syscalls++;
-    this.dropg(pp, 'syscall');
+    dropg(this, pp, 'syscall');
     this.mCurG[m] = gp;
     this.g.status[gp] = Gsyscall;
     this.g.m[gp] = m;
@@ -991,12 +643,12 @@ export class Sched {
       this.mStatus[m] = Mrunning;
       this.g.status[gp] = Grunning;
       this.pCurG[pp] = gp;
-      this.setRunning(+1);
+      this.running++;
       // No schedtick++ here (the G goes on): a P that sysmon last saw running with this same schedtick
       // looks to retake like one slice all along, and may be preempted at once.
       this.sysmon.pokeIfStale(pp);
       this.tracer?.gStart(pp, m, gp, this.g.goid[gp]!);
-      this.runProgram(pp, gp, 0);
+      interpret(this, pp, gp, 0);
       return;
     }
     this.g.status[gp] = Grunnable;
@@ -1007,124 +659,10 @@ export class Sched {
     this.stopm(m);
   }
 
-  // ---- netpoll ---------------------------------------------------------------------------------
-
-  /** The M blocked in netpoll(delay), or -1. */
-  get pollerM(): number {
-    return this.netpoll.pollerM;
-  }
-
-  netpollPending(): number {
-    return this.netpoll.pending();
-  }
-
-  /** I/O completed: the Gs become ready in the netpoller (netpollready), earliest and first-parked first. */
-  private ioDue(): void {
-    const now = this.sim.now;
-    for (let gp = this.netpoll.ioDue(now); gp >= 0; gp = this.netpoll.ioDue(now)) this.netpollready(gp);
-    this.netpoll.rearmIo();
-  }
-
-  /** The network made gp ready: a blocked poller wakes at once; otherwise it waits for a poll. */
-  private netpollready(gp: number): void {
-    const pending = this.netpoll.ready(gp);
-    if (this.cfg.netpoll === 'always-polling') {
-      // As if an M were always blocked in netpoll: inject at once (global queue, an M per idle P).
-      this.injectglist(-1);
-      return;
-    }
-    if (this.netpoll.pollerM >= 0) this.netpoll.wake(this.sim.now + this.cfg.costs.threadWakeNs);
-    else if (pending === 1) this.sysmon.poke(); // sysmon's 10 ms poll now has work
-  }
-
-  /**
-   * injectglist: with a P, one G per idle P goes to the global queue (and an M is started for each),
-   * the rest to pp's local queue; without a P, all go to the global queue. Takes all netpoll-ready Gs.
-   */
-  injectglist(pp: number): void {
-    let n = this.netpollPending();
-    if (n === 0) return;
-    if (pp < 0) {
-      for (let i = 0; i < n; i++) this.rq.globrunqput(this.netpoll.take());
-      for (; n > 0 && this.npidle > 0; n--) this.startm(-1, false);
-      return;
-    }
-    let toGlobal = Math.min(this.npidle, n);
-    const started = toGlobal;
-    for (; toGlobal > 0; toGlobal--, n--) this.rq.globrunqput(this.netpoll.take());
-    for (let i = 0; i < started && this.npidle > 0; i++) this.startm(-1, false);
-    for (; n > 0; n--) this.rq.runqput(pp, this.netpoll.take(), false);
-  }
-
-  /** The last M out blocks in netpoll(delay) until I/O or the next timer (sched.lastpoll = 0). */
-  private becomePoller(m: number): void {
-    this.mStatus[m] = Mpolling;
-    this.mP[m] = -1;
-    this.mCurG[m] = -1;
-    this.netpoll.block(m);
-    // netpoll(delay) until the next timer. Due timers of running Ps are left to those Ps' own
-    // checkTimers; only a due timer on an idle P needs this M.
-    if (this.netpollPending() > 0 || this.idlePWithDueTimers() >= 0) this.netpoll.wake(this.sim.now);
-    else this.netpoll.wake(this.timers.nextPending());
-  }
-
-  /** netpoll returns (I/O or timeout): take an idle P and run, or inject everything and stopm. */
-  private netpollWake(m: number): void {
-    this.netpoll.unblock();
-    this.sysmon.lastpoll = this.sim.now;
-    // Take the idle P whose timers are due, if any (its checkTimers then runs them), else any.
-    const pp = this.pidlegetPrefer(this.idlePWithDueTimers());
-    if (pp < 0) {
-      this.injectglist(-1);
-      this.stopm(m);
-      return;
-    }
-    this.mStatus[m] = Mrunning;
-    this.acquirep(m, pp);
-    if (this.netpollPending() > 0) {
-      const gp = this.netpoll.take();
-      this.injectglist(pp);
-      this.execute(m, pp, gp, false, 0);
-      return;
-    }
-    this.schedule(m);
-  }
-
-  // ---- timers ----------------------------------------------------------------------------------
-
-  /** addtimer on pp; wakeNetPoller: shorten the poller's sleep, or wakep if nobody polls. */
-  private addtimer(pp: number, gp: number, when: number): void {
-    this.timers.addtimer(pp, gp, when);
-    if (this.netpoll.pollerM >= 0) this.netpoll.wake(when);
-    else this.wakep();
-  }
-
-  /** The earliest timers are due: each joins its P's due list, in deadline then insertion order. */
-  private timersDue(): void {
-    const now = this.sim.now;
-    for (let pp = this.timers.fireDue(now); pp >= 0; pp = this.timers.fireDue(now)) this.timerFired(pp);
-    this.timers.rearm();
-  }
-
-  /** A timer of pp is due: it waits on pp's list until checkTimers runs there (or a thief runs it). */
-  private timerFired(pp: number): void {
-    if (this.pStatus[pp] === Pidle && this.pM[pp] === -1) {
-      if (this.netpoll.pollerM >= 0) this.netpoll.wake(this.sim.now); // netpoll(delay) times out for it
-      else this.wakep();
-    } else if (this.npidle > 0) this.sysmon.poke(); // "next < now": sysmon starts an M for it
-  }
-
-  /** checkTimers(timersOf, runOn): run timersOf's due timers; each G is readied onto runOn's runnext. */
-  private checkTimers(timersOf: number, runOn: number): void {
-    if (this.dueCount[timersOf] === 0) return;
-    // ready() never fires a timer synchronously, so the list cannot grow while it is drained.
-    const n = this.timers.takeDue(timersOf, this.sim.now);
-    const gs = this.timers.dueGs(timersOf);
-    for (let i = 0; i < n; i++) this.ready(gs[i]!, runOn);
-  }
+  // ---- the idle P list, for netpoll and timers ------------------------------------------------
 
   /** An idle P that has due timers, or -1. */
-  private idlePWithDueTimers(): number {
+  idlePWithDueTimers(): number {
     for (let i = 0; i < this.npidle; i++) {
       const p = this.pidle[i]!;
       if (this.dueCount[p]! > 0) return p;
@@ -1144,26 +682,6 @@ export class Sched {
       }
     }
     return this.pidleget();
-  }
-
-  /** timeSleepUntil: the earliest timer, due-but-unrun ones included; +Infinity if none. */
-  nextTimerAt(): number {
-    return Math.min(this.timers.nextPending(), this.timers.overdueSince());
-  }
-
-  /** Earliest due-but-unrun timer, +Infinity if none (sysmon: "next < now → startm"). */
-  overdueSince(): number {
-    return this.timers.overdueSince();
-  }
-
-  /** sysmon's netpoll when nobody polled for 10 ms: inject without a P. */
-  sysmonNetpoll(): void {
-    this.injectglist(-1);
-  }
-
-  /** sysmon: overdue timers and an idle P: start an M to run them. */
-  sysmonStartm(): void {
-    this.startm(-1, false);
   }
 
   // ---- views for metrics, invariants and schedtrace ---------------------------------------------

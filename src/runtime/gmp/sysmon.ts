@@ -1,4 +1,5 @@
 import type { Simulation } from '../../engine/simulation.js';
+import { injectglist } from './poller.js';
 import type { Sched } from './sched.js';
 import { Prunning, Psyscall } from './states.js';
 
@@ -242,7 +243,7 @@ export class Sysmon {
     this.evaluations++;
     const s = this.s;
     if (s.npidle === s.nP) {
-      const next = s.nextTimerAt();
+      const next = s.timers.timeSleepUntil();
       if (next > now) {
         // Deep sleep until the next timer (or forcegcperiod/2); only exitsyscall wakes it earlier.
         this.sleeping = true;
@@ -271,7 +272,7 @@ export class Sysmon {
       }
     }
     // Polls with nothing to find, made while nobody was blocked in netpoll, move sched.lastpoll.
-    if (s.pollerM < 0) {
+    if (s.netpoll.pollerM < 0) {
       for (;;) {
         const p = this.firstLoopAtOrAfter(this.lastpoll + NETPOLL_EVERY_NS + 1);
         if (p >= now) break;
@@ -284,13 +285,13 @@ export class Sysmon {
   private body(): void {
     const s = this.s;
     const now = this.sim.now;
-    if (s.pollerM < 0 && this.lastpoll + NETPOLL_EVERY_NS < now) {
+    if (s.netpoll.pollerM < 0 && this.lastpoll + NETPOLL_EVERY_NS < now) {
       this.lastpoll = now;
-      if (s.netpollPending() > 0) s.sysmonNetpoll();
+      if (s.netpoll.pending() > 0) injectglist(s, -1); // netpoll(0) without a P
     }
     if (this.retake(now) !== 0) this.idle = 0;
     else this.idle++;
-    if (s.overdueSince() < now && s.npidle > 0) s.sysmonStartm();
+    if (s.timers.overdueSince() < now && s.npidle > 0) s.startm(-1, false); // an M to run the overdue timers
     this.schedule(this.nextActingLoop());
   }
 
@@ -341,8 +342,8 @@ export class Sysmon {
       }
     }
     if (s.npidle === s.nP) c = Math.min(c, this.firstLoopAtOrAfter(Math.max(this.allIdleSince, now)));
-    if (s.netpollPending() > 0 && s.pollerM < 0) c = Math.min(c, this.firstLoopAtOrAfter(this.lastpoll + NETPOLL_EVERY_NS + 1));
-    if (s.npidle > 0 && Number.isFinite(s.overdueSince())) c = soonest < c ? soonest : c;
+    if (s.netpoll.pending() > 0 && s.netpoll.pollerM < 0) c = Math.min(c, this.firstLoopAtOrAfter(this.lastpoll + NETPOLL_EVERY_NS + 1));
+    if (s.npidle > 0 && Number.isFinite(s.timers.overdueSince())) c = Math.min(soonest, c);
     if (this.everyLoop) return soonest;
     return c === Infinity ? Infinity : Math.max(c, soonest);
   }

@@ -56,7 +56,7 @@ export class Timers {
     if (this.pending.peekTime() > now) return -1;
     const gp = this.pending.pop();
     const pp = this.pending.poppedAux;
-    let n = this.dueCount[pp]!;
+    const n = this.dueCount[pp]!;
     if (n === 0) this.dueSince[pp] = now;
     if (n === this.dueG[pp]!.length) {
       const g2 = new Int32Array(n * 2);
@@ -99,6 +99,11 @@ export class Timers {
   /** The earliest pending (not yet due) timer, +Infinity if none. */
   nextPending(): number {
     return this.pending.peekTime();
+  }
+
+  /** timeSleepUntil: the earliest timer, due-but-unrun ones included; +Infinity if none. */
+  timeSleepUntil(): number {
+    return Math.min(this.nextPending(), this.overdueSince());
   }
 
   /** Earliest due-but-unrun timer, +Infinity if none (sysmon: "next < now → startm"). */

@@ -1,0 +1,221 @@
+import { mixKey } from '../../engine/random.js';
+import { ASSIST_GO_ON } from '../gc/mark.js';
+import { CHAN_BLOCK } from './chan.js';
+import { goexit, gopark, goschedImpl, newproc, ready } from './goroutines.js';
+import { addtimer } from './poller.js';
+import {
+  OP_ALLOC, OP_CPU, OP_END, OP_GC_MARK, OP_GOSCHED, OP_LOCK, OP_NETPOLL, OP_RECV, OP_SEND, OP_SLEEP, OP_SPAWN,
+  OP_STACK_GROW, OP_STACK_POP, OP_SYSCALL, OP_UNLOCK, OP_WAIT_CHILDREN,
+} from './program.js';
+import type { Sched } from './sched.js';
+import {
+  Gwaiting, WAIT_CHAN_RECEIVE, WAIT_CHAN_SEND, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_SLEEP, WAIT_SYNC_MUTEX,
+} from './states.js';
+
+/*
+ * The program interpreter: what a G does while it holds a P. Not a file of Go's runtime — the compiled
+ * user code a real G runs after execute/gogo — plus the two runtime loops that run on a G's behalf
+ * between its ops: gcBgMarkWorker (mgc.go) and gcAssistAlloc (mgcmark.go), whose state is in
+ * gc/mark.ts. Plain functions over the Sched state (no closures per event); everything that changes the
+ * P/M/G lifecycle is the scheduler's (sched.ts) or goroutines.ts's.
+ */
+
+/**
+ * Interpret gp's ops from its pc until it blocks, parks or starts a CPU burst. `overheadNs` (context
+ * switch, steal, goroutine creation) occupies the P before the next CPU burst; before a blocking op it
+ * is paid as a burst of its own so the P's time is accounted for.
+ */
+export function interpret(s: Sched, pp: number, gp: number, overheadNs: number): void {
+  const g = s.g, progs = s.progs;
+  for (;;) {
+    const pc = g.pc[gp]!;
+    const op = progs.op[pc]!;
+    if (op === OP_CPU) {
+      if (g.workLeft[gp]! < 0) {
+        const w = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
+        // A burst that starts while the write barrier is on runs slower.
+        g.workLeft[gp] = s.gc !== undefined && s.gc.marking ? w * s.gc.cfg.writeBarrierSlowdown : w;
+      }
+      let work = g.workLeft[gp]!;
+      if (s.cpu.pNode !== undefined) work = s.cpu.numaWork(pp, gp, work);
+      s.cpu.startBurst(pp, overheadNs + work, true);
+      return;
+    }
+    if (op === OP_ALLOC) {
+      g.pc[gp] = pc + 1;
+      const r = s.gc ? s.gc.alloc(gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc)) : 0;
+      if (s.gc) overheadNs += s.gc.sweepNs; // proportional sweeping before the allocation
+      s.noteMemory();
+      if (r === 0) continue;
+      // Mark assist: the G scans in chunks before it goes on, or parks (pending overhead ≤ µs dropped).
+      if (r > 0) s.mark.startAssist(pp);
+      if (assistNext(s, pp, gp, overheadNs, r < 0)) return;
+      continue;
+    }
+    if (op === OP_STACK_GROW) {
+      overheadNs += s.stacks!.morestack(gp, progs.arg[pc]!) * (s.cfg.costs.stackCopyNsPerByte ?? 0);
+      g.pc[gp] = pc + 1;
+      continue;
+    }
+    if (op === OP_STACK_POP) {
+      s.stacks!.pop(gp);
+      g.pc[gp] = pc + 1;
+      continue;
+    }
+    if (op === OP_GC_MARK) {
+      gcMarkWorkerStep(s, pp, gp, overheadNs);
+      return;
+    }
+    if (op === OP_SPAWN) {
+      const child = progs.arg[pc]!, count = progs.arg2[pc]!;
+      for (let k = 0; k < count; k++) newproc(s, pp, gp, child, mixKey(mixKey(g.drawKey[gp]!, pc), k));
+      g.pc[gp] = pc + 1;
+      overheadNs += count * s.cfg.costs.goroutineCreateNs;
+      continue;
+    }
+    if (op === OP_UNLOCK) {
+      const w = s.chans.unlock(progs.arg[pc]!);
+      if (w !== -1) ready(s, w, pp);
+      g.pc[gp] = pc + 1;
+      continue;
+    }
+    if (op === OP_LOCK && s.chans.tryLock(progs.arg[pc]!, gp)) {
+      g.pc[gp] = pc + 1;
+      continue;
+    }
+    if (op === OP_SEND || op === OP_RECV) {
+      const r = op === OP_SEND ? s.chans.chansend(progs.arg[pc]!) : s.chans.chanrecv(progs.arg[pc]!);
+      if (r !== CHAN_BLOCK) {
+        if (r !== -1) ready(s, r, pp);
+        g.pc[gp] = pc + 1;
+        overheadNs += s.cfg.costs.chanOpNs;
+        continue;
+      }
+    }
+    if (op === OP_WAIT_CHILDREN && g.children[gp] === 0) {
+      g.pc[gp] = pc + 1;
+      continue;
+    }
+    // Everything below gives up the P (or the M): pay pending overhead first.
+    if (overheadNs > 0) {
+      s.cpu.startBurst(pp, overheadNs, false);
+      return;
+    }
+    const m = s.pM[pp]!;
+    switch (op) {
+      case OP_END:
+        goexit(s, pp, gp);
+        break;
+      case OP_SYSCALL:
+        g.pc[gp] = pc + 1;
+        s.entersyscall(pp, gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
+        return; // the M is blocked; the P stays with it until exitsyscall or retake
+      case OP_NETPOLL:
+        g.pc[gp] = pc + 1;
+        gopark(s, pp, gp, WAIT_IO);
+        s.netpoll.ioWaitAdd(
+          s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) + (s.cfg.network?.extraNs ?? 0), gp,
+        );
+        break;
+      case OP_SLEEP:
+        g.pc[gp] = pc + 1;
+        gopark(s, pp, gp, WAIT_SLEEP);
+        addtimer(s, pp, gp, s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
+        break;
+      case OP_WAIT_CHILDREN:
+        g.pc[gp] = pc + 1;
+        gopark(s, pp, gp, WAIT_CHAN_RECEIVE);
+        break;
+      case OP_LOCK: {
+        const mu = progs.arg[pc]!;
+        g.pc[gp] = pc + 1;
+        gopark(s, pp, gp, WAIT_SYNC_MUTEX);
+        s.chans.parkLock(mu, gp);
+        break;
+      }
+      case OP_SEND:
+      case OP_RECV:
+        // gopark on the channel's sendq/recvq; the partner completes the transfer and readies gp.
+        g.pc[gp] = pc + 1;
+        gopark(s, pp, gp, op === OP_SEND ? WAIT_CHAN_SEND : WAIT_CHAN_RECEIVE);
+        if (op === OP_SEND) s.chans.parkSend(progs.arg[pc]!, gp);
+        else s.chans.parkRecv(progs.arg[pc]!, gp);
+        break;
+      case OP_GOSCHED:
+        g.pc[gp] = pc + 1;
+        goschedImpl(s, pp, gp, 'gosched');
+        break;
+      default:
+        throw new Error(`gmp: unknown op ${op}`);
+    }
+    s.schedule(m);
+    return;
+  }
+}
+
+/** gcBgMarkStartWorkers (mgc.go): one background mark worker G per P (G index = P), parked until a mark phase. */
+export function gcBgMarkStartWorkers(s: Sched): void {
+  const g = s.g, progs = s.progs;
+  for (let p = 0; p < s.nP; p++) {
+    const gp = g.add();
+    g.status[gp] = Gwaiting;
+    g.waitReason[gp] = WAIT_GC_WORKER;
+    g.prog[gp] = progs.gcWorkerProg;
+    g.pc[gp] = progs.start[progs.gcWorkerProg]!;
+    g.workLeft[gp] = -1;
+    g.goid[gp] = ++s.goidgen;
+  }
+}
+
+/**
+ * gcBgMarkWorker's loop on pp: credit the chunk just scanned, then scan another (gcDrain) or, when the
+ * mode says stop (no work; a fractional worker over its share; an idle worker with other work), park.
+ */
+function gcMarkWorkerStep(s: Sched, pp: number, gp: number, overheadNs: number): void {
+  s.mark.workerCredit(pp);
+  // pollWork: runnable Gs, or network-ready Gs no M is blocked in netpoll for.
+  const otherWork = !s.rq.runqempty(pp) || s.rq.runqsize !== 0 || (s.netpoll.pending() > 0 && s.netpoll.pollerM < 0);
+  const ns = s.mark.workerNext(pp, otherWork);
+  if (ns >= 0) {
+    s.cpu.startBurst(pp, overheadNs + ns, false);
+    return;
+  }
+  const m = s.pM[pp]!;
+  gopark(s, pp, gp, WAIT_GC_WORKER);
+  s.schedule(m);
+}
+
+/** An assist chunk ended: credit it, then scan on, park, or (false) let the G continue its program. */
+function assistEnded(s: Sched, pp: number): boolean {
+  const gp = s.pCurG[pp]!;
+  s.mark.assistChunkEnded(pp, gp);
+  return assistNext(s, pp, gp, 0, false);
+}
+
+/**
+ * gcAssistAlloc's loop: scan the next chunk of the G's assist (true: a burst started), or, out of work
+ * while still in debt during a mark (or told to park), gcParkAssist (true: parked). False: go on.
+ */
+function assistNext(s: Sched, pp: number, gp: number, overheadNs: number, park: boolean): boolean {
+  const ns = s.mark.assistNext(pp, gp, park);
+  if (ns >= 0) {
+    s.cpu.startBurst(pp, overheadNs + ns, false);
+    return true;
+  }
+  if (ns === ASSIST_GO_ON) return false;
+  const m = s.pM[pp]!;
+  gopark(s, pp, gp, WAIT_GC_ASSIST);
+  s.schedule(m);
+  return true;
+}
+
+export function burstEnded(s: Sched, pp: number): void {
+  s.cpu.burstEnded(pp);
+  if (s.mark.assistWork[pp]! > 0 && assistEnded(s, pp)) return;
+  const gp = s.pCurG[pp]!;
+  if (s.cpu.burstWork[pp]) {
+    s.g.workLeft[gp] = -1;
+    s.g.pc[gp]!++;
+  }
+  interpret(s, pp, gp, 0);
+}
