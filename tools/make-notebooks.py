@@ -1097,7 +1097,11 @@ timeseries.csv → `pods_pending`, `nodes`, `nodes_provisioning`.
 
 Shared node CPU (`cluster.nodeCpuSharing`): `gmpsim compare scenarios/gomaxprocs-above-node-cores.yaml --seeds 3`
 puts two pods with GOMAXPROCS 4 on each 4-core node; when both burst, their threads share the node's cores
-(CFS between the pods' cgroups) and the tail grows, which the model without sharing does not show.""",
+(CFS between the pods' cgroups) and the tail grows, which the model without sharing does not show.
+
+Warm-up after Ready (`cluster.pod.warmup`): `gmpsim compare scenarios/warmup-flash-crowd.yaml` sends a crowd
+to pods whose new containers serve 3x slower at Ready; the cold pods stretch the tail and the HPA adds
+more of them, while warm pods ahead of the crowd (minReplicas, or a schedule) do not.""",
 )
 
 NOTEBOOKS["18-goroutine-density-law"] = lesson(

@@ -113,6 +113,25 @@ export const ClusterSchema = z
         readinessProbe: ProbeSchema.optional().describe(
           'kubelet readinessProbe, a request queued with the traffic: Failure takes the pod out of the Service, Success puts it back',
         ),
+        warmup: z
+          .strictObject({
+            initialMultiplier: z
+              .number()
+              .min(1)
+              .max(1000)
+              .default(3)
+              .describe("a request's CPU work takes this many times as long when the container becomes Ready (lazy initialisation, cold caches)"),
+            halfLifeS: z.number().positive().optional().describe('the extra cost halves every this many s since the container first became Ready'),
+            halfLifeRequests: z.number().positive().optional().describe('… or every this many requests the container has accepted (use one of the two)'),
+          })
+          .superRefine((w, ctx) => {
+            const n = (w.halfLifeS !== undefined ? 1 : 0) + (w.halfLifeRequests !== undefined ? 1 : 0);
+            if (n !== 1) ctx.addIssue({ code: 'custom', path: ['halfLifeS'], message: `expected one of halfLifeS or halfLifeRequests, found ${n === 0 ? 'neither' : 'both'}` });
+          })
+          .optional()
+          .describe(
+            'warm-up after Ready: request CPU bursts cost 1 + (initialMultiplier − 1) · 2^(−x / half-life) times their warm cost; restarted containers start cold, the initial replicas warm (absent: always warm)',
+          ),
         livenessProbe: ProbeSchema.optional().describe(
           'kubelet livenessProbe, a request queued with the traffic: Failure restarts the container (in-flight requests lost)',
         ),
@@ -587,7 +606,7 @@ export const TimelineEventSchema = z.discriminatedUnion('type', [
       .min(1)
       .max(1024)
       .optional()
-      .describe('the new GOMAXPROCS (containers started from now on; running ones after procresize is modelled, see the README)'),
+      .describe('the new GOMAXPROCS of containers started from now on (a running container keeps its own: procresize is not modelled)'),
     gc: z
       .strictObject({
         gogc: z.union([z.number().int().min(0), z.literal('off')]).optional().describe('the new GOGC (debug.SetGCPercent; off = -1)'),

@@ -7,6 +7,7 @@ import type { RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';
+import { Warmup } from '../runtime/warmup.js';
 import type { Column, PodRuntime, RuntimeSettings } from '../runtime/pod-runtime.js';
 import { GMP_COLUMNS } from '../runtime/gmp/report.js';
 import type { Runtime, Scenario } from '../scenario/schema.js';
@@ -85,6 +86,11 @@ export class PodFleet {
           cl.nodes.count === 0 ? k : this.deployment.pods[k]!.node,
         )
       : undefined);
+    const wcfg = cl.pod.warmup;
+    // Containers made while the Deployment is being built are the initial replicas, Ready since before
+    // the run: warm. Every later one (scale-out, restart, rollout) starts cold.
+    const warmup = (k: number): Warmup | undefined =>
+      wcfg && new Warmup(wcfg, sim, () => this.deployment.pods[k]!.readyNs, this.deployment === undefined);
     this.deployment = new Deployment(
       sim,
       scenario.cluster,
@@ -93,7 +99,7 @@ export class PodFleet {
         const now = this.rt; // the timeline may have changed the settings since the run began
         return now.scheduler === 'ideal-fifo'
           ? new IdealFifoPod(sim, requests, now.gomaxprocs, podSink)
-          : new GmpPod(sim, requests, now, steps, r, podSink, this.network, this.cpu, nodeCpus?.forPod(k));
+          : new GmpPod(sim, requests, now, steps, r, podSink, this.network, this.cpu, nodeCpus?.forPod(k), warmup(k));
       },
       sink,
       rng.stream('service.load-balancer'),

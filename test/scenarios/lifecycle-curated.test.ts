@@ -90,4 +90,12 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
     const cpu = (v: string) => r[v]!.summary.utilization * r[v]!.summary.gomaxprocs;
     expect(cpu('shared-node')).to.be.closeTo(cpu('isolated-cores'), 0.05 * cpu('isolated-cores'));
   });
+  it('warmup-flash-crowd: cold new pods stretch the crowd\'s tail and make the HPA add more; warm pods ahead of it fix both', () => {
+    const r = variants('scenarios/warmup-flash-crowd.yaml');
+    const p99 = (v: string) => r[v]!.summary.latencyMs.p99;
+    const podS = (v: string) => r[v]!.summary.cluster.podSeconds;
+    expect(p99('cold-pods')).to.be.greaterThan(5 * p99('always-warm'));
+    expect(podS('cold-pods')).to.be.greaterThan(1.2 * podS('always-warm'));
+    for (const fix of ['min-replicas-6', 'scheduled-min']) expect(p99(fix)).to.be.below(2 * p99('always-warm'));
+  });
 });

@@ -34,6 +34,8 @@ export interface CpuConfig {
   numa?: NumaConfig;
   /** The node's cores the pod's threads compete for with other pods' (absent: as many cores as Ps). */
   cpuShare?: CpuShare;
+  /** The container's warm-up after Ready (cluster.pod.warmup; src/runtime/warmup.ts); absent: always warm. */
+  warmup?: { factor(): number };
 }
 
 /**
@@ -76,6 +78,8 @@ export class Cpu {
   private rate = 0;
   /** The node this pod's threads share (cfg.cpuShare), kept in a field for the hot path. */
   private readonly share: CpuShare | undefined;
+  /** Warm-up: the multiplier each P's current work burst was started with (used only with cfg.warmup). */
+  private readonly pWarm: Float64Array;
   /** NUMA: each P's node, each G's memory node (first touch; −1 until it first runs), the factor of
    * each P's current burst, and counters. */
   readonly pNode: Uint8Array | undefined;
@@ -104,6 +108,7 @@ export class Cpu {
     this.pBurstFactor = new Float64Array(n).fill(1);
     this.appliedSlowdown = this.appliedGlobal = cfg.cpu?.slowdown ?? 1;
     this.share = cfg.cpuShare;
+    this.pWarm = new Float64Array(cfg.warmup ? n : 0);
     if (cfg.numa && cfg.numa.nodes > 1) {
       // Ps are numbered node by node, as Linux numbers the cores of a socket together.
       this.pNode = Uint8Array.from({ length: n }, (_, p) => Math.floor((p * cfg.numa!.nodes) / n));
@@ -151,10 +156,18 @@ export class Cpu {
     return false;
   }
 
-  /** pp's thread runs for durationNs (× the slowdown); `work`: the G's own CPU work, not overhead. */
+  /**
+   * pp's thread runs for durationNs (× the slowdown); `work`: the G's own CPU work, not overhead. A work
+   * burst of a container still warming up takes the warm-up multiplier too (its overhead with it).
+   */
   startBurst(pp: number, durationNs: number, work: boolean): void {
     this.burstWork[pp] = work ? 1 : 0;
     durationNs *= this.appliedSlowdown;
+    if (work && this.cfg.warmup !== undefined) {
+      const f = this.cfg.warmup.factor();
+      this.pWarm[pp] = f;
+      durationNs *= f;
+    }
     if (this.stalled !== 0) {
       // The thread cannot get a CPU now (throttled, or the world is stopped): the burst waits whole.
       this.frozen[pp] = 1;
@@ -180,7 +193,8 @@ export class Cpu {
 
   /** The G's own CPU work left in pp's stopped burst, ns (without the slowdown and the NUMA factor). */
   workLeftNs(pp: number): number {
-    return (this.burstEnd[pp]! - this.sim.now) / (this.pBurstFactor[pp]! * this.appliedSlowdown);
+    const left = (this.burstEnd[pp]! - this.sim.now) / (this.pBurstFactor[pp]! * this.appliedSlowdown);
+    return this.cfg.warmup !== undefined && this.burstWork[pp] ? left / this.pWarm[pp]! : left;
   }
 
   /** Every P's burst stops where it is (its remaining time kept) until the last stall reason clears. */

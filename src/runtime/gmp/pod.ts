@@ -11,6 +11,7 @@ import { schedtrace } from './schedtrace.js';
 import { GMP_COLUMNS, gmpSummary, type GmpSummary } from './report.js';
 import type { SchedTracer } from './sched-config.js';
 import type { CpuShare } from './cpu.js';
+import type { Warmup } from '../warmup.js';
 
 const MiB = 1 << 20;
 
@@ -29,6 +30,8 @@ export class GmpPod implements PodRuntime {
     network?: { extraNs: number },
     cpu?: { slowdown: number },
     cpuShare?: CpuShare,
+    /** The container's warm-up after Ready (cluster.pod.warmup), if configured. */
+    private readonly warmup?: Warmup,
   ) {
     this.version = runtime.goVersion;
     const c = runtime.costs;
@@ -40,6 +43,7 @@ export class GmpPod implements PodRuntime {
       ...(network ? { network } : {}),
       ...(cpu ? { cpu } : {}),
       ...(cpuShare ? { cpuShare } : {}),
+      ...(warmup ? { warmup } : {}),
       ...(runtime.cpuLimitCores !== undefined
         ? { cpuQuota: { quotaNs: runtime.cpuLimitCores * msToNs(runtime.cfsPeriodMs), periodNs: msToNs(runtime.cfsPeriodMs) } }
         : {}),
@@ -94,6 +98,7 @@ export class GmpPod implements PodRuntime {
   }
 
   accept(requestId: number): void {
+    if (this.warmup) this.warmup.served++;
     this.sched.acceptRequest(requestId, this.requests.drawKey[requestId]!);
   }
 
