@@ -45,12 +45,14 @@ export function cronProblem(expr: string, timezone: string): string | undefined 
   }
   const fields = expr.trim().split(/\s+/);
   if (!expr.trim().startsWith('@') && fields.length !== 5) {
-    return `expected a cron expression of five fields (minute hour day-of-month month day-of-week), found ${fields.length} in ${JSON.stringify(expr)}`;
+    const found = `found ${fields.length} in ${JSON.stringify(expr)}`;
+    return `expected a cron expression of five fields (minute hour day-of-month month day-of-week), ${found}`;
   }
   try {
     CronExpressionParser.parse(expr, { tz: timezone, currentDate: new Date(0) }).next();
   } catch (e) {
-    return `expected a cron expression (minute hour day-of-month month day-of-week), found ${JSON.stringify(expr)}: ${(e as Error).message}`;
+    const found = `found ${JSON.stringify(expr)}: ${(e as Error).message}`;
+    return `expected a cron expression (minute hour day-of-month month day-of-week), ${found}`;
   }
   return undefined;
 }
