@@ -6,17 +6,24 @@ import { Experiment } from '../src/sim/experiment.js';
  * Cluster benchmark (issue 5 target): one simulated hour of 20 pods × GOMAXPROCS 4 at 2,000 req/s
  * (≈ 7.2 M requests through the GMP model, with the metrics pipeline and an HPA syncing every 15 s)
  * in under 60 s of wall time on one core. Writes results/bench/cluster.json.
+ * GMPSIM_BENCH_NODES=packed puts the 20 pods on 5 nodes of 4 cores (4 per node); =shared does the same
+ * with cluster.nodeCpuSharing on (issue 17: at most 1.5× the time of packed).
  */
+const nodesMode = process.env.GMPSIM_BENCH_NODES ?? 'none';
+/** GMPSIM_BENCH_SIMULATED_S shortens the run for side-by-side checks on a busy machine (default: the hour). */
+const simulatedS = Number(process.env.GMPSIM_BENCH_SIMULATED_S ?? 3600);
+if (!['none', 'packed', 'shared'].includes(nodesMode)) throw new Error(`GMPSIM_BENCH_NODES: expected none, packed or shared, found ${nodesMode}`);
+const nodes = nodesMode === 'none' ? {} : { nodes: { count: 5, allocatableCores: 4 }, nodeCpuSharing: nodesMode === 'shared' };
 const s = parseScenario(
   JSON.stringify({
     name: 'bench-cluster-hour',
-    durationS: 3600,
+    durationS: simulatedS,
     workload: {
       arrival: { process: 'poisson', ratePerS: 2000 },
       request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { netpoll: { dist: 'exponential', meanMs: 2 } }, { cpu: { dist: 'exponential', meanMs: 0.5 } }] },
     },
     runtime: { gomaxprocs: 4 },
-    cluster: { replicas: 20 },
+    cluster: { replicas: 20, ...nodes },
     hpa: { minReplicas: 20, maxReplicas: 40 },
   }),
   'bench-cluster.json',
@@ -28,8 +35,9 @@ const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
 const report = {
   date: new Date().toISOString(),
   node: process.version,
-  simulatedS: 3600,
+  simulatedS,
   pods: 20,
+  nodes: nodesMode,
   gomaxprocs: 4,
   requests: summary.requests.completed,
   events: summary.engine.events,

@@ -1093,7 +1093,15 @@ may not."""),
     """`gmpsim compare scenarios/startup-flash-crowd.yaml` (and the same for the other three);
 `gmpsim run … --report` writes pods.csv with each pod's `phase` (and `revision` in a rollout);
 summary.json → `cluster.startup`, `cluster.probes`, `cluster.rollouts`, `cluster.nodeAutoscaler`;
-timeseries.csv → `pods_pending`, `nodes`, `nodes_provisioning`.""",
+timeseries.csv → `pods_pending`, `nodes`, `nodes_provisioning`.
+
+Shared node CPU (`cluster.nodeCpuSharing`): `gmpsim compare scenarios/gomaxprocs-above-node-cores.yaml --seeds 3`
+puts two pods with GOMAXPROCS 4 on each 4-core node; when both burst, their threads share the node's cores
+(CFS between the pods' cgroups) and the tail grows, which the model without sharing does not show.
+
+Warm-up after Ready (`cluster.pod.warmup`): `gmpsim compare scenarios/warmup-flash-crowd.yaml` sends a crowd
+to pods whose new containers serve 3x slower at Ready; the cold pods stretch the tail and the HPA adds
+more of them, while warm pods ahead of the crowd (minReplicas, or a schedule) do not.""",
 )
 
 NOTEBOOKS["18-goroutine-density-law"] = lesson(

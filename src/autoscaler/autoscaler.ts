@@ -38,6 +38,8 @@ export interface AutoscalerContext {
   deployment: Deployment;
   metrics: MetricsPipelineModel;
   cluster: Cluster;
+  /** Wall-clock time of simulated t = 0, ms since the epoch (scenario clockStart; cron triggers read it). */
+  clockStartMs: number;
 }
 
 type SpecOf = { hpa: Hpa; keda: Keda; densityController: Density };
@@ -85,7 +87,7 @@ export function createAutoscaler(a: AutoscalerSpec, ctx: AutoscalerContext): Aut
         memory: toMilli(cluster.pod.memoryRequestMB * 1024 * 1024),
       });
     case 'keda':
-      return new KedaScaledObject(sim, a.spec, deployment, metrics);
+      return new KedaScaledObject(sim, a.spec, deployment, metrics, ctx.clockStartMs);
     case 'densityController':
       return new DensityController(sim, a.spec, deployment, metrics);
     default:

@@ -430,7 +430,7 @@ function mapHpaV1(m: Mapper, deployment: ManifestSource | undefined): void {
 /**
  * keda.sh/v1alpha1 ScaledObject: polling, cooldown and the replica bounds; one `prometheus` trigger whose
  * threshold and activationThreshold become the model's trigger on the ingress request rate (its query is
- * taken to measure that rate, and the warning says so).
+ * taken to measure that rate, and the warning says so); `cron` triggers become keda.cron.
  */
 function mapScaledObject(m: Mapper, deployment: ManifestSource | undefined): void {
   checkTarget(m, deployment, false);
@@ -439,11 +439,32 @@ function mapScaledObject(m: Mapper, deployment: ManifestSource | undefined): voi
   m.map(['spec', 'minReplicaCount'], ['keda', 'minReplicaCount']);
   m.map(['spec', 'maxReplicaCount'], ['keda', 'maxReplicaCount']);
   const triggers = (m.get(['spec', 'triggers']) as { type?: unknown }[] | undefined) ?? [];
-  if (triggers.length !== 1) {
-    m.fail(['spec', 'triggers'], `expected one trigger (the model has one scaler), found ${triggers.length}`);
+  // Cron triggers (keda.cron) besides at most one prometheus trigger (the model's one rate scaler).
+  const rate = triggers.flatMap((t, i) => (t?.type === 'cron' ? [] : [i]));
+  let cron = 0;
+  triggers.forEach((t, i) => {
+    if (t?.type !== 'cron') return;
+    const at = ['spec', 'triggers', i];
+    m.take([...at, 'type']);
+    for (const field of ['timezone', 'start', 'end']) {
+      const path = [...at, 'metadata', field];
+      const v = m.take(path);
+      if (typeof v !== 'string' || v === '') m.fail(path, `expected a string (the cron trigger's ${field}), found ${JSON.stringify(v)}`);
+      else m.set(['keda', 'cron', cron, field], v, path);
+    }
+    const path = [...at, 'metadata', 'desiredReplicas'];
+    const v = m.take(path);
+    const n = Number(v);
+    if (v === undefined || v === '' || !Number.isInteger(n)) m.fail(path, `expected an integer (KEDA's metadata values are strings of numbers), found ${JSON.stringify(v)}`);
+    else m.set(['keda', 'cron', cron, 'desiredReplicas'], n, path);
+    cron++;
+  });
+  if (rate.length !== 1) {
+    const message = `expected one trigger besides cron triggers (the model has one rate scaler), found ${rate.length}`;
+    m.fail(['spec', 'triggers'], message);
     return;
   }
-  const at = ['spec', 'triggers', 0];
+  const at = ['spec', 'triggers', rate[0]!];
   const type = m.take([...at, 'type']);
   if (type !== 'prometheus') {
     m.fail([...at, 'type'], `expected a prometheus trigger (the model's scaler is the ingress request rate), found ${JSON.stringify(type)}`);

@@ -39,6 +39,8 @@ export interface PodRuntime {
   gcPauseIntegralNs?(): number;
   /** Connection pools (with dependencies): connections in use, idle, and the pool wait so far (ns). */
   poolStats?(): { inUse: number; idle: number; waitNs: number } | undefined;
+  /** New runtime settings in the running process (debug.SetGCPercent, debug.SetMemoryLimit), if it has them. */
+  applySettings?(s: RuntimeSettings): void;
   /** The shared CPU slowdown changed (noisy neighbour): rescale the work in progress. */
   cpuSlowdownChanged?(): void;
   /** runtime.GC(), if the runtime collects garbage (the forced-gc fault). */
@@ -47,6 +49,14 @@ export interface PodRuntime {
   holdLive?(bytes: number): void;
   /** The process is gone (killed, OOM-killed, drained): stop its periodic activity; it gets no more work. */
   stop?(): void;
+}
+
+/** Runtime settings changed while the process runs (a timeline `runtime` event); absent = unchanged. */
+export interface RuntimeSettings {
+  /** GOGC; < 0: off. */
+  gogc?: number;
+  /** GOMEMLIMIT, bytes. */
+  memoryLimitBytes?: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HPA_CONTROLLER_DEFAULTS as HPA } from '../autoscaler/hpa/horizontal.js';
+import { cronProblem } from '../autoscaler/keda/cron.js';
 
 /**
  * Floor of every controller, scrape and polling period, s (1 ms of simulated time): a period that rounds
@@ -112,6 +113,25 @@ export const ClusterSchema = z
         readinessProbe: ProbeSchema.optional().describe(
           'kubelet readinessProbe, a request queued with the traffic: Failure takes the pod out of the Service, Success puts it back',
         ),
+        warmup: z
+          .strictObject({
+            initialMultiplier: z
+              .number()
+              .min(1)
+              .max(1000)
+              .default(3)
+              .describe("a request's CPU work takes this many times as long when the container becomes Ready (lazy initialisation, cold caches)"),
+            halfLifeS: z.number().positive().optional().describe('the extra cost halves every this many s since the container first became Ready'),
+            halfLifeRequests: z.number().positive().optional().describe('… or every this many requests the container has accepted (use one of the two)'),
+          })
+          .superRefine((w, ctx) => {
+            const n = (w.halfLifeS !== undefined ? 1 : 0) + (w.halfLifeRequests !== undefined ? 1 : 0);
+            if (n !== 1) ctx.addIssue({ code: 'custom', path: ['halfLifeS'], message: `expected one of halfLifeS or halfLifeRequests, found ${n === 0 ? 'neither' : 'both'}` });
+          })
+          .optional()
+          .describe(
+            'warm-up after Ready: request CPU bursts cost 1 + (initialMultiplier − 1) · 2^(−x / half-life) times their warm cost; restarted containers start cold, the initial replicas warm (absent: always warm)',
+          ),
         livenessProbe: ProbeSchema.optional().describe(
           'kubelet livenessProbe, a request queued with the traffic: Failure restarts the container (in-flight requests lost)',
         ),
@@ -169,6 +189,12 @@ export const ClusterSchema = z
         }
       })
       .describe('the nodes: a pod that fits nowhere stays Pending until room appears'),
+    nodeCpuSharing: z
+      .boolean()
+      .default(false)
+      .describe(
+        "the threads of every pod on a node compete for its runtime.hostCpus cores (CFS between pods' cgroups, weighted by cpuRequestCores; each pod still throttled by its own cpuLimitCores quota): GOMAXPROCS 8 on a 4-core node does at most 4 cores of work, and the CPU metric is what the pod got. With nodes.count 0 each pod is alone on its own node. false: every P runs on a core of its own",
+      ),
   })
   .describe('the Deployment and Service the workload is sent to');
 export type Cluster = z.infer<typeof ClusterSchema>;
@@ -348,6 +374,23 @@ const RulesSchema = z.strictObject({
   tolerance: z.number().nonnegative().optional().describe('per-HPA tolerance (KEP-4951)'),
 });
 
+const BehaviorSchema = z.strictObject({
+  scaleUp: RulesSchema.optional().describe('scale-up rules'),
+  scaleDown: RulesSchema.optional().describe('scale-down rules'),
+});
+
+/** validateMetricSpec: Resource takes Utilization or AverageValue; Pods AverageValue; Object and External Value or AverageValue. */
+function checkMetricTargets(metrics: readonly MetricSpec[], path: (string | number)[], ctx: z.RefinementCtx): void {
+  metrics.forEach((m, i) => {
+    const { key, type } = metricTarget(m);
+    if (!ACCEPTED_TARGETS[m.type].includes(type)) {
+      const accepted = ACCEPTED_TARGETS[m.type].join(' | ');
+      const message = `expected a target type Kubernetes accepts for ${m.type} metrics, found ${type} (accepted: ${accepted})`;
+      ctx.addIssue({ code: 'custom', path: [...path, i, key, 'target', 'type'], message });
+    }
+  });
+}
+
 export const HpaSchema = z
   .strictObject({
     minReplicas: z.number().int().min(1).max(10_000).default(1).describe('lower bound (≥ 1; scale to zero is KEDA\'s job here)'),
@@ -357,10 +400,7 @@ export const HpaSchema = z
       .min(1)
       .default([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }])
       .describe('autoscaling/v2 metrics: Resource cpu (Utilization | AverageValue) or Pods (AverageValue); default cpu 80%'),
-    behavior: z
-      .strictObject({ scaleUp: RulesSchema.optional().describe('scale-up rules'), scaleDown: RulesSchema.optional().describe('scale-down rules') })
-      .optional()
-      .describe('autoscaling/v2 behavior; absent = the legacy algorithm (5-minute downscale window, max(2x, 4) scale-up cap)'),
+    behavior: BehaviorSchema.optional().describe('autoscaling/v2 behavior; absent = the legacy algorithm (5-minute downscale window, max(2x, 4) scale-up cap)'),
     controller: z
       .strictObject({
         syncPeriodS: z
@@ -392,16 +432,7 @@ export const HpaSchema = z
     if (h.minReplicas > h.maxReplicas) {
       ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `expected minReplicas ≤ maxReplicas (${h.maxReplicas}), found ${h.minReplicas}` });
     }
-    h.metrics.forEach((m, i) => {
-      // validateMetricSpec: Resource takes Utilization or AverageValue; Pods AverageValue; Object and External Value or AverageValue.
-      const { key, type } = metricTarget(m);
-      if (!ACCEPTED_TARGETS[m.type].includes(type)) {
-        const accepted = ACCEPTED_TARGETS[m.type].join(' | ');
-        const message =
-          `expected a target type Kubernetes accepts for ${m.type} metrics, found ${type} (accepted: ${accepted})`;
-        ctx.addIssue({ code: 'custom', path: ['metrics', i, key, 'target', 'type'], message });
-      }
-    });
+    checkMetricTargets(h.metrics, ['metrics'], ctx);
   })
   .describe('a HorizontalPodAutoscaler on the Deployment (absent: fixed replicas)');
 export type Hpa = z.infer<typeof HpaSchema>;
@@ -614,8 +645,31 @@ export const KedaSchema = z
       .min(MIN_CONTROL_PERIOD_S)
       .default(HPA.syncPeriodS)
       .describe("the generated HPA's controller sync period, s"),
+    cron: z
+      .array(
+        z.strictObject({
+          timezone: z.string().min(1).describe('IANA time zone the schedules are read in ("UTC", "Europe/Berlin"), as time.LoadLocation'),
+          start: z.string().min(1).describe('cron expression (minute hour day-of-month month day-of-week, or @daily …) at which the window opens'),
+          end: z.string().min(1).describe('cron expression at which the window closes'),
+          desiredReplicas: z.number().int().min(1).max(10_000).describe('replicas the trigger asks for while its window is open (1 outside it)'),
+        }),
+      )
+      .default([])
+      .describe(
+        "KEDA cron triggers (pkg/scalers/cron_scaler.go), read against the scenario's clockStart: while a window is open the trigger is active and its External metric (AverageValue target 1) asks for desiredReplicas; the generated HPA takes the largest of its metrics",
+      ),
   })
   .superRefine((k, ctx) => {
+    k.cron.forEach((c, i) => {
+      for (const key of ['start', 'end'] as const) {
+        const problem = cronProblem(c[key], c.timezone);
+        if (problem !== undefined) {
+          const path = problem.includes('time zone') ? ['cron', i, 'timezone'] : ['cron', i, key];
+          ctx.addIssue({ code: 'custom', path, message: problem });
+          if (problem.includes('time zone')) break;
+        }
+      }
+    });
     if (k.minReplicaCount > k.maxReplicaCount) ctx.addIssue({ code: 'custom', path: ['minReplicaCount'], message: `expected minReplicaCount ≤ maxReplicaCount (${k.maxReplicaCount}), found ${k.minReplicaCount}` });
   })
   .describe('a KEDA ScaledObject on the Deployment (scales 0 <-> 1 itself, 1 <-> N through an HPA); exclusive with hpa');
@@ -666,10 +720,34 @@ export const TimelineEventSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z
       .literal('hpa')
-      .describe('edit the HPA: new minReplicas / maxReplicas (a minReplicas schedule, as a KEDA cron trigger or a CronJob does)'),
+      .describe('edit the HPA (kubectl apply): new minReplicas / maxReplicas (a minReplicas schedule, as a CronJob does), metrics (targets) or behavior, from its next sync on'),
     atS: z.number().nonnegative().describe('when, simulated s'),
     minReplicas: z.number().int().min(1).max(10_000).optional().describe('the new minReplicas'),
     maxReplicas: z.number().int().min(1).max(10_000).optional().describe('the new maxReplicas'),
+    metrics: z.array(MetricSpecSchema).min(1).optional().describe('the new spec.metrics (replaces the list: a new target is a new list)'),
+    behavior: BehaviorSchema.optional().describe('the new spec.behavior (replaces it; the recommendations already recorded are kept)'),
+  }),
+  z.strictObject({
+    type: z
+      .literal('runtime')
+      .describe(
+        "change the Go runtime's settings in every running container, as debug.SetGCPercent, debug.SetMemoryLimit and runtime.GOMAXPROCS do, and in every container started later",
+      ),
+    atS: z.number().nonnegative().describe('when, simulated s'),
+    gomaxprocs: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .optional()
+      .describe('the new GOMAXPROCS of containers started from now on (a running container keeps its own: procresize is not modelled)'),
+    gc: z
+      .strictObject({
+        gogc: z.union([z.number().int().min(0), z.literal('off')]).optional().describe('the new GOGC (debug.SetGCPercent; off = -1)'),
+        memoryLimitMB: z.number().positive().optional().describe('the new GOMEMLIMIT, MiB (debug.SetMemoryLimit)'),
+      })
+      .optional()
+      .describe('garbage-collector settings'),
   }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEventSchema>;
@@ -682,6 +760,7 @@ export function checkTimeline(timeline: readonly TimelineEvent[], hpa: Hpa | und
   for (const i of order) {
     const e = timeline[i]!;
     if (e.type !== 'hpa') continue;
+    if (e.metrics) checkMetricTargets(e.metrics, ['timeline', i, 'metrics'], ctx);
     if (!hpa) {
       ctx.addIssue({ code: 'custom', path: ['timeline', i, 'type'], message: 'expected an hpa block for an hpa timeline event, found none' });
       continue;

@@ -497,6 +497,10 @@ export const ScenarioSchema = z
       .refine((h) => h.p99Ms !== undefined || h.errorPercent !== undefined, { message: 'expected p99Ms or errorPercent (a hypothesis with no condition checks nothing)' })
       .optional()
       .describe('a chaos experiment\'s steady-state hypothesis (Chaos Toolkit, Litmus probes): checked before, during and after each fault, reported pass/fail'),
+    clockStart: z
+      .iso.datetime({ offset: true })
+      .default('2026-01-05T00:00:00Z')
+      .describe('the wall-clock time of simulated t = 0, ISO 8601 with a zone offset (a Monday midnight UTC by default); cron schedules (keda.cron) are read against it'),
     timeline: z
       .array(TimelineEventSchema)
       .default([])
@@ -554,6 +558,11 @@ export const ScenarioSchema = z
       },
       ctx,
     );
+    const nodes = s.cluster.nodes;
+    if (s.cluster.nodeCpuSharing && nodes.count > 0 && nodes.allocatableCores > s.runtime.hostCpus) {
+      const message = `expected at most runtime.hostCpus (${s.runtime.hostCpus}) with nodeCpuSharing (a node's allocatable CPU is part of its cores), found ${nodes.allocatableCores}`;
+      ctx.addIssue({ code: 'custom', path: ['cluster', 'nodes', 'allocatableCores'], message });
+    }
     checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], names, ctx);
     checkTimeline(s.timeline, s.hpa, ctx);
     if (s.steadyState !== undefined && s.faults.length === 0) {

@@ -2,13 +2,16 @@ import { autoscalerSpec, createAutoscaler, pipelineNeeds, type Autoscaler } from
 import { ClusterAutoscaler } from '../cluster/cluster-autoscaler.js';
 import { Deployment, type ServiceSink } from '../cluster/deployment.js';
 import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
+import { NodeCpus } from '../cluster/node-cpu.js';
 import type { RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';
-import type { Column, PodRuntime } from '../runtime/pod-runtime.js';
+import { Warmup } from '../runtime/warmup.js';
+import type { Column, PodRuntime, RuntimeSettings } from '../runtime/pod-runtime.js';
 import { GMP_COLUMNS } from '../runtime/gmp/report.js';
-import type { Scenario } from '../scenario/schema.js';
+import type { Runtime, Scenario } from '../scenario/schema.js';
+import type { TimelineEvent } from '../scenario/cluster-schema.js';
 import type { RequestTable } from '../workload/requests.js';
 import { ServiceWorld } from '../service/calls.js';
 import { PodNetwork, snap, type NetworkFaultState } from './faults.js';
@@ -42,6 +45,8 @@ export class PodFleet {
   /** Per pod index: its network and CPU as the faults left them (kept across its container restarts). */
   private readonly podNet: PodNetwork[] = [];
   private readonly podCpu: { slowdown: number }[] = [];
+  /** The nodes' cores shared by their pods' threads (cluster.nodeCpuSharing), if on. */
+  readonly nodeCpus: NodeCpus | undefined;
 
   /** Pod k's network state (created from the all-pods state when its first container starts). */
   podNetwork(k: number): PodNetwork {
@@ -71,6 +76,28 @@ export class PodFleet {
     const pod = this.deployment.pods[k];
     if (pod && !pod.gone) pod.runtime.cpuSlowdownChanged?.();
   }
+  /** The runtime settings a container started now gets (the scenario's, as the timeline changed them). */
+  private rt: Runtime;
+
+  /**
+   * A timeline `runtime` event: every running container's Go runtime takes the new GOGC / GOMEMLIMIT
+   * (debug.SetGCPercent, debug.SetMemoryLimit), and containers started from now on get every new setting.
+   */
+  applyRuntimeSettings(e: Extract<TimelineEvent, { type: 'runtime' }>): void {
+    const gogc = e.gc?.gogc;
+    const limitMB = e.gc?.memoryLimitMB;
+    this.rt = {
+      ...this.rt,
+      ...(e.gomaxprocs !== undefined ? { gomaxprocs: e.gomaxprocs } : {}),
+      gc: { ...this.rt.gc, ...(gogc !== undefined ? { gogc } : {}), ...(limitMB !== undefined ? { memoryLimitMB: limitMB } : {}) },
+    };
+    const s: RuntimeSettings = {
+      ...(gogc !== undefined ? { gogc: gogc === 'off' ? -1 : gogc } : {}),
+      ...(limitMB !== undefined ? { memoryLimitBytes: limitMB * 1024 * 1024 } : {}),
+    };
+    for (const p of this.deployment.pods) if (!p.gone) p.runtime.applySettings?.(s);
+  }
+
   /** The runtime's own time-series columns (names and kinds; each pod reads its own). */
   readonly columns: readonly Pick<Column<unknown>, 'name' | 'kind'>[];
 
@@ -84,7 +111,7 @@ export class PodFleet {
     onRuntime?: (podIndex: number, runtime: PodRuntime) => void,
   ) {
     this.jitter = rng.keyed('fault.network-jitter');
-    const rt = scenario.runtime;
+    const rt = (this.rt = scenario.runtime);
     const steps = scenario.workload.request.steps;
     this.gomaxprocs = rt.gomaxprocs;
     this.hostCpus = rt.hostCpus;
@@ -93,12 +120,28 @@ export class PodFleet {
       ? new ServiceWorld(sim, scenario.dependencies, sv, rng, this.network)
       : undefined;
     this.service = world;
+    const cl = scenario.cluster;
+    // With unlimited nodes (count 0) each pod is alone on a node of hostCpus cores.
+    const nodeCpus = (this.nodeCpus = cl.nodeCpuSharing
+      ? new NodeCpus(sim, rt.hostCpus, Math.round(cl.pod.cpuRequestCores * 1000), (k) =>
+          cl.nodes.count === 0 ? k : this.deployment.pods[k]!.node,
+        )
+      : undefined);
+    const wcfg = cl.pod.warmup;
+    // Containers made while the Deployment is being built are the initial replicas, Ready since before
+    // the run: warm. Every later one (scale-out, restart, rollout) starts cold.
+    const warmup = (k: number): Warmup | undefined =>
+      wcfg && new Warmup(wcfg, sim, () => this.deployment.pods[k]!.readyNs, this.deployment === undefined);
     this.deployment = new Deployment(
       sim,
       scenario.cluster,
       (k, podSink): PodRuntime => {
         const r = k === 0 ? rng : rng.forEntity(`pod-${k}`);
-        const pod = rt.scheduler === 'ideal-fifo' ? new IdealFifoPod(sim, requests, rt.gomaxprocs, podSink) : new GmpPod(sim, requests, rt, steps, r, podSink, this.podNetwork(k), this.podCpuOf(k), world?.podService(requests));
+        const now = this.rt; // the timeline may have changed the settings since the run began
+        const pod =
+          now.scheduler === 'ideal-fifo'
+            ? new IdealFifoPod(sim, requests, now.gomaxprocs, podSink)
+            : new GmpPod(sim, requests, now, steps, r, podSink, this.podNetwork(k), this.podCpuOf(k), world?.podService(requests), nodeCpus?.forPod(k), warmup(k));
         onRuntime?.(k, pod);
         return pod;
       },
@@ -112,8 +155,12 @@ export class PodFleet {
     const probe = this.deployment.pods[0]?.runtime;
     this.columns = probe?.columns ?? (rt.scheduler === 'gmp' ? GMP_COLUMNS : []);
     const scaler = autoscalerSpec(scenario);
-    this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment, pipelineNeeds(scaler));
-    const ctx = { sim, deployment: this.deployment, metrics: this.metrics, cluster: scenario.cluster };
+    // Metrics a timeline edit switches the HPA to must be kept from the start, as the initial ones are.
+    const later = scenario.timeline.flatMap((e) => (e.type === 'hpa' && e.metrics ? e.metrics : []));
+    const needs = pipelineNeeds(scaler?.kind === 'hpa' && later.length > 0 ? { kind: 'hpa', spec: { ...scaler.spec, metrics: [...scaler.spec.metrics, ...later] } } : scaler);
+    this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment, needs);
+    const clockStartMs = Date.parse(scenario.clockStart);
+    const ctx = { sim, deployment: this.deployment, metrics: this.metrics, cluster: scenario.cluster, clockStartMs };
     this.autoscaler = scaler ? createAutoscaler(scaler, ctx) : undefined;
   }
 

@@ -4,7 +4,7 @@ import { sToNs } from '../engine/time.js';
 import type { TimelineEvent } from '../scenario/cluster-schema.js';
 import type { PodFleet } from './fleet.js';
 
-/** Schedules the scenario's timeline: rollouts, kubectl scale, HPA edits, each at its time. */
+/** Schedules the scenario's timeline: rollouts, kubectl scale, HPA edits, runtime settings, each at its time. */
 export function scheduleTimeline(sim: Simulation, timeline: readonly TimelineEvent[], fleet: PodFleet): void {
   if (timeline.length === 0) return;
   const kind = sim.registerKind('timeline.event', (i) => apply(timeline[i]!));
@@ -17,8 +17,17 @@ export function scheduleTimeline(sim: Simulation, timeline: readonly TimelineEve
         fleet.deployment.scale(e.replicas);
         return;
       case 'hpa':
-        if (fleet.autoscaler instanceof HpaController) fleet.autoscaler.setReplicaBounds(e.minReplicas, e.maxReplicas);
+        if (fleet.autoscaler instanceof HpaController) {
+          fleet.autoscaler.edit({
+            ...(e.minReplicas !== undefined ? { minReplicas: e.minReplicas } : {}),
+            ...(e.maxReplicas !== undefined ? { maxReplicas: e.maxReplicas } : {}),
+            ...(e.metrics ? { metrics: e.metrics } : {}),
+            ...(e.behavior ? { behavior: e.behavior } : {}),
+          });
+        }
         return;
+      case 'runtime':
+        return fleet.applyRuntimeSettings(e);
       default: {
         const never: never = e;
         throw new Error(`unknown timeline event ${JSON.stringify(never)}`);

@@ -114,6 +114,22 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
     expect(s.keda?.trigger).to.deep.include({ threshold: 150, activationThreshold: 5 });
   });
 
+  it('a KEDA cron trigger beside the prometheus one maps onto keda.cron (cron_scaler.go metadata)', () => {
+    const cron = [
+      '    - type: cron',
+      '      metadata:',
+      '        timezone: Europe/Berlin',
+      '        start: 0 8 * * 1-5',
+      '        end: 0 18 * * 1-5',
+      '        desiredReplicas: "6"',
+      '',
+    ].join('\n');
+    const so = `${fixture('scaledobject.yaml').replace('  triggers:\n', `  triggers:\n${cron}`)}`;
+    const s = loadScenarioFile(scenarioWith({ 'deploy.yaml': fixture('deploy.yaml'), 'so.yaml': so }));
+    expect(s.keda?.cron).to.deep.equal([{ timezone: 'Europe/Berlin', start: '0 8 * * 1-5', end: '0 18 * * 1-5', desiredReplicas: 6 }]);
+    expect(s.keda?.trigger).to.deep.include({ threshold: 150, activationThreshold: 5 });
+  });
+
   it("tune's printed HPA manifest re-imports to the same hpa block", () => {
     const base = parse(readFileSync(join(root, 'scenarios/sweep-hpa-target.yaml'), 'utf8')) as Record<string, unknown>;
     const point = { params: [['hpa.metrics[0].resource.target.averageUtilization', 55]] } as never;

@@ -63,7 +63,7 @@ describe('scenario input: pod lifecycle fields (issue 17)', () => {
 
   it('timeline: known event types, an hpa edit needs an hpa and keeps minReplicas ≤ maxReplicas in time order', () => {
     expect(problems('timeline:\n  - {type: reboot, atS: 20}\n  - {type: scale, atS: 5, replicas: -1}\n')).to.deep.equal([
-      'case.yaml:2:12: timeline[0].type: expected one of "rollout" | "scale" | "hpa", found the string "reboot"',
+      'case.yaml:2:12: timeline[0].type: expected one of "rollout" | "scale" | "hpa" | "runtime", found the string "reboot"',
       'case.yaml:3:37: timeline[1].replicas: expected a number ≥ 0, found -1',
     ]);
     expect(problems('timeline:\n  - {type: hpa, atS: 20, minReplicas: 3}\n')).to.deep.equal([

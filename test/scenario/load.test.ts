@@ -58,7 +58,7 @@ describe('scenario loading', () => {
 
   it('unknown keys are errors, with a suggestion and the allowed keys', () => {
     expect(problems('durationSec: 10\nworkload:\n  arrival:\n    process: poisson\n    rate: 5\n')).to.deep.equal([
-      'case.yaml:1:1: durationSec: unknown key "durationSec" (did you mean "durationS"?) (expected one of: name, description, seed, durationS, warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, dependencies, service, faults, steadyState, timeline, slo, variants, sweep)',
+      'case.yaml:1:1: durationSec: unknown key "durationSec" (did you mean "durationS"?) (expected one of: name, description, seed, durationS, warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, dependencies, service, faults, steadyState, clockStart, timeline, slo, variants, sweep)',
       'case.yaml:5:5: workload.arrival.rate: unknown key "rate" (did you mean "ratePerS"?) (expected one of: process, ratePerS)',
     ]);
   });
@@ -164,7 +164,7 @@ describe('scenario loading', () => {
       want:
         'case.yaml:1:1: hpaa: unknown key "hpaa" (did you mean "hpa"?) (expected one of: name, description, seed, durationS, ' +
         'warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, dependencies, ' +
-        'service, faults, steadyState, timeline, slo, variants, sweep)',
+        'service, faults, steadyState, clockStart, timeline, slo, variants, sweep)',
     },
     {
       name: 'two autoscaler kinds',

@@ -81,4 +81,22 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
     expect(r['room-to-spare']!.summary.cluster.nodeAutoscaler!.nodesAdded).to.equal(0);
     expect(Math.max(...column(r['autoscaled-180s']!, 'nodes').map((x) => x.v))).to.equal(6);
   });
+  it('gomaxprocs-above-node-cores: two pods bursting on one node stretch each other\'s bursts; the isolated model hides it', () => {
+    const r = variants('scenarios/gomaxprocs-above-node-cores.yaml');
+    const p99 = (v: string) => r[v]!.summary.latencyMs.p99;
+    expect(p99('shared-node')).to.be.greaterThan(1.25 * p99('isolated-cores'));
+    // GOMAXPROCS at the request never over-commits the node but loses the cores the neighbour leaves idle.
+    expect(p99('gomaxprocs-2')).to.be.greaterThan(p99('shared-node'));
+    // The same work is done (no CPU limit: the node is work-conserving), only later.
+    const cpu = (v: string) => r[v]!.summary.utilization * r[v]!.summary.gomaxprocs;
+    expect(cpu('shared-node')).to.be.closeTo(cpu('isolated-cores'), 0.05 * cpu('isolated-cores'));
+  });
+  it('warmup-flash-crowd: cold new pods stretch the crowd\'s tail and make the HPA add more; warm pods ahead of it fix both', () => {
+    const r = variants('scenarios/warmup-flash-crowd.yaml');
+    const p99 = (v: string) => r[v]!.summary.latencyMs.p99;
+    const podS = (v: string) => r[v]!.summary.cluster.podSeconds;
+    expect(p99('cold-pods')).to.be.greaterThan(5 * p99('always-warm'));
+    expect(podS('cold-pods')).to.be.greaterThan(1.2 * podS('always-warm'));
+    for (const fix of ['min-replicas-6', 'scheduled-min']) expect(p99(fix)).to.be.below(2 * p99('always-warm'));
+  });
 });

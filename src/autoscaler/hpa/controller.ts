@@ -230,9 +230,19 @@ export class HpaController implements Autoscaler {
     every(sim, 'hpa.sync', spec.controller.syncPeriodS, () => this.down, () => this.sync());
   }
 
-  /** The HPA object was edited (kubectl edit / apply): new bounds from the next sync on. */
-  setReplicaBounds(minReplicas: number | undefined, maxReplicas: number | undefined): void {
-    this.spec = { ...this.spec, minReplicas: minReplicas ?? this.spec.minReplicas, maxReplicas: maxReplicas ?? this.spec.maxReplicas };
+  /**
+   * The HPA object was edited (kubectl edit / apply): new bounds, metrics or behavior from the next sync
+   * on. The controller keeps its recommendations and scale events (they live in the controller, keyed
+   * by the HPA, not in its spec).
+   */
+  edit(patch: Partial<Pick<Hpa, 'minReplicas' | 'maxReplicas' | 'metrics' | 'behavior'>>): void {
+    this.spec = {
+      ...this.spec,
+      minReplicas: patch.minReplicas ?? this.spec.minReplicas,
+      maxReplicas: patch.maxReplicas ?? this.spec.maxReplicas,
+      metrics: patch.metrics ?? this.spec.metrics,
+      ...(patch.behavior ? { behavior: patch.behavior } : {}),
+    };
   }
 
   private sync(): void {

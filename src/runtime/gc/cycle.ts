@@ -159,6 +159,20 @@ export class GcDriver {
   }
 
   /** The G table grew: keep per-G arrays as long. */
+  /**
+   * debug.SetGCPercent and debug.SetMemoryLimit (mgcpacer.go setGCPercent / setMemoryLimit, each followed
+   * by gcControllerCommit under the heap lock): a new heap goal and trigger from now on; the next
+   * allocation past the trigger starts a cycle (mallocgc's gcTrigger test). `gogc` < 0: off.
+   */
+  setGCPercent(gogc: number): void {
+    this.pacer.setGCPercent(gogc);
+  }
+
+  setMemoryLimit(bytes: number): void {
+    this.pacer.memoryLimit = bytes;
+    this.pacer.commit();
+  }
+
   ensureCapacity(n: number): void {
     if (n <= this.gAlloc.length) return;
     this.gAlloc = grow(this.gAlloc, new Float64Array(n));

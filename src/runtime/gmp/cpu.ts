@@ -32,6 +32,19 @@ export interface CpuConfig {
   cpuQuota?: { quotaNs: number; periodNs: number };
   /** The Ps spread over NUMA nodes (absent or nodes = 1: uniform memory). */
   numa?: NumaConfig;
+  /** The node's cores the pod's threads compete for with other pods' (absent: as many cores as Ps). */
+  cpuShare?: CpuShare;
+  /** The container's warm-up after Ready (cluster.pod.warmup; src/runtime/warmup.ts); absent: always warm. */
+  warmup?: { factor(): number };
+}
+
+/**
+ * The node the pod runs on, as its CPUs see it (src/cluster/node-cpu.ts): told how many of the pod's
+ * threads want a CPU whenever that changes, it answers (now or later in the same instant) with the
+ * pod's share factor through `setShareFactor`.
+ */
+export interface CpuShare {
+  demandChanged(cpu: Cpu, threadsOnCpu: number): void;
 }
 
 /**
@@ -56,8 +69,17 @@ export class Cpu {
   private lastOnCpuChange = 0;
   private busyNs = 0;
   readonly cfs: CfsQuota | undefined;
-  /** The slowdown the bursts in progress were scheduled with. */
+  /** The slowdown the bursts in progress were scheduled with: the global one × the node share factor. */
   private appliedSlowdown: number;
+  /** The global (noisy-neighbour) slowdown and the node share factor that make up appliedSlowdown. */
+  private appliedGlobal: number;
+  private shareFactor = 1;
+  /** Cores the pod gets now: its threads on a CPU ÷ the share factor (what CPU time and the quota count). */
+  private rate = 0;
+  /** The node this pod's threads share (cfg.cpuShare), kept in a field for the hot path. */
+  private readonly share: CpuShare | undefined;
+  /** Warm-up: the multiplier each P's current work burst was started with (used only with cfg.warmup). */
+  private readonly pWarm: Float64Array;
   /** NUMA: each P's node, each G's memory node (first touch; −1 until it first runs), the factor of
    * each P's current burst, and counters. */
   readonly pNode: Uint8Array | undefined;
@@ -84,7 +106,9 @@ export class Cpu {
         })
       : undefined;
     this.pBurstFactor = new Float64Array(n).fill(1);
-    this.appliedSlowdown = cfg.cpu?.slowdown ?? 1;
+    this.appliedSlowdown = this.appliedGlobal = cfg.cpu?.slowdown ?? 1;
+    this.share = cfg.cpuShare;
+    this.pWarm = new Float64Array(cfg.warmup ? n : 0);
     if (cfg.numa && cfg.numa.nodes > 1) {
       // Ps are numbered node by node, as Linux numbers the cores of a socket together.
       this.pNode = Uint8Array.from({ length: n }, (_, p) => Math.floor((p * cfg.numa!.nodes) / n));
@@ -93,18 +117,37 @@ export class Cpu {
     }
   }
 
-  /** A P's thread goes on or off a CPU: CPU-time accounting and the CFS quota follow. */
+  /** A P's thread goes on or off a CPU: CPU-time accounting, the CFS quota and the node's share follow. */
   private setOnCpu(delta: number): void {
     const now = this.sim.now;
-    this.busyNs += this.onCpu * (now - this.lastOnCpuChange);
+    this.busyNs += this.rate * (now - this.lastOnCpuChange);
     this.lastOnCpuChange = now;
     this.onCpu += delta;
-    this.cfs?.setOnCpu(this.onCpu);
+    this.rate = this.share === undefined ? this.onCpu : this.onCpu / this.shareFactor;
+    this.cfs?.setOnCpu(this.rate);
+    this.share?.demandChanged(this, this.onCpu);
   }
 
-  /** CPU time the pod's Ps have used, ns (bursts only: throttled and stopped time excluded). */
+  /** CPU time the pod's Ps have used, ns (bursts only: throttled and stopped time excluded; on a shared
+   * node, the cores the pod got, not the threads it had on a CPU). */
   busyIntegralNs(): number {
-    return this.busyNs + this.onCpu * (this.sim.now - this.lastOnCpuChange);
+    return this.busyNs + this.rate * (this.sim.now - this.lastOnCpuChange);
+  }
+
+  /**
+   * The node's CFS gives the pod's threads on a CPU `onCpu ÷ f` cores (f ≥ 1: processor sharing among
+   * the node's threads, weighted by cgroup). Bursts in progress stretch or shrink by the change from now
+   * on; CPU time and the quota are spent at the cores the pod gets.
+   */
+  setShareFactor(f: number): void {
+    if (f === this.shareFactor) return;
+    const now = this.sim.now;
+    this.busyNs += this.rate * (now - this.lastOnCpuChange);
+    this.lastOnCpuChange = now;
+    this.shareFactor = f;
+    this.rate = this.onCpu / f;
+    this.cfs?.setOnCpu(this.rate);
+    this.rescale(this.appliedGlobal * f);
   }
 
   /** Some P is in a burst now (stopTheWorld must preempt it). */
@@ -113,10 +156,18 @@ export class Cpu {
     return false;
   }
 
-  /** pp's thread runs for durationNs (× the slowdown); `work`: the G's own CPU work, not overhead. */
+  /**
+   * pp's thread runs for durationNs (× the slowdown); `work`: the G's own CPU work, not overhead. A work
+   * burst of a container still warming up takes the warm-up multiplier too (its overhead with it).
+   */
   startBurst(pp: number, durationNs: number, work: boolean): void {
     this.burstWork[pp] = work ? 1 : 0;
-    if (this.cfg.cpu !== undefined) durationNs *= this.cfg.cpu.slowdown;
+    durationNs *= this.appliedSlowdown;
+    if (work && this.cfg.warmup !== undefined) {
+      const f = this.cfg.warmup.factor();
+      this.pWarm[pp] = f;
+      durationNs *= f;
+    }
     if (this.stalled !== 0) {
       // The thread cannot get a CPU now (throttled, or the world is stopped): the burst waits whole.
       this.frozen[pp] = 1;
@@ -142,7 +193,8 @@ export class Cpu {
 
   /** The G's own CPU work left in pp's stopped burst, ns (without the slowdown and the NUMA factor). */
   workLeftNs(pp: number): number {
-    return (this.burstEnd[pp]! - this.sim.now) / (this.pBurstFactor[pp]! * this.appliedSlowdown);
+    const left = (this.burstEnd[pp]! - this.sim.now) / (this.pBurstFactor[pp]! * this.appliedSlowdown);
+    return this.cfg.warmup !== undefined && this.burstWork[pp] ? left / this.pWarm[pp]! : left;
   }
 
   /** Every P's burst stops where it is (its remaining time kept) until the last stall reason clears. */
@@ -182,9 +234,14 @@ export class Cpu {
 
   /** The CPU slowdown changed: bursts in progress (running or frozen) stretch or shrink from now on. */
   slowdownChanged(): void {
-    const f = this.cfg.cpu?.slowdown ?? 1;
-    const ratio = f / this.appliedSlowdown;
-    this.appliedSlowdown = f;
+    this.appliedGlobal = this.cfg.cpu?.slowdown ?? 1;
+    this.rescale(this.appliedGlobal * this.shareFactor);
+  }
+
+  /** Bursts in progress (running or frozen) take `slowdown` from now on instead of appliedSlowdown. */
+  private rescale(slowdown: number): void {
+    const ratio = slowdown / this.appliedSlowdown;
+    this.appliedSlowdown = slowdown;
     if (ratio === 1) return;
     const now = this.sim.now;
     for (let pp = 0; pp < this.nP; pp++) {

@@ -3,7 +3,7 @@ import type { Simulation } from '../../engine/simulation.js';
 import { msToNs, usToNs } from '../../engine/time.js';
 import type { Runtime, Step } from '../../scenario/schema.js';
 import type { RequestTable } from '../../workload/requests.js';
-import type { Column, CompletionSink, PodRuntime } from '../pod-runtime.js';
+import type { Column, CompletionSink, PodRuntime, RuntimeSettings } from '../pod-runtime.js';
 import { Programs } from './program.js';
 import type { GoVersion } from '../version.js';
 import { Sched, type SchedConfig } from './sched.js';
@@ -15,6 +15,8 @@ import { WAIT_REASONS } from './states.js';
 
 /** Background mark worker modes by number (cycle.ts WORKER_*), as gcMarkWorkerMode's names. */
 const WORKER_MODES = ['', 'dedicated', 'fractional', 'idle'] as const;
+import type { CpuShare } from './cpu.js';
+import type { Warmup } from '../warmup.js';
 
 const MiB = 1 << 20;
 
@@ -34,6 +36,9 @@ export class GmpPod implements PodRuntime {
     cpu?: { slowdown: number },
     /** The pod's side of the service's world (dependencies, pools, limiter), when the scenario has one. */
     private readonly service?: PodService,
+    cpuShare?: CpuShare,
+    /** The container's warm-up after Ready (cluster.pod.warmup), if configured. */
+    private readonly warmup?: Warmup,
   ) {
     this.version = runtime.goVersion;
     const c = runtime.costs;
@@ -44,6 +49,8 @@ export class GmpPod implements PodRuntime {
       maxThreads: runtime.maxThreads,
       ...(network ? { network } : {}),
       ...(cpu ? { cpu } : {}),
+      ...(cpuShare ? { cpuShare } : {}),
+      ...(warmup ? { warmup } : {}),
       ...(runtime.cpuLimitCores !== undefined
         ? { cpuQuota: { quotaNs: runtime.cpuLimitCores * msToNs(runtime.cfsPeriodMs), periodNs: msToNs(runtime.cfsPeriodMs) } }
         : {}),
@@ -120,6 +127,7 @@ export class GmpPod implements PodRuntime {
   }
 
   accept(requestId: number): void {
+    if (this.warmup) this.warmup.served++;
     // A request the limiter sheds still gets its G (accept, answer 503), which ends at once.
     const shed = this.service !== undefined && !this.service.admit(requestId);
     this.sched.acceptRequest(requestId, this.requests.drawKey[requestId]!, shed);
@@ -209,6 +217,13 @@ export class GmpPod implements PodRuntime {
 
   holdLive(bytes: number): void {
     this.sched.gc?.holdLive(bytes);
+  }
+
+  applySettings(s: RuntimeSettings): void {
+    const gc = this.sched.gc;
+    if (!gc) return; // nothing allocates: no collector to tune
+    if (s.gogc !== undefined) gc.setGCPercent(s.gogc);
+    if (s.memoryLimitBytes !== undefined) gc.setMemoryLimit(s.memoryLimitBytes);
   }
 
   cpuSlowdownChanged(): void {

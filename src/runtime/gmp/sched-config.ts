@@ -1,6 +1,6 @@
 import { SampleLog } from '../../metrics/sample-log.js';
 import type { GcConfig } from '../gc/cycle.js';
-import type { NumaConfig } from './cpu.js';
+import type { CpuShare, NumaConfig } from './cpu.js';
 import type { GoVersion } from '../version.js';
 
 /** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
@@ -33,6 +33,8 @@ export interface SchedConfig {
   network?: { delayNs(key: number, pc: number): number };
   /** Shared with the cluster: CPU work takes this many times as long now (a noisy-neighbour fault). */
   cpu?: { slowdown: number };
+  /** The node's cores, shared with the other pods on it (cluster.nodeCpuSharing; absent: one core per P). */
+  cpuShare?: CpuShare;
   /** The container's CPU limit as a CFS quota per period (absent: no limit). */
   cpuQuota?: { quotaNs: number; periodNs: number };
   /** The garbage collector (used when some program allocates). */
