@@ -12,15 +12,23 @@ import { Experiment } from '../src/sim/experiment.js';
 const nodesMode = process.env.GMPSIM_BENCH_NODES ?? 'none';
 /** GMPSIM_BENCH_SIMULATED_S shortens the run for side-by-side checks on a busy machine (default: the hour). */
 const simulatedS = Number(process.env.GMPSIM_BENCH_SIMULATED_S ?? 3600);
-if (!['none', 'packed', 'shared'].includes(nodesMode)) throw new Error(`GMPSIM_BENCH_NODES: expected none, packed or shared, found ${nodesMode}`);
-const nodes = nodesMode === 'none' ? {} : { nodes: { count: 5, allocatableCores: 4 }, nodeCpuSharing: nodesMode === 'shared' };
+if (!['none', 'packed', 'shared'].includes(nodesMode))
+  throw new Error(`GMPSIM_BENCH_NODES: expected none, packed or shared, found ${nodesMode}`);
+const nodes =
+  nodesMode === 'none' ? {} : { nodes: { count: 5, allocatableCores: 4 }, nodeCpuSharing: nodesMode === 'shared' };
 const s = parseScenario(
   JSON.stringify({
     name: 'bench-cluster-hour',
     durationS: simulatedS,
     workload: {
       arrival: { process: 'poisson', ratePerS: 2000 },
-      request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { netpoll: { dist: 'exponential', meanMs: 2 } }, { cpu: { dist: 'exponential', meanMs: 0.5 } }] },
+      request: {
+        steps: [
+          { cpu: { dist: 'exponential', meanMs: 1 } },
+          { netpoll: { dist: 'exponential', meanMs: 2 } },
+          { cpu: { dist: 'exponential', meanMs: 0.5 } },
+        ],
+      },
     },
     runtime: { gomaxprocs: 4 },
     cluster: { replicas: 20, ...nodes },

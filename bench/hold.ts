@@ -1,6 +1,6 @@
 import type { EventSetKind } from '../src/engine/event-set.js';
-import { Simulation } from '../src/engine/simulation.js';
 import { RandomStream } from '../src/engine/random.js';
+import { Simulation } from '../src/engine/simulation.js';
 
 /**
  * The classic hold model (Vaucher & Duval 1975; Jones 1986): keep `pending` events in the set; each event,
@@ -23,7 +23,12 @@ export function incrementTable(seed: string, meanNs = 1_000_000): Float64Array {
   return t;
 }
 
-export function holdGmpsim(pending: number, events: number, seed = 'bench', eventSet: EventSetKind = 'ladder'): HoldResult {
+export function holdGmpsim(
+  pending: number,
+  events: number,
+  seed = 'bench',
+  eventSet: EventSetKind = 'ladder',
+): HoldResult {
   const inc = incrementTable(seed);
   const sim = new Simulation(pending + 16, eventSet);
   let i = 0;

@@ -69,9 +69,15 @@ const g = runs.reduce((a, b) => (b.wallS < a.wallS ? b : a));
 let simpy: { customers: number; meanWaitS: number; wallS: number } | undefined;
 if (existsSync(PYTHON)) {
   try {
-    simpy = JSON.parse(execFileSync(PYTHON, ['bench/simpy_mmc.py', String(LAMBDA), String(MU), String(C), String(N), '1'], { encoding: 'utf8' })) as typeof simpy;
+    simpy = JSON.parse(
+      execFileSync(PYTHON, ['bench/simpy_mmc.py', String(LAMBDA), String(MU), String(C), String(N), '1'], {
+        encoding: 'utf8',
+      }),
+    ) as typeof simpy;
   } catch (e) {
-    process.stderr.write(`SimPy baseline unavailable (apt-get install -y python3-simpy): ${(e as Error).message.split('\n')[0]}\n`);
+    process.stderr.write(
+      `SimPy baseline unavailable (apt-get install -y python3-simpy): ${(e as Error).message.split('\n')[0]}\n`,
+    );
   }
 }
 const erlangC = mmcMeanWait(LAMBDA, MU, C);
@@ -84,7 +90,11 @@ const report = {
   simpy: simpy ?? null,
   speedup: simpy ? simpy.wallS / g.wallS : null,
   agreement: simpy
-    ? { gmpsimVsErlangC: runs[0]!.meanWaitS / erlangC - 1, simpyVsErlangC: simpy.meanWaitS / erlangC - 1, withinFivePercent: Math.abs(simpy.meanWaitS / runs[0]!.meanWaitS - 1) < 0.05 }
+    ? {
+        gmpsimVsErlangC: runs[0]!.meanWaitS / erlangC - 1,
+        simpyVsErlangC: simpy.meanWaitS / erlangC - 1,
+        withinFivePercent: Math.abs(simpy.meanWaitS / runs[0]!.meanWaitS - 1) < 0.05,
+      }
     : null,
   target: { speedup: 50, met: simpy ? simpy.wallS / g.wallS >= 50 : null },
 };

@@ -21,7 +21,9 @@ const TARGET_RATIO = 1.5;
 const worker = join(dirname(fileURLToPath(import.meta.url)), 'hold-worker.js');
 
 function measure(variant: string, pending: number): HoldResult {
-  return JSON.parse(execFileSync(process.execPath, [worker, variant, String(pending), String(EVENTS)], { encoding: 'utf8' })) as HoldResult;
+  return JSON.parse(
+    execFileSync(process.execPath, [worker, variant, String(pending), String(EVENTS)], { encoding: 'utf8' }),
+  ) as HoldResult;
 }
 
 const rows = [];
@@ -45,12 +47,25 @@ const at1e5 = rows.find((r) => r.pending === 100_000)!;
 const report = {
   benchmark: 'engine hold model: each event schedules one successor at now + Exp(1 ms); increments pre-drawn',
   date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', mhz: cpus()[0]?.speed ?? 0, cores: cpus().length, node: process.version },
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    mhz: cpus()[0]?.speed ?? 0,
+    cores: cpus().length,
+    node: process.version,
+  },
   method: `best of ${REPEATS} runs per variant, each in a fresh process, variants interleaved`,
   rows,
   targets: {
-    eventsPerSAt1e5: { target: TARGET_EPS_AT_1E5, measured: at1e5.eventsPerS.ladder, met: at1e5.eventsPerS.ladder! >= TARGET_EPS_AT_1E5 },
-    ratioOverPlainHeapAt1e5: { target: TARGET_RATIO, measured: at1e5.ladderOverFlatqueue, met: at1e5.ladderOverFlatqueue >= TARGET_RATIO },
+    eventsPerSAt1e5: {
+      target: TARGET_EPS_AT_1E5,
+      measured: at1e5.eventsPerS.ladder,
+      met: at1e5.eventsPerS.ladder! >= TARGET_EPS_AT_1E5,
+    },
+    ratioOverPlainHeapAt1e5: {
+      target: TARGET_RATIO,
+      measured: at1e5.ladderOverFlatqueue,
+      met: at1e5.ladderOverFlatqueue >= TARGET_RATIO,
+    },
   },
 };
 mkdirSync('results/bench', { recursive: true });

@@ -17,7 +17,13 @@ function eventsPerSecondWithLiveGs(): { liveGs: number; events: number; wallS: n
       metrics: { sampleIntervalMs: 1000 },
       workload: {
         arrival: { process: 'poisson', ratePerS: 100_000 },
-        request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.02 } }, { sleep: { dist: 'constant', valueMs: 1000 } }, { cpu: { dist: 'exponential', meanMs: 0.02 } }] },
+        request: {
+          steps: [
+            { cpu: { dist: 'exponential', meanMs: 0.02 } },
+            { sleep: { dist: 'constant', valueMs: 1000 } },
+            { cpu: { dist: 'exponential', meanMs: 0.02 } },
+          ],
+        },
       },
       runtime: { gomaxprocs: 4 },
       // ~10^5 in flight is at the default accept-queue limit: lift it so no request is refused.
@@ -51,7 +57,10 @@ function bytesPerParkedG(n: number): { parkedGs: number; bytesPerG: number } {
     JSON.stringify({
       durationS: 1,
       metrics: { sampleIntervalMs: 1000 },
-      workload: { arrival: { process: 'constant', ratePerS: n }, request: { steps: [{ netpoll: { dist: 'constant', valueMs: 1e7 } }] } },
+      workload: {
+        arrival: { process: 'constant', ratePerS: n },
+        request: { steps: [{ netpoll: { dist: 'constant', valueMs: 1e7 } }] },
+      },
       runtime: { gomaxprocs: 4 },
       // Every one of the 10^6 requests parks (the default accept-queue limit, 100 000 in flight, would
       // refuse 90% of them and leave the runtime's fixed memory divided by a tenth of the Gs).
@@ -71,7 +80,9 @@ function bytesPerParkedG(n: number): { parkedGs: number; bytesPerG: number } {
  * cannot leave heap behind for the other; the events/s figure is the best of 3 on this noisy VM.
  */
 function inChild<T>(what: string): T {
-  const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), what], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), what], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as T;
 }
 
@@ -86,7 +97,12 @@ else {
   const report = {
     date: new Date().toISOString(),
     node: process.version,
-    schedulerEventsPerS: { ...live, runs: lives.map((l) => l.eventsPerS), target: 2_000_000, met: live.eventsPerS >= 2_000_000 },
+    schedulerEventsPerS: {
+      ...live,
+      runs: lives.map((l) => l.eventsPerS),
+      target: 2_000_000,
+      met: live.eventsPerS >= 2_000_000,
+    },
     parkedG: {
       ...parked,
       includes: 'G table, request table, the network I/O deadline heap, queues (fresh process, after GC)',

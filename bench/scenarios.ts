@@ -7,7 +7,11 @@ import { Experiment } from '../src/sim/experiment.js';
  * (mmc-four-ps) and a fleet under an HPA (hpa-flash-crowd), and the process's peak RSS.
  * Writes results/bench/scenarios.json.
  */
-const rows = ['scenarios/mmc-four-ps.yaml', 'scenarios/hpa-flash-crowd.yaml', 'scenarios/gomaxprocs-above-cpu-limit.yaml'].map((file) => {
+const rows = [
+  'scenarios/mmc-four-ps.yaml',
+  'scenarios/hpa-flash-crowd.yaml',
+  'scenarios/gomaxprocs-above-cpu-limit.yaml',
+].map((file) => {
   const s = loadScenarioFile(file);
   const best = [1, 2, 3]
     .map(() => {
@@ -18,7 +22,13 @@ const rows = ['scenarios/mmc-four-ps.yaml', 'scenarios/hpa-flash-crowd.yaml', 's
       return { wallS, events: exp.sim.eventsProcessed };
     })
     .reduce((a, b) => (b.wallS < a.wallS ? b : a));
-  return { scenario: file, simulatedS: s.durationS, wallS: best.wallS, simSecondsPerWallSecond: s.durationS / best.wallS, eventsPerS: best.events / best.wallS };
+  return {
+    scenario: file,
+    simulatedS: s.durationS,
+    wallS: best.wallS,
+    simSecondsPerWallSecond: s.durationS / best.wallS,
+    eventsPerS: best.events / best.wallS,
+  };
 });
 const report = {
   date: new Date().toISOString(),

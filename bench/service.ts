@@ -36,7 +36,12 @@ const call = () =>
       dependencies: {
         db: {
           latency: { dist: 'constant', valueMs: 5 },
-          pool: { style: 'database/sql', maxOpenConns: 0, maxIdleConns: 1000, connectMs: { dist: 'constant', valueMs: 1 } },
+          pool: {
+            style: 'database/sql',
+            maxOpenConns: 0,
+            maxIdleConns: 1000,
+            connectMs: { dist: 'constant', valueMs: 1 },
+          },
         },
       },
     },
@@ -54,7 +59,8 @@ function nsPerRequest(make: () => ReturnType<typeof netpoll>): { nsPerRequest: n
 }
 
 const runs: { netpoll: number; call: number }[] = [];
-for (let i = 0; i < 3; i++) runs.push({ netpoll: nsPerRequest(netpoll).nsPerRequest, call: nsPerRequest(call).nsPerRequest });
+for (let i = 0; i < 3; i++)
+  runs.push({ netpoll: nsPerRequest(netpoll).nsPerRequest, call: nsPerRequest(call).nsPerRequest });
 const best = { netpoll: Math.min(...runs.map((r) => r.netpoll)), call: Math.min(...runs.map((r) => r.call)) };
 const ratio = best.call / best.netpoll;
 const report = {

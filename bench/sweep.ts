@@ -13,7 +13,16 @@ import { runTasks, StopSignal, type SweepTask } from '../src/sweep/runner.js';
  */
 function tasks(n: number, durationS: number): SweepTask[] {
   const s = parseScenario(
-    JSON.stringify({ durationS, workload: { arrival: { process: 'poisson', ratePerS: 2000 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.3 } }, { netpoll: { dist: 'exponential', meanMs: 2 } }] } }, runtime: { gomaxprocs: 2 } }),
+    JSON.stringify({
+      durationS,
+      workload: {
+        arrival: { process: 'poisson', ratePerS: 2000 },
+        request: {
+          steps: [{ cpu: { dist: 'exponential', meanMs: 0.3 } }, { netpoll: { dist: 'exponential', meanMs: 2 } }],
+        },
+      },
+      runtime: { gomaxprocs: 2 },
+    }),
     'bench-sweep.json',
   );
   return Array.from({ length: n }, (_, i) => ({ point: i, rep: 0, seed: i + 1, scenario: s }));
@@ -35,7 +44,11 @@ if (process.argv[2] === 'solo') {
 async function processes(procs: number): Promise<number> {
   const run = promisify(execFile);
   const t = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: procs }, () => run(process.execPath, [fileURLToPath(import.meta.url), 'solo', String(16 / procs)])));
+  await Promise.all(
+    Array.from({ length: procs }, () =>
+      run(process.execPath, [fileURLToPath(import.meta.url), 'solo', String(16 / procs)]),
+    ),
+  );
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
 

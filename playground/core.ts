@@ -5,8 +5,11 @@
  * of the first pod's scheduler state, the cluster's pods. Nothing here changes what the model does.
  * No DOM and no Node APIs: it runs unchanged in a worker and under mocha.
  */
+
+import { toStableJson } from '../src/report/format.js';
 import { GC_MARK } from '../src/runtime/gc/cycle.js';
 import { GmpPod } from '../src/runtime/gmp/pod.js';
+import { RUNQ_SIZE } from '../src/runtime/gmp/runq.js';
 import type { SchedTracer } from '../src/runtime/gmp/sched.js';
 import {
   Gdead,
@@ -18,13 +21,12 @@ import {
   WAIT_IO,
   WAIT_SLEEP,
 } from '../src/runtime/gmp/states.js';
-import { RUNQ_SIZE } from '../src/runtime/gmp/runq.js';
-import { toStableJson } from '../src/report/format.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { Experiment } from '../src/sim/experiment.js';
 import type { RunSummary } from '../src/sim/summary.js';
 
 import { P_HANDOFF, P_PREEMPT, P_SYSCALL } from './frame-bits.js';
+
 export { checkScenario, type ProblemView } from './check.js';
 
 /** Most Gs of a local run queue a frame lists (the rest are counted). */
@@ -344,15 +346,13 @@ export class PlaygroundRun {
       endNs: this.exp.endNs,
       rows: series.rows.slice(this.rowsSent),
       podRows: podSeries.rows.slice(this.podRowsSent),
-      hpa: hpa
-        .slice(this.hpaSent)
-        .map((d) => ({
-          tS: d.tS,
-          currentReplicas: d.currentReplicas,
-          desiredReplicas: d.desiredReplicas,
-          reason: d.reason,
-          proposals: d.proposals,
-        })),
+      hpa: hpa.slice(this.hpaSent).map((d) => ({
+        tS: d.tS,
+        currentReplicas: d.currentReplicas,
+        desiredReplicas: d.desiredReplicas,
+        reason: d.reason,
+        proposals: d.proposals,
+      })),
       frames: this.frames,
       cluster: this.cluster,
     };

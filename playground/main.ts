@@ -5,12 +5,13 @@
  * and HPA, live charts.
  * The page only draws; every number comes from the worker, which runs the CLI's model code.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+
 import { BUNDLED_FILES } from 'gmpsim-bundled-files';
+import { type Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Scenario } from '../src/scenario/schema.js';
 import { checkScenario, type ProblemView } from './check.js';
 import type { ClusterFrame, RunChunk, SchedFrame } from './core.js';
 import { P_HANDOFF, P_PREEMPT, P_SYSCALL } from './frame-bits.js';
-import type { Scenario } from '../src/scenario/schema.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -115,7 +116,7 @@ function renderEditor(problems: ProblemView[]): void {
       const msgs = byLine.get(i + 1);
       return msgs
         ? `<span class="bad">${escapeHtml(l) || ' '}</span>` +
-          `<span class="msg">   ← ${escapeHtml(msgs.join('; '))}</span>`
+            `<span class="msg">   ← ${escapeHtml(msgs.join('; '))}</span>`
         : escapeHtml(l);
     })
     .join('\n');
@@ -745,7 +746,14 @@ const ease = (u: number) => (u < 0.5 ? 2 * u * u : 1 - 2 * (1 - u) * (1 - u));
  * one to the other (u in [0, 1]); a G that appears fades in at its new slot, one that leaves the view
  * (exits, or beyond the rows' capacity) fades out. Returns how many were drawn part-way.
  */
-function drawGs(c: CanvasRenderingContext2D, f: SchedFrame, next: SchedFrame | undefined, u: number, w: number, h: number): number {
+function drawGs(
+  c: CanvasRenderingContext2D,
+  f: SchedFrame,
+  next: SchedFrame | undefined,
+  u: number,
+  w: number,
+  h: number,
+): number {
   const a = slotsOf(f, w, h);
   const e = ease(Math.min(1, Math.max(0, u)));
   if (!next || e === 0) {
@@ -805,7 +813,12 @@ function drawPod(f: SchedFrame | undefined, next?: SchedFrame, u = 0): number {
     }
   });
   // The areas off the Ps: a row each, with its count (the boxes show the first FRAME_AREA_GS).
-  const counts = { global: f.globalRunq, syscall: f.gs.syscall, netpoll: f.gs.netpoll, parked: f.gs.sleep + f.gs.assistWait + f.gs.otherWait };
+  const counts = {
+    global: f.globalRunq,
+    syscall: f.gs.syscall,
+    netpoll: f.gs.netpoll,
+    parked: f.gs.sleep + f.gs.assistWait + f.gs.otherWait,
+  };
   AREAS.forEach(([k, label], r) => {
     const y = areasY + r * AREA_ROW;
     c.fillStyle = r % 2 ? '#f8f9fa' : '#f1f3f5';
@@ -1218,11 +1231,25 @@ function tick(now: number): void {
     // Slow playback: the run's frames are far apart in wall time; play the worker's close frames.
     const gapMs = view.frames.length > 1 ? view.endNs / view.frames.length / Math.max(1e-9, speedNsPerMs()) : 0;
     const slow = playing && !useInspected && gapMs > DETAIL_GAP_MS && stats.state === 'done';
-    if (slow && !detailPending && (!detail || playhead < detail.tNs || playhead > detail.endNs - (detail.endNs - detail.tNs) / 3)) {
+    if (
+      slow &&
+      !detailPending &&
+      (!detail || playhead < detail.tNs || playhead > detail.endNs - (detail.endNs - detail.tNs) / 3)
+    ) {
       const from = detail && playhead >= detail.tNs && playhead <= detail.endNs ? detail.endNs : Math.floor(playhead);
       const spanNs = Math.max(DETAIL_FPS, Math.round(speedNsPerMs() * DETAIL_WALL_MS));
       detailPending = true;
-      post({ type: 'detail', id: view.id, text: lastGood!.text, file, ...seedOpt(), pod: stats.pod, tNs: from, spanNs, frames: Math.round((DETAIL_FPS * DETAIL_WALL_MS) / 1000) });
+      post({
+        type: 'detail',
+        id: view.id,
+        text: lastGood!.text,
+        file,
+        ...seedOpt(),
+        pod: stats.pod,
+        tNs: from,
+        spanNs,
+        frames: Math.round((DETAIL_FPS * DETAIL_WALL_MS) / 1000),
+      });
     }
     const frames = slow && detail && playhead >= detail.tNs && playhead <= detail.endNs ? detail.frames : view.frames;
     const i = useInspected ? -1 : frameIndexAt(frames, playhead);
@@ -1247,7 +1274,8 @@ function tick(now: number): void {
   if (now - fpsSince >= 1000) {
     const fps = (fpsCount * 1000) / (now - fpsSince);
     if (stats.state === 'running') stats.fpsWhileSimulating.push(fps);
-    else if (stats.state === 'done' && playing && stats.fpsWhilePlaying.length < 10_000) stats.fpsWhilePlaying.push(fps);
+    else if (stats.state === 'done' && playing && stats.fpsWhilePlaying.length < 10_000)
+      stats.fpsWhilePlaying.push(fps);
     $('fps').textContent = `${fps.toFixed(0)} fps`;
     fpsCount = 0;
     fpsSince = now;

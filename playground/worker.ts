@@ -9,7 +9,17 @@ import { checkScenario, frameTimes, PlaygroundRun, type ProblemView } from './co
 export type WorkerRequest =
   | { type: 'run'; id: number; text: string; file: string; seed?: number; pod: number; frames: number }
   | { type: 'inspect'; id: number; text: string; file: string; seed?: number; pod: number; tNs: number; steps: number }
-  | { type: 'detail'; id: number; text: string; file: string; seed?: number; pod: number; tNs: number; spanNs: number; frames: number }
+  | {
+      type: 'detail';
+      id: number;
+      text: string;
+      file: string;
+      seed?: number;
+      pod: number;
+      tNs: number;
+      spanNs: number;
+      frames: number;
+    }
   | { type: 'cancel' };
 
 export type WorkerReply =
@@ -70,7 +80,14 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
 }
 
 /** The inspector's run at or before tNs (kept between requests: stepping and detail go forward). */
-function inspectorAt(req: { id: number; text: string; file: string; seed?: number; pod: number; tNs: number }): PlaygroundRun | undefined {
+function inspectorAt(req: {
+  id: number;
+  text: string;
+  file: string;
+  seed?: number;
+  pod: number;
+  tNs: number;
+}): PlaygroundRun | undefined {
   const checked = checkScenario(req.text, req.file);
   if ('problems' in checked) {
     invalid(req.id, checked.problems);

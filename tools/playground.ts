@@ -10,13 +10,14 @@
  * loaded lazily by the loader only after it has read a manifest file, which the browser never has:
  * they are left out (external).
  */
-import { build, type Plugin } from 'esbuild';
-import { createServer } from 'node:http';
+
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { build, type Plugin } from 'esbuild';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SRC = join(ROOT, 'playground');

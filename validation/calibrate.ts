@@ -1,7 +1,7 @@
-import { median } from 'd3-array';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { median } from 'd3-array';
 import { writeFileAtomic } from '../src/report/atomic-dir.js';
 import { toStableJson } from '../src/report/format.js';
 import { CALIBRATIONS_DIR, type Calibration } from '../src/scenario/calibration.js';
@@ -22,7 +22,11 @@ const opts = new Command()
 const badName = NameSchema.safeParse(opts.name).error?.issues[0]?.message;
 const badDate = opts.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date);
 if (badName || badDate) {
-  process.stderr.write(badName ? `calibrate: --name: expected ${badName}, found "${opts.name}"\n` : `calibrate: --date: expected YYYY-MM-DD, found "${opts.date}"\n`);
+  process.stderr.write(
+    badName
+      ? `calibrate: --name: expected ${badName}, found "${opts.name}"\n`
+      : `calibrate: --date: expected YYYY-MM-DD, found "${opts.date}"\n`,
+  );
   process.exit(2);
 }
 
@@ -49,7 +53,9 @@ const scanRateMBPerCpuS = median(forced.map((c) => c.liveMB / (c.markCpuMs / 100
 // parse, dispatch, write, the socket syscalls, netpoll and its wake-ups, the runtime's own) per request.
 // It falls with the rate (fewer wake-ups per request as netpoll returns several): 1,000/s is the middle
 // of the service cases' rates.
-const http = [1, 2, 3].map((seed) => goRun<{ serverCpuUs: number; completed: number }>('httpserve', 1, [seed, 1000, 2000, 0, 0, 0, 0, 1]).out);
+const http = [1, 2, 3].map(
+  (seed) => goRun<{ serverCpuUs: number; completed: number }>('httpserve', 1, [seed, 1000, 2000, 0, 0, 0, 0, 1]).out,
+);
 const httpRequestUs = median(http.map((h) => h.serverCpuUs / h.completed))!;
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -59,7 +65,14 @@ const cal: Calibration = {
   machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} CPUs`,
   measuredOn: opts.date ?? new Date().toISOString().slice(0, 10),
   runtime: {
-    costs: { ctxSwitchNs: r1(ctxSwitchNs), chanOpNs: r1(chanOpNs), goroutineCreateNs: r1(goroutineCreateNs), syscallOverheadNs: r1(syscallOverheadNs), timerSlackUs: r1(timerSlackUs), httpRequestUs: r1(httpRequestUs) },
+    costs: {
+      ctxSwitchNs: r1(ctxSwitchNs),
+      chanOpNs: r1(chanOpNs),
+      goroutineCreateNs: r1(goroutineCreateNs),
+      syscallOverheadNs: r1(syscallOverheadNs),
+      timerSlackUs: r1(timerSlackUs),
+      httpRequestUs: r1(httpRequestUs),
+    },
     gc: { scanRateMBPerCpuS: Math.round(scanRateMBPerCpuS) },
   },
   measurements: {

@@ -9,7 +9,11 @@ export const goVersion = (): string => execFileSync('go', ['version'], { encodin
 
 export function build(...progs: string[]): void {
   mkdirSync(BIN, { recursive: true });
-  for (const prog of progs) execFileSync('go', ['build', '-o', join('..', '..', BIN, prog), `./${prog}`], { cwd: 'validation/go', stdio: 'inherit' });
+  for (const prog of progs)
+    execFileSync('go', ['build', '-o', join('..', '..', BIN, prog), `./${prog}`], {
+      cwd: 'validation/go',
+      stdio: 'inherit',
+    });
 }
 
 /**
@@ -17,14 +21,33 @@ export function build(...progs: string[]): void {
  * given); its last stdout line is JSON. Returns it and stderr. With `timeoutMs`, a program still running
  * then is killed (SIGKILL) and the run fails.
  */
-export function goRun<T>(prog: string, gomaxprocs: number, args: (string | number)[], env: Record<string, string> = {}, launcher: string[] = [], timeoutMs = 0): { out: T; stderr: string } {
+export function goRun<T>(
+  prog: string,
+  gomaxprocs: number,
+  args: (string | number)[],
+  env: Record<string, string> = {},
+  launcher: string[] = [],
+  timeoutMs = 0,
+): { out: T; stderr: string } {
   const [cmd, ...pre] = [...launcher, join(BIN, prog)];
-  const r = spawnSync(cmd!, [...pre, ...args.map(String)], { encoding: 'utf8', env: { ...process.env, GOMAXPROCS: String(gomaxprocs), ...env }, maxBuffer: 64 << 20, ...(timeoutMs > 0 ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}) });
-  if (r.status !== 0) throw new Error(`${prog} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr.slice(-500)}`);
+  const r = spawnSync(cmd!, [...pre, ...args.map(String)], {
+    encoding: 'utf8',
+    env: { ...process.env, GOMAXPROCS: String(gomaxprocs), ...env },
+    maxBuffer: 64 << 20,
+    ...(timeoutMs > 0 ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}),
+  });
+  if (r.status !== 0)
+    throw new Error(`${prog} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr.slice(-500)}`);
   return { out: JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T, stderr: r.stderr };
 }
 
-export function go<T>(prog: string, gomaxprocs: number, args: (string | number)[], env: Record<string, string> = {}, launcher: string[] = []): T {
+export function go<T>(
+  prog: string,
+  gomaxprocs: number,
+  args: (string | number)[],
+  env: Record<string, string> = {},
+  launcher: string[] = [],
+): T {
   return goRun<T>(prog, gomaxprocs, args, env, launcher).out;
 }
 
@@ -33,9 +56,12 @@ export function go<T>(prog: string, gomaxprocs: number, args: (string | number)[
  * Returns each cycle's mark CPU (assist + background + idle, ms), marked live heap Z (MB) and whether it was forced.
  */
 export function parseGctrace(stderr: string): { markCpuMs: number; liveMB: number; forced: boolean }[] {
-  const re = /^gc \d+ @[\d.]+s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+([\d.]+)\/([\d.]+)\/([\d.]+)\+[\d.]+ ms cpu, \d+->\d+->(\d+) MB.*?( \(forced\))?$/;
+  const re =
+    /^gc \d+ @[\d.]+s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+([\d.]+)\/([\d.]+)\/([\d.]+)\+[\d.]+ ms cpu, \d+->\d+->(\d+) MB.*?( \(forced\))?$/;
   return stderr.split('\n').flatMap((line) => {
     const m = re.exec(line);
-    return m ? [{ markCpuMs: Number(m[1]) + Number(m[2]) + Number(m[3]), liveMB: Number(m[4]), forced: m[5] !== undefined }] : [];
+    return m
+      ? [{ markCpuMs: Number(m[1]) + Number(m[2]) + Number(m[3]), liveMB: Number(m[4]), forced: m[5] !== undefined }]
+      : [];
   });
 }

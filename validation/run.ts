@@ -1,5 +1,5 @@
-import { median as d3median, quantile as d3quantile } from 'd3-array';
 import { existsSync, readFileSync } from 'node:fs';
+import { median as d3median, quantile as d3quantile } from 'd3-array';
 import { writeFileAtomic } from '../src/report/atomic-dir.js';
 import { toStableJson } from '../src/report/format.js';
 import { parseScenario } from '../src/scenario/load.js';
@@ -44,14 +44,32 @@ const median = (xs: number[]) => d3median(xs)!;
 const quantile = (xs: number[], p: number) => d3quantile(xs, p)!;
 const cpu = (ms: number) => ({ cpu: { dist: 'constant', valueMs: ms } });
 /** A scenario of one request at t = 0 running `steps` (a program's main, timed by its latency). */
-const oneRequest = (durationS: number, steps: object[], runtime: object) => ({ durationS, workload: { arrival: { process: 'timestamps', atS: [0] }, request: { steps } }, runtime });
+const oneRequest = (durationS: number, steps: object[], runtime: object) => ({
+  durationS,
+  workload: { arrival: { process: 'timestamps', atS: [0] }, request: { steps } },
+  runtime,
+});
 /** Steps run by a grandchild: started at once, not waited for by the request (a background goroutine). */
-const background = (count: number, steps: object[]) => ({ spawn: { count: 1, wait: false, steps: [{ spawn: { count, wait: false, steps } }] } });
+const background = (count: number, steps: object[]) => ({
+  spawn: { count: 1, wait: false, steps: [{ spawn: { count, wait: false, steps } }] },
+});
 
 const rows: Row[] = [];
 /** A figure passes within max(relTol × measured, absTol); or, with `factor`, within that factor either way. */
-function compare(c: string, figure: string, measured: number, [simulated, calibrated]: [number, number], relTol: number, absTol: number, note = '', factor = 0): void {
-  const within = (x: number) => (factor > 0 ? x <= measured * factor && x >= measured / factor : Math.abs(x - measured) <= Math.max(relTol * Math.abs(measured), absTol));
+function compare(
+  c: string,
+  figure: string,
+  measured: number,
+  [simulated, calibrated]: [number, number],
+  relTol: number,
+  absTol: number,
+  note = '',
+  factor = 0,
+): void {
+  const within = (x: number) =>
+    factor > 0
+      ? x <= measured * factor && x >= measured / factor
+      : Math.abs(x - measured) <= Math.max(relTol * Math.abs(measured), absTol);
   const rel = (x: number) => (measured !== 0 ? (x - measured) / measured : NaN);
   rows.push({
     case: c,
@@ -69,28 +87,83 @@ function compare(c: string, figure: string, measured: number, [simulated, calibr
 }
 
 const version = goVersion();
-build('cpubound', 'timers', 'burst', 'syscalls', 'gcpace', 'chans', 'assist', 'udpsyscalls', 'httpsyscalls', 'httpserve');
+build(
+  'cpubound',
+  'timers',
+  'burst',
+  'syscalls',
+  'gcpace',
+  'chans',
+  'assist',
+  'udpsyscalls',
+  'httpsyscalls',
+  'httpserve',
+);
 
 // 1. CPU-bound goroutines: 4 × 50 ms started together; total completion time, and fairness: the first
 // goroutine's finish over the last's (1 = all finish together; preemption every 10 ms interleaves them).
 for (const procs of [1, 2]) {
   const real = [1, 2, 3].map(() => go<{ totalMs: number; doneMs: number[] }>('cpubound', procs, [4, 50]));
-  const doc = { durationS: 2, workload: { arrival: { process: 'timestamps', atS: [0, 0, 0, 0] }, request: { steps: [cpu(50)] } }, runtime: { gomaxprocs: procs } };
+  const doc = {
+    durationS: 2,
+    workload: { arrival: { process: 'timestamps', atS: [0, 0, 0, 0] }, request: { steps: [cpu(50)] } },
+    runtime: { gomaxprocs: procs },
+  };
   const c = `cpu-bound 4 × 50 ms, GOMAXPROCS ${procs}`;
-  compare(c, 'completion ms (median of 3)', median(real.map((r) => r.totalMs)), sim(doc, (s) => s.latencyMs.max), 0.15, 5);
-  compare(c, 'fairness: first ÷ last finish', median(real.map((r) => Math.min(...r.doneMs) / Math.max(...r.doneMs))), sim(doc, (s) => s.latencyMs.min / s.latencyMs.max), 0, 0.1);
+  compare(
+    c,
+    'completion ms (median of 3)',
+    median(real.map((r) => r.totalMs)),
+    sim(doc, (s) => s.latencyMs.max),
+    0.15,
+    5,
+  );
+  compare(
+    c,
+    'fairness: first ÷ last finish',
+    median(real.map((r) => Math.min(...r.doneMs) / Math.max(...r.doneMs))),
+    sim(doc, (s) => s.latencyMs.min / s.latencyMs.max),
+    0,
+    0.1,
+  );
 }
 
 // 2. Timer wake-up lateness behind CPU hogs: a goroutine sleeps 1 ms 40 times.
-for (const [procs, hogs] of [[1, 0], [1, 1], [1, 2], [2, 0], [2, 2], [2, 4]] as const) {
+for (const [procs, hogs] of [
+  [1, 0],
+  [1, 1],
+  [1, 2],
+  [2, 0],
+  [2, 2],
+  [2, 4],
+] as const) {
   const real = go<{ lateMs: number[] }>('timers', procs, [hogs, 40]).lateMs;
   const steps: object[] = [];
   if (hogs > 0) steps.push({ spawn: { count: hogs, wait: false, steps: [cpu(60_000)] } });
   steps.push({ repeat: { count: 40, steps: [{ sleep: { dist: 'constant', valueMs: 1 } }] } });
-  const doc = { durationS: 3, workload: { arrival: { process: 'constant', ratePerS: 0.2 }, request: { steps } }, runtime: { gomaxprocs: procs } };
+  const doc = {
+    durationS: 3,
+    workload: { arrival: { process: 'constant', ratePerS: 0.2 }, request: { steps } },
+    runtime: { gomaxprocs: procs },
+  };
   const c = `timer behind ${hogs} hog(s), GOMAXPROCS ${procs}`;
-  compare(c, 'lateness p50 ms', median(real), sim(doc, (s) => s.gmp!.timerDelayMs.p50!), 0.2, 0.5);
-  compare(c, 'lateness p99 ms', quantile(real, 0.99), sim(doc, (s) => s.gmp!.timerDelayMs.p99!), 0.2, 1, hogs > 0 ? '' : 'OS timer slack dominates with no hog');
+  compare(
+    c,
+    'lateness p50 ms',
+    median(real),
+    sim(doc, (s) => s.gmp!.timerDelayMs.p50!),
+    0.2,
+    0.5,
+  );
+  compare(
+    c,
+    'lateness p99 ms',
+    quantile(real, 0.99),
+    sim(doc, (s) => s.gmp!.timerDelayMs.p99!),
+    0.2,
+    1,
+    hogs > 0 ? '' : 'OS timer slack dominates with no hog',
+  );
 }
 
 // 3. A burst of 64 goroutines × 100 µs spawned from one goroutine, GOMAXPROCS 2: completion time, and
@@ -105,29 +178,75 @@ for (const [procs, hogs] of [[1, 0], [1, 1], [1, 2], [2, 0], [2, 2], [2, 4]] as 
     return shares.length > 0 ? shares.reduce((x, y) => x + y, 0) / shares.length : NaN;
   };
   const real = go<{ burstMs: number[] }>('burst', 2, [64, 100, 20]).burstMs;
-  const doc = { durationS: 2, workload: { arrival: { process: 'constant', ratePerS: 20 }, request: { steps: [{ spawn: { count: 64, wait: true, steps: [cpu(0.1)] } }] } }, runtime: { gomaxprocs: 2 } };
+  const doc = {
+    durationS: 2,
+    workload: {
+      arrival: { process: 'constant', ratePerS: 20 },
+      request: { steps: [{ spawn: { count: 64, wait: true, steps: [cpu(0.1)] } }] },
+    },
+    runtime: { gomaxprocs: 2 },
+  };
   const c = 'burst of 64 × 100 µs, GOMAXPROCS 2';
-  compare(c, 'completion ms (median)', median(real), sim(doc, (s) => s.latencyMs.p50), 0.25, 0.5);
+  compare(
+    c,
+    'completion ms (median)',
+    median(real),
+    sim(doc, (s) => s.latencyMs.p50),
+    0.25,
+    0.5,
+  );
   const traced = goRun('burst', 2, [64, 100, 200], { GODEBUG: 'schedtrace=1' }).stderr;
   const simBalance = (d: object) => {
     let text = '';
-    runScenario(parseScenario(JSON.stringify(d), 'validation/case.json'), 1, { schedtraceMs: 1, onTrace: (t) => (text += `${t}\n`) });
+    runScenario(parseScenario(JSON.stringify(d), 'validation/case.json'), 1, {
+      schedtraceMs: 1,
+      onTrace: (t) => (text += `${t}\n`),
+    });
     return balance(text);
   };
-  compare(c, 'run queues mid-burst: smaller ÷ larger', balance(traced), [simBalance(doc), simBalance({ ...doc, calibration: CALIBRATION })], 0, 0.15, 'Go has no steal counter. Real samples catch steals in progress ([3 27]); the model samples at fixed phases of each burst, with Ps in lockstep');
+  compare(
+    c,
+    'run queues mid-burst: smaller ÷ larger',
+    balance(traced),
+    [simBalance(doc), simBalance({ ...doc, calibration: CALIBRATION })],
+    0,
+    0.15,
+    'Go has no steal counter. Real samples catch steals in progress ([3 27]); the model samples at fixed phases of each burst, with Ps in lockstep',
+  );
 }
 
 // 4. Blocking syscalls: 20 goroutines looping a 10 ms raw nanosleep, GOMAXPROCS 2. Threads after 500 ms;
 // and 2 goroutines × 200 × 1 ms of CPU work beside them: how many cores' worth of CPU work gets done.
 {
-  const syscallers = (n: number) => background(20, [{ repeat: { count: n, steps: [{ syscall: { dist: 'constant', valueMs: 10 } }] } }]);
+  const syscallers = (n: number) =>
+    background(20, [{ repeat: { count: n, steps: [{ syscall: { dist: 'constant', valueMs: 10 } }] } }]);
   const threads = go<{ threads: number }>('syscalls', 2, [20, 10, 500]).threads;
   const doc = oneRequest(0.5, [syscallers(60)], { gomaxprocs: 2 });
   const c = '20 goroutines in 10 ms syscalls, GOMAXPROCS 2';
-  compare(c, 'OS threads', threads, sim(doc, (s) => s.gmp!.threads), 0.25, 2, 'real Go also counts sysmon and the template thread');
+  compare(
+    c,
+    'OS threads',
+    threads,
+    sim(doc, (s) => s.gmp!.threads),
+    0.25,
+    2,
+    'real Go also counts sysmon and the template thread',
+  );
   const real = [1, 2, 3].map(() => go<{ cpuMs: number }>('syscalls', 2, [20, 10, 0, 2, 200]).cpuMs);
-  const work = oneRequest(3, [syscallers(300), { spawn: { count: 2, wait: true, steps: [{ repeat: { count: 200, steps: [cpu(1)] } }] } }], { gomaxprocs: 2 });
-  compare(c, 'CPU work done beside them, cores (of 2)', 400 / median(real), sim(work, (s) => 400 / s.latencyMs.max), 0.2, 0.1, 'each syscall strands its P until sysmon retakes it');
+  const work = oneRequest(
+    3,
+    [syscallers(300), { spawn: { count: 2, wait: true, steps: [{ repeat: { count: 200, steps: [cpu(1)] } }] } }],
+    { gomaxprocs: 2 },
+  );
+  compare(
+    c,
+    'CPU work done beside them, cores (of 2)',
+    400 / median(real),
+    sim(work, (s) => 400 / s.latencyMs.max),
+    0.2,
+    0.1,
+    'each syscall strands its P until sysmon retakes it',
+  );
 }
 
 // 5. GC pacing: a 64 MiB live heap of []byte blocks (nothing to scan) while 4 GiB more are allocated in
@@ -137,8 +256,14 @@ for (const [gogc, limitMB] of [[50], [100], [200], [100, 100]] as const) {
   const real = go<{ cycles: number; allocatedBytes: number }>('gcpace', 2, [64, 4096], env);
   const doc = {
     durationS: 4096 / 625, // 4 GiB at 10,000 × 64 KiB per second
-    workload: { arrival: { process: 'constant', ratePerS: 10_000 }, request: { steps: [{ alloc: { dist: 'constant', valueKB: 64 } }, cpu(0.01)] } },
-    runtime: { gomaxprocs: 2, gc: { gogc, baseLiveHeapMB: 64, scanFraction: 0, ...(limitMB ? { memoryLimitMB: limitMB } : {}) } },
+    workload: {
+      arrival: { process: 'constant', ratePerS: 10_000 },
+      request: { steps: [{ alloc: { dist: 'constant', valueKB: 64 } }, cpu(0.01)] },
+    },
+    runtime: {
+      gomaxprocs: 2,
+      gc: { gogc, baseLiveHeapMB: 64, scanFraction: 0, ...(limitMB ? { memoryLimitMB: limitMB } : {}) },
+    },
   };
   compare(
     `GC, 64 MiB live, GOGC ${gogc}${limitMB ? `, GOMEMLIMIT ${limitMB} MiB` : ''}`,
@@ -147,7 +272,9 @@ for (const [gogc, limitMB] of [[50], [100], [200], [100, 100]] as const) {
     sim(doc, (s) => s.gmp!.gc!.cycles / 4),
     0.2,
     1,
-    limitMB ? 'real Go counts all mapped memory (fragmentation, metadata) against the limit; the model only heap + stacks + runtimeOverheadMB' : '',
+    limitMB
+      ? 'real Go counts all mapped memory (fragmentation, metadata) against the limit; the model only heap + stacks + runtimeOverheadMB'
+      : '',
   );
 }
 
@@ -155,18 +282,39 @@ for (const [gogc, limitMB] of [[50], [100], [200], [100, 100]] as const) {
 // 200 µs of CPU, beside a 64 MiB live heap of the same nodes, GOMAXPROCS 2, for 5 s. The handler's own
 // time (start to end), GOGC 100, and its p99 over the same run with GOGC off.
 {
-  const run = (gogc: string) => [1, 2, 3].map(() => go<{ p50Ms: number; p99Ms: number }>('assist', 2, [64, 2000, 64, 200, 5], { GOGC: gogc }));
-  const on = run('100'), off = run('off');
+  const run = (gogc: string) =>
+    [1, 2, 3].map(() => go<{ p50Ms: number; p99Ms: number }>('assist', 2, [64, 2000, 64, 200, 5], { GOGC: gogc }));
+  const on = run('100'),
+    off = run('off');
   const doc = (gogc: number | 'off') => ({
     durationS: 5,
-    workload: { arrival: { process: 'constant', ratePerS: 2000 }, request: { steps: [{ alloc: { dist: 'constant', valueKB: 64 } }, cpu(0.2)] } },
+    workload: {
+      arrival: { process: 'constant', ratePerS: 2000 },
+      request: { steps: [{ alloc: { dist: 'constant', valueKB: 64 } }, cpu(0.2)] },
+    },
     runtime: { gomaxprocs: 2, gc: { gogc, baseLiveHeapMB: 64 } },
   });
   const c = 'allocating requests beside 64 MiB live, GOMAXPROCS 2';
-  compare(c, 'handler time p50 ms, GOGC 100', median(on.map((r) => r.p50Ms)), sim(doc(100), (s) => s.serviceMs.p50), 0.2, 0.03, 'the model charges no CPU for malloc itself');
+  compare(
+    c,
+    'handler time p50 ms, GOGC 100',
+    median(on.map((r) => r.p50Ms)),
+    sim(doc(100), (s) => s.serviceMs.p50),
+    0.2,
+    0.03,
+    'the model charges no CPU for malloc itself',
+  );
   const [offD, offC] = sim(doc('off'), (s) => s.serviceMs.p99);
   const [onD, onC] = sim(doc(100), (s) => s.serviceMs.p99);
-  compare(c, 'handler p99: GOGC 100 ÷ GOGC off', median(on.map((r) => r.p99Ms)) / median(off.map((r) => r.p99Ms)), [onD / offD, onC / offC], 0.3, 0.3, 'defaults: the slow default scan rate makes requests assist; real Go with GOGC off is slower (fresh memory, page faults), which the model does not charge');
+  compare(
+    c,
+    'handler p99: GOGC 100 ÷ GOGC off',
+    median(on.map((r) => r.p99Ms)) / median(off.map((r) => r.p99Ms)),
+    [onD / offD, onC / offC],
+    0.3,
+    0.3,
+    'defaults: the slow default scan rate makes requests assist; real Go with GOGC off is slower (fresh memory, page faults), which the model does not charge',
+  );
 }
 
 // 7. Channels: ping-pong over unbuffered channels (±30%: on this VM the same binary's round trip drifts
@@ -174,17 +322,32 @@ for (const [gogc, limitMB] of [[50], [100], [200], [100, 100]] as const) {
 // 50 µs of CPU per item per stage (buffered 16 and unbuffered), GOMAXPROCS 1 and 2.
 for (const procs of [1, 2]) {
   // Real runs are long enough (~0.25 s) to average out the VM; the deterministic model needs fewer.
-  const n = 1_000_000, simN = 200_000;
+  const n = 1_000_000,
+    simN = 200_000;
   const real = [1, 2, 3].map(() => go<{ elapsedMs: number }>('chans', procs, ['pingpong', n]).elapsedMs);
   const doc = oneRequest(
     10,
     [
-      { spawn: { count: 1, wait: false, steps: [{ repeat: { count: simN, steps: [{ recv: { chan: 'ping' } }, { send: { chan: 'pong' } }] } }] } },
+      {
+        spawn: {
+          count: 1,
+          wait: false,
+          steps: [{ repeat: { count: simN, steps: [{ recv: { chan: 'ping' } }, { send: { chan: 'pong' } }] } }],
+        },
+      },
       { repeat: { count: simN, steps: [{ send: { chan: 'ping' } }, { recv: { chan: 'pong' } }] } },
     ],
     { gomaxprocs: procs, channels: { ping: {}, pong: {} } },
   );
-  compare(`channel ping-pong, GOMAXPROCS ${procs}`, 'ns per round trip', (median(real) * 1e6) / n, sim(doc, (s) => (s.latencyMs.max * 1e6) / simN), 0.3, 20, procs === 1 ? 'fit: the calibration derives ctxSwitchNs from this' : '');
+  compare(
+    `channel ping-pong, GOMAXPROCS ${procs}`,
+    'ns per round trip',
+    (median(real) * 1e6) / n,
+    sim(doc, (s) => (s.latencyMs.max * 1e6) / simN),
+    0.3,
+    20,
+    procs === 1 ? 'fit: the calibration derives ctxSwitchNs from this' : '',
+  );
 }
 for (const procs of [1, 2]) {
   for (const capacity of [16, 0]) {
@@ -193,8 +356,20 @@ for (const procs of [1, 2]) {
     const doc = oneRequest(
       10,
       [
-        { spawn: { count: 1, wait: false, steps: [{ repeat: { count: n, steps: [cpu(0.05), { send: { chan: 'a' } }] } }] } },
-        { spawn: { count: 1, wait: false, steps: [{ repeat: { count: n, steps: [{ recv: { chan: 'a' } }, cpu(0.05), { send: { chan: 'b' } }] } }] } },
+        {
+          spawn: {
+            count: 1,
+            wait: false,
+            steps: [{ repeat: { count: n, steps: [cpu(0.05), { send: { chan: 'a' } }] } }],
+          },
+        },
+        {
+          spawn: {
+            count: 1,
+            wait: false,
+            steps: [{ repeat: { count: n, steps: [{ recv: { chan: 'a' } }, cpu(0.05), { send: { chan: 'b' } }] } }],
+          },
+        },
         { repeat: { count: n, steps: [{ recv: { chan: 'b' } }, cpu(0.05)] } },
       ],
       { gomaxprocs: procs, channels: { a: { capacity }, b: { capacity } } },
@@ -206,7 +381,9 @@ for (const procs of [1, 2]) {
       sim(doc, (s) => n / (s.latencyMs.max / 1000)),
       0.15,
       0,
-      procs > 1 && capacity === 0 ? 'every hand-off parks one M and wakes another (futex sleeps and wake-ups); the model charges the waker nothing and wakes in threadWakeUs' : '',
+      procs > 1 && capacity === 0
+        ? 'every hand-off parks one M and wakes another (futex sleeps and wake-ups); the model charges the waker nothing and wakes in threadWakeUs'
+        : '',
     );
   }
 }
@@ -219,15 +396,44 @@ for (const procs of [1, 2]) {
 // others; the figures are how many of 8 runs (seeds) do, and the median p50.
 {
   const RUNS = 8;
-  const real = Array.from({ length: RUNS }, (_, i) => go<{ p50Ms: number; p99Ms: number }>('udpsyscalls', 2, [i + 1, 500, 2000, 200, 30, 100, 256]));
-  const doc = { durationS: 2, workload: { arrival: { process: 'poisson', ratePerS: 500 }, request: { steps: [cpu(0.2), { syscall: { dist: 'constant', valueMs: 30 } }, cpu(0.1)] } }, runtime: { gomaxprocs: 2 } };
-  const seeds = (d: object) => Array.from({ length: RUNS }, (_, i) => runScenario(parseScenario(JSON.stringify(d), 'validation/case.json'), i + 1).summary);
+  const real = Array.from({ length: RUNS }, (_, i) =>
+    go<{ p50Ms: number; p99Ms: number }>('udpsyscalls', 2, [i + 1, 500, 2000, 200, 30, 100, 256]),
+  );
+  const doc = {
+    durationS: 2,
+    workload: {
+      arrival: { process: 'poisson', ratePerS: 500 },
+      request: { steps: [cpu(0.2), { syscall: { dist: 'constant', valueMs: 30 } }, cpu(0.1)] },
+    },
+    runtime: { gomaxprocs: 2 },
+  };
+  const seeds = (d: object) =>
+    Array.from(
+      { length: RUNS },
+      (_, i) => runScenario(parseScenario(JSON.stringify(d), 'validation/case.json'), i + 1).summary,
+    );
   const runs = [seeds(doc), seeds({ ...doc, calibration: CALIBRATION })] as const;
   const backlog = (p99s: number[]) => p99s.filter((x) => x > 100).length;
   const both = (f: (ss: RunSummary[]) => number): [number, number] => [f(runs[0]), f(runs[1])];
   const c = 'network requests beside 30 ms syscalls, GOMAXPROCS 2';
-  compare(c, `runs of ${RUNS} with p99 > 100 ms (backlog)`, backlog(real.map((r) => r.p99Ms)), both((ss) => backlog(ss.map((s) => s.latencyMs.p99))), 0, 2, 'sysmon backed off to 10 ms never sees a syscalltick twice (see README)');
-  compare(c, 'latency p50 ms (median of runs)', median(real.map((r) => r.p50Ms)), both((ss) => median(ss.map((s) => s.latencyMs.p50))), 0.15, 2, 'runs differ widely on both sides (real p50 30.5–142 ms over runs): the median moves with how many runs fall into the backlog');
+  compare(
+    c,
+    `runs of ${RUNS} with p99 > 100 ms (backlog)`,
+    backlog(real.map((r) => r.p99Ms)),
+    both((ss) => backlog(ss.map((s) => s.latencyMs.p99))),
+    0,
+    2,
+    'sysmon backed off to 10 ms never sees a syscalltick twice (see README)',
+  );
+  compare(
+    c,
+    'latency p50 ms (median of runs)',
+    median(real.map((r) => r.p50Ms)),
+    both((ss) => median(ss.map((s) => s.latencyMs.p50))),
+    0.15,
+    2,
+    'runs differ widely on both sides (real p50 30.5–142 ms over runs): the median moves with how many runs fall into the backlog',
+  );
 }
 
 // 9. When the syscall backlog starts (issue 26): a net/http server on GOMAXPROCS 1 whose handler spins an
@@ -251,12 +457,19 @@ for (const procs of [1, 2]) {
   for (const rate of [150, 300, 450] as const) {
     const horizon = HORIZON_S[rate];
     const load = loadavg();
-    const real = Array.from({ length: RUNS[rate] }, (_, i) => go<Real>('httpsyscalls', 1, [i + 1, rate, horizon * 1000, 1000, 5, 0, 1], {}, ['nice', '-n', '-10']));
+    const real = Array.from({ length: RUNS[rate] }, (_, i) =>
+      go<Real>('httpsyscalls', 1, [i + 1, rate, horizon * 1000, 1000, 5, 0, 1], {}, ['nice', '-n', '-10']),
+    );
     const doc = {
       durationS: horizon,
       warmupS: 0,
       metrics: { sampleIntervalMs: 1000 },
-      workload: { arrival: { process: 'poisson', ratePerS: rate }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }] } },
+      workload: {
+        arrival: { process: 'poisson', ratePerS: rate },
+        request: {
+          steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }],
+        },
+      },
       runtime: { gomaxprocs: 1 },
     };
     type Run = { trapS: number; p99Ms: number };
@@ -268,13 +481,53 @@ for (const procs of [1, 2]) {
       });
     const runs = [model(doc), model({ ...doc, calibration: CALIBRATION })] as const;
     const both = (f: (rs: Run[]) => number): [number, number] => [f(runs[0]), f(runs[1])];
-    const measured = trapStats(real.map((r) => r.trapS), horizon);
+    const measured = trapStats(
+      real.map((r) => r.trapS),
+      horizon,
+    );
     const c = `net/http, 1 ms CPU + 5 ms syscall, ${rate} req/s, GOMAXPROCS 1`;
     const stretch = median(real.map((r) => r.cpuStretch)).toFixed(2);
     const note = `real: ${RUNS[rate]} runs × ${horizon} s at load average ${load}, CPU stretch ${stretch}; gmpsim: ${SEEDS} seeds`;
-    compare(c, `share of runs in the backlog within ${horizon} s`, measured.share, both((rs) => trapStats(rs.map((r) => r.trapS), horizon).share), 0, 0.2, note);
-    compare(c, `s until the backlog starts (median; ${horizon + 1} = never)`, measured.medianS, both((rs) => trapStats(rs.map((r) => r.trapS), horizon).medianS), 0, 0, '', 2);
-    if (rate === 150) compare(c, 'latency p99 ms (median of runs)', median(real.map((r) => r.p99Ms)), both((rs) => median(rs.map((r) => r.p99Ms))), 0.25, 1);
+    compare(
+      c,
+      `share of runs in the backlog within ${horizon} s`,
+      measured.share,
+      both(
+        (rs) =>
+          trapStats(
+            rs.map((r) => r.trapS),
+            horizon,
+          ).share,
+      ),
+      0,
+      0.2,
+      note,
+    );
+    compare(
+      c,
+      `s until the backlog starts (median; ${horizon + 1} = never)`,
+      measured.medianS,
+      both(
+        (rs) =>
+          trapStats(
+            rs.map((r) => r.trapS),
+            horizon,
+          ).medianS,
+      ),
+      0,
+      0,
+      '',
+      2,
+    );
+    if (rate === 150)
+      compare(
+        c,
+        'latency p99 ms (median of runs)',
+        median(real.map((r) => r.p99Ms)),
+        both((rs) => median(rs.map((r) => r.p99Ms))),
+        0.25,
+        1,
+      );
   }
 }
 
@@ -294,10 +547,23 @@ const md = [
   '',
   `| case | figure | real Go | gmpsim defaults | error | gmpsim calibrated | error | tolerance | defaults | calibrated | note |`,
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |',
-  ...rows.map((r) => `| ${r.case} | ${r.figure} | ${fmt(r.measured)} | ${fmt(r.simulated)} | ${pct(r.relError)} | ${fmt(r.calibrated)} | ${pct(r.relErrorCalibrated)} | ${r.tolerance} | ${mark(r.pass)} | ${mark(r.passCalibrated)} | ${r.note} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.case} | ${r.figure} | ${fmt(r.measured)} | ${fmt(r.simulated)} | ${pct(r.relError)} | ${fmt(r.calibrated)} | ${pct(r.relErrorCalibrated)} | ${r.tolerance} | ${mark(r.pass)} | ${mark(r.passCalibrated)} | ${r.note} |`,
+  ),
   '',
 ].join('\n');
 writeFileAtomic('results/validation/report.md', md);
-writeFileAtomic('results/validation/report.json', toStableJson({ go: version, calibration: CALIBRATION, passed, passedCalibrated: passedCal, total: rows.length, rows }));
+writeFileAtomic(
+  'results/validation/report.json',
+  toStableJson({
+    go: version,
+    calibration: CALIBRATION,
+    passed,
+    passedCalibrated: passedCal,
+    total: rows.length,
+    rows,
+  }),
+);
 process.stdout.write(`${md}\n`);
 if (!existsSync('results/validation/report.md')) process.exitCode = 1;

@@ -1,9 +1,18 @@
-import { median as d3median } from 'd3-array';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { median as d3median } from 'd3-array';
 import { parse as parseYaml } from 'yaml';
-import { mergePatch } from '../src/scenario/merge.js';
 import { parseScenario } from '../src/scenario/load.js';
+import { mergePatch } from '../src/scenario/merge.js';
 import { runScenario } from '../src/sim/experiment.js';
 import type { RunSummary } from '../src/sim/summary.js';
 import { goRun, parseGctrace } from './go-programs.js';
@@ -19,7 +28,15 @@ import { goRun, parseGctrace } from './go-programs.js';
  * HTTP cost is `costs.httpRequestUs` (default, or the calibration's micro-benchmark), and the round trip
  * of an empty request is measured before the cases and is part of the scenario (the network).
  */
-export type Compare = (c: string, figure: string, measured: number, sim: [number, number], relTol: number, absTol: number, note?: string) => void;
+export type Compare = (
+  c: string,
+  figure: string,
+  measured: number,
+  sim: [number, number],
+  relTol: number,
+  absTol: number,
+  note?: string,
+) => void;
 
 const SCENARIO = 'validation/scenarios/http-service.yaml';
 const RUNS = 2;
@@ -70,7 +87,10 @@ function makeCgroup(name: string, quotaCores?: number): string {
   mkdirSync(dir);
   writeFileSync(join(dir, 'cpu.shares'), String(SHARES));
   writeFileSync(join(dir, 'cpu.cfs_period_us'), '100000');
-  writeFileSync(join(dir, 'cpu.cfs_quota_us'), quotaCores === undefined ? '-1' : String(Math.round(quotaCores * 100_000)));
+  writeFileSync(
+    join(dir, 'cpu.cfs_quota_us'),
+    quotaCores === undefined ? '-1' : String(Math.round(quotaCores * 100_000)),
+  );
   return dir;
 }
 
@@ -79,9 +99,30 @@ function makeCgroup(name: string, quotaCores?: number): string {
  * the client in another, both removed afterwards whatever happens (each process moves itself back out
  * before exiting; a killed one has exited, so its group is empty).
  */
-function realRun(c: Case, seed: number, durationMs: number, burstUs: number, cgroups: boolean): { out: Real; gcCpuFraction: number } {
-  const env: Record<string, string> = c.gc ? { GOGC: String(c.gc.gogc), GODEBUG: 'gctrace=1', ...(c.gc.memoryLimitMB ? { GOMEMLIMIT: `${c.gc.memoryLimitMB}MiB` } : {}) } : {};
-  const args: (string | number)[] = [seed, c.rate, durationMs, burstUs, c.gc ? ALLOC_KB : 0, c.gc ? LIVE_MB : 0, c.serverCpus, 1];
+function realRun(
+  c: Case,
+  seed: number,
+  durationMs: number,
+  burstUs: number,
+  cgroups: boolean,
+): { out: Real; gcCpuFraction: number } {
+  const env: Record<string, string> = c.gc
+    ? {
+        GOGC: String(c.gc.gogc),
+        GODEBUG: 'gctrace=1',
+        ...(c.gc.memoryLimitMB ? { GOMEMLIMIT: `${c.gc.memoryLimitMB}MiB` } : {}),
+      }
+    : {};
+  const args: (string | number)[] = [
+    seed,
+    c.rate,
+    durationMs,
+    burstUs,
+    c.gc ? ALLOC_KB : 0,
+    c.gc ? LIVE_MB : 0,
+    c.serverCpus,
+    1,
+  ];
   const dirs: string[] = [];
   try {
     if (cgroups) {
@@ -116,18 +157,31 @@ export function runServiceCases(compare: Compare, calibration: string): void {
   const scenario = (c: Case, rttMs: number, durationS: number, steps: object[] = baseSteps) =>
     mergePatch(base, {
       durationS,
-      workload: { arrival: { process: 'poisson', ratePerS: c.rate }, request: { steps: [...steps, { netpoll: { dist: 'constant', valueMs: rttMs } }] } },
+      workload: {
+        arrival: { process: 'poisson', ratePerS: c.rate },
+        request: { steps: [...steps, { netpoll: { dist: 'constant', valueMs: rttMs } }] },
+      },
       runtime: {
         gomaxprocs: c.procs,
         ...(c.quotaCores !== undefined ? { cpuLimitCores: c.quotaCores, cfsPeriodMs: 100 } : {}),
-        ...(c.gc ? { gc: { gogc: c.gc.gogc, baseLiveHeapMB: LIVE_MB * (1 + 8 / 64), ...(c.gc.memoryLimitMB ? { memoryLimitMB: c.gc.memoryLimitMB } : {}) } } : {}),
+        ...(c.gc
+          ? {
+              gc: {
+                gogc: c.gc.gogc,
+                baseLiveHeapMB: LIVE_MB * (1 + 8 / 64),
+                ...(c.gc.memoryLimitMB ? { memoryLimitMB: c.gc.memoryLimitMB } : {}),
+              },
+            }
+          : {}),
       },
     }) as object;
   /** Median over seeds of named figures read from each summary: [with the defaults, with the calibration]. */
   type Figures = Record<string, number>;
   const model = (doc: object, read: (s: RunSummary) => Figures): [Figures, Figures] => {
     const run = (d: object): Figures => {
-      const per = Array.from({ length: SEEDS }, (_, i) => read(runScenario(parseScenario(JSON.stringify(d), SCENARIO), i + 1).summary));
+      const per = Array.from({ length: SEEDS }, (_, i) =>
+        read(runScenario(parseScenario(JSON.stringify(d), SCENARIO), i + 1).summary),
+      );
       return Object.fromEntries(Object.keys(per[0]!).map((k) => [k, median(per.map((p) => p[k]!))]));
     };
     return [run(doc), run({ ...doc, calibration })];
@@ -147,7 +201,10 @@ export function runServiceCases(compare: Compare, calibration: string): void {
       }
     }
   }
-  if (noCgroup) process.stderr.write(`service cases: skipping the CPU-quota cases, and running the others beside the machine's other tenants: ${noCgroup}\n`);
+  if (noCgroup)
+    process.stderr.write(
+      `service cases: skipping the CPU-quota cases, and running the others beside the machine's other tenants: ${noCgroup}\n`,
+    );
 
   // The network: an empty request's round trip (client, loopback, wake-ups) at a low rate, p50 of 3 runs,
   // less the server's own CPU for it; the scenarios add it as a netpoll wait.
@@ -157,13 +214,33 @@ export function runServiceCases(compare: Compare, calibration: string): void {
   const serverCpuMs = median(empty.map((e) => e.serverCpuUs / e.completed)) / 1000;
   const rttMs = Math.max(0, emptyP50 - serverCpuMs);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
-  process.stderr.write(`service cases: empty request p50 ${emptyP50.toFixed(3)} ms, server CPU ${(serverCpuMs * 1000).toFixed(0)} µs/request, load average ${load}\n`);
-  compare('net/http empty request, 200 req/s, GOMAXPROCS 1', 'latency p50 ms', emptyP50, pick(model(scenario(probe, rttMs, 2, [{ cpu: { dist: 'constant', valueMs: 0.001 } }]), (s) => ({ p50: s.latencyMs.p50 })), 'p50'), 0.15, 0.05, `fit: the round trip (${rttMs.toFixed(3)} ms) the service scenarios add as the network`);
+  process.stderr.write(
+    `service cases: empty request p50 ${emptyP50.toFixed(3)} ms, server CPU ${(serverCpuMs * 1000).toFixed(0)} µs/request, load average ${load}\n`,
+  );
+  compare(
+    'net/http empty request, 200 req/s, GOMAXPROCS 1',
+    'latency p50 ms',
+    emptyP50,
+    pick(
+      model(scenario(probe, rttMs, 2, [{ cpu: { dist: 'constant', valueMs: 0.001 } }]), (s) => ({
+        p50: s.latencyMs.p50,
+      })),
+      'p50',
+    ),
+    0.15,
+    0.05,
+    `fit: the round trip (${rttMs.toFixed(3)} ms) the service scenarios add as the network`,
+  );
 
   /** p50, p90, p99 (and the quota's figures) of a case: RUNS real runs against SEEDS model seeds. */
   const latencyCase = (c: Case): void => {
     const real = Array.from({ length: RUNS }, (_, i) => realRun(c, i + 1, DURATION_MS, MEAN_US, cgroups));
-    const doc = scenario(c, rttMs, DURATION_MS / 1000, c.gc ? [{ alloc: { dist: 'constant', valueKB: ALLOC_KB } }, ...baseSteps] : baseSteps);
+    const doc = scenario(
+      c,
+      rttMs,
+      DURATION_MS / 1000,
+      c.gc ? [{ alloc: { dist: 'constant', valueKB: ALLOC_KB } }, ...baseSteps] : baseSteps,
+    );
     const m = model(doc, (s) => {
       const th = s.gmp?.cpuThrottling;
       return {
@@ -182,36 +259,107 @@ export function runServiceCases(compare: Compare, calibration: string): void {
     const halfRange = (xs: number[]) => Math.round(((Math.max(...xs) - Math.min(...xs)) / 2) * 1000) / 1000;
     const p = (k: 'p50Ms' | 'p90Ms' | 'p99Ms') => real.map((r) => r.out[k]);
     const note = `real ${RUNS} × ${DURATION_MS / 1000} s, load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}, CPU stretch ${stretch}`;
-    compare(c.name, 'latency p50 ms', median(p('p50Ms')), pick(m, 'p50'), 0.15, 0, `${note}; real ${range(p('p50Ms'))}`);
-    compare(c.name, 'latency p90 ms', median(p('p90Ms')), pick(m, 'p90'), 0.25, halfRange(p('p90Ms')), `real ${range(p('p90Ms'))}`);
-    compare(c.name, 'latency p99 ms', median(p('p99Ms')), pick(m, 'p99'), 0.25, halfRange(p('p99Ms')), `real ${range(p('p99Ms'))}`);
+    compare(
+      c.name,
+      'latency p50 ms',
+      median(p('p50Ms')),
+      pick(m, 'p50'),
+      0.15,
+      0,
+      `${note}; real ${range(p('p50Ms'))}`,
+    );
+    compare(
+      c.name,
+      'latency p90 ms',
+      median(p('p90Ms')),
+      pick(m, 'p90'),
+      0.25,
+      halfRange(p('p90Ms')),
+      `real ${range(p('p90Ms'))}`,
+    );
+    compare(
+      c.name,
+      'latency p99 ms',
+      median(p('p99Ms')),
+      pick(m, 'p99'),
+      0.25,
+      halfRange(p('p99Ms')),
+      `real ${range(p('p99Ms'))}`,
+    );
     if (c.quotaCores !== undefined) {
       const frac = real.map((r) => (r.out.nrPeriods > 0 ? r.out.nrThrottled / r.out.nrPeriods : 0));
       const ms = real.map((r) => r.out.throttledNs / 1e6 / (r.out.windowMs / 1000));
-      compare(c.name, 'throttled periods ÷ periods', median(frac), pick(m, 'throttledShare'), 0, 0.1, `real ${range(frac)}; the kernel counts only periods with runnable threads, the model every period`);
-      compare(c.name, 'throttled ms per s', median(ms), pick(m, 'throttledMsPerS'), 0.25, Math.max(5, halfRange(ms)), `real ${range(ms)}`);
+      compare(
+        c.name,
+        'throttled periods ÷ periods',
+        median(frac),
+        pick(m, 'throttledShare'),
+        0,
+        0.1,
+        `real ${range(frac)}; the kernel counts only periods with runnable threads, the model every period`,
+      );
+      compare(
+        c.name,
+        'throttled ms per s',
+        median(ms),
+        pick(m, 'throttledMsPerS'),
+        0.25,
+        Math.max(5, halfRange(ms)),
+        `real ${range(ms)}`,
+      );
     }
     if (c.gc) {
       const frac = real.map((r) => r.gcCpuFraction);
       const perS = real.map((r) => r.out.gcCycles / (r.out.windowMs / 1000));
-      compare(c.name, 'GC CPU fraction', median(frac), pick(m, 'gcCpuFraction'), 0.25, Math.max(0.01, halfRange(frac)), `real ${range(frac)} (gctrace mark CPU ÷ P × window); the model charges no CPU for malloc`);
-      compare(c.name, 'GC cycles per s', median(perS), pick(m, 'gcPerS'), 0.2, Math.max(0.5, halfRange(perS)), `real ${range(perS)}`);
+      compare(
+        c.name,
+        'GC CPU fraction',
+        median(frac),
+        pick(m, 'gcCpuFraction'),
+        0.25,
+        Math.max(0.01, halfRange(frac)),
+        `real ${range(frac)} (gctrace mark CPU ÷ P × window); the model charges no CPU for malloc`,
+      );
+      compare(
+        c.name,
+        'GC cycles per s',
+        median(perS),
+        pick(m, 'gcPerS'),
+        0.2,
+        Math.max(0.5, halfRange(perS)),
+        `real ${range(perS)}`,
+      );
     }
   };
 
-  const svc = (procs: number, rate: number, extra = '') => `net/http service, 1 ms bursts, ${rate} req/s, GOMAXPROCS ${procs}${extra}`;
+  const svc = (procs: number, rate: number, extra = '') =>
+    `net/http service, 1 ms bursts, ${rate} req/s, GOMAXPROCS ${procs}${extra}`;
   for (const rate of [250, 500, 750]) latencyCase({ name: svc(1, rate), procs: 1, rate, serverCpus: '0' });
   latencyCase({ name: svc(2, 700, ' (server on both CPUs)'), procs: 2, rate: 700, serverCpus: '0,1' });
 
   if (cgroups) {
-    for (const [procs, quotaCores, rate, cpus] of [[1, 0.5, 300, '0'], [2, 1, 700, '0,1'], [2, 2, 700, '0,1']] as const) {
-      latencyCase({ name: svc(procs, rate, `, CPU limit ${quotaCores} (cgroup quota)`), procs, rate, serverCpus: cpus, quotaCores });
+    for (const [procs, quotaCores, rate, cpus] of [
+      [1, 0.5, 300, '0'],
+      [2, 1, 700, '0,1'],
+      [2, 2, 700, '0,1'],
+    ] as const) {
+      latencyCase({
+        name: svc(procs, rate, `, CPU limit ${quotaCores} (cgroup quota)`),
+        procs,
+        rate,
+        serverCpus: cpus,
+        quotaCores,
+      });
     }
   }
 
   for (const [gogc, memoryLimitMB] of [[50], [100], [200], [100, 32]] as const) {
     const gc = { gogc, ...(memoryLimitMB ? { memoryLimitMB } : {}) };
-    const name = svc(1, 500, `, ${ALLOC_KB} KiB/request beside ${LIVE_MB} MiB live, GOGC ${gogc}${memoryLimitMB ? `, GOMEMLIMIT ${memoryLimitMB} MiB` : ''}`);
+    const name = svc(
+      1,
+      500,
+      `, ${ALLOC_KB} KiB/request beside ${LIVE_MB} MiB live, GOGC ${gogc}${memoryLimitMB ? `, GOMEMLIMIT ${memoryLimitMB} MiB` : ''}`,
+    );
     latencyCase({ name, procs: 1, rate: 500, serverCpus: '0', gc });
   }
 }

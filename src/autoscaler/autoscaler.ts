@@ -1,12 +1,18 @@
 import type { Deployment } from '../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
 import type { Simulation } from '../engine/simulation.js';
-import type { HpaEvent } from './hpa/status.js';
 import {
-  AUTOSCALER_KINDS, toMilli, type AutoscalerKind, type Cluster, type Density, type Hpa, type Keda,
+  AUTOSCALER_KINDS,
+  type AutoscalerKind,
+  type Cluster,
+  type Density,
+  type Hpa,
+  type Keda,
+  toMilli,
 } from '../scenario/cluster-schema.js';
 import { DensityController } from './density/controller.js';
 import { HpaController, type HpaDecisionRecord } from './hpa/controller.js';
+import type { HpaEvent } from './hpa/status.js';
 import { KedaScaledObject } from './keda/scaled-object.js';
 
 /**

@@ -1,10 +1,19 @@
 import { join } from 'node:path';
 import { writeDirAtomic } from '../report/atomic-dir.js';
-import { checkOutDir, MARKER, markerContent } from '../report/out-dir.js';
 import {
-  compareRunsCsv, compareStats, compareSummaryCsv, compareTable, runFigures, variantRow, verdictLine, type VariantRow, type VariantRuns, type VariantStats,
+  compareRunsCsv,
+  compareStats,
+  compareSummaryCsv,
+  compareTable,
+  runFigures,
+  type VariantRow,
+  type VariantRuns,
+  type VariantStats,
+  variantRow,
+  verdictLine,
 } from '../report/compare.js';
 import { toCsv, toStableJson } from '../report/format.js';
+import { checkOutDir, MARKER, markerContent } from '../report/out-dir.js';
 import { readScenarioText } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { SweepMetric } from '../scenario/sweep-schema.js';
@@ -53,10 +62,12 @@ export function precise(stats: readonly VariantStats[], pct: number): boolean {
  * until the intervals are narrow enough or `maxSeeds` is reached.
  */
 export function compareCommand(file: string, opts: CompareOptions): void {
-  if (opts.maxSeeds !== undefined && opts.precision === undefined) throw new UsageError('--max-seeds needs --precision (it caps the seeds --precision adds)');
+  if (opts.maxSeeds !== undefined && opts.precision === undefined)
+    throw new UsageError('--max-seeds needs --precision (it caps the seeds --precision adds)');
   const start = opts.seeds ?? (opts.precision !== undefined ? PRECISION_START_SEEDS : 1);
   const cap = opts.precision !== undefined ? (opts.maxSeeds ?? Math.max(PRECISION_MAX_SEEDS, start)) : start;
-  if (opts.precision !== undefined && start < 2) throw new UsageError(`--precision needs at least 2 seeds to form an interval, found --seeds ${start}`);
+  if (opts.precision !== undefined && start < 2)
+    throw new UsageError(`--precision needs at least 2 seeds to form an interval, found --seeds ${start}`);
   if (cap < start) throw new UsageError(`expected --max-seeds ≥ --seeds (${start}), found ${cap}`);
   const text = readScenarioText(file);
   const { base, variants } = compareScenarios(text, file);
@@ -101,7 +112,9 @@ export function compareCommand(file: string, opts: CompareOptions): void {
       seeds,
       sloP99Ms: base.slo.p99Ms,
       baseline: variants[0]!.name,
-      ...(opts.precision !== undefined ? { precision: { pct: opts.precision, figures: PRECISION_FIGURES, maxSeeds: cap, reached } } : {}),
+      ...(opts.precision !== undefined
+        ? { precision: { pct: opts.precision, figures: PRECISION_FIGURES, maxSeeds: cap, reached } }
+        : {}),
       variants: rows,
       stats,
       verdicts,
@@ -113,7 +126,9 @@ export function compareCommand(file: string, opts: CompareOptions): void {
   else if (opts.quiet) process.stdout.write(`${outDir}\n`);
   else {
     const note =
-      reached === false ? `\nprecision: ±${opts.precision} % not reached after ${n} seeds (the --max-seeds cap); the intervals above are what ${n} seeds give` : '';
+      reached === false
+        ? `\nprecision: ±${opts.precision} % not reached after ${n} seeds (the --max-seeds cap); the intervals above are what ${n} seeds give`
+        : '';
     const ci = n >= 2 ? ' (mean ±95 % CI)' : ' (one seed: no intervals; use --seeds N)';
     process.stdout.write(
       `${base.name}: ${variants.length} variants × seeds ${first}…${first + n - 1}${ci}\n${compareTable(rows, base.slo.p99Ms, stats)}\n` +

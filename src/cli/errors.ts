@@ -32,11 +32,15 @@ export function reportError(e: unknown): number {
   }
   const err = e as NodeJS.ErrnoException | undefined;
   if (err instanceof RangeError && /call stack|Invalid array length|Invalid string length/.test(err.message)) {
-    process.stderr.write(`error: the input is too large to process (${err.message}); lower the sizes in the scenario\n`);
+    process.stderr.write(
+      `error: the input is too large to process (${err.message}); lower the sizes in the scenario\n`,
+    );
     return EXIT_BAD_INPUT;
   }
   const msg = (err?.message ?? String(e)).split('\n')[0];
-  process.stderr.write(`gmpsim: internal error: ${msg} (please report it with the scenario file; GMPSIM_DEBUG=1 prints details)\n`);
+  process.stderr.write(
+    `gmpsim: internal error: ${msg} (please report it with the scenario file; GMPSIM_DEBUG=1 prints details)\n`,
+  );
   if (process.env.GMPSIM_DEBUG) process.stderr.write(`${err?.stack ?? String(e)}\n`);
   return EXIT_INTERNAL;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvParseRows } from 'd3-dsv';
-import { parseStart, toOpenMetrics, type Table } from '../export/openmetrics.js';
+import { parseStart, type Table, toOpenMetrics } from '../export/openmetrics.js';
 import { writeFileAtomic } from '../report/atomic-dir.js';
 import { checkOutFile, writing } from '../report/out-dir.js';
 import { UsageError } from './errors.js';
@@ -14,14 +14,18 @@ import { UsageError } from './errors.js';
 export function exportCommand(dir: string, opts: { openmetrics?: boolean; start?: string; out?: string }): number {
   if (!opts.openmetrics) throw new UsageError('export: expected a format, found none (use --openmetrics)');
   const startS = opts.start === undefined ? 0 : parseStart(opts.start);
-  if (startS === undefined) throw new UsageError(`--start: expected RFC 3339 (2026-03-01T12:00:00Z) or Unix seconds, found "${opts.start}"`);
+  if (startS === undefined)
+    throw new UsageError(`--start: expected RFC 3339 (2026-03-01T12:00:00Z) or Unix seconds, found "${opts.start}"`);
   const summaryFile = join(dir, 'summary.json');
-  if (!existsSync(summaryFile)) throw new UsageError(`${dir}: expected a gmpsim run directory (with summary.json), found none`);
+  if (!existsSync(summaryFile))
+    throw new UsageError(`${dir}: expected a gmpsim run directory (with summary.json), found none`);
   let summary: { scenario?: unknown; seed?: unknown };
   try {
     summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
   } catch (e) {
-    throw new UsageError(`${summaryFile}: expected the JSON gmpsim wrote, found a file that does not parse (${(e as Error).message})`);
+    throw new UsageError(
+      `${summaryFile}: expected the JSON gmpsim wrote, found a file that does not parse (${(e as Error).message})`,
+    );
   }
   const series = readTable(join(dir, 'timeseries.csv'));
   const podsFile = join(dir, 'pods.csv');
@@ -53,10 +57,12 @@ function readTable(file: string): Table {
   const [header, ...body] = csvParseRows(text);
   if (!header || header.length === 0) throw new UsageError(`${file}: expected a header line, found an empty file`);
   const rows = body.map((cells, i) => {
-    if (cells.length !== header.length) throw new UsageError(`${file}:${i + 2}: expected ${header.length} cells, found ${cells.length}`);
+    if (cells.length !== header.length)
+      throw new UsageError(`${file}:${i + 2}: expected ${header.length} cells, found ${cells.length}`);
     return cells.map((c, j) => {
       const x = c === '' ? NaN : Number(c);
-      if (c !== '' && Number.isNaN(x)) throw new UsageError(`${file}:${i + 2}: ${header[j]}: expected a number, found "${c.slice(0, 40)}"`);
+      if (c !== '' && Number.isNaN(x))
+        throw new UsageError(`${file}:${i + 2}: ${header[j]}: expected a number, found "${c.slice(0, 40)}"`);
       return x;
     });
   });

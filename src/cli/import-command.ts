@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { Document as YamlDocument, stringify } from 'yaml';
+import { stringify, Document as YamlDocument } from 'yaml';
 import { importManifests, ManifestError, parseManifests } from '../kubernetes/manifests.js';
 import { writeFileAtomic } from '../report/atomic-dir.js';
 import { checkOutFile, writing } from '../report/out-dir.js';
@@ -54,7 +54,7 @@ export function importCommand(files: string[], opts: { out?: string }): number {
   lines.push(
     '#',
     '# The manifests do not say what traffic the service gets: describe it under `workload` (arrival process and',
-    '# rate, the request\'s steps); see docs/scenario-reference.md. Until then the defaults apply.',
+    "# rate, the request's steps); see docs/scenario-reference.md. Until then the defaults apply.",
   );
   const text = `${lines.join('\n')}\n${stringify(doc)}`;
 

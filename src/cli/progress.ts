@@ -20,7 +20,11 @@ export class Progress {
     if (!this.bar) {
       if (Date.now() - this.startMs < this.delayMs) return;
       this.bar = new cliProgress.SingleBar(
-        { format: `{bar} {percentage}% | {value}/{total} ${this.unit} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true },
+        {
+          format: `{bar} {percentage}% | {value}/{total} ${this.unit} | ETA {eta_formatted}`,
+          stream: process.stderr,
+          hideCursor: true,
+        },
         cliProgress.Presets.shades_classic,
       );
       this.bar.start(this.total, 0);

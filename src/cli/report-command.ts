@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isResultsDir, type ResultsKind } from '../report/out-dir.js';
 import { writeFileAtomic } from '../report/atomic-dir.js';
 import { chartSvg, readReport, reportHtml } from '../report/html/report.js';
+import { isResultsDir, type ResultsKind } from '../report/out-dir.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -10,8 +10,14 @@ import { UsageError } from './errors.js';
  * for docs and notebooks, from a run, compare or sweep directory.
  */
 export async function reportCommand(dir: string, opts: { quiet?: boolean; json?: boolean }): Promise<number> {
-  if (!['run', 'compare', 'sweep'].some((k) => existsSync(dir) && statSync(dir).isDirectory() && isResultsDir(dir, k as ResultsKind))) {
-    throw new UsageError(`${dir}: not a gmpsim run, compare or sweep results directory; refusing to write report.html into it`);
+  if (
+    !['run', 'compare', 'sweep'].some(
+      (k) => existsSync(dir) && statSync(dir).isDirectory() && isResultsDir(dir, k as ResultsKind),
+    )
+  ) {
+    throw new UsageError(
+      `${dir}: not a gmpsim run, compare or sweep results directory; refusing to write report.html into it`,
+    );
   }
   let report: ReturnType<typeof readReport>;
   try {
@@ -28,6 +34,7 @@ export async function reportCommand(dir: string, opts: { quiet?: boolean; json?:
     svgs.push(file);
   }
   if (opts.json) process.stdout.write(`${JSON.stringify({ html, svgs }, null, 2)}\n`);
-  else if (!opts.quiet) process.stdout.write(`report   ${html}\ncharts   ${join(dir, 'charts')}/ (${svgs.length} SVG)\n`);
+  else if (!opts.quiet)
+    process.stdout.write(`report   ${html}\ncharts   ${join(dir, 'charts')}/ (${svgs.length} SVG)\n`);
   return 0;
 }

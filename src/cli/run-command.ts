@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { sToNs } from '../engine/time.js';
-import { runFiles } from '../report/run-files.js';
-import { summaryTable } from '../report/summary-table.js';
-import { writeDirAtomic, writeFileAtomic } from '../report/atomic-dir.js';
-import { checkOutDir, checkOutFile, MARKER, markerContent } from '../report/out-dir.js';
-import { toStableJson } from '../report/format.js';
 import { densityStability } from '../autoscaler/density/controller.js';
 import { describeHpa } from '../autoscaler/hpa/describe.js';
+import { sToNs } from '../engine/time.js';
+import { writeDirAtomic, writeFileAtomic } from '../report/atomic-dir.js';
+import { toStableJson } from '../report/format.js';
+import { checkOutDir, checkOutFile, MARKER, markerContent } from '../report/out-dir.js';
+import { runFiles } from '../report/run-files.js';
+import { summaryTable } from '../report/summary-table.js';
 import { formatProblem, loadScenarioFile, type Problem } from '../scenario/load.js';
 import { Experiment } from '../sim/experiment.js';
 import { DEFAULT_TRACE_MAX_EVENTS, type RunTraceOptions } from '../sim/run-trace.js';
@@ -32,7 +32,8 @@ export interface RunOptions {
 
 function parseWindow(w: string): { startS: number; endS: number } {
   const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(w);
-  if (!m || !(Number(m[2]) > Number(m[1]))) throw new UsageError(`--trace-window: expected START:END seconds with END > START, found "${w}"`);
+  if (!m || !(Number(m[2]) > Number(m[1])))
+    throw new UsageError(`--trace-window: expected START:END seconds with END > START, found "${w}"`);
   return { startS: Number(m[1]), endS: Number(m[2]) };
 }
 
@@ -40,7 +41,9 @@ function parseWindow(w: string): { startS: number; endS: number } {
 function traceOptions(opts: RunOptions, durationS: number): RunTraceOptions {
   const w = opts.traceWindow !== undefined ? parseWindow(opts.traceWindow) : { startS: 0, endS: durationS };
   if (w.startS >= durationS) {
-    throw new UsageError(`--trace-window: expected a START before the run's end (durationS ${durationS}), found "${opts.traceWindow}"`);
+    throw new UsageError(
+      `--trace-window: expected a START before the run's end (durationS ${durationS}), found "${opts.traceWindow}"`,
+    );
   }
   return {
     ...w,
@@ -66,13 +69,20 @@ export function runCommand(file: string, opts: RunOptions): string {
 
   if (opts.scheddetail && opts.schedtrace === undefined) throw new UsageError('--scheddetail needs --schedtrace <ms>');
   if (opts.schedtrace !== undefined && (scenario.durationS * 1000) / opts.schedtrace > MAX_SCHEDTRACE_LINES) {
-    throw new UsageError(`--schedtrace ${opts.schedtrace}: expected at most ${MAX_SCHEDTRACE_LINES.toLocaleString('en-US')} trace lines (durationS × 1000 / ms), found ${Math.ceil((scenario.durationS * 1000) / opts.schedtrace).toLocaleString('en-US')}; raise --schedtrace`);
+    throw new UsageError(
+      `--schedtrace ${opts.schedtrace}: expected at most ${MAX_SCHEDTRACE_LINES.toLocaleString('en-US')} trace lines (durationS × 1000 / ms), found ${Math.ceil((scenario.durationS * 1000) / opts.schedtrace).toLocaleString('en-US')}; raise --schedtrace`,
+    );
   }
   if (opts.hpaEvents && !scenario.hpa) throw new UsageError(`--hpa-events needs an hpa block; ${file} has none`);
   // Refuse a place we must not write before simulating, not after.
   checkOutDir(outDir, 'run');
   if (opts.trace !== undefined) checkOutFile(opts.trace, '--trace');
-  for (const [flag, given] of [['--trace-window', opts.traceWindow], ['--trace-pods', opts.tracePods], ['--trace-max-events', opts.traceMaxEvents], ['--trace-counter-ms', opts.traceCounterMs]] as const) {
+  for (const [flag, given] of [
+    ['--trace-window', opts.traceWindow],
+    ['--trace-pods', opts.tracePods],
+    ['--trace-max-events', opts.traceMaxEvents],
+    ['--trace-counter-ms', opts.traceCounterMs],
+  ] as const) {
     if (given !== undefined && opts.trace === undefined) throw new UsageError(`${flag} needs --trace <file>`);
   }
   const exp = new Experiment(scenario, seed, {
@@ -85,9 +95,14 @@ export function runCommand(file: string, opts: RunOptions): string {
   });
   // GODEBUG-style traces come from the Go runtime model: refuse them before running. (--trace records any
   // runtime: an ideal-fifo pod has its lifecycle and counters, without scheduler tracks.)
-  for (const [flag, given] of [['--schedtrace', opts.schedtrace !== undefined], ['--gctrace', opts.gctrace === true]] as const) {
+  for (const [flag, given] of [
+    ['--schedtrace', opts.schedtrace !== undefined],
+    ['--gctrace', opts.gctrace === true],
+  ] as const) {
     if (given && scenario.runtime.scheduler !== 'gmp') {
-      throw new UsageError(`${flag} needs runtime.scheduler: gmp (the Go runtime model); ${file} uses ${scenario.runtime.scheduler}`);
+      throw new UsageError(
+        `${flag} needs runtime.scheduler: gmp (the Go runtime model); ${file} uses ${scenario.runtime.scheduler}`,
+      );
     }
   }
   const progress = new Progress(progressWanted(opts), scenario.durationS, 'sim s');
@@ -113,10 +128,13 @@ export function runCommand(file: string, opts: RunOptions): string {
   }
 
   const events = opts.hpaEvents ? (exp.fleet.autoscaler?.events ?? []) : undefined;
-  if (opts.json) process.stdout.write(toStableJson({ outDir, summary: result.summary, ...(events ? { hpaEvents: events } : {}) }));
+  if (opts.json)
+    process.stdout.write(toStableJson({ outDir, summary: result.summary, ...(events ? { hpaEvents: events } : {}) }));
   else {
     if (events && scenario.hpa) {
-      process.stdout.write(`${describeHpa(scenario.name, scenario.hpa, result.hpaDecisions ?? [], events, scenario.durationS)}\n`);
+      process.stdout.write(
+        `${describeHpa(scenario.name, scenario.hpa, result.hpaDecisions ?? [], events, scenario.durationS)}\n`,
+      );
     }
     if (opts.quiet) process.stdout.write(`${outDir}\n`);
     else process.stdout.write(`${summaryTable(result.summary)}\nresults     ${outDir}/\n`);

@@ -1,18 +1,27 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { writeDirAtomic } from '../report/atomic-dir.js';
-import { checkOutDir, MARKER, markerContent } from '../report/out-dir.js';
 import { toStableJson } from '../report/format.js';
+import { checkOutDir, MARKER, markerContent } from '../report/out-dir.js';
+import { SWEEP_METRICS, type SweepMetric } from '../scenario/sweep-schema.js';
+import { MAX_BO_POINTS } from '../sweep/bo.js';
 import { parsePath, setPath } from '../sweep/paths.js';
 import { pointScenario, type SweepPoint } from '../sweep/points.js';
 import type { RunOutcome } from '../sweep/run-row.js';
 import { defaultWorkers, runTasks, StopSignal } from '../sweep/runner.js';
-import { SWEEP_METRICS, type SweepMetric } from '../scenario/sweep-schema.js';
-import { plannedRuns, rungSchedule, tune, type BoSettings, type Constraint, type Goal, type Standing, type TuneMethod } from '../sweep/tune.js';
-import { MAX_BO_POINTS } from '../sweep/bo.js';
+import {
+  type BoSettings,
+  type Constraint,
+  type Goal,
+  plannedRuns,
+  rungSchedule,
+  type Standing,
+  type TuneMethod,
+  tune,
+} from '../sweep/tune.js';
 import { UsageError } from './errors.js';
-import { stopOnSignals } from './signals.js';
 import { Progress, progressWanted } from './progress.js';
+import { stopOnSignals } from './signals.js';
 import { EXIT_INTERRUPTED, loadSweep } from './sweep-command.js';
 
 export interface TuneOptions {
@@ -51,7 +60,11 @@ export function bestConfigYaml(base: Record<string, unknown>, point: SweepPoint,
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, ...spec },
     });
   }
-  const blocks = Object.fromEntries(['densityController', 'keda', 'runtime'].filter((k) => d[k] !== undefined && point.params.some(([p]) => p.startsWith(k))).map((k) => [k, d[k]]));
+  const blocks = Object.fromEntries(
+    ['densityController', 'keda', 'runtime']
+      .filter((k) => d[k] !== undefined && point.params.some(([p]) => p.startsWith(k)))
+      .map((k) => [k, d[k]]),
+  );
   return stringify(blocks);
 }
 
@@ -62,9 +75,11 @@ export function parseConstraint(text: string): Constraint {
   const m = /^\s*([A-Za-z0-9]+)\s*(<=|≤|=)\s*([^\s]+)\s*$/.exec(text);
   if (!m) throw new UsageError(`--constraint: expected METRIC<=VALUE (e.g. p99Ms<=200), found "${text}"`);
   const [, metric, , value] = m;
-  if (!isMetric(metric!)) throw new UsageError(`--constraint: expected a metric, one of ${SWEEP_METRICS.join(', ')}; found "${metric}"`);
+  if (!isMetric(metric!))
+    throw new UsageError(`--constraint: expected a metric, one of ${SWEEP_METRICS.join(', ')}; found "${metric}"`);
   const max = Number(value);
-  if (!Number.isFinite(max) || max < 0) throw new UsageError(`--constraint ${metric}: expected a bound ≥ 0, found "${value}"`);
+  if (!Number.isFinite(max) || max < 0)
+    throw new UsageError(`--constraint ${metric}: expected a bound ≥ 0, found "${value}"`);
   return { metric, max };
 }
 
@@ -74,11 +89,13 @@ export function tuneGoal(opts: TuneOptions, sloP99Ms: number, objective: Partial
     throw new UsageError(`--objective: expected constrained or weighted, found "${opts.objective}"`);
   }
   if (opts.objective === 'weighted') {
-    if (opts.cost !== undefined || opts.constraint !== undefined) throw new UsageError('--objective weighted uses the sweep\'s objective weights: drop --cost and --constraint');
+    if (opts.cost !== undefined || opts.constraint !== undefined)
+      throw new UsageError("--objective weighted uses the sweep's objective weights: drop --cost and --constraint");
     return { kind: 'weighted', objective };
   }
   const cost = opts.cost ?? 'podSeconds';
-  if (!isMetric(cost)) throw new UsageError(`--cost: expected a metric, one of ${SWEEP_METRICS.join(', ')}; found "${cost}"`);
+  if (!isMetric(cost))
+    throw new UsageError(`--cost: expected a metric, one of ${SWEEP_METRICS.join(', ')}; found "${cost}"`);
   const constraints = opts.constraint?.map(parseConstraint) ?? [{ metric: 'p99Ms' as const, max: sloP99Ms }];
   return { kind: 'constrained', cost, constraints };
 }
@@ -86,13 +103,21 @@ export function tuneGoal(opts: TuneOptions, sloP99Ms: number, objective: Partial
 /** `--budget` / `--batch` for bo, checked: the budget is clamped to the points there are. */
 export function boSettings(opts: TuneOptions, points: number, ranges: Record<string, { log: boolean }>): BoSettings {
   if (points > MAX_BO_POINTS) {
-    throw new UsageError(`--method bo searches at most ${MAX_BO_POINTS.toLocaleString('en-US')} points, found ${points.toLocaleString('en-US')}; use halving, or fewer grid values or random samples`);
+    throw new UsageError(
+      `--method bo searches at most ${MAX_BO_POINTS.toLocaleString('en-US')} points, found ${points.toLocaleString('en-US')}; use halving, or fewer grid values or random samples`,
+    );
   }
   const budget = Math.min(points, opts.budget ?? Math.max(1, Math.floor(points / 3)));
   const batch = opts.batch ?? 4;
-  if (!(Number.isInteger(budget) && budget >= 1)) throw new UsageError(`--budget: expected an integer ≥ 1, found "${opts.budget}"`);
-  if (!(Number.isInteger(batch) && batch >= 1)) throw new UsageError(`--batch: expected an integer ≥ 1, found "${opts.batch}"`);
-  const logPaths = new Set(Object.entries(ranges).filter(([, r]) => r.log).map(([p]) => p));
+  if (!(Number.isInteger(budget) && budget >= 1))
+    throw new UsageError(`--budget: expected an integer ≥ 1, found "${opts.budget}"`);
+  if (!(Number.isInteger(batch) && batch >= 1))
+    throw new UsageError(`--batch: expected an integer ≥ 1, found "${opts.batch}"`);
+  const logPaths = new Set(
+    Object.entries(ranges)
+      .filter(([, r]) => r.log)
+      .map(([p]) => p),
+  );
   return { budget, batch, logPaths };
 }
 
@@ -112,7 +137,8 @@ function figuresLine(s: Standing): string {
  */
 export async function tuneCommand(file: string, opts: TuneOptions): Promise<number> {
   const method = (opts.method ?? 'halving') as TuneMethod;
-  if (method !== 'halving' && method !== 'grid' && method !== 'bo') throw new UsageError(`--method: expected halving, grid or bo, found "${method}"`);
+  if (method !== 'halving' && method !== 'grid' && method !== 'bo')
+    throw new UsageError(`--method: expected halving, grid or bo, found "${method}"`);
   if (method !== 'bo' && (opts.budget !== undefined || opts.batch !== undefined)) {
     throw new UsageError('--budget and --batch are settings of --method bo');
   }
@@ -126,47 +152,79 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
   const workers = opts.workers ?? defaultWorkers();
   const stop = new StopSignal();
   const signals = stopOnSignals(stop);
-  const planned = bo ? Math.min(bo.budget, points.length) * maxSeeds : plannedRuns(rungSchedule(points.length, method, maxSeeds, opts.eta ?? 3));
+  const planned = bo
+    ? Math.min(bo.budget, points.length) * maxSeeds
+    : plannedRuns(rungSchedule(points.length, method, maxSeeds, opts.eta ?? 3));
   const progress = new Progress(progressWanted(opts), planned, 'runs', 1000);
   let done = 0;
   try {
-    const result = await tune(points, scenarios, { method, masterSeed: meta.masterSeed, maxSeeds, eta: opts.eta ?? 3, goal, ...(bo ? { bo } : {}) }, async (tasks) => {
-      const outcomes: RunOutcome[] = new Array(tasks.length);
-      const index = new Map(tasks.map((t, i) => [t, i]));
-      await runTasks(tasks, workers, (t, o) => {
-        outcomes[index.get(t)!] = o;
-        progress.update(++done);
-      }, stop);
-      if (stop.requested) throw new Interrupted();
-      return outcomes;
-    });
+    const result = await tune(
+      points,
+      scenarios,
+      { method, masterSeed: meta.masterSeed, maxSeeds, eta: opts.eta ?? 3, goal, ...(bo ? { bo } : {}) },
+      async (tasks) => {
+        const outcomes: RunOutcome[] = new Array(tasks.length);
+        const index = new Map(tasks.map((t, i) => [t, i]));
+        await runTasks(
+          tasks,
+          workers,
+          (t, o) => {
+            outcomes[index.get(t)!] = o;
+            progress.update(++done);
+          },
+          stop,
+        );
+        if (stop.requested) throw new Interrupted();
+        return outcomes;
+      },
+    );
     progress.stop();
     const best = points[result.best]!;
     const yaml = bestConfigYaml(base, best, meta.name);
     const out = opts.out ?? join('results', meta.name, 'tune');
     const runnerUpParams = result.runnerUp ? points[result.runnerUp.point]!.params : undefined;
-    const record = { ...result, goal, ...(bo ? { budget: bo.budget, batch: bo.batch } : {}), bestParams: best.params, ...(runnerUpParams ? { runnerUpParams } : {}), bestConfig: yaml };
+    const record = {
+      ...result,
+      goal,
+      ...(bo ? { budget: bo.budget, batch: bo.batch } : {}),
+      bestParams: best.params,
+      ...(runnerUpParams ? { runnerUpParams } : {}),
+      bestConfig: yaml,
+    };
     writeDirAtomic(out, { 'tune.json': toStableJson({ ...meta, ...record }), [MARKER]: markerContent('tune') });
     if (opts.json) process.stdout.write(toStableJson({ out, ...record }));
     else if (opts.quiet) process.stdout.write(`${out}\n`);
     else {
-      const how = { grid: 'grid search', halving: `successive halving (η = ${opts.eta ?? 3})`, bo: `Bayesian optimisation (batches of ${bo?.batch})` }[method];
+      const how = {
+        grid: 'grid search',
+        halving: `successive halving (η = ${opts.eta ?? 3})`,
+        bo: `Bayesian optimisation (batches of ${bo?.batch})`,
+      }[method];
       process.stdout.write(`${meta.name}: ${how} over ${points.length} points, ${result.runs} runs\n`);
       const unit = method === 'bo' ? 'points' : 'candidates';
-      for (const r of result.rungs) process.stdout.write(`  ${r.candidates.length} ${unit} × ${r.seeds} seeds: best objective ${Math.min(...r.objectives).toPrecision(5)}\n`);
+      for (const r of result.rungs)
+        process.stdout.write(
+          `  ${r.candidates.length} ${unit} × ${r.seeds} seeds: best objective ${Math.min(...r.objectives).toPrecision(5)}\n`,
+        );
       const params = (ps: [string, unknown][]) => ps.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
       const aim =
         goal.kind === 'weighted'
-          ? 'the sweep\'s weighted objective'
+          ? "the sweep's weighted objective"
           : `least ${goal.cost} with ${goal.constraints.map((c) => `${c.metric} ≤ ${c.max}`).join(', ') || 'no constraints'}`;
       process.stdout.write(`goal: ${aim}\n`);
       if (result.noneFeasible) {
-        process.stdout.write(`no point meets the constraints; the closest (least relative violation ${(100 * result.winner.violation).toFixed(1)} %):\n`);
+        process.stdout.write(
+          `no point meets the constraints; the closest (least relative violation ${(100 * result.winner.violation).toFixed(1)} %):\n`,
+        );
       }
-      process.stdout.write(`${result.noneFeasible ? 'closest' : 'best'}: #${best.index} ${params(best.params)} (objective ${result.bestObjective.toPrecision(5)})\n  ${figuresLine(result.winner)}\n`);
+      process.stdout.write(
+        `${result.noneFeasible ? 'closest' : 'best'}: #${best.index} ${params(best.params)} (objective ${result.bestObjective.toPrecision(5)})\n  ${figuresLine(result.winner)}\n`,
+      );
       if (result.runnerUp) {
         const ru = result.runnerUp;
-        process.stdout.write(`runner-up: #${ru.point} ${params(runnerUpParams!)}${ru.feasible ? '' : ' (misses the constraints)'}\n  ${figuresLine(ru)}\n`);
+        process.stdout.write(
+          `runner-up: #${ru.point} ${params(runnerUpParams!)}${ru.feasible ? '' : ' (misses the constraints)'}\n  ${figuresLine(ru)}\n`,
+        );
       }
       process.stdout.write(`\n${yaml}\nresults  ${out}/\n`);
     }
@@ -174,7 +232,9 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
   } catch (e) {
     if (!(e instanceof Interrupted)) throw e;
     progress.stop();
-    process.stderr.write(`${signals.by()}: tune stopped; nothing written (tune keeps no journal: run it again to start over)\n`);
+    process.stderr.write(
+      `${signals.by()}: tune stopped; nothing written (tune keeps no journal: run it again to start over)\n`,
+    );
     return EXIT_INTERRUPTED;
   } finally {
     signals.dispose();

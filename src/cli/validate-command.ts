@@ -1,5 +1,5 @@
 import { densityStability } from '../autoscaler/density/controller.js';
-import { formatProblem, loadScenarioFile, ScenarioError, type Problem } from '../scenario/load.js';
+import { formatProblem, loadScenarioFile, type Problem, ScenarioError } from '../scenario/load.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './errors.js';
 
 /** `gmpsim validate FILE...`: check every file, report every problem, exit 2 if any file is invalid. */
@@ -11,7 +11,9 @@ export function validateCommand(files: string[], opts: { json?: boolean }): numb
       const s = loadScenarioFile(file, problems);
       for (const w of problems) process.stderr.write(`warning: ${formatProblem(w)}\n`);
       // Valid but likely not what was meant: an unstable density loop.
-      const warnings = [s.densityController && densityStability(s.densityController)].filter((w): w is string => w !== undefined && w !== '');
+      const warnings = [s.densityController && densityStability(s.densityController)].filter(
+        (w): w is string => w !== undefined && w !== '',
+      );
       report.push({ file, ok: true, problems: [], ...(warnings.length > 0 ? { warnings } : {}) });
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;

@@ -22,7 +22,11 @@ export function scaledValue(v: IntOrPercent, total: number, roundUp: boolean): n
  * ResolveFenceposts: maxSurge rounds up, maxUnavailable down; if both come out 0, unavailable is 1 (a
  * rollout must be able to make progress).
  */
-export function resolveFenceposts(maxSurge: IntOrPercent, maxUnavailable: IntOrPercent, desired: number): { surge: number; unavailable: number } {
+export function resolveFenceposts(
+  maxSurge: IntOrPercent,
+  maxUnavailable: IntOrPercent,
+  desired: number,
+): { surge: number; unavailable: number } {
   const surge = scaledValue(maxSurge, desired, true);
   let unavailable = scaledValue(maxUnavailable, desired, false);
   if (surge === 0 && unavailable === 0) unavailable = 1;
@@ -121,14 +125,19 @@ function replicaSetFraction(rs: RsView, replicas: number, surge: number): number
  * the change over them in proportion to their sizes, larger first (newer first when adding, older first
  * when removing), leftovers to the first. `rss` is newest first; returns the new spec.replicas of each.
  */
-export function proportionalScale(rss: readonly (RsView & { createdOrder: number })[], replicas: number, surge: number): number[] {
+export function proportionalScale(
+  rss: readonly (RsView & { createdOrder: number })[],
+  replicas: number,
+  surge: number,
+): number[] {
   const allowed = replicas > 0 ? replicas + surge : 0;
   const all = rss.reduce((a, r) => a + r.replicas, 0);
   const toAdd = allowed - all;
   const order = rss
     .map((_r, i) => i)
     .sort((a, b) => {
-      const x = rss[a]!, y = rss[b]!;
+      const x = rss[a]!,
+        y = rss[b]!;
       if (x.replicas !== y.replicas) return y.replicas - x.replicas; // larger first
       return toAdd > 0 ? y.createdOrder - x.createdOrder : x.createdOrder - y.createdOrder;
     });

@@ -2,18 +2,18 @@ import type { RandomStream } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { sToNs } from '../engine/time.js';
 import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
-import { startupPhasesOf, type Cluster, type Probe, type StartupPhases } from '../scenario/cluster-schema.js';
-import { loadBalancer, type LoadBalancer } from './load-balancer.js';
+import { type Cluster, type Probe, type StartupPhases, startupPhasesOf } from '../scenario/cluster-schema.js';
 import {
   maxSurge,
   newRSNewReplicas,
   proportionalScale,
-  reconcileOldReplicaSets,
   type RollingUpdate,
   type RsView,
+  reconcileOldReplicaSets,
 } from './deployment-util.js';
+import { type LoadBalancer, loadBalancer } from './load-balancer.js';
 import { NodeImages, NodePool } from './nodes.js';
-import { PROBE_TYPES, ProbeWorker, type ContainerView, type ProbeResult } from './prober.js';
+import { type ContainerView, PROBE_TYPES, type ProbeResult, ProbeWorker } from './prober.js';
 
 /**
  * Where a pod is (pods.csv's phase column): Pending (no node has room), then the start-up phases of
@@ -265,7 +265,14 @@ export class Deployment {
   get probesOn(): boolean {
     return this.probeSpecs !== undefined;
   }
-  readonly probeStats = { sent: 0, timeouts: 0, failures: 0, readinessLost: 0, livenessRestarts: 0, startupRestarts: 0 };
+  readonly probeStats = {
+    sent: 0,
+    timeouts: 0,
+    failures: 0,
+    readinessLost: 0,
+    livenessRestarts: 0,
+    startupRestarts: 0,
+  };
 
   constructor(
     private readonly sim: Simulation,
@@ -708,7 +715,8 @@ export class Deployment {
     const pod = this.pods[Math.floor(w / 3)]!;
     if (!worker || pod.gone) return; // the worker stopped
     this.sim.schedule(sToNs(worker.spec.periodSeconds), this.kProbeTick, w);
-    if (this.probeOut[w]) this.probeMissed[w] = true; // doProbe still running: the tick waits in the channel
+    if (this.probeOut[w])
+      this.probeMissed[w] = true; // doProbe still running: the tick waits in the channel
     else this.doProbe(w);
   }
 
@@ -889,7 +897,12 @@ export class Deployment {
       this.queueSync(); // the ReplicaSet's update event brings the controller back at once
       return;
     }
-    const next = reconcileOldReplicaSets(this.replicas, this.ru, this.rsView(newRS), olds.map((rs) => this.rsView(rs)));
+    const next = reconcileOldReplicaSets(
+      this.replicas,
+      this.ru,
+      this.rsView(newRS),
+      olds.map((rs) => this.rsView(rs)),
+    );
     olds.forEach((rs, i) => {
       if (next[i] === rs.replicas) return;
       rs.replicas = next[i]!;
@@ -1010,4 +1023,3 @@ interface ReplicaSetState {
   desiredAnnotation: number;
   maxReplicasAnnotation: number;
 }
-

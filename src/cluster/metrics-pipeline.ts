@@ -1,7 +1,7 @@
 import type { Simulation } from '../engine/simulation.js';
 import { nsToS, sToNs } from '../engine/time.js';
-import { toMilli, type MetricsPipeline } from '../scenario/cluster-schema.js';
 import { SampleLog } from '../metrics/sample-log.js';
+import { type MetricsPipeline, toMilli } from '../scenario/cluster-schema.js';
 import type { Deployment } from './deployment.js';
 
 /** One pod's value as the metrics APIs return it (milli-units; the HPA's PodMetric has this shape). */
@@ -27,8 +27,18 @@ export type PodSeries =
   | 'go_sql_idle_connections'
   | 'go_sql_wait_duration_seconds';
 const SERIES: readonly PodSeries[] = [
-  'cpu', 'memory', 'go_goroutines', 'http_requests_in_flight', 'http_requests_per_second', 'go_sched_runnable_goroutines', 'go_gc_cpu_fraction', 'go_gc_pause_fraction',
-  'http_request_duration_p99_ms', 'go_sql_in_use_connections', 'go_sql_idle_connections', 'go_sql_wait_duration_seconds',
+  'cpu',
+  'memory',
+  'go_goroutines',
+  'http_requests_in_flight',
+  'http_requests_per_second',
+  'go_sched_runnable_goroutines',
+  'go_gc_cpu_fraction',
+  'go_gc_pause_fraction',
+  'http_request_duration_p99_ms',
+  'go_sql_in_use_connections',
+  'go_sql_idle_connections',
+  'go_sql_wait_duration_seconds',
 ];
 /** Served by metrics-server (never delayed); the rest come through the Prometheus adapter. */
 const RESOURCE_SERIES = new Set<PodSeries>(['cpu', 'memory']);
@@ -151,8 +161,12 @@ export class MetricsPipelineModel {
       const h = this.history.get(pod.index) ?? [];
       const pool = pod.runtime.poolStats?.();
       h.push({
-        tNs: now, busyNs: pod.runtime.busyIntegralNs(), gcNs: pod.runtime.gcCpuIntegralNs?.() ?? 0, stwNs: pod.runtime.gcPauseIntegralNs?.() ?? 0,
-        completed: pod.completed, poolWaitNs: pool?.waitNs ?? 0,
+        tNs: now,
+        busyNs: pod.runtime.busyIntegralNs(),
+        gcNs: pod.runtime.gcCpuIntegralNs?.() ?? 0,
+        stwNs: pod.runtime.gcPauseIntegralNs?.() ?? 0,
+        completed: pod.completed,
+        poolWaitNs: pool?.waitNs ?? 0,
       });
       trim(h, now, keep);
       this.history.set(pod.index, h);
@@ -160,28 +174,39 @@ export class MetricsPipelineModel {
       next.get('go_goroutines')!.set(pod.name, { ...meta, value: pod.runtime.goroutines() * 1000 });
       next.get('http_requests_in_flight')!.set(pod.name, { ...meta, value: pod.inFlight * 1000 });
       next.get('go_sched_runnable_goroutines')!.set(pod.name, { ...meta, value: pod.runtime.runnable() * 1000 });
-      if (pod.runtime.memoryBytes) next.get('memory')!.set(pod.name, { ...meta, value: toMilli(pod.runtime.memoryBytes()) });
+      if (pod.runtime.memoryBytes)
+        next.get('memory')!.set(pod.name, { ...meta, value: toMilli(pod.runtime.memoryBytes()) });
       if (pool) {
         // The DBStats a Prometheus collector exports (client_golang collectors.NewDBStatsCollector): gauges,
         // and the wait-duration counter as a rate (seconds waited per second = callers waiting on average).
         next.get('go_sql_in_use_connections')!.set(pod.name, { ...meta, value: pool.inUse * 1000 });
         next.get('go_sql_idle_connections')!.set(pod.name, { ...meta, value: pool.idle * 1000 });
         const wait = rate(h, now, this.cfg.rateWindowS, (s) => s.poolWaitNs / 1e9);
-        if (wait !== undefined) next.get('go_sql_wait_duration_seconds')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(wait) });
+        if (wait !== undefined)
+          next
+            .get('go_sql_wait_duration_seconds')!
+            .set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(wait) });
       }
       const gc = rate(h, now, this.cfg.cpuWindowS, (s) => s.gcNs / 1e9);
-      if (gc !== undefined) next.get('go_gc_cpu_fraction')!.set(pod.name, { ...meta, value: toMilli(gc / pod.runtime.gomaxprocs) });
+      if (gc !== undefined)
+        next.get('go_gc_cpu_fraction')!.set(pod.name, { ...meta, value: toMilli(gc / pod.runtime.gomaxprocs) });
       const w = this.podLat.get(pod.index);
       if (w) {
         const p99 = windowP99(w, now - sToNs(this.cfg.rateWindowS));
-        if (p99 !== undefined) next.get('http_request_duration_p99_ms')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(p99) });
+        if (p99 !== undefined)
+          next
+            .get('http_request_duration_p99_ms')!
+            .set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(p99) });
       }
       const stw = rate(h, now, this.cfg.cpuWindowS, (s) => s.stwNs / 1e9);
       if (stw !== undefined) next.get('go_gc_pause_fraction')!.set(pod.name, { ...meta, value: toMilli(stw) });
       const cpu = rate(h, now, this.cfg.cpuWindowS, (s) => s.busyNs / 1e9);
       if (cpu !== undefined) next.get('cpu')!.set(pod.name, { ...meta, value: toMilli(cpu) });
       const rps = rate(h, now, this.cfg.rateWindowS, (s) => s.completed);
-      if (rps !== undefined) next.get('http_requests_per_second')!.set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(rps) });
+      if (rps !== undefined)
+        next
+          .get('http_requests_per_second')!
+          .set(pod.name, { ...meta, windowS: this.cfg.rateWindowS, value: toMilli(rps) });
     }
     for (const idx of this.podLat.keys()) if (this.deployment.pods[idx]!.gone) this.podLat.delete(idx);
     const ingressP99Ms = windowP99(this.ingressLat, now - sToNs(this.cfg.rateWindowS));
@@ -216,7 +241,12 @@ function trim(h: { tNs: number }[], now: number, keepS: number): void {
 }
 
 /** Per-second rate of `f` over the last `windowS` (from the newest sample at or before now − window). */
-function rate<T extends { tNs: number }>(h: readonly T[], now: number, windowS: number, f: (s: T) => number): number | undefined {
+function rate<T extends { tNs: number }>(
+  h: readonly T[],
+  now: number,
+  windowS: number,
+  f: (s: T) => number,
+): number | undefined {
   const from = now - sToNs(windowS);
   let base: T | undefined;
   for (const s of h) if (s.tNs <= from + 1) base = s;

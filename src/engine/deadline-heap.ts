@@ -41,7 +41,10 @@ export class DeadlineHeap {
   push(time: number, id: number, aux = 0): void {
     if (this.n === this.time.length) this.grow();
     if (this.nextSeq === 0xffffffff) this.renumber();
-    const t = this.time, s = this.seq, d = this.id, a = this.aux;
+    const t = this.time,
+      s = this.seq,
+      d = this.id,
+      a = this.aux;
     const q = this.nextSeq++;
     let i = this.n++;
     while (i > 0) {
@@ -62,7 +65,10 @@ export class DeadlineHeap {
   /** Remove the earliest entry and return its id (its time and aux in poppedTime / poppedAux). */
   pop(): number {
     if (this.n === 0) throw new Error('DeadlineHeap.pop on an empty heap');
-    const t = this.time, s = this.seq, d = this.id, a = this.aux;
+    const t = this.time,
+      s = this.seq,
+      d = this.id,
+      a = this.aux;
     const top = d[0]!;
     this.poppedTime = t[0]!;
     this.poppedAux = a ? a[0]! : 0;
@@ -71,7 +77,10 @@ export class DeadlineHeap {
       // Bottom-up deletion (Floyd): walk the hole down along the smaller child to a leaf, then sift the
       // last entry up from there. The last entry is usually a recent, late deadline, so it rarely climbs:
       // one comparison per level instead of two.
-      const lt = t[n]!, ls = s[n]!, ld = d[n]!, la = a ? a[n]! : 0;
+      const lt = t[n]!,
+        ls = s[n]!,
+        ld = d[n]!,
+        la = a ? a[n]! : 0;
       let i = 0;
       for (;;) {
         let c = 2 * i + 1;

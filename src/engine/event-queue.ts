@@ -1,5 +1,5 @@
-import { grow } from './grow.js';
 import type { EventSet } from './event-set.js';
+import { grow } from './grow.js';
 
 /**
  * The pending-event set: a 4-ary min-heap over typed arrays keyed by (time, insertion sequence).
@@ -74,7 +74,8 @@ export class EventQueue implements EventSet {
   /** Insert an event; returns its handle. `time` must not be below the time of the event being dispatched. */
   push(time: number, kind: number, target: number, arg: number): EventHandle {
     const slot = this.allocSlot();
-    const r = slot << 2, d = this.slots;
+    const r = slot << 2,
+      d = this.slots;
     d[r] = kind;
     d[r + 1] = target;
     d[r + 2] = arg;
@@ -124,7 +125,8 @@ export class EventQueue implements EventSet {
   take(limit = Infinity): boolean {
     this.dropCancelledRoots();
     if (this.n === 0 || this.hTime[0]! > limit) return false;
-    const r = this.hSlot[0]! << 2, d = this.slots;
+    const r = this.hSlot[0]! << 2,
+      d = this.slots;
     this.takenTime = this.hTime[0]!;
     this.takenKind = d[r]!;
     this.takenTarget = d[r + 1]!;
@@ -160,7 +162,9 @@ export class EventQueue implements EventSet {
   }
 
   private siftUp(i: number, t: number, s: number, slot: number): void {
-    const hT = this.hTime, hS = this.hSeq, hL = this.hSlot;
+    const hT = this.hTime,
+      hS = this.hSeq,
+      hL = this.hSlot;
     while (i > 0) {
       const p = (i - 1) >> 2;
       const pt = hT[p]!;
@@ -181,14 +185,17 @@ export class EventQueue implements EventSet {
    * entries past the end hold +Infinity, so a partial last family needs no bounds checks.
    */
   private siftDown(i: number, t: number, s: number, slot: number): void {
-    const hT = this.hTime, hS = this.hSeq, hL = this.hSlot;
+    const hT = this.hTime,
+      hS = this.hSeq,
+      hL = this.hSlot;
     const n = this.n;
     for (;;) {
       const c = (i << 2) + 1;
       if (c >= n) break;
       const a = c + (+(hT[c + 1]! < hT[c]!) | (+(hT[c + 1] === hT[c]) & +(hS[c + 1]! < hS[c]!)));
       const b = c + 2 + (+(hT[c + 3]! < hT[c + 2]!) | (+(hT[c + 3] === hT[c + 2]) & +(hS[c + 3]! < hS[c + 2]!)));
-      const ta = hT[a]!, tb = hT[b]!;
+      const ta = hT[a]!,
+        tb = hT[b]!;
       const m = a + (b - a) * (+(tb < ta) | (+(tb === ta) & +(hS[b]! < hS[a]!)));
       const mt = hT[m]!;
       if (t < mt || (t === mt && s < hS[m]!)) break;
@@ -219,7 +226,9 @@ export class EventQueue implements EventSet {
 
   /** Rebuild the heap without its cancelled entries (Floyd's heapify, O(n)). */
   private compact(): void {
-    const hT = this.hTime, hS = this.hSeq, hL = this.hSlot;
+    const hT = this.hTime,
+      hS = this.hSeq,
+      hL = this.hSlot;
     let w = 0;
     for (let r = 0; r < this.n; r++) {
       const slot = hL[r]!;

@@ -1,6 +1,6 @@
-export { EventQueue, type EventHandle } from './event-queue.js';
-export { LadderQueue } from './ladder-queue.js';
+export { type EventHandle, EventQueue } from './event-queue.js';
 export type { EventSet, EventSetKind } from './event-set.js';
-export { Simulation, type EventHandler, type Clock } from './simulation.js';
+export { LadderQueue } from './ladder-queue.js';
 export { RandomStream, RandomStreams } from './random.js';
+export { type Clock, type EventHandler, Simulation } from './simulation.js';
 export * from './time.js';

@@ -97,7 +97,8 @@ export class LadderQueue implements EventSet {
 
   push(time: number, kind: number, target: number, arg: number): EventHandle {
     const slot = this.allocSlot();
-    const di = this.ints, ri = slot << 3;
+    const di = this.ints,
+      ri = slot << 3;
     this.nodes[slot << 2] = time;
     this.nodes[(slot << 2) + ARG] = arg;
     di[ri + KIND] = kind;
@@ -172,7 +173,8 @@ export class LadderQueue implements EventSet {
       return;
     }
     for (let r = 0; r < this.nRungs; r++) {
-      const start = this.rStart[r]!, w = this.rWidth[r]!;
+      const start = this.rStart[r]!,
+        w = this.rWidth[r]!;
       if (t >= start + this.rCur[r]! * w) {
         let b = Math.floor((t - start) / w);
         if (b >= this.rN[r]!) b = this.rN[r]! - 1; // cannot happen with exact integer maths; guard anyway
@@ -192,8 +194,10 @@ export class LadderQueue implements EventSet {
       this.insertShort(slot, t);
       return;
     }
-    const bs = this.bSlot, d = this.nodes;
-    let lo = this.bHead, hi = this.bEnd;
+    const bs = this.bSlot,
+      d = this.nodes;
+    let lo = this.bHead,
+      hi = this.bEnd;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (d[bs[mid]! << 2]! <= t) lo = mid + 1;
@@ -215,7 +219,8 @@ export class LadderQueue implements EventSet {
    * later ones up by one into bSlot[hi] (which the caller owns): an insertion-sort step, so stable.
    */
   private shiftInsert(lo: number, hi: number, slot: number, t: number): void {
-    const bs = this.bSlot, d = this.nodes;
+    const bs = this.bSlot,
+      d = this.nodes;
     let j = hi - 1;
     while (j >= lo) {
       const y = bs[j]!;
@@ -284,7 +289,9 @@ export class LadderQueue implements EventSet {
    * so pushing bottom in order keeps insertion order among equal times.
    */
   private bottomToTop(): void {
-    const bs = this.bSlot, di = this.ints, d = this.nodes;
+    const bs = this.bSlot,
+      di = this.ints,
+      d = this.nodes;
     let head = this.topHead;
     for (let k = this.bHead; k < this.bEnd; k++) {
       const s = bs[k]!;
@@ -301,7 +308,9 @@ export class LadderQueue implements EventSet {
 
   /** Spread top over a fresh first rung. */
   private topToRung(): void {
-    const min = this.topMin, max = this.topMax, count = this.topCount;
+    const min = this.topMin,
+      max = this.topMax,
+      count = this.topCount;
     // About four buckets per event: shorter lists mean fewer dependent cache misses when walking them.
     const width = Math.max(1, Math.ceil((max - min + 1) / (count * 4)));
     const n = Math.floor((max - min) / width) + 1;
@@ -324,7 +333,8 @@ export class LadderQueue implements EventSet {
   private nextBuckets(): void {
     while (this.nRungs > 0) {
       const r = this.nRungs - 1;
-      const bk = this.buckets[r]!, n = this.rN[r]!;
+      const bk = this.buckets[r]!,
+        n = this.rN[r]!;
       let b = this.rCur[r]!;
       while (b < n && bk[b] === NIL) b++;
       if (b === n) {
@@ -375,7 +385,8 @@ export class LadderQueue implements EventSet {
    */
   private gatherOldestFirst(s: number, count: number): number {
     if (this.walk.length < count) this.walk = new Int32Array(Math.max(count, this.walk.length * 2));
-    const wk = this.walk, di = this.ints;
+    const wk = this.walk,
+      di = this.ints;
     let n = 0;
     while (s !== NIL) {
       const nx = di[(s << 3) + NEXT]!;
@@ -395,8 +406,11 @@ export class LadderQueue implements EventSet {
 
   private spreadSlots(src: Int32Array, from: number, to: number, r: number): void {
     const bk = this.buckets[r]!;
-    const start = this.rStart[r]!, w = this.rWidth[r]!, last = this.rN[r]! - 1;
-    const d = this.nodes, di = this.ints;
+    const start = this.rStart[r]!,
+      w = this.rWidth[r]!,
+      last = this.rN[r]! - 1;
+    const d = this.nodes,
+      di = this.ints;
     for (let k = from; k < to; k++) {
       const s = src[k]!;
       let b = Math.floor((d[s << 2]! - start) / w);
@@ -436,7 +450,8 @@ export class LadderQueue implements EventSet {
 
   /** Put bottom's tail [from, bEnd) back as bucket b's list (newest-first) and cut it from bottom. */
   private relinkFromBottom(from: number, bk: Int32Array, b: number): void {
-    const di = this.ints, bs = this.bSlot;
+    const di = this.ints,
+      bs = this.bSlot;
     let head = NIL;
     for (let k = from; k < this.bEnd; k++) {
       const s = bs[k]!;
@@ -455,7 +470,9 @@ export class LadderQueue implements EventSet {
 
   /** Stably sort bottom's tail [first, bEnd) by time; it is all later than bottom's head part. */
   private sortBottomTail(first: number): void {
-    const bs = this.bSlot, d = this.nodes, n = this.bEnd;
+    const bs = this.bSlot,
+      d = this.nodes,
+      n = this.bEnd;
     if (n - first <= 64) {
       // Insertion sort: stable, and fast on the short, often nearly sorted buckets.
       for (let i = first + 1; i < n; i++) {

@@ -11,7 +11,11 @@ export class RandomStream {
   protected readonly prng: Prng;
   protected spareNormal = NaN;
 
-  constructor(readonly name: string, seed: string, prng?: Prng) {
+  constructor(
+    readonly name: string,
+    seed: string,
+    prng?: Prng,
+  ) {
     this.prng = prng ?? seedrandom.alea(seed);
   }
 
@@ -216,7 +220,10 @@ export class RandomStreams {
   stream(name: string): RandomStream {
     let s = this.streams.get(name);
     if (!s) {
-      s = new RandomStream(name, this.entity === '' ? `gmpsim/${this.seed}/${name}` : `gmpsim/${this.seed}/${this.entity}/${name}`);
+      s = new RandomStream(
+        name,
+        this.entity === '' ? `gmpsim/${this.seed}/${name}` : `gmpsim/${this.seed}/${this.entity}/${name}`,
+      );
       this.streams.set(name, s);
     }
     return s;

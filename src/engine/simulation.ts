@@ -1,4 +1,4 @@
-import { EventQueue, type EventHandle } from './event-queue.js';
+import { type EventHandle, EventQueue } from './event-queue.js';
 import type { EventSet, EventSetKind } from './event-set.js';
 import { LadderQueue } from './ladder-queue.js';
 

@@ -79,10 +79,22 @@ interface HpaDetector {
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const max = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), -Infinity);
-const fmt = (x: number) => (Number.isInteger(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toPrecision(2));
+const fmt = (x: number) =>
+  Number.isInteger(x)
+    ? String(x)
+    : Math.abs(x) >= 100
+      ? x.toFixed(0)
+      : Math.abs(x) >= 10
+        ? x.toFixed(1)
+        : x.toPrecision(2);
 const ms = (x: number) => (x >= 1000 ? `${fmt(x / 1000)} s` : `${fmt(x)} ms`);
 /** hpa_decisions.csv's proposals: one per metric in spec order, space-separated ("" for an invalid one). */
-const proposalsOf = (s: HpaSync) => s.proposals.split(' ').filter((x) => x !== '').map(Number).filter(Number.isFinite);
+const proposalsOf = (s: HpaSync) =>
+  s.proposals
+    .split(' ')
+    .filter((x) => x !== '')
+    .map(Number)
+    .filter(Number.isFinite);
 
 const series = (d: SeriesDetector) => d;
 const hpaRule = (d: HpaDetector) => d;
@@ -111,7 +123,10 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
     // The signature: Gs wait to run (the median request waits longer than it is served) while the Ps are
     // mostly idle — they are held by Ms in syscalls, not busy.
     holds: (r, t) =>
-      r('in_syscall') >= 1 && r('runnable') >= 1 && r('utilization') < 0.5 && r('latency_p50_ms') > 2 * Math.max(t.serviceP50Ms, 0.001),
+      r('in_syscall') >= 1 &&
+      r('runnable') >= 1 &&
+      r('utilization') < 0.5 &&
+      r('latency_p50_ms') > 2 * Math.max(t.serviceP50Ms, 0.001),
     evidence: (rows, t) =>
       `p50 ${ms(mean(rows.map((r) => r('latency_p50_ms'))))} against a ${ms(t.serviceP50Ms)} median service time at ` +
       `${fmt(100 * mean(rows.map((r) => r('utilization'))))} % CPU; ${fmt(mean(rows.map((r) => r('in_syscall'))))} Gs in syscalls and ` +
@@ -131,10 +146,10 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
   'mark-assist': series({
     needs: ['gc_assist_ms_per_s', 'replicas_ready'],
     minRows: 2,
-    what: "GC mark assist: goroutines allocating during a mark phase pay for scanning in proportion to their allocation (gcAssistAlloc), so allocation-heavy requests slow down",
+    what: 'GC mark assist: goroutines allocating during a mark phase pay for scanning in proportion to their allocation (gcAssistAlloc), so allocation-heavy requests slow down',
     holds: (r, t) => r('gc_assist_ms_per_s') >= 0.05 * 1000 * t.gomaxprocs * Math.max(1, r('replicas_ready')),
     evidence: (rows, t) =>
-      `assists take ${fmt((100 * mean(rows.map((r) => r('gc_assist_ms_per_s') / (1000 * t.gomaxprocs * Math.max(1, r('replicas_ready')))))))} % of the Ps' time` +
+      `assists take ${fmt(100 * mean(rows.map((r) => r('gc_assist_ms_per_s') / (1000 * t.gomaxprocs * Math.max(1, r('replicas_ready'))))))} % of the Ps' time` +
       `, ${ms(mean(rows.map((r) => r('gc_assist_ms_per_s'))))} per second`,
   }),
   'pods-not-ready': series({
@@ -150,8 +165,10 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
     needsHpa: true,
     minRows: 2,
     what: 'the HPA pinned at maxReplicas: its metrics ask for more pods than it may create (ScalingLimited TooManyReplicas)',
-    holds: (s, t) => t.maxReplicas !== undefined && s.desiredReplicas >= t.maxReplicas && max(proposalsOf(s)) > t.maxReplicas,
-    evidence: (syncs, t) => `metrics asked for up to ${fmt(max(syncs.flatMap(proposalsOf)))} replicas; maxReplicas is ${t.maxReplicas}`,
+    holds: (s, t) =>
+      t.maxReplicas !== undefined && s.desiredReplicas >= t.maxReplicas && max(proposalsOf(s)) > t.maxReplicas,
+    evidence: (syncs, t) =>
+      `metrics asked for up to ${fmt(max(syncs.flatMap(proposalsOf)))} replicas; maxReplicas is ${t.maxReplicas}`,
   }),
   'hpa-metrics-unavailable': hpaRule({
     needsHpa: true,
@@ -159,7 +176,8 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
     what: 'the HPA could not get its metrics (ScalingActive False): it keeps the current size and does not scale, whatever the load',
     // The sync at t = 0 precedes the first scrape (a new HPA's first sync fails the same way): not an outage.
     holds: (s) => s.tS > 0 && /^False\/FailedGet/.test(s.scalingActive),
-    evidence: (syncs) => `${syncs.length} sync${syncs.length === 1 ? '' : 's'} without metrics (${syncs[0]!.scalingActive.split('/')[1]}); replicas held at ${syncs[0]!.currentReplicas}`,
+    evidence: (syncs) =>
+      `${syncs.length} sync${syncs.length === 1 ? '' : 's'} without metrics (${syncs[0]!.scalingActive.split('/')[1]}); replicas held at ${syncs[0]!.currentReplicas}`,
   }),
   'hpa-limited-by-behavior': hpaRule({
     needsHpa: true,
@@ -167,7 +185,12 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
     what: "the HPA's scaling rate limited by its behavior policies (ScalingLimited ScaleUpLimit / ScaleDownLimit)",
     holds: (s) => /^True\/Scale(Up|Down)Limit/.test(s.scalingLimited),
     evidence: (syncs) =>
-      syncs.map((s) => `${s.tS} s: ${s.currentReplicas} → ${s.desiredReplicas} (metrics asked ${fmt(max(proposalsOf(s)))})`).slice(0, 4).join('; '),
+      syncs
+        .map(
+          (s) => `${s.tS} s: ${s.currentReplicas} → ${s.desiredReplicas} (metrics asked ${fmt(max(proposalsOf(s)))})`,
+        )
+        .slice(0, 4)
+        .join('; '),
   }),
   'hpa-scale-down-stabilized': hpaRule({
     needsHpa: true,
@@ -175,8 +198,11 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
     what: 'a scale-down held back by the stabilization window (AbleToScale ScaleDownStabilized): the HPA keeps the highest recommendation of the window',
     // Held back by the window, not by minReplicas: the recommendation, clamped to min, is below the current size.
     holds: (s, t) =>
-      s.ableToScale === 'True/ScaleDownStabilized' && proposalsOf(s).length > 0 && Math.max(max(proposalsOf(s)), t.minReplicas ?? 1) < s.currentReplicas,
-    evidence: (syncs) => `metrics asked for ${fmt(Math.min(...syncs.map((s) => max(proposalsOf(s)))))}–${fmt(max(syncs.map((s) => max(proposalsOf(s)))))} replicas; ${syncs[0]!.currentReplicas} kept`,
+      s.ableToScale === 'True/ScaleDownStabilized' &&
+      proposalsOf(s).length > 0 &&
+      Math.max(max(proposalsOf(s)), t.minReplicas ?? 1) < s.currentReplicas,
+    evidence: (syncs) =>
+      `metrics asked for ${fmt(Math.min(...syncs.map((s) => max(proposalsOf(s)))))}–${fmt(max(syncs.map((s) => max(proposalsOf(s)))))} replicas; ${syncs[0]!.currentReplicas} kept`,
   }),
 };
 
@@ -201,7 +227,10 @@ function runs(n: number, holds: (i: number) => boolean, minRows: number): [numbe
 export function detectRegimes(t: RunTables): Regime[] {
   const col = new Map(t.columns.map((c, i) => [c, i]));
   const tIdx = col.get('t_s') ?? 0;
-  const rowReader = (row: readonly number[]): Row => (name) => row[col.get(name) ?? -1] ?? Number.NaN;
+  const rowReader =
+    (row: readonly number[]): Row =>
+    (name) =>
+      row[col.get(name) ?? -1] ?? Number.NaN;
   const readers = t.rows.map(rowReader);
   const out: Regime[] = [];
   for (const kind of REGIME_KINDS) {
@@ -217,7 +246,13 @@ export function detectRegimes(t: RunTables): Regime[] {
       for (const [a, b] of runs(readers.length, (i) => d.holds(readers[i]!, t), d.minRows)) {
         if (d.confirms && !d.confirms(readers.slice(a, b + 1))) continue;
         const window = readers.slice(a, b + 1).filter((r) => d.holds(r, t));
-        out.push({ kind, fromS: t.rows[a]![tIdx]!, toS: t.rows[b]![tIdx]!, what: d.what, evidence: d.evidence(window, t) });
+        out.push({
+          kind,
+          fromS: t.rows[a]![tIdx]!,
+          toS: t.rows[b]![tIdx]!,
+          what: d.what,
+          evidence: d.evidence(window, t),
+        });
       }
     }
   }

@@ -54,7 +54,11 @@ export function toOpenMetrics(input: ExportInput): string {
     return [{ c, le }];
   });
   if (buckets.length > 0) {
-    out.push(`# TYPE ${LATENCY_HISTOGRAM} histogram`, `# UNIT ${LATENCY_HISTOGRAM} seconds`, `# HELP ${LATENCY_HISTOGRAM} request latency (arrival to completion)`);
+    out.push(
+      `# TYPE ${LATENCY_HISTOGRAM} histogram`,
+      `# UNIT ${LATENCY_HISTOGRAM} seconds`,
+      `# HELP ${LATENCY_HISTOGRAM} request latency (arrival to completion)`,
+    );
     // One MetricPoint per row: its buckets (cumulative over the intervals so far), then its count.
     const totals = new Float64Array(buckets.length);
     for (const r of rows) {
@@ -77,7 +81,8 @@ export function toOpenMetrics(input: ExportInput): string {
       const name = `gmpsim_pod_${col.replace(NAME, '_')}`;
       out.push(`# TYPE ${name} gauge`, `# HELP ${name} gmpsim pods.csv column ${col}, per pod`);
       for (const id of podIds) {
-        for (const r of p.rows) if (r[pod] === id) out.push(`${name}{${base},pod="${id}"} ${formatNumber(r[c]!)} ${ts(r[pt]!)}`);
+        for (const r of p.rows)
+          if (r[pod] === id) out.push(`${name}{${base},pod="${id}"} ${formatNumber(r[c]!)} ${ts(r[pt]!)}`);
       }
     });
   }

@@ -1,7 +1,7 @@
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { toMilli } from '../scenario/cluster-schema.js';
 import { describeValue, formatPath, locate, type Problem } from '../scenario/load.js';
-import { MANIFEST_KINDS, validateManifest, type ManifestKind } from './models.js';
+import { MANIFEST_KINDS, type ManifestKind, validateManifest } from './models.js';
 
 /**
  * Kubernetes manifests → scenario data. A Deployment, a HorizontalPodAutoscaler (autoscaling/v2, v2beta2 or
@@ -81,13 +81,20 @@ export function parseManifests(files: { file: string; text: string }[]): Manifes
     docs.forEach((doc, index) => {
       for (const e of doc.errors) {
         const pos = e.linePos?.[0];
-        problems.push({ file, line: pos?.line, col: pos?.col, path: `(document ${index + 1})`, message: `malformed YAML: ${e.message.split('\n')[0]}` });
+        problems.push({
+          file,
+          line: pos?.line,
+          col: pos?.col,
+          path: `(document ${index + 1})`,
+          message: `malformed YAML: ${e.message.split('\n')[0]}`,
+        });
       }
       if (doc.errors.length > 0) return;
       const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
       if (data === null || data === undefined) return; // an empty document (a trailing ---)
       const source: ManifestSource = { file, index, doc, lines, data: isRecord(data) ? data : {} };
-      if (!isRecord(data)) problems.push(manifestProblem(source, [], 'expected a Kubernetes object (a mapping with apiVersion and kind)'));
+      if (!isRecord(data))
+        problems.push(manifestProblem(source, [], 'expected a Kubernetes object (a mapping with apiVersion and kind)'));
       else sources.push(source);
     });
   }
@@ -103,12 +110,17 @@ export function importManifests(sources: ManifestSource[]): ManifestImport {
   for (const source of sources) {
     const kind = `${String(source.data.apiVersion)} ${String(source.data.kind)}`;
     if (!(MANIFEST_KINDS as readonly string[]).includes(kind)) {
-      result.warnings.push(manifestProblem(source, [], `not modelled, ignored (gmpsim reads ${MANIFEST_KINDS.join(', ')}); found ${kind}`));
+      result.warnings.push(
+        manifestProblem(source, [], `not modelled, ignored (gmpsim reads ${MANIFEST_KINDS.join(', ')}); found ${kind}`),
+      );
       continue;
     }
     const violations = validateManifest(kind as ManifestKind, source.data);
     for (const v of violations) {
-      const found = v.path.reduce<unknown>((x, seg) => (x !== null && typeof x === 'object' ? (x as Record<string, unknown>)[seg] : undefined), source.data);
+      const found = v.path.reduce<unknown>(
+        (x, seg) => (x !== null && typeof x === 'object' ? (x as Record<string, unknown>)[seg] : undefined),
+        source.data,
+      );
       problems.push(manifestProblem(source, v.path, `${v.message}, found ${describeValue(found)}`));
     }
     if (violations.length > 0) continue;
@@ -116,7 +128,13 @@ export function importManifests(sources: ManifestSource[]): ManifestImport {
     const first = byKind[slot];
     if (first) {
       const what = slot === 'deployment' ? 'Deployment' : 'autoscaler (HorizontalPodAutoscaler or ScaledObject)';
-      problems.push(manifestProblem(source, [], `expected one ${what}, found a second (the first is document ${first.index + 1} of ${first.file})`));
+      problems.push(
+        manifestProblem(
+          source,
+          [],
+          `expected one ${what}, found a second (the first is document ${first.index + 1} of ${first.file})`,
+        ),
+      );
       continue;
     }
     byKind[slot] = source;
@@ -206,9 +224,10 @@ class Mapper {
         this.warn(path, 'not modelled, ignored');
         return;
       }
-      if (Array.isArray(v)) v.forEach((x, i) => {
-        walk(x, [...path, i]);
-      });
+      if (Array.isArray(v))
+        v.forEach((x, i) => {
+          walk(x, [...path, i]);
+        });
       else if (isRecord(v)) for (const [name, x] of Object.entries(v)) walk(x, [...path, name]);
     };
     walk(this.source.data, []);
@@ -253,14 +272,20 @@ function mapDeployment(m: Mapper): void {
   containers.forEach((_c, i) => {
     const res = [...pod, 'containers', i, 'resources'];
     for (const [resource, add] of [
-      ['cpu', (v: number) => {
-        cpuMilli += v;
-        anyCpu = true;
-      }],
-      ['memory', (v: number) => {
-        memBytes += v / 1000;
-        anyMem = true;
-      }],
+      [
+        'cpu',
+        (v: number) => {
+          cpuMilli += v;
+          anyCpu = true;
+        },
+      ],
+      [
+        'memory',
+        (v: number) => {
+          memBytes += v / 1000;
+          anyMem = true;
+        },
+      ],
     ] as const) {
       const request = m.take([...res, 'requests', resource]);
       const limit = m.get([...res, 'limits', resource]);
@@ -291,7 +316,11 @@ function mapDeployment(m: Mapper): void {
       return;
     }
     const value = String(m.take([...at, 'value']));
-    const mapped = setting(value, (msg) => m.fail([...at, 'value'], msg), (msg) => m.warn([...at, 'value'], msg));
+    const mapped = setting(
+      value,
+      (msg) => m.fail([...at, 'value'], msg),
+      (msg) => m.warn([...at, 'value'], msg),
+    );
     if (mapped) m.set(mapped.path, mapped.value, [...at, 'value']);
   });
 }
@@ -315,7 +344,11 @@ function mapStrategy(m: Mapper): void {
 
 /** A core/v1 Probe's timing and thresholds: the scenario's probe fields have the same names. */
 const PROBE_FIELDS = [
-  'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold',
+  'initialDelaySeconds',
+  'periodSeconds',
+  'timeoutSeconds',
+  'successThreshold',
+  'failureThreshold',
 ] as const;
 
 /**
@@ -339,32 +372,44 @@ function mapProbes(m: Mapper, container: Path): void {
   }
 }
 
-type GoEnv = (value: string, fail: (m: string) => void, warn: (m: string) => void) => { path: Path; value: unknown } | undefined;
+type GoEnv = (
+  value: string,
+  fail: (m: string) => void,
+  warn: (m: string) => void,
+) => { path: Path; value: unknown } | undefined;
 
 /** The Go runtime's environment variables, read as the runtime reads them. */
 const GO_ENV: Record<string, GoEnv> = {
   // readGOGC (mgcpacer.go): "off" disables; a number is the percentage (negative also disables).
   GOGC: (v, fail) => {
     if (v === 'off') return { path: ['runtime', 'gc', 'gogc'], value: 'off' };
-    if (!/^-?\d+$/.test(v)) return void fail(`expected GOGC as an integer or "off" (readGOGC), found ${JSON.stringify(v)}`);
+    if (!/^-?\d+$/.test(v))
+      return void fail(`expected GOGC as an integer or "off" (readGOGC), found ${JSON.stringify(v)}`);
     const n = Number(v);
     return { path: ['runtime', 'gc', 'gogc'], value: n < 0 ? 'off' : n };
   },
   // schedinit (proc.go): GOMAXPROCS=n with n > 0 sets the Ps.
   GOMAXPROCS: (v, fail) => {
-    if (!/^\d+$/.test(v) || Number(v) < 1) return void fail(`expected GOMAXPROCS as an integer ≥ 1, found ${JSON.stringify(v)}`);
+    if (!/^\d+$/.test(v) || Number(v) < 1)
+      return void fail(`expected GOMAXPROCS as an integer ≥ 1, found ${JSON.stringify(v)}`);
     return { path: ['runtime', 'gomaxprocs'], value: Number(v) };
   },
   // readGOMEMLIMIT / parseByteCount (mgcpacer.go, string.go): "off", or bytes with B, KiB, MiB, GiB, TiB.
   GOMEMLIMIT: (v, fail) => {
     if (v === 'off') return undefined;
     const m = /^(\d+)(B|KiB|MiB|GiB|TiB)?$/.exec(v);
-    if (!m) return void fail(`expected GOMEMLIMIT as bytes with an optional B, KiB, MiB, GiB or TiB suffix, or "off" (parseByteCount), found ${JSON.stringify(v)}`);
+    if (!m)
+      return void fail(
+        `expected GOMEMLIMIT as bytes with an optional B, KiB, MiB, GiB or TiB suffix, or "off" (parseByteCount), found ${JSON.stringify(v)}`,
+      );
     const scale = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 }[m[2] ?? 'B']!;
     return { path: ['runtime', 'gc', 'memoryLimitMB'], value: (Number(m[1]) * scale) / MiB };
   },
   GODEBUG: (v, _fail, warn) => {
-    const names = v.split(',').map((s) => s.split('=')[0]!.trim()).filter(Boolean);
+    const names = v
+      .split(',')
+      .map((s) => s.split('=')[0]!.trim())
+      .filter(Boolean);
     warn(`GODEBUG settings are not modelled, ignored: ${names.join(', ') || '(empty)'}`);
     return undefined;
   },
@@ -376,10 +421,14 @@ function checkTarget(m: Mapper, deployment: ManifestSource | undefined, kindRequ
   const kind = m.take([...ref, 'kind']);
   const name = m.take([...ref, 'name']);
   m.take([...ref, 'apiVersion']);
-  if ((kindRequired || kind !== undefined) && kind !== 'Deployment') m.fail([...ref, 'kind'], `expected Deployment (gmpsim scales a Deployment), found ${JSON.stringify(kind)}`);
+  if ((kindRequired || kind !== undefined) && kind !== 'Deployment')
+    m.fail([...ref, 'kind'], `expected Deployment (gmpsim scales a Deployment), found ${JSON.stringify(kind)}`);
   const target = (deployment?.data.metadata as { name?: unknown } | undefined)?.name;
   if (deployment && name !== target) {
-    m.fail([...ref, 'name'], `expected the Deployment given beside it, "${String(target)}" (${deployment.file}), found ${JSON.stringify(name)}`);
+    m.fail(
+      [...ref, 'name'],
+      `expected the Deployment given beside it, "${String(target)}" (${deployment.file}), found ${JSON.stringify(name)}`,
+    );
   }
 }
 
@@ -449,13 +498,15 @@ function mapScaledObject(m: Mapper, deployment: ManifestSource | undefined): voi
     for (const field of ['timezone', 'start', 'end']) {
       const path = [...at, 'metadata', field];
       const v = m.take(path);
-      if (typeof v !== 'string' || v === '') m.fail(path, `expected a string (the cron trigger's ${field}), found ${JSON.stringify(v)}`);
+      if (typeof v !== 'string' || v === '')
+        m.fail(path, `expected a string (the cron trigger's ${field}), found ${JSON.stringify(v)}`);
       else m.set(['keda', 'cron', cron, field], v, path);
     }
     const path = [...at, 'metadata', 'desiredReplicas'];
     const v = m.take(path);
     const n = Number(v);
-    if (v === undefined || v === '' || !Number.isInteger(n)) m.fail(path, `expected an integer (KEDA's metadata values are strings of numbers), found ${JSON.stringify(v)}`);
+    if (v === undefined || v === '' || !Number.isInteger(n))
+      m.fail(path, `expected an integer (KEDA's metadata values are strings of numbers), found ${JSON.stringify(v)}`);
     else m.set(['keda', 'cron', cron, 'desiredReplicas'], n, path);
     cron++;
   });
@@ -467,7 +518,10 @@ function mapScaledObject(m: Mapper, deployment: ManifestSource | undefined): voi
   const at = ['spec', 'triggers', rate[0]!];
   const type = m.take([...at, 'type']);
   if (type !== 'prometheus') {
-    m.fail([...at, 'type'], `expected a prometheus trigger (the model's scaler is the ingress request rate), found ${JSON.stringify(type)}`);
+    m.fail(
+      [...at, 'type'],
+      `expected a prometheus trigger (the model's scaler is the ingress request rate), found ${JSON.stringify(type)}`,
+    );
     return;
   }
   const number = (field: string, scenarioField: string) => {
@@ -475,13 +529,18 @@ function mapScaledObject(m: Mapper, deployment: ManifestSource | undefined): voi
     const v = m.take(path);
     if (v === undefined) return;
     const n = Number(v);
-    if (v === '' || !Number.isFinite(n)) m.fail(path, `expected a number (KEDA's metadata values are strings of numbers), found ${JSON.stringify(v)}`);
+    if (v === '' || !Number.isFinite(n))
+      m.fail(path, `expected a number (KEDA's metadata values are strings of numbers), found ${JSON.stringify(v)}`);
     else m.set(['keda', 'trigger', scenarioField], n, path);
   };
   number('threshold', 'threshold');
   number('activationThreshold', 'activationThreshold');
   const query = m.take([...at, 'metadata', 'query']);
-  if (query !== undefined) m.warn([...at, 'metadata', 'query'], 'modelled as the ingress request rate (ingress_requests_per_second), whatever the query says');
+  if (query !== undefined)
+    m.warn(
+      [...at, 'metadata', 'query'],
+      'modelled as the ingress request rate (ingress_requests_per_second), whatever the query says',
+    );
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -56,7 +56,8 @@ export function kubernetesModelsLoaded(): boolean {
 
 /** Check a manifest of a known kind against its model; [] when it is valid. */
 export function validateManifest(kind: ManifestKind, data: unknown): ModelViolation[] {
-  if (!validators) throw new Error('internal: the Kubernetes models were not loaded (await loadKubernetesModels() first)');
+  if (!validators)
+    throw new Error('internal: the Kubernetes models were not loaded (await loadKubernetesModels() first)');
   return validators[kind](data);
 }
 
@@ -82,7 +83,9 @@ function validatorOf(model: Model): Validate {
           .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
         // A required field: the path names it (and what is found there is nothing).
         const missing = err.params?.missingProperty;
-        return typeof missing === 'string' ? { path: [...path, missing], message: 'expected a value' } : { path, message: describeAjv(err) };
+        return typeof missing === 'string'
+          ? { path: [...path, missing], message: 'expected a value' }
+          : { path, message: describeAjv(err) };
       });
     }
   };
@@ -92,6 +95,7 @@ function validatorOf(model: Model): Validate {
 function describeAjv(err: AjvError): string {
   const p = err.params ?? {};
   if (typeof p.type === 'string') return `expected ${p.type === 'integer' ? 'an integer' : `a ${p.type}`}`;
-  if (Array.isArray(p.allowedValues)) return `expected one of ${p.allowedValues.map((v) => JSON.stringify(v)).join(' | ')}`;
+  if (Array.isArray(p.allowedValues))
+    return `expected one of ${p.allowedValues.map((v) => JSON.stringify(v)).join(' | ')}`;
   return `expected a value that ${err.message ?? 'matches the schema'}`;
 }

@@ -7,8 +7,8 @@ import { deviation, mean } from 'd3-array';
  * and approximated beyond (1.96 + 2.4/df, within 0.1 % of the table to df = 120 and exact in the limit).
  */
 const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093,
-  2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
 /** t_{0.975, df}: the multiplier of the standard error for a two-sided 95 % interval. */
@@ -58,5 +58,11 @@ export function pairedDiff(a: readonly number[], b: readonly number[]): PairedDi
   const ref = base.length > 0 ? mean(base)! : NaN;
   const pct = (x: number) => (ref !== 0 && Number.isFinite(ref) ? (100 * x) / Math.abs(ref) : NaN);
   const zero = m.n >= 2 && m.ci95 === 0 ? m.mean !== 0 : m.mean - m.ci95 > 0 || m.mean + m.ci95 < 0;
-  return { ...m, excludesZero: m.n >= 2 && zero, pct: pct(m.mean), pctLo: pct(m.mean - m.ci95), pctHi: pct(m.mean + m.ci95) };
+  return {
+    ...m,
+    excludesZero: m.n >= 2 && zero,
+    pct: pct(m.mean),
+    pctLo: pct(m.mean - m.ci95),
+    pctHi: pct(m.mean + m.ci95),
+  };
 }

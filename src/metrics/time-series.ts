@@ -4,7 +4,8 @@ export class TimeSeries<V extends number | string = number> {
   constructor(readonly columns: readonly string[]) {}
 
   append(row: V[]): void {
-    if (row.length !== this.columns.length) throw new Error(`time series: ${row.length} values for ${this.columns.length} columns`);
+    if (row.length !== this.columns.length)
+      throw new Error(`time series: ${row.length} values for ${this.columns.length} columns`);
     this.rows.push(row);
   }
 }

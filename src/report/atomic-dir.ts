@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { basename, dirname, join } from 'node:path';
 import { OutputWriteError } from './out-dir.js';
 
-
 /**
  * Write a set of files as one directory, atomically: everything goes into a hidden temporary sibling
  * first and is renamed into place only when complete, so a crash or Ctrl-C never leaves a results

@@ -1,7 +1,7 @@
-import { meanCi, pairedDiff, type MeanCi, type PairedDiff } from '../metrics/confidence.js';
-import type { RunResult } from '../sim/experiment.js';
+import { type MeanCi, meanCi, type PairedDiff, pairedDiff } from '../metrics/confidence.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SWEEP_METRICS, type SweepMetric } from '../scenario/sweep-schema.js';
+import type { RunResult } from '../sim/experiment.js';
 import { toCsv } from './format.js';
 
 /** One variant's figures, averaged over the seeds it ran with. */
@@ -72,7 +72,10 @@ export function variantRow(variant: string, scenario: Scenario, results: readonl
     maxGoroutinesPerPod: Math.max(...results.map((r) => r.summary.cluster.maxGoroutinesPerPod)),
     oomKills: mean((r) => r.summary.cluster.oomKills),
     throttledPct: mean((r) => (100 * seriesTotal(r, 'throttled_ms_per_s', dt)) / (1000 * r.summary.cluster.podSeconds)),
-    gcCpuPct: mean((r) => (100 * seriesTotal(r, 'gc_cpu_ms_per_s', dt)) / (1000 * r.summary.cluster.podSeconds * r.summary.gomaxprocs)),
+    gcCpuPct: mean(
+      (r) =>
+        (100 * seriesTotal(r, 'gc_cpu_ms_per_s', dt)) / (1000 * r.summary.cluster.podSeconds * r.summary.gomaxprocs),
+    ),
   };
 }
 
@@ -108,7 +111,14 @@ export function compareStats(variants: readonly VariantRuns[]): VariantStats[] {
     variant: v.variant,
     seeds: v.runs.length,
     figures: Object.fromEntries(SWEEP_METRICS.map((m) => [m, meanCi(col(v, m))])) as Record<SweepMetric, MeanCi>,
-    ...(i > 0 ? { diff: Object.fromEntries(SWEEP_METRICS.map((m) => [m, pairedDiff(col(base, m), col(v, m))])) as Record<SweepMetric, PairedDiff> } : {}),
+    ...(i > 0
+      ? {
+          diff: Object.fromEntries(SWEEP_METRICS.map((m) => [m, pairedDiff(col(base, m), col(v, m))])) as Record<
+            SweepMetric,
+            PairedDiff
+          >,
+        }
+      : {}),
   }));
 }
 
@@ -165,7 +175,11 @@ export function compareRunsCsv(variants: readonly VariantRuns[], seeds: readonly
  * the paired difference against the baseline, its half-width and whether it excludes zero (1/0).
  */
 export function compareSummaryCsv(stats: readonly VariantStats[]): string {
-  const cols = ['variant', 'seeds', ...SWEEP_METRICS.flatMap((m) => [m, `${m}_ci95`, `${m}_diff`, `${m}_diff_ci95`, `${m}_diff_excludes_zero`])];
+  const cols = [
+    'variant',
+    'seeds',
+    ...SWEEP_METRICS.flatMap((m) => [m, `${m}_ci95`, `${m}_diff`, `${m}_diff_ci95`, `${m}_diff_excludes_zero`]),
+  ];
   const rows = stats.map((v) => [
     v.variant,
     v.seeds,
@@ -183,22 +197,54 @@ export function compareTable(rows: readonly VariantRow[], sloMs: number, stats?:
   let at = 0;
   const f = (x: number, d: number, m?: SweepMetric) => {
     const ci = m ? stats?.[at]?.figures[m].ci95 : undefined;
-    return ci !== undefined && Number.isFinite(ci) && Number.isFinite(x) ? `${x.toFixed(d)} ±${ci.toFixed(d)}` : plain(x, d);
+    return ci !== undefined && Number.isFinite(ci) && Number.isFinite(x)
+      ? `${x.toFixed(d)} ±${ci.toFixed(d)}`
+      : plain(x, d);
   };
-  const header = ['variant', 'p50 ms', 'p95 ms', 'p99 ms', `SLO>${sloMs}ms min`, 'errors', 'timeouts', 'pod-s', 'rescales', 'flaps', 'max G/pod', 'OOM', 'throttled %', 'GC CPU %'];
+  const header = [
+    'variant',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    `SLO>${sloMs}ms min`,
+    'errors',
+    'timeouts',
+    'pod-s',
+    'rescales',
+    'flaps',
+    'max G/pod',
+    'OOM',
+    'throttled %',
+    'GC CPU %',
+  ];
   const body = rows.map((r, i) => {
     at = i;
     return [
-      r.variant, f(r.p50Ms, 2, 'p50Ms'), f(r.p95Ms, 2, 'p95Ms'), f(r.p99Ms, 2, 'p99Ms'), f(r.sloViolationMin, 2, 'sloViolationMin'), f(r.errors, 1, 'errors'),
-      f(r.timeouts, 1), f(r.podSeconds, 0, 'podSeconds'), f(r.replicaChanges, 1), f(r.flapping, 1), String(r.maxGoroutinesPerPod), f(r.oomKills, 1),
-      f(r.throttledPct, 1), f(r.gcCpuPct, 1),
+      r.variant,
+      f(r.p50Ms, 2, 'p50Ms'),
+      f(r.p95Ms, 2, 'p95Ms'),
+      f(r.p99Ms, 2, 'p99Ms'),
+      f(r.sloViolationMin, 2, 'sloViolationMin'),
+      f(r.errors, 1, 'errors'),
+      f(r.timeouts, 1),
+      f(r.podSeconds, 0, 'podSeconds'),
+      f(r.replicaChanges, 1),
+      f(r.flapping, 1),
+      String(r.maxGoroutinesPerPod),
+      f(r.oomKills, 1),
+      f(r.throttledPct, 1),
+      f(r.gcCpuPct, 1),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), ...body.map(line)].join('\n');
 }
 
 export function compareCsv(rows: readonly VariantRow[]): string {
-  return toCsv(COMPARE_COLUMNS as string[], rows.map((r) => COMPARE_COLUMNS.map((c) => r[c])));
+  return toCsv(
+    COMPARE_COLUMNS as string[],
+    rows.map((r) => COMPARE_COLUMNS.map((c) => r[c])),
+  );
 }

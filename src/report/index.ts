@@ -1,4 +1,4 @@
 export { writeDirAtomic } from './atomic-dir.js';
+export { roundSig, toCsv, toStableJson } from './format.js';
 export { runFiles } from './run-files.js';
 export { summaryTable } from './summary-table.js';
-export { toCsv, toStableJson, roundSig } from './format.js';

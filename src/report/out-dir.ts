@@ -1,5 +1,15 @@
 import {
-  accessSync, closeSync, constants, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statfsSync, type Stats,
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  type Stats,
+  statfsSync,
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -39,7 +49,10 @@ export class OutDirError extends Error {
 /** Writing results failed after the simulation (disk full, permissions): exit 1, previous results kept. */
 export class OutputWriteError extends Error {
   override name = 'OutputWriteError';
-  constructor(readonly path: string, cause: unknown) {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
     const e = cause as NodeJS.ErrnoException;
     const why = e?.code ? `${e.code} (${describeCode(e.code)})` : String(e?.message ?? e);
     super(`cannot write ${path}: ${why}; earlier results there are unchanged`);
@@ -143,7 +156,8 @@ function checkWritable(abs: string, shown: string, what: string): void {
   } catch {
     throw new OutDirError(`${what} ${shown}: no existing parent directory`);
   }
-  if (!st.isDirectory() && !st.isSymbolicLink()) throw new OutDirError(`${what} ${shown}: ${d} is a file, not a directory`);
+  if (!st.isDirectory() && !st.isSymbolicLink())
+    throw new OutDirError(`${what} ${shown}: ${d} is a file, not a directory`);
   try {
     accessSync(d, constants.W_OK | constants.X_OK);
   } catch {
@@ -154,7 +168,9 @@ function checkWritable(abs: string, shown: string, what: string): void {
     const free = fs.bavail * fs.bsize;
     if (free < MIN_FREE_BYTES) {
       const need = `need at least ${MIN_FREE_BYTES / 1024 / 1024} MiB`;
-      throw new OutDirError(`${what} ${shown}: only ${Math.floor(free / 1024)} KiB free on the device of ${d} (${need})`);
+      throw new OutDirError(
+        `${what} ${shown}: only ${Math.floor(free / 1024)} KiB free on the device of ${d} (${need})`,
+      );
     }
   } catch (e) {
     if (e instanceof OutDirError) throw e;
@@ -173,7 +189,9 @@ export function checkOutFile(file: string, what: string, owner?: { command: stri
     const st = lstatSync(abs);
     if (!st.isFile()) throw new OutDirError(`${what} ${file}: not a regular file; refusing to replace it`);
     if (owner && !startsWith(abs, owner.marker)) {
-      throw new OutDirError(`${what} ${file}: the file exists and was not written by gmpsim ${owner.command}; choose a new path`);
+      throw new OutDirError(
+        `${what} ${file}: the file exists and was not written by gmpsim ${owner.command}; choose a new path`,
+      );
     }
   } catch (e) {
     if (e instanceof OutDirError) throw e;

@@ -92,7 +92,15 @@ export class TraceSink {
    * A complete slice on a track, clipped to the window (dropped if outside it). Times in ns.
    * Returns the slice's start in µs, or NaN when nothing was written.
    */
-  slice(pid: number, tid: number, name: string, startNs: number, endNs: number, args?: Record<string, unknown>, always = false): number {
+  slice(
+    pid: number,
+    tid: number,
+    name: string,
+    startNs: number,
+    endNs: number,
+    args?: Record<string, unknown>,
+    always = false,
+  ): number {
     const s = Math.max(startNs, this.startNs);
     const e = Math.min(endNs, this.endNs);
     if (e < s) return NaN;

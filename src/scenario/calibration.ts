@@ -27,7 +27,10 @@ export interface Calibration {
 /** The calibrations shipped in calibrations/, by name. */
 export function calibrationNames(): string[] {
   if (!existsSync(CALIBRATIONS_DIR)) return [];
-  return readdirSync(CALIBRATIONS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  return readdirSync(CALIBRATIONS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
 }
 
 /**
@@ -36,7 +39,11 @@ export function calibrationNames(): string[] {
  */
 /** The file a `calibration:` reference names (a name in calibrations/, or a .json path relative to the scenario). */
 export function calibrationPath(ref: string, scenarioDir: string): string {
-  return ref.endsWith('.json') ? (isAbsolute(ref) ? ref : resolve(scenarioDir, ref)) : join(CALIBRATIONS_DIR, `${ref}.json`);
+  return ref.endsWith('.json')
+    ? isAbsolute(ref)
+      ? ref
+      : resolve(scenarioDir, ref)
+    : join(CALIBRATIONS_DIR, `${ref}.json`);
 }
 
 export function readCalibration(ref: string, scenarioDir: string): Calibration {
@@ -44,28 +51,44 @@ export function readCalibration(ref: string, scenarioDir: string): Calibration {
   const file = calibrationPath(ref, scenarioDir);
   if (!existsSync(file)) {
     const names = calibrationNames();
-    throw new Error(byPath ? `expected a calibration file, found no file at ${file}` : `expected one of ${names.map((n) => `"${n}"`).join(', ') || '(none shipped)'} or a path to a .json calibration, found "${ref}"`);
+    throw new Error(
+      byPath
+        ? `expected a calibration file, found no file at ${file}`
+        : `expected one of ${names.map((n) => `"${n}"`).join(', ') || '(none shipped)'} or a path to a .json calibration, found "${ref}"`,
+    );
   }
   let cal: Partial<Calibration> | null;
   try {
     const st = statSync(file);
-    if (!st.isFile() || st.size > 16 * 1024 * 1024) throw new Error(`expected a regular JSON file of at most 16 MiB at ${file}`);
+    if (!st.isFile() || st.size > 16 * 1024 * 1024)
+      throw new Error(`expected a regular JSON file of at most 16 MiB at ${file}`);
     cal = JSON.parse(readFileSync(file, 'utf8')) as Partial<Calibration> | null;
   } catch (e) {
     if ((e as Error).message.startsWith('expected a regular')) throw e;
-    throw new Error(`expected a JSON calibration in ${file}, found malformed JSON (${(e as Error).message.split('\n')[0]!.slice(0, 120)})`);
+    throw new Error(
+      `expected a JSON calibration in ${file}, found malformed JSON (${(e as Error).message.split('\n')[0]!.slice(0, 120)})`,
+    );
   }
-  if (typeof cal !== 'object' || cal === null || Array.isArray(cal)) throw new Error(`expected a JSON object in ${file}, found ${JSON.stringify(cal)}`);
+  if (typeof cal !== 'object' || cal === null || Array.isArray(cal))
+    throw new Error(`expected a JSON object in ${file}, found ${JSON.stringify(cal)}`);
   const section = (name: 'costs' | 'gc', keys: string[]): Record<string, number> => {
     const values = cal.runtime?.[name] ?? {};
     for (const [k, v] of Object.entries(values)) {
       if (!keys.includes(k) || typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-        throw new Error(`expected runtime.${name} to hold non-negative numbers for ${keys.join(', ')} in ${file}, found ${k}: ${JSON.stringify(v)}`);
+        throw new Error(
+          `expected runtime.${name} to hold non-negative numbers for ${keys.join(', ')} in ${file}, found ${k}: ${JSON.stringify(v)}`,
+        );
       }
     }
     return values;
   };
-  return { ...(cal as Calibration), runtime: { costs: section('costs', Object.keys(CostsSchema.shape)), gc: section('gc', Object.keys(GcSchema.shape)) } };
+  return {
+    ...(cal as Calibration),
+    runtime: {
+      costs: section('costs', Object.keys(CostsSchema.shape)),
+      gc: section('gc', Object.keys(GcSchema.shape)),
+    },
+  };
 }
 
 /** The scenario data with the calibration's values under what the scenario wrote (the scenario wins). */

@@ -20,10 +20,26 @@ export const MIN_CONTROL_PERIOD_S = 0.001;
  * initialisation → Ready. A container restarted in place pays only process start and initialisation.
  */
 export const StartupPhasesSchema = z.strictObject({
-  schedulingS: z.number().nonnegative().default(1).describe('kube-scheduler: from creation (or from room appearing) to bound to a node, s'),
-  imageSizeMB: z.number().positive().default(200).describe("the container image's compressed size, MB (pulled once per node: nodes.imagePullMBps)"),
-  initContainersS: z.number().nonnegative().default(0).describe('init containers, run one after another before the app container, s in all'),
-  processStartS: z.number().nonnegative().default(1).describe('container create and process start until the container is Running, s'),
+  schedulingS: z
+    .number()
+    .nonnegative()
+    .default(1)
+    .describe('kube-scheduler: from creation (or from room appearing) to bound to a node, s'),
+  imageSizeMB: z
+    .number()
+    .positive()
+    .default(200)
+    .describe("the container image's compressed size, MB (pulled once per node: nodes.imagePullMBps)"),
+  initContainersS: z
+    .number()
+    .nonnegative()
+    .default(0)
+    .describe('init containers, run one after another before the app container, s in all'),
+  processStartS: z
+    .number()
+    .nonnegative()
+    .default(1)
+    .describe('container create and process start until the container is Running, s'),
   appInitializationS: z
     .number()
     .nonnegative()
@@ -35,9 +51,19 @@ export type StartupPhases = z.infer<typeof StartupPhasesSchema>;
 /** A core/v1 Probe's timing and thresholds (defaults of SetDefaults_Probe); the handler is an HTTP GET. */
 const ProbeSchema = z.strictObject({
   initialDelaySeconds: z.number().int().min(0).default(0).describe('no probe until the container has run this long, s'),
-  periodSeconds: z.number().int().min(1).default(10).describe('a probe every this many s (the grid starts when the kubelet gets the pod)'),
+  periodSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('a probe every this many s (the grid starts when the kubelet gets the pod)'),
   timeoutSeconds: z.number().int().min(1).default(1).describe('a probe without a response after this long fails, s'),
-  successThreshold: z.number().int().min(1).default(1).describe('consecutive successes to count as Success (1 for liveness and startup)'),
+  successThreshold: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe('consecutive successes to count as Success (1 for liveness and startup)'),
   failureThreshold: z.number().int().min(1).default(3).describe('consecutive failures to count as Failure'),
 });
 export type Probe = z.infer<typeof ProbeSchema>;
@@ -60,7 +86,9 @@ export const StrategySchema = z
   .strictObject({
     rollingUpdate: z
       .strictObject({
-        maxSurge: IntOrPercentSchema.default('25%').describe('pods above replicas during a rollout (a count, or a percentage rounded up)'),
+        maxSurge: IntOrPercentSchema.default('25%').describe(
+          'pods above replicas during a rollout (a count, or a percentage rounded up)',
+        ),
         maxUnavailable: IntOrPercentSchema.default('25%').describe(
           'pods below replicas during a rollout (a count, or a percentage rounded down); not 0 when maxSurge is 0',
         ),
@@ -68,10 +96,18 @@ export const StrategySchema = z
       .prefault({})
       .superRefine((r, ctx) => {
         if (isZero(r.maxSurge) && isZero(r.maxUnavailable)) {
-          ctx.addIssue({ code: 'custom', path: ['maxUnavailable'], message: 'expected a value > 0: may not be 0 when `maxSurge` is 0' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['maxUnavailable'],
+            message: 'expected a value > 0: may not be 0 when `maxSurge` is 0',
+          });
         }
         if (typeof r.maxUnavailable === 'string' && Number.parseInt(r.maxUnavailable, 10) > 100) {
-          ctx.addIssue({ code: 'custom', path: ['maxUnavailable'], message: `expected at most 100%, found ${r.maxUnavailable}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['maxUnavailable'],
+            message: `expected at most 100%, found ${r.maxUnavailable}`,
+          });
         }
       })
       .describe('RollingUpdate parameters (the only strategy modelled)'),
@@ -81,29 +117,55 @@ export const StrategySchema = z
 
 export const ClusterSchema = z
   .strictObject({
-    replicas: z.number().int().min(0).max(10_000).default(1).describe('Deployment replicas at time 0 (all start Ready)'),
+    replicas: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(1)
+      .describe('Deployment replicas at time 0 (all start Ready)'),
     loadBalancer: z
       .enum(['round-robin', 'random', 'least-outstanding'])
       .default('round-robin')
       .describe('how the Service spreads requests over Ready pods (kube-proxy iptables mode is random)'),
     pod: z
       .strictObject({
-        cpuRequestCores: z.number().positive().default(1).describe('resources.requests.cpu of the pod (what CPU utilization is relative to), cores'),
-        memoryRequestMB: z.number().positive().default(256).describe('resources.requests.memory of the pod (what memory utilization is relative to), MiB'),
-        startupS: z.number().nonnegative().default(5).describe('a new pod: scheduling, image pull and container start until Running, s'),
-        readinessDelayS: z.number().nonnegative().default(5).describe('Running until Ready (app warm-up and the first successful readiness probe), s'),
+        cpuRequestCores: z
+          .number()
+          .positive()
+          .default(1)
+          .describe('resources.requests.cpu of the pod (what CPU utilization is relative to), cores'),
+        memoryRequestMB: z
+          .number()
+          .positive()
+          .default(256)
+          .describe('resources.requests.memory of the pod (what memory utilization is relative to), MiB'),
+        startupS: z
+          .number()
+          .nonnegative()
+          .default(5)
+          .describe('a new pod: scheduling, image pull and container start until Running, s'),
+        readinessDelayS: z
+          .number()
+          .nonnegative()
+          .default(5)
+          .describe('Running until Ready (app warm-up and the first successful readiness probe), s'),
         terminationGracePeriodS: z
           .number()
           .nonnegative()
           .default(30)
-          .describe('a deleted pod finishes its in-flight requests for at most this long; those still running are lost'),
+          .describe(
+            'a deleted pod finishes its in-flight requests for at most this long; those still running are lost',
+          ),
         maxInFlightRequests: z
           .number()
           .int()
           .min(1)
           .max(10_000_000)
           .default(100_000)
-          .describe('a pod already serving this many requests refuses the next (its accept queue is full), so an overload cannot grow memory without bound; the summary counts them as cluster.overloadRefused'),
+          .describe(
+            'a pod already serving this many requests refuses the next (its accept queue is full), so an overload cannot grow memory without bound; the summary counts them as cluster.overloadRefused',
+          ),
         startupPhases: StartupPhasesSchema.optional().describe(
           'the start-up phases of a new pod, each with its own duration (absent: startupS and readinessDelayS)',
         ),
@@ -120,13 +182,28 @@ export const ClusterSchema = z
               .min(1)
               .max(1000)
               .default(3)
-              .describe("a request's CPU work takes this many times as long when the container becomes Ready (lazy initialisation, cold caches)"),
-            halfLifeS: z.number().positive().optional().describe('the extra cost halves every this many s since the container first became Ready'),
-            halfLifeRequests: z.number().positive().optional().describe('… or every this many requests the container has accepted (use one of the two)'),
+              .describe(
+                "a request's CPU work takes this many times as long when the container becomes Ready (lazy initialisation, cold caches)",
+              ),
+            halfLifeS: z
+              .number()
+              .positive()
+              .optional()
+              .describe('the extra cost halves every this many s since the container first became Ready'),
+            halfLifeRequests: z
+              .number()
+              .positive()
+              .optional()
+              .describe('… or every this many requests the container has accepted (use one of the two)'),
           })
           .superRefine((w, ctx) => {
             const n = (w.halfLifeS !== undefined ? 1 : 0) + (w.halfLifeRequests !== undefined ? 1 : 0);
-            if (n !== 1) ctx.addIssue({ code: 'custom', path: ['halfLifeS'], message: `expected one of halfLifeS or halfLifeRequests, found ${n === 0 ? 'neither' : 'both'}` });
+            if (n !== 1)
+              ctx.addIssue({
+                code: 'custom',
+                path: ['halfLifeS'],
+                message: `expected one of halfLifeS or halfLifeRequests, found ${n === 0 ? 'neither' : 'both'}`,
+              });
           })
           .optional()
           .describe(
@@ -140,7 +217,11 @@ export const ClusterSchema = z
         for (const k of ['startupProbe', 'livenessProbe'] as const) {
           const t = p[k]?.successThreshold;
           if (t !== undefined && t !== 1) {
-            ctx.addIssue({ code: 'custom', path: [k, 'successThreshold'], message: `expected 1 (must be 1 for ${k}s), found ${t}` });
+            ctx.addIssue({
+              code: 'custom',
+              path: [k, 'successThreshold'],
+              message: `expected 1 (must be 1 for ${k}s), found ${t}`,
+            });
           }
         }
       })
@@ -155,24 +236,46 @@ export const ClusterSchema = z
       .describe('a Ready pod counts as available for a rollout only after this long, s'),
     nodes: z
       .strictObject({
-        count: z.number().int().min(0).max(10_000).default(0).describe('nodes pods can run on; 0 = unlimited (every pod is scheduled at once)'),
-        allocatableCores: z.number().positive().default(4).describe("each node's allocatable CPU: pods fit while their requests sum to at most this, cores"),
+        count: z
+          .number()
+          .int()
+          .min(0)
+          .max(10_000)
+          .default(0)
+          .describe('nodes pods can run on; 0 = unlimited (every pod is scheduled at once)'),
+        allocatableCores: z
+          .number()
+          .positive()
+          .default(4)
+          .describe("each node's allocatable CPU: pods fit while their requests sum to at most this, cores"),
         imagePullMBps: z
           .number()
           .positive()
           .default(50)
-          .describe("each node's image pull bandwidth, MB/s (used with pod.startupPhases: a pull takes imageSizeMB ÷ this)"),
+          .describe(
+            "each node's image pull bandwidth, MB/s (used with pod.startupPhases: a pull takes imageSizeMB ÷ this)",
+          ),
         autoscaler: z
           .strictObject({
             minNodes: z.number().int().min(0).default(1).describe('the node pool never shrinks below this'),
             maxNodes: z.number().int().min(1).max(10_000).default(10).describe('the node pool never grows beyond this'),
-            scanIntervalS: z.number().min(MIN_CONTROL_PERIOD_S).default(10).describe('--scan-interval: how often it looks for Pending pods and unneeded nodes, s'),
+            scanIntervalS: z
+              .number()
+              .min(MIN_CONTROL_PERIOD_S)
+              .default(10)
+              .describe('--scan-interval: how often it looks for Pending pods and unneeded nodes, s'),
             provisioningDelayS: z
               .number()
               .nonnegative()
               .default(180)
-              .describe('from the scale-up decision to the node being Ready for pods, s (GCE: "usually 3 to 4 minutes")'),
-            scaleDownUnneededS: z.number().nonnegative().default(600).describe('--scale-down-unneeded-time: an empty node goes after this long, s'),
+              .describe(
+                'from the scale-up decision to the node being Ready for pods, s (GCE: "usually 3 to 4 minutes")',
+              ),
+            scaleDownUnneededS: z
+              .number()
+              .nonnegative()
+              .default(600)
+              .describe('--scale-down-unneeded-time: an empty node goes after this long, s'),
           })
           .optional()
           .describe('a cluster-autoscaler on the node pool (absent: a fixed count)'),
@@ -180,12 +283,25 @@ export const ClusterSchema = z
       .prefault({})
       .superRefine((n, ctx) => {
         const a = n.autoscaler;
-        if (a && n.count === 0) ctx.addIssue({ code: 'custom', path: ['count'], message: 'expected count ≥ 1 with an autoscaler, found 0 (unlimited)' });
+        if (a && n.count === 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['count'],
+            message: 'expected count ≥ 1 with an autoscaler, found 0 (unlimited)',
+          });
         if (a && a.minNodes > a.maxNodes) {
-          ctx.addIssue({ code: 'custom', path: ['autoscaler', 'minNodes'], message: `expected minNodes ≤ maxNodes (${a.maxNodes}), found ${a.minNodes}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['autoscaler', 'minNodes'],
+            message: `expected minNodes ≤ maxNodes (${a.maxNodes}), found ${a.minNodes}`,
+          });
         }
         if (a && n.count > a.maxNodes) {
-          ctx.addIssue({ code: 'custom', path: ['count'], message: `expected count ≤ autoscaler.maxNodes (${a.maxNodes}), found ${n.count}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['count'],
+            message: `expected count ≤ autoscaler.maxNodes (${a.maxNodes}), found ${n.count}`,
+          });
         }
       })
       .describe('the nodes: a pod that fits nowhere stays Pending until room appears'),
@@ -201,25 +317,52 @@ export type Cluster = z.infer<typeof ClusterSchema>;
 
 export const MetricsPipelineSchema = z
   .strictObject({
-    scrapeIntervalS: z.number().min(MIN_CONTROL_PERIOD_S).default(15).describe('metrics-server / Prometheus scrape interval, s (metrics-server manifests ship 15 s)'),
-    cpuWindowS: z.number().min(MIN_CONTROL_PERIOD_S).default(15).describe('window of the CPU usage rate a scrape reports, s'),
-    rateWindowS: z.number().min(MIN_CONTROL_PERIOD_S).default(60).describe('window of per-pod request rates and of the ingress rate and p99 (Prometheus rate(), histogram_quantile), s'),
+    scrapeIntervalS: z
+      .number()
+      .min(MIN_CONTROL_PERIOD_S)
+      .default(15)
+      .describe('metrics-server / Prometheus scrape interval, s (metrics-server manifests ship 15 s)'),
+    cpuWindowS: z
+      .number()
+      .min(MIN_CONTROL_PERIOD_S)
+      .default(15)
+      .describe('window of the CPU usage rate a scrape reports, s'),
+    rateWindowS: z
+      .number()
+      .min(MIN_CONTROL_PERIOD_S)
+      .default(60)
+      .describe(
+        'window of per-pod request rates and of the ingress rate and p99 (Prometheus rate(), histogram_quantile), s',
+      ),
     adapterDelayS: z
       .number()
       .nonnegative()
       .default(0)
-      .describe("custom (Pods, Object) and External metrics reach the HPA this much later than they were scraped (the Prometheus adapter's relist and cache; 30–60 s is common), s; resource metrics (metrics-server) are not delayed"),
+      .describe(
+        "custom (Pods, Object) and External metrics reach the HPA this much later than they were scraped (the Prometheus adapter's relist and cache; 30–60 s is common), s; resource metrics (metrics-server) are not delayed",
+      ),
   })
   .describe('how pod metrics reach the autoscaler');
 export type MetricsPipeline = z.infer<typeof MetricsPipelineSchema>;
 
 const QUANTITY = /^(\d+(?:\.\d+)?)(m|k|M|G|Ki|Mi|Gi)?$/;
-const QUANTITY_SCALE: Record<string, number> = { m: 1, '': 1e3, k: 1e6, M: 1e9, G: 1e12, Ki: 1024e3, Mi: 1048576e3, Gi: 1073741824e3 };
+const QUANTITY_SCALE: Record<string, number> = {
+  m: 1,
+  '': 1e3,
+  k: 1e6,
+  M: 1e9,
+  G: 1e12,
+  Ki: 1024e3,
+  Mi: 1048576e3,
+  Gi: 1073741824e3,
+};
 
 /** A Kubernetes quantity as in YAML: 200, "200", "500m", "1.5k", "256Mi". */
 const QuantitySchema = z
   .union([z.number().nonnegative(), z.string().regex(QUANTITY, 'a quantity such as 200, "500m", "2k" or "256Mi"')])
-  .describe('a Kubernetes quantity (200, "500m", "2k", "256Mi"); kept as written so scenario.resolved.yaml re-reads the same');
+  .describe(
+    'a Kubernetes quantity (200, "500m", "2k", "256Mi"); kept as written so scenario.resolved.yaml re-reads the same',
+  );
 
 /** Quantity.MilliValue(): milli-units, rounded up. */
 export function toMilli(q: number | string): number {
@@ -240,11 +383,17 @@ const TargetSchema = z
   })
   .superRefine((t, ctx) => {
     const need = TARGET_VALUE_FIELD[t.type];
-    if (t[need] === undefined) ctx.addIssue({ code: 'custom', path: [need], message: `expected ${need} for a ${t.type} target, found nothing` });
+    if (t[need] === undefined)
+      ctx.addIssue({ code: 'custom', path: [need], message: `expected ${need} for a ${t.type} target, found nothing` });
     // Kubernetes' validateMetricTarget (pkg/apis/autoscaling/validation/validation.go): "must be positive".
     for (const k of ['averageValue', 'value'] as const) {
       const q = t[k];
-      if (q !== undefined && toMilli(q) <= 0) ctx.addIssue({ code: 'custom', path: [k], message: `expected a positive quantity (Kubernetes: must be positive), found ${JSON.stringify(q)}` });
+      if (q !== undefined && toMilli(q) <= 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `expected a positive quantity (Kubernetes: must be positive), found ${JSON.stringify(q)}`,
+        });
     }
   })
   .describe('MetricTarget: the value the HPA keeps the metric at (type names which of the fields below holds it)');
@@ -272,59 +421,85 @@ export type ExternalMetricName = (typeof EXTERNAL_METRIC_NAMES)[number];
 const MetricSpecSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('Resource'),
-    resource: z.strictObject({
-      name: z.enum(['cpu', 'memory']).describe("the resource: cpu (cores, usage over cpuWindowS) or memory (bytes: the pod's heap + stacks + runtime overhead)"),
-      target: TargetSchema,
-    }).describe("ResourceMetricSource: a resource of the pod's containers, as metrics-server reports it"),
+    resource: z
+      .strictObject({
+        name: z
+          .enum(['cpu', 'memory'])
+          .describe(
+            "the resource: cpu (cores, usage over cpuWindowS) or memory (bytes: the pod's heap + stacks + runtime overhead)",
+          ),
+        target: TargetSchema,
+      })
+      .describe("ResourceMetricSource: a resource of the pod's containers, as metrics-server reports it"),
   }),
   z.strictObject({
     type: z.literal('ContainerResource'),
-    containerResource: z.strictObject({
-      name: z.enum(['cpu', 'memory']).describe('the resource of one container'),
-      container: z.string().min(1).default('app').describe("the container (the pod has one, named 'app')"),
-      target: TargetSchema,
-    }).describe('ContainerResourceMetricSource: a resource of one named container'),
+    containerResource: z
+      .strictObject({
+        name: z.enum(['cpu', 'memory']).describe('the resource of one container'),
+        container: z.string().min(1).default('app').describe("the container (the pod has one, named 'app')"),
+        target: TargetSchema,
+      })
+      .describe('ContainerResourceMetricSource: a resource of one named container'),
   }),
   z.strictObject({
     type: z.literal('Object'),
-    object: z.strictObject({
-      describedObject: z
-        .strictObject({
-          apiVersion: z.string().default('v1').describe('API version of the object'),
-          kind: z.literal('Service').default('Service').describe('kind of the object (the simulated Service)'),
-          name: z.string().default('app').describe('name of the object'),
-        })
-        .prefault({})
-        .describe("the object the metric describes (the Deployment's Service)"),
-      metric: z
-        .strictObject({
-          name: z
-            .enum(OBJECT_METRIC_NAMES)
-            .describe(
-              `object metric: ${OBJECT_METRIC_NAMES.join(', ')} (requests/s reaching the Service over rateWindowS)`,
-            ),
-        })
-        .describe('MetricIdentifier: which metric of the object'),
-      target: TargetSchema,
-    }).describe('ObjectMetricSource: a metric describing one Kubernetes object'),
+    object: z
+      .strictObject({
+        describedObject: z
+          .strictObject({
+            apiVersion: z.string().default('v1').describe('API version of the object'),
+            kind: z.literal('Service').default('Service').describe('kind of the object (the simulated Service)'),
+            name: z.string().default('app').describe('name of the object'),
+          })
+          .prefault({})
+          .describe("the object the metric describes (the Deployment's Service)"),
+        metric: z
+          .strictObject({
+            name: z
+              .enum(OBJECT_METRIC_NAMES)
+              .describe(
+                `object metric: ${OBJECT_METRIC_NAMES.join(', ')} (requests/s reaching the Service over rateWindowS)`,
+              ),
+          })
+          .describe('MetricIdentifier: which metric of the object'),
+        target: TargetSchema,
+      })
+      .describe('ObjectMetricSource: a metric describing one Kubernetes object'),
   }),
   z.strictObject({
     type: z.literal('External'),
-    external: z.strictObject({
-      metric: z.strictObject({
-        name: z.enum(EXTERNAL_METRIC_NAMES).describe(`external metric: ${EXTERNAL_METRIC_NAMES.join(', ')} (the ingress request rate, or its p99 latency in ms, over rateWindowS)`),
-      }).describe('MetricIdentifier: which external metric'),
-      target: TargetSchema,
-    }).describe('ExternalMetricSource: a metric from outside the cluster (here: the ingress in front of the Service)'),
+    external: z
+      .strictObject({
+        metric: z
+          .strictObject({
+            name: z
+              .enum(EXTERNAL_METRIC_NAMES)
+              .describe(
+                `external metric: ${EXTERNAL_METRIC_NAMES.join(', ')} (the ingress request rate, or its p99 latency in ms, over rateWindowS)`,
+              ),
+          })
+          .describe('MetricIdentifier: which external metric'),
+        target: TargetSchema,
+      })
+      .describe('ExternalMetricSource: a metric from outside the cluster (here: the ingress in front of the Service)'),
   }),
   z.strictObject({
     type: z.literal('Pods'),
-    pods: z.strictObject({
-      metric: z.strictObject({
-        name: z.enum(POD_METRIC_NAMES).describe(`per-pod metric: ${POD_METRIC_NAMES.join(', ')} (run-queue length, GC CPU fraction and GC stop-the-world pause fraction come from the pod's Go runtime; the p99 is over rateWindowS)`),
-      }).describe('MetricIdentifier: which per-pod metric'),
-      target: TargetSchema,
-    }).describe('PodsMetricSource: a custom metric of every pod, averaged'),
+    pods: z
+      .strictObject({
+        metric: z
+          .strictObject({
+            name: z
+              .enum(POD_METRIC_NAMES)
+              .describe(
+                `per-pod metric: ${POD_METRIC_NAMES.join(', ')} (run-queue length, GC CPU fraction and GC stop-the-world pause fraction come from the pod's Go runtime; the p99 is over rateWindowS)`,
+              ),
+          })
+          .describe('MetricIdentifier: which per-pod metric'),
+        target: TargetSchema,
+      })
+      .describe('PodsMetricSource: a custom metric of every pod, averaged'),
   }),
 ]);
 export type MetricSpec = z.infer<typeof MetricSpecSchema>;
@@ -368,9 +543,21 @@ const PolicySchema = z.strictObject({
 });
 
 const RulesSchema = z.strictObject({
-  stabilizationWindowSeconds: z.number().int().min(0).max(3600).optional().describe('window of past recommendations to stabilize over, s (default up 0, down the controller flag)'),
+  stabilizationWindowSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .optional()
+    .describe('window of past recommendations to stabilize over, s (default up 0, down the controller flag)'),
   selectPolicy: z.enum(['Max', 'Min', 'Disabled']).optional().describe('which policy wins (default Max)'),
-  policies: z.array(PolicySchema).min(1).optional().describe('rate limits {type: Pods | Percent, value, periodSeconds} (default up: 4 Pods and 100 Percent per 15 s; down: 100 Percent per 15 s)'),
+  policies: z
+    .array(PolicySchema)
+    .min(1)
+    .optional()
+    .describe(
+      'rate limits {type: Pods | Percent, value, periodSeconds} (default up: 4 Pods and 100 Percent per 15 s; down: 100 Percent per 15 s)',
+    ),
   tolerance: z.number().nonnegative().optional().describe('per-HPA tolerance (KEP-4951)'),
 });
 
@@ -393,14 +580,26 @@ function checkMetricTargets(metrics: readonly MetricSpec[], path: (string | numb
 
 export const HpaSchema = z
   .strictObject({
-    minReplicas: z.number().int().min(1).max(10_000).default(1).describe('lower bound (≥ 1; scale to zero is KEDA\'s job here)'),
+    minReplicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(1)
+      .describe("lower bound (≥ 1; scale to zero is KEDA's job here)"),
     maxReplicas: z.number().int().min(1).max(10_000).describe('upper bound (required, as in Kubernetes)'),
     metrics: z
       .array(MetricSpecSchema)
       .min(1)
-      .default([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }])
-      .describe('autoscaling/v2 metrics: Resource cpu (Utilization | AverageValue) or Pods (AverageValue); default cpu 80%'),
-    behavior: BehaviorSchema.optional().describe('autoscaling/v2 behavior; absent = the legacy algorithm (5-minute downscale window, max(2x, 4) scale-up cap)'),
+      .default([
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+      ])
+      .describe(
+        'autoscaling/v2 metrics: Resource cpu (Utilization | AverageValue) or Pods (AverageValue); default cpu 80%',
+      ),
+    behavior: BehaviorSchema.optional().describe(
+      'autoscaling/v2 behavior; absent = the legacy algorithm (5-minute downscale window, max(2x, 4) scale-up cap)',
+    ),
     controller: z
       .strictObject({
         syncPeriodS: z
@@ -430,7 +629,11 @@ export const HpaSchema = z
   })
   .superRefine((h, ctx) => {
     if (h.minReplicas > h.maxReplicas) {
-      ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `expected minReplicas ≤ maxReplicas (${h.maxReplicas}), found ${h.minReplicas}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minReplicas'],
+        message: `expected minReplicas ≤ maxReplicas (${h.maxReplicas}), found ${h.minReplicas}`,
+      });
     }
     checkMetricTargets(h.metrics, ['metrics'], ctx);
   })
@@ -449,22 +652,34 @@ export const FaultTargetSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('all-pods').describe('every pod, including pods started while the fault lasts') }),
     z.strictObject({
-      kind: z.literal('pod').describe("one pod, by its index (pods.csv's pod column: 0 … cluster.replicas − 1 are the first pods)"),
+      kind: z
+        .literal('pod')
+        .describe("one pod, by its index (pods.csv's pod column: 0 … cluster.replicas − 1 are the first pods)"),
       index: z.number().int().min(0).describe('the pod index'),
     }),
     z.strictObject({
-      kind: z.literal('fraction').describe('a share of the live pods, chosen at the fault start by a seeded draw (at least one)'),
+      kind: z
+        .literal('fraction')
+        .describe('a share of the live pods, chosen at the fault start by a seeded draw (at least one)'),
       fraction: z.number().positive().max(1).describe('share of the live pods, 0 < fraction ≤ 1'),
     }),
     z.strictObject({
       kind: z.literal('node').describe('the pods on one node (needs cluster.nodes.count ≥ 1)'),
       index: z.number().int().min(0).describe('the node index, 0 … cluster.nodes.count − 1'),
     }),
-    z.strictObject({ kind: z.literal('metrics-server').describe('the resource metrics API (cpu, memory: metrics.k8s.io)') }),
-    z.strictObject({ kind: z.literal('custom-metrics-adapter').describe('the custom and external metrics APIs (the Prometheus adapter)') }),
+    z.strictObject({
+      kind: z.literal('metrics-server').describe('the resource metrics API (cpu, memory: metrics.k8s.io)'),
+    }),
+    z.strictObject({
+      kind: z
+        .literal('custom-metrics-adapter')
+        .describe('the custom and external metrics APIs (the Prometheus adapter)'),
+    }),
     z.strictObject({ kind: z.literal('hpa-controller').describe('the autoscaler (HPA, KEDA or density controller)') }),
   ])
-  .describe('what the fault hits: all-pods | pod | fraction | node | metrics-server | custom-metrics-adapter | hpa-controller');
+  .describe(
+    'what the fault hits: all-pods | pod | fraction | node | metrics-server | custom-metrics-adapter | hpa-controller',
+  );
 export type FaultTarget = z.infer<typeof FaultTargetSchema>;
 export type FaultTargetKind = FaultTarget['kind'];
 
@@ -507,7 +722,9 @@ export const FaultSchema = z
       target: target.describe('node (absent: node 0)'),
     }),
     z.strictObject({
-      type: z.literal('network-latency').describe('every netpoll wait started during the fault takes latencyMs (± jitterMs) longer'),
+      type: z
+        .literal('network-latency')
+        .describe('every netpoll wait started during the fault takes latencyMs (± jitterMs) longer'),
       atS: faultStart,
       durationS: faultDuration,
       latencyMs: z.number().nonnegative().default(50).describe('added to each network wait, ms'),
@@ -528,7 +745,9 @@ export const FaultSchema = z
       atS: faultStart,
       durationS: faultDuration,
       stolenCores: z.number().positive().default(1).describe('cores the neighbour takes (less than runtime.hostCpus)'),
-      target: target.describe('the pods it slows (node: CPU stress on one node; all-pods, pod, fraction); absent: all pods'),
+      target: target.describe(
+        'the pods it slows (node: CPU stress on one node; all-pods, pod, fraction); absent: all pods',
+      ),
     }),
     z.strictObject({
       type: z
@@ -607,16 +826,21 @@ export function checkFaults(faults: readonly Fault[], c: FaultContext, ctx: z.Re
         const message = `expected a pod index below cluster.replicas (${c.replicas}): the target matches no pod, found ${t.index}`;
         ctx.addIssue({ code: 'custom', path: [...at, 'target', 'index'], message });
       } else if (t.kind === 'node' && t.index >= c.nodes) {
-        const have = c.nodes === 0 ? 'unlimited nodes (cluster.nodes.count 0) have no index' : `cluster.nodes.count is ${c.nodes}`;
+        const have =
+          c.nodes === 0 ? 'unlimited nodes (cluster.nodes.count 0) have no index' : `cluster.nodes.count is ${c.nodes}`;
         const message = `expected a node index that exists (${have}): the target matches no node, found ${t.index}`;
         ctx.addIssue({ code: 'custom', path: [...at, 'target', 'index'], message });
-      } else if ((t.kind === 'hpa-controller' || t.kind === 'custom-metrics-adapter' || t.kind === 'metrics-server') && !c.autoscaler) {
+      } else if (
+        (t.kind === 'hpa-controller' || t.kind === 'custom-metrics-adapter' || t.kind === 'metrics-server') &&
+        !c.autoscaler
+      ) {
         const message = `expected an autoscaler (hpa, keda or densityController) for a ${t.kind} target: it matches nothing, found none`;
         ctx.addIssue({ code: 'custom', path: [...at, 'target', 'kind'], message });
       }
     }
     if (f.type === 'packet-loss' && !c.clientTimeout) {
-      const message = 'expected workload.client.timeoutMs (or a k6 executor) for packet-loss: a caller without a timeout waits forever, found none';
+      const message =
+        'expected workload.client.timeoutMs (or a k6 executor) for packet-loss: a caller without a timeout waits forever, found none';
       ctx.addIssue({ code: 'custom', path: [...at, 'type'], message });
     }
     if ((f.type === 'forced-gc' || f.type === 'memory-pressure') && !(c.gmp && c.allocates)) {
@@ -628,14 +852,29 @@ export function checkFaults(faults: readonly Fault[], c: FaultContext, ctx: z.Re
 
 export const KedaSchema = z
   .strictObject({
-    pollingIntervalS: z.number().min(MIN_CONTROL_PERIOD_S).default(30).describe('how often KEDA checks the trigger (activation, 0 <-> 1), s'),
-    cooldownPeriodS: z.number().nonnegative().default(300).describe('time since the trigger was last active before scaling to minReplicaCount (0), s'),
+    pollingIntervalS: z
+      .number()
+      .min(MIN_CONTROL_PERIOD_S)
+      .default(30)
+      .describe('how often KEDA checks the trigger (activation, 0 <-> 1), s'),
+    cooldownPeriodS: z
+      .number()
+      .nonnegative()
+      .default(300)
+      .describe('time since the trigger was last active before scaling to minReplicaCount (0), s'),
     minReplicaCount: z.number().int().min(0).default(0).describe('replicas when idle (0 = scale to zero)'),
     maxReplicaCount: z.number().int().min(1).max(10_000).default(100).describe('upper bound of the HPA KEDA creates'),
     trigger: z
       .strictObject({
-        metric: z.literal('ingress_requests_per_second').default('ingress_requests_per_second').describe('requests/s reaching the Service (a Prometheus ingress query: it exists with zero pods)'),
-        threshold: z.number().positive().default(100).describe('target value per replica: the HPA gets an External AverageValue target'),
+        metric: z
+          .literal('ingress_requests_per_second')
+          .default('ingress_requests_per_second')
+          .describe('requests/s reaching the Service (a Prometheus ingress query: it exists with zero pods)'),
+        threshold: z
+          .number()
+          .positive()
+          .default(100)
+          .describe('target value per replica: the HPA gets an External AverageValue target'),
         activationThreshold: z.number().nonnegative().default(0).describe('the trigger is active above this value'),
       })
       .prefault({})
@@ -648,10 +887,23 @@ export const KedaSchema = z
     cron: z
       .array(
         z.strictObject({
-          timezone: z.string().min(1).describe('IANA time zone the schedules are read in ("UTC", "Europe/Berlin"), as time.LoadLocation'),
-          start: z.string().min(1).describe('cron expression (minute hour day-of-month month day-of-week, or @daily …) at which the window opens'),
+          timezone: z
+            .string()
+            .min(1)
+            .describe('IANA time zone the schedules are read in ("UTC", "Europe/Berlin"), as time.LoadLocation'),
+          start: z
+            .string()
+            .min(1)
+            .describe(
+              'cron expression (minute hour day-of-month month day-of-week, or @daily …) at which the window opens',
+            ),
           end: z.string().min(1).describe('cron expression at which the window closes'),
-          desiredReplicas: z.number().int().min(1).max(10_000).describe('replicas the trigger asks for while its window is open (1 outside it)'),
+          desiredReplicas: z
+            .number()
+            .int()
+            .min(1)
+            .max(10_000)
+            .describe('replicas the trigger asks for while its window is open (1 outside it)'),
         }),
       )
       .default([])
@@ -670,36 +922,73 @@ export const KedaSchema = z
         }
       }
     });
-    if (k.minReplicaCount > k.maxReplicaCount) ctx.addIssue({ code: 'custom', path: ['minReplicaCount'], message: `expected minReplicaCount ≤ maxReplicaCount (${k.maxReplicaCount}), found ${k.minReplicaCount}` });
+    if (k.minReplicaCount > k.maxReplicaCount)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minReplicaCount'],
+        message: `expected minReplicaCount ≤ maxReplicaCount (${k.maxReplicaCount}), found ${k.minReplicaCount}`,
+      });
   })
-  .describe('a KEDA ScaledObject on the Deployment (scales 0 <-> 1 itself, 1 <-> N through an HPA); exclusive with hpa');
+  .describe(
+    'a KEDA ScaledObject on the Deployment (scales 0 <-> 1 itself, 1 <-> N through an HPA); exclusive with hpa',
+  );
 export type Keda = z.infer<typeof KedaSchema>;
 
 export const DensitySchema = z
   .strictObject({
-    targetGoroutinesPerPod: z.number().positive().default(100).describe('ρ_target: goroutines per pod the controller steers to'),
-    alpha: z.number().nonnegative().default(0.05).describe('α, 1/s: how fast ρ is pulled to the target (the discrete loop overshoots when α × periodS > 1 and diverges at ≥ 2)'),
+    targetGoroutinesPerPod: z
+      .number()
+      .positive()
+      .default(100)
+      .describe('ρ_target: goroutines per pod the controller steers to'),
+    alpha: z
+      .number()
+      .nonnegative()
+      .default(0.05)
+      .describe(
+        'α, 1/s: how fast ρ is pulled to the target (the discrete loop overshoots when α × periodS > 1 and diverges at ≥ 2)',
+      ),
     beta: z
       .number()
       .nonnegative()
       .default(0)
-      .describe('β, 1/s: lowers the density aimed for by β·λ̂ of the target per second, λ̂ = per-pod arrival rate / referenceRatePerPodPerS (scale ahead of load)'),
-    referenceRatePerPodPerS: z.number().positive().default(100).describe('the per-pod arrival rate, req/s, that counts as λ̂ = 1 in the β term'),
+      .describe(
+        'β, 1/s: lowers the density aimed for by β·λ̂ of the target per second, λ̂ = per-pod arrival rate / referenceRatePerPodPerS (scale ahead of load)',
+      ),
+    referenceRatePerPodPerS: z
+      .number()
+      .positive()
+      .default(100)
+      .describe('the per-pod arrival rate, req/s, that counts as λ̂ = 1 in the β term'),
     gamma: z
       .number()
       .nonnegative()
       .default(0)
-      .describe('γ, 1/s per ms/s: raises the density aimed for by γ·σ_gc of the target per second, σ_gc = stop-the-world ms per second (the pods\' mean go_gc_pause_fraction × 1000)'),
-    deadbandPct: z.number().min(0).max(100).default(0).describe('no proportional action while ρ is within ± this % of the target (0: none)'),
+      .describe(
+        "γ, 1/s per ms/s: raises the density aimed for by γ·σ_gc of the target per second, σ_gc = stop-the-world ms per second (the pods' mean go_gc_pause_fraction × 1000)",
+      ),
+    deadbandPct: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(0)
+      .describe('no proportional action while ρ is within ± this % of the target (0: none)'),
     periodS: z.number().min(MIN_CONTROL_PERIOD_S).default(15).describe('decision period, s'),
     minReplicas: z.number().int().min(1).default(1).describe('lower bound'),
     maxReplicas: z.number().int().min(1).max(10_000).default(100).describe('upper bound'),
     maxStepReplicas: z.number().int().min(1).default(4).describe('largest change in one decision'),
   })
   .superRefine((d, ctx) => {
-    if (d.minReplicas > d.maxReplicas) ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `expected minReplicas ≤ maxReplicas (${d.maxReplicas}), found ${d.minReplicas}` });
+    if (d.minReplicas > d.maxReplicas)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minReplicas'],
+        message: `expected minReplicas ≤ maxReplicas (${d.maxReplicas}), found ${d.minReplicas}`,
+      });
   })
-  .describe('the goroutine-density controller, an alternative to hpa and keda: dx/dt = α(1 − x) − β·λ̂ + γ·σ_gc with x = ρ / ρ_target');
+  .describe(
+    'the goroutine-density controller, an alternative to hpa and keda: dx/dt = α(1 − x) − β·λ̂ + γ·σ_gc with x = ρ / ρ_target',
+  );
 export type Density = z.infer<typeof DensitySchema>;
 
 /** The scenario keys that each configure an autoscaler (at most one per scenario). */
@@ -713,19 +1002,29 @@ export const TimelineEventSchema = z.discriminatedUnion('type', [
     atS: z.number().nonnegative().describe('when, simulated s'),
   }),
   z.strictObject({
-    type: z.literal('scale').describe('kubectl scale: set spec.replicas (an autoscaler may change it again at its next sync)'),
+    type: z
+      .literal('scale')
+      .describe('kubectl scale: set spec.replicas (an autoscaler may change it again at its next sync)'),
     atS: z.number().nonnegative().describe('when, simulated s'),
     replicas: z.number().int().min(0).max(10_000).describe('the new spec.replicas'),
   }),
   z.strictObject({
     type: z
       .literal('hpa')
-      .describe('edit the HPA (kubectl apply): new minReplicas / maxReplicas (a minReplicas schedule, as a CronJob does), metrics (targets) or behavior, from its next sync on'),
+      .describe(
+        'edit the HPA (kubectl apply): new minReplicas / maxReplicas (a minReplicas schedule, as a CronJob does), metrics (targets) or behavior, from its next sync on',
+      ),
     atS: z.number().nonnegative().describe('when, simulated s'),
     minReplicas: z.number().int().min(1).max(10_000).optional().describe('the new minReplicas'),
     maxReplicas: z.number().int().min(1).max(10_000).optional().describe('the new maxReplicas'),
-    metrics: z.array(MetricSpecSchema).min(1).optional().describe('the new spec.metrics (replaces the list: a new target is a new list)'),
-    behavior: BehaviorSchema.optional().describe('the new spec.behavior (replaces it; the recommendations already recorded are kept)'),
+    metrics: z
+      .array(MetricSpecSchema)
+      .min(1)
+      .optional()
+      .describe('the new spec.metrics (replaces the list: a new target is a new list)'),
+    behavior: BehaviorSchema.optional().describe(
+      'the new spec.behavior (replaces it; the recommendations already recorded are kept)',
+    ),
   }),
   z.strictObject({
     type: z
@@ -740,10 +1039,15 @@ export const TimelineEventSchema = z.discriminatedUnion('type', [
       .min(1)
       .max(1024)
       .optional()
-      .describe('the new GOMAXPROCS of containers started from now on (a running container keeps its own: procresize is not modelled)'),
+      .describe(
+        'the new GOMAXPROCS of containers started from now on (a running container keeps its own: procresize is not modelled)',
+      ),
     gc: z
       .strictObject({
-        gogc: z.union([z.number().int().min(0), z.literal('off')]).optional().describe('the new GOGC (debug.SetGCPercent; off = -1)'),
+        gogc: z
+          .union([z.number().int().min(0), z.literal('off')])
+          .optional()
+          .describe('the new GOGC (debug.SetGCPercent; off = -1)'),
         memoryLimitMB: z.number().positive().optional().describe('the new GOMEMLIMIT, MiB (debug.SetMemoryLimit)'),
       })
       .optional()
@@ -762,13 +1066,21 @@ export function checkTimeline(timeline: readonly TimelineEvent[], hpa: Hpa | und
     if (e.type !== 'hpa') continue;
     if (e.metrics) checkMetricTargets(e.metrics, ['timeline', i, 'metrics'], ctx);
     if (!hpa) {
-      ctx.addIssue({ code: 'custom', path: ['timeline', i, 'type'], message: 'expected an hpa block for an hpa timeline event, found none' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeline', i, 'type'],
+        message: 'expected an hpa block for an hpa timeline event, found none',
+      });
       continue;
     }
     min = e.minReplicas ?? min;
     max = e.maxReplicas ?? max;
     if (min > max) {
-      ctx.addIssue({ code: 'custom', path: ['timeline', i, 'minReplicas'], message: `expected minReplicas ≤ maxReplicas (${max}) from ${e.atS} s, found ${min}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeline', i, 'minReplicas'],
+        message: `expected minReplicas ≤ maxReplicas (${max}) from ${e.atS} s, found ${min}`,
+      });
     }
   }
 }

@@ -1,2 +1,2 @@
+export { formatPath, formatProblem, loadScenarioFile, type Problem, parseScenario, ScenarioError } from './load.js';
 export * from './schema.js';
-export { loadScenarioFile, parseScenario, ScenarioError, formatProblem, formatPath, type Problem } from './load.js';

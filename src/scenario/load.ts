@@ -1,19 +1,25 @@
-import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { closest, distance } from 'fastest-levenshtein';
+import { existsSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { closest, distance } from 'fastest-levenshtein';
+import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { ScenarioSchema, STEP_KINDS, visitStep, type DurationDist, type Scenario, type Step } from './schema.js';
+import {
+  importManifests,
+  ManifestError,
+  manifestProblem,
+  type Origin,
+  parseManifests,
+  relocate,
+} from '../kubernetes/manifests.js';
 import { applyCalibration, calibrationPath, readCalibration } from './calibration.js';
-import { importManifests, ManifestError, manifestProblem, parseManifests, relocate, type Origin } from '../kubernetes/manifests.js';
-import { mergePatch } from './merge.js';
-import { parseTraffic, TrafficError } from './traffic.js';
 import { excerpt } from './excerpt.js';
-import { formatPath, formatProblem, ScenarioError, type Problem } from './problem.js';
+import { mergePatch } from './merge.js';
+import { formatPath, formatProblem, type Problem, ScenarioError } from './problem.js';
+import { type DurationDist, type Scenario, ScenarioSchema, STEP_KINDS, type Step, visitStep } from './schema.js';
+import { parseTraffic, TrafficError } from './traffic.js';
 
-export { excerpt };
 // The problem type and its error live in problem.ts, which the CLI's error printer loads without the parser.
-export { formatPath, formatProblem, ScenarioError, type Problem };
+export { excerpt, formatPath, formatProblem, type Problem, ScenarioError };
 
 /** Scenario, trace, sample and calibration files larger than this are refused (they are text a person wrote). */
 export const MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024;
@@ -36,7 +42,9 @@ export function readInputText(file: string, shownAs: string = file, path = ''): 
   if (st.isDirectory()) return fail('is a directory, expected a scenario file');
   if (!st.isFile()) return fail('expected a regular file, found a device, pipe or socket');
   if (st.size > MAX_INPUT_FILE_BYTES) {
-    return fail(`expected a file of at most ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB, found ${(st.size / 1024 / 1024).toFixed(1)} MiB`);
+    return fail(
+      `expected a file of at most ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB, found ${(st.size / 1024 / 1024).toFixed(1)} MiB`,
+    );
   }
   let text = '';
   try {
@@ -44,11 +52,14 @@ export function readInputText(file: string, shownAs: string = file, path = ''): 
   } catch (e) {
     return fail(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  if (text.length > MAX_INPUT_FILE_BYTES) return fail(`expected a file of at most ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB`);
+  if (text.length > MAX_INPUT_FILE_BYTES)
+    return fail(`expected a file of at most ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB`);
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     const line = text.slice(0, nul).split('\n').length;
-    throw new ScenarioError([{ file: shownAs, line, path, message: 'expected a text file, found binary data (a NUL byte)' }]);
+    throw new ScenarioError([
+      { file: shownAs, line, path, message: 'expected a text file, found binary data (a NUL byte)' },
+    ]);
   }
   return text;
 }
@@ -56,7 +67,8 @@ export function readInputText(file: string, shownAs: string = file, path = ''): 
 /** Read a scenario file's text (readInputText; an empty or whitespace-only file is refused, as kubectl apply does). */
 export function readScenarioText(file: string): string {
   const text = readInputText(file);
-  if (text.trim() === '') throw new ScenarioError([{ file, path: '', message: 'file is empty (write {} for a scenario of all defaults)' }]);
+  if (text.trim() === '')
+    throw new ScenarioError([{ file, path: '', message: 'file is empty (write {} for a scenario of all defaults)' }]);
   return text;
 }
 
@@ -68,7 +80,6 @@ export function readScenarioText(file: string): string {
 export function loadScenarioFile(file: string, warnings?: Problem[]): Scenario {
   return resolveFiles(parseScenario(readScenarioText(file), file, dirname(file), warnings), file, warnings);
 }
-
 
 /**
  * Read the files a scenario names — a `trace` arrival, `empirical` distributions with a `file` — and
@@ -89,7 +100,8 @@ export function resolveFiles(s: Scenario, file: string, warnings?: Problem[]): S
     }
   }
   const steps = resolveStepFiles(file, out.workload.request.steps, 'workload.request.steps');
-  if (steps !== out.workload.request.steps) out = { ...out, workload: { ...out.workload, request: { ...out.workload.request, steps } } };
+  if (steps !== out.workload.request.steps)
+    out = { ...out, workload: { ...out.workload, request: { ...out.workload.request, steps } } };
   return resolveDependencyFiles(out, file);
 }
 
@@ -103,7 +115,14 @@ function resolveDependencyFiles(s: Scenario, file: string): Scenario {
         changed = true;
         return { dist: 'empirical', samplesMs: readDurationsMs(file, x.file, `dependencies.${name}.${where}.file`) };
       };
-      return [name, { ...d, latency: dist(d.latency, 'latency'), pool: { ...d.pool, connectMs: dist(d.pool.connectMs, 'pool.connectMs') } }];
+      return [
+        name,
+        {
+          ...d,
+          latency: dist(d.latency, 'latency'),
+          pool: { ...d.pool, connectMs: dist(d.pool.connectMs, 'pool.connectMs') },
+        },
+      ];
     }),
   );
   return changed ? { ...s, dependencies: deps } : s;
@@ -114,10 +133,16 @@ function resolveDependencyFiles(s: Scenario, file: string): Scenario {
  * or a Prometheus query_range response. Problems name the trace file and line; warnings (rebased times,
  * counter resets, a trace shorter than the run) are appended to `warnings`.
  */
-function readTraffic(file: string, a: Extract<Scenario['workload']['arrival'], { process: 'trace' }>, durationS: number, warnings?: Problem[]): number[][] {
+function readTraffic(
+  file: string,
+  a: Extract<Scenario['workload']['arrival'], { process: 'trace' }>,
+  durationS: number,
+  warnings?: Problem[],
+): number[][] {
   const path = 'workload.arrival.file';
   const csv = resolve(dirname(file), a.file);
-  if (!existsSync(csv)) throw new ScenarioError([{ file, path, message: `expected a readable trace file, found nothing at ${csv}` }]);
+  if (!existsSync(csv))
+    throw new ScenarioError([{ file, path, message: `expected a readable trace file, found nothing at ${csv}` }]);
   const text = readInputText(csv, csv, path);
   const fileType = a.fileType ?? (extname(csv).toLowerCase() === '.json' ? 'prometheus-json' : 'csv');
   let traffic: ReturnType<typeof parseTraffic>;
@@ -131,7 +156,9 @@ function readTraffic(file: string, a: Extract<Scenario['workload']['arrival'], {
     });
   } catch (e) {
     if (!(e instanceof TrafficError)) throw e;
-    throw new ScenarioError(e.problems.map((p) => ({ file: csv, ...(p.line ? { line: p.line } : {}), path, message: p.message })));
+    throw new ScenarioError(
+      e.problems.map((p) => ({ file: csv, ...(p.line ? { line: p.line } : {}), path, message: p.message })),
+    );
   }
   const warn = (message: string) => warnings?.push({ file: csv, path, message });
   for (const w of traffic.warnings) warn(w.message);
@@ -189,14 +216,25 @@ function resolveStepFiles(file: string, steps: Step[], path: string): Step[] {
 function readDurationsMs(file: string, rel: string, path: string): number[] {
   const columns = 'duration_ms';
   const csv = resolve(dirname(file), rel);
-  const at = (line: number | undefined, message: string): Problem => ({ file: csv, ...(line ? { line } : {}), path, message });
+  const at = (line: number | undefined, message: string): Problem => ({
+    file: csv,
+    ...(line ? { line } : {}),
+    path,
+    message,
+  });
   let text: string;
   try {
     text = readInputText(csv, csv, path);
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
     const m = e.problems[0]!.message;
-    throw new ScenarioError([{ file, path, message: m === 'file not found' ? `expected a readable CSV file, found nothing at ${csv}` : `${csv}: ${m}` }]);
+    throw new ScenarioError([
+      {
+        file,
+        path,
+        message: m === 'file not found' ? `expected a readable CSV file, found nothing at ${csv}` : `${csv}: ${m}`,
+      },
+    ]);
   }
   const rows: number[] = [];
   const problems: Problem[] = [];
@@ -207,7 +245,12 @@ function readDurationsMs(file: string, rel: string, path: string): number[] {
     if (problems.length >= 20) return; // enough to fix first
     const cells = line.split(',').map((c) => c.trim());
     // A header: the first non-comment line, all words (not numbers, not Infinity or NaN).
-    if (!seenData && rows.length === 0 && problems.length === 0 && cells.every((c) => /^[A-Za-z_]/.test(c) && !/^[+-]?(infinity|nan)$/i.test(c))) {
+    if (
+      !seenData &&
+      rows.length === 0 &&
+      problems.length === 0 &&
+      cells.every((c) => /^[A-Za-z_]/.test(c) && !/^[+-]?(infinity|nan)$/i.test(c))
+    ) {
       seenData = true;
       return;
     }
@@ -220,7 +263,8 @@ function readDurationsMs(file: string, rel: string, path: string): number[] {
     if (x < 0) problems.push(at(i + 1, `expected non-negative numbers, found "${excerpt(line, 40)}"`));
     else rows.push(x);
   });
-  if (problems.length === 0 && rows.length === 0) problems.push(at(undefined, `expected at least one "${columns}" row, found none`));
+  if (problems.length === 0 && rows.length === 0)
+    problems.push(at(undefined, `expected at least one "${columns}" row, found none`));
   if (problems.length > 0) throw new ScenarioError(problems);
   return rows;
 }
@@ -237,7 +281,13 @@ export function parseScenario(text: string, file: string, dir = dirname(file), w
     throw new ScenarioError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return { file, line: pos?.line, col: pos?.col, path: '', message: `malformed ${kindOf(file)}: ${excerpt(firstLine(e.message).replace(/ at line \d+, column \d+:?$/, ''), 120)}` };
+        return {
+          file,
+          line: pos?.line,
+          col: pos?.col,
+          path: '',
+          message: `malformed ${kindOf(file)}: ${excerpt(firstLine(e.message).replace(/ at line \d+, column \d+:?$/, ''), 120)}`,
+        };
       }),
     );
   }
@@ -289,7 +339,10 @@ function readManifests(list: unknown, dir: string, file: string, doc: Document, 
   const at = (path: (string | number)[], message: string): ScenarioError =>
     new ScenarioError([{ file, ...locate(doc, lines, path), path: formatPath(path), message }]);
   if (!Array.isArray(list) || list.length === 0 || !list.every((f) => typeof f === 'string' && f.length > 0)) {
-    throw at(['kubernetes'], 'expected a list of Kubernetes manifest files (relative to the scenario), e.g. [deploy.yaml, hpa.yaml]');
+    throw at(
+      ['kubernetes'],
+      'expected a list of Kubernetes manifest files (relative to the scenario), e.g. [deploy.yaml, hpa.yaml]',
+    );
   }
   const files = (list as string[]).map((rel, i) => {
     const path = resolve(dir, rel);
@@ -325,9 +378,18 @@ export function yamlToJs(doc: Document, file: string): unknown {
   } catch (e) {
     const msg = (e as Error).message;
     if (/alias/i.test(msg)) {
-      throw new ScenarioError([{ file, path: '', message: 'expected YAML whose aliases (*name) expand to a modest size, found too many alias expansions (an alias bomb?)' }]);
+      throw new ScenarioError([
+        {
+          file,
+          path: '',
+          message:
+            'expected YAML whose aliases (*name) expand to a modest size, found too many alias expansions (an alias bomb?)',
+        },
+      ]);
     }
-    throw new ScenarioError([{ file, path: '', message: `malformed ${kindOf(file)}: ${excerpt(firstLine(msg), 120)}` }]);
+    throw new ScenarioError([
+      { file, path: '', message: `malformed ${kindOf(file)}: ${excerpt(firstLine(msg), 120)}` },
+    ]);
   }
 }
 
@@ -375,7 +437,8 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const op = issue.code === 'too_small' ? (issue.inclusive ? '≥' : '>') : issue.inclusive ? '≤' : '<';
-      const what = issue.origin === 'array' ? 'a list with length ' : issue.origin === 'string' ? 'length ' : 'a number ';
+      const what =
+        issue.origin === 'array' ? 'a list with length ' : issue.origin === 'string' ? 'length ' : 'a number ';
       return [{ ...at(path), message: `expected ${what}${op} ${String(bound)}, found ${describeValue(input)}` }];
     }
     case 'invalid_value': {
@@ -403,12 +466,19 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
       if (typeof path.at(-1) === 'number' && path.at(-2) === 'steps') {
         const keyed = branches.filter((b) => !b.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0));
         if (keyed.length === 1) {
-          return keyed[0]!.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as Issue, doc, lines, file, data));
+          return keyed[0]!.flatMap((i) =>
+            describeIssue({ ...i, path: [...path, ...i.path] } as Issue, doc, lines, file, data),
+          );
         }
         const found = isRecord(input) ? Object.keys(input) : [];
         const what = found.length ? `key(s) ${found.join(', ')}` : describeValue(input);
         const hint = found.length === 1 ? didYouMean(found[0], STEP_KINDS) : '';
-        return [{ ...at(path), message: `expected a step with exactly one of the keys ${STEP_KINDS.join(' | ')}, found ${what}${hint}` }];
+        return [
+          {
+            ...at(path),
+            message: `expected a step with exactly one of the keys ${STEP_KINDS.join(' | ')}, found ${what}${hint}`,
+          },
+        ];
       }
       // Any other union of values (gogc: a number or "off"): what each alternative expects, then what was found.
       const expected = branches.map((b) =>
@@ -417,10 +487,17 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
           .map((p) => p.message.replace(/^expected /, '').replace(/, found [\s\S]*$/, ''))
           .join(' and '),
       );
-      return [{ ...at(path), message: `expected ${[...new Set(expected)].join(' or ')}, found ${describeValue(input)}` }];
+      return [
+        { ...at(path), message: `expected ${[...new Set(expected)].join(' or ')}, found ${describeValue(input)}` },
+      ];
     }
     case 'invalid_format':
-      return [{ ...at(path), message: `expected ${issue.message.replace(/^Invalid string: /, '')}, found ${describeValue(input)}` }];
+      return [
+        {
+          ...at(path),
+          message: `expected ${issue.message.replace(/^Invalid string: /, '')}, found ${describeValue(input)}`,
+        },
+      ];
     default:
       return [{ ...at(path), message: issue.message }];
   }
@@ -446,7 +523,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Position of the value at `path` (or of the key `keyOf` inside it) in the source. */
-export function locate(doc: Document, lines: LineCounter, path: PropertyKey[], keyOf?: string): { line?: number; col?: number } {
+export function locate(
+  doc: Document,
+  lines: LineCounter,
+  path: PropertyKey[],
+  keyOf?: string,
+): { line?: number; col?: number } {
   let node: unknown = doc.contents;
   let lastGood: unknown = node;
   for (const seg of path) {
@@ -479,7 +561,10 @@ function allowedKeys(path: PropertyKey[], data: unknown): string[] {
         const disc = def.discriminator as string | undefined;
         const opts = def.options as unknown[];
         const v = value;
-        const pick = disc && isRecord(v) ? opts.find((o) => shapeOf(o)?.[disc] && literalOf(shapeOf(o)![disc]) === v[disc]) : undefined;
+        const pick =
+          disc && isRecord(v)
+            ? opts.find((o) => shapeOf(o)?.[disc] && literalOf(shapeOf(o)![disc]) === v[disc])
+            : undefined;
         s = pick ?? opts[0];
       } else return s;
     }
@@ -523,7 +608,10 @@ function suggest(key: string, allowed: string[]): string {
 /** " (did you mean "x"?)" when a string value is a near miss of one of the accepted values, else "". */
 function didYouMean(found: unknown, options: readonly unknown[]): string {
   if (typeof found !== 'string') return '';
-  const best = nearest(found, options.filter((o): o is string => typeof o === 'string'));
+  const best = nearest(
+    found,
+    options.filter((o): o is string => typeof o === 'string'),
+  );
   return best !== undefined ? ` (did you mean "${best}"?)` : '';
 }
 

@@ -1,13 +1,21 @@
-import { SweepSchema } from './sweep-schema.js';
+import { closest, distance as levenshtein } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { STEP_KINDS, stepKind, visitStep, type Step, type StepBodies, type StepKind } from './steps.js';
+import { DEFAULT_GO_VERSION, defaultGomaxprocs, GO_VERSIONS } from '../runtime/version.js';
 import {
-  AUTOSCALER_KINDS, checkFaults, checkTimeline, ClusterSchema, DensitySchema, FaultSchema, HpaSchema, KedaSchema, MetricsPipelineSchema,
+  AUTOSCALER_KINDS,
+  ClusterSchema,
+  checkFaults,
+  checkTimeline,
+  DensitySchema,
+  FaultSchema,
+  HpaSchema,
+  KedaSchema,
+  MetricsPipelineSchema,
   TimelineEventSchema,
 } from './cluster-schema.js';
-import { DEFAULT_GO_VERSION, GO_VERSIONS, defaultGomaxprocs } from '../runtime/version.js';
-import { closest, distance as levenshtein } from 'fastest-levenshtein';
 import { serviceSchemas } from './service-schema.js';
+import { STEP_KINDS, type Step, type StepBodies, type StepKind, stepKind, visitStep } from './steps.js';
+import { SweepSchema } from './sweep-schema.js';
 
 /**
  * The scenario file schema. Conventions:
@@ -37,7 +45,14 @@ export const DurationDistSchema = z
     z.strictObject({
       dist: z.literal('lognormal'),
       meanMs: z.number().positive().default(1).describe('mean, ms'),
-      cv: z.number().positive().max(MAX_CV).default(1).describe(`coefficient of variation (stdev / mean), unitless (at most ${MAX_CV}: beyond, σ² = ln(1 + cv²) overflows what a double can draw)`),
+      cv: z
+        .number()
+        .positive()
+        .max(MAX_CV)
+        .default(1)
+        .describe(
+          `coefficient of variation (stdev / mean), unitless (at most ${MAX_CV}: beyond, σ² = ln(1 + cv²) overflows what a double can draw)`,
+        ),
     }),
     z
       .strictObject({
@@ -49,10 +64,22 @@ export const DurationDistSchema = z
     z
       .strictObject({
         dist: z.literal('empirical'),
-        samplesMs: z.array(z.number().nonnegative()).min(1).optional().describe('observed durations, ms: each draw picks one at random (a bootstrap of your measurements)'),
-        file: z.string().min(1).optional().describe('or a CSV/text file of observed durations in ms, one per line (relative to the scenario file; becomes samplesMs when loaded)'),
+        samplesMs: z
+          .array(z.number().nonnegative())
+          .min(1)
+          .optional()
+          .describe('observed durations, ms: each draw picks one at random (a bootstrap of your measurements)'),
+        file: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'or a CSV/text file of observed durations in ms, one per line (relative to the scenario file; becomes samplesMs when loaded)',
+          ),
       })
-      .refine((e) => (e.samplesMs === undefined) !== (e.file === undefined), { message: 'expected exactly one of samplesMs or file' }),
+      .refine((e) => (e.samplesMs === undefined) !== (e.file === undefined), {
+        message: 'expected exactly one of samplesMs or file',
+      }),
   ])
   .describe('a duration distribution: constant | exponential | lognormal | uniform | empirical');
 export type DurationDist = z.infer<typeof DurationDistSchema>;
@@ -62,8 +89,14 @@ const { DependenciesSchema, CallSchema, ServiceSchema } = serviceSchemas(Duratio
 
 export const AllocSizeSchema = z
   .discriminatedUnion('dist', [
-    z.strictObject({ dist: z.literal('constant'), valueKB: z.number().positive().default(64).describe('bytes allocated, KiB') }),
-    z.strictObject({ dist: z.literal('exponential'), meanKB: z.number().positive().default(64).describe('mean bytes allocated, KiB') }),
+    z.strictObject({
+      dist: z.literal('constant'),
+      valueKB: z.number().positive().default(64).describe('bytes allocated, KiB'),
+    }),
+    z.strictObject({
+      dist: z.literal('exponential'),
+      meanKB: z.number().positive().default(64).describe('mean bytes allocated, KiB'),
+    }),
   ])
   .describe('an allocation size distribution: constant | exponential');
 export type AllocSize = z.infer<typeof AllocSizeSchema>;
@@ -81,7 +114,12 @@ const vusStages = z
   .array(
     z.strictObject({
       durationS: z.number().positive().describe("the stage's length, s (k6 `duration`)"),
-      target: z.number().int().min(0).max(MAX_VUS).describe('virtual users at the end of the stage, reached by a linear ramp (k6 `target`)'),
+      target: z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_VUS)
+        .describe('virtual users at the end of the stage, reached by a linear ramp (k6 `target`)'),
     }),
   )
   .min(1);
@@ -97,36 +135,61 @@ const thinkTime = DurationDistSchema.default({ dist: 'constant', valueMs: 0 }).d
 const CLOSED_LOOP_ARRIVALS = [
   z.strictObject({
     process: z.literal('constant-vus'),
-    vus: z.number().int().min(1).max(MAX_VUS).default(10).describe('virtual users, each looping request → response → think time (k6 `vus`; `hey -c`)'),
+    vus: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_VUS)
+      .default(10)
+      .describe('virtual users, each looping request → response → think time (k6 `vus`; `hey -c`)'),
     thinkTime,
   }),
   z.strictObject({
     process: z.literal('ramping-vus'),
     startVUs: z.number().int().min(0).max(MAX_VUS).default(1).describe('virtual users at time 0 (k6 `startVUs`)'),
-    stages: vusStages.describe('linear ramps of the number of users, one after another; after the last stage no user starts a request (k6)'),
+    stages: vusStages.describe(
+      'linear ramps of the number of users, one after another; after the last stage no user starts a request (k6)',
+    ),
     thinkTime,
   }),
   z
     .strictObject({
       process: z.literal('ramping-arrival-rate'),
-      startRatePerS: z.number().nonnegative().default(0).describe('iterations (requests) started per second at time 0 (k6 `startRate` / `timeUnit`)'),
+      startRatePerS: z
+        .number()
+        .nonnegative()
+        .default(0)
+        .describe('iterations (requests) started per second at time 0 (k6 `startRate` / `timeUnit`)'),
       stages: z
         .array(
           z.strictObject({
             durationS: z.number().positive().describe("the stage's length, s (k6 `duration`)"),
-            targetPerS: z.number().nonnegative().describe('iterations per second at the end of the stage, reached by a linear ramp (k6 `target`)'),
+            targetPerS: z
+              .number()
+              .nonnegative()
+              .describe('iterations per second at the end of the stage, reached by a linear ramp (k6 `target`)'),
           }),
         )
         .min(1)
-        .describe('open-loop rate ramps; iterations start at evenly spaced times (not Poisson), none after the last stage'),
-      preAllocatedVUs: z.number().int().min(1).max(MAX_VUS).default(10).describe('virtual users allocated before the run (k6 `preAllocatedVUs`)'),
+        .describe(
+          'open-loop rate ramps; iterations start at evenly spaced times (not Poisson), none after the last stage',
+        ),
+      preAllocatedVUs: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_VUS)
+        .default(10)
+        .describe('virtual users allocated before the run (k6 `preAllocatedVUs`)'),
       maxVUs: z
         .number()
         .int()
         .min(1)
         .max(MAX_VUS)
         .optional()
-        .describe('most iterations in flight at once: when every VU is busy an iteration is dropped (k6 `dropped_iterations`); default preAllocatedVUs'),
+        .describe(
+          'most iterations in flight at once: when every VU is busy an iteration is dropped (k6 `dropped_iterations`); default preAllocatedVUs',
+        ),
     })
     .refine((p) => p.maxVUs === undefined || p.maxVUs >= p.preAllocatedVUs, {
       message: 'expected maxVUs ≥ preAllocatedVUs (k6 refuses a smaller maxVUs)',
@@ -145,7 +208,9 @@ export const ArrivalSchema = z
       file: z
         .string()
         .min(1)
-        .describe('a CSV (a header line is allowed; Grafana\'s CSV export works) or a Prometheus query_range JSON response, relative to the scenario file; see `format`'),
+        .describe(
+          "a CSV (a header line is allowed; Grafana's CSV export works) or a Prometheus query_range JSON response, relative to the scenario file; see `format`",
+        ),
       format: z
         .enum(['rates', 'counter', 'timestamps'])
         .default('rates')
@@ -155,20 +220,43 @@ export const ArrivalSchema = z
       fileType: z
         .enum(['csv', 'prometheus-json'])
         .optional()
-        .describe('csv or prometheus-json (a /api/v1/query_range response); default: prometheus-json for a .json file, else csv'),
-      timeColumn: z.union([z.string().min(1), z.number().int().min(0)]).optional().describe('CSV column of the times: a header name or a 0-based index (default 0)'),
-      valueColumn: z.union([z.string().min(1), z.number().int().min(0)]).optional().describe('CSV column of the rates or counter values: a header name or a 0-based index (default 1)'),
+        .describe(
+          'csv or prometheus-json (a /api/v1/query_range response); default: prometheus-json for a .json file, else csv',
+        ),
+      timeColumn: z
+        .union([z.string().min(1), z.number().int().min(0)])
+        .optional()
+        .describe('CSV column of the times: a header name or a 0-based index (default 0)'),
+      valueColumn: z
+        .union([z.string().min(1), z.number().int().min(0)])
+        .optional()
+        .describe('CSV column of the rates or counter values: a header name or a 0-based index (default 1)'),
       series: z
         .union([z.literal('sum'), z.number().int().min(0)])
         .optional()
-        .describe('a Prometheus response with several series: sum adds them up, an index picks one (absent: exactly one series expected)'),
-      rateScale: z.number().positive().max(1_000_000).default(1).describe('multiply the trace\'s rates by this (what if traffic doubles?); rates and counter only'),
+        .describe(
+          'a Prometheus response with several series: sum adds them up, an index picks one (absent: exactly one series expected)',
+        ),
+      rateScale: z
+        .number()
+        .positive()
+        .max(1_000_000)
+        .default(1)
+        .describe("multiply the trace's rates by this (what if traffic doubles?); rates and counter only"),
     }),
-    z.strictObject({
-      process: z.literal('timestamps'),
-      source: z.string().optional().describe('the trace file these times were read from (informational)'),
-      atS: z.array(z.number().nonnegative()).min(1).describe('arrival times, s, in non-decreasing order: one request each'),
-    }).refine((p) => p.atS.every((t, i) => i === 0 || t >= p.atS[i - 1]!), { message: 'expected arrival times in non-decreasing order', path: ['atS'] }),
+    z
+      .strictObject({
+        process: z.literal('timestamps'),
+        source: z.string().optional().describe('the trace file these times were read from (informational)'),
+        atS: z
+          .array(z.number().nonnegative())
+          .min(1)
+          .describe('arrival times, s, in non-decreasing order: one request each'),
+      })
+      .refine((p) => p.atS.every((t, i) => i === 0 || t >= p.atS[i - 1]!), {
+        message: 'expected arrival times in non-decreasing order',
+        path: ['atS'],
+      }),
     z
       .strictObject({
         process: z.literal('steps'),
@@ -184,12 +272,23 @@ export const ArrivalSchema = z
           .default([{ atS: 0, ratePerS: 100 }])
           .describe('rate changes in time order (a flash crowd: a low rate, then a high one)'),
       })
-      .refine((p) => p.steps.every((st, i) => i === 0 || st.atS > p.steps[i - 1]!.atS), { message: 'expected steps in increasing atS', path: ['steps'] }),
+      .refine((p) => p.steps.every((st, i) => i === 0 || st.atS > p.steps[i - 1]!.atS), {
+        message: 'expected steps in increasing atS',
+        path: ['steps'],
+      }),
     z.strictObject({
       process: z.literal('diurnal'),
       meanPerS: z.number().positive().default(100).describe('mean rate, requests per second'),
-      amplitudePerS: z.number().nonnegative().default(50).describe('the rate swings ± this around the mean (at most the mean)'),
-      periodS: z.number().min(0.001).default(86_400).describe('one cycle, s (a day by default; shorten it to see cycles in short runs)'),
+      amplitudePerS: z
+        .number()
+        .nonnegative()
+        .default(50)
+        .describe('the rate swings ± this around the mean (at most the mean)'),
+      periodS: z
+        .number()
+        .min(0.001)
+        .default(86_400)
+        .describe('one cycle, s (a day by default; shorten it to see cycles in short runs)'),
       peakAtS: z.number().nonnegative().default(0).describe('time of a peak, s'),
     }),
     z
@@ -207,20 +306,37 @@ export const ArrivalSchema = z
             { ratePerS: 100, meanDurationS: 60 },
             { ratePerS: 500, meanDurationS: 10 },
           ])
-          .describe('Markov-modulated Poisson bursts: states visited in turn (the first at time 0), each with its rate'),
+          .describe(
+            'Markov-modulated Poisson bursts: states visited in turn (the first at time 0), each with its rate',
+          ),
       })
-      .refine((p) => p.states.some((x) => x.ratePerS > 0), { message: 'expected at least one state with ratePerS > 0', path: ['states'] }),
+      .refine((p) => p.states.some((x) => x.ratePerS > 0), {
+        message: 'expected at least one state with ratePerS > 0',
+        path: ['states'],
+      }),
     z.strictObject({
       process: z.literal('constant'),
-      ratePerS: z.number().positive().default(100).describe('arrival rate, requests per second (fixed gaps, the first at time 0)'),
+      ratePerS: z
+        .number()
+        .positive()
+        .default(100)
+        .describe('arrival rate, requests per second (fixed gaps, the first at time 0)'),
     }),
     ...CLOSED_LOOP_ARRIVALS,
   ])
-  .describe('the arrival process: poisson | steps | trace | timestamps | diurnal | mmpp | constant | constant-vus | ramping-vus | ramping-arrival-rate');
+  .describe(
+    'the arrival process: poisson | steps | trace | timestamps | diurnal | mmpp | constant | constant-vus | ramping-vus | ramping-arrival-rate',
+  );
 export type Arrival = z.infer<typeof ArrivalSchema>;
 
 export {
-  STEP_KINDS, stepKind, visitStep, type Step, type StepBodies, type StepKind, type StepVisitor,
+  STEP_KINDS,
+  type Step,
+  type StepBodies,
+  type StepKind,
+  type StepVisitor,
+  stepKind,
+  visitStep,
 } from './steps.js';
 
 /** Ops one program may hold once `repeat` steps are unrolled (12 bytes each in the compiled program). */
@@ -254,10 +370,16 @@ const stepBodySchemas = (): { [K in StepKind]: z.ZodType<StepBodies[K], unknown>
     .describe('sync.Mutex: Lock, run, Unlock (waiters are served first come, first served)'),
   deep: z
     .strictObject({
-      stackKB: z.number().positive().max(1024 * 1024).describe('stack depth the call chain needs, KiB (the stack grows by doubling from 2 KiB, copying)'),
+      stackKB: z
+        .number()
+        .positive()
+        .max(1024 * 1024)
+        .describe('stack depth the call chain needs, KiB (the stack grows by doubling from 2 KiB, copying)'),
       cpu: DurationDistSchema.describe('CPU time spent that deep'),
     })
-    .describe('a deep call chain (recursion, big frames): grow the stack, run, return; a later GC halves the stack while under a quarter of it is used'),
+    .describe(
+      'a deep call chain (recursion, big frames): grow the stack, run, return; a later GC halves the stack while under a quarter of it is used',
+    ),
   send: z
     .strictObject({ chan: z.string().min(1).describe('a channel declared in runtime.channels') })
     .describe('`ch <- v`: hand the value to a waiting receiver, else put it in the buffer, else wait for a receiver'),
@@ -271,7 +393,7 @@ const stepBodySchemas = (): { [K in StepKind]: z.ZodType<StepBodies[K], unknown>
     })
     .describe('a loop: the steps, count times over (each step keeps its own random stream across iterations)'),
   call: CallSchema,
-  });
+});
 
 export const StepSchema: z.ZodType<Step> = z.lazy(() => {
   const bodies = stepBodySchemas();
@@ -297,8 +419,16 @@ export const WorkloadSchema = z.strictObject({
         .number()
         .positive()
         .optional()
-        .describe(`the client gives up on an attempt after this long (the server keeps working on it); absent = no timeout, or k6's ${K6_TIMEOUT_MS / 1000} s with a k6 executor (constant-vus, ramping-vus, ramping-arrival-rate)`),
-      retries: z.number().int().min(0).max(10).default(0).describe('attempts after the first when one times out, is refused or is lost'),
+        .describe(
+          `the client gives up on an attempt after this long (the server keeps working on it); absent = no timeout, or k6's ${K6_TIMEOUT_MS / 1000} s with a k6 executor (constant-vus, ramping-vus, ramping-arrival-rate)`,
+        ),
+      retries: z
+        .number()
+        .int()
+        .min(0)
+        .max(10)
+        .default(0)
+        .describe('attempts after the first when one times out, is refused or is lost'),
       backoffMs: z.number().nonnegative().default(100).describe('wait before retry k: backoffMs × 2^(k−1), ms'),
     })
     .prefault({})
@@ -310,19 +440,45 @@ export const CostsSchema = z
   .strictObject({
     ctxSwitchNs: z.number().nonnegative().default(200).describe('switching the P to another G (gogo + schedule), ns'),
     stealNs: z.number().nonnegative().default(300).describe('a successful steal (runqgrab), ns'),
-    goroutineCreateNs: z.number().nonnegative().default(300).describe('`go f()` (newproc), charged to the creating G, ns'),
-    threadCreateUs: z.number().nonnegative().default(30).describe('creating an OS thread for a new M (newm → clone), µs'),
+    goroutineCreateNs: z
+      .number()
+      .nonnegative()
+      .default(300)
+      .describe('`go f()` (newproc), charged to the creating G, ns'),
+    threadCreateUs: z
+      .number()
+      .nonnegative()
+      .default(30)
+      .describe('creating an OS thread for a new M (newm → clone), µs'),
     threadWakeUs: z.number().nonnegative().default(5).describe('waking a parked M (futex wake → running), µs'),
     syscallOverheadNs: z.number().nonnegative().default(100).describe('entersyscall + exitsyscall bookkeeping, ns'),
-    chanOpNs: z.number().nonnegative().default(50).describe('a channel send or receive that does not block (chansend/chanrecv: lock, copy, maybe goready), ns'),
-    preemptSignalUs: z.number().nonnegative().default(5).describe('async preemption: SIGURG delivery until the G stops, µs'),
-    runnextStealWaitUs: z.number().nonnegative().default(3).describe("runqgrab's usleep(3) before stealing a running P's runnext, µs"),
+    chanOpNs: z
+      .number()
+      .nonnegative()
+      .default(50)
+      .describe('a channel send or receive that does not block (chansend/chanrecv: lock, copy, maybe goready), ns'),
+    preemptSignalUs: z
+      .number()
+      .nonnegative()
+      .default(5)
+      .describe('async preemption: SIGURG delivery until the G stops, µs'),
+    runnextStealWaitUs: z
+      .number()
+      .nonnegative()
+      .default(3)
+      .describe("runqgrab's usleep(3) before stealing a running P's runnext, µs"),
     timerSlackUs: z
       .number()
       .nonnegative()
       .default(50)
-      .describe("Linux timer slack (timer_slack_ns): how late sysmon's usleep may return; each loop takes its delay + this + threadWakeUs, µs"),
-    stackCopyNsPerKB: z.number().nonnegative().default(50).describe('copystack: copying 1 KiB of stack when it grows (memmove), ns'),
+      .describe(
+        "Linux timer slack (timer_slack_ns): how late sysmon's usleep may return; each loop takes its delay + this + threadWakeUs, µs",
+      ),
+    stackCopyNsPerKB: z
+      .number()
+      .nonnegative()
+      .default(50)
+      .describe('copystack: copying 1 KiB of stack when it grows (memmove), ns'),
     httpRequestUs: z
       .number()
       .nonnegative()
@@ -338,25 +494,72 @@ export const GcSchema = z
   .strictObject({
     gogc: z
       // "100" as the environment variable is written (env values are strings) reads as 100.
-      .preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.union([z.number().int().min(1).max(100_000), z.literal('off')]))
+      .preprocess(
+        (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
+        z.union([z.number().int().min(1).max(100_000), z.literal('off')]),
+      )
       .default(100)
-      .describe('GOGC: heap growth over the live heap (and stacks, globals) before the next cycle, percent; off = collect only for GOMEMLIMIT'),
-    memoryLimitMB: z.number().positive().optional().describe('GOMEMLIMIT, MiB (a soft limit the pacer steers the heap goal under); absent = none'),
-    baseLiveHeapMB: z.number().nonnegative().default(0).describe('heap the program keeps live regardless of requests (caches, pools), MiB'),
-    globalsKB: z.number().nonnegative().default(0).describe('scannable global variables, KiB (a GC root; part of the heap goal)'),
-    scanRateMBPerCpuS: z.number().positive().default(1000).describe('mark (scan) throughput of one CPU, MiB per CPU-second'),
-    stwSweepTermUs: z.number().nonnegative().default(30).describe('sweep-termination stop-the-world work, µs (plus the time to preempt running Gs)'),
-    stwMarkTermUs: z.number().nonnegative().default(60).describe('mark-termination stop-the-world work, µs (plus the time to preempt running Gs)'),
-    sweepNsPerKB: z.number().nonnegative().default(100).describe('sweeping 1 KiB of heap spans (done by allocating goroutines in proportion, the rest at the next sweep termination), ns'),
-    writeBarrierSlowdown: z.number().min(1).default(1.05).describe('CPU bursts that start during a mark phase run this many times longer (write barrier on)'),
+      .describe(
+        'GOGC: heap growth over the live heap (and stacks, globals) before the next cycle, percent; off = collect only for GOMEMLIMIT',
+      ),
+    memoryLimitMB: z
+      .number()
+      .positive()
+      .optional()
+      .describe('GOMEMLIMIT, MiB (a soft limit the pacer steers the heap goal under); absent = none'),
+    baseLiveHeapMB: z
+      .number()
+      .nonnegative()
+      .default(0)
+      .describe('heap the program keeps live regardless of requests (caches, pools), MiB'),
+    globalsKB: z
+      .number()
+      .nonnegative()
+      .default(0)
+      .describe('scannable global variables, KiB (a GC root; part of the heap goal)'),
+    scanRateMBPerCpuS: z
+      .number()
+      .positive()
+      .default(1000)
+      .describe('mark (scan) throughput of one CPU, MiB per CPU-second'),
+    stwSweepTermUs: z
+      .number()
+      .nonnegative()
+      .default(30)
+      .describe('sweep-termination stop-the-world work, µs (plus the time to preempt running Gs)'),
+    stwMarkTermUs: z
+      .number()
+      .nonnegative()
+      .default(60)
+      .describe('mark-termination stop-the-world work, µs (plus the time to preempt running Gs)'),
+    sweepNsPerKB: z
+      .number()
+      .nonnegative()
+      .default(100)
+      .describe(
+        'sweeping 1 KiB of heap spans (done by allocating goroutines in proportion, the rest at the next sweep termination), ns',
+      ),
+    writeBarrierSlowdown: z
+      .number()
+      .min(1)
+      .default(1.05)
+      .describe('CPU bursts that start during a mark phase run this many times longer (write barrier on)'),
     scanFraction: z
       .number()
       .min(0)
       .max(1)
       .default(1)
-      .describe('share of heap bytes that hold pointers and must be scanned by the mark (0 for a heap of []byte buffers; 1 treats every byte as scannable)'),
-    markAssist: z.boolean().default(true).describe('allocating goroutines in debt assist the mark (false: workers only, for comparison)'),
-    cpuLimiter: z.boolean().default(true).describe('the GC CPU limiter (Go 1.19+): assists stop when GC would use over 50% of CPU'),
+      .describe(
+        'share of heap bytes that hold pointers and must be scanned by the mark (0 for a heap of []byte buffers; 1 treats every byte as scannable)',
+      ),
+    markAssist: z
+      .boolean()
+      .default(true)
+      .describe('allocating goroutines in debt assist the mark (false: workers only, for comparison)'),
+    cpuLimiter: z
+      .boolean()
+      .default(true)
+      .describe('the GC CPU limiter (Go 1.19+): assists stop when GC would use over 50% of CPU'),
   })
   .describe('the garbage collector (active when some step allocates)');
 
@@ -378,7 +581,9 @@ export const RuntimeSchema = z
       .min(1)
       .max(1024)
       .optional()
-      .describe('number of Ps; default by goVersion: 1.19 → hostCpus; 1.25 → min(hostCpus, max(2, ceil(cpuLimitCores)))'),
+      .describe(
+        'number of Ps; default by goVersion: 1.19 → hostCpus; 1.25 → min(hostCpus, max(2, ceil(cpuLimitCores)))',
+      ),
     netpoll: z
       .enum(['go', 'always-polling'])
       .default('go')
@@ -388,33 +593,78 @@ export const RuntimeSchema = z
     server: z
       .enum(['none', 'net/http'])
       .default('none')
-      .describe("what requests arrive through: none charges nothing beyond the steps; net/http runs costs.httpRequestUs of CPU on the request's goroutine (one burst after its steps)"),
+      .describe(
+        "what requests arrive through: none charges nothing beyond the steps; net/http runs costs.httpRequestUs of CPU on the request's goroutine (one burst after its steps)",
+      ),
     hostCpus: z.number().int().min(1).max(1024).default(4).describe('CPUs of the node the pod runs on'),
     cpuLimitCores: z
       .number()
       .positive()
       .optional()
-      .describe('container CPU limit, cores: a CFS quota of cpuLimitCores × cfsPeriodMs per period shared by all Ms (spent → every M stalls until the period ends); also sets the Go 1.25 GOMAXPROCS default. Absent: no limit'),
-    cfsPeriodMs: z.number().min(1).max(1000).default(100).describe('CFS bandwidth period (cpu.cfs_period_us), ms: the kernel accepts 1 ms to 1 s (min_cfs_quota_period, max_cfs_quota_period in kernel/sched/core.c)'),
-    maxThreads: z.number().int().min(2).max(100_000).default(10_000).describe('debug.SetMaxThreads: exceeding it is a fatal error'),
+      .describe(
+        'container CPU limit, cores: a CFS quota of cpuLimitCores × cfsPeriodMs per period shared by all Ms (spent → every M stalls until the period ends); also sets the Go 1.25 GOMAXPROCS default. Absent: no limit',
+      ),
+    cfsPeriodMs: z
+      .number()
+      .min(1)
+      .max(1000)
+      .default(100)
+      .describe(
+        'CFS bandwidth period (cpu.cfs_period_us), ms: the kernel accepts 1 ms to 1 s (min_cfs_quota_period, max_cfs_quota_period in kernel/sched/core.c)',
+      ),
+    maxThreads: z
+      .number()
+      .int()
+      .min(2)
+      .max(100_000)
+      .default(10_000)
+      .describe('debug.SetMaxThreads: exceeding it is a fatal error'),
     costs: CostsSchema.prefault({}),
     gc: GcSchema.prefault({}),
     channels: z
       .record(
         z.string().min(1),
-        z.strictObject({ capacity: z.number().int().min(0).max(1_000_000).default(0).describe('buffer slots (0: unbuffered, every send meets a receiver)') }).prefault({}),
+        z
+          .strictObject({
+            capacity: z
+              .number()
+              .int()
+              .min(0)
+              .max(1_000_000)
+              .default(0)
+              .describe('buffer slots (0: unbuffered, every send meets a receiver)'),
+          })
+          .prefault({}),
       )
       .default({})
       .describe('channels the steps send to and receive from, by name (`make(chan T, capacity)`), one set per pod'),
     numa: z
       .strictObject({
-        nodes: z.number().int().min(1).max(8).default(1).describe("NUMA nodes the pod's Ps span (Ps numbered node by node); 1 = uniform memory"),
-        remoteFactor: z.number().min(1).default(1.5).describe('CPU work of a G on a P of another node than its memory (first touch) takes this many times as long'),
-        migrationUs: z.number().nonnegative().default(5).describe('cold-cache cost of running a G stolen from a P on another node, µs'),
+        nodes: z
+          .number()
+          .int()
+          .min(1)
+          .max(8)
+          .default(1)
+          .describe("NUMA nodes the pod's Ps span (Ps numbered node by node); 1 = uniform memory"),
+        remoteFactor: z
+          .number()
+          .min(1)
+          .default(1.5)
+          .describe(
+            'CPU work of a G on a P of another node than its memory (first touch) takes this many times as long',
+          ),
+        migrationUs: z
+          .number()
+          .nonnegative()
+          .default(5)
+          .describe('cold-cache cost of running a G stolen from a P on another node, µs'),
         stealOrder: z
           .enum(['random', 'numa-aware'])
           .default('random')
-          .describe("random: Go's steal order (no NUMA awareness); numa-aware: steal from the thief's own node first (Vyukov's 2014 proposal)"),
+          .describe(
+            "random: Go's steal order (no NUMA awareness); numa-aware: steal from the thief's own node first (Vyukov's 2014 proposal)",
+          ),
       })
       .prefault({})
       .describe('NUMA placement of the Ps and its penalties'),
@@ -422,22 +672,30 @@ export const RuntimeSchema = z
       .number()
       .positive()
       .optional()
-      .describe("container memory limit (resources.limits.memory), MiB: when heap + stacks + runtime overhead pass it the pod is OOM-killed (in-flight requests lost) and restarted after kubelet's back-off; absent = none"),
-    runtimeOverheadMB: z.number().nonnegative().default(8).describe('runtime memory besides heap and stacks (metadata, fragmentation, binary), MiB; counted by GOMEMLIMIT and the container limit'),
+      .describe(
+        "container memory limit (resources.limits.memory), MiB: when heap + stacks + runtime overhead pass it the pod is OOM-killed (in-flight requests lost) and restarted after kubelet's back-off; absent = none",
+      ),
+    runtimeOverheadMB: z
+      .number()
+      .nonnegative()
+      .default(8)
+      .describe(
+        'runtime memory besides heap and stacks (metadata, fragmentation, binary), MiB; counted by GOMEMLIMIT and the container limit',
+      ),
   })
-  .transform((r) => ({ ...r, gomaxprocs: r.gomaxprocs ?? defaultGomaxprocs(r.goVersion, r.hostCpus, r.cpuLimitCores) }));
+  .transform((r) => ({
+    ...r,
+    gomaxprocs: r.gomaxprocs ?? defaultGomaxprocs(r.goVersion, r.hostCpus, r.cpuLimitCores),
+  }));
 export type Runtime = z.infer<typeof RuntimeSchema>;
 
-
 /** Prometheus' default buckets (5 ms – 10 s) with sub-millisecond ones added: scheduler delays live there. */
-export const DEFAULT_LATENCY_BUCKETS_MS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000] as const;
+export const DEFAULT_LATENCY_BUCKETS_MS = [
+  0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000,
+] as const;
 
 export const MetricsSchema = z.strictObject({
-  sampleIntervalMs: z
-    .number()
-    .min(0.001)
-    .default(1000)
-    .describe('time-series sampling interval, ms of simulated time'),
+  sampleIntervalMs: z.number().min(0.001).default(1000).describe('time-series sampling interval, ms of simulated time'),
   latencyBucketsMs: z
     .array(z.number().positive())
     .min(1)
@@ -447,15 +705,23 @@ export const MetricsSchema = z.strictObject({
 });
 
 /** Names that become folder names and table columns. */
-export const NameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+export const NameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
 
 export const ScenarioSchema = z
   .strictObject({
-    name: NameSchema
-      .optional()
-      .describe('scenario name, used for the results folder; default: the file name without extension'),
+    name: NameSchema.optional().describe(
+      'scenario name, used for the results folder; default: the file name without extension',
+    ),
     description: z.string().default('').describe('free text: what this scenario shows'),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe('master random seed (`run --seed` overrides)'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(1)
+      .describe('master random seed (`run --seed` overrides)'),
     durationS: z.number().positive().max(1e6).default(60).describe('simulated duration, s'),
     warmupS: z
       .number()
@@ -468,12 +734,16 @@ export const ScenarioSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('runtime cost values measured on a machine (`npm run calibrate`): a name from calibrations/ (e.g. go1.19-this-machine) or a .json file relative to the scenario; they become the defaults of runtime.costs and runtime.gc (values written here still win)'),
+      .describe(
+        'runtime cost values measured on a machine (`npm run calibrate`): a name from calibrations/ (e.g. go1.19-this-machine) or a .json file relative to the scenario; they become the defaults of runtime.costs and runtime.gc (values written here still win)',
+      ),
     kubernetes: z
       .array(z.string().min(1))
       .min(1)
       .optional()
-      .describe('Kubernetes manifest files (relative to the scenario): an apps/v1 Deployment, an autoscaling/v2 (v2beta2, v1) HorizontalPodAutoscaler, a KEDA ScaledObject; mapped onto cluster, runtime, hpa and keda (values written here still win; `gmpsim import` shows the mapping)'),
+      .describe(
+        'Kubernetes manifest files (relative to the scenario): an apps/v1 Deployment, an autoscaling/v2 (v2beta2, v1) HorizontalPodAutoscaler, a KEDA ScaledObject; mapped onto cluster, runtime, hpa and keda (values written here still win; `gmpsim import` shows the mapping)',
+      ),
     runtime: RuntimeSchema.prefault({}).describe("the pod's Go runtime (scheduler model and its parameters)"),
     cluster: ClusterSchema.prefault({}),
     metricsPipeline: MetricsPipelineSchema.prefault({}),
@@ -485,46 +755,79 @@ export const ScenarioSchema = z
     faults: z.array(FaultSchema).default([]).describe('faults injected during the run (type, atS, durationS)'),
     steadyState: z
       .strictObject({
-        windowS: z.number().positive().default(30).describe("the probes' window before each fault starts and after it ends, s (during: the fault's own span)"),
-        p99Ms: z.number().positive().optional().describe('the hypothesis holds while the window\'s p99 latency stays below this, ms'),
+        windowS: z
+          .number()
+          .positive()
+          .default(30)
+          .describe("the probes' window before each fault starts and after it ends, s (during: the fault's own span)"),
+        p99Ms: z
+          .number()
+          .positive()
+          .optional()
+          .describe("the hypothesis holds while the window's p99 latency stays below this, ms"),
         errorPercent: z
           .number()
           .min(0)
           .max(100)
           .optional()
-          .describe('… and failed requests (refused, lost, timed out for good) stay below this share of the requests that ended, percent'),
+          .describe(
+            '… and failed requests (refused, lost, timed out for good) stay below this share of the requests that ended, percent',
+          ),
       })
-      .refine((h) => h.p99Ms !== undefined || h.errorPercent !== undefined, { message: 'expected p99Ms or errorPercent (a hypothesis with no condition checks nothing)' })
+      .refine((h) => h.p99Ms !== undefined || h.errorPercent !== undefined, {
+        message: 'expected p99Ms or errorPercent (a hypothesis with no condition checks nothing)',
+      })
       .optional()
-      .describe('a chaos experiment\'s steady-state hypothesis (Chaos Toolkit, Litmus probes): checked before, during and after each fault, reported pass/fail'),
-    clockStart: z
-      .iso.datetime({ offset: true })
+      .describe(
+        "a chaos experiment's steady-state hypothesis (Chaos Toolkit, Litmus probes): checked before, during and after each fault, reported pass/fail",
+      ),
+    clockStart: z.iso
+      .datetime({ offset: true })
       .default('2026-01-05T00:00:00Z')
-      .describe('the wall-clock time of simulated t = 0, ISO 8601 with a zone offset (a Monday midnight UTC by default); cron schedules (keda.cron) are read against it'),
+      .describe(
+        'the wall-clock time of simulated t = 0, ISO 8601 with a zone offset (a Monday midnight UTC by default); cron schedules (keda.cron) are read against it',
+      ),
     timeline: z
       .array(TimelineEventSchema)
       .default([])
       .describe('changes made at given times: rollout, scale (kubectl scale), hpa (new min/max replicas)'),
     slo: z
-      .strictObject({ p99Ms: z.number().positive().default(100).describe('a sample interval whose p99 latency exceeds this violates the SLO, ms') })
+      .strictObject({
+        p99Ms: z
+          .number()
+          .positive()
+          .default(100)
+          .describe('a sample interval whose p99 latency exceeds this violates the SLO, ms'),
+      })
       .prefault({})
       .describe('the latency objective `gmpsim compare` counts violations of'),
     variants: z
       .array(
         z.strictObject({
-          name: NameSchema.describe('the variant\'s column in the comparison'),
-          patch: z.record(z.string(), z.unknown()).default({}).describe('merged into the scenario (JSON Merge Patch: mappings merge key by key; lists and values replace; null removes a block, e.g. hpa: null)'),
+          name: NameSchema.describe("the variant's column in the comparison"),
+          patch: z
+            .record(z.string(), z.unknown())
+            .default({})
+            .describe(
+              'merged into the scenario (JSON Merge Patch: mappings merge key by key; lists and values replace; null removes a block, e.g. hpa: null)',
+            ),
         }),
       )
       .optional()
-      .describe('for `gmpsim compare`: alternatives to run on the same seeds (e.g. three hpa settings); `run` ignores them'),
+      .describe(
+        'for `gmpsim compare`: alternatives to run on the same seeds (e.g. three hpa settings); `run` ignores them',
+      ),
     sweep: SweepSchema.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.runtime.scheduler === 'ideal-fifo') {
       for (const k of ['limiter', 'requestTimeoutMs'] as const) {
         if (s.service[k] === undefined) continue;
-        ctx.addIssue({ code: 'custom', path: ['service', k], message: 'expected runtime.scheduler: gmp (the ideal-fifo scheduler runs no handler)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['service', k],
+          message: 'expected runtime.scheduler: gmp (the ideal-fifo scheduler runs no handler)',
+        });
       }
       s.workload.request.steps.forEach((step, i) => {
         const kind = stepKind(step);
@@ -539,10 +842,18 @@ export const ScenarioSchema = z
     }
     s.faults.forEach((f, i) => {
       if (f.type === 'node-loss' && s.cluster.nodes.count === 0) {
-        ctx.addIssue({ code: 'custom', path: ['faults', i, 'type'], message: 'expected cluster.nodes.count ≥ 1 for a node-loss fault, found unlimited nodes (count 0)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'type'],
+          message: 'expected cluster.nodes.count ≥ 1 for a node-loss fault, found unlimited nodes (count 0)',
+        });
       }
       if (f.type === 'noisy-neighbour' && f.stolenCores >= s.runtime.hostCpus) {
-        ctx.addIssue({ code: 'custom', path: ['faults', i, 'stolenCores'], message: `expected fewer stolen cores than runtime.hostCpus (${s.runtime.hostCpus}), found ${f.stolenCores}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'stolenCores'],
+          message: `expected fewer stolen cores than runtime.hostCpus (${s.runtime.hostCpus}), found ${f.stolenCores}`,
+        });
       }
     });
     const names = { chans: Object.keys(s.runtime.channels), deps: Object.keys(s.dependencies) };
@@ -566,7 +877,11 @@ export const ScenarioSchema = z
     checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], names, ctx);
     checkTimeline(s.timeline, s.hpa, ctx);
     if (s.steadyState !== undefined && s.faults.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['steadyState'], message: 'expected faults to check the hypothesis around, found none' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steadyState'],
+        message: 'expected faults to check the hypothesis around, found none',
+      });
     }
     try {
       checkBounds(s, ctx);
@@ -575,7 +890,11 @@ export const ScenarioSchema = z
     }
     const scalers = AUTOSCALER_KINDS.filter((k) => s[k] !== undefined);
     if (scalers.length > 1) {
-      ctx.addIssue({ code: 'custom', path: [scalers[1]!], message: `expected one autoscaler, found ${scalers.join(' and ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [scalers[1]!],
+        message: `expected one autoscaler, found ${scalers.join(' and ')}`,
+      });
     }
     // Only compare two values that are each valid on their own (their own errors are reported already).
     if (s.durationS > 0 && s.warmupS >= 0 && s.warmupS >= s.durationS) {
@@ -593,7 +912,11 @@ export const ScenarioSchema = z
  * Returns the op count of the steps (for the caller's total).
  */
 function checkPrograms(
-  steps: readonly Step[], path: (string | number)[], names: { chans: string[]; deps: string[] }, ctx: z.RefinementCtx, inRepeat = false,
+  steps: readonly Step[],
+  path: (string | number)[],
+  names: { chans: string[]; deps: string[] },
+  ctx: z.RefinementCtx,
+  inRepeat = false,
 ): number {
   let ops = 0;
   const { chans, deps } = names;
@@ -601,15 +924,29 @@ function checkPrograms(
     const at = [...path, i];
     const chanOp = (kind: 'send' | 'recv', name: string): number => {
       if (!chans.includes(name)) {
-        const known = chans.length > 0 ? `one of ${chans.map((c) => `"${c}"`).join(', ')}` : 'a channel declared in runtime.channels (none are)';
-        ctx.addIssue({ code: 'custom', path: [...at, kind, 'chan'], message: `expected ${known}, found "${name}"${nearMiss(name, chans)}` });
+        const known =
+          chans.length > 0
+            ? `one of ${chans.map((c) => `"${c}"`).join(', ')}`
+            : 'a channel declared in runtime.channels (none are)';
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, kind, 'chan'],
+          message: `expected ${known}, found "${name}"${nearMiss(name, chans)}`,
+        });
       }
       return 1;
     };
     const callOp = (name: string): number => {
       if (!deps.includes(name)) {
-        const known = deps.length > 0 ? `one of ${deps.map((c) => `"${c}"`).join(', ')}` : 'a dependency declared in dependencies (none are)';
-        ctx.addIssue({ code: 'custom', path: [...at, 'call', 'dependency'], message: `expected ${known}, found "${name}"${nearMiss(name, deps)}` });
+        const known =
+          deps.length > 0
+            ? `one of ${deps.map((c) => `"${c}"`).join(', ')}`
+            : 'a dependency declared in dependencies (none are)';
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'call', 'dependency'],
+          message: `expected ${known}, found "${name}"${nearMiss(name, deps)}`,
+        });
       }
       return 1;
     };
@@ -634,7 +971,11 @@ function checkPrograms(
     });
   });
   if (!inRepeat && ops > MAX_PROGRAM_OPS) {
-    ctx.addIssue({ code: 'custom', path, message: `expected at most ${MAX_PROGRAM_OPS.toLocaleString('en-US')} steps once repeats are unrolled, found ${ops.toLocaleString('en-US')}` });
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `expected at most ${MAX_PROGRAM_OPS.toLocaleString('en-US')} steps once repeats are unrolled, found ${ops.toLocaleString('en-US')}`,
+    });
   }
   return ops;
 }
@@ -643,8 +984,15 @@ function checkPrograms(
 function stepsAllocate(steps: readonly Step[]): boolean {
   return steps.some((st) =>
     visitStep<boolean>(st, {
-      cpu: () => false, syscall: () => false, netpoll: () => false, sleep: () => false, gosched: () => false,
-      locked: () => false, deep: () => false, send: () => false, recv: () => false,
+      cpu: () => false,
+      syscall: () => false,
+      netpoll: () => false,
+      sleep: () => false,
+      gosched: () => false,
+      locked: () => false,
+      deep: () => false,
+      send: () => false,
+      recv: () => false,
       alloc: () => true,
       call: () => false,
       spawn: (b) => stepsAllocate(b.steps),
@@ -711,12 +1059,20 @@ function peakRate(a: Scenario['workload']['arrival']): { rate: number; path: (st
 function checkBounds(s: z.infer<typeof ScenarioSchema>, ctx: z.RefinementCtx): void {
   const fmt = (n: number) => (n >= 1e15 ? n.toExponential(2) : Math.ceil(n).toLocaleString('en-US'));
   const cap = (n: number, max: number, path: (string | number)[], what: string, fix: string) => {
-    if (n > max) ctx.addIssue({ code: 'custom', path, message: `expected at most ${fmt(max)} ${what}, found ${fmt(n)}; ${fix}` });
+    if (n > max)
+      ctx.addIssue({ code: 'custom', path, message: `expected at most ${fmt(max)} ${what}, found ${fmt(n)}; ${fix}` });
   };
   const d = s.durationS;
   if (!(d > 0)) return;
   // A value below its field's floor has its own error already; caps apply to values that pass it.
-  if (s.metrics.sampleIntervalMs >= 0.001) cap((d * 1000) / s.metrics.sampleIntervalMs, LIMITS.samples, ['metrics', 'sampleIntervalMs'], 'samples (durationS / sampleIntervalMs)', 'raise metrics.sampleIntervalMs or lower durationS');
+  if (s.metrics.sampleIntervalMs >= 0.001)
+    cap(
+      (d * 1000) / s.metrics.sampleIntervalMs,
+      LIMITS.samples,
+      ['metrics', 'sampleIntervalMs'],
+      'samples (durationS / sampleIntervalMs)',
+      'raise metrics.sampleIntervalMs or lower durationS',
+    );
   const periodic: [number | undefined, (string | number)[]][] = [
     [s.metricsPipeline.scrapeIntervalS, ['metricsPipeline', 'scrapeIntervalS']],
     [s.hpa?.controller.syncPeriodS, ['hpa', 'controller', 'syncPeriodS']],
@@ -727,17 +1083,42 @@ function checkBounds(s: z.infer<typeof ScenarioSchema>, ctx: z.RefinementCtx): v
     [s.runtime.cpuLimitCores !== undefined ? s.runtime.cfsPeriodMs / 1000 : undefined, ['runtime', 'cfsPeriodMs']],
   ];
   for (const [period, path] of periodic) {
-    if (period !== undefined && period >= 0.001) cap(d / period, LIMITS.periodicFirings, path, `firings (durationS / ${String(path.at(-1))})`, `raise ${path.join('.')} or lower durationS`);
+    if (period !== undefined && period >= 0.001)
+      cap(
+        d / period,
+        LIMITS.periodicFirings,
+        path,
+        `firings (durationS / ${String(path.at(-1))})`,
+        `raise ${path.join('.')} or lower durationS`,
+      );
   }
   const a = s.workload.arrival;
   if (a.process === 'mmpp') {
     const shortest = Math.min(...a.states.map((x) => x.meanDurationS));
-    if (shortest >= 1e-6) cap(d / shortest, LIMITS.stateChanges, ['workload', 'arrival', 'states'], 'state changes (durationS / meanDurationS)', 'raise the states\' meanDurationS or lower durationS');
+    if (shortest >= 1e-6)
+      cap(
+        d / shortest,
+        LIMITS.stateChanges,
+        ['workload', 'arrival', 'states'],
+        'state changes (durationS / meanDurationS)',
+        "raise the states' meanDurationS or lower durationS",
+      );
   }
   const peak = peakRate(a);
-  cap(peak.rate * d, LIMITS.requests, peak.path, 'requests in a run (peak rate × durationS)', 'lower the rate or durationS');
-  cap(requestSteps(s.workload.request.steps), LIMITS.requestSteps, ['workload', 'request', 'steps'],
-    'steps per request counting every spawned goroutine (spawn count × its program, nested)', 'lower spawn.count or repeat.count');
+  cap(
+    peak.rate * d,
+    LIMITS.requests,
+    peak.path,
+    'requests in a run (peak rate × durationS)',
+    'lower the rate or durationS',
+  );
+  cap(
+    requestSteps(s.workload.request.steps),
+    LIMITS.requestSteps,
+    ['workload', 'request', 'steps'],
+    'steps per request counting every spawned goroutine (spawn count × its program, nested)',
+    'lower spawn.count or repeat.count',
+  );
 }
 
 /** Steps one request runs: repeats unrolled, each spawn's program times its count (what the runtime will execute). */

@@ -31,8 +31,19 @@ export type Step = { [K in StepKind]: { [P in K]: StepBodies[P] } }[StepKind];
 
 // Every kind once, in documentation order; a kind added to StepBodies does not compile until listed here.
 const STEP_KIND_SET: Record<StepKind, true> = {
-  cpu: true, syscall: true, netpoll: true, sleep: true, alloc: true, gosched: true,
-  spawn: true, locked: true, deep: true, send: true, recv: true, repeat: true, call: true,
+  cpu: true,
+  syscall: true,
+  netpoll: true,
+  sleep: true,
+  alloc: true,
+  gosched: true,
+  spawn: true,
+  locked: true,
+  deep: true,
+  send: true,
+  recv: true,
+  repeat: true,
+  call: true,
 };
 
 /** Names of the step kinds, for error messages and docs. */

@@ -19,7 +19,12 @@ export const SWEEP_METRICS = [
 export type SweepMetric = (typeof SWEEP_METRICS)[number];
 
 /** A scenario path: `hpa.metrics[0].resource.target.averageUtilization`, `runtime.gomaxprocs`. */
-const PathKey = z.string().regex(/^[A-Za-z_][\w]*(\[\d+\])*(\.[A-Za-z_][\w]*(\[\d+\])*)*$/, 'a scenario path such as runtime.gomaxprocs or hpa.metrics[0].resource.target.averageUtilization');
+const PathKey = z
+  .string()
+  .regex(
+    /^[A-Za-z_][\w]*(\[\d+\])*(\.[A-Za-z_][\w]*(\[\d+\])*)*$/,
+    'a scenario path such as runtime.gomaxprocs or hpa.metrics[0].resource.target.averageUtilization',
+  );
 
 const RangeSchema = z
   .strictObject({
@@ -30,7 +35,10 @@ const RangeSchema = z
   })
   .refine((r) => r.max >= r.min, { message: 'expected max ≥ min', path: ['max'] })
   .refine((r) => !r.log || r.min > 0, { message: 'expected min > 0 for a log range', path: ['min'] })
-  .refine((r) => !r.int || Math.ceil(r.min) <= Math.floor(r.max), { message: 'expected an integer between min and max for an int range, found none', path: ['max'] });
+  .refine((r) => !r.int || Math.ceil(r.min) <= Math.floor(r.max), {
+    message: 'expected an integer between min and max for an int range, found none',
+    path: ['max'],
+  });
 export type SweepRange = z.infer<typeof RangeSchema>;
 
 export const SweepSchema = z
@@ -41,12 +49,23 @@ export const SweepSchema = z
       .describe('values per scenario path; the points are their cartesian product (first path varies slowest)'),
     random: z
       .strictObject({
-        samples: z.number().int().min(1).max(100_000).describe('random points to draw (each combined with every grid point)'),
+        samples: z
+          .number()
+          .int()
+          .min(1)
+          .max(100_000)
+          .describe('random points to draw (each combined with every grid point)'),
         ranges: z.record(PathKey, RangeSchema).describe('a range per scenario path'),
       })
       .optional()
       .describe('random samples of ranges, drawn from the master seed (the same points on every run)'),
-    replications: z.number().int().min(1).max(10_000).default(1).describe('seeds per point; each seed is a hash of (master seed, point, replication)'),
+    replications: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(1)
+      .describe('seeds per point; each seed is a hash of (master seed, point, replication)'),
     objective: z
       .partialRecord(z.enum(SWEEP_METRICS), z.number())
       .default({ podSeconds: 1, sloViolationMin: 60 })
@@ -56,9 +75,17 @@ export const SweepSchema = z
     // Counted before expanding: a few lines of grid can multiply to more points than memory holds.
     const n = sweepPointCount(s);
     if (n > MAX_SWEEP_POINTS) {
-      ctx.addIssue({ code: 'custom', path: ['grid'], message: `expected at most ${MAX_SWEEP_POINTS.toLocaleString('en-US')} points (grid values multiplied, × random samples), found ${n.toLocaleString('en-US')}; shorten the grid's lists or lower random.samples` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grid'],
+        message: `expected at most ${MAX_SWEEP_POINTS.toLocaleString('en-US')} points (grid values multiplied, × random samples), found ${n.toLocaleString('en-US')}; shorten the grid's lists or lower random.samples`,
+      });
     } else if (n * s.replications > MAX_SWEEP_RUNS) {
-      ctx.addIssue({ code: 'custom', path: ['replications'], message: `expected at most ${MAX_SWEEP_RUNS.toLocaleString('en-US')} runs (points × replications), found ${(n * s.replications).toLocaleString('en-US')}; lower replications or the number of points` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['replications'],
+        message: `expected at most ${MAX_SWEEP_RUNS.toLocaleString('en-US')} runs (points × replications), found ${(n * s.replications).toLocaleString('en-US')}; lower replications or the number of points`,
+      });
     }
   })
   .describe('for `gmpsim sweep` and `gmpsim tune`: the points to run');
@@ -69,7 +96,10 @@ export const MAX_SWEEP_POINTS = 100_000;
 export const MAX_SWEEP_RUNS = 1_000_000;
 
 /** How many points a sweep has — grid lists multiplied, × random samples — without expanding them. */
-export function sweepPointCount(s: { grid: Record<string, unknown[]>; random?: { samples: number } | undefined }): number {
+export function sweepPointCount(s: {
+  grid: Record<string, unknown[]>;
+  random?: { samples: number } | undefined;
+}): number {
   let n = s.random?.samples ?? 1;
   for (const values of Object.values(s.grid)) n *= values.length;
   return n;

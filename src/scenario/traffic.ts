@@ -98,19 +98,29 @@ function fromCsv(text: string, o: TrafficOptions): Raw {
   const body = text.replace(/^\uFEFF/, '');
   // Grafana may export with ';' (its "Series joined by time" CSV in some locales): use the header's separator.
   const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
-  const rows = firstLine.includes(';') && !firstLine.includes(',') ? dsvFormat(';').parseRows(body) : csvParseRows(body);
+  const rows =
+    firstLine.includes(';') && !firstLine.includes(',') ? dsvFormat(';').parseRows(body) : csvParseRows(body);
   const needValue = o.format !== 'timestamps';
   // A header is a first row whose time cell is not a time.
   let header: string[] | undefined;
   let start = 0;
-  while (start < rows.length && (rows[start]!.length === 0 || rows[start]!.every((c) => c.trim() === '') || rows[start]![0]!.trim().startsWith('#'))) start++;
+  while (
+    start < rows.length &&
+    (rows[start]!.length === 0 || rows[start]!.every((c) => c.trim() === '') || rows[start]![0]!.trim().startsWith('#'))
+  )
+    start++;
   const first = rows[start];
   const index = (col: string | number | undefined, fallback: number, what: string): number => {
     if (col === undefined) return fallback;
     if (typeof col === 'number') return col;
     const i = header?.findIndex((h) => h.trim() === col) ?? -1;
     if (i < 0) {
-      throw new TrafficError([{ line: start + 1, message: `expected a column named "${col}" (${what}), found ${header ? header.map((h) => JSON.stringify(h)).join(', ') : 'no header'}` }]);
+      throw new TrafficError([
+        {
+          line: start + 1,
+          message: `expected a column named "${col}" (${what}), found ${header ? header.map((h) => JSON.stringify(h)).join(', ') : 'no header'}`,
+        },
+      ]);
     }
     return i;
   };
@@ -130,20 +140,30 @@ function fromCsv(text: string, o: TrafficOptions): Raw {
     if (cells.length === 0 || cells.every((c) => c.trim() === '') || cells[0]!.trim().startsWith('#')) continue;
     width ??= cells.length;
     if (cells.length !== width) {
-      problems.push({ line, message: `expected ${width} cell${width === 1 ? '' : 's'} as the ${header ? 'header has' : 'first row has'}, found "${excerpt(cells.join(','), 40)}"` });
+      problems.push({
+        line,
+        message: `expected ${width} cell${width === 1 ? '' : 's'} as the ${header ? 'header has' : 'first row has'}, found "${excerpt(cells.join(','), 40)}"`,
+      });
       continue;
     }
     const t = parseTime(cells[ti] ?? '');
     const v = needValue ? parseValue(cells[vi] ?? '') : 1;
     if (!t || v === undefined) {
       const what = needValue ? '"time,value"' : 'a time';
-      problems.push({ line, message: `expected ${what} (times: seconds, Unix seconds or ms, RFC 3339), found "${excerpt(cells.join(','), 40)}"` });
+      problems.push({
+        line,
+        message: `expected ${what} (times: seconds, Unix seconds or ms, RFC 3339), found "${excerpt(cells.join(','), 40)}"`,
+      });
       continue;
     }
     local ||= t.local === true;
     points.push({ t: t.s, v, line, absolute: t.absolute });
   }
-  if (local) warnings.push({ message: 'times like "2026-03-01 12:00:00" carry no time zone (Grafana writes the browser\'s): read as UTC; only differences matter after rebasing' });
+  if (local)
+    warnings.push({
+      message:
+        'times like "2026-03-01 12:00:00" carry no time zone (Grafana writes the browser\'s): read as UTC; only differences matter after rebasing',
+    });
   return { points, warnings, problems };
 }
 
@@ -157,21 +177,37 @@ function fromPrometheus(text: string, o: TrafficOptions): Raw {
   try {
     doc = JSON.parse(text) as PromResponse;
   } catch (e) {
-    throw new TrafficError([{ message: `expected a Prometheus query_range JSON response, found text that does not parse (${(e as Error).message})` }]);
+    throw new TrafficError([
+      {
+        message: `expected a Prometheus query_range JSON response, found text that does not parse (${(e as Error).message})`,
+      },
+    ]);
   }
   const result = doc.data?.result;
   if (doc.data?.resultType !== 'matrix' || !Array.isArray(result)) {
-    throw new TrafficError([{ message: `expected a query_range response (data.resultType "matrix"), found ${JSON.stringify(doc.data?.resultType ?? doc.status ?? null)}` }]);
+    throw new TrafficError([
+      {
+        message: `expected a query_range response (data.resultType "matrix"), found ${JSON.stringify(doc.data?.resultType ?? doc.status ?? null)}`,
+      },
+    ]);
   }
-  if (result.length === 0) throw new TrafficError([{ message: 'expected at least one series in data.result, found none (the query matched nothing)' }]);
+  if (result.length === 0)
+    throw new TrafficError([
+      { message: 'expected at least one series in data.result, found none (the query matched nothing)' },
+    ]);
   const label = (i: number) => JSON.stringify(result[i]!.metric ?? {});
   let chosen: number[];
   if (o.series === 'sum') chosen = result.map((_r, i) => i);
   else if (typeof o.series === 'number') {
-    if (o.series >= result.length) throw new TrafficError([{ message: `expected series index < ${result.length}, found ${o.series}` }]);
+    if (o.series >= result.length)
+      throw new TrafficError([{ message: `expected series index < ${result.length}, found ${o.series}` }]);
     chosen = [o.series];
   } else if (result.length > 1) {
-    throw new TrafficError([{ message: `expected one series, found ${result.length} (${label(0)}, …): set series: sum to add them up, or an index` }]);
+    throw new TrafficError([
+      {
+        message: `expected one series, found ${result.length} (${label(0)}, …): set series: sum to add them up, or an index`,
+      },
+    ]);
   } else chosen = [0];
   const sums = new Map<number, number>();
   const problems: TrafficProblem[] = [];
@@ -179,7 +215,9 @@ function fromPrometheus(text: string, o: TrafficOptions): Raw {
     (result[i]!.values ?? []).forEach(([ts, val], k) => {
       const v = parseValue(String(val));
       if (typeof ts !== 'number' || !Number.isFinite(ts) || v === undefined) {
-        problems.push({ message: `series ${i} ${label(i)}, sample ${k}: expected [unix_seconds, "number"], found ${JSON.stringify([ts, val]).slice(0, 60)}` });
+        problems.push({
+          message: `series ${i} ${label(i)}, sample ${k}: expected [unix_seconds, "number"], found ${JSON.stringify([ts, val]).slice(0, 60)}`,
+        });
         return;
       }
       sums.set(ts, (sums.get(ts) ?? 0) + v);
@@ -197,9 +235,17 @@ function finish(raw: Raw, o: TrafficOptions): Traffic {
   const problems: TrafficProblem[] = [...raw.problems];
   const fail = () => new TrafficError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   if (points.length === 0 && problems.length > 0) throw fail();
-  if (points.length === 0) throw new TrafficError([{ message: `expected at least one ${o.format === 'timestamps' ? 'time' : 'time,value row'}, found none` }]);
+  if (points.length === 0)
+    throw new TrafficError([
+      { message: `expected at least one ${o.format === 'timestamps' ? 'time' : 'time,value row'}, found none` },
+    ]);
   if (points.some((p) => p.absolute) && points.some((p) => !p.absolute)) {
-    throw new TrafficError([{ line: points.find((p) => p.absolute !== points[0]!.absolute)!.line, message: 'expected all times absolute (Unix, RFC 3339) or all relative (seconds), found both' }]);
+    throw new TrafficError([
+      {
+        line: points.find((p) => p.absolute !== points[0]!.absolute)!.line,
+        message: 'expected all times absolute (Unix, RFC 3339) or all relative (seconds), found both',
+      },
+    ]);
   }
   const t0 = points[0]!.absolute ? points[0]!.t : 0;
   if (points[0]!.absolute && warnings.every((w) => !w.message.startsWith('absolute'))) {
@@ -207,13 +253,18 @@ function finish(raw: Raw, o: TrafficOptions): Traffic {
   }
   const strict = o.format !== 'timestamps';
   for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1]!, b = points[i]!;
+    const a = points[i - 1]!,
+      b = points[i]!;
     if (b.t < a.t || (strict && b.t === a.t)) {
-      problems.push({ ...(b.line ? { line: b.line } : {}), message: `expected times in ${strict ? 'increasing' : 'non-decreasing'} order, found ${b.t - t0} after ${a.t - t0}` });
+      problems.push({
+        ...(b.line ? { line: b.line } : {}),
+        message: `expected times in ${strict ? 'increasing' : 'non-decreasing'} order, found ${b.t - t0} after ${a.t - t0}`,
+      });
     }
   }
   if (o.format === 'rates') {
-    for (const p of points) if (p.v < 0) problems.push({ ...(p.line ? { line: p.line } : {}), message: `expected a rate ≥ 0, found ${p.v}` });
+    for (const p of points)
+      if (p.v < 0) problems.push({ ...(p.line ? { line: p.line } : {}), message: `expected a rate ≥ 0, found ${p.v}` });
   }
   if (problems.length > 0) throw fail();
 
@@ -222,18 +273,26 @@ function finish(raw: Raw, o: TrafficOptions): Traffic {
   else if (o.format === 'rates') out = points.map((p) => [p.t - t0, p.v]);
   else {
     // A counter: the increase over each interval ÷ its length, a drop being a reset (as Prometheus' rate()).
-    if (points.length < 2) throw new TrafficError([{ message: 'expected at least two counter samples to take a rate, found one' }]);
+    if (points.length < 2)
+      throw new TrafficError([{ message: 'expected at least two counter samples to take a rate, found one' }]);
     let resets = 0;
     out = [];
     for (let i = 1; i < points.length; i++) {
-      const a = points[i - 1]!, b = points[i]!;
+      const a = points[i - 1]!,
+        b = points[i]!;
       if (b.v < a.v) resets++;
       const inc = b.v >= a.v ? b.v - a.v : b.v;
       out.push([a.t - t0, inc / (b.t - a.t)]);
     }
-    if (resets > 0) warnings.push({ message: `${resets} counter reset${resets === 1 ? '' : 's'} (a value below the one before): counted from zero, as Prometheus' rate() does` });
+    if (resets > 0)
+      warnings.push({
+        message: `${resets} counter reset${resets === 1 ? '' : 's'} (a value below the one before): counted from zero, as Prometheus' rate() does`,
+      });
   }
-  const arrivals = o.format === 'timestamps' ? out.length : out.reduce((s, p, i) => s + p[1]! * ((out[i + 1]?.[0] ?? p[0]!) - p[0]!), 0);
+  const arrivals =
+    o.format === 'timestamps'
+      ? out.length
+      : out.reduce((s, p, i) => s + p[1]! * ((out[i + 1]?.[0] ?? p[0]!) - p[0]!), 0);
   if (!(arrivals > 0) && !(o.format !== 'timestamps' && out.at(-1)![1]! > 0)) {
     throw new TrafficError([{ message: 'expected traffic, found a trace that yields no arrivals (every rate is 0)' }]);
   }

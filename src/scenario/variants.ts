@@ -12,10 +12,15 @@ export { mergePatch };
  * GOMAXPROCS from goVersion and the CPU limit — follow the patch; problems are reported under
  * variants[i].patch).
  */
-export function compareScenarios(text: string, file: string): { base: Scenario; variants: { name: string; scenario: Scenario }[] } {
+export function compareScenarios(
+  text: string,
+  file: string,
+): { base: Scenario; variants: { name: string; scenario: Scenario }[] } {
   const base = parseScenario(text, file);
   if (!base.variants || base.variants.length === 0) {
-    throw new ScenarioError([{ file, path: 'variants', message: 'expected a list of variants ({name, patch}) to compare, found none' }]);
+    throw new ScenarioError([
+      { file, path: 'variants', message: 'expected a list of variants ({name, patch}) to compare, found none' },
+    ]);
   }
   const names = new Set<string>();
   const { variants } = base;
@@ -23,15 +28,27 @@ export function compareScenarios(text: string, file: string): { base: Scenario; 
   const plain: Record<string, unknown> = { ...written, name: base.name };
   delete plain.variants;
   const resolved = variants.map((v, i) => {
-    if (names.has(v.name)) throw new ScenarioError([{ file, path: `variants[${i}].name`, message: `expected a unique name, found "${v.name}" twice` }]);
+    if (names.has(v.name))
+      throw new ScenarioError([
+        { file, path: `variants[${i}].name`, message: `expected a unique name, found "${v.name}" twice` },
+      ]);
     names.add(v.name);
     const data = mergePatch(plain, v.patch);
     try {
       // Trace and sample files are read relative to the compare file.
-      return { name: v.name, scenario: resolveFiles(scenarioFromData(data, `${file} (variant ${v.name})`, dirname(file)), file) };
+      return {
+        name: v.name,
+        scenario: resolveFiles(scenarioFromData(data, `${file} (variant ${v.name})`, dirname(file)), file),
+      };
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
-      throw new ScenarioError(e.problems.map((p) => ({ file, path: `variants[${i}].patch${p.path ? `.${p.path}` : ''}`, message: p.message })));
+      throw new ScenarioError(
+        e.problems.map((p) => ({
+          file,
+          path: `variants[${i}].patch${p.path ? `.${p.path}` : ''}`,
+          message: p.message,
+        })),
+      );
     }
   });
   return { base: resolveFiles(base, file), variants: resolved };

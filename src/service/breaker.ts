@@ -36,7 +36,10 @@ export class CircuitBreaker {
   private readonly maxRequests: number;
   private readonly timeoutNs: number;
 
-  constructor(private readonly st: BreakerSettings, now = 0) {
+  constructor(
+    private readonly st: BreakerSettings,
+    now = 0,
+  ) {
     this.maxRequests = st.maxRequests === 0 ? 1 : st.maxRequests;
     this.timeoutNs = st.timeoutNs === 0 ? 60e9 : st.timeoutNs;
     this.toNewGeneration(now);

@@ -2,13 +2,13 @@ import type { KeyedStream, RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { msToNs, sToNs } from '../engine/time.js';
 import type { Column } from '../runtime/pod-runtime.js';
-import { OUTCOME_FAILED, OUTCOME_OK, OUTCOME_SHED, type RequestTable } from '../workload/requests.js';
 import type { CallSpec, Dependencies, ServiceSpec } from '../scenario/service-schema.js';
-import { durationSampler, type DurationSampler } from '../workload/distributions.js';
+import { type DurationSampler, durationSampler } from '../workload/distributions.js';
+import { OUTCOME_FAILED, OUTCOME_OK, OUTCOME_SHED, type RequestTable } from '../workload/requests.js';
 import { CircuitBreaker, StateOpen } from './breaker.js';
 import { DEP_QUEUED, DEP_REJECTED, DEP_START, Dependency } from './dependency.js';
 import { ConcurrencyLimiter, type LimiterSpec } from './limiter.js';
-import { CONN_DIAL, CONN_IDLE, ConnPool, resolveMaxIdle, type PoolSettings } from './pool.js';
+import { CONN_DIAL, CONN_IDLE, ConnPool, type PoolSettings, resolveMaxIdle } from './pool.js';
 
 /** The G side of a call: the pod's scheduler, told when its G may run again and whether the call succeeded. */
 export interface CallWaker {
@@ -143,8 +143,12 @@ export class ServiceWorld {
       : l.type === 'fixed'
         ? { kind: 'fixed', limit: l.limit }
         : {
-            kind: 'aimd', initialLimit: l.initialLimit, minLimit: l.minLimit, maxLimit: l.maxLimit,
-            backoffRatio: l.backoffRatio, timeoutNs: msToNs(l.timeoutMs),
+            kind: 'aimd',
+            initialLimit: l.initialLimit,
+            minLimit: l.minLimit,
+            maxLimit: l.maxLimit,
+            backoffRatio: l.backoffRatio,
+            timeoutNs: msToNs(l.timeoutMs),
           };
     this.kDialed = sim.registerKind('service.dialed', (c) => this.onDialed(c));
     this.kDepDone = sim.registerKind('service.dependency-done', (c) => this.onDepDone(c));
@@ -327,7 +331,8 @@ export class ServiceWorld {
   /** Slots freed in the pool go to waiters as new connections (maybeOpenNewConnections). */
   private openForWaiters(ps: PodService, dep: number): void {
     const pool = ps.pools[dep]!;
-    for (let w = pool.maybeOpenNewConnection(this.sim.now); w >= 0; w = pool.maybeOpenNewConnection(this.sim.now)) this.dial(w);
+    for (let w = pool.maybeOpenNewConnection(this.sim.now); w >= 0; w = pool.maybeOpenNewConnection(this.sim.now))
+      this.dial(w);
   }
 
   /** The attempt's deadline (call timeout or the request's): the G stops waiting; the work goes on. */
@@ -421,9 +426,21 @@ export class ServiceWorld {
 
   private grow(): void {
     const n = Math.max(256, this.cap * 2);
-    const i32 = (a: Int32Array) => { const b = new Int32Array(n); b.set(a); return b; };
-    const u8 = (a: Uint8Array) => { const b = new Uint8Array(n); b.set(a); return b; };
-    const f64 = (a: Float64Array) => { const b = new Float64Array(n); b.set(a); return b; };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    const u8 = (a: Uint8Array) => {
+      const b = new Uint8Array(n);
+      b.set(a);
+      return b;
+    };
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
     this.cPod = i32(this.cPod);
     this.cG = i32(this.cG);
     this.cCall = i32(this.cCall);
@@ -454,9 +471,18 @@ export class ServiceWorld {
 
   /** summary.json's `dependencies` block. */
   summary(): Record<string, { calls: number; errors: number; rejected: number; abandoned: number; maxQueued: number }> {
-    const out: Record<string, { calls: number; errors: number; rejected: number; abandoned: number; maxQueued: number }> = {};
+    const out: Record<
+      string,
+      { calls: number; errors: number; rejected: number; abandoned: number; maxQueued: number }
+    > = {};
     for (const d of this.deps) {
-      out[d.dep.name] = { calls: d.dep.calls, errors: d.dep.errors, rejected: d.dep.rejected, abandoned: d.dep.abandoned, maxQueued: d.dep.maxQueued };
+      out[d.dep.name] = {
+        calls: d.dep.calls,
+        errors: d.dep.errors,
+        rejected: d.dep.rejected,
+        abandoned: d.dep.abandoned,
+        maxQueued: d.dep.maxQueued,
+      };
     }
     return out;
   }
@@ -565,7 +591,15 @@ export class PodService {
         { name: `pool_${name}_waiting`, kind: 'gauge' as const, read: () => p.waiting },
         { name: `pool_${name}_wait_ms`, kind: 'counter' as const, read: () => p.waitNsNow(now()) / 1e6 },
         { name: `pool_${name}_dials`, kind: 'counter' as const, read: () => p.dials },
-        ...(br ? [{ name: `breaker_${name}_open`, kind: 'gauge' as const, read: () => (br.currentState(now()) === StateOpen ? 1 : 0) }] : []),
+        ...(br
+          ? [
+              {
+                name: `breaker_${name}_open`,
+                kind: 'gauge' as const,
+                read: () => (br.currentState(now()) === StateOpen ? 1 : 0),
+              },
+            ]
+          : []),
       ];
     });
     return [
@@ -590,20 +624,38 @@ export interface ServiceSummary {
   requestsShed: number;
   /** Latency of the failed and shed requests, ms (kept apart from the successes' latencyMs). */
   failedLatencyMs: { count: number; p50: number; p99: number; max: number };
-  calls: { attempts: number; ok: number; failed: number; errors: number; timeouts: number; retries: number; breakerRejected: number };
+  calls: {
+    attempts: number;
+    ok: number;
+    failed: number;
+    errors: number;
+    timeouts: number;
+    retries: number;
+    breakerRejected: number;
+  };
   /** Per dependency: the dependency's own counts, and its pools and breakers summed over every pod. */
-  dependencies: Record<string, {
-    calls: number; errors: number; rejected: number; abandoned: number; maxQueued: number;
-    pool: { dials: number; waitCount: number; waitMs: number; maxIdleClosed: number; maxLifetimeClosed: number };
-    breakerTrips?: number;
-  }>;
+  dependencies: Record<
+    string,
+    {
+      calls: number;
+      errors: number;
+      rejected: number;
+      abandoned: number;
+      maxQueued: number;
+      pool: { dials: number; waitCount: number; waitMs: number; maxIdleClosed: number; maxLifetimeClosed: number };
+      breakerTrips?: number;
+    }
+  >;
   /** The limiter's limit at the end, per pod still running (the adaptive one moves). */
   limiterLimitsAtEnd?: number[];
 }
 
 /** The run's `service` summary from the world (every pod's service that ever ran) and the failed latencies. */
 export function serviceSummary(
-  w: ServiceWorld, failed: { count: number; quantiles(q: number[]): number[]; max(): number }, requestsShed: number, requestsFailed: number,
+  w: ServiceWorld,
+  failed: { count: number; quantiles(q: number[]): number[]; max(): number },
+  requestsShed: number,
+  requestsFailed: number,
 ): ServiceSummary {
   const sum = (f: (p: PodService) => number) => w.pods.reduce((a, p) => a + f(p), 0);
   const [p50, p99] = failed.quantiles([0.5, 0.99]);

@@ -80,7 +80,8 @@ export class Clients {
     this.attempt[id] = attempt;
     this.seq[id] = seq;
     this.setAbandoned(id, false);
-    this.timeoutH[id] = this.spec.timeoutMs !== undefined ? this.sim.schedule(msToNs(this.spec.timeoutMs), this.kTimeout, id) : -1;
+    this.timeoutH[id] =
+      this.spec.timeoutMs !== undefined ? this.sim.schedule(msToNs(this.spec.timeoutMs), this.kTimeout, id) : -1;
   }
 
   firstArrivalNs(id: number): number {
@@ -102,7 +103,12 @@ export class Clients {
   failedAttempt(firstNs: number, attempt: number, seq: number): void {
     if (attempt < this.spec.retries) {
       this.retries++;
-      this.sim.schedule(msToNs(this.spec.backoffMs * 2 ** attempt), this.kRetry, seq * RETRY_PACK + attempt + 1, firstNs);
+      this.sim.schedule(
+        msToNs(this.spec.backoffMs * 2 ** attempt),
+        this.kRetry,
+        seq * RETRY_PACK + attempt + 1,
+        firstNs,
+      );
     } else {
       this.failed++;
       this.onGiveUp?.(seq);

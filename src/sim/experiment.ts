@@ -1,29 +1,34 @@
-import { mixKey, RandomStreams, type KeyedStream } from '../engine/random.js';
+import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
+import { type KeyedStream, mixKey, RandomStreams } from '../engine/random.js';
 import { Simulation } from '../engine/simulation.js';
 import { msToNs, nsToMs, nsToS, sToNs } from '../engine/time.js';
+import { detectRegimes } from '../explain/regimes.js';
 import { Histogram } from '../metrics/histogram.js';
 import { SampleLog } from '../metrics/sample-log.js';
 import { TimeSeries } from '../metrics/time-series.js';
 import { GoFatalError } from '../runtime/gmp/sched.js';
+import type { Column, CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import type { TraceDocument } from '../runtime/trace-events.js';
-import { RunTrace, type RunTraceOptions } from './run-trace.js';
-import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
-import type { Scenario } from '../scenario/schema.js';
 import { startupPhasesOf } from '../scenario/cluster-schema.js';
-import { arrivalProcess, type ArrivalProcess } from '../workload/arrivals.js';
-import { durationSampler, stepsMeanCpuNs, type DurationSampler } from '../workload/distributions.js';
-import { OUTCOME_OK, OUTCOME_SHED, RequestTable } from '../workload/requests.js';
+import type { Scenario } from '../scenario/schema.js';
 import { serviceSummary } from '../service/calls.js';
-import type { Column } from '../runtime/pod-runtime.js';
-import { arrivalRateMaxVUs, clientTimeoutMs, isClosedLoop, isK6Executor, VirtualUsers } from '../workload/virtual-users.js';
-import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
+import { type ArrivalProcess, arrivalProcess } from '../workload/arrivals.js';
+import { type DurationSampler, durationSampler, stepsMeanCpuNs } from '../workload/distributions.js';
+import { OUTCOME_OK, OUTCOME_SHED, RequestTable } from '../workload/requests.js';
+import {
+  arrivalRateMaxVUs,
+  clientTimeoutMs,
+  isClosedLoop,
+  isK6Executor,
+  VirtualUsers,
+} from '../workload/virtual-users.js';
 import { Clients } from './client.js';
 import { chaosReported, FaultInjector } from './faults.js';
-import { checkSteadyState } from './steady-state.js';
-import { scheduleTimeline } from './timeline.js';
 import { PodFleet } from './fleet.js';
-import { detectRegimes } from '../explain/regimes.js';
-import { SERIES_COLUMNS, type RunSummary } from './summary.js';
+import { RunTrace, type RunTraceOptions } from './run-trace.js';
+import { checkSteadyState } from './steady-state.js';
+import { type RunSummary, SERIES_COLUMNS } from './summary.js';
+import { scheduleTimeline } from './timeline.js';
 
 /** The attempt number that keys a kubelet probe's draws: no client makes 2^20 attempts of one request. */
 const PROBE_ATTEMPT = 1 << 20;
@@ -158,15 +163,33 @@ export class Experiment implements CompletionSink {
       scenario.runtime.scheduler === 'ideal-fifo'
         ? steps.map((st, i) => {
             const stream = rng.keyed(`request.steps[${i}]`);
-            return { sampler: durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, stream), stream };
+            return {
+              sampler: durationSampler((st as { cpu: Parameters<typeof durationSampler>[0] }).cpu, stream),
+              stream,
+            };
           })
         : [];
     const arrival = scenario.workload.arrival;
-    const client = { ...scenario.workload.client, timeoutMs: clientTimeoutMs(arrival, scenario.workload.client.timeoutMs) };
-    this.clients = new Clients(this.sim, client, (first, attempt, seq) => this.sendAttempt(first, attempt, seq), (id) => this.requests.arrivalNs[id]!);
+    const client = {
+      ...scenario.workload.client,
+      timeoutMs: clientTimeoutMs(arrival, scenario.workload.client.timeoutMs),
+    };
+    this.clients = new Clients(
+      this.sim,
+      client,
+      (first, attempt, seq) => this.sendAttempt(first, attempt, seq),
+      (id) => this.requests.arrivalNs[id]!,
+    );
     const tracer = options.trace ? new RunTrace(this.sim, scenario, options.trace) : undefined;
     this.tracer = tracer;
-    this.fleet = new PodFleet(this.sim, scenario, rng, this.requests, this, tracer ? (k, rt) => tracer.attach(k, rt) : undefined);
+    this.fleet = new PodFleet(
+      this.sim,
+      scenario,
+      rng,
+      this.requests,
+      this,
+      tracer ? (k, rt) => tracer.attach(k, rt) : undefined,
+    );
     this.rateMaxVUs = arrival.process === 'ramping-arrival-rate' ? arrivalRateMaxVUs(arrival) : Infinity;
     this.rateAllocated = arrival.process === 'ramping-arrival-rate' ? arrival.preAllocatedVUs : 0;
     this.vus = isClosedLoop(arrival)
@@ -184,7 +207,9 @@ export class Experiment implements CompletionSink {
     this.faults = new FaultInjector(this.sim, scenario.faults, this.fleet, rng.keyed('fault.target'));
     this.chaos = chaosReported(scenario);
     this.k6 = isK6Executor(arrival);
-    this.lossStream = scenario.faults.some((f) => f.type === 'packet-loss') ? rng.keyed('fault.packet-loss') : undefined;
+    this.lossStream = scenario.faults.some((f) => f.type === 'packet-loss')
+      ? rng.keyed('fault.packet-loss')
+      : undefined;
     scheduleTimeline(this.sim, scenario.timeline, this.fleet);
     const pod0 = this.fleet.pod0;
     tracer?.start(this.fleet, () => ({ in_flight: this.requests.inFlight }));
@@ -270,7 +295,15 @@ export class Experiment implements CompletionSink {
         })),
         lostResponses: this.lostResponses,
         ...(s.steadyState
-          ? { steadyState: checkSteadyState(s.steadyState, s.faults, this.series, s.durationS, s.metrics.sampleIntervalMs / 1000) }
+          ? {
+              steadyState: checkSteadyState(
+                s.steadyState,
+                s.faults,
+                this.series,
+                s.durationS,
+                s.metrics.sampleIntervalMs / 1000,
+              ),
+            }
           : {}),
       };
     }
@@ -436,10 +469,18 @@ export class Experiment implements CompletionSink {
       p99!,
       ...this.podSample(dtS),
       ...this.intervalHist.cumulative(),
-      ...(this.fleet.nodeAutoscaler ? [this.fleet.deployment.nodes.upCount(), this.fleet.nodeAutoscaler.provisioning] : []),
+      ...(this.fleet.nodeAutoscaler
+        ? [this.fleet.deployment.nodes.upCount(), this.fleet.nodeAutoscaler.provisioning]
+        : []),
       ...this.depSample(dtS),
       ...(this.chaos ? [this.faults.active, (this.clients.failed - this.failedAtLastSample) / dtS] : []),
-      ...(this.k6 ? [this.vus ? this.vus.vus : this.rateAllocated, this.vus ? this.vus.busy : this.rateBusy, (this.dropped - this.droppedAtLastSample) / dtS] : []),
+      ...(this.k6
+        ? [
+            this.vus ? this.vus.vus : this.rateAllocated,
+            this.vus ? this.vus.busy : this.rateBusy,
+            (this.dropped - this.droppedAtLastSample) / dtS,
+          ]
+        : []),
     ]);
     this.failedAtLastSample = this.clients.failed;
     this.droppedAtLastSample = this.dropped;
@@ -462,7 +503,14 @@ export class Experiment implements CompletionSink {
       const busy = pod.runtime.busyIntegralNs();
       const cores = (busy - (this.podBusy[pod.index] ?? 0)) / 1e9 / dtS;
       this.podBusy[pod.index] = busy;
-      const row: (number | string)[] = [nsToS(now), pod.index, pod.ready ? 1 : 0, pod.inFlight, pod.runtime.goroutines(), cores];
+      const row: (number | string)[] = [
+        nsToS(now),
+        pod.index,
+        pod.ready ? 1 : 0,
+        pod.inFlight,
+        pod.runtime.goroutines(),
+        cores,
+      ];
       if (this.podPhases) row.push(pod.phase);
       if (this.podRevisions) row.push(pod.revision);
       this.podSeries.append(row);
@@ -529,7 +577,16 @@ export class Experiment implements CompletionSink {
         inFlightAtEnd: this.requests.inFlight,
       },
       throughputPerS: this.latency.count / measuredS,
-      latencyMs: { mean: this.latency.mean(), min: min!, p50: p50!, p90: p90!, p95: p95!, p99: p99!, p999: p999!, max: this.latency.max() },
+      latencyMs: {
+        mean: this.latency.mean(),
+        min: min!,
+        p50: p50!,
+        p90: p90!,
+        p95: p95!,
+        p99: p99!,
+        p999: p999!,
+        max: this.latency.max(),
+      },
       waitMs: { mean: this.wait.mean(), p50: w50!, p99: w99! },
       serviceMs: { mean: this.service.mean(), p50: s50!, p99: s99! },
       latencyHistogramMs: this.latencyHist.toJSON(),
@@ -556,11 +613,18 @@ export class Experiment implements CompletionSink {
             }
           : {}),
         ...(dep.rollouts.length > 0
-          ? { rollouts: dep.rollouts.map((r) => ({ atS: nsToS(r.startNs), completedS: Number.isNaN(r.completeNs) ? null : nsToS(r.completeNs) })) }
+          ? {
+              rollouts: dep.rollouts.map((r) => ({
+                atS: nsToS(r.startNs),
+                completedS: Number.isNaN(r.completeNs) ? null : nsToS(r.completeNs),
+              })),
+            }
           : {}),
         // Only when it happened: an overload beyond cluster.pod.maxInFlightRequests (absent otherwise,
         // so results of runs that never reach the limit are unchanged).
-        ...(dep.overloaded > 0 ? { overloadRefused: dep.overloaded, maxInFlightRequestsPerPod: s.cluster.pod.maxInFlightRequests } : {}),
+        ...(dep.overloaded > 0
+          ? { overloadRefused: dep.overloaded, maxInFlightRequestsPerPod: s.cluster.pod.maxInFlightRequests }
+          : {}),
       },
       ...(isK6Executor(s.workload.arrival)
         ? {
@@ -575,7 +639,9 @@ export class Experiment implements CompletionSink {
         : {}),
       ...(this.fleet.autoscaler ? { hpa: hpaSummary(this.fleet.autoscaler.decisions) } : {}),
       ...this.fleet.pod0?.summary?.(),
-      ...(this.fleet.service ? { service: serviceSummary(this.fleet.service, this.failedLatency, this.shedMeasured, this.failedMeasured) } : {}),
+      ...(this.fleet.service
+        ? { service: serviceSummary(this.fleet.service, this.failedLatency, this.shedMeasured, this.failedMeasured) }
+        : {}),
       // The trace's own sampling events are observation, not the model's work.
       engine: { events: this.sim.eventsProcessed - (this.tracer?.samplingEvents ?? 0) },
     };
@@ -594,7 +660,10 @@ function meanCpuNs(s: Scenario): number {
 
 /** HPA activity from its sync records: rescales, and how often the direction flipped (flapping). */
 function hpaSummary(decisions: readonly HpaDecisionRecord[]) {
-  let ups = 0, downs = 0, reversals = 0, lastDir = 0;
+  let ups = 0,
+    downs = 0,
+    reversals = 0,
+    lastDir = 0;
   for (const d of decisions) {
     if (!d.rescale) continue;
     const dir = Math.sign(d.desiredReplicas - d.currentReplicas);
@@ -603,7 +672,13 @@ function hpaSummary(decisions: readonly HpaDecisionRecord[]) {
     if (lastDir !== 0 && dir !== lastDir) reversals++;
     lastDir = dir;
   }
-  return { syncs: decisions.length, rescales: ups + downs, scaleUps: ups, scaleDowns: downs, directionReversals: reversals };
+  return {
+    syncs: decisions.length,
+    rescales: ups + downs,
+    scaleUps: ups,
+    scaleDowns: downs,
+    directionReversals: reversals,
+  };
 }
 
 /** Run a scenario to completion in one call. */

@@ -1,9 +1,9 @@
 import type { KeyedStream } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { msToNs, sToNs } from '../engine/time.js';
+import type { PodRuntime } from '../runtime/pod-runtime.js';
 import type { Fault, FaultTarget, FaultType } from '../scenario/cluster-schema.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { PodRuntime } from '../runtime/pod-runtime.js';
 import type { PodFleet } from './fleet.js';
 
 const MiB = 1 << 20;
@@ -222,7 +222,14 @@ export function snap(x: number): number {
 }
 
 /** Fault types older than targets: alone and untargeted they keep today's outputs. */
-const LEGACY_TYPES: readonly FaultType[] = ['metrics-down', 'hpa-down', 'pod-kill', 'node-loss', 'network-latency', 'noisy-neighbour'];
+const LEGACY_TYPES: readonly FaultType[] = [
+  'metrics-down',
+  'hpa-down',
+  'pod-kill',
+  'node-loss',
+  'network-latency',
+  'noisy-neighbour',
+];
 
 /**
  * Whether the run reports its chaos (faults_active and errors_per_s columns, summary.chaos): with a

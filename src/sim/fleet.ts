@@ -1,21 +1,20 @@
-import { autoscalerSpec, createAutoscaler, pipelineNeeds, type Autoscaler } from '../autoscaler/autoscaler.js';
+import { type Autoscaler, autoscalerSpec, createAutoscaler, pipelineNeeds } from '../autoscaler/autoscaler.js';
 import { ClusterAutoscaler } from '../cluster/cluster-autoscaler.js';
 import { Deployment, type ServiceSink } from '../cluster/deployment.js';
 import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
 import { NodeCpus } from '../cluster/node-cpu.js';
-import type { RandomStreams } from '../engine/random.js';
+import type { KeyedStream, RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
-import { IdealFifoPod } from '../runtime/ideal-fifo.js';
-import { Warmup } from '../runtime/warmup.js';
-import type { Column, PodRuntime, RuntimeSettings } from '../runtime/pod-runtime.js';
 import { GMP_COLUMNS } from '../runtime/gmp/report.js';
-import type { Runtime, Scenario } from '../scenario/schema.js';
+import { IdealFifoPod } from '../runtime/ideal-fifo.js';
+import type { Column, PodRuntime, RuntimeSettings } from '../runtime/pod-runtime.js';
+import { Warmup } from '../runtime/warmup.js';
 import type { TimelineEvent } from '../scenario/cluster-schema.js';
-import type { RequestTable } from '../workload/requests.js';
+import type { Runtime, Scenario } from '../scenario/schema.js';
 import { ServiceWorld } from '../service/calls.js';
-import { PodNetwork, snap, type NetworkFaultState } from './faults.js';
-import type { KeyedStream } from '../engine/random.js';
+import type { RequestTable } from '../workload/requests.js';
+import { type NetworkFaultState, PodNetwork, snap } from './faults.js';
 
 /**
  * The pods of a run and what drives their number: the Deployment (with its Service), the metrics
@@ -89,7 +88,11 @@ export class PodFleet {
     this.rt = {
       ...this.rt,
       ...(e.gomaxprocs !== undefined ? { gomaxprocs: e.gomaxprocs } : {}),
-      gc: { ...this.rt.gc, ...(gogc !== undefined ? { gogc } : {}), ...(limitMB !== undefined ? { memoryLimitMB: limitMB } : {}) },
+      gc: {
+        ...this.rt.gc,
+        ...(gogc !== undefined ? { gogc } : {}),
+        ...(limitMB !== undefined ? { memoryLimitMB: limitMB } : {}),
+      },
     };
     const s: RuntimeSettings = {
       ...(gogc !== undefined ? { gogc: gogc === 'off' ? -1 : gogc } : {}),
@@ -111,22 +114,25 @@ export class PodFleet {
     onRuntime?: (podIndex: number, runtime: PodRuntime) => void,
   ) {
     this.jitter = rng.keyed('fault.network-jitter');
-    const rt = (this.rt = scenario.runtime);
+    this.rt = scenario.runtime;
+    const rt = this.rt;
     const steps = scenario.workload.request.steps;
     this.gomaxprocs = rt.gomaxprocs;
     this.hostCpus = rt.hostCpus;
     const sv = scenario.service;
-    const world = Object.keys(scenario.dependencies).length > 0 || sv.limiter !== undefined || sv.requestTimeoutMs !== undefined
-      ? new ServiceWorld(sim, scenario.dependencies, sv, rng, this.network)
-      : undefined;
+    const world =
+      Object.keys(scenario.dependencies).length > 0 || sv.limiter !== undefined || sv.requestTimeoutMs !== undefined
+        ? new ServiceWorld(sim, scenario.dependencies, sv, rng, this.network)
+        : undefined;
     this.service = world;
     const cl = scenario.cluster;
     // With unlimited nodes (count 0) each pod is alone on a node of hostCpus cores.
-    const nodeCpus = (this.nodeCpus = cl.nodeCpuSharing
+    this.nodeCpus = cl.nodeCpuSharing
       ? new NodeCpus(sim, rt.hostCpus, Math.round(cl.pod.cpuRequestCores * 1000), (k) =>
           cl.nodes.count === 0 ? k : this.deployment.pods[k]!.node,
         )
-      : undefined);
+      : undefined;
+    const nodeCpus = this.nodeCpus;
     const wcfg = cl.pod.warmup;
     // Containers made while the Deployment is being built are the initial replicas, Ready since before
     // the run: warm. Every later one (scale-out, restart, rollout) starts cold.
@@ -141,7 +147,19 @@ export class PodFleet {
         const pod =
           now.scheduler === 'ideal-fifo'
             ? new IdealFifoPod(sim, requests, now.gomaxprocs, podSink)
-            : new GmpPod(sim, requests, now, steps, r, podSink, this.podNetwork(k), this.podCpuOf(k), world?.podService(requests), nodeCpus?.forPod(k), warmup(k));
+            : new GmpPod(
+                sim,
+                requests,
+                now,
+                steps,
+                r,
+                podSink,
+                this.podNetwork(k),
+                this.podCpuOf(k),
+                world?.podService(requests),
+                nodeCpus?.forPod(k),
+                warmup(k),
+              );
         onRuntime?.(k, pod);
         return pod;
       },
@@ -157,7 +175,11 @@ export class PodFleet {
     const scaler = autoscalerSpec(scenario);
     // Metrics a timeline edit switches the HPA to must be kept from the start, as the initial ones are.
     const later = scenario.timeline.flatMap((e) => (e.type === 'hpa' && e.metrics ? e.metrics : []));
-    const needs = pipelineNeeds(scaler?.kind === 'hpa' && later.length > 0 ? { kind: 'hpa', spec: { ...scaler.spec, metrics: [...scaler.spec.metrics, ...later] } } : scaler);
+    const needs = pipelineNeeds(
+      scaler?.kind === 'hpa' && later.length > 0
+        ? { kind: 'hpa', spec: { ...scaler.spec, metrics: [...scaler.spec.metrics, ...later] } }
+        : scaler,
+    );
     this.metrics = new MetricsPipelineModel(sim, scenario.metricsPipeline, this.deployment, needs);
     const clockStartMs = Date.parse(scenario.clockStart);
     const ctx = { sim, deployment: this.deployment, metrics: this.metrics, cluster: scenario.cluster, clockStartMs };

@@ -1,2 +1,2 @@
-export { Experiment, runScenario, type RunResult } from './experiment.js';
-export { SERIES_COLUMNS, type RunSummary } from './summary.js';
+export { Experiment, type RunResult, runScenario } from './experiment.js';
+export { type RunSummary, SERIES_COLUMNS } from './summary.js';

@@ -1,10 +1,10 @@
-import type { Simulation } from '../engine/simulation.js';
-import { msToNs, sToNs } from '../engine/time.js';
 import type { HpaDecisionRecord } from '../autoscaler/hpa/controller.js';
 import type { ClusterPod } from '../cluster/deployment.js';
+import type { Simulation } from '../engine/simulation.js';
+import { msToNs, sToNs } from '../engine/time.js';
 import { TraceRecorder } from '../runtime/gmp/trace-export.js';
 import type { PodRuntime } from '../runtime/pod-runtime.js';
-import { TraceSink, type TraceDocument, type TraceEvent } from '../runtime/trace-events.js';
+import { type TraceDocument, type TraceEvent, TraceSink } from '../runtime/trace-events.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { PodFleet } from './fleet.js';
 
@@ -72,7 +72,10 @@ export class RunTrace {
     const endNs = Math.min(sToNs(options.endS), sToNs(scenario.durationS));
     this.sink = new TraceSink(sim, startNs, endNs, options.maxEvents);
     this.pods = options.pods ? new Set(options.pods) : undefined;
-    this.periodNs = options.counterMs !== undefined ? msToNs(options.counterMs) : Math.max(msToNs(1), Math.round((endNs - startNs) / 2000));
+    this.periodNs =
+      options.counterMs !== undefined
+        ? msToNs(options.counterMs)
+        : Math.max(msToNs(1), Math.round((endNs - startNs) / 2000));
     const s = this.sink;
     s.nameProcess(CLUSTER_PID, 'cluster (ingress, HPA, faults)', 0);
     s.nameThread(CLUSTER_PID, INGRESS_TID, 'ingress (routed requests)');
@@ -115,7 +118,17 @@ export class RunTrace {
     if (id === undefined) return;
     this.routingFlow.delete(requestId);
     const name = attempt > 0 ? `request ${seq} (retry ${attempt})` : `request ${seq}`;
-    const ev: TraceEvent = { name, ph: 'X', ts: this.sim.now / 1e3, dur: 0, pid: CLUSTER_PID, tid: INGRESS_TID, cat: 'request', bind_id: id, flow_out: true };
+    const ev: TraceEvent = {
+      name,
+      ph: 'X',
+      ts: this.sim.now / 1e3,
+      dur: 0,
+      pid: CLUSTER_PID,
+      tid: INGRESS_TID,
+      cat: 'request',
+      bind_id: id,
+      flow_out: true,
+    };
     if (!this.sink.push(ev)) this.sink.pendingFlows.delete(requestId);
   }
 
@@ -146,7 +159,11 @@ export class RunTrace {
     const dtS = (now - this.lastSampleNs) / 1e9;
     this.lastSampleNs = now;
     const dep = fleet.deployment;
-    this.counter(CLUSTER_PID, 'replicas', { desired: dep.replicas, ready: dep.readyCount(), pending: dep.pendingCount() });
+    this.counter(CLUSTER_PID, 'replicas', {
+      desired: dep.replicas,
+      ready: dep.readyCount(),
+      pending: dep.pendingCount(),
+    });
     const busy = fleet.busyIntegralNs();
     if (dtS > 0) this.counter(CLUSTER_PID, 'cpu', { cores: (busy - this.clusterBusy) / 1e9 / dtS });
     this.clusterBusy = busy;
@@ -167,7 +184,12 @@ export class RunTrace {
     if (cur?.label === 'Gone') return;
     if (!cur) this.sink.nameThread(podPid(pod.index), LIFECYCLE_TID, 'lifecycle');
     // With start-up phases the pod knows when its phase began; otherwise the change is seen at this sample.
-    const start = phases && label === pod.phase ? Math.max(pod.phaseStartNs, cur?.startNs ?? pod.createdNs) : cur ? now : pod.createdNs;
+    const start =
+      phases && label === pod.phase
+        ? Math.max(pod.phaseStartNs, cur?.startNs ?? pod.createdNs)
+        : cur
+          ? now
+          : pod.createdNs;
     if (cur) this.sink.slice(podPid(pod.index), LIFECYCLE_TID, cur.label, cur.startNs, start, undefined, true);
     this.life.set(pod.index, { label, startNs: Math.min(start, now) });
   }
@@ -184,7 +206,8 @@ export class RunTrace {
     const rates: Record<string, number> = {};
     cols.forEach((c, i) => {
       if (c.kind === 'gauge') gauges[c.name] = values[i]!;
-      else if (dtS > 0 && !Number.isNaN(prev.counters[i]!)) rates[`${c.name}_per_s`] = (values[i]! - prev.counters[i]!) / dtS;
+      else if (dtS > 0 && !Number.isNaN(prev.counters[i]!))
+        rates[`${c.name}_per_s`] = (values[i]! - prev.counters[i]!) / dtS;
     });
     gauges.in_flight = pod.inFlight;
     this.counter(pid, 'runtime', gauges);
@@ -207,19 +230,41 @@ export class RunTrace {
     for (const d of hpa ?? []) {
       const t = sToNs(d.tS);
       if (!s.inWindow(t)) continue;
-      const name = d.rescale ? `scale ${d.desiredReplicas > d.currentReplicas ? 'up' : 'down'} ${d.currentReplicas}→${d.desiredReplicas}` : 'sync';
+      const name = d.rescale
+        ? `scale ${d.desiredReplicas > d.currentReplicas ? 'up' : 'down'} ${d.currentReplicas}→${d.desiredReplicas}`
+        : 'sync';
       const { tS: _t, ...args } = d;
       s.pushAlways({ name, ph: 'i', s: 't', ts: t / 1e3, pid: CLUSTER_PID, tid: HPA_TID, cat: 'hpa', args });
     }
     for (const f of this.scenario.faults) {
       const t0 = sToNs(f.atS);
       if (f.type === 'pod-kill') {
-        if (s.inWindow(t0)) s.pushAlways({ name: f.type, ph: 'i', s: 't', ts: t0 / 1e3, pid: CLUSTER_PID, tid: FAULT_TID, cat: 'fault', args: { ...f } });
+        if (s.inWindow(t0))
+          s.pushAlways({
+            name: f.type,
+            ph: 'i',
+            s: 't',
+            ts: t0 / 1e3,
+            pid: CLUSTER_PID,
+            tid: FAULT_TID,
+            cat: 'fault',
+            args: { ...f },
+          });
       } else s.slice(CLUSTER_PID, FAULT_TID, f.type, t0, t0 + sToNs(f.durationS), { ...f }, true);
     }
     for (const e of this.scenario.timeline) {
       const t = sToNs(e.atS);
-      if (s.inWindow(t)) s.pushAlways({ name: e.type, ph: 'i', s: 't', ts: t / 1e3, pid: CLUSTER_PID, tid: TIMELINE_TID, cat: 'timeline', args: { ...e } });
+      if (s.inWindow(t))
+        s.pushAlways({
+          name: e.type,
+          ph: 'i',
+          s: 't',
+          ts: t / 1e3,
+          pid: CLUSTER_PID,
+          tid: TIMELINE_TID,
+          cat: 'timeline',
+          args: { ...e },
+        });
     }
     const truncated = !s.open;
     if (truncated) {

@@ -62,9 +62,15 @@ export function checkSteadyState(
       ended += r[done]! * dt;
       failed += r[errs]! * dt;
     }
-    const p99 = quantile(0.99, buckets.map((b) => b.le), counts);
+    const p99 = quantile(
+      0.99,
+      buckets.map((b) => b.le),
+      counts,
+    );
     const errorPercent = ended + failed > 0 ? (100 * failed) / (ended + failed) : null;
-    const pass = (h.p99Ms === undefined || p99 === null || p99 < h.p99Ms) && (h.errorPercent === undefined || errorPercent === null || errorPercent < h.errorPercent);
+    const pass =
+      (h.p99Ms === undefined || p99 === null || p99 < h.p99Ms) &&
+      (h.errorPercent === undefined || errorPercent === null || errorPercent < h.errorPercent);
     return { fault, phase, fromS, toS, p99Ms: p99, errorPercent, pass };
   };
   const checks: SteadyStateCheck[] = [];

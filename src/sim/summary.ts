@@ -1,6 +1,6 @@
 import type { Deployment, StartupSummary } from '../cluster/deployment.js';
-import type { GmpSummary } from '../runtime/gmp/report.js';
 import type { Regime } from '../explain/regimes.js';
+import type { GmpSummary } from '../runtime/gmp/report.js';
 import type { ServiceSummary } from '../service/calls.js';
 import type { SteadyStateResult } from './steady-state.js';
 
@@ -34,7 +34,16 @@ export interface RunSummary {
   /** Completions of measured requests per second of measured time. */
   throughputPerS: number;
   /** Response time (arrival to completion) of requests arriving after warm-up. */
-  latencyMs: { mean: number; min: number; p50: number; p90: number; p95: number; p99: number; p999: number; max: number };
+  latencyMs: {
+    mean: number;
+    min: number;
+    p50: number;
+    p90: number;
+    p95: number;
+    p99: number;
+    p999: number;
+    max: number;
+  };
   /** Time from arrival to first running. */
   waitMs: { mean: number; p50: number; p99: number };
   /** Time from first running to completion (the handler's own time: CPU, assists, preemption, blocking). */
@@ -71,7 +80,13 @@ export interface RunSummary {
    * With a k6 executor (constant-vus, ramping-vus, ramping-arrival-rate): the most VUs, the iterations
    * (requests) started, those dropped because every VU was busy (k6 dropped_iterations), the client timeout.
    */
-  loadGenerator?: { executor: string; maxVUs: number; iterations: number; droppedIterations: number; timeoutMs: number };
+  loadGenerator?: {
+    executor: string;
+    maxVUs: number;
+    iterations: number;
+    droppedIterations: number;
+    timeoutMs: number;
+  };
   /**
    * Targeted chaos (a fault with a target, a newer fault type, or a steadyState): each fault with the pods it
    * hit at its start, responses lost to packet loss, and the steady-state hypothesis checked around each fault.

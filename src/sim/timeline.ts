@@ -27,7 +27,8 @@ export function scheduleTimeline(sim: Simulation, timeline: readonly TimelineEve
         }
         return;
       case 'runtime':
-        return fleet.applyRuntimeSettings(e);
+        fleet.applyRuntimeSettings(e);
+        return;
       default: {
         const never: never = e;
         throw new Error(`unknown timeline event ${JSON.stringify(never)}`);

@@ -69,7 +69,9 @@ export function summarisePoints(meta: SweepMeta, runs: readonly RunRecord[]): Po
     .map((point) => {
       const rs = byPoint.get(point)!;
       const ok = rs.filter((r) => r.metrics);
-      const metrics = Object.fromEntries(SWEEP_METRICS.map((m, i) => [m, stats(ok.map((r) => r.metrics![i]!))])) as Record<SweepMetric, MetricStats>;
+      const metrics = Object.fromEntries(
+        SWEEP_METRICS.map((m, i) => [m, stats(ok.map((r) => r.metrics![i]!))]),
+      ) as Record<SweepMetric, MetricStats>;
       let objective = ok.length > 0 ? 0 : NaN;
       for (const [m, w] of Object.entries(meta.objective) as [SweepMetric, number][]) objective += w * metrics[m].mean;
       return { point, params: rs[0]!.params, n: ok.length, failed: rs.length - ok.length, objective, metrics };
@@ -84,7 +86,8 @@ export function bestPoints(points: readonly PointSummary[], k: number): PointSum
     .slice(0, k);
 }
 
-const cell = (v: unknown): number | string => (typeof v === 'number' ? v : typeof v === 'string' ? v : JSON.stringify(v));
+const cell = (v: unknown): number | string =>
+  typeof v === 'number' ? v : typeof v === 'string' ? v : JSON.stringify(v);
 
 /**
  * The sweep's result files, a pure function of (meta, runs): runs.csv (one row per point × replication,
@@ -97,16 +100,37 @@ export function sweepFiles(meta: SweepMeta, runs: readonly RunRecord[]): Record<
     ['point', 'rep', 'seed', ...meta.paths, ...SWEEP_METRICS, 'error'],
     sorted.map((r) => {
       const params = new Map(r.params);
-      return [r.point, r.rep, r.seed, ...meta.paths.map((p) => cell(params.get(p))), ...SWEEP_METRICS.map((_, i) => r.metrics?.[i] ?? NaN), r.error ?? ''];
+      return [
+        r.point,
+        r.rep,
+        r.seed,
+        ...meta.paths.map((p) => cell(params.get(p))),
+        ...SWEEP_METRICS.map((_, i) => r.metrics?.[i] ?? NaN),
+        r.error ?? '',
+      ];
     }),
   );
   const points = summarisePoints(meta, sorted);
   const statCols = ['mean', 'sd', 'ci95', 'p05', 'p50', 'p95'] as const;
   const pointsCsv = toCsv(
-    ['point', ...meta.paths, 'n', 'failed', 'objective', ...SWEEP_METRICS.flatMap((m) => statCols.map((s) => `${m}_${s}`))],
+    [
+      'point',
+      ...meta.paths,
+      'n',
+      'failed',
+      'objective',
+      ...SWEEP_METRICS.flatMap((m) => statCols.map((s) => `${m}_${s}`)),
+    ],
     points.map((p) => {
       const params = new Map(p.params);
-      return [p.point, ...meta.paths.map((q) => cell(params.get(q))), p.n, p.failed, p.objective, ...SWEEP_METRICS.flatMap((m) => statCols.map((s) => p.metrics[m][s]))];
+      return [
+        p.point,
+        ...meta.paths.map((q) => cell(params.get(q))),
+        p.n,
+        p.failed,
+        p.objective,
+        ...SWEEP_METRICS.flatMap((m) => statCols.map((s) => p.metrics[m][s])),
+      ];
     }),
   );
   const json = toStableJson({

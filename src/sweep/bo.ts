@@ -26,7 +26,8 @@ export function encodePoints(points: readonly SweepPoint[], logPaths: ReadonlySe
       const log = logPaths.has(path) && values.every((v) => (v as number) > 0);
       const f = (v: number) => (log ? Math.log(v) : v);
       const nums = values.map((v) => f(v as number));
-      const lo = Math.min(...nums), hi = Math.max(...nums);
+      const lo = Math.min(...nums),
+        hi = Math.max(...nums);
       if (hi > lo) columns.push((p) => (f(p.params[j]![1] as number) - lo) / (hi - lo));
       return;
     }
@@ -99,18 +100,28 @@ export function proposeBatch(
 ): number[] {
   const seen = new Set(observed.map((o) => o.point));
   const ok = observed.filter((o) => Number.isFinite(o.cost));
-  if (ok.length === 0) return x.map((_, i) => i).filter((i) => !seen.has(i)).slice(0, size);
+  if (ok.length === 0)
+    return x
+      .map((_, i) => i)
+      .filter((i) => !seen.has(i))
+      .slice(0, size);
   let cost = GaussianProcess.fit(
     ok.map((o) => x[o.point]!),
     ok.map((o) => o.cost),
   );
   const xs = ok.map((o) => x[o.point]!);
-  let cons = constraints.map((_, k) => GaussianProcess.fit(xs, ok.map((o) => warp(o.figures[k]!))));
+  let cons = constraints.map((_, k) =>
+    GaussianProcess.fit(
+      xs,
+      ok.map((o) => warp(o.figures[k]!)),
+    ),
+  );
   const feasibleCosts = ok.filter((o) => o.feasible).map((o) => o.cost);
   const best = feasibleCosts.length > 0 ? Math.min(...feasibleCosts) : undefined;
   const batch: number[] = [];
   while (batch.length < size) {
-    let pick = -1, pickScore = -Infinity;
+    let pick = -1,
+      pickScore = -Infinity;
     for (let i = 0; i < x.length; i++) {
       if (seen.has(i)) continue;
       let pof = 1;

@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import {
-  closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
@@ -10,8 +20,8 @@ import { toStableJson } from '../report/format.js';
 import { MARKER, markerContent, OutputWriteError } from '../report/out-dir.js';
 import { SWEEP_METRICS } from '../scenario/sweep-schema.js';
 import type { RunRecord, SweepMeta } from './aggregate.js';
-import { runSeed } from './points.js';
 import { JournalError } from './journal-error.js';
+import { runSeed } from './points.js';
 
 /** The files a finished sweep writes (sweepFiles' keys); a fresh journal removes stale ones. */
 const RESULT_FILES = ['runs.csv', 'points.csv', 'sweep.json'];
@@ -42,7 +52,11 @@ function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }
@@ -53,14 +67,29 @@ const sha = (v: unknown) => createHash('sha256').update(canonical(v)).digest('he
 export function sweepDefinition(scenario: Record<string, unknown>, sweep: Record<string, unknown>): SweepDefinition {
   const { sweep: _s, variants: _v, ...rest } = scenario;
   return {
-    scenario: Object.fromEntries(Object.keys(rest).sort().map((k) => [k, sha(rest[k])])),
-    sweep: Object.fromEntries(Object.keys(sweep).sort().map((k) => [k, sha(sweep[k])])),
+    scenario: Object.fromEntries(
+      Object.keys(rest)
+        .sort()
+        .map((k) => [k, sha(rest[k])]),
+    ),
+    sweep: Object.fromEntries(
+      Object.keys(sweep)
+        .sort()
+        .map((k) => [k, sha(sweep[k])]),
+    ),
   };
 }
 
 /** The SweepMeta part of a journal header (what result files carry). */
 export function sweepMetaOf(m: JournalMeta): SweepMeta {
-  return { name: m.name, masterSeed: m.masterSeed, replications: m.replications, totalPoints: m.totalPoints, paths: m.paths, objective: m.objective };
+  return {
+    name: m.name,
+    masterSeed: m.masterSeed,
+    replications: m.replications,
+    totalPoints: m.totalPoints,
+    paths: m.paths,
+    objective: m.objective,
+  };
 }
 
 /**
@@ -69,7 +98,8 @@ export function sweepMetaOf(m: JournalMeta): SweepMeta {
  */
 export function sweepDifferences(a: JournalMeta, b: JournalMeta, withShard = false): string[] {
   const out: string[] = [];
-  if ((a.format ?? 1) !== (b.format ?? 1)) out.push(`journal format ${a.format ?? 1} vs ${b.format ?? 1} (written by another gmpsim version)`);
+  if ((a.format ?? 1) !== (b.format ?? 1))
+    out.push(`journal format ${a.format ?? 1} vs ${b.format ?? 1} (written by another gmpsim version)`);
   if (a.name !== b.name) out.push(`scenario name "${a.name}" vs "${b.name}"`);
   if (a.masterSeed !== b.masterSeed) out.push(`master seed ${a.masterSeed} vs ${b.masterSeed}`);
   const keys = (x: Record<string, string> = {}, y: Record<string, string> = {}) =>
@@ -207,7 +237,9 @@ export class Journal {
       const h = this.holder();
       if (h !== undefined) {
         const where = h.host === hostname() ? '' : ` on host ${h.host}`;
-        throw new JournalError(`${this.dir}: another gmpsim (pid ${h.pid}${where}) is writing this sweep; wait for it to finish or use another --out`);
+        throw new JournalError(
+          `${this.dir}: another gmpsim (pid ${h.pid}${where}) is writing this sweep; wait for it to finish or use another --out`,
+        );
       }
       rmSync(this.lockFile, { force: true }); // stale: its process is gone
     }
@@ -247,11 +279,21 @@ export class Journal {
     try {
       m = JSON.parse(readFileSync(this.metaFile, 'utf8'));
     } catch (e) {
-      throw new JournalError(`${this.metaFile}: expected the journal header (JSON), found ${e instanceof SyntaxError ? 'malformed JSON' : (e as Error).message}`);
+      throw new JournalError(
+        `${this.metaFile}: expected the journal header (JSON), found ${e instanceof SyntaxError ? 'malformed JSON' : (e as Error).message}`,
+      );
     }
     const h = m as Partial<JournalMeta> | null;
-    if (!h || typeof h !== 'object' || typeof h.name !== 'string' || !Number.isInteger(h.totalPoints) || !Number.isInteger(h.replications)) {
-      throw new JournalError(`${this.metaFile}: expected a journal header with name, totalPoints and replications, found something else`);
+    if (
+      !h ||
+      typeof h !== 'object' ||
+      typeof h.name !== 'string' ||
+      !Number.isInteger(h.totalPoints) ||
+      !Number.isInteger(h.replications)
+    ) {
+      throw new JournalError(
+        `${this.metaFile}: expected a journal header with name, totalPoints and replications, found something else`,
+      );
     }
     return h as JournalMeta;
   }
@@ -278,13 +320,18 @@ export class Journal {
       if (rec === undefined) {
         // Only the last record may be torn (a write cut short); anything before it was whole once.
         if (nl < 0 || nl === buf.length - 1) return { runs, validBytes: offset, tornTail: true };
-        throw new JournalError(`${this.runsFile}:${lineNo}: expected a framed, checksummed run record, found a corrupt line; remove the directory or restore the line`);
+        throw new JournalError(
+          `${this.runsFile}:${lineNo}: expected a framed, checksummed run record, found a corrupt line; remove the directory or restore the line`,
+        );
       }
       const why = badRecord(rec, meta, shard);
       if (why) throw new JournalError(`${this.runsFile}:${lineNo}: ${why}`);
       const r = rec as RunRecord;
       const key = `${r.point}/${r.rep}`;
-      if (seen.has(key)) throw new JournalError(`${this.runsFile}:${lineNo}: point ${r.point} replication ${r.rep} is recorded twice (two writers?); remove the directory and run again`);
+      if (seen.has(key))
+        throw new JournalError(
+          `${this.runsFile}:${lineNo}: point ${r.point} replication ${r.rep} is recorded twice (two writers?); remove the directory and run again`,
+        );
       seen.add(key);
       runs.push(r);
       offset = end + 1;
@@ -330,7 +377,8 @@ export class Journal {
 
 /** Why a parsed record does not belong to the sweep in `meta`, or undefined if it does. */
 function badRecord(rec: unknown, meta: JournalMeta, shard: number[] | undefined): string | undefined {
-  if (!rec || typeof rec !== 'object' || Array.isArray(rec)) return 'expected a run record (point, rep, seed, params, metrics or error), found something else';
+  if (!rec || typeof rec !== 'object' || Array.isArray(rec))
+    return 'expected a run record (point, rep, seed, params, metrics or error), found something else';
   const r = rec as Partial<RunRecord>;
   if (!Number.isInteger(r.point) || r.point! < 0 || r.point! >= meta.totalPoints) {
     return `expected a point from 0 to ${meta.totalPoints - 1}, found ${JSON.stringify(r.point)}`;
@@ -339,9 +387,14 @@ function badRecord(rec: unknown, meta: JournalMeta, shard: number[] | undefined)
   if (!Number.isInteger(r.rep) || r.rep! < 0 || r.rep! >= meta.replications) {
     return `expected a replication from 0 to ${meta.replications - 1}, found ${JSON.stringify(r.rep)}`;
   }
-  if (r.seed !== runSeed(meta.masterSeed, r.rep!)) return `point ${r.point} replication ${r.rep}: expected seed ${runSeed(meta.masterSeed, r.rep!)}, found ${JSON.stringify(r.seed)}`;
+  if (r.seed !== runSeed(meta.masterSeed, r.rep!))
+    return `point ${r.point} replication ${r.rep}: expected seed ${runSeed(meta.masterSeed, r.rep!)}, found ${JSON.stringify(r.seed)}`;
   if (!Array.isArray(r.params)) return `point ${r.point}: expected params, found none`;
-  const okMetrics = Array.isArray(r.metrics) && r.metrics.length === SWEEP_METRICS.length && r.metrics.every((x) => typeof x === 'number' || x === null);
-  if (!okMetrics && typeof r.error !== 'string') return `point ${r.point} replication ${r.rep}: expected ${SWEEP_METRICS.length} metrics or an error, found neither`;
+  const okMetrics =
+    Array.isArray(r.metrics) &&
+    r.metrics.length === SWEEP_METRICS.length &&
+    r.metrics.every((x) => typeof x === 'number' || x === null);
+  if (!okMetrics && typeof r.error !== 'string')
+    return `point ${r.point} replication ${r.rep}: expected ${SWEEP_METRICS.length} metrics or an error, found neither`;
   return undefined;
 }

@@ -22,7 +22,8 @@ export function setPath(doc: unknown, path: readonly PathStep[], value: unknown)
     list[head] = setPath(list[head], rest, value);
     return list;
   }
-  const obj: Record<string, unknown> = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? { ...(doc as Record<string, unknown>) } : {};
+  const obj: Record<string, unknown> =
+    typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? { ...(doc as Record<string, unknown>) } : {};
   obj[head!] = setPath(obj[head!], rest, value);
   return obj;
 }

@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import { RandomStreams } from '../engine/random.js';
-import { resolveFiles, scenarioFromData, ScenarioError } from '../scenario/load.js';
+import { resolveFiles, ScenarioError, scenarioFromData } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Sweep, SweepRange } from '../scenario/sweep-schema.js';
 import { parsePath, setPath } from './paths.js';
@@ -17,12 +17,15 @@ export interface SweepPoint {
  */
 export function expandPoints(spec: Sweep, masterSeed: number): SweepPoint[] {
   let grid: [string, unknown][][] = [[]];
-  for (const [path, values] of Object.entries(spec.grid)) grid = grid.flatMap((g) => values.map((v) => [...g, [path, v] as [string, unknown]]));
+  for (const [path, values] of Object.entries(spec.grid))
+    grid = grid.flatMap((g) => values.map((v) => [...g, [path, v] as [string, unknown]]));
   let samples: [string, unknown][][] = [[]];
   if (spec.random) {
     const rng = new RandomStreams(masterSeed).stream('sweep.random');
     const ranges = Object.entries(spec.random.ranges);
-    samples = Array.from({ length: spec.random.samples }, () => ranges.map(([path, r]) => [path, draw(r, () => rng.nextDouble())] as [string, unknown]));
+    samples = Array.from({ length: spec.random.samples }, () =>
+      ranges.map(([path, r]) => [path, draw(r, () => rng.nextDouble())] as [string, unknown]),
+    );
   }
   const points: SweepPoint[] = [];
   for (const g of grid) for (const s of samples) points.push({ index: points.length, params: [...g, ...s] });
@@ -72,6 +75,8 @@ export function pointScenario(base: Record<string, unknown>, point: SweepPoint, 
     return resolveFiles(scenarioFromData(data, file), file);
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
-    throw new ScenarioError(e.problems.map((p) => ({ ...p, file, path: `sweep (point ${point.index}: ${where}) → ${p.path}` })));
+    throw new ScenarioError(
+      e.problems.map((p) => ({ ...p, file, path: `sweep (point ${point.index}: ${where}) → ${p.path}` })),
+    );
   }
 }

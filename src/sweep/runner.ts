@@ -40,7 +40,12 @@ export async function runTasks(
   // Never more threads than tasks or cores: each holds a V8 heap, and extra ones only add memory.
   workers = Math.max(1, Math.min(workers, tasks.length, availableParallelism()));
   const stopped = new Promise<void>((resolve) => (stop.onStop = resolve));
-  const pool = new Piscina({ filename: new URL('./worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  const pool = new Piscina({
+    filename: new URL('./worker.js', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 60_000,
+  });
   const inflight = new Set<Promise<void>>();
   let next = 0;
   try {

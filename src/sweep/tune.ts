@@ -1,9 +1,9 @@
 import type { Scenario } from '../scenario/schema.js';
 import { SWEEP_METRICS, type SweepMetric } from '../scenario/sweep-schema.js';
-import type { RunOutcome } from './run-row.js';
+import { encodePoints, initialDesign, type Observed, proposeBatch } from './bo.js';
 import { runSeed, type SweepPoint } from './points.js';
+import type { RunOutcome } from './run-row.js';
 import type { SweepTask } from './runner.js';
-import { encodePoints, initialDesign, proposeBatch, type Observed } from './bo.js';
 
 /** Runs a batch of tasks and returns their outcomes in task order (a worker pool, or inline in tests). */
 export type Evaluate = (tasks: SweepTask[]) => Promise<RunOutcome[]>;
@@ -75,7 +75,11 @@ export function rungSchedule(points: number, method: TuneMethod, maxSeeds: numbe
   if (method === 'bo') throw new RangeError('Bayesian optimisation has no fixed rungs: its runs are budget × seeds');
   if (!(eta >= 2)) throw new RangeError(`successive halving needs η ≥ 2, found ${eta}`); // η = 1 would never narrow
   const out: [number, number][] = [];
-  for (let cands = points, seeds = 1; ; cands = Math.max(1, Math.ceil(cands / eta)), seeds = Math.min(maxSeeds, seeds * eta)) {
+  for (
+    let cands = points, seeds = 1;
+    ;
+    cands = Math.max(1, Math.ceil(cands / eta)), seeds = Math.min(maxSeeds, seeds * eta)
+  ) {
     out.push([cands, seeds]);
     if (cands === 1 || seeds >= maxSeeds) return out;
   }
@@ -90,7 +94,8 @@ export function plannedRuns(schedule: readonly [number, number][]): number {
 export function runObjective(o: RunOutcome, objective: Partial<Record<SweepMetric, number>>): number {
   if (!('metrics' in o)) return NaN;
   let v = 0;
-  for (const [m, w] of Object.entries(objective) as [SweepMetric, number][]) v += w * o.metrics[SWEEP_METRICS.indexOf(m)]!;
+  for (const [m, w] of Object.entries(objective) as [SweepMetric, number][])
+    v += w * o.metrics[SWEEP_METRICS.indexOf(m)]!;
   return v;
 }
 
@@ -100,19 +105,37 @@ export function standing(point: number, runs: readonly (number[] | undefined)[],
   const figures = Object.fromEntries(
     SWEEP_METRICS.map((m, i) => [m, failed ? NaN : runs.reduce((a, r) => a + r![i]!, 0) / runs.length]),
   ) as Record<SweepMetric, number>;
-  if (failed) return { point, seeds: runs.length, figures, objective: Infinity, feasible: false, violation: Infinity, usage: Infinity };
+  if (failed)
+    return {
+      point,
+      seeds: runs.length,
+      figures,
+      objective: Infinity,
+      feasible: false,
+      violation: Infinity,
+      usage: Infinity,
+    };
   if (goal.kind === 'weighted') {
     let v = 0;
     for (const [m, w] of Object.entries(goal.objective) as [SweepMetric, number][]) v += w * figures[m];
     return { point, seeds: runs.length, figures, objective: v, feasible: true, violation: 0, usage: 0 };
   }
-  let violation = 0, usage = 0;
+  let violation = 0,
+    usage = 0;
   for (const c of goal.constraints) {
     const over = figures[c.metric] - c.max;
     if (over > 0) violation += c.max > 0 ? over / c.max : over;
     usage += c.max > 0 ? figures[c.metric] / c.max : figures[c.metric];
   }
-  return { point, seeds: runs.length, figures, objective: figures[goal.cost], feasible: violation === 0, violation, usage };
+  return {
+    point,
+    seeds: runs.length,
+    figures,
+    objective: figures[goal.cost],
+    feasible: violation === 0,
+    violation,
+    usage,
+  };
 }
 
 /**
@@ -146,7 +169,9 @@ export async function tune(
   let runs = 0;
   const giveSeeds = async (cands: number[], seeds: number) => {
     const tasks: SweepTask[] = [];
-    for (const c of cands) for (let rep = runsOf.get(c)!.length; rep < seeds; rep++) tasks.push({ point: c, rep, seed: runSeed(opts.masterSeed, rep), scenario: scenarios.get(c)! });
+    for (const c of cands)
+      for (let rep = runsOf.get(c)!.length; rep < seeds; rep++)
+        tasks.push({ point: c, rep, seed: runSeed(opts.masterSeed, rep), scenario: scenarios.get(c)! });
     const outcomes = await evaluate(tasks);
     tasks.forEach((t, i) => {
       const o = outcomes[i]!;
@@ -155,7 +180,11 @@ export async function tune(
     runs += tasks.length;
   };
   const stand = (c: number) => standing(c, runsOf.get(c)!, opts.goal);
-  const rank = (cands: number[]) => cands.map(stand).sort(compareStandings).map((s) => s.point);
+  const rank = (cands: number[]) =>
+    cands
+      .map(stand)
+      .sort(compareStandings)
+      .map((s) => s.point);
   const rungs: Rung[] = [];
   let best: number, second: number | undefined;
   if (opts.method === 'bo') {
@@ -172,7 +201,12 @@ export async function tune(
       rungs.push({ candidates: batch, seeds: opts.maxSeeds, objectives: batch.map((c) => stand(c).objective) });
       for (const c of batch) {
         const s = stand(c);
-        observed.push({ point: c, cost: s.objective, figures: constraints.map((k) => s.figures[k.metric]), feasible: s.feasible });
+        observed.push({
+          point: c,
+          cost: s.objective,
+          figures: constraints.map((k) => s.figures[k.metric]),
+          feasible: s.feasible,
+        });
       }
       batch = proposeBatch(x, observed, constraints, Math.min(bo.batch, budget - observed.length));
     }

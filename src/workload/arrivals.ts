@@ -59,10 +59,15 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): 
       const at = spec.atS.map((t) => Math.round(t * NS_PER_S));
       let i = 0;
       const span = Math.max(horizonS, 1e-9);
-      return { ratePerS: at.filter((t) => t <= span * NS_PER_S).length / span, nextNs: () => (i < at.length ? at[i++]! : Infinity) };
+      return {
+        ratePerS: at.filter((t) => t <= span * NS_PER_S).length / span,
+        nextNs: () => (i < at.length ? at[i++]! : Infinity),
+      };
     }
     case 'trace':
-      throw new Error(`arrival trace "${spec.file}" was not loaded: load the scenario with loadScenarioFile, which reads it`);
+      throw new Error(
+        `arrival trace "${spec.file}" was not loaded: load the scenario with loadScenarioFile, which reads it`,
+      );
     case 'diurnal': {
       // rate(t) = mean + amplitude × cos(2π (t − peak) / period), sampled by thinning (Lewis–Shedler):
       // candidates at the peak rate, each kept with probability rate(t) / peak rate.

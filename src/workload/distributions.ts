@@ -1,7 +1,7 @@
 import type { RandomStream } from '../engine/random.js';
 import { msToNs } from '../engine/time.js';
 import type { AllocSize, DurationDist } from '../scenario/schema.js';
-import { visitStep, type Step } from '../scenario/steps.js';
+import { type Step, visitStep } from '../scenario/steps.js';
 
 /** Draws durations in integer nanoseconds from one named random stream. */
 export interface DurationSampler {
@@ -26,7 +26,10 @@ export function distMeanNs(spec: DurationDist): number {
 }
 
 function empiricalSamples(spec: Extract<DurationDist, { dist: 'empirical' }>): number[] {
-  if (!spec.samplesMs) throw new Error(`empirical distribution "${spec.file}" was not loaded: load the scenario with loadScenarioFile, which reads it`);
+  if (!spec.samplesMs)
+    throw new Error(
+      `empirical distribution "${spec.file}" was not loaded: load the scenario with loadScenarioFile, which reads it`,
+    );
   return spec.samplesMs;
 }
 

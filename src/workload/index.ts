@@ -1,3 +1,3 @@
-export { durationSampler, type DurationSampler } from './distributions.js';
-export { arrivalProcess, type ArrivalProcess } from './arrivals.js';
+export { type ArrivalProcess, arrivalProcess } from './arrivals.js';
+export { type DurationSampler, durationSampler } from './distributions.js';
 export { RequestTable } from './requests.js';

@@ -1,8 +1,8 @@
 import type { KeyedStream } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { NS_PER_S, sToNs } from '../engine/time.js';
-import { K6_TIMEOUT_MS, type Arrival } from '../scenario/schema.js';
-import { durationSampler, type DurationSampler } from './distributions.js';
+import { type Arrival, K6_TIMEOUT_MS } from '../scenario/schema.js';
+import { type DurationSampler, durationSampler } from './distributions.js';
 
 /** The k6 executors that run a fixed or ramping number of looping users (closed-loop). */
 export type ClosedLoopArrival = Extract<Arrival, { process: 'constant-vus' | 'ramping-vus' }>;
@@ -32,7 +32,10 @@ export function arrivalRateMaxVUs(a: Extract<Arrival, { process: 'ramping-arriva
  * each time the ramp crosses an integer (k6 ramping_vus.go, getRawExecutionSteps: for a stage from `from` to
  * `to` over d, the step to v is at start + d·(v − from)/(to − from)); after the last stage, 0 users.
  */
-export function vuChangePoints(startVUs: number, stages: readonly { durationS: number; target: number }[]): { tNs: number[]; vus: number[] } {
+export function vuChangePoints(
+  startVUs: number,
+  stages: readonly { durationS: number; target: number }[],
+): { tNs: number[]; vus: number[] } {
   const tNs = [0];
   const vus = [startVUs];
   let from = startVUs;
@@ -89,7 +92,8 @@ export class VirtualUsers {
     /** Sends logical request `seq` now. */
     private readonly send: (seq: number) => void,
   ) {
-    const points = spec.process === 'constant-vus' ? { tNs: [0], vus: [spec.vus] } : vuChangePoints(spec.startVUs, spec.stages);
+    const points =
+      spec.process === 'constant-vus' ? { tNs: [0], vus: [spec.vus] } : vuChangePoints(spec.startVUs, spec.stages);
     this.changeAtNs = points.tNs;
     this.changeVus = points.vus;
     this.maxVUs = Math.max(1, ...points.vus);

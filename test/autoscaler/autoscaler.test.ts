@@ -36,9 +36,18 @@ describe('the Autoscaler interface: the simulation drives every kind the same wa
       expect(exp.fleet.autoscaler?.kind).to.equal(kind);
       const r = exp.finish();
       const d = r.hpaDecisions ?? [];
-      expect(d.some((x) => x.tS < 30), 'decisions before the fault').to.equal(true);
-      expect(d.some((x) => x.tS >= 30 && x.tS < 90), 'no decisions while down').to.equal(false);
-      expect(d.some((x) => x.tS >= 90), 'decisions after it').to.equal(true);
+      expect(
+        d.some((x) => x.tS < 30),
+        'decisions before the fault',
+      ).to.equal(true);
+      expect(
+        d.some((x) => x.tS >= 30 && x.tS < 90),
+        'no decisions while down',
+      ).to.equal(false);
+      expect(
+        d.some((x) => x.tS >= 90),
+        'decisions after it',
+      ).to.equal(true);
       expect(r.summary.hpa, 'summarised').to.not.equal(undefined);
     });
   }

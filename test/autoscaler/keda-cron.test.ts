@@ -12,10 +12,18 @@ describe('KEDA cron trigger (keda.cron, cron_scaler.go)', () => {
   const office = new CronWindow('0 8 * * 1-5', '0 18 * * 1-5', 'Europe/Berlin', MONDAY, 6);
   const cases: { name: string; atS: number; active: boolean }[] = [
     { name: 'Monday 07:59 Berlin: before the window', atS: 6 * H + 59 * 60, active: false },
-    { name: 'Monday 08:00 Berlin exactly: the next start is tomorrow, the next end tonight — open', atS: 7 * H, active: true },
+    {
+      name: 'Monday 08:00 Berlin exactly: the next start is tomorrow, the next end tonight — open',
+      atS: 7 * H,
+      active: true,
+    },
     { name: 'Monday 12:00 Berlin: open', atS: 11 * H, active: true },
     { name: 'Monday 17:59:59 Berlin: still open', atS: 17 * H - 1, active: true },
-    { name: 'Monday 18:00 Berlin exactly: closed (the next end is tomorrow, after the next start)', atS: 17 * H, active: false },
+    {
+      name: 'Monday 18:00 Berlin exactly: closed (the next end is tomorrow, after the next start)',
+      atS: 17 * H,
+      active: false,
+    },
     { name: 'Saturday noon: no window on weekends', atS: 5 * 24 * H + 11 * H, active: false },
   ];
   for (const c of cases) {
@@ -57,7 +65,8 @@ describe('KEDA cron trigger (keda.cron, cron_scaler.go)', () => {
   });
 
   it('bad input: five fields, a real time zone', () => {
-    const base = 'durationS: 10\nkeda:\n  cron: [{timezone: %TZ%, start: "%S%", end: "0 9 * * *", desiredReplicas: 2}]\n';
+    const base =
+      'durationS: 10\nkeda:\n  cron: [{timezone: %TZ%, start: "%S%", end: "0 9 * * *", desiredReplicas: 2}]\n';
     const p1 = problems(base.replace('%TZ%', 'Mars/Olympus').replace('%S%', '0 8 * * *')).join('\n');
     expect(p1).to.match(/keda\.cron\[0\]\.timezone.*expected an IANA time zone.*"Mars\/Olympus"/);
     const p2 = problems(base.replace('%TZ%', 'UTC').replace('%S%', '0 0 8 * * *')).join('\n');

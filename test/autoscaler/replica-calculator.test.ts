@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import {
-  getResourceReplicas,
   calcPlainMetricReplicas,
-  getObjectMetricReplicas,
-  getObjectPerPodMetricReplicas,
   getExternalMetricReplicas,
   getExternalPerPodMetricReplicas,
+  getObjectMetricReplicas,
+  getObjectPerPodMetricReplicas,
+  getResourceReplicas,
   type HpaPod,
   type PodMetricsInfo,
 } from '../../src/autoscaler/hpa/index.js';
@@ -46,7 +46,9 @@ function pods(tc: Case, requests: number[] = []): HpaPod[] {
 }
 
 function metrics(levels: number[], perContainer: number, names: string[] = []): PodMetricsInfo {
-  return new Map(levels.map((v, i) => [names[i] ?? `test-pod-${i}`, { value: perContainer * v, timestampS: 0, windowS: 60 }]));
+  return new Map(
+    levels.map((v, i) => [names[i] ?? `test-pod-${i}`, { value: perContainer * v, timestampS: 0, windowS: 60 }]),
+  );
 }
 
 describe('HPA replica calculator (Kubernetes replica_calculator_test.go cases)', () => {
@@ -59,39 +61,188 @@ describe('HPA replica calculator (Kubernetes replica_calculator_test.go cases)',
     target: number;
     expect: { replicas: number; utilization: number; value: number } | { error: RegExp };
   }[] = [
-    { name: 'ScaleUp', tc: { currentReplicas: 3 }, requests: [1, 1, 1], levels: [300, 500, 700], target: 30, expect: { replicas: 5, utilization: 50, value: 2 * 500 } },
-    { name: 'ScaleUpUnreadyLessScale', tc: { currentReplicas: 3, podReadiness: ['False', 'True', 'True'] }, requests: [1, 1, 1], levels: [300, 500, 700], target: 30, expect: { replicas: 4, utilization: 60, value: 2 * 600 } },
-    { name: 'ScaleUpHotCpuLessScale', tc: { currentReplicas: 3, podStartTime: [HOT, COOL, COOL] }, requests: [1, 1, 1], levels: [300, 500, 700], target: 30, expect: { replicas: 4, utilization: 60, value: 2 * 600 } },
-    { name: 'ScaleUpUnreadyNoScale', tc: { currentReplicas: 3, podReadiness: ['True', 'False', 'False'] }, requests: [1, 1, 1], levels: [400, 500, 700], target: 30, expect: { replicas: 3, utilization: 40, value: 2 * 400 } },
-    { name: 'ScaleDown', tc: { currentReplicas: 5 }, requests: [1, 1, 1, 1, 1], levels: [100, 300, 500, 250, 250], target: 50, expect: { replicas: 3, utilization: 28, value: 2 * 280 } },
-    { name: 'ScaleDownIncludeUnreadyPods', tc: { currentReplicas: 5, podReadiness: ['True', 'True', 'True', 'False', 'False'] }, requests: [1, 1, 1, 1, 1], levels: [100, 300, 500, 250, 250], target: 50, expect: { replicas: 2, utilization: 30, value: 2 * 300 } },
+    {
+      name: 'ScaleUp',
+      tc: { currentReplicas: 3 },
+      requests: [1, 1, 1],
+      levels: [300, 500, 700],
+      target: 30,
+      expect: { replicas: 5, utilization: 50, value: 2 * 500 },
+    },
+    {
+      name: 'ScaleUpUnreadyLessScale',
+      tc: { currentReplicas: 3, podReadiness: ['False', 'True', 'True'] },
+      requests: [1, 1, 1],
+      levels: [300, 500, 700],
+      target: 30,
+      expect: { replicas: 4, utilization: 60, value: 2 * 600 },
+    },
+    {
+      name: 'ScaleUpHotCpuLessScale',
+      tc: { currentReplicas: 3, podStartTime: [HOT, COOL, COOL] },
+      requests: [1, 1, 1],
+      levels: [300, 500, 700],
+      target: 30,
+      expect: { replicas: 4, utilization: 60, value: 2 * 600 },
+    },
+    {
+      name: 'ScaleUpUnreadyNoScale',
+      tc: { currentReplicas: 3, podReadiness: ['True', 'False', 'False'] },
+      requests: [1, 1, 1],
+      levels: [400, 500, 700],
+      target: 30,
+      expect: { replicas: 3, utilization: 40, value: 2 * 400 },
+    },
+    {
+      name: 'ScaleDown',
+      tc: { currentReplicas: 5 },
+      requests: [1, 1, 1, 1, 1],
+      levels: [100, 300, 500, 250, 250],
+      target: 50,
+      expect: { replicas: 3, utilization: 28, value: 2 * 280 },
+    },
+    {
+      name: 'ScaleDownIncludeUnreadyPods',
+      tc: { currentReplicas: 5, podReadiness: ['True', 'True', 'True', 'False', 'False'] },
+      requests: [1, 1, 1, 1, 1],
+      levels: [100, 300, 500, 250, 250],
+      target: 50,
+      expect: { replicas: 2, utilization: 30, value: 2 * 300 },
+    },
     {
       name: 'ScaleDownExcludeUnscheduledPods',
-      tc: { currentReplicas: 5, podReadiness: ['True', 'False', 'False', 'False', 'False'], podPhase: ['Running', 'Pending', 'Pending', 'Pending', 'Pending'] },
-      requests: [1, 1, 1, 1, 1], levels: [100], target: 50, expect: { replicas: 1, utilization: 10, value: 2 * 100 },
+      tc: {
+        currentReplicas: 5,
+        podReadiness: ['True', 'False', 'False', 'False', 'False'],
+        podPhase: ['Running', 'Pending', 'Pending', 'Pending', 'Pending'],
+      },
+      requests: [1, 1, 1, 1, 1],
+      levels: [100],
+      target: 50,
+      expect: { replicas: 1, utilization: 10, value: 2 * 100 },
     },
-    { name: 'ScaleDownIgnoreHotCpuPods', tc: { currentReplicas: 5, podStartTime: [COOL, COOL, COOL, HOT, HOT] }, requests: [1, 1, 1, 1, 1], levels: [100, 300, 500, 250, 250], target: 50, expect: { replicas: 2, utilization: 30, value: 2 * 300 } },
+    {
+      name: 'ScaleDownIgnoreHotCpuPods',
+      tc: { currentReplicas: 5, podStartTime: [COOL, COOL, COOL, HOT, HOT] },
+      requests: [1, 1, 1, 1, 1],
+      levels: [100, 300, 500, 250, 250],
+      target: 50,
+      expect: { replicas: 2, utilization: 30, value: 2 * 300 },
+    },
     {
       name: 'ScaleDownIgnoresFailedPods',
-      tc: { currentReplicas: 5, podReadiness: ['True', 'True', 'True', 'True', 'True', 'False', 'False'], podPhase: ['Running', 'Running', 'Running', 'Running', 'Running', 'Failed', 'Failed'] },
-      requests: [1, 1, 1, 1, 1, 1, 1], levels: [100, 300, 500, 250, 250], target: 50, expect: { replicas: 3, utilization: 28, value: 2 * 280 },
+      tc: {
+        currentReplicas: 5,
+        podReadiness: ['True', 'True', 'True', 'True', 'True', 'False', 'False'],
+        podPhase: ['Running', 'Running', 'Running', 'Running', 'Running', 'Failed', 'Failed'],
+      },
+      requests: [1, 1, 1, 1, 1, 1, 1],
+      levels: [100, 300, 500, 250, 250],
+      target: 50,
+      expect: { replicas: 3, utilization: 28, value: 2 * 280 },
     },
     {
       name: 'ScaleDownIgnoresDeletionPods',
-      tc: { currentReplicas: 5, podReadiness: ['True', 'True', 'True', 'True', 'True', 'False', 'False'], podPhase: Array(7).fill('Running'), podDeletion: [false, false, false, false, false, true, true] },
-      requests: [1, 1, 1, 1, 1, 1, 1], levels: [100, 300, 500, 250, 250], target: 50, expect: { replicas: 3, utilization: 28, value: 2 * 280 },
+      tc: {
+        currentReplicas: 5,
+        podReadiness: ['True', 'True', 'True', 'True', 'True', 'False', 'False'],
+        podPhase: Array(7).fill('Running'),
+        podDeletion: [false, false, false, false, false, true, true],
+      },
+      requests: [1, 1, 1, 1, 1, 1, 1],
+      levels: [100, 300, 500, 250, 250],
+      target: 50,
+      expect: { replicas: 3, utilization: 28, value: 2 * 280 },
     },
-    { name: 'Tolerance', tc: { currentReplicas: 3 }, requests: [0.9, 1.0, 1.1], levels: [1010, 1030, 1020], target: 100, expect: { replicas: 3, utilization: 102, value: 2 * 1020 } },
-    { name: 'SuperfluousMetrics', tc: { currentReplicas: 4 }, requests: [1, 1, 1, 1], levels: [4000, 9500, 3000, 7000, 3200, 2000], target: 100, expect: { replicas: 24, utilization: 587, value: 2 * 5875 } },
-    { name: 'MissingMetrics', tc: { currentReplicas: 4 }, requests: [1, 1, 1, 1], levels: [400, 95], target: 100, expect: { replicas: 3, utilization: 24, value: 495 } },
-    { name: 'EmptyMetrics', tc: { currentReplicas: 4 }, requests: [1, 1, 1], levels: [], target: 100, expect: { error: /unable to get metrics for resource cpu: no metrics returned from resource metrics API/ } },
-    { name: 'EmptyCPURequest', tc: { currentReplicas: 1 }, requests: [], levels: [200], target: 100, expect: { error: /missing request for/ } },
-    { name: 'MissingMetricsNoChangeEq', tc: { currentReplicas: 2 }, requests: [1, 1], levels: [1000], target: 100, expect: { replicas: 2, utilization: 100, value: 2 * 1000 } },
-    { name: 'MissingMetricsNoChangeGt', tc: { currentReplicas: 2 }, requests: [1, 1], levels: [1900], target: 100, expect: { replicas: 2, utilization: 190, value: 2 * 1900 } },
-    { name: 'MissingMetricsNoChangeLt', tc: { currentReplicas: 2 }, requests: [1, 1], levels: [600], target: 100, expect: { replicas: 2, utilization: 60, value: 2 * 600 } },
-    { name: 'MissingMetricsUnreadyChange', tc: { currentReplicas: 3, podReadiness: ['False', 'True', 'True'] }, requests: [1, 1, 1], levels: [100, 450], target: 50, expect: { replicas: 3, utilization: 45, value: 2 * 450 } },
-    { name: 'MissingMetricsHotCpuNoChange', tc: { currentReplicas: 3, podStartTime: [HOT, COOL, COOL] }, requests: [1, 1, 1], levels: [100, 450], target: 50, expect: { replicas: 3, utilization: 45, value: 2 * 450 } },
-    { name: 'DisjointResourcesMetrics', tc: { currentReplicas: 1 }, requests: [1], levels: [100], podNames: ['an-older-pod-name'], target: 100, expect: { error: /no metrics returned matched known pods/ } },
+    {
+      name: 'Tolerance',
+      tc: { currentReplicas: 3 },
+      requests: [0.9, 1.0, 1.1],
+      levels: [1010, 1030, 1020],
+      target: 100,
+      expect: { replicas: 3, utilization: 102, value: 2 * 1020 },
+    },
+    {
+      name: 'SuperfluousMetrics',
+      tc: { currentReplicas: 4 },
+      requests: [1, 1, 1, 1],
+      levels: [4000, 9500, 3000, 7000, 3200, 2000],
+      target: 100,
+      expect: { replicas: 24, utilization: 587, value: 2 * 5875 },
+    },
+    {
+      name: 'MissingMetrics',
+      tc: { currentReplicas: 4 },
+      requests: [1, 1, 1, 1],
+      levels: [400, 95],
+      target: 100,
+      expect: { replicas: 3, utilization: 24, value: 495 },
+    },
+    {
+      name: 'EmptyMetrics',
+      tc: { currentReplicas: 4 },
+      requests: [1, 1, 1],
+      levels: [],
+      target: 100,
+      expect: { error: /unable to get metrics for resource cpu: no metrics returned from resource metrics API/ },
+    },
+    {
+      name: 'EmptyCPURequest',
+      tc: { currentReplicas: 1 },
+      requests: [],
+      levels: [200],
+      target: 100,
+      expect: { error: /missing request for/ },
+    },
+    {
+      name: 'MissingMetricsNoChangeEq',
+      tc: { currentReplicas: 2 },
+      requests: [1, 1],
+      levels: [1000],
+      target: 100,
+      expect: { replicas: 2, utilization: 100, value: 2 * 1000 },
+    },
+    {
+      name: 'MissingMetricsNoChangeGt',
+      tc: { currentReplicas: 2 },
+      requests: [1, 1],
+      levels: [1900],
+      target: 100,
+      expect: { replicas: 2, utilization: 190, value: 2 * 1900 },
+    },
+    {
+      name: 'MissingMetricsNoChangeLt',
+      tc: { currentReplicas: 2 },
+      requests: [1, 1],
+      levels: [600],
+      target: 100,
+      expect: { replicas: 2, utilization: 60, value: 2 * 600 },
+    },
+    {
+      name: 'MissingMetricsUnreadyChange',
+      tc: { currentReplicas: 3, podReadiness: ['False', 'True', 'True'] },
+      requests: [1, 1, 1],
+      levels: [100, 450],
+      target: 50,
+      expect: { replicas: 3, utilization: 45, value: 2 * 450 },
+    },
+    {
+      name: 'MissingMetricsHotCpuNoChange',
+      tc: { currentReplicas: 3, podStartTime: [HOT, COOL, COOL] },
+      requests: [1, 1, 1],
+      levels: [100, 450],
+      target: 50,
+      expect: { replicas: 3, utilization: 45, value: 2 * 450 },
+    },
+    {
+      name: 'DisjointResourcesMetrics',
+      tc: { currentReplicas: 1 },
+      requests: [1],
+      levels: [100],
+      podNames: ['an-older-pod-name'],
+      target: 100,
+      expect: { error: /no metrics returned matched known pods/ },
+    },
   ];
   for (const c of resourceCases) {
     it(`Resource cpu: ${c.name}`, () => {
@@ -110,22 +261,50 @@ describe('HPA replica calculator (Kubernetes replica_calculator_test.go cases)',
         expect(run).to.throw(c.expect.error);
         return;
       }
-      expect(run()).to.deep.include({ replicas: c.expect.replicas, utilization: c.expect.utilization, rawUtilization: c.expect.value });
+      expect(run()).to.deep.include({
+        replicas: c.expect.replicas,
+        utilization: c.expect.utilization,
+        rawUtilization: c.expect.value,
+      });
     });
   }
 
-  const podMetric = (name: string, cur: number, levels: number[], target: number, expected: number, usage: number, tc: Partial<Case> = {}) =>
+  const podMetric = (
+    name: string,
+    cur: number,
+    levels: number[],
+    target: number,
+    expected: number,
+    usage: number,
+    tc: Partial<Case> = {},
+  ) =>
     it(`Pods metric: ${name}`, () => {
       const c = { currentReplicas: cur, ...tc };
-      expect(calcPlainMetricReplicas({ currentReplicas: cur, pods: pods(c), metrics: metrics(levels, 1), tolerances: TOL, nowS: NOW, cfg: CFG, targetUsage: target })).to.deep.include({ replicas: expected, usage });
+      expect(
+        calcPlainMetricReplicas({
+          currentReplicas: cur,
+          pods: pods(c),
+          metrics: metrics(levels, 1),
+          tolerances: TOL,
+          nowS: NOW,
+          cfg: CFG,
+          targetUsage: target,
+        }),
+      ).to.deep.include({ replicas: expected, usage });
     });
   podMetric('ScaleDownCM', 5, [12000, 12000, 12000, 12000, 12000], 20000, 3, 12000);
   podMetric('ToleranceCM', 3, [20000, 21000, 21000], 20000, 3, 20666);
   podMetric('ScaleUpCMExternalNoLabels', 1, [8600], 4400, 2, 8600);
 
   it('Object metric (Value): ScaleDownCMObject, ToleranceCMObject', () => {
-    expect(getObjectMetricReplicas(5, 12000, 20000, TOL, pods({ currentReplicas: 5 }))).to.deep.equal({ replicas: 3, usage: 12000 });
-    expect(getObjectMetricReplicas(3, 20666, 20000, TOL, pods({ currentReplicas: 3 }))).to.deep.equal({ replicas: 3, usage: 20666 });
+    expect(getObjectMetricReplicas(5, 12000, 20000, TOL, pods({ currentReplicas: 5 }))).to.deep.equal({
+      replicas: 3,
+      usage: 12000,
+    });
+    expect(getObjectMetricReplicas(3, 20666, 20000, TOL, pods({ currentReplicas: 3 }))).to.deep.equal({
+      replicas: 3,
+      usage: 20666,
+    });
   });
 
   it('Object metric (AverageValue): ScaleDownPerPodCMObject, TolerancePerPodCMObject', () => {
@@ -136,8 +315,14 @@ describe('HPA replica calculator (Kubernetes replica_calculator_test.go cases)',
   it('External metric (Value): ScaleUpCMExternalIgnoresUnreadyPods, ScaleDownCMExternal, ToleranceCMExternal', () => {
     const unready = pods({ currentReplicas: 3, podReadiness: ['False', 'True', 'False'] });
     expect(getExternalMetricReplicas(3, [8600], 4400, TOL, unready)).to.deep.equal({ replicas: 2, usage: 8600 });
-    expect(getExternalMetricReplicas(5, [8600], 14334, TOL, pods({ currentReplicas: 5 }))).to.deep.equal({ replicas: 3, usage: 8600 });
-    expect(getExternalMetricReplicas(3, [8600], 8888, TOL, pods({ currentReplicas: 3 }))).to.deep.equal({ replicas: 3, usage: 8600 });
+    expect(getExternalMetricReplicas(5, [8600], 14334, TOL, pods({ currentReplicas: 5 }))).to.deep.equal({
+      replicas: 3,
+      usage: 8600,
+    });
+    expect(getExternalMetricReplicas(3, [8600], 8888, TOL, pods({ currentReplicas: 3 }))).to.deep.equal({
+      replicas: 3,
+      usage: 8600,
+    });
   });
 
   it('External metric (AverageValue): ScaleUpPerPodCMExternal, ScaleDownPerPodCMExternal, TolerancePerPodCMExternal', () => {

@@ -1,9 +1,9 @@
-import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = join(root, 'bin/gmpsim.js');
@@ -39,7 +39,12 @@ describe('cli', () => {
     const r = gmpsim(['run', scenarioFile(small), '--out', out]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/latency ms\s+mean/);
-    expect(readdirSync(out).sort()).to.deep.equal(['.gmpsim-results', 'scenario.resolved.yaml', 'summary.json', 'timeseries.csv']);
+    expect(readdirSync(out).sort()).to.deep.equal([
+      '.gmpsim-results',
+      'scenario.resolved.yaml',
+      'summary.json',
+      'timeseries.csv',
+    ]);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.scenario).to.equal('small');
     expect(summary.requests.completed).to.be.greaterThan(2000);
@@ -140,11 +145,16 @@ describe('cli', () => {
     expect(mixed.stderr).to.contain(`${bad}:1:23: runtime.gomaxprocs: expected a number ≥ 1, found 0`);
   });
 
-  it('validate and run warn (stderr, exit 0) when a density controller\'s α × periodS makes its loop oscillate', () => {
-    const f = scenarioFile('durationS: 2\nworkload: {arrival: {process: poisson, ratePerS: 50}}\ndensityController: {alpha: 0.2, periodS: 15}\n', 'dens.yaml');
+  it("validate and run warn (stderr, exit 0) when a density controller's α × periodS makes its loop oscillate", () => {
+    const f = scenarioFile(
+      'durationS: 2\nworkload: {arrival: {process: poisson, ratePerS: 50}}\ndensityController: {alpha: 0.2, periodS: 15}\n',
+      'dens.yaml',
+    );
     const v = gmpsim(['validate', f]);
     expect(v.code).to.equal(0);
-    expect(v.stderr).to.contain(`warning: ${f}: densityController: α × periodS = 3.00 ≥ 2: the discrete loop is unstable`);
+    expect(v.stderr).to.contain(
+      `warning: ${f}: densityController: α × periodS = 3.00 ≥ 2: the discrete loop is unstable`,
+    );
     const r = gmpsim(['run', f, '--out', join(tmp(), 'r'), '--quiet']);
     expect(r.code).to.equal(0);
     expect(r.stderr).to.match(/warning: .*keep α ≤ 1\/periodS = 0\.0667/);
@@ -156,7 +166,9 @@ describe('cli', () => {
     expect(r.code, r.stderr).to.equal(0);
     const lines = r.stderr.trim().split('\n');
     expect(lines).to.have.length(6); // t = 0, 1, ..., 5 s
-    expect(lines[0]).to.match(/^SCHED 0ms: gomaxprocs=2 idleprocs=2 threads=\d+ spinningthreads=0 idlethreads=\d+ runqueue=0 \[0 0\]$/);
+    expect(lines[0]).to.match(
+      /^SCHED 0ms: gomaxprocs=2 idleprocs=2 threads=\d+ spinningthreads=0 idlethreads=\d+ runqueue=0 \[0 0\]$/,
+    );
     expect(lines[5]).to.match(/^SCHED 5000ms: /);
     JSON.parse(r.stdout);
     expect(gmpsim(['run', scenarioFile(small), '--schedtrace', '-5']).code).to.equal(2);
@@ -165,9 +177,25 @@ describe('cli', () => {
 
   it('--trace writes Chrome/Perfetto JSON for the window: G slices per P and M, preemption instants', () => {
     const file = join(tmp(), 'trace.json');
-    const r = gmpsim(['run', join(root, 'scenarios/sysmon-preemption-hog.yaml'), '--trace', file, '--trace-window', '0:0.2', '--quiet', '--out', join(tmp(), 't')]);
+    const r = gmpsim([
+      'run',
+      join(root, 'scenarios/sysmon-preemption-hog.yaml'),
+      '--trace',
+      file,
+      '--trace-window',
+      '0:0.2',
+      '--quiet',
+      '--out',
+      join(tmp(), 't'),
+    ]);
     expect(r.code, r.stderr).to.equal(0);
-    const ev = JSON.parse(readFileSync(file, 'utf8')).traceEvents as Array<{ ph: string; name: string; ts?: number; dur?: number; tid: number }>;
+    const ev = JSON.parse(readFileSync(file, 'utf8')).traceEvents as Array<{
+      ph: string;
+      name: string;
+      ts?: number;
+      dur?: number;
+      tid: number;
+    }>;
     const slices = ev.filter((e) => e.ph === 'X');
     expect(slices.length).to.be.greaterThan(10);
     expect(slices.every((e) => e.ts! >= 0 && e.ts! + e.dur! <= 200_000 + 1e-6)).to.equal(true); // µs, inside the window
@@ -178,9 +206,21 @@ describe('cli', () => {
 
   it('--trace caps its size with a clear warning; its options need --trace; bad pod lists exit 2', () => {
     const file = join(tmp(), 'capped.json');
-    const r = gmpsim(['run', join(root, 'scenarios/sysmon-preemption-hog.yaml'), '--trace', file, '--trace-max-events', '1000', '--quiet', '--out', join(tmp(), 'c')]);
+    const r = gmpsim([
+      'run',
+      join(root, 'scenarios/sysmon-preemption-hog.yaml'),
+      '--trace',
+      file,
+      '--trace-max-events',
+      '1000',
+      '--quiet',
+      '--out',
+      join(tmp(), 'c'),
+    ]);
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.stderr).to.match(/warning: --trace: the trace holds the first 1,000 events; .* after [\d.]+ s of simulated time were not recorded \(narrow --trace-window, choose pods with --trace-pods, or raise --trace-max-events\)/);
+    expect(r.stderr).to.match(
+      /warning: --trace: the trace holds the first 1,000 events; .* after [\d.]+ s of simulated time were not recorded \(narrow --trace-window, choose pods with --trace-pods, or raise --trace-max-events\)/,
+    );
     const doc = JSON.parse(readFileSync(file, 'utf8')) as { metadata: Record<string, unknown> };
     expect(doc.metadata['gmpsim-truncated-at-s']).to.be.a('number');
     const noTrace = gmpsim(['run', scenarioFile(small), '--trace-pods', '0', '--quiet', '--out', join(tmp(), 'n')]);

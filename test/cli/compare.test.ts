@@ -1,11 +1,11 @@
-import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergePatch, compareScenarios } from '../../src/scenario/variants.js';
+import { expect } from 'chai';
 import { ScenarioError } from '../../src/scenario/load.js';
+import { compareScenarios, mergePatch } from '../../src/scenario/variants.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const gmpsim = (args: string[]) => {
@@ -27,13 +27,20 @@ hpa: {minReplicas: 1, maxReplicas: 4}
 
 describe('gmpsim compare', () => {
   it('mergePatch: mappings merge key by key, lists and values replace', () => {
-    expect(mergePatch({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, e: 2 })).to.deep.equal({ a: { b: 1, c: [3] }, d: 1, e: 2 });
+    expect(mergePatch({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, e: 2 })).to.deep.equal({
+      a: { b: 1, c: [3] },
+      d: 1,
+      e: 2,
+    });
   });
 
   it('mergePatch: null removes a key (JSON Merge Patch, RFC 7386), at any depth; the base is not mutated', () => {
     const b = { hpa: { minReplicas: 1, behavior: { scaleUp: 1 } }, cluster: { replicas: 2 } };
     expect(mergePatch(b, { hpa: null })).to.deep.equal({ cluster: { replicas: 2 } });
-    expect(mergePatch(b, { hpa: { behavior: null } })).to.deep.equal({ hpa: { minReplicas: 1 }, cluster: { replicas: 2 } });
+    expect(mergePatch(b, { hpa: { behavior: null } })).to.deep.equal({
+      hpa: { minReplicas: 1 },
+      cluster: { replicas: 2 },
+    });
     expect(mergePatch(b, { absent: null, n: { x: null, y: 1 } })).to.deep.equal({ ...b, n: { y: 1 } });
     expect(b.hpa.behavior).to.deep.equal({ scaleUp: 1 });
   });
@@ -55,7 +62,10 @@ describe('gmpsim compare', () => {
 
   it('each variant is the base with its patch, validated; a bad patch names variants[i].patch.<path>', () => {
     const ok = compareScenarios(`${base}variants: [{name: a}, {name: b, patch: {hpa: {maxReplicas: 2}}}]\n`, 'c.yaml');
-    expect(ok.variants.map((v) => [v.name, v.scenario.hpa!.maxReplicas])).to.deep.equal([['a', 4], ['b', 2]]);
+    expect(ok.variants.map((v) => [v.name, v.scenario.hpa!.maxReplicas])).to.deep.equal([
+      ['a', 4],
+      ['b', 2],
+    ]);
     expect(() => compareScenarios(`${base}variants: [{name: a, patch: {hpa: {maxReplicas: -1}}}]\n`, 'c.yaml'))
       .to.throw(ScenarioError)
       .with.property('message')
@@ -73,13 +83,25 @@ describe('gmpsim compare', () => {
     expect(r.stdout).to.match(/^four-max\s/m);
     // compare.csv: one row per (variant, seed); compare-summary.csv: means, intervals, paired differences.
     const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).to.equal('variant,seed,p50Ms,p95Ms,p99Ms,sloViolationMin,errors,timeouts,podSeconds,replicaChanges,flapping,maxGoroutinesPerPod,oomKills,throttledPct,gcCpuPct');
-    expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).to.deep.equal(['two-max,1', 'two-max,2', 'four-max,1', 'four-max,2']);
+    expect(csv[0]).to.equal(
+      'variant,seed,p50Ms,p95Ms,p99Ms,sloViolationMin,errors,timeouts,podSeconds,replicaChanges,flapping,maxGoroutinesPerPod,oomKills,throttledPct,gcCpuPct',
+    );
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).to.deep.equal([
+      'two-max,1',
+      'two-max,2',
+      'four-max,1',
+      'four-max,2',
+    ]);
     const summary = readFileSync(join(out, 'compare-summary.csv'), 'utf8').trim().split('\n');
-    expect(summary[0]).to.match(/^variant,seeds,p50Ms,p50Ms_ci95,p50Ms_diff,p50Ms_diff_ci95,p50Ms_diff_excludes_zero,p95Ms,/);
+    expect(summary[0]).to.match(
+      /^variant,seeds,p50Ms,p50Ms_ci95,p50Ms_diff,p50Ms_diff_ci95,p50Ms_diff_excludes_zero,p95Ms,/,
+    );
     expect(summary).to.have.length(3);
-    for (const v of ['two-max', 'four-max']) for (const s of [1, 2]) expect(existsSync(join(out, `timeseries-${v}-seed-${s}.csv`))).to.equal(true);
-    expect(r.stdout).to.match(/^four-max vs two-max: p99 ([+−±][\d.]+ % \([+−±][\d.]+…[+−±][\d.]+ %|the same on every seed)/m);
+    for (const v of ['two-max', 'four-max'])
+      for (const s of [1, 2]) expect(existsSync(join(out, `timeseries-${v}-seed-${s}.csv`))).to.equal(true);
+    expect(r.stdout).to.match(
+      /^four-max vs two-max: p99 ([+−±][\d.]+ % \([+−±][\d.]+…[+−±][\d.]+ %|the same on every seed)/m,
+    );
     const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
     expect(json.seeds).to.deep.equal([1, 2]);
     // 0.8 cores on one 1-core pod at the default 80% target → it scales to 2; four-max may go further.
@@ -90,7 +112,9 @@ describe('gmpsim compare', () => {
   });
 
   it('per-seed figures give each variant mean ± 95% CI and a paired difference against the first, in compare.json', () => {
-    const f = file(`${base}variants: [{name: one-pod, patch: {hpa: null}}, {name: two-pods, patch: {hpa: null, cluster: {replicas: 2}}}]\n`);
+    const f = file(
+      `${base}variants: [{name: one-pod, patch: {hpa: null}}, {name: two-pods, patch: {hpa: null, cluster: {replicas: 2}}}]\n`,
+    );
     const out = join(mkdtempSync(join(tmpdir(), 'gmpsim-cmp-ci-')), 'c');
     expect(gmpsim(['compare', f, '--seeds', '3', '--out', out, '--quiet']).code).to.equal(0);
     const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
@@ -106,7 +130,9 @@ describe('gmpsim compare', () => {
     expect(json.stats[0].diff).to.equal(undefined);
     // Two pods cost twice the pod-seconds of one on every seed: +100 %, an interval that excludes zero.
     expect(json.stats[1].diff.podSeconds).to.deep.include({ mean: 20, ci95: 0, excludesZero: true, pct: 100 });
-    expect(json.verdicts[0]).to.match(/^two-pods vs one-pod: p99 [+−]\d+ % \(.*\), pod-seconds \+100 % \(\+100…\+100 %\)$/);
+    expect(json.verdicts[0]).to.match(
+      /^two-pods vs one-pod: p99 [+−]\d+ % \(.*\), pod-seconds \+100 % \(\+100…\+100 %\)$/,
+    );
   });
 
   it('--precision adds seeds (to every variant) until the intervals are narrow enough, up to --max-seeds', () => {
@@ -118,7 +144,9 @@ describe('gmpsim compare', () => {
     const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
     expect(json.seeds).to.deep.equal([1, 2, 3, 4]);
     expect(json.precision).to.deep.include({ pct: 0.001, maxSeeds: 4, reached: false });
-    const loose = JSON.parse(gmpsim(['compare', f, '--precision', '50', '--out', join(dirname(out), 'loose'), '--json']).stdout);
+    const loose = JSON.parse(
+      gmpsim(['compare', f, '--precision', '50', '--out', join(dirname(out), 'loose'), '--json']).stdout,
+    );
     expect(loose.seeds).to.deep.equal([1, 2, 3]); // ±50 % holds at the first 3 seeds
   });
 
@@ -146,7 +174,9 @@ describe('gmpsim compare', () => {
     expect(r.code).to.equal(2);
     expect(r.stderr).to.match(/variants: expected a list of variants/);
     expect(existsSync(out)).to.equal(false);
-    expect(gmpsim(['compare', file(`${base}variants: [{name: x, patch: {hpa: {minReplicas: 9}}}]\n`), '--out', out]).code).to.equal(2);
+    expect(
+      gmpsim(['compare', file(`${base}variants: [{name: x, patch: {hpa: {minReplicas: 9}}}]\n`), '--out', out]).code,
+    ).to.equal(2);
     expect(gmpsim(['compare', file(`${base}variants: [{name: x}]\n`), '--seeds', '0']).code).to.equal(2);
   });
 });

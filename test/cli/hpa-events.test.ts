@@ -1,15 +1,16 @@
-import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
 import { csvParse } from 'd3-dsv';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const gmpsim = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/gmpsim.js'), ...args], { cwd: root, encoding: 'utf8' });
+const gmpsim = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin/gmpsim.js'), ...args], { cwd: root, encoding: 'utf8' });
 
-describe('the HPA\'s view: hpa_decisions.csv and run --hpa-events', function () {
+describe("the HPA's view: hpa_decisions.csv and run --hpa-events", function () {
   this.timeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), 'gmpsim-hpa-view-'));
   const file = join(dir, 'crowd.yaml');
@@ -33,8 +34,26 @@ hpa:
     const r = gmpsim('run', file, '--out', join(dir, 'run'), '--quiet', '--hpa-events');
     expect(r.status, r.stderr).to.equal(0);
     const rows = csvParse(readFileSync(join(dir, 'run', 'hpa_decisions.csv'), 'utf8'));
-    expect(rows.columns.slice(0, 9)).to.deep.equal(['t_s', 'current_replicas', 'desired_replicas', 'rescale', 'reason', 'proposals', 'able_to_scale', 'scaling_active', 'scaling_limited']);
-    expect(rows.columns.slice(9)).to.deep.equal(['current_metrics', 'ready_pods', 'unready_pods', 'missing_pods', 'ignored_pods', 'recommended_replicas', 'stabilized_replicas']);
+    expect(rows.columns.slice(0, 9)).to.deep.equal([
+      't_s',
+      'current_replicas',
+      'desired_replicas',
+      'rescale',
+      'reason',
+      'proposals',
+      'able_to_scale',
+      'scaling_active',
+      'scaling_limited',
+    ]);
+    expect(rows.columns.slice(9)).to.deep.equal([
+      'current_metrics',
+      'ready_pods',
+      'unready_pods',
+      'missing_pods',
+      'ignored_pods',
+      'recommended_replicas',
+      'stabilized_replicas',
+    ]);
     // At t = 0 no metrics have been scraped: kubectl shows <unknown>.
     expect(rows[0]!.current_metrics).to.equal('cpu: <unknown>/60%');
     const up = rows.find((x) => x.rescale === '1')!;
@@ -48,8 +67,14 @@ hpa:
     expect(Number(after.unready_pods) + Number(after.missing_pods)).to.be.greaterThan(0);
     // The describe output: the events with the real reason strings.
     expect(r.stdout).to.match(/^Name: +crowd\nReference: +Deployment\/crowd\n/);
-    expect(r.stdout).to.match(/Warning +FailedGetResourceMetric +\S+ +horizontal-pod-autoscaler +failed to get cpu utilization: unable to get metrics/);
-    expect(r.stdout).to.match(new RegExp(`Normal +SuccessfulRescale +\\S+ +horizontal-pod-autoscaler +New size: ${up.desired_replicas}; reason: cpu resource utilization \\(percentage of request\\) above target`));
+    expect(r.stdout).to.match(
+      /Warning +FailedGetResourceMetric +\S+ +horizontal-pod-autoscaler +failed to get cpu utilization: unable to get metrics/,
+    );
+    expect(r.stdout).to.match(
+      new RegExp(
+        `Normal +SuccessfulRescale +\\S+ +horizontal-pod-autoscaler +New size: ${up.desired_replicas}; reason: cpu resource utilization \\(percentage of request\\) above target`,
+      ),
+    );
   });
 
   it('--hpa-events without an hpa block is a usage error (exit 2)', () => {

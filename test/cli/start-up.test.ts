@@ -1,9 +1,9 @@
-import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect } from 'chai';
 
 /**
  * Fast start (issue 24 item 4): what a command loads, read from the ES module graph rather than timed (a
@@ -70,7 +70,14 @@ describe('cli start-up: each command loads only what it uses', () => {
     expect(heavyIn(run, ['the simulator', 'the progress bar'])).to.deep.equal([]);
     expect(run.some((u) => HEAVY['the simulator']!.test(u))).to.equal(true);
     const withReport = loaded([
-      bin, 'run', 'scenarios/mmc-four-ps.yaml', '--quiet', '--no-progress', '--report', '--out', join(out, 'b'),
+      bin,
+      'run',
+      'scenarios/mmc-four-ps.yaml',
+      '--quiet',
+      '--no-progress',
+      '--report',
+      '--out',
+      join(out, 'b'),
     ]);
     expect(heavyIn(withReport)).to.include.members(['vega (charts)', 'vega-lite (charts)', 'the HTML report']);
   });

@@ -1,13 +1,14 @@
-import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
 import { loadScenarioFile, ScenarioError } from '../../src/scenario/load.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const gmpsim = (args: string[]) => spawnSync(process.execPath, [join(root, 'bin/gmpsim.js'), ...args], { cwd: root, encoding: 'utf8' });
+const gmpsim = (args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin/gmpsim.js'), ...args], { cwd: root, encoding: 'utf8' });
 
 function scenario(text: string): string {
   const f = join(mkdtempSync(join(tmpdir(), 'gmpsim-usage-')), 's.yaml');
@@ -33,7 +34,9 @@ describe('cli usage details (issue 19, item 7)', () => {
     const out = join(dirname(f), 'trace.json');
     const r = gmpsim(['run', f, '--out', join(dirname(f), 'out-t'), '--quiet', '--trace', out]);
     expect(r.status, r.stderr).to.equal(0);
-    const names = (JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: { ph: string; name: string; args?: { name?: string } }[] }).traceEvents
+    const names = (
+      JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: { ph: string; name: string; args?: { name?: string } }[] }
+    ).traceEvents
       .filter((e) => e.ph === 'M' && e.name === 'process_name')
       .map((e) => e.args!.name!);
     expect(names.some((n) => /^cluster/.test(n)) && names.some((n) => /^pod-0 /.test(n))).to.equal(true);
@@ -56,7 +59,9 @@ describe('cli usage details (issue 19, item 7)', () => {
       expect.fail('accepted');
     } catch (e) {
       expect(e).to.be.instanceOf(ScenarioError);
-      expect((e as Error).message).to.match(/runtime\.gc\.gogc: expected a number or one of "off", found the string "lots"$/);
+      expect((e as Error).message).to.match(
+        /runtime\.gc\.gogc: expected a number or one of "off", found the string "lots"$/,
+      );
     }
   });
 });

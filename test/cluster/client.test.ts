@@ -25,17 +25,24 @@ describe('callers: timeouts and retries', () => {
   it('every failed attempt is either retried or a final failure; timed-out attempts still run (wasted work)', () => {
     const s = overloaded(2);
     expect(s.requests.timeouts).to.be.greaterThan(0);
-    expect(s.requests.timeouts + s.cluster.rejected + s.cluster.killed).to.equal(s.requests.retries + s.requests.failed);
+    expect(s.requests.timeouts + s.cluster.rejected + s.cluster.killed).to.equal(
+      s.requests.retries + s.requests.failed,
+    );
     expect(s.requests.wastedAttempts).to.be.greaterThan(0);
     expect(s.requests.wastedAttempts).to.be.at.most(s.requests.timeouts);
   });
 
   it('without a timeout nothing times out, retries, fails or is wasted', () => {
     const s = runScenario(
-      parseScenario('durationS: 20\nworkload: {arrival: {process: poisson, ratePerS: 300}, request: {steps: [{cpu: {dist: exponential, meanMs: 2}}]}}\nruntime: {gomaxprocs: 1}\n', 'plain.yaml'),
+      parseScenario(
+        'durationS: 20\nworkload: {arrival: {process: poisson, ratePerS: 300}, request: {steps: [{cpu: {dist: exponential, meanMs: 2}}]}}\nruntime: {gomaxprocs: 1}\n',
+        'plain.yaml',
+      ),
       5,
     ).summary;
-    expect([s.requests.timeouts, s.requests.retries, s.requests.failed, s.requests.wastedAttempts]).to.deep.equal([0, 0, 0, 0]);
+    expect([s.requests.timeouts, s.requests.retries, s.requests.failed, s.requests.wastedAttempts]).to.deep.equal([
+      0, 0, 0, 0,
+    ]);
   });
 
   it('a retry storm: retries add load when the service is slow, so the server does more work for the same callers', () => {

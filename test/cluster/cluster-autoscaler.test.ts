@@ -1,10 +1,14 @@
 import { expect } from 'chai';
 import { ClusterAutoscaler } from '../../src/cluster/cluster-autoscaler.js';
-import { idleDeployment } from '../support/idle-deployment.js';
 import { sToNs } from '../../src/engine/time.js';
+import { idleDeployment } from '../support/idle-deployment.js';
 
 function cluster(nodes: object) {
-  const { sim, dep, cfg } = idleDeployment({ replicas: 2, pod: { cpuRequestCores: 1, startupS: 1, readinessDelayS: 1 }, nodes });
+  const { sim, dep, cfg } = idleDeployment({
+    replicas: 2,
+    pod: { cpuRequestCores: 1, startupS: 1, readinessDelayS: 1 },
+    nodes,
+  });
   const ca = new ClusterAutoscaler(sim, cfg.nodes.autoscaler!, dep);
   return { sim, dep, ca };
 }

@@ -17,10 +17,13 @@ describe('goroutine-density controller', () => {
     // β: a higher per-pod arrival rate lowers the density aimed for → more pods for the same goroutines.
     // λ̂ = 200 / 100 = 2: x* = 1 − 15·0.01·2 = 0.7 → ρ* = 14 → ceil(100 / 14) = 8.
     expect(densityStep(spec({ beta: 0.01 }), 5, 100, 5, 200, 0)).to.deep.include({ desired: 8, rhoStar: 14 });
-    expect(densityStep(spec({ beta: 0.01, referenceRatePerPodPerS: 400 }), 5, 100, 5, 200, 0).rhoStar).to.be.closeTo(18.5, 1e-9); // λ̂ = 0.5
+    expect(densityStep(spec({ beta: 0.01, referenceRatePerPodPerS: 400 }), 5, 100, 5, 200, 0).rhoStar).to.be.closeTo(
+      18.5,
+      1e-9,
+    ); // λ̂ = 0.5
   });
 
-  it('the article\'s settings have a scale: β = 0.2 at λ̂ = 1 and γ = 0.15 at 0.2 ms/s of STW move ρ* by a fraction of the target', () => {
+  it("the article's settings have a scale: β = 0.2 at λ̂ = 1 and γ = 0.15 at 0.2 ms/s of STW move ρ* by a fraction of the target", () => {
     // β = 0.2, Δt = 15, λ̂ = 1: x* = 1 − 3 → clamped at ρ* = 1 — the article's β is far too strong for a 15 s period;
     // β = 0.02: x* = 0.7.
     expect(densityStep(spec({ alpha: 0, beta: 0.02 }), 5, 100, 5, 100, 0).rhoStar).to.be.closeTo(14, 1e-9);
@@ -38,15 +41,28 @@ describe('goroutine-density controller', () => {
   it('stability: warns when α × periodS makes the discrete loop overshoot (> 1) or diverge (≥ 2)', () => {
     expect(densityStability(spec({ alpha: 0.05, periodS: 15 }))).to.equal(undefined); // 0.75: monotone
     expect(densityStability(spec({ alpha: 1 / 15, periodS: 15 }))).to.equal(undefined); // 1: dead-beat
-    expect(densityStability(spec({ alpha: 0.1, periodS: 15 }))).to.match(/α × periodS = 1\.50 > 1: the discrete loop overshoots and oscillates.*keep α ≤ 1\/periodS = 0\.0667/);
-    expect(densityStability(spec({ alpha: 0.3, periodS: 15 }))).to.match(/α × periodS = 4\.50 ≥ 2: the discrete loop is unstable/);
+    expect(densityStability(spec({ alpha: 0.1, periodS: 15 }))).to.match(
+      /α × periodS = 1\.50 > 1: the discrete loop overshoots and oscillates.*keep α ≤ 1\/periodS = 0\.0667/,
+    );
+    expect(densityStability(spec({ alpha: 0.3, periodS: 15 }))).to.match(
+      /α × periodS = 4\.50 ≥ 2: the discrete loop is unstable/,
+    );
   });
 
   it('steers a pod fleet to the target density (Little: 2,000 req/s × 50 ms ≈ 100 goroutines → 5 pods at 20 each)', () => {
     const s = parseScenario(
       JSON.stringify({
         durationS: 300,
-        workload: { arrival: { process: 'poisson', ratePerS: 2000 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.2 } }, { netpoll: { dist: 'constant', valueMs: 50 } }, { cpu: { dist: 'exponential', meanMs: 0.2 } }] } },
+        workload: {
+          arrival: { process: 'poisson', ratePerS: 2000 },
+          request: {
+            steps: [
+              { cpu: { dist: 'exponential', meanMs: 0.2 } },
+              { netpoll: { dist: 'constant', valueMs: 50 } },
+              { cpu: { dist: 'exponential', meanMs: 0.2 } },
+            ],
+          },
+        },
         runtime: { gomaxprocs: 2 },
         cluster: { replicas: 1 },
         densityController: { targetGoroutinesPerPod: 20, maxReplicas: 20 },
@@ -59,9 +75,11 @@ describe('goroutine-density controller', () => {
     for (const x of late) expect(x.currentReplicas).to.be.within(5, 6);
   });
 
-  it('σ_gc comes from the pods\' GC pauses: with γ > 0 it raises the density aimed for, so fewer pods', () => {
+  it("σ_gc comes from the pods' GC pauses: with γ > 0 it raises the density aimed for, so fewer pods", () => {
     // γ: +σ raises ρ*: 1 ms/s of pauses with γ = 0.1 adds 15 · 0.1 · 1 = 1.5 × the target to x*.
-    expect(densityStep(spec({ gamma: 0.1 }), 5, 200, 5, 0, 1).desired).to.be.below(densityStep(spec(), 5, 200, 5, 0, 0).desired);
+    expect(densityStep(spec({ gamma: 0.1 }), 5, 200, 5, 0, 1).desired).to.be.below(
+      densityStep(spec(), 5, 200, 5, 0, 0).desired,
+    );
     const run = (gamma: number) =>
       runScenario(
         parseScenario(
@@ -69,7 +87,13 @@ describe('goroutine-density controller', () => {
             durationS: 120,
             workload: {
               arrival: { process: 'poisson', ratePerS: 2000 },
-              request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.2 } }, { alloc: { dist: 'constant', valueKB: 256 } }, { netpoll: { dist: 'constant', valueMs: 50 } }] },
+              request: {
+                steps: [
+                  { cpu: { dist: 'exponential', meanMs: 0.2 } },
+                  { alloc: { dist: 'constant', valueKB: 256 } },
+                  { netpoll: { dist: 'constant', valueMs: 50 } },
+                ],
+              },
             },
             runtime: { gomaxprocs: 2 },
             cluster: { replicas: 1 },
@@ -87,6 +111,8 @@ describe('goroutine-density controller', () => {
   });
 
   it('only one autoscaler per scenario', () => {
-    expect(() => parseScenario('hpa: {maxReplicas: 3}\ndensityController: {}\n', 'two.yaml')).to.throw(/densityController: expected one autoscaler, found hpa and densityController/);
+    expect(() => parseScenario('hpa: {maxReplicas: 3}\ndensityController: {}\n', 'two.yaml')).to.throw(
+      /densityController: expected one autoscaler, found hpa and densityController/,
+    );
   });
 });

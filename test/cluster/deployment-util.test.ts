@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import {
+  type IntOrPercent,
   maxUnavailable,
   newRSNewReplicas,
   proportionalScale,
   reconcileOldReplicaSets,
   resolveFenceposts,
-  type IntOrPercent,
 } from '../../src/cluster/deployment-util.js';
 
 // Cases from kubernetes/kubernetes pkg/controller/deployment/util/deployment_util_test.go.
@@ -43,12 +43,22 @@ describe('Deployment controller arithmetic (deployment/util)', () => {
   it('reconcileOldReplicaSets: old pods go only while replicas − maxUnavailable stay available; unhealthy ones first', () => {
     const ru = { maxSurge: 1, maxUnavailable: 0 };
     // 3 replicas, surge 1: new RS 1 not yet available → nothing may go.
-    expect(reconcileOldReplicaSets(3, ru, { replicas: 1, available: 0, maxReplicasAnnotation: 4 }, [{ replicas: 3, available: 3, maxReplicasAnnotation: 4 }])).to.deep.equal([3]);
+    expect(
+      reconcileOldReplicaSets(3, ru, { replicas: 1, available: 0, maxReplicasAnnotation: 4 }, [
+        { replicas: 3, available: 3, maxReplicasAnnotation: 4 },
+      ]),
+    ).to.deep.equal([3]);
     // The new pod became available → one old pod may go.
-    expect(reconcileOldReplicaSets(3, ru, { replicas: 1, available: 1, maxReplicasAnnotation: 4 }, [{ replicas: 3, available: 3, maxReplicasAnnotation: 4 }])).to.deep.equal([2]);
+    expect(
+      reconcileOldReplicaSets(3, ru, { replicas: 1, available: 1, maxReplicasAnnotation: 4 }, [
+        { replicas: 3, available: 3, maxReplicasAnnotation: 4 },
+      ]),
+    ).to.deep.equal([2]);
     // An old RS with an unavailable pod loses it first, even with maxUnavailable 0.
     expect(
-      reconcileOldReplicaSets(3, ru, { replicas: 1, available: 1, maxReplicasAnnotation: 4 }, [{ replicas: 3, available: 2, maxReplicasAnnotation: 4 }]),
+      reconcileOldReplicaSets(3, ru, { replicas: 1, available: 1, maxReplicasAnnotation: 4 }, [
+        { replicas: 3, available: 2, maxReplicasAnnotation: 4 },
+      ]),
     ).to.deep.equal([2]);
   });
 

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import {
   activePodsLess,
+  type DeletionCandidate,
   getPodsToDelete,
   logarithmicRankDiff,
-  type DeletionCandidate,
   type RankedPod,
 } from '../../src/cluster/deployment.js';
 
@@ -101,6 +101,10 @@ describe('ReplicaSet deletion order (controller.ActivePodsWithRanks, getPodsToDe
     const a = pod('alone-on-node-1', { node: 1, readyNs: ago(MONTH), createdNs: ago(MONTH) });
     const b = pod('crowded-1', { node: 2, readyNs: ago(MONTH), createdNs: ago(MONTH) });
     const c = pod('crowded-2', { node: 2, readyNs: ago(MONTH), createdNs: ago(MONTH) });
-    expect(getPodsToDelete([a, b, c], 2, NOW_NS).map((p) => p.name).sort()).to.deep.equal(['crowded-1', 'crowded-2']);
+    expect(
+      getPodsToDelete([a, b, c], 2, NOW_NS)
+        .map((p) => p.name)
+        .sort(),
+    ).to.deep.equal(['crowded-1', 'crowded-2']);
   });
 });

@@ -8,12 +8,24 @@ function flashCrowd(extra: object = {}) {
     JSON.stringify({
       durationS: 300,
       workload: {
-        arrival: { process: 'steps', steps: [{ atS: 0, ratePerS: 200 }, { atS: 120, ratePerS: 1200 }] },
+        arrival: {
+          process: 'steps',
+          steps: [
+            { atS: 0, ratePerS: 200 },
+            { atS: 120, ratePerS: 1200 },
+          ],
+        },
         request: { steps: [{ cpu: { dist: 'exponential', meanMs: 2 } }] },
       },
       runtime: { gomaxprocs: 2 },
       cluster: { replicas: 2, pod: { cpuRequestCores: 1, startupS: 5, readinessDelayS: 5 } },
-      hpa: { minReplicas: 2, maxReplicas: 20, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] },
+      hpa: {
+        minReplicas: 2,
+        maxReplicas: 20,
+        metrics: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+        ],
+      },
       ...extra,
     }),
     'flash.json',
@@ -55,7 +67,9 @@ describe('cluster + HPA end to end', () => {
         hpa: {
           minReplicas: 2,
           maxReplicas: 20,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+          metrics: [
+            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+          ],
           behavior: { scaleUp: { policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } },
         },
       }),
@@ -75,13 +89,27 @@ describe('cluster + HPA end to end', () => {
         parseScenario(
           JSON.stringify({
             durationS: 240,
-            workload: { arrival: { process: 'steps', steps: [{ atS: 0, ratePerS: 1200 }, { atS: 60, ratePerS: 100 }] }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 2 } }, ...extraSteps] } },
+            workload: {
+              arrival: {
+                process: 'steps',
+                steps: [
+                  { atS: 0, ratePerS: 1200 },
+                  { atS: 60, ratePerS: 100 },
+                ],
+              },
+              request: { steps: [{ cpu: { dist: 'exponential', meanMs: 2 } }, ...extraSteps] },
+            },
             runtime: { gomaxprocs: 2 },
             cluster: { replicas: 5, pod: { cpuRequestCores: 1 } },
             hpa: {
               minReplicas: 1,
               maxReplicas: 20,
-              metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+              metrics: [
+                {
+                  type: 'Resource',
+                  resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+                },
+              ],
               behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
             },
             faults,
@@ -118,7 +146,12 @@ describe('cluster + HPA end to end', () => {
           parseScenario(
             JSON.stringify({
               durationS: 30,
-              workload: { arrival: { process: 'poisson', ratePerS: 200 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.5 } }, { netpoll: { dist: 'constant', valueMs: 5 } }] } },
+              workload: {
+                arrival: { process: 'poisson', ratePerS: 200 },
+                request: {
+                  steps: [{ cpu: { dist: 'exponential', meanMs: 0.5 } }, { netpoll: { dist: 'constant', valueMs: 5 } }],
+                },
+              },
               runtime: { gomaxprocs: 2 },
               faults,
             }),
@@ -128,7 +161,8 @@ describe('cluster + HPA end to end', () => {
         );
       const base = s([]);
       const slow = s([{ type: 'network-latency', atS: 10, durationS: 10, latencyMs: 40 }]);
-      const p50 = (r: ReturnType<typeof runScenario>, t: number) => r.series.rows.find((row) => row[0] === t)![r.series.columns.indexOf('latency_p50_ms')]!;
+      const p50 = (r: ReturnType<typeof runScenario>, t: number) =>
+        r.series.rows.find((row) => row[0] === t)![r.series.columns.indexOf('latency_p50_ms')]!;
       expect(p50(slow, 15) - p50(base, 15)).to.be.within(39, 41);
       expect(p50(slow, 25)).to.be.closeTo(p50(base, 25), 0.5);
     });
@@ -140,7 +174,10 @@ describe('cluster + HPA end to end', () => {
             JSON.stringify({
               durationS: 30,
               // Constant 2 ms bursts at low load: latency is the burst (plus µs of scheduling).
-              workload: { arrival: { process: 'poisson', ratePerS: 50 }, request: { steps: [{ cpu: { dist: 'constant', valueMs: 2 } }] } },
+              workload: {
+                arrival: { process: 'poisson', ratePerS: 50 },
+                request: { steps: [{ cpu: { dist: 'constant', valueMs: 2 } }] },
+              },
               runtime: { gomaxprocs: 4, hostCpus: 4 },
               faults,
             }),
@@ -150,12 +187,16 @@ describe('cluster + HPA end to end', () => {
         );
       const base = s([]);
       const noisy = s([{ type: 'noisy-neighbour', atS: 10, durationS: 10, stolenCores: 3 }]);
-      const p50 = (r: ReturnType<typeof runScenario>, t: number) => r.series.rows.find((row) => row[0] === t)![r.series.columns.indexOf('latency_p50_ms')]!;
+      const p50 = (r: ReturnType<typeof runScenario>, t: number) =>
+        r.series.rows.find((row) => row[0] === t)![r.series.columns.indexOf('latency_p50_ms')]!;
       expect(p50(noisy, 15) / p50(base, 15)).to.be.closeTo(4, 0.05); // 4 / (4 − 3)
       expect(p50(noisy, 25)).to.be.closeTo(p50(base, 25), 0.01);
-      expect(() => parseScenario(JSON.stringify({ runtime: { hostCpus: 2 }, faults: [{ type: 'noisy-neighbour', atS: 1, stolenCores: 2 }] }), 'bad.json')).to.throw(
-        /faults\[0\]\.stolenCores: expected fewer stolen cores than runtime\.hostCpus \(2\), found 2/,
-      );
+      expect(() =>
+        parseScenario(
+          JSON.stringify({ runtime: { hostCpus: 2 }, faults: [{ type: 'noisy-neighbour', atS: 1, stolenCores: 2 }] }),
+          'bad.json',
+        ),
+      ).to.throw(/faults\[0\]\.stolenCores: expected fewer stolen cores than runtime\.hostCpus \(2\), found 2/);
     });
 
     it('pod kill: in-flight requests are lost and the ReplicaSet replaces the pod', () => {
@@ -173,7 +214,10 @@ describe('cluster + HPA end to end', () => {
   });
 
   it('without an hpa the replica count stays fixed and the run is the single-pod model for replicas: 1', () => {
-    const s = parseScenario('durationS: 5\nworkload: {arrival: {process: poisson, ratePerS: 500}}\nruntime: {gomaxprocs: 2}\n', 'one.yaml');
+    const s = parseScenario(
+      'durationS: 5\nworkload: {arrival: {process: poisson, ratePerS: 500}}\nruntime: {gomaxprocs: 2}\n',
+      'one.yaml',
+    );
     const r = runScenario(s, 3);
     expect(r.hpaDecisions).to.equal(undefined);
     expect(r.summary.cluster).to.deep.include({ replicasAtEnd: 1, maxReplicas: 1, rejected: 0 });
@@ -181,7 +225,10 @@ describe('cluster + HPA end to end', () => {
   });
 
   it('replicas: 0 and no autoscaler: every request is refused (no endpoints)', () => {
-    const s = parseScenario('durationS: 2\ncluster: {replicas: 0}\nworkload: {arrival: {process: poisson, ratePerS: 100}}\n', 'zero.yaml');
+    const s = parseScenario(
+      'durationS: 2\ncluster: {replicas: 0}\nworkload: {arrival: {process: poisson, ratePerS: 100}}\n',
+      'zero.yaml',
+    );
     const r = runScenario(s, 1);
     expect(r.summary.requests.completed).to.equal(0);
     expect(r.summary.cluster.rejected).to.equal(r.summary.requests.arrived);
@@ -193,7 +240,17 @@ describe('KEDA ScaledObject', () => {
     const s = parseScenario(
       JSON.stringify({
         durationS: 600,
-        workload: { arrival: { process: 'steps', steps: [{ atS: 0, ratePerS: 0 }, { atS: 30, ratePerS: 300 }, { atS: 200, ratePerS: 0 }] }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] } },
+        workload: {
+          arrival: {
+            process: 'steps',
+            steps: [
+              { atS: 0, ratePerS: 0 },
+              { atS: 30, ratePerS: 300 },
+              { atS: 200, ratePerS: 0 },
+            ],
+          },
+          request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] },
+        },
         runtime: { gomaxprocs: 2 },
         cluster: { replicas: 0 },
         keda: { cooldownPeriodS: 120, maxReplicaCount: 10, trigger: { threshold: 100 } },
@@ -204,14 +261,22 @@ describe('KEDA ScaledObject', () => {
     const d = r.hpaDecisions!.filter((x) => x.rescale);
     // The first 60 s ingress window is complete at the 60 s scrape, but KEDA's 60 s poll (scheduled at
     // 30 s) runs just before that scrape, so the first poll that sees an active trigger is at 90 s.
-    expect(d[0]).to.deep.include({ tS: 90, currentReplicas: 0, desiredReplicas: 1, reason: 'KEDA: trigger active, scaling from zero' });
+    expect(d[0]).to.deep.include({
+      tS: 90,
+      currentReplicas: 0,
+      desiredReplicas: 1,
+      reason: 'KEDA: trigger active, scaling from zero',
+    });
     // Then the generated HPA: ~300 req/s at 100 per replica → ceil(rate / 100): 3, or 4 when the Poisson
     // count in the window is just above 300 (as real KEDA would do); the 5-minute window keeps it.
     const peak = d.find((x) => x.reason.startsWith('external metric'))!;
     expect(peak.tS).to.equal(90);
     expect(peak.desiredReplicas).to.be.within(3, 4);
     const last = d.at(-1)!;
-    expect(last).to.deep.include({ desiredReplicas: 0, reason: 'KEDA: inactive for the cooldown period, scaling to zero' });
+    expect(last).to.deep.include({
+      desiredReplicas: 0,
+      reason: 'KEDA: inactive for the cooldown period, scaling to zero',
+    });
     // Load stops at 200 s; the 60 s window sees it until ~260 s; + 120 s cooldown, on a 30 s poll.
     expect(last.tS).to.be.within(360, 420);
     // From 30 s until the first pod is Ready (90 s + 5 s start + 5 s readiness) requests are refused.
@@ -227,17 +292,32 @@ describe('nodes', () => {
     parseScenario(
       JSON.stringify({
         durationS: 150,
-        workload: { arrival: { process: 'poisson', ratePerS: 1500 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 2 } }] } },
+        workload: {
+          arrival: { process: 'poisson', ratePerS: 1500 },
+          request: { steps: [{ cpu: { dist: 'exponential', meanMs: 2 } }] },
+        },
         runtime: { gomaxprocs: 2 },
         cluster: { replicas: 4, pod: { cpuRequestCores: 1 }, nodes: { count: 2, allocatableCores: 2 } },
         ...extra,
       }),
       'nodes.json',
     );
-  const col = (r: ReturnType<typeof runScenario>, name: string, t: number) => r.series.rows.find((row) => row[0] === t)![r.series.columns.indexOf(name)];
+  const col = (r: ReturnType<typeof runScenario>, name: string, t: number) =>
+    r.series.rows.find((row) => row[0] === t)![r.series.columns.indexOf(name)];
 
   it('a pod that fits on no node stays Pending: the HPA asks for 6, only 4 fit on 2 × 2 cores', () => {
-    const r = runScenario(base({ hpa: { minReplicas: 4, maxReplicas: 10, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] } }), 1);
+    const r = runScenario(
+      base({
+        hpa: {
+          minReplicas: 4,
+          maxReplicas: 10,
+          metrics: [
+            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+          ],
+        },
+      }),
+      1,
+    );
     // 3 cores of work at 50% of 1-core requests → 6 pods wanted.
     expect(r.summary.cluster.maxReplicas).to.be.at.least(6);
     expect(col(r, 'replicas_ready', 150)).to.equal(4);
@@ -245,7 +325,9 @@ describe('nodes', () => {
   });
 
   it('a node-loss fault needs counted nodes: with unlimited nodes it is a scenario error', () => {
-    expect(() => parseScenario('faults: [{type: node-loss, atS: 1}]\n', 'nl.yaml')).to.throw(/nl\.yaml:1:\d+: faults\[0\]\.type: expected cluster\.nodes\.count ≥ 1 for a node-loss fault/);
+    expect(() => parseScenario('faults: [{type: node-loss, atS: 1}]\n', 'nl.yaml')).to.throw(
+      /nl\.yaml:1:\d+: faults\[0\]\.type: expected cluster\.nodes\.count ≥ 1 for a node-loss fault/,
+    );
   });
 
   it('node loss: its pods die, their replacements wait Pending until the node returns', () => {

@@ -26,7 +26,7 @@ describe('node CPU sharing (cluster.nodeCpuSharing)', () => {
       const sim = new Simulation();
       const nodes = new NodeCpus(sim, 4, 1000, () => 0);
       const cpus = c.demands.map(() => fakeCpu());
-      c.demands.forEach((d, i) => nodes.forPod(i).demandChanged(cpus[i] as unknown as Cpu, d));
+      for (const [i, d] of c.demands.entries()) nodes.forPod(i).demandChanged(cpus[i] as unknown as Cpu, d);
       sim.run();
       expect(cpus.map((x) => x.f)).to.deep.equal(c.factors);
     });
@@ -57,7 +57,10 @@ describe('node CPU sharing (cluster.nodeCpuSharing)', () => {
       parseScenario(
         JSON.stringify({
           durationS: 10,
-          workload: { arrival: { process: 'poisson', ratePerS: 8000 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] } },
+          workload: {
+            arrival: { process: 'poisson', ratePerS: 8000 },
+            request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] },
+          },
           runtime: { gomaxprocs: 8, hostCpus: 4, ...extra },
           cluster: { nodeCpuSharing: share },
         }),
@@ -86,9 +89,17 @@ describe('node CPU sharing (cluster.nodeCpuSharing)', () => {
         parseScenario(
           JSON.stringify({
             durationS: 10,
-            workload: { arrival: { process: 'poisson', ratePerS: 6000 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] } },
+            workload: {
+              arrival: { process: 'poisson', ratePerS: 6000 },
+              request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] },
+            },
             runtime: { gomaxprocs: 4, hostCpus: 4 },
-            cluster: { replicas: 2, nodeCpuSharing: true, pod: { cpuRequestCores: request }, nodes: { count, allocatableCores: 4 } },
+            cluster: {
+              replicas: 2,
+              nodeCpuSharing: true,
+              pod: { cpuRequestCores: request },
+              nodes: { count, allocatableCores: 4 },
+            },
           }),
           'pair.json',
         ),
@@ -102,7 +113,10 @@ describe('node CPU sharing (cluster.nodeCpuSharing)', () => {
   });
 
   it('bad input: a node cannot allocate more cores than it has', () => {
-    const yaml = 'durationS: 10\nruntime: {hostCpus: 4}\ncluster:\n  nodeCpuSharing: true\n  nodes: {count: 2, allocatableCores: 6}\n';
-    expect(problems(yaml).join('\n')).to.match(/cluster\.nodes\.allocatableCores.*expected at most runtime\.hostCpus \(4\).*found 6/);
+    const yaml =
+      'durationS: 10\nruntime: {hostCpus: 4}\ncluster:\n  nodeCpuSharing: true\n  nodes: {count: 2, allocatableCores: 6}\n';
+    expect(problems(yaml).join('\n')).to.match(
+      /cluster\.nodes\.allocatableCores.*expected at most runtime\.hostCpus \(4\).*found 6/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ProbeWorker, type ContainerView, type ProbeSpec, type ProbeType } from '../../src/cluster/prober.js';
+import { type ContainerView, type ProbeSpec, type ProbeType, ProbeWorker } from '../../src/cluster/prober.js';
 
 const spec = (o: Partial<ProbeSpec> = {}): ProbeSpec => ({
   initialDelaySeconds: 0,
@@ -34,7 +34,11 @@ describe('kubelet probe worker (prober/worker.go)', () => {
       w.tick(running({ secondsSinceStart: 0, started: t !== 'startup' }));
       return w.result;
     };
-    expect([initial('readiness'), initial('liveness'), initial('startup')]).to.deep.equal(['Failure', 'Success', 'Unknown']);
+    expect([initial('readiness'), initial('liveness'), initial('startup')]).to.deep.equal([
+      'Failure',
+      'Success',
+      'Unknown',
+    ]);
   });
 
   it('TestInitialDelay: no probe while int(seconds since StartedAt) < initialDelaySeconds', () => {
@@ -49,7 +53,8 @@ describe('kubelet probe worker (prober/worker.go)', () => {
   it('TestFailureThreshold: Success, then two failures keep Success, the third sets Failure; repeated', () => {
     const w = new ProbeWorker('readiness', spec({ successThreshold: 1, failureThreshold: 3 }));
     for (let i = 0; i < 2; i++) {
-      for (let j = 0; j < 3; j++) expect(doProbe(w, running(), 'Success'), `success ${i}.${j}`).to.equal('probe:Success');
+      for (let j = 0; j < 3; j++)
+        expect(doProbe(w, running(), 'Success'), `success ${i}.${j}`).to.equal('probe:Success');
       for (let j = 0; j < 3; j++) {
         const want = j < 2 ? 'Success' : 'Failure';
         expect(doProbe(w, running(), 'Failure'), `failure ${i}.${j}`).to.equal(`probe:${want}`);
@@ -60,7 +65,8 @@ describe('kubelet probe worker (prober/worker.go)', () => {
   it('TestSuccessThreshold: with successThreshold 3 the result turns Success on the third success only', () => {
     const w = new ProbeWorker('readiness', spec({ successThreshold: 3, failureThreshold: 1 }));
     for (let i = 0; i < 2; i++) {
-      for (let j = 0; j < 3; j++) expect(doProbe(w, running(), 'Success')).to.equal(`probe:${j < 2 ? 'Failure' : 'Success'}`);
+      for (let j = 0; j < 3; j++)
+        expect(doProbe(w, running(), 'Success')).to.equal(`probe:${j < 2 ? 'Failure' : 'Success'}`);
       expect(doProbe(w, running(), 'Failure')).to.equal('probe:Failure'); // failureThreshold 1
     }
   });

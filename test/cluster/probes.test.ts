@@ -49,7 +49,7 @@ function harness(cluster: object) {
 
 const phases = { schedulingS: 0, imageSizeMB: 1, initContainersS: 0, processStartS: 0, appInitializationS: 5 };
 
-describe('kubelet probes on the Deployment\'s pods', () => {
+describe("kubelet probes on the Deployment's pods", () => {
   it('readinessProbe: Ready on the first tick after the app initialised — the probe period is paid', () => {
     const h = harness({ replicas: 0, pod: { startupPhases: phases, readinessProbe: { periodSeconds: 10 } } });
     h.dep.scale(1);
@@ -65,7 +65,10 @@ describe('kubelet probes on the Deployment\'s pods', () => {
   });
 
   it('readinessProbe under load: timeouts take the pod out of the Service, a fast answer puts it back', () => {
-    const h = harness({ replicas: 1, pod: { readinessProbe: { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 2 } } });
+    const h = harness({
+      replicas: 1,
+      pod: { readinessProbe: { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 2 } },
+    });
     const pod = h.dep.pods[0]!;
     h.at(30);
     expect(pod.ready).to.equal(true);

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { idleDeployment } from '../support/idle-deployment.js';
 import type { Deployment } from '../../src/cluster/deployment.js';
 import type { Simulation } from '../../src/engine/simulation.js';
 import { nsToS, sToNs } from '../../src/engine/time.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/experiment.js';
+import { idleDeployment } from '../support/idle-deployment.js';
 
 const deployment = idleDeployment;
 
@@ -103,12 +103,22 @@ describe('Deployment rolling update (pkg/controller/deployment rolling.go)', () 
   it('timeline: kubectl scale at a time, a rollout at another, an HPA minReplicas schedule', () => {
     const base = {
       durationS: 120,
-      workload: { arrival: { process: 'poisson', ratePerS: 100 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] } },
+      workload: {
+        arrival: { process: 'poisson', ratePerS: 100 },
+        request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] },
+      },
       runtime: { scheduler: 'ideal-fifo', gomaxprocs: 1 },
     };
     const fixed = runScenario(
       parseScenario(
-        JSON.stringify({ ...base, cluster: { replicas: 2 }, timeline: [{ type: 'scale', atS: 10, replicas: 4 }, { type: 'rollout', atS: 50 }] }),
+        JSON.stringify({
+          ...base,
+          cluster: { replicas: 2 },
+          timeline: [
+            { type: 'scale', atS: 10, replicas: 4 },
+            { type: 'rollout', atS: 50 },
+          ],
+        }),
         't.json',
       ),
       1,
@@ -123,7 +133,10 @@ describe('Deployment rolling update (pkg/controller/deployment rolling.go)', () 
           ...base,
           cluster: { replicas: 1 },
           hpa: { minReplicas: 1, maxReplicas: 10, controller: { syncPeriodS: 5 } },
-          timeline: [{ type: 'hpa', atS: 30, minReplicas: 5 }, { type: 'hpa', atS: 80, minReplicas: 1 }],
+          timeline: [
+            { type: 'hpa', atS: 30, minReplicas: 5 },
+            { type: 'hpa', atS: 80, minReplicas: 1 },
+          ],
         }),
         'h.json',
       ),

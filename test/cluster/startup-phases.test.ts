@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { idleDeployment } from '../support/idle-deployment.js';
 import type { ClusterPod } from '../../src/cluster/deployment.js';
 import { NodeImages } from '../../src/cluster/nodes.js';
 import type { Simulation } from '../../src/engine/simulation.js';
 import { sToNs } from '../../src/engine/time.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/sim/experiment.js';
+import { idleDeployment } from '../support/idle-deployment.js';
 
 const deployment = idleDeployment;
 
@@ -32,7 +32,13 @@ describe('pod start-up phases (cluster.pod.startupPhases)', () => {
       replicas: 1,
       pod: {
         cpuRequestCores: 1,
-        startupPhases: { schedulingS: 1, imageSizeMB: 100, initContainersS: 2, processStartS: 1, appInitializationS: 3 },
+        startupPhases: {
+          schedulingS: 1,
+          imageSizeMB: 100,
+          initContainersS: 2,
+          processStartS: 1,
+          appInitializationS: 3,
+        },
       },
       nodes: { count: 3, allocatableCores: 1, imagePullMBps: 10 },
     });
@@ -69,7 +75,9 @@ describe('pod start-up phases (cluster.pod.startupPhases)', () => {
   it('time Pending for lack of room counts as scheduling', () => {
     const { sim, dep } = deployment({
       replicas: 1,
-      pod: { startupPhases: { schedulingS: 1, imageSizeMB: 1, initContainersS: 0, processStartS: 0, appInitializationS: 0 } },
+      pod: {
+        startupPhases: { schedulingS: 1, imageSizeMB: 1, initContainersS: 0, processStartS: 0, appInitializationS: 0 },
+      },
       nodes: { count: 1, allocatableCores: 1, imagePullMBps: 1 },
     });
     dep.scale(2); // pod 1 fits nowhere
@@ -86,7 +94,10 @@ describe('pod start-up phases (cluster.pod.startupPhases)', () => {
   it('off by default; on, pods.csv gets a phase column with rows for pods not yet Running, summary the phase times', () => {
     const base = {
       durationS: 60,
-      workload: { arrival: { process: 'poisson', ratePerS: 400 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 5 } }] } },
+      workload: {
+        arrival: { process: 'poisson', ratePerS: 400 },
+        request: { steps: [{ cpu: { dist: 'exponential', meanMs: 5 } }] },
+      },
       runtime: { scheduler: 'ideal-fifo', gomaxprocs: 1 },
       hpa: { minReplicas: 1, maxReplicas: 6, controller: { syncPeriodS: 5 } },
       metricsPipeline: { scrapeIntervalS: 5, cpuWindowS: 5 },
@@ -98,7 +109,11 @@ describe('pod start-up phases (cluster.pod.startupPhases)', () => {
       parseScenario(
         JSON.stringify({
           ...base,
-          cluster: { replicas: 1, pod: { startupPhases: { imageSizeMB: 300, appInitializationS: 4 } }, nodes: { imagePullMBps: 30 } },
+          cluster: {
+            replicas: 1,
+            pod: { startupPhases: { imageSizeMB: 300, appInitializationS: 4 } },
+            nodes: { imagePullMBps: 30 },
+          },
         }),
         'on.json',
       ),

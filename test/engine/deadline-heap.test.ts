@@ -42,10 +42,15 @@ describe('engine/DeadlineHeap', () => {
 
   it('keeps FIFO ties across the 32-bit sequence wrap (renumbering)', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.record({ push: fc.integer({ min: 0, max: 5 }) }), fc.constant('pop' as const)), { maxLength: 200 }), (ops) => {
-        const { got, want } = replay([{ push: 1 }, ...ops], 0xffffffff - 50);
-        expect(got).to.deep.equal(want);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.record({ push: fc.integer({ min: 0, max: 5 }) }), fc.constant('pop' as const)), {
+          maxLength: 200,
+        }),
+        (ops) => {
+          const { got, want } = replay([{ push: 1 }, ...ops], 0xffffffff - 50);
+          expect(got).to.deep.equal(want);
+        },
+      ),
     );
   });
 

@@ -20,105 +20,106 @@ const implementations: Array<[EventSetKind, (capacity: number) => EventSet]> = [
   ['ladder', (c) => new LadderQueue(c)],
 ];
 
-for (const [kind, make] of implementations) describe(`engine/EventSet (${kind})`, () => {
-  it('pops in time order', () => {
-    const q = make(4);
-    for (const t of [50, 10, 40, 20, 30]) q.push(t, 0, t, 0);
-    expect(drain(q).map((e) => e[0])).to.deep.equal([10, 20, 30, 40, 50]);
-  });
+for (const [kind, make] of implementations)
+  describe(`engine/EventSet (${kind})`, () => {
+    it('pops in time order', () => {
+      const q = make(4);
+      for (const t of [50, 10, 40, 20, 30]) q.push(t, 0, t, 0);
+      expect(drain(q).map((e) => e[0])).to.deep.equal([10, 20, 30, 40, 50]);
+    });
 
-  it('breaks ties by insertion order (FIFO among equal times)', () => {
-    const q = make(4);
-    for (let i = 0; i < 100; i++) q.push(i % 3, 0, i, 0);
-    const order = drain(q);
-    const byTime = [0, 1, 2].map((t) => order.filter((e) => e[0] === t).map((e) => e[1]));
-    for (const targets of byTime) expect(targets).to.deep.equal([...targets].sort((a, b) => a - b));
-  });
+    it('breaks ties by insertion order (FIFO among equal times)', () => {
+      const q = make(4);
+      for (let i = 0; i < 100; i++) q.push(i % 3, 0, i, 0);
+      const order = drain(q);
+      const byTime = [0, 1, 2].map((t) => order.filter((e) => e[0] === t).map((e) => e[1]));
+      for (const targets of byTime) expect(targets).to.deep.equal([...targets].sort((a, b) => a - b));
+    });
 
-  it('cancels pending events and ignores stale handles', () => {
-    const q = make(4);
-    const a = q.push(1, 0, 1, 0);
-    const b = q.push(2, 0, 2, 0);
-    expect(q.cancel(a)).to.equal(true);
-    expect(q.cancel(a)).to.equal(false); // already cancelled
-    expect(q.size).to.equal(1);
-    expect(drain(q)).to.deep.equal([[2, 2]]);
-    expect(q.cancel(b)).to.equal(false); // already fired
-    const c = q.push(3, 0, 3, 0); // reuses a freed slot with a new generation
-    expect(q.cancel(b)).to.equal(false);
-    expect(q.isPending(c)).to.equal(true);
-  });
+    it('cancels pending events and ignores stale handles', () => {
+      const q = make(4);
+      const a = q.push(1, 0, 1, 0);
+      const b = q.push(2, 0, 2, 0);
+      expect(q.cancel(a)).to.equal(true);
+      expect(q.cancel(a)).to.equal(false); // already cancelled
+      expect(q.size).to.equal(1);
+      expect(drain(q)).to.deep.equal([[2, 2]]);
+      expect(q.cancel(b)).to.equal(false); // already fired
+      const c = q.push(3, 0, 3, 0); // reuses a freed slot with a new generation
+      expect(q.cancel(b)).to.equal(false);
+      expect(q.isPending(c)).to.equal(true);
+    });
 
-  it('take(limit) leaves an event later than the limit in place', () => {
-    const q = make(4);
-    q.push(10, 0, 1, 0);
-    q.push(20, 0, 2, 0);
-    expect(q.take(5)).to.equal(false);
-    expect(q.size).to.equal(2);
-    expect(q.take(10)).to.equal(true);
-    expect(q.takenTarget).to.equal(1);
-    q.finishTake();
-    expect(q.take(19)).to.equal(false);
-    expect(drain(q)).to.deep.equal([[20, 2]]);
-  });
+    it('take(limit) leaves an event later than the limit in place', () => {
+      const q = make(4);
+      q.push(10, 0, 1, 0);
+      q.push(20, 0, 2, 0);
+      expect(q.take(5)).to.equal(false);
+      expect(q.size).to.equal(2);
+      expect(q.take(10)).to.equal(true);
+      expect(q.takenTarget).to.equal(1);
+      q.finishTake();
+      expect(q.take(19)).to.equal(false);
+      expect(drain(q)).to.deep.equal([[20, 2]]);
+    });
 
-  it('compacts when cancelled entries dominate, keeping order', () => {
-    const q = make(16);
-    const handles: number[] = [];
-    for (let i = 0; i < 10_000; i++) handles.push(q.push(10_000 - i, 0, i, 0));
-    for (let i = 0; i < 10_000; i++) if (i % 10 !== 0) q.cancel(handles[i]!);
-    expect(q.size).to.equal(1000);
-    const times = drain(q).map((e) => e[0]);
-    expect(times).to.have.length(1000);
-    expect(times).to.deep.equal([...times].sort((x, y) => x - y));
-  });
+    it('compacts when cancelled entries dominate, keeping order', () => {
+      const q = make(16);
+      const handles: number[] = [];
+      for (let i = 0; i < 10_000; i++) handles.push(q.push(10_000 - i, 0, i, 0));
+      for (let i = 0; i < 10_000; i++) if (i % 10 !== 0) q.cancel(handles[i]!);
+      expect(q.size).to.equal(1000);
+      const times = drain(q).map((e) => e[0]);
+      expect(times).to.have.length(1000);
+      expect(times).to.deep.equal([...times].sort((x, y) => x - y));
+    });
 
-  it('matches a sorted reference under random pushes, cancels and takes (fast-check)', () => {
-    type Op = { op: 'push'; t: number } | { op: 'cancel'; k: number } | { op: 'take'; push: number | null };
-    const opArb: fc.Arbitrary<Op> = fc.oneof(
-      fc.record({ op: fc.constant('push' as const), t: fc.integer({ min: 0, max: 50 }) }),
-      fc.record({ op: fc.constant('cancel' as const), k: fc.nat(200) }),
-      fc.record({ op: fc.constant('take' as const), push: fc.option(fc.integer({ min: 0, max: 20 })) }),
-    );
-    fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 400 }), (ops) => {
-        const q = make(4);
-        // Reference: list of {time, seq, id, live}; min by (time, seq).
-        const ref: Array<{ t: number; seq: number; id: number; h: number; live: boolean }> = [];
-        let seq = 0;
-        let now = 0;
-        for (const o of ops) {
-          if (o.op === 'push') {
-            const t = now + o.t;
-            ref.push({ t, seq: seq++, id: ref.length, h: q.push(t, 0, ref.length, 0), live: true });
-          } else if (o.op === 'cancel') {
-            const e = ref[o.k % Math.max(1, ref.length)];
-            if (e) {
-              expect(q.cancel(e.h)).to.equal(e.live);
-              e.live = false;
-            }
-          } else {
-            const live = ref.filter((e) => e.live).sort((x, y) => x.t - y.t || x.seq - y.seq);
-            const got = q.take();
-            expect(got).to.equal(live.length > 0);
-            if (!got) continue;
-            expect([q.takenTime, q.takenTarget]).to.deep.equal([live[0]!.t, live[0]!.id]);
-            live[0]!.live = false;
-            now = q.takenTime;
-            if (o.push !== null) {
-              // A push while the root is taken exercises the replace-root path.
-              const t = now + o.push;
+    it('matches a sorted reference under random pushes, cancels and takes (fast-check)', () => {
+      type Op = { op: 'push'; t: number } | { op: 'cancel'; k: number } | { op: 'take'; push: number | null };
+      const opArb: fc.Arbitrary<Op> = fc.oneof(
+        fc.record({ op: fc.constant('push' as const), t: fc.integer({ min: 0, max: 50 }) }),
+        fc.record({ op: fc.constant('cancel' as const), k: fc.nat(200) }),
+        fc.record({ op: fc.constant('take' as const), push: fc.option(fc.integer({ min: 0, max: 20 })) }),
+      );
+      fc.assert(
+        fc.property(fc.array(opArb, { maxLength: 400 }), (ops) => {
+          const q = make(4);
+          // Reference: list of {time, seq, id, live}; min by (time, seq).
+          const ref: Array<{ t: number; seq: number; id: number; h: number; live: boolean }> = [];
+          let seq = 0;
+          let now = 0;
+          for (const o of ops) {
+            if (o.op === 'push') {
+              const t = now + o.t;
               ref.push({ t, seq: seq++, id: ref.length, h: q.push(t, 0, ref.length, 0), live: true });
+            } else if (o.op === 'cancel') {
+              const e = ref[o.k % Math.max(1, ref.length)];
+              if (e) {
+                expect(q.cancel(e.h)).to.equal(e.live);
+                e.live = false;
+              }
+            } else {
+              const live = ref.filter((e) => e.live).sort((x, y) => x.t - y.t || x.seq - y.seq);
+              const got = q.take();
+              expect(got).to.equal(live.length > 0);
+              if (!got) continue;
+              expect([q.takenTime, q.takenTarget]).to.deep.equal([live[0]!.t, live[0]!.id]);
+              live[0]!.live = false;
+              now = q.takenTime;
+              if (o.push !== null) {
+                // A push while the root is taken exercises the replace-root path.
+                const t = now + o.push;
+                ref.push({ t, seq: seq++, id: ref.length, h: q.push(t, 0, ref.length, 0), live: true });
+              }
+              q.finishTake();
             }
-            q.finishTake();
+            expect(q.size).to.equal(ref.filter((e) => e.live).length);
           }
-          expect(q.size).to.equal(ref.filter((e) => e.live).length);
-        }
-      }),
-      { numRuns: 300 },
-    );
+        }),
+        { numRuns: 300 },
+      );
+    });
   });
-});
 
 describe('engine/LadderQueue under stress', () => {
   /** Push (time, id) pairs and drain; the order must be the (time, seq) order. */

@@ -26,7 +26,9 @@ describe('engine/RandomStreams', () => {
 
   it('exponential has the requested mean and normal is standard (large sample)', () => {
     const r = new RandomStreams(3).stream('x');
-    let sum = 0, sn = 0, sn2 = 0;
+    let sum = 0,
+      sn = 0,
+      sn2 = 0;
     const n = 200_000;
     for (let i = 0; i < n; i++) sum += r.exponential(2);
     for (let i = 0; i < n; i++) {
@@ -85,7 +87,10 @@ describe('engine/RandomStreams', () => {
     const s = new RandomStreams(1).keyed('u');
     const n = 200_000;
     const bins = new Float64Array(100);
-    let sxy = 0, sx = 0, sxx = 0, prev = 0;
+    let sxy = 0,
+      sx = 0,
+      sxx = 0,
+      prev = 0;
     for (let k = 0; k < n; k++) {
       s.seek(k, 0); // the first draw of consecutive keys: the weakest case for a keyed generator
       const u = s.next();
@@ -116,16 +121,19 @@ describe('engine/RandomStreams', () => {
     };
     fc.assert(
       // (k1, k2, draws): any key, a pc, a few draws
-      fc.property(fc.array(fc.tuple(fc.integer(), fc.integer({ min: 0, max: 64 }), fc.integer({ min: 1, max: 5 })), {
-        maxLength: 40,
-      }), (seeks) => {
-        const s = new RandomStreams(9).forEntity('pod-2').keyed('p');
-        for (const [k1, k2, n] of seeks) {
-          s.seek(k1, k2);
-          const got = Array.from({ length: n }, () => s.next());
-          expect(got).to.deep.equal(fresh(k1, k2, n));
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer(), fc.integer({ min: 0, max: 64 }), fc.integer({ min: 1, max: 5 })), {
+          maxLength: 40,
+        }),
+        (seeks) => {
+          const s = new RandomStreams(9).forEntity('pod-2').keyed('p');
+          for (const [k1, k2, n] of seeks) {
+            s.seek(k1, k2);
+            const got = Array.from({ length: n }, () => s.next());
+            expect(got).to.deep.equal(fresh(k1, k2, n));
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -133,9 +141,17 @@ describe('engine/RandomStreams', () => {
   it('keyed draws along a sub-stream, across adjacent pcs and in adjacent-key pairs: uniform, uncorrelated', () => {
     const s = new RandomStreams(5).keyed('q');
     const corr = (xs: Float64Array, ys: Float64Array) => {
-      let sx = 0, sy = 0, sxy = 0, sxx = 0, syy = 0;
+      let sx = 0,
+        sy = 0,
+        sxy = 0,
+        sxx = 0,
+        syy = 0;
       for (let i = 0; i < xs.length; i++) {
-        sx += xs[i]!; sy += ys[i]!; sxy += xs[i]! * ys[i]!; sxx += xs[i]! ** 2; syy += ys[i]! ** 2;
+        sx += xs[i]!;
+        sy += ys[i]!;
+        sxy += xs[i]! * ys[i]!;
+        sxx += xs[i]! ** 2;
+        syy += ys[i]! ** 2;
       }
       const n = xs.length;
       return (sxy / n - (sx / n) * (sy / n)) / Math.sqrt((sxx / n - (sx / n) ** 2) * (syy / n - (sy / n) ** 2));
@@ -145,7 +161,8 @@ describe('engine/RandomStreams', () => {
     // Along a sub-stream: draws 0..3 of key k (the draws a G's op makes), lag 1.
     const along = [0, 1, 2, 3].map(() => new Float64Array(n));
     // Across pcs: draw 0 at pc and at pc + 1 of one G (adjacent ops of one program).
-    const pcA = new Float64Array(n), pcB = new Float64Array(n);
+    const pcA = new Float64Array(n),
+      pcB = new Float64Array(n);
     // Adjacent keys at one pc, as a pair: a 16 × 16 χ² over (draw of k, draw of k + 1).
     const pairs = new Float64Array(256);
     // Every output bit of the first draw of consecutive keys is a fair coin.

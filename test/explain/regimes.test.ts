@@ -1,9 +1,15 @@
-import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import {
+  detectRegimes,
+  type HpaSync,
+  REGIME_KINDS,
+  type RegimeKind,
+  type RunTables,
+} from '../../src/explain/regimes.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { compareScenarios } from '../../src/scenario/variants.js';
 import { runScenario } from '../../src/sim/experiment.js';
-import { detectRegimes, REGIME_KINDS, type HpaSync, type RegimeKind, type RunTables } from '../../src/explain/regimes.js';
 
 /** A run of `n` one-second intervals whose columns are given as functions of the row index. */
 function tables(n: number, cols: Record<string, (i: number) => number>, extra: Partial<RunTables> = {}): RunTables {
@@ -20,7 +26,15 @@ const sync = (
   able = 'True/ReadyForNewScale',
   limited = 'False/DesiredWithinRange',
   active = 'True/ValidMetricFound',
-): HpaSync => ({ tS, currentReplicas: current, desiredReplicas: desired, proposals, ableToScale: able, scalingActive: active, scalingLimited: limited });
+): HpaSync => ({
+  tS,
+  currentReplicas: current,
+  desiredReplicas: desired,
+  proposals,
+  ableToScale: able,
+  scalingActive: active,
+  scalingLimited: limited,
+});
 
 const calm = { replicas_desired: () => 2, replicas_ready: () => 2, pods_pending: () => 0 };
 
@@ -28,21 +42,43 @@ const calm = { replicas_desired: () => 2, replicas_ready: () => 2, pods_pending:
 const cases: { kind: RegimeKind; shows: RunTables; window: [number, number]; not: RunTables }[] = [
   {
     kind: 'overload',
-    shows: tables(10, { arrivals_per_s: () => 1000, completions_per_s: (i) => (i >= 3 && i <= 7 ? 600 : 1000), in_flight: (i) => (i >= 3 ? 50 * i : 0) }),
+    shows: tables(10, {
+      arrivals_per_s: () => 1000,
+      completions_per_s: (i) => (i >= 3 && i <= 7 ? 600 : 1000),
+      in_flight: (i) => (i >= 3 ? 50 * i : 0),
+    }),
     window: [4, 8],
     not: tables(10, { arrivals_per_s: () => 1000, completions_per_s: () => 990, in_flight: () => 10 }),
   },
   {
     kind: 'syscall-backlog',
     // Issue 26's service: 1 ms CPU + 5 ms syscall; the backlog's p50 runs to seconds.
-    shows: tables(8, { in_syscall: () => 1, runnable: (i) => (i >= 2 ? 300 : 0), latency_p50_ms: (i) => (i >= 2 ? 5200 : 7), utilization: () => 0.2 }, { serviceP50Ms: 6.5 }),
+    shows: tables(
+      8,
+      {
+        in_syscall: () => 1,
+        runnable: (i) => (i >= 2 ? 300 : 0),
+        latency_p50_ms: (i) => (i >= 2 ? 5200 : 7),
+        utilization: () => 0.2,
+      },
+      { serviceP50Ms: 6.5 },
+    ),
     window: [3, 8],
     // The same queue with the CPUs busy is CPU overload, not Ps stranded in syscalls.
-    not: tables(8, { in_syscall: () => 1, runnable: () => 300, latency_p50_ms: () => 5200, utilization: () => 0.97 }, { serviceP50Ms: 6.5 }),
+    not: tables(
+      8,
+      { in_syscall: () => 1, runnable: () => 300, latency_p50_ms: () => 5200, utilization: () => 0.97 },
+      { serviceP50Ms: 6.5 },
+    ),
   },
   {
     kind: 'cfs-throttling',
-    shows: tables(6, { throttled_ms_per_s: () => 300, throttled_periods_per_s: () => 10, latency_p99_ms: () => 90, ...calm }),
+    shows: tables(6, {
+      throttled_ms_per_s: () => 300,
+      throttled_periods_per_s: () => 10,
+      latency_p99_ms: () => 90,
+      ...calm,
+    }),
     window: [1, 6],
     // 4 ms of each second per pod: below the 10 ms a second that counts.
     not: tables(6, { throttled_ms_per_s: () => 8, throttled_periods_per_s: () => 1, ...calm }),
@@ -55,44 +91,67 @@ const cases: { kind: RegimeKind; shows: RunTables; window: [number, number]; not
   },
   {
     kind: 'pods-not-ready',
-    shows: tables(6, { replicas_desired: (i) => (i >= 1 ? 6 : 2), replicas_ready: (i) => (i >= 4 ? 6 : 2), pods_pending: () => 0 }),
+    shows: tables(6, {
+      replicas_desired: (i) => (i >= 1 ? 6 : 2),
+      replicas_ready: (i) => (i >= 4 ? 6 : 2),
+      pods_pending: () => 0,
+    }),
     window: [2, 4],
     not: tables(6, calm),
   },
   {
     kind: 'hpa-at-max',
     // Two metrics (cpu and goroutines): the HPA takes the larger proposal.
-    shows: tables(1, calm, { maxReplicas: 10, hpa: [sync(15, 6, 10, '14 3'), sync(30, 10, 10, '2 17'), sync(45, 10, 10, '12 '), sync(60, 10, 9, '9 4')] }),
+    shows: tables(1, calm, {
+      maxReplicas: 10,
+      hpa: [sync(15, 6, 10, '14 3'), sync(30, 10, 10, '2 17'), sync(45, 10, 10, '12 '), sync(60, 10, 9, '9 4')],
+    }),
     window: [15, 45],
     not: tables(1, calm, { maxReplicas: 10, hpa: [sync(15, 6, 10, '10'), sync(30, 10, 10, '10')] }),
   },
   {
     kind: 'hpa-metrics-unavailable',
     shows: tables(1, calm, {
-      hpa: [sync(15, 2, 2, '2'), sync(30, 2, 2, '', 'False/BackoffBoth', 'False/DesiredWithinRange', 'False/FailedGetResourceMetric'), sync(45, 2, 4, '4')],
+      hpa: [
+        sync(15, 2, 2, '2'),
+        sync(30, 2, 2, '', 'False/BackoffBoth', 'False/DesiredWithinRange', 'False/FailedGetResourceMetric'),
+        sync(45, 2, 4, '4'),
+      ],
     }),
     window: [30, 30],
     not: tables(1, calm, { hpa: [sync(15, 2, 2, '2'), sync(30, 2, 4, '4')] }),
   },
   {
     kind: 'hpa-limited-by-behavior',
-    shows: tables(1, calm, { hpa: [sync(15, 2, 4, '9', 'True/ReadyForNewScale', 'True/ScaleUpLimit'), sync(30, 4, 4, '4')] }),
+    shows: tables(1, calm, {
+      hpa: [sync(15, 2, 4, '9', 'True/ReadyForNewScale', 'True/ScaleUpLimit'), sync(30, 4, 4, '4')],
+    }),
     window: [15, 15],
     not: tables(1, calm, { hpa: [sync(15, 2, 4, '4'), sync(30, 4, 4, '4')] }),
   },
   {
     kind: 'hpa-scale-down-stabilized',
-    shows: tables(1, calm, { hpa: [sync(15, 6, 6, '2', 'True/ScaleDownStabilized'), sync(30, 6, 6, '3', 'True/ScaleDownStabilized')] }),
+    shows: tables(1, calm, {
+      hpa: [sync(15, 6, 6, '2', 'True/ScaleDownStabilized'), sync(30, 6, 6, '3', 'True/ScaleDownStabilized')],
+    }),
     window: [15, 30],
     // Stabilized but the metrics ask for as many pods as there are: nothing was held back.
-    not: tables(1, calm, { hpa: [sync(15, 6, 6, '6', 'True/ScaleDownStabilized'), sync(30, 6, 6, '6', 'True/ScaleDownStabilized')] }),
+    not: tables(1, calm, {
+      hpa: [sync(15, 6, 6, '6', 'True/ScaleDownStabilized'), sync(30, 6, 6, '6', 'True/ScaleDownStabilized')],
+    }),
   },
   {
     kind: 'hpa-scale-down-stabilized',
-    shows: tables(1, calm, { minReplicas: 2, hpa: [sync(15, 6, 6, '1', 'True/ScaleDownStabilized'), sync(30, 6, 6, '1', 'True/ScaleDownStabilized')] }),
+    shows: tables(1, calm, {
+      minReplicas: 2,
+      hpa: [sync(15, 6, 6, '1', 'True/ScaleDownStabilized'), sync(30, 6, 6, '1', 'True/ScaleDownStabilized')],
+    }),
     window: [15, 30],
     // At minReplicas the floor holds the size, not the window.
-    not: tables(1, calm, { minReplicas: 2, hpa: [sync(15, 2, 2, '1', 'True/ScaleDownStabilized'), sync(30, 2, 2, '1', 'True/ScaleDownStabilized')] }),
+    not: tables(1, calm, {
+      minReplicas: 2,
+      hpa: [sync(15, 2, 2, '1', 'True/ScaleDownStabilized'), sync(30, 2, 2, '1', 'True/ScaleDownStabilized')],
+    }),
   },
 ];
 
@@ -117,15 +176,27 @@ describe('explanations: the regimes a run fell into (src/explain/regimes.ts)', (
 
   it('one-row gaps are bridged; a shorter run than minRows is not a regime', () => {
     const growing = (i: number) => 5 + 100 * i;
-    const blip = tables(10, { arrivals_per_s: () => 1000, completions_per_s: (i) => (i === 2 || i === 3 || i === 5 ? 500 : 1000), in_flight: growing });
+    const blip = tables(10, {
+      arrivals_per_s: () => 1000,
+      completions_per_s: (i) => (i === 2 || i === 3 || i === 5 ? 500 : 1000),
+      in_flight: growing,
+    });
     expect(detectRegimes(blip).map((r) => [r.kind, r.fromS, r.toS])).to.deep.equal([['overload', 3, 6]]);
-    const short = tables(10, { arrivals_per_s: () => 1000, completions_per_s: (i) => (i === 2 || i === 3 ? 500 : 1000), in_flight: growing });
+    const short = tables(10, {
+      arrivals_per_s: () => 1000,
+      completions_per_s: (i) => (i === 2 || i === 3 ? 500 : 1000),
+      in_flight: growing,
+    });
     expect(detectRegimes(short)).to.deep.equal([]);
   });
 
   it('overload needs a queue that builds: seconds of backlog alternating with catch-up are not one', () => {
     // syscalls-grow-threads after the sysmon fixes: 70 runnable, then 0, then 64… with in flight flat.
-    const alternating = tables(8, { arrivals_per_s: () => 500, completions_per_s: (i) => (i % 2 === 0 ? 410 : 570), in_flight: (i) => (i % 2 === 0 ? 85 : 15) });
+    const alternating = tables(8, {
+      arrivals_per_s: () => 500,
+      completions_per_s: (i) => (i % 2 === 0 ? 410 : 570),
+      in_flight: (i) => (i % 2 === 0 ? 85 : 15),
+    });
     expect(detectRegimes(alternating)).to.deep.equal([]);
   });
 });
@@ -153,7 +224,8 @@ describe('explanations in a run (summary.json regimes)', function () {
   it('CFS throttling is named for GOMAXPROCS above the quota, not with GOMAXPROCS 1 (the curated comparison)', () => {
     const file = 'scenarios/gomaxprocs-above-cpu-limit.yaml';
     const variants = compareScenarios(readFileSync(file, 'utf8'), file).variants;
-    const kinds = (name: string) => (runScenario(variants.find((v) => v.name === name)!.scenario, 1).summary.regimes ?? []).map((r) => r.kind);
+    const kinds = (name: string) =>
+      (runScenario(variants.find((v) => v.name === name)!.scenario, 1).summary.regimes ?? []).map((r) => r.kind);
     expect(kinds('go1.19-default')).to.include('cfs-throttling');
     expect(kinds('gomaxprocs-1')).to.not.include('cfs-throttling');
   });

@@ -1,10 +1,10 @@
-import { expect } from 'chai';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
 import { csvParse } from 'd3-dsv';
 import { LATENCY_HISTOGRAM, parseStart, toOpenMetrics } from '../../src/export/openmetrics.js';
 
@@ -18,8 +18,22 @@ describe('OpenMetrics export', () => {
       scenario: 's',
       seed: 3,
       startS: 100,
-      series: { columns: ['t_s', 'in_flight', 'latency_le_1ms', 'latency_le_inf'], rows: [[1, 4, 2, 3], [2, 5, 1, 4]] },
-      pods: { columns: ['t_s', 'pod', 'ready'], rows: [[1, 0, 1], [1, 1, 0], [2, 0, 1], [2, 1, 1]] },
+      series: {
+        columns: ['t_s', 'in_flight', 'latency_le_1ms', 'latency_le_inf'],
+        rows: [
+          [1, 4, 2, 3],
+          [2, 5, 1, 4],
+        ],
+      },
+      pods: {
+        columns: ['t_s', 'pod', 'ready'],
+        rows: [
+          [1, 0, 1],
+          [1, 1, 0],
+          [2, 0, 1],
+          [2, 1, 1],
+        ],
+      },
     });
     expect(text.split('\n')).to.include.members([
       '# TYPE gmpsim_in_flight gauge',
@@ -88,18 +102,26 @@ describe('OpenMetrics export in a real Prometheus (Debian prometheus: promtool b
     expect(r.status, r.stderr).to.equal(0);
     const e = gmpsim(['export', run, '--openmetrics', '--start', String(start), '--out', join(dir, 'run.om')]);
     expect(e.status, e.stderr).to.equal(0);
-    const b = spawnSync('/usr/bin/promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'run.om'), join(dir, 'data')], { encoding: 'utf8' });
+    const b = spawnSync(
+      '/usr/bin/promtool',
+      ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'run.om'), join(dir, 'data')],
+      { encoding: 'utf8' },
+    );
     expect(b.status, b.stderr + b.stdout).to.equal(0);
     writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
     port = await freePort();
-    server = spawn('/usr/bin/prometheus', [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=100y',
-      // Backfilled series have no staleness markers: a pod deleted at t stays visible for the lookback.
-      '--query.lookback-delta=1s',
-    ], { stdio: 'ignore' });
+    server = spawn(
+      '/usr/bin/prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--storage.tsdb.retention.time=100y',
+        // Backfilled series have no staleness markers: a pod deleted at t stays visible for the lookback.
+        '--query.lookback-delta=1s',
+      ],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 300; i++) {
       try {
         if ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok) return;
@@ -120,7 +142,7 @@ describe('OpenMetrics export in a real Prometheus (Debian prometheus: promtool b
     return body.data.result;
   }
 
-  it('the ready pods over time (sum of the per-pod series) equal the run\'s replicas_ready', async () => {
+  it("the ready pods over time (sum of the per-pod series) equal the run's replicas_ready", async () => {
     const rows = csvParse(readFileSync(join(run, 'timeseries.csv'), 'utf8'));
     for (const row of rows.filter((_r, i) => i % 30 === 29)) {
       const t = Number(row.t_s);
@@ -134,7 +156,10 @@ describe('OpenMetrics export in a real Prometheus (Debian prometheus: promtool b
     const rows = csvParse(readFileSync(join(run, 'timeseries.csv'), 'utf8'));
     const end = Number(rows.at(-1)!.t_s);
     const window = end - summary.warmupS;
-    const [r] = await query(`histogram_quantile(0.99, sum by (le) (increase(${LATENCY_HISTOGRAM}_bucket[${window}s])))`, start + end);
+    const [r] = await query(
+      `histogram_quantile(0.99, sum by (le) (increase(${LATENCY_HISTOGRAM}_bucket[${window}s])))`,
+      start + end,
+    );
     const promMs = Number(r!.value[1]) * 1000;
     const p99 = summary.latencyMs.p99 as number;
     const bounds = summary.latencyHistogramMs.le as number[];
@@ -150,7 +175,9 @@ describe('OpenMetrics export in a real Prometheus (Debian prometheus: promtool b
     const text = readFileSync(join(dir, 'run.om'), 'utf8');
     const families = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
     const dashboard = JSON.parse(readFileSync(join(root, 'deploy/grafana/gmpsim-dashboard.json'), 'utf8'));
-    const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
+    const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) =>
+      p.targets.map((t) => t.expr),
+    );
     expect(exprs.length).to.be.greaterThan(5);
     for (const e of exprs) {
       for (const [name] of e.matchAll(/gmpsim_[a-z0-9_]+/g)) {

@@ -1,9 +1,9 @@
-import { expect } from 'chai';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
 import { Journal } from '../../src/sweep/journal.js';
 
 /**
@@ -15,7 +15,8 @@ import { Journal } from '../../src/sweep/journal.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = join(root, 'bin/gmpsim.js');
-const gmpsim = (args: string[], cwd: string) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
+const gmpsim = (args: string[], cwd: string) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
 const start = (args: string[], cwd: string) => spawn(process.execPath, [bin, ...args], { cwd });
 const isRoot = process.getuid?.() === 0;
 
@@ -33,7 +34,8 @@ sweep:
 function until(cond: () => boolean, ms = 120_000): Promise<void> {
   const t0 = Date.now();
   return new Promise((res, rej) => {
-    const tick = () => (cond() ? res() : Date.now() - t0 > ms ? rej(new Error('timed out waiting')) : setTimeout(tick, 50));
+    const tick = () =>
+      cond() ? res() : Date.now() - t0 > ms ? rej(new Error('timed out waiting')) : setTimeout(tick, 50);
     tick();
   });
 }
@@ -44,7 +46,8 @@ function exit(child: ChildProcess, stderr: { text: string }): Promise<number | n
 }
 
 const lines = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).length : 0);
-const results = (dir: string) => Object.fromEntries(['runs.csv', 'points.csv', 'sweep.json'].map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+const results = (dir: string) =>
+  Object.fromEntries(['runs.csv', 'points.csv', 'sweep.json'].map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 
 describe('faults: signals, crashes, concurrent writers, full and read-only disks', function () {
   this.timeout(600_000);
@@ -66,8 +69,11 @@ describe('faults: signals, crashes, concurrent writers, full and read-only disks
     await until(() => lines(join(dir, 'term/runs.jsonl')) >= 1);
     child.kill('SIGTERM');
     expect(await done).to.equal(130);
-    expect(err.text).to.match(/terminated \(SIGTERM\): \d+ of 8 runs kept in .*runs\.jsonl; rerun with --resume to finish/);
-    for (const f of ['runs.csv', 'points.csv', 'sweep.json', 'journal.lock']) expect(existsSync(join(dir, 'term', f)), f).to.equal(false);
+    expect(err.text).to.match(
+      /terminated \(SIGTERM\): \d+ of 8 runs kept in .*runs\.jsonl; rerun with --resume to finish/,
+    );
+    for (const f of ['runs.csv', 'points.csv', 'sweep.json', 'journal.lock'])
+      expect(existsSync(join(dir, 'term', f)), f).to.equal(false);
     const r = gmpsim(['sweep', 'slow.yaml', '--out', 'term', '--workers', '2', '--resume', '--quiet'], dir);
     expect(r.status, r.stderr).to.equal(0);
     expect(results(join(dir, 'term'))).to.deep.equal(clean);
@@ -99,7 +105,9 @@ describe('faults: signals, crashes, concurrent writers, full and read-only disks
     for (const extra of [[], ['--resume']]) {
       const r = gmpsim(['sweep', 'slower.yaml', '--out', 'busy', '--workers', '1', ...extra], dir);
       expect(r.status, r.stderr).to.equal(2);
-      expect(r.stderr.split('\n')[0]).to.equal(`error: busy: another gmpsim (pid ${child.pid}) is writing this sweep; wait for it to finish or use another --out`);
+      expect(r.stderr.split('\n')[0]).to.equal(
+        `error: busy: another gmpsim (pid ${child.pid}) is writing this sweep; wait for it to finish or use another --out`,
+      );
     }
     const m = gmpsim(['merge', 'busy', '--out', 'busy-merged'], dir);
     expect(m.status).to.equal(2);
@@ -148,7 +156,9 @@ describe('faults: signals, crashes, concurrent writers, full and read-only disks
       writeFileSync(join(dir, 'small.yaml'), 'durationS: 2\n');
       const r = gmpsim(['run', 'small.yaml', '--out', join(m, 'r')], dir);
       expect(r.status).to.equal(2);
-      expect(r.stderr).to.match(/^error: --out .*\/r: only \d+ KiB free on the device of .* \(need at least 16 MiB\)\n$/);
+      expect(r.stderr).to.match(
+        /^error: --out .*\/r: only \d+ KiB free on the device of .* \(need at least 16 MiB\)\n$/,
+      );
       expect(existsSync(join(m, 'r'))).to.equal(false);
     });
 
@@ -162,19 +172,31 @@ describe('faults: signals, crashes, concurrent writers, full and read-only disks
       const fs = statfsSync(m);
       const fill = fs.bavail * fs.bsize - 16 * 1024 * 1024 - 64 * 1024;
       writeFileSync(join(m, 'filler'), Buffer.alloc(fill));
-      writeFileSync(join(dir, 'long.yaml'), 'durationS: 20000\nmetrics: { sampleIntervalMs: 100 }\nworkload: { arrival: { process: poisson, ratePerS: 5 } }\n');
+      writeFileSync(
+        join(dir, 'long.yaml'),
+        'durationS: 20000\nmetrics: { sampleIntervalMs: 100 }\nworkload: { arrival: { process: poisson, ratePerS: 5 } }\n',
+      );
       const r = gmpsim(['run', 'long.yaml', '--out', join(m, 'r')], dir);
       expect(r.status, r.stderr).to.equal(1);
-      expect(r.stderr).to.equal(`error: cannot write ${join(m, 'r')}: ENOSPC (no space left on the device); earlier results there are unchanged\n`);
+      expect(r.stderr).to.equal(
+        `error: cannot write ${join(m, 'r')}: ENOSPC (no space left on the device); earlier results there are unchanged\n`,
+      );
       expect(readFileSync(join(m, 'r/summary.json'), 'utf8')).to.equal(earlier);
-      expect(spawnSync('ls', ['-A', m], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort()).to.deep.equal(['filler', 'r']);
+      expect(spawnSync('ls', ['-A', m], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort()).to.deep.equal([
+        'filler',
+        'r',
+      ]);
     });
 
     it('a read-only directory is refused before simulating (exit 2)', function () {
       if (!canMount) this.skip();
       const m = mount('size=1m,ro');
       writeFileSync(join(dir, 'small.yaml'), 'durationS: 2\n');
-      for (const args of [['run', 'small.yaml'], ['sweep', 'slow.yaml'], ['compare', 'small.yaml']]) {
+      for (const args of [
+        ['run', 'small.yaml'],
+        ['sweep', 'slow.yaml'],
+        ['compare', 'small.yaml'],
+      ]) {
         if (args[0] === 'compare') writeFileSync(join(dir, 'small.yaml'), 'durationS: 2\nvariants: [{ name: a }]\n');
         const r = gmpsim([...args, '--out', join(m, 'out')], dir);
         expect(r.status, args.join(' ')).to.equal(2);

@@ -1,13 +1,13 @@
-import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
 import { parse } from 'yaml';
 import { bestConfigYaml } from '../../src/cli/tune-command.js';
 import { loadKubernetesModels } from '../../src/kubernetes/models.js';
-import { formatProblem, loadScenarioFile, ScenarioError, type Problem } from '../../src/scenario/load.js';
+import { formatProblem, loadScenarioFile, type Problem, ScenarioError } from '../../src/scenario/load.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtures = join(root, 'test/fixtures/kubernetes');
@@ -46,7 +46,10 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
 
   it('a Deployment and an autoscaling/v2 HPA map onto cluster, runtime and hpa', () => {
     const warnings: Problem[] = [];
-    const s = loadScenarioFile(scenarioWith({ 'deploy.yaml': fixture('deploy.yaml'), 'hpa.yaml': fixture('hpa.yaml') }), warnings);
+    const s = loadScenarioFile(
+      scenarioWith({ 'deploy.yaml': fixture('deploy.yaml'), 'hpa.yaml': fixture('hpa.yaml') }),
+      warnings,
+    );
     expect(s.cluster.replicas).to.equal(3);
     // Requests summed over the containers (the HPA's GetResourceUtilizationRatio sums them): 500m + 100m.
     expect(s.cluster.pod.cpuRequestCores).to.be.closeTo(0.6, 1e-12);
@@ -69,7 +72,10 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
       'spec.selector',
       'spec.template.spec.containers[0].env[3].value',
     ]) {
-      expect(named.some((n) => n.endsWith(p)), p).to.equal(true);
+      expect(
+        named.some((n) => n.endsWith(p)),
+        p,
+      ).to.equal(true);
     }
     expect(warnings.some((w) => /found v1 Service/.test(w.message))).to.equal(true);
   });
@@ -80,22 +86,48 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
     expect(s.cluster.strategy.rollingUpdate).to.deep.equal({ maxSurge: 1, maxUnavailable: '0%' });
     expect(s.cluster.minReadySeconds).to.equal(10);
     // Given fields as written; the rest take SetDefaults_Probe's defaults, as the API server would.
-    expect(s.cluster.pod.readinessProbe).to.deep.equal({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 2 });
-    expect(s.cluster.pod.livenessProbe).to.deep.equal({ initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 2, successThreshold: 1, failureThreshold: 3 });
+    expect(s.cluster.pod.readinessProbe).to.deep.equal({
+      initialDelaySeconds: 0,
+      periodSeconds: 5,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+      failureThreshold: 2,
+    });
+    expect(s.cluster.pod.livenessProbe).to.deep.equal({
+      initialDelaySeconds: 15,
+      periodSeconds: 10,
+      timeoutSeconds: 2,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
     expect(s.cluster.pod.startupProbe).to.deep.include({ periodSeconds: 2, failureThreshold: 30 });
     const said = (path: string, re: RegExp) => warnings.some((w) => w.path.endsWith(path) && re.test(w.message));
     expect(said('livenessProbe.tcpSocket', /modelled as an HTTP GET/), 'tcpSocket named').to.equal(true);
-    expect(said('startupProbe.terminationGracePeriodSeconds', /not modelled/), 'probe-level grace period named').to.equal(true);
-    expect(warnings.some((w) => /readinessProbe|strategy|minReadySeconds/.test(w.path) && !/tcpSocket|terminationGrace/.test(w.path))).to.equal(false);
-    const recreate = scenarioWith({ 'deploy.yaml': fixture('deploy-probes.yaml').replace('type: RollingUpdate', 'type: Recreate') });
+    expect(
+      said('startupProbe.terminationGracePeriodSeconds', /not modelled/),
+      'probe-level grace period named',
+    ).to.equal(true);
+    expect(
+      warnings.some(
+        (w) => /readinessProbe|strategy|minReadySeconds/.test(w.path) && !/tcpSocket|terminationGrace/.test(w.path),
+      ),
+    ).to.equal(false);
+    const recreate = scenarioWith({
+      'deploy.yaml': fixture('deploy-probes.yaml').replace('type: RollingUpdate', 'type: Recreate'),
+    });
     const w2: Problem[] = [];
     const r = loadScenarioFile(recreate, w2);
-    expect(w2.some((w) => w.path.endsWith('spec.strategy.type') && /only RollingUpdate is modelled/.test(w.message))).to.equal(true);
+    expect(
+      w2.some((w) => w.path.endsWith('spec.strategy.type') && /only RollingUpdate is modelled/.test(w.message)),
+    ).to.equal(true);
     expect(r.cluster.strategy.rollingUpdate).to.deep.equal({ maxSurge: '25%', maxUnavailable: '25%' });
   });
 
   it('what the scenario writes itself wins over the manifests', () => {
-    const file = scenarioWith({ 'deploy.yaml': fixture('deploy.yaml') }, 'cluster: { replicas: 7 }\nruntime: { gomaxprocs: 4 }\n');
+    const file = scenarioWith(
+      { 'deploy.yaml': fixture('deploy.yaml') },
+      'cluster: { replicas: 7 }\nruntime: { gomaxprocs: 4 }\n',
+    );
     const s = loadScenarioFile(file);
     expect(s.cluster.replicas).to.equal(7);
     expect(s.runtime.gomaxprocs).to.equal(4);
@@ -103,14 +135,25 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
   });
 
   it('autoscaling/v1: targetCPUUtilizationPercentage is the cpu Utilization metric', () => {
-    const s = loadScenarioFile(scenarioWith({ 'deploy.yaml': fixture('deploy.yaml'), 'hpa.yaml': fixture('hpa-v1.yaml') }));
-    expect(s.hpa?.metrics).to.deep.equal([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+    const s = loadScenarioFile(
+      scenarioWith({ 'deploy.yaml': fixture('deploy.yaml'), 'hpa.yaml': fixture('hpa-v1.yaml') }),
+    );
+    expect(s.hpa?.metrics).to.deep.equal([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+    ]);
     expect(s.hpa?.maxReplicas).to.equal(5);
   });
 
   it('a KEDA ScaledObject with a prometheus trigger maps onto keda', () => {
-    const s = loadScenarioFile(scenarioWith({ 'deploy.yaml': fixture('deploy.yaml'), 'so.yaml': fixture('scaledobject.yaml') }));
-    expect(s.keda).to.deep.include({ pollingIntervalS: 15, cooldownPeriodS: 120, minReplicaCount: 0, maxReplicaCount: 20 });
+    const s = loadScenarioFile(
+      scenarioWith({ 'deploy.yaml': fixture('deploy.yaml'), 'so.yaml': fixture('scaledobject.yaml') }),
+    );
+    expect(s.keda).to.deep.include({
+      pollingIntervalS: 15,
+      cooldownPeriodS: 120,
+      minReplicaCount: 0,
+      maxReplicaCount: 20,
+    });
     expect(s.keda?.trigger).to.deep.include({ threshold: 150, activationThreshold: 5 });
   });
 
@@ -126,7 +169,9 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
     ].join('\n');
     const so = `${fixture('scaledobject.yaml').replace('  triggers:\n', `  triggers:\n${cron}`)}`;
     const s = loadScenarioFile(scenarioWith({ 'deploy.yaml': fixture('deploy.yaml'), 'so.yaml': so }));
-    expect(s.keda?.cron).to.deep.equal([{ timezone: 'Europe/Berlin', start: '0 8 * * 1-5', end: '0 18 * * 1-5', desiredReplicas: 6 }]);
+    expect(s.keda?.cron).to.deep.equal([
+      { timezone: 'Europe/Berlin', start: '0 8 * * 1-5', end: '0 18 * * 1-5', desiredReplicas: 6 },
+    ]);
     expect(s.keda?.trigger).to.deep.include({ threshold: 150, activationThreshold: 5 });
   });
 
@@ -145,22 +190,28 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
     {
       name: 'a wrong type, caught by the typed model',
       files: { 'hpa.yaml': fixture('hpa.yaml').replace('maxReplicas: 12', 'maxReplicas: twelve') },
-      expect: /hpa\.yaml:11:\d+: \(document 1, HorizontalPodAutoscaler checkout\) spec\.maxReplicas: expected an integer/,
+      expect:
+        /hpa\.yaml:11:\d+: \(document 1, HorizontalPodAutoscaler checkout\) spec\.maxReplicas: expected an integer/,
     },
     {
       name: 'a metric the model does not export, caught by the scenario schema at the manifest line',
       files: { 'hpa.yaml': fixture('hpa.yaml').replace('name: go_goroutines', 'name: http_requests_total') },
-      expect: /hpa\.yaml:\d+:\d+: \(document 1, HorizontalPodAutoscaler checkout\) spec\.metrics\[1\]\.pods\.metric\.name: expected one of .*go_goroutines/,
+      expect:
+        /hpa\.yaml:\d+:\d+: \(document 1, HorizontalPodAutoscaler checkout\) spec\.metrics\[1\]\.pods\.metric\.name: expected one of .*go_goroutines/,
     },
     {
       name: 'scaleTargetRef naming another Deployment',
-      files: { 'deploy.yaml': fixture('deploy.yaml'), 'hpa.yaml': fixture('hpa.yaml').replace(/name: checkout\n {2}minReplicas/, 'name: cart\n  minReplicas') },
+      files: {
+        'deploy.yaml': fixture('deploy.yaml'),
+        'hpa.yaml': fixture('hpa.yaml').replace(/name: checkout\n {2}minReplicas/, 'name: cart\n  minReplicas'),
+      },
       expect: /hpa\.yaml:\d+:\d+: .* spec\.scaleTargetRef\.name: expected the Deployment given beside it, "checkout"/,
     },
     {
       name: 'GOGC that Go would not read as a number',
       files: { 'deploy.yaml': fixture('deploy.yaml').replace('value: "200"', 'value: "lots"') },
-      expect: /deploy\.yaml:24:\d+: .* spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: expected GOGC as an integer or "off"/,
+      expect:
+        /deploy\.yaml:24:\d+: .* spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: expected GOGC as an integer or "off"/,
     },
     {
       name: 'two Deployments',
@@ -212,7 +263,10 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
   });
 
   it('gmpsim run reads a scenario naming manifests (models loaded on demand) and prints the warnings', () => {
-    const file = scenarioWith({ 'deploy.yaml': fixture('deploy.yaml'), 'hpa.yaml': fixture('hpa.yaml') }, 'workload: { arrival: { process: poisson, ratePerS: 200 } }\n');
+    const file = scenarioWith(
+      { 'deploy.yaml': fixture('deploy.yaml'), 'hpa.yaml': fixture('hpa.yaml') },
+      'workload: { arrival: { process: poisson, ratePerS: 200 } }\n',
+    );
     const out = join(dirname(file), 'out');
     const r = gmpsim(['run', file, '--out', out, '--quiet']);
     expect(r.code, r.stderr).to.equal(0);

@@ -1,8 +1,8 @@
-import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import { compareScenarios } from '../../src/scenario/variants.js';
-import { runScenario, type RunResult } from '../../src/sim/experiment.js';
+import { type RunResult, runScenario } from '../../src/sim/experiment.js';
 import type { RunSummary } from '../../src/sim/summary.js';
 
 /**
@@ -43,7 +43,9 @@ describe('folk claims put to the model', function () {
     expect(cycles('gogc-50') / cycles('gogc-100')).to.be.within(1.5, 2.5);
     expect(cycles('gogc-200') / cycles('gogc-100')).to.be.within(0.35, 0.7);
     // the price and the gain: more GC CPU for a smaller heap
-    expect(mean(v['gogc-50']!, (s) => gc(s).gcCpuFraction)).to.be.greaterThan(mean(v['gogc-100']!, (s) => gc(s).gcCpuFraction));
+    expect(mean(v['gogc-50']!, (s) => gc(s).gcCpuFraction)).to.be.greaterThan(
+      mean(v['gogc-100']!, (s) => gc(s).gcCpuFraction),
+    );
     expect(mean(v['gogc-50']!, (s) => gc(s).heapGoalMB)).to.be.lessThan(mean(v['gogc-100']!, (s) => gc(s).heapGoalMB));
   });
 
@@ -84,7 +86,9 @@ describe('folk claims put to the model', function () {
       const last = threads.length - 1;
       expect(t[last]! - 5, 'the quiet lasts over 5 minutes').to.be.greaterThan(300);
       // 500/s x 30 ms = 15 blocking syscalls in flight, each holding an M
-      expect(peak, 'the burst grew the thread count well past GOMAXPROCS').to.be.greaterThan(base.runtime.gomaxprocs + 8);
+      expect(peak, 'the burst grew the thread count well past GOMAXPROCS').to.be.greaterThan(
+        base.runtime.gomaxprocs + 8,
+      );
       expect(threads[last], 'no M was destroyed').to.equal(peak);
       expect(idle[last], 'nearly all of them sit parked').to.be.at.least(peak - base.runtime.gomaxprocs - 2);
       expect(r.summary.gmp!.threads).to.equal(peak);
@@ -103,11 +107,17 @@ describe('folk claims put to the model', function () {
         expect(d.scalingActive, `sync at ${d.tS} s`).to.match(/^False\/FailedGet/);
       }
       const after = r.hpaDecisions!.filter((d) => d.tS >= outageEndS);
-      expect(after.some((d) => d.rescale && d.desiredReplicas > d.currentReplicas), 'scales once metrics return').to.equal(true);
+      expect(
+        after.some((d) => d.rescale && d.desiredReplicas > d.currentReplicas),
+        'scales once metrics return',
+      ).to.equal(true);
     }
     for (const r of v.healthy!) {
       const during = r.hpaDecisions!.filter((d) => d.tS > outageStartS && d.tS < outageEndS);
-      expect(during.some((d) => d.rescale), 'the healthy HPA scales in the same window').to.equal(true);
+      expect(
+        during.some((d) => d.rescale),
+        'the healthy HPA scales in the same window',
+      ).to.equal(true);
     }
     expect(mean(v.outage!, (s) => s.latencyMs.p99)).to.be.greaterThan(2 * mean(v.healthy!, (s) => s.latencyMs.p99));
   });

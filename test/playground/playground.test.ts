@@ -1,12 +1,12 @@
-import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'chai';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { checkScenario, frameTimes, PlaygroundRun } from '../../playground/core.js';
-import { buildPlayground, bundledFiles, serveDir, type BuildReport } from '../../tools/playground.js';
+import { type BuildReport, buildPlayground, bundledFiles, serveDir } from '../../tools/playground.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,7 +1,7 @@
-import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'chai';
 import { writeDirAtomic } from '../../src/report/atomic-dir.js';
 import { toCsv, toStableJson } from '../../src/report/format.js';
 

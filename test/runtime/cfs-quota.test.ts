@@ -31,7 +31,10 @@ describe('CFS quota (cpu.cfs_quota_us / cfs_period_us)', () => {
 
   it('threads that can at most use the quota (GOMAXPROCS = limit) are never throttled', () => {
     const sim = new Simulation();
-    const q = new CfsQuota(sim, 200 * MS, 100 * MS, { throttle: () => expect.fail('throttled'), unthrottle: () => undefined });
+    const q = new CfsQuota(sim, 200 * MS, 100 * MS, {
+      throttle: () => expect.fail('throttled'),
+      unthrottle: () => undefined,
+    });
     // Two threads on and off the CPU at odd instants, never more than two.
     const k = sim.registerKind('flip', (n) => {
       q.setOnCpu(n);
@@ -51,7 +54,10 @@ describe('GOMAXPROCS above the CPU limit (the CFS throttling trap)', () => {
         JSON.stringify({
           durationS: 60,
           warmupS: 5,
-          workload: { arrival: { process: 'poisson', ratePerS: 140 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 10 } }] } },
+          workload: {
+            arrival: { process: 'poisson', ratePerS: 140 },
+            request: { steps: [{ cpu: { dist: 'exponential', meanMs: 10 } }] },
+          },
           runtime: { hostCpus: 8, cpuLimitCores: 2, ...runtime },
         }),
         'cfs.json',
@@ -92,7 +98,9 @@ describe('GOMAXPROCS above the CPU limit (the CFS throttling trap)', () => {
             warmupS: 5,
             workload: {
               arrival: { process: 'poisson', ratePerS: 600 },
-              request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 256 } }] },
+              request: {
+                steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 256 } }],
+              },
             },
             runtime: { hostCpus: 8, cpuLimitCores: 1, gomaxprocs, gc: { baseLiveHeapMB: 100 } },
           }),

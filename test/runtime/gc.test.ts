@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { GcPacer, PiController } from '../../src/runtime/gc/pacer.js';
 import { fmtNSAsMS } from '../../src/runtime/gc/cycle.js';
+import { GcPacer, PiController } from '../../src/runtime/gc/pacer.js';
 import type { GmpPod } from '../../src/runtime/gmp/pod.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { Experiment, runScenario } from '../../src/sim/experiment.js';
@@ -58,7 +58,14 @@ describe('GC pacer (mgcpacer.go)', () => {
       p.startCycle(0, procs, 0);
       return [p.dedicatedMarkWorkersNeeded, Math.round(p.fractionalUtilizationGoal * 1e4) / 1e4];
     };
-    expect([1, 2, 3, 4, 6, 8].map(split)).to.deep.equal([[0, 0.25], [0, 0.25], [0, 0.25], [1, 0], [1, 0.0833], [2, 0]]);
+    expect([1, 2, 3, 4, 6, 8].map(split)).to.deep.equal([
+      [0, 0.25],
+      [0, 0.25],
+      [0, 0.25],
+      [1, 0],
+      [1, 0.0833],
+      [2, 0],
+    ]);
   });
 
   it('assist ratio = remaining scan work / heap left before the goal', () => {
@@ -83,12 +90,28 @@ describe('GC pacer (mgcpacer.go)', () => {
   });
 
   it('gctrace times use fmtNSAsMS: two significant digits under 10 ms, whole ms above', () => {
-    expect([0, 26_000, 390_000, 1_500_000, 15_400_000, 999].map(fmtNSAsMS)).to.deep.equal(['0', '0.026', '0.39', '1.5', '15', '0']);
+    expect([0, 26_000, 390_000, 1_500_000, 15_400_000, 999].map(fmtNSAsMS)).to.deep.equal([
+      '0',
+      '0.026',
+      '0.39',
+      '1.5',
+      '15',
+      '0',
+    ]);
   });
 });
 
 /** A pod whose requests allocate: `kb` per request at `rate`/s, each request living ~`holdMs`. */
-function gcRun(opts: { rate: number; kb: number; baseMB: number; gc?: object; durationS?: number; procs?: number; cpuMs?: number; holdMs?: number }) {
+function gcRun(opts: {
+  rate: number;
+  kb: number;
+  baseMB: number;
+  gc?: object;
+  durationS?: number;
+  procs?: number;
+  cpuMs?: number;
+  holdMs?: number;
+}) {
   const s = parseScenario(
     JSON.stringify({
       durationS: opts.durationS ?? 20,
@@ -139,7 +162,9 @@ describe('GC cycles in a pod', () => {
     const { lines } = gcRun({ rate: 500, kb: 100, baseMB: 20, durationS: 2 });
     expect(lines.length).to.be.greaterThan(0);
     for (const l of lines) {
-      expect(l).to.match(/^gc \d+ @\d+\.\d{3}s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+[\d.]+\/[\d.]+\/[\d.]+\+[\d.]+ ms cpu, \d+->\d+->\d+ MB, \d+ MB goal, \d+ MB stacks, \d+ MB globals, 4 P$/);
+      expect(l).to.match(
+        /^gc \d+ @\d+\.\d{3}s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+[\d.]+\/[\d.]+\/[\d.]+\+[\d.]+ ms cpu, \d+->\d+->\d+ MB, \d+ MB goal, \d+ MB stacks, \d+ MB globals, 4 P$/,
+      );
     }
   });
 
@@ -174,7 +199,13 @@ describe('container memory limit (OOM kill) and GOMEMLIMIT', () => {
           durationS: 60,
           workload: {
             arrival: { process: 'poisson', ratePerS: 500 },
-            request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 256 } }, { netpoll: { dist: 'constant', valueMs: 100 } }] },
+            request: {
+              steps: [
+                { cpu: { dist: 'exponential', meanMs: 1 } },
+                { alloc: { dist: 'constant', valueKB: 256 } },
+                { netpoll: { dist: 'constant', valueMs: 100 } },
+              ],
+            },
           },
           // GOGC=100 on ~92 MB live: the heap peaks near 185 MB, over a 180 MB container limit.
           runtime: { gomaxprocs: 4, memoryLimitMB: 180, gc: { baseLiveHeapMB: 80, ...gc } },
@@ -208,7 +239,7 @@ describe('sweeping', () => {
     expect(sw.byAllocation + sw.atStw + b.gc.unswept).to.be.closeTo(sw.assigned, 1e-3 * sw.assigned);
     expect(sw.atStw).to.be.below(0.1 * sw.assigned);
     // Each request sweeps ~ its share of the swept heap: (assigned − unswept) / requests at 500 ns/KiB.
-    const perReqMs = (((sw.byAllocation / b.result.summary.requests.completed) * 500) / 1024) / 1e6;
+    const perReqMs = ((sw.byAllocation / b.result.summary.requests.completed) * 500) / 1024 / 1e6;
     const extra = b.result.summary.latencyMs.mean - a.result.summary.latencyMs.mean;
     expect(extra).to.be.within(0.5 * perReqMs, 1.5 * perReqMs);
   });

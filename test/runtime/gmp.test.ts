@@ -1,8 +1,8 @@
 import { expect } from 'chai';
+import type { GmpPod } from '../../src/runtime/gmp/pod.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { Experiment, runScenario } from '../../src/sim/experiment.js';
 import { mmcMeanWait } from '../../src/theory/mmc.js';
-import type { GmpPod } from '../../src/runtime/gmp/pod.js';
 import { ZERO_COSTS } from '../support/zero-costs.js';
 
 function scenario(doc: object, name = 'gmp.json') {
@@ -15,7 +15,10 @@ function mmc(c: number, rho: number, netpoll: 'go' | 'always-polling', seed: num
     scenario({
       durationS: Math.round(1_000_000 / lambda),
       warmupS: 10,
-      workload: { arrival: { process: 'poisson', ratePerS: lambda }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] } },
+      workload: {
+        arrival: { process: 'poisson', ratePerS: lambda },
+        request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] },
+      },
       runtime: { scheduler: 'gmp', gomaxprocs: c, netpoll, costs: ZERO_COSTS },
     }),
     seed,
@@ -78,13 +81,38 @@ describe('gmp sysmon and preemption', () => {
   // returns timerSlackUs + threadWakeUs late (Linux timer slack; Go never sets its own). Loop n's time.
   const loopTimes: Array<[string, { timerSlackUs: number; threadWakeUs: number }, Array<[number, number]>]> = [
     // [loop n, µs]: loops 1–51 after 20 µs each (idle 0–50), loop 52 after 40, 53 after 80 …
-    ['exact usleep (no slack)', { timerSlackUs: 0, threadWakeUs: 0 }, [[1, 20], [51, 1020], [52, 1060], [53, 1140]]],
-    ['Linux default slack 50 µs + 5 µs wake-up', { timerSlackUs: 50, threadWakeUs: 5 }, [[1, 75], [51, 3825], [52, 3920], [53, 4055]]],
+    [
+      'exact usleep (no slack)',
+      { timerSlackUs: 0, threadWakeUs: 0 },
+      [
+        [1, 20],
+        [51, 1020],
+        [52, 1060],
+        [53, 1140],
+      ],
+    ],
+    [
+      'Linux default slack 50 µs + 5 µs wake-up',
+      { timerSlackUs: 50, threadWakeUs: 5 },
+      [
+        [1, 75],
+        [51, 3825],
+        [52, 3920],
+        [53, 4055],
+      ],
+    ],
   ];
   for (const [name, costs, table] of loopTimes) {
     it(`sysmon loop times, ${name}`, () => {
       const exp = new Experiment(
-        scenario({ durationS: 1, workload: { arrival: { process: 'timestamps', atS: [0.5] }, request: { steps: [{ cpu: { dist: 'constant', valueMs: 1 } }] } }, runtime: { gomaxprocs: 1, costs } }),
+        scenario({
+          durationS: 1,
+          workload: {
+            arrival: { process: 'timestamps', atS: [0.5] },
+            request: { steps: [{ cpu: { dist: 'constant', valueMs: 1 } }] },
+          },
+          runtime: { gomaxprocs: 1, costs },
+        }),
         1,
       );
       const sysmon = (exp.fleet.pod0 as GmpPod).sched.sysmon;
@@ -97,7 +125,9 @@ describe('gmp sysmon and preemption', () => {
       for (const [n, us] of table) expect(times[n - 1], `loop ${n}`).to.be.closeTo(us * 1000, 1e-6);
       // Saturated: loops 10 ms + slack + wake-up apart.
       const late = sysmon.firstLoopAtOrAfter(1e9);
-      expect(sysmon.firstLoopAtOrAfter(late + 1) - late).to.equal(10_000_000 + (costs.timerSlackUs + costs.threadWakeUs) * 1000);
+      expect(sysmon.firstLoopAtOrAfter(late + 1) - late).to.equal(
+        10_000_000 + (costs.timerSlackUs + costs.threadWakeUs) * 1000,
+      );
     });
   }
 
@@ -164,7 +194,13 @@ describe('gmp sysmon and preemption', () => {
         durationS: 1,
         workload: {
           arrival: { process: 'timestamps', atS: [0.001, 0.032] },
-          request: { steps: [{ cpu: { dist: 'constant', valueMs: 30 } }, { syscall: { dist: 'constant', valueMs: 5 } }, { cpu: { dist: 'constant', valueMs: 0.1 } }] },
+          request: {
+            steps: [
+              { cpu: { dist: 'constant', valueMs: 30 } },
+              { syscall: { dist: 'constant', valueMs: 5 } },
+              { cpu: { dist: 'constant', valueMs: 0.1 } },
+            ],
+          },
         },
         runtime: { gomaxprocs: 1 },
       }),
@@ -180,13 +216,42 @@ describe('gmp sysmon and preemption', () => {
     // would have acted on) shows up here as a difference.
     const docs = [
       // syscalls: retake, handoff, exitsyscall taking idle or other Ms' Ps, netpoll by sysmon
-      { steps: [{ cpu: { dist: 'exponential', meanMs: 0.2 } }, { syscall: { dist: 'constant', valueMs: 30 } }, { cpu: { dist: 'exponential', meanMs: 0.1 } }], ratePerS: 500, gomaxprocs: 2 },
+      {
+        steps: [
+          { cpu: { dist: 'exponential', meanMs: 0.2 } },
+          { syscall: { dist: 'constant', valueMs: 30 } },
+          { cpu: { dist: 'exponential', meanMs: 0.1 } },
+        ],
+        ratePerS: 500,
+        gomaxprocs: 2,
+      },
       // CPU hogs beside short requests: preemption
-      { steps: [{ cpu: { dist: 'exponential', meanMs: 8 } }, { sleep: { dist: 'constant', valueMs: 1 } }, { cpu: { dist: 'exponential', meanMs: 4 } }], ratePerS: 150, gomaxprocs: 2 },
+      {
+        steps: [
+          { cpu: { dist: 'exponential', meanMs: 8 } },
+          { sleep: { dist: 'constant', valueMs: 1 } },
+          { cpu: { dist: 'exponential', meanMs: 4 } },
+        ],
+        ratePerS: 150,
+        gomaxprocs: 2,
+      },
       // short syscalls and network waits on 3 Ps
-      { steps: [{ cpu: { dist: 'exponential', meanMs: 0.3 } }, { syscall: { dist: 'exponential', meanMs: 0.5 } }, { netpoll: { dist: 'exponential', meanMs: 2 } }, { cpu: { dist: 'exponential', meanMs: 0.3 } }], ratePerS: 2000, gomaxprocs: 3 },
+      {
+        steps: [
+          { cpu: { dist: 'exponential', meanMs: 0.3 } },
+          { syscall: { dist: 'exponential', meanMs: 0.5 } },
+          { netpoll: { dist: 'exponential', meanMs: 2 } },
+          { cpu: { dist: 'exponential', meanMs: 0.3 } },
+        ],
+        ratePerS: 2000,
+        gomaxprocs: 3,
+      },
       // issue 26: one P, 1 ms CPU then a 5 ms syscall at 300/s: retakes, deep sleeps and the 10 ms trap
-      { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }], ratePerS: 300, gomaxprocs: 1 },
+      {
+        steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }],
+        ratePerS: 300,
+        gomaxprocs: 1,
+      },
     ];
     // Each doc on seeds 1-3 for 1.5 s; then cases that once differed, as [doc, seed, durationS].
     const runs = docs.flatMap((_d, i) => [1, 2, 3].map((seed): [number, number, number] => [i, seed, 1.5]));
@@ -197,7 +262,11 @@ describe('gmp sysmon and preemption', () => {
     for (const [i, seed, durationS] of runs) {
       const d = docs[i]!;
       const run = (everyLoop: boolean) => {
-        const sc = scenario({ durationS, workload: { arrival: { process: 'poisson', ratePerS: d.ratePerS }, request: { steps: d.steps } }, runtime: { gomaxprocs: d.gomaxprocs } });
+        const sc = scenario({
+          durationS,
+          workload: { arrival: { process: 'poisson', ratePerS: d.ratePerS }, request: { steps: d.steps } },
+          runtime: { gomaxprocs: d.gomaxprocs },
+        });
         const exp = new Experiment(sc, seed);
         (exp.fleet.pod0 as GmpPod).sched.sysmon.everyLoop = everyLoop;
         const { requests, latencyMs, gmp } = exp.finish().summary;
@@ -216,7 +285,13 @@ describe('gmp syscalls, handoff and threads', () => {
         durationS: 2,
         workload: {
           arrival: { process: 'poisson', ratePerS: 500 },
-          request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.2 } }, { syscall: { dist: 'constant', valueMs: syscallMs } }, { cpu: { dist: 'exponential', meanMs: 0.1 } }] },
+          request: {
+            steps: [
+              { cpu: { dist: 'exponential', meanMs: 0.2 } },
+              { syscall: { dist: 'constant', valueMs: syscallMs } },
+              { cpu: { dist: 'exponential', meanMs: 0.1 } },
+            ],
+          },
         },
         runtime: { gomaxprocs: 2, maxThreads },
       }),
@@ -253,7 +328,11 @@ describe('gmp schedtrace', () => {
   const trace = (goVersion: string, detailed: boolean) => {
     const lines: string[] = [];
     runScenario(
-      scenario({ durationS: 1, workload: { arrival: { process: 'poisson', ratePerS: 3000 } }, runtime: { gomaxprocs: 2, goVersion } }),
+      scenario({
+        durationS: 1,
+        workload: { arrival: { process: 'poisson', ratePerS: 3000 } },
+        runtime: { gomaxprocs: 2, goVersion },
+      }),
       1,
       { schedtraceMs: 500, scheddetail: detailed, onTrace: (t) => lines.push(t) },
     );
@@ -263,21 +342,36 @@ describe('gmp schedtrace', () => {
   it('prints Go 1.19 SCHED lines every N ms of simulated time', () => {
     const lines = trace('1.19', false);
     expect(lines).to.have.length(3);
-    expect(lines[0]).to.equal('SCHED 0ms: gomaxprocs=2 idleprocs=2 threads=2 spinningthreads=0 idlethreads=0 runqueue=0 [0 0]');
-    for (const l of lines) expect(l).to.match(/^SCHED \d+ms: gomaxprocs=2 idleprocs=\d+ threads=\d+ spinningthreads=\d+ idlethreads=\d+ runqueue=\d+ \[\d+ \d+\]$/);
+    expect(lines[0]).to.equal(
+      'SCHED 0ms: gomaxprocs=2 idleprocs=2 threads=2 spinningthreads=0 idlethreads=0 runqueue=0 [0 0]',
+    );
+    for (const l of lines)
+      expect(l).to.match(
+        /^SCHED \d+ms: gomaxprocs=2 idleprocs=\d+ threads=\d+ spinningthreads=\d+ idlethreads=\d+ runqueue=\d+ \[\d+ \d+\]$/,
+      );
   });
 
   it('Go 1.25 adds needspinning, spaced brackets and schedticks; scheddetail adds P, M and G lines with nil for none', () => {
     const l25 = trace('1.25', false);
-    expect(l25[0]).to.equal('SCHED 0ms: gomaxprocs=2 idleprocs=2 threads=2 spinningthreads=0 needspinning=0 idlethreads=0 runqueue=0 [ 0 0 ] schedticks=[ 0 0 ]');
+    expect(l25[0]).to.equal(
+      'SCHED 0ms: gomaxprocs=2 idleprocs=2 threads=2 spinningthreads=0 needspinning=0 idlethreads=0 runqueue=0 [ 0 0 ] schedticks=[ 0 0 ]',
+    );
     for (const l of l25) {
-      expect(l).to.match(/^SCHED \d+ms: gomaxprocs=2 idleprocs=\d+ threads=\d+ spinningthreads=\d+ needspinning=[01] idlethreads=\d+ runqueue=\d+ \[ \d+ \d+ \] schedticks=\[ \d+ \d+ \]$/);
+      expect(l).to.match(
+        /^SCHED \d+ms: gomaxprocs=2 idleprocs=\d+ threads=\d+ spinningthreads=\d+ needspinning=[01] idlethreads=\d+ runqueue=\d+ \[ \d+ \d+ \] schedticks=\[ \d+ \d+ \]$/,
+      );
     }
     expect(Number(/schedticks=\[ (\d+)/.exec(l25.at(-1)!)![1])).to.be.greaterThan(100); // ~1500 Gs ran on each P
     const d = trace('1.25', true)[1]!.split('\n');
     expect(d[0]).to.match(/^SCHED 500ms: .* gcwaiting=0 nmidlelocked=0 stopwait=0 sysmonwait=0$/);
-    expect(d[1]).to.match(/^ {2}P0: status=\d schedtick=\d+ syscalltick=\d+ m=(\d+|nil) runqsize=\d+ gfreecnt=\d+ timerslen=\d+$/);
-    expect(d.some((l) => /^ {2}M0: p=(\d+|nil) curg=(\d+|nil) .* spinning=(true|false) blocked=(true|false) lockedg=nil$/.test(l))).to.equal(true);
+    expect(d[1]).to.match(
+      /^ {2}P0: status=\d schedtick=\d+ syscalltick=\d+ m=(\d+|nil) runqsize=\d+ gfreecnt=\d+ timerslen=\d+$/,
+    );
+    expect(
+      d.some((l) =>
+        /^ {2}M0: p=(\d+|nil) curg=(\d+|nil) .* spinning=(true|false) blocked=(true|false) lockedg=nil$/.test(l),
+      ),
+    ).to.equal(true);
     const d19 = trace('1.19', true)[1]!;
     expect(d19).to.match(/lockedg=-1/);
   });
@@ -290,7 +384,16 @@ describe('gmp needspinning (Go 1.21+ spinning protocol, goVersion 1.25)', () => 
     const r = runScenario(
       scenario({
         durationS: 2,
-        workload: { arrival: { process: 'poisson', ratePerS: 3800 }, request: { steps: [{ cpu: { dist: 'exponential', meanMs: 0.5 } }, { netpoll: { dist: 'exponential', meanMs: 1 } }, { cpu: { dist: 'exponential', meanMs: 0.5 } }] } },
+        workload: {
+          arrival: { process: 'poisson', ratePerS: 3800 },
+          request: {
+            steps: [
+              { cpu: { dist: 'exponential', meanMs: 0.5 } },
+              { netpoll: { dist: 'exponential', meanMs: 1 } },
+              { cpu: { dist: 'exponential', meanMs: 0.5 } },
+            ],
+          },
+        },
         runtime: { gomaxprocs: 4, goVersion },
       }),
       3,
@@ -316,7 +419,15 @@ describe('gmp determinism', () => {
         request: {
           steps: [
             { cpu: { dist: 'exponential', meanMs: 0.3 } },
-            { spawn: { count: 3, steps: [{ cpu: { dist: 'lognormal', meanMs: 0.2, cv: 2 } }, { netpoll: { dist: 'exponential', meanMs: 0.5 } }] } },
+            {
+              spawn: {
+                count: 3,
+                steps: [
+                  { cpu: { dist: 'lognormal', meanMs: 0.2, cv: 2 } },
+                  { netpoll: { dist: 'exponential', meanMs: 0.5 } },
+                ],
+              },
+            },
             { locked: { cpu: { dist: 'constant', valueMs: 0.05 } } },
             { sleep: { dist: 'uniform', minMs: 0, maxMs: 1 } },
             { syscall: { dist: 'exponential', meanMs: 0.1 } },

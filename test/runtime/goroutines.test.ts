@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { gopark, goexit, goschedImpl, newG, newproc } from '../../src/runtime/gmp/goroutines.js';
+import { goexit, gopark, goschedImpl, newG, newproc } from '../../src/runtime/gmp/goroutines.js';
 import type { Sched } from '../../src/runtime/gmp/sched.js';
 import { Gdead, Grunnable, Grunning, Gwaiting, WAIT_CHAN_RECEIVE, WAIT_SLEEP } from '../../src/runtime/gmp/states.js';
 import type { Step } from '../../src/scenario/schema.js';
@@ -22,29 +22,32 @@ function running(s: Sched, m: number, pp: number, gp: number): void {
   s.running++;
 }
 
-describe('goroutines.ts: a G\'s life (proc.go), on a directly built Sched', () => {
-  it('proc.go newproc: the child goes to the creator\'s runnext, the one it displaces to the runq tail; ' +
-    'wakep starts a spinning M for the idle P', () => {
-    const { s } = newSched(2, SPAWN_WAIT);
-    const m = mWithP(s, 0);
-    const parent = newG(s, 0, -1, -1, 0);
-    running(s, m, 0, parent);
-    newproc(s, 0, parent, 1, 11);
-    const first = s.rq.runnext[0]!;
-    newproc(s, 0, parent, 1, 12);
-    const second = s.rq.runnext[0]!;
-    expect(second).to.not.equal(first);
-    expect(s.rq.runqlen(0)).to.equal(1); // `first`, kicked out of runnext
-    expect(s.g.children[parent]).to.equal(2);
-    expect(s.g.parent[second]).to.equal(parent);
-    expect(s.g.status[second]).to.equal(Grunnable);
-    expect(s.nmspinning).to.equal(1); // wakep: an idle P and nobody spinning
-    expect(s.pM[1]).to.be.at.least(0);
-  });
+describe("goroutines.ts: a G's life (proc.go), on a directly built Sched", () => {
+  it(
+    "proc.go newproc: the child goes to the creator's runnext, the one it displaces to the runq tail; " +
+      'wakep starts a spinning M for the idle P',
+    () => {
+      const { s } = newSched(2, SPAWN_WAIT);
+      const m = mWithP(s, 0);
+      const parent = newG(s, 0, -1, -1, 0);
+      running(s, m, 0, parent);
+      newproc(s, 0, parent, 1, 11);
+      const first = s.rq.runnext[0]!;
+      newproc(s, 0, parent, 1, 12);
+      const second = s.rq.runnext[0]!;
+      expect(second).to.not.equal(first);
+      expect(s.rq.runqlen(0)).to.equal(1); // `first`, kicked out of runnext
+      expect(s.g.children[parent]).to.equal(2);
+      expect(s.g.parent[second]).to.equal(parent);
+      expect(s.g.status[second]).to.equal(Grunnable);
+      expect(s.nmspinning).to.equal(1); // wakep: an idle P and nobody spinning
+      expect(s.pM[1]).to.be.at.least(0);
+    },
+  );
 
   const parks: { name: string; reason: number }[] = [
     {
-      name: 'proc.go gopark (time.Sleep): Gwaiting, waitReasonSleep; dropg clears the P\'s and M\'s G',
+      name: "proc.go gopark (time.Sleep): Gwaiting, waitReasonSleep; dropg clears the P's and M's G",
       reason: WAIT_SLEEP,
     },
     { name: 'proc.go gopark (chanrecv): Gwaiting, waitReasonChanReceive; dropg', reason: WAIT_CHAN_RECEIVE },
@@ -66,7 +69,7 @@ describe('goroutines.ts: a G\'s life (proc.go), on a directly built Sched', () =
     });
   }
 
-  it('proc.go goexit0: the G is dead and on its P\'s free list (gfput); its request completes', () => {
+  it("proc.go goexit0: the G is dead and on its P's free list (gfput); its request completes", () => {
     const { s, completed } = newSched(1);
     const m = mWithP(s, 0);
     const gp = newG(s, 0, 5, -1, 0);
@@ -82,15 +85,21 @@ describe('goroutines.ts: a G\'s life (proc.go), on a directly built Sched', () =
   const exits: { name: string; parent: Parent; childrenExit: number; wantReady: boolean }[] = [
     {
       name: 'goexit: the last child readies a parent parked in its wait for the children (into runnext)',
-      parent: 'waits-for-children', childrenExit: 2, wantReady: true,
+      parent: 'waits-for-children',
+      childrenExit: 2,
+      wantReady: true,
     },
     {
       name: 'goexit: a child that is not the last leaves the waiting parent parked',
-      parent: 'waits-for-children', childrenExit: 1, wantReady: false,
+      parent: 'waits-for-children',
+      childrenExit: 1,
+      wantReady: false,
     },
     {
       name: 'goexit: a parent parked on something else (a channel after a spawn without wait) is not woken',
-      parent: 'parked-elsewhere', childrenExit: 2, wantReady: false,
+      parent: 'parked-elsewhere',
+      childrenExit: 2,
+      wantReady: false,
     },
   ];
   for (const c of exits) {

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { checkInvariants } from '../../src/runtime/gmp/invariants.js';
 import type { GmpPod } from '../../src/runtime/gmp/pod.js';
-import type { Step } from '../../src/scenario/schema.js';
 import { parseScenario } from '../../src/scenario/load.js';
+import type { Step } from '../../src/scenario/schema.js';
 import { Experiment } from '../../src/sim/experiment.js';
 
 const ms = (lo: number, hi: number) => fc.double({ min: lo, max: hi, noNaN: true });
@@ -21,11 +21,26 @@ const leaf: fc.Arbitrary<Step> = fc.oneof(
 const fanIn: fc.Arbitrary<Step> = fc
   .record({ k: fc.integer({ min: 1, max: 4 }), work: fc.array(leaf, { maxLength: 2 }) })
   .map(({ k, work }) => ({
-    repeat: { count: 1, steps: [{ spawn: { count: k, wait: false, steps: [...work, { send: { chan: 'c' } }] } }, { repeat: { count: k, steps: [{ recv: { chan: 'c' } }] } }] },
+    repeat: {
+      count: 1,
+      steps: [
+        { spawn: { count: k, wait: false, steps: [...work, { send: { chan: 'c' } }] } },
+        { repeat: { count: k, steps: [{ recv: { chan: 'c' } }] } },
+      ],
+    },
   }));
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: leaf },
-  { weight: 1, arbitrary: fc.record({ count: fc.integer({ min: 1, max: 4 }), wait: fc.boolean(), steps: fc.array(leaf, { minLength: 1, maxLength: 3 }) }).map((spawn) => ({ spawn })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({
+        count: fc.integer({ min: 1, max: 4 }),
+        wait: fc.boolean(),
+        steps: fc.array(leaf, { minLength: 1, maxLength: 3 }),
+      })
+      .map((spawn) => ({ spawn })),
+  },
   { weight: 1, arbitrary: fanIn },
 );
 
@@ -43,7 +58,18 @@ describe('gmp invariants under random programs (fast-check)', () => {
         fc.constantFrom(1, 2),
         (steps, gomaxprocs, ratePerS, netpoll, seed, goVersion, cpuLimitCores, numaNodes) => {
           const s = parseScenario(
-            JSON.stringify({ durationS: 0.2, workload: { arrival: { process: 'poisson', ratePerS }, request: { steps } }, runtime: { gomaxprocs, netpoll, goVersion, cpuLimitCores, channels: { c: { capacity: seed % 3 } }, numa: { nodes: numaNodes, stealOrder: seed % 2 ? 'numa-aware' : 'random' } } }),
+            JSON.stringify({
+              durationS: 0.2,
+              workload: { arrival: { process: 'poisson', ratePerS }, request: { steps } },
+              runtime: {
+                gomaxprocs,
+                netpoll,
+                goVersion,
+                cpuLimitCores,
+                channels: { c: { capacity: seed % 3 } },
+                numa: { nodes: numaNodes, stealOrder: seed % 2 ? 'numa-aware' : 'random' },
+              },
+            }),
             'prop.json',
           );
           const exp = new Experiment(s, seed);
@@ -56,7 +82,11 @@ describe('gmp invariants under random programs (fast-check)', () => {
             // A CPU limit caps the CPU used by the end of each period at limit × elapsed periods (the quota
             // runs out at a whole ns, rounded up: < 1 ns per thread per period over).
             const periods = Math.ceil(exp.sim.now / 100e6 + 1e-9);
-            if (cpuLimitCores !== undefined && sched.busyIntegralNs() > cpuLimitCores * periods * 100e6 + gomaxprocs * periods) problems.push(`CPU ${sched.busyIntegralNs()} ns over the quota`);
+            if (
+              cpuLimitCores !== undefined &&
+              sched.busyIntegralNs() > cpuLimitCores * periods * 100e6 + gomaxprocs * periods
+            )
+              problems.push(`CPU ${sched.busyIntegralNs()} ns over the quota`);
             lastM = sched.mcount;
             // Keep checking while anything can still change: until the drain ends or every G has exited.
             if (exp.sim.now < 30e9 && (exp.sim.now < 0.2e9 || sched.liveGs() > 0)) exp.sim.schedule(37_000, check);

@@ -9,7 +9,10 @@ describe('NUMA: remote penalty and steal order', () => {
       parseScenario(
         JSON.stringify({
           durationS: 10,
-          workload: { arrival: { process: 'poisson', ratePerS: 300 }, request: { steps: [{ spawn: { count: 16, steps: [{ cpu: { dist: 'exponential', meanMs: 0.3 } }] } }] } },
+          workload: {
+            arrival: { process: 'poisson', ratePerS: 300 },
+            request: { steps: [{ spawn: { count: 16, steps: [{ cpu: { dist: 'exponential', meanMs: 0.3 } }] } }] },
+          },
           runtime: { gomaxprocs: 8, numa },
         }),
         'numa.json',

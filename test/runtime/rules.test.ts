@@ -7,7 +7,16 @@ import { GTable } from '../../src/runtime/gmp/gtable.js';
 import type { Sched } from '../../src/runtime/gmp/sched.js';
 import { STACK_MIN, Stacks } from '../../src/runtime/gmp/stack.js';
 import {
-  Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mrunning, Mwaking, Pidle, Prunning,
+  Gdead,
+  Grunnable,
+  Grunning,
+  Gsyscall,
+  Gwaiting,
+  Mparked,
+  Mrunning,
+  Mwaking,
+  Pidle,
+  Prunning,
 } from '../../src/runtime/gmp/states.js';
 import { Timers } from '../../src/runtime/gmp/timers.js';
 import { mWithP, newSched } from '../support/direct-sched.js';
@@ -24,15 +33,24 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
     const cases: { name: string; schedtick: number; global: boolean; local: boolean; want: 'global' | 'local' }[] = [
       {
         name: 'proc.go findRunnable: local runq before the global queue',
-        schedtick: 1, global: true, local: true, want: 'local'
+        schedtick: 1,
+        global: true,
+        local: true,
+        want: 'local',
       },
       {
         name: 'proc.go findRunnable: every 61st schedtick one G from the global queue first (fairness)',
-        schedtick: 61, global: true, local: true, want: 'global',
+        schedtick: 61,
+        global: true,
+        local: true,
+        want: 'global',
       },
       {
         name: 'proc.go findRunnable: global queue (globrunqget) when the local runq is empty',
-        schedtick: 1, global: true, local: false, want: 'global'
+        schedtick: 1,
+        global: true,
+        local: false,
+        want: 'global',
       },
     ];
     for (const c of cases) {
@@ -65,7 +83,8 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
       const { s } = newSched(1);
       s.netpoll.unblock(); // m0 is not blocked in netpoll: this M polls without blocking
       const m = mWithP(s, 0);
-      const a = newG(s, 0, -1, -1, -1), b = newG(s, 0, -1, -1, -1);
+      const a = newG(s, 0, -1, -1, -1),
+        b = newG(s, 0, -1, -1, -1);
       s.g.status[a] = s.g.status[b] = Gwaiting;
       s.netpoll.ready(a);
       s.netpoll.ready(b);
@@ -73,7 +92,7 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
       expect(s.rq.runqlen(0) + s.rq.runqsize).to.equal(1); // b injected (injectglist)
     });
 
-    it('proc.go findRunnable → stealWork: a spinning M takes half of a running P\'s runq', () => {
+    it("proc.go findRunnable → stealWork: a spinning M takes half of a running P's runq", () => {
       const { s } = newSched(2);
       const m0 = mWithP(s, 0);
       mWithP(s, 1);
@@ -103,24 +122,39 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
     type Want = 'startm' | 'startm-spinning' | 'idle';
     const cases: { name: string; nP: number; busyPs: number; setup: Setup; want: Want }[] = [
       {
-        name: 'proc.go handoffp: local work → startm', nP: 2, busyPs: 1,
-        setup: (s) => s.rq.runqput(0, newG(s, 0, -1, -1, 0), false), want: 'startm',
+        name: 'proc.go handoffp: local work → startm',
+        nP: 2,
+        busyPs: 1,
+        setup: (s) => s.rq.runqput(0, newG(s, 0, -1, -1, 0), false),
+        want: 'startm',
       },
       {
         name: 'proc.go handoffp: global work (sched.runqsize != 0) → startm',
-        nP: 2, busyPs: 1, setup: (s) => s.rq.globrunqput(newG(s, 0, -1, -1, -1)), want: 'startm'
+        nP: 2,
+        busyPs: 1,
+        setup: (s) => s.rq.globrunqput(newG(s, 0, -1, -1, -1)),
+        want: 'startm',
       },
       {
         name: 'proc.go handoffp: no work, nobody spinning or idle (nmspinning+npidle == 0) → startm spinning',
-        nP: 2, busyPs: 2, setup: () => {}, want: 'startm-spinning',
+        nP: 2,
+        busyPs: 2,
+        setup: () => {},
+        want: 'startm-spinning',
       },
       {
         name: 'proc.go handoffp: the last running P with nobody polling the network → startm',
-        nP: 2, busyPs: 1, setup: (s) => s.netpoll.unblock(), want: 'startm',
+        nP: 2,
+        busyPs: 1,
+        setup: (s) => s.netpoll.unblock(),
+        want: 'startm',
       },
       {
         name: 'proc.go handoffp: otherwise the P goes idle (pidleput)',
-        nP: 3, busyPs: 1, setup: () => {}, want: 'idle'
+        nP: 3,
+        busyPs: 1,
+        setup: () => {},
+        want: 'idle',
       },
     ];
     for (const c of cases) {
@@ -150,15 +184,21 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
     const cases: { name: string; retaken: boolean; idleP: boolean; want: 'oldp' | 'idlep' | 'global' }[] = [
       {
         name: 'proc.go exitsyscallfast: the old P is still in _Psyscall → reacquire it',
-        retaken: false, idleP: false, want: 'oldp'
+        retaken: false,
+        idleP: false,
+        want: 'oldp',
       },
       {
         name: 'proc.go exitsyscallfast_pidle: the old P was retaken, an idle P exists → take it',
-        retaken: true, idleP: true, want: 'idlep'
+        retaken: true,
+        idleP: true,
+        want: 'idlep',
       },
       {
         name: 'proc.go exitsyscall0: no P → the G goes to the global queue and the M stops',
-        retaken: true, idleP: false, want: 'global'
+        retaken: true,
+        idleP: false,
+        want: 'global',
       },
     ];
     for (const c of cases) {
@@ -199,36 +239,72 @@ describe('chan.go and sema.go rules (Chans)', () => {
     { name: 'chan.go chansend: unbuffered, no receiver → block', cap: 0, run: (c) => c.chansend(0), want: CHAN_BLOCK },
     {
       name: 'chan.go chansend: a parked receiver → handed the value directly (send → goready)',
-      cap: 0, run: (c) => { c.parkRecv(0, 7); return c.chansend(0); }, want: 7
+      cap: 0,
+      run: (c) => {
+        c.parkRecv(0, 7);
+        return c.chansend(0);
+      },
+      want: 7,
     },
     {
       name: 'chan.go chansend: buffered with room → into the buffer, nobody readied',
-      cap: 1, run: (c) => [c.chansend(0), c.buffered(0)], want: [-1, 1]
+      cap: 1,
+      run: (c) => [c.chansend(0), c.buffered(0)],
+      want: [-1, 1],
     },
     {
       name: 'chan.go chansend: full buffer → block',
-      cap: 1, run: (c) => { c.chansend(0); return c.chansend(0); }, want: CHAN_BLOCK
+      cap: 1,
+      run: (c) => {
+        c.chansend(0);
+        return c.chansend(0);
+      },
+      want: CHAN_BLOCK,
     },
     { name: 'chan.go chanrecv: empty, no sender → block', cap: 1, run: (c) => c.chanrecv(0), want: CHAN_BLOCK },
     {
       name: 'chan.go chanrecv: unbuffered with a parked sender → take its value, ready it',
-      cap: 0, run: (c) => { c.parkSend(0, 9); return [c.chanrecv(0), c.buffered(0)]; }, want: [9, 0],
+      cap: 0,
+      run: (c) => {
+        c.parkSend(0, 9);
+        return [c.chanrecv(0), c.buffered(0)];
+      },
+      want: [9, 0],
     },
     {
       name: "chan.go chanrecv (recv): full buffer and a parked sender → take the head, the sender's value fills the slot",
-      cap: 1, run: (c) => { c.chansend(0); c.parkSend(0, 5); return [c.chanrecv(0), c.buffered(0)]; }, want: [5, 1],
+      cap: 1,
+      run: (c) => {
+        c.chansend(0);
+        c.parkSend(0, 5);
+        return [c.chanrecv(0), c.buffered(0)];
+      },
+      want: [5, 1],
     },
     {
       name: 'sema.go: Lock on a free mutex takes it',
-      cap: 0, run: (c) => [c.tryLock(0, 1), c.owner(0)], want: [true, 1]
+      cap: 0,
+      run: (c) => [c.tryLock(0, 1), c.owner(0)],
+      want: [true, 1],
     },
     {
       name: 'sema.go: Lock on a held mutex must park',
-      cap: 0, run: (c) => { c.tryLock(0, 1); return c.tryLock(0, 2); }, want: false
+      cap: 0,
+      run: (c) => {
+        c.tryLock(0, 1);
+        return c.tryLock(0, 2);
+      },
+      want: false,
     },
     {
       name: 'sema.go semrelease handoff: Unlock hands the mutex to the first waiter (FIFO)',
-      cap: 0, run: (c) => { c.tryLock(0, 1); c.parkLock(0, 2); c.parkLock(0, 3); return [c.unlock(0), c.owner(0), c.unlock(0), c.unlock(0)]; },
+      cap: 0,
+      run: (c) => {
+        c.tryLock(0, 1);
+        c.parkLock(0, 2);
+        c.parkLock(0, 3);
+        return [c.unlock(0), c.owner(0), c.unlock(0), c.unlock(0)];
+      },
       want: [2, 2, 3, -1],
     },
   ];
@@ -268,7 +344,12 @@ describe('time.go rules (Timers)', () => {
   it('proc.go checkTimers records how late each timer ran (due → run)', () => {
     const sim = new Simulation();
     const log = new SampleLog();
-    const t = new Timers(sim, 1, sim.registerKind('test.timer', () => {}), log);
+    const t = new Timers(
+      sim,
+      1,
+      sim.registerKind('test.timer', () => {}),
+      log,
+    );
     t.addtimer(0, 1, 0);
     t.fireDue(1e6);
     t.takeDue(0, 3e6);
@@ -280,15 +361,27 @@ describe('stack.go rules (Stacks)', () => {
   const cases: { name: string; start: number; need: number; copied: number; growths: number; size: number }[] = [
     {
       name: 'stack.go newstack: a frame that fits does not grow the stack',
-      start: 2 * KiB, need: 1 * KiB, copied: 0, growths: 0, size: 2 * KiB
+      start: 2 * KiB,
+      need: 1 * KiB,
+      copied: 0,
+      growths: 0,
+      size: 2 * KiB,
     },
     {
       name: 'stack.go newstack/copystack: one overflow doubles 2 → 4 KiB, copying the full 2 KiB',
-      start: 2 * KiB, need: 3 * KiB, copied: 2 * KiB, growths: 1, size: 4 * KiB
+      start: 2 * KiB,
+      need: 3 * KiB,
+      copied: 2 * KiB,
+      growths: 1,
+      size: 4 * KiB,
     },
     {
       name: 'stack.go newstack: a 64 KiB chain doubles five times (one newstack each), copying 2+4+8+16+32 KiB',
-      start: 2 * KiB, need: 64 * KiB, copied: 62 * KiB, growths: 5, size: 64 * KiB,
+      start: 2 * KiB,
+      need: 64 * KiB,
+      copied: 62 * KiB,
+      growths: 5,
+      size: 64 * KiB,
     },
   ];
   for (const c of cases) {
@@ -304,27 +397,45 @@ describe('stack.go rules (Stacks)', () => {
   const shrinkCases: { name: string; size: number; deep: boolean; status: number; want: number }[] = [
     {
       name: 'stack.go shrinkstack: a shallow G (≈1 KiB used) on a 16 KiB stack is halved',
-      size: 16 * KiB, deep: false, status: Gwaiting, want: 8 * KiB
+      size: 16 * KiB,
+      deep: false,
+      status: Gwaiting,
+      want: 8 * KiB,
     },
     {
       name: 'stack.go shrinkstack: not while the G is deep in its call chain',
-      size: 16 * KiB, deep: true, status: Gwaiting, want: 16 * KiB
+      size: 16 * KiB,
+      deep: true,
+      status: Gwaiting,
+      want: 16 * KiB,
     },
     {
       name: 'stack.go shrinkstack: not while the G is in a syscall',
-      size: 16 * KiB, deep: false, status: Gsyscall, want: 16 * KiB
+      size: 16 * KiB,
+      deep: false,
+      status: Gsyscall,
+      want: 16 * KiB,
     },
     {
       name: 'stack.go shrinkstack: not below a quarter used (4 KiB with 1 KiB used)',
-      size: 4 * KiB, deep: false, status: Gwaiting, want: 4 * KiB
+      size: 4 * KiB,
+      deep: false,
+      status: Gwaiting,
+      want: 4 * KiB,
     },
     {
       name: 'stack.go shrinkstack: never below the 2 KiB minimum',
-      size: 2 * KiB, deep: false, status: Gwaiting, want: 2 * KiB
+      size: 2 * KiB,
+      deep: false,
+      status: Gwaiting,
+      want: 2 * KiB,
     },
     {
-      name: 'proc.go gfput frees a dead G\'s grown stack, not shrinkstack',
-      size: 16 * KiB, deep: false, status: Gdead, want: 16 * KiB
+      name: "proc.go gfput frees a dead G's grown stack, not shrinkstack",
+      size: 16 * KiB,
+      deep: false,
+      status: Gdead,
+      want: 16 * KiB,
     },
   ];
   for (const c of shrinkCases) {
@@ -349,15 +460,17 @@ describe('stack.go rules (Stacks)', () => {
   });
 });
 
-describe('proc.go runqgrab: a running victim\'s runnext, after usleep(3)', () => {
+describe("proc.go runqgrab: a running victim's runnext, after usleep(3)", () => {
   const cases: { name: string; victimRanIt: boolean; wantStolen: boolean }[] = [
     {
       name: 'proc.go runqgrab: the victim still holds the same runnext G after usleep(3) → the thief takes it (CAS)',
-      victimRanIt: false, wantStolen: true,
+      victimRanIt: false,
+      wantStolen: true,
     },
     {
       name: 'proc.go runqgrab: the victim ran its runnext meanwhile → nothing stolen; the thief looks again',
-      victimRanIt: true, wantStolen: false,
+      victimRanIt: true,
+      wantStolen: false,
     },
   ];
   for (const c of cases) {

@@ -7,7 +7,11 @@ import { ZERO_COSTS } from '../support/zero-costs.js';
 describe('runtime.server (net/http per-request CPU)', () => {
   const run = (runtime: object, ratePerS = 0, steps: object[] = [{ cpu: { dist: 'exponential', meanMs: 1 } }]) => {
     const arrival = ratePerS > 0 ? { process: 'poisson', ratePerS } : { process: 'timestamps', atS: [0, 0.5, 1] };
-    const doc = { durationS: ratePerS > 0 ? 20 : 2, workload: { arrival, request: { steps } }, runtime: { gomaxprocs: 1, ...runtime } };
+    const doc = {
+      durationS: ratePerS > 0 ? 20 : 2,
+      workload: { arrival, request: { steps } },
+      runtime: { gomaxprocs: 1, ...runtime },
+    };
     return runScenario(parseScenario(JSON.stringify(doc), 'server.json'), 1).summary;
   };
   const costs = { ...ZERO_COSTS, httpRequestUs: 60 };

@@ -7,7 +7,11 @@ const KiB = 1024;
 
 function pod(steps: object[], durationS: number, ratePerS: number, extra: object = {}) {
   const s = parseScenario(
-    JSON.stringify({ durationS, workload: { arrival: { process: 'constant', ratePerS }, request: { steps } }, runtime: { gomaxprocs: 2, ...extra } }),
+    JSON.stringify({
+      durationS,
+      workload: { arrival: { process: 'constant', ratePerS }, request: { steps } },
+      runtime: { gomaxprocs: 2, ...extra },
+    }),
     'stacks.json',
   );
   const exp = new Experiment(s, 1);
@@ -17,7 +21,14 @@ function pod(steps: object[], durationS: number, ratePerS: number, extra: object
 describe('goroutine stacks', () => {
   it('a 64 KiB call chain doubles a 2 KiB stack five times, copying 62 KiB, and the bytes count in memory', () => {
     // 10 requests go 64 KiB deep, then park in netpoll for a long time.
-    const { exp, sched } = pod([{ deep: { stackKB: 64, cpu: { dist: 'constant', valueMs: 0.1 } } }, { netpoll: { dist: 'constant', valueMs: 1e6 } }], 1, 10);
+    const { exp, sched } = pod(
+      [
+        { deep: { stackKB: 64, cpu: { dist: 'constant', valueMs: 0.1 } } },
+        { netpoll: { dist: 'constant', valueMs: 1e6 } },
+      ],
+      1,
+      10,
+    );
     const base = sched.mem.stackBytes();
     const rss0 = sched.mem.rssBytes();
     exp.advanceTo(1e9);
@@ -31,17 +42,23 @@ describe('goroutine stacks', () => {
 
   it('copying costs CPU time (stackCopyNsPerKB)', () => {
     const run = (ns: number) => {
-      const { exp } = pod([{ deep: { stackKB: 1024, cpu: { dist: 'constant', valueMs: 0.01 } } }], 1, 100, { costs: { stackCopyNsPerKB: ns } });
+      const { exp } = pod([{ deep: { stackKB: 1024, cpu: { dist: 'constant', valueMs: 0.01 } } }], 1, 100, {
+        costs: { stackCopyNsPerKB: ns },
+      });
       return exp.finish().summary.latencyMs.mean;
     };
     // 1 MiB: 2 + 4 + … + 512 KiB = 1022 KiB copied at 1 µs/KiB ≈ 1 ms more.
-    expect(run(1000) - run(0)).to.be.closeTo(1022 * 1000 / 1e6, 0.01);
+    expect(run(1000) - run(0)).to.be.closeTo((1022 * 1000) / 1e6, 0.01);
   });
 
   it('GC halves stacks that use under a quarter of themselves (shrinkstack), not while deep; a dead G frees its stack', () => {
     // Deep once, then shallow and parked; other requests allocate so that GCs run.
     const { exp, sched } = pod(
-      [{ deep: { stackKB: 256, cpu: { dist: 'constant', valueMs: 0.05 } } }, { alloc: { dist: 'constant', valueKB: 512 } }, { netpoll: { dist: 'constant', valueMs: 3000 } }],
+      [
+        { deep: { stackKB: 256, cpu: { dist: 'constant', valueMs: 0.05 } } },
+        { alloc: { dist: 'constant', valueKB: 512 } },
+        { netpoll: { dist: 'constant', valueMs: 3000 } },
+      ],
       6,
       50,
     );

@@ -1,12 +1,15 @@
 import { expect } from 'chai';
-import { GO_FEATURES, GO_VERSIONS, defaultGomaxprocs, type GoVersion } from '../../src/runtime/version.js';
+import { defaultGomaxprocs, GO_FEATURES, GO_VERSIONS, type GoVersion } from '../../src/runtime/version.js';
 import { RuntimeSchema } from '../../src/scenario/schema.js';
 
 describe('Go versions (runtime/version.ts: one row per version)', () => {
   const cases: { name: string; v: GoVersion; host: number; limit?: number; want: number }[] = [
     {
       name: '1.19 ignores the CPU limit (runtime.getproccount: sched_getaffinity)',
-      v: '1.19', host: 8, limit: 2, want: 8
+      v: '1.19',
+      host: 8,
+      limit: 2,
+      want: 8,
     },
     { name: '1.19 without a limit: the host CPUs', v: '1.19', host: 4, want: 4 },
     { name: '1.25 with a limit: ceil(limit) (cgroup-aware GOMAXPROCS)', v: '1.25', host: 8, limit: 2.5, want: 3 },

@@ -1,8 +1,8 @@
-import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'chai';
 import { CALIBRATIONS_DIR, calibrationNames } from '../../src/scenario/calibration.js';
 import { parseScenario, ScenarioError } from '../../src/scenario/load.js';
 import { compareScenarios } from '../../src/scenario/variants.js';
@@ -15,11 +15,17 @@ describe('calibrations (calibration: NAME)', () => {
     expect(shipped.go).to.match(/go1\.19/);
     expect(shipped.measurements.pingPongRoundTripNs).to.be.greaterThan(0);
     // The derived context switch is what the ping-pong leaves after its two channel operations.
-    expect(shipped.runtime.costs.ctxSwitchNs).to.be.closeTo((shipped.measurements.pingPongRoundTripNs - 2 * shipped.measurements.chanOpNs) / 2, 0.1);
+    expect(shipped.runtime.costs.ctxSwitchNs).to.be.closeTo(
+      (shipped.measurements.pingPongRoundTripNs - 2 * shipped.measurements.chanOpNs) / 2,
+      0.1,
+    );
   });
 
   it('its values become the defaults of runtime.costs and runtime.gc; values the scenario writes win', () => {
-    const s = parseScenario('calibration: go1.19-this-machine\nruntime:\n  costs:\n    stealNs: 777\n  gc:\n    gogc: 50\n', 'c.yaml');
+    const s = parseScenario(
+      'calibration: go1.19-this-machine\nruntime:\n  costs:\n    stealNs: 777\n  gc:\n    gogc: 50\n',
+      'c.yaml',
+    );
     expect(s.calibration).to.equal('go1.19-this-machine');
     expect(s.runtime.costs.ctxSwitchNs).to.equal(shipped.runtime.costs.ctxSwitchNs);
     expect(s.runtime.costs.chanOpNs).to.equal(shipped.runtime.costs.chanOpNs);
@@ -44,7 +50,10 @@ describe('calibrations (calibration: NAME)', () => {
 
   it('a .json path is read relative to the scenario', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gmpsim-cal-'));
-    writeFileSync(join(dir, 'mine.json'), JSON.stringify({ name: 'mine', runtime: { costs: { ctxSwitchNs: 42 }, gc: {} }, measurements: {} }));
+    writeFileSync(
+      join(dir, 'mine.json'),
+      JSON.stringify({ name: 'mine', runtime: { costs: { ctxSwitchNs: 42 }, gc: {} }, measurements: {} }),
+    );
     expect(parseScenario('calibration: mine.json\n', join(dir, 's.yaml')).runtime.costs.ctxSwitchNs).to.equal(42);
   });
 
@@ -58,23 +67,36 @@ describe('calibrations (calibration: NAME)', () => {
       }
       throw new Error('expected an error');
     };
-    expect(err('durationS: 5\ncalibration: go1.19-thismachine\n')).to.match(/c\.yaml:2:\d+: calibration: expected one of "go1\.19-this-machine"(, "[^"]+")* or a path to a \.json calibration, found "go1\.19-thismachine"/);
-    expect(err('calibration: nowhere.json\n')).to.match(/calibration: expected a calibration file, found no file at .*nowhere\.json/);
+    expect(err('durationS: 5\ncalibration: go1.19-thismachine\n')).to.match(
+      /c\.yaml:2:\d+: calibration: expected one of "go1\.19-this-machine"(, "[^"]+")* or a path to a \.json calibration, found "go1\.19-thismachine"/,
+    );
+    expect(err('calibration: nowhere.json\n')).to.match(
+      /calibration: expected a calibration file, found no file at .*nowhere\.json/,
+    );
     // A malformed value the scenario writes reaches the schema as written, calibration or not.
-    expect(err('calibration: go1.19-this-machine\nruntime:\n  costs: [1]\n')).to.match(/c\.yaml:3:\d+: runtime\.costs: expected a mapping, found a list of 1/);
+    expect(err('calibration: go1.19-this-machine\nruntime:\n  costs: [1]\n')).to.match(
+      /c\.yaml:3:\d+: runtime\.costs: expected a mapping, found a list of 1/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'gmpsim-cal-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ runtime: { costs: { ctxSwitchNz: 42 } } }));
     writeFileSync(join(dir, 'null.json'), 'null');
-    expect(err('calibration: null.json\n', join(dir, 's.yaml'))).to.match(/calibration: expected a JSON object in .*null\.json, found null/);
+    expect(err('calibration: null.json\n', join(dir, 's.yaml'))).to.match(
+      /calibration: expected a JSON object in .*null\.json, found null/,
+    );
     // A calibration may leave a section out: the defaults stand.
     writeFileSync(join(dir, 'bare.json'), JSON.stringify({ name: 'bare' }));
     expect(parseScenario('calibration: bare.json\n', join(dir, 's.yaml')).runtime.costs.ctxSwitchNs).to.equal(200);
-    expect(err('calibration: bad.json\n', join(dir, 's.yaml'))).to.match(/calibration: expected runtime\.costs to hold non-negative numbers for ctxSwitchNs, .*found ctxSwitchNz: 42/);
+    expect(err('calibration: bad.json\n', join(dir, 's.yaml'))).to.match(
+      /calibration: expected runtime\.costs to hold non-negative numbers for ctxSwitchNs, .*found ctxSwitchNz: 42/,
+    );
   });
 
   it('npm run calibrate rejects a bad --name or --date before it measures anything (exit 2)', () => {
     for (const [args, message] of [
-      [['--name', 'bad name'], /--name: expected letters, digits, "\.", "_" and "-", starting with a letter or digit, found "bad name"/],
+      [
+        ['--name', 'bad name'],
+        /--name: expected letters, digits, "\.", "_" and "-", starting with a letter or digit, found "bad name"/,
+      ],
       [['--date', '23-11-2026'], /--date: expected YYYY-MM-DD, found "23-11-2026"/],
     ] as const) {
       const r = spawnSync(process.execPath, ['dist/validation/calibrate.js', ...args], { encoding: 'utf8' });

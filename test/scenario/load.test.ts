@@ -1,19 +1,36 @@
-import { expect } from 'chai';
-import { problems } from '../support/problems.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'chai';
 import { formatProblem, loadScenarioFile, parseScenario, type ScenarioError } from '../../src/scenario/load.js';
+import { problems } from '../support/problems.js';
 
 describe('scenario loading', () => {
   it('fills every default into an empty document, naming it after the file', () => {
     const s = parseScenario('', 'scenarios/my-test.yaml');
     expect(s.name).to.equal('my-test');
     expect(s.durationS).to.equal(60);
-    expect(s.runtime).to.include({ scheduler: 'gmp', goVersion: '1.19', gomaxprocs: 4, hostCpus: 4, netpoll: 'go', maxThreads: 10000, server: 'none' });
+    expect(s.runtime).to.include({
+      scheduler: 'gmp',
+      goVersion: '1.19',
+      gomaxprocs: 4,
+      hostCpus: 4,
+      netpoll: 'go',
+      maxThreads: 10000,
+      server: 'none',
+    });
     expect(s.runtime.costs).to.deep.equal({
-      ctxSwitchNs: 200, stealNs: 300, goroutineCreateNs: 300, threadCreateUs: 30, threadWakeUs: 5,
-      syscallOverheadNs: 100, chanOpNs: 50, preemptSignalUs: 5, runnextStealWaitUs: 3, stackCopyNsPerKB: 50, timerSlackUs: 50,
+      ctxSwitchNs: 200,
+      stealNs: 300,
+      goroutineCreateNs: 300,
+      threadCreateUs: 30,
+      threadWakeUs: 5,
+      syscallOverheadNs: 100,
+      chanOpNs: 50,
+      preemptSignalUs: 5,
+      runnextStealWaitUs: 3,
+      stackCopyNsPerKB: 50,
+      timerSlackUs: 50,
       httpRequestUs: 60,
     });
     expect(s.workload.arrival).to.deep.equal({ process: 'poisson', ratePerS: 100 });
@@ -25,7 +42,10 @@ describe('scenario loading', () => {
   });
 
   it('fills defaults inside a block the user wrote partly', () => {
-    const s = parseScenario('workload:\n  request:\n    steps: [{cpu: {dist: lognormal}}, {spawn: {steps: [{sleep: {dist: constant}}]}}]\n', 'x.yaml');
+    const s = parseScenario(
+      'workload:\n  request:\n    steps: [{cpu: {dist: lognormal}}, {spawn: {steps: [{sleep: {dist: constant}}]}}]\n',
+      'x.yaml',
+    );
     expect(s.workload.request.steps).to.deep.equal([
       { cpu: { dist: 'lognormal', meanMs: 1, cv: 1 } },
       { spawn: { count: 1, wait: true, steps: [{ sleep: { dist: 'constant', valueMs: 1 } }] } },
@@ -39,7 +59,9 @@ describe('scenario loading', () => {
   });
 
   it('malformed JSON: names the file, line and column', () => {
-    expect(problems('{"durationS": 10,, }', 'case.json')).to.deep.equal(['case.json:1:18: malformed JSON: Unexpected , in flow map']);
+    expect(problems('{"durationS": 10,, }', 'case.json')).to.deep.equal([
+      'case.json:1:18: malformed JSON: Unexpected , in flow map',
+    ]);
   });
 
   it('wrong types: path, expected and found, one line each', () => {
@@ -50,7 +72,9 @@ describe('scenario loading', () => {
   });
 
   it('negative durations and out-of-range values', () => {
-    expect(problems('durationS: -5\nworkload:\n  request:\n    steps:\n      - cpu: {dist: exponential, meanMs: 0}\n')).to.deep.equal([
+    expect(
+      problems('durationS: -5\nworkload:\n  request:\n    steps:\n      - cpu: {dist: exponential, meanMs: 0}\n'),
+    ).to.deep.equal([
       'case.yaml:1:12: durationS: expected a number > 0, found -5',
       'case.yaml:5:42: workload.request.steps[0].cpu.meanMs: expected a number > 0, found 0',
     ]);
@@ -73,7 +97,11 @@ describe('scenario loading', () => {
     expect(problems('workload:\n  request:\n    steps:\n      - cpux: {dist: exponential}\n')).to.deep.equal([
       'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat | call, found key(s) cpux (did you mean "cpu"?)',
     ]);
-    expect(problems('workload:\n  request:\n    steps:\n      - spawn: {count: 2, steps: [{sleep: {dist: constant, valueMs: -1}}]}\n')).to.deep.equal([
+    expect(
+      problems(
+        'workload:\n  request:\n    steps:\n      - spawn: {count: 2, steps: [{sleep: {dist: constant, valueMs: -1}}]}\n',
+      ),
+    ).to.deep.equal([
       'case.yaml:4:69: workload.request.steps[0].spawn.steps[0].sleep.valueMs: expected a number ≥ 0, found -1',
     ]);
   });
@@ -96,7 +124,7 @@ describe('scenario loading', () => {
         '"network-latency" | "noisy-neighbour" | "packet-loss" | "forced-gc" | "memory-pressure", found the string "pod-kil" (did you mean "pod-kill"?)',
     },
     {
-      name: "a field of another fault type (each type takes only its own)",
+      name: 'a field of another fault type (each type takes only its own)',
       text: 'faults:\n  - {type: pod-kill, atS: 5, latencyMs: 3}\n',
       want: 'case.yaml:2:30: faults[0].latencyMs: unknown key "latencyMs" (expected one of: type, atS, durationS, target)',
     },
@@ -179,7 +207,11 @@ describe('scenario loading', () => {
   }
 
   it('the ideal-fifo reference scheduler accepts cpu steps only', () => {
-    expect(problems('runtime: {scheduler: ideal-fifo}\nworkload:\n  request:\n    steps:\n      - sleep: {dist: constant}\n')).to.deep.equal([
+    expect(
+      problems(
+        'runtime: {scheduler: ideal-fifo}\nworkload:\n  request:\n    steps:\n      - sleep: {dist: constant}\n',
+      ),
+    ).to.deep.equal([
       'case.yaml:5:9: workload.request.steps[0]: the ideal-fifo scheduler runs cpu steps only, found "sleep" (use runtime.scheduler: gmp)',
     ]);
   });
@@ -194,14 +226,18 @@ describe('scenario loading', () => {
   });
 
   it('cross-field checks: warm-up must end before the run does; uniform bounds ordered', () => {
-    expect(problems('durationS: 5\nwarmupS: 10\n')).to.deep.equal(['case.yaml:2:10: warmupS: expected warmupS < durationS (5), found 10']);
+    expect(problems('durationS: 5\nwarmupS: 10\n')).to.deep.equal([
+      'case.yaml:2:10: warmupS: expected warmupS < durationS (5), found 10',
+    ]);
     expect(problems('workload: {request: {steps: [{cpu: {dist: uniform, minMs: 3, maxMs: 1}}]}}\n')).to.deep.equal([
       'case.yaml:1:69: workload.request.steps[0].cpu.maxMs: expected maxMs ≥ minMs',
     ]);
   });
 
   it('duplicate keys and non-mapping documents are rejected', () => {
-    expect(problems('durationS: 5\ndurationS: 6\n')).to.deep.equal(['case.yaml:2:1: malformed YAML: Map keys must be unique']);
+    expect(problems('durationS: 5\ndurationS: 6\n')).to.deep.equal([
+      'case.yaml:2:1: malformed YAML: Map keys must be unique',
+    ]);
     expect(problems('- 1\n- 2\n')).to.deep.equal(['case.yaml:1:1: expected a mapping, found a list of 2']);
   });
 
@@ -210,7 +246,9 @@ describe('scenario loading', () => {
       loadScenarioFile('/no/such/scenario.yaml');
       expect.fail('should throw');
     } catch (e) {
-      expect((e as ScenarioError).problems.map(formatProblem)).to.deep.equal(['/no/such/scenario.yaml: file not found']);
+      expect((e as ScenarioError).problems.map(formatProblem)).to.deep.equal([
+        '/no/such/scenario.yaml: file not found',
+      ]);
     }
   });
 

@@ -1,9 +1,9 @@
-import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { scenarioReferenceMarkdown } from '../../src/scenario/reference.js';
+import { expect } from 'chai';
 import { FaultSchema } from '../../src/scenario/cluster-schema.js';
+import { scenarioReferenceMarkdown } from '../../src/scenario/reference.js';
 import { STEP_KINDS } from '../../src/scenario/steps.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -14,7 +14,9 @@ describe('docs/scenario-reference.md', () => {
   });
 
   it('documents every field with a description', () => {
-    const rows = scenarioReferenceMarkdown().split('\n').filter((l) => l.startsWith('| `'));
+    const rows = scenarioReferenceMarkdown()
+      .split('\n')
+      .filter((l) => l.startsWith('| `'));
     for (const r of rows) expect(r.endsWith('|  |'), `undocumented: ${r}`).to.equal(false);
   });
 
@@ -26,8 +28,15 @@ describe('docs/scenario-reference.md', () => {
     expect(md).not.to.contain('undefined');
     expect(rowOf('runtime.gc.gogc')).to.contain('integer (≥ 1, ≤ 100000) or `"off"`');
     for (const k of STEP_KINDS) expect(paths, `step ${k}`).to.include(`workload.request.steps[].${k}`);
-    const distFields = ['valueMs (dist: constant)', 'meanMs (dist: exponential)', 'cv (dist: lognormal)',
-      'minMs (dist: uniform)', 'maxMs (dist: uniform)', 'samplesMs (dist: empirical)', 'file (dist: empirical)'];
+    const distFields = [
+      'valueMs (dist: constant)',
+      'meanMs (dist: exponential)',
+      'cv (dist: lognormal)',
+      'minMs (dist: uniform)',
+      'maxMs (dist: uniform)',
+      'samplesMs (dist: empirical)',
+      'file (dist: empirical)',
+    ];
     // A union is expanded where it first appears (later uses point to it): durations first appear as a
     // virtual user's think time (workload.arrival comes before workload.request).
     for (const f of distFields) {

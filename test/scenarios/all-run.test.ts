@@ -1,6 +1,6 @@
-import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { expect } from 'chai';
 import { runFiles } from '../../src/report/run-files.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import { compareScenarios } from '../../src/scenario/variants.js';
@@ -18,7 +18,9 @@ const PINNED = ['summary.json', 'timeseries.csv', 'hpa_decisions.csv', 'pods.csv
 
 describe('every curated scenario runs', function () {
   this.timeout(300_000);
-  const files = readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync('scenarios')
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   const update = process.env.GMPSIM_UPDATE_GOLDEN === '1';
   const golden: Record<string, Record<string, string>> = update ? {} : JSON.parse(readFileSync(GOLDEN, 'utf8'));
   const seen: Record<string, Record<string, string>> = {};
@@ -43,7 +45,8 @@ describe('every curated scenario runs', function () {
         expect(r.fatal === undefined || f.startsWith('syscalls'), `${f}: ${r.fatal}`).to.equal(true);
         const out = runFiles(scenario, 1, result);
         const digests: Record<string, string> = {};
-        for (const name of PINNED) if (out[name] !== undefined) digests[name] = createHash('sha256').update(out[name]).digest('hex');
+        for (const name of PINNED)
+          if (out[name] !== undefined) digests[name] = createHash('sha256').update(out[name]).digest('hex');
         seen[key] = digests;
         if (!update) expect(digests, `${key}: seeded outputs differ from ${GOLDEN}`).to.deep.equal(golden[key]);
       }
@@ -52,7 +55,16 @@ describe('every curated scenario runs', function () {
 
   it('no pinned run is missing (a scenario or variant removed or renamed updates the golden file)', () => {
     if (update) {
-      writeFileSync(GOLDEN, `${JSON.stringify(seen, Object.keys(seen).sort().flatMap((k) => [k, ...PINNED]), 2)}\n`);
+      writeFileSync(
+        GOLDEN,
+        `${JSON.stringify(
+          seen,
+          Object.keys(seen)
+            .sort()
+            .flatMap((k) => [k, ...PINNED]),
+          2,
+        )}\n`,
+      );
       return;
     }
     expect(Object.keys(seen).sort()).to.deep.equal(Object.keys(golden).sort());

@@ -1,5 +1,5 @@
-import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
+import { expect } from 'chai';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import { compareScenarios } from '../../src/scenario/variants.js';
 import { runScenario } from '../../src/sim/experiment.js';
@@ -76,7 +76,12 @@ describe('curated scenarios: closed-loop users and targeted chaos (issue 18)', f
 
   it("closed-loop-users: Little's law holds in every variant; throughput saturates while latency rises", () => {
     const r = variants('scenarios/closed-loop-users.yaml');
-    for (const [name, n] of [['users-10', 10], ['users-50', 50], ['users-100', 100], ['users-200', 200]] as const) {
+    for (const [name, n] of [
+      ['users-10', 10],
+      ['users-50', 50],
+      ['users-100', 100],
+      ['users-200', 200],
+    ] as const) {
       const s = r[name]!;
       const predicted = n / ((s.latencyMs.mean + 100) / 1000);
       expect(s.throughputPerS, name).to.be.closeTo(predicted, predicted * 0.03);
@@ -121,7 +126,10 @@ describe('curated scenarios: closed-loop users and targeted chaos (issue 18)', f
   });
 
   it('metrics-adapter-outage: the goroutine HPA freezes while the adapter is down; the CPU HPA (metrics-server) scales', () => {
-    const { variants: vs } = compareScenarios(readFileSync('scenarios/metrics-adapter-outage.yaml', 'utf8'), 'scenarios/metrics-adapter-outage.yaml');
+    const { variants: vs } = compareScenarios(
+      readFileSync('scenarios/metrics-adapter-outage.yaml', 'utf8'),
+      'scenarios/metrics-adapter-outage.yaml',
+    );
     const runs = Object.fromEntries(vs.map((v) => [v.name, runScenario(v.scenario, 1)]));
     const during = (name: string) => runs[name]!.hpaDecisions!.filter((d) => d.tS > 90 && d.tS < 175);
     // Adapter down: every sync during the outage fails to get metrics and keeps the replicas.

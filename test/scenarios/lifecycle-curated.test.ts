@@ -1,7 +1,7 @@
-import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
 import { compareScenarios } from '../../src/scenario/variants.js';
-import { runScenario, type RunResult } from '../../src/sim/experiment.js';
+import { type RunResult, runScenario } from '../../src/sim/experiment.js';
 
 /** Run each variant of a curated compare scenario once (seed 1). */
 function variants(file: string): Record<string, RunResult> {
@@ -32,7 +32,7 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
     expect([...phases]).to.include.members(['Ready', 'Initializing']);
   });
 
-  it('startup-flash-crowd: 40 s of start-up per pod raises the crowd\'s p99; raising minReplicas ahead of it removes it', () => {
+  it("startup-flash-crowd: 40 s of start-up per pod raises the crowd's p99; raising minReplicas ahead of it removes it", () => {
     const r = variants('scenarios/startup-flash-crowd.yaml');
     const p99 = (v: string) => r[v]!.summary.latencyMs.p99;
     expect(p99('reactive')).to.be.greaterThan(1.3 * p99('instant-start'));
@@ -50,7 +50,12 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
     const during = (v: string) => column(r[v]!, 'replicas_ready').filter((x) => x.t > 121 && x.t < 150);
     expect(Math.min(...during('defaults-25-25').map((x) => x.v))).to.equal(5);
     expect(Math.min(...during('surge-only').map((x) => x.v))).to.equal(6);
-    const p99 = (v: string) => Math.max(...column(r[v]!, 'latency_p99_ms').filter((x) => x.t > 121 && x.t < 160).map((x) => x.v));
+    const p99 = (v: string) =>
+      Math.max(
+        ...column(r[v]!, 'latency_p99_ms')
+          .filter((x) => x.t > 121 && x.t < 160)
+          .map((x) => x.v),
+      );
     expect(p99('defaults-25-25')).to.be.greaterThan(p99('surge-only'));
     for (const v of ['defaults-25-25', 'surge-only']) {
       const ro = r[v]!.summary.cluster.rollouts!;
@@ -71,7 +76,9 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
     const recovered = (v: string) => {
       const p = column(r[v]!, 'latency_p99_ms').filter((x) => x.t > 150 && x.t < 600);
       let t = NaN;
-      for (const x of p) if (x.v >= 100) t = NaN; else if (Number.isNaN(t)) t = x.t;
+      for (const x of p)
+        if (x.v >= 100) t = NaN;
+        else if (Number.isNaN(t)) t = x.t;
       return t;
     };
     expect(recovered('autoscaled-180s')).to.be.greaterThan(recovered('fast-provisioning-60s') + 60);
@@ -81,7 +88,7 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
     expect(r['room-to-spare']!.summary.cluster.nodeAutoscaler!.nodesAdded).to.equal(0);
     expect(Math.max(...column(r['autoscaled-180s']!, 'nodes').map((x) => x.v))).to.equal(6);
   });
-  it('gomaxprocs-above-node-cores: two pods bursting on one node stretch each other\'s bursts; the isolated model hides it', () => {
+  it("gomaxprocs-above-node-cores: two pods bursting on one node stretch each other's bursts; the isolated model hides it", () => {
     const r = variants('scenarios/gomaxprocs-above-node-cores.yaml');
     const p99 = (v: string) => r[v]!.summary.latencyMs.p99;
     expect(p99('shared-node')).to.be.greaterThan(1.25 * p99('isolated-cores'));
@@ -91,7 +98,7 @@ describe('curated scenarios: pod lifecycle (issue 17)', () => {
     const cpu = (v: string) => r[v]!.summary.utilization * r[v]!.summary.gomaxprocs;
     expect(cpu('shared-node')).to.be.closeTo(cpu('isolated-cores'), 0.05 * cpu('isolated-cores'));
   });
-  it('warmup-flash-crowd: cold new pods stretch the crowd\'s tail and make the HPA add more; warm pods ahead of it fix both', () => {
+  it("warmup-flash-crowd: cold new pods stretch the crowd's tail and make the HPA add more; warm pods ahead of it fix both", () => {
     const r = variants('scenarios/warmup-flash-crowd.yaml');
     const p99 = (v: string) => r[v]!.summary.latencyMs.p99;
     const podS = (v: string) => r[v]!.summary.cluster.podSeconds;

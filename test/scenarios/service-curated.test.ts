@@ -1,7 +1,7 @@
-import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
 import { compareScenarios } from '../../src/scenario/variants.js';
-import { runScenario, type RunResult } from '../../src/sim/experiment.js';
+import { type RunResult, runScenario } from '../../src/sim/experiment.js';
 
 /** Run each variant of a curated compare scenario once (seed 1). */
 function variants(file: string): Record<string, RunResult> {
@@ -20,7 +20,8 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 describe('curated scenarios: the service world (issue 18)', () => {
   it('pool-exhaustion-flash-crowd: 4 connections per pod collapse under the crowd; 32 serve it', () => {
     const r = variants('scenarios/pool-exhaustion-flash-crowd.yaml');
-    const small = r['max-open-4']!.summary, big = r['max-open-32']!.summary;
+    const small = r['max-open-4']!.summary,
+      big = r['max-open-32']!.summary;
     // The pool, not CPU or the database, is the limit: callers wait, most requests fail at the deadline.
     expect(Math.max(...col(r['max-open-4']!, 'pool_db_waiting', 25))).to.be.greaterThan(100);
     expect(small.service!.requestsFailed).to.be.greaterThan(small.requests.completed);
@@ -34,7 +35,8 @@ describe('curated scenarios: the service world (issue 18)', () => {
 
   it('slow-dependency-hpa: the goroutine HPA scales out, the CPU HPA stays, and p99 does not improve', () => {
     const r = variants('scenarios/slow-dependency-hpa.yaml');
-    const cpu = r['cpu-hpa']!.summary, gor = r['goroutine-hpa']!.summary;
+    const cpu = r['cpu-hpa']!.summary,
+      gor = r['goroutine-hpa']!.summary;
     expect(cpu.cluster.maxReplicas).to.equal(3);
     expect(gor.cluster.maxReplicas).to.be.at.least(6);
     // Same downstream queue whatever the pod count: p99 within 10 % (here it is equal to 0.1 %).
@@ -44,7 +46,8 @@ describe('curated scenarios: the service world (issue 18)', () => {
 
   it('breaker-trip-recover: breakers trip in the surge, fail fast, and close after it', () => {
     const r = variants('scenarios/breaker-trip-recover.yaml');
-    const br = r.breaker!, none = r['no-breaker']!;
+    const br = r.breaker!,
+      none = r['no-breaker']!;
     expect(br.summary.service!.dependencies.db!.breakerTrips).to.be.greaterThan(4);
     expect(Math.max(...col(br, 'breaker_db_open', 31, 50))).to.be.greaterThan(0);
     expect(Math.max(...col(br, 'breaker_db_open', 60))).to.equal(0);
@@ -52,13 +55,19 @@ describe('curated scenarios: the service world (issue 18)', () => {
     expect(br.summary.service!.failedLatencyMs.p50).to.be.below(5);
     expect(none.summary.service!.failedLatencyMs.p50).to.be.at.least(100);
     // The database is spared the work for callers who left, and service resumes as soon as the surge ends.
-    expect(br.summary.service!.dependencies.db!.abandoned).to.be.below(0.1 * none.summary.service!.dependencies.db!.abandoned);
-    expect(sum(col(br, 'completions_per_s', 51, 56))).to.be.greaterThan(2 * sum(col(none, 'completions_per_s', 51, 56)));
+    expect(br.summary.service!.dependencies.db!.abandoned).to.be.below(
+      0.1 * none.summary.service!.dependencies.db!.abandoned,
+    );
+    expect(sum(col(br, 'completions_per_s', 51, 56))).to.be.greaterThan(
+      2 * sum(col(none, 'completions_per_s', 51, 56)),
+    );
   });
 
   it('load-shedding: a limiter keeps p99 low while shedding; without one latency grows without bound', () => {
     const r = variants('scenarios/load-shedding.yaml');
-    const fixed = r['fixed-16']!.summary, none = r['no-limiter']!.summary, aimd = r.aimd!.summary;
+    const fixed = r['fixed-16']!.summary,
+      none = r['no-limiter']!.summary,
+      aimd = r.aimd!.summary;
     expect(none.latencyMs.p99).to.be.greaterThan(1000);
     for (const s of [fixed, aimd]) {
       expect(s.service!.requestsShed).to.be.greaterThan(5000);

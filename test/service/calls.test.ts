@@ -6,7 +6,11 @@ import { runScenario } from '../../src/sim/experiment.js';
  * A `call` step end to end, on one pod: the G parks for the dependency and its pool; deadlines fail the
  * request while the dependency keeps working; retries are new calls; draws are common random numbers.
  */
-const base = (over: Record<string, unknown> = {}, dep: Record<string, unknown> = {}, call: Record<string, unknown> = {}) =>
+const base = (
+  over: Record<string, unknown> = {},
+  dep: Record<string, unknown> = {},
+  call: Record<string, unknown> = {},
+) =>
   scenarioFromData(
     {
       durationS: 10,
@@ -23,7 +27,19 @@ const base = (over: Record<string, unknown> = {}, dep: Record<string, unknown> =
 
 describe('service/calls: the call step end to end', () => {
   it('a call takes the dependency latency plus the first dial (connectMs), parked (not on a P)', () => {
-    const s = runScenario(base({}, { pool: { style: 'database/sql', maxOpenConns: 0, maxIdleConns: 100, connectMs: { dist: 'constant', valueMs: 3 } } })).summary;
+    const s = runScenario(
+      base(
+        {},
+        {
+          pool: {
+            style: 'database/sql',
+            maxOpenConns: 0,
+            maxIdleConns: 100,
+            connectMs: { dist: 'constant', valueMs: 3 },
+          },
+        },
+      ),
+    ).summary;
     expect(s.latencyMs.p50).to.be.within(10.1, 10.5);
     expect(s.latencyMs.max).to.be.within(13, 14);
     expect(s.utilization).to.be.below(0.05);
@@ -57,7 +73,18 @@ describe('service/calls: the call step end to end', () => {
   });
 
   it('a shared dependency: concurrency 1 and 10 ms calls saturate at 100/s, so the fleet queues there', () => {
-    const s = runScenario(base({ cluster: { replicas: 3 }, workload: { arrival: { process: 'poisson', ratePerS: 90 }, request: { steps: [{ call: { dependency: 'db' } }] } } }, { concurrency: 1 })).summary;
+    const s = runScenario(
+      base(
+        {
+          cluster: { replicas: 3 },
+          workload: {
+            arrival: { process: 'poisson', ratePerS: 90 },
+            request: { steps: [{ call: { dependency: 'db' } }] },
+          },
+        },
+        { concurrency: 1 },
+      ),
+    ).summary;
     expect(s.service!.dependencies.db!.maxQueued).to.be.greaterThan(5);
     expect(s.latencyMs.p99).to.be.greaterThan(50);
   });
@@ -66,7 +93,15 @@ describe('service/calls: the call step end to end', () => {
     const a = runScenario(base({}, { latency: { dist: 'exponential', meanMs: 10 } })).summary;
     const b = runScenario(base({}, { latency: { dist: 'exponential', meanMs: 10 } })).summary;
     expect(JSON.stringify(a)).to.equal(JSON.stringify(b));
-    const unlimited = runScenario(base({}, { latency: { dist: 'exponential', meanMs: 10 }, pool: { style: 'net/http', maxIdleConnsPerHost: 1000, connectMs: { dist: 'constant', valueMs: 0 } } })).summary;
+    const unlimited = runScenario(
+      base(
+        {},
+        {
+          latency: { dist: 'exponential', meanMs: 10 },
+          pool: { style: 'net/http', maxIdleConnsPerHost: 1000, connectMs: { dist: 'constant', valueMs: 0 } },
+        },
+      ),
+    ).summary;
     expect(unlimited.latencyMs.p50).to.be.closeTo(a.latencyMs.p50, 0.5);
   });
 
@@ -79,7 +114,19 @@ describe('service/calls: the call step end to end', () => {
     // 400 req/s × 10 ms = 4 connections busy on average, with 2 allowed per pod: one pod's callers queue.
     const pool = { pool: { style: 'database/sql', maxOpenConns: 2, maxIdleConns: 2 } };
     const run = (h: ReturnType<typeof hpa>) =>
-      runScenario(base({ durationS: 120, hpa: h, workload: { arrival: { process: 'poisson', ratePerS: 400 }, request: { steps: [{ call: { dependency: 'db' } }] } } }, pool)).summary;
+      runScenario(
+        base(
+          {
+            durationS: 120,
+            hpa: h,
+            workload: {
+              arrival: { process: 'poisson', ratePerS: 400 },
+              request: { steps: [{ call: { dependency: 'db' } }] },
+            },
+          },
+          pool,
+        ),
+      ).summary;
     const waiting = run(hpa('go_sql_wait_duration_seconds', 0.5));
     expect(waiting.cluster.maxReplicas).to.be.at.least(3);
     const inUse = run(hpa('go_sql_in_use_connections', 1));

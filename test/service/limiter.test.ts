@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { ConcurrencyLimiter } from '../../src/service/limiter.js';
 import { DEP_QUEUED, DEP_REJECTED, DEP_START, Dependency } from '../../src/service/dependency.js';
+import { ConcurrencyLimiter } from '../../src/service/limiter.js';
 
 /** Netflix concurrency-limits' SimpleLimiter + AIMDLimit (AIMDLimit._update), and the dependency's queue. */
 describe('service/limiter: fixed and AIMD', () => {
@@ -11,7 +11,14 @@ describe('service/limiter: fixed and AIMD', () => {
     l.onSample(1, false);
     expect(l.tryAcquire()).to.equal(true);
   });
-  const aimd = { kind: 'aimd' as const, initialLimit: 10, minLimit: 2, maxLimit: 12, backoffRatio: 0.9, timeoutNs: 1000 };
+  const aimd = {
+    kind: 'aimd' as const,
+    initialLimit: 10,
+    minLimit: 2,
+    maxLimit: 12,
+    backoffRatio: 0.9,
+    timeoutNs: 1000,
+  };
   const rows: { name: string; inflight: number; rtt: number; drop: boolean; limit: number }[] = [
     { name: 'a drop multiplies by backoffRatio (floor)', inflight: 1, rtt: 1, drop: true, limit: 9 },
     { name: 'an RTT over the timeout counts as a drop', inflight: 1, rtt: 1001, drop: false, limit: 9 },
@@ -45,7 +52,12 @@ describe('service/limiter: fixed and AIMD', () => {
 describe('service/dependency: a shared server with a bounded queue', () => {
   it('serves `concurrency` at once, queues FIFO up to queueLimit, refuses beyond', () => {
     const d = new Dependency('db', 2, 1);
-    expect([d.arrive(1), d.arrive(2), d.arrive(3), d.arrive(4)]).to.deep.equal([DEP_START, DEP_START, DEP_QUEUED, DEP_REJECTED]);
+    expect([d.arrive(1), d.arrive(2), d.arrive(3), d.arrive(4)]).to.deep.equal([
+      DEP_START,
+      DEP_START,
+      DEP_QUEUED,
+      DEP_REJECTED,
+    ]);
     expect(d.finish()).to.equal(3);
     expect(d.inService).to.equal(2);
     expect(d.finish()).to.equal(-1);

@@ -3,7 +3,12 @@ import { CONN_DIAL, CONN_IDLE, CONN_WAIT, ConnPool, resolveMaxIdle } from '../..
 
 /** database/sql's conn()/putConn rules and net/http Transport's per-host limits (sql.go, transport.go). */
 const sql = (maxOpen: number, maxIdle?: number, lifeNs = 0) =>
-  new ConnPool({ style: 'database/sql', maxOpen, maxIdle: resolveMaxIdle('database/sql', maxIdle, maxOpen), maxLifetimeNs: lifeNs });
+  new ConnPool({
+    style: 'database/sql',
+    maxOpen,
+    maxIdle: resolveMaxIdle('database/sql', maxIdle, maxOpen),
+    maxLifetimeNs: lifeNs,
+  });
 
 describe('service/pool: database/sql and net/http pools', () => {
   it('opens connections up to MaxOpenConns, then callers wait (waitCount)', () => {
@@ -75,7 +80,12 @@ describe('service/pool: database/sql and net/http pools', () => {
     expect(p.putConn(60, 0)).to.equal(3);
   });
   it('net/http: MaxConnsPerHost bounds connections; MaxIdleConnsPerHost is not clamped', () => {
-    const p = new ConnPool({ style: 'net/http', maxOpen: 1, maxIdle: resolveMaxIdle('net/http', 4, 1), maxLifetimeNs: 0 });
+    const p = new ConnPool({
+      style: 'net/http',
+      maxOpen: 1,
+      maxIdle: resolveMaxIdle('net/http', 4, 1),
+      maxLifetimeNs: 0,
+    });
     expect(p.conn(0, 1)).to.equal(CONN_DIAL);
     expect(p.conn(0, 2)).to.equal(CONN_WAIT);
     expect(p.putConn(1, 0)).to.equal(2);

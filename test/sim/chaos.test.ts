@@ -9,7 +9,9 @@ function run(extra: Record<string, unknown>, seed = 2) {
     durationS: 40,
     workload: {
       arrival: { process: 'poisson', ratePerS: 300 },
-      request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { netpoll: { dist: 'exponential', meanMs: 5 } }] },
+      request: {
+        steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { netpoll: { dist: 'exponential', meanMs: 5 } }],
+      },
       client: { timeoutMs: 200, retries: 2, backoffMs: 10 },
     },
     runtime: { gomaxprocs: 1, hostCpus: 1 },
@@ -18,13 +20,22 @@ function run(extra: Record<string, unknown>, seed = 2) {
   return runScenario(parseScenario(JSON.stringify({ ...base, ...extra }), 'chaos.json'), seed);
 }
 
-const col = (r: ReturnType<typeof run>, name: string) => r.series.rows.map((row) => row[r.series.columns.indexOf(name)]!);
+const col = (r: ReturnType<typeof run>, name: string) =>
+  r.series.rows.map((row) => row[r.series.columns.indexOf(name)]!);
 
 describe('targeted chaos: which pods a fault hits (src/sim/faults.ts)', () => {
   const cases: { name: string; target: object; pods: (p: number[]) => boolean }[] = [
     { name: 'pod: the one index', target: { kind: 'pod', index: 7 }, pods: (p) => p.length === 1 && p[0] === 7 },
-    { name: 'fraction 0.3 of 10 live pods: 3 of them', target: { kind: 'fraction', fraction: 0.3 }, pods: (p) => p.length === 3 },
-    { name: 'fraction 0.01: at least one pod', target: { kind: 'fraction', fraction: 0.01 }, pods: (p) => p.length === 1 },
+    {
+      name: 'fraction 0.3 of 10 live pods: 3 of them',
+      target: { kind: 'fraction', fraction: 0.3 },
+      pods: (p) => p.length === 3,
+    },
+    {
+      name: 'fraction 0.01: at least one pod',
+      target: { kind: 'fraction', fraction: 0.01 },
+      pods: (p) => p.length === 1,
+    },
     { name: 'all-pods: every live pod', target: { kind: 'all-pods' }, pods: (p) => p.length === 10 },
   ];
   for (const c of cases) {
@@ -35,7 +46,13 @@ describe('targeted chaos: which pods a fault hits (src/sim/faults.ts)', () => {
   }
 
   it('a fraction target picks the same pods for the same seed, and a keyed draw picks others for another fault', () => {
-    const f = (atS: number) => ({ type: 'network-latency', atS, durationS: 5, latencyMs: 20, target: { kind: 'fraction', fraction: 0.3 } });
+    const f = (atS: number) => ({
+      type: 'network-latency',
+      atS,
+      durationS: 5,
+      latencyMs: 20,
+      target: { kind: 'fraction', fraction: 0.3 },
+    });
     const a = run({ faults: [f(10), f(20)] }).summary.chaos!.faults;
     const b = run({ faults: [f(10), f(20)] }).summary.chaos!.faults;
     expect(a).to.deep.equal(b);
@@ -44,14 +61,18 @@ describe('targeted chaos: which pods a fault hits (src/sim/faults.ts)', () => {
   it('node: the pods on that node, and only them', () => {
     const r = run({
       cluster: { replicas: 4, nodes: { count: 2, allocatableCores: 2 } },
-      faults: [{ type: 'noisy-neighbour', atS: 10, durationS: 10, stolenCores: 0.5, target: { kind: 'node', index: 1 } }],
+      faults: [
+        { type: 'noisy-neighbour', atS: 10, durationS: 10, stolenCores: 0.5, target: { kind: 'node', index: 1 } },
+      ],
       runtime: { gomaxprocs: 1, hostCpus: 1 },
     });
     expect(r.summary.chaos!.faults[0]!.pods).to.have.length(2);
   });
 
   it('faults_active is 1 while the fault lasts and 0 outside; the old untargeted faults keep their columns', () => {
-    const r = run({ faults: [{ type: 'network-latency', atS: 10, durationS: 10, latencyMs: 20, target: { kind: 'pod', index: 0 } }] });
+    const r = run({
+      faults: [{ type: 'network-latency', atS: 10, durationS: 10, latencyMs: 20, target: { kind: 'pod', index: 0 } }],
+    });
     const active = col(r, 'faults_active');
     const t = col(r, 't_s');
     expect(t.filter((_, i) => active[i] === 1)).to.deep.equal([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
@@ -63,7 +84,9 @@ describe('targeted chaos: which pods a fault hits (src/sim/faults.ts)', () => {
 
 describe('targeted chaos: the fault kinds', () => {
   it('latency on one pod slows only the requests it serves', () => {
-    const slow = run({ faults: [{ type: 'network-latency', atS: 0, durationS: 40, latencyMs: 100, target: { kind: 'pod', index: 3 } }] }).summary;
+    const slow = run({
+      faults: [{ type: 'network-latency', atS: 0, durationS: 40, latencyMs: 100, target: { kind: 'pod', index: 3 } }],
+    }).summary;
     const ok = run({}).summary;
     // 1 request in 10 takes ≥ 100 ms longer: p99 past 100 ms; p50 moves only as far as the 56th percentile.
     expect(slow.latencyMs.p99).to.be.greaterThan(100);
@@ -73,8 +96,14 @@ describe('targeted chaos: the fault kinds', () => {
   it('latency jitter: each network wait adds latencyMs ± up to jitterMs, drawn per request and step', () => {
     const steps = { steps: [{ netpoll: { dist: 'constant', valueMs: 1 } }] };
     const fault = { type: 'network-latency', atS: 0, durationS: 40, latencyMs: 100, target: { kind: 'all-pods' } };
-    const fixed = run({ workload: { arrival: { process: 'poisson', ratePerS: 100 }, request: steps, client: {} }, faults: [fault] }).summary;
-    const jittered = run({ workload: { arrival: { process: 'poisson', ratePerS: 100 }, request: steps, client: {} }, faults: [{ ...fault, jitterMs: 50 }] }).summary;
+    const fixed = run({
+      workload: { arrival: { process: 'poisson', ratePerS: 100 }, request: steps, client: {} },
+      faults: [fault],
+    }).summary;
+    const jittered = run({
+      workload: { arrival: { process: 'poisson', ratePerS: 100 }, request: steps, client: {} },
+      faults: [{ ...fault, jitterMs: 50 }],
+    }).summary;
     expect(fixed.latencyMs.max - fixed.latencyMs.min).to.be.lessThan(1);
     expect(jittered.latencyMs.min).to.be.within(51, 55);
     expect(jittered.latencyMs.max).to.be.within(147, 152);
@@ -82,7 +111,11 @@ describe('targeted chaos: the fault kinds', () => {
   });
 
   it('packet loss: lost responses time out and are retried (the pod did the work)', () => {
-    const r = run({ faults: [{ type: 'packet-loss', atS: 10, durationS: 20, lossPercent: 20, target: { kind: 'fraction', fraction: 0.5 } }] }).summary;
+    const r = run({
+      faults: [
+        { type: 'packet-loss', atS: 10, durationS: 20, lossPercent: 20, target: { kind: 'fraction', fraction: 0.5 } },
+      ],
+    }).summary;
     expect(r.chaos!.lostResponses).to.be.greaterThan(200);
     expect(r.requests.timeouts).to.equal(r.chaos!.lostResponses);
     expect(r.requests.retries).to.be.greaterThan(200);
@@ -91,14 +124,22 @@ describe('targeted chaos: the fault kinds', () => {
     expect(r.latencyMs.p99).to.be.greaterThan(200);
   });
 
-  const gcSteps = { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 64 } }] };
+  const gcSteps = {
+    steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 64 } }],
+  };
   it('forced GC starts a cycle in the target pod at once', () => {
     // 50 KB/s allocated: the heap never reaches the 4 MB minimum goal in the run, so only forced cycles run.
     const tiny = { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 1 } }] };
-    const base = { cluster: { replicas: 2 }, workload: { arrival: { process: 'poisson', ratePerS: 50 }, request: tiny, client: {} } };
+    const base = {
+      cluster: { replicas: 2 },
+      workload: { arrival: { process: 'poisson', ratePerS: 50 }, request: tiny, client: {} },
+    };
     const plain = run(base).summary;
     expect(plain.gmp!.gc!.cycles).to.be.at.most(1);
-    const forced = run({ ...base, faults: [5, 10, 15, 20, 25].map((atS) => ({ type: 'forced-gc', atS, target: { kind: 'pod', index: 0 } })) }).summary;
+    const forced = run({
+      ...base,
+      faults: [5, 10, 15, 20, 25].map((atS) => ({ type: 'forced-gc', atS, target: { kind: 'pod', index: 0 } })),
+    }).summary;
     expect(forced.gmp!.gc!.cycles).to.be.at.least(plain.gmp!.gc!.cycles + 5);
   });
 
@@ -109,7 +150,10 @@ describe('targeted chaos: the fault kinds', () => {
       workload: { arrival: { process: 'poisson', ratePerS: 50 }, request: gcSteps, client: {} },
     };
     expect(run(base).summary.cluster.oomKills).to.equal(0);
-    const r = run({ ...base, faults: [{ type: 'memory-pressure', atS: 10, durationS: 20, heapMB: 300, target: { kind: 'pod', index: 1 } }] }).summary;
+    const r = run({
+      ...base,
+      faults: [{ type: 'memory-pressure', atS: 10, durationS: 20, heapMB: 300, target: { kind: 'pod', index: 1 } }],
+    }).summary;
     expect(r.cluster.oomKills).to.be.at.least(1);
   });
 

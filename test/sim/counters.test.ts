@@ -1,5 +1,5 @@
-import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
 import { compareScenarios } from '../../src/scenario/variants.js';
 import { runScenario } from '../../src/sim/experiment.js';
 

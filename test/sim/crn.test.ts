@@ -32,7 +32,8 @@ describe('common random numbers', () => {
         `durationS: 8\nwarmupS: 1\nworkload: {arrival: {process: poisson, ratePerS: 1400}, request: {steps: [{cpu: {dist: lognormal, meanMs: 1, cv: 2}}]}}\nruntime: {gomaxprocs: ${procs}}\n`,
         'crn.yaml',
       );
-    const a = base(3), b = base(4);
+    const a = base(3),
+      b = base(4);
     const seeds = [1, 2, 3, 4, 5, 6];
     const xa = seeds.map((s) => runScenario(a, s).summary.latencyMs.mean);
     const xb = seeds.map((s) => runScenario(b, s).summary.latencyMs.mean);
@@ -40,7 +41,8 @@ describe('common random numbers', () => {
     const diffs = xa.map((x, i) => x - xb[i]!);
     const paired = (t975(n - 1) * deviation(diffs)!) / Math.sqrt(n);
     // Welch's unpaired interval on the same runs.
-    const va = deviation(xa)! ** 2 / n, vb = deviation(xb)! ** 2 / n;
+    const va = deviation(xa)! ** 2 / n,
+      vb = deviation(xb)! ** 2 / n;
     const df = (va + vb) ** 2 / (va ** 2 / (n - 1) + vb ** 2 / (n - 1));
     const unpaired = t975(Math.floor(df)) * Math.sqrt(va + vb);
     expect(mean(diffs)!).to.be.greaterThan(0);

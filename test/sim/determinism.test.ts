@@ -1,7 +1,7 @@
 import { expect } from 'chai';
+import { runFiles } from '../../src/report/run-files.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { Experiment, runScenario } from '../../src/sim/experiment.js';
-import { runFiles } from '../../src/report/run-files.js';
 
 const scenario = parseScenario(
   'durationS: 30\nworkload: {arrival: {process: poisson, ratePerS: 3000}, request: {steps: [{cpu: {dist: lognormal, meanMs: 1, cv: 2}}, {syscall: {dist: exponential, meanMs: 0.05}}, {netpoll: {dist: constant, valueMs: 0.2}}]}}\nruntime: {gomaxprocs: 4}\n',
@@ -23,6 +23,8 @@ describe('determinism', () => {
   });
 
   it('different seeds give different runs', () => {
-    expect(runScenario(scenario, 1).summary.latencyMs.mean).not.to.equal(runScenario(scenario, 2).summary.latencyMs.mean);
+    expect(runScenario(scenario, 1).summary.latencyMs.mean).not.to.equal(
+      runScenario(scenario, 2).summary.latencyMs.mean,
+    );
   });
 });

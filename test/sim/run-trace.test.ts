@@ -1,18 +1,20 @@
-import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { GC_TID, M_TID_BASE } from '../../src/runtime/gmp/trace-export.js';
+import type { TraceDocument, TraceEvent } from '../../src/runtime/trace-events.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import { compareScenarios } from '../../src/scenario/variants.js';
 import { runScenario } from '../../src/sim/experiment.js';
 import { CLUSTER_PID, LIFECYCLE_TID, podPid } from '../../src/sim/run-trace.js';
-import { GC_TID, M_TID_BASE } from '../../src/runtime/gmp/trace-export.js';
-import type { TraceDocument, TraceEvent } from '../../src/runtime/trace-events.js';
 import { traceProblems } from '../support/trace-event-format.js';
 
 const us = (s: number) => s * 1e6;
 const slices = (d: TraceDocument, pid: number, name?: RegExp) =>
   d.traceEvents.filter((e) => e.ph === 'X' && e.pid === pid && (!name || name.test(e.name)));
 const counterKeys = (d: TraceDocument, pid: number, name: string) =>
-  new Set(d.traceEvents.filter((e) => e.ph === 'C' && e.pid === pid && e.name === name).flatMap((e) => Object.keys(e.args!)));
+  new Set(
+    d.traceEvents.filter((e) => e.ph === 'C' && e.pid === pid && e.name === name).flatMap((e) => Object.keys(e.args!)),
+  );
 
 describe('run --trace: the whole run as Chrome Trace Event / Perfetto JSON', function () {
   this.timeout(300_000);
@@ -22,7 +24,9 @@ describe('run --trace: the whole run as Chrome Trace Event / Perfetto JSON', fun
     const d = runScenario(sc, sc.seed, { trace: { startS: 0, endS: 5, maxEvents: 1_000_000 } }).trace!;
     expect(traceProblems(d, { startUs: 0, endUs: us(5) })).to.deep.equal([]);
     const pid = podPid(0);
-    const gc = d.traceEvents.filter((e) => e.ph === 'X' && e.pid === pid && e.tid === GC_TID).sort((a, b) => a.ts! - b.ts!);
+    const gc = d.traceEvents
+      .filter((e) => e.ph === 'X' && e.pid === pid && e.tid === GC_TID)
+      .sort((a, b) => a.ts! - b.ts!);
     expect(gc.length).to.be.at.least(6);
     // Each cycle: STW sweep termination, then the concurrent mark, then STW mark termination (mgc.go gcStart → gcMarkDone).
     const order = ['STW sweep termination', 'mark', 'STW mark termination'];
@@ -36,7 +40,13 @@ describe('run --trace: the whole run as Chrome Trace Event / Perfetto JSON', fun
     expect(slices(d, pid, /^GC worker \((dedicated|fractional|idle)\)$/).length).to.be.greaterThan(0);
     expect(slices(d, pid, /^GC worker \(\)$/)).to.have.length(0);
     expect(slices(d, pid, /^GC assist wait$/).length).to.be.greaterThan(0);
-    expect([...counterKeys(d, pid, 'runtime')]).to.include.members(['goroutines', 'heap_live_mb', 'heap_goal_mb', 'threads', 'global_runq']);
+    expect([...counterKeys(d, pid, 'runtime')]).to.include.members([
+      'goroutines',
+      'heap_live_mb',
+      'heap_goal_mb',
+      'threads',
+      'global_runq',
+    ]);
     expect([...counterKeys(d, pid, 'runq')]).to.include.members(['P0', 'P3', 'global']);
     expect([...counterKeys(d, pid, 'cpu')]).to.deep.equal(['cores']);
     expect(d.metadata['gmpsim-truncated-at-s']).to.equal(null);
@@ -44,17 +54,22 @@ describe('run --trace: the whole run as Chrome Trace Event / Perfetto JSON', fun
 
   it('hpa-flash-crowd: a process per pod, lifecycle and scale events in the cluster, a flow from ingress to each G', () => {
     const sc = loadScenarioFile('scenarios/hpa-flash-crowd.yaml');
-    const d = runScenario(sc, sc.seed, { trace: { startS: 40, endS: 200, maxEvents: 1_000_000, counterMs: 500 } }).trace!;
+    const d = runScenario(sc, sc.seed, { trace: { startS: 40, endS: 200, maxEvents: 1_000_000, counterMs: 500 } })
+      .trace!;
     expect(traceProblems(d, { startUs: us(40), endUs: us(200) })).to.deep.equal([]);
     const procs = d.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.pid);
     expect(procs).to.include(CLUSTER_PID);
     expect(procs.filter((p) => p >= 2).length).to.be.at.least(3); // the flash crowd scales the Deployment up
-    const scale = d.traceEvents.filter((e) => e.ph === 'i' && e.pid === CLUSTER_PID && /^scale up \d+→\d+$/.test(e.name));
+    const scale = d.traceEvents.filter(
+      (e) => e.ph === 'i' && e.pid === CLUSTER_PID && /^scale up \d+→\d+$/.test(e.name),
+    );
     expect(scale.length).to.be.at.least(1);
     expect([...counterKeys(d, CLUSTER_PID, 'replicas')]).to.deep.equal(['desired', 'ready', 'pending']);
     // Lifecycle: a pod started by the HPA is seen Pending or starting, then Ready.
     const late = Math.max(...procs);
-    const life = slices(d, late).filter((e) => e.tid === LIFECYCLE_TID).map((e) => e.name);
+    const life = slices(d, late)
+      .filter((e) => e.tid === LIFECYCLE_TID)
+      .map((e) => e.name);
     expect(life).to.include('Ready');
     expect(life[0]).to.not.equal('Ready');
     // Flows v2: each routed request's ingress slice flows into the first run of the G that served it.
@@ -79,14 +94,17 @@ describe('run --trace: the whole run as Chrome Trace Event / Perfetto JSON', fun
   it('--trace-pods records only the chosen pods; an OOM restart keeps one process with positive rates', () => {
     const file = 'scenarios/gomemlimit-vs-oom.yaml';
     const v = compareScenarios(readFileSync(file, 'utf8'), file).variants.find((x) => x.name === 'gogc-only')!;
-    const r = runScenario(v.scenario, 1, { trace: { startS: 0, endS: v.scenario.durationS, pods: [0], maxEvents: 300_000 } });
+    const r = runScenario(v.scenario, 1, {
+      trace: { startS: 0, endS: v.scenario.durationS, pods: [0], maxEvents: 300_000 },
+    });
     expect(r.summary.cluster.oomKills).to.be.greaterThan(0);
     const d = r.trace!;
     expect(traceProblems(d)).to.deep.equal([]);
     const procs = d.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.pid);
     expect(procs.sort()).to.deep.equal([CLUSTER_PID, podPid(0)]);
     for (const e of d.traceEvents) {
-      if (e.ph === 'C' && e.name === 'runtime rate') for (const v of Object.values(e.args!)) expect(v as number).to.be.at.least(0);
+      if (e.ph === 'C' && e.name === 'runtime rate')
+        for (const v of Object.values(e.args!)) expect(v as number).to.be.at.least(0);
     }
   });
 
@@ -108,6 +126,10 @@ describe('run --trace: the whole run as Chrome Trace Event / Perfetto JSON', fun
     const d = runScenario(sc, sc.seed, { trace: { startS: 0, endS: 10, maxEvents: 100_000 } }).trace!;
     expect(traceProblems(d)).to.deep.equal([]);
     expect(counterKeys(d, podPid(0), 'cpu').has('cores')).to.equal(true);
-    expect(slices(d, podPid(0)).filter((e) => e.tid === LIFECYCLE_TID).map((e) => e.name)).to.deep.equal(['Ready']);
+    expect(
+      slices(d, podPid(0))
+        .filter((e) => e.tid === LIFECYCLE_TID)
+        .map((e) => e.name),
+    ).to.deep.equal(['Ready']);
   });
 });

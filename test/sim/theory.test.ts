@@ -10,7 +10,10 @@ function mmc(ratePerS: number, meanMs: number, c: number, durationS: number, see
       durationS,
       warmupS: 10,
       seed,
-      workload: { arrival: { process: 'poisson', ratePerS }, request: { steps: [{ cpu: { dist: 'exponential', meanMs } }] } },
+      workload: {
+        arrival: { process: 'poisson', ratePerS },
+        request: { steps: [{ cpu: { dist: 'exponential', meanMs } }] },
+      },
       runtime: { scheduler: 'ideal-fifo', gomaxprocs: c },
     }),
     'theory.json',

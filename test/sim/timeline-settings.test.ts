@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseScenario } from '../../src/scenario/load.js';
-import { Experiment, runScenario, type RunResult } from '../../src/sim/experiment.js';
+import { Experiment, type RunResult, runScenario } from '../../src/sim/experiment.js';
 import { problems } from '../support/problems.js';
 
 const column = (r: RunResult, name: string) => {
@@ -26,10 +26,10 @@ describe('timeline: settings changed during the run', () => {
     const r = runScenario(gcScenario('[{type: runtime, atS: 10, gc: {gogc: 25}}]'), 1);
     const goal = column(r, 'heap_goal_mb');
     const cycles = column(r, 'gc_cycles_per_s');
-    const before = (xs: { t: number; v: number }[]) => mean(xs.filter((x) => x.t > 2 && x.t <= 10).map((x) => x.v));
-    const after = (xs: { t: number; v: number }[]) => mean(xs.filter((x) => x.t > 11).map((x) => x.v));
-    expect(after(goal)).to.be.below(0.75 * before(goal));
-    expect(after(cycles)).to.be.greaterThan(2.5 * before(cycles));
+    const meanBefore = (xs: { t: number; v: number }[]) => mean(xs.filter((x) => x.t > 2 && x.t <= 10).map((x) => x.v));
+    const meanAfter = (xs: { t: number; v: number }[]) => mean(xs.filter((x) => x.t > 11).map((x) => x.v));
+    expect(meanAfter(goal)).to.be.below(0.75 * meanBefore(goal));
+    expect(meanAfter(cycles)).to.be.greaterThan(2.5 * meanBefore(cycles));
   });
 
   it('GOMEMLIMIT set at 10 s (debug.SetMemoryLimit) below the GOGC goal: the goal follows the limit', () => {
@@ -103,7 +103,9 @@ describe('timeline: settings changed during the run', () => {
     const p = problems(
       'durationS: 10\nhpa: {maxReplicas: 3}\ntimeline: [{type: hpa, atS: 1, metrics: [{type: Pods, pods: {metric: {name: go_goroutines}, target: {type: Utilization, averageUtilization: 50}}}]}]\n',
     ).join('\n');
-    expect(p).to.match(/timeline\[0\]\.metrics\[0\]\.pods\.target\.type.*expected a target type Kubernetes accepts for Pods metrics/);
+    expect(p).to.match(
+      /timeline\[0\]\.metrics\[0\]\.pods\.target\.type.*expected a target type Kubernetes accepts for Pods metrics/,
+    );
     const q = problems('durationS: 10\ntimeline: [{type: runtime, atS: 1, gc: {gogc: -5}}]\n').join('\n');
     expect(q).to.match(/timeline\[0\]\.gc\.gogc/);
   });

@@ -21,8 +21,15 @@ export function newSched(nP: number, steps: Step[] = CPU_1MS) {
     goVersion: '1.19',
     maxThreads: 100,
     costs: {
-      ctxSwitchNs: 0, stealNs: 0, goroutineCreateNs: 0, threadCreateNs: 1000, threadWakeNs: 1000, syscallNs: 0,
-      chanOpNs: 0, preemptSignalNs: 0, runnextStealWaitNs: 3000,
+      ctxSwitchNs: 0,
+      stealNs: 0,
+      goroutineCreateNs: 0,
+      threadCreateNs: 1000,
+      threadWakeNs: 1000,
+      syscallNs: 0,
+      chanOpNs: 0,
+      preemptSignalNs: 0,
+      runnextStealWaitNs: 3000,
     },
   };
   const completed: number[] = [];

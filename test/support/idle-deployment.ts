@@ -2,7 +2,7 @@ import { Deployment } from '../../src/cluster/deployment.js';
 import { RandomStreams } from '../../src/engine/random.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import type { PodRuntime } from '../../src/runtime/pod-runtime.js';
-import { ClusterSchema, type Cluster } from '../../src/scenario/cluster-schema.js';
+import { type Cluster, ClusterSchema } from '../../src/scenario/cluster-schema.js';
 
 /** A pod runtime that does nothing: start-up, rollouts and nodes are the cluster's business. */
 export const idlePod = (): PodRuntime => ({
@@ -19,6 +19,13 @@ export function idleDeployment(cluster: object): { sim: Simulation; dep: Deploym
   const sim = new Simulation();
   const cfg = ClusterSchema.parse(cluster);
   const rng = new RandomStreams(1);
-  const dep = new Deployment(sim, cfg, idlePod, { complete: () => {}, lost: () => {} }, rng.stream('lb'), rng.stream('uid'));
+  const dep = new Deployment(
+    sim,
+    cfg,
+    idlePod,
+    { complete: () => {}, lost: () => {} },
+    rng.stream('lb'),
+    rng.stream('uid'),
+  );
   return { sim, dep, cfg };
 }

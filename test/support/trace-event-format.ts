@@ -57,18 +57,23 @@ export function traceProblems(doc: unknown, window?: { startUs: number; endUs: n
       const a = e.args as { name?: unknown; sort_index?: unknown } | undefined;
       if (e.name === 'process_name' && typeof a?.name === 'string') processNames.add(e.pid);
       else if (e.name === 'thread_name' && typeof a?.name === 'string' && isInt(e.tid)) threadNames.add(track);
-      else if (!/_sort_index$/.test(String(e.name)) || typeof a?.sort_index !== 'number') out.push(`${where}: unknown metadata`);
+      else if (!/_sort_index$/.test(String(e.name)) || typeof a?.sort_index !== 'number')
+        out.push(`${where}: unknown metadata`);
       continue;
     }
     if (!isTime(e.ts)) {
       out.push(`${where}: expected a time ts ≥ 0`);
       continue;
     }
-    if (window && (e.ts < window.startUs - 1e-6 || e.ts > window.endUs + 1e-6)) out.push(`${where}: ts ${e.ts} µs outside the window`);
+    if (window && (e.ts < window.startUs - 1e-6 || e.ts > window.endUs + 1e-6))
+      out.push(`${where}: ts ${e.ts} µs outside the window`);
     if (e.ph === 'C') {
       const a = e.args;
-      if (typeof a !== 'object' || a === null || Object.keys(a).length === 0) out.push(`${where}: a counter needs args`);
-      else for (const [k, v] of Object.entries(a)) if (typeof v !== 'number' || !Number.isFinite(v)) out.push(`${where}: counter ${k} is not a number`);
+      if (typeof a !== 'object' || a === null || Object.keys(a).length === 0)
+        out.push(`${where}: a counter needs args`);
+      else
+        for (const [k, v] of Object.entries(a))
+          if (typeof v !== 'number' || !Number.isFinite(v)) out.push(`${where}: counter ${k} is not a number`);
       continue;
     }
     if (e.ph === 'i' && e.s === 'g') continue;
@@ -79,15 +84,16 @@ export function traceProblems(doc: unknown, window?: { startUs: number; endUs: n
     usedThreads.set(track, where);
     if (e.ph === 'X') {
       if (!isTime(e.dur)) {
-      out.push(`${where}: expected dur ≥ 0`);
-      continue;
-    }
+        out.push(`${where}: expected dur ≥ 0`);
+        continue;
+      }
       if (window && e.ts + e.dur > window.endUs + 1e-6) out.push(`${where}: ends after the window`);
       const list = slices.get(track) ?? [];
       list.push({ ts: e.ts, end: e.ts + e.dur, name: String(e.name) });
       slices.set(track, list);
       if (e.bind_id !== undefined) {
-        if (!isInt(e.bind_id) || (e.flow_in !== true && e.flow_out !== true)) out.push(`${where}: bind_id needs flow_in or flow_out`);
+        if (!isInt(e.bind_id) || (e.flow_in !== true && e.flow_out !== true))
+          out.push(`${where}: bind_id needs flow_in or flow_out`);
         else {
           const f = v2.get(e.bind_id) ?? { out: 0, in: 0 };
           if (e.flow_out === true) f.out++;
@@ -99,9 +105,9 @@ export function traceProblems(doc: unknown, window?: { startUs: number; endUs: n
       if (e.s !== 't' && e.s !== 'p') out.push(`${where}: instant scope must be t, p or g`);
     } else {
       if (!isInt(e.id) || typeof e.cat !== 'string') {
-      out.push(`${where}: a flow event needs an integer id and a cat`);
-      continue;
-    }
+        out.push(`${where}: a flow event needs an integer id and a cat`);
+        continue;
+      }
       const key = `${e.cat}/${String(e.name)}/${e.id}`;
       const f = v1.get(key) ?? { s: 0, f: 0 };
       if (e.ph === 's') f.s++;
@@ -110,7 +116,8 @@ export function traceProblems(doc: unknown, window?: { startUs: number; endUs: n
     }
   }
   for (const pid of usedPids) if (!processNames.has(pid)) out.push(`process ${pid}: no process_name`);
-  for (const [track, where] of usedThreads) if (!threadNames.has(track)) out.push(`track ${track} (first used by ${where}): no thread_name`);
+  for (const [track, where] of usedThreads)
+    if (!threadNames.has(track)) out.push(`track ${track} (first used by ${where}): no thread_name`);
   for (const [track, list] of slices) {
     list.sort((a, b) => a.ts - b.ts || b.end - a.end);
     const stack: { end: number; name: string }[] = [];
@@ -118,13 +125,16 @@ export function traceProblems(doc: unknown, window?: { startUs: number; endUs: n
       while (stack.length > 0 && stack[stack.length - 1]!.end <= sl.ts + 1e-6) stack.pop();
       const top = stack[stack.length - 1];
       if (top && sl.end > top.end + 1e-6) {
-        out.push(`track ${track}: "${sl.name}" [${sl.ts}, ${sl.end}] overlaps "${top.name}" (ends ${top.end}) without nesting`);
+        out.push(
+          `track ${track}: "${sl.name}" [${sl.ts}, ${sl.end}] overlaps "${top.name}" (ends ${top.end}) without nesting`,
+        );
         if (out.length > 50) return out;
       }
       stack.push(sl);
     }
   }
   for (const [key, f] of v1) if (f.s !== 1 || f.f !== 1) out.push(`flow ${key}: ${f.s} starts and ${f.f} ends`);
-  for (const [id, f] of v2) if (f.out !== 1 || f.in > 1) out.push(`flow bind_id ${id}: ${f.out} flow_out and ${f.in} flow_in`);
+  for (const [id, f] of v2)
+    if (f.out !== 1 || f.in > 1) out.push(`flow bind_id ${id}: ${f.out} flow_out and ${f.in} flow_in`);
   return out;
 }

@@ -1,12 +1,19 @@
 import { expect } from 'chai';
+import { UsageError } from '../../src/cli/errors.js';
+import { boSettings } from '../../src/cli/tune-command.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { encodePoints, initialDesign, proposeBatch } from '../../src/sweep/bo.js';
-import { cholesky, expectedImprovement, GaussianProcess, normalCdf, solveLower, solveUpper } from '../../src/sweep/gp.js';
+import {
+  cholesky,
+  expectedImprovement,
+  GaussianProcess,
+  normalCdf,
+  solveLower,
+  solveUpper,
+} from '../../src/sweep/gp.js';
 import type { RunOutcome } from '../../src/sweep/run-row.js';
 import type { SweepTask } from '../../src/sweep/runner.js';
-import { tune, type Goal } from '../../src/sweep/tune.js';
-import { boSettings } from '../../src/cli/tune-command.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { type Goal, tune } from '../../src/sweep/tune.js';
 
 describe('Gaussian process (gp.ts)', () => {
   it('Cholesky factors an SPD matrix (L Lᵀ = A), solves with it, and refuses one that is not positive definite', () => {
@@ -14,12 +21,19 @@ describe('Gaussian process (gp.ts)', () => {
     const l = cholesky(a, 3)!;
     expect(Array.from(l)).to.deep.equal([2, 0, 0, 6, 1, 0, -8, 5, 3]);
     const x = solveUpper(l, 3, solveLower(l, 3, Float64Array.from([1, 2, 3]))); // A x = b
-    for (let i = 0; i < 3; i++) expect(a[3 * i]! * x[0]! + a[3 * i + 1]! * x[1]! + a[3 * i + 2]! * x[2]!).to.be.closeTo(i + 1, 1e-9);
+    for (let i = 0; i < 3; i++)
+      expect(a[3 * i]! * x[0]! + a[3 * i + 1]! * x[1]! + a[3 * i + 2]! * x[2]!).to.be.closeTo(i + 1, 1e-9);
     expect(cholesky(Float64Array.from([1, 2, 2, 1]), 2)).to.equal(undefined);
   });
 
   it('Φ and expected improvement match their tables', () => {
-    for (const [z, p] of [[0, 0.5], [1, 0.8413447], [-1, 0.1586553], [1.959964, 0.975], [-3, 0.0013499]] as const) {
+    for (const [z, p] of [
+      [0, 0.5],
+      [1, 0.8413447],
+      [-1, 0.1586553],
+      [1.959964, 0.975],
+      [-3, 0.0013499],
+    ] as const) {
       expect(normalCdf(z), `Φ(${z})`).to.be.closeTo(p, 2e-7);
     }
     // EI(μ = best, σ = 1) = φ(0) = 0.39894; with σ = 0 it is the plain improvement.
@@ -40,7 +54,13 @@ describe('Gaussian process (gp.ts)', () => {
 });
 
 /** A 12 × 12 grid of fake points; run figures in SWEEP_METRICS order. */
-const points = Array.from({ length: 144 }, (_, index) => ({ index, params: [['a', Math.floor(index / 12)], ['b', index % 12]] as [string, unknown][] }));
+const points = Array.from({ length: 144 }, (_, index) => ({
+  index,
+  params: [
+    ['a', Math.floor(index / 12)],
+    ['b', index % 12],
+  ] as [string, unknown][],
+}));
 const scenarios = new Map(points.map((p) => [p.index, parseScenario('durationS: 1\n', 'f.yaml')]));
 const ab = (point: number) => [Math.floor(point / 12), point % 12] as const;
 /** Cheaper at small a and b, slower too: p99 = 200 / (1 + a + b/2), so p99 ≤ 40.5 needs a + b/2 ≥ 4; cost 100 + 3a + 2b. */
@@ -55,9 +75,14 @@ describe('tune --method bo (constrained Bayesian optimisation over the points)',
   const goal: Goal = { kind: 'constrained', cost: 'podSeconds', constraints: [{ metric: 'p99Ms', max: 40.5 }] };
   const opts = { masterSeed: 7, maxSeeds: 2, eta: 3, goal };
 
-  it('reaches the grid\'s best (least cost meeting p99 ≤ 40.5) in at most a third of the grid\'s runs', async () => {
+  it("reaches the grid's best (least cost meeting p99 ≤ 40.5) in at most a third of the grid's runs", async () => {
     const grid = await tune(points, scenarios, { ...opts, method: 'grid' }, evaluateWith(constrainedFake));
-    const bo = await tune(points, scenarios, { ...opts, method: 'bo', bo: { budget: 48, batch: 4 } }, evaluateWith(constrainedFake));
+    const bo = await tune(
+      points,
+      scenarios,
+      { ...opts, method: 'bo', bo: { budget: 48, batch: 4 } },
+      evaluateWith(constrainedFake),
+    );
     expect(ab(grid.best)).to.deep.equal([4, 0]);
     expect(bo.runs).to.be.at.most(grid.runs / 3);
     expect(bo.winner.feasible).to.equal(true);
@@ -74,7 +99,12 @@ describe('tune --method bo (constrained Bayesian optimisation over the points)',
       return { metrics: [0, 0, 0, 0, 0, 0, (a - 8) ** 2 + 2 * (b - 3) ** 2 + (t.seed % 7) * 0.01, 0, 0, 0, 0, 0, 0] };
     };
     const weighted: Goal = { kind: 'weighted', objective: { podSeconds: 1 } };
-    const bo = await tune(points, scenarios, { ...opts, goal: weighted, method: 'bo', bo: { budget: 24, batch: 4 } }, evaluateWith(bowl));
+    const bo = await tune(
+      points,
+      scenarios,
+      { ...opts, goal: weighted, method: 'bo', bo: { budget: 24, batch: 4 } },
+      evaluateWith(bowl),
+    );
     expect(ab(bo.best)).to.deep.equal([8, 3]);
     expect(bo.runs).to.equal(48);
   });
@@ -86,17 +116,32 @@ describe('tune --method bo (constrained Bayesian optimisation over the points)',
       for (let i = tasks.length - 1; i >= 0; i--) out[i] = constrainedFake(tasks[i]!);
       return out;
     };
-    const one = await tune(points, scenarios, { ...opts, method: 'bo', bo: { budget: 20, batch: 4 } }, evaluateWith(constrainedFake));
+    const one = await tune(
+      points,
+      scenarios,
+      { ...opts, method: 'bo', bo: { budget: 20, batch: 4 } },
+      evaluateWith(constrainedFake),
+    );
     const two = await tune(points, scenarios, { ...opts, method: 'bo', bo: { budget: 20, batch: 4 } }, shuffled);
     expect(JSON.stringify(two)).to.equal(JSON.stringify(one));
     expect(one.rungs.map((r) => r.candidates.length)).to.deep.equal([4, 4, 4, 4, 4]);
-    const other = await tune(points, scenarios, { ...opts, masterSeed: 8, method: 'bo', bo: { budget: 20, batch: 4 } }, evaluateWith(constrainedFake));
+    const other = await tune(
+      points,
+      scenarios,
+      { ...opts, masterSeed: 8, method: 'bo', bo: { budget: 20, batch: 4 } },
+      evaluateWith(constrainedFake),
+    );
     expect(other.rungs[0]!.candidates).to.not.deep.equal(one.rungs[0]!.candidates);
   });
 
   it('a failed point is never proposed again and never wins', async () => {
     const failing = (t: SweepTask): RunOutcome => (ab(t.point)[0] === 4 ? { error: 'boom' } : constrainedFake(t));
-    const bo = await tune(points, scenarios, { ...opts, method: 'bo', bo: { budget: 30, batch: 5 } }, evaluateWith(failing));
+    const bo = await tune(
+      points,
+      scenarios,
+      { ...opts, method: 'bo', bo: { budget: 30, batch: 5 } },
+      evaluateWith(failing),
+    );
     const all = bo.rungs.flatMap((r) => r.candidates);
     expect(new Set(all).size).to.equal(all.length);
     expect(ab(bo.best)[0]).to.not.equal(4);
@@ -107,17 +152,51 @@ describe('tune --method bo (constrained Bayesian optimisation over the points)',
 describe('bo pieces', () => {
   it('encodes numbers to [0, 1] (log ranges on a log scale), other values one-hot, single values not at all', () => {
     const ps = [
-      { index: 0, params: [['n', 1], ['w', 10], ['k', 'x'], ['c', 5]] as [string, unknown][] },
-      { index: 1, params: [['n', 3], ['w', 100], ['k', 'y'], ['c', 5]] as [string, unknown][] },
-      { index: 2, params: [['n', 2], ['w', 1000], ['k', 'x'], ['c', 5]] as [string, unknown][] },
+      {
+        index: 0,
+        params: [
+          ['n', 1],
+          ['w', 10],
+          ['k', 'x'],
+          ['c', 5],
+        ] as [string, unknown][],
+      },
+      {
+        index: 1,
+        params: [
+          ['n', 3],
+          ['w', 100],
+          ['k', 'y'],
+          ['c', 5],
+        ] as [string, unknown][],
+      },
+      {
+        index: 2,
+        params: [
+          ['n', 2],
+          ['w', 1000],
+          ['k', 'x'],
+          ['c', 5],
+        ] as [string, unknown][],
+      },
     ];
     const x = encodePoints(ps, new Set(['w'])).map((v) => Array.from(v, (u) => Number(u.toFixed(6))));
     const h = Number(Math.SQRT1_2.toFixed(6));
-    expect(x).to.deep.equal([[0, 0, h, 0], [1, 0.5, 0, h], [0.5, 1, h, 0]]);
+    expect(x).to.deep.equal([
+      [0, 0, h, 0],
+      [1, 0.5, 0, h],
+      [0.5, 1, h, 0],
+    ]);
   });
 
   it('the first batch is spread out (maximin): the corners of a square come before its middle', () => {
-    const sq = [[0, 0], [1, 1], [0, 1], [1, 0], [0.5, 0.5]].map((v) => Float64Array.from(v));
+    const sq = [
+      [0, 0],
+      [1, 1],
+      [0, 1],
+      [1, 0],
+      [0.5, 0.5],
+    ].map((v) => Float64Array.from(v));
     const first = initialDesign(sq, 4, 1);
     expect(first).to.not.include(4);
     expect(initialDesign(sq, 4, 1)).to.deep.equal(first);
@@ -134,7 +213,10 @@ describe('bo pieces', () => {
   it('budget and batch are checked; a budget above the points is clamped', () => {
     expect(boSettings({}, 10, {})).to.deep.include({ budget: 3, batch: 4 });
     expect(boSettings({ budget: 50 }, 10, {}).budget).to.equal(10);
-    expect(() => boSettings({}, 30_000, {})).to.throw(UsageError, /--method bo searches at most 20,000 points, found 30,000/);
+    expect(() => boSettings({}, 30_000, {})).to.throw(
+      UsageError,
+      /--method bo searches at most 20,000 points, found 30,000/,
+    );
     expect([...boSettings({}, 10, { w: { log: true }, v: { log: false } }).logPaths!]).to.deep.equal(['w']);
   });
 });

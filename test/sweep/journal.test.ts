@@ -1,12 +1,19 @@
-import { expect } from 'chai';
 import { appendFileSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunRecord } from '../../src/sweep/aggregate.js';
-import { frameRecord, Journal, JournalError, LOCK_STALE_MS, sweepDefinition, sweepDifferences, type JournalMeta } from '../../src/sweep/journal.js';
-import { runSeed } from '../../src/sweep/points.js';
+import { expect } from 'chai';
 import { SWEEP_METRICS } from '../../src/scenario/sweep-schema.js';
+import type { RunRecord } from '../../src/sweep/aggregate.js';
+import {
+  frameRecord,
+  Journal,
+  JournalError,
+  type JournalMeta,
+  LOCK_STALE_MS,
+  sweepDefinition,
+  sweepDifferences,
+} from '../../src/sweep/journal.js';
+import { runSeed } from '../../src/sweep/points.js';
 
 const base = { name: 'j', masterSeed: 1, replications: 2, totalPoints: 3, paths: ['a'], objective: { p99Ms: 1 } };
 const meta = (over: Partial<JournalMeta> = {}): JournalMeta => ({
@@ -16,7 +23,11 @@ const meta = (over: Partial<JournalMeta> = {}): JournalMeta => ({
   ...over,
 });
 const rec = (point: number, rep: number): RunRecord => ({
-  point, rep, seed: runSeed(1, rep), params: [['a', point + 1]], metrics: SWEEP_METRICS.map(() => 1),
+  point,
+  rep,
+  seed: runSeed(1, rep),
+  params: [['a', point + 1]],
+  metrics: SWEEP_METRICS.map(() => 1),
 });
 
 function journal(m = meta()): Journal {
@@ -50,12 +61,36 @@ describe('sweep journal (src/sweep/journal.ts)', () => {
   });
 
   const refused: [string, (j: Journal) => void, RegExp][] = [
-    ['a corrupt line before the last', (j) => writeFileSync(j.runsFile, `garbage\n${frameRecord(rec(0, 0))}`), /runs\.jsonl:1: expected a framed, checksummed run record/],
-    ['a duplicate', (j) => writeFileSync(j.runsFile, frameRecord(rec(0, 0)).repeat(2)), /runs\.jsonl:2: point 0 replication 0 is recorded twice/],
-    ['an unknown point', (j) => writeFileSync(j.runsFile, frameRecord({ ...rec(0, 0), point: 3 })), /expected a point from 0 to 2, found 3/],
-    ['an unknown replication', (j) => writeFileSync(j.runsFile, frameRecord({ ...rec(0, 0), rep: 2 })), /expected a replication from 0 to 1, found 2/],
-    ['the wrong seed', (j) => writeFileSync(j.runsFile, frameRecord({ ...rec(0, 0), seed: 5 })), /expected seed \d+, found 5/],
-    ['neither metrics nor an error', (j) => writeFileSync(j.runsFile, frameRecord({ point: 0, rep: 0, seed: runSeed(1, 0), params: [] })), /expected 13 metrics or an error/],
+    [
+      'a corrupt line before the last',
+      (j) => writeFileSync(j.runsFile, `garbage\n${frameRecord(rec(0, 0))}`),
+      /runs\.jsonl:1: expected a framed, checksummed run record/,
+    ],
+    [
+      'a duplicate',
+      (j) => writeFileSync(j.runsFile, frameRecord(rec(0, 0)).repeat(2)),
+      /runs\.jsonl:2: point 0 replication 0 is recorded twice/,
+    ],
+    [
+      'an unknown point',
+      (j) => writeFileSync(j.runsFile, frameRecord({ ...rec(0, 0), point: 3 })),
+      /expected a point from 0 to 2, found 3/,
+    ],
+    [
+      'an unknown replication',
+      (j) => writeFileSync(j.runsFile, frameRecord({ ...rec(0, 0), rep: 2 })),
+      /expected a replication from 0 to 1, found 2/,
+    ],
+    [
+      'the wrong seed',
+      (j) => writeFileSync(j.runsFile, frameRecord({ ...rec(0, 0), seed: 5 })),
+      /expected seed \d+, found 5/,
+    ],
+    [
+      'neither metrics nor an error',
+      (j) => writeFileSync(j.runsFile, frameRecord({ point: 0, rep: 0, seed: runSeed(1, 0), params: [] })),
+      /expected 13 metrics or an error/,
+    ],
   ];
   for (const [name, damage, message] of refused) {
     it(`refuses ${name}, with file:line`, () => {
@@ -78,7 +113,10 @@ describe('sweep journal (src/sweep/journal.ts)', () => {
     expect(() => new Journal(j.dir).lock()).not.to.throw(); // our own pid: not another writer
     j.unlock();
     writeFileSync(j.lockFile, `${process.ppid}\n`);
-    expect(() => new Journal(j.dir).lock()).to.throw(JournalError, new RegExp(`another gmpsim \\(pid ${process.ppid}\\)`));
+    expect(() => new Journal(j.dir).lock()).to.throw(
+      JournalError,
+      new RegExp(`another gmpsim \\(pid ${process.ppid}\\)`),
+    );
     writeFileSync(j.lockFile, '2147483646\n');
     const k = new Journal(j.dir);
     k.lock();
@@ -98,7 +136,13 @@ describe('sweep journal (src/sweep/journal.ts)', () => {
   it('sweepDifferences names what differs', () => {
     const a = meta();
     expect(sweepDifferences(a, meta())).to.deep.equal([]);
-    const b = meta({ masterSeed: 9, definition: sweepDefinition({ workload: { r: 2 }, runtime: { g: 2 } }, { grid: { a: [1, 2, 4] }, replications: 2 }) });
+    const b = meta({
+      masterSeed: 9,
+      definition: sweepDefinition(
+        { workload: { r: 2 }, runtime: { g: 2 } },
+        { grid: { a: [1, 2, 4] }, replications: 2 },
+      ),
+    });
     expect(sweepDifferences(a, b)).to.deep.equal(['master seed 1 vs 9', 'scenario block workload', 'sweep.grid']);
     expect(sweepDifferences(a, meta({ shard: '1/2' }), true)).to.deep.equal(['shard none vs 1/2']);
     expect(sweepDifferences(a, meta({ shard: '1/2' }))).to.deep.equal([]);

@@ -1,22 +1,31 @@
-import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { UsageError } from '../../src/cli/errors.js';
+import { bestConfigYaml, parseConstraint, tuneGoal } from '../../src/cli/tune-command.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { SweepSchema } from '../../src/scenario/sweep-schema.js';
-import { sweepFiles, t975, type RunRecord, type SweepMeta } from '../../src/sweep/aggregate.js';
+import { type RunRecord, type SweepMeta, sweepFiles, t975 } from '../../src/sweep/aggregate.js';
 import { parsePath, setPath } from '../../src/sweep/paths.js';
 import { expandPoints, runSeed } from '../../src/sweep/points.js';
-import { runTasks, StopSignal, type SweepTask } from '../../src/sweep/runner.js';
-import { compareStandings, plannedRuns, rungSchedule, standing, tune, type Constraint, type Goal } from '../../src/sweep/tune.js';
-import { bestConfigYaml, parseConstraint, tuneGoal } from '../../src/cli/tune-command.js';
-import { UsageError } from '../../src/cli/errors.js';
 import type { RunOutcome } from '../../src/sweep/run-row.js';
+import { runTasks, StopSignal, type SweepTask } from '../../src/sweep/runner.js';
+import {
+  type Constraint,
+  compareStandings,
+  type Goal,
+  plannedRuns,
+  rungSchedule,
+  standing,
+  tune,
+} from '../../src/sweep/tune.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const gmpsim = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/gmpsim.js'), ...args], { cwd: root, encoding: 'utf8' });
+const gmpsim = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin/gmpsim.js'), ...args], { cwd: root, encoding: 'utf8' });
 
 /** A small sweep: 2 targets × 2 GOMAXPROCS × 2 random stabilization windows, 2 replications. */
 function sweepFile(): string {
@@ -50,22 +59,47 @@ sweep:
   return file;
 }
 
-const read = (dir: string) => Object.fromEntries(['runs.csv', 'points.csv', 'sweep.json'].map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+const read = (dir: string) =>
+  Object.fromEntries(['runs.csv', 'points.csv', 'sweep.json'].map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 
 describe('sweep: points and seeds', () => {
   it('parses and sets scenario paths, creating what is missing', () => {
     expect(parsePath('hpa.metrics[0].resource.target')).to.deep.equal(['hpa', 'metrics', 0, 'resource', 'target']);
     const doc = { hpa: { metrics: [{ type: 'Resource', resource: { name: 'cpu' } }] } };
-    expect(setPath(doc, parsePath('hpa.metrics[0].resource.name'), 'memory')).to.deep.equal({ hpa: { metrics: [{ type: 'Resource', resource: { name: 'memory' } }] } });
-    expect(setPath({}, parsePath('hpa.behavior.scaleDown.stabilizationWindowSeconds'), 60)).to.deep.equal({ hpa: { behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } } });
+    expect(setPath(doc, parsePath('hpa.metrics[0].resource.name'), 'memory')).to.deep.equal({
+      hpa: { metrics: [{ type: 'Resource', resource: { name: 'memory' } }] },
+    });
+    expect(setPath({}, parsePath('hpa.behavior.scaleDown.stabilizationWindowSeconds'), 60)).to.deep.equal({
+      hpa: { behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } },
+    });
     expect(doc.hpa.metrics[0]!.resource.name).to.equal('cpu'); // not mutated
   });
 
   it('the grid is a cartesian product (first path slowest) × random samples drawn from the master seed', () => {
-    const spec = SweepSchema.parse({ grid: { a: [1, 2], b: ['x', 'y', 'z'] }, random: { samples: 2, ranges: { c: { min: 0, max: 10, int: true } } } });
+    const spec = SweepSchema.parse({
+      grid: { a: [1, 2], b: ['x', 'y', 'z'] },
+      random: { samples: 2, ranges: { c: { min: 0, max: 10, int: true } } },
+    });
     const pts = expandPoints(spec, 7);
     expect(pts).to.have.length(12);
-    expect(pts.slice(0, 4).map((p) => p.params.slice(0, 2))).to.deep.equal([[['a', 1], ['b', 'x']], [['a', 1], ['b', 'x']], [['a', 1], ['b', 'y']], [['a', 1], ['b', 'y']]]);
+    expect(pts.slice(0, 4).map((p) => p.params.slice(0, 2))).to.deep.equal([
+      [
+        ['a', 1],
+        ['b', 'x'],
+      ],
+      [
+        ['a', 1],
+        ['b', 'x'],
+      ],
+      [
+        ['a', 1],
+        ['b', 'y'],
+      ],
+      [
+        ['a', 1],
+        ['b', 'y'],
+      ],
+    ]);
     expect(expandPoints(spec, 7)).to.deep.equal(pts);
     expect(expandPoints(spec, 8).map((p) => p.params[2])).to.not.deep.equal(pts.map((p) => p.params[2]));
     for (const p of pts) expect(Number.isInteger(p.params[2]![1])).to.equal(true);
@@ -81,7 +115,14 @@ describe('sweep: points and seeds', () => {
   it('aggregates: mean, sample stdev, 95% CI from Student t, quantiles; the objective weights means', () => {
     expect(t975(1)).to.equal(12.706);
     expect(t975(120)).to.be.closeTo(1.98, 0.001);
-    const meta: SweepMeta = { name: 'x', masterSeed: 1, replications: 3, totalPoints: 1, paths: ['k'], objective: { podSeconds: 1, p99Ms: 2 } };
+    const meta: SweepMeta = {
+      name: 'x',
+      masterSeed: 1,
+      replications: 3,
+      totalPoints: 1,
+      paths: ['k'],
+      objective: { podSeconds: 1, p99Ms: 2 },
+    };
     const m = (pod: number, p99: number) => [1, 2, p99, 0, 0, 0, pod, 0, 0, 0, 0, 0, 0];
     const runs: RunRecord[] = [
       { point: 0, rep: 2, seed: 3, params: [['k', 1]], metrics: m(30, 3) },
@@ -100,8 +141,16 @@ describe('sweep: points and seeds', () => {
   it('a run that throws in a worker is an error outcome with its point and seed; the other runs complete', async () => {
     const good = parseScenario('durationS: 1\n', 'ok.yaml');
     // An unresolved trace arrival (never produced by loading) makes the run throw inside the worker.
-    const bad = { ...good, workload: { ...good.workload, arrival: { process: 'trace', file: 'x.csv', format: 'rates' } } } as unknown as typeof good;
-    const tasks: SweepTask[] = [0, 1, 2].map((point) => ({ point, rep: 0, seed: 1, scenario: point === 1 ? bad : good }));
+    const bad = {
+      ...good,
+      workload: { ...good.workload, arrival: { process: 'trace', file: 'x.csv', format: 'rates' } },
+    } as unknown as typeof good;
+    const tasks: SweepTask[] = [0, 1, 2].map((point) => ({
+      point,
+      rep: 0,
+      seed: 1,
+      scenario: point === 1 ? bad : good,
+    }));
     const got = new Map<number, RunOutcome>();
     await runTasks(tasks, 2, (t, o) => got.set(t.point, o), new StopSignal());
     expect([...got.keys()].sort()).to.deep.equal([0, 1, 2]);
@@ -127,7 +176,11 @@ describe('tune (successive halving over seeds)', () => {
     expect(grid.runs).to.equal(81);
     // 9 × 1, then 3 × 3 (2 new each), then 1 × 9 (6 new): 9 + 6 + 6 = 21 runs.
     expect(halving.runs).to.equal(21);
-    expect(halving.rungs.map((r) => [r.candidates.length, r.seeds])).to.deep.equal([[9, 1], [3, 3], [1, 9]]);
+    expect(halving.rungs.map((r) => [r.candidates.length, r.seeds])).to.deep.equal([
+      [9, 1],
+      [3, 3],
+      [1, 9],
+    ]);
     // The progress bar's total is known before any run: the schedule does not depend on results.
     expect(plannedRuns(rungSchedule(9, 'halving', 9, 3))).to.equal(halving.runs);
     expect(plannedRuns(rungSchedule(9, 'grid', 9, 3))).to.equal(grid.runs);
@@ -140,9 +193,15 @@ describe('tune with constraints (least cost among the points that meet them)', (
   const points = Array.from({ length: 9 }, (_, index) => ({ index, params: [['x', index]] as [string, unknown][] }));
   const scenarios = new Map(points.map((p) => [p.index, parseScenario('durationS: 1\n', 'f.yaml')]));
   const fig = (p: number, s: number) => [1, 2, 20 * p + 1 + (s % 7), 0, p, 0, 100 - 10 * p, 0, 0, 0, 0, 0, 0];
-  const fake = async (tasks: SweepTask[]): Promise<RunOutcome[]> => tasks.map((t) => ({ metrics: fig(t.point, t.seed) }));
+  const fake = async (tasks: SweepTask[]): Promise<RunOutcome[]> =>
+    tasks.map((t) => ({ metrics: fig(t.point, t.seed) }));
   const run = (constraints: Constraint[], method: 'grid' | 'halving' = 'grid') =>
-    tune(points, scenarios, { method, masterSeed: 1, maxSeeds: 3, eta: 3, goal: { kind: 'constrained', cost: 'podSeconds', constraints } }, fake);
+    tune(
+      points,
+      scenarios,
+      { method, masterSeed: 1, maxSeeds: 3, eta: 3, goal: { kind: 'constrained', cost: 'podSeconds', constraints } },
+      fake,
+    );
 
   it('picks the cheapest point that meets p99 ≤ X and errors ≤ Y; the runner-up is the next feasible one', async () => {
     const r = await run([{ metric: 'p99Ms', max: 110 }]);
@@ -152,7 +211,14 @@ describe('tune with constraints (least cost among the points that meet them)', (
     expect(r.winner.figures.podSeconds).to.equal(50);
     expect(r.runnerUp!.point).to.equal(4);
     expect(r.runnerUp!.feasible).to.equal(true);
-    expect((await run([{ metric: 'p99Ms', max: 110 }, { metric: 'errors', max: 3 }])).best).to.equal(3);
+    expect(
+      (
+        await run([
+          { metric: 'p99Ms', max: 110 },
+          { metric: 'errors', max: 3 },
+        ])
+      ).best,
+    ).to.equal(3);
   });
 
   it('when no point meets the constraints it says so and returns the closest', async () => {
@@ -165,9 +231,12 @@ describe('tune with constraints (least cost among the points that meet them)', (
   it('equal costs rank by headroom under the constraints (as cheap and faster first), then by index', () => {
     const goal: Goal = { kind: 'constrained', cost: 'podSeconds', constraints: [{ metric: 'p99Ms', max: 40 }] };
     const m = (p99: number) => [1, 2, p99, 0, 0, 0, 420, 0, 0, 0, 0, 0, 0];
-    const slow = standing(4, [m(37)], goal), fast = standing(5, [m(27)], goal);
+    const slow = standing(4, [m(37)], goal),
+      fast = standing(5, [m(27)], goal);
     expect([slow, fast].sort(compareStandings).map((s) => s.point)).to.deep.equal([5, 4]);
-    expect([standing(5, [m(30)], goal), standing(4, [m(30)], goal)].sort(compareStandings).map((s) => s.point)).to.deep.equal([4, 5]);
+    expect(
+      [standing(5, [m(30)], goal), standing(4, [m(30)], goal)].sort(compareStandings).map((s) => s.point),
+    ).to.deep.equal([4, 5]);
   });
 
   it('halving ranks the same way (feasible by cost, then the rest by violation)', async () => {
@@ -181,16 +250,36 @@ describe('tune with constraints (least cost among the points that meet them)', (
     expect(() => parseConstraint('p99Ms>=200')).to.throw(UsageError, /expected METRIC<=VALUE/);
     expect(() => parseConstraint('p99Ms<=-1')).to.throw(UsageError, /expected a bound ≥ 0, found "-1"/);
     expect(() => parseConstraint('p99Ms<=abc')).to.throw(UsageError, /expected a bound ≥ 0/);
-    expect(tuneGoal({}, 250, {})).to.deep.equal({ kind: 'constrained', cost: 'podSeconds', constraints: [{ metric: 'p99Ms', max: 250 }] });
+    expect(tuneGoal({}, 250, {})).to.deep.equal({
+      kind: 'constrained',
+      cost: 'podSeconds',
+      constraints: [{ metric: 'p99Ms', max: 250 }],
+    });
     expect(() => tuneGoal({ cost: 'dollars' }, 250, {})).to.throw(UsageError, /--cost: expected a metric/);
-    expect(() => tuneGoal({ objective: 'best' }, 250, {})).to.throw(UsageError, /--objective: expected constrained or weighted/);
-    expect(() => tuneGoal({ objective: 'weighted', cost: 'p99Ms' }, 250, {})).to.throw(UsageError, /drop --cost and --constraint/);
+    expect(() => tuneGoal({ objective: 'best' }, 250, {})).to.throw(
+      UsageError,
+      /--objective: expected constrained or weighted/,
+    );
+    expect(() => tuneGoal({ objective: 'weighted', cost: 'p99Ms' }, 250, {})).to.throw(
+      UsageError,
+      /drop --cost and --constraint/,
+    );
   });
 });
 
 describe('tune output', () => {
   it('a tuned density controller prints its scenario block with the winning α, β, γ', () => {
-    const yaml = bestConfigYaml({ name: 'd', densityController: { targetGoroutinesPerPod: 20 } }, { index: 0, params: [['densityController.alpha', 0.1], ['densityController.gamma', 500]] }, 'd');
+    const yaml = bestConfigYaml(
+      { name: 'd', densityController: { targetGoroutinesPerPod: 20 } },
+      {
+        index: 0,
+        params: [
+          ['densityController.alpha', 0.1],
+          ['densityController.gamma', 500],
+        ],
+      },
+      'd',
+    );
     expect(yaml).to.equal('densityController:\n  targetGoroutinesPerPod: 20\n  alpha: 0.1\n  gamma: 500\n');
   });
 });
@@ -211,11 +300,20 @@ describe('gmpsim sweep / merge', function () {
   });
 
   it('shards 1/3, 2/3, 3/3 merged give exactly the unsharded files', () => {
-    for (const k of [1, 2, 3]) expect(gmpsim('sweep', file, '--shard', `${k}/3`, '--out', join(tmp, `s${k}`), '--quiet').status).to.equal(0);
+    for (const k of [1, 2, 3])
+      expect(gmpsim('sweep', file, '--shard', `${k}/3`, '--out', join(tmp, `s${k}`), '--quiet').status).to.equal(0);
     const partial = gmpsim('merge', join(tmp, 's1'), join(tmp, 's2'), '--out', join(tmp, 'm-bad'));
     expect(partial.status).to.equal(2);
     expect(partial.stderr).to.match(/incomplete: \d+ of 16 runs missing/);
-    const m = gmpsim('merge', join(tmp, 's1'), join(tmp, 's2'), join(tmp, 's3'), '--out', join(tmp, 'merged'), '--quiet');
+    const m = gmpsim(
+      'merge',
+      join(tmp, 's1'),
+      join(tmp, 's2'),
+      join(tmp, 's3'),
+      '--out',
+      join(tmp, 'merged'),
+      '--quiet',
+    );
     expect(m.status, m.stderr).to.equal(0);
     expect(read(join(tmp, 'merged'))).to.deep.equal(read(join(tmp, 'w1')));
   });
@@ -240,7 +338,11 @@ describe('gmpsim sweep / merge', function () {
     const long = file.replace('small.yaml', 'long.yaml');
     writeFileSync(long, readFileSync(file, 'utf8').replace('durationS: 40', 'durationS: 2000'));
     const dir = join(tmp, 'sigint');
-    const child = spawn(process.execPath, [join(root, 'bin/gmpsim.js'), 'sweep', long, '--workers', '2', '--out', dir], { cwd: root });
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin/gmpsim.js'), 'sweep', long, '--workers', '2', '--out', dir],
+      { cwd: root },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Wait until the journal exists (the sweep is running), then interrupt.
@@ -253,15 +355,29 @@ describe('gmpsim sweep / merge', function () {
     for (const f of ['runs.csv', 'points.csv', 'sweep.json']) expect(existsSync(join(dir, f)), f).to.equal(false);
   });
 
-  it('gmpsim tune --method grid picks the sweep\'s best point and prints it as an HPA manifest; halving runs fewer', () => {
-    const g = gmpsim('tune', file, '--method', 'grid', '--objective', 'weighted', '--workers', '2', '--out', join(tmp, 'tune-grid'), '--json');
+  it("gmpsim tune --method grid picks the sweep's best point and prints it as an HPA manifest; halving runs fewer", () => {
+    const g = gmpsim(
+      'tune',
+      file,
+      '--method',
+      'grid',
+      '--objective',
+      'weighted',
+      '--workers',
+      '2',
+      '--out',
+      join(tmp, 'tune-grid'),
+      '--json',
+    );
     expect(g.status, g.stderr).to.equal(0);
     const grid = JSON.parse(g.stdout);
     const sweep = JSON.parse(read(join(tmp, 'w1'))['sweep.json']!);
     expect(grid.best).to.equal(sweep.best[0]);
     expect(grid.bestConfig).to.match(/^apiVersion: autoscaling\/v2\nkind: HorizontalPodAutoscaler\n/);
     expect(grid.bestConfig).to.match(/scaleTargetRef:/);
-    const h = JSON.parse(gmpsim('tune', file, '--objective', 'weighted', '--workers', '2', '--out', join(tmp, 'tune-h'), '--json').stdout);
+    const h = JSON.parse(
+      gmpsim('tune', file, '--objective', 'weighted', '--workers', '2', '--out', join(tmp, 'tune-h'), '--json').stdout,
+    );
     const bad = gmpsim('tune', file, '--eta', '1');
     expect(bad.status).to.equal(2);
     expect(bad.stderr).to.match(/--eta <n>' argument '1' is invalid\. expected an integer from 2 to 100/);
@@ -272,7 +388,9 @@ describe('gmpsim sweep / merge', function () {
     const args = ['tune', file, '--method', 'bo', '--budget', '3', '--batch', '2', '--no-progress'];
     const one = gmpsim(...args, '--workers', '1', '--out', join(tmp, 'bo-1'));
     expect(one.status, one.stderr).to.equal(0);
-    expect(one.stdout).to.match(/Bayesian optimisation \(batches of 2\) over 8 points, 6 runs\n {2}3 points × 2 seeds: /);
+    expect(one.stdout).to.match(
+      /Bayesian optimisation \(batches of 2\) over 8 points, 6 runs\n {2}3 points × 2 seeds: /,
+    );
     const two = gmpsim(...args, '--workers', '2', '--out', join(tmp, 'bo-2'));
     expect(two.status, two.stderr).to.equal(0);
     const tuned = (d: string) => readFileSync(join(tmp, d, 'tune.json'), 'utf8');

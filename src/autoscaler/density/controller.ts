@@ -1,9 +1,9 @@
-import type { Autoscaler } from '../autoscaler.js';
 import type { Deployment } from '../../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { nsToS } from '../../engine/time.js';
 import type { Density } from '../../scenario/cluster-schema.js';
+import type { Autoscaler } from '../autoscaler.js';
 import { every, type HpaDecisionRecord } from '../hpa/controller.js';
 
 /**
@@ -27,7 +27,8 @@ export function densityStep(
   const rho = readyPods > 0 ? totalGoroutines / readyPods : 0;
   const x = rho / target;
   const e = Math.abs(1 - x) * 100 <= spec.deadbandPct ? 0 : 1 - x;
-  const drift = spec.alpha * e - spec.beta * (arrivalRatePerPod / spec.referenceRatePerPodPerS) + spec.gamma * gcPauseMsPerS;
+  const drift =
+    spec.alpha * e - spec.beta * (arrivalRatePerPod / spec.referenceRatePerPodPerS) + spec.gamma * gcPauseMsPerS;
   const rhoStar = Math.max(1, target * (x + spec.periodS * drift));
   let desired = Math.ceil(totalGoroutines / rhoStar);
   desired = Math.min(current + spec.maxStepReplicas, Math.max(current - spec.maxStepReplicas, desired));
@@ -62,7 +63,13 @@ export class DensityController implements Autoscaler {
     private readonly deployment: Deployment,
     private readonly metrics: MetricsPipelineModel,
   ) {
-    every(sim, 'density.sync', spec.periodS, () => this.down, () => this.sync());
+    every(
+      sim,
+      'density.sync',
+      spec.periodS,
+      () => this.down,
+      () => this.sync(),
+    );
   }
 
   private sync(): void {
@@ -80,7 +87,14 @@ export class DensityController implements Autoscaler {
     let sigma = 0;
     for (const m of pauses.values()) sigma += m.value / 1000;
     if (pauses.size > 0) sigma = (1000 * sigma) / pauses.size; // fraction → ms per s
-    const { desired, rho, rhoStar } = densityStep(this.spec, current, g, ready, ready > 0 ? (ingress ?? 0) / ready : (ingress ?? 0), sigma);
+    const { desired, rho, rhoStar } = densityStep(
+      this.spec,
+      current,
+      g,
+      ready,
+      ready > 0 ? (ingress ?? 0) / ready : (ingress ?? 0),
+      sigma,
+    );
     const rescale = desired !== current;
     if (rescale) this.deployment.scale(desired);
     this.decisions.push({

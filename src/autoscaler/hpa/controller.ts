@@ -1,18 +1,35 @@
-import type { Autoscaler } from '../autoscaler.js';
 import type { Deployment } from '../../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { nsToS, sToNs } from '../../engine/time.js';
 import {
-  toMilli, type ExternalMetricName, type Hpa, type MetricSpec, type ObjectMetricName,
+  type ExternalMetricName,
+  type Hpa,
+  type MetricSpec,
+  type ObjectMetricName,
+  toMilli,
 } from '../../scenario/cluster-schema.js';
+import type { Autoscaler } from '../autoscaler.js';
 import {
-  HpaMemory, hpaTolerances, reconcileReplicas,
-  type HorizontalControllerConfig, type HpaCondition, type HpaDecision, type MetricProposal,
+  type HorizontalControllerConfig,
+  type HpaCondition,
+  type HpaDecision,
+  HpaMemory,
+  hpaTolerances,
+  type MetricProposal,
+  reconcileReplicas,
 } from './horizontal.js';
 import {
-  calcPlainMetricReplicas, getExternalMetricReplicas, getExternalPerPodMetricReplicas, getObjectMetricReplicas, getObjectPerPodMetricReplicas,
-  getResourceReplicas, HpaMetricError, type HpaPod, type PodCounts, type ReplicaCalculatorConfig,
+  calcPlainMetricReplicas,
+  getExternalMetricReplicas,
+  getExternalPerPodMetricReplicas,
+  getObjectMetricReplicas,
+  getObjectPerPodMetricReplicas,
+  getResourceReplicas,
+  HpaMetricError,
+  type HpaPod,
+  type PodCounts,
+  type ReplicaCalculatorConfig,
 } from './replica-calculator.js';
 import { formatHpaMetrics, type HpaEvent, type MetricStatus } from './status.js';
 
@@ -180,7 +197,10 @@ function hpaView(
   // Metrics not computed this sync (replicas outside [min, max]) leave currentMetrics empty: every one <unknown>.
   const counts = (k: keyof PodCounts) => results.map((r) => (r.pods ? String(r.pods[k]) : '')).join(' ');
   return {
-    currentMetrics: formatHpaMetrics(specs, specs.map((_, i) => results[i]?.status)),
+    currentMetrics: formatHpaMetrics(
+      specs,
+      specs.map((_, i) => results[i]?.status),
+    ),
     readyPods: counts('ready'),
     unreadyPods: counts('unready'),
     missingPods: counts('missing'),
@@ -226,8 +246,17 @@ export class HpaController implements Autoscaler {
     const c = spec.controller;
     const { syncPeriodS, downscaleStabilizationS, tolerance } = c;
     this.hcfg = { syncPeriodS, downscaleStabilizationS, tolerance };
-    this.rcfg = { cpuInitializationPeriodS: c.cpuInitializationPeriodS, delayOfInitialReadinessStatusS: c.initialReadinessDelayS };
-    every(sim, 'hpa.sync', spec.controller.syncPeriodS, () => this.down, () => this.sync());
+    this.rcfg = {
+      cpuInitializationPeriodS: c.cpuInitializationPeriodS,
+      delayOfInitialReadinessStatusS: c.initialReadinessDelayS,
+    };
+    every(
+      sim,
+      'hpa.sync',
+      spec.controller.syncPeriodS,
+      () => this.down,
+      () => this.sync(),
+    );
   }
 
   /**
@@ -254,7 +283,11 @@ export class HpaController implements Autoscaler {
     const results: MetricResult[] = [];
     const d = reconcileReplicas(
       this.mem,
-      { minReplicas: this.spec.minReplicas, maxReplicas: this.spec.maxReplicas, ...(this.spec.behavior ? { behavior: this.spec.behavior } : {}) },
+      {
+        minReplicas: this.spec.minReplicas,
+        maxReplicas: this.spec.maxReplicas,
+        ...(this.spec.behavior ? { behavior: this.spec.behavior } : {}),
+      },
       current,
       () => {
         for (const m of this.spec.metrics) {
@@ -326,7 +359,13 @@ export class HpaController implements Autoscaler {
           if (series.size === 0) throw new HpaMetricError(`unable to get metric ${name}: no metrics returned`);
           const targetUsage = toMilli(m.pods.target.averageValue!);
           const r = calcPlainMetricReplicas({
-            currentReplicas: current, pods, metrics: series, tolerances, nowS, cfg: this.rcfg, targetUsage,
+            currentReplicas: current,
+            pods,
+            metrics: series,
+            tolerances,
+            nowS,
+            cfg: this.rcfg,
+            targetUsage,
           });
           const proposal = { replicas: r.replicas, metricName: `pods metric ${name}` };
           return { proposal, status: { averageValueMilli: r.usage }, pods: r.pods };

@@ -57,7 +57,10 @@ export const DEFAULT_SCALE_DOWN_RULES: Readonly<ResolvedScalingRules> = {
 };
 
 /** copyHPAScalingRules over the defaults (GenerateHPAScaleUpRules / GenerateHPAScaleDownRules). */
-export function generateScalingRules(from: HPAScalingRules | undefined, defaults: Readonly<ResolvedScalingRules>): ResolvedScalingRules {
+export function generateScalingRules(
+  from: HPAScalingRules | undefined,
+  defaults: Readonly<ResolvedScalingRules>,
+): ResolvedScalingRules {
   return {
     stabilizationWindowSeconds: from?.stabilizationWindowSeconds ?? defaults.stabilizationWindowSeconds,
     selectPolicy: from?.selectPolicy ?? defaults.selectPolicy,
@@ -135,7 +138,12 @@ export function recordInitialRecommendation(mem: HpaMemory, currentReplicas: num
 }
 
 /** stabilizeRecommendation (legacy path): the max recommendation not older than the downscale window. */
-export function stabilizeRecommendation(mem: HpaMemory, prenormalizedDesiredReplicas: number, windowS: number, nowS: number): number {
+export function stabilizeRecommendation(
+  mem: HpaMemory,
+  prenormalizedDesiredReplicas: number,
+  windowS: number,
+  nowS: number,
+): number {
   let maxRecommendation = prenormalizedDesiredReplicas;
   let oldSampleIndex = -1;
   const cutoff = nowS - windowS;
@@ -176,14 +184,26 @@ export function convertDesiredReplicasWithRules(
     message = 'the desired replica count is more than the maximum replica count';
   }
   if (desiredReplicas < minimumAllowedReplicas) {
-    return { replicas: minimumAllowedReplicas, reason: 'TooFewReplicas', message: 'the desired replica count is less than the minimum replica count' };
+    return {
+      replicas: minimumAllowedReplicas,
+      reason: 'TooFewReplicas',
+      message: 'the desired replica count is less than the minimum replica count',
+    };
   }
   if (desiredReplicas > maximumAllowedReplicas) return { replicas: maximumAllowedReplicas, reason, message };
-  return { replicas: desiredReplicas, reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' };
+  return {
+    replicas: desiredReplicas,
+    reason: 'DesiredWithinRange',
+    message: 'the desired count is within the acceptable range',
+  };
 }
 
 /** getReplicasChangePerPeriod: the changes of events strictly newer than now − period. */
-export function getReplicasChangePerPeriod(periodSeconds: number, events: readonly TimestampedScaleEvent[], nowS: number): number {
+export function getReplicasChangePerPeriod(
+  periodSeconds: number,
+  events: readonly TimestampedScaleEvent[],
+  nowS: number,
+): number {
   const cutoff = nowS - periodSeconds;
   let replicas = 0;
   for (const e of events) if (e.timestampS > cutoff) replicas += e.replicaChange;
@@ -191,7 +211,12 @@ export function getReplicasChangePerPeriod(periodSeconds: number, events: readon
 }
 
 /** calculateScaleUpLimitWithScalingRules: per policy from the period's starting size; Max/Min select. */
-export function calculateScaleUpLimitWithScalingRules(currentReplicas: number, mem: HpaMemory, rules: ResolvedScalingRules, nowS: number): number {
+export function calculateScaleUpLimitWithScalingRules(
+  currentReplicas: number,
+  mem: HpaMemory,
+  rules: ResolvedScalingRules,
+  nowS: number,
+): number {
   if (rules.selectPolicy === 'Disabled') return currentReplicas;
   const useMin = rules.selectPolicy === 'Min';
   let result = useMin ? MAX_INT32 : MIN_INT32;
@@ -200,14 +225,22 @@ export function calculateScaleUpLimitWithScalingRules(currentReplicas: number, m
     const deleted = getReplicasChangePerPeriod(policy.periodSeconds, mem.scaleDownEvents, nowS);
     const periodStartReplicas = currentReplicas - added + deleted;
     // Percent rounds up so that a small percentage can still add a pod.
-    const proposed = policy.type === 'Pods' ? periodStartReplicas + policy.value : Math.ceil(periodStartReplicas * (1 + policy.value / 100));
+    const proposed =
+      policy.type === 'Pods'
+        ? periodStartReplicas + policy.value
+        : Math.ceil(periodStartReplicas * (1 + policy.value / 100));
     result = useMin ? Math.min(result, proposed) : Math.max(result, proposed);
   }
   return result;
 }
 
 /** calculateScaleDownLimitWithBehaviors: Max selects the smallest result (largest change); Percent truncates. */
-export function calculateScaleDownLimitWithBehaviors(currentReplicas: number, mem: HpaMemory, rules: ResolvedScalingRules, nowS: number): number {
+export function calculateScaleDownLimitWithBehaviors(
+  currentReplicas: number,
+  mem: HpaMemory,
+  rules: ResolvedScalingRules,
+  nowS: number,
+): number {
   if (rules.selectPolicy === 'Disabled') return currentReplicas;
   const useMin = rules.selectPolicy === 'Min';
   let result = useMin ? MIN_INT32 : MAX_INT32;
@@ -215,7 +248,10 @@ export function calculateScaleDownLimitWithBehaviors(currentReplicas: number, me
     const added = getReplicasChangePerPeriod(policy.periodSeconds, mem.scaleUpEvents, nowS);
     const deleted = getReplicasChangePerPeriod(policy.periodSeconds, mem.scaleDownEvents, nowS);
     const periodStartReplicas = currentReplicas - added + deleted;
-    const proposed = policy.type === 'Pods' ? periodStartReplicas - policy.value : Math.trunc(periodStartReplicas * (1 - policy.value / 100));
+    const proposed =
+      policy.type === 'Pods'
+        ? periodStartReplicas - policy.value
+        : Math.trunc(periodStartReplicas * (1 - policy.value / 100));
     result = useMin ? Math.max(result, proposed) : Math.min(result, proposed);
   }
   return result;
@@ -236,7 +272,11 @@ export interface NormalizationArg {
  * the down window (strictly newer than the cutoffs); start from current, raise to up, cap at down.
  * Records the unstabilized recommendation, reusing a slot older than both windows.
  */
-export function stabilizeRecommendationWithBehaviors(mem: HpaMemory, args: NormalizationArg, nowS: number): { replicas: number; reason: string; message: string } {
+export function stabilizeRecommendationWithBehaviors(
+  mem: HpaMemory,
+  args: NormalizationArg,
+  nowS: number,
+): { replicas: number; reason: string; message: string } {
   let upRecommendation = args.desiredReplicas;
   const upCutoff = nowS - (args.scaleUpBehavior.stabilizationWindowSeconds ?? 0);
   let downRecommendation = args.desiredReplicas;
@@ -254,12 +294,24 @@ export function stabilizeRecommendationWithBehaviors(mem: HpaMemory, args: Norma
   if (oldSampleIndex >= 0) mem.recommendations[oldSampleIndex] = rec;
   else mem.recommendations.push(rec);
   return args.desiredReplicas >= args.currentReplicas
-    ? { replicas: recommendation, reason: 'ScaleUpStabilized', message: 'recent recommendations were lower than current one, applying the lowest recent recommendation' }
-    : { replicas: recommendation, reason: 'ScaleDownStabilized', message: 'recent recommendations were higher than current one, applying the highest recent recommendation' };
+    ? {
+        replicas: recommendation,
+        reason: 'ScaleUpStabilized',
+        message: 'recent recommendations were lower than current one, applying the lowest recent recommendation',
+      }
+    : {
+        replicas: recommendation,
+        reason: 'ScaleDownStabilized',
+        message: 'recent recommendations were higher than current one, applying the highest recent recommendation',
+      };
 }
 
 /** convertDesiredReplicasWithBehaviorRate: the policies' rate limits, then [min, max]. */
-export function convertDesiredReplicasWithBehaviorRate(mem: HpaMemory, args: NormalizationArg, nowS: number): { replicas: number; reason: string; message: string } {
+export function convertDesiredReplicasWithBehaviorRate(
+  mem: HpaMemory,
+  args: NormalizationArg,
+  nowS: number,
+): { replicas: number; reason: string; message: string } {
   if (args.desiredReplicas > args.currentReplicas) {
     let scaleUpLimit = calculateScaleUpLimitWithScalingRules(args.currentReplicas, mem, args.scaleUpBehavior, nowS);
     if (scaleUpLimit < args.currentReplicas) scaleUpLimit = args.currentReplicas; // wait for old events to expire
@@ -291,11 +343,21 @@ export function convertDesiredReplicasWithBehaviorRate(mem: HpaMemory, args: Nor
     }
     if (args.desiredReplicas < minimumAllowedReplicas) return { replicas: minimumAllowedReplicas, reason, message };
   }
-  return { replicas: args.desiredReplicas, reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' };
+  return {
+    replicas: args.desiredReplicas,
+    reason: 'DesiredWithinRange',
+    message: 'the desired count is within the acceptable range',
+  };
 }
 
 /** markScaleEventsOutdated + storeScaleEvent: record a rescale for the policies' periods. */
-export function storeScaleEvent(mem: HpaMemory, behavior: ResolvedBehavior | undefined, prevReplicas: number, newReplicas: number, nowS: number): void {
+export function storeScaleEvent(
+  mem: HpaMemory,
+  behavior: ResolvedBehavior | undefined,
+  prevReplicas: number,
+  newReplicas: number,
+  nowS: number,
+): void {
   if (!behavior) return; // the legacy path keeps no events
   const up = newReplicas > prevReplicas;
   const rules = up ? behavior.scaleUp : behavior.scaleDown;
@@ -307,7 +369,11 @@ export function storeScaleEvent(mem: HpaMemory, behavior: ResolvedBehavior | und
     if (e.timestampS < cutoff) e.outdated = true;
     if (e.outdated) oldSampleIndex = i;
   });
-  const ev = { replicaChange: up ? newReplicas - prevReplicas : prevReplicas - newReplicas, timestampS: nowS, outdated: false };
+  const ev = {
+    replicaChange: up ? newReplicas - prevReplicas : prevReplicas - newReplicas,
+    timestampS: nowS,
+    outdated: false,
+  };
   if (oldSampleIndex >= 0) events[oldSampleIndex] = ev;
   else events.push(ev);
 }
@@ -347,9 +413,13 @@ export function computeReplicasForMetrics(
       metricName = p.metricName;
     }
   }
-  const error = firstError !== undefined ? `invalid metrics (${invalid} invalid out of ${proposals.length}), first error is: ${firstError}` : undefined;
+  const error =
+    firstError !== undefined
+      ? `invalid metrics (${invalid} invalid out of ${proposals.length}), first error is: ${firstError}`
+      : undefined;
   // The condition is the first invalid metric's (invalidMetricCondition).
-  if (invalid >= proposals.length || (invalid > 0 && replicas < specReplicas)) return { replicas: -1, metricName: '', ...(error !== undefined ? { error } : {}), reason: firstReason };
+  if (invalid >= proposals.length || (invalid > 0 && replicas < specReplicas))
+    return { replicas: -1, metricName: '', ...(error !== undefined ? { error } : {}), reason: firstReason };
   return { replicas, metricName, ...(error !== undefined ? { error } : {}) };
 }
 
@@ -380,7 +450,10 @@ export interface ResolvedBehavior {
 }
 
 /** Resolve a spec's behavior as the API server's defaulting and the controller would. */
-export function resolveBehavior(behavior: HPABehavior | undefined, cfg: HorizontalControllerConfig): ResolvedBehavior | undefined {
+export function resolveBehavior(
+  behavior: HPABehavior | undefined,
+  cfg: HorizontalControllerConfig,
+): ResolvedBehavior | undefined {
   if (!behavior) return undefined;
   const scaleUp = generateScalingRules(behavior.scaleUp, DEFAULT_SCALE_UP_RULES);
   const down = generateScalingRules(behavior.scaleDown, DEFAULT_SCALE_DOWN_RULES);
@@ -408,7 +481,12 @@ export function reconcileReplicas(
     if (i >= 0) conditions[i] = c;
     else conditions.push(c);
   };
-  setCondition('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
+  setCondition(
+    'AbleToScale',
+    'True',
+    'SucceededGetScale',
+    "the HPA controller was able to get the target's current scale",
+  );
   recordInitialRecommendation(mem, currentReplicas, nowS);
   const minReplicas = spec.minReplicas;
   let desiredReplicas = 0;
@@ -416,7 +494,12 @@ export function reconcileReplicas(
   let rescale = true;
   let recommendation: HpaDecision['recommendation'];
   if (currentReplicas === 0 && minReplicas !== 0) {
-    setCondition('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
+    setCondition(
+      'ScalingActive',
+      'False',
+      'ScalingDisabled',
+      'scaling is disabled since the replica count of the target is zero',
+    );
     return { desiredReplicas: 0, rescale: false, reason: '', conditions };
   } else if (currentReplicas > spec.maxReplicas) {
     rescaleReason = 'Current number of replicas above Spec.MaxReplicas';
@@ -427,10 +510,20 @@ export function reconcileReplicas(
   } else {
     const m = computeReplicasForMetrics(metrics(), currentReplicas);
     if (m.replicas === -1) {
-      setCondition('ScalingActive', 'False', m.reason ?? '', `the HPA was unable to compute the replica count: ${m.error ?? 'no metrics'}`);
+      setCondition(
+        'ScalingActive',
+        'False',
+        m.reason ?? '',
+        `the HPA was unable to compute the replica count: ${m.error ?? 'no metrics'}`,
+      );
       return { desiredReplicas: currentReplicas, rescale: false, reason: '', conditions };
     }
-    setCondition('ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${m.metricName}`);
+    setCondition(
+      'ScalingActive',
+      'True',
+      'ValidMetricFound',
+      `the HPA was able to successfully calculate a replica count from ${m.metricName}`,
+    );
     let rescaleMetric = '';
     if (m.replicas > desiredReplicas) {
       desiredReplicas = m.replicas;
@@ -443,7 +536,12 @@ export function reconcileReplicas(
       // normalizeDesiredReplicas
       const stabilized = stabilizeRecommendation(mem, desiredReplicas, cfg.downscaleStabilizationS, nowS);
       if (stabilized !== desiredReplicas) {
-        setCondition('AbleToScale', 'True', 'ScaleDownStabilized', 'recent recommendations were higher than current one, applying the highest recent recommendation');
+        setCondition(
+          'AbleToScale',
+          'True',
+          'ScaleDownStabilized',
+          'recent recommendations were higher than current one, applying the highest recent recommendation',
+        );
       } else setCondition('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size');
       const r = convertDesiredReplicasWithRules(currentReplicas, stabilized, minReplicas, spec.maxReplicas);
       setCondition('ScalingLimited', r.replicas === stabilized ? 'False' : 'True', r.reason, r.message);
@@ -481,6 +579,12 @@ export function reconcileReplicas(
 }
 
 /** The tolerances an HPA uses: per-direction behavior tolerance, else the controller's flag. */
-export function hpaTolerances(behavior: HPABehavior | undefined, cfg: HorizontalControllerConfig = DEFAULT_HORIZONTAL_CONFIG): { scaleUp: number; scaleDown: number } {
-  return { scaleUp: behavior?.scaleUp?.tolerance ?? cfg.tolerance, scaleDown: behavior?.scaleDown?.tolerance ?? cfg.tolerance };
+export function hpaTolerances(
+  behavior: HPABehavior | undefined,
+  cfg: HorizontalControllerConfig = DEFAULT_HORIZONTAL_CONFIG,
+): { scaleUp: number; scaleDown: number } {
+  return {
+    scaleUp: behavior?.scaleUp?.tolerance ?? cfg.tolerance,
+    scaleDown: behavior?.scaleDown?.tolerance ?? cfg.tolerance,
+  };
 }

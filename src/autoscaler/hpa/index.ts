@@ -1,3 +1,4 @@
 /** The Kubernetes HPA as pure functions (replica_calculator.go, horizontal.go): the package root. */
-export * from './replica-calculator.js';
+
 export * from './horizontal.js';
+export * from './replica-calculator.js';

@@ -87,7 +87,10 @@ export function getResourceUtilizationRatio(
 }
 
 /** metrics.GetMetricUsageRatio: average = Σvalue / n (integer), ratio = average / target. */
-export function getMetricUsageRatio(metrics: PodMetricsInfo, targetUsage: number): { usageRatio: number; usage: number } {
+export function getMetricUsageRatio(
+  metrics: PodMetricsInfo,
+  targetUsage: number,
+): { usageRatio: number; usage: number } {
   let total = 0;
   for (const m of metrics.values()) total += m.value;
   const usage = idiv(total, metrics.size);
@@ -132,7 +135,9 @@ export function groupPods(
         unready = condition.status === 'False' || metric.timestampS < condition.lastTransitionTimeS + metric.windowS;
       } else {
         // Afterwards: unready only if not ready and it has never been ready.
-        unready = condition.status === 'False' && pod.startTimeS + cfg.delayOfInitialReadinessStatusS > condition.lastTransitionTimeS;
+        unready =
+          condition.status === 'False' &&
+          pod.startTimeS + cfg.delayOfInitialReadinessStatusS > condition.lastTransitionTimeS;
       }
       if (unready) {
         unreadyPods.add(pod.name);
@@ -153,7 +158,12 @@ export interface PodCounts {
 }
 
 function podCounts(g: ReturnType<typeof groupPods>): PodCounts {
-  return { ready: g.readyPodCount, unready: g.unreadyPods.size, missing: g.missingPods.size, ignored: g.ignoredPods.size };
+  return {
+    ready: g.readyPodCount,
+    unready: g.unreadyPods.size,
+    missing: g.missingPods.size,
+    ignored: g.ignoredPods.size,
+  };
 }
 
 /** calculateRequests (container-summed requests); a missing request is an error. */
@@ -188,11 +198,17 @@ export interface PodsInput {
  * GetResourceReplicas: Resource/ContainerResource with an Utilization target (percent of request).
  * Returns the replica proposal, the utilization (percent) and the raw average value (milli).
  */
-export function getResourceReplicas(
-  inp: PodsInput & { targetUtilization: number; resource: string },
-): { replicas: number; utilization: number; rawUtilization: number; pods: PodCounts } {
+export function getResourceReplicas(inp: PodsInput & { targetUtilization: number; resource: string }): {
+  replicas: number;
+  utilization: number;
+  rawUtilization: number;
+  pods: PodCounts;
+} {
   const cfg = inp.cfg ?? DEFAULT_REPLICA_CALCULATOR_CONFIG;
-  if (inp.metrics.size === 0) throw new HpaMetricError(`unable to get metrics for resource ${inp.resource}: no metrics returned from resource metrics API`);
+  if (inp.metrics.size === 0)
+    throw new HpaMetricError(
+      `unable to get metrics for resource ${inp.resource}: no metrics returned from resource metrics API`,
+    );
   if (inp.pods.length === 0) throw new HpaMetricError('no pods returned by selector while calculating replica count');
   const metrics: PodMetricsInfo = new Map(inp.metrics);
   const groups = groupPods(inp.pods, metrics, inp.resource, cfg, inp.nowS);
@@ -201,9 +217,18 @@ export function getResourceReplicas(
   removeMetricsForPods(metrics, unreadyPods);
   if (metrics.size === 0) throw new HpaMetricError('did not receive metrics for targeted pods (pods might be unready)');
   const requests = calculateRequests(inp.pods, inp.resource);
-  const { usageRatio, utilization, rawAverageValue } = getResourceUtilizationRatio(metrics, requests, inp.targetUtilization);
+  const { usageRatio, utilization, rawAverageValue } = getResourceUtilizationRatio(
+    metrics,
+    requests,
+    inp.targetUtilization,
+  );
   const cur = inp.currentReplicas;
-  const result = (replicas: number) => ({ replicas, utilization, rawUtilization: rawAverageValue, pods: podCounts(groups) });
+  const result = (replicas: number) => ({
+    replicas,
+    utilization,
+    rawUtilization: rawAverageValue,
+    pods: podCounts(groups),
+  });
 
   const scaleUpWithUnready = unreadyPods.size > 0 && usageRatio > 1.0;
   if (!scaleUpWithUnready && missingPods.size === 0) {
@@ -221,7 +246,11 @@ export function getResourceReplicas(
   }
   if (scaleUpWithUnready) setAll(metrics, unreadyPods, () => 0);
   const newUsageRatio = getResourceUtilizationRatio(metrics, requests, inp.targetUtilization).usageRatio;
-  if (isWithin(inp.tolerances, newUsageRatio) || (usageRatio < 1.0 && newUsageRatio > 1.0) || (usageRatio > 1.0 && newUsageRatio < 1.0)) {
+  if (
+    isWithin(inp.tolerances, newUsageRatio) ||
+    (usageRatio < 1.0 && newUsageRatio > 1.0) ||
+    (usageRatio > 1.0 && newUsageRatio < 1.0)
+  ) {
     return result(cur); // too small a change, or the rebalance flipped the direction
   }
   const newReplicas = Math.ceil(newUsageRatio * metrics.size);
@@ -233,7 +262,11 @@ export function getResourceReplicas(
  * calcPlainMetricReplicas: Pods metrics and Resource AverageValue targets (GetMetricReplicas,
  * GetRawResourceReplicas). `resource` is 'cpu' for a CPU AverageValue target (readiness then matters).
  */
-export function calcPlainMetricReplicas(inp: PodsInput & { targetUsage: number; resource?: string }): { replicas: number; usage: number; pods: PodCounts } {
+export function calcPlainMetricReplicas(inp: PodsInput & { targetUsage: number; resource?: string }): {
+  replicas: number;
+  usage: number;
+  pods: PodCounts;
+} {
   const cfg = inp.cfg ?? DEFAULT_REPLICA_CALCULATOR_CONFIG;
   if (inp.pods.length === 0) throw new HpaMetricError('no pods returned by selector while calculating replica count');
   const metrics: PodMetricsInfo = new Map(inp.metrics);
@@ -251,16 +284,22 @@ export function calcPlainMetricReplicas(inp: PodsInput & { targetUsage: number; 
     return { replicas: Math.ceil(usageRatio * readyPodCount), usage, pods };
   }
   if (missingPods.size > 0) {
-    if (usageRatio < 1.0) setAll(metrics, missingPods, () => inp.targetUsage); // scale-down: exactly the target
+    if (usageRatio < 1.0)
+      setAll(metrics, missingPods, () => inp.targetUsage); // scale-down: exactly the target
     else if (usageRatio > 1.0) setAll(metrics, missingPods, () => 0);
   }
   if (scaleUpWithUnready) setAll(metrics, unreadyPods, () => 0);
   const newUsageRatio = getMetricUsageRatio(metrics, inp.targetUsage).usageRatio;
-  if (isWithin(inp.tolerances, newUsageRatio) || (usageRatio < 1.0 && newUsageRatio > 1.0) || (usageRatio > 1.0 && newUsageRatio < 1.0)) {
+  if (
+    isWithin(inp.tolerances, newUsageRatio) ||
+    (usageRatio < 1.0 && newUsageRatio > 1.0) ||
+    (usageRatio > 1.0 && newUsageRatio < 1.0)
+  ) {
     return { replicas: cur, usage, pods };
   }
   const newReplicas = Math.ceil(newUsageRatio * metrics.size);
-  if ((newUsageRatio < 1.0 && newReplicas > cur) || (newUsageRatio > 1.0 && newReplicas < cur)) return { replicas: cur, usage, pods };
+  if ((newUsageRatio < 1.0 && newReplicas > cur) || (newUsageRatio > 1.0 && newReplicas < cur))
+    return { replicas: cur, usage, pods };
   return { replicas: newReplicas, usage, pods };
 }
 
@@ -276,7 +315,12 @@ const MAX_INT32 = 2147483647;
  * getUsageRatioReplicaCount: with current ≠ 0, tolerance then ceil(ratio × ready pods); with current = 0,
  * ceil(ratio) (scale from zero, no tolerance).
  */
-export function getUsageRatioReplicaCount(currentReplicas: number, usageRatio: number, tolerances: Tolerances, pods: readonly HpaPod[]): number {
+export function getUsageRatioReplicaCount(
+  currentReplicas: number,
+  usageRatio: number,
+  tolerances: Tolerances,
+  pods: readonly HpaPod[],
+): number {
   if (currentReplicas !== 0) {
     if (isWithin(tolerances, usageRatio)) return currentReplicas;
     const f = usageRatio * getReadyPodsCount(pods);
@@ -333,7 +377,7 @@ export function getExternalPerPodMetricReplicas(
   const usageRatio = usage / (targetUsagePerPod * replicas);
   if (!isWithin(tolerances, usageRatio)) {
     const r = Math.ceil(usage / targetUsagePerPod);
-    replicas = Math.min(r , MAX_INT32);
+    replicas = Math.min(r, MAX_INT32);
   }
   return { replicas, usage: Math.ceil(usage / statusReplicas) };
 }

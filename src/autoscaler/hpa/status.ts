@@ -5,7 +5,7 @@
  * (apimachinery pkg/api/resource/quantity.go); the controller's events and kubectl's event ages
  * (apimachinery pkg/util/duration.HumanDuration).
  */
-import { toMilli, type MetricSpec } from '../../scenario/cluster-schema.js';
+import { type MetricSpec, toMilli } from '../../scenario/cluster-schema.js';
 
 /** One metric's status.currentMetrics entry (MetricValueStatus), milli-units; undefined fields were not set. */
 export interface MetricStatus {
@@ -71,8 +71,7 @@ export function formatHpaMetrics(
         const t = spec.type === 'External' ? spec.external.target : spec.object.target;
         if (t.averageValue !== undefined) {
           list.push(`${q(st?.averageValueMilli)}/${targetString(t.averageValue)} (avg)`);
-        }
-        else list.push(`${q(st?.valueMilli)}/${targetString(t.value!)}`);
+        } else list.push(`${q(st?.valueMilli)}/${targetString(t.value!)}`);
         break;
       }
       case 'Pods':
@@ -143,11 +142,13 @@ export function describeEvents(events: readonly HpaEvent[], nowS: number): strin
     if (r) {
       r.last = e.tS;
       r.count++;
-    }
-    else rows.set(key, { e, first: e.tS, last: e.tS, count: 1 });
+    } else rows.set(key, { e, first: e.tS, last: e.tS, count: 1 });
   }
   const sorted = [...rows.values()].sort((a, b) => a.last - b.last || a.first - b.first);
-  const table = [['Type', 'Reason', 'Age', 'From', 'Message'], ['----', '------', '----', '----', '-------']];
+  const table = [
+    ['Type', 'Reason', 'Age', 'From', 'Message'],
+    ['----', '------', '----', '----', '-------'],
+  ];
   for (const r of sorted) {
     const first = humanDuration(nowS - r.first);
     const age = r.count > 1 ? `${humanDuration(nowS - r.last)} (x${r.count} over ${first})` : first;

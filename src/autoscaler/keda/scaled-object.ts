@@ -1,11 +1,17 @@
-import type { Autoscaler } from '../autoscaler.js';
 import type { Deployment } from '../../cluster/deployment.js';
 import type { MetricsPipelineModel } from '../../cluster/metrics-pipeline.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { nsToS } from '../../engine/time.js';
 import type { Keda } from '../../scenario/cluster-schema.js';
+import type { Autoscaler } from '../autoscaler.js';
 import { decisionRecord, every, type HpaDecisionRecord } from '../hpa/controller.js';
-import { DEFAULT_HORIZONTAL_CONFIG, HpaMemory, hpaTolerances, reconcileReplicas, type MetricProposal } from '../hpa/horizontal.js';
+import {
+  DEFAULT_HORIZONTAL_CONFIG,
+  HpaMemory,
+  hpaTolerances,
+  type MetricProposal,
+  reconcileReplicas,
+} from '../hpa/horizontal.js';
 import { getExternalPerPodMetricReplicas } from '../hpa/replica-calculator.js';
 import { CronWindow } from './cron.js';
 
@@ -33,8 +39,20 @@ export class KedaScaledObject implements Autoscaler {
     clockStartMs = 0,
   ) {
     this.crons = spec.cron.map((c) => new CronWindow(c.start, c.end, c.timezone, clockStartMs, c.desiredReplicas));
-    every(sim, 'keda.poll', spec.pollingIntervalS, () => this.down, () => this.poll());
-    every(sim, 'keda.hpa-sync', spec.hpaSyncPeriodS, () => this.down, () => this.hpaSync());
+    every(
+      sim,
+      'keda.poll',
+      spec.pollingIntervalS,
+      () => this.down,
+      () => this.poll(),
+    );
+    every(
+      sim,
+      'keda.hpa-sync',
+      spec.hpaSyncPeriodS,
+      () => this.down,
+      () => this.hpaSync(),
+    );
   }
 
   /** The trigger's value (requests/s), undefined when the metric is unavailable. */
@@ -53,7 +71,12 @@ export class KedaScaledObject implements Autoscaler {
     if (active) this.lastActiveS = nowS;
     if (current === 0 && active) {
       this.rescale(nowS, current, Math.max(1, this.spec.minReplicaCount), 'KEDA: trigger active, scaling from zero');
-    } else if (current > this.spec.minReplicaCount && !active && nowS - this.lastActiveS >= this.spec.cooldownPeriodS && this.spec.minReplicaCount === 0) {
+    } else if (
+      current > this.spec.minReplicaCount &&
+      !active &&
+      nowS - this.lastActiveS >= this.spec.cooldownPeriodS &&
+      this.spec.minReplicaCount === 0
+    ) {
       this.rescale(nowS, current, 0, 'KEDA: inactive for the cooldown period, scaling to zero');
     }
   }
@@ -69,14 +92,28 @@ export class KedaScaledObject implements Autoscaler {
       { minReplicas: Math.max(1, this.spec.minReplicaCount), maxReplicas: this.spec.maxReplicaCount },
       current,
       () => {
-        if (v === undefined) proposals.push({ error: 'unable to get external metric ingress_requests_per_second: no metrics returned', reason: 'FailedGetExternalMetric' });
+        if (v === undefined)
+          proposals.push({
+            error: 'unable to get external metric ingress_requests_per_second: no metrics returned',
+            reason: 'FailedGetExternalMetric',
+          });
         else {
-          const r = getExternalPerPodMetricReplicas(current, [Math.ceil(v * 1000)], Math.round(this.spec.trigger.threshold * 1000), hpaTolerances(undefined, cfg));
+          const r = getExternalPerPodMetricReplicas(
+            current,
+            [Math.ceil(v * 1000)],
+            Math.round(this.spec.trigger.threshold * 1000),
+            hpaTolerances(undefined, cfg),
+          );
           proposals.push({ replicas: r.replicas, metricName: 'external metric ingress_requests_per_second' });
         }
         for (const c of this.crons) {
           // GetMetricSpecForScaling: an External metric with an AverageValue target of 1 replica.
-          const r = getExternalPerPodMetricReplicas(current, [c.metric(nowS) * 1000], 1000, hpaTolerances(undefined, cfg));
+          const r = getExternalPerPodMetricReplicas(
+            current,
+            [c.metric(nowS) * 1000],
+            1000,
+            hpaTolerances(undefined, cfg),
+          );
           proposals.push({ replicas: r.replicas, metricName: 'external metric cron' });
         }
         return proposals;
@@ -90,6 +127,16 @@ export class KedaScaledObject implements Autoscaler {
 
   private rescale(nowS: number, current: number, desired: number, reason: string): void {
     this.deployment.scale(desired);
-    this.decisions.push({ tS: nowS, currentReplicas: current, desiredReplicas: desired, rescale: true, reason, proposals: '', ableToScale: '', scalingActive: '', scalingLimited: '' });
+    this.decisions.push({
+      tS: nowS,
+      currentReplicas: current,
+      desiredReplicas: desired,
+      rescale: true,
+      reason,
+      proposals: '',
+      ableToScale: '',
+      scalingActive: '',
+      scalingLimited: '',
+    });
   }
 }

@@ -21,7 +21,9 @@ const HEIGHT = 220;
 /** Long-format rows {t_s, series, value} for the given columns (renamed for the legend). */
 function long(rows: readonly Row[], cols: Record<string, string>): Row[] {
   const out: Row[] = [];
-  for (const r of rows) for (const [c, label] of Object.entries(cols)) if (typeof r[c] === 'number' && Number.isFinite(r[c])) out.push({ t_s: r.t_s!, series: label, value: r[c] });
+  for (const r of rows)
+    for (const [c, label] of Object.entries(cols))
+      if (typeof r[c] === 'number' && Number.isFinite(r[c])) out.push({ t_s: r.t_s!, series: label, value: r[c] });
   return out;
 }
 
@@ -41,7 +43,9 @@ const NO_TIME: TimeContext = { faults: [], endS: NaN };
 
 /** The x encoding of a time chart: the whole run, or the range brushed on the overview. */
 function timeX(ctx: TimeContext): VlSpec {
-  const scale = Number.isFinite(ctx.endS) ? { domain: { expr: `xdom || [0, ${ctx.endS}]` }, zero: false, nice: false } : {};
+  const scale = Number.isFinite(ctx.endS)
+    ? { domain: { expr: `xdom || [0, ${ctx.endS}]` }, zero: false, nice: false }
+    : {};
   return { field: 't_s', type: 'quantitative', title: 'simulated time (s)', scale };
 }
 
@@ -55,7 +59,11 @@ function faultLayers(ctx: TimeContext): VlSpec[] {
       encoding: {
         x: { field: 'fromS', type: 'quantitative' },
         x2: { field: 'toS' },
-        tooltip: [{ field: 'type', title: 'fault' }, { field: 'fromS', title: 'from (s)' }, { field: 'toS', title: 'to (s)' }],
+        tooltip: [
+          { field: 'type', title: 'fault' },
+          { field: 'fromS', title: 'from (s)' },
+          { field: 'toS', title: 'to (s)' },
+        ],
       },
     },
   ];
@@ -72,7 +80,15 @@ function timeSpec(title: string, layers: VlSpec[], ctx: TimeContext, height = HE
   };
 }
 
-function lines(id: string, title: string, rows: Row[], yTitle: string, extraLayers: VlSpec[] = [], ctx: TimeContext = NO_TIME, yScale: VlSpec = {}): Chart {
+function lines(
+  id: string,
+  title: string,
+  rows: Row[],
+  yTitle: string,
+  extraLayers: VlSpec[] = [],
+  ctx: TimeContext = NO_TIME,
+  yScale: VlSpec = {},
+): Chart {
   const base: VlSpec = {
     data: { values: rows },
     mark: { type: 'line', interpolate: 'step-after', clip: true },
@@ -121,24 +137,55 @@ export interface RunContext extends TimeContext {
 }
 
 /** The charts of one run: what each column family of timeseries.csv and hpa_decisions.csv shows. */
-export function runCharts(series: readonly Row[], decisions: readonly Row[] | undefined, ctx: RunContext = NO_TIME): Chart[] {
+export function runCharts(
+  series: readonly Row[],
+  decisions: readonly Row[] | undefined,
+  ctx: RunContext = NO_TIME,
+): Chart[] {
   const has = (c: string) => series.some((r) => typeof r[c] === 'number' && r[c] !== 0);
   const charts: Chart[] = [];
   // HPA decisions as rules with their reasons, on the replicas chart.
-  const rescales = (decisions ?? []).filter((d) => Number(d.rescale) === 1).map((d) => ({ t_s: d.t_s!, reason: String(d.reason ?? ''), to: d.desired_replicas! }));
+  const rescales = (decisions ?? [])
+    .filter((d) => Number(d.rescale) === 1)
+    .map((d) => ({ t_s: d.t_s!, reason: String(d.reason ?? ''), to: d.desired_replicas! }));
   const rules: VlSpec[] =
     rescales.length > 0
       ? [
           {
             data: { values: rescales },
             mark: { type: 'rule', strokeDash: [4, 3], color: '#888' },
-            encoding: { x: { field: 't_s', type: 'quantitative' }, tooltip: [{ field: 't_s', title: 'sync at (s)' }, { field: 'to', title: 'desired replicas' }, { field: 'reason' }] },
+            encoding: {
+              x: { field: 't_s', type: 'quantitative' },
+              tooltip: [
+                { field: 't_s', title: 'sync at (s)' },
+                { field: 'to', title: 'desired replicas' },
+                { field: 'reason' },
+              ],
+            },
           },
         ]
       : [];
   charts.push(overview(series, ctx));
-  charts.push(lines('load', 'Arrival rate (requests/s)', long(series, { arrivals_per_s: 'arrivals/s', completions_per_s: 'completions/s' }), 'requests/s', [], ctx));
-  charts.push(lines('replicas', 'Replicas: desired and ready (dashed: HPA rescales, hover for the reason)', long(series, { replicas_desired: 'desired', replicas_ready: 'ready', pods_pending: 'pending' }), 'pods', rules, ctx));
+  charts.push(
+    lines(
+      'load',
+      'Arrival rate (requests/s)',
+      long(series, { arrivals_per_s: 'arrivals/s', completions_per_s: 'completions/s' }),
+      'requests/s',
+      [],
+      ctx,
+    ),
+  );
+  charts.push(
+    lines(
+      'replicas',
+      'Replicas: desired and ready (dashed: HPA rescales, hover for the reason)',
+      long(series, { replicas_desired: 'desired', replicas_ready: 'ready', pods_pending: 'pending' }),
+      'pods',
+      rules,
+      ctx,
+    ),
+  );
   // Latency on a log axis (one 7 s spike must not flatten the rest), with the SLO as a line.
   const lat = long(series, { latency_p50_ms: 'p50', latency_p99_ms: 'p99' }).filter((r) => Number(r.value) > 0);
   const slo: VlSpec[] =
@@ -147,45 +194,141 @@ export function runCharts(series: readonly Row[], decisions: readonly Row[] | un
           {
             data: { values: [{ slo: ctx.sloP99Ms, label: `SLO p99 ${ctx.sloP99Ms} ms` }] },
             layer: [
-              { mark: { type: 'rule', color: '#d62828', strokeDash: [6, 3] }, encoding: { y: { field: 'slo', type: 'quantitative' } } },
-              { mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#d62828' }, encoding: { y: { field: 'slo', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } } },
+              {
+                mark: { type: 'rule', color: '#d62828', strokeDash: [6, 3] },
+                encoding: { y: { field: 'slo', type: 'quantitative' } },
+              },
+              {
+                mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#d62828' },
+                encoding: { y: { field: 'slo', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } },
+              },
             ],
           },
         ]
       : [];
-  if (lat.length > 0) charts.push(lines('latency', `Latency p50 / p99 per sample interval (ms, log scale${ctx.sloP99Ms !== undefined ? '; red: the SLO' : ''})`, lat, 'ms', slo, ctx, { type: 'log' }));
+  if (lat.length > 0)
+    charts.push(
+      lines(
+        'latency',
+        `Latency p50 / p99 per sample interval (ms, log scale${ctx.sloP99Ms !== undefined ? '; red: the SLO' : ''})`,
+        lat,
+        'ms',
+        slo,
+        ctx,
+        { type: 'log' },
+      ),
+    );
   const heat = latencyCells(series);
   if (heat.cells.length > 0) {
     charts.push({
       id: 'latency-heatmap',
       title: 'Latency heat map: requests per histogram bucket and sample interval (colour: count, log scale)',
-      spec: timeSpec('', [
-        {
-          data: { values: heat.cells },
-          mark: { type: 'rect', clip: true },
-          encoding: {
-            x: { ...timeX(ctx), field: 't0' },
-            x2: { field: 't1' },
-            y: { field: 'bucket', type: 'ordinal', sort: heat.order, title: 'latency bucket (ms)' },
-            color: { field: 'n', type: 'quantitative', title: 'requests', scale: { type: 'log', scheme: 'inferno', reverse: true } },
-            tooltip: [{ field: 't0', title: 'from (s)' }, { field: 't1', title: 'to (s)' }, { field: 'bucket' }, { field: 'n', title: 'requests' }],
+      spec: timeSpec(
+        '',
+        [
+          {
+            data: { values: heat.cells },
+            mark: { type: 'rect', clip: true },
+            encoding: {
+              x: { ...timeX(ctx), field: 't0' },
+              x2: { field: 't1' },
+              y: { field: 'bucket', type: 'ordinal', sort: heat.order, title: 'latency bucket (ms)' },
+              color: {
+                field: 'n',
+                type: 'quantitative',
+                title: 'requests',
+                scale: { type: 'log', scheme: 'inferno', reverse: true },
+              },
+              tooltip: [
+                { field: 't0', title: 'from (s)' },
+                { field: 't1', title: 'to (s)' },
+                { field: 'bucket' },
+                { field: 'n', title: 'requests' },
+              ],
+            },
           },
-        },
-      ], ctx, 260),
+        ],
+        ctx,
+        260,
+      ),
     });
   }
   if (ctx.hpaCpu && ctx.pods && ctx.pods.length > 0) charts.push(hpaMetricChart(ctx.pods, ctx.hpaCpu, ctx));
   if (has('goroutines')) {
-    const perPod = series.map((r) => ({ ...r, goroutines_per_pod: Number(r.replicas_ready) > 0 ? Number(r.goroutines) / Number(r.replicas_ready) : Number(r.goroutines) }));
-    charts.push(lines('goroutines', 'Goroutines per ready pod', long(perPod, { goroutines_per_pod: 'goroutines / pod' }), 'goroutines', [], ctx));
-    charts.push(lines('runq', 'Run queues (all pods): global and local', long(series, { global_runq: 'global runq', local_runq: 'local runqs', running: 'running' }), 'goroutines', [], ctx));
+    const perPod = series.map((r) => ({
+      ...r,
+      goroutines_per_pod:
+        Number(r.replicas_ready) > 0 ? Number(r.goroutines) / Number(r.replicas_ready) : Number(r.goroutines),
+    }));
+    charts.push(
+      lines(
+        'goroutines',
+        'Goroutines per ready pod',
+        long(perPod, { goroutines_per_pod: 'goroutines / pod' }),
+        'goroutines',
+        [],
+        ctx,
+      ),
+    );
+    charts.push(
+      lines(
+        'runq',
+        'Run queues (all pods): global and local',
+        long(series, { global_runq: 'global runq', local_runq: 'local runqs', running: 'running' }),
+        'goroutines',
+        [],
+        ctx,
+      ),
+    );
   }
   if (has('gc_cycles_per_s')) {
-    charts.push(lines('gc', 'GC: CPU and mark-assist time (ms per s), cycles per s', long(series, { gc_cpu_ms_per_s: 'GC CPU ms/s', gc_assist_ms_per_s: 'assist ms/s', gc_cycles_per_s: 'cycles/s' }), 'per second', [], ctx));
-    charts.push(lines('gc-pauses', 'GC stop-the-world pauses (ms per s, all pods)', long(series, { gc_pause_ms_per_s: 'STW ms/s' }), 'ms/s', [], ctx));
+    charts.push(
+      lines(
+        'gc',
+        'GC: CPU and mark-assist time (ms per s), cycles per s',
+        long(series, {
+          gc_cpu_ms_per_s: 'GC CPU ms/s',
+          gc_assist_ms_per_s: 'assist ms/s',
+          gc_cycles_per_s: 'cycles/s',
+        }),
+        'per second',
+        [],
+        ctx,
+      ),
+    );
+    charts.push(
+      lines(
+        'gc-pauses',
+        'GC stop-the-world pauses (ms per s, all pods)',
+        long(series, { gc_pause_ms_per_s: 'STW ms/s' }),
+        'ms/s',
+        [],
+        ctx,
+      ),
+    );
   }
-  if (has('heap_live_mb')) charts.push(lines('memory', 'Memory (MB): heap live and goal, RSS', long(series, { heap_live_mb: 'heap live', heap_goal_mb: 'heap goal', rss_mb: 'RSS' }), 'MB', [], ctx));
-  if (has('throttled_ms_per_s') || has('throttled_periods_per_s')) charts.push(lines('throttling', 'CPU throttling (CFS): throttled ms per s', long(series, { throttled_ms_per_s: 'throttled ms/s' }), 'ms/s', [], ctx));
+  if (has('heap_live_mb'))
+    charts.push(
+      lines(
+        'memory',
+        'Memory (MB): heap live and goal, RSS',
+        long(series, { heap_live_mb: 'heap live', heap_goal_mb: 'heap goal', rss_mb: 'RSS' }),
+        'MB',
+        [],
+        ctx,
+      ),
+    );
+  if (has('throttled_ms_per_s') || has('throttled_periods_per_s'))
+    charts.push(
+      lines(
+        'throttling',
+        'CPU throttling (CFS): throttled ms per s',
+        long(series, { throttled_ms_per_s: 'throttled ms/s' }),
+        'ms/s',
+        [],
+        ctx,
+      ),
+    );
   if (ctx.pods && new Set(ctx.pods.map((r) => r.pod)).size > 1) charts.push(...podPanels(ctx.pods, ctx));
   // No empty panels: a chart whose data has no non-zero value is left out.
   return charts.filter((c) => c.id === 'overview' || hasData(c.spec));
@@ -231,7 +374,11 @@ function overview(series: readonly Row[], ctx: TimeContext): Chart {
 }
 
 /** The HPA's metric against its target: the mean CPU of the Ready pods as a % of their request. */
-function hpaMetricChart(pods: readonly Row[], hpa: { targetPct: number; requestCores: number }, ctx: TimeContext): Chart {
+function hpaMetricChart(
+  pods: readonly Row[],
+  hpa: { targetPct: number; requestCores: number },
+  ctx: TimeContext,
+): Chart {
   const byT = new Map<number, { sum: number; n: number }>();
   for (const r of pods) {
     if (Number(r.ready) !== 1) continue;
@@ -240,15 +387,32 @@ function hpaMetricChart(pods: readonly Row[], hpa: { targetPct: number; requestC
     a.n++;
     byT.set(Number(r.t_s), a);
   }
-  const rows = [...byT].map(([t_s, a]) => ({ t_s, series: 'CPU / request (Ready pods)', value: (100 * a.sum) / a.n / hpa.requestCores }));
+  const rows = [...byT].map(([t_s, a]) => ({
+    t_s,
+    series: 'CPU / request (Ready pods)',
+    value: (100 * a.sum) / a.n / hpa.requestCores,
+  }));
   const target: VlSpec = {
     data: { values: [{ target: hpa.targetPct, label: `target ${hpa.targetPct} %` }] },
     layer: [
-      { mark: { type: 'rule', color: '#d62828', strokeDash: [6, 3] }, encoding: { y: { field: 'target', type: 'quantitative' } } },
-      { mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#d62828' }, encoding: { y: { field: 'target', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } } },
+      {
+        mark: { type: 'rule', color: '#d62828', strokeDash: [6, 3] },
+        encoding: { y: { field: 'target', type: 'quantitative' } },
+      },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#d62828' },
+        encoding: { y: { field: 'target', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } },
+      },
     ],
   };
-  return lines('hpa-metric', "The HPA's metric against its target: CPU utilisation of the Ready pods (% of request; the controller sees it through the metrics pipeline's lag)", rows, '% of CPU request', [target], ctx);
+  return lines(
+    'hpa-metric',
+    "The HPA's metric against its target: CPU utilisation of the Ready pods (% of request; the controller sees it through the metrics pipeline's lag)",
+    rows,
+    '% of CPU request',
+    [target],
+    ctx,
+  );
 }
 
 /** Per-pod small multiples (first 24 pods): CPU cores and requests in flight. */
@@ -260,7 +424,11 @@ function podPanels(pods: readonly Row[], ctx: TimeContext): Chart[] {
     title,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      data: { values: pods.filter((r) => keep.has(Number(r.pod))).map((r) => ({ t_s: r.t_s, pod: `pod-${r.pod}`, k: Number(r.pod), value: Number(r[field]) })) },
+      data: {
+        values: pods
+          .filter((r) => keep.has(Number(r.pod)))
+          .map((r) => ({ t_s: r.t_s, pod: `pod-${r.pod}`, k: Number(r.pod), value: Number(r[field]) })),
+      },
       params: [{ name: 'xdom', value: null }],
       facet: { field: 'pod', type: 'nominal', title: null, sort: { field: 'k' } },
       columns: 4,
@@ -280,10 +448,18 @@ function podPanels(pods: readonly Row[], ctx: TimeContext): Chart[] {
 
 /** Variants overlaid over time (their first seed): p99 latency and ready replicas, one line per variant. */
 export function overlayCharts(series: Record<string, readonly Row[]>): Chart[] {
-  const over = (col: string): Row[] => Object.entries(series).flatMap(([variant, rows]) => rows.filter((r) => Number.isFinite(r[col])).map((r) => ({ t_s: r.t_s!, series: variant, value: r[col]! })));
+  const over = (col: string): Row[] =>
+    Object.entries(series).flatMap(([variant, rows]) =>
+      rows.filter((r) => Number.isFinite(r[col])).map((r) => ({ t_s: r.t_s!, series: variant, value: r[col]! })),
+    );
   if (Object.keys(series).length === 0) return [];
   return [
-    lines('overlay-p99', 'p99 latency per sample interval, variants overlaid (first seed, ms)', over('latency_p99_ms'), 'ms'),
+    lines(
+      'overlay-p99',
+      'p99 latency per sample interval, variants overlaid (first seed, ms)',
+      over('latency_p99_ms'),
+      'ms',
+    ),
     lines('overlay-replicas', 'Ready replicas, variants overlaid (first seed)', over('replicas_ready'), 'pods'),
   ];
 }
@@ -327,10 +503,21 @@ export function compareCharts(rows: readonly Row[]): Chart[] {
                 y,
                 x: { field: 'value', type: 'quantitative', title },
                 color: { field: 'variant', type: 'nominal', legend: null },
-                tooltip: [{ field: 'variant' }, { field: 'value', format: '.4~f' }, ...(withCi ? [{ field: 'ci', title: '± 95 %', format: '.4~f' }] : [])],
+                tooltip: [
+                  { field: 'variant' },
+                  { field: 'value', format: '.4~f' },
+                  ...(withCi ? [{ field: 'ci', title: '± 95 %', format: '.4~f' }] : []),
+                ],
               },
             },
-            ...(withCi ? [{ mark: { type: 'errorbar', ticks: true }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } }] : []),
+            ...(withCi
+              ? [
+                  {
+                    mark: { type: 'errorbar', ticks: true },
+                    encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } },
+                  },
+                ]
+              : []),
           ],
         },
       };
@@ -341,20 +528,55 @@ export function compareCharts(rows: readonly Row[]): Chart[] {
 export function sweepCharts(points: readonly Row[], paths: readonly string[]): Chart[] {
   if (paths.length === 0) return [];
   const [a, b] = paths;
-  const values = points.map((p) => ({ a: String(p[a!]), b: b ? String(p[b]) : '', objective: Number(p.objective), p99: Number(p.p99Ms_mean), pods: Number(p.podSeconds_mean) }));
-  const tooltip = [{ field: 'a', title: a }, ...(b ? [{ field: 'b', title: b }] : []), { field: 'objective', format: '.4~f' }, { field: 'p99', title: 'p99 ms (mean)', format: '.3~f' }, { field: 'pods', title: 'pod-s (mean)', format: '.1f' }];
+  const values = points.map((p) => ({
+    a: String(p[a!]),
+    b: b ? String(p[b]) : '',
+    objective: Number(p.objective),
+    p99: Number(p.p99Ms_mean),
+    pods: Number(p.podSeconds_mean),
+  }));
+  const tooltip = [
+    { field: 'a', title: a },
+    ...(b ? [{ field: 'b', title: b }] : []),
+    { field: 'objective', format: '.4~f' },
+    { field: 'p99', title: 'p99 ms (mean)', format: '.3~f' },
+    { field: 'pods', title: 'pod-s (mean)', format: '.1f' },
+  ];
   const spec: VlSpec = b
     ? {
         mark: 'rect',
         encoding: {
           x: { field: 'a', type: 'ordinal', title: a, sort: null },
           y: { field: 'b', type: 'ordinal', title: b, sort: null },
-          color: { aggregate: 'mean', field: 'objective', type: 'quantitative', title: 'objective (mean)', scale: { scheme: 'viridis', reverse: true } },
+          color: {
+            aggregate: 'mean',
+            field: 'objective',
+            type: 'quantitative',
+            title: 'objective (mean)',
+            scale: { scheme: 'viridis', reverse: true },
+          },
           tooltip,
         },
       }
-    : { mark: 'bar', encoding: { x: { field: 'a', type: 'ordinal', title: a, sort: null }, y: { aggregate: 'mean', field: 'objective', type: 'quantitative' }, tooltip } };
-  const objective: Chart = { id: 'sweep-objective', title: `Objective over ${b ? `${a} × ${b}` : a} (lower is better)`, spec: { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', width: 480, height: 320, data: { values }, ...spec } };
+    : {
+        mark: 'bar',
+        encoding: {
+          x: { field: 'a', type: 'ordinal', title: a, sort: null },
+          y: { aggregate: 'mean', field: 'objective', type: 'quantitative' },
+          tooltip,
+        },
+      };
+  const objective: Chart = {
+    id: 'sweep-objective',
+    title: `Objective over ${b ? `${a} × ${b}` : a} (lower is better)`,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      width: 480,
+      height: 320,
+      data: { values },
+      ...spec,
+    },
+  };
   return [objective, ...sweepFigures(points, a!, b)];
 }
 
@@ -372,9 +594,21 @@ function sweepFigures(points: readonly Row[], a: string, b: string | undefined):
     const values = points.map((p) => {
       const v = Number(p[`${m}_mean`]);
       const ci = Number(p[`${m}_ci95`]);
-      return { a: numeric ? Number(p[a]) : String(p[a]), b: b ? String(p[b]) : 'all', value: v, lo: Number.isFinite(ci) ? v - ci : v, hi: Number.isFinite(ci) ? v + ci : v };
+      return {
+        a: numeric ? Number(p[a]) : String(p[a]),
+        b: b ? String(p[b]) : 'all',
+        value: v,
+        lo: Number.isFinite(ci) ? v - ci : v,
+        hi: Number.isFinite(ci) ? v + ci : v,
+      };
     });
-    const x = { field: 'a', type: numeric ? 'quantitative' : 'ordinal', title: a, sort: null, scale: numeric ? { zero: false } : {} };
+    const x = {
+      field: 'a',
+      type: numeric ? 'quantitative' : 'ordinal',
+      title: a,
+      sort: null,
+      scale: numeric ? { zero: false } : {},
+    };
     const color = { field: 'b', type: 'nominal', title: b ?? null, legend: b ? {} : null };
     return {
       id: `sweep-${m}`,
@@ -385,8 +619,25 @@ function sweepFigures(points: readonly Row[], a: string, b: string | undefined):
         height: 180,
         data: { values },
         layer: [
-          { mark: { type: 'errorband', opacity: 0.25 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: m }, y2: { field: 'hi' }, color } },
-          { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'value', type: 'quantitative', title: m }, color, tooltip: [{ field: 'a', title: a }, { field: 'b', title: b ?? '' }, { field: 'value', format: '.4~f' }, { field: 'lo', format: '.4~f' }, { field: 'hi', format: '.4~f' }] } },
+          {
+            mark: { type: 'errorband', opacity: 0.25 },
+            encoding: { x, y: { field: 'lo', type: 'quantitative', title: m }, y2: { field: 'hi' }, color },
+          },
+          {
+            mark: { type: 'line', point: true },
+            encoding: {
+              x,
+              y: { field: 'value', type: 'quantitative', title: m },
+              color,
+              tooltip: [
+                { field: 'a', title: a },
+                { field: 'b', title: b ?? '' },
+                { field: 'value', format: '.4~f' },
+                { field: 'lo', format: '.4~f' },
+                { field: 'hi', format: '.4~f' },
+              ],
+            },
+          },
         ],
       },
     };

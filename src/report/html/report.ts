@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { Regime } from '../../explain/regimes.js';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { autoType, csvParse } from 'd3-dsv';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import { parse as parseYaml } from 'yaml';
-import { compareCharts, overlayCharts, runCharts, sweepCharts, type Chart, type RunContext } from './charts.js';
+import type { Regime } from '../../explain/regimes.js';
+import { type Chart, compareCharts, overlayCharts, type RunContext, runCharts, sweepCharts } from './charts.js';
 
 type Row = Record<string, number | string>;
 
@@ -19,7 +19,11 @@ function libraries(): string {
     const at = entry.lastIndexOf(`node_modules/${pkg}/`);
     return join(entry.slice(0, at + `node_modules/${pkg}/`.length), build);
   };
-  return [file('vega', 'build/vega.min.js'), file('vega-lite', 'build/vega-lite.min.js'), file('vega-embed', 'build/vega-embed.min.js')]
+  return [
+    file('vega', 'build/vega.min.js'),
+    file('vega-lite', 'build/vega-lite.min.js'),
+    file('vega-embed', 'build/vega-embed.min.js'),
+  ]
     .map((f) => `<script>${readFileSync(f, 'utf8').replace(/<\/script/gi, '<\\/script')}</script>`)
     .join('\n');
 }
@@ -43,7 +47,9 @@ function json(file: string): any {
   try {
     return JSON.parse(text);
   } catch {
-    throw new FileContentError(`${file}: expected the JSON gmpsim wrote, found malformed JSON (a damaged or hand-edited file); re-run to regenerate it`);
+    throw new FileContentError(
+      `${file}: expected the JSON gmpsim wrote, found malformed JSON (a damaged or hand-edited file); re-run to regenerate it`,
+    );
   }
 }
 
@@ -55,7 +61,9 @@ export function readReport(dir: string): Report {
   } catch (e) {
     const msg = (e as Error).message;
     if (main === undefined || e instanceof FileContentError) throw e;
-    throw new Error(`${join(dir, main)}: expected the results gmpsim wrote, found something else (${msg.split('\n')[0]!.slice(0, 120)})`);
+    throw new Error(
+      `${join(dir, main)}: expected the results gmpsim wrote, found something else (${msg.split('\n')[0]!.slice(0, 120)})`,
+    );
   }
 }
 
@@ -80,18 +88,22 @@ function runContext(dir: string, durationS: number): RunContext {
     try {
       sc = parseYaml(readFileSync(resolved, 'utf8'));
     } catch {
-      throw new FileContentError(`${resolved}: expected the YAML gmpsim wrote, found malformed YAML; re-run to regenerate it`);
+      throw new FileContentError(
+        `${resolved}: expected the YAML gmpsim wrote, found malformed YAML; re-run to regenerate it`,
+      );
     }
     if (typeof sc?.slo?.p99Ms === 'number') ctx.sloP99Ms = sc.slo.p99Ms;
     for (const f of (sc?.faults ?? []) as { type: string; atS: number; durationS?: number }[]) {
-      if (typeof f?.atS === 'number') ctx.faults.push({ type: String(f.type), fromS: f.atS, toS: f.atS + (f.durationS ?? 0) });
+      if (typeof f?.atS === 'number')
+        ctx.faults.push({ type: String(f.type), fromS: f.atS, toS: f.atS + (f.durationS ?? 0) });
     }
     // biome-ignore lint/suspicious/noExplicitAny: as above
     const cpu = ((sc?.hpa?.metrics ?? []) as any[]).find(
       (m) => m?.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization',
     );
     const req = sc?.cluster?.pod?.cpuRequestCores;
-    if (cpu && typeof req === 'number' && req > 0) ctx.hpaCpu = { targetPct: cpu.resource.target.averageUtilization, requestCores: req };
+    if (cpu && typeof req === 'number' && req > 0)
+      ctx.hpaCpu = { targetPct: cpu.resource.target.averageUtilization, requestCores: req };
   }
   if (existsSync(join(dir, 'pods.csv'))) ctx.pods = csv(join(dir, 'pods.csv'));
   return ctx;
@@ -106,34 +118,76 @@ function readReportUnchecked(dir: string): Report {
     const facts: [string, string][] = [
       ['scenario', `${s.scenario} (seed ${s.seed}, ${s.durationS} s, GOMAXPROCS ${s.gomaxprocs}, Go ${s.goVersion})`],
       ['latency', `p50 ${f(s.latencyMs.p50)} ms · p99 ${f(s.latencyMs.p99)} ms · max ${f(s.latencyMs.max)} ms`],
-      ['requests', `${s.requests.completed} completed · ${s.requests.failed} failed · ${s.requests.timeouts} timed out`],
-      ['cluster', `${f(s.cluster.podSeconds, 0)} pod-s · max ${s.cluster.maxReplicas} replicas · ${s.cluster.oomKills ?? 0} OOM kills`],
+      [
+        'requests',
+        `${s.requests.completed} completed · ${s.requests.failed} failed · ${s.requests.timeouts} timed out`,
+      ],
+      [
+        'cluster',
+        `${f(s.cluster.podSeconds, 0)} pod-s · max ${s.cluster.maxReplicas} replicas · ${s.cluster.oomKills ?? 0} OOM kills`,
+      ],
     ];
     if (s.cluster.startup) {
       const st = s.cluster.startup;
-      const phases = Object.entries(st.meanS as Record<string, number>).map(([k, v]) => `${k} ${f(v, 1)}`).join(' · ');
-      facts.push(['start-up', `${st.podsStarted} pods, mean ${f(st.meanToReadyS, 1)} s to Ready (${phases} s) · ${st.imagePulls} image pulls`]);
+      const phases = Object.entries(st.meanS as Record<string, number>)
+        .map(([k, v]) => `${k} ${f(v, 1)}`)
+        .join(' · ');
+      facts.push([
+        'start-up',
+        `${st.podsStarted} pods, mean ${f(st.meanToReadyS, 1)} s to Ready (${phases} s) · ${st.imagePulls} image pulls`,
+      ]);
     }
-    if (s.hpa) facts.push(['HPA', `${s.hpa.scaleUps} scale-ups · ${s.hpa.scaleDowns} scale-downs · ${s.hpa.directionReversals} reversals`]);
-    if (s.gmp?.gc) facts.push(['GC (pod 0)', `${s.gmp.gc.cycles} cycles · GC CPU ${(100 * s.gmp.gc.gcCpuFraction).toFixed(1)}% · assist ${(100 * s.gmp.gc.assistFraction).toFixed(2)}% · STW p99 ${f(s.gmp.gc.stwPauseMs.p99, 3)} ms`]);
-    if (s.gmp?.cpuThrottling) facts.push(['CFS (pod 0)', `${s.gmp.cpuThrottling.throttledPeriods} of ${s.gmp.cpuThrottling.periods} periods throttled · ${f(s.gmp.cpuThrottling.throttledMs, 0)} ms`]);
+    if (s.hpa)
+      facts.push([
+        'HPA',
+        `${s.hpa.scaleUps} scale-ups · ${s.hpa.scaleDowns} scale-downs · ${s.hpa.directionReversals} reversals`,
+      ]);
+    if (s.gmp?.gc)
+      facts.push([
+        'GC (pod 0)',
+        `${s.gmp.gc.cycles} cycles · GC CPU ${(100 * s.gmp.gc.gcCpuFraction).toFixed(1)}% · assist ${(100 * s.gmp.gc.assistFraction).toFixed(2)}% · STW p99 ${f(s.gmp.gc.stwPauseMs.p99, 3)} ms`,
+      ]);
+    if (s.gmp?.cpuThrottling)
+      facts.push([
+        'CFS (pod 0)',
+        `${s.gmp.cpuThrottling.throttledPeriods} of ${s.gmp.cpuThrottling.periods} periods throttled · ${f(s.gmp.cpuThrottling.throttledMs, 0)} ms`,
+      ]);
     if (s.chaos?.steadyState) {
       const h = s.chaos.steadyState;
-      const failed = (h.checks as { fault: number; phase: string; pass: boolean }[]).filter((c) => !c.pass).map((c) => `fault ${c.fault} ${c.phase}`);
-      facts.push(['steady state', h.pass ? 'PASS: held before, during and after every fault' : `FAIL: ${failed.join(', ')}`]);
+      const failed = (h.checks as { fault: number; phase: string; pass: boolean }[])
+        .filter((c) => !c.pass)
+        .map((c) => `fault ${c.fault} ${c.phase}`);
+      facts.push([
+        'steady state',
+        h.pass ? 'PASS: held before, during and after every fault' : `FAIL: ${failed.join(', ')}`,
+      ]);
     }
     // What the run fell into, with its window and evidence (summary.json's regimes).
-    for (const r of (s.regimes ?? []) as Regime[]) facts.push([`${r.kind} (${r.fromS}–${r.toS} s)`, `${r.evidence} — ${r.what}`]);
-    return { title: `${s.scenario} — run`, kind: 'run', facts, charts: runCharts(csv(join(dir, 'timeseries.csv')), decisions, runContext(dir, s.durationS)) };
+    for (const r of (s.regimes ?? []) as Regime[])
+      facts.push([`${r.kind} (${r.fromS}–${r.toS} s)`, `${r.evidence} — ${r.what}`]);
+    return {
+      title: `${s.scenario} — run`,
+      kind: 'run',
+      facts,
+      charts: runCharts(csv(join(dir, 'timeseries.csv')), decisions, runContext(dir, s.durationS)),
+    };
   }
   if (existsSync(join(dir, 'compare.json'))) {
     const c = json(join(dir, 'compare.json'));
     // Means per variant (compare.csv holds one row per seed).
     const rows = csv(join(dir, existsSync(join(dir, 'compare-summary.csv')) ? 'compare-summary.csv' : 'compare.csv'));
     const series = Object.fromEntries(
-      rows.map((r) => String(r.variant)).filter((v) => existsSync(join(dir, `timeseries-${v}.csv`))).map((v) => [v, csv(join(dir, `timeseries-${v}.csv`))]),
+      rows
+        .map((r) => String(r.variant))
+        .filter((v) => existsSync(join(dir, `timeseries-${v}.csv`)))
+        .map((v) => [v, csv(join(dir, `timeseries-${v}.csv`))]),
     );
-    return { title: `${c.scenario ?? 'comparison'} — variants`, kind: 'compare', facts: [['seeds', String(c.seeds ?? '')]], charts: [...overlayCharts(series), ...compareCharts(rows)] };
+    return {
+      title: `${c.scenario ?? 'comparison'} — variants`,
+      kind: 'compare',
+      facts: [['seeds', String(c.seeds ?? '')]],
+      charts: [...overlayCharts(series), ...compareCharts(rows)],
+    };
   }
   if (existsSync(join(dir, 'sweep.json'))) {
     const w = json(join(dir, 'sweep.json'));
@@ -210,10 +264,17 @@ Promise.all(embeds).then(() => {
  * For notebooks and scripts: an SVG line chart of some timeseries columns of a finished run
  * (`{ latency_p99_ms: 'p99' }` maps a column to its legend label).
  */
-export async function seriesChartSvg(series: { columns: readonly string[]; rows: readonly (readonly number[])[] }, columns: Record<string, string>, title: string, yTitle = ''): Promise<string> {
+export async function seriesChartSvg(
+  series: { columns: readonly string[]; rows: readonly (readonly number[])[] },
+  columns: Record<string, string>,
+  title: string,
+  yTitle = '',
+): Promise<string> {
   const rows = series.rows.map((r) => Object.fromEntries(series.columns.map((c, i) => [c, r[i]!])));
   const values: Row[] = [];
-  for (const r of rows) for (const [c, label] of Object.entries(columns)) if (Number.isFinite(r[c])) values.push({ t_s: r.t_s!, series: label, value: r[c]! });
+  for (const r of rows)
+    for (const [c, label] of Object.entries(columns))
+      if (Number.isFinite(r[c])) values.push({ t_s: r.t_s!, series: label, value: r[c]! });
   return chartSvg({
     id: 'notebook',
     title,

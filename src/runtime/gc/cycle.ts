@@ -1,5 +1,5 @@
-import type { Simulation } from '../../engine/simulation.js';
 import { grow } from '../../engine/grow.js';
+import type { Simulation } from '../../engine/simulation.js';
 import { Histogram } from '../../metrics/histogram.js';
 import { SampleLog } from '../../metrics/sample-log.js';
 import { GcPacer, gcOverAssistWork } from './pacer.js';
@@ -26,7 +26,12 @@ export interface GcConfig {
 
 /** Receives each GC phase as it ends: a trace's GC track (`gmpsim run --trace`). */
 export interface GcTracer {
-  gcPhase(name: 'STW sweep termination' | 'mark' | 'STW mark termination', startNs: number, endNs: number, cycle: number): void;
+  gcPhase(
+    name: 'STW sweep termination' | 'mark' | 'STW mark termination',
+    startNs: number,
+    endNs: number,
+    cycle: number,
+  ): void;
 }
 
 /** What the collector needs from the scheduler. */
@@ -326,7 +331,8 @@ export class GcDriver {
 
   /** addIdleMarkWorker: a P with nothing to run marks instead of idling. */
   addIdleMarkWorker(): boolean {
-    if (this.phase !== GC_MARK || this.claimed >= this.markTotal || this.idleWorkers >= this.maxIdleWorkers) return false;
+    if (this.phase !== GC_MARK || this.claimed >= this.markTotal || this.idleWorkers >= this.maxIdleWorkers)
+      return false;
     this.idleWorkers++;
     return true;
   }
@@ -504,7 +510,9 @@ export class GcDriver {
     const p = this.pacer;
     const mb = (b: number) => Math.floor(b / (1 << 20));
     const nP = this.host.nP;
-    const clock = [this.tMark - this.tSweepTerm, this.tMarkTerm - this.tMark, now - this.tMarkTerm].map(fmtNSAsMS).join('+');
+    const clock = [this.tMark - this.tSweepTerm, this.tMarkTerm - this.tMark, now - this.tMarkTerm]
+      .map(fmtNSAsMS)
+      .join('+');
     const cpu =
       `${fmtNSAsMS(this.stw1Ns * nP)}+${fmtNSAsMS(p.assistTime)}/${fmtNSAsMS(p.dedicatedMarkTime + p.fractionalMarkTime)}` +
       `/${fmtNSAsMS(p.idleMarkTime)}+${fmtNSAsMS(this.stw2Ns * nP)}`;

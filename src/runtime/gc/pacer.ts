@@ -33,7 +33,8 @@ export class PiController {
     if (output < this.min) output = this.min;
     else if (output > this.max) output = this.max;
     if (this.ti !== 0 && this.tt !== 0) {
-      this.errIntegral += ((this.kp * period) / this.ti) * (setpoint - input) + (period / this.tt) * (output - rawOutput);
+      this.errIntegral +=
+        ((this.kp * period) / this.ti) * (setpoint - input) + (period / this.tt) * (output - rawOutput);
       if (!Number.isFinite(this.errIntegral)) {
         this.errIntegral = 0;
         return [this.min, false];
@@ -96,7 +97,8 @@ export class GcPacer {
   /** The GOGC goal: heapMarked + (heapMarked + stacks + globals) × GOGC/100; Infinity when GOGC=off. */
   gcPercentHeapGoal(): number {
     if (this.gcPercent < 0) return Infinity;
-    const goal = this.heapMarked + Math.floor(((this.heapMarked + this.stackScan + this.globalsScan) * this.gcPercent) / 100);
+    const goal =
+      this.heapMarked + Math.floor(((this.heapMarked + this.stackScan + this.globalsScan) * this.gcPercent) / 100);
     // heapMinimum: don't collect below 4 MB × GOGC/100.
     return Math.max(goal, this.heapMinimum);
   }
@@ -120,7 +122,9 @@ export class GcPacer {
   commit(): void {
     const goal = Math.min(this.gcPercentHeapGoal(), this.memoryLimitHeapGoal());
     this.heapGoal = goal;
-    const runway = ((this.consMark * (1 - gcBackgroundUtilization)) / gcBackgroundUtilization) * (this.lastHeapScan + this.stackScan + this.globalsScan);
+    const runway =
+      ((this.consMark * (1 - gcBackgroundUtilization)) / gcBackgroundUtilization) *
+      (this.lastHeapScan + this.stackScan + this.globalsScan);
     if (this.heapMarked >= goal) {
       this.trigger = goal;
       return;
@@ -201,7 +205,8 @@ export class GcPacer {
     if (this.heapLive <= this.trigger) return;
     const idleUtilization = assistDuration > 0 ? this.idleMarkTime / (assistDuration * procs) : 0;
     const scanWork = this.heapScanWork + this.otherScanWork;
-    const currentConsMark = ((this.heapLive - this.trigger) * (utilization + idleUtilization)) / (scanWork * (1 - utilization));
+    const currentConsMark =
+      ((this.heapLive - this.trigger) * (utilization + idleUtilization)) / (scanWork * (1 - utilization));
     const [next, ok] = this.consMarkController.next(this.consMark, currentConsMark, 1.0);
     this.consMark = ok ? next : 0;
   }

@@ -1,6 +1,6 @@
-import { Gdead, Grunnable, Gwaiting, WAIT_NONE } from './states.js';
 import { Op } from './program.js';
 import type { Sched } from './sched.js';
+import { Gdead, Grunnable, Gwaiting, WAIT_NONE } from './states.js';
 
 /*
  * A G's life (proc.go): newproc/newproc1 and gfget, ready, gopark, goexit0 and gfput, goschedImpl and
@@ -96,7 +96,9 @@ export function goexit(s: Sched, pp: number, gp: number): void {
   const parent = g.parent[gp]!;
   // The parent is woken only if it waits for its children (not if it is parked on a channel of its own).
   if (
-    parent >= 0 && --g.children[parent]! === 0 && g.status[parent] === Gwaiting &&
+    parent >= 0 &&
+    --g.children[parent]! === 0 &&
+    g.status[parent] === Gwaiting &&
     s.progs.op[g.pc[parent]! - 1] === Op.WaitChildren
   ) {
     ready(s, parent, pp);

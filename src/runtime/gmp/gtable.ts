@@ -58,7 +58,20 @@ export class GTable {
     const old = { ...this } as Record<string, unknown>;
     const c = this.capacity * 2;
     this.alloc(c);
-    for (const k of ['status', 'waitReason', 'prog', 'pc', 'workLeft', 'request', 'parent', 'children', 'm', 'link', 'goid', 'drawKey'] as const) {
+    for (const k of [
+      'status',
+      'waitReason',
+      'prog',
+      'pc',
+      'workLeft',
+      'request',
+      'parent',
+      'children',
+      'm',
+      'link',
+      'goid',
+      'drawKey',
+    ] as const) {
       (this[k] as unknown as { set(a: ArrayLike<number>): void }).set(old[k] as ArrayLike<number>);
     }
   }

@@ -1,13 +1,20 @@
 import { mixKey } from '../../engine/random.js';
 import { ASSIST_GO_ON } from '../gc/mark.js';
 import { CHAN_BLOCK } from './chan.js';
+import { callPark } from './dependency-call.js';
 import { goexit, gopark, goschedImpl, newproc, ready } from './goroutines.js';
 import { addtimer } from './poller.js';
 import { Op } from './program.js';
-import { callPark } from './dependency-call.js';
 import type { Sched } from './sched.js';
 import {
-  Gwaiting, WAIT_CHAN_RECEIVE, WAIT_CHAN_SEND, WAIT_GC_ASSIST, WAIT_GC_WORKER, WAIT_IO, WAIT_SLEEP, WAIT_SYNC_MUTEX,
+  Gwaiting,
+  WAIT_CHAN_RECEIVE,
+  WAIT_CHAN_SEND,
+  WAIT_GC_ASSIST,
+  WAIT_GC_WORKER,
+  WAIT_IO,
+  WAIT_SLEEP,
+  WAIT_SYNC_MUTEX,
 } from './states.js';
 
 /*
@@ -25,7 +32,8 @@ import {
  * again when that burst ends. One case per Op; the compiler checks that none is missing.
  */
 export function interpret(s: Sched, pp: number, gp: number, overheadNs: number): void {
-  const g = s.g, progs = s.progs;
+  const g = s.g,
+    progs = s.progs;
   for (;;) {
     const pc = g.pc[gp]!;
     const op = progs.op[pc]! as Op;
@@ -65,7 +73,8 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         gcMarkWorkerStep(s, pp, gp, overheadNs);
         return;
       case Op.Spawn: {
-        const child = progs.arg[pc]!, count = progs.arg2[pc]!;
+        const child = progs.arg[pc]!,
+          count = progs.arg2[pc]!;
         for (let k = 0; k < count; k++) newproc(s, pp, gp, child, mixKey(mixKey(g.drawKey[gp]!, pc), k));
         g.pc[gp] = pc + 1;
         overheadNs += count * s.cfg.costs.goroutineCreateNs;
@@ -135,7 +144,10 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_IO);
         s.netpoll.ioWaitAdd(
-          s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) + (s.cfg.network?.delayNs(g.drawKey[gp]!, pc) ?? 0), gp,
+          s.sim.now +
+            progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) +
+            (s.cfg.network?.delayNs(g.drawKey[gp]!, pc) ?? 0),
+          gp,
         );
         break;
       case Op.Call:
@@ -183,7 +195,8 @@ function giveUpP(s: Sched, pp: number, overheadNs: number): number {
 
 /** gcBgMarkStartWorkers (mgc.go): one background mark worker G per P (G index = P), parked until a mark phase. */
 export function gcBgMarkStartWorkers(s: Sched): void {
-  const g = s.g, progs = s.progs;
+  const g = s.g,
+    progs = s.progs;
   for (let p = 0; p < s.nP; p++) {
     const gp = g.add();
     g.status[gp] = Gwaiting;

@@ -1,6 +1,6 @@
+import { RUNQ_SIZE } from './runq.js';
 import type { Sched } from './sched.js';
 import { Gdead, Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Msyscall, Pidle, Psyscall } from './states.js';
-import { RUNQ_SIZE } from './runq.js';
 
 /**
  * Consistency checks over a scheduler's state (for tests and debugging; O(Gs + Ps + Ms)). Returns one
@@ -14,10 +14,12 @@ export function checkInvariants(s: Sched): string[] {
   const mark = (gp: number, where: string) => {
     if (gp < 0 || gp >= g.count) bad.push(`${where}: G index ${gp} out of range`);
     else if (seen[gp]++) bad.push(`G${g.goid[gp]} queued twice (${where})`);
-    else if (g.status[gp] !== Grunnable) bad.push(`G${g.goid[gp]} in ${where} has status ${g.status[gp]}, expected runnable`);
+    else if (g.status[gp] !== Grunnable)
+      bad.push(`G${g.goid[gp]} in ${where} has status ${g.status[gp]}, expected runnable`);
   };
   for (let p = 0; p < s.nP; p++) {
-    for (let i = s.rq.runqhead[p]!; i < s.rq.runqtail[p]!; i++) mark(s.rq.runq[p * RUNQ_SIZE + (i % RUNQ_SIZE)]!, `P${p}.runq`);
+    for (let i = s.rq.runqhead[p]!; i < s.rq.runqtail[p]!; i++)
+      mark(s.rq.runq[p * RUNQ_SIZE + (i % RUNQ_SIZE)]!, `P${p}.runq`);
     if (s.rq.runqlen(p) > RUNQ_SIZE) bad.push(`P${p}.runq holds ${s.rq.runqlen(p)} > ${RUNQ_SIZE}`);
     if (s.rq.runnext[p]! >= 0) mark(s.rq.runnext[p]!, `P${p}.runnext`);
   }
@@ -34,13 +36,16 @@ export function checkInvariants(s: Sched): string[] {
     }
   }
   if (runningPs > s.nP) bad.push(`${runningPs} Ps running > GOMAXPROCS ${s.nP}`);
-  if (nStatus[Grunning] !== runningPs || runningPs !== s.runningPs()) bad.push(`running Gs ${nStatus[Grunning]}, Ps running ${runningPs}, counter ${s.runningPs()}`);
+  if (nStatus[Grunning] !== runningPs || runningPs !== s.runningPs())
+    bad.push(`running Gs ${nStatus[Grunning]}, Ps running ${runningPs}, counter ${s.runningPs()}`);
   const inSyscall = s.mCountIn(Msyscall);
   if (nStatus[Gsyscall] !== inSyscall) bad.push(`${nStatus[Gsyscall]} Gs in syscalls but ${inSyscall} Ms in syscalls`);
   const live = nStatus[Grunnable]! + nStatus[Grunning]! + nStatus[Gsyscall]! + nStatus[Gwaiting]!;
-  if (live !== s.liveGs() + s.nSystemGs) bad.push(`${live} live Gs by status but ${s.liveGs()} created − exited + ${s.nSystemGs} mark workers`);
+  if (live !== s.liveGs() + s.nSystemGs)
+    bad.push(`${live} live Gs by status but ${s.liveGs()} created − exited + ${s.nSystemGs} mark workers`);
   if (nStatus[Gdead]! + live !== g.count) bad.push(`Gs in unexpected states`);
-  let idle = 0, sys = 0;
+  let idle = 0,
+    sys = 0;
   for (let p = 0; p < s.nP; p++) {
     if (s.pStatus[p] === Pidle && s.pM[p] === -1) idle++;
     if (s.pStatus[p] === Psyscall) sys++;

@@ -2,21 +2,22 @@ import type { RandomStreams } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { msToNs, usToNs } from '../../engine/time.js';
 import type { Runtime, Step } from '../../scenario/schema.js';
+import type { PodService } from '../../service/calls.js';
 import type { RequestTable } from '../../workload/requests.js';
 import type { Column, CompletionSink, PodRuntime, RuntimeSettings } from '../pod-runtime.js';
-import { Programs } from './program.js';
 import type { GoVersion } from '../version.js';
+import { Programs } from './program.js';
+import { GMP_COLUMNS, type GmpSummary, gmpSummary } from './report.js';
 import { Sched, type SchedConfig } from './sched.js';
 import { schedtrace } from './schedtrace.js';
-import { GMP_COLUMNS, gmpSummary, type GmpSummary } from './report.js';
-import type { PodService } from '../../service/calls.js';
-import type { TraceRecorder } from './trace-export.js';
 import { WAIT_REASONS } from './states.js';
+import type { TraceRecorder } from './trace-export.js';
 
 /** Background mark worker modes by number (cycle.ts WORKER_*), as gcMarkWorkerMode's names. */
 const WORKER_MODES = ['', 'dedicated', 'fractional', 'idle'] as const;
-import type { CpuShare } from './cpu.js';
+
 import type { Warmup } from '../warmup.js';
+import type { CpuShare } from './cpu.js';
 
 const MiB = 1 << 20;
 
@@ -52,7 +53,12 @@ export class GmpPod implements PodRuntime {
       ...(cpuShare ? { cpuShare } : {}),
       ...(warmup ? { warmup } : {}),
       ...(runtime.cpuLimitCores !== undefined
-        ? { cpuQuota: { quotaNs: runtime.cpuLimitCores * msToNs(runtime.cfsPeriodMs), periodNs: msToNs(runtime.cfsPeriodMs) } }
+        ? {
+            cpuQuota: {
+              quotaNs: runtime.cpuLimitCores * msToNs(runtime.cfsPeriodMs),
+              periodNs: msToNs(runtime.cfsPeriodMs),
+            },
+          }
         : {}),
       gc: {
         gogc: runtime.gc.gogc === 'off' ? -1 : runtime.gc.gogc,
@@ -72,7 +78,14 @@ export class GmpPod implements PodRuntime {
       ...(runtime.memoryLimitMB !== undefined ? { memoryLimitBytes: runtime.memoryLimitMB * MiB } : {}),
       onOom: () => sink.oom?.(),
       ...(runtime.numa.nodes > 1
-        ? { numa: { nodes: runtime.numa.nodes, remoteFactor: runtime.numa.remoteFactor, migrationNs: usToNs(runtime.numa.migrationUs), stealOrder: runtime.numa.stealOrder } }
+        ? {
+            numa: {
+              nodes: runtime.numa.nodes,
+              remoteFactor: runtime.numa.remoteFactor,
+              migrationNs: usToNs(runtime.numa.migrationUs),
+              stealOrder: runtime.numa.stealOrder,
+            },
+          }
         : {}),
       costs: {
         ctxSwitchNs: c.ctxSwitchNs,

@@ -98,7 +98,8 @@ export function timersDue(s: Sched): void {
 /** A timer of pp is due: it waits on pp's list until checkTimers runs there (or a thief runs it). */
 function timerFired(s: Sched, pp: number): void {
   if (s.pStatus[pp] === Pidle && s.pM[pp] === -1) {
-    if (s.netpoll.pollerM >= 0) s.netpoll.wake(s.sim.now); // netpoll(delay) times out for it
+    if (s.netpoll.pollerM >= 0)
+      s.netpoll.wake(s.sim.now); // netpoll(delay) times out for it
     else s.wakep();
   } else if (s.npidle > 0) s.sysmon.poke(); // "next < now": sysmon starts an M for it
 }

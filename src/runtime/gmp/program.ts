@@ -1,7 +1,7 @@
 import type { KeyedStream, RandomStreams } from '../../engine/random.js';
 import type { CallSpec } from '../../scenario/service-schema.js';
-import { visitStep, type Step } from '../../scenario/steps.js';
-import { durationSampler, sizeSampler, type DurationSampler } from '../../workload/distributions.js';
+import { type Step, visitStep } from '../../scenario/steps.js';
+import { type DurationSampler, durationSampler, sizeSampler } from '../../workload/distributions.js';
 
 /**
  * Operations a G's program is compiled into (one per step, plus the implicit ones). A const enum: plain

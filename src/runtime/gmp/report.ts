@@ -1,6 +1,6 @@
-import { Gsyscall, Gwaiting, Mparked } from './states.js';
-import type { Sched } from './sched.js';
 import type { Column } from '../pod-runtime.js';
+import type { Sched } from './sched.js';
+import { Gsyscall, Gwaiting, Mparked } from './states.js';
 
 const MiB = 1 << 20;
 
@@ -96,7 +96,6 @@ function gcSummary(s: Sched): NonNullable<GmpSummary['gc']> {
     peakRssMB: s.mem.peakRssBytes / MiB,
   };
 }
-
 
 /**
  * timeseries.csv's columns of the Go runtime, in order: gauges are summed over live pods; counters over

@@ -46,7 +46,8 @@ export class RunQueues {
       if (old === -1) return;
       gp = old;
     }
-    const h = this.runqhead[pp]!, t = this.runqtail[pp]!;
+    const h = this.runqhead[pp]!,
+      t = this.runqtail[pp]!;
     if (t - h < RUNQ_SIZE) {
       this.runq[pp * RUNQ_SIZE + (t % RUNQ_SIZE)] = gp;
       this.runqtail[pp] = t + 1;
@@ -85,7 +86,8 @@ export class RunQueues {
    */
   stolen = 0;
   runqsteal(pp: number, p2: number, stealRunNextG: boolean): number {
-    const h = this.runqhead[p2]!, t = this.runqtail[p2]!;
+    const h = this.runqhead[p2]!,
+      t = this.runqtail[p2]!;
     let n = t - h;
     n = n - Math.floor(n / 2);
     if (n === 0) {
@@ -102,7 +104,8 @@ export class RunQueues {
     }
     // Copy the batch to the thief's tail; the thief's ring is empty when it steals (findRunnable).
     const tt = this.runqtail[pp]!;
-    for (let i = 0; i < n; i++) this.runq[pp * RUNQ_SIZE + ((tt + i) % RUNQ_SIZE)] = this.runq[p2 * RUNQ_SIZE + ((h + i) % RUNQ_SIZE)]!;
+    for (let i = 0; i < n; i++)
+      this.runq[pp * RUNQ_SIZE + ((tt + i) % RUNQ_SIZE)] = this.runq[p2 * RUNQ_SIZE + ((h + i) % RUNQ_SIZE)]!;
     this.runqhead[p2] = h + n;
     this.stolen = n;
     // The last one is returned to run; the rest stay queued on the thief.

@@ -1,7 +1,7 @@
 import { SampleLog } from '../../metrics/sample-log.js';
 import type { GcConfig } from '../gc/cycle.js';
-import type { CpuShare, NumaConfig } from './cpu.js';
 import type { GoVersion } from '../version.js';
+import type { CpuShare, NumaConfig } from './cpu.js';
 
 /** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
 export interface SchedCosts {
@@ -80,4 +80,3 @@ export class SchedStats {
   /** How late each timer ran (due → readied by checkTimers), ms. */
   readonly timerDelayMs = new SampleLog();
 }
-

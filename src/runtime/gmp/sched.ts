@@ -1,35 +1,51 @@
-import type { PodService } from '../../service/calls.js';
-import { callReady } from './dependency-call.js';
 import type { RandomStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
-import { GTable } from './gtable.js';
-import type { Programs } from './program.js';
-import { burstEnded, gcBgMarkStartWorkers, interpret } from './interp.js';
-import { dropg, injectRunnable, newG, preemptPark } from './goroutines.js';
-import { becomePoller, checkTimers, injectglist, ioDue, netpollready, netpollWake, timersDue } from './poller.js';
+import type { PodService } from '../../service/calls.js';
 import { GC_MARK, GcDriver, WORKER_IDLE, WORKER_NONE } from '../gc/cycle.js';
 import { GcMark } from '../gc/mark.js';
+import { GO_FEATURES } from '../version.js';
+import { Chans } from './chan.js';
+import { Cpu, STALL_STW } from './cpu.js';
+import { callReady } from './dependency-call.js';
+import { GFreeLists } from './gfree.js';
+import { dropg, injectRunnable, newG, preemptPark } from './goroutines.js';
+import { GTable } from './gtable.js';
+import { burstEnded, gcBgMarkStartWorkers, interpret } from './interp.js';
+import { Memory } from './memory.js';
+import { Netpoll } from './netpoll.js';
+import { becomePoller, checkTimers, injectglist, ioDue, netpollready, netpollWake, timersDue } from './poller.js';
+import type { Programs } from './program.js';
 import { RunQueues } from './runq.js';
+import { GoFatalError, type RequestSink, type SchedConfig, SchedStats, type SchedTracer } from './sched-config.js';
+import { Stacks } from './stack.js';
 import {
-  Grunnable, Grunning, Gsyscall, Gwaiting, Mparked, Mrunning, Msyscall, Mwaking, Pidle, Prunning, Psyscall,
-  WAIT_IO, WAIT_NONE,
+  Grunnable,
+  Grunning,
+  Gsyscall,
+  Gwaiting,
+  Mparked,
+  Mrunning,
+  Msyscall,
+  Mwaking,
+  Pidle,
+  Prunning,
+  Psyscall,
+  WAIT_IO,
+  WAIT_NONE,
 } from './states.js';
 import { Sysmon } from './sysmon.js';
-import { Cpu, STALL_STW } from './cpu.js';
-import { Stacks } from './stack.js';
-import { Memory } from './memory.js';
-import { Chans } from './chan.js';
 import { Timers } from './timers.js';
-import { Netpoll } from './netpoll.js';
-import { GO_FEATURES } from '../version.js';
-import { GFreeLists } from './gfree.js';
-import { SchedStats, GoFatalError, type RequestSink, type SchedConfig, type SchedTracer } from './sched-config.js';
 
 /** stealWork's answer when it must first usleep(3) before taking a running victim's runnext. */
 const STEAL_USLEEP = -2;
 
 export {
-  GoFatalError, SchedStats, type RequestSink, type SchedConfig, type SchedCosts, type SchedTracer,
+  GoFatalError,
+  type RequestSink,
+  type SchedConfig,
+  type SchedCosts,
+  SchedStats,
+  type SchedTracer,
 } from './sched-config.js';
 
 /**
@@ -423,7 +439,8 @@ export class Sched {
         if (this.stealRanTimer) continue; // new work may have appeared: goto top
       }
       // Nothing to do: in a mark phase, mark instead of giving up the P (idle-priority worker).
-      if (this.gc !== undefined && this.gc.phase === GC_MARK && this.gc.addIdleMarkWorker()) return this.gcWorker(pp, WORKER_IDLE);
+      if (this.gc !== undefined && this.gc.phase === GC_MARK && this.gc.addIdleMarkWorker())
+        return this.gcWorker(pp, WORKER_IDLE);
       // Release the P and block.
       if (this.rq.runqsize !== 0) {
         gp = this.rq.globrunqget(pp, 0, this.nP);

@@ -1,5 +1,5 @@
-import type { Sched } from './sched.js';
 import { GO_FEATURES, type GoVersion } from '../version.js';
+import type { Sched } from './sched.js';
 import { Gdead, Mparked, Msyscall, WAIT_REASONS } from './states.js';
 
 /**

@@ -29,4 +29,13 @@ export const WAIT_SYNC_MUTEX = 4;
 export const WAIT_GC_WORKER = 5;
 export const WAIT_GC_ASSIST = 6;
 export const WAIT_CHAN_SEND = 7;
-export const WAIT_REASONS = ['', 'IO wait', 'sleep', 'chan receive', 'sync.Mutex.Lock', 'GC worker (idle)', 'GC assist wait', 'chan send'] as const;
+export const WAIT_REASONS = [
+  '',
+  'IO wait',
+  'sleep',
+  'chan receive',
+  'sync.Mutex.Lock',
+  'GC worker (idle)',
+  'GC assist wait',
+  'chan send',
+] as const;

@@ -101,7 +101,9 @@ export class Sysmon {
    * Loops before the last evaluated one are never asked for (their observations were made then).
    */
   firstLoopAtOrAfter(x: number): number {
-    let t = this.T, idle = this.idle, d = this.delayUs;
+    let t = this.T,
+      idle = this.idle,
+      d = this.delayUs;
     for (;;) {
       d = Sysmon.nextDelayUs(idle, d);
       if (d === 10_000 && idle > 50) {
@@ -118,7 +120,9 @@ export class Sysmon {
 
   /** Move the state to just before the loop at time x (a loop time), counting skipped loops as idle. */
   private advanceTo(x: number): void {
-    let t = this.T, idle = this.idle, d = this.delayUs;
+    let t = this.T,
+      idle = this.idle,
+      d = this.delayUs;
     for (;;) {
       const nd = Sysmon.nextDelayUs(idle, d);
       if (nd === 10_000 && idle > 50) {
@@ -330,19 +334,24 @@ export class Sysmon {
     for (let p = 0; p < s.nP; p++) {
       const st = s.pStatus[p];
       if ((st === Prunning && s.pCurG[p]! >= 0) || st === Psyscall) {
-        const seen = this.pdSchedtick[p] === s.schedtick[p]
-          ? this.pdSchedwhen[p]!
-          : this.firstLoopAtOrAfter(this.visibleSince[p]!);
+        const seen =
+          this.pdSchedtick[p] === s.schedtick[p]
+            ? this.pdSchedwhen[p]!
+            : this.firstLoopAtOrAfter(this.visibleSince[p]!);
         c = Math.min(c, this.firstLoopAtOrAfter(seen + FORCE_PREEMPT_NS));
       }
       if (st === Psyscall) {
-        const seen = this.pdSyscalltick[p] === s.syscalltick[p] ? this.pdSyscallwhen[p]! : this.firstLoopAtOrAfter(s.syscallStart[p]!);
+        const seen =
+          this.pdSyscalltick[p] === s.syscalltick[p]
+            ? this.pdSyscallwhen[p]!
+            : this.firstLoopAtOrAfter(s.syscallStart[p]!);
         const keep = s.rq.runqempty(p) && s.nmspinning + s.npidle > 0;
         c = Math.min(c, keep ? this.firstLoopAtOrAfter(seen + SYSCALL_KEEP_NS) : this.firstLoopAtOrAfter(seen + 1));
       }
     }
     if (s.npidle === s.nP) c = Math.min(c, this.firstLoopAtOrAfter(Math.max(this.allIdleSince, now)));
-    if (s.netpoll.pending() > 0 && s.netpoll.pollerM < 0) c = Math.min(c, this.firstLoopAtOrAfter(this.lastpoll + NETPOLL_EVERY_NS + 1));
+    if (s.netpoll.pending() > 0 && s.netpoll.pollerM < 0)
+      c = Math.min(c, this.firstLoopAtOrAfter(this.lastpoll + NETPOLL_EVERY_NS + 1));
     if (s.npidle > 0 && Number.isFinite(s.timers.overdueSince())) c = Math.min(soonest, c);
     if (this.everyLoop) return soonest;
     return c === Infinity ? Infinity : Math.max(c, soonest);

@@ -1,6 +1,6 @@
 import { DeadlineHeap } from '../../engine/deadline-heap.js';
-import type { SampleLog } from '../../metrics/sample-log.js';
 import type { Simulation } from '../../engine/simulation.js';
+import type { SampleLog } from '../../metrics/sample-log.js';
 
 /**
  * Timers (time.go) of one pod: pending timers in one deadline heap — deadline, the sleeping G, and the P

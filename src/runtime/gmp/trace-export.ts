@@ -1,5 +1,5 @@
-import type { AssistTracer } from '../gc/mark.js';
 import type { GcTracer } from '../gc/cycle.js';
+import type { AssistTracer } from '../gc/mark.js';
 import type { TraceSink } from '../trace-events.js';
 import type { SchedTracer } from './sched-config.js';
 
@@ -115,11 +115,29 @@ export class TraceRecorder implements SchedTracer, GcTracer, AssistTracer {
     const flow = o.requestFlow >= 0 && start === o.ts ? { bind_id: o.requestFlow, flow_in: true } : {};
     sink.push({ name, ph: 'X', ts, dur, pid: this.pid, tid: pp, cat: 'g', args, ...flow });
     if (o.stealFlow >= 0 && start === o.ts) {
-      sink.push({ name: 'steal', ph: 'f', bp: 'e', cat: 'steal', id: o.stealFlow, ts: ts + dur / 2, pid: this.pid, tid: pp });
+      sink.push({
+        name: 'steal',
+        ph: 'f',
+        bp: 'e',
+        cat: 'steal',
+        id: o.stealFlow,
+        ts: ts + dur / 2,
+        pid: this.pid,
+        tid: pp,
+      });
     }
     if (o.m >= 0) {
       this.nameM(o.m);
-      sink.push({ name, ph: 'X', ts, dur, pid: this.pid, tid: M_TID_BASE + o.m, cat: 'g', args: { goid: o.goid, p: pp } });
+      sink.push({
+        name,
+        ph: 'X',
+        ts,
+        dur,
+        pid: this.pid,
+        tid: M_TID_BASE + o.m,
+        cat: 'g',
+        args: { goid: o.goid, p: pp },
+      });
     }
   }
 
@@ -169,7 +187,8 @@ export class TraceRecorder implements SchedTracer, GcTracer, AssistTracer {
     const v = this.open.get(victim);
     if (victim < 0 || !v || !(v.ts < now)) return; // no slice on the victim to start from
     const id = this.sink.flowId();
-    if (this.sink.push({ name: 'steal', ph: 's', cat: 'steal', id, ts: now / 1e3, pid: this.pid, tid: victim })) this.stealIn.set(thief, id);
+    if (this.sink.push({ name: 'steal', ph: 's', cat: 'steal', id, ts: now / 1e3, pid: this.pid, tid: victim }))
+      this.stealIn.set(thief, id);
   }
 
   gcPhase(name: string, startNs: number, endNs: number, cycle: number): void {

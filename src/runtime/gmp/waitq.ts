@@ -8,7 +8,10 @@ export class WaitQueues {
   private readonly head: Int32Array;
   private readonly tail: Int32Array;
 
-  constructor(n: number, private readonly g: GTable) {
+  constructor(
+    n: number,
+    private readonly g: GTable,
+  ) {
     this.head = new Int32Array(n).fill(-1);
     this.tail = new Int32Array(n).fill(-1);
   }
