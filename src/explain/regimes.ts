@@ -15,6 +15,7 @@ export const REGIME_KINDS = [
   'cfs-throttling',
   'mark-assist',
   'pods-not-ready',
+  'pool-exhaustion',
   'hpa-at-max',
   'hpa-metrics-unavailable',
   'hpa-limited-by-behavior',
@@ -96,6 +97,17 @@ const proposalsOf = (s: HpaSync) =>
     .map(Number)
     .filter(Number.isFinite);
 
+/**
+ * Summed over the run's dependencies (each pool's columns are named after its dependency: pool_db_waiting,
+ * pool_db_wait_ms_per_s): requests waiting for a connection now, and the pool wait they accrued per second.
+ */
+const POOL_WAITING = 'pool_*_waiting';
+const POOL_WAIT_MS = 'pool_*_wait_ms_per_s';
+const SUMMED: Record<string, RegExp> = {
+  [POOL_WAITING]: /^pool_.+_waiting$/,
+  [POOL_WAIT_MS]: /^pool_.+_wait_ms_per_s$/,
+};
+
 const series = (d: SeriesDetector) => d;
 const hpaRule = (d: HpaDetector) => d;
 
@@ -160,6 +172,21 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
     evidence: (rows) =>
       `desired ${fmt(rows[0]!('replicas_desired'))} → ${fmt(rows.at(-1)!('replicas_desired'))}, ready ${fmt(rows[0]!('replicas_ready'))} → ${fmt(rows.at(-1)!('replicas_ready'))}` +
       (rows[0]!('pods_pending') > 0 ? `; ${fmt(max(rows.map((r) => r('pods_pending'))))} Pending at most` : ''),
+  }),
+  'pool-exhaustion': series({
+    needs: [POOL_WAITING, POOL_WAIT_MS],
+    minRows: 2,
+    what:
+      "connection pool exhaustion: every connection a pod's pool may open is in use and requests wait for one " +
+      "(database/sql's conn() queues on connRequests; net/http's MaxConnsPerHost). More CPU or more pods per " +
+      'dependency connection does not help; a larger pool does, if the dependency has room',
+    // Requests queue for connections: at least one waits at every sample, and together they wait at least
+    // a tenth of each second.
+    holds: (r) => r(POOL_WAITING) >= 1 && r(POOL_WAIT_MS) >= 100,
+    evidence: (rows) =>
+      `${fmt(mean(rows.map((r) => r(POOL_WAITING))))} requests waiting for a connection on average, ` +
+      `${ms(mean(rows.map((r) => r(POOL_WAIT_MS))))} of pool wait per second` +
+      (rows[0]!('latency_p99_ms') >= 0 ? `; p99 up to ${ms(max(rows.map((r) => r('latency_p99_ms'))))}` : ''),
   }),
   'hpa-at-max': hpaRule({
     needsHpa: true,
@@ -227,10 +254,20 @@ function runs(n: number, holds: (i: number) => boolean, minRows: number): [numbe
 export function detectRegimes(t: RunTables): Regime[] {
   const col = new Map(t.columns.map((c, i) => [c, i]));
   const tIdx = col.get('t_s') ?? 0;
+  // A summed name reads the sum of the columns it matches (present when any is).
+  const summed = new Map<string, number[]>();
+  for (const [name, re] of Object.entries(SUMMED)) {
+    const idx = t.columns.flatMap((c, i) => (re.test(c) ? [i] : []));
+    if (idx.length > 0) summed.set(name, idx);
+  }
+  const has = (name: string) => col.has(name) || summed.has(name);
   const rowReader =
     (row: readonly number[]): Row =>
-    (name) =>
-      row[col.get(name) ?? -1] ?? Number.NaN;
+    (name) => {
+      const idx = summed.get(name);
+      if (idx) return idx.reduce((a, i) => a + (row[i] ?? 0), 0);
+      return row[col.get(name) ?? -1] ?? Number.NaN;
+    };
   const readers = t.rows.map(rowReader);
   const out: Regime[] = [];
   for (const kind of REGIME_KINDS) {
@@ -242,7 +279,7 @@ export function detectRegimes(t: RunTables): Regime[] {
         out.push({ kind, fromS: syncs[a]!.tS, toS: syncs[b]!.tS, what: d.what, evidence: d.evidence(window, t) });
       }
     } else {
-      if (!d.needs.every((c) => col.has(c))) continue;
+      if (!d.needs.every(has)) continue;
       for (const [a, b] of runs(readers.length, (i) => d.holds(readers[i]!, t), d.minRows)) {
         if (d.confirms && !d.confirms(readers.slice(a, b + 1))) continue;
         const window = readers.slice(a, b + 1).filter((r) => d.holds(r, t));

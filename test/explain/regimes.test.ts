@@ -130,6 +130,19 @@ const cases: { kind: RegimeKind; shows: RunTables; window: [number, number]; not
     not: tables(1, calm, { hpa: [sync(15, 2, 4, '4'), sync(30, 4, 4, '4')] }),
   },
   {
+    kind: 'pool-exhaustion',
+    // Two dependencies' pools: the db pool runs out from the 4th second to the 7th; the cache's never does.
+    shows: tables(10, {
+      pool_db_waiting: (i) => (i >= 3 && i <= 6 ? 40 : 0),
+      pool_db_wait_ms_per_s: (i) => (i >= 3 && i <= 6 ? 8000 : 0),
+      pool_cache_waiting: () => 0,
+      pool_cache_wait_ms_per_s: () => 0,
+    }),
+    window: [4, 7],
+    // A waiter now and then (a short burst) is a pool doing its job.
+    not: tables(10, { pool_db_waiting: (i) => (i % 2 === 0 ? 1 : 0), pool_db_wait_ms_per_s: () => 5 }),
+  },
+  {
     kind: 'hpa-scale-down-stabilized',
     shows: tables(1, calm, {
       hpa: [sync(15, 6, 6, '2', 'True/ScaleDownStabilized'), sync(30, 6, 6, '3', 'True/ScaleDownStabilized')],
@@ -228,5 +241,16 @@ describe('explanations in a run (summary.json regimes)', function () {
       (runScenario(variants.find((v) => v.name === name)!.scenario, 1).summary.regimes ?? []).map((r) => r.kind);
     expect(kinds('go1.19-default')).to.include('cfs-throttling');
     expect(kinds('gomaxprocs-1')).to.not.include('cfs-throttling');
+  });
+
+  it('pool exhaustion is named for 4 connections per pod under the flash crowd, not for 32 (the curated comparison)', () => {
+    const file = 'scenarios/pool-exhaustion-flash-crowd.yaml';
+    const variants = compareScenarios(readFileSync(file, 'utf8'), file).variants;
+    const regimes = (name: string) =>
+      runScenario(variants.find((v) => v.name === name)!.scenario, 1).summary.regimes ?? [];
+    const exhausted = regimes('max-open-4').filter((r) => r.kind === 'pool-exhaustion');
+    expect(exhausted, JSON.stringify(exhausted)).to.have.length(1);
+    expect(exhausted[0]!.evidence).to.match(/requests waiting for a connection/);
+    expect(regimes('max-open-32').map((r) => r.kind)).to.not.include('pool-exhaustion');
   });
 });
