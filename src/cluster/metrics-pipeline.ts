@@ -1,7 +1,7 @@
 import type { Simulation } from '../engine/simulation.js';
 import { nsToS, sToNs } from '../engine/time.js';
 import { SampleLog } from '../metrics/sample-log.js';
-import { type MetricsPipeline, toMilli } from '../scenario/cluster-schema.js';
+import { type MetricsPipeline, POD_METRIC_NAMES, toMilli } from '../scenario/cluster-schema.js';
 import type { Deployment } from './deployment.js';
 
 /** One pod's value as the metrics APIs return it (milli-units; the HPA's PodMetric has this shape). */
@@ -12,34 +12,9 @@ export interface MetricSample {
 }
 export type PodMetricsInfo = Map<string, MetricSample>;
 
-/** Per-pod series the pipeline serves: the resource metric and the custom metrics an adapter would. */
-export type PodSeries =
-  | 'cpu'
-  | 'memory'
-  | 'go_goroutines'
-  | 'http_requests_in_flight'
-  | 'http_requests_per_second'
-  | 'go_sched_runnable_goroutines'
-  | 'go_gc_cpu_fraction'
-  | 'go_gc_pause_fraction'
-  | 'http_request_duration_p99_ms'
-  | 'go_sql_in_use_connections'
-  | 'go_sql_idle_connections'
-  | 'go_sql_wait_duration_seconds';
-const SERIES: readonly PodSeries[] = [
-  'cpu',
-  'memory',
-  'go_goroutines',
-  'http_requests_in_flight',
-  'http_requests_per_second',
-  'go_sched_runnable_goroutines',
-  'go_gc_cpu_fraction',
-  'go_gc_pause_fraction',
-  'http_request_duration_p99_ms',
-  'go_sql_in_use_connections',
-  'go_sql_idle_connections',
-  'go_sql_wait_duration_seconds',
-];
+/** Per-pod series the pipeline serves: the resource metrics and the custom metrics an adapter would. */
+export type PodSeries = 'cpu' | 'memory' | (typeof POD_METRIC_NAMES)[number];
+const SERIES: readonly PodSeries[] = ['cpu', 'memory', ...POD_METRIC_NAMES];
 /** Served by metrics-server (never delayed); the rest come through the Prometheus adapter. */
 const RESOURCE_SERIES = new Set<PodSeries>(['cpu', 'memory']);
 
