@@ -66,6 +66,11 @@ export class TraceSink {
     return tNs >= this.startNs && tNs <= this.endNs;
   }
 
+  /** How many more bulk events fit under the cap. */
+  get room(): number {
+    return this.open ? this.maxEvents - this.bulk : 0;
+  }
+
   /** Still recording bulk events (not capped)? */
   get open(): boolean {
     return Number.isNaN(this.truncatedAtNs);

@@ -91,6 +91,36 @@ describe('run --trace: the whole run as Chrome Trace Event / Perfetto JSON', fun
     expect(new Set(ins.map((e) => e.pid)).size).to.be.at.least(3); // requests went to several pods
   });
 
+  it('syscalls-grow-threads: a handoff arrow from the M blocked in its syscall to the M handoffp started', () => {
+    const sc = loadScenarioFile('scenarios/syscalls-grow-threads.yaml');
+    const r = runScenario(sc, sc.seed, { trace: { startS: 0, endS: 4, maxEvents: 1_000_000 } });
+    const d = r.trace!;
+    expect(traceProblems(d, { startUs: 0, endUs: us(4) })).to.deep.equal([]);
+    const pid = podPid(0);
+    const starts = d.traceEvents.filter((e) => e.ph === 's' && e.cat === 'handoff');
+    const ends = new Map(d.traceEvents.filter((e) => e.ph === 'f' && e.cat === 'handoff').map((e) => [e.id!, e]));
+    const handoffs = d.traceEvents.filter((e) => e.ph === 'i' && e.pid === pid && e.name === 'handoff');
+    expect(handoffs.length).to.be.greaterThan(0);
+    // an arrow only where handoffp started an M (not when the P went idle): some, at most one per handoff
+    expect(starts.length).to.be.greaterThan(0).and.at.most(handoffs.length);
+    const within = (tid: number, ts: number, name: RegExp) =>
+      slices(d, pid).filter((e) => e.tid === tid && name.test(e.name) && e.ts! <= ts && ts <= e.ts! + e.dur!);
+    for (const s of starts) {
+      const f = ends.get(s.id!)!;
+      expect(f, `flow ${s.id} has an end`).to.not.equal(undefined);
+      expect(f.bp).to.equal('e');
+      expect(s.tid! >= M_TID_BASE && f.tid! >= M_TID_BASE, 'both ends on M tracks').to.equal(true);
+      expect(f.tid, 'from one M to another').to.not.equal(s.tid);
+      expect(f.ts!).to.be.at.least(s.ts!);
+      // it leaves the releasing M's syscall slice (the P was taken while that M was blocked) ...
+      expect(within(s.tid!, s.ts!, /^syscall$/), `flow ${s.id}: start in a syscall slice`).to.have.length(1);
+      // ... at a handoff instant on the P's track, and lands on a G run of the acquiring M
+      const p = (s.args as { p: number }).p;
+      expect(handoffs.some((h) => h.tid === p && h.ts === s.ts)).to.equal(true);
+      expect(within(f.tid!, f.ts!, /^G\d+$/), `flow ${s.id}: end in a G run`).to.have.length(1);
+    }
+  });
+
   it('--trace-pods records only the chosen pods; an OOM restart keeps one process with positive rates', () => {
     const file = 'scenarios/gomemlimit-vs-oom.yaml';
     const v = compareScenarios(readFileSync(file, 'utf8'), file).variants.find((x) => x.name === 'gogc-only')!;

@@ -54,6 +54,8 @@ export interface SchedTracer {
   gStart(pp: number, m: number, gp: number, goid: number): void;
   gStop(pp: number, m: number, gp: number, reason: string): void;
   instant(kind: 'steal' | 'preempt' | 'handoff' | 'syscall' | 'newm', pp: number, m: number, detail: string): void;
+  /** The G's syscall returned (exitsyscall), with or without a P to go on with. */
+  exitsyscall?(gp: number): void;
 }
 
 /** A fatal runtime error ("runtime: program exceeds 10000-thread limit"); the pod dies. */

@@ -362,7 +362,12 @@ export class Sched {
    */
   handoffp(pp: number): void {
     this.stats.handoffs++;
-    this.tracer?.instant('handoff', pp, -1, 'handoffp');
+    this.handoffpStart(pp);
+    // after the decision: the M it started holds the P (pM), or -1 when the P went idle (trace's arrow)
+    this.tracer?.instant('handoff', pp, this.pM[pp]!, 'handoffp');
+  }
+
+  private handoffpStart(pp: number): void {
     if (!this.rq.runqempty(pp) || this.rq.runqsize !== 0 || this.dueCount[pp]! > 0) {
       this.startm(pp, false);
       return;
@@ -656,6 +661,7 @@ export class Sched {
    * another M that is now itself in a syscall: this M takes it from under that M.
    */
   exitsyscall(gp: number): void {
+    this.tracer?.exitsyscall?.(gp);
     const m = this.g.m[gp]!;
     const oldp = this.mOldP[m]!;
     this.mOldP[m] = -1;

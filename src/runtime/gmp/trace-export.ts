@@ -30,6 +30,17 @@ interface Running {
   /** Flow arriving at this run: a routed request (v2, bound to the slice) and a steal (v1). */
   requestFlow: number;
   stealFlow: number;
+  /** A handoff this run receives (the first run of the M that handoffp started for the P), or undefined. */
+  handoff: Handoff | undefined;
+}
+
+/** handoffp gave a P taken from an M blocked in a syscall to another M: the arrow's two ends. */
+interface Handoff {
+  /** When (ns), and the M whose syscall lost the P (its `syscall` slice covers that moment). */
+  ts: number;
+  fromM: number;
+  /** The M started for the P: the arrow ends on its first G run. */
+  toM: number;
 }
 
 /**
@@ -37,7 +48,8 @@ interface Running {
  * assists nested in them, the GC's mark workers named as such), a GC track with the stop-the-world and
  * mark phases, syscall slices on the M that blocked, lanes of waits (netpoll, channels, sleep, assist
  * waits), instants for steals, preemptions, handoffs, syscalls and new Ms, and flow arrows from the
- * ingress to the G that served each request and from a steal's victim P to the thief's next run.
+ * ingress to the G that served each request, from a steal's victim P to the thief's next run, and for a
+ * handoff (proc.go handoffp) from the syscall of the M that lost the P to the first run of the M given it.
  */
 export class TraceRecorder implements SchedTracer, GcTracer, AssistTracer {
   private readonly open = new Map<number, Running>();
@@ -49,6 +61,10 @@ export class TraceRecorder implements SchedTracer, GcTracer, AssistTracer {
   private readonly laneBusy: boolean[] = [];
   /** A steal's flow waiting for the thief P's next run. */
   private readonly stealIn = new Map<number, number>();
+  /** The M that entered a syscall holding each P (while the P stays in _Psyscall it is that M's). */
+  private readonly syscallM = new Map<number, number>();
+  /** A handoff waiting for the first run on its P. */
+  private readonly handoffIn = new Map<number, Handoff>();
   private readonly assistStart: Float64Array;
   view: GView | undefined;
 
@@ -87,8 +103,12 @@ export class TraceRecorder implements SchedTracer, GcTracer, AssistTracer {
     }
     const stealFlow = this.stealIn.get(pp) ?? -1;
     this.stealIn.delete(pp);
+    // the handoff's arrow ends here only if this is the M handoffp started (it may have found no work)
+    let handoff = this.handoffIn.get(pp);
+    this.handoffIn.delete(pp);
+    if (handoff && handoff.toM !== m) handoff = undefined;
     const name = this.view?.label(pp, gp) ?? `G${goid}`;
-    this.open.set(pp, { ts: now, gp, goid, m, name, requestFlow, stealFlow });
+    this.open.set(pp, { ts: now, gp, goid, m, name, requestFlow, stealFlow, handoff });
   }
 
   gStop(pp: number, _m: number, gp: number, reason: string): void {
@@ -98,8 +118,10 @@ export class TraceRecorder implements SchedTracer, GcTracer, AssistTracer {
       this.open.delete(pp);
       this.emitRun(pp, o, now, reason);
     }
-    if (reason === 'syscall' && o && o.m >= 0) this.inSyscall.set(gp, { ts: now, m: o.m });
-    else if (reason === 'park' && this.view) this.startWait(gp, now, this.view.waitReason(gp));
+    if (reason === 'syscall' && o && o.m >= 0) {
+      this.inSyscall.set(gp, { ts: now, m: o.m });
+      this.syscallM.set(pp, o.m);
+    } else if (reason === 'park' && this.view) this.startWait(gp, now, this.view.waitReason(gp));
   }
 
   private emitRun(pp: number, o: Running, end: number, reason: string): void {
@@ -138,7 +160,35 @@ export class TraceRecorder implements SchedTracer, GcTracer, AssistTracer {
         cat: 'g',
         args: { goid: o.goid, p: pp },
       });
+      if (o.handoff && start === o.ts) this.handoffFlow(o.handoff, ts + dur / 2, pp);
     }
+  }
+
+  /**
+   * The handoff's arrow (flow v1), written when its end is known so no start is left without an end: from
+   * the releasing M's `syscall` slice at the moment of handoffp to the acquiring M's first run.
+   */
+  private handoffFlow(h: Handoff, endUs: number, pp: number): void {
+    const sink = this.sink;
+    if (!sink.inWindow(h.ts) || sink.room < 2) return;
+    const id = sink.flowId();
+    const tid = M_TID_BASE + h.fromM;
+    sink.push({ name: 'handoff', ph: 's', cat: 'handoff', id, ts: h.ts / 1e3, pid: this.pid, tid, args: { p: pp } });
+    sink.push({
+      name: 'handoff',
+      ph: 'f',
+      bp: 'e',
+      cat: 'handoff',
+      id,
+      ts: endUs,
+      pid: this.pid,
+      tid: M_TID_BASE + h.toM,
+    });
+  }
+
+  /** The syscall returned: its M's `syscall` slice ends now (exitsyscall0 parks the M; the G waits for a P). */
+  exitsyscall(gp: number): void {
+    this.endSyscall(gp, this.now);
   }
 
   private endSyscall(gp: number, now: number): void {
@@ -179,6 +229,16 @@ export class TraceRecorder implements SchedTracer, GcTracer, AssistTracer {
     }
     this.sink.push({ name: kind, ph: 'i', s: 't', ts: now / 1e3, pid: this.pid, tid, args: { detail } });
     if (kind === 'steal') this.stealFlow(pp, detail, now);
+    else if (kind === 'handoff') this.noteHandoff(pp, m, now);
+  }
+
+  /** handoffp(pp) started M `m` for the P (m < 0: the P went idle, nobody to point at). */
+  private noteHandoff(pp: number, m: number, now: number): void {
+    const fromM = this.syscallM.get(pp);
+    this.syscallM.delete(pp);
+    if (fromM === undefined || m < 0 || m === fromM) return;
+    this.nameM(fromM);
+    this.handoffIn.set(pp, { ts: now, fromM, toM: m });
   }
 
   /** A steal's arrow: from the victim P's running slice to the thief's next run ("stole N from P<k>"). */
