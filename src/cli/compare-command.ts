@@ -14,6 +14,7 @@ import {
 } from '../report/compare.js';
 import { toCsv, toStableJson } from '../report/format.js';
 import { checkOutDir, MARKER, markerContent } from '../report/out-dir.js';
+import { hpaDecisionsCsv } from '../report/run-files.js';
 import { readScenarioText } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { SweepMetric } from '../scenario/sweep-schema.js';
@@ -57,7 +58,7 @@ export function precise(stats: readonly VariantStats[], pct: number): boolean {
  * `gmpsim compare FILE`: run every variant on the same seeds (seed, seed+1, ...; common random numbers,
  * so differences are paired), write results/<name>/compare/ atomically — compare.csv (one row per
  * variant and seed), compare-summary.csv (means, 95 % intervals, paired differences against the first
- * variant), compare.json (all of it, and the verdicts), every seed's time series — and print the table
+ * variant), compare.json (all of it, and the verdicts), every seed's time series and HPA syncs — and print the table
  * and one verdict line per variant. With `precision`, seeds are added (to every variant, keeping the pairs)
  * until the intervals are narrow enough or `maxSeeds` is reached.
  */
@@ -87,6 +88,9 @@ export function compareCommand(file: string, opts: CompareOptions): void {
     const csv = toCsv(r.series.columns, r.series.rows);
     series[`timeseries-${variants[vi]!.name}-seed-${seed}.csv`] = csv;
     if (seed === first) series[`timeseries-${variants[vi]!.name}.csv`] = csv; // what the report overlays
+    // each seed's HPA syncs: the report's band of the HPA's metric against its target
+    if (r.hpaDecisions)
+      series[`hpa_decisions-${variants[vi]!.name}-seed-${seed}.csv`] = hpaDecisionsCsv(r.hpaDecisions);
     progress.update(++done);
   };
   let n = 0;

@@ -222,9 +222,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('report')
     .description(
-      'write DIR/report.html (self-contained charts, works offline) and DIR/charts/*.svg for a run, compare or sweep directory',
+      'write DIR/report.html (self-contained charts, works offline) and DIR/charts/*.svg ' +
+        'for a run, compare, sweep or tune directory',
     )
-    .argument('<dir>', 'a results directory (gmpsim run, compare or sweep output)')
+    .argument('<dir>', 'a results directory (gmpsim run, compare, sweep or tune output)')
     .option('--json', 'print the written files as JSON')
     .option('--quiet', 'print nothing')
     .action(async (dir: string, opts) => setExit(await (await import('./report-command.js')).reportCommand(dir, opts)));

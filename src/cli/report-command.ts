@@ -7,16 +7,16 @@ import { UsageError } from './errors.js';
 
 /**
  * `gmpsim report DIR`: DIR/report.html (one self-contained page, no CDN) and DIR/charts/<chart>.svg
- * for docs and notebooks, from a run, compare or sweep directory.
+ * for docs and notebooks, from a run, compare, sweep or tune directory.
  */
 export async function reportCommand(dir: string, opts: { quiet?: boolean; json?: boolean }): Promise<number> {
   if (
-    !['run', 'compare', 'sweep'].some(
+    !['run', 'compare', 'sweep', 'tune'].some(
       (k) => existsSync(dir) && statSync(dir).isDirectory() && isResultsDir(dir, k as ResultsKind),
     )
   ) {
     throw new UsageError(
-      `${dir}: not a gmpsim run, compare or sweep results directory; refusing to write report.html into it`,
+      `${dir}: not a gmpsim run, compare, sweep or tune results directory; refusing to write report.html into it`,
     );
   }
   let report: ReturnType<typeof readReport>;

@@ -185,6 +185,8 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
     const runnerUpParams = result.runnerUp ? points[result.runnerUp.point]!.params : undefined;
     const record = {
       ...result,
+      // each evaluated point with its parameters, so tune.json (and its report) stands alone
+      evaluated: result.evaluated.map((s) => ({ ...s, params: points[s.point]!.params })),
       goal,
       ...(bo ? { budget: bo.budget, batch: bo.batch } : {}),
       bestParams: best.params,

@@ -33,9 +33,10 @@ export const MARKER = '.gmpsim-results';
  */
 const KNOWN_FILES: Record<ResultsKind, RegExp> = {
   run: /^(summary\.json|timeseries\.csv|scenario\.resolved\.yaml|pods\.csv|hpa_decisions\.csv|report\.html|charts)$/,
-  compare: /^(compare\.csv|compare\.json|timeseries-[A-Za-z0-9._-]+\.csv|report\.html|charts)$/,
+  compare:
+    /^(compare(-summary)?\.csv|compare\.json|(timeseries|hpa_decisions)-[A-Za-z0-9._-]+\.csv|report\.html|charts)$/,
   sweep: /^(journal-meta\.json|runs\.jsonl|runs\.csv|points\.csv|sweep\.json|journal\.lock|report\.html|charts)$/,
-  tune: /^tune\.json$/,
+  tune: /^(tune\.json|report\.html|charts)$/,
 };
 
 /** Free space below which a run is refused before it starts (results are small; this catches a full disk). */

@@ -17,45 +17,48 @@ export function runFiles(scenario: Scenario, seed: number, result: RunResult): R
   // Per-pod rows only where there is more than one pod to tell apart.
   if (result.podSeries.rows.some((r) => r[1] !== 0))
     files['pods.csv'] = toCsv(result.podSeries.columns, result.podSeries.rows);
-  if (result.hpaDecisions) {
-    // The HPA's view (current_metrics …) is appended after the older columns, which readers index by name.
-    const cols = [
-      't_s',
-      'current_replicas',
-      'desired_replicas',
-      'rescale',
-      'reason',
-      'proposals',
-      'able_to_scale',
-      'scaling_active',
-      'scaling_limited',
-      'current_metrics',
-      'ready_pods',
-      'unready_pods',
-      'missing_pods',
-      'ignored_pods',
-      'recommended_replicas',
-      'stabilized_replicas',
-    ];
-    const rows = result.hpaDecisions.map((d) => [
-      d.tS,
-      d.currentReplicas,
-      d.desiredReplicas,
-      d.rescale ? 1 : 0,
-      d.reason,
-      d.proposals,
-      d.ableToScale,
-      d.scalingActive,
-      d.scalingLimited,
-      d.currentMetrics ?? '',
-      d.readyPods ?? '',
-      d.unreadyPods ?? '',
-      d.missingPods ?? '',
-      d.ignoredPods ?? '',
-      d.recommendedReplicas ?? '',
-      d.stabilizedReplicas ?? '',
-    ]);
-    files['hpa_decisions.csv'] = toCsv(cols, rows);
-  }
+  if (result.hpaDecisions) files['hpa_decisions.csv'] = hpaDecisionsCsv(result.hpaDecisions);
   return files;
+}
+
+/** hpa_decisions.csv: one row per HPA sync (a run's, and each seed's of a compare). */
+export function hpaDecisionsCsv(decisions: NonNullable<RunResult['hpaDecisions']>): string {
+  // The HPA's view (current_metrics …) is appended after the older columns, which readers index by name.
+  const cols = [
+    't_s',
+    'current_replicas',
+    'desired_replicas',
+    'rescale',
+    'reason',
+    'proposals',
+    'able_to_scale',
+    'scaling_active',
+    'scaling_limited',
+    'current_metrics',
+    'ready_pods',
+    'unready_pods',
+    'missing_pods',
+    'ignored_pods',
+    'recommended_replicas',
+    'stabilized_replicas',
+  ];
+  const rows = decisions.map((d) => [
+    d.tS,
+    d.currentReplicas,
+    d.desiredReplicas,
+    d.rescale ? 1 : 0,
+    d.reason,
+    d.proposals,
+    d.ableToScale,
+    d.scalingActive,
+    d.scalingLimited,
+    d.currentMetrics ?? '',
+    d.readyPods ?? '',
+    d.unreadyPods ?? '',
+    d.missingPods ?? '',
+    d.ignoredPods ?? '',
+    d.recommendedReplicas ?? '',
+    d.stabilizedReplicas ?? '',
+  ]);
+  return toCsv(cols, rows);
 }

@@ -63,6 +63,11 @@ export interface TuneResult {
   /** No point met every constraint: `winner` is the closest (least violation). */
   noneFeasible: boolean;
   runs: number;
+  /**
+   * Every point that ran, in the order it was first run (bo: its proposal order), with its figures on all
+   * the seeds it got and whether it met the constraints: what the tune report draws.
+   */
+  evaluated: Standing[];
 }
 
 /**
@@ -233,5 +238,6 @@ export async function tune(
     ...(second !== undefined ? { runnerUp: stand(second) } : {}),
     noneFeasible: !winner.feasible,
     runs,
+    evaluated: [...new Set(rungs.flatMap((r) => r.candidates))].map(stand),
   };
 }

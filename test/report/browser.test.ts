@@ -162,13 +162,15 @@ describe('HTML report in a real browser (headless Chromium)', function () {
     }
   });
 
-  it('compare and sweep reports render too (variants overlaid over time and as bars; a heat map over a 2-D sweep)', async () => {
+  it('compare and sweep reports render too (seed bands and bars over time; a heat map over a 2-D sweep)', async () => {
     const cmp = join(tmp, 'cmp');
     expect(gmpsim('compare', 'scenarios/numa-stealing.yaml', '--out', cmp, '--quiet').status).to.equal(0);
     expect(gmpsim('report', cmp, '--quiet').status).to.equal(0);
     const c = await render(join(cmp, 'report.html'), join(cmp, 'report.png'));
     expect(c.errors).to.deep.equal([]);
-    expect(Object.keys(c.marks)).to.include.members(['overlay-p99', 'overlay-replicas', 'compare-p99Ms']);
+    // one seed, no HPA: each variant's line (a band of one seed), and the bars
+    expect(Object.keys(c.marks)).to.include.members(['band-p99', 'band-replicas', 'compare-p99Ms']);
+    expect(c.marks['band-hpa-metric']).to.equal(undefined);
     expect(Object.values(c.marks).every((n) => n > 0)).to.equal(true);
     const sw = join(tmp, 'sweep');
     expect(gmpsim('sweep', 'scenarios/sweep-hpa-target.yaml', '--out', sw, '--quiet').status).to.equal(0);
@@ -179,5 +181,63 @@ describe('HTML report in a real browser (headless Chromium)', function () {
     // Every figure per point, not only the objective; no empty panels anywhere.
     expect(Object.keys(s.marks).filter((k) => k.startsWith('sweep-')).length).to.be.greaterThan(2);
     expect(Object.values(s.marks).every((n) => n > 0)).to.equal(true);
+  });
+
+  it('a compare over seeds: bands of p99 (log, SLO), Ready replicas, the HPA metric vs target; intervals', async () => {
+    const cmp = join(tmp, 'cmp-seeds');
+    const r = gmpsim('compare', 'scenarios/compare-hpa-settings.yaml', '--seeds', '2', '--out', cmp, '--quiet');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(existsSync(join(cmp, 'timeseries-goroutines-seed-2.csv'))).to.equal(true);
+    expect(existsSync(join(cmp, 'hpa_decisions-goroutines-seed-2.csv'))).to.equal(true);
+    expect(gmpsim('report', cmp, '--quiet').status).to.equal(0);
+    const html = readFileSync(join(cmp, 'report.html'), 'utf8');
+    type Layer = { data?: { values: Record<string, number | string>[] }; layer?: Layer[]; mark?: unknown };
+    const specs = JSON.parse(/const specs = (\{.*\});\n/.exec(html)![1]!.replace(/\\u003c/g, '<')) as Record<
+      string,
+      { layer: Layer[] }
+    >;
+    for (const id of ['band-p99', 'band-replicas', 'band-hpa-metric']) {
+      const rows = specs[id]!.layer[0]!.data!.values;
+      expect(new Set(rows.map((x) => x.series)), id).to.deep.equal(new Set(['default', 'cautious', 'goroutines']));
+      expect(
+        rows.every((x) => x.seeds === 2 && x.lo! <= x.value! && x.value! <= x.hi!),
+        id,
+      ).to.equal(true);
+    }
+    // the seeds differ somewhere: a band has width
+    expect(specs['band-p99']!.layer[0]!.data!.values.some((x) => Number(x.hi) > Number(x.lo))).to.equal(true);
+    expect(JSON.stringify(specs['band-p99'])).to.match(/"type":"log"/);
+    expect(specs['band-p99']!.layer.some((l) => l.data?.values.some((v) => v.label === 'SLO p99 30 ms'))).to.equal(
+      true,
+    );
+    expect(specs['band-hpa-metric']!.layer.some((l) => l.data?.values.some((v) => v.ref === 100))).to.equal(true);
+    // bars carry the 95 % interval over the two seeds
+    expect(JSON.stringify(specs['compare-p99Ms'])).to.match(/"errorbar"/);
+    const c = await render(join(cmp, 'report.html'), join(cmp, 'report.png'));
+    expect(c.errors).to.deep.equal([]);
+    expect(Object.keys(c.marks)).to.include.members(['band-p99', 'band-replicas', 'band-hpa-metric', 'compare-p99Ms']);
+    for (const [id, n] of Object.entries(c.marks)) expect(n, id).to.be.greaterThan(0);
+  });
+
+  it('a tune report (bo): every figure per point, winner and runner-up, the BO trace, a table', async () => {
+    const dir = join(tmp, 'tune');
+    const args = ['--method', 'bo', '--budget', '4', '--batch', '2', '--max-seeds', '2', '--no-progress'];
+    const t = gmpsim('tune', 'scenarios/sweep-hpa-target.yaml', ...args, '--out', dir, '--quiet');
+    expect(t.status, t.stderr).to.equal(0);
+    const tune = JSON.parse(readFileSync(join(dir, 'tune.json'), 'utf8'));
+    expect(tune.evaluated).to.have.length(4);
+    expect(tune.evaluated[0].params.length).to.equal(2);
+    expect(gmpsim('report', dir, '--quiet').status).to.equal(0);
+    const c = await render(join(dir, 'report.html'), join(dir, 'report.png'));
+    expect(c.errors).to.deep.equal([]);
+    expect(Object.keys(c.marks)).to.include.members(['tune-figures', 'tune-trace']);
+    for (const [id, n] of Object.entries(c.marks)) expect(n, id).to.be.greaterThan(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).to.include('BO trace');
+    expect(html).to.include('<dt>winner</dt>');
+    expect(html).to.include('<dt>runner-up</dt>');
+    const table = /<section class="table" id="tune-points">[\s\S]*?<\/section>/.exec(html)![0];
+    expect(table.match(/<tr>/g)!.length).to.equal(1 + 4); // the header and one row per evaluated point
+    expect(table).to.include(`#${tune.best} (winner)`);
   });
 });

@@ -446,22 +446,195 @@ function podPanels(pods: readonly Row[], ctx: TimeContext): Chart[] {
   ];
 }
 
-/** Variants overlaid over time (their first seed): p99 latency and ready replicas, one line per variant. */
-export function overlayCharts(series: Record<string, readonly Row[]>): Chart[] {
-  const over = (col: string): Row[] =>
-    Object.entries(series).flatMap(([variant, rows]) =>
-      rows.filter((r) => Number.isFinite(r[col])).map((r) => ({ t_s: r.t_s!, series: variant, value: r[col]! })),
+/** Each variant's runs of a compare, one per seed: time series and (with an HPA) its syncs. */
+export interface VariantSeeds {
+  series: readonly (readonly Row[])[];
+  decisions: readonly (readonly Row[])[];
+}
+
+/** Median and range of the finite values (undefined when there are none). */
+function spread(xs: readonly number[]): { med: number; lo: number; hi: number } | undefined {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return undefined;
+  const m = v.length >> 1;
+  return { med: v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2, lo: v[0]!, hi: v[v.length - 1]! };
+}
+
+/** Most time points per variant in a band chart (longer runs are thinned to every k-th sample). */
+const BAND_POINTS = 600;
+
+/**
+ * One band per variant over time: the median over seeds as a line, the range over seeds (min to max) as
+ * a band. `read` takes a figure from one sample of one seed; samples are aligned by index (every seed of a
+ * compare has the same sample times, and an HPA the same sync times).
+ */
+function bandRows(
+  perVariant: Record<string, readonly (readonly Row[])[]>,
+  read: (r: Row) => number,
+  positive: boolean,
+): Row[] {
+  const out: Row[] = [];
+  for (const [variant, seeds] of Object.entries(perVariant)) {
+    const n = Math.max(0, ...seeds.map((s) => s.length));
+    const step = Math.max(1, Math.ceil(n / BAND_POINTS));
+    for (let i = 0; i < n; i += step) {
+      const at = seeds.map((s) => s[i]).filter((r): r is Row => r !== undefined);
+      const t = spread(at.map((r) => Number(r.t_s)));
+      const v = spread(at.map(read).filter((x) => !positive || x > 0));
+      if (!t || !v) continue;
+      out.push({ t_s: t.med, series: variant, value: v.med, lo: v.lo, hi: v.hi, seeds: at.length });
+    }
+  }
+  return out;
+}
+
+/** A band chart: each variant's range over seeds shaded, its median drawn; extra layers (an SLO) on top. */
+function bandChart(
+  id: string,
+  title: string,
+  rows: Row[],
+  yTitle: string,
+  yScale: VlSpec = {},
+  extra: VlSpec[] = [],
+): Chart {
+  const color = { field: 'series', type: 'nominal', title: null };
+  const x = { field: 't_s', type: 'quantitative', title: 'simulated time (s)' };
+  return {
+    id,
+    title,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      width: WIDTH,
+      height: HEIGHT,
+      layer: [
+        {
+          data: { values: rows },
+          layer: [
+            {
+              mark: { type: 'area', interpolate: 'step-after', opacity: 0.2, clip: true },
+              encoding: {
+                x,
+                y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale },
+                y2: { field: 'hi' },
+                color,
+              },
+            },
+            {
+              mark: { type: 'line', interpolate: 'step-after', clip: true },
+              encoding: {
+                x,
+                y: { field: 'value', type: 'quantitative', title: yTitle, scale: yScale },
+                color,
+                tooltip: [
+                  { field: 't_s', title: 't (s)' },
+                  { field: 'series', title: 'variant' },
+                  { field: 'value', title: 'median', format: '.3~f' },
+                  { field: 'lo', title: 'lowest seed', format: '.3~f' },
+                  { field: 'hi', title: 'highest seed', format: '.3~f' },
+                  { field: 'seeds' },
+                ],
+              },
+            },
+          ],
+        },
+        ...extra,
+      ],
+    },
+  };
+}
+
+/** A horizontal reference line with its label (the SLO, a target). */
+function refLine(y: number, label: string): VlSpec {
+  return {
+    data: { values: [{ ref: y, label }] },
+    layer: [
+      {
+        mark: { type: 'rule', color: '#d62828', strokeDash: [6, 3] },
+        encoding: { y: { field: 'ref', type: 'quantitative' } },
+      },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#d62828' },
+        encoding: { y: { field: 'ref', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } },
+      },
+    ],
+  };
+}
+
+/** A Kubernetes quantity as `kubectl get hpa` prints it (`12`, `12500m`, `1.5k`, `93%`) → a number. */
+export function quantity(text: string): number {
+  const m = /^(-?\d+(?:\.\d+)?)(m|k|M|G|Ki|Mi|Gi)?%?$/.exec(text.trim());
+  if (!m) return NaN;
+  const scale: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
+  return Number(m[1]) * (m[2] ? scale[m[2]]! : 1);
+}
+
+/**
+ * The HPA's first metric as a % of its target, from hpa_decisions.csv's current_metrics (formatHPAMetrics:
+ * `cpu: 93%/60%`, `12500m/8`, `<unknown>/60%` when the metric could not be read → NaN).
+ */
+export function hpaMetricPctOfTarget(currentMetrics: string): number {
+  const first = currentMetrics.split(', ')[0] ?? '';
+  const m = /^(?:[^:/]+: )?([^/]+)\/(\S+)(?: \(avg\))?$/.exec(first.trim());
+  if (!m) return NaN;
+  const cur = quantity(m[1]!);
+  const target = quantity(m[2]!);
+  return target > 0 ? (100 * cur) / target : NaN;
+}
+
+/**
+ * Seed bands over time for a compare: p99 latency (log scale, with the SLO), Ready replicas and the HPA's
+ * metric against its target (100 %), one band per variant: the median over seeds and the range from the
+ * lowest to the highest seed, so the spread the bars' intervals summarise is visible over the run.
+ */
+export function seedBandCharts(variants: Record<string, VariantSeeds>, sloP99Ms?: number): Chart[] {
+  const names = Object.keys(variants);
+  if (names.length === 0) return [];
+  const seeds = Math.max(...names.map((v) => variants[v]!.series.length));
+  const of = (pick: (v: VariantSeeds) => readonly (readonly Row[])[]) =>
+    Object.fromEntries(names.map((v) => [v, pick(variants[v]!)]));
+  const how =
+    seeds > 1 ? `median of ${seeds} seeds, band: lowest to highest seed` : 'one seed: use --seeds N for bands';
+  const charts: Chart[] = [];
+  const p99 = bandRows(
+    of((v) => v.series),
+    (r) => Number(r.latency_p99_ms),
+    true,
+  );
+  if (p99.length > 0)
+    charts.push(
+      bandChart(
+        'band-p99',
+        `p99 latency per sample interval (ms, log scale; ${how}${sloP99Ms !== undefined ? '; red: the SLO' : ''})`,
+        p99,
+        'ms',
+        { type: 'log' },
+        sloP99Ms !== undefined ? [refLine(sloP99Ms, `SLO p99 ${sloP99Ms} ms`)] : [],
+      ),
     );
-  if (Object.keys(series).length === 0) return [];
-  return [
-    lines(
-      'overlay-p99',
-      'p99 latency per sample interval, variants overlaid (first seed, ms)',
-      over('latency_p99_ms'),
-      'ms',
-    ),
-    lines('overlay-replicas', 'Ready replicas, variants overlaid (first seed)', over('replicas_ready'), 'pods'),
-  ];
+  const ready = bandRows(
+    of((v) => v.series),
+    (r) => Number(r.replicas_ready),
+    false,
+  );
+  if (ready.some((r) => Number(r.value) !== 0))
+    charts.push(bandChart('band-replicas', `Ready replicas (${how})`, ready, 'pods'));
+  const hpa = bandRows(
+    of((v) => v.decisions),
+    (r) => hpaMetricPctOfTarget(String(r.current_metrics ?? '')),
+    false,
+  );
+  if (hpa.length > 0)
+    charts.push(
+      bandChart(
+        'band-hpa-metric',
+        `The HPA's metric as a % of its target at each sync (its first metric, as the controller read it; ${how})`,
+        hpa,
+        '% of target',
+        {},
+        [refLine(100, 'target')],
+      ),
+    );
+  return charts;
 }
 
 /**
@@ -514,7 +687,7 @@ export function compareCharts(rows: readonly Row[]): Chart[] {
               ? [
                   {
                     mark: { type: 'errorbar', ticks: true },
-                    encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } },
+                    encoding: { y, x: { field: 'lo', type: 'quantitative', title }, x2: { field: 'hi' } },
                   },
                 ]
               : []),
@@ -642,4 +815,173 @@ function sweepFigures(points: readonly Row[], a: string, b: string | undefined):
       },
     };
   });
+}
+
+/** One evaluated point of a tune (tune.json's `evaluated`): its figures on the seeds it got. */
+export interface TunePoint {
+  point: number;
+  seeds: number;
+  /** Mean of each figure over the point's seeds (null: a run failed). */
+  figures: Record<string, number | null>;
+  objective: number | null;
+  feasible: boolean;
+  params: [string, unknown][];
+}
+
+/** What the tune page draws: tune.json's method, goal, rungs, evaluated points, winner and runner-up. */
+export interface TuneView {
+  method: string;
+  /** Constraint bounds by figure (constrained goal); the cost figure, when there is one. */
+  bounds: Record<string, number>;
+  cost?: string;
+  evaluated: readonly TunePoint[];
+  /** Rung (bo: batch) of each point, by point index: the order the search went. */
+  rungOf: ReadonlyMap<number, number>;
+  best: number;
+  runnerUp?: number;
+}
+
+/** A point's role in the result, for colours and the legend. */
+export function tuneStatus(v: TuneView, p: TunePoint): string {
+  if (p.point === v.best) return 'winner';
+  if (p.point === v.runnerUp) return 'runner-up';
+  return p.feasible ? 'meets the constraints' : 'misses the constraints';
+}
+
+const STATUS_COLOURS = {
+  domain: ['winner', 'runner-up', 'meets the constraints', 'misses the constraints'],
+  range: ['#2a9d8f', '#e9c46a', '#8ecae6', '#e76f51'],
+};
+
+const paramText = (ps: readonly [string, unknown][]) => ps.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+
+/**
+ * A tune's page: every figure of every evaluated point (one panel per figure, the points in the order they
+ * were run, coloured by constraints met or missed, winner and runner-up marked, each constraint's bound as
+ * a line), and the search itself in that order: each point's objective and the best feasible so far — for
+ * bo, the BO trace (batch after batch of proposals).
+ */
+export function tuneCharts(v: TuneView): Chart[] {
+  const order = v.evaluated.map((p, i) => ({ p, n: i + 1 }));
+  const label = (n: number, p: TunePoint) => `${n}. #${p.point}`;
+  const sortLabels = order.map(({ p, n }) => label(n, p));
+  const figures = Object.keys(v.evaluated[0]?.figures ?? {}).filter((f) =>
+    v.evaluated.some((p) => Number.isFinite(p.figures[f] ?? NaN) && p.figures[f] !== 0),
+  );
+  const rows: Row[] = [];
+  for (const { p, n } of order)
+    for (const f of figures) {
+      const value = p.figures[f];
+      if (value === null || value === undefined || !Number.isFinite(value)) continue;
+      rows.push({
+        figure: f === v.cost ? `${f} (cost)` : f,
+        at: label(n, p),
+        value,
+        status: tuneStatus(v, p),
+        params: paramText(p.params),
+        seeds: p.seeds,
+        ...(v.bounds[f] !== undefined ? { bound: v.bounds[f]! } : {}),
+      });
+    }
+  const charts: Chart[] = [];
+  const colour = { field: 'status', type: 'nominal', title: null, scale: STATUS_COLOURS };
+  if (rows.length > 0)
+    charts.push({
+      id: 'tune-figures',
+      title: 'Every figure of every evaluated point (mean over its seeds), in the order run; red dashes: a constraint',
+      spec: {
+        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+        data: { values: rows },
+        facet: { field: 'figure', type: 'nominal', title: null, sort: figures },
+        columns: 2,
+        resolve: { scale: { y: 'independent' } },
+        spec: {
+          width: 340,
+          height: 130,
+          layer: [
+            {
+              mark: 'bar',
+              encoding: {
+                x: { field: 'at', type: 'ordinal', sort: sortLabels, title: null, axis: { labelAngle: -60 } },
+                y: { field: 'value', type: 'quantitative', title: null },
+                color: colour,
+                tooltip: [
+                  { field: 'at', title: 'order. #point' },
+                  { field: 'params' },
+                  { field: 'figure' },
+                  { field: 'value', format: '.4~f' },
+                  { field: 'seeds' },
+                  { field: 'status' },
+                ],
+              },
+            },
+            {
+              mark: { type: 'rule', color: '#d62828', strokeDash: [6, 3] },
+              encoding: { y: { field: 'bound', type: 'quantitative', aggregate: 'max' } },
+            },
+          ],
+        },
+      },
+    });
+  // The search in order: each point's objective, and the best point meeting the constraints so far.
+  let best = Infinity;
+  const trace: Row[] = [];
+  for (const { p, n } of order) {
+    const obj = p.objective ?? NaN;
+    if (p.feasible && Number.isFinite(obj)) best = Math.min(best, obj);
+    trace.push({
+      n,
+      at: label(n, p),
+      objective: Number.isFinite(obj) ? obj : Number.NaN,
+      best: Number.isFinite(best) ? best : Number.NaN,
+      status: tuneStatus(v, p),
+      rung: v.rungOf.get(p.point) ?? 0,
+      params: paramText(p.params),
+    });
+  }
+  const bo = v.method === 'bo';
+  const x = {
+    field: 'n',
+    type: 'quantitative',
+    title: bo ? 'proposal order' : 'order run',
+    axis: { tickMinStep: 1, format: 'd' },
+  };
+  if (trace.some((t) => Number.isFinite(Number(t.objective))))
+    charts.push({
+      id: 'tune-trace',
+      title: bo
+        ? `BO trace: the objective (${v.cost ?? 'weighted'}) of each point in the order proposed, batch by batch; ` +
+          'line: the best meeting the constraints so far'
+        : `The search in the order run (${v.method}): each point's objective (${v.cost ?? 'weighted'}) on the ` +
+          'seeds it got; line: the best meeting the constraints so far',
+      spec: {
+        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+        width: WIDTH,
+        height: HEIGHT,
+        data: { values: trace },
+        layer: [
+          {
+            mark: { type: 'line', interpolate: 'step-after', color: '#264653' },
+            encoding: { x, y: { field: 'best', type: 'quantitative', title: 'objective' } },
+          },
+          {
+            mark: { type: 'point', filled: true, size: 70 },
+            encoding: {
+              x,
+              y: { field: 'objective', type: 'quantitative', title: 'objective' },
+              color: colour,
+              shape: { field: 'rung', type: 'nominal', title: bo ? 'batch' : 'rung' },
+              tooltip: [
+                { field: 'at', title: 'order. #point' },
+                { field: 'params' },
+                { field: 'objective', format: '.4~f' },
+                { field: 'rung', title: bo ? 'batch' : 'rung' },
+                { field: 'status' },
+              ],
+            },
+          },
+        ],
+      },
+    });
+  return charts;
 }

@@ -6,7 +6,18 @@ import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import { parse as parseYaml } from 'yaml';
 import type { Regime } from '../../explain/regimes.js';
-import { type Chart, compareCharts, overlayCharts, type RunContext, runCharts, sweepCharts } from './charts.js';
+import {
+  type Chart,
+  compareCharts,
+  type RunContext,
+  runCharts,
+  seedBandCharts,
+  sweepCharts,
+  type TunePoint,
+  type TuneView,
+  tuneCharts,
+  type VariantSeeds,
+} from './charts.js';
 
 type Row = Record<string, number | string>;
 
@@ -55,7 +66,7 @@ function json(file: string): any {
 
 /** Read a results directory, naming the file whose content is not what gmpsim wrote. */
 export function readReport(dir: string): Report {
-  const main = ['summary.json', 'compare.json', 'sweep.json'].find((f) => existsSync(join(dir, f)));
+  const main = ['summary.json', 'compare.json', 'sweep.json', 'tune.json'].find((f) => existsSync(join(dir, f)));
   try {
     return readReportUnchecked(dir);
   } catch (e) {
@@ -69,10 +80,113 @@ export function readReport(dir: string): Report {
 
 export interface Report {
   title: string;
-  kind: 'run' | 'compare' | 'sweep';
+  kind: 'run' | 'compare' | 'sweep' | 'tune';
   /** Key figures shown above the charts. */
   facts: [string, string][];
   charts: Chart[];
+  /** Tables after the charts (a tune's evaluated points): a name beside each column. */
+  tables?: Table[];
+}
+
+export interface Table {
+  id: string;
+  title: string;
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+/** Most rows a table shows (a grid tune can evaluate thousands of points; tune.json has them all). */
+const MAX_TABLE_ROWS = 500;
+
+/** A tune directory (tune.json): facts, every evaluated point's figures, the search in order, a table. */
+// biome-ignore lint/suspicious/noExplicitAny: tune.json as tune-command wrote it (its shape is checked where read)
+function tuneReport(t: any, file: string): Report {
+  if (!Array.isArray(t?.evaluated) || !Array.isArray(t?.rungs))
+    throw new FileContentError(
+      `${file}: expected tune.json with "evaluated" points (written by this gmpsim's tune), found none; re-run tune`,
+    );
+  const evaluated = t.evaluated as TunePoint[];
+  const bounds: Record<string, number> = {};
+  for (const c of (t.goal?.constraints ?? []) as { metric: string; max: number }[]) bounds[c.metric] = c.max;
+  const rungOf = new Map<number, number>();
+  (t.rungs as { candidates: number[] }[]).forEach((r, i) => {
+    for (const c of r.candidates) if (!rungOf.has(c)) rungOf.set(c, i + 1);
+  });
+  const view: TuneView = {
+    method: String(t.method),
+    bounds,
+    ...(t.goal?.kind === 'constrained' ? { cost: String(t.goal.cost) } : {}),
+    evaluated,
+    rungOf,
+    best: Number(t.best),
+    ...(t.runnerUp ? { runnerUp: Number(t.runnerUp.point) } : {}),
+  };
+  const params = (ps: [string, unknown][]) => ps.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+  const n = (x: unknown, d = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
+  const figuresText = (f: Record<string, number | null>) =>
+    `p95 ${n(f.p95Ms, 1)} ms · p99 ${n(f.p99Ms, 1)} ms · ${n(f.sloViolationMin)} min over the SLO · ` +
+    `errors ${n(f.errors, 1)} · ${n(f.podSeconds, 0)} pod-s`;
+  const goal =
+    t.goal?.kind === 'constrained'
+      ? `least ${t.goal.cost} with ${
+          Object.entries(bounds)
+            .map(([m, b]) => `${m} ≤ ${b}`)
+            .join(', ') || 'no constraints'
+        }`
+      : "the sweep's weighted objective";
+  const method = { grid: 'grid search', halving: 'successive halving', bo: 'Bayesian optimisation' }[String(t.method)];
+  const at = (p: number) => evaluated.find((e) => e.point === p);
+  const facts: [string, string][] = [
+    ['search', `${method ?? t.method}: ${evaluated.length} points evaluated, ${t.runs} runs`],
+    ['goal', goal],
+  ];
+  const win = at(view.best);
+  if (win)
+    facts.push([
+      t.noneFeasible ? 'closest (no point meets the constraints)' : 'winner',
+      `#${win.point} ${params(win.params)} — ${figuresText(win.figures)} (${win.seeds} seeds)`,
+    ]);
+  const ru = view.runnerUp !== undefined ? at(view.runnerUp) : undefined;
+  if (ru)
+    facts.push([
+      'runner-up',
+      `#${ru.point} ${params(ru.params)}${ru.feasible ? '' : ' (misses the constraints)'} — ` +
+        `${figuresText(ru.figures)} (${ru.seeds} seeds)`,
+    ]);
+  const figureNames = Object.keys(evaluated[0]?.figures ?? {});
+  const table: Table = {
+    id: 'tune-points',
+    title:
+      'Every evaluated point, in the order run' +
+      (evaluated.length > MAX_TABLE_ROWS ? ` (first ${MAX_TABLE_ROWS} of ${evaluated.length}; tune.json has all)` : ''),
+    columns: [
+      'order',
+      'point',
+      t.method === 'bo' ? 'batch' : 'rung',
+      'parameters',
+      'seeds',
+      ...figureNames,
+      'constraints',
+    ],
+    rows: evaluated
+      .slice(0, MAX_TABLE_ROWS)
+      .map((p, i) => [
+        i + 1,
+        `#${p.point}${p.point === view.best ? ' (winner)' : p.point === view.runnerUp ? ' (runner-up)' : ''}`,
+        rungOf.get(p.point) ?? '',
+        params(p.params),
+        p.seeds,
+        ...figureNames.map((f) => n(p.figures[f], 3)),
+        p.feasible ? 'met' : 'missed',
+      ]),
+  };
+  return {
+    title: `${t.name ?? 'tune'} — tune`,
+    kind: 'tune',
+    facts,
+    charts: tuneCharts(view),
+    tables: [table],
+  };
 }
 
 /**
@@ -176,17 +290,26 @@ function readReportUnchecked(dir: string): Report {
     const c = json(join(dir, 'compare.json'));
     // Means per variant (compare.csv holds one row per seed).
     const rows = csv(join(dir, existsSync(join(dir, 'compare-summary.csv')) ? 'compare-summary.csv' : 'compare.csv'));
-    const series = Object.fromEntries(
-      rows
-        .map((r) => String(r.variant))
-        .filter((v) => existsSync(join(dir, `timeseries-${v}.csv`)))
-        .map((v) => [v, csv(join(dir, `timeseries-${v}.csv`))]),
-    );
+    const seeds = (Array.isArray(c.seeds) ? c.seeds : []) as number[];
+    const variants: Record<string, VariantSeeds> = {};
+    for (const v of rows.map((r) => String(r.variant))) {
+      // every seed's series (timeseries-<v>-seed-<n>.csv); a directory from before them has the first seed's only
+      const files = seeds.map((n) => `${v}-seed-${n}.csv`).filter((f) => existsSync(join(dir, `timeseries-${f}`)));
+      const series = files.length > 0 ? files.map((f) => `timeseries-${f}`) : [`timeseries-${v}.csv`];
+      if (!existsSync(join(dir, series[0]!))) continue;
+      variants[v] = {
+        series: series.map((f) => csv(join(dir, f))),
+        decisions: files
+          .filter((f) => existsSync(join(dir, `hpa_decisions-${f}`)))
+          .map((f) => csv(join(dir, `hpa_decisions-${f}`))),
+      };
+    }
+    const slo = typeof c.sloP99Ms === 'number' ? c.sloP99Ms : undefined;
     return {
       title: `${c.scenario ?? 'comparison'} — variants`,
       kind: 'compare',
-      facts: [['seeds', String(c.seeds ?? '')]],
-      charts: [...overlayCharts(series), ...compareCharts(rows)],
+      facts: [['seeds', seeds.join(', ') || String(c.seeds ?? '')]],
+      charts: [...seedBandCharts(variants, slo), ...compareCharts(rows)],
     };
   }
   if (existsSync(join(dir, 'sweep.json'))) {
@@ -201,7 +324,10 @@ function readReportUnchecked(dir: string): Report {
       charts: sweepCharts(csv(join(dir, 'points.csv')), w.paths),
     };
   }
-  throw new Error(`${dir}: not a gmpsim results directory (expected summary.json, compare.json or sweep.json)`);
+  if (existsSync(join(dir, 'tune.json'))) return tuneReport(json(join(dir, 'tune.json')), join(dir, 'tune.json'));
+  throw new Error(
+    `${dir}: not a gmpsim results directory (expected summary.json, compare.json, sweep.json or tune.json)`,
+  );
 }
 
 /** One chart as SVG, rendered headless (no browser): vega-lite → vega → SVG. */
@@ -214,6 +340,16 @@ export async function chartSvg(chart: Chart): Promise<string> {
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
+/** A table section: a header row, then one row per entry. */
+function tableHtml(t: Table): string {
+  const head = t.columns.map((c) => `<th>${esc(c)}</th>`).join('');
+  const body = t.rows.map((r) => `<tr>${r.map((x) => `<td>${esc(String(x))}</td>`).join('')}</tr>`).join('\n');
+  return (
+    `<section class="table" id="${t.id}"><h2>${esc(t.title)}</h2><div style="overflow:auto;max-height:600px">` +
+    `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div></section>`
+  );
+}
+
 /** One self-contained HTML page: the libraries inlined, every chart's spec and data embedded. */
 export function reportHtml(r: Report): string {
   const specs = Object.fromEntries(r.charts.map((c) => [c.id, c.spec]));
@@ -225,12 +361,15 @@ body{font:14px/1.4 system-ui,sans-serif;margin:24px auto;max-width:900px;color:#
 h1{font-size:22px;margin:0 0 8px} h2{font-size:15px;margin:24px 0 6px}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px;margin:8px 0 16px} dt{color:#666}
 .chart{border-top:1px solid #eee;padding-top:4px}
+table{border-collapse:collapse;font-size:12px} th,td{padding:2px 6px;border-bottom:1px solid #eee;text-align:right}
+th{position:sticky;top:0;background:#fff} td:nth-child(4){text-align:left}
 </style>
 ${libraries()}
 </head><body>
 <h1>${esc(r.title)}</h1>
 <dl>${r.facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
 ${r.charts.map((c) => `<section class="chart" id="${c.id}"><h2>${esc(c.title)}</h2><div class="vis"></div></section>`).join('\n')}
+${(r.tables ?? []).map(tableHtml).join('\n')}
 <p style="color:#888">gmpsim report · hover a line or bar for its values</p>
 <script>
 const specs = ${json};
