@@ -36,6 +36,17 @@ describe('lessons (notebooks/)', () => {
     }
   });
 
+  it('every curated scenario is run by a lesson (a code cell loads it), not only linked', () => {
+    const code = names
+      .flatMap((f) => cells(f).filter((c) => c.cell_type === 'code'))
+      .map(text)
+      .join('\n');
+    const notRun = readdirSync('scenarios')
+      .filter((x) => x.endsWith('.yaml'))
+      .filter((f) => !code.includes(`scenarios/${f}`));
+    expect(notRun, 'scenarios no notebook runs').to.deep.equal([]);
+  });
+
   for (const f of names) {
     it(`${f}: question, prediction, run, source links, exercises with worked answers`, () => {
       const md = markdown(f);
