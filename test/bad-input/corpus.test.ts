@@ -262,7 +262,7 @@ const CASES: Case[] = [
       return ['report', 'docs'];
     },
     code: 2,
-    first: /^error: docs: not a gmpsim run, compare or sweep results directory/,
+    first: /^error: docs: not a gmpsim run, compare, sweep or tune results directory/,
   },
 
   // 2. The journal.
