@@ -1,9 +1,10 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { median } from 'd3-array';
+import { mean, median, sum } from 'd3-array';
 import { writeFileAtomic } from '../src/report/atomic-dir.js';
 import { toStableJson } from '../src/report/format.js';
+import { MAX_SMALL_SIZE, roundupsize } from '../src/runtime/gmp/malloc.js';
 import { CALIBRATIONS_DIR, type Calibration } from '../src/scenario/calibration.js';
 import { CostsSchema, NameSchema } from '../src/scenario/schema.js';
 import { build, goRun, goVersion, parseGctrace } from './go-programs.js';
@@ -58,6 +59,22 @@ const http = [1, 2, 3].map(
 );
 const httpRequestUs = median(http.map((h) => h.serverCpuUs / h.completed))!;
 
+// mallocgc (malloc.go): ns per make([]byte, size) at sizes 16 B .. 1 MiB (validation/go/calibrate). Small
+// objects (<= 32 KiB) cost a + b × their size class: a least-squares line gives mallocNsPerObject (a) and
+// zeroNsPerKB (b, memclr per byte, × 1024); a large object costs mallocLargeUs more than zeroing its pages.
+const mallocAt = (size: number) =>
+  median(runs.map((r) => (r.out.mallocNs as unknown as Record<string, number>)[String(size)]!))!;
+const MALLOC_SIZES = [16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
+const point = (b: number) => ({ x: roundupsize(b), y: mallocAt(b) });
+const SMALL = MALLOC_SIZES.filter((b) => b <= MAX_SMALL_SIZE).map(point);
+const LARGE = MALLOC_SIZES.filter((b) => b > MAX_SMALL_SIZE).map(point);
+const mx = mean(SMALL, (p) => p.x)!,
+  my = mean(SMALL, (p) => p.y)!;
+const slope = Math.max(0, sum(SMALL, (p) => (p.x - mx) * (p.y - my)) / sum(SMALL, (p) => (p.x - mx) ** 2));
+const mallocNsPerObject = Math.max(0, my - slope * mx);
+const zeroNsPerKB = slope * 1024;
+const mallocLargeUs = Math.max(0, median(LARGE.map((p) => p.y - slope * p.x))! / 1000);
+
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const cal: Calibration = {
   name: opts.name,
@@ -72,6 +89,9 @@ const cal: Calibration = {
       syscallOverheadNs: r1(syscallOverheadNs),
       timerSlackUs: r1(timerSlackUs),
       httpRequestUs: r1(httpRequestUs),
+      mallocNsPerObject: r1(mallocNsPerObject),
+      mallocLargeUs: r1(mallocLargeUs),
+      zeroNsPerKB: r1(zeroNsPerKB),
     },
     gc: { scanRateMBPerCpuS: Math.round(scanRateMBPerCpuS) },
   },
@@ -82,6 +102,7 @@ const cal: Calibration = {
     syscallMinusRawSyscallNs: r1(med('syscallNs')),
     usleep20LateNs: r1(med('usleepLateNs')),
     httpServerCpuPerEmptyRequestUs: r1(httpRequestUs),
+    ...Object.fromEntries(MALLOC_SIZES.map((b) => [`malloc${b}BNs`, r1(mallocAt(b))])),
     forcedGcCycles: forced.length,
     forcedGcMarkedMB: median(forced.map((c) => c.liveMB))!,
     forcedGcMarkCpuMs: r1(median(forced.map((c) => c.markCpuMs))!),

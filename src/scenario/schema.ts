@@ -196,6 +196,25 @@ export const CostsSchema = z
       .nonnegative()
       .default(50)
       .describe('copystack: copying 1 KiB of stack when it grows (memmove), ns'),
+    mallocNsPerObject: z
+      .number()
+      .nonnegative()
+      .default(15)
+      .describe(
+        "mallocgc's small-object path (<= 32 KiB: size class, mcache span), per object, zeroing excluded, charged to the allocating goroutine, ns",
+      ),
+    mallocLargeUs: z
+      .number()
+      .nonnegative()
+      .default(2)
+      .describe(
+        "mallocgc's large-object path (> 32 KiB: a span of whole pages from mheap), per object, zeroing excluded, µs",
+      ),
+    zeroNsPerKB: z
+      .number()
+      .nonnegative()
+      .default(50)
+      .describe('memclrNoHeapPointers: zeroing 1 KiB of a new object (needzero), charged with mallocgc, ns'),
     httpRequestUs: z
       .number()
       .nonnegative()

@@ -13,7 +13,9 @@ const leaf: fc.Arbitrary<Step> = fc.oneof(
   ms(0.01, 3).map((m) => ({ netpoll: { dist: 'exponential' as const, meanMs: m } })),
   ms(0, 3).map((m) => ({ sleep: { dist: 'uniform' as const, minMs: 0, maxMs: m } })),
   fc.constant({ gosched: true as const }),
-  fc.integer({ min: 1, max: 512 }).map((kb) => ({ alloc: { dist: 'constant' as const, valueKB: kb } })),
+  fc
+    .integer({ min: 1, max: 512 })
+    .map((kb) => ({ alloc: { dist: 'constant' as const, valueKB: kb, objectBytes: 64 } })),
   ms(0.001, 0.5).map((m) => ({ locked: { mutex: 'mu', cpu: { dist: 'constant' as const, valueMs: m } } })),
 );
 // A fan-in over channel "c": k children each do some work and send once; the parent receives k times.

@@ -31,6 +31,9 @@ describe('scenario loading', () => {
       runnextStealWaitUs: 3,
       stackCopyNsPerKB: 50,
       timerSlackUs: 50,
+      mallocNsPerObject: 15,
+      mallocLargeUs: 2,
+      zeroNsPerKB: 50,
       httpRequestUs: 60,
     });
     expect(s.workload.arrival).to.deep.equal({ process: 'poisson', ratePerS: 100 });

@@ -3,6 +3,7 @@ import { ASSIST_GO_ON } from '../gc/mark.js';
 import { CHAN_BLOCK } from './chan.js';
 import { callPark } from './dependency-call.js';
 import { goexit, gopark, goschedImpl, newproc, ready } from './goroutines.js';
+import { mallocgcNs } from './malloc.js';
 import { addtimer } from './poller.js';
 import { Op } from './program.js';
 import type { Sched } from './sched.js';
@@ -52,7 +53,10 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
       }
       case Op.Alloc: {
         g.pc[gp] = pc + 1;
-        const r = s.gc ? s.gc.alloc(gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc)) : 0;
+        const bytes = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
+        const malloc = s.cfg.costs.malloc;
+        if (malloc) overheadNs += mallocgcNs(bytes, progs.arg2[pc]!, malloc); // the allocation's own CPU
+        const r = s.gc ? s.gc.alloc(gp, bytes) : 0;
         if (s.gc) overheadNs += s.gc.sweepNs; // proportional sweeping before the allocation
         s.noteMemory();
         if (r === 0) continue;

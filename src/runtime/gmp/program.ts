@@ -21,7 +21,7 @@ export const enum Op {
   Lock = 7, // sync.Mutex.Lock
   Unlock = 8, // sync.Mutex.Unlock
   Gosched = 9, // runtime.Gosched
-  Alloc = 10, // mallocgc: heap bytes (arg: size sampler)
+  Alloc = 10, // mallocgc: heap bytes (arg: size sampler, arg2: bytes per object)
   GcMark = 11, // a background mark worker's loop (gcBgMarkWorker)
   StackGrow = 12, // the call chain gets arg bytes deep (morestack → newstack/copystack)
   StackPop = 13, // back to the shallow resting depth
@@ -106,7 +106,8 @@ export class Programs {
           sleep: (d) => void ops.push([Op.Sleep, sampler(d), 0]),
           alloc: (size) => {
             this.streams.push(stream);
-            ops.push([Op.Alloc, this.samplers.push(sizeSampler(size, stream)) - 1, 0]);
+            // arg2: bytes per object, for mallocgc's per-object cost (malloc.ts).
+            ops.push([Op.Alloc, this.samplers.push(sizeSampler(size, stream)) - 1, size.objectBytes]);
             this.allocates = true;
           },
           gosched: () => void ops.push([Op.Gosched, 0, 0]),

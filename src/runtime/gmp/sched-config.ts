@@ -2,6 +2,7 @@ import { SampleLog } from '../../metrics/sample-log.js';
 import type { GcConfig } from '../gc/cycle.js';
 import type { GoVersion } from '../version.js';
 import type { CpuShare, NumaConfig } from './cpu.js';
+import type { MallocCosts } from './malloc.js';
 
 /** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
 export interface SchedCosts {
@@ -20,6 +21,8 @@ export interface SchedCosts {
   timerSlackNs?: number;
   /** copystack: ns per byte of stack copied when a stack grows. */
   stackCopyNsPerByte?: number;
+  /** mallocgc's CPU per object and per byte zeroed (malloc.ts); absent: allocation is free. */
+  malloc?: MallocCosts;
 }
 
 export interface SchedConfig {

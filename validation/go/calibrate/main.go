@@ -7,6 +7,8 @@
 //	syscallNs         syscall.Syscall(getpid) minus syscall.RawSyscall(getpid): entersyscall + exitsyscall
 //	usleepLateNs      how late a raw nanosleep of 20 µs (sysmon's usleep(20)) returns: timer slack + wake-up
 //	markedMB          with GODEBUG=gctrace=1, forced GCs of a pointer-dense heap (read gctrace for mark CPU)
+//	mallocNs          map of object size (B) to ns per make([]byte, size) that escapes to the heap (mallocgc:
+//	                  size class or large span, zeroing), beside a 256 MiB noscan ballast so GC is rare
 //
 // Usage: GOMAXPROCS=1 GODEBUG=gctrace=1 calibrate
 package main
@@ -16,6 +18,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -43,6 +46,30 @@ type node struct {
 }
 
 var keep []*node
+
+// sinkBytes keeps each allocation escaping to the heap (mallocgc, not the stack).
+var sinkBytes []byte
+
+// mallocNs: ns per heap allocation of `size` bytes. The ballast (noscan, so nothing to mark) puts the next
+// GC 256 MiB away; each timed batch starts right after a forced GC, so spans come back swept and reused:
+// mallocgc's steady state, zeroing included (needzero), not fresh pages from the OS.
+func mallocNs(size int) float64 {
+	n := (64 << 20) / size
+	if n > 200_000 {
+		n = 200_000
+	}
+	ns := make([]float64, 5)
+	for k := range ns {
+		runtime.GC()
+		t := time.Now()
+		for i := 0; i < n; i++ {
+			sinkBytes = make([]byte, size)
+		}
+		ns[k] = float64(time.Since(t).Nanoseconds()) / float64(n)
+	}
+	sort.Float64s(ns)
+	return ns[2]
+}
 
 func main() {
 	out := map[string]interface{}{}
@@ -88,6 +115,14 @@ func main() {
 	}
 	sort.Float64s(late)
 	out["usleepLateNs"] = late[len(late)/2]
+	ballast := make([]byte, 256<<20)
+	malloc := map[string]float64{}
+	for _, size := range []int{16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576} {
+		malloc[strconv.Itoa(size)] = mallocNs(size)
+	}
+	out["mallocNs"] = malloc
+	runtime.KeepAlive(ballast)
+	ballast = nil
 	// A 256 MiB pointer-dense heap (64-byte nodes, two pointers each), then forced GCs: gctrace reports
 	// the marked heap and the mark CPU time of each.
 	const nodes = 256 << 20 / 64
