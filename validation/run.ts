@@ -98,6 +98,7 @@ build(
   'udpsyscalls',
   'httpsyscalls',
   'httpserve',
+  'syncsteps',
 );
 
 // 1. CPU-bound goroutines: 4 × 50 ms started together; total completion time, and fairness: the first
@@ -531,7 +532,114 @@ for (const procs of [1, 2]) {
   }
 }
 
-// 10. Service level (issue 23): a real net/http server under open-loop load, under a CPU quota and with GC,
+// 10. Steps issue 23 added, each against the Go it follows (validation/go/syncsteps). Figures are ones the
+// machine's load does not move much: sleep-paced times, counts, and ratios of spin-paced times.
+{
+  const c = (ms: number) => ({ dist: 'constant', valueMs: ms });
+  const one = (steps: object[], runtime: object = {}) =>
+    oneRequest(2, steps, { gomaxprocs: 2, channels: { c: { capacity: 64 } }, ...runtime });
+  // select with a timeout: a producer sends every 10 ms, the consumer runs 30 selects with a 4 ms
+  // time.After: two timeouts then a value, ~100 ms (stale timers of won selects must not wake anyone).
+  const sel = [1, 2, 3].map(() => go<{ elapsedMs: number; timeouts: number }>('syncsteps', 2, ['select', 30, 10, 4]));
+  compare(
+    'select with a 4 ms timeout, a value every 10 ms, GOMAXPROCS 2',
+    'ms for 30 selects (median of 3)',
+    median(sel.map((r) => r.elapsedMs)),
+    sim(
+      one([
+        {
+          spawn: {
+            count: 1,
+            wait: false,
+            steps: [{ repeat: { count: 30, steps: [{ sleep: c(10) }, { send: { chan: 'c' } }] } }],
+          },
+        },
+        { repeat: { count: 30, steps: [{ select: { chan: 'c', timeout: c(4) } }] } },
+      ]),
+      (s) => s.latencyMs.max,
+    ),
+    0.1,
+    2,
+    `real: ${median(sel.map((r) => r.timeouts))} timeouts of 30`,
+  );
+  // close: 4 receivers parked; closed after 5 ms; all return (with the zero value).
+  const closed = [1, 2, 3].map(() => go<{ elapsedMs: number; zeros: number }>('syncsteps', 2, ['close', 4, 5]));
+  compare(
+    'close wakes 4 parked receivers, GOMAXPROCS 2',
+    'ms until all returned (median of 3)',
+    median(closed.map((r) => r.elapsedMs)),
+    sim(
+      one([
+        { spawn: { count: 4, wait: false, steps: [{ recv: { chan: 'c' } }] } },
+        { sleep: c(5) },
+        { close: { chan: 'c' } },
+        { spawn: { count: 1, wait: true, steps: [{ cpu: c(0.001) }] } }, // wait for every child
+      ]),
+      (s) => s.latencyMs.max,
+    ),
+    0.15,
+    0.5,
+    `real: ${median(closed.map((r) => r.zeros))} of 4 got the zero value`,
+  );
+  // sync.RWMutex, writer preference: R1 reads 20 ms; W arrives at 5 ms (writes 10 ms); R2 at 10 ms
+  // (reads 5 ms) waits behind W: finishes at 20, 30 and 35 (R2 at 15 without writer preference). The
+  // holders spin, so the machine's load stretches every time alike: ratios to R1's finish.
+  const rw = [1, 2, 3].map(() => go<{ r1Ms: number; wMs: number; r2Ms: number }>('syncsteps', 2, ['rwmutex']));
+  const rwStep = (write: boolean, ms: number) => ({ rwlocked: { rwmutex: 'rw', write, cpu: c(ms) } });
+  const actors = {
+    r1: [rwStep(false, 20)],
+    w: [{ sleep: c(5) }, rwStep(true, 10)],
+    r2: [{ sleep: c(10) }, rwStep(false, 5)],
+  };
+  // The request's own goroutine plays `who`; the other two run beside it.
+  const finish = (who: keyof typeof actors) =>
+    one([
+      ...Object.entries(actors)
+        .filter(([k]) => k !== who)
+        .map(([, steps]) => ({ spawn: { count: 1, wait: false, steps } })),
+      ...actors[who],
+    ]);
+  const ratio = (who: 'w' | 'r2'): [number, number] => {
+    const [a, b] = sim(finish(who), (s) => s.latencyMs.max);
+    const [r1a, r1b] = sim(finish('r1'), (s) => s.latencyMs.max);
+    return [a / r1a, b / r1b];
+  };
+  const rwCase = 'sync.RWMutex: reader, writer, reader (writer preference), GOMAXPROCS 2';
+  compare(rwCase, "writer's finish ÷ first reader's", median(rw.map((r) => r.wMs / r.r1Ms)), ratio('w'), 0.15, 0);
+  compare(
+    rwCase,
+    "second reader's finish ÷ first reader's",
+    median(rw.map((r) => r.r2Ms / r.r1Ms)),
+    ratio('r2'),
+    0.15,
+    0,
+    'without writer preference it would be 0.75',
+  );
+  // sync.Mutex starvation mode: G1 locks, spins 0.5 ms, unlocks, 40 times back to back; G2 locks once
+  // after 0.2 ms. Normal mode lets G1 win every race; after 1 ms G2 starves and gets the hand-off.
+  const starve = [1, 2, 3].map(() => go<{ waitMs: number }>('syncsteps', 2, ['starve', 40, 500]));
+  const starveDoc = (syncMutex: string) =>
+    one(
+      [
+        { spawn: { count: 1, wait: false, steps: [{ repeat: { count: 40, steps: [{ locked: { cpu: c(0.5) } }] } }] } },
+        { sleep: c(0.2) },
+        { locked: { cpu: c(0) } },
+      ],
+      { syncMutex },
+    );
+  const [fifoWait] = sim(starveDoc('fifo'), (s) => s.latencyMs.max - 0.2);
+  compare(
+    'sync.Mutex starvation mode (runtime.syncMutex: go), GOMAXPROCS 2',
+    "G2's wait for the lock, ms (median of 3)",
+    median(starve.map((r) => r.waitMs)),
+    sim(starveDoc('go'), (s) => s.latencyMs.max - 0.2),
+    0.3,
+    1,
+    `syncMutex fifo gives ${fifoWait.toFixed(2)} ms; never handing off (no starvation mode) would be ~20 ms`,
+  );
+}
+
+// 11. Service level (issue 23): a real net/http server under open-loop load, under a CPU quota and with GC,
 // against the scenario its owner would write (validation/service.ts, validation/scenarios/http-service.yaml).
 runServiceCases(compare, CALIBRATION);
 

@@ -48,6 +48,7 @@ export class GmpPod implements PodRuntime {
       netpoll: runtime.netpoll,
       goVersion: runtime.goVersion,
       maxThreads: runtime.maxThreads,
+      syncMutex: runtime.syncMutex,
       ...(network ? { network } : {}),
       ...(cpu ? { cpu } : {}),
       ...(cpuShare ? { cpuShare } : {}),
