@@ -581,15 +581,16 @@ for (const procs of [1, 2]) {
     0.5,
     `real: ${median(closed.map((r) => r.zeros))} of 4 got the zero value`,
   );
-  // sync.RWMutex, writer preference: R1 reads 20 ms; W arrives at 5 ms (writes 10 ms); R2 at 10 ms
-  // (reads 5 ms) waits behind W: finishes at 20, 30 and 35 (R2 at 15 without writer preference). The
-  // holders spin, so the machine's load stretches every time alike: ratios to R1's finish.
+  // sync.RWMutex, writer preference: R1 reads 40 ms; W arrives at 10 ms (writes 20 ms); R2 at 30 ms
+  // (reads 10 ms) waits behind W: finishes at 40, 60 and 70 (R2 at 40 without writer preference). The
+  // holders spin, so the machine's load stretches every time alike: ratios to R1's finish, and how many
+  // runs had R2 finish after W (the order, which load does not change).
   const rw = [1, 2, 3].map(() => go<{ r1Ms: number; wMs: number; r2Ms: number }>('syncsteps', 2, ['rwmutex']));
   const rwStep = (write: boolean, ms: number) => ({ rwlocked: { rwmutex: 'rw', write, cpu: c(ms) } });
   const actors = {
-    r1: [rwStep(false, 20)],
-    w: [{ sleep: c(5) }, rwStep(true, 10)],
-    r2: [{ sleep: c(10) }, rwStep(false, 5)],
+    r1: [rwStep(false, 40)],
+    w: [{ sleep: c(10) }, rwStep(true, 20)],
+    r2: [{ sleep: c(30) }, rwStep(false, 10)],
   };
   // The request's own goroutine plays `who`; the other two run beside it.
   const finish = (who: keyof typeof actors) =>
@@ -599,21 +600,27 @@ for (const procs of [1, 2]) {
         .map(([, steps]) => ({ spawn: { count: 1, wait: false, steps } })),
       ...actors[who],
     ]);
-  const ratio = (who: 'w' | 'r2'): [number, number] => {
-    const [a, b] = sim(finish(who), (s) => s.latencyMs.max);
-    const [r1a, r1b] = sim(finish('r1'), (s) => s.latencyMs.max);
-    return [a / r1a, b / r1b];
-  };
+  const [r1D, r1C] = sim(finish('r1'), (s) => s.latencyMs.max);
+  const [wD, wC] = sim(finish('w'), (s) => s.latencyMs.max);
+  const [r2D, r2C] = sim(finish('r2'), (s) => s.latencyMs.max);
   const rwCase = 'sync.RWMutex: reader, writer, reader (writer preference), GOMAXPROCS 2';
-  compare(rwCase, "writer's finish ÷ first reader's", median(rw.map((r) => r.wMs / r.r1Ms)), ratio('w'), 0.15, 0);
+  compare(
+    rwCase,
+    'runs of 3 where the second reader finished after the writer',
+    rw.filter((r) => r.r2Ms > r.wMs).length,
+    [r2D > wD ? 3 : 0, r2C > wC ? 3 : 0],
+    0,
+    0,
+  );
+  compare(rwCase, "writer's finish ÷ first reader's", median(rw.map((r) => r.wMs / r.r1Ms)), [wD / r1D, wC / r1C], 0.15, 0);
   compare(
     rwCase,
     "second reader's finish ÷ first reader's",
     median(rw.map((r) => r.r2Ms / r.r1Ms)),
-    ratio('r2'),
+    [r2D / r1D, r2C / r1C],
     0.15,
     0,
-    'without writer preference it would be 0.75',
+    'without writer preference it would be 1.0',
   );
   // sync.Mutex starvation mode: G1 locks, spins 0.5 ms, unlocks, 40 times back to back; G2 locks once
   // after 0.2 ms. Normal mode lets G1 win every race; after 1 ms G2 starves and gets the hand-off.

@@ -6,8 +6,8 @@
 //	                                                    TIMEOUTMS time.After: elapsedMs, timeouts, received
 //	GOMAXPROCS=P syncsteps close K SLEEPMS              K receivers park on a channel; after SLEEPMS it is
 //	                                                    closed: elapsedMs until all returned, zero (ok=false) count
-//	GOMAXPROCS=P syncsteps rwmutex                      R1 RLocks and spins 20 ms; at 5 ms W Locks (spins
-//	                                                    10 ms); at 10 ms R2 RLocks (spins 5 ms): each one's
+//	GOMAXPROCS=P syncsteps rwmutex                      R1 RLocks and spins 40 ms; at 10 ms W Locks (spins
+//	                                                    20 ms); at 30 ms R2 RLocks (spins 10 ms): each one's
 //	                                                    finish, ms
 //	GOMAXPROCS=P syncsteps starve N HOLDUS              G1 locks, spins HOLDUS, unlocks, N times back to back;
 //	                                                    after 0.2 ms G2 locks once: G2's wait, ms
@@ -89,21 +89,26 @@ func main() {
 			wg.Done()
 		}
 		wg.Add(3)
-		go func() { rw.RLock(); spin(20*time.Millisecond, iters); rw.RUnlock(); finish("r1") }()
+		// R1 is main: it holds the read lock before W and R2 exist, so a late goroutine start cannot
+		// reorder them.
+		rw.RLock()
 		go func() {
-			time.Sleep(5 * time.Millisecond)
+			time.Sleep(10 * time.Millisecond)
 			rw.Lock()
-			spin(10*time.Millisecond, iters)
+			spin(20*time.Millisecond, iters)
 			rw.Unlock()
 			finish("w")
 		}()
 		go func() {
-			time.Sleep(10 * time.Millisecond)
+			time.Sleep(30 * time.Millisecond)
 			rw.RLock()
-			spin(5*time.Millisecond, iters)
+			spin(10*time.Millisecond, iters)
 			rw.RUnlock()
 			finish("r2")
 		}()
+		spin(40*time.Millisecond, iters)
+		rw.RUnlock()
+		finish("r1")
 		wg.Wait()
 		out["r1Ms"], out["wMs"], out["r2Ms"] = done["r1"], done["w"], done["r2"]
 	case "starve":
