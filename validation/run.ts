@@ -612,7 +612,14 @@ for (const procs of [1, 2]) {
     0,
     0,
   );
-  compare(rwCase, "writer's finish ÷ first reader's", median(rw.map((r) => r.wMs / r.r1Ms)), [wD / r1D, wC / r1C], 0.15, 0);
+  compare(
+    rwCase,
+    "writer's finish ÷ first reader's",
+    median(rw.map((r) => r.wMs / r.r1Ms)),
+    [wD / r1D, wC / r1C],
+    0.15,
+    0,
+  );
   compare(
     rwCase,
     "second reader's finish ÷ first reader's",
