@@ -10,7 +10,8 @@
 //	                                                    20 ms); at 30 ms R2 RLocks (spins 10 ms): each one's
 //	                                                    finish, ms
 //	GOMAXPROCS=P syncsteps starve N HOLDUS              G1 locks, spins HOLDUS, unlocks, N times back to back;
-//	                                                    after 0.2 ms G2 locks once: G2's wait, ms
+//	                                                    after 0.2 ms G2 locks once: G2's wait and G1's
+//	                                                    mean time per lock (≈ its hold), ms
 package main
 
 import (
@@ -118,13 +119,16 @@ func main() {
 		var m sync.Mutex
 		var wg sync.WaitGroup
 		wg.Add(2)
+		var holdMs float64
 		go func() {
 			defer wg.Done()
+			t := time.Now()
 			for i := 0; i < n; i++ {
 				m.Lock()
 				spin(hold, iters)
 				m.Unlock()
 			}
+			holdMs = ms(time.Since(t)) / float64(n)
 		}()
 		var waitMs float64
 		go func() {
@@ -136,7 +140,7 @@ func main() {
 			m.Unlock()
 		}()
 		wg.Wait()
-		out["waitMs"] = waitMs
+		out["waitMs"], out["holdMs"] = waitMs, holdMs
 	}
 	b, _ := json.Marshal(out)
 	fmt.Println(string(b))
