@@ -1,10 +1,10 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { mean, median, sum } from 'd3-array';
+import { median } from 'd3-array';
 import { writeFileAtomic } from '../src/report/atomic-dir.js';
 import { toStableJson } from '../src/report/format.js';
-import { MAX_SMALL_SIZE, roundupsize } from '../src/runtime/gmp/malloc.js';
+import { roundupsize } from '../src/runtime/gmp/malloc.js';
 import { CALIBRATIONS_DIR, type Calibration } from '../src/scenario/calibration.js';
 import { CostsSchema, NameSchema } from '../src/scenario/schema.js';
 import { build, goRun, goVersion, parseGctrace } from './go-programs.js';
@@ -59,21 +59,18 @@ const http = [1, 2, 3].map(
 );
 const httpRequestUs = median(http.map((h) => h.serverCpuUs / h.completed))!;
 
-// mallocgc (malloc.go): ns per make([]byte, size) at sizes 16 B .. 1 MiB (validation/go/calibrate). Small
-// objects (<= 32 KiB) cost a + b × their size class: a least-squares line gives mallocNsPerObject (a) and
-// zeroNsPerKB (b, memclr per byte, × 1024); a large object costs mallocLargeUs more than zeroing its pages.
-const mallocAt = (size: number) =>
-  median(runs.map((r) => (r.out.mallocNs as unknown as Record<string, number>)[String(size)]!))!;
+// mallocgc (malloc.go): ns per make([]byte, size) at 16 B .. 1 MiB (`calibrate malloc`, a process of its own
+// so its forced GCs stay out of the scan rate's gctrace). Zeroing per byte is the slope between the two
+// largest sizes (memclr of whole pages, nothing else grows with size there); a small object's own cost is
+// the 16 B time less its zeroing, a large one's the 64 KiB time less its zeroing. The sizes between are
+// kept in the measurements: on this VM they cost more per byte than either end (see the README).
+const mallocRuns = [1, 2, 3].map(() => goRun<{ mallocNs: Record<string, number> }>('calibrate', 1, ['malloc']).out);
+const mallocAt = (size: number) => median(mallocRuns.map((r) => r.mallocNs[String(size)]!))!;
 const MALLOC_SIZES = [16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
-const point = (b: number) => ({ x: roundupsize(b), y: mallocAt(b) });
-const SMALL = MALLOC_SIZES.filter((b) => b <= MAX_SMALL_SIZE).map(point);
-const LARGE = MALLOC_SIZES.filter((b) => b > MAX_SMALL_SIZE).map(point);
-const mx = mean(SMALL, (p) => p.x)!,
-  my = mean(SMALL, (p) => p.y)!;
-const slope = Math.max(0, sum(SMALL, (p) => (p.x - mx) * (p.y - my)) / sum(SMALL, (p) => (p.x - mx) ** 2));
-const mallocNsPerObject = Math.max(0, my - slope * mx);
-const zeroNsPerKB = slope * 1024;
-const mallocLargeUs = Math.max(0, median(LARGE.map((p) => p.y - slope * p.x))! / 1000);
+const zeroNsPerByte = Math.max(0, (mallocAt(1048576) - mallocAt(262144)) / (1048576 - 262144));
+const mallocNsPerObject = Math.max(0, mallocAt(16) - zeroNsPerByte * roundupsize(16));
+const mallocLargeUs = Math.max(0, mallocAt(65536) - zeroNsPerByte * roundupsize(65536)) / 1000;
+const zeroNsPerKB = zeroNsPerByte * 1024;
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const cal: Calibration = {

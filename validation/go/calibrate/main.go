@@ -7,15 +7,18 @@
 //	syscallNs         syscall.Syscall(getpid) minus syscall.RawSyscall(getpid): entersyscall + exitsyscall
 //	usleepLateNs      how late a raw nanosleep of 20 µs (sysmon's usleep(20)) returns: timer slack + wake-up
 //	markedMB          with GODEBUG=gctrace=1, forced GCs of a pointer-dense heap (read gctrace for mark CPU)
-//	mallocNs          map of object size (B) to ns per make([]byte, size) that escapes to the heap (mallocgc:
-//	                  size class or large span, zeroing), beside a 256 MiB noscan ballast so GC is rare
 //
 // Usage: GOMAXPROCS=1 GODEBUG=gctrace=1 calibrate
+//
+//	GOMAXPROCS=1 calibrate malloc   prints only mallocNs: object size (B) → ns per make([]byte, size) that
+//	                                escapes to the heap (mallocgc: size class or large span, zeroing),
+//	                                beside a 256 MiB noscan ballast so GC is rare
 package main
 
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -73,6 +76,20 @@ func mallocNs(size int) float64 {
 
 func main() {
 	out := map[string]interface{}{}
+	// `calibrate malloc`: only the mallocgc timings, in a process of their own, so that their forced GCs
+	// (of a noscan ballast: no mark work) stay out of the gctrace the scan rate is read from.
+	if len(os.Args) > 1 && os.Args[1] == "malloc" {
+		ballast := make([]byte, 256<<20)
+		malloc := map[string]float64{}
+		for _, size := range []int{16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576} {
+			malloc[strconv.Itoa(size)] = mallocNs(size)
+		}
+		runtime.KeepAlive(ballast)
+		out["mallocNs"] = malloc
+		b, _ := json.Marshal(out)
+		fmt.Println(string(b))
+		return
+	}
 	out["chanOpNs"] = typical(1_000_000, func(n int) {
 		c := make(chan int, 1)
 		for i := 0; i < n; i++ {
@@ -115,14 +132,6 @@ func main() {
 	}
 	sort.Float64s(late)
 	out["usleepLateNs"] = late[len(late)/2]
-	ballast := make([]byte, 256<<20)
-	malloc := map[string]float64{}
-	for _, size := range []int{16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576} {
-		malloc[strconv.Itoa(size)] = mallocNs(size)
-	}
-	out["mallocNs"] = malloc
-	runtime.KeepAlive(ballast)
-	ballast = nil
 	// A 256 MiB pointer-dense heap (64-byte nodes, two pointers each), then forced GCs: gctrace reports
 	// the marked heap and the mark CPU time of each.
 	const nodes = 256 << 20 / 64
