@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { median } from 'd3-array';
 import { writeFileAtomic } from '../src/report/atomic-dir.js';
 import { toStableJson } from '../src/report/format.js';
+import { roundupsize } from '../src/runtime/gmp/malloc.js';
 import { CALIBRATIONS_DIR, type Calibration } from '../src/scenario/calibration.js';
 import { CostsSchema, NameSchema } from '../src/scenario/schema.js';
 import { build, goRun, goVersion, parseGctrace } from './go-programs.js';
@@ -58,6 +59,19 @@ const http = [1, 2, 3].map(
 );
 const httpRequestUs = median(http.map((h) => h.serverCpuUs / h.completed))!;
 
+// mallocgc (malloc.go): ns per make([]byte, size) at 16 B .. 1 MiB (`calibrate malloc`, a process of its own
+// so its forced GCs stay out of the scan rate's gctrace). Zeroing per byte is the slope between the two
+// largest sizes (memclr of whole pages, nothing else grows with size there); a small object's own cost is
+// the 16 B time less its zeroing, a large one's the 64 KiB time less its zeroing. The sizes between are
+// kept in the measurements: on this VM they cost more per byte than either end (see the README).
+const mallocRuns = [1, 2, 3].map(() => goRun<{ mallocNs: Record<string, number> }>('calibrate', 1, ['malloc']).out);
+const mallocAt = (size: number) => median(mallocRuns.map((r) => r.mallocNs[String(size)]!))!;
+const MALLOC_SIZES = [16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
+const zeroNsPerByte = Math.max(0, (mallocAt(1048576) - mallocAt(262144)) / (1048576 - 262144));
+const mallocNsPerObject = Math.max(0, mallocAt(16) - zeroNsPerByte * roundupsize(16));
+const mallocLargeUs = Math.max(0, mallocAt(65536) - zeroNsPerByte * roundupsize(65536)) / 1000;
+const zeroNsPerKB = zeroNsPerByte * 1024;
+
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const cal: Calibration = {
   name: opts.name,
@@ -72,6 +86,9 @@ const cal: Calibration = {
       syscallOverheadNs: r1(syscallOverheadNs),
       timerSlackUs: r1(timerSlackUs),
       httpRequestUs: r1(httpRequestUs),
+      mallocNsPerObject: r1(mallocNsPerObject),
+      mallocLargeUs: r1(mallocLargeUs),
+      zeroNsPerKB: r1(zeroNsPerKB),
     },
     gc: { scanRateMBPerCpuS: Math.round(scanRateMBPerCpuS) },
   },
@@ -82,6 +99,7 @@ const cal: Calibration = {
     syscallMinusRawSyscallNs: r1(med('syscallNs')),
     usleep20LateNs: r1(med('usleepLateNs')),
     httpServerCpuPerEmptyRequestUs: r1(httpRequestUs),
+    ...Object.fromEntries(MALLOC_SIZES.map((b) => [`malloc${b}BNs`, r1(mallocAt(b))])),
     forcedGcCycles: forced.length,
     forcedGcMarkedMB: median(forced.map((c) => c.liveMB))!,
     forcedGcMarkCpuMs: r1(median(forced.map((c) => c.markCpuMs))!),

@@ -98,6 +98,7 @@ build(
   'udpsyscalls',
   'httpsyscalls',
   'httpserve',
+  'syncsteps',
 );
 
 // 1. CPU-bound goroutines: 4 × 50 ms started together; total completion time, and fairness: the first
@@ -258,7 +259,7 @@ for (const [gogc, limitMB] of [[50], [100], [200], [100, 100]] as const) {
     durationS: 4096 / 625, // 4 GiB at 10,000 × 64 KiB per second
     workload: {
       arrival: { process: 'constant', ratePerS: 10_000 },
-      request: { steps: [{ alloc: { dist: 'constant', valueKB: 64 } }, cpu(0.01)] },
+      request: { steps: [{ alloc: { dist: 'constant', valueKB: 64, objectBytes: 65536 } }, cpu(0.01)] },
     },
     runtime: {
       gomaxprocs: 2,
@@ -290,7 +291,7 @@ for (const [gogc, limitMB] of [[50], [100], [200], [100, 100]] as const) {
     durationS: 5,
     workload: {
       arrival: { process: 'constant', ratePerS: 2000 },
-      request: { steps: [{ alloc: { dist: 'constant', valueKB: 64 } }, cpu(0.2)] },
+      request: { steps: [{ alloc: { dist: 'constant', valueKB: 64, objectBytes: 64 } }, cpu(0.2)] },
     },
     runtime: { gomaxprocs: 2, gc: { gogc, baseLiveHeapMB: 64 } },
   });
@@ -302,7 +303,7 @@ for (const [gogc, limitMB] of [[50], [100], [200], [100, 100]] as const) {
     sim(doc(100), (s) => s.serviceMs.p50),
     0.2,
     0.03,
-    'the model charges no CPU for malloc itself',
+    '',
   );
   const [offD, offC] = sim(doc('off'), (s) => s.serviceMs.p99);
   const [onD, onC] = sim(doc(100), (s) => s.serviceMs.p99);
@@ -531,7 +532,139 @@ for (const procs of [1, 2]) {
   }
 }
 
-// 10. Service level (issue 23): a real net/http server under open-loop load, under a CPU quota and with GC,
+// 10. Steps issue 23 added, each against the Go it follows (validation/go/syncsteps). Figures are ones the
+// machine's load does not move much: sleep-paced times, counts, and ratios of spin-paced times.
+{
+  const c = (ms: number) => ({ dist: 'constant', valueMs: ms });
+  const one = (steps: object[], runtime: object = {}) =>
+    oneRequest(2, steps, { gomaxprocs: 2, channels: { c: { capacity: 64 } }, ...runtime });
+  // select with a timeout: a producer sends every 10 ms, the consumer runs 30 selects with a 4 ms
+  // time.After: two timeouts then a value, ~100 ms (stale timers of won selects must not wake anyone).
+  const sel = [1, 2, 3].map(() => go<{ elapsedMs: number; timeouts: number }>('syncsteps', 2, ['select', 30, 10, 4]));
+  compare(
+    'select with a 4 ms timeout, a value every 10 ms, GOMAXPROCS 2',
+    'ms for 30 selects (median of 3)',
+    median(sel.map((r) => r.elapsedMs)),
+    sim(
+      one([
+        {
+          spawn: {
+            count: 1,
+            wait: false,
+            steps: [{ repeat: { count: 30, steps: [{ sleep: c(10) }, { send: { chan: 'c' } }] } }],
+          },
+        },
+        { repeat: { count: 30, steps: [{ select: { chan: 'c', timeout: c(4) } }] } },
+      ]),
+      (s) => s.latencyMs.max,
+    ),
+    0.1,
+    2,
+    `real: ${median(sel.map((r) => r.timeouts))} timeouts of 30`,
+  );
+  // close: 4 receivers parked; closed after 5 ms; all return (with the zero value).
+  const closed = [1, 2, 3].map(() => go<{ elapsedMs: number; zeros: number }>('syncsteps', 2, ['close', 4, 5]));
+  compare(
+    'close wakes 4 parked receivers, GOMAXPROCS 2',
+    'ms until all returned (median of 3)',
+    median(closed.map((r) => r.elapsedMs)),
+    sim(
+      one([
+        { spawn: { count: 4, wait: false, steps: [{ recv: { chan: 'c' } }] } },
+        { sleep: c(5) },
+        { close: { chan: 'c' } },
+        { spawn: { count: 1, wait: true, steps: [{ cpu: c(0.001) }] } }, // wait for every child
+      ]),
+      (s) => s.latencyMs.max,
+    ),
+    0.15,
+    0.5,
+    `real: ${median(closed.map((r) => r.zeros))} of 4 got the zero value`,
+  );
+  // sync.RWMutex, writer preference: R1 reads 40 ms; W arrives at 10 ms (writes 20 ms); R2 at 30 ms
+  // (reads 10 ms) waits behind W: finishes at 40, 60 and 70 (R2 at 40 without writer preference). The
+  // holders spin, so the machine's load stretches every time alike: ratios to R1's finish, and how many
+  // runs had R2 finish after W (the order, which load does not change).
+  const rw = [1, 2, 3].map(() => go<{ r1Ms: number; wMs: number; r2Ms: number }>('syncsteps', 2, ['rwmutex']));
+  const rwStep = (write: boolean, ms: number) => ({ rwlocked: { rwmutex: 'rw', write, cpu: c(ms) } });
+  const actors = {
+    r1: [rwStep(false, 40)],
+    w: [{ sleep: c(10) }, rwStep(true, 20)],
+    r2: [{ sleep: c(30) }, rwStep(false, 10)],
+  };
+  // The request's own goroutine plays `who`; the other two run beside it.
+  const finish = (who: keyof typeof actors) =>
+    one([
+      ...Object.entries(actors)
+        .filter(([k]) => k !== who)
+        .map(([, steps]) => ({ spawn: { count: 1, wait: false, steps } })),
+      ...actors[who],
+    ]);
+  const [r1D, r1C] = sim(finish('r1'), (s) => s.latencyMs.max);
+  const [wD, wC] = sim(finish('w'), (s) => s.latencyMs.max);
+  const [r2D, r2C] = sim(finish('r2'), (s) => s.latencyMs.max);
+  const rwCase = 'sync.RWMutex: reader, writer, reader (writer preference), GOMAXPROCS 2';
+  compare(
+    rwCase,
+    'runs of 3 where the second reader finished after the writer',
+    rw.filter((r) => r.r2Ms > r.wMs).length,
+    [r2D > wD ? 3 : 0, r2C > wC ? 3 : 0],
+    0,
+    0,
+  );
+  compare(
+    rwCase,
+    "writer's finish ÷ first reader's",
+    median(rw.map((r) => r.wMs / r.r1Ms)),
+    [wD / r1D, wC / r1C],
+    0.15,
+    0,
+  );
+  compare(
+    rwCase,
+    "second reader's finish ÷ first reader's",
+    median(rw.map((r) => r.r2Ms / r.r1Ms)),
+    [r2D / r1D, r2C / r1C],
+    0.15,
+    0,
+    'without writer preference it would be 1.0',
+  );
+  // sync.Mutex starvation mode: G1 locks, spins 0.5 ms, unlocks, 40 times back to back; G2 locks once
+  // after 0.2 ms. Normal mode lets G1 win every race; after 1 ms G2 starves and gets the hand-off.
+  const starve = [1, 2, 3].map(() => go<{ waitMs: number; holdMs: number }>('syncsteps', 2, ['starve', 40, 500]));
+  const starveDoc = (syncMutex: string) =>
+    one(
+      [
+        { spawn: { count: 1, wait: false, steps: [{ repeat: { count: 40, steps: [{ locked: { cpu: c(0.5) } }] } }] } },
+        { sleep: c(0.2) },
+        { locked: { cpu: c(0) } },
+      ],
+      { syncMutex },
+    );
+  const [fifoWait] = sim(starveDoc('fifo'), (s) => s.latencyMs.max - 0.2);
+  const starveCase = 'sync.Mutex starvation mode (runtime.syncMutex: go), GOMAXPROCS 2';
+  const waitMs = sim(starveDoc('go'), (s) => s.latencyMs.max - 0.2);
+  compare(
+    starveCase,
+    "G2's wait for the lock, in G1's holds (median of 3)",
+    median(starve.map((r) => r.waitMs / r.holdMs)),
+    [waitMs[0] / 0.5, waitMs[1] / 0.5],
+    0.3,
+    1,
+    `G1's holds are spins: a loaded machine stretches them; this counts in holds (real hold ${median(starve.map((r) => r.holdMs)).toFixed(2)} ms). syncMutex fifo gives ${(fifoWait / 0.5).toFixed(1)}; without starvation mode G2 would wait all 40`,
+  );
+  compare(
+    starveCase,
+    "G2's wait for the lock, ms (median of 3)",
+    median(starve.map((r) => r.waitMs)),
+    waitMs,
+    0.3,
+    1,
+    `syncMutex fifo gives ${fifoWait.toFixed(2)} ms`,
+  );
+}
+
+// 11. Service level (issue 23): a real net/http server under open-loop load, under a CPU quota and with GC,
 // against the scenario its owner would write (validation/service.ts, validation/scenarios/http-service.yaml).
 runServiceCases(compare, CALIBRATION);
 

@@ -239,7 +239,10 @@ export function runServiceCases(compare: Compare, calibration: string): void {
       c,
       rttMs,
       DURATION_MS / 1000,
-      c.gc ? [{ alloc: { dist: 'constant', valueKB: ALLOC_KB } }, ...baseSteps] : baseSteps,
+      // One make([]node, …) of ALLOC_KB: a single large object (mallocgc's large path).
+      c.gc
+        ? [{ alloc: { dist: 'constant', valueKB: ALLOC_KB, objectBytes: ALLOC_KB * 1024 } }, ...baseSteps]
+        : baseSteps,
     );
     const m = model(doc, (s) => {
       const th = s.gmp?.cpuThrottling;

@@ -58,15 +58,29 @@ export const DurationDistSchema = z
   .describe('a duration distribution: constant | exponential | lognormal | uniform | empirical');
 export type DurationDist = z.infer<typeof DurationDistSchema>;
 
+/** The size of each object an alloc step makes: mallocgc's cost is per object (runtime/gmp/malloc.ts). */
+const objectBytes = () =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(1 << 30)
+    .default(64)
+    .describe(
+      'bytes per object (the step allocates its bytes as objects this big; mallocgc is charged per object, plus zeroing at the size class), B',
+    );
+
 export const AllocSizeSchema = z
   .discriminatedUnion('dist', [
     z.strictObject({
       dist: z.literal('constant'),
       valueKB: z.number().positive().default(64).describe('bytes allocated, KiB'),
+      objectBytes: objectBytes(),
     }),
     z.strictObject({
       dist: z.literal('exponential'),
       meanKB: z.number().positive().default(64).describe('mean bytes allocated, KiB'),
+      objectBytes: objectBytes(),
     }),
   ])
   .describe('an allocation size distribution: constant | exponential');

@@ -184,8 +184,8 @@ function resolveStepFiles(file: string, steps: Step[], path: string): Step[] {
   };
   const out = steps.map((st, i): Step => {
     const w = `${path}[${i}]`;
-    const nested = (inner: Step[], sub: string): Step[] => {
-      const r = resolveStepFiles(file, inner, `${w}.${sub}.steps`);
+    const nested = (inner: Step[], sub: string, at = `${w}.${sub}.steps`): Step[] => {
+      const r = resolveStepFiles(file, inner, at);
       if (r !== inner) changed = true;
       return r;
     };
@@ -203,6 +203,16 @@ function resolveStepFiles(file: string, steps: Step[], path: string): Step[] {
       recv: () => st,
       repeat: (b) => ({ repeat: { ...b, steps: nested(b.steps, 'repeat') } }),
       call: () => st,
+      select: (b) => ({
+        select: {
+          ...b,
+          timeout: dist(b.timeout, `${w}.select.timeout`),
+          ready: nested(b.ready, 'select', `${w}.select.ready`),
+          timedOut: nested(b.timedOut, 'select', `${w}.select.timedOut`),
+        },
+      }),
+      close: () => st,
+      rwlocked: (b) => ({ rwlocked: { ...b, cpu: dist(b.cpu, `${w}.rwlocked.cpu`) } }),
     });
   });
   return changed ? out : steps;

@@ -28,7 +28,7 @@ export function checkPrograms(
   const { chans, deps } = names;
   steps.forEach((step, i) => {
     const at = [...path, i];
-    const chanOp = (kind: 'send' | 'recv', name: string): number => {
+    const chanOp = (kind: 'send' | 'recv' | 'select' | 'close', name: string): number => {
       if (!chans.includes(name)) {
         const known =
           chans.length > 0
@@ -74,6 +74,15 @@ export function checkPrograms(
       recv: (b) => chanOp('recv', b.chan),
       repeat: (b) => b.count * checkPrograms(b.steps, [...at, 'repeat', 'steps'], names, ctx, true),
       call: (b) => callOp(b.dependency),
+      // Select, the ready branch, then (if any) a jump over the timeout branch and the branch itself.
+      select: (b) => {
+        chanOp('select', b.chan);
+        const ready = checkPrograms(b.ready, [...at, 'select', 'ready'], names, ctx, true);
+        const late = checkPrograms(b.timedOut, [...at, 'select', 'timedOut'], names, ctx, true);
+        return 1 + ready + (late > 0 ? 1 + late : 0);
+      },
+      close: (b) => chanOp('close', b.chan),
+      rwlocked: () => 3,
     });
   });
   if (!inRepeat && ops > MAX_PROGRAM_OPS) {
@@ -103,8 +112,83 @@ export function stepsAllocate(steps: readonly Step[]): boolean {
       call: () => false,
       spawn: (b) => stepsAllocate(b.steps),
       repeat: (b) => stepsAllocate(b.steps),
+      select: (b) => stepsAllocate(b.ready) || stepsAllocate(b.timedOut),
+      close: () => false,
+      rwlocked: () => false,
     }),
   );
+}
+
+/**
+ * Panics a scenario's programs would surely hit (chan.go: "close of closed channel", "send on closed
+ * channel"), found at load: channels are one set per pod, so a channel closed more than once per request
+ * (a loop, several children) or by a request's program when more than one request arrives is closed
+ * twice; and within one goroutine's program a send or close after its close. A send from another
+ * goroutine after the close depends on timing: the run stops with Go's panic (the pod dies).
+ */
+export function checkCloses(
+  steps: readonly Step[],
+  path: (string | number)[],
+  oneRequest: boolean,
+  ctx: z.RefinementCtx,
+): void {
+  const closesPerRequest = new Map<string, { n: number; at: (string | number)[] }>();
+  const walk = (body: readonly Step[], at: (string | number)[], times: number, closed: Set<string>) => {
+    body.forEach((step, i) => {
+      const here = [...at, i];
+      const afterClose = (chan: string, what: string, where: (string | number)[]) => {
+        if (closed.has(chan))
+          ctx.addIssue({
+            code: 'custom',
+            path: where,
+            message: `expected no ${what} on channel "${chan}" after this goroutine closed it, found one (Go panics: ${what === 'close' ? 'close of closed channel' : 'send on closed channel'})`,
+          });
+      };
+      visitStep<void>(step, {
+        cpu: () => {},
+        syscall: () => {},
+        netpoll: () => {},
+        sleep: () => {},
+        alloc: () => {},
+        gosched: () => {},
+        locked: () => {},
+        deep: () => {},
+        recv: () => {},
+        call: () => {},
+        rwlocked: () => {},
+        send: (b) => afterClose(b.chan, 'send', [...here, 'send', 'chan']),
+        close: (b) => {
+          afterClose(b.chan, 'close', [...here, 'close', 'chan']);
+          closed.add(b.chan);
+          const c = closesPerRequest.get(b.chan) ?? { n: 0, at: [...here, 'close', 'chan'] };
+          c.n += times;
+          closesPerRequest.set(b.chan, c);
+        },
+        select: (b) => {
+          if (b.op === 'send') afterClose(b.chan, 'send', [...here, 'select', 'chan']);
+          walk(b.ready, [...here, 'select', 'ready'], times, new Set(closed));
+          walk(b.timedOut, [...here, 'select', 'timedOut'], times, new Set(closed));
+        },
+        spawn: (b) => walk(b.steps, [...here, 'spawn', 'steps'], times * b.count, new Set()),
+        repeat: (b) => walk(b.steps, [...here, 'repeat', 'steps'], times * b.count, closed),
+      });
+    });
+  };
+  walk(steps, path, 1, new Set());
+  for (const [chan, { n, at }] of closesPerRequest) {
+    if (n > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: at,
+        message: `expected channel "${chan}" closed at most once per request, found ${n} closes (channels are per pod; the second close panics: close of closed channel)`,
+      });
+    else if (!oneRequest)
+      ctx.addIssue({
+        code: 'custom',
+        path: at,
+        message: `expected a single request (arrival: timestamps with one time) for a request's program that closes channel "${chan}", found an arrival process with more (channels are per pod: the second request's close panics)`,
+      });
+  }
 }
 
 /** " (did you mean "x"?)" when a name is one edit or two from a declared one, else "". */

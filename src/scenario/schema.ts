@@ -20,7 +20,7 @@ import {
   DurationDistSchema,
   MAX_CV,
 } from './distribution-schema.js';
-import { checkBounds, checkPrograms, LIMITS, MAX_PROGRAM_OPS, stepsAllocate } from './schema-checks.js';
+import { checkBounds, checkCloses, checkPrograms, LIMITS, MAX_PROGRAM_OPS, stepsAllocate } from './schema-checks.js';
 import { serviceSchemas } from './service-schema.js';
 import { STEP_KINDS, type Step, type StepBodies, type StepKind, stepKind } from './steps.js';
 import { SweepSchema } from './sweep-schema.js';
@@ -110,6 +110,31 @@ const stepBodySchemas = (): { [K in StepKind]: z.ZodType<StepBodies[K], unknown>
     })
     .describe('a loop: the steps, count times over (each step keeps its own random stream across iterations)'),
   call: CallSchema,
+  select: z
+    .strictObject({
+      chan: z.string().min(1).describe('a channel declared in runtime.channels'),
+      op: z.enum(['recv', 'send']).default('recv').describe('the channel case: `<-ch` (recv) or `ch <- v` (send)'),
+      timeout: DurationDistSchema.describe('the timer case: `<-time.After(timeout)`'),
+      ready: z.array(StepSchema).default([]).describe('steps run when the channel case wins'),
+      timedOut: z.array(StepSchema).default([]).describe('steps run when the timeout wins'),
+    })
+    .describe(
+      'select with a timeout (selectgo): the channel case if it can proceed now, else park on the channel and a timer; whichever comes first wins (a closed channel makes recv ready at once, send panic)',
+    ),
+  close: z
+    .strictObject({ chan: z.string().min(1).describe('a channel declared in runtime.channels') })
+    .describe(
+      '`close(ch)` (closechan): every parked receiver wakes with the zero value, later receives never block; a send to it, or a second close, panics (the pod dies)',
+    ),
+  rwlocked: z
+    .strictObject({
+      rwmutex: z.string().min(1).default('rw').describe('sync.RWMutex name; steps naming the same one contend'),
+      write: z.boolean().default(false).describe('Lock (exclusive) instead of RLock (shared)'),
+      cpu: DurationDistSchema.describe('CPU time spent holding it'),
+    })
+    .describe(
+      'sync.RWMutex (rwmutex.go): RLock/Lock, run, RUnlock/Unlock; a waiting writer blocks new readers (writer preference) and gets the lock when the last reader leaves',
+    ),
 });
 
 export const StepSchema: z.ZodType<Step> = z.lazy(() => {
@@ -196,6 +221,25 @@ export const CostsSchema = z
       .nonnegative()
       .default(50)
       .describe('copystack: copying 1 KiB of stack when it grows (memmove), ns'),
+    mallocNsPerObject: z
+      .number()
+      .nonnegative()
+      .default(15)
+      .describe(
+        "mallocgc's small-object path (<= 32 KiB: size class, mcache span), per object, zeroing excluded, charged to the allocating goroutine, ns",
+      ),
+    mallocLargeUs: z
+      .number()
+      .nonnegative()
+      .default(2)
+      .describe(
+        "mallocgc's large-object path (> 32 KiB: a span of whole pages from mheap), per object, zeroing excluded, µs",
+      ),
+    zeroNsPerKB: z
+      .number()
+      .nonnegative()
+      .default(50)
+      .describe('memclrNoHeapPointers: zeroing 1 KiB of a new object (needzero), charged with mallocgc, ns'),
     httpRequestUs: z
       .number()
       .nonnegative()
@@ -328,6 +372,12 @@ export const RuntimeSchema = z
       .default(100)
       .describe(
         'CFS bandwidth period (cpu.cfs_period_us), ms: the kernel accepts 1 ms to 1 s (min_cfs_quota_period, max_cfs_quota_period in kernel/sched/core.c)',
+      ),
+    syncMutex: z
+      .enum(['fifo', 'go'])
+      .default('fifo')
+      .describe(
+        "sync.Mutex's rules: fifo hands the mutex to the first waiter at every Unlock (earlier versions' model); go follows mutex.go: normal mode (a woken waiter competes with new arrivals and usually loses) until a waiter has waited over 1 ms, then starvation mode (Unlock hands off in FIFO order, new arrivals queue at the tail)",
       ),
     maxThreads: z
       .number()
@@ -574,6 +624,9 @@ export const ScenarioSchema = z
       }
     });
     const names = { chans: Object.keys(s.runtime.channels), deps: Object.keys(s.dependencies) };
+    const a = s.workload.arrival;
+    const oneRequest = a.process === 'timestamps' && a.atS.length === 1;
+    checkCloses(s.workload.request.steps, ['workload', 'request', 'steps'], oneRequest, ctx);
     checkFaults(
       s.faults,
       {

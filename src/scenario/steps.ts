@@ -23,6 +23,20 @@ export interface StepBodies {
   recv: { chan: string };
   repeat: { count: number; steps: Step[] };
   call: CallSpec;
+  select: SelectBody;
+  close: { chan: string };
+  rwlocked: { rwmutex: string; write: boolean; cpu: DurationDist };
+}
+
+/** `select { case <-ch / case ch <- v: …; case <-time.After(timeout): … }` (selectgo with a timer case). */
+export interface SelectBody {
+  chan: string;
+  op: 'recv' | 'send';
+  timeout: DurationDist;
+  /** Steps run when the channel case wins. */
+  ready: Step[];
+  /** Steps run when the timer case wins. */
+  timedOut: Step[];
 }
 export type StepKind = keyof StepBodies;
 
@@ -44,6 +58,9 @@ const STEP_KIND_SET: Record<StepKind, true> = {
   recv: true,
   repeat: true,
   call: true,
+  select: true,
+  close: true,
+  rwlocked: true,
 };
 
 /** Names of the step kinds, for error messages and docs. */

@@ -96,6 +96,10 @@ export function stepsMeanCpuNs(steps: readonly Step[]): number {
         recv: () => 0,
         repeat: (b) => b.count * stepsMeanCpuNs(b.steps),
         call: () => 0,
+        // The channel case's steps: the usual path (a timeout is the exception).
+        select: (b) => stepsMeanCpuNs(b.ready),
+        close: () => 0,
+        rwlocked: (b) => distMeanNs(b.cpu),
       }),
     0,
   );

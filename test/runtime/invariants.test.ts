@@ -13,9 +13,51 @@ const leaf: fc.Arbitrary<Step> = fc.oneof(
   ms(0.01, 3).map((m) => ({ netpoll: { dist: 'exponential' as const, meanMs: m } })),
   ms(0, 3).map((m) => ({ sleep: { dist: 'uniform' as const, minMs: 0, maxMs: m } })),
   fc.constant({ gosched: true as const }),
-  fc.integer({ min: 1, max: 512 }).map((kb) => ({ alloc: { dist: 'constant' as const, valueKB: kb } })),
+  fc
+    .integer({ min: 1, max: 512 })
+    .map((kb) => ({ alloc: { dist: 'constant' as const, valueKB: kb, objectBytes: 64 } })),
   ms(0.001, 0.5).map((m) => ({ locked: { mutex: 'mu', cpu: { dist: 'constant' as const, valueMs: m } } })),
+  fc
+    .record({ m: ms(0.001, 0.5), write: fc.boolean() })
+    .map(({ m, write }) => ({ rwlocked: { rwmutex: 'rw', write, cpu: { dist: 'constant' as const, valueMs: m } } })),
 );
+// A select pair over channel "d": a child offers a value, the parent waits for one, each with a timeout,
+// so either may give up (both branches run) and nothing waits forever.
+const selectPair: fc.Arbitrary<Step> = fc
+  .record({ send: ms(0.01, 2), recv: ms(0.01, 2), late: fc.array(leaf, { maxLength: 1 }) })
+  .map(({ send, recv, late }) => ({
+    repeat: {
+      count: 1,
+      steps: [
+        {
+          spawn: {
+            count: 1,
+            wait: false,
+            steps: [
+              {
+                select: {
+                  chan: 'd',
+                  op: 'send' as const,
+                  timeout: { dist: 'constant' as const, valueMs: send },
+                  ready: [],
+                  timedOut: late,
+                },
+              },
+            ],
+          },
+        },
+        {
+          select: {
+            chan: 'd',
+            op: 'recv' as const,
+            timeout: { dist: 'constant' as const, valueMs: recv },
+            ready: late,
+            timedOut: [],
+          },
+        },
+      ],
+    },
+  }));
 // A fan-in over channel "c": k children each do some work and send once; the parent receives k times.
 // Sends and receives balance across all requests (whose Gs share the pod's channel), so everything ends.
 const fanIn: fc.Arbitrary<Step> = fc
@@ -42,6 +84,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       .map((spawn) => ({ spawn })),
   },
   { weight: 1, arbitrary: fanIn },
+  { weight: 1, arbitrary: selectPair },
 );
 
 describe('gmp invariants under random programs (fast-check)', () => {
@@ -66,7 +109,8 @@ describe('gmp invariants under random programs (fast-check)', () => {
                 netpoll,
                 goVersion,
                 cpuLimitCores,
-                channels: { c: { capacity: seed % 3 } },
+                channels: { c: { capacity: seed % 3 }, d: { capacity: seed % 2 } },
+                syncMutex: seed % 2 ? 'go' : 'fifo',
                 numa: { nodes: numaNodes, stealOrder: seed % 2 ? 'numa-aware' : 'random' },
               },
             }),

@@ -31,6 +31,9 @@ describe('scenario loading', () => {
       runnextStealWaitUs: 3,
       stackCopyNsPerKB: 50,
       timerSlackUs: 50,
+      mallocNsPerObject: 15,
+      mallocLargeUs: 2,
+      zeroNsPerKB: 50,
       httpRequestUs: 60,
     });
     expect(s.workload.arrival).to.deep.equal({ process: 'poisson', ratePerS: 100 });
@@ -95,7 +98,7 @@ describe('scenario loading', () => {
 
   it('an unknown step kind lists the step kinds; nested step errors keep their full path', () => {
     expect(problems('workload:\n  request:\n    steps:\n      - cpux: {dist: exponential}\n')).to.deep.equal([
-      'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat | call, found key(s) cpux (did you mean "cpu"?)',
+      'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat | call | select | close | rwlocked, found key(s) cpux (did you mean "cpu"?)',
     ]);
     expect(
       problems(
@@ -114,7 +117,7 @@ describe('scenario loading', () => {
       text: 'workload:\n  request:\n    steps:\n      - cpux: {dist: exponential}\n',
       want:
         'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | ' +
-        'sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat | call, found key(s) cpux (did you mean "cpu"?)',
+        'sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat | call | select | close | rwlocked, found key(s) cpux (did you mean "cpu"?)',
     },
     {
       name: 'unknown fault type',

@@ -117,6 +117,14 @@ export function goschedImpl(s: Sched, pp: number, gp: number, reason: string): v
   s.rq.globrunqput(gp);
 }
 
+/** goyield (proc.go goyield_m, after semrelease's hand-off): gp goes to the tail of pp's own run queue. */
+export function goyield(s: Sched, pp: number, gp: number): void {
+  s.g.status[gp] = Grunnable;
+  s.g.m[gp] = -1;
+  dropg(s, pp, 'yield');
+  s.rq.runqput(pp, gp, false);
+}
+
 /** The async preemption lands: if the same slice is still running, gopreempt_m → goschedImpl. */
 export function preemptPark(s: Sched, pp: number, tick: number): void {
   if (s.schedtick[pp] !== tick || s.pCurG[pp]! < 0 || s.cpu.burstH[pp]! < 0) return;

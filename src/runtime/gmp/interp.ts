@@ -2,10 +2,12 @@ import { mixKey } from '../../engine/random.js';
 import { ASSIST_GO_ON } from '../gc/mark.js';
 import { CHAN_BLOCK } from './chan.js';
 import { callPark } from './dependency-call.js';
-import { goexit, gopark, goschedImpl, newproc, ready } from './goroutines.js';
+import { goexit, gopark, goschedImpl, goyield, newproc, ready } from './goroutines.js';
+import { mallocgcNs } from './malloc.js';
 import { addtimer } from './poller.js';
 import { Op } from './program.js';
 import type { Sched } from './sched.js';
+import { selectTimerId } from './select.js';
 import {
   Gwaiting,
   WAIT_CHAN_RECEIVE,
@@ -13,8 +15,11 @@ import {
   WAIT_GC_ASSIST,
   WAIT_GC_WORKER,
   WAIT_IO,
+  WAIT_SELECT,
   WAIT_SLEEP,
   WAIT_SYNC_MUTEX,
+  WAIT_SYNC_RWMUTEX_R,
+  WAIT_SYNC_RWMUTEX_W,
 } from './states.js';
 
 /*
@@ -52,7 +57,10 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
       }
       case Op.Alloc: {
         g.pc[gp] = pc + 1;
-        const r = s.gc ? s.gc.alloc(gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc)) : 0;
+        const bytes = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
+        const malloc = s.cfg.costs.malloc;
+        if (malloc) overheadNs += mallocgcNs(bytes, progs.arg2[pc]!, malloc); // the allocation's own CPU
+        const r = s.gc ? s.gc.alloc(gp, bytes) : 0;
         if (s.gc) overheadNs += s.gc.sweepNs; // proportional sweeping before the allocation
         s.noteMemory();
         if (r === 0) continue;
@@ -81,23 +89,84 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         continue;
       }
       case Op.Unlock: {
-        const w = s.chans.unlock(progs.arg[pc]!);
+        const w = s.mutexes.unlock(progs.arg[pc]!);
         if (w !== -1) ready(s, w, pp);
         g.pc[gp] = pc + 1;
-        continue;
+        // semrelease with handoff (starvation mode) yields to the new owner; not with overhead pending.
+        if (!s.mutexes.handoff || overheadNs > 0) continue;
+        m = s.pM[pp]!;
+        goyield(s, pp, gp);
+        break;
       }
       case Op.Lock: {
         const mu = progs.arg[pc]!;
-        if (s.chans.tryLock(mu, gp)) {
+        if (s.mutexes.tryLock(mu, gp, s.sim.now)) {
           g.pc[gp] = pc + 1;
           continue;
         }
         m = giveUpP(s, pp, overheadNs);
         if (m < 0) return;
-        g.pc[gp] = pc + 1;
+        // pc stays on the Lock: woken, the G runs it again (it holds the mutex if it was handed off).
         gopark(s, pp, gp, WAIT_SYNC_MUTEX);
-        s.chans.parkLock(mu, gp);
+        s.mutexes.park(mu, gp, s.sim.now);
         break;
+      }
+      case Op.RLock:
+      case Op.WLock: {
+        if (overheadNs > 0) {
+          s.cpu.startBurst(pp, overheadNs, false); // paid first: the op runs again when it ends
+          return;
+        }
+        const rw = progs.arg[pc]!;
+        g.pc[gp] = pc + 1;
+        if (op === Op.RLock ? s.rwmutexes.rlock(rw, gp) : s.rwmutexes.lock(rw, gp)) continue;
+        m = s.pM[pp]!; // queued: readied once it holds the lock
+        gopark(s, pp, gp, op === Op.RLock ? WAIT_SYNC_RWMUTEX_R : WAIT_SYNC_RWMUTEX_W);
+        break;
+      }
+      case Op.RUnlock: {
+        const w = s.rwmutexes.runlock(progs.arg[pc]!);
+        if (w !== -1) ready(s, w, pp);
+        g.pc[gp] = pc + 1;
+        continue;
+      }
+      case Op.WUnlock: {
+        const n = s.rwmutexes.unlock(progs.arg[pc]!);
+        for (let i = 0; i < n; i++) ready(s, s.rwmutexes.woken[i]!, pp);
+        g.pc[gp] = pc + 1;
+        continue;
+      }
+      case Op.Select: {
+        // selectgo: poll the channel case; else park on the channel and the timer (select.ts).
+        const k = progs.arg[pc]!,
+          ch = progs.selectChan[k]!,
+          send = progs.selectSend[k]!;
+        const r = send ? s.chans.chansend(ch) : s.chans.chanrecv(ch);
+        if (r !== CHAN_BLOCK) {
+          if (r !== -1) ready(s, r, pp);
+          g.pc[gp] = pc + 1;
+          overheadNs += s.cfg.costs.chanOpNs;
+          continue;
+        }
+        m = giveUpP(s, pp, overheadNs);
+        if (m < 0) return;
+        g.pc[gp] = pc + 1; // the channel case's branch; the timer sets the timeout branch's pc
+        gopark(s, pp, gp, WAIT_SELECT);
+        if (send) s.chans.parkSend(ch, gp);
+        else s.chans.parkRecv(ch, gp);
+        const slot = s.selects.arm(gp, ch, send, pc + progs.arg2[pc]!);
+        addtimer(s, pp, selectTimerId(slot), s.sim.now + progs.draw(progs.selectTimeout[k]!, g.drawKey[gp]!, pc));
+        break;
+      }
+      case Op.Jump:
+        g.pc[gp] = pc + progs.arg[pc]!;
+        continue;
+      case Op.Close: {
+        const n = s.chans.closechan(progs.arg[pc]!);
+        for (let i = 0; i < n; i++) ready(s, s.chans.woken[i]!, pp);
+        g.pc[gp] = pc + 1;
+        overheadNs += s.cfg.costs.chanOpNs;
+        continue;
       }
       case Op.Send:
       case Op.Recv: {

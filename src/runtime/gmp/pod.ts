@@ -48,6 +48,7 @@ export class GmpPod implements PodRuntime {
       netpoll: runtime.netpoll,
       goVersion: runtime.goVersion,
       maxThreads: runtime.maxThreads,
+      syncMutex: runtime.syncMutex,
       ...(network ? { network } : {}),
       ...(cpu ? { cpu } : {}),
       ...(cpuShare ? { cpuShare } : {}),
@@ -99,6 +100,7 @@ export class GmpPod implements PodRuntime {
         runnextStealWaitNs: usToNs(c.runnextStealWaitUs),
         timerSlackNs: usToNs(c.timerSlackUs),
         stackCopyNsPerByte: c.stackCopyNsPerKB / 1024,
+        malloc: { smallNs: c.mallocNsPerObject, largeNs: usToNs(c.mallocLargeUs), zeroNsPerByte: c.zeroNsPerKB / 1024 },
       },
     };
     // The server library's own CPU per request, by runtime.server (a Record: a new server kind must say its cost).

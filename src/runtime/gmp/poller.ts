@@ -81,7 +81,7 @@ export function netpollWake(s: Sched, m: number): void {
   s.schedule(m);
 }
 
-/** addtimer on pp; wakeNetPoller: shorten the poller's sleep, or wakep if nobody polls. */
+/** addtimer on pp (`gp`: the sleeping G, or a select's timer id); wakeNetPoller: shorten the poller's sleep, or wakep if nobody polls. */
 export function addtimer(s: Sched, pp: number, gp: number, when: number): void {
   s.timers.addtimer(pp, gp, when);
   if (s.netpoll.pollerM >= 0) s.netpoll.wake(when);
@@ -110,5 +110,22 @@ export function checkTimers(s: Sched, timersOf: number, runOn: number): void {
   // ready() never fires a timer synchronously, so the list cannot grow while it is drained.
   const n = s.timers.takeDue(timersOf, s.sim.now);
   const gs = s.timers.dueGs(timersOf);
-  for (let i = 0; i < n; i++) ready(s, gs[i]!, runOn);
+  for (let i = 0; i < n; i++) {
+    const id = gs[i]!;
+    if (id >= 0) ready(s, id, runOn);
+    else selectTimedOut(s, ~id, runOn);
+  }
+}
+
+/**
+ * A select's timer fired (select.ts): if its G still waits in that select, it leaves the channel's queue
+ * and is readied at its timeout branch; a stale timer (the channel won) does nothing.
+ */
+function selectTimedOut(s: Sched, slot: number, runOn: number): void {
+  const sel = s.selects;
+  const gp = sel.fired(slot, s.g.waitReason);
+  if (gp < 0) return;
+  s.chans.unpark(sel.firedChan, sel.firedSend, gp);
+  s.g.pc[gp] = sel.firedPc;
+  ready(s, gp, runOn);
 }

@@ -21,13 +21,20 @@ export const enum Op {
   Lock = 7, // sync.Mutex.Lock
   Unlock = 8, // sync.Mutex.Unlock
   Gosched = 9, // runtime.Gosched
-  Alloc = 10, // mallocgc: heap bytes (arg: size sampler)
+  Alloc = 10, // mallocgc: heap bytes (arg: size sampler, arg2: bytes per object)
   GcMark = 11, // a background mark worker's loop (gcBgMarkWorker)
   StackGrow = 12, // the call chain gets arg bytes deep (morestack → newstack/copystack)
   StackPop = 13, // back to the shallow resting depth
   Send = 14, // chansend (arg: channel)
   Recv = 15, // chanrecv (arg: channel)
   Call = 16, // a call to a dependency through the pod's pool (arg: compiled call, service/calls.ts)
+  Select = 17, // selectgo over a channel case and a timer (arg: select index, arg2: pc offset of the timeout branch)
+  Jump = 18, // go on at pc + arg (past a select's timeout branch)
+  Close = 19, // closechan (arg: channel)
+  RLock = 20, // sync.RWMutex.RLock (arg: rwmutex)
+  RUnlock = 21, // sync.RWMutex.RUnlock
+  WLock = 22, // sync.RWMutex.Lock
+  WUnlock = 23, // sync.RWMutex.Unlock
 }
 
 /**
@@ -47,6 +54,11 @@ export class Programs {
   /** Per sampler, the keyed stream it draws from (positioned by `draw`). */
   private readonly streams: KeyedStream[] = [];
   readonly mutexNames: string[] = [];
+  readonly rwmutexNames: string[] = [];
+  /** Per select (Op.Select's arg): its channel, whether it sends, and its timeout's sampler. */
+  readonly selectChan: number[] = [];
+  readonly selectSend: boolean[] = [];
+  readonly selectTimeout: number[] = [];
   /** Declared channels, in declaration order (ops name them by index), and their buffer sizes. */
   readonly chanNames: string[];
   readonly chanCapacity: number[];
@@ -106,7 +118,8 @@ export class Programs {
           sleep: (d) => void ops.push([Op.Sleep, sampler(d), 0]),
           alloc: (size) => {
             this.streams.push(stream);
-            ops.push([Op.Alloc, this.samplers.push(sizeSampler(size, stream)) - 1, 0]);
+            // arg2: bytes per object, for mallocgc's per-object cost (malloc.ts).
+            ops.push([Op.Alloc, this.samplers.push(sizeSampler(size, stream)) - 1, size.objectBytes]);
             this.allocates = true;
           },
           gosched: () => void ops.push([Op.Gosched, 0, 0]),
@@ -132,6 +145,28 @@ export class Programs {
             if (!compileCall) throw new Error(`gmp: call to "${b.dependency}" but no dependencies are declared`);
             ops.push([Op.Call, compileCall(b), 0]);
             this.calls = true;
+          },
+          select: (b) => {
+            const k = this.selectChan.push(chan(b.chan)) - 1;
+            this.selectSend.push(b.op === 'send');
+            this.selectTimeout.push(sampler(b.timeout));
+            const at = ops.length;
+            ops.push([Op.Select, k, 0]);
+            body(b.ready, `${where}.select.ready`);
+            if (b.timedOut.length > 0) {
+              const jump = ops.length;
+              ops.push([Op.Jump, 0, 0]);
+              ops[at]![2] = ops.length - at;
+              body(b.timedOut, `${where}.select.timedOut`);
+              ops[jump]![1] = ops.length - jump;
+            } else ops[at]![2] = ops.length - at;
+          },
+          close: (b) => void ops.push([Op.Close, chan(b.chan), 0]),
+          rwlocked: (b) => {
+            let rw = this.rwmutexNames.indexOf(b.rwmutex);
+            if (rw < 0) rw = this.rwmutexNames.push(b.rwmutex) - 1;
+            const [lock, unlock] = b.write ? [Op.WLock, Op.WUnlock] : [Op.RLock, Op.RUnlock];
+            ops.push([lock, rw, 0], [Op.Cpu, sampler(b.cpu), 0], [unlock, rw, 0]);
           },
           repeat: (b) => {
             const from = ops.length;

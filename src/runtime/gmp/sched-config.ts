@@ -2,6 +2,8 @@ import { SampleLog } from '../../metrics/sample-log.js';
 import type { GcConfig } from '../gc/cycle.js';
 import type { GoVersion } from '../version.js';
 import type { CpuShare, NumaConfig } from './cpu.js';
+import type { MallocCosts } from './malloc.js';
+import type { SyncMutexMode } from './sync-mutex.js';
 
 /** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
 export interface SchedCosts {
@@ -20,6 +22,8 @@ export interface SchedCosts {
   timerSlackNs?: number;
   /** copystack: ns per byte of stack copied when a stack grows. */
   stackCopyNsPerByte?: number;
+  /** mallocgc's CPU per object and per byte zeroed (malloc.ts); absent: allocation is free. */
+  malloc?: MallocCosts;
 }
 
 export interface SchedConfig {
@@ -29,6 +33,8 @@ export interface SchedConfig {
   goVersion: GoVersion;
   costs: SchedCosts;
   maxThreads: number;
+  /** sync.Mutex: 'fifo' hand-off (the default), or Go's normal and starvation modes (sync-mutex.ts). */
+  syncMutex?: SyncMutexMode;
   /** The pod's network as the faults leave it: the extra delay of each network wait (src/sim/faults.ts PodNetwork). */
   network?: { delayNs(key: number, pc: number): number };
   /** Shared with the cluster: CPU work takes this many times as long now (a noisy-neighbour fault). */

@@ -16,7 +16,9 @@ import { Netpoll } from './netpoll.js';
 import { becomePoller, checkTimers, injectglist, ioDue, netpollready, netpollWake, timersDue } from './poller.js';
 import type { Programs } from './program.js';
 import { RunQueues } from './runq.js';
+import { RWMutexes } from './rwmutex.js';
 import { GoFatalError, type RequestSink, type SchedConfig, SchedStats, type SchedTracer } from './sched-config.js';
+import { SelectTimers } from './select.js';
 import { Stacks } from './stack.js';
 import {
   Grunnable,
@@ -33,6 +35,7 @@ import {
   WAIT_IO,
   WAIT_NONE,
 } from './states.js';
+import { SyncMutexes } from './sync-mutex.js';
 import { Sysmon } from './sysmon.js';
 import { Timers } from './timers.js';
 
@@ -116,8 +119,12 @@ export class Sched {
 
   /** The network poller (netpoll.go): I/O waits, ready Gs, the M blocked in netpoll. */
   readonly netpoll: Netpoll;
-  /** Channels and mutexes (chan.go, sema.go). */
+  /** Channels (chan.go). */
   readonly chans: Chans;
+  /** sync.Mutex (mutex.go, sema.go), sync.RWMutex (rwmutex.go), select timers (select.go): their own files. */
+  readonly mutexes: SyncMutexes;
+  readonly rwmutexes: RWMutexes;
+  readonly selects = new SelectTimers();
 
   /** goid of the last G made (sched.goidgen); goroutines.ts's newG takes the next. */
   goidgen = 0;
@@ -189,7 +196,9 @@ export class Sched {
     this.mSpinning = new Uint8Array(maxM);
     this.midle = new Int32Array(maxM);
     this.mStealG = new Int32Array(maxM).fill(-1);
-    this.chans = new Chans(progs.mutexNames.length, progs.chanCapacity, this.g);
+    this.chans = new Chans(progs.chanCapacity, this.g, progs.chanNames);
+    this.mutexes = new SyncMutexes(progs.mutexNames.length, this.g, cfg.syncMutex);
+    this.rwmutexes = new RWMutexes(progs.rwmutexNames.length, this.g);
     // stealOrder: the numbers coprime with GOMAXPROCS (randomOrder.reset).
     this.coprimes = [];
     for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.coprimes.push(i);

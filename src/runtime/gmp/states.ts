@@ -29,6 +29,9 @@ export const WAIT_SYNC_MUTEX = 4;
 export const WAIT_GC_WORKER = 5;
 export const WAIT_GC_ASSIST = 6;
 export const WAIT_CHAN_SEND = 7;
+export const WAIT_SELECT = 8;
+export const WAIT_SYNC_RWMUTEX_R = 9;
+export const WAIT_SYNC_RWMUTEX_W = 10;
 export const WAIT_REASONS = [
   '',
   'IO wait',
@@ -38,4 +41,7 @@ export const WAIT_REASONS = [
   'GC worker (idle)',
   'GC assist wait',
   'chan send',
+  'select',
+  'sync.RWMutex.RLock',
+  'sync.RWMutex.Lock',
 ] as const;

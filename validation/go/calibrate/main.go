@@ -9,13 +9,19 @@
 //	markedMB          with GODEBUG=gctrace=1, forced GCs of a pointer-dense heap (read gctrace for mark CPU)
 //
 // Usage: GOMAXPROCS=1 GODEBUG=gctrace=1 calibrate
+//
+//	GOMAXPROCS=1 calibrate malloc   prints only mallocNs: object size (B) → ns per make([]byte, size) that
+//	                                escapes to the heap (mallocgc: size class or large span, zeroing),
+//	                                beside a 256 MiB noscan ballast so GC is rare
 package main
 
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
 	"sort"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -44,8 +50,46 @@ type node struct {
 
 var keep []*node
 
+// sinkBytes keeps each allocation escaping to the heap (mallocgc, not the stack).
+var sinkBytes []byte
+
+// mallocNs: ns per heap allocation of `size` bytes. The ballast (noscan, so nothing to mark) puts the next
+// GC 256 MiB away; each timed batch starts right after a forced GC, so spans come back swept and reused:
+// mallocgc's steady state, zeroing included (needzero), not fresh pages from the OS.
+func mallocNs(size int) float64 {
+	n := (64 << 20) / size
+	if n > 200_000 {
+		n = 200_000
+	}
+	ns := make([]float64, 5)
+	for k := range ns {
+		runtime.GC()
+		t := time.Now()
+		for i := 0; i < n; i++ {
+			sinkBytes = make([]byte, size)
+		}
+		ns[k] = float64(time.Since(t).Nanoseconds()) / float64(n)
+	}
+	sort.Float64s(ns)
+	return ns[2]
+}
+
 func main() {
 	out := map[string]interface{}{}
+	// `calibrate malloc`: only the mallocgc timings, in a process of their own, so that their forced GCs
+	// (of a noscan ballast: no mark work) stay out of the gctrace the scan rate is read from.
+	if len(os.Args) > 1 && os.Args[1] == "malloc" {
+		ballast := make([]byte, 256<<20)
+		malloc := map[string]float64{}
+		for _, size := range []int{16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576} {
+			malloc[strconv.Itoa(size)] = mallocNs(size)
+		}
+		runtime.KeepAlive(ballast)
+		out["mallocNs"] = malloc
+		b, _ := json.Marshal(out)
+		fmt.Println(string(b))
+		return
+	}
 	out["chanOpNs"] = typical(1_000_000, func(n int) {
 		c := make(chan int, 1)
 		for i := 0; i < n; i++ {
