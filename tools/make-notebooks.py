@@ -1135,6 +1135,22 @@ tslab.display.html(await seriesChartSvg(dlRows, Object.fromEntries(names.map((n)
 console.log('article-alpha-0.3, each rescale: ' + dl['article-alpha-0.3'].hpaDecisions.filter((d: any) => d.rescale).map((d: any) => `${d.tS} s ${d.currentReplicas}->${d.desiredReplicas}`).join(', '));"""),
         ("md", "Why α × period decides: a proportional step shrinks the error by (1 − αΔt) each period. The error left after each of five periods, starting from 1:"),
         ("code", """for (const k of [0.5, 0.75, 1, 1.5, 2.5, 4.5]) console.log(`αΔt ${k.toFixed(2).padStart(4)}: ${Array.from({ length: 5 }, (_, n) => (1 - k) ** (n + 1)).map((e) => e.toFixed(2).padStart(7)).join(' ')}`);"""),
+        ("md", """**The map.** The lesson's sweep crosses α (0.02–0.5), β (0–0.6) and γ (0–0.25) — the article's grid
+and below it. `npm run density-map` runs every point and the `hpa` variant on the sweep's two seeds (the same
+seeds for all: a paired comparison) and commits the result to `results/reference/density-law-map/`. A cell
+**oscillates** when the controller's rescales reverse direction (up then down, or down then up) at least four
+times in the run on the mean of the seeds — the load here steps up once and never down, so a loop that
+settles reverses once or twice at most. A ★ marks a cell that **beats the HPA**: fewer pod-seconds and no
+more minutes over the SLO than the HPA on every seed."""),
+        ("code", """const mapCsv = readFileSync('../results/reference/density-law-map/map.csv', 'utf8').trimEnd().split('\\n');
+const head = mapCsv[0]!.split(','), cells = mapCsv.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [head[i], v])));
+for (const p of ['monotone', 'ringing', 'diverging']) {
+  const c = cells.filter((r) => r.predicted === p);
+  console.log(`${p.padEnd(9)} (αΔt ${p === 'monotone' ? '≤ 1' : p === 'ringing' ? '1–2' : '≥ 2'}): ${c.filter((r) => r.behaviour === 'oscillates').length} of ${c.length} cells oscillate, ${c.filter((r) => r.beats_hpa === 'yes').length} beat the HPA`);
+}
+const stableWins = cells.filter((r) => r.behaviour === 'stable' && r.beats_hpa === 'yes');
+console.log('stable and beating the HPA: ' + stableWins.map((r) => `α ${r.alpha} β ${r.beta} γ ${r.gamma} (${r.pod_seconds} vs ${r.hpa_pod_seconds} pod-s)`).join('; '));
+tslab.display.html(readFileSync('../results/reference/density-law-map/map.svg', 'utf8'));"""),
     ],
     f"""**Stability is α × period.** The law is a continuous-time equation, but a controller acts once a
 period: Euler forward, x* = x + Δt·α(1 − x), so the error is multiplied by (1 − αΔt) each period
@@ -1158,7 +1174,16 @@ window ([`stabilizeRecommendation`]({K8S}horizontal.go)), so it rescales seldom 
 law counts goroutines, which here are mostly waiting on the 50 ms network call (Little's law, lesson
 10): with a stable α it can run fewer pods than the HPA for the same tail — compare `stable` with `hpa`
 above — while the article's own α values buy the same tail with rescales and reversals. The law's
-control theory, not its idea, is what the article's parameters get wrong.""",
+control theory, not its idea, is what the article's parameters get wrong.
+
+**The map** (printed above) says the same over the whole grid. Every cell with αΔt ≥ 2 that still moves
+pods swings; the cells that escape it are held at the replica limits by β (β = 0.6 asks for the maximum
+whatever the density — stable, but at several times the HPA's pod-seconds). Below αΔt = 1 the loop settles
+unless β's feed-forward term pulls against α and γ until they nearly cancel (then each period's small
+residue flips sign: the cells with a small β), and γ = 0.25 with a small α and no β freezes the pods at one (the
+fewest pod-seconds, and more minutes over the SLO than the HPA: no ★). The cells that are stable *and*
+beat the HPA are few and have small α, no β and little or no γ — the law's proportional term alone, run
+slowly enough for its period.""",
     [
         ("""Keep the article's α = 0.1 but decide every 5 s instead of 15 s (αΔt = 0.5). Rescales, reversals,
 pod-seconds?""",
@@ -1184,7 +1209,8 @@ to "scale ahead of load" is a target that accounts for the rate (or a schedule, 
     ],
     """`gmpsim validate scenarios/density-law-lesson.yaml` (the stability warning); `gmpsim compare
 scenarios/density-law-lesson.yaml --seeds 3`; `gmpsim sweep scenarios/density-law-lesson.yaml --workers 2`
-(points.csv: pod-seconds, p99, rescales, flaps per α, β, γ).""",
+(points.csv: pod-seconds, p99, rescales, flaps per α, β, γ); `npm run density-map` (the committed map, ~2
+minutes of CPU).""",
 )
 
 

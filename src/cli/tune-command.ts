@@ -4,11 +4,12 @@ import { writeDirAtomic } from '../report/atomic-dir.js';
 import { toStableJson } from '../report/format.js';
 import { checkOutDir, MARKER, markerContent } from '../report/out-dir.js';
 import { SWEEP_METRICS, type SweepMetric } from '../scenario/sweep-schema.js';
-import { MAX_BO_POINTS } from '../sweep/bo.js';
+import { MAX_BO_POINTS, MAX_BO_RANGE_BUDGET } from '../sweep/bo.js';
 import { parsePath, setPath } from '../sweep/paths.js';
 import { pointScenario, type SweepPoint } from '../sweep/points.js';
 import type { RunOutcome } from '../sweep/run-row.js';
 import { defaultWorkers, runTasks, StopSignal } from '../sweep/runner.js';
+import { searchSpace } from '../sweep/space.js';
 import {
   type BoSettings,
   type Constraint,
@@ -101,13 +102,25 @@ export function tuneGoal(opts: TuneOptions, sloP99Ms: number, objective: Partial
 }
 
 /** `--budget` / `--batch` for bo, checked: the budget is clamped to the points there are. */
-export function boSettings(opts: TuneOptions, points: number, ranges: Record<string, { log: boolean }>): BoSettings {
+export function boSettings(
+  opts: TuneOptions,
+  points: number,
+  ranges: Record<string, { log: boolean }>,
+  /** The sweep has a grid range, searched whole: the budget may exceed the grid's points. */
+  continuous = false,
+): BoSettings {
   if (points > MAX_BO_POINTS) {
     throw new UsageError(
       `--method bo searches at most ${MAX_BO_POINTS.toLocaleString('en-US')} points, found ${points.toLocaleString('en-US')}; use halving, or fewer grid values or random samples`,
     );
   }
-  const budget = Math.min(points, opts.budget ?? Math.max(1, Math.floor(points / 3)));
+  const asked = opts.budget ?? Math.max(1, Math.floor(points / 3));
+  if (continuous && asked > MAX_BO_RANGE_BUDGET) {
+    throw new UsageError(
+      `--budget: --method bo over a range evaluates at most ${MAX_BO_RANGE_BUDGET.toLocaleString('en-US')} points, found ${asked}`,
+    );
+  }
+  const budget = continuous ? asked : Math.min(points, asked);
   const batch = opts.batch ?? 4;
   if (!(Number.isInteger(budget) && budget >= 1))
     throw new UsageError(`--budget: expected an integer ≥ 1, found "${opts.budget}"`);
@@ -143,7 +156,13 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
     throw new UsageError('--budget and --batch are settings of --method bo');
   }
   const { scenario, points, meta, base } = loadSweep(file, opts.seed);
-  const bo = method === 'bo' ? boSettings(opts, points.length, scenario.sweep?.random?.ranges ?? {}) : undefined;
+  // A grid range is searched whole by bo (between the grid's values), each new point validated like the grid's.
+  const dims = method === 'bo' && scenario.sweep ? searchSpace(scenario.sweep) : undefined;
+  const bo =
+    method === 'bo'
+      ? boSettings(opts, points.length, scenario.sweep?.random?.ranges ?? {}, dims !== undefined)
+      : undefined;
+  if (bo && dims) bo.space = { dims, scenarioOf: (p) => pointScenario(base, p, file) };
   const goal = tuneGoal(opts, scenario.slo.p99Ms, meta.objective);
   const scenarios = new Map(points.map((p) => [p.index, pointScenario(base, p, file)]));
   const maxSeeds = opts.maxSeeds ?? meta.replications;
@@ -153,7 +172,7 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
   const stop = new StopSignal();
   const signals = stopOnSignals(stop);
   const planned = bo
-    ? Math.min(bo.budget, points.length) * maxSeeds
+    ? (bo.space ? bo.budget : Math.min(bo.budget, points.length)) * maxSeeds
     : plannedRuns(rungSchedule(points.length, method, maxSeeds, opts.eta ?? 3));
   const progress = new Progress(progressWanted(opts), planned, 'runs', 1000);
   let done = 0;
@@ -179,14 +198,15 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
       },
     );
     progress.stop();
-    const best = points[result.best]!;
+    const pointOf = (i: number) => (i < points.length ? points[i]! : result.searched![i - points.length]!);
+    const best = pointOf(result.best);
     const yaml = bestConfigYaml(base, best, meta.name);
     const out = opts.out ?? join('results', meta.name, 'tune');
-    const runnerUpParams = result.runnerUp ? points[result.runnerUp.point]!.params : undefined;
+    const runnerUpParams = result.runnerUp ? pointOf(result.runnerUp.point).params : undefined;
     const record = {
       ...result,
       // each evaluated point with its parameters, so tune.json (and its report) stands alone
-      evaluated: result.evaluated.map((s) => ({ ...s, params: points[s.point]!.params })),
+      evaluated: result.evaluated.map((s) => ({ ...s, params: pointOf(s.point).params })),
       goal,
       ...(bo ? { budget: bo.budget, batch: bo.batch } : {}),
       bestParams: best.params,

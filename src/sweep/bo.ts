@@ -88,6 +88,59 @@ export interface BoConstraint {
  */
 const warp = (v: number) => Math.log1p(Math.max(0, v));
 
+/** The acquisition over x: its value at a point, and the same after believing a pick (kriging believer). */
+export interface Scorer {
+  at(x: Float64Array): number;
+  /** The scorer after taking its own predictions at x as observations, so the next pick goes elsewhere. */
+  believe(x: Float64Array): Scorer;
+}
+
+/**
+ * Constrained expected improvement (see the file's note) from the evaluated points (`observed`, whose
+ * `point` indexes `x`): EI of the cost below the best feasible cost times the probability that every
+ * constraint holds; before any point is feasible, that probability alone. Failed points are left out.
+ * Undefined when no point has a finite cost (nothing to model yet).
+ */
+export function scoreFn(
+  x: readonly Float64Array[],
+  observed: readonly Observed[],
+  constraints: readonly BoConstraint[],
+): Scorer | undefined {
+  const ok = observed.filter((o) => Number.isFinite(o.cost));
+  if (ok.length === 0) return undefined;
+  const xs = ok.map((o) => x[o.point]!);
+  const cost = GaussianProcess.fit(
+    xs,
+    ok.map((o) => o.cost),
+  );
+  const cons = constraints.map((_, k) =>
+    GaussianProcess.fit(
+      xs,
+      ok.map((o) => warp(o.figures[k]!)),
+    ),
+  );
+  const feasibleCosts = ok.filter((o) => o.feasible).map((o) => o.cost);
+  const best = feasibleCosts.length > 0 ? Math.min(...feasibleCosts) : undefined;
+  const make = (cost: GaussianProcess, cons: GaussianProcess[]): Scorer => ({
+    at(xi) {
+      let pof = 1;
+      cons.forEach((gp, k) => {
+        const p = gp.predict(xi);
+        const bound = warp(constraints[k]!.max);
+        pof *= p.sd > 0 ? normalCdf((bound - p.mean) / p.sd) : p.mean <= bound ? 1 : 0;
+      });
+      return best === undefined ? pof : pof * expectedImprovement(cost.predict(xi), best);
+    },
+    believe(xp) {
+      return make(
+        cost.withObservation(xp, cost.predict(xp).mean),
+        cons.map((gp) => gp.withObservation(xp, gp.predict(xp).mean)),
+      );
+    },
+  });
+  return make(cost, cons);
+}
+
 /**
  * The next batch of `size` unevaluated points by constrained expected improvement (see the file's note),
  * ties broken by the lowest index. Returns fewer when the pool runs out.
@@ -99,53 +152,33 @@ export function proposeBatch(
   size: number,
 ): number[] {
   const seen = new Set(observed.map((o) => o.point));
-  const ok = observed.filter((o) => Number.isFinite(o.cost));
-  if (ok.length === 0)
+  let score = scoreFn(x, observed, constraints);
+  if (!score)
     return x
       .map((_, i) => i)
       .filter((i) => !seen.has(i))
       .slice(0, size);
-  let cost = GaussianProcess.fit(
-    ok.map((o) => x[o.point]!),
-    ok.map((o) => o.cost),
-  );
-  const xs = ok.map((o) => x[o.point]!);
-  let cons = constraints.map((_, k) =>
-    GaussianProcess.fit(
-      xs,
-      ok.map((o) => warp(o.figures[k]!)),
-    ),
-  );
-  const feasibleCosts = ok.filter((o) => o.feasible).map((o) => o.cost);
-  const best = feasibleCosts.length > 0 ? Math.min(...feasibleCosts) : undefined;
   const batch: number[] = [];
   while (batch.length < size) {
     let pick = -1,
       pickScore = -Infinity;
     for (let i = 0; i < x.length; i++) {
       if (seen.has(i)) continue;
-      let pof = 1;
-      cons.forEach((gp, k) => {
-        const p = gp.predict(x[i]!);
-        const bound = warp(constraints[k]!.max);
-        pof *= p.sd > 0 ? normalCdf((bound - p.mean) / p.sd) : p.mean <= bound ? 1 : 0;
-      });
-      const score = best === undefined ? pof : pof * expectedImprovement(cost.predict(x[i]!), best);
-      if (score > pickScore) {
+      const s = score.at(x[i]!);
+      if (s > pickScore) {
         pick = i;
-        pickScore = score;
+        pickScore = s;
       }
     }
     if (pick < 0) break;
     batch.push(pick);
     seen.add(pick);
-    // The kriging believer: pretend the pick came out as predicted, so the next pick looks elsewhere.
-    const xp = x[pick]!;
-    cost = cost.withObservation(xp, cost.predict(xp).mean);
-    cons = cons.map((gp) => gp.withObservation(xp, gp.predict(xp).mean));
+    score = score.believe(x[pick]!);
   }
   return batch;
 }
 
 /** Most points `--method bo` searches (each batch predicts every unevaluated point). */
 export const MAX_BO_POINTS = 20_000;
+/** Most points `--method bo` evaluates over a range (each batch refits GPs of that many points: O(n³)). */
+export const MAX_BO_RANGE_BUDGET = 1_000;

@@ -2,7 +2,7 @@ import { parseDocument } from 'yaml';
 import { RandomStreams } from '../engine/random.js';
 import { resolveFiles, ScenarioError, scenarioFromData } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { Sweep, SweepRange } from '../scenario/sweep-schema.js';
+import { gridValues, type Sweep, type SweepRange } from '../scenario/sweep-schema.js';
 import { parsePath, setPath } from './paths.js';
 
 /** One point of a sweep: its index and its parameter values, in the sweep's path order. */
@@ -12,13 +12,16 @@ export interface SweepPoint {
 }
 
 /**
- * The sweep's points: the cartesian product of the grid (first path slowest) × the random samples
+ * The sweep's points: the cartesian product of the grid (first path slowest; a range gives its
+ * gridValues) × the random samples
  * (drawn from the master seed's `sweep.random` stream, so every run and every shard sees the same).
  */
 export function expandPoints(spec: Sweep, masterSeed: number): SweepPoint[] {
   let grid: [string, unknown][][] = [[]];
-  for (const [path, values] of Object.entries(spec.grid))
+  for (const [path, listOrRange] of Object.entries(spec.grid)) {
+    const values: unknown[] = Array.isArray(listOrRange) ? listOrRange : gridValues(listOrRange);
     grid = grid.flatMap((g) => values.map((v) => [...g, [path, v] as [string, unknown]]));
+  }
   let samples: [string, unknown][][] = [[]];
   if (spec.random) {
     const rng = new RandomStreams(masterSeed).stream('sweep.random');

@@ -1,9 +1,11 @@
+import { RandomStreams } from '../engine/random.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SWEEP_METRICS, type SweepMetric } from '../scenario/sweep-schema.js';
 import { encodePoints, initialDesign, type Observed, proposeBatch } from './bo.js';
 import { runSeed, type SweepPoint } from './points.js';
 import type { RunOutcome } from './run-row.js';
 import type { SweepTask } from './runner.js';
+import { type Dimension, encodeParams, proposeInSpace } from './space.js';
 
 /** Runs a batch of tasks and returns their outcomes in task order (a worker pool, or inline in tests). */
 export type Evaluate = (tasks: SweepTask[]) => Promise<RunOutcome[]>;
@@ -50,6 +52,11 @@ export interface BoSettings {
   budget: number;
   batch: number;
   logPaths?: ReadonlySet<string>;
+  /**
+   * The sweep's grid ranges searched whole (space.ts; searchSpace gives it when a grid path is a range),
+   * with the scenario of a point between the grid's values. Without it, bo picks among the points only.
+   */
+  space?: { dims: readonly Dimension[]; scenarioOf: (p: SweepPoint) => Scenario };
 }
 
 export interface TuneResult {
@@ -68,6 +75,8 @@ export interface TuneResult {
    * the seeds it got and whether it met the constraints: what the tune report draws.
    */
   evaluated: Standing[];
+  /** bo over a space: the points it ran between the grid's values, numbered on from the grid's. */
+  searched?: SweepPoint[];
 }
 
 /**
@@ -171,12 +180,15 @@ export async function tune(
   evaluate: Evaluate,
 ): Promise<TuneResult> {
   const runsOf = new Map<number, (number[] | undefined)[]>(points.map((p) => [p.index, []]));
+  // bo over a space adds points between the grid's values, numbered after the grid's.
+  const all: SweepPoint[] = [...points];
+  const scenarioOf = (c: number) => scenarios.get(c) ?? opts.bo!.space!.scenarioOf(all[c]!);
   let runs = 0;
   const giveSeeds = async (cands: number[], seeds: number) => {
     const tasks: SweepTask[] = [];
     for (const c of cands)
       for (let rep = runsOf.get(c)!.length; rep < seeds; rep++)
-        tasks.push({ point: c, rep, seed: runSeed(opts.masterSeed, rep), scenario: scenarios.get(c)! });
+        tasks.push({ point: c, rep, seed: runSeed(opts.masterSeed, rep), scenario: scenarioOf(c) });
     const outcomes = await evaluate(tasks);
     tasks.forEach((t, i) => {
       const o = outcomes[i]!;
@@ -195,13 +207,15 @@ export async function tune(
   if (opts.method === 'bo') {
     // Each batch is a rung of new points on every seed; the winner is the best of all evaluated points.
     const bo = opts.bo ?? { budget: Math.max(1, Math.floor(points.length / 3)), batch: 4 };
-    const x = encodePoints(points, bo.logPaths);
+    const x = bo.space ? points.map((p) => encodeParams(bo.space!.dims, p.params)) : encodePoints(points, bo.logPaths);
     const constraints = opts.goal.kind === 'constrained' ? opts.goal.constraints : [];
-    const budget = Math.min(bo.budget, points.length);
+    // Over a space bo can run more points than the grid has; over the points only, at most all of them.
+    const budget = bo.space ? bo.budget : Math.min(bo.budget, points.length);
     const observed: Observed[] = [];
     const firstSize = Math.min(budget, Math.max(bo.batch, (x[0]?.length ?? 0) + 1));
     let batch = initialDesign(x, firstSize, opts.masterSeed);
-    while (batch.length > 0) {
+    const byParams = new Map(points.map((p) => [JSON.stringify(p.params), p.index]));
+    for (let b = 1; batch.length > 0; b++) {
       await giveSeeds(batch, opts.maxSeeds);
       rungs.push({ candidates: batch, seeds: opts.maxSeeds, objectives: batch.map((c) => stand(c).objective) });
       for (const c of batch) {
@@ -213,7 +227,25 @@ export async function tune(
           feasible: s.feasible,
         });
       }
-      batch = proposeBatch(x, observed, constraints, Math.min(bo.batch, budget - observed.length));
+      const size = Math.min(bo.batch, budget - observed.length);
+      if (!bo.space) {
+        batch = proposeBatch(x, observed, constraints, size);
+        continue;
+      }
+      // Each batch draws its candidates from its own stream, so a batch never depends on earlier draws.
+      const rng = new RandomStreams(opts.masterSeed).stream(`tune.bo.candidates.${b}`);
+      const picks = size > 0 ? proposeInSpace(bo.space.dims, all, points.length, observed, constraints, size, rng) : [];
+      batch = picks.map((params) => {
+        const key = JSON.stringify(params);
+        let i = byParams.get(key);
+        if (i === undefined) {
+          i = all.length;
+          all.push({ index: i, params });
+          byParams.set(key, i);
+          runsOf.set(i, []);
+        }
+        return i;
+      });
     }
     [best, second] = rank(observed.map((o) => o.point));
   } else {
@@ -239,5 +271,6 @@ export async function tune(
     noneFeasible: !winner.feasible,
     runs,
     evaluated: [...new Set(rungs.flatMap((r) => r.candidates))].map(stand),
+    ...(all.length > points.length ? { searched: all.slice(points.length) } : {}),
   };
 }
