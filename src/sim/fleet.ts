@@ -80,7 +80,8 @@ export class PodFleet {
 
   /**
    * A timeline `runtime` event: every running container's Go runtime takes the new GOGC / GOMEMLIMIT
-   * (debug.SetGCPercent, debug.SetMemoryLimit), and containers started from now on get every new setting.
+   * (debug.SetGCPercent, debug.SetMemoryLimit) and, with gomaxprocsApplies running-containers, the new
+   * GOMAXPROCS (runtime.GOMAXPROCS: procresize.ts); containers started from now on get every new setting.
    */
   applyRuntimeSettings(e: Extract<TimelineEvent, { type: 'runtime' }>): void {
     const gogc = e.gc?.gogc;
@@ -94,7 +95,9 @@ export class PodFleet {
         ...(limitMB !== undefined ? { memoryLimitMB: limitMB } : {}),
       },
     };
+    const live = e.gomaxprocs !== undefined && e.gomaxprocsApplies === 'running-containers';
     const s: RuntimeSettings = {
+      ...(live ? { gomaxprocs: e.gomaxprocs } : {}),
       ...(gogc !== undefined ? { gogc: gogc === 'off' ? -1 : gogc } : {}),
       ...(limitMB !== undefined ? { memoryLimitBytes: limitMB * 1024 * 1024 } : {}),
     };
@@ -133,6 +136,16 @@ export class PodFleet {
         )
       : undefined;
     const nodeCpus = this.nodeCpus;
+    // The most Ps a container may ever have: its GOMAXPROCS at start, or more from a live timeline change.
+    const liveMaxProcs = Math.max(
+      0,
+      ...scenario.timeline.flatMap((e) =>
+        e.type === 'runtime' && e.gomaxprocs !== undefined && e.gomaxprocsApplies === 'running-containers'
+          ? [e.gomaxprocs]
+          : [],
+      ),
+    );
+
     const wcfg = cl.pod.warmup;
     // Containers made while the Deployment is being built are the initial replicas, Ready since before
     // the run: warm. Every later one (scale-out, restart, rollout) starts cold.
@@ -159,6 +172,7 @@ export class PodFleet {
                 world?.podService(requests),
                 nodeCpus?.forPod(k),
                 warmup(k),
+                Math.max(now.gomaxprocs, liveMaxProcs),
               );
         onRuntime?.(k, pod);
         return pod;

@@ -20,10 +20,14 @@ export interface SchedCosts {
   timerSlackNs?: number;
   /** copystack: ns per byte of stack copied when a stack grows. */
   stackCopyNsPerByte?: number;
+  /** runtime.GOMAXPROCS's stop-the-world work (procresize), ns, besides preempting the running Gs. */
+  procresizeNs?: number;
 }
 
 export interface SchedConfig {
   gomaxprocs: number;
+  /** The most Ps a live runtime.GOMAXPROCS may make (procresize.ts); absent: gomaxprocs (no rise). */
+  maxProcs?: number;
   /** 'go': Go's netpoll; 'always-polling': an ideal poller injects each ready G at once. */
   netpoll: 'go' | 'always-polling';
   goVersion: GoVersion;
