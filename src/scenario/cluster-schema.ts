@@ -312,7 +312,7 @@ export const ClusterSchema = z
       .boolean()
       .default(false)
       .describe(
-        "the threads of every pod on a node compete for its runtime.hostCpus cores (CFS between pods' cgroups, weighted by cpuRequestCores; each pod still throttled by its own cpuLimitCores quota): GOMAXPROCS 8 on a 4-core node does at most 4 cores of work, and the CPU metric is what the pod got. With nodes.count 0 each pod is alone on its own node. false: every P runs on a core of its own",
+        "the threads of every pod on a node compete for its runtime.hostCpus cores (CFS between pods' cgroups, weighted by cpuRequestCores; each pod still throttled by its own cpuLimitCores quota): GOMAXPROCS 8 on a 4-core node does at most 4 cores of work, and the CPU metric is what the pod got. With nodes.count 0 each pod is alone on its own node. false: pods do not compete, each as if alone on its node — still never more threads on a CPU than its runtime.hostCpus",
       ),
   })
   .describe('the Deployment and Service the workload is sent to');
