@@ -807,8 +807,12 @@ of GOMAXPROCS ([`gcBgMarkWorker`]({GO}mgc.go), `gcControllerState.startCycle` in
 [mgcpacer.go]({GO}mgcpacer.go)), so more Ps finish the same scan work sooner; a shorter mark means fewer
 bytes allocated while it is on, hence less debt for [`gcAssistAlloc`]({GO}mgcmark.go). The share falls
 fastest (the same assist over more CPU); in absolute CPU the gain is smaller between small counts,
-where the pod is saturated. The caveat is the price: more Ps only help if the container may use them
-— above the CPU limit they buy throttling instead (lesson 7)."""),
+where the pod is saturated. Sooner only up to the host's CPUs: this host has 4, so GOMAXPROCS 8 puts 8
+threads on 4 cores and its mark lasts as long as with 4 Ps (the same cores scan). Assist still falls,
+because the extra Ps, idle between requests, run idle mark workers whose background credit pays the
+allocating goroutines' debt before they must scan ([`gcFlushBgCredit`]({GO}mgcmark.go)) — the scan
+work moves to the same cores, not away. The caveat is the price: more Ps only help if the container
+may use them — above the CPU limit they buy throttling instead (lesson 7)."""),
     *claim("3. \"Stop-the-world pauses grow with the heap\"", "claim-stw-grows-with-heap.yaml",
            "a bigger heap means longer GC pauses.",
            "the longest STW pause with a 50 MB and with a 2 GB live heap.",

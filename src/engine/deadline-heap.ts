@@ -126,6 +126,21 @@ export class DeadlineHeap {
     this.nextSeq = this.n;
   }
 
+  /** Every entry whose aux is `from` gets `to` (the order is by deadline only: the heap stays valid). */
+  remapAux(from: number, to: number): number {
+    const a = this.aux;
+    let moved = 0;
+    if (a) {
+      for (let i = 0; i < this.n; i++) {
+        if (a[i] === from) {
+          a[i] = to;
+          moved++;
+        }
+      }
+    }
+    return moved;
+  }
+
   /** Test hook: start the sequence near its wrap point. */
   setNextSeqForTest(q: number): void {
     if (this.n !== 0) throw new Error('only on an empty heap');

@@ -53,6 +53,8 @@ export interface PodRuntime {
 
 /** Runtime settings changed while the process runs (a timeline `runtime` event); absent = unchanged. */
 export interface RuntimeSettings {
+  /** GOMAXPROCS: runtime.GOMAXPROCS(n) in the running process (procresize). */
+  gomaxprocs?: number;
   /** GOGC; < 0: off. */
   gogc?: number;
   /** GOMEMLIMIT, bytes. */

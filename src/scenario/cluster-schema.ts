@@ -312,7 +312,7 @@ export const ClusterSchema = z
       .boolean()
       .default(false)
       .describe(
-        "the threads of every pod on a node compete for its runtime.hostCpus cores (CFS between pods' cgroups, weighted by cpuRequestCores; each pod still throttled by its own cpuLimitCores quota): GOMAXPROCS 8 on a 4-core node does at most 4 cores of work, and the CPU metric is what the pod got. With nodes.count 0 each pod is alone on its own node. false: every P runs on a core of its own",
+        "the threads of every pod on a node compete for its runtime.hostCpus cores (CFS between pods' cgroups, weighted by cpuRequestCores; each pod still throttled by its own cpuLimitCores quota): GOMAXPROCS 8 on a 4-core node does at most 4 cores of work, and the CPU metric is what the pod got. With nodes.count 0 each pod is alone on its own node. false: pods do not compete, each as if alone on its node — still never more threads on a CPU than its runtime.hostCpus",
       ),
   })
   .describe('the Deployment and Service the workload is sent to');
@@ -833,7 +833,13 @@ export const TimelineEventSchema = z.discriminatedUnion('type', [
       .max(1024)
       .optional()
       .describe(
-        'the new GOMAXPROCS of containers started from now on (a running container keeps its own: procresize is not modelled)',
+        'the new GOMAXPROCS of containers started from now on, and with gomaxprocsApplies running-containers of every running container too',
+      ),
+    gomaxprocsApplies: z
+      .enum(['new-containers', 'running-containers'])
+      .default('new-containers')
+      .describe(
+        'new-containers: only containers started from now on (an env change: it takes a rollout); running-containers: every running container calls runtime.GOMAXPROCS(n) now (stop the world, procresize: Ps destroyed or created, their run queues and timers moved), and later ones start with n',
       ),
     gc: z
       .strictObject({
@@ -856,6 +862,13 @@ export function checkTimeline(timeline: readonly TimelineEvent[], hpa: Hpa | und
   const order = timeline.map((_e, i) => i).sort((a, b) => timeline[a]!.atS - timeline[b]!.atS || a - b);
   for (const i of order) {
     const e = timeline[i]!;
+    if (e.type === 'runtime' && e.gomaxprocsApplies === 'running-containers' && e.gomaxprocs === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeline', i, 'gomaxprocs'],
+        message: 'expected a gomaxprocs for gomaxprocsApplies running-containers, found none',
+      });
+    }
     if (e.type !== 'hpa') continue;
     if (e.metrics) checkMetricTargets(e.metrics, ['timeline', i, 'metrics'], ctx);
     if (!hpa) {

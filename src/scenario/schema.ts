@@ -247,6 +247,13 @@ export const CostsSchema = z
       .describe(
         "net/http's own CPU per request on the server (reading and parsing it, dispatch, writing the response, the read/write syscalls, netpoll wake-ups), µs; charged only with runtime.server: net/http",
       ),
+    procresizeUs: z
+      .number()
+      .nonnegative()
+      .default(30)
+      .describe(
+        "runtime.GOMAXPROCS's stop-the-world work (procresize: Ps made or destroyed, their mcaches flushed, queues and timers moved), µs, besides preempting the running Gs; charged only by a live GOMAXPROCS change",
+      ),
   })
   .describe('runtime operation costs');
 export type Costs = z.infer<typeof CostsSchema>;

@@ -44,8 +44,12 @@ export class PodFleet {
   /** Per pod index: its network and CPU as the faults left them (kept across its container restarts). */
   private readonly podNet: PodNetwork[] = [];
   private readonly podCpu: { slowdown: number }[] = [];
-  /** The nodes' cores shared by their pods' threads (cluster.nodeCpuSharing), if on. */
-  readonly nodeCpus: NodeCpus | undefined;
+  /**
+   * The nodes' cores under the pods' threads: a pod never has more threads on a CPU than its node has
+   * cores (runtime.hostCpus). With cluster.nodeCpuSharing the pods on one node compete for them; without,
+   * each pod is alone on a node of its own.
+   */
+  readonly nodeCpus: NodeCpus;
 
   /** Pod k's network state (created from the all-pods state when its first container starts). */
   podNetwork(k: number): PodNetwork {
@@ -80,7 +84,8 @@ export class PodFleet {
 
   /**
    * A timeline `runtime` event: every running container's Go runtime takes the new GOGC / GOMEMLIMIT
-   * (debug.SetGCPercent, debug.SetMemoryLimit), and containers started from now on get every new setting.
+   * (debug.SetGCPercent, debug.SetMemoryLimit) and, with gomaxprocsApplies running-containers, the new
+   * GOMAXPROCS (runtime.GOMAXPROCS: procresize.ts); containers started from now on get every new setting.
    */
   applyRuntimeSettings(e: Extract<TimelineEvent, { type: 'runtime' }>): void {
     const gogc = e.gc?.gogc;
@@ -94,7 +99,9 @@ export class PodFleet {
         ...(limitMB !== undefined ? { memoryLimitMB: limitMB } : {}),
       },
     };
+    const live = e.gomaxprocs !== undefined && e.gomaxprocsApplies === 'running-containers';
     const s: RuntimeSettings = {
+      ...(live ? { gomaxprocs: e.gomaxprocs } : {}),
       ...(gogc !== undefined ? { gogc: gogc === 'off' ? -1 : gogc } : {}),
       ...(limitMB !== undefined ? { memoryLimitBytes: limitMB * 1024 * 1024 } : {}),
     };
@@ -126,13 +133,25 @@ export class PodFleet {
         : undefined;
     this.service = world;
     const cl = scenario.cluster;
-    // With unlimited nodes (count 0) each pod is alone on a node of hostCpus cores.
-    this.nodeCpus = cl.nodeCpuSharing
-      ? new NodeCpus(sim, rt.hostCpus, Math.round(cl.pod.cpuRequestCores * 1000), (k) =>
-          cl.nodes.count === 0 ? k : this.deployment.pods[k]!.node,
-        )
-      : undefined;
+    // A pod on a node of its own (unlimited nodes, count 0, or sharing off) has its node key k.
+    const shareNodes = cl.nodeCpuSharing && cl.nodes.count > 0;
+    this.nodeCpus = new NodeCpus(sim, rt.hostCpus, Math.round(cl.pod.cpuRequestCores * 1000), (k) =>
+      shareNodes ? this.deployment.pods[k]!.node : k,
+    );
     const nodeCpus = this.nodeCpus;
+    // The most Ps a container may ever have: its GOMAXPROCS at start, or more from a live timeline change.
+    const liveMaxProcs = Math.max(
+      0,
+      ...scenario.timeline.flatMap((e) =>
+        e.type === 'runtime' && e.gomaxprocs !== undefined && e.gomaxprocsApplies === 'running-containers'
+          ? [e.gomaxprocs]
+          : [],
+      ),
+    );
+    // Alone on a node whose cores outnumber its Ps, a pod can never be held back: it skips the node's
+    // bookkeeping (the same results, no cost per burst).
+    const cpuShare = (k: number, procs: number) =>
+      cl.nodeCpuSharing || Math.max(procs, liveMaxProcs) > rt.hostCpus ? nodeCpus.forPod(k) : undefined;
     const wcfg = cl.pod.warmup;
     // Containers made while the Deployment is being built are the initial replicas, Ready since before
     // the run: warm. Every later one (scale-out, restart, rollout) starts cold.
@@ -157,8 +176,9 @@ export class PodFleet {
                 this.podNetwork(k),
                 this.podCpuOf(k),
                 world?.podService(requests),
-                nodeCpus?.forPod(k),
+                cpuShare(k, now.gomaxprocs),
                 warmup(k),
+                Math.max(now.gomaxprocs, liveMaxProcs),
               );
         onRuntime?.(k, pod);
         return pod;

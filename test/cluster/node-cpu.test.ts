@@ -69,13 +69,14 @@ describe('node CPU sharing (cluster.nodeCpuSharing)', () => {
       1,
     ).summary;
 
-  it('a lone pod: GOMAXPROCS 8 on a 4-CPU host does at most 4 cores of work (8 without sharing)', () => {
-    const off = lone(false);
-    const on = lone(true);
-    // utilization is CPU time over GOMAXPROCS × time: 8 cores offered.
-    expect(off.utilization * 8).to.be.greaterThan(7.5);
-    expect(on.utilization * 8).to.be.within(3.9, 4.0001);
-    expect(on.latencyMs.p99).to.be.greaterThan(10 * off.latencyMs.p99);
+  it('a lone pod: GOMAXPROCS 8 on a 4-CPU host does at most 4 cores of work, with sharing or without', () => {
+    // utilization is CPU time over GOMAXPROCS × time: 8 cores offered, 4 to be had.
+    for (const share of [false, true])
+      expect(lone(share).utilization * 8, `sharing ${share}`).to.be.within(3.9, 4.0001);
+    // The same host, big enough for its 8 Ps: all 8 cores of work, and a far shorter tail.
+    const roomy = lone(false, { hostCpus: 8 });
+    expect(roomy.utilization * 8).to.be.greaterThan(7.5);
+    expect(lone(false).latencyMs.p99).to.be.greaterThan(10 * roomy.latencyMs.p99);
   });
 
   it('the CPU limit still caps a pod on a shared node: 1 core of quota is 1 core', () => {
@@ -110,6 +111,29 @@ describe('node CPU sharing (cluster.nodeCpuSharing)', () => {
     // 6 cores offered: one 4-core node gives both pods 4 cores in all; two nodes give each its 3.
     expect(together.utilization * 8).to.be.within(3.9, 4.0001);
     expect(apart.utilization * 8).to.be.within(5.8, 6.2);
+  });
+
+  it('without sharing, pods on one node do not compete, but none runs more threads than the node has cores', () => {
+    const run = (gomaxprocs: number) =>
+      runScenario(
+        parseScenario(
+          JSON.stringify({
+            durationS: 10,
+            workload: {
+              arrival: { process: 'poisson', ratePerS: 12_000 },
+              request: { steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }] },
+            },
+            runtime: { gomaxprocs, hostCpus: 4 },
+            cluster: { replicas: 2, pod: { cpuRequestCores: 1 }, nodes: { count: 1, allocatableCores: 4 } },
+          }),
+          'pair.json',
+        ),
+        1,
+      ).summary;
+    // 12 cores offered to two pods on one 4-core node: each pod alone gets up to its node's 4 cores (8 in
+    // all: no competition without nodeCpuSharing), GOMAXPROCS 8 no more than GOMAXPROCS 4.
+    expect(run(4).utilization * 2 * 4).to.be.within(7.8, 8.0001);
+    expect(run(8).utilization * 2 * 8).to.be.within(7.8, 8.0001);
   });
 
   it('bad input: a node cannot allocate more cores than it has', () => {

@@ -49,7 +49,7 @@ describe('folk claims put to the model', function () {
     expect(mean(v['gogc-50']!, (s) => gc(s).heapGoalMB)).to.be.lessThan(mean(v['gogc-100']!, (s) => gc(s).heapGoalMB));
   });
 
-  it('"more Ps mean less mark assist" — true for the same load: the 25% background workers end the mark sooner', () => {
+  it('"more Ps mean less mark assist" — true for the same load: the 25% background workers end the mark sooner, up to the host CPUs', () => {
     const v = runVariants('scenarios/claim-more-ps-less-assist.yaml');
     const share = (n: string) => mean(v[n]!, (s) => gc(s).assistFraction);
     const mark = (n: string) => mean(v[n]!, (s) => gc(s).markPhaseFraction);
@@ -58,7 +58,9 @@ describe('folk claims put to the model', function () {
     expect(share('gomaxprocs-4')).to.be.lessThan(share('gomaxprocs-2'));
     expect(share('gomaxprocs-8')).to.be.lessThan(share('gomaxprocs-4'));
     expect(mark('gomaxprocs-4')).to.be.lessThan(mark('gomaxprocs-2'));
-    expect(mark('gomaxprocs-8')).to.be.lessThan(mark('gomaxprocs-4'));
+    // Past the host's 4 CPUs the same cores scan: 8 Ps mark no faster than 4 (they share the 4 cores), yet
+    // assist still falls (above): the extra Ps' idle mark workers pay the allocating Gs' debt.
+    expect(mark('gomaxprocs-8')).to.be.greaterThan(0.9 * mark('gomaxprocs-4'));
     expect(coreS('gomaxprocs-8')).to.be.lessThan(0.75 * coreS('gomaxprocs-2'));
   });
 

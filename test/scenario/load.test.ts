@@ -35,6 +35,7 @@ describe('scenario loading', () => {
       mallocLargeUs: 2,
       zeroNsPerKB: 50,
       httpRequestUs: 60,
+      procresizeUs: 30,
     });
     expect(s.workload.arrival).to.deep.equal({ process: 'poisson', ratePerS: 100 });
     expect(s.workload.request.steps).to.deep.equal([{ cpu: { dist: 'exponential', meanMs: 1 } }]);

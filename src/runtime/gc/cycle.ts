@@ -36,7 +36,10 @@ export interface GcTracer {
 
 /** What the collector needs from the scheduler. */
 export interface GcHost {
+  /** GOMAXPROCS now (procresize may change it between cycles). */
   readonly nP: number;
+  /** The most Ps there may be (per-P arrays are this long); absent: nP. */
+  readonly pCap?: number;
   stallWorld(): void;
   startWorld(): void;
   /** Time for stopTheWorld to preempt the Gs running now (0 when none runs). */
@@ -144,7 +147,7 @@ export class GcDriver {
     this.pacer.heapMarked = this.pacer.heapLive = cfg.baseLiveBytes;
     this.pacer.heapScan = this.pacer.lastHeapScan = cfg.baseLiveBytes * cfg.scanFraction;
     this.pacer.commit();
-    this.pFractionalNs = new Float64Array(host.nP);
+    this.pFractionalNs = new Float64Array(host.pCap ?? host.nP);
     this.kMarkStart = sim.registerKind('gc.mark-start', () => this.markStart());
     this.kMarkTermEnd = sim.registerKind('gc.mark-termination', () => this.markTermination());
   }

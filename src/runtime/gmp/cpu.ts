@@ -6,6 +6,8 @@ import { CfsQuota } from './cfs-quota.js';
 export const STALL_THROTTLE = 1;
 export const STALL_STW = 2;
 export const STALL_DEAD = 4;
+/** runtime.GOMAXPROCS's stop-the-world (procresize.ts): apart from the GC's, so neither ends the other's. */
+export const STALL_GOMAXPROCS = 8;
 
 export interface NumaConfig {
   nodes: number;
@@ -86,14 +88,19 @@ export class Cpu {
   private gHome: Int8Array | undefined;
   private readonly pBurstFactor: Float64Array;
   readonly numa: NumaStats | undefined;
+  /** Every P there may be (the loops over bursts look at each; a P above GOMAXPROCS has none). */
+  private readonly nP: number;
 
   constructor(
     private readonly sim: Simulation,
-    private readonly nP: number,
+    nP: number,
     private readonly cfg: CpuConfig,
     private readonly kBurstEnd: number,
+    /** Ps there may ever be (GOMAXPROCS may rise live to it: procresize.ts); per-P arrays are this long. */
+    pCap = nP,
   ) {
-    const n = nP;
+    const n = Math.max(nP, pCap);
+    this.nP = n;
     this.burstH = new Float64Array(n).fill(-1);
     this.burstEnd = new Float64Array(n);
     this.burstWork = new Uint8Array(n);
@@ -111,7 +118,8 @@ export class Cpu {
     this.pWarm = new Float64Array(cfg.warmup ? n : 0);
     if (cfg.numa && cfg.numa.nodes > 1) {
       // Ps are numbered node by node, as Linux numbers the cores of a socket together.
-      this.pNode = Uint8Array.from({ length: n }, (_, p) => Math.floor((p * cfg.numa!.nodes) / n));
+      // A P above the starting GOMAXPROCS (a live rise) takes the node of P (p mod GOMAXPROCS).
+      this.pNode = Uint8Array.from({ length: n }, (_, p) => Math.floor(((p % nP) * cfg.numa!.nodes) / nP));
       this.gHome = new Int8Array(1024).fill(-1);
       this.numa = new NumaStats();
     }
@@ -194,6 +202,23 @@ export class Cpu {
   /** The G's own CPU work left in pp's stopped burst, ns (without the slowdown and the NUMA factor). */
   workLeftNs(pp: number): number {
     const left = (this.burstEnd[pp]! - this.sim.now) / (this.pBurstFactor[pp]! * this.appliedSlowdown);
+    return this.cfg.warmup !== undefined && this.burstWork[pp] ? left / this.pWarm[pp]! : left;
+  }
+
+  /**
+   * procresize: pp's burst, running or held by a stall, is taken off its P for good (its G is preempted).
+   * Returns the G's own CPU work left in it, ns (as workLeftNs), or −1 when pp had no burst.
+   */
+  dropBurst(pp: number): number {
+    let left: number;
+    if (this.burstH[pp]! >= 0) {
+      left = this.burstEnd[pp]! - this.sim.now;
+      this.stopBurst(pp);
+    } else if (this.frozen[pp]) {
+      left = this.frozenLeft[pp]!;
+      this.frozen[pp] = 0;
+    } else return -1;
+    left /= this.pBurstFactor[pp]! * this.appliedSlowdown;
     return this.cfg.warmup !== undefined && this.burstWork[pp] ? left / this.pWarm[pp]! : left;
   }
 

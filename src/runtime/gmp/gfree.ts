@@ -54,6 +54,18 @@ export class GFreeLists {
     return gp;
   }
 
+  /** gfpurge (p.destroy): every G on pp's list goes to the global list. */
+  gfpurge(pp: number): void {
+    const g = this.g;
+    while (this.head[pp] !== -1) {
+      const x = this.head[pp]!;
+      this.head[pp] = g.link[x]!;
+      g.link[x] = this.globalHead;
+      this.globalHead = x;
+    }
+    this.count[pp] = 0;
+  }
+
   /** A dead G from the global list (a G made without a P: the netpoller's), or −1. */
   gfgetGlobal(): number {
     const gp = this.globalHead;

@@ -262,11 +262,14 @@ function giveUpP(s: Sched, pp: number, overheadNs: number): number {
   return s.pM[pp]!;
 }
 
-/** gcBgMarkStartWorkers (mgc.go): one background mark worker G per P (G index = P), parked until a mark phase. */
+/**
+ * gcBgMarkStartWorkers (mgc.go): one background mark worker G per P (G index = P), parked until a mark
+ * phase; one for every P there may be (s.pCap: Go starts one for each new P at the next cycle).
+ */
 export function gcBgMarkStartWorkers(s: Sched): void {
   const g = s.g,
     progs = s.progs;
-  for (let p = 0; p < s.nP; p++) {
+  for (let p = 0; p < s.pCap; p++) {
     const gp = g.add();
     g.status[gp] = Gwaiting;
     g.waitReason[gp] = WAIT_GC_WORKER;

@@ -55,6 +55,8 @@ export function checkInvariants(s: Sched): string[] {
   let spinning = 0;
   for (let m = 0; m < s.mcount; m++) if (s.mSpinning[m] && s.mStatus[m] !== Mparked) spinning++;
   if (spinning !== s.nmspinning) bad.push(`${spinning} spinning Ms but nmspinning = ${s.nmspinning}`);
-  if (s.busyIntegralNs() > s.nP * s.sim.now + 1e-6) bad.push(`busy time ${s.busyIntegralNs()} > GOMAXPROCS × elapsed`);
+  // (the most Ps the pod may have had: GOMAXPROCS may have been higher earlier, procresize.ts)
+  if (s.busyIntegralNs() > s.pCap * s.sim.now + 1e-6)
+    bad.push(`busy time ${s.busyIntegralNs()} > GOMAXPROCS × elapsed`);
   return bad;
 }

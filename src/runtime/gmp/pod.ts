@@ -6,6 +6,7 @@ import type { PodService } from '../../service/calls.js';
 import type { RequestTable } from '../../workload/requests.js';
 import type { Column, CompletionSink, PodRuntime, RuntimeSettings } from '../pod-runtime.js';
 import type { GoVersion } from '../version.js';
+import { GOMAXPROCS } from './procresize.js';
 import { Programs } from './program.js';
 import { GMP_COLUMNS, type GmpSummary, gmpSummary } from './report.js';
 import { Sched, type SchedConfig } from './sched.js';
@@ -40,11 +41,14 @@ export class GmpPod implements PodRuntime {
     cpuShare?: CpuShare,
     /** The container's warm-up after Ready (cluster.pod.warmup), if configured. */
     private readonly warmup?: Warmup,
+    /** The most Ps a live GOMAXPROCS change may give it (a timeline event); absent: no rise. */
+    maxProcs?: number,
   ) {
     this.version = runtime.goVersion;
     const c = runtime.costs;
     const cfg: SchedConfig = {
       gomaxprocs: runtime.gomaxprocs,
+      ...(maxProcs !== undefined && maxProcs > runtime.gomaxprocs ? { maxProcs } : {}),
       netpoll: runtime.netpoll,
       goVersion: runtime.goVersion,
       maxThreads: runtime.maxThreads,
@@ -101,6 +105,7 @@ export class GmpPod implements PodRuntime {
         timerSlackNs: usToNs(c.timerSlackUs),
         stackCopyNsPerByte: c.stackCopyNsPerKB / 1024,
         malloc: { smallNs: c.mallocNsPerObject, largeNs: usToNs(c.mallocLargeUs), zeroNsPerByte: c.zeroNsPerKB / 1024 },
+        procresizeNs: usToNs(c.procresizeUs),
       },
     };
     // The server library's own CPU per request, by runtime.server (a Record: a new server kind must say its cost).
@@ -235,6 +240,7 @@ export class GmpPod implements PodRuntime {
   }
 
   applySettings(s: RuntimeSettings): void {
+    if (s.gomaxprocs !== undefined) GOMAXPROCS(this.sched, s.gomaxprocs);
     const gc = this.sched.gc;
     if (!gc) return; // nothing allocates: no collector to tune
     if (s.gogc !== undefined) gc.setGCPercent(s.gogc);

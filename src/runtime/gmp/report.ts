@@ -22,6 +22,20 @@ export interface GmpSummary {
   numa?: { crossNodeSteals: number; remoteWorkFraction: number };
   /** Goroutine stacks at the end, and growth (copystack) and GC shrinking over the run. */
   stacks: { bytesMB: number; growths: number; shrinks: number; copiedMB: number };
+  /**
+   * Live GOMAXPROCS changes (runtime.GOMAXPROCS, procresize.ts), when any was made: the setting at the end,
+   * changes, Ps destroyed and made, Gs the stop preempted, Gs and timers moved, total stop-the-world ms.
+   */
+  procresize?: {
+    gomaxprocs: number;
+    changes: number;
+    destroyedPs: number;
+    createdPs: number;
+    preemptedGs: number;
+    movedGs: number;
+    movedTimers: number;
+    stwMs: number;
+  };
   /** The garbage collector (when the workload allocates). */
   gc?: {
     cycles: number;
@@ -74,6 +88,20 @@ export function gmpSummary(s: Sched): GmpSummary {
             periods: s.cfs.periods,
             throttledPeriods: s.cfs.throttledPeriods,
             throttledMs: s.cfs.throttledNs() / 1e6,
+          },
+        }
+      : {}),
+    ...(s.procresize
+      ? {
+          procresize: {
+            gomaxprocs: s.nP,
+            changes: s.procresize.resizes,
+            destroyedPs: s.procresize.destroyed,
+            createdPs: s.procresize.created,
+            preemptedGs: s.procresize.preempted,
+            movedGs: s.procresize.movedGs,
+            movedTimers: s.procresize.movedTimers,
+            stwMs: s.procresize.stwNs / 1e6,
           },
         }
       : {}),

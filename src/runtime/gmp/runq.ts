@@ -127,6 +127,22 @@ export class RunQueues {
     this.runqsize++;
   }
 
+  /** globrunqputhead: put gp at the head of the global queue (p.destroy moves a P's runq there). */
+  globrunqputhead(gp: number): void {
+    let cap = this.gq.length;
+    if (this.runqsize === cap) {
+      // Grown as globrunqput grows it, leaving one free slot before the head.
+      const q = new Int32Array(cap * 2);
+      for (let i = 0; i < this.runqsize; i++) q[i + 1] = this.gq[(this.gqHead + i) % cap]!;
+      this.gq = q;
+      this.gqHead = 1;
+      cap *= 2;
+    }
+    this.gqHead = (this.gqHead + cap - 1) % cap;
+    this.gq[this.gqHead] = gp;
+    this.runqsize++;
+  }
+
   private globpop(): number {
     const gp = this.gq[this.gqHead]!;
     this.gqHead = (this.gqHead + 1) % this.gq.length;

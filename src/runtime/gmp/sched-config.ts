@@ -24,10 +24,14 @@ export interface SchedCosts {
   stackCopyNsPerByte?: number;
   /** mallocgc's CPU per object and per byte zeroed (malloc.ts); absent: allocation is free. */
   malloc?: MallocCosts;
+  /** runtime.GOMAXPROCS's stop-the-world work (procresize), ns, besides preempting the running Gs. */
+  procresizeNs?: number;
 }
 
 export interface SchedConfig {
   gomaxprocs: number;
+  /** The most Ps a live runtime.GOMAXPROCS may make (procresize.ts); absent: gomaxprocs (no rise). */
+  maxProcs?: number;
   /** 'go': Go's netpoll; 'always-polling': an ideal poller injects each ready G at once. */
   netpoll: 'go' | 'always-polling';
   goVersion: GoVersion;

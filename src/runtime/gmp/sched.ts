@@ -14,6 +14,7 @@ import { burstEnded, gcBgMarkStartWorkers, interpret } from './interp.js';
 import { Memory } from './memory.js';
 import { Netpoll } from './netpoll.js';
 import { becomePoller, checkTimers, injectglist, ioDue, netpollready, netpollWake, timersDue } from './poller.js';
+import { type ProcResize, procresizeAfterGC, stealOrder } from './procresize.js';
 import type { Programs } from './program.js';
 import { RunQueues } from './runq.js';
 import { RWMutexes } from './rwmutex.js';
@@ -29,6 +30,7 @@ import {
   Mrunning,
   Msyscall,
   Mwaking,
+  Pdead,
   Pidle,
   Prunning,
   Psyscall,
@@ -67,7 +69,12 @@ export class Sched {
   service: PodService | undefined;
 
   // Ps.
-  readonly nP: number;
+  /** GOMAXPROCS: the Ps 0 … nP−1 exist; runtime.GOMAXPROCS(n) changes it live (procresize.ts). */
+  nP: number;
+  /** The most Ps there may ever be (cfg.maxProcs): per-P arrays are this long; those ≥ nP are _Pdead. */
+  readonly pCap: number;
+  /** A live GOMAXPROCS change (procresize.ts), made on the first one. */
+  procresize: ProcResize | undefined;
   readonly pStatus: Uint8Array;
   readonly pM: Int32Array;
   readonly pCurG: Int32Array;
@@ -93,7 +100,8 @@ export class Sched {
   readonly dueCount: Int32Array;
   /** Dead Gs kept for reuse (gfput/gfget). */
   readonly gfree: GFreeLists;
-  private readonly pidle: Int32Array;
+  /** sched.pidle: the idle Ps, a LIFO stack (procresize.ts rebuilds it). */
+  readonly pidle: Int32Array;
   npidle = 0;
   /** Ps in _Psyscall. */
   nPsyscall = 0;
@@ -137,7 +145,8 @@ export class Sched {
   /** The victim stealWork chose to usleep(3) on, and per M the runnext G it hopes to take. */
   private stealWaitVictim = -1;
   private readonly mStealG: Int32Array;
-  private readonly coprimes: number[];
+  /** stealOrder: the numbers coprime with GOMAXPROCS (randomOrder.reset; procresize resets it). */
+  coprimes: number[];
 
   constructor(
     readonly sim: Simulation,
@@ -149,29 +158,36 @@ export class Sched {
   ) {
     this.nP = cfg.gomaxprocs;
     const n = this.nP;
+    this.pCap = Math.max(n, cfg.maxProcs ?? n);
+    const cap = this.pCap;
     this.go121 = GO_FEATURES[cfg.goVersion].needspinning;
     this.g = new GTable(1024);
-    this.rq = new RunQueues(n);
-    this.pStatus = new Uint8Array(n).fill(Pidle);
-    this.pM = new Int32Array(n).fill(-1);
-    this.pCurG = new Int32Array(n).fill(-1);
-    this.schedtick = new Float64Array(n);
-    this.syscalltick = new Float64Array(n);
-    this.syscallStart = new Float64Array(n);
+    this.rq = new RunQueues(cap);
+    this.pStatus = new Uint8Array(cap).fill(Pdead).fill(Pidle, 0, n);
+    this.pM = new Int32Array(cap).fill(-1);
+    this.pCurG = new Int32Array(cap).fill(-1);
+    this.schedtick = new Float64Array(cap);
+    this.syscalltick = new Float64Array(cap);
+    this.syscallStart = new Float64Array(cap);
     const kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => burstEnded(this, pp));
-    this.cpu = new Cpu(sim, n, cfg, kBurstEnd);
+    this.cpu = new Cpu(sim, n, cfg, kBurstEnd, cap);
     this.cfs = this.cpu.cfs;
     this.numa = this.cpu.numa;
     if (progs.growsStacks) this.stacks = new Stacks(1024);
-    this.nSystemGs = progs.allocates && cfg.gc ? n : 0;
+    this.nSystemGs = progs.allocates && cfg.gc ? cap : 0;
     this.mem = new Memory(this.g, this.stacks, cfg.runtimeOverheadBytes ?? 0, cfg.memoryLimitBytes, this.nSystemGs);
     if (progs.allocates && cfg.gc) {
+      const sched = this;
       this.gc = new GcDriver(sim, cfg.gc, {
-        nP: n,
+        get nP() {
+          return sched.nP;
+        },
+        pCap: cap,
         stallWorld: () => this.cpu.stall(STALL_STW),
         startWorld: () => {
           this.cpu.unstall(STALL_STW);
           this.wakep(); // startTheWorldWithSema: idle Ps may run idle mark workers
+          procresizeAfterGC(this); // a runtime.GOMAXPROCS waiting in stopTheWorldGC goes on
         },
         stopLatencyNs: () => (this.cpu.anyBurst() ? this.cfg.costs.preemptSignalNs : 0),
         wakeAssists: (gs) => injectRunnable(this, gs),
@@ -182,9 +198,9 @@ export class Sched {
       this.mem.gc = this.gc;
       gcBgMarkStartWorkers(this);
     }
-    this.mark = new GcMark(this.gc, n);
-    this.gfree = new GFreeLists(n, this.g);
-    this.pidle = new Int32Array(n);
+    this.mark = new GcMark(this.gc, cap);
+    this.gfree = new GFreeLists(cap, this.g);
+    this.pidle = new Int32Array(cap);
     // All Ps start idle (procresize), pushed so that P0 is taken first.
     for (let p = n - 1; p >= 0; p--) this.pidleput(p);
     const maxM = cfg.maxThreads;
@@ -199,14 +215,12 @@ export class Sched {
     this.chans = new Chans(progs.chanCapacity, this.g, progs.chanNames);
     this.mutexes = new SyncMutexes(progs.mutexNames.length, this.g, cfg.syncMutex);
     this.rwmutexes = new RWMutexes(progs.rwmutexNames.length, this.g);
-    // stealOrder: the numbers coprime with GOMAXPROCS (randomOrder.reset).
-    this.coprimes = [];
-    for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.coprimes.push(i);
+    this.coprimes = stealOrder(n);
 
     this.kSyscallEnd = sim.registerKind('gmp.syscall-end', (gp) => this.exitsyscall(gp));
     const kNetpollReady = sim.registerKind('gmp.netpoll-ready', () => ioDue(this));
     const kTimer = sim.registerKind('gmp.timer', () => timersDue(this));
-    this.timers = new Timers(sim, n, kTimer, this.stats.timerDelayMs);
+    this.timers = new Timers(sim, cap, kTimer, this.stats.timerDelayMs);
     this.dueCount = this.timers.dueCount;
     this.kMWake = sim.registerKind('gmp.m-wake', (m) => this.mstart(m));
     const kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => netpollWake(this, m));
@@ -322,6 +336,10 @@ export class Sched {
     const pp = this.mNextP[m]!;
     this.mNextP[m] = -1;
     this.mStatus[m] = Mrunning;
+    if (pp < 0) {
+      this.stopm(m); // procresize destroyed its P and had no other for it
+      return;
+    }
     this.acquirep(m, pp);
     this.schedule(m);
   }
@@ -560,6 +578,10 @@ export class Sched {
     const gp = this.mStealG[m]!;
     this.mStealG[m] = -1;
     const pp = this.mP[m]!;
+    if (pp < 0) {
+      this.stopm(m); // procresize destroyed its P and had no other for it
+      return;
+    }
     if (this.rq.runnext[victim] === gp && this.pStatus[victim] !== Pidle) {
       this.rq.runnext[victim] = -1;
       const overhead = this.noteSteal(pp, victim, 1);
@@ -748,9 +770,4 @@ export class Sched {
     for (let m = 0; m < this.mcount; m++) if (this.mStatus[m] === status) n++;
     return n;
   }
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
 }

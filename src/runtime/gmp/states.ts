@@ -12,6 +12,7 @@ export const Gdead = 6; // _Gdead: finished, on a free list
 export const Pidle = 0; // _Pidle
 export const Prunning = 1; // _Prunning
 export const Psyscall = 2; // _Psyscall: Go 1.19 through 1.25 (1.26 retires it to _Psyscall_unused; same retake rule)
+export const Pdead = 4; // _Pdead: above GOMAXPROCS (destroyed by procresize, or not yet made)
 
 /** What an M is doing (the runtime has no single field for this; these are the simulator's view). */
 export const Mparked = 0; // in stopm, on the idle list (sched.midle)

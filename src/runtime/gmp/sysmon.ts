@@ -77,7 +77,7 @@ export class Sysmon {
     sleepExtraNs = 0,
   ) {
     this.sleepExtraNs = sleepExtraNs;
-    const n = s.nP;
+    const n = s.pCap; // every P there may be (GOMAXPROCS can rise live: procresize.ts)
     this.pdSchedtick = new Float64Array(n).fill(-1);
     this.pdSchedwhen = new Float64Array(n);
     this.pdSyscalltick = new Float64Array(n).fill(-1);

@@ -96,6 +96,35 @@ export class Timers {
     return this.dueG[pp]!;
   }
 
+  /**
+   * moveTimers (time.go, from p.destroy): every timer of `from` goes to `to` — the pending ones (their
+   * deadlines unchanged) and those due but not yet run (after `to`'s own, in their order). Returns how
+   * many moved.
+   */
+  moveTimers(from: number, to: number): number {
+    let moved = this.pending.remapAux(from, to);
+    const n = this.dueCount[from]!;
+    for (let i = 0; i < n; i++) {
+      const k = this.dueCount[to]!;
+      if (k === 0) this.dueSince[to] = this.dueSince[from]!;
+      else this.dueSince[to] = Math.min(this.dueSince[to]!, this.dueSince[from]!);
+      if (k === this.dueG[to]!.length) {
+        const g2 = new Int32Array(k * 2);
+        g2.set(this.dueG[to]!);
+        this.dueG[to] = g2;
+        const a2 = new Float64Array(k * 2);
+        a2.set(this.dueAt[to]!);
+        this.dueAt[to] = a2;
+      }
+      this.dueG[to]![k] = this.dueG[from]![i]!;
+      this.dueAt[to]![k] = this.dueAt[from]![i]!;
+      this.dueCount[to] = k + 1;
+      moved++;
+    }
+    this.dueCount[from] = 0;
+    return moved;
+  }
+
   /** The earliest pending (not yet due) timer, +Infinity if none. */
   nextPending(): number {
     return this.pending.peekTime();
