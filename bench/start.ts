@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE_DIR, entryStamp } from '../tools/bundle-cli.js';
 
 /**
  * `npm run bench`: start-up CPU time (user + system, ms) of `gmpsim --help` and `gmpsim validate
@@ -16,6 +17,9 @@ const REPEATS = 15;
 const TARGET_MS = 150;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(root, 'bin/gmpsim.js');
+// A stale bundle would silently measure dist/src twice: npm run bench builds it first.
+const stamp = JSON.parse(readFileSync(join(BUNDLE_DIR, 'stamp.json'), 'utf8')) as { builtFrom: number };
+if (stamp.builtFrom !== entryStamp()) throw new Error('dist/bundle/cli is stale: run node dist/tools/bundle-cli.js');
 const probe = join(mkdtempSync(join(tmpdir(), 'gmpsim-bench-start-')), 'cpu.cjs');
 writeFileSync(
   probe,
