@@ -36,6 +36,16 @@ if (runtime) {
 }
 const cluster = read('cluster.json');
 if (cluster) add('1 h, 20 pods × GOMAXPROCS 4, 2000 req/s', `${f(cluster.wallS, 1)} s`, '≤ 60 s', cluster.target.met);
+const start = read('start.json');
+if (start) {
+  for (const r of start.rows)
+    add(
+      `${r.command}, CPU`,
+      `${f(r.cpuMs.bundle, 0)} ms (dist/src ${f(r.cpuMs.distSrc, 0)} ms)`,
+      '≤ 150 ms',
+      r.cpuMs.bundle <= 150,
+    );
+}
 const scen = read('scenarios.json');
 if (scen)
   for (const r of scen.rows)

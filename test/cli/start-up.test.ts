@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,9 +23,13 @@ const register = `import { register } from 'node:module';
 register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
 const IMPORT_HOOKS = ['--import', `data:text/javascript,${encodeURIComponent(register)}`];
 
-/** The module URLs (relative to the repository) that `node <args>` loads. */
-function loaded(args: string[]): string[] {
-  const r = spawnSync(process.execPath, [...IMPORT_HOOKS, ...args], { cwd: root, encoding: 'utf8' });
+/**
+ * The module URLs (relative to the repository) that `node <args>` loads. The bin runs dist/src here
+ * (GMPSIM_BUNDLE=0), file by file, so the graph names each module; the bundle's chunks are read below.
+ */
+function loaded(args: string[], bundle = false): string[] {
+  const env = { ...process.env, GMPSIM_BUNDLE: bundle ? '1' : '0' };
+  const r = spawnSync(process.execPath, [...IMPORT_HOOKS, ...args], { cwd: root, encoding: 'utf8', env });
   expect(r.status, r.stderr).to.equal(0);
   const base = pathToFileURL(`${root}/`).href;
   return r.stderr
@@ -88,5 +92,75 @@ describe('cli start-up: each command loads only what it uses', () => {
     expect(urls).to.include('dist/src/sweep/worker.js');
     expect(heavyIn(urls, ['the simulator'])).to.deep.equal([]);
     expect(urls.filter((u) => /dist\/src\/cli\//.test(u))).to.deep.equal([]);
+  });
+});
+
+/**
+ * The start-up bundle (tools/bundle-cli.ts): the same rule read through esbuild's metafile, which says
+ * which modules each chunk holds. The bundle is built here when missing or stale (npm test builds it).
+ */
+describe('cli start-up bundle: each command loads only the chunks it uses', () => {
+  const dir = join(root, 'dist/bundle/cli');
+  type Meta = { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  let meta: Meta;
+
+  before(async function () {
+    this.timeout(120_000);
+    const { bundleCli, entryStamp } = (await import(
+      pathToFileURL(join(root, 'dist/tools/bundle-cli.js')).href
+    )) as typeof import('../../tools/bundle-cli.js');
+    let fresh = false;
+    try {
+      fresh = JSON.parse(readFileSync(join(dir, 'stamp.json'), 'utf8')).builtFrom === entryStamp();
+    } catch {
+      fresh = false;
+    }
+    if (!fresh) await bundleCli();
+    meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta;
+  });
+
+  /** What `node <args>` loads through the bundle: node_modules URLs as loaded, each chunk as the modules it holds. */
+  function loadedViaBundle(args: string[]): string[] {
+    const urls = loaded(args, true);
+    expect(urls, 'bin/gmpsim.js runs the bundle when it is fresh').to.include('dist/bundle/cli/main.js');
+    return urls.flatMap((u) => {
+      if (!u.startsWith('dist/bundle/cli/')) return [u];
+      const out = Object.entries(meta.outputs).find(([o]) => o.endsWith(u.slice('dist/bundle/cli/'.length)));
+      expect(out, `${u} is in the metafile`).to.not.equal(undefined);
+      return Object.keys(out![1].inputs);
+    });
+  }
+
+  it('--help loads the command line parser only: no zod, no yaml, nothing heavy', () => {
+    const inputs = loadedViaBundle([bin, '--help']);
+    expect(inputs).to.include('dist/src/cli/main.js');
+    expect(heavyIn(inputs)).to.deep.equal([]);
+    expect(inputs.filter((u) => /node_modules\/(zod|yaml)\//.test(u))).to.deep.equal([]);
+  });
+
+  it('validate loads the scenario parser and nothing heavy; zod without its other locales', () => {
+    const inputs = loadedViaBundle([bin, 'validate', 'scenarios/hpa-flash-crowd.yaml']);
+    expect(inputs).to.include('dist/src/scenario/load.js');
+    expect(heavyIn(inputs)).to.deep.equal([]);
+    expect(inputs.filter((u) => /node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)/.test(u))).to.deep.equal([]);
+  });
+
+  it('run --report loads the report through the bundle', () => {
+    const out = mkdtempSync(join(tmpdir(), 'gmpsim-start-up-bundle-'));
+    const args = ['run', 'scenarios/mmc-four-ps.yaml', '--quiet', '--no-progress', '--report', '--out', join(out, 'r')];
+    expect(heavyIn(loadedViaBundle([bin, ...args]))).to.include.members(['vega (charts)', 'the HTML report']);
+  });
+
+  it('a stale bundle is never run: after a tsc build the bin falls back to dist/src', () => {
+    const stamp = join(dir, 'stamp.json');
+    const text = readFileSync(stamp, 'utf8');
+    try {
+      writeFileSync(stamp, JSON.stringify({ builtFrom: 1 }));
+      const urls = loaded([bin, '--help'], true);
+      expect(urls).to.include('dist/src/cli/main.js');
+      expect(urls.filter((u) => u.startsWith('dist/bundle/'))).to.deep.equal([]);
+    } finally {
+      writeFileSync(stamp, text);
+    }
   });
 });

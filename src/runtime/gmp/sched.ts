@@ -532,6 +532,12 @@ export class Sched {
     this.stealRanTimer = false;
     this.stealInherit = false;
     const n = this.nP;
+    // No other P holds a queued G, a runnext or a due timer: the four rounds below would find nothing.
+    // Draw their four random orders (the stream stays where it would be) and give up without the walk.
+    if (!this.anyStealable(pp)) {
+      for (let i = 0; i < 4; i++) this.stealRng.next();
+      return -1;
+    }
     for (let i = 0; i < 4; i++) {
       const last = i === 3;
       const r = Math.floor(this.stealRng.next() * 4294967296);
@@ -568,6 +574,16 @@ export class Sched {
       }
     }
     return -1;
+  }
+
+  /** Whether a P other than pp has anything stealWork could take: a queued G, a runnext or a due timer. */
+  private anyStealable(pp: number): boolean {
+    const rq = this.rq;
+    for (let p2 = 0; p2 < this.nP; p2++) {
+      if (p2 === pp) continue;
+      if (rq.runqtail[p2] !== rq.runqhead[p2] || rq.runnext[p2] !== -1 || this.dueCount[p2]! > 0) return true;
+    }
+    return false;
   }
 
   /**
