@@ -1,17 +1,20 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { densityStability } from '../autoscaler/density/controller.js';
 import { describeHpa } from '../autoscaler/hpa/describe.js';
 import { sToNs } from '../engine/time.js';
-import { writeDirAtomic, writeFileAtomic } from '../report/atomic-dir.js';
+import { AtomicDir, writeFileAtomic } from '../report/atomic-dir.js';
+import { CsvFileSink } from '../report/csv-stream.js';
 import { toStableJson } from '../report/format.js';
 import { checkOutDir, checkOutFile, MARKER, markerContent } from '../report/out-dir.js';
-import { runFiles } from '../report/run-files.js';
+import { podRowCounts, runFiles, STREAMED_FILES } from '../report/run-files.js';
 import { summaryTable } from '../report/summary-table.js';
 import { formatProblem, loadScenarioFile, type Problem } from '../scenario/load.js';
 import { Experiment } from '../sim/experiment.js';
 import { DEFAULT_TRACE_MAX_EVENTS, type RunTraceOptions } from '../sim/run-trace.js';
 import { UsageError } from './errors.js';
 import { Progress, progressWanted } from './progress.js';
+import { abortOnSignals } from './signals.js';
 
 export interface RunOptions {
   seed?: number;
@@ -85,7 +88,41 @@ export function runCommand(file: string, opts: RunOptions): string {
   ] as const) {
     if (given !== undefined && opts.trace === undefined) throw new UsageError(`${flag} needs --trace <file>`);
   }
+  // The time series and per-pod rows stream into the hidden temporary directory as the run goes (memory flat
+  // in simulated time); it is renamed into place only when every file is complete.
+  const out = new AtomicDir(outDir);
+  const stopped = abortOnSignals(out);
+  try {
+    runInto(out, file, scenario, seed, outDir, opts);
+  } catch (e) {
+    out.abort();
+    throw e;
+  } finally {
+    stopped.dispose();
+  }
+  return outDir;
+}
+
+function runInto(
+  out: AtomicDir,
+  file: string,
+  scenario: ReturnType<typeof loadScenarioFile>,
+  seed: number,
+  outDir: string,
+  opts: RunOptions,
+): void {
+  const seriesSink = new CsvFileSink(out.path(STREAMED_FILES.series));
+  const podsFile = new CsvFileSink<number | string>(out.path(STREAMED_FILES.pods));
+  let podRows = false;
+  const podsSink = {
+    begin: (columns: readonly string[]) => podsFile.begin(columns),
+    row: (values: readonly (number | string)[]) => {
+      if (!podRows && podRowCounts(values)) podRows = true;
+      podsFile.row(values);
+    },
+  };
   const exp = new Experiment(scenario, seed, {
+    sinks: { series: seriesSink, pods: podsSink },
     ...(opts.schedtrace !== undefined ? { schedtraceMs: opts.schedtrace } : {}),
     scheddetail: opts.scheddetail === true,
     gctrace: opts.gctrace === true,
@@ -114,7 +151,15 @@ export function runCommand(file: string, opts: RunOptions): string {
   }
   progress.stop();
   const result = exp.finish();
-  writeDirAtomic(outDir, { ...runFiles(scenario, seed, result), [MARKER]: markerContent('run') });
+  seriesSink.close();
+  podsFile.close();
+  if (!podRows) rmSync(podsFile.path); // one pod: nothing to tell apart (as runFiles decides)
+  for (const [name, content] of Object.entries({
+    ...runFiles(scenario, seed, result, true),
+    [MARKER]: markerContent('run'),
+  }))
+    out.write(name, content);
+  out.commit();
   if (opts.trace !== undefined && result.trace) {
     writeFileAtomic(opts.trace, JSON.stringify(result.trace));
     const cut = result.trace.metadata['gmpsim-truncated-at-s'];
@@ -139,5 +184,4 @@ export function runCommand(file: string, opts: RunOptions): string {
     if (opts.quiet) process.stdout.write(`${outDir}\n`);
     else process.stdout.write(`${summaryTable(result.summary)}\nresults     ${outDir}/\n`);
   }
-  return outDir;
 }
