@@ -93,7 +93,7 @@ const curves: { x: keyof Point; label: string; values: number[]; point: (v: numb
 ];
 
 /** Least-squares a + b·x, and the worst distance of a point from it, % of the point. */
-function fit(xs: number[], ys: number[]) {
+function lineFit(xs: number[], ys: number[]) {
   const n = xs.length;
   const mx = xs.reduce((a, b) => a + b, 0) / n;
   const my = ys.reduce((a, b) => a + b, 0) / n;
@@ -116,7 +116,7 @@ const results = curves.map((c) => {
     process.stderr.write(`${c.x} = ${v}: ${m.cpuS.toFixed(2)} CPU s, ${m.requests} requests\n`);
     return { x: v, ...m };
   });
-  const f = fit(
+  const f = lineFit(
     points.map((p) => p.x),
     points.map((p) => p.cpuS),
   );

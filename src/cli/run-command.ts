@@ -88,12 +88,25 @@ export function runCommand(file: string, opts: RunOptions): string {
   ] as const) {
     if (given !== undefined && opts.trace === undefined) throw new UsageError(`${flag} needs --trace <file>`);
   }
+  // GODEBUG-style traces come from the Go runtime model: refuse them before running. (--trace records any
+  // runtime: an ideal-fifo pod has its lifecycle and counters, without scheduler tracks.)
+  for (const [flag, given] of [
+    ['--schedtrace', opts.schedtrace !== undefined],
+    ['--gctrace', opts.gctrace === true],
+  ] as const) {
+    if (given && scenario.runtime.scheduler !== 'gmp') {
+      throw new UsageError(
+        `${flag} needs runtime.scheduler: gmp (the Go runtime model); ${file} uses ${scenario.runtime.scheduler}`,
+      );
+    }
+  }
   // The time series and per-pod rows stream into the hidden temporary directory as the run goes (memory flat
   // in simulated time); it is renamed into place only when every file is complete.
+  const trace = opts.trace !== undefined ? traceOptions(opts, scenario.durationS) : undefined;
   const out = new AtomicDir(outDir);
   const stopped = abortOnSignals(out);
   try {
-    runInto(out, file, scenario, seed, outDir, opts);
+    runInto(out, scenario, seed, outDir, opts, trace);
   } catch (e) {
     out.abort();
     throw e;
@@ -105,11 +118,11 @@ export function runCommand(file: string, opts: RunOptions): string {
 
 function runInto(
   out: AtomicDir,
-  file: string,
   scenario: ReturnType<typeof loadScenarioFile>,
   seed: number,
   outDir: string,
   opts: RunOptions,
+  trace: RunTraceOptions | undefined,
 ): void {
   const seriesSink = new CsvFileSink(out.path(STREAMED_FILES.series));
   const podsFile = new CsvFileSink<number | string>(out.path(STREAMED_FILES.pods));
@@ -128,20 +141,8 @@ function runInto(
     gctrace: opts.gctrace === true,
     // Like Go, schedtrace goes to stderr, so stdout stays the summary (parseable with --json).
     onTrace: (text) => process.stderr.write(`${text}\n`),
-    ...(opts.trace !== undefined ? { trace: traceOptions(opts, scenario.durationS) } : {}),
+    ...(trace ? { trace } : {}),
   });
-  // GODEBUG-style traces come from the Go runtime model: refuse them before running. (--trace records any
-  // runtime: an ideal-fifo pod has its lifecycle and counters, without scheduler tracks.)
-  for (const [flag, given] of [
-    ['--schedtrace', opts.schedtrace !== undefined],
-    ['--gctrace', opts.gctrace === true],
-  ] as const) {
-    if (given && scenario.runtime.scheduler !== 'gmp') {
-      throw new UsageError(
-        `${flag} needs runtime.scheduler: gmp (the Go runtime model); ${file} uses ${scenario.runtime.scheduler}`,
-      );
-    }
-  }
   const progress = new Progress(progressWanted(opts), scenario.durationS, 'sim s');
   // Advance in slices of simulated time so the bar can move; slicing does not change results.
   const slice = Math.max(1, Math.ceil(exp.endNs / 200));
