@@ -46,6 +46,30 @@ if (start) {
       r.cpuMs.bundle <= 150,
     );
 }
+const fleet = read('fleet.json');
+if (fleet) {
+  add(
+    `${f(fleet.simulatedS / 3600, 2)} h, ${fleet.pods} pods × GOMAXPROCS 4, ${fleet.ratePerS} req/s`,
+    `${f(fleet.wallS, 1)} s wall, ${f(fleet.cpuS, 1)} s CPU, ${f(fleet.requestsPerCpuS / 1e3, 0)} k req/CPU-s`,
+    '',
+    null,
+  );
+  add(
+    'peak RSS of the fleet hour',
+    `${f(fleet.peakRssMB, 0)} MB (pods' typed arrays ${f(fleet.atEnd.typedArraysMB, 0)} MB)`,
+    '',
+    null,
+  );
+}
+const scaling = read('scaling.json');
+if (scaling)
+  for (const c of scaling.curves)
+    add(
+      `wall time against ${c.x}`,
+      `${c.linear ? 'within' : 'NOT within'} 10 % of linear (worst ${f(c.worstPct, 1)} %)`,
+      '≤ 10 %',
+      c.linear,
+    );
 const scen = read('scenarios.json');
 if (scen)
   for (const r of scen.rows)

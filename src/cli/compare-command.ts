@@ -1,5 +1,6 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDirAtomic } from '../report/atomic-dir.js';
+import { AtomicDir } from '../report/atomic-dir.js';
 import {
   compareRunsCsv,
   compareStats,
@@ -12,7 +13,8 @@ import {
   variantRow,
   verdictLine,
 } from '../report/compare.js';
-import { toCsv, toStableJson } from '../report/format.js';
+import { CsvFileSink } from '../report/csv-stream.js';
+import { toStableJson } from '../report/format.js';
 import { checkOutDir, MARKER, markerContent } from '../report/out-dir.js';
 import { hpaDecisionsCsv } from '../report/run-files.js';
 import { readScenarioText } from '../scenario/load.js';
@@ -22,6 +24,7 @@ import { compareScenarios } from '../scenario/variants.js';
 import { runScenario } from '../sim/experiment.js';
 import { UsageError } from './errors.js';
 import { Progress, progressWanted } from './progress.js';
+import { abortOnSignals } from './signals.js';
 
 export interface CompareOptions {
   seeds?: number;
@@ -79,35 +82,45 @@ export function compareCommand(file: string, opts: CompareOptions): void {
   let done = 0;
   const runs: VariantRuns[] = variants.map((v) => ({ variant: v.name, runs: [] }));
   const meanRows: VariantRow[][] = variants.map(() => []);
-  // Every seed's time series of each variant (as CSV text, so only the figures stay in memory).
-  const series: Record<string, string> = {};
+  // Every seed's time series of each variant streams to its file in the hidden temporary directory while it
+  // runs, so only the figures (and a bounded downsample of the rows) stay in memory.
+  const out = new AtomicDir(outDir);
+  const stopped = abortOnSignals(out);
   const runOneSeed = (vi: number, scenario: Scenario, seed: number) => {
-    const r = runScenario(scenario, seed);
+    const sink = new CsvFileSink(out.path(`timeseries-${variants[vi]!.name}-seed-${seed}.csv`));
+    const r = runScenario(scenario, seed, { sinks: { series: sink } });
+    sink.close();
     runs[vi]!.runs.push(runFigures(scenario, r));
     meanRows[vi]!.push(variantRow(variants[vi]!.name, scenario, [r]));
-    const csv = toCsv(r.series.columns, r.series.rows);
-    series[`timeseries-${variants[vi]!.name}-seed-${seed}.csv`] = csv;
-    if (seed === first) series[`timeseries-${variants[vi]!.name}.csv`] = csv; // what the report overlays
+    // What the report overlays: the first seed's series.
+    if (seed === first) copyFileSync(sink.path, out.path(`timeseries-${variants[vi]!.name}.csv`));
     // each seed's HPA syncs: the report's band of the HPA's metric against its target
     if (r.hpaDecisions)
-      series[`hpa_decisions-${variants[vi]!.name}-seed-${seed}.csv`] = hpaDecisionsCsv(r.hpaDecisions);
+      out.write(`hpa_decisions-${variants[vi]!.name}-seed-${seed}.csv`, hpaDecisionsCsv(r.hpaDecisions));
     progress.update(++done);
   };
   let n = 0;
   let stats: VariantStats[] = [];
-  for (;;) {
-    const target = n === 0 ? start : n + 1;
-    for (let s = n; s < target; s++) for (const [vi, v] of variants.entries()) runOneSeed(vi, v.scenario, first + s);
-    n = target;
-    stats = compareStats(runs);
-    if (opts.precision === undefined || n >= cap || precise(stats, opts.precision)) break;
+  try {
+    for (;;) {
+      const target = n === 0 ? start : n + 1;
+      for (let s = n; s < target; s++) for (const [vi, v] of variants.entries()) runOneSeed(vi, v.scenario, first + s);
+      n = target;
+      stats = compareStats(runs);
+      if (opts.precision === undefined || n >= cap || precise(stats, opts.precision)) break;
+    }
+  } catch (e) {
+    out.abort();
+    throw e;
+  } finally {
+    stopped.dispose();
   }
   progress.stop();
   const seeds = Array.from({ length: n }, (_, i) => first + i);
   const rows = variants.map((v, vi) => meanOf(v.name, meanRows[vi]!));
   const verdicts = stats.slice(1).map((s) => verdictLine(variants[0]!.name, s));
   const reached = opts.precision === undefined ? undefined : precise(stats, opts.precision);
-  writeDirAtomic(outDir, {
+  const files: Record<string, string> = {
     [MARKER]: markerContent('compare'),
     'compare.csv': compareRunsCsv(runs, seeds),
     'compare-summary.csv': compareSummaryCsv(stats),
@@ -124,8 +137,9 @@ export function compareCommand(file: string, opts: CompareOptions): void {
       verdicts,
       runs: runs.map((v) => ({ variant: v.variant, runs: v.runs.map((r, i) => ({ seed: seeds[i], ...r })) })),
     }),
-    ...series,
-  });
+  };
+  for (const [name, content] of Object.entries(files)) out.write(name, content);
+  out.commit();
   if (opts.json) process.stdout.write(toStableJson({ outDir, seeds, variants: rows, stats, verdicts }));
   else if (opts.quiet) process.stdout.write(`${outDir}\n`);
   else {

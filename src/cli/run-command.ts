@@ -1,17 +1,20 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { densityStability } from '../autoscaler/density/controller.js';
 import { describeHpa } from '../autoscaler/hpa/describe.js';
 import { sToNs } from '../engine/time.js';
-import { writeDirAtomic, writeFileAtomic } from '../report/atomic-dir.js';
+import { AtomicDir, writeFileAtomic } from '../report/atomic-dir.js';
+import { CsvFileSink } from '../report/csv-stream.js';
 import { toStableJson } from '../report/format.js';
 import { checkOutDir, checkOutFile, MARKER, markerContent } from '../report/out-dir.js';
-import { runFiles } from '../report/run-files.js';
+import { podRowCounts, runFiles, STREAMED_FILES } from '../report/run-files.js';
 import { summaryTable } from '../report/summary-table.js';
 import { formatProblem, loadScenarioFile, type Problem } from '../scenario/load.js';
 import { Experiment } from '../sim/experiment.js';
 import { DEFAULT_TRACE_MAX_EVENTS, type RunTraceOptions } from '../sim/run-trace.js';
 import { UsageError } from './errors.js';
 import { Progress, progressWanted } from './progress.js';
+import { abortOnSignals } from './signals.js';
 
 export interface RunOptions {
   seed?: number;
@@ -85,14 +88,6 @@ export function runCommand(file: string, opts: RunOptions): string {
   ] as const) {
     if (given !== undefined && opts.trace === undefined) throw new UsageError(`${flag} needs --trace <file>`);
   }
-  const exp = new Experiment(scenario, seed, {
-    ...(opts.schedtrace !== undefined ? { schedtraceMs: opts.schedtrace } : {}),
-    scheddetail: opts.scheddetail === true,
-    gctrace: opts.gctrace === true,
-    // Like Go, schedtrace goes to stderr, so stdout stays the summary (parseable with --json).
-    onTrace: (text) => process.stderr.write(`${text}\n`),
-    ...(opts.trace !== undefined ? { trace: traceOptions(opts, scenario.durationS) } : {}),
-  });
   // GODEBUG-style traces come from the Go runtime model: refuse them before running. (--trace records any
   // runtime: an ideal-fifo pod has its lifecycle and counters, without scheduler tracks.)
   for (const [flag, given] of [
@@ -105,6 +100,49 @@ export function runCommand(file: string, opts: RunOptions): string {
       );
     }
   }
+  // The time series and per-pod rows stream into the hidden temporary directory as the run goes (memory flat
+  // in simulated time); it is renamed into place only when every file is complete.
+  const trace = opts.trace !== undefined ? traceOptions(opts, scenario.durationS) : undefined;
+  const out = new AtomicDir(outDir);
+  const stopped = abortOnSignals(out);
+  try {
+    runInto(out, scenario, seed, outDir, opts, trace);
+  } catch (e) {
+    out.abort();
+    throw e;
+  } finally {
+    stopped.dispose();
+  }
+  return outDir;
+}
+
+function runInto(
+  out: AtomicDir,
+  scenario: ReturnType<typeof loadScenarioFile>,
+  seed: number,
+  outDir: string,
+  opts: RunOptions,
+  trace: RunTraceOptions | undefined,
+): void {
+  const seriesSink = new CsvFileSink(out.path(STREAMED_FILES.series));
+  const podsFile = new CsvFileSink<number | string>(out.path(STREAMED_FILES.pods));
+  let podRows = false;
+  const podsSink = {
+    begin: (columns: readonly string[]) => podsFile.begin(columns),
+    row: (values: readonly (number | string)[]) => {
+      if (!podRows && podRowCounts(values)) podRows = true;
+      podsFile.row(values);
+    },
+  };
+  const exp = new Experiment(scenario, seed, {
+    sinks: { series: seriesSink, pods: podsSink },
+    ...(opts.schedtrace !== undefined ? { schedtraceMs: opts.schedtrace } : {}),
+    scheddetail: opts.scheddetail === true,
+    gctrace: opts.gctrace === true,
+    // Like Go, schedtrace goes to stderr, so stdout stays the summary (parseable with --json).
+    onTrace: (text) => process.stderr.write(`${text}\n`),
+    ...(trace ? { trace } : {}),
+  });
   const progress = new Progress(progressWanted(opts), scenario.durationS, 'sim s');
   // Advance in slices of simulated time so the bar can move; slicing does not change results.
   const slice = Math.max(1, Math.ceil(exp.endNs / 200));
@@ -114,7 +152,15 @@ export function runCommand(file: string, opts: RunOptions): string {
   }
   progress.stop();
   const result = exp.finish();
-  writeDirAtomic(outDir, { ...runFiles(scenario, seed, result), [MARKER]: markerContent('run') });
+  seriesSink.close();
+  podsFile.close();
+  if (!podRows) rmSync(podsFile.path); // one pod: nothing to tell apart (as runFiles decides)
+  for (const [name, content] of Object.entries({
+    ...runFiles(scenario, seed, result, true),
+    [MARKER]: markerContent('run'),
+  }))
+    out.write(name, content);
+  out.commit();
   if (opts.trace !== undefined && result.trace) {
     writeFileAtomic(opts.trace, JSON.stringify(result.trace));
     const cut = result.trace.metadata['gmpsim-truncated-at-s'];
@@ -139,5 +185,4 @@ export function runCommand(file: string, opts: RunOptions): string {
     if (opts.quiet) process.stdout.write(`${outDir}\n`);
     else process.stdout.write(`${summaryTable(result.summary)}\nresults     ${outDir}/\n`);
   }
-  return outDir;
 }

@@ -1,3 +1,4 @@
+import type { AtomicDir } from '../report/atomic-dir.js';
 import type { StopSignal } from '../sweep/runner.js';
 
 /**
@@ -18,6 +19,22 @@ export function stopOnSignals(stop: StopSignal): { by(): string; dispose(): void
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Ctrl-C or SIGTERM while a run streams into `out`: remove the temporary directory, exit as the signal would. */
+export function abortOnSignals(out: AtomicDir): { dispose(): void } {
+  const on = (sig: NodeJS.Signals) => {
+    out.abort();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', on);
+  process.once('SIGTERM', on);
+  return {
+    dispose: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
     },
   };
 }

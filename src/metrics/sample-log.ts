@@ -1,23 +1,104 @@
-/** A growable log of numbers (latencies, waits) with exact quantiles over what it holds. */
+/**
+ * Values a SampleLog keeps exactly (16 MiB): above this it folds them into a log-linear histogram, so a
+ * day-long run's latency log takes the memory of an hour's. The most a curated run measures is 1.8 M.
+ */
+export const EXACT_SAMPLES = 1 << 21;
+
+/** Sub-buckets per power of two in the folded histogram: bucket width 2^-10 of its value (≤ 0.05 % error). */
+const SUB_BITS = 10;
+/** Powers of two the folded histogram covers: 2^-30 … 2^40 (≈ 1 ps … 35 years in ms); outside, clamped. */
+const MIN_EXP = -30;
+const MAX_EXP = 40;
+const BUCKETS = (MAX_EXP - MIN_EXP) << SUB_BITS;
+/** IEEE-754 high word of 2^MIN_EXP, shifted to a bucket key. */
+const KEY0 = (1023 + MIN_EXP) << SUB_BITS;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+/** Index of the high 32 bits of a float64 in u32 (little- or big-endian host). */
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/** The bucket of a positive value: its exponent and top SUB_BITS mantissa bits, clamped to the range. */
+function bucketOf(v: number): number {
+  f64[0] = v;
+  const b = (u32[HI]! >>> (20 - SUB_BITS)) - KEY0;
+  return b < 0 ? 0 : b >= BUCKETS ? BUCKETS - 1 : b;
+}
+
+/** The middle of bucket b's value range. */
+function bucketMid(b: number): number {
+  u32[HI] = (b + KEY0) << (20 - SUB_BITS);
+  u32[1 - HI] = 0;
+  const lo = f64[0]!;
+  u32[HI] = (b + 1 + KEY0) << (20 - SUB_BITS);
+  return (lo + f64[0]!) / 2;
+}
+
+/**
+ * A log of numbers (latencies, waits) with quantiles: exact (d3-array's R-7 over every value) up to
+ * `exactMax` values; past that the values are folded into a log-linear histogram (bucket width 2^-10 of
+ * the value, like HdrHistogram's) and quantiles are within 0.05 % of R-7's (count, mean, min and max stay
+ * exact). Memory is bounded either way: 8 bytes a value up to exactMax, then ≈ 560 KiB.
+ */
 export class SampleLog {
-  private data = new Float64Array(1024);
+  private data: Float64Array | undefined;
+  private counts: Float64Array | undefined;
+  /** Values ≤ 0 once folded (waits of exactly 0 are common). */
+  private zeros = 0;
   private n = 0;
   private sum = 0;
   private maxV = -Infinity;
+  private minV = Infinity;
+
+  constructor(readonly exactMax = EXACT_SAMPLES) {
+    if (!(exactMax >= 1)) throw new Error(`sample log: expected exactMax >= 1, found ${exactMax}`);
+    this.data = new Float64Array(Math.min(1024, exactMax));
+  }
 
   push(v: number): void {
-    if (this.n === this.data.length) {
-      const d = new Float64Array(this.n * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.n++] = v;
+    if (this.data !== undefined) {
+      if (this.n === this.data.length) this.grow();
+      if (this.data !== undefined) this.data[this.n] = v;
+      else this.fold(v);
+    } else this.fold(v);
+    this.n++;
     this.sum += v;
     if (v > this.maxV) this.maxV = v;
+    if (v < this.minV) this.minV = v;
+  }
+
+  /** Double the exact store, or fold it into the histogram when it would pass exactMax. */
+  private grow(): void {
+    const data = this.data!;
+    if (this.n * 2 <= this.exactMax) {
+      const d = new Float64Array(this.n * 2);
+      d.set(data);
+      this.data = d;
+      return;
+    }
+    if (this.n < this.exactMax) {
+      const d = new Float64Array(this.exactMax);
+      d.set(data);
+      this.data = d;
+      return;
+    }
+    this.counts = new Float64Array(BUCKETS);
+    this.data = undefined;
+    for (let i = 0; i < this.n; i++) this.fold(data[i]!);
+  }
+
+  private fold(v: number): void {
+    if (v > 0) this.counts![bucketOf(v)]!++;
+    else this.zeros++;
   }
 
   get count(): number {
     return this.n;
+  }
+
+  /** Quantiles are exact (every value is still held). */
+  get exact(): boolean {
+    return this.data !== undefined;
   }
 
   mean(): number {
@@ -30,7 +111,8 @@ export class SampleLog {
 
   /**
    * Quantiles (d3-array's R-7 definition, as `quantileSorted` over the sorted values) for each p in ps;
-   * NaN when empty. The values must be finite. Reorders the log in place: instead of sorting all n values
+   * NaN when empty. The values must be finite. Exact while every value is held (`exact`); after folding,
+   * R-7 over the histogram (foldedQuantile). Reorders the log in place: instead of sorting all n values
    * (what this did before issue 24) it selects only the order statistics
    * R-7 reads, x[⌊(n−1)p⌋] and the next one, by quickselect — the same numbers, in O(n) per quantile.
    */
@@ -38,6 +120,7 @@ export class SampleLog {
     const n = this.n;
     if (n === 0) return ps.map(() => NaN);
     const a = this.data;
+    if (a === undefined) return ps.map((p) => this.foldedQuantile(p));
     // Ascending p, so each selection works on the part right of the last one.
     const order = ps.map((_, i) => i).sort((x, y) => ps[x]! - ps[y]!);
     const out = new Array<number>(ps.length);
@@ -76,7 +159,7 @@ export class SampleLog {
    * greater left of it and nothing smaller right of it.
    */
   private orderStat(r: number, lo: number): number {
-    const a = this.data;
+    const a = this.data!;
     let left = lo;
     let right = this.n - 1;
     while (right > left) {
@@ -106,9 +189,36 @@ export class SampleLog {
     return a[r]!;
   }
 
+  /** R-7 over the folded values: each rank's value is its bucket's middle (the first and last exact). */
+  private foldedQuantile(p: number): number {
+    const h = (this.n - 1) * Math.min(1, Math.max(0, p));
+    const lo = Math.floor(h);
+    const a = this.rankValue(lo);
+    return lo === h ? a : a + (h - lo) * (this.rankValue(lo + 1) - a);
+  }
+
+  private rankValue(r: number): number {
+    if (r === 0) return this.minV;
+    if (r === this.n - 1) return this.maxV;
+    if (r < this.zeros) return Math.max(this.minV, 0);
+    let seen = this.zeros;
+    const c = this.counts!;
+    for (let b = 0; b < BUCKETS; b++) {
+      seen += c[b]!;
+      if (seen > r) return Math.min(this.maxV, Math.max(this.minV, bucketMid(b)));
+    }
+    return this.maxV;
+  }
+
   clear(): void {
     this.n = 0;
     this.sum = 0;
     this.maxV = -Infinity;
+    this.minV = Infinity;
+    this.zeros = 0;
+    if (this.data === undefined) {
+      this.counts = undefined;
+      this.data = new Float64Array(Math.min(1024, this.exactMax));
+    }
   }
 }

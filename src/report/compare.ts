@@ -35,8 +35,10 @@ export const COMPARE_COLUMNS: readonly (keyof VariantRow)[] = ['variant', 'seeds
 function seriesTotal(result: RunResult, column: string, intervalS: number): number {
   const i = result.series.columns.indexOf(column);
   if (i < 0) return NaN;
+  // A long run keeps every stride-th row (TimeSeries): each stands for stride intervals.
+  const stride = result.series.stride;
   let sum = 0;
-  for (const row of result.series.rows) sum += row[i]! * intervalS;
+  for (const row of result.series.rows) sum += row[i]! * intervalS * stride;
   return sum;
 }
 
@@ -50,7 +52,7 @@ export function sloViolationMinutes(scenario: Scenario, result: RunResult): numb
     if (row[t]! <= scenario.warmupS) continue;
     if (Number.isFinite(row[p99]!) && row[p99]! > scenario.slo.p99Ms) bad++;
   }
-  return (bad * scenario.metrics.sampleIntervalMs) / 60_000;
+  return (bad * result.series.stride * scenario.metrics.sampleIntervalMs) / 60_000;
 }
 
 /** Average a variant's runs (one per seed; the same seeds for every variant). */

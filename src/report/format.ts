@@ -19,7 +19,7 @@ export function toCsv(columns: readonly string[], rows: readonly (readonly (numb
 }
 
 /** Numbers rounded to stable digits; text quoted (RFC 4180) when it holds a comma, quote or newline. */
-function csvCell(v: number | string): string {
+export function csvCell(v: number | string): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(roundSig(v)) : '';
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }

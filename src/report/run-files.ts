@@ -3,20 +3,38 @@ import type { Scenario } from '../scenario/schema.js';
 import type { RunResult } from '../sim/experiment.js';
 import { toCsv, toStableJson } from './format.js';
 
+/** The files a run streams while it goes (CsvFileSink) rather than writing at the end. */
+export const STREAMED_FILES = { series: 'timeseries.csv', pods: 'pods.csv' } as const;
+
+/** pods.csv is kept only where there is more than one pod to tell apart: a row of a pod other than 0. */
+export function podRowCounts(row: readonly (number | string)[]): boolean {
+  return row[1] !== 0;
+}
+
 /**
  * The files of one run directory. `scenario.resolved.yaml` has every default filled in and the seed that
- * was used, so `gmpsim run <dir>/scenario.resolved.yaml` reproduces the run byte for byte.
+ * was used, so `gmpsim run <dir>/scenario.resolved.yaml` reproduces the run byte for byte. With `streamed`
+ * the time series and per-pod rows are not among them (the run wrote them as it went: cli/run-command.ts);
+ * without, the result must hold every row (a run within MAX_KEPT_ROWS).
  */
-export function runFiles(scenario: Scenario, seed: number, result: RunResult): Record<string, string> {
+export function runFiles(
+  scenario: Scenario,
+  seed: number,
+  result: RunResult,
+  streamed = false,
+): Record<string, string> {
   const resolved = { ...scenario, seed };
   const files: Record<string, string> = {
     'summary.json': toStableJson(result.summary),
-    'timeseries.csv': toCsv(result.series.columns, result.series.rows),
     'scenario.resolved.yaml': `# Resolved by gmpsim: every default filled in. Re-run with: gmpsim run <this file>\n${stringify(resolved)}`,
   };
-  // Per-pod rows only where there is more than one pod to tell apart.
-  if (result.podSeries.rows.some((r) => r[1] !== 0))
-    files['pods.csv'] = toCsv(result.podSeries.columns, result.podSeries.rows);
+  if (!streamed) {
+    if (!result.series.complete || !result.podSeries.complete)
+      throw new Error('runFiles: the run kept a downsample of its rows; stream them (ExperimentOptions.sinks)');
+    files[STREAMED_FILES.series] = toCsv(result.series.columns, result.series.rows);
+    if (result.podSeries.rows.some(podRowCounts))
+      files[STREAMED_FILES.pods] = toCsv(result.podSeries.columns, result.podSeries.rows);
+  }
   if (result.hpaDecisions) files['hpa_decisions.csv'] = hpaDecisionsCsv(result.hpaDecisions);
   return files;
 }

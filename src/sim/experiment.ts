@@ -4,8 +4,8 @@ import { Simulation } from '../engine/simulation.js';
 import { msToNs, nsToMs, nsToS, sToNs } from '../engine/time.js';
 import { detectRegimes } from '../explain/regimes.js';
 import { Histogram } from '../metrics/histogram.js';
-import { SampleLog } from '../metrics/sample-log.js';
-import { TimeSeries } from '../metrics/time-series.js';
+import { EXACT_SAMPLES, SampleLog } from '../metrics/sample-log.js';
+import { type RowSink, TimeSeries } from '../metrics/time-series.js';
 import { GoFatalError } from '../runtime/gmp/sched.js';
 import type { Column, CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import type { TraceDocument } from '../runtime/trace-events.js';
@@ -45,7 +45,17 @@ export interface ExperimentOptions {
   onTrace?: (text: string) => void;
   /** Record a Chrome/Perfetto trace of the run (pods, runtimes, cluster) for simulated times in [startS, endS]. */
   trace?: RunTraceOptions;
+  /** Every time-series and per-pod row as it is sampled (the CLI streams them to their files). */
+  sinks?: { series?: RowSink; pods?: RowSink<number | string> };
 }
+
+/**
+ * Samples whose rows a run keeps in memory: past this, the time series keeps every stride-th sample's row
+ * (TimeSeries), the stride fixed before the run, so memory is flat in simulated time. Every row goes to the
+ * sinks. 4,096 samples: 68 minutes at the default 1 s; no curated run has more. The per-pod series keeps
+ * the same samples' rows, or none when a sink takes them (nothing reads them in memory then).
+ */
+export const MAX_KEPT_ROWS = 4096;
 
 /** Everything a run produces; pure data, written to disk by report/ and printed by cli/. */
 export interface RunResult {
@@ -98,11 +108,14 @@ export class Experiment implements CompletionSink {
   private readonly arrivalKind: number;
   private readonly sampleKind: number;
   private readonly sampleNs: number;
+  /** The series keep every keepStride-th sample's rows (MAX_KEPT_ROWS); `sampleIndex` counts samples. */
+  private readonly keepStride: number;
+  private sampleIndex = 0;
 
   // Whole-run statistics (requests arriving at or after warm-up).
-  private readonly latency = new SampleLog();
-  private readonly wait = new SampleLog();
-  private readonly service = new SampleLog();
+  private readonly latency: SampleLog;
+  private readonly wait: SampleLog;
+  private readonly service: SampleLog;
   private readonly latencyHist: Histogram;
   /** Overload refusals already accounted (Deployment.overloaded at the last refusal). */
   private overloadSeen = 0;
@@ -115,7 +128,7 @@ export class Experiment implements CompletionSink {
   private lostRequests = 0;
   private maxGoroutines = 0;
   /** Failed and shed requests (service/): their latency apart from the successes', and their counts. */
-  private readonly failedLatency = new SampleLog();
+  private readonly failedLatency: SampleLog;
   private failedMeasured = 0;
   private shedMeasured = 0;
   /** The dependencies' own columns (fleet-wide, read once per sample), and their counters' last values. */
@@ -151,11 +164,17 @@ export class Experiment implements CompletionSink {
     options: ExperimentOptions = {},
   ) {
     const rng = new RandomStreams(seed);
+    const exact = scenario.metrics.exactQuantileSamples ?? EXACT_SAMPLES;
+    this.latency = new SampleLog(exact);
+    this.wait = new SampleLog(exact);
+    this.service = new SampleLog(exact);
+    this.failedLatency = new SampleLog(exact);
     // The GMP model carries each request's work in its G programs; only ideal-fifo reads workNs.
     this.requests = new RequestTable(1024, scenario.runtime.scheduler === 'ideal-fifo');
     this.endNs = sToNs(scenario.durationS);
     this.warmupNs = sToNs(scenario.warmupS);
     this.sampleNs = msToNs(scenario.metrics.sampleIntervalMs);
+    this.keepStride = Math.max(1, Math.ceil(Math.ceil(this.endNs / this.sampleNs) / MAX_KEPT_ROWS));
     this.arrivals = arrivalProcess(scenario.workload.arrival, rng.stream('arrivals'), scenario.durationS);
     const steps = scenario.workload.request.steps;
     // The loader guarantees cpu steps only for ideal-fifo; a request's service time is their sum.
@@ -199,11 +218,15 @@ export class Experiment implements CompletionSink {
     this.podPhases = startupPhasesOf(scenario.cluster.pod) !== undefined;
     this.podRevisions = scenario.timeline.some((e) => e.type === 'rollout');
     this.probeWorkNs = scenario.runtime.scheduler === 'ideal-fifo' ? meanCpuNs(scenario) : 0;
-    this.podSeries = new TimeSeries<number | string>([
-      ...['t_s', 'pod', 'ready', 'in_flight', 'goroutines', 'cpu_cores'],
-      ...(this.podPhases ? ['phase'] : []),
-      ...(this.podRevisions ? ['revision'] : []),
-    ]);
+    this.podSeries = new TimeSeries<number | string>(
+      [
+        ...['t_s', 'pod', 'ready', 'in_flight', 'goroutines', 'cpu_cores'],
+        ...(this.podPhases ? ['phase'] : []),
+        ...(this.podRevisions ? ['revision'] : []),
+      ],
+      options.sinks?.pods ? 0 : this.keepStride,
+      options.sinks?.pods,
+    );
     this.faults = new FaultInjector(this.sim, scenario.faults, this.fleet, rng.keyed('fault.target'));
     this.chaos = chaosReported(scenario);
     this.k6 = isK6Executor(arrival);
@@ -219,15 +242,19 @@ export class Experiment implements CompletionSink {
     const bounds = scenario.metrics.latencyBucketsMs;
     this.latencyHist = new Histogram(bounds);
     this.intervalHist = new Histogram(bounds);
-    this.series = new TimeSeries([
-      ...SERIES_COLUMNS,
-      ...cols.map((c) => (c.kind === 'counter' ? `${c.name}_per_s` : c.name)),
-      ...latencyBucketColumns(bounds),
-      ...(this.fleet.nodeAutoscaler ? ['nodes', 'nodes_provisioning'] : []),
-      ...this.depColumns.map((c) => (c.kind === 'counter' ? `${c.name}_per_s` : c.name)),
-      ...(this.chaos ? ['faults_active', 'errors_per_s'] : []),
-      ...(isK6Executor(arrival) ? ['vus', 'vus_busy', 'dropped_iterations_per_s'] : []),
-    ]);
+    this.series = new TimeSeries(
+      [
+        ...SERIES_COLUMNS,
+        ...cols.map((c) => (c.kind === 'counter' ? `${c.name}_per_s` : c.name)),
+        ...latencyBucketColumns(bounds),
+        ...(this.fleet.nodeAutoscaler ? ['nodes', 'nodes_provisioning'] : []),
+        ...this.depColumns.map((c) => (c.kind === 'counter' ? `${c.name}_per_s` : c.name)),
+        ...(this.chaos ? ['faults_active', 'errors_per_s'] : []),
+        ...(isK6Executor(arrival) ? ['vus', 'vus_busy', 'dropped_iterations_per_s'] : []),
+      ],
+      this.keepStride,
+      options.sinks?.series,
+    );
     this.lastCounters = cols.map(() => 0);
     this.lastDepCounters = this.depColumns.map(() => 0);
     if (options.schedtraceMs !== undefined && pod0?.schedtrace) {
@@ -308,6 +335,16 @@ export class Experiment implements CompletionSink {
       };
     }
     if (this.tracer) result.trace = this.tracer.finish(result.hpaDecisions);
+    // Only a run past the bounds says so (every curated run is within them, so their summaries are unchanged).
+    const exact = [this.latency, this.wait, this.service, this.failedLatency].every((l) => l.exact);
+    if (!exact || !this.series.complete) {
+      result.summary.bounded = {
+        exactSamples: this.latency.exactMax,
+        quantilesExact: exact,
+        keptRows: MAX_KEPT_ROWS,
+        seriesStride: this.series.stride,
+      };
+    }
     return result;
   }
 
@@ -493,6 +530,7 @@ export class Experiment implements CompletionSink {
     this.lastPodNs = podNs;
     if (now > this.warmupNs) this.maxGoroutines = Math.max(this.maxGoroutines, this.fleet.maxGoroutinesPerPod());
     this.samplePods(now, dtS);
+    this.sampleIndex++;
     if (now < this.endNs) this.sim.scheduleAt(Math.min(now + this.sampleNs, this.endNs), this.sampleKind);
   }
 
@@ -513,7 +551,7 @@ export class Experiment implements CompletionSink {
       ];
       if (this.podPhases) row.push(pod.phase);
       if (this.podRevisions) row.push(pod.revision);
-      this.podSeries.append(row);
+      this.podSeries.append(row, this.sampleIndex);
     }
   }
 

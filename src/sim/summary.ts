@@ -104,6 +104,13 @@ export interface RunSummary {
   service?: ServiceSummary;
   engine: { events: number };
   /**
+   * Present only when the run outgrew the in-memory bounds (sim/experiment.ts MAX_KEPT_ROWS, metrics/sample-log.ts
+   * EXACT_SAMPLES): past exactSamples measured requests the latency, wait and service quantiles come from a
+   * log-linear histogram (within 0.05 %); past keptRows samples, what reads the time series after the run
+   * (regimes, the steady-state check, compare's totals) reads every seriesStride-th row. The files hold every row.
+   */
+  bounded?: { exactSamples: number; quantilesExact: boolean; keptRows: number; seriesStride: number };
+  /**
    * The regimes the run fell into (arrivals above capacity, the syscall backlog, CFS throttling, mark
    * assist, pods not Ready, the HPA at its bounds…), each with its window and evidence: src/explain/regimes.ts.
    */

@@ -1,0 +1,87 @@
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CsvFileSink } from '../src/report/csv-stream.js';
+import { parseScenario } from '../src/scenario/load.js';
+import { Experiment } from '../src/sim/experiment.js';
+
+/**
+ * The fleet benchmark (issue 24 item 2): one simulated hour of 100 pods × GOMAXPROCS 4 at 10,000 req/s
+ * (≈ 36 M requests) with an HPA and the metrics pipeline, the time series and per-pod rows streamed to
+ * files as `gmpsim run` does. Records wall and CPU time, peak RSS and where the memory is at the end
+ * (V8 heap in use after a full collection, typed arrays, pods ever started) in results/bench/fleet.json.
+ * Run with --expose-gc (npm run bench does) so the live heap is measured after a collection.
+ * GMPSIM_BENCH_SIMULATED_S shortens the run (tests and busy machines); GMPSIM_BENCH_PODS changes the pods
+ * (the rate stays 100 req/s per pod).
+ */
+const simulatedS = Number(process.env.GMPSIM_BENCH_SIMULATED_S ?? 3600);
+const pods = Number(process.env.GMPSIM_BENCH_PODS ?? 100);
+const out = process.env.GMPSIM_BENCH_OUT ?? 'results/bench/fleet.json';
+const s = parseScenario(
+  JSON.stringify({
+    name: 'bench-fleet-hour',
+    durationS: simulatedS,
+    warmupS: Math.min(60, simulatedS / 10),
+    workload: {
+      arrival: { process: 'poisson', ratePerS: 100 * pods },
+      request: {
+        steps: [
+          { cpu: { dist: 'exponential', meanMs: 1 } },
+          { netpoll: { dist: 'exponential', meanMs: 2 } },
+          { cpu: { dist: 'exponential', meanMs: 0.5 } },
+        ],
+      },
+    },
+    runtime: { gomaxprocs: 4 },
+    cluster: { replicas: pods },
+    hpa: { minReplicas: pods, maxReplicas: 2 * pods },
+  }),
+  'bench-fleet.json',
+);
+const dir = mkdtempSync(join(tmpdir(), 'gmpsim-bench-fleet-'));
+const series = new CsvFileSink(join(dir, 'timeseries.csv'));
+const podRows = new CsvFileSink<number | string>(join(dir, 'pods.csv'));
+const cpu0 = process.cpuUsage();
+const t0 = process.hrtime.bigint();
+const exp = new Experiment(s, 1, { sinks: { series, pods: podRows } });
+const { summary } = exp.finish();
+series.close();
+podRows.close();
+const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+const cpu = process.cpuUsage(cpu0);
+const peakRssMB = process.resourceUsage().maxRSS / 1024;
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
+const mem = process.memoryUsage();
+const mb = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+const report = {
+  date: new Date().toISOString(),
+  node: process.version,
+  simulatedS,
+  pods,
+  gomaxprocs: 4,
+  ratePerS: 100 * pods,
+  requests: summary.requests.completed,
+  events: summary.engine.events,
+  wallS: Math.round(wallS * 100) / 100,
+  cpuS: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100,
+  requestsPerCpuS: Math.round(summary.requests.completed / ((cpu.user + cpu.system) / 1e6)),
+  peakRssMB: Math.round(peakRssMB),
+  // Where the memory is once the run is over (after a full collection when run with --expose-gc).
+  atEnd: {
+    collected: gc !== undefined,
+    rssMB: mb(mem.rss),
+    heapUsedMB: mb(mem.heapUsed),
+    heapTotalMB: mb(mem.heapTotal),
+    typedArraysMB: mb(mem.arrayBuffers),
+    podsEverStarted: exp.fleet.deployment.pods.length,
+    seriesRowsKept: exp.series.rows.length,
+    seriesRowsWritten: exp.series.count,
+    podRowsWritten: exp.podSeries.count,
+  },
+};
+rmSync(dir, { recursive: true, force: true });
+mkdirSync('results/bench', { recursive: true });
+writeFileSync(`${out}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
+renameSync(`${out}.tmp`, out);
+process.stderr.write(`${JSON.stringify(report, null, 2)}\n`);
