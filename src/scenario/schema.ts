@@ -583,6 +583,7 @@ export const ScenarioSchema = z
         clientTimeout: s.workload.client.timeoutMs !== undefined || K6_PROCESSES.includes(s.workload.arrival.process),
         allocates: stepsAllocate(s.workload.request.steps),
         gmp: s.runtime.scheduler === 'gmp',
+        dependencies: names.deps,
       },
       ctx,
     );
