@@ -54,6 +54,8 @@ export interface ServiceSink {
   probeRequest?(): number;
   /** The probe's request completed (in time or not): its id is free again. */
   probeDone?(requestId: number): void;
+  /** Whether the probe's answer (read before probeDone) was an error: a 503 from the limiter, a 500. */
+  probeFailed?(requestId: number): boolean;
 }
 
 /** One pod of the Deployment. Times are simulated ns; NaN = not (yet). */
@@ -754,12 +756,15 @@ export class Deployment {
     this.probeAnswered(w, 'Failure');
   }
 
-  /** A probe's request completed on the pod (a 200): Success if the worker still waits for it. */
+  /** A probe's request completed on the pod: Success (a 200) or Failure (a 503 or 500) if the worker waits for it. */
   private probeCompleted(id: number): void {
     const w = this.probeOf[id]! - 1;
     this.probeOf[id] = 0;
+    // pkg/probe/http/http.go DoHTTPProbe: a status in [200, 400) is Success, anything else (a shed 503) Failure.
+    const failed = this.sink.probeFailed?.(id) === true;
     this.sink.probeDone!(id);
-    if (this.probeOut[w] && this.workers[w] && !this.pods[Math.floor(w / 3)]!.gone) this.probeAnswered(w, 'Success');
+    if (this.probeOut[w] && this.workers[w] && !this.pods[Math.floor(w / 3)]!.gone)
+      this.probeAnswered(w, failed ? 'Failure' : 'Success');
   }
 
   private probeAnswered(w: number, r: 'Success' | 'Failure'): void {

@@ -229,9 +229,13 @@ export class ServiceWorld {
     if (br) {
       const gen = br.beforeRequest(now);
       if (gen < 0) {
-        // ErrOpenState / ErrTooManyRequests: fail at once, no retry (the breaker says the dependency is down).
+        // ErrOpenState / ErrTooManyRequests: refused at once, no call made. The retry loop around the breaker
+        // sees an error like any other and backs off: cenkalti/backoff's Retry (retry.go) retries every
+        // error but a backoff.Permanent one, and resilience4j's Retry retries CallNotPermittedException
+        // unless told to ignore it; gobreaker itself only refuses. So a refusal costs a retry and its
+        // backoff (no connection, no dependency time), and a later attempt may find the breaker half-open.
         ps.breakerRejected++;
-        this.finishG(c, false);
+        this.retryOrFail(c);
         return;
       }
       this.cGen[c] = gen;

@@ -372,6 +372,10 @@ export class Experiment implements CompletionSink {
     return this.requests.alloc(this.sim.now, this.probeWorkNs, mixKey(this.probesSent++, PROBE_ATTEMPT));
   }
 
+  probeFailed(id: number): boolean {
+    return this.requests.outcome[id] !== OUTCOME_OK;
+  }
+
   probeDone(id: number): void {
     this.requests.release(id);
   }
