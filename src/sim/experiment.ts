@@ -22,7 +22,7 @@ import {
   isK6Executor,
   VirtualUsers,
 } from '../workload/virtual-users.js';
-import { Clients } from './client.js';
+import { Clients, clientPolicySet } from './client.js';
 import { chaosReported, FaultInjector } from './faults.js';
 import { PodFleet } from './fleet.js';
 import { RunTrace, type RunTraceOptions } from './run-trace.js';
@@ -136,6 +136,13 @@ export class Experiment implements CompletionSink {
   private readonly intervalLatency = new SampleLog();
   private readonly intervalHist: Histogram;
   private intervalArrivals = 0;
+  /** Attempts sent (first attempts and retries), in all and since the last sample (with a client policy). */
+  private offered = 0;
+  private intervalOffered = 0;
+  /** With workload.client's retry-policy fields: the offered_per_s column and requests.offered. */
+  private readonly clientPolicy: boolean;
+  /** Requests whose final answer was an error or a 503 (whole run; the caller did not retry it). */
+  private answeredErrors = 0;
   private intervalCompletions = 0;
   private lastSampleNs = 0;
   private lastBusy = 0;
@@ -179,7 +186,9 @@ export class Experiment implements CompletionSink {
       client,
       (first, attempt, seq) => this.sendAttempt(first, attempt, seq),
       (id) => this.requests.arrivalNs[id]!,
+      rng.keyed('client.retry-jitter'),
     );
+    this.clientPolicy = clientPolicySet(client);
     const tracer = options.trace ? new RunTrace(this.sim, scenario, options.trace) : undefined;
     this.tracer = tracer;
     this.fleet = new PodFleet(
@@ -227,6 +236,7 @@ export class Experiment implements CompletionSink {
       ...this.depColumns.map((c) => (c.kind === 'counter' ? `${c.name}_per_s` : c.name)),
       ...(this.chaos ? ['faults_active', 'errors_per_s'] : []),
       ...(isK6Executor(arrival) ? ['vus', 'vus_busy', 'dropped_iterations_per_s'] : []),
+      ...(this.clientPolicy ? ['offered_per_s'] : []),
     ]);
     this.lastCounters = cols.map(() => 0);
     this.lastDepCounters = this.depColumns.map(() => 0);
@@ -333,12 +343,20 @@ export class Experiment implements CompletionSink {
     const arrival = this.clients.firstArrivalNs(id);
     const outcome = this.requests.outcome[id];
     if (outcome !== OUTCOME_OK) {
-      // An error response or a 503 from the limiter: its latency is kept apart from the successes'.
+      // An error response or a 503 from the limiter: the caller retries it if its policy says so (a new
+      // attempt, paying every cost again); else it is the request's answer, its latency kept apart from the
+      // successes', and a closed-loop user is free again.
+      if (this.clients.retryAnswer(id, outcome === OUTCOME_SHED ? 'shed' : 'error')) {
+        this.requests.release(id);
+        return;
+      }
+      this.answeredErrors++;
       if (arrival >= this.warmupNs) {
         this.failedLatency.push(nsToMs(now - arrival));
         if (outcome === OUTCOME_SHED) this.shedMeasured++;
         else this.failedMeasured++;
       }
+      if (this.clients.onGiveUp) this.requestEnded(this.clients.seqOf(id));
       this.requests.release(id);
       return;
     }
@@ -356,6 +374,11 @@ export class Experiment implements CompletionSink {
       this.service.push(nsToMs(now - this.requests.startNs[id]!));
     }
     this.requests.release(id);
+  }
+
+  /** Requests that ended in an error so far: the callers' give-ups and the final error answers (errors_per_s). */
+  private errorsEnded(): number {
+    return this.clients.failed + this.answeredErrors;
   }
 
   /** Probes sent so far: the key of each probe's draws. */
@@ -430,6 +453,8 @@ export class Experiment implements CompletionSink {
    */
   private sendAttempt(firstNs: number, attempt: number, seq: number): void {
     const now = this.sim.now;
+    this.offered++;
+    this.intervalOffered++;
     const key = mixKey(seq, attempt);
     let work = 0;
     for (const c of this.cpuSteps) {
@@ -449,7 +474,7 @@ export class Experiment implements CompletionSink {
     this.requests.release(id);
     if (this.fleet.deployment.overloaded > this.overloadSeen) this.overloadSeen = this.fleet.deployment.overloaded;
     else if (now >= this.warmupNs) this.rejectedMeasured++;
-    this.clients.failedAttempt(firstNs, attempt, seq);
+    this.clients.failedAttempt(firstNs, attempt, seq, 'refused');
   }
 
   private onSample(): void {
@@ -477,7 +502,7 @@ export class Experiment implements CompletionSink {
         ? [this.fleet.deployment.nodes.upCount(), this.fleet.nodeAutoscaler.provisioning]
         : []),
       ...this.depSample(dtS),
-      ...(this.chaos ? [this.faults.active, (this.clients.failed - this.failedAtLastSample) / dtS] : []),
+      ...(this.chaos ? [this.faults.active, (this.errorsEnded() - this.failedAtLastSample) / dtS] : []),
       ...(this.k6
         ? [
             this.vus ? this.vus.vus : this.rateAllocated,
@@ -485,8 +510,10 @@ export class Experiment implements CompletionSink {
             (this.dropped - this.droppedAtLastSample) / dtS,
           ]
         : []),
+      ...(this.clientPolicy ? [this.intervalOffered / dtS] : []),
     ]);
-    this.failedAtLastSample = this.clients.failed;
+    this.failedAtLastSample = this.errorsEnded();
+    this.intervalOffered = 0;
     this.droppedAtLastSample = this.dropped;
     this.intervalLatency.clear();
     this.intervalHist.clear();
@@ -579,6 +606,7 @@ export class Experiment implements CompletionSink {
         completed: this.completed,
         measured: this.latency.count,
         inFlightAtEnd: this.requests.inFlight,
+        ...(this.clientPolicy ? { offered: this.offered } : {}),
       },
       throughputPerS: this.latency.count / measuredS,
       latencyMs: {
