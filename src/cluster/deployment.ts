@@ -525,6 +525,31 @@ export class Deployment {
     for (const pod of this.pods) if (!pod.gone && pod.node === node) this.killPod(pod.index);
   }
 
+  /**
+   * `kubectl drain` (k8s.io/kubectl/pkg/drain: RunCordonOrUncordon, then DeleteOrEvictPods): the node is
+   * cordoned, and every pod on it is evicted at once (evictPods runs one eviction per pod concurrently) —
+   * each a graceful delete: out of the Service's endpoints now, its in-flight requests finish within
+   * terminationGracePeriodS or are cut then. The ReplicaSet creates replacements at once, placed on other
+   * nodes or Pending until room appears (a cluster autoscaler may add a node). No PodDisruptionBudget is
+   * modelled: every eviction is allowed (the Eviction API's 429 never happens). Returns the evicted pods.
+   */
+  drainNode(node: number): number[] {
+    this.nodes.setCordoned(node, true);
+    const evicted = this.pods.filter((p) => !p.gone && !p.terminating && p.node === node);
+    for (const pod of evicted) this.deletePod(pod);
+    if (evicted.length > 0) {
+      if (this.replicaSets) for (const rs of this.replicaSets) this.manageReplicas(rs);
+      else this.scale(this.replicas);
+    }
+    return evicted.map((p) => p.index);
+  }
+
+  /** `kubectl uncordon`: the node takes pods again; Pending pods may go there. */
+  uncordonNode(node: number): void {
+    this.nodes.setCordoned(node, false);
+    this.schedulePending();
+  }
+
   /** A provisioned node joins the pool empty: Pending pods may be scheduled on it. */
   addNode(): void {
     this.nodes.add();

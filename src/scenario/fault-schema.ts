@@ -94,6 +94,18 @@ export const FaultSchema = z
     }),
     z.strictObject({
       type: z
+        .literal('node-drain')
+        .describe(
+          '`kubectl drain` for durationS: the node is cordoned and its pods evicted (graceful: in-flight requests ' +
+            'finish within terminationGracePeriodS or are cut); the ReplicaSet recreates them elsewhere (Pending if ' +
+            'no room); uncordoned at the end (needs cluster.nodes.count ≥ 1; PodDisruptionBudgets are not modelled)',
+        ),
+      atS: faultStart,
+      durationS: faultDuration.describe('how long the node stays cordoned, s'),
+      target: target.describe('node (absent: node 0)'),
+    }),
+    z.strictObject({
+      type: z
         .literal('network-latency')
         .describe('every netpoll wait started during the fault takes latencyMs (± jitterMs) longer'),
       atS: faultStart,
@@ -183,7 +195,8 @@ export const FaultSchema = z
     }),
   ])
   .describe(
-    'a fault injected into the run: metrics-down | hpa-down | pod-kill | node-loss | network-latency | noisy-neighbour | ' +
+    'a fault injected into the run: metrics-down | hpa-down | pod-kill | node-loss | node-drain | network-latency | ' +
+      'noisy-neighbour | ' +
       'packet-loss | forced-gc | memory-pressure | dependency-outage | dependency-slowdown',
   );
 export type Fault = z.infer<typeof FaultSchema>;
@@ -195,6 +208,7 @@ export const FAULT_TARGETS: Record<FaultType, readonly FaultTargetKind[]> = {
   'hpa-down': ['hpa-controller'],
   'pod-kill': POD_TARGETS,
   'node-loss': ['node'],
+  'node-drain': ['node'],
   'network-latency': POD_TARGETS,
   'noisy-neighbour': POD_TARGETS,
   'packet-loss': POD_TARGETS,
@@ -250,6 +264,10 @@ export function checkFaults(faults: readonly Fault[], c: FaultContext, ctx: z.Re
       }
     } else if (FAULT_TARGETS[f.type][0] === 'dependency') {
       const message = `expected a target {kind: dependency, name} for ${f.type} (it has no default), found none`;
+      ctx.addIssue({ code: 'custom', path: [...at, 'type'], message });
+    }
+    if (f.type === 'node-drain' && c.nodes === 0) {
+      const message = 'expected cluster.nodes.count ≥ 1 for a node-drain fault, found unlimited nodes (count 0)';
       ctx.addIssue({ code: 'custom', path: [...at, 'type'], message });
     }
     if (f.type === 'packet-loss' && !c.clientTimeout) {

@@ -130,6 +130,12 @@ export class FaultInjector {
         else fleet.deployment.nodeUp(node);
         return;
       }
+      case 'node-drain': {
+        const node = f.target?.kind === 'node' ? f.target.index : 0;
+        if (on) this.hit[i] = fleet.deployment.drainNode(node);
+        else fleet.deployment.uncordonNode(node);
+        return;
+      }
       case 'pod-kill': {
         if (!on) return;
         if (f.target === undefined) {
@@ -245,6 +251,7 @@ function needsPods(f: Fault): boolean {
     f.type !== 'metrics-down' &&
     f.type !== 'hpa-down' &&
     f.type !== 'node-loss' &&
+    f.type !== 'node-drain' &&
     f.type !== 'dependency-outage' &&
     f.type !== 'dependency-slowdown'
   );
