@@ -136,6 +136,13 @@ export class Experiment implements CompletionSink {
   private readonly intervalLatency = new SampleLog();
   private readonly intervalHist: Histogram;
   private intervalArrivals = 0;
+  /**
+   * Per sample, for the explanations only (not written to timeseries.csv, whose columns stay as they were):
+   * Gs netpoll made ready that an M took, per second, and their wait in ms per second (the GMP model).
+   */
+  private readonly explainColumns: readonly string[];
+  private readonly explainRows: number[][] = [];
+  private lastNetpoll = { taken: 0, delayNs: 0 };
   /** Attempts sent (first attempts and retries), in all and since the last sample (with a client policy). */
   private offered = 0;
   private intervalOffered = 0;
@@ -189,6 +196,7 @@ export class Experiment implements CompletionSink {
       rng.keyed('client.retry-jitter'),
     );
     this.clientPolicy = clientPolicySet(client);
+    this.explainColumns = scenario.runtime.scheduler === 'gmp' ? ['netpoll_ready_per_s', 'netpoll_delay_ms_per_s'] : [];
     const tracer = options.trace ? new RunTrace(this.sim, scenario, options.trace) : undefined;
     this.tracer = tracer;
     this.fleet = new PodFleet(
@@ -286,9 +294,10 @@ export class Experiment implements CompletionSink {
     if (this.fleet.autoscaler) result.hpaDecisions = [...this.fleet.autoscaler.decisions];
     // Explanations: the regimes the run fell into, read from its own outputs (src/explain/regimes.ts).
     const s = this.scenario;
+    const explain = this.explainColumns.length > 0;
     result.summary.regimes = detectRegimes({
-      columns: this.series.columns,
-      rows: this.series.rows,
+      columns: explain ? [...this.series.columns, ...this.explainColumns] : this.series.columns,
+      rows: explain ? this.series.rows.map((r, i) => [...r, ...this.explainRows[i]!]) : this.series.rows,
       ...(result.hpaDecisions ? { hpa: result.hpaDecisions } : {}),
       ...(s.hpa ? { minReplicas: s.hpa.minReplicas, maxReplicas: s.hpa.maxReplicas } : {}),
       serviceP50Ms: result.summary.serviceMs.p50,
@@ -513,6 +522,13 @@ export class Experiment implements CompletionSink {
       ...(this.clientPolicy ? [this.intervalOffered / dtS] : []),
     ]);
     this.failedAtLastSample = this.errorsEnded();
+    if (this.explainColumns.length > 0) {
+      const np = this.fleet.netpollDelay();
+      const taken = Math.max(0, np.taken - this.lastNetpoll.taken);
+      const delay = Math.max(0, np.delayNs - this.lastNetpoll.delayNs);
+      this.explainRows.push([taken / dtS, delay / 1e6 / dtS]);
+      this.lastNetpoll = np;
+    }
     this.intervalOffered = 0;
     this.droppedAtLastSample = this.dropped;
     this.intervalLatency.clear();
