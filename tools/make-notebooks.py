@@ -1458,7 +1458,10 @@ healthy pods' spare capacity; the printed ratio says which side of that line thi
     ],
     """`gmpsim compare scenarios/closed-loop-users.yaml`, `scenarios/one-slow-pod.yaml`,
 `scenarios/metrics-adapter-outage.yaml`, `scenarios/retry-storm-one-slow-pod.yaml`; `gmpsim report` on a
-run of one-slow-pod shades the fault's span and states the steady-state verdict.""",
+run of one-slow-pod shades the fault's span and states the steady-state verdict.
+[`scenarios/dependency-outage-node-drain.yaml`](../scenarios/dependency-outage-node-drain.yaml) puts two newer
+faults under steady traffic: a database hang that trips every pod's breaker, and a node drain whose evicted
+pods restart elsewhere without losing a request.""",
 )
 
 LINUX = "https://github.com/torvalds/linux/blob/v6.6/"

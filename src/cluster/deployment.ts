@@ -54,6 +54,8 @@ export interface ServiceSink {
   probeRequest?(): number;
   /** The probe's request completed (in time or not): its id is free again. */
   probeDone?(requestId: number): void;
+  /** Whether the probe's answer (read before probeDone) was an error: a 503 from the limiter, a 500. */
+  probeFailed?(requestId: number): boolean;
 }
 
 /** One pod of the Deployment. Times are simulated ns; NaN = not (yet). */
@@ -523,6 +525,31 @@ export class Deployment {
     for (const pod of this.pods) if (!pod.gone && pod.node === node) this.killPod(pod.index);
   }
 
+  /**
+   * `kubectl drain` (k8s.io/kubectl/pkg/drain: RunCordonOrUncordon, then DeleteOrEvictPods): the node is
+   * cordoned, and every pod on it is evicted at once (evictPods runs one eviction per pod concurrently) —
+   * each a graceful delete: out of the Service's endpoints now, its in-flight requests finish within
+   * terminationGracePeriodS or are cut then. The ReplicaSet creates replacements at once, placed on other
+   * nodes or Pending until room appears (a cluster autoscaler may add a node). No PodDisruptionBudget is
+   * modelled: every eviction is allowed (the Eviction API's 429 never happens). Returns the evicted pods.
+   */
+  drainNode(node: number): number[] {
+    this.nodes.setCordoned(node, true);
+    const evicted = this.pods.filter((p) => !p.gone && !p.terminating && p.node === node);
+    for (const pod of evicted) this.deletePod(pod);
+    if (evicted.length > 0) {
+      if (this.replicaSets) for (const rs of this.replicaSets) this.manageReplicas(rs);
+      else this.scale(this.replicas);
+    }
+    return evicted.map((p) => p.index);
+  }
+
+  /** `kubectl uncordon`: the node takes pods again; Pending pods may go there. */
+  uncordonNode(node: number): void {
+    this.nodes.setCordoned(node, false);
+    this.schedulePending();
+  }
+
   /** A provisioned node joins the pool empty: Pending pods may be scheduled on it. */
   addNode(): void {
     this.nodes.add();
@@ -754,12 +781,15 @@ export class Deployment {
     this.probeAnswered(w, 'Failure');
   }
 
-  /** A probe's request completed on the pod (a 200): Success if the worker still waits for it. */
+  /** A probe's request completed on the pod: Success (a 200) or Failure (a 503 or 500) if the worker waits for it. */
   private probeCompleted(id: number): void {
     const w = this.probeOf[id]! - 1;
     this.probeOf[id] = 0;
+    // pkg/probe/http/http.go DoHTTPProbe: a status in [200, 400) is Success, anything else (a shed 503) Failure.
+    const failed = this.sink.probeFailed?.(id) === true;
     this.sink.probeDone!(id);
-    if (this.probeOut[w] && this.workers[w] && !this.pods[Math.floor(w / 3)]!.gone) this.probeAnswered(w, 'Success');
+    if (this.probeOut[w] && this.workers[w] && !this.pods[Math.floor(w / 3)]!.gone)
+      this.probeAnswered(w, failed ? 'Failure' : 'Success');
   }
 
   private probeAnswered(w: number, r: 'Success' | 'Failure'): void {

@@ -6,6 +6,8 @@
 export class NodePool {
   private free: Float64Array;
   private up: Uint8Array;
+  /** Cordoned nodes (spec.unschedulable: kubectl cordon / drain): no new pod is placed there. */
+  private readonly cordoned = new Set<number>();
 
   constructor(
     public count: number,
@@ -23,7 +25,7 @@ export class NodePool {
   place(milli: number): number {
     if (this.unlimited) return 0;
     for (let n = 0; n < this.count; n++) {
-      if (this.up[n] && this.free[n]! >= milli) {
+      if (this.up[n] && this.free[n]! >= milli && !this.cordoned.has(n)) {
         this.free[n]! -= milli;
         return n;
       }
@@ -39,6 +41,16 @@ export class NodePool {
     if (this.unlimited || node < 0 || node >= this.count) return;
     this.up[node] = isUp ? 1 : 0;
     if (isUp) this.free[node] = this.allocatableMilli; // it comes back empty
+  }
+
+  /** kubectl cordon / uncordon: spec.unschedulable (the scheduler's NodeUnschedulable filter). */
+  setCordoned(node: number, on: boolean): void {
+    if (on) this.cordoned.add(node);
+    else this.cordoned.delete(node);
+  }
+
+  isCordoned(node: number): boolean {
+    return this.cordoned.has(node);
   }
 
   isUp(node: number): boolean {

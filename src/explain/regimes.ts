@@ -16,6 +16,7 @@ export const REGIME_KINDS = [
   'mark-assist',
   'pods-not-ready',
   'pool-exhaustion',
+  'netpoll-delay',
   'hpa-at-max',
   'hpa-metrics-unavailable',
   'hpa-limited-by-behavior',
@@ -186,6 +187,25 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
     evidence: (rows) =>
       `${fmt(mean(rows.map((r) => r(POOL_WAITING))))} requests waiting for a connection on average, ` +
       `${ms(mean(rows.map((r) => r(POOL_WAIT_MS))))} of pool wait per second` +
+      (rows[0]!('latency_p99_ms') >= 0 ? `; p99 up to ${ms(max(rows.map((r) => r('latency_p99_ms'))))}` : ''),
+  }),
+  'netpoll-delay': series({
+    needs: ['netpoll_ready_per_s', 'netpoll_delay_ms_per_s'],
+    minRows: 3,
+    what:
+      'netpoll delay: goroutines the network made ready wait long before an M takes them. findRunnable ' +
+      '(proc.go) polls the network only when its P finds no other work — local and global run queues ' +
+      'empty — and otherwise only sysmon polls it, once the last poll is over 10 ms old; Ps busy with queued ' +
+      'work leave ready Gs (arriving requests, answered calls) in the poller. More Ps, or less CPU per request, ' +
+      'shortens it',
+    // Gs arrive through the poller at a real rate and wait there 5 ms on average: half of sysmon's 10 ms poll
+    // period. A wait of a scheduling quantum for a busy P is ordinary CPU queueing; waits on sysmon's scale
+    // say the Ps never run out of queued work, so only sysmon's poll takes Gs from the poller.
+    holds: (r) => r('netpoll_ready_per_s') >= 10 && r('netpoll_delay_ms_per_s') >= 5 * r('netpoll_ready_per_s'),
+    evidence: (rows) =>
+      `${ms(mean(rows.map((r) => r('netpoll_delay_ms_per_s') / r('netpoll_ready_per_s'))))} from ready to runnable ` +
+      `on average (up to ${ms(max(rows.map((r) => r('netpoll_delay_ms_per_s') / r('netpoll_ready_per_s'))))} ` +
+      `in one interval), ${fmt(mean(rows.map((r) => r('netpoll_ready_per_s'))))} Gs/s through the poller` +
       (rows[0]!('latency_p99_ms') >= 0 ? `; p99 up to ${ms(max(rows.map((r) => r('latency_p99_ms'))))}` : ''),
   }),
   'hpa-at-max': hpaRule({

@@ -12,8 +12,18 @@ export interface VariantRow {
   p95Ms: number;
   p99Ms: number;
   sloViolationMin: number;
-  /** Requests that failed for good (refused, lost or timed out on their last attempt). */
+  /** Requests that ended in an error: the sum of ERROR_PARTS (each part is a field of its own, below). */
   errors: number;
+  /** The caller gave up: its last attempt timed out, was refused (no Ready pod) or was lost with its pod. */
+  errorsGaveUp: number;
+  /** Answered with an error: a call failed (a dependency error, a call or request deadline, a breaker refusal). */
+  errorsFailed: number;
+  /** Answered 503 at once by the limiter (shed). */
+  errorsShed: number;
+  /** Behind errorsFailed, per call attempt (a request may retry a call): dependency errors, deadlines, refusals. */
+  callErrors: number;
+  callTimeouts: number;
+  breakerRejected: number;
   /** Attempts the caller gave up on (each may have been retried). */
   timeouts: number;
   podSeconds: number;
@@ -55,6 +65,18 @@ export function sloViolationMinutes(scenario: Scenario, result: RunResult): numb
   return (bad * result.series.stride * scenario.metrics.sampleIntervalMs) / 60_000;
 }
 
+/**
+ * What the errors column sums: every way a request can end in an error, each counted once (a request the
+ * callers retried counts by its last attempt only). `requests.failed` alone misses the service's failures.
+ * (The caller's give-ups count over the whole run; the service's answers after warm-up, as summary.json has them.)
+ */
+type ErrorPart = 'errorsGaveUp' | 'errorsFailed' | 'errorsShed';
+export const ERROR_PARTS: readonly { name: ErrorPart; read(r: RunResult): number }[] = [
+  { name: 'errorsGaveUp', read: (r) => r.summary.requests.failed },
+  { name: 'errorsFailed', read: (r) => r.summary.service?.requestsFailed ?? 0 },
+  { name: 'errorsShed', read: (r) => r.summary.service?.requestsShed ?? 0 },
+];
+
 /** Average a variant's runs (one per seed; the same seeds for every variant). */
 export function variantRow(variant: string, scenario: Scenario, results: readonly RunResult[]): VariantRow {
   const mean = (f: (r: RunResult) => number) => results.reduce((a, r) => a + f(r), 0) / results.length;
@@ -66,7 +88,11 @@ export function variantRow(variant: string, scenario: Scenario, results: readonl
     p95Ms: mean((r) => r.summary.latencyMs.p95),
     p99Ms: mean((r) => r.summary.latencyMs.p99),
     sloViolationMin: mean((r) => sloViolationMinutes(scenario, r)),
-    errors: mean((r) => r.summary.requests.failed),
+    errors: mean((r) => ERROR_PARTS.reduce((a, p) => a + p.read(r), 0)),
+    ...(Object.fromEntries(ERROR_PARTS.map((p) => [p.name, mean(p.read)])) as Record<ErrorPart, number>),
+    callErrors: mean((r) => r.summary.service?.calls.errors ?? 0),
+    callTimeouts: mean((r) => r.summary.service?.calls.timeouts ?? 0),
+    breakerRejected: mean((r) => r.summary.service?.calls.breakerRejected ?? 0),
     timeouts: mean((r) => r.summary.requests.timeouts),
     podSeconds: mean((r) => r.summary.cluster.podSeconds),
     replicaChanges: mean((r) => r.summary.hpa?.rescales ?? 0),

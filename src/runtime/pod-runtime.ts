@@ -39,6 +39,8 @@ export interface PodRuntime {
   gcPauseIntegralNs?(): number;
   /** Connection pools (with dependencies): connections in use, idle, and the pool wait so far (ns). */
   poolStats?(): { inUse: number; idle: number; waitNs: number } | undefined;
+  /** Netpoll delay so far (the GMP model): Gs the poller made ready that an M took, and their summed wait, ns. */
+  netpollDelay?(): { taken: number; delayNs: number };
   /** New runtime settings in the running process (debug.SetGCPercent, debug.SetMemoryLimit), if it has them. */
   applySettings?(s: RuntimeSettings): void;
   /** The shared CPU slowdown changed (noisy neighbour): rescale the work in progress. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nearMiss } from './schema-checks.js';
 
 /**
  * Faults a scenario injects (`faults:`), each with its target (which pods, node or component it hits), and
@@ -11,7 +12,7 @@ const faultDuration = z.number().positive().default(60).describe('how long the f
 /**
  * What a fault hits (issue 18, targeted chaos): pods (all, one by index, a fraction chosen by a keyed draw at
  * the fault's start, those on one node) or one control-plane component. Which kinds a fault type accepts and
- * its default: FAULT_TARGETS. A dependency target is not here: this branch has no dependencies to hit.
+ * its default: FAULT_TARGETS. A dependency (by its name in `dependencies`) for the dependency faults.
  */
 export const FaultTargetSchema = z
   .discriminatedUnion('kind', [
@@ -41,9 +42,14 @@ export const FaultTargetSchema = z
         .describe('the custom and external metrics APIs (the Prometheus adapter)'),
     }),
     z.strictObject({ kind: z.literal('hpa-controller').describe('the autoscaler (HPA, KEDA or density controller)') }),
+    z.strictObject({
+      kind: z.literal('dependency').describe('one dependency, shared by every pod (dependency-outage, -slowdown)'),
+      name: z.string().min(1).describe('its name in dependencies'),
+    }),
   ])
   .describe(
-    'what the fault hits: all-pods | pod | fraction | node | metrics-server | custom-metrics-adapter | hpa-controller',
+    'what the fault hits: all-pods | pod | fraction | node | metrics-server | custom-metrics-adapter | ' +
+      'hpa-controller | dependency',
   );
 export type FaultTarget = z.infer<typeof FaultTargetSchema>;
 export type FaultTargetKind = FaultTarget['kind'];
@@ -84,6 +90,18 @@ export const FaultSchema = z
         ),
       atS: faultStart,
       durationS: faultDuration,
+      target: target.describe('node (absent: node 0)'),
+    }),
+    z.strictObject({
+      type: z
+        .literal('node-drain')
+        .describe(
+          '`kubectl drain` for durationS: the node is cordoned and its pods evicted (graceful: in-flight requests ' +
+            'finish within terminationGracePeriodS or are cut); the ReplicaSet recreates them elsewhere (Pending if ' +
+            'no room); uncordoned at the end (needs cluster.nodes.count ≥ 1; PodDisruptionBudgets are not modelled)',
+        ),
+      atS: faultStart,
+      durationS: faultDuration.describe('how long the node stays cordoned, s'),
       target: target.describe('node (absent: node 0)'),
     }),
     z.strictObject({
@@ -146,10 +164,40 @@ export const FaultSchema = z
       heapMB: z.number().positive().default(100).describe('extra live heap per pod, MiB'),
       target: target.describe('the pods (all-pods, pod, fraction, node); absent: all pods'),
     }),
+    z.strictObject({
+      type: z
+        .literal('dependency-outage')
+        .describe(
+          'a dependency is down for durationS: every call that reaches it fails at once (mode fail-fast: connection ' +
+            "reset / refused, an error) or gets no answer and waits for the caller's deadline (mode hang: packets " +
+            'dropped; a call without a deadline waits for good)',
+        ),
+      atS: faultStart,
+      durationS: faultDuration,
+      mode: z
+        .enum(['fail-fast', 'hang'])
+        .default('fail-fast')
+        .describe("fail-fast: an error at once | hang: no answer, the caller's deadline ends the call"),
+      target: target.describe('dependency (required: {kind: dependency, name})'),
+    }),
+    z.strictObject({
+      type: z
+        .literal('dependency-slowdown')
+        .describe(
+          "a dependency serves slower for durationS: each call's latency × latencyFactor + addedLatencyMs (calls " +
+            'it starts during the fault; its queue grows as its capacity serves fewer calls a second)',
+        ),
+      atS: faultStart,
+      durationS: faultDuration,
+      latencyFactor: z.number().min(1).default(1).describe('latency multiplier, ≥ 1'),
+      addedLatencyMs: z.number().nonnegative().default(0).describe('added to each call served, ms'),
+      target: target.describe('dependency (required: {kind: dependency, name})'),
+    }),
   ])
   .describe(
-    'a fault injected into the run: metrics-down | hpa-down | pod-kill | node-loss | network-latency | noisy-neighbour | ' +
-      'packet-loss | forced-gc | memory-pressure',
+    'a fault injected into the run: metrics-down | hpa-down | pod-kill | node-loss | node-drain | network-latency | ' +
+      'noisy-neighbour | ' +
+      'packet-loss | forced-gc | memory-pressure | dependency-outage | dependency-slowdown',
   );
 export type Fault = z.infer<typeof FaultSchema>;
 export type FaultType = Fault['type'];
@@ -160,11 +208,14 @@ export const FAULT_TARGETS: Record<FaultType, readonly FaultTargetKind[]> = {
   'hpa-down': ['hpa-controller'],
   'pod-kill': POD_TARGETS,
   'node-loss': ['node'],
+  'node-drain': ['node'],
   'network-latency': POD_TARGETS,
   'noisy-neighbour': POD_TARGETS,
   'packet-loss': POD_TARGETS,
   'forced-gc': POD_TARGETS,
   'memory-pressure': POD_TARGETS,
+  'dependency-outage': ['dependency'],
+  'dependency-slowdown': ['dependency'],
 };
 
 /** What a check of the faults needs to know of the rest of the scenario. */
@@ -175,6 +226,8 @@ export interface FaultContext {
   clientTimeout: boolean;
   allocates: boolean;
   gmp: boolean;
+  /** The declared dependencies' names (a dependency target must name one). */
+  dependencies: readonly string[];
 }
 
 /** Faults whose target cannot match anything, or whose effect needs what the scenario lacks: errors at their paths. */
@@ -201,7 +254,21 @@ export function checkFaults(faults: readonly Fault[], c: FaultContext, ctx: z.Re
       ) {
         const message = `expected an autoscaler (hpa, keda or densityController) for a ${t.kind} target: it matches nothing, found none`;
         ctx.addIssue({ code: 'custom', path: [...at, 'target', 'kind'], message });
+      } else if (t.kind === 'dependency' && !c.dependencies.includes(t.name)) {
+        const known =
+          c.dependencies.length > 0
+            ? `one of ${c.dependencies.map((d) => `"${d}"`).join(', ')}`
+            : 'a dependency declared in dependencies (none are)';
+        const message = `expected ${known}: the target matches no dependency, found "${t.name}"${nearMiss(t.name, c.dependencies)}`;
+        ctx.addIssue({ code: 'custom', path: [...at, 'target', 'name'], message });
       }
+    } else if (FAULT_TARGETS[f.type][0] === 'dependency') {
+      const message = `expected a target {kind: dependency, name} for ${f.type} (it has no default), found none`;
+      ctx.addIssue({ code: 'custom', path: [...at, 'type'], message });
+    }
+    if (f.type === 'node-drain' && c.nodes === 0) {
+      const message = 'expected cluster.nodes.count ≥ 1 for a node-drain fault, found unlimited nodes (count 0)';
+      ctx.addIssue({ code: 'custom', path: [...at, 'type'], message });
     }
     if (f.type === 'packet-loss' && !c.clientTimeout) {
       const message =

@@ -192,7 +192,7 @@ export function checkCloses(
 }
 
 /** " (did you mean "x"?)" when a name is one edit or two from a declared one, else "". */
-function nearMiss(name: string, known: readonly string[]): string {
+export function nearMiss(name: string, known: readonly string[]): string {
   if (known.length === 0) return '';
   const best = closest(name, known as string[]);
   const d = levenshtein(name.toLowerCase(), best.toLowerCase());

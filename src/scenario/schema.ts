@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_GO_VERSION, defaultGomaxprocs, GO_VERSIONS } from '../runtime/version.js';
 import { type Arrival, ArrivalSchema, K6_PROCESSES, K6_TIMEOUT_MS, MAX_VUS } from './arrival-schema.js';
+import { CLIENT_RETRY_POLICY } from './client-schema.js';
 import {
   AUTOSCALER_KINDS,
   ClusterSchema,
@@ -170,8 +171,9 @@ export const WorkloadSchema = z.strictObject({
         .min(0)
         .max(10)
         .default(0)
-        .describe('attempts after the first when one times out, is refused or is lost'),
+        .describe('attempts after the first (max attempts = retries + 1) when one fails in a way retryOn names'),
       backoffMs: z.number().nonnegative().default(100).describe('wait before retry k: backoffMs × 2^(k−1), ms'),
+      ...CLIENT_RETRY_POLICY,
     })
     .prefault({})
     .describe('the callers: timeouts and retries (retry storms add load exactly when the service is slow)'),
@@ -654,6 +656,7 @@ export const ScenarioSchema = z
         clientTimeout: s.workload.client.timeoutMs !== undefined || K6_PROCESSES.includes(s.workload.arrival.process),
         allocates: stepsAllocate(s.workload.request.steps),
         gmp: s.runtime.scheduler === 'gmp',
+        dependencies: names.deps,
       },
       ctx,
     );

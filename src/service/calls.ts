@@ -21,6 +21,7 @@ const P_POOL_WAIT = 1; // waiting for a connection (connRequests / connsPerHostW
 const P_DIALING = 2; // opening a new connection (connectMs)
 const P_AT_DEP = 3; // queued or served at the dependency
 const P_BACKOFF = 4; // waiting before a retry
+const P_HUNG = 5; // sent to a dependency in a hanging outage: no answer will come
 
 /** Draws of one attempt are keyed by (request's draw key, pc × ATTEMPTS + attempt): retries ≤ 10. */
 const ATTEMPTS = 16;
@@ -228,9 +229,13 @@ export class ServiceWorld {
     if (br) {
       const gen = br.beforeRequest(now);
       if (gen < 0) {
-        // ErrOpenState / ErrTooManyRequests: fail at once, no retry (the breaker says the dependency is down).
+        // ErrOpenState / ErrTooManyRequests: refused at once, no call made. The retry loop around the breaker
+        // sees an error like any other and backs off: cenkalti/backoff's Retry (retry.go) retries every
+        // error but a backoff.Permanent one, and resilience4j's Retry retries CallNotPermittedException
+        // unless told to ignore it; gobreaker itself only refuses. So a refusal costs a retry and its
+        // backoff (no connection, no dependency time), and a later attempt may find the breaker half-open.
         ps.breakerRejected++;
-        this.finishG(c, false);
+        this.retryOrFail(c);
         return;
       }
       this.cGen[c] = gen;
@@ -267,10 +272,27 @@ export class ServiceWorld {
     this.send(c);
   }
 
-  /** The attempt reaches the dependency (queued there, served, or refused when its queue is full). */
+  /**
+   * The attempt reaches the dependency (queued there, served, or refused when its queue is full). In an
+   * outage it fails at once (fail-fast: the connection is reset) or is never answered (hang: it holds its
+   * connection until the caller's deadline, as a blackholed TCP peer does).
+   */
   private send(c: number): void {
     this.cPhase[c] = P_AT_DEP;
     const d = this.deps[this.calls[this.cCall[c]!]!.dep]!;
+    if (d.dep.down > 0 || d.dep.hang > 0) {
+      d.dep.calls++;
+      if (d.dep.down > 0) {
+        d.dep.errors++;
+        d.dep.outageFailed++;
+        this.result(c, false);
+      } else {
+        d.dep.outageHung++;
+        d.dep.hungNow++;
+        this.cPhase[c] = P_HUNG;
+      }
+      return;
+    }
     const r = d.dep.arrive(c);
     if (r === DEP_START) this.serve(c);
     else if (r === DEP_REJECTED) {
@@ -286,7 +308,7 @@ export class ServiceWorld {
     d.latencyStream.seek(this.cKey[c]!, k2);
     d.errorStream.seek(this.cKey[c]!, k2);
     this.cError[c] = d.errorRate > 0 && d.errorStream.next() < d.errorRate ? 1 : 0;
-    this.sim.schedule(d.latency.sampleNs() + this.network.extraNs, this.kDepDone, c);
+    this.sim.schedule(d.dep.slowed(d.latency.sampleNs()) + this.network.extraNs, this.kDepDone, c);
   }
 
   private onDepDone(c: number): void {
@@ -347,7 +369,12 @@ export class ServiceWorld {
     ps.breakers[cc.dep]?.afterRequest(now, this.cGen[c]!, false);
     let n = c;
     if (phase === P_POOL_WAIT) pool.cancelWait(now, c);
-    else if (phase === P_DIALING || phase === P_AT_DEP) {
+    else if (phase === P_HUNG) {
+      // Nobody else holds a hung attempt: the caller closes its connection and goes on with c itself.
+      this.deps[cc.dep]!.dep.hungNow--;
+      pool.closeConn();
+      this.openForWaiters(ps, cc.dep);
+    } else if (phase === P_DIALING || phase === P_AT_DEP) {
       // The dial or the dependency still holds c: hand the G to a fresh attempt record.
       this.cGone[c] = 1;
       if (phase === P_AT_DEP) {
@@ -459,22 +486,38 @@ export class ServiceWorld {
 
   // ---- metrics -------------------------------------------------------------------------------------
 
-  /** timeseries.csv's fleet-level columns: each dependency's in-flight, queued, calls and errors. */
+  /** A dependency by name (a fault's target; the loader checked that it is declared). */
+  dependency(name: string): Dependency {
+    const i = this.names.indexOf(name);
+    if (i < 0) throw new Error(`service: dependency "${name}" is not declared in dependencies`);
+    return this.deps[i]!.dep;
+  }
+
+  /**
+   * timeseries.csv's fleet-level columns: each dependency's in-flight, queued, calls and errors; for a
+   * dependency a fault targets, also whether it is down, its latency factor, calls failed at once by an
+   * outage and calls hung in one now.
+   */
   columns(): Column<void>[] {
-    return this.deps.flatMap((d) => [
-      { name: `dep_${d.dep.name}_in_flight`, kind: 'gauge' as const, read: () => d.dep.inService },
-      { name: `dep_${d.dep.name}_queued`, kind: 'gauge' as const, read: () => d.dep.queued },
-      { name: `dep_${d.dep.name}_calls`, kind: 'counter' as const, read: () => d.dep.calls },
-      { name: `dep_${d.dep.name}_errors`, kind: 'counter' as const, read: () => d.dep.errors },
+    return this.deps.flatMap(({ dep }) => [
+      { name: `dep_${dep.name}_in_flight`, kind: 'gauge' as const, read: () => dep.inService },
+      { name: `dep_${dep.name}_queued`, kind: 'gauge' as const, read: () => dep.queued },
+      { name: `dep_${dep.name}_calls`, kind: 'counter' as const, read: () => dep.calls },
+      { name: `dep_${dep.name}_errors`, kind: 'counter' as const, read: () => dep.errors },
+      ...(dep.faulted
+        ? [
+            { name: `dep_${dep.name}_down`, kind: 'gauge' as const, read: () => (dep.down + dep.hang > 0 ? 1 : 0) },
+            { name: `dep_${dep.name}_latency_factor`, kind: 'gauge' as const, read: () => dep.latencyFactor },
+            { name: `dep_${dep.name}_outage_failed`, kind: 'counter' as const, read: () => dep.outageFailed },
+            { name: `dep_${dep.name}_hung`, kind: 'gauge' as const, read: () => dep.hungNow },
+          ]
+        : []),
     ]);
   }
 
   /** summary.json's `dependencies` block. */
-  summary(): Record<string, { calls: number; errors: number; rejected: number; abandoned: number; maxQueued: number }> {
-    const out: Record<
-      string,
-      { calls: number; errors: number; rejected: number; abandoned: number; maxQueued: number }
-    > = {};
+  summary(): Record<string, DependencyCounts> {
+    const out: Record<string, DependencyCounts> = {};
     for (const d of this.deps) {
       out[d.dep.name] = {
         calls: d.dep.calls,
@@ -482,10 +525,22 @@ export class ServiceWorld {
         rejected: d.dep.rejected,
         abandoned: d.dep.abandoned,
         maxQueued: d.dep.maxQueued,
+        ...(d.dep.faulted ? { outage: { failedFast: d.dep.outageFailed, hung: d.dep.outageHung } } : {}),
       };
     }
     return out;
   }
+}
+
+/** A dependency's own counts (summary.json's service.dependencies.<name>, before its pools and breakers). */
+export interface DependencyCounts {
+  calls: number;
+  errors: number;
+  rejected: number;
+  abandoned: number;
+  maxQueued: number;
+  /** With a fault on it: calls an outage failed at once, and calls it left unanswered (hang). */
+  outage?: { failedFast: number; hung: number };
 }
 
 /**
@@ -636,12 +691,7 @@ export interface ServiceSummary {
   /** Per dependency: the dependency's own counts, and its pools and breakers summed over every pod. */
   dependencies: Record<
     string,
-    {
-      calls: number;
-      errors: number;
-      rejected: number;
-      abandoned: number;
-      maxQueued: number;
+    DependencyCounts & {
       pool: { dials: number; waitCount: number; waitMs: number; maxIdleClosed: number; maxLifetimeClosed: number };
       breakerTrips?: number;
     }

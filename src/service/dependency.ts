@@ -20,6 +20,20 @@ export class Dependency {
   /** Calls whose caller had already given up when the dependency finished them (work wasted). */
   abandoned = 0;
   maxQueued = 0;
+  // What faults do to it now (sim/faults.ts: dependency-outage, dependency-slowdown); each adds and removes its part.
+  /** Active fail-fast outages: a call that reaches it errs at once. */
+  down = 0;
+  /** Active hanging outages: a call that reaches it is never answered (its caller's deadline ends it). */
+  hang = 0;
+  /** Latency × this + addedNs for the calls it starts (slowdowns). */
+  latencyFactor = 1;
+  addedNs = 0;
+  /** A fault targets it: its fault columns and counts are reported. */
+  faulted = false;
+  /** Calls failed at once by an outage; calls left unanswered by one (in all; waiting now). */
+  outageFailed = 0;
+  outageHung = 0;
+  hungNow = 0;
 
   constructor(
     readonly name: string,
@@ -29,6 +43,11 @@ export class Dependency {
 
   get queued(): number {
     return this.queue.length - this.head;
+  }
+
+  /** The latency of a call it starts now, drawn as `ns`, under the slowdowns active now. */
+  slowed(ns: number): number {
+    return this.latencyFactor === 1 && this.addedNs === 0 ? ns : Math.round(ns * this.latencyFactor) + this.addedNs;
   }
 
   /** A call arrives: it starts now (DEP_START), waits (DEP_QUEUED) or is refused (DEP_REJECTED). */

@@ -1,5 +1,7 @@
+import type { KeyedStream } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { msToNs } from '../engine/time.js';
+import { type ClientRetryOn, DEFAULT_CLIENT_RETRY_ON } from '../scenario/client-schema.js';
 
 const RETRY_PACK = 16;
 
@@ -7,6 +9,14 @@ export interface ClientSpec {
   timeoutMs?: number | undefined;
   retries: number;
   backoffMs: number;
+  retryOn?: readonly ClientRetryOn[] | undefined;
+  jitter?: 'none' | 'full' | 'equal' | undefined;
+  maxBackoffMs?: number | undefined;
+}
+
+/** Whether the scenario sets any of the callers' retry-policy fields (then the run reports offered load). */
+export function clientPolicySet(c: ClientSpec): boolean {
+  return c.retryOn !== undefined || c.jitter !== undefined || c.maxBackoffMs !== undefined;
 }
 
 /**
@@ -35,6 +45,9 @@ export class Clients {
   /** Called when a logical request fails for good (closed-loop users then think and go again). */
   onGiveUp: ((seq: number) => void) | undefined;
 
+  /** What the callers retry (retryOn, or what they retried before it existed). */
+  private readonly retryOn: ReadonlySet<ClientRetryOn>;
+
   /** Without timeouts or retries the callers keep no per-request state (the common, cheap case). */
   private readonly active: boolean;
 
@@ -45,8 +58,11 @@ export class Clients {
     private readonly send: (firstNs: number, attempt: number, seq: number) => void,
     /** When an id's attempt reached the Service (the request table's arrival time). */
     private readonly attemptArrivalNs: (id: number) => number,
+    /** The backoff's jitter, keyed by (logical request, attempt): never drawn in event order. */
+    private readonly jitterStream?: KeyedStream,
   ) {
     this.active = spec.timeoutMs !== undefined || spec.retries > 0;
+    this.retryOn = new Set(spec.retryOn ?? DEFAULT_CLIENT_RETRY_ON);
     this.kTimeout = sim.registerKind('client.timeout', (id) => this.onTimeout(id));
     // The retry's target packs (seq, attempt): attempt ≤ 10 < RETRY_PACK, exact while seq < 2^48.
     this.kRetry = sim.registerKind('client.retry', (packed, firstNs) =>
@@ -54,7 +70,7 @@ export class Clients {
     );
     this.kLostTimeout = sim.registerKind('client.lost-timeout', (packed, firstNs) => {
       this.timeouts++;
-      this.failedAttempt(firstNs, packed % RETRY_PACK, Math.floor(packed / RETRY_PACK));
+      this.failedAttempt(firstNs, packed % RETRY_PACK, Math.floor(packed / RETRY_PACK), 'timeout');
     });
   }
 
@@ -99,20 +115,35 @@ export class Clients {
     return true;
   }
 
-  /** An attempt failed without running (refused) or was lost with its pod: retry or give up. */
-  failedAttempt(firstNs: number, attempt: number, seq: number): void {
-    if (attempt < this.spec.retries) {
-      this.retries++;
-      this.sim.schedule(
-        msToNs(this.spec.backoffMs * 2 ** attempt),
-        this.kRetry,
-        seq * RETRY_PACK + attempt + 1,
-        firstNs,
-      );
-    } else {
-      this.failed++;
-      this.onGiveUp?.(seq);
+  /** An attempt failed without running (refused), was lost with its pod or timed out: retry or give up. */
+  failedAttempt(firstNs: number, attempt: number, seq: number, why: 'timeout' | 'refused' | 'lost'): void {
+    if (this.retry(firstNs, attempt, seq, why)) return;
+    this.failed++;
+    this.onGiveUp?.(seq);
+  }
+
+  /**
+   * The server answered attempt `id` with an error (a 500) or shed it (a 503), and the caller heard it:
+   * true if the caller retries it (retryOn names it and attempts remain), false if that answer is final.
+   */
+  retryAnswer(id: number, why: 'error' | 'shed'): boolean {
+    return this.active && this.retry(this.firstNs[id]!, this.attempt[id]!, this.seq[id]!, why);
+  }
+
+  /** Schedules the next attempt after the backoff when the policy retries `why` and attempts remain. */
+  private retry(firstNs: number, attempt: number, seq: number, why: ClientRetryOn): boolean {
+    if (attempt >= this.spec.retries || !this.retryOn.has(why)) return false;
+    this.retries++;
+    let wait = this.spec.backoffMs * 2 ** attempt;
+    if (this.spec.maxBackoffMs !== undefined) wait = Math.min(wait, this.spec.maxBackoffMs);
+    const jitter = this.spec.jitter ?? 'none';
+    if (jitter !== 'none' && this.jitterStream) {
+      this.jitterStream.seek(seq, attempt);
+      const u = this.jitterStream.next();
+      wait = jitter === 'full' ? u * wait : wait / 2 + (u * wait) / 2;
     }
+    this.sim.schedule(msToNs(wait), this.kRetry, seq * RETRY_PACK + attempt + 1, firstNs);
+    return true;
   }
 
   /** The logical request an attempt belongs to (only while the callers keep state: a timeout or retries). */
@@ -129,13 +160,13 @@ export class Clients {
     if (this.isAbandoned(id)) return;
     if (this.timeoutH[id]! >= 0) this.sim.cancel(this.timeoutH[id]!);
     this.setAbandoned(id, true);
-    this.failedAttempt(this.firstNs[id]!, this.attempt[id]!, this.seq[id]!);
+    this.failedAttempt(this.firstNs[id]!, this.attempt[id]!, this.seq[id]!, 'lost');
   }
 
   private onTimeout(id: number): void {
     this.timeouts++;
     this.setAbandoned(id, true);
-    this.failedAttempt(this.firstNs[id]!, this.attempt[id]!, this.seq[id]!);
+    this.failedAttempt(this.firstNs[id]!, this.attempt[id]!, this.seq[id]!, 'timeout');
   }
 
   private isAbandoned(id: number): boolean {

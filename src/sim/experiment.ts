@@ -22,7 +22,7 @@ import {
   isK6Executor,
   VirtualUsers,
 } from '../workload/virtual-users.js';
-import { Clients } from './client.js';
+import { Clients, clientPolicySet } from './client.js';
 import { chaosReported, FaultInjector } from './faults.js';
 import { PodFleet } from './fleet.js';
 import { RunTrace, type RunTraceOptions } from './run-trace.js';
@@ -149,6 +149,20 @@ export class Experiment implements CompletionSink {
   private readonly intervalLatency = new SampleLog();
   private readonly intervalHist: Histogram;
   private intervalArrivals = 0;
+  /**
+   * Per sample, for the explanations only (not written to timeseries.csv, whose columns stay as they were):
+   * Gs netpoll made ready that an M took, per second, and their wait in ms per second (the GMP model).
+   */
+  private readonly explainColumns: readonly string[];
+  private readonly explainRows: number[][] = [];
+  private lastNetpoll = { taken: 0, delayNs: 0 };
+  /** Attempts sent (first attempts and retries), in all and since the last sample (with a client policy). */
+  private offered = 0;
+  private intervalOffered = 0;
+  /** With workload.client's retry-policy fields: the offered_per_s column and requests.offered. */
+  private readonly clientPolicy: boolean;
+  /** Requests whose final answer was an error or a 503 (whole run; the caller did not retry it). */
+  private answeredErrors = 0;
   private intervalCompletions = 0;
   private lastSampleNs = 0;
   private lastBusy = 0;
@@ -198,7 +212,10 @@ export class Experiment implements CompletionSink {
       client,
       (first, attempt, seq) => this.sendAttempt(first, attempt, seq),
       (id) => this.requests.arrivalNs[id]!,
+      rng.keyed('client.retry-jitter'),
     );
+    this.clientPolicy = clientPolicySet(client);
+    this.explainColumns = scenario.runtime.scheduler === 'gmp' ? ['netpoll_ready_per_s', 'netpoll_delay_ms_per_s'] : [];
     const tracer = options.trace ? new RunTrace(this.sim, scenario, options.trace) : undefined;
     this.tracer = tracer;
     this.fleet = new PodFleet(
@@ -251,6 +268,7 @@ export class Experiment implements CompletionSink {
         ...this.depColumns.map((c) => (c.kind === 'counter' ? `${c.name}_per_s` : c.name)),
         ...(this.chaos ? ['faults_active', 'errors_per_s'] : []),
         ...(isK6Executor(arrival) ? ['vus', 'vus_busy', 'dropped_iterations_per_s'] : []),
+        ...(this.clientPolicy ? ['offered_per_s'] : []),
       ],
       this.keepStride,
       options.sinks?.series,
@@ -303,9 +321,10 @@ export class Experiment implements CompletionSink {
     if (this.fleet.autoscaler) result.hpaDecisions = [...this.fleet.autoscaler.decisions];
     // Explanations: the regimes the run fell into, read from its own outputs (src/explain/regimes.ts).
     const s = this.scenario;
+    const explain = this.explainColumns.length > 0;
     result.summary.regimes = detectRegimes({
-      columns: this.series.columns,
-      rows: this.series.rows,
+      columns: explain ? [...this.series.columns, ...this.explainColumns] : this.series.columns,
+      rows: explain ? this.series.rows.map((r, i) => [...r, ...this.explainRows[i]!]) : this.series.rows,
       ...(result.hpaDecisions ? { hpa: result.hpaDecisions } : {}),
       ...(s.hpa ? { minReplicas: s.hpa.minReplicas, maxReplicas: s.hpa.maxReplicas } : {}),
       serviceP50Ms: result.summary.serviceMs.p50,
@@ -370,12 +389,20 @@ export class Experiment implements CompletionSink {
     const arrival = this.clients.firstArrivalNs(id);
     const outcome = this.requests.outcome[id];
     if (outcome !== OUTCOME_OK) {
-      // An error response or a 503 from the limiter: its latency is kept apart from the successes'.
+      // An error response or a 503 from the limiter: the caller retries it if its policy says so (a new
+      // attempt, paying every cost again); else it is the request's answer, its latency kept apart from the
+      // successes', and a closed-loop user is free again.
+      if (this.clients.retryAnswer(id, outcome === OUTCOME_SHED ? 'shed' : 'error')) {
+        this.requests.release(id);
+        return;
+      }
+      this.answeredErrors++;
       if (arrival >= this.warmupNs) {
         this.failedLatency.push(nsToMs(now - arrival));
         if (outcome === OUTCOME_SHED) this.shedMeasured++;
         else this.failedMeasured++;
       }
+      if (this.clients.onGiveUp) this.requestEnded(this.clients.seqOf(id));
       this.requests.release(id);
       return;
     }
@@ -395,6 +422,11 @@ export class Experiment implements CompletionSink {
     this.requests.release(id);
   }
 
+  /** Requests that ended in an error so far: the callers' give-ups and the final error answers (errors_per_s). */
+  private errorsEnded(): number {
+    return this.clients.failed + this.answeredErrors;
+  }
+
   /** Probes sent so far: the key of each probe's draws. */
   private probesSent = 0;
 
@@ -407,6 +439,10 @@ export class Experiment implements CompletionSink {
   probeRequest(): number {
     // Keyed apart from the clients' requests (their attempts count from 0): the n-th probe's own draws.
     return this.requests.alloc(this.sim.now, this.probeWorkNs, mixKey(this.probesSent++, PROBE_ATTEMPT));
+  }
+
+  probeFailed(id: number): boolean {
+    return this.requests.outcome[id] !== OUTCOME_OK;
   }
 
   probeDone(id: number): void {
@@ -463,6 +499,8 @@ export class Experiment implements CompletionSink {
    */
   private sendAttempt(firstNs: number, attempt: number, seq: number): void {
     const now = this.sim.now;
+    this.offered++;
+    this.intervalOffered++;
     const key = mixKey(seq, attempt);
     let work = 0;
     for (const c of this.cpuSteps) {
@@ -482,7 +520,7 @@ export class Experiment implements CompletionSink {
     this.requests.release(id);
     if (this.fleet.deployment.overloaded > this.overloadSeen) this.overloadSeen = this.fleet.deployment.overloaded;
     else if (now >= this.warmupNs) this.rejectedMeasured++;
-    this.clients.failedAttempt(firstNs, attempt, seq);
+    this.clients.failedAttempt(firstNs, attempt, seq, 'refused');
   }
 
   private onSample(): void {
@@ -510,7 +548,7 @@ export class Experiment implements CompletionSink {
         ? [this.fleet.deployment.nodes.upCount(), this.fleet.nodeAutoscaler.provisioning]
         : []),
       ...this.depSample(dtS),
-      ...(this.chaos ? [this.faults.active, (this.clients.failed - this.failedAtLastSample) / dtS] : []),
+      ...(this.chaos ? [this.faults.active, (this.errorsEnded() - this.failedAtLastSample) / dtS] : []),
       ...(this.k6
         ? [
             this.vus ? this.vus.vus : this.rateAllocated,
@@ -518,8 +556,18 @@ export class Experiment implements CompletionSink {
             (this.dropped - this.droppedAtLastSample) / dtS,
           ]
         : []),
+      ...(this.clientPolicy ? [this.intervalOffered / dtS] : []),
     ]);
-    this.failedAtLastSample = this.clients.failed;
+    this.failedAtLastSample = this.errorsEnded();
+    if (this.explainColumns.length > 0) {
+      const np = this.fleet.netpollDelay();
+      const taken = Math.max(0, np.taken - this.lastNetpoll.taken);
+      const delay = Math.max(0, np.delayNs - this.lastNetpoll.delayNs);
+      // kept beside the series' own kept rows (every keepStride-th sample), row for row
+      if (this.sampleIndex % this.keepStride === 0) this.explainRows.push([taken / dtS, delay / 1e6 / dtS]);
+      this.lastNetpoll = np;
+    }
+    this.intervalOffered = 0;
     this.droppedAtLastSample = this.dropped;
     this.intervalLatency.clear();
     this.intervalHist.clear();
@@ -613,6 +661,7 @@ export class Experiment implements CompletionSink {
         completed: this.completed,
         measured: this.latency.count,
         inFlightAtEnd: this.requests.inFlight,
+        ...(this.clientPolicy ? { offered: this.offered } : {}),
       },
       throughputPerS: this.latency.count / measuredS,
       latencyMs: {

@@ -4,6 +4,7 @@ import { msToNs, sToNs } from '../engine/time.js';
 import type { PodRuntime } from '../runtime/pod-runtime.js';
 import type { Fault, FaultTarget, FaultType } from '../scenario/cluster-schema.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { Dependency } from '../service/dependency.js';
 import type { PodFleet } from './fleet.js';
 
 const MiB = 1 << 20;
@@ -68,6 +69,7 @@ export class FaultInjector {
     this.hit = faults.map(() => []);
     this.started = faults.map(() => false);
     if (faults.length === 0) return;
+    for (const f of faults) if (f.target?.kind === 'dependency') this.dependency(f.target.name).faulted = true;
     const kStart = sim.registerKind('fault.start', (i) => this.apply(i, true));
     const kEnd = sim.registerKind('fault.end', (i) => this.apply(i, false));
     faults.forEach((f, i) => {
@@ -128,6 +130,12 @@ export class FaultInjector {
         else fleet.deployment.nodeUp(node);
         return;
       }
+      case 'node-drain': {
+        const node = f.target?.kind === 'node' ? f.target.index : 0;
+        if (on) this.hit[i] = fleet.deployment.drainNode(node);
+        else fleet.deployment.uncordonNode(node);
+        return;
+      }
       case 'pod-kill': {
         if (!on) return;
         if (f.target === undefined) {
@@ -161,11 +169,30 @@ export class FaultInjector {
         }
         return;
       }
+      case 'dependency-outage': {
+        const d = this.dependency(depName(f));
+        if (f.mode === 'hang') d.hang += sign;
+        else d.down += sign;
+        return;
+      }
+      case 'dependency-slowdown': {
+        const d = this.dependency(depName(f));
+        d.latencyFactor = snap(on ? d.latencyFactor * f.latencyFactor : d.latencyFactor / f.latencyFactor);
+        d.addedNs += sign * msToNs(f.addedLatencyMs);
+        return;
+      }
       default: {
         const unhandled: never = f;
         throw new Error(`faults: unhandled fault type ${JSON.stringify(unhandled)}`);
       }
     }
+  }
+
+  /** A dependency a fault targets (the loader checked that it is declared, so the fleet has a service world). */
+  private dependency(name: string): Dependency {
+    const w = this.fleet.service;
+    if (!w) throw new Error(`faults: dependency "${name}" targeted, but the run has no dependencies`);
+    return w.dependency(name);
   }
 
   /** The pods a pod target hits now (live, not terminating); none for a component target. */
@@ -197,6 +224,7 @@ export class FaultInjector {
       case 'metrics-server':
       case 'custom-metrics-adapter':
       case 'hpa-controller':
+      case 'dependency':
         return [];
       default: {
         const never: never = kind;
@@ -206,6 +234,12 @@ export class FaultInjector {
   }
 }
 
+/** The dependency a dependency fault targets (checkFaults requires the target). */
+function depName(f: Fault): string {
+  if (f.target?.kind !== 'dependency') throw new Error(`faults: ${f.type} without a dependency target`);
+  return f.target.name;
+}
+
 /** A fault with an end (everything but an instantaneous kill or forced GC). */
 function lasts(f: Fault): boolean {
   return f.type !== 'pod-kill' && f.type !== 'forced-gc';
@@ -213,7 +247,14 @@ function lasts(f: Fault): boolean {
 
 /** Faults that act on pods one by one (the others act on the cluster or a component). */
 function needsPods(f: Fault): boolean {
-  return f.type !== 'metrics-down' && f.type !== 'hpa-down' && f.type !== 'node-loss';
+  return (
+    f.type !== 'metrics-down' &&
+    f.type !== 'hpa-down' &&
+    f.type !== 'node-loss' &&
+    f.type !== 'node-drain' &&
+    f.type !== 'dependency-outage' &&
+    f.type !== 'dependency-slowdown'
+  );
 }
 
 /** A product of factors that should be back at 1 is, exactly (no drift after on × off). */

@@ -218,6 +218,23 @@ export class PodFleet {
     return s;
   }
 
+  /**
+   * Netpoll delay so far over every container that ran (a restarted container starts again from 0, so the
+   * sum may step back; its reader clamps the per-interval difference at 0).
+   */
+  netpollDelay(): { taken: number; delayNs: number } {
+    let taken = 0;
+    let delayNs = 0;
+    for (const p of this.deployment.pods) {
+      const d = p.runtime.netpollDelay?.();
+      if (d) {
+        taken += d.taken;
+        delayNs += d.delayNs;
+      }
+    }
+    return { taken, delayNs };
+  }
+
   runnable(): number {
     let s = 0;
     for (const p of this.deployment.pods) if (!p.gone) s += p.runtime.runnable();

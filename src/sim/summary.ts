@@ -30,6 +30,8 @@ export interface RunSummary {
     completed: number;
     measured: number;
     inFlightAtEnd: number;
+    /** With workload.client's retry-policy fields: attempts sent, first attempts and retries (offered load). */
+    offered?: number;
   };
   /** Completions of measured requests per second of measured time. */
   throughputPerS: number;

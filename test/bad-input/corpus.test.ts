@@ -522,6 +522,35 @@ const CASES: Case[] = [
     first: /faults\[0\]\.target\.index: expected a node index that exists \(unlimited nodes/,
   },
   {
+    name: 'a dependency fault on an undeclared dependency: refused at its line, with did-you-mean',
+    setup: (d) => [
+      'validate',
+      scenario(
+        d,
+        'workload: { request: { steps: [ { call: { dependency: db } } ] } }\n' +
+          'dependencies: { db: { latency: { dist: constant, valueMs: 1 } } }\n' +
+          'faults:\n  - { type: dependency-outage, atS: 1, target: { kind: dependency, name: dbb } }\n',
+      ),
+    ],
+    code: 2,
+    first:
+      /^error: s\.yaml:4:\d+: faults\[0\]\.target\.name: expected one of "db": the target matches no dependency, found "dbb" \(did you mean "db"\?\)/,
+  },
+  {
+    name: 'a dependency fault without a target: refused (it has no default)',
+    setup: (d) => [
+      'validate',
+      scenario(
+        d,
+        'workload: { request: { steps: [ { call: { dependency: db } } ] } }\n' +
+          'dependencies: { db: { latency: { dist: constant, valueMs: 1 } } }\n' +
+          'faults:\n  - { type: dependency-slowdown, atS: 1, latencyFactor: 3 }\n',
+      ),
+    ],
+    code: 2,
+    first: /faults\[0\]\.type: expected a target \{kind: dependency, name\} for dependency-slowdown/,
+  },
+  {
     name: 'a target kind the fault cannot hit: refused',
     setup: (d) => [
       'validate',

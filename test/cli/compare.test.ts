@@ -111,6 +111,25 @@ describe('gmpsim compare', () => {
     expect(readFileSync(join(again, 'compare.csv'), 'utf8')).to.equal(readFileSync(join(out, 'compare.csv'), 'utf8'));
   });
 
+  it("the errors column counts the service's failures (errors, sheds), with the breakdown in compare.json", () => {
+    const f = file(`durationS: 10
+workload: {arrival: {process: poisson, ratePerS: 200}, request: {steps: [{cpu: {dist: constant, valueMs: 0.1}}, {call: {dependency: db}}]}}
+runtime: {gomaxprocs: 2}
+dependencies: {db: {latency: {dist: constant, valueMs: 5}, errorRate: 0.2}}
+variants: [{name: erring}, {name: shedding, patch: {dependencies: {db: {errorRate: 0}}, service: {limiter: {type: fixed, limit: 1}}}}]
+`);
+    const out = join(mkdtempSync(join(tmpdir(), 'gmpsim-cmp-err-')), 'c');
+    expect(gmpsim(['compare', f, '--out', out, '--quiet']).code).to.equal(0);
+    const [erring, shedding] = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')).variants;
+    // No caller gives up here (no client timeout): before the fix both columns read 0.
+    expect(erring.errorsGaveUp).to.equal(0);
+    expect(erring.errorsFailed).to.be.greaterThan(200); // ~20 % of ~1,800 measured requests
+    expect(erring.callErrors).to.be.at.least(erring.errorsFailed);
+    expect(erring.errors).to.equal(erring.errorsGaveUp + erring.errorsFailed + erring.errorsShed);
+    expect(shedding.errorsShed).to.be.greaterThan(50);
+    expect(shedding.errors).to.equal(shedding.errorsShed + shedding.errorsFailed);
+  });
+
   it('per-seed figures give each variant mean ± 95% CI and a paired difference against the first, in compare.json', () => {
     const f = file(
       `${base}variants: [{name: one-pod, patch: {hpa: null}}, {name: two-pods, patch: {hpa: null, cluster: {replicas: 2}}}]\n`,

@@ -143,6 +143,20 @@ const cases: { kind: RegimeKind; shows: RunTables; window: [number, number]; not
     not: tables(10, { pool_db_waiting: (i) => (i % 2 === 0 ? 1 : 0), pool_db_wait_ms_per_s: () => 5 }),
   },
   {
+    kind: 'netpoll-delay',
+    // 500 Gs/s through the poller; from the 3rd second to the 6th each waits 12 ms there (sysmon's scale).
+    shows: tables(8, {
+      netpoll_ready_per_s: () => 500,
+      netpoll_delay_ms_per_s: (i) => (i >= 2 && i <= 5 ? 6000 : 100),
+    }),
+    window: [3, 6],
+    // 2 ms each (a busy P's quantum: ordinary CPU queueing), or long waits at a trickle of 5 Gs/s.
+    not: tables(8, {
+      netpoll_ready_per_s: (i) => (i < 4 ? 500 : 5),
+      netpoll_delay_ms_per_s: (i) => (i < 4 ? 1000 : 60),
+    }),
+  },
+  {
     kind: 'hpa-scale-down-stabilized',
     shows: tables(1, calm, {
       hpa: [sync(15, 6, 6, '2', 'True/ScaleDownStabilized'), sync(30, 6, 6, '3', 'True/ScaleDownStabilized')],
@@ -241,6 +255,35 @@ describe('explanations in a run (summary.json regimes)', function () {
       (runScenario(variants.find((v) => v.name === name)!.scenario, 1).summary.regimes ?? []).map((r) => r.kind);
     expect(kinds('go1.19-default')).to.include('cfs-throttling');
     expect(kinds('gomaxprocs-1')).to.not.include('cfs-throttling');
+  });
+
+  it('netpoll delay is named for 2 Ps at 96 % busy (only sysmon polls), not at 25 % (the Ps run dry and poll)', () => {
+    const regimes = (ratePerS: number) =>
+      runScenario(
+        parseScenario(
+          JSON.stringify({
+            durationS: 20,
+            runtime: { gomaxprocs: 2 },
+            workload: {
+              arrival: { process: 'poisson', ratePerS },
+              request: {
+                steps: [
+                  { cpu: { dist: 'exponential', meanMs: 2.5 } },
+                  { netpoll: { dist: 'constant', valueMs: 2 } },
+                  { cpu: { dist: 'exponential', meanMs: 2.5 } },
+                ],
+              },
+            },
+          }),
+          'np.json',
+        ),
+        1,
+      ).summary.regimes ?? [];
+    const busy = regimes(380).filter((r) => r.kind === 'netpoll-delay');
+    expect(busy, JSON.stringify(busy)).to.have.length(1);
+    expect(busy[0]!.toS - busy[0]!.fromS).to.be.at.least(10);
+    expect(busy[0]!.evidence).to.match(/from ready to runnable on average/);
+    expect(regimes(100).map((r) => r.kind)).to.not.include('netpoll-delay');
   });
 
   it('pool exhaustion is named for 4 connections per pod under the flash crowd, not for 32 (the curated comparison)', () => {

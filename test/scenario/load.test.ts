@@ -125,7 +125,8 @@ describe('scenario loading', () => {
       text: 'faults:\n  - type: pod-kil\n    atS: 5\n',
       want:
         'case.yaml:2:11: faults[0].type: expected one of "metrics-down" | "hpa-down" | "pod-kill" | "node-loss" | ' +
-        '"network-latency" | "noisy-neighbour" | "packet-loss" | "forced-gc" | "memory-pressure", found the string "pod-kil" (did you mean "pod-kill"?)',
+        '"node-drain" | "network-latency" | "noisy-neighbour" | "packet-loss" | "forced-gc" | "memory-pressure" | ' +
+        '"dependency-outage" | "dependency-slowdown", found the string "pod-kil" (did you mean "pod-kill"?)',
     },
     {
       name: 'a field of another fault type (each type takes only its own)',

@@ -79,4 +79,34 @@ describe('curated scenarios: the service world (issue 18)', () => {
     expect(fixed.service!.limiterLimitsAtEnd).to.deep.equal([16]);
     expect(Math.min(...col(r.aimd!, 'limiter_limit'))).to.be.below(Math.max(...col(r.aimd!, 'limiter_limit')));
   });
+
+  it('dependency-outage-node-drain: a hung database trips the breakers, which fail fast; a drain loses nothing', () => {
+    const r = variants('scenarios/dependency-outage-node-drain.yaml');
+    const br = r.breaker!,
+      none = r['no-breaker']!;
+    const b = br.summary,
+      n = none.summary;
+    // The outage (20–30 s): breakers open on every pod and stay shut for its length; none before or after.
+    expect(Math.max(...col(br, 'breaker_db_open', 21, 30))).to.equal(4);
+    expect(Math.max(...col(br, 'breaker_db_open', 0, 20))).to.equal(0);
+    expect(Math.max(...col(br, 'breaker_db_open', 35))).to.equal(0);
+    expect(b.service!.dependencies.db!.breakerTrips).to.be.greaterThan(4);
+    // With breakers most failures are refusals in microseconds; without, every failure waits its 100 ms.
+    expect(b.service!.calls.breakerRejected).to.be.greaterThan(0.9 * b.service!.requestsFailed);
+    expect(b.service!.failedLatencyMs.p50).to.be.below(1);
+    expect(n.service!.failedLatencyMs.p50).to.be.within(100, 101);
+    expect(b.service!.dependencies.db!.outage!.hung).to.be.below(0.1 * n.service!.dependencies.db!.outage!.hung);
+    expect(b.service!.dependencies.db!.pool.dials).to.be.below(0.1 * n.service!.dependencies.db!.pool.dials);
+    // The drain (45–65 s): node 1's pods 2 and 3 are evicted, recreated on node 2, Ready again in 10 s.
+    const drain = b.chaos!.faults[1]!;
+    expect(drain.type).to.equal('node-drain');
+    expect(drain.pods).to.deep.equal([2, 3]);
+    expect(Math.min(...col(br, 'replicas_ready', 45, 55))).to.equal(2);
+    expect(Math.min(...col(br, 'replicas_ready', 57))).to.equal(4);
+    expect(b.cluster.killed).to.equal(0);
+    // The hypothesis: broken by the outage, not by the drain.
+    const checks = b.chaos!.steadyState!.checks;
+    expect(checks.filter((c) => c.fault === 0).map((c) => c.pass)).to.deep.equal([true, false, false]);
+    expect(checks.filter((c) => c.fault === 1).map((c) => c.pass)).to.deep.equal([true, true, true]);
+  });
 });

@@ -11,7 +11,12 @@ import { Grunnable, WAIT_NONE } from './states.js';
  */
 export class Netpoll {
   private readonly readyQ: number[] = [];
+  /** When each G in readyQ was made ready (netpoll delay: until an M takes it). */
+  private readonly readyAt: number[] = [];
   private readyHead = 0;
+  /** Gs taken from the ready list, and their summed wait there (ready → runnable), ns. */
+  taken = 0;
+  delayNs = 0;
   private readonly ioWait = new DeadlineHeap(1024);
   private ioEventH = -1;
   private ioEventAt = Infinity;
@@ -39,14 +44,18 @@ export class Netpoll {
   /** netpollready: gp's I/O is ready; returns the Gs pending now. */
   ready(gp: number): number {
     this.readyQ.push(gp);
+    this.readyAt.push(this.sim.now);
     return this.readyQ.length - this.readyHead;
   }
 
   /** netpoll's result list: the next ready G, made runnable (call only when pending() > 0). */
   take(): number {
+    this.taken++;
+    this.delayNs += this.sim.now - this.readyAt[this.readyHead]!;
     const gp = this.readyQ[this.readyHead++]!;
     if (this.readyHead > 1024 && this.readyHead * 2 > this.readyQ.length) {
       this.readyQ.splice(0, this.readyHead);
+      this.readyAt.splice(0, this.readyHead);
       this.readyHead = 0;
     }
     this.g.status[gp] = Grunnable;

@@ -159,6 +159,10 @@ export class GmpPod implements PodRuntime {
     return s ? { inUse: s.poolInUse(), idle: s.poolIdle(), waitNs: s.poolWaitNs(this.sched.sim.now) } : undefined;
   }
 
+  netpollDelay(): { taken: number; delayNs: number } {
+    return { taken: this.sched.netpoll.taken, delayNs: this.sched.netpoll.delayNs };
+  }
+
   goroutines(): number {
     return this.sched.liveGs();
   }
