@@ -33,11 +33,9 @@ import {
   WAIT_IO,
   WAIT_NONE,
 } from './states.js';
+import { runnextStealRetry, STEAL_USLEEP, StealOrder, stealWork } from './steal.js';
 import { Sysmon } from './sysmon.js';
 import { Timers } from './timers.js';
-
-/** stealWork's answer when it must first usleep(3) before taking a running victim's runnext. */
-const STEAL_USLEEP = -2;
 
 export {
   GoFatalError,
@@ -127,16 +125,14 @@ export class Sched {
   private readonly kMWake: number;
   private readonly kPreempt: number;
   private readonly kRunnextSteal: number;
-  /** The victim stealWork chose to usleep(3) on, and per M the runnext G it hopes to take. */
-  private stealWaitVictim = -1;
-  private readonly mStealG: Int32Array;
-  private readonly coprimes: number[];
+  /** Work stealing's random victim order and what stealWork found (steal.ts). */
+  readonly steal: StealOrder;
 
   constructor(
     readonly sim: Simulation,
     readonly cfg: SchedConfig,
     readonly progs: Programs,
-    private readonly stealRng: RandomStream,
+    stealRng: RandomStream,
     /** Where a request's start and completion go (goroutines.ts goexit, execute). */
     readonly sink: RequestSink,
   ) {
@@ -188,11 +184,8 @@ export class Sched {
     this.mCurG = new Int32Array(maxM).fill(-1);
     this.mSpinning = new Uint8Array(maxM);
     this.midle = new Int32Array(maxM);
-    this.mStealG = new Int32Array(maxM).fill(-1);
     this.chans = new Chans(progs.mutexNames.length, progs.chanCapacity, this.g);
-    // stealOrder: the numbers coprime with GOMAXPROCS (randomOrder.reset).
-    this.coprimes = [];
-    for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.coprimes.push(i);
+    this.steal = new StealOrder(n, maxM, stealRng);
 
     this.kSyscallEnd = sim.registerKind('gmp.syscall-end', (gp) => this.exitsyscall(gp));
     const kNetpollReady = sim.registerKind('gmp.netpoll-ready', () => ioDue(this));
@@ -203,7 +196,7 @@ export class Sched {
     const kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => netpollWake(this, m));
     this.netpoll = new Netpoll(sim, this.g, kNetpollReady, kPollWake);
     this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => preemptPark(this, pp, tick));
-    this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => this.runnextStealRetry(m, victim));
+    this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => runnextStealRetry(this, m, victim));
     // sysmon's usleep(delay) returns after delay + timer slack + the thread's wake-up (issue 26).
     this.sysmon = new Sysmon(sim, this, (cfg.costs.timerSlackNs ?? 0) + cfg.costs.threadWakeNs);
     // The main M (m0) exists from the start and parks as the network poller of an idle server.
@@ -341,7 +334,7 @@ export class Sched {
   }
 
   /** resetspinning: a spinning M found work: stop spinning and wake another (chained wakeups). */
-  private resetspinning(m: number): void {
+  resetspinning(m: number): void {
     this.mSpinning[m] = 0;
     this.spinningDone();
     this.wakep();
@@ -427,16 +420,19 @@ export class Sched {
       }
       if (this.mSpinning[m] || 2 * this.nmspinning < this.nP - this.npidle) {
         if (!this.mSpinning[m]) this.becomeSpinning(m);
-        gp = this.stealWork(pp);
-        if (gp >= 0) return this.found(gp, this.stealInherit);
+        gp = stealWork(this, pp);
+        if (gp >= 0) {
+          this.foundOverhead += this.steal.costNs;
+          return this.found(gp, this.steal.inherit);
+        }
         if (gp === STEAL_USLEEP) {
           // The M keeps its P and stays spinning while it sleeps; runnextStealRetry goes on from there.
-          const victim = this.stealWaitVictim;
-          this.mStealG[m] = this.rq.runnext[victim]!;
+          const victim = this.steal.waitVictim;
+          this.steal.mWantG[m] = this.rq.runnext[victim]!;
           this.sim.schedule(this.cfg.costs.runnextStealWaitNs, this.kRunnextSteal, m, victim);
           return -1;
         }
-        if (this.stealRanTimer) continue; // new work may have appeared: goto top
+        if (this.steal.ranTimer) continue; // new work may have appeared: goto top
       }
       // Nothing to do: in a mark phase, mark instead of giving up the P (idle-priority worker).
       if (this.gc !== undefined && this.gc.phase === GC_MARK && this.gc.addIdleMarkWorker())
@@ -487,82 +483,6 @@ export class Sched {
   private found(gp: number, inheritTime: boolean): number {
     this.foundInherit = inheritTime;
     return gp;
-  }
-
-  private stealInherit = false;
-  private stealRanTimer = false;
-
-  /**
-   * stealWork: 4 rounds over all Ps in random order (random start, stride coprime to GOMAXPROCS),
-   * skipping idle Ps; the last round also runs other Ps' due timers and may take runnext.
-   */
-  private stealWork(pp: number): number {
-    this.stealRanTimer = false;
-    this.stealInherit = false;
-    const n = this.nP;
-    for (let i = 0; i < 4; i++) {
-      const last = i === 3;
-      const r = Math.floor(this.stealRng.next() * 4294967296);
-      const start = r % n;
-      const inc = this.coprimes[Math.floor(r / n) % this.coprimes.length]!;
-      // NUMA-aware order: the same random walk, but the thief's own node first, then the others.
-      const local = this.cpu.numaAwareNode(pp);
-      for (let k = 0, pos = start; k < n * (local >= 0 ? 2 : 1); k++, pos = (pos + inc) % n) {
-        const p2 = pos;
-        if (p2 === pp) continue;
-        if (local >= 0 && (this.cpu.pNode![p2] === local) !== k < n) continue;
-        if (last && this.dueCount[p2]! > 0) {
-          checkTimers(this, p2, pp);
-          const gp = this.rq.runqget(pp);
-          if (gp >= 0) {
-            this.stealInherit = this.rq.inheritTime;
-            return gp;
-          }
-          this.stealRanTimer = true;
-        }
-        if (this.pStatus[p2] !== Pidle) {
-          // runqgrab: a running victim's runnext is taken only after usleep(3) — the victim may be about
-          // to run it — and only if it is still there then (the CAS). The M sleeps in simulated time.
-          if (last && this.pStatus[p2] === Prunning && this.rq.runqlen(p2) === 0 && this.rq.runnext[p2] !== -1) {
-            this.stealWaitVictim = p2;
-            return STEAL_USLEEP;
-          }
-          const gp = this.rq.runqsteal(pp, p2, last);
-          if (gp >= 0) {
-            this.foundOverhead += this.noteSteal(pp, p2, this.rq.stolen);
-            return gp;
-          }
-        }
-      }
-    }
-    return -1;
-  }
-
-  /**
-   * After runqgrab's usleep(3): take the victim's runnext if it still holds the same G (the CAS), else
-   * look for work again from the top of findRunnable (Go retries the grab; the victim ran its G).
-   */
-  private runnextStealRetry(m: number, victim: number): void {
-    const gp = this.mStealG[m]!;
-    this.mStealG[m] = -1;
-    const pp = this.mP[m]!;
-    if (this.rq.runnext[victim] === gp && this.pStatus[victim] !== Pidle) {
-      this.rq.runnext[victim] = -1;
-      const overhead = this.noteSteal(pp, victim, 1);
-      this.resetspinning(m);
-      this.execute(m, pp, gp, false, overhead);
-      return;
-    }
-    this.schedule(m);
-  }
-
-  /** Count a steal of `stolen` Gs by pp from p2 and return what it costs the thief, ns. */
-  private noteSteal(pp: number, p2: number, stolen: number): number {
-    this.stats.steals++;
-    this.stats.stolenGs += stolen;
-    const cost = this.cfg.costs.stealNs + this.cpu.stealCostNs(pp, p2);
-    this.tracer?.instant('steal', pp, this.pM[pp]!, `stole ${stolen} from P${p2}`);
-    return cost;
   }
 
   /** execute: run gp on pp; a G not inherited from runnext starts a new time slice (schedtick++). */
@@ -733,9 +653,4 @@ export class Sched {
     for (let m = 0; m < this.mcount; m++) if (this.mStatus[m] === status) n++;
     return n;
   }
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
 }
