@@ -5,7 +5,7 @@ import {
   getPodsToDelete,
   logarithmicRankDiff,
   type RankedPod,
-} from '../../src/cluster/deployment.js';
+} from '../../src/cluster/controller-utils.js';
 
 /**
  * The ReplicaSet's deletion order, as Kubernetes' TestSortingActivePodsWithRanks and TestSortingActivePods
