@@ -22,6 +22,7 @@ import {
 } from './distribution-schema.js';
 import { checkBounds, checkPrograms, LIMITS, MAX_PROGRAM_OPS, stepsAllocate } from './schema-checks.js';
 import { serviceSchemas } from './service-schema.js';
+import { GomaxprocsSchema } from './shared-fields.js';
 import { STEP_KINDS, type Step, type StepBodies, type StepKind, stepKind } from './steps.js';
 import { SweepSchema } from './sweep-schema.js';
 
@@ -292,15 +293,9 @@ export const RuntimeSchema = z
       .enum(GO_VERSIONS)
       .default(DEFAULT_GO_VERSION)
       .describe('runtime behaviour to follow where versions differ: default GOMAXPROCS, schedtrace format'),
-    gomaxprocs: z
-      .number()
-      .int()
-      .min(1)
-      .max(1024)
-      .optional()
-      .describe(
-        'number of Ps; default by goVersion: 1.19 → hostCpus; 1.25 → min(hostCpus, max(2, ceil(cpuLimitCores)))',
-      ),
+    gomaxprocs: GomaxprocsSchema.optional().describe(
+      'number of Ps; default by goVersion: 1.19 → hostCpus; 1.25 → min(hostCpus, max(2, ceil(cpuLimitCores)))',
+    ),
     netpoll: z
       .enum(['go', 'always-polling'])
       .default('go')
