@@ -41,7 +41,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
     switch (op) {
       case Op.Cpu: {
         if (g.workLeft[gp]! < 0) {
-          const w = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
+          const w = progs.draw(progs.arg[pc]!, g.drawKey(gp), pc);
           // A burst that starts while the write barrier is on runs slower.
           g.workLeft[gp] = s.gc?.marking ? w * s.gc.cfg.writeBarrierSlowdown : w;
         }
@@ -52,7 +52,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
       }
       case Op.Alloc: {
         g.pc[gp] = pc + 1;
-        const r = s.gc ? s.gc.alloc(gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc)) : 0;
+        const r = s.gc ? s.gc.alloc(gp, progs.draw(progs.arg[pc]!, g.drawKey(gp), pc)) : 0;
         if (s.gc) overheadNs += s.gc.sweepNs; // proportional sweeping before the allocation
         s.noteMemory();
         if (r === 0) continue;
@@ -75,7 +75,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
       case Op.Spawn: {
         const child = progs.arg[pc]!,
           count = progs.arg2[pc]!;
-        for (let k = 0; k < count; k++) newproc(s, pp, gp, child, mixKey(mixKey(g.drawKey[gp]!, pc), k));
+        for (let k = 0; k < count; k++) newproc(s, pp, gp, child, mixKey(mixKey(g.drawKey(gp), pc), k));
         g.pc[gp] = pc + 1;
         overheadNs += count * s.cfg.costs.goroutineCreateNs;
         continue;
@@ -136,7 +136,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
       case Op.Syscall:
         if (giveUpP(s, pp, overheadNs) < 0) return;
         g.pc[gp] = pc + 1;
-        s.entersyscall(pp, gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
+        s.entersyscall(pp, gp, progs.draw(progs.arg[pc]!, g.drawKey(gp), pc));
         return; // the M is blocked; the P stays with it until exitsyscall or retake
       case Op.Netpoll:
         m = giveUpP(s, pp, overheadNs);
@@ -144,9 +144,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_IO);
         s.netpoll.ioWaitAdd(
-          s.sim.now +
-            progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) +
-            (s.cfg.network?.delayNs(g.drawKey[gp]!, pc) ?? 0),
+          s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey(gp), pc) + (s.cfg.network?.delayNs(g.drawKey(gp), pc) ?? 0),
           gp,
         );
         break;
@@ -162,7 +160,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         if (m < 0) return;
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_SLEEP);
-        addtimer(s, pp, gp, s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
+        addtimer(s, pp, gp, s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey(gp), pc));
         break;
       case Op.Gosched:
         m = giveUpP(s, pp, overheadNs);

@@ -212,9 +212,8 @@ export class Sched {
    * A request arrives: its connection goroutine becomes ready in the netpoller (net/http's model). Shed
    * by the pod's limiter, its handler answers 503 at once: the G runs straight to its end.
    */
-  acceptRequest(requestId: number, drawKey: number, shed = false): void {
-    const gp = newG(this, 0, requestId, -1, -1);
-    this.g.drawKey[gp] = drawKey;
+  acceptRequest(requestId: number, shed = false): void {
+    const gp = newG(this, 0, requestId, -1, -1); // its draws use its request's key (g.drawKey)
     if (shed) this.g.pc[gp] = this.progs.endPc(0);
     this.g.status[gp] = Gwaiting;
     this.g.waitReason[gp] = WAIT_IO;
