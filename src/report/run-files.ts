@@ -12,7 +12,8 @@ export function runFiles(scenario: Scenario, seed: number, result: RunResult): R
   const files: Record<string, string> = {
     'summary.json': toStableJson(result.summary),
     'timeseries.csv': toCsv(result.series.columns, result.series.rows),
-    'scenario.resolved.yaml': `# Resolved by gmpsim: every default filled in. Re-run with: gmpsim run <this file>\n${stringify(resolved)}`,
+    'scenario.resolved.yaml':
+      `# Resolved by gmpsim: every default filled in. Re-run with: gmpsim run <this ` + `file>\n${stringify(resolved)}`,
   };
   // Per-pod rows only where there is more than one pod to tell apart.
   if (result.podSeries.rows.some((r) => r[1] !== 0))

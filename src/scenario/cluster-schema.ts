@@ -175,16 +175,19 @@ export const ClusterSchema = z
           .max(10_000_000)
           .default(100_000)
           .describe(
-            'a pod already serving this many requests refuses the next (its accept queue is full), so an overload cannot grow memory without bound; the summary counts them as cluster.overloadRefused',
+            'a pod already serving this many requests refuses the next (its accept queue is full), so an ' +
+              'overload cannot grow memory without bound; the summary counts them as cluster.overloadRefused',
           ),
         startupPhases: StartupPhasesSchema.optional().describe(
           'the start-up phases of a new pod, each with its own duration (absent: startupS and readinessDelayS)',
         ),
         startupProbe: ProbeSchema.optional().describe(
-          'kubelet startupProbe: until it succeeds the other probes wait; failureThreshold failures restart the container',
+          'kubelet startupProbe: until it succeeds the other probes wait; failureThreshold failures restart the ' +
+            'container',
         ),
         readinessProbe: ProbeSchema.optional().describe(
-          'kubelet readinessProbe, a request queued with the traffic: Failure takes the pod out of the Service, Success puts it back',
+          'kubelet readinessProbe, a request queued with the traffic: Failure takes the pod out of the Service, ' +
+            'Success puts it back',
         ),
         warmup: z
           .strictObject({
@@ -194,7 +197,8 @@ export const ClusterSchema = z
               .max(1000)
               .default(3)
               .describe(
-                "a request's CPU work takes this many times as long when the container becomes Ready (lazy initialisation, cold caches)",
+                "a request's CPU work takes this many times as long when the container becomes Ready (lazy " +
+                  'initialisation, cold caches)',
               ),
             halfLifeS: z
               .number()
@@ -218,10 +222,12 @@ export const ClusterSchema = z
           })
           .optional()
           .describe(
-            'warm-up after Ready: request CPU bursts cost 1 + (initialMultiplier − 1) · 2^(−x / half-life) times their warm cost; restarted containers start cold, the initial replicas warm (absent: always warm)',
+            'warm-up after Ready: request CPU bursts cost 1 + (initialMultiplier − 1) · 2^(−x / half-life) ' +
+              'times their warm cost; restarted containers start cold, the initial replicas warm (absent: always warm)',
           ),
         livenessProbe: ProbeSchema.optional().describe(
-          'kubelet livenessProbe, a request queued with the traffic: Failure restarts the container (in-flight requests lost)',
+          'kubelet livenessProbe, a request queued with the traffic: Failure restarts the container (in-flight ' +
+            'requests lost)',
         ),
       })
       .superRefine((p, ctx) => {
@@ -320,7 +326,10 @@ export const ClusterSchema = z
       .boolean()
       .default(false)
       .describe(
-        "the threads of every pod on a node compete for its runtime.hostCpus cores (CFS between pods' cgroups, weighted by cpuRequestCores; each pod still throttled by its own cpuLimitCores quota): GOMAXPROCS 8 on a 4-core node does at most 4 cores of work, and the CPU metric is what the pod got. With nodes.count 0 each pod is alone on its own node. false: every P runs on a core of its own",
+        "the threads of every pod on a node compete for its runtime.hostCpus cores (CFS between pods' cgroups, " +
+          'weighted by cpuRequestCores; each pod still throttled by its own cpuLimitCores quota): GOMAXPROCS 8 ' +
+          'on a 4-core node does at most 4 cores of work, and the CPU metric is what the pod got. With ' +
+          'nodes.count 0 each pod is alone on its own node. false: every P runs on a core of its own',
       ),
   })
   .describe('the Deployment and Service the workload is sent to');
@@ -350,7 +359,9 @@ export const MetricsPipelineSchema = z
       .nonnegative()
       .default(0)
       .describe(
-        "custom (Pods, Object) and External metrics reach the HPA this much later than they were scraped (the Prometheus adapter's relist and cache; 30–60 s is common), s; resource metrics (metrics-server) are not delayed",
+        'custom (Pods, Object) and External metrics reach the HPA this much later than they were scraped (the ' +
+          "Prometheus adapter's relist and cache; 30–60 s is common), s; resource metrics (metrics-server) are " +
+          'not delayed',
       ),
   })
   .describe('how pod metrics reach the autoscaler');
@@ -368,14 +379,16 @@ export const DensitySchema = z
       .nonnegative()
       .default(0.05)
       .describe(
-        'α, 1/s: how fast ρ is pulled to the target (the discrete loop overshoots when α × periodS > 1 and diverges at ≥ 2)',
+        'α, 1/s: how fast ρ is pulled to the target (the discrete loop overshoots when α × periodS > 1 and ' +
+          'diverges at ≥ 2)',
       ),
     beta: z
       .number()
       .nonnegative()
       .default(0)
       .describe(
-        'β, 1/s: lowers the density aimed for by β·λ̂ of the target per second, λ̂ = per-pod arrival rate / referenceRatePerPodPerS (scale ahead of load)',
+        'β, 1/s: lowers the density aimed for by β·λ̂ of the target per second, λ̂ = per-pod arrival rate / ' +
+          'referenceRatePerPodPerS (scale ahead of load)',
       ),
     referenceRatePerPodPerS: z
       .number()
@@ -387,7 +400,8 @@ export const DensitySchema = z
       .nonnegative()
       .default(0)
       .describe(
-        "γ, 1/s per ms/s: raises the density aimed for by γ·σ_gc of the target per second, σ_gc = stop-the-world ms per second (the pods' mean go_gc_pause_fraction × 1000)",
+        'γ, 1/s per ms/s: raises the density aimed for by γ·σ_gc of the target per second, σ_gc = ' +
+          "stop-the-world ms per second (the pods' mean go_gc_pause_fraction × 1000)",
       ),
     deadbandPct: z
       .number()
@@ -409,7 +423,8 @@ export const DensitySchema = z
       });
   })
   .describe(
-    'the goroutine-density controller, an alternative to hpa and keda: dx/dt = α(1 − x) − β·λ̂ + γ·σ_gc with x = ρ / ρ_target',
+    'the goroutine-density controller, an alternative to hpa and keda: dx/dt = α(1 − x) − β·λ̂ + γ·σ_gc with x ' +
+      '= ρ / ρ_target',
   );
 export type Density = z.infer<typeof DensitySchema>;
 

@@ -89,7 +89,8 @@ export const MetricSpecSchema = z.discriminatedUnion('type', [
         name: z
           .enum(['cpu', 'memory'])
           .describe(
-            "the resource: cpu (cores, usage over cpuWindowS) or memory (bytes: the pod's heap + stacks + runtime overhead)",
+            "the resource: cpu (cores, usage over cpuWindowS) or memory (bytes: the pod's heap + stacks + " +
+              'runtime overhead)',
           ),
         target: TargetSchema,
       })
@@ -139,7 +140,8 @@ export const MetricSpecSchema = z.discriminatedUnion('type', [
             name: z
               .enum(EXTERNAL_METRIC_NAMES)
               .describe(
-                `external metric: ${EXTERNAL_METRIC_NAMES.join(', ')} (the ingress request rate, or its p99 latency in ms, over rateWindowS)`,
+                `external metric: ${EXTERNAL_METRIC_NAMES.join(', ')} (the ingress request rate, or its p99 ` +
+                  `latency in ms, over rateWindowS)`,
               ),
           })
           .describe('MetricIdentifier: which external metric'),
@@ -156,7 +158,8 @@ export const MetricSpecSchema = z.discriminatedUnion('type', [
             name: z
               .enum(POD_METRIC_NAMES)
               .describe(
-                `per-pod metric: ${POD_METRIC_NAMES.join(', ')} (run-queue length, GC CPU fraction and GC stop-the-world pause fraction come from the pod's Go runtime; the p99 is over rateWindowS)`,
+                `per-pod metric: ${POD_METRIC_NAMES.join(', ')} (run-queue length, GC CPU fraction and GC ` +
+                  `stop-the-world pause fraction come from the pod's Go runtime; the p99 is over rateWindowS)`,
               ),
           })
           .describe('MetricIdentifier: which per-pod metric'),
@@ -219,7 +222,8 @@ const RulesSchema = z.strictObject({
     .min(1)
     .optional()
     .describe(
-      'rate limits {type: Pods | Percent, value, periodSeconds} (default up: 4 Pods and 100 Percent per 15 s; down: 100 Percent per 15 s)',
+      'rate limits {type: Pods | Percent, value, periodSeconds} (default up: 4 Pods and 100 Percent per 15 s; ' +
+        'down: 100 Percent per 15 s)',
     ),
   tolerance: z.number().nonnegative().optional().describe('per-HPA tolerance (KEP-4951)'),
 });
@@ -229,7 +233,10 @@ export const BehaviorSchema = z.strictObject({
   scaleDown: RulesSchema.optional().describe('scale-down rules'),
 });
 
-/** validateMetricSpec: Resource takes Utilization or AverageValue; Pods AverageValue; Object and External Value or AverageValue. */
+/**
+ * validateMetricSpec: Resource takes Utilization or AverageValue; Pods AverageValue; Object and External Value or
+ * AverageValue.
+ */
 export function checkMetricTargets(
   metrics: readonly MetricSpec[],
   path: (string | number)[],
@@ -239,7 +246,8 @@ export function checkMetricTargets(
     const { key, type } = metricTarget(m);
     if (!ACCEPTED_TARGETS[m.type].includes(type)) {
       const accepted = ACCEPTED_TARGETS[m.type].join(' | ');
-      const message = `expected a target type Kubernetes accepts for ${m.type} metrics, found ${type} (accepted: ${accepted})`;
+      const message =
+        `expected a target type Kubernetes accepts for ${m.type} metrics, found ${type} ` + `(accepted: ${accepted})`;
       ctx.addIssue({ code: 'custom', path: [...path, i, key, 'target', 'type'], message });
     }
   });

@@ -62,7 +62,9 @@ export const KedaSchema = z
       )
       .default([])
       .describe(
-        "KEDA cron triggers (pkg/scalers/cron_scaler.go), read against the scenario's clockStart: while a window is open the trigger is active and its External metric (AverageValue target 1) asks for desiredReplicas; the generated HPA takes the largest of its metrics",
+        "KEDA cron triggers (pkg/scalers/cron_scaler.go), read against the scenario's clockStart: while a " +
+          'window is open the trigger is active and its External metric (AverageValue target 1) asks for ' +
+          'desiredReplicas; the generated HPA takes the largest of its metrics',
       ),
   })
   .superRefine((k, ctx) => {

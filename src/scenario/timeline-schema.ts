@@ -24,7 +24,8 @@ export const TimelineEventSchema = z.discriminatedUnion('type', [
     type: z
       .literal('hpa')
       .describe(
-        'edit the HPA (kubectl apply): new minReplicas / maxReplicas (a minReplicas schedule, as a CronJob does), metrics (targets) or behavior, from its next sync on',
+        'edit the HPA (kubectl apply): new minReplicas / maxReplicas (a minReplicas schedule, as a CronJob ' +
+          'does), metrics (targets) or behavior, from its next sync on',
       ),
     atS: z.number().nonnegative().describe('when, simulated s'),
     minReplicas: z.number().int().min(1).max(10_000).optional().describe('the new minReplicas'),
@@ -42,11 +43,13 @@ export const TimelineEventSchema = z.discriminatedUnion('type', [
     type: z
       .literal('runtime')
       .describe(
-        "change the Go runtime's settings in every running container, as debug.SetGCPercent, debug.SetMemoryLimit and runtime.GOMAXPROCS do, and in every container started later",
+        "change the Go runtime's settings in every running container, as debug.SetGCPercent, " +
+          'debug.SetMemoryLimit and runtime.GOMAXPROCS do, and in every container started later',
       ),
     atS: z.number().nonnegative().describe('when, simulated s'),
     gomaxprocs: GomaxprocsSchema.optional().describe(
-      'the new GOMAXPROCS of containers started from now on (a running container keeps its own: procresize is not modelled)',
+      'the new GOMAXPROCS of containers started from now on (a running container keeps its own: procresize is ' +
+        'not modelled)',
     ),
     gc: z
       .strictObject({

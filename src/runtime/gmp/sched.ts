@@ -526,7 +526,8 @@ export class Sched {
 
   /** preemptone (from sysmon's retake): the signal reaches the M after preemptSignalNs. */
   preemptone(pp: number): void {
-    if (this.pCurG[pp]! < 0 || this.cpu.burstH[pp]! < 0 || this.mark.mode[pp] !== WORKER_NONE) return; // mark workers yield per chunk
+    // mark workers yield per chunk
+    if (this.pCurG[pp]! < 0 || this.cpu.burstH[pp]! < 0 || this.mark.mode[pp] !== WORKER_NONE) return;
     this.sim.schedule(this.cfg.costs.preemptSignalNs, this.kPreempt, pp, this.schedtick[pp]!);
   }
 
