@@ -26,7 +26,7 @@ function tsFiles(dir: string): string[] {
 }
 
 /** `file:line (n chars)` for each line of `text` over `max` characters (UTF-16 code units, as an editor's column). */
-export function longLines(file: string, text: string, max = MAX): string[] {
+function longLines(file: string, text: string, max = MAX): string[] {
   const out: string[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.length > max) out.push(`${file}:${i + 1} (${line.length} chars)`);
