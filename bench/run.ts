@@ -40,7 +40,9 @@ for (const pending of SIZES) {
   };
   rows.push(row);
   process.stderr.write(
-    `hold ${String(pending).padStart(9)} pending: ${VARIANTS.map((v) => `${v} ${(best[v]! / 1e6).toFixed(2)}`).join(', ')} M ev/s (ladder/flatqueue ×${row.ladderOverFlatqueue})\n`,
+    `hold ${String(pending).padStart(9)} ` +
+      `pending: ${VARIANTS.map((v) => `${v} ${(best[v]! / 1e6).toFixed(2)}`).join(', ')} M ev/s ` +
+      `(ladder/flatqueue ×${row.ladderOverFlatqueue})\n`,
   );
 }
 const at1e5 = rows.find((r) => r.pending === 100_000)!;

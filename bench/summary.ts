@@ -80,7 +80,8 @@ if (mmc)
   add(
     'M/M/c, 10^6 customers, vs SimPy 2',
     mmc.speedup
-      ? `${f(mmc.speedup, 1)}× (waits ${f(mmc.gmpsim.meanWaitS[0], 3)} vs ${f(mmc.simpy.meanWaitS, 3)} s, Erlang C ${f(mmc.erlangCMeanWaitS, 3)})`
+      ? `${f(mmc.speedup, 1)}× (waits ${f(mmc.gmpsim.meanWaitS[0], 3)} vs ${f(mmc.simpy.meanWaitS, 3)} s, ` +
+          `Erlang C ${f(mmc.erlangCMeanWaitS, 3)})`
       : 'SimPy not installed',
     '≥ 50×, same mean wait',
     mmc.target.met,

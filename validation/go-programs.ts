@@ -56,8 +56,10 @@ export function go<T>(
  * Returns each cycle's mark CPU (assist + background + idle, ms), marked live heap Z (MB) and whether it was forced.
  */
 export function parseGctrace(stderr: string): { markCpuMs: number; liveMB: number; forced: boolean }[] {
-  const re =
-    /^gc \d+ @[\d.]+s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+([\d.]+)\/([\d.]+)\/([\d.]+)\+[\d.]+ ms cpu, \d+->\d+->(\d+) MB.*?( \(forced\))?$/;
+  const re = new RegExp(
+    /^gc \d+ @[\d.]+s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+([\d.]+)\/([\d.]+)\/([\d.]+)/.source +
+      /\+[\d.]+ ms cpu, \d+->\d+->(\d+) MB.*?( \(forced\))?$/.source,
+  );
   return stderr.split('\n').flatMap((line) => {
     const m = re.exec(line);
     return m

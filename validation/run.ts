@@ -212,7 +212,8 @@ for (const [procs, hogs] of [
     [simBalance(doc), simBalance({ ...doc, calibration: CALIBRATION })],
     0,
     0.15,
-    'Go has no steal counter. Real samples catch steals in progress ([3 27]); the model samples at fixed phases of each burst, with Ps in lockstep',
+    'Go has no steal counter. Real samples catch steals in progress ([3 27]); the model samples at fixed phases ' +
+      'of each burst, with Ps in lockstep',
   );
 }
 
@@ -274,7 +275,8 @@ for (const [gogc, limitMB] of [[50], [100], [200], [100, 100]] as const) {
     0.2,
     1,
     limitMB
-      ? 'real Go counts all mapped memory (fragmentation, metadata) against the limit; the model only heap + stacks + runtimeOverheadMB'
+      ? 'real Go counts all mapped memory (fragmentation, metadata) against the limit; the model only heap + ' +
+          'stacks + runtimeOverheadMB'
       : '',
   );
 }
@@ -314,7 +316,8 @@ for (const [gogc, limitMB] of [[50], [100], [200], [100, 100]] as const) {
     [onD / offD, onC / offC],
     0.3,
     0.3,
-    'defaults: the slow default scan rate makes requests assist; real Go with GOGC off is slower (fresh memory, page faults), which the model does not charge',
+    'defaults: the slow default scan rate makes requests assist; real Go with GOGC off is slower (fresh memory, ' +
+      'page faults), which the model does not charge',
   );
 }
 
@@ -383,7 +386,8 @@ for (const procs of [1, 2]) {
       0.15,
       0,
       procs > 1 && capacity === 0
-        ? 'every hand-off parks one M and wakes another (futex sleeps and wake-ups); the model charges the waker nothing and wakes in threadWakeUs'
+        ? 'every hand-off parks one M and wakes another (futex sleeps and wake-ups); the model charges the ' +
+            'waker nothing and wakes in threadWakeUs'
         : '',
     );
   }
@@ -433,7 +437,8 @@ for (const procs of [1, 2]) {
     both((ss) => median(ss.map((s) => s.latencyMs.p50))),
     0.15,
     2,
-    'runs differ widely on both sides (real p50 30.5–142 ms over runs): the median moves with how many runs fall into the backlog',
+    'runs differ widely on both sides (real p50 30.5–142 ms over runs): the median moves with how many runs ' +
+      'fall into the backlog',
   );
 }
 
@@ -447,7 +452,8 @@ for (const procs of [1, 2]) {
 // for: other processes on CPU 0) are in the note: a busy machine makes real Go fall in sooner.
 {
   const HORIZON_S = { 150: 10, 300: 20, 450: 10 } as const;
-  const RUNS = { 150: 3, 300: 6, 450: 3 } as const; // the share of runs trapped needs more than 2–3 runs to mean anything
+  // the share of runs trapped needs more than 2–3 runs to mean anything
+  const RUNS = { 150: 3, 300: 6, 450: 3 } as const;
   const SEEDS = 20;
   type Real = { p99Ms: number; trapS: number; cpuStretch: number };
   const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
@@ -488,7 +494,9 @@ for (const procs of [1, 2]) {
     );
     const c = `net/http, 1 ms CPU + 5 ms syscall, ${rate} req/s, GOMAXPROCS 1`;
     const stretch = median(real.map((r) => r.cpuStretch)).toFixed(2);
-    const note = `real: ${RUNS[rate]} runs × ${horizon} s at load average ${load}, CPU stretch ${stretch}; gmpsim: ${SEEDS} seeds`;
+    const note =
+      `real: ${RUNS[rate]} runs × ${horizon} s at load average ${load}, CPU stretch ${stretch}; ` +
+      `gmpsim: ${SEEDS} seeds`;
     compare(
       c,
       `share of runs in the backlog within ${horizon} s`,
@@ -676,13 +684,17 @@ const mark = (ok: boolean) => (ok ? 'pass' : '**miss**');
 const md = [
   `# gmpsim against real Go`,
   '',
-  `${version}. Within tolerance: ${passed} of ${rows.length} figures with the model's documented defaults, ${passedCal} of ${rows.length} with the \`${CALIBRATION}\` calibration.`,
+  `${version}. Within tolerance: ${passed} of ${rows.length} figures with the model's documented ` +
+    `defaults, ${passedCal} of ${rows.length} with the \`${CALIBRATION}\` calibration.`,
   '',
-  `| case | figure | real Go | gmpsim defaults | error | gmpsim calibrated | error | tolerance | defaults | calibrated | note |`,
+  `| case | figure | real Go | gmpsim defaults | error | gmpsim calibrated | error | tolerance | defaults | ` +
+    `calibrated | note |`,
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |',
   ...rows.map(
     (r) =>
-      `| ${r.case} | ${r.figure} | ${fmt(r.measured)} | ${fmt(r.simulated)} | ${pct(r.relError)} | ${fmt(r.calibrated)} | ${pct(r.relErrorCalibrated)} | ${r.tolerance} | ${mark(r.pass)} | ${mark(r.passCalibrated)} | ${r.note} |`,
+      `| ${r.case} | ${r.figure} | ${fmt(r.measured)} | ${fmt(r.simulated)} | ${pct(r.relError)} ` +
+      `| ${fmt(r.calibrated)} | ${pct(r.relErrorCalibrated)} | ${r.tolerance} | ${mark(r.pass)} ` +
+      `| ${mark(r.passCalibrated)} | ${r.note} |`,
   ),
   '',
 ].join('\n');

@@ -203,7 +203,8 @@ export function runServiceCases(compare: Compare, calibration: string): void {
   }
   if (noCgroup)
     process.stderr.write(
-      `service cases: skipping the CPU-quota cases, and running the others beside the machine's other tenants: ${noCgroup}\n`,
+      `service cases: skipping the CPU-quota cases, and running the others beside the machine's other ` +
+        `tenants: ${noCgroup}\n`,
     );
 
   // The network: an empty request's round trip (client, loopback, wake-ups) at a low rate, p50 of 3 runs,
@@ -215,7 +216,8 @@ export function runServiceCases(compare: Compare, calibration: string): void {
   const rttMs = Math.max(0, emptyP50 - serverCpuMs);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
   process.stderr.write(
-    `service cases: empty request p50 ${emptyP50.toFixed(3)} ms, server CPU ${(serverCpuMs * 1000).toFixed(0)} µs/request, load average ${load}\n`,
+    `service cases: empty request p50 ${emptyP50.toFixed(3)} ms, server CPU ${(serverCpuMs * 1000).toFixed(0)} ` +
+      `µs/request, load average ${load}\n`,
   );
   compare(
     'net/http empty request, 200 req/s, GOMAXPROCS 1',
@@ -261,7 +263,9 @@ export function runServiceCases(compare: Compare, calibration: string): void {
     // Half the real runs' range (rounded for the table): within it of their median is within their range.
     const halfRange = (xs: number[]) => Math.round(((Math.max(...xs) - Math.min(...xs)) / 2) * 1000) / 1000;
     const p = (k: 'p50Ms' | 'p90Ms' | 'p99Ms') => real.map((r) => r.out[k]);
-    const note = `real ${RUNS} × ${DURATION_MS / 1000} s, load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}, CPU stretch ${stretch}`;
+    const note =
+      `real ${RUNS} × ${DURATION_MS / 1000} s, ` +
+      `load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}, CPU stretch ${stretch}`;
     compare(
       c.name,
       'latency p50 ms',
@@ -361,7 +365,8 @@ export function runServiceCases(compare: Compare, calibration: string): void {
     const name = svc(
       1,
       500,
-      `, ${ALLOC_KB} KiB/request beside ${LIVE_MB} MiB live, GOGC ${gogc}${memoryLimitMB ? `, GOMEMLIMIT ${memoryLimitMB} MiB` : ''}`,
+      `, ${ALLOC_KB} KiB/request beside ${LIVE_MB} MiB live, ` +
+        `GOGC ${gogc}${memoryLimitMB ? `, GOMEMLIMIT ${memoryLimitMB} MiB` : ''}`,
     );
     latencyCase({ name, procs: 1, rate: 500, serverCpus: '0', gc });
   }

@@ -145,11 +145,13 @@ export function compareCommand(file: string, opts: CompareOptions): void {
   else {
     const note =
       reached === false
-        ? `\nprecision: ±${opts.precision} % not reached after ${n} seeds (the --max-seeds cap); the intervals above are what ${n} seeds give`
+        ? `\nprecision: ±${opts.precision} % not reached after ${n} seeds (the --max-seeds cap); the intervals ` +
+          `above are what ${n} seeds give`
         : '';
     const ci = n >= 2 ? ' (mean ±95 % CI)' : ' (one seed: no intervals; use --seeds N)';
     process.stdout.write(
-      `${base.name}: ${variants.length} variants × seeds ${first}…${first + n - 1}${ci}\n${compareTable(rows, base.slo.p99Ms, stats)}\n` +
+      `${base.name}: ${variants.length} variants × ` +
+        `seeds ${first}…${first + n - 1}${ci}\n${compareTable(rows, base.slo.p99Ms, stats)}\n` +
         (verdicts.length > 0 ? `\n${verdicts.join('\n')}\n` : '') +
         `${note}${note ? '\n' : ''}results  ${outDir}/\n`,
     );

@@ -129,7 +129,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('compare')
     .description(
-      "run each of a scenario's variants on the same seeds and print them side by side (writes results/<name>/compare/)",
+      "run each of a scenario's variants on the same seeds and print them side by side (writes " +
+        'results/<name>/compare/)',
     )
     .argument('<file>', 'scenario file with a variants list')
     .option('--seeds <n>', 'seeds per variant (seed, seed+1, ...; default 1, or 3 with --precision)', parseCount)
@@ -152,13 +153,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('sweep')
     .description(
-      "run the scenario's sweep (grid × random samples × replications) on worker threads; writes results/<name>/sweep/ (runs.csv, points.csv, sweep.json)",
+      "run the scenario's sweep (grid × random samples × replications) on worker threads; writes " +
+        'results/<name>/sweep/ (runs.csv, points.csv, sweep.json)',
     )
     .argument('<file>', 'scenario file with a sweep block')
     .option('--workers <n>', 'worker threads (default: the number of cores)', parseWorkers)
     .option(
       '--seed <n>',
-      "master seed (default: the scenario's); each run's seed is a hash of (master seed, replication), the same for every point",
+      "master seed (default: the scenario's); each run's seed is a hash of (master seed, replication), the same " +
+        'for every point',
       parseSeed,
     )
     .option('--out <dir>', 'write here instead of results/<name>/sweep (or sweep-shard-K-of-N)')
@@ -172,7 +175,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('tune')
     .description(
-      "search the sweep's points for the lowest objective (successive halving over seeds, or the grid) and print the best as a ready-to-paste HPA manifest",
+      "search the sweep's points for the lowest objective (successive halving over seeds, or the grid) and " +
+        'print the best as a ready-to-paste HPA manifest',
     )
     .argument('<file>', 'scenario file with a sweep block (its objective is minimised)')
     .option(
@@ -243,13 +247,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('export')
     .description(
-      "write a run directory's time series (and per-pod series) as OpenMetrics text with real timestamps, for promtool backfill and Grafana",
+      "write a run directory's time series (and per-pod series) as OpenMetrics text with real timestamps, for " +
+        'promtool backfill and Grafana',
     )
     .argument('<dir>', 'a gmpsim run directory')
     .option('--openmetrics', 'OpenMetrics text (the format promtool tsdb create-blocks-from openmetrics reads)')
     .option(
       '--start <time>',
-      "wall time of the run's t = 0: RFC 3339 or Unix seconds (default 0, 1970-01-01T00:00:00Z, so exports are reproducible)",
+      "wall time of the run's t = 0: RFC 3339 or Unix seconds (default 0, 1970-01-01T00:00:00Z, so exports are " +
+        'reproducible)',
     )
     .option('--out <file>', 'write here (a new file or an earlier export) instead of standard output')
     .action(async (dir: string, opts) => setExit((await import('./export-command.js')).exportCommand(dir, opts)));
@@ -257,7 +263,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('import')
     .description(
-      'turn Kubernetes manifests (Deployment, HorizontalPodAutoscaler, KEDA ScaledObject) into a commented scenario saying what it mapped and what it ignored',
+      'turn Kubernetes manifests (Deployment, HorizontalPodAutoscaler, KEDA ScaledObject) into a commented ' +
+        'scenario saying what it mapped and what it ignored',
     )
     .argument('<files...>', 'Kubernetes YAML files (multi-document allowed)')
     .option(

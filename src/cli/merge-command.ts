@@ -48,7 +48,8 @@ export function mergeCommand(dirs: string[], opts: { out?: string; json?: boolea
     for (let rep = 0; rep < meta.replications; rep++) if (!runs.has(`${p}/${rep}`)) missing.push(`${p}/${rep}`);
   if (missing.length > 0)
     throw new UsageError(
-      `incomplete: ${missing.length} of ${meta.totalPoints * meta.replications} runs missing (first: point/rep ${missing.slice(0, 5).join(', ')}); finish the shards (--resume) first`,
+      `incomplete: ${missing.length} of ${meta.totalPoints * meta.replications} runs missing (first: ` +
+        `point/rep ${missing.slice(0, 5).join(', ')}); finish the shards (--resume) first`,
     );
   const all = [...runs.values()];
   writeDirAtomic(out, { ...sweepFiles(meta, all), [MARKER]: markerContent('sweep') });

@@ -73,7 +73,10 @@ export function runCommand(file: string, opts: RunOptions): string {
   if (opts.scheddetail && opts.schedtrace === undefined) throw new UsageError('--scheddetail needs --schedtrace <ms>');
   if (opts.schedtrace !== undefined && (scenario.durationS * 1000) / opts.schedtrace > MAX_SCHEDTRACE_LINES) {
     throw new UsageError(
-      `--schedtrace ${opts.schedtrace}: expected at most ${MAX_SCHEDTRACE_LINES.toLocaleString('en-US')} trace lines (durationS × 1000 / ms), found ${Math.ceil((scenario.durationS * 1000) / opts.schedtrace).toLocaleString('en-US')}; raise --schedtrace`,
+      `--schedtrace ${opts.schedtrace}: expected at most ${MAX_SCHEDTRACE_LINES.toLocaleString('en-US')} trace ` +
+        `lines (durationS × 1000 / ms), ` +
+        `found ${Math.ceil((scenario.durationS * 1000) / opts.schedtrace).toLocaleString('en-US')}; raise ` +
+        `--schedtrace`,
     );
   }
   if (opts.hpaEvents && !scenario.hpa) throw new UsageError(`--hpa-events needs an hpa block; ${file} has none`);
@@ -166,7 +169,8 @@ function runInto(
     const cut = result.trace.metadata['gmpsim-truncated-at-s'];
     if (cut !== null) {
       process.stderr.write(
-        `warning: --trace: the trace holds the first ${result.trace.metadata['gmpsim-max-events'].toLocaleString('en-US')} events; ` +
+        `warning: --trace: the trace holds the ` +
+          `first ${result.trace.metadata['gmpsim-max-events'].toLocaleString('en-US')} events; ` +
           `slices, counters and flows after ${cut.toFixed(6)} s of simulated time were not recorded ` +
           `(narrow --trace-window, choose pods with --trace-pods, or raise --trace-max-events)\n`,
       );

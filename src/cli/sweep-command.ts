@@ -171,7 +171,8 @@ async function runSweep(
   if (missing.length > 0 || runs.length !== total) {
     const first = missing.slice(0, 5).join(', ');
     throw new JournalError(
-      `${journal.runsFile}: expected ${total} runs, found ${runs.length} (missing point/rep ${first}); rerun with --resume`,
+      `${journal.runsFile}: expected ${total} runs, found ${runs.length} (missing point/rep ${first}); rerun ` +
+        `with --resume`,
     );
   }
   const files = sweepFiles(meta, runs);
@@ -189,7 +190,8 @@ export function report(
   const failed = runs.filter((r) => r.error !== undefined);
   for (const r of failed)
     process.stderr.write(
-      `error: run failed: point ${r.point} (${r.params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}), seed ${r.seed}: ${r.error}\n`,
+      `error: run failed: point ${r.point} ` +
+        `(${r.params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}), seed ${r.seed}: ${r.error}\n`,
     );
   const best = bestPoints(summarisePoints(meta, runs), 5);
   if (opts.json) process.stdout.write(toStableJson({ out, runs: runs.length, failed: failed.length, best }));
@@ -199,13 +201,16 @@ export function report(
       .map(([m, w]) => `${w} × ${m}`)
       .join(' + ');
     process.stdout.write(
-      `${meta.name}: ${meta.totalPoints} points × ${meta.replications} replications; objective ${terms} (lower is better)\n`,
+      `${meta.name}: ${meta.totalPoints} points × ${meta.replications} replications; objective ${terms} (lower ` +
+        `is better)\n`,
     );
     for (const p of best) {
       const f = (m: (typeof SWEEP_METRICS)[number]) =>
-        `${m} ${p.metrics[m].mean.toPrecision(4)}${Number.isFinite(p.metrics[m].ci95) ? ` ±${p.metrics[m].ci95.toPrecision(2)}` : ''}`;
+        `${m} ${p.metrics[m].mean.toPrecision(4)}` +
+        (Number.isFinite(p.metrics[m].ci95) ? ` ±${p.metrics[m].ci95.toPrecision(2)}` : '');
       process.stdout.write(
-        `  #${p.point}  objective ${p.objective.toPrecision(5)}  ${p.params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}  (${f('p99Ms')}, ${f('podSeconds')})\n`,
+        `  #${p.point}  objective ${p.objective.toPrecision(5)} ` +
+          ` ${p.params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}  (${f('p99Ms')}, ${f('podSeconds')})\n`,
       );
     }
     process.stdout.write(`results  ${out}/\n`);

@@ -46,7 +46,9 @@ export interface TuneOptions {
   progress?: boolean;
 }
 
-/** The best point's autoscaler as a block to paste: a full HorizontalPodAutoscaler for `hpa`, else the scenario block. */
+/**
+ * The best point's autoscaler as a block to paste: a full HorizontalPodAutoscaler for `hpa`, else the scenario block.
+ */
 export function bestConfigYaml(base: Record<string, unknown>, point: SweepPoint, name: string): string {
   let doc: unknown = base;
   for (const [path, value] of point.params) doc = setPath(doc, parsePath(path), value);
@@ -111,7 +113,8 @@ export function boSettings(
 ): BoSettings {
   if (points > MAX_BO_POINTS) {
     throw new UsageError(
-      `--method bo searches at most ${MAX_BO_POINTS.toLocaleString('en-US')} points, found ${points.toLocaleString('en-US')}; use halving, or fewer grid values or random samples`,
+      `--method bo searches at most ${MAX_BO_POINTS.toLocaleString('en-US')} points, ` +
+        `found ${points.toLocaleString('en-US')}; use halving, or fewer grid values or random samples`,
     );
   }
   const asked = opts.budget ?? Math.max(1, Math.floor(points / 3));
@@ -138,7 +141,10 @@ export function boSettings(
 function figuresLine(s: Standing): string {
   const f = s.figures;
   const n = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : '-');
-  return `p95 ${n(f.p95Ms, 1)} ms, p99 ${n(f.p99Ms, 1)} ms, ${n(f.sloViolationMin, 2)} min over SLO, errors ${n(f.errors, 1)}, timeouts ${n(f.timeouts, 1)}, ${n(f.podSeconds, 0)} pod-s (${s.seeds} seeds)`;
+  return (
+    `p95 ${n(f.p95Ms, 1)} ms, p99 ${n(f.p99Ms, 1)} ms, ${n(f.sloViolationMin, 2)} min over SLO, ` +
+    `errors ${n(f.errors, 1)}, timeouts ${n(f.timeouts, 1)}, ${n(f.podSeconds, 0)} pod-s (${s.seeds} seeds)`
+  );
 }
 
 /**
@@ -226,26 +232,31 @@ export async function tuneCommand(file: string, opts: TuneOptions): Promise<numb
       const unit = method === 'bo' ? 'points' : 'candidates';
       for (const r of result.rungs)
         process.stdout.write(
-          `  ${r.candidates.length} ${unit} × ${r.seeds} seeds: best objective ${Math.min(...r.objectives).toPrecision(5)}\n`,
+          `  ${r.candidates.length} ${unit} × ${r.seeds} seeds: best ` +
+            `objective ${Math.min(...r.objectives).toPrecision(5)}\n`,
         );
       const params = (ps: [string, unknown][]) => ps.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
       const aim =
         goal.kind === 'weighted'
           ? "the sweep's weighted objective"
-          : `least ${goal.cost} with ${goal.constraints.map((c) => `${c.metric} ≤ ${c.max}`).join(', ') || 'no constraints'}`;
+          : `least ${goal.cost} ` +
+            `with ${goal.constraints.map((c) => `${c.metric} ≤ ${c.max}`).join(', ') || 'no constraints'}`;
       process.stdout.write(`goal: ${aim}\n`);
       if (result.noneFeasible) {
         process.stdout.write(
-          `no point meets the constraints; the closest (least relative violation ${(100 * result.winner.violation).toFixed(1)} %):\n`,
+          `no point meets the constraints; the closest (least relative ` +
+            `violation ${(100 * result.winner.violation).toFixed(1)} %):\n`,
         );
       }
       process.stdout.write(
-        `${result.noneFeasible ? 'closest' : 'best'}: #${best.index} ${params(best.params)} (objective ${result.bestObjective.toPrecision(5)})\n  ${figuresLine(result.winner)}\n`,
+        `${result.noneFeasible ? 'closest' : 'best'}: #${best.index} ${params(best.params)} ` +
+          `(objective ${result.bestObjective.toPrecision(5)})\n  ${figuresLine(result.winner)}\n`,
       );
       if (result.runnerUp) {
         const ru = result.runnerUp;
         process.stdout.write(
-          `runner-up: #${ru.point} ${params(runnerUpParams!)}${ru.feasible ? '' : ' (misses the constraints)'}\n  ${figuresLine(ru)}\n`,
+          `runner-up: #${ru.point} ${params(runnerUpParams!)}${ru.feasible ? '' : ' (misses the constraints)'}\n` +
+            `  ${figuresLine(ru)}\n`,
         );
       }
       process.stdout.write(`\n${yaml}\nresults  ${out}/\n`);

@@ -1,203 +1,40 @@
 import type { RandomStream } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { sToNs } from '../engine/time.js';
-import type { CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
-import { type Cluster, type Probe, type StartupPhases, startupPhasesOf } from '../scenario/cluster-schema.js';
+import { type Cluster, type StartupPhases, startupPhasesOf } from '../scenario/cluster-schema.js';
 import {
-  maxSurge,
-  newRSNewReplicas,
-  proportionalScale,
-  type RollingUpdate,
-  type RsView,
-  reconcileOldReplicaSets,
-} from './deployment-util.js';
+  ClusterPod,
+  type PodFactory,
+  type PodPhase,
+  type ServiceSink,
+  STARTUP_PHASES,
+  type StartupPhase,
+  type StartupSummary,
+} from './cluster-pod.js';
+import { getPodsToDelete } from './controller-utils.js';
+import { DeploymentController, type ReplicaSetState } from './deployment-controller.js';
 import { type LoadBalancer, loadBalancer } from './load-balancer.js';
 import { NodeImages, NodePool } from './nodes.js';
-import { type ContainerView, PROBE_TYPES, type ProbeResult, ProbeWorker } from './prober.js';
+import { ProberManager, type ProbeStats } from './prober-manager.js';
+import { scale as scaleReplicaSets } from './sync.js';
 
-/**
- * Where a pod is (pods.csv's phase column): Pending (no node has room), then the start-up phases of
- * pod.startupPhases, Initializing (Running, not yet Ready), Ready, NotReady (a failing readiness
- * probe), CrashLoopBackOff (waiting to restart a container) and Terminating.
- */
-export const POD_PHASES = [
-  'Pending',
-  'Scheduling',
-  'PullingImage',
-  'Init',
-  'ContainerCreating',
-  'Initializing',
-  'Ready',
-  'NotReady',
-  'CrashLoopBackOff',
-  'Terminating',
-] as const;
-export type PodPhase = (typeof POD_PHASES)[number];
-
-/** The start-up phases whose durations the summary reports, in order. */
-export const STARTUP_PHASES = ['Scheduling', 'PullingImage', 'Init', 'ContainerCreating', 'Initializing'] as const;
-type StartupPhase = (typeof STARTUP_PHASES)[number];
-
-/** Builds pod `index`'s Go runtime; its completions go to `sink`. */
-export type PodFactory = (index: number, sink: CompletionSink) => PodRuntime;
-
-/** Where the Deployment reports requests: completed ones, and ones lost with a killed pod. */
-export interface ServiceSink {
-  /** The request completed on pod `podIndex`. */
-  complete(requestId: number, podIndex: number): void;
-  /**
-   * The request's pod was killed before it finished; it will never complete. Its id must not be
-   * reused: the killed pod's runtime may still hold it.
-   */
-  lost(requestId: number): void;
-  /** A request id for a kubelet probe (an HTTP GET to the pod, queued with the traffic); needed with probes. */
-  probeRequest?(): number;
-  /** The probe's request completed (in time or not): its id is free again. */
-  probeDone?(requestId: number): void;
-  /** Whether the probe's answer (read before probeDone) was an error: a 503 from the limiter, a 500. */
-  probeFailed?(requestId: number): boolean;
-}
-
-/** One pod of the Deployment. Times are simulated ns; NaN = not (yet). */
-export class ClusterPod {
-  runningNs = NaN;
-  readyNs = NaN;
-  /** When it last lost readiness (readiness failed, or its container was killed); NaN: never. */
-  unreadyNs = NaN;
-  deletedNs = NaN;
-  /** Removed from the cluster (drained or killed); its runtime gets no more work. */
-  gone = false;
-  inFlight = 0;
-  completed = 0;
-  /** The node it was scheduled on; -1 while Pending without room. */
-  node = -1;
-  /** Container restarts (OOM kills), the current container's generation and start, kubelet's next back-off (s). */
-  restarts = 0;
-  generation = 0;
-  containerStartNs = 0;
-  backoffS = 0;
-  /** CPU used by the pod's earlier (OOM-killed) containers, ns. */
-  priorBusyNs = 0;
-  phase: PodPhase = 'Pending';
-  /** With start-up phases: when the current phase began, and the first start's time in each phase, s. */
-  phaseStartNs = 0;
-  startupS: Float64Array | undefined;
-  /** The ReplicaSet (Deployment revision) that owns it: 0 until the first rollout. */
-  revision = 0;
-  /** The first start reached Ready (startupS is complete). */
-  startedUp = false;
-  /** With phases: the current container is running (since containerRunningNs) and its app listens. */
-  containerUp = false;
-  containerRunningNs = NaN;
-  listening = false;
-  /** The runtimes of the pod's earlier (OOM-killed) containers: their counters still count in totals. */
-  readonly priorRuntimes: PodRuntime[] = [];
-  runtime!: PodRuntime;
-  constructor(
-    readonly index: number,
-    readonly createdNs: number,
-    /** metadata.uid as a number (drawn from the `cluster.pod-uid` stream at creation). */
-    readonly uid: number,
-  ) {
-    this.phaseStartNs = createdNs;
-  }
-  get name(): string {
-    return `pod-${this.index}`;
-  }
-  get running(): boolean {
-    return !Number.isNaN(this.runningNs);
-  }
-  get ready(): boolean {
-    return !Number.isNaN(this.readyNs) && Number.isNaN(this.deletedNs);
-  }
-  get terminating(): boolean {
-    return !Number.isNaN(this.deletedNs);
-  }
-}
-
-/** A pod as the ReplicaSet controller's deletion order sees it. Times in simulated ns (NaN: unset). */
-export interface DeletionCandidate {
-  /** The node it is bound to; −1 while unscheduled (Spec.NodeName empty). */
-  readonly node: number;
-  /** Phase Running (else Pending). */
-  readonly running: boolean;
-  readonly ready: boolean;
-  /** The Ready condition's lastTransitionTime (meaningful while ready). */
-  readonly readyNs: number;
-  /** Container restarts (maxContainerRestarts: the pod has one container). */
-  readonly restarts: number;
-  readonly createdNs: number;
-  /** metadata.uid, reduced to a number: the pseudo-random tie-break. */
-  readonly uid: number;
-}
-
-/** A candidate with its rank: active pods of the ReplicaSet on the same node (getPodsRankedByRelatedPodsOnSameNode). */
-export type RankedPod<P extends DeletionCandidate = DeletionCandidate> = { pod: P; rank: number };
-
-/**
- * metav1.Time as the controller reads it: the API server stores times at one-second resolution
- * (RFC 3339), so pods that became Ready within the same second compare equal. Simulated time 0 is
- * taken to be a whole second.
- */
-function apiTimeNs(ns: number): number {
-  return Math.floor(ns / 1e9) * 1e9;
-}
-
-/** logarithmicRankDiff (controller_utils.go): compare ages by floor(log2(age in ns)); −1 for no age. */
-export function logarithmicRankDiff(t1Ns: number, t2Ns: number, nowNs: number): number {
-  const d1 = nowNs - t1Ns;
-  const d2 = nowNs - t2Ns;
-  const r1 = d1 > 0 ? Math.trunc(Math.log2(d1)) : -1;
-  const r2 = d2 > 0 ? Math.trunc(Math.log2(d2)) : -1;
-  return r1 - r2;
-}
-
-/**
- * ActivePodsWithRanks.Less (k/k pkg/controller/controller_utils.go, LogarithmicScaleDown on, its default
- * since 1.22): true if `a` should be deleted before `b`.
- * 1. unassigned < assigned; 2. Pending < Running (no Unknown phase here); 3. not ready < ready;
- * 4. lower pod-deletion-cost (no annotations here: skipped); 5. more co-located ready siblings (rank) <
- * fewer; 6. ready for less time < longer, in log2 buckets of age, the same bucket by UID; 7. more restarts
- * < fewer; 8. newer < older creation, in log2 buckets, the same bucket by UID.
- */
-export function activePodsLess(a: RankedPod, b: RankedPod, nowNs: number): boolean {
-  const p = a.pod;
-  const q = b.pod;
-  if (p.node !== q.node && (p.node < 0 || q.node < 0)) return p.node < 0;
-  if (p.running !== q.running) return !p.running;
-  if (p.ready !== q.ready) return !p.ready;
-  if (a.rank !== b.rank) return a.rank > b.rank;
-  if (p.ready && q.ready) {
-    const r1 = apiTimeNs(p.readyNs);
-    const r2 = apiTimeNs(q.readyNs);
-    if (r1 !== r2) {
-      const diff = logarithmicRankDiff(r1, r2, nowNs);
-      return diff === 0 ? p.uid < q.uid : diff < 0;
-    }
-  }
-  if (p.restarts !== q.restarts) return p.restarts > q.restarts;
-  const c1 = apiTimeNs(p.createdNs);
-  const c2 = apiTimeNs(q.createdNs);
-  if (c1 !== c2) {
-    const diff = logarithmicRankDiff(c1, c2, nowNs);
-    return diff === 0 ? p.uid < q.uid : diff < 0;
-  }
-  return false;
-}
-
-/**
- * getPodsToDelete (replica_set.go): rank each pod by the active pods on its node, sort by
- * activePodsLess and take the first `diff`. Pods Less cannot order (same second, same everything) go
- * by UID: Go's sort is unstable over the lister's arbitrary order, so Kubernetes' choice there is
- * effectively random; the UID keeps ours random but reproducible.
- */
-export function getPodsToDelete<P extends DeletionCandidate>(pods: readonly P[], diff: number, nowNs: number): P[] {
-  const onNode = new Map<number, number>();
-  for (const p of pods) onNode.set(p.node, (onNode.get(p.node) ?? 0) + 1);
-  const ranked = pods.map((pod) => ({ pod, rank: onNode.get(pod.node)! }));
-  ranked.sort((a, b) => (activePodsLess(a, b, nowNs) ? -1 : activePodsLess(b, a, nowNs) ? 1 : a.pod.uid - b.pod.uid));
-  return ranked.slice(0, diff).map((r) => r.pod);
-}
+export {
+  ClusterPod,
+  POD_PHASES,
+  type PodFactory,
+  type PodPhase,
+  type ServiceSink,
+  STARTUP_PHASES,
+  type StartupSummary,
+} from './cluster-pod.js';
+export {
+  activePodsLess,
+  type DeletionCandidate,
+  getPodsToDelete,
+  logarithmicRankDiff,
+  type RankedPod,
+} from './controller-utils.js';
+export type { ProbeStats } from './prober-manager.js';
 
 /**
  * A Deployment (one ReplicaSet) behind a Service. Pods go Pending → Running (startupS) → Ready
@@ -246,28 +83,15 @@ export class Deployment {
   private readonly phases: StartupPhases | undefined;
   readonly images: NodeImages | undefined;
   private readonly kPhase: number = -1;
-  /** Probe specs by PROBE_TYPES index (undefined: that probe is not configured), the workers (pod·3 + type). */
-  private readonly probeSpecs: (Probe | undefined)[] | undefined;
-  private readonly workers: (ProbeWorker | undefined)[] = [];
-  /** Per worker: its probe seq and whether one is outstanding; a tick during a probe is buffered (time.Ticker). */
-  private readonly probeSeq: number[] = [];
-  private readonly probeOut: boolean[] = [];
-  private readonly probeMissed: boolean[] = [];
-  /** Per request id: the worker + 1 whose probe it is (0: a client request). */
-  private probeOf = new Int32Array(0);
-  private readonly kProbeTick: number = -1;
-  private readonly kProbeTimeout: number = -1;
-  /** ReplicaSets by revision, from the first rollout on (before it the one ReplicaSet is implicit). */
-  private replicaSets: ReplicaSetState[] | undefined;
-  private readonly kSync: number;
-  private syncQueued = false;
-  /** Rollouts: when each began and when its new ReplicaSet had every replica available (NaN: not yet). */
-  readonly rollouts: { startNs: number; completeNs: number }[] = [];
+  /** The kubelet's probes of the pods (prober-manager.ts); absent without probes. */
+  private readonly prober: ProberManager | undefined;
+  /** The Deployment controller: ReplicaSets and rolling updates (deployment-controller.ts). */
+  private readonly controller: DeploymentController;
 
   get probesOn(): boolean {
-    return this.probeSpecs !== undefined;
+    return this.prober !== undefined;
   }
-  readonly probeStats = {
+  readonly probeStats: ProbeStats = {
     sent: 0,
     timeouts: 0,
     failures: 0,
@@ -275,6 +99,10 @@ export class Deployment {
     livenessRestarts: 0,
     startupRestarts: 0,
   };
+  /** Rollouts: when each began and when its new ReplicaSet had every replica available (NaN: not yet). */
+  get rollouts(): readonly { startNs: number; completeNs: number }[] {
+    return this.controller.rollouts;
+  }
 
   constructor(
     private readonly sim: Simulation,
@@ -293,18 +121,13 @@ export class Deployment {
     });
     this.kRestart = sim.registerKind('cluster.container-restart', (p) => this.restartContainer(p));
     this.kKill = sim.registerKind('cluster.pod-kill', (p) => this.kill(p));
-    this.kSync = sim.registerKind('deployment.sync', () => {
-      this.syncQueued = false;
-      this.syncDeployment();
-    });
+    this.controller = new DeploymentController(sim, cfg, this);
     this.nodes = new NodePool(cfg.nodes.count, Math.round(cfg.nodes.allocatableCores * 1000));
     this.podMilli = Math.round(cfg.pod.cpuRequestCores * 1000);
     this.phases = startupPhasesOf(cfg.pod);
     const specs = [cfg.pod.startupProbe, cfg.pod.readinessProbe, cfg.pod.livenessProbe];
     if (specs.some((x) => x !== undefined)) {
-      this.probeSpecs = specs;
-      this.kProbeTick = sim.registerKind('kubelet.probe-tick', (w) => this.probeTick(w));
-      this.kProbeTimeout = sim.registerKind('kubelet.probe-timeout', (w, seq) => this.probeTimeout(w, seq));
+      this.prober = new ProberManager(sim, specs, sink, this, this.probeStats);
     }
     if (this.phases) {
       this.images = new NodeImages(cfg.nodes.count);
@@ -329,7 +152,7 @@ export class Deployment {
         pod.containerUp = pod.listening = true;
         pod.containerRunningNs = -Infinity; // running since long before the run
       }
-      if (this.probeSpecs) this.startProbeWorkers(pod, proberRng, true);
+      this.prober?.startProbeWorkers(pod, proberRng, true);
     }
     this.replicas = this.maxReplicasSeen = cfg.replicas;
   }
@@ -385,7 +208,7 @@ export class Deployment {
     }
     pod.gone = true;
     pod.runtime.stop?.();
-    if (this.replicaSets) this.queueSync();
+    if (this.controller.replicaSets) this.controller.queueSync();
     if (pod.node >= 0) {
       this.nodes.release(pod.node, this.podMilli);
       this.schedulePending();
@@ -433,7 +256,7 @@ export class Deployment {
     const ph = this.phases!;
     switch (pod.phase) {
       case 'Scheduling': {
-        if (this.probeSpecs) this.startProbeWorkers(pod, undefined, false); // the kubelet has the pod
+        this.prober?.startProbeWorkers(pod, undefined, false); // the kubelet has the pod
         const pullNs = sToNs(ph.imageSizeMB / this.cfg.nodes.imagePullMBps);
         const at = this.images!.acquire(pod.node, this.sim.now, pullNs, pod.revision); // a revision's own image
         this.recordPhase(pod);
@@ -538,7 +361,7 @@ export class Deployment {
     const evicted = this.pods.filter((p) => !p.gone && !p.terminating && p.node === node);
     for (const pod of evicted) this.deletePod(pod);
     if (evicted.length > 0) {
-      if (this.replicaSets) for (const rs of this.replicaSets) this.manageReplicas(rs);
+      if (this.controller.replicaSets) for (const rs of this.controller.replicaSets) this.manageReplicas(rs);
       else this.scale(this.replicas);
     }
     return evicted.map((p) => p.index);
@@ -578,8 +401,8 @@ export class Deployment {
   scale(n: number): void {
     this.replicas = n;
     if (n > this.maxReplicasSeen) this.maxReplicasSeen = n;
-    if (this.replicaSets) {
-      this.scaleReplicaSets();
+    if (this.controller.replicaSets) {
+      scaleReplicaSets(this.controller);
       return;
     }
     const active = this.pods.filter((p) => !p.terminating && !p.gone);
@@ -627,7 +450,7 @@ export class Deployment {
   }
 
   /** The kubelet kills the container (OOM, failed liveness or startup probe) and restarts it after back-off. */
-  private killContainer(pod: ClusterPod): void {
+  killContainer(pod: ClusterPod): void {
     pod.restarts++;
     pod.generation++;
     pod.runtime.stop?.();
@@ -661,8 +484,8 @@ export class Deployment {
   }
 
   private completed(pod: ClusterPod, id: number): void {
-    if (this.probeSpecs && id < this.probeOf.length && this.probeOf[id]! > 0) {
-      this.probeCompleted(id);
+    if (this.prober?.isProbe(id)) {
+      this.prober.probeCompleted(id);
       return;
     }
     if (pod.gone) return; // a killed pod's requests were already reported lost
@@ -687,166 +510,23 @@ export class Deployment {
    * Ready = started (startup probe Success, or none) and readiness Success (or none) — prober_manager.go
    * UpdatePodStatus; here also only once the app listens (application initialisation ended).
    */
-  private maybeReady(pod: ClusterPod): void {
+  maybeReady(pod: ClusterPod): void {
     if (!pod.listening || pod.ready || pod.terminating || pod.gone) return;
-    if (this.probeSpecs) {
-      const w = pod.index * 3;
-      const startup = this.workers[w];
-      const readiness = this.workers[w + 1];
-      // Results belong to a container ID: the new container has none until its worker probes it.
-      const ok = (x: ProbeWorker | undefined) => !x || (x.containerId === pod.generation && x.result === 'Success');
-      if (!ok(startup) || !ok(readiness)) return;
-    }
+    if (this.prober && !this.prober.readyGates(pod)) return;
     if (pod.phase === 'Initializing') this.recordPhase(pod);
     this.podReady(pod.index);
   }
 
   // ---- kubelet prober (pkg/kubelet/prober) ---------------------------------------------------------
-
-  /**
-   * One worker per configured probe, created when the kubelet gets the pod: it probes at once, then on a
-   * time.Ticker grid of periodSeconds (worker.go run). Pods that exist before the run had their kubelet
-   * tick at a random phase of the period, their container started and Ready long ago.
-   */
-  private startProbeWorkers(pod: ClusterPod, rng: RandomStream | undefined, running: boolean): void {
-    for (let t = 0; t < PROBE_TYPES.length; t++) {
-      const spec = this.probeSpecs![t];
-      if (!spec) continue;
-      const w = pod.index * 3 + t;
-      const worker = new ProbeWorker(PROBE_TYPES[t]!, spec);
-      if (running) {
-        worker.containerId = pod.generation;
-        worker.result = 'Success';
-      }
-      this.workers[w] = worker;
-      this.probeSeq[w] = 0;
-      this.probeOut[w] = false;
-      this.probeMissed[w] = false;
-      const offsetNs = rng ? Math.floor(rng.next() * sToNs(spec.periodSeconds)) : 0;
-      this.sim.schedule(offsetNs, this.kProbeTick, w);
-    }
-  }
-
-  private containerView(pod: ClusterPod): ContainerView {
-    return {
-      containerId: Number.isNaN(pod.containerRunningNs) ? -1 : pod.generation,
-      running: pod.containerUp,
-      secondsSinceStart: Math.trunc((this.sim.now - pod.containerRunningNs) / 1e9),
-      started: this.workers[pod.index * 3] === undefined || this.workers[pod.index * 3]!.result === 'Success',
-      deleting: pod.terminating,
-    };
-  }
-
-  private probeTick(w: number): void {
-    const worker = this.workers[w];
-    const pod = this.pods[Math.floor(w / 3)]!;
-    if (!worker || pod.gone) return; // the worker stopped
-    this.sim.schedule(sToNs(worker.spec.periodSeconds), this.kProbeTick, w);
-    if (this.probeOut[w])
-      this.probeMissed[w] = true; // doProbe still running: the tick waits in the channel
-    else this.doProbe(w);
-  }
-
-  /** worker.go doProbe: the gates, then an HTTP GET to the pod — refused while the app does not listen. */
-  private doProbe(w: number): void {
-    const worker = this.workers[w]!;
-    const pod = this.pods[Math.floor(w / 3)]!;
-    const action = worker.tick(this.containerView(pod));
-    if (action === 'stop') {
-      this.workers[w] = undefined;
-      return;
-    }
-    if (action === 'skip') return;
-    this.probeStats.sent++;
-    if (!pod.listening) {
-      this.probeResult(w, 'Failure'); // connection refused
-      return;
-    }
-    const id = this.sink.probeRequest!();
-    if (id >= this.probeOf.length) {
-      const g = new Int32Array(Math.max(id + 1, this.probeOf.length * 2, 64));
-      g.set(this.probeOf);
-      this.probeOf = g;
-    }
-    this.probeOf[id] = w + 1;
-    this.probeOut[w] = true;
-    const seq = ++this.probeSeq[w]!;
-    this.sim.schedule(sToNs(worker.spec.timeoutSeconds), this.kProbeTimeout, w, seq);
-    pod.runtime.accept(id);
-  }
-
-  private probeTimeout(w: number, seq: number): void {
-    if (!this.probeOut[w] || this.probeSeq[w] !== seq) return; // answered in time
-    this.probeStats.timeouts++;
-    this.probeAnswered(w, 'Failure');
-  }
-
-  /** A probe's request completed on the pod: Success (a 200) or Failure (a 503 or 500) if the worker waits for it. */
-  private probeCompleted(id: number): void {
-    const w = this.probeOf[id]! - 1;
-    this.probeOf[id] = 0;
-    // pkg/probe/http/http.go DoHTTPProbe: a status in [200, 400) is Success, anything else (a shed 503) Failure.
-    const failed = this.sink.probeFailed?.(id) === true;
-    this.sink.probeDone!(id);
-    if (this.probeOut[w] && this.workers[w] && !this.pods[Math.floor(w / 3)]!.gone)
-      this.probeAnswered(w, failed ? 'Failure' : 'Success');
-  }
-
-  private probeAnswered(w: number, r: 'Success' | 'Failure'): void {
-    this.probeOut[w] = false;
-    if (this.workers[w]) this.probeResult(w, r);
-    if (this.probeMissed[w] && this.workers[w] && !this.pods[Math.floor(w / 3)]!.gone) {
-      this.probeMissed[w] = false;
-      this.doProbe(w);
-    }
-  }
-
-  /** Count the result; when it sets the cached result, the kubelet acts on it. */
-  private probeResult(w: number, r: 'Success' | 'Failure'): void {
-    if (r === 'Failure') this.probeStats.failures++;
-    const worker = this.workers[w]!;
-    const set: ProbeResult | undefined = worker.record(r);
-    if (set === undefined) return;
-    const pod = this.pods[Math.floor(w / 3)]!;
-    if (pod.gone || pod.terminating) return;
-    if (worker.containerId !== pod.generation || !pod.containerUp) return; // a result for a dead container
-    switch (worker.type) {
-      case 'readiness':
-        if (set === 'Success') {
-          this.maybeReady(pod);
-          return;
-        }
-        if (pod.ready) this.notReady(pod);
-        return;
-      case 'startup':
-        if (set === 'Success') {
-          this.maybeReady(pod);
-          return;
-        }
-        this.probeStats.startupRestarts++;
-        this.killContainer(pod);
-        return;
-      case 'liveness':
-        if (set === 'Success') return;
-        this.probeStats.livenessRestarts++;
-        this.killContainer(pod); // "failed liveness probe, will be restarted"
-        return;
-      default: {
-        const never: never = worker.type;
-        throw new Error(`unknown probe type ${String(never)}`);
-      }
-    }
-  }
-
   /** Readiness failed: the pod leaves the Service's endpoints but keeps its requests in flight. */
-  private notReady(pod: ClusterPod): void {
+  notReady(pod: ClusterPod): void {
     const i = this.ready.indexOf(pod.index);
     if (i >= 0) this.ready.splice(i, 1);
     if (!Number.isNaN(pod.readyNs)) pod.unreadyNs = this.sim.now;
     pod.readyNs = NaN;
     pod.phase = 'NotReady';
     this.probeStats.readinessLost++;
-    if (this.replicaSets) this.queueSync();
+    if (this.controller.replicaSets) this.controller.queueSync();
   }
 
   private podReady(p: number): void {
@@ -855,133 +535,16 @@ export class Deployment {
     pod.readyNs = this.sim.now;
     pod.phase = 'Ready';
     this.ready.push(p);
-    if (this.replicaSets) {
-      this.queueSync();
-      // The ReplicaSet controller re-queues minReadySeconds + 1 s later to see the pod available.
-      const min = this.cfg.minReadySeconds;
-      if (min > 0) this.sim.schedule(sToNs(min + 1), this.kSync);
-    }
+    if (this.controller.replicaSets) this.controller.podReady();
   }
 
-  // ---- Deployment controller: ReplicaSets and rolling updates (pkg/controller/deployment) -----------
-
-  /**
-   * A new pod template: a new ReplicaSet with 0 replicas, then rolloutRolling at each sync. The first
-   * rollout makes the implicit ReplicaSet of revision 0 explicit, with the current replicas.
-   */
+  /** A new pod template (a timeline rollout): the Deployment controller rolls it out (rolling.go). */
   rollout(): void {
-    const surge = maxSurge(this.replicas, this.ru);
-    const annotate = (replicas: number): ReplicaSetState => ({
-      revision: this.replicaSets?.length ?? 0,
-      replicas,
-      desiredAnnotation: this.replicas,
-      maxReplicasAnnotation: this.replicas + surge,
-    });
-    this.replicaSets ??= [annotate(this.replicas)];
-    this.replicaSets.push(annotate(0));
-    this.rollouts.push({ startNs: this.sim.now, completeNs: NaN });
-    this.queueSync();
-  }
-
-  private get ru(): RollingUpdate {
-    return this.cfg.strategy.rollingUpdate;
-  }
-
-  private queueSync(): void {
-    if (this.syncQueued) return;
-    this.syncQueued = true;
-    this.sim.schedule(0, this.kSync);
-  }
-
-  /** IsPodAvailable: Ready for at least minReadySeconds ([new] ≤). */
-  private available(pod: ClusterPod): boolean {
-    return pod.ready && this.sim.now - pod.readyNs >= sToNs(this.cfg.minReadySeconds);
-  }
-
-  private rsView(rs: ReplicaSetState): RsView {
-    let available = 0;
-    for (const p of this.pods) if (!p.gone && p.revision === rs.revision && this.available(p)) available++;
-    return { replicas: rs.replicas, available, maxReplicasAnnotation: rs.maxReplicasAnnotation };
-  }
-
-  /**
-   * syncDeployment for RollingUpdate: a scaling event (spec.replicas changed since the ReplicaSets were
-   * annotated) resizes them proportionally (sync.go scale); otherwise rolloutRolling — grow the new
-   * ReplicaSet within maxSurge, and if it did not grow, shrink the old ones within maxUnavailable.
-   */
-  private syncDeployment(): void {
-    const rss = this.replicaSets;
-    if (!rss) return;
-    if (rss.some((rs) => rs.replicas > 0 && rs.desiredAnnotation !== this.replicas)) {
-      this.scaleReplicaSets();
-      return;
-    }
-    const newRS = rss.at(-1)!;
-    const olds = rss.slice(0, -1);
-    const all = rss.reduce((a, rs) => a + rs.replicas, 0);
-    const n = newRSNewReplicas(this.replicas, all, newRS.replicas, maxSurge(this.replicas, this.ru));
-    if (n !== newRS.replicas) {
-      newRS.replicas = n;
-      this.annotate(newRS);
-      this.manageReplicas(newRS);
-      this.queueSync(); // the ReplicaSet's update event brings the controller back at once
-      return;
-    }
-    const next = reconcileOldReplicaSets(
-      this.replicas,
-      this.ru,
-      this.rsView(newRS),
-      olds.map((rs) => this.rsView(rs)),
-    );
-    olds.forEach((rs, i) => {
-      if (next[i] === rs.replicas) return;
-      rs.replicas = next[i]!;
-      this.annotate(rs);
-      this.manageReplicas(rs);
-      this.queueSync();
-    });
-    const last = this.rollouts.at(-1);
-    if (last && Number.isNaN(last.completeNs) && olds.every((rs) => rs.replicas === 0)) {
-      if (this.rsView(newRS).available >= this.replicas) last.completeNs = this.sim.now;
-    }
-  }
-
-  private annotate(rs: ReplicaSetState): void {
-    rs.desiredAnnotation = this.replicas;
-    rs.maxReplicasAnnotation = this.replicas + maxSurge(this.replicas, this.ru);
-  }
-
-  /**
-   * sync.go scale(): one active ReplicaSet (or none: the newest) takes spec.replicas; a saturated new
-   * ReplicaSet leaves the old ones at 0; otherwise the change is spread in proportion (GetProportion).
-   */
-  private scaleReplicaSets(): void {
-    const rss = this.replicaSets!;
-    const newRS = rss.at(-1)!;
-    const active = rss.filter((rs) => rs.replicas > 0);
-    if (active.length <= 1) {
-      const target = active[0] ?? newRS;
-      target.replicas = this.replicas;
-    } else if (newRS.replicas === this.replicas && this.rsView(newRS).available === this.replicas) {
-      for (const rs of rss) if (rs !== newRS) rs.replicas = 0; // IsSaturated
-    } else {
-      const newestFirst = active.slice().reverse();
-      const sizes = proportionalScale(
-        newestFirst.map((rs) => ({ ...this.rsView(rs), createdOrder: rs.revision })),
-        this.replicas,
-        maxSurge(this.replicas, this.ru),
-      );
-      for (const [i, rs] of newestFirst.entries()) rs.replicas = sizes[i]!;
-    }
-    for (const rs of rss) {
-      this.annotate(rs);
-      this.manageReplicas(rs);
-    }
-    this.queueSync();
+    this.controller.rollout();
   }
 
   /** The ReplicaSet controller's manageReplicas: create or delete the RS's pods to match its spec. */
-  private manageReplicas(rs: ReplicaSetState): void {
+  manageReplicas(rs: ReplicaSetState): void {
     const active = this.pods.filter((p) => !p.terminating && !p.gone && p.revision === rs.revision);
     if (active.length < rs.replicas) {
       for (let k = active.length; k < rs.replicas; k++) this.schedulePod(this.createPod(rs.revision));
@@ -1010,7 +573,7 @@ export class Deployment {
     if (pod.gone) return;
     this.leaveService(pod);
     this.kill(p);
-    if (this.replicaSets) this.manageReplicas(this.replicaSets[pod.revision]!);
+    if (this.controller.replicaSets) this.manageReplicas(this.controller.replicaSets[pod.revision]!);
     else this.scale(this.replicas);
   }
 
@@ -1033,23 +596,4 @@ export class Deployment {
     }
     pod.inFlight = 0;
   }
-}
-
-/** Start-up phase durations over the pods that started during the run (summary.json cluster.startup). */
-export interface StartupSummary {
-  podsStarted: number;
-  meanToReadyS: number;
-  meanS: Record<string, number>;
-  maxS: Record<string, number>;
-  imagePulls: number;
-  imageCacheHits: number;
-}
-
-/** A ReplicaSet of the Deployment: its revision, spec.replicas and the Deployment controller's annotations. */
-interface ReplicaSetState {
-  revision: number;
-  replicas: number;
-  /** deployment.kubernetes.io/desired-replicas and max-replicas. */
-  desiredAnnotation: number;
-  maxReplicasAnnotation: number;
 }

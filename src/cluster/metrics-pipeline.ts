@@ -69,7 +69,10 @@ export class MetricsPipelineModel {
     private readonly sim: Simulation,
     private readonly cfg: MetricsPipeline,
     private readonly deployment: Deployment,
-    /** Keep latency windows: at the ingress (External ingress_latency_p99_ms), per pod (Pods http_request_duration_p99_ms). */
+    /**
+     * Keep latency windows: at the ingress (External ingress_latency_p99_ms), per pod (Pods
+     * http_request_duration_p99_ms).
+     */
     private readonly trackLatency: { ingress: boolean; perPod: boolean } = { ingress: false, perPod: false },
   ) {
     this.kScrape = sim.registerKind('metrics.scrape', () => this.scrape());
@@ -79,7 +82,8 @@ export class MetricsPipelineModel {
   /** The metrics API's answer now for one series (empty until the first scrape). */
   get(series: PodSeries): PodMetricsInfo {
     const viaAdapter = !RESOURCE_SERIES.has(series);
-    if (viaAdapter ? this.down.adapter : this.down.metricsServer) return new Map(); // the API errors: "no metrics returned"
+    // the API errors: "no metrics returned"
+    if (viaAdapter ? this.down.adapter : this.down.metricsServer) return new Map();
     return this.visible(viaAdapter)?.series.get(series) ?? new Map();
   }
 

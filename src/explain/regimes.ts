@@ -123,7 +123,8 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
     // and catch-up, bridged into one window, are not an overload).
     confirms: (w) => w.at(-1)!('in_flight') >= 1.5 * w[0]!('in_flight') + 10,
     evidence: (rows) =>
-      `arrivals ${fmt(mean(rows.map((r) => r('arrivals_per_s'))))}/s against completions ${fmt(mean(rows.map((r) => r('completions_per_s'))))}/s; ` +
+      `arrivals ${fmt(mean(rows.map((r) => r('arrivals_per_s'))))}/s against ` +
+      `completions ${fmt(mean(rows.map((r) => r('completions_per_s'))))}/s; ` +
       `in flight ${fmt(rows[0]!('in_flight'))} → ${fmt(rows.at(-1)!('in_flight'))}`,
   }),
   'syscall-backlog': series({
@@ -142,36 +143,46 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
       r('latency_p50_ms') > 2 * Math.max(t.serviceP50Ms, 0.001),
     evidence: (rows, t) =>
       `p50 ${ms(mean(rows.map((r) => r('latency_p50_ms'))))} against a ${ms(t.serviceP50Ms)} median service time at ` +
-      `${fmt(100 * mean(rows.map((r) => r('utilization'))))} % CPU; ${fmt(mean(rows.map((r) => r('in_syscall'))))} Gs in syscalls and ` +
+      `${fmt(100 * mean(rows.map((r) => r('utilization'))))} % ` +
+      `CPU; ${fmt(mean(rows.map((r) => r('in_syscall'))))} Gs in syscalls and ` +
       `${fmt(mean(rows.map((r) => r('runnable'))))} runnable on average`,
   }),
   'cfs-throttling': series({
     needs: ['throttled_ms_per_s', 'throttled_periods_per_s', 'replicas_ready'],
     minRows: 2,
-    what: 'CFS throttling: the pods spend their CPU quota early in each period and every M stalls until the next (GOMAXPROCS above the limit makes it worse)',
+    what:
+      'CFS throttling: the pods spend their CPU quota early in each period and every M stalls until the ' +
+      'next (GOMAXPROCS above the limit makes it worse)',
     // The columns sum over pods: at least 10 ms of every second throttled, per Ready pod.
     holds: (r) => r('throttled_periods_per_s') > 0 && r('throttled_ms_per_s') >= 10 * Math.max(1, r('replicas_ready')),
     evidence: (rows) =>
-      `${ms(mean(rows.map((r) => r('throttled_ms_per_s') / Math.max(1, r('replicas_ready')))))} of each second throttled per pod, ` +
+      `${ms(mean(rows.map((r) => r('throttled_ms_per_s') / Math.max(1, r('replicas_ready')))))} of each second ` +
+      `throttled per pod, ` +
       `${fmt(mean(rows.map((r) => r('throttled_periods_per_s'))))} throttled periods/s in all` +
       (rows[0]!('latency_p99_ms') >= 0 ? `; p99 up to ${ms(max(rows.map((r) => r('latency_p99_ms'))))}` : ''),
   }),
   'mark-assist': series({
     needs: ['gc_assist_ms_per_s', 'replicas_ready'],
     minRows: 2,
-    what: 'GC mark assist: goroutines allocating during a mark phase pay for scanning in proportion to their allocation (gcAssistAlloc), so allocation-heavy requests slow down',
+    what:
+      'GC mark assist: goroutines allocating during a mark phase pay for scanning in proportion to their ' +
+      'allocation (gcAssistAlloc), so allocation-heavy requests slow down',
     holds: (r, t) => r('gc_assist_ms_per_s') >= 0.05 * 1000 * t.gomaxprocs * Math.max(1, r('replicas_ready')),
     evidence: (rows, t) =>
-      `assists take ${fmt(100 * mean(rows.map((r) => r('gc_assist_ms_per_s') / (1000 * t.gomaxprocs * Math.max(1, r('replicas_ready'))))))} % of the Ps' time` +
-      `, ${ms(mean(rows.map((r) => r('gc_assist_ms_per_s'))))} per second`,
+      `assists take ${fmt(
+        100 * mean(rows.map((r) => r('gc_assist_ms_per_s') / (1000 * t.gomaxprocs * Math.max(1, r('replicas_ready'))))),
+      )} % of the Ps' time` + `, ${ms(mean(rows.map((r) => r('gc_assist_ms_per_s'))))} per second`,
   }),
   'pods-not-ready': series({
     needs: ['replicas_desired', 'replicas_ready'],
     minRows: 2,
-    what: 'pods not Ready: the Deployment wants more pods than serve (start-up, readiness, Pending for room), so the ready ones carry the load',
+    what:
+      'pods not Ready: the Deployment wants more pods than serve (start-up, readiness, Pending for room), ' +
+      'so the ready ones carry the load',
     holds: (r) => r('replicas_desired') > r('replicas_ready'),
     evidence: (rows) =>
-      `desired ${fmt(rows[0]!('replicas_desired'))} → ${fmt(rows.at(-1)!('replicas_desired'))}, ready ${fmt(rows[0]!('replicas_ready'))} → ${fmt(rows.at(-1)!('replicas_ready'))}` +
+      `desired ${fmt(rows[0]!('replicas_desired'))} → ${fmt(rows.at(-1)!('replicas_desired'))}, ` +
+      `ready ${fmt(rows[0]!('replicas_ready'))} → ${fmt(rows.at(-1)!('replicas_ready'))}` +
       (rows[0]!('pods_pending') > 0 ? `; ${fmt(max(rows.map((r) => r('pods_pending'))))} Pending at most` : ''),
   }),
   'pool-exhaustion': series({
@@ -211,7 +222,9 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
   'hpa-at-max': hpaRule({
     needsHpa: true,
     minRows: 2,
-    what: 'the HPA pinned at maxReplicas: its metrics ask for more pods than it may create (ScalingLimited TooManyReplicas)',
+    what:
+      'the HPA pinned at maxReplicas: its metrics ask for more pods than it may create (ScalingLimited ' +
+      'TooManyReplicas)',
     holds: (s, t) =>
       t.maxReplicas !== undefined && s.desiredReplicas >= t.maxReplicas && max(proposalsOf(s)) > t.maxReplicas,
     evidence: (syncs, t) =>
@@ -220,11 +233,14 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
   'hpa-metrics-unavailable': hpaRule({
     needsHpa: true,
     minRows: 1,
-    what: 'the HPA could not get its metrics (ScalingActive False): it keeps the current size and does not scale, whatever the load',
+    what:
+      'the HPA could not get its metrics (ScalingActive False): it keeps the current size and does not ' +
+      'scale, whatever the load',
     // The sync at t = 0 precedes the first scrape (a new HPA's first sync fails the same way): not an outage.
     holds: (s) => s.tS > 0 && /^False\/FailedGet/.test(s.scalingActive),
     evidence: (syncs) =>
-      `${syncs.length} sync${syncs.length === 1 ? '' : 's'} without metrics (${syncs[0]!.scalingActive.split('/')[1]}); replicas held at ${syncs[0]!.currentReplicas}`,
+      `${syncs.length} sync${syncs.length === 1 ? '' : 's'} without metrics ` +
+      `(${syncs[0]!.scalingActive.split('/')[1]}); replicas held at ${syncs[0]!.currentReplicas}`,
   }),
   'hpa-limited-by-behavior': hpaRule({
     needsHpa: true,
@@ -242,14 +258,17 @@ const DETECTORS: Record<RegimeKind, SeriesDetector | HpaDetector> = {
   'hpa-scale-down-stabilized': hpaRule({
     needsHpa: true,
     minRows: 2,
-    what: 'a scale-down held back by the stabilization window (AbleToScale ScaleDownStabilized): the HPA keeps the highest recommendation of the window',
+    what:
+      'a scale-down held back by the stabilization window (AbleToScale ScaleDownStabilized): the HPA keeps ' +
+      'the highest recommendation of the window',
     // Held back by the window, not by minReplicas: the recommendation, clamped to min, is below the current size.
     holds: (s, t) =>
       s.ableToScale === 'True/ScaleDownStabilized' &&
       proposalsOf(s).length > 0 &&
       Math.max(max(proposalsOf(s)), t.minReplicas ?? 1) < s.currentReplicas,
     evidence: (syncs) =>
-      `metrics asked for ${fmt(Math.min(...syncs.map((s) => max(proposalsOf(s)))))}–${fmt(max(syncs.map((s) => max(proposalsOf(s)))))} replicas; ${syncs[0]!.currentReplicas} kept`,
+      `metrics asked for ${fmt(Math.min(...syncs.map((s) => max(proposalsOf(s)))))}–` +
+      `${fmt(max(syncs.map((s) => max(proposalsOf(s)))))} replicas; ${syncs[0]!.currentReplicas} kept`,
   }),
 };
 

@@ -400,7 +400,8 @@ const GO_ENV: Record<string, GoEnv> = {
     const m = /^(\d+)(B|KiB|MiB|GiB|TiB)?$/.exec(v);
     if (!m)
       return void fail(
-        `expected GOMEMLIMIT as bytes with an optional B, KiB, MiB, GiB or TiB suffix, or "off" (parseByteCount), found ${JSON.stringify(v)}`,
+        `expected GOMEMLIMIT as bytes with an optional B, KiB, MiB, GiB or TiB suffix, or "off" ` +
+          `(parseByteCount), found ${JSON.stringify(v)}`,
       );
     const scale = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 }[m[2] ?? 'B']!;
     return { path: ['runtime', 'gc', 'memoryLimitMB'], value: (Number(m[1]) * scale) / MiB };
@@ -427,7 +428,8 @@ function checkTarget(m: Mapper, deployment: ManifestSource | undefined, kindRequ
   if (deployment && name !== target) {
     m.fail(
       [...ref, 'name'],
-      `expected the Deployment given beside it, "${String(target)}" (${deployment.file}), found ${JSON.stringify(name)}`,
+      `expected the Deployment given beside it, "${String(target)}" (${deployment.file}), ` +
+        `found ${JSON.stringify(name)}`,
     );
   }
 }

@@ -8,7 +8,8 @@ export function roundSig(x: number): number {
 
 /** JSON with rounded numbers, NaN/Infinity as null, 2-space indent, trailing newline. */
 export function toStableJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? roundSig(v) : null) : v), 2)}\n`;
+  const round = (_k: string, v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? roundSig(v) : null) : v);
+  return `${JSON.stringify(value, round, 2)}\n`;
 }
 
 /** CSV of a header and numeric rows; non-finite values become empty cells. */

@@ -26,7 +26,8 @@ export function runFiles(
   const resolved = { ...scenario, seed };
   const files: Record<string, string> = {
     'summary.json': toStableJson(result.summary),
-    'scenario.resolved.yaml': `# Resolved by gmpsim: every default filled in. Re-run with: gmpsim run <this file>\n${stringify(resolved)}`,
+    'scenario.resolved.yaml':
+      `# Resolved by gmpsim: every default filled in. Re-run with: gmpsim run <this ` + `file>\n${stringify(resolved)}`,
   };
   if (!streamed) {
     if (!result.series.complete || !result.podSeries.complete)

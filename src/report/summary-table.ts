@@ -9,37 +9,43 @@ export function summaryTable(s: RunSummary): string {
     ['scheduler', `${s.scheduler}, GOMAXPROCS ${s.gomaxprocs}`],
     [
       'offered load',
-      `${f(s.offeredLoad.arrivalRatePerS, 1)} req/s × ${f(s.offeredLoad.meanCpuMs)} ms CPU = ${f(s.offeredLoad.cores, 2)} cores` +
+      `${f(s.offeredLoad.arrivalRatePerS, 1)} req/s × ${f(s.offeredLoad.meanCpuMs)} ms CPU ` +
+        `= ${f(s.offeredLoad.cores, 2)} cores` +
         (s.hpa ? '' : ` = ${f(s.offeredLoad.utilization * 100, 1)}% of the Ps`),
     ],
     [
       'requests',
-      `${s.requests.completed} completed of ${s.requests.arrived} arrived; ${s.requests.inFlightAtEnd} in flight at the end`,
+      `${s.requests.completed} completed of ${s.requests.arrived} arrived; ${s.requests.inFlightAtEnd} in ` +
+        `flight at the end`,
     ],
     ['throughput', `${f(s.throughputPerS, 1)} req/s`],
     ...(s.requests.timeouts + s.requests.retries + s.requests.failed > 0
       ? ([
           [
             'callers',
-            `${s.requests.timeouts} timeouts, ${s.requests.retries} retries, ${s.requests.failed} failed, ${s.requests.wastedAttempts} wasted attempts`,
+            `${s.requests.timeouts} timeouts, ${s.requests.retries} retries, ${s.requests.failed} ` +
+              `failed, ${s.requests.wastedAttempts} wasted attempts`,
           ],
         ] as Array<[string, string]>)
       : []),
     [
       'latency ms',
-      `mean ${f(s.latencyMs.mean)}  p50 ${f(s.latencyMs.p50)}  p95 ${f(s.latencyMs.p95)}  p99 ${f(s.latencyMs.p99)}  max ${f(s.latencyMs.max)}`,
+      `mean ${f(s.latencyMs.mean)}  p50 ${f(s.latencyMs.p50)}  p95 ${f(s.latencyMs.p95)}  ` +
+        `p99 ${f(s.latencyMs.p99)}  max ${f(s.latencyMs.max)}`,
     ],
     ['wait ms', `mean ${f(s.waitMs.mean)}  p99 ${f(s.waitMs.p99)}`],
     ['utilization', `${f(s.utilization * 100, 1)}% of the running pods' Ps`],
     [
       'pods',
-      `${f(s.cluster.podSeconds, 0)} pod-seconds; ${s.cluster.replicasAtEnd} at the end, max ${s.cluster.maxReplicas}; ${s.cluster.rejected} refused, ${s.cluster.killed} killed`,
+      `${f(s.cluster.podSeconds, 0)} pod-seconds; ${s.cluster.replicasAtEnd} at the end, ` +
+        `max ${s.cluster.maxReplicas}; ${s.cluster.rejected} refused, ${s.cluster.killed} killed`,
     ],
     ...(s.hpa
       ? ([
           [
             'hpa',
-            `${s.hpa.syncs} syncs, ${s.hpa.scaleUps} scale-ups, ${s.hpa.scaleDowns} scale-downs, ${s.hpa.directionReversals} reversals`,
+            `${s.hpa.syncs} syncs, ${s.hpa.scaleUps} scale-ups, ${s.hpa.scaleDowns} ` +
+              `scale-downs, ${s.hpa.directionReversals} reversals`,
           ],
         ] as Array<[string, string]>)
       : []),
@@ -47,7 +53,8 @@ export function summaryTable(s: RunSummary): string {
       ? ([
           [
             'k6 executor',
-            `${s.loadGenerator.executor}: max ${s.loadGenerator.maxVUs} VUs, ${s.loadGenerator.iterations} iterations, ${s.loadGenerator.droppedIterations} dropped, timeout ${s.loadGenerator.timeoutMs} ms`,
+            `${s.loadGenerator.executor}: max ${s.loadGenerator.maxVUs} VUs, ${s.loadGenerator.iterations} ` +
+              `iterations, ${s.loadGenerator.droppedIterations} dropped, timeout ${s.loadGenerator.timeoutMs} ms`,
           ],
         ] as Array<[string, string]>)
       : []),

@@ -24,7 +24,8 @@ const vusStages = z
   )
   .min(1);
 const thinkTime = DurationDistSchema.default({ dist: 'constant', valueMs: 0 }).describe(
-  "a virtual user's pause after each response (or timeout) before its next request (k6 `sleep()`, a user's think time; 0 = `hey -c N`)",
+  "a virtual user's pause after each response (or timeout) before its next request (k6 `sleep()`, a user's " +
+    'think time; 0 = `hey -c N`)',
 );
 
 /**
@@ -88,7 +89,8 @@ const CLOSED_LOOP_ARRIVALS = [
         .max(MAX_VUS)
         .optional()
         .describe(
-          'most iterations in flight at once: when every VU is busy an iteration is dropped (k6 `dropped_iterations`); default preAllocatedVUs',
+          'most iterations in flight at once: when every VU is busy an iteration is dropped (k6 ' +
+            '`dropped_iterations`); default preAllocatedVUs',
         ),
     })
     .refine((p) => p.maxVUs === undefined || p.maxVUs >= p.preAllocatedVUs, {
@@ -109,19 +111,25 @@ export const ArrivalSchema = z
         .string()
         .min(1)
         .describe(
-          "a CSV (a header line is allowed; Grafana's CSV export works) or a Prometheus query_range JSON response, relative to the scenario file; see `format`",
+          "a CSV (a header line is allowed; Grafana's CSV export works) or a Prometheus query_range JSON " +
+            'response, relative to the scenario file; see `format`',
         ),
       format: z
         .enum(['rates', 'counter', 'timestamps'])
         .default('rates')
         .describe(
-          'rates: (time, requests/s) rows replayed as a piecewise-constant Poisson rate (becomes `steps` when loaded); counter: (time, request counter) samples, turned into rates as Prometheus\' rate() does (resets included); timestamps: one request arrival time per row, replayed exactly (becomes `timestamps`). Times: seconds from the start, Unix seconds or milliseconds, RFC 3339 or Grafana\'s "YYYY-MM-DD HH:MM:SS"; absolute times are rebased so the first is t = 0',
+          'rates: (time, requests/s) rows replayed as a piecewise-constant Poisson rate (becomes `steps` when ' +
+            "loaded); counter: (time, request counter) samples, turned into rates as Prometheus' rate() does " +
+            '(resets included); timestamps: one request arrival time per row, replayed exactly (becomes ' +
+            '`timestamps`). Times: seconds from the start, Unix seconds or milliseconds, RFC 3339 or ' +
+            'Grafana\'s "YYYY-MM-DD HH:MM:SS"; absolute times are rebased so the first is t = 0',
         ),
       fileType: z
         .enum(['csv', 'prometheus-json'])
         .optional()
         .describe(
-          'csv or prometheus-json (a /api/v1/query_range response); default: prometheus-json for a .json file, else csv',
+          'csv or prometheus-json (a /api/v1/query_range response); default: prometheus-json for a .json file, ' +
+            'else csv',
         ),
       timeColumn: z
         .union([z.string().min(1), z.number().int().min(0)])
@@ -135,7 +143,8 @@ export const ArrivalSchema = z
         .union([z.literal('sum'), z.number().int().min(0)])
         .optional()
         .describe(
-          'a Prometheus response with several series: sum adds them up, an index picks one (absent: exactly one series expected)',
+          'a Prometheus response with several series: sum adds them up, an index picks one (absent: exactly one ' +
+            'series expected)',
         ),
       rateScale: z
         .number()
@@ -225,6 +234,7 @@ export const ArrivalSchema = z
     ...CLOSED_LOOP_ARRIVALS,
   ])
   .describe(
-    'the arrival process: poisson | steps | trace | timestamps | diurnal | mmpp | constant | constant-vus | ramping-vus | ramping-arrival-rate',
+    'the arrival process: poisson | steps | trace | timestamps | diurnal | mmpp | constant | constant-vus | ' +
+      'ramping-vus | ramping-arrival-rate',
   );
 export type Arrival = z.infer<typeof ArrivalSchema>;

@@ -54,7 +54,8 @@ export function readCalibration(ref: string, scenarioDir: string): Calibration {
     throw new Error(
       byPath
         ? `expected a calibration file, found no file at ${file}`
-        : `expected one of ${names.map((n) => `"${n}"`).join(', ') || '(none shipped)'} or a path to a .json calibration, found "${ref}"`,
+        : `expected one of ${names.map((n) => `"${n}"`).join(', ') || '(none shipped)'} or a path to a .json ` +
+            `calibration, found "${ref}"`,
     );
   }
   let cal: Partial<Calibration> | null;
@@ -66,7 +67,8 @@ export function readCalibration(ref: string, scenarioDir: string): Calibration {
   } catch (e) {
     if ((e as Error).message.startsWith('expected a regular')) throw e;
     throw new Error(
-      `expected a JSON calibration in ${file}, found malformed JSON (${(e as Error).message.split('\n')[0]!.slice(0, 120)})`,
+      `expected a JSON calibration in ${file}, found malformed JSON ` +
+        `(${(e as Error).message.split('\n')[0]!.slice(0, 120)})`,
     );
   }
   if (typeof cal !== 'object' || cal === null || Array.isArray(cal))
@@ -76,7 +78,8 @@ export function readCalibration(ref: string, scenarioDir: string): Calibration {
     for (const [k, v] of Object.entries(values)) {
       if (!keys.includes(k) || typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
         throw new Error(
-          `expected runtime.${name} to hold non-negative numbers for ${keys.join(', ')} in ${file}, found ${k}: ${JSON.stringify(v)}`,
+          `expected runtime.${name} to hold non-negative numbers for ${keys.join(', ')} in ${file}, ` +
+            `found ${k}: ${JSON.stringify(v)}`,
         );
       }
     }

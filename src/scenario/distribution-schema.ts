@@ -25,7 +25,8 @@ export const DurationDistSchema = z
         .max(MAX_CV)
         .default(1)
         .describe(
-          `coefficient of variation (stdev / mean), unitless (at most ${MAX_CV}: beyond, σ² = ln(1 + cv²) overflows what a double can draw)`,
+          `coefficient of variation (stdev / mean), unitless (at most ${MAX_CV}: beyond, σ² = ln(1 + cv²) ` +
+            `overflows what a double can draw)`,
         ),
     }),
     z
@@ -48,7 +49,8 @@ export const DurationDistSchema = z
           .min(1)
           .optional()
           .describe(
-            'or a CSV/text file of observed durations in ms, one per line (relative to the scenario file; becomes samplesMs when loaded)',
+            'or a CSV/text file of observed durations in ms, one per line (relative to the scenario file; ' +
+              'becomes samplesMs when loaded)',
           ),
       })
       .refine((e) => (e.samplesMs === undefined) !== (e.file === undefined), {

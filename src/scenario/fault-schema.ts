@@ -122,7 +122,8 @@ export const FaultSchema = z
       type: z
         .literal('noisy-neighbour')
         .describe(
-          "another workload steals stolenCores of the node's runtime.hostCpus (CPU stress), so the pods' CPU work runs " +
+          "another workload steals stolenCores of the node's runtime.hostCpus (CPU stress), so the pods' CPU " +
+            'work runs ' +
             'hostCpus / (hostCpus − stolenCores) times as long',
         ),
       atS: faultStart,
@@ -241,7 +242,9 @@ export function checkFaults(faults: readonly Fault[], c: FaultContext, ctx: z.Re
         const message = `expected a target ${f.type} can hit (${ok.join(' | ')}), found ${t.kind}`;
         ctx.addIssue({ code: 'custom', path: [...at, 'target', 'kind'], message });
       } else if (t.kind === 'pod' && t.index >= c.replicas) {
-        const message = `expected a pod index below cluster.replicas (${c.replicas}): the target matches no pod, found ${t.index}`;
+        const message =
+          `expected a pod index below cluster.replicas (${c.replicas}): the target matches no ` +
+          `pod, found ${t.index}`;
         ctx.addIssue({ code: 'custom', path: [...at, 'target', 'index'], message });
       } else if (t.kind === 'node' && t.index >= c.nodes) {
         const have =
@@ -252,7 +255,9 @@ export function checkFaults(faults: readonly Fault[], c: FaultContext, ctx: z.Re
         (t.kind === 'hpa-controller' || t.kind === 'custom-metrics-adapter' || t.kind === 'metrics-server') &&
         !c.autoscaler
       ) {
-        const message = `expected an autoscaler (hpa, keda or densityController) for a ${t.kind} target: it matches nothing, found none`;
+        const message =
+          `expected an autoscaler (hpa, keda or densityController) for a ${t.kind} target: it ` +
+          `matches nothing, found none`;
         ctx.addIssue({ code: 'custom', path: [...at, 'target', 'kind'], message });
       } else if (t.kind === 'dependency' && !c.dependencies.includes(t.name)) {
         const known =
@@ -272,11 +277,14 @@ export function checkFaults(faults: readonly Fault[], c: FaultContext, ctx: z.Re
     }
     if (f.type === 'packet-loss' && !c.clientTimeout) {
       const message =
-        'expected workload.client.timeoutMs (or a k6 executor) for packet-loss: a caller without a timeout waits forever, found none';
+        'expected workload.client.timeoutMs (or a k6 executor) for packet-loss: a caller without a timeout ' +
+        'waits forever, found none';
       ctx.addIssue({ code: 'custom', path: [...at, 'type'], message });
     }
     if ((f.type === 'forced-gc' || f.type === 'memory-pressure') && !(c.gmp && c.allocates)) {
-      const message = `expected runtime.scheduler gmp and a request that allocates (an alloc step) for ${f.type}, found no garbage collector`;
+      const message =
+        `expected runtime.scheduler gmp and a request that allocates (an alloc step) ` +
+        `for ${f.type}, found no garbage collector`;
       ctx.addIssue({ code: 'custom', path: [...at, 'type'], message });
     }
   });

@@ -43,7 +43,8 @@ export function readInputText(file: string, shownAs: string = file, path = ''): 
   if (!st.isFile()) return fail('expected a regular file, found a device, pipe or socket');
   if (st.size > MAX_INPUT_FILE_BYTES) {
     return fail(
-      `expected a file of at most ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB, found ${(st.size / 1024 / 1024).toFixed(1)} MiB`,
+      `expected a file of at most ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB, ` +
+        `found ${(st.size / 1024 / 1024).toFixed(1)} MiB`,
     );
   }
   let text = '';
@@ -167,7 +168,8 @@ function readTraffic(
     warn(
       a.format === 'timestamps'
         ? `the trace ends at ${lastS} s and the run lasts ${durationS} s: no arrivals after ${lastS} s`
-        : `the trace covers 0–${lastS} s and the run lasts ${durationS} s: its last rate (${traffic.points.at(-1)![1]! * a.rateScale}/s) holds to the end`,
+        : `the trace covers 0–${lastS} s and the run lasts ${durationS} s: its last rate ` +
+            `(${traffic.points.at(-1)![1]! * a.rateScale}/s) holds to the end`,
     );
   }
   return traffic.points;
@@ -296,7 +298,9 @@ export function parseScenario(text: string, file: string, dir = dirname(file), w
           line: pos?.line,
           col: pos?.col,
           path: '',
-          message: `malformed ${kindOf(file)}: ${excerpt(firstLine(e.message).replace(/ at line \d+, column \d+:?$/, ''), 120)}`,
+          message:
+            `malformed ${kindOf(file)}:` +
+            ` ${excerpt(firstLine(e.message).replace(/ at line \d+, column \d+:?$/, ''), 120)}`,
         };
       }),
     );
@@ -393,7 +397,8 @@ export function yamlToJs(doc: Document, file: string): unknown {
           file,
           path: '',
           message:
-            'expected YAML whose aliases (*name) expand to a modest size, found too many alias expansions (an alias bomb?)',
+            'expected YAML whose aliases (*name) expand to a modest size, found too many alias expansions (an ' +
+            'alias bomb?)',
         },
       ]);
     }
@@ -460,7 +465,8 @@ function describeIssue(issue: Issue, doc: Document, lines: LineCounter, file: st
       const allowed = allowedKeys(path, data);
       return issue.keys.map((k) => ({
         ...at(path, k),
-        message: `unknown key${suggest(k, allowed)}${allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''}`,
+        message:
+          `unknown key${suggest(k, allowed)}` + (allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''),
       }));
     }
     case 'invalid_union': {

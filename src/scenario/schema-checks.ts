@@ -89,7 +89,9 @@ export function checkPrograms(
     ctx.addIssue({
       code: 'custom',
       path,
-      message: `expected at most ${MAX_PROGRAM_OPS.toLocaleString('en-US')} steps once repeats are unrolled, found ${ops.toLocaleString('en-US')}`,
+      message:
+        `expected at most ${MAX_PROGRAM_OPS.toLocaleString('en-US')} steps once repeats are unrolled, ` +
+        `found ${ops.toLocaleString('en-US')}`,
     });
   }
   return ops;

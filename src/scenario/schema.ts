@@ -23,6 +23,7 @@ import {
 } from './distribution-schema.js';
 import { checkBounds, checkCloses, checkPrograms, LIMITS, MAX_PROGRAM_OPS, stepsAllocate } from './schema-checks.js';
 import { serviceSchemas } from './service-schema.js';
+import { GomaxprocsSchema } from './shared-fields.js';
 import { STEP_KINDS, type Step, type StepBodies, type StepKind, stepKind } from './steps.js';
 import { SweepSchema } from './sweep-schema.js';
 
@@ -70,7 +71,8 @@ const stepBodySchemas = (): { [K in StepKind]: z.ZodType<StepBodies[K], unknown>
   netpoll: DurationDistSchema.describe('wait for the network (the G parks in netpoll)'),
   sleep: DurationDistSchema.describe('time.Sleep: a timer on the current P'),
   alloc: AllocSizeSchema.describe(
-    'allocate heap memory (mallocgc), live until the goroutine exits: counts toward the GC trigger, and during a mark phase may make the goroutine assist',
+    'allocate heap memory (mallocgc), live until the goroutine exits: counts toward the GC trigger, and during ' +
+      'a mark phase may make the goroutine assist',
   ),
   gosched: z.literal(true).describe('runtime.Gosched: yield to the global run queue'),
   spawn: z
@@ -96,7 +98,8 @@ const stepBodySchemas = (): { [K in StepKind]: z.ZodType<StepBodies[K], unknown>
       cpu: DurationDistSchema.describe('CPU time spent that deep'),
     })
     .describe(
-      'a deep call chain (recursion, big frames): grow the stack, run, return; a later GC halves the stack while under a quarter of it is used',
+      'a deep call chain (recursion, big frames): grow the stack, run, return; a later GC halves the stack ' +
+        'while under a quarter of it is used',
     ),
   send: z
     .strictObject({ chan: z.string().min(1).describe('a channel declared in runtime.channels') })
@@ -163,7 +166,9 @@ export const WorkloadSchema = z.strictObject({
         .positive()
         .optional()
         .describe(
-          `the client gives up on an attempt after this long (the server keeps working on it); absent = no timeout, or k6's ${K6_TIMEOUT_MS / 1000} s with a k6 executor (constant-vus, ramping-vus, ramping-arrival-rate)`,
+          `the client gives up on an attempt after this long (the server keeps working on it); absent = no ` +
+            `timeout, or k6's ${K6_TIMEOUT_MS / 1000} s with a k6 executor (constant-vus, ramping-vus, ` +
+            `ramping-arrival-rate)`,
         ),
       retries: z
         .number()
@@ -216,7 +221,8 @@ export const CostsSchema = z
       .nonnegative()
       .default(50)
       .describe(
-        "Linux timer slack (timer_slack_ns): how late sysmon's usleep may return; each loop takes its delay + this + threadWakeUs, µs",
+        "Linux timer slack (timer_slack_ns): how late sysmon's usleep may return; each loop takes its delay + " +
+          'this + threadWakeUs, µs',
       ),
     stackCopyNsPerKB: z
       .number()
@@ -247,7 +253,8 @@ export const CostsSchema = z
       .nonnegative()
       .default(60)
       .describe(
-        "net/http's own CPU per request on the server (reading and parsing it, dispatch, writing the response, the read/write syscalls, netpoll wake-ups), µs; charged only with runtime.server: net/http",
+        "net/http's own CPU per request on the server (reading and parsing it, dispatch, writing the response, " +
+          'the read/write syscalls, netpoll wake-ups), µs; charged only with runtime.server: net/http',
       ),
     procresizeUs: z
       .number()
@@ -270,7 +277,8 @@ export const GcSchema = z
       )
       .default(100)
       .describe(
-        'GOGC: heap growth over the live heap (and stacks, globals) before the next cycle, percent; off = collect only for GOMEMLIMIT',
+        'GOGC: heap growth over the live heap (and stacks, globals) before the next cycle, percent; off = ' +
+          'collect only for GOMEMLIMIT',
       ),
     memoryLimitMB: z
       .number()
@@ -307,7 +315,8 @@ export const GcSchema = z
       .nonnegative()
       .default(100)
       .describe(
-        'sweeping 1 KiB of heap spans (done by allocating goroutines in proportion, the rest at the next sweep termination), ns',
+        'sweeping 1 KiB of heap spans (done by allocating goroutines in proportion, the rest at the next sweep ' +
+          'termination), ns',
       ),
     writeBarrierSlowdown: z
       .number()
@@ -320,7 +329,8 @@ export const GcSchema = z
       .max(1)
       .default(1)
       .describe(
-        'share of heap bytes that hold pointers and must be scanned by the mark (0 for a heap of []byte buffers; 1 treats every byte as scannable)',
+        'share of heap bytes that hold pointers and must be scanned by the mark (0 for a heap of []byte ' +
+          'buffers; 1 treats every byte as scannable)',
       ),
     markAssist: z
       .boolean()
@@ -339,32 +349,30 @@ export const RuntimeSchema = z
       .enum(['gmp', 'ideal-fifo'])
       .default('gmp')
       .describe(
-        'gmp: the Go scheduler (Ps, Ms, run queues, stealing, sysmon); ideal-fifo: one FIFO queue served by gomaxprocs Ps with no overhead (the M/M/c reference; cpu steps only)',
+        'gmp: the Go scheduler (Ps, Ms, run queues, stealing, sysmon); ideal-fifo: one FIFO queue served by ' +
+          'gomaxprocs Ps with no overhead (the M/M/c reference; cpu steps only)',
       ),
     goVersion: z
       .enum(GO_VERSIONS)
       .default(DEFAULT_GO_VERSION)
       .describe('runtime behaviour to follow where versions differ: default GOMAXPROCS, schedtrace format'),
-    gomaxprocs: z
-      .number()
-      .int()
-      .min(1)
-      .max(1024)
-      .optional()
-      .describe(
-        'number of Ps; default by goVersion: 1.19 → hostCpus; 1.25 → min(hostCpus, max(2, ceil(cpuLimitCores)))',
-      ),
+    gomaxprocs: GomaxprocsSchema.optional().describe(
+      'number of Ps; default by goVersion: 1.19 → hostCpus; 1.25 → min(hostCpus, max(2, ceil(cpuLimitCores)))',
+    ),
     netpoll: z
       .enum(['go', 'always-polling'])
       .default('go')
       .describe(
-        "go: Go's netpoller (an M blocks in netpoll only when it has nothing to run; otherwise ready Gs wait for a scheduler poll or sysmon's 10 ms poll); always-polling: an idealised poller that makes every ready G runnable at once",
+        "go: Go's netpoller (an M blocks in netpoll only when it has nothing to run; otherwise ready Gs wait " +
+          "for a scheduler poll or sysmon's 10 ms poll); always-polling: an idealised poller that makes every " +
+          'ready G runnable at once',
       ),
     server: z
       .enum(['none', 'net/http'])
       .default('none')
       .describe(
-        "what requests arrive through: none charges nothing beyond the steps; net/http runs costs.httpRequestUs of CPU on the request's goroutine (one burst after its steps)",
+        'what requests arrive through: none charges nothing beyond the steps; net/http runs costs.httpRequestUs ' +
+          "of CPU on the request's goroutine (one burst after its steps)",
       ),
     hostCpus: z.number().int().min(1).max(1024).default(4).describe('CPUs of the node the pod runs on'),
     cpuLimitCores: z
@@ -372,7 +380,8 @@ export const RuntimeSchema = z
       .positive()
       .optional()
       .describe(
-        'container CPU limit, cores: a CFS quota of cpuLimitCores × cfsPeriodMs per period shared by all Ms (spent → every M stalls until the period ends); also sets the Go 1.25 GOMAXPROCS default. Absent: no limit',
+        'container CPU limit, cores: a CFS quota of cpuLimitCores × cfsPeriodMs per period shared by all Ms ' +
+          '(spent → every M stalls until the period ends); also sets the Go 1.25 GOMAXPROCS default. Absent: no limit',
       ),
     cfsPeriodMs: z
       .number()
@@ -380,7 +389,8 @@ export const RuntimeSchema = z
       .max(1000)
       .default(100)
       .describe(
-        'CFS bandwidth period (cpu.cfs_period_us), ms: the kernel accepts 1 ms to 1 s (min_cfs_quota_period, max_cfs_quota_period in kernel/sched/core.c)',
+        'CFS bandwidth period (cpu.cfs_period_us), ms: the kernel accepts 1 ms to 1 s (min_cfs_quota_period, ' +
+          'max_cfs_quota_period in kernel/sched/core.c)',
       ),
     syncMutex: z
       .enum(['fifo', 'go'])
@@ -439,7 +449,8 @@ export const RuntimeSchema = z
           .enum(['random', 'numa-aware'])
           .default('random')
           .describe(
-            "random: Go's steal order (no NUMA awareness); numa-aware: steal from the thief's own node first (Vyukov's 2014 proposal)",
+            "random: Go's steal order (no NUMA awareness); numa-aware: steal from the thief's own node first " +
+              "(Vyukov's 2014 proposal)",
           ),
       })
       .prefault({})
@@ -449,14 +460,16 @@ export const RuntimeSchema = z
       .positive()
       .optional()
       .describe(
-        "container memory limit (resources.limits.memory), MiB: when heap + stacks + runtime overhead pass it the pod is OOM-killed (in-flight requests lost) and restarted after kubelet's back-off; absent = none",
+        'container memory limit (resources.limits.memory), MiB: when heap + stacks + runtime overhead pass it ' +
+          "the pod is OOM-killed (in-flight requests lost) and restarted after kubelet's back-off; absent = none",
       ),
     runtimeOverheadMB: z
       .number()
       .nonnegative()
       .default(8)
       .describe(
-        'runtime memory besides heap and stacks (metadata, fragmentation, binary), MiB; counted by GOMEMLIMIT and the container limit',
+        'runtime memory besides heap and stacks (metadata, fragmentation, binary), MiB; counted by GOMEMLIMIT ' +
+          'and the container limit',
       ),
   })
   .transform((r) => ({
@@ -522,14 +535,18 @@ export const ScenarioSchema = z
       .min(1)
       .optional()
       .describe(
-        'runtime cost values measured on a machine (`npm run calibrate`): a name from calibrations/ (e.g. go1.19-this-machine) or a .json file relative to the scenario; they become the defaults of runtime.costs and runtime.gc (values written here still win)',
+        'runtime cost values measured on a machine (`npm run calibrate`): a name from calibrations/ (e.g. ' +
+          'go1.19-this-machine) or a .json file relative to the scenario; they become the defaults of ' +
+          'runtime.costs and runtime.gc (values written here still win)',
       ),
     kubernetes: z
       .array(z.string().min(1))
       .min(1)
       .optional()
       .describe(
-        'Kubernetes manifest files (relative to the scenario): an apps/v1 Deployment, an autoscaling/v2 (v2beta2, v1) HorizontalPodAutoscaler, a KEDA ScaledObject; mapped onto cluster, runtime, hpa and keda (values written here still win; `gmpsim import` shows the mapping)',
+        'Kubernetes manifest files (relative to the scenario): an apps/v1 Deployment, an autoscaling/v2 ' +
+          '(v2beta2, v1) HorizontalPodAutoscaler, a KEDA ScaledObject; mapped onto cluster, runtime, hpa and ' +
+          'keda (values written here still win; `gmpsim import` shows the mapping)',
       ),
     runtime: RuntimeSchema.prefault({}).describe("the pod's Go runtime (scheduler model and its parameters)"),
     cluster: ClusterSchema.prefault({}),
@@ -558,7 +575,8 @@ export const ScenarioSchema = z
           .max(100)
           .optional()
           .describe(
-            '… and failed requests (refused, lost, timed out for good) stay below this share of the requests that ended, percent',
+            '… and failed requests (refused, lost, timed out for good) stay below this share of the requests ' +
+              'that ended, percent',
           ),
       })
       .refine((h) => h.p99Ms !== undefined || h.errorPercent !== undefined, {
@@ -566,13 +584,15 @@ export const ScenarioSchema = z
       })
       .optional()
       .describe(
-        "a chaos experiment's steady-state hypothesis (Chaos Toolkit, Litmus probes): checked before, during and after each fault, reported pass/fail",
+        "a chaos experiment's steady-state hypothesis (Chaos Toolkit, Litmus probes): checked before, during " +
+          'and after each fault, reported pass/fail',
       ),
     clockStart: z.iso
       .datetime({ offset: true })
       .default('2026-01-05T00:00:00Z')
       .describe(
-        'the wall-clock time of simulated t = 0, ISO 8601 with a zone offset (a Monday midnight UTC by default); cron schedules (keda.cron) are read against it',
+        'the wall-clock time of simulated t = 0, ISO 8601 with a zone offset (a Monday midnight UTC by ' +
+          'default); cron schedules (keda.cron) are read against it',
       ),
     timeline: z
       .array(TimelineEventSchema)
@@ -596,7 +616,8 @@ export const ScenarioSchema = z
             .record(z.string(), z.unknown())
             .default({})
             .describe(
-              'merged into the scenario (JSON Merge Patch: mappings merge key by key; lists and values replace; null removes a block, e.g. hpa: null)',
+              'merged into the scenario (JSON Merge Patch: mappings merge key by key; lists and values replace; ' +
+                'null removes a block, e.g. hpa: null)',
             ),
         }),
       )
@@ -662,7 +683,9 @@ export const ScenarioSchema = z
     );
     const nodes = s.cluster.nodes;
     if (s.cluster.nodeCpuSharing && nodes.count > 0 && nodes.allocatableCores > s.runtime.hostCpus) {
-      const message = `expected at most runtime.hostCpus (${s.runtime.hostCpus}) with nodeCpuSharing (a node's allocatable CPU is part of its cores), found ${nodes.allocatableCores}`;
+      const message =
+        `expected at most runtime.hostCpus (${s.runtime.hostCpus}) with nodeCpuSharing (a node's ` +
+        `allocatable CPU is part of its cores), found ${nodes.allocatableCores}`;
       ctx.addIssue({ code: 'custom', path: ['cluster', 'nodes', 'allocatableCores'], message });
     }
     checkPrograms(s.workload.request.steps, ['workload', 'request', 'steps'], names, ctx);

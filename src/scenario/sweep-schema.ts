@@ -108,13 +108,17 @@ export const SweepSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['grid'],
-        message: `expected at most ${MAX_SWEEP_POINTS.toLocaleString('en-US')} points (grid values multiplied, × random samples), found ${n.toLocaleString('en-US')}; shorten the grid's lists or lower random.samples`,
+        message:
+          `expected at most ${MAX_SWEEP_POINTS.toLocaleString('en-US')} points (grid values multiplied, ` +
+          `× random samples), found ${n.toLocaleString('en-US')}; shorten the grid's lists or lower random.samples`,
       });
     } else if (n * s.replications > MAX_SWEEP_RUNS) {
       ctx.addIssue({
         code: 'custom',
         path: ['replications'],
-        message: `expected at most ${MAX_SWEEP_RUNS.toLocaleString('en-US')} runs (points × replications), found ${(n * s.replications).toLocaleString('en-US')}; lower replications or the number of points`,
+        message:
+          `expected at most ${MAX_SWEEP_RUNS.toLocaleString('en-US')} runs (points × replications), ` +
+          `found ${(n * s.replications).toLocaleString('en-US')}; lower replications or the number of points`,
       });
     }
   })

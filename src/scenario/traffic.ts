@@ -118,7 +118,9 @@ function fromCsv(text: string, o: TrafficOptions): Raw {
       throw new TrafficError([
         {
           line: start + 1,
-          message: `expected a column named "${col}" (${what}), found ${header ? header.map((h) => JSON.stringify(h)).join(', ') : 'no header'}`,
+          message:
+            `expected a column named "${col}" (${what}), ` +
+            `found ${header ? header.map((h) => JSON.stringify(h)).join(', ') : 'no header'}`,
         },
       ]);
     }
@@ -142,7 +144,9 @@ function fromCsv(text: string, o: TrafficOptions): Raw {
     if (cells.length !== width) {
       problems.push({
         line,
-        message: `expected ${width} cell${width === 1 ? '' : 's'} as the ${header ? 'header has' : 'first row has'}, found "${excerpt(cells.join(','), 40)}"`,
+        message:
+          `expected ${width} cell${width === 1 ? '' : 's'} as ` +
+          `the ${header ? 'header has' : 'first row has'}, found "${excerpt(cells.join(','), 40)}"`,
       });
       continue;
     }
@@ -152,7 +156,9 @@ function fromCsv(text: string, o: TrafficOptions): Raw {
       const what = needValue ? '"time,value"' : 'a time';
       problems.push({
         line,
-        message: `expected ${what} (times: seconds, Unix seconds or ms, RFC 3339), found "${excerpt(cells.join(','), 40)}"`,
+        message:
+          `expected ${what} (times: seconds, Unix seconds or ms, RFC 3339), found ` +
+          `"${excerpt(cells.join(','), 40)}"`,
       });
       continue;
     }
@@ -162,7 +168,8 @@ function fromCsv(text: string, o: TrafficOptions): Raw {
   if (local)
     warnings.push({
       message:
-        'times like "2026-03-01 12:00:00" carry no time zone (Grafana writes the browser\'s): read as UTC; only differences matter after rebasing',
+        'times like "2026-03-01 12:00:00" carry no time zone (Grafana writes the browser\'s): read as UTC; only ' +
+        'differences matter after rebasing',
     });
   return { points, warnings, problems };
 }
@@ -179,7 +186,9 @@ function fromPrometheus(text: string, o: TrafficOptions): Raw {
   } catch (e) {
     throw new TrafficError([
       {
-        message: `expected a Prometheus query_range JSON response, found text that does not parse (${(e as Error).message})`,
+        message:
+          `expected a Prometheus query_range JSON response, found text that does not parse ` +
+          `(${(e as Error).message})`,
       },
     ]);
   }
@@ -187,7 +196,9 @@ function fromPrometheus(text: string, o: TrafficOptions): Raw {
   if (doc.data?.resultType !== 'matrix' || !Array.isArray(result)) {
     throw new TrafficError([
       {
-        message: `expected a query_range response (data.resultType "matrix"), found ${JSON.stringify(doc.data?.resultType ?? doc.status ?? null)}`,
+        message:
+          `expected a query_range response (data.resultType "matrix"), ` +
+          `found ${JSON.stringify(doc.data?.resultType ?? doc.status ?? null)}`,
       },
     ]);
   }
@@ -205,7 +216,9 @@ function fromPrometheus(text: string, o: TrafficOptions): Raw {
   } else if (result.length > 1) {
     throw new TrafficError([
       {
-        message: `expected one series, found ${result.length} (${label(0)}, …): set series: sum to add them up, or an index`,
+        message:
+          `expected one series, found ${result.length} (${label(0)}, …): set series: sum to add them up, ` +
+          `or an index`,
       },
     ]);
   } else chosen = [0];
@@ -216,7 +229,9 @@ function fromPrometheus(text: string, o: TrafficOptions): Raw {
       const v = parseValue(String(val));
       if (typeof ts !== 'number' || !Number.isFinite(ts) || v === undefined) {
         problems.push({
-          message: `series ${i} ${label(i)}, sample ${k}: expected [unix_seconds, "number"], found ${JSON.stringify([ts, val]).slice(0, 60)}`,
+          message:
+            `series ${i} ${label(i)}, sample ${k}: expected [unix_seconds, "number"], ` +
+            `found ${JSON.stringify([ts, val]).slice(0, 60)}`,
         });
         return;
       }
@@ -258,7 +273,9 @@ function finish(raw: Raw, o: TrafficOptions): Traffic {
     if (b.t < a.t || (strict && b.t === a.t)) {
       problems.push({
         ...(b.line ? { line: b.line } : {}),
-        message: `expected times in ${strict ? 'increasing' : 'non-decreasing'} order, found ${b.t - t0} after ${a.t - t0}`,
+        message:
+          `expected times in ${strict ? 'increasing' : 'non-decreasing'} order, found ${b.t - t0} ` +
+          `after ${a.t - t0}`,
       });
     }
   }
@@ -286,7 +303,9 @@ function finish(raw: Raw, o: TrafficOptions): Traffic {
     }
     if (resets > 0)
       warnings.push({
-        message: `${resets} counter reset${resets === 1 ? '' : 's'} (a value below the one before): counted from zero, as Prometheus' rate() does`,
+        message:
+          `${resets} counter reset${resets === 1 ? '' : 's'} (a value below the one before): counted ` +
+          `from zero, as Prometheus' rate() does`,
       });
   }
   const arrivals =

@@ -89,7 +89,10 @@ export function checkSteadyState(
   };
 }
 
-/** histogram_quantile (Prometheus promql/quantile.go bucketQuantile): linear within the bucket; the +Inf bucket answers its lower bound. */
+/**
+ * histogram_quantile (Prometheus promql/quantile.go bucketQuantile): linear within the bucket; the +Inf bucket answers
+ * its lower bound.
+ */
 export function quantile(q: number, le: readonly number[], cumulative: readonly number[]): number | null {
   const n = cumulative[cumulative.length - 1] ?? 0;
   if (n <= 0) return null;

@@ -238,7 +238,8 @@ export class Journal {
       if (h !== undefined) {
         const where = h.host === hostname() ? '' : ` on host ${h.host}`;
         throw new JournalError(
-          `${this.dir}: another gmpsim (pid ${h.pid}${where}) is writing this sweep; wait for it to finish or use another --out`,
+          `${this.dir}: another gmpsim (pid ${h.pid}${where}) is writing this sweep; wait for it to finish or ` +
+            `use another --out`,
         );
       }
       rmSync(this.lockFile, { force: true }); // stale: its process is gone
@@ -280,7 +281,8 @@ export class Journal {
       m = JSON.parse(readFileSync(this.metaFile, 'utf8'));
     } catch (e) {
       throw new JournalError(
-        `${this.metaFile}: expected the journal header (JSON), found ${e instanceof SyntaxError ? 'malformed JSON' : (e as Error).message}`,
+        `${this.metaFile}: expected the journal header (JSON), ` +
+          `found ${e instanceof SyntaxError ? 'malformed JSON' : (e as Error).message}`,
       );
     }
     const h = m as Partial<JournalMeta> | null;
@@ -321,7 +323,8 @@ export class Journal {
         // Only the last record may be torn (a write cut short); anything before it was whole once.
         if (nl < 0 || nl === buf.length - 1) return { runs, validBytes: offset, tornTail: true };
         throw new JournalError(
-          `${this.runsFile}:${lineNo}: expected a framed, checksummed run record, found a corrupt line; remove the directory or restore the line`,
+          `${this.runsFile}:${lineNo}: expected a framed, checksummed run record, found a corrupt line; remove ` +
+            `the directory or restore the line`,
         );
       }
       const why = badRecord(rec, meta, shard);
@@ -330,7 +333,8 @@ export class Journal {
       const key = `${r.point}/${r.rep}`;
       if (seen.has(key))
         throw new JournalError(
-          `${this.runsFile}:${lineNo}: point ${r.point} replication ${r.rep} is recorded twice (two writers?); remove the directory and run again`,
+          `${this.runsFile}:${lineNo}: point ${r.point} replication ${r.rep} is recorded twice (two writers?); ` +
+            `remove the directory and run again`,
         );
       seen.add(key);
       runs.push(r);
@@ -388,7 +392,10 @@ function badRecord(rec: unknown, meta: JournalMeta, shard: number[] | undefined)
     return `expected a replication from 0 to ${meta.replications - 1}, found ${JSON.stringify(r.rep)}`;
   }
   if (r.seed !== runSeed(meta.masterSeed, r.rep!))
-    return `point ${r.point} replication ${r.rep}: expected seed ${runSeed(meta.masterSeed, r.rep!)}, found ${JSON.stringify(r.seed)}`;
+    return (
+      `point ${r.point} replication ${r.rep}: expected seed ${runSeed(meta.masterSeed, r.rep!)}, ` +
+      `found ${JSON.stringify(r.seed)}`
+    );
   if (!Array.isArray(r.params)) return `point ${r.point}: expected params, found none`;
   const okMetrics =
     Array.isArray(r.metrics) &&

@@ -575,77 +575,83 @@ describe('HPA control loop (Kubernetes horizontal_test.go cases)', () => {
     expect(b.scaleDown.policies).to.deep.equal(DEFAULT_SCALE_DOWN_RULES.policies);
   });
 
-  it('computeReplicasForMetrics: max of valid proposals; invalid metrics block scale-down; all invalid → no action', () => {
-    expect(
-      computeReplicasForMetrics(
-        [
-          { replicas: 3, metricName: 'a' },
-          { replicas: 7, metricName: 'b' },
-        ],
-        5,
-      ),
-    ).to.deep.equal({ replicas: 7, metricName: 'b' });
-    expect(
-      computeReplicasForMetrics(
-        [
-          { replicas: 3, metricName: 'a' },
-          { error: 'x', reason: 'FailedGetPodsMetric' },
-        ],
-        5,
-      ).replicas,
-    ).to.equal(-1);
-    expect(
-      computeReplicasForMetrics(
-        [
-          { replicas: 8, metricName: 'a' },
-          { error: 'x', reason: 'FailedGetPodsMetric' },
-        ],
-        5,
-      ).replicas,
-    ).to.equal(8);
-    expect(computeReplicasForMetrics([{ error: 'x', reason: 'FailedGetPodsMetric' }], 5)).to.deep.include({
-      replicas: -1,
-      error: 'invalid metrics (1 invalid out of 1), first error is: x',
-    });
-  });
+  it(
+    'computeReplicasForMetrics: max of valid proposals; invalid metrics block scale-down; all invalid → no ' + 'action',
+    () => {
+      expect(
+        computeReplicasForMetrics(
+          [
+            { replicas: 3, metricName: 'a' },
+            { replicas: 7, metricName: 'b' },
+          ],
+          5,
+        ),
+      ).to.deep.equal({ replicas: 7, metricName: 'b' });
+      expect(
+        computeReplicasForMetrics(
+          [
+            { replicas: 3, metricName: 'a' },
+            { error: 'x', reason: 'FailedGetPodsMetric' },
+          ],
+          5,
+        ).replicas,
+      ).to.equal(-1);
+      expect(
+        computeReplicasForMetrics(
+          [
+            { replicas: 8, metricName: 'a' },
+            { error: 'x', reason: 'FailedGetPodsMetric' },
+          ],
+          5,
+        ).replicas,
+      ).to.equal(8);
+      expect(computeReplicasForMetrics([{ error: 'x', reason: 'FailedGetPodsMetric' }], 5)).to.deep.include({
+        replicas: -1,
+        error: 'invalid metrics (1 invalid out of 1), first error is: x',
+      });
+    },
+  );
 
   describe('reconcileReplicas (one sync of reconcileAutoscaler)', () => {
     const spec = { minReplicas: 2, maxReplicas: 10 };
-    it('legacy path: scale-up capped at max(2·current, 4); the 5-minute window holds the highest recommendation', () => {
-      const mem = new HpaMemory();
-      let cur = 4;
-      const sync = (t: number, metric: number) => {
-        const d = reconcileReplicas(
-          mem,
-          spec,
-          cur,
-          () => [{ replicas: metric, metricName: 'cpu resource utilization (percentage of request)' }],
-          t,
-        );
-        cur = d.desiredReplicas;
-        return d;
-      };
-      let d = sync(0, 40);
-      expect([d.desiredReplicas, d.reason]).to.deep.equal([
-        8,
-        'cpu resource utilization (percentage of request) above target',
-      ]);
-      expect(d.conditions.find((c) => c.type === 'ScalingLimited')).to.deep.include({
-        status: 'True',
-        reason: 'ScaleUpLimit',
-      });
-      d = sync(15, 40);
-      expect(d.desiredReplicas).to.equal(10);
-      expect(d.conditions.find((c) => c.type === 'ScalingLimited')).to.deep.include({ reason: 'TooManyReplicas' });
-      // Load drops at t=30: the recommendations of 40 (t=0, t=15) hold the size until they leave the window.
-      for (let t = 30; t <= 315; t += 15) {
-        d = sync(t, 3);
-        expect([t, d.desiredReplicas, d.rescale]).to.deep.equal([t, 10, false]);
-        expect(d.conditions.find((c) => c.type === 'AbleToScale')).to.deep.include({ reason: 'ScaleDownStabilized' });
-      }
-      d = sync(330, 3); // both are now older than 300 s
-      expect([d.desiredReplicas, d.reason]).to.deep.equal([3, 'All metrics below target']);
-    });
+    it(
+      'legacy path: scale-up capped at max(2·current, 4); the 5-minute window holds the highest ' + 'recommendation',
+      () => {
+        const mem = new HpaMemory();
+        let cur = 4;
+        const sync = (t: number, metric: number) => {
+          const d = reconcileReplicas(
+            mem,
+            spec,
+            cur,
+            () => [{ replicas: metric, metricName: 'cpu resource utilization (percentage of request)' }],
+            t,
+          );
+          cur = d.desiredReplicas;
+          return d;
+        };
+        let d = sync(0, 40);
+        expect([d.desiredReplicas, d.reason]).to.deep.equal([
+          8,
+          'cpu resource utilization (percentage of request) above target',
+        ]);
+        expect(d.conditions.find((c) => c.type === 'ScalingLimited')).to.deep.include({
+          status: 'True',
+          reason: 'ScaleUpLimit',
+        });
+        d = sync(15, 40);
+        expect(d.desiredReplicas).to.equal(10);
+        expect(d.conditions.find((c) => c.type === 'ScalingLimited')).to.deep.include({ reason: 'TooManyReplicas' });
+        // Load drops at t=30: the recommendations of 40 (t=0, t=15) hold the size until they leave the window.
+        for (let t = 30; t <= 315; t += 15) {
+          d = sync(t, 3);
+          expect([t, d.desiredReplicas, d.rescale]).to.deep.equal([t, 10, false]);
+          expect(d.conditions.find((c) => c.type === 'AbleToScale')).to.deep.include({ reason: 'ScaleDownStabilized' });
+        }
+        d = sync(330, 3); // both are now older than 300 s
+        expect([d.desiredReplicas, d.reason]).to.deep.equal([3, 'All metrics below target']);
+      },
+    );
 
     it('current outside [min, max] is corrected without metrics; 0 replicas with min > 0 disables scaling', () => {
       const never = () => {
@@ -694,7 +700,8 @@ describe('HPA control loop (Kubernetes horizontal_test.go cases)', () => {
       expect(d.desiredReplicas).to.equal(6); // max(2 + 4, 2 × 2)
       d = reconcileReplicas(mem, s, 6, () => [{ replicas: 50, metricName: 'cpu' }], 5); // within 15 s of the +4
       expect(d.desiredReplicas).to.equal(6); // period start 2: max(2+4, 4) = 6
-      d = reconcileReplicas(mem, s, 6, () => [{ replicas: 50, metricName: 'cpu' }], 15); // the event is now 15 s old: out
+      // the event is now 15 s old: out
+      d = reconcileReplicas(mem, s, 6, () => [{ replicas: 50, metricName: 'cpu' }], 15);
       expect(d.desiredReplicas).to.equal(12);
     });
   });

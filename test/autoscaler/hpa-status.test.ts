@@ -184,71 +184,79 @@ describe('the HPA controller as Kubernetes runs it', () => {
     });
   }
 
-  it("per-pod Object and External targets divide by the scale's status replicas (active pods), not spec replicas", () => {
-    // computeStatusForObjectMetric / ForExternalMetric (horizontal.go) pass statusReplicas to
-    // GetObjectPerPodMetricReplicas / GetExternalPerPodMetricReplicas; the ReplicaSet's status.replicas
-    // counts its pods without a deletion timestamp (FilterActivePods).
-    const live = [false, false, false, true, true].map((terminating) => ({ terminating }));
-    const status = statusReplicasOf({ live: () => live });
-    expect(status).to.equal(3);
-    // 6 (6000m) over a per-pod target of 2: with 3 active pods the ratio is 1.0 (no change), usage 2 each.
-    expect(getObjectPerPodMetricReplicas(status, 6000, 2000, { scaleUp: 0.1, scaleDown: 0.1 })).to.deep.equal({
-      replicas: 3,
-      usage: 2000,
-    });
-    expect(getExternalPerPodMetricReplicas(status, [6000], 2000, { scaleUp: 0.1, scaleDown: 0.1 })).to.deep.equal({
-      replicas: 3,
-      usage: 2000,
-    });
-  });
+  it(
+    "per-pod Object and External targets divide by the scale's status replicas (active pods), not spec " + 'replicas',
+    () => {
+      // computeStatusForObjectMetric / ForExternalMetric (horizontal.go) pass statusReplicas to
+      // GetObjectPerPodMetricReplicas / GetExternalPerPodMetricReplicas; the ReplicaSet's status.replicas
+      // counts its pods without a deletion timestamp (FilterActivePods).
+      const live = [false, false, false, true, true].map((terminating) => ({ terminating }));
+      const status = statusReplicasOf({ live: () => live });
+      expect(status).to.equal(3);
+      // 6 (6000m) over a per-pod target of 2: with 3 active pods the ratio is 1.0 (no change), usage 2 each.
+      expect(getObjectPerPodMetricReplicas(status, 6000, 2000, { scaleUp: 0.1, scaleDown: 0.1 })).to.deep.equal({
+        replicas: 3,
+        usage: 2000,
+      });
+      expect(getExternalPerPodMetricReplicas(status, [6000], 2000, { scaleUp: 0.1, scaleDown: 0.1 })).to.deep.equal({
+        replicas: 3,
+        usage: 2000,
+      });
+    },
+  );
 
-  it('records the events reconcileAutoscaler records: FailedGet*, FailedComputeMetricsReplicas, SuccessfulRescale', () => {
-    const failed = syncEvents(
-      0,
-      [cpu(60)],
-      [
-        {
-          proposal: {
-            error: 'unable to get metrics for resource cpu: no metrics returned from resource metrics API',
-            reason: 'FailedGetResourceMetric',
+  it(
+    'records the events reconcileAutoscaler records: FailedGet*, FailedComputeMetricsReplicas, ' + 'SuccessfulRescale',
+    () => {
+      const failed = syncEvents(
+        0,
+        [cpu(60)],
+        [
+          {
+            proposal: {
+              error: 'unable to get metrics for resource cpu: no metrics returned from resource metrics API',
+              reason: 'FailedGetResourceMetric',
+            },
           },
+        ],
+        {
+          desiredReplicas: 2,
+          rescale: false,
+          reason: '',
+          conditions: [{ type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric', message: '' }],
         },
-      ],
-      {
-        desiredReplicas: 2,
-        rescale: false,
-        reason: '',
-        conditions: [{ type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric', message: '' }],
-      },
-    );
-    expect(failed.map((e) => `${e.type} ${e.reason}: ${e.message}`)).to.deep.equal([
-      'Warning FailedGetResourceMetric: failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API',
-      'Warning FailedComputeMetricsReplicas: invalid metrics (1 invalid out of 1), first error is: failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API',
-    ]);
-    const up = syncEvents(
-      60,
-      [cpu(60)],
-      [{ proposal: { replicas: 4, metricName: 'cpu resource utilization (percentage of request)' } }],
-      {
-        desiredReplicas: 4,
-        rescale: true,
-        reason: 'cpu resource utilization (percentage of request) above target',
-        conditions: [],
-      },
-    );
-    expect(up).to.deep.equal([
-      {
-        tS: 60,
-        type: 'Normal',
-        reason: 'SuccessfulRescale',
-        message: 'New size: 4; reason: cpu resource utilization (percentage of request) above target',
-      },
-    ]);
-    expect(metricErrorPrefix(pods(1))).to.equal('failed to get pods metric value');
-    expect(metricErrorPrefix(external({ value: 1 }))).to.equal(
-      'failed to get external metric ingress_requests_per_second',
-    );
-  });
+      );
+      expect(failed.map((e) => `${e.type} ${e.reason}: ${e.message}`)).to.deep.equal([
+        'Warning FailedGetResourceMetric: failed to get cpu utilization: unable to get metrics for resource cpu: ' +
+          'no metrics returned from resource metrics API',
+        'Warning FailedComputeMetricsReplicas: invalid metrics (1 invalid out of 1), first error is: failed to ' +
+          'get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API',
+      ]);
+      const up = syncEvents(
+        60,
+        [cpu(60)],
+        [{ proposal: { replicas: 4, metricName: 'cpu resource utilization (percentage of request)' } }],
+        {
+          desiredReplicas: 4,
+          rescale: true,
+          reason: 'cpu resource utilization (percentage of request) above target',
+          conditions: [],
+        },
+      );
+      expect(up).to.deep.equal([
+        {
+          tS: 60,
+          type: 'Normal',
+          reason: 'SuccessfulRescale',
+          message: 'New size: 4; reason: cpu resource utilization (percentage of request) above target',
+        },
+      ]);
+      expect(metricErrorPrefix(pods(1))).to.equal('failed to get pods metric value');
+      expect(metricErrorPrefix(external({ value: 1 }))).to.equal(
+        'failed to get external metric ingress_requests_per_second',
+      );
+    },
+  );
 });
 
 describe('kubectl describe hpa: Events', () => {
@@ -289,7 +297,8 @@ describe('kubectl describe hpa: Events', () => {
         '  Type     Reason                   Age                 From                       Message',
         '  ----     ------                   ----                ----                       -------',
         '  Warning  FailedGetResourceMetric  4m45s (x2 over 5m)  horizontal-pod-autoscaler  m',
-        '  Normal   SuccessfulRescale        4m                  horizontal-pod-autoscaler  New size: 4; reason: cpu resource utilization (percentage of request) above target',
+        '  Normal   SuccessfulRescale        4m                  horizontal-pod-autoscaler  New size: 4; ' +
+          'reason: cpu resource utilization (percentage of request) above target',
         '',
       ].join('\n'),
     );

@@ -44,7 +44,8 @@ describe('KEDA cron trigger (keda.cron, cron_scaler.go)', () => {
       [
         'durationS: 400',
         'clockStart: "2026-01-05T07:58:00+01:00"',
-        'workload: {arrival: {process: poisson, ratePerS: 5}, request: {steps: [{cpu: {dist: exponential, meanMs: 1}}]}}',
+        'workload: {arrival: {process: poisson, ratePerS: 5}, request: {steps: [{cpu: {dist: exponential, ' +
+          'meanMs: 1}}]}}',
         'cluster: {replicas: 0}',
         'keda:',
         '  minReplicaCount: 0',

@@ -325,11 +325,15 @@ describe('HPA replica calculator (Kubernetes replica_calculator_test.go cases)',
     });
   });
 
-  it('External metric (AverageValue): ScaleUpPerPodCMExternal, ScaleDownPerPodCMExternal, TolerancePerPodCMExternal', () => {
-    expect(getExternalPerPodMetricReplicas(3, [8600], 2150, TOL)).to.deep.equal({ replicas: 4, usage: 2867 });
-    expect(getExternalPerPodMetricReplicas(5, [8600], 2867, TOL)).to.deep.equal({ replicas: 3, usage: 1720 });
-    expect(getExternalPerPodMetricReplicas(3, [8600], 2900, TOL)).to.deep.equal({ replicas: 3, usage: 2867 });
-  });
+  it(
+    'External metric (AverageValue): ScaleUpPerPodCMExternal, ScaleDownPerPodCMExternal, ' +
+      'TolerancePerPodCMExternal',
+    () => {
+      expect(getExternalPerPodMetricReplicas(3, [8600], 2150, TOL)).to.deep.equal({ replicas: 4, usage: 2867 });
+      expect(getExternalPerPodMetricReplicas(5, [8600], 2867, TOL)).to.deep.equal({ replicas: 3, usage: 1720 });
+      expect(getExternalPerPodMetricReplicas(3, [8600], 2900, TOL)).to.deep.equal({ replicas: 3, usage: 2867 });
+    },
+  );
 
   it('scale from zero (current = 0): ceil(ratio), no tolerance', () => {
     expect(getExternalMetricReplicas(0, [4500], 5000, TOL, [])).to.deep.equal({ replicas: 1, usage: 4500 });

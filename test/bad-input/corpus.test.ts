@@ -93,7 +93,8 @@ const svc = (steps: string, deps: string) =>
   `runtime: { gomaxprocs: 1 }\n${deps ? `dependencies: { ${deps} }\n` : ''}`;
 
 const hpa =
-  'hpa: { maxReplicas: 3, metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 50 } } }]';
+  'hpa: { maxReplicas: 3, metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, ' +
+  'averageUtilization: 50 } } }]';
 
 const CASES: Case[] = [
   // 0. The service's world (issue 18): an undeclared dependency, pool sizes, limiter bounds.
@@ -101,15 +102,19 @@ const CASES: Case[] = [
     name: 'a call to an undeclared dependency: its path and a suggestion',
     setup: (d) => ['run', scenario(d, svc('[{ call: { dependency: dbb } }]', 'db: {}'))],
     code: 2,
-    first:
-      /^error: s\.yaml:\d+:\d+: workload\.request\.steps\[0\]\.call\.dependency: expected one of "db", found "dbb" \(did you mean "db"\?\)/,
+    first: new RegExp(
+      /^error: s\.yaml:\d+:\d+: workload\.request\.steps\[0\]\.call\.dependency: expected one of "db",/.source +
+        / found "dbb" \(did you mean "db"\?\)/.source,
+    ),
   },
   {
     name: 'a call with no dependencies declared',
     setup: (d) => ['validate', scenario(d, svc('[{ call: { dependency: db } }]', ''))],
     code: 2,
-    first:
-      /^error: s\.yaml:\d+:\d+: workload\.request\.steps\[0\]\.call\.dependency: expected a dependency declared in dependencies \(none are\), found "db"/,
+    first: new RegExp(
+      /^error: s\.yaml:\d+:\d+: workload\.request\.steps\[0\]\.call\.dependency: expected a dependency/.source +
+        / declared in dependencies \(none are\), found "db"/.source,
+    ),
   },
   {
     name: 'a negative pool size',
@@ -141,7 +146,8 @@ const CASES: Case[] = [
       'validate',
       scenario(
         d,
-        `${tiny.replace('gomaxprocs: 1', 'gomaxprocs: 1, scheduler: ideal-fifo')}service: { limiter: { type: fixed, limit: 4 } }\n`,
+        `${tiny.replace('gomaxprocs: 1', 'gomaxprocs: 1, scheduler: ideal-fifo')}service: { limiter: { type: ` +
+          `fixed, limit: 4 } }\n`,
       ),
     ],
     code: 2,
@@ -397,7 +403,8 @@ const CASES: Case[] = [
   period('runtime.cfsPeriodMs', 'runtime: { cpuLimitCores: 1, cfsPeriodMs: 1e-9 }\n', 'runtime.cfsPeriodMs'),
   period(
     'workload.arrival.states[].meanDurationS',
-    'workload: { arrival: { process: mmpp, states: [{ ratePerS: 1, meanDurationS: 1e-12 }, { ratePerS: 2, meanDurationS: 1 }] } }\n',
+    'workload: { arrival: { process: mmpp, states: [{ ratePerS: 1, meanDurationS: 1e-12 }, { ratePerS: 2, ' +
+      'meanDurationS: 1 }] } }\n',
     'workload.arrival.states[0].meanDurationS',
   ),
   period(
@@ -421,15 +428,19 @@ const CASES: Case[] = [
     name: 'sampling 10^9 times in a run: refused, naming the setting',
     setup: (d) => ['validate', scenario(d, 'durationS: 1000\nmetrics: { sampleIntervalMs: 0.001 }\n')],
     code: 2,
-    first:
-      /metrics\.sampleIntervalMs: expected at most 1,000,000 samples .*raise metrics\.sampleIntervalMs or lower durationS/,
+    first: new RegExp(
+      /metrics\.sampleIntervalMs: expected at most 1,000,000 samples .*raise metrics\.sampleIntervalMs/.source +
+        / or lower durationS/.source,
+    ),
   },
   {
     name: 'HPA syncs every 1 ms for 10^6 s: refused (periodic firings)',
     setup: (d) => ['validate', scenario(d, `durationS: 1000000\n${hpa}, controller: { syncPeriodS: 0.001 } }\n`)],
     code: 2,
-    first:
-      /hpa\.controller\.syncPeriodS: expected at most 10,000,000 firings \(durationS \/ syncPeriodS\), found 1,000,000,000; raise hpa\.controller\.syncPeriodS or lower durationS/,
+    first: new RegExp(
+      /hpa\.controller\.syncPeriodS: expected at most 10,000,000 firings \(durationS \/ syncPeriodS\),/.source +
+        / found 1,000,000,000; raise hpa\.controller\.syncPeriodS or lower durationS/.source,
+    ),
   },
   {
     name: 'CFS periods of 1 ms for 10^6 s: refused (periodic firings)',
@@ -437,7 +448,8 @@ const CASES: Case[] = [
       'validate',
       scenario(
         d,
-        'durationS: 1000000\nworkload: { arrival: { process: poisson, ratePerS: 1 } }\nruntime: { cpuLimitCores: 1, cfsPeriodMs: 1 }\n',
+        'durationS: 1000000\nworkload: { arrival: { process: poisson, ratePerS: 1 } }\nruntime: { ' +
+          'cpuLimitCores: 1, cfsPeriodMs: 1 }\n',
       ),
     ],
     code: 2,
@@ -455,7 +467,8 @@ const CASES: Case[] = [
       'validate',
       scenario(
         d,
-        'workload: { request: { steps: [{ spawn: { count: 1000000, steps: [{ spawn: { count: 1000000, steps: [{ cpu: { dist: constant, valueMs: 1 } }] } }] } }] } }\n',
+        'workload: { request: { steps: [{ spawn: { count: 1000000, steps: [{ spawn: { count: 1000000, steps: [{ ' +
+          'cpu: { dist: constant, valueMs: 1 } }] } }] } }] } }\n',
       ),
     ],
     code: 2,
@@ -467,7 +480,8 @@ const CASES: Case[] = [
       'sweep',
       scenario(
         d,
-        `${tiny}sweep:\n  grid:\n${Array.from({ length: 10 }, (_, i) => `    faults[${i}].atS: [0,1,2,3,4,5,6,7,8,9]\n`).join('')}`,
+        `${tiny}sweep:\n  grid:` +
+          `\n${Array.from({ length: 10 }, (_, i) => `    faults[${i}].atS: [0,1,2,3,4,5,6,7,8,9]\n`).join('')}`,
       ),
       '--out',
       'o',
@@ -509,8 +523,10 @@ const CASES: Case[] = [
       ),
     ],
     code: 2,
-    first:
-      /^error: s\.yaml:3:\d+: faults\[0\]\.target\.index: expected a pod index below cluster\.replicas \(3\): the target matches no pod, found 5/,
+    first: new RegExp(
+      /^error: s\.yaml:3:\d+: faults\[0\]\.target\.index: expected a pod index below cluster\.replicas/.source +
+        / \(3\): the target matches no pod, found 5/.source,
+    ),
   },
   {
     name: 'a fault on a node with unlimited nodes: refused',
@@ -613,7 +629,8 @@ const CASES: Case[] = [
       'validate',
       scenario(
         d,
-        'workload: { arrival: { process: ramping-arrival-rate, stages: [{ durationS: 1, targetPerS: 10 }], preAllocatedVUs: 10, maxVUs: 5 } }\n',
+        'workload: { arrival: { process: ramping-arrival-rate, stages: [{ durationS: 1, targetPerS: 10 }], ' +
+          'preAllocatedVUs: 10, maxVUs: 5 } }\n',
       ),
     ],
     code: 2,
@@ -664,8 +681,10 @@ const CASES: Case[] = [
       return ['validate', scenario(d, 'calibration: cal.json\n')];
     },
     code: 2,
-    first:
-      /^error: .*cal\.json: runtime\.gc\.scanRateMBPerCpuS: expected a number > 0, found 0 \(from the calibration file, named by s\.yaml\)/,
+    first: new RegExp(
+      /^error: .*cal\.json: runtime\.gc\.scanRateMBPerCpuS: expected a number > 0, found 0 \(from the /.source +
+        /calibration file, named by s\.yaml\)/.source,
+    ),
   },
   {
     name: 'report on a corrupt summary.json names the file',
@@ -735,8 +754,10 @@ const CASES: Case[] = [
       ),
     ],
     code: 2,
-    first:
-      /sweep\.random\.ranges\.runtime\.gomaxprocs\.max: expected an integer between min and max for an int range, found none/,
+    first: new RegExp(
+      /sweep\.random\.ranges\.runtime\.gomaxprocs\.max: expected an integer between min and max for an/.source +
+        / int range, found none/.source,
+    ),
   },
   {
     name: 'an empty scenario file: "file is empty"',
@@ -757,7 +778,8 @@ const CASES: Case[] = [
       'validate',
       scenario(
         d,
-        'hpa: { maxReplicas: 3, metrics: [{ type: Pods, pods: { metric: { name: go_goroutines }, target: { type: AverageValue, averageValue: 0 } } }] }\n',
+        'hpa: { maxReplicas: 3, metrics: [{ type: Pods, pods: { metric: { name: go_goroutines }, target: { ' +
+          'type: AverageValue, averageValue: 0 } } }] }\n',
       ),
     ],
     code: 2,
@@ -795,19 +817,23 @@ describe('bad-input corpus (issue 25): exit code, first line, no stack, nothing 
 });
 
 describe('an overloaded pod refuses beyond cluster.pod.maxInFlightRequests (a full accept queue)', () => {
-  it('refusals are counted in the summary and in-flight work stays bounded; the default limit is not reached', async () => {
-    const { parseScenario } = await import('../../src/scenario/load.js');
-    const { runScenario } = await import('../../src/sim/experiment.js');
-    const text = (limit: string) =>
-      `durationS: 3\nworkload: { arrival: { process: poisson, ratePerS: 2000 }, request: { steps: [{ cpu: { dist: constant, valueMs: 5 } }] } }\n` +
-      `runtime: { gomaxprocs: 1 }\n${limit}`;
-    const capped = runScenario(parseScenario(text('cluster: { pod: { maxInFlightRequests: 20 } }\n'), 'o.yaml'), 1);
-    const c = capped.summary.cluster as unknown as Record<string, number>;
-    expect(c.overloadRefused).to.be.greaterThan(1000);
-    expect(c.maxInFlightRequestsPerPod).to.equal(20);
-    expect(capped.summary.requests.inFlightAtEnd).to.be.at.most(20);
-    const open = runScenario(parseScenario(text(''), 'o.yaml'), 1);
-    expect((open.summary.cluster as Record<string, unknown>).overloadRefused).to.equal(undefined);
-    expect(open.summary.requests.inFlightAtEnd).to.be.greaterThan(20);
-  });
+  it(
+    'refusals are counted in the summary and in-flight work stays bounded; the default limit is not ' + 'reached',
+    async () => {
+      const { parseScenario } = await import('../../src/scenario/load.js');
+      const { runScenario } = await import('../../src/sim/experiment.js');
+      const text = (limit: string) =>
+        `durationS: 3\nworkload: { arrival: { process: poisson, ratePerS: 2000 }, request: { steps: [{ cpu: { ` +
+        `dist: constant, valueMs: 5 } }] } }\n` +
+        `runtime: { gomaxprocs: 1 }\n${limit}`;
+      const capped = runScenario(parseScenario(text('cluster: { pod: { maxInFlightRequests: 20 } }\n'), 'o.yaml'), 1);
+      const c = capped.summary.cluster as unknown as Record<string, number>;
+      expect(c.overloadRefused).to.be.greaterThan(1000);
+      expect(c.maxInFlightRequestsPerPod).to.equal(20);
+      expect(capped.summary.requests.inFlightAtEnd).to.be.at.most(20);
+      const open = runScenario(parseScenario(text(''), 'o.yaml'), 1);
+      expect((open.summary.cluster as Record<string, unknown>).overloadRefused).to.equal(undefined);
+      expect(open.summary.requests.inFlightAtEnd).to.be.greaterThan(20);
+    },
+  );
 });

@@ -50,10 +50,16 @@ describe('cli', () => {
     expect(summary.requests.completed).to.be.greaterThan(2000);
     const csv = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).to.equal(
-      't_s,arrivals_per_s,completions_per_s,in_flight,runnable,running,utilization,replicas_desired,replicas_ready,pods_pending,latency_p50_ms,latency_p99_ms,' +
-        'global_runq,local_runq,in_syscall,waiting,goroutines,threads,idle_threads,spinning_threads,steals_per_s,preemptions_per_s,handoffs_per_s,throttled_periods_per_s,throttled_ms_per_s,heap_live_mb,heap_goal_mb,stack_mb,rss_mb,gc_cycles_per_s,gc_cpu_ms_per_s,gc_assist_ms_per_s,gc_pause_ms_per_s,cross_node_steals_per_s,remote_cpu_ms_per_s,' +
-        'latency_le_0.1ms,latency_le_0.25ms,latency_le_0.5ms,latency_le_1ms,latency_le_2.5ms,latency_le_5ms,latency_le_10ms,latency_le_25ms,' +
-        'latency_le_50ms,latency_le_100ms,latency_le_250ms,latency_le_500ms,latency_le_1000ms,latency_le_2500ms,latency_le_5000ms,latency_le_10000ms,latency_le_inf',
+      't_s,arrivals_per_s,completions_per_s,in_flight,runnable,running,utilization,replicas_desired,replicas_rea' +
+        'dy,pods_pending,latency_p50_ms,latency_p99_ms,' +
+        'global_runq,local_runq,in_syscall,waiting,goroutines,threads,idle_threads,spinning_threads,steals_per_s' +
+        ',preemptions_per_s,handoffs_per_s,throttled_periods_per_s,throttled_ms_per_s,heap_live_mb,heap_goal_m' +
+        'b,stack_mb,rss_mb,gc_cycles_per_s,gc_cpu_ms_per_s,gc_assist_ms_per_s,gc_pause_ms_per_s,cross_node_s' +
+        'teals_per_s,remote_cpu_ms_per_s,' +
+        'latency_le_0.1ms,latency_le_0.25ms,latency_le_0.5ms,latency_le_1ms,latency_le_2.5ms,latency_le_5ms,late' +
+        'ncy_le_10ms,latency_le_25ms,' +
+        'latency_le_50ms,latency_le_100ms,latency_le_250ms,latency_le_500ms,latency_le_1000ms,latency_le_2500ms,' +
+        'latency_le_5000ms,latency_le_10000ms,latency_le_inf',
     );
     expect(csv).to.have.length(6); // header + one row per simulated second
   });
@@ -95,7 +101,8 @@ describe('cli', () => {
     expect(r.code).to.equal(2);
     expect(r.stderr.trim().split('\n')).to.deep.equal([
       `error: ${f}:1:12: durationS: expected a number > 0, found -1`,
-      `error: ${f}:3:3: workload.arival: unknown key "arival" (did you mean "arrival"?) (expected one of: arrival, request, client)`,
+      `error: ${f}:3:3: workload.arival: unknown key "arival" (did you mean "arrival"?) (expected one of: ` +
+        `arrival, request, client)`,
     ]);
     expect(existsSync(join(cwd, 'results'))).to.equal(false);
   });
@@ -147,7 +154,8 @@ describe('cli', () => {
 
   it("validate and run warn (stderr, exit 0) when a density controller's α × periodS makes its loop oscillate", () => {
     const f = scenarioFile(
-      'durationS: 2\nworkload: {arrival: {process: poisson, ratePerS: 50}}\ndensityController: {alpha: 0.2, periodS: 15}\n',
+      'durationS: 2\nworkload: {arrival: {process: poisson, ratePerS: 50}}\ndensityController: {alpha: 0.2, ' +
+        'periodS: 15}\n',
       'dens.yaml',
     );
     const v = gmpsim(['validate', f]);
@@ -219,7 +227,11 @@ describe('cli', () => {
     ]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stderr).to.match(
-      /warning: --trace: the trace holds the first 1,000 events; .* after [\d.]+ s of simulated time were not recorded \(narrow --trace-window, choose pods with --trace-pods, or raise --trace-max-events\)/,
+      new RegExp(
+        /warning: --trace: the trace holds the first 1,000 events; .* after [\d.]+ s of simulated time w/.source +
+          /ere not recorded \(narrow --trace-window, choose pods with --trace-pods, or raise --trace-max-events\)/
+            .source,
+      ),
     );
     const doc = JSON.parse(readFileSync(file, 'utf8')) as { metadata: Record<string, unknown> };
     expect(doc.metadata['gmpsim-truncated-at-s']).to.be.a('number');

@@ -30,52 +30,61 @@ hpa:
 `,
   );
 
-  it('each sync records status.currentMetrics, the pod groups and the recommendation before and after stabilisation', () => {
-    const r = gmpsim('run', file, '--out', join(dir, 'run'), '--quiet', '--hpa-events');
-    expect(r.status, r.stderr).to.equal(0);
-    const rows = csvParse(readFileSync(join(dir, 'run', 'hpa_decisions.csv'), 'utf8'));
-    expect(rows.columns.slice(0, 9)).to.deep.equal([
-      't_s',
-      'current_replicas',
-      'desired_replicas',
-      'rescale',
-      'reason',
-      'proposals',
-      'able_to_scale',
-      'scaling_active',
-      'scaling_limited',
-    ]);
-    expect(rows.columns.slice(9)).to.deep.equal([
-      'current_metrics',
-      'ready_pods',
-      'unready_pods',
-      'missing_pods',
-      'ignored_pods',
-      'recommended_replicas',
-      'stabilized_replicas',
-    ]);
-    // At t = 0 no metrics have been scraped: kubectl shows <unknown>.
-    expect(rows[0]!.current_metrics).to.equal('cpu: <unknown>/60%');
-    const up = rows.find((x) => x.rescale === '1')!;
-    expect(up.current_metrics).to.match(/^cpu: \d+%\/60%$/);
-    expect(Number(/(\d+)%\//.exec(up.current_metrics!)![1])).to.be.greaterThan(66); // above target by more than the tolerance
-    expect(Number(up.ready_pods)).to.equal(Number(up.current_replicas));
-    expect(up.recommended_replicas).to.equal(up.proposals);
-    expect(Number(up.stabilized_replicas)).to.be.at.least(Number(up.recommended_replicas));
-    // After a scale-up the new pods are not running yet: the calculator counts them as unready.
-    const after = rows[rows.indexOf(up) + 1]!;
-    expect(Number(after.unready_pods) + Number(after.missing_pods)).to.be.greaterThan(0);
-    // The describe output: the events with the real reason strings.
-    expect(r.stdout).to.match(/^Name: +crowd\nReference: +Deployment\/crowd\n/);
-    expect(r.stdout).to.match(
-      /Warning +FailedGetResourceMetric +\S+ +horizontal-pod-autoscaler +failed to get cpu utilization: unable to get metrics/,
-    );
-    expect(r.stdout).to.match(
-      new RegExp(
-        `Normal +SuccessfulRescale +\\S+ +horizontal-pod-autoscaler +New size: ${up.desired_replicas}; reason: cpu resource utilization \\(percentage of request\\) above target`,
-      ),
-    );
-  });
+  it(
+    'each sync records status.currentMetrics, the pod groups and the recommendation before and after ' +
+      'stabilisation',
+    () => {
+      const r = gmpsim('run', file, '--out', join(dir, 'run'), '--quiet', '--hpa-events');
+      expect(r.status, r.stderr).to.equal(0);
+      const rows = csvParse(readFileSync(join(dir, 'run', 'hpa_decisions.csv'), 'utf8'));
+      expect(rows.columns.slice(0, 9)).to.deep.equal([
+        't_s',
+        'current_replicas',
+        'desired_replicas',
+        'rescale',
+        'reason',
+        'proposals',
+        'able_to_scale',
+        'scaling_active',
+        'scaling_limited',
+      ]);
+      expect(rows.columns.slice(9)).to.deep.equal([
+        'current_metrics',
+        'ready_pods',
+        'unready_pods',
+        'missing_pods',
+        'ignored_pods',
+        'recommended_replicas',
+        'stabilized_replicas',
+      ]);
+      // At t = 0 no metrics have been scraped: kubectl shows <unknown>.
+      expect(rows[0]!.current_metrics).to.equal('cpu: <unknown>/60%');
+      const up = rows.find((x) => x.rescale === '1')!;
+      expect(up.current_metrics).to.match(/^cpu: \d+%\/60%$/);
+      // above target by more than the tolerance
+      expect(Number(/(\d+)%\//.exec(up.current_metrics!)![1])).to.be.greaterThan(66);
+      expect(Number(up.ready_pods)).to.equal(Number(up.current_replicas));
+      expect(up.recommended_replicas).to.equal(up.proposals);
+      expect(Number(up.stabilized_replicas)).to.be.at.least(Number(up.recommended_replicas));
+      // After a scale-up the new pods are not running yet: the calculator counts them as unready.
+      const after = rows[rows.indexOf(up) + 1]!;
+      expect(Number(after.unready_pods) + Number(after.missing_pods)).to.be.greaterThan(0);
+      // The describe output: the events with the real reason strings.
+      expect(r.stdout).to.match(/^Name: +crowd\nReference: +Deployment\/crowd\n/);
+      expect(r.stdout).to.match(
+        new RegExp(
+          /Warning +FailedGetResourceMetric +\S+ +horizontal-pod-autoscaler +failed to get cpu utilization/.source +
+            /: unable to get metrics/.source,
+        ),
+      );
+      expect(r.stdout).to.match(
+        new RegExp(
+          `Normal +SuccessfulRescale +\\S+ +horizontal-pod-autoscaler +New size: ${up.desired_replicas}; reason: ` +
+            `cpu resource utilization \\(percentage of request\\) above target`,
+        ),
+      );
+    },
+  );
 
   it('--hpa-events without an hpa block is a usage error (exit 2)', () => {
     const plain = join(dir, 'plain.yaml');

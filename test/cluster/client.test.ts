@@ -35,7 +35,8 @@ describe('callers: timeouts and retries', () => {
   it('without a timeout nothing times out, retries, fails or is wasted', () => {
     const s = runScenario(
       parseScenario(
-        'durationS: 20\nworkload: {arrival: {process: poisson, ratePerS: 300}, request: {steps: [{cpu: {dist: exponential, meanMs: 2}}]}}\nruntime: {gomaxprocs: 1}\n',
+        'durationS: 20\nworkload: {arrival: {process: poisson, ratePerS: 300}, request: {steps: [{cpu: {dist: ' +
+          'exponential, meanMs: 2}}]}}\nruntime: {gomaxprocs: 1}\n',
         'plain.yaml',
       ),
       5,
@@ -45,13 +46,16 @@ describe('callers: timeouts and retries', () => {
     ]);
   });
 
-  it('a retry storm: retries add load when the service is slow, so the server does more work for the same callers', () => {
-    const none = overloaded(0);
-    const storm = overloaded(3);
-    // Same callers (same seed, same arrivals); the retried run pushes more attempts through the pod.
-    expect(storm.requests.arrived).to.equal(none.requests.arrived);
-    expect(storm.utilization).to.be.greaterThan(none.utilization);
-    expect(storm.requests.retries).to.be.greaterThan(0);
-    expect(storm.requests.wastedAttempts).to.be.greaterThan(none.requests.wastedAttempts);
-  });
+  it(
+    'a retry storm: retries add load when the service is slow, so the server does more work for the same ' + 'callers',
+    () => {
+      const none = overloaded(0);
+      const storm = overloaded(3);
+      // Same callers (same seed, same arrivals); the retried run pushes more attempts through the pod.
+      expect(storm.requests.arrived).to.equal(none.requests.arrived);
+      expect(storm.utilization).to.be.greaterThan(none.utilization);
+      expect(storm.requests.retries).to.be.greaterThan(0);
+      expect(storm.requests.wastedAttempts).to.be.greaterThan(none.requests.wastedAttempts);
+    },
+  );
 });

@@ -23,13 +23,17 @@ describe('goroutine-density controller', () => {
     ); // λ̂ = 0.5
   });
 
-  it("the article's settings have a scale: β = 0.2 at λ̂ = 1 and γ = 0.15 at 0.2 ms/s of STW move ρ* by a fraction of the target", () => {
-    // β = 0.2, Δt = 15, λ̂ = 1: x* = 1 − 3 → clamped at ρ* = 1 — the article's β is far too strong for a 15 s period;
-    // β = 0.02: x* = 0.7.
-    expect(densityStep(spec({ alpha: 0, beta: 0.02 }), 5, 100, 5, 100, 0).rhoStar).to.be.closeTo(14, 1e-9);
-    // γ = 0.15 with σ_gc = 0.2 ms/s (what a pod in the tests pauses): x* = 1 + 15·0.15·0.2 = 1.45.
-    expect(densityStep(spec({ alpha: 0, gamma: 0.15 }), 5, 100, 5, 0, 0.2).rhoStar).to.be.closeTo(29, 1e-9);
-  });
+  it(
+    "the article's settings have a scale: β = 0.2 at λ̂ = 1 and γ = 0.15 at 0.2 ms/s of STW move ρ* by a " +
+      'fraction of the target',
+    () => {
+      // β = 0.2, Δt = 15, λ̂ = 1: x* = 1 − 3 → clamped at ρ* = 1 — the article's β is far too strong for a 15 s period;
+      // β = 0.02: x* = 0.7.
+      expect(densityStep(spec({ alpha: 0, beta: 0.02 }), 5, 100, 5, 100, 0).rhoStar).to.be.closeTo(14, 1e-9);
+      // γ = 0.15 with σ_gc = 0.2 ms/s (what a pod in the tests pauses): x* = 1 + 15·0.15·0.2 = 1.45.
+      expect(densityStep(spec({ alpha: 0, gamma: 0.15 }), 5, 100, 5, 0, 0.2).rhoStar).to.be.closeTo(29, 1e-9);
+    },
+  );
 
   it('a deadband holds while ρ is within ±deadbandPct of the target (no flapping on a noisy gauge)', () => {
     // ρ = 21 (5 % over 20): without a deadband ρ* = 21 + 15·0.05·(20 − 21) = 20.25 → ceil(105 / 20.25) = 6.
@@ -49,31 +53,34 @@ describe('goroutine-density controller', () => {
     );
   });
 
-  it('steers a pod fleet to the target density (Little: 2,000 req/s × 50 ms ≈ 100 goroutines → 5 pods at 20 each)', () => {
-    const s = parseScenario(
-      JSON.stringify({
-        durationS: 300,
-        workload: {
-          arrival: { process: 'poisson', ratePerS: 2000 },
-          request: {
-            steps: [
-              { cpu: { dist: 'exponential', meanMs: 0.2 } },
-              { netpoll: { dist: 'constant', valueMs: 50 } },
-              { cpu: { dist: 'exponential', meanMs: 0.2 } },
-            ],
+  it(
+    'steers a pod fleet to the target density (Little: 2,000 req/s × 50 ms ≈ 100 goroutines → 5 pods at 20 ' + 'each)',
+    () => {
+      const s = parseScenario(
+        JSON.stringify({
+          durationS: 300,
+          workload: {
+            arrival: { process: 'poisson', ratePerS: 2000 },
+            request: {
+              steps: [
+                { cpu: { dist: 'exponential', meanMs: 0.2 } },
+                { netpoll: { dist: 'constant', valueMs: 50 } },
+                { cpu: { dist: 'exponential', meanMs: 0.2 } },
+              ],
+            },
           },
-        },
-        runtime: { gomaxprocs: 2 },
-        cluster: { replicas: 1 },
-        densityController: { targetGoroutinesPerPod: 20, maxReplicas: 20 },
-      }),
-      'density.json',
-    );
-    const d = runScenario(s, 1).hpaDecisions!;
-    const late = d.filter((x) => x.tS >= 120);
-    expect(late.length).to.be.greaterThan(5);
-    for (const x of late) expect(x.currentReplicas).to.be.within(5, 6);
-  });
+          runtime: { gomaxprocs: 2 },
+          cluster: { replicas: 1 },
+          densityController: { targetGoroutinesPerPod: 20, maxReplicas: 20 },
+        }),
+        'density.json',
+      );
+      const d = runScenario(s, 1).hpaDecisions!;
+      const late = d.filter((x) => x.tS >= 120);
+      expect(late.length).to.be.greaterThan(5);
+      for (const x of late) expect(x.currentReplicas).to.be.within(5, 6);
+    },
+  );
 
   it("σ_gc comes from the pods' GC pauses: with γ > 0 it raises the density aimed for, so fewer pods", () => {
     // γ: +σ raises ρ*: 1 ms/s of pauses with γ = 0.1 adds 15 · 0.1 · 1 = 1.5 × the target to x*.

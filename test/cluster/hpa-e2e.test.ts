@@ -33,33 +33,38 @@ function flashCrowd(extra: object = {}) {
 }
 
 describe('cluster + HPA end to end', () => {
-  it('flash crowd: a CPU-target HPA scales up within two sync periods of a full metrics window, to the replicas the load needs', () => {
-    const r = runScenario(flashCrowd(), 1);
-    const d = r.hpaDecisions!;
-    // Before the crowd: 0.4 cores over 2 pods = 20% of request → proposal ceil(0.2/0.5 × 2) = 1 → min 2.
-    expect(d.filter((x) => x.tS < 120).every((x) => !x.rescale && x.currentReplicas === 2)).to.equal(true);
-    const firstUp = d.find((x) => x.rescale && x.desiredReplicas > x.currentReplicas)!;
-    // The step is at 120 s; the first scrape whose 15 s window lies after it is at 135 s; the HPA syncs every 15 s.
-    expect(firstUp.tS).to.be.within(135, 150);
-    // Legacy path: the first step is capped at max(2 × 2, 4) = 4 (ScaleUpLimit).
-    expect(firstUp.desiredReplicas).to.equal(4);
-    expect(firstUp.scalingLimited).to.equal('True/ScaleUpLimit');
-    // 2.4 cores of work at a 50% target of 1-core requests needs ceil(2.4 / 0.5) = 5 pods; it settles there (±1 for noise).
-    const last = d.at(-1)!;
-    expect(last.currentReplicas).to.be.within(5, 6);
-    expect(r.summary.cluster.maxReplicas).to.be.within(5, 6);
-    expect(r.summary.hpa!.scaleUps).to.be.at.least(2);
-    expect(r.summary.hpa!.scaleDowns).to.equal(0); // the 5-minute window keeps it from flapping
-    // Every request was served: pods existed throughout, nothing refused or killed.
-    expect(r.summary.cluster.rejected).to.equal(0);
-    expect(r.summary.cluster.killed).to.equal(0);
-    const readyCol = r.series.columns.indexOf('replicas_ready');
-    expect(r.series.rows.at(-1)![readyCol]).to.equal(last.currentReplicas);
-    // Per-pod rows: one per running pod; their CPU adds up to the offered 2.4 cores (± noise).
-    const rows = r.podSeries.rows.filter((row) => row[0] === 290);
-    expect(rows).to.have.length(last.currentReplicas);
-    expect(rows.reduce((a, row) => a + Number(row[5]), 0)).to.be.within(2.0, 2.8);
-  });
+  it(
+    'flash crowd: a CPU-target HPA scales up within two sync periods of a full metrics window, to the replicas ' +
+      'the load needs',
+    () => {
+      const r = runScenario(flashCrowd(), 1);
+      const d = r.hpaDecisions!;
+      // Before the crowd: 0.4 cores over 2 pods = 20% of request → proposal ceil(0.2/0.5 × 2) = 1 → min 2.
+      expect(d.filter((x) => x.tS < 120).every((x) => !x.rescale && x.currentReplicas === 2)).to.equal(true);
+      const firstUp = d.find((x) => x.rescale && x.desiredReplicas > x.currentReplicas)!;
+      // The step is at 120 s; the first scrape whose 15 s window lies after it is at 135 s; the HPA syncs every 15 s.
+      expect(firstUp.tS).to.be.within(135, 150);
+      // Legacy path: the first step is capped at max(2 × 2, 4) = 4 (ScaleUpLimit).
+      expect(firstUp.desiredReplicas).to.equal(4);
+      expect(firstUp.scalingLimited).to.equal('True/ScaleUpLimit');
+      // 2.4 cores of work at a 50% target of 1-core requests needs ceil(2.4 / 0.5) = 5 pods; it settles there (±1 for
+      // noise).
+      const last = d.at(-1)!;
+      expect(last.currentReplicas).to.be.within(5, 6);
+      expect(r.summary.cluster.maxReplicas).to.be.within(5, 6);
+      expect(r.summary.hpa!.scaleUps).to.be.at.least(2);
+      expect(r.summary.hpa!.scaleDowns).to.equal(0); // the 5-minute window keeps it from flapping
+      // Every request was served: pods existed throughout, nothing refused or killed.
+      expect(r.summary.cluster.rejected).to.equal(0);
+      expect(r.summary.cluster.killed).to.equal(0);
+      const readyCol = r.series.columns.indexOf('replicas_ready');
+      expect(r.series.rows.at(-1)![readyCol]).to.equal(last.currentReplicas);
+      // Per-pod rows: one per running pod; their CPU adds up to the offered 2.4 cores (± noise).
+      const rows = r.podSeries.rows.filter((row) => row[0] === 290);
+      expect(rows).to.have.length(last.currentReplicas);
+      expect(rows.reduce((a, row) => a + Number(row[5]), 0)).to.be.within(2.0, 2.8);
+    },
+  );
 
   it('with behavior.scaleUp allowing only 1 pod per 60 s the same crowd is absorbed more slowly', () => {
     const r = runScenario(
@@ -119,20 +124,23 @@ describe('cluster + HPA end to end', () => {
         2,
       );
 
-    it('metrics down: the HPA cannot compute (FailedGetResourceMetric) and does not scale down until they return', () => {
-      const healthy = drop([]).hpaDecisions!;
-      expect(healthy.filter((x) => x.tS < 60).every((x) => !x.rescale)).to.equal(true);
-      const firstDown = healthy.find((x) => x.rescale && x.desiredReplicas < x.currentReplicas)!;
-      expect(firstDown.tS).to.be.within(75, 90);
-      const r = drop([{ type: 'metrics-down', atS: 60, durationS: 120 }]);
-      const d = r.hpaDecisions!;
-      const during = d.filter((x) => x.tS >= 60 && x.tS < 180);
-      expect(during.every((x) => !x.rescale && x.scalingActive === 'False/FailedGetResourceMetric')).to.equal(true);
-      expect(during.every((x) => x.currentReplicas === 5)).to.equal(true);
-      const after = d.find((x) => x.rescale)!;
-      expect(after.tS).to.be.at.least(180);
-      expect(after.desiredReplicas).to.be.below(5);
-    });
+    it(
+      'metrics down: the HPA cannot compute (FailedGetResourceMetric) and does not scale down until they ' + 'return',
+      () => {
+        const healthy = drop([]).hpaDecisions!;
+        expect(healthy.filter((x) => x.tS < 60).every((x) => !x.rescale)).to.equal(true);
+        const firstDown = healthy.find((x) => x.rescale && x.desiredReplicas < x.currentReplicas)!;
+        expect(firstDown.tS).to.be.within(75, 90);
+        const r = drop([{ type: 'metrics-down', atS: 60, durationS: 120 }]);
+        const d = r.hpaDecisions!;
+        const during = d.filter((x) => x.tS >= 60 && x.tS < 180);
+        expect(during.every((x) => !x.rescale && x.scalingActive === 'False/FailedGetResourceMetric')).to.equal(true);
+        expect(during.every((x) => x.currentReplicas === 5)).to.equal(true);
+        const after = d.find((x) => x.rescale)!;
+        expect(after.tS).to.be.at.least(180);
+        expect(after.desiredReplicas).to.be.below(5);
+      },
+    );
 
     it('hpa down: no syncs are recorded while it is down', () => {
       const d = drop([{ type: 'hpa-down', atS: 60, durationS: 60 }]).hpaDecisions!;

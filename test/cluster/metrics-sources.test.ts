@@ -49,16 +49,19 @@ describe('HPA metric sources', () => {
     expect(r.hpaDecisions!.at(-1)!.currentReplicas).to.be.within(5, 6);
   });
 
-  it('External metric (ingress_requests_per_second, Value 250 for the whole Deployment): scales by usage / target', () => {
-    const r = run([
-      {
-        type: 'External',
-        external: { metric: { name: 'ingress_requests_per_second' }, target: { type: 'Value', value: 250 } },
-      },
-    ]);
-    // ≈ 500 / 250 = 2 × the 2 ready pods → 4 (5 when the noisy rate is just over 500).
-    expect(firstUp(r)!.desiredReplicas).to.be.within(4, 5);
-  });
+  it(
+    'External metric (ingress_requests_per_second, Value 250 for the whole Deployment): scales by usage / ' + 'target',
+    () => {
+      const r = run([
+        {
+          type: 'External',
+          external: { metric: { name: 'ingress_requests_per_second' }, target: { type: 'Value', value: 250 } },
+        },
+      ]);
+      // ≈ 500 / 250 = 2 × the 2 ready pods → 4 (5 when the noisy rate is just over 500).
+      expect(firstUp(r)!.desiredReplicas).to.be.within(4, 5);
+    },
+  );
 
   it('External ingress_latency_p99_ms: a slow service (p99 over the target) scales up; a fast one scales down', () => {
     // 0.9 of a core per pod on GOMAXPROCS 1: queues build, p99 ≈ 46 ms ≫ 20 ms.
@@ -89,7 +92,8 @@ describe('HPA metric sources', () => {
   });
 
   it('Resource memory (Utilization of memoryRequestMB): pods holding heap scale out', () => {
-    // Each request holds 1 MiB for 200 ms: ~100 MiB in flight per pod at 500 req/s over 2 pods, plus the runtime's 8 MiB.
+    // Each request holds 1 MiB for 200 ms: ~100 MiB in flight per pod at 500 req/s over 2 pods, plus the runtime's 8
+    // MiB.
     const steps = [
       { alloc: { dist: 'constant', valueKB: 1024 } },
       { netpoll: { dist: 'constant', valueMs: 200 } },
@@ -168,29 +172,32 @@ describe('HPA metric sources', () => {
     expect(firstUp(run(cpu, { pipeline: { adapterDelayS: 60 } }))!.tS).to.equal(firstUp(run(cpu))!.tS);
   });
 
-  it("ContainerResource on the pod's one container (app) equals Resource; another container name is a metric error", () => {
-    const res = (type: string, extra: object = {}) => [
-      {
-        type,
-        [type === 'Resource' ? 'resource' : 'containerResource']: {
-          name: 'cpu',
-          ...extra,
-          target: { type: 'Utilization', averageUtilization: 10 },
+  it(
+    "ContainerResource on the pod's one container (app) equals Resource; another container name is a metric " + 'error',
+    () => {
+      const res = (type: string, extra: object = {}) => [
+        {
+          type,
+          [type === 'Resource' ? 'resource' : 'containerResource']: {
+            name: 'cpu',
+            ...extra,
+            target: { type: 'Utilization', averageUtilization: 10 },
+          },
         },
-      },
-    ];
-    const a = run(res('Resource'));
-    const b = run(res('ContainerResource', { container: 'app' }));
-    const decisions = (r: ReturnType<typeof run>) =>
-      r.hpaDecisions!.map((d) => [d.tS, d.currentReplicas, d.desiredReplicas, d.rescale]);
-    expect(decisions(b)).to.deep.equal(decisions(a));
-    // Only the failure reason names the source type (no metrics before the first full window).
-    expect(b.hpaDecisions![0]!.scalingActive).to.equal('False/FailedGetContainerResourceMetric');
-    expect(a.hpaDecisions![0]!.scalingActive).to.equal('False/FailedGetResourceMetric');
-    const c = run(res('ContainerResource', { container: 'sidecar' }));
-    expect(c.hpaDecisions!.every((d) => !d.rescale)).to.equal(true);
-    expect(c.hpaDecisions!.at(-1)!.scalingActive).to.equal('False/FailedGetContainerResourceMetric');
-  });
+      ];
+      const a = run(res('Resource'));
+      const b = run(res('ContainerResource', { container: 'app' }));
+      const decisions = (r: ReturnType<typeof run>) =>
+        r.hpaDecisions!.map((d) => [d.tS, d.currentReplicas, d.desiredReplicas, d.rescale]);
+      expect(decisions(b)).to.deep.equal(decisions(a));
+      // Only the failure reason names the source type (no metrics before the first full window).
+      expect(b.hpaDecisions![0]!.scalingActive).to.equal('False/FailedGetContainerResourceMetric');
+      expect(a.hpaDecisions![0]!.scalingActive).to.equal('False/FailedGetResourceMetric');
+      const c = run(res('ContainerResource', { container: 'sidecar' }));
+      expect(c.hpaDecisions!.every((d) => !d.rescale)).to.equal(true);
+      expect(c.hpaDecisions!.at(-1)!.scalingActive).to.equal('False/FailedGetContainerResourceMetric');
+    },
+  );
 
   it('target types Kubernetes rejects are scenario errors (Utilization on an External metric)', () => {
     expect(() =>
@@ -212,7 +219,10 @@ describe('HPA metric sources', () => {
         'bad.json',
       ),
     ).to.throw(
-      /hpa\.metrics\[0\]\.external\.target\.type: expected a target type Kubernetes accepts for External metrics, found Utilization/,
+      new RegExp(
+        /hpa\.metrics\[0\]\.external\.target\.type: expected a target type Kubernetes accepts for Extern/.source +
+          /al metrics, found Utilization/.source,
+      ),
     );
   });
 });

@@ -138,7 +138,8 @@ describe('node CPU sharing (cluster.nodeCpuSharing)', () => {
 
   it('bad input: a node cannot allocate more cores than it has', () => {
     const yaml =
-      'durationS: 10\nruntime: {hostCpus: 4}\ncluster:\n  nodeCpuSharing: true\n  nodes: {count: 2, allocatableCores: 6}\n';
+      'durationS: 10\nruntime: {hostCpus: 4}\ncluster:\n  nodeCpuSharing: true\n  nodes: {count: 2, ' +
+      'allocatableCores: 6}\n';
     expect(problems(yaml).join('\n')).to.match(
       /cluster\.nodes\.allocatableCores.*expected at most runtime\.hostCpus \(4\).*found 6/,
     );

@@ -15,17 +15,21 @@ const phaseAt = (sim: Simulation, pod: ClusterPod, tS: number) => {
 };
 
 describe('pod start-up phases (cluster.pod.startupPhases)', () => {
-  it('NodeImages: the first pod on a node pulls, a second one during the pull waits for it, later ones hit the cache', () => {
-    const img = new NodeImages(2);
-    img.hold(0);
-    expect(img.acquire(0, 5, 10)).to.equal(5); // cached
-    expect(img.acquire(1, 5, 10)).to.equal(15); // pull
-    expect(img.acquire(1, 8, 10)).to.equal(15); // shares the pull in progress
-    expect(img.acquire(1, 20, 10)).to.equal(20); // cached now
-    expect({ pulls: img.pulls, hits: img.hits }).to.deep.equal({ pulls: 1, hits: 2 });
-    img.clear(1); // a replacement node comes back empty
-    expect(img.acquire(1, 30, 10)).to.equal(40);
-  });
+  it(
+    'NodeImages: the first pod on a node pulls, a second one during the pull waits for it, later ones hit the ' +
+      'cache',
+    () => {
+      const img = new NodeImages(2);
+      img.hold(0);
+      expect(img.acquire(0, 5, 10)).to.equal(5); // cached
+      expect(img.acquire(1, 5, 10)).to.equal(15); // pull
+      expect(img.acquire(1, 8, 10)).to.equal(15); // shares the pull in progress
+      expect(img.acquire(1, 20, 10)).to.equal(20); // cached now
+      expect({ pulls: img.pulls, hits: img.hits }).to.deep.equal({ pulls: 1, hits: 2 });
+      img.clear(1); // a replacement node comes back empty
+      expect(img.acquire(1, 30, 10)).to.equal(40);
+    },
+  );
 
   it('scheduling → image pull (size ÷ bandwidth) → init → process start → app initialisation → Ready, per pod', () => {
     const { sim, dep } = deployment({
@@ -91,42 +95,45 @@ describe('pod start-up phases (cluster.pod.startupPhases)', () => {
     expect(dep.pods[2]!.phase).to.equal('Pending');
   });
 
-  it('off by default; on, pods.csv gets a phase column with rows for pods not yet Running, summary the phase times', () => {
-    const base = {
-      durationS: 60,
-      workload: {
-        arrival: { process: 'poisson', ratePerS: 400 },
-        request: { steps: [{ cpu: { dist: 'exponential', meanMs: 5 } }] },
-      },
-      runtime: { scheduler: 'ideal-fifo', gomaxprocs: 1 },
-      hpa: { minReplicas: 1, maxReplicas: 6, controller: { syncPeriodS: 5 } },
-      metricsPipeline: { scrapeIntervalS: 5, cpuWindowS: 5 },
-    };
-    const off = runScenario(parseScenario(JSON.stringify({ ...base, cluster: { replicas: 1 } }), 'off.json'), 1);
-    expect(off.podSeries.columns).to.not.include('phase');
-    expect(off.summary.cluster.startup).to.equal(undefined);
-    const on = runScenario(
-      parseScenario(
-        JSON.stringify({
-          ...base,
-          cluster: {
-            replicas: 1,
-            pod: { startupPhases: { imageSizeMB: 300, appInitializationS: 4 } },
-            nodes: { imagePullMBps: 30 },
-          },
-        }),
-        'on.json',
-      ),
-      1,
-    );
-    const phase = on.podSeries.columns.indexOf('phase');
-    expect(phase).to.be.greaterThan(0);
-    const seen = new Set(on.podSeries.rows.map((r) => r[phase]));
-    expect([...seen]).to.include.members(['Ready', 'PullingImage', 'Initializing']);
-    const st = on.summary.cluster.startup!;
-    expect(st.podsStarted).to.be.greaterThan(0);
-    // Unlimited nodes share one cache: the initial pod's node holds the image, so no pod pulls.
-    expect(st.imagePulls).to.equal(0);
-    expect(st.meanS.Initializing).to.equal(4);
-  });
+  it(
+    'off by default; on, pods.csv gets a phase column with rows for pods not yet Running, summary the phase ' + 'times',
+    () => {
+      const base = {
+        durationS: 60,
+        workload: {
+          arrival: { process: 'poisson', ratePerS: 400 },
+          request: { steps: [{ cpu: { dist: 'exponential', meanMs: 5 } }] },
+        },
+        runtime: { scheduler: 'ideal-fifo', gomaxprocs: 1 },
+        hpa: { minReplicas: 1, maxReplicas: 6, controller: { syncPeriodS: 5 } },
+        metricsPipeline: { scrapeIntervalS: 5, cpuWindowS: 5 },
+      };
+      const off = runScenario(parseScenario(JSON.stringify({ ...base, cluster: { replicas: 1 } }), 'off.json'), 1);
+      expect(off.podSeries.columns).to.not.include('phase');
+      expect(off.summary.cluster.startup).to.equal(undefined);
+      const on = runScenario(
+        parseScenario(
+          JSON.stringify({
+            ...base,
+            cluster: {
+              replicas: 1,
+              pod: { startupPhases: { imageSizeMB: 300, appInitializationS: 4 } },
+              nodes: { imagePullMBps: 30 },
+            },
+          }),
+          'on.json',
+        ),
+        1,
+      );
+      const phase = on.podSeries.columns.indexOf('phase');
+      expect(phase).to.be.greaterThan(0);
+      const seen = new Set(on.podSeries.rows.map((r) => r[phase]));
+      expect([...seen]).to.include.members(['Ready', 'PullingImage', 'Initializing']);
+      const st = on.summary.cluster.startup!;
+      expect(st.podsStarted).to.be.greaterThan(0);
+      // Unlimited nodes share one cache: the initial pod's node holds the image, so no pod pulls.
+      expect(st.imagePulls).to.equal(0);
+      expect(st.meanS.Initializing).to.equal(4);
+    },
+  );
 });

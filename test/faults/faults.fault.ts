@@ -79,48 +79,56 @@ describe('faults: signals, crashes, concurrent writers, full and read-only disks
     expect(results(join(dir, 'term'))).to.deep.equal(clean);
   });
 
-  it('a crash (SIGKILL) leaves a stale lock and a torn record: --resume takes the lock, drops the tail, finishes identically', async () => {
-    const child = start(['sweep', 'slow.yaml', '--out', 'crash', '--workers', '2'], dir);
-    const done = exit(child, { text: '' });
-    await until(() => lines(join(dir, 'crash/runs.jsonl')) >= 1);
-    child.kill('SIGKILL');
-    await done;
-    expect(existsSync(join(dir, 'crash/journal.lock')), 'the dead process left its lock').to.equal(true);
-    // A write cut short by the crash (or a full disk): half a record, no newline.
-    const whole = readFileSync(join(dir, 'crash/runs.jsonl'), 'utf8').split('\n')[0]!;
-    appendFileSync(join(dir, 'crash/runs.jsonl'), whole.slice(0, 60));
-    const r = gmpsim(['sweep', 'slow.yaml', '--out', 'crash', '--workers', '2', '--resume', '--quiet'], dir);
-    expect(r.status, r.stderr).to.equal(0);
-    expect(r.stderr).to.match(/note: dropped a torn record at the end of .*runs\.jsonl/);
-    expect(lines(join(dir, 'crash/runs.jsonl'))).to.equal(8);
-    expect(results(join(dir, 'crash'))).to.deep.equal(clean);
-  });
+  it(
+    'a crash (SIGKILL) leaves a stale lock and a torn record: --resume takes the lock, drops the tail, ' +
+      'finishes identically',
+    async () => {
+      const child = start(['sweep', 'slow.yaml', '--out', 'crash', '--workers', '2'], dir);
+      const done = exit(child, { text: '' });
+      await until(() => lines(join(dir, 'crash/runs.jsonl')) >= 1);
+      child.kill('SIGKILL');
+      await done;
+      expect(existsSync(join(dir, 'crash/journal.lock')), 'the dead process left its lock').to.equal(true);
+      // A write cut short by the crash (or a full disk): half a record, no newline.
+      const whole = readFileSync(join(dir, 'crash/runs.jsonl'), 'utf8').split('\n')[0]!;
+      appendFileSync(join(dir, 'crash/runs.jsonl'), whole.slice(0, 60));
+      const r = gmpsim(['sweep', 'slow.yaml', '--out', 'crash', '--workers', '2', '--resume', '--quiet'], dir);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stderr).to.match(/note: dropped a torn record at the end of .*runs\.jsonl/);
+      expect(lines(join(dir, 'crash/runs.jsonl'))).to.equal(8);
+      expect(results(join(dir, 'crash'))).to.deep.equal(clean);
+    },
+  );
 
-  it('a second sweep on a directory being written is refused (with or without --resume); the first is undisturbed', async () => {
-    writeFileSync(join(dir, 'slower.yaml'), slowSweep.replace('durationS: 150', 'durationS: 3000'));
-    const child = start(['sweep', 'slower.yaml', '--out', 'busy', '--workers', '1'], dir);
-    const err = { text: '' };
-    const done = exit(child, err);
-    await until(() => existsSync(join(dir, 'busy/journal.lock')) && existsSync(join(dir, 'busy/journal-meta.json')));
-    for (const extra of [[], ['--resume']]) {
-      const r = gmpsim(['sweep', 'slower.yaml', '--out', 'busy', '--workers', '1', ...extra], dir);
-      expect(r.status, r.stderr).to.equal(2);
-      expect(r.stderr.split('\n')[0]).to.equal(
-        `error: busy: another gmpsim (pid ${child.pid}) is writing this sweep; wait for it to finish or use another --out`,
-      );
-    }
-    const m = gmpsim(['merge', 'busy', '--out', 'busy-merged'], dir);
-    expect(m.status).to.equal(2);
-    expect(m.stderr).to.match(/still being written by gmpsim pid/);
-    // The first writer was not disturbed: its journal is still its own, and it stops cleanly.
-    expect(child.exitCode, err.text).to.equal(null);
-    expect(existsSync(join(dir, 'busy/journal-meta.json'))).to.equal(true);
-    child.kill('SIGINT');
-    expect(await done, err.text).to.equal(130);
-    expect(err.text).to.match(/^interrupted: \d+ of 8 runs kept/m);
-    expect(existsSync(join(dir, 'busy/journal.lock'))).to.equal(false);
-    expect(new Journal(join(dir, 'busy')).read().tornTail).to.equal(false);
-  });
+  it(
+    'a second sweep on a directory being written is refused (with or without --resume); the first is ' + 'undisturbed',
+    async () => {
+      writeFileSync(join(dir, 'slower.yaml'), slowSweep.replace('durationS: 150', 'durationS: 3000'));
+      const child = start(['sweep', 'slower.yaml', '--out', 'busy', '--workers', '1'], dir);
+      const err = { text: '' };
+      const done = exit(child, err);
+      await until(() => existsSync(join(dir, 'busy/journal.lock')) && existsSync(join(dir, 'busy/journal-meta.json')));
+      for (const extra of [[], ['--resume']]) {
+        const r = gmpsim(['sweep', 'slower.yaml', '--out', 'busy', '--workers', '1', ...extra], dir);
+        expect(r.status, r.stderr).to.equal(2);
+        expect(r.stderr.split('\n')[0]).to.equal(
+          `error: busy: another gmpsim (pid ${child.pid}) is writing this sweep; wait for it to finish or use ` +
+            `another --out`,
+        );
+      }
+      const m = gmpsim(['merge', 'busy', '--out', 'busy-merged'], dir);
+      expect(m.status).to.equal(2);
+      expect(m.stderr).to.match(/still being written by gmpsim pid/);
+      // The first writer was not disturbed: its journal is still its own, and it stops cleanly.
+      expect(child.exitCode, err.text).to.equal(null);
+      expect(existsSync(join(dir, 'busy/journal-meta.json'))).to.equal(true);
+      child.kill('SIGINT');
+      expect(await done, err.text).to.equal(130);
+      expect(err.text).to.match(/^interrupted: \d+ of 8 runs kept/m);
+      expect(existsSync(join(dir, 'busy/journal.lock'))).to.equal(false);
+      expect(new Journal(join(dir, 'busy')).read().tornTail).to.equal(false);
+    },
+  );
 
   describe('disks (a small tmpfs, mounted by the test)', () => {
     const mounts: string[] = [];
@@ -174,12 +182,14 @@ describe('faults: signals, crashes, concurrent writers, full and read-only disks
       writeFileSync(join(m, 'filler'), Buffer.alloc(fill));
       writeFileSync(
         join(dir, 'long.yaml'),
-        'durationS: 20000\nmetrics: { sampleIntervalMs: 100 }\nworkload: { arrival: { process: poisson, ratePerS: 5 } }\n',
+        'durationS: 20000\nmetrics: { sampleIntervalMs: 100 }\nworkload: { arrival: { process: poisson, ' +
+          'ratePerS: 5 } }\n',
       );
       const r = gmpsim(['run', 'long.yaml', '--out', join(m, 'r')], dir);
       expect(r.status, r.stderr).to.equal(1);
       expect(r.stderr).to.equal(
-        `error: cannot write ${join(m, 'r')}: ENOSPC (no space left on the device); earlier results there are unchanged\n`,
+        `error: cannot write ${join(m, 'r')}: ENOSPC (no space left on the device); earlier results there are ` +
+          `unchanged\n`,
       );
       expect(readFileSync(join(m, 'r/summary.json'), 'utf8')).to.equal(earlier);
       expect(spawnSync('ls', ['-A', m], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort()).to.deep.equal([

@@ -196,8 +196,10 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
     {
       name: 'a metric the model does not export, caught by the scenario schema at the manifest line',
       files: { 'hpa.yaml': fixture('hpa.yaml').replace('name: go_goroutines', 'name: http_requests_total') },
-      expect:
-        /hpa\.yaml:\d+:\d+: \(document 1, HorizontalPodAutoscaler checkout\) spec\.metrics\[1\]\.pods\.metric\.name: expected one of .*go_goroutines/,
+      expect: new RegExp(
+        /hpa\.yaml:\d+:\d+: \(document 1, HorizontalPodAutoscaler checkout\) spec\.metrics\[1\]\.pods/.source +
+          /\.metric\.name: expected one of .*go_goroutines/.source,
+      ),
     },
     {
       name: 'scaleTargetRef naming another Deployment',
@@ -210,8 +212,10 @@ describe('Kubernetes manifests in (src/kubernetes)', function () {
     {
       name: 'GOGC that Go would not read as a number',
       files: { 'deploy.yaml': fixture('deploy.yaml').replace('value: "200"', 'value: "lots"') },
-      expect:
-        /deploy\.yaml:24:\d+: .* spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: expected GOGC as an integer or "off"/,
+      expect: new RegExp(
+        /deploy\.yaml:24:\d+: .* spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: expected GOGC/.source +
+          / as an integer or "off"/.source,
+      ),
     },
     {
       name: 'two Deployments',

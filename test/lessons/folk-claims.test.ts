@@ -124,20 +124,23 @@ describe('folk claims put to the model', function () {
     expect(mean(v.outage!, (s) => s.latencyMs.p99)).to.be.greaterThan(2 * mean(v.healthy!, (s) => s.latencyMs.p99));
   });
 
-  it('"a behavior block cuts scale events and p95" — only its scale-down window does, and the default HPA has one', () => {
-    const v = runVariants('scenarios/claim-behavior-cuts-events-and-p95.yaml');
-    const rescales = (n: string) => mean(v[n]!, (s) => s.hpa!.rescales);
-    const p95 = (n: string) => mean(v[n]!, (s) => s.latencyMs.p95);
-    const podS = (n: string) => mean(v[n]!, (s) => s.cluster.podSeconds);
-    // a window cuts events and p95 against a behavior without one; it costs pod-seconds
-    expect(rescales('no-window')).to.be.greaterThan(2 * rescales('window-300s'));
-    expect(p95('no-window')).to.be.greaterThan(p95('window-300s'));
-    expect(podS('window-300s')).to.be.greaterThan(podS('no-window'));
-    // no behavior at all already stabilizes scale-down for 5 minutes: the block adds nothing there
-    expect(Math.abs(rescales('legacy') - rescales('window-300s'))).to.be.at.most(1);
-    expect(p95('legacy') / p95('window-300s')).to.be.within(0.95, 1.05);
-    // a scale-up rate limit saves pod-seconds and costs tail latency
-    expect(p95('slow-scale-up')).to.be.greaterThan(p95('window-300s'));
-    expect(podS('slow-scale-up')).to.be.lessThan(podS('window-300s'));
-  });
+  it(
+    '"a behavior block cuts scale events and p95" — only its scale-down window does, and the default HPA has ' + 'one',
+    () => {
+      const v = runVariants('scenarios/claim-behavior-cuts-events-and-p95.yaml');
+      const rescales = (n: string) => mean(v[n]!, (s) => s.hpa!.rescales);
+      const p95 = (n: string) => mean(v[n]!, (s) => s.latencyMs.p95);
+      const podS = (n: string) => mean(v[n]!, (s) => s.cluster.podSeconds);
+      // a window cuts events and p95 against a behavior without one; it costs pod-seconds
+      expect(rescales('no-window')).to.be.greaterThan(2 * rescales('window-300s'));
+      expect(p95('no-window')).to.be.greaterThan(p95('window-300s'));
+      expect(podS('window-300s')).to.be.greaterThan(podS('no-window'));
+      // no behavior at all already stabilizes scale-down for 5 minutes: the block adds nothing there
+      expect(Math.abs(rescales('legacy') - rescales('window-300s'))).to.be.at.most(1);
+      expect(p95('legacy') / p95('window-300s')).to.be.within(0.95, 1.05);
+      // a scale-up rate limit saves pod-seconds and costs tail latency
+      expect(p95('slow-scale-up')).to.be.greaterThan(p95('window-300s'));
+      expect(podS('slow-scale-up')).to.be.lessThan(podS('window-300s'));
+    },
+  );
 });

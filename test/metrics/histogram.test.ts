@@ -28,7 +28,9 @@ describe('latency histogram', () => {
 
   it('a run reports it in summary.json and per interval in the time series, consistent with the other metrics', () => {
     const sc = parseScenario(
-      'durationS: 20\nwarmupS: 5\nmetrics: {latencyBucketsMs: [1, 2, 5, 20]}\nworkload: {arrival: {process: poisson, ratePerS: 1500}, request: {steps: [{cpu: {dist: exponential, meanMs: 1}}]}}\nruntime: {gomaxprocs: 2}\n',
+      'durationS: 20\nwarmupS: 5\nmetrics: {latencyBucketsMs: [1, 2, 5, 20]}\nworkload: {arrival: {process: ' +
+        'poisson, ratePerS: 1500}, request: {steps: [{cpu: {dist: exponential, meanMs: 1}}]}}\nruntime: ' +
+        '{gomaxprocs: 2}\n',
       'hist.yaml',
     );
     const { summary, series } = runScenario(sc, 3);

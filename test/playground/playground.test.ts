@@ -376,41 +376,44 @@ describe('playground in a real browser (headless Chromium)', function () {
     expect(errors).to.deep.equal([]);
   });
 
-  it('animation: Gs move between lanes at >= 30 frames/s while a finished run plays; any pod can be shown', async () => {
-    // After the HPA lesson above (paused at 150 s): 10 ms of simulated time per second. The run's own
-    // frames are 140 ms apart (14 s of wall time): the page plays the worker's close frames instead.
-    await page.selectOption('#speed', '0.01');
-    const before = await stats(page);
-    if ((await page.textContent('#play')) === '▶') await page.click('#play');
-    await page.waitForTimeout(5000);
-    const s = await stats(page);
-    const fps = s.fpsWhilePlaying.slice(before.fpsWhilePlaying.length);
-    const work = s.frameWorkMsWhilePlaying.slice(before.frameWorkMsWhilePlaying.length);
-    process.stdout.write(
-      `      playing: ${fps.map((f) => f.toFixed(0)).join(' ')} frames/s; page work per frame mean ` +
-        `${mean(work).toFixed(2)} ms, p95 ${quantile(work, 0.95).toFixed(2)} ms; ` +
-        `${s.tweenFrames - before.tweenFrames} frames drew a G in motion\n`,
-    );
-    // 30 frames/s is asserted as the render loop's own budget, not as the wall-clock rate: on a shared
-    // 2-core machine the measured rate (printed above) counts the other processes' share of the CPU, while
-    // the page's own work per frame does not. With 95 % of frames under half of 1000/30 ms, the page alone
-    // would hold 30 frames/s with a factor-2 margin (60 frames/s when the machine is idle).
-    expect(work.length).to.be.greaterThan(30);
-    expect(quantile(work, 0.95)).to.be.lessThan(1000 / 30 / 2);
-    expect((s as Stats & { detailWindows: number }).detailWindows).to.be.at.least(1);
-    expect(s.tweenFrames - before.tweenFrames).to.be.at.least(5);
-    // Another pod: the selector re-runs the lesson recording pod-1's frames.
-    const runs = s.runs;
-    await page.selectOption('#pod-select', '1');
-    await page.waitForFunction(
-      (n) => {
-        const p = (globalThis as unknown as { playground: Stats }).playground;
-        return p.runs > n && p.state === 'done' && p.pod === 1;
-      },
-      runs,
-      { timeout: 300_000 },
-    );
-    expect(await page.textContent('#pod-caption')).to.equal('pod-1: the Go scheduler');
-    expect(errors).to.deep.equal([]);
-  });
+  it(
+    'animation: Gs move between lanes at >= 30 frames/s while a finished run plays; any pod can be ' + 'shown',
+    async () => {
+      // After the HPA lesson above (paused at 150 s): 10 ms of simulated time per second. The run's own
+      // frames are 140 ms apart (14 s of wall time): the page plays the worker's close frames instead.
+      await page.selectOption('#speed', '0.01');
+      const before = await stats(page);
+      if ((await page.textContent('#play')) === '▶') await page.click('#play');
+      await page.waitForTimeout(5000);
+      const s = await stats(page);
+      const fps = s.fpsWhilePlaying.slice(before.fpsWhilePlaying.length);
+      const work = s.frameWorkMsWhilePlaying.slice(before.frameWorkMsWhilePlaying.length);
+      process.stdout.write(
+        `      playing: ${fps.map((f) => f.toFixed(0)).join(' ')} frames/s; page work per frame mean ` +
+          `${mean(work).toFixed(2)} ms, p95 ${quantile(work, 0.95).toFixed(2)} ms; ` +
+          `${s.tweenFrames - before.tweenFrames} frames drew a G in motion\n`,
+      );
+      // 30 frames/s is asserted as the render loop's own budget, not as the wall-clock rate: on a shared
+      // 2-core machine the measured rate (printed above) counts the other processes' share of the CPU, while
+      // the page's own work per frame does not. With 95 % of frames under half of 1000/30 ms, the page alone
+      // would hold 30 frames/s with a factor-2 margin (60 frames/s when the machine is idle).
+      expect(work.length).to.be.greaterThan(30);
+      expect(quantile(work, 0.95)).to.be.lessThan(1000 / 30 / 2);
+      expect((s as Stats & { detailWindows: number }).detailWindows).to.be.at.least(1);
+      expect(s.tweenFrames - before.tweenFrames).to.be.at.least(5);
+      // Another pod: the selector re-runs the lesson recording pod-1's frames.
+      const runs = s.runs;
+      await page.selectOption('#pod-select', '1');
+      await page.waitForFunction(
+        (n) => {
+          const p = (globalThis as unknown as { playground: Stats }).playground;
+          return p.runs > n && p.state === 'done' && p.pod === 1;
+        },
+        runs,
+        { timeout: 300_000 },
+      );
+      expect(await page.textContent('#pod-caption')).to.equal('pod-1: the Go scheduler');
+      expect(errors).to.deep.equal([]);
+    },
+  );
 });

@@ -65,17 +65,20 @@ describe('GOMAXPROCS above the CPU limit (the CFS throttling trap)', () => {
       7,
     ).summary;
 
-  it('Go 1.19 (GOMAXPROCS = 8 host CPUs) is throttled in busy periods; GOMAXPROCS = 2 at the same load never is', () => {
-    const go119 = run({ goVersion: '1.19' });
-    const two = run({ goVersion: '1.19', gomaxprocs: 2 });
-    expect(go119.gomaxprocs).to.equal(8);
-    const t = go119.gmp!.cpuThrottling!;
-    expect(t.throttledPeriods).to.be.greaterThan(50);
-    expect(t.throttledMs / t.throttledPeriods).to.be.within(1, 100);
-    expect(two.gmp!.cpuThrottling!.throttledPeriods).to.equal(0);
-    // Same work either way: throttling delays CPU, it does not remove it.
-    expect(go119.utilization * 8).to.be.closeTo(two.utilization * 2, 0.05);
-  });
+  it(
+    'Go 1.19 (GOMAXPROCS = 8 host CPUs) is throttled in busy periods; GOMAXPROCS = 2 at the same load never ' + 'is',
+    () => {
+      const go119 = run({ goVersion: '1.19' });
+      const two = run({ goVersion: '1.19', gomaxprocs: 2 });
+      expect(go119.gomaxprocs).to.equal(8);
+      const t = go119.gmp!.cpuThrottling!;
+      expect(t.throttledPeriods).to.be.greaterThan(50);
+      expect(t.throttledMs / t.throttledPeriods).to.be.within(1, 100);
+      expect(two.gmp!.cpuThrottling!.throttledPeriods).to.equal(0);
+      // Same work either way: throttling delays CPU, it does not remove it.
+      expect(go119.utilization * 8).to.be.closeTo(two.utilization * 2, 0.05);
+    },
+  );
 
   it('Go 1.25 takes GOMAXPROCS from the quota (2) and is never throttled', () => {
     const go125 = run({ goVersion: '1.25' });
@@ -89,29 +92,33 @@ describe('GOMAXPROCS above the CPU limit (the CFS throttling trap)', () => {
     expect(r.utilization * r.gomaxprocs).to.be.at.most(1.0001);
   });
 
-  it('with GC: a 1-core limit and GOMAXPROCS 4 throttles, and p99 exceeds GOMAXPROCS 1 (idle mark workers on every P spend the quota)', () => {
-    const gcRun = (gomaxprocs: number) =>
-      runScenario(
-        parseScenario(
-          JSON.stringify({
-            durationS: 30,
-            warmupS: 5,
-            workload: {
-              arrival: { process: 'poisson', ratePerS: 600 },
-              request: {
-                steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 256 } }],
+  it(
+    'with GC: a 1-core limit and GOMAXPROCS 4 throttles, and p99 exceeds GOMAXPROCS 1 (idle mark workers on ' +
+      'every P spend the quota)',
+    () => {
+      const gcRun = (gomaxprocs: number) =>
+        runScenario(
+          parseScenario(
+            JSON.stringify({
+              durationS: 30,
+              warmupS: 5,
+              workload: {
+                arrival: { process: 'poisson', ratePerS: 600 },
+                request: {
+                  steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { alloc: { dist: 'constant', valueKB: 256 } }],
+                },
               },
-            },
-            runtime: { hostCpus: 8, cpuLimitCores: 1, gomaxprocs, gc: { baseLiveHeapMB: 100 } },
-          }),
-          'cfs-gc.json',
-        ),
-        3,
-      ).summary;
-    const four = gcRun(4);
-    const one = gcRun(1);
-    expect(four.gmp!.cpuThrottling!.throttledPeriods).to.be.greaterThan(30);
-    expect(one.gmp!.cpuThrottling!.throttledPeriods).to.equal(0);
-    expect(four.latencyMs.p99).to.be.greaterThan(1.2 * one.latencyMs.p99);
-  });
+              runtime: { hostCpus: 8, cpuLimitCores: 1, gomaxprocs, gc: { baseLiveHeapMB: 100 } },
+            }),
+            'cfs-gc.json',
+          ),
+          3,
+        ).summary;
+      const four = gcRun(4);
+      const one = gcRun(1);
+      expect(four.gmp!.cpuThrottling!.throttledPeriods).to.be.greaterThan(30);
+      expect(one.gmp!.cpuThrottling!.throttledPeriods).to.equal(0);
+      expect(four.latencyMs.p99).to.be.greaterThan(1.2 * one.latencyMs.p99);
+    },
+  );
 });

@@ -41,15 +41,18 @@ function pipeline(n: number, ms: number, gomaxprocs: number, capacity: number): 
 }
 
 describe('channels (chan.go: chansend, chanrecv, goready)', () => {
-  it('a three-stage pipeline runs at the pace of one stage per P: GOMAXPROCS 1 serialises, 3 overlaps the stages', () => {
-    const n = 200,
-      ms = 0.1;
-    // One P runs all 3n work items back to back.
-    expect(pipeline(n, ms, 1, 16)).to.be.closeTo(3 * n * ms, 0.01);
-    // Three Ps: fill and drain (2 items) plus n items at the bottleneck's pace, whatever the buffer.
-    for (const capacity of [0, 1, 16])
-      expect(pipeline(n, ms, 3, capacity), `capacity ${capacity}`).to.be.closeTo((n + 2) * ms, 0.05);
-  });
+  it(
+    'a three-stage pipeline runs at the pace of one stage per P: GOMAXPROCS 1 serialises, 3 overlaps the ' + 'stages',
+    () => {
+      const n = 200,
+        ms = 0.1;
+      // One P runs all 3n work items back to back.
+      expect(pipeline(n, ms, 1, 16)).to.be.closeTo(3 * n * ms, 0.01);
+      // Three Ps: fill and drain (2 items) plus n items at the bottleneck's pace, whatever the buffer.
+      for (const capacity of [0, 1, 16])
+        expect(pipeline(n, ms, 3, capacity), `capacity ${capacity}`).to.be.closeTo((n + 2) * ms, 0.05);
+    },
+  );
 
   it('unbuffered ping-pong costs two channel operations and two context switches per round trip on one P', () => {
     const n = 1000;

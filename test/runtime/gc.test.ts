@@ -23,15 +23,19 @@ describe('GC pacer (mgcpacer.go)', () => {
     expect(p.trigger).to.equal(Infinity);
   });
 
-  it('trigger: with no cons/mark estimate the runway is 0, so the trigger sits at the 61/64 bound (or goal − 4 MB for large heaps)', () => {
-    const p = new GcPacer(100, Infinity);
-    p.heapMarked = 2 * MiB;
-    p.commit(); // goal 4 MiB (heapMinimum); span 2 MiB
-    expect(p.trigger).to.equal(Math.floor((2 * MiB) / 64) * 61 + 2 * MiB);
-    p.heapMarked = 100 * MiB;
-    p.commit();
-    expect(p.trigger).to.equal(200 * MiB - 4 * MiB);
-  });
+  it(
+    'trigger: with no cons/mark estimate the runway is 0, so the trigger sits at the 61/64 bound (or goal − 4 ' +
+      'MB for large heaps)',
+    () => {
+      const p = new GcPacer(100, Infinity);
+      p.heapMarked = 2 * MiB;
+      p.commit(); // goal 4 MiB (heapMinimum); span 2 MiB
+      expect(p.trigger).to.equal(Math.floor((2 * MiB) / 64) * 61 + 2 * MiB);
+      p.heapMarked = 100 * MiB;
+      p.commit();
+      expect(p.trigger).to.equal(200 * MiB - 4 * MiB);
+    },
+  );
 
   it('trigger: a large cons/mark ratio pulls it down to the 45/64 bound', () => {
     const p = new GcPacer(100, Infinity);
@@ -163,7 +167,10 @@ describe('GC cycles in a pod', () => {
     expect(lines.length).to.be.greaterThan(0);
     for (const l of lines) {
       expect(l).to.match(
-        /^gc \d+ @\d+\.\d{3}s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+[\d.]+\/[\d.]+\/[\d.]+\+[\d.]+ ms cpu, \d+->\d+->\d+ MB, \d+ MB goal, \d+ MB stacks, \d+ MB globals, 4 P$/,
+        new RegExp(
+          /^gc \d+ @\d+\.\d{3}s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+[\d.]+\/[\d.]+\/[\d.]+/.source +
+            /\+[\d.]+ ms cpu, \d+->\d+->\d+ MB, \d+ MB goal, \d+ MB stacks, \d+ MB globals, 4 P$/.source,
+        ),
       );
     }
   });
@@ -215,13 +222,17 @@ describe('container memory limit (OOM kill) and GOMEMLIMIT', () => {
       1,
     ).summary;
 
-  it('a heap growing past the container limit is OOM-killed: requests lost, the pod refuses work while kubelet restarts it (back-off)', () => {
-    const r = run({});
-    expect(r.cluster.oomKills).to.be.within(2, 6); // restarts at once, then after 10 s, 20 s, 40 s
-    expect(r.cluster.oomLostRequests).to.be.greaterThan(0);
-    expect(r.requests.failed).to.equal(r.cluster.oomLostRequests + r.cluster.rejected);
-    expect(r.cluster.rejected).to.be.greaterThan(500 * 10); // at least the 10 s back-off refused
-  });
+  it(
+    'a heap growing past the container limit is OOM-killed: requests lost, the pod refuses work while kubelet ' +
+      'restarts it (back-off)',
+    () => {
+      const r = run({});
+      expect(r.cluster.oomKills).to.be.within(2, 6); // restarts at once, then after 10 s, 20 s, 40 s
+      expect(r.cluster.oomLostRequests).to.be.greaterThan(0);
+      expect(r.requests.failed).to.equal(r.cluster.oomLostRequests + r.cluster.rejected);
+      expect(r.cluster.rejected).to.be.greaterThan(500 * 10); // at least the 10 s back-off refused
+    },
+  );
 
   it('GOMEMLIMIT under the container limit makes the GC collect sooner instead: no OOM kill', () => {
     const r = run({ memoryLimitMB: 150 });
@@ -232,15 +243,19 @@ describe('container memory limit (OOM kill) and GOMEMLIMIT', () => {
 });
 
 describe('sweeping', () => {
-  it("every cycle's in-use heap is swept — mostly by allocating Gs, paced to finish before the next trigger — and it costs them time", () => {
-    const a = gcRun({ rate: 1000, kb: 100, baseMB: 50, durationS: 10, gc: { sweepNsPerKB: 0 } });
-    const b = gcRun({ rate: 1000, kb: 100, baseMB: 50, durationS: 10, gc: { sweepNsPerKB: 500 } });
-    const sw = b.gc.sweep;
-    expect(sw.byAllocation + sw.atStw + b.gc.unswept).to.be.closeTo(sw.assigned, 1e-3 * sw.assigned);
-    expect(sw.atStw).to.be.below(0.1 * sw.assigned);
-    // Each request sweeps ~ its share of the swept heap: (assigned − unswept) / requests at 500 ns/KiB.
-    const perReqMs = ((sw.byAllocation / b.result.summary.requests.completed) * 500) / 1024 / 1e6;
-    const extra = b.result.summary.latencyMs.mean - a.result.summary.latencyMs.mean;
-    expect(extra).to.be.within(0.5 * perReqMs, 1.5 * perReqMs);
-  });
+  it(
+    "every cycle's in-use heap is swept — mostly by allocating Gs, paced to finish before the next trigger — " +
+      'and it costs them time',
+    () => {
+      const a = gcRun({ rate: 1000, kb: 100, baseMB: 50, durationS: 10, gc: { sweepNsPerKB: 0 } });
+      const b = gcRun({ rate: 1000, kb: 100, baseMB: 50, durationS: 10, gc: { sweepNsPerKB: 500 } });
+      const sw = b.gc.sweep;
+      expect(sw.byAllocation + sw.atStw + b.gc.unswept).to.be.closeTo(sw.assigned, 1e-3 * sw.assigned);
+      expect(sw.atStw).to.be.below(0.1 * sw.assigned);
+      // Each request sweeps ~ its share of the swept heap: (assigned − unswept) / requests at 500 ns/KiB.
+      const perReqMs = ((sw.byAllocation / b.result.summary.requests.completed) * 500) / 1024 / 1e6;
+      const extra = b.result.summary.latencyMs.mean - a.result.summary.latencyMs.mean;
+      expect(extra).to.be.within(0.5 * perReqMs, 1.5 * perReqMs);
+    },
+  );
 });

@@ -20,13 +20,17 @@ describe('NUMA: remote penalty and steal order', () => {
       1,
     ).summary;
 
-  it("a 2-node pod with Go's random steal order steals across nodes; the NUMA-aware order (own node first) steals across far less", () => {
-    const random = run({ nodes: 2 });
-    const aware = run({ nodes: 2, stealOrder: 'numa-aware' });
-    expect(random.gmp!.numa!.crossNodeSteals).to.be.greaterThan(1000);
-    expect(aware.gmp!.numa!.crossNodeSteals).to.be.below(0.6 * random.gmp!.numa!.crossNodeSteals);
-    expect(aware.gmp!.steals).to.be.greaterThan(0.9 * random.gmp!.steals); // it still balances the load
-  });
+  it(
+    "a 2-node pod with Go's random steal order steals across nodes; the NUMA-aware order (own node first) " +
+      'steals across far less',
+    () => {
+      const random = run({ nodes: 2 });
+      const aware = run({ nodes: 2, stealOrder: 'numa-aware' });
+      expect(random.gmp!.numa!.crossNodeSteals).to.be.greaterThan(1000);
+      expect(aware.gmp!.numa!.crossNodeSteals).to.be.below(0.6 * random.gmp!.numa!.crossNodeSteals);
+      expect(aware.gmp!.steals).to.be.greaterThan(0.9 * random.gmp!.steals); // it still balances the load
+    },
+  );
 
   it('children stolen by the other node run remotely: the remote factor costs CPU and latency', () => {
     const penalised = run({ nodes: 2, remoteFactor: 1.5 });

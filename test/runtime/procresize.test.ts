@@ -114,7 +114,7 @@ describe('procresize: a live GOMAXPROCS change (Go 1.19 proc.go)', () => {
       expect(procresize(s, c.to)).to.deep.equal(c.runnable);
       expect(idleList(s)).to.deep.equal(c.idle);
       for (let pp = 0; pp < 4; pp++) expect(s.pStatus[pp], `P${pp}`).to.equal(pp < c.to ? Pidle : Pdead);
-      expect(s.coprimes).to.deep.equal(stealOrder(c.to));
+      expect(s.steal.coprimes).to.deep.equal(stealOrder(c.to));
     });
   }
 

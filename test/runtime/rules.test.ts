@@ -66,18 +66,22 @@ describe('proc.go rules on a directly built Sched (Go 1.19)', () => {
       });
     }
 
-    it('proc.go findRunnable: checkTimers first — a due timer readies its G into runnext, which runs before the runq', () => {
-      const { s, sim } = newSched(1);
-      const m = mWithP(s, 0);
-      const sleeper = newG(s, 0, -1, -1, 0);
-      const queued = newG(s, 0, -1, -1, 0);
-      s.rq.runqput(0, queued, false);
-      s.g.status[sleeper] = Gwaiting;
-      s.timers.addtimer(0, sleeper, 0);
-      expect(s.timers.fireDue(sim.now)).to.equal(0);
-      expect(s.findRunnable(m)).to.equal(sleeper);
-      expect(s.rq.inheritTime).to.equal(true); // runnext inherits the time slice
-    });
+    it(
+      'proc.go findRunnable: checkTimers first — a due timer readies its G into runnext, which runs before the ' +
+        'runq',
+      () => {
+        const { s, sim } = newSched(1);
+        const m = mWithP(s, 0);
+        const sleeper = newG(s, 0, -1, -1, 0);
+        const queued = newG(s, 0, -1, -1, 0);
+        s.rq.runqput(0, queued, false);
+        s.g.status[sleeper] = Gwaiting;
+        s.timers.addtimer(0, sleeper, 0);
+        expect(s.timers.fireDue(sim.now)).to.equal(0);
+        expect(s.findRunnable(m)).to.equal(sleeper);
+        expect(s.rq.inheritTime).to.equal(true); // runnext inherits the time slice
+      },
+    );
 
     it('proc.go findRunnable: netpoll(0) when both queues are empty — one ready G runs, the rest are injected', () => {
       const { s } = newSched(1);
@@ -272,7 +276,9 @@ describe('chan.go rules (Chans)', () => {
       want: [9, 0],
     },
     {
-      name: "chan.go chanrecv (recv): full buffer and a parked sender → take the head, the sender's value fills the slot",
+      name:
+        "chan.go chanrecv (recv): full buffer and a parked sender → take the head, the sender's value fills " +
+        'the slot',
       cap: 1,
       run: (c) => {
         c.chansend(0);

@@ -34,11 +34,14 @@ describe('runtime.server (net/http per-request CPU)', () => {
     expect(run({}, 300)).to.deep.equal(run({ server: 'none' }, 300));
   });
 
-  it('the charge is load: at 800 req/s of 1 ms a 60 µs charge raises utilisation 0.80 → 0.85 and the p99 with it', () => {
-    const base = run({ costs }, 800);
-    const http = run({ costs, server: 'net/http' }, 800);
-    expect(http.latencyMs.p99).to.be.greaterThan(base.latencyMs.p99 * 1.1);
-  });
+  it(
+    'the charge is load: at 800 req/s of 1 ms a 60 µs charge raises utilisation 0.80 → 0.85 and the p99 with ' + 'it',
+    () => {
+      const base = run({ costs }, 800);
+      const http = run({ costs, server: 'net/http' }, 800);
+      expect(http.latencyMs.p99).to.be.greaterThan(base.latencyMs.p99 * 1.1);
+    },
+  );
 
   it("the validation suite's service scenario (validation/scenarios/http-service.yaml) loads and says net/http", () => {
     const s = loadScenarioFile('validation/scenarios/http-service.yaml');

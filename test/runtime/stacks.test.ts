@@ -51,27 +51,31 @@ describe('goroutine stacks', () => {
     expect(run(1000) - run(0)).to.be.closeTo((1022 * 1000) / 1e6, 0.01);
   });
 
-  it('GC halves stacks that use under a quarter of themselves (shrinkstack), not while deep; a dead G frees its stack', () => {
-    // Deep once, then shallow and parked; other requests allocate so that GCs run.
-    const { exp, sched } = pod(
-      [
-        { deep: { stackKB: 256, cpu: { dist: 'constant', valueMs: 0.05 } } },
-        { alloc: { dist: 'constant', valueKB: 512 } },
-        { netpoll: { dist: 'constant', valueMs: 3000 } },
-      ],
-      6,
-      50,
-    );
-    exp.advanceTo(2.9e9);
-    expect(sched.gc!.cycles).to.be.greaterThan(3);
-    expect(sched.mem.stackStats.shrinks).to.be.greaterThan(0);
-    // After many cycles the early Gs' stacks are back near 2 KiB; all deep stacks were 256 KiB.
-    const extraPerG = (sched.mem.stackBytes() - sched.g.count * 2 * KiB) / sched.liveGs();
-    expect(sched.mem.stackStats.shrinks).to.be.greaterThan(100);
-    expect(extraPerG).to.be.below(0.75 * 254 * KiB);
-    exp.finish();
-    exp.sim.runUntil(exp.sim.now + 4e9); // every request finishes: freed stacks
-    expect(sched.liveGs()).to.equal(0);
-    expect(sched.mem.stackBytes()).to.equal(sched.g.count * 2 * KiB);
-  });
+  it(
+    'GC halves stacks that use under a quarter of themselves (shrinkstack), not while deep; a dead G frees its ' +
+      'stack',
+    () => {
+      // Deep once, then shallow and parked; other requests allocate so that GCs run.
+      const { exp, sched } = pod(
+        [
+          { deep: { stackKB: 256, cpu: { dist: 'constant', valueMs: 0.05 } } },
+          { alloc: { dist: 'constant', valueKB: 512 } },
+          { netpoll: { dist: 'constant', valueMs: 3000 } },
+        ],
+        6,
+        50,
+      );
+      exp.advanceTo(2.9e9);
+      expect(sched.gc!.cycles).to.be.greaterThan(3);
+      expect(sched.mem.stackStats.shrinks).to.be.greaterThan(0);
+      // After many cycles the early Gs' stacks are back near 2 KiB; all deep stacks were 256 KiB.
+      const extraPerG = (sched.mem.stackBytes() - sched.g.count * 2 * KiB) / sched.liveGs();
+      expect(sched.mem.stackStats.shrinks).to.be.greaterThan(100);
+      expect(extraPerG).to.be.below(0.75 * 254 * KiB);
+      exp.finish();
+      exp.sim.runUntil(exp.sim.now + 4e9); // every request finishes: freed stacks
+      expect(sched.liveGs()).to.equal(0);
+      expect(sched.mem.stackBytes()).to.equal(sched.g.count * 2 * KiB);
+    },
+  );
 });

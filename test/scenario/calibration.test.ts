@@ -40,7 +40,8 @@ describe('calibrations (calibration: NAME)', () => {
 
   it('variants keep the calibration and may override it', () => {
     const { base, variants } = compareScenarios(
-      'calibration: go1.19-this-machine\nvariants:\n  - name: same\n  - name: slow\n    patch: {runtime: {costs: {ctxSwitchNs: 1000}}}\n',
+      'calibration: go1.19-this-machine\nvariants:\n  - name: same\n  - name: slow\n    patch: {runtime: ' +
+        '{costs: {ctxSwitchNs: 1000}}}\n',
       'v.yaml',
     );
     expect(base.runtime.costs.ctxSwitchNs).to.equal(shipped.runtime.costs.ctxSwitchNs);
@@ -68,7 +69,10 @@ describe('calibrations (calibration: NAME)', () => {
       throw new Error('expected an error');
     };
     expect(err('durationS: 5\ncalibration: go1.19-thismachine\n')).to.match(
-      /c\.yaml:2:\d+: calibration: expected one of "go1\.19-this-machine"(, "[^"]+")* or a path to a \.json calibration, found "go1\.19-thismachine"/,
+      new RegExp(
+        /c\.yaml:2:\d+: calibration: expected one of "go1\.19-this-machine"(, "[^"]+")* or a path to a /.source +
+          /\.json calibration, found "go1\.19-thismachine"/.source,
+      ),
     );
     expect(err('calibration: nowhere.json\n')).to.match(
       /calibration: expected a calibration file, found no file at .*nowhere\.json/,

@@ -27,7 +27,8 @@ describe('scenario input: pod lifecycle fields (issue 17)', () => {
 
   it('probes: thresholds and period ≥ 1, successThreshold 1 for liveness and startup (ValidateProbe)', () => {
     const text =
-      'cluster:\n  pod:\n    readinessProbe: {failureThreshold: 0, periodSeconds: 0}\n    livenessProbe: {successThreshold: 2}\n';
+      'cluster:\n  pod:\n    readinessProbe: {failureThreshold: 0, periodSeconds: 0}\n    livenessProbe: ' +
+      '{successThreshold: 2}\n';
     expect(problems(text)).to.deep.equal([
       'case.yaml:3:40: cluster.pod.readinessProbe.failureThreshold: expected a number ≥ 1, found 0',
       'case.yaml:3:58: cluster.pod.readinessProbe.periodSeconds: expected a number ≥ 1, found 0',
@@ -49,26 +50,33 @@ describe('scenario input: pod lifecycle fields (issue 17)', () => {
     });
   });
 
-  it('rolling update: maxSurge and maxUnavailable not both 0, counts or percentages ≤ 100% (ValidateRollingUpdateDeployment)', () => {
-    expect(problems('cluster:\n  strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: "0%"}}\n')).to.deep.equal([
-      'case.yaml:2:59: cluster.strategy.rollingUpdate.maxUnavailable: expected a value > 0: may not be 0 when `maxSurge` is 0',
-    ]);
-    expect(
-      problems('cluster:\n  strategy: {rollingUpdate: {maxSurge: "abc", maxUnavailable: "150%"}}\n'),
-    ).to.deep.equal([
-      'case.yaml:2:40: cluster.strategy.rollingUpdate.maxSurge: expected a count or a percentage such as "25%", found the string "abc"',
-      'case.yaml:2:63: cluster.strategy.rollingUpdate.maxUnavailable: expected at most 100%, found 150%',
-    ]);
-    const s = parseScenario('', 'x.yaml');
-    expect(s.cluster.strategy).to.deep.equal({ rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
-    expect(s.cluster.minReadySeconds).to.equal(0);
-    expect(s.timeline).to.deep.equal([]);
-  });
+  it(
+    'rolling update: maxSurge and maxUnavailable not both 0, counts or percentages ≤ 100% ' +
+      '(ValidateRollingUpdateDeployment)',
+    () => {
+      expect(problems('cluster:\n  strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: "0%"}}\n')).to.deep.equal([
+        'case.yaml:2:59: cluster.strategy.rollingUpdate.maxUnavailable: expected a value > 0: may not be 0 when ' +
+          '`maxSurge` is 0',
+      ]);
+      expect(
+        problems('cluster:\n  strategy: {rollingUpdate: {maxSurge: "abc", maxUnavailable: "150%"}}\n'),
+      ).to.deep.equal([
+        'case.yaml:2:40: cluster.strategy.rollingUpdate.maxSurge: expected a count or a percentage such as "25%", ' +
+          'found the string "abc"',
+        'case.yaml:2:63: cluster.strategy.rollingUpdate.maxUnavailable: expected at most 100%, found 150%',
+      ]);
+      const s = parseScenario('', 'x.yaml');
+      expect(s.cluster.strategy).to.deep.equal({ rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
+      expect(s.cluster.minReadySeconds).to.equal(0);
+      expect(s.timeline).to.deep.equal([]);
+    },
+  );
 
   it('timeline: known event types, an hpa edit needs an hpa and keeps minReplicas ≤ maxReplicas in time order', () => {
     expect(problems('timeline:\n  - {type: reboot, atS: 20}\n  - {type: scale, atS: 5, replicas: -1}\n')).to.deep.equal(
       [
-        'case.yaml:2:12: timeline[0].type: expected one of "rollout" | "scale" | "hpa" | "runtime", found the string "reboot"',
+        'case.yaml:2:12: timeline[0].type: expected one of "rollout" | "scale" | "hpa" | "runtime", found the ' +
+          'string "reboot"',
         'case.yaml:3:37: timeline[1].replicas: expected a number ≥ 0, found -1',
       ],
     );
@@ -76,7 +84,8 @@ describe('scenario input: pod lifecycle fields (issue 17)', () => {
       'case.yaml:2:12: timeline[0].type: expected an hpa block for an hpa timeline event, found none',
     ]);
     const text =
-      'hpa: {maxReplicas: 4}\ntimeline:\n  - {type: hpa, atS: 30, minReplicas: 6}\n  - {type: hpa, atS: 10, maxReplicas: 8}\n';
+      'hpa: {maxReplicas: 4}\ntimeline:\n  - {type: hpa, atS: 30, minReplicas: 6}\n  - {type: hpa, atS: 10, ' +
+      'maxReplicas: 8}\n';
     expect(() => parseScenario(text, 'x.yaml')).to.not.throw(); // 8 from 10 s, then 6 ≤ 8 at 30 s
     expect(problems('hpa: {maxReplicas: 4}\ntimeline:\n  - {type: hpa, atS: 20, minReplicas: 6}\n')).to.deep.equal([
       'case.yaml:3:39: timeline[0].minReplicas: expected minReplicas ≤ maxReplicas (4) from 20 s, found 6',

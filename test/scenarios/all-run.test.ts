@@ -11,7 +11,8 @@ import { runScenario } from '../../src/sim/experiment.js';
  * outputs are pinned: the SHA-256 of summary.json, timeseries.csv, hpa_decisions.csv and pods.csv of every
  * variant at seed 1 must equal test/golden/curated.json. A refactoring (such as splitting the scheduler into
  * Go's files) must leave them byte-identical; a change that is meant to move results regenerates the file
- * with `GMPSIM_UPDATE_GOLDEN=1 npx mocha --no-config --timeout 300000 dist/test/scenarios/all-run.test.js` and says why in its commit.
+ * with `GMPSIM_UPDATE_GOLDEN=1 npx mocha --no-config --timeout 300000 dist/test/scenarios/all-run.test.js` and says why
+ * in its commit.
  */
 const GOLDEN = 'test/golden/curated.json';
 const PINNED = ['summary.json', 'timeseries.csv', 'hpa_decisions.csv', 'pods.csv'];

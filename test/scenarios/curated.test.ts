@@ -18,14 +18,18 @@ describe('curated scenarios', () => {
     for (const f of files) expect(() => loadScenarioFile(`scenarios/${f}`), f).not.to.throw();
   });
 
-  it('gomaxprocs-above-cpu-limit: Go 1.19 (8 Ps on 1 core) is throttled and slower at p99 than GOMAXPROCS 1; Go 1.25 picks 2 Ps', () => {
-    const r = variants('scenarios/gomaxprocs-above-cpu-limit.yaml');
-    expect(r['go1.19-default']!.gomaxprocs).to.equal(8);
-    expect(r['go1.25-default']!.gomaxprocs).to.equal(2);
-    expect(r['go1.19-default']!.gmp!.cpuThrottling!.throttledPeriods).to.be.greaterThan(0);
-    expect(r['gomaxprocs-1']!.gmp!.cpuThrottling!.throttledPeriods).to.equal(0);
-    expect(r['go1.19-default']!.latencyMs.p99).to.be.greaterThan(r['gomaxprocs-1']!.latencyMs.p99);
-  });
+  it(
+    'gomaxprocs-above-cpu-limit: Go 1.19 (8 Ps on 1 core) is throttled and slower at p99 than GOMAXPROCS 1; Go ' +
+      '1.25 picks 2 Ps',
+    () => {
+      const r = variants('scenarios/gomaxprocs-above-cpu-limit.yaml');
+      expect(r['go1.19-default']!.gomaxprocs).to.equal(8);
+      expect(r['go1.25-default']!.gomaxprocs).to.equal(2);
+      expect(r['go1.19-default']!.gmp!.cpuThrottling!.throttledPeriods).to.be.greaterThan(0);
+      expect(r['gomaxprocs-1']!.gmp!.cpuThrottling!.throttledPeriods).to.equal(0);
+      expect(r['go1.19-default']!.latencyMs.p99).to.be.greaterThan(r['gomaxprocs-1']!.latencyMs.p99);
+    },
+  );
 
   it('gomaxprocs-above-cpu-limit: runtime.GOMAXPROCS(1) at 30 s (procresize) ends the throttling and its p99 from then on', () => {
     const file = 'scenarios/gomaxprocs-above-cpu-limit.yaml';
@@ -79,11 +83,14 @@ describe('curated scenarios', () => {
     expect(r['gomaxprocs-4']!.latencyMs.p99).to.be.below(0.5 * r['no-stealing-help']!.latencyMs.p99);
   });
 
-  it('hpa-flapping: without a scale-down window the HPA reverses direction repeatedly; a 300 s window never does', () => {
-    const r = variants('scenarios/hpa-flapping.yaml');
-    expect(r['no-window']!.hpa!.directionReversals).to.be.greaterThan(3);
-    expect(r['window-300s']!.hpa!.directionReversals).to.equal(0);
-  });
+  it(
+    'hpa-flapping: without a scale-down window the HPA reverses direction repeatedly; a 300 s window never ' + 'does',
+    () => {
+      const r = variants('scenarios/hpa-flapping.yaml');
+      expect(r['no-window']!.hpa!.directionReversals).to.be.greaterThan(3);
+      expect(r['window-300s']!.hpa!.directionReversals).to.equal(0);
+    },
+  );
 
   it('metrics-outage-spike: with metrics down during the spike the tail is far worse than when healthy', () => {
     const r = variants('scenarios/metrics-outage-spike.yaml');
@@ -118,51 +125,63 @@ describe('curated scenarios: closed-loop users and targeted chaos (issue 18)', f
     expect(r['users-200']!.latencyMs.mean).to.be.greaterThan(2 * r['users-100']!.latencyMs.mean);
   });
 
-  it('one-slow-pod: one slow pod of 50 doubles the fleet p99 while the mean barely moves; the hypothesis fails only during', () => {
-    const r = variants('scenarios/one-slow-pod.yaml');
-    const slow = r['slow-pod']!;
-    const healthy = r.healthy!;
-    expect(slow.latencyMs.p99).to.be.greaterThan(1.8 * healthy.latencyMs.p99);
-    expect(slow.latencyMs.mean).to.be.lessThan(1.15 * healthy.latencyMs.mean);
-    expect(slow.chaos!.faults[0]!.pods).to.deep.equal([3]);
-    const phases = slow.chaos!.steadyState!.checks.map((c) => `${c.phase}:${c.pass}`);
-    expect(phases).to.deep.equal(['before:true', 'during:false', 'after:true']);
-    expect(slow.chaos!.steadyState!.pass).to.equal(false);
-    expect(healthy.chaos).to.equal(undefined);
-  });
+  it(
+    'one-slow-pod: one slow pod of 50 doubles the fleet p99 while the mean barely moves; the hypothesis fails ' +
+      'only during',
+    () => {
+      const r = variants('scenarios/one-slow-pod.yaml');
+      const slow = r['slow-pod']!;
+      const healthy = r.healthy!;
+      expect(slow.latencyMs.p99).to.be.greaterThan(1.8 * healthy.latencyMs.p99);
+      expect(slow.latencyMs.mean).to.be.lessThan(1.15 * healthy.latencyMs.mean);
+      expect(slow.chaos!.faults[0]!.pods).to.deep.equal([3]);
+      const phases = slow.chaos!.steadyState!.checks.map((c) => `${c.phase}:${c.pass}`);
+      expect(phases).to.deep.equal(['before:true', 'during:false', 'after:true']);
+      expect(slow.chaos!.steadyState!.pass).to.equal(false);
+      expect(healthy.chaos).to.equal(undefined);
+    },
+  );
 
-  it('retry-storm-one-slow-pod: with retries the fleet stays collapsed after the slow pod recovers; without, it recovers', () => {
-    const file = 'scenarios/retry-storm-one-slow-pod.yaml';
-    const { variants: vs } = compareScenarios(readFileSync(file, 'utf8'), file);
-    const runs = Object.fromEntries(vs.map((v) => [v.name, runScenario(v.scenario, 1)]));
-    // Completions per arrival over 70–100 s, 20 s after the neighbour left.
-    const late = (name: string) => {
-      const { columns, rows } = runs[name]!.series;
-      const [t, a, c] = ['t_s', 'arrivals_per_s', 'completions_per_s'].map((n) => columns.indexOf(n));
-      const after = rows.filter((r) => r[t!]! > 70);
-      return after.reduce((x, r) => x + r[c!]!, 0) / after.reduce((x, r) => x + r[a!]!, 0);
-    };
-    expect(late('no-retries')).to.be.closeTo(1, 0.02);
-    expect(late('retries')).to.be.lessThan(0.05);
-    const s = runs.retries!.summary;
-    expect(s.requests.wastedAttempts).to.be.greaterThan(s.requests.completed);
-    const after = (name: string) => runs[name]!.summary.chaos!.steadyState!.checks.find((c) => c.phase === 'after')!;
-    expect(after('retries').pass).to.equal(false);
-    expect(runs.retries!.summary.chaos!.steadyState!.checks[0]!.pass).to.equal(true);
-  });
+  it(
+    'retry-storm-one-slow-pod: with retries the fleet stays collapsed after the slow pod recovers; without, it ' +
+      'recovers',
+    () => {
+      const file = 'scenarios/retry-storm-one-slow-pod.yaml';
+      const { variants: vs } = compareScenarios(readFileSync(file, 'utf8'), file);
+      const runs = Object.fromEntries(vs.map((v) => [v.name, runScenario(v.scenario, 1)]));
+      // Completions per arrival over 70–100 s, 20 s after the neighbour left.
+      const late = (name: string) => {
+        const { columns, rows } = runs[name]!.series;
+        const [t, a, c] = ['t_s', 'arrivals_per_s', 'completions_per_s'].map((n) => columns.indexOf(n));
+        const after = rows.filter((r) => r[t!]! > 70);
+        return after.reduce((x, r) => x + r[c!]!, 0) / after.reduce((x, r) => x + r[a!]!, 0);
+      };
+      expect(late('no-retries')).to.be.closeTo(1, 0.02);
+      expect(late('retries')).to.be.lessThan(0.05);
+      const s = runs.retries!.summary;
+      expect(s.requests.wastedAttempts).to.be.greaterThan(s.requests.completed);
+      const after = (name: string) => runs[name]!.summary.chaos!.steadyState!.checks.find((c) => c.phase === 'after')!;
+      expect(after('retries').pass).to.equal(false);
+      expect(runs.retries!.summary.chaos!.steadyState!.checks[0]!.pass).to.equal(true);
+    },
+  );
 
-  it('metrics-adapter-outage: the goroutine HPA freezes while the adapter is down; the CPU HPA (metrics-server) scales', () => {
-    const { variants: vs } = compareScenarios(
-      readFileSync('scenarios/metrics-adapter-outage.yaml', 'utf8'),
-      'scenarios/metrics-adapter-outage.yaml',
-    );
-    const runs = Object.fromEntries(vs.map((v) => [v.name, runScenario(v.scenario, 1)]));
-    const during = (name: string) => runs[name]!.hpaDecisions!.filter((d) => d.tS > 90 && d.tS < 175);
-    // Adapter down: every sync during the outage fails to get metrics and keeps the replicas.
-    expect(during('adapter-down').length).to.be.greaterThan(0);
-    for (const d of during('adapter-down')) expect(d.desiredReplicas, `sync at ${d.tS}`).to.equal(d.currentReplicas);
-    expect(during('cpu-hpa-adapter-down').some((d) => d.desiredReplicas > d.currentReplicas)).to.equal(true);
-    expect(during('healthy').some((d) => d.desiredReplicas > d.currentReplicas)).to.equal(true);
-    expect(runs['adapter-down']!.summary.latencyMs.p99).to.be.greaterThan(1.3 * runs.healthy!.summary.latencyMs.p99);
-  });
+  it(
+    'metrics-adapter-outage: the goroutine HPA freezes while the adapter is down; the CPU HPA (metrics-server) ' +
+      'scales',
+    () => {
+      const { variants: vs } = compareScenarios(
+        readFileSync('scenarios/metrics-adapter-outage.yaml', 'utf8'),
+        'scenarios/metrics-adapter-outage.yaml',
+      );
+      const runs = Object.fromEntries(vs.map((v) => [v.name, runScenario(v.scenario, 1)]));
+      const during = (name: string) => runs[name]!.hpaDecisions!.filter((d) => d.tS > 90 && d.tS < 175);
+      // Adapter down: every sync during the outage fails to get metrics and keeps the replicas.
+      expect(during('adapter-down').length).to.be.greaterThan(0);
+      for (const d of during('adapter-down')) expect(d.desiredReplicas, `sync at ${d.tS}`).to.equal(d.currentReplicas);
+      expect(during('cpu-hpa-adapter-down').some((d) => d.desiredReplicas > d.currentReplicas)).to.equal(true);
+      expect(during('healthy').some((d) => d.desiredReplicas > d.currentReplicas)).to.equal(true);
+      expect(runs['adapter-down']!.summary.latencyMs.p99).to.be.greaterThan(1.3 * runs.healthy!.summary.latencyMs.p99);
+    },
+  );
 });

@@ -10,7 +10,9 @@ import { t975 } from '../../src/sweep/aggregate.js';
 describe('common random numbers', () => {
   it('a request draws the same work whichever pod runs it (keyed by request, step and pc)', () => {
     const steps = parseScenario(
-      'workload: {arrival: {process: poisson, ratePerS: 10}, request: {steps: [{cpu: {dist: lognormal, meanMs: 1, cv: 2}}, {spawn: {count: 3, wait: true, steps: [{cpu: {dist: exponential, meanMs: 0.1}}]}}, {alloc: {dist: exponential, meanKB: 8}}]}}\n',
+      'workload: {arrival: {process: poisson, ratePerS: 10}, request: {steps: [{cpu: {dist: lognormal, meanMs: ' +
+        '1, cv: 2}}, {spawn: {count: 3, wait: true, steps: [{cpu: {dist: exponential, meanMs: 0.1}}]}}, {alloc: ' +
+        '{dist: exponential, meanKB: 8}}]}}\n',
       'crn.yaml',
     ).workload.request.steps;
     const run = new RandomStreams(11);
@@ -29,7 +31,8 @@ describe('common random numbers', () => {
     // sees the same arrivals and work, so most of the run-to-run noise cancels in the difference.
     const base = (procs: number) =>
       parseScenario(
-        `durationS: 8\nwarmupS: 1\nworkload: {arrival: {process: poisson, ratePerS: 1400}, request: {steps: [{cpu: {dist: lognormal, meanMs: 1, cv: 2}}]}}\nruntime: {gomaxprocs: ${procs}}\n`,
+        `durationS: 8\nwarmupS: 1\nworkload: {arrival: {process: poisson, ratePerS: 1400}, request: {steps: ` +
+          `[{cpu: {dist: lognormal, meanMs: 1, cv: 2}}]}}\nruntime: {gomaxprocs: ${procs}}\n`,
         'crn.yaml',
       );
     const a = base(3),

@@ -4,7 +4,9 @@ import { parseScenario } from '../../src/scenario/load.js';
 import { Experiment, runScenario } from '../../src/sim/experiment.js';
 
 const scenario = parseScenario(
-  'durationS: 30\nworkload: {arrival: {process: poisson, ratePerS: 3000}, request: {steps: [{cpu: {dist: lognormal, meanMs: 1, cv: 2}}, {syscall: {dist: exponential, meanMs: 0.05}}, {netpoll: {dist: constant, valueMs: 0.2}}]}}\nruntime: {gomaxprocs: 4}\n',
+  'durationS: 30\nworkload: {arrival: {process: poisson, ratePerS: 3000}, request: {steps: [{cpu: {dist: ' +
+    'lognormal, meanMs: 1, cv: 2}}, {syscall: {dist: exponential, meanMs: 0.05}}, {netpoll: {dist: constant, ' +
+    'valueMs: 0.2}}]}}\nruntime: {gomaxprocs: 4}\n',
   'det.yaml',
 );
 

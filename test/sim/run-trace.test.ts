@@ -28,7 +28,8 @@ describe('run --trace: the whole run as Chrome Trace Event / Perfetto JSON', fun
       .filter((e) => e.ph === 'X' && e.pid === pid && e.tid === GC_TID)
       .sort((a, b) => a.ts! - b.ts!);
     expect(gc.length).to.be.at.least(6);
-    // Each cycle: STW sweep termination, then the concurrent mark, then STW mark termination (mgc.go gcStart → gcMarkDone).
+    // Each cycle: STW sweep termination, then the concurrent mark, then STW mark termination (mgc.go gcStart →
+    // gcMarkDone).
     const order = ['STW sweep termination', 'mark', 'STW mark termination'];
     gc.forEach((e, i) => {
       if (i >= gc.length - (gc.length % 3)) return;
@@ -52,44 +53,47 @@ describe('run --trace: the whole run as Chrome Trace Event / Perfetto JSON', fun
     expect(d.metadata['gmpsim-truncated-at-s']).to.equal(null);
   });
 
-  it('hpa-flash-crowd: a process per pod, lifecycle and scale events in the cluster, a flow from ingress to each G', () => {
-    const sc = loadScenarioFile('scenarios/hpa-flash-crowd.yaml');
-    const d = runScenario(sc, sc.seed, { trace: { startS: 40, endS: 200, maxEvents: 1_000_000, counterMs: 500 } })
-      .trace!;
-    expect(traceProblems(d, { startUs: us(40), endUs: us(200) })).to.deep.equal([]);
-    const procs = d.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.pid);
-    expect(procs).to.include(CLUSTER_PID);
-    expect(procs.filter((p) => p >= 2).length).to.be.at.least(3); // the flash crowd scales the Deployment up
-    const scale = d.traceEvents.filter(
-      (e) => e.ph === 'i' && e.pid === CLUSTER_PID && /^scale up \d+→\d+$/.test(e.name),
-    );
-    expect(scale.length).to.be.at.least(1);
-    expect([...counterKeys(d, CLUSTER_PID, 'replicas')]).to.deep.equal(['desired', 'ready', 'pending']);
-    // Lifecycle: a pod started by the HPA is seen Pending or starting, then Ready.
-    const late = Math.max(...procs);
-    const life = slices(d, late)
-      .filter((e) => e.tid === LIFECYCLE_TID)
-      .map((e) => e.name);
-    expect(life).to.include('Ready');
-    expect(life[0]).to.not.equal('Ready');
-    // Flows v2: each routed request's ingress slice flows into the first run of the G that served it.
-    const outs = new Map<number, TraceEvent>();
-    const ins: TraceEvent[] = [];
-    for (const e of d.traceEvents) {
-      if (e.bind_id === undefined) continue;
-      if (e.flow_out) outs.set(e.bind_id, e);
-      if (e.flow_in) ins.push(e);
-    }
-    expect(ins.length).to.be.greaterThan(0.9 * outs.size);
-    for (const e of ins) {
-      const from = outs.get(e.bind_id!)!;
-      expect(from.pid).to.equal(CLUSTER_PID);
-      expect(e.pid).to.be.at.least(podPid(0));
-      expect(e.tid).to.be.below(M_TID_BASE); // a P track
-      expect(e.ts!).to.be.at.least(from.ts!);
-    }
-    expect(new Set(ins.map((e) => e.pid)).size).to.be.at.least(3); // requests went to several pods
-  });
+  it(
+    'hpa-flash-crowd: a process per pod, lifecycle and scale events in the cluster, a flow from ingress to ' + 'each G',
+    () => {
+      const sc = loadScenarioFile('scenarios/hpa-flash-crowd.yaml');
+      const d = runScenario(sc, sc.seed, { trace: { startS: 40, endS: 200, maxEvents: 1_000_000, counterMs: 500 } })
+        .trace!;
+      expect(traceProblems(d, { startUs: us(40), endUs: us(200) })).to.deep.equal([]);
+      const procs = d.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.pid);
+      expect(procs).to.include(CLUSTER_PID);
+      expect(procs.filter((p) => p >= 2).length).to.be.at.least(3); // the flash crowd scales the Deployment up
+      const scale = d.traceEvents.filter(
+        (e) => e.ph === 'i' && e.pid === CLUSTER_PID && /^scale up \d+→\d+$/.test(e.name),
+      );
+      expect(scale.length).to.be.at.least(1);
+      expect([...counterKeys(d, CLUSTER_PID, 'replicas')]).to.deep.equal(['desired', 'ready', 'pending']);
+      // Lifecycle: a pod started by the HPA is seen Pending or starting, then Ready.
+      const late = Math.max(...procs);
+      const life = slices(d, late)
+        .filter((e) => e.tid === LIFECYCLE_TID)
+        .map((e) => e.name);
+      expect(life).to.include('Ready');
+      expect(life[0]).to.not.equal('Ready');
+      // Flows v2: each routed request's ingress slice flows into the first run of the G that served it.
+      const outs = new Map<number, TraceEvent>();
+      const ins: TraceEvent[] = [];
+      for (const e of d.traceEvents) {
+        if (e.bind_id === undefined) continue;
+        if (e.flow_out) outs.set(e.bind_id, e);
+        if (e.flow_in) ins.push(e);
+      }
+      expect(ins.length).to.be.greaterThan(0.9 * outs.size);
+      for (const e of ins) {
+        const from = outs.get(e.bind_id!)!;
+        expect(from.pid).to.equal(CLUSTER_PID);
+        expect(e.pid).to.be.at.least(podPid(0));
+        expect(e.tid).to.be.below(M_TID_BASE); // a P track
+        expect(e.ts!).to.be.at.least(from.ts!);
+      }
+      expect(new Set(ins.map((e) => e.pid)).size).to.be.at.least(3); // requests went to several pods
+    },
+  );
 
   it('syscalls-grow-threads: a handoff arrow from the M blocked in its syscall to the M handoffp started', () => {
     const sc = loadScenarioFile('scenarios/syscalls-grow-threads.yaml');

@@ -13,7 +13,8 @@ const gcScenario = (timeline: string) =>
   parseScenario(
     [
       'durationS: 20',
-      'workload: {arrival: {process: poisson, ratePerS: 500}, request: {steps: [{cpu: {dist: exponential, meanMs: 1}}, {alloc: {dist: constant, valueKB: 256}}]}}',
+      'workload: {arrival: {process: poisson, ratePerS: 500}, request: {steps: [{cpu: {dist: exponential, ' +
+        'meanMs: 1}}, {alloc: {dist: constant, valueKB: 256}}]}}',
       'runtime: {gomaxprocs: 2, gc: {baseLiveHeapMB: 20}}',
       `timeline: ${timeline}`,
       '',
@@ -22,15 +23,19 @@ const gcScenario = (timeline: string) =>
   );
 
 describe('timeline: settings changed during the run', () => {
-  it('GOGC 100 → 25 at 10 s (debug.SetGCPercent): the heap goal drops and cycles come ~3x as often from then on', () => {
-    const r = runScenario(gcScenario('[{type: runtime, atS: 10, gc: {gogc: 25}}]'), 1);
-    const goal = column(r, 'heap_goal_mb');
-    const cycles = column(r, 'gc_cycles_per_s');
-    const meanBefore = (xs: { t: number; v: number }[]) => mean(xs.filter((x) => x.t > 2 && x.t <= 10).map((x) => x.v));
-    const meanAfter = (xs: { t: number; v: number }[]) => mean(xs.filter((x) => x.t > 11).map((x) => x.v));
-    expect(meanAfter(goal)).to.be.below(0.75 * meanBefore(goal));
-    expect(meanAfter(cycles)).to.be.greaterThan(2.5 * meanBefore(cycles));
-  });
+  it(
+    'GOGC 100 → 25 at 10 s (debug.SetGCPercent): the heap goal drops and cycles come ~3x as often from then ' + 'on',
+    () => {
+      const r = runScenario(gcScenario('[{type: runtime, atS: 10, gc: {gogc: 25}}]'), 1);
+      const goal = column(r, 'heap_goal_mb');
+      const cycles = column(r, 'gc_cycles_per_s');
+      const meanBefore = (xs: { t: number; v: number }[]) =>
+        mean(xs.filter((x) => x.t > 2 && x.t <= 10).map((x) => x.v));
+      const meanAfter = (xs: { t: number; v: number }[]) => mean(xs.filter((x) => x.t > 11).map((x) => x.v));
+      expect(meanAfter(goal)).to.be.below(0.75 * meanBefore(goal));
+      expect(meanAfter(cycles)).to.be.greaterThan(2.5 * meanBefore(cycles));
+    },
+  );
 
   it('GOMEMLIMIT set at 10 s (debug.SetMemoryLimit) below the GOGC goal: the goal follows the limit', () => {
     const r = runScenario(gcScenario('[{type: runtime, atS: 10, gc: {memoryLimitMB: 40}}]'), 1);
@@ -44,12 +49,14 @@ describe('timeline: settings changed during the run', () => {
     const s = parseScenario(
       [
         'durationS: 180',
-        'workload: {arrival: {process: poisson, ratePerS: 400}, request: {steps: [{cpu: {dist: exponential, meanMs: 1}}]}}',
+        'workload: {arrival: {process: poisson, ratePerS: 400}, request: {steps: [{cpu: {dist: exponential, ' +
+          'meanMs: 1}}]}}',
         'runtime: {gomaxprocs: 1}',
         'cluster: {replicas: 2, pod: {cpuRequestCores: 1}}',
         'hpa: {minReplicas: 1, maxReplicas: 10, behavior: {scaleDown: {stabilizationWindowSeconds: 0}}}',
         'timeline:',
-        '  - {type: hpa, atS: 60, metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 20}}}]}',
+        '  - {type: hpa, atS: 60, metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, ' +
+          'averageUtilization: 20}}}]}',
         '',
       ].join('\n'),
       'hpa-edit.yaml',
@@ -65,12 +72,14 @@ describe('timeline: settings changed during the run', () => {
     const s = parseScenario(
       [
         'durationS: 120',
-        'workload: {arrival: {process: poisson, ratePerS: 400}, request: {steps: [{cpu: {dist: exponential, meanMs: 1}}]}}',
+        'workload: {arrival: {process: poisson, ratePerS: 400}, request: {steps: [{cpu: {dist: exponential, ' +
+          'meanMs: 1}}]}}',
         'runtime: {gomaxprocs: 1}',
         'cluster: {replicas: 2}',
         'hpa: {minReplicas: 1, maxReplicas: 10}',
         'timeline:',
-        '  - {type: hpa, atS: 30, metrics: [{type: External, external: {metric: {name: ingress_latency_p99_ms}, target: {type: Value, value: "0.5"}}}]}',
+        '  - {type: hpa, atS: 30, metrics: [{type: External, external: {metric: {name: ingress_latency_p99_ms}, ' +
+          'target: {type: Value, value: "0.5"}}}]}',
         '',
       ].join('\n'),
       'hpa-external.yaml',
@@ -84,7 +93,8 @@ describe('timeline: settings changed during the run', () => {
     const s = parseScenario(
       [
         'durationS: 30',
-        'workload: {arrival: {process: poisson, ratePerS: 100}, request: {steps: [{cpu: {dist: exponential, meanMs: 1}}]}}',
+        'workload: {arrival: {process: poisson, ratePerS: 100}, request: {steps: [{cpu: {dist: exponential, ' +
+          'meanMs: 1}}]}}',
         'runtime: {gomaxprocs: 1}',
         'cluster: {replicas: 1}',
         'timeline: [{type: runtime, atS: 5, gomaxprocs: 3}, {type: scale, atS: 6, replicas: 2}]',
@@ -101,7 +111,8 @@ describe('timeline: settings changed during the run', () => {
 
   it('bad input: a timeline metric with a target type Kubernetes refuses, an hpa edit without an hpa', () => {
     const p = problems(
-      'durationS: 10\nhpa: {maxReplicas: 3}\ntimeline: [{type: hpa, atS: 1, metrics: [{type: Pods, pods: {metric: {name: go_goroutines}, target: {type: Utilization, averageUtilization: 50}}}]}]\n',
+      'durationS: 10\nhpa: {maxReplicas: 3}\ntimeline: [{type: hpa, atS: 1, metrics: [{type: Pods, pods: ' +
+        '{metric: {name: go_goroutines}, target: {type: Utilization, averageUtilization: 50}}}]}]\n',
     ).join('\n');
     expect(p).to.match(
       /timeline\[0\]\.metrics\[0\]\.pods\.target\.type.*expected a target type Kubernetes accepts for Pods metrics/,

@@ -63,7 +63,9 @@ const points = Array.from({ length: 144 }, (_, index) => ({
 }));
 const scenarios = new Map(points.map((p) => [p.index, parseScenario('durationS: 1\n', 'f.yaml')]));
 const ab = (point: number) => [Math.floor(point / 12), point % 12] as const;
-/** Cheaper at small a and b, slower too: p99 = 200 / (1 + a + b/2), so p99 ≤ 40.5 needs a + b/2 ≥ 4; cost 100 + 3a + 2b. */
+/**
+ * Cheaper at small a and b, slower too: p99 = 200 / (1 + a + b/2), so p99 ≤ 40.5 needs a + b/2 ≥ 4; cost 100 + 3a + 2b.
+ */
 function constrainedFake(t: SweepTask): RunOutcome {
   const [a, b] = ab(t.point);
   const p99 = 200 / (1 + a + b / 2) + (t.seed % 5) * 0.01;

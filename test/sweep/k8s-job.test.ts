@@ -23,58 +23,62 @@ describe('deploy/k8s sweep Job', function () {
     expect(docs.find((d) => d.kind === 'PersistentVolumeClaim').spec.accessModes).to.deep.equal(['ReadWriteMany']);
   });
 
-  it('its command runs shard JOB_COMPLETION_INDEX + 1 of SHARDS of a scenario that exists; shards merge to the unsharded result', () => {
-    const cmd: string = c.args[0];
-    expect(cmd).to.match(/--shard "\$\(\(JOB_COMPLETION_INDEX \+ 1\)\)\/\$SHARDS"/);
-    const scenario = join(root, env.SCENARIO.replace('/app/', ''));
-    const out = mkdtempSync(join(tmpdir(), 'gmpsim-job-'));
-    // Run the Job's shell command for every index as the pods would (with a smaller scenario seed set).
-    for (let i = 0; i < 3; i++) {
-      const r = spawnSync(
-        'sh',
-        [
-          '-c',
-          cmd
-            .replace('node /app/bin/gmpsim.js', `"${process.execPath}" "${join(root, 'bin/gmpsim.js')}"`)
-            .replace('/results/', `${out}/`),
-        ],
-        {
-          cwd: root,
-          encoding: 'utf8',
-          env: {
-            ...process.env,
-            SCENARIO: scenario,
-            SWEEP: env.SWEEP,
-            SHARDS: '3',
-            WORKERS: '2',
-            JOB_COMPLETION_INDEX: String(i),
+  it(
+    'its command runs shard JOB_COMPLETION_INDEX + 1 of SHARDS of a scenario that exists; shards merge to the ' +
+      'unsharded result',
+    () => {
+      const cmd: string = c.args[0];
+      expect(cmd).to.match(/--shard "\$\(\(JOB_COMPLETION_INDEX \+ 1\)\)\/\$SHARDS"/);
+      const scenario = join(root, env.SCENARIO.replace('/app/', ''));
+      const out = mkdtempSync(join(tmpdir(), 'gmpsim-job-'));
+      // Run the Job's shell command for every index as the pods would (with a smaller scenario seed set).
+      for (let i = 0; i < 3; i++) {
+        const r = spawnSync(
+          'sh',
+          [
+            '-c',
+            cmd
+              .replace('node /app/bin/gmpsim.js', `"${process.execPath}" "${join(root, 'bin/gmpsim.js')}"`)
+              .replace('/results/', `${out}/`),
+          ],
+          {
+            cwd: root,
+            encoding: 'utf8',
+            env: {
+              ...process.env,
+              SCENARIO: scenario,
+              SWEEP: env.SWEEP,
+              SHARDS: '3',
+              WORKERS: '2',
+              JOB_COMPLETION_INDEX: String(i),
+            },
           },
-        },
+        );
+        expect(r.status, r.stderr).to.equal(0);
+      }
+      const merge = spawnSync(
+        process.execPath,
+        [
+          join(root, 'bin/gmpsim.js'),
+          'merge',
+          ...[0, 1, 2].map((i) => join(out, env.SWEEP, `shard-${i}`)),
+          '--out',
+          join(out, 'merged'),
+          '--quiet',
+        ],
+        { cwd: root, encoding: 'utf8' },
       );
-      expect(r.status, r.stderr).to.equal(0);
-    }
-    const merge = spawnSync(
-      process.execPath,
-      [
-        join(root, 'bin/gmpsim.js'),
-        'merge',
-        ...[0, 1, 2].map((i) => join(out, env.SWEEP, `shard-${i}`)),
-        '--out',
-        join(out, 'merged'),
-        '--quiet',
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
-    expect(merge.status, merge.stderr).to.equal(0);
-    const whole = spawnSync(
-      process.execPath,
-      [join(root, 'bin/gmpsim.js'), 'sweep', scenario, '--out', join(out, 'whole'), '--quiet'],
-      { cwd: root, encoding: 'utf8' },
-    );
-    expect(whole.status, whole.stderr).to.equal(0);
-    for (const f of ['runs.csv', 'points.csv', 'sweep.json'])
-      expect(readFileSync(join(out, 'merged', f), 'utf8'), f).to.equal(readFileSync(join(out, 'whole', f), 'utf8'));
-  });
+      expect(merge.status, merge.stderr).to.equal(0);
+      const whole = spawnSync(
+        process.execPath,
+        [join(root, 'bin/gmpsim.js'), 'sweep', scenario, '--out', join(out, 'whole'), '--quiet'],
+        { cwd: root, encoding: 'utf8' },
+      );
+      expect(whole.status, whole.stderr).to.equal(0);
+      for (const f of ['runs.csv', 'points.csv', 'sweep.json'])
+        expect(readFileSync(join(out, 'merged', f), 'utf8'), f).to.equal(readFileSync(join(out, 'whole', f), 'utf8'));
+    },
+  );
 });
 
 describe('deploy/ packaging', () => {

@@ -334,55 +334,62 @@ describe('gmpsim sweep / merge', function () {
     expect(read(dir)).to.deep.equal(read(join(tmp, 'w1')));
   });
 
-  it('Ctrl-C stops cleanly: exit 130, finished runs kept in runs.jsonl, no result files that look complete', async () => {
-    const long = file.replace('small.yaml', 'long.yaml');
-    writeFileSync(long, readFileSync(file, 'utf8').replace('durationS: 40', 'durationS: 2000'));
-    const dir = join(tmp, 'sigint');
-    const child = spawn(
-      process.execPath,
-      [join(root, 'bin/gmpsim.js'), 'sweep', long, '--workers', '2', '--out', dir],
-      { cwd: root },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    // Wait until the journal exists (the sweep is running), then interrupt.
-    while (!existsSync(join(dir, 'journal-meta.json'))) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 300));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    expect(code).to.equal(130);
-    expect(stderr).to.match(/interrupted: \d+ of 16 runs kept in .*runs\.jsonl; rerun with --resume/);
-    for (const f of ['runs.csv', 'points.csv', 'sweep.json']) expect(existsSync(join(dir, f)), f).to.equal(false);
-  });
+  it(
+    'Ctrl-C stops cleanly: exit 130, finished runs kept in runs.jsonl, no result files that look ' + 'complete',
+    async () => {
+      const long = file.replace('small.yaml', 'long.yaml');
+      writeFileSync(long, readFileSync(file, 'utf8').replace('durationS: 40', 'durationS: 2000'));
+      const dir = join(tmp, 'sigint');
+      const child = spawn(
+        process.execPath,
+        [join(root, 'bin/gmpsim.js'), 'sweep', long, '--workers', '2', '--out', dir],
+        { cwd: root },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Wait until the journal exists (the sweep is running), then interrupt.
+      while (!existsSync(join(dir, 'journal-meta.json'))) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      expect(code).to.equal(130);
+      expect(stderr).to.match(/interrupted: \d+ of 16 runs kept in .*runs\.jsonl; rerun with --resume/);
+      for (const f of ['runs.csv', 'points.csv', 'sweep.json']) expect(existsSync(join(dir, f)), f).to.equal(false);
+    },
+  );
 
-  it("gmpsim tune --method grid picks the sweep's best point and prints it as an HPA manifest; halving runs fewer", () => {
-    const g = gmpsim(
-      'tune',
-      file,
-      '--method',
-      'grid',
-      '--objective',
-      'weighted',
-      '--workers',
-      '2',
-      '--out',
-      join(tmp, 'tune-grid'),
-      '--json',
-    );
-    expect(g.status, g.stderr).to.equal(0);
-    const grid = JSON.parse(g.stdout);
-    const sweep = JSON.parse(read(join(tmp, 'w1'))['sweep.json']!);
-    expect(grid.best).to.equal(sweep.best[0]);
-    expect(grid.bestConfig).to.match(/^apiVersion: autoscaling\/v2\nkind: HorizontalPodAutoscaler\n/);
-    expect(grid.bestConfig).to.match(/scaleTargetRef:/);
-    const h = JSON.parse(
-      gmpsim('tune', file, '--objective', 'weighted', '--workers', '2', '--out', join(tmp, 'tune-h'), '--json').stdout,
-    );
-    const bad = gmpsim('tune', file, '--eta', '1');
-    expect(bad.status).to.equal(2);
-    expect(bad.stderr).to.match(/--eta <n>' argument '1' is invalid\. expected an integer from 2 to 100/);
-    expect(h.runs).to.be.below(grid.runs);
-  });
+  it(
+    "gmpsim tune --method grid picks the sweep's best point and prints it as an HPA manifest; halving runs " + 'fewer',
+    () => {
+      const g = gmpsim(
+        'tune',
+        file,
+        '--method',
+        'grid',
+        '--objective',
+        'weighted',
+        '--workers',
+        '2',
+        '--out',
+        join(tmp, 'tune-grid'),
+        '--json',
+      );
+      expect(g.status, g.stderr).to.equal(0);
+      const grid = JSON.parse(g.stdout);
+      const sweep = JSON.parse(read(join(tmp, 'w1'))['sweep.json']!);
+      expect(grid.best).to.equal(sweep.best[0]);
+      expect(grid.bestConfig).to.match(/^apiVersion: autoscaling\/v2\nkind: HorizontalPodAutoscaler\n/);
+      expect(grid.bestConfig).to.match(/scaleTargetRef:/);
+      const h = JSON.parse(
+        gmpsim('tune', file, '--objective', 'weighted', '--workers', '2', '--out', join(tmp, 'tune-h'), '--json')
+          .stdout,
+      );
+      const bad = gmpsim('tune', file, '--eta', '1');
+      expect(bad.status).to.equal(2);
+      expect(bad.stderr).to.match(/--eta <n>' argument '1' is invalid\. expected an integer from 2 to 100/);
+      expect(h.runs).to.be.below(grid.runs);
+    },
+  );
 
   it('gmpsim tune --method bo writes the same tune.json on 1 and 2 workers; its settings are checked', () => {
     const args = ['tune', file, '--method', 'bo', '--budget', '3', '--batch', '2', '--no-progress'];

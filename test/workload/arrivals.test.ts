@@ -111,7 +111,10 @@ describe('arrival processes', () => {
         .to.throw(ScenarioError)
         .with.property('message')
         .that.matches(
-          /rates\.csv:2:1: workload\.arrival\.file: expected "time,value" \(times: .*\), found "5,abc"\n.*rates\.csv:4:1: .*expected times in increasing order, found 7 after 10/,
+          new RegExp(
+            /rates\.csv:2:1: workload\.arrival\.file: expected "time,value" \(times: .*\), found "5,abc"/.source +
+              /\n.*rates\.csv:4:1: .*expected times in increasing order, found 7 after 10/.source,
+          ),
         );
       const dir = mkdtempSync(join(tmpdir(), 'gmpsim-trace-'));
       writeFileSync(join(dir, 's.yaml'), 'workload: {arrival: {process: trace, file: nope.csv}}\n');
@@ -144,7 +147,8 @@ describe('arrival processes', () => {
     it('compare files read their traces too (every variant)', () => {
       const file = write(
         '0.1\n0.2\n',
-        'durationS: 1\nworkload: {arrival: {process: trace, file: ts.csv, format: timestamps}}\nvariants: [{name: a}, {name: b, patch: {runtime: {gomaxprocs: 2}}}]\n',
+        'durationS: 1\nworkload: {arrival: {process: trace, file: ts.csv, format: timestamps}}\nvariants: ' +
+          '[{name: a}, {name: b, patch: {runtime: {gomaxprocs: 2}}}]\n',
       );
       const { base, variants } = compareScenarios(readFileSync(file, 'utf8'), file);
       for (const s of [base, ...variants.map((v) => v.scenario)])

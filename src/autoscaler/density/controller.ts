@@ -47,8 +47,10 @@ export function densityStability(spec: Density): string | undefined {
   if (k <= 1) return undefined;
   const fix = `keep α ≤ 1/periodS = ${(1 / spec.periodS).toPrecision(3)} /s, or shorten periodS`;
   return k >= 2
-    ? `densityController: α × periodS = ${k.toPrecision(3)} ≥ 2: the discrete loop is unstable (the error grows ×${Math.abs(1 - k).toPrecision(3)} a period); ${fix}`
-    : `densityController: α × periodS = ${k.toPrecision(3)} > 1: the discrete loop overshoots and oscillates (the error flips sign, ×${(1 - k).toPrecision(3)} a period); ${fix}`;
+    ? `densityController: α × periodS = ${k.toPrecision(3)} ≥ 2: the discrete loop is unstable (the error grows ` +
+        `×${Math.abs(1 - k).toPrecision(3)} a period); ${fix}`
+    : `densityController: α × periodS = ${k.toPrecision(3)} > 1: the discrete loop overshoots and oscillates ` +
+        `(the error flips sign, ×${(1 - k).toPrecision(3)} a period); ${fix}`;
 }
 
 /** Runs densityStep every periodS on the metrics pipeline's go_goroutines, ingress rate and GC pause fraction. */

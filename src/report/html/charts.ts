@@ -407,7 +407,8 @@ function hpaMetricChart(
   };
   return lines(
     'hpa-metric',
-    "The HPA's metric against its target: CPU utilisation of the Ready pods (% of request; the controller sees it through the metrics pipeline's lag)",
+    "The HPA's metric against its target: CPU utilisation of the Ready pods (% of request; the controller sees " +
+      "it through the metrics pipeline's lag)",
     rows,
     '% of CPU request',
     [target],

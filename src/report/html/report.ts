@@ -59,7 +59,8 @@ function json(file: string): any {
     return JSON.parse(text);
   } catch {
     throw new FileContentError(
-      `${file}: expected the JSON gmpsim wrote, found malformed JSON (a damaged or hand-edited file); re-run to regenerate it`,
+      `${file}: expected the JSON gmpsim wrote, found malformed JSON (a damaged or hand-edited file); re-run to ` +
+        `regenerate it`,
     );
   }
 }
@@ -73,7 +74,8 @@ export function readReport(dir: string): Report {
     const msg = (e as Error).message;
     if (main === undefined || e instanceof FileContentError) throw e;
     throw new Error(
-      `${join(dir, main)}: expected the results gmpsim wrote, found something else (${msg.split('\n')[0]!.slice(0, 120)})`,
+      `${join(dir, main)}: expected the results gmpsim wrote, found something else ` +
+        `(${msg.split('\n')[0]!.slice(0, 120)})`,
     );
   }
 }
@@ -238,7 +240,8 @@ function readReportUnchecked(dir: string): Report {
       ],
       [
         'cluster',
-        `${f(s.cluster.podSeconds, 0)} pod-s · max ${s.cluster.maxReplicas} replicas · ${s.cluster.oomKills ?? 0} OOM kills`,
+        `${f(s.cluster.podSeconds, 0)} pod-s · max ${s.cluster.maxReplicas} replicas ` +
+          `· ${s.cluster.oomKills ?? 0} OOM kills`,
       ],
     ];
     if (s.cluster.startup) {
@@ -259,12 +262,14 @@ function readReportUnchecked(dir: string): Report {
     if (s.gmp?.gc)
       facts.push([
         'GC (pod 0)',
-        `${s.gmp.gc.cycles} cycles · GC CPU ${(100 * s.gmp.gc.gcCpuFraction).toFixed(1)}% · assist ${(100 * s.gmp.gc.assistFraction).toFixed(2)}% · STW p99 ${f(s.gmp.gc.stwPauseMs.p99, 3)} ms`,
+        `${s.gmp.gc.cycles} cycles · GC CPU ${(100 * s.gmp.gc.gcCpuFraction).toFixed(1)}% · ` +
+          `assist ${(100 * s.gmp.gc.assistFraction).toFixed(2)}% · STW p99 ${f(s.gmp.gc.stwPauseMs.p99, 3)} ms`,
       ]);
     if (s.gmp?.cpuThrottling)
       facts.push([
         'CFS (pod 0)',
-        `${s.gmp.cpuThrottling.throttledPeriods} of ${s.gmp.cpuThrottling.periods} periods throttled · ${f(s.gmp.cpuThrottling.throttledMs, 0)} ms`,
+        `${s.gmp.cpuThrottling.throttledPeriods} of ${s.gmp.cpuThrottling.periods} periods throttled ` +
+          `· ${f(s.gmp.cpuThrottling.throttledMs, 0)} ms`,
       ]);
     if (s.chaos?.steadyState) {
       const h = s.chaos.steadyState;
@@ -368,7 +373,9 @@ ${libraries()}
 </head><body>
 <h1>${esc(r.title)}</h1>
 <dl>${r.facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
-${r.charts.map((c) => `<section class="chart" id="${c.id}"><h2>${esc(c.title)}</h2><div class="vis"></div></section>`).join('\n')}
+${r.charts
+  .map((c) => `<section class="chart" id="${c.id}"><h2>${esc(c.title)}</h2>` + '<div class="vis"></div></section>')
+  .join('\n')}
 ${(r.tables ?? []).map(tableHtml).join('\n')}
 <p style="color:#888">gmpsim report · hover a line or bar for its values</p>
 <script>

@@ -72,7 +72,8 @@ export const MARK_CHUNK_BYTES = 100_000;
  * dedicated / fractional / idle background workers on Ps and mark assists by allocating Gs, STW mark
  * termination — driven by the pacer (mgcpacer.go) — then sweeping: allocating Gs sweep in proportion
  * (deductSweepCredit, paced by gcPaceSweeper to finish by the next trigger) and the next cycle's sweep
- * termination finishes what is left (finishsweep_m); the background sweeper is not modelled. Objects are live while the G that allocated them lives; objects allocated
+ * termination finishes what is left (finishsweep_m); the background sweeper is not modelled. Objects are live while the
+ * G that allocated them lives; objects allocated
  * during a mark are marked (allocate-black), and everything reachable at the start of a mark survives it.
  */
 export class GcDriver {
@@ -517,12 +518,15 @@ export class GcDriver {
       .map(fmtNSAsMS)
       .join('+');
     const cpu =
-      `${fmtNSAsMS(this.stw1Ns * nP)}+${fmtNSAsMS(p.assistTime)}/${fmtNSAsMS(p.dedicatedMarkTime + p.fractionalMarkTime)}` +
+      `${fmtNSAsMS(this.stw1Ns * nP)}+${fmtNSAsMS(p.assistTime)}` +
+      `/${fmtNSAsMS(p.dedicatedMarkTime + p.fractionalMarkTime)}` +
       `/${fmtNSAsMS(p.idleMarkTime)}+${fmtNSAsMS(this.stw2Ns * nP)}`;
     const util = Math.floor(this.gcCpuFraction(now) * 100);
     return (
-      `gc ${this.cycles} @${(Math.floor(this.tSweepTerm / 1e6) / 1e3).toFixed(3)}s ${util}%: ${clock} ms clock, ${cpu} ms cpu, ` +
-      `${mb(this.heap0)}->${mb(this.heap1)}->${mb(marked)} MB, ${mb(this.cycleGoal)} MB goal, ${mb(p.stackScan)} MB stacks, ` +
+      `gc ${this.cycles} @${(Math.floor(this.tSweepTerm / 1e6) / 1e3).toFixed(3)}s ${util}%: ${clock} ms ` +
+      `clock, ${cpu} ms cpu, ` +
+      `${mb(this.heap0)}->${mb(this.heap1)}->${mb(marked)} MB, ${mb(this.cycleGoal)} MB ` +
+      `goal, ${mb(p.stackScan)} MB stacks, ` +
       `${mb(p.globalsScan)} MB globals, ${nP} P`
     );
   }

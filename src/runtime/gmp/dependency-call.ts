@@ -13,7 +13,7 @@ import { WAIT_IO } from './states.js';
 /** Op.Call at pc: gp parks (WAIT_IO) and the pod's service starts compiled call `call`. */
 export function callPark(s: Sched, pp: number, gp: number, pc: number, call: number): void {
   gopark(s, pp, gp, WAIT_IO);
-  s.service!.call(gp, call, s.g.drawKey[gp]!, pc, rootRequest(s, gp));
+  s.service!.call(gp, call, s.g.drawKey(gp), pc, rootRequest(s, gp));
 }
 
 /** The call of gp is over (ok or failed): gp becomes ready in the netpoller. */

@@ -69,7 +69,7 @@ export function injectRunnable(s: Sched, gs: readonly number[]): void {
 /** newproc: the child goes to the creator's runnext, then wakep. */
 export function newproc(s: Sched, pp: number, parent: number, prog: number, drawKey: number): void {
   const gp = newG(s, prog, -1, parent, pp);
-  s.g.drawKey[gp] = drawKey;
+  s.g.setChildKey(gp, drawKey);
   s.g.children[parent]!++;
   s.rq.runqput(pp, gp, true);
   s.wakep();

@@ -1,9 +1,16 @@
 import { Gdead } from './states.js';
 
+/** The request table's draw keys (workload/requests.ts RequestTable), which a root G reads. */
+export interface RequestKeys {
+  readonly drawKey: Int32Array;
+}
+const NO_REQUESTS: RequestKeys = { drawKey: new Int32Array(0) };
+
 /**
- * All Gs of one pod, struct-of-arrays (46 bytes per G; timers and I/O waits live in the scheduler's deadline heaps), indexed by a dense G number. Dead Gs are
- * recycled through per-P free lists (gfput/gfget) as the runtime does, so a pod's memory follows its
- * peak live goroutine count.
+ * All Gs of one pod, struct-of-arrays (46 bytes per G, 4 more once the program spawns; timers and I/O
+ * waits live in the scheduler's deadline heaps), indexed by a dense G number. Dead Gs are recycled
+ * through per-P free lists (gfput/gfget) as the runtime does, so a pod's memory follows its peak live
+ * goroutine count.
  */
 export class GTable {
   status!: Uint8Array;
@@ -21,8 +28,10 @@ export class GTable {
   /** Intrusive list link: free lists, mutex waiters. */
   link!: Int32Array;
   goid!: Float64Array;
-  /** Where this G's random draws come from: its request's key, or a child's mix of its parent's. */
-  drawKey!: Int32Array;
+  /** Where root Gs' draw keys are: the request table (set by the pod; not copied per G). */
+  requestKeys: RequestKeys = NO_REQUESTS;
+  /** A child G's own draw key (a mix of its parent's); allocated with the first child (setChildKey). */
+  private childKey = new Int32Array(0);
   count = 0;
 
   constructor(capacity = 1024) {
@@ -31,6 +40,28 @@ export class GTable {
 
   get capacity(): number {
     return this.status.length;
+  }
+
+  /**
+   * Where gp's random draws come from: a root G reads its request's key from the request table (its id
+   * stays allocated until the G has exited); a child has its own.
+   */
+  drawKey(gp: number): number {
+    const r = this.request[gp]!;
+    if (r >= 0) return this.requestKeys.drawKey[r]!;
+    return gp < this.childKey.length ? this.childKey[gp]! : 0;
+  }
+
+  /** A child G's draw key (newproc). */
+  setChildKey(gp: number, key: number): void {
+    if (this.childKey.length < this.capacity) this.growChildKeys(this.capacity);
+    this.childKey[gp] = key;
+  }
+
+  private growChildKeys(c: number): void {
+    const k = new Int32Array(c);
+    k.set(this.childKey);
+    this.childKey = k;
   }
 
   /** A new G number (grows the table); the caller initialises its fields. */
@@ -51,7 +82,6 @@ export class GTable {
     this.m = new Int32Array(c).fill(-1);
     this.link = new Int32Array(c).fill(-1);
     this.goid = new Float64Array(c);
-    this.drawKey = new Int32Array(c);
   }
 
   private grow(): void {
@@ -70,9 +100,9 @@ export class GTable {
       'm',
       'link',
       'goid',
-      'drawKey',
     ] as const) {
       (this[k] as unknown as { set(a: ArrayLike<number>): void }).set(old[k] as ArrayLike<number>);
     }
+    if (this.childKey.length > 0) this.growChildKeys(c);
   }
 }

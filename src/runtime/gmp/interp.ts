@@ -46,7 +46,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
     switch (op) {
       case Op.Cpu: {
         if (g.workLeft[gp]! < 0) {
-          const w = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
+          const w = progs.draw(progs.arg[pc]!, g.drawKey(gp), pc);
           // A burst that starts while the write barrier is on runs slower.
           g.workLeft[gp] = s.gc?.marking ? w * s.gc.cfg.writeBarrierSlowdown : w;
         }
@@ -57,7 +57,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
       }
       case Op.Alloc: {
         g.pc[gp] = pc + 1;
-        const bytes = progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc);
+        const bytes = progs.draw(progs.arg[pc]!, g.drawKey(gp), pc);
         const malloc = s.cfg.costs.malloc;
         if (malloc) overheadNs += mallocgcNs(bytes, progs.arg2[pc]!, malloc); // the allocation's own CPU
         const r = s.gc ? s.gc.alloc(gp, bytes) : 0;
@@ -83,7 +83,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
       case Op.Spawn: {
         const child = progs.arg[pc]!,
           count = progs.arg2[pc]!;
-        for (let k = 0; k < count; k++) newproc(s, pp, gp, child, mixKey(mixKey(g.drawKey[gp]!, pc), k));
+        for (let k = 0; k < count; k++) newproc(s, pp, gp, child, mixKey(mixKey(g.drawKey(gp), pc), k));
         g.pc[gp] = pc + 1;
         overheadNs += count * s.cfg.costs.goroutineCreateNs;
         continue;
@@ -155,7 +155,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         if (send) s.chans.parkSend(ch, gp);
         else s.chans.parkRecv(ch, gp);
         const slot = s.selects.arm(gp, ch, send, pc + progs.arg2[pc]!);
-        addtimer(s, pp, selectTimerId(slot), s.sim.now + progs.draw(progs.selectTimeout[k]!, g.drawKey[gp]!, pc));
+        addtimer(s, pp, selectTimerId(slot), s.sim.now + progs.draw(progs.selectTimeout[k]!, g.drawKey(gp), pc));
         break;
       }
       case Op.Jump:
@@ -205,7 +205,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
       case Op.Syscall:
         if (giveUpP(s, pp, overheadNs) < 0) return;
         g.pc[gp] = pc + 1;
-        s.entersyscall(pp, gp, progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
+        s.entersyscall(pp, gp, progs.draw(progs.arg[pc]!, g.drawKey(gp), pc));
         return; // the M is blocked; the P stays with it until exitsyscall or retake
       case Op.Netpoll:
         m = giveUpP(s, pp, overheadNs);
@@ -213,9 +213,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_IO);
         s.netpoll.ioWaitAdd(
-          s.sim.now +
-            progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc) +
-            (s.cfg.network?.delayNs(g.drawKey[gp]!, pc) ?? 0),
+          s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey(gp), pc) + (s.cfg.network?.delayNs(g.drawKey(gp), pc) ?? 0),
           gp,
         );
         break;
@@ -231,7 +229,7 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         if (m < 0) return;
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_SLEEP);
-        addtimer(s, pp, gp, s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey[gp]!, pc));
+        addtimer(s, pp, gp, s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey(gp), pc));
         break;
       case Op.Gosched:
         m = giveUpP(s, pp, overheadNs);

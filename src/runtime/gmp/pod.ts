@@ -131,6 +131,7 @@ export class GmpPod implements PodRuntime {
       },
     });
     const sched = this.sched;
+    sched.g.requestKeys = reqs; // a root G's draws use its request's key, read from the table (not copied)
     if (svc) {
       svc.waker = sched;
       sched.service = svc;
@@ -150,7 +151,7 @@ export class GmpPod implements PodRuntime {
     if (this.warmup) this.warmup.served++;
     // A request the limiter sheds still gets its G (accept, answer 503), which ends at once.
     const shed = this.service !== undefined && !this.service.admit(requestId);
-    this.sched.acceptRequest(requestId, this.requests.drawKey[requestId]!, shed);
+    this.sched.acceptRequest(requestId, shed);
   }
 
   /** The pod's connection pools now: in use, idle, and the wait so far (ns), over every dependency. */

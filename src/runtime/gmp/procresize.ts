@@ -145,7 +145,7 @@ export function procresize(s: Sched, nprocs: number): number[] {
     st.created++;
   }
   s.nP = nprocs;
-  s.coprimes = stealOrder(nprocs);
+  s.steal.reset(nprocs);
   // The idle list from P nprocs−1 down to P0 (P0 on top); Ps with work are returned.
   s.npidle = 0;
   const runnable: number[] = [];

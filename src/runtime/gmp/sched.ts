@@ -14,7 +14,7 @@ import { burstEnded, gcBgMarkStartWorkers, interpret } from './interp.js';
 import { Memory } from './memory.js';
 import { Netpoll } from './netpoll.js';
 import { becomePoller, checkTimers, injectglist, ioDue, netpollready, netpollWake, timersDue } from './poller.js';
-import { type ProcResize, procresizeAfterGC, stealOrder } from './procresize.js';
+import { type ProcResize, procresizeAfterGC } from './procresize.js';
 import type { Programs } from './program.js';
 import { RunQueues } from './runq.js';
 import { RWMutexes } from './rwmutex.js';
@@ -37,12 +37,10 @@ import {
   WAIT_IO,
   WAIT_NONE,
 } from './states.js';
+import { runnextStealRetry, STEAL_USLEEP, StealOrder, stealWork } from './steal.js';
 import { SyncMutexes } from './sync-mutex.js';
 import { Sysmon } from './sysmon.js';
 import { Timers } from './timers.js';
-
-/** stealWork's answer when it must first usleep(3) before taking a running victim's runnext. */
-const STEAL_USLEEP = -2;
 
 export {
   GoFatalError,
@@ -142,17 +140,14 @@ export class Sched {
   private readonly kMWake: number;
   private readonly kPreempt: number;
   private readonly kRunnextSteal: number;
-  /** The victim stealWork chose to usleep(3) on, and per M the runnext G it hopes to take. */
-  private stealWaitVictim = -1;
-  private readonly mStealG: Int32Array;
-  /** stealOrder: the numbers coprime with GOMAXPROCS (randomOrder.reset; procresize resets it). */
-  coprimes: number[];
+  /** Work stealing's random victim order and what stealWork found (steal.ts). */
+  readonly steal: StealOrder;
 
   constructor(
     readonly sim: Simulation,
     readonly cfg: SchedConfig,
     readonly progs: Programs,
-    private readonly stealRng: RandomStream,
+    stealRng: RandomStream,
     /** Where a request's start and completion go (goroutines.ts goexit, execute). */
     readonly sink: RequestSink,
   ) {
@@ -211,11 +206,10 @@ export class Sched {
     this.mCurG = new Int32Array(maxM).fill(-1);
     this.mSpinning = new Uint8Array(maxM);
     this.midle = new Int32Array(maxM);
-    this.mStealG = new Int32Array(maxM).fill(-1);
     this.chans = new Chans(progs.chanCapacity, this.g, progs.chanNames);
     this.mutexes = new SyncMutexes(progs.mutexNames.length, this.g, cfg.syncMutex);
     this.rwmutexes = new RWMutexes(progs.rwmutexNames.length, this.g);
-    this.coprimes = stealOrder(n);
+    this.steal = new StealOrder(n, maxM, stealRng);
 
     this.kSyscallEnd = sim.registerKind('gmp.syscall-end', (gp) => this.exitsyscall(gp));
     const kNetpollReady = sim.registerKind('gmp.netpoll-ready', () => ioDue(this));
@@ -226,7 +220,7 @@ export class Sched {
     const kPollWake = sim.registerKind('gmp.netpoll-wake', (m) => netpollWake(this, m));
     this.netpoll = new Netpoll(sim, this.g, kNetpollReady, kPollWake);
     this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => preemptPark(this, pp, tick));
-    this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => this.runnextStealRetry(m, victim));
+    this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => runnextStealRetry(this, m, victim));
     // sysmon's usleep(delay) returns after delay + timer slack + the thread's wake-up (issue 26).
     this.sysmon = new Sysmon(sim, this, (cfg.costs.timerSlackNs ?? 0) + cfg.costs.threadWakeNs);
     // The main M (m0) exists from the start and parks as the network poller of an idle server.
@@ -242,9 +236,8 @@ export class Sched {
    * A request arrives: its connection goroutine becomes ready in the netpoller (net/http's model). Shed
    * by the pod's limiter, its handler answers 503 at once: the G runs straight to its end.
    */
-  acceptRequest(requestId: number, drawKey: number, shed = false): void {
-    const gp = newG(this, 0, requestId, -1, -1);
-    this.g.drawKey[gp] = drawKey;
+  acceptRequest(requestId: number, shed = false): void {
+    const gp = newG(this, 0, requestId, -1, -1); // its draws use its request's key (g.drawKey)
     if (shed) this.g.pc[gp] = this.progs.endPc(0);
     this.g.status[gp] = Gwaiting;
     this.g.waitReason[gp] = WAIT_IO;
@@ -368,7 +361,7 @@ export class Sched {
   }
 
   /** resetspinning: a spinning M found work: stop spinning and wake another (chained wakeups). */
-  private resetspinning(m: number): void {
+  resetspinning(m: number): void {
     this.mSpinning[m] = 0;
     this.spinningDone();
     this.wakep();
@@ -459,16 +452,19 @@ export class Sched {
       }
       if (this.mSpinning[m] || 2 * this.nmspinning < this.nP - this.npidle) {
         if (!this.mSpinning[m]) this.becomeSpinning(m);
-        gp = this.stealWork(pp);
-        if (gp >= 0) return this.found(gp, this.stealInherit);
+        gp = stealWork(this, pp);
+        if (gp >= 0) {
+          this.foundOverhead += this.steal.costNs;
+          return this.found(gp, this.steal.inherit);
+        }
         if (gp === STEAL_USLEEP) {
           // The M keeps its P and stays spinning while it sleeps; runnextStealRetry goes on from there.
-          const victim = this.stealWaitVictim;
-          this.mStealG[m] = this.rq.runnext[victim]!;
+          const victim = this.steal.waitVictim;
+          this.steal.mWantG[m] = this.rq.runnext[victim]!;
           this.sim.schedule(this.cfg.costs.runnextStealWaitNs, this.kRunnextSteal, m, victim);
           return -1;
         }
-        if (this.stealRanTimer) continue; // new work may have appeared: goto top
+        if (this.steal.ranTimer) continue; // new work may have appeared: goto top
       }
       // Nothing to do: in a mark phase, mark instead of giving up the P (idle-priority worker).
       if (this.gc !== undefined && this.gc.phase === GC_MARK && this.gc.addIdleMarkWorker())
@@ -521,102 +517,6 @@ export class Sched {
     return gp;
   }
 
-  private stealInherit = false;
-  private stealRanTimer = false;
-
-  /**
-   * stealWork: 4 rounds over all Ps in random order (random start, stride coprime to GOMAXPROCS),
-   * skipping idle Ps; the last round also runs other Ps' due timers and may take runnext.
-   */
-  private stealWork(pp: number): number {
-    this.stealRanTimer = false;
-    this.stealInherit = false;
-    const n = this.nP;
-    // No other P holds a queued G, a runnext or a due timer: the four rounds below would find nothing.
-    // Draw their four random orders (the stream stays where it would be) and give up without the walk.
-    if (!this.anyStealable(pp)) {
-      for (let i = 0; i < 4; i++) this.stealRng.next();
-      return -1;
-    }
-    for (let i = 0; i < 4; i++) {
-      const last = i === 3;
-      const r = Math.floor(this.stealRng.next() * 4294967296);
-      const start = r % n;
-      const inc = this.coprimes[Math.floor(r / n) % this.coprimes.length]!;
-      // NUMA-aware order: the same random walk, but the thief's own node first, then the others.
-      const local = this.cpu.numaAwareNode(pp);
-      for (let k = 0, pos = start; k < n * (local >= 0 ? 2 : 1); k++, pos = (pos + inc) % n) {
-        const p2 = pos;
-        if (p2 === pp) continue;
-        if (local >= 0 && (this.cpu.pNode![p2] === local) !== k < n) continue;
-        if (last && this.dueCount[p2]! > 0) {
-          checkTimers(this, p2, pp);
-          const gp = this.rq.runqget(pp);
-          if (gp >= 0) {
-            this.stealInherit = this.rq.inheritTime;
-            return gp;
-          }
-          this.stealRanTimer = true;
-        }
-        if (this.pStatus[p2] !== Pidle) {
-          // runqgrab: a running victim's runnext is taken only after usleep(3) — the victim may be about
-          // to run it — and only if it is still there then (the CAS). The M sleeps in simulated time.
-          if (last && this.pStatus[p2] === Prunning && this.rq.runqlen(p2) === 0 && this.rq.runnext[p2] !== -1) {
-            this.stealWaitVictim = p2;
-            return STEAL_USLEEP;
-          }
-          const gp = this.rq.runqsteal(pp, p2, last);
-          if (gp >= 0) {
-            this.foundOverhead += this.noteSteal(pp, p2, this.rq.stolen);
-            return gp;
-          }
-        }
-      }
-    }
-    return -1;
-  }
-
-  /** Whether a P other than pp has anything stealWork could take: a queued G, a runnext or a due timer. */
-  private anyStealable(pp: number): boolean {
-    const rq = this.rq;
-    for (let p2 = 0; p2 < this.nP; p2++) {
-      if (p2 === pp) continue;
-      if (rq.runqtail[p2] !== rq.runqhead[p2] || rq.runnext[p2] !== -1 || this.dueCount[p2]! > 0) return true;
-    }
-    return false;
-  }
-
-  /**
-   * After runqgrab's usleep(3): take the victim's runnext if it still holds the same G (the CAS), else
-   * look for work again from the top of findRunnable (Go retries the grab; the victim ran its G).
-   */
-  private runnextStealRetry(m: number, victim: number): void {
-    const gp = this.mStealG[m]!;
-    this.mStealG[m] = -1;
-    const pp = this.mP[m]!;
-    if (pp < 0) {
-      this.stopm(m); // procresize destroyed its P and had no other for it
-      return;
-    }
-    if (this.rq.runnext[victim] === gp && this.pStatus[victim] !== Pidle) {
-      this.rq.runnext[victim] = -1;
-      const overhead = this.noteSteal(pp, victim, 1);
-      this.resetspinning(m);
-      this.execute(m, pp, gp, false, overhead);
-      return;
-    }
-    this.schedule(m);
-  }
-
-  /** Count a steal of `stolen` Gs by pp from p2 and return what it costs the thief, ns. */
-  private noteSteal(pp: number, p2: number, stolen: number): number {
-    this.stats.steals++;
-    this.stats.stolenGs += stolen;
-    const cost = this.cfg.costs.stealNs + this.cpu.stealCostNs(pp, p2);
-    this.tracer?.instant('steal', pp, this.pM[pp]!, `stole ${stolen} from P${p2}`);
-    return cost;
-  }
-
   /** execute: run gp on pp; a G not inherited from runnext starts a new time slice (schedtick++). */
   execute(m: number, pp: number, gp: number, inheritTime: boolean, extraNs: number): void {
     const g = this.g;
@@ -659,7 +559,8 @@ export class Sched {
 
   /** preemptone (from sysmon's retake): the signal reaches the M after preemptSignalNs. */
   preemptone(pp: number): void {
-    if (this.pCurG[pp]! < 0 || this.cpu.burstH[pp]! < 0 || this.mark.mode[pp] !== WORKER_NONE) return; // mark workers yield per chunk
+    // mark workers yield per chunk
+    if (this.pCurG[pp]! < 0 || this.cpu.burstH[pp]! < 0 || this.mark.mode[pp] !== WORKER_NONE) return;
     this.sim.schedule(this.cfg.costs.preemptSignalNs, this.kPreempt, pp, this.schedtick[pp]!);
   }
 

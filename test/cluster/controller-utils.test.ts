@@ -5,7 +5,7 @@ import {
   getPodsToDelete,
   logarithmicRankDiff,
   type RankedPod,
-} from '../../src/cluster/deployment.js';
+} from '../../src/cluster/controller-utils.js';
 
 /**
  * The ReplicaSet's deletion order, as Kubernetes' TestSortingActivePodsWithRanks and TestSortingActivePods
@@ -88,14 +88,17 @@ describe('ReplicaSet deletion order (controller.ActivePodsWithRanks, getPodsToDe
     expect(activePodsLess(r(a, 1), r(b, 1), 200e9)).to.equal(true); // same second: more restarts first
   });
 
-  it('TestSortingActivePods: getPodsToDelete takes the first diff pods in order, whatever order the lister gave', () => {
-    const want = ['unscheduled', 'pending', 'not-ready', 'ready-high-restarts', 'ready-2-hours', 'ready-then'];
-    const all = [readyThen, ready2Hours, readyHighRestarts, notReady, pending, unscheduled];
-    for (const order of [all, [...all].reverse()]) {
-      expect(getPodsToDelete(order, 6, NOW_NS).map((p) => p.name)).to.deep.equal(want);
-      expect(getPodsToDelete(order, 2, NOW_NS).map((p) => p.name)).to.deep.equal(want.slice(0, 2));
-    }
-  });
+  it(
+    'TestSortingActivePods: getPodsToDelete takes the first diff pods in order, whatever order the lister ' + 'gave',
+    () => {
+      const want = ['unscheduled', 'pending', 'not-ready', 'ready-high-restarts', 'ready-2-hours', 'ready-then'];
+      const all = [readyThen, ready2Hours, readyHighRestarts, notReady, pending, unscheduled];
+      for (const order of [all, [...all].reverse()]) {
+        expect(getPodsToDelete(order, 6, NOW_NS).map((p) => p.name)).to.deep.equal(want);
+        expect(getPodsToDelete(order, 2, NOW_NS).map((p) => p.name)).to.deep.equal(want.slice(0, 2));
+      }
+    },
+  );
 
   it('getPodsToDelete ranks by pods on the same node: the crowded node loses a pod first', () => {
     const a = pod('alone-on-node-1', { node: 1, readyNs: ago(MONTH), createdNs: ago(MONTH) });
