@@ -143,25 +143,33 @@ function svg(rs: typeof results): string {
     const X = (x: number) => ox + m.l + (x / xmax) * (w - m.l - m.r);
     const Y = (y: number) => oy + h - m.b - (y / ymax) * (h - m.t - m.b);
     const dots = r.points.map((p) => `<circle cx="${X(p.x).toFixed(1)}" cy="${Y(p.cpuS).toFixed(1)}" r="3"/>`);
-    const line = `<line x1="${X(0).toFixed(1)}" y1="${Y(r.fit.interceptCpuS).toFixed(1)}" x2="${X(xmax).toFixed(1)}" y2="${Y(r.fit.interceptCpuS + r.fit.cpuSPerUnit * xmax).toFixed(1)}" stroke="#d62728" stroke-dasharray="4 3"/>`;
+    const line =
+      `<line x1="${X(0).toFixed(1)}" y1="${Y(r.fit.interceptCpuS).toFixed(1)}" ` +
+      `x2="${X(xmax).toFixed(1)}" y2="${Y(r.fit.interceptCpuS + r.fit.cpuSPerUnit * xmax).toFixed(1)}" ` +
+      `stroke="#d62728" stroke-dasharray="4 3"/>`;
     const ticks = [0, 0.5, 1].map(
       (t) =>
-        `<text x="${X(t * xmax).toFixed(1)}" y="${oy + h - m.b + 14}" text-anchor="middle">${+(t * xmax).toPrecision(3)}</text>` +
-        `<text x="${ox + m.l - 4}" y="${(Y(t * ymax) + 4).toFixed(1)}" text-anchor="end">${+(t * ymax).toPrecision(2)}</text>`,
+        `<text x="${X(t * xmax).toFixed(1)}" y="${oy + h - m.b + 14}" ` +
+        `text-anchor="middle">${+(t * xmax).toPrecision(3)}</text>` +
+        `<text x="${ox + m.l - 4}" y="${(Y(t * ymax) + 4).toFixed(1)}" ` +
+        `text-anchor="end">${+(t * ymax).toPrecision(2)}</text>`,
     );
     const verdict = r.linear ? 'within 10 % of linear' : `not linear (worst ${r.worstPct} %)`;
     return [
-      `<rect x="${ox + m.l}" y="${oy + m.t}" width="${w - m.l - m.r}" height="${h - m.t - m.b}" fill="none" stroke="#999"/>`,
+      `<rect x="${ox + m.l}" y="${oy + m.t}" width="${w - m.l - m.r}" height="${h - m.t - m.b}" fill="none" ` +
+        `stroke="#999"/>`,
       `<text x="${ox + m.l}" y="${oy + 18}" font-weight="bold">${r.label}</text>`,
       `<text x="${ox + w - m.r}" y="${oy + 18}" text-anchor="end">${verdict}</text>`,
-      `<text x="${ox + 12}" y="${oy + h / 2}" transform="rotate(-90 ${ox + 12} ${oy + h / 2})" text-anchor="middle">CPU s</text>`,
+      `<text x="${ox + 12}" y="${oy + h / 2}" transform="rotate(-90 ${ox + 12} ${oy + h / 2})" ` +
+        `text-anchor="middle">CPU s</text>`,
       line,
       ...dots,
       ...ticks,
     ].join('\n');
   });
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * w}" height="${2 * h}" font-family="sans-serif" font-size="11">\n` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * w}" height="${2 * h}" font-family="sans-serif" ` +
+    `font-size="11">\n` +
     `<rect width="100%" height="100%" fill="white"/>\n${panels.join('\n')}\n</svg>\n`
   );
 }

@@ -23,7 +23,8 @@ if (stamp.builtFrom !== entryStamp()) throw new Error('dist/bundle/cli is stale:
 const probe = join(mkdtempSync(join(tmpdir(), 'gmpsim-bench-start-')), 'cpu.cjs');
 writeFileSync(
   probe,
-  "process.on('exit', () => { const c = process.cpuUsage(); require('node:fs').writeSync(2, 'gmpsim-cpu-us ' + (c.user + c.system) + '\\n'); });\n",
+  "process.on('exit', () => { const c = process.cpuUsage(); require('node:fs').writeSync(2, 'gmpsim-cpu-us ' + " +
+    "(c.user + c.system) + '\\n'); });\n",
 );
 
 const COMMANDS: Record<string, string[]> = {

@@ -99,7 +99,9 @@ export async function bundleCli(): Promise<void> {
     plugins: [externalPackages, workerPath, zodEnglishOnly],
     // CommonJS libraries (commander, yaml) call require() for Node's built-ins; ES modules have none.
     banner: {
-      js: "import { createRequire as __gmpsimRequire } from 'node:module';\nconst require = __gmpsimRequire(import.meta.url);",
+      js:
+        "import { createRequire as __gmpsimRequire } from 'node:module';\nconst require = " +
+        '__gmpsimRequire(import.meta.url);',
     },
   });
   writeFileSync(join(BUNDLE_DIR, 'meta.json'), JSON.stringify(result.metafile));

@@ -659,7 +659,9 @@ for (const procs of [1, 2]) {
     [waitMs[0] / 0.5, waitMs[1] / 0.5],
     0.3,
     1,
-    `G1's holds are spins: a loaded machine stretches them; this counts in holds (real hold ${median(starve.map((r) => r.holdMs)).toFixed(2)} ms). syncMutex fifo gives ${(fifoWait / 0.5).toFixed(1)}; without starvation mode G2 would wait all 40`,
+    "G1's holds are spins: a loaded machine stretches them; this counts in holds " +
+      `(real hold ${median(starve.map((r) => r.holdMs)).toFixed(2)} ms). ` +
+      `syncMutex fifo gives ${(fifoWait / 0.5).toFixed(1)}; without starvation mode G2 would wait all 40`,
   );
   compare(
     starveCase,

@@ -120,7 +120,8 @@ export function boSettings(
   const asked = opts.budget ?? Math.max(1, Math.floor(points / 3));
   if (continuous && asked > MAX_BO_RANGE_BUDGET) {
     throw new UsageError(
-      `--budget: --method bo over a range evaluates at most ${MAX_BO_RANGE_BUDGET.toLocaleString('en-US')} points, found ${asked}`,
+      `--budget: --method bo over a range evaluates at most ${MAX_BO_RANGE_BUDGET.toLocaleString('en-US')} points, ` +
+        `found ${asked}`,
     );
   }
   const budget = continuous ? asked : Math.min(points, asked);

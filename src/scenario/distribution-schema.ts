@@ -69,7 +69,8 @@ const objectBytes = () =>
     .max(1 << 30)
     .default(64)
     .describe(
-      'bytes per object (the step allocates its bytes as objects this big; mallocgc is charged per object, plus zeroing at the size class), B',
+      'bytes per object (the step allocates its bytes as objects this big; mallocgc is charged per object, plus ' +
+        'zeroing at the size class), B',
     );
 
 export const AllocSizeSchema = z

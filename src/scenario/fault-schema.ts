@@ -264,7 +264,9 @@ export function checkFaults(faults: readonly Fault[], c: FaultContext, ctx: z.Re
           c.dependencies.length > 0
             ? `one of ${c.dependencies.map((d) => `"${d}"`).join(', ')}`
             : 'a dependency declared in dependencies (none are)';
-        const message = `expected ${known}: the target matches no dependency, found "${t.name}"${nearMiss(t.name, c.dependencies)}`;
+        const message =
+          `expected ${known}: the target matches no dependency, ` +
+          `found "${t.name}"${nearMiss(t.name, c.dependencies)}`;
         ctx.addIssue({ code: 'custom', path: [...at, 'target', 'name'], message });
       }
     } else if (FAULT_TARGETS[f.type][0] === 'dependency') {

@@ -143,7 +143,9 @@ export function checkCloses(
           ctx.addIssue({
             code: 'custom',
             path: where,
-            message: `expected no ${what} on channel "${chan}" after this goroutine closed it, found one (Go panics: ${what === 'close' ? 'close of closed channel' : 'send on closed channel'})`,
+            message:
+              `expected no ${what} on channel "${chan}" after this goroutine closed it, found one ` +
+              `(Go panics: ${what === 'close' ? 'close of closed channel' : 'send on closed channel'})`,
           });
       };
       visitStep<void>(step, {
@@ -182,13 +184,18 @@ export function checkCloses(
       ctx.addIssue({
         code: 'custom',
         path: at,
-        message: `expected channel "${chan}" closed at most once per request, found ${n} closes (channels are per pod; the second close panics: close of closed channel)`,
+        message:
+          `expected channel "${chan}" closed at most once per request, found ${n} closes ` +
+          '(channels are per pod; the second close panics: close of closed channel)',
       });
     else if (!oneRequest)
       ctx.addIssue({
         code: 'custom',
         path: at,
-        message: `expected a single request (arrival: timestamps with one time) for a request's program that closes channel "${chan}", found an arrival process with more (channels are per pod: the second request's close panics)`,
+        message:
+          "expected a single request (arrival: timestamps with one time) for a request's program that closes " +
+          `channel "${chan}", found an arrival process with more ` +
+          "(channels are per pod: the second request's close panics)",
       });
   }
 }

@@ -123,12 +123,14 @@ const stepBodySchemas = (): { [K in StepKind]: z.ZodType<StepBodies[K], unknown>
       timedOut: z.array(StepSchema).default([]).describe('steps run when the timeout wins'),
     })
     .describe(
-      'select with a timeout (selectgo): the channel case if it can proceed now, else park on the channel and a timer; whichever comes first wins (a closed channel makes recv ready at once, send panic)',
+      'select with a timeout (selectgo): the channel case if it can proceed now, else park on the channel and a ' +
+        'timer; whichever comes first wins (a closed channel makes recv ready at once, send panic)',
     ),
   close: z
     .strictObject({ chan: z.string().min(1).describe('a channel declared in runtime.channels') })
     .describe(
-      '`close(ch)` (closechan): every parked receiver wakes with the zero value, later receives never block; a send to it, or a second close, panics (the pod dies)',
+      '`close(ch)` (closechan): every parked receiver wakes with the zero value, later receives never block; a ' +
+        'send to it, or a second close, panics (the pod dies)',
     ),
   rwlocked: z
     .strictObject({
@@ -137,7 +139,8 @@ const stepBodySchemas = (): { [K in StepKind]: z.ZodType<StepBodies[K], unknown>
       cpu: DurationDistSchema.describe('CPU time spent holding it'),
     })
     .describe(
-      'sync.RWMutex (rwmutex.go): RLock/Lock, run, RUnlock/Unlock; a waiting writer blocks new readers (writer preference) and gets the lock when the last reader leaves',
+      'sync.RWMutex (rwmutex.go): RLock/Lock, run, RUnlock/Unlock; a waiting writer blocks new readers (writer ' +
+        'preference) and gets the lock when the last reader leaves',
     ),
 });
 
@@ -234,7 +237,8 @@ export const CostsSchema = z
       .nonnegative()
       .default(15)
       .describe(
-        "mallocgc's small-object path (<= 32 KiB: size class, mcache span), per object, zeroing excluded, charged to the allocating goroutine, ns",
+        "mallocgc's small-object path (<= 32 KiB: size class, mcache span), per object, zeroing excluded, charged " +
+          'to the allocating goroutine, ns',
       ),
     mallocLargeUs: z
       .number()
@@ -261,7 +265,8 @@ export const CostsSchema = z
       .nonnegative()
       .default(30)
       .describe(
-        "runtime.GOMAXPROCS's stop-the-world work (procresize: Ps made or destroyed, their mcaches flushed, queues and timers moved), µs, besides preempting the running Gs; charged only by a live GOMAXPROCS change",
+        "runtime.GOMAXPROCS's stop-the-world work (procresize: Ps made or destroyed, their mcaches flushed, queues " +
+          'and timers moved), µs, besides preempting the running Gs; charged only by a live GOMAXPROCS change',
       ),
   })
   .describe('runtime operation costs');
@@ -396,7 +401,10 @@ export const RuntimeSchema = z
       .enum(['fifo', 'go'])
       .default('fifo')
       .describe(
-        "sync.Mutex's rules: fifo hands the mutex to the first waiter at every Unlock (earlier versions' model); go follows mutex.go: normal mode (a woken waiter competes with new arrivals and usually loses) until a waiter has waited over 1 ms, then starvation mode (Unlock hands off in FIFO order, new arrivals queue at the tail)",
+        "sync.Mutex's rules: fifo hands the mutex to the first waiter at every Unlock (earlier versions' model); " +
+          'go follows mutex.go: normal mode (a woken waiter competes with new arrivals and usually loses) until a ' +
+          'waiter has waited over 1 ms, then starvation mode (Unlock hands off in FIFO order, new arrivals queue at ' +
+          'the tail)',
       ),
     maxThreads: z
       .number()

@@ -75,7 +75,9 @@ export const SweepSchema = z
       .record(PathKey, z.union([z.array(z.unknown()).min(1), GridRangeSchema]))
       .default({})
       .describe(
-        'values per scenario path — a list, or a range {min, max, int (default false), log (default false), steps (default 5, 2–1000)} that grid and halving run at `steps` even values and `tune --method bo` searches whole; the points are their cartesian product (first path varies slowest)',
+        'values per scenario path — a list, or a range {min, max, int (default false), log (default false), steps ' +
+          '(default 5, 2–1000)} that grid and halving run at `steps` even values and `tune --method bo` searches ' +
+          'whole; the points are their cartesian product (first path varies slowest)',
       ),
     random: z
       .strictObject({

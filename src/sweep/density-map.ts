@@ -133,7 +133,8 @@ export function mapSvg(rows: readonly MapRow[], title: string): string {
   const width = left + gammas.length * (panelW + gap) + 10;
   const height = top + betas.length * ch + 58;
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" ` +
+      `font-size="11">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${left}" y="16" font-size="13" font-weight="bold">${esc(title)}</text>`,
   ];
@@ -145,7 +146,8 @@ export function mapSvg(rows: readonly MapRow[], title: string): string {
       const cx = x0 + ai * cw + cw / 2;
       out.push(`<text x="${cx}" y="52" text-anchor="middle">α = ${a}</text>`);
       out.push(
-        `<text x="${cx}" y="66" text-anchor="middle" fill="#555">αΔt ${r0.alphaPeriod.toFixed(2)} ${r0.predicted}</text>`,
+        `<text x="${cx}" y="66" text-anchor="middle" ` +
+          `fill="#555">αΔt ${r0.alphaPeriod.toFixed(2)} ${r0.predicted}</text>`,
       );
     }
     for (const [bi, b] of betas.entries()) {
@@ -158,9 +160,11 @@ export function mapSvg(rows: readonly MapRow[], title: string): string {
         if (!r) continue;
         const diff = (100 * (r.podSeconds - r.hpaPodSeconds)) / r.hpaPodSeconds;
         out.push(
-          `<rect class="cell" x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="${FILL[r.behaviour]}" stroke="#888"/>`,
+          `<rect class="cell" x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="${FILL[r.behaviour]}" ` +
+            `stroke="#888"/>`,
           `<text x="${x + 5}" y="${y + 16}">${r.reversals.toFixed(1)} rev${r.beatsHpa ? ' ★' : ''}</text>`,
-          `<text x="${x + 5}" y="${y + 32}" fill="#333">pod-s ${diff >= 0 ? '+' : '−'}${Math.abs(diff).toFixed(0)} %</text>`,
+          `<text x="${x + 5}" y="${y + 32}" fill="#333">pod-s ${diff >= 0 ? '+' : '−'}${Math.abs(diff).toFixed(0)} ` +
+            `%</text>`,
         );
       }
     }
@@ -171,7 +175,8 @@ export function mapSvg(rows: readonly MapRow[], title: string): string {
     `<text x="${left + 16}" y="${ly}">stable (mean rescale reversals &lt; ${OSCILLATION_REVERSALS})</text>`,
     `<rect x="${left + 250}" y="${ly - 10}" width="12" height="12" fill="${FILL.oscillates}" stroke="#888"/>`,
     `<text x="${left + 266}" y="${ly}">oscillates (≥ ${OSCILLATION_REVERSALS})</text>`,
-    `<text x="${left}" y="${ly + 20}">★ beats the HPA: fewer pod-seconds and no more minutes over the SLO on every seed; pod-s: mean vs the HPA</text>`,
+    `<text x="${left}" y="${ly + 20}">★ beats the HPA: fewer pod-seconds and no more minutes over the SLO on every ` +
+      `seed; pod-s: mean vs the HPA</text>`,
     '</svg>',
   );
   return `${out.join('\n')}\n`;

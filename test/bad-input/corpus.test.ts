@@ -549,8 +549,10 @@ const CASES: Case[] = [
       ),
     ],
     code: 2,
-    first:
-      /^error: s\.yaml:4:\d+: faults\[0\]\.target\.name: expected one of "db": the target matches no dependency, found "dbb" \(did you mean "db"\?\)/,
+    first: new RegExp(
+      /^error: s\.yaml:4:\d+: faults\[0\]\.target\.name: expected one of "db": /.source +
+        /the target matches no dependency, found "dbb" \(did you mean "db"\?\)/.source,
+    ),
   },
   {
     name: 'a dependency fault without a target: refused (it has no default)',

@@ -47,7 +47,8 @@ describe('gmpsim compare', () => {
 
   it('a variant can swap the autoscaler: hpa: null with a densityController, from one base', () => {
     const { variants } = compareScenarios(
-      `${base}variants: [{name: hpa}, {name: density, patch: {hpa: null, densityController: {targetGoroutinesPerPod: 20}}}]\n`,
+      `${base}variants: [{name: hpa}, {name: density, patch: {hpa: null, densityController: ` +
+        `{targetGoroutinesPerPod: 20}}}]\n`,
       'c.yaml',
     );
     expect(variants[0]!.scenario.hpa).to.not.equal(undefined);
@@ -73,51 +74,60 @@ describe('gmpsim compare', () => {
     expect(() => compareScenarios(base, 'c.yaml')).to.throw(/variants: expected a list of variants/);
   });
 
-  it('runs every variant on the same seeds, prints one table and writes compare.csv / compare.json, identical on a re-run', () => {
-    const f = file(`${base}variants: [{name: two-max, patch: {hpa: {maxReplicas: 2}}}, {name: four-max}]\n`);
-    const out = join(mkdtempSync(join(tmpdir(), 'gmpsim-cmp-out-')), 'c');
-    const r = gmpsim(['compare', f, '--seeds', '2', '--out', out]);
-    expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/variant\s+p50 ms\s+p95 ms\s+p99 ms/);
-    expect(r.stdout).to.match(/^two-max\s/m);
-    expect(r.stdout).to.match(/^four-max\s/m);
-    // compare.csv: one row per (variant, seed); compare-summary.csv: means, intervals, paired differences.
-    const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).to.equal(
-      'variant,seed,p50Ms,p95Ms,p99Ms,sloViolationMin,errors,timeouts,podSeconds,replicaChanges,flapping,maxGoroutinesPerPod,oomKills,throttledPct,gcCpuPct',
-    );
-    expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).to.deep.equal([
-      'two-max,1',
-      'two-max,2',
-      'four-max,1',
-      'four-max,2',
-    ]);
-    const summary = readFileSync(join(out, 'compare-summary.csv'), 'utf8').trim().split('\n');
-    expect(summary[0]).to.match(
-      /^variant,seeds,p50Ms,p50Ms_ci95,p50Ms_diff,p50Ms_diff_ci95,p50Ms_diff_excludes_zero,p95Ms,/,
-    );
-    expect(summary).to.have.length(3);
-    for (const v of ['two-max', 'four-max'])
-      for (const s of [1, 2]) expect(existsSync(join(out, `timeseries-${v}-seed-${s}.csv`))).to.equal(true);
-    expect(r.stdout).to.match(
-      /^four-max vs two-max: p99 ([+−±][\d.]+ % \([+−±][\d.]+…[+−±][\d.]+ %|the same on every seed)/m,
-    );
-    const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
-    expect(json.seeds).to.deep.equal([1, 2]);
-    // 0.8 cores on one 1-core pod at the default 80% target → it scales to 2; four-max may go further.
-    expect(json.variants[0].podSeconds).to.be.at.most(json.variants[1].podSeconds + 1e-9);
-    const again = join(dirname(out), 'again');
-    expect(gmpsim(['compare', f, '--seeds', '2', '--out', again, '--quiet']).code).to.equal(0);
-    expect(readFileSync(join(again, 'compare.csv'), 'utf8')).to.equal(readFileSync(join(out, 'compare.csv'), 'utf8'));
-  });
+  it(
+    'runs every variant on the same seeds, prints one table and writes compare.csv / compare.json, identical on a ' +
+      're-run',
+    () => {
+      const f = file(`${base}variants: [{name: two-max, patch: {hpa: {maxReplicas: 2}}}, {name: four-max}]\n`);
+      const out = join(mkdtempSync(join(tmpdir(), 'gmpsim-cmp-out-')), 'c');
+      const r = gmpsim(['compare', f, '--seeds', '2', '--out', out]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/variant\s+p50 ms\s+p95 ms\s+p99 ms/);
+      expect(r.stdout).to.match(/^two-max\s/m);
+      expect(r.stdout).to.match(/^four-max\s/m);
+      // compare.csv: one row per (variant, seed); compare-summary.csv: means, intervals, paired differences.
+      const csv = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
+      expect(csv[0]).to.equal(
+        'variant,seed,p50Ms,p95Ms,p99Ms,sloViolationMin,errors,timeouts,podSeconds,replicaChanges,flapping,' +
+          'maxGoroutinesPerPod,oomKills,throttledPct,gcCpuPct',
+      );
+      expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).to.deep.equal([
+        'two-max,1',
+        'two-max,2',
+        'four-max,1',
+        'four-max,2',
+      ]);
+      const summary = readFileSync(join(out, 'compare-summary.csv'), 'utf8').trim().split('\n');
+      expect(summary[0]).to.match(
+        /^variant,seeds,p50Ms,p50Ms_ci95,p50Ms_diff,p50Ms_diff_ci95,p50Ms_diff_excludes_zero,p95Ms,/,
+      );
+      expect(summary).to.have.length(3);
+      for (const v of ['two-max', 'four-max'])
+        for (const s of [1, 2]) expect(existsSync(join(out, `timeseries-${v}-seed-${s}.csv`))).to.equal(true);
+      expect(r.stdout).to.match(
+        /^four-max vs two-max: p99 ([+−±][\d.]+ % \([+−±][\d.]+…[+−±][\d.]+ %|the same on every seed)/m,
+      );
+      const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
+      expect(json.seeds).to.deep.equal([1, 2]);
+      // 0.8 cores on one 1-core pod at the default 80% target → it scales to 2; four-max may go further.
+      expect(json.variants[0].podSeconds).to.be.at.most(json.variants[1].podSeconds + 1e-9);
+      const again = join(dirname(out), 'again');
+      expect(gmpsim(['compare', f, '--seeds', '2', '--out', again, '--quiet']).code).to.equal(0);
+      expect(readFileSync(join(again, 'compare.csv'), 'utf8')).to.equal(readFileSync(join(out, 'compare.csv'), 'utf8'));
+    },
+  );
 
   it("the errors column counts the service's failures (errors, sheds), with the breakdown in compare.json", () => {
-    const f = file(`durationS: 10
-workload: {arrival: {process: poisson, ratePerS: 200}, request: {steps: [{cpu: {dist: constant, valueMs: 0.1}}, {call: {dependency: db}}]}}
+    const f = file(
+      `durationS: 10
+workload: {arrival: {process: poisson, ratePerS: 200}, request: {steps: [{cpu: {dist: constant, valueMs: 0.1}}, ` +
+        `{call: {dependency: db}}]}}
 runtime: {gomaxprocs: 2}
 dependencies: {db: {latency: {dist: constant, valueMs: 5}, errorRate: 0.2}}
-variants: [{name: erring}, {name: shedding, patch: {dependencies: {db: {errorRate: 0}}, service: {limiter: {type: fixed, limit: 1}}}}]
-`);
+variants: [{name: erring}, {name: shedding, patch: {dependencies: {db: {errorRate: 0}}, service: {limiter: {type: ` +
+        `fixed, limit: 1}}}}]
+`,
+    );
     const out = join(mkdtempSync(join(tmpdir(), 'gmpsim-cmp-err-')), 'c');
     expect(gmpsim(['compare', f, '--out', out, '--quiet']).code).to.equal(0);
     const [erring, shedding] = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')).variants;
@@ -130,29 +140,33 @@ variants: [{name: erring}, {name: shedding, patch: {dependencies: {db: {errorRat
     expect(shedding.errors).to.equal(shedding.errorsShed + shedding.errorsFailed);
   });
 
-  it('per-seed figures give each variant mean ± 95% CI and a paired difference against the first, in compare.json', () => {
-    const f = file(
-      `${base}variants: [{name: one-pod, patch: {hpa: null}}, {name: two-pods, patch: {hpa: null, cluster: {replicas: 2}}}]\n`,
-    );
-    const out = join(mkdtempSync(join(tmpdir(), 'gmpsim-cmp-ci-')), 'c');
-    expect(gmpsim(['compare', f, '--seeds', '3', '--out', out, '--quiet']).code).to.equal(0);
-    const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
-    expect(json.baseline).to.equal('one-pod');
-    const [a, b] = json.runs as { runs: { seed: number; p99Ms: number; podSeconds: number }[] }[];
-    expect(a!.runs.map((r) => r.seed)).to.deep.equal([1, 2, 3]);
-    const d = b!.runs.map((r, i) => r.p99Ms - a!.runs[i]!.p99Ms);
-    const m = d.reduce((x, y) => x + y, 0) / 3;
-    const sd = Math.sqrt(d.reduce((x, y) => x + (y - m) ** 2, 0) / 2);
-    expect(json.stats[1].diff.p99Ms.mean).to.be.closeTo(m, 1e-6); // the JSON keeps 9 significant digits
-    expect(json.stats[1].diff.p99Ms.ci95).to.be.closeTo((4.303 * sd) / Math.sqrt(3), 1e-6);
-    expect(json.stats[1].diff.p99Ms.excludesZero).to.equal(Math.abs(m) > (4.303 * sd) / Math.sqrt(3));
-    expect(json.stats[0].diff).to.equal(undefined);
-    // Two pods cost twice the pod-seconds of one on every seed: +100 %, an interval that excludes zero.
-    expect(json.stats[1].diff.podSeconds).to.deep.include({ mean: 20, ci95: 0, excludesZero: true, pct: 100 });
-    expect(json.verdicts[0]).to.match(
-      /^two-pods vs one-pod: p99 [+−]\d+ % \(.*\), pod-seconds \+100 % \(\+100…\+100 %\)$/,
-    );
-  });
+  it(
+    'per-seed figures give each variant mean ± 95% CI and a paired difference against the first, in ' + 'compare.json',
+    () => {
+      const f = file(
+        `${base}variants: [{name: one-pod, patch: {hpa: null}}, {name: two-pods, patch: {hpa: null, cluster: ` +
+          `{replicas: 2}}}]\n`,
+      );
+      const out = join(mkdtempSync(join(tmpdir(), 'gmpsim-cmp-ci-')), 'c');
+      expect(gmpsim(['compare', f, '--seeds', '3', '--out', out, '--quiet']).code).to.equal(0);
+      const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
+      expect(json.baseline).to.equal('one-pod');
+      const [a, b] = json.runs as { runs: { seed: number; p99Ms: number; podSeconds: number }[] }[];
+      expect(a!.runs.map((r) => r.seed)).to.deep.equal([1, 2, 3]);
+      const d = b!.runs.map((r, i) => r.p99Ms - a!.runs[i]!.p99Ms);
+      const m = d.reduce((x, y) => x + y, 0) / 3;
+      const sd = Math.sqrt(d.reduce((x, y) => x + (y - m) ** 2, 0) / 2);
+      expect(json.stats[1].diff.p99Ms.mean).to.be.closeTo(m, 1e-6); // the JSON keeps 9 significant digits
+      expect(json.stats[1].diff.p99Ms.ci95).to.be.closeTo((4.303 * sd) / Math.sqrt(3), 1e-6);
+      expect(json.stats[1].diff.p99Ms.excludesZero).to.equal(Math.abs(m) > (4.303 * sd) / Math.sqrt(3));
+      expect(json.stats[0].diff).to.equal(undefined);
+      // Two pods cost twice the pod-seconds of one on every seed: +100 %, an interval that excludes zero.
+      expect(json.stats[1].diff.podSeconds).to.deep.include({ mean: 20, ci95: 0, excludesZero: true, pct: 100 });
+      expect(json.verdicts[0]).to.match(
+        /^two-pods vs one-pod: p99 [+−]\d+ % \(.*\), pod-seconds \+100 % \(\+100…\+100 %\)$/,
+      );
+    },
+  );
 
   it('--precision adds seeds (to every variant) until the intervals are narrow enough, up to --max-seeds', () => {
     const f = file(`${base}variants: [{name: a}, {name: b, patch: {hpa: {maxReplicas: 2}}}]\n`);

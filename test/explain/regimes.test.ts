@@ -233,8 +233,10 @@ describe('explanations in a run (summary.json regimes)', function () {
   /** Issue 26's service: 1 ms of CPU, then a 5 ms blocking syscall, on one P. */
   const trap = (ratePerS: number) =>
     parseScenario(
-      `durationS: 20\nwarmupS: 0\nworkload:\n  arrival: { process: poisson, ratePerS: ${ratePerS} }\n  request:\n    steps:\n` +
-        '      - cpu: { dist: exponential, meanMs: 1 }\n      - syscall: { dist: constant, valueMs: 5 }\nruntime: { gomaxprocs: 1 }\n',
+      `durationS: 20\nwarmupS: 0\nworkload:\n  arrival: { process: poisson, ratePerS: ${ratePerS} }\n  request:\n  ` +
+        `  steps:\n` +
+        '      - cpu: { dist: exponential, meanMs: 1 }\n      - syscall: { dist: constant, valueMs: 5 }\nruntime: ' +
+        '{ gomaxprocs: 1 }\n',
       'trap.yaml',
     );
 
@@ -286,14 +288,18 @@ describe('explanations in a run (summary.json regimes)', function () {
     expect(regimes(100).map((r) => r.kind)).to.not.include('netpoll-delay');
   });
 
-  it('pool exhaustion is named for 4 connections per pod under the flash crowd, not for 32 (the curated comparison)', () => {
-    const file = 'scenarios/pool-exhaustion-flash-crowd.yaml';
-    const variants = compareScenarios(readFileSync(file, 'utf8'), file).variants;
-    const regimes = (name: string) =>
-      runScenario(variants.find((v) => v.name === name)!.scenario, 1).summary.regimes ?? [];
-    const exhausted = regimes('max-open-4').filter((r) => r.kind === 'pool-exhaustion');
-    expect(exhausted, JSON.stringify(exhausted)).to.have.length(1);
-    expect(exhausted[0]!.evidence).to.match(/requests waiting for a connection/);
-    expect(regimes('max-open-32').map((r) => r.kind)).to.not.include('pool-exhaustion');
-  });
+  it(
+    'pool exhaustion is named for 4 connections per pod under the flash crowd, not for 32 (the curated ' +
+      'comparison)',
+    () => {
+      const file = 'scenarios/pool-exhaustion-flash-crowd.yaml';
+      const variants = compareScenarios(readFileSync(file, 'utf8'), file).variants;
+      const regimes = (name: string) =>
+        runScenario(variants.find((v) => v.name === name)!.scenario, 1).summary.regimes ?? [];
+      const exhausted = regimes('max-open-4').filter((r) => r.kind === 'pool-exhaustion');
+      expect(exhausted, JSON.stringify(exhausted)).to.have.length(1);
+      expect(exhausted[0]!.evidence).to.match(/requests waiting for a connection/);
+      expect(regimes('max-open-32').map((r) => r.kind)).to.not.include('pool-exhaustion');
+    },
+  );
 });

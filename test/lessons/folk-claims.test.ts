@@ -49,20 +49,24 @@ describe('folk claims put to the model', function () {
     expect(mean(v['gogc-50']!, (s) => gc(s).heapGoalMB)).to.be.lessThan(mean(v['gogc-100']!, (s) => gc(s).heapGoalMB));
   });
 
-  it('"more Ps mean less mark assist" — true for the same load: the 25% background workers end the mark sooner, up to the host CPUs', () => {
-    const v = runVariants('scenarios/claim-more-ps-less-assist.yaml');
-    const share = (n: string) => mean(v[n]!, (s) => gc(s).assistFraction);
-    const mark = (n: string) => mean(v[n]!, (s) => gc(s).markPhaseFraction);
-    /** Assist CPU in core-seconds over the measured window, not a share of a bigger machine. */
-    const coreS = (n: string) => mean(v[n]!, (s) => gc(s).assistFraction * s.gomaxprocs * (s.durationS - s.warmupS));
-    expect(share('gomaxprocs-4')).to.be.lessThan(share('gomaxprocs-2'));
-    expect(share('gomaxprocs-8')).to.be.lessThan(share('gomaxprocs-4'));
-    expect(mark('gomaxprocs-4')).to.be.lessThan(mark('gomaxprocs-2'));
-    // Past the host's 4 CPUs the same cores scan: 8 Ps mark no faster than 4 (they share the 4 cores), yet
-    // assist still falls (above): the extra Ps' idle mark workers pay the allocating Gs' debt.
-    expect(mark('gomaxprocs-8')).to.be.greaterThan(0.9 * mark('gomaxprocs-4'));
-    expect(coreS('gomaxprocs-8')).to.be.lessThan(0.75 * coreS('gomaxprocs-2'));
-  });
+  it(
+    '"more Ps mean less mark assist" — true for the same load: the 25% background workers end the mark sooner, up ' +
+      'to the host CPUs',
+    () => {
+      const v = runVariants('scenarios/claim-more-ps-less-assist.yaml');
+      const share = (n: string) => mean(v[n]!, (s) => gc(s).assistFraction);
+      const mark = (n: string) => mean(v[n]!, (s) => gc(s).markPhaseFraction);
+      /** Assist CPU in core-seconds over the measured window, not a share of a bigger machine. */
+      const coreS = (n: string) => mean(v[n]!, (s) => gc(s).assistFraction * s.gomaxprocs * (s.durationS - s.warmupS));
+      expect(share('gomaxprocs-4')).to.be.lessThan(share('gomaxprocs-2'));
+      expect(share('gomaxprocs-8')).to.be.lessThan(share('gomaxprocs-4'));
+      expect(mark('gomaxprocs-4')).to.be.lessThan(mark('gomaxprocs-2'));
+      // Past the host's 4 CPUs the same cores scan: 8 Ps mark no faster than 4 (they share the 4 cores), yet
+      // assist still falls (above): the extra Ps' idle mark workers pay the allocating Gs' debt.
+      expect(mark('gomaxprocs-8')).to.be.greaterThan(0.9 * mark('gomaxprocs-4'));
+      expect(coreS('gomaxprocs-8')).to.be.lessThan(0.75 * coreS('gomaxprocs-2'));
+    },
+  );
 
   it('"stop-the-world pauses grow with the heap" — false for Go: a 40x heap, the same tens of µs', () => {
     const v = runVariants('scenarios/claim-stw-grows-with-heap.yaml');

@@ -42,7 +42,8 @@ async function render(html: string, screenshot: string): Promise<{ errors: strin
     const marks = await page.evaluate(() => {
       const doc = (globalThis as unknown as { document: Doc }).document;
       const sel =
-        '.vis svg g[class*="role-mark"] > path, .vis svg g[class*="role-mark"] > line, .vis svg g[class*="role-mark"] > g';
+        '.vis svg g[class*="role-mark"] > path, .vis svg g[class*="role-mark"] > line, .vis svg ' +
+        'g[class*="role-mark"] > g';
       return Object.fromEntries(
         [...doc.querySelectorAll('section.chart')].map((s) => [s.id, s.querySelectorAll(sel).length]),
       );
@@ -58,109 +59,116 @@ describe('HTML report in a real browser (headless Chromium)', function () {
   this.timeout(120_000);
   const tmp = mkdtempSync(join(tmpdir(), 'gmpsim-report-'));
 
-  it('a run report (HPA flash crowd with GC and a CPU limit) renders every chart with marks and no console errors', async () => {
-    const run = join(tmp, 'run');
-    expect(
-      gmpsim('run', 'scenarios/gomaxprocs-above-cpu-limit.yaml', '--out', run, '--quiet', '--report').status,
-    ).to.equal(0);
-    expect(existsSync(join(run, 'report.html'))).to.equal(true);
-    const { errors, marks } = await render(join(run, 'report.html'), join(run, 'report.png'));
-    expect(errors).to.deep.equal([]);
-    expect(Object.keys(marks)).to.include.members([
-      'overview',
-      'load',
-      'replicas',
-      'latency',
-      'latency-heatmap',
-      'goroutines',
-      'runq',
-      'gc',
-      'gc-pauses',
-      'memory',
-      'throttling',
-    ]);
-    for (const [id, n] of Object.entries(marks)) expect(n, id).to.be.greaterThan(0);
-    expect(statSync(join(run, 'report.png')).size).to.be.greaterThan(10_000);
-  });
+  it(
+    'a run report (HPA flash crowd with GC and a CPU limit) renders every chart with marks and no console ' + 'errors',
+    async () => {
+      const run = join(tmp, 'run');
+      expect(
+        gmpsim('run', 'scenarios/gomaxprocs-above-cpu-limit.yaml', '--out', run, '--quiet', '--report').status,
+      ).to.equal(0);
+      expect(existsSync(join(run, 'report.html'))).to.equal(true);
+      const { errors, marks } = await render(join(run, 'report.html'), join(run, 'report.png'));
+      expect(errors).to.deep.equal([]);
+      expect(Object.keys(marks)).to.include.members([
+        'overview',
+        'load',
+        'replicas',
+        'latency',
+        'latency-heatmap',
+        'goroutines',
+        'runq',
+        'gc',
+        'gc-pauses',
+        'memory',
+        'throttling',
+      ]);
+      for (const [id, n] of Object.entries(marks)) expect(n, id).to.be.greaterThan(0);
+      expect(statSync(join(run, 'report.png')).size).to.be.greaterThan(10_000);
+    },
+  );
 
-  it('an HPA run with a fault: log latency with the SLO line, heat map, HPA metric vs target, per-pod panels, fault shading; brushing zooms every chart', async () => {
-    const run = join(tmp, 'hpa');
-    expect(gmpsim('run', 'scenarios/metrics-outage-spike.yaml', '--out', run, '--quiet', '--report').status).to.equal(
-      0,
-    );
-    const html = readFileSync(join(run, 'report.html'), 'utf8');
-    const specs = JSON.parse(/const specs = (\{.*\});\n/.exec(html)![1]!.replace(/\\u003c/g, '<')) as Record<
-      string,
-      {
-        layer?: {
-          mark?: unknown;
-          data?: { values: { slo?: number; fromS?: number }[] };
-          layer?: unknown[];
-          encoding?: { y?: { scale?: { type?: string } } };
-        }[];
-      }
-    >;
-    const latency = specs.latency!.layer!;
-    expect(latency.some((l) => l.encoding?.y?.scale?.type === 'log')).to.equal(true);
-    expect(latency.some((l) => l.data?.values.some((v) => v.slo !== undefined))).to.equal(true); // the SLO line
-    expect(latency.some((l) => l.data?.values.some((v) => v.fromS !== undefined))).to.equal(true); // a fault window
-    const { errors, marks } = await render(join(run, 'report.html'), join(run, 'report.png'));
-    expect(errors).to.deep.equal([]);
-    expect(Object.keys(marks)).to.include.members([
-      'overview',
-      'latency',
-      'latency-heatmap',
-      'hpa-metric',
-      'pods-cpu',
-      'pods-inflight',
-    ]);
-    for (const [id, n] of Object.entries(marks)) expect(n, id).to.be.greaterThan(0);
-    // Brush 100..200 s on the overview: the other charts' x domains follow.
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
-      await page.goto(pathToFileURL(join(run, 'report.html')).href);
-      await page.waitForFunction(
-        () => (globalThis as unknown as { reportReady?: boolean }).reportReady === true,
-        undefined,
-        { timeout: 20_000 },
+  it(
+    'an HPA run with a fault: log latency with the SLO line, heat map, HPA metric vs target, per-pod panels, ' +
+      'fault shading; brushing zooms every chart',
+    async () => {
+      const run = join(tmp, 'hpa');
+      expect(gmpsim('run', 'scenarios/metrics-outage-spike.yaml', '--out', run, '--quiet', '--report').status).to.equal(
+        0,
       );
-      type V = {
-        signal(n: string, v?: unknown): V;
-        runAsync(): Promise<V>;
-        scale(n: string): { domain(): number[]; invert(x: number): number };
-      };
-      const domains = await page.evaluate(async () => {
-        const views = (globalThis as unknown as { reportViews: Record<string, V> }).reportViews;
-        const ov = views.overview!;
-        const x = ov.scale('x');
-        const px = (t: number) => {
-          let lo = 0,
-            hi = 2000;
-          for (let i = 0; i < 50; i++) {
-            const mid = (lo + hi) / 2;
-            if (x.invert(mid) < t) lo = mid;
-            else hi = mid;
-          }
-          return lo;
-        };
-        await ov.signal('brush_x', [px(100), px(200)]).runAsync();
-        await new Promise((r) => setTimeout(r, 300));
-        return Object.fromEntries(
-          ['latency', 'replicas', 'latency-heatmap', 'goroutines', 'runq', 'hpa-metric'].map((id) => [
-            id,
-            views[id]!.scale('x').domain(),
-          ]),
+      const html = readFileSync(join(run, 'report.html'), 'utf8');
+      const specs = JSON.parse(/const specs = (\{.*\});\n/.exec(html)![1]!.replace(/\\u003c/g, '<')) as Record<
+        string,
+        {
+          layer?: {
+            mark?: unknown;
+            data?: { values: { slo?: number; fromS?: number }[] };
+            layer?: unknown[];
+            encoding?: { y?: { scale?: { type?: string } } };
+          }[];
+        }
+      >;
+      const latency = specs.latency!.layer!;
+      expect(latency.some((l) => l.encoding?.y?.scale?.type === 'log')).to.equal(true);
+      expect(latency.some((l) => l.data?.values.some((v) => v.slo !== undefined))).to.equal(true); // the SLO line
+      expect(latency.some((l) => l.data?.values.some((v) => v.fromS !== undefined))).to.equal(true); // a fault window
+      const { errors, marks } = await render(join(run, 'report.html'), join(run, 'report.png'));
+      expect(errors).to.deep.equal([]);
+      expect(Object.keys(marks)).to.include.members([
+        'overview',
+        'latency',
+        'latency-heatmap',
+        'hpa-metric',
+        'pods-cpu',
+        'pods-inflight',
+      ]);
+      for (const [id, n] of Object.entries(marks)) expect(n, id).to.be.greaterThan(0);
+      // Brush 100..200 s on the overview: the other charts' x domains follow.
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+        await page.goto(pathToFileURL(join(run, 'report.html')).href);
+        await page.waitForFunction(
+          () => (globalThis as unknown as { reportReady?: boolean }).reportReady === true,
+          undefined,
+          { timeout: 20_000 },
         );
-      });
-      for (const [id, d] of Object.entries(domains)) {
-        expect(d[0], id).to.be.closeTo(100, 2);
-        expect(d[1], id).to.be.closeTo(200, 2);
+        type V = {
+          signal(n: string, v?: unknown): V;
+          runAsync(): Promise<V>;
+          scale(n: string): { domain(): number[]; invert(x: number): number };
+        };
+        const domains = await page.evaluate(async () => {
+          const views = (globalThis as unknown as { reportViews: Record<string, V> }).reportViews;
+          const ov = views.overview!;
+          const x = ov.scale('x');
+          const px = (t: number) => {
+            let lo = 0,
+              hi = 2000;
+            for (let i = 0; i < 50; i++) {
+              const mid = (lo + hi) / 2;
+              if (x.invert(mid) < t) lo = mid;
+              else hi = mid;
+            }
+            return lo;
+          };
+          await ov.signal('brush_x', [px(100), px(200)]).runAsync();
+          await new Promise((r) => setTimeout(r, 300));
+          return Object.fromEntries(
+            ['latency', 'replicas', 'latency-heatmap', 'goroutines', 'runq', 'hpa-metric'].map((id) => [
+              id,
+              views[id]!.scale('x').domain(),
+            ]),
+          );
+        });
+        for (const [id, d] of Object.entries(domains)) {
+          expect(d[0], id).to.be.closeTo(100, 2);
+          expect(d[1], id).to.be.closeTo(200, 2);
+        }
+      } finally {
+        await browser.close();
       }
-    } finally {
-      await browser.close();
-    }
-  });
+    },
+  );
 
   it('compare and sweep reports render too (seed bands and bars over time; a heat map over a 2-D sweep)', async () => {
     const cmp = join(tmp, 'cmp');

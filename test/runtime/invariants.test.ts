@@ -88,63 +88,67 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 describe('gmp invariants under random programs (fast-check)', () => {
-  it('no G lost or duplicated (GC mark workers, assists and channel waits included), ≤ GOMAXPROCS running, Ms never decrease, busy ≤ c × elapsed and ≤ the CPU quota, every G finishes', () => {
-    fc.assert(
-      fc.property(
-        fc.array(step, { minLength: 1, maxLength: 5 }),
-        fc.integer({ min: 1, max: 4 }),
-        fc.integer({ min: 20, max: 3000 }),
-        fc.constantFrom('go' as const, 'always-polling' as const),
-        fc.integer({ min: 0, max: 1000 }),
-        fc.constantFrom('1.19' as const, '1.25' as const),
-        fc.constantFrom(undefined, 0.3, 1, 2.5),
-        fc.constantFrom(1, 2),
-        (steps, gomaxprocs, ratePerS, netpoll, seed, goVersion, cpuLimitCores, numaNodes) => {
-          const s = parseScenario(
-            JSON.stringify({
-              durationS: 0.2,
-              workload: { arrival: { process: 'poisson', ratePerS }, request: { steps } },
-              runtime: {
-                gomaxprocs,
-                netpoll,
-                goVersion,
-                cpuLimitCores,
-                channels: { c: { capacity: seed % 3 }, d: { capacity: seed % 2 } },
-                syncMutex: seed % 2 ? 'go' : 'fifo',
-                numa: { nodes: numaNodes, stealOrder: seed % 2 ? 'numa-aware' : 'random' },
-              },
-            }),
-            'prop.json',
-          );
-          const exp = new Experiment(s, seed);
-          const sched = (exp.pod as GmpPod).sched;
-          let lastM = 0;
-          const problems: string[] = [];
-          const check = exp.sim.registerKind('test.invariants', () => {
-            problems.push(...checkInvariants(sched));
-            if (sched.mcount < lastM) problems.push('Ms decreased');
-            // A CPU limit caps the CPU used by the end of each period at limit × elapsed periods (the quota
-            // runs out at a whole ns, rounded up: < 1 ns per thread per period over).
-            const periods = Math.ceil(exp.sim.now / 100e6 + 1e-9);
-            if (
-              cpuLimitCores !== undefined &&
-              sched.busyIntegralNs() > cpuLimitCores * periods * 100e6 + gomaxprocs * periods
-            )
-              problems.push(`CPU ${sched.busyIntegralNs()} ns over the quota`);
-            lastM = sched.mcount;
-            // Keep checking while anything can still change: until the drain ends or every G has exited.
-            if (exp.sim.now < 30e9 && (exp.sim.now < 0.2e9 || sched.liveGs() > 0)) exp.sim.schedule(37_000, check);
-          });
-          exp.sim.schedule(0, check);
-          exp.finish();
-          // Arrivals have stopped: let everything in flight finish (programs are bounded).
-          exp.sim.runUntil(exp.sim.now + 30e9);
-          expect(problems.slice(0, 5)).to.deep.equal([]);
-          expect(sched.liveGs(), 'live Gs after draining').to.equal(0);
-          expect(sched.stats.gExited).to.equal(sched.stats.gCreated);
-        },
-      ),
-      { numRuns: 40 },
-    );
-  });
+  it(
+    'no G lost or duplicated (GC mark workers, assists and channel waits included), ≤ GOMAXPROCS running, Ms ' +
+      'never decrease, busy ≤ c × elapsed and ≤ the CPU quota, every G finishes',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(step, { minLength: 1, maxLength: 5 }),
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 20, max: 3000 }),
+          fc.constantFrom('go' as const, 'always-polling' as const),
+          fc.integer({ min: 0, max: 1000 }),
+          fc.constantFrom('1.19' as const, '1.25' as const),
+          fc.constantFrom(undefined, 0.3, 1, 2.5),
+          fc.constantFrom(1, 2),
+          (steps, gomaxprocs, ratePerS, netpoll, seed, goVersion, cpuLimitCores, numaNodes) => {
+            const s = parseScenario(
+              JSON.stringify({
+                durationS: 0.2,
+                workload: { arrival: { process: 'poisson', ratePerS }, request: { steps } },
+                runtime: {
+                  gomaxprocs,
+                  netpoll,
+                  goVersion,
+                  cpuLimitCores,
+                  channels: { c: { capacity: seed % 3 }, d: { capacity: seed % 2 } },
+                  syncMutex: seed % 2 ? 'go' : 'fifo',
+                  numa: { nodes: numaNodes, stealOrder: seed % 2 ? 'numa-aware' : 'random' },
+                },
+              }),
+              'prop.json',
+            );
+            const exp = new Experiment(s, seed);
+            const sched = (exp.pod as GmpPod).sched;
+            let lastM = 0;
+            const problems: string[] = [];
+            const check = exp.sim.registerKind('test.invariants', () => {
+              problems.push(...checkInvariants(sched));
+              if (sched.mcount < lastM) problems.push('Ms decreased');
+              // A CPU limit caps the CPU used by the end of each period at limit × elapsed periods (the quota
+              // runs out at a whole ns, rounded up: < 1 ns per thread per period over).
+              const periods = Math.ceil(exp.sim.now / 100e6 + 1e-9);
+              if (
+                cpuLimitCores !== undefined &&
+                sched.busyIntegralNs() > cpuLimitCores * periods * 100e6 + gomaxprocs * periods
+              )
+                problems.push(`CPU ${sched.busyIntegralNs()} ns over the quota`);
+              lastM = sched.mcount;
+              // Keep checking while anything can still change: until the drain ends or every G has exited.
+              if (exp.sim.now < 30e9 && (exp.sim.now < 0.2e9 || sched.liveGs() > 0)) exp.sim.schedule(37_000, check);
+            });
+            exp.sim.schedule(0, check);
+            exp.finish();
+            // Arrivals have stopped: let everything in flight finish (programs are bounded).
+            exp.sim.runUntil(exp.sim.now + 30e9);
+            expect(problems.slice(0, 5)).to.deep.equal([]);
+            expect(sched.liveGs(), 'live Gs after draining').to.equal(0);
+            expect(sched.stats.gExited).to.equal(sched.stats.gCreated);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    },
+  );
 });

@@ -64,22 +64,25 @@ const globalQueue = (s: Sched) => Array.from({ length: s.rq.runqsize }, (_, i) =
 const idleList = (s: Sched) => Array.from(s.pidle.subarray(0, s.npidle));
 
 describe('procresize: a live GOMAXPROCS change (Go 1.19 proc.go)', () => {
-  it('p.destroy: the run queues of the Ps above n go to the head of the global queue, tail first, runnext first', () => {
-    const { s } = newSched(4, 4);
-    const [a, b, c, d, x] = [runnable(s), runnable(s), runnable(s), runnable(s), runnable(s)];
-    s.rq.runqput(2, a!, false);
-    s.rq.runqput(2, b!, false);
-    s.rq.runqput(2, c!, true); // runnext
-    s.rq.runqput(3, d!, false);
-    s.rq.globrunqput(x!);
-    procresize(s, 2);
-    // P2 is destroyed first (its runnext ends up before its runq), then P3 (ahead of P2's).
-    expect(globalQueue(s)).to.deep.equal([d, c, a, b, x]);
-    expect([s.pStatus[2], s.pStatus[3]]).to.deep.equal([Pdead, Pdead]);
-    expect(s.rq.totalQueued()).to.equal(5);
-    expect(s.nP).to.equal(2);
-    expect(checkInvariants(s)).to.deep.equal([]);
-  });
+  it(
+    'p.destroy: the run queues of the Ps above n go to the head of the global queue, tail first, runnext ' + 'first',
+    () => {
+      const { s } = newSched(4, 4);
+      const [a, b, c, d, x] = [runnable(s), runnable(s), runnable(s), runnable(s), runnable(s)];
+      s.rq.runqput(2, a!, false);
+      s.rq.runqput(2, b!, false);
+      s.rq.runqput(2, c!, true); // runnext
+      s.rq.runqput(3, d!, false);
+      s.rq.globrunqput(x!);
+      procresize(s, 2);
+      // P2 is destroyed first (its runnext ends up before its runq), then P3 (ahead of P2's).
+      expect(globalQueue(s)).to.deep.equal([d, c, a, b, x]);
+      expect([s.pStatus[2], s.pStatus[3]]).to.deep.equal([Pdead, Pdead]);
+      expect(s.rq.totalQueued()).to.equal(5);
+      expect(s.nP).to.equal(2);
+      expect(checkInvariants(s)).to.deep.equal([]);
+    },
+  );
 
   const idleCases: { name: string; from: number; to: number; work: number[]; idle: number[]; runnable: number[] }[] = [
     {
@@ -151,50 +154,57 @@ describe('procresize: a live GOMAXPROCS change (Go 1.19 proc.go)', () => {
     expect(s.gfree.gfgetGlobal()).to.equal(gp);
   });
 
-  it('the stop preempts a running G to the global tail with its work left; its M stops; P in a syscall is taken', () => {
-    const { s, sim } = newSched(3, 3);
-    // P2 runs a G (started by an M, 1 ms of CPU), P1 is in a syscall.
-    const gp = runnable(s);
-    s.rq.globrunqput(gp);
-    s.startm(-1, false);
-    sim.runUntil(200_000); // the M started (1 µs) and is 199 µs into the 1 ms burst
-    const pRun = s.g.m[gp]! >= 0 ? s.mP[s.g.m[gp]!]! : -1;
-    expect(s.g.status[gp]).to.equal(Grunning);
-    const m = s.g.m[gp]!;
-    expect(s.pidlegetPrefer(1)).to.equal(1);
-    s.pStatus[1] = Psyscall; // as entersyscall leaves it (its M and G are not needed here)
-    s.nPsyscall = 1;
-    const tick = s.syscalltick[1]!;
-    GOMAXPROCS(s, 1);
-    expect(pRun).to.equal(0); // P0 is taken first
-    expect(s.g.status[gp]).to.equal(Grunnable);
-    expect(s.g.workLeft[gp]).to.be.closeTo(1e6 - 199_000, 1);
-    expect(s.pCurG[0]).to.equal(-1);
-    expect(s.mCurG[m]).to.equal(-1);
-    expect(s.nPsyscall).to.equal(0);
-    expect(s.syscalltick[1]).to.equal(tick + 1);
-    expect(s.procresize!.preempted).to.equal(1);
-  });
+  it(
+    'the stop preempts a running G to the global tail with its work left; its M stops; P in a syscall is ' + 'taken',
+    () => {
+      const { s, sim } = newSched(3, 3);
+      // P2 runs a G (started by an M, 1 ms of CPU), P1 is in a syscall.
+      const gp = runnable(s);
+      s.rq.globrunqput(gp);
+      s.startm(-1, false);
+      sim.runUntil(200_000); // the M started (1 µs) and is 199 µs into the 1 ms burst
+      const pRun = s.g.m[gp]! >= 0 ? s.mP[s.g.m[gp]!]! : -1;
+      expect(s.g.status[gp]).to.equal(Grunning);
+      const m = s.g.m[gp]!;
+      expect(s.pidlegetPrefer(1)).to.equal(1);
+      s.pStatus[1] = Psyscall; // as entersyscall leaves it (its M and G are not needed here)
+      s.nPsyscall = 1;
+      const tick = s.syscalltick[1]!;
+      GOMAXPROCS(s, 1);
+      expect(pRun).to.equal(0); // P0 is taken first
+      expect(s.g.status[gp]).to.equal(Grunnable);
+      expect(s.g.workLeft[gp]).to.be.closeTo(1e6 - 199_000, 1);
+      expect(s.pCurG[0]).to.equal(-1);
+      expect(s.mCurG[m]).to.equal(-1);
+      expect(s.nPsyscall).to.equal(0);
+      expect(s.syscalltick[1]).to.equal(tick + 1);
+      expect(s.procresize!.preempted).to.equal(1);
+    },
+  );
 
-  it('STW: every P stops for preemptSignal + procresize when a G runs; GOMAXPROCS(n) with n = GOMAXPROCS does nothing', () => {
-    const { s, sim } = newSched(2, 4);
-    const gp = runnable(s);
-    s.rq.globrunqput(gp);
-    s.startm(-1, false);
-    sim.runUntil(100_000);
-    expect(GOMAXPROCS(s, 2)).to.equal(2);
-    expect(s.procresize?.resizes ?? 0).to.equal(0);
-    expect(GOMAXPROCS(s, 4)).to.equal(2);
-    expect(s.procresize!.stwNs).to.equal(35_000);
-    // The preempted G waits in the global queue; a woken M takes it, but no CPU moves until the world starts.
-    const busy0 = s.busyIntegralNs();
-    sim.runUntil(100_000 + 34_000);
-    expect(s.busyIntegralNs()).to.equal(busy0);
-    sim.runUntil(100_000 + 40_000);
-    expect(s.busyIntegralNs()).to.be.greaterThan(busy0);
-    expect(s.nP).to.equal(4);
-    expect(checkInvariants(s)).to.deep.equal([]);
-  });
+  it(
+    'STW: every P stops for preemptSignal + procresize when a G runs; GOMAXPROCS(n) with n = GOMAXPROCS does ' +
+      'nothing',
+    () => {
+      const { s, sim } = newSched(2, 4);
+      const gp = runnable(s);
+      s.rq.globrunqput(gp);
+      s.startm(-1, false);
+      sim.runUntil(100_000);
+      expect(GOMAXPROCS(s, 2)).to.equal(2);
+      expect(s.procresize?.resizes ?? 0).to.equal(0);
+      expect(GOMAXPROCS(s, 4)).to.equal(2);
+      expect(s.procresize!.stwNs).to.equal(35_000);
+      // The preempted G waits in the global queue; a woken M takes it, but no CPU moves until the world starts.
+      const busy0 = s.busyIntegralNs();
+      sim.runUntil(100_000 + 34_000);
+      expect(s.busyIntegralNs()).to.equal(busy0);
+      sim.runUntil(100_000 + 40_000);
+      expect(s.busyIntegralNs()).to.be.greaterThan(busy0);
+      expect(s.nP).to.equal(4);
+      expect(checkInvariants(s)).to.deep.equal([]);
+    },
+  );
 
   it('stopTheWorldGC: during a GC cycle the change waits for the cycle to end', () => {
     const { s, sim } = newSched(4, 4);

@@ -86,24 +86,32 @@ describe('scenario loading', () => {
 
   it('unknown keys are errors, with a suggestion and the allowed keys', () => {
     expect(problems('durationSec: 10\nworkload:\n  arrival:\n    process: poisson\n    rate: 5\n')).to.deep.equal([
-      'case.yaml:1:1: durationSec: unknown key "durationSec" (did you mean "durationS"?) (expected one of: name, description, seed, durationS, warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, dependencies, service, faults, steadyState, clockStart, timeline, slo, variants, sweep)',
-      'case.yaml:5:5: workload.arrival.rate: unknown key "rate" (did you mean "ratePerS"?) (expected one of: process, ratePerS)',
+      'case.yaml:1:1: durationSec: unknown key "durationSec" (did you mean "durationS"?) (expected one of: name, ' +
+        'description, seed, durationS, warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, ' +
+        'metricsPipeline, hpa, keda, densityController, dependencies, service, faults, steadyState, clockStart, ' +
+        'timeline, slo, variants, sweep)',
+      'case.yaml:5:5: workload.arrival.rate: unknown key "rate" (did you mean "ratePerS"?) (expected one of: ' +
+        'process, ratePerS)',
     ]);
   });
 
   it('an unknown variant lists the known ones', () => {
     expect(problems('workload:\n  request:\n    steps:\n      - cpu:\n          dist: gamma\n')).to.deep.equal([
-      'case.yaml:5:17: workload.request.steps[0].cpu.dist: expected one of "constant" | "exponential" | "lognormal" | "uniform" | "empirical", found the string "gamma"',
+      'case.yaml:5:17: workload.request.steps[0].cpu.dist: expected one of "constant" | "exponential" | ' +
+        '"lognormal" | "uniform" | "empirical", found the string "gamma"',
     ]);
   });
 
   it('an unknown step kind lists the step kinds; nested step errors keep their full path', () => {
     expect(problems('workload:\n  request:\n    steps:\n      - cpux: {dist: exponential}\n')).to.deep.equal([
-      'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat | call | select | close | rwlocked, found key(s) cpux (did you mean "cpu"?)',
+      'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | ' +
+        'netpoll | sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat | call | select | close | ' +
+        'rwlocked, found key(s) cpux (did you mean "cpu"?)',
     ]);
     expect(
       problems(
-        'workload:\n  request:\n    steps:\n      - spawn: {count: 2, steps: [{sleep: {dist: constant, valueMs: -1}}]}\n',
+        'workload:\n  request:\n    steps:\n      - spawn: {count: 2, steps: [{sleep: {dist: constant, valueMs: ' +
+          '-1}}]}\n',
       ),
     ).to.deep.equal([
       'case.yaml:4:69: workload.request.steps[0].spawn.steps[0].sleep.valueMs: expected a number ≥ 0, found -1',
@@ -117,8 +125,10 @@ describe('scenario loading', () => {
       name: 'unknown step kind',
       text: 'workload:\n  request:\n    steps:\n      - cpux: {dist: exponential}\n',
       want:
-        'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | netpoll | ' +
-        'sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat | call | select | close | rwlocked, found key(s) cpux (did you mean "cpu"?)',
+        'case.yaml:4:9: workload.request.steps[0]: expected a step with exactly one of the keys cpu | syscall | ' +
+        'netpoll | ' +
+        'sleep | alloc | gosched | spawn | locked | deep | send | recv | repeat | call | select | close | ' +
+        'rwlocked, found key(s) cpux (did you mean "cpu"?)',
     },
     {
       name: 'unknown fault type',
@@ -131,12 +141,18 @@ describe('scenario loading', () => {
     {
       name: 'a field of another fault type (each type takes only its own)',
       text: 'faults:\n  - {type: pod-kill, atS: 5, latencyMs: 3}\n',
-      want: 'case.yaml:2:30: faults[0].latencyMs: unknown key "latencyMs" (expected one of: type, atS, durationS, target)',
+      want:
+        'case.yaml:2:30: faults[0].latencyMs: unknown key "latencyMs" (expected one of: type, atS, durationS, ' +
+        'target)',
     },
     {
       name: 'a call to an undeclared dependency (did you mean)',
-      text: 'dependencies:\n  db: {}\n  cache: {}\nworkload:\n  request:\n    steps:\n      - call: {dependency: dbb}\n',
-      want: 'case.yaml:7:28: workload.request.steps[0].call.dependency: expected one of "db", "cache", found "dbb" (did you mean "db"?)',
+      text:
+        'dependencies:\n  db: {}\n  cache: {}\nworkload:\n  request:\n    steps:\n      - call: {dependency: ' +
+        'dbb}\n',
+      want:
+        'case.yaml:7:28: workload.request.steps[0].call.dependency: expected one of "db", "cache", found "dbb" ' +
+        '(did you mean "db"?)',
     },
     {
       name: 'a call with no dependencies declared',
@@ -159,7 +175,8 @@ describe('scenario loading', () => {
       name: 'unknown HPA metric source type',
       text: 'hpa:\n  maxReplicas: 3\n  metrics:\n    - type: Extrenal\n',
       want:
-        'case.yaml:4:13: hpa.metrics[0].type: expected one of "Resource" | "ContainerResource" | "Object" | "External" | ' +
+        'case.yaml:4:13: hpa.metrics[0].type: expected one of "Resource" | "ContainerResource" | "Object" | ' +
+        '"External" | ' +
         '"Pods", found the string "Extrenal" (did you mean "External"?)',
     },
     {
@@ -169,7 +186,8 @@ describe('scenario loading', () => {
         '        metric: {name: ingress_request_per_second}\n        target: {type: AverageValue, averageValue: 10}\n',
       want:
         'case.yaml:6:24: hpa.metrics[0].external.metric.name: expected one of "ingress_requests_per_second" | ' +
-        '"ingress_latency_p99_ms", found the string "ingress_request_per_second" (did you mean "ingress_requests_per_second"?)',
+        '"ingress_latency_p99_ms", found the string "ingress_request_per_second" (did you mean ' +
+        '"ingress_requests_per_second"?)',
     },
     {
       name: 'unknown Object metric name',
@@ -186,8 +204,10 @@ describe('scenario loading', () => {
         'hpa:\n  maxReplicas: 3\n  metrics:\n    - type: Pods\n      pods:\n' +
         '        metric: {name: go_goroutine}\n        target: {type: AverageValue, averageValue: 10}\n',
       want:
-        'case.yaml:6:24: hpa.metrics[0].pods.metric.name: expected one of "go_goroutines" | "http_requests_in_flight" | ' +
-        '"http_requests_per_second" | "go_sched_runnable_goroutines" | "go_gc_cpu_fraction" | "go_gc_pause_fraction" | ' +
+        'case.yaml:6:24: hpa.metrics[0].pods.metric.name: expected one of "go_goroutines" | ' +
+        '"http_requests_in_flight" | ' +
+        '"http_requests_per_second" | "go_sched_runnable_goroutines" | "go_gc_cpu_fraction" | ' +
+        '"go_gc_pause_fraction" | ' +
         '"http_request_duration_p99_ms" | "go_sql_in_use_connections" | "go_sql_idle_connections" | ' +
         '"go_sql_wait_duration_seconds", found the string "go_goroutine" (did you mean "go_goroutines"?)',
     },
@@ -195,8 +215,10 @@ describe('scenario loading', () => {
       name: 'unknown autoscaler kind',
       text: 'hpaa:\n  maxReplicas: 3\n',
       want:
-        'case.yaml:1:1: hpaa: unknown key "hpaa" (did you mean "hpa"?) (expected one of: name, description, seed, durationS, ' +
-        'warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, densityController, dependencies, ' +
+        'case.yaml:1:1: hpaa: unknown key "hpaa" (did you mean "hpa"?) (expected one of: name, description, seed, ' +
+        'durationS, ' +
+        'warmupS, metrics, workload, calibration, kubernetes, runtime, cluster, metricsPipeline, hpa, keda, ' +
+        'densityController, dependencies, ' +
         'service, faults, steadyState, clockStart, timeline, slo, variants, sweep)',
     },
     {
@@ -217,7 +239,8 @@ describe('scenario loading', () => {
         'runtime: {scheduler: ideal-fifo}\nworkload:\n  request:\n    steps:\n      - sleep: {dist: constant}\n',
       ),
     ).to.deep.equal([
-      'case.yaml:5:9: workload.request.steps[0]: the ideal-fifo scheduler runs cpu steps only, found "sleep" (use runtime.scheduler: gmp)',
+      'case.yaml:5:9: workload.request.steps[0]: the ideal-fifo scheduler runs cpu steps only, found "sleep" (use ' +
+        'runtime.scheduler: gmp)',
     ]);
   });
 

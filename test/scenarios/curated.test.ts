@@ -31,31 +31,35 @@ describe('curated scenarios', () => {
     },
   );
 
-  it('gomaxprocs-above-cpu-limit: runtime.GOMAXPROCS(1) at 30 s (procresize) ends the throttling and its p99 from then on', () => {
-    const file = 'scenarios/gomaxprocs-above-cpu-limit.yaml';
-    const runs = Object.fromEntries(
-      compareScenarios(readFileSync(file, 'utf8'), file).variants.map((v) => [v.name, runScenario(v.scenario, 1)]),
-    );
-    const live = runs['gomaxprocs-1-at-30s']!;
-    expect(live.summary.gmp!.procresize).to.include({ gomaxprocs: 1, changes: 1, destroyedPs: 7, createdPs: 0 });
-    const col = (r: (typeof runs)[string], name: string, from: number, to: number) => {
-      const t = r.series.columns.indexOf('t_s');
-      const c = r.series.columns.indexOf(name);
-      return r.series.rows.filter((row) => row[t]! > from && row[t]! <= to).map((row) => row[c]!);
-    };
-    const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
-    const mean = (xs: number[]) => sum(xs) / xs.length;
-    // Before the call: the same run as go1.19-default (same seed, same 8 Ps); after it, never throttled.
-    expect(col(live, 'throttled_ms_per_s', 5, 30)).to.deep.equal(
-      col(runs['go1.19-default']!, 'throttled_ms_per_s', 5, 30),
-    );
-    expect(sum(col(live, 'throttled_ms_per_s', 5, 30))).to.be.greaterThan(1000);
-    expect(sum(col(live, 'throttled_ms_per_s', 31, 60))).to.equal(0);
-    // Once the backlog of the change has drained, its per-second p99 is GOMAXPROCS 1's, not Go 1.19's.
-    const p99 = (name: string) => mean(col(runs[name]!, 'latency_p99_ms', 35, 60));
-    expect(p99('gomaxprocs-1-at-30s')).to.be.below(0.7 * p99('go1.19-default'));
-    expect(p99('gomaxprocs-1-at-30s')).to.be.below(1.3 * p99('gomaxprocs-1'));
-  });
+  it(
+    'gomaxprocs-above-cpu-limit: runtime.GOMAXPROCS(1) at 30 s (procresize) ends the throttling and its p99 from ' +
+      'then on',
+    () => {
+      const file = 'scenarios/gomaxprocs-above-cpu-limit.yaml';
+      const runs = Object.fromEntries(
+        compareScenarios(readFileSync(file, 'utf8'), file).variants.map((v) => [v.name, runScenario(v.scenario, 1)]),
+      );
+      const live = runs['gomaxprocs-1-at-30s']!;
+      expect(live.summary.gmp!.procresize).to.include({ gomaxprocs: 1, changes: 1, destroyedPs: 7, createdPs: 0 });
+      const col = (r: (typeof runs)[string], name: string, from: number, to: number) => {
+        const t = r.series.columns.indexOf('t_s');
+        const c = r.series.columns.indexOf(name);
+        return r.series.rows.filter((row) => row[t]! > from && row[t]! <= to).map((row) => row[c]!);
+      };
+      const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
+      const mean = (xs: number[]) => sum(xs) / xs.length;
+      // Before the call: the same run as go1.19-default (same seed, same 8 Ps); after it, never throttled.
+      expect(col(live, 'throttled_ms_per_s', 5, 30)).to.deep.equal(
+        col(runs['go1.19-default']!, 'throttled_ms_per_s', 5, 30),
+      );
+      expect(sum(col(live, 'throttled_ms_per_s', 5, 30))).to.be.greaterThan(1000);
+      expect(sum(col(live, 'throttled_ms_per_s', 31, 60))).to.equal(0);
+      // Once the backlog of the change has drained, its per-second p99 is GOMAXPROCS 1's, not Go 1.19's.
+      const p99 = (name: string) => mean(col(runs[name]!, 'latency_p99_ms', 35, 60));
+      expect(p99('gomaxprocs-1-at-30s')).to.be.below(0.7 * p99('go1.19-default'));
+      expect(p99('gomaxprocs-1-at-30s')).to.be.below(1.3 * p99('gomaxprocs-1'));
+    },
+  );
 
   it('gomemlimit-vs-oom: GOGC alone is OOM-killed; GOMEMLIMIT is not', () => {
     const r = variants('scenarios/gomemlimit-vs-oom.yaml');

@@ -45,26 +45,29 @@ describe('service defects (issue 18)', () => {
     expect(once.failedLatencyMs.p50).to.be.below(5);
   });
 
-  it('a kubelet probe shed by the limiter (503) is a probe Failure (pkg/probe/http DoHTTPProbe: [200, 400) only)', () => {
-    const probe = { periodSeconds: 1, failureThreshold: 1, timeoutSeconds: 1 };
-    const s = (limit: number) =>
-      runScenario(
-        scenario({
-          workload: {
-            arrival: { process: 'poisson', ratePerS: 400 },
-            request: { steps: [{ cpu: { dist: 'constant', valueMs: 0.1 } }, { call: { dependency: 'db' } }] },
-          },
-          dependencies: { db: { latency: { dist: 'constant', valueMs: 10 } } },
-          service: { limiter: { type: 'fixed', limit } },
-          cluster: { replicas: 1, pod: { readinessProbe: probe } },
-        }),
-      ).summary;
-    const shedding = s(2);
-    const roomy = s(1000);
-    expect(shedding.service!.requestsShed).to.be.greaterThan(1000);
-    expect(shedding.cluster.probes!.failures).to.be.greaterThan(5);
-    expect(shedding.cluster.rejected).to.be.greaterThan(0); // readiness lost: no Ready pod, requests refused
-    expect(roomy.service!.requestsShed).to.equal(0);
-    expect(roomy.cluster.probes!.failures).to.equal(0);
-  });
+  it(
+    'a kubelet probe shed by the limiter (503) is a probe Failure (pkg/probe/http DoHTTPProbe: [200, 400) ' + 'only)',
+    () => {
+      const probe = { periodSeconds: 1, failureThreshold: 1, timeoutSeconds: 1 };
+      const s = (limit: number) =>
+        runScenario(
+          scenario({
+            workload: {
+              arrival: { process: 'poisson', ratePerS: 400 },
+              request: { steps: [{ cpu: { dist: 'constant', valueMs: 0.1 } }, { call: { dependency: 'db' } }] },
+            },
+            dependencies: { db: { latency: { dist: 'constant', valueMs: 10 } } },
+            service: { limiter: { type: 'fixed', limit } },
+            cluster: { replicas: 1, pod: { readinessProbe: probe } },
+          }),
+        ).summary;
+      const shedding = s(2);
+      const roomy = s(1000);
+      expect(shedding.service!.requestsShed).to.be.greaterThan(1000);
+      expect(shedding.cluster.probes!.failures).to.be.greaterThan(5);
+      expect(shedding.cluster.rejected).to.be.greaterThan(0); // readiness lost: no Ready pod, requests refused
+      expect(roomy.service!.requestsShed).to.equal(0);
+      expect(roomy.cluster.probes!.failures).to.equal(0);
+    },
+  );
 });

@@ -34,21 +34,24 @@ describe('client retry policy (workload.client.retryOn, jitter, maxBackoffMs)', 
     expect(s.service!.requestsFailed / s.requests.arrivedAfterWarmup).to.be.closeTo(0.2, 0.03);
   });
 
-  it('retryOn [error]: a 500 is retried; each retry is a new attempt that makes its own call; offered counts it', () => {
-    const r = run({ retries: 2, backoffMs: 10, retryOn: ['error'] });
-    const s = r.summary;
-    // Retries: 0.2 + 0.04 per request; failures for good: 0.2³.
-    expect(s.requests.retries / s.requests.arrived).to.be.closeTo(0.24, 0.03);
-    expect(s.service!.requestsFailed / s.requests.arrivedAfterWarmup).to.be.closeTo(0.008, 0.006);
-    // Retries scheduled but not yet sent at the end are not offered yet.
-    expect(s.requests.offered).to.be.closeTo(s.requests.arrived + s.requests.retries, 5);
-    // Every attempt reached a pod and paid its call (a few may still be in flight at the end).
-    expect(s.service!.dependencies.db!.calls).to.be.closeTo(s.requests.offered!, 5);
-    const cols = r.series.columns;
-    const sum = (name: string) => r.series.rows.reduce((a, row) => a + (row[cols.indexOf(name)] as number), 0);
-    expect(sum('offered_per_s')).to.be.closeTo(s.requests.offered!, 1e-6);
-    expect(sum('offered_per_s') / sum('arrivals_per_s')).to.be.closeTo(1.24, 0.03);
-  });
+  it(
+    'retryOn [error]: a 500 is retried; each retry is a new attempt that makes its own call; offered counts ' + 'it',
+    () => {
+      const r = run({ retries: 2, backoffMs: 10, retryOn: ['error'] });
+      const s = r.summary;
+      // Retries: 0.2 + 0.04 per request; failures for good: 0.2³.
+      expect(s.requests.retries / s.requests.arrived).to.be.closeTo(0.24, 0.03);
+      expect(s.service!.requestsFailed / s.requests.arrivedAfterWarmup).to.be.closeTo(0.008, 0.006);
+      // Retries scheduled but not yet sent at the end are not offered yet.
+      expect(s.requests.offered).to.be.closeTo(s.requests.arrived + s.requests.retries, 5);
+      // Every attempt reached a pod and paid its call (a few may still be in flight at the end).
+      expect(s.service!.dependencies.db!.calls).to.be.closeTo(s.requests.offered!, 5);
+      const cols = r.series.columns;
+      const sum = (name: string) => r.series.rows.reduce((a, row) => a + (row[cols.indexOf(name)] as number), 0);
+      expect(sum('offered_per_s')).to.be.closeTo(s.requests.offered!, 1e-6);
+      expect(sum('offered_per_s') / sum('arrivals_per_s')).to.be.closeTo(1.24, 0.03);
+    },
+  );
 
   it('retryOn [shed]: a 503 from the limiter is retried after the backoff (a retry that can find room)', () => {
     const over = {
@@ -63,21 +66,24 @@ describe('client retry policy (workload.client.retryOn, jitter, maxBackoffMs)', 
     expect(retried.service!.requestsShed).to.be.below(once.service!.requestsShed * 0.8);
   });
 
-  it('jitter: full draws the wait in [0, b], equal in [b/2, b]; keyed by (request, attempt): the same run twice', () => {
-    const lat = (jitter: string) => {
-      const s = run({ retries: 1, backoffMs: 100, retryOn: ['error'], jitter }, {}, 3).summary;
-      return s;
-    };
-    const none = lat('none');
-    const full = lat('full');
-    const equal = lat('equal');
-    // Requests whose first attempt failed and second succeeded take 5 + backoff + 5 ms: p99 sits there.
-    expect(none.latencyMs.p99).to.be.within(109, 112);
-    expect(full.latencyMs.p99).to.be.within(90, 112);
-    expect(equal.latencyMs.p99).to.be.within(100, 112);
-    expect(full.latencyMs.p95).to.be.below(none.latencyMs.p95);
-    expect(JSON.stringify(lat('full'))).to.equal(JSON.stringify(full));
-  });
+  it(
+    'jitter: full draws the wait in [0, b], equal in [b/2, b]; keyed by (request, attempt): the same run ' + 'twice',
+    () => {
+      const lat = (jitter: string) => {
+        const s = run({ retries: 1, backoffMs: 100, retryOn: ['error'], jitter }, {}, 3).summary;
+        return s;
+      };
+      const none = lat('none');
+      const full = lat('full');
+      const equal = lat('equal');
+      // Requests whose first attempt failed and second succeeded take 5 + backoff + 5 ms: p99 sits there.
+      expect(none.latencyMs.p99).to.be.within(109, 112);
+      expect(full.latencyMs.p99).to.be.within(90, 112);
+      expect(equal.latencyMs.p99).to.be.within(100, 112);
+      expect(full.latencyMs.p95).to.be.below(none.latencyMs.p95);
+      expect(JSON.stringify(lat('full'))).to.equal(JSON.stringify(full));
+    },
+  );
 
   it('maxBackoffMs caps the exponential backoff', () => {
     const capped = run({ retries: 3, backoffMs: 100, retryOn: ['error'], maxBackoffMs: 30 }).summary;

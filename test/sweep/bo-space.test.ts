@@ -50,7 +50,8 @@ describe('grid ranges ({min, max, int, log, steps})', () => {
         const file = join(dir, 'bad.yaml');
         writeFileSync(
           file,
-          `name: bad\ndurationS: 5\nworkload: { request: { steps: [{ cpu: { dist: constant, valueMs: 1 } }] } }\nsweep:\n  grid:\n    runtime.gomaxprocs: ${range}\n`,
+          `name: bad\ndurationS: 5\nworkload: { request: { steps: [{ cpu: { dist: constant, valueMs: 1 } }] } ` +
+            `}\nsweep:\n  grid:\n    runtime.gomaxprocs: ${range}\n`,
         );
         const r = gmpsim('tune', file, '--method', 'bo', '--out', join(dir, 'out'));
         expect(r.status, `${range}: ${r.stderr}`).to.equal(2);

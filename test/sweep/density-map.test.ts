@@ -22,37 +22,41 @@ describe('density-law stability map (src/sweep/density-map.ts)', () => {
       expect(predictedLoop(k), `αΔt ${k}`).to.equal(want);
   });
 
-  it('oscillates at OSCILLATION_REVERSALS mean reversals; beats the HPA only when cheaper and no worse on every seed', () => {
-    const hpa = [
-      run({ podSeconds: 100, sloViolationMin: 1, flapping: 0 }),
-      run({ podSeconds: 100, sloViolationMin: 1, flapping: 0 }),
-    ];
-    const cell = (runs: number[][]) => mapRow({ alpha: 0.1, beta: 0, gamma: 0, periodS: 15, runs }, hpa);
-    const calm = cell([
-      run({ podSeconds: 90, sloViolationMin: 1, flapping: OSCILLATION_REVERSALS - 1 }),
-      run({ podSeconds: 90, sloViolationMin: 0, flapping: OSCILLATION_REVERSALS }),
-    ]);
-    expect(calm).to.deep.include({ behaviour: 'stable', beatsHpa: true, predicted: 'ringing', alphaPeriod: 1.5 });
-    const ringing = cell([
-      run({ podSeconds: 90, sloViolationMin: 0, flapping: OSCILLATION_REVERSALS }),
-      run({ podSeconds: 90, sloViolationMin: 0, flapping: OSCILLATION_REVERSALS }),
-    ]);
-    expect(ringing.behaviour).to.equal('oscillates');
-    // Cheaper on average but not on one seed, or cheaper but more minutes over the SLO: no.
-    expect(
-      cell([
-        run({ podSeconds: 50, sloViolationMin: 0, flapping: 0 }),
-        run({ podSeconds: 101, sloViolationMin: 0, flapping: 0 }),
-      ]).beatsHpa,
-    ).to.equal(false);
-    expect(
-      cell([
-        run({ podSeconds: 50, sloViolationMin: 1.1, flapping: 0 }),
-        run({ podSeconds: 50, sloViolationMin: 0, flapping: 0 }),
-      ]).beatsHpa,
-    ).to.equal(false);
-    expect(() => mapRow({ alpha: 0.1, beta: 0, gamma: 0, periodS: 15, runs: [hpa[0]!] }, hpa)).to.throw(RangeError);
-  });
+  it(
+    'oscillates at OSCILLATION_REVERSALS mean reversals; beats the HPA only when cheaper and no worse on every ' +
+      'seed',
+    () => {
+      const hpa = [
+        run({ podSeconds: 100, sloViolationMin: 1, flapping: 0 }),
+        run({ podSeconds: 100, sloViolationMin: 1, flapping: 0 }),
+      ];
+      const cell = (runs: number[][]) => mapRow({ alpha: 0.1, beta: 0, gamma: 0, periodS: 15, runs }, hpa);
+      const calm = cell([
+        run({ podSeconds: 90, sloViolationMin: 1, flapping: OSCILLATION_REVERSALS - 1 }),
+        run({ podSeconds: 90, sloViolationMin: 0, flapping: OSCILLATION_REVERSALS }),
+      ]);
+      expect(calm).to.deep.include({ behaviour: 'stable', beatsHpa: true, predicted: 'ringing', alphaPeriod: 1.5 });
+      const ringing = cell([
+        run({ podSeconds: 90, sloViolationMin: 0, flapping: OSCILLATION_REVERSALS }),
+        run({ podSeconds: 90, sloViolationMin: 0, flapping: OSCILLATION_REVERSALS }),
+      ]);
+      expect(ringing.behaviour).to.equal('oscillates');
+      // Cheaper on average but not on one seed, or cheaper but more minutes over the SLO: no.
+      expect(
+        cell([
+          run({ podSeconds: 50, sloViolationMin: 0, flapping: 0 }),
+          run({ podSeconds: 101, sloViolationMin: 0, flapping: 0 }),
+        ]).beatsHpa,
+      ).to.equal(false);
+      expect(
+        cell([
+          run({ podSeconds: 50, sloViolationMin: 1.1, flapping: 0 }),
+          run({ podSeconds: 50, sloViolationMin: 0, flapping: 0 }),
+        ]).beatsHpa,
+      ).to.equal(false);
+      expect(() => mapRow({ alpha: 0.1, beta: 0, gamma: 0, periodS: 15, runs: [hpa[0]!] }, hpa)).to.throw(RangeError);
+    },
+  );
 
   it('draws a cell per row, coloured by behaviour, with a ★ per cell that beats the HPA', () => {
     const hpa = [run({ podSeconds: 100, sloViolationMin: 0, flapping: 0 })];
@@ -92,22 +96,26 @@ describe('density-law stability map (src/sweep/density-map.ts)', () => {
       expect(svg.match(/ ★<\/text>/g)?.length).to.equal(body.filter((l) => l.endsWith(',yes')).length);
     });
 
-    it('a few cells re-run from the model give the committed rows byte for byte (small αΔt stable, large oscillates)', async () => {
-      const cells = new Set(['0.02/0/0', '0.05/0/0.05', '0.3/0/0']);
-      const rows = await densityMapRows(LESSON, {
-        workers: 2,
-        keep: (p) => cells.has(p.params.map(([, v]) => v).join('/')),
-      });
-      expect(rows).to.have.length(3);
-      const [smallA, mid, largeA] = rows;
-      // The model's side: αΔt = 0.3 settles; αΔt = 4.5 rescales back and forth all run long.
-      expect(smallA).to.deep.include({ predicted: 'monotone', behaviour: 'stable' });
-      expect(largeA).to.deep.include({ predicted: 'diverging', behaviour: 'oscillates' });
-      expect(largeA!.reversals).to.be.greaterThan(2 * OSCILLATION_REVERSALS);
-      expect(mid).to.deep.include({ behaviour: 'stable', beatsHpa: true });
-      const produced = mapCsv(rows).trimEnd().split('\n');
-      expect(produced[0]).to.equal(header);
-      for (const line of produced.slice(1)) expect(body, 'a re-run row is in the committed map.csv').to.include(line);
-    });
+    it(
+      'a few cells re-run from the model give the committed rows byte for byte (small αΔt stable, large ' +
+        'oscillates)',
+      async () => {
+        const cells = new Set(['0.02/0/0', '0.05/0/0.05', '0.3/0/0']);
+        const rows = await densityMapRows(LESSON, {
+          workers: 2,
+          keep: (p) => cells.has(p.params.map(([, v]) => v).join('/')),
+        });
+        expect(rows).to.have.length(3);
+        const [smallA, mid, largeA] = rows;
+        // The model's side: αΔt = 0.3 settles; αΔt = 4.5 rescales back and forth all run long.
+        expect(smallA).to.deep.include({ predicted: 'monotone', behaviour: 'stable' });
+        expect(largeA).to.deep.include({ predicted: 'diverging', behaviour: 'oscillates' });
+        expect(largeA!.reversals).to.be.greaterThan(2 * OSCILLATION_REVERSALS);
+        expect(mid).to.deep.include({ behaviour: 'stable', beatsHpa: true });
+        const produced = mapCsv(rows).trimEnd().split('\n');
+        expect(produced[0]).to.equal(header);
+        for (const line of produced.slice(1)) expect(body, 'a re-run row is in the committed map.csv').to.include(line);
+      },
+    );
   });
 });

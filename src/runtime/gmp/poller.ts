@@ -81,7 +81,10 @@ export function netpollWake(s: Sched, m: number): void {
   s.schedule(m);
 }
 
-/** addtimer on pp (`gp`: the sleeping G, or a select's timer id); wakeNetPoller: shorten the poller's sleep, or wakep if nobody polls. */
+/**
+ * addtimer on pp (`gp`: the sleeping G, or a select's timer id); wakeNetPoller: shorten the poller's sleep, or
+ * wakep if nobody polls.
+ */
 export function addtimer(s: Sched, pp: number, gp: number, when: number): void {
   s.timers.addtimer(pp, gp, when);
   if (s.netpoll.pollerM >= 0) s.netpoll.wake(when);
