@@ -100,7 +100,7 @@ describe('density-law stability map (src/sweep/density-map.ts)', () => {
       'a few cells re-run from the model give the committed rows byte for byte (small αΔt stable, large ' +
         'oscillates)',
       async () => {
-        const cells = new Set(['0.02/0/0', '0.05/0/0.05', '0.3/0/0']);
+        const cells = new Set(['0.02/0/0', '0.05/0/0', '0.3/0/0']);
         const rows = await densityMapRows(LESSON, {
           workers: 2,
           keep: (p) => cells.has(p.params.map(([, v]) => v).join('/')),
