@@ -1414,6 +1414,14 @@ for (const [n, x] of Object.entries(storm)) {
   console.log(`${n.padEnd(10)} completed ${s.requests.completed}, failed ${s.requests.failed}, retries ${s.requests.retries}, wasted attempts ${s.requests.wastedAttempts}`);
 }
 for (const [n, x] of Object.entries(storm)) tslab.display.html(await seriesChartSvg(x.series, { arrivals_per_s: 'arrivals/s', completions_per_s: 'completions/s' }, `Retry storm — ${n} (neighbour 30–50 s)`, 'requests/s'));"""),
+        ("code", """const drain: Record<string, any> = {};
+for (const v of variants('../scenarios/dependency-outage-node-drain.yaml')) drain[v.name] = runScenario(v.scenario, 1);
+for (const [n, x] of Object.entries(drain)) {
+  const s = x.summary;
+  console.log(`${n.padEnd(10)} completed ${s.requests.completed}, failed ${s.requests.failed}, p99 ${s.latencyMs.p99.toFixed(1)} ms`);
+  for (const c of s.chaos.steadyState.checks) console.log(`  steady state ${c.phase.padEnd(6)} ${c.fromS}–${c.toS} s -> ${c.pass ? 'pass' : 'FAIL'}`);
+}
+tslab.display.html(await seriesChartSvg(drain['breaker'].series, { replicas_ready: 'Ready pods', faults_active: 'faults active' }, 'Breakers on: the database hangs 20–30 s, node 1 is drained 45–65 s', 'count'));"""),
     ],
     f"""**Closed loop.** A user waits for the answer, so the users themselves limit the load: with N users,
 response time R and think time Z, Little's law gives throughput N / (R + Z). Below capacity R is the
