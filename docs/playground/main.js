@@ -1291,29 +1291,43 @@ variants:
 `,"/calibrations/go1.19-this-machine.json":`{
   "name": "go1.19-this-machine",
   "go": "go version go1.19.8 linux/amd64",
-  "machine": "AMD EPYC, 2 CPUs",
-  "measuredOn": "2026-11-23",
+  "machine": "Intel(R) Xeon(R) Processor, 2 CPUs",
+  "measuredOn": "2026-11-30",
   "runtime": {
     "costs": {
-      "ctxSwitchNs": 100.8,
-      "chanOpNs": 11.2,
-      "goroutineCreateNs": 44.6,
-      "syscallOverheadNs": 53.4,
-      "timerSlackUs": 68.1
+      "ctxSwitchNs": 120.4,
+      "chanOpNs": 15.9,
+      "goroutineCreateNs": 75.9,
+      "syscallOverheadNs": 52.9,
+      "timerSlackUs": 83.5,
+      "httpRequestUs": 116.2,
+      "mallocNsPerObject": 14.5,
+      "mallocLargeUs": 0.6,
+      "zeroNsPerKB": 158.6
     },
     "gc": {
-      "scanRateMBPerCpuS": 2242
+      "scanRateMBPerCpuS": 1679
     }
   },
   "measurements": {
-    "chanOpNs": 11.2,
-    "pingPongRoundTripNs": 224,
-    "goCreateRunExitNs": 145.4,
-    "syscallMinusRawSyscallNs": 53.4,
+    "chanOpNs": 15.9,
+    "pingPongRoundTripNs": 272.7,
+    "goCreateRunExitNs": 196.4,
+    "syscallMinusRawSyscallNs": 52.9,
+    "usleep20LateNs": 88459,
+    "httpServerCpuPerEmptyRequestUs": 116.2,
+    "malloc16BNs": 17,
+    "malloc64BNs": 27.7,
+    "malloc256BNs": 87.5,
+    "malloc1024BNs": 287.1,
+    "malloc4096BNs": 1117.5,
+    "malloc16384BNs": 3646.8,
+    "malloc65536BNs": 10795.2,
+    "malloc262144BNs": 44064.2,
+    "malloc1048576BNs": 165863.3,
     "forcedGcCycles": 18,
     "forcedGcMarkedMB": 288,
-    "forcedGcMarkCpuMs": 128.5,
-    "usleep20LateNs": 73137
+    "forcedGcMarkCpuMs": 171.5
   }
 }
 `};var Ms=Symbol.for("yaml.alias"),Es=Symbol.for("yaml.document"),kt=Symbol.for("yaml.map"),vu=Symbol.for("yaml.pair"),Je=Symbol.for("yaml.scalar"),Yt=Symbol.for("yaml.seq"),De=Symbol.for("yaml.node.type"),_t=e=>!!e&&typeof e=="object"&&e[De]===Ms,jt=e=>!!e&&typeof e=="object"&&e[De]===Es,Ce=e=>!!e&&typeof e=="object"&&e[De]===kt,q=e=>!!e&&typeof e=="object"&&e[De]===vu,R=e=>!!e&&typeof e=="object"&&e[De]===Je,He=e=>!!e&&typeof e=="object"&&e[De]===Yt;function G(e){if(e&&typeof e=="object")switch(e[De]){case kt:case Yt:return!0}return!1}function W(e){if(e&&typeof e=="object")switch(e[De]){case Ms:case kt:case Je:case Yt:return!0}return!1}var js=e=>(R(e)||G(e))&&!!e.anchor;var Le=Symbol("break visit"),uv=Symbol("skip children"),Ut=Symbol("remove node");function Rt(e,t){let r=dv(t);jt(e)?Ir(null,e.contents,r,Object.freeze([e]))===Ut&&(e.contents=null):Ir(null,e,r,Object.freeze([]))}Rt.BREAK=Le;Rt.SKIP=uv;Rt.REMOVE=Ut;function Ir(e,t,r,i){let n=fv(e,t,r,i);if(W(n)||q(n))return mv(e,i,n),Ir(e,n,r,i);if(typeof n!="symbol"){if(G(t)){i=Object.freeze(i.concat(t));for(let o=0;o<t.items.length;++o){let s=Ir(o,t.items[o],r,i);if(typeof s=="number")o=s-1;else{if(s===Le)return Le;s===Ut&&(t.items.splice(o,1),o-=1)}}}else if(q(t)){i=Object.freeze(i.concat(t));let o=Ir("key",t.key,r,i);if(o===Le)return Le;o===Ut&&(t.key=null);let s=Ir("value",t.value,r,i);if(s===Le)return Le;s===Ut&&(t.value=null)}}return n}async function Us(e,t){let r=dv(t);jt(e)?await Or(null,e.contents,r,Object.freeze([e]))===Ut&&(e.contents=null):await Or(null,e,r,Object.freeze([]))}Us.BREAK=Le;Us.SKIP=uv;Us.REMOVE=Ut;async function Or(e,t,r,i){let n=await fv(e,t,r,i);if(W(n)||q(n))return mv(e,i,n),Or(e,n,r,i);if(typeof n!="symbol"){if(G(t)){i=Object.freeze(i.concat(t));for(let o=0;o<t.items.length;++o){let s=await Or(o,t.items[o],r,i);if(typeof s=="number")o=s-1;else{if(s===Le)return Le;s===Ut&&(t.items.splice(o,1),o-=1)}}}else if(q(t)){i=Object.freeze(i.concat(t));let o=await Or("key",t.key,r,i);if(o===Le)return Le;o===Ut&&(t.key=null);let s=await Or("value",t.value,r,i);if(s===Le)return Le;s===Ut&&(t.value=null)}}return n}function dv(e){return typeof e=="object"&&(e.Collection||e.Node||e.Value)?Object.assign({Alias:e.Node,Map:e.Node,Scalar:e.Node,Seq:e.Node},e.Value&&{Map:e.Value,Scalar:e.Value,Seq:e.Value},e.Collection&&{Map:e.Collection,Seq:e.Collection},e):e}function fv(e,t,r,i){if(typeof r=="function")return r(e,t,i);if(Ce(t))return r.Map?.(e,t,i);if(He(t))return r.Seq?.(e,t,i);if(q(t))return r.Pair?.(e,t,i);if(R(t))return r.Scalar?.(e,t,i);if(_t(t))return r.Alias?.(e,t,i)}function mv(e,t,r){let i=t[t.length-1];if(G(i))i.items[e]=r;else if(q(i))e==="key"?i.key=r:i.value=r;else if(jt(i))i.contents=r;else{let n=_t(i)?"alias":"scalar";throw new Error(`Cannot replace node with ${n} parent`)}}var $x={"!":"%21",",":"%2C","[":"%5B","]":"%5D","{":"%7B","}":"%7D"},Sx=e=>e.replace(/[!,[\]{}]/g,t=>$x[t]),Lt=class e{constructor(t,r){this.docStart=null,this.docEnd=!1,this.yaml=Object.assign({},e.defaultYaml,t),this.tags=Object.assign({},e.defaultTags,r)}clone(){let t=new e(this.yaml,this.tags);return t.docStart=this.docStart,t}atDocument(){let t=new e(this.yaml,this.tags);switch(this.yaml.version){case"1.1":this.atNextDocument=!0;break;case"1.2":this.atNextDocument=!1,this.yaml={explicit:e.defaultYaml.explicit,version:"1.2"},this.tags=Object.assign({},e.defaultTags);break}return t}add(t,r){this.atNextDocument&&(this.yaml={explicit:e.defaultYaml.explicit,version:"1.1"},this.tags=Object.assign({},e.defaultTags),this.atNextDocument=!1);let i=t.trim().split(/[ \t]+/),n=i.shift();switch(n){case"%TAG":{if(i.length!==2&&(r(0,"%TAG directive should contain exactly two parts"),i.length<2))return!1;let[o,s]=i;return this.tags[o]=s,!0}case"%YAML":{if(this.yaml.explicit=!0,i.length!==1)return r(0,"%YAML directive should contain exactly one part"),!1;let[o]=i;if(o==="1.1"||o==="1.2")return this.yaml.version=o,!0;{let s=/^\d+\.\d+$/.test(o);return r(6,`Unsupported YAML version ${o}`,s),!1}}default:return r(0,`Unknown directive ${n}`,!0),!1}}tagName(t,r){if(t==="!")return"!";if(t[0]!=="!")return r(`Not a valid tag: ${t}`),null;if(t[1]==="<"){let s=t.slice(2,-1);return s==="!"||s==="!!"?(r(`Verbatim tags aren't resolved, so ${t} is invalid.`),null):(t[t.length-1]!==">"&&r("Verbatim tags must end with a >"),s)}let[,i,n]=t.match(/^(.*!)([^!]*)$/s);n||r(`The ${t} tag has no suffix`);let o=this.tags[i];if(o)try{return o+decodeURIComponent(n)}catch(s){return r(String(s)),null}return i==="!"?t:(r(`Could not resolve tag: ${t}`),null)}tagString(t){for(let[r,i]of Object.entries(this.tags))if(t.startsWith(i))return r+Sx(t.substring(i.length));return t[0]==="!"?t:`!<${t}>`}toString(t){let r=this.yaml.explicit?[`%YAML ${this.yaml.version||"1.2"}`]:[],i=Object.entries(this.tags),n;if(t&&i.length>0&&W(t.contents)){let o={};Rt(t.contents,(s,a)=>{W(a)&&a.tag&&(o[a.tag]=!0)}),n=Object.keys(o)}else n=[];for(let[o,s]of i)o==="!!"&&s==="tag:yaml.org,2002:"||(!t||n.some(a=>a.startsWith(s)))&&r.push(`%TAG ${o} ${s}`);return r.join(`

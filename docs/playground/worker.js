@@ -1357,29 +1357,43 @@ variants:
 `,"/calibrations/go1.19-this-machine.json":`{
   "name": "go1.19-this-machine",
   "go": "go version go1.19.8 linux/amd64",
-  "machine": "AMD EPYC, 2 CPUs",
-  "measuredOn": "2026-11-23",
+  "machine": "Intel(R) Xeon(R) Processor, 2 CPUs",
+  "measuredOn": "2026-11-30",
   "runtime": {
     "costs": {
-      "ctxSwitchNs": 100.8,
-      "chanOpNs": 11.2,
-      "goroutineCreateNs": 44.6,
-      "syscallOverheadNs": 53.4,
-      "timerSlackUs": 68.1
+      "ctxSwitchNs": 120.4,
+      "chanOpNs": 15.9,
+      "goroutineCreateNs": 75.9,
+      "syscallOverheadNs": 52.9,
+      "timerSlackUs": 83.5,
+      "httpRequestUs": 116.2,
+      "mallocNsPerObject": 14.5,
+      "mallocLargeUs": 0.6,
+      "zeroNsPerKB": 158.6
     },
     "gc": {
-      "scanRateMBPerCpuS": 2242
+      "scanRateMBPerCpuS": 1679
     }
   },
   "measurements": {
-    "chanOpNs": 11.2,
-    "pingPongRoundTripNs": 224,
-    "goCreateRunExitNs": 145.4,
-    "syscallMinusRawSyscallNs": 53.4,
+    "chanOpNs": 15.9,
+    "pingPongRoundTripNs": 272.7,
+    "goCreateRunExitNs": 196.4,
+    "syscallMinusRawSyscallNs": 52.9,
+    "usleep20LateNs": 88459,
+    "httpServerCpuPerEmptyRequestUs": 116.2,
+    "malloc16BNs": 17,
+    "malloc64BNs": 27.7,
+    "malloc256BNs": 87.5,
+    "malloc1024BNs": 287.1,
+    "malloc4096BNs": 1117.5,
+    "malloc16384BNs": 3646.8,
+    "malloc65536BNs": 10795.2,
+    "malloc262144BNs": 44064.2,
+    "malloc1048576BNs": 165863.3,
     "forcedGcCycles": 18,
     "forcedGcMarkedMB": 288,
-    "forcedGcMarkCpuMs": 128.5,
-    "usleep20LateNs": 73137
+    "forcedGcMarkCpuMs": 171.5
   }
 }
 `};var Sa=new Map(Object.entries(rP));function iP(t,e){return Object.assign(new Error(`ENOENT: no such file or directory, ${e} '${t}'`),{code:"ENOENT",path:t,syscall:e})}function dm(t,e){let n=Sa.get(String(t));if(n===void 0)throw iP(String(t),"open");return n}function ti(t){let e=String(t).replace(/\/$/,"");if(Sa.has(e))return!0;for(let n of Sa.keys())if(n.startsWith(`${e}/`))return!0;return!1}function sP(t){let e=`${String(t).replace(/\/$/,"")}/`,n=new Set;for(let i of Sa.keys())i.startsWith(e)&&n.add(i.slice(e.length).split("/")[0]);return[...n].sort()}function mm(t){let e=String(t).replace(/\/$/,""),n=Sa.get(e);if(n!==void 0)return{isFile:()=>!0,isDirectory:()=>!1,size:n.length};if(ti(e))return{isFile:()=>!1,isDirectory:()=>!0,size:0};throw iP(e,"stat")}function oP(t){let e=[];for(let n of t)n===""||n==="."||(n===".."?e.pop():e.push(n));return`/${e.join("/")}`}function aP(t){return t.startsWith("/")}function Ns(...t){let e=[];for(let n of t)n.startsWith("/")&&(e=[]),e.push(...n.split("/"));return oP(e)}function cP(...t){let e=t.filter(i=>i!=="").join("/"),n=oP(e.split("/"));return e.startsWith("/")?n:n.slice(1)}function pm(t){let e=t.replace(/\/+$/,"").lastIndexOf("/");return e<0?".":e===0?"/":t.slice(0,e)}function Vw(t,e){let n=t.replace(/\/+$/,"").split("/").pop()??"";return e&&n.endsWith(e)&&n!==e?n.slice(0,-e.length):n}function fm(t){let e=Vw(t),n=e.lastIndexOf(".");return n<=0?"":e.slice(n)}var hm=Symbol.for("yaml.alias"),gm=Symbol.for("yaml.document"),Vt=Symbol.for("yaml.map"),Bw=Symbol.for("yaml.pair"),mt=Symbol.for("yaml.scalar"),Pn=Symbol.for("yaml.seq"),qe=Symbol.for("yaml.node.type"),Bt=t=>!!t&&typeof t=="object"&&t[qe]===hm,an=t=>!!t&&typeof t=="object"&&t[qe]===gm,pt=t=>!!t&&typeof t=="object"&&t[qe]===Vt,G=t=>!!t&&typeof t=="object"&&t[qe]===Bw,F=t=>!!t&&typeof t=="object"&&t[qe]===mt,Zt=t=>!!t&&typeof t=="object"&&t[qe]===Pn;function Y(t){if(t&&typeof t=="object")switch(t[qe]){case Vt:case Pn:return!0}return!1}function H(t){if(t&&typeof t=="object")switch(t[qe]){case hm:case Vt:case mt:case Pn:return!0}return!1}var ym=t=>(F(t)||Y(t))&&!!t.anchor;var nt=Symbol("break visit"),lP=Symbol("skip children"),cn=Symbol("remove node");function ln(t,e){let n=uP(e);an(t)?Ps(null,t.contents,n,Object.freeze([t]))===cn&&(t.contents=null):Ps(null,t,n,Object.freeze([]))}ln.BREAK=nt;ln.SKIP=lP;ln.REMOVE=cn;function Ps(t,e,n,i){let r=dP(t,e,n,i);if(H(r)||G(r))return mP(t,i,r),Ps(t,r,n,i);if(typeof r!="symbol"){if(Y(e)){i=Object.freeze(i.concat(e));for(let s=0;s<e.items.length;++s){let o=Ps(s,e.items[s],n,i);if(typeof o=="number")s=o-1;else{if(o===nt)return nt;o===cn&&(e.items.splice(s,1),s-=1)}}}else if(G(e)){i=Object.freeze(i.concat(e));let s=Ps("key",e.key,n,i);if(s===nt)return nt;s===cn&&(e.key=null);let o=Ps("value",e.value,n,i);if(o===nt)return nt;o===cn&&(e.value=null)}}return r}async function bm(t,e){let n=uP(e);an(t)?await As(null,t.contents,n,Object.freeze([t]))===cn&&(t.contents=null):await As(null,t,n,Object.freeze([]))}bm.BREAK=nt;bm.SKIP=lP;bm.REMOVE=cn;async function As(t,e,n,i){let r=await dP(t,e,n,i);if(H(r)||G(r))return mP(t,i,r),As(t,r,n,i);if(typeof r!="symbol"){if(Y(e)){i=Object.freeze(i.concat(e));for(let s=0;s<e.items.length;++s){let o=await As(s,e.items[s],n,i);if(typeof o=="number")s=o-1;else{if(o===nt)return nt;o===cn&&(e.items.splice(s,1),s-=1)}}}else if(G(e)){i=Object.freeze(i.concat(e));let s=await As("key",e.key,n,i);if(s===nt)return nt;s===cn&&(e.key=null);let o=await As("value",e.value,n,i);if(o===nt)return nt;o===cn&&(e.value=null)}}return r}function uP(t){return typeof t=="object"&&(t.Collection||t.Node||t.Value)?Object.assign({Alias:t.Node,Map:t.Node,Scalar:t.Node,Seq:t.Node},t.Value&&{Map:t.Value,Scalar:t.Value,Seq:t.Value},t.Collection&&{Map:t.Collection,Seq:t.Collection},t):t}function dP(t,e,n,i){if(typeof n=="function")return n(t,e,i);if(pt(e))return n.Map?.(t,e,i);if(Zt(e))return n.Seq?.(t,e,i);if(G(e))return n.Pair?.(t,e,i);if(F(e))return n.Scalar?.(t,e,i);if(Bt(e))return n.Alias?.(t,e,i)}function mP(t,e,n){let i=e[e.length-1];if(Y(i))i.items[t]=n;else if(G(i))t==="key"?i.key=n:i.value=n;else if(an(i))i.contents=n;else{let r=Bt(i)?"alias":"scalar";throw new Error(`Cannot replace node with ${r} parent`)}}var uU={"!":"%21",",":"%2C","[":"%5B","]":"%5D","{":"%7B","}":"%7D"},dU=t=>t.replace(/[!,[\]{}]/g,e=>uU[e]),un=class t{constructor(e,n){this.docStart=null,this.docEnd=!1,this.yaml=Object.assign({},t.defaultYaml,e),this.tags=Object.assign({},t.defaultTags,n)}clone(){let e=new t(this.yaml,this.tags);return e.docStart=this.docStart,e}atDocument(){let e=new t(this.yaml,this.tags);switch(this.yaml.version){case"1.1":this.atNextDocument=!0;break;case"1.2":this.atNextDocument=!1,this.yaml={explicit:t.defaultYaml.explicit,version:"1.2"},this.tags=Object.assign({},t.defaultTags);break}return e}add(e,n){this.atNextDocument&&(this.yaml={explicit:t.defaultYaml.explicit,version:"1.1"},this.tags=Object.assign({},t.defaultTags),this.atNextDocument=!1);let i=e.trim().split(/[ \t]+/),r=i.shift();switch(r){case"%TAG":{if(i.length!==2&&(n(0,"%TAG directive should contain exactly two parts"),i.length<2))return!1;let[s,o]=i;return this.tags[s]=o,!0}case"%YAML":{if(this.yaml.explicit=!0,i.length!==1)return n(0,"%YAML directive should contain exactly one part"),!1;let[s]=i;if(s==="1.1"||s==="1.2")return this.yaml.version=s,!0;{let o=/^\d+\.\d+$/.test(s);return n(6,`Unsupported YAML version ${s}`,o),!1}}default:return n(0,`Unknown directive ${r}`,!0),!1}}tagName(e,n){if(e==="!")return"!";if(e[0]!=="!")return n(`Not a valid tag: ${e}`),null;if(e[1]==="<"){let o=e.slice(2,-1);return o==="!"||o==="!!"?(n(`Verbatim tags aren't resolved, so ${e} is invalid.`),null):(e[e.length-1]!==">"&&n("Verbatim tags must end with a >"),o)}let[,i,r]=e.match(/^(.*!)([^!]*)$/s);r||n(`The ${e} tag has no suffix`);let s=this.tags[i];if(s)try{return s+decodeURIComponent(r)}catch(o){return n(String(o)),null}return i==="!"?e:(n(`Could not resolve tag: ${e}`),null)}tagString(e){for(let[n,i]of Object.entries(this.tags))if(e.startsWith(i))return n+dU(e.substring(i.length));return e[0]==="!"?e:`!<${e}>`}toString(e){let n=this.yaml.explicit?[`%YAML ${this.yaml.version||"1.2"}`]:[],i=Object.entries(this.tags),r;if(e&&i.length>0&&H(e.contents)){let s={};ln(e.contents,(o,a)=>{H(a)&&a.tag&&(s[a.tag]=!0)}),r=Object.keys(s)}else r=[];for(let[s,o]of i)s==="!!"&&o==="tag:yaml.org,2002:"||(!e||r.some(a=>a.startsWith(o)))&&n.push(`%TAG ${s} ${o}`);return n.join(`
