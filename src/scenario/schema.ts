@@ -14,6 +14,7 @@ import {
   MetricsPipelineSchema,
   TimelineEventSchema,
 } from './cluster-schema.js';
+import { CostsSchema } from './costs-schema.js';
 import {
   type AllocSize,
   AllocSizeSchema,
@@ -39,6 +40,8 @@ import { SweepSchema } from './sweep-schema.js';
 /** Dependencies, the `call` step and the service block (service-schema.ts), built on DurationDistSchema. */
 const { DependenciesSchema, CallSchema, ServiceSchema } = serviceSchemas(DurationDistSchema);
 
+// runtime.costs lives in costs-schema.ts (issue 16's 700-line rule); re-exported for importers.
+export { type Costs, CostsSchema } from './costs-schema.js';
 export {
   STEP_KINDS,
   type Step,
@@ -187,90 +190,6 @@ export const WorkloadSchema = z.strictObject({
     .describe('the callers: timeouts and retries (retry storms add load exactly when the service is slow)'),
 });
 export type Workload = z.infer<typeof WorkloadSchema>;
-
-export const CostsSchema = z
-  .strictObject({
-    ctxSwitchNs: z.number().nonnegative().default(200).describe('switching the P to another G (gogo + schedule), ns'),
-    stealNs: z.number().nonnegative().default(300).describe('a successful steal (runqgrab), ns'),
-    goroutineCreateNs: z
-      .number()
-      .nonnegative()
-      .default(300)
-      .describe('`go f()` (newproc), charged to the creating G, ns'),
-    threadCreateUs: z
-      .number()
-      .nonnegative()
-      .default(30)
-      .describe('creating an OS thread for a new M (newm → clone), µs'),
-    threadWakeUs: z.number().nonnegative().default(5).describe('waking a parked M (futex wake → running), µs'),
-    syscallOverheadNs: z.number().nonnegative().default(100).describe('entersyscall + exitsyscall bookkeeping, ns'),
-    chanOpNs: z
-      .number()
-      .nonnegative()
-      .default(50)
-      .describe('a channel send or receive that does not block (chansend/chanrecv: lock, copy, maybe goready), ns'),
-    preemptSignalUs: z
-      .number()
-      .nonnegative()
-      .default(5)
-      .describe('async preemption: SIGURG delivery until the G stops, µs'),
-    runnextStealWaitUs: z
-      .number()
-      .nonnegative()
-      .default(3)
-      .describe("runqgrab's usleep(3) before stealing a running P's runnext, µs"),
-    timerSlackUs: z
-      .number()
-      .nonnegative()
-      .default(50)
-      .describe(
-        "Linux timer slack (timer_slack_ns): how late sysmon's usleep may return; each loop takes its delay + " +
-          'this + threadWakeUs, µs',
-      ),
-    stackCopyNsPerKB: z
-      .number()
-      .nonnegative()
-      .default(50)
-      .describe('copystack: copying 1 KiB of stack when it grows (memmove), ns'),
-    mallocNsPerObject: z
-      .number()
-      .nonnegative()
-      .default(15)
-      .describe(
-        "mallocgc's small-object path (<= 32 KiB: size class, mcache span), per object, zeroing excluded, charged " +
-          'to the allocating goroutine, ns',
-      ),
-    mallocLargeUs: z
-      .number()
-      .nonnegative()
-      .default(2)
-      .describe(
-        "mallocgc's large-object path (> 32 KiB: a span of whole pages from mheap), per object, zeroing excluded, µs",
-      ),
-    zeroNsPerKB: z
-      .number()
-      .nonnegative()
-      .default(50)
-      .describe('memclrNoHeapPointers: zeroing 1 KiB of a new object (needzero), charged with mallocgc, ns'),
-    httpRequestUs: z
-      .number()
-      .nonnegative()
-      .default(60)
-      .describe(
-        "net/http's own CPU per request on the server (reading and parsing it, dispatch, writing the response, " +
-          'the read/write syscalls, netpoll wake-ups), µs; charged only with runtime.server: net/http',
-      ),
-    procresizeUs: z
-      .number()
-      .nonnegative()
-      .default(30)
-      .describe(
-        "runtime.GOMAXPROCS's stop-the-world work (procresize: Ps made or destroyed, their mcaches flushed, queues " +
-          'and timers moved), µs, besides preempting the running Gs; charged only by a live GOMAXPROCS change',
-      ),
-  })
-  .describe('runtime operation costs');
-export type Costs = z.infer<typeof CostsSchema>;
 
 export const GcSchema = z
   .strictObject({

@@ -25,8 +25,8 @@ import {
 import { Clients, clientPolicySet } from './client.js';
 import { chaosReported, FaultInjector } from './faults.js';
 import { PodFleet } from './fleet.js';
+import { chaosSummary, clusterSummary, hpaSummary } from './layer-summaries.js';
 import { RunTrace, type RunTraceOptions } from './run-trace.js';
-import { checkSteadyState } from './steady-state.js';
 import { type RunSummary, SERIES_COLUMNS } from './summary.js';
 import { scheduleTimeline } from './timeline.js';
 
@@ -330,29 +330,7 @@ export class Experiment implements CompletionSink {
       serviceP50Ms: result.summary.serviceMs.p50,
       gomaxprocs: s.runtime.gomaxprocs,
     });
-    if (this.chaos) {
-      result.summary.chaos = {
-        faults: s.faults.map((f, i) => ({
-          type: f.type,
-          atS: f.atS,
-          target: f.target?.kind ?? 'default',
-          started: this.faults.started[i]!,
-          pods: [...this.faults.hit[i]!],
-        })),
-        lostResponses: this.lostResponses,
-        ...(s.steadyState
-          ? {
-              steadyState: checkSteadyState(
-                s.steadyState,
-                s.faults,
-                this.series,
-                s.durationS,
-                s.metrics.sampleIntervalMs / 1000,
-              ),
-            }
-          : {}),
-      };
-    }
+    if (this.chaos) result.summary.chaos = chaosSummary(s, this.faults, this.lostResponses, this.series);
     if (this.tracer) result.trace = this.tracer.finish(result.hpaDecisions);
     // Only a run past the bounds says so (every curated run is within them, so their summaries are unchanged).
     const exact = [this.latency, this.wait, this.service, this.failedLatency].every((l) => l.exact);
@@ -632,7 +610,6 @@ export class Experiment implements CompletionSink {
     const [s50, s99] = this.service.quantiles([0.5, 0.99]);
     const busy = this.fleet.busyIntegralNs() - this.busyAtWarmup;
     const podNs = this.fleet.deployment.podNsIntegral() - this.podNsAtWarmup;
-    const dep = this.fleet.deployment;
     // Closed-loop users offer what they are answered: the measured rate of requests sent.
     const rate = this.vus ? this.arrived / s.durationS : this.arrivals.ratePerS;
     return {
@@ -678,41 +655,11 @@ export class Experiment implements CompletionSink {
       serviceMs: { mean: this.service.mean(), p50: s50!, p99: s99! },
       latencyHistogramMs: this.latencyHist.toJSON(),
       utilization: podNs > 0 ? busy / (podNs * s.runtime.gomaxprocs) : 0,
-      cluster: {
-        podSeconds: nsToS(podNs),
-        replicasAtEnd: dep.replicas,
-        maxReplicas: dep.maxReplicasSeen,
+      cluster: clusterSummary(this.fleet, s, podNs, {
         rejected: this.rejectedMeasured,
         killed: this.lostRequests,
-        oomKills: dep.oomKills,
-        oomLostRequests: dep.oomLost,
         maxGoroutinesPerPod: this.maxGoroutines,
-        ...(dep.startupSummary() ? { startup: dep.startupSummary() } : {}),
-        ...(dep.probesOn ? { probes: { ...dep.probeStats } } : {}),
-        ...(this.fleet.nodeAutoscaler
-          ? {
-              nodeAutoscaler: {
-                nodesAdded: this.fleet.nodeAutoscaler.nodesAdded,
-                nodesRemoved: this.fleet.nodeAutoscaler.nodesRemoved,
-                maxNodes: this.fleet.nodeAutoscaler.maxNodesSeen,
-                nodesAtEnd: dep.nodes.upCount(),
-              },
-            }
-          : {}),
-        ...(dep.rollouts.length > 0
-          ? {
-              rollouts: dep.rollouts.map((r) => ({
-                atS: nsToS(r.startNs),
-                completedS: Number.isNaN(r.completeNs) ? null : nsToS(r.completeNs),
-              })),
-            }
-          : {}),
-        // Only when it happened: an overload beyond cluster.pod.maxInFlightRequests (absent otherwise,
-        // so results of runs that never reach the limit are unchanged).
-        ...(dep.overloaded > 0
-          ? { overloadRefused: dep.overloaded, maxInFlightRequestsPerPod: s.cluster.pod.maxInFlightRequests }
-          : {}),
-      },
+      }),
       ...(isK6Executor(s.workload.arrival)
         ? {
             loadGenerator: {
@@ -743,29 +690,6 @@ function latencyBucketColumns(bounds: readonly number[]): string[] {
 /** Mean CPU per request implied by the scenario (cpu steps, spawned children and loops included). */
 function meanCpuNs(s: Scenario): number {
   return stepsMeanCpuNs(s.workload.request.steps);
-}
-
-/** HPA activity from its sync records: rescales, and how often the direction flipped (flapping). */
-function hpaSummary(decisions: readonly HpaDecisionRecord[]) {
-  let ups = 0,
-    downs = 0,
-    reversals = 0,
-    lastDir = 0;
-  for (const d of decisions) {
-    if (!d.rescale) continue;
-    const dir = Math.sign(d.desiredReplicas - d.currentReplicas);
-    if (dir > 0) ups++;
-    else downs++;
-    if (lastDir !== 0 && dir !== lastDir) reversals++;
-    lastDir = dir;
-  }
-  return {
-    syncs: decisions.length,
-    rescales: ups + downs,
-    scaleUps: ups,
-    scaleDowns: downs,
-    directionReversals: reversals,
-  };
 }
 
 /** Run a scenario to completion in one call. */
