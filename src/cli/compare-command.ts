@@ -87,7 +87,7 @@ export function compareCommand(file: string, opts: CompareOptions): void {
   const out = new AtomicDir(outDir);
   const stopped = abortOnSignals(out);
   const runOneSeed = (vi: number, scenario: Scenario, seed: number) => {
-    const sink = new CsvFileSink(out.path(`timeseries-${variants[vi]!.name}-seed-${seed}.csv`));
+    const sink = new CsvFileSink(out.path(`timeseries-${variants[vi]!.name}-seed-${seed}.csv`), out.dir);
     const r = runScenario(scenario, seed, { sinks: { series: sink } });
     sink.close();
     runs[vi]!.runs.push(runFigures(scenario, r));

@@ -127,8 +127,8 @@ function runInto(
   opts: RunOptions,
   trace: RunTraceOptions | undefined,
 ): void {
-  const seriesSink = new CsvFileSink(out.path(STREAMED_FILES.series));
-  const podsFile = new CsvFileSink<number | string>(out.path(STREAMED_FILES.pods));
+  const seriesSink = new CsvFileSink(out.path(STREAMED_FILES.series), out.dir);
+  const podsFile = new CsvFileSink<number | string>(out.path(STREAMED_FILES.pods), out.dir);
   let podRows = false;
   const podsSink = {
     begin: (columns: readonly string[]) => podsFile.begin(columns),

@@ -19,13 +19,20 @@ export class CsvFileSink<V extends number | string = number> implements RowSink<
   /** Rows written so far. */
   rows = 0;
 
-  constructor(readonly path: string) {}
+  /**
+   * `shownAs`: the path a write error names — the results directory the user asked for, not the hidden
+   * temporary directory the file is streamed into (which is removed on failure).
+   */
+  constructor(
+    readonly path: string,
+    private readonly shownAs: string = path,
+  ) {}
 
   begin(columns: readonly string[]): void {
     try {
       this.fd = openSync(this.path, 'w');
     } catch (e) {
-      throw new OutputWriteError(this.path, e);
+      throw new OutputWriteError(this.shownAs, e);
     }
     this.line(columns.join(','));
   }
@@ -59,7 +66,7 @@ export class CsvFileSink<V extends number | string = number> implements RowSink<
     try {
       for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off);
     } catch (e) {
-      throw new OutputWriteError(this.path, e);
+      throw new OutputWriteError(this.shownAs, e);
     }
   }
 
