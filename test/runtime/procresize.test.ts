@@ -1,14 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { RandomStreams } from '../../src/engine/random.js';
-import { Simulation } from '../../src/engine/simulation.js';
 import { GC_MARK, GC_OFF } from '../../src/runtime/gc/cycle.js';
 import { newG } from '../../src/runtime/gmp/goroutines.js';
 import { checkInvariants } from '../../src/runtime/gmp/invariants.js';
 import type { GmpPod } from '../../src/runtime/gmp/pod.js';
 import { GOMAXPROCS, procresize, procresizeAfterGC, stealOrder } from '../../src/runtime/gmp/procresize.js';
-import { Programs } from '../../src/runtime/gmp/program.js';
-import { Sched, type SchedConfig } from '../../src/runtime/gmp/sched.js';
+import type { Sched } from '../../src/runtime/gmp/sched.js';
 import {
   Gdead,
   Grunnable,
@@ -22,7 +19,7 @@ import {
 } from '../../src/runtime/gmp/states.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { Experiment } from '../../src/sim/experiment.js';
-import { CPU_1MS } from '../support/direct-sched.js';
+import { CPU_1MS, newSched as directSched } from '../support/direct-sched.js';
 import { problems } from '../support/problems.js';
 
 /**
@@ -30,32 +27,7 @@ import { problems } from '../support/problems.js';
  * rule table on a directly built Sched that may have up to `cap` Ps.
  */
 function newSched(nP: number, cap: number) {
-  const sim = new Simulation();
-  const rng = new RandomStreams(1);
-  const cfg: SchedConfig = {
-    gomaxprocs: nP,
-    maxProcs: cap,
-    netpoll: 'go',
-    goVersion: '1.19',
-    maxThreads: 100,
-    costs: {
-      ctxSwitchNs: 0,
-      stealNs: 0,
-      goroutineCreateNs: 0,
-      threadCreateNs: 1000,
-      threadWakeNs: 1000,
-      syscallNs: 0,
-      chanOpNs: 0,
-      preemptSignalNs: 5000,
-      runnextStealWaitNs: 3000,
-      procresizeNs: 30_000,
-    },
-  };
-  const s = new Sched(sim, cfg, new Programs(CPU_1MS, rng), rng.stream('sched.steal'), {
-    complete: () => {},
-    started: () => {},
-  });
-  return { sim, s };
+  return directSched(nP, CPU_1MS, { maxProcs: cap, costs: { preemptSignalNs: 5000, procresizeNs: 30_000 } });
 }
 
 /** A runnable G made on P `pp`'s free list side (not queued). */

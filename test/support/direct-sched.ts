@@ -12,11 +12,16 @@ export const CPU_1MS: Step[] = [{ cpu: { dist: 'constant', valueMs: 1 } } as Ste
  * A Go 1.19 Sched built directly (no scenario, no pod) for rule tables: every cost zero except thread
  * start/wake (1 µs) and runqgrab's usleep(3) (3 µs); completed request ids are collected.
  */
-export function newSched(nP: number, steps: Step[] = CPU_1MS) {
+export function newSched(
+  nP: number,
+  steps: Step[] = CPU_1MS,
+  over: { maxProcs?: number; costs?: Partial<SchedConfig['costs']> } = {},
+) {
   const sim = new Simulation();
   const rng = new RandomStreams(1);
   const cfg: SchedConfig = {
     gomaxprocs: nP,
+    ...(over.maxProcs !== undefined ? { maxProcs: over.maxProcs } : {}),
     netpoll: 'go',
     goVersion: '1.19',
     maxThreads: 100,
@@ -30,6 +35,7 @@ export function newSched(nP: number, steps: Step[] = CPU_1MS) {
       chanOpNs: 0,
       preemptSignalNs: 0,
       runnextStealWaitNs: 3000,
+      ...over.costs,
     },
   };
   const completed: number[] = [];
