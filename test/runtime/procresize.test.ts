@@ -4,7 +4,7 @@ import { GC_MARK, GC_OFF } from '../../src/runtime/gc/cycle.js';
 import { newG } from '../../src/runtime/gmp/goroutines.js';
 import { checkInvariants } from '../../src/runtime/gmp/invariants.js';
 import type { GmpPod } from '../../src/runtime/gmp/pod.js';
-import { GOMAXPROCS, procresize, procresizeAfterGC, stealOrder } from '../../src/runtime/gmp/procresize.js';
+import { GOMAXPROCS, procresize, procresizeAfterGC } from '../../src/runtime/gmp/procresize.js';
 import type { Sched } from '../../src/runtime/gmp/sched.js';
 import {
   Gdead,
@@ -17,6 +17,7 @@ import {
   Prunning,
   Psyscall,
 } from '../../src/runtime/gmp/states.js';
+import { stealOrder } from '../../src/runtime/gmp/steal.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { Experiment } from '../../src/sim/experiment.js';
 import { CPU_1MS, newSched as directSched } from '../support/direct-sched.js';

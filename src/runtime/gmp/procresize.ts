@@ -61,18 +61,6 @@ export class ProcResize {
   }
 }
 
-/** stealOrder.reset(n) (proc.go randomOrder): the strides coprime with n that stealWork walks the Ps by. */
-export function stealOrder(n: number): number[] {
-  const out: number[] = [];
-  for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) out.push(i);
-  return out;
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
 /**
  * runtime.GOMAXPROCS(n) called now in the pod's process: returns the previous setting. During a GC cycle
  * the change waits for its end (procresizeAfterGC); otherwise the world stops now.

@@ -43,8 +43,7 @@ export class StealOrder {
   /** randomOrder.reset(n): GOMAXPROCS is n from now on (at start, and when procresize changes it). */
   reset(n: number): void {
     this.nP = n;
-    this.coprimes = [];
-    for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) this.coprimes.push(i);
+    this.coprimes = stealOrder(n);
   }
 
   /** The draws of stealWork's four rounds, made without walking the Ps (the stream stays where it would be). */
@@ -157,6 +156,13 @@ function noteSteal(s: Sched, pp: number, p2: number, stolen: number): number {
   const cost = s.cfg.costs.stealNs + s.cpu.stealCostNs(pp, p2);
   s.tracer?.instant('steal', pp, s.pM[pp]!, `stole ${stolen} from P${p2}`);
   return cost;
+}
+
+/** randomOrder.reset(n) (proc.go): the strides coprime with n that stealWork walks the Ps by. */
+export function stealOrder(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 1; i <= n; i++) if (gcd(i, n) === 1) out.push(i);
+  return out;
 }
 
 function gcd(a: number, b: number): number {
