@@ -98,7 +98,16 @@ export class LadderQueue implements EventSet {
     return this.live;
   }
 
+  /** The handle of the event the last `add` inserted. */
+  lastHandle: EventHandle = -1;
+
   push(time: number, kind: number, target: number, arg: number): EventHandle {
+    this.add(time, kind, target, arg);
+    return this.lastHandle;
+  }
+
+  /** As push, the handle left in `lastHandle` (EventSet.add: no boxed return value). */
+  add(time: number, kind: number, target: number, arg: number): void {
     const slot = this.allocSlot();
     const di = this.ints,
       ri = slot << 3;
@@ -113,7 +122,7 @@ export class LadderQueue implements EventSet {
     if (this.nRungs === 0 && this.topCount === 0 && this.bEnd - this.bHead < SMALL && this.bEnd < this.bSlot.length) {
       this.insertShort(slot, time);
     } else this.enqueue(slot, time);
-    return slot + gen * SLOT_SPACE;
+    this.lastHandle = slot + gen * SLOT_SPACE;
   }
 
   cancel(handle: EventHandle): boolean {
