@@ -182,16 +182,43 @@ export class KeyedStream extends RandomStream {
 
   /** Position the stream at the start of the sub-stream keyed (k1, k2) (any 32-bit integers). */
   seek(k1: number, k2: number): void {
-    this.x = lowbias32((k1 ^ this.base1) >>> 0);
-    this.lane2 = lowbias32(((k2 + 0x27d4eb2f) ^ this.base2) >>> 0);
+    // lowbias32 of each key, written out and kept as int32 (the same 32 bits as its unsigned result: x is
+    // only ever added to mod 2^32, lane2 only xor-ed), for the reason next32 gives.
+    let h = k1 ^ this.base1;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x846ca68b);
+    this.x = h ^ (h >>> 16);
+    h = (k2 + 0x27d4eb2f) ^ this.base2;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x846ca68b);
+    this.lane2 = h ^ (h >>> 16);
     this.spareNormal = NaN;
   }
 
-  /** The next 32 random bits of the sub-stream, as an unsigned integer. */
+  /**
+   * The next 32 random bits of the sub-stream, as an unsigned integer: lowbias32(lowbias32(x) ^ lane2),
+   * written out here (every request draws through it several times, and V8, out of inlining budget in
+   * the interpreter that calls it, left lowbias32 a call returning a boxed number above 2^31).
+   */
   next32(): number {
     const x = (this.x + WEYL) | 0;
     this.x = x;
-    return lowbias32(lowbias32(x) ^ this.lane2);
+    let h = x ^ (x >>> 16);
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x846ca68b);
+    h ^= h >>> 16;
+    h ^= this.lane2;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x846ca68b);
+    h ^= h >>> 16;
+    return h >>> 0;
   }
 
   override next(): number {

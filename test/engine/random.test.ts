@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
-import { type Prng, RandomStream, RandomStreams } from '../../src/engine/random.js';
+import { hashKey, KeyedStream, lowbias32, type Prng, RandomStream, RandomStreams } from '../../src/engine/random.js';
 
 describe('engine/RandomStreams', () => {
   it('same seed and name give the same sequence', () => {
@@ -86,6 +86,31 @@ describe('engine/RandomStreams', () => {
     expect(chi2).to.be.below(1137);
     // Beyond the ziggurat's base (x > 7.697): n·e^−7.697 ≈ 454 expected, σ ≈ 21; allow 4.5σ.
     expect(tail).to.be.within(358, 550);
+  });
+
+  it('draw n of keyed sub-stream (k1, k2) is lowbias32(lowbias32(lane1 + n·W) ^ lane2), as documented', () => {
+    // KeyedStream writes lowbias32 out in seek and next32 (hot path); this pins them to the one definition.
+    const seed = 'gmpsim/3/keyed/request.steps[0]';
+    const s = new KeyedStream('request.steps[0]', seed);
+    const base1 = hashKey(seed);
+    const base2 = lowbias32(base1 ^ 0x5bd1e995);
+    const keys: Array<[number, number]> = [
+      [0, 0],
+      [1, 0],
+      [12, 5],
+      [-1, -1],
+      [0x7fffffff, 0x80000000],
+      [-123456, 77],
+    ];
+    for (const [k1, k2] of keys) {
+      s.seek(k1, k2);
+      const lane1 = lowbias32((k1 ^ base1) >>> 0);
+      const lane2 = lowbias32(((k2 + 0x27d4eb2f) ^ base2) >>> 0);
+      for (let n = 1; n <= 20; n++) {
+        const want = lowbias32(lowbias32((lane1 + n * 0x9e3779b9) >>> 0) ^ lane2);
+        expect(s.next32(), `keys ${k1}, ${k2}, draw ${n}`).to.equal(want);
+      }
+    }
   });
 
   it('a keyed stream draws by key, not by order: a sub-stream is the same whatever was drawn before', () => {
