@@ -30,6 +30,31 @@ describe('engine/RandomStreams', () => {
     }
   });
 
+  it('skip(n) leaves a stream where n draws would (Alea, a keyed sub-stream, a passed-in prng)', () => {
+    const makers: Array<[string, () => RandomStream]> = [
+      ['alea', () => new RandomStream('s', 'gmpsim/5/pod-1/sched.steal')],
+      [
+        'keyed',
+        () => {
+          const k = new KeyedStream('k', 'gmpsim/5/keyed/request.steps[0]');
+          k.seek(-77, 3);
+          return k;
+        },
+      ],
+      ['passed-in prng', () => new RandomStream('s', '', seedrandom.alea('x') as Prng)],
+    ];
+    for (const [name, make] of makers) {
+      for (const n of [0, 1, 4, 7, 1000]) {
+        const [a, b] = [make(), make()];
+        a.next();
+        b.next();
+        a.skip(n);
+        for (let i = 0; i < n; i++) b.next();
+        expect([a.next(), a.nextDouble()], `${name}, skip ${n}`).to.deep.equal([b.next(), b.nextDouble()]);
+      }
+    }
+  });
+
   it('streams are independent: drawing from one never shifts another', () => {
     const s1 = new RandomStreams(7);
     const s2 = new RandomStreams(7);
