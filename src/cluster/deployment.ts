@@ -166,10 +166,13 @@ export class Deployment {
     return this.ready.length;
   }
 
+  /** A pod's requests in flight, for the load balancer (made once: no closure per request). */
+  private readonly inFlightOf = (p: number): number => this.pods[p]!.inFlight;
+
   /** The Service: send a request to a Ready pod; false if there is none or the chosen one is overloaded. */
   route(requestId: number): boolean {
     this.arrivals++;
-    const i = this.lb.pick(this.ready, (p) => this.pods[p]!.inFlight);
+    const i = this.lb.pick(this.ready, this.inFlightOf);
     if (i < 0) {
       this.rejected++;
       return false;

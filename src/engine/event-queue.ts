@@ -71,8 +71,17 @@ export class EventQueue implements EventSet {
     return this.n - this.cancelled - (this.rootTaken ? 1 : 0);
   }
 
+  /** The handle of the event the last `add` inserted. */
+  lastHandle: EventHandle = -1;
+
   /** Insert an event; returns its handle. `time` must not be below the time of the event being dispatched. */
   push(time: number, kind: number, target: number, arg: number): EventHandle {
+    this.add(time, kind, target, arg);
+    return this.lastHandle;
+  }
+
+  /** As push, the handle left in `lastHandle` (EventSet.add: no boxed return value). */
+  add(time: number, kind: number, target: number, arg: number): void {
     const slot = this.allocSlot();
     const r = slot << 2,
       d = this.slots;
@@ -90,7 +99,7 @@ export class EventQueue implements EventSet {
       if (this.n + HEAP_PAD >= this.hTime.length) this.growHeap();
       this.siftUp(this.n++, time, s, slot);
     }
-    return slot + gen * SLOT_SPACE;
+    this.lastHandle = slot + gen * SLOT_SPACE;
   }
 
   /** Cancel a pending event. Returns false if it already fired, was cancelled, or the handle is stale. */

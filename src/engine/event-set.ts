@@ -15,7 +15,16 @@ export interface EventSet {
   takenKind: number;
   takenTarget: number;
   takenArg: number;
+  /** Insert an event; returns its handle (`add` then `lastHandle`). */
   push(time: number, kind: number, target: number, arg: number): EventHandle;
+  /**
+   * Insert an event; its handle is then `lastHandle`. No return value: a handle is a double past the
+   * 31-bit small-integer range, and V8 boxes a double returned from a call it does not inline (`push` is
+   * too large to inline) — one 16-byte heap object per event. A field read after an inlined call is not boxed.
+   */
+  add(time: number, kind: number, target: number, arg: number): void;
+  /** The handle of the event the last `add` (or `push`) inserted. */
+  readonly lastHandle: EventHandle;
   cancel(handle: EventHandle): boolean;
   isPending(handle: EventHandle): boolean;
   peekTime(): number;

@@ -10,34 +10,93 @@ import { exponentialSlow, LAYER_MASK, TWO32, ZIG_KE, ZIG_WE } from './ziggurat.j
 export class RandomStream {
   protected readonly prng: Prng;
   protected spareNormal = NaN;
+  /**
+   * Alea's state (seedrandom.alea, seeded by it), stepped here in `step` rather than through seedrandom's
+   * closure: the same numbers, without a call through a closure and its captured object on every draw
+   * (the steal stream draws four per failed stealWork). Unused when a test passes its own prng.
+   */
+  private c = 0;
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private readonly custom: boolean;
 
   constructor(
     readonly name: string,
     seed: string,
     prng?: Prng,
   ) {
-    this.prng = prng ?? seedrandom.alea(seed);
+    this.custom = prng !== undefined;
+    if (prng !== undefined) this.prng = prng;
+    else {
+      const st = seedrandom.alea(seed, { state: true }).state();
+      this.c = st.c;
+      this.s0 = st.s0;
+      this.s1 = st.s1;
+      this.s2 = st.s2;
+      const f = (() => this.step()) as Prng;
+      f.double = () => this.nextDouble();
+      this.prng = f;
+    }
+  }
+
+  /** One step of Alea (seedrandom's alea.js `next`): uniform in [0, 1) with 32 bits of resolution. */
+  private step(): number {
+    if (this.custom) return this.prng();
+    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.c = t | 0;
+    this.s2 = t - this.c;
+    return this.s2;
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution. */
   next(): number {
-    return this.prng();
+    return this.step();
   }
 
-  /** Uniform in [0, 1) with 53 bits of resolution (twice the cost of `next`). */
+  /**
+   * Advance past `n` draws of `next` without making them (the stream ends where n calls would leave it):
+   * Alea's steps on local variables, stored once, rather than n reads and writes of the fields.
+   */
+  skip(n: number): void {
+    if (this.custom) {
+      for (let i = 0; i < n; i++) this.prng();
+      return;
+    }
+    let s0 = this.s0,
+      s1 = this.s1,
+      s2 = this.s2,
+      c = this.c;
+    for (let i = 0; i < n; i++) {
+      const t = 2091639 * s0 + c * 2.3283064365386963e-10;
+      s0 = s1;
+      s1 = s2;
+      c = t | 0;
+      s2 = t - c;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.c = c;
+  }
+
+  /** Uniform in [0, 1) with 53 bits of resolution (twice the cost of `next`; seedrandom's prng.double). */
   nextDouble(): number {
-    return this.prng.double();
+    if (this.custom) return this.prng.double();
+    return this.step() + ((this.step() * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
   }
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    return Math.floor(this.prng() * n);
+    return Math.floor(this.step() * n);
   }
 
   /** Exponential with the given mean (ziggurat method: see ziggurat.ts). */
   exponential(mean: number): number {
     // The ziggurat's common path; exponentialSlow takes the tail and the wedges.
-    const jz = (this.prng() * TWO32) >>> 0;
+    const jz = (this.step() * TWO32) >>> 0;
     const iz = jz & LAYER_MASK;
     if (jz < ZIG_KE[iz]!) return mean * jz * ZIG_WE[iz]!;
     return mean * exponentialSlow(this.prng, jz, iz);
@@ -52,8 +111,8 @@ export class RandomStream {
     }
     let u: number, v: number, s: number;
     do {
-      u = 2 * this.prng.double() - 1;
-      v = 2 * this.prng.double() - 1;
+      u = 2 * this.nextDouble() - 1;
+      v = 2 * this.nextDouble() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
     const f = Math.sqrt((-2 * Math.log(s)) / s);
@@ -149,20 +208,52 @@ export class KeyedStream extends RandomStream {
 
   /** Position the stream at the start of the sub-stream keyed (k1, k2) (any 32-bit integers). */
   seek(k1: number, k2: number): void {
-    this.x = lowbias32((k1 ^ this.base1) >>> 0);
-    this.lane2 = lowbias32(((k2 + 0x27d4eb2f) ^ this.base2) >>> 0);
+    // lowbias32 of each key, written out and kept as int32 (the same 32 bits as its unsigned result: x is
+    // only ever added to mod 2^32, lane2 only xor-ed), for the reason next32 gives.
+    let h = k1 ^ this.base1;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x846ca68b);
+    this.x = h ^ (h >>> 16);
+    h = (k2 + 0x27d4eb2f) ^ this.base2;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x846ca68b);
+    this.lane2 = h ^ (h >>> 16);
     this.spareNormal = NaN;
   }
 
-  /** The next 32 random bits of the sub-stream, as an unsigned integer. */
+  /**
+   * The next 32 random bits of the sub-stream, as an unsigned integer: lowbias32(lowbias32(x) ^ lane2),
+   * written out here (every request draws through it several times, and V8, out of inlining budget in
+   * the interpreter that calls it, left lowbias32 a call returning a boxed number above 2^31).
+   */
   next32(): number {
     const x = (this.x + WEYL) | 0;
     this.x = x;
-    return lowbias32(lowbias32(x) ^ this.lane2);
+    let h = x ^ (x >>> 16);
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x846ca68b);
+    h ^= h >>> 16;
+    h ^= this.lane2;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x846ca68b);
+    h ^= h >>> 16;
+    return h >>> 0;
   }
 
   override next(): number {
     return this.next32() / TWO32;
+  }
+
+  /** Past n draws: the counter moves n Weyl steps. */
+  override skip(n: number): void {
+    this.x = (this.x + Math.imul(n, WEYL)) | 0;
   }
 
   override nextDouble(): number {

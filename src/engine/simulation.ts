@@ -49,13 +49,17 @@ export class Simulation implements Clock {
   /** Schedule an event `delayNs` after now (delay ≥ 0; rounded to whole nanoseconds). */
   schedule(delayNs: number, kind: number, target = 0, arg = 0): EventHandle {
     if (!(delayNs >= 0)) throw new RangeError(`schedule: delay must be ≥ 0 ns, got ${delayNs}`);
-    return this.queue.push(this.now + Math.round(delayNs), kind, target, arg);
+    const q = this.queue;
+    q.add(this.now + Math.round(delayNs), kind, target, arg);
+    return q.lastHandle;
   }
 
   /** Schedule an event at absolute time `timeNs` (≥ now). */
   scheduleAt(timeNs: number, kind: number, target = 0, arg = 0): EventHandle {
     if (!(timeNs >= this.now)) throw new RangeError(`scheduleAt: time ${timeNs} ns is before now (${this.now} ns)`);
-    return this.queue.push(Math.round(timeNs), kind, target, arg);
+    const q = this.queue;
+    q.add(Math.round(timeNs), kind, target, arg);
+    return q.lastHandle;
   }
 
   /** Cancel a pending event; false if it already fired or was cancelled. */

@@ -1,12 +1,58 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { RandomStreams } from '../../src/engine/random.js';
+import seedrandom from 'seedrandom';
+import { hashKey, KeyedStream, lowbias32, type Prng, RandomStream, RandomStreams } from '../../src/engine/random.js';
 
 describe('engine/RandomStreams', () => {
   it('same seed and name give the same sequence', () => {
     const a = new RandomStreams(42).stream('arrivals');
     const b = new RandomStreams(42).stream('arrivals');
     for (let i = 0; i < 1000; i++) expect(a.next()).to.equal(b.next());
+  });
+
+  it("a stream's draws are seedrandom's Alea's, bit for bit (stepped in place, not through its closure)", () => {
+    // The reference is the same class drawing through seedrandom.alea's own closure (a passed-in prng).
+    for (const seed of ['gmpsim/1/pod-3/sched.steal', 'gmpsim/7/arrivals', '']) {
+      const own = new RandomStream('s', seed);
+      const ref = new RandomStream('s', seed, seedrandom.alea(seed) as Prng);
+      const draws: Array<(r: RandomStream) => number> = [
+        (r) => r.next(),
+        (r) => r.nextDouble(),
+        (r) => r.int(7),
+        (r) => r.exponential(2),
+        (r) => r.normal(),
+      ];
+      for (let i = 0; i < 50_000; i++) {
+        const d = draws[i % draws.length]!;
+        const [a, b] = [d(own), d(ref)];
+        if (a !== b) expect.fail(`seed ${JSON.stringify(seed)}, draw ${i}: ${a} against seedrandom's ${b}`);
+      }
+    }
+  });
+
+  it('skip(n) leaves a stream where n draws would (Alea, a keyed sub-stream, a passed-in prng)', () => {
+    const makers: Array<[string, () => RandomStream]> = [
+      ['alea', () => new RandomStream('s', 'gmpsim/5/pod-1/sched.steal')],
+      [
+        'keyed',
+        () => {
+          const k = new KeyedStream('k', 'gmpsim/5/keyed/request.steps[0]');
+          k.seek(-77, 3);
+          return k;
+        },
+      ],
+      ['passed-in prng', () => new RandomStream('s', '', seedrandom.alea('x') as Prng)],
+    ];
+    for (const [name, make] of makers) {
+      for (const n of [0, 1, 4, 7, 1000]) {
+        const [a, b] = [make(), make()];
+        a.next();
+        b.next();
+        a.skip(n);
+        for (let i = 0; i < n; i++) b.next();
+        expect([a.next(), a.nextDouble()], `${name}, skip ${n}`).to.deep.equal([b.next(), b.nextDouble()]);
+      }
+    }
   });
 
   it('streams are independent: drawing from one never shifts another', () => {
@@ -65,6 +111,31 @@ describe('engine/RandomStreams', () => {
     expect(chi2).to.be.below(1137);
     // Beyond the ziggurat's base (x > 7.697): n·e^−7.697 ≈ 454 expected, σ ≈ 21; allow 4.5σ.
     expect(tail).to.be.within(358, 550);
+  });
+
+  it('draw n of keyed sub-stream (k1, k2) is lowbias32(lowbias32(lane1 + n·W) ^ lane2), as documented', () => {
+    // KeyedStream writes lowbias32 out in seek and next32 (hot path); this pins them to the one definition.
+    const seed = 'gmpsim/3/keyed/request.steps[0]';
+    const s = new KeyedStream('request.steps[0]', seed);
+    const base1 = hashKey(seed);
+    const base2 = lowbias32(base1 ^ 0x5bd1e995);
+    const keys: Array<[number, number]> = [
+      [0, 0],
+      [1, 0],
+      [12, 5],
+      [-1, -1],
+      [0x7fffffff, 0x80000000],
+      [-123456, 77],
+    ];
+    for (const [k1, k2] of keys) {
+      s.seek(k1, k2);
+      const lane1 = lowbias32((k1 ^ base1) >>> 0);
+      const lane2 = lowbias32(((k2 + 0x27d4eb2f) ^ base2) >>> 0);
+      for (let n = 1; n <= 20; n++) {
+        const want = lowbias32(lowbias32((lane1 + n * 0x9e3779b9) >>> 0) ^ lane2);
+        expect(s.next32(), `keys ${k1}, ${k2}, draw ${n}`).to.equal(want);
+      }
+    }
   });
 
   it('a keyed stream draws by key, not by order: a sub-stream is the same whatever was drawn before', () => {

@@ -10,10 +10,12 @@ import { Grunnable, WAIT_NONE } from './states.js';
  * it). A leaf: it answers with Gs and times; the scheduler injects the Gs and runs the poller M.
  */
 export class Netpoll {
-  private readonly readyQ: number[] = [];
+  /** The ready Gs in [readyHead, readyTail), oldest first (typed arrays: no garbage per G). */
+  private readyQ = new Int32Array(64);
   /** When each G in readyQ was made ready (netpoll delay: until an M takes it). */
-  private readonly readyAt: number[] = [];
+  private readyAt = new Float64Array(64);
   private readyHead = 0;
+  private readyTail = 0;
   /** Gs taken from the ready list, and their summed wait there (ready → runnable), ns. */
   taken = 0;
   delayNs = 0;
@@ -38,14 +40,33 @@ export class Netpoll {
 
   /** Gs the poller found ready that no M has taken yet. */
   pending(): number {
-    return this.readyQ.length - this.readyHead;
+    return this.readyTail - this.readyHead;
   }
 
   /** netpollready: gp's I/O is ready; returns the Gs pending now. */
   ready(gp: number): number {
-    this.readyQ.push(gp);
-    this.readyAt.push(this.sim.now);
-    return this.readyQ.length - this.readyHead;
+    if (this.readyTail === this.readyQ.length) this.readyRoom();
+    this.readyQ[this.readyTail] = gp;
+    this.readyAt[this.readyTail++] = this.sim.now;
+    return this.readyTail - this.readyHead;
+  }
+
+  /** The ready list is full at its end: slide it to the front, or double it. */
+  private readyRoom(): void {
+    const n = this.readyTail - this.readyHead;
+    if (n * 2 <= this.readyQ.length) {
+      this.readyQ.copyWithin(0, this.readyHead, this.readyTail);
+      this.readyAt.copyWithin(0, this.readyHead, this.readyTail);
+    } else {
+      const q = new Int32Array(this.readyQ.length * 2);
+      q.set(this.readyQ.subarray(this.readyHead, this.readyTail));
+      this.readyQ = q;
+      const at = new Float64Array(q.length);
+      at.set(this.readyAt.subarray(this.readyHead, this.readyTail));
+      this.readyAt = at;
+    }
+    this.readyHead = 0;
+    this.readyTail = n;
   }
 
   /** netpoll's result list: the next ready G, made runnable (call only when pending() > 0). */
@@ -53,11 +74,7 @@ export class Netpoll {
     this.taken++;
     this.delayNs += this.sim.now - this.readyAt[this.readyHead]!;
     const gp = this.readyQ[this.readyHead++]!;
-    if (this.readyHead > 1024 && this.readyHead * 2 > this.readyQ.length) {
-      this.readyQ.splice(0, this.readyHead);
-      this.readyAt.splice(0, this.readyHead);
-      this.readyHead = 0;
-    }
+    if (this.readyHead === this.readyTail) this.readyHead = this.readyTail = 0;
     this.g.status[gp] = Grunnable;
     this.g.waitReason[gp] = WAIT_NONE;
     return gp;

@@ -76,7 +76,11 @@ export class Sched {
   readonly pStatus: Uint8Array;
   readonly pM: Int32Array;
   readonly pCurG: Int32Array;
-  readonly schedtick: Float64Array;
+  /**
+   * p.schedtick, a uint32 as in Go (wraps at 2^32 as Go's does). A Uint32Array also keeps findRunnable's
+   * `schedtick % 61` an integer remainder: on a Float64Array V8 computes it as a float fmod, a C call.
+   */
+  readonly schedtick: Uint32Array;
   readonly syscalltick: Float64Array;
   readonly syscallStart: Float64Array;
   /** The CPUs under the Ps: bursts, CPU time, CFS and STW stalls, slowdown, NUMA (cpu.ts). */
@@ -161,7 +165,7 @@ export class Sched {
     this.pStatus = new Uint8Array(cap).fill(Pdead).fill(Pidle, 0, n);
     this.pM = new Int32Array(cap).fill(-1);
     this.pCurG = new Int32Array(cap).fill(-1);
-    this.schedtick = new Float64Array(cap);
+    this.schedtick = new Uint32Array(cap);
     this.syscalltick = new Float64Array(cap);
     this.syscallStart = new Float64Array(cap);
     const kBurstEnd = sim.registerKind('gmp.burst-end', (pp) => burstEnded(this, pp));

@@ -48,7 +48,7 @@ export class StealOrder {
 
   /** The draws of stealWork's four rounds, made without walking the Ps (the stream stays where it would be). */
   skipRounds(): void {
-    for (let i = 0; i < 4; i++) this.rng.next();
+    this.rng.skip(4);
   }
 
   /** The current round's first P and stride (randomEnum's pos and inc), set by start. */
