@@ -256,6 +256,13 @@ describe('gmp sysmon and preemption', () => {
         ratePerS: 300,
         gomaxprocs: 1,
       },
+      // the same behind net/http at 150/s: each request's read wakes a deep-sleeping sysmon first
+      {
+        steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }],
+        ratePerS: 150,
+        gomaxprocs: 1,
+        server: 'net/http',
+      },
     ];
     // Each doc on seeds 1-3 for 1.5 s; then cases that once differed, as [doc, seed, durationS].
     const runs = docs.flatMap((_d, i) => [1, 2, 3].map((seed): [number, number, number] => [i, seed, 1.5]));
@@ -269,7 +276,7 @@ describe('gmp sysmon and preemption', () => {
         const sc = scenario({
           durationS,
           workload: { arrival: { process: 'poisson', ratePerS: d.ratePerS }, request: { steps: d.steps } },
-          runtime: { gomaxprocs: d.gomaxprocs },
+          runtime: { gomaxprocs: d.gomaxprocs, ...('server' in d ? { server: d.server } : {}) },
         });
         const exp = new Experiment(sc, seed);
         (exp.fleet.pod0 as GmpPod).sched.sysmon.everyLoop = everyLoop;
