@@ -256,6 +256,19 @@ describe('gmp sysmon and preemption', () => {
         ratePerS: 300,
         gomaxprocs: 1,
       },
+      // Gs looping short syscalls beside an idle P: kept by retake until their slice is 10 ms old (sysretake)
+      {
+        steps: [
+          {
+            repeat: {
+              count: 8,
+              steps: [{ syscall: { dist: 'constant', valueMs: 4 } }, { cpu: { dist: 'constant', valueMs: 0.05 } }],
+            },
+          },
+        ],
+        ratePerS: 20,
+        gomaxprocs: 2,
+      },
       // the same behind net/http at 150/s: each request's read wakes a deep-sleeping sysmon first
       {
         steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }],
@@ -320,6 +333,29 @@ describe('gmp syscalls, handoff and threads', () => {
     expect(r.requests.completed + r.requests.inFlightAtEnd).to.equal(r.requests.arrived); // none lost
     expect(r.requests.completed).to.be.greaterThan(0.5 * r.requests.arrived);
     expect(r.fatal).to.equal(undefined);
+  });
+
+  it("retake's sysretake: a G looping 4 ms syscalls beside an idle P keeps one schedtick (exitsyscall's fast path does not count a slice), so 10 ms after sysmon recorded it retake stops recording new syscallticks and takes the P once the last syscall it recorded is 10 ms old", () => {
+    const doc = {
+      durationS: 1,
+      workload: {
+        arrival: { process: 'timestamps', atS: [0.1] },
+        request: {
+          steps: [
+            {
+              repeat: {
+                count: 20,
+                steps: [{ syscall: { dist: 'constant', valueMs: 4 } }, { cpu: { dist: 'constant', valueMs: 0.05 } }],
+              },
+            },
+          ],
+        },
+      },
+      runtime: { gomaxprocs: 2 },
+    };
+    // Each 4 ms syscall alone is kept (runq empty, a P idle, younger than 10 ms): only sysretake takes it.
+    const r = runScenario(scenario(doc), 1).summary;
+    expect(r.gmp!.handoffs).to.equal(2);
   });
 
   it('short syscalls (well under one sysmon loop) keep their P: no handoffs', () => {
