@@ -335,7 +335,11 @@ describe('gmp syscalls, handoff and threads', () => {
     expect(r.fatal).to.equal(undefined);
   });
 
-  it("retake's sysretake: a G looping 4 ms syscalls beside an idle P keeps one schedtick (exitsyscall's fast path does not count a slice), so 10 ms after sysmon recorded it retake stops recording new syscallticks and takes the P once the last syscall it recorded is 10 ms old", () => {
+  const sysretake =
+    "retake's sysretake: a G looping 4 ms syscalls beside an idle P keeps one schedtick (exitsyscall's " +
+    'fast path does not count a slice), so 10 ms after sysmon recorded it retake stops recording new ' +
+    'syscallticks and takes the P once the last syscall it recorded is 10 ms old';
+  it(sysretake, () => {
     const doc = {
       durationS: 1,
       workload: {

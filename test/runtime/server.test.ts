@@ -54,7 +54,9 @@ describe('runtime.server (net/http per-request CPU)', () => {
       handoffs: 1,
     },
     {
-      name: 'net/http: the read woke sysmon at the start; it backed off during the burst and the syscall goes unseen twice',
+      name:
+        'net/http: the read woke sysmon at the start; it backed off during the burst and the syscall goes ' +
+        'unseen twice',
       server: 'net/http',
       handoffs: 0,
     },
