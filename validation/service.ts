@@ -150,6 +150,28 @@ function cgroupUnavailable(): string | undefined {
   return undefined;
 }
 
+const PROBE = { name: 'probe', procs: 1, rate: 200, serverCpus: '0' } satisfies Case;
+let network: { probe: Case; emptyP50: number; rttMs: number } | undefined;
+
+/**
+ * The network: an empty request's round trip (client, loopback, wake-ups) at a low rate, p50 of 3 runs,
+ * less the server's own CPU for it. Measured once per validation run (the service scenarios add it as a
+ * netpoll wait; the issue-26 net/http case adds it to its latencies).
+ */
+export function networkRoundTrip(): { probe: Case; emptyP50: number; rttMs: number } {
+  if (network) return network;
+  const empty = [1, 2, 3].map((seed) => realRun(PROBE, seed, 2000, 0, cgroupUnavailable() === undefined).out);
+  const emptyP50 = median(empty.map((e) => e.p50Ms));
+  const serverCpuMs = median(empty.map((e) => e.serverCpuUs / e.completed)) / 1000;
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
+  process.stderr.write(
+    `service cases: empty request p50 ${emptyP50.toFixed(3)} ms, server CPU ${(serverCpuMs * 1000).toFixed(0)} ` +
+      `µs/request, load average ${load}\n`,
+  );
+  network = { probe: PROBE, emptyP50, rttMs: Math.max(0, emptyP50 - serverCpuMs) };
+  return network;
+}
+
 export function runServiceCases(compare: Compare, calibration: string): void {
   const base = parseYaml(readFileSync(SCENARIO, 'utf8')) as Record<string, unknown>;
   const baseSteps = (base.workload as { request: { steps: object[] } }).request.steps;
@@ -207,18 +229,7 @@ export function runServiceCases(compare: Compare, calibration: string): void {
         `tenants: ${noCgroup}\n`,
     );
 
-  // The network: an empty request's round trip (client, loopback, wake-ups) at a low rate, p50 of 3 runs,
-  // less the server's own CPU for it; the scenarios add it as a netpoll wait.
-  const probe = { name: 'probe', procs: 1, rate: 200, serverCpus: '0' } satisfies Case;
-  const empty = [1, 2, 3].map((seed) => realRun(probe, seed, 2000, 0, cgroups).out);
-  const emptyP50 = median(empty.map((e) => e.p50Ms));
-  const serverCpuMs = median(empty.map((e) => e.serverCpuUs / e.completed)) / 1000;
-  const rttMs = Math.max(0, emptyP50 - serverCpuMs);
-  const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
-  process.stderr.write(
-    `service cases: empty request p50 ${emptyP50.toFixed(3)} ms, server CPU ${(serverCpuMs * 1000).toFixed(0)} ` +
-      `µs/request, load average ${load}\n`,
-  );
+  const { probe, emptyP50, rttMs } = networkRoundTrip();
   compare(
     'net/http empty request, 200 req/s, GOMAXPROCS 1',
     'latency p50 ms',

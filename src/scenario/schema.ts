@@ -295,8 +295,9 @@ export const RuntimeSchema = z
       .enum(['none', 'net/http'])
       .default('none')
       .describe(
-        'what requests arrive through: none charges nothing beyond the steps; net/http runs costs.httpRequestUs ' +
-          "of CPU on the request's goroutine (one burst after its steps)",
+        'what requests arrive through: none charges nothing beyond the steps; net/http reads each request with ' +
+          'a syscall before its steps (entersyscall: it wakes a deep-sleeping sysmon) and runs ' +
+          "costs.httpRequestUs of CPU on the request's goroutine (one burst after its steps)",
       ),
     hostCpus: z.number().int().min(1).max(1024).default(4).describe('CPUs of the node the pod runs on'),
     cpuLimitCores: z

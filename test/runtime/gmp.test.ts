@@ -256,6 +256,26 @@ describe('gmp sysmon and preemption', () => {
         ratePerS: 300,
         gomaxprocs: 1,
       },
+      // Gs looping short syscalls beside an idle P: kept by retake until their slice is 10 ms old (sysretake)
+      {
+        steps: [
+          {
+            repeat: {
+              count: 8,
+              steps: [{ syscall: { dist: 'constant', valueMs: 4 } }, { cpu: { dist: 'constant', valueMs: 0.05 } }],
+            },
+          },
+        ],
+        ratePerS: 20,
+        gomaxprocs: 2,
+      },
+      // the same behind net/http at 150/s: each request's read wakes a deep-sleeping sysmon first
+      {
+        steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }],
+        ratePerS: 150,
+        gomaxprocs: 1,
+        server: 'net/http',
+      },
     ];
     // Each doc on seeds 1-3 for 1.5 s; then cases that once differed, as [doc, seed, durationS].
     const runs = docs.flatMap((_d, i) => [1, 2, 3].map((seed): [number, number, number] => [i, seed, 1.5]));
@@ -269,7 +289,7 @@ describe('gmp sysmon and preemption', () => {
         const sc = scenario({
           durationS,
           workload: { arrival: { process: 'poisson', ratePerS: d.ratePerS }, request: { steps: d.steps } },
-          runtime: { gomaxprocs: d.gomaxprocs },
+          runtime: { gomaxprocs: d.gomaxprocs, ...('server' in d ? { server: d.server } : {}) },
         });
         const exp = new Experiment(sc, seed);
         (exp.fleet.pod0 as GmpPod).sched.sysmon.everyLoop = everyLoop;
@@ -313,6 +333,33 @@ describe('gmp syscalls, handoff and threads', () => {
     expect(r.requests.completed + r.requests.inFlightAtEnd).to.equal(r.requests.arrived); // none lost
     expect(r.requests.completed).to.be.greaterThan(0.5 * r.requests.arrived);
     expect(r.fatal).to.equal(undefined);
+  });
+
+  const sysretake =
+    "retake's sysretake: a G looping 4 ms syscalls beside an idle P keeps one schedtick (exitsyscall's " +
+    'fast path does not count a slice), so 10 ms after sysmon recorded it retake stops recording new ' +
+    'syscallticks and takes the P once the last syscall it recorded is 10 ms old';
+  it(sysretake, () => {
+    const doc = {
+      durationS: 1,
+      workload: {
+        arrival: { process: 'timestamps', atS: [0.1] },
+        request: {
+          steps: [
+            {
+              repeat: {
+                count: 20,
+                steps: [{ syscall: { dist: 'constant', valueMs: 4 } }, { cpu: { dist: 'constant', valueMs: 0.05 } }],
+              },
+            },
+          ],
+        },
+      },
+      runtime: { gomaxprocs: 2 },
+    };
+    // Each 4 ms syscall alone is kept (runq empty, a P idle, younger than 10 ms): only sysretake takes it.
+    const r = runScenario(scenario(doc), 1).summary;
+    expect(r.gmp!.handoffs).to.equal(2);
   });
 
   it('short syscalls (well under one sysmon loop) keep their P: no handoffs', () => {

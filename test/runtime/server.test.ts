@@ -43,6 +43,42 @@ describe('runtime.server (net/http per-request CPU)', () => {
     },
   );
 
+  // net/http reads the request with read(2) through syscall.Syscall before the handler runs (conn.serve →
+  // bufio fill → poll.FD.Read → syscall.Read), so entersyscall runs first and, if sysmon is in its deep
+  // sleep (sched.sysmonwait), wakes it with its backoff reset (proc.go reentersyscall → entersyscall_sysmon;
+  // sysmon's syscallWake). A lone request on an idle pod: 8 ms of CPU, then a 5 ms blocking syscall.
+  const readCases: { name: string; server: string; handoffs: number }[] = [
+    {
+      name: 'none: sysmon sleeps through the burst; the syscall wakes it fresh and it retakes the P',
+      server: 'none',
+      handoffs: 1,
+    },
+    {
+      name:
+        'net/http: the read woke sysmon at the start; it backed off during the burst and the syscall goes ' +
+        'unseen twice',
+      server: 'net/http',
+      handoffs: 0,
+    },
+  ];
+  for (const c of readCases) {
+    it(c.name, () => {
+      const doc = {
+        durationS: 1,
+        workload: {
+          arrival: { process: 'timestamps', atS: [0.1] },
+          request: {
+            steps: [{ cpu: { dist: 'constant', valueMs: 8 } }, { syscall: { dist: 'constant', valueMs: 5 } }],
+          },
+        },
+        runtime: { gomaxprocs: 1, server: c.server },
+      };
+      const s = runScenario(parseScenario(JSON.stringify(doc), 'server.json'), 1).summary;
+      expect(s.gmp!.handoffs).to.equal(c.handoffs);
+      expect(s.gmp!.syscalls).to.equal(c.server === 'net/http' ? 2 : 1); // the read is a syscall of its own
+    });
+  }
+
   it("the validation suite's service scenario (validation/scenarios/http-service.yaml) loads and says net/http", () => {
     const s = loadScenarioFile('validation/scenarios/http-service.yaml');
     expect(s.runtime.server).to.equal('net/http');

@@ -7,7 +7,7 @@ import type { RequestTable } from '../../workload/requests.js';
 import type { Column, CompletionSink, PodRuntime, RuntimeSettings } from '../pod-runtime.js';
 import type { GoVersion } from '../version.js';
 import { GOMAXPROCS } from './procresize.js';
-import { Programs } from './program.js';
+import { NO_SERVER, Programs, type ServerWork } from './program.js';
 import { GMP_COLUMNS, type GmpSummary, gmpSummary } from './report.js';
 import { Sched, type SchedConfig } from './sched.js';
 import { schedtrace } from './schedtrace.js';
@@ -108,15 +108,18 @@ export class GmpPod implements PodRuntime {
         procresizeNs: usToNs(c.procresizeUs),
       },
     };
-    // The server library's own CPU per request, by runtime.server (a Record: a new server kind must say its cost).
-    const serverCpuMs: Record<Runtime['server'], number> = { none: 0, 'net/http': c.httpRequestUs / 1000 };
+    // The server library's own work per request, by runtime.server (a Record: a new server kind must say it).
+    const serverWork: Record<Runtime['server'], ServerWork> = {
+      none: NO_SERVER,
+      'net/http': { cpuMs: c.httpRequestUs / 1000, readSyscall: true },
+    };
     const reqs = this.requests;
     const svc = service;
     const progs = new Programs(
       steps,
       rng,
       runtime.channels,
-      serverCpuMs[runtime.server],
+      serverWork[runtime.server],
       svc ? (spec) => svc.compileCall(spec) : undefined,
     );
     this.sched = new Sched(sim, cfg, progs, rng.stream('sched.steal'), {

@@ -38,6 +38,19 @@ export const enum Op {
 }
 
 /**
+ * The server library's own work on each request's goroutine (runtime.server), beside the steps.
+ * `readSyscall`: the request is read with read(2) through syscall.Syscall before the handler runs
+ * (net/http's conn.serve → bufio fill → poll.FD.Read → syscall.Read), so entersyscall runs first: if
+ * sysmon is in its deep sleep, entersyscall_sysmon wakes it with its backoff reset (proc.go
+ * reentersyscall, sysmon's syscallWake). Its kernel time is in `cpuMs` (the read takes no extra time here).
+ */
+export interface ServerWork {
+  cpuMs: number;
+  readSyscall: boolean;
+}
+export const NO_SERVER: ServerWork = { cpuMs: 0, readSyscall: false };
+
+/**
  * Programs as flat typed arrays: program p's ops are op[start[p] .. start[p+1]); `arg` is a sampler
  * index (CPU, syscall, netpoll, sleep), a child program (spawn, with the count in `arg2`) or a mutex.
  * Each step draws from its own named keyed stream ("request.steps[2]"), positioned per draw by the G's
@@ -72,15 +85,16 @@ export class Programs {
   calls = false;
 
   /**
-   * `serverCpuMs`: CPU the server library runs on each request's goroutine (net/http's read, parse and
-   * write: runtime.server), as one burst after the steps: the steps keep their pcs, so their draws do not
-   * move (a draw is positioned by pc), and a request's time on the P is the same either way.
+   * `server`: what the server library does on each request's goroutine besides the steps (runtime.server).
+   * Its CPU (net/http's read, parse and write) is one burst after the steps. Its read of the request
+   * (`readSyscall`) runs before them: the ops sit after every program and jump to the steps. So the steps
+   * keep their pcs, and their draws do not move (a draw is positioned by pc).
    */
   constructor(
     root: readonly Step[],
     rng: RandomStreams,
     channels: Readonly<Record<string, { capacity: number }>> = {},
-    serverCpuMs = 0,
+    server: ServerWork = NO_SERVER,
     /** The service world's compiler of `call` steps (their index); absent when no dependency is declared. */
     compileCall?: (spec: CallSpec) => number,
   ) {
@@ -177,8 +191,8 @@ export class Programs {
         });
       });
     };
-    const server: readonly Step[] = serverCpuMs > 0 ? [{ cpu: { dist: 'constant', valueMs: serverCpuMs } }] : [];
-    emit(root, 'request.steps', 0, server);
+    const coda: readonly Step[] = server.cpuMs > 0 ? [{ cpu: { dist: 'constant', valueMs: server.cpuMs } }] : [];
+    emit(root, 'request.steps', 0, coda);
     while (pending.length > 0) {
       const p = pending.shift()!;
       emit(p.steps, p.path, p.id);
@@ -188,6 +202,13 @@ export class Programs {
     this.start[this.gcWorkerProg] = ops.length;
     ops.push([Op.GcMark, 0, 0], [Op.End, 0, 0]);
     this.start[nextId + 2] = ops.length;
+    if (server.readSyscall) {
+      // The root G starts here: the read, then on at its steps (endPc(0) is still its own End).
+      const steps0 = this.start[0]!;
+      this.start[0] = ops.length;
+      body([{ syscall: { dist: 'constant', valueMs: 0 } }], 'runtime.server.read');
+      ops.push([Op.Jump, steps0 - ops.length, 0]);
+    }
     this.op = Int32Array.from(ops, (o) => o[0]);
     this.arg = Int32Array.from(ops, (o) => o[1]);
     this.arg2 = Int32Array.from(ops, (o) => o[2]);

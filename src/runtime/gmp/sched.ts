@@ -620,6 +620,7 @@ export class Sched {
     let pp = -1;
     if (oldp >= 0 && this.pStatus[oldp] === Psyscall) {
       pp = oldp;
+      this.sysmon.syscallHidden(pp);
       this.nPsyscall--;
     } else if (this.npidle > 0) {
       pp = this.pidleget();

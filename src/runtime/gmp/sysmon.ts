@@ -169,6 +169,26 @@ export class Sysmon {
   }
 
   /**
+   * The P leaves _Psyscall (exitsyscall takes it back, or another M's exitsyscall takes it). If a loop
+   * this class skipped saw this syscall, retake recorded its syscalltick then (unless that loop was
+   * already past the P's slice's 10 ms, a sysretake loop, which records nothing): record it now, since a
+   * later syscall first seen by a sysretake loop is kept or taken by this pd.syscallwhen.
+   */
+  syscallHidden(pp: number): void {
+    const tick = this.s.syscalltick[pp]!;
+    if (this.sleeping || this.pdSyscalltick[pp] === tick) return;
+    const at = this.firstLoopAtOrAfter(this.s.syscallStart[pp]!);
+    if (at >= this.sim.now) return;
+    const schedwhen =
+      this.pdSchedtick[pp] === this.s.schedtick[pp]
+        ? this.pdSchedwhen[pp]!
+        : this.firstLoopAtOrAfter(this.visibleSince[pp]!);
+    if (at >= schedwhen + FORCE_PREEMPT_NS) return;
+    this.pdSyscalltick[pp] = tick;
+    this.pdSyscallwhen[pp] = at;
+  }
+
+  /**
    * Something changed that may let sysmon act earlier than its scheduled loop (a P started running or
    * entered a syscall, all Ps went idle, I/O is waiting for a poll, a timer is overdue): recompute.
    */
@@ -264,15 +284,25 @@ export class Sysmon {
     const s = this.s;
     for (let p = 0; p < s.nP; p++) {
       const st = s.pStatus[p];
+      // From the loop 10 ms after the one that recorded the P's slice, retake takes the P without looking
+      // at its syscalltick (sysretake).
+      let sysretakeFrom = Infinity;
       if ((st === Prunning && s.pCurG[p]! >= 0) || st === Psyscall) {
         if (this.pdSchedtick[p] !== s.schedtick[p]) {
           this.pdSchedtick[p] = s.schedtick[p]!;
           this.pdSchedwhen[p] = Math.min(now, this.firstLoopAtOrAfter(this.visibleSince[p]!));
         }
+        sysretakeFrom = this.pdSchedwhen[p]! + FORCE_PREEMPT_NS;
       }
       if (st === Psyscall && this.pdSyscalltick[p] !== s.syscalltick[p]) {
-        this.pdSyscalltick[p] = s.syscalltick[p]!;
-        this.pdSyscallwhen[p] = Math.min(now, this.firstLoopAtOrAfter(s.syscallStart[p]!));
+        // retake records a new syscalltick only when not sysretake ("if !sysretake && pd.syscalltick !=
+        // t"): a syscall first seen by a sysretake loop keeps the old pd.syscallwhen, so the "keep a
+        // syscall's P for 10 ms" rule counts from the earlier syscall.
+        const seen = Math.min(now, this.firstLoopAtOrAfter(s.syscallStart[p]!));
+        if (seen < sysretakeFrom) {
+          this.pdSyscalltick[p] = s.syscalltick[p]!;
+          this.pdSyscallwhen[p] = seen;
+        }
       }
     }
     // Polls with nothing to find, made while nobody was blocked in netpoll, move sched.lastpoll.
