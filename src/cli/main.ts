@@ -240,6 +240,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<files...>', 'scenario files')
     .option('--json', 'print the report as JSON')
     .action(async (files: string[], opts) => {
+      await import('./zod-jitless.js'); // before the schemas are built (see there)
       const { validateCommand } = await import('./validate-command.js');
       setExit(validateCommand(files, opts));
     });

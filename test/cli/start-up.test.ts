@@ -38,6 +38,30 @@ function loaded(args: string[], bundle = false): string[] {
     .map((l) => l.slice(MARK.length).replace(base, ''));
 }
 
+/**
+ * How many functions `gmpsim validate` generates with new Function. zod reads z.config({ jitless }) when it
+ * builds each object schema, so the setting must come before the scenario schemas are built
+ * (src/cli/zod-jitless.ts); set after them it changes nothing, and zod compiles a parser per object schema
+ * on the first parse (26 for this scenario).
+ */
+function newFunctions(bundle: boolean): number {
+  const probe = join(mkdtempSync(join(tmpdir(), 'gmpsim-jitless-')), 'count.cjs');
+  writeFileSync(
+    probe,
+    'const F = globalThis.Function; let n = 0;\n' +
+      'globalThis.Function = new Proxy(F, { construct(t, a) { n++; return Reflect.construct(t, a); }, ' +
+      'apply(t, self, a) { n++; return Reflect.apply(t, self, a); } });\n' +
+      "process.on('exit', () => process.stderr.write('gmpsim-new-function ' + n + '\\n'));\n",
+  );
+  const env = { ...process.env, GMPSIM_BUNDLE: bundle ? '1' : '0' };
+  const args = ['-r', probe, bin, 'validate', 'scenarios/hpa-flash-crowd.yaml'];
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env });
+  expect(r.status, r.stderr).to.equal(0);
+  const m = /gmpsim-new-function (\d+)/.exec(r.stderr);
+  expect(m, r.stderr).to.not.equal(null);
+  return Number(m![1]);
+}
+
 const HEAVY: Record<string, RegExp> = {
   'vega (charts)': /node_modules\/vega\//,
   'vega-lite (charts)': /node_modules\/vega-lite\//,
@@ -66,6 +90,10 @@ describe('cli start-up: each command loads only what it uses', () => {
     const urls = loaded([bin, 'validate', 'scenarios/mmc-four-ps.yaml']);
     expect(urls).to.include('dist/src/scenario/load.js');
     expect(heavyIn(urls)).to.deep.equal([]);
+  });
+
+  it("validate builds zod's parsers jitless: not one generated function", () => {
+    expect(newFunctions(false)).to.equal(0);
   });
 
   it('run loads the simulator but not the report; run --report loads the report (the hook sees it)', () => {
@@ -143,6 +171,10 @@ describe('cli start-up bundle: each command loads only the chunks it uses', () =
     expect(inputs).to.include('dist/src/scenario/load.js');
     expect(heavyIn(inputs)).to.deep.equal([]);
     expect(inputs.filter((u) => /node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)/.test(u))).to.deep.equal([]);
+  });
+
+  it("validate builds zod's parsers jitless through the bundle too (its chunks keep the order)", () => {
+    expect(newFunctions(true)).to.equal(0);
   });
 
   it('run --report loads the report through the bundle', () => {
