@@ -309,4 +309,7 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-process.exitCode = await main(process.argv);
+// Not a top-level await: the start-up bundle runs this module as CommonJS (src/cli/bundle-loader.ts).
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -24,18 +24,48 @@ register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)})
 const IMPORT_HOOKS = ['--import', `data:text/javascript,${encodeURIComponent(register)}`];
 
 /**
+ * The start-up bundle's chunks are CommonJS compiled with vm.Script (src/cli/bundle-loader.ts), which the loader
+ * hook does not see: a preloaded script wraps vm.Script to print each chunk's URL, and whether V8 took the
+ * chunk's code cache.
+ */
+const CACHE_MARK = 'gmpsim-start-up-cache ';
+const scriptProbe = join(mkdtempSync(join(tmpdir(), 'gmpsim-start-up-vm-')), 'script.cjs');
+writeFileSync(
+  scriptProbe,
+  `const vm = require('node:vm'); const { pathToFileURL } = require('node:url'); const Script = vm.Script;
+vm.Script = class extends Script {
+  constructor(code, options) {
+    super(code, options);
+    process.stderr.write(${JSON.stringify(MARK)} + pathToFileURL(options.filename).href + '\\n');
+    const cache = !options.cachedData ? 'none' : this.cachedDataRejected ? 'rejected' : 'accepted';
+    process.stderr.write(${JSON.stringify(CACHE_MARK)} + cache + ' ' + options.filename + '\\n');
+  }
+};
+`,
+);
+
+/**
  * The module URLs (relative to the repository) that `node <args>` loads. The bin runs dist/src here
  * (GMPSIM_BUNDLE=0), file by file, so the graph names each module; the bundle's chunks are read below.
  */
 function loaded(args: string[], bundle = false): string[] {
+  return loadedAndCached(args, bundle).urls;
+}
+
+/** loaded(), and for each chunk the bundle compiled: whether V8 took its code cache (accepted, rejected, none). */
+function loadedAndCached(args: string[], bundle: boolean): { urls: string[]; caches: string[] } {
   const env = { ...process.env, GMPSIM_BUNDLE: bundle ? '1' : '0' };
-  const r = spawnSync(process.execPath, [...IMPORT_HOOKS, ...args], { cwd: root, encoding: 'utf8', env });
+  const node = [...IMPORT_HOOKS, '-r', scriptProbe, ...args];
+  const r = spawnSync(process.execPath, node, { cwd: root, encoding: 'utf8', env });
   expect(r.status, r.stderr).to.equal(0);
   const base = pathToFileURL(`${root}/`).href;
-  return r.stderr
-    .split('\n')
-    .filter((l) => l.startsWith(MARK))
-    .map((l) => l.slice(MARK.length).replace(base, ''));
+  const lines = r.stderr.split('\n');
+  return {
+    urls: lines.filter((l) => l.startsWith(MARK)).map((l) => l.slice(MARK.length).replace(base, '')),
+    caches: lines
+      .filter((l) => l.startsWith(CACHE_MARK))
+      .map((l) => l.slice(CACHE_MARK.length).replace(`${root}/`, '')),
+  };
 }
 
 /**
@@ -150,10 +180,12 @@ describe('cli start-up bundle: each command loads only the chunks it uses', () =
   /** What `node <args>` loads through the bundle: node_modules URLs as loaded, each chunk as the modules it holds. */
   function loadedViaBundle(args: string[]): string[] {
     const urls = loaded(args, true);
-    expect(urls, 'bin/gmpsim.js runs the bundle when it is fresh').to.include('dist/bundle/cli/main.js');
+    expect(urls, 'bin/gmpsim.js runs the bundle when it is fresh').to.include('dist/bundle/cli/main.cjs');
     return urls.flatMap((u) => {
       if (!u.startsWith('dist/bundle/cli/')) return [u];
-      const out = Object.entries(meta.outputs).find(([o]) => o.endsWith(u.slice('dist/bundle/cli/'.length)));
+      // The metafile names the ES chunks (.js) that tools/bundle-cli.ts turned into CommonJS (.cjs).
+      const name = u.slice('dist/bundle/cli/'.length).replace(/\.cjs$/, '.js');
+      const out = Object.entries(meta.outputs).find(([o]) => o.endsWith(`/${name}`));
       expect(out, `${u} is in the metafile`).to.not.equal(undefined);
       return Object.keys(out![1].inputs);
     });
@@ -175,6 +207,39 @@ describe('cli start-up bundle: each command loads only the chunks it uses', () =
 
   it("validate builds zod's parsers jitless through the bundle too (its chunks keep the order)", () => {
     expect(newFunctions(true)).to.equal(0);
+  });
+
+  it('--help and validate compile every chunk from its code cache, which V8 accepts', () => {
+    for (const args of [['--help'], ['validate', 'scenarios/hpa-flash-crowd.yaml']]) {
+      const { caches } = loadedAndCached([bin, ...args], true);
+      expect(caches.length, args.join(' ')).to.be.greaterThan(0);
+      expect(
+        caches.filter((c) => !c.startsWith('accepted ')),
+        args.join(' '),
+      ).to.deep.equal([]);
+    }
+  });
+
+  it('a cache V8 rejects, or one from another Node version, costs time, not the result', () => {
+    const validate = [bin, 'validate', 'scenarios/hpa-flash-crowd.yaml'];
+    const stampFile = join(dir, 'stamp.json');
+    const stampText = readFileSync(stampFile, 'utf8');
+    const stamp = JSON.parse(stampText) as { entry: string };
+    const cacheFile = join(dir, `${stamp.entry}.cache`);
+    const cache = readFileSync(cacheFile);
+    try {
+      writeFileSync(cacheFile, Buffer.alloc(cache.length, 7));
+      const rejected = loadedAndCached(validate, true).caches;
+      expect(rejected).to.include(`rejected dist/bundle/cli/${stamp.entry}`);
+      writeFileSync(cacheFile, cache);
+      writeFileSync(stampFile, JSON.stringify({ ...JSON.parse(stampText), node: 'v0.0.0' }));
+      const other = loadedAndCached(validate, true);
+      expect(other.urls).to.include('dist/bundle/cli/main.cjs');
+      expect(other.caches.filter((c) => !c.startsWith('none '))).to.deep.equal([]);
+    } finally {
+      writeFileSync(cacheFile, cache);
+      writeFileSync(stampFile, stampText);
+    }
   });
 
   it('run --report loads the report through the bundle', () => {
