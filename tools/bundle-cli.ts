@@ -38,7 +38,8 @@ const ENTRY = join(ROOT, 'dist/src/cli/main.js');
 const LOADER = 'loader.cjs';
 
 /** Libraries joined into the bundle: small, and on the path of `--help`, `validate` or scenario loading. */
-export const BUNDLED_PACKAGES = ['commander', 'zod', 'yaml', 'cron-parser', 'luxon', 'fastest-levenshtein', 'd3-dsv'];
+// cron-parser and luxon are not among them: src/autoscaler/keda/cron.ts requires them on the first cron trigger.
+export const BUNDLED_PACKAGES = ['commander', 'zod', 'yaml', 'fastest-levenshtein', 'd3-dsv'];
 
 /** The package a bare import names (`@scope/name/sub` → `@scope/name`). */
 function packageOf(spec: string): string {

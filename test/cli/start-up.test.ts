@@ -26,7 +26,7 @@ const IMPORT_HOOKS = ['--import', `data:text/javascript,${encodeURIComponent(reg
 /**
  * The start-up bundle's chunks are CommonJS compiled with vm.Script (src/cli/bundle-loader.ts), which the loader
  * hook does not see: a preloaded script wraps vm.Script to print each chunk's URL, and whether V8 took the
- * chunk's code cache.
+ * chunk's code cache. It also prints the CommonJS modules require() loaded (cron-parser is required lazily).
  */
 const CACHE_MARK = 'gmpsim-start-up-cache ';
 const scriptProbe = join(mkdtempSync(join(tmpdir(), 'gmpsim-start-up-vm-')), 'script.cjs');
@@ -41,6 +41,12 @@ vm.Script = class extends Script {
     process.stderr.write(${JSON.stringify(CACHE_MARK)} + cache + ' ' + options.filename + '\\n');
   }
 };
+// CommonJS modules loaded with require() (the hook sees ES imports only): listed at exit.
+process.on('exit', () => {
+  for (const f of Object.keys(require.cache)) {
+    process.stderr.write(${JSON.stringify(MARK)} + pathToFileURL(f).href + '\\n');
+  }
+});
 `,
 );
 
@@ -122,6 +128,25 @@ describe('cli start-up: each command loads only what it uses', () => {
     expect(heavyIn(urls)).to.deep.equal([]);
   });
 
+  it('validate loads cron-parser and luxon only for a scenario with a cron trigger (dist/src and the bundle)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gmpsim-start-up-cron-'));
+    const cron = join(dir, 'cron.yaml');
+    const window = '{timezone: UTC, start: "0 8 * * *", end: "0 9 * * *", desiredReplicas: 2}';
+    writeFileSync(cron, `durationS: 10\nkeda:\n  cron: [${window}]\n`);
+    const cronLibs = (urls: string[]) => [
+      ...new Set(urls.flatMap((u) => /node_modules\/(cron-parser|luxon)\//.exec(u)?.[1] ?? [])),
+    ];
+    for (const bundle of [false, true]) {
+      expect(cronLibs(loaded([bin, 'validate', 'scenarios/hpa-flash-crowd.yaml'], bundle)), `${bundle}`).to.deep.equal(
+        [],
+      );
+      expect(cronLibs(loaded([bin, 'validate', cron], bundle)).sort(), `${bundle}`).to.deep.equal([
+        'cron-parser',
+        'luxon',
+      ]);
+    }
+  });
+
   it("validate builds zod's parsers jitless: not one generated function", () => {
     expect(newFunctions(false)).to.equal(0);
   });
@@ -183,6 +208,7 @@ describe('cli start-up bundle: each command loads only the chunks it uses', () =
     expect(urls, 'bin/gmpsim.js runs the bundle when it is fresh').to.include('dist/bundle/cli/main.cjs');
     return urls.flatMap((u) => {
       if (!u.startsWith('dist/bundle/cli/')) return [u];
+      if (u === 'dist/bundle/cli/loader.cjs') return ['dist/src/cli/bundle-loader.js']; // the loader, bundled alone
       // The metafile names the ES chunks (.js) that tools/bundle-cli.ts turned into CommonJS (.cjs).
       const name = u.slice('dist/bundle/cli/'.length).replace(/\.cjs$/, '.js');
       const out = Object.entries(meta.outputs).find(([o]) => o.endsWith(`/${name}`));
