@@ -89,6 +89,24 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+const CHILD_PROCESS = "const childProcess = require('node:child_process');";
+/**
+ * commander requires node:child_process when it loads (~2 ms of CPU: it pulls in net, dgram and streams), for
+ * executable subcommands (`git-style`), which gmpsim has none of. In the bundle it is required on first use.
+ */
+const commanderChildProcessOnUse: Plugin = {
+  name: 'commander-child-process-on-use',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(CHILD_PROCESS))
+        throw new Error(`${args.path}: expected ${CHILD_PROCESS} (the bundle rewrites it)`);
+      const onUse = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: text.replace(CHILD_PROCESS, onUse), loader: 'js' };
+    });
+  },
+};
+
 /** What bin/gmpsim.js compares: the bundle was built from this dist/src/cli/main.js. */
 export function entryStamp(): number {
   return statSync(ENTRY).mtimeMs;
@@ -156,7 +174,7 @@ export async function bundleCli(): Promise<void> {
     write: false,
     metafile: true,
     logLevel: 'warning',
-    plugins: [externalPackages, workerPath, zodEnglishOnly],
+    plugins: [externalPackages, workerPath, zodEnglishOnly, commanderChildProcessOnUse],
     // bundle-loader.ts hands each chunk its own URL (the modules' URLs name files three directories down).
     define: { 'import.meta.url': '__gmpsimMetaUrl' },
   });

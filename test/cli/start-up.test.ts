@@ -235,6 +235,21 @@ describe('cli start-up bundle: each command loads only the chunks it uses', () =
     expect(newFunctions(true)).to.equal(0);
   });
 
+  it("--help and validate do not load node:child_process (commander's, for subcommands gmpsim has none of)", () => {
+    const probe = join(mkdtempSync(join(tmpdir(), 'gmpsim-start-up-cp-')), 'cp.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => process.stderr.write('gmpsim-child-process ' + " +
+        "process.moduleLoadList.includes('NativeModule child_process') + '\\n'));\n",
+    );
+    for (const args of [['--help'], ['validate', 'scenarios/hpa-flash-crowd.yaml']]) {
+      const env = { ...process.env, GMPSIM_BUNDLE: '1' };
+      const r = spawnSync(process.execPath, ['-r', probe, bin, ...args], { cwd: root, encoding: 'utf8', env });
+      expect(r.status, r.stderr).to.equal(0);
+      expect(/gmpsim-child-process (\w+)/.exec(r.stderr)?.[1], args.join(' ')).to.equal('false');
+    }
+  });
+
   it('--help and validate compile every chunk from its code cache, which V8 accepts', () => {
     for (const args of [['--help'], ['validate', 'scenarios/hpa-flash-crowd.yaml']]) {
       const { caches } = loadedAndCached([bin, ...args], true);
