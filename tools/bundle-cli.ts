@@ -121,13 +121,15 @@ const BUNDLE_IMPORT = 'Promise.resolve().then(() => (__gmpsimImport(';
 
 /** An ES chunk as CommonJS for bundle-loader.ts: `import(x)` → `__gmpsimImport(x)`, chunk names → `.cjs`. */
 async function toCommonJs(text: string, file: string, dynamicImports: number, rename: Map<string, string>) {
-  const { code } = await transform(text, {
+  const { code, warnings } = await transform(text, {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
     supported: { 'dynamic-import': false },
-    logLevel: 'warning',
+    logLevel: 'silent',
   });
+  // E.g. an `import.meta` other than import.meta.url (defined above), which CommonJS would leave empty.
+  if (warnings.length > 0) throw new Error(`${file} as CommonJS: ${warnings.map((w) => w.text).join('; ')}`);
   const parts = code.split(DYNAMIC_IMPORT);
   // Every import() of the chunk, and nothing else, is renamed: a miss would be a require of an ES module.
   if (parts.length - 1 !== dynamicImports) {
