@@ -8,9 +8,12 @@ import { BUNDLE_DIR, entryStamp } from '../tools/bundle-cli.js';
 /**
  * `npm run bench`: start-up CPU time (user + system, ms) of `gmpsim --help` and `gmpsim validate
  * scenarios/hpa-flash-crowd.yaml` (issue 24 item 4: ≤ 150 ms), through the start-up bundle (what
- * bin/gmpsim.js runs after `npm ci`) and through dist/src file by file (GMPSIM_BUNDLE=0), interleaved.
- * CPU time, not wall time: a loaded machine stretches wall time, not the work. A preloaded CommonJS file
- * prints the process's own process.cpuUsage() at exit: the whole process, Node's bootstrap included.
+ * bin/gmpsim.js runs after `npm ci`: CommonJS chunks compiled from V8's code cache, src/cli/bundle-loader.ts)
+ * and through dist/src file by file (GMPSIM_BUNDLE=0), interleaved, beside a bare `node` (an empty script:
+ * Node's own start-up, the floor). CPU time, not wall time: a loaded machine stretches wall time, not the
+ * work. A preloaded CommonJS file prints the process's own process.cpuUsage() at exit: the whole process,
+ * Node's bootstrap and V8's helper threads included. It also counts the code caches V8 rejected: a bundle
+ * run with rejected caches would measure compiling from source, so the benchmark refuses it.
  * Writes results/bench/start.json.
  */
 const REPEATS = 15;
@@ -23,9 +26,14 @@ if (stamp.builtFrom !== entryStamp()) throw new Error('dist/bundle/cli is stale:
 const probe = join(mkdtempSync(join(tmpdir(), 'gmpsim-bench-start-')), 'cpu.cjs');
 writeFileSync(
   probe,
-  "process.on('exit', () => { const c = process.cpuUsage(); require('node:fs').writeSync(2, 'gmpsim-cpu-us ' + " +
-    "(c.user + c.system) + '\\n'); });\n",
+  "let rejected = 0; const vm = require('node:vm'); const Script = vm.Script;\n" +
+    'vm.Script = class extends Script {\n' +
+    '  constructor(code, o) { super(code, o); if (this.cachedDataRejected) rejected++; }\n};\n' +
+    "process.on('exit', () => { const c = process.cpuUsage(); require('node:fs').writeSync(2, 'gmpsim-cpu-us ' + " +
+    "(c.user + c.system) + ' rejected ' + rejected + '\\n'); });\n",
 );
+const empty = join(dirname(probe), 'empty.cjs');
+writeFileSync(empty, '');
 
 const COMMANDS: Record<string, string[]> = {
   help: ['--help'],
@@ -33,18 +41,21 @@ const COMMANDS: Record<string, string[]> = {
 };
 const BUILDS: Record<string, string> = { bundle: '1', distSrc: '0' };
 
-/** One process's CPU time, ms. */
-function cpuMs(args: string[], bundle: string): number {
+/** One process's CPU time, ms (`script` instead of the bin: a bare node). */
+function cpuMs(args: string[], bundle: string, script = bin): number {
   const env = { ...process.env, GMPSIM_BUNDLE: bundle };
-  const r = spawnSync(process.execPath, ['-r', probe, bin, ...args], { cwd: root, encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, ['-r', probe, script, ...args], { cwd: root, encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`gmpsim ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const m = /gmpsim-cpu-us (\d+)/.exec(r.stderr);
+  const m = /gmpsim-cpu-us (\d+) rejected (\d+)/.exec(r.stderr);
   if (!m) throw new Error('the CPU probe printed nothing');
+  if (m[2] !== '0') throw new Error(`V8 rejected ${m[2]} of the bundle's code caches: rebuild it (npm run build)`);
   return Number(m[1]) / 1000;
 }
 
 const samples: Record<string, Record<string, number[]>> = {};
+const bare: number[] = [];
 for (let i = 0; i < REPEATS; i++) {
+  bare.push(cpuMs([], '0', empty));
   for (const [cmd, args] of Object.entries(COMMANDS)) {
     for (const [build, flag] of Object.entries(BUILDS)) {
       samples[cmd] ??= {};
@@ -65,12 +76,14 @@ const rows = Object.entries(samples).map(([command, byBuild]) => ({
 for (const r of rows) {
   process.stderr.write(`${r.command}: bundle ${r.cpuMs.bundle} ms, dist/src ${r.cpuMs.distSrc} ms of CPU (median)\n`);
 }
+process.stderr.write(`bare node (an empty script): ${median(bare)} ms of CPU (median)\n`);
 const worst = Math.max(...rows.map((r) => r.cpuMs.bundle!));
 const report = {
   benchmark: 'start-up CPU time (user + system) of gmpsim --help and gmpsim validate, bundle and dist/src',
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
   method: `median of ${REPEATS} processes per command and build, interleaved; process.cpuUsage() at exit`,
+  bareNodeCpuMs: median(bare),
   rows,
   target: { cpuMs: TARGET_MS, measured: worst, met: worst <= TARGET_MS },
 };

@@ -4,7 +4,8 @@
  * builds into a temporary folder and serves it on 127.0.0.1 (a worker needs http:, not file:).
  *
  * The model code is bundled from src/ as it is. Its only Node imports are the scenario loader's
- * (src/scenario/load.ts and calibration.ts: node:fs, node:path, node:url); the bundle maps them to
+ * (src/scenario/load.ts and calibration.ts: node:fs, node:path, node:url; src/autoscaler/keda/cron.ts's lazy
+ * require of cron-parser: node:module); the bundle maps them to
  * playground/shims/, a read-only in-memory file system holding the curated scenarios/, their traces
  * and calibrations/, so the loader's own code runs in the browser. The Kubernetes typed models are
  * loaded lazily by the loader only after it has read a manifest file, which the browser never has:
@@ -43,7 +44,7 @@ const shims: Plugin = {
   name: 'gmpsim-browser',
   setup(b) {
     const shim = (name: string) => ({ path: join(SRC, 'shims', `${name}.ts`) });
-    b.onResolve({ filter: /^node:(fs|path|url)$/ }, (a) => shim(a.path.slice(5)));
+    b.onResolve({ filter: /^node:(fs|path|url|module)$/ }, (a) => shim(a.path.slice(5)));
     b.onResolve({ filter: /^(kubernetes-models|@kubernetes-models)\// }, (a) => ({ path: a.path, external: true }));
     b.onResolve({ filter: /^gmpsim-bundled-files$/ }, () => ({ path: 'bundled-files', namespace: 'gmpsim' }));
     b.onLoad({ filter: /.*/, namespace: 'gmpsim' }, () => ({

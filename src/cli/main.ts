@@ -240,6 +240,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<files...>', 'scenario files')
     .option('--json', 'print the report as JSON')
     .action(async (files: string[], opts) => {
+      await import('./zod-jitless.js'); // before the schemas are built (see there)
       const { validateCommand } = await import('./validate-command.js');
       setExit(validateCommand(files, opts));
     });
@@ -308,4 +309,7 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-process.exitCode = await main(process.argv);
+// Not a top-level await: the start-up bundle runs this module as CommonJS (src/cli/bundle-loader.ts).
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

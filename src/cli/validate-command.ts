@@ -1,11 +1,6 @@
-import { z } from 'zod';
 import { densityStability } from '../autoscaler/density/controller.js';
 import { formatProblem, loadScenarioFile, type Problem, ScenarioError } from '../scenario/load.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './errors.js';
-
-// validate parses each file once: zod's JIT (a generated function per object schema, compiled on its first
-// parse) costs more than it saves there (~8 ms of the command's start-up, issue 24 item 4).
-z.config({ jitless: true });
 
 /** `gmpsim validate FILE...`: check every file, report every problem, exit 2 if any file is invalid. */
 export function validateCommand(files: string[], opts: { json?: boolean }): number {

@@ -1,4 +1,18 @@
-import { CronExpressionParser } from 'cron-parser';
+import { createRequire } from 'node:module';
+import type { CronExpressionParser as Parser } from 'cron-parser';
+
+let parser: typeof Parser | undefined;
+
+/**
+ * cron-parser (and luxon under it, ~360 kB) loads on the first cron expression read, not with the scenario
+ * schema: `gmpsim validate` and `run` of a scenario without cron triggers never load it (issue 24 item 4).
+ * It is CommonJS, so require() loads it synchronously, as the schema's checks need. (The playground's bundle
+ * maps node:module to playground/shims/module.ts, which hands over the bundled copy.)
+ */
+function cronParser(): typeof Parser {
+  parser ??= (createRequire(import.meta.url)('cron-parser') as typeof import('cron-parser')).CronExpressionParser;
+  return parser;
+}
 
 /**
  * A KEDA cron trigger's window (kedacore/keda pkg/scalers/cron_scaler.go, GetMetricsAndActivity): at
@@ -21,7 +35,7 @@ export class CronWindow {
   /** The first time a schedule fires strictly after `ms` (whole seconds, as robfig/cron's Next), ms. */
   private next(expr: string, ms: number): number {
     const from = new Date(Math.floor(ms / 1000) * 1000);
-    return CronExpressionParser.parse(expr, { currentDate: from, tz: this.timezone }).next().getTime();
+    return cronParser().parse(expr, { currentDate: from, tz: this.timezone }).next().getTime();
   }
 
   /** The window is open at simulated time `nowS`. */
@@ -49,7 +63,9 @@ export function cronProblem(expr: string, timezone: string): string | undefined 
     return `expected a cron expression of five fields (minute hour day-of-month month day-of-week), ${found}`;
   }
   try {
-    CronExpressionParser.parse(expr, { tz: timezone, currentDate: new Date(0) }).next();
+    cronParser()
+      .parse(expr, { tz: timezone, currentDate: new Date(0) })
+      .next();
   } catch (e) {
     const found = `found ${JSON.stringify(expr)}: ${(e as Error).message}`;
     return `expected a cron expression (minute hour day-of-month month day-of-week), ${found}`;
