@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseScenario } from '../src/scenario/load.js';
 import { Experiment } from '../src/sim/experiment.js';
+import { type Point, scalingScenario } from './scaling-scenario.js';
 
 /**
  * Why the pods curve of bench/scaling.ts is super-linear (issue 24 item 5), measured rather than guessed.
@@ -20,34 +20,17 @@ import { Experiment } from '../src/sim/experiment.js';
  * Run with an argument `child PODS SECONDS` it is the simulated process itself.
  */
 const L2 = '--LL=2097152,16,64';
+/** The scaling curves' request at 100 req/s a pod. */
+const point = (pods: number, durationS: number): Point => ({
+  pods,
+  ratePerS: 100 * pods,
+  durationS,
+  goroutinesPerRequest: 1,
+});
 const SIZES = [
   { pods: 10, seconds: 50 },
   { pods: 500, seconds: 1 },
 ];
-
-function scenario(pods: number, seconds: number) {
-  return parseScenario(
-    JSON.stringify({
-      name: 'bench-scaling-cache',
-      durationS: seconds,
-      warmupS: 0,
-      workload: {
-        arrival: { process: 'poisson', ratePerS: 100 * pods },
-        request: {
-          steps: [
-            { cpu: { dist: 'exponential', meanMs: 0.5 } },
-            { netpoll: { dist: 'exponential', meanMs: 2 } },
-            { cpu: { dist: 'exponential', meanMs: 0.25 } },
-          ],
-        },
-      },
-      runtime: { gomaxprocs: 2 },
-      cluster: { replicas: pods },
-      hpa: { minReplicas: pods, maxReplicas: 2 * pods },
-    }),
-    'bench-scaling-cache.json',
-  );
-}
 
 interface Counts {
   requests: number;
@@ -83,7 +66,10 @@ function measure(pods: number, seconds: number, dir: string): Counts {
 }
 
 if (process.argv[2] === 'child') {
-  const { summary } = new Experiment(scenario(Number(process.argv[3]), Number(process.argv[4])), 1).finish();
+  const { summary } = new Experiment(
+    scalingScenario(point(Number(process.argv[3]), Number(process.argv[4]))),
+    1,
+  ).finish();
   process.stdout.write(`gmpsim-run ${summary.requests.completed} ${summary.engine.events}\n`);
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'gmpsim-cachegrind-'));

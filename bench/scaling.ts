@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { parseScenario } from '../src/scenario/load.js';
 import { Experiment } from '../src/sim/experiment.js';
+import { type Point, scalingScenario } from './scaling-scenario.js';
 
 /**
  * Scaling curves (issue 24 item 5): CPU time of one run against pods (1 … 500, 100 req/s each), request
@@ -13,46 +13,10 @@ import { Experiment } from '../src/sim/experiment.js';
 const scale = Number(process.env.GMPSIM_SCALING_SCALE ?? 1);
 const outDir = process.env.GMPSIM_SCALING_OUT ?? 'results/bench';
 
-interface Point {
-  pods: number;
-  ratePerS: number;
-  durationS: number;
-  goroutinesPerRequest: number;
-}
 const base: Point = { pods: 10, ratePerS: 1000, durationS: 20, goroutinesPerRequest: 1 };
 
-/** The scenario of a point: the cluster benchmark's request, children as extra goroutines. */
-function scenario(p: Point) {
-  const children = p.goroutinesPerRequest - 1;
-  const work = [
-    { cpu: { dist: 'exponential', meanMs: 0.5 } },
-    { netpoll: { dist: 'exponential', meanMs: 2 } },
-    { cpu: { dist: 'exponential', meanMs: 0.25 } },
-  ];
-  return parseScenario(
-    JSON.stringify({
-      name: 'bench-scaling',
-      durationS: p.durationS * scale,
-      warmupS: 0,
-      workload: {
-        arrival: { process: 'poisson', ratePerS: p.ratePerS },
-        request: {
-          steps:
-            children > 0
-              ? [...work, { spawn: { count: children, steps: [{ cpu: { dist: 'exponential', meanMs: 0.05 } }] } }]
-              : work,
-        },
-      },
-      runtime: { gomaxprocs: 2 },
-      cluster: { replicas: p.pods },
-      hpa: { minReplicas: p.pods, maxReplicas: 2 * p.pods },
-    }),
-    'bench-scaling.json',
-  );
-}
-
 function measure(p: Point): { cpuS: number; wallS: number; events: number; requests: number } {
-  const s = scenario(p);
+  const s = scalingScenario({ ...p, durationS: p.durationS * scale });
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const { summary } = new Experiment(s, 1).finish();
