@@ -82,6 +82,16 @@ export class EventQueue implements EventSet {
 
   /** As push, the handle left in `lastHandle` (EventSet.add: no boxed return value). */
   add(time: number, kind: number, target: number, arg: number): void {
+    this.nextTime = time;
+    this.addNext(kind, target, arg);
+  }
+
+  /** EventSet.nextTime: the time of the event the next `addNext` inserts. */
+  nextTime = 0;
+
+  /** As add, at `nextTime` (EventSet.addNext). */
+  addNext(kind: number, target: number, arg: number): void {
+    const time = this.nextTime;
     const slot = this.allocSlot();
     const r = slot << 2,
       d = this.slots;

@@ -23,7 +23,15 @@ export interface EventSet {
    * too large to inline) — one 16-byte heap object per event. A field read after an inlined call is not boxed.
    */
   add(time: number, kind: number, target: number, arg: number): void;
-  /** The handle of the event the last `add` (or `push`) inserted. */
+  /**
+   * The time of the event the next `addNext` inserts. `addNext` is `add` with its time passed in this
+   * field: a time past 2^31 ns is a double, and one passed as an argument to a call V8 does not inline
+   * (`add` is too large) is boxed into a new 16-byte heap number; a store into a double field is not.
+   */
+  nextTime: number;
+  /** Insert an event at `nextTime`; its handle is then `lastHandle`. */
+  addNext(kind: number, target: number, arg: number): void;
+  /** The handle of the event the last `add`, `addNext` (or `push`) inserted. */
   readonly lastHandle: EventHandle;
   cancel(handle: EventHandle): boolean;
   isPending(handle: EventHandle): boolean;

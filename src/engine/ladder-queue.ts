@@ -108,6 +108,16 @@ export class LadderQueue implements EventSet {
 
   /** As push, the handle left in `lastHandle` (EventSet.add: no boxed return value). */
   add(time: number, kind: number, target: number, arg: number): void {
+    this.nextTime = time;
+    this.addNext(kind, target, arg);
+  }
+
+  /** EventSet.nextTime: the time of the event the next `addNext` inserts. */
+  nextTime = 0;
+
+  /** As add, at `nextTime` (EventSet.addNext: no boxed time argument). */
+  addNext(kind: number, target: number, arg: number): void {
+    const time = this.nextTime;
     const slot = this.allocSlot();
     const di = this.ints,
       ri = slot << 3;
@@ -120,8 +130,8 @@ export class LadderQueue implements EventSet {
     this.live++;
     // Small mode's fast path, tested here so that the common case needs no call into enqueue.
     if (this.nRungs === 0 && this.topCount === 0 && this.bEnd - this.bHead < SMALL && this.bEnd < this.bSlot.length) {
-      this.insertShort(slot, time);
-    } else this.enqueue(slot, time);
+      this.insertShort(slot);
+    } else this.enqueue(slot);
     this.lastHandle = slot + gen * SLOT_SPACE;
   }
 
@@ -167,12 +177,17 @@ export class LadderQueue implements EventSet {
 
   // ---- placement -------------------------------------------------------------------------------
 
-  private enqueue(slot: number, t: number): void {
+  // The placement functions read an event's time from nodes (where add stored it), not from an argument:
+  // V8 does not inline them all, and a time past 2^31 ns passed to a call it does not inline is a new
+  // heap number (issue 24: no boxed double per event).
+
+  private enqueue(slot: number): void {
+    const t = this.nodes[slot << 2]!;
     if (t >= this.topStart) {
       if (this.nRungs === 0 && this.topCount === 0) {
         // Small mode: no rungs and no top, so bottom holds every event.
         if (this.bEnd - this.bHead < SMALL) {
-          this.insertBottom(slot, t);
+          this.insertBottom(slot);
           return;
         }
         this.bottomToTop(); // grown past SMALL: back to the ladder
@@ -196,18 +211,19 @@ export class LadderQueue implements EventSet {
         return;
       }
     }
-    this.insertBottom(slot, t);
+    this.insertBottom(slot);
   }
 
   /** Insert into the sorted bottom after every event of time ≤ t (binary search beyond a short bottom). */
-  private insertBottom(slot: number, t: number): void {
+  private insertBottom(slot: number): void {
     if (this.bEnd === this.bSlot.length) this.makeBottomRoom(1);
     if (this.bEnd - this.bHead <= SHORT) {
-      this.insertShort(slot, t);
+      this.insertShort(slot);
       return;
     }
     const bs = this.bSlot,
       d = this.nodes;
+    const t = d[slot << 2]!;
     let lo = this.bHead,
       hi = this.bEnd;
     while (lo < hi) {
@@ -227,11 +243,12 @@ export class LadderQueue implements EventSet {
    * t is before the middle entry and there is room before bHead, the entries of time ≤ t move down one
    * slot instead of the later ones moving up: still after every entry of time ≤ t, so still stable.
    */
-  private insertShort(slot: number, t: number): void {
+  private insertShort(slot: number): void {
     const lo = this.bHead,
       hi = this.bEnd;
     const bs = this.bSlot,
       d = this.nodes;
+    const t = d[slot << 2]!;
     if (lo > 0 && hi > lo && t < d[bs[(lo + hi) >>> 1]! << 2]!) {
       let j = lo;
       while (j < hi) {
@@ -244,7 +261,7 @@ export class LadderQueue implements EventSet {
       this.bHead = lo - 1;
       return;
     }
-    this.shiftInsert(lo, hi, slot, t);
+    this.shiftInsert(lo, hi, slot);
     this.bEnd++;
   }
 
@@ -252,9 +269,10 @@ export class LadderQueue implements EventSet {
    * Put `slot` (time t) into the sorted run bSlot[lo, hi), after every entry of time ≤ t, shifting the
    * later ones up by one into bSlot[hi] (which the caller owns): an insertion-sort step, so stable.
    */
-  private shiftInsert(lo: number, hi: number, slot: number, t: number): void {
+  private shiftInsert(lo: number, hi: number, slot: number): void {
     const bs = this.bSlot,
       d = this.nodes;
+    const t = d[slot << 2]!;
     let j = hi - 1;
     while (j >= lo) {
       const y = bs[j]!;
@@ -511,7 +529,7 @@ export class LadderQueue implements EventSet {
       // Insertion sort: stable, and fast on the short, often nearly sorted buckets.
       for (let i = first + 1; i < n; i++) {
         const x = bs[i]!;
-        this.shiftInsert(first, i, x, d[x << 2]!);
+        this.shiftInsert(first, i, x);
       }
     } else {
       // Array.prototype.sort is stable.
@@ -544,7 +562,7 @@ export class LadderQueue implements EventSet {
     this.topMin = Infinity;
     this.topMax = -Infinity;
     this.topStart = -Infinity;
-    for (const s of keep) this.enqueue(s, this.nodes[s << 2]!);
+    for (const s of keep) this.enqueue(s);
   }
 
   // ---- slots -----------------------------------------------------------------------------------

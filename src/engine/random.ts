@@ -93,13 +93,41 @@ export class RandomStream {
     return Math.floor(this.step() * n);
   }
 
+  /**
+   * One step's 32 bits as a signed 32-bit integer: `(next() * 2^32) | 0` (`>>> 0` gives the unsigned
+   * ones). Alea's uniform is a multiple of 2^-32, so no bit is lost; a small integer leaves a call V8
+   * does not inline as it is, where `next()`'s fraction leaves it as a new heap number.
+   */
+  private stepBits(): number {
+    if (this.custom) return (this.prng() * TWO32) | 0;
+    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.c = t | 0;
+    const s2 = t - this.c;
+    this.s2 = s2;
+    return (s2 * TWO32) | 0;
+  }
+
   /** Exponential with the given mean (ziggurat method: see ziggurat.ts). */
   exponential(mean: number): number {
     // The ziggurat's common path; exponentialSlow takes the tail and the wedges.
-    const jz = (this.step() * TWO32) >>> 0;
+    const jz = this.stepBits() >>> 0;
     const iz = jz & LAYER_MASK;
     if (jz < ZIG_KE[iz]!) return mean * jz * ZIG_WE[iz]!;
     return mean * exponentialSlow(this.prng, jz, iz);
+  }
+
+  /**
+   * `Math.round(exponential(mean))`, the same number, for the samplers of whole nanoseconds (durations,
+   * gaps): rounded inside, a draw below 2^31 leaves the call as a small integer instead of the boxed
+   * double `exponential` returns wherever V8 does not inline it (issue 24: no garbage per draw).
+   */
+  exponentialRounded(mean: number): number {
+    const jz = this.stepBits() >>> 0;
+    const iz = jz & LAYER_MASK;
+    if (jz < ZIG_KE[iz]!) return Math.round(mean * jz * ZIG_WE[iz]!);
+    return Math.round(mean * exponentialSlow(this.prng, jz, iz));
   }
 
   /** Standard normal (Marsaglia polar method; caches the second variate). */
@@ -270,6 +298,14 @@ export class KeyedStream extends RandomStream {
     const iz = jz & LAYER_MASK;
     if (jz < ZIG_KE[iz]!) return mean * jz * ZIG_WE[iz]!;
     return mean * exponentialSlow(this.prng, jz, iz);
+  }
+
+  /** As RandomStream.exponentialRounded, from this stream's bits directly. */
+  override exponentialRounded(mean: number): number {
+    const jz = this.next32();
+    const iz = jz & LAYER_MASK;
+    if (jz < ZIG_KE[iz]!) return Math.round(mean * jz * ZIG_WE[iz]!);
+    return Math.round(mean * exponentialSlow(this.prng, jz, iz));
   }
 
   /** As RandomStream.normal (Marsaglia polar), from this stream's bits directly. */

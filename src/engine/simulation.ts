@@ -50,7 +50,8 @@ export class Simulation implements Clock {
   schedule(delayNs: number, kind: number, target = 0, arg = 0): EventHandle {
     if (!(delayNs >= 0)) throw new RangeError(`schedule: delay must be ≥ 0 ns, got ${delayNs}`);
     const q = this.queue;
-    q.add(this.now + Math.round(delayNs), kind, target, arg);
+    q.nextTime = this.now + Math.round(delayNs);
+    q.addNext(kind, target, arg);
     return q.lastHandle;
   }
 
@@ -58,7 +59,8 @@ export class Simulation implements Clock {
   scheduleAt(timeNs: number, kind: number, target = 0, arg = 0): EventHandle {
     if (!(timeNs >= this.now)) throw new RangeError(`scheduleAt: time ${timeNs} ns is before now (${this.now} ns)`);
     const q = this.queue;
-    q.add(Math.round(timeNs), kind, target, arg);
+    q.nextTime = Math.round(timeNs);
+    q.addNext(kind, target, arg);
     return q.lastHandle;
   }
 

@@ -16,7 +16,12 @@ export class Histogram {
   }
 
   observe(v: number): void {
-    // Binary search for the first bound ≥ v; the bucket list is short, but this stays O(log n) for long ones.
+    this.observeIn(this.bucket(v), v);
+  }
+
+  /** The bucket v falls in: the first bound ≥ v, or the +Inf bucket (upperBounds.length). */
+  bucket(v: number): number {
+    // Binary search; the bucket list is short, but this stays O(log n) for long ones.
     const b = this.upperBounds;
     let lo = 0;
     let hi = b.length;
@@ -25,7 +30,15 @@ export class Histogram {
       if (b[mid]! >= v) hi = mid;
       else lo = mid + 1;
     }
-    this.counts[lo]!++;
+    return lo;
+  }
+
+  /**
+   * observe(v) with v's bucket already found by `bucket(v)` of a histogram with the same bounds: two
+   * histograms of one value (the run's and the interval's) search the bounds once.
+   */
+  observeIn(bucket: number, v: number): void {
+    this.counts[bucket]!++;
     this.sum += v;
   }
 

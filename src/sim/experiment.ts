@@ -389,11 +389,13 @@ export class Experiment implements CompletionSink {
     const latencyMs = nsToMs(now - arrival);
     this.intervalLatency.push(latencyMs);
     this.fleet.metrics.observeLatency(latencyMs, podIndex);
-    this.intervalHist.observe(latencyMs);
+    // The run's and the interval's histograms have the same bounds: one search for both.
+    const bucket = this.intervalHist.bucket(latencyMs);
+    this.intervalHist.observeIn(bucket, latencyMs);
     if (this.clients.onGiveUp) this.requestEnded(this.clients.seqOf(id));
     if (arrival >= this.warmupNs) {
       this.latency.push(latencyMs);
-      this.latencyHist.observe(latencyMs);
+      this.latencyHist.observeIn(bucket, latencyMs);
       this.wait.push(nsToMs(this.requests.startNs[id]! - this.requests.arrivalNs[id]!));
       this.service.push(nsToMs(now - this.requests.startNs[id]!));
     }

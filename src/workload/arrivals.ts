@@ -16,7 +16,7 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): 
   switch (spec.process) {
     case 'poisson': {
       const meanGap = NS_PER_S / spec.ratePerS;
-      return { ratePerS: spec.ratePerS, nextNs: (prev) => prev + Math.round(rng.exponential(meanGap)) };
+      return { ratePerS: spec.ratePerS, nextNs: (prev) => prev + rng.exponentialRounded(meanGap) };
     }
     case 'steps': {
       // A non-homogeneous Poisson process with a piecewise-constant rate: draw a gap at the current
@@ -45,7 +45,7 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): 
             const i = seg(t);
             const end = i + 1 < at.length ? at[i + 1]! : Infinity;
             if (rate[i]! > 0) {
-              const next = t + Math.round(rng.exponential(NS_PER_S / rate[i]!));
+              const next = t + rng.exponentialRounded(NS_PER_S / rate[i]!);
               if (next < end) return next;
             }
             if (end === Infinity) return Infinity;
@@ -80,7 +80,7 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): 
         nextNs: (prev) => {
           let t = prev;
           for (;;) {
-            t += Math.round(rng.exponential(NS_PER_S / maxRate));
+            t += rng.exponentialRounded(NS_PER_S / maxRate);
             if (rng.next() * maxRate <= spec.meanPerS + amp * Math.cos(w * (t - peak))) return t;
           }
         },
@@ -91,7 +91,7 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): 
       // at each switch is exact by memorylessness). Long-run mean rate = Σ rate·duration / Σ duration.
       const st = spec.states;
       let state = 0;
-      let switchAt = Math.round(rng.exponential(st[0]!.meanDurationS * NS_PER_S));
+      let switchAt = rng.exponentialRounded(st[0]!.meanDurationS * NS_PER_S);
       const total = st.reduce((a, x) => a + x.meanDurationS, 0);
       return {
         ratePerS: st.reduce((a, x) => a + x.ratePerS * x.meanDurationS, 0) / total,
@@ -100,12 +100,12 @@ export function arrivalProcess(spec: Arrival, rng: RandomStream, horizonS = 1): 
           for (;;) {
             const r = st[state]!.ratePerS;
             if (r > 0) {
-              const next = t + Math.round(rng.exponential(NS_PER_S / r));
+              const next = t + rng.exponentialRounded(NS_PER_S / r);
               if (next < switchAt) return next;
             }
             t = switchAt;
             state = (state + 1) % st.length;
-            switchAt = t + Math.round(rng.exponential(st[state]!.meanDurationS * NS_PER_S));
+            switchAt = t + rng.exponentialRounded(st[state]!.meanDurationS * NS_PER_S);
           }
         },
       };

@@ -41,7 +41,7 @@ export function durationSampler(spec: DurationDist, rng: RandomStream): Duration
     }
     case 'exponential': {
       const mean = msToNs(spec.meanMs);
-      return { meanNs: distMeanNs(spec), sampleNs: () => Math.round(rng.exponential(mean)) };
+      return { meanNs: distMeanNs(spec), sampleNs: () => rng.exponentialRounded(mean) };
     }
     case 'lognormal': {
       // Parameterised by mean and coefficient of variation: σ² = ln(1 + cv²), μ = ln(mean) − σ²/2.
@@ -71,7 +71,7 @@ export function sizeSampler(spec: AllocSize, rng: RandomStream): DurationSampler
     return { meanNs: v, sampleNs: () => v };
   }
   const mean = spec.meanKB * 1024;
-  return { meanNs: mean, sampleNs: () => Math.max(1, Math.round(rng.exponential(mean))) };
+  return { meanNs: mean, sampleNs: () => Math.max(1, rng.exponentialRounded(mean)) };
 }
 
 /**

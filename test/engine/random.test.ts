@@ -55,6 +55,30 @@ describe('engine/RandomStreams', () => {
     }
   });
 
+  it('exponentialRounded(m) is Math.round(exponential(m)), stream position included (tail and wedges too)', () => {
+    const makers: Array<[string, () => RandomStream]> = [
+      ['alea', () => new RandomStream('s', 'gmpsim/3/arrivals')],
+      [
+        'keyed',
+        () => {
+          const k = new KeyedStream('k', 'gmpsim/3/keyed/request.steps[1]');
+          k.seek(12345, 2);
+          return k;
+        },
+      ],
+      ['passed-in prng', () => new RandomStream('s', '', seedrandom.alea('y') as Prng)],
+    ];
+    for (const [name, make] of makers) {
+      const [a, b] = [make(), make()];
+      for (let i = 0; i < 100_000; i++) {
+        const mean = i % 3 === 0 ? 1e6 : i % 3 === 1 ? 2.5e9 : 7.5;
+        const [x, y] = [a.exponentialRounded(mean), Math.round(b.exponential(mean))];
+        if (x !== y) expect.fail(`${name}, draw ${i} (mean ${mean}): ${x} against ${y}`);
+      }
+      expect(a.next(), name).to.equal(b.next());
+    }
+  });
+
   it('streams are independent: drawing from one never shifts another', () => {
     const s1 = new RandomStreams(7);
     const s2 = new RandomStreams(7);

@@ -26,6 +26,22 @@ describe('latency histogram', () => {
     );
   });
 
+  it('bucket(v) then observeIn is observe(v): the same counts and sum (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 2e4, noNaN: true }), { maxLength: 200 }), (xs) => {
+        const bounds = [0.1, 1, 10, 100, 1000, 10000];
+        const a = new Histogram(bounds);
+        const b = new Histogram(bounds);
+        for (const x of xs) {
+          a.observe(x);
+          b.observeIn(a.bucket(x), x);
+        }
+        expect(b.toJSON()).to.deep.equal(a.toJSON());
+        for (const x of xs) expect(a.bucket(x)).to.equal(bounds.filter((bd) => bd < x).length);
+      }),
+    );
+  });
+
   it('a run reports it in summary.json and per interval in the time series, consistent with the other metrics', () => {
     const sc = parseScenario(
       'durationS: 20\nwarmupS: 5\nmetrics: {latencyBucketsMs: [1, 2, 5, 20]}\nworkload: {arrival: {process: ' +
