@@ -403,7 +403,7 @@ for (const procs of [1, 2]) {
 // others; the figures are how many of 8 runs (seeds) do, and the median p50.
 {
   const RUNS = 8;
-  // real Go falls in less on a busier machine (it wakes sysmon later: see the timer-slack runs below)
+  // real Go falls in less on a busier machine (likely as it wakes sysmon later: the timer-slack runs below)
   const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
   const realLoad = loadavg();
   const real = Array.from({ length: RUNS }, (_, i) =>
@@ -447,8 +447,8 @@ for (const procs of [1, 2]) {
   );
   // The same runs with the program's timer slack set (validation/go/timerslack: prctl before execve, which
   // sysmon's thread inherits), so sysmon's usleep(20) returns late by that slack plus the machine's wake-up:
-  // whether real Go falls in turns on the length of sysmon's loop as the model's does (issue 26: a busy
-  // machine wakes sysmon later and real Go falls in less). The model gets the same slack in timerSlackUs;
+  // whether real Go falls in turns on the length of sysmon's loop as the model's does (issue 26: real Go
+  // falls in less on a busier machine, likely as it wakes sysmon later). The model gets the same slack;
   // calibrated, plus the wake-up the calibration measured beyond the kernel's default slack.
   const defaultSlackUs = CostsSchema.shape.timerSlackUs.parse(undefined);
   const calibration = JSON.parse(readFileSync(`calibrations/${CALIBRATION}.json`, 'utf8')) as {
