@@ -5,6 +5,9 @@ import { join } from 'node:path';
 /** Building and running the real Go programs of validation/go/ (Debian's golang-go is Go 1.19). */
 const BIN = '.cache/validation-bin';
 
+/** Where build() puts a program (e.g. to run one program through another, as a launcher). */
+export const binPath = (prog: string): string => join(BIN, prog);
+
 export const goVersion = (): string => execFileSync('go', ['version'], { encoding: 'utf8' }).trim();
 
 export function build(...progs: string[]): void {
@@ -29,7 +32,7 @@ export function goRun<T>(
   launcher: string[] = [],
   timeoutMs = 0,
 ): { out: T; stderr: string } {
-  const [cmd, ...pre] = [...launcher, join(BIN, prog)];
+  const [cmd, ...pre] = [...launcher, binPath(prog)];
   const r = spawnSync(cmd!, [...pre, ...args.map(String)], {
     encoding: 'utf8',
     env: { ...process.env, GOMAXPROCS: String(gomaxprocs), ...env },
