@@ -15,7 +15,7 @@ import { getPodsToDelete } from './controller-utils.js';
 import { DeploymentController, type ReplicaSetState } from './deployment-controller.js';
 import { type LoadBalancer, loadBalancer } from './load-balancer.js';
 import { NodeImages, NodePool } from './nodes.js';
-import { ProberManager, type ProbeStats } from './prober-manager.js';
+import { newProbeStats, ProberManager, type ProbeStats } from './prober-manager.js';
 import { scale as scaleReplicaSets } from './sync.js';
 
 export {
@@ -91,14 +91,7 @@ export class Deployment {
   get probesOn(): boolean {
     return this.prober !== undefined;
   }
-  readonly probeStats: ProbeStats = {
-    sent: 0,
-    timeouts: 0,
-    failures: 0,
-    readinessLost: 0,
-    livenessRestarts: 0,
-    startupRestarts: 0,
-  };
+  readonly probeStats: ProbeStats = newProbeStats();
   /** Rollouts: when each began and when its new ReplicaSet had every replica available (NaN: not yet). */
   get rollouts(): readonly { startNs: number; completeNs: number }[] {
     return this.controller.rollouts;

@@ -23,6 +23,11 @@ export interface ProbeStats {
   startupRestarts: number;
 }
 
+/** Counters at zero: a run's, before its first probe. */
+export function newProbeStats(): ProbeStats {
+  return { sent: 0, timeouts: 0, failures: 0, readinessLost: 0, livenessRestarts: 0, startupRestarts: 0 };
+}
+
 /** The pods the prober watches, and what the kubelet does to them on a probe's result. */
 export interface ProbedPods {
   readonly pods: readonly ClusterPod[];

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ClusterPod } from '../../src/cluster/cluster-pod.js';
-import { ProberManager, type ProbeStats } from '../../src/cluster/prober-manager.js';
+import { newProbeStats, ProberManager } from '../../src/cluster/prober-manager.js';
 import { Simulation } from '../../src/engine/simulation.js';
 import type { Probe } from '../../src/scenario/cluster-schema.js';
 
@@ -23,14 +23,7 @@ type Which = 'startup' | 'readiness' | 'liveness';
 function manager(which: Which[]) {
   const sim = new Simulation();
   const specs = (['startup', 'readiness', 'liveness'] as const).map((t) => (which.includes(t) ? probe : undefined));
-  const stats: ProbeStats = {
-    sent: 0,
-    timeouts: 0,
-    failures: 0,
-    readinessLost: 0,
-    livenessRestarts: 0,
-    startupRestarts: 0,
-  };
+  const stats = newProbeStats();
   const pod = new ClusterPod(0, 0, 1);
   const pm = new ProberManager(
     sim,

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { checkInvariants } from '../../src/runtime/gmp/invariants.js';
-import type { GmpPod } from '../../src/runtime/gmp/pod.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import type { Step } from '../../src/scenario/schema.js';
 import { Experiment } from '../../src/sim/experiment.js';
+import { runCheckingInvariants } from '../support/invariant-run.js';
 
 const ms = (lo: number, hi: number) => fc.double({ min: lo, max: hi, noNaN: true });
 const leaf: fc.Arbitrary<Step> = fc.oneof(
@@ -120,11 +119,8 @@ describe('gmp invariants under random programs (fast-check)', () => {
               'prop.json',
             );
             const exp = new Experiment(s, seed);
-            const sched = (exp.pod as GmpPod).sched;
             let lastM = 0;
-            const problems: string[] = [];
-            const check = exp.sim.registerKind('test.invariants', () => {
-              problems.push(...checkInvariants(sched));
+            const { sched, problems } = runCheckingInvariants(exp, (sched, problems) => {
               if (sched.mcount < lastM) problems.push('Ms decreased');
               // A CPU limit caps the CPU used by the end of each period at limit × elapsed periods (the quota
               // runs out at a whole ns, rounded up: < 1 ns per thread per period over).
@@ -135,13 +131,7 @@ describe('gmp invariants under random programs (fast-check)', () => {
               )
                 problems.push(`CPU ${sched.busyIntegralNs()} ns over the quota`);
               lastM = sched.mcount;
-              // Keep checking while anything can still change: until the drain ends or every G has exited.
-              if (exp.sim.now < 30e9 && (exp.sim.now < 0.2e9 || sched.liveGs() > 0)) exp.sim.schedule(37_000, check);
             });
-            exp.sim.schedule(0, check);
-            exp.finish();
-            // Arrivals have stopped: let everything in flight finish (programs are bounded).
-            exp.sim.runUntil(exp.sim.now + 30e9);
             expect(problems.slice(0, 5)).to.deep.equal([]);
             expect(sched.liveGs(), 'live Gs after draining').to.equal(0);
             expect(sched.stats.gExited).to.equal(sched.stats.gCreated);

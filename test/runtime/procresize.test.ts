@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { GC_MARK, GC_OFF } from '../../src/runtime/gc/cycle.js';
 import { newG } from '../../src/runtime/gmp/goroutines.js';
 import { checkInvariants } from '../../src/runtime/gmp/invariants.js';
-import type { GmpPod } from '../../src/runtime/gmp/pod.js';
 import { GOMAXPROCS, procresize, procresizeAfterGC } from '../../src/runtime/gmp/procresize.js';
 import type { Sched } from '../../src/runtime/gmp/sched.js';
 import {
@@ -21,6 +20,7 @@ import { stealOrder } from '../../src/runtime/gmp/steal.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { Experiment } from '../../src/sim/experiment.js';
 import { CPU_1MS, newSched as directSched } from '../support/direct-sched.js';
+import { runCheckingInvariants } from '../support/invariant-run.js';
 import { problems } from '../support/problems.js';
 
 /**
@@ -256,16 +256,7 @@ describe('live GOMAXPROCS changes under random load (fast-check)', () => {
             }),
             'prop.json',
           );
-          const exp = new Experiment(s, seed);
-          const sched = (exp.pod as GmpPod).sched;
-          const problems: string[] = [];
-          const check = exp.sim.registerKind('test.invariants', () => {
-            problems.push(...checkInvariants(sched));
-            if (exp.sim.now < 30e9 && (exp.sim.now < 0.2e9 || sched.liveGs() > 0)) exp.sim.schedule(37_000, check);
-          });
-          exp.sim.schedule(0, check);
-          exp.finish();
-          exp.sim.runUntil(exp.sim.now + 30e9);
+          const { sched, problems } = runCheckingInvariants(new Experiment(s, seed));
           expect(problems.slice(0, 5)).to.deep.equal([]);
           expect(sched.liveGs(), 'live Gs after draining').to.equal(0);
           const last = [...changes].sort((a, b) => a.atMs - b.atMs).at(-1)!;
