@@ -1,0 +1,84 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { median } from 'd3-array';
+import { build } from './go-programs.js';
+import {
+  describeOnsets,
+  HORIZON_S,
+  loadavg,
+  modelRuns,
+  ONSET_RATES,
+  type OnsetRate,
+  onsetDoc,
+  RUNS,
+  realRuns,
+  SEEDS,
+} from './onset.js';
+
+/**
+ * `npm run validate:onset [-- --rates 300,450] [--runs N] [--seeds N] [--model-only] [--first-seed N]`: issue
+ * 26's onset case alone (section 9 of `npm run validate`), printing every real run's onset with the load
+ * average before it and its CPU stretch, and every seed's onset with the defaults and with the calibration,
+ * each with its median and that median's distribution-free interval. Writes nothing.
+ */
+const CALIBRATION = 'go1.19-this-machine';
+const positive = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag}: expected a positive integer`);
+  return n;
+};
+const opts = new Command()
+  .description("Issue 26's onset case alone: every real run's and every seed's onset, with medians and their intervals")
+  .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2)) // bad input: exit 2, as the CLI
+  .option(
+    '--rates <list>',
+    `comma-separated, from ${ONSET_RATES.join(', ')}`,
+    (v: string) =>
+      v.split(',').map((x) => {
+        const r = Number(x);
+        if (!ONSET_RATES.includes(r as OnsetRate))
+          throw new InvalidArgumentError(`expected rates from ${ONSET_RATES.join(', ')}, found "${x}"`);
+        return r as OnsetRate;
+      }),
+    [300, 450] as OnsetRate[],
+  )
+  .option('--runs <n>', 'real runs per rate (default: as npm run validate)', positive('--runs'))
+  .option('--first-seed <n>', "the first real run's seed", positive('--first-seed'), 1)
+  .option('--seeds <n>', 'model seeds per rate', positive('--seeds'), SEEDS)
+  .option('--model-only', 'run the model only (no Go)')
+  .parse()
+  .opts<{ rates: OnsetRate[]; runs?: number; firstSeed: number; seeds: number; modelOnly?: boolean }>();
+
+if (!opts.modelOnly) build('httpsyscalls');
+for (const rate of opts.rates) {
+  const horizon = HORIZON_S[rate];
+  const doc = onsetDoc(rate, horizon);
+  const out = (s: string) => process.stdout.write(`${rate} req/s, ${horizon} s: ${s}\n`);
+  for (const [name, d] of [
+    ['defaults', doc],
+    ['calibrated', { ...doc, calibration: CALIBRATION }],
+  ] as const)
+    out(
+      `model ${name}, ${opts.seeds} seeds: ${describeOnsets(
+        modelRuns(d, opts.seeds).map((r) => r.trapS),
+        horizon,
+      )}`,
+    );
+  if (opts.modelOnly) continue;
+  const n = opts.runs ?? RUNS[rate];
+  const loads: string[] = [];
+  const runs = Array.from({ length: n }, (_, i) => {
+    loads.push(loadavg());
+    return realRuns(rate, 1, horizon, opts.firstSeed + i)[0]!;
+  });
+  out(
+    `real, ${n} runs: ${describeOnsets(
+      runs.map((r) => r.trapS),
+      horizon,
+    )}`,
+  );
+  const stretch = runs.map((r) => r.cpuStretch);
+  out(
+    `real: load average before each run ${loads.join(', ')}; CPU stretch ` +
+      `${stretch.map((x) => x.toFixed(2)).join(', ')} (median ${median(stretch)!.toFixed(2)})`,
+  );
+}

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { median as d3median } from 'd3-array';
+import { parseScenario } from '../src/scenario/load.js';
+import { runScenario } from '../src/sim/experiment.js';
+import { go } from './go-programs.js';
+
+/**
+ * When the syscall backlog starts (issue 26): a net/http server on GOMAXPROCS 1 whose handler spins an
+ * exponential CPU burst (mean 1 ms) then makes a 5 ms raw nanosleep (validation/go/httpsyscalls), against
+ * an open-loop Poisson client in another process over keep-alive connections (server pinned to CPU 0,
+ * client to CPU 1, both at nice −10 where allowed), and the same service as a scenario. The backlog starts
+ * in the first second whose p50 passes 10× the service time (60 ms); its time is counted as the end of that
+ * second (1 = within the first second), and a run that never falls in as horizon + 1.
+ *
+ * Section 9 of `npm run validate` compares medians; `npm run validate:onset` (onset-cli.ts) prints every
+ * real run's and every seed's onset, since one run's onset is spread over seconds and a median of a few
+ * runs moves by as much from one batch to the next.
+ */
+export const ONSET_RATES = [150, 300, 450] as const;
+export type OnsetRate = (typeof ONSET_RATES)[number];
+/** Each rate's run length: 300 req/s is the rate whose onset is seconds, not the first second. */
+export const HORIZON_S: Record<OnsetRate, number> = { 150: 10, 300: 20, 450: 10 };
+/**
+ * Real runs per rate. At 150 req/s a 10 s run's p99 is its ~15 slowest requests and one run in six falls into
+ * the backlog for a while: the median of 5. At 300 req/s one run's onset spreads over 1–6 s (the model's 20
+ * seeds, and real batches whose medians were 2, 2.5, 3.5 and 4.5 s): 10 runs, whose median's 89 % interval is
+ * the 3rd to the 8th smallest onset (medianInterval), where 6 runs' narrowest is the whole range (97 %).
+ * 450 req/s: 5.
+ */
+export const RUNS: Record<OnsetRate, number> = { 150: 5, 300: 10, 450: 5 };
+export const SEEDS = 20;
+/** 10× the mean service time (1 ms CPU + 5 ms syscall). */
+export const BACKLOG_P50_MS = 60;
+
+/** One real run (httpsyscalls' JSON): trapS is the 0-based second whose p50 first passed 60 ms, or −1. */
+export interface RealRun {
+  trapS: number;
+  p99Ms: number;
+  cpuStretch: number;
+}
+/** One seed of the model; p99Ms without the network's round trip. */
+export interface ModelRun {
+  trapS: number;
+  p99Ms: number;
+}
+
+export const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
+
+/** The scenario: the server as written (`server: net/http`: its read of each request is a syscall). */
+export function onsetDoc(rate: number, horizonS: number): Record<string, unknown> {
+  return {
+    durationS: horizonS,
+    warmupS: 0,
+    metrics: { sampleIntervalMs: 1000 },
+    workload: {
+      arrival: { process: 'poisson', ratePerS: rate },
+      request: {
+        steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }],
+      },
+    },
+    runtime: { gomaxprocs: 1, hostCpus: 2, server: 'net/http' },
+  };
+}
+
+/** `n` real runs of httpsyscalls (seeds firstSeed…), one after another. */
+export function realRuns(rate: number, n: number, horizonS: number, firstSeed = 1): RealRun[] {
+  return Array.from({ length: n }, (_, i) =>
+    go<RealRun>('httpsyscalls', 1, [firstSeed + i, rate, horizonS * 1000, 1000, 5, 0, 1], {}, ['nice', '-n', '-10']),
+  );
+}
+
+/** The scenario on seeds 1…seeds. */
+export function modelRuns(doc: object, seeds = SEEDS): ModelRun[] {
+  return Array.from({ length: seeds }, (_, i) => {
+    const r = runScenario(parseScenario(JSON.stringify(doc), 'validation/case.json'), i + 1);
+    const p50 = r.series.columns.indexOf('latency_p50_ms');
+    return {
+      trapS: r.series.rows.findIndex((row) => row[p50]! > BACKLOG_P50_MS),
+      p99Ms: r.summary.latencyMs.p99,
+    };
+  });
+}
+
+/** A run's onset in the report's units: the end of the second it started, horizon + 1 for never. */
+export const onsetS = (trapS: number, horizonS: number): number => (trapS < 0 ? horizonS + 1 : trapS + 1);
+
+/** The share of runs that fell in within the horizon, and the median onset. */
+export function trapStats(trapS: number[], horizonS: number): { share: number; medianS: number } {
+  return {
+    share: trapS.filter((t) => t >= 0).length / trapS.length,
+    medianS: d3median(trapS.map((t) => onsetS(t, horizonS)))!,
+  };
+}
+
+/** P(X ≤ k) for X ~ Binomial(n, 1/2). */
+function binomHalfCdf(n: number, k: number): number {
+  let c = 1; // C(n, 0)
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += c;
+    c = (c * (n - i)) / (i + 1);
+  }
+  return sum / 2 ** n;
+}
+
+/**
+ * A distribution-free interval for the median of the distribution `xs` was drawn from: the k-th smallest and
+ * k-th largest values, with k the largest whose coverage 1 − 2·P(Bin(n, ½) ≤ k − 1) is at least `level` (the
+ * order-statistic interval; it needs no assumption about the shape, and onsets are far from normal). With too
+ * few values for `level` it is the whole range, with its own (lower) coverage.
+ */
+export function medianInterval(xs: number[], level = 0.85): { lo: number; hi: number; confidence: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return { lo: NaN, hi: NaN, confidence: 0 };
+  let k = 1;
+  while (k + 1 <= Math.floor((n + 1) / 2) && 1 - 2 * binomHalfCdf(n, k) >= level) k++;
+  return { lo: s[k - 1]!, hi: s[n - k]!, confidence: 1 - 2 * binomHalfCdf(n, k - 1) };
+}
+
+/** "2, 1, 4 (median 2, 79 % interval 1–4)": every onset in run order, for the report's notes. */
+export function describeOnsets(trapS: number[], horizonS: number): string {
+  const xs = trapS.map((t) => onsetS(t, horizonS));
+  const { lo, hi, confidence } = medianInterval(xs);
+  return (
+    `${xs.join(', ')} (median ${d3median(xs)}, ${Math.round(confidence * 100)} % interval ` +
+    `${lo === hi ? lo : `${lo}–${hi}`})`
+  );
+}
