@@ -5,6 +5,7 @@ import {
   describeOnsets,
   HORIZON_S,
   loadavg,
+  measureUsleepLateUs,
   modelRuns,
   ONSET_RATES,
   type OnsetRate,
@@ -12,6 +13,7 @@ import {
   RUNS,
   realRuns,
   SEEDS,
+  withUsleepLate,
 } from './onset.js';
 
 /**
@@ -48,7 +50,7 @@ const opts = new Command()
   .parse()
   .opts<{ rates: OnsetRate[]; runs?: number; firstSeed: number; seeds: number; modelOnly?: boolean }>();
 
-if (!opts.modelOnly) build('httpsyscalls');
+if (!opts.modelOnly) build('httpsyscalls', 'calibrate');
 for (const rate of opts.rates) {
   const horizon = HORIZON_S[rate];
   const doc = onsetDoc(rate, horizon);
@@ -64,6 +66,14 @@ for (const rate of opts.rates) {
       )}`,
     );
   if (opts.modelOnly) continue;
+  const lateUs = measureUsleepLateUs();
+  out(
+    `model with usleep(20) ${lateUs.toFixed(1)} µs late (measured now on CPU 0), ${opts.seeds} seeds: ` +
+      describeOnsets(
+        modelRuns(withUsleepLate(doc, lateUs), opts.seeds).map((r) => r.trapS),
+        horizon,
+      ),
+  );
   const n = opts.runs ?? RUNS[rate];
   const loads: string[] = [];
   const runs = Array.from({ length: n }, (_, i) => {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { median as d3median } from 'd3-array';
 import { parseScenario } from '../src/scenario/load.js';
+import { CostsSchema } from '../src/scenario/schema.js';
 import { runScenario } from '../src/sim/experiment.js';
-import { go } from './go-programs.js';
+import { go, goRun } from './go-programs.js';
 
 /**
  * When the syscall backlog starts (issue 26): a net/http server on GOMAXPROCS 1 whose handler spins an
@@ -67,6 +68,31 @@ export function realRuns(rate: number, n: number, horizonS: number, firstSeed = 
   return Array.from({ length: n }, (_, i) =>
     go<RealRun>('httpsyscalls', 1, [firstSeed + i, rate, horizonS * 1000, 1000, 5, 0, 1], {}, ['nice', '-n', '-10']),
   );
+}
+
+/**
+ * How late sysmon's usleep(20) returns on CPU 0 now (µs; validation/go/calibrate's usleepLateNs, on the
+ * server's core, at its nice): the kernel's timer slack plus this machine's wake-up, which moves with the VM
+ * and its load (66.5 to 88.5 µs on the Intel VM of 2026-11-30). The onset turns on it (README, *How likely,
+ * and when*), so the report also runs the model with the value measured beside the real runs.
+ */
+export function measureUsleepLateUs(): number {
+  const r = goRun<{ usleepLateNs: number }>('calibrate', 1, ['usleep'], {}, [
+    'taskset',
+    '-c',
+    '0',
+    'nice',
+    '-n',
+    '-10',
+  ]);
+  return r.out.usleepLateNs / 1000;
+}
+
+/** The scenario with sysmon's sleeps returning `lateUs` late (timer slack + the default wake-up, as calibrate). */
+export function withUsleepLate(doc: Record<string, unknown>, lateUs: number): Record<string, unknown> {
+  const wakeUs = CostsSchema.shape.threadWakeUs.parse(undefined);
+  const runtime = doc.runtime as Record<string, unknown>;
+  return { ...doc, runtime: { ...runtime, costs: { timerSlackUs: Math.max(0, lateUs - wakeUs) } } };
 }
 
 /** The scenario on seeds 1…seeds. */

@@ -13,6 +13,7 @@ import {
   HORIZON_S,
   loadavg,
   type ModelRun,
+  measureUsleepLateUs,
   modelRuns,
   ONSET_RATES,
   onsetDoc,
@@ -20,6 +21,7 @@ import {
   realRuns,
   SEEDS,
   trapStats,
+  withUsleepLate,
 } from './onset.js';
 import { networkRoundTrip, runServiceCases } from './service.js';
 
@@ -124,6 +126,7 @@ build(
   'httpserve',
   'syncsteps',
   'timerslack',
+  'calibrate',
 );
 
 // 1. CPU-bound goroutines: 4 × 50 ms started together; total completion time, and fairness: the first
@@ -520,6 +523,7 @@ for (const procs of [1, 2]) {
   for (const rate of ONSET_RATES) {
     const horizon = HORIZON_S[rate];
     const load = loadavg();
+    const lateUs = measureUsleepLateUs();
     const real = realRuns(rate, RUNS[rate], horizon);
     const doc = onsetDoc(rate, horizon);
     const runs = [modelRuns(doc), modelRuns({ ...doc, calibration: CALIBRATION })] as const;
@@ -556,7 +560,9 @@ for (const procs of [1, 2]) {
       both((rs) => traps(rs).medianS),
       0,
       0,
-      `real runs ${onsets(real)}; gmpsim defaults ${onsets(runs[0])}, calibrated ${onsets(runs[1])}`,
+      `real runs ${onsets(real)}; gmpsim defaults ${onsets(runs[0])}, calibrated ${onsets(runs[1])}, ` +
+        `with usleep(20) ${lateUs.toFixed(1)} µs late as measured before the real runs ` +
+        `${onsets(modelRuns(withUsleepLate(doc, lateUs)))}`,
       2,
     );
     if (rate === 150)

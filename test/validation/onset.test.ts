@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeOnsets, medianInterval, onsetS, trapStats } from '../../validation/onset.js';
+import { describeOnsets, medianInterval, onsetDoc, onsetS, trapStats, withUsleepLate } from '../../validation/onset.js';
 
 // Issue 26's onset statistics (validation/onset.ts): what the validation report and `npm run validate:onset`
 // say about when the syscall backlog starts, from each run's first second whose p50 passed 60 ms (-1: never).
@@ -60,5 +60,13 @@ describe('validation: the syscall backlog onset statistics', () => {
 
   it('describes every onset in run order with the median and its interval', () => {
     expect(describeOnsets([1, -1, 0], 20)).to.equal('2, 21, 1 (median 2, 75 % interval 1–21)');
+  });
+
+  it('gives the model a measured usleep(20) lateness as timer slack plus the default wake-up', () => {
+    // as calibrate derives timerSlackUs from usleepLateNs
+    const doc = onsetDoc(300, 20);
+    const d = withUsleepLate(doc, 71) as { runtime: Record<string, unknown> };
+    expect(d.runtime).to.deep.equal({ ...(doc.runtime as object), costs: { timerSlackUs: 66 } });
+    expect((withUsleepLate(doc, 3) as typeof d).runtime.costs).to.deep.equal({ timerSlackUs: 0 });
   });
 });

@@ -13,6 +13,7 @@
 //	GOMAXPROCS=1 calibrate malloc   prints only mallocNs: object size (B) → ns per make([]byte, size) that
 //	                                escapes to the heap (mallocgc: size class or large span, zeroing),
 //	                                beside a 256 MiB noscan ballast so GC is rare
+//	calibrate usleep                prints only usleepLateNs
 package main
 
 import (
@@ -74,10 +75,32 @@ func mallocNs(size int) float64 {
 	return ns[2]
 }
 
+// usleepLateNs: how late sysmon's usleep(20), a nanosleep, returns: the kernel lets it return late by the
+// timer slack (50 µs unless the thread sets its own) plus the wake-up. The median of single calls: a busy
+// machine's long tails are other tenants, not the kernel's rule.
+func usleepLateNs() float64 {
+	ts := syscall.Timespec{Nsec: 20_000}
+	late := make([]float64, 2001)
+	for i := range late {
+		t := time.Now()
+		syscall.RawSyscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+		late[i] = float64(time.Since(t).Nanoseconds()) - 20_000
+	}
+	sort.Float64s(late)
+	return late[len(late)/2]
+}
+
 func main() {
 	out := map[string]interface{}{}
 	// `calibrate malloc`: only the mallocgc timings, in a process of their own, so that their forced GCs
 	// (of a noscan ballast: no mark work) stay out of the gctrace the scan rate is read from.
+	// `calibrate usleep`: only usleepLateNs, for a measurement beside real runs (validation/onset.ts).
+	if len(os.Args) > 1 && os.Args[1] == "usleep" {
+		out["usleepLateNs"] = usleepLateNs()
+		b, _ := json.Marshal(out)
+		fmt.Println(string(b))
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "malloc" {
 		ballast := make([]byte, 256<<20)
 		malloc := map[string]float64{}
@@ -120,18 +143,7 @@ func main() {
 		}
 	})
 	out["syscallNs"] = full - raw
-	// sysmon's usleep(20) is a nanosleep: the kernel lets it return late by the timer slack (50 µs unless
-	// the thread sets its own) plus the wake-up. The median of single calls: a busy machine's long tails
-	// are other tenants, not the kernel's rule.
-	ts := syscall.Timespec{Nsec: 20_000}
-	late := make([]float64, 2001)
-	for i := range late {
-		t := time.Now()
-		syscall.RawSyscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
-		late[i] = float64(time.Since(t).Nanoseconds()) - 20_000
-	}
-	sort.Float64s(late)
-	out["usleepLateNs"] = late[len(late)/2]
+	out["usleepLateNs"] = usleepLateNs()
 	// A 256 MiB pointer-dense heap (64-byte nodes, two pointers each), then forced GCs: gctrace reports
 	// the marked heap and the mark CPU time of each.
 	const nodes = 256 << 20 / 64
