@@ -10,6 +10,7 @@ import {
   ONSET_RATES,
   type OnsetRate,
   onsetDoc,
+  onsetS,
   RUNS,
   realRuns,
   SEEDS,
@@ -78,7 +79,12 @@ for (const rate of opts.rates) {
   const loads: string[] = [];
   const runs = Array.from({ length: n }, (_, i) => {
     loads.push(loadavg());
-    return realRuns(rate, 1, horizon, opts.firstSeed + i)[0]!;
+    const r = realRuns(rate, 1, horizon, opts.firstSeed + i)[0]!;
+    out(
+      `real run ${i + 1} of ${n} (seed ${opts.firstSeed + i}, load average ${loads[i]}): onset ` +
+        `${onsetS(r.trapS, horizon)} s, CPU stretch ${r.cpuStretch.toFixed(2)}, p99 ${r.p99Ms.toFixed(1)} ms`,
+    );
+    return r;
   });
   out(
     `real, ${n} runs: ${describeOnsets(
