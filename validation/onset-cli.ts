@@ -14,6 +14,7 @@ import {
   RUNS,
   realRuns,
   SEEDS,
+  withBurstStretch,
   withUsleepLate,
 } from './onset.js';
 
@@ -96,5 +97,13 @@ for (const rate of opts.rates) {
   out(
     `real: load average before each run ${loads.join(', ')}; CPU stretch ` +
       `${stretch.map((x) => x.toFixed(2)).join(', ')} (median ${median(stretch)!.toFixed(2)})`,
+  );
+  const both = withBurstStretch(withUsleepLate(doc, lateUs), median(stretch)!);
+  out(
+    `model with usleep(20) ${lateUs.toFixed(1)} µs late and bursts × ${median(stretch)!.toFixed(2)}, ` +
+      `${opts.seeds} seeds: ${describeOnsets(
+        modelRuns(both, opts.seeds).map((r) => r.trapS),
+        horizon,
+      )}`,
   );
 }

@@ -95,6 +95,21 @@ export function withUsleepLate(doc: Record<string, unknown>, lateUs: number): Re
   return { ...doc, runtime: { ...runtime, costs: { timerSlackUs: Math.max(0, lateUs - wakeUs) } } };
 }
 
+/**
+ * The scenario with the handler's bursts `stretch` × as long (the real runs' median CPU stretch: wall time
+ * of their bursts over the time asked for, other processes sharing CPU 0), so the model runs the bursts the
+ * real server ran. A diagnostic beside the compared columns: the stretch is read from the real runs.
+ */
+export function withBurstStretch(doc: Record<string, unknown>, stretch: number): Record<string, unknown> {
+  const workload = doc.workload as { request: { steps: object[] } };
+  const steps = workload.request.steps.map((st) =>
+    'cpu' in st
+      ? { cpu: { ...(st.cpu as { meanMs: number }), meanMs: (st.cpu as { meanMs: number }).meanMs * stretch } }
+      : st,
+  );
+  return { ...doc, workload: { ...workload, request: { ...workload.request, steps } } };
+}
+
 /** The scenario on seeds 1…seeds. */
 export function modelRuns(doc: object, seeds = SEEDS): ModelRun[] {
   return Array.from({ length: seeds }, (_, i) => {

@@ -21,6 +21,7 @@ import {
   realRuns,
   SEEDS,
   trapStats,
+  withBurstStretch,
   withUsleepLate,
 } from './onset.js';
 import { networkRoundTrip, runServiceCases } from './service.js';
@@ -562,7 +563,8 @@ for (const procs of [1, 2]) {
       0,
       `real runs ${onsets(real)}; gmpsim defaults ${onsets(runs[0])}, calibrated ${onsets(runs[1])}, ` +
         `with usleep(20) ${lateUs.toFixed(1)} µs late as measured before the real runs ` +
-        `${onsets(modelRuns(withUsleepLate(doc, lateUs)))}`,
+        `${onsets(modelRuns(withUsleepLate(doc, lateUs)))}, and with its bursts also × their CPU stretch ` +
+        `${stretch} ${onsets(modelRuns(withBurstStretch(withUsleepLate(doc, lateUs), Number(stretch))))}`,
       2,
     );
     if (rate === 150)

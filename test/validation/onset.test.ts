@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { describeOnsets, medianInterval, onsetDoc, onsetS, trapStats, withUsleepLate } from '../../validation/onset.js';
+import {
+  describeOnsets,
+  medianInterval,
+  onsetDoc,
+  onsetS,
+  trapStats,
+  withBurstStretch,
+  withUsleepLate,
+} from '../../validation/onset.js';
 
 // Issue 26's onset statistics (validation/onset.ts): what the validation report and `npm run validate:onset`
 // say about when the syscall backlog starts, from each run's first second whose p50 passed 60 ms (-1: never).
@@ -68,5 +76,17 @@ describe('validation: the syscall backlog onset statistics', () => {
     const d = withUsleepLate(doc, 71) as { runtime: Record<string, unknown> };
     expect(d.runtime).to.deep.equal({ ...(doc.runtime as object), costs: { timerSlackUs: 66 } });
     expect((withUsleepLate(doc, 3) as typeof d).runtime.costs).to.deep.equal({ timerSlackUs: 0 });
+  });
+
+  it("stretches only the handler's CPU burst by the real runs' CPU stretch", () => {
+    const doc = onsetDoc(300, 20);
+    const d = withBurstStretch(doc, 1.25) as { workload: { request: { steps: object[] } } };
+    expect(d.workload.request.steps).to.deep.equal([
+      { cpu: { dist: 'exponential', meanMs: 1.25 } },
+      { syscall: { dist: 'constant', valueMs: 5 } },
+    ]);
+    expect((doc.workload as typeof d.workload).request.steps[0]).to.deep.equal({
+      cpu: { dist: 'exponential', meanMs: 1 },
+    });
   });
 });
