@@ -290,4 +290,50 @@ describe('engine/Simulation', () => {
     sim.run();
     expect(fired).to.equal(false);
   });
+
+  it('post and postAt schedule as schedule and scheduleAt do, the handle in lastHandle', () => {
+    // Two simulations, one through each API, driven alike: the same dispatches, and the handles cancel.
+    const run = (viaPost: boolean): Array<[number, number]> => {
+      const sim = new Simulation();
+      const out: Array<[number, number]> = [];
+      const k = sim.registerKind('k', (target) => out.push([sim.now, target]));
+      const at = (t: number, target: number): number => {
+        if (!viaPost) return sim.scheduleAt(t, k, target);
+        sim.nextTime = t;
+        sim.postAt(k, target);
+        return sim.lastHandle;
+      };
+      const inDelay = (d: number, target: number): number => {
+        if (!viaPost) return sim.schedule(d, k, target);
+        sim.post(d, k, target);
+        return sim.lastHandle;
+      };
+      // Reuse slots many times so that handles pass 2^31 (generation ≥ 32), as in a long run.
+      for (let i = 0; i < 100; i++) {
+        const h = at(sim.now + 3_000_000_000, 9);
+        expect(sim.cancel(h)).to.equal(true);
+        inDelay(0.4, i);
+        sim.run();
+      }
+      const keep = at(sim.now + 5, 1);
+      const drop = inDelay(5, 2);
+      inDelay(5, 3);
+      expect(keep).to.be.greaterThan(2 ** 31);
+      expect(sim.cancel(drop)).to.equal(true);
+      expect(sim.cancel(drop)).to.equal(false);
+      expect(sim.isPending(keep)).to.equal(true);
+      sim.run();
+      return out;
+    };
+    const viaPost = run(true);
+    expect(viaPost).to.deep.equal(run(false));
+    expect(viaPost.slice(-2).map(([, target]) => target)).to.deep.equal([1, 3]);
+    const sim = new Simulation();
+    const k = sim.registerKind('k', () => undefined);
+    expect(() => sim.post(-1, k)).to.throw(RangeError);
+    sim.post(10, k);
+    sim.run();
+    sim.nextTime = 5;
+    expect(() => sim.postAt(k)).to.throw(RangeError);
+  });
 });
