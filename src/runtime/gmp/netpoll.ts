@@ -81,13 +81,14 @@ export class Netpoll {
   }
 
   /**
-   * gp parks on network I/O completing `delayNs` from now. (A delay, not the time: a time past 2^31 ns
-   * passed to a call V8 does not inline is a new heap number; the event is scheduled through
-   * Simulation.nextTime/postAt and its handle read from lastHandle for the same reason.)
+   * gp parks on network I/O completing at now + waitNs + extraNs (the wait, then the network's extra
+   * delay, added in that order). Delays, not the time: a time past 2^31 ns passed to a call V8 does not
+   * inline is a new heap number; the event is scheduled through Simulation.nextTime/postAt and its handle
+   * read from lastHandle for the same reason.
    */
-  ioWaitAdd(delayNs: number, gp: number): void {
+  ioWaitAdd(waitNs: number, extraNs: number, gp: number): void {
     const sim = this.sim;
-    const when = sim.now + delayNs;
+    const when = sim.now + waitNs + extraNs;
     this.ioWait.push(when, gp);
     if (when < this.ioEventAt) {
       if (this.ioEventH >= 0) sim.cancel(this.ioEventH);
