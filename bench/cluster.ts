@@ -1,4 +1,5 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { type EventHandler, Simulation } from '../src/engine/simulation.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { Experiment } from '../src/sim/experiment.js';
 
@@ -12,6 +13,23 @@ import { Experiment } from '../src/sim/experiment.js';
 const nodesMode = process.env.GMPSIM_BENCH_NODES ?? 'none';
 /** GMPSIM_BENCH_SIMULATED_S shortens the run for side-by-side checks on a busy machine (default: the hour). */
 const simulatedS = Number(process.env.GMPSIM_BENCH_SIMULATED_S ?? 3600);
+/**
+ * GMPSIM_BENCH_KINDS=1 counts the events dispatched by kind and prints them per request (issue 24: which
+ * events a request costs) instead of writing cluster.json: every handler is wrapped in a counting closure,
+ * so that run's time is not the benchmark's.
+ */
+const countKinds = process.env.GMPSIM_BENCH_KINDS === '1';
+const kindCounts = new Map<string, number>();
+if (countKinds) {
+  const register = Simulation.prototype.registerKind;
+  Simulation.prototype.registerKind = function (this: Simulation, name: string, handler: EventHandler): number {
+    if (!kindCounts.has(name)) kindCounts.set(name, 0);
+    return register.call(this, name, (target, arg) => {
+      kindCounts.set(name, kindCounts.get(name)! + 1);
+      handler(target, arg);
+    });
+  };
+}
 if (!['none', 'packed', 'shared'].includes(nodesMode))
   throw new Error(`GMPSIM_BENCH_NODES: expected none, packed or shared, found ${nodesMode}`);
 const nodes =
@@ -52,6 +70,17 @@ const report = {
   wallS: Math.round(wallS * 100) / 100,
   target: { wallS: 60, met: wallS < 60 },
 };
+if (countKinds) {
+  const perRequest = [...kindCounts]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => [kind, Math.round((n / summary.requests.completed) * 1000) / 1000]);
+  const eventsPerRequest = Math.round((summary.engine.events / summary.requests.completed) * 1000) / 1000;
+  process.stderr.write(
+    `${JSON.stringify({ simulatedS, eventsPerRequest, byKind: Object.fromEntries(perRequest) }, null, 2)}\n`,
+  );
+  process.exit(0);
+}
 mkdirSync('results/bench', { recursive: true });
 writeFileSync('results/bench/.cluster.json.tmp', `${JSON.stringify(report, null, 2)}\n`);
 renameSync('results/bench/.cluster.json.tmp', 'results/bench/cluster.json');

@@ -183,6 +183,49 @@ describe('engine/LadderQueue under stress', () => {
     }
   });
 
+  it('a spent ladder (one rung used up, bottom never empty, top waiting) matches the heap', () => {
+    // As the cluster benchmark runs: the first spread reaches the run's last events, bottom takes them
+    // all, and from then on ~30 events stay pending, so bottom never empties and the used-up rung stays
+    // all run: an event before topStart goes to bottom (enqueue finds no rung for it), one past it to top.
+    const heap = new EventQueue(16);
+    const ladder = new LadderQueue(16);
+    const state = ladder as unknown as { nRungs: number; rCur: Int32Array; rN: Int32Array; topCount: number };
+    let x = 4242;
+    const rand = () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x / 2 ** 31;
+    };
+    const end = 1e9;
+    let id = 0;
+    const push = (t: number) => {
+      heap.push(t, 0, id, 0);
+      ladder.push(t, 0, id++, 0);
+    };
+    const takeBoth = (): number => {
+      expect(heap.take()).to.equal(true);
+      expect(ladder.take()).to.equal(true);
+      expect([ladder.takenTime, ladder.takenTarget]).to.deep.equal([heap.takenTime, heap.takenTarget]);
+      heap.finishTake();
+      ladder.finishTake();
+      return heap.takenTime;
+    };
+    for (let i = 0; i < 35; i++) push(Math.floor(rand() * 100));
+    for (let i = 0; i < 5; i++) push(end); // the run's final events
+    for (let i = 0; i < 35; i++) takeBoth(); // the first spread's first bucket, served: bottom is empty
+    // A few events a bucket or more later (into the rung): the next refill gathers them, finds fewer than a
+    // batch, walks on to the last bucket and takes the final events too -- the rung is used up.
+    for (let i = 0; i < 10; i++) push(2e7 + Math.floor(rand() * 1e5));
+    let spentWithTop = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const now = takeBoth();
+      if (state.nRungs === 1 && state.rCur[0] === state.rN[0] && state.topCount > 0) spentWithTop++;
+      // A follow-up (some at the same instant), and now and then an event past the end (into top).
+      push(rand() < 0.1 ? now : Math.min(end - 1, now + Math.floor(rand() * 3e4)));
+      if (rand() < 0.005) push(end + 1e8 + Math.floor(rand() * 1e6));
+    }
+    expect(spentWithTop).to.be.greaterThan(100_000);
+  });
+
   it('moves between small mode and the ladder as the set grows and shrinks, matching the heap', () => {
     // The set swings from empty to a few hundred events and back, crossing the small-mode size many
     // times, with many equal times and some cancellations; the ladder must give the heap's order.
@@ -289,5 +332,51 @@ describe('engine/Simulation', () => {
     expect(sim.cancel(h)).to.equal(true);
     sim.run();
     expect(fired).to.equal(false);
+  });
+
+  it('post and postAt schedule as schedule and scheduleAt do, the handle in lastHandle', () => {
+    // Two simulations, one through each API, driven alike: the same dispatches, and the handles cancel.
+    const run = (viaPost: boolean): Array<[number, number]> => {
+      const sim = new Simulation();
+      const out: Array<[number, number]> = [];
+      const k = sim.registerKind('k', (target) => out.push([sim.now, target]));
+      const at = (t: number, target: number): number => {
+        if (!viaPost) return sim.scheduleAt(t, k, target);
+        sim.nextTime = t;
+        sim.postAt(k, target);
+        return sim.lastHandle;
+      };
+      const inDelay = (d: number, target: number): number => {
+        if (!viaPost) return sim.schedule(d, k, target);
+        sim.post(d, k, target);
+        return sim.lastHandle;
+      };
+      // Reuse slots many times so that handles pass 2^31 (generation ≥ 32), as in a long run.
+      for (let i = 0; i < 100; i++) {
+        const h = at(sim.now + 3_000_000_000, 9);
+        expect(sim.cancel(h)).to.equal(true);
+        inDelay(0.4, i);
+        sim.run();
+      }
+      const keep = at(sim.now + 5, 1);
+      const drop = inDelay(5, 2);
+      inDelay(5, 3);
+      expect(keep).to.be.greaterThan(2 ** 31);
+      expect(sim.cancel(drop)).to.equal(true);
+      expect(sim.cancel(drop)).to.equal(false);
+      expect(sim.isPending(keep)).to.equal(true);
+      sim.run();
+      return out;
+    };
+    const viaPost = run(true);
+    expect(viaPost).to.deep.equal(run(false));
+    expect(viaPost.slice(-2).map(([, target]) => target)).to.deep.equal([1, 3]);
+    const sim = new Simulation();
+    const k = sim.registerKind('k', () => undefined);
+    expect(() => sim.post(-1, k)).to.throw(RangeError);
+    sim.post(10, k);
+    sim.run();
+    sim.nextTime = 5;
+    expect(() => sim.postAt(k)).to.throw(RangeError);
   });
 });

@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
-import { hashKey, KeyedStream, lowbias32, type Prng, RandomStream, RandomStreams } from '../../src/engine/random.js';
+import {
+  aleaJump,
+  hashKey,
+  KeyedStream,
+  lowbias32,
+  type Prng,
+  RandomStream,
+  RandomStreams,
+} from '../../src/engine/random.js';
 
 describe('engine/RandomStreams', () => {
   it('same seed and name give the same sequence', () => {
@@ -53,6 +61,61 @@ describe('engine/RandomStreams', () => {
         expect([a.next(), a.nextDouble()], `${name}, skip ${n}`).to.deep.equal([b.next(), b.nextDouble()]);
       }
     }
+  });
+
+  it('owed skips: any mix of skips and draws of every kind leaves Alea where stepping would (property)', () => {
+    // skip() only counts; the next draw steps or jumps (aleaJump past 512) over what is owed.
+    const op = fc.oneof(
+      fc.record({ skip: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 400, max: 5000 })) }),
+      fc.constantFrom('next', 'double', 'int', 'exp', 'expRounded', 'normal'),
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 8 }), fc.array(op, { maxLength: 12 }), (seed, ops) => {
+        const a = new RandomStream('s', seed);
+        const b = new RandomStream('s', '', seedrandom.alea(seed) as Prng); // steps every draw it is asked for
+        const out: Array<[number, number]> = [];
+        for (const o of ops) {
+          if (typeof o !== 'string') {
+            a.skip(o.skip);
+            for (let i = 0; i < o.skip; i++) b.next();
+            continue;
+          }
+          const draw = (r: RandomStream): number =>
+            o === 'next'
+              ? r.next()
+              : o === 'double'
+                ? r.nextDouble()
+                : o === 'int'
+                  ? r.int(1000)
+                  : o === 'exp'
+                    ? r.exponential(2)
+                    : o === 'expRounded'
+                      ? r.exponentialRounded(5e6)
+                      : r.normal();
+          out.push([draw(a), draw(b)]);
+        }
+        out.push([a.next(), b.next()]);
+        for (const [x, y] of out) expect(x).to.equal(y);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("aleaJump(n) is n of Alea's steps, for n across the jump threshold and far past it", () => {
+    const r = new RandomStream('s', 'gmpsim/1/pod-0/sched.steal');
+    const alea = seedrandom.alea('gmpsim/1/pod-0/sched.steal', { state: true });
+    const state = () => {
+      const st = alea.state();
+      return [st.s0, st.s1, st.s2, st.c];
+    };
+    let done = 0;
+    for (const n of [1, 3, 511, 512, 513, 4096, 100_000, 1_000_003]) {
+      const [s0, s1, s2, c] = state();
+      const jumped = aleaJump(s0!, s1!, s2!, c!, n - done);
+      for (; done < n; done++) alea();
+      expect(jumped, `n = ${n}`).to.deep.equal(state());
+    }
+    expect(r.next()).to.be.a('number');
   });
 
   it('exponentialRounded(m) is Math.round(exponential(m)), stream position included (tail and wedges too)', () => {

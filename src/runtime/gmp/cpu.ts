@@ -183,7 +183,8 @@ export class Cpu {
       return;
     }
     this.burstEnd[pp] = this.sim.now + durationNs;
-    this.burstH[pp] = this.sim.schedule(durationNs, this.kBurstEnd, pp);
+    this.sim.post(durationNs, this.kBurstEnd, pp); // the handle through a field: no heap number per burst
+    this.burstH[pp] = this.sim.lastHandle;
     this.setOnCpu(+1);
   }
 

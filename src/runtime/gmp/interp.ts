@@ -213,7 +213,8 @@ export function interpret(s: Sched, pp: number, gp: number, overheadNs: number):
         g.pc[gp] = pc + 1;
         gopark(s, pp, gp, WAIT_IO);
         s.netpoll.ioWaitAdd(
-          s.sim.now + progs.draw(progs.arg[pc]!, g.drawKey(gp), pc) + (s.cfg.network?.delayNs(g.drawKey(gp), pc) ?? 0),
+          progs.draw(progs.arg[pc]!, g.drawKey(gp), pc),
+          s.cfg.network?.delayNs(g.drawKey(gp), pc) ?? 0,
           gp,
         );
         break;

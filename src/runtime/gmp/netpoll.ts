@@ -80,13 +80,22 @@ export class Netpoll {
     return gp;
   }
 
-  /** gp parks on network I/O completing at `when`. */
-  ioWaitAdd(when: number, gp: number): void {
+  /**
+   * gp parks on network I/O completing at now + waitNs + extraNs (the wait, then the network's extra
+   * delay, added in that order). Delays, not the time: a time past 2^31 ns passed to a call V8 does not
+   * inline is a new heap number; the event is scheduled through Simulation.nextTime/postAt and its handle
+   * read from lastHandle for the same reason.
+   */
+  ioWaitAdd(waitNs: number, extraNs: number, gp: number): void {
+    const sim = this.sim;
+    const when = sim.now + waitNs + extraNs;
     this.ioWait.push(when, gp);
     if (when < this.ioEventAt) {
-      if (this.ioEventH >= 0) this.sim.cancel(this.ioEventH);
+      if (this.ioEventH >= 0) sim.cancel(this.ioEventH);
       this.ioEventAt = when;
-      this.ioEventH = this.sim.scheduleAt(when, this.kIoReady);
+      sim.nextTime = when;
+      sim.postAt(this.kIoReady);
+      this.ioEventH = sim.lastHandle;
     }
   }
 
@@ -97,8 +106,15 @@ export class Netpoll {
 
   /** After ioDue: one engine event at the next I/O completion, if any. */
   rearmIo(): void {
-    this.ioEventAt = this.ioWait.peekTime();
-    this.ioEventH = Number.isFinite(this.ioEventAt) ? this.sim.scheduleAt(this.ioEventAt, this.kIoReady) : -1;
+    const at = this.ioWait.peekTime();
+    this.ioEventAt = at;
+    if (at === Infinity) {
+      this.ioEventH = -1;
+      return;
+    }
+    this.sim.nextTime = at;
+    this.sim.postAt(this.kIoReady);
+    this.ioEventH = this.sim.lastHandle;
   }
 
   /** M m blocks in netpoll(delay) (it will wake at wakeAt: see wake). */
@@ -113,9 +129,19 @@ export class Netpoll {
     if (!(at < this.pollerWakeAt)) return;
     if (this.pollerWakeH >= 0) this.sim.cancel(this.pollerWakeH);
     this.pollerWakeAt = at;
-    this.pollerWakeH = Number.isFinite(at)
-      ? this.sim.scheduleAt(Math.max(at, this.sim.now), this.kPollWake, this.pollerM)
-      : -1;
+    if (at === Infinity) {
+      this.pollerWakeH = -1;
+      return;
+    }
+    const sim = this.sim;
+    sim.nextTime = Math.max(at, sim.now);
+    sim.postAt(this.kPollWake, this.pollerM);
+    this.pollerWakeH = sim.lastHandle;
+  }
+
+  /** As wake(now + delayNs): the delay, not the time, crosses the call (no heap number, see ioWaitAdd). */
+  wakeAfter(delayNs: number): void {
+    this.wake(this.sim.now + delayNs);
   }
 
   /** netpoll returned: nobody is blocked in it now. */

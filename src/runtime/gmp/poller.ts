@@ -24,7 +24,7 @@ export function netpollready(s: Sched, gp: number): void {
     injectglist(s, -1);
     return;
   }
-  if (s.netpoll.pollerM >= 0) s.netpoll.wake(s.sim.now + s.cfg.costs.threadWakeNs);
+  if (s.netpoll.pollerM >= 0) s.netpoll.wakeAfter(s.cfg.costs.threadWakeNs);
   else if (pending === 1) s.sysmon.poke(); // sysmon's 10 ms poll now has work
 }
 
@@ -55,7 +55,7 @@ export function becomePoller(s: Sched, m: number): void {
   s.netpoll.block(m);
   // netpoll(delay) until the next timer. Due timers of running Ps are left to those Ps' own
   // checkTimers; only a due timer on an idle P needs this M.
-  if (s.netpoll.pending() > 0 || s.idlePWithDueTimers() >= 0) s.netpoll.wake(s.sim.now);
+  if (s.netpoll.pending() > 0 || s.idlePWithDueTimers() >= 0) s.netpoll.wakeAfter(0);
   else s.netpoll.wake(s.timers.nextPending());
 }
 
