@@ -1,0 +1,158 @@
+import { Simulation } from '../engine/simulation.js';
+
+/** A pod's record for the barrier: its request completed (tag COMPLETED, or DRAINED when it was the last). */
+export const COMPLETED = -1;
+/** The completion that drained a terminating pod: its container exited then, on the pod's engine. */
+export const DRAINED = -2;
+// A tag >= 0 is a refused attempt (the pod's accept queue was full), and the tag is its logical request.
+
+/** What the pods' side of a windowed run needs from the cluster: deliver a routed request into a pod. */
+export interface PodDelivery {
+  /** Pod `podIndex` takes request `id` now (on its own engine); false when it refuses it (queue full). */
+  deliverNow(podIndex: number, id: number): boolean;
+}
+
+/**
+ * Each pod on an engine of its own (issue 24 item 6, step 1: still one thread). The coordinator routes a
+ * window's arrivals ahead (`deliver`), runs every pod's engine up to the window's end (`runBefore`,
+ * `runThrough`), then takes what the pods did in a fixed order (`drain`): by time, then pod index, then
+ * the pod's own order, so the result cannot depend on how pods are grouped or on which thread ran them.
+ * A pod keeps its engine across container restarts; a pod made mid-run starts its engine at that instant.
+ */
+export class PodEngines {
+  private readonly sims: Simulation[] = [];
+  private readonly deliverKinds: number[] = [];
+  /** Per pod: its records since the last drain, as (time, id, tag) triples in its own order. */
+  private readonly records: number[][] = [];
+  private delivery: PodDelivery | undefined;
+  /** Requests delivered into pods (each an event on a pod's engine; the sequential run counts arrivals instead). */
+  delivered = 0;
+  private order = new Uint32Array(1024);
+  private times = new Float64Array(1024);
+
+  constructor(
+    private readonly clock: { readonly now: number },
+    /**
+     * Groups the pods are run in, pod k in group k mod `groups`, group after group (as workers would own
+     * them). The result does not depend on it: tests run 1, 2 and 3 groups and compare the files.
+     */
+    private readonly groups = 1,
+  ) {}
+
+  /** The cluster side that takes delivered requests (set once the Deployment exists). */
+  attach(delivery: PodDelivery): void {
+    this.delivery = delivery;
+  }
+
+  /** Pod k's engine, made at the coordinator's instant the first time the pod needs one. */
+  sim(k: number): Simulation {
+    let s = this.sims[k];
+    if (s === undefined) {
+      s = new Simulation();
+      s.now = this.clock.now;
+      const records: number[] = [];
+      this.records[k] = records;
+      this.deliverKinds[k] = s.registerKind('workload.arrival-delivered', (id, seq) => {
+        this.delivered++;
+        if (!this.delivery!.deliverNow(k, id)) records.push(s!.now, id, seq);
+      });
+      this.sims[k] = s;
+    }
+    return s;
+  }
+
+  /** Request `id` (logical request `seq`) reaches pod k at tNs, on the pod's engine. */
+  deliver(k: number, id: number, seq: number, tNs: number): void {
+    this.sims[k]!.scheduleAt(tNs, this.deliverKinds[k]!, id, seq);
+  }
+
+  /** Pod k's engine finished something the cluster must hear of at the barrier (COMPLETED or DRAINED). */
+  record(k: number, id: number, tag: number): void {
+    this.records[k]!.push(this.sims[k]!.now, id, tag);
+  }
+
+  /** The engine running now (or the last one run): its clock is the instant of an error thrown from a pod. */
+  private current: Simulation | undefined;
+
+  /** When a pod's event threw (a Go fatal error): that pod's clock. */
+  get failedAtNs(): number | undefined {
+    return this.current?.now;
+  }
+
+  /** Run every pod's events strictly before tNs; their clocks then read tNs (a barrier's instant). */
+  runBefore(tNs: number): void {
+    const sims = this.sims;
+    for (let g = 0; g < this.groups; g++) {
+      for (let k = g; k < sims.length; k += this.groups) {
+        const s = sims[k];
+        if (s === undefined) continue;
+        this.current = s;
+        s.runUntil(tNs - 1);
+        s.now = tNs;
+      }
+    }
+  }
+
+  /** Run every pod's events up to and including tNs (a slice's end that is no barrier). */
+  runThrough(tNs: number): void {
+    const sims = this.sims;
+    for (let g = 0; g < this.groups; g++) {
+      for (let k = g; k < sims.length; k += this.groups) {
+        const s = sims[k];
+        if (s === undefined) continue;
+        this.current = s;
+        s.runUntil(tNs);
+      }
+    }
+  }
+
+  /** Events every pod's engine dispatched. */
+  eventsProcessed(): number {
+    let n = 0;
+    for (const s of this.sims) if (s !== undefined) n += s.eventsProcessed;
+    return n;
+  }
+
+  /**
+   * Every pod's records since the last drain, merged by (time, pod index, the pod's own order), each
+   * handed to `take`; the buffers are then empty.
+   */
+  drain(take: (tNs: number, podIndex: number, id: number, tag: number) => void): void {
+    let n = 0;
+    for (const r of this.records) if (r !== undefined) n += r.length / 3;
+    if (n === 0) return;
+    if (this.order.length < n) {
+      this.order = new Uint32Array(Math.max(n, this.order.length * 2));
+      this.times = new Float64Array(this.order.length);
+    }
+    const times = this.times;
+    // Concatenated in (pod, own order): a stable sort by time leaves that order among equal times.
+    let i = 0;
+    for (const r of this.records) {
+      if (r === undefined) continue;
+      for (let j = 0; j < r.length; j += 3) times[i++] = r[j]!;
+    }
+    const order = this.order.subarray(0, n);
+    for (let j = 0; j < n; j++) order[j] = j;
+    order.sort((a, b) => times[a]! - times[b]! || a - b);
+    // Index → (pod, offset) through the same concatenation.
+    const podOf = new Uint32Array(n);
+    const offOf = new Uint32Array(n);
+    i = 0;
+    for (let k = 0; k < this.records.length; k++) {
+      const r = this.records[k];
+      if (r === undefined) continue;
+      for (let j = 0; j < r.length; j += 3) {
+        podOf[i] = k;
+        offOf[i++] = j;
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      const x = order[j]!;
+      const r = this.records[podOf[x]!]!;
+      const o = offOf[x]!;
+      take(r[o]!, podOf[x]!, r[o + 1]!, r[o + 2]!);
+    }
+    for (const r of this.records) if (r !== undefined) r.length = 0;
+  }
+}
