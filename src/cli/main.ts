@@ -121,6 +121,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
       '--hpa-events',
       "print the HPA as `kubectl describe hpa` would at the run's end: targets, conditions, events",
     )
+    .option(
+      '--threads <n>',
+      'threads for this one run (issue 24 item 6); summary.json and stderr say whether the scenario qualifies ' +
+        'and, if not, why. Today a qualifying run is windowed on this thread (worker threads are not built yet)',
+      parseWorkers,
+    )
     .action(async (file: string, opts) => {
       const out = (await import('./run-command.js')).runCommand(file, opts);
       if (opts.report && out) await (await import('./report-command.js')).reportCommand(out, { quiet: true });

@@ -1,4 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { INELIGIBLE_REASONS, type IneligibleReason, parallelEligibility } from '../../src/parallel/eligibility.js';
 import { runFiles } from '../../src/report/run-files.js';
@@ -169,5 +173,54 @@ describe('one run on every core: pods on engines of their own between barriers (
           expect(files(scenario, { podGroups: groups }), `${groups} groups`).to.deep.equal(one);
       });
     }
+  });
+});
+
+describe('gmpsim run --threads N (from the bundle, as a fresh clone runs it)', function () {
+  this.timeout(120_000);
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+  const dir = mkdtempSync(join(tmpdir(), 'gmpsim-threads-'));
+  const run = (file: string, args: string[]) =>
+    spawnSync(process.execPath, [join(root, 'bin/gmpsim.js'), 'run', file, '--quiet', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+  const yaml = (text: string) => {
+    const f = join(dir, `s${readdirSync(dir).length}.yaml`);
+    writeFileSync(f, text);
+    return f;
+  };
+  const fleet =
+    'durationS: 20\nworkload: {arrival: {process: poisson, ratePerS: 1000}}\n' +
+    'runtime: {gomaxprocs: 2}\ncluster: {replicas: 10}\nhpa: {minReplicas: 10, maxReplicas: 20}\n';
+
+  it('writes byte-identical files with 1, 2 and 3 threads, and says the run was windowed', () => {
+    const file = yaml(fleet);
+    const outs = [1, 2, 3].map((n) => {
+      const out = join(dir, `t${n}`);
+      const r = run(file, ['--threads', String(n), '--out', out]);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stderr).to.match(/each pod runs on its own engine between barriers/);
+      return out;
+    });
+    const names = readdirSync(outs[0]!).sort();
+    for (const out of outs.slice(1)) {
+      expect(readdirSync(out).sort()).to.deep.equal(names);
+      for (const n of names)
+        expect(readFileSync(join(out, n), 'utf8'), n).to.equal(readFileSync(join(outs[0]!, n), 'utf8'));
+    }
+    const summary = JSON.parse(readFileSync(join(outs[0]!, 'summary.json'), 'utf8'));
+    expect(summary.parallel).to.deep.equal({ windowed: true, podEngines: 10 });
+  });
+
+  it('says on stderr and in summary.json why a run cannot be split', () => {
+    const file = yaml(fleet.replace('replicas: 10}', 'replicas: 10, loadBalancer: least-outstanding}'));
+    const out = join(dir, 'lo');
+    const r = run(file, ['--threads', '2', '--out', out]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.match(/cannot be split[^]*least-outstanding-routing: /);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.parallel.windowed).to.equal(false);
+    expect(summary.parallel.notEligible[0]).to.match(/^least-outstanding-routing: /);
   });
 });
