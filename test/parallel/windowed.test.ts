@@ -218,7 +218,7 @@ describe('gmpsim run --threads N (from the bundle, as a fresh clone runs it)', f
     const out = join(dir, 'lo');
     const r = run(file, ['--threads', '2', '--out', out]);
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stderr).to.match(/cannot be split[^]*least-outstanding-routing: /);
+    expect(r.stderr).to.match(/cannot be split[\s\S]*least-outstanding-routing: /);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.parallel.windowed).to.equal(false);
     expect(summary.parallel.notEligible[0]).to.match(/^least-outstanding-routing: /);
