@@ -71,39 +71,47 @@ export class PodEngines {
     this.records[k]!.push(this.sims[k]!.now, id, tag);
   }
 
-  /** The engine running now (or the last one run): its clock is the instant of an error thrown from a pod. */
-  private current: Simulation | undefined;
+  /** The first error a pod's event threw (a Go fatal error), by (time, pod index); undefined: none. */
+  private failure: { tNs: number; k: number; error: unknown } | undefined;
 
-  /** When a pod's event threw (a Go fatal error): that pod's clock. */
+  /** When a pod's event threw: that pod's clock. */
   get failedAtNs(): number | undefined {
-    return this.current?.now;
+    return this.failure?.tNs;
   }
 
   /** Run every pod's events strictly before tNs; their clocks then read tNs (a barrier's instant). */
   runBefore(tNs: number): void {
-    const sims = this.sims;
-    for (let g = 0; g < this.groups; g++) {
-      for (let k = g; k < sims.length; k += this.groups) {
-        const s = sims[k];
-        if (s === undefined) continue;
-        this.current = s;
-        s.runUntil(tNs - 1);
-        s.now = tNs;
-      }
-    }
+    this.run(tNs - 1, tNs);
   }
 
   /** Run every pod's events up to and including tNs (a slice's end that is no barrier). */
   runThrough(tNs: number): void {
+    this.run(tNs, tNs);
+  }
+
+  /**
+   * Every pod's engine through `untilNs`, group after group; then its clock reads `nowNs`. A pod whose
+   * event throws stops there; the others still run the whole window, and the first error by (time, pod
+   * index) is thrown at the end, so what every pod did cannot depend on the grouping.
+   */
+  private run(untilNs: number, nowNs: number): void {
     const sims = this.sims;
     for (let g = 0; g < this.groups; g++) {
       for (let k = g; k < sims.length; k += this.groups) {
         const s = sims[k];
         if (s === undefined) continue;
-        this.current = s;
-        s.runUntil(tNs);
+        try {
+          s.runUntil(untilNs);
+          s.now = nowNs;
+        } catch (error) {
+          const f = this.failure;
+          if (f === undefined || s.now < f.tNs || (s.now === f.tNs && k < f.k)) {
+            this.failure = { tNs: s.now, k, error };
+          }
+        }
       }
     }
+    if (this.failure) throw this.failure.error;
   }
 
   /** Events every pod's engine dispatched. */

@@ -159,6 +159,27 @@ describe('one run on every core: pods on engines of their own between barriers (
       })
       .filter((r) => parallelEligibility(r.scenario).eligible);
 
+    it('a Go fatal error in one pod: the others finish the window, and the first error by (time, pod) ends it', () => {
+      const s = benchScenario(3, 10, {
+        workload: {
+          arrival: { process: 'poisson', ratePerS: 1200 },
+          request: {
+            steps: [
+              { cpu: { dist: 'exponential', meanMs: 0.2 } },
+              { syscall: { dist: 'constant', valueMs: 30 } },
+              { cpu: { dist: 'exponential', meanMs: 0.1 } },
+            ],
+          },
+        },
+        runtime: { gomaxprocs: 2, maxThreads: 45 },
+        cluster: { replicas: 3, loadBalancer: 'random' },
+        hpa: undefined,
+      });
+      const one = files(s, { podGroups: 1 });
+      expect(JSON.parse(one['summary.json']!).fatal).to.match(/45-thread limit at 0\.5/);
+      for (const groups of [2, 3]) expect(files(s, { podGroups: groups }), `${groups} groups`).to.deep.equal(one);
+    });
+
     it('at least a dozen curated runs qualify', () => {
       expect(curated.length).to.be.at.least(12);
     });
