@@ -27,8 +27,9 @@ export class PodEngines {
   private delivery: PodDelivery | undefined;
   /** Requests delivered into pods (each an event on a pod's engine; the sequential run counts arrivals instead). */
   delivered = 0;
-  private order = new Uint32Array(1024);
-  private times = new Float64Array(1024);
+  /** The merge's heap of pods and each pod's next record (drain). */
+  private heap = new Int32Array(64);
+  private pos = new Int32Array(64);
 
   constructor(
     private readonly clock: { readonly now: number },
@@ -123,44 +124,62 @@ export class PodEngines {
 
   /**
    * Every pod's records since the last drain, merged by (time, pod index, the pod's own order), each
-   * handed to `take`; the buffers are then empty.
+   * handed to `take`; the buffers are then empty. Each pod's records are in time order already, so this
+   * is a k-way merge: a binary heap of pods keyed by (their next record's time, pod index).
    */
   drain(take: (tNs: number, podIndex: number, id: number, tag: number) => void): void {
+    const recs = this.records;
+    if (this.heap.length < recs.length) {
+      this.heap = new Int32Array(recs.length * 2);
+      this.pos = new Int32Array(recs.length * 2);
+    }
+    const heap = this.heap;
+    const pos = this.pos;
     let n = 0;
-    for (const r of this.records) if (r !== undefined) n += r.length / 3;
-    if (n === 0) return;
-    if (this.order.length < n) {
-      this.order = new Uint32Array(Math.max(n, this.order.length * 2));
-      this.times = new Float64Array(this.order.length);
-    }
-    const times = this.times;
-    // Concatenated in (pod, own order): a stable sort by time leaves that order among equal times.
-    let i = 0;
-    for (const r of this.records) {
-      if (r === undefined) continue;
-      for (let j = 0; j < r.length; j += 3) times[i++] = r[j]!;
-    }
-    const order = this.order.subarray(0, n);
-    for (let j = 0; j < n; j++) order[j] = j;
-    order.sort((a, b) => times[a]! - times[b]! || a - b);
-    // Index → (pod, offset) through the same concatenation.
-    const podOf = new Uint32Array(n);
-    const offOf = new Uint32Array(n);
-    i = 0;
-    for (let k = 0; k < this.records.length; k++) {
-      const r = this.records[k];
-      if (r === undefined) continue;
-      for (let j = 0; j < r.length; j += 3) {
-        podOf[i] = k;
-        offOf[i++] = j;
+    for (let k = 0; k < recs.length; k++) {
+      const r = recs[k];
+      if (r === undefined || r.length === 0) continue;
+      pos[k] = 0;
+      // Sift up pod k (pods enter in index order, so equal times keep index order).
+      let i = n++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.before(k, heap[parent]!)) break;
+        heap[i] = heap[parent]!;
+        i = parent;
       }
+      heap[i] = k;
     }
-    for (let j = 0; j < n; j++) {
-      const x = order[j]!;
-      const r = this.records[podOf[x]!]!;
-      const o = offOf[x]!;
-      take(r[o]!, podOf[x]!, r[o + 1]!, r[o + 2]!);
+    while (n > 0) {
+      const k = heap[0]!;
+      const r = recs[k]!;
+      const o = pos[k]!;
+      take(r[o]!, k, r[o + 1]!, r[o + 2]!);
+      pos[k] = o + 3;
+      let top = k;
+      if (o + 3 >= r.length) {
+        r.length = 0;
+        top = heap[--n]!;
+        if (n === 0) break;
+      }
+      // Sift `top` down from the root.
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const c = l + 1 < n && this.before(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+        if (!this.before(heap[c]!, top)) break;
+        heap[i] = heap[c]!;
+        i = c;
+      }
+      heap[i] = top;
     }
-    for (const r of this.records) if (r !== undefined) r.length = 0;
+  }
+
+  /** Pod a's next record comes before pod b's: earlier, or at the same time with a lower pod index. */
+  private before(a: number, b: number): boolean {
+    const ta = this.records[a]![this.pos[a]!]!;
+    const tb = this.records[b]![this.pos[b]!]!;
+    return ta < tb || (ta === tb && a < b);
   }
 }
