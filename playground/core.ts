@@ -195,7 +195,9 @@ export class PlaygroundRun {
     readonly seed: number = scenario.seed,
     readonly pod = 0,
   ) {
-    this.exp = new Experiment(scenario, seed);
+    // One engine for every pod: the page follows one pod's scheduler event by event on the run's clock
+    // (a windowed run would advance that pod on an engine of its own, src/parallel/).
+    this.exp = new Experiment(scenario, seed, { singleEngine: true });
     if (scenario.runtime.scheduler === 'gmp') this.tracer = new FrameTracer(this.exp.sim);
     this.follow();
   }

@@ -22,6 +22,12 @@ function parseCount(v: string): number {
   return Number(v);
 }
 
+function parseThreads(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1024)
+    throw new InvalidArgumentError(`expected a number of threads from 1 to 1024, found "${v}"`);
+  return Number(v);
+}
+
 function parseWorkers(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1024)
     throw new InvalidArgumentError(`expected a number of workers from 1 to 1024, found "${v}"`);
@@ -120,6 +126,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option(
       '--hpa-events',
       "print the HPA as `kubectl describe hpa` would at the run's end: targets, conditions, events",
+    )
+    .option(
+      '--threads <n>',
+      'threads for this one run (issue 24 item 6); summary.json and stderr say whether the scenario qualifies ' +
+        'and, if not, why. Today a qualifying run is windowed on this thread (worker threads are not built yet)',
+      parseThreads,
     )
     .action(async (file: string, opts) => {
       const out = (await import('./run-command.js')).runCommand(file, opts);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { densityStability } from '../autoscaler/density/controller.js';
 import { describeHpa } from '../autoscaler/hpa/describe.js';
 import { sToNs } from '../engine/time.js';
+import { INELIGIBLE_REASONS, type ParallelEligibility } from '../parallel/eligibility.js';
 import { AtomicDir, writeFileAtomic } from '../report/atomic-dir.js';
 import { CsvFileSink } from '../report/csv-stream.js';
 import { toStableJson } from '../report/format.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   tracePods?: number[];
   traceMaxEvents?: number;
   traceCounterMs?: number;
+  /** Threads asked for this run (issue 24 item 6): summary.parallel, and a note on stderr. */
+  threads?: number;
 }
 
 function parseWindow(w: string): { startS: number; endS: number } {
@@ -119,6 +122,18 @@ export function runCommand(file: string, opts: RunOptions): string {
   return outDir;
 }
 
+/** What --threads N did: the run's windows on this thread, or one engine and every reason why. */
+function threadsNote(el: ParallelEligibility, threads: number): string {
+  if (!el.eligible) {
+    const why = el.reasons.map((r) => `  ${r}: ${INELIGIBLE_REASONS[r]}`).join('\n');
+    return `note: --threads ${threads}: this run cannot be split, so it runs on one engine:\n${why}`;
+  }
+  return (
+    `note: --threads ${threads}: each pod runs on its own engine between barriers, on this thread ` +
+    '(worker threads are not built yet; the results are the same for any --threads)'
+  );
+}
+
 function runInto(
   out: AtomicDir,
   scenario: ReturnType<typeof loadScenarioFile>,
@@ -145,7 +160,9 @@ function runInto(
     // Like Go, schedtrace goes to stderr, so stdout stays the summary (parseable with --json).
     onTrace: (text) => process.stderr.write(`${text}\n`),
     ...(trace ? { trace } : {}),
+    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
   });
+  if (opts.threads !== undefined) process.stderr.write(`${threadsNote(exp.eligibility, opts.threads)}\n`);
   const progress = new Progress(progressWanted(opts), scenario.durationS, 'sim s');
   // Advance in slices of simulated time so the bar can move; slicing does not change results.
   const slice = Math.max(1, Math.ceil(exp.endNs / 200));

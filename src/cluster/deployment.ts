@@ -1,6 +1,7 @@
 import type { RandomStream } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
 import { sToNs } from '../engine/time.js';
+import { COMPLETED, DRAINED } from '../parallel/pod-engines.js';
 import { type Cluster, type StartupPhases, startupPhasesOf } from '../scenario/cluster-schema.js';
 import {
   ClusterPod,
@@ -35,6 +36,15 @@ export {
   type RankedPod,
 } from './controller-utils.js';
 export type { ProbeStats } from './prober-manager.js';
+
+/**
+ * A windowed run's pods (src/parallel/pod-engines.ts): each pod on its own engine. The Deployment routes
+ * ahead into them and records, on the pod's engine, what the cluster hears of at the next barrier.
+ */
+export interface PodWindows {
+  deliver(podIndex: number, id: number, seq: number, tNs: number): void;
+  record(podIndex: number, id: number, tag: number): void;
+}
 
 /**
  * A Deployment (one ReplicaSet) behind a Service. Pods go Pending → Running (startupS) → Ready
@@ -106,6 +116,8 @@ export class Deployment {
     /** Draws each new pod's UID (the deletion order's tie-break). */
     private readonly uidRng: RandomStream,
     proberRng?: RandomStream,
+    /** Pods on engines of their own, advanced between barriers (a windowed run); absent: one engine. */
+    private readonly windows?: PodWindows,
   ) {
     this.lb = loadBalancer(cfg.loadBalancer, rng);
     this.kRunning = sim.registerKind('cluster.pod-running', (p) => this.podRunning(p));
@@ -170,7 +182,28 @@ export class Deployment {
       this.rejected++;
       return false;
     }
-    const pod = this.pods[this.ready[i]!]!;
+    return this.deliverNow(this.ready[i]!, requestId);
+  }
+
+  /**
+   * The Service in a windowed run: pick a Ready pod now (the same picks, in the same order, as `route`)
+   * and send it request `id` (logical request `seq`) to arrive at tNs on the pod's engine, where the
+   * accept-queue test is made (`deliverNow`). False if no pod is Ready.
+   */
+  routeAhead(requestId: number, seq: number, tNs: number): boolean {
+    this.arrivals++;
+    const i = this.lb.pick(this.ready, this.inFlightOf);
+    if (i < 0) {
+      this.rejected++;
+      return false;
+    }
+    this.windows!.deliver(this.ready[i]!, requestId, seq, tNs);
+    return true;
+  }
+
+  /** A routed request reaches pod `p` (at once, or on its engine): accepted, or refused when its queue is full. */
+  deliverNow(p: number, requestId: number): boolean {
+    const pod = this.pods[p]!;
     if (pod.inFlight >= this.cfg.pod.maxInFlightRequests) {
       this.overloaded++;
       return false;
@@ -197,13 +230,14 @@ export class Deployment {
     this.podNsAt = this.sim.now;
   }
 
-  private markGone(pod: ClusterPod): void {
+  /** `stopped`: the container already exited on the pod's own engine (a windowed run's drained pod). */
+  private markGone(pod: ClusterPod, stopped = false): void {
     if (pod.running) {
       this.accruePodNs();
       this.runningPods--;
     }
     pod.gone = true;
-    pod.runtime.stop?.();
+    if (!stopped) pod.runtime.stop?.();
     if (this.controller.replicaSets) this.controller.queueSync();
     if (pod.node >= 0) {
       this.nodes.release(pod.node, this.podMilli);
@@ -488,8 +522,23 @@ export class Deployment {
     this.requestPod[id] = -1;
     pod.inFlight--;
     pod.completed++;
+    if (this.windows) {
+      // On the pod's engine: the pod's own part now (a drained container exits now), the cluster's at the
+      // barrier (completedAtBarrier), in the merged order.
+      const drained = pod.terminating && pod.inFlight === 0;
+      if (drained) pod.runtime.stop?.();
+      this.windows.record(pod.index, id, drained ? DRAINED : COMPLETED);
+      return;
+    }
     this.sink.complete(id, pod.index);
     if (pod.terminating && pod.inFlight === 0) this.markGone(pod); // drained: the container exits
+  }
+
+  /** A windowed run's completion, heard at the barrier with the clock at its instant (`completed`'s rest). */
+  completedAtBarrier(p: number, id: number, tag: typeof COMPLETED | typeof DRAINED): void {
+    const pod = this.pods[p]!;
+    this.sink.complete(id, pod.index);
+    if (tag === DRAINED) this.markGone(pod, true);
   }
 
   private podRunning(p: number): void {

@@ -6,6 +6,8 @@ import { detectRegimes } from '../explain/regimes.js';
 import { Histogram } from '../metrics/histogram.js';
 import { EXACT_SAMPLES, SampleLog } from '../metrics/sample-log.js';
 import { type RowSink, TimeSeries } from '../metrics/time-series.js';
+import { INELIGIBLE_REASONS, type ParallelEligibility, parallelEligibility } from '../parallel/eligibility.js';
+import { DRAINED, PodEngines } from '../parallel/pod-engines.js';
 import { GoFatalError } from '../runtime/gmp/sched.js';
 import type { Column, CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import type { TraceDocument } from '../runtime/trace-events.js';
@@ -47,6 +49,16 @@ export interface ExperimentOptions {
   trace?: RunTraceOptions;
   /** Every time-series and per-pod row as it is sampled (the CLI streams them to their files). */
   sinks?: { series?: RowSink; pods?: RowSink<number | string> };
+  /**
+   * Threads asked for (gmpsim run --threads): summary.parallel then says whether the run was windowed and,
+   * if not, why. A scenario that qualifies (src/parallel/eligibility.ts) always runs windowed, whatever
+   * the count, so the count never changes a result. Issue 24 item 6: the windows run on this thread.
+   */
+  threads?: number;
+  /** Every pod on one engine even when the scenario qualifies for a windowed run (tests compare the two). */
+  singleEngine?: boolean;
+  /** A windowed run's pods run in this many groups, one after another (tests: results do not depend on it). */
+  podGroups?: number;
 }
 
 /**
@@ -171,6 +183,16 @@ export class Experiment implements CompletionSink {
   private readonly counterIdx: Set<number>;
   private fatal: string | undefined;
   private readonly tracer: RunTrace | undefined;
+  /** A windowed run's pods, each on its own engine (options.windowed and the scenario qualifies). */
+  private readonly engines: PodEngines | undefined;
+  /** Whether the scenario qualifies for a windowed run (each pod on its own engine between barriers). */
+  readonly eligibility: ParallelEligibility;
+  /** summary.parallel is written (threads were asked for). */
+  private readonly reportParallel: boolean;
+  /** A windowed run's next arrival (routed ahead, not an event on the coordinator's engine); +Inf: none. */
+  private nextArrivalNs = Infinity;
+  /** A windowed run's arrivals (each an event in the sequential run, counted as one here). */
+  private arrivalsRouted = 0;
 
   constructor(
     readonly scenario: Scenario,
@@ -217,6 +239,10 @@ export class Experiment implements CompletionSink {
     this.clientPolicy = clientPolicySet(client);
     this.explainColumns = scenario.runtime.scheduler === 'gmp' ? ['netpoll_ready_per_s', 'netpoll_delay_ms_per_s'] : [];
     const tracer = options.trace ? new RunTrace(this.sim, scenario, options.trace) : undefined;
+    this.eligibility = parallelEligibility(scenario, { trace: !!options.trace });
+    this.reportParallel = options.threads !== undefined;
+    this.engines =
+      this.eligibility.eligible && !options.singleEngine ? new PodEngines(this.sim, options.podGroups) : undefined;
     this.tracer = tracer;
     this.fleet = new PodFleet(
       this.sim,
@@ -225,6 +251,7 @@ export class Experiment implements CompletionSink {
       this.requests,
       this,
       tracer ? (k, rt) => tracer.attach(k, rt) : undefined,
+      this.engines,
     );
     this.rateMaxVUs = arrival.process === 'ramping-arrival-rate' ? arrivalRateMaxVUs(arrival) : Infinity;
     this.rateAllocated = arrival.process === 'ramping-arrival-rate' ? arrival.preAllocatedVUs : 0;
@@ -294,7 +321,8 @@ export class Experiment implements CompletionSink {
     });
 
     const first = this.arrivals.nextNs(0);
-    if (first <= this.endNs) this.sim.scheduleAt(first, this.arrivalKind);
+    if (this.engines) this.nextArrivalNs = first <= this.endNs ? first : Infinity;
+    else if (first <= this.endNs) this.sim.scheduleAt(first, this.arrivalKind);
     this.sim.scheduleAt(Math.min(this.sampleNs, this.endNs), this.sampleKind);
     this.sim.scheduleAt(this.warmupNs, warmupKind);
   }
@@ -303,12 +331,61 @@ export class Experiment implements CompletionSink {
   advanceTo(tNs: number): void {
     if (this.fatal !== undefined) return;
     try {
-      this.sim.runUntil(Math.min(tNs, this.endNs));
+      if (this.engines) this.advanceWindowed(Math.min(tNs, this.endNs), this.engines);
+      else this.sim.runUntil(Math.min(tNs, this.endNs));
     } catch (e) {
       if (!(e instanceof GoFatalError)) throw e;
-      this.fatal = `${e.message} at ${nsToS(this.sim.now).toFixed(6)} s`;
+      this.fatal = `${e.message} at ${nsToS(this.engines?.failedAtNs ?? this.sim.now).toFixed(6)} s`;
     }
   }
+
+  /**
+   * A windowed run up to `target`: window after window, each ending at the coordinator's next event (a
+   * barrier: a sample, scrape, sync, lifecycle step, timeline event) or at `target`. In a window the
+   * arrivals are routed ahead in their order (routing reads only the Ready set and the balancer's stream,
+   * which change only at barriers), every pod's engine runs its events before the barrier, and what the
+   * pods finished is heard in (time, pod, own order) with the clock at each one's instant; then the
+   * barrier's events run. Arrivals at a barrier's instant come after its events, as in the sequential run.
+   */
+  private advanceWindowed(target: number, engines: PodEngines): void {
+    for (;;) {
+      const tb = this.sim.peek();
+      const barrier = tb <= target;
+      const end = barrier ? tb : target;
+      while (this.nextArrivalNs < end || (!barrier && this.nextArrivalNs === end)) this.routeArrival();
+      if (barrier) engines.runBefore(end);
+      else engines.runThrough(end);
+      engines.drain(this.heard);
+      if (!barrier) {
+        this.sim.runUntil(target);
+        return;
+      }
+      this.sim.runUntil(tb);
+    }
+  }
+
+  /** A windowed run's arrival: counted and routed ahead as `onArrival` would at its instant. */
+  private routeArrival(): void {
+    const now = this.nextArrivalNs;
+    this.arrivalsRouted++;
+    this.arrived++;
+    this.intervalArrivals++;
+    if (now >= this.warmupNs) this.arrivedMeasured++;
+    this.sendAttempt(now, 0, this.arrived - 1, now);
+    const next = this.arrivals.nextNs(now);
+    this.nextArrivalNs = next <= this.endNs ? next : Infinity;
+  }
+
+  /** What a pod's engine recorded, heard at the barrier with the coordinator's clock at its instant. */
+  private readonly heard = (tNs: number, podIndex: number, id: number, tag: number): void => {
+    this.sim.now = tNs;
+    if (tag < 0) {
+      this.fleet.deployment.completedAtBarrier(podIndex, id, tag === DRAINED ? DRAINED : -1);
+      return;
+    }
+    // The pod's accept queue was full (Deployment.deliverNow counted it): the connection is refused.
+    this.refused(id, this.requests.arrivalNs[id]!, 0, tag, tNs, true);
+  };
 
   get done(): boolean {
     return this.fatal !== undefined || this.sim.now >= this.endNs;
@@ -477,8 +554,7 @@ export class Experiment implements CompletionSink {
    * Attempt `attempt` of logical request `seq` (arrival index), which the caller began at firstNs: to the
    * Service, or refused. Its work is keyed by (seq, attempt), so it is the same in every variant.
    */
-  private sendAttempt(firstNs: number, attempt: number, seq: number): void {
-    const now = this.sim.now;
+  private sendAttempt(firstNs: number, attempt: number, seq: number, now = this.sim.now): void {
     this.offered++;
     this.intervalOffered++;
     const key = mixKey(seq, attempt);
@@ -490,16 +566,25 @@ export class Experiment implements CompletionSink {
     const id = this.requests.alloc(now, work, key);
     // The flow is pending before routing: the pod may start the request's G at once.
     this.tracer?.routing(id);
-    if (this.fleet.deployment.route(id)) {
+    const deployment = this.fleet.deployment;
+    if (this.engines ? deployment.routeAhead(id, seq, now) : deployment.route(id)) {
       this.tracer?.routed(id, seq, attempt);
       this.clients.started(id, firstNs, attempt, seq);
       return;
     }
-    // No Ready pod, or the chosen pod's accept queue is full: the connection is refused.
+    const overload = deployment.overloaded > this.overloadSeen;
+    this.overloadSeen = deployment.overloaded;
+    this.refused(id, firstNs, attempt, seq, now, overload);
+  }
+
+  /**
+   * No Ready pod, or (`overload`) the chosen pod's accept queue is full: the connection is refused. Only
+   * the first kind counts as rejected (cluster.rejected); the second is cluster.overloadRefused.
+   */
+  private refused(id: number, firstNs: number, attempt: number, seq: number, now: number, overload: boolean): void {
     this.tracer?.released(id);
     this.requests.release(id);
-    if (this.fleet.deployment.overloaded > this.overloadSeen) this.overloadSeen = this.fleet.deployment.overloaded;
-    else if (now >= this.warmupNs) this.rejectedMeasured++;
+    if (!overload && now >= this.warmupNs) this.rejectedMeasured++;
     this.clients.failedAttempt(firstNs, attempt, seq, 'refused');
   }
 
@@ -604,6 +689,21 @@ export class Experiment implements CompletionSink {
     });
   }
 
+  /** Events dispatched: the coordinator's and, in a windowed run, the pods' engines' (an arrival counts once). */
+  private eventsProcessed(): number {
+    const e = this.engines;
+    return this.sim.eventsProcessed + (e ? e.eventsProcessed() - e.delivered + this.arrivalsRouted : 0);
+  }
+
+  /** summary.parallel: whether the run was windowed, and if not every reason why not. */
+  private parallelSummary(): NonNullable<RunSummary['parallel']> {
+    const el = this.eligibility;
+    if (el.eligible && !this.engines) return { windowed: false, notEligible: ['one engine was asked for'] };
+    return el.eligible
+      ? { windowed: true, podEngines: this.fleet.deployment.pods.length }
+      : { windowed: false, notEligible: el.reasons.map((r) => `${r}: ${INELIGIBLE_REASONS[r]}`) };
+  }
+
   private summarise(): RunSummary {
     const s = this.scenario;
     const measuredS = s.durationS - s.warmupS;
@@ -679,7 +779,8 @@ export class Experiment implements CompletionSink {
         ? { service: serviceSummary(this.fleet.service, this.failedLatency, this.shedMeasured, this.failedMeasured) }
         : {}),
       // The trace's own sampling events are observation, not the model's work.
-      engine: { events: this.sim.eventsProcessed - (this.tracer?.samplingEvents ?? 0) },
+      engine: { events: this.eventsProcessed() - (this.tracer?.samplingEvents ?? 0) },
+      ...(this.reportParallel ? { parallel: this.parallelSummary() } : {}),
     };
   }
 }

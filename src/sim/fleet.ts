@@ -5,6 +5,7 @@ import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
 import { NodeCpus } from '../cluster/node-cpu.js';
 import type { KeyedStream, RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
+import type { PodEngines } from '../parallel/pod-engines.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { GMP_COLUMNS } from '../runtime/gmp/report.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';
@@ -119,7 +120,11 @@ export class PodFleet {
     sink: ServiceSink,
     /** Told of each container's runtime as it starts (a trace attaches to it); absent: nobody is. */
     onRuntime?: (podIndex: number, runtime: PodRuntime) => void,
+    /** Each pod on an engine of its own, advanced between barriers (a windowed run); absent: all on `sim`. */
+    engines?: PodEngines,
   ) {
+    /** The engine pod k's runtime runs on. */
+    const podSim = (k: number): Simulation => (engines ? engines.sim(k) : sim);
     this.jitter = rng.keyed('fault.network-jitter');
     this.rt = scenario.runtime;
     const rt = this.rt;
@@ -156,7 +161,7 @@ export class PodFleet {
     // Containers made while the Deployment is being built are the initial replicas, Ready since before
     // the run: warm. Every later one (scale-out, restart, rollout) starts cold.
     const warmup = (k: number): Warmup | undefined =>
-      wcfg && new Warmup(wcfg, sim, () => this.deployment.pods[k]!.readyNs, this.deployment === undefined);
+      wcfg && new Warmup(wcfg, podSim(k), () => this.deployment.pods[k]!.readyNs, this.deployment === undefined);
     this.deployment = new Deployment(
       sim,
       scenario.cluster,
@@ -165,9 +170,9 @@ export class PodFleet {
         const now = this.rt; // the timeline may have changed the settings since the run began
         const pod =
           now.scheduler === 'ideal-fifo'
-            ? new IdealFifoPod(sim, requests, now.gomaxprocs, podSink)
+            ? new IdealFifoPod(podSim(k), requests, now.gomaxprocs, podSink)
             : new GmpPod(
-                sim,
+                podSim(k),
                 requests,
                 now,
                 steps,
@@ -187,7 +192,9 @@ export class PodFleet {
       rng.stream('service.load-balancer'),
       rng.stream('cluster.pod-uid'),
       rng.stream('kubelet.prober'),
+      engines,
     );
+    engines?.attach(this.deployment);
     const ca = scenario.cluster.nodes.autoscaler;
     this.nodeAutoscaler = ca ? new ClusterAutoscaler(sim, ca, this.deployment) : undefined;
     const probe = this.deployment.pods[0]?.runtime;

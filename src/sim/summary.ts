@@ -13,6 +13,11 @@ export interface RunSummary {
   scheduler: string;
   gomaxprocs: number;
   goVersion: string;
+  /**
+   * When a windowed run was asked for (issue 24 item 6): whether it ran with each pod on its own engine
+   * between barriers, how many engines, and if not every reason it could not (src/parallel/eligibility.ts).
+   */
+  parallel?: { windowed: boolean; podEngines?: number; notEligible?: string[] };
   /** Set when the simulated Go runtime died (e.g. the thread limit); the run stopped there. */
   fatal?: string;
   /** What the scenario asks of the pod, from its parameters (not measured). */

@@ -497,6 +497,12 @@ const CASES: Case[] = [
     writes: ['o/points.csv'],
   },
   {
+    name: 'run --threads 0: refused before running',
+    setup: (d) => ['run', scenario(d, tiny), '--threads', '0', '--out', 'o'],
+    code: 2,
+    first: /^error: option '--threads <n>' argument '0' is invalid\. expected a number of threads from 1 to 1024/,
+  },
+  {
     name: 'validate /dev/zero: refused at once (not a regular file)',
     setup: () => ['validate', '/dev/zero'],
     code: 2,

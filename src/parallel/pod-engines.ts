@@ -1,0 +1,185 @@
+import { Simulation } from '../engine/simulation.js';
+
+/** A pod's record for the barrier: its request completed (tag COMPLETED, or DRAINED when it was the last). */
+export const COMPLETED = -1;
+/** The completion that drained a terminating pod: its container exited then, on the pod's engine. */
+export const DRAINED = -2;
+// A tag >= 0 is a refused attempt (the pod's accept queue was full), and the tag is its logical request.
+
+/** What the pods' side of a windowed run needs from the cluster: deliver a routed request into a pod. */
+export interface PodDelivery {
+  /** Pod `podIndex` takes request `id` now (on its own engine); false when it refuses it (queue full). */
+  deliverNow(podIndex: number, id: number): boolean;
+}
+
+/**
+ * Each pod on an engine of its own (issue 24 item 6, step 1: still one thread). The coordinator routes a
+ * window's arrivals ahead (`deliver`), runs every pod's engine up to the window's end (`runBefore`,
+ * `runThrough`), then takes what the pods did in a fixed order (`drain`): by time, then pod index, then
+ * the pod's own order, so the result cannot depend on how pods are grouped or on which thread ran them.
+ * A pod keeps its engine across container restarts; a pod made mid-run starts its engine at that instant.
+ */
+export class PodEngines {
+  private readonly sims: Simulation[] = [];
+  private readonly deliverKinds: number[] = [];
+  /** Per pod: its records since the last drain, as (time, id, tag) triples in its own order. */
+  private readonly records: number[][] = [];
+  private delivery: PodDelivery | undefined;
+  /** Requests delivered into pods (each an event on a pod's engine; the sequential run counts arrivals instead). */
+  delivered = 0;
+  /** The merge's heap of pods and each pod's next record (drain). */
+  private heap = new Int32Array(64);
+  private pos = new Int32Array(64);
+
+  constructor(
+    private readonly clock: { readonly now: number },
+    /**
+     * Groups the pods are run in, pod k in group k mod `groups`, group after group (as workers would own
+     * them). The result does not depend on it: tests run 1, 2 and 3 groups and compare the files.
+     */
+    private readonly groups = 1,
+  ) {}
+
+  /** The cluster side that takes delivered requests (set once the Deployment exists). */
+  attach(delivery: PodDelivery): void {
+    this.delivery = delivery;
+  }
+
+  /** Pod k's engine, made at the coordinator's instant the first time the pod needs one. */
+  sim(k: number): Simulation {
+    let s = this.sims[k];
+    if (s === undefined) {
+      s = new Simulation();
+      s.now = this.clock.now;
+      const records: number[] = [];
+      this.records[k] = records;
+      this.deliverKinds[k] = s.registerKind('workload.arrival-delivered', (id, seq) => {
+        this.delivered++;
+        if (!this.delivery!.deliverNow(k, id)) records.push(s!.now, id, seq);
+      });
+      this.sims[k] = s;
+    }
+    return s;
+  }
+
+  /** Request `id` (logical request `seq`) reaches pod k at tNs, on the pod's engine. */
+  deliver(k: number, id: number, seq: number, tNs: number): void {
+    this.sims[k]!.scheduleAt(tNs, this.deliverKinds[k]!, id, seq);
+  }
+
+  /** Pod k's engine finished something the cluster must hear of at the barrier (COMPLETED or DRAINED). */
+  record(k: number, id: number, tag: number): void {
+    this.records[k]!.push(this.sims[k]!.now, id, tag);
+  }
+
+  /** The first error a pod's event threw (a Go fatal error), by (time, pod index); undefined: none. */
+  private failure: { tNs: number; k: number; error: unknown } | undefined;
+
+  /** When a pod's event threw: that pod's clock. */
+  get failedAtNs(): number | undefined {
+    return this.failure?.tNs;
+  }
+
+  /** Run every pod's events strictly before tNs; their clocks then read tNs (a barrier's instant). */
+  runBefore(tNs: number): void {
+    this.run(tNs - 1, tNs);
+  }
+
+  /** Run every pod's events up to and including tNs (a slice's end that is no barrier). */
+  runThrough(tNs: number): void {
+    this.run(tNs, tNs);
+  }
+
+  /**
+   * Every pod's engine through `untilNs`, group after group; then its clock reads `nowNs`. A pod whose
+   * event throws stops there; the others still run the whole window, and the first error by (time, pod
+   * index) is thrown at the end, so what every pod did cannot depend on the grouping.
+   */
+  private run(untilNs: number, nowNs: number): void {
+    const sims = this.sims;
+    for (let g = 0; g < this.groups; g++) {
+      for (let k = g; k < sims.length; k += this.groups) {
+        const s = sims[k];
+        if (s === undefined) continue;
+        try {
+          s.runUntil(untilNs);
+          s.now = nowNs;
+        } catch (error) {
+          const f = this.failure;
+          if (f === undefined || s.now < f.tNs || (s.now === f.tNs && k < f.k)) {
+            this.failure = { tNs: s.now, k, error };
+          }
+        }
+      }
+    }
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** Events every pod's engine dispatched. */
+  eventsProcessed(): number {
+    let n = 0;
+    for (const s of this.sims) if (s !== undefined) n += s.eventsProcessed;
+    return n;
+  }
+
+  /**
+   * Every pod's records since the last drain, merged by (time, pod index, the pod's own order), each
+   * handed to `take`; the buffers are then empty. Each pod's records are in time order already, so this
+   * is a k-way merge: a binary heap of pods keyed by (their next record's time, pod index).
+   */
+  drain(take: (tNs: number, podIndex: number, id: number, tag: number) => void): void {
+    const recs = this.records;
+    if (this.heap.length < recs.length) {
+      this.heap = new Int32Array(recs.length * 2);
+      this.pos = new Int32Array(recs.length * 2);
+    }
+    const heap = this.heap;
+    const pos = this.pos;
+    let n = 0;
+    for (let k = 0; k < recs.length; k++) {
+      const r = recs[k];
+      if (r === undefined || r.length === 0) continue;
+      pos[k] = 0;
+      // Sift up pod k (pods enter in index order, so equal times keep index order).
+      let i = n++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.before(k, heap[parent]!)) break;
+        heap[i] = heap[parent]!;
+        i = parent;
+      }
+      heap[i] = k;
+    }
+    while (n > 0) {
+      const k = heap[0]!;
+      const r = recs[k]!;
+      const o = pos[k]!;
+      take(r[o]!, k, r[o + 1]!, r[o + 2]!);
+      pos[k] = o + 3;
+      let top = k;
+      if (o + 3 >= r.length) {
+        r.length = 0;
+        top = heap[--n]!;
+        if (n === 0) break;
+      }
+      // Sift `top` down from the root.
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const c = l + 1 < n && this.before(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+        if (!this.before(heap[c]!, top)) break;
+        heap[i] = heap[c]!;
+        i = c;
+      }
+      heap[i] = top;
+    }
+  }
+
+  /** Pod a's next record comes before pod b's: earlier, or at the same time with a lower pod index. */
+  private before(a: number, b: number): boolean {
+    const ta = this.records[a]![this.pos[a]!]!;
+    const tb = this.records[b]![this.pos[b]!]!;
+    return ta < tb || (ta === tb && a < b);
+  }
+}
