@@ -22,8 +22,13 @@ export interface PodDelivery {
 export class PodEngines {
   private readonly sims: Simulation[] = [];
   private readonly deliverKinds: number[] = [];
-  /** Per pod: its records since the last drain, as (time, id, tag) triples in its own order. */
-  private readonly records: number[][] = [];
+  /**
+   * Per pod: its records since the last drain, as (time, id, tag) triples in its own order, in a buffer
+   * kept across windows (a plain array emptied by `length = 0` dropped its store and grew it again from
+   * nothing every window: ~70 bytes of garbage a request); `counts[k]` is the number of values used.
+   */
+  private readonly records: Float64Array[] = [];
+  private counts = new Int32Array(64);
   private delivery: PodDelivery | undefined;
   /** Requests delivered into pods (each an event on a pod's engine; the sequential run counts arrivals instead). */
   delivered = 0;
@@ -51,11 +56,15 @@ export class PodEngines {
     if (s === undefined) {
       s = new Simulation();
       s.now = this.clock.now;
-      const records: number[] = [];
-      this.records[k] = records;
+      this.records[k] = new Float64Array(3 * 64);
+      if (k >= this.counts.length) {
+        const c = new Int32Array(Math.max(k + 1, this.counts.length * 2));
+        c.set(this.counts);
+        this.counts = c;
+      }
       this.deliverKinds[k] = s.registerKind('workload.arrival-delivered', (id, seq) => {
         this.delivered++;
-        if (!this.delivery!.deliverNow(k, id)) records.push(s!.now, id, seq);
+        if (!this.delivery!.deliverNow(k, id)) this.push(k, s!.now, id, seq);
       });
       this.sims[k] = s;
     }
@@ -64,12 +73,30 @@ export class PodEngines {
 
   /** Request `id` (logical request `seq`) reaches pod k at tNs, on the pod's engine. */
   deliver(k: number, id: number, seq: number, tNs: number): void {
-    this.sims[k]!.scheduleAt(tNs, this.deliverKinds[k]!, id, seq);
+    // postAt, not scheduleAt: no handle returned (a boxed double once past V8's small integers).
+    const s = this.sims[k]!;
+    s.nextTime = tNs;
+    s.postAt(this.deliverKinds[k]!, id, seq);
   }
 
   /** Pod k's engine finished something the cluster must hear of at the barrier (COMPLETED or DRAINED). */
   record(k: number, id: number, tag: number): void {
-    this.records[k]!.push(this.sims[k]!.now, id, tag);
+    this.push(k, this.sims[k]!.now, id, tag);
+  }
+
+  /** Append the record (tNs, id, tag) to pod k's buffer, doubling it when full. */
+  private push(k: number, tNs: number, id: number, tag: number): void {
+    let r = this.records[k]!;
+    const o = this.counts[k]!;
+    if (o + 3 > r.length) {
+      const g = new Float64Array(r.length * 2);
+      g.set(r);
+      this.records[k] = r = g;
+    }
+    r[o] = tNs;
+    r[o + 1] = id;
+    r[o + 2] = tag;
+    this.counts[k] = o + 3;
   }
 
   /** The first error a pod's event threw (a Go fatal error), by (time, pod index); undefined: none. */
@@ -135,10 +162,10 @@ export class PodEngines {
     }
     const heap = this.heap;
     const pos = this.pos;
+    const counts = this.counts;
     let n = 0;
     for (let k = 0; k < recs.length; k++) {
-      const r = recs[k];
-      if (r === undefined || r.length === 0) continue;
+      if (recs[k] === undefined || counts[k] === 0) continue;
       pos[k] = 0;
       // Sift up pod k (pods enter in index order, so equal times keep index order).
       let i = n++;
@@ -157,8 +184,8 @@ export class PodEngines {
       take(r[o]!, k, r[o + 1]!, r[o + 2]!);
       pos[k] = o + 3;
       let top = k;
-      if (o + 3 >= r.length) {
-        r.length = 0;
+      if (o + 3 >= counts[k]!) {
+        counts[k] = 0;
         top = heap[--n]!;
         if (n === 0) break;
       }
