@@ -155,37 +155,12 @@ export class SampleLog {
 
   /**
    * The value of rank r (0-based, ascending), r ≥ lo, given that a[0..lo) already holds the lo smallest:
-   * quickselect (Hoare partition, median-of-three pivot) on a[lo..n), leaving a[r] in place with nothing
-   * greater left of it and nothing smaller right of it.
+   * selection on a[lo..n), leaving a[r] in place with nothing greater left of it and nothing smaller right
+   * of it (`select`).
    */
   private orderStat(r: number, lo: number): number {
     const a = this.data!;
-    let left = lo;
-    let right = this.n - 1;
-    while (right > left) {
-      const mid = (left + right) >>> 1;
-      // Median of three as the pivot value.
-      const x = a[left]!,
-        y = a[mid]!;
-      const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), a[right]!));
-      let i = left;
-      let j = right;
-      while (i <= j) {
-        while (a[i]! < pivot) i++;
-        while (a[j]! > pivot) j--;
-        if (i <= j) {
-          const t = a[i]!;
-          a[i] = a[j]!;
-          a[j] = t;
-          i++;
-          j--;
-        }
-      }
-      // a[left..j] ≤ pivot ≤ a[i..right], and a[j+1..i-1] (if any) equal the pivot.
-      if (r <= j) right = j;
-      else if (r >= i) left = i;
-      else return a[r]!;
-    }
+    select(a, r, lo, this.n - 1);
     return a[r]!;
   }
 
@@ -221,4 +196,53 @@ export class SampleLog {
       this.data = new Float64Array(Math.min(1024, this.exactMax));
     }
   }
+}
+
+/**
+ * Floyd & Rivest's SELECT (CACM 18(3), 1975, algorithm 489), as d3-array's `quickselect`: reorders
+ * a[left..right] so that a[k] holds the value of rank k there, nothing greater left of it and nothing
+ * smaller right of it. Above 600 values it first selects within a sample around k's expected place, so the
+ * pivot a[k] is then close to the answer and one partition pass nearly finishes: ~n + o(n) comparisons
+ * against ~3.4n for a median-of-three quickselect (what this was until issue 24's fourth round; the
+ * interval p50/p99 of every time-series sample spent ~4 % of the cluster benchmark there). Any selection
+ * gives the same value, so quantiles are unchanged.
+ */
+function select(a: Float64Array, k: number, left: number, right: number): void {
+  while (right > left) {
+    if (right - left > 600) {
+      const n = right - left + 1;
+      const m = k - left + 1;
+      const z = Math.log(n);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
+      const newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
+      const newRight = Math.min(right, Math.floor(k + ((n - m) * s) / n + sd));
+      select(a, k, newLeft, newRight);
+    }
+    const t = a[k]!;
+    let i = left;
+    let j = right;
+    swap(a, left, k);
+    if (a[right]! > t) swap(a, left, right);
+    while (i < j) {
+      swap(a, i, j);
+      ++i;
+      --j;
+      while (a[i]! < t) ++i;
+      while (a[j]! > t) --j;
+    }
+    if (a[left] === t) swap(a, left, j);
+    else {
+      ++j;
+      swap(a, j, right);
+    }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }
