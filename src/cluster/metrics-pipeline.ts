@@ -97,6 +97,11 @@ export class MetricsPipelineModel {
     return this.down.adapter ? undefined : this.visible(true)?.ingressP99Ms;
   }
 
+  /** Whether `observeLatency` keeps anything (an HPA reads a latency metric); else callers may skip it. */
+  get observesLatency(): boolean {
+    return this.trackLatency.ingress || this.trackLatency.perPod;
+  }
+
   /** A request completed through the Service (the ingress's latency histogram observes it). */
   observeLatency(ms: number, podIndex: number): void {
     if (this.trackLatency.ingress) {

@@ -49,7 +49,7 @@ export class Clients {
   private readonly retryOn: ReadonlySet<ClientRetryOn>;
 
   /** Without timeouts or retries the callers keep no per-request state (the common, cheap case). */
-  private readonly active: boolean;
+  readonly active: boolean;
 
   constructor(
     private readonly sim: Simulation,

@@ -193,6 +193,13 @@ export class Experiment implements CompletionSink {
   private nextArrivalNs = Infinity;
   /** A windowed run's arrivals (each an event in the sequential run, counted as one here). */
   private arrivalsRouted = 0;
+  /**
+   * Completions need nothing but their latencies recorded: no trace, no packet loss, callers without
+   * timeouts or retries (whose first arrival is then the attempt's). Set once the run is built.
+   */
+  private plainCompletions = false;
+  /** The metrics pipeline keeps latency windows (an HPA on a latency metric). */
+  private latencyObserved = true;
 
   constructor(
     readonly scenario: Scenario,
@@ -325,6 +332,8 @@ export class Experiment implements CompletionSink {
     else if (first <= this.endNs) this.sim.scheduleAt(first, this.arrivalKind);
     this.sim.scheduleAt(Math.min(this.sampleNs, this.endNs), this.sampleKind);
     this.sim.scheduleAt(this.warmupNs, warmupKind);
+    this.plainCompletions = !tracer && !this.lossStream && !this.clients.active;
+    this.latencyObserved = this.fleet.metrics.observesLatency;
   }
 
   /** Run the simulation up to `tNs` (clamped to the scenario's end). A fatal Go error ends the run. */
@@ -423,6 +432,12 @@ export class Experiment implements CompletionSink {
   }
 
   complete(id: number, podIndex = 0): void {
+    // The common case (no trace, no packet loss, callers without timeouts or retries, an OK answer): the
+    // latencies are recorded at once, without asking the tracer, the loss stream and the callers.
+    if (this.plainCompletions && this.requests.outcome[id] === OUTCOME_OK) {
+      this.completedOk(id, podIndex, this.requests.arrivalNs[id]!);
+      return;
+    }
     const now = this.sim.now;
     this.tracer?.released(id);
     if (this.lossStream && this.clients.awaiting(id)) {
@@ -461,11 +476,18 @@ export class Experiment implements CompletionSink {
       this.requests.release(id);
       return;
     }
+    this.completedOk(id, podIndex, arrival);
+  }
+
+  /** Request `id` answered OK and its caller heard it (first attempt at arrivalNs): its latencies recorded. */
+  private completedOk(id: number, podIndex: number, arrival: number): void {
+    const now = this.sim.now;
+    const requests = this.requests;
     this.completed++;
     this.intervalCompletions++;
     const latencyMs = nsToMs(now - arrival);
     this.intervalLatency.push(latencyMs);
-    this.fleet.metrics.observeLatency(latencyMs, podIndex);
+    if (this.latencyObserved) this.fleet.metrics.observeLatency(latencyMs, podIndex);
     // The run's and the interval's histograms have the same bounds: one search for both.
     const bucket = this.intervalHist.bucket(latencyMs);
     this.intervalHist.observeIn(bucket, latencyMs);
@@ -473,10 +495,11 @@ export class Experiment implements CompletionSink {
     if (arrival >= this.warmupNs) {
       this.latency.push(latencyMs);
       this.latencyHist.observeIn(bucket, latencyMs);
-      this.wait.push(nsToMs(this.requests.startNs[id]! - this.requests.arrivalNs[id]!));
-      this.service.push(nsToMs(now - this.requests.startNs[id]!));
+      const startNs = requests.startNs[id]!;
+      this.wait.push(nsToMs(startNs - requests.arrivalNs[id]!));
+      this.service.push(nsToMs(now - startNs));
     }
-    this.requests.release(id);
+    requests.release(id);
   }
 
   /** Requests that ended in an error so far: the callers' give-ups and the final error answers (errors_per_s). */
