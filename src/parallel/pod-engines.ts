@@ -35,6 +35,7 @@ export class PodEngines {
   /** The merge's heap of pods and each pod's next record (drain). */
   private heap = new Int32Array(64);
   private pos = new Int32Array(64);
+  private head = new Float64Array(64);
 
   constructor(
     private readonly clock: { readonly now: number },
@@ -159,19 +160,24 @@ export class PodEngines {
     if (this.heap.length < recs.length) {
       this.heap = new Int32Array(recs.length * 2);
       this.pos = new Int32Array(recs.length * 2);
+      this.head = new Float64Array(recs.length * 2);
     }
     const heap = this.heap;
     const pos = this.pos;
+    // head[k]: the time of pod k's next record, so a comparison reads two numbers, not two buffers.
+    const head = this.head;
     const counts = this.counts;
     let n = 0;
     for (let k = 0; k < recs.length; k++) {
       if (recs[k] === undefined || counts[k] === 0) continue;
       pos[k] = 0;
+      const t = recs[k]![0]!;
+      head[k] = t;
       // Sift up pod k (pods enter in index order, so equal times keep index order).
       let i = n++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!this.before(k, heap[parent]!)) break;
+        if (!(t < head[heap[parent]!]!)) break;
         heap[i] = heap[parent]!;
         i = parent;
       }
@@ -182,31 +188,36 @@ export class PodEngines {
       const r = recs[k]!;
       const o = pos[k]!;
       take(r[o]!, k, r[o + 1]!, r[o + 2]!);
-      pos[k] = o + 3;
       let top = k;
       if (o + 3 >= counts[k]!) {
         counts[k] = 0;
         top = heap[--n]!;
         if (n === 0) break;
+      } else {
+        pos[k] = o + 3;
+        head[k] = recs[k]![o + 3]!;
       }
-      // Sift `top` down from the root.
+      // Sift `top` down from the root: a pod goes before another when its next record is earlier, or at
+      // the same time and its index is lower.
+      const tt = head[top]!;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= n) break;
-        const c = l + 1 < n && this.before(heap[l + 1]!, heap[l]!) ? l + 1 : l;
-        if (!this.before(heap[c]!, top)) break;
+        let c = l;
+        let tc = head[heap[l]!]!;
+        if (l + 1 < n) {
+          const t2 = head[heap[l + 1]!]!;
+          if (t2 < tc || (t2 === tc && heap[l + 1]! < heap[l]!)) {
+            c = l + 1;
+            tc = t2;
+          }
+        }
+        if (!(tc < tt || (tc === tt && heap[c]! < top))) break;
         heap[i] = heap[c]!;
         i = c;
       }
       heap[i] = top;
     }
-  }
-
-  /** Pod a's next record comes before pod b's: earlier, or at the same time with a lower pod index. */
-  private before(a: number, b: number): boolean {
-    const ta = this.records[a]![this.pos[a]!]!;
-    const tb = this.records[b]![this.pos[b]!]!;
-    return ta < tb || (ta === tb && a < b);
   }
 }
