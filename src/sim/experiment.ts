@@ -198,6 +198,8 @@ export class Experiment implements CompletionSink {
    * timeouts or retries (whose first arrival is then the attempt's). Set once the run is built.
    */
   private plainCompletions = false;
+  /** The first arrival of the request `completedOk` records (see there). */
+  private answeredArrivalNs = 0;
   /** The metrics pipeline keeps latency windows (an HPA on a latency metric). */
   private latencyObserved = true;
 
@@ -435,7 +437,8 @@ export class Experiment implements CompletionSink {
     // The common case (no trace, no packet loss, callers without timeouts or retries, an OK answer): the
     // latencies are recorded at once, without asking the tracer, the loss stream and the callers.
     if (this.plainCompletions && this.requests.outcome[id] === OUTCOME_OK) {
-      this.completedOk(id, podIndex, this.requests.arrivalNs[id]!);
+      this.answeredArrivalNs = this.requests.arrivalNs[id]!;
+      this.completedOk(id, podIndex);
       return;
     }
     const now = this.sim.now;
@@ -476,12 +479,17 @@ export class Experiment implements CompletionSink {
       this.requests.release(id);
       return;
     }
-    this.completedOk(id, podIndex, arrival);
+    this.answeredArrivalNs = arrival;
+    this.completedOk(id, podIndex);
   }
 
-  /** Request `id` answered OK and its caller heard it (first attempt at arrivalNs): its latencies recorded. */
-  private completedOk(id: number, podIndex: number, arrival: number): void {
+  /**
+   * Request `id` answered OK and its caller heard it (its first attempt at `answeredArrivalNs`, passed in a
+   * field: a time past 2^31 ns passed to a call V8 does not inline becomes a new heap number each time).
+   */
+  private completedOk(id: number, podIndex: number): void {
     const now = this.sim.now;
+    const arrival = this.answeredArrivalNs;
     const requests = this.requests;
     this.completed++;
     this.intervalCompletions++;
