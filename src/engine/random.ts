@@ -235,9 +235,14 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/** Mix two 32-bit keys into one (order matters): the key of a child entity. */
+/**
+ * Mix two 32-bit keys into one (order matters): the key of a child entity. Returned as an int32, the same
+ * 32 bits as fmix32's unsigned result: every key is kept in an Int32Array and read through xor, and an
+ * unsigned value above 2^31 returned from a call V8 does not inline is a new heap number (issue 24: one
+ * every other request on the coordinator's routing path).
+ */
 export function mixKey(a: number, b: number): number {
-  return fmix32((Math.imul(a ^ 0x9e3779b9, 0x01000193) + fmix32(b + 0x7f4a7c15)) | 0);
+  return fmix32((Math.imul(a ^ 0x9e3779b9, 0x01000193) + fmix32(b + 0x7f4a7c15)) | 0) | 0;
 }
 
 /**
