@@ -7,7 +7,7 @@ import { toStableJson } from '../src/report/format.js';
 import { roundupsize } from '../src/runtime/gmp/malloc.js';
 import { CALIBRATIONS_DIR, type Calibration } from '../src/scenario/calibration.js';
 import { CostsSchema, NameSchema } from '../src/scenario/schema.js';
-import { build, goRun, goVersion, parseGctrace } from './go-programs.js';
+import { build, CALIBRATION, goRun, goVersion, parseGctrace } from './go-programs.js';
 
 /**
  * `npm run calibrate [-- --name NAME] [--out FILE]`: measure the runtime's costs on this machine with the Go
@@ -15,7 +15,7 @@ import { build, goRun, goVersion, parseGctrace } from './go-programs.js';
  * scenario picks with `calibration: NAME`. Each value says which measurement it comes from.
  */
 const opts = new Command()
-  .option('--name <name>', 'calibration name (the file calibrations/<name>.json)', 'go1.19-this-machine')
+  .option('--name <name>', 'calibration name (the file calibrations/<name>.json)', CALIBRATION)
   .option('--date <yyyy-mm-dd>', 'measurement date to record (default: today)')
   .option('--out <file>', 'write here instead (a scenario names it with `calibration: path/to/file.json`)')
   .parse()

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 const BIN = '.cache/validation-bin';
 
 /** Where build() puts a program (e.g. to run one program through another, as a launcher). */
+/** The calibration the validation suite compares against and `npm run calibrate` writes by default. */
+export const CALIBRATION = 'go1.19-this-machine';
+
 export const binPath = (prog: string): string => join(BIN, prog);
 
 export const goVersion = (): string => execFileSync('go', ['version'], { encoding: 'utf8' }).trim();

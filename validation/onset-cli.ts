@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { median } from 'd3-array';
-import { build } from './go-programs.js';
+import { build, CALIBRATION } from './go-programs.js';
 import {
   describeOnsets,
   HORIZON_S,
@@ -24,7 +24,6 @@ import {
  * average before it and its CPU stretch, and every seed's onset with the defaults and with the calibration,
  * each with its median and that median's distribution-free interval. Writes nothing.
  */
-const CALIBRATION = 'go1.19-this-machine';
 const positive = (flag: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag}: expected a positive integer`);

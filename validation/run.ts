@@ -7,7 +7,7 @@ import { parseScenario } from '../src/scenario/load.js';
 import { CostsSchema } from '../src/scenario/schema.js';
 import { runScenario } from '../src/sim/experiment.js';
 import type { RunSummary } from '../src/sim/summary.js';
-import { binPath, build, go, goRun, goVersion } from './go-programs.js';
+import { binPath, build, CALIBRATION, go, goRun, goVersion } from './go-programs.js';
 import {
   describeOnsets,
   HORIZON_S,
@@ -35,7 +35,6 @@ import { networkRoundTrip, runServiceCases } from './service.js';
  * was derived from are marked "fit": they are not independent evidence. Writes
  * results/validation/report.md and report.json.
  */
-const CALIBRATION = 'go1.19-this-machine';
 // No options: --help says what runs (every case, real Go and the model, ~5 minutes) and where the parts are.
 new Command()
   .description(

@@ -176,13 +176,19 @@ export class Deployment {
 
   /** The Service: send a request to a Ready pod; false if there is none or the chosen one is overloaded. */
   route(requestId: number): boolean {
+    const p = this.pickReady();
+    return p >= 0 && this.deliverNow(p, requestId);
+  }
+
+  /** The Service picks a Ready pod for an arrival (its index), or −1 if none is Ready (the arrival is rejected). */
+  private pickReady(): number {
     this.arrivals++;
     const i = this.lb.pick(this.ready, this.inFlightOf);
     if (i < 0) {
       this.rejected++;
-      return false;
+      return -1;
     }
-    return this.deliverNow(this.ready[i]!, requestId);
+    return this.ready[i]!;
   }
 
   /**
@@ -191,13 +197,9 @@ export class Deployment {
    * accept-queue test is made (`deliverNow`). False if no pod is Ready.
    */
   routeAhead(requestId: number, seq: number, tNs: number): boolean {
-    this.arrivals++;
-    const i = this.lb.pick(this.ready, this.inFlightOf);
-    if (i < 0) {
-      this.rejected++;
-      return false;
-    }
-    this.windows!.deliver(this.ready[i]!, requestId, seq, tNs);
+    const p = this.pickReady();
+    if (p < 0) return false;
+    this.windows!.deliver(p, requestId, seq, tNs);
     return true;
   }
 

@@ -48,32 +48,27 @@ export class Simulation implements Clock {
 
   /** Schedule an event `delayNs` after now (delay ≥ 0; rounded to whole nanoseconds). */
   schedule(delayNs: number, kind: number, target = 0, arg = 0): EventHandle {
-    if (!(delayNs >= 0)) throw new RangeError(`schedule: delay must be ≥ 0 ns, got ${delayNs}`);
-    const q = this.queue;
-    q.nextTime = this.now + Math.round(delayNs);
-    q.addNext(kind, target, arg);
-    return q.lastHandle;
+    this.post(delayNs, kind, target, arg);
+    return this.lastHandle;
   }
 
   /** Schedule an event at absolute time `timeNs` (≥ now). */
   scheduleAt(timeNs: number, kind: number, target = 0, arg = 0): EventHandle {
-    if (!(timeNs >= this.now)) throw new RangeError(`scheduleAt: time ${timeNs} ns is before now (${this.now} ns)`);
-    const q = this.queue;
-    q.nextTime = Math.round(timeNs);
-    q.addNext(kind, target, arg);
-    return q.lastHandle;
+    this.nextTime = timeNs;
+    this.postAt(kind, target, arg);
+    return this.lastHandle;
   }
 
   /**
-   * The handle of the event the last `post` or `postAt` scheduled. Hot model paths schedule through those
-   * two instead of `schedule`/`scheduleAt` (issue 24): a handle is a double past V8's small integers, and
-   * one returned from a call V8 does not inline is boxed into a new 16-byte heap number per event, where a
-   * store into this double field is not.
+   * The handle of the event scheduled last (by any of the four; `schedule` and `scheduleAt` are `post` and
+   * `postAt` returning it). Hot model paths schedule through `post`/`postAt` and read it here (issue 24): a
+   * handle is a double past V8's small integers, and one returned from a call V8 does not inline is boxed
+   * into a new 16-byte heap number per event, where a store into this double field is not.
    */
   lastHandle: EventHandle = -1;
   /**
-   * The time `postAt` schedules at. A time past 2^31 ns passed as an argument to a call V8 does not
-   * inline is boxed as well; a store into this field is not.
+   * The time `postAt` schedules at (`scheduleAt` sets it too). A time past 2^31 ns passed as an argument to
+   * a call V8 does not inline is boxed as well; a store into this field is not.
    */
   nextTime = 0;
 

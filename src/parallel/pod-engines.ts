@@ -1,3 +1,4 @@
+import { grow } from '../engine/grow.js';
 import { Simulation } from '../engine/simulation.js';
 
 /** A pod's record for the barrier: its request completed (tag COMPLETED, or DRAINED when it was the last). */
@@ -58,11 +59,8 @@ export class PodEngines {
       s = new Simulation();
       s.now = this.clock.now;
       this.records[k] = new Float64Array(3 * 64);
-      if (k >= this.counts.length) {
-        const c = new Int32Array(Math.max(k + 1, this.counts.length * 2));
-        c.set(this.counts);
-        this.counts = c;
-      }
+      if (k >= this.counts.length)
+        this.counts = grow(this.counts, new Int32Array(Math.max(k + 1, this.counts.length * 2)));
       this.deliverKinds[k] = s.registerKind('workload.arrival-delivered', (id, seq) => {
         this.delivered++;
         if (!this.delivery!.deliverNow(k, id)) this.push(k, s!.now, id, seq);
@@ -89,11 +87,7 @@ export class PodEngines {
   private push(k: number, tNs: number, id: number, tag: number): void {
     let r = this.records[k]!;
     const o = this.counts[k]!;
-    if (o + 3 > r.length) {
-      const g = new Float64Array(r.length * 2);
-      g.set(r);
-      this.records[k] = r = g;
-    }
+    if (o + 3 > r.length) this.records[k] = r = grow(r, new Float64Array(r.length * 2));
     r[o] = tNs;
     r[o + 1] = id;
     r[o + 2] = tag;

@@ -7,7 +7,7 @@ import { Histogram } from '../metrics/histogram.js';
 import { EXACT_SAMPLES, SampleLog } from '../metrics/sample-log.js';
 import { type RowSink, TimeSeries } from '../metrics/time-series.js';
 import { INELIGIBLE_REASONS, type ParallelEligibility, parallelEligibility } from '../parallel/eligibility.js';
-import { DRAINED, PodEngines } from '../parallel/pod-engines.js';
+import { COMPLETED, DRAINED, PodEngines } from '../parallel/pod-engines.js';
 import { GoFatalError } from '../runtime/gmp/sched.js';
 import type { Column, CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import type { TraceDocument } from '../runtime/trace-events.js';
@@ -391,7 +391,7 @@ export class Experiment implements CompletionSink {
   private readonly heard = (tNs: number, podIndex: number, id: number, tag: number): void => {
     this.sim.now = tNs;
     if (tag < 0) {
-      this.fleet.deployment.completedAtBarrier(podIndex, id, tag === DRAINED ? DRAINED : -1);
+      this.fleet.deployment.completedAtBarrier(podIndex, id, tag === DRAINED ? DRAINED : COMPLETED);
       return;
     }
     // The pod's accept queue was full (Deployment.deliverNow counted it): the connection is refused.
