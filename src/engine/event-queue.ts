@@ -112,6 +112,11 @@ export class EventQueue implements EventSet {
     this.lastHandle = slot + gen * SLOT_SPACE;
   }
 
+  /** EventSet.addInOrder: the heap orders by (time, insertion) anyway, so this is `addNext`. */
+  addInOrder(kind: number, target: number, arg: number): void {
+    this.addNext(kind, target, arg);
+  }
+
   /** Cancel a pending event. Returns false if it already fired, was cancelled, or the handle is stale. */
   cancel(handle: EventHandle): boolean {
     const slot = handle % SLOT_SPACE;

@@ -31,6 +31,12 @@ export interface EventSet {
   nextTime: number;
   /** Insert an event at `nextTime`; its handle is then `lastHandle`. */
   addNext(kind: number, target: number, arg: number): void;
+  /**
+   * Insert an event at `nextTime`, without a handle (it cannot be cancelled), for callers that add in
+   * non-decreasing time (a pod's routed arrivals): the ladder keeps them in a lane beside it, unsorted
+   * work skipped; the heap inserts them as `addNext`. Same order as `addNext` in every case.
+   */
+  addInOrder(kind: number, target: number, arg: number): void;
   /** The handle of the event the last `add`, `addNext` (or `push`) inserted. */
   readonly lastHandle: EventHandle;
   cancel(handle: EventHandle): boolean;

@@ -21,6 +21,14 @@ import type { EventSet } from './event-set.js';
  * Nodes are 32-byte records in one buffer, viewed as doubles [time, arg] and as int32
  * [next, stamp, kind, target]: an event is one cache line, and integers stay integers.
  * Same contract as the heap (`EventQueue`): lazy O(1) cancellation with generation-checked handles.
+ *
+ * Beside the ladder, a lane: events added in time order (`addInOrder`: a pod's routed arrivals, delivered
+ * a window at a time) wait in a FIFO array and are merged with the ladder's head at `take`, skipping the
+ * ladder's placement and sorting. Equal times keep insertion order across the two: each lane entry takes
+ * a new epoch number, and an event added to the ladder while the lane holds entries is stamped with the
+ * current one (`epochs`, per slot); at a tie the ladder's head goes first iff its stamp is older than the
+ * lane head's. A slot added while the lane is empty keeps an older stamp, which is right: every lane
+ * entry added later is newer.
  */
 
 const SLOT_BITS = 26;
@@ -48,6 +56,9 @@ const NEXT = 4; // int32 offsets, after the two doubles
 const STAMP = 5; // generation × 4 + state
 const KIND = 6;
 const TARGET = 7;
+// Lane entry: 32 bytes, as a node: doubles [time, arg, epoch], int32 [kind, target] at (entry << 1) + 6, + 7.
+const LANE = 4;
+const EPOCH = 2;
 
 export class LadderQueue implements EventSet {
   private nodes: Float64Array;
@@ -81,6 +92,15 @@ export class LadderQueue implements EventSet {
   private bHead = 0;
   private bEnd = 0;
 
+  // Lane: entries in [laneHead, laneEnd) (indices into `lane`, LANE doubles each), times non-decreasing.
+  private lane = new Float64Array(LANE * 64);
+  private laneInts = new Int32Array(this.lane.buffer);
+  private laneHead = 0;
+  private laneEnd = 0;
+  /** The epoch of the newest lane entry; `epochs[slot]` is the epoch a ladder event was added in. */
+  private epoch = 0;
+  private epochs: Float64Array;
+
   takenTime = 0;
   takenKind = 0;
   takenTarget = 0;
@@ -91,11 +111,12 @@ export class LadderQueue implements EventSet {
     this.nodes = new Float64Array(c * NODE_DOUBLES);
     this.ints = new Int32Array(this.nodes.buffer);
     this.freeSlots = new Int32Array(c);
+    this.epochs = new Float64Array(c);
     for (let r = 0; r < MAX_RUNGS; r++) this.buckets.push(new Int32Array(0));
   }
 
   get size(): number {
-    return this.live;
+    return this.live + (this.laneEnd - this.laneHead) / LANE;
   }
 
   /** The handle of the event the last `add` inserted. */
@@ -128,11 +149,50 @@ export class LadderQueue implements EventSet {
     const gen = di[ri + STAMP]! >> 2;
     di[ri + STAMP] = (gen << 2) | PENDING;
     this.live++;
+    if (this.laneEnd !== this.laneHead) this.epochs[slot] = this.epoch;
     // Small mode's fast path, tested here so that the common case needs no call into enqueue.
     if (this.nRungs === 0 && this.topCount === 0 && this.bEnd - this.bHead < SMALL && this.bEnd < this.bSlot.length) {
       this.insertShort(slot);
     } else this.enqueue(slot);
     this.lastHandle = slot + gen * SLOT_SPACE;
+  }
+
+  /**
+   * EventSet.addInOrder: an event at `nextTime` no earlier than the last one added this way (while any of
+   * those is pending), without a handle: it waits in the lane, not in the ladder. An earlier one goes into
+   * the ladder (after the lane's entries at equal time, as its insertion order says).
+   */
+  addInOrder(kind: number, target: number, arg: number): void {
+    const time = this.nextTime;
+    let e = this.laneEnd;
+    if (e !== this.laneHead && time < this.lane[e - LANE]!) {
+      this.addNext(kind, target, arg);
+      return;
+    }
+    if (e === this.lane.length) e = this.makeLaneRoom();
+    const ln = this.lane,
+      li = this.laneInts;
+    ln[e] = time;
+    ln[e + ARG] = arg;
+    ln[e + EPOCH] = ++this.epoch;
+    li[(e << 1) + KIND] = kind;
+    li[(e << 1) + TARGET] = target;
+    this.laneEnd = e + LANE;
+  }
+
+  /** Room for one more lane entry: slide the pending ones to the front, or grow. Returns the new end. */
+  private makeLaneRoom(): number {
+    const n = this.laneEnd - this.laneHead;
+    if (n <= this.lane.length / 2) this.lane.copyWithin(0, this.laneHead, this.laneEnd);
+    else {
+      const b = new Float64Array(this.lane.length * 2);
+      b.set(this.lane.subarray(this.laneHead, this.laneEnd));
+      this.lane = b;
+      this.laneInts = new Int32Array(b.buffer);
+    }
+    this.laneHead = 0;
+    this.laneEnd = n;
+    return n;
   }
 
   cancel(handle: EventHandle): boolean {
@@ -154,22 +214,53 @@ export class LadderQueue implements EventSet {
   }
 
   peekTime(): number {
-    return this.fillBottom() ? this.nodes[this.bSlot[this.bHead]! << 2]! : Infinity;
+    const t = this.fillBottom() ? this.nodes[this.bSlot[this.bHead]! << 2]! : Infinity;
+    return this.laneHead !== this.laneEnd && this.lane[this.laneHead]! < t ? this.lane[this.laneHead]! : t;
   }
 
   take(limit = Infinity): boolean {
+    if (this.laneHead !== this.laneEnd) return this.takeMerged(limit);
     if (!this.fillBottom()) return false;
     const slot = this.bSlot[this.bHead]!;
     const t = this.nodes[slot << 2]!;
     if (t > limit) return false;
+    this.takeBottom(slot);
+    return true;
+  }
+
+  /** take with the lane non-empty: the earlier of the ladder's head and the lane's (at a tie, the older). */
+  private takeMerged(limit: number): boolean {
+    const ln = this.lane,
+      i = this.laneHead;
+    const lt = ln[i]!;
+    if (this.fillBottom()) {
+      const slot = this.bSlot[this.bHead]!;
+      const t = this.nodes[slot << 2]!;
+      if (t < lt || (t === lt && this.epochs[slot]! < ln[i + EPOCH]!)) {
+        if (t > limit) return false;
+        this.takeBottom(slot);
+        return true;
+      }
+    }
+    if (lt > limit) return false;
+    this.takenTime = lt;
+    this.takenArg = ln[i + ARG]!;
+    this.takenKind = this.laneInts[(i << 1) + KIND]!;
+    this.takenTarget = this.laneInts[(i << 1) + TARGET]!;
+    if (i + LANE === this.laneEnd) this.laneHead = this.laneEnd = 0;
+    else this.laneHead = i + LANE;
+    return true;
+  }
+
+  /** Take bottom's head `slot` into the taken fields and free it (its time read here: no boxed argument). */
+  private takeBottom(slot: number): void {
     this.bHead++;
-    this.takenTime = t;
+    this.takenTime = this.nodes[slot << 2]!;
     this.takenArg = this.nodes[(slot << 2) + ARG]!;
     this.takenKind = this.ints[(slot << 3) + KIND]!;
     this.takenTarget = this.ints[(slot << 3) + TARGET]!;
     this.live--;
     this.freeSlot(slot);
-    return true;
   }
 
   /** Nothing to do: a take removes the event at once (O(1)), so there is no root to reuse. */
@@ -595,6 +686,9 @@ export class LadderQueue implements EventSet {
     const free = new Int32Array(c);
     free.set(this.freeSlots);
     this.freeSlots = free;
+    const epochs = new Float64Array(c);
+    epochs.set(this.epochs);
+    this.epochs = epochs;
   }
 }
 

@@ -91,6 +91,19 @@ export class Simulation implements Clock {
     this.lastHandle = q.lastHandle;
   }
 
+  /**
+   * As `postAt`, for a caller whose events come in non-decreasing time (PodEngines.deliver: a window's
+   * routed arrivals into a pod's engine), and without a handle (it cannot be cancelled): the ladder keeps
+   * them in a lane and merges it at take instead of sorting each into its bottom (issue 24). Same order.
+   */
+  postInOrder(kind: number, target = 0, arg = 0): void {
+    const timeNs = this.nextTime;
+    if (!(timeNs >= this.now)) throw new RangeError(`scheduleAt: time ${timeNs} ns is before now (${this.now} ns)`);
+    const q = this.queue;
+    q.nextTime = Math.round(timeNs);
+    q.addInOrder(kind, target, arg);
+  }
+
   /** Cancel a pending event; false if it already fired or was cancelled. */
   cancel(handle: EventHandle): boolean {
     return this.queue.cancel(handle);

@@ -72,10 +72,10 @@ export class PodEngines {
 
   /** Request `id` (logical request `seq`) reaches pod k at tNs, on the pod's engine. */
   deliver(k: number, id: number, seq: number, tNs: number): void {
-    // postAt, not scheduleAt: no handle returned (a boxed double once past V8's small integers).
+    // postInOrder: a pod's arrivals come in time order, so they skip the ladder's sorting (and no handle).
     const s = this.sims[k]!;
     s.nextTime = tNs;
-    s.postAt(this.deliverKinds[k]!, id, seq);
+    s.postInOrder(this.deliverKinds[k]!, id, seq);
   }
 
   /** Pod k's engine finished something the cluster must hear of at the barrier (COMPLETED or DRAINED). */

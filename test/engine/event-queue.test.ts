@@ -119,6 +119,74 @@ for (const [kind, make] of implementations)
         { numRuns: 300 },
       );
     });
+
+    it('addInOrder keeps (time, insertion) order with pushes, cancels and take(limit) (fast-check)', () => {
+      // A pod's engine in a windowed run: a window's arrivals added in order (addInOrder), then events added
+      // while they are taken; equal times are frequent, and an out-of-order addInOrder must still fit in.
+      type Op =
+        | { op: 'push'; t: number }
+        | { op: 'lane'; t: number }
+        | { op: 'cancel'; k: number }
+        | { op: 'take'; limit: number | null; push: number | null };
+      const opArb: fc.Arbitrary<Op> = fc.oneof(
+        fc.record({ op: fc.constant('push' as const), t: fc.integer({ min: 0, max: 6 }) }),
+        fc.record({ op: fc.constant('lane' as const), t: fc.integer({ min: 0, max: 6 }) }),
+        fc.record({ op: fc.constant('cancel' as const), k: fc.nat(200) }),
+        fc.record({
+          op: fc.constant('take' as const),
+          limit: fc.option(fc.integer({ min: 0, max: 4 })),
+          push: fc.option(fc.integer({ min: 0, max: 3 })),
+        }),
+      );
+      fc.assert(
+        fc.property(fc.array(opArb, { maxLength: 400 }), (ops) => {
+          const q = make(4);
+          const ref: Array<{ t: number; seq: number; id: number; h: number; live: boolean }> = [];
+          let seq = 0;
+          let now = 0;
+          let laneT = 0; // lane adds mostly rise from the last one; t = 0 sometimes goes back (the fallback)
+          for (const o of ops) {
+            if (o.op === 'push') {
+              const t = now + o.t;
+              ref.push({ t, seq: seq++, id: ref.length, h: q.push(t, 0, ref.length, 0), live: true });
+            } else if (o.op === 'lane') {
+              laneT = o.t === 0 ? now : Math.max(now, laneT) + o.t - 1;
+              q.nextTime = laneT;
+              q.addInOrder(1, ref.length, 0);
+              ref.push({ t: laneT, seq: seq++, id: ref.length, h: -1, live: true });
+            } else if (o.op === 'cancel') {
+              const e = ref[o.k % Math.max(1, ref.length)];
+              if (e && e.h >= 0) {
+                expect(q.cancel(e.h)).to.equal(e.live);
+                e.live = false;
+              }
+            } else {
+              const live = ref.filter((e) => e.live).sort((x, y) => x.t - y.t || x.seq - y.seq);
+              const limit = o.limit === null ? Infinity : now + o.limit;
+              const got = q.take(limit);
+              expect(got).to.equal(live.length > 0 && live[0]!.t <= limit);
+              if (!got) continue;
+              expect([q.takenTime, q.takenTarget, q.takenKind]).to.deep.equal([
+                live[0]!.t,
+                live[0]!.id,
+                live[0]!.h < 0 ? 1 : 0,
+              ]);
+              live[0]!.live = false;
+              now = q.takenTime;
+              if (o.push !== null) {
+                const t = now + o.push;
+                ref.push({ t, seq: seq++, id: ref.length, h: q.push(t, 0, ref.length, 0), live: true });
+              }
+              q.finishTake();
+            }
+            const pending = ref.filter((e) => e.live);
+            expect(q.size).to.equal(pending.length);
+            expect(q.peekTime()).to.equal(Math.min(Infinity, ...pending.map((e) => e.t)));
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
   });
 
 describe('engine/LadderQueue under stress', () => {
@@ -257,6 +325,52 @@ describe('engine/LadderQueue under stress', () => {
         now = heap.takenTime;
         heap.finishTake();
         ladder.finishTake();
+      }
+      expect(ladder.size).to.equal(heap.size);
+    }
+    expect(drain(ladder)).to.deep.equal(drain(heap));
+  });
+
+  it("a pod's windows: a lane of hundreds of arrivals beside a ladder of timers, matching the heap", () => {
+    // As PodEngines runs a pod: each window adds its arrivals in order (addInOrder; the lane grows past its
+    // first buffer), then takes up to the window's end while handlers push events, some at an arrival's
+    // very time and some beyond the window (left in the ladder for the next one, before its arrivals).
+    const heap = new EventQueue(16);
+    const ladder = new LadderQueue(16);
+    let x = 4242;
+    const rand = () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x / 2 ** 31;
+    };
+    let id = 0;
+    for (let w = 0; w < 40; w++) {
+      const start = w * 1000,
+        end = start + 1000;
+      let t = start;
+      const n = Math.floor(rand() * (w % 4 === 0 ? 600 : 60));
+      for (let k = 0; k < n; k++) {
+        t += Math.floor(rand() * 4); // ties between arrivals too
+        if (t >= end) break;
+        for (const q of [heap, ladder]) {
+          q.nextTime = t;
+          q.addInOrder(1, id, 0);
+        }
+        id++;
+      }
+      for (;;) {
+        const got = ladder.take(end - 1);
+        expect(got).to.equal(heap.take(end - 1));
+        if (!got) break;
+        expect([ladder.takenTime, ladder.takenTarget]).to.deep.equal([heap.takenTime, heap.takenTarget]);
+        const now = heap.takenTime;
+        heap.finishTake();
+        ladder.finishTake();
+        if (rand() < 0.7) {
+          const at = now + (rand() < 0.3 ? 0 : Math.floor(rand() * 1500));
+          heap.push(at, 0, id, 0);
+          ladder.push(at, 0, id, 0);
+          id++;
+        }
       }
       expect(ladder.size).to.equal(heap.size);
     }
