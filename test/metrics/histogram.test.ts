@@ -26,6 +26,30 @@ describe('latency histogram', () => {
     );
   });
 
+  it("bucket(v) is the first bound ≥ v for any bounds and value, the key table's edges included (property)", () => {
+    // bucket() starts from a table keyed by v's exponent and top mantissa bits; it must agree with the
+    // definition everywhere: at and beside each bound, at the table's ends, past them, and off the positives.
+    const first = (bounds: number[], v: number) => {
+      const i = bounds.findIndex((b) => b >= v);
+      return i < 0 ? bounds.length : i;
+    };
+    const boundsArb = fc
+      .uniqueArray(fc.double({ min: -1e6, max: 1e300, noNaN: true }), { minLength: 1, maxLength: 20 })
+      .map((xs) => xs.sort((a, b) => a - b))
+      .filter((xs) => xs.every((x, i) => i === 0 || x > xs[i - 1]!));
+    fc.assert(
+      fc.property(boundsArb, fc.array(fc.double(), { maxLength: 30 }), (bounds, xs) => {
+        const h = new Histogram(bounds);
+        const near = bounds.flatMap((b) => [b, b * (1 - 2 ** -52), b * (1 + 2 ** -52), b / 4, b * 4, b / 5, b * 5]);
+        for (const v of [...xs, ...near, 0, -0, -1, NaN, Infinity, -Infinity, Number.MIN_VALUE, 1e-310]) {
+          expect(h.bucket(v), `bounds ${bounds} v ${v}`).to.equal(first(bounds, v));
+        }
+      }),
+    );
+    const latency = new Histogram([0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]);
+    for (let v = 0.001; v < 1e6; v *= 1.01) expect(latency.bucket(v)).to.equal(first([...latency.upperBounds], v));
+  });
+
   it('bucket(v) then observeIn is observe(v): the same counts and sum (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: 0, max: 2e4, noNaN: true }), { maxLength: 200 }), (xs) => {
