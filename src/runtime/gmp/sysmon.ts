@@ -72,10 +72,10 @@ function quantileAt(q: Float64Array, v: Float64Array, u: number): number {
  * their times follow from the state; the loop at which sysmon first saw a P's schedtick or syscalltick
  * (pd.schedwhen / pd.syscallwhen) is computed the same way — from when the P last became visible to
  * retake, and recorded when it stops being visible (pHidden), since retake keeps the record while the P
- * is idle. During a deep sleep no loop runs: the wake is the first to look. Each usleep returns late by the timer slack
- * and a wake-up (sleepExtraNs), as Linux's do, or by a draw keyed by the loop's number (late). Hence the observable effect: a CPU hog is
- * preempted 10 ms after the first loop that saw its slice, i.e. 10–20 ms after the slice began once
- * sysmon has backed off.
+ * is idle. During a deep sleep no loop runs: the wake is the first to look. Each usleep returns late by the
+ * timer slack and a wake-up (sleepExtraNs), as Linux's do, or by a draw keyed by the loop's number (late).
+ * Hence the observable effect: a CPU hog is preempted 10 ms after the first loop that saw its slice, i.e.
+ * 10–20 ms after the slice began once sysmon has backed off.
  */
 export class Sysmon {
   // State after the last evaluated loop.
