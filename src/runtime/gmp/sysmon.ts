@@ -19,6 +19,7 @@ const LATE_CACHE = 256;
  * late by the constant (timer slack + wake-up) plus offsetNs at a uniform draw u_k, linear between the
  * points. u_k is draw 0 of the keyed stream's sub-stream (entityKey, k): a function of the pod and the loop's
  * number, never of the order anything asked for it, so the loops' times stay a function of sysmon's state.
+ * The key holds k mod 2^32: a pod's draws repeat after 2^32 loops (a day and more of 20 µs loops).
  */
 export interface UsleepLateness {
   /** Quantile levels, 0 first and 1 last, increasing. */
