@@ -5,6 +5,7 @@ import {
   describeOnsets,
   HORIZON_S,
   loadavg,
+  measureUsleepLateDist,
   measureUsleepLateUs,
   modelRuns,
   ONSET_RATES,
@@ -14,8 +15,10 @@ import {
   RUNS,
   realRuns,
   SEEDS,
+  USLEEP_LATE_BESIDE_HANDLER_2026_11_30,
   withBurstStretch,
   withUsleepLate,
+  withUsleepLateDist,
 } from './onset.js';
 
 /**
@@ -66,14 +69,27 @@ for (const rate of opts.rates) {
         horizon,
       )}`,
     );
+  // Diagnostics: each loop's lateness drawn from a measured table's shape (costs.usleepLateQuantilesUs).
+  const seedsOnsets = (d: Record<string, unknown>) =>
+    describeOnsets(
+      modelRuns(d, opts.seeds).map((r) => r.trapS),
+      horizon,
+    );
+  out(
+    `model defaults with usleep(20)'s tail beside a handler (2026-11-30), ${opts.seeds} seeds: ` +
+      seedsOnsets(withUsleepLateDist(doc, USLEEP_LATE_BESIDE_HANDLER_2026_11_30)),
+  );
   if (opts.modelOnly) continue;
   const lateUs = measureUsleepLateUs();
   out(
     `model with usleep(20) ${lateUs.toFixed(1)} µs late (measured now on CPU 0), ${opts.seeds} seeds: ` +
-      describeOnsets(
-        modelRuns(withUsleepLate(doc, lateUs), opts.seeds).map((r) => r.trapS),
-        horizon,
-      ),
+      seedsOnsets(withUsleepLate(doc, lateUs)),
+  );
+  const dist = measureUsleepLateDist();
+  out(
+    `model with usleep(20) ${lateUs.toFixed(1)} µs late and the tail measured now beside a handler ` +
+      `(${(dist.over300us * 100).toFixed(2)} % over 300 µs), ${opts.seeds} seeds: ` +
+      seedsOnsets(withUsleepLateDist(withUsleepLate(doc, lateUs), dist.quantilesUs)),
   );
   const n = opts.runs ?? RUNS[rate];
   const loads: string[] = [];

@@ -44,6 +44,42 @@ export const CostsSchema = z
         "Linux timer slack (timer_slack_ns): how late sysmon's usleep may return; each loop takes its delay + " +
           'this + threadWakeUs, µs',
       ),
+    usleepLateQuantilesUs: z
+      .array(
+        z.strictObject({
+          q: z.number().min(0).max(1).describe('the quantile, 0 to 1'),
+          us: z.number().nonnegative().describe('how late a usleep(20) returned at that quantile, µs'),
+        }),
+      )
+      .optional()
+      .superRefine((pts, ctx) => {
+        if (pts === undefined) return;
+        if (pts.length < 2 || pts[0]!.q !== 0 || pts.at(-1)!.q !== 1)
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected at least two points, the first at q 0 and the last at q 1, found ${pts.length} point(s)`,
+          });
+        for (let i = 1; i < pts.length; i++) {
+          if (pts[i]!.q <= pts[i - 1]!.q)
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'q'],
+              message: `expected q above the previous point's ${pts[i - 1]!.q}, found ${pts[i]!.q}`,
+            });
+          if (pts[i]!.us < pts[i - 1]!.us)
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'us'],
+              message: `expected at least the previous point's ${pts[i - 1]!.us} µs, found ${pts[i]!.us}`,
+            });
+        }
+      })
+      .describe(
+        "sysmon's usleep lateness as a distribution (issue 26): quantiles of how late a usleep(20) returns, from " +
+          'q 0 to q 1 (`calibrate usleepdist` measures them); each sysmon loop shorter than 10 ms draws its own ' +
+          'lateness (linear between the points), shifted so its median is timerSlackUs + threadWakeUs. Absent: ' +
+          'every loop is late by exactly timerSlackUs + threadWakeUs',
+      ),
     stackCopyNsPerKB: z
       .number()
       .nonnegative()

@@ -218,7 +218,13 @@ describe('gmp sysmon and preemption', () => {
   it('skipping the loops that cannot act changes nothing: same results as evaluating every sysmon loop', () => {
     // The skipping is an optimisation only; each missed poke (a state change sysmon's next real loop
     // would have acted on) shows up here as a difference.
-    const docs = [
+    const docs: Array<{
+      steps: object[];
+      ratePerS: number;
+      gomaxprocs: number;
+      server?: string;
+      costs?: object;
+    }> = [
       // syscalls: retake, handoff, exitsyscall taking idle or other Ms' Ps, netpoll by sysmon
       {
         steps: [
@@ -277,6 +283,17 @@ describe('gmp sysmon and preemption', () => {
         server: 'net/http',
       },
     ];
+    // Each loop's lateness drawn by its number (costs.usleepLateQuantilesUs, issue 26), with a heavy tail
+    // (1 % over 300 µs, 0.1 % over 3 ms): the skipped loops' times must still follow from sysmon's state.
+    const usleepLateQuantilesUs = [
+      { q: 0, us: 10 },
+      { q: 0.5, us: 70 },
+      { q: 0.97, us: 98 },
+      { q: 0.99, us: 300 },
+      { q: 0.999, us: 3000 },
+      { q: 1, us: 10_000 },
+    ];
+    for (const i of [0, 1, 3, 4, 5]) docs.push({ ...docs[i]!, costs: { usleepLateQuantilesUs } });
     // Each doc on seeds 1-3 for 1.5 s; then cases that once differed, as [doc, seed, durationS].
     const runs = docs.flatMap((_d, i) => [1, 2, 3].map((seed): [number, number, number] => [i, seed, 1.5]));
     // Long syscalls retaken with the timer slack on: a skipped loop saw a P's schedtick, the P went idle,
@@ -289,7 +306,11 @@ describe('gmp sysmon and preemption', () => {
         const sc = scenario({
           durationS,
           workload: { arrival: { process: 'poisson', ratePerS: d.ratePerS }, request: { steps: d.steps } },
-          runtime: { gomaxprocs: d.gomaxprocs, ...('server' in d ? { server: d.server } : {}) },
+          runtime: {
+            gomaxprocs: d.gomaxprocs,
+            ...(d.server !== undefined ? { server: d.server } : {}),
+            ...(d.costs !== undefined ? { costs: d.costs } : {}),
+          },
         });
         const exp = new Experiment(sc, seed);
         (exp.fleet.pod0 as GmpPod).sched.sysmon.everyLoop = everyLoop;

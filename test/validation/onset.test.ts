@@ -1,12 +1,15 @@
 import { expect } from 'chai';
+import { parseScenario } from '../../src/scenario/load.js';
 import {
   describeOnsets,
   medianInterval,
   onsetDoc,
   onsetS,
   trapStats,
+  USLEEP_LATE_BESIDE_HANDLER_2026_11_30,
   withBurstStretch,
   withUsleepLate,
+  withUsleepLateDist,
 } from '../../validation/onset.js';
 
 // Issue 26's onset statistics (validation/onset.ts): what the validation report and `npm run validate:onset`
@@ -76,6 +79,19 @@ describe('validation: the syscall backlog onset statistics', () => {
     const d = withUsleepLate(doc, 71) as { runtime: Record<string, unknown> };
     expect(d.runtime).to.deep.equal({ ...(doc.runtime as object), costs: { timerSlackUs: 66 } });
     expect((withUsleepLate(doc, 3) as typeof d).runtime.costs).to.deep.equal({ timerSlackUs: 0 });
+  });
+
+  it("adds a measured lateness table's shape beside the timer slack, which keeps the median", () => {
+    const doc = onsetDoc(300, 20);
+    const both = withUsleepLateDist(withUsleepLate(doc, 71), USLEEP_LATE_BESIDE_HANDLER_2026_11_30) as {
+      runtime: { costs: object };
+    };
+    expect(both.runtime.costs).to.deep.equal({
+      timerSlackUs: 66,
+      usleepLateQuantilesUs: USLEEP_LATE_BESIDE_HANDLER_2026_11_30,
+    });
+    // The shipped table is one the scenario schema accepts.
+    expect(parseScenario(JSON.stringify(both), 'onset.json').runtime.costs.usleepLateQuantilesUs).to.have.length(9);
   });
 
   it("stretches only the handler's CPU burst by the real runs' CPU stretch", () => {

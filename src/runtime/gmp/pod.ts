@@ -1,4 +1,4 @@
-import type { RandomStreams } from '../../engine/random.js';
+import { hashKey, type RandomStreams } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { msToNs, usToNs } from '../../engine/time.js';
 import type { Runtime, Step } from '../../scenario/schema.js';
@@ -12,6 +12,7 @@ import { GMP_COLUMNS, type GmpSummary, gmpSummary } from './report.js';
 import { Sched, type SchedConfig } from './sched.js';
 import { schedtrace } from './schedtrace.js';
 import { WAIT_REASONS } from './states.js';
+import { usleepLateness } from './sysmon.js';
 import type { TraceRecorder } from './trace-export.js';
 
 /** Background mark worker modes by number (cycle.ts WORKER_*), as gcMarkWorkerMode's names. */
@@ -103,6 +104,11 @@ export class GmpPod implements PodRuntime {
         preemptSignalNs: usToNs(c.preemptSignalUs),
         runnextStealWaitNs: usToNs(c.runnextStealWaitUs),
         timerSlackNs: usToNs(c.timerSlackUs),
+        ...(c.usleepLateQuantilesUs
+          ? {
+              usleepLate: usleepLateness(c.usleepLateQuantilesUs, rng.keyed('sysmon.usleep-late'), hashKey(rng.entity)),
+            }
+          : {}),
         stackCopyNsPerByte: c.stackCopyNsPerKB / 1024,
         malloc: { smallNs: c.mallocNsPerObject, largeNs: usToNs(c.mallocLargeUs), zeroNsPerByte: c.zeroNsPerKB / 1024 },
         procresizeNs: usToNs(c.procresizeUs),

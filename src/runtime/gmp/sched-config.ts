@@ -4,6 +4,7 @@ import type { GoVersion } from '../version.js';
 import type { CpuShare, NumaConfig } from './cpu.js';
 import type { MallocCosts } from './malloc.js';
 import type { SyncMutexMode } from './sync-mutex.js';
+import type { UsleepLateness } from './sysmon.js';
 
 /** Costs of runtime operations, ns (scenario `runtime.costs`, converted). */
 export interface SchedCosts {
@@ -20,6 +21,8 @@ export interface SchedCosts {
   runnextStealWaitNs: number;
   /** Kernel timer slack: how late a runtime thread's usleep returns past its delay (sysmon's loop). */
   timerSlackNs?: number;
+  /** sysmon's usleep lateness as a per-loop draw around timerSlackNs + threadWakeNs (absent: constant). */
+  usleepLate?: UsleepLateness;
   /** copystack: ns per byte of stack copied when a stack grows. */
   stackCopyNsPerByte?: number;
   /** mallocgc's CPU per object and per byte zeroed (malloc.ts); absent: allocation is free. */

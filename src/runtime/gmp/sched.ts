@@ -226,7 +226,7 @@ export class Sched {
     this.kPreempt = sim.registerKind('gmp.preempt', (pp, tick) => preemptPark(this, pp, tick));
     this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => runnextStealRetry(this, m, victim));
     // sysmon's usleep(delay) returns after delay + timer slack + the thread's wake-up (issue 26).
-    this.sysmon = new Sysmon(sim, this, (cfg.costs.timerSlackNs ?? 0) + cfg.costs.threadWakeNs);
+    this.sysmon = new Sysmon(sim, this, (cfg.costs.timerSlackNs ?? 0) + cfg.costs.threadWakeNs, cfg.costs.usleepLate);
     // The main M (m0) exists from the start and parks as the network poller of an idle server.
     const m0 = this.allocm();
     becomePoller(this, m0);

@@ -1,3 +1,4 @@
+import type { KeyedStream } from '../../engine/random.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { injectglist } from './poller.js';
 import type { Sched } from './sched.js';
@@ -9,6 +10,56 @@ const FORCE_PREEMPT_NS = 10 * MS; // forcePreemptNS
 const SYSCALL_KEEP_NS = 10 * MS; // retake keeps a syscall's P for < 10 ms if there is nothing else to do
 const NETPOLL_EVERY_NS = 10 * MS; // "poll network if not polled for more than 10ms"
 const MAX_DEEP_SLEEP_NS = 60_000 * MS; // forcegcperiod / 2
+const MAX_DELAY_US = 10_000; // sysmon's delay is capped at 10 ms
+/** Loops whose drawn lateness is kept (a power of two): the skipping asks for the same loops many times. */
+const LATE_CACHE = 256;
+
+/**
+ * sysmon's usleep lateness as a distribution (costs.usleepLateQuantilesUs, issue 26): loop k's usleep returns
+ * late by the constant (timer slack + wake-up) plus offsetNs at a uniform draw u_k, linear between the
+ * points. u_k is draw 0 of the keyed stream's sub-stream (entityKey, k): a function of the pod and the loop's
+ * number, never of the order anything asked for it, so the loops' times stay a function of sysmon's state.
+ * The key holds k mod 2^32: a pod's draws repeat after 2^32 loops (a day and more of 20 µs loops).
+ */
+export interface UsleepLateness {
+  /** Quantile levels, 0 first and 1 last, increasing. */
+  readonly q: Float64Array;
+  /** The measured lateness at each level minus its median, ns (non-decreasing). */
+  readonly offsetNs: Float64Array;
+  readonly rng: KeyedStream;
+  /** The pod's key (hashKey of its entity): pods draw different lateness for the same loop. */
+  readonly entityKey: number;
+}
+
+/** A table of measured quantiles (µs) as UsleepLateness's offsets from its median (ns). */
+export function usleepLateness(
+  points: readonly { q: number; us: number }[],
+  rng: KeyedStream,
+  entityKey: number,
+): UsleepLateness {
+  const q = Float64Array.from(points, (p) => p.q);
+  const ns = Float64Array.from(points, (p) => p.us * US);
+  const median = quantileAt(q, ns, 0.5);
+  return { q, offsetNs: ns.map((x) => x - median), rng, entityKey };
+}
+
+/**
+ * How late loop k's usleep returns with the lateness drawn (ns, whole, never negative): the constant
+ * (timer slack + wake-up) plus the table's offset from its median at draw 0 of sub-stream (entityKey, k).
+ */
+export function usleepLateNsAt(late: UsleepLateness, constantNs: number, k: number): number {
+  late.rng.seek(late.entityKey, k);
+  return Math.max(0, Math.round(constantNs + quantileAt(late.q, late.offsetNs, late.rng.next())));
+}
+
+/** The piecewise-linear inverse CDF through (q[i], v[i]) at level u (q[0] = 0 ≤ u ≤ 1 = q[last]). */
+function quantileAt(q: Float64Array, v: Float64Array, u: number): number {
+  let i = 1;
+  while (i < q.length - 1 && q[i]! < u) i++;
+  const q0 = q[i - 1]!,
+    q1 = q[i]!;
+  return v[i - 1]! + ((v[i]! - v[i - 1]!) * (u - q0)) / (q1 - q0);
+}
 
 /**
  * sysmon (proc.go): a thread without a P that sleeps 20 µs, and after 50 consecutive idle loops doubles
@@ -22,14 +73,16 @@ const MAX_DEEP_SLEEP_NS = 60_000 * MS; // forcegcperiod / 2
  * their times follow from the state; the loop at which sysmon first saw a P's schedtick or syscalltick
  * (pd.schedwhen / pd.syscallwhen) is computed the same way — from when the P last became visible to
  * retake, and recorded when it stops being visible (pHidden), since retake keeps the record while the P
- * is idle. During a deep sleep no loop runs: the wake is the first to look. Each usleep returns late by the timer slack
- * and a wake-up (sleepExtraNs), as Linux's do. Hence the observable effect: a CPU hog is
- * preempted 10 ms after the first loop that saw its slice, i.e. 10–20 ms after the slice began once
- * sysmon has backed off.
+ * is idle. During a deep sleep no loop runs: the wake is the first to look. Each usleep returns late by the
+ * timer slack and a wake-up (sleepExtraNs), as Linux's do, or by a draw keyed by the loop's number (late).
+ * Hence the observable effect: a CPU hog is preempted 10 ms after the first loop that saw its slice, i.e.
+ * 10–20 ms after the slice began once sysmon has backed off.
  */
 export class Sysmon {
   // State after the last evaluated loop.
   private T = 0;
+  /** The number of the loop at T (each usleep's lateness is keyed by the number of the loop it leads to). */
+  private n = 0;
   private idle = 0;
   private delayUs = 0;
   private sleeping = false;
@@ -66,17 +119,32 @@ export class Sysmon {
    * the slack (no PR_SET_TIMERSLACK in the runtime), so sysmon's "20 µs" loops take ~75 µs (`npm run
    * calibrate` measures usleep(20) returning 73 µs late on this VM: usleep20LateNs), and its 50 idle loops
    * before backing off last ~4 ms, not 1 ms. Whether a 5 ms syscall after a few ms of CPU is retaken, or
-   * starts the 10 ms-sysmon backlog, turns on exactly this (issue 26). Constant per loop: the loops'
-   * times stay a function of (T, idle, delay), which the skipping below relies on.
+   * starts the 10 ms-sysmon backlog, turns on exactly this (issue 26). Constant per loop, or (late) a draw
+   * keyed by the loop's number: either way the loops' times stay a function of (T, n, idle, delay), which
+   * the skipping below relies on.
    */
   private readonly sleepExtraNs: number;
+  /**
+   * Each loop's lateness as a draw instead (costs.usleepLateQuantilesUs): the real lateness has a heavy tail
+   * (a perf trace of the real server saw 3–5 % of sysmon's sleeps return over 300 µs late, waiting for its
+   * core), and 50 idle loops outlast a burst by the tail as much as by the median. Loops at the 10 ms cap
+   * keep the constant: they are longer than a syscall whatever their lateness, and their times stay in
+   * closed form. The draws of recent loops are kept by loop number (lateLoop, lateNs).
+   */
+  private readonly late: UsleepLateness | undefined;
+  private readonly lateLoop: Float64Array;
+  private readonly lateNsOf: Float64Array;
 
   constructor(
     private readonly sim: Simulation,
     private readonly s: Sched,
     sleepExtraNs = 0,
+    late?: UsleepLateness,
   ) {
     this.sleepExtraNs = sleepExtraNs;
+    this.late = late;
+    this.lateLoop = new Float64Array(late ? LATE_CACHE : 0).fill(-1);
+    this.lateNsOf = new Float64Array(late ? LATE_CACHE : 0);
     const n = s.pCap; // every P there may be (GOMAXPROCS can rise live: procresize.ts)
     this.pdSchedtick = new Float64Array(n).fill(-1);
     this.pdSchedwhen = new Float64Array(n);
@@ -92,8 +160,20 @@ export class Sysmon {
   /** The delay before the loop that follows a loop which left `idle` and used `delayUs`. */
   private static nextDelayUs(idle: number, delayUs: number): number {
     let d = idle === 0 ? 20 : idle > 50 ? delayUs * 2 : delayUs;
-    if (d > 10_000) d = 10_000;
+    if (d > MAX_DELAY_US) d = MAX_DELAY_US;
     return d;
+  }
+
+  /** How late the usleep(delayUs) that leads to loop k returns, ns. */
+  private lateNs(k: number, delayUs: number): number {
+    const L = this.late;
+    if (L === undefined || delayUs >= MAX_DELAY_US) return this.sleepExtraNs;
+    const i = k & (LATE_CACHE - 1);
+    if (this.lateLoop[i] === k) return this.lateNsOf[i]!;
+    const ns = usleepLateNsAt(L, this.sleepExtraNs, k);
+    this.lateLoop[i] = k;
+    this.lateNsOf[i] = ns;
+    return ns;
   }
 
   /**
@@ -103,16 +183,18 @@ export class Sysmon {
   firstLoopAtOrAfter(x: number): number {
     let t = this.T,
       idle = this.idle,
-      d = this.delayUs;
+      d = this.delayUs,
+      k = this.n;
     for (;;) {
       d = Sysmon.nextDelayUs(idle, d);
-      if (d === 10_000 && idle > 50) {
+      if (d === MAX_DELAY_US && idle > 50) {
         // Saturated: loops every 10 ms from t.
         const sat = 10 * MS + this.sleepExtraNs;
-        const k = Math.max(1, Math.ceil((x - t) / sat));
-        return t + k * sat;
+        const j = Math.max(1, Math.ceil((x - t) / sat));
+        return t + j * sat;
       }
-      t += d * US + this.sleepExtraNs;
+      k++;
+      t += d * US + this.lateNs(k, d);
       if (t >= x) return t;
       idle++;
     }
@@ -122,25 +204,30 @@ export class Sysmon {
   private advanceTo(x: number): void {
     let t = this.T,
       idle = this.idle,
-      d = this.delayUs;
+      d = this.delayUs,
+      k = this.n;
     for (;;) {
       const nd = Sysmon.nextDelayUs(idle, d);
-      if (nd === 10_000 && idle > 50) {
+      if (nd === MAX_DELAY_US && idle > 50) {
         const sat = 10 * MS + this.sleepExtraNs;
-        const k = Math.round((x - t) / sat);
-        this.T = t + (k - 1) * sat;
-        this.idle = idle + k - 1;
-        this.delayUs = 10_000;
+        const j = Math.round((x - t) / sat);
+        this.T = t + (j - 1) * sat;
+        this.idle = idle + j - 1;
+        this.n = k + j - 1;
+        this.delayUs = MAX_DELAY_US;
         return;
       }
-      if (t + nd * US + this.sleepExtraNs >= x) break;
-      t += nd * US + this.sleepExtraNs;
+      const next = t + nd * US + this.lateNs(k + 1, nd);
+      if (next >= x) break;
+      t = next;
       d = nd;
       idle++;
+      k++;
     }
     this.T = t;
     this.idle = idle;
     this.delayUs = d;
+    this.n = k;
   }
 
   // ---- notifications from the scheduler --------------------------------------------------------
@@ -264,6 +351,7 @@ export class Sysmon {
     this.advanceTo(now);
     this.delayUs = Sysmon.nextDelayUs(this.idle, this.delayUs);
     this.T = now;
+    this.n++;
     this.evaluations++;
     const s = this.s;
     if (s.npidle === s.nP) {

@@ -14,11 +14,17 @@
 //	                                escapes to the heap (mallocgc: size class or large span, zeroing),
 //	                                beside a 256 MiB noscan ballast so GC is rare
 //	calibrate usleep                prints only usleepLateNs
+//	calibrate usleepdist N BESIDE   prints only usleepLate: the quantiles of N single usleep(20)s' lateness
+//	                                (ns), the share over 300 µs and 1.2 ms and a histogram, with BESIDE on
+//	                                the same core (run it under taskset -c CPU): none; spin, a thread
+//	                                spinning throughout; handler, a thread running httpsyscalls' handler
+//	                                back to back (an exponential burst of mean 1 ms, then a 5 ms nanosleep)
 package main
 
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand"
 	"os"
 	"runtime"
 	"sort"
@@ -90,8 +96,112 @@ func usleepLateNs() float64 {
 	return late[len(late)/2]
 }
 
+// usleepLateEdgesUs: the histogram's bucket edges, µs late (the last bucket is open).
+var usleepLateEdgesUs = []float64{0, 25, 50, 60, 70, 80, 90, 100, 150, 200, 300, 500, 1000, 1200, 2000, 3000, 5000}
+
+// usleepLateDist: the distribution of a usleep(20)'s lateness, as sysmon's loops see it (issue 26: sysmon
+// backs off after 50 idle loops, so how long 50 of them take turns on the tail as well as the median).
+// beside runs on another thread of this process, pinned with it to one core by the caller's taskset, as the
+// real server's handler thread shares CPU 0 with its sysmon.
+func usleepLateDist(n int, beside string) map[string]interface{} {
+	if beside != "none" && beside != "spin" && beside != "handler" {
+		fmt.Fprintln(os.Stderr, "calibrate usleepdist: BESIDE is none, spin or handler, found", beside)
+		os.Exit(2)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	if beside != "none" {
+		runtime.GOMAXPROCS(2) // the sleeper holds its P through RawSyscall: the other thread needs its own
+		itersPerUs := work.ItersPer(time.Millisecond) / 1000
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runtime.LockOSThread()
+			r := rand.New(rand.NewSource(1))
+			ts := syscall.Timespec{Nsec: 5_000_000}
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				switch beside {
+				case "spin":
+					work.Sink += work.Spin(uint64(1000 * itersPerUs))
+				case "handler":
+					work.Sink += work.Spin(uint64(r.ExpFloat64() * 1000 * itersPerUs))
+					syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+				}
+			}
+		}()
+		time.Sleep(50 * time.Millisecond)
+	}
+	runtime.LockOSThread()
+	ts := syscall.Timespec{Nsec: 20_000}
+	late := make([]float64, n)
+	for i := 0; i < n; {
+		t := time.Now()
+		_, _, e := syscall.RawSyscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+		if e == syscall.EINTR {
+			// The runtime's preemption signal (sysmon sees this goroutine running, not in a syscall): a
+			// sleep cut short, not one sysmon makes. Sleep again.
+			continue
+		}
+		late[i] = float64(time.Since(t).Nanoseconds()) - 20_000
+		i++
+	}
+	close(stop)
+	wg.Wait()
+	counts := make([]int, len(usleepLateEdgesUs))
+	over300, over1200, sum := 0, 0, 0.0
+	for _, x := range late {
+		us := x / 1000
+		k := sort.SearchFloat64s(usleepLateEdgesUs, us)
+		if k == len(usleepLateEdgesUs) || usleepLateEdgesUs[k] > us {
+			k--
+		}
+		if k < 0 {
+			k = 0
+		}
+		counts[k]++
+		if us > 300 {
+			over300++
+		}
+		if us > 1200 {
+			over1200++
+		}
+		sum += x
+	}
+	sort.Float64s(late)
+	q := func(p float64) float64 { return late[int(p*float64(n-1)+0.5)] }
+	// The table costs.usleepLateQuantilesUs takes (q 0 is the fastest, q 1 the slowest), µs.
+	table := []map[string]float64{}
+	for _, p := range []float64{0, 0.01, 0.1, 0.5, 0.9, 0.97, 0.99, 0.999, 1} {
+		table = append(table, map[string]float64{"q": p, "us": float64(int(q(p)/100+0.5)) / 10})
+	}
+	return map[string]interface{}{
+		"n": n, "beside": beside, "quantilesUs": table,
+		"p50Ns": q(0.5), "p90Ns": q(0.9), "p99Ns": q(0.99), "p999Ns": q(0.999), "maxNs": late[n-1],
+		"meanNs":     sum / float64(n),
+		"over300us":  float64(over300) / float64(n),
+		"over1200us": float64(over1200) / float64(n),
+		"histogram":  map[string]interface{}{"edgesUs": usleepLateEdgesUs, "counts": counts},
+	}
+}
+
 func main() {
 	out := map[string]interface{}{}
+	if len(os.Args) > 3 && os.Args[1] == "usleepdist" {
+		n, err := strconv.Atoi(os.Args[2])
+		if err != nil || n < 1 {
+			fmt.Fprintln(os.Stderr, "calibrate usleepdist: N must be a positive integer, found", os.Args[2])
+			os.Exit(2)
+		}
+		out["usleepLate"] = usleepLateDist(n, os.Args[3])
+		b, _ := json.Marshal(out)
+		fmt.Println(string(b))
+		return
+	}
 	// `calibrate malloc`: only the mallocgc timings, in a process of their own, so that their forced GCs
 	// (of a noscan ballast: no mark work) stay out of the gctrace the scan rate is read from.
 	// `calibrate usleep`: only usleepLateNs, for a measurement beside real runs (validation/onset.ts).
