@@ -4,6 +4,7 @@
  * every queued request with receiveMessageOnPort, answers each, and bumps its own counter (worker-transport.ts).
  * Loaded by path, unbundled, from dist/src (the bundle's loader rewrites the URL, as for the sweep's worker).
  */
+import { readlinkSync } from 'node:fs';
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { type HostReply, type HostRequest, PodHost } from './pod-host.js';
 import type { PodWorkerData } from './worker-transport.js';
@@ -16,11 +17,18 @@ function answer(r: HostReply): void {
   Atomics.notify(flags, 1);
 }
 
-// Whatever ends this thread, the coordinator (asleep in Atomics.wait) is told, and never waits for ever.
+// The coordinator (asleep in Atomics.wait) must never wait for ever: an ending thread says so, and one
+// killed from outside (terminate, out of memory) runs no handler, so its OS thread id is shown too (Linux:
+// /proc/thread-self), whose disappearance from /proc/self/task the coordinator checks while it waits.
 process.on('exit', () => {
   Atomics.store(flags, 2, 1);
   Atomics.notify(flags, 1);
 });
+try {
+  Atomics.store(flags, 3, Number(readlinkSync('/proc/thread-self').split('/').pop()));
+} catch {
+  // not Linux: only the exit handler tells
+}
 
 let host: PodHost | undefined;
 let seen = 0;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { HostInit, HostReply, HostRequest } from './pod-host.js';
 import type { PodTransport } from './pod-threads.js';
@@ -6,7 +7,10 @@ import type { PodTransport } from './pod-threads.js';
 export interface PodWorkerData {
   init: HostInit;
   port: MessagePort;
-  /** [0]: requests sent to the worker, [1]: answers sent back, [2]: 1 once the worker thread has ended. */
+  /**
+   * [0]: requests sent to the worker, [1]: answers sent back, [2]: 1 once the worker thread has ended,
+   * [3]: its OS thread id (Linux; 0: unknown).
+   */
   flags: Int32Array;
 }
 
@@ -20,9 +24,10 @@ const WORKER_FILE = new URL('./pod-worker.js', import.meta.url);
  * The thread is unref'd: it never keeps the process alive, whatever path the run leaves by.
  */
 export class WorkerTransport implements PodTransport {
-  private readonly worker: Worker;
+  /** The thread (tests end it from outside to check a dead worker is reported, not waited for). */
+  readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly flags = new Int32Array(new SharedArrayBuffer(12));
+  private readonly flags = new Int32Array(new SharedArrayBuffer(16));
 
   constructor(init: HostInit) {
     const { port1, port2 } = new MessageChannel();
@@ -45,11 +50,18 @@ export class WorkerTransport implements PodTransport {
       const seen = Atomics.load(this.flags, 1);
       const m = receiveMessageOnPort(this.port);
       if (m !== undefined) return m.message as HostReply;
-      if (Atomics.load(this.flags, 2) === 1) {
+      if (!this.alive()) {
         return { op: 'error', message: 'the pod worker thread ended without an answer', stack: undefined };
       }
-      Atomics.wait(this.flags, 1, seen);
+      Atomics.wait(this.flags, 1, seen, 1000);
     }
+  }
+
+  /** The worker thread still runs: it has not said it ended, and its OS thread (where known) still exists. */
+  private alive(): boolean {
+    if (Atomics.load(this.flags, 2) === 1) return false;
+    const tid = Atomics.load(this.flags, 3);
+    return tid === 0 || existsSync(`/proc/self/task/${tid}`);
   }
 
   close(): void {
