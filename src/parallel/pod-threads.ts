@@ -4,7 +4,7 @@ import { GoFatalError } from '../runtime/gmp/sched-config.js';
 import type { Column, PodRuntime, RuntimeSettings } from '../runtime/pod-runtime.js';
 import type { Runtime, Scenario } from '../scenario/schema.js';
 import type { RequestTable } from '../workload/requests.js';
-import { type PodDelivery, PodEngines, type WindowEngines } from './pod-engines.js';
+import type { PodDelivery, WindowEngines } from './pod-engines.js';
 import {
   FIELD,
   type HostFailure,
@@ -29,6 +29,8 @@ export interface PodTransport {
   close(): void;
 }
 
+const EMPTY = new Float64Array(0);
+
 /** The cluster side the pods' barrier values are written back to: each pod's in-flight and completed counts. */
 type Pods = PodDelivery & { readonly pods: readonly ClusterPod[] };
 
@@ -46,8 +48,8 @@ export class ThreadedPods implements WindowEngines {
   readonly remote = true;
   delivered = 0;
   failedAtNs: number | undefined;
-  /** The merge of every host's records (PodEngines' k-way merge, without engines). */
-  private readonly merge: PodEngines;
+  /** Each host's records of the last window, already in (time, pod, own order): `drain` merges them. */
+  private ran: Float64Array[];
   private readonly commands: PodCommand[][];
   private readonly arrivals: Float64Array[];
   private readonly arrivalCount: Int32Array;
@@ -66,7 +68,7 @@ export class ThreadedPods implements WindowEngines {
     private readonly requests: RequestTable,
     private readonly hosts: readonly PodTransport[],
   ) {
-    this.merge = new PodEngines(clock);
+    this.ran = hosts.map(() => new Float64Array(0));
     this.commands = hosts.map(() => []);
     this.arrivals = hosts.map(() => new Float64Array(7 * 1024));
     this.arrivalCount = new Int32Array(hosts.length);
@@ -225,22 +227,49 @@ export class ThreadedPods implements WindowEngines {
       throw new Error(`pod ${failure.k} on a worker thread: ${failure.stack ?? failure.message}`);
     }
     const req = this.requests;
-    for (const r of ran) {
-      const recs = r.records;
+    for (let h = 0; h < n; h++) {
+      const recs = ran[h]!.records;
       for (let o = 0; o < recs.length; o += RECORD_STRIDE) {
         const id = recs[o + 2]!;
-        const tag = recs[o + 3]!;
-        if (tag < 0) {
+        if (recs[o + 3]! < 0) {
           req.startNs[id] = recs[o + 4]!;
           req.outcome[id] = recs[o + 5]!;
         }
-        this.merge.recordAt(recs[o]!, recs[o + 1]!, id, tag);
       }
+      this.ran[h] = recs;
     }
   }
 
+  /**
+   * Every host's records merged by (time, pod index): each host's are in that order already (its own
+   * PodEngines merged its pods), and a pod's records are all on one host, so the pod's own order holds.
+   */
   drain(take: (tNs: number, podIndex: number, id: number, tag: number) => void): void {
-    this.merge.drain(take);
+    const ran = this.ran;
+    const n = ran.length;
+    const at = new Int32Array(n);
+    for (;;) {
+      let best = -1;
+      let bt = Infinity;
+      let bk = Infinity;
+      for (let h = 0; h < n; h++) {
+        const o = at[h]!;
+        const r = ran[h]!;
+        if (o >= r.length) continue;
+        const t = r[o + 1]!;
+        if (t < bt || (t === bt && r[o]! < bk)) {
+          best = h;
+          bt = t;
+          bk = r[o]!;
+        }
+      }
+      if (best < 0) break;
+      const r = ran[best]!;
+      const o = at[best]!;
+      at[best] = o + RECORD_STRIDE;
+      take(bt, bk, r[o + 2]!, r[o + 3]!);
+    }
+    for (let h = 0; h < n; h++) ran[h] = EMPTY;
   }
 
   eventsProcessed(): number {

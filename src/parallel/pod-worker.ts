@@ -11,8 +11,15 @@ import type { PodWorkerData } from './worker-transport.js';
 
 const { init, port, flags } = workerData as PodWorkerData;
 
+/** Post an answer, its typed arrays moved rather than copied (each was made for this answer). */
 function answer(r: HostReply): void {
-  port.postMessage(r);
+  const moved: ArrayBuffer[] =
+    r.op === 'ran'
+      ? [r.records.buffer as ArrayBuffer, r.view.buffer as ArrayBuffer]
+      : r.op === 'flushed'
+        ? [r.view.buffer as ArrayBuffer]
+        : [];
+  port.postMessage(r, moved);
   Atomics.add(flags, 1, 1);
   Atomics.notify(flags, 1);
 }
