@@ -31,6 +31,21 @@ export interface PodTransport {
 
 const EMPTY = new Float64Array(0);
 
+/**
+ * Whether a write changes what a view reads at the same barrier (then the pod's host is asked before the
+ * next read; otherwise the write just goes with the next request). A pod's Ready instant and terminating
+ * flag are read on its engine only (warm-up, the drain rule); sampleStart only notes the peak RSS (OOM is
+ * a container memory limit's, which keeps a run on one engine), read in pod 0's summary, which is asked
+ * for after every queued write. So a time-series sample costs no round trip.
+ */
+const STALES_VIEW: Record<PodCommand['op'], boolean> = {
+  create: true,
+  stop: true,
+  settings: true,
+  sampleStart: false,
+  pod: false,
+};
+
 /** The cluster side the pods' barrier values are written back to: each pod's in-flight and completed counts. */
 type Pods = PodDelivery & { readonly pods: readonly ClusterPod[] };
 
@@ -99,7 +114,7 @@ export class ThreadedPods implements WindowEngines {
   /** A barrier's write to pod k, applied on its host before anything else is read of it or run. */
   write(c: PodCommand): void {
     this.commands[this.host(c.k)]!.push(c);
-    if (c.op === 'pod') return; // read by the pod's engine only (warm-up, drain), never by a view
+    if (!STALES_VIEW[c.op]) return;
     if (c.k >= this.dirty.length) {
       const g = new Uint8Array(Math.max(c.k + 1, this.dirty.length * 2));
       g.set(this.dirty);
