@@ -60,7 +60,8 @@ export interface ExperimentOptions {
   /**
    * Threads asked for (gmpsim run --threads): summary.parallel then says whether the run was windowed and,
    * if not, why. A scenario that qualifies (src/parallel/eligibility.ts) always runs windowed, whatever
-   * the count, so the count never changes a result. Issue 24 item 6: the windows run on this thread.
+   * the count, so the count never changes a result. With 2 or more and `podHosts`, the pods run on that
+   * many hosts (worker threads: issue 24 item 6, step 3); else the windows run on this thread.
    */
   threads?: number;
   /** Every pod on one engine even when the scenario qualifies for a windowed run (tests compare the two). */
