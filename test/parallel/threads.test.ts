@@ -132,7 +132,7 @@ describe('one run on every core: pods on worker threads (issue 24 item 6, step 3
   });
 
   describe('a pod worker thread', () => {
-    it('an exception in the host comes back as an answer, and a thread ended from outside is reported, not waited for', async () => {
+    it('a host exception comes back as an answer; a thread ended from outside is reported, not awaited', async () => {
       const t = new WorkerTransport({ scenario: {} as Scenario, seed: 1 });
       try {
         t.send({ op: 'flush', commands: [] });
