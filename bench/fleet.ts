@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { podWorkers } from '../src/parallel/worker-transport.js';
 import { CsvFileSink } from '../src/report/csv-stream.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { Experiment } from '../src/sim/experiment.js';
@@ -14,8 +15,9 @@ import { Experiment } from '../src/sim/experiment.js';
  * GMPSIM_BENCH_SIMULATED_S shortens the run (tests and busy machines); GMPSIM_BENCH_PODS changes the pods
  * (the rate stays 100 req/s per pod). The run is windowed (each pod on its own engine between barriers,
  * issue 24 item 6); GMPSIM_BENCH_SINGLE_ENGINE=1 runs every pod on one engine instead, for comparison (the
- * same results where no arrival ties a pod's event to the nanosecond). GMPSIM_BENCH_THREADS is passed on as
- * the run's thread count and recorded (worker threads are not built yet: it does not change the speed).
+ * same results where no arrival ties a pod's event to the nanosecond). GMPSIM_BENCH_THREADS=N (N >= 2) runs
+ * the pods on N worker threads (`gmpsim run --threads N`, the same results); the CPU time of each thread
+ * (Linux: /proc/self/task) is recorded, the coordinator's (this thread's) being the run's serial share.
  */
 const simulatedS = Number(process.env.GMPSIM_BENCH_SIMULATED_S ?? 3600);
 const pods = Number(process.env.GMPSIM_BENCH_PODS ?? 100);
@@ -51,12 +53,33 @@ const t0 = process.hrtime.bigint();
 const exp = new Experiment(s, 1, {
   sinks: { series, pods: podRows },
   singleEngine,
-  ...(threads !== undefined ? { threads } : {}),
+  ...(threads !== undefined ? { threads, podHosts: podWorkers } : {}),
 });
+exp.advanceTo(exp.endNs);
+const byThread = threadCpuS();
 const { summary } = exp.finish();
 series.close();
 podRows.close();
 const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+
+/**
+ * CPU seconds of each of this process's threads that used more than 0.05 s, busiest first (Linux: the
+ * utime and stime of /proc/self/task/<tid>/stat, in clock ticks of 10 ms); [] elsewhere.
+ */
+function threadCpuS(): { tid: number; main: boolean; cpuS: number }[] {
+  try {
+    return readdirSync('/proc/self/task')
+      .map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return { tid: Number(tid), main: Number(tid) === process.pid, cpuS: (Number(f[11]) + Number(f[12])) / 100 };
+      })
+      .filter((t) => t.cpuS > 0.05)
+      .sort((a, b) => b.cpuS - a.cpuS);
+  } catch {
+    return [];
+  }
+}
 const cpu = process.cpuUsage(cpu0);
 const peakRssMB = process.resourceUsage().maxRSS / 1024;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -72,7 +95,9 @@ const report = {
   ratePerS: 100 * pods,
   // Each pod on its own engine between barriers (issue 24 item 6), or every pod on one engine.
   windowed: exp.eligibility.eligible && !singleEngine,
-  ...(threads !== undefined ? { threads } : {}),
+  ...(threads !== undefined ? { threads, workerThreads: exp.workerThreads } : {}),
+  // CPU by thread: the coordinator (main) is the serial share; with worker threads each runs its pods.
+  cpuByThreadS: byThread,
   requests: summary.requests.completed,
   events: summary.engine.events,
   wallS: Math.round(wallS * 100) / 100,

@@ -58,19 +58,33 @@ const externalPackages: Plugin = {
   },
 };
 
-const WORKER_URL = "new URL('./worker.js', import.meta.url)";
-/** sweep/runner.js hands piscina its worker's URL; from the bundle that file is dist/src/sweep/worker.js. */
+/**
+ * The worker threads' files, loaded by path: sweep/runner.js hands piscina its worker's URL, and
+ * parallel/worker-transport.js starts the pod workers of `run --threads`. From the bundle those files are
+ * dist/src/sweep/worker.js and dist/src/parallel/pod-worker.js, which the threads load unbundled.
+ */
+const WORKER_URLS: { file: RegExp; from: string; to: string }[] = [
+  {
+    file: /[\\/]dist[\\/]src[\\/]sweep[\\/]runner\.js$/,
+    from: "new URL('./worker.js', import.meta.url)",
+    to: "new URL('../../src/sweep/worker.js', import.meta.url)",
+  },
+  {
+    file: /[\\/]dist[\\/]src[\\/]parallel[\\/]worker-transport\.js$/,
+    from: "new URL('./pod-worker.js', import.meta.url)",
+    to: "new URL('../../src/parallel/pod-worker.js', import.meta.url)",
+  },
+];
 const workerPath: Plugin = {
-  name: 'sweep-worker-path',
+  name: 'worker-paths',
   setup(b) {
-    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]sweep[\\/]runner\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes(WORKER_URL)) throw new Error(`${args.path}: expected ${WORKER_URL} (the bundle rewrites it)`);
-      return {
-        contents: text.replace(WORKER_URL, "new URL('../../src/sweep/worker.js', import.meta.url)"),
-        loader: 'js',
-      };
-    });
+    for (const w of WORKER_URLS) {
+      b.onLoad({ filter: w.file }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes(w.from)) throw new Error(`${args.path}: expected ${w.from} (the bundle rewrites it)`);
+        return { contents: text.replace(w.from, w.to), loader: 'js' };
+      });
+    }
   },
 };
 

@@ -129,8 +129,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .option(
       '--threads <n>',
-      'threads for this one run (issue 24 item 6); summary.json and stderr say whether the scenario qualifies ' +
-        'and, if not, why. Today a qualifying run is windowed on this thread (worker threads are not built yet)',
+      'threads for this one run (issue 24 item 6): a qualifying run advances its pods on N worker threads ' +
+        'between barriers (1: on this thread), with the same results; summary.json and stderr say whether ' +
+        'the scenario qualifies and, if not, why',
       parseThreads,
     )
     .action(async (file: string, opts) => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { densityStability } from '../autoscaler/density/controller.js';
 import { describeHpa } from '../autoscaler/hpa/describe.js';
 import { sToNs } from '../engine/time.js';
-import { INELIGIBLE_REASONS, type ParallelEligibility } from '../parallel/eligibility.js';
+import { INELIGIBLE_REASONS, ONE_THREAD_REASONS } from '../parallel/eligibility.js';
+import { podWorkers } from '../parallel/worker-transport.js';
 import { AtomicDir, writeFileAtomic } from '../report/atomic-dir.js';
 import { CsvFileSink } from '../report/csv-stream.js';
 import { toStableJson } from '../report/format.js';
@@ -122,16 +123,30 @@ export function runCommand(file: string, opts: RunOptions): string {
   return outDir;
 }
 
-/** What --threads N did: the run's windows on this thread, or one engine and every reason why. */
-function threadsNote(el: ParallelEligibility, threads: number): string {
+/** What --threads N did: the windows on N worker threads or on this thread, or one engine, and why. */
+function threadsNote(exp: Experiment, threads: number): string {
+  const el = exp.eligibility;
   if (!el.eligible) {
     const why = el.reasons.map((r) => `  ${r}: ${INELIGIBLE_REASONS[r]}`).join('\n');
     return `note: --threads ${threads}: this run cannot be split, so it runs on one engine:\n${why}`;
   }
-  return (
-    `note: --threads ${threads}: each pod runs on its own engine between barriers, on this thread ` +
-    '(worker threads are not built yet; the results are the same for any --threads)'
-  );
+  const head = `note: --threads ${threads}: each pod runs on its own engine between barriers, `;
+  if (exp.workerThreads > 0) {
+    return `${head}on ${exp.workerThreads} worker threads (the results are the same for any --threads)`;
+  }
+  const why = exp.oneThreadReasons.map((r) => `\n  ${r}: ${ONE_THREAD_REASONS[r]}`).join('');
+  return `${head}on this thread (the results are the same for any --threads)${why}`;
+}
+
+/** The run to its end, in slices of simulated time so the progress bar can move (slicing changes nothing). */
+function advanceAll(exp: Experiment, opts: RunOptions, durationS: number): void {
+  const progress = new Progress(progressWanted(opts), durationS, 'sim s');
+  const slice = Math.max(1, Math.ceil(exp.endNs / 200));
+  for (let t = slice; !exp.done; t += slice) {
+    exp.advanceTo(t);
+    progress.update(exp.sim.now / sToNs(1));
+  }
+  progress.stop();
 }
 
 function runInto(
@@ -160,18 +175,16 @@ function runInto(
     // Like Go, schedtrace goes to stderr, so stdout stays the summary (parseable with --json).
     onTrace: (text) => process.stderr.write(`${text}\n`),
     ...(trace ? { trace } : {}),
-    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+    ...(opts.threads !== undefined ? { threads: opts.threads, podHosts: podWorkers } : {}),
   });
-  if (opts.threads !== undefined) process.stderr.write(`${threadsNote(exp.eligibility, opts.threads)}\n`);
-  const progress = new Progress(progressWanted(opts), scenario.durationS, 'sim s');
-  // Advance in slices of simulated time so the bar can move; slicing does not change results.
-  const slice = Math.max(1, Math.ceil(exp.endNs / 200));
-  for (let t = slice; !exp.done; t += slice) {
-    exp.advanceTo(t);
-    progress.update(exp.sim.now / sToNs(1));
+  if (opts.threads !== undefined) process.stderr.write(`${threadsNote(exp, opts.threads)}\n`);
+  let result: ReturnType<Experiment['finish']>;
+  try {
+    advanceAll(exp, opts, scenario.durationS);
+    result = exp.finish();
+  } finally {
+    exp.close(); // worker threads end on every path: a finished run, a Go fatal error, an exception
   }
-  progress.stop();
-  const result = exp.finish();
   seriesSink.close();
   podsFile.close();
   if (!podRows) rmSync(podsFile.path); // one pod: nothing to tell apart (as runFiles decides)

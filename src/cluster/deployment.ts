@@ -42,8 +42,12 @@ export type { ProbeStats } from './prober-manager.js';
  * ahead into them and records, on the pod's engine, what the cluster hears of at the next barrier.
  */
 export interface PodWindows {
+  /** The pods run on worker threads: the cluster's side of each request is kept here (pod-threads.ts). */
+  readonly remote: boolean;
   deliver(podIndex: number, id: number, seq: number, tNs: number): void;
   record(podIndex: number, id: number, tag: number): void;
+  /** A pod's Ready instant or terminating flag changed at a barrier (a worker's pod reads both). */
+  podChanged?(pod: ClusterPod): void;
 }
 
 /**
@@ -199,8 +203,31 @@ export class Deployment {
   routeAhead(requestId: number, seq: number, tNs: number): boolean {
     const p = this.pickReady();
     if (p < 0) return false;
-    this.windows!.deliver(p, requestId, seq, tNs);
+    const w = this.windows!;
+    w.deliver(p, requestId, seq, tNs);
+    // On a worker thread the pod cannot write here: the request is the pod's until it is heard of.
+    if (w.remote) this.servedBy(requestId, p);
     return true;
+  }
+
+  /** Request `id` is served by pod `p` (−1: by none), for kills (loseRequests). */
+  private servedBy(requestId: number, p: number): void {
+    if (requestId >= this.requestPod.length) {
+      const g = new Int32Array(Math.max(requestId + 1, this.requestPod.length * 2)).fill(-1);
+      g.set(this.requestPod);
+      this.requestPod = g;
+    }
+    this.requestPod[requestId] = p;
+  }
+
+  /**
+   * A windowed run's refusal at a pod on a worker thread, heard at the barrier: the pod's accept queue was
+   * full (deliverNow's count, made on the worker). On this thread deliverNow counted it already.
+   */
+  refusedAtBarrier(requestId: number): void {
+    if (!this.windows?.remote) return;
+    this.overloaded++;
+    this.requestPod[requestId] = -1;
   }
 
   /** A routed request reaches pod `p` (at once, or on its engine): accepted, or refused when its queue is full. */
@@ -211,12 +238,7 @@ export class Deployment {
       return false;
     }
     pod.inFlight++;
-    if (requestId >= this.requestPod.length) {
-      const g = new Int32Array(Math.max(requestId + 1, this.requestPod.length * 2)).fill(-1);
-      g.set(this.requestPod);
-      this.requestPod = g;
-    }
-    this.requestPod[requestId] = pod.index;
+    this.servedBy(requestId, pod.index);
     pod.runtime.accept(requestId);
     return true;
   }
@@ -539,6 +561,7 @@ export class Deployment {
   /** A windowed run's completion, heard at the barrier with the clock at its instant (`completed`'s rest). */
   completedAtBarrier(p: number, id: number, tag: typeof COMPLETED | typeof DRAINED): void {
     const pod = this.pods[p]!;
+    if (this.windows?.remote) this.requestPod[id] = -1; // on this thread `completed` did it on the pod's engine
     this.sink.complete(id, pod.index);
     if (tag === DRAINED) this.markGone(pod, true);
   }
@@ -582,6 +605,7 @@ export class Deployment {
     pod.readyNs = this.sim.now;
     pod.phase = 'Ready';
     this.ready.push(p);
+    this.windows?.podChanged?.(pod);
     if (this.controller.replicaSets) this.controller.podReady();
   }
 
@@ -606,6 +630,7 @@ export class Deployment {
     pod.phase = 'Terminating';
     const i = this.ready.indexOf(pod.index);
     if (i >= 0) this.ready.splice(i, 1);
+    this.windows?.podChanged?.(pod);
   }
 
   private deletePod(pod: ClusterPod): void {

@@ -78,3 +78,22 @@ export function parallelEligibility(scenario: Scenario, options: { trace?: boole
   if (options.trace) reasons.push('trace');
   return reasons.length === 0 ? { eligible: true } : { eligible: false, reasons };
 }
+
+/**
+ * Why a windowed run's pods stay on this thread although threads were asked for (a closed union, as
+ * IneligibleReason): an option that reads a pod's runtime from the coordinator between barriers.
+ */
+export type OneThreadReason = 'schedtrace' | 'gctrace';
+
+export const ONE_THREAD_REASONS: Record<OneThreadReason, string> = {
+  schedtrace: "--schedtrace prints the first pod's scheduler state at its instants, which are no barriers",
+  gctrace: "--gctrace prints the first pod's GC cycles as they end, inside the windows",
+};
+
+/** Whether a windowed run's pods may run on worker threads, given the run's options; every reason if not. */
+export function threadEligibility(options: { schedtraceMs?: number; gctrace?: boolean }): OneThreadReason[] {
+  const reasons: OneThreadReason[] = [];
+  if (options.schedtraceMs !== undefined) reasons.push('schedtrace');
+  if (options.gctrace) reasons.push('gctrace');
+  return reasons;
+}

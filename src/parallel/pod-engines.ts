@@ -14,13 +14,36 @@ export interface PodDelivery {
 }
 
 /**
+ * What the coordinator drives of a windowed run's pods, on this thread (PodEngines) or on worker threads
+ * (src/parallel/pod-threads.ts): route into them, run them to a barrier, hear what they did, in one order.
+ */
+export interface WindowEngines {
+  /** Pods on other threads: the Deployment keeps the cluster's side of each request (pod-threads.ts). */
+  readonly remote: boolean;
+  /** Requests delivered into pods (each an event on a pod's engine). */
+  readonly delivered: number;
+  /** When a pod's event threw: that pod's clock. */
+  readonly failedAtNs: number | undefined;
+  attach(delivery: PodDelivery): void;
+  deliver(k: number, id: number, seq: number, tNs: number): void;
+  record(k: number, id: number, tag: number): void;
+  runBefore(tNs: number): void;
+  runThrough(tNs: number): void;
+  drain(take: (tNs: number, podIndex: number, id: number, tag: number) => void): void;
+  eventsProcessed(): number;
+  /** Workers ended (every exit path: the run's end, a fatal error, an exception). */
+  close(): void;
+}
+
+/**
  * Each pod on an engine of its own (issue 24 item 6, step 1: still one thread). The coordinator routes a
  * window's arrivals ahead (`deliver`), runs every pod's engine up to the window's end (`runBefore`,
  * `runThrough`), then takes what the pods did in a fixed order (`drain`): by time, then pod index, then
  * the pod's own order, so the result cannot depend on how pods are grouped or on which thread ran them.
  * A pod keeps its engine across container restarts; a pod made mid-run starts its engine at that instant.
  */
-export class PodEngines {
+export class PodEngines implements WindowEngines {
+  readonly remote = false;
   private readonly sims: Simulation[] = [];
   private readonly deliverKinds: number[] = [];
   /**
@@ -54,15 +77,21 @@ export class PodEngines {
     this.delivery = delivery;
   }
 
+  /** Pod k's record buffer, made the first time it is needed. */
+  private buffer(k: number): void {
+    if (this.records[k] !== undefined) return;
+    this.records[k] = new Float64Array(3 * 64);
+    if (k >= this.counts.length)
+      this.counts = grow(this.counts, new Int32Array(Math.max(k + 1, this.counts.length * 2)));
+  }
+
   /** Pod k's engine, made at the coordinator's instant the first time the pod needs one. */
   sim(k: number): Simulation {
     let s = this.sims[k];
     if (s === undefined) {
       s = new Simulation();
       s.now = this.clock.now;
-      this.records[k] = new Float64Array(3 * 64);
-      if (k >= this.counts.length)
-        this.counts = grow(this.counts, new Int32Array(Math.max(k + 1, this.counts.length * 2)));
+      this.buffer(k);
       this.deliverKinds[k] = s.registerKind('workload.arrival-delivered', (id, seq) => {
         this.delivered++;
         if (!this.delivery!.deliverNow(k, id)) this.push(k, s!.now, id, seq);
@@ -85,6 +114,15 @@ export class PodEngines {
     this.push(k, this.sims[k]!.now, id, tag);
   }
 
+  /** A record pod k made elsewhere (on a worker thread) at tNs: merged by `drain` with the others. */
+  recordAt(k: number, tNs: number, id: number, tag: number): void {
+    this.buffer(k);
+    this.push(k, tNs, id, tag);
+  }
+
+  /** Nothing to end: the engines are this thread's. */
+  close(): void {}
+
   /** Append the record (tNs, id, tag) to pod k's buffer, doubling it when full. */
   private push(k: number, tNs: number, id: number, tag: number): void {
     let r = this.records[k]!;
@@ -102,6 +140,11 @@ export class PodEngines {
   /** When a pod's event threw: that pod's clock. */
   get failedAtNs(): number | undefined {
     return this.failure?.tNs;
+  }
+
+  /** Which pod's event threw first (by time, then pod index). */
+  get failedPod(): number | undefined {
+    return this.failure?.k;
   }
 
   /** Run every pod's events strictly before tNs; their clocks then read tNs (a barrier's instant). */

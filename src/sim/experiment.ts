@@ -6,8 +6,16 @@ import { detectRegimes } from '../explain/regimes.js';
 import { Histogram } from '../metrics/histogram.js';
 import { EXACT_SAMPLES, SampleLog } from '../metrics/sample-log.js';
 import { type RowSink, TimeSeries } from '../metrics/time-series.js';
-import { INELIGIBLE_REASONS, type ParallelEligibility, parallelEligibility } from '../parallel/eligibility.js';
-import { COMPLETED, DRAINED, PodEngines } from '../parallel/pod-engines.js';
+import {
+  INELIGIBLE_REASONS,
+  type OneThreadReason,
+  type ParallelEligibility,
+  parallelEligibility,
+  threadEligibility,
+} from '../parallel/eligibility.js';
+import { COMPLETED, DRAINED, PodEngines, type WindowEngines } from '../parallel/pod-engines.js';
+import type { HostInit } from '../parallel/pod-host.js';
+import { type PodTransport, ThreadedPods } from '../parallel/pod-threads.js';
 import { GoFatalError } from '../runtime/gmp/sched.js';
 import type { Column, CompletionSink, PodRuntime } from '../runtime/pod-runtime.js';
 import type { TraceDocument } from '../runtime/trace-events.js';
@@ -52,13 +60,20 @@ export interface ExperimentOptions {
   /**
    * Threads asked for (gmpsim run --threads): summary.parallel then says whether the run was windowed and,
    * if not, why. A scenario that qualifies (src/parallel/eligibility.ts) always runs windowed, whatever
-   * the count, so the count never changes a result. Issue 24 item 6: the windows run on this thread.
+   * the count, so the count never changes a result. With 2 or more and `podHosts`, the pods run on that
+   * many hosts (worker threads: issue 24 item 6, step 3); else the windows run on this thread.
    */
   threads?: number;
   /** Every pod on one engine even when the scenario qualifies for a windowed run (tests compare the two). */
   singleEngine?: boolean;
   /** A windowed run's pods run in this many groups, one after another (tests: results do not depend on it). */
   podGroups?: number;
+  /**
+   * With `threads` of 2 or more and a scenario that qualifies: the pod hosts a windowed run's pods live on,
+   * one per thread (src/parallel/worker-transport.ts spawns worker threads; tests pass hosts on this thread).
+   * Absent: the windows run on this thread. Model code never starts a thread itself.
+   */
+  podHosts?: (init: HostInit, count: number) => PodTransport[];
 }
 
 /**
@@ -183,8 +198,11 @@ export class Experiment implements CompletionSink {
   private readonly counterIdx: Set<number>;
   private fatal: string | undefined;
   private readonly tracer: RunTrace | undefined;
-  /** A windowed run's pods, each on its own engine (options.windowed and the scenario qualifies). */
-  private readonly engines: PodEngines | undefined;
+  /** A windowed run's pods, each on its own engine (the scenario qualifies), here or on worker threads. */
+  private readonly engines: WindowEngines | undefined;
+  /** Worker threads the windows run on (0: this thread), and why not when threads were asked for but not used. */
+  readonly workerThreads: number;
+  readonly oneThreadReasons: readonly OneThreadReason[];
   /** Whether the scenario qualifies for a windowed run (each pod on its own engine between barriers). */
   readonly eligibility: ParallelEligibility;
   /** summary.parallel is written (threads were asked for). */
@@ -250,8 +268,19 @@ export class Experiment implements CompletionSink {
     const tracer = options.trace ? new RunTrace(this.sim, scenario, options.trace) : undefined;
     this.eligibility = parallelEligibility(scenario, { trace: !!options.trace });
     this.reportParallel = options.threads !== undefined;
-    this.engines =
-      this.eligibility.eligible && !options.singleEngine ? new PodEngines(this.sim, options.podGroups) : undefined;
+    const windowed = this.eligibility.eligible && !options.singleEngine;
+    this.oneThreadReasons = threadEligibility(options);
+    const threads = options.threads ?? 1;
+    const hosts =
+      windowed && threads >= 2 && options.podHosts && this.oneThreadReasons.length === 0
+        ? options.podHosts({ scenario, seed }, threads)
+        : undefined;
+    this.workerThreads = hosts?.length ?? 0;
+    this.engines = !windowed
+      ? undefined
+      : hosts
+        ? new ThreadedPods(this.sim, scenario, this.requests, hosts)
+        : new PodEngines(this.sim, options.podGroups);
     this.tracer = tracer;
     this.fleet = new PodFleet(
       this.sim,
@@ -358,7 +387,7 @@ export class Experiment implements CompletionSink {
    * pods finished is heard in (time, pod, own order) with the clock at each one's instant; then the
    * barrier's events run. Arrivals at a barrier's instant come after its events, as in the sequential run.
    */
-  private advanceWindowed(target: number, engines: PodEngines): void {
+  private advanceWindowed(target: number, engines: WindowEngines): void {
     for (;;) {
       const tb = this.sim.peek();
       const barrier = tb <= target;
@@ -395,6 +424,7 @@ export class Experiment implements CompletionSink {
       return;
     }
     // The pod's accept queue was full (Deployment.deliverNow counted it): the connection is refused.
+    this.fleet.deployment.refusedAtBarrier(id);
     this.refused(id, this.requests.arrivalNs[id]!, 0, tag, tNs, true);
   };
 
@@ -402,10 +432,21 @@ export class Experiment implements CompletionSink {
     return this.fatal !== undefined || this.sim.now >= this.endNs;
   }
 
+  /** End the run's worker threads, if it has any (finish does; a caller whose run threw must). */
+  close(): void {
+    this.engines?.close();
+  }
+
   /** Run to the end and collect the results. */
   finish(): RunResult {
-    this.advanceTo(this.endNs);
-    const result: RunResult = { summary: this.summarise(), series: this.series, podSeries: this.podSeries };
+    let summary: RunSummary;
+    try {
+      this.advanceTo(this.endNs);
+      summary = this.summarise();
+    } finally {
+      this.close();
+    }
+    const result: RunResult = { summary, series: this.series, podSeries: this.podSeries };
     if (this.fleet.autoscaler) result.hpaDecisions = [...this.fleet.autoscaler.decisions];
     // Explanations: the regimes the run fell into, read from its own outputs (src/explain/regimes.ts).
     const s = this.scenario;

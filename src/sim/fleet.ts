@@ -5,17 +5,77 @@ import { MetricsPipelineModel } from '../cluster/metrics-pipeline.js';
 import { NodeCpus } from '../cluster/node-cpu.js';
 import type { KeyedStream, RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
-import type { PodEngines } from '../parallel/pod-engines.js';
+import type { WindowEngines } from '../parallel/pod-engines.js';
+import type { CpuShare } from '../runtime/gmp/cpu.js';
 import { GmpPod } from '../runtime/gmp/pod.js';
 import { GMP_COLUMNS } from '../runtime/gmp/report.js';
 import { IdealFifoPod } from '../runtime/ideal-fifo.js';
-import type { Column, PodRuntime, RuntimeSettings } from '../runtime/pod-runtime.js';
+import type { Column, CompletionSink, PodRuntime, RuntimeSettings } from '../runtime/pod-runtime.js';
 import { Warmup } from '../runtime/warmup.js';
 import type { TimelineEvent } from '../scenario/cluster-schema.js';
-import type { Runtime, Scenario } from '../scenario/schema.js';
-import { ServiceWorld } from '../service/calls.js';
+import type { Runtime, Scenario, Step } from '../scenario/schema.js';
+import { type PodService, ServiceWorld } from '../service/calls.js';
 import type { RequestTable } from '../workload/requests.js';
 import { type NetworkFaultState, PodNetwork, snap } from './faults.js';
+
+/**
+ * A windowed run's pods: on engines of this thread (`sim`), or on worker threads (`remotePod`: a view of
+ * pod k's runtime, which a worker builds with `podRuntime` from the same inputs).
+ */
+export type FleetEngines = WindowEngines & {
+  sim?(k: number): Simulation;
+  remotePod?(k: number, rt: Runtime, initial: boolean): PodRuntime;
+};
+
+/** The most Ps a container may ever have from a live timeline change of GOMAXPROCS (0: none). */
+export function liveMaxProcsOf(scenario: Scenario): number {
+  return Math.max(
+    0,
+    ...scenario.timeline.flatMap((e) =>
+      e.type === 'runtime' && e.gomaxprocs !== undefined && e.gomaxprocsApplies === 'running-containers'
+        ? [e.gomaxprocs]
+        : [],
+    ),
+  );
+}
+
+/** What pod k's Go runtime is built from (PodFleet on this thread, a pod worker on its own). */
+export interface PodRuntimeInputs {
+  sim: Simulation;
+  requests: RequestTable;
+  /** The runtime settings now (the timeline may have changed them since the run began). */
+  rt: Runtime;
+  steps: readonly Step[];
+  /** The run's streams: pod 0 draws from them, pod k from its entity's ("pod-k"). */
+  rng: RandomStreams;
+  network: PodNetwork;
+  cpu: { slowdown: number };
+  service: PodService | undefined;
+  cpuShare: CpuShare | undefined;
+  warmup: Warmup | undefined;
+  maxProcs: number;
+}
+
+/** Pod k's runtime (one container's Go process), by the scenario's scheduler. */
+export function podRuntime(k: number, x: PodRuntimeInputs, sink: CompletionSink): PodRuntime {
+  const r = k === 0 ? x.rng : x.rng.forEntity(`pod-${k}`);
+  return x.rt.scheduler === 'ideal-fifo'
+    ? new IdealFifoPod(x.sim, x.requests, x.rt.gomaxprocs, sink)
+    : new GmpPod(
+        x.sim,
+        x.requests,
+        x.rt,
+        x.steps,
+        r,
+        sink,
+        x.network,
+        x.cpu,
+        x.service,
+        x.cpuShare,
+        x.warmup,
+        x.maxProcs,
+      );
+}
 
 /**
  * The pods of a run and what drives their number: the Deployment (with its Service), the metrics
@@ -121,10 +181,10 @@ export class PodFleet {
     /** Told of each container's runtime as it starts (a trace attaches to it); absent: nobody is. */
     onRuntime?: (podIndex: number, runtime: PodRuntime) => void,
     /** Each pod on an engine of its own, advanced between barriers (a windowed run); absent: all on `sim`. */
-    engines?: PodEngines,
+    engines?: FleetEngines,
   ) {
     /** The engine pod k's runtime runs on. */
-    const podSim = (k: number): Simulation => (engines ? engines.sim(k) : sim);
+    const podSim = (k: number): Simulation => (engines?.sim ? engines.sim(k) : sim);
     this.jitter = rng.keyed('fault.network-jitter');
     this.rt = scenario.runtime;
     const rt = this.rt;
@@ -145,14 +205,7 @@ export class PodFleet {
     );
     const nodeCpus = this.nodeCpus;
     // The most Ps a container may ever have: its GOMAXPROCS at start, or more from a live timeline change.
-    const liveMaxProcs = Math.max(
-      0,
-      ...scenario.timeline.flatMap((e) =>
-        e.type === 'runtime' && e.gomaxprocs !== undefined && e.gomaxprocsApplies === 'running-containers'
-          ? [e.gomaxprocs]
-          : [],
-      ),
-    );
+    const liveMaxProcs = liveMaxProcsOf(scenario);
     // Alone on a node whose cores outnumber its Ps, a pod can never be held back: it skips the node's
     // bookkeeping (the same results, no cost per burst).
     const cpuShare = (k: number, procs: number) =>
@@ -166,24 +219,28 @@ export class PodFleet {
       sim,
       scenario.cluster,
       (k, podSink): PodRuntime => {
-        const r = k === 0 ? rng : rng.forEntity(`pod-${k}`);
         const now = this.rt; // the timeline may have changed the settings since the run began
-        const pod =
-          now.scheduler === 'ideal-fifo'
+        // A pod on a worker thread: built there from the same inputs (pod-threads.ts), seen here through a view.
+        const pod = engines?.remotePod
+          ? engines.remotePod(k, now, this.deployment === undefined)
+          : now.scheduler === 'ideal-fifo'
             ? new IdealFifoPod(podSim(k), requests, now.gomaxprocs, podSink)
-            : new GmpPod(
-                podSim(k),
-                requests,
-                now,
-                steps,
-                r,
+            : podRuntime(
+                k,
+                {
+                  sim: podSim(k),
+                  requests,
+                  rt: now,
+                  steps,
+                  rng,
+                  network: this.podNetwork(k),
+                  cpu: this.podCpuOf(k),
+                  service: world?.podService(requests),
+                  cpuShare: cpuShare(k, now.gomaxprocs),
+                  warmup: warmup(k),
+                  maxProcs: Math.max(now.gomaxprocs, liveMaxProcs),
+                },
                 podSink,
-                this.podNetwork(k),
-                this.podCpuOf(k),
-                world?.podService(requests),
-                cpuShare(k, now.gomaxprocs),
-                warmup(k),
-                Math.max(now.gomaxprocs, liveMaxProcs),
               );
         onRuntime?.(k, pod);
         return pod;
@@ -276,10 +333,12 @@ export class PodFleet {
   sample(): number[] {
     const cols = this.columns;
     const out = cols.map(() => 0);
+    // Every pod notes its memory before any is read (each only changes itself, so the order of the two
+    // makes no difference): a pod on a worker thread is then asked once per thread, not once per pod.
+    for (const p of this.deployment.pods) if (p.runtime.columns) p.runtime.sampleStart?.();
     for (const p of this.deployment.pods) {
       const own = p.runtime.columns;
       if (!own) continue;
-      p.runtime.sampleStart?.();
       for (let i = 0; i < out.length; i++) if (!p.gone || cols[i]!.kind === 'counter') out[i]! += own[i]!.read();
       for (const prior of p.priorRuntimes) {
         const cs = prior.columns!;

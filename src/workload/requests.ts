@@ -54,6 +54,19 @@ export class RequestTable {
     return id;
   }
 
+  /**
+   * A mirror's entry (a pod worker's table, src/parallel/pod-host.ts): request `id` as the coordinator's
+   * table allocated it. The mirror allocates nothing itself: its ids are the coordinator's.
+   */
+  place(id: number, arrivalNs: number, workNs: number, drawKey: number): void {
+    while (id >= this.arrivalNs.length) this.grow();
+    this.arrivalNs[id] = arrivalNs;
+    if (this.trackWork) this.workNs[id] = workNs;
+    this.startNs[id] = NaN;
+    this.drawKey[id] = drawKey;
+    this.outcome[id] = OUTCOME_OK;
+  }
+
   release(id: number): void {
     this.free[this.nFree++] = id;
     this.inFlight--;

@@ -1,0 +1,234 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { stringify } from 'yaml';
+import {
+  ONE_THREAD_REASONS,
+  type OneThreadReason,
+  parallelEligibility,
+  threadEligibility,
+} from '../../src/parallel/eligibility.js';
+import { HostOnThisThread } from '../../src/parallel/pod-threads.js';
+import { WorkerTransport } from '../../src/parallel/worker-transport.js';
+import { runFiles } from '../../src/report/run-files.js';
+import { loadScenarioFile, parseScenario } from '../../src/scenario/load.js';
+import type { Scenario } from '../../src/scenario/schema.js';
+import { compareScenarios } from '../../src/scenario/variants.js';
+import { type ExperimentOptions, runScenario } from '../../src/sim/experiment.js';
+
+/** The bench scenarios' request: 1 ms of CPU, a 2 ms network wait, 0.5 ms of CPU (exponential). */
+const REQUEST = {
+  steps: [
+    { cpu: { dist: 'exponential', meanMs: 1 } },
+    { netpoll: { dist: 'exponential', meanMs: 2 } },
+    { cpu: { dist: 'exponential', meanMs: 0.5 } },
+  ],
+};
+
+/** bench/fleet.ts's and bench/cluster.ts's scenario (100 pods × 4 P at 10 k req/s; 20 pods at 2 k), shortened. */
+function benchScenario(pods: number, durationS: number, extra: Record<string, unknown> = {}): Scenario {
+  return parseScenario(
+    JSON.stringify({
+      name: `bench-${pods}`,
+      durationS,
+      warmupS: durationS / 10,
+      workload: { arrival: { process: 'poisson', ratePerS: 100 * pods }, request: REQUEST },
+      runtime: { gomaxprocs: 4 },
+      cluster: { replicas: pods },
+      hpa: { minReplicas: pods, maxReplicas: 2 * pods },
+      ...extra,
+    }),
+    'bench.json',
+  );
+}
+
+/** The Go fatal error scenario of windowed.test.ts: pods hit a 45-thread limit at 0.5 s. */
+const FATAL = {
+  workload: {
+    arrival: { process: 'poisson', ratePerS: 1200 },
+    request: {
+      steps: [
+        { cpu: { dist: 'exponential', meanMs: 0.2 } },
+        { syscall: { dist: 'constant', valueMs: 30 } },
+        { cpu: { dist: 'exponential', meanMs: 0.1 } },
+      ],
+    },
+  },
+  runtime: { gomaxprocs: 2, maxThreads: 45 },
+  cluster: { replicas: 3, loadBalancer: 'random' },
+  hpa: undefined,
+};
+
+/** Every output file of a run, as gmpsim run writes them (summary.parallel only when threads are asked for). */
+function files(s: Scenario, options: ExperimentOptions): Record<string, string> {
+  return runFiles(s, 1, runScenario(s, 1, options));
+}
+
+/** `count` pod hosts on this thread: the window protocol exactly as with worker threads, without them. */
+const onThisThread: ExperimentOptions['podHosts'] = (init, count) =>
+  Array.from({ length: count }, () => new HostOnThisThread(init));
+
+describe('one run on every core: pods on worker threads (issue 24 item 6, step 3)', function () {
+  this.timeout(600_000);
+
+  describe('threadEligibility: which options keep the windows on this thread', () => {
+    // [case, options, reasons]
+    const cases: [string, Parameters<typeof threadEligibility>[0], OneThreadReason[]][] = [
+      ['no debug output', {}, []],
+      ['--schedtrace reads pod 0 at instants that are no barriers', { schedtraceMs: 100 }, ['schedtrace']],
+      ['--gctrace hears pod 0 GC cycles inside windows', { gctrace: true }, ['gctrace']],
+      ['both', { schedtraceMs: 100, gctrace: true }, ['schedtrace', 'gctrace']],
+    ];
+    for (const [name, options, reasons] of cases) {
+      it(name, () => expect(threadEligibility(options)).to.deep.equal(reasons));
+    }
+    it('every reason has its sentence', () => {
+      for (const [r, text] of Object.entries(ONE_THREAD_REASONS)) expect(text.length, r).to.be.greaterThan(20);
+    });
+    it('a run with --schedtrace and threads runs its windows on this thread, with the same results', () => {
+      const s = benchScenario(4, 3);
+      const traced = (options: ExperimentOptions) => {
+        const lines: string[] = [];
+        const f = files(s, { ...options, schedtraceMs: 1000, onTrace: (t) => lines.push(t) });
+        return { f, lines };
+      };
+      const two = traced({ threads: 2, podHosts: onThisThread });
+      expect(two.lines.length).to.equal(4);
+      expect(two).to.deep.equal(traced({ threads: 1 }));
+    });
+  });
+
+  describe('the window protocol, with hosts on this thread (2 and 3 hosts give the one-thread files)', () => {
+    const cases: [string, Scenario][] = [
+      ['bench, 12 pods', benchScenario(12, 10)],
+      [
+        'a full accept queue refuses at the pod',
+        benchScenario(4, 5, { cluster: { replicas: 4, pod: { maxInFlightRequests: 2 } } }),
+      ],
+      ['a Go fatal error in a pod', benchScenario(3, 10, FATAL)],
+      [
+        'ideal-fifo pods',
+        benchScenario(6, 10, {
+          workload: {
+            arrival: { process: 'poisson', ratePerS: 1500 },
+            request: { steps: [{ cpu: { dist: 'exponential', meanMs: 2 } }] },
+          },
+          runtime: { scheduler: 'ideal-fifo', gomaxprocs: 4 },
+        }),
+      ],
+      ['warm-up of new pods', loadScenarioFile('scenarios/warmup-flash-crowd.yaml')],
+      [
+        'kubectl scale up and down (pods made and stopped at barriers, drained or killed) and live GOGC/GOMAXPROCS',
+        benchScenario(6, 40, {
+          workload: {
+            arrival: { process: 'poisson', ratePerS: 600 },
+            // 0.8 s in flight, over the 0.5 s grace period: a pod scaled down is killed with requests in it
+            request: {
+              steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { netpoll: { dist: 'constant', valueMs: 800 } }],
+            },
+          },
+          hpa: undefined,
+          cluster: { replicas: 6, pod: { terminationGracePeriodS: 0.5, startupS: 1, readinessDelayS: 1 } },
+          timeline: [
+            { type: 'scale', atS: 5, replicas: 9 },
+            { type: 'runtime', atS: 10, gc: { gogc: 50 } },
+            { type: 'runtime', atS: 12, gomaxprocs: 2, gomaxprocsApplies: 'running-containers' },
+            { type: 'scale', atS: 20, replicas: 3 },
+            { type: 'scale', atS: 30, replicas: 7 },
+          ],
+        }),
+      ],
+    ];
+    for (const [name, s] of cases) {
+      it(name, () => {
+        expect(parallelEligibility(s).eligible).to.equal(true);
+        const one = files(s, { threads: 1 });
+        if (name.startsWith('kubectl')) expect(JSON.parse(one['summary.json']!).cluster.killed).to.be.greaterThan(0);
+        for (const n of [2, 3])
+          expect(files(s, { threads: n, podHosts: onThisThread }), `${n} hosts`).to.deep.equal(one);
+      });
+    }
+  });
+
+  describe('a pod worker thread', () => {
+    it('a host exception comes back as an answer; a thread ended from outside is reported, not awaited', async () => {
+      const t = new WorkerTransport({ scenario: {} as Scenario, seed: 1 });
+      try {
+        t.send({ op: 'flush', commands: [] });
+        const r = t.receive();
+        expect(r.op).to.equal('error');
+        await t.worker.terminate();
+        t.send({ op: 'flush', commands: [] });
+        expect(t.receive()).to.deep.include({ op: 'error', message: 'the pod worker thread ended without an answer' });
+      } finally {
+        t.close();
+      }
+    });
+  });
+});
+
+describe('gmpsim run --threads 1, 2, 3 (from the bundle): byte-identical files for every qualifying run', function () {
+  this.timeout(900_000);
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+  const dir = mkdtempSync(join(tmpdir(), 'gmpsim-threads3-'));
+  /** `gmpsim run` as a child process (the three thread counts run side by side: the test's time is the slowest). */
+  const run = (file: string, args: string[]) =>
+    new Promise<{ status: number | null; stderr: string }>((done) => {
+      const p = spawn(process.execPath, [join(root, 'bin/gmpsim.js'), 'run', file, '--quiet', ...args], {
+        cwd: root,
+        timeout: 300_000,
+      });
+      let stderr = '';
+      p.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      p.on('close', (status) => done({ status, stderr }));
+    });
+  /** A scenario as a file the CLI runs: the curated file itself, or a variant resolved (every default filled in). */
+  const fileOf = (key: string, s: Scenario): string => {
+    if (!key.includes('#') && key.endsWith('.yaml') && !key.includes(' ')) return join(root, 'scenarios', key);
+    const f = join(dir, `${key.replace(/[^\w.-]+/g, '_')}.yaml`);
+    writeFileSync(f, stringify(s));
+    return f;
+  };
+  const curated = readdirSync(join(root, 'scenarios'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => {
+      const file = join(root, 'scenarios', f);
+      const text = readFileSync(file, 'utf8');
+      return /^variants:/m.test(text)
+        ? compareScenarios(text, file).variants.map((v) => ({ key: `${f}#${v.name}`, scenario: v.scenario }))
+        : [{ key: f, scenario: loadScenarioFile(file) }];
+    })
+    .filter((r) => parallelEligibility(r.scenario).eligible);
+
+  /** Every file of each run directory, by name. */
+  const outputs = (out: string) =>
+    Object.fromEntries(readdirSync(out).map((n) => [n, readFileSync(join(out, n), 'utf8')]));
+
+  for (const { key, scenario } of [
+    ...curated,
+    { key: 'bench fleet 100 pods 3 s', scenario: benchScenario(100, 3) },
+    { key: 'bench cluster 20 pods 30 s', scenario: benchScenario(20, 30) },
+    { key: 'a Go fatal error in a pod', scenario: benchScenario(3, 10, FATAL) },
+  ]) {
+    it(key, async () => {
+      const file = fileOf(key, scenario);
+      const [one, ...more] = await Promise.all(
+        [1, 2, 3].map(async (n) => {
+          const out = join(dir, `${key.replace(/[^\w.-]+/g, '_')}-t${n}`);
+          const r = await run(file, ['--threads', String(n), '--out', out]);
+          expect(r.status, r.stderr).to.equal(0);
+          expect(r.stderr).to.include(n === 1 ? 'on this thread' : `on ${n} worker threads`);
+          return outputs(out);
+        }),
+      );
+      for (const [i, o] of more.entries()) expect(o, `--threads ${i + 2}`).to.deep.equal(one);
+      if (key.includes('fatal')) expect(JSON.parse(one!['summary.json']!).fatal).to.match(/45-thread limit at 0\.5/);
+    });
+  }
+});
