@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { HostInit } from '../src/parallel/pod-host.js';
+import { HostOnThisThread, type PodTransport } from '../src/parallel/pod-threads.js';
 import { podWorkers } from '../src/parallel/worker-transport.js';
 import { CsvFileSink } from '../src/report/csv-stream.js';
 import { parseScenario } from '../src/scenario/load.js';
@@ -18,12 +20,21 @@ import { Experiment } from '../src/sim/experiment.js';
  * same results where no arrival ties a pod's event to the nanosecond). GMPSIM_BENCH_THREADS=N (N >= 2) runs
  * the pods on N worker threads (`gmpsim run --threads N`, the same results); the CPU time of each thread
  * (Linux: /proc/self/task) is recorded, the coordinator's (this thread's) being the run's serial share.
+ * For the threads' costs (README, *One run on every core*): GMPSIM_BENCH_HOSTS=K (with THREADS >= 2) puts
+ * the pods on K hosts instead of N (K = 1: one worker holds every pod), and GMPSIM_BENCH_HOSTS_HERE=1 runs
+ * those hosts on this thread (the tests' transport: the window protocol without threads).
  */
 const simulatedS = Number(process.env.GMPSIM_BENCH_SIMULATED_S ?? 3600);
 const pods = Number(process.env.GMPSIM_BENCH_PODS ?? 100);
 const out = process.env.GMPSIM_BENCH_OUT ?? 'results/bench/fleet.json';
 const singleEngine = process.env.GMPSIM_BENCH_SINGLE_ENGINE === '1';
 const threads = process.env.GMPSIM_BENCH_THREADS !== undefined ? Number(process.env.GMPSIM_BENCH_THREADS) : undefined;
+const hostCount = process.env.GMPSIM_BENCH_HOSTS !== undefined ? Number(process.env.GMPSIM_BENCH_HOSTS) : undefined;
+const hostsHere = process.env.GMPSIM_BENCH_HOSTS_HERE === '1';
+function podHosts(init: HostInit, count: number): PodTransport[] {
+  const k = hostCount ?? count;
+  return hostsHere ? Array.from({ length: k }, () => new HostOnThisThread(init)) : podWorkers(init, k);
+}
 const s = parseScenario(
   JSON.stringify({
     name: 'bench-fleet-hour',
@@ -53,7 +64,7 @@ const t0 = process.hrtime.bigint();
 const exp = new Experiment(s, 1, {
   sinks: { series, pods: podRows },
   singleEngine,
-  ...(threads !== undefined ? { threads, podHosts: podWorkers } : {}),
+  ...(threads !== undefined ? { threads, podHosts } : {}),
 });
 exp.advanceTo(exp.endNs);
 const byThread = threadCpuS();
@@ -95,7 +106,8 @@ const report = {
   ratePerS: 100 * pods,
   // Each pod on its own engine between barriers (issue 24 item 6), or every pod on one engine.
   windowed: exp.eligibility.eligible && !singleEngine,
-  ...(threads !== undefined ? { threads, workerThreads: exp.workerThreads } : {}),
+  ...(threads !== undefined ? { threads, workerThreads: hostsHere ? 0 : exp.workerThreads } : {}),
+  ...(hostsHere ? { hostsOnThisThread: hostCount ?? threads } : {}),
   // CPU by thread: the coordinator (main) is the serial share; with worker threads each runs its pods.
   cpuByThreadS: byThread,
   requests: summary.requests.completed,
