@@ -5,25 +5,16 @@ import type { GmpPod } from '../../src/runtime/gmp/pod.js';
 import { usleepLateNsAt, usleepLateness } from '../../src/runtime/gmp/sysmon.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { Experiment, runScenario } from '../../src/sim/experiment.js';
+import { USLEEP_LATE_BESIDE_HANDLER_2026_11_30 } from '../../validation/onset.js';
 import { problems } from '../support/problems.js';
 
 /**
  * sysmon's usleep lateness as a distribution (costs.usleepLateQuantilesUs, issue 26): each loop's usleep
  * returns late by a draw keyed by the pod and the loop's number, shifted so its median is the constant
- * (timerSlackUs + threadWakeUs). The tables are `calibrate usleepdist` measurements of this VM's
+ * (timerSlackUs + threadWakeUs). The table is validation/onset.ts's `calibrate usleepdist` measurement of this VM's
  * usleep(20) beside a handler-like thread on the same core (2026-11-30: p50 70 µs, p99 208 µs, p99.9 3.1 ms).
  */
-const MEASURED = [
-  { q: 0, us: 10 },
-  { q: 0.01, us: 47.5 },
-  { q: 0.1, us: 59.8 },
-  { q: 0.5, us: 70 },
-  { q: 0.9, us: 83.1 },
-  { q: 0.97, us: 97.7 },
-  { q: 0.99, us: 208 },
-  { q: 0.999, us: 3087.4 },
-  { q: 1, us: 9996 },
-];
+const MEASURED = USLEEP_LATE_BESIDE_HANDLER_2026_11_30;
 const CONSTANT_NS = 55_000; // the default timerSlackUs 50 + threadWakeUs 5
 
 const lateness = (points: typeof MEASURED, entity = '') =>
