@@ -1,5 +1,7 @@
+import { runFiles } from '../../src/report/run-files.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/schema.js';
+import { type ExperimentOptions, runScenario } from '../../src/sim/experiment.js';
 
 /** The bench scenarios' request: 1 ms of CPU, a 2 ms network wait, 0.5 ms of CPU (exponential). */
 export const REQUEST = {
@@ -25,4 +27,26 @@ export function benchScenario(pods: number, durationS: number, extra: Record<str
     }),
     'bench.json',
   );
+}
+
+/** Over benchScenario(3, 10): pods that hit a 45-thread limit at 0.5 s (a Go fatal error in a windowed run). */
+export const FATAL = {
+  workload: {
+    arrival: { process: 'poisson', ratePerS: 1200 },
+    request: {
+      steps: [
+        { cpu: { dist: 'exponential', meanMs: 0.2 } },
+        { syscall: { dist: 'constant', valueMs: 30 } },
+        { cpu: { dist: 'exponential', meanMs: 0.1 } },
+      ],
+    },
+  },
+  runtime: { gomaxprocs: 2, maxThreads: 45 },
+  cluster: { replicas: 3, loadBalancer: 'random' },
+  hpa: undefined,
+};
+
+/** Every output file of a run, as gmpsim run writes them (summary.parallel only when threads are asked for). */
+export function files(s: Scenario, options: ExperimentOptions): Record<string, string> {
+  return runFiles(s, 1, runScenario(s, 1, options));
 }

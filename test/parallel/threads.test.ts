@@ -13,34 +13,11 @@ import {
 } from '../../src/parallel/eligibility.js';
 import { HostOnThisThread } from '../../src/parallel/pod-threads.js';
 import { WorkerTransport } from '../../src/parallel/worker-transport.js';
-import { runFiles } from '../../src/report/run-files.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/schema.js';
 import { compareScenarios } from '../../src/scenario/variants.js';
-import { type ExperimentOptions, runScenario } from '../../src/sim/experiment.js';
-import { benchScenario } from './bench-scenario.js';
-
-/** The Go fatal error scenario of windowed.test.ts: pods hit a 45-thread limit at 0.5 s. */
-const FATAL = {
-  workload: {
-    arrival: { process: 'poisson', ratePerS: 1200 },
-    request: {
-      steps: [
-        { cpu: { dist: 'exponential', meanMs: 0.2 } },
-        { syscall: { dist: 'constant', valueMs: 30 } },
-        { cpu: { dist: 'exponential', meanMs: 0.1 } },
-      ],
-    },
-  },
-  runtime: { gomaxprocs: 2, maxThreads: 45 },
-  cluster: { replicas: 3, loadBalancer: 'random' },
-  hpa: undefined,
-};
-
-/** Every output file of a run, as gmpsim run writes them (summary.parallel only when threads are asked for). */
-function files(s: Scenario, options: ExperimentOptions): Record<string, string> {
-  return runFiles(s, 1, runScenario(s, 1, options));
-}
+import type { ExperimentOptions } from '../../src/sim/experiment.js';
+import { benchScenario, FATAL, files } from './bench-scenario.js';
 
 /** `count` pod hosts on this thread: the window protocol exactly as with worker threads, without them. */
 const onThisThread: ExperimentOptions['podHosts'] = (init, count) =>

@@ -7,15 +7,9 @@ import { expect } from 'chai';
 import { INELIGIBLE_REASONS, type IneligibleReason, parallelEligibility } from '../../src/parallel/eligibility.js';
 import { runFiles } from '../../src/report/run-files.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
-import type { Scenario } from '../../src/scenario/schema.js';
 import { compareScenarios } from '../../src/scenario/variants.js';
-import { Experiment, type ExperimentOptions, runScenario } from '../../src/sim/experiment.js';
-import { benchScenario, REQUEST } from './bench-scenario.js';
-
-/** Every output file of a run, as gmpsim run writes them. */
-function files(s: Scenario, options: ExperimentOptions): Record<string, string> {
-  return runFiles(s, 1, runScenario(s, 1, options));
-}
+import { Experiment, runScenario } from '../../src/sim/experiment.js';
+import { benchScenario, FATAL, files, REQUEST } from './bench-scenario.js';
 
 describe('one run on every core: pods on engines of their own between barriers (issue 24 item 6)', function () {
   this.timeout(300_000);
@@ -135,21 +129,7 @@ describe('one run on every core: pods on engines of their own between barriers (
       .filter((r) => parallelEligibility(r.scenario).eligible);
 
     it('a Go fatal error in one pod: the others finish the window, and the first error by (time, pod) ends it', () => {
-      const s = benchScenario(3, 10, {
-        workload: {
-          arrival: { process: 'poisson', ratePerS: 1200 },
-          request: {
-            steps: [
-              { cpu: { dist: 'exponential', meanMs: 0.2 } },
-              { syscall: { dist: 'constant', valueMs: 30 } },
-              { cpu: { dist: 'exponential', meanMs: 0.1 } },
-            ],
-          },
-        },
-        runtime: { gomaxprocs: 2, maxThreads: 45 },
-        cluster: { replicas: 3, loadBalancer: 'random' },
-        hpa: undefined,
-      });
+      const s = benchScenario(3, 10, FATAL);
       const one = files(s, { podGroups: 1 });
       expect(JSON.parse(one['summary.json']!).fatal).to.match(/45-thread limit at 0\.5/);
       for (const groups of [2, 3]) expect(files(s, { podGroups: groups }), `${groups} groups`).to.deep.equal(one);
