@@ -19,6 +19,11 @@
 //	                                the same core (run it under taskset -c CPU): none; spin, a thread
 //	                                spinning throughout; handler, a thread running httpsyscalls' handler
 //	                                back to back (an exponential burst of mean 1 ms, then a 5 ms nanosleep)
+//	calibrate sysmoncost ROUNDS MS  prints only sysmonCost: what one sysmon-like wake (a raw nanosleep of
+//	                                20 µs, then the next) costs a spinning thread on the same core (run it
+//	                                under taskset -c CPU): ROUNDS pairs of MS-long windows, the spinner alone
+//	                                then beside the sleeper (alternating which comes first), and per pair the
+//	                                spinner's lost progress over the sleeper's wakes, ns per wake
 package main
 
 import (
@@ -30,6 +35,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -189,8 +195,115 @@ func usleepLateDist(n int, beside string) map[string]interface{} {
 	}
 }
 
+// sysmonCost (issue 26): the real server runs every thread on one core (httpsyscalls re-executes itself under
+// taskset), so each wake of sysmon's thread (a context switch in, the loop body, a switch out) takes the CPU
+// from the handler's thread. A spinner (the handler's CPU burst) counts its progress in windows of ms each,
+// alternately alone and beside a thread doing nanosleep(20 µs) back to back (sysmon at its shortest loops;
+// its loop body, a few loads and retake's walk over one P, is a fraction of a µs beside the two switches).
+// Per pair of windows: (1 − rate beside / rate alone) × the window's ns / the sleeper's wakes in it.
+// threadCpuNs: the calling thread's CPU time so far (getrusage RUSAGE_THREAD), ns.
+func threadCpuNs() int64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(1, &ru) // RUSAGE_THREAD
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+func sysmonCost(rounds, ms int) map[string]interface{} {
+	runtime.GOMAXPROCS(2) // the sleeper holds its P through RawSyscall: the spinner needs its own
+	var on, stop int32
+	var wakes, sleeperCpuNs int64
+	ready := make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		close(ready)
+		defer func() { atomic.StoreInt64(&sleeperCpuNs, threadCpuNs()) }()
+		short := syscall.Timespec{Nsec: 20_000}
+		long := syscall.Timespec{Nsec: 50_000_000}
+		for atomic.LoadInt32(&stop) == 0 {
+			if atomic.LoadInt32(&on) == 1 {
+				syscall.RawSyscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&short)), 0, 0)
+				atomic.AddInt64(&wakes, 1)
+			} else {
+				// Off: a wake every 50 ms at most, a few hundredths of a per cent of the wakes when on.
+				syscall.RawSyscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&long)), 0, 0)
+			}
+		}
+	}()
+	<-ready
+	runtime.LockOSThread()
+	cpu0 := threadCpuNs()
+	const chunk = 2_000 // ~1-2 µs of spinning between clock reads
+	window := func(beside bool) (itersPerNs float64, w int64) {
+		if beside {
+			atomic.StoreInt32(&on, 1)
+		}
+		time.Sleep(60 * time.Millisecond) // the sleeper sees the flag (it may be in a 50 ms sleep)
+		w0 := atomic.LoadInt64(&wakes)
+		t0 := time.Now()
+		var iters uint64
+		for time.Since(t0) < time.Duration(ms)*time.Millisecond {
+			work.Sink += work.Spin(chunk)
+			iters += chunk
+		}
+		el := time.Since(t0)
+		w = atomic.LoadInt64(&wakes) - w0
+		atomic.StoreInt32(&on, 0)
+		return float64(iters) / float64(el.Nanoseconds()), w
+	}
+	costs := make([]float64, 0, rounds)
+	var besideNs int64
+	wakesPerMs := make([]float64, 0, rounds)
+	slow := make([]float64, 0, rounds)
+	for r := 0; r < rounds; r++ {
+		var alone, beside float64
+		var w int64
+		if r%2 == 0 {
+			alone, _ = window(false)
+			beside, w = window(true)
+		} else {
+			beside, w = window(true)
+			alone, _ = window(false)
+		}
+		besideNs += int64(ms) * 1e6
+		lost := (1 - beside/alone) * float64(ms) * 1e6
+		costs = append(costs, lost/float64(w))
+		wakesPerMs = append(wakesPerMs, float64(w)/float64(ms))
+		slow = append(slow, alone/beside)
+	}
+	spinCpu := threadCpuNs() - cpu0
+	atomic.StoreInt32(&stop, 1)
+	for atomic.LoadInt64(&sleeperCpuNs) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	med := func(xs []float64) float64 {
+		s := append([]float64(nil), xs...)
+		sort.Float64s(s)
+		return s[len(s)/2]
+	}
+	return map[string]interface{}{
+		"rounds": rounds, "windowMs": ms, "costNsPerWake": costs, "medianCostNsPerWake": med(costs),
+		// The sleeper's own CPU time (user + system, RUSAGE_THREAD) per wake while on, and the spinner's CPU
+		// over its wall time: what the kernel charges each thread (the wake's switches partly fall to neither).
+		"sleeperCpuNsPerWake": float64(atomic.LoadInt64(&sleeperCpuNs)) / float64(atomic.LoadInt64(&wakes)),
+		"spinnerCpuNs":        spinCpu, "besideWindowsNs": besideNs,
+		"wakesPerMs": wakesPerMs, "medianWakesPerMs": med(wakesPerMs), "slowdown": slow, "medianSlowdown": med(slow),
+	}
+}
+
 func main() {
 	out := map[string]interface{}{}
+	if len(os.Args) > 3 && os.Args[1] == "sysmoncost" {
+		rounds, err1 := strconv.Atoi(os.Args[2])
+		ms, err2 := strconv.Atoi(os.Args[3])
+		if err1 != nil || err2 != nil || rounds < 1 || ms < 1 {
+			fmt.Fprintln(os.Stderr, "calibrate sysmoncost: ROUNDS and MS must be positive integers, found", os.Args[2:])
+			os.Exit(2)
+		}
+		out["sysmonCost"] = sysmonCost(rounds, ms)
+		b, _ := json.Marshal(out)
+		fmt.Println(string(b))
+		return
+	}
 	if len(os.Args) > 3 && os.Args[1] == "usleepdist" {
 		n, err := strconv.Atoi(os.Args[2])
 		if err != nil || n < 1 {
