@@ -80,6 +80,16 @@ export const CostsSchema = z
           'lateness (linear between the points), shifted so its median is timerSlackUs + threadWakeUs. Absent: ' +
           'every loop is late by exactly timerSlackUs + threadWakeUs',
       ),
+    sysmonWakeCpuUs: z
+      .number()
+      .nonnegative()
+      .default(0)
+      .describe(
+        "the CPU each wake of sysmon's thread (a switch in, the loop, a switch out) takes from a running M when " +
+          "the pod's Ms running Go code and sysmon outnumber runtime.hostCpus (as when every thread is pinned to " +
+          'one core), spread over the running Ms, µs; counts against the CPU quota with them. 0: sysmon is free. ' +
+          "`calibrate sysmoncost` measured 29.8 µs on the project's VM (issue 26)",
+      ),
     stackCopyNsPerKB: z
       .number()
       .nonnegative()

@@ -224,6 +224,7 @@ describe('gmp sysmon and preemption', () => {
       gomaxprocs: number;
       server?: string;
       costs?: object;
+      hostCpus?: number;
     }> = [
       // syscalls: retake, handoff, exitsyscall taking idle or other Ms' Ps, netpoll by sysmon
       {
@@ -294,6 +295,11 @@ describe('gmp sysmon and preemption', () => {
       { q: 1, us: 10_000 },
     ];
     for (const i of [0, 1, 3, 4, 5]) docs.push({ ...docs[i]!, costs: { usleepLateQuantilesUs } });
+    // sysmon's wakes cost the running Ms CPU when they and it outnumber the host CPUs (costs.sysmonWakeCpuUs):
+    // each burst counts the loops it spans, which the skipping must project as the every-loop sysmon runs them.
+    for (const i of [0, 1, 3, 5])
+      docs.push({ ...docs[i]!, hostCpus: docs[i]!.gomaxprocs, costs: { sysmonWakeCpuUs: 30 } });
+    docs.push({ ...docs[3]!, hostCpus: 1, costs: { sysmonWakeCpuUs: 30, usleepLateQuantilesUs } });
     // Each doc on seeds 1-3 for 1.5 s; then cases that once differed, as [doc, seed, durationS].
     const runs = docs.flatMap((_d, i) => [1, 2, 3].map((seed): [number, number, number] => [i, seed, 1.5]));
     // Long syscalls retaken with the timer slack on: a skipped loop saw a P's schedtick, the P went idle,
@@ -310,6 +316,7 @@ describe('gmp sysmon and preemption', () => {
             gomaxprocs: d.gomaxprocs,
             ...(d.server !== undefined ? { server: d.server } : {}),
             ...(d.costs !== undefined ? { costs: d.costs } : {}),
+            ...(d.hostCpus !== undefined ? { hostCpus: d.hostCpus } : {}),
           },
         });
         const exp = new Experiment(sc, seed);

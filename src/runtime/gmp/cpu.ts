@@ -38,6 +38,16 @@ export interface CpuConfig {
   cpuShare?: CpuShare;
   /** The container's warm-up after Ready (cluster.pod.warmup; src/runtime/warmup.ts); absent: always warm. */
   warmup?: { factor(): number };
+  /**
+   * sysmon's wakes on the pod's cores (costs.sysmonWakeCpuUs, issue 26): the CPU one wake takes from a thread
+   * on its core, ns, and the host CPUs the pod's threads run on (runtime.hostCpus). Absent: sysmon is free.
+   */
+  sysmonWake?: { cpuNs: number; hostCpus: number };
+}
+
+/** sysmon's loop times as the CPU needs them (sysmon.ts): how many loops wake it in (from, to]. */
+export interface SysmonLoops {
+  loopsIn(from: number, to: number): number;
 }
 
 /**
@@ -90,6 +100,12 @@ export class Cpu {
   readonly numa: NumaStats | undefined;
   /** Every P there may be (the loops over bursts look at each; a P above GOMAXPROCS has none). */
   private readonly nP: number;
+  /** sysmon's loops, when its wakes cost the running Ms CPU (cfg.sysmonWake): set by the scheduler. */
+  sysmon: SysmonLoops | undefined;
+  /** Each P's burst's length over what it was asked for (sysmon's wakes charged to it; 1: none). */
+  private readonly pSysmonFactor: Float64Array;
+  /** CPU the bursts lost to sysmon's wakes, ns, counted when each burst starts (a preempted one's whole). */
+  sysmonChargedNs = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -113,6 +129,7 @@ export class Cpu {
         })
       : undefined;
     this.pBurstFactor = new Float64Array(n).fill(1);
+    this.pSysmonFactor = new Float64Array(n).fill(1);
     this.appliedSlowdown = this.appliedGlobal = cfg.cpu?.slowdown ?? 1;
     this.share = cfg.cpuShare;
     this.pWarm = new Float64Array(cfg.warmup ? n : 0);
@@ -176,16 +193,41 @@ export class Cpu {
       this.pWarm[pp] = f;
       durationNs *= f;
     }
+    this.pSysmonFactor[pp] = 1;
     if (this.stalled !== 0) {
       // The thread cannot get a CPU now (throttled, or the world is stopped): the burst waits whole.
       this.frozen[pp] = 1;
       this.frozenLeft[pp] = durationNs;
       return;
     }
+    if (this.sysmon !== undefined && this.onCpu + 2 > this.cfg.sysmonWake!.hostCpus && durationNs > 0)
+      durationNs = this.withSysmonWakes(pp, durationNs);
     this.burstEnd[pp] = this.sim.now + durationNs;
     this.sim.post(durationNs, this.kBurstEnd, pp); // the handle through a field: no heap number per burst
     this.burstH[pp] = this.sim.lastHandle;
     this.setOnCpu(+1);
+  }
+
+  /**
+   * sysmon's thread shares a core with the running Ms (they and it outnumber the host CPUs, as when the
+   * real server is pinned to one core): each of its wakes during the burst (a context switch in, the loop
+   * body, a switch out: sysmon in proc.go, usleep(delay) then the loop) takes cpuNs from a running M, spread
+   * over the Ms on a CPU. The burst of `ns` lasts ns + its share × the loops in it: the fixed point of
+   * that, from ns up (loops only add). Its loops are those sysmon makes if none of them acts (a retake
+   * during the burst, which shortens sysmon's loops, is not counted again). Returns the burst's length.
+   */
+  private withSysmonWakes(pp: number, ns: number): number {
+    const now = this.sim.now;
+    const share = this.cfg.sysmonWake!.cpuNs / (this.onCpu + 1);
+    let wall = ns;
+    for (let i = 0; i < 32; i++) {
+      const next = ns + share * this.sysmon!.loopsIn(now, now + wall);
+      if (next === wall) break;
+      wall = next;
+    }
+    this.pSysmonFactor[pp] = wall / ns;
+    this.sysmonChargedNs += wall - ns;
+    return wall;
   }
 
   /** pp's burst ended (its kBurstEnd event ran), or was cut short by preemption (stopBurst). */
@@ -202,7 +244,8 @@ export class Cpu {
 
   /** The G's own CPU work left in pp's stopped burst, ns (without the slowdown and the NUMA factor). */
   workLeftNs(pp: number): number {
-    const left = (this.burstEnd[pp]! - this.sim.now) / (this.pBurstFactor[pp]! * this.appliedSlowdown);
+    const left =
+      (this.burstEnd[pp]! - this.sim.now) / (this.pBurstFactor[pp]! * this.appliedSlowdown * this.pSysmonFactor[pp]!);
     return this.cfg.warmup !== undefined && this.burstWork[pp] ? left / this.pWarm[pp]! : left;
   }
 
@@ -219,7 +262,7 @@ export class Cpu {
       left = this.frozenLeft[pp]!;
       this.frozen[pp] = 0;
     } else return -1;
-    left /= this.pBurstFactor[pp]! * this.appliedSlowdown;
+    left /= this.pBurstFactor[pp]! * this.appliedSlowdown * this.pSysmonFactor[pp]!;
     return this.cfg.warmup !== undefined && this.burstWork[pp] ? left / this.pWarm[pp]! : left;
   }
 

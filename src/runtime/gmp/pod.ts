@@ -58,6 +58,9 @@ export class GmpPod implements PodRuntime {
       ...(cpu ? { cpu } : {}),
       ...(cpuShare ? { cpuShare } : {}),
       ...(warmup ? { warmup } : {}),
+      ...(c.sysmonWakeCpuUs > 0
+        ? { sysmonWake: { cpuNs: usToNs(c.sysmonWakeCpuUs), hostCpus: runtime.hostCpus } }
+        : {}),
       ...(runtime.cpuLimitCores !== undefined
         ? {
             cpuQuota: {

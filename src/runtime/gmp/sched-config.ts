@@ -50,6 +50,8 @@ export interface SchedConfig {
   cpuShare?: CpuShare;
   /** The container's CPU limit as a CFS quota per period (absent: no limit). */
   cpuQuota?: { quotaNs: number; periodNs: number };
+  /** What a sysmon wake costs a running M on its core, and the host CPUs (cpu.ts; absent: sysmon is free). */
+  sysmonWake?: { cpuNs: number; hostCpus: number };
   /** The garbage collector (used when some program allocates). */
   gc?: GcConfig;
   /** Runtime memory besides heap and stacks (counted by GOMEMLIMIT and the container), bytes. */

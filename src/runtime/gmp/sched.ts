@@ -227,6 +227,8 @@ export class Sched {
     this.kRunnextSteal = sim.registerKind('gmp.runnext-steal', (m, victim) => runnextStealRetry(this, m, victim));
     // sysmon's usleep(delay) returns after delay + timer slack + the thread's wake-up (issue 26).
     this.sysmon = new Sysmon(sim, this, (cfg.costs.timerSlackNs ?? 0) + cfg.costs.threadWakeNs, cfg.costs.usleepLate);
+    // Its wakes take CPU from the running Ms when they and it outnumber the host CPUs (costs.sysmonWakeCpuUs).
+    if (cfg.sysmonWake !== undefined && cfg.sysmonWake.cpuNs > 0) this.cpu.sysmon = this.sysmon;
     // The main M (m0) exists from the start and parks as the network poller of an idle server.
     const m0 = this.allocm();
     becomePoller(this, m0);

@@ -86,6 +86,8 @@ export class Sysmon {
   private idle = 0;
   private delayUs = 0;
   private sleeping = false;
+  /** The deep sleep's pending wake is exitsyscall's (it resets the backoff), not its timeout's. */
+  private wakeResets = false;
   /** sched.lastpoll (time of the last netpoll when no M is blocked in netpoll). */
   lastpoll = 0;
   private allIdleSince = 0;
@@ -196,6 +198,46 @@ export class Sysmon {
       k++;
       t += d * US + this.lateNs(k, d);
       if (t >= x) return t;
+      idle++;
+    }
+  }
+
+  /**
+   * How many times sysmon's thread wakes in (from, to], assuming no loop after the last evaluated one acts
+   * (as firstLoopAtOrAfter): each loop, and a deep sleep's wake (exitsyscall's resets the backoff, as
+   * wake does). The CPU charges each wake to the Ms running beside it (cpu.ts, costs.sysmonWakeCpuUs).
+   * The skipping and the every-loop sysmon give the same count: both project from the same loop times.
+   */
+  loopsIn(from: number, to: number): number {
+    if (this.s.dead) return 0;
+    let t = this.T,
+      idle = this.idle,
+      d = this.delayUs,
+      k = this.n,
+      count = 0;
+    if (this.sleeping) {
+      if (this.eventAt > to) return 0; // no loop runs in a deep sleep
+      t = this.eventAt;
+      if (t > from) count++;
+      if (this.wakeResets) {
+        idle = 0;
+        d = 20;
+      }
+      idle++; // the wake's own loop (body) retakes nothing, as the loops below
+    }
+    for (;;) {
+      d = Sysmon.nextDelayUs(idle, d);
+      if (d === MAX_DELAY_US && idle > 50) {
+        // Saturated: loops at t + j·sat, j ≥ 1.
+        const sat = 10 * MS + this.sleepExtraNs;
+        const lo = Math.max(1, Math.floor((from - t) / sat) + 1);
+        const hi = Math.floor((to - t) / sat);
+        return hi >= lo ? count + hi - lo + 1 : count;
+      }
+      k++;
+      t += d * US + this.lateNs(k, d);
+      if (t > to) return count;
+      if (t > from) count++;
       idle++;
     }
   }
@@ -312,6 +354,7 @@ export class Sysmon {
     if (this.eventH >= 0) this.sim.cancel(this.eventH);
     this.eventH = this.sim.schedule(0, this.kWake, 0, 1);
     this.eventAt = this.sim.now;
+    this.wakeResets = true;
   }
 
   private schedule(at: number): void {
@@ -359,6 +402,7 @@ export class Sysmon {
       if (next > now) {
         // Deep sleep until the next timer (or forcegcperiod/2); only exitsyscall wakes it earlier.
         this.sleeping = true;
+        this.wakeResets = false;
         this.eventAt = Math.min(next, now + MAX_DEEP_SLEEP_NS);
         this.eventH = this.sim.scheduleAt(this.eventAt, this.kWake, 0, 0);
         return;
