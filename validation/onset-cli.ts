@@ -5,6 +5,7 @@ import {
   describeOnsets,
   HORIZON_S,
   loadavg,
+  measureSysmonWakeCpuUs,
   measureUsleepLateDist,
   measureUsleepLateUs,
   modelRuns,
@@ -15,8 +16,10 @@ import {
   RUNS,
   realRuns,
   SEEDS,
+  SYSMON_WAKE_CPU_US_2026_11_30,
   USLEEP_LATE_BESIDE_HANDLER_2026_11_30,
   withBurstStretch,
+  withSysmonWakeCpu,
   withUsleepLate,
   withUsleepLateDist,
 } from './onset.js';
@@ -79,8 +82,20 @@ for (const rate of opts.rates) {
     `model defaults with usleep(20)'s tail beside a handler (2026-11-30), ${opts.seeds} seeds: ` +
       seedsOnsets(withUsleepLateDist(doc, USLEEP_LATE_BESIDE_HANDLER_2026_11_30)),
   );
+  // sysmon's wakes on the handler's core (costs.sysmonWakeCpuUs), as measured on 2026-11-30.
+  const wakeUs = SYSMON_WAKE_CPU_US_2026_11_30;
+  out(
+    `model defaults with sysmon's wakes costing ${wakeUs} µs (2026-11-30), ${opts.seeds} seeds: ` +
+      seedsOnsets(withSysmonWakeCpu(doc, wakeUs)),
+  );
   if (opts.modelOnly) continue;
   const lateUs = measureUsleepLateUs();
+  const wakeNowUs = measureSysmonWakeCpuUs();
+  out(
+    `model with usleep(20) ${lateUs.toFixed(1)} µs late and sysmon's wakes costing ${wakeNowUs.toFixed(1)} µs ` +
+      `(both measured now on CPU 0), ${opts.seeds} seeds: ` +
+      seedsOnsets(withSysmonWakeCpu(withUsleepLate(doc, lateUs), wakeNowUs)),
+  );
   out(
     `model with usleep(20) ${lateUs.toFixed(1)} µs late (measured now on CPU 0), ${opts.seeds} seeds: ` +
       seedsOnsets(withUsleepLate(doc, lateUs)),
@@ -110,7 +125,7 @@ for (const rate of opts.rates) {
   );
   const stretch = runs.map((r) => r.cpuStretch);
   out(
-    `real: load average before each run ${loads.join(', ')}; CPU stretch ` +
+    `real: load average before each run ${loads.join(', ')}, after the last ${loadavg()}; CPU stretch ` +
       `${stretch.map((x) => x.toFixed(2)).join(', ')} (median ${median(stretch)!.toFixed(2)})`,
   );
   const both = withBurstStretch(withUsleepLate(doc, lateUs), median(stretch)!);

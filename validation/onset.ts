@@ -47,7 +47,11 @@ export interface ModelRun {
 
 export const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
 
-/** The scenario: the server as written (`server: net/http`: its read of each request is a syscall). */
+/**
+ * The scenario: the server as written (`server: net/http`: its read of each request is a syscall), on one
+ * host CPU, as httpsyscalls runs: it re-executes itself under `taskset -c 0`, so its handler's M, the Ms in
+ * syscalls and sysmon all share CPU 0 (with costs.sysmonWakeCpuUs set, sysmon's wakes cost the handler).
+ */
 export function onsetDoc(rate: number, horizonS: number): Record<string, unknown> {
   return {
     durationS: horizonS,
@@ -59,7 +63,7 @@ export function onsetDoc(rate: number, horizonS: number): Record<string, unknown
         steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }],
       },
     },
-    runtime: { gomaxprocs: 1, hostCpus: 2, server: 'net/http' },
+    runtime: { gomaxprocs: 1, hostCpus: 1, server: 'net/http' },
   };
 }
 
@@ -94,6 +98,34 @@ export function withUsleepLate(doc: Record<string, unknown>, lateUs: number): Re
   const runtime = doc.runtime as Record<string, unknown>;
   const costs = (runtime.costs ?? {}) as Record<string, unknown>;
   return { ...doc, runtime: { ...runtime, costs: { ...costs, timerSlackUs: Math.max(0, lateUs - wakeUs) } } };
+}
+
+/**
+ * What one wake of sysmon's thread costs the handler's thread on their shared core, µs: `calibrate
+ * sysmoncost` on the Intel VM of 2026-11-30 (load 1.4–1.5; results/reference/sysmon-cost/): a spinner lost
+ * 29.4–30.5 µs of progress per wake of a thread doing nanosleep(20 µs) back to back on its core (1.43–1.48×
+ * slower beside it). Mostly the VM's: the sleeper's own CPU is 18 µs a wake, and the rest falls to neither.
+ */
+export const SYSMON_WAKE_CPU_US_2026_11_30 = 29.8;
+
+/** What a sysmon-like wake costs a spinning thread on CPU 0 now (calibrate sysmoncost, 10 pairs of 200 ms). */
+export function measureSysmonWakeCpuUs(): number {
+  const r = goRun<{ sysmonCost: { medianCostNsPerWake: number } }>('calibrate', 1, ['sysmoncost', 10, 200], {}, [
+    'taskset',
+    '-c',
+    '0',
+    'nice',
+    '-n',
+    '-10',
+  ]);
+  return r.out.sysmonCost.medianCostNsPerWake / 1000;
+}
+
+/** The scenario with each sysmon wake costing the running M `us` (costs.sysmonWakeCpuUs). */
+export function withSysmonWakeCpu(doc: Record<string, unknown>, us: number): Record<string, unknown> {
+  const runtime = doc.runtime as Record<string, unknown>;
+  const costs = (runtime.costs ?? {}) as Record<string, unknown>;
+  return { ...doc, runtime: { ...runtime, costs: { ...costs, sysmonWakeCpuUs: us } } };
 }
 
 /** A table of usleep(20) lateness quantiles (costs.usleepLateQuantilesUs). */

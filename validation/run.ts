@@ -13,6 +13,7 @@ import {
   HORIZON_S,
   loadavg,
   type ModelRun,
+  measureSysmonWakeCpuUs,
   measureUsleepLateUs,
   modelRuns,
   ONSET_RATES,
@@ -22,6 +23,7 @@ import {
   SEEDS,
   trapStats,
   withBurstStretch,
+  withSysmonWakeCpu,
   withUsleepLate,
 } from './onset.js';
 import { networkRoundTrip, runServiceCases } from './service.js';
@@ -524,6 +526,7 @@ for (const procs of [1, 2]) {
     const horizon = HORIZON_S[rate];
     const load = loadavg();
     const lateUs = measureUsleepLateUs();
+    const wakeUs = measureSysmonWakeCpuUs();
     const real = realRuns(rate, RUNS[rate], horizon);
     const doc = onsetDoc(rate, horizon);
     const runs = [modelRuns(doc), modelRuns({ ...doc, calibration: CALIBRATION })] as const;
@@ -562,8 +565,10 @@ for (const procs of [1, 2]) {
       0,
       `real runs ${onsets(real)}; gmpsim defaults ${onsets(runs[0])}, calibrated ${onsets(runs[1])}, ` +
         `with usleep(20) ${lateUs.toFixed(1)} µs late as measured before the real runs ` +
-        `${onsets(modelRuns(withUsleepLate(doc, lateUs)))}, and with its bursts also × their CPU stretch ` +
-        `${stretch} ${onsets(modelRuns(withBurstStretch(withUsleepLate(doc, lateUs), Number(stretch))))}`,
+        `${onsets(modelRuns(withUsleepLate(doc, lateUs)))}, with its bursts also × their CPU stretch ` +
+        `${stretch} ${onsets(modelRuns(withBurstStretch(withUsleepLate(doc, lateUs), Number(stretch))))}, and ` +
+        `instead with sysmon's wakes costing the handler ${wakeUs.toFixed(1)} µs as measured beside them ` +
+        `${onsets(modelRuns(withSysmonWakeCpu(withUsleepLate(doc, lateUs), wakeUs)))}`,
       2,
     );
     if (rate === 150)
