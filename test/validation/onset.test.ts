@@ -5,9 +5,11 @@ import {
   medianInterval,
   onsetDoc,
   onsetS,
+  SYSMON_WAKE_CPU_US_2026_11_30,
   trapStats,
   USLEEP_LATE_BESIDE_HANDLER_2026_11_30,
   withBurstStretch,
+  withSysmonWakeCpu,
   withUsleepLate,
   withUsleepLateDist,
 } from '../../validation/onset.js';
@@ -104,5 +106,15 @@ describe('validation: the syscall backlog onset statistics', () => {
     expect((doc.workload as typeof d.workload).request.steps[0]).to.deep.equal({
       cpu: { dist: 'exponential', meanMs: 1 },
     });
+  });
+
+  it("runs the server's threads on one host CPU, as httpsyscalls pins them, and adds sysmon's wake cost", () => {
+    const doc = onsetDoc(300, 20);
+    expect(parseScenario(JSON.stringify(doc), 'onset.json').runtime).to.include({ gomaxprocs: 1, hostCpus: 1 });
+    const d = withSysmonWakeCpu(withUsleepLate(doc, 71), SYSMON_WAKE_CPU_US_2026_11_30) as {
+      runtime: { costs: object };
+    };
+    expect(d.runtime.costs).to.deep.equal({ timerSlackUs: 66, sysmonWakeCpuUs: 29.8 });
+    expect(parseScenario(JSON.stringify(d), 'onset.json').runtime.costs.sysmonWakeCpuUs).to.equal(29.8);
   });
 });
