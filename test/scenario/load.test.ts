@@ -31,6 +31,7 @@ describe('scenario loading', () => {
       runnextStealWaitUs: 3,
       stackCopyNsPerKB: 50,
       timerSlackUs: 50,
+      sysmonWakeCpuUs: 0,
       mallocNsPerObject: 15,
       mallocLargeUs: 2,
       zeroNsPerKB: 50,
