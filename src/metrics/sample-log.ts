@@ -18,6 +18,24 @@ const u32 = new Uint32Array(f64.buffer);
 /** Index of the high 32 bits of a float64 in u32 (little- or big-endian host). */
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
+/** Logs of this many values take `radixQuantiles` (below, Floyd–Rivest wins; above, the counts' scan does). */
+const RADIX_MIN = 256;
+const RADIX_MAX = 1 << 16;
+/** radixQuantiles' buckets at most, its counts, and which buckets it gathers (slot + 1; 0: none). */
+const RADIX_BUCKETS = 2048;
+const radixCounts = new Int32Array(RADIX_BUCKETS);
+const radixWant = new Int32Array(RADIX_BUCKETS);
+
+/**
+ * An order-preserving 32-bit key of a finite double: its high word, sign-flipped (positive values) or
+ * inverted (negative ones), as an unsigned integer. Equal keys: values within 2^-20 of each other (relative).
+ */
+function keyOf(v: number): number {
+  f64[0] = v;
+  const hi = u32[HI]!;
+  return (hi & 0x80000000 ? ~hi : hi | 0x80000000) >>> 0;
+}
+
 /** The bucket of a positive value: its exponent and top SUB_BITS mantissa bits, clamped to the range. */
 function bucketOf(v: number): number {
   f64[0] = v;
@@ -121,6 +139,7 @@ export class SampleLog {
     if (n === 0) return ps.map(() => NaN);
     const a = this.data;
     if (a === undefined) return ps.map((p) => this.foldedQuantile(p));
+    if (n >= RADIX_MIN && n <= RADIX_MAX && ps.length <= 2) return this.radixQuantiles(ps);
     // Ascending p, so each selection works on the part right of the last one.
     const order = ps.map((_, i) => i).sort((x, y) => ps[x]! - ps[y]!);
     const out = new Array<number>(ps.length);
@@ -151,6 +170,78 @@ export class SampleLog {
       }
     }
     return out;
+  }
+
+  /**
+   * `quantiles` for a log of RADIX_MIN…RADIX_MAX values and one or two p (a time series' interval p50 and
+   * p99, once a sample): the order statistics R-7 reads found by one counting pass over the values' keys
+   * (their high words, order-preserving, shifted into ≤ RADIX_BUCKETS buckets between the log's min and
+   * max), a scan of the counts, and one pass gathering the few values of the buckets those ranks fall in,
+   * selected among themselves. Branch-light passes, where Floyd–Rivest's partitions mispredict about
+   * half their comparisons on random values (issue 24: 28–36 µs a sample at 2,000 values). The same
+   * order statistics, so the same numbers (a fast-check property against sort + d3's quantileSorted).
+   */
+  private radixQuantiles(ps: readonly number[]): number[] {
+    const a = this.data!;
+    const n = this.n;
+    const k0 = keyOf(this.minV);
+    const span = keyOf(this.maxV) - k0;
+    let shift = 0;
+    while (span >>> shift >= RADIX_BUCKETS) shift++;
+    const nb = (span >>> shift) + 1;
+    const counts = radixCounts;
+    counts.fill(0, 0, nb);
+    for (let i = 0; i < n; i++) counts[(keyOf(a[i]!) - k0) >>> shift]!++;
+    // The ranks R-7 reads: per p, ⌊(n−1)p⌋ and the next (clamped); at most four.
+    const ranks: number[] = [];
+    for (const p of ps) {
+      if (Number.isNaN(p)) continue;
+      const h = (n - 1) * Math.min(1, Math.max(0, p));
+      const i0 = Math.floor(h);
+      ranks.push(i0, Math.min(i0 + 1, n - 1));
+    }
+    ranks.sort((x, y) => x - y);
+    // Each rank's bucket and its rank within the bucket; a bucket is gathered once (want: slot + 1).
+    const want = radixWant;
+    const rankBucket: number[] = [];
+    const rankIn: number[] = [];
+    const buckets: number[] = [];
+    let b = 0;
+    let before = 0;
+    for (const r of ranks) {
+      while (before + counts[b]! <= r) before += counts[b++]!;
+      rankBucket.push(b);
+      rankIn.push(r - before);
+      if (buckets[buckets.length - 1] !== b) buckets.push(b);
+    }
+    const gathered: Float64Array[] = [];
+    const filled = new Int32Array(buckets.length);
+    for (let j = 0; j < buckets.length; j++) {
+      want[buckets[j]!] = j + 1;
+      gathered.push(new Float64Array(counts[buckets[j]!]!));
+    }
+    for (let i = 0; i < n; i++) {
+      const v = a[i]!;
+      const w = want[(keyOf(v) - k0) >>> shift]!;
+      if (w !== 0) gathered[w - 1]![filled[w - 1]!++] = v;
+    }
+    for (const bk of buckets) want[bk] = 0;
+    const ofRank = (r: number): number => {
+      const j = ranks.indexOf(r);
+      const g = gathered[buckets.indexOf(rankBucket[j]!)]!;
+      select(g, rankIn[j]!, 0, g.length - 1);
+      return g[rankIn[j]!]!;
+    };
+    return ps.map((p) => {
+      if (Number.isNaN(p)) return NaN;
+      const h = (n - 1) * Math.min(1, Math.max(0, p));
+      const i0 = Math.floor(h);
+      const v0 = ofRank(i0);
+      if (n < 2 || p <= 0) return v0;
+      if (p >= 1) return ofRank(n - 1);
+      const v1 = ofRank(i0 + 1);
+      return v0 + (v1 - v0) * (h - i0);
+    });
   }
 
   /**
