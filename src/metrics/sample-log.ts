@@ -18,9 +18,8 @@ const u32 = new Uint32Array(f64.buffer);
 /** Index of the high 32 bits of a float64 in u32 (little- or big-endian host). */
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
-/** Logs of this many values take `radixQuantiles` (below, Floyd–Rivest wins; above, the counts' scan does). */
+/** Logs of this many values or more take `radixQuantiles` (below, Floyd–Rivest's selection is as quick). */
 const RADIX_MIN = 256;
-const RADIX_MAX = 1 << 16;
 /** radixQuantiles' buckets at most, its counts, and which buckets it gathers (slot + 1; 0: none). */
 const RADIX_BUCKETS = 2048;
 const radixCounts = new Int32Array(RADIX_BUCKETS);
@@ -32,7 +31,11 @@ const radixWant = new Int32Array(RADIX_BUCKETS);
  */
 function keyOf(v: number): number {
   f64[0] = v;
-  const hi = u32[HI]!;
+  return keyOfHigh(u32[HI]!);
+}
+
+/** keyOf from the double's high word. */
+function keyOfHigh(hi: number): number {
   return (hi & 0x80000000 ? ~hi : hi | 0x80000000) >>> 0;
 }
 
@@ -139,7 +142,7 @@ export class SampleLog {
     if (n === 0) return ps.map(() => NaN);
     const a = this.data;
     if (a === undefined) return ps.map((p) => this.foldedQuantile(p));
-    if (n >= RADIX_MIN && n <= RADIX_MAX && ps.length <= 2) return this.radixQuantiles(ps);
+    if (n >= RADIX_MIN) return this.radixQuantiles(ps);
     // Ascending p, so each selection works on the part right of the last one.
     const order = ps.map((_, i) => i).sort((x, y) => ps[x]! - ps[y]!);
     const out = new Array<number>(ps.length);
@@ -173,13 +176,14 @@ export class SampleLog {
   }
 
   /**
-   * `quantiles` for a log of RADIX_MIN…RADIX_MAX values and one or two p (a time series' interval p50 and
-   * p99, once a sample): the order statistics R-7 reads found by one counting pass over the values' keys
-   * (their high words, order-preserving, shifted into ≤ RADIX_BUCKETS buckets between the log's min and
-   * max), a scan of the counts, and one pass gathering the few values of the buckets those ranks fall in,
-   * selected among themselves. Branch-light passes, where Floyd–Rivest's partitions mispredict about
-   * half their comparisons on random values (issue 24: 28–36 µs a sample at 2,000 values). The same
-   * order statistics, so the same numbers (a fast-check property against sort + d3's quantileSorted).
+   * `quantiles` for a log of RADIX_MIN values or more: the order statistics R-7 reads found by one counting
+   * pass over the values' keys (their high words, order-preserving, shifted into ≤ RADIX_BUCKETS buckets
+   * between the log's min and max), a scan of the counts, and one pass gathering the values of the buckets
+   * those ranks fall in, selected among themselves. Branch-light passes, where Floyd–Rivest's partitions
+   * mispredict about half their comparisons on random values: a time series' interval p50/p99 of 2,000
+   * latencies 32–37 → 19–22 µs a sample (issue 24). Every long log takes it too (the end of the run's): left
+   * to Floyd–Rivest alone, those ran cold at the end of the run, +30–45 ms at 900 simulated s. The same order
+   * statistics, so the same numbers (a fast-check property against sort + d3's quantileSorted).
    */
   private radixQuantiles(ps: readonly number[]): number[] {
     const a = this.data!;
@@ -191,8 +195,10 @@ export class SampleLog {
     const nb = (span >>> shift) + 1;
     const counts = radixCounts;
     counts.fill(0, 0, nb);
-    for (let i = 0; i < n; i++) counts[(keyOf(a[i]!) - k0) >>> shift]!++;
-    // The ranks R-7 reads: per p, ⌊(n−1)p⌋ and the next (clamped); at most four.
+    // The values' high words, read in place (keyOf's round trip through a scratch double costs a pass).
+    const words = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
+    for (let i = HI; i < 2 * n; i += 2) counts[(keyOfHigh(words[i]!) - k0) >>> shift]!++;
+    // The ranks R-7 reads: per p, ⌊(n−1)p⌋ and the next (clamped).
     const ranks: number[] = [];
     for (const p of ps) {
       if (Number.isNaN(p)) continue;
@@ -221,9 +227,8 @@ export class SampleLog {
       gathered.push(new Float64Array(counts[buckets[j]!]!));
     }
     for (let i = 0; i < n; i++) {
-      const v = a[i]!;
-      const w = want[(keyOf(v) - k0) >>> shift]!;
-      if (w !== 0) gathered[w - 1]![filled[w - 1]!++] = v;
+      const w = want[(keyOfHigh(words[2 * i + HI]!) - k0) >>> shift]!;
+      if (w !== 0) gathered[w - 1]![filled[w - 1]!++] = a[i]!;
     }
     for (const bk of buckets) want[bk] = 0;
     const ofRank = (r: number): number => {

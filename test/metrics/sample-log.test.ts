@@ -43,7 +43,7 @@ describe('SampleLog.quantiles: selection gives the numbers sorting gave', () => 
     );
   });
 
-  it('a time series interval (256…65,536 values, one or two quantiles: the counting path) as sorting', () => {
+  it('a time series interval (256 values or more, one or two quantiles: the counting path) as sorting', () => {
     // Latency-like values (spread over decades, ties, zeros) and signed ones; p50/p99 and any pair.
     const spread = fc.oneof(
       fc.double({ min: 1e-3, max: 1e4, noNaN: true }),
