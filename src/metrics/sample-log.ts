@@ -27,7 +27,8 @@ const radixWant = new Int32Array(RADIX_BUCKETS);
 
 /**
  * An order-preserving 32-bit key of a finite double: its high word, sign-flipped (positive values) or
- * inverted (negative ones), as an unsigned integer. Equal keys: values within 2^-20 of each other (relative).
+ * inverted (negative ones), as an unsigned integer; never decreasing in the value, so −0 (and a negative
+ * value that small) takes +0's key. Equal keys: values within 2^-20 of each other (relative).
  */
 function keyOf(v: number): number {
   f64[0] = v;
@@ -36,6 +37,7 @@ function keyOf(v: number): number {
 
 /** keyOf from the double's high word. */
 function keyOfHigh(hi: number): number {
+  if (hi === 0x80000000) return hi; // −0, or a negative value past 2^-1042: +0's key, which −0 equals
   return (hi & 0x80000000 ? ~hi : hi | 0x80000000) >>> 0;
 }
 

@@ -60,6 +60,16 @@ describe('SampleLog.quantiles: selection gives the numbers sorting gave', () => 
       ),
       { numRuns: 200 },
     );
+    // −0 beside +0 (the log's min either, as it came first) and tiny values: counted with +0 (the same
+    // numbers, up to the sign of zero).
+    const zeros = Array.from({ length: 600 }, (_, i) => [0, -0, 5e-324, 1, 2.5][i % 5]!);
+    const negatives = Array.from({ length: 600 }, (_, i) => [-0, 0, -5e-324, -1, 3][i % 5]!);
+    for (const order of [zeros, [...zeros].reverse(), negatives, [...negatives].reverse()]) {
+      const got = logOf(order)
+        .quantiles([0.2, 0.5])
+        .map((v) => v + 0);
+      expect(got).to.deep.equal(bySorting(order, [0.2, 0.5]).map((v) => v + 0));
+    }
     // One value repeated; two clusters far apart (every value in two buckets); the largest size counted.
     expect(logOf(Array(300).fill(3.25)).quantiles([0.5, 0.99])).to.deep.equal([3.25, 3.25]);
     const two = Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? 1e-6 * (1 + i / 1e4) : 1e6 * (1 + i / 1e4)));
