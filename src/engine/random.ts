@@ -285,6 +285,8 @@ export class KeyedStream extends RandomStream {
   /** The current sub-stream's lanes; `x` is lane 1 plus the counter's Weyl steps. */
   private x = 0;
   private lane2 = 0;
+  /** The k2 that `lane2` was made from (NaN: none yet). */
+  private lastK2 = NaN;
 
   constructor(name: string, seed: string) {
     // The base class's prng serves only the ziggurat's rare path (exponentialSlow takes a function).
@@ -309,12 +311,17 @@ export class KeyedStream extends RandomStream {
     h ^= h >>> 15;
     h = Math.imul(h, 0x846ca68b);
     this.x = h ^ (h >>> 16);
-    h = (k2 + 0x27d4eb2f) ^ this.base2;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x7feb352d);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x846ca68b);
-    this.lane2 = h ^ (h >>> 16);
+    // Lane 2 depends on k2 alone, and a stream is mostly sought with the k2 of its last seek (a request's
+    // draws: k2 is the op's pc, one per sampler's stream): kept, not hashed again (issue 24).
+    if (k2 !== this.lastK2) {
+      h = (k2 + 0x27d4eb2f) ^ this.base2;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x7feb352d);
+      h ^= h >>> 15;
+      h = Math.imul(h, 0x846ca68b);
+      this.lane2 = h ^ (h >>> 16);
+      this.lastK2 = k2;
+    }
     this.spareNormal = NaN;
   }
 

@@ -96,6 +96,7 @@ export class PodEngines implements WindowEngines {
         this.delivered++;
         if (!this.delivery!.deliverNow(k, id)) this.push(k, s!.now, id, seq);
       });
+      s.markHot(this.deliverKinds[k]!); // one event a request (Simulation.markHot)
       this.sims[k] = s;
     }
     return s;

@@ -412,7 +412,8 @@ export class Experiment implements CompletionSink {
     this.intervalArrivals++;
     if (now >= this.warmupNs) this.arrivedMeasured++;
     this.sendAttempt(now, 0, this.arrived - 1, now);
-    const next = this.arrivals.nextNs(now);
+    const gap = this.arrivals.gapNs;
+    const next = gap !== undefined ? now + gap() : this.arrivals.nextNs(now);
     this.nextArrivalNs = next <= this.endNs ? next : Infinity;
   }
 

@@ -493,4 +493,48 @@ describe('engine/Simulation', () => {
     sim.nextTime = 5;
     expect(() => sim.postAt(k)).to.throw(RangeError);
   });
+
+  it('hot kinds (markHot) dispatch exactly as the others: same events, same order, same handlers (fast-check)', () => {
+    // Six kinds, each handler logging and scheduling follow-ups from a script; marking any subset hot
+    // (in any order, repeats and a fifth or sixth included, which are ignored) gives the same log.
+    const run = (script: Array<[number, number, number]>, hot: number[], until: number): string[] => {
+      const sim = new Simulation();
+      const log: string[] = [];
+      let i = 0;
+      const kinds: number[] = [];
+      for (let n = 0; n < 6; n++) {
+        kinds.push(
+          sim.registerKind(`k${n}`, (target, arg) => {
+            log.push(`${sim.now}:${n}:${target}:${arg}`);
+            // Each dispatch schedules the script's next event (if any), some at delay 0 (ties).
+            if (i < script.length) {
+              const [kind, delay, target2] = script[i++]!;
+              sim.post(delay, kinds[kind]!, target2, i);
+            }
+          }),
+        );
+      }
+      for (const h of hot) sim.markHot(kinds[h]!);
+      for (let n = 0; n < 3 && i < script.length; n++) {
+        const [kind, delay, target] = script[i++]!;
+        sim.post(delay, kinds[kind]!, target, i);
+      }
+      sim.runUntil(until);
+      sim.run();
+      return log;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 }), fc.nat(9)), {
+          maxLength: 80,
+        }),
+        fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 7 }),
+        fc.nat(60),
+        (script, hot, until) => {
+          expect(run(script, hot, until)).to.deep.equal(run(script, [], until));
+        },
+      ),
+    );
+    expect(() => new Simulation().markHot(0)).to.throw(RangeError);
+  });
 });

@@ -43,6 +43,41 @@ describe('SampleLog.quantiles: selection gives the numbers sorting gave', () => 
     );
   });
 
+  it('a time series interval (256 values or more, one or two quantiles: the counting path) as sorting', () => {
+    // Latency-like values (spread over decades, ties, zeros) and signed ones; p50/p99 and any pair.
+    const spread = fc.oneof(
+      fc.double({ min: 1e-3, max: 1e4, noNaN: true }),
+      fc.constantFrom(0, 1, 2.5),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 }).map((v) => (v === 0 ? 0 : v)),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(spread, { minLength: 256, maxLength: 5000 }),
+        fc.oneof(fc.constant<number[]>([0.5, 0.99]), fc.array(quantile, { minLength: 1, maxLength: 2 })),
+        (values, ps) => {
+          expect(logOf(values).quantiles(ps)).to.deep.equal(bySorting(values, ps));
+        },
+      ),
+      { numRuns: 200 },
+    );
+    // −0 beside +0 (the log's min either, as it came first) and tiny values: counted with +0 (the same
+    // numbers, up to the sign of zero).
+    const zeros = Array.from({ length: 600 }, (_, i) => [0, -0, 5e-324, 1, 2.5][i % 5]!);
+    const negatives = Array.from({ length: 600 }, (_, i) => [-0, 0, -5e-324, -1, 3][i % 5]!);
+    for (const order of [zeros, [...zeros].reverse(), negatives, [...negatives].reverse()]) {
+      const got = logOf(order)
+        .quantiles([0.2, 0.5])
+        .map((v) => v + 0);
+      expect(got).to.deep.equal(bySorting(order, [0.2, 0.5]).map((v) => v + 0));
+    }
+    // One value repeated; two clusters far apart (every value in two buckets); the largest size counted.
+    expect(logOf(Array(300).fill(3.25)).quantiles([0.5, 0.99])).to.deep.equal([3.25, 3.25]);
+    const two = Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? 1e-6 * (1 + i / 1e4) : 1e6 * (1 + i / 1e4)));
+    expect(logOf(two).quantiles([0.5, 0.99])).to.deep.equal(bySorting(two, [0.5, 0.99]));
+    const big = Array.from({ length: 1 << 16 }, (_, i) => ((i * 7919) % 65_537) / 13);
+    expect(logOf(big).quantiles([0.5, 0.99])).to.deep.equal(bySorting(big, [0.5, 0.99]));
+  });
+
   it('the summary quantiles of a large log, asked twice (the second call sees the reordered log)', () => {
     const vs = Array.from({ length: 200_001 }, (_, i) => ((i * 7919) % 100_003) / 7 + (i % 3 === 0 ? 5 : 0));
     const ps = [0, 0.5, 0.9, 0.95, 0.99, 0.999];
