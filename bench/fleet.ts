@@ -31,6 +31,8 @@ const singleEngine = process.env.GMPSIM_BENCH_SINGLE_ENGINE === '1';
 const threads = process.env.GMPSIM_BENCH_THREADS !== undefined ? Number(process.env.GMPSIM_BENCH_THREADS) : undefined;
 const hostCount = process.env.GMPSIM_BENCH_HOSTS !== undefined ? Number(process.env.GMPSIM_BENCH_HOSTS) : undefined;
 const hostsHere = process.env.GMPSIM_BENCH_HOSTS_HERE === '1';
+const slicesPerSample =
+  process.env.GMPSIM_BENCH_SLICES !== undefined ? Number(process.env.GMPSIM_BENCH_SLICES) : undefined;
 function podHosts(init: HostInit, count: number): PodTransport[] {
   const k = hostCount ?? count;
   return hostsHere ? Array.from({ length: k }, () => new HostOnThisThread(init)) : podWorkers(init, k);
@@ -64,6 +66,7 @@ const t0 = process.hrtime.bigint();
 const exp = new Experiment(s, 1, {
   sinks: { series, pods: podRows },
   singleEngine,
+  slicesPerSample,
   ...(threads !== undefined ? { threads, podHosts } : {}),
 });
 exp.advanceTo(exp.endNs);
@@ -112,6 +115,8 @@ const report = {
   cpuByThreadS: byThread,
   requests: summary.requests.completed,
   events: summary.engine.events,
+  // Slices started before the one before was heard (the hosts ran on while the coordinator worked).
+  slicesAhead: exp.slicesAhead,
   wallS: Math.round(wallS * 100) / 100,
   cpuS: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100,
   requestsPerCpuS: Math.round(summary.requests.completed / ((cpu.user + cpu.system) / 1e6)),
