@@ -33,8 +33,11 @@ const hostCount = process.env.GMPSIM_BENCH_HOSTS !== undefined ? Number(process.
 const hostsHere = process.env.GMPSIM_BENCH_HOSTS_HERE === '1';
 const slicesPerSample =
   process.env.GMPSIM_BENCH_SLICES !== undefined ? Number(process.env.GMPSIM_BENCH_SLICES) : undefined;
+/** GMPSIM_BENCH_MIX=a:b: this thread hosts a share a of the pods, and each of THREADS - 1 workers b. */
+const mix = process.env.GMPSIM_BENCH_MIX?.split(':').map(Number);
 function podHosts(init: HostInit, count: number): PodTransport[] {
   const k = hostCount ?? count;
+  if (mix) return [new HostOnThisThread(init, mix[0]), ...podWorkers(init, count - 1, mix[1])];
   return hostsHere ? Array.from({ length: k }, () => new HostOnThisThread(init)) : podWorkers(init, k);
 }
 const s = parseScenario(
@@ -111,6 +114,7 @@ const report = {
   windowed: exp.eligibility.eligible && !singleEngine,
   ...(threads !== undefined ? { threads, workerThreads: hostsHere ? 0 : exp.workerThreads } : {}),
   ...(hostsHere ? { hostsOnThisThread: hostCount ?? threads } : {}),
+  ...(mix ? { mix: `this thread ${mix[0]} : each worker ${mix[1]}` } : {}),
   // CPU by thread: the coordinator (main) is the serial share; with worker threads each runs its pods.
   cpuByThreadS: byThread,
   requests: summary.requests.completed,

@@ -24,6 +24,13 @@ import {
  * PodHost called on this thread.
  */
 export interface PodTransport {
+  /**
+   * The host answers within `send`, on this thread (HostOnThisThread): a slice is sent to it after the
+   * worker threads', so that they run while it does.
+   */
+  readonly here?: boolean;
+  /** Its share of the pods, relative to the other hosts' (default 1). */
+  readonly weight?: number;
   send(m: HostRequest): void;
   receive(): HostReply;
   close(): void;
@@ -81,6 +88,10 @@ export class ThreadedPods implements WindowEngines {
   private readonly stride: number;
   private pods: Pods | undefined;
   private closed = false;
+  /** Pod k lives on host cycle[k mod cycle.length] (each host's share is its weight). */
+  private readonly cycle: Int32Array;
+  /** The hosts in the order a slice is sent: worker threads first, then hosts on this thread. */
+  private readonly sendOrder: number[];
 
   constructor(
     private readonly clock: { now: number },
@@ -95,6 +106,8 @@ export class ThreadedPods implements WindowEngines {
     this.events = hosts.map(() => 0);
     this.hostDelivered = hosts.map(() => 0);
     this.stride = viewStride(scenario);
+    this.cycle = weightedCycle(hosts.map((t) => t.weight ?? 1));
+    this.sendOrder = [...hosts.keys()].sort((a, b) => Number(!!hosts[a]!.here) - Number(!!hosts[b]!.here));
     const gate = new Int32Array(new SharedArrayBuffer(4 * (1 + hosts.length)));
     for (const [h, t] of hosts.entries()) t.send({ op: 'gate', gate, host: h });
   }
@@ -109,7 +122,7 @@ export class ThreadedPods implements WindowEngines {
   }
 
   private host(k: number): number {
-    return k % this.hosts.length;
+    return this.cycle[k % this.cycle.length]!;
   }
 
   /** Pod k's runtime, made on its host at the coordinator's instant; here a view of it. */
@@ -216,7 +229,8 @@ export class ThreadedPods implements WindowEngines {
     const n = this.hosts.length;
     if (this.inFlight > 0) this.pipelined++;
     const seq = ++this.seq;
-    for (let h = 0; h < n; h++) {
+    for (let i = 0; i < n; i++) {
+      const h = this.sendOrder[i]!;
       const arrivals = this.arrivals[h]!.slice(0, this.arrivalCount[h]!);
       this.arrivalCount[h] = 0;
       this.hosts[h]!.send({ op: 'run', commands: this.take(h), untilNs, nowNs, arrivals, seq, view });
@@ -414,12 +428,44 @@ export class GmpPodView extends PodView {
   }
 }
 
-/** A pod host on this thread (tests: the window protocol without threads; the answers are the same). */
+/**
+ * Which host each pod in a cycle goes to: host h gets weights[h] of every sum(weights) pods, spread
+ * evenly (at each place, the host furthest behind its share), so pod k lives on cycle[k mod length].
+ */
+export function weightedCycle(weights: readonly number[]): Int32Array {
+  if (weights.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`host weights ${weights}: integers >= 1`);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const cycle = new Int32Array(total);
+  const given = weights.map(() => 0);
+  for (let r = 0; r < total; r++) {
+    let best = 0;
+    let behind = -Infinity;
+    for (let h = 0; h < weights.length; h++) {
+      const b = (weights[h]! * (r + 1)) / total - given[h]!;
+      if (b > behind) {
+        best = h;
+        behind = b;
+      }
+    }
+    cycle[r] = best;
+    given[best]!++;
+  }
+  return cycle;
+}
+
+/**
+ * A pod host on this thread: tests (the window protocol without threads; the answers are the same), and
+ * the coordinator's own share of the pods beside worker threads (`weight`), run while they run theirs.
+ */
 export class HostOnThisThread implements PodTransport {
+  readonly here = true;
   private readonly host: PodHost;
   private readonly replies: HostReply[] = [];
 
-  constructor(init: HostInit) {
+  constructor(
+    init: HostInit,
+    readonly weight = 1,
+  ) {
     this.host = new PodHost(init);
   }
 

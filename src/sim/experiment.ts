@@ -49,9 +49,10 @@ const PIPELINE_DEPTH = 2;
 /**
  * A windowed run's slices per sample interval (the windows' usual length). More slices overlap more of
  * the coordinator's routing and hearing with the hosts' running, but each costs every pod a return to its
- * engine (~3 µs of cache misses a pod a slice, measured on the fleet bench): 4 is the measured balance.
+ * engine (~2-3 µs of cache misses a pod a slice): on the fleet bench's one thread 4 slices cost 6 % more
+ * CPU than 1, 2 slices 0-3 %; on 2 vCPUs the threaded run is bound by its total CPU, so 2.
  */
-export const SLICES_PER_SAMPLE = 4;
+export const SLICES_PER_SAMPLE = 2;
 
 export interface ExperimentOptions {
   /** Emit a schedtrace line every this many ms of simulated time (GODEBUG=schedtrace=N). */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parallelEligibility } from '../../src/parallel/eligibility.js';
-import { HostOnThisThread } from '../../src/parallel/pod-threads.js';
-import { podWorkers } from '../../src/parallel/worker-transport.js';
+import { HostOnThisThread, weightedCycle } from '../../src/parallel/pod-threads.js';
+import { podWorkers, WorkerTransport } from '../../src/parallel/worker-transport.js';
 import { runFiles } from '../../src/report/run-files.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/schema.js';
@@ -62,6 +62,24 @@ describe('one run on every core: pipelined slices (issue 24 item 6)', function (
     }
   });
 
+  describe('weightedCycle: which host each pod of a cycle lives on', () => {
+    // [case, weights, cycle]
+    const cases: [string, number[], number[]][] = [
+      ['equal weights: pod k on host k mod n, as before weights', [1, 1, 1], [0, 1, 2]],
+      ['one host', [3], [0, 0, 0]],
+      ['a third here, two thirds on the worker, spread', [1, 2], [1, 0, 1]],
+      ['1:3', [1, 3], [1, 0, 1, 1]],
+      ['2:3, evenly interleaved', [2, 3], [1, 0, 1, 0, 1]],
+    ];
+    for (const [name, weights, cycle] of cases) {
+      it(name, () => expect([...weightedCycle(weights)]).to.deep.equal(cycle));
+    }
+    it('a weight that is not an integer >= 1 is refused', () => {
+      expect(() => weightedCycle([1, 0])).to.throw(/integers >= 1/);
+      expect(() => weightedCycle([1.5])).to.throw(/integers >= 1/);
+    });
+  });
+
   describe('on worker threads, the hosts running one slice while the next is routed', () => {
     const cases: [string, Scenario][] = [
       ['bench, 20 pods', benchScenario(20, 10)],
@@ -77,6 +95,19 @@ describe('one run on every core: pipelined slices (issue 24 item 6)', function (
         }
       });
     }
+
+    it('this thread hosting a share of the pods beside a worker (GMPSIM_BENCH_MIX), fatal error included', () => {
+      const mixed: ExperimentOptions['podHosts'] = (init) => [
+        new HostOnThisThread(init, 1),
+        new WorkerTransport(init, 2),
+      ];
+      for (const s of [benchScenario(12, 10), SCALED, benchScenario(3, 10, FATAL)]) {
+        const one = files(s, { threads: 1, slicesPerSample: 8 });
+        const r = run(s, { threads: 2, podHosts: mixed, slicesPerSample: 8 });
+        expect(r.ahead).to.be.greaterThan(0);
+        expect(r.files, s.name).to.deep.equal(one);
+      }
+    });
 
     it('a Go fatal error while the next slice is in flight: no host runs it, and its arrivals are as on one thread', () => {
       const s = benchScenario(3, 10, FATAL);
