@@ -23,6 +23,10 @@ import { Experiment } from '../src/sim/experiment.js';
  * For the threads' costs (README, *One run on every core*): GMPSIM_BENCH_HOSTS=K (with THREADS >= 2) puts
  * the pods on K hosts instead of N (K = 1: one worker holds every pod), and GMPSIM_BENCH_HOSTS_HERE=1 runs
  * those hosts on this thread (the tests' transport: the window protocol without threads).
+ * GMPSIM_BENCH_MIX=a:b (with THREADS=N) puts a share a of the pods on this thread, beside the coordinator,
+ * and b on each of N - 1 workers; GMPSIM_BENCH_SLICES=n cuts each sample interval into n slices (default
+ * 2: the pipeline's grain, results unchanged). `slicesAhead` counts the slices sent before the one before
+ * was heard (the pipelined ones).
  */
 const simulatedS = Number(process.env.GMPSIM_BENCH_SIMULATED_S ?? 3600);
 const pods = Number(process.env.GMPSIM_BENCH_PODS ?? 100);
