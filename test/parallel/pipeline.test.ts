@@ -109,7 +109,7 @@ describe('one run on every core: pipelined slices (issue 24 item 6)', function (
       }
     });
 
-    it('a Go fatal error while the next slice is in flight: no host runs it, and its arrivals are as on one thread', () => {
+    it('a Go fatal error with the next slice in flight: no host runs it, its arrivals are as on one thread', () => {
       const s = benchScenario(3, 10, FATAL);
       // Slices of 125 ms: the error at 0.54 s is in [0.5, 0.625), whose successor was routed and sent.
       const one = run(s, { threads: 1, slicesPerSample: 8 });
