@@ -23,6 +23,10 @@ import { Experiment } from '../src/sim/experiment.js';
  * For the threads' costs (README, *One run on every core*): GMPSIM_BENCH_HOSTS=K (with THREADS >= 2) puts
  * the pods on K hosts instead of N (K = 1: one worker holds every pod), and GMPSIM_BENCH_HOSTS_HERE=1 runs
  * those hosts on this thread (the tests' transport: the window protocol without threads).
+ * GMPSIM_BENCH_MIX=a:b (with THREADS=N) puts a share a of the pods on this thread, beside the coordinator,
+ * and b on each of N - 1 workers; GMPSIM_BENCH_SLICES=n cuts each sample interval into n slices (default
+ * 2: the pipeline's grain, results unchanged). `slicesAhead` counts the slices sent before the one before
+ * was heard (the pipelined ones).
  */
 const simulatedS = Number(process.env.GMPSIM_BENCH_SIMULATED_S ?? 3600);
 const pods = Number(process.env.GMPSIM_BENCH_PODS ?? 100);
@@ -31,8 +35,13 @@ const singleEngine = process.env.GMPSIM_BENCH_SINGLE_ENGINE === '1';
 const threads = process.env.GMPSIM_BENCH_THREADS !== undefined ? Number(process.env.GMPSIM_BENCH_THREADS) : undefined;
 const hostCount = process.env.GMPSIM_BENCH_HOSTS !== undefined ? Number(process.env.GMPSIM_BENCH_HOSTS) : undefined;
 const hostsHere = process.env.GMPSIM_BENCH_HOSTS_HERE === '1';
+const slicesPerSample =
+  process.env.GMPSIM_BENCH_SLICES !== undefined ? Number(process.env.GMPSIM_BENCH_SLICES) : undefined;
+/** GMPSIM_BENCH_MIX=a:b: this thread hosts a share a of the pods, and each of THREADS - 1 workers b. */
+const mix = process.env.GMPSIM_BENCH_MIX?.split(':').map(Number);
 function podHosts(init: HostInit, count: number): PodTransport[] {
   const k = hostCount ?? count;
+  if (mix) return [new HostOnThisThread(init, mix[0]), ...podWorkers(init, count - 1, mix[1])];
   return hostsHere ? Array.from({ length: k }, () => new HostOnThisThread(init)) : podWorkers(init, k);
 }
 const s = parseScenario(
@@ -64,6 +73,7 @@ const t0 = process.hrtime.bigint();
 const exp = new Experiment(s, 1, {
   sinks: { series, pods: podRows },
   singleEngine,
+  slicesPerSample,
   ...(threads !== undefined ? { threads, podHosts } : {}),
 });
 exp.advanceTo(exp.endNs);
@@ -108,10 +118,13 @@ const report = {
   windowed: exp.eligibility.eligible && !singleEngine,
   ...(threads !== undefined ? { threads, workerThreads: hostsHere ? 0 : exp.workerThreads } : {}),
   ...(hostsHere ? { hostsOnThisThread: hostCount ?? threads } : {}),
+  ...(mix ? { mix: `this thread ${mix[0]} : each worker ${mix[1]}` } : {}),
   // CPU by thread: the coordinator (main) is the serial share; with worker threads each runs its pods.
   cpuByThreadS: byThread,
   requests: summary.requests.completed,
   events: summary.engine.events,
+  // Slices started before the one before was heard (the hosts ran on while the coordinator worked).
+  slicesAhead: exp.slicesAhead,
   wallS: Math.round(wallS * 100) / 100,
   cpuS: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100,
   requestsPerCpuS: Math.round(summary.requests.completed / ((cpu.user + cpu.system) / 1e6)),

@@ -27,8 +27,15 @@ export interface WindowEngines {
   attach(delivery: PodDelivery): void;
   deliver(k: number, id: number, seq: number, tNs: number): void;
   record(k: number, id: number, tag: number): void;
-  runBefore(tNs: number): void;
-  runThrough(tNs: number): void;
+  /**
+   * A slice of a window, sent with the arrivals delivered since the last one: every pod's events through
+   * `untilNs`, then its clock reads `nowNs` (untilNs = nowNs − 1 before a barrier). `view`: the pods'
+   * barrier values are wanted after it (the window's last slice, or every slice of an unpipelined window).
+   * It may run at once, later, or (worker threads) while this thread goes on; `finish` waits for it.
+   */
+  start(untilNs: number, nowNs: number, view: boolean): void;
+  /** The oldest slice started has run: its records are ready for `drain` (a pod's error is thrown here). */
+  finish(): void;
   drain(take: (tNs: number, podIndex: number, id: number, tag: number) => void): void;
   eventsProcessed(): number;
   /** Workers ended (every exit path: the run's end, a fatal error, an exception). */
@@ -102,12 +109,20 @@ export class PodEngines implements WindowEngines {
     return s;
   }
 
-  /** Request `id` (logical request `seq`) reaches pod k at tNs, on the pod's engine. */
+  /**
+   * Request `id` (logical request `seq`) reaches pod k at tNs, on the pod's engine, once its slice runs
+   * (`finish`, or `runBefore`/`runThrough`, which place every arrival delivered so far). postInOrder: a
+   * pod's arrivals come in time order, so they skip the ladder's sorting (and need no handle).
+   */
   deliver(k: number, id: number, seq: number, tNs: number): void {
-    // postInOrder: a pod's arrivals come in time order, so they skip the ladder's sorting (and no handle).
-    const s = this.sims[k]!;
-    s.nextTime = tNs;
-    s.postInOrder(this.deliverKinds[k]!, id, seq);
+    let a = this.pending;
+    const o = this.pendingCount;
+    if (o + 4 > a.length) this.pending = a = grow(a, new Float64Array(a.length * 2));
+    a[o] = k;
+    a[o + 1] = id;
+    a[o + 2] = seq;
+    a[o + 3] = tNs;
+    this.pendingCount = o + 4;
   }
 
   /** Pod k's engine finished something the cluster must hear of at the barrier (COMPLETED or DRAINED). */
@@ -148,13 +163,49 @@ export class PodEngines implements WindowEngines {
     return this.failure?.k;
   }
 
+  /**
+   * Routed arrivals not yet on their pods' engines, (pod, id, seq, time) each: a slice's go onto the
+   * engines when it runs, as a worker's host places them, so the pods' tie order cannot depend on how far
+   * ahead the coordinator routed. `slices` holds each started slice's (until, now, end of its arrivals).
+   */
+  private pending = new Float64Array(4 * 1024);
+  private pendingCount = 0;
+  private pendingFrom = 0;
+  private slices: number[] = [];
+
+  /** A slice, run when `finish` asks for it (the coordinator routes the next one first, as on threads). */
+  start(untilNs: number, nowNs: number): void {
+    this.slices.push(untilNs, nowNs, this.pendingCount);
+  }
+
+  /** The oldest slice started: its arrivals onto their engines, then every pod through it. */
+  finish(): void {
+    const [untilNs, nowNs, end] = this.slices.splice(0, 3) as [number, number, number];
+    this.place(end);
+    this.run(untilNs, nowNs);
+  }
+
+  /** The routed arrivals up to offset `end` onto their pods' engines. */
+  private place(end: number): void {
+    const a = this.pending;
+    for (let o = this.pendingFrom; o < end; o += 4) {
+      const s = this.sims[a[o]!]!;
+      s.nextTime = a[o + 3]!;
+      s.postInOrder(this.deliverKinds[a[o]!]!, a[o + 1]!, a[o + 2]!);
+    }
+    this.pendingFrom = end;
+    if (end === this.pendingCount && this.slices.length === 0) this.pendingCount = this.pendingFrom = 0;
+  }
+
   /** Run every pod's events strictly before tNs; their clocks then read tNs (a barrier's instant). */
   runBefore(tNs: number): void {
+    this.place(this.pendingCount);
     this.run(tNs - 1, tNs);
   }
 
   /** Run every pod's events up to and including tNs (a slice's end that is no barrier). */
   runThrough(tNs: number): void {
+    this.place(this.pendingCount);
     this.run(tNs, tNs);
   }
 

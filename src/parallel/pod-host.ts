@@ -57,8 +57,21 @@ export type HostRequest =
       /** Run every pod's events through untilNs; then its clock reads nowNs. */
       untilNs: number;
       nowNs: number;
-      /** The window's routed arrivals, (pod, id, seq, time, draw key, work, arrival) each. */
+      /** The slice's routed arrivals, (pod, id, seq, time, draw key, work, arrival) each. */
       arrivals: Float64Array;
+      /** The slice's number (1, 2, …): it runs once every host has run the one before (`gate`). */
+      seq: number;
+      /** The pods' barrier values are wanted after it (else the answer's view is empty). */
+      view: boolean;
+    }
+  | {
+      /**
+       * Once, before any slice: the run's shared gate and this host's place in it. [0]: the first slice in
+       * which a pod failed (0: none yet); [1 + h]: the last slice host h has finished.
+       */
+      op: 'gate';
+      gate: Int32Array;
+      host: number;
     }
   | { op: 'flush'; commands: PodCommand[] }
   | { op: 'summary'; commands: PodCommand[]; k: number }
@@ -77,6 +90,8 @@ export interface HostFailure {
 export type HostReply =
   | {
       op: 'ran';
+      /** Not run: a pod failed in an earlier slice (on any host), so the run ended there. */
+      skipped: boolean;
       records: Float64Array;
       view: Float64Array;
       events: number;
@@ -120,6 +135,9 @@ export class PodHost {
   private readonly scenario: Scenario;
   private readonly stride: number;
   private readonly jitter;
+  /** The run's gate (see the 'gate' request) and this host's index in it; undefined: no gate (tests). */
+  private gate: Int32Array | undefined;
+  private hostIndex = 0;
 
   constructor(init: HostInit) {
     const s = init.scenario;
@@ -135,8 +153,11 @@ export class PodHost {
   handle(m: HostRequest): HostReply | undefined {
     switch (m.op) {
       case 'run':
-        this.apply(m.commands);
-        return this.run(m.untilNs, m.nowNs, m.arrivals);
+        return this.slice(m);
+      case 'gate':
+        this.gate = m.gate;
+        this.hostIndex = m.host;
+        return undefined;
       case 'flush':
         this.apply(m.commands);
         return { op: 'flushed', view: this.view() };
@@ -242,7 +263,51 @@ export class PodHost {
     this.engines.record(k, id, drained ? DRAINED : COMPLETED);
   }
 
-  private run(untilNs: number, nowNs: number, arrivals: Float64Array): HostReply {
+  /**
+   * A slice, once every host has finished the one before (the coordinator may have sent it before it
+   * heard that one: the hosts then run on while it works). If a pod failed in an earlier slice on any
+   * host, the run ended there: nothing is run, so every pod stays where a one-thread run leaves it.
+   */
+  private slice(m: Extract<HostRequest, { op: 'run' }>): HostReply {
+    const g = this.gate;
+    if (g !== undefined) {
+      const hosts = g.length - 1;
+      for (let h = 0; h < hosts; h++) {
+        // On a worker thread: wait for the others. On this thread (tests) the others already ran it.
+        for (let v = Atomics.load(g, 1 + h); v < m.seq - 1; v = Atomics.load(g, 1 + h)) Atomics.wait(g, 1 + h, v, 1000);
+      }
+      const failed = Atomics.load(g, 0);
+      if (failed !== 0 && failed < m.seq) return this.done(m.seq, this.skippedReply());
+    }
+    this.apply(m.commands);
+    const r = this.run(m.untilNs, m.nowNs, m.arrivals, m.view);
+    if (g !== undefined && r.op === 'ran' && r.failure) Atomics.compareExchange(g, 0, 0, m.seq);
+    return this.done(m.seq, r);
+  }
+
+  /** Slice `seq` is finished here (the others may run the next). */
+  private done(seq: number, r: HostReply): HostReply {
+    const g = this.gate;
+    if (g !== undefined) {
+      Atomics.store(g, 1 + this.hostIndex, seq);
+      Atomics.notify(g, 1 + this.hostIndex);
+    }
+    return r;
+  }
+
+  private skippedReply(): HostReply {
+    return {
+      op: 'ran',
+      skipped: true,
+      records: new Float64Array(0),
+      view: new Float64Array(0),
+      events: this.engines.eventsProcessed(),
+      delivered: this.engines.delivered,
+      failure: undefined,
+    };
+  }
+
+  private run(untilNs: number, nowNs: number, arrivals: Float64Array, view: boolean): HostReply {
     const req = this.requests;
     for (let o = 0; o < arrivals.length; o += 7) {
       const id = arrivals[o + 1]!;
@@ -278,8 +343,9 @@ export class PodHost {
     }
     return {
       op: 'ran',
+      skipped: false,
       records: out.slice(0, n),
-      view: this.view(),
+      view: view ? this.view() : new Float64Array(0),
       events: this.engines.eventsProcessed(),
       delivered: this.engines.delivered,
       failure,

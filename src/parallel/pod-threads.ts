@@ -24,6 +24,13 @@ import {
  * PodHost called on this thread.
  */
 export interface PodTransport {
+  /**
+   * The host answers within `send`, on this thread (HostOnThisThread): a slice is sent to it after the
+   * worker threads', so that they run while it does.
+   */
+  readonly here?: boolean;
+  /** Its share of the pods, relative to the other hosts' (default 1). */
+  readonly weight?: number;
   send(m: HostRequest): void;
   receive(): HostReply;
   close(): void;
@@ -61,6 +68,11 @@ type Pods = PodDelivery & { readonly pods: readonly ClusterPod[] };
  */
 export class ThreadedPods implements WindowEngines {
   readonly remote = true;
+  /** Slices sent and not yet finished; the last slice's number (the hosts' gate orders them). */
+  private inFlight = 0;
+  private seq = 0;
+  /** Slices sent while another was in flight (the hosts ran on while this side worked): tests read it. */
+  pipelined = 0;
   delivered = 0;
   failedAtNs: number | undefined;
   /** Each host's records of the last window, already in (time, pod, own order): `drain` merges them. */
@@ -76,6 +88,10 @@ export class ThreadedPods implements WindowEngines {
   private readonly stride: number;
   private pods: Pods | undefined;
   private closed = false;
+  /** Pod k lives on host cycle[k mod cycle.length] (each host's share is its weight). */
+  private readonly cycle: Int32Array;
+  /** The hosts in the order a slice is sent: worker threads first, then hosts on this thread. */
+  private readonly sendOrder: number[];
 
   constructor(
     private readonly clock: { now: number },
@@ -90,6 +106,10 @@ export class ThreadedPods implements WindowEngines {
     this.events = hosts.map(() => 0);
     this.hostDelivered = hosts.map(() => 0);
     this.stride = viewStride(scenario);
+    this.cycle = weightedCycle(hosts.map((t) => t.weight ?? 1));
+    this.sendOrder = [...hosts.keys()].sort((a, b) => Number(!!hosts[a]!.here) - Number(!!hosts[b]!.here));
+    const gate = new Int32Array(new SharedArrayBuffer(4 * (1 + hosts.length)));
+    for (const [h, t] of hosts.entries()) t.send({ op: 'gate', gate, host: h });
   }
 
   /** Workers in use. */
@@ -102,7 +122,7 @@ export class ThreadedPods implements WindowEngines {
   }
 
   private host(k: number): number {
-    return k % this.hosts.length;
+    return this.cycle[k % this.cycle.length]!;
   }
 
   /** Pod k's runtime, made on its host at the coordinator's instant; here a view of it. */
@@ -113,6 +133,7 @@ export class ThreadedPods implements WindowEngines {
 
   /** A barrier's write to pod k, applied on its host before anything else is read of it or run. */
   write(c: PodCommand): void {
+    this.between('a write to');
     this.commands[this.host(c.k)]!.push(c);
     if (!STALES_VIEW[c.op]) return;
     if (c.k >= this.dirty.length) {
@@ -129,16 +150,26 @@ export class ThreadedPods implements WindowEngines {
 
   /** Value `i` of pod k's row, as of now: after a write, its host is asked first. */
   value(k: number, i: number): number {
+    this.between('a read of');
     if (this.dirty[k] === 1) this.flush(this.host(k));
     return this.rows[k]![i]!;
   }
 
   /** Pod k's summary block (the first pod's is reported), read on its host. */
   summary(k: number): unknown {
+    this.between('a read of');
     const h = this.host(k);
     this.hosts[h]!.send({ op: 'summary', commands: this.take(h), k });
     const r = this.expect(h, 'summary');
     return r.summary;
+  }
+
+  /**
+   * Pods are read and written only between slices: while one is in flight the hosts are past the instant
+   * the coordinator is at (a pipelined window hears nothing that reads or writes a pod: no pod drains).
+   */
+  private between(what: string): void {
+    if (this.inFlight > 0) throw new Error(`${what} a pod while a slice is in flight on its worker (a bug)`);
   }
 
   private take(h: number): PodCommand[] {
@@ -193,32 +224,34 @@ export class ThreadedPods implements WindowEngines {
     throw new Error('a pod on a worker thread records on its host (PodHost.completed)');
   }
 
-  runBefore(tNs: number): void {
-    this.run(tNs - 1, tNs);
-  }
-
-  runThrough(tNs: number): void {
-    this.run(tNs, tNs);
+  /** Every host gets the slice at once (its arrivals, the barrier's writes): it runs when the one before has. */
+  start(untilNs: number, nowNs: number, view: boolean): void {
+    const n = this.hosts.length;
+    if (this.inFlight > 0) this.pipelined++;
+    const seq = ++this.seq;
+    for (let i = 0; i < n; i++) {
+      const h = this.sendOrder[i]!;
+      const arrivals = this.arrivals[h]!.slice(0, this.arrivalCount[h]!);
+      this.arrivalCount[h] = 0;
+      this.hosts[h]!.send({ op: 'run', commands: this.take(h), untilNs, nowNs, arrivals, seq, view });
+    }
+    this.inFlight++;
   }
 
   /**
-   * Every host runs its pods' window at once; then, host by host, its records and values are taken. A
-   * failure (a Go fatal error) is the first by (time, pod) over every host, as PodEngines.run picks it;
-   * then no record of the window is heard, as on one thread.
+   * The oldest slice's answers, host by host: its records and (if asked) values. A failure (a Go fatal
+   * error) is the first by (time, pod) over every host, as PodEngines.run picks it; then no record of the
+   * slice is heard, as on one thread, and the slice sent after it (which no host ran) is answered first.
    */
-  private run(untilNs: number, nowNs: number): void {
+  finish(): void {
     const n = this.hosts.length;
-    for (let h = 0; h < n; h++) {
-      const arrivals = this.arrivals[h]!.slice(0, this.arrivalCount[h]!);
-      this.arrivalCount[h] = 0;
-      this.hosts[h]!.send({ op: 'run', commands: this.take(h), untilNs, nowNs, arrivals });
-    }
     let failure: HostFailure | undefined;
     const ran = [];
+    this.inFlight--;
     for (let h = 0; h < n; h++) {
       const r = this.expect(h, 'ran');
       ran.push(r);
-      this.views(r.view);
+      if (r.view.length > 0) this.views(r.view);
       this.events[h] = r.events;
       this.hostDelivered[h] = r.delivered;
       const f = r.failure;
@@ -227,16 +260,12 @@ export class ThreadedPods implements WindowEngines {
       }
     }
     this.delivered = this.hostDelivered.reduce((a, b) => a + b, 0);
-    // The cluster's view of each pod's requests, as deliverNow and completed left it on the pod's engine.
-    const pods = this.pods!.pods;
-    for (let k = 0; k < pods.length; k++) {
-      const p = pods[k]!;
-      const row = this.rows[k];
-      if (p.gone || row === undefined) continue;
-      p.inFlight = row[1]!;
-      p.completed = row[2]!;
-    }
+    if (ran[0]!.view.length > 0) this.podCounts();
     if (failure) {
+      for (; this.inFlight > 0; this.inFlight--) for (let h = 0; h < n; h++) this.expect(h, 'ran');
+      // The pods as the failed slice left them (it may not have asked for their values).
+      for (let h = 0; h < n; h++) this.flush(h);
+      this.podCounts();
       this.failedAtNs = failure.tNs;
       if (failure.name === 'GoFatalError') throw new GoFatalError(failure.message);
       throw new Error(`pod ${failure.k} on a worker thread: ${failure.stack ?? failure.message}`);
@@ -252,6 +281,18 @@ export class ThreadedPods implements WindowEngines {
         }
       }
       this.ran[h] = recs;
+    }
+  }
+
+  /** The cluster's view of each pod's requests, as deliverNow and completed left it on the pod's engine. */
+  private podCounts(): void {
+    const pods = this.pods!.pods;
+    for (let k = 0; k < pods.length; k++) {
+      const p = pods[k]!;
+      const row = this.rows[k];
+      if (p.gone || row === undefined) continue;
+      p.inFlight = row[1]!;
+      p.completed = row[2]!;
     }
   }
 
@@ -387,12 +428,44 @@ export class GmpPodView extends PodView {
   }
 }
 
-/** A pod host on this thread (tests: the window protocol without threads; the answers are the same). */
+/**
+ * Which host each pod in a cycle goes to: host h gets weights[h] of every sum(weights) pods, spread
+ * evenly (at each place, the host furthest behind its share), so pod k lives on cycle[k mod length].
+ */
+export function weightedCycle(weights: readonly number[]): Int32Array {
+  if (weights.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`host weights ${weights}: integers >= 1`);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const cycle = new Int32Array(total);
+  const given = weights.map(() => 0);
+  for (let r = 0; r < total; r++) {
+    let best = 0;
+    let behind = -Infinity;
+    for (let h = 0; h < weights.length; h++) {
+      const b = (weights[h]! * (r + 1)) / total - given[h]!;
+      if (b > behind) {
+        best = h;
+        behind = b;
+      }
+    }
+    cycle[r] = best;
+    given[best]!++;
+  }
+  return cycle;
+}
+
+/**
+ * A pod host on this thread: tests (the window protocol without threads; the answers are the same), and
+ * the coordinator's own share of the pods beside worker threads (`weight`), run while they run theirs.
+ */
 export class HostOnThisThread implements PodTransport {
+  readonly here = true;
   private readonly host: PodHost;
   private readonly replies: HostReply[] = [];
 
-  constructor(init: HostInit) {
+  constructor(
+    init: HostInit,
+    readonly weight = 1,
+  ) {
     this.host = new PodHost(init);
   }
 

@@ -29,7 +29,10 @@ export class WorkerTransport implements PodTransport {
   private readonly port: MessagePort;
   private readonly flags = new Int32Array(new SharedArrayBuffer(16));
 
-  constructor(init: HostInit) {
+  constructor(
+    init: HostInit,
+    readonly weight = 1,
+  ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const data: PodWorkerData = { init, port: port2, flags: this.flags };
@@ -72,6 +75,6 @@ export class WorkerTransport implements PodTransport {
 }
 
 /** `count` pod hosts on worker threads, for Experiment's `podHosts` (gmpsim run --threads N). */
-export function podWorkers(init: HostInit, count: number): PodTransport[] {
-  return Array.from({ length: count }, () => new WorkerTransport(init));
+export function podWorkers(init: HostInit, count: number, weight = 1): PodTransport[] {
+  return Array.from({ length: count }, () => new WorkerTransport(init, weight));
 }
