@@ -43,7 +43,6 @@ import { scheduleTimeline } from './timeline.js';
 /** The attempt number that keys a kubelet probe's draws: no client makes 2^20 attempts of one request. */
 const PROBE_ATTEMPT = 1 << 20;
 
-/** Options that change what is observed, never what happens. */
 /** A windowed run's slices routed ahead of the one being heard (2: the hosts run one while it is heard). */
 const PIPELINE_DEPTH = 2;
 /**
@@ -54,6 +53,7 @@ const PIPELINE_DEPTH = 2;
  */
 export const SLICES_PER_SAMPLE = 2;
 
+/** Options that change what is observed, never what happens. */
 export interface ExperimentOptions {
   /** Emit a schedtrace line every this many ms of simulated time (GODEBUG=schedtrace=N). */
   schedtraceMs?: number;
@@ -79,7 +79,8 @@ export interface ExperimentOptions {
   /** A windowed run's pods run in this many groups, one after another (tests: results do not depend on it). */
   podGroups?: number;
   /**
-   * A windowed run's slices per sample interval (default SLICES_PER_SAMPLE). Results do not depend on it,
+   * A windowed run's slices per sample interval (default: SLICES_PER_SAMPLE on worker threads, 1 on this
+   * thread, where nothing runs while a slice is heard and each slice costs CPU). Results do not depend on it,
    * except where a Go fatal error ends the run: then the records of its slice are not heard (bench, tests).
    */
   slicesPerSample?: number;
@@ -257,8 +258,6 @@ export class Experiment implements CompletionSink {
     this.endNs = sToNs(scenario.durationS);
     this.warmupNs = sToNs(scenario.warmupS);
     this.sampleNs = msToNs(scenario.metrics.sampleIntervalMs);
-    // A windowed run's slices end on a grid: a sample interval in `slicesPerSample` (at least 1 ms each).
-    this.sliceNs = Math.max(msToNs(1), Math.round(this.sampleNs / (options.slicesPerSample ?? SLICES_PER_SAMPLE)));
     this.keepStride = Math.max(1, Math.ceil(Math.ceil(this.endNs / this.sampleNs) / MAX_KEPT_ROWS));
     this.arrivals = arrivalProcess(scenario.workload.arrival, rng.stream('arrivals'), scenario.durationS);
     const steps = scenario.workload.request.steps;
@@ -298,6 +297,9 @@ export class Experiment implements CompletionSink {
         ? options.podHosts({ scenario, seed }, threads)
         : undefined;
     this.workerThreads = hosts?.length ?? 0;
+    // A windowed run's slices end on a grid: a sample interval in `slicesPerSample` (at least 1 ms each).
+    const slices = options.slicesPerSample ?? (hosts ? SLICES_PER_SAMPLE : 1);
+    this.sliceNs = Math.max(msToNs(1), Math.round(this.sampleNs / slices));
     this.engines = !windowed
       ? undefined
       : hosts
