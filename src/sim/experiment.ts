@@ -48,10 +48,13 @@ const PIPELINE_DEPTH = 2;
 /**
  * A windowed run's slices per sample interval (the windows' usual length). More slices overlap more of
  * the coordinator's routing and hearing with the hosts' running, but each costs every pod a return to its
- * engine (~2-3 µs of cache misses a pod a slice): on the fleet bench's one thread 4 slices cost 6 % more
- * CPU than 1, 2 slices 0-3 %; on 2 vCPUs the threaded run is bound by its total CPU, so 2.
+ * engine (~2-3 µs of cache misses a pod a slice). On 2 vCPUs a threaded run is bound by its total CPU,
+ * and 2 slices made the fleet bench's 600 s with 2 workers slower, not faster (6.96-7.11 s wall against
+ * 6.60-6.64 with 1; README, *Pipelined slices*), so 1: no pipelining unless asked for (slicesPerSample).
+ * The same on every thread count, because a run that a Go fatal error ends hears the slices of its last
+ * window before the failing one, so its files depend on the slice count (and must not on the threads).
  */
-export const SLICES_PER_SAMPLE = 2;
+export const SLICES_PER_SAMPLE = 1;
 
 /** Options that change what is observed, never what happens. */
 export interface ExperimentOptions {
@@ -79,8 +82,7 @@ export interface ExperimentOptions {
   /** A windowed run's pods run in this many groups, one after another (tests: results do not depend on it). */
   podGroups?: number;
   /**
-   * A windowed run's slices per sample interval (default: SLICES_PER_SAMPLE on worker threads, 1 on this
-   * thread, where nothing runs while a slice is heard and each slice costs CPU). Results do not depend on it,
+   * A windowed run's slices per sample interval (default SLICES_PER_SAMPLE). Results do not depend on it,
    * except where a Go fatal error ends the run: then the records of its slice are not heard (bench, tests).
    */
   slicesPerSample?: number;
@@ -298,8 +300,7 @@ export class Experiment implements CompletionSink {
         : undefined;
     this.workerThreads = hosts?.length ?? 0;
     // A windowed run's slices end on a grid: a sample interval in `slicesPerSample` (at least 1 ms each).
-    const slices = options.slicesPerSample ?? (hosts ? SLICES_PER_SAMPLE : 1);
-    this.sliceNs = Math.max(msToNs(1), Math.round(this.sampleNs / slices));
+    this.sliceNs = Math.max(msToNs(1), Math.round(this.sampleNs / (options.slicesPerSample ?? SLICES_PER_SAMPLE)));
     this.engines = !windowed
       ? undefined
       : hosts
