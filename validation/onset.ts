@@ -74,6 +74,9 @@ export function realRuns(rate: number, n: number, horizonS: number, firstSeed = 
   );
 }
 
+/** Where the onset case's probes run: CPU 0 at nice −10, as the server (httpsyscalls pins every thread there). */
+const ON_CPU0 = ['taskset', '-c', '0', 'nice', '-n', '-10'];
+
 /**
  * How late sysmon's usleep(20) returns on CPU 0 now (µs; validation/go/calibrate's usleepLateNs, on the
  * server's core, at its nice): the kernel's timer slack plus this machine's wake-up, which moves with the VM
@@ -81,14 +84,7 @@ export function realRuns(rate: number, n: number, horizonS: number, firstSeed = 
  * and when*), so the report also runs the model with the value measured beside the real runs.
  */
 export function measureUsleepLateUs(): number {
-  const r = goRun<{ usleepLateNs: number }>('calibrate', 1, ['usleep'], {}, [
-    'taskset',
-    '-c',
-    '0',
-    'nice',
-    '-n',
-    '-10',
-  ]);
+  const r = goRun<{ usleepLateNs: number }>('calibrate', 1, ['usleep'], {}, ON_CPU0);
   return r.out.usleepLateNs / 1000;
 }
 
@@ -110,14 +106,13 @@ export const SYSMON_WAKE_CPU_US_2026_11_30 = 29.8;
 
 /** What a sysmon-like wake costs a spinning thread on CPU 0 now (calibrate sysmoncost, 10 pairs of 200 ms). */
 export function measureSysmonWakeCpuUs(): number {
-  const r = goRun<{ sysmonCost: { medianCostNsPerWake: number } }>('calibrate', 1, ['sysmoncost', 10, 200], {}, [
-    'taskset',
-    '-c',
-    '0',
-    'nice',
-    '-n',
-    '-10',
-  ]);
+  const r = goRun<{ sysmonCost: { medianCostNsPerWake: number } }>(
+    'calibrate',
+    1,
+    ['sysmoncost', 10, 200],
+    {},
+    ON_CPU0,
+  );
   return r.out.sysmonCost.medianCostNsPerWake / 1000;
 }
 
@@ -157,7 +152,7 @@ export function measureUsleepLateDist(): { quantilesUs: LateQuantiles; over300us
     1,
     ['usleepdist', 20_000, 'handler'],
     {},
-    ['taskset', '-c', '0', 'nice', '-n', '-10'],
+    ON_CPU0,
   );
   return r.out.usleepLate;
 }

@@ -29,6 +29,31 @@ export function benchScenario(pods: number, durationS: number, extra: Record<str
   );
 }
 
+/**
+ * Pods made, drained and killed at barriers (kubectl scale to 9, 3 and 7 at 5, 20 and 30 s; live GOGC 50 at
+ * 10 s) over benchScenario(6, 40), with `live` timeline events added: windows with a pod draining. Each request
+ * is 0.8 s in flight, over the 0.5 s grace period, so a pod scaled down is killed with requests in it.
+ */
+export function scaledScenario(live: Record<string, unknown>[] = []): Scenario {
+  return benchScenario(6, 40, {
+    workload: {
+      arrival: { process: 'poisson', ratePerS: 600 },
+      request: {
+        steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { netpoll: { dist: 'constant', valueMs: 800 } }],
+      },
+    },
+    hpa: undefined,
+    cluster: { replicas: 6, pod: { terminationGracePeriodS: 0.5, startupS: 1, readinessDelayS: 1 } },
+    timeline: [
+      { type: 'scale', atS: 5, replicas: 9 },
+      { type: 'runtime', atS: 10, gc: { gogc: 50 } },
+      ...live,
+      { type: 'scale', atS: 20, replicas: 3 },
+      { type: 'scale', atS: 30, replicas: 7 },
+    ],
+  });
+}
+
 /** Over benchScenario(3, 10): pods that hit a 45-thread limit at 0.5 s (a Go fatal error in a windowed run). */
 export const FATAL = {
   workload: {

@@ -6,29 +6,14 @@ import { runFiles } from '../../src/report/run-files.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/schema.js';
 import { Experiment, type ExperimentOptions } from '../../src/sim/experiment.js';
-import { benchScenario, FATAL, files } from './bench-scenario.js';
+import { benchScenario, FATAL, files, scaledScenario } from './bench-scenario.js';
 
 /** `count` pod hosts on this thread: the window protocol exactly as with worker threads, without them. */
 const onThisThread: ExperimentOptions['podHosts'] = (init, count) =>
   Array.from({ length: count }, () => new HostOnThisThread(init));
 
 /** Pods made, drained and killed at barriers (kubectl scale), live GOGC: windows with a pod draining. */
-const SCALED = benchScenario(6, 40, {
-  workload: {
-    arrival: { process: 'poisson', ratePerS: 600 },
-    request: {
-      steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { netpoll: { dist: 'constant', valueMs: 800 } }],
-    },
-  },
-  hpa: undefined,
-  cluster: { replicas: 6, pod: { terminationGracePeriodS: 0.5, startupS: 1, readinessDelayS: 1 } },
-  timeline: [
-    { type: 'scale', atS: 5, replicas: 9 },
-    { type: 'runtime', atS: 10, gc: { gogc: 50 } },
-    { type: 'scale', atS: 20, replicas: 3 },
-    { type: 'scale', atS: 30, replicas: 7 },
-  ],
-});
+const SCALED = scaledScenario();
 
 /** A run's files and how many of its slices were started before the one before was heard. */
 function run(s: Scenario, options: ExperimentOptions): { files: Record<string, string>; ahead: number } {

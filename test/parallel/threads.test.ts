@@ -17,7 +17,7 @@ import { loadScenarioFile } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/schema.js';
 import { compareScenarios } from '../../src/scenario/variants.js';
 import type { ExperimentOptions } from '../../src/sim/experiment.js';
-import { benchScenario, FATAL, files } from './bench-scenario.js';
+import { benchScenario, FATAL, files, scaledScenario } from './bench-scenario.js';
 
 /** `count` pod hosts on this thread: the window protocol exactly as with worker threads, without them. */
 const onThisThread: ExperimentOptions['podHosts'] = (init, count) =>
@@ -74,24 +74,7 @@ describe('one run on every core: pods on worker threads (issue 24 item 6, step 3
       ['warm-up of new pods', loadScenarioFile('scenarios/warmup-flash-crowd.yaml')],
       [
         'kubectl scale up and down (pods made and stopped at barriers, drained or killed) and live GOGC/GOMAXPROCS',
-        benchScenario(6, 40, {
-          workload: {
-            arrival: { process: 'poisson', ratePerS: 600 },
-            // 0.8 s in flight, over the 0.5 s grace period: a pod scaled down is killed with requests in it
-            request: {
-              steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { netpoll: { dist: 'constant', valueMs: 800 } }],
-            },
-          },
-          hpa: undefined,
-          cluster: { replicas: 6, pod: { terminationGracePeriodS: 0.5, startupS: 1, readinessDelayS: 1 } },
-          timeline: [
-            { type: 'scale', atS: 5, replicas: 9 },
-            { type: 'runtime', atS: 10, gc: { gogc: 50 } },
-            { type: 'runtime', atS: 12, gomaxprocs: 2, gomaxprocsApplies: 'running-containers' },
-            { type: 'scale', atS: 20, replicas: 3 },
-            { type: 'scale', atS: 30, replicas: 7 },
-          ],
-        }),
+        scaledScenario([{ type: 'runtime', atS: 12, gomaxprocs: 2, gomaxprocsApplies: 'running-containers' }]),
       ],
     ];
     for (const [name, s] of cases) {

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { hashKey, RandomStreams } from '../../src/engine/random.js';
-import { runFiles } from '../../src/report/run-files.js';
 import type { GmpPod } from '../../src/runtime/gmp/pod.js';
 import { usleepLateNsAt, usleepLateness } from '../../src/runtime/gmp/sysmon.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { Experiment, runScenario } from '../../src/sim/experiment.js';
+import { Experiment } from '../../src/sim/experiment.js';
 import { USLEEP_LATE_BESIDE_HANDLER_2026_11_30 } from '../../validation/onset.js';
 import { problems } from '../support/problems.js';
+import { expectWindowedAsSingleEngine } from './sysmon-fleet.js';
 
 /**
  * sysmon's usleep lateness as a distribution (costs.usleepLateQuantilesUs, issue 26): each loop's usleep
@@ -98,31 +98,7 @@ describe('sysmon usleep lateness as a distribution (issue 26)', () => {
 
   it("pods on engines of their own give the single engine's files with each loop's lateness drawn", function () {
     this.timeout(300_000);
-    const fleet = (costs: object) =>
-      parseScenario(
-        JSON.stringify({
-          durationS: 4,
-          warmupS: 0.5,
-          workload: {
-            arrival: { process: 'poisson', ratePerS: 600 },
-            request: {
-              steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }],
-            },
-          },
-          runtime: { gomaxprocs: 2, costs },
-          cluster: { replicas: 4 },
-          hpa: { minReplicas: 4, maxReplicas: 8 },
-        }),
-        'fleet.json',
-      );
-    const s = fleet({ usleepLateQuantilesUs: MEASURED });
-    const single = runFiles(s, 1, runScenario(s, 1, { singleEngine: true }));
-    const windowed = runScenario(s, 1);
-    expect(windowed.summary.parallel?.windowed ?? true).to.equal(true);
-    expect(runFiles(s, 1, windowed)).to.deep.equal(single);
-    // The table is not inert: without it the same seed gives other results.
-    const flat = fleet({});
-    expect(runFiles(flat, 1, runScenario(flat, 1, { singleEngine: true }))).to.not.deep.equal(single);
+    expectWindowedAsSingleEngine({ usleepLateQuantilesUs: MEASURED });
   });
 
   it('a bad table is an error at its path, saying what was expected', () => {

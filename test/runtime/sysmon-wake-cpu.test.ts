@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { runFiles } from '../../src/report/run-files.js';
 import type { GmpPod } from '../../src/runtime/gmp/pod.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { Experiment, runScenario } from '../../src/sim/experiment.js';
+import { Experiment } from '../../src/sim/experiment.js';
 import { problems } from '../support/problems.js';
+import { expectWindowedAsSingleEngine } from './sysmon-fleet.js';
 
 /**
  * sysmon's wakes on the handler's core (costs.sysmonWakeCpuUs, issue 26): when the pod's Ms running Go code
@@ -117,31 +117,7 @@ describe('sysmon wakes cost the running M its core (costs.sysmonWakeCpuUs, issue
 
   it("pods on engines of their own give the single engine's files with sysmon's wakes charged", function () {
     this.timeout(300_000);
-    const fleet = (costs: object) =>
-      parseScenario(
-        JSON.stringify({
-          durationS: 4,
-          warmupS: 0.5,
-          workload: {
-            arrival: { process: 'poisson', ratePerS: 600 },
-            request: {
-              steps: [{ cpu: { dist: 'exponential', meanMs: 1 } }, { syscall: { dist: 'constant', valueMs: 5 } }],
-            },
-          },
-          runtime: { gomaxprocs: 2, hostCpus: 2, costs },
-          cluster: { replicas: 4 },
-          hpa: { minReplicas: 4, maxReplicas: 8 },
-        }),
-        'fleet.json',
-      );
-    const s = fleet({ sysmonWakeCpuUs: 30 });
-    const single = runFiles(s, 1, runScenario(s, 1, { singleEngine: true }));
-    const windowed = runScenario(s, 1);
-    expect(windowed.summary.parallel?.windowed ?? true).to.equal(true);
-    expect(runFiles(s, 1, windowed)).to.deep.equal(single);
-    // The cost is not inert: free, the same seed gives other results.
-    const free = fleet({});
-    expect(runFiles(free, 1, runScenario(free, 1, { singleEngine: true }))).to.not.deep.equal(single);
+    expectWindowedAsSingleEngine({ sysmonWakeCpuUs: 30 }, { hostCpus: 2 });
   });
 
   it('a negative cost is an error at its path', () => {
