@@ -44,9 +44,10 @@ export interface WindowEngines {
 
 /**
  * Each pod on an engine of its own (issue 24 item 6, step 1: still one thread). The coordinator routes a
- * window's arrivals ahead (`deliver`), runs every pod's engine up to the window's end (`runBefore`,
- * `runThrough`), then takes what the pods did in a fixed order (`drain`): by time, then pod index, then
- * the pod's own order, so the result cannot depend on how pods are grouped or on which thread ran them.
+ * window's arrivals ahead (`deliver`), runs every pod's engine up to the window's end (`start`/`finish`
+ * slice by slice; a worker's host: `runSlice`), then takes what the pods did in a fixed order (`drain`): by
+ * time, then pod index, then the pod's own order, so the result cannot depend on how pods are grouped or
+ * on which thread ran them.
  * A pod keeps its engine across container restarts; a pod made mid-run starts its engine at that instant.
  */
 export class PodEngines implements WindowEngines {
@@ -111,7 +112,7 @@ export class PodEngines implements WindowEngines {
 
   /**
    * Request `id` (logical request `seq`) reaches pod k at tNs, on the pod's engine, once its slice runs
-   * (`finish`, or `runBefore`/`runThrough`, which place every arrival delivered so far). postInOrder: a
+   * (`finish`, or `runSlice`, which places every arrival delivered so far). postInOrder: a
    * pod's arrivals come in time order, so they skip the ladder's sorting (and need no handle).
    */
   deliver(k: number, id: number, seq: number, tNs: number): void {
@@ -197,16 +198,13 @@ export class PodEngines implements WindowEngines {
     if (end === this.pendingCount && this.slices.length === 0) this.pendingCount = this.pendingFrom = 0;
   }
 
-  /** Run every pod's events strictly before tNs; their clocks then read tNs (a barrier's instant). */
-  runBefore(tNs: number): void {
+  /**
+   * Every arrival delivered so far onto its pod's engine, then every pod's events through `untilNs`; their
+   * clocks then read `nowNs` (a barrier's instant: untilNs = nowNs − 1; a slice's end that is none: equal).
+   */
+  runSlice(untilNs: number, nowNs: number): void {
     this.place(this.pendingCount);
-    this.run(tNs - 1, tNs);
-  }
-
-  /** Run every pod's events up to and including tNs (a slice's end that is no barrier). */
-  runThrough(tNs: number): void {
-    this.place(this.pendingCount);
-    this.run(tNs, tNs);
+    this.run(untilNs, nowNs);
   }
 
   /**

@@ -316,8 +316,7 @@ export class PodHost {
     }
     let failure: HostFailure | undefined;
     try {
-      if (untilNs === nowNs) this.engines.runThrough(untilNs);
-      else this.engines.runBefore(nowNs);
+      this.engines.runSlice(untilNs, nowNs);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       const k = this.engines.failedPod ?? -1;
