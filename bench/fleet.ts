@@ -25,7 +25,7 @@ import { Experiment } from '../src/sim/experiment.js';
  * those hosts on this thread (the tests' transport: the window protocol without threads).
  * GMPSIM_BENCH_MIX=a:b (with THREADS=N) puts a share a of the pods on this thread, beside the coordinator,
  * and b on each of N - 1 workers; GMPSIM_BENCH_SLICES=n cuts each sample interval into n slices (default
- * 2: the pipeline's grain, results unchanged). `slicesAhead` counts the slices sent before the one before
+ * SLICES_PER_SAMPLE, 1: no pipelining; results unchanged). `slicesAhead` counts the slices sent before the one before
  * was heard (the pipelined ones).
  */
 const simulatedS = Number(process.env.GMPSIM_BENCH_SIMULATED_S ?? 3600);

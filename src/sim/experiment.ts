@@ -300,7 +300,10 @@ export class Experiment implements CompletionSink {
         : undefined;
     this.workerThreads = hosts?.length ?? 0;
     // A windowed run's slices end on a grid: a sample interval in `slicesPerSample` (at least 1 ms each).
-    this.sliceNs = Math.max(msToNs(1), Math.round(this.sampleNs / (options.slicesPerSample ?? SLICES_PER_SAMPLE)));
+    const slices = options.slicesPerSample ?? SLICES_PER_SAMPLE;
+    if (!Number.isInteger(slices) || slices < 1)
+      throw new RangeError(`slicesPerSample: expected a whole number of 1 or more, found ${slices}`);
+    this.sliceNs = Math.max(msToNs(1), Math.round(this.sampleNs / slices));
     this.engines = !windowed
       ? undefined
       : hosts

@@ -47,6 +47,16 @@ describe('one run on every core: pipelined slices (issue 24 item 6)', function (
     }
   });
 
+  describe('slicesPerSample: a whole number of 1 or more (a NaN grid would never end a window)', () => {
+    for (const bad of [0, -2, 1.5, Number.NaN]) {
+      it(`${bad} is refused, saying what was expected`, () =>
+        expect(() => new Experiment(SCALED, 1, { slicesPerSample: bad })).to.throw(
+          RangeError,
+          `slicesPerSample: expected a whole number of 1 or more, found ${bad}`,
+        ));
+    }
+  });
+
   describe('weightedCycle: which host each pod of a cycle lives on', () => {
     // [case, weights, cycle]
     const cases: [string, number[], number[]][] = [
