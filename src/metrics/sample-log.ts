@@ -90,6 +90,21 @@ export class SampleLog {
     if (v < this.minV) this.minV = v;
   }
 
+  /**
+   * Room for `n` values (at most exactMax) in the exact store at once, for a log whose length is known
+   * ahead (the run's latencies: about the arrival rate × the measured time). Doubling from 1,024 copies
+   * every value about once more and touches about twice the final store's pages (issue 24: `grow` was
+   * 2.5 % of the cluster benchmark at 600 simulated s); a store made whole is touched only as it fills
+   * (a large typed array starts as untouched zero pages). Values and quantiles are unchanged.
+   */
+  reserve(n: number): void {
+    const data = this.data;
+    if (data === undefined || !(n > data.length)) return;
+    const d = new Float64Array(Math.min(Math.ceil(n), this.exactMax));
+    d.set(data.subarray(0, this.n));
+    this.data = d;
+  }
+
   /** Double the exact store, or fold it into the histogram when it would pass exactMax. */
   private grow(): void {
     const data = this.data!;

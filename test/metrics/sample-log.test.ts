@@ -144,4 +144,54 @@ describe('metrics/SampleLog', () => {
     expect(log.exact).to.equal(true);
     expect(log.quantiles([0.5])[0]).to.be.NaN;
   });
+
+  it('reserve: the same values, quantiles and folding as a log grown by doubling, the store never past exactMax', () => {
+    // Reserved before any value, after some, below and above the values to come, and past exactMax.
+    const cases: { name: string; exactMax: number; pushFirst: number; reserve: number; total: number }[] = [
+      {
+        name: 'ahead of every value, more room than needed',
+        exactMax: 10_000,
+        pushFirst: 0,
+        reserve: 5_000,
+        total: 3_000,
+      },
+      {
+        name: 'after some values, too little room (doubles past it)',
+        exactMax: 10_000,
+        pushFirst: 700,
+        reserve: 2_000,
+        total: 6_000,
+      },
+      {
+        name: 'more than exactMax (capped; folds as before)',
+        exactMax: 4_096,
+        pushFirst: 10,
+        reserve: 1e9,
+        total: 9_000,
+      },
+      {
+        name: 'less than it holds already (nothing happens)',
+        exactMax: 10_000,
+        pushFirst: 3_000,
+        reserve: 100,
+        total: 4_000,
+      },
+    ];
+    for (const c of cases) {
+      const grown = new SampleLog(c.exactMax);
+      const reserved = new SampleLog(c.exactMax);
+      const xs = Array.from({ length: c.total }, (_, i) => ((i * 7919) % 4999) / 7 + (i % 3));
+      xs.forEach((x, i) => {
+        if (i === c.pushFirst) reserved.reserve(c.reserve);
+        grown.push(x);
+        reserved.push(x);
+      });
+      const store = (reserved as unknown as { data?: Float64Array }).data;
+      if (store) expect(store.length, c.name).to.be.at.most(c.exactMax);
+      expect(reserved.exact, c.name).to.equal(grown.exact);
+      expect(reserved.count, c.name).to.equal(c.total);
+      expect(reserved.mean(), c.name).to.equal(grown.mean());
+      expect(reserved.quantiles(PS), c.name).to.deep.equal(grown.quantiles(PS));
+    }
+  });
 });
