@@ -665,6 +665,11 @@ export class LadderQueue implements EventSet {
 
   private allocSlot(): number {
     if (this.nFree > 0) return this.freeSlots[--this.nFree]!;
+    return this.newSlot();
+  }
+
+  /** A slot never used before (growing the arrays): out of allocSlot, whose every byte its inliners pay for. */
+  private newSlot(): number {
     if (this.nSlots === this.freeSlots.length) this.growSlots();
     if (this.nSlots >= SLOT_SPACE) throw new Error(`event queue: more than ${SLOT_SPACE} pending events`);
     return this.nSlots++;

@@ -79,11 +79,9 @@ export class SampleLog {
   }
 
   push(v: number): void {
-    if (this.data !== undefined) {
-      if (this.n === this.data.length) this.grow();
-      if (this.data !== undefined) this.data[this.n] = v;
-      else this.fold(v);
-    } else this.fold(v);
+    const data = this.data;
+    if (data !== undefined && this.n < data.length) data[this.n] = v;
+    else this.pushSlow(v);
     this.n++;
     this.sum += v;
     if (v > this.maxV) this.maxV = v;
@@ -103,6 +101,15 @@ export class SampleLog {
     const d = new Float64Array(Math.min(Math.ceil(n), this.exactMax));
     d.set(data.subarray(0, this.n));
     this.data = d;
+  }
+
+  /** push's store when the exact store is full or gone (issue 24: push's own bytes stay few, for inlining). */
+  private pushSlow(v: number): void {
+    if (this.data !== undefined) {
+      this.grow();
+      if (this.data !== undefined) this.data[this.n] = v;
+      else this.fold(v);
+    } else this.fold(v);
   }
 
   /** Double the exact store, or fold it into the histogram when it would pass exactMax. */

@@ -94,19 +94,21 @@ export function goexit(s: Sched, pp: number, gp: number): void {
   s.stacks?.gfree(gp);
   const req = g.request[gp]!;
   const parent = g.parent[gp]!;
-  // The parent is woken only if it waits for its children (not if it is parked on a channel of its own).
-  if (
-    parent >= 0 &&
-    --g.children[parent]! === 0 &&
-    g.status[parent] === Gwaiting &&
-    s.progs.op[g.pc[parent]! - 1] === Op.WaitChildren
-  ) {
-    ready(s, parent, pp);
-  }
+  if (parent >= 0) childExited(s, pp, parent);
   g.request[gp] = -1;
   g.parent[gp] = -1;
   s.gfree.gfput(pp, gp);
   if (req >= 0) s.sink.complete(req);
+}
+
+/**
+ * A child G exited: its parent is woken when it was the last and the parent waits for its children (not if
+ * it is parked on a channel of its own). Out of goexit, which every request's G runs (issue 24: inlining).
+ */
+function childExited(s: Sched, pp: number, parent: number): void {
+  const g = s.g;
+  if (--g.children[parent]! === 0 && g.status[parent] === Gwaiting && s.progs.op[g.pc[parent]! - 1] === Op.WaitChildren)
+    ready(s, parent, pp);
 }
 
 /** goschedImpl (Gosched, time-slice preemption): the G goes to the *global* queue. */
