@@ -1,7 +1,11 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tuneV8 } from '../src/cli/v8-tuning.js';
 import { type EventHandler, Simulation } from '../src/engine/simulation.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { Experiment } from '../src/sim/experiment.js';
+
+// The CLI's V8 settings (src/cli/v8-tuning.ts), so the benchmark measures what `gmpsim run` runs.
+tuneV8();
 
 /**
  * Cluster benchmark (issue 5 target): one simulated hour of 20 pods × GOMAXPROCS 4 at 2,000 req/s

@@ -1,12 +1,16 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tuneV8 } from '../src/cli/v8-tuning.js';
 import type { HostInit } from '../src/parallel/pod-host.js';
 import { HostOnThisThread, type PodTransport } from '../src/parallel/pod-threads.js';
 import { podWorkers } from '../src/parallel/worker-transport.js';
 import { CsvFileSink } from '../src/report/csv-stream.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { Experiment } from '../src/sim/experiment.js';
+
+// The CLI's V8 settings (src/cli/v8-tuning.ts), so the benchmark measures what `gmpsim run` runs.
+tuneV8();
 
 /**
  * The fleet benchmark (issue 24 item 2): one simulated hour of 100 pods × GOMAXPROCS 4 at 10,000 req/s

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadKubernetesModels } from '../kubernetes/models.js';
 import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
+import { tuneV8 } from './v8-tuning.js';
 
 // Each command's module is imported when that command runs, never at start: `--help` and `validate` load
 // neither the simulator nor the report's charting libraries (vega, vega-lite: ~0.3 s), and `run` loads
@@ -135,6 +136,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       parseThreads,
     )
     .action(async (file: string, opts) => {
+      // The commands that simulate (run, compare, sweep, tune) set V8's inlining budget for the model's
+      // handlers first (v8-tuning.ts). Not at start: V8 rejects a code cache made under other flags, and
+      // `--help` and `validate` start from the bundle's caches (issue 24 item 4).
+      tuneV8();
       const out = (await import('./run-command.js')).runCommand(file, opts);
       if (opts.report && out) await (await import('./report-command.js')).reportCommand(out, { quiet: true });
     });
@@ -161,7 +166,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the comparison as JSON')
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
-    .action(async (file: string, opts) => (await import('./compare-command.js')).compareCommand(file, opts));
+    .action(async (file: string, opts) => {
+      tuneV8();
+      return (await import('./compare-command.js')).compareCommand(file, opts);
+    });
 
   program
     .command('sweep')
@@ -183,7 +191,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the best points as JSON')
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
-    .action(async (file: string, opts) => setExit(await (await import('./sweep-command.js')).sweepCommand(file, opts)));
+    .action(async (file: string, opts) => {
+      tuneV8();
+      setExit(await (await import('./sweep-command.js')).sweepCommand(file, opts));
+    });
 
   program
     .command('tune')
@@ -225,7 +236,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
-    .action(async (file: string, opts) => setExit(await (await import('./tune-command.js')).tuneCommand(file, opts)));
+    .action(async (file: string, opts) => {
+      tuneV8();
+      setExit(await (await import('./tune-command.js')).tuneCommand(file, opts));
+    });
 
   program
     .command('merge')
