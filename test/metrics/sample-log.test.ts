@@ -145,7 +145,7 @@ describe('metrics/SampleLog', () => {
     expect(log.quantiles([0.5])[0]).to.be.NaN;
   });
 
-  it('reserve: the same values, quantiles and folding as a log grown by doubling, the store never past exactMax', () => {
+  it('reserve: the same values, quantiles and folding as doubling; the store within exactMax', () => {
     // Reserved before any value, after some, below and above the values to come, and past exactMax.
     const cases: { name: string; exactMax: number; pushFirst: number; reserve: number; total: number }[] = [
       {
