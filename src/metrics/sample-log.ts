@@ -80,7 +80,8 @@ export class SampleLog {
 
   push(v: number): void {
     const data = this.data;
-    if (data !== undefined && this.n < data.length) data[this.n] = v;
+    if (data === undefined) this.fold(v);
+    else if (this.n < data.length) data[this.n] = v;
     else this.pushSlow(v);
     this.n++;
     this.sum += v;
@@ -103,13 +104,14 @@ export class SampleLog {
     this.data = d;
   }
 
-  /** push's store when the exact store is full or gone (issue 24: push's own bytes stay few, for inlining). */
+  /**
+   * push's store when the exact store is full: grown, or folded (issue 24: out of push, whose every byte its
+   * inliners pay for). A folded log's pushes fold in push itself (most of an hour-long run's).
+   */
   private pushSlow(v: number): void {
-    if (this.data !== undefined) {
-      this.grow();
-      if (this.data !== undefined) this.data[this.n] = v;
-      else this.fold(v);
-    } else this.fold(v);
+    this.grow();
+    if (this.data !== undefined) this.data[this.n] = v;
+    else this.fold(v);
   }
 
   /** Double the exact store, or fold it into the histogram when it would pass exactMax. */
