@@ -56,6 +56,9 @@ interface Recording {
   checks: (number[] | null)[];
 }
 
+/** GMPSIM_REPLAY_COPY=1 (loop): the messages' typed arrays are copied, not moved (no ArrayBuffer is detached). */
+const COPY = process.env.GMPSIM_REPLAY_COPY === '1';
+
 /** This thread's CPU time in ns so far (Linux: the first field of /proc/thread-self/schedstat). */
 function threadCpuNs(): number {
   return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
@@ -89,6 +92,12 @@ function replay(rec: Recording): { handleCpuS: number; events: number } {
 }
 
 function replays(rec: Recording, mode: string): void {
+  if (process.env.GMPSIM_REPLAY_DETACH === '1') {
+    // Detach one unrelated ArrayBuffer first (a transfer does), as a worker's first answer does.
+    const b = new ArrayBuffer(8);
+    structuredClone(b, { transfer: [b] });
+    if (b.byteLength !== 0) throw new Error('not detached');
+  }
   const repeat = Number(process.env.GMPSIM_REPLAY_REPEAT ?? 1);
   for (let i = 0; i < repeat; i++) {
     const th0 = threadCpuNs();
@@ -152,7 +161,7 @@ class LoopTransport {
     this.worker.unref();
   }
   send(m: HostRequest): void {
-    this.port.postMessage(m, m.op === 'run' ? [m.arrivals.buffer as ArrayBuffer] : []);
+    this.port.postMessage(m, m.op === 'run' && !COPY ? [m.arrivals.buffer as ArrayBuffer] : []);
     Atomics.add(this.flags, 0, 1);
     Atomics.notify(this.flags, 0);
   }
@@ -179,23 +188,25 @@ class LoopTransport {
 const parts: Record<string, number> = {};
 async function timeParts(): Promise<void> {
   const { PodEngines } = await import('../src/parallel/pod-engines.js');
-  const wrap = (proto: object, name: string, label: string) => {
-    const o = proto as Record<string, (...a: unknown[]) => unknown>;
+  wrapParts(PodHost.prototype, ['run', 'apply', 'view']);
+  wrapParts(PodEngines.prototype, ['runSlice', 'drain']);
+}
+
+/** Each method of `proto` named, wrapped to sum its CPU into `parts` (nested calls count in both). */
+function wrapParts(proto: object, names: string[]): void {
+  const o = proto as Record<string, (...a: unknown[]) => unknown>;
+  for (const name of names) {
     const f = o[name]!;
-    parts[label] = 0;
+    parts[name] = 0;
     o[name] = function (this: unknown, ...a: unknown[]) {
       const t0 = threadCpuNs();
       const r = f.apply(this, a);
-      parts[label]! += threadCpuNs() - t0;
+      parts[name]! += threadCpuNs() - t0;
       return r;
     };
-  };
-  wrap(PodHost.prototype, 'run', 'run');
-  wrap(PodHost.prototype, 'apply', 'apply');
-  wrap(PodHost.prototype, 'view', 'view');
-  wrap(PodEngines.prototype, 'runSlice', 'runSlice');
-  wrap(PodEngines.prototype, 'drain', 'drain');
+  }
 }
+
 function partsS(): Record<string, number> {
   return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round(v / 1e9)]));
 }
@@ -259,6 +270,31 @@ async function main(): Promise<void> {
         threadCpuS: round((threadCpuNs() - th0) / 1e9),
         wallS: round(Number(process.hrtime.bigint() - w0) / 1e9),
         events: summary.engine.events,
+      };
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+      return;
+    }
+    case 'coord': {
+      // The real run on worker threads (--threads N, default 2): the coordinator's CPU in ThreadedPods' parts.
+      const { fleetScenario } = await import('./fleet-scenario.js');
+      const { Experiment } = await import('../src/sim/experiment.js');
+      const { ThreadedPods } = await import('../src/parallel/pod-threads.js');
+      const { podWorkers, WorkerTransport } = await import('../src/parallel/worker-transport.js');
+      const s = fleetScenario(Number(file), Number(a4 ?? 100));
+      // Only what runs a few times a slice: reading the clock costs ~1 us, too much for per-request methods.
+      wrapParts(ThreadedPods.prototype, ['start', 'finish', 'drain']);
+      wrapParts(WorkerTransport.prototype, ['send', 'receive']);
+      const th0 = threadCpuNs();
+      const w0 = process.hrtime.bigint();
+      const exp = new Experiment(s, 1, { threads: Number(a3 ?? 2), podHosts: podWorkers });
+      exp.advanceTo(exp.endNs);
+      const { summary } = exp.finish();
+      const out = {
+        mode,
+        threadCpuS: round((threadCpuNs() - th0) / 1e9),
+        wallS: round(Number(process.hrtime.bigint() - w0) / 1e9),
+        events: summary.engine.events,
+        parts: partsS(),
       };
       process.stdout.write(`${JSON.stringify(out)}\n`);
       return;
@@ -398,7 +434,7 @@ function loop(init: HostInit, port: MessagePort, flags: Int32Array): void {
       cpu += t1 - t0;
       if (r) {
         const moved: ArrayBuffer[] =
-          r.op === 'ran' ? [r.records.buffer as ArrayBuffer, r.view.buffer as ArrayBuffer] : [];
+          r.op === 'ran' && !COPY ? [r.records.buffer as ArrayBuffer, r.view.buffer as ArrayBuffer] : [];
         port.postMessage(r, moved);
         postCpu += threadCpuNs() - t1;
         Atomics.add(flags, 1, 1);
