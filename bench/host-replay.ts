@@ -32,18 +32,24 @@ import { PodHost } from '../src/parallel/pod-host.js';
  *                                                       its thread's whole CPU, not handle's alone
  *   node dist/bench/host-replay.js loop FILE        (c') the same protocol into a copy of pod-worker.ts's
  *                                                       loop in this file, which times handle too
+ *   node dist/bench/host-replay.js coord SIMULATED_S [threads=2] [pods]  the real run on worker threads,
+ *                                                       the coordinator's CPU in ThreadedPods' per-slice parts
  *
  * Each mode prints one JSON line: handleCpuS (the sum over handle calls), threadCpuS (the whole thread
  * that ran the host), wallS, requests replayed, events. `GMPSIM_REPLAY_REPEAT=n` replays the sequence n
  * times into n fresh hosts in the same thread (the first warms the JIT), reporting each;
  * `GMPSIM_REPLAY_PARTS=1` (main) adds the CPU of the host's parts (run, apply, view, the pods' runSlice,
- * drain); `GMPSIM_REPLAY_TIMES=1` (worker, loop) prints every thread's user and system time.
+ * drain); `GMPSIM_REPLAY_TIMES=1` (worker, loop) prints every thread's user and system time;
+ * `GMPSIM_REPLAY_DETACH=1` (main, worker) detaches one unrelated ArrayBuffer before the replay, and
+ * `GMPSIM_REPLAY_MOVE=1` (loop) moves the messages' typed arrays instead of copying them: either
+ * invalidates V8's ArrayBufferDetaching protector, the cause found (docs/one-run-on-every-core.md), and
+ * costs the host 17-20 % more CPU.
  * How to read the clocks: schedstat is exact for a thread that sleeps when read, but a running thread's
  * figure can lag by up to a scheduler tick, so a part that ends in a wake-up (loop's answer, wait) takes
  * time that belongs to the part before; totals over a whole run are what to compare. V8's --cpu-prof
  * samples on a wall-clock timer: a thread descheduled (by a wake-up of the thread it notified, or another
  * process) keeps being charged to the JS frame it stopped in, so a profile on a busy 2-vCPU VM is no
- * measure of CPU (it was what made the pods look 10-55 % slower on a worker).
+ * measure of CPU (it overstated how much slower the pods were on a worker: 10-55 %).
  * The replay checks itself: every replayed 'ran' answer's records must equal the recorded run's (their
  * count and a checksum), so a replay that drifted from the real run fails loudly.
  * Not part of `npm run bench`: a diagnostic to repeat by hand (see docs/one-run-on-every-core.md).
@@ -56,8 +62,11 @@ interface Recording {
   checks: (number[] | null)[];
 }
 
-/** GMPSIM_REPLAY_COPY=1 (loop): the messages' typed arrays are copied, not moved (no ArrayBuffer is detached). */
-const COPY = process.env.GMPSIM_REPLAY_COPY === '1';
+/**
+ * GMPSIM_REPLAY_MOVE=1 (loop): the messages' typed arrays are moved (transferred), as the transport did
+ * before the sixth session, which detaches buffers; by default they are copied, as it does now.
+ */
+const MOVE = process.env.GMPSIM_REPLAY_MOVE === '1';
 
 /** This thread's CPU time in ns so far (Linux: the first field of /proc/thread-self/schedstat). */
 function threadCpuNs(): number {
@@ -161,7 +170,7 @@ class LoopTransport {
     this.worker.unref();
   }
   send(m: HostRequest): void {
-    this.port.postMessage(m, m.op === 'run' && !COPY ? [m.arrivals.buffer as ArrayBuffer] : []);
+    this.port.postMessage(m, m.op === 'run' && MOVE ? [m.arrivals.buffer as ArrayBuffer] : []);
     Atomics.add(this.flags, 0, 1);
     Atomics.notify(this.flags, 0);
   }
@@ -434,7 +443,7 @@ function loop(init: HostInit, port: MessagePort, flags: Int32Array): void {
       cpu += t1 - t0;
       if (r) {
         const moved: ArrayBuffer[] =
-          r.op === 'ran' && !COPY ? [r.records.buffer as ArrayBuffer, r.view.buffer as ArrayBuffer] : [];
+          r.op === 'ran' && MOVE ? [r.records.buffer as ArrayBuffer, r.view.buffer as ArrayBuffer] : [];
         port.postMessage(r, moved);
         postCpu += threadCpuNs() - t1;
         Atomics.add(flags, 1, 1);
