@@ -6,8 +6,8 @@ import type { HostInit } from '../src/parallel/pod-host.js';
 import { HostOnThisThread, type PodTransport } from '../src/parallel/pod-threads.js';
 import { podWorkers } from '../src/parallel/worker-transport.js';
 import { CsvFileSink } from '../src/report/csv-stream.js';
-import { parseScenario } from '../src/scenario/load.js';
 import { Experiment } from '../src/sim/experiment.js';
+import { fleetScenario } from './fleet-scenario.js';
 
 // The CLI's V8 settings (src/cli/v8-tuning.ts), so the benchmark measures what `gmpsim run` runs.
 tuneV8();
@@ -48,27 +48,7 @@ function podHosts(init: HostInit, count: number): PodTransport[] {
   if (mix) return [new HostOnThisThread(init, mix[0]), ...podWorkers(init, count - 1, mix[1])];
   return hostsHere ? Array.from({ length: k }, () => new HostOnThisThread(init)) : podWorkers(init, k);
 }
-const s = parseScenario(
-  JSON.stringify({
-    name: 'bench-fleet-hour',
-    durationS: simulatedS,
-    warmupS: Math.min(60, simulatedS / 10),
-    workload: {
-      arrival: { process: 'poisson', ratePerS: 100 * pods },
-      request: {
-        steps: [
-          { cpu: { dist: 'exponential', meanMs: 1 } },
-          { netpoll: { dist: 'exponential', meanMs: 2 } },
-          { cpu: { dist: 'exponential', meanMs: 0.5 } },
-        ],
-      },
-    },
-    runtime: { gomaxprocs: 4 },
-    cluster: { replicas: pods },
-    hpa: { minReplicas: pods, maxReplicas: 2 * pods },
-  }),
-  'bench-fleet.json',
-);
+const s = fleetScenario(simulatedS, pods);
 const dir = mkdtempSync(join(tmpdir(), 'gmpsim-bench-fleet-'));
 const series = new CsvFileSink(join(dir, 'timeseries.csv'));
 const podRows = new CsvFileSink<number | string>(join(dir, 'pods.csv'));

@@ -11,15 +11,16 @@ import type { PodWorkerData } from './worker-transport.js';
 
 const { init, port, flags } = workerData as PodWorkerData;
 
-/** Post an answer, its typed arrays moved rather than copied (each was made for this answer). */
+/**
+ * Post an answer. Its typed arrays are copied, never moved (transferred): moving one detaches its
+ * ArrayBuffer, and the first detached buffer in an isolate invalidates V8's ArrayBufferDetaching
+ * protector (Protectors::InvalidateArrayBufferDetaching), after which every optimised typed-array access
+ * checks for a detached buffer. The pods' engines are typed arrays throughout: a replay of the same
+ * requests (bench/host-replay.ts) cost 17-20 % more CPU after one unrelated 8-byte buffer was detached.
+ * The copies are ~0.5 MB a slice. worker-transport.ts sends the same way.
+ */
 function answer(r: HostReply): void {
-  const moved: ArrayBuffer[] =
-    r.op === 'ran'
-      ? [r.records.buffer as ArrayBuffer, r.view.buffer as ArrayBuffer]
-      : r.op === 'flushed'
-        ? [r.view.buffer as ArrayBuffer]
-        : [];
-  port.postMessage(r, moved);
+  port.postMessage(r);
   Atomics.add(flags, 1, 1);
   Atomics.notify(flags, 1);
 }

@@ -43,7 +43,9 @@ export class WorkerTransport implements PodTransport {
   }
 
   send(m: HostRequest): void {
-    this.port.postMessage(m, m.op === 'run' ? [m.arrivals.buffer as ArrayBuffer] : []);
+    // Copied, not moved: a transfer detaches the buffer, which slows every typed array of this isolate
+    // (pod-worker.ts, answer). The coordinator made `arrivals` for this message (ThreadedPods.start).
+    this.port.postMessage(m);
     Atomics.add(this.flags, 0, 1);
     Atomics.notify(this.flags, 0);
   }
