@@ -124,6 +124,35 @@ describe("goroutines.ts: a G's life (proc.go), on a directly built Sched", () =>
     });
   }
 
+  it(
+    'goexit: a child that outlives its parent (spawned without wait) leaves alone the G that took the ' +
+      "parent's recycled slot (fast-check's counterexample, seed 1731204458: that G waited for ever)",
+    () => {
+      const { s } = newSched(1, SPAWN_WAIT);
+      const m = mWithP(s, 0);
+      const old = newG(s, 0, -1, -1, 0);
+      running(s, m, 0, old);
+      newproc(s, 0, old, 1, 11);
+      const orphan = s.rq.runqget(0);
+      goexit(s, 0, old); // the parent ends first; gfput frees its slot
+      const parent = newG(s, 0, -1, -1, 0);
+      expect(parent).to.equal(old); // gfget: the same slot, another G
+      running(s, m, 0, parent);
+      newproc(s, 0, parent, 1, 12);
+      const own = s.rq.runqget(0);
+      s.g.pc[parent] = s.progs.start[0]! + 2; // parked in its wait for the children
+      gopark(s, 0, parent, WAIT_CHAN_RECEIVE);
+      running(s, m, 0, orphan);
+      goexit(s, 0, orphan);
+      expect(s.g.children[parent], "the orphan's exit is not the new G's child's").to.equal(1);
+      expect(s.g.status[parent]).to.equal(Gwaiting);
+      running(s, m, 0, own);
+      goexit(s, 0, own);
+      expect(s.g.status[parent]).to.equal(Grunnable);
+      expect(s.rq.runnext[0]).to.equal(parent);
+    },
+  );
+
   it('proc.go goschedImpl (Gosched, preemption): the G goes runnable to the global queue, not runnext', () => {
     const { s } = newSched(1);
     const m = mWithP(s, 0);

@@ -22,7 +22,7 @@ describe('GTable draw keys', () => {
       g.requestKeys = { drawKey: Int32Array.of(111, 222) };
       const gp = g.add();
       g.request[gp] = -1;
-      if (c.childKey !== undefined) g.setChildKey(gp, c.childKey);
+      if (c.childKey !== undefined) g.setChild(gp, c.childKey);
       g.request[gp] = c.request;
       expect(g.drawKey(gp)).to.equal(c.want);
     });
@@ -42,8 +42,8 @@ describe('GTable draw keys', () => {
     const g = new GTable(2);
     const gs = Array.from({ length: 9 }, () => g.add());
     for (const gp of gs) g.request[gp] = -1;
-    g.setChildKey(gs[0]!, 10);
-    for (const gp of gs.slice(1)) g.setChildKey(gp, 10 + gp);
+    g.setChild(gs[0]!, 10);
+    for (const gp of gs.slice(1)) g.setChild(gp, 10 + gp);
     for (let i = 0; i < 20; i++) g.add(); // grows twice more
     expect(gs.map((gp) => g.drawKey(gp))).to.deep.equal(gs.map((gp) => 10 + gp));
   });

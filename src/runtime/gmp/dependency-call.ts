@@ -27,10 +27,10 @@ export function callReady(s: Sched, gp: number, ok: boolean): void {
 
 /**
  * The request gp serves: its own, or its spawner's up the chain; -1 for none. (A child spawned without
- * waiting may outlive its spawner: its failure then reaches no request.)
+ * waiting may outlive its spawner: its failure then reaches no request, not the G that took its slot.)
  */
 function rootRequest(s: Sched, gp: number): number {
   const g = s.g;
-  while (g.request[gp]! < 0 && g.parent[gp]! >= 0) gp = g.parent[gp]!;
+  for (let up = g.liveParent(gp); g.request[gp]! < 0 && up >= 0; up = g.liveParent(gp)) gp = up;
   return g.request[gp]!;
 }

@@ -69,7 +69,7 @@ export function injectRunnable(s: Sched, gs: readonly number[]): void {
 /** newproc: the child goes to the creator's runnext, then wakep. */
 export function newproc(s: Sched, pp: number, parent: number, prog: number, drawKey: number): void {
   const gp = newG(s, prog, -1, parent, pp);
-  s.g.setChildKey(gp, drawKey);
+  s.g.setChild(gp, drawKey);
   s.g.children[parent]!++;
   s.rq.runqput(pp, gp, true);
   s.wakep();
@@ -93,7 +93,7 @@ export function goexit(s: Sched, pp: number, gp: number): void {
   s.gc?.gExit(gp);
   s.stacks?.gfree(gp);
   const req = g.request[gp]!;
-  const parent = g.parent[gp]!;
+  const parent = g.liveParent(gp);
   if (parent >= 0) childExited(s, pp, parent);
   g.request[gp] = -1;
   g.parent[gp] = -1;

@@ -7,7 +7,7 @@ export interface RequestKeys {
 const NO_REQUESTS: RequestKeys = { drawKey: new Int32Array(0) };
 
 /**
- * All Gs of one pod, struct-of-arrays (46 bytes per G, 4 more once the program spawns; timers and I/O
+ * All Gs of one pod, struct-of-arrays (46 bytes per G, 12 more once the program spawns; timers and I/O
  * waits live in the scheduler's deadline heaps), indexed by a dense G number. Dead Gs are recycled
  * through per-P free lists (gfput/gfget) as the runtime does, so a pod's memory follows its peak live
  * goroutine count.
@@ -30,8 +30,13 @@ export class GTable {
   goid!: Float64Array;
   /** Where root Gs' draw keys are: the request table (set by the pod; not copied per G). */
   requestKeys: RequestKeys = NO_REQUESTS;
-  /** A child G's own draw key (a mix of its parent's); allocated with the first child (setChildKey). */
+  /** A child G's own draw key (a mix of its parent's); allocated with the first child (setChild). */
   private childKey = new Int32Array(0);
+  /**
+   * The goid a child's parent had when it spawned the child (allocated with the first child): gfput
+   * recycles an exited parent's slot, and the G that takes it must not be counted another G's children.
+   */
+  private parentGoid = new Float64Array(0);
   count = 0;
 
   constructor(capacity = 1024) {
@@ -52,16 +57,29 @@ export class GTable {
     return gp < this.childKey.length ? this.childKey[gp]! : 0;
   }
 
-  /** A child G's draw key (newproc). */
-  setChildKey(gp: number, key: number): void {
-    if (this.childKey.length < this.capacity) this.growChildKeys(this.capacity);
+  /** A child G's draw key and its parent's goid (newproc; parent[gp] is set by newG). */
+  setChild(gp: number, key: number): void {
+    if (this.childKey.length < this.capacity) this.growChildArrays(this.capacity);
     this.childKey[gp] = key;
+    this.parentGoid[gp] = this.goid[this.parent[gp]!]!;
   }
 
-  private growChildKeys(c: number): void {
+  /**
+   * gp's parent while that G lives on, else -1 (no parent, or it exited: a child spawned without waiting
+   * may outlive its spawner, whose slot may by then hold another G).
+   */
+  liveParent(gp: number): number {
+    const p = this.parent[gp]!;
+    return p >= 0 && this.status[p] !== Gdead && this.goid[p] === this.parentGoid[gp] ? p : -1;
+  }
+
+  private growChildArrays(c: number): void {
     const k = new Int32Array(c);
     k.set(this.childKey);
     this.childKey = k;
+    const pg = new Float64Array(c);
+    pg.set(this.parentGoid);
+    this.parentGoid = pg;
   }
 
   /** A new G number (grows the table); the caller initialises its fields. */
@@ -103,6 +121,6 @@ export class GTable {
     ] as const) {
       (this[k] as unknown as { set(a: ArrayLike<number>): void }).set(old[k] as ArrayLike<number>);
     }
-    if (this.childKey.length > 0) this.growChildKeys(c);
+    if (this.childKey.length > 0) this.growChildArrays(c);
   }
 }
