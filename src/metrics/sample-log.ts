@@ -72,6 +72,8 @@ export class SampleLog {
   private sum = 0;
   private maxV = -Infinity;
   private minV = Infinity;
+  /** The exact store's planned size (reserve), which its first growth goes straight to; 0: none. */
+  private planned = 0;
 
   constructor(readonly exactMax = EXACT_SAMPLES) {
     if (!(exactMax >= 1)) throw new Error(`sample log: expected exactMax >= 1, found ${exactMax}`);
@@ -90,18 +92,15 @@ export class SampleLog {
   }
 
   /**
-   * Room for `n` values (at most exactMax) in the exact store at once, for a log whose length is known
-   * ahead (the run's latencies: about the arrival rate × the measured time). Doubling from 1,024 copies
-   * every value about once more and touches about twice the final store's pages (issue 24: `grow` was
-   * 2.5 % of the cluster benchmark at 600 simulated s); a store made whole is touched only as it fills
-   * (a large typed array starts as untouched zero pages). Values and quantiles are unchanged.
+   * Plan room for `n` values (at most exactMax) in the exact store, for a log whose length is known ahead
+   * (the run's latencies: about the arrival rate × the measured time): when the first 1,024 values fill the
+   * store, it grows straight to the plan. Doubling from 1,024 copies every value about once more and
+   * touches about twice the final store's pages (issue 24: `grow` was 2.5 % of the cluster benchmark at
+   * 600 simulated s). Nothing is allocated until then, so a run whose requests stay parked (bench/runtime.ts'
+   * bytes per parked G) holds no store for values that never come. Values and quantiles are unchanged.
    */
   reserve(n: number): void {
-    const data = this.data;
-    if (data === undefined || !(n > data.length)) return;
-    const d = new Float64Array(Math.min(Math.ceil(n), this.exactMax));
-    d.set(data.subarray(0, this.n));
-    this.data = d;
+    this.planned = Math.min(Math.ceil(n), this.exactMax);
   }
 
   /**
@@ -118,7 +117,7 @@ export class SampleLog {
   private grow(): void {
     const data = this.data!;
     if (this.n * 2 <= this.exactMax) {
-      const d = new Float64Array(this.n * 2);
+      const d = new Float64Array(Math.max(this.n * 2, this.planned));
       d.set(data);
       this.data = d;
       return;

@@ -262,8 +262,9 @@ export class Experiment implements CompletionSink {
     this.sampleNs = msToNs(scenario.metrics.sampleIntervalMs);
     this.keepStride = Math.max(1, Math.ceil(Math.ceil(this.endNs / this.sampleNs) / MAX_KEPT_ROWS));
     this.arrivals = arrivalProcess(scenario.workload.arrival, rng.stream('arrivals'), scenario.durationS);
-    // The run's logs take about one value per arrival after warm-up: their stores are made that size at once
-    // (SampleLog.reserve; capped at exactQuantileSamples), with six standard deviations of a Poisson count spare.
+    // The run's logs take about one value per arrival after warm-up: their stores grow to that size at their
+    // first growth (SampleLog.reserve; capped at exactQuantileSamples), six standard deviations of a Poisson
+    // count spare.
     const expected = this.arrivals.ratePerS * (scenario.durationS - scenario.warmupS);
     if (expected > 0 && Number.isFinite(expected)) {
       const room = expected + 6 * Math.sqrt(expected) + 1024;

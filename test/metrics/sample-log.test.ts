@@ -145,6 +145,15 @@ describe('metrics/SampleLog', () => {
     expect(log.quantiles([0.5])[0]).to.be.NaN;
   });
 
+  it('reserve allocates nothing until the first store is full, then grows straight to the plan', () => {
+    const log = new SampleLog(1 << 20);
+    const store = () => (log as unknown as { data: Float64Array }).data.length;
+    log.reserve(300_000);
+    expect(store(), 'a reserved log whose values never come (parked requests)').to.equal(1024);
+    for (let i = 0; i <= 1024; i++) log.push(i);
+    expect(store(), 'the first growth').to.equal(300_000);
+  });
+
   it('reserve: the same values, quantiles and folding as doubling; the store within exactMax', () => {
     // Reserved before any value, after some, below and above the values to come, and past exactMax.
     const cases: { name: string; exactMax: number; pushFirst: number; reserve: number; total: number }[] = [
