@@ -2,7 +2,6 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import {
   isMainThread,
-  MessageChannel,
   type MessagePort,
   parentPort,
   receiveMessageOnPort,
@@ -11,6 +10,7 @@ import {
 } from 'node:worker_threads';
 import type { HostInit, HostReply, HostRequest } from '../src/parallel/pod-host.js';
 import { PodHost } from '../src/parallel/pod-host.js';
+import { HostChannel } from '../src/parallel/worker-transport.js';
 
 /**
  * A replay harness for the pod host (issue 24 item 6: why a worker thread's pods ran slower than the main
@@ -155,32 +155,20 @@ function otherThreadsCpuS(): Map<number, number> {
   return m;
 }
 
-/** The real transport's protocol (worker-transport.ts) to this file's `loop`, which times handle. */
+/** The real transport's channel (worker-transport.ts's HostChannel) to this file's `loop`, which times handle. */
 class LoopTransport {
   readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly flags = new Int32Array(new SharedArrayBuffer(16));
+  private readonly channel = new HostChannel();
   constructor(init: HostInit) {
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    this.worker = new Worker(new URL(import.meta.url), {
-      workerData: { init, port: port2, flags: this.flags },
-      transferList: [port2],
-    });
+    const { far, flags } = this.channel;
+    this.worker = new Worker(new URL(import.meta.url), { workerData: { init, port: far, flags }, transferList: [far] });
     this.worker.unref();
   }
   send(m: HostRequest): void {
-    this.port.postMessage(m, m.op === 'run' && MOVE ? [m.arrivals.buffer as ArrayBuffer] : []);
-    Atomics.add(this.flags, 0, 1);
-    Atomics.notify(this.flags, 0);
+    this.channel.post(m, m.op === 'run' && MOVE ? [m.arrivals.buffer as ArrayBuffer] : []);
   }
   receive(): HostReply {
-    for (;;) {
-      const seen = Atomics.load(this.flags, 1);
-      const m = receiveMessageOnPort(this.port);
-      if (m !== undefined) return m.message as HostReply;
-      Atomics.wait(this.flags, 1, seen, 1000);
-    }
+    return this.channel.take(() => true)!;
   }
   /** Handle's CPU in the worker (asks it to close). */
   finish(): { handleCpuS: number; parts: Record<string, number> } {
@@ -189,7 +177,7 @@ class LoopTransport {
   }
   close(): void {
     void this.worker.terminate();
-    this.port.close();
+    this.channel.port.close();
   }
 }
 

@@ -18,25 +18,57 @@ export interface PodWorkerData {
 const WORKER_FILE = new URL('./pod-worker.js', import.meta.url);
 
 /**
- * A pod host on a worker thread, reached synchronously without the event loop: a request is posted on a
- * MessagePort and the worker woken (Atomics.notify); the answer is waited for with Atomics.wait and taken
- * with receiveMessageOnPort. So the coordinator can read a pod at a barrier in the middle of an event.
- * The thread is unref'd: it never keeps the process alive, whatever path the run leaves by.
+ * The coordinator's end of a pod worker's channel, used without the event loop: a request is posted on a
+ * MessagePort and the worker woken (Atomics.notify on flags[0]); an answer is waited for with Atomics.wait
+ * on flags[1] and taken with receiveMessageOnPort. `far` and `flags` go to the worker (PodWorkerData).
+ */
+export class HostChannel {
+  readonly flags = new Int32Array(new SharedArrayBuffer(16));
+  readonly port: MessagePort;
+  readonly far: MessagePort;
+
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.far = port2;
+  }
+
+  post(m: HostRequest, transfer: readonly ArrayBuffer[] = []): void {
+    this.port.postMessage(m, transfer);
+    Atomics.add(this.flags, 0, 1);
+    Atomics.notify(this.flags, 0);
+  }
+
+  /** The next answer, or undefined once `alive` (asked each second it is waited for) says the worker ended. */
+  take(alive: () => boolean): HostReply | undefined {
+    for (;;) {
+      const seen = Atomics.load(this.flags, 1);
+      const m = receiveMessageOnPort(this.port);
+      if (m !== undefined) return m.message as HostReply;
+      if (!alive()) return undefined;
+      Atomics.wait(this.flags, 1, seen, 1000);
+    }
+  }
+}
+
+/**
+ * A pod host on a worker thread, reached synchronously through a HostChannel, so the coordinator can read
+ * a pod at a barrier in the middle of an event. The thread is unref'd: it never keeps the process alive,
+ * whatever path the run leaves by.
  */
 export class WorkerTransport implements PodTransport {
   /** The thread (tests end it from outside to check a dead worker is reported, not waited for). */
   readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly flags = new Int32Array(new SharedArrayBuffer(16));
+  private readonly channel = new HostChannel();
+  private readonly isAlive = () => this.alive();
 
   constructor(
     init: HostInit,
     readonly weight = 1,
   ) {
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    const data: PodWorkerData = { init, port: port2, flags: this.flags };
-    this.worker = new Worker(WORKER_FILE, { workerData: data, transferList: [port2] });
+    const { far, flags } = this.channel;
+    const data: PodWorkerData = { init, port: far, flags };
+    this.worker = new Worker(WORKER_FILE, { workerData: data, transferList: [far] });
     this.worker.unref();
     // An error event is only seen if the coordinator's event loop runs; receive() sees the exit flag instead.
     this.worker.on('error', () => {});
@@ -45,34 +77,31 @@ export class WorkerTransport implements PodTransport {
   send(m: HostRequest): void {
     // Copied, not moved: a transfer detaches the buffer, which slows every typed array of this isolate
     // (pod-worker.ts, answer). The coordinator made `arrivals` for this message (ThreadedPods.start).
-    this.port.postMessage(m);
-    Atomics.add(this.flags, 0, 1);
-    Atomics.notify(this.flags, 0);
+    this.channel.post(m);
   }
 
   receive(): HostReply {
-    for (;;) {
-      const seen = Atomics.load(this.flags, 1);
-      const m = receiveMessageOnPort(this.port);
-      if (m !== undefined) return m.message as HostReply;
-      if (!this.alive()) {
-        return { op: 'error', message: 'the pod worker thread ended without an answer', stack: undefined };
+    return (
+      this.channel.take(this.isAlive) ?? {
+        op: 'error',
+        message: 'the pod worker thread ended without an answer',
+        stack: undefined,
       }
-      Atomics.wait(this.flags, 1, seen, 1000);
-    }
+    );
   }
 
   /** The worker thread still runs: it has not said it ended, and its OS thread (where known) still exists. */
   private alive(): boolean {
-    if (Atomics.load(this.flags, 2) === 1) return false;
-    const tid = Atomics.load(this.flags, 3);
+    const flags = this.channel.flags;
+    if (Atomics.load(flags, 2) === 1) return false;
+    const tid = Atomics.load(flags, 3);
     return tid === 0 || existsSync(`/proc/self/task/${tid}`);
   }
 
   close(): void {
     this.send({ op: 'close' });
     void this.worker.terminate();
-    this.port.close();
+    this.channel.port.close();
   }
 }
 
