@@ -3,6 +3,7 @@ import { tuneV8 } from '../src/cli/v8-tuning.js';
 import { type EventHandler, Simulation } from '../src/engine/simulation.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { Experiment } from '../src/sim/experiment.js';
+import { BENCH_REQUEST } from './fleet-scenario.js';
 
 // The CLI's V8 settings (src/cli/v8-tuning.ts), so the benchmark measures what `gmpsim run` runs.
 tuneV8();
@@ -44,13 +45,7 @@ const s = parseScenario(
     durationS: simulatedS,
     workload: {
       arrival: { process: 'poisson', ratePerS: 2000 },
-      request: {
-        steps: [
-          { cpu: { dist: 'exponential', meanMs: 1 } },
-          { netpoll: { dist: 'exponential', meanMs: 2 } },
-          { cpu: { dist: 'exponential', meanMs: 0.5 } },
-        ],
-      },
+      request: BENCH_REQUEST,
     },
     runtime: { gomaxprocs: 4 },
     cluster: { replicas: 20, ...nodes },
