@@ -11,6 +11,8 @@ import {
 import type { HostInit, HostReply, HostRequest } from '../src/parallel/pod-host.js';
 import { PodHost } from '../src/parallel/pod-host.js';
 import { HostChannel } from '../src/parallel/worker-transport.js';
+import type { Scenario } from '../src/scenario/schema.js';
+import type { ExperimentOptions } from '../src/sim/experiment.js';
 
 /**
  * A replay harness for the pod host (issue 24 item 6: why a worker thread's pods ran slower than the main
@@ -208,6 +210,24 @@ function partsS(): Record<string, number> {
   return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round(v / 1e9)]));
 }
 
+/** A whole fleet run through `advanceTo` and `finish`: this thread's CPU, the wall time and the events. */
+async function timedRun(
+  s: Scenario,
+  options: ExperimentOptions,
+): Promise<{ threadCpuS: number; wallS: number; events: number }> {
+  const { Experiment } = await import('../src/sim/experiment.js');
+  const th0 = threadCpuNs();
+  const w0 = process.hrtime.bigint();
+  const exp = new Experiment(s, 1, options);
+  exp.advanceTo(exp.endNs);
+  const { summary } = exp.finish();
+  return {
+    threadCpuS: round((threadCpuNs() - th0) / 1e9),
+    wallS: round(Number(process.hrtime.bigint() - w0) / 1e9),
+    events: summary.engine.events,
+  };
+}
+
 async function main(): Promise<void> {
   const [mode, file, a3, a4] = process.argv.slice(2);
   if (!mode || !file) throw new Error('usage: host-replay.js record|main|worker|transport FILE [simulatedS] [pods]');
@@ -246,91 +266,36 @@ async function main(): Promise<void> {
       // The real one-thread run (PodEngines on this thread, no host), its pods' slices timed (finish: place
       // the slice's arrivals, run every pod through it).
       const { fleetScenario } = await import('./fleet-scenario.js');
-      const { Experiment } = await import('../src/sim/experiment.js');
       const { PodEngines } = await import('../src/parallel/pod-engines.js');
-      const s = fleetScenario(Number(file), Number(a3 ?? 100));
-      let cpu = 0;
-      const finish = PodEngines.prototype.finish;
-      PodEngines.prototype.finish = function (this: InstanceType<typeof PodEngines>) {
-        const t0 = threadCpuNs();
-        finish.call(this);
-        cpu += threadCpuNs() - t0;
-      };
-      const th0 = threadCpuNs();
-      const w0 = process.hrtime.bigint();
-      const exp = new Experiment(s, 1, {});
-      exp.advanceTo(exp.endNs);
-      const { summary } = exp.finish();
-      const out = {
-        mode,
-        runCpuS: round(cpu / 1e9),
-        threadCpuS: round((threadCpuNs() - th0) / 1e9),
-        wallS: round(Number(process.hrtime.bigint() - w0) / 1e9),
-        events: summary.engine.events,
-      };
+      wrapParts(PodEngines.prototype, ['finish']);
+      const r = await timedRun(fleetScenario(Number(file), Number(a3 ?? 100)), {});
+      const out = { mode, runCpuS: round(parts.finish! / 1e9), ...r };
       process.stdout.write(`${JSON.stringify(out)}\n`);
       return;
     }
     case 'coord': {
       // The real run on worker threads (--threads N, default 2): the coordinator's CPU in ThreadedPods' parts.
       const { fleetScenario } = await import('./fleet-scenario.js');
-      const { Experiment } = await import('../src/sim/experiment.js');
       const { ThreadedPods } = await import('../src/parallel/pod-threads.js');
       const { podWorkers, WorkerTransport } = await import('../src/parallel/worker-transport.js');
-      const s = fleetScenario(Number(file), Number(a4 ?? 100));
       // Only what runs a few times a slice: reading the clock costs ~1 us, too much for per-request methods.
       wrapParts(ThreadedPods.prototype, ['start', 'finish', 'drain']);
       wrapParts(WorkerTransport.prototype, ['send', 'receive']);
-      const th0 = threadCpuNs();
-      const w0 = process.hrtime.bigint();
-      const exp = new Experiment(s, 1, { threads: Number(a3 ?? 2), podHosts: podWorkers });
-      exp.advanceTo(exp.endNs);
-      const { summary } = exp.finish();
-      const out = {
-        mode,
-        threadCpuS: round((threadCpuNs() - th0) / 1e9),
-        wallS: round(Number(process.hrtime.bigint() - w0) / 1e9),
-        events: summary.engine.events,
-        parts: partsS(),
-      };
-      process.stdout.write(`${JSON.stringify(out)}\n`);
+      const s = fleetScenario(Number(file), Number(a4 ?? 100));
+      const r = await timedRun(s, { threads: Number(a3 ?? 2), podHosts: podWorkers });
+      process.stdout.write(`${JSON.stringify({ mode, ...r, parts: partsS() })}\n`);
       return;
     }
     case 'here': {
       // The real run with its one host on this thread (GMPSIM_BENCH_HOSTS_HERE=1 with one host), handle timed.
       const { fleetScenario } = await import('./fleet-scenario.js');
-      const { Experiment } = await import('../src/sim/experiment.js');
       const { HostOnThisThread } = await import('../src/parallel/pod-threads.js');
-      const s = fleetScenario(Number(file), Number(a3 ?? 100));
-      let cpu = 0;
-      let sliceCpu = 0;
       const { PodEngines } = await import('../src/parallel/pod-engines.js');
-      const runSlice = PodEngines.prototype.runSlice;
-      PodEngines.prototype.runSlice = function (this: InstanceType<typeof PodEngines>, u: number, n: number) {
-        const t0 = threadCpuNs();
-        runSlice.call(this, u, n);
-        sliceCpu += threadCpuNs() - t0;
-      };
-      class TimedHost extends HostOnThisThread {
-        override send(m: HostRequest): void {
-          const t0 = threadCpuNs();
-          super.send(m);
-          cpu += threadCpuNs() - t0;
-        }
-      }
-      const th0 = threadCpuNs();
-      const w0 = process.hrtime.bigint();
-      const exp = new Experiment(s, 1, { threads: 2, podHosts: (init) => [new TimedHost(init)] });
-      exp.advanceTo(exp.endNs);
-      const { summary } = exp.finish();
-      const out = {
-        mode,
-        handleCpuS: round(cpu / 1e9),
-        runSliceCpuS: round(sliceCpu / 1e9),
-        threadCpuS: round((threadCpuNs() - th0) / 1e9),
-        wallS: round(Number(process.hrtime.bigint() - w0) / 1e9),
-        events: summary.engine.events,
-      };
+      wrapParts(HostOnThisThread.prototype, ['send']);
+      wrapParts(PodEngines.prototype, ['runSlice']);
+      const s = fleetScenario(Number(file), Number(a3 ?? 100));
+      const r = await timedRun(s, { threads: 2, podHosts: (init) => [new HostOnThisThread(init)] });
+      const out = { mode, handleCpuS: round(parts.send! / 1e9), runSliceCpuS: round(parts.runSlice! / 1e9), ...r };
       process.stdout.write(`${JSON.stringify(out)}\n`);
       return;
     }
