@@ -31,6 +31,10 @@ export function callReady(s: Sched, gp: number, ok: boolean): void {
  */
 function rootRequest(s: Sched, gp: number): number {
   const g = s.g;
-  for (let up = g.liveParent(gp); g.request[gp]! < 0 && up >= 0; up = g.liveParent(gp)) gp = up;
+  while (g.request[gp]! < 0) {
+    const up = g.liveParent(gp);
+    if (up < 0) break;
+    gp = up;
+  }
   return g.request[gp]!;
 }
