@@ -1,16 +1,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
-import {
-  isMainThread,
-  type MessagePort,
-  parentPort,
-  receiveMessageOnPort,
-  Worker,
-  workerData,
-} from 'node:worker_threads';
+import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { HostInit, HostReply, HostRequest } from '../src/parallel/pod-host.js';
 import { PodHost } from '../src/parallel/pod-host.js';
-import { HostChannel } from '../src/parallel/worker-transport.js';
+import { HostChannel, HostEnd } from '../src/parallel/worker-transport.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import type { ExperimentOptions } from '../src/sim/experiment.js';
 
@@ -42,10 +35,10 @@ import type { ExperimentOptions } from '../src/sim/experiment.js';
  * times into n fresh hosts in the same thread (the first warms the JIT), reporting each;
  * `GMPSIM_REPLAY_PARTS=1` (main) adds the CPU of the host's parts (run, apply, view, the pods' runSlice,
  * drain); `GMPSIM_REPLAY_TIMES=1` (worker, loop) prints every thread's user and system time;
- * `GMPSIM_REPLAY_DETACH=1` (main, worker) detaches one unrelated ArrayBuffer before the replay, and
- * `GMPSIM_REPLAY_MOVE=1` (loop) moves the messages' typed arrays instead of copying them: either
+ * `GMPSIM_REPLAY_DETACH=1` (main, worker) detaches one unrelated ArrayBuffer before the replay: that
  * invalidates V8's ArrayBufferDetaching protector, the cause found (docs/one-run-on-every-core.md), and
- * costs the host 17-20 % more CPU.
+ * costs the host 17-20 % more CPU (as moving the messages' typed arrays did, before the transport put
+ * them in shared slots).
  * How to read the clocks: schedstat is exact for a thread that sleeps when read, but a running thread's
  * figure can lag by up to a scheduler tick, so a part that ends in a wake-up (loop's answer, wait) takes
  * time that belongs to the part before; totals over a whole run are what to compare. V8's --cpu-prof
@@ -63,12 +56,6 @@ interface Recording {
   /** Per request: its answer's record count and checksum ('ran'), for the replay's self-check. */
   checks: (number[] | null)[];
 }
-
-/**
- * GMPSIM_REPLAY_MOVE=1 (loop): the messages' typed arrays are moved (transferred), as the transport did
- * before the sixth session, which detaches buffers; by default they are copied, as it does now.
- */
-const MOVE = process.env.GMPSIM_REPLAY_MOVE === '1';
 
 /** This thread's CPU time in ns so far (Linux: the first field of /proc/thread-self/schedstat). */
 function threadCpuNs(): number {
@@ -167,7 +154,7 @@ class LoopTransport {
     this.worker.unref();
   }
   send(m: HostRequest): void {
-    this.channel.post(m, m.op === 'run' && MOVE ? [m.arrivals.buffer as ArrayBuffer] : []);
+    this.channel.post(m);
   }
   receive(): HostReply {
     return this.channel.take(() => true)!;
@@ -241,8 +228,8 @@ async function main(): Promise<void> {
       class RecordingHost extends HostOnThisThread {
         override send(m: HostRequest): void {
           if (m.op !== 'gate') {
-            // A copy as the worker would get it (the coordinator reuses nothing, but the host may keep objects).
-            rec.requests.push(structuredClone(m));
+            // A copy: the coordinator reuses its arrivals buffer, and the host may keep objects.
+            rec.requests.push(structuredClone(m.op === 'run' ? { ...m, arrivals: m.arrivals.slice() } : m));
           }
           super.send(m);
         }
@@ -327,8 +314,7 @@ async function main(): Promise<void> {
       let events = 0;
       for (let i = 0; i < rec.requests.length; i++) {
         const m = rec.requests[i]!;
-        // Its own buffer, as ThreadedPods.start makes (v8.deserialize's empty arrays share one, and each is moved).
-        t.send(m.op === 'run' ? { ...m, arrivals: m.arrivals.slice() } : m);
+        t.send(m);
         if (m.op === 'close') continue;
         const r = t.receive();
         if (r.op === 'error') throw new Error(`request ${i} (${m.op}): ${r.stack ?? r.message}`);
@@ -361,11 +347,12 @@ async function main(): Promise<void> {
 }
 
 /**
- * (c'): pod-worker.ts's loop, line for line (Atomics.wait on the request counter, receiveMessageOnPort, an
- * answer posted with its buffers moved), with handle's CPU summed; the total is posted when 'close' comes.
+ * (c'): pod-worker.ts's loop, line for line (Atomics.wait on the request counter, HostEnd's next and
+ * answer), with handle's CPU summed; the total is posted when 'close' comes.
  */
 function loop(init: HostInit, port: MessagePort, flags: Int32Array): void {
   const startCpu = threadCpuNs();
+  const end = new HostEnd(port, flags);
   let host: PodHost | undefined;
   let seen = 0;
   let cpu = 0;
@@ -380,9 +367,8 @@ function loop(init: HostInit, port: MessagePort, flags: Int32Array): void {
     seen = Atomics.load(flags, 0);
     waitCpu += threadCpuNs() - t;
     t = threadCpuNs();
-    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    for (let req = end.next(); req !== undefined; req = end.next()) {
       receiveCpu += threadCpuNs() - t;
-      const req = m.message as HostRequest;
       if (req.op === 'close') {
         open = false;
         break;
@@ -395,12 +381,8 @@ function loop(init: HostInit, port: MessagePort, flags: Int32Array): void {
       const t1 = threadCpuNs();
       cpu += t1 - t0;
       if (r) {
-        const moved: ArrayBuffer[] =
-          r.op === 'ran' && MOVE ? [r.records.buffer as ArrayBuffer, r.view.buffer as ArrayBuffer] : [];
-        port.postMessage(r, moved);
+        end.answer(req, r);
         postCpu += threadCpuNs() - t1;
-        Atomics.add(flags, 1, 1);
-        Atomics.notify(flags, 1);
       }
       t = threadCpuNs();
       answerCpu += t - t1;

@@ -57,7 +57,10 @@ export type HostRequest =
       /** Run every pod's events through untilNs; then its clock reads nowNs. */
       untilNs: number;
       nowNs: number;
-      /** The slice's routed arrivals, (pod, id, seq, time, draw key, work, arrival) each. */
+      /**
+       * The slice's routed arrivals, (pod, id, seq, time, draw key, work, arrival) each: read while the
+       * request is handled, never kept (the coordinator reuses the buffer).
+       */
       arrivals: Float64Array;
       /** The slice's number (1, 2, …): it runs once every host has run the one before (`gate`). */
       seq: number;
@@ -92,6 +95,10 @@ export type HostReply =
       op: 'ran';
       /** Not run: a pod failed in an earlier slice (on any host), so the run ended there. */
       skipped: boolean;
+      /**
+       * The slice's records (RECORD_STRIDE values each), a view of the host's buffer for the slice's parity:
+       * valid until the slice two on is run, by which time the coordinator has heard them.
+       */
       records: Float64Array;
       view: Float64Array;
       events: number;
@@ -139,12 +146,14 @@ export class PodHost {
   private gate: Int32Array | undefined;
   private hostIndex = 0;
   /**
-   * The records of a slice are written here, then copied out at their size for the answer. Kept across
-   * slices: grown from 256 records every slice, it cost ~1.5 MB of allocation and copying a slice in the
-   * fleet bench (~10,000 records): the host's drain took 0.20-0.26 CPU-s at 300 simulated s, now 0.10-0.14
+   * The records of slice `seq` are written to out[seq & 1], and the answer is a view of them. Two, kept
+   * across slices: the coordinator hears slice s (reads its records) before it sends slice s + 2, the next
+   * to write the same buffer (at most two slices are in flight: Experiment.window). Grown from 256 records
+   * every slice, then copied out, they cost ~1.5 MB of allocation and copying a slice in the fleet bench
+   * (~10,000 records): the host's drain took 0.20-0.26 CPU-s at 300 simulated s, 0.10-0.14 once kept
    * (bench/host-replay.ts main with GMPSIM_REPLAY_PARTS=1, 3 interleaved pairs).
    */
-  private out = new Float64Array(RECORD_STRIDE * 256);
+  private readonly out = [new Float64Array(RECORD_STRIDE * 256), new Float64Array(RECORD_STRIDE * 256)];
 
   constructor(init: HostInit) {
     const s = init.scenario;
@@ -287,7 +296,7 @@ export class PodHost {
       if (failed !== 0 && failed < m.seq) return this.done(m.seq, this.skippedReply());
     }
     this.apply(m.commands);
-    const r = this.run(m.untilNs, m.nowNs, m.arrivals, m.view);
+    const r = this.run(m.untilNs, m.nowNs, m.arrivals, m.view, m.seq & 1);
     if (g !== undefined && r.op === 'ran' && r.failure) Atomics.compareExchange(g, 0, 0, m.seq);
     return this.done(m.seq, r);
   }
@@ -314,7 +323,7 @@ export class PodHost {
     };
   }
 
-  private run(untilNs: number, nowNs: number, arrivals: Float64Array, view: boolean): HostReply {
+  private run(untilNs: number, nowNs: number, arrivals: Float64Array, view: boolean, parity: number): HostReply {
     const req = this.requests;
     for (let o = 0; o < arrivals.length; o += 7) {
       const id = arrivals[o + 1]!;
@@ -330,13 +339,13 @@ export class PodHost {
       failure = { tNs: this.engines.failedAtNs ?? nowNs, k, name: err.name, message: err.message, stack: err.stack };
     }
     let n = 0;
-    let out = this.out;
+    let out = this.out[parity]!;
     if (failure === undefined) {
       this.engines.drain((tNs, k, id, tag) => {
         if (n + RECORD_STRIDE > out.length) {
           const g = new Float64Array(out.length * 2);
           g.set(out);
-          this.out = out = g;
+          this.out[parity] = out = g;
         }
         out[n] = k;
         out[n + 1] = tNs;
@@ -350,7 +359,7 @@ export class PodHost {
     return {
       op: 'ran',
       skipped: false,
-      records: out.slice(0, n),
+      records: out.subarray(0, n),
       view: view ? this.view() : new Float64Array(0),
       events: this.engines.eventsProcessed(),
       delivered: this.engines.delivered,

@@ -231,7 +231,8 @@ export class ThreadedPods implements WindowEngines {
     const seq = ++this.seq;
     for (let i = 0; i < n; i++) {
       const h = this.sendOrder[i]!;
-      const arrivals = this.arrivals[h]!.slice(0, this.arrivalCount[h]!);
+      // A view: a host on this thread reads it within send, and a worker's transport copies it there.
+      const arrivals = this.arrivals[h]!.subarray(0, this.arrivalCount[h]!);
       this.arrivalCount[h] = 0;
       this.hosts[h]!.send({ op: 'run', commands: this.take(h), untilNs, nowNs, arrivals, seq, view });
     }

@@ -5,25 +5,12 @@
  * Loaded by path, unbundled, from dist/src (the bundle's loader rewrites the URL, as for the sweep's worker).
  */
 import { readlinkSync } from 'node:fs';
-import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { type HostReply, type HostRequest, PodHost } from './pod-host.js';
-import type { PodWorkerData } from './worker-transport.js';
+import { workerData } from 'node:worker_threads';
+import { PodHost } from './pod-host.js';
+import { HostEnd, type PodWorkerData } from './worker-transport.js';
 
 const { init, port, flags } = workerData as PodWorkerData;
-
-/**
- * Post an answer. Its typed arrays are copied, never moved (transferred): moving one detaches its
- * ArrayBuffer, and the first detached buffer in an isolate invalidates V8's ArrayBufferDetaching
- * protector (Protectors::InvalidateArrayBufferDetaching), after which every optimised typed-array access
- * checks for a detached buffer. The pods' engines are typed arrays throughout: a replay of the same
- * requests (bench/host-replay.ts) cost 17-20 % more CPU after one unrelated 8-byte buffer was detached.
- * The copies are ~0.5 MB a slice. worker-transport.ts sends the same way.
- */
-function answer(r: HostReply): void {
-  port.postMessage(r);
-  Atomics.add(flags, 1, 1);
-  Atomics.notify(flags, 1);
-}
+const end = new HostEnd(port, flags);
 
 // The coordinator (asleep in Atomics.wait) must never wait for ever: an ending thread says so, and one
 // killed from outside (terminate, out of memory) runs no handler, so its OS thread id is shown too (Linux:
@@ -43,8 +30,7 @@ let seen = 0;
 for (let open = true; open; ) {
   Atomics.wait(flags, 0, seen);
   seen = Atomics.load(flags, 0);
-  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-    const req = m.message as HostRequest;
+  for (let req = end.next(); req !== undefined; req = end.next()) {
     if (req.op === 'close') {
       open = false;
       break;
@@ -52,10 +38,10 @@ for (let open = true; open; ) {
     try {
       host ??= new PodHost(init);
       const r = host.handle(req);
-      if (r) answer(r);
+      if (r) end.answer(req, r);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
-      answer({ op: 'error', message: err.message, stack: err.stack });
+      end.answer(req, { op: 'error', message: err.message, stack: err.stack });
     }
   }
 }

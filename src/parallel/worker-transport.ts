@@ -14,6 +14,60 @@ export interface PodWorkerData {
   flags: Int32Array;
 }
 
+/**
+ * A slice's bulk values on the wire: `length` values in slot `slot` of the sender's two shared buffers
+ * (a slice's parity), and the slot's buffer itself when it is new to the receiver (the first time, or
+ * grown). The arrivals and records of a slice (~1 MB in the fleet benchmark) are written into memory
+ * both threads see instead of being cloned with the message: a clone allocated a new ArrayBuffer on the
+ * receiving side every slice (the coordinator's and a worker's old space filled with them: 26 full
+ * collections against 3 in a one-thread run at 600 simulated s), and moving them instead detaches
+ * buffers (pod-worker.ts, answer). A SharedArrayBuffer is never detached.
+ */
+export interface SlotRef {
+  slot: number;
+  length: number;
+  buffer: Float64Array | undefined;
+}
+
+/**
+ * The sending side's two slots for one direction. Slot s & 1 carries slice s: the receiver has read slice s
+ * before slice s + 2 is written (at most two slices are in flight, and each is heard before the one two
+ * on is sent: Experiment.window).
+ */
+export class SlotWriter {
+  private readonly bufs: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
+
+  write(slot: number, values: Float64Array): SlotRef {
+    let b = this.bufs[slot]!;
+    let grown: Float64Array | undefined;
+    if (values.length > b.length) {
+      const capacity = Math.max(1024, 2 ** Math.ceil(Math.log2(values.length)));
+      b = grown = this.bufs[slot] = new Float64Array(new SharedArrayBuffer(8 * capacity));
+    }
+    b.set(values);
+    return { slot, length: values.length, buffer: grown };
+  }
+}
+
+/** The receiving side's view of the sender's two slots. */
+export class SlotReader {
+  private readonly bufs: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
+
+  read(r: SlotRef): Float64Array {
+    if (r.buffer !== undefined) this.bufs[r.slot] = r.buffer;
+    return this.bufs[r.slot]!.subarray(0, r.length);
+  }
+}
+
+/** A HostRequest on the wire: a slice's arrivals in a slot. */
+export type WireRequest =
+  | Exclude<HostRequest, { op: 'run' }>
+  | (Omit<Extract<HostRequest, { op: 'run' }>, 'arrivals'> & { arrivals: SlotRef });
+/** A HostReply on the wire: a slice's records in a slot. */
+export type WireReply =
+  | Exclude<HostReply, { op: 'ran' }>
+  | (Omit<Extract<HostReply, { op: 'ran' }>, 'records'> & { records: SlotRef });
+
 /** The worker's file; tools/bundle-cli.ts rewrites this URL in the bundle to dist/src/parallel/pod-worker.js. */
 const WORKER_FILE = new URL('./pod-worker.js', import.meta.url);
 
@@ -26,6 +80,8 @@ export class HostChannel {
   readonly flags = new Int32Array(new SharedArrayBuffer(16));
   readonly port: MessagePort;
   readonly far: MessagePort;
+  private readonly arrivals = new SlotWriter();
+  private readonly records = new SlotReader();
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
@@ -33,8 +89,9 @@ export class HostChannel {
     this.far = port2;
   }
 
-  post(m: HostRequest, transfer: readonly ArrayBuffer[] = []): void {
-    this.port.postMessage(m, transfer);
+  post(m: HostRequest): void {
+    const w: WireRequest = m.op === 'run' ? { ...m, arrivals: this.arrivals.write(m.seq & 1, m.arrivals) } : m;
+    this.port.postMessage(w);
     Atomics.add(this.flags, 0, 1);
     Atomics.notify(this.flags, 0);
   }
@@ -44,10 +101,50 @@ export class HostChannel {
     for (;;) {
       const seen = Atomics.load(this.flags, 1);
       const m = receiveMessageOnPort(this.port);
-      if (m !== undefined) return m.message as HostReply;
+      if (m !== undefined) {
+        const r = m.message as WireReply;
+        return r.op === 'ran' ? { ...r, records: this.records.read(r.records) } : r;
+      }
       if (!alive()) return undefined;
       Atomics.wait(this.flags, 1, seen, 1000);
     }
+  }
+}
+
+/**
+ * The worker's end of a HostChannel (pod-worker.ts): requests taken off the port with their arrivals read
+ * from the coordinator's slots, answers posted with their records written to this side's slots.
+ */
+export class HostEnd {
+  private readonly arrivals = new SlotReader();
+  private readonly records = new SlotWriter();
+
+  constructor(
+    private readonly port: MessagePort,
+    private readonly flags: Int32Array,
+  ) {}
+
+  /** The next queued request, or undefined when there is none. */
+  next(): HostRequest | undefined {
+    const m = receiveMessageOnPort(this.port);
+    if (m === undefined) return undefined;
+    const w = m.message as WireRequest;
+    return w.op === 'run' ? { ...w, arrivals: this.arrivals.read(w.arrivals) } : w;
+  }
+
+  /**
+   * Post the answer to `to` and wake the coordinator. Nothing is moved (transferred): moving a buffer
+   * detaches it, and the first detached buffer in an isolate invalidates V8's ArrayBufferDetaching
+   * protector (Protectors::InvalidateArrayBufferDetaching), after which every optimised typed-array access
+   * checks for a detached buffer. The pods' engines are typed arrays throughout: a replay of the same
+   * requests (bench/host-replay.ts) cost 17-20 % more CPU after one unrelated 8-byte buffer was detached.
+   */
+  answer(to: HostRequest | undefined, r: HostReply): void {
+    const slot = to?.op === 'run' ? to.seq & 1 : 0;
+    const w: WireReply = r.op === 'ran' ? { ...r, records: this.records.write(slot, r.records) } : r;
+    this.port.postMessage(w);
+    Atomics.add(this.flags, 1, 1);
+    Atomics.notify(this.flags, 1);
   }
 }
 
@@ -75,8 +172,8 @@ export class WorkerTransport implements PodTransport {
   }
 
   send(m: HostRequest): void {
-    // Copied, not moved: a transfer detaches the buffer, which slows every typed array of this isolate
-    // (pod-worker.ts, answer). The coordinator made `arrivals` for this message (ThreadedPods.start).
+    // The arrivals are copied into a shared slot, never moved: a transfer detaches the buffer, which slows
+    // every typed array of this isolate (HostEnd.answer).
     this.channel.post(m);
   }
 

@@ -12,7 +12,7 @@ import {
   threadEligibility,
 } from '../../src/parallel/eligibility.js';
 import { HostOnThisThread } from '../../src/parallel/pod-threads.js';
-import { WorkerTransport } from '../../src/parallel/worker-transport.js';
+import { SlotReader, SlotWriter, WorkerTransport } from '../../src/parallel/worker-transport.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/schema.js';
 import { compareScenarios } from '../../src/scenario/variants.js';
@@ -101,6 +101,65 @@ describe('one run on every core: pods on worker threads (issue 24 item 6, step 3
       } finally {
         t.close();
       }
+    });
+
+    describe("a slice's arrivals and records travel in two shared slots, not in the message", () => {
+      const values = (n: number, from: number) => Float64Array.from({ length: n }, (_, i) => from + i);
+      // [case, writes as (slot, count), whether each write sends its slot's buffer]
+      const cases: [string, [number, number][], boolean[]][] = [
+        [
+          'the first write to each slot sends its buffer',
+          [
+            [1, 5],
+            [0, 3],
+          ],
+          [true, true],
+        ],
+        [
+          'later writes that fit send none',
+          [
+            [1, 5],
+            [0, 3],
+            [1, 1000],
+            [0, 1024],
+            [1, 0],
+          ],
+          [true, true, false, false, false],
+        ],
+        [
+          'a write that does not fit grows its slot only',
+          [
+            [0, 10],
+            [1, 10],
+            [0, 1025],
+            [1, 10],
+            [0, 900],
+          ],
+          [true, true, true, false, false],
+        ],
+      ];
+      for (const [name, writes, sent] of cases) {
+        it(name, () => {
+          const w = new SlotWriter();
+          const r = new SlotReader();
+          writes.forEach(([slot, n], i) => {
+            const ref = w.write(slot, values(n, 100 * i));
+            expect(ref.buffer !== undefined, `write ${i}`).to.equal(sent[i]);
+            // Memory both threads see: a clone of the message shares it instead of copying it.
+            if (ref.buffer) expect(ref.buffer.buffer).to.be.instanceOf(SharedArrayBuffer);
+            // What the message carries is cloned as a worker would receive it.
+            expect([...r.read(structuredClone(ref))], `write ${i}`).to.deep.equal([...values(n, 100 * i)]);
+          });
+        });
+      }
+      it("slice s + 2's write leaves slice s + 1's values as they were", () => {
+        const w = new SlotWriter();
+        const r = new SlotReader();
+        const second = r.read(structuredClone(w.write(1, values(4, 10))));
+        r.read(structuredClone(w.write(0, values(4, 20))));
+        r.read(structuredClone(w.write(0, values(2000, 30))));
+        expect([...second]).to.deep.equal([10, 11, 12, 13]);
+      });
     });
 
     // The first ArrayBuffer detached in an isolate (a postMessage transfer detaches it) invalidates V8's
