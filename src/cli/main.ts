@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadKubernetesModels } from '../kubernetes/models.js';
 import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './errors.js';
-import { tuneV8 } from './v8-tuning.js';
+import { tuneV8For } from './v8-tuning.js';
 
 // Each command's module is imported when that command runs, never at start: `--help` and `validate` load
 // neither the simulator nor the report's charting libraries (vega, vega-lite: ~0.3 s), and `run` loads
@@ -85,6 +85,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   // The typed Kubernetes models load (~150 ms) only for a command that reads manifests: `import`, or a
   // scenario with a `kubernetes:` list. Scenario loading is synchronous; the models are ES modules.
   program.hook('preAction', async (_program, action) => {
+    tuneV8For(action.name());
     const inputs = action.args.filter((a) => typeof a === 'string');
     if (action.name() === 'import' || inputs.some(namesManifests)) await loadKubernetesModels();
   });
@@ -136,10 +137,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
       parseThreads,
     )
     .action(async (file: string, opts) => {
-      // The commands that simulate (run, compare, sweep, tune) set V8's inlining budget for the model's
-      // handlers first (v8-tuning.ts). Not at start: V8 rejects a code cache made under other flags, and
-      // `--help` and `validate` start from the bundle's caches (issue 24 item 4).
-      tuneV8();
       const out = (await import('./run-command.js')).runCommand(file, opts);
       if (opts.report && out) await (await import('./report-command.js')).reportCommand(out, { quiet: true });
     });
@@ -167,7 +164,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
     .action(async (file: string, opts) => {
-      tuneV8();
       return (await import('./compare-command.js')).compareCommand(file, opts);
     });
 
@@ -192,7 +188,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
     .action(async (file: string, opts) => {
-      tuneV8();
       setExit(await (await import('./sweep-command.js')).sweepCommand(file, opts));
     });
 
@@ -237,7 +232,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--quiet', 'print only the results directory')
     .option('--no-progress', 'never show a progress bar')
     .action(async (file: string, opts) => {
-      tuneV8();
       setExit(await (await import('./tune-command.js')).tuneCommand(file, opts));
     });
 

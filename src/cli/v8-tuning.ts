@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { UsageError } from './errors.js';
 
 /**
  * V8 settings for gmpsim's long runs, each with the reason it is set (issue 24 item 1). Process-wide, so
@@ -19,10 +20,30 @@ export const V8_TUNING: readonly { flag: string; why: string }[] = [
 
 /**
  * Apply V8_TUNING (unless GMPSIM_V8_TUNING=0); returns the flags set. An unknown flag would only be reported
- * on stderr by V8 (test/cli/v8-tuning.test.ts checks each is known).
+ * on stderr by V8 (test/cli/v8-tuning.test.ts checks each is known). GMPSIM_V8_TUNING is 0 (V8's defaults)
+ * or 1 (the default, as unset or empty): anything else is a usage error, so a mistyped value never
+ * measures something other than what its user meant.
  */
 export function tuneV8(env: NodeJS.ProcessEnv = process.env): string[] {
-  if (env.GMPSIM_V8_TUNING === '0') return [];
+  const v = env.GMPSIM_V8_TUNING;
+  if (v === '0') return [];
+  if (v !== undefined && v !== '' && v !== '1') {
+    throw new UsageError(
+      `GMPSIM_V8_TUNING: expected 0 (V8's defaults) or 1 (gmpsim's settings, the default), found '${v}'`,
+    );
+  }
   for (const t of V8_TUNING) setFlagsFromString(t.flag);
   return V8_TUNING.map((t) => t.flag);
+}
+
+/**
+ * The commands that simulate, which set V8_TUNING before their action runs (main.ts's preAction hook). Not
+ * at start, nor for the other commands: V8 rejects a code cache made under other flags, and `--help` and
+ * `validate` start from the bundle's caches (issue 24 item 4).
+ */
+export const V8_TUNED_COMMANDS: readonly string[] = ['run', 'compare', 'sweep', 'tune'];
+
+/** The V8 flags set before command `name`'s action (none for a command that does not simulate). */
+export function tuneV8For(name: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  return V8_TUNED_COMMANDS.includes(name) ? tuneV8(env) : [];
 }
