@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tuneV8 } from '../src/cli/v8-tuning.js';
 import type { HostInit } from '../src/parallel/pod-host.js';
 import { HostOnThisThread, type PodTransport } from '../src/parallel/pod-threads.js';
-import { podWorkers } from '../src/parallel/worker-transport.js';
+import { podThreads, podWorkers } from '../src/parallel/worker-transport.js';
 import { CsvFileSink } from '../src/report/csv-stream.js';
 import { Experiment } from '../src/sim/experiment.js';
 import { fleetScenario } from './fleet-scenario.js';
@@ -22,11 +22,13 @@ tuneV8();
  * (the rate stays 100 req/s per pod). The run is windowed (each pod on its own engine between barriers,
  * issue 24 item 6); GMPSIM_BENCH_SINGLE_ENGINE=1 runs every pod on one engine instead, for comparison (the
  * same results where no arrival ties a pod's event to the nanosecond). GMPSIM_BENCH_THREADS=N (N >= 2) runs
- * the pods on N worker threads (`gmpsim run --threads N`, the same results); the CPU time of each thread
- * (Linux: /proc/self/task) is recorded, the coordinator's (this thread's) being the run's serial share.
- * For the threads' costs (README, *One run on every core*): GMPSIM_BENCH_HOSTS=K (with THREADS >= 2) puts
- * the pods on K hosts instead of N (K = 1: one worker holds every pod), and GMPSIM_BENCH_HOSTS_HERE=1 runs
- * those hosts on this thread (the tests' transport: the window protocol without threads).
+ * the pods on N threads as `gmpsim run --threads N` does (podThreads: this thread, beside the coordinator,
+ * and N - 1 workers, an equal share each; the same results); the CPU time of each thread (Linux:
+ * /proc/self/task) is recorded. For the threads' costs (README, *One run on every core*):
+ * GMPSIM_BENCH_HOSTS=K (with THREADS >= 2) puts the pods on K worker threads instead, this thread only
+ * coordinating (K = N: the layout before the seventh session; K = 1: one worker holds every pod), and
+ * GMPSIM_BENCH_HOSTS_HERE=1 runs those hosts on this thread (the tests' transport: the window protocol
+ * without threads).
  * GMPSIM_BENCH_MIX=a:b (with THREADS=N) puts a share a of the pods on this thread, beside the coordinator,
  * and b on each of N - 1 workers; GMPSIM_BENCH_SLICES=n cuts each sample interval into n slices (default
  * SLICES_PER_SAMPLE, 1: no pipelining; results unchanged). `slicesAhead` counts the slices sent before the one before
@@ -44,9 +46,9 @@ const slicesPerSample =
 /** GMPSIM_BENCH_MIX=a:b: this thread hosts a share a of the pods, and each of THREADS - 1 workers b. */
 const mix = process.env.GMPSIM_BENCH_MIX?.split(':').map(Number);
 function podHosts(init: HostInit, count: number): PodTransport[] {
-  const k = hostCount ?? count;
   if (mix) return [new HostOnThisThread(init, mix[0]), ...podWorkers(init, count - 1, mix[1])];
-  return hostsHere ? Array.from({ length: k }, () => new HostOnThisThread(init)) : podWorkers(init, k);
+  if (hostsHere) return Array.from({ length: hostCount ?? count }, () => new HostOnThisThread(init));
+  return hostCount !== undefined ? podWorkers(init, hostCount) : podThreads(init, count);
 }
 const s = fleetScenario(simulatedS, pods);
 const dir = mkdtempSync(join(tmpdir(), 'gmpsim-bench-fleet-'));

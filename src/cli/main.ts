@@ -131,9 +131,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .option(
       '--threads <n>',
-      'threads for this one run (issue 24 item 6): a qualifying run advances its pods on N worker threads ' +
-        'between barriers (1: on this thread), with the same results; summary.json and stderr say whether ' +
-        'the scenario qualifies and, if not, why',
+      'threads for this one run (issue 24 item 6): a qualifying run advances its pods on N threads between ' +
+        'barriers (this one and N - 1 workers, a share of the pods each; 1: this thread alone), with the same ' +
+        'results; summary.json and stderr say whether the scenario qualifies and, if not, why',
       parseThreads,
     )
     .action(async (file: string, opts) => {

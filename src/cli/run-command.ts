@@ -4,7 +4,7 @@ import { densityStability } from '../autoscaler/density/controller.js';
 import { describeHpa } from '../autoscaler/hpa/describe.js';
 import { sToNs } from '../engine/time.js';
 import { INELIGIBLE_REASONS, ONE_THREAD_REASONS } from '../parallel/eligibility.js';
-import { podWorkers } from '../parallel/worker-transport.js';
+import { podThreads } from '../parallel/worker-transport.js';
 import { AtomicDir, writeFileAtomic } from '../report/atomic-dir.js';
 import { CsvFileSink } from '../report/csv-stream.js';
 import { toStableJson } from '../report/format.js';
@@ -123,7 +123,7 @@ export function runCommand(file: string, opts: RunOptions): string {
   return outDir;
 }
 
-/** What --threads N did: the windows on N worker threads or on this thread, or one engine, and why. */
+/** What --threads N did: the windows on N threads (this one and N - 1 workers) or on this one, or one engine, and why. */
 function threadsNote(exp: Experiment, threads: number): string {
   const el = exp.eligibility;
   if (!el.eligible) {
@@ -131,8 +131,10 @@ function threadsNote(exp: Experiment, threads: number): string {
     return `note: --threads ${threads}: this run cannot be split, so it runs on one engine:\n${why}`;
   }
   const head = `note: --threads ${threads}: each pod runs on its own engine between barriers, `;
-  if (exp.workerThreads > 0) {
-    return `${head}on ${exp.workerThreads} worker threads (the results are the same for any --threads)`;
+  const w = exp.workerThreads;
+  if (w > 0) {
+    const workers = `${w} worker thread${w === 1 ? '' : 's'}`;
+    return `${head}on ${threads} threads, this one and ${workers}, each with a share of the pods (the results are the same for any --threads)`;
   }
   const why = exp.oneThreadReasons.map((r) => `\n  ${r}: ${ONE_THREAD_REASONS[r]}`).join('');
   return `${head}on this thread (the results are the same for any --threads)${why}`;
@@ -175,7 +177,7 @@ function runInto(
     // Like Go, schedtrace goes to stderr, so stdout stays the summary (parseable with --json).
     onTrace: (text) => process.stderr.write(`${text}\n`),
     ...(trace ? { trace } : {}),
-    ...(opts.threads !== undefined ? { threads: opts.threads, podHosts: podWorkers } : {}),
+    ...(opts.threads !== undefined ? { threads: opts.threads, podHosts: podThreads } : {}),
   });
   if (opts.threads !== undefined) process.stderr.write(`${threadsNote(exp, opts.threads)}\n`);
   let result: ReturnType<Experiment['finish']>;

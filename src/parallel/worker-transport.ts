@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { HostInit, HostReply, HostRequest } from './pod-host.js';
-import type { PodTransport } from './pod-threads.js';
+import { HostOnThisThread, type PodTransport } from './pod-threads.js';
 
 /** What a pod worker starts from: the model's inputs, its port, and the two counters that wake each side. */
 export interface PodWorkerData {
@@ -202,7 +202,20 @@ export class WorkerTransport implements PodTransport {
   }
 }
 
-/** `count` pod hosts on worker threads, for Experiment's `podHosts` (gmpsim run --threads N). */
+/** `count` pod hosts on worker threads (the benchmark's GMPSIM_BENCH_HOSTS; tests). */
 export function podWorkers(init: HostInit, count: number, weight = 1): PodTransport[] {
   return Array.from({ length: count }, () => new WorkerTransport(init, weight));
+}
+
+/**
+ * `count` threads' pod hosts, for Experiment's `podHosts` (gmpsim run --threads N): this thread's, beside
+ * the coordinator's work, and count - 1 worker threads, each an equal share of the pods. The coordinator's
+ * routing, hearing and barriers run while the workers wait (the windows are not pipelined: see
+ * SLICES_PER_SAMPLE), so the wall time is that serial share plus the largest host's; hosting a share here
+ * costs it nothing and spares a thread, an isolate (its start-up and V8's compiling) and its wake-ups. The
+ * fleet hour on 2 vCPUs, interleaved: 20.22-20.27 s against 22.07-22.35 s with 2 workers beside a sleeping
+ * coordinator, and 28.75-29.54 s on one thread (results/bench/fleet-slots-session7.json).
+ */
+export function podThreads(init: HostInit, count: number): PodTransport[] {
+  return [new HostOnThisThread(init), ...podWorkers(init, count - 1)];
 }

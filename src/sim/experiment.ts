@@ -73,8 +73,9 @@ export interface ExperimentOptions {
   /**
    * Threads asked for (gmpsim run --threads): summary.parallel then says whether the run was windowed and,
    * if not, why. A scenario that qualifies (src/parallel/eligibility.ts) always runs windowed, whatever
-   * the count, so the count never changes a result. With 2 or more and `podHosts`, the pods run on that
-   * many hosts (worker threads: issue 24 item 6, step 3); else the windows run on this thread.
+   * the count, so the count never changes a result. With 2 or more and `podHosts`, the pods run on the
+   * hosts it makes for that many threads (issue 24 item 6, step 3; the CLI's: this thread and N - 1 worker
+   * threads, worker-transport.ts's podThreads); else the windows run on this thread.
    */
   threads?: number;
   /** Every pod on one engine even when the scenario qualifies for a windowed run (tests compare the two). */
@@ -218,7 +219,7 @@ export class Experiment implements CompletionSink {
   private readonly tracer: RunTrace | undefined;
   /** A windowed run's pods, each on its own engine (the scenario qualifies), here or on worker threads. */
   private readonly engines: WindowEngines | undefined;
-  /** Worker threads the windows run on (0: this thread), and why not when threads were asked for but not used. */
+  /** Worker threads the windows run on besides this one (0: none), and why not when threads were asked for but not used. */
   readonly workerThreads: number;
   readonly oneThreadReasons: readonly OneThreadReason[];
   /** Whether the scenario qualifies for a windowed run (each pod on its own engine between barriers). */
@@ -306,7 +307,7 @@ export class Experiment implements CompletionSink {
       windowed && threads >= 2 && options.podHosts && this.oneThreadReasons.length === 0
         ? options.podHosts({ scenario, seed }, threads)
         : undefined;
-    this.workerThreads = hosts?.length ?? 0;
+    this.workerThreads = hosts?.filter((h) => !h.here).length ?? 0;
     // A windowed run's slices end on a grid: a sample interval in `slicesPerSample` (at least 1 ms each).
     const slices = options.slicesPerSample ?? SLICES_PER_SAMPLE;
     if (!Number.isInteger(slices) || slices < 1)
