@@ -21,7 +21,7 @@ export interface PodWorkerData {
  * both threads see instead of being cloned with the message: a clone allocated a new ArrayBuffer on the
  * receiving side every slice (the coordinator's and a worker's old space filled with them: 26 full
  * collections against 3 in a one-thread run at 600 simulated s), and moving them instead detaches
- * buffers (pod-worker.ts, answer). A SharedArrayBuffer is never detached.
+ * buffers (HostEnd.answer). A SharedArrayBuffer is never detached.
  */
 export interface SlotRef {
   slot: number;
