@@ -123,7 +123,10 @@ export function runCommand(file: string, opts: RunOptions): string {
   return outDir;
 }
 
-/** What --threads N did: the windows on N threads (this one and N - 1 workers) or on this one, or one engine, and why. */
+/**
+ * What --threads N did: the windows on N threads (this one and N - 1 workers) or on this one, or one engine,
+ * and why.
+ */
 function threadsNote(exp: Experiment, threads: number): string {
   const el = exp.eligibility;
   if (!el.eligible) {
@@ -134,7 +137,8 @@ function threadsNote(exp: Experiment, threads: number): string {
   const w = exp.workerThreads;
   if (w > 0) {
     const workers = `${w} worker thread${w === 1 ? '' : 's'}`;
-    return `${head}on ${threads} threads, this one and ${workers}, each with a share of the pods (the results are the same for any --threads)`;
+    const same = '(the results are the same for any --threads)';
+    return `${head}on ${threads} threads, this one and ${workers}, each with a share of the pods ${same}`;
   }
   const why = exp.oneThreadReasons.map((r) => `\n  ${r}: ${ONE_THREAD_REASONS[r]}`).join('');
   return `${head}on this thread (the results are the same for any --threads)${why}`;

@@ -219,7 +219,7 @@ export class Experiment implements CompletionSink {
   private readonly tracer: RunTrace | undefined;
   /** A windowed run's pods, each on its own engine (the scenario qualifies), here or on worker threads. */
   private readonly engines: WindowEngines | undefined;
-  /** Worker threads the windows run on besides this one (0: none), and why not when threads were asked for but not used. */
+  /** Worker threads the windows run on besides this one (0: none), and why not when threads were asked but not used. */
   readonly workerThreads: number;
   readonly oneThreadReasons: readonly OneThreadReason[];
   /** Whether the scenario qualifies for a windowed run (each pod on its own engine between barriers). */
