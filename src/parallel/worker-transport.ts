@@ -139,8 +139,8 @@ export class HostEnd {
    * checks for a detached buffer. The pods' engines are typed arrays throughout: a replay of the same
    * requests (bench/host-replay.ts) cost 17-20 % more CPU after one unrelated 8-byte buffer was detached.
    */
-  answer(to: HostRequest | undefined, r: HostReply): void {
-    const slot = to?.op === 'run' ? to.seq & 1 : 0;
+  answer(to: HostRequest, r: HostReply): void {
+    const slot = to.op === 'run' ? to.seq & 1 : 0;
     const w: WireReply = r.op === 'ran' ? { ...r, records: this.records.write(slot, r.records) } : r;
     this.port.postMessage(w);
     Atomics.add(this.flags, 1, 1);
